@@ -1,0 +1,7 @@
+/** `talium lint`: placeholder until its issue lands. */
+import type { CliIo } from './io.js';
+
+export async function run(_args: string[], io: CliIo): Promise<number> {
+  io.stderr('talium lint: not implemented yet\n');
+  return 2;
+}

@@ -1,0 +1,90 @@
+/**
+ * The Diagnostic: the one result type every pipeline (spec loading, generate --check, schema validation,
+ * lint rules) ends in, and every reporter renders. Pure data; no I/O, no formatting.
+ */
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** 1-based line and column (column counts UTF-16 code units, as editors and GitHub do). */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** The Kubernetes-ish object a diagnostic concerns, when there is one. */
+export interface ObjectRef {
+  apiVersion?: string;
+  kind?: string;
+  name?: string;
+  namespace?: string;
+}
+
+/** Another place involved in a finding (the node address a pool collides with, in another file). */
+export interface RelatedLocation {
+  file: string;
+  range: Range;
+  message: string;
+}
+
+export interface Diagnostic {
+  /** `<domain>/<name>`, e.g. `cilium/pool-overlaps-gateway`. */
+  ruleId: string;
+  severity: Severity;
+  /** One sentence: the fact, with the values quoted. */
+  message: string;
+  /** What to do about it; ends with a period. */
+  help: string;
+  /** Path relative to the working directory, `/` separators. */
+  file: string;
+  range: Range;
+  object?: ObjectRef;
+  related?: RelatedLocation[];
+  /** Structured data behind the message (what tests assert instead of prose). */
+  data?: Record<string, string | number | boolean>;
+}
+
+export const SEVERITY_RANK: Record<Severity, number> = { error: 2, warning: 1, info: 0 };
+
+/** Deterministic order: file, line, column, rule id, message. */
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  if (a.range.start.line !== b.range.start.line) return a.range.start.line - b.range.start.line;
+  if (a.range.start.column !== b.range.start.column) return a.range.start.column - b.range.start.column;
+  if (a.ruleId !== b.ruleId) return a.ruleId < b.ruleId ? -1 : 1;
+  return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
+}
+
+export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
+  return [...list].sort(compareDiagnostics);
+}
+
+export interface Summary {
+  errors: number;
+  warnings: number;
+  infos: number;
+}
+
+export function summarize(list: readonly Diagnostic[]): Summary {
+  const s: Summary = { errors: 0, warnings: 0, infos: 0 };
+  for (const d of list) {
+    if (d.severity === 'error') s.errors++;
+    else if (d.severity === 'warning') s.warnings++;
+    else s.infos++;
+  }
+  return s;
+}
+
+/** Whole-file range (line 1, column 1), for findings about a file rather than a place in it. */
+export const FILE_START: Range = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+
+/** Fill `{{name}}` placeholders from data; unknown placeholders are left visible. */
+export function renderTemplate(template: string, data: Record<string, unknown> | undefined): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (m, k: string) =>
+    data && data[k] !== undefined ? String(data[k]) : m,
+  );
+}

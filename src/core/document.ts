@@ -1,0 +1,209 @@
+/**
+ * The document model: one YAML document of a source file, its plain value, what kind of document it is,
+ * and positions on demand (`locate`). Nothing here knows Cilium or Talos; classification lives in lint/.
+ */
+import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import { FILE_START, type ObjectRef, type Range } from './diagnostic.js';
+import type { SourceFile } from './source.js';
+
+export type PathSegment = string | number;
+export type Path = readonly PathSegment[];
+
+/** What a YAML document is, decided by lint/classify.ts. */
+export type DocClass =
+  | 'k8s' // has apiVersion + kind (Kubernetes object, Flux/Argo/Cilium CR, ...)
+  | 'kustomization' // kustomize.config.k8s.io Kustomization (kind may be omitted)
+  | 'talos-config' // Talos v1alpha1 machine config or strategic-merge patch (machine:/cluster:)
+  | 'talos-document' // Talos multi-document kind (LinkConfig, KubeProxyConfig, ...), apiVersion v1alpha1
+  | 'talos-json6902' // Talos RFC 6902 JSON patch (a list of op/path/value)
+  | 'talhelper' // talhelper talconfig.yaml
+  | 'helm-values' // Helm values (a values.yaml, or values referenced by a release)
+  | 'cluster-spec' // talium clusters/<name>/cluster.yaml
+  | 'talium-config' // talium.config.yaml
+  | 'other'; // any other YAML: syntax checks only
+
+/** Lazily parsed eemeli/yaml ASTs for one file, shared by its documents. */
+export class AstCache {
+  private docs: Document.Parsed[] | undefined;
+  constructor(private readonly file: SourceFile) {}
+  get(index: number): Document.Parsed | undefined {
+    if (!this.docs) {
+      this.docs = parseAllDocuments(this.file.text, {
+        keepSourceTokens: false,
+        uniqueKeys: false,
+        prettyErrors: false,
+      }) as Document.Parsed[];
+      if (!Array.isArray(this.docs)) this.docs = [];
+    }
+    return this.docs[index];
+  }
+}
+
+export interface YamlDocumentInit {
+  file: SourceFile;
+  index: number;
+  value: unknown;
+  docClass: DocClass;
+  /** Offsets of the document in the file text (start of content .. end). */
+  start: number;
+  end: number;
+  ast: AstCache;
+  /** Contains Go/Jinja templating or Flux ${VAR} placeholders. */
+  templated?: boolean;
+}
+
+export class YamlDocument {
+  readonly file: SourceFile;
+  readonly index: number;
+  readonly value: unknown;
+  docClass: DocClass;
+  readonly start: number;
+  readonly end: number;
+  readonly templated: boolean;
+  private readonly astCache: AstCache;
+
+  constructor(init: YamlDocumentInit) {
+    this.file = init.file;
+    this.index = init.index;
+    this.value = init.value;
+    this.docClass = init.docClass;
+    this.start = init.start;
+    this.end = init.end;
+    this.templated = init.templated ?? false;
+    this.astCache = init.ast;
+  }
+
+  /** The eemeli/yaml AST of this document, parsed on first use (positions cost nothing until asked for). */
+  ast(): Document.Parsed | undefined {
+    return this.astCache.get(this.index);
+  }
+
+  get apiVersion(): string | undefined {
+    return str(get(this.value, ['apiVersion']));
+  }
+  get kind(): string | undefined {
+    return str(get(this.value, ['kind']));
+  }
+  get name(): string | undefined {
+    return str(get(this.value, ['metadata', 'name'])) ?? str(get(this.value, ['name']));
+  }
+  get namespace(): string | undefined {
+    return str(get(this.value, ['metadata', 'namespace']));
+  }
+  /** `group` part of apiVersion ('' for core). */
+  get group(): string {
+    const av = this.apiVersion ?? '';
+    const i = av.indexOf('/');
+    return i === -1 ? '' : av.slice(0, i);
+  }
+
+  ref(): ObjectRef {
+    const r: ObjectRef = {};
+    if (this.apiVersion) r.apiVersion = this.apiVersion;
+    if (this.kind) r.kind = this.kind;
+    if (this.name) r.name = this.name;
+    if (this.namespace) r.namespace = this.namespace;
+    return r;
+  }
+
+  /** Value at a path, or undefined. */
+  get(path: Path): unknown {
+    return get(this.value, path);
+  }
+
+  /** Range of the whole document. */
+  range(): Range {
+    return this.file.rangeOf(this.start, this.start);
+  }
+
+  /**
+   * Range of the node at `path` (of its key when `key` is set). When the path does not exist, the deepest
+   * existing ancestor's key is used (a missing property points at its parent mapping).
+   */
+  locate(path: Path, opts: { key?: boolean } = {}): Range {
+    const doc = this.ast();
+    if (!doc) return this.start ? this.range() : FILE_START;
+    const r = locateNode(doc.contents as Node | null, path, opts.key ?? false);
+    if (!r) return this.range();
+    return this.file.rangeOf(r[0], r[1]);
+  }
+
+  /** True when the scalar at `path` is written plain (unquoted, no block style). */
+  isPlainScalar(path: Path): boolean {
+    const doc = this.ast();
+    if (!doc) return false;
+    const n = nodeAt(doc.contents as Node | null, path);
+    return !!n && isScalar(n) && (n.type === 'PLAIN' || n.type === undefined);
+  }
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function get(value: unknown, path: Path): unknown {
+  let cur: unknown = value;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[seg as string];
+  }
+  return cur;
+}
+
+function nodeAt(root: Node | null, path: Path): Node | null {
+  let cur: Node | null = root;
+  for (const seg of path) {
+    if (!cur) return null;
+    if (isMap(cur)) {
+      const pair = cur.items.find((p) => isPair(p) && keyString(p.key) === String(seg));
+      cur = (pair?.value as Node | null) ?? null;
+    } else if (isSeq(cur) && typeof seg === 'number') {
+      cur = (cur.items[seg] as Node | null) ?? null;
+    } else return null;
+  }
+  return cur;
+}
+
+function keyString(k: unknown): string | undefined {
+  if (isScalar(k)) return String(k.value);
+  return undefined;
+}
+
+/** [start, end] offsets for the node (or key) at path; falls back to the deepest existing ancestor. */
+function locateNode(root: Node | null, path: Path, wantKey: boolean): [number, number] | undefined {
+  let cur: Node | null = root;
+  let best: [number, number] | undefined = cur?.range ? [cur.range[0], cur.range[1]] : undefined;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i]!;
+    const last = i === path.length - 1;
+    if (cur && isMap(cur)) {
+      const pair = cur.items.find((p) => isPair(p) && keyString(p.key) === String(seg));
+      if (!pair) {
+        // missing property: point at the parent mapping's first key (or the map itself)
+        const first = cur.items[0];
+        const k = first && isScalar(first.key) ? first.key : null;
+        if (k?.range) return [k.range[0], k.range[1]];
+        return best;
+      }
+      const keyNode = pair.key as Node | null;
+      const valNode = pair.value as Node | null;
+      if (last && wantKey && keyNode?.range) return [keyNode.range[0], keyNode.range[1]];
+      if (valNode?.range) best = [valNode.range[0], valNode.range[1]];
+      else if (keyNode?.range) best = [keyNode.range[0], keyNode.range[1]];
+      cur = valNode;
+    } else if (cur && isSeq(cur) && typeof seg === 'number') {
+      const item = cur.items[seg] as Node | null | undefined;
+      if (!item) return best;
+      if (item.range) best = [item.range[0], item.range[1]];
+      cur = item;
+    } else {
+      return best;
+    }
+  }
+  if (cur && isScalar(cur) && cur.range) return [cur.range[0], cur.range[1]];
+  if (cur && (isMap(cur) || isSeq(cur)) && cur.range) {
+    // a collection: point at its first line rather than its whole extent
+    return [cur.range[0], cur.range[0]];
+  }
+  return best;
+}

@@ -1,0 +1,110 @@
+/**
+ * IP math on ip-num: parse addresses, CIDRs and start-stop ranges into numeric intervals, and answer
+ * contains / overlap / host-bits questions. Pure; knows nothing of Cilium or Talos.
+ */
+import { collapseIPv6Number, IPv4, IPv4CidrRange, IPv6, IPv6CidrRange, Validator } from 'ip-num';
+
+export type Family = 4 | 6;
+
+/** A closed interval of addresses [first, last] of one family. */
+export interface IpInterval {
+  family: Family;
+  first: bigint;
+  last: bigint;
+}
+
+export interface Cidr extends IpInterval {
+  /** The network address as written back, e.g. `10.50.0.0/24`. */
+  canonical: string;
+  prefix: number;
+  /** True when the written address had bits set below the prefix (`10.50.0.200/28`). */
+  hostBitsSet: boolean;
+}
+
+export function familyOf(text: string): Family | undefined {
+  if (Validator.isValidIPv4String(text)[0]) return 4;
+  if (!text.includes('%') && Validator.isValidIPv6String(text)[0]) return 6;
+  return undefined;
+}
+
+export function parseIp(text: string): { family: Family; value: bigint } | undefined {
+  if (typeof text !== 'string') return undefined;
+  const t = text.trim();
+  const fam = familyOf(t);
+  if (fam === 4) return { family: 4, value: IPv4.fromString(t).getValue() };
+  if (fam === 6) return { family: 6, value: IPv6.fromString(t).getValue() };
+  return undefined;
+}
+
+export function formatIp(family: Family, value: bigint): string {
+  return family === 4 ? IPv4.fromNumber(value).toString() : collapseIPv6Number(IPv6.fromBigInt(value).toString());
+}
+
+/** Parse `a.b.c.d/n` or an IPv6 CIDR; host bits are allowed and reported, not rejected. */
+export function parseCidr(text: string): Cidr | undefined {
+  if (typeof text !== 'string') return undefined;
+  const t = text.trim();
+  const slash = t.indexOf('/');
+  if (slash === -1) return undefined;
+  const addr = parseIp(t.slice(0, slash));
+  const pfxText = t.slice(slash + 1);
+  if (!addr || !/^\d{1,3}$/.test(pfxText)) return undefined;
+  const prefix = Number(pfxText);
+  const bits = addr.family === 4 ? 32 : 128;
+  if (prefix > bits) return undefined;
+  const size = 1n << BigInt(bits - prefix);
+  const first = (addr.value / size) * size;
+  const last = first + size - 1n;
+  const canonical = `${formatIp(addr.family, first)}/${prefix}`;
+  return { family: addr.family, first, last, prefix, canonical, hostBitsSet: first !== addr.value };
+}
+
+/** Parse an address (a /32 or /128 interval), a CIDR, or nothing. */
+export function parseIpOrCidr(text: string): IpInterval | undefined {
+  const c = parseCidr(text);
+  if (c) return c;
+  const a = parseIp(text);
+  return a ? { family: a.family, first: a.value, last: a.value } : undefined;
+}
+
+export function interval(family: Family, first: bigint, last: bigint): IpInterval {
+  return { family, first, last };
+}
+
+export function contains(outer: IpInterval, inner: IpInterval): boolean {
+  return outer.family === inner.family && outer.first <= inner.first && inner.last <= outer.last;
+}
+
+export function containsIp(outer: IpInterval, family: Family, value: bigint): boolean {
+  return outer.family === family && outer.first <= value && value <= outer.last;
+}
+
+export function overlaps(a: IpInterval, b: IpInterval): boolean {
+  return a.family === b.family && a.first <= b.last && b.first <= a.last;
+}
+
+/** The overlapping part of two intervals, or undefined. */
+export function intersection(a: IpInterval, b: IpInterval): IpInterval | undefined {
+  if (!overlaps(a, b)) return undefined;
+  return { family: a.family, first: a.first > b.first ? a.first : b.first, last: a.last < b.last ? a.last : b.last };
+}
+
+export function size(a: IpInterval): bigint {
+  return a.last - a.first + 1n;
+}
+
+/** `10.50.0.10` or `10.50.0.10-10.50.0.20`, for messages. */
+export function formatInterval(a: IpInterval): string {
+  const f = formatIp(a.family, a.first);
+  return a.first === a.last ? f : `${f}-${formatIp(a.family, a.last)}`;
+}
+
+/** Kept to assert that ip-num's CIDR parsing agrees with ours (used in tests). */
+export function ipNumCidrBounds(text: string): [string, string] | undefined {
+  try {
+    const r = text.includes(':') ? IPv6CidrRange.fromCidr(text) : IPv4CidrRange.fromCidr(text);
+    return [r.getFirst().toString(), r.getLast().toString()];
+  } catch {
+    return undefined;
+  }
+}

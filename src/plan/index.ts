@@ -1,0 +1,10 @@
+/**
+ * Groups a repository's documents by cluster and builds each group's network plan.
+ * (Initial version: one group, empty plan; the policy-rules work infers the real plan.)
+ */
+import type { YamlDocument } from '../core/document.js';
+import { emptyPlan, type ClusterGroup, type PlanOverrides } from './types.js';
+
+export function buildClusterGroups(docs: YamlDocument[], _overrides?: PlanOverrides): ClusterGroup[] {
+  return [{ name: 'default', docs, plan: emptyPlan() }];
+}

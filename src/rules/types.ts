@@ -1,0 +1,69 @@
+/**
+ * The rule contract: metadata + one pure `check` over a cluster group. Rules return findings with a
+ * message id and data; the runner (lint/run-rules.ts) stamps id, severity, message and positions.
+ */
+import type { Severity } from '../core/diagnostic.js';
+import type { Path, YamlDocument } from '../core/document.js';
+import type { ClusterGroup } from '../plan/types.js';
+
+export interface RuleDocs {
+  /** What the rule checks (one paragraph). */
+  what: string;
+  /** Why it matters (what breaks at runtime). */
+  why: string;
+  /** How to fix it. */
+  fix: string;
+  /** Source link(s) for the fact the rule encodes. */
+  sources: string[];
+}
+
+/** A rule example: a small repository (path → content) run by the meta-test. */
+export interface RuleExample {
+  files: Record<string, string>;
+  note?: string;
+}
+
+export interface RuleMeta {
+  /** `<domain>/<kebab-name>`; equals the file path under src/rules/. */
+  id: string;
+  /** One line. */
+  description: string;
+  severity: Severity;
+  /** messageId → template with `{{placeholders}}`. */
+  messages: Record<string, string>;
+  /** What to do; ends with a period. */
+  help: string;
+  docs: RuleDocs;
+  examples: { valid: RuleExample[]; invalid: RuleExample[] };
+}
+
+export interface RelatedFinding {
+  doc: YamlDocument;
+  path: Path;
+  key?: boolean;
+  message: string;
+}
+
+export interface RuleFinding {
+  doc: YamlDocument;
+  path: Path;
+  key?: boolean;
+  messageId: string;
+  data?: Record<string, string | number | boolean>;
+  related?: RelatedFinding[];
+  /** Only when a finding is weaker than the rule's default (e.g. a deprecation that is not yet a removal). */
+  severity?: Severity;
+}
+
+export interface RuleContext {
+  cluster: ClusterGroup;
+  /** Every document of the repository (for rules that must look across clusters). */
+  all: readonly YamlDocument[];
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(ctx: RuleContext): RuleFinding[];
+}
+
+export const defineRule = (rule: Rule): Rule => rule;

@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { contains, formatInterval, intersection, ipNumCidrBounds, overlaps, parseCidr, parseIp, parseIpOrCidr } from '../src/net/ip.js';
+
+test('parseCidr reports host bits and the canonical network', () => {
+  const c = parseCidr('10.50.0.200/28');
+  assert.ok(c);
+  assert.equal(c.hostBitsSet, true);
+  assert.equal(c.canonical, '10.50.0.192/28');
+  assert.equal(formatInterval(c), '10.50.0.192-10.50.0.207');
+  assert.equal(parseCidr('10.50.0.0/24')?.hostBitsSet, false);
+  assert.equal(parseCidr('10.50.0.0/33'), undefined);
+  assert.equal(parseCidr('10.50.0/24'), undefined);
+  assert.equal(parseCidr('fd00::1/64')?.canonical, 'fd00::/64');
+});
+
+test('our CIDR bounds agree with ip-num for canonical CIDRs', () => {
+  for (const t of ['10.0.0.0/8', '192.168.1.0/24', '10.50.0.192/28', '10.1.2.3/32', 'fd00::/64']) {
+    const c = parseCidr(t)!;
+    const b = ipNumCidrBounds(t)!;
+    assert.equal(formatInterval({ ...c, last: c.first }), b[0]);
+    assert.equal(formatInterval({ ...c, first: c.last }), b[1]);
+  }
+});
+
+test('contains / overlaps / intersection respect families', () => {
+  const lan = parseCidr('10.50.0.0/24')!;
+  const a = parseIpOrCidr('10.50.0.10')!;
+  assert.equal(contains(lan, a), true);
+  assert.equal(contains(lan, parseIpOrCidr('10.51.0.10')!), false);
+  assert.equal(overlaps(lan, parseCidr('10.50.0.128/25')!), true);
+  assert.equal(overlaps(lan, parseCidr('fd00::/8')!), false);
+  const i = intersection(parseCidr('10.50.0.0/25')!, parseCidr('10.50.0.100/30')!)!;
+  assert.equal(formatInterval(i), '10.50.0.100-10.50.0.103');
+  assert.equal(parseIp('010.0.0.1'), undefined);
+});
