@@ -18,8 +18,8 @@ test('our CIDR bounds agree with ip-num for canonical CIDRs', () => {
   for (const t of ['10.0.0.0/8', '192.168.1.0/24', '10.50.0.192/28', '10.1.2.3/32', 'fd00::/64']) {
     const c = parseCidr(t)!;
     const b = ipNumCidrBounds(t)!;
-    assert.equal(formatInterval({ ...c, last: c.first }), b[0]);
-    assert.equal(formatInterval({ ...c, first: c.last }), b[1]);
+    assert.equal(parseIp(b[0])!.value, c.first);
+    assert.equal(parseIp(b[1])!.value, c.last);
   }
 });
 
