@@ -34,6 +34,8 @@ export interface RelatedLocation {
 export interface Diagnostic {
   /** `<domain>/<name>`, e.g. `cilium/pool-overlaps-gateway`. */
   ruleId: string;
+  /** Which of the rule's messages (camelCase), when the rule has several. */
+  messageId?: string;
   severity: Severity;
   /** One sentence: the fact, with the values quoted. */
   message: string;

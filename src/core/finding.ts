@@ -19,6 +19,7 @@ export interface Place {
 
 export interface Finding extends Place {
   ruleId: string;
+  messageId?: string;
   severity: Severity;
   message: string;
   help: string;
@@ -36,6 +37,7 @@ export function resolvePlace(p: Place): { file: string; range: Range } {
 export function toDiagnostic(f: Finding): Diagnostic {
   const { file, range } = resolvePlace(f);
   const d: Diagnostic = { ruleId: f.ruleId, severity: f.severity, message: f.message, help: f.help, file, range };
+  if (f.messageId) d.messageId = f.messageId;
   if (f.doc) {
     const ref = f.doc.ref();
     if (ref.kind || ref.name) d.object = ref;

@@ -1,0 +1,58 @@
+/**
+ * Decides what a YAML document is (DocClass) from its value and file path. Cheap: looks at top-level keys only.
+ */
+import type { DocClass } from '../core/document.js';
+
+const TALOS_DOC_KINDS = new Set([
+  'LinkConfig', 'LinkAliasConfig', 'EthernetConfig', 'BondConfig', 'BridgeConfig', 'DHCPv4Config', 'DHCPv6Config',
+  'VLANConfig', 'WireGuardConfig', 'DummyLinkConfig', 'Layer2VIPConfig', 'HostnameConfig', 'ResolverConfig',
+  'StaticHostConfig', 'KubeProxyConfig', 'KubeFlannelCNIConfig', 'KubePrismConfig', 'KubeNetworkConfig',
+  'KubeInlineManifestConfig', 'KubeExternalManifestConfig', 'KubeNodeConfig', 'SecurityProfileConfig',
+  'UnattendedInstallConfig', 'TimeSyncConfig', 'UserVolumeConfig', 'VolumeConfig', 'KmsgLogConfig',
+  'EventSinkConfig', 'WatchdogTimerConfig', 'TrustedRootsConfig', 'NetworkDefaultActionConfig',
+  'NetworkRuleConfig', 'SideroLinkConfig', 'ExtensionServiceConfig', 'RawVolumeConfig', 'ExistingVolumeConfig',
+  'SwapVolumeConfig', 'ZswapConfig', 'PCIDriverRebindConfig', 'EnvironmentConfig', 'RunDefaultActionConfig',
+  'ImageCacheConfig', 'OOMConfig', 'ProbeConfig', 'TCPProbeConfig', 'RoutingRuleConfig', 'BlackholeRouteConfig',
+]);
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function baseName(path: string): string {
+  const i = path.lastIndexOf('/');
+  return (i === -1 ? path : path.slice(i + 1)).toLowerCase();
+}
+
+export function classify(value: unknown, filePath: string): DocClass {
+  const base = baseName(filePath);
+  if (Array.isArray(value)) {
+    if (value.length > 0 && value.every((op) => isObj(op) && typeof op['op'] === 'string' && typeof op['path'] === 'string')) {
+      return 'talos-json6902';
+    }
+    return 'other';
+  }
+  if (!isObj(value)) return 'other';
+  if (base === 'talium.config.yaml' || base === 'talium.config.yml') return 'talium-config';
+  const apiVersion = value['apiVersion'];
+  const kind = value['kind'];
+  if (typeof kind === 'string' && apiVersion === 'v1alpha1' && (TALOS_DOC_KINDS.has(kind) || kind.endsWith('Config'))) {
+    return 'talos-document';
+  }
+  if (
+    (typeof apiVersion === 'string' && apiVersion.startsWith('kustomize.config.k8s.io/')) ||
+    ((base === 'kustomization.yaml' || base === 'kustomization.yml') && kind === undefined)
+  ) {
+    return 'kustomization';
+  }
+  if (typeof apiVersion === 'string' && typeof kind === 'string') return 'k8s';
+  if (base === 'cluster.yaml' && isObj(value['lan']) && Array.isArray(value['nodes'])) return 'cluster-spec';
+  if (base.startsWith('talconfig') && (Array.isArray(value['nodes']) || typeof value['clusterName'] === 'string')) {
+    return 'talhelper';
+  }
+  if ((isObj(value['machine']) || isObj(value['cluster'])) && (value['version'] === 'v1alpha1' || isObj(value['machine']) || isObj(value['cluster']))) {
+    if (!('apiVersion' in value)) return 'talos-config';
+  }
+  if (/(^|[-_.])values([-_.].*)?\.ya?ml$/.test(base)) return 'helm-values';
+  return 'other';
+}

@@ -1,0 +1,44 @@
+/**
+ * Runs rules over cluster groups and turns their RuleFindings into Findings: stamps rule id, severity
+ * (configured > finding > default), the rendered message and help. Positions resolve later (toDiagnostic).
+ */
+import type { Severity } from '../core/diagnostic.js';
+import { renderTemplate } from '../core/diagnostic.js';
+import type { YamlDocument } from '../core/document.js';
+import type { Finding } from '../core/finding.js';
+import type { ClusterGroup } from '../plan/types.js';
+import type { Rule } from '../rules/types.js';
+
+export type SeverityOverrides = Readonly<Record<string, Severity | 'off'>>;
+
+export function runRules(
+  rules: readonly Rule[],
+  groups: readonly ClusterGroup[],
+  all: readonly YamlDocument[],
+  overrides: SeverityOverrides = {},
+): Finding[] {
+  const out: Finding[] = [];
+  for (const rule of rules) {
+    const configured = overrides[rule.meta.id];
+    if (configured === 'off') continue;
+    for (const cluster of groups) {
+      for (const rf of rule.check({ cluster, all })) {
+        const template = rule.meta.messages[rf.messageId] ?? rf.messageId;
+        const f: Finding = {
+          ruleId: rule.meta.id,
+          messageId: rf.messageId,
+          severity: configured ?? rf.severity ?? rule.meta.severity,
+          message: renderTemplate(template, rf.data),
+          help: rule.meta.help,
+          doc: rf.doc,
+          path: rf.path,
+        };
+        if (rf.key) f.key = true;
+        if (rf.data) f.data = rf.data;
+        if (rf.related?.length) f.related = rf.related.map((r) => ({ doc: r.doc, path: r.path, key: r.key ?? false, message: r.message }));
+        out.push(f);
+      }
+    }
+  }
+  return out;
+}
