@@ -56,5 +56,24 @@ export function emptyPlan(): NetworkPlan {
   return { reserved: [], podCidrs: [], serviceCidrs: [], nodes: [], versions: {} };
 }
 
-/** Plan facts given in talium.config.yaml (`plan:`) or a cluster.yaml; refined by the plan module. */
-export type PlanOverrides = Record<string, unknown>;
+/** An address range as written in configuration: `10.50.0.100-10.50.0.199`, a CIDR, or start/stop. */
+export type RangeText = string | { start: string; stop: string };
+
+/** Plan facts given in talium.config.yaml's `plan:` section (they win over inferred facts). */
+export interface PlanOverrides {
+  lan?: string;
+  vlan?: number;
+  gateway?: string;
+  vip?: string;
+  dhcp?: RangeText;
+  reserved?: RangeText[];
+  podCidrs?: string[];
+  serviceCidrs?: string[];
+  versions?: { talos?: string; kubernetes?: string; cilium?: string };
+}
+
+/** The overrides plus the config document they came from (for provenance: `path` = ['plan', ...]). */
+export interface PlanConfig {
+  values: PlanOverrides;
+  doc?: YamlDocument;
+}
