@@ -1,0 +1,75 @@
+/**
+ * Talos facts per version: KubePrism port, which config form (legacy v1alpha1 fields vs multi-document kinds)
+ * a version wants, pod/service subnet defaults, and the VLAN link naming rule. Data + tiny helpers; source
+ * keys refer to ../shared/docs/domain-facts.md.
+ */
+import { createHash } from 'node:crypto';
+import { atLeast } from './versions.js';
+
+/** KubePrism listens on 127.0.0.1:<port>, default 7445. [TALOS-PRISM; TALOS-CONST DefaultKubePrismPort] (§3.2) */
+export const KUBEPRISM_DEFAULT_PORT = 7445;
+
+/** Defaults. [TALOS-CONST DefaultIPv4PodNet/DefaultIPv4ServiceNet; TALOS-TYPES] (§3.6) */
+export const DEFAULT_POD_SUBNET = '10.244.0.0/16';
+export const DEFAULT_SERVICE_SUBNET = '10.96.0.0/12';
+export const DEFAULT_DNS_DOMAIN = 'cluster.local';
+/** Kubernetes API server port behind the cluster endpoint. */
+export const DEFAULT_API_PORT = 6443;
+
+/** Multi-document Kubernetes kinds introduced by Talos 1.14, replacing `.cluster.*` fields. [TALOS-NEW-1.14] (§3.1) */
+export const KUBE_DOCUMENT_KINDS_SINCE = '1.14';
+export const KUBE_DOCUMENT_KINDS = [
+  'KubeProxyConfig', // replaces .cluster.proxy
+  'KubeFlannelCNIConfig', // replaces .cluster.network.cni (delete it = no CNI)
+  'KubePrismConfig', // replaces .machine.features.kubePrism
+  'KubeNetworkConfig', // replaces .cluster.network podSubnets/serviceSubnets/dnsDomain
+  'KubeInlineManifestConfig', // replaces .cluster.inlineManifests
+  'KubeExternalManifestConfig', // replaces .cluster.extraManifests
+] as const;
+
+/** Network documents introduced by Talos 1.12, replacing `.machine.network`. [TALOS-NEW-1.12] (§3.5) */
+export const NETWORK_DOCUMENT_KINDS_SINCE = '1.12';
+export const NETWORK_DOCUMENT_KINDS = ['LinkConfig', 'VLANConfig', 'Layer2VIPConfig', 'HostnameConfig', 'LinkAliasConfig', 'BondConfig', 'BridgeConfig', 'DHCPv4Config', 'DHCPv6Config', 'ResolverConfig', 'StaticHostConfig'] as const;
+
+/** apiVersion of every Talos multi-document kind. */
+export const TALOS_DOCUMENT_API_VERSION = 'v1alpha1';
+
+export interface TalosConfigForm {
+  /** Kubernetes settings as KubeProxyConfig/KubeFlannelCNIConfig/KubePrismConfig/KubeNetworkConfig/KubeInlineManifestConfig (≥1.14). */
+  kubeDocuments: boolean;
+  /** Links as LinkConfig/VLANConfig/Layer2VIPConfig/HostnameConfig (≥1.12) rather than `.machine.network.interfaces`. */
+  networkDocuments: boolean;
+}
+
+/** Which form a Talos version wants. Unparsable versions get the legacy form (still accepted by every supported version). */
+export function talosConfigForm(talosVersion: string): TalosConfigForm {
+  return {
+    kubeDocuments: atLeast(talosVersion, KUBE_DOCUMENT_KINDS_SINCE),
+    networkDocuments: atLeast(talosVersion, NETWORK_DOCUMENT_KINDS_SINCE),
+  };
+}
+
+/** Linux link names are at most 15 bytes. [talos pkg/machinery/nethelpers/vlan.go maxLinkNameLength] */
+export const MAX_LINK_NAME_LENGTH = 15;
+
+/**
+ * The name Talos gives the VLAN link `vlanId` on `parent`, as `nethelpers.VLANLinkName` does
+ * [siderolabs/talos pkg/machinery/nethelpers/vlan.go] (§3.5):
+ * - `<parent>.<vlanId>` when `len(parent) + 5 <= 15` (parent ≤ 10 bytes; 5 = room for `.4095`);
+ * - otherwise the first 4 bytes of the parent + the hex of the first `(15 - 4 - 5) / 2 = 3` bytes of
+ *   sha256(parent) (6 hex chars) + `.<vlanId>`. Upstream test: `enx12545f8c99cd`, 25 → `enx1ee6413.25`.
+ */
+export function vlanLinkName(parent: string, vlanId: number): string {
+  const bytes = Buffer.from(parent, 'utf8');
+  if (bytes.length + 5 <= MAX_LINK_NAME_LENGTH) return `${parent}.${vlanId}`;
+  const prefix = bytes.subarray(0, 4);
+  const hashBytes = Math.floor((MAX_LINK_NAME_LENGTH - prefix.length - 5) / 2);
+  const hash = createHash('sha256').update(bytes).digest().subarray(0, hashBytes).toString('hex');
+  return `${prefix.toString('utf8')}${hash}.${vlanId}`;
+}
+
+/** Talos rejects a VIP on workers: "virtual (shared) IP is not allowed on non-controlplane nodes". [talos v1alpha1_validation.go] (§3.5) */
+export const VIP_CONTROL_PLANE_ONLY = true;
+
+/** Label Talos ≥1.8 puts on control planes (kubeadm parity). [siderolabs/talos #8749, #9960] (§3.7) */
+export const EXCLUDE_FROM_LB_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
