@@ -1,10 +1,34 @@
 /**
- * Groups a repository's documents by cluster and builds each group's network plan.
- * (Initial version: one group, empty plan; the policy-rules work infers the real plan.)
+ * Groups a repository's documents by cluster and builds each group's network plan (inferred, then
+ * talium.config.yaml overrides) and its Cilium releases. Pure; no I/O.
  */
 import type { YamlDocument } from '../core/document.js';
-import { emptyPlan, type ClusterGroup, type PlanConfig } from './types.js';
+import { findCiliumReleases } from './cilium-release.js';
+import { groupByCluster } from './group.js';
+import { inferPlan } from './infer.js';
+import { applyOverrides } from './overrides.js';
+import type { ClusterGroup, PlanConfig } from './types.js';
 
-export function buildClusterGroups(docs: YamlDocument[], _config?: PlanConfig): ClusterGroup[] {
-  return [{ name: 'default', docs, plan: emptyPlan() }];
+export { findCiliumReleases, valueAt, mergeValues } from './cilium-release.js';
+export type { ValueHit } from './cilium-release.js';
+
+/**
+ * One group per cluster (see plan/group.ts); `config` is talium.config.yaml's `plan:` section. When no config is
+ * passed, a `talium-config` document among `docs` is used.
+ */
+export function buildClusterGroups(docs: YamlDocument[], config?: PlanConfig): ClusterGroup[] {
+  const cfg = config ?? configFromDocs(docs);
+  return groupByCluster(docs).map(({ name, docs: gdocs }) => {
+    const ciliumReleases = findCiliumReleases(gdocs, docs);
+    const plan = inferPlan(gdocs, ciliumReleases);
+    if (cfg) applyOverrides(plan, cfg);
+    return { name, docs: gdocs, plan, ciliumReleases };
+  });
+}
+
+function configFromDocs(docs: readonly YamlDocument[]): PlanConfig | undefined {
+  const d = docs.find((x) => x.docClass === 'talium-config');
+  const v = d?.get(['plan']);
+  if (!d || v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  return { values: v as PlanConfig['values'], doc: d };
 }

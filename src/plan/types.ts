@@ -25,6 +25,22 @@ export interface PlanNode {
   address?: Fact<{ family: Family; value: bigint; text: string }>;
   /** Real Talos link names the node's LAN address sits on (e.g. `enp1s0.50`). */
   links: Fact<string>[];
+  /** Where the node was declared (talconfig node entry, Talos config document, cluster.yaml node). */
+  from?: Provenance;
+  /** The node's LAN prefix as written with its address (`10.50.0.11/24` → the /24), when known. */
+  prefix?: Fact<Cidr>;
+}
+
+/** Talos cluster-level facts that several rules share (each only when the repo states it). */
+export interface TalosFacts {
+  /** KubePrism on/off and port (`machine.features.kubePrism` or `KubePrismConfig`); default port 7445. */
+  kubePrism?: Fact<{ enabled: boolean; port: number }>;
+  /** kube-proxy disabled (`cluster.proxy.disabled: true` or `KubeProxyConfig enabled: false`). */
+  kubeProxyDisabled?: Fact<boolean>;
+  /** CNI name (`cluster.network.cni.name` or `none` via `KubeFlannelCNIConfig $patch: delete`). */
+  cni?: Fact<string>;
+  /** Every Talos config / patch / multi-doc / talhelper document of the group (for rules that read more). */
+  docs: YamlDocument[];
 }
 
 export interface NetworkPlan {
@@ -37,6 +53,7 @@ export interface NetworkPlan {
   podCidrs: Fact<Cidr>[];
   serviceCidrs: Fact<Cidr>[];
   nodes: PlanNode[];
+  talos: TalosFacts;
   versions: {
     talos?: Fact<string>;
     kubernetes?: Fact<string>;
@@ -50,10 +67,43 @@ export interface ClusterGroup {
   name: string;
   docs: YamlDocument[];
   plan: NetworkPlan;
+  /** Every place the group sets Cilium Helm values (plan/cilium-release.ts), sorted by file then position. */
+  ciliumReleases: CiliumRelease[];
 }
 
 export function emptyPlan(): NetworkPlan {
-  return { reserved: [], podCidrs: [], serviceCidrs: [], nodes: [], versions: {} };
+  return { reserved: [], podCidrs: [], serviceCidrs: [], nodes: [], talos: { docs: [] }, versions: {} };
+}
+
+export type CiliumEngine = 'flux' | 'argocd' | 'helmfile' | 'kustomize' | 'values-file' | 'talos';
+
+/**
+ * One layer of Helm values for a Cilium release: a mapping in a document (`values`, `valuesObject`,
+ * `valuesInline`, a whole values file) or a YAML string parsed from one (`inString`: positions inside it cannot
+ * be located, so point at `valuesPath`).
+ */
+export interface ValuesLayer {
+  doc: YamlDocument;
+  valuesPath: Path;
+  values: Record<string, unknown>;
+  inString?: boolean;
+}
+
+/**
+ * A place where the repository installs Cilium with Helm values. `doc`/`valuesPath`/`values` are the primary
+ * layer (the release's own inline values when it has any, else its first values file); `values` is the merged
+ * result of `layers` (later layers win, as Helm merges them); `layers` are in Helm's merge order.
+ */
+export interface CiliumRelease {
+  doc: YamlDocument;
+  valuesPath: Path;
+  values: Record<string, unknown>;
+  layers: ValuesLayer[];
+  version?: Fact<string>;
+  engine: CiliumEngine;
+  purpose?: 'gitops' | 'bootstrap';
+  /** The release document itself (HelmRelease, Application, helmfile, kustomization), when not `doc`. */
+  releaseDoc?: YamlDocument;
 }
 
 /** An address range as written in configuration: `10.50.0.100-10.50.0.199`, a CIDR, or start/stop. */

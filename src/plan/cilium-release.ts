@@ -1,0 +1,298 @@
+/**
+ * Finds every place a repository installs Cilium with Helm values (Flux HelmRelease, Argo CD Application(Set),
+ * helmfile, Kustomize helmCharts, standalone values files) and resolves the values files they reference.
+ */
+import { parse as parseYaml } from 'yaml';
+import type { Path, YamlDocument } from '../core/document.js';
+import type { CiliumEngine, CiliumRelease, Fact, ValuesLayer } from './types.js';
+import { dirOf, docsByFile, isObj, resolveRepoPath, str } from './util.js';
+
+/** Keys that mark a mapping as Cilium Helm values (any one of them suffices for an unreferenced values file). */
+const CILIUM_VALUE_KEYS = ['kubeProxyReplacement', 'l2announcements', 'k8sServiceHost', 'ipam', 'bpf', 'hubble', 'routingMode', 'devices', 'cgroup', 'operator', 'socketLB', 'loadBalancer'];
+const STRONG_KEYS = ['kubeProxyReplacement', 'l2announcements', 'k8sServiceHost', 'routingMode', 'bpf', 'cgroup'];
+
+const isCiliumChart = (chart: unknown): boolean => typeof chart === 'string' && /(^|\/)cilium$/.test(chart.trim());
+
+/**
+ * Every Cilium release among `docs`; values files and ConfigMaps they reference are looked up in `all`
+ * (defaults to `docs`). Sorted by file then document order. Never throws.
+ */
+export function findCiliumReleases(docs: readonly YamlDocument[], all: readonly YamlDocument[] = docs): CiliumRelease[] {
+  const byFile = docsByFile(all);
+  const out: CiliumRelease[] = [];
+  const referenced = new Set<YamlDocument>();
+  const push = (r: CiliumRelease | undefined): void => {
+    if (!r) return;
+    for (const l of r.layers) referenced.add(l.doc);
+    out.push(r);
+  };
+  for (const doc of docs) {
+    try {
+      if (doc.kind === 'HelmRelease' && doc.group === 'helm.toolkit.fluxcd.io') push(fluxRelease(doc, all, byFile));
+      else if ((doc.kind === 'Application' || doc.kind === 'ApplicationSet') && doc.group === 'argoproj.io') {
+        for (const r of argoReleases(doc, byFile)) push(r);
+      } else if (doc.docClass === 'kustomization') {
+        for (const r of kustomizeReleases(doc, byFile)) push(r);
+      } else if (!doc.apiVersion && Array.isArray(doc.get(['releases']))) {
+        for (const r of helmfileReleases(doc, byFile)) push(r);
+      }
+    } catch {
+      // a malformed release document is another rule's business; never crash the plan
+    }
+  }
+  for (const doc of docs) {
+    if (referenced.has(doc) || !looksLikeStandaloneValues(doc)) continue;
+    const values = doc.value as Record<string, unknown>;
+    const r: CiliumRelease = { doc, valuesPath: [], values, layers: [{ doc, valuesPath: [], values }], engine: 'values-file' };
+    if (/(^|\/)(bootstrap|talos)(\/|$)/.test(doc.file.path)) r.purpose = 'bootstrap';
+    out.push(r);
+  }
+  return out.sort((a, b) => (a.doc.file.path < b.doc.file.path ? -1 : a.doc.file.path > b.doc.file.path ? 1 : a.doc.start - b.doc.start));
+}
+
+function looksLikeStandaloneValues(doc: YamlDocument): boolean {
+  if (doc.docClass !== 'helm-values' && doc.docClass !== 'other') return false;
+  if (!isObj(doc.value) || doc.apiVersion || doc.kind) return false;
+  if (!/cilium/i.test(doc.file.path)) return false;
+  const keys = Object.keys(doc.value);
+  const hits = keys.filter((k) => CILIUM_VALUE_KEYS.includes(k)).length;
+  return hits >= 2 && keys.some((k) => STRONG_KEYS.includes(k));
+}
+
+/** Deep merge as Helm does for values: maps merge, everything else is replaced. */
+export function mergeValues(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isObj(b) && isObj(v) ? mergeValues(b, v) : v;
+  }
+  return out;
+}
+
+function makeRelease(releaseDoc: YamlDocument, engine: CiliumEngine, layers: ValuesLayer[], version: Fact<string> | undefined, purpose: 'gitops' | 'bootstrap', inlineIndex: number): CiliumRelease {
+  let values: Record<string, unknown> = {};
+  for (const l of layers) values = mergeValues(values, l.values);
+  const primary = layers[inlineIndex] ?? layers[0];
+  const r: CiliumRelease = primary
+    ? { doc: primary.doc, valuesPath: primary.valuesPath, values, layers, engine, purpose }
+    : { doc: releaseDoc, valuesPath: [], values, layers, engine, purpose };
+  if (primary && primary.doc !== releaseDoc) r.releaseDoc = releaseDoc;
+  else if (primary) r.releaseDoc = releaseDoc;
+  if (version) r.version = version;
+  return r;
+}
+
+function inlineLayer(doc: YamlDocument, path: Path): ValuesLayer | undefined {
+  const v = doc.get(path);
+  return isObj(v) ? { doc, valuesPath: path, values: v } : undefined;
+}
+
+function stringLayer(doc: YamlDocument, path: Path): ValuesLayer | undefined {
+  const v = doc.get(path);
+  if (typeof v !== 'string') return undefined;
+  try {
+    const parsed = parseYaml(v) as unknown;
+    return isObj(parsed) ? { doc, valuesPath: path, values: parsed, inString: true } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The values documents of a file (each mapping document is a layer; usually one). */
+function fileLayers(byFile: Map<string, YamlDocument[]>, path: string | undefined): ValuesLayer[] {
+  if (!path) return [];
+  const docs = byFile.get(path) ?? [];
+  return docs.filter((d) => isObj(d.value) && !d.kind).map((d) => ({ doc: d, valuesPath: [], values: d.value as Record<string, unknown> }));
+}
+
+// ---------- Flux ----------
+
+function fluxRelease(doc: YamlDocument, all: readonly YamlDocument[], byFile: Map<string, YamlDocument[]>): CiliumRelease | undefined {
+  let version: Fact<string> | undefined;
+  let isCilium = false;
+  const chartName = doc.get(['spec', 'chart', 'spec', 'chart']);
+  if (isCiliumChart(chartName)) {
+    isCilium = true;
+    const v = doc.get(['spec', 'chart', 'spec', 'version']);
+    if (typeof v === 'string' || typeof v === 'number') version = { value: String(v), from: { doc, path: ['spec', 'chart', 'spec', 'version'] } };
+  }
+  const refKind = str(doc.get(['spec', 'chartRef', 'kind']));
+  const refName = str(doc.get(['spec', 'chartRef', 'name']));
+  if (!isCilium && refKind && refName) {
+    const src = all.find((d) => d.kind === refKind && d.name === refName && d.group === 'source.toolkit.fluxcd.io' && sameNamespace(d, doc, doc.get(['spec', 'chartRef', 'namespace'])));
+    const url = src ? str(src.get(['spec', 'url'])) : undefined;
+    if (src && url && /\/cilium\/?$/.test(url)) {
+      isCilium = true;
+      for (const key of ['tag', 'semver'] as const) {
+        const v = src.get(['spec', 'ref', key]);
+        if (typeof v === 'string' && !version) version = { value: v, from: { doc: src, path: ['spec', 'ref', key] } };
+      }
+    } else if (src && refKind === 'HelmChart' && isCiliumChart(src.get(['spec', 'chart']))) {
+      isCilium = true;
+      const v = src.get(['spec', 'version']);
+      if (typeof v === 'string') version = { value: v, from: { doc: src, path: ['spec', 'version'] } };
+    } else if (!src && refName === 'cilium') isCilium = true;
+  }
+  if (!isCilium) return undefined;
+  const layers: ValuesLayer[] = [];
+  const valuesFrom = doc.get(['spec', 'valuesFrom']);
+  if (Array.isArray(valuesFrom)) {
+    valuesFrom.forEach((ref) => {
+      if (!isObj(ref) || ref['kind'] !== 'ConfigMap' || typeof ref['name'] !== 'string') return;
+      const key = typeof ref['valuesKey'] === 'string' ? ref['valuesKey'] : 'values.yaml';
+      layers.push(...configMapLayers(ref['name'], key, doc, all, byFile));
+    });
+  }
+  const inline = inlineLayer(doc, ['spec', 'values']);
+  if (inline) layers.push(inline);
+  return makeRelease(doc, 'flux', layers, version, 'gitops', inline ? layers.length - 1 : 0);
+}
+
+function sameNamespace(d: YamlDocument, from: YamlDocument, ns: unknown): boolean {
+  const want = typeof ns === 'string' ? ns : from.namespace;
+  return !want || !d.namespace || d.namespace === want;
+}
+
+/** A ConfigMap named `name` (committed, or generated by a kustomization configMapGenerator) → its values layer. */
+function configMapLayers(name: string, key: string, from: YamlDocument, all: readonly YamlDocument[], byFile: Map<string, YamlDocument[]>): ValuesLayer[] {
+  const cm = all.find((d) => d.kind === 'ConfigMap' && d.apiVersion === 'v1' && d.name === name);
+  if (cm) {
+    const l = stringLayer(cm, ['data', key]);
+    return l ? [l] : [];
+  }
+  // configMapGenerator: prefer the kustomization next to the HelmRelease, then any other
+  const gens = all.filter((d) => d.docClass === 'kustomization' && Array.isArray(d.get(['configMapGenerator'])));
+  const dir = dirOf(from.file.path);
+  gens.sort((a, b) => Number(dirOf(b.file.path) === dir) - Number(dirOf(a.file.path) === dir));
+  for (const k of gens) {
+    for (const g of k.get(['configMapGenerator']) as unknown[]) {
+      if (!isObj(g) || g['name'] !== name || !Array.isArray(g['files'])) continue;
+      for (const f of g['files']) {
+        if (typeof f !== 'string') continue;
+        const eq = f.indexOf('=');
+        const fileKey = eq === -1 ? f.slice(f.lastIndexOf('/') + 1) : f.slice(0, eq);
+        const rel = eq === -1 ? f : f.slice(eq + 1);
+        if (fileKey !== key) continue;
+        return fileLayers(byFile, resolveRepoPath(byFile, dirOf(k.file.path), rel));
+      }
+    }
+  }
+  return [];
+}
+
+// ---------- Argo CD ----------
+
+function argoReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]>): CiliumRelease[] {
+  const base: Path = doc.kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : ['spec'];
+  const sources: Path[] = [];
+  if (isObj(doc.get([...base, 'source']))) sources.push([...base, 'source']);
+  const list = doc.get([...base, 'sources']);
+  if (Array.isArray(list)) list.forEach((_, i) => sources.push([...base, 'sources', i]));
+  const out: CiliumRelease[] = [];
+  for (const sp of sources) {
+    const src = doc.get(sp);
+    if (!isObj(src) || !isCiliumChart(src['chart'])) continue;
+    const layers: ValuesLayer[] = [];
+    const files = doc.get([...sp, 'helm', 'valueFiles']);
+    if (Array.isArray(files)) {
+      for (const f of files) {
+        if (typeof f !== 'string') continue;
+        // `$values/path/to/file.yaml` (multi-source ref) is relative to the referenced repo's root
+        const rel = f.startsWith('$') ? f.slice(f.indexOf('/') + 1) : f;
+        layers.push(...fileLayers(byFile, resolveRepoPath(byFile, f.startsWith('$') ? '' : dirOf(doc.file.path), rel, true)));
+      }
+    }
+    const s = stringLayer(doc, [...sp, 'helm', 'values']);
+    if (s) layers.push(s);
+    const o = inlineLayer(doc, [...sp, 'helm', 'valuesObject']);
+    if (o) layers.push(o);
+    const tr = src['targetRevision'];
+    const version: Fact<string> | undefined = typeof tr === 'string' || typeof tr === 'number' ? { value: String(tr), from: { doc, path: [...sp, 'targetRevision'] } } : undefined;
+    out.push(makeRelease(doc, 'argocd', layers, version, 'gitops', o || s ? layers.length - 1 : 0));
+  }
+  return out;
+}
+
+// ---------- Kustomize helmCharts ----------
+
+function kustomizeReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]>): CiliumRelease[] {
+  const charts = doc.get(['helmCharts']);
+  if (!Array.isArray(charts)) return [];
+  const out: CiliumRelease[] = [];
+  charts.forEach((c, i) => {
+    if (!isObj(c) || !isCiliumChart(c['name'])) return;
+    const layers: ValuesLayer[] = [];
+    const dir = dirOf(doc.file.path);
+    if (typeof c['valuesFile'] === 'string') layers.push(...fileLayers(byFile, resolveRepoPath(byFile, dir, c['valuesFile'])));
+    if (Array.isArray(c['additionalValuesFiles'])) {
+      for (const f of c['additionalValuesFiles']) if (typeof f === 'string') layers.push(...fileLayers(byFile, resolveRepoPath(byFile, dir, f)));
+    }
+    const inl = inlineLayer(doc, ['helmCharts', i, 'valuesInline']);
+    if (inl) layers.push(inl);
+    const v = c['version'];
+    const version: Fact<string> | undefined = typeof v === 'string' || typeof v === 'number' ? { value: String(v), from: { doc, path: ['helmCharts', i, 'version'] } } : undefined;
+    const purpose = /(^|\/)(bootstrap|talos)(\/|$)/.test(doc.file.path) ? 'bootstrap' : 'gitops';
+    out.push(makeRelease(doc, 'kustomize', layers, version, purpose, inl ? layers.length - 1 : 0));
+  });
+  return out;
+}
+
+// ---------- helmfile ----------
+
+function helmfileReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]>): CiliumRelease[] {
+  const releases = doc.get(['releases']) as unknown[];
+  const out: CiliumRelease[] = [];
+  releases.forEach((r, i) => {
+    if (!isObj(r)) return;
+    if (!isCiliumChart(r['chart']) && !(r['name'] === 'cilium' && r['chart'] === undefined)) return;
+    const layers: ValuesLayer[] = [];
+    const vals = r['values'];
+    if (Array.isArray(vals)) {
+      vals.forEach((v, j) => {
+        if (typeof v === 'string') {
+          // `{{ requiredEnv "ROOT_DIR" }}/kubernetes/...` → repo-relative suffix; else relative to the helmfile
+          const tmpl = /^\{\{[^}]*\}\}\/?/.exec(v);
+          const rel = tmpl ? v.slice(tmpl[0].length) : v;
+          layers.push(...fileLayers(byFile, resolveRepoPath(byFile, tmpl ? '' : dirOf(doc.file.path), rel, !!tmpl)));
+        } else if (isObj(v)) layers.push({ doc, valuesPath: ['releases', i, 'values', j], values: v });
+      });
+    }
+    const ver = r['version'];
+    const version: Fact<string> | undefined = typeof ver === 'string' || typeof ver === 'number' ? { value: String(ver), from: { doc, path: ['releases', i, 'version'] } } : undefined;
+    const inlineIdx = layers.findIndex((l) => l.doc === doc);
+    out.push(makeRelease(doc, 'helmfile', layers, version, 'bootstrap', inlineIdx === -1 ? 0 : inlineIdx));
+  });
+  return out;
+}
+
+// ---------- lookups for rules ----------
+
+export interface ValueHit {
+  value: unknown;
+  doc: YamlDocument;
+  /** Path of the key in `doc` (for a string layer: the string's path). */
+  path: Path;
+  inString: boolean;
+}
+
+/**
+ * The effective value at `key` (a dotted Helm path `a.b.c` or a segment array) and the layer that set it last
+ * (Helm's precedence), for positions. Undefined when no layer sets it.
+ */
+export function valueAt(release: CiliumRelease, key: string | readonly string[]): ValueHit | undefined {
+  const segs = typeof key === 'string' ? key.split('.') : key;
+  for (let i = release.layers.length - 1; i >= 0; i--) {
+    const l = release.layers[i]!;
+    let cur: unknown = l.values;
+    let ok = true;
+    for (const s of segs) {
+      if (!isObj(cur) || !(s in cur)) {
+        ok = false;
+        break;
+      }
+      cur = cur[s];
+    }
+    if (ok) return { value: cur, doc: l.doc, path: l.inString ? l.valuesPath : [...l.valuesPath, ...segs], inString: !!l.inString };
+  }
+  return undefined;
+}

@@ -1,0 +1,39 @@
+/**
+ * Splits a repository into cluster groups by path convention: `clusters/<name>/` folders (talium's layout and
+ * Flux's), else Kustomize `overlays/<name>/` folders. With fewer than two names there is one group (named after
+ * the single name, or `default`). A document whose path has a segment equal to a group name belongs to that group;
+ * other documents (bases, shared apps) belong to every group.
+ */
+import type { YamlDocument } from '../core/document.js';
+
+export interface DocGroup {
+  name: string;
+  docs: YamlDocument[];
+}
+
+function namesAfter(paths: readonly string[], folder: string): string[] {
+  const names = new Set<string>();
+  for (const p of paths) {
+    const segs = p.split('/');
+    for (let i = 0; i + 2 < segs.length; i++) if (segs[i] === folder && segs[i + 1]) names.add(segs[i + 1]!);
+  }
+  return [...names].sort();
+}
+
+export function groupByCluster(docs: YamlDocument[]): DocGroup[] {
+  const paths = [...new Set(docs.map((d) => d.file.path))];
+  let names = namesAfter(paths, 'clusters');
+  if (names.length < 2) {
+    const overlays = namesAfter(paths, 'overlays');
+    if (overlays.length >= 2) names = overlays;
+  }
+  if (names.length < 2) return [{ name: names[0] ?? 'default', docs }];
+  const set = new Set(names);
+  const groups = new Map(names.map((n) => [n, [] as YamlDocument[]]));
+  for (const d of docs) {
+    const seg = d.file.path.split('/').slice(0, -1).find((s) => set.has(s));
+    if (seg) groups.get(seg)!.push(d);
+    else for (const list of groups.values()) list.push(d);
+  }
+  return names.map((name) => ({ name, docs: groups.get(name)! }));
+}

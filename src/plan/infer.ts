@@ -1,0 +1,359 @@
+/**
+ * Builds one cluster group's NetworkPlan: from a talium cluster.yaml when the group has one, else inferred from
+ * Talos configs/patches/multi-docs and talhelper talconfig.yaml; the Cilium release gives the Cilium version.
+ */
+import type { Path, YamlDocument } from '../core/document.js';
+import { KUBEPRISM_DEFAULT_PORT, vlanLinkName } from '../data/talos.js';
+import { parseCidr, parseIp, type Cidr, type Family } from '../net/ip.js';
+import { parseRange } from './range.js';
+import type { CiliumRelease, Fact, NetworkPlan, PlanNode } from './types.js';
+import { emptyPlan } from './types.js';
+import { isObj, str } from './util.js';
+
+type Addr = { family: Family; value: bigint; text: string };
+
+/** Route destinations meaning "default route". */
+const DEFAULT_DEST = new Set(['0.0.0.0/0', '::/0', '0.0.0.0', '']);
+
+function addrFact(text: unknown, doc: YamlDocument, path: Path): Fact<Addr> | undefined {
+  if (typeof text !== 'string') return undefined;
+  const t = text.includes('/') ? text.slice(0, text.indexOf('/')) : text;
+  const a = parseIp(t);
+  return a ? { value: { ...a, text: t.trim() }, from: { doc, path } } : undefined;
+}
+
+function cidrFact(text: unknown, doc: YamlDocument, path: Path): Fact<Cidr> | undefined {
+  if (typeof text !== 'string') return undefined;
+  const c = parseCidr(text);
+  return c ? { value: c, from: { doc, path } } : undefined;
+}
+
+/** Everything one node-ish source says about the network. */
+interface NodeFacts {
+  node: PlanNode;
+  gateways: Fact<Addr>[];
+  vips: Fact<Addr>[];
+}
+
+/** Read a Talos `interfaces[]`-shaped list (machine.network.interfaces, talhelper networkInterfaces). */
+function readInterfaces(doc: YamlDocument, base: Path, nf: NodeFacts): void {
+  const list = doc.get(base);
+  if (!Array.isArray(list)) return;
+  list.forEach((itf, i) => {
+    if (!isObj(itf)) return;
+    const p: Path = [...base, i];
+    const name = str(itf['interface']);
+    readAddressed(doc, p, itf, name, nf, 'addresses');
+    const vlans = itf['vlans'];
+    if (Array.isArray(vlans)) {
+      vlans.forEach((v, j) => {
+        if (!isObj(v)) return;
+        const id = typeof v['vlanId'] === 'number' ? v['vlanId'] : undefined;
+        const link = name && id !== undefined ? vlanLinkName(name, id) : undefined;
+        readAddressed(doc, [...p, 'vlans', j], v, link, nf, 'addresses');
+      });
+    }
+  });
+}
+
+/** Addresses (strings or `{address}`), routes and vip of one link-ish mapping. */
+function readAddressed(doc: YamlDocument, p: Path, m: Record<string, unknown>, link: string | undefined, nf: NodeFacts, key: string): void {
+  const addrs = m[key];
+  let got = false;
+  if (Array.isArray(addrs)) {
+    addrs.forEach((a, k) => {
+      const text = typeof a === 'string' ? a : isObj(a) ? str(a['address']) : undefined;
+      const path: Path = typeof a === 'string' ? [...p, key, k] : [...p, key, k, 'address'];
+      const f = addrFact(text, doc, path);
+      if (!f || isLinkLocal(f.value)) return;
+      got = true;
+      if (!nf.node.address || (nf.node.address.value.family === 6 && f.value.family === 4)) {
+        nf.node.address = f;
+        const c = text ? parseCidr(text) : undefined;
+        if (c) nf.node.prefix = { value: c, from: { doc, path } };
+        else delete nf.node.prefix;
+      }
+    });
+  }
+  if (got && link) nf.node.links.push({ value: link, from: { doc, path: p } });
+  const routes = m['routes'];
+  if (Array.isArray(routes)) {
+    routes.forEach((r, k) => {
+      if (!isObj(r)) return;
+      const dest = str(r['network']) ?? str(r['destination']) ?? '';
+      if (!DEFAULT_DEST.has(dest.trim())) return;
+      const g = addrFact(r['gateway'], doc, [...p, 'routes', k, 'gateway']);
+      if (g) nf.gateways.push(g);
+    });
+  }
+  const vip = m['vip'];
+  if (isObj(vip)) {
+    const v = addrFact(vip['ip'], doc, [...p, 'vip', 'ip']);
+    if (v) nf.vips.push(v);
+  }
+}
+
+/** 169.254.0.0/16 and fe80::/10 (point-to-point links such as Thunderbolt rings) never make a node's LAN address. */
+function isLinkLocal(a: Addr): boolean {
+  return a.family === 4 ? a.value >> 16n === 0xa9fen : a.value >> 118n === 0x3fan;
+}
+
+function newNodeFacts(name: string, from: { doc: YamlDocument; path: Path }): NodeFacts {
+  return { node: { name, links: [], from }, gateways: [], vips: [] };
+}
+
+function baseNameNoExt(path: string): string {
+  const b = path.slice(path.lastIndexOf('/') + 1);
+  return b.replace(/\.(ya?ml|j2|tmpl|tftpl)$/i, '').replace(/\.ya?ml$/i, '');
+}
+
+/** Inferred plan facts collected from all Talos/talhelper documents of a group. */
+interface Collected {
+  nodes: NodeFacts[];
+  podCidrs: Fact<Cidr>[];
+  serviceCidrs: Fact<Cidr>[];
+}
+
+function collectTalos(docs: readonly YamlDocument[], plan: NetworkPlan): Collected {
+  const out: Collected = { nodes: [], podCidrs: [], serviceCidrs: [] };
+  // Talos machine configs / patches and multi-docs, grouped per file (one file = one node or one shared patch)
+  const files = new Map<string, YamlDocument[]>();
+  for (const d of docs) {
+    if (d.docClass !== 'talos-config' && d.docClass !== 'talos-document') continue;
+    plan.talos.docs.push(d);
+    const l = files.get(d.file.path);
+    if (l) l.push(d);
+    else files.set(d.file.path, [d]);
+  }
+  for (const [path, fdocs] of files) {
+    const first = fdocs[0]!;
+    const nf = newNodeFacts(baseNameNoExt(path), { doc: first, path: [] });
+    for (const d of fdocs) {
+      if (d.docClass === 'talos-config') readTalosConfig(d, nf, out, plan);
+      else readTalosDocument(d, nf, out, plan);
+    }
+    if (nf.node.address || nf.vips.length || nf.gateways.length) out.nodes.push(nf);
+  }
+  for (const d of docs) if (d.docClass === 'talhelper') readTalhelper(d, out, plan);
+  return out;
+}
+
+function readTalosConfig(d: YamlDocument, nf: NodeFacts, out: Collected, plan: NetworkPlan): void {
+  const type = str(d.get(['machine', 'type']));
+  if (type === 'controlplane' || type === 'init') nf.node.role = 'controlplane';
+  else if (type === 'worker') nf.node.role = 'worker';
+  const host = str(d.get(['machine', 'network', 'hostname']));
+  if (host && parseIp(host) === undefined && !host.includes('${')) {
+    nf.node.name = host;
+    nf.node.from = { doc: d, path: ['machine', 'network', 'hostname'] };
+  }
+  readInterfaces(d, ['machine', 'network', 'interfaces'], nf);
+  readSubnets(d, ['cluster', 'network'], out);
+  const cni = d.get(['cluster', 'network', 'cni', 'name']);
+  if (typeof cni === 'string' && !plan.talos.cni) plan.talos.cni = { value: cni, from: { doc: d, path: ['cluster', 'network', 'cni', 'name'] } };
+  const proxy = d.get(['cluster', 'proxy', 'disabled']);
+  if (typeof proxy === 'boolean' && (!plan.talos.kubeProxyDisabled || proxy)) {
+    plan.talos.kubeProxyDisabled = { value: proxy, from: { doc: d, path: ['cluster', 'proxy', 'disabled'] } };
+  }
+  const kp = d.get(['machine', 'features', 'kubePrism']);
+  if (isObj(kp)) {
+    const enabled = kp['enabled'] !== false;
+    const port = typeof kp['port'] === 'number' ? kp['port'] : KUBEPRISM_DEFAULT_PORT;
+    if (!plan.talos.kubePrism) plan.talos.kubePrism = { value: { enabled, port }, from: { doc: d, path: ['machine', 'features', 'kubePrism'] } };
+  }
+}
+
+function readSubnets(d: YamlDocument, base: Path, out: Collected): void {
+  for (const [key, list] of [['podSubnets', out.podCidrs], ['serviceSubnets', out.serviceCidrs]] as const) {
+    const v = d.get([...base, key]);
+    if (!Array.isArray(v)) continue;
+    v.forEach((c, i) => {
+      const f = cidrFact(c, d, [...base, key, i]);
+      if (f) list.push(f);
+    });
+  }
+}
+
+function readTalosDocument(d: YamlDocument, nf: NodeFacts, out: Collected, plan: NetworkPlan): void {
+  const v = d.value as Record<string, unknown>;
+  switch (d.kind) {
+    case 'LinkConfig':
+    case 'BondConfig':
+    case 'BridgeConfig':
+    case 'VLANConfig':
+    case 'DummyLinkConfig': {
+      let link = str(v['name']);
+      if (d.kind === 'VLANConfig' && !link && typeof v['vlanID'] === 'number' && typeof v['parent'] === 'string') link = vlanLinkName(v['parent'], v['vlanID']);
+      readAddressed(d, [], v, link, nf, 'addresses');
+      break;
+    }
+    case 'Layer2VIPConfig': {
+      const f = addrFact(v['name'], d, ['name']);
+      if (f) nf.vips.push(f);
+      break;
+    }
+    case 'HostnameConfig': {
+      const h = str(v['hostname']);
+      if (h && !h.includes('${')) {
+        nf.node.name = h;
+        nf.node.from = { doc: d, path: ['hostname'] };
+      }
+      break;
+    }
+    case 'KubeNetworkConfig':
+      readSubnets(d, [], out);
+      break;
+    case 'KubeProxyConfig': {
+      const del = v['$patch'] === 'delete';
+      const enabled = v['enabled'];
+      if (del || enabled === false) plan.talos.kubeProxyDisabled = { value: true, from: { doc: d, path: del ? ['$patch'] : ['enabled'] } };
+      else if (enabled === true && !plan.talos.kubeProxyDisabled) plan.talos.kubeProxyDisabled = { value: false, from: { doc: d, path: ['enabled'] } };
+      break;
+    }
+    case 'KubeFlannelCNIConfig':
+      if (v['$patch'] === 'delete') plan.talos.cni = { value: 'none', from: { doc: d, path: ['$patch'] } };
+      break;
+    case 'KubePrismConfig': {
+      const del = v['$patch'] === 'delete';
+      const port = typeof v['port'] === 'number' ? v['port'] : KUBEPRISM_DEFAULT_PORT;
+      plan.talos.kubePrism = { value: { enabled: !del, port }, from: { doc: d, path: del ? ['$patch'] : typeof v['port'] === 'number' ? ['port'] : [] } };
+      break;
+    }
+    default:
+  }
+}
+
+function readTalhelper(d: YamlDocument, out: Collected, plan: NetworkPlan): void {
+  plan.talos.docs.push(d);
+  for (const key of ['talosVersion', 'kubernetesVersion'] as const) {
+    const v = d.get([key]);
+    if (typeof v === 'string' && !v.includes('${')) {
+      const which = key === 'talosVersion' ? 'talos' : 'kubernetes';
+      if (!plan.versions[which]) plan.versions[which] = { value: v.replace(/^v/, ''), from: { doc: d, path: [key] } };
+    }
+  }
+  for (const [key, list] of [['clusterPodNets', out.podCidrs], ['clusterSvcNets', out.serviceCidrs]] as const) {
+    const v = d.get([key]);
+    if (Array.isArray(v)) v.forEach((c, i) => {
+      const f = cidrFact(c, d, [key, i]);
+      if (f) list.push(f);
+    });
+  }
+  const cni = d.get(['cniConfig', 'name']);
+  if (typeof cni === 'string' && !plan.talos.cni) plan.talos.cni = { value: cni, from: { doc: d, path: ['cniConfig', 'name'] } };
+  const nodes = d.get(['nodes']);
+  if (!Array.isArray(nodes)) return;
+  nodes.forEach((n, i) => {
+    if (!isObj(n)) return;
+    const name = str(n['hostname']) ?? `node-${i}`;
+    const nf = newNodeFacts(name, { doc: d, path: ['nodes', i] });
+    nf.node.role = n['controlPlane'] === true ? 'controlplane' : 'worker';
+    readInterfaces(d, ['nodes', i, 'networkInterfaces'], nf);
+    if (!nf.node.address) {
+      // ipAddress may be a comma list or a host name; only a literal IP counts
+      const ip = str(n['ipAddress'])?.split(',')[0];
+      const f = addrFact(ip, d, ['nodes', i, 'ipAddress']);
+      if (f) nf.node.address = f;
+    }
+    out.nodes.push(nf);
+  });
+}
+
+/** The network plan of one group, before talium.config.yaml overrides. */
+export function inferPlan(docs: readonly YamlDocument[], releases: readonly CiliumRelease[]): NetworkPlan {
+  const plan = emptyPlan();
+  const spec = docs.find((d) => d.docClass === 'cluster-spec');
+  const collected = collectTalos(docs, plan);
+  if (spec) fromSpec(spec, plan);
+  else fromCollected(collected, plan);
+  if (!plan.versions.cilium) {
+    const gitops = releases.find((r) => r.version && r.purpose === 'gitops') ?? releases.find((r) => r.version);
+    if (gitops?.version && !/[${}]/.test(gitops.version.value)) plan.versions.cilium = { value: gitops.version.value.replace(/^v/, ''), from: gitops.version.from };
+  }
+  return plan;
+}
+
+function fromCollected(c: Collected, plan: NetworkPlan): void {
+  // nodes: merge by name (a talconfig node and its per-node patch file describe the same machine)
+  const byName = new Map<string, NodeFacts>();
+  for (const nf of c.nodes) {
+    const prev = byName.get(nf.node.name);
+    if (!prev) byName.set(nf.node.name, nf);
+    else {
+      prev.node.address ??= nf.node.address;
+      prev.node.prefix ??= nf.node.prefix;
+      prev.node.role ??= nf.node.role;
+      prev.node.links.push(...nf.node.links);
+      prev.gateways.push(...nf.gateways);
+      prev.vips.push(...nf.vips);
+    }
+  }
+  const nodes = [...byName.values()].filter((nf) => nf.node.address);
+  plan.nodes = nodes.map((nf) => nf.node).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // LAN: every node with a known prefix sits on the same subnet
+  const prefixes = plan.nodes.map((n) => n.prefix).filter((p): p is Fact<Cidr> => !!p && p.value.family === 4 && p.value.prefix < 32);
+  if (prefixes.length && prefixes.every((p) => p.value.canonical === prefixes[0]!.value.canonical)) {
+    plan.lan = prefixes[0]!;
+  }
+  const all = [...byName.values()];
+  const gw = all.flatMap((nf) => nf.gateways).find((g) => !plan.lan || (g.value.family === plan.lan.value.family && plan.lan.value.first <= g.value.value && g.value.value <= plan.lan.value.last));
+  if (gw) plan.gateway = gw;
+  const vip = all.flatMap((nf) => nf.vips)[0];
+  if (vip) plan.vip = vip;
+  plan.podCidrs = dedupe(c.podCidrs);
+  plan.serviceCidrs = dedupe(c.serviceCidrs);
+}
+
+function dedupe(list: Fact<Cidr>[]): Fact<Cidr>[] {
+  const seen = new Set<string>();
+  return list.filter((f) => (seen.has(f.value.canonical) ? false : (seen.add(f.value.canonical), true)));
+}
+
+/** Facts from a talium cluster.yaml (read defensively; the spec loader validates it). */
+function fromSpec(d: YamlDocument, plan: NetworkPlan): void {
+  const lan = cidrFact(d.get(['lan', 'cidr']), d, ['lan', 'cidr']);
+  if (lan) plan.lan = lan;
+  const vlan = d.get(['lan', 'vlan']);
+  plan.vlan = { value: typeof vlan === 'number' ? vlan : 50, from: { doc: d, path: ['lan', 'vlan'] } };
+  const gw = addrFact(d.get(['lan', 'gateway']), d, ['lan', 'gateway']);
+  if (gw) plan.gateway = gw;
+  const dhcp = parseRange(d.get(['lan', 'dhcp']));
+  if (dhcp) plan.dhcp = { value: dhcp, from: { doc: d, path: ['lan', 'dhcp'] } };
+  const reserved = d.get(['lan', 'reserved']);
+  if (Array.isArray(reserved)) reserved.forEach((r, i) => {
+    const iv = parseRange(r);
+    if (iv) plan.reserved.push({ value: iv, from: { doc: d, path: ['lan', 'reserved', i] } });
+  });
+  const vip = addrFact(d.get(['cluster', 'vip']), d, ['cluster', 'vip']);
+  if (vip) plan.vip = vip;
+  const pod = cidrFact(d.get(['cluster', 'podCidr']), d, ['cluster', 'podCidr']);
+  if (pod) plan.podCidrs = [pod];
+  const svc = cidrFact(d.get(['cluster', 'serviceCidr']), d, ['cluster', 'serviceCidr']);
+  if (svc) plan.serviceCidrs = [svc];
+  const port = d.get(['cluster', 'kubePrismPort']);
+  plan.talos.kubePrism = { value: { enabled: true, port: typeof port === 'number' ? port : KUBEPRISM_DEFAULT_PORT }, from: { doc: d, path: ['cluster', 'kubePrismPort'] } };
+  plan.talos.kubeProxyDisabled = { value: true, from: { doc: d, path: [], note: 'talium generates KubeProxyConfig enabled: false' } };
+  plan.talos.cni = { value: 'none', from: { doc: d, path: [], note: 'talium generates cni none' } };
+  for (const k of ['talos', 'kubernetes', 'cilium'] as const) {
+    const v = d.get(['versions', k]);
+    if (typeof v === 'string') plan.versions[k] = { value: v.replace(/^v/, ''), from: { doc: d, path: ['versions', k] } };
+  }
+  const nodes = d.get(['nodes']);
+  if (Array.isArray(nodes)) {
+    nodes.forEach((n, i) => {
+      if (!isObj(n)) return;
+      const node: PlanNode = { name: str(n['name']) ?? `node-${i}`, links: [], from: { doc: d, path: ['nodes', i] } };
+      if (n['role'] === 'controlplane' || n['role'] === 'worker') node.role = n['role'];
+      const a = addrFact(n['address'], d, ['nodes', i, 'address']);
+      if (a) node.address = a;
+      if (lan) node.prefix = lan;
+      const nic = str(n['nic']);
+      if (nic) {
+        const tagged = n['vlan'] !== 'native';
+        node.links.push({ value: tagged ? vlanLinkName(nic, plan.vlan!.value) : nic, from: { doc: d, path: ['nodes', i, 'nic'] } });
+      }
+      plan.nodes.push(node);
+    });
+    plan.nodes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+}

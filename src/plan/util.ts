@@ -1,0 +1,55 @@
+/** Small helpers for plan inference: value guards, repo-relative path resolution, documents by file. */
+import type { YamlDocument } from '../core/document.js';
+
+export function isObj(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** `a/b/c.yaml` → `a/b`; `c.yaml` → ``. */
+export function dirOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i === -1 ? '' : path.slice(0, i);
+}
+
+/** Normalise `a/./b/../c` → `a/c`; undefined when it climbs above the root. */
+export function normalizePath(path: string): string | undefined {
+  const out: string[] = [];
+  for (const seg of path.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (!out.length) return undefined;
+      out.pop();
+    } else out.push(seg);
+  }
+  return out.join('/');
+}
+
+export function docsByFile(docs: readonly YamlDocument[]): Map<string, YamlDocument[]> {
+  const m = new Map<string, YamlDocument[]>();
+  for (const d of docs) {
+    const list = m.get(d.file.path);
+    if (list) list.push(d);
+    else m.set(d.file.path, [d]);
+  }
+  return m;
+}
+
+/**
+ * Resolve `rel` against `dir` to a file path that exists in `byFile`. With `suffix`, also accept any file whose
+ * path ends with `/rel` (for references relative to an unknown root: helmfile `{{ env }}/...`, Argo `$values/...`),
+ * but only when exactly one file matches. Undefined when not found.
+ */
+export function resolveRepoPath(byFile: Map<string, unknown>, dir: string, rel: string, suffix = false): string | undefined {
+  if (/^[a-z]+:\/\//i.test(rel) || rel.includes('{{')) return undefined;
+  const joined = normalizePath(rel.startsWith('/') ? rel : dir ? `${dir}/${rel}` : rel);
+  if (joined !== undefined && byFile.has(joined)) return joined;
+  if (!suffix) return undefined;
+  const tail = normalizePath(rel);
+  if (!tail) return undefined;
+  const hits = [...byFile.keys()].filter((p) => p === tail || p.endsWith(`/${tail}`));
+  return hits.length === 1 ? hits[0] : undefined;
+}
