@@ -1,0 +1,259 @@
+/**
+ * ajv errors → schema findings with rule ids under `schema/` and the right place: the key of an unknown field,
+ * the value of a wrong type/enum/format, the parent mapping of a missing property. Branch noise of
+ * oneOf/anyOf is folded into one finding. Pure; positions are resolved later through `doc.locate`.
+ */
+import type { ErrorObject } from 'ajv';
+import type { Path, PathSegment, YamlDocument } from '../core/document.js';
+import type { Finding } from '../core/finding.js';
+import type { Severity } from '../core/diagnostic.js';
+
+export interface RawIssue {
+  ruleId: string;
+  path: Path;
+  key?: boolean;
+  message: string;
+  help: string;
+  data: Record<string, string | number | boolean>;
+}
+
+/** JSON pointer → path, numbers for array indexes (decided by the value, not the text). */
+export function pointerToPath(pointer: string, root: unknown, base: Path = []): PathSegment[] {
+  const out: PathSegment[] = [...base];
+  if (!pointer) return out;
+  let cur: unknown = root;
+  for (const seg of base) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg as string] : undefined;
+  for (const raw of pointer.slice(1).split('/')) {
+    const s = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(cur) && /^\d+$/.test(s)) {
+      out.push(Number(s));
+      cur = cur[Number(s)];
+    } else {
+      out.push(s);
+      cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[s] : undefined;
+    }
+  }
+  return out;
+}
+
+export function pathText(path: Path): string {
+  let s = '';
+  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s ? `.${p}` : p;
+  return s || '(root)';
+}
+
+export function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
+
+function short(v: unknown): string {
+  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/** Damerau-free Levenshtein, for "did you mean". */
+export function editDistance(a: string, b: string): number {
+  const al = a.toLowerCase();
+  const bl = b.toLowerCase();
+  const prev = Array.from({ length: bl.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= al.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= bl.length; j++) {
+      const tmp = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (al[i - 1] === bl[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[bl.length]!;
+}
+
+export function suggest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(name, c);
+    if (d < bestD || (d === bestD && best !== undefined && c < best)) {
+      best = c;
+      bestD = d;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+function schemaTypes(e: ErrorObject): string {
+  const t = (e.params as { type?: string | string[] }).type;
+  return Array.isArray(t) ? t.join('|') : String(t);
+}
+
+/** Issues for an unknown field at `path` (the key). */
+export function unknownFieldIssue(path: Path, field: string, allowed: readonly string[]): RawIssue {
+  const hint = suggest(field, allowed);
+  const data: RawIssue['data'] = { field, path: pathText(path) };
+  if (hint) data['suggestion'] = hint;
+  if (allowed.length) data['allowed'] = [...allowed].sort().join(', ');
+  return {
+    ruleId: 'schema/unknown-field',
+    path,
+    key: true,
+    message: `Unknown field "${field}" at "${pathText(path.slice(0, -1))}".`,
+    help: hint ? `Did you mean "${hint}"? Fix the spelling or remove the field.` : 'Remove the field or fix its spelling; the API server rejects unknown fields with strict field validation.',
+    data,
+  };
+}
+
+function at(root: unknown, path: Path): unknown {
+  let cur = root;
+  for (const seg of path) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg as string] : undefined;
+  return cur;
+}
+
+function oneIssue(raw: ErrorObject, root: unknown, base: Path): RawIssue | undefined {
+  const path = pointerToPath(raw.instancePath, root, base);
+  // precompiled validators (kubernetes-models) are not verbose: fetch the value ourselves
+  const e = raw.data === undefined ? { ...raw, data: at(root, path.slice(base.length)) } : raw;
+  const where = pathText(path);
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const field = String(p['additionalProperty']);
+      const props = (e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
+      return unknownFieldIssue([...path, field], field, props ? Object.keys(props) : []);
+    }
+    case 'type':
+      return {
+        ruleId: 'schema/type',
+        path,
+        message: `"${where}" must be ${schemaTypes(e)}, not ${jsonType(e.data)} (${short(e.data)}).`,
+        help: `Write a value of type ${schemaTypes(e)}.`,
+        data: { path: where, expected: schemaTypes(e), actual: jsonType(e.data) },
+      };
+    case 'enum': {
+      const allowed = (p['allowedValues'] as unknown[]).map((v) => String(v));
+      return {
+        ruleId: 'schema/enum',
+        path,
+        message: `"${where}" is "${short(e.data)}", not one of ${allowed.map((a) => `"${a}"`).join(', ')}.`,
+        help: `Use one of: ${allowed.join(', ')}.`,
+        data: { path: where, actual: short(e.data), allowed: allowed.join(', ') },
+      };
+    }
+    case 'const':
+      return {
+        ruleId: 'schema/enum',
+        path,
+        message: `"${where}" is "${short(e.data)}", expected "${String(p['allowedValue'])}".`,
+        help: `Use "${String(p['allowedValue'])}".`,
+        data: { path: where, actual: short(e.data), allowed: String(p['allowedValue']) },
+      };
+    case 'format':
+      return {
+        ruleId: 'schema/format',
+        path,
+        message: `"${where}" is "${short(e.data)}", not a valid ${String(p['format'])}.`,
+        help: `Write a valid ${String(p['format'])} value.`,
+        data: { path: where, actual: short(e.data), format: String(p['format']) },
+      };
+    case 'pattern':
+      return {
+        ruleId: 'schema/pattern',
+        path,
+        message: `"${where}" is "${short(e.data)}", which does not match ${String(p['pattern'])}.`,
+        help: 'Write a value matching the pattern.',
+        data: { path: where, actual: short(e.data), pattern: String(p['pattern']) },
+      };
+    case 'required': {
+      const field = String(p['missingProperty']);
+      return {
+        ruleId: 'schema/required',
+        path,
+        key: path.length > 0 ? true : undefined,
+        message: `"${where}" is missing the required field "${field}".`,
+        help: `Add "${field}".`,
+        data: { path: where, field },
+      };
+    }
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+    case 'minLength':
+    case 'maxLength':
+    case 'minItems':
+    case 'maxItems':
+    case 'minProperties':
+    case 'maxProperties':
+    case 'multipleOf':
+    case 'uniqueItems':
+      return {
+        ruleId: 'schema/limit',
+        path,
+        message: `"${where}" ${e.message ?? 'is out of range'} (${e.keyword}).`,
+        help: `Change the value so that it satisfies ${e.keyword} ${JSON.stringify(e.schema)}.`,
+        data: { path: where, keyword: e.keyword, limit: JSON.stringify(e.schema), actual: short(e.data) },
+      };
+    default:
+      return {
+        ruleId: 'schema/invalid',
+        path,
+        message: `"${where}" ${e.message ?? 'is invalid'} (${e.keyword}).`,
+        help: 'Fix the value so that it matches the schema.',
+        data: { path: where, keyword: e.keyword },
+      };
+  }
+}
+
+/** Fold ajv's error list into issues (deduplicated, oneOf/anyOf branch noise collapsed). */
+export function ajvIssues(errors: readonly ErrorObject[] | null | undefined, root: unknown, base: Path = []): RawIssue[] {
+  if (!errors?.length) return [];
+  const combos = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
+  const out: RawIssue[] = [];
+  const seen = new Set<string>();
+  const push = (i: RawIssue | undefined): void => {
+    if (!i) return;
+    const k = `${i.ruleId}|${i.path.join('\u0000')}|${i.data['field'] ?? ''}`;
+    if (seen.has(k)) return;
+    seen.add(k);
+    out.push(i);
+  };
+  for (const e of errors) {
+    if (e.keyword === 'oneOf' || e.keyword === 'anyOf') {
+      const prefix = e.schemaPath;
+      const branch = errors.filter((b) => b !== e && b.schemaPath.startsWith(prefix + '/'));
+      const sameSpot = branch.every((b) => b.instancePath === e.instancePath);
+      if (branch.length && sameSpot) {
+        const fmt = branch.find((b) => b.keyword === 'format');
+        const types = [...new Set(branch.filter((b) => b.keyword === 'type').map(schemaTypes))];
+        if (fmt) push(oneIssue(fmt, root, base));
+        else if (types.length) push(oneIssue({ ...branch[0]!, keyword: 'type', params: { type: types.join('|') } }, root, base));
+        else push(oneIssue(branch[0]!, root, base));
+      } else if (e.keyword === 'oneOf' && (e.params as { passingSchemas?: unknown }).passingSchemas) {
+        const path = pointerToPath(e.instancePath, root, base);
+        push({
+          ruleId: 'schema/one-of',
+          path,
+          message: `"${pathText(path)}" matches more than one of the allowed forms.`,
+          help: 'Keep only the fields of one form.',
+          data: { path: pathText(path) },
+        });
+      } else {
+        // report the branch that got furthest (deepest error), as kubeconform does
+        const deepest = [...branch].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
+        push(deepest ? oneIssue(deepest, root, base) : oneIssue(e, root, base));
+      }
+      continue;
+    }
+    if (combos.some((c) => e.schemaPath.startsWith(c.schemaPath + '/'))) continue;
+    push(oneIssue(e, root, base));
+  }
+  return out;
+}
+
+export function toFinding(doc: YamlDocument, i: RawIssue, severity: Severity = 'error'): Finding {
+  const f: Finding = { ruleId: i.ruleId, severity, message: i.message, help: i.help, doc, path: i.path, data: i.data };
+  if (i.key) f.key = true;
+  return f;
+}

@@ -1,0 +1,142 @@
+/**
+ * Kubernetes core, Flux and Argo CD kinds from the precompiled ajv validators of `kubernetes-models`,
+ * `@kubernetes-models/flux-cd` and `@kubernetes-models/argo-cd`: an index (apiVersion + kind → validator module),
+ * built lazily per group/version from the packages' folders, and an async preload (Node 20 has no sync ESM load).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+
+export type ModelValidate = ((data: unknown) => boolean) & { errors?: import('ajv').ErrorObject[] | null };
+
+interface PackageRoots {
+  core: string | undefined;
+  flux: string | undefined;
+  argo: string | undefined;
+}
+
+function resolveRoot(spec: string): string | undefined {
+  try {
+    return dirname(fileURLToPath(import.meta.resolve(spec)));
+  } catch {
+    return undefined;
+  }
+}
+
+export interface ModelEntry {
+  apiVersion: string;
+  kind: string;
+  /** Absolute path of the `_schemas/<Name>.js` module. */
+  module: string;
+  /** Which package: for SOURCES/diagnostic data. */
+  source: 'kubernetes-models' | '@kubernetes-models/flux-cd' | '@kubernetes-models/argo-cd';
+}
+
+/** Index of the model packages; all lookups are lazy and cached. */
+export class ModelIndex {
+  private roots: PackageRoots | undefined;
+  private readonly byGv = new Map<string, Map<string, ModelEntry>>();
+  private readonly loaded = new Map<string, ModelValidate>();
+  private readonly failed = new Set<string>();
+
+  private pkgRoots(): PackageRoots {
+    this.roots ??= {
+      core: resolveRoot('kubernetes-models'),
+      flux: resolveRoot('@kubernetes-models/flux-cd'),
+      argo: resolveRoot('@kubernetes-models/argo-cd'),
+    };
+    return this.roots;
+  }
+
+  /** Folder holding the models of a group (undefined when no package covers the group). */
+  private groupDir(group: string): { dir: string; source: ModelEntry['source'] } | undefined {
+    const r = this.pkgRoots();
+    if (group === '') return r.core ? { dir: r.core, source: 'kubernetes-models' } : undefined;
+    if (group.endsWith('.toolkit.fluxcd.io')) return r.flux ? { dir: join(r.flux, group), source: '@kubernetes-models/flux-cd' } : undefined;
+    if (group === 'argoproj.io') return r.argo ? { dir: join(r.argo, group), source: '@kubernetes-models/argo-cd' } : undefined;
+    if (!r.core || group.includes('..') || group.includes('/')) return undefined;
+    return { dir: join(r.core, group), source: 'kubernetes-models' };
+  }
+
+  /** Top-level kinds (with apiVersion/kind statics) of one group/version. */
+  private kindsOf(group: string, version: string): Map<string, ModelEntry> {
+    const key = `${group}/${version}`;
+    let m = this.byGv.get(key);
+    if (m) return m;
+    m = new Map();
+    this.byGv.set(key, m);
+    const gd = this.groupDir(group);
+    if (!gd || !/^[a-z0-9]+$/.test(version)) return m;
+    const dir = join(gd.dir, version);
+    if (!existsSync(dir)) return m;
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return m;
+    }
+    for (const n of names.sort()) {
+      if (!n.endsWith('.js') || n === 'index.js' || !/^[A-Z]/.test(n)) continue;
+      let text: string;
+      try {
+        text = readFileSync(join(dir, n), 'utf8');
+      } catch {
+        continue;
+      }
+      const kind = /this\.kind="([^"]+)"/.exec(text)?.[1];
+      const apiVersion = /this\.apiVersion="([^"]+)"/.exec(text)?.[1];
+      const schema = /from"(\.\.\/)+_schemas\/([A-Za-z0-9]+)\.js"/.exec(text);
+      if (!kind || !apiVersion || !schema || kind.endsWith('List')) continue;
+      const root = group === '' ? gd.dir : dirname(gd.dir);
+      m.set(kind, { apiVersion, kind, module: join(root, '_schemas', `${schema[2]}.js`), source: gd.source });
+    }
+    return m;
+  }
+
+  find(apiVersion: string, kind: string): ModelEntry | undefined {
+    const i = apiVersion.indexOf('/');
+    const group = i === -1 ? '' : apiVersion.slice(0, i);
+    const version = i === -1 ? apiVersion : apiVersion.slice(i + 1);
+    const e = this.kindsOf(group, version).get(kind);
+    return e && e.apiVersion === apiVersion ? e : undefined;
+  }
+
+  /** Other versions of the same group that have this kind (for `schema/not-served`). */
+  versionsWithKind(apiVersion: string, kind: string): string[] {
+    const i = apiVersion.indexOf('/');
+    const group = i === -1 ? '' : apiVersion.slice(0, i);
+    const gd = this.groupDir(group);
+    if (!gd || !existsSync(gd.dir)) return [];
+    const out: string[] = [];
+    let names: string[] = [];
+    try {
+      names = readdirSync(gd.dir);
+    } catch {
+      return [];
+    }
+    for (const v of names.sort()) {
+      if (!/^v\d+((alpha|beta)\d+)?$/.test(v)) continue;
+      if (this.kindsOf(group, v).has(kind)) out.push(group ? `${group}/${v}` : v);
+    }
+    return out;
+  }
+
+  validator(entry: ModelEntry): ModelValidate | undefined {
+    return this.loaded.get(entry.module);
+  }
+
+  isLoaded(entry: ModelEntry): boolean {
+    return this.loaded.has(entry.module) || this.failed.has(entry.module);
+  }
+
+  async load(entry: ModelEntry): Promise<void> {
+    if (this.isLoaded(entry)) return;
+    try {
+      const mod = (await import(pathToFileURL(entry.module).href)) as { validate?: ModelValidate };
+      if (typeof mod.validate === 'function') this.loaded.set(entry.module, mod.validate);
+      else this.failed.add(entry.module);
+    } catch {
+      this.failed.add(entry.module);
+    }
+  }
+}

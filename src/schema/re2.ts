@@ -1,0 +1,132 @@
+/**
+ * Go RE2 → JavaScript RegExp translation for JSON Schema `pattern`s written for Go (CRDs, Talos): inline flags
+ * `(?i)`/`(?s)`/`(?m)`, `\A`, `\z`, `(?P<name>`, POSIX classes `[[:alpha:]]`, `\Q...\E`. Patterns stay checked.
+ */
+
+const POSIX: Record<string, string> = {
+  alnum: '0-9A-Za-z',
+  alpha: 'A-Za-z',
+  ascii: '\\x00-\\x7F',
+  blank: '\\t ',
+  cntrl: '\\x00-\\x1F\\x7F',
+  digit: '0-9',
+  graph: '!-~',
+  lower: 'a-z',
+  print: ' -~',
+  punct: '!-\\/:-@\\[-`{-~',
+  space: '\\t\\n\\v\\f\\r ',
+  upper: 'A-Z',
+  word: '0-9A-Za-z_',
+  xdigit: '0-9A-Fa-f',
+};
+
+export interface TranslatedRegExp {
+  source: string;
+  flags: string;
+}
+
+function escapeLiteral(s: string): string {
+  return s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+}
+
+/** Translate an RE2 pattern to a JS source + flags. Pure string rewriting; throws nothing. */
+export function translateRe2(pattern: string): TranslatedRegExp {
+  let flags = '';
+  let src = pattern;
+  // leading inline flag group (?i) / (?is) / (?m) ...
+  const lead = /^\(\?([imsU]+)\)/.exec(src);
+  if (lead) {
+    for (const f of lead[1]!) if (f !== 'U' && !flags.includes(f)) flags += f;
+    src = src.slice(lead[0].length);
+  }
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === '\\') {
+      const n = src[i + 1];
+      if (n === undefined) {
+        out += '\\\\';
+        break;
+      }
+      if (!inClass && n === 'A') {
+        out += '^';
+        i++;
+        continue;
+      }
+      if (!inClass && n === 'z') {
+        out += '$(?![\\s\\S])';
+        i++;
+        continue;
+      }
+      if (n === 'Q') {
+        const end = src.indexOf('\\E', i + 2);
+        const lit = end === -1 ? src.slice(i + 2) : src.slice(i + 2, end);
+        out += escapeLiteral(lit);
+        i = end === -1 ? src.length : end + 1;
+        continue;
+      }
+      out += c + n;
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === '[' && src[i + 1] === ':') {
+        const end = src.indexOf(':]', i + 2);
+        const name = end === -1 ? '' : src.slice(i + 2, end);
+        const neg = name.startsWith('^');
+        const cls = POSIX[neg ? name.slice(1) : name];
+        if (cls !== undefined && !neg) {
+          out += cls;
+          i = end + 1;
+          continue;
+        }
+      }
+      if (c === ']') inClass = false;
+      out += c;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      out += c;
+      if (src[i + 1] === '^') {
+        out += '^';
+        i++;
+      }
+      if (src[i + 1] === ']') {
+        out += '\\]';
+        i++;
+      }
+      continue;
+    }
+    if (c === '(' && src.startsWith('(?P<', i)) {
+      out += '(?<';
+      i += 3;
+      continue;
+    }
+    if (c === '(' && /^\(\?[imsU-]+:/.test(src.slice(i))) {
+      // scoped flags are not expressible in JS: hoist case-insensitivity, drop the others
+      const m = /^\(\?([imsU-]+):/.exec(src.slice(i))!;
+      if (m[1]!.split('-')[0]!.includes('i') && !flags.includes('i')) flags += 'i';
+      out += '(?:';
+      i += m[0].length - 1;
+      continue;
+    }
+    out += c;
+  }
+  return { source: out, flags };
+}
+
+/** Compile a Go pattern to a RegExp: as written when JS accepts it, else translated (unicode mode). */
+export function compileRe2(pattern: string, extraFlags = 'u'): RegExp {
+  try {
+    return new RegExp(pattern, extraFlags);
+  } catch {
+    const t = translateRe2(pattern);
+    try {
+      return new RegExp(t.source, extraFlags + t.flags);
+    } catch {
+      return new RegExp(t.source, t.flags);
+    }
+  }
+}

@@ -1,0 +1,359 @@
+/**
+ * The schema validation contract the lint engine calls: `createSchemaValidator(opts)` → `validate(doc)` per
+ * document (k8s objects, kustomizations, Talos configs/documents, Cilium Helm values), findings under `schema/`.
+ * Kind lookup first, validators compiled lazily per (schema, version) and cached; positions resolved later.
+ */
+import type { ValidateFunction } from 'ajv';
+import type { Severity } from '../core/diagnostic.js';
+import type { Path, YamlDocument } from '../core/document.js';
+import type { Finding } from '../core/finding.js';
+import { ajvIssues, pathText, toFinding, unknownFieldIssue, type RawIssue } from './errors.js';
+import { SchemaRegistry, type UserSchema } from './registry.js';
+import { StrictShapes } from './strict-keys.js';
+import { ciliumLine, talosLine, CILIUM_SCHEMA_FILE, type CiliumLine, type TalosLine } from './versions.js';
+import { crdToSchemas } from './crd.js';
+import { readSchemaFolder } from './schema-files.js';
+import { replaceAt, yaml11Candidates } from './yaml11.js';
+import { TALOS_DOCUMENT_KINDS, TALOS_KNOWN_UNMODELED } from './talos-kinds.js';
+
+export interface SchemaOptions {
+  /** Cilium version in force for this cluster group ('1.20', '1.18.4'; undefined = newest). */
+  ciliumVersion?: string;
+  talosVersion?: string;
+  kubernetesVersion?: string;
+  /** User folders of JSON Schemas (e.g. produced by `talium schemas import`). */
+  extraSchemaDirs?: string[];
+  /** CustomResourceDefinition documents found in the linted repo → schemas. */
+  crdDocs?: readonly YamlDocument[];
+  /** Severity of `schema/unknown-kind` (default 'warning'). */
+  unknownKindSeverity?: Severity | 'off';
+}
+
+export interface SchemaConfigError {
+  file: string;
+  message: string;
+}
+
+export interface SchemaValidator {
+  validate(doc: YamlDocument): Finding[];
+  /** Cilium Helm values at `valuesPath` of `doc` (HelmRelease spec.values, Argo valuesObject, a values file: []). */
+  validateCiliumValues(doc: YamlDocument, valuesPath: Path): Finding[];
+  /**
+   * Load the precompiled validators (kubernetes-models, Flux, Argo CD) these documents need. Node 20 cannot
+   * load ES modules synchronously, so call this once before `validate` (workers: once per worker).
+   */
+  preload(docs: Iterable<YamlDocument>): Promise<void>;
+  /** Problems with extra schema folders (unreadable files, files without a kind). */
+  readonly configErrors: readonly SchemaConfigError[];
+}
+
+const HELM_VALUES_FILE = 'cilium/helm-values.json';
+const KUSTOMIZATION_FILE = 'kustomize/kustomization.json';
+const TALOS_CONFIG_FILE = 'talos/machine-config.json';
+const TALOS_DOCS_FILE = 'talos/documents.json';
+
+type Check = (value: unknown) => RawIssue[];
+
+function hasPlaceholder(v: unknown): boolean {
+  return typeof v === 'string' && (v.includes('${') || v.includes('{{'));
+}
+
+function valueAt(root: unknown, path: Path): unknown {
+  let cur = root;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[seg as string];
+  }
+  return cur;
+}
+
+/** Go reads these documents with YAML 1.1 booleans (sigs.k8s.io/yaml); Talos (yaml.v3) does not. */
+const YAML11_CLASSES = new Set(['k8s', 'helm-values']);
+
+class Validator implements SchemaValidator {
+  readonly registry = new SchemaRegistry();
+  readonly configErrors: SchemaConfigError[] = [];
+  private readonly cilium: CiliumLine;
+  private readonly talos: TalosLine;
+  private readonly unknownKindSeverity: Severity | 'off';
+  private readonly shapes = new Map<string, StrictShapes>();
+
+  constructor(opts: SchemaOptions) {
+    this.cilium = ciliumLine(opts.ciliumVersion);
+    this.talos = talosLine(opts.talosVersion);
+    this.unknownKindSeverity = opts.unknownKindSeverity ?? 'warning';
+    for (const dir of opts.extraSchemaDirs ?? []) this.loadFolder(dir);
+    for (const d of opts.crdDocs ?? []) {
+      for (const s of crdToSchemas(d.value)) {
+        this.registry.addUserSchema({
+          apiVersion: `${s.group}/${s.version}`,
+          kind: s.kind,
+          schema: s.schema,
+          origin: `crd:${d.file.path}#${d.index}`,
+          served: s.served,
+        });
+      }
+    }
+  }
+
+  private loadFolder(dir: string): void {
+    const { files, errors } = readSchemaFolder(dir);
+    this.configErrors.push(...errors);
+    for (const f of files) {
+      const gvk = gvkOfSchemaFile(f.rel, f.schema);
+      if (!gvk) {
+        this.configErrors.push({ file: f.abs, message: 'cannot tell which apiVersion/kind this schema is for (expected <group>/<version>/<Kind>.json or "x-talium-gvk")' });
+        continue;
+      }
+      this.registry.addUserSchema({ ...gvk, schema: f.schema as Record<string, unknown>, origin: f.abs, served: true });
+    }
+  }
+
+  async preload(docs: Iterable<YamlDocument>): Promise<void> {
+    const pending = new Map<string, ReturnType<SchemaRegistry['model']>>();
+    for (const d of docs) {
+      if (d.docClass !== 'k8s') continue;
+      const av = d.apiVersion;
+      const k = d.kind;
+      if (!av || !k || this.registry.userSchema(av, k) || CILIUM_SCHEMA_FILE[k]) continue;
+      const e = this.registry.model(av, k);
+      if (e && !this.registry.models.isLoaded(e)) pending.set(e.module, e);
+    }
+    for (const e of [...pending.values()].sort((a, b) => (a!.module < b!.module ? -1 : 1))) await this.registry.models.load(e!);
+  }
+
+  validate(doc: YamlDocument): Finding[] {
+    switch (doc.docClass) {
+      case 'k8s':
+        return this.validateK8s(doc);
+      case 'kustomization':
+        return this.run(doc, [], this.builtinCheck(KUSTOMIZATION_FILE, { line: '0.0' }));
+      case 'talos-config':
+        return this.run(doc, [], this.builtinCheck(TALOS_CONFIG_FILE, { line: this.talos }));
+      case 'talos-document':
+        return this.validateTalosDocument(doc);
+      case 'helm-values':
+        return this.validateCiliumValues(doc, []);
+      default:
+        return [];
+    }
+  }
+
+  validateCiliumValues(doc: YamlDocument, valuesPath: Path): Finding[] {
+    const line = this.cilium === '1.14' || this.cilium === '1.15' ? '1.16' : this.cilium;
+    return this.run(doc, valuesPath, this.builtinCheck(HELM_VALUES_FILE, { line }));
+  }
+
+  private builtinCheck(rel: string, ctx: { line: string; apiVersion?: string }): Check | undefined {
+    const v = this.registry.builtin(rel, ctx);
+    return v ? ajvCheck(v) : undefined;
+  }
+
+  private validateTalosDocument(doc: YamlDocument): Finding[] {
+    const kind = doc.kind;
+    if (!kind) return [];
+    const since = TALOS_DOCUMENT_KINDS[kind];
+    if (since === undefined) {
+      if (TALOS_KNOWN_UNMODELED.includes(kind)) return [];
+      return this.unknownKind(doc, 'talos');
+    }
+    if (!lineAtLeastLoose(this.talos, since)) {
+      return [
+        toFinding(doc, {
+          ruleId: 'schema/not-served',
+          path: ['kind'],
+          message: `Talos ${this.talos} has no "${kind}" document (it arrived in Talos ${since}).`,
+          help: `Use the legacy machine config fields for Talos ${this.talos}, or raise the Talos version.`,
+          data: { kind, talosVersion: this.talos, since },
+        }),
+      ];
+    }
+    return this.run(doc, [], this.builtinCheck(`${TALOS_DOCS_FILE}#/$defs/${kind}`, { line: this.talos }));
+  }
+
+  private validateK8s(doc: YamlDocument): Finding[] {
+    const av = doc.apiVersion;
+    const kind = doc.kind;
+    if (!av || !kind) {
+      const field = !av ? 'apiVersion' : 'kind';
+      return [toFinding(doc, { ruleId: 'schema/required', path: [], message: `The object is missing "${field}".`, help: `Add "${field}".`, data: { field, path: '(root)' } })];
+    }
+    // 1. user folders and repo CRDs
+    const user = this.registry.userSchema(av, kind);
+    if (user) {
+      if (!user.served) return [this.notServed(doc, av, kind, this.registry.userVersions(kind, groupOf(av)), user.origin)];
+      const v = this.registry.compileUser(user);
+      return this.run(doc, [], v ? ajvCheck(v) : undefined);
+    }
+    // 2. talium's own Cilium schemas, per Cilium line
+    const c = this.registry.cilium(av, kind, this.cilium);
+    if (c) {
+      if (!c.ok) return [this.notServed(doc, av, kind, c.served, `Cilium ${this.cilium}`)];
+      return this.run(doc, [], c.validate ? ajvCheck(c.validate) : undefined);
+    }
+    // 3. kubernetes-models (core, Flux, Argo CD)
+    const m = this.registry.model(av, kind);
+    if (m) {
+      const fn = this.registry.models.validator(m);
+      if (!fn) {
+        if (this.registry.models.isLoaded(m)) return this.unknownKind(doc, 'model-load-failed');
+        return [
+          toFinding(
+            doc,
+            {
+              ruleId: 'schema/not-loaded',
+              path: ['kind'],
+              message: `The schema of "${av} ${kind}" was not loaded before validation.`,
+              help: 'Call preload(docs) on the schema validator before validate(doc); this is a talium bug, please report it.',
+              data: { apiVersion: av, kind },
+            },
+            'warning',
+          ),
+        ];
+      }
+      let shapes = this.shapes.get(m.module);
+      if (!shapes) {
+        shapes = new StrictShapes();
+        this.shapes.set(m.module, shapes);
+      }
+      const s = shapes;
+      return this.run(doc, [], (value) => {
+        const issues = fn(value) ? [] : ajvIssues(fn.errors, value);
+        for (const u of s.unknownKeys(value, fn)) issues.push(unknownFieldIssue(u.path, u.field, u.allowed));
+        return issues;
+      });
+    }
+    const others = this.registry.models.versionsWithKind(av, kind).filter((x) => x !== av);
+    if (others.length) return [this.notServed(doc, av, kind, others, 'kubernetes-models')];
+    return this.unknownKind(doc, groupOf(av) === 'cilium.io' ? 'cilium-unvendored' : 'unknown');
+  }
+
+  private notServed(doc: YamlDocument, av: string, kind: string, served: string[], where: string): Finding {
+    return toFinding(doc, {
+      ruleId: 'schema/not-served',
+      path: ['apiVersion'],
+      message: `"${av}" ${kind} is not served by ${where}; served: ${served.length ? served.map((s) => `"${s}"`).join(', ') : 'none'}.`,
+      help: served.length ? `Change apiVersion to "${served[served.length - 1]}".` : `Remove the object or change the version in force.`,
+      data: { apiVersion: av, kind, served: served.join(', '), source: where },
+    });
+  }
+
+  private unknownKind(doc: YamlDocument, reason: string): Finding[] {
+    if (this.unknownKindSeverity === 'off') return [];
+    const av = doc.apiVersion ?? '';
+    const kind = doc.kind ?? '';
+    return [
+      toFinding(
+        doc,
+        {
+          ruleId: 'schema/unknown-kind',
+          path: ['kind'],
+          message: `No schema for "${av}" "${kind}"; it was not validated.`,
+          help: 'Add its CustomResourceDefinition to the repository, or import its schema with `talium schemas import` and list the folder in extraSchemaDirs.',
+          data: { apiVersion: av, kind, reason },
+        },
+        this.unknownKindSeverity,
+      ),
+    ];
+  }
+
+  /** Run a check on the value at `base`, drop placeholder noise, add YAML 1.1 boolean findings. */
+  private run(doc: YamlDocument, base: Path, check: Check | undefined): Finding[] {
+    if (!check) return [];
+    const root = base.length ? doc.get(base) : doc.value;
+    if (root === undefined) return [];
+    let issues: RawIssue[];
+    try {
+      issues = check(root);
+    } catch (e) {
+      return [toFinding(doc, { ruleId: 'schema/internal', path: base, message: `Schema validation failed: ${(e as Error).message}.`, help: 'This is a talium bug; please report it with the file.', data: { error: String((e as Error).message) } })];
+    }
+    const out: Finding[] = [];
+    for (const i of issues) {
+      if (i.ruleId !== 'schema/unknown-field' && i.ruleId !== 'schema/required' && hasPlaceholder(valueAt(root, i.path))) continue;
+      if (i.ruleId === 'schema/unknown-field' && hasPlaceholder(i.data['field'])) continue;
+      out.push(toFinding(doc, { ...i, path: [...base, ...i.path] }));
+    }
+    if (YAML11_CLASSES.has(doc.docClass)) out.push(...this.yaml11(doc, base, root, check));
+    return out;
+  }
+
+  private yaml11(doc: YamlDocument, base: Path, root: unknown, check: Check): Finding[] {
+    const out: Finding[] = [];
+    for (const c of yaml11Candidates(root)) {
+      const asGo = replaceAt(root, c.path, c.bool);
+      const issues = check(asGo);
+      const hit = issues.find((i) => i.ruleId === 'schema/type' && i.path.length === c.path.length && i.path.every((s, k) => s === c.path[k]));
+      if (!hit || !String(hit.data['expected']).includes('string')) continue;
+      const full = [...base, ...c.path];
+      if (!doc.isPlainScalar(full)) continue;
+      out.push(
+        toFinding(doc, {
+          ruleId: 'schema/yaml11-boolean',
+          path: full,
+          message: `"${pathText(c.path)}" is written as unquoted ${c.text}, which Kubernetes tools (YAML 1.1) read as the boolean ${String(c.bool)}, but the field is a string.`,
+          help: `Quote it: "${c.text}".`,
+          data: { path: pathText(c.path), actual: c.text, readAs: c.bool, expected: 'string' },
+        }),
+      );
+    }
+    return out;
+  }
+}
+
+function lineAtLeastLoose(line: string, since: string): boolean {
+  const [a, b] = line.split('.').map(Number);
+  const [c, d] = since.split('.').map(Number);
+  return a! !== c! ? a! > c! : b! >= d!;
+}
+
+function groupOf(apiVersion: string): string {
+  const i = apiVersion.indexOf('/');
+  return i === -1 ? '' : apiVersion.slice(0, i);
+}
+
+function ajvCheck(v: ValidateFunction): Check {
+  return (value) => (v(value) ? [] : ajvIssues(v.errors, value));
+}
+
+/** apiVersion/kind of a user schema file: `x-talium-gvk`, `<group>/<version>/<Kind>.json`, or enums. */
+export function gvkOfSchemaFile(rel: string, schema: unknown): Pick<UserSchema, 'apiVersion' | 'kind'> | undefined {
+  const s = schema as Record<string, unknown> | null;
+  if (!s || typeof s !== 'object') return undefined;
+  const x = s['x-talium-gvk'] as { group?: string; version?: string; kind?: string } | undefined;
+  if (x && x.version && x.kind) return { apiVersion: x.group ? `${x.group}/${x.version}` : x.version, kind: x.kind };
+  const parts = rel.replace(/\.json$/, '').split('/');
+  if (parts.length >= 3) {
+    const [group, version, kind] = parts.slice(-3) as [string, string, string];
+    if (/^v\d/.test(version) && /^[A-Z]/.test(kind)) return { apiVersion: group === 'core' ? version : `${group}/${version}`, kind };
+  }
+  const props = s['properties'] as Record<string, { enum?: unknown[] }> | undefined;
+  const av = props?.['apiVersion']?.enum?.[0];
+  const k = props?.['kind']?.enum?.[0];
+  if (typeof av === 'string' && typeof k === 'string') return { apiVersion: av, kind: k };
+  return undefined;
+}
+
+export function createSchemaValidator(opts: SchemaOptions): SchemaValidator {
+  return new Validator(opts);
+}
+
+/** createSchemaValidator + preload of the documents' model validators. */
+export async function loadSchemaValidator(opts: SchemaOptions, docs: Iterable<YamlDocument>): Promise<SchemaValidator> {
+  const v = new Validator(opts);
+  await v.preload(docs);
+  return v;
+}
+
+const shared = new Map<string, Validator>();
+
+/** Cilium Helm values of `doc` at `valuesPath`, for the given Cilium version (validators cached per line). */
+export function validateCiliumValues(doc: YamlDocument, valuesPath: Path, ciliumVersion: string | undefined): Finding[] {
+  const line = ciliumLine(ciliumVersion);
+  let v = shared.get(line);
+  if (!v) {
+    v = new Validator({ ciliumVersion: line });
+    shared.set(line, v);
+  }
+  return v.validateCiliumValues(doc, valuesPath);
+}

@@ -1,0 +1,115 @@
+/**
+ * Version tables for schema selection: which Cilium/Talos version lines we ship schemas for, which apiVersions
+ * each Cilium line serves per kind, and how a user's version string maps to a line. Data only; sources cited.
+ */
+
+/** Cilium lines with vendored schemas, oldest first. 1.20 has no upstream CRD copy here: it uses the 1.19 shapes. */
+export const CILIUM_LINES = ['1.14', '1.15', '1.16', '1.17', '1.18', '1.19', '1.20'] as const;
+export type CiliumLine = (typeof CILIUM_LINES)[number];
+export const NEWEST_CILIUM: CiliumLine = '1.20';
+
+/** Talos lines with vendored schemas (multi-document kinds from 1.12; domain-facts §3.5, §3.1). */
+export const TALOS_LINES = ['1.12', '1.13', '1.14'] as const;
+export type TalosLine = (typeof TALOS_LINES)[number];
+export const NEWEST_TALOS: TalosLine = '1.14';
+
+interface Served {
+  /** apiVersion → first line that serves it (inclusive) and first line that no longer serves it (exclusive). */
+  [apiVersion: string]: { since: CiliumLine; until?: CiliumLine; deprecatedSince?: CiliumLine };
+}
+
+/**
+ * Served API versions per Cilium kind. Sources: the CRDs of each line (kind tables in the upstream oracle's
+ * SOURCES.md), domain-facts §1.1 (pool v2 from 1.18, v2alpha1 deprecated 1.19; whether 1.20 still serves
+ * v2alpha1 is NOT ESTABLISHED, so we keep it served there and leave the deprecation to the cilium rules),
+ * §2.1 (L2 policy v2alpha1 only), §4 (BGPv1 CiliumBGPPeeringPolicy removed in 1.19).
+ */
+export const CILIUM_SERVED: Record<string, Served> = {
+  CiliumLoadBalancerIPPool: {
+    'cilium.io/v2alpha1': { since: '1.14', deprecatedSince: '1.19' },
+    'cilium.io/v2': { since: '1.18' },
+  },
+  CiliumL2AnnouncementPolicy: { 'cilium.io/v2alpha1': { since: '1.14' } },
+  CiliumNetworkPolicy: { 'cilium.io/v2': { since: '1.14' } },
+  CiliumClusterwideNetworkPolicy: { 'cilium.io/v2': { since: '1.14' } },
+  CiliumBGPPeeringPolicy: { 'cilium.io/v2alpha1': { since: '1.14', until: '1.19', deprecatedSince: '1.18' } },
+  CiliumBGPClusterConfig: {
+    'cilium.io/v2alpha1': { since: '1.15', deprecatedSince: '1.18' },
+    'cilium.io/v2': { since: '1.18' },
+  },
+  CiliumBGPPeerConfig: {
+    'cilium.io/v2alpha1': { since: '1.15', deprecatedSince: '1.18' },
+    'cilium.io/v2': { since: '1.18' },
+  },
+  CiliumBGPAdvertisement: {
+    'cilium.io/v2alpha1': { since: '1.15', deprecatedSince: '1.18' },
+    'cilium.io/v2': { since: '1.18' },
+  },
+  CiliumBGPNodeConfigOverride: {
+    'cilium.io/v2alpha1': { since: '1.15', deprecatedSince: '1.18' },
+    'cilium.io/v2': { since: '1.18' },
+  },
+};
+
+/** Schema file (under schemas/cilium/) per Cilium kind; CCNP shares the CNP file. */
+export const CILIUM_SCHEMA_FILE: Record<string, string> = {
+  CiliumLoadBalancerIPPool: 'cilium/ciliumloadbalancerippool.json',
+  CiliumL2AnnouncementPolicy: 'cilium/ciliuml2announcementpolicy.json',
+  CiliumNetworkPolicy: 'cilium/ciliumnetworkpolicy.json',
+  CiliumClusterwideNetworkPolicy: 'cilium/ciliumnetworkpolicy.json',
+  CiliumBGPPeeringPolicy: 'cilium/ciliumbgppeeringpolicy.json',
+  CiliumBGPClusterConfig: 'cilium/ciliumbgpclusterconfig.json',
+  CiliumBGPPeerConfig: 'cilium/ciliumbgppeerconfig.json',
+  CiliumBGPAdvertisement: 'cilium/ciliumbgpadvertisement.json',
+  CiliumBGPNodeConfigOverride: 'cilium/ciliumbgpnodeconfigoverride.json',
+};
+
+/** Parse `1.18`, `v1.18.4`, `1.19.0-rc.1`, `~1.18`, `>=1.17 <1.19` (first number wins) into [major, minor]. */
+export function parseMinor(version: string | undefined): [number, number] | undefined {
+  if (!version) return undefined;
+  const m = /(\d+)\.(\d+)/.exec(version);
+  if (!m) return undefined;
+  return [Number(m[1]), Number(m[2])];
+}
+
+function compareLine(a: string, b: string): number {
+  const [am, an] = parseMinor(a)!;
+  const [bm, bn] = parseMinor(b)!;
+  return am !== bm ? am - bm : an - bn;
+}
+
+/** The line a version string falls in, clamped to the lines we ship (older → oldest, newer → newest). */
+function toLine<T extends string>(lines: readonly T[], newest: T, version: string | undefined): T {
+  const mm = parseMinor(version);
+  if (!mm) return newest;
+  const key = `${mm[0]}.${mm[1]}`;
+  if ((lines as readonly string[]).includes(key)) return key as T;
+  return compareLine(key, lines[0]!) < 0 ? lines[0]! : newest;
+}
+
+export function ciliumLine(version: string | undefined): CiliumLine {
+  return toLine(CILIUM_LINES, NEWEST_CILIUM, version);
+}
+
+export function talosLine(version: string | undefined): TalosLine {
+  return toLine(TALOS_LINES, NEWEST_TALOS, version);
+}
+
+/** Is `line` within [since, until)? */
+export function inRange(line: string, since: string, until?: string): boolean {
+  return compareLine(line, since) >= 0 && (until === undefined || compareLine(line, until) < 0);
+}
+
+export function lineAtLeast(line: string, since: string): boolean {
+  return compareLine(line, since) >= 0;
+}
+
+/** Served apiVersions of a Cilium kind on a line (sorted). */
+export function ciliumServed(kind: string, line: CiliumLine): string[] {
+  const table = CILIUM_SERVED[kind];
+  if (!table) return [];
+  return Object.entries(table)
+    .filter(([, r]) => inRange(line, r.since, r.until))
+    .map(([av]) => av)
+    .sort();
+}
