@@ -67,6 +67,8 @@ function readAddressed(doc: YamlDocument, p: Path, m: Record<string, unknown>, l
       const f = addrFact(text, doc, path);
       if (!f || isLinkLocal(f.value)) return;
       got = true;
+      const sub = text ? parseCidr(text) : undefined;
+      if (sub && sub.prefix < (sub.family === 4 ? 32 : 128)) (nf.node.subnets ??= []).push({ value: sub, from: { doc, path } });
       if (!nf.node.address || (nf.node.address.value.family === 6 && f.value.family === 4)) {
         nf.node.address = f;
         const c = text ? parseCidr(text) : undefined;
@@ -284,6 +286,7 @@ function fromCollected(c: Collected, plan: NetworkPlan): void {
       prev.node.prefix ??= nf.node.prefix;
       prev.node.role ??= nf.node.role;
       prev.node.links.push(...nf.node.links);
+      if (nf.node.subnets) (prev.node.subnets ??= []).push(...nf.node.subnets);
       prev.gateways.push(...nf.gateways);
       prev.vips.push(...nf.vips);
     }
@@ -346,7 +349,10 @@ function fromSpec(d: YamlDocument, plan: NetworkPlan): void {
       if (n['role'] === 'controlplane' || n['role'] === 'worker') node.role = n['role'];
       const a = addrFact(n['address'], d, ['nodes', i, 'address']);
       if (a) node.address = a;
-      if (lan) node.prefix = lan;
+      if (lan) {
+        node.prefix = lan;
+        node.subnets = [lan];
+      }
       const nic = str(n['nic']);
       if (nic) {
         const tagged = n['vlan'] !== 'native';

@@ -29,6 +29,8 @@ export interface PlanNode {
   from?: Provenance;
   /** The node's LAN prefix as written with its address (`10.50.0.11/24` → the /24), when known. */
   prefix?: Fact<Cidr>;
+  /** Every subnet the node has an address on (all links), for "is this on a node's link" questions. */
+  subnets?: Fact<Cidr>[];
 }
 
 /** Talos cluster-level facts that several rules share (each only when the repo states it). */

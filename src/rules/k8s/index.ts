@@ -1,4 +1,17 @@
 /** The k8s rules, sorted by id. */
+import etpLocalL2 from './etp-local-l2.js';
+import lbClassIgnored from './lb-class-ignored.js';
+import noKubeProxy from './no-kube-proxy.js';
+import noMetallb from './no-metallb.js';
+import noOtherCni from './no-other-cni.js';
+import plaintextSecret from './plaintext-secret.js';
 import type { Rule } from '../types.js';
 
-export const K8S_RULES: readonly Rule[] = [];
+export const K8S_RULES: readonly Rule[] = [
+  etpLocalL2,
+  lbClassIgnored,
+  noKubeProxy,
+  noMetallb,
+  noOtherCni,
+  plaintextSecret,
+];

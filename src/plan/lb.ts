@@ -1,0 +1,261 @@
+/**
+ * LB-IPAM objects of a cluster group read once for the network rules: CiliumLoadBalancerIPPool blocks, Services
+ * that request IPs, L2/BGP usage, label-selector matching (tri-state: unknown when the repo cannot tell).
+ */
+import type { Path, YamlDocument } from '../core/document.js';
+import { allowFirstLastIPsDefault, LBIPAM_ANNOTATIONS, LB_CLASSES } from '../data/cilium.js';
+import { parseVersion } from '../data/versions.js';
+import { parseCidr, parseIp, type Cidr, type IpInterval } from '../net/ip.js';
+import { valueAt } from './cilium-release.js';
+import type { ClusterGroup } from './types.js';
+import { isObj, str } from './util.js';
+
+export interface PoolBlock {
+  path: Path;
+  kind: 'cidr' | 'range';
+  text: string;
+  /** Undefined when the block does not parse. */
+  interval?: IpInterval;
+  cidr?: Cidr;
+}
+
+export interface LbPool {
+  doc: YamlDocument;
+  name: string;
+  blocks: PoolBlock[];
+  /** `Yes`/`No` as written, else undefined. */
+  allowFirstLastIPs?: string;
+  disabled: boolean;
+  selector: unknown;
+}
+
+export const isPoolDoc = (d: YamlDocument): boolean => d.kind === 'CiliumLoadBalancerIPPool' && d.group === 'cilium.io';
+
+export function readPool(doc: YamlDocument): LbPool {
+  const blocks: PoolBlock[] = [];
+  for (const field of ['blocks', 'cidrs'] as const) {
+    const list = doc.get(['spec', field]);
+    if (!Array.isArray(list)) continue;
+    list.forEach((b, i) => {
+      if (!isObj(b)) return;
+      const path: Path = ['spec', field, i];
+      if (typeof b['cidr'] === 'string') {
+        const c = parseCidr(b['cidr']);
+        const blk: PoolBlock = { path: [...path, 'cidr'], kind: 'cidr', text: b['cidr'] };
+        if (c) {
+          blk.interval = c;
+          blk.cidr = c;
+        }
+        blocks.push(blk);
+      } else if (typeof b['start'] === 'string') {
+        const s = parseIp(b['start']);
+        const stopText = typeof b['stop'] === 'string' ? b['stop'] : b['start'];
+        const e = parseIp(stopText);
+        const blk: PoolBlock = { path: [...path, 'start'], kind: 'range', text: `${b['start']}-${stopText}` };
+        if (s && e && s.family === e.family && s.value <= e.value) blk.interval = { family: s.family, first: s.value, last: e.value };
+        blocks.push(blk);
+      }
+    });
+  }
+  const afl = doc.get(['spec', 'allowFirstLastIPs']);
+  const p: LbPool = { doc, name: doc.name ?? '', blocks, disabled: doc.get(['spec', 'disabled']) === true, selector: doc.get(['spec', 'serviceSelector']) };
+  if (typeof afl === 'string') p.allowFirstLastIPs = afl;
+  else if (typeof afl === 'boolean') p.allowFirstLastIPs = afl ? 'Yes' : 'No';
+  return p;
+}
+
+export function groupPools(g: ClusterGroup): LbPool[] {
+  return g.docs.filter(isPoolDoc).map(readPool);
+}
+
+/**
+ * The addresses a block hands out: a CIDR block loses its first and last address when allowFirstLastIPs is No
+ * (explicit, or the default of the known Cilium version) and the prefix is shorter than /31 (/127). Undefined
+ * when that depends on an unknown version.
+ */
+export function allocatable(pool: LbPool, block: PoolBlock, ciliumVersion: string | undefined): IpInterval | undefined | null {
+  if (!block.interval) return null;
+  if (block.kind === 'range' || !block.cidr) return block.interval;
+  const max = block.cidr.family === 4 ? 32 : 128;
+  if (block.cidr.prefix >= max - 1) return block.interval;
+  const afl = pool.allowFirstLastIPs ?? (ciliumVersion && parseVersion(ciliumVersion) ? allowFirstLastIPsDefault(ciliumVersion) : undefined);
+  if (afl === undefined) return undefined;
+  return afl === 'Yes' ? block.interval : { family: block.interval.family, first: block.interval.first + 1n, last: block.interval.last - 1n };
+}
+
+/** Kubernetes label selector match: true / false / undefined (cannot tell: unknown labels, namespace or name). */
+export function selectorMatches(sel: unknown, labels: Record<string, string> | undefined, namespace: string | undefined, name: string | undefined): boolean | undefined {
+  if (sel === undefined || sel === null) return true;
+  if (!isObj(sel)) return undefined;
+  const value = (key: string): string | undefined | null => {
+    if (key === 'io.kubernetes.service.namespace') return namespace ?? null;
+    if (key === 'io.kubernetes.service.name') return name ?? null;
+    if (!labels) return null;
+    return labels[key];
+  };
+  let unknown = false;
+  const ml = sel['matchLabels'];
+  if (isObj(ml)) {
+    for (const [k, v] of Object.entries(ml)) {
+      const got = value(k);
+      if (got === null) unknown = true;
+      else if (got !== String(v)) return false;
+    }
+  }
+  const me = sel['matchExpressions'];
+  if (Array.isArray(me)) {
+    for (const e of me) {
+      if (!isObj(e) || typeof e['key'] !== 'string') return undefined;
+      const got = value(e['key']);
+      if (got === null) {
+        unknown = true;
+        continue;
+      }
+      const vals = Array.isArray(e['values']) ? e['values'].map(String) : [];
+      const op = e['operator'];
+      const ok = op === 'In' ? got !== undefined && vals.includes(got) : op === 'NotIn' ? got === undefined || !vals.includes(got) : op === 'Exists' ? got !== undefined : op === 'DoesNotExist' ? got === undefined : undefined;
+      if (ok === undefined) unknown = true;
+      else if (!ok) return false;
+    }
+  }
+  return unknown ? undefined : true;
+}
+
+/** An IP a Service (or Service-like object) asks LB-IPAM for, with where it is written. */
+export interface IpRequest {
+  doc: YamlDocument;
+  path: Path;
+  /** The whole annotation value (for `lbipam.cilium.io/ips: a,b` every entry points at the annotation). */
+  text: string;
+  ip?: { family: 4 | 6; value: bigint };
+  /** Known object identity for selector matching (undefined when the repo cannot tell). */
+  name?: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  sharingKey?: string;
+  annotations: Record<string, unknown>;
+  annotationsPath: Path;
+}
+
+const IPS_KEYS = [LBIPAM_ANNOTATIONS.ips.key, LBIPAM_ANNOTATIONS.ips.legacy];
+const SHARING_KEYS = [LBIPAM_ANNOTATIONS.sharingKey.key, LBIPAM_ANNOTATIONS.sharingKey.legacy];
+
+export function isLoadBalancerService(d: YamlDocument): boolean {
+  return d.kind === 'Service' && d.apiVersion === 'v1' && d.get(['spec', 'type']) === 'LoadBalancer';
+}
+
+/** The Cilium class check: no class, or one of Cilium's own classes. */
+export function ciliumHandlesClass(cls: unknown): boolean {
+  return cls === undefined || cls === null || cls === LB_CLASSES.l2 || cls === LB_CLASSES.bgp;
+}
+
+function stringMap(v: unknown): Record<string, string> | undefined {
+  if (!isObj(v)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) if (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') out[k] = String(x);
+  return out;
+}
+
+/** IP requests of LoadBalancer Services (annotations and deprecated spec.loadBalancerIP) in `docs`. */
+export function serviceIpRequests(docs: readonly YamlDocument[]): IpRequest[] {
+  const out: IpRequest[] = [];
+  for (const d of docs) {
+    if (!isLoadBalancerService(d) || !ciliumHandlesClass(d.get(['spec', 'loadBalancerClass']))) continue;
+    const ann = d.get(['metadata', 'annotations']);
+    const annotations = isObj(ann) ? ann : {};
+    const base = { doc: d, name: d.name, namespace: d.namespace, labels: stringMap(d.get(['metadata', 'labels'])) ?? {}, annotations, annotationsPath: ['metadata', 'annotations'] as Path };
+    const sk = SHARING_KEYS.map((k) => str(annotations[k])).find((x) => x !== undefined);
+    for (const key of IPS_KEYS) {
+      const v = annotations[key];
+      if (typeof v !== 'string') continue;
+      for (const part of v.split(',')) {
+        const t = part.trim();
+        if (!t) continue;
+        const r: IpRequest = { ...base, path: ['metadata', 'annotations', key], text: t };
+        const ip = parseIp(t);
+        if (ip) r.ip = ip;
+        if (sk !== undefined) r.sharingKey = sk;
+        out.push(r);
+      }
+    }
+    const lbip = d.get(['spec', 'loadBalancerIP']);
+    if (typeof lbip === 'string' && lbip.trim()) {
+      const r: IpRequest = { ...base, path: ['spec', 'loadBalancerIP'], text: lbip.trim() };
+      const ip = parseIp(lbip);
+      if (ip) r.ip = ip;
+      if (sk !== undefined) r.sharingKey = sk;
+      out.push(r);
+    }
+  }
+  return out;
+}
+
+/** True when the group announces LB IPs over L2 (an L2 policy, or `l2announcements.enabled: true`). */
+export function usesL2(g: ClusterGroup): boolean {
+  if (g.docs.some((d) => d.kind === 'CiliumL2AnnouncementPolicy' && d.group === 'cilium.io')) return true;
+  return g.ciliumReleases.some((r) => valueAt(r, 'l2announcements.enabled')?.value === true);
+}
+
+/** True when the group advertises LB IPs over BGP (CiliumBGP* objects, or `bgpControlPlane.enabled: true`). */
+export function usesBgp(g: ClusterGroup): boolean {
+  if (g.docs.some((d) => d.group === 'cilium.io' && /^CiliumBGP/.test(d.kind ?? ''))) return true;
+  return g.ciliumReleases.some((r) => valueAt(r, 'bgpControlPlane.enabled')?.value === true);
+}
+
+/** True when some Cilium release in the group turns kube-proxy replacement on. */
+export function ciliumReplacesKubeProxy(g: ClusterGroup): boolean {
+  return g.ciliumReleases.some((r) => {
+    const v = valueAt(r, 'kubeProxyReplacement')?.value;
+    return v === true || v === 'true' || v === 'strict';
+  });
+}
+
+/** The group's Cilium version when known and parsable. */
+export function ciliumVersion(g: ClusterGroup): string | undefined {
+  const v = g.plan.versions.cilium?.value;
+  return v && parseVersion(v) ? v : undefined;
+}
+
+/** A related location for a plan fact (only when the fact came from a document). */
+export function factRelated(f: { from: { doc?: YamlDocument; path?: Path } } | undefined, message: string): { doc: YamlDocument; path: Path; message: string }[] {
+  return f?.from.doc ? [{ doc: f.from.doc, path: f.from.path ?? [], message }] : [];
+}
+
+const CONSUMER_KINDS = new Set(['HelmRelease', 'Gateway', 'EnvoyProxy', 'Application', 'ApplicationSet']);
+
+/**
+ * IP requests in objects that create LoadBalancer Services indirectly (HelmRelease/Argo values, Gateway
+ * `spec.infrastructure.annotations`, EnvoyProxy): any annotation map holding an LB-IPAM ips key. The Service's
+ * name, namespace and labels are unknown (selector matching answers "unknown").
+ */
+export function indirectIpRequests(docs: readonly YamlDocument[]): IpRequest[] {
+  const out: IpRequest[] = [];
+  for (const d of docs) {
+    if (!CONSUMER_KINDS.has(d.kind ?? '') || d.docClass !== 'k8s') continue;
+    const walk = (v: unknown, path: Path, depth: number): void => {
+      if (depth > 14) return;
+      if (Array.isArray(v)) return v.forEach((x, i) => walk(x, [...path, i], depth + 1));
+      if (!isObj(v)) return;
+      const hit = IPS_KEYS.find((k) => typeof v[k] === 'string');
+      if (hit) {
+        const sk = SHARING_KEYS.map((k) => str(v[k])).find((x) => x !== undefined);
+        for (const key of IPS_KEYS) {
+          const text = v[key];
+          if (typeof text !== 'string') continue;
+          for (const part of text.split(',')) {
+            const t = part.trim();
+            if (!t) continue;
+            const r: IpRequest = { doc: d, path: [...path, key], text: t, annotations: v, annotationsPath: path };
+            const ip = parseIp(t);
+            if (ip) r.ip = ip;
+            if (sk !== undefined) r.sharingKey = sk;
+            out.push(r);
+          }
+        }
+      }
+      for (const [k, x] of Object.entries(v)) if (typeof x === 'object') walk(x, [...path, k], depth + 1);
+    };
+    walk(d.value, [], 0);
+  }
+  return out;
+}

@@ -1,0 +1,54 @@
+/** k8s/etp-local-l2: `externalTrafficPolicy: Local` on a LoadBalancer Service announced with Cilium L2. */
+import { LB_CLASSES } from '../../data/cilium.js';
+import { valueAt } from '../../plan/cilium-release.js';
+import { ciliumHandlesClass, isLoadBalancerService, selectorMatches } from '../../plan/lb.js';
+import { defineRule, type RuleFinding } from '../types.js';
+
+const POLICY = 'apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: l2\nspec:\n  loadBalancerIPs: true\n';
+const svc = (etp: string): string => `apiVersion: v1\nkind: Service\nmetadata:\n  name: dns\n  namespace: dns\nspec:\n  type: LoadBalancer\n  externalTrafficPolicy: ${etp}\n  ports:\n    - port: 53\n`;
+
+const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+export default defineRule({
+  meta: {
+    id: 'k8s/etp-local-l2',
+    description: 'A LoadBalancer Service announced with Cilium L2 uses externalTrafficPolicy: Local.',
+    severity: 'warning',
+    messages: {
+      local: 'Service "{{name}}" uses externalTrafficPolicy: Local and is announced by L2 policy "{{policy}}"; the announcing node may have no local endpoint and drop the traffic.',
+      gatewayApi: 'Cilium Gateway API Services use externalTrafficPolicy: Local (gatewayAPI.externalTrafficPolicy) while L2 announcements are on.',
+    },
+    help: 'Use externalTrafficPolicy: Cluster for L2-announced Services (or announce them with BGP).',
+    docs: {
+      what: 'Finds LoadBalancer Services with `externalTrafficPolicy: Local` that an L2 announcement policy with `loadBalancerIPs: true` selects (or may select), and Cilium values that set `gatewayAPI.externalTrafficPolicy: Local` while L2 announcements are enabled.',
+      why: 'The L2 leader for an IP is elected independently of where the pods run; with Local, a leader without a local endpoint drops the traffic. Cilium documents the combination as incompatible.',
+      fix: 'Set `externalTrafficPolicy: Cluster`; if you need the client source IP, use BGP or run the workload on every node.',
+      sources: ['https://docs.cilium.io/en/stable/network/l2-announcements/', 'https://github.com/cilium/cilium/issues/27800'],
+    },
+    examples: {
+      valid: [{ files: { 'l2.yaml': POLICY, 'svc.yaml': svc('Cluster') } }],
+      invalid: [{ files: { 'l2.yaml': POLICY, 'svc.yaml': svc('Local') } }],
+    },
+  },
+  check({ cluster }) {
+    const policies = cluster.docs.filter((d) => d.kind === 'CiliumL2AnnouncementPolicy' && d.group === 'cilium.io' && d.get(['spec', 'loadBalancerIPs']) === true);
+    const out: RuleFinding[] = [];
+    for (const d of cluster.docs) {
+      if (!isLoadBalancerService(d) || d.get(['spec', 'externalTrafficPolicy']) !== 'Local') continue;
+      const cls = d.get(['spec', 'loadBalancerClass']);
+      if (!ciliumHandlesClass(cls) || cls === LB_CLASSES.bgp) continue;
+      const labels = d.get(['metadata', 'labels']);
+      const lab: Record<string, string> = {};
+      if (isObj(labels)) for (const [k, v] of Object.entries(labels)) lab[k] = String(v);
+      const policy = policies.find((p) => selectorMatches(p.get(['spec', 'serviceSelector']), lab, d.namespace, d.name) !== false);
+      if (!policy) continue;
+      out.push({ doc: d, path: ['spec', 'externalTrafficPolicy'], messageId: 'local', data: { name: d.name ?? '', policy: policy.name ?? '' }, related: [{ doc: policy, path: ['metadata', 'name'], message: `L2 policy "${policy.name ?? ''}"` }] });
+    }
+    for (const r of cluster.ciliumReleases) {
+      if (valueAt(r, 'l2announcements.enabled')?.value !== true) continue;
+      const etp = valueAt(r, 'gatewayAPI.externalTrafficPolicy');
+      if (etp?.value === 'Local' && valueAt(r, 'gatewayAPI.enabled')?.value === true) out.push({ doc: etp.doc, path: etp.path, messageId: 'gatewayApi', data: {} });
+    }
+    return out;
+  },
+});

@@ -1,0 +1,85 @@
+/** k8s/plaintext-secret: Kubernetes Secrets and Talos secrets committed without encryption. */
+import type { Path, YamlDocument } from '../../core/document.js';
+import { defineRule, type RuleFinding } from '../types.js';
+
+const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Values that are references or encrypted, not secrets: SOPS, Flux/talhelper `${VAR}`, 1Password, AVP, vals, templates. */
+const NOT_A_SECRET = /^\s*$|^ENC\[|\$\{[^}]*\}|^op:\/\/|<path:|^ref\+|\{\{|^vault:|^\(\(.*\)\)$/;
+
+/** Talos machine-config paths that hold key material. */
+const TALOS_SECRET_PATHS: Path[] = [
+  ['machine', 'token'], ['machine', 'ca', 'key'], ['cluster', 'secret'], ['cluster', 'token'], ['cluster', 'ca', 'key'],
+  ['cluster', 'aggregatorCA', 'key'], ['cluster', 'serviceAccount', 'key'], ['cluster', 'etcd', 'ca', 'key'],
+  ['cluster', 'secretboxEncryptionSecret'], ['cluster', 'aescbcEncryptionSecret'],
+];
+/** Talos secrets bundle (`talosctl gen secrets`, talhelper talsecret.yaml) paths. */
+const BUNDLE_SECRET_PATHS: Path[] = [
+  ['cluster', 'secret'], ['secrets', 'bootstraptoken'], ['secrets', 'secretboxencryptionsecret'], ['secrets', 'aescbcencryptionsecret'], ['trustdinfo', 'token'],
+  ['certs', 'etcd', 'key'], ['certs', 'k8s', 'key'], ['certs', 'k8saggregator', 'key'], ['certs', 'k8sserviceaccount', 'key'], ['certs', 'os', 'key'],
+];
+
+const SECRET = (data: string): string => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\n${data}`;
+
+function sopsEncrypted(doc: YamlDocument): boolean {
+  return isObj(doc.get(['sops']));
+}
+
+export default defineRule({
+  meta: {
+    id: 'k8s/plaintext-secret',
+    description: 'A Secret or Talos secret is committed in plain text.',
+    severity: 'error',
+    messages: {
+      secret: 'Secret "{{name}}" holds {{field}} in plain text.',
+      talos: 'Talos {{what}} holds {{field}} in plain text.',
+    },
+    help: 'Encrypt the file with SOPS (or use SealedSecrets / External Secrets / 1Password references) and rotate the exposed secret.',
+    docs: {
+      what: 'Finds `kind: Secret` objects with `data`/`stringData` values that are not SOPS-encrypted, and Talos machine configs or secrets bundles with key material (`machine.token`, `cluster.secret`, CA keys, encryption secrets). Values that are references (`${VAR}`, `op://`, `<path:...>`, `ref+...`), templates or SOPS `ENC[...]` are not secrets.',
+      why: 'Anything committed to Git is effectively public forever (forks, clones, CI logs); Talos keys give full control of the nodes and the cluster.',
+      fix: 'Encrypt with `sops --encrypt --in-place` (Flux decrypts it), or replace the object with an ExternalSecret/SealedSecret; rotate what leaked.',
+      sources: ['https://fluxcd.io/flux/guides/mozilla-sops/', 'https://docs.siderolabs.com/talos/v1.11/security/ca-rotation'],
+    },
+    examples: {
+      valid: [
+        { files: { 'secret.yaml': SECRET('stringData:\n  password: ENC[AES256_GCM,data:abc=,iv:x=,tag:y=,type:str]\nsops:\n  version: 3.9.0\n') } },
+        { files: { 'secret.yaml': SECRET('stringData:\n  password: ${DB_PASSWORD}\n') } },
+      ],
+      invalid: [
+        { files: { 'secret.yaml': SECRET('stringData:\n  password: hunter2\n') } },
+        { files: { 'talos/controlplane.yaml': 'version: v1alpha1\nmachine:\n  type: controlplane\n  token: 2dn1xq.3pplaaa2xl5ahdzu\n' } },
+      ],
+    },
+  },
+  check({ cluster }) {
+    const out: RuleFinding[] = [];
+    for (const d of cluster.docs) {
+      if (sopsEncrypted(d)) continue;
+      if (d.kind === 'Secret' && d.apiVersion === 'v1') {
+        for (const field of ['stringData', 'data'] as const) {
+          const m = d.get([field]);
+          if (!isObj(m)) continue;
+          const key = Object.keys(m).find((k) => {
+            const v = m[k];
+            return (typeof v === 'string' && !NOT_A_SECRET.test(v)) || typeof v === 'number';
+          });
+          if (key !== undefined) {
+            out.push({ doc: d, path: [field, key], key: true, messageId: 'secret', data: { name: d.name ?? '', field: `${field}.${key}` } });
+            break;
+          }
+        }
+        continue;
+      }
+      const bundle = !d.apiVersion && isObj(d.get(['certs'])) && (isObj(d.get(['secrets'])) || isObj(d.get(['trustdinfo'])));
+      if (d.docClass !== 'talos-config' && !bundle) continue;
+      for (const p of bundle ? BUNDLE_SECRET_PATHS : TALOS_SECRET_PATHS) {
+        const v = d.get(p);
+        if (typeof v !== 'string' || NOT_A_SECRET.test(v)) continue;
+        out.push({ doc: d, path: p, messageId: 'talos', data: { what: bundle ? 'secrets bundle' : 'machine config', field: p.join('.') } });
+        break;
+      }
+    }
+    return out;
+  },
+});

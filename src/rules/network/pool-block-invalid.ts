@@ -1,0 +1,79 @@
+/** network/pool-block-invalid: pool blocks that yield no addresses (bad CIDR/address, start after stop, mixed families, empty pool). */
+import type { Path } from '../../core/document.js';
+import { parseCidr, parseIp } from '../../net/ip.js';
+import { isPoolDoc } from '../../plan/lb.js';
+import { defineRule, type RuleFinding } from '../types.js';
+
+const pool = (blocks: string): string => `apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n${blocks}`;
+const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const templated = (v: unknown): boolean => typeof v === 'string' && /\$\{|\{\{/.test(v);
+
+export default defineRule({
+  meta: {
+    id: 'network/pool-block-invalid',
+    description: 'An LB-IPAM pool block is malformed or the pool has no block at all.',
+    severity: 'error',
+    messages: {
+      invalidCidr: 'Pool "{{pool}}" block cidr "{{value}}" is not a valid CIDR.',
+      invalidAddress: 'Pool "{{pool}}" block {{field}} "{{value}}" is not a valid IP address.',
+      startAfterStop: 'Pool "{{pool}}" block starts at {{start}} after it stops at {{stop}}.',
+      mixedFamily: 'Pool "{{pool}}" block mixes address families: start {{start}}, stop {{stop}}.',
+      cidrAndRange: 'Pool "{{pool}}" block sets both cidr and start/stop; use one of them.',
+      emptyBlock: 'Pool "{{pool}}" has a block with neither cidr nor start.',
+      noBlocks: 'Pool "{{pool}}" has no blocks, so it hands out no address.',
+    },
+    help: 'Write each block as `cidr: a.b.c.d/n` or `start:`/`stop:` addresses of one family with start ≤ stop.',
+    docs: {
+      what: 'Checks the shape of every `spec.blocks[]` (and legacy `spec.cidrs[]`) entry: a valid CIDR, or a start (and optional stop) address of the same family with start ≤ stop; and that the pool has at least one block.',
+      why: 'The CRD marks no block field as required and does not validate ranges, so the API server accepts a pool that allocates nothing; Services stay <pending>.',
+      fix: 'Correct the block; for a single address use `cidr: a.b.c.d/32` or a `start` without `stop`.',
+      sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],
+    },
+    examples: {
+      valid: [{ files: { 'pool.yaml': pool('    - start: 10.50.0.200\n      stop: 10.50.0.239\n    - cidr: 10.50.0.240/28\n') } }],
+      invalid: [
+        { files: { 'pool.yaml': pool('    - start: 10.50.0.239\n      stop: 10.50.0.200\n') } },
+        { files: { 'pool.yaml': pool('    - cidr: 10.50.0.300/24\n    - start: 10.50.0.x\n    - start: 10.50.0.1\n      stop: fd00::1\n    - cidr: 10.50.0.0/28\n      start: 10.50.0.1\n    - {}\n') } },
+        { files: { 'pool.yaml': 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: empty\nspec:\n  blocks: []\n' } },
+      ],
+    },
+  },
+  check({ cluster }) {
+    const out: RuleFinding[] = [];
+    for (const doc of cluster.docs) {
+      if (!isPoolDoc(doc)) continue;
+      const pool = doc.name ?? '';
+      const push = (path: Path, messageId: string, data: Record<string, string> = {}, key = false): void => {
+        out.push({ doc, path, messageId, data: { pool, ...data }, ...(key ? { key } : {}) });
+      };
+      let count = 0;
+      for (const field of ['blocks', 'cidrs'] as const) {
+        const list = doc.get(['spec', field]);
+        if (!Array.isArray(list)) continue;
+        list.forEach((b, i) => {
+          count++;
+          const p: Path = ['spec', field, i];
+          if (!isObj(b) || templated(b['cidr']) || templated(b['start']) || templated(b['stop'])) return;
+          const hasCidr = b['cidr'] !== undefined;
+          const hasRange = b['start'] !== undefined || b['stop'] !== undefined;
+          if (hasCidr && hasRange) return push([...p, 'cidr'], 'cidrAndRange', {}, true);
+          if (!hasCidr && !hasRange) return push(p, 'emptyBlock');
+          if (hasCidr) {
+            if (typeof b['cidr'] !== 'string' || !parseCidr(b['cidr'])) push([...p, 'cidr'], 'invalidCidr', { value: String(b['cidr']) });
+            return;
+          }
+          if (b['start'] === undefined) return push([...p, 'stop'], 'invalidAddress', { field: 'start', value: '' }, true);
+          const s = typeof b['start'] === 'string' ? parseIp(b['start']) : undefined;
+          if (!s) return push([...p, 'start'], 'invalidAddress', { field: 'start', value: String(b['start']) });
+          if (b['stop'] === undefined) return;
+          const e = typeof b['stop'] === 'string' ? parseIp(b['stop']) : undefined;
+          if (!e) return push([...p, 'stop'], 'invalidAddress', { field: 'stop', value: String(b['stop']) });
+          if (s.family !== e.family) return push([...p, 'stop'], 'mixedFamily', { start: String(b['start']), stop: String(b['stop']) });
+          if (s.value > e.value) push([...p, 'start'], 'startAfterStop', { start: String(b['start']), stop: String(b['stop']) });
+        });
+      }
+      if (count === 0 && !doc.templated) push(doc.get(['spec']) !== undefined ? ['spec'] : [], 'noBlocks', {}, true);
+    }
+    return out;
+  },
+});

@@ -1,0 +1,38 @@
+/** network/pool-host-bits: a pool CIDR written with host bits set (`10.50.0.200/28` is really .192–.207). */
+import { formatInterval } from '../../net/ip.js';
+import { groupPools } from '../../plan/lb.js';
+import { defineRule, type RuleFinding } from '../types.js';
+
+const pool = (cidr: string): string => `apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - cidr: ${cidr}\n`;
+
+export default defineRule({
+  meta: {
+    id: 'network/pool-host-bits',
+    description: 'A pool CIDR block has host bits set, so it covers a different range than it seems to.',
+    severity: 'warning',
+    messages: {
+      hostBits: 'Pool "{{pool}}" block {{block}} has host bits set: it is {{canonical}} ({{range}}).',
+    },
+    help: 'Write the network address of the block (the canonical CIDR), or use start/stop for a range that does not fall on a CIDR boundary.',
+    docs: {
+      what: 'Finds CIDR blocks whose address has bits set below the prefix length.',
+      why: 'Cilium masks the address: `10.50.0.200/28` becomes 10.50.0.192/28 and hands out .192–.207, including addresses below .200 that were probably meant to stay free.',
+      fix: 'Replace the block by its canonical form, or by `start: 10.50.0.200` / `stop: 10.50.0.207`.',
+      sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],
+    },
+    examples: {
+      valid: [{ files: { 'pool.yaml': pool('10.50.0.192/28') } }],
+      invalid: [{ files: { 'pool.yaml': pool('10.50.0.200/28') } }],
+    },
+  },
+  check({ cluster }) {
+    const out: RuleFinding[] = [];
+    for (const p of groupPools(cluster)) {
+      for (const b of p.blocks) {
+        if (!b.cidr?.hostBitsSet) continue;
+        out.push({ doc: p.doc, path: b.path, messageId: 'hostBits', data: { pool: p.name, block: b.text, canonical: b.cidr.canonical, range: formatInterval(b.cidr) } });
+      }
+    }
+    return out;
+  },
+});

@@ -1,0 +1,54 @@
+/** network/pool-overlap: two LB-IPAM pools whose blocks overlap (Cilium marks the later one Conflicting). */
+import { formatInterval, intersection } from '../../net/ip.js';
+import { groupPools } from '../../plan/lb.js';
+import { defineRule, type RuleFinding } from '../types.js';
+
+const pool = (name: string, cidr: string): string => `---\napiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: ${name}\nspec:\n  blocks:\n    - cidr: ${cidr}\n`;
+
+export default defineRule({
+  meta: {
+    id: 'network/pool-overlap',
+    description: 'Two LB-IPAM pools have overlapping blocks.',
+    severity: 'error',
+    messages: {
+      overlap: 'Pool "{{pool}}" block {{block}} overlaps pool "{{other}}" block {{otherBlock}} ({{overlap}}).',
+    },
+    help: 'Give every pool its own address range; use serviceSelector to steer Services to a pool instead of overlapping ranges.',
+    docs: {
+      what: 'Compares the blocks of every pair of pools of a cluster. Pools with the same name in different files are treated as variants of one pool (overlays) and not compared.',
+      why: 'Overlapping pools are a soft error in Cilium: the pool added last is marked Conflicting (reason cidr_overlap) and allocates nothing more.',
+      fix: 'Split the range between the pools so they do not share addresses.',
+      sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],
+    },
+    examples: {
+      valid: [{ files: { 'pools.yaml': pool('a', '10.50.0.224/28') + pool('b', '10.50.0.240/28') } }],
+      invalid: [{ files: { 'pools.yaml': pool('a', '10.50.0.224/27') + pool('b', '10.50.0.240/28') } }],
+    },
+  },
+  check({ cluster }) {
+    const pools = groupPools(cluster).filter((p) => !p.disabled);
+    const out: RuleFinding[] = [];
+    for (let j = 1; j < pools.length; j++) {
+      const later = pools[j]!;
+      for (let i = 0; i < j; i++) {
+        const earlier = pools[i]!;
+        if (earlier.name === later.name) continue;
+        for (const b of later.blocks) {
+          for (const e of earlier.blocks) {
+            if (!b.interval || !e.interval) continue;
+            const ov = intersection(b.interval, e.interval);
+            if (!ov) continue;
+            out.push({
+              doc: later.doc,
+              path: b.path,
+              messageId: 'overlap',
+              data: { pool: later.name, block: b.kind === 'cidr' ? b.text : formatInterval(b.interval), other: earlier.name, otherBlock: e.kind === 'cidr' ? e.text : formatInterval(e.interval), overlap: formatInterval(ov) },
+              related: [{ doc: earlier.doc, path: e.path, message: `pool "${earlier.name}"` }],
+            });
+          }
+        }
+      }
+    }
+    return out;
+  },
+});

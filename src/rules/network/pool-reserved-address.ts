@@ -1,0 +1,78 @@
+/** network/pool-reserved-address: a pool block that holds the gateway, a node, the VIP, the DHCP range, a reserved range or a pod/service CIDR. */
+import { containsIp, formatInterval, intersection, type IpInterval } from '../../net/ip.js';
+import { factRelated, groupPools } from '../../plan/lb.js';
+import type { Fact } from '../../plan/types.js';
+import { defineRule, type RuleFinding } from '../types.js';
+
+const CONFIG = `plan:
+  lan: 10.50.0.0/24
+  gateway: 10.50.0.1
+  vip: 10.50.0.10
+  dhcp: 10.50.0.100-10.50.0.199
+`;
+const pool = (block: string): string => `apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - ${block}\n`;
+
+export default defineRule({
+  meta: {
+    id: 'network/pool-reserved-address',
+    description: 'An LB-IPAM pool block holds the gateway, a node address, the VIP, the DHCP range, a reserved range or a pod/service CIDR.',
+    severity: 'error',
+    messages: {
+      gateway: 'Pool "{{pool}}" block {{block}} contains the gateway {{address}}.',
+      node: 'Pool "{{pool}}" block {{block}} contains the address {{address}} of node "{{node}}".',
+      vip: 'Pool "{{pool}}" block {{block}} contains the control-plane VIP {{address}}.',
+      dhcp: 'Pool "{{pool}}" block {{block}} overlaps the DHCP range {{range}} ({{overlap}}).',
+      reserved: 'Pool "{{pool}}" block {{block}} overlaps the reserved range {{range}} ({{overlap}}).',
+      podCidr: 'Pool "{{pool}}" block {{block}} overlaps the pod CIDR {{range}} ({{overlap}}).',
+      serviceCidr: 'Pool "{{pool}}" block {{block}} overlaps the service CIDR {{range}} ({{overlap}}).',
+    },
+    help: 'Shrink or move the pool block so it holds only addresses nobody else uses (outside the gateway, nodes, VIP, DHCP and reserved ranges).',
+    docs: {
+      what: 'Compares every pool block with the network plan: the gateway, node addresses, the Talos VIP, the DHCP range and reserved ranges (from cluster.yaml or talium.config.yaml), and the pod and service CIDRs.',
+      why: 'LB-IPAM hands out any address of a block. A Service that gets the gateway\'s, a node\'s or the VIP\'s address makes Cilium answer ARP for it: two hosts claim one IP and the LAN breaks. A DHCP lease from the same range collides the same way.',
+      fix: 'Carve a dedicated range for LoadBalancer IPs (for example a /27 at the top of the LAN) and exclude it from DHCP.',
+      sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/', 'https://docs.siderolabs.com/talos/v1.11/networking/vip'],
+    },
+    examples: {
+      valid: [{ files: { 'talium.config.yaml': CONFIG, 'pool.yaml': pool('cidr: 10.50.0.224/28') } }],
+      invalid: [
+        { files: { 'talium.config.yaml': CONFIG, 'pool.yaml': pool('cidr: 10.50.0.0/24') } },
+        { files: { 'talium.config.yaml': 'plan:\n  reserved: [10.50.0.20-10.50.0.29]\n  podCidrs: [10.50.0.0/26]\n  serviceCidrs: [10.50.0.0/27]\n  lan: 10.50.0.0/24\n', 'pool.yaml': pool('start: 10.50.0.25\n      stop: 10.50.0.40') }, note: 'node facts come from Talos configs' },
+        { files: { 'talos/node1.yaml': 'machine:\n  type: controlplane\n  network:\n    hostname: node1\n    interfaces:\n      - interface: eth0\n        addresses: [10.50.0.11/24]\n', 'pool.yaml': pool('start: 10.50.0.5\n      stop: 10.50.0.20') } },
+      ],
+    },
+  },
+  check({ cluster }) {
+    const plan = cluster.plan;
+    const out: RuleFinding[] = [];
+    for (const p of groupPools(cluster)) {
+      if (p.disabled) continue;
+      for (const b of p.blocks) {
+        const iv = b.interval;
+        if (!iv) continue;
+        const base = { pool: p.name, block: b.kind === 'cidr' ? b.text : formatInterval(iv) };
+        const at = (messageId: string, data: Record<string, string>, related: RuleFinding['related']): void => {
+          out.push({ doc: p.doc, path: b.path, messageId, data: { ...base, ...data }, related: related ?? [] });
+        };
+        if (plan.gateway && containsIp(iv, plan.gateway.value.family, plan.gateway.value.value)) at('gateway', { address: plan.gateway.value.text }, factRelated(plan.gateway, `gateway ${plan.gateway.value.text}`));
+        for (const n of plan.nodes) {
+          const a = n.address;
+          if (a && containsIp(iv, a.value.family, a.value.value)) at('node', { address: a.value.text, node: n.name }, factRelated(a, `address of node "${n.name}"`));
+        }
+        if (plan.vip && containsIp(iv, plan.vip.value.family, plan.vip.value.value)) at('vip', { address: plan.vip.value.text }, factRelated(plan.vip, `VIP ${plan.vip.value.text}`));
+        const ranges: Array<[string, Fact<IpInterval>, string]> = [];
+        if (plan.dhcp) ranges.push(['dhcp', plan.dhcp, 'DHCP range']);
+        for (const r of plan.reserved) ranges.push(['reserved', r, 'reserved range']);
+        for (const c of plan.podCidrs) ranges.push(['podCidr', c, 'pod CIDR']);
+        for (const c of plan.serviceCidrs) ranges.push(['serviceCidr', c, 'service CIDR']);
+        for (const [id, fact, what] of ranges) {
+          const ov = intersection(iv, fact.value);
+          if (!ov) continue;
+          const rangeText = 'canonical' in fact.value ? String((fact.value as { canonical: string }).canonical) : formatInterval(fact.value);
+          at(id, { range: rangeText, overlap: formatInterval(ov) }, factRelated(fact, `${what} ${rangeText}`));
+        }
+      }
+    }
+    return out;
+  },
+});

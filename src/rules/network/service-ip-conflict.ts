@@ -1,0 +1,47 @@
+/** network/service-ip-conflict: two Services request the same LoadBalancer IP without a common sharing key. */
+import { serviceIpRequests } from '../../plan/lb.js';
+import { defineRule, type RuleFinding } from '../types.js';
+
+const svc = (name: string, extra: string): string => `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: default\n  annotations:\n    lbipam.cilium.io/ips: "10.50.0.230"\n${extra}spec:\n  type: LoadBalancer\n  ports:\n    - port: 80\n`;
+const KEY = '    lbipam.cilium.io/sharing-key: "web"\n';
+
+export default defineRule({
+  meta: {
+    id: 'network/service-ip-conflict',
+    description: 'Two Services request the same LoadBalancer IP without sharing it.',
+    severity: 'error',
+    messages: {
+      conflict: 'Service "{{service}}" requests {{ip}}, which Service "{{other}}" also requests, without a common sharing key.',
+    },
+    help: 'Give both Services the same `lbipam.cilium.io/sharing-key` annotation (ports must not clash), or request different IPs.',
+    docs: {
+      what: 'Finds LoadBalancer Services of one cluster that request the same IP (annotations or spec.loadBalancerIP) where the two do not carry the same sharing key. Services with the same namespace and name (overlay variants) are not compared.',
+      why: 'LB-IPAM gives an IP to one Service only, unless all Services asking for it share a sharing key; the other Service stays <pending>.',
+      fix: 'Add the same `lbipam.cilium.io/sharing-key` to both Services, or give one another IP.',
+      sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],
+    },
+    examples: {
+      valid: [{ files: { 'svc.yaml': svc('a', KEY) + svc('b', KEY) } }],
+      invalid: [{ files: { 'svc.yaml': svc('a', KEY) + svc('b', '') } }],
+    },
+  },
+  check({ cluster }) {
+    const reqs = serviceIpRequests(cluster.docs).filter((r) => r.ip);
+    const out: RuleFinding[] = [];
+    const seen = new Set<string>();
+    for (let j = 1; j < reqs.length; j++) {
+      const b = reqs[j]!;
+      for (let i = 0; i < j; i++) {
+        const a = reqs[i]!;
+        if (a.doc === b.doc || a.ip!.family !== b.ip!.family || a.ip!.value !== b.ip!.value) continue;
+        if (a.name === b.name && a.namespace === b.namespace) continue;
+        if (a.sharingKey !== undefined && a.sharingKey === b.sharingKey) continue;
+        const k = `${b.doc.file.path}#${b.doc.index}#${b.text}`;
+        if (seen.has(k)) continue;
+        seen.add(k);
+        out.push({ doc: b.doc, path: b.path, messageId: 'conflict', data: { service: b.name ?? '', ip: b.text, other: a.name ?? '' }, related: [{ doc: a.doc, path: a.path, message: `Service "${a.name ?? ''}" requests ${a.text}` }] });
+      }
+    }
+    return out;
+  },
+});

@@ -1,0 +1,56 @@
+/** network/service-ip-not-in-pool: an IP requested from LB-IPAM that no (matching) pool contains. */
+import { containsIp } from '../../net/ip.js';
+import { groupPools, indirectIpRequests, selectorMatches, serviceIpRequests } from '../../plan/lb.js';
+import { defineRule, type RuleFinding } from '../types.js';
+
+const POOL = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: web\nspec:\n  blocks:\n    - cidr: 10.50.0.224/28\n  serviceSelector:\n    matchLabels:\n      pool: web\n';
+const svc = (ip: string, label: string): string => `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: default\n  labels:\n    pool: ${label}\n  annotations:\n    lbipam.cilium.io/ips: "${ip}"\nspec:\n  type: LoadBalancer\n  ports:\n    - port: 80\n`;
+
+export default defineRule({
+  meta: {
+    id: 'network/service-ip-not-in-pool',
+    description: 'A Service requests a LoadBalancer IP that no pool matching it contains.',
+    severity: 'error',
+    messages: {
+      noPool: 'The requested IP {{ip}} is in no LB-IPAM pool of this cluster.',
+      selector: 'The requested IP {{ip}} is in pool "{{pool}}", but the pool\'s serviceSelector does not select this Service.',
+      disabled: 'The requested IP {{ip}} is only in pool "{{pool}}", which is disabled.',
+      invalid: 'The requested IP "{{ip}}" is not an IP address.',
+    },
+    help: 'Request an address from a pool whose serviceSelector selects the Service, or add a pool block that contains it.',
+    docs: {
+      what: 'Checks every IP requested through `lbipam.cilium.io/ips`, `io.cilium/lb-ipam-ips` or the deprecated `spec.loadBalancerIP` (on Services, and in annotations inside HelmRelease/Argo values, Gateway infrastructure and EnvoyProxy objects) against the cluster\'s pools, respecting their serviceSelector (including `io.kubernetes.service.namespace`/`name`). Silent when the cluster has no pool or a pool is templated.',
+      why: 'LB-IPAM only hands out a requested IP from a pool that contains it and selects the Service; otherwise the Service stays <pending> with reason no_pool.',
+      fix: 'Fix the IP, widen the pool, or label the Service so the pool selects it.',
+      sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],
+    },
+    examples: {
+      valid: [{ files: { 'pool.yaml': POOL, 'svc.yaml': svc('10.50.0.230', 'web') } }],
+      invalid: [
+        { files: { 'pool.yaml': POOL, 'svc.yaml': svc('10.50.0.30', 'web') } },
+        { files: { 'pool.yaml': POOL, 'svc.yaml': svc('10.50.0.230', 'db') } },
+        { files: { 'pool.yaml': POOL, 'svc.yaml': svc('10.50.0.2300', 'web') } },
+      ],
+    },
+  },
+  check({ cluster }) {
+    const pools = groupPools(cluster);
+    if (!pools.length || pools.some((p) => p.doc.templated && p.blocks.some((b) => !b.interval))) return [];
+    const out: RuleFinding[] = [];
+    for (const r of [...serviceIpRequests(cluster.docs), ...indirectIpRequests(cluster.docs)]) {
+      if (/\$\{|\{\{/.test(r.text)) continue;
+      if (!r.ip) {
+        out.push({ doc: r.doc, path: r.path, messageId: 'invalid', data: { ip: r.text } });
+        continue;
+      }
+      const holding = pools.filter((p) => p.blocks.some((b) => b.interval && containsIp(b.interval, r.ip!.family, r.ip!.value)));
+      const ok = holding.some((p) => !p.disabled && selectorMatches(p.selector, r.labels, r.namespace, r.name) !== false);
+      if (ok) continue;
+      const live = holding.find((p) => !p.disabled);
+      if (live) out.push({ doc: r.doc, path: r.path, messageId: 'selector', data: { ip: r.text, pool: live.name }, related: [{ doc: live.doc, path: ['spec', 'serviceSelector'], message: `serviceSelector of pool "${live.name}"` }] });
+      else if (holding[0]) out.push({ doc: r.doc, path: r.path, messageId: 'disabled', data: { ip: r.text, pool: holding[0].name }, related: [{ doc: holding[0].doc, path: ['spec', 'disabled'], message: `pool "${holding[0].name}"` }] });
+      else out.push({ doc: r.doc, path: r.path, messageId: 'noPool', data: { ip: r.text } });
+    }
+    return out;
+  },
+});

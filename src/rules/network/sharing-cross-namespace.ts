@@ -1,0 +1,74 @@
+/** network/sharing-cross-namespace: cross-namespace IP sharing lists with spaces, or declared on one side only. */
+import { LBIPAM_ANNOTATIONS } from '../../data/cilium.js';
+import { serviceIpRequests } from '../../plan/lb.js';
+import { defineRule, type RuleFinding } from '../types.js';
+
+const KEYS = [LBIPAM_ANNOTATIONS.sharingCrossNamespace.key, LBIPAM_ANNOTATIONS.sharingCrossNamespace.legacy];
+const svc = (name: string, ns: string, cross: string): string =>
+  `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ${ns}\n  annotations:\n    lbipam.cilium.io/ips: "10.50.0.230"\n    lbipam.cilium.io/sharing-key: "dns"\n${cross ? `    lbipam.cilium.io/sharing-cross-namespace: "${cross}"\n` : ''}spec:\n  type: LoadBalancer\n`;
+
+export default defineRule({
+  meta: {
+    id: 'network/sharing-cross-namespace',
+    description: 'A cross-namespace sharing list has spaces, or only one of the Services sharing an IP allows the other namespace.',
+    severity: 'warning',
+    messages: {
+      spaces: 'The sharing-cross-namespace list "{{value}}" contains spaces; Cilium before the fix in PR #48868 does not trim them and sharing fails silently.',
+      oneSided: 'Service "{{service}}" ({{namespace}}) shares key "{{sharingKey}}" with Service "{{other}}" ({{otherNamespace}}), but "{{missing}}" does not allow namespace "{{allow}}" in sharing-cross-namespace.',
+    },
+    help: 'List namespaces without spaces (`ns-a,ns-b`) and put the sharing-cross-namespace annotation on every Service that shares the IP.',
+    docs: {
+      what: 'Checks `lbipam.cilium.io/sharing-cross-namespace` (and the io.cilium/ alias): the list has no spaces, and Services in different namespaces that share a sharing key and an IP each allow the other\'s namespace (or `*`).',
+      why: 'Cross-namespace sharing is off by default and must be allowed on both sides; a space in the list made sharing fail silently until cilium PR #48868.',
+      fix: 'Write `ns-a,ns-b` without spaces and add the annotation to both Services.',
+      sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/', 'https://github.com/cilium/cilium/pull/48868'],
+    },
+    examples: {
+      valid: [{ files: { 'svc.yaml': svc('a', 'dns', 'web') + svc('b', 'web', 'dns') } }],
+      invalid: [{ files: { 'svc.yaml': svc('a', 'dns', 'web, media') + svc('b', 'web', '') } }],
+    },
+  },
+  check({ cluster }) {
+    const out: RuleFinding[] = [];
+    const reqs = serviceIpRequests(cluster.docs);
+    const cross = (r: (typeof reqs)[number]): { key: string; value: string } | undefined => {
+      for (const k of KEYS) if (typeof r.annotations[k] === 'string') return { key: k, value: r.annotations[k] as string };
+      return undefined;
+    };
+    const seenDocs = new Set<unknown>();
+    for (const r of reqs) {
+      const c = cross(r);
+      if (!c || seenDocs.has(r.doc)) continue;
+      seenDocs.add(r.doc);
+      if (/\s/.test(c.value.trim()) || c.value !== c.value.trim()) out.push({ doc: r.doc, path: [...r.annotationsPath, c.key], messageId: 'spaces', data: { value: c.value } });
+    }
+    const allows = (r: (typeof reqs)[number], ns: string): boolean => {
+      const c = cross(r);
+      return !!c && c.value.split(',').map((s) => s.trim()).some((s) => s === '*' || s === ns);
+    };
+    const reported = new Set<string>();
+    for (let j = 1; j < reqs.length; j++) {
+      const b = reqs[j]!;
+      for (let i = 0; i < j; i++) {
+        const a = reqs[i]!;
+        if (!a.ip || !b.ip || a.ip.value !== b.ip.value || a.sharingKey === undefined || a.sharingKey !== b.sharingKey) continue;
+        if (!a.namespace || !b.namespace || a.namespace === b.namespace) continue;
+        if (!cross(a) && !cross(b)) continue; // neither tries cross-namespace sharing: service-ip-conflict territory
+        for (const [x, y] of [[a, b], [b, a]] as const) {
+          if (allows(x, y.namespace!)) continue;
+          const k = `${x.doc.file.path}#${x.doc.index}`;
+          if (reported.has(k)) continue;
+          reported.add(k);
+          out.push({
+            doc: x.doc,
+            path: x.annotationsPath,
+            messageId: 'oneSided',
+            data: { service: x.name ?? '', namespace: x.namespace!, sharingKey: x.sharingKey!, other: y.name ?? '', otherNamespace: y.namespace!, missing: x.name ?? '', allow: y.namespace! },
+            related: [{ doc: y.doc, path: y.annotationsPath, message: `Service "${y.name ?? ''}" in ${y.namespace}` }],
+          });
+        }
+      }
+    }
+    return out;
+  },
+});
