@@ -1,7 +1,178 @@
-/** `talium generate`: placeholder until its issue lands. */
-import type { CliIo } from './io.js';
+/**
+ * `talium generate [--cluster NAME]... [--check] [--force] [--format F[=FILE]]... [--root DIR]`: load every
+ * clusters/<name>/cluster.yaml (all problems at once), generate, then write (or, with --check, report drift).
+ * Exit 0 clean, 1 spec errors / drift / refused overwrite, 2 usage or internal error. Wiring only.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { sortDiagnostics, summarize, type Diagnostic } from '../core/diagnostic.js';
+import { toDiagnostic } from '../core/finding.js';
+import { generate } from '../generate/run.js';
+import { applyPlan, firstDifferentLine, planWrite } from '../io/writer.js';
+import { emit, parseFormats } from '../report/emit.js';
+import { loadClusterSpec } from '../spec/load.js';
+import { GENERATE_RULES } from '../spec/rules.js';
+import type { Cluster } from '../spec/types.js';
+import { EXIT, type CliIo } from './io.js';
+import { toolVersion } from './main.js';
 
-export async function run(_args: string[], io: CliIo): Promise<number> {
-  io.stderr('talium generate: not implemented yet\n');
-  return 2;
+const HELP = `Usage: talium generate [options]
+
+Generate Talos patches, the Cilium release, LB pools, the L2 policy and Flux / Argo CD overlays from
+clusters/<name>/cluster.yaml into clusters/<name>/generated/ (shared bases in clusters/_base/).
+
+Options:
+  --cluster NAME     Only this cluster (repeatable). Default: every clusters/*/cluster.yaml.
+  --check            Write nothing; exit 1 and report every file that would change (drift gate).
+  --force            Overwrite or delete generated files even when they were edited by hand.
+  --format F[=FILE]  Diagnostics format: stylish (default), json, ... (repeatable; one on stdout).
+  --root DIR         Repository root (default: the nearest folder at or above the working directory with clusters/).
+  -h, --help         Show this help.
+
+Exit codes: 0 done/clean, 1 spec errors, drift or refused overwrite, 2 usage or internal error.
+`;
+
+/** The nearest directory at or above `start` that has a `clusters/` folder. */
+export function findRoot(start: string): string | undefined {
+  let d = resolve(start);
+  for (;;) {
+    try {
+      if (statSync(join(d, 'clusters')).isDirectory()) return d;
+    } catch {
+      /* keep looking */
+    }
+    const up = dirname(d);
+    if (up === d) return undefined;
+    d = up;
+  }
+}
+
+/** Cluster folder names with a cluster.yaml, sorted (folders starting with `_` or `.` are not clusters). */
+export function discoverClusters(root: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(join(root, 'clusters'));
+  } catch {
+    return [];
+  }
+  return names.filter((n) => !n.startsWith('_') && !n.startsWith('.') && existsSync(join(root, 'clusters', n, 'cluster.yaml'))).sort();
+}
+
+const toPosix = (p: string) => p.split(sep).join('/');
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  let opts;
+  try {
+    opts = parseArgs({
+      args,
+      allowPositionals: false,
+      options: {
+        cluster: { type: 'string', multiple: true },
+        check: { type: 'boolean' },
+        force: { type: 'boolean' },
+        format: { type: 'string', multiple: true },
+        root: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (err) {
+    io.stderr(`talium generate: ${(err as Error).message}\n\n${HELP}`);
+    return EXIT.usage;
+  }
+  if (opts.help) {
+    io.stdout(HELP);
+    return EXIT.ok;
+  }
+  const formats = parseFormats(opts.format ?? []);
+  if (typeof formats === 'string') {
+    io.stderr(`talium generate: ${formats}\n`);
+    return EXIT.usage;
+  }
+  const root = opts.root !== undefined ? resolve(io.cwd, opts.root) : findRoot(io.cwd);
+  if (!root || !existsSync(join(root, 'clusters'))) {
+    io.stderr(`talium generate: no clusters/ folder ${opts.root !== undefined ? `in ${opts.root}` : `at or above ${io.cwd}`} (use --root DIR).\n`);
+    return EXIT.usage;
+  }
+  const all = discoverClusters(root);
+  const wanted = opts.cluster ?? all;
+  const unknown = wanted.filter((n) => !all.includes(n));
+  if (unknown.length) {
+    io.stderr(`talium generate: no clusters/${unknown[0]}/cluster.yaml (known: ${all.join(', ') || 'none'}).\n`);
+    return EXIT.usage;
+  }
+  if (!all.length) {
+    io.stderr(`talium generate: no clusters/<name>/cluster.yaml under ${root}.\n`);
+    return EXIT.usage;
+  }
+
+  const display = (repoPath: string) => toPosix(relative(io.cwd, join(root, repoPath))) || repoPath;
+  const diagnostics: Diagnostic[] = [];
+  const sources = new Map<string, string>();
+  const clusters: Cluster[] = [];
+  for (const name of [...new Set(wanted)].sort()) {
+    const specPath = `clusters/${name}/cluster.yaml`;
+    const text = readFileSync(join(root, specPath), 'utf8');
+    const shown = display(specPath);
+    sources.set(shown, text);
+    const loaded = loadClusterSpec(text, { name, displayPath: shown, specPath });
+    diagnostics.push(...loaded.findings.map(toDiagnostic));
+    if (loaded.cluster) clusters.push(loaded.cluster);
+  }
+  const finish = (code: number, files: string[]): number => {
+    const sorted = sortDiagnostics(diagnostics);
+    emit({ diagnostics: sorted, rules: [...GENERATE_RULES], files, sources, tool: { name: 'talium', version: toolVersion() } }, formats, io);
+    return code;
+  };
+  if (diagnostics.some((d) => d.severity === 'error')) {
+    const s = summarize(diagnostics);
+    io.stderr(`talium generate: ${s.errors} error(s) in cluster.yaml; nothing written.\n`);
+    return finish(EXIT.findings, [...sources.keys()]);
+  }
+
+  const started = Date.now();
+  const out = generate(clusters, { all: wanted.length === all.length });
+  const plan = planWrite(root, out.files, out.roots, { force: !!opts.force });
+  const fileList = [...out.files.keys()].map(display);
+
+  if (opts.check) {
+    for (const ch of plan.changes) {
+      const line = ch.change === 'update' ? firstDifferentLine(ch.current ?? '', ch.text ?? '') : 1;
+      const file = display(ch.path);
+      const verb = ch.change === 'create' ? 'is missing' : ch.change === 'update' ? 'is out of date' : 'is stale (no cluster.yaml produces it any more)';
+      diagnostics.push({
+        ruleId: 'generate/drift',
+        severity: 'error',
+        message: `Generated file ${file} ${verb}.`,
+        help: 'Run `npm run generate` and commit the result.',
+        file,
+        range: { start: { line, column: 1 }, end: { line, column: 1 } },
+        data: { change: ch.change, path: ch.path },
+      });
+    }
+    if (plan.changes.length) io.stderr(`talium generate --check: ${plan.changes.length} file(s) would change.\n`);
+    return finish(plan.changes.length ? EXIT.findings : EXIT.ok, fileList);
+  }
+  if (plan.refused.length) {
+    for (const r of plan.refused) {
+      const file = display(r.path);
+      diagnostics.push({
+        ruleId: 'generate/hand-edited',
+        severity: 'error',
+        message:
+          r.reason === 'edited'
+            ? `${file} was edited by hand since talium generated it; refusing to ${r.change === 'remove' ? 'delete' : 'overwrite'} it.`
+            : `${file} was not written by talium; refusing to overwrite it.`,
+        help: 'Move the change into cluster.yaml (cilium.values for Helm values), or rerun with --force to discard it.',
+        file,
+        range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+        data: { reason: r.reason, change: r.change, path: r.path },
+      });
+    }
+    io.stderr(`talium generate: ${plan.refused.length} hand-edited file(s); nothing written.\n`);
+    return finish(EXIT.findings, fileList);
+  }
+  const { written, removed } = applyPlan(plan, out.roots);
+  io.stderr(`talium generate: ${clusters.length} cluster(s), ${out.files.size} files: ${written} written, ${removed} removed, ${plan.unchanged.length} unchanged (${Date.now() - started} ms).\n`);
+  return finish(EXIT.ok, fileList);
 }

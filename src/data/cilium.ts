@@ -180,8 +180,8 @@ export const LB_CLASSES = { l2: 'io.cilium/l2-announcer', bgp: 'io.cilium/bgp-co
 
 /** Hubble objects whose generated certificates Argo CD reports OutOfSync. [docs.cilium.io argocd-issues] (§5.2) */
 export const HUBBLE_CERT_OBJECTS = [
-  { kind: 'Secret', name: 'hubble-relay-client-certs', jsonPointers: ['/data'] },
-  { kind: 'Secret', name: 'hubble-server-certs', jsonPointers: ['/data'] },
+  { kind: 'Secret', name: 'hubble-relay-client-certs', jsonPointers: ['/data/ca.crt', '/data/tls.crt', '/data/tls.key'] },
+  { kind: 'Secret', name: 'hubble-server-certs', jsonPointers: ['/data/ca.crt', '/data/tls.crt', '/data/tls.key'] },
   { kind: 'ConfigMap', name: 'hubble-ca-cert', jsonPointers: ['/data/ca.crt'] },
 ] as const;
 

@@ -1,0 +1,98 @@
+/**
+ * Flux wiring. Shared base (`clusters/_base/flux/`): HelmRepository + HelmRelease (helm.toolkit.fluxcd.io/v2,
+ * values from the `cilium-values` ConfigMap) and the two Flux Kustomizations, `cilium-config` dependsOn `cilium`
+ * (the operator creates the Cilium CRDs at runtime). Per-cluster overlay: paths, chart version, the values file,
+ * the Cilium objects; plus the entry Kustomization Flux is bootstrapped with.
+ */
+import { CHART } from '../../data/cilium.js';
+import type { Cluster } from '../../spec/types.js';
+import { ciliumConfigFiles, kustomization } from '../kustomize/kustomization.js';
+import { baseDir, generatedDir, overlayDir, relativePath } from '../paths.js';
+import type { GeneratedFile } from '../types.js';
+import { generateCiliumValues } from '../cilium/values.js';
+
+const HELM_API = 'helm.toolkit.fluxcd.io/v2';
+const SOURCE_API = 'source.toolkit.fluxcd.io/v1';
+const KUSTOMIZE_API = 'kustomize.toolkit.fluxcd.io/v1';
+const FLUX_NS = 'flux-system';
+const SOURCE_REF = { kind: 'GitRepository', name: 'flux-system' };
+const BASE_SOURCE = 'clusters/*/cluster.yaml (shared base of the flux clusters)';
+
+/** The shared Flux base: identical for every Flux cluster. */
+export function fluxBaseFiles(): GeneratedFile[] {
+  const dir = baseDir('flux');
+  const source = BASE_SOURCE;
+  const helmRepository = { apiVersion: SOURCE_API, kind: 'HelmRepository', metadata: { name: CHART.name, namespace: CHART.namespace }, spec: { interval: '1h', url: CHART.repoUrl } };
+  const helmRelease = {
+    apiVersion: HELM_API,
+    kind: 'HelmRelease',
+    metadata: { name: CHART.releaseName, namespace: CHART.namespace },
+    spec: {
+      interval: '30m',
+      releaseName: CHART.releaseName,
+      chart: { spec: { chart: CHART.name, interval: '1h', sourceRef: { kind: 'HelmRepository', name: CHART.name } } },
+      valuesFrom: [{ kind: 'ConfigMap', name: 'cilium-values', valuesKey: 'values.yaml' }],
+      install: { remediation: { retries: 3 } },
+      upgrade: { remediation: { retries: 3 } },
+    },
+  };
+  const stage = (name: string, extra: Record<string, unknown>) => ({
+    apiVersion: KUSTOMIZE_API,
+    kind: 'Kustomization',
+    metadata: { name, namespace: FLUX_NS },
+    spec: { interval: '30m', prune: true, wait: true, timeout: '10m', sourceRef: SOURCE_REF, ...extra },
+  });
+  return [
+    { path: `${dir}/cilium/kustomization.yaml`, source, content: { yaml: [kustomization({ resources: ['helmrelease.yaml', 'helmrepository.yaml'] })] } },
+    { path: `${dir}/cilium/helmrepository.yaml`, source, content: { yaml: [helmRepository] } },
+    { path: `${dir}/cilium/helmrelease.yaml`, source, content: { yaml: [helmRelease] } },
+    { path: `${dir}/stages/kustomization.yaml`, source, content: { yaml: [kustomization({ resources: ['kustomizations.yaml'] })] } },
+    { path: `${dir}/stages/kustomizations.yaml`, source, content: { yaml: [stage('cilium', {}), stage('cilium-config', { dependsOn: [{ name: 'cilium' }] })] } },
+  ];
+}
+
+/** Git paths in Flux Kustomizations are relative to the repository root, written `./...`. */
+const gitPath = (p: string) => `./${p}`;
+
+export function fluxOverlayFiles(c: Cluster): GeneratedFile[] {
+  const dir = overlayDir(c);
+  const source = c.specPath;
+  const stagePatch = (name: string, path: string) => ({ apiVersion: KUSTOMIZE_API, kind: 'Kustomization', metadata: { name, namespace: FLUX_NS }, spec: { path: gitPath(path) } });
+  const entry = {
+    apiVersion: KUSTOMIZE_API,
+    kind: 'Kustomization',
+    metadata: { name: `talium-${c.name}`, namespace: FLUX_NS },
+    spec: { interval: '10m', path: gitPath(dir), prune: true, sourceRef: SOURCE_REF },
+  };
+  return [
+    {
+      path: `${dir}/kustomization.yaml`,
+      source,
+      content: { yaml: [kustomization({ resources: [relativePath(dir, `${baseDir('flux')}/stages`)], patches: [{ path: 'patches/cilium-config.yaml' }, { path: 'patches/cilium.yaml' }] })] },
+    },
+    { path: `${dir}/patches/cilium.yaml`, source, content: { yaml: [stagePatch('cilium', `${dir}/cilium`)] } },
+    { path: `${dir}/patches/cilium-config.yaml`, source, content: { yaml: [stagePatch('cilium-config', `${dir}/cilium-config`)] } },
+    {
+      path: `${dir}/cilium/kustomization.yaml`,
+      source,
+      content: {
+        yaml: [
+          kustomization({
+            resources: [relativePath(`${dir}/cilium`, `${baseDir('flux')}/cilium`)],
+            configMapGenerator: [{ name: 'cilium-values', namespace: CHART.namespace, files: ['values.yaml'], options: { labels: { 'reconcile.fluxcd.io/watch': 'Enabled' } } }],
+            generatorOptions: { disableNameSuffixHash: true },
+            patches: [{ path: 'helmrelease-version.yaml' }],
+          }),
+        ],
+      },
+    },
+    {
+      path: `${dir}/cilium/helmrelease-version.yaml`,
+      source,
+      content: { yaml: [{ apiVersion: HELM_API, kind: 'HelmRelease', metadata: { name: CHART.releaseName, namespace: CHART.namespace }, spec: { chart: { spec: { version: c.versions.cilium } } } }] },
+    },
+    generateCiliumValues(c),
+    ...ciliumConfigFiles(c),
+    { path: `${generatedDir(c)}/flux/talium.yaml`, source, content: { yaml: [entry] } },
+  ];
+}

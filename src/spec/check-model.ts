@@ -1,0 +1,246 @@
+/**
+ * Semantic checks on versions, nodes, pools and Cilium options of a cluster.yaml value: supported lines, the
+ * Kubernetes matrices, duplicate names, control-plane count, operator replicas, lease timing, Helm keys.
+ * Defensive: runs even when the schema failed, so one run reports every problem.
+ */
+import type { Path, YamlDocument } from '../core/document.js';
+import type { Finding } from '../core/finding.js';
+import { CILIUM_TESTED_KUBERNETES, SUPPORTED, TALOS_KUBERNETES, ciliumTestsKubernetes, inMinorRange, minorOf, parseVersion, talosSupportsKubernetes } from '../data/versions.js';
+import { LEASE_DEFAULTS, leaseViolations, parseGoDuration, removedHelmKeys } from '../data/cilium.js';
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
+/** Helm value paths talium sets itself (Talos requirements and L2 wiring); `cilium.values` may not override them. */
+export const OWNED_HELM_PATHS = [
+  'ipam.mode',
+  'kubeProxyReplacement',
+  'k8sServiceHost',
+  'k8sServicePort',
+  'cgroup.autoMount.enabled',
+  'cgroup.hostRoot',
+  'securityContext.capabilities.ciliumAgent',
+  'securityContext.capabilities.cleanCiliumState',
+  'l2announcements.enabled',
+  'l2announcements.leaseDuration',
+  'l2announcements.leaseRenewDeadline',
+  'l2announcements.leaseRetryPeriod',
+  'k8sClientRateLimit.qps',
+  'k8sClientRateLimit.burst',
+  'operator.replicas',
+  'hubble.enabled',
+] as const;
+
+export function checkModel(value: unknown, doc: YamlDocument): Finding[] {
+  const out: Finding[] = [];
+  const root = obj(value);
+  checkVersions(obj(root['versions']), doc, out);
+  checkNodes(root, doc, out);
+  checkPools(root, doc, out);
+  checkCilium(root, doc, out);
+  return out;
+}
+
+function checkVersions(v: Record<string, unknown>, doc: YamlDocument, out: Finding[]): void {
+  const talos = str(v['talos']);
+  const cilium = str(v['cilium']);
+  const k8s = str(v['kubernetes']);
+  const range = (r: { min: string; max: string }) => `${r.min}–${r.max}`;
+  const supported = (component: 'talos' | 'cilium', text: string | undefined): boolean => {
+    const pv = parseVersion(text);
+    if (!text || !pv) return false;
+    const r = SUPPORTED[component];
+    if (inMinorRange(pv, r)) return true;
+    out.push({
+      doc,
+      path: ['versions', component],
+      ruleId: 'spec/unsupported-version',
+      severity: 'error',
+      message: `${component === 'talos' ? 'Talos' : 'Cilium'} ${text} is outside the supported ${range(r)} lines.`,
+      help: `Pin a ${component === 'talos' ? 'Talos' : 'Cilium'} version from ${range(r)}.`,
+      data: { component, version: text, supported: range(r) },
+    });
+    return false;
+  };
+  const talosOk = supported('talos', talos);
+  const ciliumOk = supported('cilium', cilium);
+  if (!k8s || !parseVersion(k8s)) return;
+  if (talosOk && talos) {
+    const row = TALOS_KUBERNETES[minorOf(talos)!];
+    if (row && talosSupportsKubernetes(talos, k8s) === false) {
+      out.push({
+        doc,
+        path: ['versions', 'kubernetes'],
+        ruleId: 'spec/kubernetes-version',
+        messageId: 'talosMatrix',
+        severity: 'error',
+        message: `Kubernetes ${k8s} is outside what Talos ${minorOf(talos)} supports (${range(row)}).`,
+        help: `Pin Kubernetes ${range(row)} (Talos ${minorOf(talos)} defaults to ${row.default}).`,
+        data: { reason: 'talos-matrix', talos, kubernetes: k8s, supported: range(row) },
+      });
+    }
+  }
+  if (ciliumOk && cilium && ciliumTestsKubernetes(cilium, k8s) === false) {
+    const row = CILIUM_TESTED_KUBERNETES[minorOf(cilium)!]!;
+    const list = (row.minors ?? []).join(', ');
+    out.push({
+      doc,
+      path: ['versions', 'kubernetes'],
+      ruleId: 'spec/kubernetes-version',
+      messageId: 'ciliumTested',
+      severity: 'warning',
+      message: `Kubernetes ${minorOf(k8s)} is not in Cilium ${minorOf(cilium)}'s tested list (${list}).`,
+      help: `Prefer Kubernetes ${list} with Cilium ${minorOf(cilium)}, or a Cilium line that tests ${minorOf(k8s)}.`,
+      data: { reason: 'cilium-tested', cilium, kubernetes: k8s, tested: list },
+    });
+  }
+}
+
+function checkNodes(root: Record<string, unknown>, doc: YamlDocument, out: Finding[]): void {
+  const nodes = arr(root['nodes']).map(obj);
+  if (!Array.isArray(root['nodes'])) return;
+  const seen = new Map<string, number>();
+  nodes.forEach((n, i) => {
+    const name = str(n['name']);
+    if (name === undefined) return;
+    const first = seen.get(name);
+    if (first === undefined) seen.set(name, i);
+    else {
+      out.push({
+        doc,
+        path: ['nodes', i, 'name'],
+        ruleId: 'spec/duplicate-node',
+        severity: 'error',
+        message: `Node name "${name}" is used by nodes[${first}] and nodes[${i}].`,
+        help: 'Give every node a unique hostname.',
+        data: { name, first: `nodes[${first}]`, second: `nodes[${i}]` },
+        related: [{ doc, path: ['nodes', first, 'name'], message: 'First use.' }],
+      });
+    }
+  });
+  const cps = nodes.filter((n) => n['role'] === 'controlplane').length;
+  const validRoles = nodes.every((n) => n['role'] === 'controlplane' || n['role'] === 'worker');
+  if (cps === 0 && nodes.length > 0 && validRoles) {
+    out.push({ doc, path: ['nodes'], key: true, ruleId: 'spec/no-control-plane', severity: 'error', message: 'No node has role controlplane.', help: 'Set `role: controlplane` on one node (or three, for an HA etcd quorum).', data: { nodes: nodes.length } });
+  } else if (cps > 0 && cps % 2 === 0) {
+    out.push({
+      doc,
+      path: ['nodes'],
+      key: true,
+      ruleId: 'spec/even-control-planes',
+      severity: 'warning',
+      message: `${cps} control planes: an even etcd member count tolerates no more failures than ${cps - 1}.`,
+      help: `Run ${cps - 1} or ${cps + 1} control planes.`,
+      data: { controlPlanes: cps },
+    });
+  }
+  const replicas = obj(root['cilium'])['operatorReplicas'];
+  if (typeof replicas === 'number' && Number.isInteger(replicas) && nodes.length > 0 && replicas > nodes.length) {
+    out.push({
+      doc,
+      path: ['cilium', 'operatorReplicas'],
+      ruleId: 'spec/operator-replicas',
+      severity: 'error',
+      message: `cilium.operatorReplicas ${replicas} exceeds the ${nodes.length} node(s) that can hold an operator (one per host).`,
+      help: `Set it to at most ${nodes.length}; extra replicas stay Pending under the chart's per-host anti-affinity.`,
+      data: { replicas, nodes: nodes.length },
+    });
+  }
+}
+
+function checkPools(root: Record<string, unknown>, doc: YamlDocument, out: Finding[]): void {
+  const seen = new Map<string, number>();
+  arr(root['pools']).forEach((p, i) => {
+    const name = str(obj(p)['name']);
+    if (name === undefined) return;
+    const first = seen.get(name);
+    if (first === undefined) seen.set(name, i);
+    else {
+      out.push({
+        doc,
+        path: ['pools', i, 'name'],
+        ruleId: 'spec/duplicate-pool',
+        severity: 'error',
+        message: `Pool name "${name}" is used by pools[${first}] and pools[${i}].`,
+        help: 'Give every pool a unique name (it becomes the CiliumLoadBalancerIPPool name).',
+        data: { name, first: `pools[${first}]`, second: `pools[${i}]` },
+        related: [{ doc, path: ['pools', first, 'name'], message: 'First use.' }],
+      });
+    }
+  });
+}
+
+function checkCilium(root: Record<string, unknown>, doc: YamlDocument, out: Finding[]): void {
+  const c = obj(root['cilium']);
+  const l2 = obj(c['l2']);
+  const keys = ['leaseDuration', 'leaseRenewDeadline', 'leaseRetryPeriod'] as const;
+  const secs: Record<string, number> = {};
+  let parsable = true;
+  for (const k of keys) {
+    const v = l2[k];
+    const s = v === undefined ? LEASE_DEFAULTS[k] : parseGoDuration(v);
+    if (s === undefined) parsable = false;
+    else secs[k] = s;
+  }
+  if (parsable) {
+    const t = { leaseDuration: secs['leaseDuration']!, leaseRenewDeadline: secs['leaseRenewDeadline']!, leaseRetryPeriod: secs['leaseRetryPeriod']! };
+    for (const v of leaseViolations(t)) {
+      const key = v === 'renew-gt-retry' ? 'leaseRenewDeadline' : 'leaseDuration';
+      const path: Path = l2[key] !== undefined ? ['cilium', 'l2', key] : l2['leaseRenewDeadline'] !== undefined ? ['cilium', 'l2', 'leaseRenewDeadline'] : ['cilium', 'l2'];
+      const message =
+        v === 'duration-min'
+          ? `cilium.l2.leaseDuration ${t.leaseDuration}s must be longer than 1s.`
+          : v === 'duration-gt-renew'
+            ? `cilium.l2.leaseDuration ${t.leaseDuration}s must be longer than leaseRenewDeadline ${t.leaseRenewDeadline}s.`
+            : `cilium.l2.leaseRenewDeadline ${t.leaseRenewDeadline}s must be at least 1.2 × leaseRetryPeriod ${t.leaseRetryPeriod}s.`;
+      out.push({ doc, path, key: path.length === 2, ruleId: 'spec/lease-timing', severity: 'error', message, help: 'Keep leaseDuration > leaseRenewDeadline ≥ 1.2 × leaseRetryPeriod (defaults 15s / 5s / 2s).', data: { constraint: v, ...t } });
+    }
+  }
+  const values = c['values'];
+  if (!values || typeof values !== 'object' || Array.isArray(values)) return;
+  const cilium = str(obj(root['versions'])['cilium']);
+  const removed = cilium && parseVersion(cilium) ? removedHelmKeys(cilium, true) : [];
+  walk(values as Record<string, unknown>, [], (dotted, path, v) => {
+    const isMap = !!v && typeof v === 'object' && !Array.isArray(v);
+    const owned = OWNED_HELM_PATHS.find((p) => p === dotted || (!isMap && p.startsWith(dotted + '.')));
+    if (owned) {
+      out.push({
+        doc,
+        path: ['cilium', 'values', ...path],
+        key: true,
+        ruleId: 'spec/owned-helm-value',
+        severity: 'error',
+        message: `cilium.values.${dotted} is set by talium (Talos/L2 requirements) and cannot be overridden here.`,
+        help: 'Remove it; use the matching cluster.yaml option (cluster.kubePrismPort, cilium.l2.*, cilium.hubble, cilium.operatorReplicas) instead.',
+        data: { key: dotted },
+      });
+      return false;
+    }
+    const r = removed.find((k) => k.key === dotted);
+    if (r) {
+      out.push({
+        doc,
+        path: ['cilium', 'values', ...path],
+        key: true,
+        ruleId: 'spec/removed-helm-key',
+        severity: 'error',
+        message: `cilium.values.${dotted} is ${r.kind === 'removed' ? 'removed' : 'ignored'} in Cilium ${cilium} (${r.note}).`,
+        help: 'Remove it.',
+        data: { key: dotted, kind: r.kind, since: r.since },
+      });
+      return false;
+    }
+    return true;
+  });
+}
+
+/** Depth-first over nested mappings; `visit` returns false to stop descending. */
+function walk(v: Record<string, unknown>, path: string[], visit: (dotted: string, path: string[], value: unknown) => boolean): void {
+  for (const k of Object.keys(v).sort()) {
+    const p = [...path, k];
+    const child = v[k];
+    if (!visit(p.join('.'), p, child)) continue;
+    if (child && typeof child === 'object' && !Array.isArray(child)) walk(child as Record<string, unknown>, p, visit);
+  }
+}

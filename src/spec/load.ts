@@ -1,0 +1,58 @@
+/**
+ * Loads one cluster.yaml: parse (positions) → own JSON Schema → semantic checks, collecting EVERY finding,
+ * then the resolved `Cluster` when nothing is an error. Pure: the caller reads the file and passes its text.
+ */
+import type { YamlDocument } from '../core/document.js';
+import type { Finding } from '../core/finding.js';
+import { SourceFile } from '../core/source.js';
+import { checkModel } from './check-model.js';
+import { checkNetwork } from './check-network.js';
+import { parseSpecText } from './parse.js';
+import { resolveCluster } from './resolve.js';
+import { schemaFindings } from './schema-findings.js';
+import type { Cluster, ClusterSpecInput } from './types.js';
+
+export interface LoadedSpec {
+  /** Set when no finding is an error. */
+  cluster?: Cluster;
+  findings: Finding[];
+  doc?: YamlDocument;
+  file: SourceFile;
+}
+
+export interface LoadOptions {
+  /** Cluster name (the folder under clusters/). */
+  name: string;
+  /** Path shown in diagnostics (relative to the working directory). */
+  displayPath: string;
+  /** `clusters/<name>/cluster.yaml` relative to the repository root (for generated headers). */
+  specPath?: string;
+}
+
+const NAME_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+export function loadClusterSpec(text: string, opts: LoadOptions): LoadedSpec {
+  const file = new SourceFile(opts.displayPath, text);
+  const parsed = parseSpecText(file);
+  const findings = [...parsed.findings];
+  if (!NAME_RE.test(opts.name)) {
+    findings.push({
+      file,
+      range: file.rangeOf(0, 0),
+      ruleId: 'spec/cluster-name',
+      severity: 'error',
+      message: `Cluster folder name "${opts.name}" is not a DNS label.`,
+      help: 'Rename the folder under clusters/ to lowercase letters, digits and dashes.',
+      data: { name: opts.name },
+    });
+  }
+  if (!parsed.doc) return { findings, file };
+  const doc = parsed.doc;
+  findings.push(...schemaFindings(parsed.value, doc), ...checkNetwork(parsed.value, doc), ...checkModel(parsed.value, doc));
+  const result: LoadedSpec = { findings, doc, file };
+  if (!findings.some((f) => f.severity === 'error')) {
+    const specPath = opts.specPath ?? `clusters/${opts.name}/cluster.yaml`;
+    result.cluster = resolveCluster(parsed.value as ClusterSpecInput, opts.name, specPath, specPath.replace(/\/cluster\.yaml$/, ''));
+  }
+  return result;
+}

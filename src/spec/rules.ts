@@ -1,0 +1,34 @@
+/**
+ * The ids `talium generate` reports (spec loading and the writer), with a one-line description, default severity
+ * and help: fed to reporters (SARIF driver.rules) and the docs. Sorted by id.
+ */
+import type { RuleInfo } from '../report/types.js';
+
+export const GENERATE_RULES: readonly RuleInfo[] = [
+  { id: 'generate/drift', severity: 'error', description: 'A generated file is missing, out of date or stale (--check).', help: 'Run `npm run generate` and commit the result.' },
+  { id: 'generate/hand-edited', severity: 'error', description: 'A generated file was edited by hand (or is not talium\'s) and would be overwritten or deleted.', help: 'Move the change into cluster.yaml (or cilium.values), or rerun with --force to discard it.' },
+  { id: 'spec/cidr-host-bits', severity: 'error', description: 'A CIDR has host bits set.', help: 'Write the network address (data.suggestion).' },
+  { id: 'spec/cluster-name', severity: 'error', description: 'The cluster folder name is not a DNS label.', help: 'Rename the folder to lowercase letters, digits and dashes.' },
+  { id: 'spec/duplicate-key', severity: 'error', description: 'A mapping repeats a key.', help: 'Remove or rename one of the duplicate keys.' },
+  { id: 'spec/duplicate-node', severity: 'error', description: 'Two nodes share a name.', help: 'Give every node a unique hostname.' },
+  { id: 'spec/duplicate-pool', severity: 'error', description: 'Two pools share a name.', help: 'Give every pool a unique name.' },
+  { id: 'spec/even-control-planes', severity: 'warning', description: 'An even number of control planes (etcd members).', help: 'Run an odd number of control planes.' },
+  { id: 'spec/invalid-address', severity: 'error', description: 'A value that must be one IP address is not.', help: 'Write a single address such as 10.50.0.11.' },
+  { id: 'spec/invalid-cidr', severity: 'error', description: 'A value that must be a CIDR is not.', help: 'Write address/prefix, e.g. 10.50.0.0/24.' },
+  { id: 'spec/invalid-range', severity: 'error', description: 'An address block is not an address, CIDR or first-last range.', help: 'Write 10.50.0.7, 10.50.0.224/28 or 10.50.0.100-10.50.0.199.' },
+  { id: 'spec/kubernetes-version', severity: 'error', description: 'Kubernetes outside the Talos support matrix (error) or outside Cilium\'s tested list (warning).', help: 'Pin a Kubernetes version both support.' },
+  { id: 'spec/lease-timing', severity: 'error', description: 'L2 lease timing breaks leaseDuration > leaseRenewDeadline ≥ 1.2 × leaseRetryPeriod.', help: 'Fix the cilium.l2 durations.' },
+  { id: 'spec/network-address', severity: 'error', description: 'An owner includes the LAN network or broadcast address.', help: 'Keep the network and broadcast addresses unassigned.' },
+  { id: 'spec/no-control-plane', severity: 'error', description: 'No node is a control plane.', help: 'Set role: controlplane on at least one node.' },
+  { id: 'spec/operator-replicas', severity: 'error', description: 'More Cilium operator replicas than nodes.', help: 'Set cilium.operatorReplicas to at most the node count.' },
+  { id: 'spec/outside-lan', severity: 'error', description: 'Gateway, node, VIP, DHCP, reserved range or pool outside the LAN.', help: 'Use addresses inside lan.cidr.' },
+  { id: 'spec/overlap', severity: 'error', description: 'Two owners (gateway, nodes, VIP, DHCP, reserved, pools) share addresses.', help: 'Make every owner\'s addresses disjoint.' },
+  { id: 'spec/owned-helm-value', severity: 'error', description: 'cilium.values sets a value talium owns.', help: 'Use the matching cluster.yaml option instead.' },
+  { id: 'spec/pod-service-overlap', severity: 'error', description: 'Pod/service CIDRs overlap the LAN or each other.', help: 'Use disjoint private ranges.' },
+  { id: 'spec/pool-overlap', severity: 'error', description: 'Two LB pool blocks overlap.', help: 'Give every pool disjoint blocks.' },
+  { id: 'spec/removed-helm-key', severity: 'error', description: 'cilium.values uses a key the pinned chart removed or ignores.', help: 'Remove it.' },
+  { id: 'spec/schema', severity: 'error', description: 'cluster.yaml does not match schemas/cluster.schema.json (type, enum, pattern, required).', help: 'Fix the value to match the schema.' },
+  { id: 'spec/unknown-key', severity: 'error', description: 'cluster.yaml has a key the schema does not know.', help: 'Fix the spelling or remove the key.' },
+  { id: 'spec/unsupported-version', severity: 'error', description: 'Talos or Cilium outside the supported lines (Talos 1.10–1.14, Cilium 1.16–1.20).', help: 'Pin a supported version.' },
+  { id: 'spec/yaml', severity: 'error', description: 'cluster.yaml is not valid YAML (or holds more than one document).', help: 'Fix the YAML syntax.' },
+];

@@ -1,0 +1,149 @@
+/**
+ * Validates a cluster.yaml value against our own JSON Schema (ajv, all errors) and turns ajv errors into
+ * `spec/schema` / `spec/unknown-key` findings placed on the offending key or value.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Path, YamlDocument } from '../core/document.js';
+import type { Finding } from '../core/finding.js';
+import { CLUSTER_SCHEMA } from './schema.js';
+
+let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, allowUnionTypes: true });
+    compiled = ajv.compile(CLUSTER_SCHEMA as unknown as object);
+  }
+  return compiled;
+}
+
+/** `/nodes/0/name` → ['nodes', 0, 'name'] (JSON pointer unescaping included). */
+export function pointerToPath(pointer: string): Path {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
+}
+
+/** Known property names of the schema object at `path` (for "did you mean"). */
+function knownKeys(path: Path): string[] {
+  let node: Record<string, unknown> | undefined = CLUSTER_SCHEMA as unknown as Record<string, unknown>;
+  for (const seg of path) {
+    if (!node) return [];
+    if (typeof seg === 'number') node = node['items'] as Record<string, unknown> | undefined;
+    else node = (node['properties'] as Record<string, Record<string, unknown>> | undefined)?.[seg];
+  }
+  const props = node?.['properties'] as Record<string, unknown> | undefined;
+  return props ? Object.keys(props).sort() : [];
+}
+
+function distance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0]!;
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j]!;
+      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length]!;
+}
+
+export function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = distance(word, c);
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function pathText(path: Path): string {
+  let s = '';
+  for (const seg of path) s += typeof seg === 'number' ? `[${seg}]` : s ? `.${seg}` : seg;
+  return s || '(top level)';
+}
+
+function toFinding(e: ErrorObject, doc: YamlDocument): Finding {
+  const path = pointerToPath(e.instancePath);
+  const where = pathText(path);
+  const base = { doc, severity: 'error' as const };
+  if (e.keyword === 'additionalProperties') {
+    const key = String((e.params as { additionalProperty: string }).additionalProperty);
+    const known = knownKeys(path);
+    const suggestion = closest(key, known);
+    const data: Record<string, string> = { key, parent: where, known: known.join(', ') };
+    if (suggestion) data['suggestion'] = suggestion;
+    return {
+      ...base,
+      ruleId: 'spec/unknown-key',
+      path: [...path, key],
+      key: true,
+      message: `Unknown key "${key}" in ${where}${suggestion ? ` (did you mean "${suggestion}"?)` : ''}.`,
+      help: suggestion ? `Rename it to "${suggestion}", or remove it.` : `Remove it; known keys here: ${known.join(', ') || 'none'}.`,
+      data,
+    };
+  }
+  if (e.keyword === 'required') {
+    const missing = String((e.params as { missingProperty: string }).missingProperty);
+    return {
+      ...base,
+      ruleId: 'spec/schema',
+      messageId: 'required',
+      path,
+      key: path.length > 0,
+      message: `${where} is missing the required key "${missing}".`,
+      help: `Add "${missing}" (see schemas/cluster.schema.json for its meaning).`,
+      data: { keyword: 'required', path: where, missing },
+    };
+  }
+  const value = doc.get(path);
+  const data: Record<string, string> = { keyword: e.keyword, path: where };
+  let help = 'Fix the value to match schemas/cluster.schema.json.';
+  if (e.keyword === 'type') {
+    const expected = String((e.params as { type: string }).type);
+    data['expected'] = expected;
+    if (expected === 'string' && typeof value === 'number') help = `Quote the value ("${String(value)}"): unquoted, YAML reads it as a number.`;
+    else help = `Use a ${expected} here.`;
+  } else if (e.keyword === 'enum') {
+    const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String);
+    data['allowed'] = allowed.join(', ');
+    help = `Use one of: ${allowed.join(', ')}.`;
+  } else if (e.keyword === 'pattern' && path[0] === 'versions') {
+    help = 'Write the full version, e.g. "1.14.1".';
+  } else if (e.keyword === 'pattern') {
+    help = `Use a value matching ${String((e.params as { pattern: string }).pattern)}.`;
+  }
+  return {
+    ...base,
+    ruleId: 'spec/schema',
+    messageId: e.keyword,
+    path,
+    message: `${where} ${e.message ?? 'is invalid'}${value !== undefined && typeof value !== 'object' ? ` (got ${JSON.stringify(value)})` : ''}.`,
+    help,
+    data,
+  };
+}
+
+/** Schema findings, one per ajv error (deduplicated by path + keyword). */
+export function schemaFindings(value: unknown, doc: YamlDocument): Finding[] {
+  const validate = validator();
+  if (validate(value)) return [];
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const e of validate.errors ?? []) {
+    const k = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(toFinding(e, doc));
+  }
+  return out;
+}
