@@ -1,4 +1,9 @@
 /** The talos rules, sorted by id. */
 import type { Rule } from '../types.js';
+import cniNotNone from './cni-not-none.js';
+import jsonPatchMultidoc from './json-patch-multidoc.js';
+import kubeProxyEnabled from './kube-proxy-enabled.js';
+import kubeprism from './kubeprism.js';
+import vipPlacement from './vip-placement.js';
 
-export const TALOS_RULES: readonly Rule[] = [];
+export const TALOS_RULES: readonly Rule[] = [cniNotNone, jsonPatchMultidoc, kubeProxyEnabled, kubeprism, vipPlacement];

@@ -1,0 +1,50 @@
+/** cilium/kpr-value: `kubeProxyReplacement` values the Cilium version rejects (`strict`/`partial`/`disabled` from 1.16). */
+import { atLeast } from '../../data/versions.js';
+import { defineRule, type RuleFinding } from '../types.js';
+import { SRC } from './lib/sources.js';
+import { isSet, placeOf, releases, releaseVersion, unknowable, valueOf } from './lib/values.js';
+
+const LEGACY = new Set(['strict', 'partial', 'disabled', 'probe']);
+
+export default defineRule({
+  meta: {
+    id: 'cilium/kpr-value',
+    description: '`kubeProxyReplacement` accepts only true/false from Cilium 1.16.',
+    severity: 'error',
+    messages: {
+      rejected: 'kubeProxyReplacement "{{value}}" is rejected by Cilium {{version}} (only true/false since 1.16); the chart fails to render.',
+      legacy: 'kubeProxyReplacement "{{value}}" is a legacy value (deprecated in 1.14, rejected from Cilium 1.16); use {{replacement}}.',
+      invalid: 'kubeProxyReplacement "{{value}}" is not a value Cilium accepts (true or false).',
+    },
+    help: 'Set `kubeProxyReplacement: true` (kube-proxy-free; `strict` before) or `false` (`disabled`/`partial` before).',
+    docs: {
+      what: 'Checks the `kubeProxyReplacement` Helm value of every Cilium release against the values its version accepts.',
+      why: 'From 1.16 the chart calls `fail` on `strict`, `partial` and `disabled`, so the HelmRelease or Application never renders; before 1.16 they are deprecated aliases.',
+      fix: 'Replace `strict` by `true`, and `disabled`/`partial` by `false`.',
+      sources: [SRC.helmRef, SRC.upgrade],
+    },
+    examples: {
+      valid: [{ files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\n' } }],
+      invalid: [{ files: { 'cilium/values.yaml': 'kubeProxyReplacement: strict\n' } }],
+    },
+  },
+  check({ cluster }) {
+    const out: RuleFinding[] = [];
+    for (const r of releases(cluster)) {
+      if (!isSet(r, ['kubeProxyReplacement'])) continue;
+      const v = valueOf(r, ['kubeProxyReplacement']);
+      if (v === true || v === false || v === 'true' || v === 'false' || v === null || unknowable(v)) continue;
+      const place = placeOf(r, ['kubeProxyReplacement']);
+      const value = String(v);
+      const version = releaseVersion(cluster, r);
+      if (typeof v === 'string' && LEGACY.has(v)) {
+        const replacement = v === 'strict' ? 'true' : 'false';
+        if (version && atLeast(version, '1.16')) out.push({ ...place, messageId: 'rejected', data: { value, version } });
+        else out.push({ ...place, messageId: 'legacy', data: { value, replacement }, severity: 'warning' });
+      } else {
+        out.push({ ...place, messageId: 'invalid', data: { value } });
+      }
+    }
+    return out;
+  },
+});

@@ -1,0 +1,91 @@
+/**
+ * cilium/l2-policy-interfaces: L2 policy `interfaces` are valid RE2, anchored, match the nodes' real link names
+ * (VLAN `<nic>.50`, Talos's hashed names for long parents) and are among Cilium's `devices` when those are set.
+ */
+import type { RelatedFinding } from '../types.js';
+import { defineRule, type RuleFinding } from '../types.js';
+import { isTemplated, l2Policies } from './lib/objects.js';
+import { anchoring, compileRe2, devicesMatcher, literalName } from './lib/re2.js';
+import { SRC } from './lib/sources.js';
+import { isSet, placeOf, releases, valueOf } from './lib/values.js';
+
+const policy = (patterns: string[]) =>
+  `apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: lan\nspec:\n  loadBalancerIPs: true\n  interfaces:\n${patterns.map((p) => `    - '${p}'\n`).join('')}`;
+const values = (devices: string) => `kubeProxyReplacement: true\nl2announcements:\n  enabled: true\ndevices: ${devices}\n`;
+
+export default defineRule({
+  meta: {
+    id: 'cilium/l2-policy-interfaces',
+    description: 'L2 policy `interfaces` must be valid anchored RE2 patterns that match real node links and Cilium devices.',
+    severity: 'error',
+    messages: {
+      invalid: 'Interface pattern "{{pattern}}" of L2 policy "{{name}}" is not a valid Go RE2 expression ({{reason}}); Cilium marks the policy "bad-interface-regex".',
+      unanchored: 'Interface pattern "{{pattern}}" of L2 policy "{{name}}" is not anchored at the {{missing}}; Cilium matches it anywhere in a link name (e.g. a VLAN link "<nic>.<id>" or "veth…").',
+      noLink: 'No interface pattern of L2 policy "{{name}}" matches a node link the LAN addresses sit on ({{links}}).',
+      notDevice: 'Interface pattern "{{pattern}}" of L2 policy "{{name}}" selects "{{link}}", which is not among Cilium devices "{{devices}}"; only Cilium devices can announce.',
+    },
+    help: 'Use anchored patterns naming the real links, e.g. `^enp1s0\\.50$`, and include those links in Cilium `devices` when you set it.',
+    docs: {
+      what: 'Compiles each `spec.interfaces` entry as Go RE2 (lookaround, backreferences and unknown escapes are refused), requires `^...$` anchoring, and when the network plan knows the nodes\' link names (VLAN links are `<nic>.<vlan>`, or Talos\'s hashed `<4 chars><6 hex>.<vlan>` for parents longer than 10 characters) checks that some pattern matches one of them and that the matched links are in Cilium\'s `devices`.',
+      why: 'Cilium matches the patterns unanchored and only against its own devices: a pattern for the wrong NIC name (e.g. `^eth` on a Talos node with `enp1s0`), or one outside `devices`, leaves LB IPs assigned but never answered by ARP. An invalid pattern disables the policy.',
+      fix: 'Write the exact link name anchored (`^enp1s0\\.50$`); on long NIC names compute the Talos VLAN link name; add it to `devices` (or leave `devices` unset).',
+      sources: [SRC.l2, SRC.talosVlan],
+    },
+    examples: {
+      valid: [{ files: { 'cilium/l2.yaml': policy(['^enp1s0\\.50$']), 'cilium/values.yaml': values('enp1s0.50') } }],
+      invalid: [
+        { files: { 'cilium/l2.yaml': policy(['(?=eth)eth0']) } },
+        { files: { 'cilium/l2.yaml': policy(['enp1s0']) } },
+        { files: { 'cilium/l2.yaml': policy(['^enp2s0$']), 'cilium/values.yaml': values('enp1s0') } },
+      ],
+    },
+  },
+  check({ cluster }) {
+    const out: RuleFinding[] = [];
+    const links = cluster.plan.nodes.flatMap((n) => n.links);
+    const linkNames = [...new Set(links.map((l) => l.value))].sort();
+    const deviceSources = releases(cluster)
+      .filter((r) => isSet(r, ['devices']) && !isTemplated(valueOf(r, ['devices'])))
+      .map((r) => ({ r, value: valueOf(r, ['devices']), match: devicesMatcher(valueOf(r, ['devices'])) }))
+      .filter((d) => d.match);
+    for (const doc of l2Policies(cluster.docs)) {
+      const list = doc.get(['spec', 'interfaces']);
+      if (!Array.isArray(list) || list.length === 0) continue;
+      const name = doc.name ?? '';
+      const compiled: RegExp[] = [];
+      let allKnown = true;
+      list.forEach((p, i) => {
+        if (typeof p !== 'string' || isTemplated(p)) { allKnown = false; return; }
+        const path = ['spec', 'interfaces', i];
+        const r = compileRe2(p);
+        if (r.kind === 'invalid') { out.push({ doc, path, messageId: 'invalid', data: { name, pattern: p, reason: r.reason } }); allKnown = false; return; }
+        if (r.kind === 'unknown') { allKnown = false; return; }
+        compiled.push(r.regexp);
+        const a = anchoring(p);
+        if (!a.start || !a.end) {
+          const missing = !a.start && !a.end ? 'start and end' : !a.start ? 'start' : 'end';
+          out.push({ doc, path, messageId: 'unanchored', data: { name, pattern: p, missing }, severity: 'warning' });
+        }
+        // devices: concrete names this pattern selects (known links it matches, or the literal name it spells)
+        const lit = literalName(p);
+        const candidates = [...new Set([...linkNames.filter((l) => r.regexp.test(l)), ...(lit ? [lit] : [])])].sort();
+        if (!candidates.length) return;
+        for (const d of deviceSources) {
+          if (candidates.some((c) => d.match!(c))) continue;
+          const place = placeOf(d.r, ['devices']);
+          const related: RelatedFinding[] = [{ doc: place.doc, path: place.path, message: 'Cilium devices are set here.' }];
+          out.push({ doc, path, messageId: 'notDevice', data: { name, pattern: p, link: candidates[0]!, devices: Array.isArray(d.value) ? d.value.join(',') : String(d.value) }, related, severity: lit ? 'error' : 'warning' });
+          break;
+        }
+      });
+      if (allKnown && compiled.length && linkNames.length && !linkNames.some((l) => compiled.some((re) => re.test(l)))) {
+        const related: RelatedFinding[] = links
+          .filter((l) => l.from.doc)
+          .slice(0, 5)
+          .map((l) => ({ doc: l.from.doc!, path: l.from.path ?? [], message: `Node link "${l.value}".` }));
+        out.push({ doc, path: ['spec', 'interfaces'], key: true, messageId: 'noLink', data: { name, links: linkNames.join(', ') }, related, severity: 'warning' });
+      }
+    }
+    return out;
+  },
+});

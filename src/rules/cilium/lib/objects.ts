@@ -1,0 +1,33 @@
+/**
+ * Finds Cilium LB-IPAM pools and L2 announcement policies among a cluster group's documents, and reads the
+ * Cilium version a group targets. Pure lookups; no findings here.
+ */
+import type { YamlDocument } from '../../../core/document.js';
+import { CILIUM_GROUP, L2_POLICY_KIND, POOL_KIND } from '../../../data/cilium.js';
+import type { ClusterGroup } from '../../../plan/types.js';
+
+function isCilium(doc: YamlDocument, kind: string): boolean {
+  return doc.docClass === 'k8s' && doc.kind === kind && doc.group === CILIUM_GROUP;
+}
+
+export function pools(docs: readonly YamlDocument[]): YamlDocument[] {
+  return docs.filter((d) => isCilium(d, POOL_KIND));
+}
+
+export function l2Policies(docs: readonly YamlDocument[]): YamlDocument[] {
+  return docs.filter((d) => isCilium(d, L2_POLICY_KIND));
+}
+
+/** The Cilium version the group targets (plan fact), when known. */
+export function ciliumVersion(cluster: ClusterGroup): string | undefined {
+  return cluster.plan.versions.cilium?.value;
+}
+
+/** True when a string still holds unrendered templating (`${VAR}`, `{{ }}`, `#{ }#`). */
+export function isTemplated(v: unknown): boolean {
+  return typeof v === 'string' && /\$\{|\{\{|\{%|#\{|#%/.test(v);
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}

@@ -1,0 +1,171 @@
+/**
+ * Reading Cilium Helm values from the releases the plan found (plan/cilium-release.ts): the effective value of
+ * a key, the layer (document + path) that sets it, and the place a finding about that key points at.
+ */
+import type { Path, YamlDocument } from '../../../core/document.js';
+import type { CiliumRelease, ClusterGroup, ValuesLayer } from '../../../plan/types.js';
+import { isObject, isTemplated } from './objects.js';
+
+export interface Place {
+  doc: YamlDocument;
+  path: Path;
+  key?: boolean;
+}
+
+function has(values: unknown, key: readonly string[]): boolean {
+  let cur: unknown = values;
+  for (const k of key) {
+    if (!isObject(cur) || !Object.prototype.hasOwnProperty.call(cur, k)) return false;
+    cur = cur[k];
+  }
+  return true;
+}
+
+function at(values: unknown, key: readonly string[]): unknown {
+  let cur: unknown = values;
+  for (const k of key) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[k];
+  }
+  return cur;
+}
+
+/** The effective (merged) value of a key, undefined when unset. */
+export function valueOf(release: CiliumRelease, key: readonly string[]): unknown {
+  return at(release.values, key);
+}
+
+/** True when any layer sets the key. */
+export function isSet(release: CiliumRelease, key: readonly string[]): boolean {
+  return has(release.values, key) || release.layers.some((l) => has(l.values, key));
+}
+
+/** The last layer (Helm merge order) that sets the key, or undefined. */
+export function layerSetting(release: CiliumRelease, key: readonly string[]): ValuesLayer | undefined {
+  for (let i = release.layers.length - 1; i >= 0; i--) {
+    const l = release.layers[i]!;
+    if (has(l.values, key)) return l;
+  }
+  return undefined;
+}
+
+/** Where a finding about `key` points: the key in the layer that sets it, else the release's values. */
+export function placeOf(release: CiliumRelease, key: readonly string[], opts: { key?: boolean } = {}): Place {
+  const layer = layerSetting(release, key);
+  if (layer) {
+    if (layer.inString) return { doc: layer.doc, path: layer.valuesPath, key: true };
+    return { doc: layer.doc, path: [...layer.valuesPath, ...key], ...(opts.key ? { key: true } : {}) };
+  }
+  return releasePlace(release);
+}
+
+/** The release's own values (or its document when it has none): for findings about a missing key. */
+export function releasePlace(release: CiliumRelease): Place {
+  return { doc: release.doc, path: release.valuesPath, key: release.valuesPath.length > 0 };
+}
+
+/** `true`/`"true"` → true, `false`/`"false"` → false, anything else (unset, templated) → undefined. */
+export function asBool(v: unknown): boolean | undefined {
+  if (v === true || v === 'true') return true;
+  if (v === false || v === 'false') return false;
+  return undefined;
+}
+
+/** A value that is still a template placeholder cannot be judged. */
+export function unknowable(v: unknown): boolean {
+  return isTemplated(v);
+}
+
+/** KPR is on (`kubeProxyReplacement: true`, or the pre-1.16 `strict`). */
+export function kprOn(release: CiliumRelease): boolean | undefined {
+  const v = valueOf(release, ['kubeProxyReplacement']);
+  if (v === undefined) return false;
+  if (v === 'strict') return true;
+  return asBool(v);
+}
+
+export function releases(cluster: ClusterGroup): readonly CiliumRelease[] {
+  return cluster.ciliumReleases ?? [];
+}
+
+/** L2 announcements on in the release's effective values. */
+export function l2On(release: CiliumRelease): boolean | undefined {
+  const v = valueOf(release, ['l2announcements', 'enabled']);
+  if (v === undefined) return false;
+  return asBool(v);
+}
+
+/** Version of a release: its own pinned version, else the group's Cilium version. */
+export function releaseVersion(cluster: ClusterGroup, release: CiliumRelease): string | undefined {
+  return release.version?.value ?? cluster.plan.versions.cilium?.value;
+}
+
+/** Human label of a release for messages: `file` (or `file#kind/name`). */
+export function releaseLabel(release: CiliumRelease): string {
+  const d = release.releaseDoc ?? release.doc;
+  return d.file.path;
+}
+
+/** Top-level keys of every non-string layer that contain a dot (Helm does not expand them). */
+export function dottedKeys(release: CiliumRelease): Array<{ layer: ValuesLayer; key: string; path: Path }> {
+  const out: Array<{ layer: ValuesLayer; key: string; path: Path }> = [];
+  const seen = new Set<string>();
+  for (const layer of release.layers) {
+    if (layer.inString) continue;
+    const id = `${layer.doc.file.path}#${layer.doc.index}#${layer.valuesPath.join('.')}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    walk(layer.values, [], (key, path) => out.push({ layer, key, path }));
+  }
+  return out;
+}
+
+/** Keys that look like `--set` paths (`a.b`), at any depth; not inside lists (annotations etc. are skipped). */
+function walk(v: unknown, path: string[], cb: (key: string, path: Path) => void): void {
+  if (!isObject(v)) return;
+  for (const [k, child] of Object.entries(v)) {
+    if (DOT_KEY.test(k) && !ALLOWED_DOTTED_PARENTS.has(path[path.length - 1] ?? '')) cb(k, [...path, k]);
+    else if (!MAP_OF_ARBITRARY_KEYS.has(k)) walk(child, [...path, k], cb);
+  }
+}
+
+/** `a.b` where both sides look like value names (not `app.kubernetes.io/name`, not IPs, not file names). */
+const DOT_KEY = /^[a-z][A-Za-z0-9]*(\.[a-z][A-Za-z0-9]*)+$/;
+/** Maps whose keys are free-form (labels, annotations, config maps, env, extra args...). */
+const MAP_OF_ARBITRARY_KEYS = new Set([
+  'annotations', 'labels', 'podAnnotations', 'podLabels', 'nodeSelector', 'extraConfig', 'extraArgs', 'extraEnv',
+  'env', 'config', 'data', 'matchLabels', 'sysctls', 'commonLabels', 'selector', 'tolerations', 'extraVolumes',
+  'extraVolumeMounts', 'affinity', 'resources', 'podSecurityContext', 'serviceAnnotations', 'serviceLabels',
+  'extraHostPathMounts', 'customCalls', 'dashboards', 'envoyConfig', 'bootstrapConfigMap', 'bgp',
+]);
+const ALLOWED_DOTTED_PARENTS = new Set<string>();
+
+/**
+ * True when the release may get values this repository does not show: a referenced values source that did not
+ * resolve (Flux `valuesFrom`, Argo CD `valueFiles`/`parameters`, helmfile `values`/`set`), a Kustomize patch on the
+ * same HelmRelease, or no values at all. Rules must not judge a key's absence on such a release.
+ */
+export function incomplete(release: CiliumRelease, docs: readonly YamlDocument[]): boolean {
+  if (!release.layers.length || !Object.keys(release.values).length) return true;
+  const rd = release.releaseDoc ?? release.doc;
+  const external = release.layers.filter((l) => l.doc !== rd).length;
+  if (release.engine === 'flux') {
+    const vf = rd.get(['spec', 'valuesFrom']);
+    if (Array.isArray(vf) && vf.length > external) return true;
+    // an overlay HelmRelease patch with the same name adds values
+    if (docs.some((d) => d !== rd && d.kind === 'HelmRelease' && d.name === rd.name && d.get(['spec', 'values']) !== undefined && d.namespace === rd.namespace)) return true;
+  } else if (release.engine === 'argocd') {
+    const base = rd.kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : ['spec'];
+    const list = rd.get([...base, 'sources']);
+    const srcs = [rd.get([...base, 'source']), ...(Array.isArray(list) ? list : [])];
+    for (const s of srcs) {
+      if (!isObject(s) || !isObject(s['helm'])) continue;
+      const h = s['helm'];
+      if (Array.isArray(h['parameters']) && h['parameters'].length) return true;
+      if (Array.isArray(h['valueFiles']) && h['valueFiles'].length > external) return true;
+    }
+  } else if (release.engine === 'helmfile') {
+    if (rd.templated) return true;
+  }
+  return false;
+}

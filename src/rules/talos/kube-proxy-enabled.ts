@@ -1,0 +1,52 @@
+/**
+ * talos/kube-proxy-enabled: Cilium replaces kube-proxy (`kubeProxyReplacement: true`) but the Talos config still
+ * deploys it. Judged across ALL Talos files of the cluster group (patches are often split per concern).
+ */
+import { releases, kprOn, placeOf } from '../cilium/lib/values.js';
+import { SRC } from '../cilium/lib/sources.js';
+import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
+import { clusterConfigVisible, inlineKubeProxyDisabled, isFullMachineConfig, talosDocs } from './lib/talos-docs.js';
+
+const CP = (proxy: string) => `machine:\n  type: controlplane\ncluster:\n  network:\n    cni:\n      name: none\n${proxy}`;
+const VALUES = 'kubeProxyReplacement: true\nk8sServiceHost: localhost\nk8sServicePort: 7445\n';
+
+export default defineRule({
+  meta: {
+    id: 'talos/kube-proxy-enabled',
+    description: 'Talos must not deploy kube-proxy when Cilium runs with kube-proxy replacement.',
+    severity: 'error',
+    messages: {
+      enabled: 'Talos enables kube-proxy here while Cilium sets kubeProxyReplacement: true; both program service rules.',
+      notDisabled: 'Cilium sets kubeProxyReplacement: true but no Talos config of cluster "{{cluster}}" disables kube-proxy (Talos deploys it by default).',
+    },
+    help: 'Add `cluster.proxy.disabled: true` (Talos < 1.14) or a `KubeProxyConfig` document with `enabled: false` (Talos ≥ 1.14) to the control-plane config.',
+    docs: {
+      what: 'When any Cilium release sets `kubeProxyReplacement: true`, looks through every Talos config, patch, multi-document and talhelper file of the cluster for `cluster.proxy.disabled: true` or `KubeProxyConfig enabled: false`.',
+      why: 'Talos deploys the kube-proxy DaemonSet by default. Next to Cilium\'s kube-proxy replacement it keeps writing iptables service rules that shadow or fight Cilium\'s, a classic source of flaky Services.',
+      fix: 'Disable kube-proxy in the Talos control-plane patch before bootstrap (and delete the DaemonSet on a running cluster).',
+      sources: [SRC.talosCilium, SRC.kubeProxyPitfall],
+    },
+    examples: {
+      valid: [{ files: { 'talos/controlplane.yaml': CP('  proxy:\n    disabled: true\n'), 'cilium/values.yaml': VALUES } }],
+      invalid: [{ files: { 'talos/controlplane.yaml': CP('  proxy:\n    disabled: false\n'), 'cilium/values.yaml': VALUES } }],
+    },
+  },
+  check({ cluster }) {
+    const kpr = releases(cluster).find((r) => kprOn(r) === true);
+    if (!kpr) return [];
+    const docs = talosDocs(cluster);
+    if (!docs.length) return [];
+    const fact = cluster.plan.talos.kubeProxyDisabled;
+    if (fact?.value === true) return [];
+    const kprPlace = placeOf(kpr, ['kubeProxyReplacement']);
+    const related: RelatedFinding[] = [{ ...kprPlace, message: 'Cilium replaces kube-proxy here.' }];
+    if (fact && fact.value === false && fact.from.doc) {
+      return [{ doc: fact.from.doc, path: fact.from.path ?? [], messageId: 'enabled', related }];
+    }
+    if (!clusterConfigVisible(docs) || inlineKubeProxyDisabled(docs)) return [];
+    const anchor = docs.find(isFullMachineConfig) ?? docs.find((d) => d.docClass === 'talos-config' && d.get(['cluster']) !== undefined) ?? docs.find((d) => d.docClass === 'talhelper') ?? docs[0]!;
+    const out: RuleFinding = { doc: anchor, path: anchor.get(['cluster']) !== undefined ? ['cluster'] : [], key: anchor.get(['cluster']) !== undefined, messageId: 'notDisabled', data: { cluster: cluster.name }, related };
+    if (!docs.some(isFullMachineConfig)) out.severity = 'warning';
+    return [out];
+  },
+});
