@@ -1,7 +1,198 @@
-/** `talium plan`: placeholder until its issue lands. */
-import type { CliIo } from './io.js';
+/**
+ * `talium plan [path] [--format text|json]`: prints the network plan inferred per cluster group, each fact with
+ * where it came from (file:line:column). Reads YAML files under the path; writes nothing.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { YamlDocument } from '../core/document.js';
+import { SourceFile } from '../core/source.js';
+import { parseSource } from '../lint/parse.js';
+import { formatInterval } from '../net/ip.js';
+import { buildClusterGroups } from '../plan/index.js';
+import { groupPools } from '../plan/lb.js';
+import type { ClusterGroup, Fact, Provenance } from '../plan/types.js';
+import { EXIT, type CliIo } from './io.js';
 
-export async function run(_args: string[], io: CliIo): Promise<number> {
-  io.stderr('talium plan: not implemented yet\n');
-  return 2;
+const MAX_FILE = 2 * 1024 * 1024;
+const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'vendor']);
+
+const HELP = `Usage: talium plan [path] [--format text|json]
+
+Prints the network plan talium infers for each cluster of the repository at [path] (default: .):
+LAN, VLAN, gateway, VIP, DHCP and reserved ranges, pod/service CIDRs, nodes, versions, Talos facts,
+Cilium releases and LB-IPAM pools, each with the file:line:column it came from.
+`;
+
+interface Where {
+  file: string;
+  line?: number;
+  column?: number;
+  note?: string;
+}
+
+function where(p: Provenance): Where {
+  if (p.doc) {
+    const r = p.doc.locate(p.path ?? []);
+    const w: Where = { file: p.doc.file.path, line: r.start.line, column: r.start.column };
+    if (p.note) w.note = p.note;
+    return w;
+  }
+  const w: Where = { file: p.file ?? '' };
+  if (p.note) w.note = p.note;
+  return w;
+}
+
+const whereText = (w: Where): string => (w.line ? `${w.file}:${w.line}:${w.column}` : `${w.file}${w.note ? ` (${w.note})` : ''}`);
+
+function listYaml(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const abs = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(abs);
+      } else if (e.isFile() && /\.ya?ml$/i.test(e.name)) out.push(abs);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+function loadDocs(root: string): YamlDocument[] {
+  const docs: YamlDocument[] = [];
+  for (const abs of listYaml(root)) {
+    try {
+      if (statSync(abs).size > MAX_FILE) continue;
+      const rel = path.relative(root, abs).split(path.sep).join('/');
+      docs.push(...parseSource(new SourceFile(rel, readFileSync(abs, 'utf8'))).docs);
+    } catch {
+      // unreadable or unparsable files have no facts to offer
+    }
+  }
+  return docs;
+}
+
+/** The plan of one group as plain JSON (facts as `{value, from}`), sorted and deterministic. */
+export function planJson(g: ClusterGroup): Record<string, unknown> {
+  const p = g.plan;
+  const f = <T>(x: Fact<T> | undefined, show: (v: T) => unknown): unknown => (x ? { value: show(x.value), from: where(x.from) } : undefined);
+  const ip = (v: { text: string }): string => v.text;
+  const cidr = (v: { canonical: string }): string => v.canonical;
+  return {
+    cluster: g.name,
+    documents: g.docs.length,
+    lan: f(p.lan, cidr),
+    vlan: f(p.vlan, (v) => v),
+    gateway: f(p.gateway, ip),
+    vip: f(p.vip, ip),
+    dhcp: f(p.dhcp, formatInterval),
+    reserved: p.reserved.map((r) => f(r, formatInterval)),
+    podCidrs: p.podCidrs.map((c) => f(c, cidr)),
+    serviceCidrs: p.serviceCidrs.map((c) => f(c, cidr)),
+    nodes: p.nodes.map((n) => ({
+      name: n.name,
+      role: n.role,
+      address: f(n.address, ip),
+      prefix: f(n.prefix, cidr),
+      links: n.links.map((l) => f(l, (v) => v)),
+      from: n.from ? where(n.from) : undefined,
+    })),
+    versions: { talos: f(p.versions.talos, (v) => v), kubernetes: f(p.versions.kubernetes, (v) => v), cilium: f(p.versions.cilium, (v) => v) },
+    talos: {
+      kubePrism: f(p.talos.kubePrism, (v) => v),
+      kubeProxyDisabled: f(p.talos.kubeProxyDisabled, (v) => v),
+      cni: f(p.talos.cni, (v) => v),
+    },
+    ciliumReleases: g.ciliumReleases.map((r) => ({
+      engine: r.engine,
+      purpose: r.purpose,
+      version: f(r.version, (v) => v),
+      from: where(r.releaseDoc ? { doc: r.releaseDoc, path: r.releasePath ?? [] } : { doc: r.doc, path: r.valuesPath }),
+      values: r.layers.map((l) => where({ doc: l.doc, path: l.valuesPath })),
+    })),
+    pools: groupPools(g).map((pool) => ({
+      name: pool.name,
+      blocks: pool.blocks.map((b) => (b.interval ? formatInterval(b.interval) : b.text)),
+      from: where({ doc: pool.doc, path: [] }),
+    })),
+  };
+}
+
+function planText(g: ClusterGroup): string {
+  const j = planJson(g) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const lines: string[] = [`cluster ${g.name} (${g.docs.length} documents)`];
+  const row = (label: string, fact: { value: unknown; from: Where } | undefined): void => {
+    lines.push(`  ${label.padEnd(16)}${fact ? `${String(fact.value).padEnd(30)} ${whereText(fact.from)}` : '(unknown)'}`);
+  };
+  row('LAN', j['lan']);
+  row('VLAN', j['vlan']);
+  row('gateway', j['gateway']);
+  row('VIP', j['vip']);
+  row('DHCP', j['dhcp']);
+  for (const r of j['reserved']) row('reserved', r);
+  for (const c of j['podCidrs']) row('pod CIDR', c);
+  for (const c of j['serviceCidrs']) row('service CIDR', c);
+  row('Talos', j['versions'].talos);
+  row('Kubernetes', j['versions'].kubernetes);
+  row('Cilium', j['versions'].cilium);
+  const kp = j['talos'].kubePrism as { value: { enabled: boolean; port: number }; from: Where } | undefined;
+  row('KubePrism', kp ? { value: kp.value.enabled ? `on, port ${kp.value.port}` : 'off', from: kp.from } : undefined);
+  row('kube-proxy off', j['talos'].kubeProxyDisabled);
+  row('CNI', j['talos'].cni);
+  lines.push(`  nodes (${j['nodes'].length}):`);
+  for (const n of j['nodes']) {
+    const links = n.links.map((l: { value: string }) => l.value).join(',');
+    lines.push(`    ${String(n.name).padEnd(14)}${String(n.role ?? '?').padEnd(14)}${String(n.address?.value ?? '?').padEnd(18)}${links ? `links ${links} ` : ''}${n.address ? whereText(n.address.from) : n.from ? whereText(n.from) : ''}`);
+  }
+  lines.push(`  cilium releases (${j['ciliumReleases'].length}):`);
+  for (const r of j['ciliumReleases']) {
+    lines.push(`    ${String(r.engine).padEnd(12)}${String(r.purpose ?? '').padEnd(10)}${String(r.version?.value ?? '?').padEnd(14)}${whereText(r.from)}`);
+    for (const v of r.values) lines.push(`      values ${whereText(v)}`);
+  }
+  lines.push(`  LB-IPAM pools (${j['pools'].length}):`);
+  for (const p of j['pools']) lines.push(`    ${String(p.name).padEnd(20)}${p.blocks.join(', ').padEnd(30)} ${whereText(p.from)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  let format = 'text';
+  let target: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--help' || a === '-h') {
+      io.stdout(HELP);
+      return EXIT.ok;
+    }
+    if (a === '--format' || a === '-f') format = args[++i] ?? '';
+    else if (a.startsWith('--format=')) format = a.slice('--format='.length);
+    else if (a.startsWith('-')) {
+      io.stderr(`talium plan: unknown option "${a}".\n\n${HELP}`);
+      return EXIT.usage;
+    } else if (target === undefined) target = a;
+    else {
+      io.stderr(`talium plan: only one path is accepted.\n`);
+      return EXIT.usage;
+    }
+  }
+  if (format !== 'text' && format !== 'json') {
+    io.stderr(`talium plan: --format must be text or json, got "${format}".\n`);
+    return EXIT.usage;
+  }
+  const root = path.resolve(io.cwd, target ?? '.');
+  try {
+    if (!statSync(root).isDirectory()) throw new Error('not a directory');
+  } catch {
+    io.stderr(`talium plan: "${target ?? '.'}" is not a directory.\n`);
+    return EXIT.usage;
+  }
+  const groups = buildClusterGroups(loadDocs(root));
+  if (format === 'json') io.stdout(`${JSON.stringify(groups.map(planJson), null, 2)}\n`);
+  else io.stdout(groups.map(planText).join('\n'));
+  return EXIT.ok;
 }

@@ -70,15 +70,15 @@ export function mergeValues(base: Record<string, unknown>, over: Record<string, 
   return out;
 }
 
-function makeRelease(releaseDoc: YamlDocument, engine: CiliumEngine, layers: ValuesLayer[], version: Fact<string> | undefined, purpose: 'gitops' | 'bootstrap', inlineIndex: number): CiliumRelease {
+function makeRelease(releaseDoc: YamlDocument, engine: CiliumEngine, layers: ValuesLayer[], version: Fact<string> | undefined, purpose: 'gitops' | 'bootstrap', inlineIndex: number, releasePath: Path = []): CiliumRelease {
   let values: Record<string, unknown> = {};
   for (const l of layers) values = mergeValues(values, l.values);
   const primary = layers[inlineIndex] ?? layers[0];
   const r: CiliumRelease = primary
     ? { doc: primary.doc, valuesPath: primary.valuesPath, values, layers, engine, purpose }
     : { doc: releaseDoc, valuesPath: [], values, layers, engine, purpose };
-  if (primary && primary.doc !== releaseDoc) r.releaseDoc = releaseDoc;
-  else if (primary) r.releaseDoc = releaseDoc;
+  r.releaseDoc = releaseDoc;
+  r.releasePath = releasePath;
   if (version) r.version = version;
   return r;
 }
@@ -209,7 +209,7 @@ function argoReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]>): C
     if (o) layers.push(o);
     const tr = src['targetRevision'];
     const version: Fact<string> | undefined = typeof tr === 'string' || typeof tr === 'number' ? { value: String(tr), from: { doc, path: [...sp, 'targetRevision'] } } : undefined;
-    out.push(makeRelease(doc, 'argocd', layers, version, 'gitops', o || s ? layers.length - 1 : 0));
+    out.push(makeRelease(doc, 'argocd', layers, version, 'gitops', o || s ? layers.length - 1 : 0, sp));
   }
   return out;
 }
@@ -233,7 +233,7 @@ function kustomizeReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]
     const v = c['version'];
     const version: Fact<string> | undefined = typeof v === 'string' || typeof v === 'number' ? { value: String(v), from: { doc, path: ['helmCharts', i, 'version'] } } : undefined;
     const purpose = /(^|\/)(bootstrap|talos)(\/|$)/.test(doc.file.path) ? 'bootstrap' : 'gitops';
-    out.push(makeRelease(doc, 'kustomize', layers, version, purpose, inl ? layers.length - 1 : 0));
+    out.push(makeRelease(doc, 'kustomize', layers, version, purpose, inl ? layers.length - 1 : 0, ['helmCharts', i]));
   });
   return out;
 }
@@ -261,7 +261,7 @@ function helmfileReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]>
     const ver = r['version'];
     const version: Fact<string> | undefined = typeof ver === 'string' || typeof ver === 'number' ? { value: String(ver), from: { doc, path: ['releases', i, 'version'] } } : undefined;
     const inlineIdx = layers.findIndex((l) => l.doc === doc);
-    out.push(makeRelease(doc, 'helmfile', layers, version, 'bootstrap', inlineIdx === -1 ? 0 : inlineIdx));
+    out.push(makeRelease(doc, 'helmfile', layers, version, 'bootstrap', inlineIdx === -1 ? 0 : inlineIdx, ['releases', i]));
   });
   return out;
 }

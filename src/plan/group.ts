@@ -9,6 +9,8 @@ import type { YamlDocument } from '../core/document.js';
 export interface DocGroup {
   name: string;
   docs: YamlDocument[];
+  /** Documents that are in every group (only set when there are several groups). */
+  shared?: Set<YamlDocument>;
 }
 
 function namesAfter(paths: readonly string[], folder: string): string[] {
@@ -30,10 +32,14 @@ export function groupByCluster(docs: YamlDocument[]): DocGroup[] {
   if (names.length < 2) return [{ name: names[0] ?? 'default', docs }];
   const set = new Set(names);
   const groups = new Map(names.map((n) => [n, [] as YamlDocument[]]));
+  const shared = new Set<YamlDocument>();
   for (const d of docs) {
     const seg = d.file.path.split('/').slice(0, -1).find((s) => set.has(s));
     if (seg) groups.get(seg)!.push(d);
-    else for (const list of groups.values()) list.push(d);
+    else {
+      shared.add(d);
+      for (const list of groups.values()) list.push(d);
+    }
   }
-  return names.map((name) => ({ name, docs: groups.get(name)! }));
+  return names.map((name) => ({ name, docs: groups.get(name)!, shared }));
 }

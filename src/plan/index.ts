@@ -18,11 +18,13 @@ export type { ValueHit } from './cilium-release.js';
  */
 export function buildClusterGroups(docs: YamlDocument[], config?: PlanConfig): ClusterGroup[] {
   const cfg = config ?? configFromDocs(docs);
-  return groupByCluster(docs).map(({ name, docs: gdocs }) => {
+  return groupByCluster(docs).map(({ name, docs: gdocs, shared }) => {
     const ciliumReleases = findCiliumReleases(gdocs, docs);
     const plan = inferPlan(gdocs, ciliumReleases);
     if (cfg) applyOverrides(plan, cfg);
-    return { name, docs: gdocs, plan, ciliumReleases };
+    const g: ClusterGroup = { name, docs: gdocs, plan, ciliumReleases };
+    if (shared) g.shared = shared;
+    return g;
   });
 }
 

@@ -71,6 +71,11 @@ export interface ClusterGroup {
   plan: NetworkPlan;
   /** Every place the group sets Cilium Helm values (plan/cilium-release.ts), sorted by file then position. */
   ciliumReleases: CiliumRelease[];
+  /**
+   * In a repository with several clusters: the documents that belong to no cluster folder and are therefore in
+   * every group (bases, shared apps). A finding that ties such a document to a cluster-specific one is uncertain.
+   */
+  shared?: ReadonlySet<YamlDocument>;
 }
 
 export function emptyPlan(): NetworkPlan {
@@ -106,6 +111,8 @@ export interface CiliumRelease {
   purpose?: 'gitops' | 'bootstrap';
   /** The release document itself (HelmRelease, Application, helmfile, kustomization), when not `doc`. */
   releaseDoc?: YamlDocument;
+  /** Path of the release inside `releaseDoc` (`['releases', 2]`, `['helmCharts', 0]`, `['spec', 'sources', 1]`; `[]` = whole doc). */
+  releasePath?: Path;
 }
 
 /** An address range as written in configuration: `10.50.0.100-10.50.0.199`, a CIDR, or start/stop. */

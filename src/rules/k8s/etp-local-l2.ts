@@ -40,7 +40,9 @@ export default defineRule({
       const labels = d.get(['metadata', 'labels']);
       const lab: Record<string, string> = {};
       if (isObj(labels)) for (const [k, v] of Object.entries(labels)) lab[k] = String(v);
-      const policy = policies.find((p) => selectorMatches(p.get(['spec', 'serviceSelector']), lab, d.namespace, d.name) !== false);
+      // a Service shared by several clusters is only tied to a policy that is shared as well
+      const candidates = cluster.shared?.has(d) ? policies.filter((p) => cluster.shared!.has(p)) : policies;
+      const policy = candidates.find((p) => selectorMatches(p.get(['spec', 'serviceSelector']), lab, d.namespace, d.name) !== false);
       if (!policy) continue;
       out.push({ doc: d, path: ['spec', 'externalTrafficPolicy'], messageId: 'local', data: { name: d.name ?? '', policy: policy.name ?? '' }, related: [{ doc: policy, path: ['metadata', 'name'], message: `L2 policy "${policy.name ?? ''}"` }] });
     }

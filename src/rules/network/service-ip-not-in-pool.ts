@@ -1,6 +1,6 @@
 /** network/service-ip-not-in-pool: an IP requested from LB-IPAM that no (matching) pool contains. */
 import { containsIp } from '../../net/ip.js';
-import { groupPools, indirectIpRequests, selectorMatches, serviceIpRequests } from '../../plan/lb.js';
+import { groupPools, indirectIpRequests, isPoolDoc, readPool, selectorMatches, serviceIpRequests } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const POOL = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: web\nspec:\n  blocks:\n    - cidr: 10.50.0.224/28\n  serviceSelector:\n    matchLabels:\n      pool: web\n';
@@ -33,17 +33,20 @@ export default defineRule({
       ],
     },
   },
-  check({ cluster }) {
+  check({ cluster, all }) {
     const pools = groupPools(cluster);
     if (!pools.length || pools.some((p) => p.doc.templated && p.blocks.some((b) => !b.interval))) return [];
+    // a request in a document shared by several clusters may be meant for any of them: check it against every pool
+    const allPools = cluster.shared ? all.filter(isPoolDoc).map(readPool) : pools;
     const out: RuleFinding[] = [];
     for (const r of [...serviceIpRequests(cluster.docs), ...indirectIpRequests(cluster.docs)]) {
       if (/\$\{|\{\{/.test(r.text)) continue;
+      const candidates = cluster.shared?.has(r.doc) ? allPools : pools;
       if (!r.ip) {
         out.push({ doc: r.doc, path: r.path, messageId: 'invalid', data: { ip: r.text } });
         continue;
       }
-      const holding = pools.filter((p) => p.blocks.some((b) => b.interval && containsIp(b.interval, r.ip!.family, r.ip!.value)));
+      const holding = candidates.filter((p) => p.blocks.some((b) => b.interval && containsIp(b.interval, r.ip!.family, r.ip!.value)));
       const ok = holding.some((p) => !p.disabled && selectorMatches(p.selector, r.labels, r.namespace, r.name) !== false);
       if (ok) continue;
       const live = holding.find((p) => !p.disabled);
