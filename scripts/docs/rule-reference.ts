@@ -1,0 +1,54 @@
+/**
+ * Renders the rule reference (policy rules + the engine's own rules) as Markdown: one table per domain and a
+ * collapsible what / why / fix / sources block per rule. Pure: rule metadata in, text out.
+ */
+import type { Severity } from '../../src/core/diagnostic.js';
+import type { RuleDocs } from '../../src/rules/types.js';
+
+export interface RuleDoc {
+  id: string;
+  description: string;
+  severity: Severity;
+  help: string;
+  docs: RuleDocs;
+}
+
+function cell(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').trim();
+}
+
+function domainOf(id: string): string {
+  const i = id.indexOf('/');
+  return i === -1 ? id : id.slice(0, i);
+}
+
+/** Sorted by id, duplicates (same id twice) keep the first. */
+export function normalizeRules(rules: readonly RuleDoc[]): RuleDoc[] {
+  const byId = new Map<string, RuleDoc>();
+  for (const r of rules) if (!byId.has(r.id)) byId.set(r.id, r);
+  return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+export function renderRuleReference(rules: readonly RuleDoc[]): string {
+  const sorted = normalizeRules(rules);
+  if (sorted.length === 0) return '_No rules are registered yet._';
+  const domains = [...new Set(sorted.map((r) => domainOf(r.id)))];
+  const out: string[] = [
+    `${sorted.length} rules. \`talium rules\` lists them, \`talium explain <rule>\` prints one in full. ` +
+      'Severities are defaults; change them in `talium.config.yaml` (see Configuration).',
+  ];
+  for (const domain of domains) {
+    const list = sorted.filter((r) => domainOf(r.id) === domain);
+    out.push('', `### \`${domain}/\``, '', '| Rule | Default | Checks | Fix |', '| --- | --- | --- | --- |');
+    for (const r of list) out.push(`| \`${r.id}\` | ${r.severity} | ${cell(r.description)} | ${cell(r.help)} |`);
+    for (const r of list) {
+      out.push('', `<details><summary><code>${r.id}</code>: what, why, how to fix</summary>`, '');
+      out.push(`**What.** ${cell(r.docs.what)}`, '');
+      out.push(`**Why.** ${cell(r.docs.why)}`, '');
+      out.push(`**Fix.** ${cell(r.docs.fix)}`, '');
+      if (r.docs.sources.length) out.push(`**Sources.** ${r.docs.sources.map((s) => `<${s}>`).join(', ')}`, '');
+      out.push('</details>');
+    }
+  }
+  return out.join('\n');
+}
