@@ -13,6 +13,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   rules: { summary: 'List the lint rules', load: () => import('./rules.js') },
   explain: { summary: 'Explain one rule: what, why, how to fix, source', load: () => import('./explain.js') },
   schemas: { summary: 'Schema tools (`talium schemas import <crd> --out <dir>`)', load: () => import('./schemas.js') },
+  hooks: { summary: 'Install a native git pre-commit hook (simple-git-hooks) that runs talium', load: () => import('./hooks.js') },
 };
 
 export function toolVersion(): string {
