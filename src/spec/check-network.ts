@@ -59,7 +59,19 @@ export function checkNetwork(value: unknown, doc: YamlDocument): Finding[] {
   const clusterV = obj(root['cluster']);
 
   const lanText = str(lanV['cidr']);
-  const lan = lanText !== undefined ? cidrField(doc, ['lan', 'cidr'], lanText, out) : undefined;
+  let lan = lanText !== undefined ? cidrField(doc, ['lan', 'cidr'], lanText, out) : undefined;
+  if (lan && lan.family !== 4) {
+    out.push({
+      doc,
+      path: ['lan', 'cidr'],
+      ruleId: 'spec/lan-ipv4',
+      severity: 'error',
+      message: `lan.cidr ${lan.canonical} is IPv6; talium plans IPv4 LANs (L2 announcements answer ARP, IPv4).`,
+      help: 'Describe the IPv4 network of the LAN.',
+      data: { value: lan.canonical },
+    });
+    lan = undefined;
+  }
 
   // Collect owners.
   const owners: Owner[] = [];

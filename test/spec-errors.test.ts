@@ -1,0 +1,141 @@
+/**
+ * One fixture per cluster.yaml problem (test/fixtures/spec/*.yaml): asserts rule id, severity, line, column and
+ * data, and that a file with many problems reports all of them in one run.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { toDiagnostic } from '../src/core/finding.js';
+import { loadClusterSpec } from '../src/spec/load.js';
+import { GENERATE_RULES } from '../src/spec/rules.js';
+
+const DIR = join(process.cwd(), 'test/fixtures/spec');
+
+interface Expect {
+  rule: string;
+  at: [number, number];
+  sev?: 'error' | 'warning';
+  data?: Record<string, string | number | boolean>;
+}
+
+function load(name: string, clusterName = 'fixture') {
+  const text = readFileSync(join(DIR, name), 'utf8');
+  return loadClusterSpec(text, { name: clusterName, displayPath: `test/fixtures/spec/${name}` });
+}
+
+function check(name: string, expected: Expect[]): void {
+  const r = load(name);
+  const got = r.findings.map(toDiagnostic).sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column || (a.ruleId < b.ruleId ? -1 : 1));
+  const want = [...expected].sort((a, b) => a.at[0] - b.at[0] || a.at[1] - b.at[1] || (a.rule < b.rule ? -1 : 1));
+  assert.deepEqual(
+    got.map((d) => [d.ruleId, d.range.start.line, d.range.start.column]),
+    want.map((e) => [e.rule, e.at[0], e.at[1]]),
+    `${name}: rule ids and positions`,
+  );
+  want.forEach((e, i) => {
+    const d = got[i]!;
+    assert.equal(d.severity, e.sev ?? 'error', `${name}: severity of ${e.rule}`);
+    assert.equal(d.file, `test/fixtures/spec/${name}`);
+    if (e.data) for (const [k, v] of Object.entries(e.data)) assert.equal(d.data?.[k], v, `${name}: ${e.rule} data.${k}`);
+    assert.ok(d.help.endsWith('.'), `${name}: help ends with a period`);
+  });
+  assert.equal(r.cluster === undefined, want.some((e) => (e.sev ?? 'error') === 'error'), `${name}: cluster model only when error-free`);
+}
+
+const CASES: Record<string, Expect[]> = {
+  'valid.yaml': [],
+  'yaml-syntax.yaml': [{ rule: 'spec/yaml', at: [11, 3] }],
+  'duplicate-key.yaml': [{ rule: 'spec/duplicate-key', at: [11, 3] }],
+  'multiple-documents.yaml': [{ rule: 'spec/yaml', at: [21, 1], data: { documents: 2 } }],
+  'schema-type.yaml': [{ rule: 'spec/schema', at: [4, 11], data: { keyword: 'type', path: 'versions.cilium', expected: 'string' } }],
+  'schema-required.yaml': [{ rule: 'spec/schema', at: [8, 1], data: { keyword: 'required', missing: 'gateway' } }],
+  'schema-enum.yaml': [{ rule: 'spec/schema', at: [6, 11], data: { keyword: 'enum', allowed: 'flux, argocd' } }],
+  'unknown-key.yaml': [{ rule: 'spec/unknown-key', at: [22, 3], data: { key: 'hubbel', suggestion: 'hubble' } }],
+  'cidr-host-bits.yaml': [{ rule: 'spec/cidr-host-bits', at: [9, 9], data: { suggestion: '10.50.0.0/24' } }],
+  'invalid-cidr.yaml': [{ rule: 'spec/invalid-cidr', at: [22, 12], data: { path: 'cluster.podCidr' } }],
+  'invalid-address.yaml': [{ rule: 'spec/invalid-address', at: [15, 14], data: { path: 'nodes[0].address', value: '10.50.0.300' } }],
+  'invalid-range.yaml': [{ rule: 'spec/invalid-range', at: [11, 9], data: { reason: 'reversed' } }],
+  'outside-lan.yaml': [
+    { rule: 'spec/outside-lan', at: [10, 12], data: { owner: 'lan.gateway', lan: '10.50.0.0/24' } },
+    { rule: 'spec/outside-lan', at: [20, 9], data: { owner: 'pools[0].blocks[0]' } },
+  ],
+  'network-address.yaml': [{ rule: 'spec/network-address', at: [15, 14], data: { which: 'broadcast', address: '10.50.0.255' } }],
+  'overlap.yaml': [
+    { rule: 'spec/overlap', at: [20, 9], data: { first: 'nodes[0].address', second: 'pools[0].blocks[0]', overlap: '10.50.0.11' } },
+    { rule: 'spec/overlap', at: [22, 8], data: { first: 'lan.dhcp', second: 'cluster.vip', overlap: '10.50.0.150' } },
+  ],
+  'pool-overlap.yaml': [{ rule: 'spec/pool-overlap', at: [23, 9], data: { first: 'pools[0].blocks[0]', second: 'pools[1].blocks[0]', overlap: '10.50.0.236-10.50.0.239' } }],
+  'pod-service-overlap.yaml': [
+    { rule: 'spec/pod-service-overlap', at: [22, 12], data: { what: 'cluster.podCidr', other: '10.50.0.0/24' } },
+    { rule: 'spec/pod-service-overlap', at: [23, 16], data: { what: 'cluster.serviceCidr', other: '10.50.0.0/16' } },
+  ],
+  'unsupported-version.yaml': [
+    { rule: 'spec/unsupported-version', at: [2, 10], data: { component: 'talos', supported: '1.10–1.14' } },
+    { rule: 'spec/unsupported-version', at: [4, 11], data: { component: 'cilium', supported: '1.16–1.20' } },
+  ],
+  'kubernetes-version.yaml': [{ rule: 'spec/kubernetes-version', at: [3, 15], data: { reason: 'talos-matrix', supported: '1.29–1.34' } }],
+  'kubernetes-untested.yaml': [{ rule: 'spec/kubernetes-version', at: [3, 15], sev: 'warning', data: { reason: 'cilium-tested' } }],
+  'duplicate-node.yaml': [{ rule: 'spec/duplicate-node', at: [17, 11], data: { name: 'cp-1', first: 'nodes[0]', second: 'nodes[1]' } }],
+  'no-control-plane.yaml': [{ rule: 'spec/no-control-plane', at: [12, 1] }],
+  'even-control-planes.yaml': [{ rule: 'spec/even-control-planes', at: [12, 1], sev: 'warning', data: { controlPlanes: 2 } }],
+  'duplicate-pool.yaml': [{ rule: 'spec/duplicate-pool', at: [21, 11], data: { name: 'default' } }],
+  'operator-replicas.yaml': [{ rule: 'spec/operator-replicas', at: [22, 21], data: { replicas: 2, nodes: 1 } }],
+  'lease-timing.yaml': [{ rule: 'spec/lease-timing', at: [23, 20], data: { constraint: 'duration-gt-renew' } }],
+  'removed-helm-key.yaml': [
+    { rule: 'spec/removed-helm-key', at: [23, 5], data: { key: 'tunnel', since: '1.15' } },
+    { rule: 'spec/removed-helm-key', at: [25, 7], data: { key: 'hostPort.enabled', since: '1.18' } },
+  ],
+  'owned-helm-value.yaml': [{ rule: 'spec/owned-helm-value', at: [24, 7], data: { key: 'ipam.mode' } }],
+  'lan-ipv4.yaml': [{ rule: 'spec/lan-ipv4', at: [9, 9] }],
+  'many-errors.yaml': [
+    { rule: 'spec/unsupported-version', at: [2, 10], data: { component: 'talos' } },
+    { rule: 'spec/schema', at: [4, 11], data: { keyword: 'type' } },
+    { rule: 'spec/schema', at: [6, 11], data: { keyword: 'enum' } },
+    { rule: 'spec/cidr-host-bits', at: [9, 9], data: { suggestion: '10.50.0.0/24' } },
+    { rule: 'spec/outside-lan', at: [10, 12], data: { owner: 'lan.gateway' } },
+    { rule: 'spec/unknown-key', at: [12, 3], data: { key: 'colour' } },
+    { rule: 'spec/overlap', at: [14, 8], data: { first: 'lan.dhcp', second: 'cluster.vip' } },
+    { rule: 'spec/pod-service-overlap', at: [15, 16], data: { what: 'cluster.serviceCidr' } },
+    { rule: 'spec/even-control-planes', at: [16, 1], sev: 'warning' },
+    { rule: 'spec/duplicate-node', at: [21, 11], data: { name: 'cp-1' } },
+    { rule: 'spec/network-address', at: [23, 14], data: { owner: 'nodes[1].address', which: 'broadcast' } },
+    { rule: 'spec/overlap', at: [28, 9], data: { first: 'nodes[0].address', second: 'pools[0].blocks[0]', overlap: '10.50.0.11' } },
+    { rule: 'spec/pool-overlap', at: [31, 9], data: { overlap: '10.50.0.12-10.50.0.15' } },
+  ],
+};
+
+for (const [name, expected] of Object.entries(CASES)) {
+  test(`spec fixture ${name}`, () => check(name, expected));
+}
+
+test('every fixture in test/fixtures/spec has a case', () => {
+  const files = readdirSync(DIR).filter((f) => f.endsWith('.yaml')).sort();
+  assert.deepEqual(files, Object.keys(CASES).sort());
+});
+
+test('a folder name that is not a DNS label is reported', () => {
+  const r = load('valid.yaml', 'Bad_Name');
+  assert.deepEqual(r.findings.map((f) => [f.ruleId, toDiagnostic(f).range.start.line]), [['spec/cluster-name', 1]]);
+  assert.equal(r.cluster, undefined);
+});
+
+test('overlap findings point at the second owner and relate the first', () => {
+  const d = load('overlap.yaml').findings.map(toDiagnostic).find((x) => x.data?.['second'] === 'pools[0].blocks[0]')!;
+  assert.equal(d.related?.[0]?.range.start.line, 15, 'related location is nodes[0].address');
+});
+
+test('every reported rule id is listed in GENERATE_RULES', () => {
+  const known = new Set(GENERATE_RULES.map((r) => r.id));
+  for (const name of Object.keys(CASES)) for (const f of load(name).findings) assert.ok(known.has(f.ruleId), f.ruleId);
+  const ids = GENERATE_RULES.map((r) => r.id);
+  assert.deepEqual(ids, [...ids].sort(), 'sorted');
+});
+
+test('malformed input never throws', () => {
+  for (const text of ['', '---\n', '- a\n- b\n', 'versions: [\n', '42', 'nodes: {a: 1}\npools: 7\nlan: {cidr: 5}\n', '\u0000\u0001', 'a: &x [*x]\n']) {
+    const r = loadClusterSpec(text, { name: 'x', displayPath: 'x.yaml' });
+    assert.ok(r.findings.length > 0, JSON.stringify(text));
+    assert.equal(r.cluster, undefined);
+  }
+});
