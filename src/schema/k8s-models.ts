@@ -1,11 +1,13 @@
 /**
  * Kubernetes core, Flux and Argo CD kinds from the precompiled ajv validators of `kubernetes-models`,
  * `@kubernetes-models/flux-cd` and `@kubernetes-models/argo-cd`: an index (apiVersion + kind → validator module),
- * built lazily per group/version from the packages' folders, and an async preload (Node 20 has no sync ESM load).
+ * built lazily per group/version from the packages' folders. Validators load synchronously on first use
+ * (model-loader.ts); `load` (dynamic import) is the fallback for modules that loader does not understand.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
+import { ModelLoader } from './model-loader.js';
 
 export type ModelValidate = ((data: unknown) => boolean) & { errors?: import('ajv').ErrorObject[] | null };
 
@@ -121,8 +123,18 @@ export class ModelIndex {
     return out;
   }
 
+  private readonly syncLoader = new ModelLoader();
+
+  /** The validator of a model, loading it synchronously on first use. */
   validator(entry: ModelEntry): ModelValidate | undefined {
-    return this.loaded.get(entry.module);
+    let v = this.loaded.get(entry.module);
+    if (v || this.failed.has(entry.module)) return v;
+    const ex = this.syncLoader.load(entry.module);
+    if (ex && typeof ex['validate'] === 'function') {
+      v = ex['validate'] as ModelValidate;
+      this.loaded.set(entry.module, v);
+    }
+    return v;
   }
 
   isLoaded(entry: ModelEntry): boolean {

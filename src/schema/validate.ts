@@ -39,10 +39,12 @@ export interface SchemaValidator {
   /** Cilium Helm values at `valuesPath` of `doc` (HelmRelease spec.values, Argo valuesObject, a values file: []). */
   validateCiliumValues(doc: YamlDocument, valuesPath: Path): Finding[];
   /**
-   * Load the precompiled validators (kubernetes-models, Flux, Argo CD) these documents need. Node 20 cannot
-   * load ES modules synchronously, so call this once before `validate` (workers: once per worker).
+   * Optional warm-up: load the precompiled validators (kubernetes-models, Flux, Argo CD) these documents need.
+   * `validate` loads them synchronously on first use anyway; this only moves the cost earlier.
    */
   preload(docs: Iterable<YamlDocument>): Promise<void>;
+  /** True when a schema covers the document (its findings are complete; yaml/truthy can stay quiet). */
+  covers(doc: YamlDocument): boolean;
   /** Problems with extra schema folders (unreadable files, files without a kind). */
   readonly configErrors: readonly SchemaConfigError[];
 }
@@ -119,7 +121,31 @@ class Validator implements SchemaValidator {
       const e = this.registry.model(av, k);
       if (e && !this.registry.models.isLoaded(e)) pending.set(e.module, e);
     }
-    for (const e of [...pending.values()].sort((a, b) => (a!.module < b!.module ? -1 : 1))) await this.registry.models.load(e!);
+    for (const e of [...pending.values()].sort((a, b) => (a!.module < b!.module ? -1 : 1))) {
+      if (!this.registry.models.validator(e!)) await this.registry.models.load(e!);
+    }
+  }
+
+  covers(doc: YamlDocument): boolean {
+    switch (doc.docClass) {
+      case 'kustomization':
+      case 'talos-config':
+      case 'helm-values':
+        return true;
+      case 'talos-document':
+        return !!doc.kind && TALOS_DOCUMENT_KINDS[doc.kind] !== undefined;
+      case 'k8s': {
+        const av = doc.apiVersion;
+        const k = doc.kind;
+        if (!av || !k) return false;
+        if (this.registry.userSchema(av, k)) return true;
+        const c = this.registry.cilium(av, k, this.cilium);
+        if (c) return c.ok;
+        return this.registry.model(av, k) !== undefined;
+      }
+      default:
+        return false;
+    }
   }
 
   validate(doc: YamlDocument): Finding[] {
@@ -195,22 +221,7 @@ class Validator implements SchemaValidator {
     const m = this.registry.model(av, kind);
     if (m) {
       const fn = this.registry.models.validator(m);
-      if (!fn) {
-        if (this.registry.models.isLoaded(m)) return this.unknownKind(doc, 'model-load-failed');
-        return [
-          toFinding(
-            doc,
-            {
-              ruleId: 'schema/not-loaded',
-              path: ['kind'],
-              message: `The schema of "${av} ${kind}" was not loaded before validation.`,
-              help: 'Call preload(docs) on the schema validator before validate(doc); this is a talium bug, please report it.',
-              data: { apiVersion: av, kind },
-            },
-            'warning',
-          ),
-        ];
-      }
+      if (!fn) return this.unknownKind(doc, 'model-load-failed');
       let shapes = this.shapes.get(m.module);
       if (!shapes) {
         shapes = new StrictShapes();

@@ -1,0 +1,125 @@
+/**
+ * Synchronous loader for the precompiled validator modules of kubernetes-models (`_schemas/*.js`): Node 20
+ * cannot `require` ES modules, and the lint engine validates synchronously. These files are generated ajv
+ * standalone code with four statement shapes only (named imports of `validate`/`formats`, the default import of
+ * `ucs2length`, and `export const validate=...`), so we rewrite exactly those and evaluate the body as a function. Imports become
+ * call-time wrappers, so recursive schemas (import cycles) work. Anything unexpected → undefined (not loaded).
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isByte, isDateTime, isInt32, isInt64, isQuantity } from './formats.js';
+
+type Exports = Record<string, unknown>;
+
+/** Format checkers the generated code asks `formats` for (as `{validate}` objects). */
+const FORMATS: Record<string, { validate: (v: unknown) => boolean }> = {
+  byte: { validate: (v) => typeof v === "string" && isByte(v) },
+  double: { validate: (v) => typeof v === 'number' && Number.isFinite(v) },
+  int32: { validate: (v) => typeof v === 'number' && isInt32(v) },
+  int64: { validate: (v) => typeof v === 'number' && isInt64(v) },
+  quantity: { validate: (v) => (typeof v === 'string' || typeof v === 'number') && isQuantity(v) },
+  'date-time': { validate: (v) => typeof v === 'string' && isDateTime(v) },
+};
+
+/** ajv's ucs2length: string length in code points. */
+function ucs2length(str: string): number {
+  let length = 0;
+  for (const _ of str) length++;
+  return length;
+}
+
+const IMPORT = /import\{([^}]*)\}from"([^"]+)";?/g;
+const DEFAULT_IMPORT = /import (\w+) from"([^"]+)";?/g;
+const EXPORT = /export const (\w+)=(\w+);?/g;
+
+export class ModelLoader {
+  private readonly cache = new Map<string, Exports | null>();
+  private readonly resolved = new Map<string, string | undefined>();
+
+  private resolveSpec(spec: string, fromFile: string): string | undefined {
+    if (spec.startsWith('./') || spec.startsWith('../')) return join(dirname(fromFile), spec.endsWith('.js') ? spec : `${spec}.js`);
+    const key = spec;
+    if (this.resolved.has(key)) return this.resolved.get(key);
+    let out: string | undefined;
+    try {
+      out = fileURLToPath(import.meta.resolve(spec));
+    } catch {
+      out = undefined;
+    }
+    this.resolved.set(key, out);
+    return out;
+  }
+
+  /** Exports of a `_schemas` module, or undefined when it cannot be loaded this way. */
+  load(file: string): Exports | undefined {
+    const hit = this.cache.get(file);
+    if (hit !== undefined) return hit ?? undefined;
+    const exports: Exports = {};
+    this.cache.set(file, exports); // registered before evaluation: cycles see the (filling) object
+    let code: string;
+    try {
+      code = readFileSync(file, 'utf8');
+    } catch {
+      this.cache.set(file, null);
+      return undefined;
+    }
+    const deps: Array<() => Exports | undefined> = [];
+    let bad = false;
+    let body = code.replace(IMPORT, (_m, names: string, spec: string) => {
+      const parts = names.split(',').map((p) => p.trim()).filter(Boolean);
+      if (spec === '@kubernetes-models/validate') return parts.map((p) => (p === 'formats' ? 'const formats=__formats;' : (bad = true, ''))).join('');
+      if (spec.startsWith('@kubernetes-models/validate/runtime/ucs2length')) return parts.map((p) => (p === 'ucs2length' ? 'const ucs2length=__ucs2length;' : (bad = true, ''))).join('');
+      const target = this.resolveSpec(spec, file);
+      if (!target) {
+        bad = true;
+        return '';
+      }
+      const idx = deps.length;
+      deps.push(() => this.load(target));
+      return parts
+        .map((p) => {
+          const m = /^(\w+)(?:\s+as\s+(\w+))?$/.exec(p);
+          if (!m) {
+            bad = true;
+            return '';
+          }
+          const local = m[2] ?? m[1]!;
+          const name = m[1]!;
+          // a call-time wrapper that forwards `.errors` (ajv's convention)
+          return `function ${local}(d,o){const f=__dep(${idx},${JSON.stringify(name)});const r=f(d,o);${local}.errors=f.errors;return r}`;
+        })
+        .join('');
+    });
+    body = body.replace(DEFAULT_IMPORT, (_m, local: string, spec: string) => {
+      if (spec === '@kubernetes-models/validate/runtime/ucs2length') return `const ${local}=__ucs2length;`;
+      bad = true;
+      return '';
+    });
+    body = body.replace(EXPORT, (_m, name: string, local: string) => `__exports[${JSON.stringify(name)}]=${local};`);
+    if (bad || /\bimport\b\s*[{*\w]|\bexport\b\s/.test(body.replace(/"(?:[^"\\]|\\.)*"/g, '""'))) {
+      this.cache.set(file, null);
+      return undefined;
+    }
+    const depCache: Array<Exports | undefined> = [];
+    const dep = (i: number, name: string): (...a: unknown[]) => unknown => {
+      let e = depCache[i];
+      if (!e) {
+        e = deps[i]!();
+        depCache[i] = e;
+      }
+      const f = e?.[name];
+      if (typeof f !== 'function') throw new Error(`model validator dependency ${name} not loadable`);
+      return f as (...a: unknown[]) => unknown;
+    };
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval
+      const fn = new Function('__exports', '__dep', '__formats', '__ucs2length', `"use strict";${body}`) as (...a: unknown[]) => void;
+      fn(exports, dep, FORMATS, ucs2length);
+    } catch {
+      this.cache.set(file, null);
+      return undefined;
+    }
+    return exports;
+  }
+}
