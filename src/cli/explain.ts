@@ -1,7 +1,45 @@
-/** `talium explain`: placeholder until its issue lands. */
-import type { CliIo } from './io.js';
+/**
+ * `talium explain <rule>`: what the rule checks, why it matters, how to fix it, and its sources, from the
+ * same rule metadata that `talium rules` and SARIF use.
+ */
+import { ruleCatalog } from '../lint/rule-catalog.js';
+import { loadSchemaModule } from '../lint/schema-hook.js';
+import { EXIT, type CliIo } from './io.js';
 
-export async function run(_args: string[], io: CliIo): Promise<number> {
-  io.stderr('talium explain: not implemented yet\n');
-  return 2;
+export async function run(args: string[], io: CliIo): Promise<number> {
+  const ids = args.filter((a) => !a.startsWith('-'));
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout('Usage: talium explain <rule>\n\nPrints what a rule checks, why, how to fix it, and its sources.\n');
+    return EXIT.ok;
+  }
+  if (ids.length !== 1 || args.length !== 1) {
+    io.stderr('Usage: talium explain <rule>   (see `talium rules` for the ids)\n');
+    return EXIT.usage;
+  }
+  const id = ids[0]!;
+  const catalog = ruleCatalog(await loadSchemaModule());
+  const rule = catalog.find((r) => r.id === id);
+  if (!rule) {
+    const tail = id.split('/').pop() ?? id;
+    const near = catalog.filter((r) => r.id.includes(tail) || r.id.startsWith(id.split('/')[0] + '/')).slice(0, 8);
+    io.stderr(`talium explain: unknown rule "${id}".${near.length ? `\nDid you mean: ${near.map((r) => r.id).join(', ')}?` : ''}\n`);
+    return EXIT.usage;
+  }
+  const out = [`${rule.id}  (default severity: ${rule.severity})`, '', rule.description, ''];
+  if (rule.docs) {
+    out.push('What it checks:', indent(rule.docs.what), '', 'Why it matters:', indent(rule.docs.why), '', 'How to fix:', indent(rule.docs.fix), '');
+  }
+  out.push('Help:', indent(rule.help), '');
+  if (rule.docs?.sources.length) out.push('Sources:', ...rule.docs.sources.map((s) => `  - ${s}`), '');
+  out.push(`Change its severity in talium.config.yaml (rules: { ${rule.id}: warning }) or suppress one place with`);
+  out.push(`  # talium-disable-next-line ${rule.id} -- <reason>`);
+  io.stdout(out.join('\n') + '\n');
+  return EXIT.ok;
+}
+
+function indent(s: string): string {
+  return s
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
 }

@@ -1,7 +1,152 @@
-/** `talium lint`: placeholder until its issue lands. */
-import type { CliIo } from './io.js';
+/**
+ * `talium lint [paths...]`: argument parsing and wiring only (config → engine → reporters → exit code).
+ * `--staged` / `--only-files` read the whole tree but report only the named files (pre-commit).
+ */
+import { relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { summarize } from '../core/diagnostic.js';
+import { loadConfig } from '../config/load.js';
+import { lint } from '../lint/engine.js';
+import { stagedFiles } from '../lint/git.js';
+import { knownRule, ruleCatalog } from '../lint/rule-catalog.js';
+import { loadSchemaModule } from '../lint/schema-hook.js';
+import { emit, parseFormats } from '../report/emit.js';
+import { REPORTERS } from '../report/index.js';
+import { EXIT, type CliIo } from './io.js';
+import { toolVersion } from './main.js';
 
-export async function run(_args: string[], io: CliIo): Promise<number> {
-  io.stderr('talium lint: not implemented yet\n');
-  return 2;
+const HELP = `Usage: talium lint [options] [paths...]
+
+Lint YAML files under the given paths (default: .): YAML checks, schemas and policy rules.
+
+Options:
+  -f, --format NAME[=FILE]  Output format: ${Object.keys(REPORTERS).sort().join(', ')} (default stylish).
+                            Repeatable; at most one without =FILE goes to stdout.
+  --max-warnings N          Exit 1 when there are more than N warnings (default: unlimited).
+  -c, --config FILE         Configuration file (default: ./talium.config.yaml if present).
+  --staged                  Report only files staged in git (git diff --cached); the whole tree is still read.
+  --only-files              Report only the positional files (as pre-commit passes them); the whole tree
+                            (the working directory) is still read so cross-object rules stay correct.
+  --workers N               Worker threads for parsing (0 = none; default: automatic).
+  -h, --help                Show this help.
+
+Exit codes: 0 no errors (and warnings within --max-warnings), 1 errors or too many warnings,
+2 usage or internal error.
+`;
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string', short: 'f', multiple: true },
+        'max-warnings': { type: 'string' },
+        config: { type: 'string', short: 'c' },
+        staged: { type: 'boolean' },
+        'only-files': { type: 'boolean' },
+        workers: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    io.stderr(`talium lint: ${(err as Error).message}\n\n${HELP}`);
+    return EXIT.usage;
+  }
+  const v = parsed.values;
+  if (v.help) {
+    io.stdout(HELP);
+    return EXIT.ok;
+  }
+  const formats = parseFormats(v.format ?? []);
+  if (typeof formats === 'string') {
+    io.stderr(`talium lint: ${formats}\n`);
+    return EXIT.usage;
+  }
+  let maxWarnings = Infinity;
+  if (v['max-warnings'] !== undefined) {
+    const n = Number(v['max-warnings']);
+    if (!Number.isInteger(n) || n < -1) {
+      io.stderr(`talium lint: --max-warnings needs a whole number, got "${v['max-warnings']}"\n`);
+      return EXIT.usage;
+    }
+    maxWarnings = n < 0 ? Infinity : n;
+  }
+  let workers: number | undefined;
+  if (v.workers !== undefined) {
+    const n = Number(v.workers);
+    if (!Number.isInteger(n) || n < 0 || n > 64) {
+      io.stderr(`talium lint: --workers needs a number from 0 to 64, got "${v.workers}"\n`);
+      return EXIT.usage;
+    }
+    workers = n;
+  }
+  if (v.staged && v['only-files']) {
+    io.stderr('talium lint: --staged and --only-files cannot be combined\n');
+    return EXIT.usage;
+  }
+
+  const cwd = io.cwd;
+  let paths = parsed.positionals;
+  let only: Set<string> | undefined;
+  if (v.staged || v['only-files']) {
+    let list: string[];
+    if (v.staged) {
+      if (paths.length) {
+        io.stderr('talium lint: --staged takes no paths\n');
+        return EXIT.usage;
+      }
+      const staged = stagedFiles(cwd);
+      if (typeof staged === 'string') {
+        io.stderr(`talium lint: ${staged}\n`);
+        return EXIT.usage;
+      }
+      list = staged;
+    } else {
+      list = paths;
+    }
+    only = new Set(list.filter((f) => /\.ya?ml$/i.test(f)).map((f) => relative(cwd, resolve(cwd, f)).split('\\').join('/')));
+    // the whole tree is read; the reported files are added explicitly (so .gitignore cannot hide them)
+    paths = only.size ? ['.', ...only] : [];
+  }
+
+  const schemaModule = await loadSchemaModule();
+  const known = knownRule(ruleCatalog(schemaModule), schemaModule);
+  const cfg = loadConfig(cwd, v.config, known);
+  if (cfg.fatal) {
+    io.stderr(`talium lint: ${cfg.fatal}\n`);
+    return EXIT.usage;
+  }
+  const tool = { name: 'talium', version: toolVersion() };
+  if (only && only.size === 0) {
+    emit({ diagnostics: [], rules: [], files: [], sources: new Map(), tool }, formats, io);
+    return EXIT.ok;
+  }
+  const opts: Parameters<typeof lint>[0] = { cwd, paths, config: cfg.config, tool, configDiagnostics: cfg.diagnostics };
+  if (only) opts.only = only;
+  if (workers !== undefined) opts.workers = workers;
+  const outcome = await lint(opts);
+  if (outcome.missing.length) {
+    io.stderr(`talium lint: no such file or folder: ${outcome.missing.map((m) => `"${m}"`).join(', ')}\n`);
+    return EXIT.usage;
+  }
+  try {
+    emit(outcome.result, formats, io);
+  } catch (err) {
+    io.stderr(`talium lint: cannot write output: ${(err as Error).message}\n`);
+    return EXIT.usage;
+  }
+  if (outcome.internalErrors > 0) {
+    io.stderr(`talium lint: ${outcome.internalErrors} internal error(s); see the lint/internal-error diagnostics above.\n`);
+    return EXIT.usage;
+  }
+  const s = summarize(outcome.result.diagnostics);
+  if (s.errors > 0) return EXIT.findings;
+  if (s.warnings > maxWarnings) {
+    io.stderr(`talium lint: ${s.warnings} warnings exceed --max-warnings ${maxWarnings}\n`);
+    return EXIT.findings;
+  }
+  return EXIT.ok;
 }

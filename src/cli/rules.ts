@@ -1,7 +1,39 @@
-/** `talium rules`: placeholder until its issue lands. */
-import type { CliIo } from './io.js';
+/**
+ * `talium rules`: lists every rule id (policy rules, schema checks, the engine's yaml/lint/config ids) with
+ * its default severity and description; `--format json` for tools.
+ */
+import { parseArgs } from 'node:util';
+import { ruleCatalog } from '../lint/rule-catalog.js';
+import { loadSchemaModule } from '../lint/schema-hook.js';
+import { EXIT, type CliIo } from './io.js';
 
-export async function run(_args: string[], io: CliIo): Promise<number> {
-  io.stderr('talium rules: not implemented yet\n');
-  return 2;
+export async function run(args: string[], io: CliIo): Promise<number> {
+  let values;
+  try {
+    values = parseArgs({ args, strict: true, options: { format: { type: 'string', short: 'f' }, help: { type: 'boolean', short: 'h' } } }).values;
+  } catch (err) {
+    io.stderr(`talium rules: ${(err as Error).message}\n`);
+    return EXIT.usage;
+  }
+  if (values.help) {
+    io.stdout('Usage: talium rules [--format text|json]\n\nLists the rules; `talium explain <rule>` explains one.\n');
+    return EXIT.ok;
+  }
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') {
+    io.stderr(`talium rules: unknown format "${format}" (known: json, text)\n`);
+    return EXIT.usage;
+  }
+  const catalog = ruleCatalog(await loadSchemaModule());
+  if (format === 'json') {
+    const list = catalog.map((r) => ({ id: r.id, severity: r.severity, description: r.description, help: r.help, origin: r.origin, ...(r.docs ? { sources: r.docs.sources } : {}) }));
+    io.stdout(JSON.stringify({ version: 1, rules: list }, null, 2) + '\n');
+    return EXIT.ok;
+  }
+  const width = Math.max(...catalog.map((r) => r.id.length), 4);
+  const lines = [`${'RULE'.padEnd(width)}  SEVERITY  DESCRIPTION`];
+  for (const r of catalog) lines.push(`${r.id.padEnd(width)}  ${r.severity.padEnd(8)}  ${r.description}`);
+  lines.push('', `${catalog.length} rules. Run \`talium explain <rule>\` for details.`);
+  io.stdout(lines.join('\n') + '\n');
+  return EXIT.ok;
 }

@@ -1,0 +1,234 @@
+/**
+ * Loads and validates talium.config.yaml (and the `lint:` sections of clusters/<name>/cluster.yaml) against
+ * schemas/talium.config.schema.json. Problems become `config/*` diagnostics with positions; never throws on bad input.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Diagnostic } from '../core/diagnostic.js';
+import type { Path, YamlDocument } from '../core/document.js';
+import { toDiagnostic, type Finding } from '../core/finding.js';
+import { SourceFile } from '../core/source.js';
+import { DEFAULT_MAX_FILE_SIZE } from '../lint/guard.js';
+import { parseSource } from '../lint/parse.js';
+import type { PlanOverrides } from '../plan/types.js';
+import type { LintConfig, RuleSetting, ScopedLint } from './types.js';
+
+export const CONFIG_NAMES = ['talium.config.yaml', 'talium.config.yml'];
+
+/** The JSON Schema file shipped with the package. */
+export const CONFIG_SCHEMA_PATH = fileURLToPath(new URL('../../../schemas/talium.config.schema.json', import.meta.url));
+
+export interface ConfigLoad {
+  config: LintConfig;
+  diagnostics: Diagnostic[];
+  /** A fatal problem (config file named on the command line missing): usage error. */
+  fatal?: string;
+}
+
+let compiled: { root: ValidateFunction; cluster: ValidateFunction } | undefined;
+function validators(): { root: ValidateFunction; cluster: ValidateFunction } {
+  if (!compiled) {
+    const schema = JSON.parse(readFileSync(CONFIG_SCHEMA_PATH, 'utf8')) as Record<string, unknown>;
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    ajv.addSchema(schema, 'talium.config');
+    compiled = {
+      root: ajv.getSchema('talium.config')!,
+      cluster: ajv.compile({ $ref: 'talium.config#/definitions/clusterLint' }),
+    };
+  }
+  return compiled;
+}
+
+export function defaultConfig(): LintConfig {
+  return { rules: {}, exclude: [], maxFileSize: DEFAULT_MAX_FILE_SIZE, schemaDirs: [], scoped: [] };
+}
+
+const UNITS: Record<string, number> = { B: 1, KB: 1e3, KIB: 1024, MB: 1e6, MIB: 1024 ** 2, GB: 1e9, GIB: 1024 ** 3 };
+export function parseSize(v: number | string): number {
+  if (typeof v === 'number') return v;
+  const m = /^([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)$/.exec(v.trim());
+  if (!m) return NaN;
+  return Math.round(Number(m[1]) * (UNITS[(m[2] || 'B').toUpperCase()] ?? NaN));
+}
+
+/** JSON pointer → path segments. */
+function pointerPath(ptr: string): Path {
+  if (!ptr) return [];
+  return ptr
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function schemaFindings(doc: YamlDocument, errors: readonly ErrorObject[] | null | undefined, base: Path): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  for (const e of errors ?? []) {
+    if (e.keyword === 'oneOf' || e.keyword === 'if') continue;
+    let path = [...base, ...pointerPath(e.instancePath)];
+    let key = false;
+    let what = e.message ?? 'is invalid';
+    const p = e.params as Record<string, unknown>;
+    if (e.keyword === 'additionalProperties' && typeof p['additionalProperty'] === 'string') {
+      path = [...path, p['additionalProperty']];
+      key = true;
+      what = `unknown key "${p['additionalProperty']}"`;
+    } else if (e.keyword === 'propertyNames' || (e.keyword === 'pattern' && typeof p['propertyName'] === 'string')) {
+      continue;
+    } else if (e.keyword === 'enum') {
+      what = `must be one of ${(p['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    }
+    const where = path.join('.') || '(root)';
+    const sig = `${where}|${what}`;
+    if (seen.has(sig)) continue;
+    seen.add(sig);
+    out.push({
+      ruleId: 'config/invalid',
+      severity: 'error',
+      message: `${where}: ${what}.`,
+      help: 'Fix the configuration value as the message says; schemas/talium.config.schema.json documents every key.',
+      doc,
+      path,
+      key,
+      data: { path: where, keyword: e.keyword },
+    });
+  }
+  // propertyNames failures: report the bad key itself
+  for (const e of errors ?? []) {
+    const p = e.params as Record<string, unknown>;
+    if (e.keyword === 'pattern' && typeof p['propertyName'] === 'string') continue;
+    if (e.keyword !== 'propertyNames') continue;
+    const name = String(p['propertyName']);
+    const path = [...base, ...pointerPath(e.instancePath), name];
+    out.push({
+      ruleId: 'config/invalid',
+      severity: 'error',
+      message: `${path.join('.')}: "${name}" is not a rule id (<domain>/<name>).`,
+      help: 'Use an id listed by `talium rules`.',
+      doc,
+      path,
+      key: true,
+      data: { path: path.join('.'), keyword: 'propertyNames' },
+    });
+  }
+  return out;
+}
+
+function unknownRules(doc: YamlDocument, rules: Record<string, unknown>, base: Path, known: (id: string) => boolean): Finding[] {
+  return Object.keys(rules)
+    .filter((id) => /^[a-z0-9-]+\/[a-z0-9-]+$/.test(id) && !known(id))
+    .map((id) => ({
+      ruleId: 'config/unknown-rule',
+      severity: 'warning' as const,
+      message: `Rule "${id}" does not exist.`,
+      help: 'Use an id listed by `talium rules`, or remove the entry.',
+      doc,
+      path: [...base, 'rules', id],
+      key: true,
+      data: { rule: id },
+    }));
+}
+
+function readDoc(abs: string, relPath: string): { doc?: YamlDocument; findings: Finding[] } {
+  const text = readFileSync(abs, 'utf8');
+  const parsed = parseSource(new SourceFile(relPath, text));
+  return { doc: parsed.docs[0], findings: parsed.findings };
+}
+
+/**
+ * Load the repository config (`explicit` = --config path) and the cluster.yaml `lint:` sections under
+ * `clusters/`. `known` tells whether a rule id exists.
+ */
+export function loadConfig(cwd: string, explicit: string | undefined, known: (id: string) => boolean): ConfigLoad {
+  const config = defaultConfig();
+  const findings: Finding[] = [];
+  let abs: string | undefined;
+  if (explicit) {
+    abs = resolve(cwd, explicit);
+    if (!existsSync(abs)) return { config, diagnostics: [], fatal: `config file "${explicit}" not found` };
+  } else {
+    abs = CONFIG_NAMES.map((n) => join(cwd, n)).find((p) => existsSync(p));
+  }
+  if (abs) {
+    const relPath = relative(cwd, abs).split('\\').join('/');
+    config.file = relPath;
+    const { doc, findings: yamlFindings } = readDoc(abs, relPath);
+    findings.push(...yamlFindings);
+    if (doc) {
+      const v = validators().root;
+      if (!v(doc.value)) {
+        findings.push(...schemaFindings(doc, v.errors, []));
+      } else {
+        const c = doc.value as {
+          rules?: Record<string, RuleSetting>;
+          exclude?: string[];
+          maxFileSize?: number | string;
+          plan?: PlanOverrides;
+          schemas?: { dirs?: string[]; unknownKind?: RuleSetting };
+        };
+        config.rules = { ...(c.rules ?? {}) };
+        config.exclude = [...(c.exclude ?? [])];
+        if (c.maxFileSize !== undefined) {
+          const size = parseSize(c.maxFileSize);
+          if (Number.isFinite(size) && size > 0) config.maxFileSize = size;
+          else
+            findings.push({
+              ruleId: 'config/invalid',
+              severity: 'error',
+              message: `maxFileSize: "${c.maxFileSize}" is not a size.`,
+              help: 'Write a number of bytes or a size such as "32MiB".',
+              doc,
+              path: ['maxFileSize'],
+              data: { path: 'maxFileSize', keyword: 'format' },
+            });
+        }
+        if (c.plan) config.plan = { values: c.plan, doc };
+        config.schemaDirs = [...(c.schemas?.dirs ?? [])];
+        if (c.schemas?.unknownKind) config.unknownKindSeverity = c.schemas.unknownKind;
+        findings.push(...unknownRules(doc, c.rules ?? {}, [], known));
+      }
+    }
+  }
+  const scoped = loadClusterSections(cwd, known, findings);
+  config.scoped = scoped;
+  return { config, diagnostics: findings.map(toDiagnostic) };
+}
+
+/** `lint:` sections of clusters/<name>/cluster.yaml. */
+function loadClusterSections(cwd: string, known: (id: string) => boolean, findings: Finding[]): ScopedLint[] {
+  const out: ScopedLint[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(join(cwd, 'clusters')).sort();
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    const abs = join(cwd, 'clusters', name, 'cluster.yaml');
+    if (!existsSync(abs)) continue;
+    const relPath = `clusters/${name}/cluster.yaml`;
+    let text: string;
+    try {
+      text = readFileSync(abs, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!/^lint:/m.test(text)) continue;
+    const parsed = parseSource(new SourceFile(relPath, text));
+    const doc = parsed.docs[0];
+    const section = doc?.get(['lint']);
+    if (!doc || section === undefined) continue;
+    const v = validators().cluster;
+    if (!v(section)) {
+      findings.push(...schemaFindings(doc, v.errors, ['lint']));
+      continue;
+    }
+    const s = section as { rules?: Record<string, RuleSetting>; exclude?: string[] };
+    findings.push(...unknownRules(doc, s.rules ?? {}, ['lint'], known));
+    out.push({ dir: `clusters/${name}`, rules: { ...(s.rules ?? {}) }, exclude: [...(s.exclude ?? [])] });
+  }
+  return out;
+}

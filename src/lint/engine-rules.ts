@@ -1,0 +1,253 @@
+/**
+ * Metadata of the lint engine's own rule ids (yaml/*, lint/*, config/*): one table shared by `talium rules`,
+ * `talium explain`, SARIF driver.rules and the generated rule reference. Policy rules live in src/rules/.
+ */
+import type { Severity } from '../core/diagnostic.js';
+import type { RuleDocs } from '../rules/types.js';
+
+export interface EngineRuleMeta {
+  id: string;
+  description: string;
+  severity: Severity;
+  help: string;
+  docs: RuleDocs;
+}
+
+const YAML_SPEC = 'https://yaml.org/spec/1.2.2/';
+const SUPPRESS_DOC = 'https://eslint.org/docs/latest/use/configure/rules#disabling-rules';
+
+/** Sorted by id. */
+export const ENGINE_RULES: readonly EngineRuleMeta[] = [
+  {
+    id: 'config/invalid',
+    description: 'talium.config.yaml (or a cluster.yaml `lint:` section) does not match its JSON Schema.',
+    severity: 'error',
+    help: 'Fix the configuration value as the message says; schemas/talium.config.schema.json documents every key.',
+    docs: {
+      what: 'Validates talium.config.yaml and the `lint:` section of clusters/<name>/cluster.yaml against schemas/talium.config.schema.json.',
+      why: 'A misspelt key or a wrong severity would otherwise be ignored silently and the lint would not do what you configured.',
+      fix: 'Correct or remove the key at the reported position.',
+      sources: ['https://json-schema.org/draft-07/json-schema-release-notes'],
+    },
+  },
+  {
+    id: 'config/unknown-rule',
+    description: 'The configuration sets a severity for a rule id that does not exist.',
+    severity: 'warning',
+    help: 'Use an id listed by `talium rules`, or remove the entry.',
+    docs: {
+      what: 'Every key under `rules:` must be a rule id that talium knows.',
+      why: 'A typo in a rule id means the severity you meant to set is never applied.',
+      fix: 'Run `talium rules` and copy the exact id.',
+      sources: [SUPPRESS_DOC],
+    },
+  },
+  {
+    id: 'lint/internal-error',
+    description: 'talium failed while processing a file or running a rule (a bug in talium, not in your files).',
+    severity: 'error',
+    help: 'Report this with the file that triggers it; run with TALIUM_DEBUG=1 for the stack trace.',
+    docs: {
+      what: 'A rule, the schema validator or the parser threw an unexpected exception; the run continues with the other files and rules.',
+      why: 'The file was not fully checked, so a clean result would be a lie; the run exits with code 2.',
+      fix: 'Run with TALIUM_DEBUG=1 and report the stack trace together with the file.',
+      sources: ['https://eslint.org/docs/latest/use/command-line-interface#exit-codes'],
+    },
+  },
+  {
+    id: 'lint/invalid-suppression',
+    description: 'A talium-disable comment names no rule.',
+    severity: 'error',
+    help: 'Write `# talium-disable-next-line <rule>[, <rule>] -- <reason>`.',
+    docs: {
+      what: 'A `talium-disable-next-line` or `talium-disable-file` comment must name at least one rule id.',
+      why: 'Blanket suppressions hide every future finding on that line or file, including real outages.',
+      fix: 'Name the rule(s) the comment is meant for, and a reason after ` -- `.',
+      sources: [SUPPRESS_DOC],
+    },
+  },
+  {
+    id: 'lint/suppression-without-reason',
+    description: 'A talium-disable comment has no ` -- <reason>`.',
+    severity: 'error',
+    help: 'Append ` -- <why this is fine>` to the comment.',
+    docs: {
+      what: 'Suppressions must carry a reason after ` -- `. The suppression still applies; this finding asks for the reason.',
+      why: 'A reason lets the next reader judge whether the exception still holds.',
+      fix: 'Add ` -- <reason>` at the end of the comment.',
+      sources: [SUPPRESS_DOC],
+    },
+  },
+  {
+    id: 'lint/symlink-skipped',
+    description: 'A symbolic link points out of the linted tree or into a loop and was not followed.',
+    severity: 'info',
+    help: 'Lint the link target directly, or exclude the link in talium.config.yaml.',
+    docs: {
+      what: 'Discovery never follows a symlink whose target lies outside the linted tree or leads back into an ancestor folder.',
+      why: 'Following it could lint unrelated files or never terminate; talium says so instead of skipping silently.',
+      fix: 'Pass the target path explicitly, or add the link to `exclude:` to silence this note.',
+      sources: [SUPPRESS_DOC],
+    },
+  },
+  {
+    id: 'lint/unreadable-file',
+    description: 'A file could not be read.',
+    severity: 'error',
+    help: 'Check the file permissions, or exclude the file in talium.config.yaml.',
+    docs: {
+      what: 'Reading the file failed (permissions, a dangling symlink, a device file).',
+      why: 'An unreadable file is not checked; talium reports it rather than passing silently.',
+      fix: 'Make the file readable or add it to `exclude:`.',
+      sources: ['https://nodejs.org/api/fs.html#fsreadfilesyncpath-options'],
+    },
+  },
+  {
+    id: 'lint/unused-suppression',
+    description: 'A talium-disable comment suppresses nothing.',
+    severity: 'warning',
+    help: 'Remove the comment, or fix the rule id it names.',
+    docs: {
+      what: 'Reports `talium-disable-*` comments whose rules produced no finding where they apply, and comments naming unknown rules.',
+      why: 'Stale suppressions would silently hide a future regression at that place.',
+      fix: 'Delete the comment (or correct the rule id).',
+      sources: [SUPPRESS_DOC],
+    },
+  },
+  {
+    id: 'yaml/alias-bomb',
+    description: 'YAML aliases expand to far more nodes than the file contains ("billion laughs").',
+    severity: 'error',
+    help: 'Expand the aliases by hand or reduce their nesting.',
+    docs: {
+      what: 'Counts the nodes a document expands to when its aliases are resolved, and stops past a limit.',
+      why: 'Kubernetes and Go YAML readers expand aliases; a small file can take gigabytes and hang the API server or the GitOps controller.',
+      fix: 'Write the repeated data out, or use fewer levels of aliases.',
+      sources: ['https://en.wikipedia.org/wiki/Billion_laughs_attack', 'https://github.com/kubernetes/kubernetes/issues/83253'],
+    },
+  },
+  {
+    id: 'yaml/binary',
+    description: 'The file contains NUL bytes: it is binary, not YAML.',
+    severity: 'error',
+    help: 'Rename the file so it does not end in .yaml/.yml, or exclude it.',
+    docs: {
+      what: 'A NUL byte never occurs in a YAML text file.',
+      why: 'GitOps tools would fail on this file, or it is not meant to be read as YAML at all.',
+      fix: 'Rename, remove or exclude the file.',
+      sources: [YAML_SPEC + '#51-character-set'],
+    },
+  },
+  {
+    id: 'yaml/duplicate-key',
+    description: 'A mapping has the same key twice.',
+    severity: 'error',
+    help: 'Remove or rename one of the duplicate keys; Kubernetes keeps only one of them.',
+    docs: {
+      what: 'Mapping keys must be unique (YAML 1.2 §3.2.1.1).',
+      why: 'Go YAML readers keep one value silently (or refuse the file), so half of what you wrote never reaches the cluster.',
+      fix: 'Merge the two entries into one key.',
+      sources: [YAML_SPEC + '#mapping'],
+    },
+  },
+  {
+    id: 'yaml/encoding',
+    description: 'The file is not valid UTF-8.',
+    severity: 'error',
+    help: 'Re-save the file as UTF-8.',
+    docs: {
+      what: 'Checks that the file decodes as UTF-8 and reports the first invalid byte.',
+      why: 'Kubernetes, Flux and Argo CD read YAML as UTF-8; an invalid byte breaks the apply or corrupts a value.',
+      fix: 'Convert the file to UTF-8 (e.g. `iconv -f latin1 -t utf-8`).',
+      sources: [YAML_SPEC + '#51-character-set'],
+    },
+  },
+  {
+    id: 'yaml/parser-disagreement',
+    description: 'talium\'s fast YAML parser rejected a document that the reference parser accepts.',
+    severity: 'info',
+    help: 'Check the construct at this position; other YAML readers may read it differently.',
+    docs: {
+      what: 'talium parses with js-yaml first and falls back to eemeli/yaml; when only one of them accepts the file, it says so.',
+      why: 'Two YAML parsers disagreeing means Go readers (kubectl, Flux, Argo CD) may disagree too.',
+      fix: 'Simplify the construct (quote the scalar, avoid exotic tags or directives).',
+      sources: ['https://github.com/nodeca/js-yaml', 'https://github.com/eemeli/yaml'],
+    },
+  },
+  {
+    id: 'yaml/syntax',
+    description: 'The file is not valid YAML.',
+    severity: 'error',
+    help: 'Fix the YAML syntax at this position.',
+    docs: {
+      what: 'Reports YAML syntax errors with their exact position.',
+      why: 'A file that does not parse is ignored or rejected by the GitOps controller; nothing in it is applied.',
+      fix: 'Fix the indentation, quoting or bracket at the reported position.',
+      sources: [YAML_SPEC],
+    },
+  },
+  {
+    id: 'yaml/tabs',
+    description: 'A tab character is used for indentation.',
+    severity: 'error',
+    help: 'Indent with spaces; YAML forbids tabs in indentation.',
+    docs: {
+      what: 'YAML indentation must consist of spaces only.',
+      why: 'Parsers reject the file, or read the structure differently from what the editor shows.',
+      fix: 'Replace the tabs with spaces (configure your editor to insert spaces in YAML).',
+      sources: [YAML_SPEC + '#61-indentation-spaces'],
+    },
+  },
+  {
+    id: 'yaml/templated',
+    description: 'The file contains template syntax (Helm/Go, Jinja, makejinja) and is not plain YAML; it was not linted.',
+    severity: 'info',
+    help: 'Lint the rendered output instead (e.g. `helm template ... | talium lint -`), or exclude the template folder.',
+    docs: {
+      what: 'Files with `{{ }}`, `{% %}`, `#{ }#` or `#% %#` that do not parse as YAML are skipped with this note, never reported as errors.',
+      why: 'Templates become YAML only after rendering; linting them raw would produce false errors.',
+      fix: 'Nothing to fix; exclude the folder to silence the note.',
+      sources: ['https://helm.sh/docs/chart_template_guide/', 'https://jinja.palletsprojects.com/'],
+    },
+  },
+  {
+    id: 'yaml/too-deep',
+    description: 'The file nests deeper than talium accepts.',
+    severity: 'error',
+    help: 'Flatten the structure; no Kubernetes object nests this deep.',
+    docs: {
+      what: 'Estimates nesting depth (flow brackets, indentation, `- ` indicators) before parsing and stops past the limit.',
+      why: 'Deep nesting crashes recursive YAML readers (stack overflow) and is never legitimate in GitOps manifests.',
+      fix: 'Restructure the data; if it is generated, fix the generator.',
+      sources: ['https://cwe.mitre.org/data/definitions/674.html'],
+    },
+  },
+  {
+    id: 'yaml/too-large',
+    description: 'The file is larger than the configured size cap and was not parsed.',
+    severity: 'error',
+    help: 'Split the file, exclude it, or raise `maxFileSize` in talium.config.yaml.',
+    docs: {
+      what: 'Files above `maxFileSize` (default 32 MiB) are reported instead of parsed.',
+      why: 'Bounded time and memory on every input; the Kubernetes API server itself rejects objects above ~1.5 MiB.',
+      fix: 'Split the file, or raise the cap if the file is legitimate.',
+      sources: ['https://etcd.io/docs/v3.5/dev-guide/limit/'],
+    },
+  },
+  {
+    id: 'yaml/truthy',
+    description: 'A plain yes/no/on/off/y/n scalar: YAML 1.1 readers (Go YAML, PyYAML) read it as a boolean.',
+    severity: 'warning',
+    help: 'Quote the value ("yes") if you mean a string, or write true/false if you mean a boolean.',
+    docs: {
+      what: 'Reports plain (unquoted) values `yes`, `no`, `on`, `off`, `y`, `n` in any case, in documents no schema covers (schema-covered fields are checked by schema/yaml11-boolean).',
+      why: 'YAML 1.2 reads them as strings, YAML 1.1 (Go yaml.v2 behind kubectl, PyYAML) as booleans: the same file means different things to different tools.',
+      fix: 'Quote the value or use true/false.',
+      sources: ['https://yaml.org/type/bool.html', 'https://yamllint.readthedocs.io/en/stable/rules.html#module-yamllint.rules.truthy'],
+    },
+  },
+];
+
+export function engineRule(id: string): EngineRuleMeta | undefined {
+  return ENGINE_RULES.find((r) => r.id === id);
+}

@@ -1,0 +1,240 @@
+/**
+ * The lint pipeline: discover → load (parse, guards; worker threads for big inputs) → cluster groups → schema
+ * validation → policy rules → severities from config → suppressions → sorted LintResult. Never throws on bad
+ * input; an unexpected exception becomes `lint/internal-error` naming the file or rule (exit 2).
+ */
+import { compareDiagnostics, type Diagnostic, type Severity } from '../core/diagnostic.js';
+import type { YamlDocument } from '../core/document.js';
+import { toDiagnostic, type Finding } from '../core/finding.js';
+import type { LintConfig, RuleSetting } from '../config/types.js';
+import { buildClusterGroups } from '../plan/index.js';
+import { emptyPlan, type ClusterGroup } from '../plan/types.js';
+import type { LintResult } from '../report/types.js';
+import { RULES } from '../rules/index.js';
+import { discover } from './discover.js';
+import { loadFile, type LoadedFile } from './load-file.js';
+import { loadFilesInWorkers, shouldUseWorkers } from './pool.js';
+import { knownRule, ruleCatalog, toRuleInfo } from './rule-catalog.js';
+import { runRules } from './run-rules.js';
+import { loadSchemaModule, type SchemaValidatorLike } from './schema-hook.js';
+import type { SchemaOptions } from '../schema/validate.js';
+import { resolve } from 'node:path';
+import { applySuppressions } from './suppressions.js';
+import { mayHaveTruthy, truthyFindings } from './yaml-truthy.js';
+
+export interface LintOptions {
+  /** Absolute working directory; reported paths are relative to it. */
+  cwd: string;
+  paths: string[];
+  config: LintConfig;
+  /** Report findings only in these files (relative paths) while still reading the whole tree. */
+  only?: ReadonlySet<string>;
+  /** 0 = in-process; undefined = automatic (workers for large inputs). */
+  workers?: number;
+  tool: { name: string; version: string };
+  /** Diagnostics found before the run (configuration problems); always reported. */
+  configDiagnostics?: Diagnostic[];
+}
+
+export interface LintOutcome {
+  result: LintResult;
+  /** Paths given that do not exist (usage error). */
+  missing: string[];
+  internalErrors: number;
+  /** Diagnostics removed by suppression comments. */
+  suppressed: number;
+}
+
+function internalError(file: string, what: string, err: unknown): Diagnostic {
+  const e = err as Error;
+  if (process.env['TALIUM_DEBUG']) process.stderr.write(`${e?.stack ?? String(err)}\n`);
+  return {
+    ruleId: 'lint/internal-error',
+    severity: 'error',
+    message: `Internal error while ${what}: ${(e?.message ?? String(err)).split('\n')[0]}`,
+    help: 'Report this with the file that triggers it; run with TALIUM_DEBUG=1 for the stack trace.',
+    file,
+    range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+    data: { while: what },
+  };
+}
+
+function findingFile(f: Finding): string {
+  return f.doc?.file.path ?? f.file?.path ?? '';
+}
+
+/** Scoped exclude pattern of a cluster folder → a root-relative gitignore pattern. */
+function scopePattern(dir: string, pattern: string): string {
+  const neg = pattern.startsWith('!');
+  const p = neg ? pattern.slice(1) : pattern;
+  const anchored = p.replace(/\/$/, '').includes('/');
+  const out = anchored ? `${dir}/${p.replace(/^\//, '')}` : `${dir}/**/${p}`;
+  return neg ? `!${out}` : out;
+}
+
+/** Effective setting of a rule for a file: scoped (cluster folder) beats repository-wide. */
+function settingFor(config: LintConfig, ruleId: string, file: string): RuleSetting | undefined {
+  for (const s of config.scoped) if (file.startsWith(s.dir + '/') && s.rules[ruleId]) return s.rules[ruleId];
+  return config.rules[ruleId];
+}
+
+export async function lint(opts: LintOptions): Promise<LintOutcome> {
+  const { config } = opts;
+  const schemaModule = await loadSchemaModule();
+  const catalog = ruleCatalog(schemaModule);
+  const known = knownRule(catalog, schemaModule);
+  const reported = (file: string) => !opts.only || opts.only.has(file);
+
+  const exclude = [...config.exclude, ...config.scoped.flatMap((s) => s.exclude.map((p) => scopePattern(s.dir, p)))];
+  const found = discover({ cwd: opts.cwd, paths: opts.paths, exclude });
+  const diagnostics: Diagnostic[] = found.notes.filter((d) => reported(d.file));
+  let internalErrors = 0;
+
+  // 1. load every file (the whole tree feeds the cross-object rules, even in staged mode)
+  let loaded: LoadedFile[];
+  const useWorkers = opts.workers === undefined ? shouldUseWorkers(found.files) : opts.workers > 0;
+  if (useWorkers) {
+    loaded = await loadFilesInWorkers(found.files, config.maxFileSize, opts.workers);
+  } else {
+    loaded = found.files.map((f) => {
+      try {
+        return loadFile(f.abs, f.path, config.maxFileSize);
+      } catch (err) {
+        return { path: f.path, docs: [], diagnostics: [internalError(f.path, `parsing ${f.path}`, err)], suppressions: [], skipped: true };
+      }
+    });
+  }
+  const docs: YamlDocument[] = [];
+  for (const f of loaded) {
+    for (const d of f.docs) docs.push(d);
+    if (reported(f.path)) diagnostics.push(...f.diagnostics);
+  }
+
+  // 2. cluster groups and their plans
+  let groups: ClusterGroup[];
+  try {
+    groups = buildClusterGroups(docs, config.plan);
+  } catch (err) {
+    diagnostics.push(internalError(config.plan?.doc?.file.path ?? '.', 'building the cluster groups', err));
+    internalErrors++;
+    groups = [{ name: 'default', docs, plan: emptyPlan(), ciliumReleases: [] } as unknown as ClusterGroup];
+  }
+
+  // 3. schema validation (reported files only), one validator per group (versions differ)
+  const findings: Finding[] = [];
+  const covered = new Set<YamlDocument>();
+  const configSeen = new Set<string>();
+  {
+    const crdDocs = docs.filter((d) => d.kind === 'CustomResourceDefinition');
+    for (const g of groups) {
+      const mine = g.docs.filter((d) => reported(d.file.path));
+      if (!mine.length) continue;
+      let validator: SchemaValidatorLike;
+      try {
+        const o: SchemaOptions = { crdDocs, extraSchemaDirs: config.schemaDirs.map((d) => resolve(opts.cwd, d)) };
+        if (g.plan.versions.cilium) o.ciliumVersion = g.plan.versions.cilium.value;
+        if (g.plan.versions.talos) o.talosVersion = g.plan.versions.talos.value;
+        if (g.plan.versions.kubernetes) o.kubernetesVersion = g.plan.versions.kubernetes.value;
+        if (config.unknownKindSeverity) o.unknownKindSeverity = config.unknownKindSeverity;
+        validator = await schemaModule.createValidator(o, mine);
+      } catch (err) {
+        diagnostics.push(internalError('.', `creating the schema validator for cluster "${g.name}"`, err));
+        continue;
+      }
+      for (const e of validator.configErrors) {
+        const key = `${e.file}|${e.message}`;
+        if (configSeen.has(key)) continue;
+        configSeen.add(key);
+        diagnostics.push({
+          ruleId: 'config/invalid',
+          severity: 'error',
+          message: `Schema folder: ${e.message}`,
+          help: 'Fix or remove the schema file; `talium schemas import` writes valid ones.',
+          file: e.file,
+          range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+        });
+      }
+      for (const d of mine) {
+        try {
+          findings.push(...validator.validate(d));
+          if (validator.covers(d)) covered.add(d);
+        } catch (err) {
+          diagnostics.push(internalError(d.file.path, `validating ${d.file.path} against its schema`, err));
+        }
+      }
+    }
+  }
+
+  // 4. yaml/truthy where no schema covers the document
+  for (const f of loaded) {
+    if (!f.source || !reported(f.path) || !f.docs.length || !mayHaveTruthy(f.source.text)) continue;
+    for (const d of f.docs) if (!covered.has(d)) findings.push(...truthyFindings(d));
+  }
+
+  // 5. policy rules, one at a time so a crashing rule names itself
+  const overrides: Record<string, Severity | 'off'> = { ...config.rules };
+  for (const rule of RULES) {
+    try {
+      for (const f of runRules([rule], groups, docs, overrides)) if (reported(findingFile(f))) findings.push(f);
+    } catch (err) {
+      diagnostics.push(internalError('.', `running rule ${rule.meta.id}`, err));
+      internalErrors++;
+    }
+  }
+
+  // 6. positions (only for what is reported), then configured severities
+  for (const f of findings) {
+    try {
+      diagnostics.push(toDiagnostic(f));
+    } catch (err) {
+      diagnostics.push(internalError(findingFile(f), `locating a ${f.ruleId} finding`, err));
+      internalErrors++;
+    }
+  }
+  const configured: Diagnostic[] = [];
+  for (const d of diagnostics) {
+    const s = settingFor(config, d.ruleId, d.file);
+    if (s === 'off' && d.ruleId !== 'lint/internal-error') continue;
+    configured.push(s && s !== 'off' && s !== d.severity && d.ruleId !== 'lint/internal-error' ? { ...d, severity: s } : d);
+  }
+
+  // 7. suppressions, per file
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const d of configured) {
+    const list = byFile.get(d.file);
+    if (list) list.push(d);
+    else byFile.set(d.file, [d]);
+  }
+  const out: Diagnostic[] = [];
+  let suppressed = 0;
+  const seenFiles = new Set<string>();
+  for (const f of loaded) {
+    seenFiles.add(f.path);
+    const list = byFile.get(f.path) ?? [];
+    if (!reported(f.path)) continue;
+    const r = applySuppressions(f.path, f.suppressions, list, known);
+    suppressed += r.suppressed;
+    out.push(...r.kept);
+    for (const p of r.problems) {
+      const s = settingFor(config, p.ruleId, p.file);
+      if (s === 'off') continue;
+      out.push(s ? { ...p, severity: s } : p);
+    }
+  }
+  for (const [file, list] of byFile) if (!seenFiles.has(file)) out.push(...list);
+  out.push(...(opts.configDiagnostics ?? []));
+
+  out.sort(compareDiagnostics);
+  internalErrors = out.filter((d) => d.ruleId === 'lint/internal-error').length;
+  const sources = new Map<string, string>();
+  const withDiag = new Set(out.map((d) => d.file));
+  for (const f of loaded) if (f.source && withDiag.has(f.path)) sources.set(f.path, f.source.text);
+  const result: LintResult = {
+    diagnostics: out,
+    rules: catalog.map(toRuleInfo),
+    files: loaded.map((f) => f.path).filter(reported),
+    sources,
+    tool: opts.tool,
+  };
+  return { result, missing: found.missing, internalErrors, suppressed };
+}

@@ -1,0 +1,165 @@
+/**
+ * Checks on a file's raw bytes and text BEFORE any YAML parser sees it: size cap, NUL bytes (binary), UTF-16/32
+ * byte-order marks and invalid UTF-8 (with the byte position), and a cheap nesting-depth estimate. Pure.
+ */
+import { isUtf8 } from 'node:buffer';
+import type { Position } from '../core/diagnostic.js';
+
+export interface GuardProblem {
+  ruleId: 'yaml/too-large' | 'yaml/binary' | 'yaml/encoding' | 'yaml/too-deep';
+  message: string;
+  position: Position;
+  data: Record<string, string | number | boolean>;
+}
+
+/** Default cap on one file's size (bytes). The 12 MB / 120,000-object file must still be linted. */
+export const DEFAULT_MAX_FILE_SIZE = 32 * 1024 * 1024;
+/** Nesting depth estimate above which a file is not parsed (js-yaml itself stops at MAX_PARSE_DEPTH). */
+export const MAX_DEPTH_ESTIMATE = 1000;
+
+/** 1-based line and UTF-16 column of a byte offset. */
+function bytePosition(buf: Uint8Array, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) {
+    if (buf[i] === 0x0a) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  const prefix = Buffer.from(buf.buffer, buf.byteOffset + lineStart, offset - lineStart).toString('utf8');
+  return { line, column: prefix.length + 1 };
+}
+
+/** Offset of the first byte that breaks UTF-8 (the input is known to be invalid). */
+export function firstInvalidUtf8(buf: Uint8Array): number {
+  let i = 0;
+  const n = buf.length;
+  while (i < n) {
+    const b = buf[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min: number;
+    if (b >= 0xc2 && b <= 0xdf) (need = 1), (min = 0x80);
+    else if (b >= 0xe0 && b <= 0xef) (need = 2), (min = 0x800);
+    else if (b >= 0xf0 && b <= 0xf4) (need = 3), (min = 0x10000);
+    else return i;
+    if (i + need > n - 1) return i;
+    let cp = b & (need === 1 ? 0x1f : need === 2 ? 0x0f : 0x07);
+    for (let k = 1; k <= need; k++) {
+      const c = buf[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return n;
+}
+
+/** Byte checks: size, binary, encoding. Returns the decoded text when the bytes are acceptable. */
+export function checkBytes(buf: Uint8Array, maxFileSize: number): { text: string } | { problem: GuardProblem } {
+  if (buf.length > maxFileSize) {
+    return {
+      problem: {
+        ruleId: 'yaml/too-large',
+        message: `File is ${buf.length} bytes, above the ${maxFileSize}-byte cap; it was not parsed.`,
+        position: { line: 1, column: 1 },
+        data: { size: buf.length, maxFileSize },
+      },
+    };
+  }
+  const b0 = buf[0];
+  const b1 = buf[1];
+  if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) {
+    return {
+      problem: {
+        ruleId: 'yaml/encoding',
+        message: `File starts with a UTF-16 byte-order mark (${b0 === 0xff ? 'little' : 'big'}-endian); talium reads UTF-8 only.`,
+        position: { line: 1, column: 1 },
+        data: { encoding: b0 === 0xff ? 'utf-16le' : 'utf-16be', byteOffset: 0 },
+      },
+    };
+  }
+  const nul = buf.indexOf(0);
+  if (nul !== -1) {
+    return {
+      problem: {
+        ruleId: 'yaml/binary',
+        message: `File contains a NUL byte at byte ${nul}: it is binary, not YAML.`,
+        position: bytePosition(buf, nul),
+        data: { byteOffset: nul },
+      },
+    };
+  }
+  if (!isUtf8(buf)) {
+    const at = firstInvalidUtf8(buf);
+    const byte = buf[at];
+    return {
+      problem: {
+        ruleId: 'yaml/encoding',
+        message: `Invalid UTF-8 byte 0x${(byte ?? 0).toString(16).padStart(2, '0')} at byte ${at}.`,
+        position: bytePosition(buf, at),
+        data: { byteOffset: at, byte: byte ?? 0 },
+      },
+    };
+  }
+  return { text: Buffer.from(buf.buffer, buf.byteOffset, buf.length).toString('utf8') };
+}
+
+/**
+ * Upper-bound estimate of the nesting depth: per line, indentation columns plus leading `- `/`? ` indicators,
+ * and the running flow-bracket depth. Linear, no allocation. Returns the first offending position, if any.
+ */
+export function checkDepth(text: string, limit = MAX_DEPTH_ESTIMATE): GuardProblem | undefined {
+  let flow = 0;
+  let line = 1;
+  let lineStart = 0;
+  let atLineStart = true;
+  let indent = 0;
+  let inComment = false;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      line++;
+      lineStart = i + 1;
+      atLineStart = true;
+      indent = 0;
+      inComment = false;
+      continue;
+    }
+    if (inComment) continue;
+    if (atLineStart) {
+      if (c === 32) {
+        indent++;
+      } else if ((c === 45 || c === 63) && (text.charCodeAt(i + 1) === 32 || text.charCodeAt(i + 1) === 10)) {
+        indent++; // a block indicator nests one level more
+      } else {
+        atLineStart = false;
+      }
+      if (indent > limit) return deep(line, i - lineStart + 1, indent, limit);
+      if (atLineStart) continue;
+    }
+    if (c === 35 /* # */ && (i === 0 || text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 9)) {
+      inComment = true;
+    } else if (c === 91 || c === 123) {
+      if (++flow > limit) return deep(line, i - lineStart + 1, flow, limit);
+    } else if (c === 93 || c === 125) {
+      if (flow > 0) flow--;
+    }
+  }
+  return undefined;
+}
+
+function deep(line: number, column: number, depth: number, limit: number): GuardProblem {
+  return {
+    ruleId: 'yaml/too-deep',
+    message: `Nesting depth exceeds ${limit} (estimated ${depth} here); the file was not parsed.`,
+    position: { line, column },
+    data: { limit },
+  };
+}

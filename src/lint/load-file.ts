@@ -1,0 +1,115 @@
+/**
+ * Reads one file and turns it into documents + positioned `yaml/*` diagnostics + suppressions: byte guards, then
+ * the parser. Also the clone-safe form of that result, so worker threads can do it (and its inverse).
+ */
+import { readFileSync } from 'node:fs';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { YamlDocument, type DocClass } from '../core/document.js';
+import { toDiagnostic } from '../core/finding.js';
+import { SourceFile } from '../core/source.js';
+import { ChunkAstCache } from './ast-cache.js';
+import { checkBytes } from './guard.js';
+import { parseSource } from './parse.js';
+import { parseSuppressions, type Suppression } from './suppressions.js';
+
+export interface LoadedFile {
+  path: string;
+  source?: SourceFile;
+  docs: YamlDocument[];
+  diagnostics: Diagnostic[];
+  suppressions: Suppression[];
+  skipped: boolean;
+}
+
+const AT_START = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+
+export function loadFile(abs: string, path: string, maxFileSize: number): LoadedFile {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(abs);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
+    return {
+      path,
+      docs: [],
+      suppressions: [],
+      skipped: true,
+      diagnostics: [
+        {
+          ruleId: 'lint/unreadable-file',
+          severity: 'error',
+          message: `File could not be read (${code}).`,
+          help: 'Check the file permissions, or exclude the file in talium.config.yaml.',
+          file: path,
+          range: AT_START,
+          data: { code },
+        },
+      ],
+    };
+  }
+  const checked = checkBytes(buf, maxFileSize);
+  if ('problem' in checked) {
+    const p = checked.problem;
+    const help: Record<string, string> = {
+      'yaml/too-large': 'Split the file, exclude it, or raise `maxFileSize` in talium.config.yaml.',
+      'yaml/binary': 'Rename the file so it does not end in .yaml/.yml, or exclude it.',
+      'yaml/encoding': 'Re-save the file as UTF-8.',
+      'yaml/too-deep': 'Flatten the structure; no Kubernetes object nests this deep.',
+    };
+    return {
+      path,
+      docs: [],
+      suppressions: [],
+      skipped: true,
+      diagnostics: [{ ruleId: p.ruleId, severity: 'error', message: p.message, help: help[p.ruleId]!, file: path, range: { start: p.position, end: p.position }, data: p.data }],
+    };
+  }
+  return loadText(path, checked.text);
+}
+
+export function loadText(path: string, text: string): LoadedFile {
+  const source = new SourceFile(path, text);
+  const parsed = parseSource(source);
+  return {
+    path,
+    source,
+    docs: parsed.docs,
+    diagnostics: parsed.findings.map(toDiagnostic),
+    suppressions: parseSuppressions(source.text),
+    skipped: parsed.skipped ?? false,
+  };
+}
+
+/** Structured-clone-safe form of a LoadedFile (for worker threads). */
+export interface WireFile {
+  path: string;
+  /** Text as read (BOM included), so SourceFile offsets match. */
+  text?: string;
+  docs: Array<{ index: number; value: unknown; start: number; end: number; docClass: DocClass; templated: boolean }>;
+  contentOffsets: number[];
+  diagnostics: Diagnostic[];
+  suppressions: Suppression[];
+  skipped: boolean;
+}
+
+export function toWire(f: LoadedFile): WireFile {
+  const offsets: number[] = [];
+  for (const d of f.docs) offsets[d.index] = d.start;
+  return {
+    path: f.path,
+    ...(f.source ? { text: (f.source.hadBom ? '\ufeff' : '') + f.source.text } : {}),
+    docs: f.docs.map((d) => ({ index: d.index, value: d.value, start: d.start, end: d.end, docClass: d.docClass, templated: d.templated })),
+    contentOffsets: Array.from(offsets, (o) => o ?? -1),
+    diagnostics: f.diagnostics,
+    suppressions: f.suppressions,
+    skipped: f.skipped,
+  };
+}
+
+export function fromWire(w: WireFile): LoadedFile {
+  if (w.text === undefined) return { path: w.path, docs: [], diagnostics: w.diagnostics, suppressions: w.suppressions, skipped: w.skipped };
+  const source = new SourceFile(w.path, w.text);
+  const ast = new ChunkAstCache(source, w.contentOffsets);
+  const docs = w.docs.map((d) => new YamlDocument({ file: source, index: d.index, value: d.value, docClass: d.docClass, start: d.start, end: d.end, ast, templated: d.templated }));
+  return { path: w.path, source, docs, diagnostics: w.diagnostics, suppressions: w.suppressions, skipped: w.skipped };
+}

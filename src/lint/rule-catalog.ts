@@ -1,0 +1,52 @@
+/**
+ * One catalogue of every rule id talium can report: policy rules (src/rules), the engine's own ids
+ * (engine-rules.ts) and the schema validator's ids. Feeds `talium rules`, `explain`, SARIF and config checks.
+ */
+import type { Severity } from '../core/diagnostic.js';
+import type { RuleInfo } from '../report/types.js';
+import { RULES } from '../rules/index.js';
+import type { RuleDocs } from '../rules/types.js';
+import { ENGINE_RULES } from './engine-rules.js';
+import type { SchemaModule } from './schema-hook.js';
+
+export interface CatalogEntry {
+  id: string;
+  description: string;
+  severity: Severity;
+  help: string;
+  docs?: RuleDocs;
+  origin: 'policy' | 'engine' | 'schema';
+}
+
+function isDocs(v: unknown): v is RuleDocs {
+  return !!v && typeof v === 'object' && typeof (v as RuleDocs).what === 'string';
+}
+
+export function ruleCatalog(schema?: SchemaModule): CatalogEntry[] {
+  const out: CatalogEntry[] = [];
+  for (const r of RULES) out.push({ id: r.meta.id, description: r.meta.description, severity: r.meta.severity, help: r.meta.help, docs: r.meta.docs, origin: 'policy' });
+  for (const r of ENGINE_RULES) out.push({ ...r, origin: 'engine' });
+  for (const r of schema?.SCHEMA_RULES ?? []) {
+    const e: CatalogEntry = { id: r.id, description: r.description, severity: r.severity, help: r.help, origin: 'schema' };
+    if (isDocs(r.docs)) e.docs = r.docs;
+    out.push(e);
+  }
+  const seen = new Set<string>();
+  return out
+    .filter((e) => (seen.has(e.id) ? false : (seen.add(e.id), true)))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Whether an id names a rule (schema/* ids are accepted while the schema module does not list its ids). */
+export function knownRule(catalog: readonly CatalogEntry[], schema?: SchemaModule): (id: string) => boolean {
+  const ids = new Set(catalog.map((e) => e.id));
+  const schemaListed = !!schema?.SCHEMA_RULES?.length;
+  return (id) => ids.has(id) || (!schemaListed && id.startsWith('schema/'));
+}
+
+export function toRuleInfo(e: CatalogEntry): RuleInfo {
+  const info: RuleInfo = { id: e.id, description: e.description, severity: e.severity, help: e.help };
+  const url = e.docs?.sources[0];
+  if (url) info.docsUrl = url;
+  return info;
+}

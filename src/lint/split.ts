@@ -1,0 +1,67 @@
+/**
+ * Splits a YAML stream into its documents by the `---` / `...` markers at column 0 (the YAML spec forbids them
+ * inside content, so this is exact). Gives each document its offsets without parsing. Pure.
+ */
+
+export interface Chunk {
+  /** Offset of the chunk (its `---` line, or 0). */
+  from: number;
+  /** Offset just past the chunk. */
+  to: number;
+  /** Offset of the first content character (after the marker, blank lines and comments); `to` when none. */
+  content: number;
+}
+
+const MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+
+export function splitDocuments(text: string): Chunk[] {
+  const cuts: number[] = [0];
+  MARKER.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  let endedAt = -1;
+  while ((m = MARKER.exec(text)) !== null) {
+    if (m[0] === '---') {
+      // a `---` right after a `...` (or at the start) opens the document already cut there
+      if (m.index !== 0 && m.index !== endedAt) cuts.push(m.index);
+      endedAt = -1;
+    } else {
+      // `...` ends the document; the next one starts after this line
+      const nl = text.indexOf('\n', m.index);
+      endedAt = nl === -1 ? text.length : nl + 1;
+      cuts.push(endedAt);
+    }
+  }
+  const chunks: Chunk[] = [];
+  for (let i = 0; i < cuts.length; i++) {
+    const from = cuts[i]!;
+    const to = i + 1 < cuts.length ? cuts[i + 1]! : text.length;
+    if (from === to && i > 0) continue;
+    chunks.push({ from, to, content: contentStart(text, from, to) });
+  }
+  return chunks;
+}
+
+/** First offset in [from, to) that is neither a marker, whitespace, a directive nor a comment line. */
+function contentStart(text: string, from: number, to: number): number {
+  let i = from;
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 13 || c === 10) {
+      i++;
+    } else if (c === 35 /* # */ || (c === 37 /* % */ && (i === 0 || text.charCodeAt(i - 1) === 10))) {
+      const nl = text.indexOf('\n', i);
+      i = nl === -1 || nl >= to ? to : nl + 1;
+    } else if (c === 45 && text.startsWith('---', i) && (i === 0 || text.charCodeAt(i - 1) === 10) && isSep(text.charCodeAt(i + 3))) {
+      i += 3;
+    } else if (c === 46 && text.startsWith('...', i) && (i === 0 || text.charCodeAt(i - 1) === 10) && isSep(text.charCodeAt(i + 3))) {
+      i += 3;
+    } else {
+      return i;
+    }
+  }
+  return to;
+}
+
+function isSep(c: number): boolean {
+  return Number.isNaN(c) || c === 32 || c === 9 || c === 10 || c === 13;
+}

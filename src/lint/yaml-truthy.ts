@@ -1,0 +1,46 @@
+/**
+ * `yaml/truthy`: plain yes/no/on/off/y/n values, read as strings by YAML 1.2 (talium, js-yaml) and as booleans
+ * by YAML 1.1 readers (Go yaml.v2, PyYAML). A regex pre-check keeps the AST walk to files that need it.
+ */
+import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+import type { YamlDocument } from '../core/document.js';
+import type { Finding } from '../core/finding.js';
+
+/** YAML 1.1 bool spellings other than true/false (https://yaml.org/type/bool.html). */
+const TRAP = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
+/** Cheap candidate test on the file text: a trap word as a block value or sequence item, or in a flow collection. */
+const CANDIDATE = /(?:[:\-[,{][ \t]+|[[,{])(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)[ \t]*(?:[,\]}]|#|\r?$)/m;
+
+export function mayHaveTruthy(text: string): boolean {
+  return CANDIDATE.test(text);
+}
+
+/** Findings for one document (walks its eemeli AST; keys are not reported, only values). */
+export function truthyFindings(doc: YamlDocument): Finding[] {
+  const out: Finding[] = [];
+  const ast = doc.ast();
+  if (!ast) return out;
+  const stack: Array<Node | null | undefined> = [ast.contents as Node | null];
+  while (stack.length) {
+    const n = stack.pop();
+    if (!n) continue;
+    if (isMap(n)) {
+      for (const p of n.items) if (isPair(p)) stack.push(p.value as Node | null);
+    } else if (isSeq(n)) {
+      for (const it of n.items) stack.push(it as Node | null);
+    } else if (isScalar(n) && n.type === 'PLAIN' && typeof n.value === 'string' && TRAP.test(n.value) && n.range) {
+      const value = n.value;
+      const asBool = /^(?:y|yes|on)$/i.test(value);
+      out.push({
+        ruleId: 'yaml/truthy',
+        severity: 'warning',
+        message: `Plain "${value}" is the string "${value}" in YAML 1.2 but the boolean ${asBool} in YAML 1.1 (Go yaml.v2, PyYAML).`,
+        help: `Quote the value ("${value}") if you mean a string, or write ${asBool} if you mean a boolean.`,
+        doc,
+        range: doc.file.rangeOf(n.range[0], n.range[1]),
+        data: { value, yaml11: asBool },
+      });
+    }
+  }
+  return out.sort((a, b) => a.range!.start.line - b.range!.start.line || a.range!.start.column - b.range!.start.column);
+}

@@ -1,0 +1,37 @@
+/**
+ * A one-line code frame for the stylish reporter: the source line of a diagnostic with a caret underline.
+ * Long lines are cut to a window around the column, so an 8 MB single line prints a short frame.
+ */
+import type { Range } from '../core/diagnostic.js';
+
+const WINDOW = 120;
+
+/** `lines` of text; returns '' when the line is not available. */
+export function codeFrame(lineText: string | undefined, range: Range, indent: string): string {
+  if (lineText === undefined) return '';
+  const line = lineText.replace(/\t/g, ' ');
+  const col = Math.max(1, range.start.column);
+  const endCol = range.end.line === range.start.line ? Math.max(col + 1, range.end.column) : line.length + 1;
+  let from = 0;
+  if (line.length > WINDOW) from = Math.max(0, Math.min(col - 1 - WINDOW / 3, line.length - WINDOW));
+  const to = Math.min(line.length, from + WINDOW);
+  const shown = (from > 0 ? '…' : '') + line.slice(from, to) + (to < line.length ? '…' : '');
+  const caretStart = col - 1 - from + (from > 0 ? 1 : 0);
+  const width = Math.max(1, Math.min(endCol, to + 1) - col);
+  const num = String(range.start.line);
+  return `${indent}${num} | ${shown}\n${indent}${' '.repeat(num.length)} | ${' '.repeat(Math.max(0, caretStart))}${'^'.repeat(width)}\n`;
+}
+
+/** The text of a 1-based line of `text` (without its terminator), or undefined. */
+export function lineOf(text: string, line: number): string | undefined {
+  let start = 0;
+  for (let l = 1; l < line; l++) {
+    const nl = text.indexOf('\n', start);
+    if (nl === -1) return undefined;
+    start = nl + 1;
+  }
+  let end = text.indexOf('\n', start);
+  if (end === -1) end = text.length;
+  if (end > start && text.charCodeAt(end - 1) === 13) end--;
+  return text.slice(start, end);
+}

@@ -1,0 +1,35 @@
+/**
+ * `github`: GitHub Actions workflow commands (`::error file=…,line=…,col=…,endLine=…,endColumn=…,title=RULE::msg`)
+ * with GitHub's escaping (data: % CR LF; properties also : and ,). info → notice. Pure.
+ */
+import type { Reporter } from './types.js';
+
+export function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+export function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+export const github: Reporter = {
+  name: 'github',
+  description: 'GitHub Actions annotations (workflow commands).',
+  render(result) {
+    const out: string[] = [];
+    for (const d of result.diagnostics) {
+      const level = d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'notice';
+      const props = [
+        `file=${escapeProperty(d.file)}`,
+        `line=${d.range.start.line}`,
+        `col=${d.range.start.column}`,
+        `endLine=${d.range.end.line}`,
+        `endColumn=${d.range.end.column}`,
+        `title=${escapeProperty(d.ruleId)}`,
+      ].join(',');
+      const text = d.help ? `${d.message}\n${d.help}` : d.message;
+      out.push(`::${level} ${props}::${escapeData(text)}`);
+    }
+    return out.length ? out.join('\n') + '\n' : '';
+  },
+};

@@ -1,0 +1,38 @@
+/**
+ * `json`: the version-1 machine contract (documented in scripts/readme/json-output.md). Keys in a fixed
+ * order, `file` relative with `/`, 1-based ranges. Pure.
+ */
+import { summarize, type Diagnostic } from '../core/diagnostic.js';
+import type { Reporter } from './types.js';
+
+/** One diagnostic with its keys in contract order (absent optionals omitted). */
+export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
+  const o: Record<string, unknown> = {
+    ruleId: d.ruleId,
+    severity: d.severity,
+    message: d.message,
+    help: d.help,
+    file: d.file,
+    range: { start: { line: d.range.start.line, column: d.range.start.column }, end: { line: d.range.end.line, column: d.range.end.column } },
+  };
+  if (d.messageId) o['messageId'] = d.messageId;
+  if (d.object) o['object'] = d.object;
+  if (d.related?.length) o['related'] = d.related.map((r) => ({ file: r.file, range: r.range, message: r.message }));
+  if (d.data) o['data'] = Object.fromEntries(Object.keys(d.data).sort().map((k) => [k, d.data![k]]));
+  return o;
+}
+
+export const json: Reporter = {
+  name: 'json',
+  description: 'Machine-readable JSON (version 1 contract).',
+  render(result) {
+    const s = summarize(result.diagnostics);
+    const doc = {
+      version: 1,
+      tool: { name: result.tool.name, version: result.tool.version },
+      diagnostics: result.diagnostics.map(diagnosticJson),
+      summary: { errors: s.errors, warnings: s.warnings, infos: s.infos, files: result.files.length },
+    };
+    return JSON.stringify(doc, null, 2) + '\n';
+  },
+};

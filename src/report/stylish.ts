@@ -1,0 +1,49 @@
+/**
+ * `stylish`: human output grouped by file: `line:col  severity  message  rule`, a help line, a one-line code
+ * frame, and a summary. Colour only when asked (the CLI decides: TTY and no NO_COLOR). Pure.
+ */
+import { summarize, type Severity } from '../core/diagnostic.js';
+import { codeFrame, lineOf } from './frame.js';
+import type { Reporter } from './types.js';
+
+const SGR = { red: 31, yellow: 33, cyan: 36, dim: 2, bold: 1, underline: 4 } as const;
+
+export const stylish: Reporter = {
+  name: 'stylish',
+  description: 'Human-readable, grouped by file, with code frames and a summary.',
+  render(result, opts) {
+    const paint = (code: keyof typeof SGR, s: string) => (opts.color ? `\u001b[${SGR[code]}m${s}\u001b[0m` : s);
+    const sev = (s: Severity) => (s === 'error' ? paint('red', 'error  ') : s === 'warning' ? paint('yellow', 'warning') : paint('cyan', 'info   '));
+    const out: string[] = [];
+    let file: string | undefined;
+    for (const d of result.diagnostics) {
+      if (d.file !== file) {
+        if (file !== undefined) out.push('');
+        file = d.file;
+        out.push(paint('underline', d.file || '.'));
+      }
+      const pos = `${d.range.start.line}:${d.range.start.column}`;
+      out.push(`  ${pos.padEnd(8)} ${sev(d.severity)}  ${d.message}  ${paint('dim', d.ruleId)}`);
+      if (d.help) out.push(`  ${' '.repeat(8)} ${paint('dim', 'help:')} ${d.help}`);
+      for (const r of d.related ?? []) out.push(`  ${' '.repeat(8)} ${paint('dim', 'see:')} ${r.file}:${r.range.start.line}:${r.range.start.column} ${r.message}`);
+      const text = result.sources.get(d.file);
+      if (text !== undefined) {
+        const frame = codeFrame(lineOf(text, d.range.start.line), d.range, '           ');
+        if (frame) out.push(frame.replace(/\n$/, ''));
+      }
+    }
+    const s = summarize(result.diagnostics);
+    const total = result.diagnostics.length;
+    const files = result.files.length;
+    if (total) {
+      out.push('');
+      const mark = s.errors ? paint('red', '✖') : s.warnings ? paint('yellow', '⚠') : paint('cyan', 'ℹ');
+      out.push(
+        paint('bold', `${mark} ${total} problem${total === 1 ? '' : 's'} (${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}, ${s.infos} info${s.infos === 1 ? '' : 's'}) in ${files} file${files === 1 ? '' : 's'}`),
+      );
+    } else {
+      out.push(`✔ no problems in ${files} file${files === 1 ? '' : 's'}`);
+    }
+    return out.join('\n') + '\n';
+  },
+};
