@@ -1,0 +1,92 @@
+/** Cluster-wide k8s rules: kube-proxy, MetalLB, other CNIs, plaintext secrets, eTP Local with L2, LB classes. */
+import { test } from 'node:test';
+import etpLocal from '../src/rules/k8s/etp-local-l2.js';
+import lbClassIgnored from '../src/rules/k8s/lb-class-ignored.js';
+import noKubeProxy from '../src/rules/k8s/no-kube-proxy.js';
+import noMetallb from '../src/rules/k8s/no-metallb.js';
+import noOtherCni from '../src/rules/k8s/no-other-cni.js';
+import plaintextSecret from '../src/rules/k8s/plaintext-secret.js';
+import { ruleTester } from '../src/testing/rule-tester.js';
+
+const HR = (kpr: string): string => `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\nspec:\n  chart:\n    spec:\n      chart: cilium\n  values:\n    kubeProxyReplacement: ${kpr}\n    l2announcements:\n      enabled: true\n`;
+const ds = (name: string, image: string): string => `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          image: ${image}\n`;
+const POLICY = (sel = ''): string => `apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: l2\nspec:\n  loadBalancerIPs: true\n${sel}`;
+const svc = (spec: string, labels = ''): string => `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: default\n${labels}spec:\n  type: LoadBalancer\n${spec}`;
+
+test('k8s/no-kube-proxy', () => {
+  ruleTester(noKubeProxy, {
+    valid: [{ 'c.yaml': HR('false'), 'kp.yaml': ds('kube-proxy', 'registry.k8s.io/kube-proxy:v1.33.0') }, { 'c.yaml': HR('true'), 'x.yaml': ds('node-exporter', 'prom/node-exporter') }],
+    invalid: [
+      { files: { 'c.yaml': HR('true'), 'kp.yaml': ds('proxy', 'registry.k8s.io/kube-proxy:v1.33.0') }, errors: [{ messageId: 'kubeProxy', file: 'kp.yaml', line: 4, column: 9, data: { name: 'proxy' } }] },
+    ],
+  });
+});
+
+test('k8s/no-metallb', () => {
+  const m = 'apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata:\n  name: lan\n';
+  ruleTester(noMetallb, {
+    valid: [{ 'm.yaml': m }, { 'c.yaml': HR('true').replace('enabled: true', 'enabled: false'), 'm.yaml': m }],
+    invalid: [{ files: { 'c.yaml': HR('true'), 'm.yaml': m }, errors: [{ messageId: 'metallb', file: 'm.yaml', line: 2, column: 7, data: { kind: 'IPAddressPool', name: 'lan' } }] }],
+  });
+});
+
+test('k8s/no-other-cni', () => {
+  ruleTester(noOtherCni, {
+    valid: [{ 'f.yaml': ds('kube-flannel', 'ghcr.io/flannel-io/flannel:v0.26.7') }, { 'c.yaml': HR('true'), 'x.yaml': ds('calico-exporter', 'ghcr.io/example/calico-exporter:1') }],
+    invalid: [
+      { files: { 'c.yaml': HR('true'), 'f.yaml': ds('calico-node', 'docker.io/calico/node:v3.29.0') }, errors: [{ messageId: 'otherCni', file: 'f.yaml', line: 10, column: 18, data: { cni: 'Calico', name: 'calico-node' } }] },
+    ],
+  });
+});
+
+test('k8s/plaintext-secret', () => {
+  const secret = (body: string): string => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n${body}`;
+  ruleTester(plaintextSecret, {
+    valid: [
+      { 's.yaml': secret('stringData:\n  a: ENC[AES256_GCM,data:x,type:str]\nsops:\n  kms: []\n') },
+      { 's.yaml': secret('stringData:\n  a: "op://vault/item/field"\n  b: "${B}"\n  c: ""\n') },
+      { 's.yaml': secret('type: kubernetes.io/service-account-token\n') },
+      { 'talos/talconfig.yaml': 'clusterName: x\nnodes: []\n', 'talos/cp.yaml': 'machine:\n  token: ${MACHINE_TOKEN}\ncluster:\n  secret: op://talos/cluster/secret\n' },
+      { 'talos/cp.yaml': 'machine:\n  ca:\n    crt: LS0t\n    key: ENC[AES256_GCM,data:x]\nsops:\n  age: []\n' },
+    ],
+    invalid: [
+      { files: { 's.yaml': secret('data:\n  password: aHVudGVyMg==\n') }, errors: [{ messageId: 'secret', line: 6, column: 3, data: { name: 's', field: 'data.password' } }] },
+      { files: { 'talos/cp.yaml': 'machine:\n  type: controlplane\ncluster:\n  secret: c2VjcmV0\n' }, errors: [{ messageId: 'talos', line: 4, column: 11, data: { what: 'machine config', field: 'cluster.secret' } }] },
+      {
+        files: { 'talsecret.yaml': 'cluster:\n  id: abc\n  secret: c2VjcmV0\nsecrets:\n  bootstraptoken: abc.def\ncerts:\n  os:\n    crt: LS0t\n    key: LS0t\n' },
+        errors: [{ messageId: 'talos', line: 3, column: 11, data: { what: 'secrets bundle', field: 'cluster.secret' } }],
+      },
+    ],
+  });
+});
+
+test('k8s/etp-local-l2', () => {
+  ruleTester(etpLocal, {
+    valid: [
+      { 'l2.yaml': POLICY(), 's.yaml': svc('  externalTrafficPolicy: Cluster\n') },
+      { 's.yaml': svc('  externalTrafficPolicy: Local\n') }, // no L2 policy
+      { 'l2.yaml': POLICY('  serviceSelector:\n    matchLabels:\n      l2: "yes"\n'), 's.yaml': svc('  externalTrafficPolicy: Local\n', '  labels:\n    l2: "no"\n') },
+    ],
+    invalid: [
+      { files: { 'l2.yaml': POLICY(), 's.yaml': svc('  externalTrafficPolicy: Local\n') }, errors: [{ messageId: 'local', file: 's.yaml', line: 8, column: 26, data: { name: 'web', policy: 'l2' } }] },
+      {
+        files: { 'c.yaml': HR('true') + '    gatewayAPI:\n      enabled: true\n      externalTrafficPolicy: Local\n' },
+        errors: [{ messageId: 'gatewayApi', file: 'c.yaml', line: 15, column: 30 }],
+      },
+    ],
+  });
+});
+
+test('k8s/lb-class-ignored', () => {
+  const ann = '  annotations:\n    lbipam.cilium.io/ips: "10.50.0.230"\n';
+  ruleTester(lbClassIgnored, {
+    valid: [
+      { 'l2.yaml': POLICY(), 's.yaml': svc('  loadBalancerClass: tailscale\n') }, // no LB-IPAM intent
+      { 'l2.yaml': POLICY(), 's.yaml': svc('  loadBalancerClass: io.cilium/l2-announcer\n', ann) },
+    ],
+    invalid: [
+      { files: { 'l2.yaml': POLICY(), 's.yaml': svc('  loadBalancerClass: tailscale\n', ann) }, errors: [{ messageId: 'foreign', line: 10, column: 22, data: { class: 'tailscale', name: 'web' } }] },
+      { files: { 'l2.yaml': POLICY(), 's.yaml': svc('  loadBalancerClass: io.cilium/bgp-control-plane\n') }, errors: [{ messageId: 'bgpOnL2', line: 8, column: 22 }] },
+    ],
+  });
+});

@@ -1,0 +1,195 @@
+/** Network rules on pools: outside LAN, reserved addresses, network/broadcast, overlap, block shape, host bits. */
+import { test } from 'node:test';
+import cidrOverlapsLan from '../src/rules/network/cluster-cidr-overlaps-lan.js';
+import poolBlockInvalid from '../src/rules/network/pool-block-invalid.js';
+import poolHostBits from '../src/rules/network/pool-host-bits.js';
+import poolNetworkBroadcast from '../src/rules/network/pool-network-broadcast.js';
+import poolOutsideLan from '../src/rules/network/pool-outside-lan.js';
+import poolOverlap from '../src/rules/network/pool-overlap.js';
+import poolReserved from '../src/rules/network/pool-reserved-address.js';
+import { ruleTester, yaml } from '../src/testing/rule-tester.js';
+
+const POLICY = yaml`
+  apiVersion: cilium.io/v2alpha1
+  kind: CiliumL2AnnouncementPolicy
+  metadata:
+    name: l2
+  spec:
+    loadBalancerIPs: true
+`;
+const BGP = yaml`
+  apiVersion: cilium.io/v2
+  kind: CiliumBGPClusterConfig
+  metadata:
+    name: bgp
+`;
+/** A pool whose first block is on line 7, column 7 (`cidr:`/`start:` value at column 13/14). */
+const pool = (name: string, block: string, extra = ''): string => yaml`
+  apiVersion: cilium.io/v2
+  kind: CiliumLoadBalancerIPPool
+  metadata:
+    name: ${name}
+  spec:${extra}
+    blocks:
+      - ${block}
+`;
+/** Talos node config: address on line 8 (`- 10.50.0.11/24` value at column 15), default route gateway line 11, vip line 13. */
+const node = (name: string, addr: string, gw = '10.50.0.1', vip = '10.50.0.10'): string => yaml`
+  machine:
+    type: controlplane
+    network:
+      hostname: ${name}
+      interfaces:
+        - interface: enp1s0
+          addresses:
+            - ${addr}
+          routes:
+            - network: 0.0.0.0/0
+              gateway: ${gw}
+          vip:
+            ip: ${vip}
+`;
+
+test('network/pool-outside-lan', () => {
+  ruleTester(poolOutsideLan, {
+    valid: [
+      { 'talos/n1.yaml': node('n1', '10.50.0.11/24'), 'l2.yaml': POLICY, 'pool.yaml': pool('a', 'cidr: 10.50.0.224/28') },
+      // BGP pools are routed: no LAN requirement
+      { 'talos/n1.yaml': node('n1', '10.50.0.11/24'), 'l2.yaml': POLICY, 'bgp.yaml': BGP, 'pool.yaml': pool('a', 'cidr: 10.60.0.224/28') },
+      // no L2 policy: silent
+      { 'talos/n1.yaml': node('n1', '10.50.0.11/24'), 'pool.yaml': pool('a', 'cidr: 10.60.0.224/28') },
+      // LAN unknown: silent
+      { 'l2.yaml': POLICY, 'pool.yaml': pool('a', 'cidr: 10.60.0.224/28') },
+      // nodes on two subnets (two NICs): the second subnet counts too
+      {
+        'talos/n1.yaml': node('n1', '10.50.0.11/24') + '        - interface: enp2s0\n          addresses: [10.60.0.11/24]\n',
+        'l2.yaml': POLICY,
+        'pool.yaml': pool('a', 'cidr: 10.60.0.224/28'),
+      },
+    ],
+    invalid: [
+      {
+        files: { 'talos/n1.yaml': node('n1', '10.50.0.11/24'), 'l2.yaml': POLICY, 'pool.yaml': pool('a', 'start: 10.50.1.10\n        stop: 10.50.1.20') },
+        errors: [{ messageId: 'outside', file: 'pool.yaml', line: 7, column: 14, data: { pool: 'a', block: '10.50.1.10-10.50.1.20', lan: '10.50.0.0/24' } }],
+      },
+      {
+        files: { 'talium.config.yaml': 'plan:\n  lan: 192.168.1.0/24\n', 'l2.yaml': POLICY, 'pool.yaml': pool('a', 'cidr: 10.50.0.224/28') },
+        errors: [{ messageId: 'outside', file: 'pool.yaml', line: 7, column: 13, data: { lan: '192.168.1.0/24', block: '10.50.0.224/28' } }],
+      },
+    ],
+  });
+});
+
+test('network/pool-reserved-address names both owners', () => {
+  ruleTester(poolReserved, {
+    valid: [
+      { 'talos/n1.yaml': node('n1', '10.50.0.11/24'), 'pool.yaml': pool('a', 'cidr: 10.50.0.224/28') },
+      // disabled pools allocate nothing
+      { 'talos/n1.yaml': node('n1', '10.50.0.11/24'), 'pool.yaml': pool('a', 'cidr: 10.50.0.0/24', '\n    disabled: true') },
+    ],
+    invalid: [
+      {
+        files: { 'talos/n1.yaml': node('n1', '10.50.0.11/24'), 'pool.yaml': pool('a', 'cidr: 10.50.0.0/28') },
+        errors: [
+          { messageId: 'node', file: 'pool.yaml', line: 7, column: 13, data: { address: '10.50.0.11', node: 'n1' } },
+          { messageId: 'vip', file: 'pool.yaml', line: 7, column: 13, data: { address: '10.50.0.10' } },
+          { messageId: 'gateway', file: 'pool.yaml', line: 7, column: 13, data: { address: '10.50.0.1', block: '10.50.0.0/28' } },
+        ],
+      },
+      {
+        files: {
+          'talium.config.yaml': 'plan:\n  dhcp: 10.50.0.100-10.50.0.199\n  reserved:\n    - 10.50.0.240/29\n  podCidrs: [10.50.0.64/26]\n',
+          'pool.yaml': pool('a', 'start: 10.50.0.60\n        stop: 10.50.0.250'),
+        },
+        errors: [
+          { messageId: 'dhcp', line: 7, column: 14, data: { range: '10.50.0.100-10.50.0.199', overlap: '10.50.0.100-10.50.0.199' } },
+          { messageId: 'podCidr', line: 7, column: 14, data: { range: '10.50.0.64/26', overlap: '10.50.0.64-10.50.0.127' } },
+          { messageId: 'reserved', line: 7, column: 14, data: { range: '10.50.0.240/29', overlap: '10.50.0.240-10.50.0.247' } },
+        ],
+      },
+    ],
+  });
+});
+
+test('network/pool-network-broadcast follows allowFirstLastIPs and its per-version default', () => {
+  const lan = (v?: string): string => `plan:\n  lan: 10.50.0.0/24\n${v ? `  versions:\n    cilium: "${v}"\n` : ''}`;
+  ruleTester(poolNetworkBroadcast, {
+    valid: [
+      { 'talium.config.yaml': lan('1.15.6'), 'pool.yaml': pool('a', 'cidr: 10.50.0.0/24') }, // 1.15 default No
+      { 'talium.config.yaml': lan('1.18.0'), 'pool.yaml': pool('a', 'cidr: 10.50.0.0/24', '\n    allowFirstLastIPs: "No"') },
+      { 'talium.config.yaml': lan(), 'pool.yaml': pool('a', 'cidr: 10.50.0.0/24') }, // version unknown: silent
+      { 'talium.config.yaml': lan('1.18.0'), 'pool.yaml': pool('a', 'cidr: 10.50.0.224/28') },
+    ],
+    invalid: [
+      {
+        files: { 'talium.config.yaml': lan('1.18.0'), 'pool.yaml': pool('a', 'cidr: 10.50.0.0/24') },
+        errors: [
+          { messageId: 'edge', line: 7, column: 13, data: { which: 'broadcast', address: '10.50.0.255' } },
+          { messageId: 'edge', line: 7, column: 13, data: { which: 'network', address: '10.50.0.0' } },
+        ],
+      },
+      {
+        // ranges reserve nothing, whatever the version
+        files: { 'talium.config.yaml': lan(), 'pool.yaml': pool('a', 'start: 10.50.0.200\n        stop: 10.50.0.255') },
+        errors: [{ messageId: 'edge', line: 7, column: 14, data: { which: 'broadcast', address: '10.50.0.255' } }],
+      },
+    ],
+  });
+});
+
+test('network/pool-overlap', () => {
+  ruleTester(poolOverlap, {
+    valid: [
+      { 'a.yaml': pool('a', 'cidr: 10.50.0.224/28'), 'b.yaml': pool('b', 'cidr: 10.50.0.240/28') },
+      // same pool name in two overlays: variants, not two pools
+      { 'overlays/x/pool.yaml': pool('a', 'cidr: 10.50.0.224/28'), 'base/pool.yaml': pool('a', 'cidr: 10.50.0.224/27') },
+    ],
+    invalid: [
+      {
+        files: { 'a.yaml': pool('a', 'cidr: 10.50.0.224/27'), 'b.yaml': pool('b', 'start: 10.50.0.250\n        stop: 10.50.0.251') },
+        errors: [{ messageId: 'overlap', file: 'b.yaml', line: 7, column: 14, data: { pool: 'b', other: 'a', overlap: '10.50.0.250-10.50.0.251' } }],
+      },
+    ],
+  });
+});
+
+test('network/pool-block-invalid', () => {
+  ruleTester(poolBlockInvalid, {
+    valid: [
+      { 'p.yaml': pool('a', 'start: 10.50.0.5') },
+      { 'p.yaml': pool('a', 'cidr: ${LB_CIDR}') },
+      { 'p.yaml': 'apiVersion: cilium.io/v2alpha1\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: a\nspec:\n  cidrs:\n    - cidr: 10.0.0.0/24\n' },
+    ],
+    invalid: [
+      { files: { 'p.yaml': pool('a', 'start: 10.50.0.9\n        stop: 10.50.0.1') }, errors: [{ messageId: 'startAfterStop', line: 7, column: 14, data: { start: '10.50.0.9', stop: '10.50.0.1' } }] },
+      { files: { 'p.yaml': pool('a', 'start: 10.50.0.9\n        stop: fd00::1') }, errors: [{ messageId: 'mixedFamily', line: 8, column: 13 }] },
+      { files: { 'p.yaml': pool('a', 'cidr: 10.50.0.0/33') }, errors: [{ messageId: 'invalidCidr', line: 7, column: 13, data: { value: '10.50.0.0/33' } }] },
+      { files: { 'p.yaml': pool('a', 'stop: 10.50.0.9') }, errors: [{ messageId: 'invalidAddress', line: 7, column: 7, data: { field: 'start' } }] },
+      { files: { 'p.yaml': pool('a', 'cidr: 10.50.0.0/28\n        start: 10.50.0.1') }, errors: [{ messageId: 'cidrAndRange', line: 7, column: 7 }] },
+      { files: { 'p.yaml': 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: a\nspec:\n  disabled: false\n' }, errors: [{ messageId: 'noBlocks', line: 5, column: 1, data: { pool: 'a' } }] },
+    ],
+  });
+});
+
+test('network/pool-host-bits', () => {
+  ruleTester(poolHostBits, {
+    valid: [{ 'p.yaml': pool('a', 'cidr: 10.50.0.192/28') }, { 'p.yaml': pool('a', 'cidr: 10.50.0.200/32') }],
+    invalid: [{ files: { 'p.yaml': pool('a', 'cidr: 10.50.0.200/28') }, errors: [{ messageId: 'hostBits', line: 7, column: 13, data: { canonical: '10.50.0.192/28', range: '10.50.0.192-10.50.0.207' } }] }],
+  });
+});
+
+test('network/cluster-cidr-overlaps-lan', () => {
+  const talos = (pod: string, svc: string): string => `cluster:\n  network:\n    podSubnets:\n      - ${pod}\n    serviceSubnets:\n      - ${svc}\n`;
+  ruleTester(cidrOverlapsLan, {
+    valid: [
+      { 'talium.config.yaml': 'plan:\n  lan: 10.50.0.0/24\n', 'talos/p.yaml': talos('10.244.0.0/16', '10.96.0.0/12') },
+      { 'talos/p.yaml': talos('10.50.0.0/16', '10.96.0.0/12') }, // no LAN: silent
+    ],
+    invalid: [
+      {
+        files: { 'talium.config.yaml': 'plan:\n  lan: 10.96.10.0/24\n', 'talos/p.yaml': talos('10.244.0.0/16', '10.96.0.0/12') },
+        errors: [{ messageId: 'overlap', file: 'talos/p.yaml', line: 6, column: 9, data: { what: 'service', cidr: '10.96.0.0/12', lan: '10.96.10.0/24', overlap: '10.96.10.0-10.96.10.255' } }],
+      },
+    ],
+  });
+});

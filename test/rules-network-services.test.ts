@@ -1,0 +1,121 @@
+/** Network rules on Services: requested IPs vs pools, IP conflicts, annotation prefix, cross-namespace sharing. */
+import { test } from 'node:test';
+import annotationPrefix from '../src/rules/network/lbipam-annotation-prefix.js';
+import serviceIpConflict from '../src/rules/network/service-ip-conflict.js';
+import serviceIpNotInPool from '../src/rules/network/service-ip-not-in-pool.js';
+import sharingCrossNamespace from '../src/rules/network/sharing-cross-namespace.js';
+import { ruleTester, yaml } from '../src/testing/rule-tester.js';
+
+const pool = (name: string, block: string, selector = ''): string => yaml`
+  apiVersion: cilium.io/v2
+  kind: CiliumLoadBalancerIPPool
+  metadata:
+    name: ${name}
+  spec:
+    blocks:
+      - cidr: ${block}${selector}
+`;
+/** A Service whose annotation value sits on line 7, column 27 (`lbipam.cilium.io/ips: "..."`). */
+const svc = (name: string, ns: string, annotations: string, spec = ''): string => yaml`
+  apiVersion: v1
+  kind: Service
+  metadata:
+    name: ${name}
+    namespace: ${ns}
+    annotations:
+      ${annotations}
+  spec:
+    type: LoadBalancer${spec}
+`;
+
+test('network/service-ip-not-in-pool honours selectors, namespaces and disabled pools', () => {
+  const sel = '\n    serviceSelector:\n      matchLabels:\n        io.kubernetes.service.namespace: dns';
+  ruleTester(serviceIpNotInPool, {
+    valid: [
+      { 'p.yaml': pool('a', '10.50.0.224/28'), 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.50.0.230,10.50.0.231"') },
+      { 'p.yaml': pool('a', '10.50.0.224/28', sel), 's.yaml': svc('dns', 'dns', 'io.cilium/lb-ipam-ips: "10.50.0.230"') },
+      // no pool in the repo: silent
+      { 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.9.9.9"') },
+      // Flux substitution: silent
+      { 'p.yaml': pool('a', '10.50.0.224/28'), 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "${SVC_WEB_IP}"') },
+      // another loadBalancerClass: Cilium does not allocate; lb-class-ignored covers it
+      { 'p.yaml': pool('a', '10.50.0.224/28'), 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.9.9.9"', '\n    loadBalancerClass: tailscale') },
+    ],
+    invalid: [
+      {
+        files: { 'p.yaml': pool('a', '10.50.0.224/28'), 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.50.0.230, 10.50.1.5"') },
+        errors: [{ messageId: 'noPool', file: 's.yaml', line: 7, column: 27, data: { ip: '10.50.1.5' } }],
+      },
+      {
+        files: { 'p.yaml': pool('a', '10.50.0.224/28', sel), 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.50.0.230"') },
+        errors: [{ messageId: 'selector', line: 7, column: 27, data: { ip: '10.50.0.230', pool: 'a' } }],
+      },
+      {
+        files: { 'p.yaml': pool('a', '10.50.0.224/28'), 's.yaml': svc('web', 'default', 'foo: bar', '\n    loadBalancerIP: 10.60.0.1') },
+        errors: [{ messageId: 'noPool', line: 10, column: 19, data: { ip: '10.60.0.1' } }],
+      },
+      {
+        // HelmRelease values (app-template): name/labels unknown, the IP must still be in some pool
+        files: {
+          'p.yaml': pool('a', '10.50.0.224/28'),
+          'hr.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app\nspec:\n  values:\n    service:\n      app:\n        annotations:\n          lbipam.cilium.io/ips: 10.50.2.1\n',
+        },
+        errors: [{ messageId: 'noPool', file: 'hr.yaml', line: 10, column: 33, data: { ip: '10.50.2.1' } }],
+      },
+    ],
+  });
+});
+
+test('network/service-ip-conflict', () => {
+  const ip = 'lbipam.cilium.io/ips: "10.50.0.230"';
+  const key = '\n      lbipam.cilium.io/sharing-key: "k"';
+  ruleTester(serviceIpConflict, {
+    valid: [
+      { 'a.yaml': svc('a', 'default', ip + key), 'b.yaml': svc('b', 'default', ip + key) },
+      // same Service in two overlays
+      { 'overlays/x/a.yaml': svc('a', 'default', ip), 'overlays/y/a.yaml': svc('a', 'default', ip), 'x.yaml': '' },
+    ],
+    invalid: [
+      {
+        files: { 'a.yaml': svc('a', 'default', ip + key), 'b.yaml': svc('b', 'default', ip + '\n      lbipam.cilium.io/sharing-key: "other"') },
+        errors: [{ messageId: 'conflict', file: 'b.yaml', line: 7, column: 27, data: { service: 'b', other: 'a', ip: '10.50.0.230' } }],
+      },
+    ],
+  });
+});
+
+test('network/lbipam-annotation-prefix only below Cilium 1.16', () => {
+  const cfg = (v: string): string => `plan:\n  versions:\n    cilium: "${v}"\n`;
+  ruleTester(annotationPrefix, {
+    valid: [
+      { 'talium.config.yaml': cfg('1.16.3'), 's.yaml': svc('a', 'default', 'lbipam.cilium.io/ips: "10.50.0.230"') },
+      { 'talium.config.yaml': cfg('1.15.6'), 's.yaml': svc('a', 'default', 'io.cilium/lb-ipam-ips: "10.50.0.230"') },
+      { 's.yaml': svc('a', 'default', 'lbipam.cilium.io/ips: "10.50.0.230"') }, // version unknown
+    ],
+    invalid: [
+      {
+        files: { 'talium.config.yaml': cfg('1.15.6'), 's.yaml': svc('a', 'default', 'lbipam.cilium.io/sharing-key: "x"') },
+        errors: [{ messageId: 'prefix', file: 's.yaml', line: 7, column: 5, data: { key: 'lbipam.cilium.io/sharing-key', version: '1.15.6', legacy: 'io.cilium/lb-ipam-sharing-key' } }],
+      },
+    ],
+  });
+});
+
+test('network/sharing-cross-namespace', () => {
+  const both = (cross: string): string => `lbipam.cilium.io/ips: "10.50.0.230"\n      lbipam.cilium.io/sharing-key: "dns"${cross ? `\n      lbipam.cilium.io/sharing-cross-namespace: "${cross}"` : ''}`;
+  ruleTester(sharingCrossNamespace, {
+    valid: [
+      { 'a.yaml': svc('a', 'dns', both('web')), 'b.yaml': svc('b', 'web', both('*')) },
+      { 'a.yaml': svc('a', 'dns', both('')), 'b.yaml': svc('b', 'dns', both('')) },
+    ],
+    invalid: [
+      {
+        files: { 'a.yaml': svc('a', 'dns', both('web, media')), 'b.yaml': svc('b', 'web', both('')) },
+        errors: [
+          { messageId: 'spaces', file: 'a.yaml', line: 9, column: 47, data: { value: 'web, media' } },
+          { messageId: 'oneSided', file: 'b.yaml', line: 7, column: 5, data: { service: 'b', namespace: 'web', allow: 'dns', other: 'a' } },
+        ],
+      },
+    ],
+  });
+});
