@@ -59,6 +59,20 @@ export function discoverClusters(root: string): string[] {
   return names.filter((n) => !n.startsWith('_') && !n.startsWith('.') && existsSync(join(root, 'clusters', n, 'cluster.yaml'))).sort();
 }
 
+/** `clusters/<name>/generated/` folders whose cluster.yaml is gone: their talium files are stale. */
+export function orphanRoots(root: string, clusters: readonly string[]): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(join(root, 'clusters'));
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => !n.startsWith('_') && !n.startsWith('.') && !clusters.includes(n) && existsSync(join(root, 'clusters', n, 'generated')))
+    .sort()
+    .map((n) => `clusters/${n}/generated/`);
+}
+
 const toPosix = (p: string) => p.split(sep).join('/');
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -132,6 +146,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
   const started = Date.now();
   const out = generate(clusters, { all: wanted.length === all.length });
+  if (wanted.length === all.length) out.roots.push(...orphanRoots(root, all));
   const plan = planWrite(root, out.files, out.roots, { force: !!opts.force });
   const fileList = [...out.files.keys()].map(display);
 

@@ -125,10 +125,11 @@ function writeAtomic(abs: string, text: string): void {
   }
 }
 
-/** Remove now-empty folders from `dir` up to (not including) `stopAt`. */
-function pruneEmpty(repoRoot: string, dir: string, stopAt: readonly string[]): void {
+/** Remove now-empty folders from `dir` upwards, up to and including the root folder that holds it. */
+function pruneEmpty(repoRoot: string, dir: string, roots: readonly string[]): void {
+  const stops = roots.map((r) => dirname(r.replace(/\/$/, '')));
   let d = dir;
-  while (d && d !== '.' && !stopAt.some((s) => s.replace(/\/$/, '') === d)) {
+  while (d && d !== '.' && !stops.includes(d)) {
     try {
       if (readdirSync(join(repoRoot, d)).length) return;
       rmdirSync(join(repoRoot, d));
