@@ -133,7 +133,8 @@ function repo(files: Record<string, string>): string {
   return dir;
 }
 
-const BAD = { 'manifests/bad.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: [unclosed\n' };
+/** Malformed YAML at 5:7 (a nested mapping in a compact mapping). */
+const BAD = { 'manifests/bad.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: a: b\n' };
 const GOOD = { 'manifests/ok.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n  namespace: default\ndata:\n  a: b\n' };
 
 test('lint step: findings → counts match talium --format json, SARIF written, annotations printed, step fails', () => {
@@ -151,7 +152,7 @@ test('lint step: findings → counts match talium --format json, SARIF written, 
     assert.equal(r.outputs['sarif-file'], 'talium.sarif');
     const sarif = JSON.parse(readFileSync(join(dir, 'talium.sarif'), 'utf8')) as { version: string };
     assert.equal(sarif.version, '2.1.0');
-    assert.match(r.stdout, /^::error file=manifests\/bad\.yaml,line=5,/m);
+    assert.match(r.stdout, /^::error file=manifests\/bad\.yaml,line=5,col=7,.*title=yaml\/syntax::/m);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,0 +1,168 @@
+/**
+ * `talium hooks install` (native git hook via simple-git-hooks) in temporary npm projects: the config it
+ * records, the hook file the library writes, real `git commit`s blocked and passed, and the refusals.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { CLI_MAIN, spawnCli } from '../src/testing/cli.js';
+
+const ROOT = process.cwd();
+const HAS_GIT = spawnSync('git', ['--version']).status === 0;
+
+function git(args: string[], cwd: string): SpawnSyncReturns<string> {
+  return spawnSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' },
+    timeout: 120_000,
+  });
+}
+
+/** A git repository with package.json, simple-git-hooks (the real library) and a talium bin in node_modules. */
+function project(pkg: Record<string, unknown> = { name: 'home-ops', private: true }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'talium-hooks-'));
+  assert.equal(git(['init', '--quiet', '-b', 'main'], dir).status, 0);
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+  writeFileSync(join(dir, '.gitignore'), 'node_modules/\n');
+  mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules', 'simple-git-hooks'), join(dir, 'node_modules', 'simple-git-hooks'));
+  writeFileSync(
+    join(dir, 'node_modules', 'talium-launcher.mjs'),
+    `const m = await import(${JSON.stringify(pathToFileURL(CLI_MAIN).href)});\nprocess.exitCode = await m.main(process.argv.slice(2));\n`,
+  );
+  const bin = join(dir, 'node_modules', '.bin', 'talium');
+  writeFileSync(bin, `#!/bin/sh\nexec "${process.execPath}" "$(dirname "$0")/../talium-launcher.mjs" "$@"\n`);
+  chmodSync(bin, 0o755);
+  return dir;
+}
+
+const readPkg = (dir: string) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, any>;
+const hookFile = (dir: string) => join(dir, '.git', 'hooks', 'pre-commit');
+
+const TALOS_PATCH = `machine:
+  network:
+    interfaces:
+      - interface: eth0
+        addresses:
+          - 10.50.0.11/24
+        routes:
+          - network: 0.0.0.0/0
+            gateway: 10.50.0.1
+`;
+const pool = (start: string, stop: string) =>
+  `apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: default\nspec:\n  blocks:\n    - start: ${start}\n      stop: ${stop}\n`;
+
+test('install records the command, simple-git-hooks writes the hook, commits are blocked and passed', { timeout: 180_000 }, (t) => {
+  if (!HAS_GIT) return t.skip('git is not installed');
+  const dir = project();
+  try {
+    const r = spawnCli(['hooks', 'install'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    const pkg = readPkg(dir);
+    assert.deepEqual(pkg['simple-git-hooks'], { 'pre-commit': 'node_modules/.bin/talium lint --staged', preserveUnused: true });
+    assert.equal(pkg['scripts']['prepare'], 'simple-git-hooks');
+    const hook = readFileSync(hookFile(dir), 'utf8');
+    assert.match(hook, /SKIP_SIMPLE_GIT_HOOKS/, 'written by simple-git-hooks');
+    assert.ok(hook.endsWith('node_modules/.bin/talium lint --staged'));
+    assert.ok((statSync(hookFile(dir)).mode & 0o111) !== 0, 'executable');
+
+    writeFileSync(join(dir, 'talos.yaml'), TALOS_PATCH);
+    git(['add', '-A'], dir);
+    const first = git(['commit', '-m', 'talos'], dir);
+    assert.equal(first.status, 0, first.stdout + first.stderr);
+
+    writeFileSync(join(dir, 'pool.yaml'), pool('10.50.0.1', '10.50.0.20'));
+    git(['add', 'pool.yaml'], dir);
+    const bad = git(['commit', '-m', 'bad pool'], dir);
+    const out = bad.stdout + bad.stderr;
+    assert.notEqual(bad.status, 0, out);
+    assert.match(out, /^pool\.yaml$/m);
+    assert.match(out, /^\s+7:14\s+error\b.*\bnetwork\/pool-reserved-address$/m, out);
+    assert.equal(git(['rev-list', '--count', 'HEAD'], dir).stdout.trim(), '1');
+
+    writeFileSync(join(dir, 'pool.yaml'), pool('10.50.0.200', '10.50.0.239'));
+    git(['add', 'pool.yaml'], dir);
+    const started = performance.now();
+    const good = git(['commit', '-m', 'good pool'], dir);
+    const ms = Math.round(performance.now() - started);
+    assert.equal(good.status, 0, good.stdout + good.stderr);
+    assert.equal(git(['rev-list', '--count', 'HEAD'], dir).stdout.trim(), '2');
+    t.diagnostic(`git commit with the native hook: ${ms} ms`);
+
+    // Installing again changes nothing.
+    const before = readFileSync(join(dir, 'package.json'), 'utf8');
+    assert.equal(spawnCli(['hooks', 'install'], { cwd: dir }).code, 0);
+    assert.equal(readFileSync(join(dir, 'package.json'), 'utf8'), before);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('with clusters/*/cluster.yaml the hook also runs generate --check; an existing command is kept', (t) => {
+  if (!HAS_GIT) return t.skip('git is not installed');
+  const dir = project({ name: 'x', scripts: { prepare: 'husky' }, 'simple-git-hooks': { 'pre-commit': 'npm run fmt', 'pre-push': 'npm test' } });
+  try {
+    mkdirSync(join(dir, 'clusters', 'home'), { recursive: true });
+    writeFileSync(join(dir, 'clusters', 'home', 'cluster.yaml'), 'versions: {}\n');
+    const r = spawnCli(['hooks', 'install'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const pkg = readPkg(dir);
+    assert.deepEqual(pkg['simple-git-hooks'], {
+      'pre-commit': 'npm run fmt && node_modules/.bin/talium lint --staged && node_modules/.bin/talium generate --check',
+      'pre-push': 'npm test',
+    });
+    assert.equal(pkg['scripts']['prepare'], 'husky', 'an existing prepare script is not touched');
+    assert.ok(existsSync(join(dir, '.git', 'hooks', 'pre-push')), 'the user\'s other hook is installed too');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a hook simple-git-hooks did not write is not replaced without --force', (t) => {
+  if (!HAS_GIT) return t.skip('git is not installed');
+  const dir = project();
+  try {
+    const foreign = '#!/usr/bin/env python3\n# File generated by pre-commit: https://pre-commit.com\n';
+    writeFileSync(hookFile(dir), foreign, { mode: 0o755 });
+    const r = spawnCli(['hooks', 'install'], { cwd: dir });
+    assert.equal(r.code, 1);
+    assert.equal(readFileSync(hookFile(dir), 'utf8'), foreign);
+    assert.equal(readPkg(dir)['simple-git-hooks'], undefined, 'nothing recorded either');
+    const forced = spawnCli(['hooks', 'install', '--force'], { cwd: dir });
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.equal(readFileSync(`${hookFile(dir)}.before-talium`, 'utf8'), foreign);
+    assert.match(readFileSync(hookFile(dir), 'utf8'), /talium lint --staged$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--dry-run writes nothing; usage errors exit 2', (t) => {
+  if (!HAS_GIT) return t.skip('git is not installed');
+  const dir = project();
+  const bare = mkdtempSync(join(tmpdir(), 'talium-hooks-nopkg-'));
+  try {
+    const before = readFileSync(join(dir, 'package.json'), 'utf8');
+    const dry = spawnCli(['hooks', 'install', '--dry-run'], { cwd: dir });
+    assert.equal(dry.code, 0);
+    assert.match(dry.stdout, /node_modules\/\.bin\/talium lint --staged/);
+    assert.equal(readFileSync(join(dir, 'package.json'), 'utf8'), before);
+    assert.ok(!existsSync(hookFile(dir)));
+
+    assert.equal(spawnCli(['hooks', 'install'], { cwd: bare }).code, 2, 'no package.json');
+    writeFileSync(join(bare, 'package.json'), '{}\n');
+    assert.equal(spawnCli(['hooks', 'install'], { cwd: bare }).code, 2, 'not a git repository');
+    assert.equal(spawnCli(['hooks', 'install', '--bogus'], { cwd: dir }).code, 2);
+    assert.equal(spawnCli(['hooks', 'frobnicate'], { cwd: dir }).code, 2);
+    assert.equal(spawnCli(['hooks'], { cwd: dir }).code, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(bare, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,173 @@
+/**
+ * The pre-commit framework hooks for real: a temporary git repository uses a clone of this repository's HEAD
+ * (`repo: <clone>, rev: <sha>`) with Debian's `pre-commit`, system Node and no network except the npm registry.
+ * A bad commit is blocked with the diagnostic's file and line; a clean commit passes. Skips without pre-commit.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const ROOT = process.cwd();
+
+function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
+  return spawnSync(cmd, args, {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', ...env },
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
+}
+
+function missingTool(): string | undefined {
+  const pc = spawnSync('pre-commit', ['--version'], { encoding: 'utf8' });
+  if (pc.error || pc.status !== 0) return 'pre-commit is not installed (apt-get install pre-commit; .ci/run installs it)';
+  if (spawnSync('git', ['--version']).status !== 0) return 'git is not installed';
+  if (sh('git', ['rev-parse', 'HEAD'], ROOT).status !== 0) return `${ROOT} is not a git repository with a commit`;
+  if (spawnSync('npm', ['--version']).status !== 0) return 'npm is not on PATH';
+  return undefined;
+}
+
+interface HookRepo {
+  tmp: string;
+  hookRepo: string;
+  rev: string;
+  env: NodeJS.ProcessEnv;
+}
+let shared: HookRepo | undefined;
+
+/** One clone of HEAD and one PRE_COMMIT_HOME for the whole file, so the hook environment is built once. */
+function hookRepo(): HookRepo {
+  if (shared) return shared;
+  const tmp = mkdtempSync(join(tmpdir(), 'talium-precommit-'));
+  const repo = join(tmp, 'talium');
+  const clone = sh('git', ['clone', '--quiet', ROOT, repo], tmp);
+  assert.equal(clone.status, 0, clone.stderr);
+  const rev = sh('git', ['rev-parse', 'HEAD'], repo).stdout.trim();
+  assert.match(rev, /^[0-9a-f]{40}$/);
+  assert.ok(existsSync(join(repo, '.pre-commit-hooks.yaml')), '.pre-commit-hooks.yaml is committed');
+  shared = { tmp, hookRepo: repo, rev, env: { PRE_COMMIT_HOME: join(tmp, 'pre-commit-home'), npm_config_update_notifier: 'false' } };
+  return shared;
+}
+
+after(() => {
+  if (shared) rmSync(shared.tmp, { recursive: true, force: true });
+});
+
+function userRepo(name: string, hooks: string[]): string {
+  const { tmp, hookRepo: repoPath, rev } = hookRepo();
+  const repo = join(tmp, name);
+  mkdirSync(repo);
+  assert.equal(sh('git', ['init', '--quiet', '-b', 'main'], repo).status, 0);
+  const ids = hooks.map((h) => `      - id: ${h}\n`).join('');
+  writeFileSync(join(repo, '.pre-commit-config.yaml'), `repos:\n  - repo: ${repoPath}\n    rev: ${rev}\n    hooks:\n${ids}`);
+  return repo;
+}
+
+/** A Talos patch that tells talium the LAN: node 10.50.0.11/24, gateway 10.50.0.1. */
+const TALOS_PATCH = `machine:
+  network:
+    interfaces:
+      - interface: eth0
+        addresses:
+          - 10.50.0.11/24
+        routes:
+          - network: 0.0.0.0/0
+            gateway: 10.50.0.1
+`;
+
+const pool = (start: string, stop: string) => `apiVersion: cilium.io/v2
+kind: CiliumLoadBalancerIPPool
+metadata:
+  name: default
+spec:
+  blocks:
+    - start: ${start}
+      stop: ${stop}
+`;
+
+test('pre-commit: talium-lint blocks a bad commit with file and line, lets a clean one through', { timeout: 600_000 }, (t) => {
+  const why = missingTool();
+  if (why) {
+    t.skip(why);
+    return;
+  }
+  const { env } = hookRepo();
+  const repo = userRepo('home-ops', ['talium-lint', 'talium-generate-check']);
+  {
+    const install = sh('pre-commit', ['install'], repo, env);
+    assert.equal(install.status, 0, install.stdout + install.stderr);
+
+    // 1. The Talos patch alone: a clean commit.
+    mkdirSync(join(repo, 'talos'));
+    writeFileSync(join(repo, 'talos', 'controlplane.yaml'), TALOS_PATCH);
+    sh('git', ['add', '-A'], repo);
+    const first = sh('git', ['commit', '-m', 'talos patch'], repo, env);
+    assert.equal(first.status, 0, `the clean commit must pass:\n${first.stdout}${first.stderr}`);
+
+    // 2. A pool holding the gateway and the node address, committed alone: pre-commit passes only pool.yaml,
+    //    talium still reads the committed Talos patch, so the cross-file finding is made. Blocked, at file:line.
+    mkdirSync(join(repo, 'kubernetes'));
+    writeFileSync(join(repo, 'kubernetes', 'pool.yaml'), pool('10.50.0.1', '10.50.0.20'));
+    sh('git', ['add', '-A'], repo);
+    const bad = sh('git', ['commit', '-m', 'bad pool'], repo, env);
+    const badOut = bad.stdout + bad.stderr;
+    assert.notEqual(bad.status, 0, `the bad commit must be blocked:\n${badOut}`);
+    assert.match(badOut, /talium lint\.+Failed/);
+    assert.match(badOut, /^kubernetes\/pool\.yaml$/m, badOut);
+    assert.match(badOut, /^\s+7:14\s+error\b.*\bnetwork\/pool-reserved-address$/m, `diagnostic at 7:14 with the rule id:\n${badOut}`);
+    assert.equal(sh('git', ['rev-list', '--count', 'HEAD'], repo).stdout.trim(), '1', 'the bad pool was not committed');
+
+    // 3. Malformed YAML is blocked too.
+    writeFileSync(join(repo, 'kubernetes', 'pool.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: a: b\n');
+    sh('git', ['add', '-A'], repo);
+    const broken = sh('git', ['commit', '-m', 'broken yaml'], repo, env);
+    assert.notEqual(broken.status, 0);
+    assert.match(broken.stdout + broken.stderr, /^\s+5:7\s+error\b.*\byaml\/syntax$/m);
+
+    // 4. The pool moved clear of the gateway and the nodes: passes (the hook environment is reused).
+    writeFileSync(join(repo, 'kubernetes', 'pool.yaml'), pool('10.50.0.200', '10.50.0.239'));
+    sh('git', ['add', '-A'], repo);
+    const started = performance.now();
+    const good = sh('git', ['commit', '-m', 'good pool'], repo, env);
+    const ms = Math.round(performance.now() - started);
+    const goodOut = good.stdout + good.stderr;
+    assert.equal(good.status, 0, `the clean commit must pass:\n${goodOut}`);
+    assert.match(goodOut, /talium lint\.+Passed/);
+    assert.equal(sh('git', ['rev-list', '--count', 'HEAD'], repo).stdout.trim(), '2');
+    t.diagnostic(`clean commit through pre-commit (hook environment warm): ${ms} ms`);
+  }
+});
+
+test('pre-commit: talium-generate-check blocks a cluster.yaml whose generated files are missing', { timeout: 600_000 }, (t) => {
+  const why = missingTool();
+  if (why) {
+    t.skip(why);
+    return;
+  }
+  const example = join(ROOT, 'clusters', 'homelab', 'cluster.yaml');
+  if (!existsSync(example)) {
+    t.skip('clusters/homelab/cluster.yaml is not there yet');
+    return;
+  }
+  const { env } = hookRepo();
+  const repo = userRepo('gen-repo', ['talium-generate-check']);
+  mkdirSync(join(repo, 'clusters', 'homelab'), { recursive: true });
+  {
+    writeFileSync(join(repo, 'clusters', 'homelab', 'cluster.yaml'), readFileSync(example, 'utf8'));
+    sh('git', ['add', '-A'], repo);
+    const run = sh('pre-commit', ['run', '--all-files'], repo, env);
+    const out = run.stdout + run.stderr;
+    assert.notEqual(run.status, 0, `generate --check must fail without the generated files:\n${out}`);
+    assert.match(out, /talium generate --check\.+Failed/);
+
+    // With the committed output of the same cluster next to it, the check passes.
+    cpSync(join(ROOT, 'clusters', 'homelab'), join(repo, 'clusters', 'homelab'), { recursive: true });
+    sh('git', ['add', '-A'], repo);
+    const again = sh('pre-commit', ['run', '--all-files'], repo, env);
+    assert.equal(again.status, 0, again.stdout + again.stderr);
+  }
+});
