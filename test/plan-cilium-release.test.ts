@@ -1,0 +1,107 @@
+/** Cilium release extraction: Flux, Argo CD, helmfile, Kustomize helmCharts, standalone values; valueAt precedence. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { findCiliumReleases, valueAt } from '../src/plan/index.js';
+import type { CiliumRelease } from '../src/plan/types.js';
+import { parseRepo } from '../src/testing/rule-tester.js';
+
+const releases = (files: Record<string, string>): CiliumRelease[] => findCiliumReleases(parseRepo(files));
+const pos = (r: CiliumRelease, key: string): string => {
+  const h = valueAt(r, key);
+  if (!h) return '';
+  const p = h.doc.locate(h.path);
+  return `${h.doc.file.path}:${p.start.line}:${p.start.column}=${JSON.stringify(h.value)}`;
+};
+
+test('Flux HelmRelease with chartRef → OCIRepository, valuesFrom a generated ConfigMap, inline values win', () => {
+  const r = releases({
+    'app/hr.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cni\nspec:\n  chartRef:\n    kind: OCIRepository\n    name: cilium-chart\n  valuesFrom:\n    - kind: ConfigMap\n      name: cilium-values\n  values:\n    kubeProxyReplacement: true\n',
+    'app/oci.yaml': 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: cilium-chart\nspec:\n  url: oci://quay.io/cilium/charts/cilium\n  ref:\n    tag: 1.18.4\n',
+    'app/kustomization.yaml': 'resources: [hr.yaml]\nconfigMapGenerator:\n  - name: cilium-values\n    files:\n      - values.yaml=./values/cilium.yaml\n',
+    'app/values/cilium.yaml': 'kubeProxyReplacement: false\nipam:\n  mode: kubernetes\n',
+  });
+  assert.equal(r.length, 1);
+  const x = r[0]!;
+  assert.deepEqual([x.engine, x.purpose, x.version?.value], ['flux', 'gitops', '1.18.4']);
+  assert.equal(x.layers.length, 2);
+  assert.equal(pos(x, 'kubeProxyReplacement'), 'app/hr.yaml:13:27=true');
+  assert.equal(pos(x, 'ipam.mode'), 'app/values/cilium.yaml:3:9="kubernetes"');
+  assert.deepEqual(x.valuesPath, ['spec', 'values']);
+});
+
+test('Flux HelmRelease with chart.spec and a committed ConfigMap (values inside a string)', () => {
+  const r = releases({
+    'hr.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\nspec:\n  chart:\n    spec:\n      chart: cilium\n      version: 1.17.3\n  valuesFrom:\n    - kind: ConfigMap\n      name: cv\n      valuesKey: v.yaml\n',
+    'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cv\ndata:\n  v.yaml: |\n    l2announcements:\n      enabled: true\n',
+  });
+  assert.equal(r[0]!.version?.value, '1.17.3');
+  const h = valueAt(r[0]!, 'l2announcements.enabled');
+  assert.deepEqual([h?.value, h?.inString, h?.doc.file.path, h?.path], [true, true, 'cm.yaml', ['data', 'v.yaml']]);
+});
+
+test('Argo CD Application (multi-source $values file, values string, valuesObject) and ApplicationSet', () => {
+  const r = releases({
+    'argo/cilium.yaml': [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Application',
+      'metadata:',
+      '  name: cilium',
+      'spec:',
+      '  sources:',
+      '    - repoURL: https://helm.cilium.io/',
+      '      chart: cilium',
+      '      targetRevision: 1.19.3',
+      '      helm:',
+      '        valueFiles:',
+      '          - $values/values/cilium.yaml',
+      '        values: |',
+      '          hubble:',
+      '            enabled: false',
+      '        valuesObject:',
+      '          operator:',
+      '            replicas: 1',
+      '    - repoURL: https://github.com/me/repo',
+      '      ref: values',
+      '',
+    ].join('\n'),
+    'values/cilium.yaml': 'operator:\n  replicas: 2\nhubble:\n  enabled: true\nk8sServicePort: 7445\n',
+    'set.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: s\nspec:\n  template:\n    spec:\n      source:\n        chart: cilium\n        targetRevision: 1.18.0\n',
+  });
+  assert.deepEqual(r.map((x) => [x.engine, x.version?.value, x.doc.file.path]), [['argocd', '1.19.3', 'argo/cilium.yaml'], ['argocd', '1.18.0', 'set.yaml']]);
+  const a = r[0]!;
+  assert.equal(pos(a, 'operator.replicas'), 'argo/cilium.yaml:18:23=1');
+  assert.equal(valueAt(a, 'hubble.enabled')?.value, false);
+  assert.equal(valueAt(a, 'hubble.enabled')?.inString, true);
+  assert.equal(pos(a, 'k8sServicePort'), 'values/cilium.yaml:5:17=7445');
+  assert.deepEqual(a.releasePath, ['spec', 'sources', 0]);
+});
+
+test('helmfile (templated values path) and Kustomize helmCharts; standalone and unreferenced values files', () => {
+  const r = releases({
+    'bootstrap/helmfile.yaml': 'releases:\n  - name: cilium\n    chart: oci://quay.io/cilium/charts/cilium\n    version: 1.18.4\n    values:\n      - \'{{ requiredEnv "ROOT_DIR" }}/kubernetes/cilium/values.yaml\'\n      - devices: eth0\n',
+    'kubernetes/cilium/values.yaml': 'kubeProxyReplacement: true\n',
+    'talos/cni/kustomization.yaml': 'helmCharts:\n  - name: cilium\n    repo: https://helm.cilium.io\n    version: 1.18.5\n    valuesFile: values.yaml\n    valuesInline:\n      ipam:\n        mode: kubernetes\n',
+    'talos/cni/values.yaml': 'cgroup:\n  hostRoot: /sys/fs/cgroup\n',
+    'other/cilium/values.yaml': 'routingMode: native\n',
+  });
+  assert.deepEqual(
+    r.map((x) => [x.doc.file.path, x.engine, x.purpose ?? '', x.version?.value ?? '', x.layers.length]),
+    [
+      ['bootstrap/helmfile.yaml', 'helmfile', 'bootstrap', '1.18.4', 2],
+      ['other/cilium/values.yaml', 'values-file', '', '', 1],
+      ['talos/cni/kustomization.yaml', 'kustomize', 'bootstrap', '1.18.5', 2],
+    ],
+  );
+  assert.equal(pos(r[0]!, 'kubeProxyReplacement'), 'kubernetes/cilium/values.yaml:1:23=true');
+  assert.equal(pos(r[0]!, 'devices'), 'bootstrap/helmfile.yaml:7:18="eth0"');
+  assert.equal(pos(r[2]!, 'cgroup.hostRoot'), 'talos/cni/values.yaml:2:13="/sys/fs/cgroup"');
+});
+
+test('non-Cilium releases are ignored and malformed ones never throw', () => {
+  const r = releases({
+    'a.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: x\nspec:\n  chart:\n    spec:\n      chart: ingress-nginx\n  values:\n    a: 1\n',
+    'b.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\nspec: 42\n',
+    'c.yaml': 'releases: [1, "x", {chart: cilium, values: 7}]\n',
+  });
+  assert.deepEqual(r.map((x) => [x.doc.file.path, x.engine, x.layers.length]), [['c.yaml', 'helmfile', 0]]);
+});

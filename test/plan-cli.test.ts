@@ -1,0 +1,46 @@
+/** `talium plan`: text and JSON output with provenance on a fixture repository; usage errors exit 2. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { runCli, spawnCli } from '../src/testing/cli.js';
+
+const FIXTURE = path.join(process.cwd(), 'test', 'fixtures', 'plan', 'talos-repo');
+
+test('plan --format json: facts with file:line:column', async () => {
+  const r = await runCli(['plan', FIXTURE, '--format', 'json'], { cwd: process.cwd() });
+  assert.equal(r.code, 0, r.stderr);
+  const [g] = JSON.parse(r.stdout) as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  assert.equal(g!['cluster'], 'default');
+  assert.deepEqual(g!['lan'], { value: '10.50.0.0/24', from: { file: 'talos/talconfig.yaml', line: 20, column: 17 } });
+  assert.deepEqual(g!['gateway'].from, { file: 'talos/talconfig.yaml', line: 23, column: 26 });
+  assert.equal(g!['vip'].value, '10.50.0.10');
+  assert.deepEqual(g!['versions'].talos, { value: '1.11.3', from: { file: 'talos/talconfig.yaml', line: 2, column: 15 } });
+  assert.equal(g!['versions'].kubernetes, undefined);
+  assert.deepEqual(g!['versions'].cilium, { value: '1.18.4', from: { file: 'kubernetes/cilium/helmrelease.yaml', line: 22, column: 10 } });
+  assert.deepEqual(g!['talos'].kubePrism.value, { enabled: true, port: 7445 });
+  assert.deepEqual(g!['nodes'].map((n: { name: string; links: Array<{ value: string }> }) => [n.name, n.links.map((l) => l.value)]), [['cp1', ['enp1s0.50']]]);
+  assert.deepEqual(g!['ciliumReleases'][0].values, [
+    { file: 'kubernetes/cilium/helm-values.yaml', line: 1, column: 1 },
+    { file: 'kubernetes/cilium/helmrelease.yaml', line: 13, column: 5 },
+  ]);
+  assert.deepEqual(g!['pools'], [{ name: 'lan', blocks: ['10.50.0.224-10.50.0.239'], from: { file: 'kubernetes/cilium/pool.yaml', line: 1, column: 1 } }]);
+});
+
+test('plan text output is deterministic and names the sources', () => {
+  const a = spawnCli(['plan', FIXTURE], { cwd: process.cwd() });
+  const b = spawnCli(['plan', FIXTURE], { cwd: process.cwd() });
+  assert.equal(a.code, 0, a.stderr);
+  assert.equal(a.stdout, b.stdout);
+  assert.match(a.stdout, /^cluster default \(\d+ documents\)$/m);
+  assert.match(a.stdout, /^ {2}LAN {13}10\.50\.0\.0\/24 +talos\/talconfig\.yaml:20:17$/m);
+  assert.match(a.stdout, /^ {2}Kubernetes {6}\(unknown\)$/m);
+});
+
+test('plan usage errors exit 2', async () => {
+  assert.equal((await runCli(['plan', '--format', 'xml', FIXTURE], { cwd: process.cwd() })).code, 2);
+  assert.equal((await runCli(['plan', path.join(FIXTURE, 'nope')], { cwd: process.cwd() })).code, 2);
+  assert.equal((await runCli(['plan', '--bogus'], { cwd: process.cwd() })).code, 2);
+  const h = await runCli(['plan', '--help'], { cwd: process.cwd() });
+  assert.equal(h.code, 0);
+  assert.match(h.stdout, /--format text\|json/);
+});

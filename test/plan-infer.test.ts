@@ -1,0 +1,171 @@
+/** Network-plan inference: Talos legacy + multi-doc configs, talhelper, cluster.yaml, overrides, provenance. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Fact } from '../src/plan/types.js';
+import { buildClusterGroups } from '../src/plan/index.js';
+import { parseRepo } from '../src/testing/rule-tester.js';
+
+const plan = (files: Record<string, string>) => buildClusterGroups(parseRepo(files))[0]!.plan;
+const at = (f: Fact<unknown> | undefined): string => {
+  const d = f?.from.doc;
+  if (!d) return '';
+  const r = d.locate(f!.from.path ?? []);
+  return `${d.file.path}:${r.start.line}:${r.start.column}`;
+};
+
+test('legacy Talos interfaces with a VLAN give LAN, gateway, VIP, node and link name, with provenance', () => {
+  const p = plan({
+    'talos/cp1.yaml': [
+      'machine:',
+      '  type: controlplane',
+      '  network:',
+      '    hostname: cp1',
+      '    interfaces:',
+      '      - interface: enp1s0',
+      '        vlans:',
+      '          - vlanId: 50',
+      '            addresses: [10.50.0.11/24]',
+      '            routes:',
+      '              - network: 0.0.0.0/0',
+      '                gateway: 10.50.0.1',
+      '            vip:',
+      '              ip: 10.50.0.10',
+      'cluster:',
+      '  network:',
+      '    cni:',
+      '      name: none',
+      '    podSubnets: [10.244.0.0/16]',
+      '  proxy:',
+      '    disabled: true',
+      '',
+    ].join('\n'),
+  });
+  assert.equal(p.lan?.value.canonical, '10.50.0.0/24');
+  assert.equal(at(p.lan), 'talos/cp1.yaml:9:25');
+  assert.equal(p.gateway?.value.text, '10.50.0.1');
+  assert.equal(at(p.gateway), 'talos/cp1.yaml:12:26');
+  assert.equal(p.vip?.value.text, '10.50.0.10');
+  assert.equal(at(p.vip), 'talos/cp1.yaml:14:19');
+  assert.deepEqual(p.nodes.map((n) => [n.name, n.role, n.address?.value.text, n.links.map((l) => l.value)]), [['cp1', 'controlplane', '10.50.0.11', ['enp1s0.50']]]);
+  assert.deepEqual(p.podCidrs.map((c) => c.value.canonical), ['10.244.0.0/16']);
+  assert.equal(p.talos.cni?.value, 'none');
+  assert.equal(p.talos.kubeProxyDisabled?.value, true);
+  assert.equal(at(p.talos.kubeProxyDisabled), 'talos/cp1.yaml:21:15');
+});
+
+test('Talos 1.12+ multi-doc configs: LinkConfig, VLANConfig, Layer2VIPConfig, HostnameConfig, Kube* documents', () => {
+  const p = plan({
+    'talos/n1.yaml': [
+      'apiVersion: v1alpha1',
+      'kind: HostnameConfig',
+      'hostname: n1',
+      '---',
+      'apiVersion: v1alpha1',
+      'kind: VLANConfig',
+      'name: enp1s0.50',
+      'vlanID: 50',
+      'parent: enp1s0',
+      'addresses:',
+      '  - address: 192.168.50.21/24',
+      'routes:',
+      '  - gateway: 192.168.50.1',
+      '---',
+      'apiVersion: v1alpha1',
+      'kind: Layer2VIPConfig',
+      'name: 192.168.50.20',
+      'link: enp1s0.50',
+      '---',
+      'apiVersion: v1alpha1',
+      'kind: KubeProxyConfig',
+      'enabled: false',
+      '---',
+      'apiVersion: v1alpha1',
+      'kind: KubeFlannelCNIConfig',
+      '$patch: delete',
+      '---',
+      'apiVersion: v1alpha1',
+      'kind: KubePrismConfig',
+      'port: 7446',
+      '---',
+      'apiVersion: v1alpha1',
+      'kind: KubeNetworkConfig',
+      'podSubnets: [10.42.0.0/16]',
+      'serviceSubnets: [10.43.0.0/16]',
+      '',
+    ].join('\n'),
+    'talos/n2.yaml': 'apiVersion: v1alpha1\nkind: LinkConfig\nname: eno1\naddresses:\n  - address: 192.168.50.22/24\n',
+  });
+  assert.equal(p.lan?.value.canonical, '192.168.50.0/24');
+  assert.equal(p.gateway?.value.text, '192.168.50.1');
+  assert.equal(at(p.gateway), 'talos/n1.yaml:13:14');
+  assert.equal(p.vip?.value.text, '192.168.50.20');
+  assert.deepEqual(p.nodes.map((n) => [n.name, n.address?.value.text, n.links.map((l) => l.value).join()]), [['n1', '192.168.50.21', 'enp1s0.50'], ['n2', '192.168.50.22', 'eno1']]);
+  assert.deepEqual(p.talos.kubePrism?.value, { enabled: true, port: 7446 });
+  assert.equal(p.talos.kubeProxyDisabled?.value, true);
+  assert.equal(p.talos.cni?.value, 'none');
+  assert.deepEqual(p.serviceCidrs.map((c) => c.value.canonical), ['10.43.0.0/16']);
+});
+
+test('nodes on different subnets give no LAN; link-local point-to-point addresses are ignored', () => {
+  const p = plan({
+    'talos/a.yaml': 'machine:\n  network:\n    interfaces:\n      - interface: eth0\n        addresses: [10.0.1.5/24]\n',
+    'talos/b.yaml': 'apiVersion: v1alpha1\nkind: LinkConfig\nname: tb0\naddresses:\n  - address: 169.254.255.21/32\n---\napiVersion: v1alpha1\nkind: LinkConfig\nname: eth0\naddresses:\n  - address: 10.0.2.5/24\n',
+  });
+  assert.equal(p.lan, undefined);
+  assert.deepEqual(p.nodes.map((n) => n.address?.value.text), ['10.0.1.5', '10.0.2.5']);
+});
+
+test('talhelper: nodes, versions, pod/service nets; ${VAR} placeholders stay unknown', () => {
+  const g = buildClusterGroups(parseRepo({ 'talos/talconfig.yaml': 'clusterName: x\ntalosVersion: v1.11.3\nkubernetesVersion: ${K8S}\nclusterSvcNets: [10.96.0.0/12]\nnodes:\n  - hostname: a\n    ipAddress: ${A_IP}\n    controlPlane: true\n  - hostname: b\n    ipAddress: 10.0.0.12\n' }))[0]!;
+  const p = g.plan;
+  assert.equal(p.versions.talos?.value, '1.11.3');
+  assert.equal(p.versions.kubernetes, undefined);
+  assert.deepEqual(p.nodes.map((n) => [n.name, n.role, n.address?.value.text]), [['b', 'worker', '10.0.0.12']]);
+  assert.equal(p.lan, undefined, 'no prefix written: LAN unknown, not guessed');
+  assert.equal(p.talos.docs.length, 1);
+});
+
+test('talium.config.yaml plan overrides win over inferred facts and point at the config', () => {
+  const p = plan({
+    'talos/a.yaml': 'machine:\n  network:\n    interfaces:\n      - interface: eth0\n        addresses: [10.0.1.5/24]\n',
+    'talium.config.yaml': 'plan:\n  lan: 10.0.0.0/16\n  dhcp: 10.0.1.100-10.0.1.199\n  reserved: [10.0.1.250/31]\n  versions:\n    cilium: v1.18.4\n',
+  });
+  assert.equal(p.lan?.value.canonical, '10.0.0.0/16');
+  assert.equal(at(p.lan), 'talium.config.yaml:2:8');
+  assert.equal(p.dhcp && `${p.dhcp.value.first}-${p.dhcp.value.last}`, `${(10n << 24n) + 256n + 100n}-${(10n << 24n) + 256n + 199n}`);
+  assert.equal(p.reserved.length, 1);
+  assert.equal(p.versions.cilium?.value, '1.18.4');
+});
+
+test('an explicit PlanConfig (from the lint engine) is used instead of a config document', () => {
+  const g = buildClusterGroups(parseRepo({ 'x.yaml': 'a: 1\n' }), { values: { gateway: '192.168.1.1', podCidrs: ['10.1.0.0/16', 'bogus'] } })[0]!;
+  assert.equal(g.plan.gateway?.value.text, '192.168.1.1');
+  assert.equal(g.plan.gateway?.from.note, 'plan.gateway');
+  assert.deepEqual(g.plan.podCidrs.map((c) => c.value.canonical), ['10.1.0.0/16']);
+});
+
+test('a talium cluster.yaml gives the plan directly', () => {
+  const p = plan({
+    'clusters/home/cluster.yaml': [
+      'versions: {talos: 1.11.3, kubernetes: 1.34.1, cilium: 1.18.4}',
+      'lan:',
+      '  vlan: 50',
+      '  cidr: 10.50.0.0/24',
+      '  gateway: 10.50.0.1',
+      '  dhcp: 10.50.0.100-10.50.0.199',
+      'cluster:',
+      '  vip: 10.50.0.10',
+      'nodes:',
+      '  - {name: cp1, role: controlplane, address: 10.50.0.11, nic: enp1s0}',
+      '  - {name: w1, role: worker, address: 10.50.0.21, nic: enp2s0, vlan: native}',
+      'pools: []',
+      '',
+    ].join('\n'),
+  });
+  assert.equal(p.lan?.value.canonical, '10.50.0.0/24');
+  assert.equal(p.vlan?.value, 50);
+  assert.equal(p.vip?.value.text, '10.50.0.10');
+  assert.equal(p.versions.cilium?.value, '1.18.4');
+  assert.deepEqual(p.nodes.map((n) => [n.name, n.links[0]?.value]), [['cp1', 'enp1s0.50'], ['w1', 'enp2s0']]);
+  assert.deepEqual(p.talos.kubePrism?.value, { enabled: true, port: 7445 });
+});
