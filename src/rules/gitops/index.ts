@@ -1,4 +1,10 @@
 /** The gitops rules, sorted by id. */
 import type { Rule } from '../types.js';
+import argocdHubbleCerts from './argocd-hubble-certs.js';
+import ciliumCrsOrder from './cilium-crs-order.js';
+import fluxApiVersion from './flux-api-version.js';
+import helmreleaseChartSource from './helmrelease-chart-source.js';
+import kustomizeHelmchartsFlux from './kustomize-helmcharts-flux.js';
+import versionMatrix from './version-matrix.js';
 
-export const GITOPS_RULES: readonly Rule[] = [];
+export const GITOPS_RULES: readonly Rule[] = [argocdHubbleCerts, ciliumCrsOrder, fluxApiVersion, helmreleaseChartSource, kustomizeHelmchartsFlux, versionMatrix];

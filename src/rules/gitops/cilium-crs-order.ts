@@ -1,0 +1,86 @@
+/**
+ * gitops/cilium-crs-order: LB-IPAM pools and L2 policies are applied only after Cilium (whose operator creates
+ * their CRDs): Flux `dependsOn` on the Kustomization deploying the Cilium HelmRelease; Argo CD sync waves or
+ * `SkipDryRunOnMissingResource`. Silent when Cilium is installed at bootstrap (CRDs exist before GitOps starts).
+ */
+import type { YamlDocument } from '../../core/document.js';
+import { l2Policies, pools } from '../cilium/lib/objects.js';
+import { SRC } from '../cilium/lib/sources.js';
+import { defineRule, type RuleFinding } from '../types.js';
+import { ciliumBootstrapped } from './lib/bootstrap.js';
+import { argoApps, argoSyncOptions, dependsOnClosure, dirOf, fluxKustomizations, ksFor, syncWave, under } from './lib/flux.js';
+
+const KS = (name: string, path: string, deps = '') => `---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 1h\n  path: ${path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n${deps}`;
+const HR = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  chartRef:\n    kind: OCIRepository\n    name: cilium\n  values:\n    kubeProxyReplacement: true\n';
+const POOL = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - start: 10.50.0.200\n      stop: 10.50.0.220\n';
+
+export default defineRule({
+  meta: {
+    id: 'gitops/cilium-crs-order',
+    description: 'Cilium pools and L2 policies must be applied after Cilium has created its CRDs.',
+    severity: 'info',
+    messages: {
+      fluxNoDepends: 'Flux Kustomization "{{ks}}" applies {{kind}} "{{name}}" but does not depend on "{{cilium}}", which deploys Cilium; on a fresh cluster the apply fails with "no matches for kind" until the operator has created the CRDs.',
+      fluxSame: 'Flux Kustomization "{{ks}}" applies {{kind}} "{{name}}" together with the Cilium HelmRelease; the server-side dry-run fails before Cilium exists, so nothing in it is applied.',
+      argoNoSkip: 'Argo CD Application "{{app}}" syncs {{kind}} "{{name}}" {{where}} without SkipDryRunOnMissingResource=true or a later sync wave; the sync fails until Cilium\'s operator has created the CRDs.',
+    },
+    help: 'Flux: put pools/policies in their own Kustomization with `dependsOn: [{name: <cilium ks>}]`. Argo CD: add `SkipDryRunOnMissingResource=true` (sync option or resource annotation) or a later sync wave.',
+    docs: {
+      what: 'Maps Flux Kustomization `spec.path` (and Argo CD Application `source.path`) to repository folders, finds the one that applies each CiliumLoadBalancerIPPool / CiliumL2AnnouncementPolicy and the one that deploys Cilium, and checks the ordering between them. Silent when the repository installs Cilium at bootstrap (helmfile, Talos inline manifest, install Job).',
+      why: 'The Cilium chart ships no CRDs: the operator creates them at runtime. Applying a pool before that fails the whole apply ("no matches for kind"), so a fresh cluster does not converge until retries line up, or deadlocks when the pool and the HelmRelease share one apply. Usually Cilium (the CNI) already runs before the GitOps controller can start, which is why this is informational unless you raise it.',
+      fix: 'Split the config into its own Kustomization depending on the Cilium one (with `wait: true` or health checks on the HelmRelease), or in Argo CD mark Cilium CRs with `SkipDryRunOnMissingResource=true`.',
+      sources: [SRC.fluxKustomization, SRC.argoSyncOptions, SRC.helmRef],
+    },
+    examples: {
+      valid: [{ files: { 'clusters/ks.yaml': KS('cilium', './apps/cilium/app') + KS('cilium-config', './apps/cilium/config', '  dependsOn:\n    - name: cilium\n'), 'apps/cilium/app/helmrelease.yaml': HR, 'apps/cilium/config/pool.yaml': POOL } }],
+      invalid: [{ files: { 'clusters/ks.yaml': KS('cilium', './apps/cilium/app') + KS('cilium-config', './apps/cilium/config'), 'apps/cilium/app/helmrelease.yaml': HR, 'apps/cilium/config/pool.yaml': POOL } }],
+    },
+  },
+  check({ cluster }) {
+    const crs = [...pools(cluster.docs), ...l2Policies(cluster.docs)];
+    if (!crs.length || ciliumBootstrapped(cluster)) return [];
+    const out: RuleFinding[] = [];
+    const gitops = cluster.ciliumReleases.filter((r) => r.purpose !== 'bootstrap');
+    // Flux
+    const kss = fluxKustomizations(cluster.docs);
+    const fluxCilium = gitops.find((r) => r.engine === 'flux');
+    if (kss.length && fluxCilium) {
+      const hrDoc = fluxCilium.releaseDoc ?? fluxCilium.doc;
+      const ciliumKs = ksFor(hrDoc.file.path, kss);
+      const done = new Set<YamlDocument>();
+      if (ciliumKs) {
+        for (const cr of crs) {
+          const ks = ksFor(cr.file.path, kss);
+          if (!ks || done.has(ks.doc)) continue;
+          const data = { ks: ks.name, kind: cr.kind ?? '', name: cr.name ?? '', cilium: ciliumKs.name };
+          const related = [{ doc: cr, path: ['kind'], message: `${cr.kind ?? ''} "${cr.name ?? ''}" is applied by this Kustomization.` }];
+          if (ks.doc === ciliumKs.doc) {
+            done.add(ks.doc);
+            out.push({ doc: ks.doc, path: ['spec', 'path'], messageId: 'fluxSame', data, related });
+          } else if (!dependsOnClosure(ks, kss).has(ciliumKs.name)) {
+            done.add(ks.doc);
+            out.push({ doc: ks.doc, path: ['metadata', 'name'], messageId: 'fluxNoDepends', data, related: [...related, { doc: ciliumKs.doc, path: ['metadata', 'name'], message: 'This Kustomization deploys the Cilium HelmRelease.' }] });
+          }
+        }
+      }
+    }
+    // Argo CD
+    const apps = argoApps(cluster.docs);
+    const argoRel = gitops.filter((r) => r.engine === 'argocd' || r.engine === 'kustomize');
+    if (apps.length && argoRel.length) {
+      const ciliumApps = apps.filter((a) => argoRel.some((r) => (r.releaseDoc ?? r.doc) === a.doc || a.dirs.some((dir) => dirOf((r.releaseDoc ?? r.doc).file.path) === dir)));
+      const done = new Set<YamlDocument>();
+      for (const cr of crs) {
+        if (argoSyncOptions(cr).includes('SkipDryRunOnMissingResource=true')) continue;
+        const dir = dirOf(cr.file.path);
+        const app = apps.filter((a) => a.dirs.some((d) => under(dir, d))).sort((a, b) => Math.max(...b.dirs.map((x) => x.length)) - Math.max(...a.dirs.map((x) => x.length)))[0];
+        if (!app || done.has(app.doc) || argoSyncOptions(app.doc).includes('SkipDryRunOnMissingResource=true')) continue;
+        const same = ciliumApps.some((c) => c.doc === app.doc);
+        if (!same && (!ciliumApps.length || ciliumApps.every((c) => syncWave(app.doc) > syncWave(c.doc)))) continue;
+        done.add(app.doc);
+        out.push({ doc: app.doc, path: ['metadata', 'name'], messageId: 'argoNoSkip', data: { app: app.doc.name ?? '', kind: cr.kind ?? '', name: cr.name ?? '', where: same ? 'together with Cilium' : 'in the same sync wave as Cilium' }, related: [{ doc: cr, path: ['kind'], message: 'Synced by this Application.' }] });
+      }
+    }
+    return out;
+  },
+});

@@ -1,0 +1,126 @@
+/**
+ * Flux and Argo CD wiring helpers: Flux Kustomizations with their repository folders and dependencies, the
+ * deepest one applying a file, the Flux version a repo states, and Argo CD Applications by source path.
+ */
+import type { YamlDocument } from '../../../core/document.js';
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** `./kubernetes/apps/x/` → `kubernetes/apps/x`; `.` / `./` → ''. Undefined for templated or absolute URLs. */
+export function normDir(p: unknown): string | undefined {
+  if (typeof p !== 'string' || /\$\{|\{\{/.test(p)) return undefined;
+  let s = p.trim().replace(/\\/g, '/');
+  while (s.startsWith('./')) s = s.slice(2);
+  s = s.replace(/^\/+/, '').replace(/\/+$/, '');
+  return s === '.' ? '' : s;
+}
+
+export function dirOf(file: string): string {
+  const i = file.lastIndexOf('/');
+  return i === -1 ? '' : file.slice(0, i);
+}
+
+/** `dir` is `base` or below it. */
+export function under(dir: string, base: string): boolean {
+  return base === '' || dir === base || dir.startsWith(`${base}/`);
+}
+
+export interface FluxKs {
+  doc: YamlDocument;
+  name: string;
+  namespace: string | undefined;
+  dir: string;
+}
+
+export function fluxKustomizations(docs: readonly YamlDocument[]): FluxKs[] {
+  const out: FluxKs[] = [];
+  for (const d of docs) {
+    if (d.kind !== 'Kustomization' || d.group !== 'kustomize.toolkit.fluxcd.io') continue;
+    const dir = normDir(d.get(['spec', 'path']));
+    if (dir === undefined || !d.name) continue;
+    out.push({ doc: d, name: d.name, namespace: d.namespace, dir });
+  }
+  return out;
+}
+
+/** The Flux Kustomization with the deepest `spec.path` that contains `file` (ties: first). */
+export function ksFor(file: string, list: readonly FluxKs[]): FluxKs | undefined {
+  const dir = dirOf(file);
+  let best: FluxKs | undefined;
+  for (const k of list) if (under(dir, k.dir) && (!best || k.dir.length > best.dir.length)) best = k;
+  return best;
+}
+
+/** Names `ks` depends on, transitively (by name; namespaces are not required to match, Flux defaults them). */
+export function dependsOnClosure(ks: FluxKs, list: readonly FluxKs[]): Set<string> {
+  const byName = new Map<string, FluxKs[]>();
+  for (const k of list) byName.set(k.name, [...(byName.get(k.name) ?? []), k]);
+  const seen = new Set<string>();
+  const stack = [ks];
+  while (stack.length) {
+    const k = stack.pop()!;
+    const deps = k.doc.get(['spec', 'dependsOn']);
+    if (!Array.isArray(deps)) continue;
+    for (const dep of deps) {
+      const n = isObj(dep) ? dep['name'] : undefined;
+      if (typeof n !== 'string' || seen.has(n)) continue;
+      seen.add(n);
+      stack.push(...(byName.get(n) ?? []));
+    }
+  }
+  return seen;
+}
+
+/** The Flux minor a repository states (gotk-components `# Flux Version: v2.6.0`, FluxInstance distribution.version), if any. */
+export function fluxVersion(docs: readonly YamlDocument[]): string | undefined {
+  const seenFiles = new Set<string>();
+  for (const d of docs) {
+    if (d.kind === 'FluxInstance') {
+      const v = d.get(['spec', 'distribution', 'version']);
+      const m = typeof v === 'string' ? /^v?(\d+)\.(\d+)/.exec(v) : null;
+      if (m) return `${m[1]}.${m[2]}`;
+    }
+    if (seenFiles.has(d.file.path)) continue;
+    seenFiles.add(d.file.path);
+    const m = /#\s*Flux Version:\s*v?(\d+)\.(\d+)/.exec(d.file.text.slice(0, 2000));
+    if (m) return `${m[1]}.${m[2]}`;
+  }
+  return undefined;
+}
+
+export interface ArgoApp {
+  doc: YamlDocument;
+  /** Paths of the app's git sources (normalized). */
+  dirs: string[];
+}
+
+export function argoApps(docs: readonly YamlDocument[]): ArgoApp[] {
+  const out: ArgoApp[] = [];
+  for (const d of docs) {
+    if (d.group !== 'argoproj.io' || (d.kind !== 'Application' && d.kind !== 'ApplicationSet')) continue;
+    const base = d.kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : ['spec'];
+    const srcs = [d.get([...base, 'source']), ...((a) => (Array.isArray(a) ? a : []))(d.get([...base, 'sources']))];
+    const dirs = srcs.filter(isObj).map((s) => normDir(s['path'])).filter((p): p is string => p !== undefined);
+    out.push({ doc: d, dirs });
+  }
+  return out;
+}
+
+/** Argo CD sync options of an app (`syncPolicy.syncOptions`) and of a resource (annotation). */
+export function argoSyncOptions(doc: YamlDocument): string[] {
+  const base = doc.kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : ['spec'];
+  const opts = doc.get([...base, 'syncPolicy', 'syncOptions']);
+  const list = Array.isArray(opts) ? opts.map(String) : [];
+  const ann = doc.get(['metadata', 'annotations', 'argocd.argoproj.io/sync-options']);
+  if (typeof ann === 'string') list.push(...ann.split(',').map((s) => s.trim()));
+  return list;
+}
+
+export function syncWave(doc: YamlDocument): number {
+  const base = doc.kind === 'ApplicationSet' ? ['spec', 'template', 'metadata', 'annotations'] : ['metadata', 'annotations'];
+  const w = doc.get([...base, 'argocd.argoproj.io/sync-wave']) ?? doc.get(['metadata', 'annotations', 'argocd.argoproj.io/sync-wave']);
+  const n = typeof w === 'string' || typeof w === 'number' ? Number(w) : 0;
+  return Number.isFinite(n) ? n : 0;
+}

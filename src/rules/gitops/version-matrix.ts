@@ -1,0 +1,41 @@
+/** gitops/version-matrix: Talos × Kubernetes and Cilium × Kubernetes versions outside the published support matrices. */
+import { CILIUM_TESTED_KUBERNETES, TALOS_KUBERNETES, ciliumTestsKubernetes, minorOf, talosSupportsKubernetes } from '../../data/versions.js';
+import { SRC } from '../cilium/lib/sources.js';
+import { defineRule, type RuleFinding } from '../types.js';
+
+const TALCONFIG = (k8s: string) => `clusterName: home\ntalosVersion: v1.13.9\nkubernetesVersion: v${k8s}\nendpoint: https://10.50.0.10:6443\nnodes:\n  - hostname: cp1\n    ipAddress: 10.50.0.11\n    controlPlane: true\n`;
+
+export default defineRule({
+  meta: {
+    id: 'gitops/version-matrix',
+    description: 'Kubernetes must be within the Talos support matrix and the Cilium-tested Kubernetes versions.',
+    severity: 'error',
+    messages: {
+      talos: 'Kubernetes {{kubernetes}} is outside what Talos {{talos}} supports ({{min}}–{{max}}).',
+      cilium: 'Kubernetes {{kubernetes}} is not among the versions Cilium {{cilium}} is tested with ({{tested}}).',
+    },
+    help: 'Pick a Kubernetes version both Talos and Cilium support (or upgrade Talos/Cilium first).',
+    docs: {
+      what: 'Compares the Talos, Kubernetes and Cilium versions of the network plan (talconfig, Talos config, releases, talium.config.yaml) with the Talos support matrix and Cilium\'s e2e-tested Kubernetes list. Entries not established upstream are skipped.',
+      why: 'Talos refuses or misbehaves with Kubernetes versions outside its matrix (kubelet/apiserver flags change between minors). Cilium only guarantees the Kubernetes versions its CI tests; others work by luck.',
+      fix: 'Align the versions: upgrade Talos before Kubernetes, and Cilium to a line that tests your Kubernetes minor.',
+      sources: [SRC.talosMatrix, SRC.ciliumCompat],
+    },
+    examples: { valid: [{ files: { 'talos/talconfig.yaml': TALCONFIG('1.35.2') } }], invalid: [{ files: { 'talos/talconfig.yaml': TALCONFIG('1.30.0') } }] },
+  },
+  check({ cluster }) {
+    const { talos, kubernetes, cilium } = cluster.plan.versions;
+    if (!kubernetes?.from.doc) return [];
+    const out: RuleFinding[] = [];
+    const place = { doc: kubernetes.from.doc, path: kubernetes.from.path ?? [] };
+    if (talos && talosSupportsKubernetes(talos.value, kubernetes.value) === false) {
+      const row = TALOS_KUBERNETES[minorOf(talos.value)!]!;
+      out.push({ ...place, messageId: 'talos', data: { kubernetes: kubernetes.value, talos: talos.value, min: row.min, max: row.max }, ...(talos.from.doc ? { related: [{ doc: talos.from.doc, path: talos.from.path ?? [], message: `Talos ${talos.value} is set here.` }] } : {}) });
+    }
+    if (cilium && ciliumTestsKubernetes(cilium.value, kubernetes.value) === false) {
+      const row = CILIUM_TESTED_KUBERNETES[minorOf(cilium.value)!]!;
+      out.push({ ...place, messageId: 'cilium', data: { kubernetes: kubernetes.value, cilium: cilium.value, tested: (row.minors ?? []).join(', ') }, severity: row.confidence === 'high' ? 'warning' : 'info', ...(cilium.from.doc ? { related: [{ doc: cilium.from.doc, path: cilium.from.path ?? [], message: `Cilium ${cilium.value} is set here.` }] } : {}) });
+    }
+    return out;
+  },
+});

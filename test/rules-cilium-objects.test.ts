@@ -1,0 +1,178 @@
+/** Tests for the Cilium object rules (pools and L2 policies): ids, message ids, positions and data. */
+import { test } from 'node:test';
+import poolAllowFirstLastIps from '../src/rules/cilium/pool-allow-first-last-ips.js';
+import poolApiVersion from '../src/rules/cilium/pool-api-version.js';
+import poolBlockShape from '../src/rules/cilium/pool-block-shape.js';
+import poolLegacyCidrs from '../src/rules/cilium/pool-legacy-cidrs.js';
+import l2PolicyAnnouncesNothing from '../src/rules/cilium/l2-policy-announces-nothing.js';
+import l2PolicyApiVersion from '../src/rules/cilium/l2-policy-api-version.js';
+import l2PolicyInterfaces from '../src/rules/cilium/l2-policy-interfaces.js';
+import l2PolicyNamespace from '../src/rules/cilium/l2-policy-namespace.js';
+import { ruleTester, yaml } from '../src/testing/rule-tester.js';
+
+const hr = (version: string, values = '    kubeProxyReplacement: true\n') => yaml`
+  apiVersion: helm.toolkit.fluxcd.io/v2
+  kind: HelmRelease
+  metadata:
+    name: cilium
+    namespace: kube-system
+  spec:
+    chart:
+      spec:
+        chart: cilium
+        version: ${version}
+        sourceRef:
+          kind: HelmRepository
+          name: cilium
+    values:
+` + values;
+
+const pool = (apiVersion: string, spec: string) => `apiVersion: ${apiVersion}\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n${spec}`;
+const BLOCKS = '  blocks:\n    - cidr: 10.50.0.224/28\n';
+
+test('cilium/pool-api-version', () => {
+  ruleTester(poolApiVersion, {
+    valid: [
+      { 'cilium/hr.yaml': hr('1.19.6'), 'cilium/pool.yaml': pool('cilium.io/v2', BLOCKS) },
+      { 'cilium/hr.yaml': hr('1.17.18'), 'cilium/pool.yaml': pool('cilium.io/v2alpha1', BLOCKS) },
+      { 'cilium/hr.yaml': hr('1.18.12'), 'cilium/pool.yaml': pool('cilium.io/v2alpha1', BLOCKS) },
+      // no known Cilium version: silent
+      { 'cilium/pool.yaml': pool('cilium.io/v2', BLOCKS) },
+    ],
+    invalid: [
+      { files: { 'cilium/hr.yaml': hr('1.17.18'), 'cilium/pool.yaml': pool('cilium.io/v2', BLOCKS) }, errors: [{ messageId: 'notServed', file: 'cilium/pool.yaml', line: 1, column: 13, data: { name: 'lan', apiVersion: 'cilium.io/v2', version: '1.17.18' } }] },
+      { files: { 'cilium/hr.yaml': hr('1.20.1'), 'cilium/pool.yaml': pool('cilium.io/v2alpha1', BLOCKS) }, errors: [{ messageId: 'deprecated', file: 'cilium/pool.yaml', line: 1, column: 13, data: { version: '1.20.1' } }] },
+    ],
+  });
+});
+
+test('cilium/pool-legacy-cidrs', () => {
+  ruleTester(poolLegacyCidrs, {
+    valid: [{ 'pool.yaml': pool('cilium.io/v2alpha1', BLOCKS) }],
+    invalid: [
+      { files: { 'cilium/hr.yaml': hr('1.16.19'), 'cilium/pool.yaml': pool('cilium.io/v2alpha1', '  cidrs:\n    - cidr: 10.50.0.224/28\n') }, errors: [{ messageId: 'removed', file: 'cilium/pool.yaml', line: 6, column: 3, data: { name: 'lan', version: '1.16.19' } }] },
+      { files: { 'pool.yaml': pool('cilium.io/v2alpha1', '  cidrs:\n    - cidr: 10.50.0.224/28\n') }, errors: [{ messageId: 'deprecated', line: 6, column: 3 }] },
+    ],
+  });
+});
+
+test('cilium/pool-block-shape', () => {
+  ruleTester(poolBlockShape, {
+    valid: [{ 'pool.yaml': pool('cilium.io/v2', '  blocks:\n    - cidr: 10.50.0.224/28\n    - start: 10.50.0.200\n      stop: 10.50.0.210\n    - start: 10.50.0.250\n') }],
+    invalid: [
+      {
+        files: { 'pool.yaml': pool('cilium.io/v2', '  blocks:\n    - cidr: 10.50.0.224/28\n      start: 10.50.0.230\n    - stop: 10.50.0.240\n    - {}\n') },
+        errors: [
+          { messageId: 'both', line: 7, column: 7, data: { index: 0, other: 'start' } },
+          { messageId: 'stopOnly', line: 9, column: 7, data: { index: 1 } },
+          { messageId: 'empty', line: 10, column: 7, data: { index: 2 } },
+        ],
+      },
+    ],
+  });
+});
+
+test('cilium/pool-allow-first-last-ips', () => {
+  ruleTester(poolAllowFirstLastIps, {
+    valid: [
+      { 'pool.yaml': pool('cilium.io/v2', '  allowFirstLastIPs: "No"\n' + BLOCKS) },
+      // booleans are schema/yaml11-boolean's business, templated values are unknowable
+      { 'pool.yaml': pool('cilium.io/v2', '  allowFirstLastIPs: Yes\n' + BLOCKS) },
+      { 'pool.yaml': pool('cilium.io/v2', '  allowFirstLastIPs: ${ALLOW}\n' + BLOCKS) },
+    ],
+    invalid: [
+      { files: { 'pool.yaml': pool('cilium.io/v2', '  allowFirstLastIPs: "yes"\n' + BLOCKS) }, errors: [{ messageId: 'badValue', line: 6, column: 22, data: { name: 'lan', value: 'yes' } }] },
+      { files: { 'pool.yaml': pool('cilium.io/v2', '  allowFirstLastIPs: "Yes"\n  blocks:\n    - start: 10.50.0.200\n      stop: 10.50.0.210\n') }, errors: [{ messageId: 'noEffect', line: 6, column: 3 }] },
+    ],
+  });
+});
+
+const policy = (meta: string, spec: string, apiVersion = 'cilium.io/v2alpha1') => `apiVersion: ${apiVersion}\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: lan\n${meta}spec:\n${spec}`;
+
+test('cilium/l2-policy-api-version', () => {
+  ruleTester(l2PolicyApiVersion, {
+    valid: [{ 'l2.yaml': policy('', '  loadBalancerIPs: true\n') }],
+    invalid: [{ files: { 'l2.yaml': policy('', '  loadBalancerIPs: true\n', 'cilium.io/v2') }, errors: [{ messageId: 'wrong', line: 1, column: 13, data: { name: 'lan', apiVersion: 'cilium.io/v2' } }] }],
+  });
+});
+
+test('cilium/l2-policy-namespace', () => {
+  ruleTester(l2PolicyNamespace, {
+    valid: [{ 'l2.yaml': policy('', '  loadBalancerIPs: true\n') }],
+    invalid: [{ files: { 'l2.yaml': policy('  namespace: kube-system\n', '  loadBalancerIPs: true\n') }, errors: [{ messageId: 'namespaced', line: 5, column: 3, data: { name: 'lan', namespace: 'kube-system' } }] }],
+  });
+});
+
+test('cilium/l2-policy-announces-nothing', () => {
+  ruleTester(l2PolicyAnnouncesNothing, {
+    valid: [
+      { 'l2.yaml': policy('', '  loadBalancerIPs: true\n') },
+      { 'l2.yaml': policy('', '  externalIPs: true\n  loadBalancerIPs: false\n') },
+      { 'l2.yaml': policy('', '  loadBalancerIPs: ${L2_LB}\n') },
+    ],
+    invalid: [
+      { files: { 'l2.yaml': policy('', '  externalIPs: false\n  interfaces: ["^eth0$"]\n') }, errors: [{ messageId: 'nothing', line: 5, column: 1, data: { name: 'lan' } }] },
+    ],
+  });
+});
+
+const talconfig = (nic: string) => yaml`
+  clusterName: home
+  talosVersion: v1.13.9
+  endpoint: https://10.50.0.10:6443
+  nodes:
+    - hostname: cp1
+      ipAddress: 10.50.0.11
+      controlPlane: true
+      networkInterfaces:
+        - interface: ${nic}
+          vlans:
+            - vlanId: 50
+              addresses: [10.50.0.11/24]
+`;
+const iface = (...p: string[]) => policy('', `  loadBalancerIPs: true\n  interfaces:\n${p.map((x) => `    - '${x}'\n`).join('')}`);
+const values = (devices: string) => `kubeProxyReplacement: true\nl2announcements:\n  enabled: true\ndevices: ${devices}\n`;
+
+test('cilium/l2-policy-interfaces', () => {
+  ruleTester(l2PolicyInterfaces, {
+    valid: [
+      { 'cilium/l2.yaml': iface('^enp1s0\\.50$') },
+      { 'cilium/l2.yaml': iface('^(eth|ens)\\d+$', '\\Aeno1\\z') },
+      // plan links: a VLAN link on a short NIC name, and Talos's hashed name for a long one
+      { 'talos/talconfig.yaml': talconfig('enp1s0'), 'cilium/l2.yaml': iface('^enp1s0\\.50$'), 'cilium/values.yaml': values('enp1s0+') },
+      { 'talos/talconfig.yaml': talconfig('enx12545f8c99cd'), 'cilium/l2.yaml': iface('^enx1ee6413\\.50$') },
+      // untranslatable RE2 (Unicode class): not judged
+      { 'cilium/l2.yaml': iface('^\\pL+$') },
+      // templated: not judged
+      { 'cilium/l2.yaml': iface('^${NIC}$') },
+    ],
+    invalid: [
+      {
+        files: { 'cilium/l2.yaml': iface('(?=eth)eth0$', '^eth(0$', 'eth\\1', '^[[:alpha:]]+\\e$') },
+        errors: [
+          { messageId: 'invalid', file: 'cilium/l2.yaml', line: 8, column: 7, data: { pattern: '(?=eth)eth0$', reason: 'lookaround is not supported by RE2' } },
+          { messageId: 'invalid', line: 9, column: 7, data: { pattern: '^eth(0$' } },
+          { messageId: 'invalid', line: 10, column: 7, data: { reason: 'backreferences are not supported by RE2' } },
+          { messageId: 'invalid', line: 11, column: 7, data: { reason: 'invalid escape sequence "\\e"' } },
+        ],
+      },
+      {
+        files: { 'cilium/l2.yaml': iface('enp1s0', '^eth[0-9]+', '^a$|b') },
+        errors: [
+          { messageId: 'unanchored', line: 8, column: 7, data: { missing: 'start and end' } },
+          { messageId: 'unanchored', line: 9, column: 7, data: { missing: 'end' } },
+          { messageId: 'unanchored', line: 10, column: 7, data: { missing: 'start and end' } },
+        ],
+      },
+      {
+        // the Talos VLAN link on a long NIC name is hashed: `enx12545f8c99cd.50` does not exist
+        files: { 'talos/talconfig.yaml': talconfig('enx12545f8c99cd'), 'cilium/l2.yaml': iface('^enx12545f8c99cd\\.50$') },
+        errors: [{ messageId: 'noLink', file: 'cilium/l2.yaml', line: 7, column: 3, data: { name: 'lan', links: 'enx1ee6413.50' } }],
+      },
+      {
+        files: { 'talos/talconfig.yaml': talconfig('enp1s0'), 'cilium/l2.yaml': iface('^enp1s0\\.50$'), 'cilium/values.yaml': values('enp2s0+') },
+        errors: [{ messageId: 'notDevice', file: 'cilium/l2.yaml', line: 8, column: 7, data: { link: 'enp1s0.50', devices: 'enp2s0+' } }],
+      },
+    ],
+  });
+});

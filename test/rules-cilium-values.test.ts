@@ -1,0 +1,220 @@
+/** Tests for the Cilium Helm-values rules, on Flux/Argo/helmfile/values-file releases. */
+import { test } from 'node:test';
+import bpfMasqueradeHostDns from '../src/rules/cilium/bpf-masquerade-host-dns.js';
+import clientRateLimit from '../src/rules/cilium/client-rate-limit.js';
+import dottedValuesKey from '../src/rules/cilium/dotted-values-key.js';
+import k8sServiceEndpoint from '../src/rules/cilium/k8s-service-endpoint.js';
+import kprValue from '../src/rules/cilium/kpr-value.js';
+import l2PolicyWithoutL2 from '../src/rules/cilium/l2-policy-without-l2.js';
+import l2RequiresKpr from '../src/rules/cilium/l2-requires-kpr.js';
+import l2WithoutPolicy from '../src/rules/cilium/l2-without-policy.js';
+import leaseTiming from '../src/rules/cilium/lease-timing.js';
+import operatorReplicas from '../src/rules/cilium/operator-replicas.js';
+import removedValues from '../src/rules/cilium/removed-values.js';
+import talosValues from '../src/rules/cilium/talos-values.js';
+import versionDrift from '../src/rules/cilium/version-drift.js';
+import { ruleTester } from '../src/testing/rule-tester.js';
+
+/** A Flux HelmRelease; `values` lines are indented by 4 (inside spec.values). Values start on line 15. */
+const hr = (values: string, version = '1.19.6', extra = '') =>
+  `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  chart:\n    spec:\n      chart: cilium\n      version: ${version}\n      sourceRef:\n        kind: HelmRepository\n        name: cilium\n${extra}  values:\n${values.replace(/^/gm, '    ')}`;
+const L2 = 'l2announcements:\n  enabled: true\n';
+const POLICY = 'apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: lan\nspec:\n  loadBalancerIPs: true\n';
+const TALOS_CP = 'machine:\n  type: controlplane\ncluster:\n  proxy:\n    disabled: true\n  network:\n    cni:\n      name: none\n';
+
+test('cilium/l2-requires-kpr', () => {
+  ruleTester(l2RequiresKpr, {
+    valid: [
+      { 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n' + L2) },
+      { 'cilium/hr.yaml': hr('kubeProxyReplacement: "true"\n' + L2) },
+      // values from a ConfigMap that is not in the repo: absence is not judged
+      { 'cilium/hr.yaml': hr(L2, '1.19.6', '  valuesFrom:\n    - kind: ConfigMap\n      name: cilium-values\n') },
+      { 'cilium/hr.yaml': hr('kubeProxyReplacement: ${KPR}\n' + L2) },
+    ],
+    invalid: [
+      { files: { 'cilium/hr.yaml': hr('kubeProxyReplacement: false\n' + L2) }, errors: [{ messageId: 'kprOff', file: 'cilium/hr.yaml', line: 15, column: 27, data: { value: 'false' } }] },
+      { files: { 'cilium/hr.yaml': hr('ipam:\n  mode: kubernetes\n' + L2) }, errors: [{ messageId: 'kprUnset', line: 18, column: 16 }] },
+    ],
+  });
+});
+
+test('cilium/l2-policy-without-l2 and cilium/l2-without-policy', () => {
+  ruleTester(l2PolicyWithoutL2, {
+    valid: [
+      { 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n' + L2), 'cilium/l2.yaml': POLICY },
+      // no Cilium values in the repo: silent
+      { 'cilium/l2.yaml': POLICY },
+    ],
+    invalid: [
+      { files: { 'cilium/hr.yaml': hr('kubeProxyReplacement: true\nl2announcements:\n  enabled: false\n'), 'cilium/l2.yaml': POLICY }, errors: [{ messageId: 'off', file: 'cilium/l2.yaml', line: 2, column: 7, data: { name: 'lan' } }] },
+      { files: { 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n'), 'cilium/l2.yaml': POLICY }, errors: [{ messageId: 'unset', file: 'cilium/l2.yaml', line: 2, column: 7 }] },
+    ],
+  });
+  ruleTester(l2WithoutPolicy, {
+    valid: [{ 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n' + L2), 'cilium/l2.yaml': POLICY }, { 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n') }],
+    invalid: [{ files: { 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n' + L2) }, errors: [{ messageId: 'noPolicy', file: 'cilium/hr.yaml', line: 17, column: 16 }] }],
+  });
+});
+
+test('cilium/kpr-value', () => {
+  ruleTester(kprValue, {
+    valid: [{ 'cilium/hr.yaml': hr('kubeProxyReplacement: false\n') }, { 'cilium/hr.yaml': hr('kubeProxyReplacement: "true"\n') }],
+    invalid: [
+      { files: { 'cilium/hr.yaml': hr('kubeProxyReplacement: strict\n', '1.16.19') }, errors: [{ messageId: 'rejected', line: 15, column: 27, data: { value: 'strict', version: '1.16.19' } }] },
+      { files: { 'cilium/hr.yaml': hr('kubeProxyReplacement: partial\n', '1.15.19') }, errors: [{ messageId: 'legacy', line: 15, column: 27, data: { value: 'partial', replacement: 'false' } }] },
+      { files: { 'cilium/hr.yaml': hr('kubeProxyReplacement: yes-please\n') }, errors: [{ messageId: 'invalid', line: 15, column: 27, data: { value: 'yes-please' } }] },
+    ],
+  });
+});
+
+test('cilium/k8s-service-endpoint', () => {
+  const v = (host: string, port: string) => `kubeProxyReplacement: true\nk8sServiceHost: ${host}\nk8sServicePort: ${port}\n`;
+  ruleTester(k8sServiceEndpoint, {
+    valid: [
+      { 'talos/cp.yaml': TALOS_CP, 'cilium/hr.yaml': hr(v('localhost', '7445')) },
+      { 'talos/cp.yaml': TALOS_CP, 'cilium/hr.yaml': hr(v('127.0.0.1', '"7445"')) },
+      // not a Talos repository: not judged
+      { 'cilium/hr.yaml': hr(v('10.0.0.5', '6443')) },
+      // a KubePrism port stated in Talos is talos/kubeprism's business
+      { 'talos/cp.yaml': TALOS_CP.replace('machine:\n  type: controlplane\n', 'machine:\n  type: controlplane\n  features:\n    kubePrism:\n      enabled: true\n      port: 7446\n'), 'cilium/hr.yaml': hr(v('localhost', '7445')) },
+    ],
+    invalid: [
+      { files: { 'talos/cp.yaml': TALOS_CP, 'cilium/hr.yaml': hr(v('localhost', '6443')) }, errors: [{ messageId: 'port', file: 'cilium/hr.yaml', line: 17, column: 21, data: { value: '6443', port: 7445, host: 'localhost' } }] },
+      { files: { 'talos/cp.yaml': TALOS_CP, 'cilium/hr.yaml': hr(v('10.50.0.10', '6443')) }, errors: [{ messageId: 'notLocal', line: 16, column: 21, data: { host: '10.50.0.10' } }] },
+      { files: { 'talos/cp.yaml': TALOS_CP, 'cilium/hr.yaml': hr(v('auto', '7445')) }, errors: [{ messageId: 'auto', line: 16, column: 21 }] },
+      { files: { 'talos/cp.yaml': TALOS_CP, 'cilium/hr.yaml': hr('kubeProxyReplacement: true\nipam:\n  mode: kubernetes\n') }, errors: [{ messageId: 'unset', line: 15, column: 27 }] },
+    ],
+  });
+});
+
+test('cilium/talos-values', () => {
+  const GOOD = 'ipam:\n  mode: kubernetes\ncgroup:\n  autoMount:\n    enabled: false\n  hostRoot: /sys/fs/cgroup\nsecurityContext:\n  capabilities:\n    ciliumAgent: [CHOWN, KILL, NET_ADMIN, NET_RAW, IPC_LOCK, SYS_ADMIN, SYS_RESOURCE, DAC_OVERRIDE, FOWNER, SETGID, SETUID]\n    cleanCiliumState: [NET_ADMIN, SYS_ADMIN, SYS_RESOURCE]\n';
+  ruleTester(talosValues, {
+    valid: [
+      { 'talos/cp.yaml': TALOS_CP, 'cilium/hr.yaml': hr(GOOD) },
+      // no Talos config in the repository: silent
+      { 'cilium/hr.yaml': hr('ipam:\n  mode: cluster-pool\nkubeProxyReplacement: true\n') },
+      // Helm values with a `cluster:` key are not Talos config
+      { 'cilium/values.yaml': 'cluster:\n  name: home\n  id: 1\nkubeProxyReplacement: true\nipam:\n  mode: cluster-pool\n' },
+    ],
+    invalid: [
+      {
+        files: { 'talos/cp.yaml': TALOS_CP, 'cilium/hr.yaml': hr(GOOD.replace('mode: kubernetes', 'mode: cluster-pool').replace('SETUID]', 'SETUID, SYS_MODULE]').replace('autoMount', 'automount')) },
+        errors: [
+          { messageId: 'wrong', line: 16, column: 13, data: { key: 'ipam.mode', value: 'cluster-pool', expected: 'kubernetes' } },
+          { messageId: 'misspelled', line: 18, column: 7, data: { found: 'cgroup.automount', expected: 'cgroup.autoMount' } },
+          { messageId: 'sysModule', line: 23, column: 129, data: { list: 'ciliumAgent' } },
+        ],
+      },
+      {
+        files: { 'talos/cp.yaml': TALOS_CP, 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n') },
+        errors: [
+          { messageId: 'unset', line: 14, column: 3, data: { key: 'ipam.mode' } },
+          { messageId: 'unset', line: 14, column: 3, data: { key: 'cgroup.autoMount.enabled' } },
+          { messageId: 'unset', line: 14, column: 3, data: { key: 'cgroup.hostRoot' } },
+          { messageId: 'defaultCaps', line: 14, column: 3 },
+        ],
+      },
+    ],
+  });
+});
+
+test('cilium/client-rate-limit', () => {
+  const svc = (i: number, extra = '') => `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\n  namespace: apps\nspec:\n  type: LoadBalancer\n${extra}  ports:\n    - port: 80\n`;
+  const many = (n: number, extra = '') => Array.from({ length: n }, (_, i) => svc(i, extra)).join('');
+  const base = 'kubeProxyReplacement: true\nl2announcements:\n  enabled: true\n  leaseRenewDeadline: 1s\n';
+  ruleTester(clientRateLimit, {
+    valid: [
+      { 'cilium/hr.yaml': hr(base + 'k8sClientRateLimit:\n  qps: 12\n  burst: 24\n'), 'cilium/l2.yaml': POLICY, 'apps/svc.yaml': many(12) },
+      // chart default (10 from 1.17) covers 10 services at 1s
+      { 'cilium/hr.yaml': hr(base), 'cilium/l2.yaml': POLICY, 'apps/svc.yaml': many(10) },
+      // services with another loadBalancerClass are not announced
+      { 'cilium/hr.yaml': hr(base), 'cilium/l2.yaml': POLICY, 'apps/svc.yaml': many(30, '  loadBalancerClass: io.cilium/bgp-control-plane\n') },
+      { 'cilium/hr.yaml': hr(base + 'k8sClientRateLimit:\n  qps: ${QPS}\n'), 'cilium/l2.yaml': POLICY, 'apps/svc.yaml': many(30) },
+    ],
+    invalid: [
+      { files: { 'cilium/hr.yaml': hr(base), 'cilium/l2.yaml': POLICY, 'apps/svc.yaml': many(11) }, errors: [{ messageId: 'tooLow', file: 'cilium/hr.yaml', line: 14, column: 3, data: { qps: 10, services: 11, renew: 1, required: 11, defaulted: ' (chart default)' } }] },
+      { files: { 'cilium/hr.yaml': hr(base + 'k8sClientRateLimit:\n  qps: 20\n  burst: 20\n'), 'cilium/l2.yaml': POLICY }, errors: [{ messageId: 'burst', line: 21, column: 14, data: { burst: 20, qps: 20 } }] },
+      { files: { 'cilium/hr.yaml': hr(base + 'k8sClientRateLimit:\n  qps: "50"\n  burst: 2.5\n'), 'cilium/l2.yaml': POLICY }, errors: [{ messageId: 'notInteger', line: 20, column: 12, data: { key: 'qps', value: '50' } }, { messageId: 'notInteger', line: 21, column: 14, data: { key: 'burst', value: '2.5' } }] },
+    ],
+  });
+});
+
+test('cilium/lease-timing', () => {
+  const l = (d: string, r: string, p: string) => `kubeProxyReplacement: true\nl2announcements:\n  enabled: true\n  leaseDuration: ${d}\n  leaseRenewDeadline: ${r}\n  leaseRetryPeriod: ${p}\n`;
+  ruleTester(leaseTiming, {
+    valid: [{ 'cilium/hr.yaml': hr(l('3s', '1s', '200ms')) }, { 'cilium/hr.yaml': hr(l('15s', '5s', '2s')) }, { 'cilium/hr.yaml': hr(L2 + 'kubeProxyReplacement: true\n') }],
+    invalid: [
+      { files: { 'cilium/hr.yaml': hr(l('5s', '2s', '2s')) }, errors: [{ messageId: 'renewRetry', line: 19, column: 27, data: { renew: '2s', retry: '2s' } }] },
+      { files: { 'cilium/hr.yaml': hr(l('1s', '2s', '200ms')) }, errors: [{ messageId: 'durationMin', line: 18, column: 22, data: { duration: '1s' } }, { messageId: 'durationRenew', line: 18, column: 22, data: { duration: '1s', renew: '2s' } }] },
+      { files: { 'cilium/hr.yaml': hr(l('15', '5s', '2s')) }, errors: [{ messageId: 'invalid', line: 18, column: 22, data: { key: 'leaseDuration', value: '15' } }] },
+    ],
+  });
+});
+
+test('cilium/removed-values and cilium/dotted-values-key', () => {
+  ruleTester(removedValues, {
+    valid: [{ 'cilium/hr.yaml': hr('kubeProxyReplacement: true\nroutingMode: tunnel\n') }, { 'cilium/hr.yaml': hr('kubeProxyReplacement: false\nexternalIPs:\n  enabled: true\n', '1.16.19') }],
+    invalid: [
+      {
+        files: { 'cilium/hr.yaml': hr('kubeProxyReplacement: true\ntunnel: vxlan\nexternalIPs:\n  enabled: true\nhostPort:\n  enabled: true\n', '1.18.12') },
+        errors: [
+          { messageId: 'failing', line: 16, column: 5, data: { key: 'tunnel', since: '1.15' } },
+          { messageId: 'removed', line: 18, column: 7, data: { key: 'externalIPs.enabled', since: '1.17.6', version: '1.18.12' } },
+          { messageId: 'removed', line: 20, column: 7, data: { key: 'hostPort.enabled', since: '1.18' } },
+        ],
+      },
+      { files: { 'cilium/hr.yaml': hr('kubeProxyReplacement: true\nexternalIPs:\n  enabled: true\n', '1.16.19') }, errors: [{ messageId: 'noop', line: 17, column: 7, data: { key: 'externalIPs.enabled' } }] },
+    ],
+  });
+  ruleTester(dottedValuesKey, {
+    valid: [{ 'cilium/hr.yaml': hr('kubeProxyReplacement: true\nloadBalancer:\n  algorithm: maglev\npodAnnotations:\n  prometheus.io/scrape: "true"\n') }],
+    invalid: [
+      { files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\nk8sServiceHost: localhost\nexternalIPs.enabled: true\nhubble:\n  relay.enabled: true\n' }, errors: [{ messageId: 'dotted', file: 'cilium/values.yaml', line: 3, column: 1, data: { key: 'externalIPs.enabled' } }, { messageId: 'dotted', line: 5, column: 3, data: { key: 'relay.enabled' } }] },
+    ],
+  });
+});
+
+test('cilium/operator-replicas', () => {
+  const tc = (n: number) => `clusterName: home\ntalosVersion: v1.13.9\nendpoint: https://10.50.0.10:6443\nnodes:\n${Array.from({ length: n }, (_, i) => `  - hostname: n${i}\n    ipAddress: 10.50.0.1${i}\n    controlPlane: true\n`).join('')}`;
+  ruleTester(operatorReplicas, {
+    valid: [
+      { 'talos/talconfig.yaml': tc(2), 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n') },
+      { 'talos/talconfig.yaml': tc(1), 'cilium/hr.yaml': hr('kubeProxyReplacement: true\noperator:\n  replicas: 1\n') },
+      { 'talos/talconfig.yaml': tc(1), 'cilium/hr.yaml': hr('kubeProxyReplacement: true\noperator:\n  replicas: ${REPLICAS:=1}\n') },
+      // no nodes known: silent
+      { 'cilium/hr.yaml': hr('kubeProxyReplacement: true\noperator:\n  replicas: 3\n') },
+    ],
+    invalid: [
+      { files: { 'talos/talconfig.yaml': tc(1), 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n') }, errors: [{ messageId: 'tooMany', file: 'cilium/hr.yaml', line: 14, column: 3, data: { replicas: 2, nodes: 1, pending: 1, defaulted: ' (chart default)' } }] },
+      { files: { 'talos/talconfig.yaml': tc(2), 'cilium/hr.yaml': hr('kubeProxyReplacement: true\noperator:\n  replicas: 3\n') }, errors: [{ messageId: 'tooMany', line: 17, column: 17, data: { replicas: 3, nodes: 2, pending: 1 } }] },
+    ],
+  });
+});
+
+test('cilium/bpf-masquerade-host-dns', () => {
+  const talos = (fwd: string) => `machine:\n  type: controlplane\n  features:\n    hostDNS:\n      enabled: true\n${fwd}`;
+  const vals = 'kubeProxyReplacement: true\nbpf:\n  masquerade: true\n';
+  ruleTester(bpfMasqueradeHostDns, {
+    valid: [
+      { 'talos/cp.yaml': talos('      forwardKubeDNSToHost: false\n'), 'cilium/hr.yaml': hr(vals) },
+      { 'cilium/hr.yaml': hr(vals) },
+      { 'talos/cp.yaml': talos('      forwardKubeDNSToHost: true\n'), 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n') },
+    ],
+    invalid: [
+      { files: { 'talos/cp.yaml': talos('      forwardKubeDNSToHost: true\n'), 'cilium/hr.yaml': hr(vals) }, errors: [{ messageId: 'conflict', file: 'cilium/hr.yaml', line: 17, column: 19, data: { why: 'forwardKubeDNSToHost: true' } }] },
+      { files: { 'talos/cp.yaml': 'machine:\n  type: controlplane\n', 'cilium/hr.yaml': hr(vals) }, errors: [{ messageId: 'conflict', line: 17, column: 19 }] },
+    ],
+  });
+});
+
+test('cilium/version-drift', () => {
+  const helmfile = (v: string) => `releases:\n  - name: cilium\n    namespace: kube-system\n    chart: cilium/cilium\n    version: ${v}\n    values:\n      - kubeProxyReplacement: true\n`;
+  ruleTester(versionDrift, {
+    valid: [{ 'bootstrap/helmfile.yaml': helmfile('1.19.6'), 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n', '1.19.6') }, { 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n') }],
+    invalid: [
+      { files: { 'bootstrap/helmfile.yaml': helmfile('1.20.1'), 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n', '1.19.6') }, errors: [{ messageId: 'drift', file: 'bootstrap/helmfile.yaml', line: 5, column: 14, data: { bootstrap: '1.20.1', gitops: '1.19.6', direction: 'downgrades' } }] },
+      { files: { 'bootstrap/helmfile.yaml': helmfile('1.19.2'), 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n', '1.19.6') }, errors: [{ messageId: 'drift', line: 5, column: 14, data: { direction: 'upgrades' } }] },
+    ],
+  });
+});
