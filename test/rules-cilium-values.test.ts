@@ -109,9 +109,10 @@ test('cilium/talos-values', () => {
       {
         files: { 'talos/cp.yaml': TALOS_CP, 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n') },
         errors: [
-          { messageId: 'unset', line: 14, column: 3, data: { key: 'ipam.mode' } },
+          // same position: ordered by message
           { messageId: 'unset', line: 14, column: 3, data: { key: 'cgroup.autoMount.enabled' } },
           { messageId: 'unset', line: 14, column: 3, data: { key: 'cgroup.hostRoot' } },
+          { messageId: 'unset', line: 14, column: 3, data: { key: 'ipam.mode' } },
           { messageId: 'defaultCaps', line: 14, column: 3 },
         ],
       },

@@ -54,7 +54,7 @@ export default defineRule({
       const ign = app.doc.get([...base, 'ignoreDifferences']);
       const list = Array.isArray(ign) ? ign.filter(isObj) : [];
       const covered = (kind: string, name: string) =>
-        list.some((e) => e['kind'] === kind && (e['name'] === undefined || e['name'] === name || (typeof e['name'] === 'string' && /hubble/.test(e['name']))));
+        list.some((e) => e['kind'] === kind && (e['name'] === undefined || e['name'] === name));
       const relay = asBool(valueOf(r, ['hubble', 'relay', 'enabled'])) === true;
       const missing = HUBBLE_CERT_OBJECTS.filter((o) => (relay || o.name !== 'hubble-relay-client-certs') && !covered(o.kind, o.name)).map((o) => `${o.kind} ${o.name}`);
       if (!missing.length) continue;

@@ -1,0 +1,109 @@
+/** Tests for the GitOps rules: Flux APIs, HelmRelease chart source, CR ordering, Argo CD hubble certs, helmCharts under Flux, version matrix. */
+import { test } from 'node:test';
+import argocdHubbleCerts from '../src/rules/gitops/argocd-hubble-certs.js';
+import ciliumCrsOrder from '../src/rules/gitops/cilium-crs-order.js';
+import fluxApiVersion from '../src/rules/gitops/flux-api-version.js';
+import helmreleaseChartSource from '../src/rules/gitops/helmrelease-chart-source.js';
+import kustomizeHelmchartsFlux from '../src/rules/gitops/kustomize-helmcharts-flux.js';
+import versionMatrix from '../src/rules/gitops/version-matrix.js';
+import { ruleTester } from '../src/testing/rule-tester.js';
+
+const OCI = (v: string) => `apiVersion: source.toolkit.fluxcd.io/${v}\nkind: OCIRepository\nmetadata:\n  name: cilium\nspec:\n  url: oci://quay.io/cilium/charts/cilium\n  ref:\n    tag: 1.19.6\n`;
+
+test('gitops/flux-api-version', () => {
+  ruleTester(fluxApiVersion, {
+    valid: [{ 'cilium/oci.yaml': OCI('v1') }],
+    invalid: [
+      { files: { 'cilium/oci.yaml': OCI('v1beta2') }, errors: [{ messageId: 'removed', file: 'cilium/oci.yaml', line: 1, column: 13, data: { kind: 'OCIRepository', apiVersion: 'source.toolkit.fluxcd.io/v1beta2', use: 'source.toolkit.fluxcd.io/v1', flux: '2.8' } }] },
+      // a repository that states an older Flux: deprecation, not removal
+      { files: { 'cilium/oci.yaml': OCI('v1beta2'), 'flux-system/gotk-components.yaml': '# Flux Version: v2.5.1\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n' }, errors: [{ messageId: 'deprecated', file: 'cilium/oci.yaml', line: 1, column: 13, data: { running: '2.5' } }] },
+    ],
+  });
+});
+
+const hr = (spec: string, name = 'cilium') => `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ${name}\n  namespace: kube-system\nspec:\n  interval: 1h\n${spec}`;
+const CHART = '  chart:\n    spec:\n      chart: cilium\n      sourceRef:\n        kind: HelmRepository\n        name: cilium\n';
+const REF = '  chartRef:\n    kind: OCIRepository\n    name: cilium\n';
+
+test('gitops/helmrelease-chart-source', () => {
+  ruleTester(helmreleaseChartSource, {
+    valid: [
+      { 'a/hr.yaml': hr(REF) },
+      { 'a/hr.yaml': hr(CHART) },
+      // a Kustomize overlay patch of a complete HelmRelease
+      { 'base/hr.yaml': hr(REF), 'prod/patch.yaml': hr('  values:\n    operator:\n      replicas: 1\n') },
+      { 'base/hr.yaml': hr(REF, 'x'), 'prod/kustomization.yaml': 'resources: [../base]\npatches:\n  - path: values-patch.yaml\n', 'prod/values-patch.yaml': hr('  values:\n    a: 1\n', 'y') },
+    ],
+    invalid: [
+      { files: { 'a/hr.yaml': hr(CHART + REF) }, errors: [{ messageId: 'both', file: 'a/hr.yaml', line: 14, column: 3, data: { name: 'cilium' } }] },
+      { files: { 'a/hr.yaml': hr('  values:\n    a: 1\n') }, errors: [{ messageId: 'neither', line: 6, column: 1, data: { name: 'cilium' } }] },
+    ],
+  });
+});
+
+const KS = (name: string, path: string, deps = '') => `---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 1h\n  path: ${path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n${deps}`;
+const FLUX_HR = hr(REF + '  values:\n    kubeProxyReplacement: true\n');
+const POOL = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - cidr: 10.50.0.224/28\n';
+
+test('gitops/cilium-crs-order', () => {
+  const DEP = '  dependsOn:\n    - name: cilium\n';
+  ruleTester(ciliumCrsOrder, {
+    valid: [
+      { 'flux/ks.yaml': KS('cilium', './apps/cilium/app') + KS('cilium-config', './apps/cilium/config', DEP), 'apps/cilium/app/hr.yaml': FLUX_HR, 'apps/cilium/config/pool.yaml': POOL },
+      // transitive dependency
+      { 'flux/ks.yaml': KS('cilium', './apps/cilium/app') + KS('mid', './apps/mid', DEP) + KS('cilium-config', './apps/cilium/config', '  dependsOn:\n    - name: mid\n'), 'apps/cilium/app/hr.yaml': FLUX_HR, 'apps/cilium/config/pool.yaml': POOL },
+      // Cilium installed at bootstrap (helmfile): CRDs exist before Flux starts
+      { 'flux/ks.yaml': KS('cilium', './apps/cilium/app') + KS('cilium-config', './apps/cilium/config'), 'apps/cilium/app/hr.yaml': FLUX_HR, 'apps/cilium/config/pool.yaml': POOL, 'bootstrap/helmfile.yaml': 'releases:\n  - name: cilium\n    chart: cilium/cilium\n    version: 1.19.6\n' },
+    ],
+    invalid: [
+      { files: { 'flux/ks.yaml': KS('cilium', './apps/cilium/app') + KS('cilium-config', './apps/cilium/config'), 'apps/cilium/app/hr.yaml': FLUX_HR, 'apps/cilium/config/pool.yaml': POOL }, errors: [{ messageId: 'fluxNoDepends', file: 'flux/ks.yaml', line: 18, column: 9, data: { ks: 'cilium-config', kind: 'CiliumLoadBalancerIPPool', name: 'lan', cilium: 'cilium' } }] },
+      { files: { 'flux/ks.yaml': KS('cilium', './apps/cilium'), 'apps/cilium/hr.yaml': FLUX_HR, 'apps/cilium/pool.yaml': POOL }, errors: [{ messageId: 'fluxSame', file: 'flux/ks.yaml', line: 9, column: 9, data: { ks: 'cilium' } }] },
+    ],
+  });
+});
+
+const APP = (valuesObject: string, extra = '') =>
+  `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  project: default\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: kube-system\n  source:\n    repoURL: https://helm.cilium.io/\n    chart: cilium\n    targetRevision: 1.19.6\n    helm:\n      valuesObject:\n${valuesObject}${extra}`;
+const HUBBLE = '        kubeProxyReplacement: true\n        hubble:\n          enabled: true\n';
+const IGN = (...items: string[]) => `  ignoreDifferences:\n${items.map((i) => `    - ${i}\n      jsonPointers: [/data]\n`).join('')}`;
+
+test('gitops/argocd-hubble-certs', () => {
+  ruleTester(argocdHubbleCerts, {
+    valid: [
+      { 'argocd/cilium.yaml': APP(HUBBLE, IGN('kind: Secret\n      name: hubble-server-certs', 'kind: ConfigMap\n      name: hubble-ca-cert')) },
+      { 'argocd/cilium.yaml': APP(HUBBLE + '          tls:\n            auto:\n              method: cronJob\n') },
+      { 'argocd/cilium.yaml': APP('        kubeProxyReplacement: true\n        hubble:\n          enabled: false\n') },
+    ],
+    invalid: [
+      { files: { 'argocd/cilium.yaml': APP(HUBBLE) }, errors: [{ messageId: 'missing', file: 'argocd/cilium.yaml', line: 4, column: 9, data: { app: 'cilium', objects: 'Secret hubble-server-certs, ConfigMap hubble-ca-cert' } }] },
+      { files: { 'argocd/cilium.yaml': APP(HUBBLE + '          relay:\n            enabled: true\n', IGN('kind: Secret\n      name: hubble-server-certs')) }, errors: [{ messageId: 'missing', line: 22, column: 3, data: { objects: 'Secret hubble-relay-client-certs, ConfigMap hubble-ca-cert' } }] },
+    ],
+  });
+});
+
+test('gitops/kustomize-helmcharts-flux', () => {
+  const KUST = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nhelmCharts:\n  - name: cilium\n    repo: https://helm.cilium.io/\n    version: 1.19.6\n    releaseName: cilium\n';
+  ruleTester(kustomizeHelmchartsFlux, {
+    valid: [{ 'flux/ks.yaml': KS('apps', './apps'), 'talos/cni/kustomization.yaml': KUST }, { 'apps/cilium/kustomization.yaml': KUST }],
+    invalid: [
+      { files: { 'flux/ks.yaml': KS('cilium', './apps/cilium'), 'apps/cilium/kustomization.yaml': KUST }, errors: [{ messageId: 'flux', file: 'apps/cilium/kustomization.yaml', line: 3, column: 1, data: { ks: 'cilium' } }] },
+      { files: { 'flux/ks.yaml': KS('apps', './apps'), 'apps/cilium/kustomization.yaml': KUST }, errors: [{ messageId: 'fluxNested', line: 3, column: 1, data: { ks: 'apps' } }] },
+    ],
+  });
+});
+
+test('gitops/version-matrix', () => {
+  const tc = (talos: string, k8s: string) => `clusterName: home\ntalosVersion: ${talos}\nkubernetesVersion: ${k8s}\nendpoint: https://10.50.0.10:6443\nnodes:\n  - hostname: cp1\n    ipAddress: 10.50.0.11\n    controlPlane: true\n`;
+  const hr18 = hr('  chart:\n    spec:\n      chart: cilium\n      version: 1.18.12\n      sourceRef:\n        kind: HelmRepository\n        name: cilium\n  values:\n    kubeProxyReplacement: true\n');
+  ruleTester(versionMatrix, {
+    valid: [
+      { 'talos/talconfig.yaml': tc('v1.13.9', 'v1.35.2') },
+      // Cilium 1.17's tested list is not established: no finding
+      { 'talos/talconfig.yaml': tc('v1.13.9', 'v1.36.0'), 'cilium/hr.yaml': hr18.replace('1.18.12', '1.17.18') },
+    ],
+    invalid: [
+      { files: { 'talos/talconfig.yaml': tc('v1.13.9', 'v1.30.0') }, errors: [{ messageId: 'talos', file: 'talos/talconfig.yaml', line: 3, column: 20, data: { kubernetes: '1.30.0', talos: '1.13.9', min: '1.31', max: '1.36' } }] },
+      { files: { 'talos/talconfig.yaml': tc('v1.13.9', 'v1.35.2'), 'cilium/hr.yaml': hr18 }, errors: [{ messageId: 'cilium', file: 'talos/talconfig.yaml', line: 3, column: 20, data: { kubernetes: '1.35.2', cilium: '1.18.12', tested: '1.30, 1.31, 1.32, 1.33' } }] },
+    ],
+  });
+});

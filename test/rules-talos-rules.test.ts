@@ -1,0 +1,98 @@
+/** Tests for the Talos rules: kube-proxy, CNI, KubePrism, VIP placement, JSON patches on multi-doc configs. */
+import { test } from 'node:test';
+import cniNotNone from '../src/rules/talos/cni-not-none.js';
+import jsonPatchMultidoc from '../src/rules/talos/json-patch-multidoc.js';
+import kubeProxyEnabled from '../src/rules/talos/kube-proxy-enabled.js';
+import kubeprism from '../src/rules/talos/kubeprism.js';
+import vipPlacement from '../src/rules/talos/vip-placement.js';
+import { ruleTester } from '../src/testing/rule-tester.js';
+
+const VALUES = 'kubeProxyReplacement: true\nk8sServiceHost: localhost\nk8sServicePort: 7445\n';
+const cp = (cluster: string, machine = '') => `machine:\n  type: controlplane\n${machine}cluster:\n${cluster}`;
+const PROXY_OFF = '  proxy:\n    disabled: true\n';
+const CNI_NONE = '  network:\n    cni:\n      name: none\n';
+const talconfig = (patches: string) => `clusterName: home\ntalosVersion: v1.12.3\nendpoint: https://10.50.0.10:6443\nnodes:\n  - hostname: cp1\n    ipAddress: 10.50.0.11\n    controlPlane: true\npatches:\n${patches}`;
+
+test('talos/kube-proxy-enabled', () => {
+  ruleTester(kubeProxyEnabled, {
+    valid: [
+      // split patches: one disables kube-proxy, another holds other cluster settings
+      { 'talos/patches/cni.yaml': cp(CNI_NONE), 'talos/patches/proxy.yaml': 'cluster:\n  proxy:\n    disabled: true\n', 'cilium/values.yaml': VALUES },
+      // Talos ≥ 1.14 multi-document form
+      { 'talos/cp.yaml': cp(CNI_NONE) + '---\napiVersion: v1alpha1\nkind: KubeProxyConfig\nenabled: false\n', 'cilium/values.yaml': VALUES },
+      // talhelper inline string patch
+      { 'talos/talconfig.yaml': talconfig('  - |-\n    cluster:\n      proxy:\n        disabled: true\n'), 'cilium/values.yaml': VALUES },
+      // no KPR: kube-proxy is wanted
+      { 'talos/cp.yaml': cp(CNI_NONE), 'cilium/values.yaml': 'kubeProxyReplacement: false\nipam:\n  mode: kubernetes\n' },
+      // only machine-level patches visible: the cluster part lives elsewhere
+      { 'talos/patches/time.yaml': 'machine:\n  time:\n    disabled: false\n', 'cilium/values.yaml': VALUES },
+    ],
+    invalid: [
+      { files: { 'talos/cp.yaml': cp('  proxy:\n    disabled: false\n' + CNI_NONE), 'cilium/values.yaml': VALUES }, errors: [{ messageId: 'enabled', file: 'talos/cp.yaml', line: 5, column: 15 }] },
+      { files: { 'talos/cp.yaml': cp(CNI_NONE), 'cilium/values.yaml': VALUES }, errors: [{ messageId: 'notDisabled', file: 'talos/cp.yaml', line: 3, column: 1, data: { cluster: 'default' } }] },
+    ],
+  });
+});
+
+test('talos/cni-not-none', () => {
+  ruleTester(cniNotNone, {
+    valid: [
+      { 'talos/cp.yaml': cp(PROXY_OFF + CNI_NONE), 'cilium/values.yaml': VALUES },
+      { 'talos/cp.yaml': cp(PROXY_OFF) + '---\napiVersion: v1alpha1\nkind: KubeFlannelCNIConfig\n$patch: delete\n', 'cilium/values.yaml': VALUES },
+      { 'talos/cp.yaml': cp(PROXY_OFF + '  network:\n    cni:\n      name: custom\n      urls:\n        - https://example.org/cilium.yaml\n'), 'cilium/values.yaml': VALUES },
+      { 'talos/talconfig.yaml': talconfig('  - |-\n    cluster:\n      network:\n        cni:\n          name: none\n'), 'cilium/values.yaml': VALUES },
+      // no Cilium in the repo
+      { 'talos/cp.yaml': cp(PROXY_OFF) },
+    ],
+    invalid: [
+      { files: { 'talos/cp.yaml': cp(PROXY_OFF + '  network:\n    cni:\n      name: flannel\n'), 'cilium/values.yaml': VALUES }, errors: [{ messageId: 'other', file: 'talos/cp.yaml', line: 8, column: 13, data: { cni: 'flannel' } }] },
+      { files: { 'talos/cp.yaml': cp(PROXY_OFF), 'cilium/values.yaml': VALUES }, errors: [{ messageId: 'unset', line: 3, column: 1 }] },
+    ],
+  });
+});
+
+test('talos/kubeprism', () => {
+  const prism = (body: string) => `  features:\n    kubePrism:\n${body}`;
+  ruleTester(kubeprism, {
+    valid: [
+      { 'talos/cp.yaml': cp(PROXY_OFF, prism('      enabled: true\n      port: 7445\n')), 'cilium/values.yaml': VALUES },
+      { 'talos/cp.yaml': cp(PROXY_OFF, prism('      enabled: true\n      port: 13336\n')), 'cilium/values.yaml': VALUES.replace('7445', '13336') },
+      // Cilium not on a loopback endpoint: not KubePrism's business
+      { 'talos/cp.yaml': cp(PROXY_OFF, prism('      enabled: false\n')), 'cilium/values.yaml': VALUES.replace('localhost', '10.50.0.10').replace('7445', '6443') },
+    ],
+    invalid: [
+      { files: { 'talos/cp.yaml': cp(PROXY_OFF, prism('      enabled: false\n')), 'cilium/values.yaml': VALUES }, errors: [{ messageId: 'off', file: 'talos/cp.yaml', line: 5, column: 7, data: { host: 'localhost', ciliumPort: 7445 } }] },
+      { files: { 'talos/cp.yaml': cp(PROXY_OFF, prism('      enabled: true\n      port: 7446\n')), 'cilium/values.yaml': VALUES }, errors: [{ messageId: 'port', line: 5, column: 7, data: { port: 7446, ciliumPort: 7445 } }] },
+    ],
+  });
+});
+
+test('talos/vip-placement', () => {
+  const iface = (type: string, vip: string) => `machine:\n  type: ${type}\n  network:\n    interfaces:\n      - interface: enp1s0\n        addresses: [10.50.0.11/24]\n        vip:\n          ip: ${vip}\n`;
+  const tc = (cpFlag: boolean) => `clusterName: home\ntalosVersion: v1.12.3\nendpoint: https://10.50.0.10:6443\nnodes:\n  - hostname: n1\n    ipAddress: 10.50.0.11\n    controlPlane: ${cpFlag}\n    networkInterfaces:\n      - interface: enp1s0\n        addresses: [10.50.0.11/24]\n        vip:\n          ip: 10.50.0.10\n`;
+  ruleTester(vipPlacement, {
+    valid: [{ 'talos/cp.yaml': iface('controlplane', '10.50.0.10') }, { 'talos/talconfig.yaml': tc(true) }],
+    invalid: [
+      { files: { 'talos/w.yaml': iface('worker', '10.50.0.10') }, errors: [{ messageId: 'worker', file: 'talos/w.yaml', line: 7, column: 9, data: { what: 'machine config' } }] },
+      { files: { 'talos/talconfig.yaml': tc(false) }, errors: [{ messageId: 'worker', line: 11, column: 9, data: { what: 'node "n1"' } }] },
+      { files: { 'talos/patches/worker/net.yaml': iface('controlplane', '10.50.0.10').replace('  type: controlplane\n', '') }, errors: [{ messageId: 'workerPatch', line: 6, column: 9, data: { file: 'talos/patches/worker/net.yaml' } }] },
+      { files: { 'talos/cp.yaml': iface('controlplane', '192.168.1.10'), 'talium.config.yaml': 'plan:\n  lan: 10.50.0.0/24\n' }, errors: [{ messageId: 'outside', file: 'talos/cp.yaml', line: 8, column: 15, data: { vip: '192.168.1.10', lan: '10.50.0.0/24' } }] },
+    ],
+  });
+});
+
+test('talos/json-patch-multidoc', () => {
+  const PATCH = '- op: add\n  path: /machine/network/hostname\n  value: cp1\n';
+  const tc = (v: string, extra = '') => `clusterName: home\ntalosVersion: ${v}\nendpoint: https://10.50.0.10:6443\nnodes:\n  - hostname: cp1\n    ipAddress: 10.50.0.11\n    controlPlane: true\n${extra}`;
+  ruleTester(jsonPatchMultidoc, {
+    valid: [
+      { 'talos/talconfig.yaml': tc('v1.13.9'), 'talos/patches/hostname.yaml': PATCH },
+      { 'talos/talconfig.yaml': tc('v1.14.1'), 'talos/patches/hostname.yaml': 'machine:\n  network:\n    hostname: cp1\n' },
+    ],
+    invalid: [
+      { files: { 'talos/talconfig.yaml': tc('v1.14.1'), 'talos/patches/hostname.yaml': PATCH }, errors: [{ messageId: 'version', file: 'talos/patches/hostname.yaml', line: 1, column: 3, data: { version: '1.14.1' } }] },
+      { files: { 'talos/talconfig.yaml': tc('v1.14.1', 'patches:\n  - - op: remove\n      path: /cluster/proxy\n') }, errors: [{ messageId: 'version', file: 'talos/talconfig.yaml', line: 9, column: 5 }] },
+      { files: { 'talos/patches/hostname.yaml': PATCH, 'talos/patches/link.yaml': 'apiVersion: v1alpha1\nkind: HostnameConfig\nhostname: cp1\n' }, errors: [{ messageId: 'multidoc', line: 1, column: 3, data: { kind: 'HostnameConfig', file: 'talos/patches/link.yaml' } }] },
+    ],
+  });
+});
