@@ -32,7 +32,9 @@ test('k8s/no-metallb', () => {
 
 test('k8s/no-other-cni', () => {
   ruleTester(noOtherCni, {
-    valid: [{ 'f.yaml': ds('kube-flannel', 'ghcr.io/flannel-io/flannel:v0.26.7') }, { 'c.yaml': HR('true'), 'x.yaml': ds('calico-exporter', 'ghcr.io/example/calico-exporter:1') }],
+    valid: [
+      { 'f.yaml': ds('kube-flannel', 'ghcr.io/flannel-io/flannel:v0.26.7') },
+      { 'c.yaml': HR('true') + '    cni:\n      chainingMode: generic-veth\n', 'f.yaml': ds('kube-flannel', 'ghcr.io/flannel-io/flannel:v0.26.7') }, { 'c.yaml': HR('true'), 'x.yaml': ds('calico-exporter', 'ghcr.io/example/calico-exporter:1') }],
     invalid: [
       { files: { 'c.yaml': HR('true'), 'f.yaml': ds('calico-node', 'docker.io/calico/node:v3.29.0') }, errors: [{ messageId: 'otherCni', file: 'f.yaml', line: 10, column: 18, data: { cni: 'Calico', name: 'calico-node' } }] },
     ],

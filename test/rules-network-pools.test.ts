@@ -60,6 +60,12 @@ test('network/pool-outside-lan', () => {
       { 'talos/n1.yaml': node('n1', '10.50.0.11/24'), 'pool.yaml': pool('a', 'cidr: 10.60.0.224/28') },
       // LAN unknown: silent
       { 'l2.yaml': POLICY, 'pool.yaml': pool('a', 'cidr: 10.60.0.224/28') },
+      // a node also takes DHCP on another link: the inferred LAN may be incomplete, stay silent
+      {
+        'talos/n1.yaml': node('n1', '10.50.0.11/24') + '        - interface: enp2s0\n          dhcp: true\n',
+        'l2.yaml': POLICY,
+        'pool.yaml': pool('a', 'cidr: 10.60.0.224/28'),
+      },
       // nodes on two subnets (two NICs): the second subnet counts too
       {
         'talos/n1.yaml': node('n1', '10.50.0.11/24') + '        - interface: enp2s0\n          addresses: [10.60.0.11/24]\n',
@@ -141,6 +147,8 @@ test('network/pool-overlap', () => {
   ruleTester(poolOverlap, {
     valid: [
       { 'a.yaml': pool('a', 'cidr: 10.50.0.224/28'), 'b.yaml': pool('b', 'cidr: 10.50.0.240/28') },
+      // environment variants (one differing folder)
+      { 'prod/lb/pool.yaml': pool('a', 'cidr: 10.50.0.224/28'), 'qa/lb/pool.yaml': pool('b', 'cidr: 10.50.0.224/28') },
       // same pool name in two overlays: variants, not two pools
       { 'overlays/x/pool.yaml': pool('a', 'cidr: 10.50.0.224/28'), 'base/pool.yaml': pool('a', 'cidr: 10.50.0.224/27') },
     ],

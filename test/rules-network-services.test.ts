@@ -34,6 +34,8 @@ test('network/service-ip-not-in-pool honours selectors, namespaces and disabled 
     valid: [
       { 'p.yaml': pool('a', '10.50.0.224/28'), 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.50.0.230,10.50.0.231"') },
       { 'p.yaml': pool('a', '10.50.0.224/28', sel), 's.yaml': svc('dns', 'dns', 'io.cilium/lb-ipam-ips: "10.50.0.230"') },
+      // a kustomization rewrites pools with a JSON patch: effective blocks unknown
+      { 'p.yaml': pool('a', '10.50.0.224/28'), 'kustomization.yaml': 'resources: [p.yaml]\npatches:\n  - target:\n      kind: CiliumLoadBalancerIPPool\n    patch: |-\n      - op: replace\n        path: /spec/blocks/0/cidr\n        value: 10.9.9.0/24\n', 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.9.9.9"') },
       // no pool in the repo: silent
       { 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.9.9.9"') },
       // Flux substitution: silent
@@ -72,6 +74,8 @@ test('network/service-ip-conflict', () => {
   ruleTester(serviceIpConflict, {
     valid: [
       { 'a.yaml': svc('a', 'default', ip + key), 'b.yaml': svc('b', 'default', ip + key) },
+      // environment variants with different names
+      { 'apps/prod/web/svc.yaml': svc('web-prod', 'default', ip), 'apps/qa/web/svc.yaml': svc('web-qa', 'default', ip) },
       // same Service in two overlays
       { 'overlays/x/a.yaml': svc('a', 'default', ip), 'overlays/y/a.yaml': svc('a', 'default', ip), 'x.yaml': '' },
     ],

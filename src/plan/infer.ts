@@ -5,6 +5,7 @@
 import type { Path, YamlDocument } from '../core/document.js';
 import { KUBEPRISM_DEFAULT_PORT, vlanLinkName } from '../data/talos.js';
 import { parseCidr, parseIp, type Cidr, type Family } from '../net/ip.js';
+import { valueAt } from './cilium-release.js';
 import { parseRange } from './range.js';
 import type { CiliumRelease, Fact, NetworkPlan, PlanNode } from './types.js';
 import { emptyPlan } from './types.js';
@@ -58,6 +59,7 @@ function readInterfaces(doc: YamlDocument, base: Path, nf: NodeFacts): void {
 
 /** Addresses (strings or `{address}`), routes and vip of one link-ish mapping. */
 function readAddressed(doc: YamlDocument, p: Path, m: Record<string, unknown>, link: string | undefined, nf: NodeFacts, key: string): void {
+  if (m['dhcp'] === true) nf.node.dhcp = true;
   const addrs = m[key];
   let got = false;
   if (Array.isArray(addrs)) {
@@ -189,6 +191,10 @@ function readTalosDocument(d: YamlDocument, nf: NodeFacts, out: Collected, plan:
       readAddressed(d, [], v, link, nf, 'addresses');
       break;
     }
+    case 'DHCPv4Config':
+    case 'DHCPv6Config':
+      nf.node.dhcp = true;
+      break;
     case 'Layer2VIPConfig': {
       const f = addrFact(v['name'], d, ['name']);
       if (f) nf.vips.push(f);
@@ -251,6 +257,7 @@ function readTalhelper(d: YamlDocument, out: Collected, plan: NetworkPlan): void
     const nf = newNodeFacts(name, { doc: d, path: ['nodes', i] });
     nf.node.role = n['controlPlane'] === true ? 'controlplane' : 'worker';
     readInterfaces(d, ['nodes', i, 'networkInterfaces'], nf);
+    if (!Array.isArray(n['networkInterfaces'])) nf.node.dhcp = true; // talhelper without interfaces: Talos defaults to DHCP
     if (!nf.node.address) {
       // ipAddress may be a comma list or a host name; only a literal IP counts
       const ip = str(n['ipAddress'])?.split(',')[0];
@@ -268,11 +275,26 @@ export function inferPlan(docs: readonly YamlDocument[], releases: readonly Cili
   const collected = collectTalos(docs, plan);
   if (spec) fromSpec(spec, plan);
   else fromCollected(collected, plan);
+  if (!spec && !plan.podCidrs.length) ciliumPoolCidrs(releases, plan);
   if (!plan.versions.cilium) {
     const gitops = releases.find((r) => r.version && r.purpose === 'gitops') ?? releases.find((r) => r.version);
     if (gitops?.version && !/[${}]/.test(gitops.version.value)) plan.versions.cilium = { value: gitops.version.value.replace(/^v/, ''), from: gitops.version.from };
   }
   return plan;
+}
+
+/** Cilium cluster-pool IPAM pod CIDRs (`ipam.operator.clusterPoolIPv4PodCIDRList`) when the repo sets them. */
+function ciliumPoolCidrs(releases: readonly CiliumRelease[], plan: NetworkPlan): void {
+  for (const r of releases) {
+    const mode = valueAt(r, 'ipam.mode');
+    if (mode && mode.value !== 'cluster-pool') continue;
+    const hit = valueAt(r, 'ipam.operator.clusterPoolIPv4PodCIDRList');
+    const list = typeof hit?.value === 'string' ? [hit.value] : Array.isArray(hit?.value) ? hit!.value : [];
+    list.forEach((c, i) => {
+      const f = cidrFact(c, hit!.doc, hit!.inString || !Array.isArray(hit!.value) ? hit!.path : [...hit!.path, i]);
+      if (f && !plan.podCidrs.some((p) => p.value.canonical === f.value.canonical)) plan.podCidrs.push(f);
+    });
+  }
 }
 
 function fromCollected(c: Collected, plan: NetworkPlan): void {
@@ -285,6 +307,7 @@ function fromCollected(c: Collected, plan: NetworkPlan): void {
       prev.node.address ??= nf.node.address;
       prev.node.prefix ??= nf.node.prefix;
       prev.node.role ??= nf.node.role;
+      if (nf.node.dhcp) prev.node.dhcp = true;
       prev.node.links.push(...nf.node.links);
       if (nf.node.subnets) (prev.node.subnets ??= []).push(...nf.node.subnets);
       prev.gateways.push(...nf.gateways);

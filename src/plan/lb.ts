@@ -259,3 +259,32 @@ export function indirectIpRequests(docs: readonly YamlDocument[]): IpRequest[] {
   }
   return out;
 }
+
+/** True when a fact was written by the user as a plan fact (cluster.yaml or talium.config.yaml), not inferred. */
+export function explicitFact(f: { from: { doc?: YamlDocument; file?: string } } | undefined): boolean {
+  if (!f) return false;
+  const c = f.from.doc?.docClass;
+  return c === 'cluster-spec' || c === 'talium-config' || (!f.from.doc && !!f.from.file);
+}
+
+/**
+ * True when two files look like variants of one object for different environments: same depth, same file name,
+ * exactly one differing directory (`apps/prod/x/svc.yaml` vs `apps/qa/x/svc.yaml`).
+ */
+export function pathVariants(a: string, b: string): boolean {
+  const x = a.split('/');
+  const y = b.split('/');
+  if (x.length !== y.length || x.length < 2 || x[x.length - 1] !== y[y.length - 1]) return false;
+  let diff = 0;
+  for (let i = 0; i < x.length - 1; i++) if (x[i] !== y[i]) diff++;
+  return diff === 1;
+}
+
+/** True when a kustomization rewrites pools with JSON6902 patches (their effective blocks are unknown). */
+export function poolsPatchedOpaquely(all: readonly YamlDocument[]): boolean {
+  return all.some((d) => {
+    if (d.docClass !== 'kustomization') return false;
+    const lists = [d.get(['patches']), d.get(['patchesJson6902'])];
+    return lists.some((l) => Array.isArray(l) && l.some((p) => isObj(p) && isObj(p['target']) && p['target']['kind'] === 'CiliumLoadBalancerIPPool'));
+  });
+}

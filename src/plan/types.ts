@@ -31,6 +31,8 @@ export interface PlanNode {
   prefix?: Fact<Cidr>;
   /** Every subnet the node has an address on (all links), for "is this on a node's link" questions. */
   subnets?: Fact<Cidr>[];
+  /** True when a link of the node uses DHCP (it may sit on subnets the repository does not show). */
+  dhcp?: boolean;
 }
 
 /** Talos cluster-level facts that several rules share (each only when the repo states it). */

@@ -1,4 +1,5 @@
 /** k8s/no-other-cni: Flannel, Calico or Weave DaemonSets deployed next to Cilium. */
+import { valueAt } from '../../plan/cilium-release.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const HR = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\nspec:\n  chart:\n    spec:\n      chart: cilium\n  values:\n    ipam:\n      mode: kubernetes\n';
@@ -22,7 +23,7 @@ export default defineRule({
     },
     help: 'Run one CNI: remove the other CNI\'s manifests (and set Talos cluster.network.cni.name: none).',
     docs: {
-      what: 'Finds DaemonSets whose containers run Flannel, Calico, Weave Net or Canal images in a cluster with a Cilium release or Cilium objects.',
+      what: 'Finds DaemonSets whose containers run Flannel, Calico, Weave Net or Canal images in a cluster with a Cilium release or Cilium objects, unless Cilium runs in CNI chaining mode (`cni.chainingMode`).',
       why: 'Two CNIs write competing CNI configs and routes on every node; pods get addresses from one and policies from the other, and networking fails intermittently.',
       fix: 'Delete the other CNI\'s manifests; on Talos disable the built-in Flannel (`cni: name: none` or KubeFlannelCNIConfig `$patch: delete`).',
       sources: ['https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium'],
@@ -35,6 +36,8 @@ export default defineRule({
   check({ cluster }) {
     const cilium = cluster.ciliumReleases.length > 0 || cluster.docs.some((d) => d.group === 'cilium.io');
     if (!cilium) return [];
+    // CNI chaining (cni.chainingMode, e.g. on top of Flannel or Calico) runs Cilium next to another CNI on purpose
+    if (cluster.ciliumReleases.some((r) => { const m = valueAt(r, 'cni.chainingMode')?.value; return typeof m === 'string' && m !== 'none'; })) return [];
     const out: RuleFinding[] = [];
     for (const d of cluster.docs) {
       if (d.kind !== 'DaemonSet' || d.group !== 'apps') continue;

@@ -1,6 +1,6 @@
 /** network/pool-outside-lan: an L2-announced pool block that is not on the LAN (or any subnet) the nodes sit on. */
 import { contains, formatInterval } from '../../net/ip.js';
-import { factRelated, groupPools, usesBgp, usesL2 } from '../../plan/lb.js';
+import { explicitFact, factRelated, groupPools, usesBgp, usesL2 } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const POLICY = `apiVersion: cilium.io/v2alpha1
@@ -24,7 +24,7 @@ export default defineRule({
     },
     help: 'Move the pool block inside the LAN the announcing interface is on, or announce it with BGP instead of L2.',
     docs: {
-      what: 'With L2 announcements, every pool block must sit inside the subnet of the interface that answers ARP (the LAN the nodes\' addresses are on). The LAN comes from cluster.yaml, talium.config.yaml `plan.lan`, or the prefix of the nodes\' static addresses in Talos configs and talconfig.yaml.',
+      what: 'With L2 announcements, every pool block must sit inside the subnet of the interface that answers ARP (the LAN the nodes\' addresses are on). The LAN comes from cluster.yaml, talium.config.yaml `plan.lan`, or the prefix of the nodes\' static addresses in Talos configs and talconfig.yaml (then only when no node also uses DHCP). Silent when the cluster uses BGP.',
       why: 'Hosts only ARP for on-link destinations: an address outside the LAN is never resolved, so the Service is unreachable unless the router has an extra on-link route.',
       fix: 'Pick pool addresses from the LAN (outside the DHCP range, the gateway, the nodes and the VIP), or use BGP for routed pools.',
       sources: ['https://docs.cilium.io/en/stable/network/l2-announcements/', 'https://docs.cilium.io/en/stable/network/lb-ipam/'],
@@ -37,6 +37,8 @@ export default defineRule({
   check({ cluster }) {
     const lan = cluster.plan.lan;
     if (!lan || !usesL2(cluster) || usesBgp(cluster)) return [];
+    // an inferred LAN is incomplete when nodes also take DHCP addresses on links the repo does not show
+    if (!explicitFact(lan) && cluster.plan.nodes.some((n) => n.dhcp)) return [];
     const subnets = [lan.value, ...cluster.plan.nodes.flatMap((n) => (n.subnets ?? []).map((s) => s.value))];
     const out: RuleFinding[] = [];
     for (const pool of groupPools(cluster)) {

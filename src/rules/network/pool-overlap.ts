@@ -1,6 +1,6 @@
 /** network/pool-overlap: two LB-IPAM pools whose blocks overlap (Cilium marks the later one Conflicting). */
 import { formatInterval, intersection } from '../../net/ip.js';
-import { groupPools } from '../../plan/lb.js';
+import { groupPools, pathVariants } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const pool = (name: string, cidr: string): string => `---\napiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: ${name}\nspec:\n  blocks:\n    - cidr: ${cidr}\n`;
@@ -15,7 +15,7 @@ export default defineRule({
     },
     help: 'Give every pool its own address range; use serviceSelector to steer Services to a pool instead of overlapping ranges.',
     docs: {
-      what: 'Compares the blocks of every pair of pools of a cluster. Pools with the same name in different files are treated as variants of one pool (overlays) and not compared.',
+      what: 'Compares the blocks of every pair of pools of a cluster. Pools with the same name, or in files that differ only in one folder (environment variants such as `prod/` and `qa/`), are treated as variants and not compared.',
       why: 'Overlapping pools are a soft error in Cilium: the pool added last is marked Conflicting (reason cidr_overlap) and allocates nothing more.',
       fix: 'Split the range between the pools so they do not share addresses.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],
@@ -32,7 +32,7 @@ export default defineRule({
       const later = pools[j]!;
       for (let i = 0; i < j; i++) {
         const earlier = pools[i]!;
-        if (earlier.name === later.name) continue;
+        if (earlier.name === later.name || pathVariants(earlier.doc.file.path, later.doc.file.path)) continue;
         for (const b of later.blocks) {
           for (const e of earlier.blocks) {
             if (!b.interval || !e.interval) continue;
