@@ -38,6 +38,8 @@ test('cilium/pool-api-version', () => {
       { 'cilium/hr.yaml': hr('1.18.12'), 'cilium/pool.yaml': pool('cilium.io/v2alpha1', BLOCKS) },
       // no known Cilium version: silent
       { 'cilium/pool.yaml': pool('cilium.io/v2', BLOCKS) },
+      // an open version range does not pin a minor: silent
+      { 'cilium/hr.yaml': hr('">=1.17.0"'), 'cilium/pool.yaml': pool('cilium.io/v2', BLOCKS) },
     ],
     invalid: [
       { files: { 'cilium/hr.yaml': hr('1.17.18'), 'cilium/pool.yaml': pool('cilium.io/v2', BLOCKS) }, errors: [{ messageId: 'notServed', file: 'cilium/pool.yaml', line: 1, column: 13, data: { name: 'lan', apiVersion: 'cilium.io/v2', version: '1.17.18' } }] },

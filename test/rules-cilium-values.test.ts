@@ -1,4 +1,5 @@
 /** Tests for the Cilium Helm-values rules, on Flux/Argo/helmfile/values-file releases. */
+import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import bpfMasqueradeHostDns from '../src/rules/cilium/bpf-masquerade-host-dns.js';
 import clientRateLimit from '../src/rules/cilium/client-rate-limit.js';
@@ -13,7 +14,7 @@ import operatorReplicas from '../src/rules/cilium/operator-replicas.js';
 import removedValues from '../src/rules/cilium/removed-values.js';
 import talosValues from '../src/rules/cilium/talos-values.js';
 import versionDrift from '../src/rules/cilium/version-drift.js';
-import { ruleTester } from '../src/testing/rule-tester.js';
+import { lintRepo, ruleTester } from '../src/testing/rule-tester.js';
 
 /** A Flux HelmRelease; `values` lines are indented by 4 (inside spec.values). Values start on line 15. */
 const hr = (values: string, version = '1.19.6', extra = '') =>
@@ -166,6 +167,8 @@ test('cilium/removed-values and cilium/dotted-values-key', () => {
         ],
       },
       { files: { 'cilium/hr.yaml': hr('kubeProxyReplacement: true\nexternalIPs:\n  enabled: true\n', '1.16.19') }, errors: [{ messageId: 'noop', line: 17, column: 7, data: { key: 'externalIPs.enabled' } }] },
+      // unknown version: judged against 1.16, a chart-failing key is only a warning
+      { files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\nremoteNodeIdentity: true\n' }, errors: [{ messageId: 'failing', file: 'cilium/values.yaml', line: 2, column: 1, data: { key: 'remoteNodeIdentity' } }] },
     ],
   });
   ruleTester(dottedValuesKey, {
@@ -218,4 +221,17 @@ test('cilium/version-drift', () => {
       { files: { 'bootstrap/helmfile.yaml': helmfile('1.19.2'), 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n', '1.19.6') }, errors: [{ messageId: 'drift', line: 5, column: 14, data: { direction: 'upgrades' } }] },
     ],
   });
+});
+
+test('severities follow what the repository states', () => {
+  const sev = (files: Record<string, string>, rule: Parameters<typeof lintRepo>[1][number]) => lintRepo(files, [rule]).map((d) => `${d.messageId}:${d.severity}`);
+  // removed key: error when the version is known, warning when it is not
+  assert.deepEqual(sev({ 'cilium/hr.yaml': hr('kubeProxyReplacement: true\nremoteNodeIdentity: true\n', '1.18.12') }, removedValues), ['failing:error']);
+  assert.deepEqual(sev({ 'cilium/values.yaml': 'kubeProxyReplacement: true\nremoteNodeIdentity: true\n' }, removedValues), ['failing:warning']);
+  // KPR explicitly off is an error; unset only a warning (values may come from elsewhere)
+  assert.deepEqual(sev({ 'cilium/hr.yaml': hr('kubeProxyReplacement: false\n' + L2) }, l2RequiresKpr), ['kprOff:error']);
+  assert.deepEqual(sev({ 'cilium/hr.yaml': hr('ipam:\n  mode: kubernetes\n' + L2) }, l2RequiresKpr), ['kprUnset:warning']);
+  // SYS_MODULE is an error, unset cgroup values are informational
+  const caps = 'ipam:\n  mode: kubernetes\nsecurityContext:\n  capabilities:\n    ciliumAgent: [SYS_MODULE]\n';
+  assert.deepEqual(sev({ 'talos/cp.yaml': TALOS_CP, 'cilium/hr.yaml': hr(caps) }, talosValues).sort(), ['sysModule:error', 'unset:info', 'unset:info']);
 });

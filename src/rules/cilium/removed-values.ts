@@ -47,7 +47,7 @@ export default defineRule({
         const place = placeOf(r, key, { key: true });
         const data = { key: k.key, since: k.since, note: k.note, version: version ?? 'unknown' };
         if (k.kind === 'no-op') out.push({ ...place, messageId: 'noop', data });
-        else if (k.chartFails) out.push({ ...place, messageId: 'failing', data, severity: 'error' });
+        else if (k.chartFails) out.push({ ...place, messageId: 'failing', data, severity: version ? 'error' : 'warning' });
         else out.push({ ...place, messageId: 'removed', data });
       }
     }

@@ -5,6 +5,7 @@
 import type { YamlDocument } from '../../../core/document.js';
 import { CILIUM_GROUP, L2_POLICY_KIND, POOL_KIND } from '../../../data/cilium.js';
 import type { ClusterGroup } from '../../../plan/types.js';
+import { parseVersion } from '../../../data/versions.js';
 
 function isCilium(doc: YamlDocument, kind: string): boolean {
   return doc.docClass === 'k8s' && doc.kind === kind && doc.group === CILIUM_GROUP;
@@ -20,7 +21,18 @@ export function l2Policies(docs: readonly YamlDocument[]): YamlDocument[] {
 
 /** The Cilium version the group targets (plan fact), when known. */
 export function ciliumVersion(cluster: ClusterGroup): string | undefined {
-  return cluster.plan.versions.cilium?.value;
+  return pinnedMinor(cluster.plan.versions.cilium?.value);
+}
+
+/**
+ * The version when it pins a minor line (`1.19.6`, `v1.19`, `1.19.*`, `~1.19.0`); undefined for open ranges
+ * (`>=1.17.0`, `^1.17`) and templated or unparsable text, where version-dependent rules must stay silent.
+ */
+export function pinnedMinor(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const p = parseVersion(v);
+  if (!p || !['', '=', '==', '~', '~>'].includes(p.operator)) return undefined;
+  return v;
 }
 
 /** True when a string still holds unrendered templating (`${VAR}`, `{{ }}`, `#{ }#`). */

@@ -4,7 +4,7 @@
  */
 import type { Path, YamlDocument } from '../../../core/document.js';
 import type { CiliumRelease, ClusterGroup, ValuesLayer } from '../../../plan/types.js';
-import { isObject, isTemplated } from './objects.js';
+import { isObject, isTemplated, pinnedMinor } from './objects.js';
 
 export interface Place {
   doc: YamlDocument;
@@ -97,7 +97,7 @@ export function l2On(release: CiliumRelease): boolean | undefined {
 
 /** Version of a release: its own pinned version, else the group's Cilium version. */
 export function releaseVersion(cluster: ClusterGroup, release: CiliumRelease): string | undefined {
-  return release.version?.value ?? cluster.plan.versions.cilium?.value;
+  return pinnedMinor(release.version?.value) ?? pinnedMinor(cluster.plan.versions.cilium?.value);
 }
 
 /** Human label of a release for messages: `file` (or `file#kind/name`). */
