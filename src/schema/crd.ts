@@ -39,20 +39,20 @@ export function objectMetaSchema(): Obj {
 }
 
 /** Convert one OpenAPI v3 (structural) schema node to a strict draft-07 node. */
-export function strictify(node: unknown, atRoot = false): unknown {
-  if (Array.isArray(node)) return node.map((n) => strictify(n));
+export function strictify(node: unknown, atRoot = false, branch = false): unknown {
+  if (Array.isArray(node)) return node.map((n) => strictify(n, false, branch));
   if (!isObj(node)) return node;
   const out: Obj = {};
   for (const [k, v] of Object.entries(node)) {
     if (k === 'properties' && isObj(v)) {
       const props: Obj = {};
-      for (const [pk, pv] of Object.entries(v)) props[pk] = strictify(pv);
+      for (const [pk, pv] of Object.entries(v)) props[pk] = strictify(pv, false, branch);
       out[k] = props;
-    } else if (k === 'items' || k === 'additionalProperties' || k === 'not') {
-      out[k] = typeof v === 'boolean' ? v : strictify(v);
-    } else if (k === 'allOf' || k === 'anyOf' || k === 'oneOf') {
-      // structural schemas only constrain values inside these (no types/properties of their own)
-      out[k] = (v as unknown[]).map((n) => strictify(n));
+    } else if (k === 'items' || k === 'additionalProperties') {
+      out[k] = typeof v === 'boolean' ? v : strictify(v, false, branch);
+    } else if (k === 'allOf' || k === 'anyOf' || k === 'oneOf' || k === 'not') {
+      // structural schemas: these branches only add value validations, they never define (or close) fields
+      out[k] = k === 'not' ? strictify(v, false, true) : (v as unknown[]).map((n) => strictify(n, false, true));
     } else if (k === 'x-kubernetes-validations' || k === 'description') {
       continue;
     } else {
@@ -82,7 +82,7 @@ export function strictify(node: unknown, atRoot = false): unknown {
     out['type'] = 'object';
   }
   const isObjectType = out['type'] === 'object' || (out['properties'] !== undefined && out['type'] === undefined);
-  if (isObjectType && !preserve && out['additionalProperties'] === undefined) out['additionalProperties'] = false;
+  if (!branch && isObjectType && !preserve && out['additionalProperties'] === undefined) out['additionalProperties'] = false;
   return out;
 }
 

@@ -45,6 +45,9 @@ export function specialize(schema: Json, ctxOrLine: SpecializeContext | string):
         props[pk] = specialize(pv, ctx);
       }
       node[k] = props;
+    } else if ((k === 'oneOf' || k === 'anyOf' || k === 'allOf') && Array.isArray(v)) {
+      // branches may be versioned too
+      node[k] = v.filter((b) => !(b && typeof b === 'object') || active(b as Record<string, Json>, ctx)).map((b) => specialize(b, ctx));
     } else if (k === 'enum' && Array.isArray(v)) {
       // enum members may be versioned: {"x-enum": "Interface", "x-since": "1.19"}
       node[k] = v

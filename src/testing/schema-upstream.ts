@@ -36,22 +36,24 @@ export function ciliumHelmFolders(): string[] {
 type Obj = Record<string, unknown>;
 
 /** Strict form of a structural OpenAPI schema node, as the API server with strict field validation applies it. */
-function oracleStrict(n: unknown): unknown {
-  if (Array.isArray(n)) return n.map(oracleStrict);
+function oracleStrict(n: unknown, branch = false): unknown {
+  if (Array.isArray(n)) return n.map((x) => oracleStrict(x, branch));
   if (!n || typeof n !== 'object') return n;
   const o = n as Obj;
   const out: Obj = {};
   for (const [k, v] of Object.entries(o)) {
     if (k === 'description') continue;
-    if (k === 'properties') out[k] = Object.fromEntries(Object.entries(v as Obj).map(([pk, pv]) => [pk, oracleStrict(pv)]));
-    else if (['items', 'additionalProperties', 'not'].includes(k)) out[k] = typeof v === 'boolean' ? v : oracleStrict(v);
-    else if (['allOf', 'anyOf', 'oneOf'].includes(k)) out[k] = (v as unknown[]).map(oracleStrict);
+    if (k === 'properties') out[k] = Object.fromEntries(Object.entries(v as Obj).map(([pk, pv]) => [pk, oracleStrict(pv, branch)]));
+    else if (['items', 'additionalProperties'].includes(k)) out[k] = typeof v === 'boolean' ? v : oracleStrict(v, branch);
+    else if (k === 'not') out[k] = oracleStrict(v, true);
+    // value validations in allOf/anyOf/oneOf/not branches never define fields (structural schema rule)
+    else if (['allOf', 'anyOf', 'oneOf'].includes(k)) out[k] = (v as unknown[]).map((x) => oracleStrict(x, true));
     else out[k] = v;
   }
   if (o['x-kubernetes-int-or-string'] === true) out['type'] = ['integer', 'string'];
   if (o['nullable'] === true && typeof out['type'] === 'string') out['type'] = [out['type'], 'null'];
   delete out['nullable'];
-  if ((out['type'] === 'object' || out['properties']) && o['x-kubernetes-preserve-unknown-fields'] !== true && out['additionalProperties'] === undefined) {
+  if (!branch && (out['type'] === 'object' || out['properties']) && o['x-kubernetes-preserve-unknown-fields'] !== true && out['additionalProperties'] === undefined) {
     out['additionalProperties'] = false;
   }
   return out;
