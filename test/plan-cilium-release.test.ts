@@ -105,3 +105,34 @@ test('non-Cilium releases are ignored and malformed ones never throw', () => {
   });
   assert.deepEqual(r.map((x) => [x.doc.file.path, x.engine, x.layers.length]), [['c.yaml', 'helmfile', 0]]);
 });
+
+test('Talos bootstrap cilium-install Job: --version and --set values', () => {
+  const r = releases({
+    'talos/cilium-install.yaml': [
+      'apiVersion: batch/v1',
+      'kind: Job',
+      'metadata:',
+      '  name: cilium-install',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '        - name: install',
+      '          image: quay.io/cilium/cilium-cli-ci:latest',
+      '          command:',
+      '            - cilium',
+      '            - install',
+      '            - --version=v1.18.4',
+      '            - --set',
+      '            - kubeProxyReplacement=true,k8sServicePort=7445',
+      '            - --set=ipam.mode=kubernetes',
+      '',
+    ].join('\n'),
+  });
+  assert.deepEqual(r.map((x) => [x.engine, x.purpose, x.version?.value]), [['talos', 'bootstrap', '1.18.4']]);
+  assert.deepEqual(r[0]!.values, { kubeProxyReplacement: true, k8sServicePort: 7445, ipam: { mode: 'kubernetes' } });
+  const h = valueAt(r[0]!, 'ipam.mode');
+  assert.deepEqual([h?.inString, h?.path], [true, ['spec', 'template', 'spec', 'containers', 0, 'command']]);
+  const v = r[0]!.version!.from;
+  assert.equal(v.doc!.locate(v.path!).start.line, 14);
+});

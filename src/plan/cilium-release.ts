@@ -33,6 +33,8 @@ export function findCiliumReleases(docs: readonly YamlDocument[], all: readonly 
         for (const r of argoReleases(doc, byFile)) push(r);
       } else if (doc.docClass === 'kustomization') {
         for (const r of kustomizeReleases(doc, byFile)) push(r);
+      } else if (doc.kind === 'Job' && doc.group === 'batch') {
+        push(ciliumCliJob(doc));
       } else if (!doc.apiVersion && Array.isArray(doc.get(['releases']))) {
         for (const r of helmfileReleases(doc, byFile)) push(r);
       }
@@ -264,6 +266,54 @@ function helmfileReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]>
     out.push(makeRelease(doc, 'helmfile', layers, version, 'bootstrap', inlineIdx === -1 ? 0 : inlineIdx, ['releases', i]));
   });
   return out;
+}
+
+// ---------- Talos bootstrap: the cilium-install Job (`cilium install --version X --set k=v`) ----------
+
+function scalar(v: string): unknown {
+  if (v === 'true' || v === 'false') return v === 'true';
+  return /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
+}
+
+function ciliumCliJob(doc: YamlDocument): CiliumRelease | undefined {
+  const containers = doc.get(['spec', 'template', 'spec', 'containers']);
+  if (!Array.isArray(containers)) return undefined;
+  for (let c = 0; c < containers.length; c++) {
+    const ctr = containers[c];
+    if (!isObj(ctr)) continue;
+    for (const field of ['command', 'args'] as const) {
+      const argv = ctr[field];
+      if (!Array.isArray(argv) || !argv.every((a) => typeof a === 'string')) continue;
+      const words = argv as string[];
+      const at = words.findIndex((w, i) => /(^|\/)cilium(-cli)?$/.test(w) && words[i + 1] === 'install');
+      if (at === -1) continue;
+      const path: Path = ['spec', 'template', 'spec', 'containers', c, field];
+      let values: Record<string, unknown> = {};
+      let version: Fact<string> | undefined;
+      for (let i = at + 2; i < words.length; i++) {
+        const w = words[i]!;
+        const next = (flag: string): string | undefined => (w.startsWith(`${flag}=`) ? w.slice(flag.length + 1) : w === flag ? words[++i] : undefined);
+        const ver = next('--version');
+        if (ver !== undefined) {
+          version = { value: ver.replace(/^v/, ''), from: { doc, path: [...path, i] } };
+          continue;
+        }
+        const set = next('--set') ?? next('--helm-set');
+        if (set === undefined) continue;
+        for (const pair of set.split(',')) {
+          const eq = pair.indexOf('=');
+          if (eq <= 0) continue;
+          const keys = pair.slice(0, eq).split('.');
+          let nested: Record<string, unknown> = { [keys[keys.length - 1]!]: scalar(pair.slice(eq + 1)) };
+          for (let k = keys.length - 2; k >= 0; k--) nested = { [keys[k]!]: nested };
+          values = mergeValues(values, nested);
+        }
+      }
+      const layers: ValuesLayer[] = Object.keys(values).length ? [{ doc, valuesPath: path, values, inString: true }] : [];
+      return makeRelease(doc, 'talos', layers, version, 'bootstrap', 0, path);
+    }
+  }
+  return undefined;
 }
 
 // ---------- lookups for rules ----------
