@@ -17,8 +17,12 @@ import type { LintConfig, RuleSetting, ScopedLint } from './types.js';
 
 export const CONFIG_NAMES = ['talium.config.yaml', 'talium.config.yml'];
 
-/** The JSON Schema file shipped with the package. */
-export const CONFIG_SCHEMA_PATH = fileURLToPath(new URL('../../../schemas/talium.config.schema.json', import.meta.url));
+/** The JSON Schema file shipped with the package (dist/src/config → repo root; also works from other outDirs). */
+export function configSchemaPath(): string {
+  const candidates = ['../../../schemas/talium.config.schema.json', '../../schemas/talium.config.schema.json'];
+  const paths = candidates.map((c) => fileURLToPath(new URL(c, import.meta.url)));
+  return paths.find((p) => existsSync(p)) ?? paths[0]!;
+}
 
 export interface ConfigLoad {
   config: LintConfig;
@@ -30,7 +34,7 @@ export interface ConfigLoad {
 let compiled: { root: ValidateFunction; cluster: ValidateFunction } | undefined;
 function validators(): { root: ValidateFunction; cluster: ValidateFunction } {
   if (!compiled) {
-    const schema = JSON.parse(readFileSync(CONFIG_SCHEMA_PATH, 'utf8')) as Record<string, unknown>;
+    const schema = JSON.parse(readFileSync(configSchemaPath(), 'utf8')) as Record<string, unknown>;
     const ajv = new Ajv({ allErrors: true, strict: false });
     ajv.addSchema(schema, 'talium.config');
     compiled = {

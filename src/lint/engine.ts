@@ -78,8 +78,20 @@ function settingFor(config: LintConfig, ruleId: string, file: string): RuleSetti
   return config.rules[ruleId];
 }
 
+/** Phase timings on stderr when TALIUM_TIMING is set (for the bench and for profiling). */
+function timer(): (phase: string) => void {
+  if (!process.env['TALIUM_TIMING']) return () => {};
+  let t = performance.now();
+  return (phase) => {
+    const n = performance.now();
+    process.stderr.write(`talium timing: ${phase} ${(n - t).toFixed(1)} ms\n`);
+    t = n;
+  };
+}
+
 export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const { config } = opts;
+  const tick = timer();
   const schemaModule = await loadSchemaModule();
   const catalog = ruleCatalog(schemaModule);
   const known = knownRule(catalog, schemaModule);
@@ -88,6 +100,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const exclude = [...config.exclude, ...config.scoped.flatMap((s) => s.exclude.map((p) => scopePattern(s.dir, p)))];
   const found = discover({ cwd: opts.cwd, paths: opts.paths, exclude });
   const diagnostics: Diagnostic[] = found.notes.filter((d) => reported(d.file));
+  tick(`discover (${found.files.length} files)`);
   let internalErrors = 0;
 
   // 1. load every file (the whole tree feeds the cross-object rules, even in staged mode)
@@ -104,6 +117,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
       }
     });
   }
+  tick(`load (${useWorkers ? 'workers' : 'in-process'})`);
   const docs: YamlDocument[] = [];
   for (const f of loaded) {
     for (const d of f.docs) docs.push(d);
@@ -120,6 +134,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     groups = [{ name: 'default', docs, plan: emptyPlan(), ciliumReleases: [] } as unknown as ClusterGroup];
   }
 
+  tick('groups');
   // 3. schema validation (reported files only), one validator per group (versions differ)
   const findings: Finding[] = [];
   const covered = new Set<YamlDocument>();
@@ -165,6 +180,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     }
   }
 
+  tick('schemas');
   // 4. yaml/truthy where no schema covers the document
   for (const f of loaded) {
     if (!f.source || !reported(f.path) || !f.docs.length || !mayHaveTruthy(f.source.text)) continue;
@@ -182,6 +198,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     }
   }
 
+  tick('rules');
   // 6. positions (only for what is reported), then configured severities
   for (const f of findings) {
     try {
@@ -225,6 +242,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   out.push(...(opts.configDiagnostics ?? []));
 
   out.sort(compareDiagnostics);
+  tick('positions + suppressions');
   internalErrors = out.filter((d) => d.ruleId === 'lint/internal-error').length;
   const sources = new Map<string, string>();
   const withDiag = new Set(out.map((d) => d.file));

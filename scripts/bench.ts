@@ -1,0 +1,107 @@
+/**
+ * `npm run bench`: generates a GitOps-shaped corpus in a temp folder (2,000 files / 6,400 documents by default:
+ * Deployments, LoadBalancer Services, ConfigMaps, Cilium pools + L2 policies in every tenth file) and reports
+ * wall time and peak RSS of a full `talium lint --format json` (child process) against a single-threaded
+ * js-yaml@4 read+parse baseline (child process too). Options: --files N (repeatable), --runs N, --keep.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateCorpus } from './bench-corpus.js';
+
+const CLI_MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+
+/** The js-yaml baseline: walk, read and parse every file on one thread. */
+const BASELINE = `
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+const require = createRequire(process.argv[1] + '/');
+const yaml = require('js-yaml');
+const files = [];
+(function walk(d) { for (const e of readdirSync(d, { withFileTypes: true })) { const p = join(d, e.name); if (e.isDirectory()) walk(p); else if (/\\.ya?ml$/.test(e.name)) files.push(p); } })(process.argv[2]);
+files.sort();
+let n = 0;
+for (const f of files) for (const _ of yaml.loadAll(readFileSync(f, 'utf8'))) n++;
+process.stdout.write(String(n));
+`;
+
+interface Measure {
+  wallMs: number;
+  maxRssMiB: number;
+  code: number;
+  stdout: string;
+}
+
+/** Wall time from the parent, peak RSS from the child (resource usage of the waited-for process). */
+function measure(args: string[], cwd: string): Measure {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } });
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  // /usr/bin/time is not everywhere; the child reports its own peak RSS through a preload hook instead
+  const m = /__RSS__(\d+)/.exec(r.stderr ?? '');
+  return { wallMs, maxRssMiB: m ? Number(m[1]) / 1024 : NaN, code: r.status ?? -1, stdout: r.stdout ?? '' };
+}
+
+const RSS_HOOK = `process.on('exit', () => process.stderr.write('__RSS__' + process.resourceUsage().maxRSS + '\\n'));`;
+
+function lintArgs(extra: string[]): string[] {
+  const launcher = `${RSS_HOOK} import(${JSON.stringify('file://' + CLI_MAIN)}).then(async m => { process.exitCode = await m.main(process.argv.slice(1)); })`;
+  return ['--input-type=module', '-e', launcher, 'lint', '.', '--format', 'json', ...extra];
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function main(argv: string[]): void {
+  const sizes: number[] = [];
+  let runs = 3;
+  let keep = false;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--files') sizes.push(Number(argv[++i]));
+    else if (argv[i] === '--runs') runs = Number(argv[++i]);
+    else if (argv[i] === '--keep') keep = true;
+  }
+  if (!sizes.length) sizes.push(2000, 10000);
+  const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+  const rows: string[] = [];
+  const perFile: number[] = [];
+  for (const n of sizes) {
+    const dir = mkdtempSync(join(tmpdir(), `talium-bench-${n}-`));
+    const docs = generateCorpus(dir, n);
+    const base: Measure[] = [];
+    const full: Measure[] = [];
+    const single: Measure[] = [];
+    for (let r = 0; r < runs; r++) {
+      base.push(measure(['--input-type=module', '-e', RSS_HOOK + BASELINE, repoRoot, dir], dir));
+      full.push(measure(lintArgs([]), dir));
+      single.push(measure(lintArgs(['--workers', '0']), dir));
+    }
+    const out = JSON.parse(full[0]!.stdout) as { summary: { errors: number; warnings: number; infos: number; files: number } };
+    const same = full.every((m) => m.stdout === full[0]!.stdout) && single.every((m) => m.stdout === full[0]!.stdout);
+    const b = median(base.map((m) => m.wallMs));
+    const f = median(full.map((m) => m.wallMs));
+    const s = median(single.map((m) => m.wallMs));
+    perFile.push(f / n);
+    rows.push(
+      `| ${n} | ${docs} | ${b.toFixed(0)} ms (${median(base.map((m) => m.maxRssMiB)).toFixed(0)} MiB) | ${f.toFixed(0)} ms (${median(full.map((m) => m.maxRssMiB)).toFixed(0)} MiB) | ${s.toFixed(0)} ms | ${(f / b).toFixed(2)} | ${out.summary.errors}/${out.summary.warnings}/${out.summary.infos} | ${same ? 'yes' : 'NO'} |`,
+    );
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+    else process.stderr.write(`corpus kept in ${dir}\n`);
+  }
+  const lines = [
+    `node ${process.version}, ${runs} runs each, medians; wall time measured by the parent, peak RSS by the child.`,
+    '',
+    '| files | documents | js-yaml read+parse (1 thread) | talium lint --format json | talium --workers 0 | lint/baseline | errors/warnings/infos | identical output |',
+    '|---:|---:|---:|---:|---:|---:|---:|:---:|',
+    ...rows,
+  ];
+  if (perFile.length > 1) lines.push('', `Per-file cost, largest vs smallest corpus: ${((perFile[perFile.length - 1]! / perFile[0]! - 1) * 100).toFixed(1)}% (target ≤ 15%).`);
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main(process.argv.slice(2));

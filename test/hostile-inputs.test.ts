@@ -1,0 +1,153 @@
+/**
+ * Hostile and odd input: each case gets a diagnostic naming the file (or a clean pass where legitimate),
+ * exit 0/1, no stack trace, bounded time (child process timeout) and memory (--max-old-space-size).
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { spawnCli } from '../src/testing/cli.js';
+
+interface JsonOut {
+  diagnostics: Array<{ ruleId: string; file: string; severity: string; range: { start: { line: number; column: number } }; data?: Record<string, unknown> }>;
+  summary: { errors: number; warnings: number; infos: number; files: number };
+}
+
+const root = mkdtempSync(join(tmpdir(), 'talium-hostile-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+function lintOne(name: string, content: string | Buffer, extra: string[] = [], timeoutMs = 60_000): { code: number; out: JsonOut; stderr: string } {
+  const dir = join(root, name.replace(/[^a-z0-9]/gi, '-'));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, name), content);
+  const r = spawnCli(['lint', '.', '--format', 'json', ...extra], { cwd: dir, timeoutMs, env: { NODE_OPTIONS: '--max-old-space-size=512' } });
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
+  return { code: r.code, out: JSON.parse(r.stdout) as JsonOut, stderr: r.stderr };
+}
+
+describe('hostile input', () => {
+  it('alias bomb (billion laughs) → yaml/alias-bomb, exit 1', () => {
+    const lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (let i = 1; i < 10; i++) lines.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(',')}]`);
+    const { code, out } = lintOne('bomb.yaml', lines.join('\n') + '\n');
+    assert.equal(code, 1);
+    const d = out.diagnostics.find((x) => x.ruleId === 'yaml/alias-bomb');
+    assert.ok(d, JSON.stringify(out.diagnostics));
+    assert.equal(d.file, 'bomb.yaml');
+  });
+
+  it('20,000-deep flow nesting → yaml/too-deep before parsing', () => {
+    const { code, out } = lintOne('deep-flow.yaml', 'a: ' + '['.repeat(20_000) + ']'.repeat(20_000) + '\n');
+    assert.equal(code, 1);
+    const d = out.diagnostics.find((x) => x.ruleId === 'yaml/too-deep');
+    assert.ok(d);
+    assert.equal(d.file, 'deep-flow.yaml');
+    assert.equal(d.range.start.line, 1);
+  });
+
+  it('20,000-deep block nesting (compact sequences) → yaml/too-deep', () => {
+    const { code, out } = lintOne('deep-block.yaml', '- '.repeat(20_000) + 'x\n');
+    assert.equal(code, 1);
+    assert.deepEqual(out.diagnostics.map((x) => x.ruleId), ['yaml/too-deep']);
+  });
+
+  it('300-deep indentation nesting is caught by the parser depth limit', () => {
+    let t = '';
+    for (let i = 0; i < 300; i++) t += ' '.repeat(i) + `k${i}:\n`;
+    t += ' '.repeat(300) + 'v: 1\n';
+    const { code, out } = lintOne('deep-indent.yaml', t);
+    assert.equal(code, 1);
+    assert.deepEqual(out.diagnostics.map((x) => x.ruleId), ['yaml/too-deep']);
+  });
+
+  it('binary file named .yaml (NUL bytes) → yaml/binary with position', () => {
+    const { code, out } = lintOne('blob.yaml', Buffer.from([0x61, 0x3a, 0x20, 0x31, 0x0a, 0x62, 0x00, 0x01, 0xff]));
+    assert.equal(code, 1);
+    const d = out.diagnostics[0]!;
+    assert.equal(d.ruleId, 'yaml/binary');
+    assert.deepEqual([d.range.start.line, d.range.start.column], [2, 2]);
+    assert.equal(d.data?.['byteOffset'], 6);
+  });
+
+  it('invalid UTF-8 → yaml/encoding with the byte position', () => {
+    const { code, out } = lintOne('latin1.yaml', Buffer.concat([Buffer.from('name: ok\nmotto: caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    assert.equal(code, 1);
+    const d = out.diagnostics[0]!;
+    assert.equal(d.ruleId, 'yaml/encoding');
+    assert.deepEqual([d.range.start.line, d.range.start.column], [2, 11]);
+    assert.equal(d.data?.['byteOffset'], 19);
+  });
+
+  it('UTF-16 file → yaml/encoding', () => {
+    const { out } = lintOne('utf16.yaml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a: 1\n', 'utf16le')]));
+    assert.equal(out.diagnostics[0]!.ruleId, 'yaml/encoding');
+  });
+
+  it('an 8 MB single line is linted (clean), in bounded time', () => {
+    const { code, out } = lintOne('long.yaml', 'key: ' + 'x'.repeat(8 * 1024 * 1024) + '\n');
+    assert.equal(code, 0);
+    assert.equal(out.summary.files, 1);
+    assert.deepEqual(out.diagnostics, []);
+  });
+
+  it('200,000 empty documents: clean pass', () => {
+    const { code, out } = lintOne('empty-docs.yaml', '---\n'.repeat(200_000));
+    assert.equal(code, 0);
+    assert.deepEqual(out.diagnostics, []);
+  });
+
+  it('a 12 MB file of 120,000 objects: linted, clean', () => {
+    const parts: string[] = [];
+    for (let i = 0; i < 120_000; i++) {
+      parts.push(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\n  namespace: default\ndata:\n  key: "${'v'.repeat(20)}"\n`);
+    }
+    const text = parts.join('---\n');
+    assert.ok(text.length > 12_000_000, `size ${text.length}`);
+    const { code, out } = lintOne('big.yaml', text, [], 180_000);
+    assert.equal(out.summary.files, 1);
+    assert.equal(out.diagnostics.filter((d) => d.severity === 'error').length, 0, JSON.stringify(out.diagnostics.slice(0, 3)));
+    assert.equal(code, 0);
+  });
+
+  it('empty files: clean pass', () => {
+    const { code, out } = lintOne('empty.yaml', '');
+    assert.equal(code, 0);
+    assert.equal(out.summary.files, 1);
+    assert.deepEqual(out.diagnostics, []);
+  });
+
+  it('a top-level list: clean pass, no "missing kind"', () => {
+    const { code, out } = lintOne('list.yaml', '- name: a\n  value: 1\n- name: b\n  value: 2\n');
+    assert.equal(code, 0);
+    assert.deepEqual(out.diagnostics, []);
+  });
+
+  it('a file above the size cap → yaml/too-large (configurable), never a silent skip', () => {
+    const dir = join(root, 'cap');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'talium.config.yaml'), 'maxFileSize: 1KiB\n');
+    writeFileSync(join(dir, 'big.yaml'), 'k: ' + 'x'.repeat(2000) + '\n');
+    const r = spawnCli(['lint', '.', '--format', 'json'], { cwd: dir });
+    assert.equal(r.code, 1);
+    const out = JSON.parse(r.stdout) as JsonOut;
+    const d = out.diagnostics.find((x) => x.file === 'big.yaml');
+    assert.equal(d?.ruleId, 'yaml/too-large');
+    assert.equal(d?.data?.['maxFileSize'], 1024);
+  });
+
+  it('symlink loops: discovery terminates and says so', () => {
+    const dir = join(root, 'loop');
+    mkdirSync(join(dir, 'a'), { recursive: true });
+    writeFileSync(join(dir, 'a', 'x.yaml'), 'a: 1\n');
+    symlinkSync('..', join(dir, 'a', 'up'));
+    symlinkSync('self.yaml', join(dir, 'self.yaml'));
+    const r = spawnCli(['lint', '.', '--format', 'json'], { cwd: dir, timeoutMs: 30_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as JsonOut;
+    assert.equal(out.summary.files, 1);
+    const notes = out.diagnostics.map((d) => `${d.ruleId} ${d.file} ${d.data?.['reason']}`).sort();
+    assert.deepEqual(notes, ['lint/symlink-skipped a/up link loops back to an ancestor folder', 'lint/symlink-skipped self.yaml dangling link']);
+  });
+});
