@@ -156,7 +156,7 @@ test('a talium cluster.yaml gives the plan directly', () => {
       'cluster:',
       '  vip: 10.50.0.10',
       'nodes:',
-      '  - {name: cp1, role: controlplane, address: 10.50.0.11, nic: enp1s0}',
+      '  - {name: cp1, role: controlplane, address: 10.50.0.11, nic: enp1s0, vlan: tagged}',
       '  - {name: w1, role: worker, address: 10.50.0.21, nic: enp2s0, vlan: native}',
       'pools: []',
       '',
@@ -168,4 +168,5 @@ test('a talium cluster.yaml gives the plan directly', () => {
   assert.equal(p.versions.cilium?.value, '1.18.4');
   assert.deepEqual(p.nodes.map((n) => [n.name, n.links[0]?.value]), [['cp1', 'enp1s0.50'], ['w1', 'enp2s0']]);
   assert.deepEqual(p.talos.kubePrism?.value, { enabled: true, port: 7445 });
+  assert.deepEqual([p.podCidrs[0]?.value.canonical, p.serviceCidrs[0]?.value.canonical], ['10.244.0.0/16', '10.96.0.0/12']);
 });

@@ -1,6 +1,7 @@
 /**
- * Splits a repository into cluster groups by path convention: `clusters/<name>/` folders (talium's layout and
- * Flux's), else Kustomize `overlays/<name>/` folders. With fewer than two names there is one group (named after
+ * Splits a repository into cluster groups by path convention: `clusters/<name>/` folders holding a talium
+ * cluster.yaml, else any `clusters/<name>/` folders (Flux's layout), else Kustomize `overlays/<name>/` folders
+ * (`_*`, `base`, `common`, `shared`, `components` are shared material, not clusters). With fewer than two names there is one group (named after
  * the single name, or `default`). A document whose path has a segment equal to a group name belongs to that group;
  * other documents (bases, shared apps) belong to every group.
  */
@@ -13,18 +14,23 @@ export interface DocGroup {
   shared?: Set<YamlDocument>;
 }
 
+/** Folder names under clusters/ or overlays/ that hold shared material, not a cluster. */
+const NOT_A_CLUSTER = /^(_.*|\..*|base|bases|common|shared|components|templates?|default)$/;
+
 function namesAfter(paths: readonly string[], folder: string): string[] {
   const names = new Set<string>();
   for (const p of paths) {
     const segs = p.split('/');
-    for (let i = 0; i + 2 < segs.length; i++) if (segs[i] === folder && segs[i + 1]) names.add(segs[i + 1]!);
+    for (let i = 0; i + 2 < segs.length; i++) if (segs[i] === folder && segs[i + 1] && !NOT_A_CLUSTER.test(segs[i + 1]!)) names.add(segs[i + 1]!);
   }
   return [...names].sort();
 }
 
 export function groupByCluster(docs: YamlDocument[]): DocGroup[] {
   const paths = [...new Set(docs.map((d) => d.file.path))];
-  let names = namesAfter(paths, 'clusters');
+  // talium's layout: the folders that hold a cluster.yaml are the clusters
+  const specs = namesAfter(docs.filter((d) => d.docClass === 'cluster-spec').map((d) => d.file.path), 'clusters');
+  let names = specs.length ? specs : namesAfter(paths, 'clusters');
   if (names.length < 2) {
     const overlays = namesAfter(paths, 'overlays');
     if (overlays.length >= 2) names = overlays;

@@ -3,7 +3,7 @@
  * Talos configs/patches/multi-docs and talhelper talconfig.yaml; the Cilium release gives the Cilium version.
  */
 import type { Path, YamlDocument } from '../core/document.js';
-import { KUBEPRISM_DEFAULT_PORT, vlanLinkName } from '../data/talos.js';
+import { DEFAULT_POD_SUBNET, DEFAULT_SERVICE_SUBNET, KUBEPRISM_DEFAULT_PORT, vlanLinkName } from '../data/talos.js';
 import { parseCidr, parseIp, type Cidr, type Family } from '../net/ip.js';
 import { valueAt } from './cilium-release.js';
 import { parseRange } from './range.js';
@@ -352,9 +352,10 @@ function fromSpec(d: YamlDocument, plan: NetworkPlan): void {
   });
   const vip = addrFact(d.get(['cluster', 'vip']), d, ['cluster', 'vip']);
   if (vip) plan.vip = vip;
-  const pod = cidrFact(d.get(['cluster', 'podCidr']), d, ['cluster', 'podCidr']);
+  // talium generates the Talos defaults when cluster.yaml leaves the CIDRs out
+  const pod = cidrFact(d.get(['cluster', 'podCidr']) ?? DEFAULT_POD_SUBNET, d, ['cluster', 'podCidr']);
   if (pod) plan.podCidrs = [pod];
-  const svc = cidrFact(d.get(['cluster', 'serviceCidr']), d, ['cluster', 'serviceCidr']);
+  const svc = cidrFact(d.get(['cluster', 'serviceCidr']) ?? DEFAULT_SERVICE_SUBNET, d, ['cluster', 'serviceCidr']);
   if (svc) plan.serviceCidrs = [svc];
   const port = d.get(['cluster', 'kubePrismPort']);
   plan.talos.kubePrism = { value: { enabled: true, port: typeof port === 'number' ? port : KUBEPRISM_DEFAULT_PORT }, from: { doc: d, path: ['cluster', 'kubePrismPort'] } };
@@ -378,7 +379,7 @@ function fromSpec(d: YamlDocument, plan: NetworkPlan): void {
       }
       const nic = str(n['nic']);
       if (nic) {
-        const tagged = n['vlan'] !== 'native';
+        const tagged = n['vlan'] === 'tagged'; // cluster.yaml default: native (untagged on the NIC)
         node.links.push({ value: tagged ? vlanLinkName(nic, plan.vlan!.value) : nic, from: { doc: d, path: ['nodes', i, 'nic'] } });
       }
       plan.nodes.push(node);
