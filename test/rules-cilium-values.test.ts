@@ -52,7 +52,17 @@ test('cilium/l2-policy-without-l2 and cilium/l2-without-policy', () => {
     ],
   });
   ruleTester(l2WithoutPolicy, {
-    valid: [{ 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n' + L2), 'cilium/l2.yaml': POLICY }, { 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n') }],
+    valid: [
+      { 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n' + L2), 'cilium/l2.yaml': POLICY },
+      { 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n') },
+      // a shared base release whose values live in a cluster folder is judged with that cluster, not with the base group
+      {
+        'clusters/_base/cilium/hr.yaml': hr('', '1.19.6', '  valuesFrom:\n    - kind: ConfigMap\n      name: cilium-values\n').replace(/  values:\n$/, ''),
+        'clusters/home/cilium/kustomization.yaml': 'configMapGenerator:\n  - name: cilium-values\n    files:\n      - values.yaml=values.yaml\n',
+        'clusters/home/cilium/values.yaml': 'kubeProxyReplacement: true\nl2announcements:\n  enabled: true\n',
+        'clusters/home/cilium/l2.yaml': POLICY,
+      },
+    ],
     invalid: [{ files: { 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n' + L2) }, errors: [{ messageId: 'noPolicy', file: 'cilium/hr.yaml', line: 17, column: 16 }] }],
   });
 });

@@ -73,6 +73,11 @@ test('gitops/argocd-hubble-certs', () => {
       { 'argocd/cilium.yaml': APP(HUBBLE, IGN('kind: Secret\n      name: hubble-server-certs', 'kind: ConfigMap\n      name: hubble-ca-cert')) },
       { 'argocd/cilium.yaml': APP(HUBBLE + '          tls:\n            auto:\n              method: cronJob\n') },
       { 'argocd/cilium.yaml': APP('        kubeProxyReplacement: true\n        hubble:\n          enabled: false\n') },
+      // a Kustomize patch of an Application whose base carries the ignoreDifferences
+      {
+        'base/cilium.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  project: default\n' + IGN('kind: Secret\n      name: hubble-server-certs', 'kind: ConfigMap\n      name: hubble-ca-cert'),
+        'overlay/patches/cilium.yaml': APP(HUBBLE),
+      },
     ],
     invalid: [
       { files: { 'argocd/cilium.yaml': APP(HUBBLE) }, errors: [{ messageId: 'missing', file: 'argocd/cilium.yaml', line: 4, column: 9, data: { app: 'cilium', objects: 'Secret hubble-server-certs, ConfigMap hubble-ca-cert' } }] },

@@ -29,6 +29,8 @@ export default defineRule({
     const out: RuleFinding[] = [];
     for (const r of releases(cluster)) {
       if (r.purpose === 'bootstrap') continue;
+      // values that live in another cluster's folder: the release is a shared base, judged with that cluster
+      if (r.layers.some((l) => !cluster.docs.includes(l.doc))) continue;
       if (l2On(r) === true) out.push({ ...placeOf(r, ['l2announcements', 'enabled']), messageId: 'noPolicy' });
     }
     return out;

@@ -33,7 +33,7 @@ export default defineRule({
     },
     examples: { valid: [{ files: { 'argocd/cilium.yaml': APP(IGNORE) } }], invalid: [{ files: { 'argocd/cilium.yaml': APP('') } }] },
   },
-  check({ cluster }) {
+  check({ cluster, all }) {
     // a global argocd-cm customization covers every app
     const cm = cluster.docs.find((d) => d.kind === 'ConfigMap' && d.name === 'argocd-cm');
     if (cm && JSON.stringify(cm.get(['data']) ?? {}).includes('hubble')) return [];
@@ -52,14 +52,20 @@ export default defineRule({
       if (method !== undefined && method !== 'helm') continue;
       const base = app.doc.kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : ['spec'];
       const ign = app.doc.get([...base, 'ignoreDifferences']);
-      const list = Array.isArray(ign) ? ign.filter(isObj) : [];
+      // a Kustomize patch of an Application merges with its base: read every same-named Application
+      const twins = all.filter((d) => d.kind === app.doc.kind && d.group === 'argoproj.io' && d.name === app.doc.name && d.namespace === app.doc.namespace);
+      const list = twins.flatMap((d) => {
+        const l = d.get([...base, 'ignoreDifferences']);
+        return Array.isArray(l) ? l.filter(isObj) : [];
+      });
       const covered = (kind: string, name: string) =>
         list.some((e) => e['kind'] === kind && (e['name'] === undefined || e['name'] === name));
       const relay = asBool(valueOf(r, ['hubble', 'relay', 'enabled'])) === true;
       const missing = HUBBLE_CERT_OBJECTS.filter((o) => (relay || o.name !== 'hubble-relay-client-certs') && !covered(o.kind, o.name)).map((o) => `${o.kind} ${o.name}`);
       if (!missing.length) continue;
       seen.add(app.doc);
-      out.push({ doc: app.doc, path: list.length ? [...base, 'ignoreDifferences'] : ['metadata', 'name'], key: list.length > 0, messageId: 'missing', data: { app: app.doc.name ?? '', objects: missing.join(', ') } });
+      const own = Array.isArray(ign) && ign.length > 0;
+      out.push({ doc: app.doc, path: own ? [...base, 'ignoreDifferences'] : ['metadata', 'name'], key: own, messageId: 'missing', data: { app: app.doc.name ?? '', objects: missing.join(', ') } });
     }
     return out;
   },
