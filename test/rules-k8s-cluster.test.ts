@@ -68,6 +68,8 @@ test('k8s/etp-local-l2', () => {
       { 'l2.yaml': POLICY(), 's.yaml': svc('  externalTrafficPolicy: Cluster\n') },
       { 's.yaml': svc('  externalTrafficPolicy: Local\n') }, // no L2 policy
       { 'l2.yaml': POLICY('  serviceSelector:\n    matchLabels:\n      l2: "yes"\n'), 's.yaml': svc('  externalTrafficPolicy: Local\n', '  labels:\n    l2: "no"\n') },
+      // the label may come from Kustomize: not certainly selected
+      { 'l2.yaml': POLICY('  serviceSelector:\n    matchLabels:\n      l2: "yes"\n'), 's.yaml': svc('  externalTrafficPolicy: Local\n') },
     ],
     invalid: [
       { files: { 'l2.yaml': POLICY(), 's.yaml': svc('  externalTrafficPolicy: Local\n') }, errors: [{ messageId: 'local', file: 's.yaml', line: 8, column: 26, data: { name: 'web', policy: 'l2' } }] },

@@ -83,14 +83,18 @@ export function allocatable(pool: LbPool, block: PoolBlock, ciliumVersion: strin
   return afl === 'Yes' ? block.interval : { family: block.interval.family, first: block.interval.first + 1n, last: block.interval.last - 1n };
 }
 
-/** Kubernetes label selector match: true / false / undefined (cannot tell: unknown labels, namespace or name). */
+/**
+ * Kubernetes label selector match: true / false / undefined (cannot tell: a label the object does not carry in the
+ * repo, an unknown namespace or name). Only a label present with another value, or a known namespace/name, says no.
+ */
 export function selectorMatches(sel: unknown, labels: Record<string, string> | undefined, namespace: string | undefined, name: string | undefined): boolean | undefined {
   if (sel === undefined || sel === null) return true;
   if (!isObj(sel)) return undefined;
   const value = (key: string): string | undefined | null => {
     if (key === 'io.kubernetes.service.namespace') return namespace ?? null;
     if (key === 'io.kubernetes.service.name') return name ?? null;
-    if (!labels) return null;
+    // an absent label may still be added by Kustomize (labels/commonLabels) or a chart: unknown, not "no"
+    if (!labels || !(key in labels)) return null;
     return labels[key];
   };
   let unknown = false;

@@ -20,7 +20,7 @@ export default defineRule({
     },
     help: 'Use externalTrafficPolicy: Cluster for L2-announced Services (or announce them with BGP).',
     docs: {
-      what: 'Finds LoadBalancer Services with `externalTrafficPolicy: Local` that an L2 announcement policy with `loadBalancerIPs: true` selects (or may select), and Cilium values that set `gatewayAPI.externalTrafficPolicy: Local` while L2 announcements are enabled.',
+      what: 'Finds LoadBalancer Services with `externalTrafficPolicy: Local` that an L2 announcement policy with `loadBalancerIPs: true` certainly selects, and Cilium values that set `gatewayAPI.externalTrafficPolicy: Local` while L2 announcements are enabled.',
       why: 'The L2 leader for an IP is elected independently of where the pods run; with Local, a leader without a local endpoint drops the traffic. Cilium documents the combination as incompatible.',
       fix: 'Set `externalTrafficPolicy: Cluster`; if you need the client source IP, use BGP or run the workload on every node.',
       sources: ['https://docs.cilium.io/en/stable/network/l2-announcements/', 'https://github.com/cilium/cilium/issues/27800'],
@@ -42,7 +42,8 @@ export default defineRule({
       if (isObj(labels)) for (const [k, v] of Object.entries(labels)) lab[k] = String(v);
       // a Service shared by several clusters is only tied to a policy that is shared as well
       const candidates = cluster.shared?.has(d) ? policies.filter((p) => cluster.shared!.has(p)) : policies;
-      const policy = candidates.find((p) => selectorMatches(p.get(['spec', 'serviceSelector']), lab, d.namespace, d.name) !== false);
+      // only a policy that certainly selects the Service (no selector, or one the repo shows it matches)
+      const policy = candidates.find((p) => selectorMatches(p.get(['spec', 'serviceSelector']), lab, d.namespace, d.name) === true);
       if (!policy) continue;
       out.push({ doc: d, path: ['spec', 'externalTrafficPolicy'], messageId: 'local', data: { name: d.name ?? '', policy: policy.name ?? '' }, related: [{ doc: policy, path: ['metadata', 'name'], message: `L2 policy "${policy.name ?? ''}"` }] });
     }
