@@ -1,0 +1,310 @@
+/**
+ * `talium lint` end to end (child processes): exit codes 0/1/2, --max-warnings, --format NAME=FILE, usage errors,
+ * suppressions, configuration, staged mode in a temporary git repository, --only-files, rules/explain.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { spawnCli, runCli } from '../src/testing/cli.js';
+
+interface Out {
+  diagnostics: Array<{ ruleId: string; messageId?: string; file: string; severity: string; range: { start: { line: number; column: number } }; data?: Record<string, unknown> }>;
+  summary: { errors: number; warnings: number; infos: number; files: number };
+}
+
+const base = mkdtempSync(join(tmpdir(), 'talium-lint-cli-'));
+after(() => rmSync(base, { recursive: true, force: true }));
+let n = 0;
+
+function repo(files: Record<string, string>): string {
+  const dir = join(base, `r${n++}`);
+  for (const [p, c] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, p)), { recursive: true });
+    writeFileSync(join(dir, p), c);
+  }
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+async function lintJson(dir: string, args: string[] = []): Promise<{ code: number; out: Out; stderr: string }> {
+  const r = await runCli(['lint', '--format', 'json', ...args], { cwd: dir });
+  return { code: r.code, out: r.stdout ? (JSON.parse(r.stdout) as Out) : { diagnostics: [], summary: { errors: 0, warnings: 0, infos: 0, files: 0 } }, stderr: r.stderr };
+}
+
+const brief = (o: Out) => o.diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}`);
+
+const CLEAN = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n  namespace: default\ndata:\n  a: "1"\n';
+const BROKEN = 'a: 1\nb: [1, 2\nc: 3\n';
+const TRUTHY = 'settings:\n  feature: on\n  other: "off"\n';
+
+describe('talium lint: exit codes (child process)', () => {
+  it('0 on a clean tree, 1 on an error, 2 on usage errors', () => {
+    assert.equal(spawnCli(['lint'], { cwd: repo({ 'cm.yaml': CLEAN }) }).code, 0);
+    const bad = spawnCli(['lint'], { cwd: repo({ 'bad.yaml': BROKEN }) });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stdout, /bad\.yaml/);
+    assert.equal(spawnCli(['lint', '--format', 'nope'], { cwd: repo({}) }).code, 2);
+    assert.equal(spawnCli(['lint', 'missing-folder'], { cwd: repo({}) }).code, 2);
+    assert.equal(spawnCli(['lint', '--bogus'], { cwd: repo({}) }).code, 2);
+  });
+
+  it('warnings: 0 by default, 1 above --max-warnings', () => {
+    const dir = repo({ 'settings.yaml': TRUTHY });
+    assert.equal(spawnCli(['lint'], { cwd: dir }).code, 0);
+    assert.equal(spawnCli(['lint', '--max-warnings', '1'], { cwd: dir }).code, 0);
+    assert.equal(spawnCli(['lint', '--max-warnings', '0'], { cwd: dir }).code, 1);
+  });
+
+  it('--format NAME=FILE writes files while another format goes to stdout', () => {
+    const dir = repo({ 'bad.yaml': BROKEN });
+    const r = spawnCli(['lint', '--format', 'github', '--format', 'sarif=out/lint.sarif', '--format', 'json=out/lint.json'], { cwd: dir });
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^::error file=bad\.yaml,line=\d+,col=\d+/);
+    const sarif = JSON.parse(readFileSync(join(dir, 'out/lint.sarif'), 'utf8')) as { version: string };
+    assert.equal(sarif.version, '2.1.0');
+    const json = JSON.parse(readFileSync(join(dir, 'out/lint.json'), 'utf8')) as Out;
+    assert.equal(json.diagnostics[0]!.ruleId, 'yaml/syntax');
+    assert.equal(spawnCli(['lint', '--format', 'json', '--format', 'github'], { cwd: dir }).code, 2);
+  });
+
+  it('no stack trace and no colour without a TTY', () => {
+    const r = spawnCli(['lint'], { cwd: repo({ 'bad.yaml': BROKEN }) });
+    assert.doesNotMatch(r.stdout + r.stderr, /\u001b\[|\n\s+at /);
+  });
+});
+
+describe('talium lint: YAML findings', () => {
+  it('syntax error position (fast parser falls back to eemeli/yaml)', async () => {
+    const { code, out } = await lintJson(repo({ 'bad.yaml': BROKEN }));
+    assert.equal(code, 1);
+    assert.equal(out.diagnostics[0]!.ruleId, 'yaml/syntax');
+    assert.equal(out.diagnostics[0]!.range.start.line, 3);
+  });
+
+  it('duplicate keys, each with its position, in the second document', async () => {
+    const { out } = await lintJson(repo({ 'dup.yaml': 'a: 1\n---\nkind: A\nname: p\nname: q\nspec:\n  k: 1\n  k: 2\n' }));
+    assert.deepEqual(brief(out), ['dup.yaml:5:1 yaml/duplicate-key', 'dup.yaml:8:3 yaml/duplicate-key']);
+  });
+
+  it('tabs in indentation → yaml/tabs', async () => {
+    const { out } = await lintJson(repo({ 'tabs.yaml': 'a:\n\tb: 1\n' }));
+    assert.ok(out.diagnostics.some((d) => d.ruleId === 'yaml/tabs' && d.range.start.line === 2), JSON.stringify(brief(out)));
+  });
+
+  it('BOM and CRLF files get correct lines and columns', async () => {
+    const { out } = await lintJson(repo({ 'crlf.yaml': '\ufeffa: 1\r\nb:\r\n  c: yes\r\n' }));
+    assert.deepEqual(brief(out), ['crlf.yaml:3:6 yaml/truthy']);
+    const { out: out2 } = await lintJson(repo({ 'crlf-bad.yaml': '\ufeffa: 1\r\nb: [1,\r\nc: 3\r\n' }));
+    assert.equal(out2.diagnostics[0]!.ruleId, 'yaml/syntax');
+    assert.equal(out2.diagnostics[0]!.range.start.line, 3);
+  });
+
+  it('yaml/truthy: plain values only, not keys or quoted values', async () => {
+    const { out } = await lintJson(repo({ 'settings.yaml': 'on: push\nlist:\n  - yes\n  - "no"\nflow: [off, "on"]\nx: On # comment\n' }));
+    assert.deepEqual(
+      out.diagnostics.map((d) => [d.ruleId, d.range.start.line, d.range.start.column, d.data?.['value']]),
+      [
+        ['yaml/truthy', 3, 5, 'yes'],
+        ['yaml/truthy', 5, 8, 'off'],
+        ['yaml/truthy', 6, 4, 'On'],
+      ],
+    );
+  });
+
+  it('dates stay strings and merge keys work (Go YAML semantics)', async () => {
+    const { code, out } = await lintJson(repo({ 'anchors.yaml': 'base: &b\n  x: 1\nderived:\n  <<: *b\n  y: 2\nwhen: 2024-01-01\n' }));
+    assert.equal(code, 0);
+    assert.deepEqual(out.diagnostics, []);
+  });
+
+  it('templated files: Helm templates skipped with an info, Flux ${VAR} files linted', async () => {
+    const { code, out } = await lintJson(
+      repo({
+        'chart/templates/deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n{{- if .Values.x }}\n  labels: {}\n{{- end }}\n',
+        'jinja.yaml': 'a: 1\n{% if x %}\nb: 2\n{% endif %}\n',
+        'flux.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  namespace: ${NAMESPACE}\ndata:\n  ip: "${LB_IP}"\n',
+      }),
+    );
+    assert.equal(code, 0);
+    assert.deepEqual(brief(out), ['chart/templates/deploy.yaml:1:1 yaml/templated', 'jinja.yaml:1:1 yaml/templated']);
+    assert.ok(out.diagnostics.every((d) => d.severity === 'info'));
+  });
+
+  it('other YAML gets syntax checks only (no "missing kind")', async () => {
+    const { code, out } = await lintJson(repo({ '.github/workflows/ci.yaml': 'name: ci\non:\n  push: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n' }));
+    assert.equal(code, 0);
+    assert.deepEqual(out.diagnostics, []);
+  });
+});
+
+describe('talium lint: suppressions', () => {
+  it('next-line (stacked), file-level, missing reason, unused, unknown rule', async () => {
+    const dir = repo({
+      'a.yaml': [
+        '# talium-disable-next-line yaml/truthy -- the chart reads this as a string',
+        'x: yes',
+        '# talium-disable-next-line yaml/truthy',
+        '# talium-disable-next-line yaml/duplicate-key -- stacked',
+        'y: no',
+        'z: on',
+        '# talium-disable-next-line yaml/truthy -- nothing here',
+        'w: "quoted"',
+        '# talium-disable-next-line cilium/no-such-rule -- typo',
+        'v: 1',
+        '# talium-disable-next-line',
+        'u: 2',
+        '',
+      ].join('\n'),
+      'b.yaml': '# talium-disable-file yaml/truthy -- legacy file\na: yes\nb: no\n',
+    });
+    const { out } = await lintJson(dir);
+    assert.deepEqual(
+      out.diagnostics.map((d) => `${d.file}:${d.range.start.line} ${d.ruleId}${d.messageId ? '/' + d.messageId : ''}`),
+      [
+        'a.yaml:3 lint/suppression-without-reason',
+        'a.yaml:4 lint/unused-suppression/unused',
+        'a.yaml:6 yaml/truthy',
+        'a.yaml:7 lint/unused-suppression/unused',
+        'a.yaml:9 lint/unused-suppression/unknownRule',
+        'a.yaml:11 lint/invalid-suppression',
+      ],
+    );
+  });
+});
+
+describe('talium lint: configuration', () => {
+  it('severities, off, excludes', async () => {
+    const dir = repo({
+      'talium.config.yaml': 'rules:\n  yaml/truthy: error\n  yaml/duplicate-key: "off"\nexclude:\n  - vendor/\n',
+      'a.yaml': 'x: yes\nk: 1\nk: 2\n',
+      'vendor/bad.yaml': BROKEN,
+    });
+    const { code, out } = await lintJson(dir);
+    assert.equal(code, 1);
+    assert.deepEqual(out.diagnostics.map((d) => `${d.file}:${d.range.start.line} ${d.ruleId} ${d.severity}`), ['a.yaml:1 yaml/truthy error']);
+  });
+
+  it('invalid config → config/invalid at the position; unknown rule → config/unknown-rule', async () => {
+    const { code, out } = await lintJson(repo({ 'talium.config.yaml': 'rules:\n  yaml/truthy: loud\nexcludes: []\n' }));
+    assert.equal(code, 1);
+    assert.deepEqual(brief(out), ['talium.config.yaml:2:16 config/invalid', 'talium.config.yaml:3:1 config/invalid']);
+    const { out: out2 } = await lintJson(repo({ 'talium.config.yaml': 'rules:\n  cilium/no-such-rule: warning\n' }));
+    assert.deepEqual(brief(out2), ['talium.config.yaml:2:3 config/unknown-rule']);
+  });
+
+  it('a cluster.yaml `lint:` section scopes severities to its folder', async () => {
+    const dir = repo({
+      'clusters/home/cluster.yaml': 'lint:\n  rules:\n    yaml/truthy: "off"\n',
+      'clusters/home/settings.yaml': 'x: yes\n',
+      'other/settings.yaml': 'x: yes\n',
+    });
+    const { out } = await lintJson(dir);
+    assert.deepEqual(
+      brief(out).filter((l) => l.includes('yaml/')),
+      ['other/settings.yaml:1:4 yaml/truthy'],
+    );
+  });
+
+  it('--config names a file; a missing one is a usage error', () => {
+    const dir = repo({ 'cfg/lint.yaml': 'rules:\n  yaml/truthy: "off"\n', 'a.yaml': 'x: yes\n' });
+    const r = spawnCli(['lint', '--config', 'cfg/lint.yaml', '--format', 'json'], { cwd: dir });
+    assert.equal(r.code, 0);
+    assert.deepEqual((JSON.parse(r.stdout) as Out).diagnostics, []);
+    assert.equal(spawnCli(['lint', '--config', 'nope.yaml'], { cwd: dir }).code, 2);
+  });
+});
+
+describe('talium lint: discovery', () => {
+  it('sorted, .gitignore honoured (nested too), node_modules and .git skipped, non-YAML ignored', async () => {
+    const dir = repo({
+      '.gitignore': 'ignored/\n*.gen.yaml\n',
+      'b.yaml': 'a: 1\n',
+      'a.yml': 'a: 1\n',
+      'x.gen.yaml': BROKEN,
+      'ignored/bad.yaml': BROKEN,
+      'sub/.gitignore': 'local.yaml\n',
+      'sub/local.yaml': BROKEN,
+      'sub/kept.yaml': 'a: 1\n',
+      'node_modules/pkg/bad.yaml': BROKEN,
+      '.git/bad.yaml': BROKEN,
+      'notes.txt': BROKEN,
+    });
+    const r = await runCli(['lint', '--format', 'json'], { cwd: dir });
+    assert.equal(r.code, 0, r.stdout);
+    assert.equal((JSON.parse(r.stdout) as Out).summary.files, 3);
+    // an explicitly named file is linted even when .gitignore lists it
+    const r2 = await runCli(['lint', '--format', 'json', 'ignored/bad.yaml'], { cwd: dir });
+    assert.equal(r2.code, 1);
+  });
+
+  it('symlink out of the tree → lint/symlink-skipped info', async () => {
+    const outside = repo({ 'secret.yaml': BROKEN });
+    const dir = repo({ 'a.yaml': 'a: 1\n' });
+    (await import('node:fs')).symlinkSync(join(outside, 'secret.yaml'), join(dir, 'link.yaml'));
+    const { code, out } = await lintJson(dir);
+    assert.equal(code, 0);
+    assert.deepEqual(out.diagnostics.map((d) => [d.file, d.ruleId, d.data?.['reason']]), [['link.yaml', 'lint/symlink-skipped', 'target is outside the linted tree']]);
+  });
+});
+
+function git(dir: string, ...args: string[]): void {
+  const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
+  assert.equal(r.status, 0, r.stderr);
+}
+
+describe('talium lint: staged / only-files (pre-commit)', () => {
+  const SVC = (name: string, ip: string) =>
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: default\n  annotations:\n    lbipam.cilium.io/ips: "${ip}"\nspec:\n  type: LoadBalancer\n  ports:\n    - port: 80\n`;
+
+  it('--staged reports only staged files but reads the whole repository', (t) => {
+    if (spawnSync('git', ['--version']).status !== 0) {
+      t.skip('git not installed');
+      return;
+    }
+    const dir = repo({ 'committed-bad.yaml': BROKEN, 'staged.yaml': 'x: yes\n', 'unstaged.yaml': 'y: yes\n' });
+    git(dir, 'init', '-q');
+    git(dir, 'add', 'committed-bad.yaml');
+    git(dir, 'commit', '-q', '-m', 'init');
+    git(dir, 'add', 'staged.yaml');
+    const r = spawnCli(['lint', '--staged', '--format', 'json'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as Out;
+    assert.deepEqual(brief(out), ['staged.yaml:1:4 yaml/truthy']);
+    // nothing staged: clean, fast exit
+    git(dir, 'commit', '-q', '-m', 'two');
+    const r2 = spawnCli(['lint', '--staged', '--format', 'json'], { cwd: dir });
+    assert.equal(r2.code, 0);
+    assert.deepEqual((JSON.parse(r2.stdout) as Out).diagnostics, []);
+  });
+
+  it('--only-files: cross-file findings still appear in the reported file, never in the others', async () => {
+    const dir = repo({ 'a/svc.yaml': SVC('a', '10.0.0.10'), 'b/svc.yaml': SVC('b', '10.0.0.10'), 'c/bad.yaml': BROKEN });
+    const all = await lintJson(dir);
+    const { out } = await lintJson(dir, ['--only-files', 'b/svc.yaml']);
+    const inB = all.out.diagnostics.filter((d) => d.file === 'b/svc.yaml').map((d) => d.ruleId);
+    assert.deepEqual(out.diagnostics.map((d) => d.ruleId), inB);
+    assert.ok(out.diagnostics.every((d) => d.file === 'b/svc.yaml'));
+    assert.ok(all.out.diagnostics.some((d) => d.file === 'c/bad.yaml'));
+  });
+});
+
+describe('talium rules / explain', () => {
+  it('rules lists engine and policy rule ids', async () => {
+    const r = await runCli(['rules', '--format', 'json'], { cwd: base });
+    assert.equal(r.code, 0);
+    const ids = (JSON.parse(r.stdout) as { rules: Array<{ id: string }> }).rules.map((x) => x.id);
+    for (const id of ['yaml/syntax', 'yaml/truthy', 'lint/unused-suppression', 'config/invalid']) assert.ok(ids.includes(id), id);
+    assert.deepEqual(ids, [...ids].sort());
+  });
+  it('explain prints the sections; unknown rule → 2', async () => {
+    const r = await runCli(['explain', 'yaml/truthy'], { cwd: base });
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^yaml\/truthy/);
+    assert.match(r.stdout, /https:\/\/yaml\.org\/type\/bool\.html/);
+    assert.equal((await runCli(['explain', 'yaml/nope'], { cwd: base })).code, 2);
+    assert.ok(existsSync(base));
+  });
+});
