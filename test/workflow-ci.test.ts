@@ -80,3 +80,14 @@ test('lint writes GitHub annotations and SARIF, and the SARIF upload runs even w
   const meta = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown> };
   for (const key of Object.keys(action.with ?? {})) assert.ok(key in meta.inputs, `action input ${key} is declared`);
 });
+
+test('dependabot keeps the pinned actions (workflows and action.yml) and npm current', () => {
+  const cfg = parse(readFileSync(join(ROOT, '.github/dependabot.yml'), 'utf8')) as {
+    version: number;
+    updates: { 'package-ecosystem': string; directory?: string; directories?: string[] }[];
+  };
+  assert.equal(cfg.version, 2);
+  const actions = cfg.updates.find((u) => u['package-ecosystem'] === 'github-actions');
+  assert.equal(actions?.directory, '/', '"/" covers .github/workflows and the root action.yml');
+  assert.ok(cfg.updates.some((u) => u['package-ecosystem'] === 'npm' && u.directory === '/'));
+});
