@@ -93,6 +93,7 @@ test('missing fragments and schemas are listed in one comment, in section order'
     'scripts/readme/configuration.md',
     'schemas/talium.config.schema.json',
     'scripts/readme/suppressions.md',
+    'scripts/readme/cilium-talos-gitops-rules.md',
     'scripts/readme/schemas.md',
     'scripts/readme/migration.md',
     'scripts/readme/bench.md',

@@ -37,6 +37,7 @@ export const SECTIONS: readonly Section[] = [
   { fragment: 'configuration.md' },
   { generated: 'config-reference' },
   { fragment: 'suppressions.md' },
+  { fragment: 'cilium-talos-gitops-rules.md' },
   { generated: 'rule-reference' },
   { fragment: 'schemas.md' },
   { fragment: 'workflow.md' },
