@@ -32,7 +32,11 @@ export default defineRule({
     },
     examples: {
       valid: [{ files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\nl2announcements:\n  enabled: true\nk8sClientRateLimit:\n  qps: 20\n  burst: 40\n', 'cilium/l2.yaml': POLICY, 'apps/svc.yaml': svc(1) } }],
-      invalid: [{ files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\nl2announcements:\n  enabled: true\n  leaseRenewDeadline: 1s\nk8sClientRateLimit:\n  qps: 2\n  burst: 10\n', 'cilium/l2.yaml': POLICY, 'apps/svc.yaml': [1, 2, 3].map(svc).join('') } }],
+      invalid: [
+        { files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\nl2announcements:\n  enabled: true\n  leaseRenewDeadline: 1s\nk8sClientRateLimit:\n  qps: 2\n  burst: 10\n', 'cilium/l2.yaml': POLICY, 'apps/svc.yaml': [1, 2, 3].map(svc).join('') } },
+        { files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\nl2announcements:\n  enabled: true\nk8sClientRateLimit:\n  qps: 20\n  burst: 20\n', 'cilium/l2.yaml': POLICY } },
+        { files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\nl2announcements:\n  enabled: true\nk8sClientRateLimit:\n  qps: "50"\n', 'cilium/l2.yaml': POLICY } },
+      ],
     },
   },
   check({ cluster }) {

@@ -25,7 +25,11 @@ export default defineRule({
     },
     examples: {
       valid: [{ files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\n' } }],
-      invalid: [{ files: { 'cilium/values.yaml': 'kubeProxyReplacement: strict\n' } }],
+      invalid: [
+        { files: { 'cilium/values.yaml': 'kubeProxyReplacement: strict\nk8sServiceHost: localhost\n' } },
+        { files: { 'cilium/helmfile.yaml': 'releases:\n  - name: cilium\n    chart: cilium/cilium\n    version: 1.18.12\n    values:\n      - kubeProxyReplacement: disabled\n' } },
+        { files: { 'cilium/values.yaml': 'kubeProxyReplacement: maybe\nk8sServiceHost: localhost\n' } },
+      ],
     },
   },
   check({ cluster }) {

@@ -37,6 +37,13 @@ export default defineRule({
         { files: { 'cilium/l2.yaml': policy(['(?=eth)eth0']) } },
         { files: { 'cilium/l2.yaml': policy(['enp1s0']) } },
         { files: { 'cilium/l2.yaml': policy(['^enp2s0$']), 'cilium/values.yaml': values('enp1s0') } },
+        {
+          note: 'Talos names the VLAN 50 link of the long USB NIC enx12545f8c99cd `enx1ee6413.50`',
+          files: {
+            'talos/talconfig.yaml': 'clusterName: home\ntalosVersion: v1.13.9\nendpoint: https://10.50.0.10:6443\nnodes:\n  - hostname: cp1\n    ipAddress: 10.50.0.11\n    controlPlane: true\n    networkInterfaces:\n      - interface: enx12545f8c99cd\n        vlans:\n          - vlanId: 50\n            addresses: [10.50.0.11/24]\n',
+            'cilium/l2.yaml': policy(['^enx12545f8c99cd\\.50$']),
+          },
+        },
       ],
     },
   },

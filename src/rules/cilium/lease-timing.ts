@@ -28,7 +28,11 @@ export default defineRule({
     },
     examples: {
       valid: [{ files: { 'cilium/values.yaml': 'l2announcements:\n  enabled: true\n  leaseDuration: 3s\n  leaseRenewDeadline: 1s\n  leaseRetryPeriod: 200ms\n' } }],
-      invalid: [{ files: { 'cilium/values.yaml': 'l2announcements:\n  enabled: true\n  leaseDuration: 5s\n  leaseRenewDeadline: 2s\n  leaseRetryPeriod: 2s\n' } }],
+      invalid: [
+        { files: { 'cilium/values.yaml': 'l2announcements:\n  enabled: true\n  leaseDuration: 5s\n  leaseRenewDeadline: 2s\n  leaseRetryPeriod: 2s\n' } },
+        { files: { 'cilium/values.yaml': 'l2announcements:\n  enabled: true\n  leaseDuration: 1s\n  leaseRenewDeadline: 2s\n' } },
+        { files: { 'cilium/values.yaml': 'l2announcements:\n  enabled: true\n  leaseDuration: fifteen\n' } },
+      ],
     },
   },
   check({ cluster }) {

@@ -35,7 +35,11 @@ export default defineRule({
     },
     examples: {
       valid: [{ files: { 'talos/patch.yaml': TALOS, 'cilium/values.yaml': GOOD } }],
-      invalid: [{ files: { 'talos/patch.yaml': TALOS, 'cilium/values.yaml': GOOD.replace('SETUID]', 'SETUID, SYS_MODULE]') } }],
+      invalid: [
+        { files: { 'talos/patch.yaml': TALOS, 'cilium/values.yaml': GOOD.replace('SETUID]', 'SETUID, SYS_MODULE]') } },
+        { files: { 'talos/patch.yaml': TALOS, 'cilium/values.yaml': GOOD.replace('mode: kubernetes', 'mode: cluster-pool').replace('autoMount', 'automount') } },
+        { files: { 'talos/patch.yaml': TALOS, 'cilium/values.yaml': 'kubeProxyReplacement: true\nk8sServiceHost: localhost\n' } },
+      ],
     },
   },
   check({ cluster }) {

@@ -12,6 +12,8 @@ import { argoApps, argoSyncOptions, dependsOnClosure, dirOf, fluxKustomizations,
 
 const KS = (name: string, path: string, deps = '') => `---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 1h\n  path: ${path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n${deps}`;
 const HR = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  chartRef:\n    kind: OCIRepository\n    name: cilium\n  values:\n    kubeProxyReplacement: true\n';
+const ARGO_APP = 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/example/homelab.git\n    path: infra/cilium\n    targetRevision: main\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: kube-system\n';
+const KUST = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - pool.yaml\nhelmCharts:\n  - name: cilium\n    repo: https://helm.cilium.io/\n    version: 1.19.6\n    releaseName: cilium\n    namespace: kube-system\n    valuesInline:\n      kubeProxyReplacement: true\n';
 const POOL = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - start: 10.50.0.200\n      stop: 10.50.0.220\n';
 
 export default defineRule({
@@ -33,7 +35,11 @@ export default defineRule({
     },
     examples: {
       valid: [{ files: { 'clusters/ks.yaml': KS('cilium', './apps/cilium/app') + KS('cilium-config', './apps/cilium/config', '  dependsOn:\n    - name: cilium\n'), 'apps/cilium/app/helmrelease.yaml': HR, 'apps/cilium/config/pool.yaml': POOL } }],
-      invalid: [{ files: { 'clusters/ks.yaml': KS('cilium', './apps/cilium/app') + KS('cilium-config', './apps/cilium/config'), 'apps/cilium/app/helmrelease.yaml': HR, 'apps/cilium/config/pool.yaml': POOL } }],
+      invalid: [
+        { files: { 'clusters/ks.yaml': KS('cilium', './apps/cilium/app') + KS('cilium-config', './apps/cilium/config'), 'apps/cilium/app/helmrelease.yaml': HR, 'apps/cilium/config/pool.yaml': POOL } },
+        { files: { 'clusters/ks.yaml': KS('cilium', './apps/cilium'), 'apps/cilium/helmrelease.yaml': HR, 'apps/cilium/pool.yaml': POOL } },
+        { files: { 'argocd/cilium.yaml': ARGO_APP, 'infra/cilium/kustomization.yaml': KUST, 'infra/cilium/pool.yaml': POOL } },
+      ],
     },
   },
   check({ cluster }) {

@@ -22,7 +22,13 @@ export default defineRule({
       fix: 'Align the versions: upgrade Talos before Kubernetes, and Cilium to a line that tests your Kubernetes minor.',
       sources: [SRC.talosMatrix, SRC.ciliumCompat],
     },
-    examples: { valid: [{ files: { 'talos/talconfig.yaml': TALCONFIG('1.35.2') } }], invalid: [{ files: { 'talos/talconfig.yaml': TALCONFIG('1.30.0') } }] },
+    examples: {
+      valid: [{ files: { 'talos/talconfig.yaml': TALCONFIG('1.35.2') } }],
+      invalid: [
+        { files: { 'talos/talconfig.yaml': TALCONFIG('1.30.0') } },
+        { files: { 'talos/talconfig.yaml': TALCONFIG('1.35.2'), 'cilium/helmrelease.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\nspec:\n  chart:\n    spec:\n      chart: cilium\n      version: 1.18.12\n      sourceRef:\n        kind: HelmRepository\n        name: cilium\n  values:\n    kubeProxyReplacement: true\n' } },
+      ],
+    },
   },
   check({ cluster }) {
     const { talos, kubernetes, cilium } = cluster.plan.versions;

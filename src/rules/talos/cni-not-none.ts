@@ -26,7 +26,11 @@ export default defineRule({
     },
     examples: {
       valid: [{ files: { 'talos/controlplane.yaml': CP('      name: none\n'), 'cilium/values.yaml': VALUES } }],
-      invalid: [{ files: { 'talos/controlplane.yaml': CP('      name: flannel\n'), 'cilium/values.yaml': VALUES } }],
+      invalid: [
+        { files: { 'talos/controlplane.yaml': CP('      name: flannel\n'), 'cilium/values.yaml': VALUES } },
+        { files: { 'talos/controlplane.yaml': CP('      name: custom\n      urls:\n        - https://example.org/calico.yaml\n'), 'cilium/values.yaml': VALUES } },
+        { files: { 'talos/controlplane.yaml': 'machine:\n  type: controlplane\ncluster:\n  proxy:\n    disabled: true\n', 'cilium/values.yaml': VALUES } },
+      ],
     },
   },
   check({ cluster }) {

@@ -32,7 +32,10 @@ export default defineRule({
     },
     examples: {
       valid: [{ files: { 'talos/talconfig.yaml': TALCONFIG('v1.13.9'), 'talos/patches/hostname.yaml': PATCH } }],
-      invalid: [{ files: { 'talos/talconfig.yaml': TALCONFIG('v1.14.1'), 'talos/patches/hostname.yaml': PATCH } }],
+      invalid: [
+        { files: { 'talos/talconfig.yaml': TALCONFIG('v1.14.1'), 'talos/patches/hostname.yaml': PATCH } },
+        { files: { 'talos/patches/hostname.yaml': PATCH, 'talos/patches/hostname-doc.yaml': 'apiVersion: v1alpha1\nkind: HostnameConfig\nhostname: cp1\n' } },
+      ],
     },
   },
   check({ cluster }) {

@@ -28,7 +28,10 @@ export default defineRule({
     },
     examples: {
       valid: [{ files: { 'talos/controlplane.yaml': CP('  proxy:\n    disabled: true\n'), 'cilium/values.yaml': VALUES } }],
-      invalid: [{ files: { 'talos/controlplane.yaml': CP('  proxy:\n    disabled: false\n'), 'cilium/values.yaml': VALUES } }],
+      invalid: [
+        { files: { 'talos/controlplane.yaml': CP('  proxy:\n    disabled: false\n'), 'cilium/values.yaml': VALUES } },
+        { files: { 'talos/controlplane.yaml': CP(''), 'cilium/values.yaml': VALUES } },
+      ],
     },
   },
   check({ cluster }) {

@@ -48,7 +48,11 @@ export default defineRule({
     },
     examples: {
       valid: [{ files: { 'talos/controlplane.yaml': WORKER.replace('type: worker', 'type: controlplane') } }],
-      invalid: [{ files: { 'talos/worker.yaml': WORKER } }],
+      invalid: [
+        { files: { 'talos/worker.yaml': WORKER } },
+        { files: { 'talos/patches/worker/network.yaml': WORKER.replace('  type: worker\n', '') } },
+        { files: { 'talos/controlplane.yaml': WORKER.replace('type: worker', 'type: controlplane').replace('dhcp: true', 'addresses: [10.50.0.11/24]').replace('10.50.0.10', '192.168.1.10'), 'talium.config.yaml': 'plan:\n  lan: 10.50.0.0/24\n' } },
+      ],
     },
   },
   check({ cluster }) {
