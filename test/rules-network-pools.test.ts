@@ -1,5 +1,6 @@
 /** Network rules on pools: outside LAN, reserved addresses, network/broadcast, overlap, block shape, host bits. */
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import cidrOverlapsLan from '../src/rules/network/cluster-cidr-overlaps-lan.js';
 import poolBlockInvalid from '../src/rules/network/pool-block-invalid.js';
 import poolHostBits from '../src/rules/network/pool-host-bits.js';
@@ -7,7 +8,7 @@ import poolNetworkBroadcast from '../src/rules/network/pool-network-broadcast.js
 import poolOutsideLan from '../src/rules/network/pool-outside-lan.js';
 import poolOverlap from '../src/rules/network/pool-overlap.js';
 import poolReserved from '../src/rules/network/pool-reserved-address.js';
-import { ruleTester, yaml } from '../src/testing/rule-tester.js';
+import { lintRepo, ruleTester, yaml } from '../src/testing/rule-tester.js';
 
 const POLICY = yaml`
   apiVersion: cilium.io/v2alpha1
@@ -200,4 +201,15 @@ test('network/cluster-cidr-overlaps-lan', () => {
       },
     ],
   });
+});
+
+test('network/pool-reserved-address points at the other owner (related location)', () => {
+  const got = lintRepo({ 'talos/n1.yaml': node('n1', '10.50.0.11/24'), 'pool.yaml': pool('a', 'cidr: 10.50.0.8/29') }, [poolReserved]);
+  assert.deepEqual(
+    got.map((d) => [d.messageId, d.related?.map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column}`)]),
+    [
+      ['node', ['talos/n1.yaml:8:13']],
+      ['vip', ['talos/n1.yaml:13:15']],
+    ],
+  );
 });
