@@ -7,7 +7,7 @@
 import { CHART, HUBBLE_CERT_OBJECTS } from '../../data/cilium.js';
 import type { Cluster } from '../../spec/types.js';
 import { ARGO_SYNC_WAVE } from '../gitops-annotations.js';
-import { ciliumConfigFiles, kustomization } from '../kustomize/kustomization.js';
+import { ciliumConfigFiles, inlinePatches, kustomization } from '../kustomize/kustomization.js';
 import { baseDir, generatedDir, overlayDir, relativePath, valuesPath } from '../paths.js';
 import type { GeneratedFile } from '../types.js';
 import { generateCiliumValues } from '../cilium/values.js';
@@ -74,10 +74,8 @@ export function argocdOverlayFiles(c: Cluster): GeneratedFile[] {
     {
       path: `${dir}/kustomization.yaml`,
       source,
-      content: { yaml: [kustomization({ resources: [relativePath(dir, baseDir('argocd'))], patches: [{ path: 'patches/cilium-config.yaml' }, { path: 'patches/cilium.yaml' }] })] },
+      content: { yaml: [kustomization({ resources: [relativePath(dir, baseDir('argocd'))], patches: inlinePatches([ciliumPatch, configPatch]) })] },
     },
-    { path: `${dir}/patches/cilium.yaml`, source, content: { yaml: [ciliumPatch] } },
-    { path: `${dir}/patches/cilium-config.yaml`, source, content: { yaml: [configPatch] } },
     generateCiliumValues(c),
     ...ciliumConfigFiles(c),
     { path: `${generatedDir(c)}/argocd/root-app.yaml`, source, content: { yaml: [root] } },

@@ -6,7 +6,7 @@
  */
 import { CHART } from '../../data/cilium.js';
 import type { Cluster } from '../../spec/types.js';
-import { ciliumConfigFiles, kustomization } from '../kustomize/kustomization.js';
+import { ciliumConfigFiles, inlinePatches, kustomization } from '../kustomize/kustomization.js';
 import { baseDir, generatedDir, overlayDir, relativePath } from '../paths.js';
 import type { GeneratedFile } from '../types.js';
 import { generateCiliumValues } from '../cilium/values.js';
@@ -68,10 +68,15 @@ export function fluxOverlayFiles(c: Cluster): GeneratedFile[] {
     {
       path: `${dir}/kustomization.yaml`,
       source,
-      content: { yaml: [kustomization({ resources: [relativePath(dir, `${baseDir('flux')}/stages`)], patches: [{ path: 'patches/cilium-config.yaml' }, { path: 'patches/cilium.yaml' }] })] },
+      content: {
+        yaml: [
+          kustomization({
+            resources: [relativePath(dir, `${baseDir('flux')}/stages`)],
+            patches: inlinePatches([stagePatch('cilium', `${dir}/cilium`), stagePatch('cilium-config', `${dir}/cilium-config`)]),
+          }),
+        ],
+      },
     },
-    { path: `${dir}/patches/cilium.yaml`, source, content: { yaml: [stagePatch('cilium', `${dir}/cilium`)] } },
-    { path: `${dir}/patches/cilium-config.yaml`, source, content: { yaml: [stagePatch('cilium-config', `${dir}/cilium-config`)] } },
     {
       path: `${dir}/cilium/kustomization.yaml`,
       source,
@@ -81,15 +86,10 @@ export function fluxOverlayFiles(c: Cluster): GeneratedFile[] {
             resources: [relativePath(`${dir}/cilium`, `${baseDir('flux')}/cilium`)],
             configMapGenerator: [{ name: 'cilium-values', namespace: CHART.namespace, files: ['values.yaml'], options: { labels: { 'reconcile.fluxcd.io/watch': 'Enabled' } } }],
             generatorOptions: { disableNameSuffixHash: true },
-            patches: [{ path: 'helmrelease-version.yaml' }],
+            patches: inlinePatches([{ apiVersion: HELM_API, kind: 'HelmRelease', metadata: { name: CHART.releaseName, namespace: CHART.namespace }, spec: { chart: { spec: { version: c.versions.cilium } } } }]),
           }),
         ],
       },
-    },
-    {
-      path: `${dir}/cilium/helmrelease-version.yaml`,
-      source,
-      content: { yaml: [{ apiVersion: HELM_API, kind: 'HelmRelease', metadata: { name: CHART.releaseName, namespace: CHART.namespace }, spec: { chart: { spec: { version: c.versions.cilium } } } }] },
     },
     generateCiliumValues(c),
     ...ciliumConfigFiles(c),

@@ -16,8 +16,17 @@ export function poolBlocks(p: ClusterPool): Array<Record<string, string>> {
   });
 }
 
+/**
+ * `allowFirstLastIPs` only matters for CIDR blocks larger than /31 (ranges reserve nothing; /31 and /32 are
+ * exempt [POOL-CRD]), so it is written only when such a block exists: never a setting that does nothing.
+ */
+export function needsAllowFirstLast(p: ClusterPool): boolean {
+  return p.blocks.some((b) => b.cidr !== undefined && b.cidr.prefix < (b.cidr.family === 4 ? 31 : 127));
+}
+
 export function poolObject(c: Cluster, p: ClusterPool): Record<string, unknown> {
-  const spec: Record<string, unknown> = { allowFirstLastIPs: p.allowFirstLastIPs ? 'Yes' : 'No', blocks: poolBlocks(p) };
+  const spec: Record<string, unknown> = { blocks: poolBlocks(p) };
+  if (needsAllowFirstLast(p)) spec['allowFirstLastIPs'] = p.allowFirstLastIPs ? 'Yes' : 'No';
   if (p.serviceSelector) spec['serviceSelector'] = p.serviceSelector;
   const metadata: Record<string, unknown> = { name: p.name, labels: { 'app.kubernetes.io/managed-by': 'talium' } };
   const annotations = ciliumObjectAnnotations(c);
