@@ -43,43 +43,45 @@ function within(root: string, p: string): boolean {
 
 interface Scope {
   dir: string;
+  /** The folder relative to cwd with `/` and a trailing slash ('' = cwd), when inside cwd. */
+  prefix?: string;
   ig: Ignore;
 }
 
 export function discover(opts: DiscoverOptions): Discovery {
   const cwd = resolve(opts.cwd);
   const cwdReal = safeReal(cwd) ?? cwd;
-  const excl = ignore().add([...opts.exclude]);
+  const excl = opts.exclude.length ? ignore().add([...opts.exclude]) : undefined;
   const found = new Map<string, DiscoveredFile>();
   const seenReal = new Set<string>();
   const notes: Diagnostic[] = [];
   const missing: string[] = [];
 
   const rel = (abs: string) => toPosix(relative(cwd, abs)) || '.';
-  const excluded = (abs: string, isDir: boolean): boolean => {
-    const r = toPosix(relative(cwd, abs));
-    if (!r || r.startsWith('..') || isAbsolute(r)) return false;
+  /** `r` = path relative to cwd (posix), '' for cwd itself; undefined when outside cwd. */
+  const excluded = (r: string | undefined, isDir: boolean): boolean => {
+    if (!excl || !r) return false;
     return excl.ignores(isDir ? r + '/' : r);
   };
-  const note = (abs: string, reason: string, target: string) =>
+  const note = (relPath: string, reason: string, target: string) =>
     notes.push({
       ruleId: 'lint/symlink-skipped',
       severity: 'info',
       message: `Symbolic link not followed: ${reason} ("${target}").`,
       help: 'Lint the link target directly, or exclude the link in talium.config.yaml.',
-      file: rel(abs),
+      file: relPath,
       range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
       data: { reason, target },
     });
 
-  const addFile = (abs: string, real: string) => {
+  const addFile = (abs: string, relPath: string, real: string) => {
     if (seenReal.has(real)) return;
     seenReal.add(real);
-    const path = rel(abs);
-    found.set(path, { path, abs });
+    found.set(relPath, { path: relPath, abs });
   };
 
-  const walk = (dir: string, dirReal: string, treeRoot: string, scopes: Scope[], chain: Set<string>) => {
+  /** relDir: `dir` relative to cwd with `/` and a trailing slash ('' for cwd), or undefined outside cwd. */
+  const walk = (dir: string, relDir: string | undefined, dirReal: string, treeRoot: string, scopes: Scope[], chain: string[]) => {
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -87,32 +89,45 @@ export function discover(opts: DiscoverOptions): Discovery {
       return;
     }
     let local = scopes;
-    if (entries.some((e) => e.name === '.gitignore' && !e.isDirectory())) {
-      try {
-        local = [...scopes, { dir, ig: ignore().add(readFileSync(join(dir, '.gitignore'), 'utf8')) }];
-      } catch {
-        /* unreadable .gitignore: ignore it */
+    for (const e of entries) {
+      if (e.name === '.gitignore' && !e.isDirectory()) {
+        try {
+          const scope: Scope = { dir, ig: ignore().add(readFileSync(join(dir, '.gitignore'), 'utf8')) };
+          if (relDir !== undefined) scope.prefix = relDir;
+          local = [...scopes, scope];
+        } catch {
+          /* unreadable .gitignore: ignore it */
+        }
+        break;
       }
     }
-    const ignored = (abs: string, isDir: boolean) => {
+    const ignored = (abs: string, name: string, isDir: boolean) => {
       for (const s of local) {
-        const r = toPosix(relative(s.dir, abs));
+        const r = s.dir === dir ? name : relDir !== undefined && s.prefix !== undefined ? (relDir + name).slice(s.prefix.length) : toPosix(relative(s.dir, abs));
         if (r && s.ig.ignores(isDir ? r + '/' : r)) return true;
       }
-      return excluded(abs, isDir);
+      return excluded(relDir === undefined ? undefined : relDir + name, isDir);
     };
+    const relOf = (name: string) => (relDir === undefined ? rel(join(dir, name)) : relDir + name);
     for (const e of entries) {
-      const abs = join(dir, e.name);
+      const name = e.name;
       if (e.isDirectory()) {
-        if (SKIP_DIRS.has(e.name) || ignored(abs, true)) continue;
-        const real = join(dirReal, e.name);
-        walk(abs, real, treeRoot, local, new Set([...chain, real]));
+        if (SKIP_DIRS.has(name)) continue;
+        const abs = join(dir, name);
+        if (ignored(abs, name, true)) continue;
+        const real = join(dirReal, name);
+        chain.push(real);
+        walk(abs, relDir === undefined ? undefined : relDir + name + '/', real, treeRoot, local, chain);
+        chain.pop();
       } else if (e.isFile()) {
-        if (YAML_EXT.test(e.name) && !ignored(abs, false)) addFile(abs, join(dirReal, e.name));
+        if (!YAML_EXT.test(name)) continue;
+        const abs = join(dir, name);
+        if (!ignored(abs, name, false)) addFile(abs, relOf(name), join(dirReal, name));
       } else if (e.isSymbolicLink()) {
+        const abs = join(dir, name);
         const real = safeReal(abs);
         if (!real) {
-          if (YAML_EXT.test(e.name) && !ignored(abs, false)) note(abs, 'dangling link', safeReadlink(abs));
+          if (YAML_EXT.test(name) && !ignored(abs, name, false)) note(relOf(name), 'dangling link', safeReadlink(abs));
           continue;
         }
         let st;
@@ -122,20 +137,22 @@ export function discover(opts: DiscoverOptions): Discovery {
           continue;
         }
         const isDir = st.isDirectory();
-        if (isDir ? SKIP_DIRS.has(e.name) : !YAML_EXT.test(e.name)) continue;
-        if (ignored(abs, isDir)) continue;
+        if (isDir ? SKIP_DIRS.has(name) : !YAML_EXT.test(name)) continue;
+        if (ignored(abs, name, isDir)) continue;
         if (!within(treeRoot, real)) {
-          note(abs, 'target is outside the linted tree', toPosix(relative(cwd, real)));
+          note(relOf(name), 'target is outside the linted tree', toPosix(relative(cwd, real)));
           continue;
         }
         if (isDir) {
-          if (chain.has(real) || within(real, dirReal)) {
-            note(abs, 'link loops back to an ancestor folder', toPosix(relative(cwd, real)) || '.');
+          if (chain.includes(real) || within(real, dirReal)) {
+            note(relOf(name), 'link loops back to an ancestor folder', toPosix(relative(cwd, real)) || '.');
             continue;
           }
-          walk(abs, real, treeRoot, local, new Set([...chain, real]));
+          chain.push(real);
+          walk(abs, relDir === undefined ? undefined : relDir + name + '/', real, treeRoot, local, chain);
+          chain.pop();
         } else if (st.isFile()) {
-          addFile(abs, real);
+          addFile(abs, relOf(name), real);
         }
       }
     }
@@ -155,23 +172,25 @@ export function discover(opts: DiscoverOptions): Discovery {
       missing.push(given);
       continue;
     }
+    const r = toPosix(relative(cwd, abs));
+    const relPath = r.startsWith('..') || isAbsolute(r) ? undefined : r;
     if (statSync(real).isDirectory()) {
       const treeRoot = within(cwdReal, real) ? cwdReal : real;
       const scopes: Scope[] = [];
       // .gitignore files of the folders between cwd and the given folder apply too
-      if (within(cwd, abs) && abs !== cwd) {
+      if (relPath) {
         let d = cwd;
         for (const part of relative(cwd, abs).split(sep).slice(0, -1)) {
           addScope(scopes, d);
           d = join(d, part);
         }
         addScope(scopes, d);
+        if (excluded(relPath, true)) continue;
       }
-      if (excluded(abs, true) && abs !== cwd) continue;
-      walk(abs, real, treeRoot, scopes, new Set([real]));
+      walk(abs, relPath === undefined ? undefined : relPath ? relPath + '/' : '', real, treeRoot, scopes, [real]);
     } else if (st.isFile() || st.isSymbolicLink()) {
       // an explicit file is linted whatever its name or .gitignore says; configured excludes still apply
-      if (!excluded(abs, false)) addFile(abs, real);
+      if (!excluded(relPath, false)) addFile(abs, relPath ?? rel(abs), real);
     }
   }
   const files = [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -181,6 +200,7 @@ export function discover(opts: DiscoverOptions): Discovery {
 function addScope(scopes: Scope[], dir: string): void {
   try {
     scopes.push({ dir, ig: ignore().add(readFileSync(join(dir, '.gitignore'), 'utf8')) });
+    // (prefix left unset: these scopes compute paths with path.relative)
   } catch {
     /* no .gitignore there */
   }

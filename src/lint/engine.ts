@@ -189,13 +189,19 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
 
   // 5. policy rules, one at a time so a crashing rule names itself
   const overrides: Record<string, Severity | 'off'> = { ...config.rules };
+  const ruleTimes: Array<[string, number]> = [];
   for (const rule of RULES) {
+    const t0 = performance.now();
     try {
       for (const f of runRules([rule], groups, docs, overrides)) if (reported(findingFile(f))) findings.push(f);
     } catch (err) {
       diagnostics.push(internalError('.', `running rule ${rule.meta.id}`, err));
       internalErrors++;
     }
+    ruleTimes.push([rule.meta.id, performance.now() - t0]);
+  }
+  if (process.env['TALIUM_TIMING'] === 'rules') {
+    for (const [id, ms] of ruleTimes.sort((a, b) => b[1] - a[1]).slice(0, 10)) process.stderr.write(`talium timing:   rule ${id} ${ms.toFixed(1)} ms\n`);
   }
 
   tick('rules');
