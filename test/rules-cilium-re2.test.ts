@@ -67,3 +67,11 @@ test('literal names and Cilium devices', () => {
   assert.equal(devicesMatcher(''), undefined);
   assert.equal(devicesMatcher(7), undefined);
 });
+
+test('a catastrophic pattern on link-length names stays fast', () => {
+  const r = compileRe2('^(a+)+$');
+  assert.equal(r.kind, 'ok');
+  const started = process.hrtime.bigint();
+  if (r.kind === 'ok') assert.equal(r.regexp.test('aaaaaaaaaaaaaa!'), false);
+  assert.ok(process.hrtime.bigint() - started < 2_000_000_000n, 'under 2s for a 15-character name');
+});

@@ -2,6 +2,7 @@
  * cilium/l2-policy-interfaces: L2 policy `interfaces` are valid RE2, anchored, match the nodes' real link names
  * (VLAN `<nic>.50`, Talos's hashed names for long parents) and are among Cilium's `devices` when those are set.
  */
+import { MAX_LINK_NAME_LENGTH } from '../../data/talos.js';
 import type { RelatedFinding } from '../types.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { isTemplated, l2Policies } from './lib/objects.js';
@@ -50,7 +51,8 @@ export default defineRule({
   check({ cluster }) {
     const out: RuleFinding[] = [];
     const links = cluster.plan.nodes.flatMap((n) => n.links);
-    const linkNames = [...new Set(links.map((l) => l.value))].sort();
+    // Linux link names are at most 15 bytes; longer strings are not links (and bound regex backtracking)
+    const linkNames = [...new Set(links.map((l) => l.value))].filter((l) => l.length <= MAX_LINK_NAME_LENGTH).sort();
     const deviceSources = releases(cluster)
       .filter((r) => isSet(r, ['devices']) && !isTemplated(valueOf(r, ['devices'])))
       .map((r) => ({ r, value: valueOf(r, ['devices']), match: devicesMatcher(valueOf(r, ['devices'])) }))

@@ -122,7 +122,7 @@ export function dottedKeys(release: CiliumRelease): Array<{ layer: ValuesLayer; 
 
 /** Keys that look like `--set` paths (`a.b`), at any depth; not inside lists (annotations etc. are skipped). */
 function walk(v: unknown, path: string[], cb: (key: string, path: Path) => void): void {
-  if (!isObject(v)) return;
+  if (!isObject(v) || path.length > 32) return;
   for (const [k, child] of Object.entries(v)) {
     if (DOT_KEY.test(k) && !ALLOWED_DOTTED_PARENTS.has(path[path.length - 1] ?? '')) cb(k, [...path, k]);
     else if (!MAP_OF_ARBITRARY_KEYS.has(k)) walk(child, [...path, k], cb);
