@@ -146,7 +146,7 @@ export const CLUSTER_SCHEMA = {
               },
             },
           },
-          allowFirstLastIPs: { type: 'boolean', default: true, description: 'Allow handing out the first and last address of CIDR blocks (written as the quoted string `"Yes"`/`"No"`). Default: `true`.' },
+          allowFirstLastIPs: { type: 'boolean', default: true, description: 'Allow handing out the first and last address of CIDR blocks (written as the quoted string `"Yes"`/`"No"`, only for pools with a CIDR block larger than /31, where it has an effect). Default: `true`.' },
         },
       },
     },
