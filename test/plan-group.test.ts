@@ -37,3 +37,17 @@ test('kustomize overlays with two or more names split the repo', () => {
   const g = buildClusterGroups(parseRepo({ 'cilium/overlays/lab/a.yaml': doc('a'), 'cilium/overlays/home/b.yaml': doc('b'), 'cilium/base/c.yaml': doc('c') }));
   assert.deepEqual(g.map((x) => [x.name, x.docs.map((d) => d.name).sort().join('')]), [['home', 'bc'], ['lab', 'ac']]);
 });
+
+test('home-ops layout with several kubernetes/<cluster>/ roots', () => {
+  const g = buildClusterGroups(
+    parseRepo({
+      'kubernetes/main/apps/a.yaml': doc('a'),
+      'kubernetes/storage/flux/b.yaml': doc('b'),
+      'kubernetes/components/c.yaml': doc('c'),
+      'talos/storage/d.yaml': doc('d'),
+    }),
+  );
+  assert.deepEqual(g.map((x) => [x.name, x.docs.map((d) => d.name).sort().join('')]), [['main', 'ac'], ['storage', 'bcd']]);
+  // a single root stays one group named default
+  assert.deepEqual(buildClusterGroups(parseRepo({ 'kubernetes/main/apps/a.yaml': doc('a'), 'kubernetes/apps/b/c.yaml': doc('b') })).map((x) => x.name), ['default']);
+});

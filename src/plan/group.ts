@@ -1,7 +1,8 @@
 /**
  * Splits a repository into cluster groups by path convention: `clusters/<name>/` folders holding a talium
  * cluster.yaml, else any `clusters/<name>/` folders (Flux's layout), else Kustomize `overlays/<name>/` folders
- * (`_*`, `base`, `common`, `shared`, `components` are shared material, not clusters). With fewer than two names there is one group (named after
+ * (`_*`, `base`, `common`, `shared`, `components` are shared material, not clusters), else two or more
+ * `kubernetes/<name>/{apps,flux,bootstrap,...}/` cluster roots (home-ops repositories with several clusters). With fewer than two names there is one group (named after
  * the single name, or `default`). A document whose path has a segment equal to a group name belongs to that group;
  * other documents (bases, shared apps) belong to every group.
  */
@@ -26,6 +27,22 @@ function namesAfter(paths: readonly string[], folder: string): string[] {
   return [...names].sort();
 }
 
+/** Folders that are a cluster's GitOps root when found as `kubernetes/<name>/<root>/` (home-ops layouts). */
+const ROOT_CHILDREN = new Set(['apps', 'flux', 'bootstrap', 'infrastructure', 'cluster', 'config']);
+const NOT_A_ROOT = new Set(['apps', 'flux', 'bootstrap', 'components', 'infrastructure', 'templates', 'base', 'common', 'shared', 'talos']);
+
+/** `kubernetes/<name>/` (or `k8s/<name>/`) folders that hold a cluster root (`apps/`, `flux/`, `bootstrap/`...). */
+function clusterRoots(paths: readonly string[]): string[] {
+  const names = new Set<string>();
+  for (const p of paths) {
+    const segs = p.split('/');
+    for (let i = 0; i + 3 < segs.length; i++) {
+      if ((segs[i] === 'kubernetes' || segs[i] === 'k8s') && !NOT_A_ROOT.has(segs[i + 1]!) && !NOT_A_CLUSTER.test(segs[i + 1]!) && ROOT_CHILDREN.has(segs[i + 2]!)) names.add(segs[i + 1]!);
+    }
+  }
+  return [...names].sort();
+}
+
 export function groupByCluster(docs: YamlDocument[]): DocGroup[] {
   const paths = [...new Set(docs.map((d) => d.file.path))];
   // talium's layout: the folders that hold a cluster.yaml are the clusters
@@ -34,6 +51,10 @@ export function groupByCluster(docs: YamlDocument[]): DocGroup[] {
   if (names.length < 2) {
     const overlays = namesAfter(paths, 'overlays');
     if (overlays.length >= 2) names = overlays;
+  }
+  if (names.length < 2) {
+    const roots = clusterRoots(paths);
+    if (roots.length >= 2) names = roots;
   }
   if (names.length < 2) return [{ name: names[0] ?? 'default', docs }];
   const set = new Set(names);
