@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../src/testing/cli.js';
+import { runCli, spawnCli } from '../src/testing/cli.js';
 import { listTree } from '../src/testing/golden.js';
 
 const ROOT = process.cwd();
@@ -179,4 +179,17 @@ test('usage: --help 0, unknown option / unknown cluster / no clusters folder 2, 
   const viaRoot = await json(['generate', '--check', '--root', dir], empty);
   assert.equal(viaRoot.code, 1);
   assert.equal(viaRoot.diags.length, 1);
+});
+
+test('as a real process: exit codes 0 / 1 / 2 and never a stack trace', async (t) => {
+  const dir = await scratch();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  assert.equal(spawnCli(['generate', '--check'], { cwd: dir }).code, 0);
+  writeFileSync(join(dir, VALUES), readFileSync(join(dir, VALUES), 'utf8') + '# edited\n');
+  const drift = spawnCli(['generate', '--check', '--format', 'github'], { cwd: dir });
+  assert.equal(drift.code, 1);
+  assert.match(drift.stdout, /generate\/drift/);
+  const bad = spawnCli(['generate', '--cluster'], { cwd: dir });
+  assert.equal(bad.code, 2);
+  assert.ok(!/\n\s+at /.test(bad.stderr), bad.stderr);
 });
