@@ -170,3 +170,13 @@ test('a talium cluster.yaml gives the plan directly', () => {
   assert.deepEqual(p.talos.kubePrism?.value, { enabled: true, port: 7445 });
   assert.deepEqual([p.podCidrs[0]?.value.canonical, p.serviceCidrs[0]?.value.canonical], ['10.244.0.0/16', '10.96.0.0/12']);
 });
+
+test('Talos and Kubernetes versions from installer and kubelet image tags', () => {
+  const p = plan({
+    'talos/cp.yaml': 'machine:\n  install:\n    image: factory.talos.dev/installer/376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba:v1.11.3\n  kubelet:\n    image: ghcr.io/siderolabs/kubelet:v1.34.1\n',
+    'talos/w.yaml': 'machine:\n  install:\n    image: ghcr.io/siderolabs/installer:${TALOS_VERSION}\n',
+  });
+  assert.equal(p.versions.talos?.value, '1.11.3');
+  assert.equal(at(p.versions.talos), 'talos/cp.yaml:3:12');
+  assert.equal(p.versions.kubernetes?.value, '1.34.1');
+});

@@ -153,6 +153,12 @@ function readTalosConfig(d: YamlDocument, nf: NodeFacts, out: Collected, plan: N
   }
   readInterfaces(d, ['machine', 'network', 'interfaces'], nf);
   readSubnets(d, ['cluster', 'network'], out);
+  // versions from image tags: installer → Talos, kubelet / kube-apiserver → Kubernetes
+  for (const [path, which, re] of IMAGE_VERSIONS) {
+    const img = d.get(path);
+    const m = typeof img === 'string' ? re.exec(img) : null;
+    if (m && !plan.versions[which]) plan.versions[which] = { value: m[1]!, from: { doc: d, path } };
+  }
   const cni = d.get(['cluster', 'network', 'cni', 'name']);
   if (typeof cni === 'string' && !plan.talos.cni) plan.talos.cni = { value: cni, from: { doc: d, path: ['cluster', 'network', 'cni', 'name'] } };
   const proxy = d.get(['cluster', 'proxy', 'disabled']);
@@ -166,6 +172,12 @@ function readTalosConfig(d: YamlDocument, nf: NodeFacts, out: Collected, plan: N
     if (!plan.talos.kubePrism) plan.talos.kubePrism = { value: { enabled, port }, from: { doc: d, path: ['machine', 'features', 'kubePrism'] } };
   }
 }
+
+const IMAGE_VERSIONS: Array<[Path, 'talos' | 'kubernetes', RegExp]> = [
+  [['machine', 'install', 'image'], 'talos', /\/installer(?:-secureboot)?(?:\/[0-9a-f]+)?:v(\d+\.\d+\.\d+)$/],
+  [['machine', 'kubelet', 'image'], 'kubernetes', /\/kubelet:v(\d+\.\d+\.\d+)$/],
+  [['cluster', 'apiServer', 'image'], 'kubernetes', /\/kube-apiserver:v(\d+\.\d+\.\d+)$/],
+];
 
 function readSubnets(d: YamlDocument, base: Path, out: Collected): void {
   for (const [key, list] of [['podSubnets', out.podCidrs], ['serviceSubnets', out.serviceCidrs]] as const) {
