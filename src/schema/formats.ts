@@ -4,21 +4,26 @@
  */
 import { familyOf, parseCidr } from '../net/ip.js';
 
-/** Go net.ParseCIDR: address/prefix, host bits allowed. */
+const V4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+const V4_CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/;
+
+/** Go net.ParseCIDR: address/prefix, host bits allowed, no leading zeros in IPv4 octets (Go >= 1.17). */
 export function isCidr(s: string): boolean {
-  return parseCidr(s) !== undefined && !/\s/.test(s);
+  if (V4_CIDR.test(s)) return true;
+  if (!s.includes(':')) return false;
+  return !/\s/.test(s) && parseCidr(s) !== undefined;
 }
 
 export function isIpv4(s: string): boolean {
-  return familyOf(s) === 4;
+  return V4.test(s);
 }
 
 export function isIpv6(s: string): boolean {
-  return familyOf(s) === 6;
+  return s.includes(':') && familyOf(s) === 6;
 }
 
 export function isIp(s: string): boolean {
-  return familyOf(s) !== undefined;
+  return V4.test(s) || (s.includes(':') && familyOf(s) === 6);
 }
 
 /** Go time.ParseDuration: `300ms`, `-1.5h`, `2h45m`, `0`. Units ns us µs ms s m h. */

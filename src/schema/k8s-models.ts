@@ -95,7 +95,18 @@ export class ModelIndex {
     return m;
   }
 
+  private readonly found = new Map<string, ModelEntry | null>();
+
   find(apiVersion: string, kind: string): ModelEntry | undefined {
+    const key = `${apiVersion}\u0000${kind}`;
+    const hit = this.found.get(key);
+    if (hit !== undefined) return hit ?? undefined;
+    const e = this.findUncached(apiVersion, kind);
+    this.found.set(key, e ?? null);
+    return e;
+  }
+
+  private findUncached(apiVersion: string, kind: string): ModelEntry | undefined {
     const i = apiVersion.indexOf('/');
     const group = i === -1 ? '' : apiVersion.slice(0, i);
     const version = i === -1 ? apiVersion : apiVersion.slice(i + 1);

@@ -12,14 +12,19 @@ import { isByte, isDateTime, isInt32, isInt64, isQuantity } from './formats.js';
 
 type Exports = Record<string, unknown>;
 
-/** Format checkers the generated code asks `formats` for (as `{validate}` objects). */
-const FORMATS: Record<string, { validate: (v: unknown) => boolean }> = {
-  byte: { validate: (v) => typeof v === "string" && isByte(v) },
-  double: { validate: (v) => typeof v === 'number' && Number.isFinite(v) },
-  int32: { validate: (v) => typeof v === 'number' && isInt32(v) },
-  int64: { validate: (v) => typeof v === 'number' && isInt64(v) },
-  quantity: { validate: (v) => (typeof v === 'string' || typeof v === 'number') && isQuantity(v) },
-  'date-time': { validate: (v) => typeof v === 'string' && isDateTime(v) },
+/** A checker usable both ways the generated code calls formats: `f.validate(x)` and `f.validate.test(x)`. */
+function checker(fn: (v: unknown) => boolean): { validate: ((v: unknown) => boolean) & { test: (v: unknown) => boolean } } {
+  return { validate: Object.assign((v: unknown) => fn(v), { test: (v: unknown) => fn(v) }) };
+}
+
+/** Format checkers the generated code asks `formats` for. */
+const FORMATS: Record<string, ReturnType<typeof checker>> = {
+  byte: checker((v) => typeof v === 'string' && isByte(v)),
+  double: checker((v) => typeof v === 'number' && Number.isFinite(v)),
+  int32: checker((v) => typeof v === 'number' && isInt32(v)),
+  int64: checker((v) => typeof v === 'number' && isInt64(v)),
+  quantity: checker((v) => (typeof v === 'string' || typeof v === 'number') && isQuantity(v)),
+  'date-time': checker((v) => typeof v === 'string' && isDateTime(v)),
 };
 
 /** ajv's ucs2length: string length in code points. */

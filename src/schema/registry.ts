@@ -107,7 +107,19 @@ export class SchemaRegistry {
   }
 
   /** Cilium kind validator for a line, or the served list when the apiVersion is not served there. */
+  private readonly ciliumCache = new Map<string, { validate: ValidateFunction | null; served: string[]; ok: boolean } | null>();
+
   cilium(apiVersion: string, kind: string, line: CiliumLine): { validate: ValidateFunction | null; served: string[]; ok: boolean } | undefined {
+    const key = `${apiVersion}\u0000${kind}\u0000${line}`;
+    let r = this.ciliumCache.get(key);
+    if (r === undefined) {
+      r = this.ciliumUncached(apiVersion, kind, line) ?? null;
+      this.ciliumCache.set(key, r);
+    }
+    return r ?? undefined;
+  }
+
+  private ciliumUncached(apiVersion: string, kind: string, line: CiliumLine): { validate: ValidateFunction | null; served: string[]; ok: boolean } | undefined {
     const file = CILIUM_SCHEMA_FILE[kind];
     if (!file) return undefined;
     const served = ciliumServed(kind, line);

@@ -1,14 +1,19 @@
 /**
  * Unknown-field detection for precompiled validators whose schemas allow unknown keys (kubernetes-models):
- * we learn which keys a validator reads at each path pattern (by running it once on a read-tracking proxy)
- * and report keys it never reads. Free-form objects (maps, preserve-unknown-fields) are learned as open.
- * Learning happens only when a document shows a key or path not seen before, so steady state costs a walk.
+ * we learn which keys a validator reads at each position of the object tree (by running it once on a
+ * read-tracking proxy) and report keys it never reads. Free-form objects (maps, preserve-unknown-fields) are
+ * learned as open. Learning happens only when a document shows a key or position not seen before, so the
+ * steady state is one allocation-free walk of the object next to the learned shape tree.
  */
 import type { PathSegment } from '../core/document.js';
 
+/** What the validator reads at one position; `items` is the shape of array elements at that position. */
 interface Shape {
-  keys: Set<string>;
+  keys: Map<string, Shape>;
   open: boolean;
+  items: Shape | undefined;
+  /** Learned as an object position (vs only seen as an array holder). */
+  seen: boolean;
 }
 
 interface Track {
@@ -22,13 +27,13 @@ export interface UnknownKey {
   allowed: string[];
 }
 
-function patternKey(parent: string, seg: PathSegment): string {
-  return typeof seg === 'number' ? `${parent}/*` : `${parent}/${seg.replace(/[/*]/g, '_$&')}`;
+function shape(): Shape {
+  return { keys: new Map(), open: false, items: undefined, seen: false };
 }
 
 /** Learned shapes for one validator (one GVK). */
 export class StrictShapes {
-  private readonly shapes = new Map<string, Shape>();
+  private readonly root: Shape = shape();
 
   /** Run `validate` on a tracking proxy of `value` and merge what it read. */
   learn(value: unknown, validate: (v: unknown) => unknown): void {
@@ -61,52 +66,65 @@ export class StrictShapes {
     } catch {
       return;
     }
-    const visit = (v: unknown, pat: string): void => {
+    const visit = (v: unknown, s: Shape): void => {
       if (v === null || typeof v !== 'object') return;
       if (Array.isArray(v)) {
-        for (const item of v) visit(item, patternKey(pat, 0));
+        s.items ??= shape();
+        for (const item of v) visit(item, s.items);
         return;
       }
       const t = tracks.get(v);
       if (t) {
-        let s = this.shapes.get(pat);
-        if (!s) {
-          s = { keys: new Set(), open: false };
-          this.shapes.set(pat, s);
-        }
+        s.seen = true;
         if (t.enumerated || t.read.size === 0) s.open = true;
-        for (const k of t.read) s.keys.add(k);
+        for (const k of t.read) if (!s.keys.has(k)) s.keys.set(k, shape());
       }
-      for (const [k, c] of Object.entries(v)) visit(c, patternKey(pat, k));
+      for (const k in v) {
+        const child = s.keys.get(k);
+        if (child) visit((v as Record<string, unknown>)[k], child);
+      }
     };
-    visit(value, '');
+    visit(value, this.root);
   }
 
-  /** Keys not read by the validator; `undefined` when some object of `value` has no learned shape yet. */
+  /** Unknown keys of `value`; `undefined` when some object of `value` sits at a position not learned yet. */
   private check(value: unknown): UnknownKey[] | undefined {
-    const out: UnknownKey[] = [];
+    let out: UnknownKey[] | undefined;
     let complete = true;
-    const visit = (v: unknown, pat: string, path: PathSegment[]): void => {
+    const stack: PathSegment[] = [];
+    const visit = (v: unknown, s: Shape): void => {
       if (!complete || v === null || typeof v !== 'object') return;
       if (Array.isArray(v)) {
-        v.forEach((item, i) => visit(item, patternKey(pat, 0), [...path, i]));
+        const items = s.items;
+        if (!items) {
+          if (v.some((x) => x !== null && typeof x === 'object')) complete = false;
+          return;
+        }
+        for (let i = 0; i < v.length; i++) {
+          stack.push(i);
+          visit(v[i], items);
+          stack.pop();
+        }
         return;
       }
-      const s = this.shapes.get(pat);
-      if (!s) {
+      if (!s.seen) {
         complete = false;
         return;
       }
-      for (const [k, c] of Object.entries(v)) {
-        if (!s.open && !s.keys.has(k)) {
-          out.push({ path: [...path, k], field: k, allowed: [...s.keys].sort() });
+      if (s.open) return;
+      for (const k in v) {
+        const child = s.keys.get(k);
+        if (!child) {
+          (out ??= []).push({ path: [...stack, k], field: k, allowed: [...s.keys.keys()].sort() });
           continue;
         }
-        visit(c, patternKey(pat, k), [...path, k]);
+        stack.push(k);
+        visit((v as Record<string, unknown>)[k], child);
+        stack.pop();
       }
     };
-    visit(value, '', []);
-    return complete ? out : undefined;
+    visit(value, this.root);
+    return complete ? (out ?? []) : undefined;
   }
 
   /** Unknown keys of `value`, learning first when the value shows something new. */

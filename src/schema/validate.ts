@@ -3,6 +3,7 @@
  * document (k8s objects, kustomizations, Talos configs/documents, Cilium Helm values), findings under `schema/`.
  * Kind lookup first, validators compiled lazily per (schema, version) and cached; positions resolved later.
  */
+import { resolve } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import type { Severity } from '../core/diagnostic.js';
 import type { Path, YamlDocument } from '../core/document.js';
@@ -16,17 +17,21 @@ import { readSchemaFolder } from './schema-files.js';
 import { replaceAt, yaml11Candidates } from './yaml11.js';
 import { TALOS_DOCUMENT_KINDS, TALOS_KNOWN_UNMODELED } from './talos-kinds.js';
 
+export { SCHEMA_RULES } from './rules.js';
+
 export interface SchemaOptions {
   /** Cilium version in force for this cluster group ('1.20', '1.18.4'; undefined = newest). */
   ciliumVersion?: string;
   talosVersion?: string;
   kubernetesVersion?: string;
   /** User folders of JSON Schemas (e.g. produced by `talium schemas import`). */
-  extraSchemaDirs?: string[];
+  extraSchemaDirs?: readonly string[];
   /** CustomResourceDefinition documents found in the linted repo → schemas. */
   crdDocs?: readonly YamlDocument[];
   /** Severity of `schema/unknown-kind` (default 'warning'). */
   unknownKindSeverity?: Severity | 'off';
+  /** Base folder for relative extraSchemaDirs (default: the process cwd). */
+  cwd?: string;
 }
 
 export interface SchemaConfigError {
@@ -84,7 +89,7 @@ class Validator implements SchemaValidator {
     this.cilium = ciliumLine(opts.ciliumVersion);
     this.talos = talosLine(opts.talosVersion);
     this.unknownKindSeverity = opts.unknownKindSeverity ?? 'warning';
-    for (const dir of opts.extraSchemaDirs ?? []) this.loadFolder(dir);
+    for (const dir of opts.extraSchemaDirs ?? []) this.loadFolder(resolve(opts.cwd ?? process.cwd(), dir));
     for (const d of opts.crdDocs ?? []) {
       for (const s of crdToSchemas(d.value)) {
         this.registry.addUserSchema({

@@ -14,22 +14,33 @@ export function yaml11Boolean(text: string): boolean | undefined {
 
 /** Paths of string leaves whose text is a YAML 1.1 boolean (candidates; plain-ness is checked later). */
 export function yaml11Candidates(value: unknown, limit = 64): Array<{ path: Array<string | number>; bool: boolean; text: string }> {
-  const out: Array<{ path: Array<string | number>; bool: boolean; text: string }> = [];
-  const walk = (v: unknown, path: Array<string | number>, depth: number): void => {
-    if (out.length >= limit || depth > 64) return;
+  let out: Array<{ path: Array<string | number>; bool: boolean; text: string }> | undefined;
+  const stack: Array<string | number> = [];
+  const walk = (v: unknown, depth: number): void => {
     if (typeof v === 'string') {
       if (v.length <= 3) {
         const b = yaml11Boolean(v);
-        if (b !== undefined) out.push({ path, bool: b, text: v });
+        if (b !== undefined && (out ??= []).length < limit) out.push({ path: stack.slice(), bool: b, text: v });
       }
       return;
     }
-    if (v === null || typeof v !== 'object') return;
-    if (Array.isArray(v)) v.forEach((c, i) => walk(c, [...path, i], depth + 1));
-    else for (const [k, c] of Object.entries(v)) walk(c, [...path, k], depth + 1);
+    if (v === null || typeof v !== 'object' || depth > 64) return;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        stack.push(i);
+        walk(v[i], depth + 1);
+        stack.pop();
+      }
+    } else {
+      for (const k in v) {
+        stack.push(k);
+        walk((v as Record<string, unknown>)[k], depth + 1);
+        stack.pop();
+      }
+    }
   };
-  walk(value, [], 0);
-  return out;
+  walk(value, 0);
+  return out ?? [];
 }
 
 /** A deep copy of `value` with the leaf at `path` replaced. */

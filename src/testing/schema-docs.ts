@@ -15,7 +15,8 @@ export function guessClass(value: unknown): DocClass {
   if (v['kind'] === 'Kustomization' && String(v['apiVersion'] ?? '').startsWith('kustomize.config.k8s.io')) return 'kustomization';
   if (v['apiVersion'] === 'v1alpha1' && typeof v['kind'] === 'string') return 'talos-document';
   if (typeof v['apiVersion'] === 'string' && typeof v['kind'] === 'string') return 'k8s';
-  if ('machine' in v || 'cluster' in v) return 'talos-config';
+  const talosKeys = ['version', 'debug', 'persist', 'machine', 'cluster'];
+  if ('machine' in v || ('cluster' in v && Object.keys(v).every((k) => talosKeys.includes(k)))) return 'talos-config';
   return 'other';
 }
 

@@ -1,0 +1,108 @@
+/**
+ * The rule ids schema validation reports, with metadata for `talium rules` / `explain` / SARIF. Data only.
+ */
+import type { Severity } from '../core/diagnostic.js';
+
+export interface SchemaRuleInfo {
+  id: string;
+  description: string;
+  severity: Severity;
+  help: string;
+  docs: { what: string; why: string; fix: string; sources: string[] };
+}
+
+const K8S_STRICT = 'https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation';
+
+export const SCHEMA_RULES: readonly SchemaRuleInfo[] = [
+  {
+    id: 'schema/enum',
+    description: 'A value is not one of the values the schema allows.',
+    severity: 'error',
+    help: 'Use one of the allowed values.',
+    docs: { what: 'Checks enumerated fields (e.g. allowFirstLastIPs "Yes"/"No", ipam.mode).', why: 'The API server or chart rejects other values.', fix: 'Pick one of the listed values.', sources: [K8S_STRICT] },
+  },
+  {
+    id: 'schema/format',
+    description: 'A string is not a valid CIDR, IP address, duration, quantity or other declared format.',
+    severity: 'error',
+    help: 'Write a value in the expected format.',
+    docs: { what: 'Checks `format: cidr`, `ipv4`, `ipv6`, `duration` (Go), `quantity` (Kubernetes), int32/int64, date-time.', why: 'Peers ignore formats; the API server and Cilium parse them and fail at apply or at runtime.', fix: 'Correct the value (e.g. a CIDR with a valid prefix length).', sources: ['https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#format'] },
+  },
+  {
+    id: 'schema/internal',
+    description: 'Schema validation failed unexpectedly on a document.',
+    severity: 'error',
+    help: 'This is a talium bug; please report it with the file.',
+    docs: { what: 'Reported instead of crashing when a validator throws.', why: 'A silent skip would hide real errors.', fix: 'Report the issue with the file.', sources: [] },
+  },
+  {
+    id: 'schema/invalid',
+    description: 'A value breaks a schema rule without a more specific id.',
+    severity: 'error',
+    help: 'Fix the value so that it matches the schema.',
+    docs: { what: 'Any other JSON Schema keyword (const, dependencies, not...).', why: 'The API server rejects the object.', fix: 'Follow the message.', sources: [K8S_STRICT] },
+  },
+  {
+    id: 'schema/limit',
+    description: 'A number, string or list is outside its allowed range or size.',
+    severity: 'error',
+    help: 'Change the value so that it is within the limit.',
+    docs: { what: 'minimum/maximum, minLength/maxLength, minItems/maxItems.', why: 'The API server rejects out-of-range values (e.g. a port above 65535, an ASN above 4294967295).', fix: 'Use a value within the limit.', sources: [K8S_STRICT] },
+  },
+  {
+    id: 'schema/not-served',
+    description: 'The apiVersion (or Talos document kind) is not served by the version in force.',
+    severity: 'error',
+    help: 'Use a served apiVersion, or change the version in force.',
+    docs: { what: 'Compares apiVersion with what the pinned Cilium/Talos/Kubernetes version serves (e.g. CiliumLoadBalancerIPPool cilium.io/v2 needs Cilium 1.18).', why: 'The apply fails with "no matches for kind".', fix: 'Switch to a served apiVersion (the message lists them).', sources: ['https://docs.cilium.io/en/stable/operations/upgrade/'] },
+  },
+  {
+    id: 'schema/one-of',
+    description: 'An object matches more than one of its mutually exclusive forms.',
+    severity: 'error',
+    help: 'Keep only the fields of one form.',
+    docs: { what: 'oneOf groups such as endpointSelector vs nodeSelector, cidr vs cidrGroupRef.', why: 'The API server rejects ambiguous objects.', fix: 'Remove the fields of the other form.', sources: [K8S_STRICT] },
+  },
+  {
+    id: 'schema/pattern',
+    description: 'A string does not match the pattern the schema requires.',
+    severity: 'error',
+    help: 'Write a value matching the pattern.',
+    docs: { what: 'Checks `pattern` (Go RE2 patterns are translated to JavaScript, never dropped).', why: 'The API server rejects non-matching values.', fix: 'Correct the value.', sources: [K8S_STRICT] },
+  },
+  {
+    id: 'schema/required',
+    description: 'A required field is missing.',
+    severity: 'error',
+    help: 'Add the field.',
+    docs: { what: 'Required properties, reported on the parent mapping.', why: 'The API server rejects the object.', fix: 'Add the missing field.', sources: [K8S_STRICT] },
+  },
+  {
+    id: 'schema/type',
+    description: 'A value has the wrong type (string vs number vs boolean vs list vs mapping).',
+    severity: 'error',
+    help: 'Write a value of the expected type.',
+    docs: { what: 'JSON types as Kubernetes reads the YAML.', why: 'A quoted number or a mapping where a list belongs is rejected at apply time.', fix: 'Change the value type (quote or unquote).', sources: [K8S_STRICT] },
+  },
+  {
+    id: 'schema/unknown-field',
+    description: 'A field the schema does not define (often a typo).',
+    severity: 'error',
+    help: 'Fix the spelling or remove the field.',
+    docs: { what: 'Unknown fields in Kubernetes objects, Cilium CRs, Talos patches, kustomizations and the Cilium Helm values sections talium models.', why: 'kubectl with strict field validation rejects them; Helm silently ignores misspelt values (e.g. cgroup.automount).', fix: 'Use the suggested spelling or remove the field.', sources: [K8S_STRICT] },
+  },
+  {
+    id: 'schema/unknown-kind',
+    description: 'No schema is known for this apiVersion/kind, so it was not validated.',
+    severity: 'warning',
+    help: 'Add the CustomResourceDefinition to the repository, or import its schema with `talium schemas import`.',
+    docs: { what: 'Reported instead of silently skipping a document.', why: 'A skipped document can hide any error.', fix: 'Commit the CRD, or run `talium schemas import <crd> --out schemas/` and list the folder under `schemaDirs`; or set the rule to off.', sources: [] },
+  },
+  {
+    id: 'schema/yaml11-boolean',
+    description: 'A string field holds an unquoted YAML 1.1 boolean (yes/no/on/off/y/n) that Kubernetes tools read as a boolean.',
+    severity: 'error',
+    help: 'Quote the value.',
+    docs: { what: 'E.g. `allowFirstLastIPs: No` in a CiliumLoadBalancerIPPool.', why: 'kubectl, Flux and Argo CD parse YAML with Go YAML 1.1 rules: the field becomes false and the object is rejected.', fix: 'Write `allowFirstLastIPs: "No"`.', sources: ['https://yaml.org/type/bool.html'] },
+  },
+];
