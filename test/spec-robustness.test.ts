@@ -1,0 +1,70 @@
+/**
+ * Property test: whatever cluster.yaml holds (random leaves swapped into a valid spec, random YAML text), loading
+ * never throws, every finding has a position and rule id, and a spec that loads without errors always generates.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { parse, stringify } from 'yaml';
+import { toDiagnostic } from '../src/core/finding.js';
+import { generate } from '../src/generate/run.js';
+import { loadClusterSpec } from '../src/spec/load.js';
+
+const BASE = parse(readFileSync(join(process.cwd(), 'clusters/homelab/cluster.yaml'), 'utf8')) as Record<string, unknown>;
+
+type Leaf = { path: (string | number)[] };
+function leaves(v: unknown, path: (string | number)[] = []): Leaf[] {
+  if (Array.isArray(v)) return v.flatMap((x, i) => leaves(x, [...path, i]));
+  if (v && typeof v === 'object') return Object.entries(v).flatMap(([k, x]) => leaves(x, [...path, k]));
+  return [{ path }];
+}
+const LEAVES = leaves(BASE);
+
+function setAt(root: unknown, path: (string | number)[], value: unknown): unknown {
+  const copy = structuredClone(root) as Record<string, unknown>;
+  let cur: any = copy;
+  for (const seg of path.slice(0, -1)) cur = cur[seg];
+  cur[path[path.length - 1]!] = value;
+  return copy;
+}
+
+const addressLike = fc.oneof(
+  fc.ipV4(),
+  fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 40 })).map(([a, p]) => `${a}/${p}`),
+  fc.tuple(fc.ipV4(), fc.ipV4()).map(([a, b]) => `${a}-${b}`),
+  fc.ipV6(),
+  fc.constantFrom('10.50.0.11', '10.50.0.0/24', '10.50.0.255', '10.50.0.200-10.50.0.239', '1.20', 'v1.14.1', 'tagged', 'worker', 'argocd', '5s', '0s'),
+);
+const anyLeaf = fc.oneof(addressLike, fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 2 }), fc.dictionary(fc.string(), fc.string(), { maxKeys: 2 }));
+
+function loadAndGenerate(text: string): void {
+  const r = loadClusterSpec(text, { name: 'prop', displayPath: 'prop.yaml' });
+  for (const f of r.findings) {
+    const d = toDiagnostic(f);
+    assert.match(d.ruleId, /^spec\/[a-z0-9-]+$/);
+    assert.ok(d.range.start.line >= 1 && d.range.start.column >= 1);
+    assert.ok(d.message.length > 0 && d.help.endsWith('.'));
+  }
+  if (r.cluster) assert.ok(generate([r.cluster], { all: true }).files.size > 10);
+  else assert.ok(r.findings.some((f) => f.severity === 'error'));
+}
+
+test('random leaf replacements never crash the loader or the generators', () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: LEAVES.length - 1 }), anyLeaf), { minLength: 1, maxLength: 4 }), (edits) => {
+      let spec: unknown = BASE;
+      for (const [i, v] of edits) spec = setAt(spec, LEAVES[i]!.path, v);
+      loadAndGenerate(stringify(spec));
+    }),
+    { numRuns: 300, seed: 20261126 },
+  );
+});
+
+test('random text never crashes the loader', () => {
+  fc.assert(
+    fc.property(fc.string({ maxLength: 200 }), (text) => loadAndGenerate(text)),
+    { numRuns: 300, seed: 7 },
+  );
+});
