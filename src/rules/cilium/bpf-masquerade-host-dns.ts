@@ -4,7 +4,7 @@ import { talosDocs } from '../talos/lib/talos-docs.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { isObject } from './lib/objects.js';
 import { SRC } from './lib/sources.js';
-import { asBool, placeOf, releases, valueOf } from './lib/values.js';
+import { asBool, dedupe, placeOf, releases, valueOf } from './lib/values.js';
 
 /** Every `forwardKubeDNSToHost` value in a Talos document (legacy `machine.features.hostDNS` or any newer document). */
 function forwardSettings(doc: YamlDocument): Array<{ value: unknown; path: (string | number)[] }> {
@@ -61,6 +61,6 @@ export default defineRule({
         ...(explicit ? { related: [{ doc: explicit.doc, path: explicit.path, message: 'Talos forwards kube-dns to the host here.' }] } : {}),
       });
     }
-    return out;
+    return dedupe(out);
   },
 });

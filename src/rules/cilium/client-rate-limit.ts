@@ -8,7 +8,7 @@ import { defineRule, type RuleFinding } from '../types.js';
 import { l2Policies } from './lib/objects.js';
 import { announcedBy, loadBalancerServices } from './lib/selectors.js';
 import { SRC } from './lib/sources.js';
-import { incomplete, isSet, l2On, placeOf, releasePlace, releases, releaseVersion, unknowable, valueOf } from './lib/values.js';
+import { dedupe, incomplete, isSet, l2On, placeOf, releasePlace, releaseVersion, releases, unknowable, valueOf } from './lib/values.js';
 
 const svc = (i: number) => `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\n  namespace: apps\nspec:\n  type: LoadBalancer\n  ports:\n    - port: 80\n`;
 const POLICY = 'apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: lan\nspec:\n  loadBalancerIPs: true\n';
@@ -71,6 +71,6 @@ export default defineRule({
         out.push({ ...place, messageId: 'tooLow', data: { qps, defaulted: isSet(r, ['k8sClientRateLimit', 'qps']) ? '' : ' (chart default)', services: announced.size, renew, required } });
       }
     }
-    return out;
+    return dedupe(out);
   },
 });

@@ -6,7 +6,7 @@ import { KUBEPRISM_DEFAULT_PORT } from '../../data/talos.js';
 import { hasTalos } from '../talos/lib/talos-docs.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { SRC } from './lib/sources.js';
-import { incomplete, isSet, kprOn, placeOf, releases, unknowable, valueOf } from './lib/values.js';
+import { dedupe, incomplete, isSet, kprOn, placeOf, releases, unknowable, valueOf } from './lib/values.js';
 
 const LOCAL = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 const TALOS = 'machine:\n  type: controlplane\ncluster:\n  proxy:\n    disabled: true\n  network:\n    cni:\n      name: none\n';
@@ -55,6 +55,6 @@ export default defineRule({
       if (unknowable(pv) || (pv === undefined && incomplete(r, cluster.docs))) continue;
       if (Number(pv) !== port) out.push({ ...placeOf(r, ['k8sServicePort']), messageId: 'port', data: { value: pv === undefined ? '(unset)' : String(pv), port, host: h } });
     }
-    return out;
+    return dedupe(out);
   },
 });

@@ -2,7 +2,7 @@
 import { atLeast } from '../../data/versions.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { SRC } from './lib/sources.js';
-import { isSet, placeOf, releases, releaseVersion, unknowable, valueOf } from './lib/values.js';
+import { dedupe, isSet, placeOf, releaseVersion, releases, unknowable, valueOf } from './lib/values.js';
 
 const LEGACY = new Set(['strict', 'partial', 'disabled', 'probe']);
 
@@ -49,6 +49,6 @@ export default defineRule({
         out.push({ ...place, messageId: 'invalid', data: { value } });
       }
     }
-    return out;
+    return dedupe(out);
   },
 });

@@ -8,7 +8,7 @@ import { defineRule, type RuleFinding } from '../types.js';
 import { isTemplated, l2Policies } from './lib/objects.js';
 import { anchoring, compileRe2, devicesMatcher, literalName } from './lib/re2.js';
 import { SRC } from './lib/sources.js';
-import { isSet, placeOf, releases, valueOf } from './lib/values.js';
+import { dedupe, isSet, placeOf, releases, valueOf } from './lib/values.js';
 
 const policy = (patterns: string[]) =>
   `apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: lan\nspec:\n  loadBalancerIPs: true\n  interfaces:\n${patterns.map((p) => `    - '${p}'\n`).join('')}`;
@@ -95,6 +95,6 @@ export default defineRule({
         out.push({ doc, path: ['spec', 'interfaces'], key: true, messageId: 'noLink', data: { name, links: linkNames.join(', ') }, related, severity: 'warning' });
       }
     }
-    return out;
+    return dedupe(out);
   },
 });

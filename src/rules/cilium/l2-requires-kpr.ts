@@ -1,7 +1,7 @@
 /** cilium/l2-requires-kpr: `l2announcements.enabled: true` needs `kubeProxyReplacement: true`. */
 import { defineRule, type RuleFinding } from '../types.js';
 import { SRC } from './lib/sources.js';
-import { incomplete, isSet, l2On, placeOf, releases, unknowable, valueOf } from './lib/values.js';
+import { dedupe, incomplete, isSet, l2On, placeOf, releases, unknowable, valueOf } from './lib/values.js';
 
 const hr = (values: string) =>
   `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  chart:\n    spec:\n      chart: cilium\n      version: 1.19.6\n      sourceRef:\n        kind: HelmRepository\n        name: cilium\n  values:\n${values}`;
@@ -40,6 +40,6 @@ export default defineRule({
         out.push({ ...placeOf(r, ['l2announcements', 'enabled']), messageId: 'kprUnset', severity: 'warning' });
       }
     }
-    return out;
+    return dedupe(out);
   },
 });

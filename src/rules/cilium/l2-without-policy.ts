@@ -2,7 +2,7 @@
 import { defineRule, type RuleFinding } from '../types.js';
 import { l2Policies } from './lib/objects.js';
 import { SRC } from './lib/sources.js';
-import { l2On, placeOf, releases } from './lib/values.js';
+import { dedupe, l2On, placeOf, releases } from './lib/values.js';
 
 export default defineRule({
   meta: {
@@ -33,6 +33,6 @@ export default defineRule({
       if (r.layers.some((l) => !cluster.docs.includes(l.doc))) continue;
       if (l2On(r) === true) out.push({ ...placeOf(r, ['l2announcements', 'enabled']), messageId: 'noPolicy' });
     }
-    return out;
+    return dedupe(out);
   },
 });

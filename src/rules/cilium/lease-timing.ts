@@ -2,7 +2,7 @@
 import { LEASE_DEFAULTS, formatGoDuration, leaseViolations, parseGoDuration, type LeaseViolation } from '../../data/cilium.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { SRC } from './lib/sources.js';
-import { isSet, placeOf, releases, unknowable, valueOf } from './lib/values.js';
+import { dedupe, isSet, placeOf, releases, unknowable, valueOf } from './lib/values.js';
 
 const KEYS = ['leaseDuration', 'leaseRenewDeadline', 'leaseRetryPeriod'] as const;
 const AT: Record<LeaseViolation, (typeof KEYS)[number]> = { 'duration-min': 'leaseDuration', 'duration-gt-renew': 'leaseDuration', 'renew-gt-retry': 'leaseRenewDeadline' };
@@ -56,6 +56,6 @@ export default defineRule({
         out.push({ ...placeOf(r, ['l2announcements', key]), messageId: MSG[v], data });
       }
     }
-    return out;
+    return dedupe(out);
   },
 });

@@ -1,7 +1,7 @@
 /** cilium/operator-replicas: `operator.replicas` (default 2) above the node count leaves replicas Pending (required anti-affinity). */
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
 import { SRC } from './lib/sources.js';
-import { incomplete, isSet, placeOf, releasePlace, releases, unknowable, valueOf } from './lib/values.js';
+import { dedupe, incomplete, isSet, placeOf, releasePlace, releases, unknowable, valueOf } from './lib/values.js';
 
 const TALCONFIG = 'clusterName: home\ntalosVersion: v1.13.9\nendpoint: https://10.50.0.10:6443\nnodes:\n  - hostname: cp1\n    ipAddress: 10.50.0.11\n    controlPlane: true\n';
 
@@ -41,6 +41,6 @@ export default defineRule({
         .map((n) => ({ doc: n.from!.doc!, path: n.from!.path ?? [], message: `Node "${n.name}".` }));
       out.push({ ...(set ? placeOf(r, ['operator', 'replicas']) : releasePlace(r)), messageId: 'tooMany', data: { replicas, defaulted: set ? '' : ' (chart default)', nodes, pending: replicas - nodes }, ...(related.length ? { related } : {}) });
     }
-    return out;
+    return dedupe(out);
   },
 });

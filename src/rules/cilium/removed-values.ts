@@ -3,7 +3,7 @@ import { REMOVED_HELM_KEYS } from '../../data/cilium.js';
 import { atLeast } from '../../data/versions.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { SRC } from './lib/sources.js';
-import { isSet, kprOn, placeOf, releases, releaseVersion, valueOf } from './lib/values.js';
+import { dedupe, isSet, kprOn, placeOf, releaseVersion, releases, valueOf } from './lib/values.js';
 
 /** Without a known version, judge against the oldest line talium supports. */
 const FLOOR = '1.16.0';
@@ -51,6 +51,6 @@ export default defineRule({
         else out.push({ ...place, messageId: 'removed', data });
       }
     }
-    return out;
+    return dedupe(out);
   },
 });

@@ -7,7 +7,7 @@ import { hasTalos } from '../talos/lib/talos-docs.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { isObject } from './lib/objects.js';
 import { SRC } from './lib/sources.js';
-import { incomplete, isSet, placeOf, releasePlace, releases, unknowable, valueOf } from './lib/values.js';
+import { dedupe, incomplete, isSet, placeOf, releasePlace, releases, unknowable, valueOf } from './lib/values.js';
 
 const TALOS = 'machine:\n  type: controlplane\ncluster:\n  network:\n    cni:\n      name: none\n';
 const GOOD = 'ipam:\n  mode: kubernetes\ncgroup:\n  autoMount:\n    enabled: false\n  hostRoot: /sys/fs/cgroup\nsecurityContext:\n  capabilities:\n    ciliumAgent: [CHOWN, KILL, NET_ADMIN, NET_RAW, IPC_LOCK, SYS_ADMIN, SYS_RESOURCE, DAC_OVERRIDE, FOWNER, SETGID, SETUID]\n    cleanCiliumState: [NET_ADMIN, SYS_ADMIN, SYS_RESOURCE]\n';
@@ -75,6 +75,6 @@ export default defineRule({
       }
       if (!partial && !isSet(r, ['securityContext', 'capabilities', 'ciliumAgent'])) out.push({ ...releasePlace(r), messageId: 'defaultCaps' });
     }
-    return out;
+    return dedupe(out);
   },
 });

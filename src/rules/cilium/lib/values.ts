@@ -169,3 +169,17 @@ export function incomplete(release: CiliumRelease, docs: readonly YamlDocument[]
   }
   return false;
 }
+
+/**
+ * Drop repeated findings: two releases that share a values layer (a helmfile bootstrap and the Flux release
+ * reading the same values.yaml) would otherwise report the same key twice.
+ */
+export function dedupe<T extends { doc: YamlDocument; path: Path; messageId: string; data?: Record<string, unknown> }>(list: T[]): T[] {
+  const seen = new Set<string>();
+  return list.filter((f) => {
+    const k = `${f.doc.file.path}#${f.doc.index}#${f.path.join('\u0000')}#${f.messageId}#${JSON.stringify(f.data ?? {})}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
