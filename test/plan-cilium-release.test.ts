@@ -60,6 +60,9 @@ test('Argo CD Application (multi-source $values file, values string, valuesObjec
       '        valuesObject:',
       '          operator:',
       '            replicas: 1',
+      '        parameters:',
+      '          - name: k8sServiceHost',
+      '            value: localhost',
       '    - repoURL: https://github.com/me/repo',
       '      ref: values',
       '',
@@ -74,6 +77,8 @@ test('Argo CD Application (multi-source $values file, values string, valuesObjec
   assert.equal(valueAt(a, 'hubble.enabled')?.inString, true);
   assert.equal(pos(a, 'k8sServicePort'), 'values/cilium.yaml:5:17=7445');
   assert.deepEqual(a.releasePath, ['spec', 'sources', 0]);
+  assert.equal(pos(a, 'k8sServiceHost'), 'argo/cilium.yaml:21:20="localhost"');
+  assert.deepEqual(a.valuesPath, ['spec', 'sources', 0, 'helm', 'valuesObject']);
 });
 
 test('helmfile (templated values path) and Kustomize helmCharts; standalone and unreferenced values files', () => {

@@ -213,9 +213,21 @@ function argoReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]>): C
     if (s) layers.push(s);
     const o = inlineLayer(doc, [...sp, 'helm', 'valuesObject']);
     if (o) layers.push(o);
+    // helm.parameters (`--set` semantics) win over every values source; one layer per parameter for positions
+    const params = doc.get([...sp, 'helm', 'parameters']);
+    if (Array.isArray(params)) {
+      params.forEach((prm, i) => {
+        if (!isObj(prm) || typeof prm['name'] !== 'string' || prm['value'] === undefined) return;
+        const keys = prm['name'].split('.');
+        const raw = prm['value'];
+        let nested: Record<string, unknown> = { [keys[keys.length - 1]!]: typeof raw === 'string' && prm['forceString'] !== true ? scalar(raw) : raw };
+        for (let k = keys.length - 2; k >= 0; k--) nested = { [keys[k]!]: nested };
+        layers.push({ doc, valuesPath: [...sp, 'helm', 'parameters', i, 'value'], values: nested, inString: true });
+      });
+    }
     const tr = src['targetRevision'];
     const version: Fact<string> | undefined = typeof tr === 'string' || typeof tr === 'number' ? { value: String(tr), from: { doc, path: [...sp, 'targetRevision'] } } : undefined;
-    out.push(makeRelease(doc, 'argocd', layers, version, 'gitops', o || s ? layers.length - 1 : 0, sp));
+    out.push(makeRelease(doc, 'argocd', layers, version, 'gitops', o ? layers.indexOf(o) : s ? layers.indexOf(s) : 0, sp));
   }
   return out;
 }
