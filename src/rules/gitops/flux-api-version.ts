@@ -10,8 +10,9 @@ const REMOVED: Record<string, { use: string; flux: string }> = {
   'helm.toolkit.fluxcd.io/v2beta2': { use: 'helm.toolkit.fluxcd.io/v2', flux: '2.8' },
   'source.toolkit.fluxcd.io/v1beta1': { use: 'source.toolkit.fluxcd.io/v1', flux: '2.7' },
   'source.toolkit.fluxcd.io/v1beta2': { use: 'source.toolkit.fluxcd.io/v1', flux: '2.8' },
-  'kustomize.toolkit.fluxcd.io/v1beta1': { use: 'kustomize.toolkit.fluxcd.io/v1', flux: '2.0' },
-  'kustomize.toolkit.fluxcd.io/v1beta2': { use: 'kustomize.toolkit.fluxcd.io/v1', flux: '2.0' },
+  // [fluxcd/flux2 issue #5474 (v1beta1 APIs, Flux 2.7); fluxcd/kustomize-controller PR #1584 (v1beta2, 2026-02, Flux 2.8)]
+  'kustomize.toolkit.fluxcd.io/v1beta1': { use: 'kustomize.toolkit.fluxcd.io/v1', flux: '2.7' },
+  'kustomize.toolkit.fluxcd.io/v1beta2': { use: 'kustomize.toolkit.fluxcd.io/v1', flux: '2.8' },
 };
 
 const HR = (v: string) => `apiVersion: helm.toolkit.fluxcd.io/${v}\nkind: HelmRelease\nmetadata:\n  name: cilium\nspec:\n  chart:\n    spec:\n      chart: cilium\n      sourceRef:\n        kind: HelmRepository\n        name: cilium\n`;
@@ -27,10 +28,10 @@ export default defineRule({
     },
     help: 'Move Flux objects to their v1/v2 APIs (`flux migrate` rewrites stored objects); the spec fields are compatible.',
     docs: {
-      what: 'Flags HelmRelease, source (HelmRepository, GitRepository, OCIRepository, HelmChart, Bucket) and Flux Kustomization objects on beta apiVersions that Flux removed: helm v2beta1 (2.7), v2beta2 (2.8), source v1beta1 (2.7), v1beta2 (2.8), kustomize v1beta1/v1beta2.',
+      what: 'Flags HelmRelease, source (HelmRepository, GitRepository, OCIRepository, HelmChart, Bucket) and Flux Kustomization objects on beta apiVersions that Flux removed: helm v2beta1 (2.7), v2beta2 (2.8), source v1beta1 (2.7), v1beta2 (2.8), kustomize v1beta1 (2.7), v1beta2 (2.8). When the repository states an older Flux (gotk-components header, FluxInstance), the finding is a warning.',
       why: 'After a Flux upgrade past the removal, the API server rejects these manifests ("no matches for kind") and reconciliation of everything in that Kustomization stops.',
       fix: 'Change the apiVersion (HelmRelease → helm.toolkit.fluxcd.io/v2, sources → source.toolkit.fluxcd.io/v1, Kustomization → kustomize.toolkit.fluxcd.io/v1).',
-      sources: [SRC.fluxApis, SRC.fluxHelmRelease],
+      sources: [SRC.fluxApis, SRC.fluxHelmRelease, 'https://github.com/fluxcd/flux2/issues/5474', 'https://github.com/fluxcd/kustomize-controller/pull/1584'],
     },
     examples: { valid: [{ files: { 'cilium/helmrelease.yaml': HR('v2') } }], invalid: [{ files: { 'cilium/helmrelease.yaml': HR('v2beta2') } }] },
   },
