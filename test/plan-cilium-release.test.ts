@@ -88,6 +88,7 @@ test('helmfile (templated values path) and Kustomize helmCharts; standalone and 
     'talos/cni/kustomization.yaml': 'helmCharts:\n  - name: cilium\n    repo: https://helm.cilium.io\n    version: 1.18.5\n    valuesFile: values.yaml\n    valuesInline:\n      ipam:\n        mode: kubernetes\n',
     'talos/cni/values.yaml': 'cgroup:\n  hostRoot: /sys/fs/cgroup\n',
     'other/cilium/values.yaml': 'routingMode: native\n',
+    'monitoring/cilium-dashboards/values.yaml': 'grafana:\n  enabled: true\n',
   });
   assert.deepEqual(
     r.map((x) => [x.doc.file.path, x.engine, x.purpose ?? '', x.version?.value ?? '', x.layers.length]),

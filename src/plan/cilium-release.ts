@@ -56,9 +56,13 @@ export function findCiliumReleases(docs: readonly YamlDocument[], all: readonly 
 function looksLikeStandaloneValues(doc: YamlDocument): boolean {
   if (doc.docClass !== 'helm-values' && doc.docClass !== 'other') return false;
   if (!isObj(doc.value) || doc.apiVersion || doc.kind || !/cilium/i.test(doc.file.path)) return false;
-  // a values file (`values.yaml`, `*-values.yaml`) in a cilium folder or named after cilium is Cilium's
-  if (doc.docClass === 'helm-values') return true;
   const keys = Object.keys(doc.value);
+  // a values file (`values.yaml`, `*-values.yaml`) in a `cilium` folder or named after cilium is Cilium's;
+  // elsewhere (`cilium-dashboards/values.yaml`) it must also carry a Cilium key
+  if (doc.docClass === 'helm-values') {
+    const named = doc.file.path.split('/').some((seg) => /^cilium([-_.]?(values?|helm|app|chart|install|bootstrap|config))?(\.ya?ml)?$/i.test(seg));
+    return named || keys.some((k) => CILIUM_VALUE_KEYS.includes(k));
+  }
   const hits = keys.filter((k) => CILIUM_VALUE_KEYS.includes(k)).length;
   return hits >= 2 && keys.some((k) => STRONG_KEYS.includes(k));
 }
