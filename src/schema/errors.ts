@@ -209,7 +209,6 @@ function oneIssue(raw: ErrorObject, root: unknown, base: Path): RawIssue | undef
 /** Fold ajv's error list into issues (deduplicated, oneOf/anyOf branch noise collapsed). */
 export function ajvIssues(errors: readonly ErrorObject[] | null | undefined, root: unknown, base: Path = []): RawIssue[] {
   if (!errors?.length) return [];
-  const combos = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
   const out: RawIssue[] = [];
   const seen = new Set<string>();
   const push = (i: RawIssue | undefined): void => {
@@ -219,22 +218,41 @@ export function ajvIssues(errors: readonly ErrorObject[] | null | undefined, roo
     seen.add(k);
     out.push(i);
   };
+  // branch errors of a oneOf/anyOf: below its schemaPath (our ajv), or, for precompiled validators whose
+  // sub-validators report relative schema paths, the errors at the same instancePath reported just before it
+  const branchOf = new Map<ErrorObject, ErrorObject[]>();
+  const consumed = new Set<ErrorObject>();
+  errors.forEach((e, i) => {
+    if (e.keyword !== 'oneOf' && e.keyword !== 'anyOf') return;
+    const prefix = e.schemaPath + '/';
+    let branch = errors.filter((b) => b !== e && b.schemaPath.startsWith(prefix));
+    if (!branch.length) {
+      branch = [];
+      for (let j = i - 1; j >= 0; j--) {
+        const b = errors[j]!;
+        if (b.instancePath !== e.instancePath || consumed.has(b) || b.keyword === 'oneOf' || b.keyword === 'anyOf') break;
+        branch.unshift(b);
+      }
+    }
+    for (const b of branch) consumed.add(b);
+    branchOf.set(e, branch);
+  });
   for (const e of errors) {
     if (e.keyword === 'oneOf' || e.keyword === 'anyOf') {
-      const prefix = e.schemaPath;
-      const branch = errors.filter((b) => b !== e && b.schemaPath.startsWith(prefix + '/'));
+      const branch = branchOf.get(e) ?? [];
       const sameSpot = branch.every((b) => b.instancePath === e.instancePath);
       if (branch.length && sameSpot) {
         const fmt = branch.find((b) => b.keyword === 'format');
         const types = [...new Set(branch.filter((b) => b.keyword === 'type').map(schemaTypes))];
         if (fmt) push(oneIssue(fmt, root, base));
-        else if (types.length) push(oneIssue({ ...branch[0]!, keyword: 'type', params: { type: types.join('|') } }, root, base));
-        else push(oneIssue(branch[0]!, root, base));
+        else if (types.length && types.length === branch.length) push(oneIssue({ ...branch[0]!, keyword: 'type', params: { type: types.join('|') } }, root, base));
+        else push(oneIssue(branch.find((b) => b.keyword !== 'type') ?? branch[0]!, root, base));
       } else if (e.keyword === 'oneOf' && (e.params as { passingSchemas?: unknown }).passingSchemas) {
         const path = pointerToPath(e.instancePath, root, base);
         push({
           ruleId: 'schema/one-of',
           path,
+          key: path.length > 0 ? true : undefined,
           message: `"${pathText(path)}" matches more than one of the allowed forms.`,
           help: 'Keep only the fields of one form.',
           data: { path: pathText(path) },
@@ -246,7 +264,7 @@ export function ajvIssues(errors: readonly ErrorObject[] | null | undefined, roo
       }
       continue;
     }
-    if (combos.some((c) => e.schemaPath.startsWith(c.schemaPath + '/'))) continue;
+    if (consumed.has(e)) continue;
     push(oneIssue(e, root, base));
   }
   return out;

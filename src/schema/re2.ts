@@ -1,6 +1,7 @@
 /**
  * Go RE2 → JavaScript RegExp translation for JSON Schema `pattern`s written for Go (CRDs, Talos): inline flags
- * `(?i)`/`(?s)`/`(?m)`, `\A`, `\z`, `(?P<name>`, POSIX classes `[[:alpha:]]`, `\Q...\E`. Patterns stay checked.
+ * `(?i)`/`(?s)`/`(?m)`, `\A`, `\z`, `(?P<name>`, POSIX classes `[[:alpha:]]`, `\Q...\E`, one-letter Unicode classes
+ * `\pL`/`\PC`. Patterns stay checked.
  */
 
 const POSIX: Record<string, string> = {
@@ -57,6 +58,12 @@ export function translateRe2(pattern: string): TranslatedRegExp {
       if (!inClass && n === 'z') {
         out += '$(?![\\s\\S])';
         i++;
+        continue;
+      }
+      if ((n === 'p' || n === 'P') && /[A-Za-z]/.test(src[i + 2] ?? '')) {
+        // one-letter Unicode class: \pL → \p{L}
+        out += `\\${n}{${src[i + 2]}}`;
+        i += 2;
         continue;
       }
       if (n === 'Q') {

@@ -1,0 +1,102 @@
+/**
+ * Registry and version selection: served apiVersions per Cilium line, version-string parsing, clamping, Talos
+ * document kinds per Talos line, and the schema specialisation annotations (x-since/x-until/x-api/x-overrides).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ciliumLine, ciliumServed, parseMinor, talosLine } from '../src/schema/versions.js';
+import { SchemaRegistry } from '../src/schema/registry.js';
+import { specialize } from '../src/schema/specialize.js';
+import { createSchemaValidator } from '../src/schema/validate.js';
+import { diagnostics, docsFromText } from '../src/testing/schema-docs.js';
+
+test('version strings → lines (clamped to what we ship)', () => {
+  assert.deepEqual(parseMinor('v1.18.4'), [1, 18]);
+  assert.deepEqual(parseMinor('1.19.0-rc.1'), [1, 19]);
+  assert.deepEqual(parseMinor('>=1.17.0 <1.18'), [1, 17]);
+  assert.equal(parseMinor('latest'), undefined);
+  assert.equal(ciliumLine('1.18.4'), '1.18');
+  assert.equal(ciliumLine(undefined), '1.20');
+  assert.equal(ciliumLine('1.13.2'), '1.14');
+  assert.equal(ciliumLine('1.21.0-pre.0'), '1.20');
+  assert.equal(talosLine('v1.13.9'), '1.13');
+  assert.equal(talosLine(undefined), '1.14');
+  assert.equal(talosLine('1.9.0'), '1.12');
+});
+
+test('served apiVersions per Cilium line', () => {
+  assert.deepEqual(ciliumServed('CiliumLoadBalancerIPPool', '1.17'), ['cilium.io/v2alpha1']);
+  assert.deepEqual(ciliumServed('CiliumLoadBalancerIPPool', '1.18'), ['cilium.io/v2', 'cilium.io/v2alpha1']);
+  assert.deepEqual(ciliumServed('CiliumL2AnnouncementPolicy', '1.20'), ['cilium.io/v2alpha1']);
+  assert.deepEqual(ciliumServed('CiliumBGPPeeringPolicy', '1.18'), ['cilium.io/v2alpha1']);
+  assert.deepEqual(ciliumServed('CiliumBGPPeeringPolicy', '1.19'), []);
+  assert.deepEqual(ciliumServed('CiliumBGPClusterConfig', '1.14'), []);
+  assert.deepEqual(ciliumServed('CiliumBGPClusterConfig', '1.18'), ['cilium.io/v2', 'cilium.io/v2alpha1']);
+});
+
+test('v2 pool on Cilium 1.17 → schema/not-served; on 1.18 and 1.20 it validates', () => {
+  const text = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata: {name: p}\nspec:\n  blocks: [{cidr: 10.0.0.0/24}]\n';
+  const [doc] = docsFromText('p.yaml', text);
+  const on = (v: string) => diagnostics(createSchemaValidator({ ciliumVersion: v }).validate(doc!)).map((d) => d.ruleId);
+  assert.deepEqual(on('1.17.9'), ['schema/not-served']);
+  assert.deepEqual(on('1.18.0'), []);
+  assert.deepEqual(on('1.20'), []);
+  const bgpv1 = docsFromText('b.yaml', 'apiVersion: cilium.io/v2alpha1\nkind: CiliumBGPPeeringPolicy\nmetadata: {name: b}\nspec:\n  virtualRouters: [{localASN: 1, neighbors: [{peerAddress: 10.0.0.1/32, peerASN: 2}]}]\n')[0]!;
+  assert.deepEqual(diagnostics(createSchemaValidator({ ciliumVersion: '1.18' }).validate(bgpv1)), []);
+  const removed = diagnostics(createSchemaValidator({ ciliumVersion: '1.19' }).validate(bgpv1));
+  assert.equal(removed[0]?.ruleId, 'schema/not-served');
+  assert.equal(removed[0]?.data?.['served'], '');
+});
+
+test('per-line shapes: cidrs is an unknown field on 1.16, blocks on 1.14', () => {
+  const cidrs = docsFromText('c.yaml', 'apiVersion: cilium.io/v2alpha1\nkind: CiliumLoadBalancerIPPool\nmetadata: {name: p}\nspec:\n  cidrs: [{cidr: 10.0.0.0/24}]\n')[0]!;
+  assert.deepEqual(diagnostics(createSchemaValidator({ ciliumVersion: '1.15' }).validate(cidrs)), []);
+  const on16 = diagnostics(createSchemaValidator({ ciliumVersion: '1.16' }).validate(cidrs));
+  assert.deepEqual(on16.map((d) => [d.ruleId, d.data?.['field']]), [['schema/unknown-field', 'cidrs']]);
+  const blocks = docsFromText('b.yaml', 'apiVersion: cilium.io/v2alpha1\nkind: CiliumLoadBalancerIPPool\nmetadata: {name: p}\nspec:\n  blocks: [{cidr: 10.0.0.0/24}]\n')[0]!;
+  const on14 = diagnostics(createSchemaValidator({ ciliumVersion: '1.14' }).validate(blocks)).map((d) => d.ruleId).sort();
+  assert.deepEqual(on14, ['schema/required', 'schema/unknown-field']);
+});
+
+test('specialize: x-since, x-until, x-api, versioned enum members and overrides', () => {
+  const schema = {
+    type: 'object',
+    required: ['a', 'b'],
+    properties: {
+      a: { type: 'string', 'x-since': '1.18' },
+      b: { type: 'string', 'x-until': '1.17' },
+      c: { 'x-api': 'cilium.io/v2', type: 'boolean' },
+      d: { enum: ['x', { 'x-enum': 'y', 'x-since': '1.19' }] },
+      e: { type: 'integer', 'x-overrides': [{ since: '1.17', set: { minimum: 0 } }] },
+    },
+  };
+  const s16 = specialize(schema, { line: '1.16', apiVersion: 'cilium.io/v2alpha1' }) as { required: string[]; properties: Record<string, Record<string, unknown>> };
+  assert.deepEqual(Object.keys(s16.properties), ['b', 'd', 'e']);
+  assert.deepEqual(s16.required, ['b']);
+  assert.deepEqual(s16.properties['d']!['enum'], ['x']);
+  assert.equal(s16.properties['e']!['minimum'], undefined);
+  const s19 = specialize(schema, { line: '1.19', apiVersion: 'cilium.io/v2' }) as { required: string[]; properties: Record<string, Record<string, unknown>> };
+  assert.deepEqual(Object.keys(s19.properties), ['a', 'c', 'd', 'e']);
+  assert.deepEqual(s19.required, ['a']);
+  assert.deepEqual(s19.properties['d']!['enum'], ['x', 'y']);
+  assert.equal(s19.properties['e']!['minimum'], 0);
+  assert.equal('x-since' in s19.properties['a']!, false);
+});
+
+test('compiled validators are cached per (schema, line, apiVersion)', () => {
+  const r = new SchemaRegistry();
+  const a = r.cilium('cilium.io/v2', 'CiliumLoadBalancerIPPool', '1.19');
+  const b = r.cilium('cilium.io/v2', 'CiliumLoadBalancerIPPool', '1.19');
+  const c = r.cilium('cilium.io/v2alpha1', 'CiliumLoadBalancerIPPool', '1.19');
+  assert.ok(a?.validate && a.validate === b?.validate);
+  assert.ok(c?.validate && c.validate !== a.validate);
+  // 1.20 has no upstream CRD copy: same shapes as 1.19
+  assert.equal(r.cilium('cilium.io/v2', 'CiliumLoadBalancerIPPool', '1.20')?.validate, r.builtin('cilium/ciliumloadbalancerippool.json', { line: '1.19', apiVersion: 'cilium.io/v2' }));
+});
+
+test('Talos documents per Talos line: KubeProxyConfig needs 1.14', () => {
+  const [doc] = docsFromText('t.yaml', 'apiVersion: v1alpha1\nkind: KubeProxyConfig\nenabled: false\n', 'talos-document');
+  assert.deepEqual(diagnostics(createSchemaValidator({ talosVersion: '1.14.0' }).validate(doc!)), []);
+  const old = diagnostics(createSchemaValidator({ talosVersion: '1.13' }).validate(doc!));
+  assert.deepEqual(old.map((d) => [d.ruleId, d.range.start.line, d.range.start.column]), [['schema/not-served', 2, 7]]);
+});
