@@ -5,6 +5,7 @@
  */
 import { compareDiagnostics, type Diagnostic, type Severity } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
+import type { WireFile } from './load-file.js';
 import { toDiagnostic, type Finding } from '../core/finding.js';
 import type { LintConfig, RuleSetting } from '../config/types.js';
 import { buildClusterGroups } from '../plan/index.js';
@@ -12,15 +13,16 @@ import { emptyPlan, type ClusterGroup } from '../plan/types.js';
 import type { LintResult } from '../report/types.js';
 import { RULES } from '../rules/index.js';
 import { discover } from './discover.js';
-import { loadFile, type LoadedFile } from './load-file.js';
-import { loadFilesInWorkers, shouldUseWorkers } from './pool.js';
+import { checkDocuments, type GroupCheck } from './doc-checks.js';
+import { internalError } from './internal-error.js';
+import { toWire, type LoadedFile } from './load-file.js';
+import { loadFilesInWorkers, safeLoad, shouldUseWorkers, type CheckRequest, type WorkerHandle } from './pool.js';
 import { knownRule, ruleCatalog, toRuleInfo } from './rule-catalog.js';
 import { runRules } from './run-rules.js';
-import { loadSchemaModule, type SchemaValidatorLike } from './schema-hook.js';
+import { loadSchemaModule } from './schema-hook.js';
 import type { SchemaOptions } from '../schema/validate.js';
 import { resolve } from 'node:path';
 import { applySuppressions } from './suppressions.js';
-import { mayHaveTruthy, truthyFindings } from './yaml-truthy.js';
 
 export interface LintOptions {
   /** Absolute working directory; reported paths are relative to it. */
@@ -43,20 +45,6 @@ export interface LintOutcome {
   internalErrors: number;
   /** Diagnostics removed by suppression comments. */
   suppressed: number;
-}
-
-function internalError(file: string, what: string, err: unknown): Diagnostic {
-  const e = err as Error;
-  if (process.env['TALIUM_DEBUG']) process.stderr.write(`${e?.stack ?? String(err)}\n`);
-  return {
-    ruleId: 'lint/internal-error',
-    severity: 'error',
-    message: `Internal error while ${what}: ${(e?.message ?? String(err)).split('\n')[0]}`,
-    help: 'Report this with the file that triggers it; run with TALIUM_DEBUG=1 for the stack trace.',
-    file,
-    range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
-    data: { while: what },
-  };
 }
 
 function findingFile(f: Finding): string {
@@ -105,17 +93,12 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
 
   // 1. load every file (the whole tree feeds the cross-object rules, even in staged mode)
   let loaded: LoadedFile[];
+  let workers: WorkerHandle[] = [];
   const useWorkers = opts.workers === undefined ? shouldUseWorkers(found.files) : opts.workers > 0;
   if (useWorkers) {
-    loaded = await loadFilesInWorkers(found.files, config.maxFileSize, opts.workers);
+    ({ loaded, workers } = await loadFilesInWorkers(found.files, config.maxFileSize, opts.workers));
   } else {
-    loaded = found.files.map((f) => {
-      try {
-        return loadFile(f.abs, f.path, config.maxFileSize);
-      } catch (err) {
-        return { path: f.path, docs: [], diagnostics: [internalError(f.path, `parsing ${f.path}`, err)], suppressions: [], skipped: true };
-      }
-    });
+    loaded = found.files.map((f) => safeLoad(f, config.maxFileSize));
   }
   tick(`load (${useWorkers ? 'workers' : 'in-process'})`);
   const docs: YamlDocument[] = [];
@@ -135,56 +118,40 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   }
 
   tick('groups');
-  // 3. schema validation (reported files only), one validator per group (versions differ)
+  // 3. per-document checks (schemas, yaml/truthy) on reported files: in the workers (in parallel with the
+  //    rules below) or here
   const findings: Finding[] = [];
-  const covered = new Set<YamlDocument>();
-  const configSeen = new Set<string>();
-  {
-    const crdDocs = docs.filter((d) => d.kind === 'CustomResourceDefinition');
-    for (const g of groups) {
-      const mine = g.docs.filter((d) => reported(d.file.path));
-      if (!mine.length) continue;
-      let validator: SchemaValidatorLike;
-      try {
-        const o: SchemaOptions = { crdDocs, extraSchemaDirs: config.schemaDirs.map((d) => resolve(opts.cwd, d)) };
-        if (g.plan.versions.cilium) o.ciliumVersion = g.plan.versions.cilium.value;
-        if (g.plan.versions.talos) o.talosVersion = g.plan.versions.talos.value;
-        if (g.plan.versions.kubernetes) o.kubernetesVersion = g.plan.versions.kubernetes.value;
-        if (config.unknownKindSeverity) o.unknownKindSeverity = config.unknownKindSeverity;
-        validator = await schemaModule.createValidator(o, mine);
-      } catch (err) {
-        diagnostics.push(internalError('.', `creating the schema validator for cluster "${g.name}"`, err));
-        continue;
-      }
-      for (const e of validator.configErrors) {
-        const key = `${e.file}|${e.message}`;
-        if (configSeen.has(key)) continue;
-        configSeen.add(key);
-        diagnostics.push({
-          ruleId: 'config/invalid',
-          severity: 'error',
-          message: `Schema folder: ${e.message}`,
-          help: 'Fix or remove the schema file; `talium schemas import` writes valid ones.',
-          file: e.file,
-          range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
-        });
-      }
-      for (const d of mine) {
-        try {
-          findings.push(...validator.validate(d));
-          if (validator.covers(d)) covered.add(d);
-        } catch (err) {
-          diagnostics.push(internalError(d.file.path, `validating ${d.file.path} against its schema`, err));
-        }
-      }
+  const crdDocs = docs.filter((d) => d.kind === 'CustomResourceDefinition');
+  const groupChecks: GroupCheck[] = groups.map((g) => {
+    const o: Omit<SchemaOptions, 'crdDocs'> = { extraSchemaDirs: config.schemaDirs.map((d) => resolve(opts.cwd, d)) };
+    if (g.plan.versions.cilium) o.ciliumVersion = g.plan.versions.cilium.value;
+    if (g.plan.versions.talos) o.talosVersion = g.plan.versions.talos.value;
+    if (g.plan.versions.kubernetes) o.kubernetesVersion = g.plan.versions.kubernetes.value;
+    if (config.unknownKindSeverity) o.unknownKindSeverity = config.unknownKindSeverity;
+    return { name: g.name, opts: o, docs: g.docs.filter((d) => reported(d.file.path)) };
+  });
+  let pending: Promise<Diagnostic[][]> | undefined;
+  if (workers.length) {
+    const owner = new Map<string, number>();
+    workers.forEach((w, k) => w.indexes.forEach((i) => owner.set(found.files[i]!.path, k)));
+    const crds: WireFile[] = [];
+    for (const f of loaded) {
+      const mine = f.docs.filter((d) => d.kind === 'CustomResourceDefinition');
+      if (mine.length) crds.push(toWire({ ...f, docs: mine }));
     }
-  }
-
-  tick('schemas');
-  // 4. yaml/truthy where no schema covers the document
-  for (const f of loaded) {
-    if (!f.source || !reported(f.path) || !f.docs.length || !mayHaveTruthy(f.source.text)) continue;
-    for (const d of f.docs) if (!covered.has(d)) findings.push(...truthyFindings(d));
+    pending = Promise.all(
+      workers.map((w, k) => {
+        const req: CheckRequest = {
+          type: 'check',
+          crds,
+          groups: groupChecks.map((g) => ({ name: g.name, opts: g.opts, members: g.docs.filter((d) => owner.get(d.file.path) === k).map((d) => [d.file.path, d.index] as [string, number]) })),
+        };
+        return w.check(req).catch((err: unknown) => [internalError('.', 'checking documents in a worker thread', err)]);
+      }),
+    );
+  } else {
+    diagnostics.push(...(await checkDocuments(groupChecks, loaded.filter((f) => reported(f.path)), crdDocs)));
+    tick('schemas + yaml checks');
   }
 
   // 5. policy rules, one at a time so a crashing rule names itself
@@ -205,6 +172,11 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   }
 
   tick('rules');
+  if (pending) {
+    for (const list of await pending) diagnostics.push(...list);
+    for (const w of workers) w.close();
+    tick('schemas + yaml checks (workers)');
+  }
   // 6. positions (only for what is reported), then configured severities
   for (const f of findings) {
     try {

@@ -1,15 +1,20 @@
 /**
- * Loads files on worker threads for large inputs: files are dealt round-robin by size to the workers and the
- * main thread, results come back in clone-safe form and are merged in discovery order (deterministic).
+ * Worker threads for large inputs. Phase 1: each worker loads its share of the files (dealt by size) and sends
+ * them back as JSON (cheaper to decode than structured clone). Phase 2: each worker runs the per-document checks
+ * (schemas, yaml/truthy) on its share while the main thread runs the policy rules. Results are merged in
+ * discovery order and sorted later, so output never depends on the worker count.
  */
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { Diagnostic } from '../core/diagnostic.js';
+import type { SchemaOptions } from '../schema/validate.js';
 import type { DiscoveredFile } from './discover.js';
+import { internalError } from './internal-error.js';
 import { fromWire, loadFile, type LoadedFile, type WireFile } from './load-file.js';
 
 /** Below this many files, thread start-up costs more than it saves. */
-export const WORKER_MIN_FILES = 400;
+export const WORKER_MIN_FILES = 1500;
 
 export function shouldUseWorkers(files: readonly DiscoveredFile[]): boolean {
   return files.length >= WORKER_MIN_FILES && availableParallelism() > 1;
@@ -20,57 +25,82 @@ export interface WorkerJob {
   maxFileSize: number;
 }
 
-function runWorker(job: WorkerJob): Promise<WireFile[]> {
-  return new Promise((resolvePromise, reject) => {
-    const w = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: job });
-    let done = false;
-    w.once('message', (m: { ok: true; files: WireFile[] } | { ok: false; error: string }) => {
-      done = true;
-      if (m.ok) resolvePromise(m.files);
-      else reject(new Error(m.error));
-      void w.terminate();
-    });
-    w.once('error', (e) => {
-      if (!done) reject(e);
-    });
-    w.once('exit', (code) => {
-      if (!done) reject(new Error(`parse worker exited with code ${code}`));
-    });
-  });
+/** Phase-2 request: per group, the worker's documents (file path + document index) to check. */
+export interface CheckRequest {
+  type: 'check';
+  groups: Array<{ name: string; opts: Omit<SchemaOptions, 'crdDocs'>; members: Array<[string, number]> }>;
+  crds: WireFile[];
 }
 
-function safeLoad(f: { abs: string; path: string }, maxFileSize: number): LoadedFile {
+export type WorkerMessage =
+  | { type: 'loaded'; json: string; cloned: WireFile[]; order: number[] }
+  | { type: 'checked'; diagnostics: Diagnostic[] }
+  | { type: 'failed'; error: string };
+
+export function safeLoad(f: { abs: string; path: string }, maxFileSize: number): LoadedFile {
   try {
     return loadFile(f.abs, f.path, maxFileSize);
   } catch (err) {
-    return {
-      path: f.path,
-      docs: [],
-      suppressions: [],
-      skipped: true,
-      diagnostics: [
-        {
-          ruleId: 'lint/internal-error',
-          severity: 'error',
-          message: `Internal error while parsing ${f.path}: ${((err as Error)?.message ?? String(err)).split('\n')[0]}`,
-          help: 'Report this with the file that triggers it; run with TALIUM_DEBUG=1 for the stack trace.',
-          file: f.path,
-          range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
-          data: { while: `parsing ${f.path}` },
-        },
-      ],
-    };
+    return { path: f.path, docs: [], suppressions: [], skipped: true, diagnostics: [internalError(f.path, `parsing ${f.path}`, err)] };
   }
 }
 
-export { safeLoad };
+export interface WorkerHandle {
+  /** Indexes (into the discovered files) this worker loaded. */
+  indexes: number[];
+  check(req: CheckRequest): Promise<Diagnostic[]>;
+  close(): void;
+}
+
+function start(job: WorkerJob, indexes: number[]): { loaded: Promise<WireFile[]>; handle: WorkerHandle } {
+  const w = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: job });
+  let onLoaded: (f: WireFile[]) => void = () => {};
+  let onChecked: (d: Diagnostic[]) => void = () => {};
+  let onError: (e: Error) => void = () => {};
+  const loaded = new Promise<WireFile[]>((res, rej) => {
+    onLoaded = res;
+    onError = rej;
+  });
+  w.on('message', (m: WorkerMessage) => {
+    if (m.type === 'loaded') {
+      const fromJson = JSON.parse(m.json) as WireFile[];
+      const files: WireFile[] = new Array<WireFile>(fromJson.length + m.cloned.length);
+      let j = 0;
+      let c = 0;
+      for (let k = 0; k < files.length; k++) files[k] = m.order.includes(k) ? m.cloned[c++]! : fromJson[j++]!;
+      onLoaded(files);
+    } else if (m.type === 'checked') onChecked(m.diagnostics);
+    else onError(new Error(m.error));
+  });
+  w.on('error', (e) => onError(e));
+  w.on('exit', (code) => onError(new Error(`worker exited with code ${code}`)));
+  const handle: WorkerHandle = {
+    indexes,
+    check(req) {
+      return new Promise<Diagnostic[]>((res, rej) => {
+        onChecked = res;
+        onError = rej;
+        w.postMessage(req);
+      });
+    },
+    close() {
+      w.removeAllListeners('exit');
+      void w.terminate();
+    },
+  };
+  return { loaded, handle };
+}
 
 /**
- * Split `files` over `threads` workers plus the main thread. The main thread takes a smaller share because it
- * also rebuilds the workers' results.
+ * Load `files` on `threads` workers (default: one per core). Returns the loaded files in discovery order and the
+ * live workers (for phase 2); a worker that fails is replaced by in-process work, so nothing is skipped.
  */
-export async function loadFilesInWorkers(files: readonly DiscoveredFile[], maxFileSize: number, threads?: number): Promise<LoadedFile[]> {
-  const n = Math.max(1, threads ?? Math.max(1, availableParallelism() - 1));
+export async function loadFilesInWorkers(
+  files: readonly DiscoveredFile[],
+  maxFileSize: number,
+  threads?: number,
+): Promise<{ loaded: LoadedFile[]; workers: WorkerHandle[] }> {
+  const n = Math.max(1, threads ?? availableParallelism());
   const sizes = files.map((f) => {
     try {
       return statSync(f.abs).size;
@@ -78,29 +108,29 @@ export async function loadFilesInWorkers(files: readonly DiscoveredFile[], maxFi
       return 0;
     }
   });
-  // biggest first, each to the least-loaded bucket (main = bucket n, weighted)
   const order = files.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]! || a - b);
-  const load = new Array<number>(n + 1).fill(0);
-  const weight = (b: number) => (b === n ? 1.6 : 1);
-  const buckets: number[][] = Array.from({ length: n + 1 }, () => []);
+  const load = new Array<number>(n).fill(0);
+  const buckets: number[][] = Array.from({ length: n }, () => []);
   for (const i of order) {
     let best = 0;
-    for (let b = 1; b <= n; b++) if (load[b]! * weight(b) < load[best]! * weight(best)) best = b;
+    for (let b = 1; b < n; b++) if (load[b]! < load[best]!) best = b;
     buckets[best]!.push(i);
     load[best]! += sizes[i]! + 512;
   }
-  const jobs = buckets.slice(0, n).map((idx) => runWorker({ files: idx.map((i) => ({ abs: files[i]!.abs, path: files[i]!.path })), maxFileSize }));
+  for (const b of buckets) b.sort((x, y) => x - y);
+  const started = buckets.map((idx) => start({ files: idx.map((i) => ({ abs: files[i]!.abs, path: files[i]!.path })), maxFileSize }, idx));
   const results = new Array<LoadedFile | undefined>(files.length);
-  for (const i of buckets[n]!) results[i] = safeLoad(files[i]!, maxFileSize);
-  const settled = await Promise.allSettled(jobs);
+  const workers: WorkerHandle[] = [];
+  const settled = await Promise.allSettled(started.map((s) => s.loaded));
   settled.forEach((s, b) => {
     const idx = buckets[b]!;
     if (s.status === 'fulfilled') {
       s.value.forEach((w, k) => (results[idx[k]!] = fromWire(w)));
+      workers.push(started[b]!.handle);
     } else {
-      // a worker died (e.g. out of memory): redo its share in-process, so nothing is skipped
+      started[b]!.handle.close();
       for (const i of idx) results[i] = safeLoad(files[i]!, maxFileSize);
     }
   });
-  return results.map((r, i) => r ?? safeLoad(files[i]!, maxFileSize));
+  return { loaded: results.map((r, i) => r ?? safeLoad(files[i]!, maxFileSize)), workers };
 }
