@@ -48,7 +48,7 @@ export class SchemaRegistry {
   /** Kinds a user schema serves under other apiVersions (for not-served). */
   userVersions(kind: string, group: string): string[] {
     const out: string[] = [];
-    for (const s of this.user.values()) if (s.kind === kind && s.apiVersion.startsWith(group + '/')) out.push(s.apiVersion);
+    for (const s of this.user.values()) if (s.served && s.kind === kind && s.apiVersion.startsWith(group + '/')) out.push(s.apiVersion);
     return out.sort();
   }
 
