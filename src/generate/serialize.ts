@@ -41,8 +41,24 @@ export function canonical(value: unknown, where = '$'): unknown {
   throw new Error(`serialize: unsupported ${typeof value} at ${where}`);
 }
 
+/** Words YAML 1.1 reads as booleans or null (any case). */
+const YAML11_WORDS = new Set(['y', 'yes', 'n', 'no', 'true', 'false', 'on', 'off', 'null']);
+/** Starts with a letter or `/`, then only word characters, dots, slashes and dashes: plain in both YAML versions. */
+const SAFE_PLAIN = /^[A-Za-z/][A-Za-z0-9_./-]*$/;
+const verdicts = new Map<string, boolean>();
+
 /** True when a plain scalar `s` would not read back as the same string in YAML 1.1 or 1.2 (Go readers). */
 function ambiguous(s: string): boolean {
+  if (SAFE_PLAIN.test(s)) return YAML11_WORDS.has(s.toLowerCase());
+  let v = verdicts.get(s);
+  if (v === undefined) {
+    v = parsesAsOther(s);
+    if (verdicts.size < 10_000) verdicts.set(s, v);
+  }
+  return v;
+}
+
+function parsesAsOther(s: string): boolean {
   if (s === '' || s === '=' || s === '<<') return true;
   try {
     const v12 = parse(`k: ${s}`, { version: '1.2' }) as { k?: unknown } | null;
