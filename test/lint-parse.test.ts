@@ -1,0 +1,113 @@
+/**
+ * The fast parse path: document splitting, byte guards, depth estimate, offsets/positions of documents after the
+ * first, and agreement of js-yaml (fast path) with eemeli/yaml on every document of the shared corpus.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseAllDocuments } from 'yaml';
+import { SourceFile } from '../src/core/source.js';
+import { checkBytes, checkDepth, firstInvalidUtf8 } from '../src/lint/guard.js';
+import { expandedSize, parseSource } from '../src/lint/parse.js';
+import { splitDocuments } from '../src/lint/split.js';
+import { parseSuppressions } from '../src/lint/suppressions.js';
+
+describe('splitDocuments', () => {
+  it('cuts at --- and ... markers at column 0 only', () => {
+    const t = 'a: 1\n---\nb: "---"\n  --- not a marker\n...\n# c\n--- |\n  text\n';
+    const chunks = splitDocuments(t);
+    assert.equal(chunks.length, 4);
+    assert.deepEqual(
+      chunks.map((c) => t.slice(c.content, c.content + 2)),
+      ['a:', 'b:', '', '|\n'],
+    );
+    assert.equal(chunks[2]!.content, chunks[2]!.to, 'comment-only chunk has no content');
+  });
+  it('CRLF markers', () => {
+    assert.equal(splitDocuments('a: 1\r\n---\r\nb: 2\r\n').length, 2);
+  });
+});
+
+describe('guards', () => {
+  it('firstInvalidUtf8 finds truncated and overlong sequences', () => {
+    assert.equal(firstInvalidUtf8(Buffer.from([0x61, 0xc3])), 1);
+    assert.equal(firstInvalidUtf8(Buffer.from([0x61, 0xc0, 0x80])), 1);
+    assert.equal(firstInvalidUtf8(Buffer.from([0xed, 0xa0, 0x80])), 0); // UTF-16 surrogate
+    assert.equal(firstInvalidUtf8(Buffer.from('héllo ✓ 🎉')), Buffer.from('héllo ✓ 🎉').length);
+  });
+  it('checkBytes: size cap, NUL, valid text', () => {
+    assert.equal((checkBytes(Buffer.from('a: 1\n'), 3) as { problem: { ruleId: string } }).problem.ruleId, 'yaml/too-large');
+    assert.deepEqual(checkBytes(Buffer.from('a: é\n'), 100), { text: 'a: é\n' });
+  });
+  it('checkDepth ignores brackets in comments and counts flow depth', () => {
+    assert.equal(checkDepth('a: 1 # ' + '['.repeat(5000) + '\n'), undefined);
+    assert.equal(checkDepth('a: ' + '{'.repeat(2000))?.ruleId, 'yaml/too-deep');
+    assert.equal(checkDepth('a:\n  b:\n    - c\n'), undefined);
+  });
+  it('expandedSize stops at the limit', () => {
+    const shared: unknown[] = ['x', 'y'];
+    let v: unknown[] = shared;
+    for (let i = 0; i < 30; i++) v = [v, v];
+    assert.ok(expandedSize(v, 1000) > 1000);
+    assert.equal(expandedSize({ a: [1, 2] }, 1000), 4);
+  });
+});
+
+describe('parseSource', () => {
+  it('documents after the first keep their offsets: locate() points into the right document', () => {
+    const text = 'apiVersion: v1\nkind: A\n---\n# comment\napiVersion: v1\nkind: B\nspec:\n  x: 1\n';
+    const { docs, findings } = parseSource(new SourceFile('f.yaml', text));
+    assert.deepEqual(findings, []);
+    assert.deepEqual(docs.map((d) => d.kind), ['A', 'B']);
+    assert.deepEqual(docs[1]!.range().start, { line: 5, column: 1 });
+    assert.deepEqual(docs[1]!.locate(['spec', 'x']).start, { line: 8, column: 6 });
+    assert.deepEqual(docs[1]!.locate(['kind'], { key: true }).start, { line: 6, column: 1 });
+  });
+  it('Go-YAML semantics: dates stay strings, merge keys merge, yes stays a string', () => {
+    const { docs } = parseSource(new SourceFile('f.yaml', 'd: 2024-01-01\nb: &b {x: 1}\nm:\n  <<: *b\n  y: 2\nq: yes\n'));
+    assert.deepEqual(docs[0]!.value, { d: '2024-01-01', b: { x: 1 }, m: { x: 1, y: 2 }, q: 'yes' });
+  });
+  it('fallback gives eemeli positions for every duplicate key', () => {
+    const { findings } = parseSource(new SourceFile('f.yaml', 'a: 1\na: 2\nb:\n  c: 1\n  c: 2\n'));
+    assert.deepEqual(findings.map((f) => [f.ruleId, f.range!.start.line, f.range!.start.column]), [
+      ['yaml/duplicate-key', 2, 1],
+      ['yaml/duplicate-key', 5, 3],
+    ]);
+  });
+  it('suppression comments are parsed with rules, reason and target line', () => {
+    const s = parseSuppressions('# talium-disable-next-line a/b, c/d -- why\n\n# other\nx: 1\n');
+    assert.deepEqual(s.map((x) => [x.kind, x.rules, x.reason, x.targetLine]), [['next-line', ['a/b', 'c/d'], 'why', 4]]);
+  });
+});
+
+function* yamlFiles(dir: string): Generator<string> {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    if (st.isDirectory()) yield* yamlFiles(p);
+    else if (/\.ya?ml$/.test(name)) yield p;
+  }
+}
+
+describe('js-yaml fast path agrees with eemeli/yaml', () => {
+  it('on every document of the shared corpus', (t) => {
+    const corpus = resolve(process.cwd(), '../shared/corpus');
+    if (!existsSync(corpus)) {
+      t.skip('../shared not present: corpus agreement skipped');
+      return;
+    }
+    let compared = 0;
+    for (const file of yamlFiles(corpus)) {
+      const text = readFileSync(file, 'utf8');
+      const { docs, findings, skipped } = parseSource(new SourceFile(file, text));
+      if (skipped || findings.some((f) => f.severity === 'error')) continue;
+      const ref = parseAllDocuments(text, { merge: true }) as unknown as Array<{ errors: unknown[]; toJS(): unknown }>;
+      const refValues = ref.map((d) => d.toJS()).filter((v) => v !== null && v !== undefined);
+      assert.equal(docs.length, refValues.length, `${file}: document count`);
+      docs.forEach((d, i) => assert.deepEqual(d.value, refValues[i], `${file}: document ${i}`));
+      compared += docs.length;
+    }
+    assert.ok(compared > 100, `compared ${compared} documents`);
+  });
+});
