@@ -45,6 +45,7 @@ test('files: header, hash, LF, one trailing newline; ownership detects edits', (
   assert.equal(ownership(text + '# more\n'), 'edited');
   assert.equal(ownership(text.replace(/sha256=[0-9a-f]{64}/, 'sha256=' + '0'.repeat(64))), 'edited');
   assert.equal(ownership('a: 1\n'), 'foreign');
+  assert.equal(ownership(text.replace(/\n/g, '\r\n')), 'pristine', 'CRLF checkout is not a hand edit');
   const sh = serializeFile({ path: 'x.sh', source: 's', content: { text: 'set -eu\necho hi' } });
   assert.ok(sh.endsWith('echo hi\n'));
   assert.equal(ownership(sh), 'pristine');
