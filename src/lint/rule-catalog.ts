@@ -1,12 +1,14 @@
 /**
- * One catalogue of every rule id talium can report: policy rules (src/rules), the engine's own ids
- * (engine-rules.ts) and the schema validator's ids. Feeds `talium rules`, `explain`, SARIF and config checks.
+ * One catalogue of every rule id talium can report: policy rules (src/rules), the engine's own ids (engine-rules.ts),
+ * schema validation's (schema/rules.ts) and generate's (spec/rules.ts). Feeds `rules`, `explain`, SARIF, config checks.
  */
 import type { Severity } from '../core/diagnostic.js';
 import type { RuleInfo } from '../report/types.js';
 import { RULES } from '../rules/index.js';
 import type { RuleDocs } from '../rules/types.js';
 import { ENGINE_RULES } from './engine-rules.js';
+import { SCHEMA_RULES } from '../schema/rules.js';
+import { GENERATE_RULES } from '../spec/rules.js';
 import type { SchemaModule } from './schema-hook.js';
 
 export interface CatalogEntry {
@@ -15,7 +17,7 @@ export interface CatalogEntry {
   severity: Severity;
   help: string;
   docs?: RuleDocs;
-  origin: 'policy' | 'engine' | 'schema';
+  origin: 'policy' | 'engine' | 'schema' | 'generate';
 }
 
 function isDocs(v: unknown): v is RuleDocs {
@@ -26,6 +28,8 @@ export function ruleCatalog(schema?: SchemaModule): CatalogEntry[] {
   const out: CatalogEntry[] = [];
   for (const r of RULES) out.push({ id: r.meta.id, description: r.meta.description, severity: r.meta.severity, help: r.meta.help, docs: r.meta.docs, origin: 'policy' });
   for (const r of ENGINE_RULES) out.push({ ...r, origin: 'engine' });
+  for (const r of SCHEMA_RULES) out.push({ id: r.id, description: r.description, severity: r.severity, help: r.help, docs: r.docs, origin: 'schema' });
+  for (const r of GENERATE_RULES) out.push({ id: r.id, description: r.description, severity: r.severity, help: r.help, origin: 'generate' });
   for (const r of schema?.SCHEMA_RULES ?? []) {
     const e: CatalogEntry = { id: r.id, description: r.description, severity: r.severity, help: r.help, origin: 'schema' };
     if (isDocs(r.docs)) e.docs = r.docs;
@@ -37,11 +41,10 @@ export function ruleCatalog(schema?: SchemaModule): CatalogEntry[] {
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** Whether an id names a rule (schema/* ids are accepted while the schema module does not list its ids). */
+/** Whether an id names a rule talium can report. */
 export function knownRule(catalog: readonly CatalogEntry[], schema?: SchemaModule): (id: string) => boolean {
   const ids = new Set(catalog.map((e) => e.id));
-  const schemaListed = !!schema?.SCHEMA_RULES?.length;
-  return (id) => ids.has(id) || (!schemaListed && id.startsWith('schema/'));
+  return (id) => ids.has(id);
 }
 
 export function toRuleInfo(e: CatalogEntry): RuleInfo {
