@@ -114,12 +114,35 @@ export class ModelIndex {
     return e && e.apiVersion === apiVersion ? e : undefined;
   }
 
-  /** Other versions of the same group that have this kind (for `schema/not-served`). */
+  /**
+   * Other apiVersions that have this kind (for `schema/not-served`): versions of the same group, and for
+   * built-in Kubernetes groups also other built-in groups (extensions/v1beta1 Ingress → networking.k8s.io/v1).
+   */
   versionsWithKind(apiVersion: string, kind: string): string[] {
     const i = apiVersion.indexOf('/');
     const group = i === -1 ? '' : apiVersion.slice(0, i);
+    const out = this.versionsInGroup(group, kind).filter((x) => x !== apiVersion);
+    if (out.length || !this.isBuiltinGroup(group)) return out;
+    const r = this.pkgRoots();
+    if (!r.core) return [];
+    let groups: string[] = [];
+    try {
+      groups = readdirSync(r.core).filter((g) => this.isBuiltinGroup(g) && g !== group && !g.startsWith('_') && !g.includes('.d.ts') && !g.endsWith('.js') && !g.endsWith('.json'));
+    } catch {
+      return [];
+    }
+    for (const g of groups.sort()) out.push(...this.versionsInGroup(g === 'v1' ? '' : g, kind));
+    return [...new Set(out)].sort();
+  }
+
+  private isBuiltinGroup(group: string): boolean {
+    return group === '' || !group.includes('.') || group.endsWith('.k8s.io');
+  }
+
+  private versionsInGroup(group: string, kind: string): string[] {
     const gd = this.groupDir(group);
     if (!gd || !existsSync(gd.dir)) return [];
+    if (group === '') return this.kindsOf('', 'v1').has(kind) ? ['v1'] : [];
     const out: string[] = [];
     let names: string[] = [];
     try {
@@ -129,7 +152,7 @@ export class ModelIndex {
     }
     for (const v of names.sort()) {
       if (!/^v\d+((alpha|beta)\d+)?$/.test(v)) continue;
-      if (this.kindsOf(group, v).has(kind)) out.push(group ? `${group}/${v}` : v);
+      if (this.kindsOf(group, v).has(kind)) out.push(`${group}/${v}`);
     }
     return out;
   }

@@ -11,7 +11,7 @@ import type { Finding } from '../core/finding.js';
 import { ajvIssues, pathText, toFinding, unknownFieldIssue, type RawIssue } from './errors.js';
 import { SchemaRegistry, type UserSchema } from './registry.js';
 import { StrictShapes } from './strict-keys.js';
-import { ciliumLine, talosLine, CILIUM_SCHEMA_FILE, type CiliumLine, type TalosLine } from './versions.js';
+import { ciliumLine, k8sRemovedIn, talosLine, CILIUM_SCHEMA_FILE, type CiliumLine, type TalosLine } from './versions.js';
 import { crdToSchemas } from './crd.js';
 import { readSchemaFolder } from './schema-files.js';
 import { replaceAt, yaml11Candidates } from './yaml11.js';
@@ -74,8 +74,11 @@ function valueAt(root: unknown, path: Path): unknown {
   return cur;
 }
 
-/** Go reads these documents with YAML 1.1 booleans (sigs.k8s.io/yaml); Talos (yaml.v3) does not. */
-const YAML11_CLASSES = new Set(['k8s', 'helm-values']);
+/**
+ * Go reads these documents with YAML 1.1 booleans (sigs.k8s.io/yaml: kubectl, kustomize, Flux, Argo CD, Helm
+ * values); Talos (yaml.v3) does not. Checked with `kubectl kustomize`: `labels: {gen: yes}` → "cannot unmarshal bool".
+ */
+const YAML11_CLASSES = new Set(['k8s', 'kustomization', 'helm-values']);
 
 class Validator implements SchemaValidator {
   readonly registry = new SchemaRegistry();
@@ -83,12 +86,14 @@ class Validator implements SchemaValidator {
   private readonly cilium: CiliumLine;
   private readonly talos: TalosLine;
   private readonly unknownKindSeverity: Severity | 'off';
+  private readonly kubernetesVersion: string | undefined;
   private readonly shapes = new Map<string, StrictShapes>();
 
   constructor(opts: SchemaOptions) {
     this.cilium = ciliumLine(opts.ciliumVersion);
     this.talos = talosLine(opts.talosVersion);
     this.unknownKindSeverity = opts.unknownKindSeverity ?? 'warning';
+    this.kubernetesVersion = opts.kubernetesVersion;
     for (const dir of opts.extraSchemaDirs ?? []) this.loadFolder(resolve(opts.cwd ?? process.cwd(), dir));
     for (const d of opts.crdDocs ?? []) {
       for (const s of crdToSchemas(d.value)) {
@@ -224,6 +229,11 @@ class Validator implements SchemaValidator {
     }
     // 3. kubernetes-models (core, Flux, Argo CD)
     const m = this.registry.model(av, kind);
+    const removedIn = m && m.source === 'kubernetes-models' ? k8sRemovedIn(av, kind, this.kubernetesVersion) : undefined;
+    if (m && removedIn) {
+      const served = this.registry.models.versionsWithKind(av, kind).filter((x) => x !== av && !k8sRemovedIn(x, kind, this.kubernetesVersion));
+      return [this.notServed(doc, av, kind, served, `Kubernetes ${this.kubernetesVersion ?? 'current releases'} (removed in ${removedIn})`)];
+    }
     if (m) {
       const fn = this.registry.models.validator(m);
       if (!fn) return this.unknownKind(doc, 'model-load-failed');

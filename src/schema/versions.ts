@@ -113,3 +113,48 @@ export function ciliumServed(kind: string, line: CiliumLine): string[] {
     .map(([av]) => av)
     .sort();
 }
+
+/**
+ * Kubernetes built-in API versions removed from serving, by the Kubernetes minor that removed them
+ * (kubernetes.io/docs/reference/using-api/deprecation-guide/). kubernetes-models still ships their models,
+ * so without this table a removed apiVersion would validate. Key: `group/version` or `group/version Kind`.
+ */
+export const K8S_REMOVED: Record<string, string> = {
+  'extensions/v1beta1': '1.22',
+  'apps/v1beta1': '1.16',
+  'apps/v1beta2': '1.16',
+  'networking.k8s.io/v1beta1': '1.22',
+  'apiextensions.k8s.io/v1beta1': '1.22',
+  'admissionregistration.k8s.io/v1beta1': '1.22',
+  'apiregistration.k8s.io/v1beta1': '1.22',
+  'authentication.k8s.io/v1beta1': '1.22',
+  'authorization.k8s.io/v1beta1': '1.22',
+  'certificates.k8s.io/v1beta1': '1.22',
+  'coordination.k8s.io/v1beta1': '1.22',
+  'rbac.authorization.k8s.io/v1beta1': '1.22',
+  'scheduling.k8s.io/v1beta1': '1.22',
+  'storage.k8s.io/v1beta1 CSIDriver': '1.22',
+  'storage.k8s.io/v1beta1 CSINode': '1.22',
+  'storage.k8s.io/v1beta1 StorageClass': '1.22',
+  'storage.k8s.io/v1beta1 VolumeAttachment': '1.22',
+  'storage.k8s.io/v1beta1 CSIStorageCapacity': '1.27',
+  'batch/v1beta1': '1.25',
+  'discovery.k8s.io/v1beta1': '1.25',
+  'events.k8s.io/v1beta1': '1.25',
+  'autoscaling/v2beta1': '1.25',
+  'autoscaling/v2beta2': '1.26',
+  'policy/v1beta1': '1.25',
+  'node.k8s.io/v1beta1': '1.25',
+  'flowcontrol.apiserver.k8s.io/v1beta1': '1.26',
+  'flowcontrol.apiserver.k8s.io/v1beta2': '1.29',
+  'flowcontrol.apiserver.k8s.io/v1beta3': '1.32',
+};
+
+/** The Kubernetes minor that stopped serving this apiVersion/kind, if it is removed by `k8sVersion` (undefined = newest). */
+export function k8sRemovedIn(apiVersion: string, kind: string, k8sVersion: string | undefined): string | undefined {
+  const at = K8S_REMOVED[`${apiVersion} ${kind}`] ?? K8S_REMOVED[apiVersion];
+  if (!at) return undefined;
+  const v = parseMinor(k8sVersion);
+  if (!v) return at;
+  return compareLine(`${v[0]}.${v[1]}`, at) >= 0 ? at : undefined;
+}
