@@ -23,6 +23,7 @@ interface Entry {
   rule: string;
   messageId?: string;
   severity: string;
+  data?: Record<string, unknown>;
   verdict: string;
   note: string;
 }
@@ -31,11 +32,14 @@ interface Diag {
   messageId?: string;
   severity: string;
   file: string;
+  data?: Record<string, unknown>;
   range: { start: { line: number; column: number } };
 }
 
-const key = (e: { repo: string; file: string; line: number; column: number; rule: string; messageId?: string | undefined; severity: string }): string =>
-  `${e.repo} ${e.file}:${e.line}:${e.column} ${e.rule}/${e.messageId ?? ''} ${e.severity}`;
+/** Sorted-key JSON of a finding's data (two findings at one position differ by their data, e.g. two node addresses). */
+const dataKey = (d: Record<string, unknown> | undefined): string => JSON.stringify(Object.fromEntries(Object.entries(d ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+const key = (e: { repo: string; file: string; line: number; column: number; rule: string; messageId?: string | undefined; severity: string; data?: Record<string, unknown> | undefined }): string =>
+  `${e.repo} ${e.file}:${e.line}:${e.column} ${e.rule}/${e.messageId ?? ''} ${e.severity} ${dataKey(e.data)}`;
 
 test('the corpus findings equal the committed triage', { timeout: 600_000 }, async (t) => {
   if (!existsSync(CORPUS)) {
@@ -57,7 +61,7 @@ test('the corpus findings equal the committed triage', { timeout: 600_000 }, asy
         unknown[repo] = (unknown[repo] ?? 0) + 1;
         continue;
       }
-      got.add(key({ repo, file: d.file, line: d.range.start.line, column: d.range.start.column, rule: d.ruleId, messageId: d.messageId, severity: d.severity }));
+      got.add(key({ repo, file: d.file, line: d.range.start.line, column: d.range.start.column, rule: d.ruleId, messageId: d.messageId, severity: d.severity, data: d.data }));
     }
   }
   const want = new Set(triage.findings.map(key));

@@ -77,6 +77,10 @@ test('k8s/etp-local-l2', () => {
         files: { 'c.yaml': HR('true') + '    gatewayAPI:\n      enabled: true\n      externalTrafficPolicy: Local\n' },
         errors: [{ messageId: 'gatewayApi', file: 'c.yaml', line: 15, column: 30 }],
       },
+      {
+        files: { 'l2.yaml': POLICY(), 'e.yaml': 'apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: EnvoyProxy\nmetadata:\n  name: envoy\nspec:\n  provider:\n    kubernetes:\n      envoyService:\n        externalTrafficPolicy: Local\n' },
+        errors: [{ messageId: 'envoyProxy', file: 'e.yaml', line: 9, column: 32, data: { name: 'envoy', policy: 'l2' } }],
+      },
     ],
   });
 });

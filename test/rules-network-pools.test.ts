@@ -125,6 +125,9 @@ test('network/pool-network-broadcast follows allowFirstLastIPs and its per-versi
       { 'talium.config.yaml': lan('1.15.6'), 'pool.yaml': pool('a', 'cidr: 10.50.0.0/24') }, // 1.15 default No
       { 'talium.config.yaml': lan('1.18.0'), 'pool.yaml': pool('a', 'cidr: 10.50.0.0/24', '\n    allowFirstLastIPs: "No"') },
       { 'talium.config.yaml': lan(), 'pool.yaml': pool('a', 'cidr: 10.50.0.0/24') }, // version unknown: silent
+      { 'pool.yaml': pool('a', 'start: 10.50.0.200\n        stop: 10.50.0.254') }, // LAN unknown, clear of .0/.255
+      { 'pool.yaml': pool('a', 'start: 10.50.0.200\n        stop: 10.50.1.20') }, // LAN unknown, spans two /24s: no assumption
+      { 'pool.yaml': pool('a', 'cidr: 192.168.201.0/24', '\n    allowFirstLastIPs: "Yes"') }, // explicit Yes: the owner knows the LAN
       { 'talium.config.yaml': lan('1.18.0'), 'pool.yaml': pool('a', 'cidr: 10.50.0.224/28') },
     ],
     invalid: [
@@ -139,6 +142,14 @@ test('network/pool-network-broadcast follows allowFirstLastIPs and its per-versi
         // ranges reserve nothing, whatever the version
         files: { 'talium.config.yaml': lan(), 'pool.yaml': pool('a', 'start: 10.50.0.200\n        stop: 10.50.0.255') },
         errors: [{ messageId: 'edge', line: 7, column: 14, data: { which: 'broadcast', address: '10.50.0.255' } }],
+      },
+      {
+        // LAN unknown: assume a /24 (warning); the 1.16+ default lets the /24's edges out
+        files: { 'talium.config.yaml': 'plan:\n  versions:\n    cilium: 1.18.0\n', 'pool.yaml': pool('a', 'cidr: 192.168.201.0/24') },
+        errors: [
+          { messageId: 'edgeAssumed', line: 7, column: 13, data: { which: 'network', address: '192.168.201.0' } },
+          { messageId: 'edgeAssumed', line: 7, column: 13, data: { which: 'broadcast', address: '192.168.201.255' } },
+        ],
       },
     ],
   });
@@ -212,4 +223,11 @@ test('network/pool-reserved-address points at the other owner (related location)
       ['vip', ['talos/n1.yaml:13:15']],
     ],
   );
+});
+
+test('network/pool-network-broadcast: the /24 assumption is only a warning', () => {
+  const got = lintRepo({ 'pool.yaml': pool('a', 'start: 192.168.1.220\n        stop: 192.168.1.255') }, [poolNetworkBroadcast]);
+  assert.deepEqual(got.map((d) => [d.messageId, d.severity, d.data?.['address']]), [['edgeAssumed', 'warning', '192.168.1.255']]);
+  const known = lintRepo({ 'talium.config.yaml': 'plan:\n  lan: 192.168.1.0/24\n', 'pool.yaml': pool('a', 'start: 192.168.1.220\n        stop: 192.168.1.255') }, [poolNetworkBroadcast]);
+  assert.deepEqual(known.map((d) => [d.messageId, d.severity]), [['edge', 'error']]);
 });

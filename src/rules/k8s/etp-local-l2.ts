@@ -17,17 +17,21 @@ export default defineRule({
     messages: {
       local: 'Service "{{name}}" uses externalTrafficPolicy: Local and is announced by L2 policy "{{policy}}"; the announcing node may have no local endpoint and drop the traffic.',
       gatewayApi: 'Cilium Gateway API Services use externalTrafficPolicy: Local (gatewayAPI.externalTrafficPolicy) while L2 announcements are on.',
+      envoyProxy: 'EnvoyProxy "{{name}}" gives its Envoy Service externalTrafficPolicy: Local, and L2 policy "{{policy}}" announces every LoadBalancer Service.',
     },
     help: 'Use externalTrafficPolicy: Cluster for L2-announced Services (or announce them with BGP).',
     docs: {
-      what: 'Finds LoadBalancer Services with `externalTrafficPolicy: Local` that an L2 announcement policy with `loadBalancerIPs: true` certainly selects, and Cilium values that set `gatewayAPI.externalTrafficPolicy: Local` while L2 announcements are enabled.',
+      what: 'Finds LoadBalancer Services with `externalTrafficPolicy: Local` that an L2 announcement policy with `loadBalancerIPs: true` certainly selects, Cilium values that set `gatewayAPI.externalTrafficPolicy: Local` while L2 announcements are enabled, and Envoy Gateway EnvoyProxy objects that set `envoyService.externalTrafficPolicy: Local` when an L2 policy announces every Service.',
       why: 'The L2 leader for an IP is elected independently of where the pods run; with Local, a leader without a local endpoint drops the traffic. Cilium documents the combination as incompatible.',
       fix: 'Set `externalTrafficPolicy: Cluster`; if you need the client source IP, use BGP or run the workload on every node.',
       sources: ['https://docs.cilium.io/en/stable/network/l2-announcements/', 'https://github.com/cilium/cilium/issues/27800'],
     },
     examples: {
       valid: [{ files: { 'l2.yaml': POLICY, 'svc.yaml': svc('Cluster') } }],
-      invalid: [{ files: { 'l2.yaml': POLICY, 'svc.yaml': svc('Local') } }],
+      invalid: [
+        { files: { 'l2.yaml': POLICY, 'svc.yaml': svc('Local') } },
+        { files: { 'l2.yaml': POLICY, 'envoy.yaml': 'apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: EnvoyProxy\nmetadata:\n  name: envoy\nspec:\n  provider:\n    type: Kubernetes\n    kubernetes:\n      envoyService:\n        externalTrafficPolicy: Local\n' } },
+      ],
     },
   },
   check({ cluster }) {
@@ -46,6 +50,19 @@ export default defineRule({
       const policy = candidates.find((p) => selectorMatches(p.get(['spec', 'serviceSelector']), lab, d.namespace, d.name) === true);
       if (!policy) continue;
       out.push({ doc: d, path: ['spec', 'externalTrafficPolicy'], messageId: 'local', data: { name: d.name ?? '', policy: policy.name ?? '' }, related: [{ doc: policy, path: ['metadata', 'name'], message: `L2 policy "${policy.name ?? ''}"` }] });
+    }
+    // Envoy Gateway: the EnvoyProxy sets the generated Service's policy; only a policy without serviceSelector certainly announces it
+    const allServices = policies.find((p) => p.get(['spec', 'serviceSelector']) === undefined);
+    if (allServices) {
+      for (const d of cluster.docs) {
+        if (d.kind !== 'EnvoyProxy' || d.group !== 'gateway.envoyproxy.io') continue;
+        const path = ['spec', 'provider', 'kubernetes', 'envoyService', 'externalTrafficPolicy'];
+        if (d.get(path) !== 'Local') continue;
+        const type = d.get(['spec', 'provider', 'kubernetes', 'envoyService', 'type']);
+        if (type !== undefined && type !== 'LoadBalancer') continue;
+        if (cluster.shared?.has(d) && !cluster.shared.has(allServices)) continue;
+        out.push({ doc: d, path, messageId: 'envoyProxy', data: { name: d.name ?? '', policy: allServices.name ?? '' }, related: [{ doc: allServices, path: ['metadata', 'name'], message: `L2 policy "${allServices.name ?? ''}"` }] });
+      }
     }
     for (const r of cluster.ciliumReleases) {
       if (valueAt(r, 'l2announcements.enabled')?.value !== true) continue;
