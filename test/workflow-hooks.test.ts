@@ -25,9 +25,11 @@ function git(args: string[], cwd: string): SpawnSyncReturns<string> {
 }
 
 /** A git repository with package.json, simple-git-hooks (the real library) and a talium bin in node_modules. */
-function project(pkg: Record<string, unknown> = { name: 'home-ops', private: true }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'talium-hooks-'));
-  assert.equal(git(['init', '--quiet', '-b', 'main'], dir).status, 0);
+function project(pkg: Record<string, unknown> = { name: 'home-ops', private: true }, sub = ''): string {
+  const top = mkdtempSync(join(tmpdir(), 'talium-hooks-'));
+  assert.equal(git(['init', '--quiet', '-b', 'main'], top).status, 0);
+  const dir = join(top, sub);
+  mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   writeFileSync(join(dir, '.gitignore'), 'node_modules/\n');
   mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
@@ -164,5 +166,29 @@ test('--dry-run writes nothing; usage errors exit 2', (t) => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
     rmSync(bare, { recursive: true, force: true });
+  }
+});
+
+test('a package.json below the git top level: the hook changes into it, staged paths stay relative', { timeout: 180_000 }, (t) => {
+  if (!HAS_GIT) return t.skip('git is not installed');
+  const dir = project({ name: 'ops' }, 'ops');
+  const top = join(dir, '..');
+  try {
+    const r = spawnCli(['hooks', 'install'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readPkg(dir)['simple-git-hooks']['pre-commit'], "cd 'ops' && node_modules/.bin/talium lint --staged");
+    assert.ok(existsSync(join(top, '.git', 'hooks', 'pre-commit')));
+    writeFileSync(join(dir, 'talos.yaml'), TALOS_PATCH);
+    writeFileSync(join(dir, 'pool.yaml'), pool('10.50.0.1', '10.50.0.20'));
+    git(['add', '-A'], top);
+    const bad = git(['commit', '-m', 'bad'], top);
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stdout + bad.stderr, /^\s+7:14\s+error\b.*\bnetwork\/pool-reserved-address$/m);
+    writeFileSync(join(dir, 'pool.yaml'), pool('10.50.0.200', '10.50.0.239'));
+    git(['add', '-A'], top);
+    const good = git(['commit', '-m', 'good'], top);
+    assert.equal(good.status, 0, good.stdout + good.stderr);
+  } finally {
+    rmSync(top, { recursive: true, force: true });
   }
 });
