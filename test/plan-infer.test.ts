@@ -180,3 +180,38 @@ test('Talos and Kubernetes versions from installer and kubelet image tags', () =
   assert.equal(at(p.versions.talos), 'talos/cp.yaml:3:12');
   assert.equal(p.versions.kubernetes?.value, '1.34.1');
 });
+
+test('Talos JSON6902 patches that set interfaces, subnets and kube-proxy', () => {
+  const p = plan({
+    'talos/cp1.yaml': [
+      '- op: add',
+      '  path: /machine/network/interfaces',
+      '  value:',
+      '    - interface: eth0',
+      '      addresses: [192.168.1.21/24]',
+      '      routes:',
+      '        - network: 0.0.0.0/0',
+      '          gateway: 192.168.1.1',
+      '- op: add',
+      '  path: /machine/network/interfaces/-',
+      '  value:',
+      '    interface: eth1',
+      '    vip:',
+      '      ip: 192.168.1.20',
+      '- op: replace',
+      '  path: /cluster/network/podSubnets',
+      '  value: [10.42.0.0/16]',
+      '- op: add',
+      '  path: /cluster/proxy/disabled',
+      '  value: true',
+      '',
+    ].join('\n'),
+  });
+  assert.equal(p.lan?.value.canonical, '192.168.1.0/24');
+  assert.equal(p.gateway?.value.text, '192.168.1.1');
+  assert.equal(p.vip?.value.text, '192.168.1.20');
+  assert.equal(at(p.vip), 'talos/cp1.yaml:14:11');
+  assert.deepEqual(p.podCidrs.map((c) => c.value.canonical), ['10.42.0.0/16']);
+  assert.equal(at(p.podCidrs[0]), 'talos/cp1.yaml:17:11');
+  assert.equal(p.talos.kubeProxyDisabled?.value, true);
+});

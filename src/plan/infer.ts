@@ -37,12 +37,14 @@ interface NodeFacts {
 }
 
 /** Read a Talos `interfaces[]`-shaped list (machine.network.interfaces, talhelper networkInterfaces). */
-function readInterfaces(doc: YamlDocument, base: Path, nf: NodeFacts): void {
-  const list = doc.get(base);
+function readInterfaces(doc: YamlDocument, base: Path, nf: NodeFacts, single?: string): void {
+  const raw = doc.get(base);
+  // `single`: base is a parent holding one interface under that key (JSON patch `add .../interfaces/-`)
+  const list = single !== undefined ? (isObj(raw) ? [raw[single]] : []) : raw;
   if (!Array.isArray(list)) return;
   list.forEach((itf, i) => {
     if (!isObj(itf)) return;
-    const p: Path = [...base, i];
+    const p: Path = single !== undefined ? [...base, single] : [...base, i];
     const name = str(itf['interface']);
     readAddressed(doc, p, itf, name, nf, 'addresses');
     const vlans = itf['vlans'];
@@ -123,7 +125,7 @@ function collectTalos(docs: readonly YamlDocument[], plan: NetworkPlan): Collect
   // Talos machine configs / patches and multi-docs, grouped per file (one file = one node or one shared patch)
   const files = new Map<string, YamlDocument[]>();
   for (const d of docs) {
-    if (d.docClass !== 'talos-config' && d.docClass !== 'talos-document') continue;
+    if (d.docClass !== 'talos-config' && d.docClass !== 'talos-document' && d.docClass !== 'talos-json6902') continue;
     plan.talos.docs.push(d);
     const l = files.get(d.file.path);
     if (l) l.push(d);
@@ -134,6 +136,7 @@ function collectTalos(docs: readonly YamlDocument[], plan: NetworkPlan): Collect
     const nf = newNodeFacts(baseNameNoExt(path), { doc: first, path: [] });
     for (const d of fdocs) {
       if (d.docClass === 'talos-config') readTalosConfig(d, nf, out, plan);
+      else if (d.docClass === 'talos-json6902') readJsonPatch(d, nf, out, plan);
       else readTalosDocument(d, nf, out, plan);
     }
     if (nf.node.address || nf.vips.length || nf.gateways.length) out.nodes.push(nf);
@@ -179,12 +182,50 @@ const IMAGE_VERSIONS: Array<[Path, 'talos' | 'kubernetes', RegExp]> = [
   [['cluster', 'apiServer', 'image'], 'kubernetes', /\/kube-apiserver:v(\d+\.\d+\.\d+)$/],
 ];
 
-function readSubnets(d: YamlDocument, base: Path, out: Collected): void {
+/** RFC 6902 patches (`op: add|replace`) that set the network facts wholesale. */
+function readJsonPatch(d: YamlDocument, nf: NodeFacts, out: Collected, plan: NetworkPlan): void {
+  const ops = d.value as unknown[];
+  ops.forEach((op, i) => {
+    if (!isObj(op) || (op['op'] !== 'add' && op['op'] !== 'replace') || typeof op['path'] !== 'string') return;
+    const value: Path = [i, 'value'];
+    switch (op['path']) {
+      case '/machine/network':
+        readInterfaces(d, [...value, 'interfaces'], nf);
+        break;
+      case '/machine/network/interfaces':
+        readInterfaces(d, value, nf);
+        break;
+      case '/machine/network/interfaces/-':
+        if (isObj(op['value'])) readInterfaces(d, [i], nf, 'value');
+        break;
+      case '/cluster/network':
+        readSubnets(d, value, out);
+        break;
+      case '/cluster/network/podSubnets':
+      case '/cluster/network/serviceSubnets': {
+        const key = op['path'].endsWith('podSubnets') ? 'podSubnets' : 'serviceSubnets';
+        readSubnets(d, [i], out, { [key]: 'value' });
+        break;
+      }
+      case '/cluster/proxy/disabled':
+        if (typeof op['value'] === 'boolean') plan.talos.kubeProxyDisabled = { value: op['value'], from: { doc: d, path: value } };
+        break;
+      case '/cluster/network/cni/name':
+        if (typeof op['value'] === 'string') plan.talos.cni = { value: op['value'], from: { doc: d, path: value } };
+        break;
+      default:
+    }
+  });
+}
+
+function readSubnets(d: YamlDocument, base: Path, out: Collected, keys: Record<string, string> = {}): void {
   for (const [key, list] of [['podSubnets', out.podCidrs], ['serviceSubnets', out.serviceCidrs]] as const) {
-    const v = d.get([...base, key]);
+    const field = keys[key] ?? (Object.keys(keys).length ? undefined : key);
+    if (field === undefined) continue;
+    const v = d.get([...base, field]);
     if (!Array.isArray(v)) continue;
     v.forEach((c, i) => {
-      const f = cidrFact(c, d, [...base, key, i]);
+      const f = cidrFact(c, d, [...base, field, i]);
       if (f) list.push(f);
     });
   }
