@@ -292,3 +292,11 @@ export function poolsPatchedOpaquely(all: readonly YamlDocument[]): boolean {
     return lists.some((l) => Array.isArray(l) && l.some((p) => isObj(p) && isObj(p['target']) && p['target']['kind'] === 'CiliumLoadBalancerIPPool'));
   });
 }
+
+/** True unless a Cilium release hands class-less LoadBalancer Services to another IPAM (`defaultLBServiceIPAM`). */
+export function lbIpamIsDefault(g: ClusterGroup): boolean {
+  return !g.ciliumReleases.some((r) => {
+    const v = valueAt(r, 'defaultLBServiceIPAM')?.value;
+    return typeof v === 'string' && v !== 'lbipam';
+  });
+}

@@ -1,5 +1,5 @@
 /** network/service-ip-conflict: two Services request the same LoadBalancer IP without a common sharing key. */
-import { pathVariants, serviceIpRequests } from '../../plan/lb.js';
+import { lbIpamIsDefault, pathVariants, serviceIpRequests } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const svc = (name: string, extra: string): string => `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: default\n  annotations:\n    lbipam.cilium.io/ips: "10.50.0.230"\n${extra}spec:\n  type: LoadBalancer\n  ports:\n    - port: 80\n`;
@@ -26,6 +26,7 @@ export default defineRule({
     },
   },
   check({ cluster }) {
+    if (!lbIpamIsDefault(cluster)) return [];
     const reqs = serviceIpRequests(cluster.docs).filter((r) => r.ip);
     const out: RuleFinding[] = [];
     const seen = new Set<string>();

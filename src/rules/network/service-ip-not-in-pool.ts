@@ -1,6 +1,6 @@
 /** network/service-ip-not-in-pool: an IP requested from LB-IPAM that no (matching) pool contains. */
 import { containsIp } from '../../net/ip.js';
-import { groupPools, indirectIpRequests, isPoolDoc, poolsPatchedOpaquely, readPool, selectorMatches, serviceIpRequests } from '../../plan/lb.js';
+import { groupPools, indirectIpRequests, isPoolDoc, lbIpamIsDefault, poolsPatchedOpaquely, readPool, selectorMatches, serviceIpRequests } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const POOL = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: web\nspec:\n  blocks:\n    - cidr: 10.50.0.224/28\n  serviceSelector:\n    matchLabels:\n      pool: web\n';
@@ -19,7 +19,7 @@ export default defineRule({
     },
     help: 'Request an address from a pool whose serviceSelector selects the Service, or add a pool block that contains it.',
     docs: {
-      what: 'Checks every IP requested through `lbipam.cilium.io/ips`, `io.cilium/lb-ipam-ips` or the deprecated `spec.loadBalancerIP` (on Services, and in annotations inside HelmRelease/Argo values, Gateway infrastructure and EnvoyProxy objects) against the cluster\'s pools, respecting their serviceSelector (including `io.kubernetes.service.namespace`/`name`). Silent when the cluster has no pool, a pool is templated or a kustomization rewrites pools with JSON patches.',
+      what: 'Checks every IP requested through `lbipam.cilium.io/ips`, `io.cilium/lb-ipam-ips` or the deprecated `spec.loadBalancerIP` (on Services, and in annotations inside HelmRelease/Argo values, Gateway infrastructure and EnvoyProxy objects) against the cluster\'s pools, respecting their serviceSelector (including `io.kubernetes.service.namespace`/`name`). Silent when the cluster has no pool, when Cilium\'s `defaultLBServiceIPAM` hands class-less Services to another IPAM, a pool is templated or a kustomization rewrites pools with JSON patches.',
       why: 'LB-IPAM only hands out a requested IP from a pool that contains it and selects the Service; otherwise the Service stays <pending> with reason no_pool.',
       fix: 'Fix the IP, widen the pool, or label the Service so the pool selects it.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],
@@ -35,7 +35,7 @@ export default defineRule({
   },
   check({ cluster, all }) {
     const pools = groupPools(cluster);
-    if (!pools.length || pools.some((p) => p.doc.templated && p.blocks.some((b) => !b.interval)) || poolsPatchedOpaquely(all)) return [];
+    if (!lbIpamIsDefault(cluster) || !pools.length || pools.some((p) => p.doc.templated && p.blocks.some((b) => !b.interval)) || poolsPatchedOpaquely(all)) return [];
     // a request in a document shared by several clusters may be meant for any of them: check it against every pool
     const allPools = cluster.shared ? all.filter(isPoolDoc).map(readPool) : pools;
     const out: RuleFinding[] = [];
