@@ -39,7 +39,7 @@ export default defineRule({
       what: 'Finds `kind: Secret` objects with `data`/`stringData` values that are not SOPS-encrypted, and Talos machine configs or secrets bundles with key material (`machine.token`, `cluster.secret`, CA keys, encryption secrets). Values that are references (`${VAR}`, `op://`, `<path:...>`, `ref+...`), templates or SOPS `ENC[...]` are not secrets.',
       why: 'Anything committed to Git is effectively public forever (forks, clones, CI logs); Talos keys give full control of the nodes and the cluster.',
       fix: 'Encrypt with `sops --encrypt --in-place` (Flux decrypts it), or replace the object with an ExternalSecret/SealedSecret; rotate what leaked.',
-      sources: ['https://fluxcd.io/flux/guides/mozilla-sops/', 'https://docs.siderolabs.com/talos/v1.11/security/ca-rotation'],
+      sources: ['https://fluxcd.io/flux/guides/mozilla-sops/', 'https://github.com/budimanjojo/talhelper'],
     },
     examples: {
       valid: [

@@ -18,7 +18,7 @@ export default defineRule({
       what: 'Compares Talos `podSubnets`/`serviceSubnets` (or talhelper clusterPodNets/clusterSvcNets, cluster.yaml, talium.config.yaml) with the LAN.',
       why: 'Pod and service addresses are routed inside the cluster: when they overlap the LAN, nodes route LAN traffic into the cluster (or the reverse) and hosts on the LAN become unreachable.',
       fix: 'Move the pod or service CIDR to a range that does not intersect the LAN.',
-      sources: ['https://docs.siderolabs.com/talos/v1.11/reference/configuration/v1alpha1/config'],
+      sources: ['https://docs.siderolabs.com/talos/v1.14/reference/configuration/kubernetes/kubenetworkconfig'],
     },
     examples: {
       valid: [{ files: { 'talium.config.yaml': 'plan:\n  lan: 10.50.0.0/24\n', 'talos/patch.yaml': talos('10.244.0.0/16') } }],
