@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parse } from 'yaml';
 
 const ROOT = process.cwd();
 
@@ -67,6 +68,29 @@ function userRepo(name: string, hooks: string): string {
   writeFileSync(join(repo, '.pre-commit-config.yaml'), `repos:\n  - repo: ${repoPath}\n    rev: ${rev}\n    hooks:\n${list}\n`);
   return repo;
 }
+
+test('pre-commit validate-manifest accepts .pre-commit-hooks.yaml; both hooks use the system Node', (t) => {
+  const pc = spawnSync('pre-commit', ['--version'], { encoding: 'utf8' });
+  if (pc.error || pc.status !== 0) return t.skip('pre-commit is not installed (apt-get install pre-commit; .ci/run installs it)');
+  const r = sh('pre-commit', ['validate-manifest', '.pre-commit-hooks.yaml'], ROOT);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const broken = mkdtempSync(join(tmpdir(), 'talium-manifest-'));
+  try {
+    writeFileSync(join(broken, 'm.yaml'), '- id: x\n  name: x\n  language: node\n');
+    assert.notEqual(sh('pre-commit', ['validate-manifest', join(broken, 'm.yaml')], ROOT).status, 0, 'a hook without entry is rejected');
+  } finally {
+    rmSync(broken, { recursive: true, force: true });
+  }
+  const hooks = parse(readFileSync(join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Record<string, unknown>[];
+  assert.deepEqual(hooks.map((h) => h['id']), ['talium-lint', 'talium-generate-check']);
+  for (const h of hooks) {
+    assert.equal(h['language'], 'node');
+    assert.equal(h['language_version'], 'system', `${String(h['id'])}: no Node download`);
+    assert.equal(h['require_serial'], true, `${String(h['id'])}: one talium process sees all files`);
+  }
+  assert.match(String(hooks[0]!['entry']), /^talium lint --only-files$/);
+  assert.equal(hooks[1]!['pass_filenames'], false);
+});
 
 /** A Talos patch that tells talium the LAN: node 10.50.0.11/24, gateway 10.50.0.1. */
 const TALOS_PATCH = `machine:
