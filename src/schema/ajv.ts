@@ -40,7 +40,8 @@ export function createAjv(): Ajv {
     strict: false,
     logger: false,
     validateSchema: false,
-    code: { regExp: re2Engine as never },
+    // optimize: false halves compile time of the big schemas (CNP); validation speed is unchanged in practice
+    code: { regExp: re2Engine as never, optimize: false },
   });
   for (const k of INERT_KEYWORDS) {
     try {

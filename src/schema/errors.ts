@@ -132,13 +132,15 @@ function oneIssue(raw: ErrorObject, root: unknown, base: Path): RawIssue | undef
         data: { path: where, expected: schemaTypes(e), actual: jsonType(e.data) },
       };
     case 'enum': {
-      const allowed = (p['allowedValues'] as unknown[]).map((v) => String(v));
+      const values = p['allowedValues'] as unknown[];
+      const allowed = values.map((v) => String(v));
+      const shown = values.map((v) => (typeof v === 'string' ? `"${v}"` : JSON.stringify(v))).join(', ');
       return {
         ruleId: 'schema/enum',
         path,
-        message: `"${where}" is "${short(e.data)}", not one of ${allowed.map((a) => `"${a}"`).join(', ')}.`,
-        help: `Use one of: ${allowed.join(', ')}.`,
-        data: { path: where, actual: short(e.data), allowed: allowed.join(', ') },
+        message: `"${where}" is ${typeof e.data === 'string' ? `"${short(e.data)}"` : short(e.data)}, not one of ${shown}.`,
+        help: `Use one of: ${[...new Set(allowed)].join(', ')}.`,
+        data: { path: where, actual: short(e.data), allowed: [...new Set(allowed)].join(', ') },
       };
     }
     case 'const':

@@ -3,7 +3,7 @@
  * cannot `require` ES modules, and the lint engine validates synchronously. These files are generated ajv
  * standalone code with four statement shapes only (named imports of `validate`/`formats`, the default import of
  * `ucs2length`, and `export const validate=...`), so we rewrite exactly those and evaluate the body as a function. Imports become
- * call-time wrappers, so recursive schemas (import cycles) work. Anything unexpected → undefined (not loaded).
+ * bindings resolved on first call, so recursive schemas (import cycles) work. Anything unexpected → undefined.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -91,8 +91,8 @@ export class ModelLoader {
           }
           const local = m[2] ?? m[1]!;
           const name = m[1]!;
-          // a call-time wrapper that forwards `.errors` (ajv's convention)
-          return `function ${local}(d,o){const f=__dep(${idx},${JSON.stringify(name)});const r=f(d,o);${local}.errors=f.errors;return r}`;
+          // resolved on first call, then the binding is the real validator (so `.errors` is its own)
+          return `var ${local}=function(d,o){${local}=__dep(${idx},${JSON.stringify(name)});return ${local}(d,o)};`;
         })
         .join('');
     });
