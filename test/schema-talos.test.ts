@@ -88,6 +88,23 @@ test('Cilium Helm values in a HelmRelease: path-prefixed findings, typo suggesti
   // the same values as a values file (docClass helm-values), through validate()
   const file = docsFromText('values.yaml', 'l2announcements:\n  enabled: yes\nipam:\n  mode: kubernetes\n  modes: x\n', 'helm-values')[0]!;
   assert.deepEqual(where(diagnostics(createSchemaValidator({ ciliumVersion: '1.18' }).validate(file))), ['schema/type:l2announcements.enabled@2:12', 'schema/unknown-field:modes@5:3']);
+  // another chart's values file with keys of the same name is not taken for Cilium's
+  const other = docsFromText('values.yaml', 'operator:\n  replicas: "2"\nipam:\n  foo: bar\n', 'helm-values')[0]!;
+  const v = createSchemaValidator({});
+  assert.deepEqual(v.validate(other), []);
+  assert.equal(v.covers(other), false);
+});
+
+test('Cilium values with a cluster: section taken for a Talos patch are validated as Cilium values', () => {
+  const [doc] = docsFromText('helm-values.yaml', 'cluster:\n  name: home\n  id: 1\nkubeProxyReplacement: true\ncgroup:\n  automount: {enabled: false}\n', 'talos-config');
+  assert.deepEqual(where(diagnostics(createSchemaValidator({}).validate(doc!))), ['schema/unknown-field:automount@6:3']);
+});
+
+test('partial documents (kustomize patches): missing required fields are not reported', () => {
+  const [patch] = docsFromText('values-patch.yaml', 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium}\nspec:\n  values: {a: 1}\n');
+  const v = createSchemaValidator({});
+  assert.deepEqual(where(diagnostics(v.validate(patch!))), ['schema/required:interval@4:1']);
+  assert.deepEqual(v.validate(patch!, { partial: true }), []);
 });
 
 const TALOS_UPSTREAM = join(SHARED, 'upstream/talos');

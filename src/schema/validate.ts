@@ -39,8 +39,16 @@ export interface SchemaConfigError {
   message: string;
 }
 
+export interface ValidateOptions {
+  /**
+   * The document is a partial object (a kustomize strategic-merge patch, a Talos patch target): missing
+   * required fields are not reported.
+   */
+  partial?: boolean;
+}
+
 export interface SchemaValidator {
-  validate(doc: YamlDocument): Finding[];
+  validate(doc: YamlDocument, opts?: ValidateOptions): Finding[];
   /** Cilium Helm values at `valuesPath` of `doc` (HelmRelease spec.values, Argo valuesObject, a values file: []). */
   validateCiliumValues(doc: YamlDocument, valuesPath: Path): Finding[];
   /**
@@ -140,8 +148,9 @@ class Validator implements SchemaValidator {
     switch (doc.docClass) {
       case 'kustomization':
       case 'talos-config':
-      case 'helm-values':
         return true;
+      case 'helm-values':
+        return looksLikeCiliumValues(doc.value);
       case 'talos-document':
         return !!doc.kind && TALOS_DOCUMENT_KINDS[doc.kind] !== undefined;
       case 'k8s': {
@@ -158,18 +167,26 @@ class Validator implements SchemaValidator {
     }
   }
 
-  validate(doc: YamlDocument): Finding[] {
+  validate(doc: YamlDocument, opts: ValidateOptions = {}): Finding[] {
+    const out = this.validateAny(doc);
+    return opts.partial ? out.filter((f) => f.ruleId !== 'schema/required') : out;
+  }
+
+  private validateAny(doc: YamlDocument): Finding[] {
     switch (doc.docClass) {
       case 'k8s':
         return this.validateK8s(doc);
       case 'kustomization':
         return this.run(doc, [], this.builtinCheck(KUSTOMIZATION_FILE, { line: '0.0' }));
       case 'talos-config':
+        // Cilium values carry a `cluster:` section too; a Talos config never has Cilium's top-level keys
+        if (isCiliumNotTalos(doc.value)) return this.validateCiliumValues(doc, []);
         return this.run(doc, [], this.builtinCheck(TALOS_CONFIG_FILE, { line: this.talos }));
       case 'talos-document':
         return this.validateTalosDocument(doc);
       case 'helm-values':
-        return this.validateCiliumValues(doc, []);
+        // values of other charts may share key names (ipam, operator...): only Cilium-looking values
+        return looksLikeCiliumValues(doc.value) ? this.validateCiliumValues(doc, []) : [];
       default:
         return [];
     }
@@ -325,6 +342,19 @@ class Validator implements SchemaValidator {
     }
     return out;
   }
+}
+
+/** Keys only the Cilium chart has (at least one must be present for a values file to be taken as Cilium's). */
+const CILIUM_ONLY_KEYS = ['kubeProxyReplacement', 'l2announcements', 'k8sServiceHost', 'k8sClientRateLimit', 'routingMode', 'tunnelProtocol', 'ipv4NativeRoutingCIDR', 'autoDirectNodeRoutes', 'enableLBIPAM', 'defaultLBServiceIPAM', 'l2podAnnouncements', 'bpf', 'hubble', 'rollOutCiliumPods', 'cgroup'];
+
+export function looksLikeCiliumValues(value: unknown): boolean {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  return CILIUM_ONLY_KEYS.some((k) => k in v);
+}
+
+function isCiliumNotTalos(value: unknown): boolean {
+  return looksLikeCiliumValues(value) && !('machine' in (value as Record<string, unknown>));
 }
 
 function lineAtLeastLoose(line: string, since: string): boolean {
