@@ -5,8 +5,8 @@
  * js-yaml@4 read+parse baseline (child process too). Options: --files N (repeatable), --runs N, --keep.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCorpus } from './bench-corpus.js';
@@ -52,6 +52,11 @@ function lintArgs(extra: string[]): string[] {
   return ['--input-type=module', '-e', launcher, 'lint', '.', '--format', 'json', ...extra];
 }
 
+/** 1-minute load average: other processes on the machine distort every figure. */
+function loadAverage(): string {
+  return loadavg()[0]!.toFixed(1);
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -67,7 +72,8 @@ function main(argv: string[]): void {
     else if (argv[i] === '--keep') keep = true;
   }
   if (!sizes.length) sizes.push(2000, 10000);
-  const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+  // dist/scripts/bench.js → the repository root (also works from another outDir that links node_modules)
+  const repoRoot = ['../../', '../'].map((r) => fileURLToPath(new URL(r, import.meta.url))).find((r) => existsSync(join(r, 'node_modules', 'js-yaml'))) ?? process.cwd();
   const rows: string[] = [];
   const perFile: number[] = [];
   for (const n of sizes) {
@@ -81,14 +87,19 @@ function main(argv: string[]): void {
       full.push(measure(lintArgs([]), dir));
       single.push(measure(lintArgs(['--workers', '0']), dir));
     }
+    for (const m of base) {
+      if (m.code !== 0 || Number(m.stdout) !== docs) throw new Error(`js-yaml baseline failed (exit ${m.code}, ${m.stdout} documents of ${docs})`);
+    }
+    for (const m of [...full, ...single]) if (m.code !== 0 && m.code !== 1) throw new Error(`talium lint failed with exit ${m.code}`);
     const out = JSON.parse(full[0]!.stdout) as { summary: { errors: number; warnings: number; infos: number; files: number } };
     const same = full.every((m) => m.stdout === full[0]!.stdout) && single.every((m) => m.stdout === full[0]!.stdout);
     const b = median(base.map((m) => m.wallMs));
+    const load = loadAverage();
     const f = median(full.map((m) => m.wallMs));
     const s = median(single.map((m) => m.wallMs));
     perFile.push(f / n);
     rows.push(
-      `| ${n} | ${docs} | ${b.toFixed(0)} ms (${median(base.map((m) => m.maxRssMiB)).toFixed(0)} MiB) | ${f.toFixed(0)} ms (${median(full.map((m) => m.maxRssMiB)).toFixed(0)} MiB) | ${s.toFixed(0)} ms | ${(f / b).toFixed(2)} | ${out.summary.errors}/${out.summary.warnings}/${out.summary.infos} | ${same ? 'yes' : 'NO'} |`,
+      `| ${n} | ${docs} | ${b.toFixed(0)} ms (${median(base.map((m) => m.maxRssMiB)).toFixed(0)} MiB) | ${f.toFixed(0)} ms (${median(full.map((m) => m.maxRssMiB)).toFixed(0)} MiB) | ${s.toFixed(0)} ms | ${(f / b).toFixed(2)} | ${out.summary.errors}/${out.summary.warnings}/${out.summary.infos} | ${same ? 'yes' : 'NO'} | ${load} |`,
     );
     if (!keep) rmSync(dir, { recursive: true, force: true });
     else process.stderr.write(`corpus kept in ${dir}\n`);
@@ -96,8 +107,8 @@ function main(argv: string[]): void {
   const lines = [
     `node ${process.version}, ${runs} runs each, medians; wall time measured by the parent, peak RSS by the child.`,
     '',
-    '| files | documents | js-yaml read+parse (1 thread) | talium lint --format json | talium --workers 0 | lint/baseline | errors/warnings/infos | identical output |',
-    '|---:|---:|---:|---:|---:|---:|---:|:---:|',
+    '| files | documents | js-yaml read+parse (1 thread) | talium lint --format json | talium --workers 0 | lint/baseline | errors/warnings/infos | identical output | load avg |',
+    '|---:|---:|---:|---:|---:|---:|---:|:---:|---:|',
     ...rows,
   ];
   if (perFile.length > 1) lines.push('', `Per-file cost, largest vs smallest corpus: ${((perFile[perFile.length - 1]! / perFile[0]! - 1) * 100).toFixed(1)}% (target ≤ 15%).`);
