@@ -18,6 +18,10 @@ test('k8s/no-kube-proxy', () => {
     valid: [{ 'c.yaml': HR('false'), 'kp.yaml': ds('kube-proxy', 'registry.k8s.io/kube-proxy:v1.33.0') }, { 'c.yaml': HR('true'), 'x.yaml': ds('node-exporter', 'prom/node-exporter') }],
     invalid: [
       { files: { 'c.yaml': HR('true'), 'kp.yaml': ds('proxy', 'registry.k8s.io/kube-proxy:v1.33.0') }, errors: [{ messageId: 'kubeProxy', file: 'kp.yaml', line: 4, column: 9, data: { name: 'proxy' } }] },
+      {
+        files: { 'talos/p.yaml': 'apiVersion: v1alpha1\nkind: KubeProxyConfig\nenabled: false\n', 'kp.yaml': ds('kube-proxy', 'registry.k8s.io/kube-proxy:v1.33.0') },
+        errors: [{ messageId: 'talosOff', file: 'kp.yaml', line: 4, column: 9, data: { name: 'kube-proxy' } }],
+      },
     ],
   });
 });

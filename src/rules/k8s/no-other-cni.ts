@@ -20,17 +20,21 @@ export default defineRule({
     severity: 'error',
     messages: {
       otherCni: 'DaemonSet "{{name}}" runs {{cni}} ({{image}}) in a cluster that installs Cilium as its CNI.',
+      tigera: 'Calico operator Installation "{{name}}" deploys Calico in a cluster that installs Cilium as its CNI.',
     },
     help: 'Run one CNI: remove the other CNI\'s manifests (and set Talos cluster.network.cni.name: none).',
     docs: {
-      what: 'Finds DaemonSets whose containers run Flannel, Calico, Weave Net or Canal images in a cluster with a Cilium release or Cilium objects, unless Cilium runs in CNI chaining mode (`cni.chainingMode`).',
+      what: 'Finds DaemonSets whose containers run Flannel, Calico, Weave Net or Canal images, and Calico operator `Installation` objects, in a cluster with a Cilium release or Cilium objects, unless Cilium runs in CNI chaining mode (`cni.chainingMode`).',
       why: 'Two CNIs write competing CNI configs and routes on every node; pods get addresses from one and policies from the other, and networking fails intermittently.',
       fix: 'Delete the other CNI\'s manifests; on Talos disable the built-in Flannel (`cni: name: none` or KubeFlannelCNIConfig `$patch: delete`).',
       sources: ['https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium'],
     },
     examples: {
       valid: [{ files: { 'cilium.yaml': HR } }],
-      invalid: [{ files: { 'cilium.yaml': HR, 'flannel.yaml': FLANNEL } }],
+      invalid: [
+        { files: { 'cilium.yaml': HR, 'flannel.yaml': FLANNEL } },
+        { files: { 'cilium.yaml': HR, 'calico.yaml': 'apiVersion: operator.tigera.io/v1\nkind: Installation\nmetadata:\n  name: default\n' } },
+      ],
     },
   },
   check({ cluster }) {
@@ -40,6 +44,10 @@ export default defineRule({
     if (cluster.ciliumReleases.some((r) => { const m = valueAt(r, 'cni.chainingMode')?.value; return typeof m === 'string' && m !== 'none'; })) return [];
     const out: RuleFinding[] = [];
     for (const d of cluster.docs) {
+      if (d.kind === 'Installation' && d.group === 'operator.tigera.io') {
+        out.push({ doc: d, path: ['kind'], messageId: 'tigera', data: { name: d.name ?? '' } });
+        continue;
+      }
       if (d.kind !== 'DaemonSet' || d.group !== 'apps') continue;
       for (const list of ['initContainers', 'containers'] as const) {
         const cs = d.get(['spec', 'template', 'spec', list]);
