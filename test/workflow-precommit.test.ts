@@ -14,10 +14,13 @@ import { parse } from 'yaml';
 
 const ROOT = process.cwd();
 
-function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
+/** Git identity for commits; `isolate` also hides the user's global/system git config (hooksPath, signing). */
+function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}, isolate = true): SpawnSyncReturns<string> {
+  const identity = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+  const isolation = isolate ? { GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } : {};
   return spawnSync(cmd, args, {
     cwd,
-    env: { ...process.env, NO_COLOR: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', ...env },
+    env: { ...process.env, NO_COLOR: '1', ...identity, ...isolation, ...env },
     encoding: 'utf8',
     timeout: 600_000,
   });
@@ -27,7 +30,7 @@ function missingTool(): string | undefined {
   const pc = spawnSync('pre-commit', ['--version'], { encoding: 'utf8' });
   if (pc.error || pc.status !== 0) return 'pre-commit is not installed (apt-get install pre-commit; .ci/run installs it)';
   if (spawnSync('git', ['--version']).status !== 0) return 'git is not installed';
-  if (sh('git', ['rev-parse', 'HEAD'], ROOT).status !== 0) return `${ROOT} is not a git repository with a commit`;
+  if (sh('git', ['rev-parse', 'HEAD'], ROOT, {}, false).status !== 0) return `${ROOT} is not a git repository with a commit`;
   if (spawnSync('npm', ['--version']).status !== 0) return 'npm is not on PATH';
   return undefined;
 }
@@ -45,7 +48,8 @@ function hookRepo(): HookRepo {
   if (shared) return shared;
   const tmp = mkdtempSync(join(tmpdir(), 'talium-precommit-'));
   const repo = join(tmp, 'talium');
-  const clone = sh('git', ['clone', '--quiet', ROOT, repo], tmp);
+  // Not isolated: reading this checkout may need the user's safe.directory setting.
+  const clone = sh('git', ['clone', '--quiet', ROOT, repo], tmp, {}, false);
   assert.equal(clone.status, 0, clone.stderr);
   const rev = sh('git', ['rev-parse', 'HEAD'], repo).stdout.trim();
   assert.match(rev, /^[0-9a-f]{40}$/);
