@@ -88,14 +88,23 @@ function valueAt(root: unknown, path: Path): unknown {
  */
 const YAML11_CLASSES = new Set(['k8s', 'kustomization', 'helm-values']);
 
+/**
+ * talium's own schemas and the model validators do not depend on the options: one registry per process (per
+ * worker), shared by every validator (the engine makes one per cluster group), so each schema compiles once.
+ */
+let sharedRegistry: SchemaRegistry | undefined;
+const sharedShapes = new Map<string, StrictShapes>();
+
 class Validator implements SchemaValidator {
-  readonly registry = new SchemaRegistry();
+  readonly registry: SchemaRegistry = (sharedRegistry ??= new SchemaRegistry());
+  /** User folders and repo CRDs (differ per validator). */
+  private readonly user = new SchemaRegistry();
   readonly configErrors: SchemaConfigError[] = [];
   private readonly cilium: CiliumLine;
   private readonly talos: TalosLine;
   private readonly unknownKindSeverity: Severity | 'off';
   private readonly kubernetesVersion: string | undefined;
-  private readonly shapes = new Map<string, StrictShapes>();
+  private readonly shapes = sharedShapes;
 
   constructor(opts: SchemaOptions) {
     this.cilium = ciliumLine(opts.ciliumVersion);
@@ -105,7 +114,7 @@ class Validator implements SchemaValidator {
     for (const dir of opts.extraSchemaDirs ?? []) this.loadFolder(resolve(opts.cwd ?? process.cwd(), dir));
     for (const d of opts.crdDocs ?? []) {
       for (const s of crdToSchemas(d.value)) {
-        this.registry.addUserSchema({
+        this.user.addUserSchema({
           apiVersion: `${s.group}/${s.version}`,
           kind: s.kind,
           schema: s.schema,
@@ -125,7 +134,7 @@ class Validator implements SchemaValidator {
         this.configErrors.push({ file: f.abs, message: 'cannot tell which apiVersion/kind this schema is for (expected <group>/<version>/<Kind>.json or "x-talium-gvk")' });
         continue;
       }
-      this.registry.addUserSchema({ ...gvk, schema: f.schema as Record<string, unknown>, origin: f.abs, served: true });
+      this.user.addUserSchema({ ...gvk, schema: f.schema as Record<string, unknown>, origin: f.abs, served: true });
     }
   }
 
@@ -135,7 +144,7 @@ class Validator implements SchemaValidator {
       if (d.docClass !== 'k8s') continue;
       const av = d.apiVersion;
       const k = d.kind;
-      if (!av || !k || this.registry.userSchema(av, k) || CILIUM_SCHEMA_FILE[k]) continue;
+      if (!av || !k || this.user.userSchema(av, k) || CILIUM_SCHEMA_FILE[k]) continue;
       const e = this.registry.model(av, k);
       if (e && !this.registry.models.isLoaded(e)) pending.set(e.module, e);
     }
@@ -157,7 +166,7 @@ class Validator implements SchemaValidator {
         const av = doc.apiVersion;
         const k = doc.kind;
         if (!av || !k) return false;
-        if (this.registry.userSchema(av, k)) return true;
+        if (this.user.userSchema(av, k)) return true;
         const c = this.registry.cilium(av, k, this.cilium);
         if (c) return c.ok;
         return this.registry.model(av, k) !== undefined;
@@ -232,10 +241,10 @@ class Validator implements SchemaValidator {
       return [toFinding(doc, { ruleId: 'schema/required', path: [], message: `The object is missing "${field}".`, help: `Add "${field}".`, data: { field, path: '(root)' } })];
     }
     // 1. user folders and repo CRDs
-    const user = this.registry.userSchema(av, kind);
+    const user = this.user.userSchema(av, kind);
     if (user) {
-      if (!user.served) return [this.notServed(doc, av, kind, this.registry.userVersions(kind, groupOf(av)), user.origin)];
-      const v = this.registry.compileUser(user);
+      if (!user.served) return [this.notServed(doc, av, kind, this.user.userVersions(kind, groupOf(av)), user.origin)];
+      const v = this.user.compileUser(user);
       return this.run(doc, [], v ? ajvCheck(v) : undefined);
     }
     // 2. talium's own Cilium schemas, per Cilium line
