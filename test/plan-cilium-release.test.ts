@@ -142,3 +142,27 @@ test('Talos bootstrap cilium-install Job: --version and --set values', () => {
   const v = r[0]!.version!.from;
   assert.equal(v.doc!.locate(v.path!).start.line, 14);
 });
+
+test('a cilium-install Job inside a Talos inline manifest (positions point at the manifest string)', () => {
+  const job = [
+    'apiVersion: batch/v1',
+    'kind: Job',
+    'metadata: {name: cilium-install}',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: install',
+    '          command: [cilium, install, --version=1.17.4, --set, kubeProxyReplacement=true]',
+  ].join('\n');
+  const r = releases({
+    'talos/cp.yaml': `cluster:\n  inlineManifests:\n    - name: cilium\n      contents: |\n${job.split('\n').map((l) => `        ${l}`).join('\n')}\n`,
+    'talos/cp2.yaml': `apiVersion: v1alpha1\nkind: KubeInlineManifestConfig\nname: cilium\nmanifest: |\n${job.split('\n').map((l) => `  ${l}`).join('\n')}\n`,
+  });
+  assert.deepEqual(r.map((x) => [x.doc.file.path, x.engine, x.purpose, x.version?.value, JSON.stringify(x.values)]), [
+    ['talos/cp.yaml', 'talos', 'bootstrap', '1.17.4', '{"kubeProxyReplacement":true}'],
+    ['talos/cp2.yaml', 'talos', 'bootstrap', '1.17.4', '{"kubeProxyReplacement":true}'],
+  ]);
+  assert.deepEqual(valueAt(r[0]!, 'kubeProxyReplacement')?.path, ['cluster', 'inlineManifests', 0, 'contents']);
+  assert.deepEqual(r[1]!.version?.from.path, ['manifest']);
+});

@@ -2,7 +2,7 @@
  * Finds every place a repository installs Cilium with Helm values (Flux HelmRelease, Argo CD Application(Set),
  * helmfile, Kustomize helmCharts, standalone values files) and resolves the values files they reference.
  */
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import type { Path, YamlDocument } from '../core/document.js';
 import type { CiliumEngine, CiliumRelease, Fact, ValuesLayer } from './types.js';
 import { dirOf, docsByFile, isObj, resolveRepoPath, str } from './util.js';
@@ -36,6 +36,8 @@ export function findCiliumReleases(docs: readonly YamlDocument[], all: readonly 
         for (const r of kustomizeReleases(doc, byFile)) push(r);
       } else if (doc.kind === 'Job' && doc.group === 'batch') {
         push(ciliumCliJob(doc));
+      } else if (doc.docClass === 'talos-config' || doc.docClass === 'talos-document') {
+        for (const r of talosInlineJobs(doc)) push(r);
       } else if (!doc.apiVersion && Array.isArray(doc.get(['releases']))) {
         for (const r of helmfileReleases(doc, byFile)) push(r);
       }
@@ -295,8 +297,13 @@ function scalar(v: string): unknown {
   return /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
 }
 
-function ciliumCliJob(doc: YamlDocument): CiliumRelease | undefined {
-  const containers = doc.get(['spec', 'template', 'spec', 'containers']);
+/**
+ * A cilium-install Job's `cilium install` command line. `job` is the Job's value; `at` maps a path inside the Job to a
+ * path in `doc` (identity for a committed Job; the manifest string's path for a Job inside a Talos inline manifest).
+ */
+function ciliumCliJob(doc: YamlDocument, job: unknown = doc.value, at: (p: Path) => Path = (p) => p, inManifest = false): CiliumRelease | undefined {
+  if (!isObj(job)) return undefined;
+  const containers = (job['spec'] as { template?: { spec?: { containers?: unknown } } } | undefined)?.template?.spec?.containers;
   if (!Array.isArray(containers)) return undefined;
   for (let c = 0; c < containers.length; c++) {
     const ctr = containers[c];
@@ -305,17 +312,17 @@ function ciliumCliJob(doc: YamlDocument): CiliumRelease | undefined {
       const argv = ctr[field];
       if (!Array.isArray(argv) || !argv.every((a) => typeof a === 'string')) continue;
       const words = argv as string[];
-      const at = words.findIndex((w, i) => /(^|\/)cilium(-cli)?$/.test(w) && words[i + 1] === 'install');
-      if (at === -1) continue;
+      const start = words.findIndex((w, i) => /(^|\/)cilium(-cli)?$/.test(w) && words[i + 1] === 'install');
+      if (start === -1) continue;
       const path: Path = ['spec', 'template', 'spec', 'containers', c, field];
       let values: Record<string, unknown> = {};
       let version: Fact<string> | undefined;
-      for (let i = at + 2; i < words.length; i++) {
+      for (let i = start + 2; i < words.length; i++) {
         const w = words[i]!;
         const next = (flag: string): string | undefined => (w.startsWith(`${flag}=`) ? w.slice(flag.length + 1) : w === flag ? words[++i] : undefined);
         const ver = next('--version');
         if (ver !== undefined) {
-          version = { value: ver.replace(/^v/, ''), from: { doc, path: [...path, i] } };
+          version = { value: ver.replace(/^v/, ''), from: { doc, path: at([...path, i]) } };
           continue;
         }
         const set = next('--set') ?? next('--helm-set');
@@ -329,11 +336,39 @@ function ciliumCliJob(doc: YamlDocument): CiliumRelease | undefined {
           values = mergeValues(values, nested);
         }
       }
-      const layers: ValuesLayer[] = Object.keys(values).length ? [{ doc, valuesPath: path, values, inString: true }] : [];
-      return makeRelease(doc, 'talos', layers, version, 'bootstrap', 0, path);
+      const layers: ValuesLayer[] = Object.keys(values).length ? [{ doc, valuesPath: at(path), values, inString: true }] : [];
+      const r = makeRelease(doc, 'talos', layers, version, 'bootstrap', 0, at(path));
+      if (inManifest && r.version) r.version.from.note = 'cilium install --version inside a Talos inline manifest';
+      return r;
     }
   }
   return undefined;
+}
+
+/** Talos inline manifests (`cluster.inlineManifests[].contents`, `KubeInlineManifestConfig.manifest`) holding a cilium-install Job. */
+function talosInlineJobs(doc: YamlDocument): CiliumRelease[] {
+  const strings: Path[] = [];
+  if (doc.docClass === 'talos-config') {
+    const list = doc.get(['cluster', 'inlineManifests']);
+    if (Array.isArray(list)) list.forEach((_, i) => strings.push(['cluster', 'inlineManifests', i, 'contents']));
+  } else if (doc.docClass === 'talos-document' && doc.kind === 'KubeInlineManifestConfig') strings.push(['manifest']);
+  const out: CiliumRelease[] = [];
+  for (const sp of strings) {
+    const text = doc.get(sp);
+    if (typeof text !== 'string' || !/cilium/.test(text) || !/\binstall\b/.test(text)) continue;
+    let values: unknown[];
+    try {
+      values = parseAllDocuments(text).map((d) => d.toJS({ maxAliasCount: 100 }) as unknown);
+    } catch {
+      continue;
+    }
+    for (const v of values) {
+      if (!isObj(v) || v['kind'] !== 'Job') continue;
+      const r = ciliumCliJob(doc, v, () => sp, true);
+      if (r) out.push(r);
+    }
+  }
+  return out;
 }
 
 // ---------- lookups for rules ----------
