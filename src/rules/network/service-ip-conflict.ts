@@ -30,9 +30,20 @@ export default defineRule({
     const reqs = serviceIpRequests(cluster.docs).filter((r) => r.ip);
     const out: RuleFinding[] = [];
     const seen = new Set<string>();
+    // compare only requests for the same address (linear in the number of requests)
+    const byIp = new Map<string, number[]>();
+    reqs.forEach((r, k) => {
+      if (!r.ip) return;
+      const key = `${r.ip.family}:${r.ip.value}`;
+      const list = byIp.get(key);
+      if (list) list.push(k);
+      else byIp.set(key, [k]);
+    });
     for (let j = 1; j < reqs.length; j++) {
       const b = reqs[j]!;
-      for (let i = 0; i < j; i++) {
+      const same = b.ip ? (byIp.get(`${b.ip.family}:${b.ip.value}`) ?? []) : [];
+      for (const i of same) {
+        if (i >= j) break;
         const a = reqs[i]!;
         if (a.doc === b.doc || a.ip!.family !== b.ip!.family || a.ip!.value !== b.ip!.value) continue;
         if (a.name === b.name && a.namespace === b.namespace) continue;

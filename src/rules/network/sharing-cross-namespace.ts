@@ -47,9 +47,20 @@ export default defineRule({
       return !!c && c.value.split(',').map((s) => s.trim()).some((s) => s === '*' || s === ns);
     };
     const reported = new Set<string>();
+    // compare only requests for the same address (linear in the number of requests)
+    const byIp = new Map<string, number[]>();
+    reqs.forEach((r, k) => {
+      if (!r.ip) return;
+      const key = `${r.ip.family}:${r.ip.value}`;
+      const list = byIp.get(key);
+      if (list) list.push(k);
+      else byIp.set(key, [k]);
+    });
     for (let j = 1; j < reqs.length; j++) {
       const b = reqs[j]!;
-      for (let i = 0; i < j; i++) {
+      const same = b.ip ? (byIp.get(`${b.ip.family}:${b.ip.value}`) ?? []) : [];
+      for (const i of same) {
+        if (i >= j) break;
         const a = reqs[i]!;
         if (!a.ip || !b.ip || a.ip.value !== b.ip.value || a.sharingKey === undefined || a.sharingKey !== b.sharingKey) continue;
         if (!a.namespace || !b.namespace || a.namespace === b.namespace) continue;
