@@ -52,6 +52,8 @@ test('k8s/plaintext-secret', () => {
       { 's.yaml': secret('stringData:\n  a: ENC[AES256_GCM,data:x,type:str]\nsops:\n  kms: []\n') },
       { 's.yaml': secret('stringData:\n  a: "op://vault/item/field"\n  b: "${B}"\n  c: ""\n') },
       { 's.yaml': secret('type: kubernetes.io/service-account-token\n') },
+      // Argo CD public repository secret: nothing secret in it
+      { 's.yaml': secret('stringData:\n  type: git\n  url: https://github.com/me/repo\n  project: default\n') },
       { 'talos/talconfig.yaml': 'clusterName: x\nnodes: []\n', 'talos/cp.yaml': 'machine:\n  token: ${MACHINE_TOKEN}\ncluster:\n  secret: op://talos/cluster/secret\n' },
       { 'talos/cp.yaml': 'machine:\n  ca:\n    crt: LS0t\n    key: ENC[AES256_GCM,data:x]\nsops:\n  age: []\n' },
     ],

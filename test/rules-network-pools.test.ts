@@ -179,6 +179,11 @@ test('network/pool-block-invalid', () => {
       { 'p.yaml': pool('a', 'start: 10.50.0.5') },
       { 'p.yaml': pool('a', 'cidr: ${LB_CIDR}') },
       { 'p.yaml': 'apiVersion: cilium.io/v2alpha1\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: a\nspec:\n  cidrs:\n    - cidr: 10.0.0.0/24\n' },
+      // a Kustomize patch of a pool (partial object) needs no blocks
+      {
+        'overlay/kustomization.yaml': 'resources: [../base]\npatches:\n  - path: pool-patch.yaml\n',
+        'overlay/pool-patch.yaml': 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: a\nspec:\n  serviceSelector:\n    matchLabels: {a: b}\n',
+      },
     ],
     invalid: [
       { files: { 'p.yaml': pool('a', 'start: 10.50.0.9\n        stop: 10.50.0.1') }, errors: [{ messageId: 'startAfterStop', line: 7, column: 14, data: { start: '10.50.0.9', stop: '10.50.0.1' } }] },

@@ -300,3 +300,27 @@ export function lbIpamIsDefault(g: ClusterGroup): boolean {
     return typeof v === 'string' && v !== 'lbipam';
   });
 }
+
+/** Files that kustomizations use as patches (`patches[].path`, `patchesStrategicMerge[]`): partial objects. */
+export function kustomizePatchFiles(all: readonly YamlDocument[]): Set<string> {
+  const out = new Set<string>();
+  for (const d of all) {
+    if (d.docClass !== 'kustomization') continue;
+    const dir = d.file.path.includes('/') ? d.file.path.slice(0, d.file.path.lastIndexOf('/')) : '';
+    const add = (rel: unknown): void => {
+      if (typeof rel !== 'string' || rel.includes('\n')) return;
+      const parts: string[] = [];
+      for (const seg of (dir ? `${dir}/${rel}` : rel).split('/')) {
+        if (seg === '' || seg === '.') continue;
+        if (seg === '..') parts.pop();
+        else parts.push(seg);
+      }
+      out.add(parts.join('/'));
+    };
+    const patches = d.get(['patches']);
+    if (Array.isArray(patches)) for (const p of patches) add(isObj(p) ? p['path'] : p);
+    const psm = d.get(['patchesStrategicMerge']);
+    if (Array.isArray(psm)) for (const p of psm) add(p);
+  }
+  return out;
+}

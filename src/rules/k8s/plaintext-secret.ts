@@ -19,6 +19,9 @@ const BUNDLE_SECRET_PATHS: Path[] = [
   ['certs', 'etcd', 'key'], ['certs', 'k8s', 'key'], ['certs', 'k8saggregator', 'key'], ['certs', 'k8sserviceaccount', 'key'], ['certs', 'os', 'key'],
 ];
 
+/** Keys that hold no secret material (Argo CD repository/cluster secrets: url, type, name, project, ...). */
+const BENIGN_KEYS = new Set(['url', 'type', 'name', 'project', 'enableOCI', 'insecure', 'enableLfs', 'proxy', 'noProxy', 'server', 'namespace', 'namespaces', 'clusterResources', 'username', 'forceHttpBasicAuth', 'githubAppEnterpriseBaseUrl', 'host', 'port', 'user', 'database', 'email']);
+
 const SECRET = (data: string): string => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\n${data}`;
 
 function sopsEncrypted(doc: YamlDocument): boolean {
@@ -36,7 +39,7 @@ export default defineRule({
     },
     help: 'Encrypt the file with SOPS (or use SealedSecrets / External Secrets / 1Password references) and rotate the exposed secret.',
     docs: {
-      what: 'Finds `kind: Secret` objects with `data`/`stringData` values that are not SOPS-encrypted, and Talos machine configs or secrets bundles with key material (`machine.token`, `cluster.secret`, CA keys, encryption secrets). Values that are references (`${VAR}`, `op://`, `<path:...>`, `ref+...`), templates or SOPS `ENC[...]` are not secrets.',
+      what: 'Finds `kind: Secret` objects with `data`/`stringData` values that are not SOPS-encrypted, and Talos machine configs or secrets bundles with key material (`machine.token`, `cluster.secret`, CA keys, encryption secrets). Values that are references (`${VAR}`, `op://`, `<path:...>`, `ref+...`), templates or SOPS `ENC[...]` are not secrets, and neither are plainly descriptive keys (`url`, `type`, `name`, `project`, `username`, `host`, ... as in Argo CD repository secrets).',
       why: 'Anything committed to Git is effectively public forever (forks, clones, CI logs); Talos keys give full control of the nodes and the cluster.',
       fix: 'Encrypt with `sops --encrypt --in-place` (Flux decrypts it), or replace the object with an ExternalSecret/SealedSecret; rotate what leaked.',
       sources: ['https://fluxcd.io/flux/guides/mozilla-sops/', 'https://github.com/budimanjojo/talhelper'],
@@ -61,6 +64,7 @@ export default defineRule({
           const m = d.get([field]);
           if (!isObj(m)) continue;
           const key = Object.keys(m).find((k) => {
+            if (BENIGN_KEYS.has(k)) return false;
             const v = m[k];
             return (typeof v === 'string' && !NOT_A_SECRET.test(v)) || typeof v === 'number';
           });
