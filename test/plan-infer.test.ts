@@ -214,4 +214,7 @@ test('Talos JSON6902 patches that set interfaces, subnets and kube-proxy', () =>
   assert.deepEqual(p.podCidrs.map((c) => c.value.canonical), ['10.42.0.0/16']);
   assert.equal(at(p.podCidrs[0]), 'talos/cp1.yaml:17:11');
   assert.equal(p.talos.kubeProxyDisabled?.value, true);
+  assert.equal(p.talos.docs.length, 1);
+  // a Kustomize JSON patch (/spec/...) is not a Talos document
+  assert.equal(plan({ 'k/patch.yaml': '- op: replace\n  path: /spec/blocks/0/cidr\n  value: 10.0.0.0/24\n' }).talos.docs.length, 0);
 });

@@ -126,6 +126,8 @@ function collectTalos(docs: readonly YamlDocument[], plan: NetworkPlan): Collect
   const files = new Map<string, YamlDocument[]>();
   for (const d of docs) {
     if (d.docClass !== 'talos-config' && d.docClass !== 'talos-document' && d.docClass !== 'talos-json6902') continue;
+    // a JSON patch is Talos's only when it touches the machine config (Kustomize JSON patches use /spec/...)
+    if (d.docClass === 'talos-json6902' && !(d.value as unknown[]).some((op) => isObj(op) && typeof op['path'] === 'string' && /^\/(machine|cluster|debug|persist|version)(\/|$)/.test(op['path']))) continue;
     plan.talos.docs.push(d);
     const l = files.get(d.file.path);
     if (l) l.push(d);
