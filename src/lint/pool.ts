@@ -5,7 +5,7 @@
  * discovery order and sorted later, so output never depends on the worker count.
  */
 import { statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { SchemaOptions } from '../schema/validate.js';
@@ -16,8 +16,13 @@ import { fromWire, loadFile, type LoadedFile, type WireFile } from './load-file.
 /** Below this many files, thread start-up costs more than it saves. */
 export const WORKER_MIN_FILES = 1500;
 
+/**
+ * Automatic mode: threads only pay off with spare cores. When the machine is already busy (1-minute load
+ * average at or above the core count), extra threads only add serialisation work, so stay single-threaded.
+ */
 export function shouldUseWorkers(files: readonly DiscoveredFile[]): boolean {
-  return files.length >= WORKER_MIN_FILES && availableParallelism() > 1;
+  const cores = availableParallelism();
+  return files.length >= WORKER_MIN_FILES && cores > 1 && loadavg()[0]! < cores - 0.5;
 }
 
 export interface WorkerJob {
