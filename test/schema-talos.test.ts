@@ -82,6 +82,8 @@ test('Cilium Helm values in a HelmRelease: path-prefixed findings, typo suggesti
     'schema/unknown-field:enable@10:7',
     'schema/unknown-field:operator@14:7',
   ]);
+  // 1.15 still accepted the deprecated strict/partial/disabled
+  assert.deepEqual(where(diagnostics(validateCiliumValues(doc!, ['spec', 'values'], '1.15'))).filter((w) => w.includes('kubeProxyReplacement')), []);
   // k8sClientRateLimit.operator exists from chart 1.17
   const on17 = where(diagnostics(validateCiliumValues(doc!, ['spec', 'values'], '1.17'))).filter((w) => w.includes('operator'));
   assert.deepEqual(on17, []);

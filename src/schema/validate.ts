@@ -202,8 +202,7 @@ class Validator implements SchemaValidator {
   }
 
   validateCiliumValues(doc: YamlDocument, valuesPath: Path): Finding[] {
-    const line = this.cilium === '1.14' || this.cilium === '1.15' ? '1.16' : this.cilium;
-    return this.run(doc, valuesPath, this.builtinCheck(HELM_VALUES_FILE, { line }));
+    return this.run(doc, valuesPath, this.builtinCheck(HELM_VALUES_FILE, { line: this.cilium }));
   }
 
   private builtinCheck(rel: string, ctx: { line: string; apiVersion?: string }): Check | undefined {
