@@ -3,7 +3,6 @@
  * same rule metadata that `talium rules` and SARIF use.
  */
 import { ruleCatalog } from '../lint/rule-catalog.js';
-import { loadSchemaModule } from '../lint/schema-hook.js';
 import { EXIT, type CliIo } from './io.js';
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -17,7 +16,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return EXIT.usage;
   }
   const id = ids[0]!;
-  const catalog = ruleCatalog(await loadSchemaModule());
+  const catalog = ruleCatalog();
   const rule = catalog.find((r) => r.id === id);
   if (!rule) {
     const tail = id.split('/').pop() ?? id;

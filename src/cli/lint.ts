@@ -9,7 +9,6 @@ import { loadConfig } from '../config/load.js';
 import { lint } from '../lint/engine.js';
 import { stagedFiles } from '../lint/git.js';
 import { knownRule, ruleCatalog } from '../lint/rule-catalog.js';
-import { loadSchemaModule } from '../lint/schema-hook.js';
 import { emit, parseFormats } from '../report/emit.js';
 import { REPORTERS } from '../report/index.js';
 import { EXIT, type CliIo } from './io.js';
@@ -112,8 +111,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     paths = only.size ? ['.', ...only] : [];
   }
 
-  const schemaModule = await loadSchemaModule();
-  const known = knownRule(ruleCatalog(schemaModule), schemaModule);
+  const known = knownRule(ruleCatalog());
   const cfg = loadConfig(cwd, v.config, known);
   if (cfg.fatal) {
     io.stderr(`talium lint: ${cfg.fatal}\n`);

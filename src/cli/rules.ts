@@ -4,7 +4,6 @@
  */
 import { parseArgs } from 'node:util';
 import { ruleCatalog } from '../lint/rule-catalog.js';
-import { loadSchemaModule } from '../lint/schema-hook.js';
 import { EXIT, type CliIo } from './io.js';
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -24,7 +23,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr(`talium rules: unknown format "${format}" (known: json, text)\n`);
     return EXIT.usage;
   }
-  const catalog = ruleCatalog(await loadSchemaModule());
+  const catalog = ruleCatalog();
   if (format === 'json') {
     const list = catalog.map((r) => ({ id: r.id, severity: r.severity, description: r.description, help: r.help, origin: r.origin, ...(r.docs ? { sources: r.docs.sources } : {}) }));
     io.stdout(JSON.stringify({ version: 1, rules: list }, null, 2) + '\n');

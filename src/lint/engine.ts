@@ -3,11 +3,11 @@
  * validation → policy rules → severities from config → suppressions → sorted LintResult. Never throws on bad
  * input; an unexpected exception becomes `lint/internal-error` naming the file or rule (exit 2).
  */
+import { resolve } from 'node:path';
+import type { LintConfig, RuleSetting } from '../config/types.js';
 import { compareDiagnostics, type Diagnostic, type Severity } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
-import type { WireFile } from './load-file.js';
 import { toDiagnostic, type Finding } from '../core/finding.js';
-import type { LintConfig, RuleSetting } from '../config/types.js';
 import { buildClusterGroups } from '../plan/index.js';
 import { emptyPlan, type ClusterGroup } from '../plan/types.js';
 import type { LintResult } from '../report/types.js';
@@ -15,13 +15,11 @@ import { RULES } from '../rules/index.js';
 import { discover } from './discover.js';
 import { checkDocuments, type GroupCheck } from './doc-checks.js';
 import { internalError } from './internal-error.js';
-import { toWire, type LoadedFile } from './load-file.js';
+import { toWire, type LoadedFile, type WireFile } from './load-file.js';
 import { loadFilesInWorkers, safeLoad, shouldUseWorkers, type CheckRequest, type WorkerHandle } from './pool.js';
 import { knownRule, ruleCatalog, toRuleInfo } from './rule-catalog.js';
 import { runRules } from './run-rules.js';
-import { loadSchemaModule } from './schema-hook.js';
 import type { SchemaOptions } from '../schema/validate.js';
-import { resolve } from 'node:path';
 import { applySuppressions } from './suppressions.js';
 
 export interface LintOptions {
@@ -80,9 +78,8 @@ function timer(): (phase: string) => void {
 export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const { config } = opts;
   const tick = timer();
-  const schemaModule = await loadSchemaModule();
-  const catalog = ruleCatalog(schemaModule);
-  const known = knownRule(catalog, schemaModule);
+  const catalog = ruleCatalog();
+  const known = knownRule(catalog);
   const reported = (file: string) => !opts.only || opts.only.has(file);
 
   const exclude = [...config.exclude, ...config.scoped.flatMap((s) => s.exclude.map((p) => scopePattern(s.dir, p)))];

@@ -9,7 +9,6 @@ import type { RuleDocs } from '../rules/types.js';
 import { ENGINE_RULES } from './engine-rules.js';
 import { SCHEMA_RULES } from '../schema/rules.js';
 import { GENERATE_RULES } from '../spec/rules.js';
-import type { SchemaModule } from './schema-hook.js';
 
 export interface CatalogEntry {
   id: string;
@@ -20,21 +19,12 @@ export interface CatalogEntry {
   origin: 'policy' | 'engine' | 'schema' | 'generate';
 }
 
-function isDocs(v: unknown): v is RuleDocs {
-  return !!v && typeof v === 'object' && typeof (v as RuleDocs).what === 'string';
-}
-
-export function ruleCatalog(schema?: SchemaModule): CatalogEntry[] {
+export function ruleCatalog(): CatalogEntry[] {
   const out: CatalogEntry[] = [];
   for (const r of RULES) out.push({ id: r.meta.id, description: r.meta.description, severity: r.meta.severity, help: r.meta.help, docs: r.meta.docs, origin: 'policy' });
   for (const r of ENGINE_RULES) out.push({ ...r, origin: 'engine' });
   for (const r of SCHEMA_RULES) out.push({ id: r.id, description: r.description, severity: r.severity, help: r.help, docs: r.docs, origin: 'schema' });
   for (const r of GENERATE_RULES) out.push({ id: r.id, description: r.description, severity: r.severity, help: r.help, origin: 'generate' });
-  for (const r of schema?.SCHEMA_RULES ?? []) {
-    const e: CatalogEntry = { id: r.id, description: r.description, severity: r.severity, help: r.help, origin: 'schema' };
-    if (isDocs(r.docs)) e.docs = r.docs;
-    out.push(e);
-  }
   const seen = new Set<string>();
   return out
     .filter((e) => (seen.has(e.id) ? false : (seen.add(e.id), true)))
@@ -42,7 +32,7 @@ export function ruleCatalog(schema?: SchemaModule): CatalogEntry[] {
 }
 
 /** Whether an id names a rule talium can report. */
-export function knownRule(catalog: readonly CatalogEntry[], schema?: SchemaModule): (id: string) => boolean {
+export function knownRule(catalog: readonly CatalogEntry[]): (id: string) => boolean {
   const ids = new Set(catalog.map((e) => e.id));
   return (id) => ids.has(id);
 }

@@ -73,7 +73,7 @@ export function applySuppressions(
   known: (ruleId: string) => boolean,
 ): SuppressionOutcome {
   if (!list.length) return { kept: [...diagnostics], problems: [], suppressed: 0 };
-  const used = list.map((s) => new Set<string>());
+  const used = list.map(() => new Set<string>());
   const kept: Diagnostic[] = [];
   let suppressed = 0;
   for (const d of diagnostics) {
