@@ -133,6 +133,12 @@ describe('talium lint: YAML findings', () => {
     assert.ok(out.diagnostics.every((d) => d.severity === 'info'));
   });
 
+  it('a tag js-yaml does not know (Ansible !vault): eemeli/yaml decides, an info says so at the tag', async () => {
+    const { code, out } = await lintJson(repo({ 'vars.yaml': 'secret: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162\nother: 1\n' }));
+    assert.equal(code, 0);
+    assert.deepEqual(brief(out), ['vars.yaml:1:9 yaml/parser-disagreement']);
+  });
+
   it('other YAML gets syntax checks only (no "missing kind")', async () => {
     const { code, out } = await lintJson(repo({ '.github/workflows/ci.yaml': 'name: ci\non:\n  push: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo hi\n' }));
     assert.equal(code, 0);

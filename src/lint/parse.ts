@@ -137,7 +137,11 @@ export function parseSource(file: SourceFile): ParsedFile {
         findings.push(aliasBomb(file, c.content, 'merge keys'));
         continue;
       }
-      failure = { error: e, offset };
+      // js-yaml reports an unknown tag after its node: point at the tag itself
+      const tag = /unknown tag !<([^>]+)>/.exec(reason)?.[1];
+      const short = tag?.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice(18)}` : tag;
+      const at = short ? text.indexOf(short, c.from) : -1;
+      failure = { error: e, offset: at !== -1 && at < c.to ? at : offset };
       break;
     }
     if (value === null || value === undefined) continue;
