@@ -2,7 +2,8 @@
  * `npm run bench`: generates a GitOps-shaped corpus in a temp folder (2,000 files / 6,400 documents by default:
  * Deployments, LoadBalancer Services, ConfigMaps, Cilium pools + L2 policies in every tenth file) and reports
  * wall time and peak RSS of a full `talium lint --format json` (child process) against a single-threaded
- * js-yaml@4 read+parse baseline (child process too). Options: --files N (repeatable), --runs N, --keep.
+ * js-yaml@4 read+parse baseline (child process too), and with `--workers 2`. Options: --files N (repeatable),
+ * --runs N, --keep.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -85,7 +86,7 @@ function main(argv: string[]): void {
     for (let r = 0; r < runs; r++) {
       base.push(measure(['--input-type=module', '-e', RSS_HOOK + BASELINE, repoRoot, dir], dir));
       full.push(measure(lintArgs([]), dir));
-      single.push(measure(lintArgs(['--workers', '0']), dir));
+      single.push(measure(lintArgs(['--workers', '2']), dir));
     }
     for (const m of base) {
       if (m.code !== 0 || Number(m.stdout) !== docs) throw new Error(`js-yaml baseline failed (exit ${m.code}, ${m.stdout} documents of ${docs})`);
@@ -107,7 +108,7 @@ function main(argv: string[]): void {
   const lines = [
     `node ${process.version}, ${runs} runs each, medians; wall time measured by the parent, peak RSS by the child.`,
     '',
-    '| files | documents | js-yaml read+parse (1 thread) | talium lint --format json | talium --workers 0 | lint/baseline | errors/warnings/infos | identical output | load avg |',
+    '| files | documents | js-yaml read+parse (1 thread) | talium lint --format json | talium --workers 2 | lint/baseline | errors/warnings/infos | identical output | load avg |',
     '|---:|---:|---:|---:|---:|---:|---:|:---:|---:|',
     ...rows,
   ];

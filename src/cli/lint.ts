@@ -26,7 +26,7 @@ Options:
   --staged                  Report only files staged in git (git diff --cached); the whole tree is still read.
   --only-files              Report only the positional files (as pre-commit passes them); the whole tree
                             (the working directory) is still read so cross-object rules stay correct.
-  --workers N               Worker threads for parsing (0 = none; default: automatic).
+  --workers N               Worker threads for parsing and per-document checks (default 0: main thread only).
   -h, --help                Show this help.
 
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 errors or too many warnings,
