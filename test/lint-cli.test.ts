@@ -314,3 +314,32 @@ describe('talium rules / explain', () => {
     assert.ok(existsSync(base));
   });
 });
+
+describe('talium lint: documents shared or patched', () => {
+  const HR_PATCH = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  values:\n    hubble:\n      enabled: false\n';
+
+  it('a Kustomize patch file is partial: no schema/required, other schema findings stay', async () => {
+    const kust = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\npatches:\n  - path: values-patch.yaml\n';
+    const patched = await lintJson(repo({ 'app/kustomization.yaml': kust, 'app/values-patch.yaml': HR_PATCH }));
+    assert.deepEqual(patched.out.diagnostics.filter((d) => d.ruleId === 'schema/required').map((d) => d.file), []);
+    const typo = await lintJson(repo({ 'app/kustomization.yaml': kust, 'app/values-patch.yaml': HR_PATCH.replace('  values:', '  valuez:') }));
+    assert.ok(brief(typo.out).includes('app/values-patch.yaml:7:3 schema/unknown-field'), brief(typo.out).join('\n'));
+    // the same file, not used as a patch, is a (incomplete) HelmRelease
+    const alone = await lintJson(repo({ 'app/release.yaml': HR_PATCH }));
+    assert.ok(alone.out.diagnostics.some((d) => d.ruleId === 'schema/required' && d.file === 'app/release.yaml'), brief(alone.out).join('\n'));
+  });
+
+  it('a finding in a document shared by two clusters is reported once', async () => {
+    // two Flux cluster roots pulling one shared folder
+    const ks = (p: string): string =>
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ${p}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
+    const dir = repo({
+      'clusters/a/apps.yaml': ks('./shared'),
+      'clusters/b/apps.yaml': ks('./shared'),
+      'shared/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: default\ndata:\n  a: "1"\n  bogus_field: [1]\n',
+    });
+    const { out } = await lintJson(dir);
+    const seen = brief(out);
+    assert.equal(new Set(seen).size, seen.length, seen.join('\n'));
+  });
+});

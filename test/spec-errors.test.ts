@@ -88,6 +88,8 @@ const CASES: Record<string, Expect[]> = {
   ],
   'owned-helm-value.yaml': [{ rule: 'spec/owned-helm-value', at: [24, 7], data: { key: 'ipam.mode' } }],
   'lan-ipv4.yaml': [{ rule: 'spec/lan-ipv4', at: [9, 9] }],
+  'lint-section.yaml': [],
+  'lint-section-bad.yaml': [{ rule: 'spec/schema', at: [23, 18], data: { keyword: 'enum' } }],
   'many-errors.yaml': [
     { rule: 'spec/unsupported-version', at: [2, 10], data: { component: 'talos' } },
     { rule: 'spec/schema', at: [4, 11], data: { keyword: 'type' } },

@@ -61,6 +61,23 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
 }
 
+/**
+ * Sorted list without repeats: a document shared by several cluster groups (a common base) is checked once per
+ * group, and the same finding at the same place must be reported once.
+ */
+export function uniqueSorted(list: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const d of [...list].sort(compareDiagnostics)) {
+    const { start, end } = d.range;
+    const key = `${d.file}\0${start.line}:${start.column}-${end.line}:${end.column}\0${d.ruleId}\0${d.severity}\0${d.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out;
+}
+
 export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
   return [...list].sort(compareDiagnostics);
 }

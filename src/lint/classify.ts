@@ -24,6 +24,23 @@ function baseName(path: string): string {
   return (i === -1 ? path : path.slice(i + 1)).toLowerCase();
 }
 
+/** Top-level keys of a Talos v1alpha1 machine config (or a strategic-merge patch of one). */
+const TALOS_TOP_KEYS = new Set(['version', 'debug', 'persist', 'machine', 'cluster']);
+
+/**
+ * A Talos machine config or patch: `machine:` and/or `cluster:` and nothing but Talos's top-level keys. Cilium
+ * values also have a top-level `cluster:` (`cluster.name`, `cluster.id`) next to their other keys; a `cluster:`
+ * alone with a `name` (Talos calls it `clusterName`) is Cilium's too.
+ */
+function looksLikeTalosConfig(value: Record<string, unknown>): boolean {
+  const machine = value['machine'];
+  const cluster = value['cluster'];
+  if (!isObj(machine) && !isObj(cluster)) return false;
+  if (!Object.keys(value).every((k) => TALOS_TOP_KEYS.has(k))) return false;
+  if (!isObj(machine) && isObj(cluster) && 'name' in cluster) return false;
+  return true;
+}
+
 export function classify(value: unknown, filePath: string): DocClass {
   const base = baseName(filePath);
   if (Array.isArray(value)) {
@@ -50,9 +67,7 @@ export function classify(value: unknown, filePath: string): DocClass {
   if (base.startsWith('talconfig') && (Array.isArray(value['nodes']) || typeof value['clusterName'] === 'string')) {
     return 'talhelper';
   }
-  if ((isObj(value['machine']) || isObj(value['cluster'])) && (value['version'] === 'v1alpha1' || isObj(value['machine']) || isObj(value['cluster']))) {
-    if (!('apiVersion' in value)) return 'talos-config';
-  }
+  if (looksLikeTalosConfig(value)) return 'talos-config';
   if (/(^|[-_.])values([-_.].*)?\.ya?ml$/.test(base)) return 'helm-values';
   return 'other';
 }

@@ -19,7 +19,13 @@ export interface GroupCheck {
   docs: YamlDocument[];
 }
 
-export async function checkDocuments(groups: readonly GroupCheck[], files: readonly LoadedFile[], crdDocs: readonly YamlDocument[]): Promise<Diagnostic[]> {
+/** `partialFiles`: files kustomizations use as patches; they are partial objects, so no `schema/required`. */
+export async function checkDocuments(
+  groups: readonly GroupCheck[],
+  files: readonly LoadedFile[],
+  crdDocs: readonly YamlDocument[],
+  partialFiles: ReadonlySet<string> = new Set(),
+): Promise<Diagnostic[]> {
   const schema = await loadSchemaModule();
   const out: Diagnostic[] = [];
   const covered = new Set<YamlDocument>();
@@ -48,7 +54,7 @@ export async function checkDocuments(groups: readonly GroupCheck[], files: reado
     }
     for (const d of g.docs) {
       try {
-        for (const f of validator.validate(d)) out.push(toDiagnostic(f));
+        for (const f of validator.validate(d, { partial: partialFiles.has(d.file.path) })) out.push(toDiagnostic(f));
         if (validator.covers(d)) covered.add(d);
       } catch (err) {
         out.push(internalError(d.file.path, `validating ${d.file.path} against its schema`, err));

@@ -5,10 +5,11 @@
  */
 import { resolve } from 'node:path';
 import type { LintConfig, RuleSetting } from '../config/types.js';
-import { compareDiagnostics, type Diagnostic, type Severity } from '../core/diagnostic.js';
+import { uniqueSorted, type Diagnostic, type Severity } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
 import { toDiagnostic, type Finding } from '../core/finding.js';
 import { buildClusterGroups } from '../plan/index.js';
+import { kustomizePatchFiles } from '../plan/lb.js';
 import { emptyPlan, type ClusterGroup } from '../plan/types.js';
 import type { LintResult } from '../report/types.js';
 import { RULES } from '../rules/index.js';
@@ -119,6 +120,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   //    rules below) or here
   const findings: Finding[] = [];
   const crdDocs = docs.filter((d) => d.kind === 'CustomResourceDefinition');
+  const partialFiles = kustomizePatchFiles(docs);
   const groupChecks: GroupCheck[] = groups.map((g) => {
     const o: Omit<SchemaOptions, 'crdDocs'> = { extraSchemaDirs: config.schemaDirs.map((d) => resolve(opts.cwd, d)) };
     if (g.plan.versions.cilium) o.ciliumVersion = g.plan.versions.cilium.value;
@@ -140,6 +142,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
       workers.map((w, k) => {
         const req: CheckRequest = {
           type: 'check',
+          partialFiles: [...partialFiles],
           crds,
           groups: groupChecks.map((g) => ({ name: g.name, opts: g.opts, members: g.docs.filter((d) => owner.get(d.file.path) === k).map((d) => [d.file.path, d.index] as [string, number]) })),
         };
@@ -147,7 +150,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
       }),
     );
   } else {
-    diagnostics.push(...(await checkDocuments(groupChecks, loaded.filter((f) => reported(f.path)), crdDocs)));
+    diagnostics.push(...(await checkDocuments(groupChecks, loaded.filter((f) => reported(f.path)), crdDocs, partialFiles)));
     tick('schemas + yaml checks');
   }
 
@@ -197,7 +200,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     if (list) list.push(d);
     else byFile.set(d.file, [d]);
   }
-  const out: Diagnostic[] = [];
+  let out: Diagnostic[] = [];
   let suppressed = 0;
   const seenFiles = new Set<string>();
   for (const f of loaded) {
@@ -216,7 +219,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   for (const [file, list] of byFile) if (!seenFiles.has(file)) out.push(...list);
   out.push(...(opts.configDiagnostics ?? []));
 
-  out.sort(compareDiagnostics);
+  out = uniqueSorted(out);
   tick('positions + suppressions');
   internalErrors = out.filter((d) => d.ruleId === 'lint/internal-error').length;
   const sources = new Map<string, string>();

@@ -49,7 +49,7 @@ parentPort?.on('message', (req: CheckRequest) => {
       const crdDocs = req.crds.flatMap((w) => fromWire(w).docs);
       // imported here, not at the top: the schema modules load while the main thread decodes phase 1
       const { checkDocuments } = await import('./doc-checks.js');
-      post({ type: 'checked', diagnostics: await checkDocuments(groups, loaded, crdDocs) });
+      post({ type: 'checked', diagnostics: await checkDocuments(groups, loaded, crdDocs, new Set(req.partialFiles)) });
     } catch (err) {
       post({ type: 'failed', error: (err as Error)?.message ?? String(err) });
     }

@@ -29,6 +29,8 @@ export interface WorkerJob {
 
 /** Phase-2 request: per group, the worker's documents (file path + document index) to check. */
 export interface CheckRequest {
+  /** Files kustomizations use as patches: partial objects (no schema/required). */
+  partialFiles: string[];
   type: 'check';
   groups: Array<{ name: string; opts: Omit<SchemaOptions, 'crdDocs'>; members: Array<[string, number]> }>;
   crds: WireFile[];

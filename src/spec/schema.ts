@@ -150,6 +150,20 @@ export const CLUSTER_SCHEMA = {
         },
       },
     },
+    lint: {
+      type: 'object',
+      description: 'Lint settings for this cluster\'s folder (read by `talium lint`, ignored by `generate`); same meaning as in `talium.config.yaml`.',
+      additionalProperties: false,
+      properties: {
+        rules: {
+          type: 'object',
+          description: 'Rule id → severity (`error`, `warning`, `info`) or `off`. Ids as listed by `talium rules`.',
+          propertyNames: { pattern: '^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$' },
+          additionalProperties: { type: 'string', enum: ['error', 'warning', 'info', 'off'] },
+        },
+        exclude: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'gitignore-style patterns, relative to the cluster folder, of files not to lint.' },
+      },
+    },
   },
 } as const;
 
