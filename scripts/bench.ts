@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCorpus } from './bench-corpus.js';
 
-const CLI_MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+/** What the `talium` bin runs: the esbuild bundle when the build made one (scripts/bundle.ts), else tsc's output. */
+const BUNDLED_MAIN = fileURLToPath(new URL('../src/bundle/main.js', import.meta.url));
+const CLI_MAIN = existsSync(BUNDLED_MAIN) && !process.env['TALIUM_UNBUNDLED'] ? BUNDLED_MAIN : fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
 /** The js-yaml baseline: walk, read and parse every file on one thread. */
 const BASELINE = `
@@ -113,7 +115,33 @@ function main(argv: string[]): void {
     ...rows,
   ];
   if (perFile.length > 1) lines.push('', `Per-file cost, largest vs smallest corpus: ${((perFile[perFile.length - 1]! / perFile[0]! - 1) * 100).toFixed(1)}% (target ≤ 15%).`);
+  lines.push('', ...latencies(repoRoot, runs));
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** Small-repository latency: what a pre-commit run feels like (start-up dominates). */
+function latencies(repoRoot: string, runs: number): string[] {
+  const empty = mkdtempSync(join(tmpdir(), 'talium-bench-empty-'));
+  const small = mkdtempSync(join(tmpdir(), 'talium-bench-100-'));
+  generateCorpus(small, 100);
+  const cases: Array<[string, string[], string]> = [
+    ['empty folder (start-up cost)', lintArgs([]), empty],
+    ['100-file homelab-shaped repo, full lint (target < 300 ms)', lintArgs([]), small],
+    ['this repository, full lint (`npm run lint` scope)', lintArgs(['--workers', '0']).map((a) => (a === '.' ? 'clusters' : a)), repoRoot],
+    ['this repository, pre-commit hook on one staged file (target < 500 ms)', lintArgs(['--only-files', 'clusters/homelab/cluster.yaml']), repoRoot],
+  ];
+  const rows = cases.map(([name, args, cwd]) => {
+    const ms: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      const m = measure(args, cwd);
+      if (m.code !== 0 && m.code !== 1) throw new Error(`${name}: exit ${m.code}`);
+      ms.push(m.wallMs);
+    }
+    return `| ${name} | ${median(ms).toFixed(0)} ms |`;
+  });
+  rmSync(empty, { recursive: true, force: true });
+  rmSync(small, { recursive: true, force: true });
+  return [`Latency (${CLI_MAIN.includes('/bundle/') ? 'bundled CLI' : 'unbundled CLI'}, load avg ${loadAverage()}):`, '', '| case | wall (median) |', '|---|---:|', ...rows];
 }
 
 main(process.argv.slice(2));

@@ -44,3 +44,26 @@ test('plan usage errors exit 2', async () => {
   assert.equal(h.code, 0);
   assert.match(h.stdout, /--format text\|json/);
 });
+
+test('plan reads the tree as lint does: root config overrides and excludes; nested configs are other repositories', async () => {
+  const { cpSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(path.join(tmpdir(), 'talium-plan-'));
+  try {
+    cpSync(FIXTURE, dir, { recursive: true });
+    mkdirSync(path.join(dir, 'vendor-copy'), { recursive: true });
+    // another repository's config and a second pool, vendored below the root
+    writeFileSync(path.join(dir, 'vendor-copy', 'talium.config.yaml'), 'plan:\n  dhcp: 10.50.0.100-10.50.0.199\n');
+    writeFileSync(path.join(dir, 'vendor-copy', 'pool.yaml'), 'apiVersion: cilium.io/v2alpha1\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: vendored\nspec:\n  blocks:\n    - cidr: 10.50.0.192/28\n');
+    const before = JSON.parse((await runCli(['plan', dir, '--format', 'json'], { cwd: process.cwd() })).stdout) as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.equal(before[0]!['dhcp'], undefined, 'a nested talium.config.yaml is not this repository\'s');
+    assert.deepEqual(before[0]!['pools'].map((p: { name: string }) => p.name).sort(), ['lan', 'vendored']);
+
+    writeFileSync(path.join(dir, '.talium.yaml'), 'exclude:\n  - vendor-copy/\nplan:\n  dhcp: 10.50.0.50-10.50.0.99\n');
+    const after = JSON.parse((await runCli(['plan', dir, '--format', 'json'], { cwd: process.cwd() })).stdout) as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.deepEqual(after[0]!['pools'].map((p: { name: string }) => p.name), ['lan']);
+    assert.equal(after[0]!['dhcp'].from.file, '.talium.yaml');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

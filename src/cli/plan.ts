@@ -1,20 +1,22 @@
 /**
  * `talium plan [path] [--format text|json]`: prints the network plan inferred per cluster group, each fact with
- * where it came from (file:line:column). Reads YAML files under the path; writes nothing.
+ * where it came from (file:line:column). Reads the tree as `talium lint` does (discovery, excludes, config `plan:`
+ * overrides); writes nothing.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
+import { loadConfig } from '../config/load.js';
+import type { LintConfig } from '../config/types.js';
 import type { YamlDocument } from '../core/document.js';
-import { SourceFile } from '../core/source.js';
-import { parseSource } from '../lint/parse.js';
+import { discoverFiles } from '../lint/engine.js';
+import { safeLoad } from '../lint/pool.js';
+import { knownRule, ruleCatalog } from '../lint/rule-catalog.js';
 import { formatInterval } from '../net/ip.js';
 import { buildClusterGroups } from '../plan/index.js';
 import { groupPools } from '../plan/lb.js';
 import type { ClusterGroup, Fact, Provenance } from '../plan/types.js';
 import { EXIT, type CliIo } from './io.js';
 
-const MAX_FILE = 2 * 1024 * 1024;
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'vendor']);
 
 const HELP = `Usage: talium plan [path] [--format text|json]
 
@@ -44,37 +46,10 @@ function where(p: Provenance): Where {
 
 const whereText = (w: Where): string => (w.line ? `${w.file}:${w.line}:${w.column}` : `${w.file}${w.note ? ` (${w.note})` : ''}`);
 
-function listYaml(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const abs = path.join(dir, e.name);
-      if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(abs);
-      } else if (e.isFile() && /\.ya?ml$/i.test(e.name)) out.push(abs);
-    }
-  };
-  walk(root);
-  return out;
-}
-
-function loadDocs(root: string): YamlDocument[] {
+/** Every document of the tree, read as `talium lint` reads it (same discovery, excludes and parser). */
+function loadDocs(root: string, config: LintConfig): YamlDocument[] {
   const docs: YamlDocument[] = [];
-  for (const abs of listYaml(root)) {
-    try {
-      if (statSync(abs).size > MAX_FILE) continue;
-      const rel = path.relative(root, abs).split(path.sep).join('/');
-      docs.push(...parseSource(new SourceFile(rel, readFileSync(abs, 'utf8'))).docs);
-    } catch {
-      // unreadable or unparsable files have no facts to offer
-    }
-  }
+  for (const f of discoverFiles(root, ['.'], config).files) docs.push(...safeLoad(f, config.maxFileSize).docs);
   return docs;
 }
 
@@ -191,7 +166,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr(`talium plan: "${target ?? '.'}" is not a directory.\n`);
     return EXIT.usage;
   }
-  const groups = buildClusterGroups(loadDocs(root));
+  const cfg = loadConfig(root, undefined, knownRule(ruleCatalog()));
+  const groups = buildClusterGroups(loadDocs(root, cfg.config), cfg.config.plan);
   if (format === 'json') io.stdout(`${JSON.stringify(groups.map(planJson), null, 2)}\n`);
   else io.stdout(groups.map(planText).join('\n'));
   return EXIT.ok;

@@ -15,7 +15,8 @@ import { parseSource } from '../lint/parse.js';
 import type { PlanOverrides } from '../plan/types.js';
 import type { LintConfig, RuleSetting, ScopedLint } from './types.js';
 
-export const CONFIG_NAMES = ['talium.config.yaml', 'talium.config.yml'];
+/** Names of the repository config, in lookup order (the dotfile form keeps a repository's top level clean). */
+export const CONFIG_NAMES = ['talium.config.yaml', 'talium.config.yml', '.talium.yaml', '.talium.yml'];
 
 /** The JSON Schema file shipped with the package (dist/src/config → repo root; also works from other outDirs). */
 export function configSchemaPath(): string {

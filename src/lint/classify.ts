@@ -15,6 +15,9 @@ const TALOS_DOC_KINDS = new Set([
   'ImageCacheConfig', 'OOMConfig', 'ProbeConfig', 'TCPProbeConfig', 'RoutingRuleConfig', 'BlackholeRouteConfig',
 ]);
 
+/** Base names of talium's own config (config/load.ts CONFIG_NAMES). */
+const CONFIG_BASENAMES = new Set(['talium.config.yaml', 'talium.config.yml', '.talium.yaml', '.talium.yml']);
+
 function isObj(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
@@ -50,7 +53,7 @@ export function classify(value: unknown, filePath: string): DocClass {
     return 'other';
   }
   if (!isObj(value)) return 'other';
-  if (base === 'talium.config.yaml' || base === 'talium.config.yml') return 'talium-config';
+  if (CONFIG_BASENAMES.has(base)) return 'talium-config';
   const apiVersion = value['apiVersion'];
   const kind = value['kind'];
   if (typeof kind === 'string' && apiVersion === 'v1alpha1' && (TALOS_DOC_KINDS.has(kind) || kind.endsWith('Config'))) {

@@ -59,6 +59,12 @@ function scopePattern(dir: string, pattern: string): string {
   return neg ? `!${out}` : out;
 }
 
+/** The files to read under `paths`, with the configuration's excludes (repository-wide and per cluster folder). */
+export function discoverFiles(cwd: string, paths: string[], config: LintConfig): ReturnType<typeof discover> {
+  const exclude = [...config.exclude, ...config.scoped.flatMap((s) => s.exclude.map((p) => scopePattern(s.dir, p)))];
+  return discover({ cwd, paths, exclude });
+}
+
 /** Effective setting of a rule for a file: scoped (cluster folder) beats repository-wide. */
 function settingFor(config: LintConfig, ruleId: string, file: string): RuleSetting | undefined {
   for (const s of config.scoped) if (file.startsWith(s.dir + '/') && s.rules[ruleId]) return s.rules[ruleId];
@@ -83,8 +89,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const known = knownRule(catalog);
   const reported = (file: string) => !opts.only || opts.only.has(file);
 
-  const exclude = [...config.exclude, ...config.scoped.flatMap((s) => s.exclude.map((p) => scopePattern(s.dir, p)))];
-  const found = discover({ cwd: opts.cwd, paths: opts.paths, exclude });
+  const found = discoverFiles(opts.cwd, opts.paths, config);
   const diagnostics: Diagnostic[] = found.notes.filter((d) => reported(d.file));
   tick(`discover (${found.files.length} files)`);
   let internalErrors = 0;

@@ -27,13 +27,19 @@ export function familyOf(text: string): Family | undefined {
   return undefined;
 }
 
-export function parseIp(text: string): { family: Family; value: bigint } | undefined {
+/** Parsed addresses by text: repositories repeat the same few addresses, and ip-num parsing is not cheap. */
+const PARSED = new Map<string, Readonly<{ family: Family; value: bigint }> | undefined>();
+const PARSED_MAX = 50_000;
+
+export function parseIp(text: string): Readonly<{ family: Family; value: bigint }> | undefined {
   if (typeof text !== 'string') return undefined;
+  if (PARSED.has(text)) return PARSED.get(text);
   const t = text.trim();
   const fam = familyOf(t);
-  if (fam === 4) return { family: 4, value: IPv4.fromString(t).getValue() };
-  if (fam === 6) return { family: 6, value: IPv6.fromString(t).getValue() };
-  return undefined;
+  const r = fam === 4 ? { family: 4 as const, value: IPv4.fromString(t).getValue() } : fam === 6 ? { family: 6 as const, value: IPv6.fromString(t).getValue() } : undefined;
+  if (PARSED.size >= PARSED_MAX) PARSED.clear();
+  PARSED.set(text, r ? Object.freeze(r) : undefined);
+  return r;
 }
 
 export function formatIp(family: Family, value: bigint): string {

@@ -28,8 +28,9 @@ export function buildClusterGroups(docs: YamlDocument[], config?: PlanConfig): C
   });
 }
 
+/** The `plan:` section of a talium config at the top of the tree (nested ones belong to other repositories). */
 function configFromDocs(docs: readonly YamlDocument[]): PlanConfig | undefined {
-  const d = docs.find((x) => x.docClass === 'talium-config');
+  const d = docs.find((x) => x.docClass === 'talium-config' && !x.file.path.includes('/'));
   const v = d?.get(['plan']);
   if (!d || v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
   return { values: v as PlanConfig['values'], doc: d };

@@ -64,8 +64,13 @@ export function readPool(doc: YamlDocument): LbPool {
   return p;
 }
 
-export function groupPools(g: ClusterGroup): LbPool[] {
-  return g.docs.filter(isPoolDoc).map(readPool);
+const POOLS = new WeakMap<readonly YamlDocument[], readonly LbPool[]>();
+
+/** The group's pools, read once per document list (many rules ask). */
+export function groupPools(g: ClusterGroup): readonly LbPool[] {
+  let pools = POOLS.get(g.docs);
+  if (!pools) POOLS.set(g.docs, (pools = g.docs.filter(isPoolDoc).map(readPool)));
+  return pools;
 }
 
 /**
@@ -160,8 +165,16 @@ function stringMap(v: unknown): Record<string, string> | undefined {
   return out;
 }
 
-/** IP requests of LoadBalancer Services (annotations and deprecated spec.loadBalancerIP) in `docs`. */
-export function serviceIpRequests(docs: readonly YamlDocument[]): IpRequest[] {
+const REQUESTS = new WeakMap<readonly YamlDocument[], readonly IpRequest[]>();
+
+/** IP requests of LoadBalancer Services (annotations and deprecated spec.loadBalancerIP) in `docs`; computed once per list. */
+export function serviceIpRequests(docs: readonly YamlDocument[]): readonly IpRequest[] {
+  let reqs = REQUESTS.get(docs);
+  if (!reqs) REQUESTS.set(docs, (reqs = readServiceIpRequests(docs)));
+  return reqs;
+}
+
+function readServiceIpRequests(docs: readonly YamlDocument[]): IpRequest[] {
   const out: IpRequest[] = [];
   for (const d of docs) {
     if (!isLoadBalancerService(d) || !ciliumHandlesClass(d.get(['spec', 'loadBalancerClass']))) continue;

@@ -41,10 +41,11 @@ export default defineRule({
   },
   check({ cluster }) {
     const out: RuleFinding[] = [];
+    const l2Releases = releases(cluster).filter((r) => l2On(r) === true);
+    if (!l2Releases.length) return out;
     const lbs = loadBalancerServices(cluster.docs);
     const announced = new Set(l2Policies(cluster.docs).flatMap((p) => announcedBy(p, lbs)));
-    for (const r of releases(cluster)) {
-      if (l2On(r) !== true) continue;
+    for (const r of l2Releases) {
       const qpsRaw = valueOf(r, ['k8sClientRateLimit', 'qps']);
       const burstRaw = valueOf(r, ['k8sClientRateLimit', 'burst']);
       if (unknowable(qpsRaw) || unknowable(burstRaw)) continue;

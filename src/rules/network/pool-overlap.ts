@@ -1,5 +1,6 @@
 /** network/pool-overlap: two LB-IPAM pools whose blocks overlap (Cilium marks the later one Conflicting). */
 import { formatInterval, intersection } from '../../net/ip.js';
+import { IntervalIndex } from '../../net/interval-index.js';
 import { groupPools, pathVariants } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
@@ -28,26 +29,20 @@ export default defineRule({
   check({ cluster }) {
     const pools = groupPools(cluster).filter((p) => !p.disabled);
     const out: RuleFinding[] = [];
-    for (let j = 1; j < pools.length; j++) {
-      const later = pools[j]!;
-      for (let i = 0; i < j; i++) {
-        const earlier = pools[i]!;
-        if (earlier.name === later.name || pathVariants(earlier.doc.file.path, later.doc.file.path)) continue;
-        for (const b of later.blocks) {
-          for (const e of earlier.blocks) {
-            if (!b.interval || !e.interval) continue;
-            const ov = intersection(b.interval, e.interval);
-            if (!ov) continue;
-            out.push({
-              doc: later.doc,
-              path: b.path,
-              messageId: 'overlap',
-              data: { pool: later.name, block: b.kind === 'cidr' ? b.text : formatInterval(b.interval), other: earlier.name, otherBlock: e.kind === 'cidr' ? e.text : formatInterval(e.interval), overlap: formatInterval(ov) },
-              related: [{ doc: earlier.doc, path: e.path, message: `pool "${earlier.name}"` }],
-            });
-          }
-        }
-      }
+    const index = new IntervalIndex(pools.flatMap((pool, n) => pool.blocks.flatMap((block) => (block.interval ? [{ interval: block.interval, label: { n, pool, block } }] : []))));
+    for (const [earlierBlock, laterBlock] of index.overlappingPairs()) {
+      if (earlierBlock.n === laterBlock.n) continue;
+      const { pool: earlier, block: e } = earlierBlock.n < laterBlock.n ? earlierBlock : laterBlock;
+      const { pool: later, block: b } = earlierBlock.n < laterBlock.n ? laterBlock : earlierBlock;
+      if (earlier.name === later.name || pathVariants(earlier.doc.file.path, later.doc.file.path)) continue;
+      const ov = intersection(b.interval!, e.interval!)!;
+      out.push({
+        doc: later.doc,
+        path: b.path,
+        messageId: 'overlap',
+        data: { pool: later.name, block: b.kind === 'cidr' ? b.text : formatInterval(b.interval!), other: earlier.name, otherBlock: e.kind === 'cidr' ? e.text : formatInterval(e.interval!), overlap: formatInterval(ov) },
+        related: [{ doc: earlier.doc, path: e.path, message: `pool "${earlier.name}"` }],
+      });
     }
     return out;
   },

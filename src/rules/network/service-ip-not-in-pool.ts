@@ -1,6 +1,6 @@
 /** network/service-ip-not-in-pool: an IP requested from LB-IPAM that no (matching) pool contains. */
-import { containsIp } from '../../net/ip.js';
-import { groupPools, indirectIpRequests, isPoolDoc, lbIpamIsDefault, poolsPatchedOpaquely, readPool, selectorMatches, serviceIpRequests } from '../../plan/lb.js';
+import { IntervalIndex } from '../../net/interval-index.js';
+import { groupPools, indirectIpRequests, isPoolDoc, lbIpamIsDefault, poolsPatchedOpaquely, readPool, selectorMatches, serviceIpRequests, type LbPool } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const POOL = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: web\nspec:\n  blocks:\n    - cidr: 10.50.0.224/28\n  serviceSelector:\n    matchLabels:\n      pool: web\n';
@@ -39,14 +39,17 @@ export default defineRule({
     // a request in a document shared by several clusters may be meant for any of them: check it against every pool
     const allPools = cluster.shared ? all.filter(isPoolDoc).map(readPool) : pools;
     const out: RuleFinding[] = [];
+    const indexOf = (list: readonly LbPool[]) => new IntervalIndex(list.flatMap((p) => p.blocks.flatMap((b) => (b.interval ? [{ interval: b.interval, label: p }] : []))));
+    const ownIndex = indexOf(pools);
+    const allIndex = allPools === pools ? ownIndex : indexOf(allPools);
     for (const r of [...serviceIpRequests(cluster.docs), ...indirectIpRequests(cluster.docs)]) {
       if (/\$\{|\{\{/.test(r.text)) continue;
-      const candidates = cluster.shared?.has(r.doc) ? allPools : pools;
+      const candidates = cluster.shared?.has(r.doc) ? allIndex : ownIndex;
       if (!r.ip) {
         out.push({ doc: r.doc, path: r.path, messageId: 'invalid', data: { ip: r.text } });
         continue;
       }
-      const holding = candidates.filter((p) => p.blocks.some((b) => b.interval && containsIp(b.interval, r.ip!.family, r.ip!.value)));
+      const holding = [...new Set(candidates.holding(r.ip.family, r.ip.value))];
       const ok = holding.some((p) => !p.disabled && selectorMatches(p.selector, r.labels, r.namespace, r.name) !== false);
       if (ok) continue;
       const live = holding.find((p) => !p.disabled);

@@ -7,7 +7,7 @@ import { LB_CLASSES } from '../../../data/cilium.js';
 import { isObject } from './objects.js';
 
 /** undefined when the selector cannot be evaluated (templated or malformed); a missing selector matches all. */
-export function selectorMatches(selector: unknown, labels: Record<string, string>): boolean | undefined {
+export function selectorMatches(selector: unknown, labels: Readonly<Record<string, string>>): boolean | undefined {
   if (selector === undefined || selector === null) return true;
   if (!isObject(selector)) return undefined;
   const ml = selector['matchLabels'];
@@ -35,7 +35,16 @@ export function selectorMatches(selector: unknown, labels: Record<string, string
   return true;
 }
 
-export function serviceLabels(svc: YamlDocument): Record<string, string> {
+const LABELS = new WeakMap<YamlDocument, Readonly<Record<string, string>>>();
+
+/** A Service's labels plus Cilium's pseudo-labels; computed once per document. */
+export function serviceLabels(svc: YamlDocument): Readonly<Record<string, string>> {
+  let labels = LABELS.get(svc);
+  if (!labels) LABELS.set(svc, (labels = Object.freeze(readServiceLabels(svc))));
+  return labels;
+}
+
+function readServiceLabels(svc: YamlDocument): Record<string, string> {
   const out: Record<string, string> = {};
   const l = svc.get(['metadata', 'labels']);
   if (isObject(l)) for (const [k, v] of Object.entries(l)) out[k] = String(v);
