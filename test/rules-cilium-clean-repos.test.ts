@@ -3,42 +3,28 @@
  * and breaking one fact in them makes exactly the expected rule fire (the fixtures really exercise the rules).
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { CILIUM_RULES } from '../src/rules/cilium/index.js';
 import { GITOPS_RULES } from '../src/rules/gitops/index.js';
 import { TALOS_RULES } from '../src/rules/talos/index.js';
-import { lintRepo } from '../src/testing/rule-tester.js';
+import { lintRepo, readTree } from '../src/testing/rule-tester.js';
 
 const RULES = [...CILIUM_RULES, ...TALOS_RULES, ...GITOPS_RULES];
 const FIXTURES = path.join(process.cwd(), 'test/fixtures/rules');
 
-function readRepo(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else files[path.relative(dir, p).split(path.sep).join('/')] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return files;
-}
-
 const brief = (files: Record<string, string>) => lintRepo(files, RULES).map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}/${d.messageId ?? ''}`);
 
 test('clean Flux + talhelper repository: no findings', () => {
-  assert.deepEqual(brief(readRepo(path.join(FIXTURES, 'clean-flux-talhelper'))), []);
+  assert.deepEqual(brief(readTree(path.join(FIXTURES, 'clean-flux-talhelper'))), []);
 });
 
 test('clean Argo CD + Talos 1.14 multi-document repository: no findings', () => {
-  assert.deepEqual(brief(readRepo(path.join(FIXTURES, 'clean-argocd-talos114'))), []);
+  assert.deepEqual(brief(readTree(path.join(FIXTURES, 'clean-argocd-talos114'))), []);
 });
 
 test('one broken fact in a clean repository fires exactly one rule', () => {
-  const flux = readRepo(path.join(FIXTURES, 'clean-flux-talhelper'));
+  const flux = readTree(path.join(FIXTURES, 'clean-flux-talhelper'));
   const values = 'kubernetes/apps/kube-system/cilium/app/values.yaml';
   const cases: Array<[string, Record<string, string>, string]> = [
     ['KubePrism port', { [values]: flux[values]!.replace('k8sServicePort: 7445', 'k8sServicePort: 6443') }, `${values}:3:17 cilium/k8s-service-endpoint/port`],

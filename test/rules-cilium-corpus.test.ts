@@ -3,13 +3,13 @@
  * `error` findings are the triaged true positives below (a new error here is a precision regression).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { CILIUM_RULES } from '../src/rules/cilium/index.js';
 import { GITOPS_RULES } from '../src/rules/gitops/index.js';
 import { TALOS_RULES } from '../src/rules/talos/index.js';
-import { lintRepo } from '../src/testing/rule-tester.js';
+import { lintRepo, readTree } from '../src/testing/rule-tester.js';
 
 const CORPUS = path.resolve(process.cwd(), '../shared/corpus');
 const RULES = [...CILIUM_RULES, ...TALOS_RULES, ...GITOPS_RULES];
@@ -25,19 +25,6 @@ const EXPECTED_ERRORS = [
   'budimanjojo__home-cluster talos/cni/values.yaml:4:23 cilium/kpr-value/rejected',
 ].sort();
 
-function readRepo(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(e.name)) files[path.relative(dir, p).split(path.sep).join('/')] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return files;
-}
-
 test('cilium/talos/gitops rules on the shared corpus: only triaged errors', (t) => {
   if (!existsSync(CORPUS)) {
     t.skip('../shared not present: corpus checks skipped');
@@ -48,7 +35,7 @@ test('cilium/talos/gitops rules on the shared corpus: only triaged errors', (t) 
   const errors = new Set<string>();
   let findings = 0;
   for (const repo of repos) {
-    const diags = lintRepo(readRepo(path.join(CORPUS, repo)), RULES);
+    const diags = lintRepo(readTree(path.join(CORPUS, repo), /\.ya?ml$/), RULES);
     findings += diags.length;
     for (const d of diags) {
       assert.doesNotMatch(d.message, /\{\{/, `${repo}: unfilled placeholder in ${d.ruleId}`);

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { CLI_MAIN, spawnCli } from '../src/testing/cli.js';
+import { LAN_TALOS_PATCH, poolYaml } from '../src/testing/hook-samples.js';
 
 const ROOT = process.cwd();
 const HAS_GIT = spawnSync('git', ['--version']).status === 0;
@@ -47,19 +48,6 @@ function project(pkg: Record<string, unknown> = { name: 'home-ops', private: tru
 const readPkg = (dir: string) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, any>;
 const hookFile = (dir: string) => join(dir, '.git', 'hooks', 'pre-commit');
 
-const TALOS_PATCH = `machine:
-  network:
-    interfaces:
-      - interface: eth0
-        addresses:
-          - 10.50.0.11/24
-        routes:
-          - network: 0.0.0.0/0
-            gateway: 10.50.0.1
-`;
-const pool = (start: string, stop: string) =>
-  `apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: default\nspec:\n  blocks:\n    - start: ${start}\n      stop: ${stop}\n`;
-
 test('install records the command, simple-git-hooks writes the hook, commits are blocked and passed', { timeout: 180_000 }, (t) => {
   if (!HAS_GIT) return t.skip('git is not installed');
   const dir = project();
@@ -74,12 +62,12 @@ test('install records the command, simple-git-hooks writes the hook, commits are
     assert.ok(hook.endsWith('node_modules/.bin/talium lint --staged'));
     assert.ok((statSync(hookFile(dir)).mode & 0o111) !== 0, 'executable');
 
-    writeFileSync(join(dir, 'talos.yaml'), TALOS_PATCH);
+    writeFileSync(join(dir, 'talos.yaml'), LAN_TALOS_PATCH);
     git(['add', '-A'], dir);
     const first = git(['commit', '-m', 'talos'], dir);
     assert.equal(first.status, 0, first.stdout + first.stderr);
 
-    writeFileSync(join(dir, 'pool.yaml'), pool('10.50.0.1', '10.50.0.20'));
+    writeFileSync(join(dir, 'pool.yaml'), poolYaml('10.50.0.1', '10.50.0.20'));
     git(['add', 'pool.yaml'], dir);
     const bad = git(['commit', '-m', 'bad pool'], dir);
     const out = bad.stdout + bad.stderr;
@@ -88,7 +76,7 @@ test('install records the command, simple-git-hooks writes the hook, commits are
     assert.match(out, /^\s+7:14\s+error\b.*\bnetwork\/pool-reserved-address$/m, out);
     assert.equal(git(['rev-list', '--count', 'HEAD'], dir).stdout.trim(), '1');
 
-    writeFileSync(join(dir, 'pool.yaml'), pool('10.50.0.200', '10.50.0.239'));
+    writeFileSync(join(dir, 'pool.yaml'), poolYaml('10.50.0.200', '10.50.0.239'));
     git(['add', 'pool.yaml'], dir);
     const started = performance.now();
     const good = git(['commit', '-m', 'good pool'], dir);
@@ -178,13 +166,13 @@ test('a package.json below the git top level: the hook changes into it, staged p
     assert.equal(r.code, 0, r.stderr);
     assert.equal(readPkg(dir)['simple-git-hooks']['pre-commit'], "cd 'ops' && node_modules/.bin/talium lint --staged");
     assert.ok(existsSync(join(top, '.git', 'hooks', 'pre-commit')));
-    writeFileSync(join(dir, 'talos.yaml'), TALOS_PATCH);
-    writeFileSync(join(dir, 'pool.yaml'), pool('10.50.0.1', '10.50.0.20'));
+    writeFileSync(join(dir, 'talos.yaml'), LAN_TALOS_PATCH);
+    writeFileSync(join(dir, 'pool.yaml'), poolYaml('10.50.0.1', '10.50.0.20'));
     git(['add', '-A'], top);
     const bad = git(['commit', '-m', 'bad'], top);
     assert.notEqual(bad.status, 0);
     assert.match(bad.stdout + bad.stderr, /^\s+7:14\s+error\b.*\bnetwork\/pool-reserved-address$/m);
-    writeFileSync(join(dir, 'pool.yaml'), pool('10.50.0.200', '10.50.0.239'));
+    writeFileSync(join(dir, 'pool.yaml'), poolYaml('10.50.0.200', '10.50.0.239'));
     git(['add', '-A'], top);
     const good = git(['commit', '-m', 'good'], top);
     assert.equal(good.status, 0, good.stdout + good.stderr);

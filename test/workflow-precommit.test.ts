@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parse } from 'yaml';
+import { LAN_TALOS_PATCH, poolYaml } from '../src/testing/hook-samples.js';
 
 const ROOT = process.cwd();
 
@@ -96,28 +97,6 @@ test('pre-commit validate-manifest accepts .pre-commit-hooks.yaml; both hooks us
   assert.equal(hooks[1]!['pass_filenames'], false);
 });
 
-/** A Talos patch that tells talium the LAN: node 10.50.0.11/24, gateway 10.50.0.1. */
-const TALOS_PATCH = `machine:
-  network:
-    interfaces:
-      - interface: eth0
-        addresses:
-          - 10.50.0.11/24
-        routes:
-          - network: 0.0.0.0/0
-            gateway: 10.50.0.1
-`;
-
-const pool = (start: string, stop: string) => `apiVersion: cilium.io/v2
-kind: CiliumLoadBalancerIPPool
-metadata:
-  name: default
-spec:
-  blocks:
-    - start: ${start}
-      stop: ${stop}
-`;
-
 test('pre-commit: talium-lint blocks a bad commit with file and line, lets a clean one through', { timeout: 600_000 }, (t) => {
   const why = missingTool();
   if (why) {
@@ -132,7 +111,7 @@ test('pre-commit: talium-lint blocks a bad commit with file and line, lets a cle
 
     // 1. The Talos patch alone: a clean commit.
     mkdirSync(join(repo, 'talos'));
-    writeFileSync(join(repo, 'talos', 'controlplane.yaml'), TALOS_PATCH);
+    writeFileSync(join(repo, 'talos', 'controlplane.yaml'), LAN_TALOS_PATCH);
     sh('git', ['add', '-A'], repo);
     const first = sh('git', ['commit', '-m', 'talos patch'], repo, env);
     assert.equal(first.status, 0, `the clean commit must pass:\n${first.stdout}${first.stderr}`);
@@ -140,7 +119,7 @@ test('pre-commit: talium-lint blocks a bad commit with file and line, lets a cle
     // 2. A pool holding the gateway and the node address, committed alone: pre-commit passes only pool.yaml,
     //    talium still reads the committed Talos patch, so the cross-file finding is made. Blocked, at file:line.
     mkdirSync(join(repo, 'kubernetes'));
-    writeFileSync(join(repo, 'kubernetes', 'pool.yaml'), pool('10.50.0.1', '10.50.0.20'));
+    writeFileSync(join(repo, 'kubernetes', 'pool.yaml'), poolYaml('10.50.0.1', '10.50.0.20'));
     sh('git', ['add', '-A'], repo);
     const bad = sh('git', ['commit', '-m', 'bad pool'], repo, env);
     const badOut = bad.stdout + bad.stderr;
@@ -158,7 +137,7 @@ test('pre-commit: talium-lint blocks a bad commit with file and line, lets a cle
     assert.match(broken.stdout + broken.stderr, /^\s+5:7\s+error\b.*\byaml\/syntax$/m);
 
     // 4. The pool moved clear of the gateway and the nodes: passes (the hook environment is reused).
-    writeFileSync(join(repo, 'kubernetes', 'pool.yaml'), pool('10.50.0.200', '10.50.0.239'));
+    writeFileSync(join(repo, 'kubernetes', 'pool.yaml'), poolYaml('10.50.0.200', '10.50.0.239'));
     sh('git', ['add', '-A'], repo);
     const started = performance.now();
     const good = sh('git', ['commit', '-m', 'good pool'], repo, env);

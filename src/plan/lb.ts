@@ -207,6 +207,27 @@ function readServiceIpRequests(docs: readonly YamlDocument[]): IpRequest[] {
   return out;
 }
 
+/**
+ * Pairs of requests for the same address, `[earlier, later]` in request order (grouped by address first, so the
+ * cost is linear in the number of requests, not quadratic).
+ */
+export function sameAddressPairs(reqs: readonly IpRequest[]): Array<[IpRequest, IpRequest]> {
+  const byIp = new Map<string, IpRequest[]>();
+  const pairs: Array<[IpRequest, IpRequest]> = [];
+  for (const r of reqs) {
+    if (!r.ip) continue;
+    const key = `${r.ip.family}:${r.ip.value}`;
+    const earlier = byIp.get(key);
+    if (!earlier) {
+      byIp.set(key, [r]);
+      continue;
+    }
+    for (const a of earlier) pairs.push([a, r]);
+    earlier.push(r);
+  }
+  return pairs;
+}
+
 /** True when the group announces LB IPs over L2 (an L2 policy, or `l2announcements.enabled: true`). */
 export function usesL2(g: ClusterGroup): boolean {
   if (g.docs.some((d) => d.kind === 'CiliumL2AnnouncementPolicy' && d.group === 'cilium.io')) return true;

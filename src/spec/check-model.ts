@@ -97,28 +97,34 @@ function checkVersions(v: Record<string, unknown>, doc: YamlDocument, out: Findi
   }
 }
 
+/** One finding per repeated `name` in a list of the spec (nodes, pools), pointing back at the first use. */
+function duplicateNames(list: Array<Record<string, unknown>>, key: string, doc: YamlDocument, out: Finding[], what: { ruleId: string; what: string; help: string }): void {
+  const seen = new Map<string, number>();
+  list.forEach((item, i) => {
+    const name = str(item['name']);
+    if (name === undefined) return;
+    const first = seen.get(name);
+    if (first === undefined) {
+      seen.set(name, i);
+      return;
+    }
+    out.push({
+      doc,
+      path: [key, i, 'name'],
+      ruleId: what.ruleId,
+      severity: 'error',
+      message: `${what.what} name "${name}" is used by ${key}[${first}] and ${key}[${i}].`,
+      help: what.help,
+      data: { name, first: `${key}[${first}]`, second: `${key}[${i}]` },
+      related: [{ doc, path: [key, first, 'name'], message: 'First use.' }],
+    });
+  });
+}
+
 function checkNodes(root: Record<string, unknown>, doc: YamlDocument, out: Finding[]): void {
   const nodes = arr(root['nodes']).map(obj);
   if (!Array.isArray(root['nodes'])) return;
-  const seen = new Map<string, number>();
-  nodes.forEach((n, i) => {
-    const name = str(n['name']);
-    if (name === undefined) return;
-    const first = seen.get(name);
-    if (first === undefined) seen.set(name, i);
-    else {
-      out.push({
-        doc,
-        path: ['nodes', i, 'name'],
-        ruleId: 'spec/duplicate-node',
-        severity: 'error',
-        message: `Node name "${name}" is used by nodes[${first}] and nodes[${i}].`,
-        help: 'Give every node a unique hostname.',
-        data: { name, first: `nodes[${first}]`, second: `nodes[${i}]` },
-        related: [{ doc, path: ['nodes', first, 'name'], message: 'First use.' }],
-      });
-    }
-  });
+  duplicateNames(nodes, 'nodes', doc, out, { ruleId: 'spec/duplicate-node', what: 'Node', help: 'Give every node a unique hostname.' });
   const cps = nodes.filter((n) => n['role'] === 'controlplane').length;
   const validRoles = nodes.every((n) => n['role'] === 'controlplane' || n['role'] === 'worker');
   if (cps === 0 && nodes.length > 0 && validRoles) {
@@ -150,25 +156,7 @@ function checkNodes(root: Record<string, unknown>, doc: YamlDocument, out: Findi
 }
 
 function checkPools(root: Record<string, unknown>, doc: YamlDocument, out: Finding[]): void {
-  const seen = new Map<string, number>();
-  arr(root['pools']).forEach((p, i) => {
-    const name = str(obj(p)['name']);
-    if (name === undefined) return;
-    const first = seen.get(name);
-    if (first === undefined) seen.set(name, i);
-    else {
-      out.push({
-        doc,
-        path: ['pools', i, 'name'],
-        ruleId: 'spec/duplicate-pool',
-        severity: 'error',
-        message: `Pool name "${name}" is used by pools[${first}] and pools[${i}].`,
-        help: 'Give every pool a unique name (it becomes the CiliumLoadBalancerIPPool name).',
-        data: { name, first: `pools[${first}]`, second: `pools[${i}]` },
-        related: [{ doc, path: ['pools', first, 'name'], message: 'First use.' }],
-      });
-    }
-  });
+  duplicateNames(arr(root['pools']).map(obj), 'pools', doc, out, { ruleId: 'spec/duplicate-pool', what: 'Pool', help: 'Give every pool a unique name (it becomes the CiliumLoadBalancerIPPool name).' });
 }
 
 function checkCilium(root: Record<string, unknown>, doc: YamlDocument, out: Finding[]): void {

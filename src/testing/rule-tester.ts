@@ -3,6 +3,8 @@
  * files and positions (never prose). Used by every rule test and by the meta-test on rule examples.
  */
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { compareDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
 import { toDiagnostic } from '../core/finding.js';
@@ -19,6 +21,20 @@ export function yaml(strings: TemplateStringsArray, ...values: unknown[]): strin
   const indents = lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length);
   const min = indents.length ? Math.min(...indents) : 0;
   return lines.map((l) => l.slice(min)).join('\n').replace(/\s*$/, '\n');
+}
+
+/** The files of a folder as `{ relative/posix/path: text }` (what parseRepo and lintRepo take); `only` filters names. */
+export function readTree(dir: string, only: RegExp = /./): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (only.test(e.name)) files[path.relative(dir, p).split(path.sep).join('/')] = readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return files;
 }
 
 export function parseRepo(files: Record<string, string>): YamlDocument[] {

@@ -1,5 +1,5 @@
 /** network/service-ip-conflict: two Services request the same LoadBalancer IP without a common sharing key. */
-import { lbIpamIsDefault, pathVariants, serviceIpRequests } from '../../plan/lb.js';
+import { lbIpamIsDefault, pathVariants, sameAddressPairs, serviceIpRequests } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const svc = (name: string, extra: string): string => `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: default\n  annotations:\n    lbipam.cilium.io/ips: "10.50.0.230"\n${extra}spec:\n  type: LoadBalancer\n  ports:\n    - port: 80\n`;
@@ -30,30 +30,15 @@ export default defineRule({
     const reqs = serviceIpRequests(cluster.docs).filter((r) => r.ip);
     const out: RuleFinding[] = [];
     const seen = new Set<string>();
-    // compare only requests for the same address (linear in the number of requests)
-    const byIp = new Map<string, number[]>();
-    reqs.forEach((r, k) => {
-      if (!r.ip) return;
-      const key = `${r.ip.family}:${r.ip.value}`;
-      const list = byIp.get(key);
-      if (list) list.push(k);
-      else byIp.set(key, [k]);
-    });
-    for (let j = 1; j < reqs.length; j++) {
-      const b = reqs[j]!;
-      const same = b.ip ? (byIp.get(`${b.ip.family}:${b.ip.value}`) ?? []) : [];
-      for (const i of same) {
-        if (i >= j) break;
-        const a = reqs[i]!;
-        if (a.doc === b.doc || a.ip!.family !== b.ip!.family || a.ip!.value !== b.ip!.value) continue;
-        if (a.name === b.name && a.namespace === b.namespace) continue;
-        if (pathVariants(a.doc.file.path, b.doc.file.path)) continue;
-        if (a.sharingKey !== undefined && a.sharingKey === b.sharingKey) continue;
-        const k = `${b.doc.file.path}#${b.doc.index}#${b.text}`;
-        if (seen.has(k)) continue;
-        seen.add(k);
-        out.push({ doc: b.doc, path: b.path, messageId: 'conflict', data: { service: b.name ?? '', ip: b.text, other: a.name ?? '' }, related: [{ doc: a.doc, path: a.path, message: `Service "${a.name ?? ''}" requests ${a.text}` }] });
-      }
+    for (const [a, b] of sameAddressPairs(reqs)) {
+      if (a.doc === b.doc) continue;
+      if (a.name === b.name && a.namespace === b.namespace) continue;
+      if (pathVariants(a.doc.file.path, b.doc.file.path)) continue;
+      if (a.sharingKey !== undefined && a.sharingKey === b.sharingKey) continue;
+      const k = `${b.doc.file.path}#${b.doc.index}#${b.text}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push({ doc: b.doc, path: b.path, messageId: 'conflict', data: { service: b.name ?? '', ip: b.text, other: a.name ?? '' }, related: [{ doc: a.doc, path: a.path, message: `Service "${a.name ?? ''}" requests ${a.text}` }] });
     }
     return out;
   },

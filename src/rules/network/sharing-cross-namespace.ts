@@ -1,6 +1,6 @@
 /** network/sharing-cross-namespace: cross-namespace IP sharing lists with spaces, or declared on one side only. */
 import { LBIPAM_ANNOTATIONS } from '../../data/cilium.js';
-import { serviceIpRequests } from '../../plan/lb.js';
+import { sameAddressPairs, serviceIpRequests } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const KEYS = [LBIPAM_ANNOTATIONS.sharingCrossNamespace.key, LBIPAM_ANNOTATIONS.sharingCrossNamespace.legacy];
@@ -47,37 +47,22 @@ export default defineRule({
       return !!c && c.value.split(',').map((s) => s.trim()).some((s) => s === '*' || s === ns);
     };
     const reported = new Set<string>();
-    // compare only requests for the same address (linear in the number of requests)
-    const byIp = new Map<string, number[]>();
-    reqs.forEach((r, k) => {
-      if (!r.ip) return;
-      const key = `${r.ip.family}:${r.ip.value}`;
-      const list = byIp.get(key);
-      if (list) list.push(k);
-      else byIp.set(key, [k]);
-    });
-    for (let j = 1; j < reqs.length; j++) {
-      const b = reqs[j]!;
-      const same = b.ip ? (byIp.get(`${b.ip.family}:${b.ip.value}`) ?? []) : [];
-      for (const i of same) {
-        if (i >= j) break;
-        const a = reqs[i]!;
-        if (!a.ip || !b.ip || a.ip.value !== b.ip.value || a.sharingKey === undefined || a.sharingKey !== b.sharingKey) continue;
-        if (!a.namespace || !b.namespace || a.namespace === b.namespace) continue;
-        if (!cross(a) && !cross(b)) continue; // neither tries cross-namespace sharing: service-ip-conflict territory
-        for (const [x, y] of [[a, b], [b, a]] as const) {
-          if (allows(x, y.namespace!)) continue;
-          const k = `${x.doc.file.path}#${x.doc.index}`;
-          if (reported.has(k)) continue;
-          reported.add(k);
-          out.push({
-            doc: x.doc,
-            path: x.annotationsPath,
-            messageId: 'oneSided',
-            data: { service: x.name ?? '', namespace: x.namespace!, sharingKey: x.sharingKey!, other: y.name ?? '', otherNamespace: y.namespace!, missing: x.name ?? '', allow: y.namespace! },
-            related: [{ doc: y.doc, path: y.annotationsPath, message: `Service "${y.name ?? ''}" in ${y.namespace}` }],
-          });
-        }
+    for (const [a, b] of sameAddressPairs(reqs)) {
+      if (a.sharingKey === undefined || a.sharingKey !== b.sharingKey) continue;
+      if (!a.namespace || !b.namespace || a.namespace === b.namespace) continue;
+      if (!cross(a) && !cross(b)) continue; // neither tries cross-namespace sharing: service-ip-conflict territory
+      for (const [x, y] of [[a, b], [b, a]] as const) {
+        if (allows(x, y.namespace!)) continue;
+        const k = `${x.doc.file.path}#${x.doc.index}`;
+        if (reported.has(k)) continue;
+        reported.add(k);
+        out.push({
+          doc: x.doc,
+          path: x.annotationsPath,
+          messageId: 'oneSided',
+          data: { service: x.name ?? '', namespace: x.namespace!, sharingKey: x.sharingKey!, other: y.name ?? '', otherNamespace: y.namespace!, missing: x.name ?? '', allow: y.namespace! },
+          related: [{ doc: y.doc, path: y.annotationsPath, message: `Service "${y.name ?? ''}" in ${y.namespace}` }],
+        });
       }
     }
     return out;
