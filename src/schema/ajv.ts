@@ -2,7 +2,7 @@
  * The one ajv factory: draft-07 + `$defs`, all errors, our format checks, RE2 patterns translated (never dropped),
  * `x-` annotations and Kubernetes extensions accepted as inert keywords. No module-level state.
  */
-import { Ajv } from 'ajv';
+import { Ajv, type CodeOptions } from 'ajv';
 import { compileRe2 } from './re2.js';
 import { FORMATS } from './formats.js';
 
@@ -33,7 +33,12 @@ export const INERT_KEYWORDS = [
   'markdownDescription',
 ];
 
-export function createAjv(): Ajv {
+/**
+ * `standalone`: also keep each validator's source, calling the regex engine and the formats through `runtime`
+ * (a CommonJS module path as the generated code will `require` it), for scripts/precompile-schemas.ts.
+ */
+export function createAjv(standalone?: { runtime: string; formats: CodeOptions['formats'] }): Ajv {
+  const regExp = standalone ? Object.assign((p: string, u: string) => compileRe2(p, u), { code: `require(${JSON.stringify(standalone.runtime)}).compileRe2` }) : re2Engine;
   const ajv = new Ajv({
     allErrors: true,
     verbose: true,
@@ -41,7 +46,7 @@ export function createAjv(): Ajv {
     logger: false,
     validateSchema: false,
     // optimize: false halves compile time of the big schemas (CNP); validation speed is unchanged in practice
-    code: { regExp: re2Engine as never, optimize: false },
+    code: standalone ? { regExp: regExp as never, optimize: false, source: true, formats: standalone.formats } : { regExp: regExp as never, optimize: false },
   });
   for (const k of INERT_KEYWORDS) {
     try {

@@ -9,6 +9,7 @@ import { specialize, type SpecializeContext } from './specialize.js';
 import { readBuiltinSchema } from './schema-files.js';
 import { CILIUM_SCHEMA_FILE, ciliumServed, type CiliumLine, type TalosLine } from './versions.js';
 import { ModelIndex, type ModelEntry } from './k8s-models.js';
+import { precompiledValidator } from './precompiled.js';
 
 const BASE = 'https://talium.invalid/schemas/';
 /** Built-in files referenced by others (added once per specialisation context). */
@@ -31,8 +32,17 @@ export class SchemaRegistry {
   private readonly contexts = new Set<string>();
   private readonly user = new Map<string, UserSchema>();
 
-  constructor() {
-    this.ajv = createAjv();
+  /** `ajv`: a prepared instance (precompile-schemas uses one that keeps sources); `precompiled: false` always compiles. */
+  constructor(opts: { ajv?: Ajv; precompiled?: boolean } = {}) {
+    this.ajv = opts.ajv ?? createAjv();
+    this.usePrecompiled = opts.precompiled ?? true;
+  }
+
+  private readonly usePrecompiled: boolean;
+
+  /** The built-in validators compiled or loaded so far, by cache key (for scripts/precompile-schemas.ts). */
+  builtinValidators(): Array<[string, ValidateFunction]> {
+    return [...this.compiled].filter((e): e is [string, ValidateFunction] => e[0].startsWith('builtin|') && e[1] !== null);
   }
 
   addUserSchema(s: UserSchema): void {
@@ -80,14 +90,17 @@ export class SchemaRegistry {
    */
   builtin(rel: string, ctx: SpecializeContext): ValidateFunction | null {
     const id = this.ctxId(ctx);
-    return this.cached(`builtin|${id}|${rel}`, () => {
-      const hash = rel.indexOf('#');
-      const file = hash === -1 ? rel : rel.slice(0, hash);
-      const fragment = hash === -1 ? '' : rel.slice(hash);
-      for (const f of this.contexts.has(id) ? [file] : [...SHARED_FILES, file]) this.addFile(id, f, ctx);
-      this.contexts.add(id);
-      return this.ajv.compile({ $ref: `${BASE}${id}${file}${fragment}` });
-    });
+    const key = `builtin|${id}|${rel}`;
+    return this.cached(key, () => (this.usePrecompiled ? precompiledValidator(key) : undefined) ?? this.compileBuiltin(id, rel, ctx));
+  }
+
+  private compileBuiltin(id: string, rel: string, ctx: SpecializeContext): ValidateFunction {
+    const hash = rel.indexOf('#');
+    const file = hash === -1 ? rel : rel.slice(0, hash);
+    const fragment = hash === -1 ? '' : rel.slice(hash);
+    for (const f of this.contexts.has(id) ? [file] : [...SHARED_FILES, file]) this.addFile(id, f, ctx);
+    this.contexts.add(id);
+    return this.ajv.compile({ $ref: `${BASE}${id}${file}${fragment}` });
   }
 
   private readonly added = new Set<string>();

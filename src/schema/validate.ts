@@ -11,7 +11,7 @@ import type { Finding } from '../core/finding.js';
 import { ajvIssues, pathText, toFinding, unknownFieldIssue, type RawIssue } from './errors.js';
 import { SchemaRegistry, type UserSchema } from './registry.js';
 import { StrictShapes } from './strict-keys.js';
-import { ciliumLine, k8sRemovedIn, talosLine, CILIUM_SCHEMA_FILE, type CiliumLine, type TalosLine } from './versions.js';
+import { ciliumLine, k8sRemovedIn, talosLine, CILIUM_SCHEMA_FILE, HELM_VALUES_FILE, KUSTOMIZATION_FILE, TALOS_CONFIG_FILE, TALOS_DOCS_FILE, type CiliumLine, type TalosLine } from './versions.js';
 import { crdToSchemas } from './crd.js';
 import { readSchemaFolder } from './schema-files.js';
 import { replaceAt, yaml11Candidates } from './yaml11.js';
@@ -62,10 +62,6 @@ export interface SchemaValidator {
   readonly configErrors: readonly SchemaConfigError[];
 }
 
-const HELM_VALUES_FILE = 'cilium/helm-values.json';
-const KUSTOMIZATION_FILE = 'kustomize/kustomization.json';
-const TALOS_CONFIG_FILE = 'talos/machine-config.json';
-const TALOS_DOCS_FILE = 'talos/documents.json';
 
 type Check = (value: unknown) => RawIssue[];
 

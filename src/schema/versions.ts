@@ -52,6 +52,12 @@ export const CILIUM_SERVED: Record<string, Served> = {
 };
 
 /** Schema file (under schemas/cilium/) per Cilium kind; CCNP shares the CNP file. */
+/** Built-in schema files (under schemas/) that are not per Cilium kind. */
+export const HELM_VALUES_FILE = 'cilium/helm-values.json';
+export const KUSTOMIZATION_FILE = 'kustomize/kustomization.json';
+export const TALOS_CONFIG_FILE = 'talos/machine-config.json';
+export const TALOS_DOCS_FILE = 'talos/documents.json';
+
 export const CILIUM_SCHEMA_FILE: Record<string, string> = {
   CiliumLoadBalancerIPPool: 'cilium/ciliumloadbalancerippool.json',
   CiliumL2AnnouncementPolicy: 'cilium/ciliuml2announcementpolicy.json',

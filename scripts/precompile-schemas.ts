@@ -1,0 +1,88 @@
+/**
+ * `npm run build` step 3: compiles every variant of talium's own schemas (Cilium kinds and Helm values per Cilium
+ * line, Talos machine config and documents per Talos line, kustomization) with ajv's standalone code generation
+ * into dist/schema-validators/ (+ manifest.json), so a lint loads validators instead of compiling them
+ * (src/schema/precompiled.ts). Skips the work when the manifest is current. Optional: without esbuild (for the
+ * CommonJS runtime file) nothing is written and validators compile at run time as before.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { _ } from 'ajv';
+import standaloneModule from 'ajv/dist/standalone/index.js';
+import { createAjv } from '../src/schema/ajv.js';
+import { ajvVersion, MANIFEST_FILE, PRECOMPILED_DIR, RUNTIME_FILE, schemasFingerprint, type PrecompiledManifest } from '../src/schema/precompiled.js';
+import { SchemaRegistry } from '../src/schema/registry.js';
+import { TALOS_DOCUMENT_KINDS } from '../src/schema/talos-kinds.js';
+import { CILIUM_LINES, CILIUM_SCHEMA_FILE, ciliumServed, HELM_VALUES_FILE, KUSTOMIZATION_FILE, TALOS_CONFIG_FILE, TALOS_DOCS_FILE, TALOS_LINES } from '../src/schema/versions.js';
+
+const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as (ajv: unknown, fn: unknown) => string;
+
+/** The compiled modules whose behaviour the generated code depends on. */
+const GENERATOR_FILES = ['schema/ajv.js', 'schema/specialize.js', 'schema/re2.js', 'schema/formats.js', 'schema/registry.js', 'schema/versions.js', 'schema/talos-kinds.js', 'schema/precompiled.js', 'net/ip.js'];
+
+function generatorFingerprint(): string {
+  const h = createHash('sha256');
+  const src = fileURLToPath(new URL('../src/', import.meta.url));
+  for (const f of GENERATOR_FILES) h.update(f).update('\0').update(readFileSync(join(src, f))).update('\0');
+  h.update(readFileSync(fileURLToPath(import.meta.url)));
+  return h.digest('hex');
+}
+
+async function main(): Promise<void> {
+  const want = { ajv: ajvVersion(), schemas: schemasFingerprint(), generator: generatorFingerprint() };
+  const manifestPath = join(PRECOMPILED_DIR, MANIFEST_FILE);
+  if (existsSync(manifestPath)) {
+    try {
+      const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as PrecompiledManifest;
+      if (m.ajv === want.ajv && m.schemas === want.schemas && m.generator === want.generator && existsSync(join(PRECOMPILED_DIR, RUNTIME_FILE))) return;
+    } catch {
+      /* regenerate */
+    }
+  }
+  let esbuild: typeof import('esbuild');
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    process.stderr.write('talium build: esbuild is not installed; schemas compile at run time (slower start).\n');
+    rmSync(PRECOMPILED_DIR, { recursive: true, force: true });
+    return;
+  }
+  const t0 = performance.now();
+  rmSync(PRECOMPILED_DIR, { recursive: true, force: true });
+  mkdirSync(PRECOMPILED_DIR, { recursive: true });
+  await esbuild.build({
+    entryPoints: [fileURLToPath(new URL('../src/schema/standalone-runtime.js', import.meta.url))],
+    outfile: join(PRECOMPILED_DIR, RUNTIME_FILE),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  const runtime = `./${RUNTIME_FILE}`;
+  const ajv = createAjv({ runtime, formats: _`require(${runtime}).FORMATS` });
+  const registry = new SchemaRegistry({ ajv, precompiled: false });
+  // every variant the validator can ask for (src/schema/validate.ts)
+  registry.builtin(KUSTOMIZATION_FILE, { line: '0.0' });
+  for (const line of CILIUM_LINES) {
+    registry.builtin(HELM_VALUES_FILE, { line });
+    for (const kind of Object.keys(CILIUM_SCHEMA_FILE)) for (const av of ciliumServed(kind, line)) registry.cilium(av, kind, line);
+  }
+  for (const line of TALOS_LINES) {
+    registry.builtin(TALOS_CONFIG_FILE, { line });
+    for (const kind of Object.keys(TALOS_DOCUMENT_KINDS)) registry.builtin(`${TALOS_DOCS_FILE}#/$defs/${kind}`, { line });
+  }
+  const entries: Record<string, string> = {};
+  for (const [key, fn] of registry.builtinValidators().sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const file = `v-${createHash('sha256').update(key).digest('hex').slice(0, 16)}.cjs`;
+    writeFileSync(join(PRECOMPILED_DIR, file), standaloneCode(ajv, fn));
+    entries[key] = file;
+  }
+  const manifest: PrecompiledManifest = { version: 1, ...want, entries };
+  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+  process.stderr.write(`talium build: ${Object.keys(entries).length} schema validators precompiled (${((performance.now() - t0) / 1000).toFixed(1)} s).\n`);
+}
+
+await main();

@@ -1,0 +1,80 @@
+/**
+ * Validators of talium's own schemas (schemas/cilium, talos, kustomize), compiled by ajv at build time
+ * (scripts/precompile-schemas.ts) into CommonJS modules under dist/schema-validators/, so a lint does not spend
+ * 0.1–0.3 s compiling them. Used only when the build's manifest matches the installed ajv and the schema files on
+ * disk; otherwise (and with TALIUM_PRECOMPILED=0) the registry compiles at run time as before. Same ajv, same
+ * options, same schemas: the same validation (a test compares both).
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ValidateFunction } from 'ajv';
+import { builtinSchemaDir } from './schema-files.js';
+
+/** dist/schema-validators/ (from dist/src/schema/ and from the bundle in dist/src/bundle/ alike). */
+export const PRECOMPILED_DIR = fileURLToPath(new URL('../../schema-validators/', import.meta.url));
+export const MANIFEST_FILE = 'manifest.json';
+/** The CommonJS runtime the generated code requires (relative to the generated modules). */
+export const RUNTIME_FILE = 'runtime.cjs';
+
+export interface PrecompiledManifest {
+  version: 1;
+  /** ajv version that generated the code. */
+  ajv: string;
+  /** Fingerprint of the built-in schema files (schemasFingerprint). */
+  schemas: string;
+  /** Fingerprint of the code that turns schemas into validators (decides whether the build regenerates). */
+  generator: string;
+  /** Registry cache key (`builtin|ctx/<line>/<apiVersion>/|<file>[#fragment]`) → module file name. */
+  entries: Record<string, string>;
+}
+
+const require = createRequire(import.meta.url);
+
+export function ajvVersion(): string {
+  return (require('ajv/package.json') as { version: string }).version;
+}
+
+/** sha256 over the built-in schema files the registry compiles (not the editor schemas cluster/talium.config). */
+export function schemasFingerprint(dir = builtinSchemaDir()): string {
+  const h = createHash('sha256');
+  const walk = (d: string): void => {
+    for (const n of readdirSync(d).sort()) {
+      const abs = join(d, n);
+      if (statSync(abs).isDirectory()) walk(abs);
+      else if (n.endsWith('.json') && !(d === dir && (n === 'cluster.schema.json' || n === 'talium.config.schema.json'))) {
+        h.update(relative(dir, abs).split(sep).join('/')).update('\0').update(readFileSync(abs)).update('\0');
+      }
+    }
+  };
+  walk(dir);
+  return h.digest('hex');
+}
+
+let state: { manifest: PrecompiledManifest } | null | undefined;
+
+function loadState(): { manifest: PrecompiledManifest } | null {
+  if (process.env['TALIUM_PRECOMPILED'] === '0') return null;
+  try {
+    const manifest = JSON.parse(readFileSync(join(PRECOMPILED_DIR, MANIFEST_FILE), 'utf8')) as PrecompiledManifest;
+    if (manifest.version !== 1 || manifest.ajv !== ajvVersion() || manifest.schemas !== schemasFingerprint()) return null;
+    return { manifest };
+  } catch {
+    return null;
+  }
+}
+
+/** The precompiled validator for a registry key, or undefined (not built, stale, or not a built-in variant). */
+export function precompiledValidator(key: string): ValidateFunction | undefined {
+  if (state === undefined) state = loadState();
+  const file = state?.manifest.entries[key];
+  if (!file) return undefined;
+  try {
+    const m = require(join(PRECOMPILED_DIR, file)) as ValidateFunction & { default?: ValidateFunction };
+    return m.default ?? m;
+  } catch {
+    return undefined;
+  }
+}
