@@ -125,6 +125,7 @@ function latencies(repoRoot: string, runs: number): string[] {
   const small = mkdtempSync(join(tmpdir(), 'talium-bench-100-'));
   generateCorpus(small, 100);
   const cases: Array<[string, string[], string]> = [
+    ['bare `node -e 0` (this machine\'s floor, for reference)', ['-e', '0'], empty],
     ['empty folder (start-up cost)', lintArgs([]), empty],
     ['100-file homelab-shaped repo, full lint (target < 300 ms)', lintArgs([]), small],
     ['this repository, full lint (`npm run lint` scope)', lintArgs(['--workers', '0']).map((a) => (a === '.' ? 'clusters' : a)), repoRoot],

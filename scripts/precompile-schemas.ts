@@ -2,8 +2,8 @@
  * `npm run build` step 3: compiles every variant of talium's own schemas (Cilium kinds and Helm values per Cilium
  * line, Talos machine config and documents per Talos line, kustomization) with ajv's standalone code generation
  * into dist/schema-validators/ (+ manifest.json), so a lint loads validators instead of compiling them
- * (src/schema/precompiled.ts). Skips the work when the manifest is current. Optional: without esbuild (for the
- * CommonJS runtime file) nothing is written and validators compile at run time as before.
+ * (src/schema/precompiled.ts). Skips the work when the manifest is current; without the manifest, validators
+ * compile at run time as before.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { _ } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { createAjv } from '../src/schema/ajv.js';
-import { ajvVersion, MANIFEST_FILE, PRECOMPILED_DIR, RUNTIME_FILE, schemasFingerprint, type PrecompiledManifest } from '../src/schema/precompiled.js';
+import { ajvVersion, MANIFEST_FILE, PRECOMPILED_DIR, RUNTIME_FILE, RUNTIME_TEXT, schemasFingerprint, type PrecompiledManifest } from '../src/schema/precompiled.js';
 import { SchemaRegistry } from '../src/schema/registry.js';
 import { TALOS_DOCUMENT_KINDS } from '../src/schema/talos-kinds.js';
 import { CILIUM_LINES, CILIUM_SCHEMA_FILE, ciliumServed, HELM_VALUES_FILE, KUSTOMIZATION_FILE, TALOS_CONFIG_FILE, TALOS_DOCS_FILE, TALOS_LINES } from '../src/schema/versions.js';
@@ -36,31 +36,15 @@ async function main(): Promise<void> {
   if (existsSync(manifestPath)) {
     try {
       const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as PrecompiledManifest;
-      if (m.ajv === want.ajv && m.schemas === want.schemas && m.generator === want.generator && existsSync(join(PRECOMPILED_DIR, RUNTIME_FILE))) return;
+      if (m.ajv === want.ajv && m.schemas === want.schemas && m.generator === want.generator && readFileSync(join(PRECOMPILED_DIR, RUNTIME_FILE), 'utf8') === RUNTIME_TEXT) return;
     } catch {
       /* regenerate */
     }
   }
-  let esbuild: typeof import('esbuild');
-  try {
-    esbuild = await import('esbuild');
-  } catch {
-    process.stderr.write('talium build: esbuild is not installed; schemas compile at run time (slower start).\n');
-    rmSync(PRECOMPILED_DIR, { recursive: true, force: true });
-    return;
-  }
   const t0 = performance.now();
   rmSync(PRECOMPILED_DIR, { recursive: true, force: true });
   mkdirSync(PRECOMPILED_DIR, { recursive: true });
-  await esbuild.build({
-    entryPoints: [fileURLToPath(new URL('../src/schema/standalone-runtime.js', import.meta.url))],
-    outfile: join(PRECOMPILED_DIR, RUNTIME_FILE),
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'warning',
-  });
+  writeFileSync(join(PRECOMPILED_DIR, RUNTIME_FILE), RUNTIME_TEXT);
   const runtime = `./${RUNTIME_FILE}`;
   const ajv = createAjv({ runtime, formats: _`require(${runtime}).FORMATS` });
   const registry = new SchemaRegistry({ ajv, precompiled: false });

@@ -11,6 +11,8 @@ import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
+import { FORMATS } from './formats.js';
+import { compileRe2 } from './re2.js';
 import { builtinSchemaDir } from './schema-files.js';
 
 /** dist/schema-validators/ (from dist/src/schema/ and from the bundle in dist/src/bundle/ alike). */
@@ -18,6 +20,15 @@ export const PRECOMPILED_DIR = fileURLToPath(new URL('../../schema-validators/',
 export const MANIFEST_FILE = 'manifest.json';
 /** The CommonJS runtime the generated code requires (relative to the generated modules). */
 export const RUNTIME_FILE = 'runtime.cjs';
+
+/**
+ * The generated validators call talium's RE2-aware regex constructor and its formats. They get them from the
+ * running talium (a process-wide symbol set here, before any of them loads) rather than from a second copy of
+ * that code: RUNTIME_TEXT is the whole of runtime.cjs.
+ */
+const RUNTIME_SYMBOL = 'talium.schema-runtime';
+export const RUNTIME_TEXT = `// Written by scripts/precompile-schemas.ts: the running talium provides the regex engine and formats.\nmodule.exports = globalThis[Symbol.for(${JSON.stringify(RUNTIME_SYMBOL)})];\n`;
+(globalThis as Record<symbol, unknown>)[Symbol.for(RUNTIME_SYMBOL)] = { compileRe2, FORMATS };
 
 export interface PrecompiledManifest {
   version: 1;
