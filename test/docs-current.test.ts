@@ -28,3 +28,31 @@ test('the README documents every rule id', () => {
   assert.ok(rules.length > 0);
   for (const r of rules) assert.ok(readme.includes(`| \`${r.id}\` |`), `rule ${r.id} in the rule reference`);
 });
+
+test('every talium.config.yaml example in the README loads without config findings', async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { loadConfig } = await import('../src/config/load.js');
+  const { knownRule, ruleCatalog } = await import('../src/lint/rule-catalog.js');
+  const lines = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n');
+  const blocks: Array<{ line: number; text: string }> = [];
+  lines.forEach((l, i) => {
+    if (l !== '```yaml') return;
+    const end = lines.indexOf('```', i + 1);
+    // a config example: the lines leading into it name talium.config.yaml, or it carries the config schema modeline
+    const lead = lines.slice(Math.max(0, i - 4), i).some((p) => p.includes('talium.config.yaml'));
+    if (!lead && !lines[i + 1]?.includes('talium.config.schema.json')) return;
+    blocks.push({ line: i + 1, text: lines.slice(i + 1, end).join('\n') + '\n' });
+  });
+  assert.ok(blocks.length >= 3, `found ${blocks.length} config examples`);
+  for (const b of blocks) {
+    const dir = mkdtempSync(join(tmpdir(), 'talium-doc-config-'));
+    try {
+      writeFileSync(join(dir, 'talium.config.yaml'), b.text);
+      const load = loadConfig(dir, undefined, knownRule(ruleCatalog()));
+      assert.deepEqual(load.diagnostics.map((d) => `${d.ruleId} ${d.range.start.line}:${d.range.start.column}`), [], `README.md:${b.line}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});

@@ -13,6 +13,7 @@ const cases: Array<[string, unknown, string, string]> = [
   ['Cilium values with cluster.name and other keys', { cluster: { name: 'home', id: 1 }, kubeProxyReplacement: true }, 'cilium/values.yaml', 'helm-values'],
   ['Cilium values with only cluster.name', { cluster: { name: 'home' } }, 'cilium/values.yaml', 'helm-values'],
   ['Cilium values not named values', { cluster: { name: 'home', id: 1 }, ipam: { mode: 'kubernetes' } }, 'cilium/cilium.yaml', 'other'],
+  ['SOPS-encrypted Talos config', { version: 'v1alpha1', machine: { type: 'controlplane', token: 'ENC[AES256_GCM,data:x,type:str]' }, sops: { mac: 'ENC[...]', version: '3.9.4' } }, 'talos/cp.sops.yaml', 'talos-config'],
   ['talhelper', { clusterName: 'c', nodes: [] }, 'talos/talconfig.yaml', 'talhelper'],
   ['JSON 6902 patch', [{ op: 'add', path: '/machine/x', value: 1 }], 'talos/p.yaml', 'talos-json6902'],
   ['top-level list', [1, 2], 'x.yaml', 'other'],

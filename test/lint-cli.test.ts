@@ -343,3 +343,29 @@ describe('talium lint: documents shared or patched', () => {
     assert.equal(new Set(seen).size, seen.length, seen.join('\n'));
   });
 });
+
+describe('talium lint: SOPS-encrypted files', () => {
+  const SOPS_META = 'sops:\n  age:\n    - recipient: age1example\n      enc: |\n        -----BEGIN AGE ENCRYPTED FILE-----\n        YWdl\n        -----END AGE ENCRYPTED FILE-----\n  lastmodified: "2025-06-01T10:00:00Z"\n  mac: ENC[AES256_GCM,data:bWFj,iv:aXY=,tag:dGFn,type:str]\n  version: 3.9.4\n';
+  const ENC = 'ENC[AES256_GCM,data:ZXhhbXBsZQ==,iv:aXY=,tag:dGFn,type:str]';
+  const secret = (body: string) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: cluster-secrets\n  namespace: flux-system\n${body}${SOPS_META}`;
+
+  it('the sops metadata and encrypted values are not findings; real mistakes still are', async () => {
+    const clean = await lintJson(repo({ 'a/data.sops.yaml': secret(`data:\n  KEY: ${ENC}\n`), 'a/string.sops.yaml': secret(`stringData:\n  KEY: ${ENC}\n`) }));
+    assert.deepEqual(brief(clean.out), []);
+    assert.equal(clean.code, 0);
+    // a typo next to the sops key and a plain-text bad base64 value are still reported
+    const typo = await lintJson(repo({ 'a/s.sops.yaml': secret(`dataa:\n  KEY: ${ENC}\ndata:\n  PLAIN: not base64!\n`) }));
+    assert.deepEqual(brief(typo.out), ['a/s.sops.yaml:6:1 schema/unknown-field', 'a/s.sops.yaml:9:10 schema/format']);
+  });
+
+  it('a SOPS-encrypted Talos machine config feeds the network plan', async () => {
+    const talos = `version: v1alpha1\nmachine:\n  type: controlplane\n  token: ${ENC}\n  network:\n    hostname: cp1\n    interfaces:\n      - interface: eth0\n        addresses: [10.9.0.11/24]\ncluster:\n  secret: ${ENC}\n${SOPS_META}`;
+    const pool = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: p\nspec:\n  blocks:\n    - start: 10.9.0.5\n      stop: 10.9.0.20\n';
+    const { out } = await lintJson(repo({ 'talos/cp1.sops.yaml': talos, 'k/pool.yaml': pool }));
+    assert.deepEqual(
+      out.diagnostics.filter((d) => d.ruleId === 'network/pool-reserved-address').map((d) => [d.file, d.range.start.line, d.data?.['address']]),
+      [['k/pool.yaml', 7, '10.9.0.11']],
+    );
+    assert.deepEqual(out.diagnostics.filter((d) => d.file === 'talos/cp1.sops.yaml').map((d) => d.ruleId), []);
+  });
+});

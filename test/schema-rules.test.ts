@@ -114,6 +114,7 @@ test('Kubernetes core kinds: unknown fields are errors (strict field validation)
   const v = createSchemaValidator({});
   const ds = diagnostics(docsFromText('dep.yaml', text).flatMap((d) => v.validate(d)));
   assert.equal(at(ds, 'schema/unknown-field', 5, 3).data?.['suggestion'], 'labels');
+  assert.equal(at(ds, 'schema/unknown-field', 5, 3).data?.['consumer'], 'kubernetes');
   assert.equal(at(ds, 'schema/unknown-field', 17, 39).data?.['suggestion'], 'protocol');
   at(ds, 'schema/type', 7, 13);
   at(ds, 'schema/enum', 15, 28);

@@ -34,6 +34,7 @@ test('legacy patch: typos in modelled sections are errors at the key; other sect
   ]);
   const disable = ds.find((d) => d.data?.['field'] === 'disable')!;
   assert.equal(disable.data?.['suggestion'], 'disabled');
+  assert.equal(disable.data?.['consumer'], 'talos', 'Talos rejects unknown fields');
 });
 
 test('multi-document kinds: limits, formats, typos, $patch: delete, unmodelled and unknown kinds', () => {
@@ -90,6 +91,10 @@ test('Cilium Helm values in a HelmRelease: path-prefixed findings, typo suggesti
   // the same values as a values file (docClass helm-values), through validate()
   const file = docsFromText('values.yaml', 'l2announcements:\n  enabled: yes\nipam:\n  mode: kubernetes\n  modes: x\n', 'helm-values')[0]!;
   assert.deepEqual(where(diagnostics(createSchemaValidator({ ciliumVersion: '1.18' }).validate(file))), ['schema/type:l2announcements.enabled@2:12', 'schema/unknown-field:modes@5:3']);
+  // Helm ignores unknown values keys (the help says the setting has no effect), the API server rejects unknown fields
+  const consumers = diagnostics(createSchemaValidator({ ciliumVersion: '1.18' }).validate(file)).filter((d) => d.ruleId === 'schema/unknown-field').map((d) => d.data?.['consumer']);
+  assert.deepEqual(consumers, ['helm']);
+  assert.deepEqual(ds.filter((d) => d.ruleId === 'schema/unknown-field').map((d) => d.data?.['consumer']), ['helm', 'helm', 'helm']);
   // another chart's values file with keys of the same name is not taken for Cilium's
   const other = docsFromText('values.yaml', 'operator:\n  replicas: "2"\nipam:\n  foo: bar\n', 'helm-values')[0]!;
   const v = createSchemaValidator({});

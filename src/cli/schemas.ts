@@ -1,6 +1,6 @@
 /**
  * `talium schemas import <crd.yaml | folder | URL> --out <dir>`: writes one JSON Schema per served CRD kind and
- * version (`<dir>/<group>/<version>/<Kind>.json`), for `schemaDirs` / extraSchemaDirs. URLs are fetched only
+ * version (`<dir>/<group>/<version>/<Kind>.json`), for `schemas.dirs` in talium.config.yaml. URLs are fetched only
  * when given explicitly (the one network use of talium); an unreachable URL is a usage error (exit 2).
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ const USAGE = `Usage: talium schemas import <crd.yaml | folder | URL>... --out <
 
 Convert CustomResourceDefinitions to strict JSON Schemas, one file per served kind and version:
   <dir>/<group>/<version>/<Kind>.json
-List <dir> under "schemaDirs" in talium.config.yaml so \`talium lint\` validates those kinds.
+List <dir> under "schemas: { dirs: [...] }" in talium.config.yaml so \`talium lint\` validates those kinds.
 
 A URL (http:// or https://) is downloaded; that needs network access, and an unreachable URL exits with 2.
 Options:

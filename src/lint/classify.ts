@@ -28,7 +28,8 @@ function baseName(path: string): string {
 }
 
 /** Top-level keys of a Talos v1alpha1 machine config (or a strategic-merge patch of one). */
-const TALOS_TOP_KEYS = new Set(['version', 'debug', 'persist', 'machine', 'cluster']);
+/** Talos's top-level keys, plus `sops` (the metadata of a SOPS-encrypted machine config). */
+const TALOS_TOP_KEYS = new Set(['version', 'debug', 'persist', 'machine', 'cluster', 'sops']);
 
 /**
  * A Talos machine config or patch: `machine:` and/or `cluster:` and nothing but Talos's top-level keys. Cilium

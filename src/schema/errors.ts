@@ -89,6 +89,22 @@ function schemaTypes(e: ErrorObject): string {
   return Array.isArray(t) ? t.join('|') : String(t);
 }
 
+/** Who reads the document, which decides what an unknown field costs. */
+export type Consumer = 'kubernetes' | 'helm' | 'talos' | 'kustomize';
+
+const UNKNOWN_FIELD_COST: Record<Consumer, string> = {
+  kubernetes: 'the API server rejects unknown fields with strict field validation',
+  helm: 'Helm ignores values the chart does not define, so this setting has no effect',
+  talos: 'Talos rejects machine configs with unknown fields',
+  kustomize: 'kustomize rejects unknown fields',
+};
+
+/** The fix hint of schema/unknown-field: the suggested spelling, and what the field costs where it is read. */
+export function unknownFieldHelp(suggestion: string | undefined, consumer: Consumer): string {
+  const cost = UNKNOWN_FIELD_COST[consumer];
+  return suggestion ? `Did you mean "${suggestion}"? Fix the spelling or remove the field; ${cost}.` : `Remove the field or fix its spelling; ${cost}.`;
+}
+
 /** Issues for an unknown field at `path` (the key). */
 export function unknownFieldIssue(path: Path, field: string, allowed: readonly string[]): RawIssue {
   const hint = suggest(field, allowed);
@@ -100,7 +116,7 @@ export function unknownFieldIssue(path: Path, field: string, allowed: readonly s
     path,
     key: true,
     message: `Unknown field "${field}" at "${pathText(path.slice(0, -1))}".`,
-    help: hint ? `Did you mean "${hint}"? Fix the spelling or remove the field.` : 'Remove the field or fix its spelling; the API server rejects unknown fields with strict field validation.',
+    help: unknownFieldHelp(hint, 'kubernetes'),
     data,
   };
 }

@@ -96,7 +96,7 @@ export const SCHEMA_RULES: readonly SchemaRuleInfo[] = [
     description: 'No schema is known for this apiVersion/kind, so it was not validated.',
     severity: 'warning',
     help: 'Add the CustomResourceDefinition to the repository, or import its schema with `talium schemas import`.',
-    docs: { what: 'Reported instead of silently skipping a document.', why: 'A skipped document can hide any error.', fix: 'Commit the CRD, or run `talium schemas import <crd> --out schemas/` and list the folder under `schemaDirs`; or set the rule to off.', sources: [] },
+    docs: { what: 'Reported instead of silently skipping a document.', why: 'A skipped document can hide any error.', fix: 'Commit the CRD, or run `talium schemas import <crd> --out schemas/` and list the folder under `schemas.dirs` in talium.config.yaml; or set the rule to off.', sources: [] },
   },
   {
     id: 'schema/yaml11-boolean',

@@ -8,7 +8,7 @@ import type { ValidateFunction } from 'ajv';
 import type { Severity } from '../core/diagnostic.js';
 import type { Path, YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
-import { ajvIssues, pathText, toFinding, unknownFieldIssue, type RawIssue } from './errors.js';
+import { ajvIssues, pathText, toFinding, unknownFieldHelp, unknownFieldIssue, type Consumer, type RawIssue } from './errors.js';
 import { SchemaRegistry, type UserSchema } from './registry.js';
 import { StrictShapes } from './strict-keys.js';
 import { ciliumLine, k8sRemovedIn, talosLine, CILIUM_SCHEMA_FILE, HELM_VALUES_FILE, KUSTOMIZATION_FILE, TALOS_CONFIG_FILE, TALOS_DOCS_FILE, type CiliumLine, type TalosLine } from './versions.js';
@@ -67,6 +67,26 @@ type Check = (value: unknown) => RawIssue[];
 
 function hasPlaceholder(v: unknown): boolean {
   return typeof v === 'string' && (v.includes('${') || v.includes('{{'));
+}
+
+/**
+ * SOPS (Mozilla sops / Flux decryption) keeps its metadata under a top-level `sops:` key and replaces the
+ * encrypted values with `ENC[AES256_GCM,data:...,type:str]` strings. Neither is the object's own content:
+ * the `sops` key is dropped before validation and findings on encrypted values are not reported.
+ */
+function isSopsDocument(v: unknown): v is Record<string, unknown> {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const s = (v as Record<string, unknown>)['sops'];
+  return !!s && typeof s === 'object' && !Array.isArray(s);
+}
+
+function isSopsEncrypted(v: unknown): boolean {
+  return typeof v === 'string' && v.startsWith('ENC[') && v.endsWith(']');
+}
+
+function withoutSops(v: Record<string, unknown>): Record<string, unknown> {
+  const { sops: _sops, ...rest } = v;
+  return rest;
 }
 
 function valueAt(root: unknown, path: Path): unknown {
@@ -182,11 +202,11 @@ class Validator implements SchemaValidator {
       case 'k8s':
         return this.validateK8s(doc);
       case 'kustomization':
-        return this.run(doc, [], this.builtinCheck(KUSTOMIZATION_FILE, { line: '0.0' }));
+        return this.run(doc, [], this.builtinCheck(KUSTOMIZATION_FILE, { line: '0.0' }), 'kustomize');
       case 'talos-config':
         // Cilium values carry a `cluster:` section too; a Talos config never has Cilium's top-level keys
         if (isCiliumNotTalos(doc.value)) return this.validateCiliumValues(doc, []);
-        return this.run(doc, [], this.builtinCheck(TALOS_CONFIG_FILE, { line: this.talos }));
+        return this.run(doc, [], this.builtinCheck(TALOS_CONFIG_FILE, { line: this.talos }), 'talos');
       case 'talos-document':
         return this.validateTalosDocument(doc);
       case 'helm-values':
@@ -198,7 +218,7 @@ class Validator implements SchemaValidator {
   }
 
   validateCiliumValues(doc: YamlDocument, valuesPath: Path): Finding[] {
-    return this.run(doc, valuesPath, this.builtinCheck(HELM_VALUES_FILE, { line: this.cilium }));
+    return this.run(doc, valuesPath, this.builtinCheck(HELM_VALUES_FILE, { line: this.cilium }), 'helm');
   }
 
   private builtinCheck(rel: string, ctx: { line: string; apiVersion?: string }): Check | undefined {
@@ -225,7 +245,7 @@ class Validator implements SchemaValidator {
         }),
       ];
     }
-    return this.run(doc, [], this.builtinCheck(`${TALOS_DOCS_FILE}#/$defs/${kind}`, { line: this.talos }));
+    return this.run(doc, [], this.builtinCheck(`${TALOS_DOCS_FILE}#/$defs/${kind}`, { line: this.talos }), 'talos');
   }
 
   private validateK8s(doc: YamlDocument): Finding[] {
@@ -296,7 +316,7 @@ class Validator implements SchemaValidator {
           ruleId: 'schema/unknown-kind',
           path: ['kind'],
           message: `No schema for "${av}" "${kind}"; it was not validated.`,
-          help: 'Add its CustomResourceDefinition to the repository, or import its schema with `talium schemas import` and list the folder in extraSchemaDirs.',
+          help: 'Add its CustomResourceDefinition to the repository, or import its schema with `talium schemas import` and list the folder under `schemas.dirs` in talium.config.yaml.',
           data: { apiVersion: av, kind, reason },
         },
         this.unknownKindSeverity,
@@ -305,10 +325,12 @@ class Validator implements SchemaValidator {
   }
 
   /** Run a check on the value at `base`, drop placeholder noise, add YAML 1.1 boolean findings. */
-  private run(doc: YamlDocument, base: Path, check: Check | undefined): Finding[] {
+  private run(doc: YamlDocument, base: Path, check: Check | undefined, consumer: Consumer = 'kubernetes'): Finding[] {
     if (!check) return [];
-    const root = base.length ? doc.get(base) : doc.value;
-    if (root === undefined) return [];
+    const sops = isSopsDocument(doc.value);
+    const raw = base.length ? doc.get(base) : doc.value;
+    if (raw === undefined) return [];
+    const root = sops && !base.length ? withoutSops(raw as Record<string, unknown>) : raw;
     let issues: RawIssue[];
     try {
       issues = check(root);
@@ -319,7 +341,12 @@ class Validator implements SchemaValidator {
     for (const i of issues) {
       if (i.ruleId !== 'schema/unknown-field' && i.ruleId !== 'schema/required' && hasPlaceholder(valueAt(root, i.path))) continue;
       if (i.ruleId === 'schema/unknown-field' && hasPlaceholder(i.data['field'])) continue;
-      out.push(toFinding(doc, { ...i, path: [...base, ...i.path] }));
+      if (sops && i.ruleId !== 'schema/unknown-field' && isSopsEncrypted(valueAt(root, i.path))) continue;
+      if (i.ruleId === 'schema/unknown-field') {
+        // what an unknown field costs depends on who reads it (API server, Helm, Talos, kustomize)
+        const help = unknownFieldHelp(i.data['suggestion'] as string | undefined, consumer);
+        out.push(toFinding(doc, { ...i, help, data: { ...i.data, consumer }, path: [...base, ...i.path] }));
+      } else out.push(toFinding(doc, { ...i, path: [...base, ...i.path] }));
     }
     if (YAML11_CLASSES.has(doc.docClass)) out.push(...this.yaml11(doc, base, root, check));
     return out;
