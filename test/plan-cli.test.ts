@@ -36,6 +36,23 @@ test('plan text output is deterministic and names the sources', () => {
   assert.match(a.stdout, /^ {2}Kubernetes {6}\(unknown\)$/m);
 });
 
+test('plan text columns never run together: a long value pushes the column right', async () => {
+  const { mkdtempSync, rmSync, writeFileSync, mkdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(path.join(tmpdir(), 'talium-plan-cols-'));
+  try {
+    mkdirSync(path.join(dir, 'talos'));
+    const long = 'a-very-long-hostname-for-a-node-in-the-lab';
+    writeFileSync(path.join(dir, 'talos', 'cp.yaml'), `machine:\n  type: controlplane\n  network:\n    hostname: ${long}\n    interfaces:\n      - interface: enp1s0\n        addresses: [10.50.0.11/24]\n  install:\n    image: ghcr.io/siderolabs/installer:v1.11.5-alpha.0.123.gabcdef0123456789\n`);
+    const r = spawnCli(['plan', dir], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^ {4}${long} {2}controlplane {2}10\\.50\\.0\\.11 {2}links enp1s0 {2}talos/cp\\.yaml:7:21$`, 'm'));
+    assert.match(r.stdout, /^ {2}Talos {11}1\.11\.5 +talos\/cp\.yaml:9:12$/m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('plan usage errors exit 2', async () => {
   assert.equal((await runCli(['plan', '--format', 'xml', FIXTURE], { cwd: process.cwd() })).code, 2);
   assert.equal((await runCli(['plan', path.join(FIXTURE, 'nope')], { cwd: process.cwd() })).code, 2);

@@ -181,6 +181,46 @@ test('Talos and Kubernetes versions from installer and kubelet image tags', () =
   assert.equal(p.versions.kubernetes?.value, '1.34.1');
 });
 
+test('a two-NIC node sits on the LAN of its default route, not on the first interface listed', () => {
+  const node = (n: number, routes: boolean) =>
+    [
+      'machine:',
+      '  type: controlplane',
+      '  network:',
+      `    hostname: node${n}`,
+      '    interfaces:',
+      '      - interface: enp2s0',
+      `        addresses: [10.99.0.${n}/24]`,
+      '      - interface: enp1s0',
+      `        addresses: [192.168.1.1${n}/24]`,
+      ...(routes ? ['        routes:', '          - network: 0.0.0.0/0', '            gateway: 192.168.1.1'] : []),
+      '',
+    ].join('\n');
+  const p = plan({ 'talos/node1.yaml': node(1, true), 'talos/node2.yaml': node(2, false) });
+  assert.deepEqual(p.nodes.map((n) => n.address?.value.text), ['192.168.1.11', '192.168.1.12']);
+  assert.equal(p.lan?.value.canonical, '192.168.1.0/24');
+  assert.equal(at(p.lan), 'talos/node1.yaml:9:21');
+  assert.equal(p.gateway?.value.text, '192.168.1.1');
+  // without a route or VIP anywhere the first address written stays
+  const q = plan({ 'talos/node1.yaml': node(1, false) });
+  assert.equal(q.nodes[0]?.address?.value.text, '10.99.0.1');
+});
+
+test('Talos version from Image Factory platform installers, secureboot installers and digest-pinned tags', () => {
+  const id = '376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba';
+  const cases: Array<[string, string | undefined]> = [
+    [`factory.talos.dev/metal-installer/${id}:v1.14.1`, '1.14.1'],
+    [`factory.talos.dev/metal-installer-secureboot/${id}:v1.12.4`, '1.12.4'],
+    [`factory.talos.dev/nocloud-installer/${id}:v1.13.0-beta.1`, '1.13.0'],
+    [`ghcr.io/siderolabs/installer:v1.11.5@sha256:${'a'.repeat(64)}`, '1.11.5'],
+    ['ghcr.io/siderolabs/imager:v1.11.5', undefined],
+  ];
+  for (const [image, want] of cases) {
+    const p = plan({ 'talos/cp.yaml': `machine:\n  install:\n    image: ${image}\n` });
+    assert.equal(p.versions.talos?.value, want, image);
+  }
+});
+
 test('Talos JSON6902 patches that set interfaces, subnets and kube-proxy', () => {
   const p = plan({
     'talos/cp1.yaml': [

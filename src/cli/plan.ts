@@ -15,6 +15,7 @@ import { formatInterval } from '../net/ip.js';
 import { buildClusterGroups } from '../plan/index.js';
 import { groupPools } from '../plan/lb.js';
 import type { ClusterGroup, Fact, Provenance } from '../plan/types.js';
+import { columns } from '../report/columns.js';
 import { EXIT, type CliIo } from './io.js';
 
 
@@ -102,8 +103,9 @@ export function planJson(g: ClusterGroup): Record<string, unknown> {
 function planText(g: ClusterGroup): string {
   const j = planJson(g) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   const lines: string[] = [`cluster ${g.name} (${g.docs.length} documents)`];
+  const facts: string[][] = [];
   const row = (label: string, fact: { value: unknown; from: Where } | undefined): void => {
-    lines.push(`  ${label.padEnd(16)}${fact ? `${String(fact.value).padEnd(30)} ${whereText(fact.from)}` : '(unknown)'}`);
+    facts.push(fact ? [label, String(fact.value), whereText(fact.from)] : [label, '(unknown)']);
   };
   row('LAN', j['lan']);
   row('VLAN', j['vlan']);
@@ -120,18 +122,25 @@ function planText(g: ClusterGroup): string {
   row('KubePrism', kp ? { value: kp.value.enabled ? `on, port ${kp.value.port}` : 'off', from: kp.from } : undefined);
   row('kube-proxy off', j['talos'].kubeProxyDisabled);
   row('CNI', j['talos'].cni);
+  lines.push(...columns(facts, '  '));
   lines.push(`  nodes (${j['nodes'].length}):`);
-  for (const n of j['nodes']) {
-    const links = n.links.map((l: { value: string }) => l.value).join(',');
-    lines.push(`    ${String(n.name).padEnd(14)}${String(n.role ?? '?').padEnd(14)}${String(n.address?.value ?? '?').padEnd(18)}${links ? `links ${links} ` : ''}${n.address ? whereText(n.address.from) : n.from ? whereText(n.from) : ''}`);
-  }
+  lines.push(
+    ...columns(
+      j['nodes'].map((n: any) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+        const links = n.links.map((l: { value: string }) => l.value).join(',');
+        return [String(n.name), String(n.role ?? '?'), String(n.address?.value ?? '?'), links ? `links ${links}` : '', n.address ? whereText(n.address.from) : n.from ? whereText(n.from) : ''];
+      }),
+      '    ',
+    ),
+  );
   lines.push(`  cilium releases (${j['ciliumReleases'].length}):`);
-  for (const r of j['ciliumReleases']) {
-    lines.push(`    ${String(r.engine).padEnd(12)}${String(r.purpose ?? '').padEnd(10)}${String(r.version?.value ?? '?').padEnd(14)}${whereText(r.from)}`);
+  const releaseRows = columns(j['ciliumReleases'].map((r: any) => [String(r.engine), String(r.purpose ?? ''), String(r.version?.value ?? '?'), whereText(r.from)]), '    '); // eslint-disable-line @typescript-eslint/no-explicit-any
+  j['ciliumReleases'].forEach((r: { values: Where[] }, i: number) => {
+    lines.push(releaseRows[i]!);
     for (const v of r.values) lines.push(`      values ${whereText(v)}`);
-  }
+  });
   lines.push(`  LB-IPAM pools (${j['pools'].length}):`);
-  for (const p of j['pools']) lines.push(`    ${String(p.name).padEnd(20)}${p.blocks.join(', ').padEnd(30)} ${whereText(p.from)}`);
+  lines.push(...columns(j['pools'].map((p: any) => [String(p.name), p.blocks.join(', '), whereText(p.from)]), '    ')); // eslint-disable-line @typescript-eslint/no-explicit-any
   return `${lines.join('\n')}\n`;
 }
 

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ruleCatalog } from '../lint/rule-catalog.js';
+import { columns } from '../report/columns.js';
 import { EXIT, type CliIo } from './io.js';
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -29,9 +30,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stdout(JSON.stringify({ version: 1, rules: list }, null, 2) + '\n');
     return EXIT.ok;
   }
-  const width = Math.max(...catalog.map((r) => r.id.length), 4);
-  const lines = [`${'RULE'.padEnd(width)}  SEVERITY  DESCRIPTION`];
-  for (const r of catalog) lines.push(`${r.id.padEnd(width)}  ${r.severity.padEnd(8)}  ${r.description}`);
+  const lines = columns([['RULE', 'SEVERITY', 'DESCRIPTION'], ...catalog.map((r) => [r.id, r.severity, r.description])]);
   lines.push('', `${catalog.length} rules. Run \`talium explain <rule>\` for details.`);
   io.stdout(lines.join('\n') + '\n');
   return EXIT.ok;

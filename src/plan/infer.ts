@@ -34,6 +34,8 @@ interface NodeFacts {
   node: PlanNode;
   gateways: Fact<Addr>[];
   vips: Fact<Addr>[];
+  /** Every address the node has, in file order, with its prefix when written as a CIDR. */
+  candidates: Array<{ address: Fact<Addr>; prefix?: Fact<Cidr> }>;
 }
 
 /** Read a Talos `interfaces[]`-shaped list (machine.network.interfaces, talhelper networkInterfaces). */
@@ -72,6 +74,7 @@ function readAddressed(doc: YamlDocument, p: Path, m: Record<string, unknown>, l
       if (!f || isLinkLocal(f.value)) return;
       got = true;
       const sub = text ? parseCidr(text) : undefined;
+      nf.candidates.push(sub ? { address: f, prefix: { value: sub, from: { doc, path } } } : { address: f });
       if (sub && sub.prefix < (sub.family === 4 ? 32 : 128)) (nf.node.subnets ??= []).push({ value: sub, from: { doc, path } });
       if (!nf.node.address || (nf.node.address.value.family === 6 && f.value.family === 4)) {
         nf.node.address = f;
@@ -105,7 +108,7 @@ function isLinkLocal(a: Addr): boolean {
 }
 
 function newNodeFacts(name: string, from: { doc: YamlDocument; path: Path }): NodeFacts {
-  return { node: { name, links: [], from }, gateways: [], vips: [] };
+  return { node: { name, links: [], from }, gateways: [], vips: [], candidates: [] };
 }
 
 function baseNameNoExt(path: string): string {
@@ -178,10 +181,18 @@ function readTalosConfig(d: YamlDocument, nf: NodeFacts, out: Collected, plan: N
   }
 }
 
+/** A `:vX.Y.Z` tag, optionally with a pre-release suffix and an `@sha256:` digest pin. */
+const TAG = String.raw`:v(\d+\.\d+\.\d+)(?:-[0-9A-Za-z.]+)?(?:@sha256:[0-9a-f]{64})?$`;
+
+/**
+ * Image references that carry a version: the Talos installer (`ghcr.io/siderolabs/installer`, Image Factory
+ * `factory.talos.dev/installer/<schematic>` and the platform installers `<platform>-installer[-secureboot]`),
+ * the kubelet and the API server.
+ */
 const IMAGE_VERSIONS: Array<[Path, 'talos' | 'kubernetes', RegExp]> = [
-  [['machine', 'install', 'image'], 'talos', /\/installer(?:-secureboot)?(?:\/[0-9a-f]+)?:v(\d+\.\d+\.\d+)$/],
-  [['machine', 'kubelet', 'image'], 'kubernetes', /\/kubelet:v(\d+\.\d+\.\d+)$/],
-  [['cluster', 'apiServer', 'image'], 'kubernetes', /\/kube-apiserver:v(\d+\.\d+\.\d+)$/],
+  [['machine', 'install', 'image'], 'talos', new RegExp(String.raw`/(?:[a-z0-9]+-)?installer(?:-secureboot)?(?:/[0-9a-f]+)?` + TAG)],
+  [['machine', 'kubelet', 'image'], 'kubernetes', new RegExp('/kubelet' + TAG)],
+  [['cluster', 'apiServer', 'image'], 'kubernetes', new RegExp('/kube-apiserver' + TAG)],
 ];
 
 /** RFC 6902 patches (`op: add|replace`) that set the network facts wholesale. */
@@ -367,8 +378,12 @@ function fromCollected(c: Collected, plan: NetworkPlan): void {
       if (nf.node.subnets) (prev.node.subnets ??= []).push(...nf.node.subnets);
       prev.gateways.push(...nf.gateways);
       prev.vips.push(...nf.vips);
+      prev.candidates.push(...nf.candidates);
     }
   }
+  const everyGateway = c.nodes.flatMap((nf) => nf.gateways);
+  const everyVip = c.nodes.flatMap((nf) => nf.vips);
+  for (const nf of byName.values()) preferRoutedAddress(nf, everyGateway, everyVip);
   const nodes = [...byName.values()].filter((nf) => nf.node.address);
   plan.nodes = nodes.map((nf) => nf.node).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   // LAN: every node with a known prefix sits on the same subnet
@@ -383,6 +398,23 @@ function fromCollected(c: Collected, plan: NetworkPlan): void {
   if (vip) plan.vip = vip;
   plan.podCidrs = dedupe(c.podCidrs);
   plan.serviceCidrs = dedupe(c.serviceCidrs);
+}
+
+/**
+ * A node with several addresses (a LAN NIC and a storage or Thunderbolt network) sits on the LAN with the one whose
+ * subnet holds its default gateway, else the control-plane VIP (the node's own, else any node's); without either
+ * the first address written stays (IPv4 before IPv6).
+ */
+function preferRoutedAddress(nf: NodeFacts, everyGateway: Fact<Addr>[], everyVip: Fact<Addr>[]): void {
+  if (nf.candidates.length < 2) return;
+  const holds = (p: Fact<Cidr> | undefined, a: Addr) => !!p && p.value.family === a.family && p.value.first <= a.value && a.value <= p.value.last;
+  for (const anchors of [nf.gateways, everyGateway, nf.vips, everyVip]) {
+    const hit = nf.candidates.find((c) => anchors.some((a) => holds(c.prefix, a.value)));
+    if (!hit) continue;
+    nf.node.address = hit.address;
+    nf.node.prefix = hit.prefix!;
+    return;
+  }
 }
 
 function dedupe(list: Fact<Cidr>[]): Fact<Cidr>[] {
