@@ -214,8 +214,11 @@ test('cilium/bpf-masquerade-host-dns', () => {
       { 'talos/cp.yaml': talos('      forwardKubeDNSToHost: false\n'), 'cilium/hr.yaml': hr(vals) },
       { 'cilium/hr.yaml': hr(vals) },
       { 'talos/cp.yaml': talos('      forwardKubeDNSToHost: true\n'), 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n') },
+      // legacy host routing sends the redirected DNS packets through the host stack again
+      { 'talos/cp.yaml': talos('      forwardKubeDNSToHost: true\n'), 'cilium/hr.yaml': hr(vals + '  hostLegacyRouting: true\n') },
     ],
     invalid: [
+      { files: { 'talos/cp.yaml': talos('      forwardKubeDNSToHost: true\n'), 'cilium/hr.yaml': hr(vals + '  hostLegacyRouting: false\n') }, errors: [{ messageId: 'conflict', line: 17, column: 19 }] },
       { files: { 'talos/cp.yaml': talos('      forwardKubeDNSToHost: true\n'), 'cilium/hr.yaml': hr(vals) }, errors: [{ messageId: 'conflict', file: 'cilium/hr.yaml', line: 17, column: 19, data: { why: 'forwardKubeDNSToHost: true' } }] },
       { files: { 'talos/cp.yaml': 'machine:\n  type: controlplane\n', 'cilium/hr.yaml': hr(vals) }, errors: [{ messageId: 'conflict', line: 17, column: 19 }] },
     ],

@@ -1,5 +1,6 @@
-/** Tests for the GitOps rules: Flux APIs, HelmRelease chart source, CR ordering, Argo CD hubble certs, helmCharts under Flux, version matrix. */
+/** Tests for the GitOps rules: Argo CD helm.values strings, Flux APIs, HelmRelease chart source, CR ordering, Argo CD hubble certs, helmCharts under Flux, version matrix. */
 import { test } from 'node:test';
+import argocdHelmValuesYaml from '../src/rules/gitops/argocd-helm-values-yaml.js';
 import argocdHubbleCerts from '../src/rules/gitops/argocd-hubble-certs.js';
 import ciliumCrsOrder from '../src/rules/gitops/cilium-crs-order.js';
 import fluxApiVersion from '../src/rules/gitops/flux-api-version.js';
@@ -109,6 +110,30 @@ test('gitops/version-matrix', () => {
     invalid: [
       { files: { 'talos/talconfig.yaml': tc('v1.13.9', 'v1.30.0') }, errors: [{ messageId: 'talos', file: 'talos/talconfig.yaml', line: 3, column: 20, data: { kubernetes: '1.30.0', talos: '1.13.9', min: '1.31', max: '1.36' } }] },
       { files: { 'talos/talconfig.yaml': tc('v1.13.9', 'v1.35.2'), 'cilium/hr.yaml': hr18 }, errors: [{ messageId: 'cilium', file: 'talos/talconfig.yaml', line: 3, column: 20, data: { kubernetes: '1.35.2', cilium: '1.18.12', tested: '1.30, 1.31, 1.32, 1.33' } }] },
+    ],
+  });
+});
+
+test('gitops/argocd-helm-values-yaml', () => {
+  // values block starts on line 17 (spec.source.helm.values: |)
+  const app = (values: string, kind = 'Application') =>
+    `apiVersion: argoproj.io/v1alpha1\nkind: ${kind}\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  project: default\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: kube-system\n  source:\n    repoURL: https://helm.cilium.io/\n    chart: cilium\n    targetRevision: 1.19.6\n    helm:\n      values: |\n${values.replace(/^/gm, '        ')}`;
+  const multi = (values: string) =>
+    `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: multi\nspec:\n  sources:\n    - repoURL: https://helm.cilium.io/\n      chart: cilium\n      helm:\n        values: ${JSON.stringify(values)}\n`;
+  ruleTester(argocdHelmValuesYaml, {
+    valid: [
+      { 'argocd/cilium.yaml': app('kubeProxyReplacement: true\nl2announcements:\n  enabled: true\n') },
+      { 'argocd/cilium.yaml': app('# only a comment\n') },
+      // Go templates of an ApplicationSet are not YAML yet
+      { 'argocd/set.yaml': app('ipam: {{ .values.ipam }\n', 'ApplicationSet').replace('spec:\n  project', 'spec:\n  template:\n    spec:\n  project') },
+    ],
+    invalid: [
+      {
+        files: { 'argocd/cilium.yaml': app('kubeProxyReplacement: true\nl2announcements:\n  enabled: true\n   leaseDuration: 3s\n') },
+        errors: [{ messageId: 'syntax', file: 'argocd/cilium.yaml', line: 16, column: 15, data: { app: 'cilium', kind: 'Application', line: 3, column: 12, code: 'BLOCK_AS_IMPLICIT_KEY' } }],
+      },
+      { files: { 'argocd/m.yaml': multi('- a\n- b\n') }, errors: [{ messageId: 'notMapping', line: 10, column: 17, data: { app: 'multi', type: 'list' } }] },
+      { files: { 'argocd/m.yaml': multi('a: [1, 2\n') }, errors: [{ messageId: 'syntax', line: 10, column: 17 }] },
     ],
   });
 });

@@ -1,4 +1,7 @@
-/** cilium/bpf-masquerade-host-dns: `bpf.masquerade: true` on Talos breaks CoreDNS unless `forwardKubeDNSToHost: false`. */
+/**
+ * cilium/bpf-masquerade-host-dns: `bpf.masquerade: true` on Talos breaks CoreDNS unless `forwardKubeDNSToHost: false`
+ * or the release keeps legacy host routing (`bpf.hostLegacyRouting: true`, where packets pass the host stack again).
+ */
 import type { YamlDocument } from '../../core/document.js';
 import { talosDocs } from '../talos/lib/talos-docs.js';
 import { defineRule, type RuleFinding } from '../types.js';
@@ -31,15 +34,18 @@ export default defineRule({
     messages: {
       conflict: 'bpf.masquerade is true while Talos forwards kube-dns to the host DNS ({{why}}); CoreDNS queries break.',
     },
-    help: 'Set `machine.features.hostDNS.forwardKubeDNSToHost: false` in the Talos config, or turn off `bpf.masquerade`.',
+    help: 'Set `machine.features.hostDNS.forwardKubeDNSToHost: false` in the Talos config, set `bpf.hostLegacyRouting: true` in the Cilium values, or turn off `bpf.masquerade`.',
     docs: {
       what: 'When Cilium values set `bpf.masquerade: true` and the repository has Talos config, checks that Talos `forwardKubeDNSToHost` is set to false somewhere.',
-      why: 'Talos forwards kube-dns to its host DNS resolver by default (`forwardKubeDNSToHost: true`); with BPF masquerading the replies are dropped and in-cluster DNS fails (a known issue in the Talos Cilium guide).',
+      why: 'Talos forwards kube-dns to its host DNS resolver by default (`forwardKubeDNSToHost: true`); with BPF masquerading and BPF host routing the packets skip the host\'s netfilter rules that redirect them, and in-cluster DNS fails (a known issue in the Talos Cilium guide). Legacy host routing (`bpf.hostLegacyRouting: true`) sends them through the host stack again, so releases that set it are not reported.',
       fix: 'Add `machine.features.hostDNS.forwardKubeDNSToHost: false` to every node\'s Talos config.',
-      sources: [SRC.talosCilium, SRC.talosDnsMasq],
+      sources: [SRC.talosCilium, SRC.talosDnsMasq, SRC.bpfHostRoutingDns],
     },
     examples: {
-      valid: [{ files: { 'talos/patch.yaml': TALOS('false'), 'cilium/values.yaml': 'bpf:\n  masquerade: true\n' } }],
+      valid: [
+        { files: { 'talos/patch.yaml': TALOS('false'), 'cilium/values.yaml': 'bpf:\n  masquerade: true\n' } },
+        { files: { 'talos/patch.yaml': TALOS('true'), 'cilium/values.yaml': 'bpf:\n  masquerade: true\n  hostLegacyRouting: true\n' } },
+      ],
       invalid: [{ files: { 'talos/patch.yaml': TALOS('true'), 'cilium/values.yaml': 'bpf:\n  masquerade: true\n' } }],
     },
   },
@@ -53,6 +59,7 @@ export default defineRule({
     const out: RuleFinding[] = [];
     for (const r of releases(cluster)) {
       if (asBool(valueOf(r, ['bpf', 'masquerade'])) !== true) continue;
+      if (asBool(valueOf(r, ['bpf', 'hostLegacyRouting'])) === true) continue;
       out.push({
         ...placeOf(r, ['bpf', 'masquerade']),
         messageId: 'conflict',

@@ -17,11 +17,13 @@ export const SRC = {
   talosMatrix: 'https://docs.siderolabs.com/talos/v1.13/getting-started/support-matrix',
   talosSysModule: 'https://github.com/siderolabs/talos/issues/5948',
   talosDnsMasq: 'https://github.com/siderolabs/talos/pull/9200',
+  bpfHostRoutingDns: 'https://github.com/cilium/cilium/issues/23283',
   kubeProxyPitfall: 'https://github.com/onedr0p/cluster-template/issues/1552',
   fluxHelmRelease: 'https://fluxcd.io/flux/components/helm/helmreleases/',
   fluxKustomization: 'https://fluxcd.io/flux/components/kustomize/kustomizations/',
   fluxHelmCharts: 'https://github.com/fluxcd/kustomize-controller/issues/548',
   fluxApis: 'https://fluxcd.io/flux/releases/',
+  argoHelm: 'https://argo-cd.readthedocs.io/en/stable/user-guide/helm/',
   argoSyncOptions: 'https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/',
   argoSyncWaves: 'https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/',
 } as const;

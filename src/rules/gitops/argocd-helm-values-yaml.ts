@@ -1,0 +1,76 @@
+/**
+ * gitops/argocd-helm-values-yaml: the `helm.values` string of an Argo CD Application (or ApplicationSet template)
+ * must be a YAML mapping. Argo CD hands it to Helm as a values file; broken YAML fails every render.
+ */
+import { parseDocument } from 'yaml';
+import type { Path } from '../../core/document.js';
+import { SRC } from '../cilium/lib/sources.js';
+import { defineRule, type RuleFinding } from '../types.js';
+
+const APP = (values: string) =>
+  `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  project: default\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: kube-system\n  source:\n    repoURL: https://helm.cilium.io/\n    chart: cilium\n    targetRevision: 1.19.6\n    helm:\n      values: |\n${values.replace(/^/gm, '        ')}`;
+
+/** The `helm.values` paths of an Application / ApplicationSet (`source` and every `sources[]` entry). */
+function valuesPaths(kind: string | undefined, get: (p: Path) => unknown): Path[] {
+  const base: Path = kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : ['spec'];
+  const out: Path[] = [[...base, 'source', 'helm', 'values']];
+  const sources = get([...base, 'sources']);
+  if (Array.isArray(sources)) sources.forEach((_, i) => out.push([...base, 'sources', i, 'helm', 'values']));
+  return out;
+}
+
+/** 1-based line and column of `offset` in `text`. */
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, Math.max(0, offset));
+  const nl = before.lastIndexOf('\n');
+  return { line: before.split('\n').length, column: offset - nl };
+}
+
+export default defineRule({
+  meta: {
+    id: 'gitops/argocd-helm-values-yaml',
+    description: 'An Argo CD `helm.values` string must be a valid YAML mapping.',
+    severity: 'error',
+    messages: {
+      syntax: 'The helm.values of Argo CD {{kind}} "{{app}}" is not valid YAML (line {{line}}, column {{column}} of the values: {{code}}); every render fails.',
+      notMapping: 'The helm.values of Argo CD {{kind}} "{{app}}" is a YAML {{type}}, not a mapping of values; Helm cannot read it.',
+    },
+    help: 'Fix the YAML inside the values string (indentation, unclosed quotes or brackets), or move the values to `helm.valuesObject` so the file\'s own YAML parser checks them.',
+    docs: {
+      what: 'Parses the `spec.source.helm.values` and `spec.sources[].helm.values` strings of Argo CD Applications and ApplicationSet templates (Go-templated strings are skipped) and reports YAML errors and values that are not a mapping.',
+      why: 'The values are an opaque string to the Application schema and to kubectl, so a broken indentation is only found when Argo CD renders the chart: the app goes to ComparisonError and nothing syncs.',
+      fix: 'Correct the YAML, or use `helm.valuesObject` (a real mapping that editors and talium validate).',
+      sources: [SRC.argoHelm],
+    },
+    examples: {
+      valid: [{ files: { 'argocd/cilium.yaml': APP('kubeProxyReplacement: true\nl2announcements:\n  enabled: true\n') } }],
+      invalid: [
+        { files: { 'argocd/cilium.yaml': APP('kubeProxyReplacement: true\nl2announcements:\n  enabled: true\n   leaseDuration: 3s\n') } },
+        { files: { 'argocd/cilium.yaml': APP('- kubeProxyReplacement: true\n') }, note: 'a list, not a mapping of values' },
+      ],
+    },
+  },
+  check({ cluster }) {
+    const out: RuleFinding[] = [];
+    for (const d of cluster.docs) {
+      if (d.group !== 'argoproj.io' || (d.kind !== 'Application' && d.kind !== 'ApplicationSet')) continue;
+      const app = d.name ?? '';
+      const kind = d.kind;
+      for (const path of valuesPaths(d.kind, (p) => d.get(p))) {
+        const text = d.get(path);
+        if (typeof text !== 'string' || text.includes('{{') || text.includes('${')) continue;
+        const parsed = parseDocument(text, { prettyErrors: false, uniqueKeys: false, merge: true });
+        const err = parsed.errors[0];
+        if (err) {
+          const { line, column } = lineColumn(text, err.pos[0]);
+          out.push({ doc: d, path, messageId: 'syntax', data: { kind, app, line, column, code: err.code } });
+          continue;
+        }
+        const value: unknown = parsed.toJS({ maxAliasCount: 100 });
+        if (value === null || value === undefined || (typeof value === 'object' && !Array.isArray(value))) continue;
+        out.push({ doc: d, path, messageId: 'notMapping', data: { kind, app, type: Array.isArray(value) ? 'list' : typeof value } });
+      }
+    }
+    return out;
+  },
+});
