@@ -37,7 +37,7 @@ export default defineRule({
     help: 'Set `machine.features.hostDNS.forwardKubeDNSToHost: false` in the Talos config, set `bpf.hostLegacyRouting: true` in the Cilium values, or turn off `bpf.masquerade`.',
     docs: {
       what: 'When Cilium values set `bpf.masquerade: true` and the repository has Talos config, checks that Talos `forwardKubeDNSToHost` is set to false somewhere.',
-      why: 'Talos forwards kube-dns to its host DNS resolver by default (`forwardKubeDNSToHost: true`); with BPF masquerading and BPF host routing the packets skip the host\'s netfilter rules that redirect them, and in-cluster DNS fails (a known issue in the Talos Cilium guide). Legacy host routing (`bpf.hostLegacyRouting: true`) sends them through the host stack again, so releases that set it are not reported.',
+      why: 'Talos forwards kube-dns to its host DNS resolver by default (`forwardKubeDNSToHost: true`); with BPF masquerading and BPF host routing the packets skip the host\'s netfilter rules that redirect them, and in-cluster DNS fails (a known issue in the Talos Cilium guide). Legacy host routing (`bpf.hostLegacyRouting: true`, the workaround Cilium documents for Talos since 1.16.5) sends them through the host stack again, so releases that set it are not reported.',
       fix: 'Add `machine.features.hostDNS.forwardKubeDNSToHost: false` to every node\'s Talos config.',
       sources: [SRC.talosCilium, SRC.talosDnsMasq, SRC.bpfHostRoutingDns],
     },

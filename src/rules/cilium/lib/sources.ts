@@ -17,7 +17,7 @@ export const SRC = {
   talosMatrix: 'https://docs.siderolabs.com/talos/v1.13/getting-started/support-matrix',
   talosSysModule: 'https://github.com/siderolabs/talos/issues/5948',
   talosDnsMasq: 'https://github.com/siderolabs/talos/pull/9200',
-  bpfHostRoutingDns: 'https://github.com/cilium/cilium/issues/23283',
+  bpfHostRoutingDns: 'https://github.com/cilium/cilium/pull/36852',
   kubeProxyPitfall: 'https://github.com/onedr0p/cluster-template/issues/1552',
   fluxHelmRelease: 'https://fluxcd.io/flux/components/helm/helmreleases/',
   fluxKustomization: 'https://fluxcd.io/flux/components/kustomize/kustomizations/',
