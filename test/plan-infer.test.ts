@@ -125,6 +125,18 @@ test('talhelper: nodes, versions, pod/service nets; ${VAR} placeholders stay unk
   assert.equal(p.talos.docs.length, 1);
 });
 
+test('talhelper: ${VAR} versions resolve from talenv.yaml next to talconfig.yaml (not from other folders or encrypted values)', () => {
+  const talconfig = 'clusterName: x\ntalosVersion: ${talosVersion}\nkubernetesVersion: "${kubernetesVersion}"\nnodes: []\n';
+  const p = plan({
+    'talos/talconfig.yaml': talconfig,
+    'talos/talenv.yaml': '# renovate: datasource=docker\ntalosVersion: v1.13.9\nkubernetesVersion: ENC[AES256_GCM,data:x,type:str]\n',
+    'other/talenv.yaml': 'kubernetesVersion: v1.30.0\n',
+  });
+  assert.equal(p.versions.talos?.value, '1.13.9');
+  assert.equal(at(p.versions.talos), 'talos/talenv.yaml:2:15');
+  assert.equal(p.versions.kubernetes, undefined);
+});
+
 test('talium.config.yaml plan overrides win over inferred facts and point at the config', () => {
   const p = plan({
     'talos/a.yaml': 'machine:\n  network:\n    interfaces:\n      - interface: eth0\n        addresses: [10.0.1.5/24]\n',

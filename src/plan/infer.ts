@@ -146,7 +146,7 @@ function collectTalos(docs: readonly YamlDocument[], plan: NetworkPlan): Collect
     }
     if (nf.node.address || nf.vips.length || nf.gateways.length) out.nodes.push(nf);
   }
-  for (const d of docs) if (d.docClass === 'talhelper') readTalhelper(d, out, plan);
+  for (const d of docs) if (d.docClass === 'talhelper') readTalhelper(d, out, plan, docs);
   return out;
 }
 
@@ -297,14 +297,30 @@ function readTalosDocument(d: YamlDocument, nf: NodeFacts, out: Collected, plan:
   }
 }
 
-function readTalhelper(d: YamlDocument, out: Collected, plan: NetworkPlan): void {
+/**
+ * talhelper substitutes `${name}` placeholders from `talenv.yaml` (or a SOPS-encrypted `talenv.sops.yaml`) next to
+ * talconfig.yaml: the value and its place in that file, when it is there in plain text.
+ */
+function talenvValue(d: YamlDocument, text: string, docs: readonly YamlDocument[]): { doc: YamlDocument; path: Path; value: string } | undefined {
+  const m = /^\$\{(\w+)\}$/.exec(text.trim());
+  if (!m) return undefined;
+  const dir = d.file.path.slice(0, d.file.path.lastIndexOf('/') + 1);
+  for (const e of docs) {
+    if (!/^talenv(\.sops)?\.ya?ml$/.test(e.file.path.slice(dir.length)) || !e.file.path.startsWith(dir)) continue;
+    const v = e.get([m[1]!]);
+    if (typeof v === 'string' && !v.includes('${') && !v.startsWith('ENC[')) return { doc: e, path: [m[1]!], value: v };
+  }
+  return undefined;
+}
+
+function readTalhelper(d: YamlDocument, out: Collected, plan: NetworkPlan, docs: readonly YamlDocument[]): void {
   plan.talos.docs.push(d);
   for (const key of ['talosVersion', 'kubernetesVersion'] as const) {
     const v = d.get([key]);
-    if (typeof v === 'string' && !v.includes('${')) {
-      const which = key === 'talosVersion' ? 'talos' : 'kubernetes';
-      if (!plan.versions[which]) plan.versions[which] = { value: v.replace(/^v/, ''), from: { doc: d, path: [key] } };
-    }
+    if (typeof v !== 'string') continue;
+    const which = key === 'talosVersion' ? 'talos' : 'kubernetes';
+    const env = v.includes('${') ? talenvValue(d, v, docs) : { doc: d, path: [key], value: v };
+    if (env && !plan.versions[which]) plan.versions[which] = { value: env.value.replace(/^v/, ''), from: { doc: env.doc, path: env.path } };
   }
   for (const [key, list] of [['clusterPodNets', out.podCidrs], ['clusterSvcNets', out.serviceCidrs]] as const) {
     const v = d.get([key]);
