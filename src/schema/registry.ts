@@ -26,7 +26,12 @@ export interface UserSchema {
 
 /** Compiled-validator cache for one lint run (or one process). Not thread-shared: one per worker. */
 export class SchemaRegistry {
-  readonly ajv: Ajv;
+  /** Created on first use: with precompiled validators a lint often never compiles a schema (saves ~10 ms). */
+  get ajv(): Ajv {
+    return (this.ajvInstance ??= this.makeAjv());
+  }
+  private ajvInstance: Ajv | undefined;
+  private readonly makeAjv: () => Ajv;
   readonly models = new ModelIndex();
   private readonly compiled = new Map<string, ValidateFunction | null>();
   private readonly contexts = new Set<string>();
@@ -34,7 +39,8 @@ export class SchemaRegistry {
 
   /** `ajv`: a prepared instance (precompile-schemas uses one that keeps sources); `precompiled: false` always compiles. */
   constructor(opts: { ajv?: Ajv; precompiled?: boolean } = {}) {
-    this.ajv = opts.ajv ?? createAjv();
+    const given = opts.ajv;
+    this.makeAjv = given ? () => given : () => createAjv();
     this.usePrecompiled = opts.precompiled ?? true;
   }
 
