@@ -24,7 +24,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr(`talium explain: unknown rule "${id}".${near.length ? `\nDid you mean: ${near.map((r) => r.id).join(', ')}?` : ''}\n`);
     return EXIT.usage;
   }
-  const out = [`${rule.id}  (default severity: ${rule.severity})`, '', rule.description, ''];
+  const out = [`${rule.id}  (default severity: ${rule.severity}; a finding may be reported lower when the repository does not show enough to be sure)`, '', rule.description, ''];
   if (rule.docs) {
     out.push('What it checks:', indent(rule.docs.what), '', 'Why it matters:', indent(rule.docs.why), '', 'How to fix:', indent(rule.docs.fix), '');
   }
