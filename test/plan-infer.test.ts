@@ -218,6 +218,18 @@ test('a two-NIC node sits on the LAN of its default route, not on the first inte
   assert.equal(q.nodes[0]?.address?.value.text, '10.99.0.1');
 });
 
+test('VLAN: inferred when every node LAN address sits on a VLAN link with the same id', () => {
+  const legacy = (n: number, vlan: number) => `machine:\n  network:\n    hostname: n${n}\n    interfaces:\n      - interface: enp1s0\n        vlans:\n          - vlanId: ${vlan}\n            addresses: [10.50.0.1${n}/24]\n`;
+  const multi = 'apiVersion: v1alpha1\nkind: HostnameConfig\nhostname: n3\n---\napiVersion: v1alpha1\nkind: VLANConfig\nname: enp1s0.50\nvlanID: 50\nparent: enp1s0\naddresses:\n  - address: 10.50.0.13/24\n';
+  const p = plan({ 'talos/n1.yaml': legacy(1, 50), 'talos/n2.yaml': legacy(2, 50), 'talos/n3.yaml': multi });
+  assert.equal(p.vlan?.value, 50);
+  assert.equal(at(p.vlan), 'talos/n1.yaml:7:21');
+  assert.deepEqual(p.nodes.map((n) => n.links.map((l) => l.value)), [['enp1s0.50'], ['enp1s0.50'], ['enp1s0.50']]);
+  // one node untagged, or two different ids: unknown
+  assert.equal(plan({ 'talos/n1.yaml': legacy(1, 50), 'talos/n2.yaml': 'machine:\n  network:\n    hostname: n2\n    interfaces:\n      - interface: enp1s0\n        addresses: [10.50.0.12/24]\n' }).vlan, undefined);
+  assert.equal(plan({ 'talos/n1.yaml': legacy(1, 50), 'talos/n2.yaml': legacy(2, 60) }).vlan, undefined);
+});
+
 test('Talos version from Image Factory platform installers, secureboot installers and digest-pinned tags', () => {
   const id = '376567988ad370138ad8b2698212367b8edcb69b5fd68c80be1f2ec7d603b4ba';
   const cases: Array<[string, string | undefined]> = [

@@ -34,8 +34,8 @@ interface NodeFacts {
   node: PlanNode;
   gateways: Fact<Addr>[];
   vips: Fact<Addr>[];
-  /** Every address the node has, in file order, with its prefix when written as a CIDR. */
-  candidates: Array<{ address: Fact<Addr>; prefix?: Fact<Cidr> }>;
+  /** Every address the node has, in file order, with its prefix when written as a CIDR and its VLAN id when on a VLAN link. */
+  candidates: Array<{ address: Fact<Addr>; prefix?: Fact<Cidr>; vlan?: Fact<number> }>;
 }
 
 /** Read a Talos `interfaces[]`-shaped list (machine.network.interfaces, talhelper networkInterfaces). */
@@ -55,14 +55,15 @@ function readInterfaces(doc: YamlDocument, base: Path, nf: NodeFacts, single?: s
         if (!isObj(v)) return;
         const id = typeof v['vlanId'] === 'number' ? v['vlanId'] : undefined;
         const link = name && id !== undefined ? vlanLinkName(name, id) : undefined;
-        readAddressed(doc, [...p, 'vlans', j], v, link, nf, 'addresses');
+        const vlan = id !== undefined ? { value: id, from: { doc, path: [...p, 'vlans', j, 'vlanId'] } } : undefined;
+        readAddressed(doc, [...p, 'vlans', j], v, link, nf, 'addresses', vlan);
       });
     }
   });
 }
 
 /** Addresses (strings or `{address}`), routes and vip of one link-ish mapping. */
-function readAddressed(doc: YamlDocument, p: Path, m: Record<string, unknown>, link: string | undefined, nf: NodeFacts, key: string): void {
+function readAddressed(doc: YamlDocument, p: Path, m: Record<string, unknown>, link: string | undefined, nf: NodeFacts, key: string, vlan?: Fact<number>): void {
   if (m['dhcp'] === true) nf.node.dhcp = true;
   const addrs = m[key];
   let got = false;
@@ -74,7 +75,7 @@ function readAddressed(doc: YamlDocument, p: Path, m: Record<string, unknown>, l
       if (!f || isLinkLocal(f.value)) return;
       got = true;
       const sub = text ? parseCidr(text) : undefined;
-      nf.candidates.push(sub ? { address: f, prefix: { value: sub, from: { doc, path } } } : { address: f });
+      nf.candidates.push({ address: f, ...(sub ? { prefix: { value: sub, from: { doc, path } } } : {}), ...(vlan ? { vlan } : {}) });
       if (sub && sub.prefix < (sub.family === 4 ? 32 : 128)) (nf.node.subnets ??= []).push({ value: sub, from: { doc, path } });
       if (!nf.node.address || (nf.node.address.value.family === 6 && f.value.family === 4)) {
         nf.node.address = f;
@@ -254,7 +255,8 @@ function readTalosDocument(d: YamlDocument, nf: NodeFacts, out: Collected, plan:
     case 'DummyLinkConfig': {
       let link = str(v['name']);
       if (d.kind === 'VLANConfig' && !link && typeof v['vlanID'] === 'number' && typeof v['parent'] === 'string') link = vlanLinkName(v['parent'], v['vlanID']);
-      readAddressed(d, [], v, link, nf, 'addresses');
+      const vlan = d.kind === 'VLANConfig' && typeof v['vlanID'] === 'number' ? { value: v['vlanID'], from: { doc: d, path: ['vlanID'] } } : undefined;
+      readAddressed(d, [], v, link, nf, 'addresses', vlan);
       break;
     }
     case 'DHCPv4Config':
@@ -402,6 +404,9 @@ function fromCollected(c: Collected, plan: NetworkPlan): void {
   for (const nf of byName.values()) preferRoutedAddress(nf, everyGateway, everyVip);
   const nodes = [...byName.values()].filter((nf) => nf.node.address);
   plan.nodes = nodes.map((nf) => nf.node).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // VLAN: every node's LAN address sits on a VLAN link with the same id
+  const vlans = nodes.map((nf) => nf.candidates.find((c) => c.address === nf.node.address)?.vlan);
+  if (vlans.length && vlans.every((v) => v && v.value === vlans[0]!.value)) plan.vlan = vlans[0]!;
   // LAN: every node with a known prefix sits on the same subnet
   const prefixes = plan.nodes.map((n) => n.prefix).filter((p): p is Fact<Cidr> => !!p && p.value.family === 4 && p.value.prefix < 32);
   if (prefixes.length && prefixes.every((p) => p.value.canonical === prefixes[0]!.value.canonical)) {
