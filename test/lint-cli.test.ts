@@ -369,3 +369,24 @@ describe('talium lint: SOPS-encrypted files', () => {
     assert.deepEqual(out.diagnostics.filter((d) => d.file === 'talos/cp1.sops.yaml').map((d) => d.ruleId), []);
   });
 });
+
+describe('talium lint: clusters/<name>/cluster.yaml gets the spec checks generate runs', () => {
+  it('spec/overlap and spec/schema findings at their positions; other tools\' cluster.yaml files stay quiet', async () => {
+    const spec = readFileSync(join(process.cwd(), 'clusters', 'homelab', 'cluster.yaml'), 'utf8');
+    const lines = spec.split('\n');
+    const poolLine = lines.findIndex((l) => l.includes('10.50.0.200-10.50.0.239')) + 1;
+    assert.ok(poolLine > 0, 'the example spec has the default pool block');
+    const widened = spec.replace('10.50.0.200-10.50.0.239', '10.50.0.5-10.50.0.239');
+    const { code, out } = await lintJson(repo({ 'clusters/home/cluster.yaml': widened }));
+    assert.equal(code, 1);
+    const overlaps = out.diagnostics.filter((d) => d.ruleId === 'spec/overlap');
+    assert.ok(overlaps.length >= 5, brief(out).join('\n'));
+    for (const d of overlaps) assert.deepEqual([d.file, d.range.start.line, d.range.start.column], ['clusters/home/cluster.yaml', poolLine, 9]);
+    // wrong types: the file is not recognised as a spec by shape, but the path and its lan: key say it is one
+    const typed = await lintJson(repo({ 'clusters/home/cluster.yaml': 'lan: {cidr: 10.0.0.0/24}\nnodes: {}\n' }));
+    assert.ok(typed.out.diagnostics.some((d) => d.ruleId === 'spec/schema' && d.range.start.line === 2), brief(typed.out).join('\n'));
+    // a clusters/x/cluster.yaml of another tool
+    const other = await lintJson(repo({ 'clusters/x/cluster.yaml': 'name: x\nregion: home\n' }));
+    assert.deepEqual(brief(other.out).filter((b) => b.includes('spec/')), []);
+  });
+});

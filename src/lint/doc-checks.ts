@@ -1,12 +1,14 @@
 /**
  * Per-document checks that need no other document: schema validation (one validator per cluster group, as its
- * versions differ) and `yaml/truthy` where no schema covers the document. Returns positioned diagnostics, so it
+ * versions differ), `yaml/truthy` where no schema covers the document, and the `spec/*` checks of talium's own
+ * clusters/<name>/cluster.yaml (the ones `generate` runs, so a spec `generate` rejects never lints clean). Returns positioned diagnostics, so it
  * runs the same on the main thread or in a worker (in parallel with the policy rules).
  */
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
 import { toDiagnostic } from '../core/finding.js';
 import type { SchemaOptions } from '../schema/validate.js';
+import { loadClusterSpec } from '../spec/load.js';
 import { internalError } from './internal-error.js';
 import type { LoadedFile } from './load-file.js';
 import { loadSchemaModule, type SchemaValidatorLike } from './schema-hook.js';
@@ -63,6 +65,17 @@ export async function checkDocuments(
   }
   const checked = new Set<YamlDocument>(groups.flatMap((g) => g.docs));
   for (const f of files) {
+    const name = specName(f);
+    if (!name || !f.docs.some((d) => checked.has(d))) continue;
+    try {
+      const spec = loadClusterSpec(f.source!.text, { name, displayPath: f.path });
+      // YAML syntax and duplicate keys are the lint parser's findings already
+      for (const x of spec.findings) if (x.ruleId !== 'spec/yaml' && x.ruleId !== 'spec/duplicate-key') out.push(toDiagnostic(x));
+    } catch (err) {
+      out.push(internalError(f.path, `checking the cluster spec ${f.path}`, err));
+    }
+  }
+  for (const f of files) {
     if (!f.source || !f.docs.length || !mayHaveTruthy(f.source.text)) continue;
     for (const d of f.docs) {
       if (!checked.has(d) || covered.has(d)) continue;
@@ -74,4 +87,20 @@ export async function checkDocuments(
     }
   }
   return out;
+}
+
+const SPEC_PATH = /(?:^|\/)clusters\/([^/]+)\/cluster\.ya?ml$/;
+
+/**
+ * The cluster name when a file is talium's cluster.yaml: under clusters/<name>/, one document, and recognised as a
+ * spec (or a mapping with the spec's schema modeline or its `lan:` key, so a spec with wrong types is still checked).
+ */
+function specName(f: LoadedFile): string | undefined {
+  const m = SPEC_PATH.exec(f.path);
+  if (!m || !f.source || f.docs.length !== 1) return undefined;
+  const d = f.docs[0]!;
+  if (d.docClass === 'cluster-spec') return m[1];
+  const v = d.value;
+  if (d.docClass !== 'other' || !v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  return f.source.text.includes('cluster.schema.json') || 'lan' in v ? m[1] : undefined;
 }
