@@ -297,6 +297,24 @@ describe('talium lint: staged / only-files (pre-commit)', () => {
   });
 });
 
+describe('talium lint: staged runs report cross-file findings that point at a staged file', () => {
+  const NODE = (addr: string) => `machine:\n  type: worker\n  network:\n    hostname: w1\n    interfaces:\n      - interface: eth0\n        addresses: [${addr}/24]\n`;
+  const POOL = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - start: 10.50.0.200\n      stop: 10.50.0.239\n';
+
+  it('a staged node moved into an unchanged pool fails the commit; an unrelated staged file does not', async () => {
+    const dir = repo({ 'talos/w1.yaml': NODE('10.50.0.210'), 'k/pool.yaml': POOL, 'k/cm.yaml': CLEAN });
+    const staged = await lintJson(dir, ['--only-files', 'talos/w1.yaml']);
+    assert.equal(staged.code, 1);
+    assert.deepEqual(brief(staged.out), ['k/pool.yaml:7:14 network/pool-reserved-address']);
+    const unrelated = await lintJson(dir, ['--only-files', 'k/cm.yaml']);
+    assert.deepEqual(brief(unrelated.out), []);
+    // the pool file's own suppression problems stay out of a run that does not report it
+    const withUnused = repo({ 'talos/w1.yaml': NODE('10.50.0.210'), 'k/pool.yaml': '# talium-disable-next-line yaml/truthy -- not needed\n' + POOL });
+    const again = await lintJson(withUnused, ['--only-files', 'talos/w1.yaml']);
+    assert.deepEqual(brief(again.out), ['k/pool.yaml:8:14 network/pool-reserved-address']);
+  });
+});
+
 describe('talium rules / explain', () => {
   it('rules lists engine and policy rule ids', async () => {
     const r = await runCli(['rules', '--format', 'json'], { cwd: base });

@@ -50,6 +50,25 @@ function findingFile(f: Finding): string {
   return f.doc?.file.path ?? f.file?.path ?? '';
 }
 
+const placeFile = (p: { doc?: YamlDocument | undefined; file?: { path: string } | undefined }): string => p.doc?.file.path ?? p.file?.path ?? '';
+
+/**
+ * One rule's findings that a (staged) run reports: those in a reported file, and those elsewhere that point at a
+ * reported file (a staged node change that puts the node inside an unchanged pool fails the commit), unless the
+ * rule already reports the same conflict from the reported side (a pair of Services asking for one address).
+ */
+function reportedFindings(all: readonly Finding[], reported: (file: string) => boolean): Finding[] {
+  const direct = all.filter((f) => reported(findingFile(f)));
+  if (direct.length === all.length) return direct;
+  const out = [...direct];
+  for (const f of all) {
+    if (reported(findingFile(f)) || !f.related?.some((r) => reported(placeFile(r)))) continue;
+    const mirrored = direct.some((d) => d.ruleId === f.ruleId && d.related?.some((r) => placeFile(r) === findingFile(f)));
+    if (!mirrored) out.push(f);
+  }
+  return out;
+}
+
 /** Scoped exclude pattern of a cluster folder → a root-relative gitignore pattern. */
 function scopePattern(dir: string, pattern: string): string {
   const neg = pattern.startsWith('!');
@@ -165,7 +184,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   for (const rule of RULES) {
     const t0 = performance.now();
     try {
-      for (const f of runRules([rule], groups, docs, overrides)) if (reported(findingFile(f))) findings.push(f);
+      findings.push(...reportedFindings(runRules([rule], groups, docs, overrides), reported));
     } catch (err) {
       diagnostics.push(internalError('.', `running rule ${rule.meta.id}`, err));
       internalErrors++;
@@ -211,10 +230,13 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   for (const f of loaded) {
     seenFiles.add(f.path);
     const list = byFile.get(f.path) ?? [];
-    if (!reported(f.path)) continue;
+    if (!reported(f.path) && !list.length) continue;
     const r = applySuppressions(f.path, f.suppressions, list, known);
     suppressed += r.suppressed;
     out.push(...r.kept);
+    // a file outside the staged set holds only the cross-file findings that point at a staged file: its own
+    // suppression problems (unused, missing reasons) are not this commit's business
+    if (!reported(f.path)) continue;
     for (const p of r.problems) {
       const s = settingFor(config, p.ruleId, p.file);
       if (s === 'off') continue;
