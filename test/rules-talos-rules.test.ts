@@ -4,6 +4,7 @@ import cniNotNone from '../src/rules/talos/cni-not-none.js';
 import jsonPatchMultidoc from '../src/rules/talos/json-patch-multidoc.js';
 import kubeProxyEnabled from '../src/rules/talos/kube-proxy-enabled.js';
 import kubeprism from '../src/rules/talos/kubeprism.js';
+import linkNameLength from '../src/rules/talos/link-name-length.js';
 import vipPlacement from '../src/rules/talos/vip-placement.js';
 import { ruleTester } from '../src/testing/rule-tester.js';
 
@@ -96,6 +97,26 @@ test('talos/json-patch-multidoc', () => {
       { files: { 'talos/talconfig.yaml': tc('v1.14.1'), 'talos/patches/hostname.yaml': PATCH }, errors: [{ messageId: 'version', file: 'talos/patches/hostname.yaml', line: 1, column: 3, data: { version: '1.14.1' } }] },
       { files: { 'talos/talconfig.yaml': tc('v1.14.1', 'patches:\n  - - op: remove\n      path: /cluster/proxy\n') }, errors: [{ messageId: 'version', file: 'talos/talconfig.yaml', line: 9, column: 5 }] },
       { files: { 'talos/patches/hostname.yaml': PATCH, 'talos/patches/link.yaml': 'apiVersion: v1alpha1\nkind: HostnameConfig\nhostname: cp1\n' }, errors: [{ messageId: 'multidoc', line: 1, column: 3, data: { kind: 'HostnameConfig', file: 'talos/patches/link.yaml' } }] },
+    ],
+  });
+});
+
+test('talos/link-name-length', () => {
+  const vlan = (name: string) => `apiVersion: v1alpha1\nkind: VLANConfig\nname: ${name}\nvlanID: 25\nparent: enx12545f8c99cd\n`;
+  const bond = (name: string) => `machine:\n  network:\n    interfaces:\n      - interface: ${name}\n        bond:\n          interfaces: [eth0, eth1]\n`;
+  ruleTester(linkNameLength, {
+    valid: [
+      { 'talos/n1.yaml': vlan('enx1ee6413.25') },
+      { 'talos/n1.yaml': bond('bond0') },
+      // a physical NIC name is the kernel's own; not created by Talos
+      { 'talos/n1.yaml': 'machine:\n  network:\n    interfaces:\n      - interface: enx12545f8c99cdab\n' },
+      { 'talos/n1.yaml': vlan('${VLAN_LINK}') },
+    ],
+    invalid: [
+      // the upstream nethelpers test case: enx12545f8c99cd, VLAN 25 → enx1ee6413.25
+      { files: { 'talos/n1.yaml': vlan('enx12545f8c99cd.25') }, errors: [{ messageId: 'tooLongVlan', file: 'talos/n1.yaml', line: 3, column: 7, data: { name: 'enx12545f8c99cd.25', length: 18, suggestion: 'enx1ee6413.25' } }] },
+      { files: { 'talos/n1.yaml': bond('bond-uplink-lan0') }, errors: [{ messageId: 'tooLong', line: 4, column: 20, data: { length: 16 } }] },
+      { files: { 'talos/n1.yaml': 'apiVersion: v1alpha1\nkind: BridgeConfig\nname: br-storage-network\n' }, errors: [{ messageId: 'tooLong', line: 3, column: 7 }] },
     ],
   });
 });

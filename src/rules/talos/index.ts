@@ -4,6 +4,7 @@ import cniNotNone from './cni-not-none.js';
 import jsonPatchMultidoc from './json-patch-multidoc.js';
 import kubeProxyEnabled from './kube-proxy-enabled.js';
 import kubeprism from './kubeprism.js';
+import linkNameLength from './link-name-length.js';
 import vipPlacement from './vip-placement.js';
 
-export const TALOS_RULES: readonly Rule[] = [cniNotNone, jsonPatchMultidoc, kubeProxyEnabled, kubeprism, vipPlacement];
+export const TALOS_RULES: readonly Rule[] = [cniNotNone, jsonPatchMultidoc, kubeProxyEnabled, kubeprism, linkNameLength, vipPlacement];
