@@ -248,3 +248,26 @@ test('severities follow what the repository states', () => {
   const caps = 'ipam:\n  mode: kubernetes\nsecurityContext:\n  capabilities:\n    ciliumAgent: [SYS_MODULE]\n';
   assert.deepEqual(sev({ 'talos/cp.yaml': TALOS_CP, 'cilium/hr.yaml': hr(caps) }, talosValues).sort(), ['sysModule:error', 'unset:info', 'unset:info']);
 });
+
+test('findings inside an Argo CD helm.values string point at the key or value inside the block', () => {
+  // the values block starts on line 11; its first key is on line 12
+  const app = (values: string) =>
+    `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\nspec:\n  source:\n    repoURL: https://helm.cilium.io/\n    chart: cilium\n    targetRevision: 1.19.6\n    helm:\n      values: |\n${values.replace(/^/gm, '        ')}`;
+  ruleTester(kprValue, {
+    valid: [{ 'argocd/cilium.yaml': app('kubeProxyReplacement: true\n') }],
+    invalid: [{ files: { 'argocd/cilium.yaml': app('ipam:\n  mode: kubernetes\nkubeProxyReplacement: yes-please\n') }, errors: [{ messageId: 'invalid', file: 'argocd/cilium.yaml', line: 14, column: 31, data: { value: 'yes-please' } }] }],
+  });
+  ruleTester(dottedValuesKey, {
+    valid: [{ 'argocd/cilium.yaml': app('kubeProxyReplacement: true\nloadBalancer:\n  algorithm: maglev\n') }],
+    invalid: [{ files: { 'argocd/cilium.yaml': app('kubeProxyReplacement: true\nloadBalancer.algorithm: maglev\n') }, errors: [{ messageId: 'dotted', line: 13, column: 9, data: { key: 'loadBalancer.algorithm' } }] }],
+  });
+  ruleTester(talosValues, {
+    valid: [],
+    invalid: [
+      {
+        files: { 'talos/cp.yaml': TALOS_CP, 'argocd/cilium.yaml': app('kubeProxyReplacement: true\nipam:\n  mode: kubernetes\ncgroup:\n  autoMount:\n    enabled: false\n  hostRoot: /sys/fs/cgroup\nsecurityContext:\n  capabilities:\n    ciliumAgent: [CHOWN, SYS_MODULE]\n    cleanCiliumState: [NET_ADMIN]\n') },
+        errors: [{ messageId: 'sysModule', line: 21, column: 34, data: { list: 'ciliumAgent' } }],
+      },
+    ],
+  });
+});

@@ -2,7 +2,7 @@
  * The document model: one YAML document of a source file, its plain value, what kind of document it is,
  * and positions on demand (`locate`). Nothing here knows Cilium or Talos; classification lives in lint/.
  */
-import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, type Document, type Node } from 'yaml';
 import { FILE_START, type ObjectRef, type Range } from './diagnostic.js';
 import type { SourceFile } from './source.js';
 
@@ -126,6 +126,56 @@ export class YamlDocument {
     const r = locateNode(doc.contents as Node | null, path, opts.key ?? false);
     if (!r) return this.range();
     return this.file.rangeOf(r[0], r[1]);
+  }
+
+  /**
+   * The range of `inner` (a path inside YAML that is itself the string at `path`, e.g. an Argo CD `helm.values: |`
+   * block) in this file; undefined unless the string is a literal block (`|`, `|-`, `|+`) whose lines map 1:1.
+   */
+  locateInString(path: Path, inner: Path, opts: { key?: boolean } = {}): Range | undefined {
+    const doc = this.ast();
+    const n = doc ? nodeAt(doc.contents as Node | null, path) : null;
+    if (!n || !isScalar(n) || n.type !== 'BLOCK_LITERAL' || !n.range || typeof n.value !== 'string') return undefined;
+    const text = this.file.text;
+    const headerEnd = text.indexOf('\n', n.range[0]);
+    if (headerEnd === -1 || /\d/.test(text.slice(n.range[0], headerEnd))) return undefined; // explicit indentation indicator
+    // the block's lines in the file and their common indentation
+    const lineStarts: number[] = [];
+    let indent = Infinity;
+    for (let at = headerEnd + 1; at < n.range[1]; ) {
+      const nl = text.indexOf('\n', at);
+      const end = nl === -1 || nl > n.range[1] ? n.range[1] : nl;
+      lineStarts.push(at);
+      const line = text.slice(at, end);
+      if (line.trim()) indent = Math.min(indent, line.length - line.trimStart().length);
+      if (nl === -1) break;
+      at = nl + 1;
+    }
+    if (!Number.isFinite(indent)) return undefined;
+    let inner0: [number, number] | undefined;
+    try {
+      const parsed = parseDocument(n.value, { prettyErrors: false, uniqueKeys: false });
+      if (parsed.errors.length) return undefined;
+      inner0 = locateNode(parsed.contents as Node | null, inner, opts.key ?? false);
+    } catch {
+      return undefined;
+    }
+    if (!inner0) return undefined;
+    const value = n.value;
+    const toFile = (offset: number): number | undefined => {
+      const before = value.slice(0, offset);
+      const line = before.split('\n').length - 1;
+      const col = offset - (before.lastIndexOf('\n') + 1);
+      const start = lineStarts[line];
+      return start === undefined ? undefined : start + indent + col;
+    };
+    const s = toFile(inner0[0]);
+    const e = toFile(Math.max(inner0[0], inner0[1]));
+    // the mapping must land on the same characters, else the block is not what we think
+    const eol = value.indexOf('\n', inner0[0]);
+    const probe = Math.max(1, Math.min(16, (eol === -1 ? value.length : eol) - inner0[0]));
+    if (s === undefined || e === undefined || text.slice(s, s + probe) !== value.slice(inner0[0], inner0[0] + probe)) return undefined;
+    return this.file.rangeOf(s, e);
   }
 
   /** True when the scalar at `path` is written plain (unquoted, no block style). */

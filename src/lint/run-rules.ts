@@ -34,6 +34,7 @@ export function runRules(
           path: rf.path,
         };
         if (rf.key) f.key = true;
+        if (rf.range) f.range = rf.range;
         if (rf.data) f.data = rf.data;
         if (rf.related?.length) f.related = rf.related.map((r) => ({ doc: r.doc, path: r.path, key: r.key ?? false, message: r.message }));
         out.push(f);

@@ -2,7 +2,7 @@
  * The rule contract: metadata + one pure `check` over a cluster group. Rules return findings with a
  * message id and data; the runner (lint/run-rules.ts) stamps id, severity, message and positions.
  */
-import type { Severity } from '../core/diagnostic.js';
+import type { Range, Severity } from '../core/diagnostic.js';
 import type { Path, YamlDocument } from '../core/document.js';
 import type { ClusterGroup } from '../plan/types.js';
 
@@ -48,6 +48,8 @@ export interface RuleFinding {
   doc: YamlDocument;
   path: Path;
   key?: boolean;
+  /** An exact range that wins over `path` (a key inside a YAML string, such as Argo CD `helm.values`). */
+  range?: Range;
   messageId: string;
   data?: Record<string, string | number | boolean>;
   related?: RelatedFinding[];

@@ -33,7 +33,10 @@ export default defineRule({
         seen.add(id);
         const parts = key.split('.');
         const nested = parts.map((p, i) => `${'  '.repeat(i)}${p}:`).join(' ');
-        out.push({ doc: layer.doc, path: [...layer.valuesPath, ...path], key: true, messageId: 'dotted', data: { key, nested } });
+        if (layer.inString) {
+          const range = layer.doc.locateInString(layer.valuesPath, path, { key: true });
+          out.push({ doc: layer.doc, path: layer.valuesPath, key: true, ...(range ? { range } : {}), messageId: 'dotted', data: { key, nested } });
+        } else out.push({ doc: layer.doc, path: [...layer.valuesPath, ...path], key: true, messageId: 'dotted', data: { key, nested } });
       }
     }
     return out;

@@ -69,8 +69,7 @@ export default defineRule({
         if (!Array.isArray(caps)) continue;
         const i = caps.indexOf(FORBIDDEN_CAPABILITY);
         if (i !== -1) {
-          const p = placeOf(r, ['securityContext', 'capabilities', list]);
-          out.push({ doc: p.doc, path: p.key ? p.path : [...p.path, i], messageId: 'sysModule', data: { list }, severity: 'error' });
+          out.push({ ...placeOf(r, ['securityContext', 'capabilities', list], { suffix: [i] }), messageId: 'sysModule', data: { list }, severity: 'error' });
         }
       }
       if (!partial && !isSet(r, ['securityContext', 'capabilities', 'ciliumAgent'])) out.push({ ...releasePlace(r), messageId: 'defaultCaps' });

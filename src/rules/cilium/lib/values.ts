@@ -2,6 +2,7 @@
  * Reading Cilium Helm values from the releases the plan found (plan/cilium-release.ts): the effective value of
  * a key, the layer (document + path) that sets it, and the place a finding about that key points at.
  */
+import type { Range } from '../../../core/diagnostic.js';
 import type { Path, YamlDocument } from '../../../core/document.js';
 import type { CiliumRelease, ClusterGroup, ValuesLayer } from '../../../plan/types.js';
 import { isObject, isTemplated, pinnedMinor } from './objects.js';
@@ -10,6 +11,8 @@ export interface Place {
   doc: YamlDocument;
   path: Path;
   key?: boolean;
+  /** Inside a values string (Argo CD `helm.values: |`): the key's own line and column. */
+  range?: Range;
 }
 
 function has(values: unknown, key: readonly string[]): boolean {
@@ -49,12 +52,19 @@ export function layerSetting(release: CiliumRelease, key: readonly string[]): Va
   return undefined;
 }
 
-/** Where a finding about `key` points: the key in the layer that sets it, else the release's values. */
-export function placeOf(release: CiliumRelease, key: readonly string[], opts: { key?: boolean } = {}): Place {
+/**
+ * Where a finding about `key` points: the key in the layer that sets it (`suffix` goes deeper, e.g. a list item),
+ * else the release's values. Inside a values string the range of the key itself when it can be mapped.
+ */
+export function placeOf(release: CiliumRelease, key: readonly string[], opts: { key?: boolean; suffix?: Path } = {}): Place {
   const layer = layerSetting(release, key);
+  const inner: Path = [...key, ...(opts.suffix ?? [])];
   if (layer) {
-    if (layer.inString) return { doc: layer.doc, path: layer.valuesPath, key: true };
-    return { doc: layer.doc, path: [...layer.valuesPath, ...key], ...(opts.key ? { key: true } : {}) };
+    if (layer.inString) {
+      const range = layer.doc.locateInString(layer.valuesPath, inner, opts.key ? { key: true } : {});
+      return { doc: layer.doc, path: layer.valuesPath, key: true, ...(range ? { range } : {}) };
+    }
+    return { doc: layer.doc, path: [...layer.valuesPath, ...inner], ...(opts.key ? { key: true } : {}) };
   }
   return releasePlace(release);
 }
@@ -106,12 +116,14 @@ export function releaseLabel(release: CiliumRelease): string {
   return d.file.path;
 }
 
-/** Top-level keys of every non-string layer that contain a dot (Helm does not expand them). */
+/**
+ * Keys of every layer that contain a dot (Helm does not expand them). String layers count too: a YAML values string
+ * (Argo CD `helm.values`) is a values file to Helm; `--set`-style layers were split on dots when they were read.
+ */
 export function dottedKeys(release: CiliumRelease): Array<{ layer: ValuesLayer; key: string; path: Path }> {
   const out: Array<{ layer: ValuesLayer; key: string; path: Path }> = [];
   const seen = new Set<string>();
   for (const layer of release.layers) {
-    if (layer.inString) continue;
     const id = `${layer.doc.file.path}#${layer.doc.index}#${layer.valuesPath.join('.')}`;
     if (seen.has(id)) continue;
     seen.add(id);

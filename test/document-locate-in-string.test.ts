@@ -1,0 +1,39 @@
+/** YamlDocument.locateInString: positions of keys inside a YAML string (Argo CD `helm.values: |`) in the file. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { docsFromText } from '../src/testing/schema-docs.js';
+
+const APP = [
+  'apiVersion: argoproj.io/v1alpha1', // 1
+  'kind: Application', // 2
+  'spec:', // 3
+  '  source:', // 4
+  '    helm:', // 5
+  '      values: |-', // 6
+  '        kubeProxyReplacement: strict', // 7
+  '', // 8 (blank line inside the block)
+  '        securityContext:', // 9
+  '          capabilities:', // 10
+  '            ciliumAgent: [CHOWN, SYS_MODULE]', // 11
+  '      valuesObject: {}', // 12
+  '',
+].join('\n');
+
+const at = (r: { start: { line: number; column: number } } | undefined) => (r ? `${r.start.line}:${r.start.column}` : 'none');
+
+test('keys, values and list items inside a literal block map to their own line and column', () => {
+  const [doc] = docsFromText('argocd/app.yaml', APP);
+  const base = ['spec', 'source', 'helm', 'values'];
+  assert.equal(at(doc!.locateInString(base, ['kubeProxyReplacement'])), '7:31');
+  assert.equal(at(doc!.locateInString(base, ['kubeProxyReplacement'], { key: true })), '7:9');
+  assert.equal(at(doc!.locateInString(base, ['securityContext', 'capabilities', 'ciliumAgent', 1])), '11:34');
+});
+
+test('strings that are not literal blocks (quoted, folded) and broken YAML give no range', () => {
+  const quoted = docsFromText('a.yaml', 'spec:\n  values: "a: 1"\n')[0]!;
+  assert.equal(quoted.locateInString(['spec', 'values'], ['a']), undefined);
+  const folded = docsFromText('a.yaml', 'spec:\n  values: >\n    a: 1\n')[0]!;
+  assert.equal(folded.locateInString(['spec', 'values'], ['a']), undefined);
+  const broken = docsFromText('a.yaml', 'spec:\n  values: |\n    a: [1\n')[0]!;
+  assert.equal(broken.locateInString(['spec', 'values'], ['a']), undefined);
+});
