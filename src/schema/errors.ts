@@ -3,6 +3,7 @@
  * the value of a wrong type/enum/format, the parent mapping of a missing property. Branch noise of
  * oneOf/anyOf is folded into one finding. Pure; positions are resolved later through `doc.locate`.
  */
+import { suggest } from '../core/suggest.js';
 import type { ErrorObject } from 'ajv';
 import type { Path, PathSegment, YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
@@ -54,35 +55,6 @@ function short(v: unknown): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
-/** Damerau-free Levenshtein, for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  const al = a.toLowerCase();
-  const bl = b.toLowerCase();
-  const prev = Array.from({ length: bl.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= al.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= bl.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (al[i - 1] === bl[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[bl.length]!;
-}
-
-export function suggest(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(name, c);
-    if (d < bestD || (d === bestD && best !== undefined && c < best)) {
-      best = c;
-      bestD = d;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
-}
 
 function schemaTypes(e: ErrorObject): string {
   const t = (e.params as { type?: string | string[] }).type;

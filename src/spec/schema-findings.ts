@@ -2,6 +2,7 @@
  * Validates a cluster.yaml value against our own JSON Schema (ajv, all errors) and turns ajv errors into
  * `spec/schema` / `spec/unknown-key` findings placed on the offending key or value.
  */
+import { suggest } from '../core/suggest.js';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Path, YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
@@ -39,32 +40,6 @@ function knownKeys(path: Path): string[] {
   return props ? Object.keys(props).sort() : [];
 }
 
-function distance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]!;
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]!;
-      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length]!;
-}
-
-export function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = distance(word, c);
-    if (d < bestD) {
-      best = c;
-      bestD = d;
-    }
-  }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
 
 function pathText(path: Path): string {
   let s = '';
@@ -79,7 +54,7 @@ function toFinding(e: ErrorObject, doc: YamlDocument): Finding {
   if (e.keyword === 'additionalProperties') {
     const key = String((e.params as { additionalProperty: string }).additionalProperty);
     const known = knownKeys(path);
-    const suggestion = closest(key, known);
+    const suggestion = suggest(key, known);
     const data: Record<string, string> = { key, parent: where, known: known.join(', ') };
     if (suggestion) data['suggestion'] = suggestion;
     return {
