@@ -4,6 +4,7 @@ import argocdHelmValuesYaml from '../src/rules/gitops/argocd-helm-values-yaml.js
 import argocdHubbleCerts from '../src/rules/gitops/argocd-hubble-certs.js';
 import ciliumCrsOrder from '../src/rules/gitops/cilium-crs-order.js';
 import fluxApiVersion from '../src/rules/gitops/flux-api-version.js';
+import fluxKustomizationPath from '../src/rules/gitops/flux-kustomization-path.js';
 import helmreleaseChartSource from '../src/rules/gitops/helmrelease-chart-source.js';
 import kustomizeHelmchartsFlux from '../src/rules/gitops/kustomize-helmcharts-flux.js';
 import versionMatrix from '../src/rules/gitops/version-matrix.js';
@@ -134,6 +135,34 @@ test('gitops/argocd-helm-values-yaml', () => {
       },
       { files: { 'argocd/m.yaml': multi('- a\n- b\n') }, errors: [{ messageId: 'notMapping', line: 10, column: 17, data: { app: 'multi', type: 'list' } }] },
       { files: { 'argocd/m.yaml': multi('a: [1, 2\n') }, errors: [{ messageId: 'syntax', line: 10, column: 17 }] },
+    ],
+  });
+});
+
+test('gitops/flux-kustomization-path', () => {
+  const ks = (name: string, path: string, source = 'flux-system') =>
+    `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ${path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: ${source}\n`;
+  const POOL = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - cidr: 10.50.0.224/28\n';
+  const tree = { 'kubernetes/apps/cilium/config/pool.yaml': POOL };
+  ruleTester(fluxKustomizationPath, {
+    valid: [
+      { ...tree, 'clusters/home/ks.yaml': ks('cilium', './kubernetes/apps/cilium/config') },
+      // another repository's source, with no Kustomization of it resolving here: not judged
+      { ...tree, 'clusters/home/ks.yaml': ks('other', './deploy/prod', 'platform-repo') },
+      // outside the linted part of the repository (no "deploy" folder at all): not judged
+      { ...tree, 'clusters/home/ks.yaml': ks('x', './deploy/x') },
+      { ...tree, 'clusters/home/ks.yaml': ks('x', './kubernetes/apps/${APP}/config') },
+    ],
+    invalid: [
+      {
+        files: { ...tree, 'clusters/home/ks.yaml': ks('cilium', './kubernetes/apps/cilium/confg') },
+        errors: [{ messageId: 'missingNear', file: 'clusters/home/ks.yaml', line: 8, column: 9, data: { name: 'cilium', path: './kubernetes/apps/cilium/confg', suggestion: 'kubernetes/apps/cilium/config' } }],
+      },
+      // a named source counts as this repository once one of its Kustomizations resolves here
+      {
+        files: { ...tree, 'clusters/home/a.yaml': ks('a', './kubernetes/apps/cilium/config', 'home-ops'), 'clusters/home/b.yaml': ks('b', './kubernetes/apps/networking/cilium', 'home-ops') },
+        errors: [{ messageId: 'missing', file: 'clusters/home/b.yaml', line: 8, column: 9, data: { name: 'b' } }],
+      },
     ],
   });
 });

@@ -4,8 +4,9 @@ import argocdHelmValuesYaml from './argocd-helm-values-yaml.js';
 import argocdHubbleCerts from './argocd-hubble-certs.js';
 import ciliumCrsOrder from './cilium-crs-order.js';
 import fluxApiVersion from './flux-api-version.js';
+import fluxKustomizationPath from './flux-kustomization-path.js';
 import helmreleaseChartSource from './helmrelease-chart-source.js';
 import kustomizeHelmchartsFlux from './kustomize-helmcharts-flux.js';
 import versionMatrix from './version-matrix.js';
 
-export const GITOPS_RULES: readonly Rule[] = [argocdHelmValuesYaml, argocdHubbleCerts, ciliumCrsOrder, fluxApiVersion, helmreleaseChartSource, kustomizeHelmchartsFlux, versionMatrix];
+export const GITOPS_RULES: readonly Rule[] = [argocdHelmValuesYaml, argocdHubbleCerts, ciliumCrsOrder, fluxApiVersion, fluxKustomizationPath, helmreleaseChartSource, kustomizeHelmchartsFlux, versionMatrix];

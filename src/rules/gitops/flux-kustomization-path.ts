@@ -1,0 +1,89 @@
+/**
+ * gitops/flux-kustomization-path: a Flux Kustomization's `spec.path` must name a folder of the repository it
+ * syncs. A typo makes kustomize-controller fail ("kustomization path not found") and nothing under it applies.
+ */
+import { editDistance, suggest } from '../../core/suggest.js';
+import { SRC } from '../cilium/lib/sources.js';
+import { defineRule, type RuleFinding } from '../types.js';
+import { dirOf, fluxKustomizations, type FluxKs } from './lib/flux.js';
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+const KS = (path: string) =>
+  `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: cilium-config\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ${path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
+const POOL = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - cidr: 10.50.0.224/28\n';
+
+/** The source a Kustomization syncs: `GitRepository/<namespace>/<name>` (namespace defaults to the Kustomization's). */
+function sourceKey(k: FluxKs): string | undefined {
+  const ref = k.doc.get(['spec', 'sourceRef']);
+  if (!isObj(ref) || typeof ref['name'] !== 'string') return undefined;
+  const ns = typeof ref['namespace'] === 'string' ? ref['namespace'] : (k.namespace ?? 'flux-system');
+  return `${String(ref['kind'] ?? 'GitRepository')}/${ns}/${ref['name']}`;
+}
+
+/** An existing folder at the same depth a typo away (a few edits, scaled to the last folder name), if any. */
+function nearestFolder(dir: string, dirs: ReadonlySet<string>): string | undefined {
+  const depth = dir.split('/').length;
+  const last = dir.slice(dir.lastIndexOf('/') + 1);
+  const best = suggest(dir, [...dirs].filter((x) => x && x.split('/').length === depth));
+  return best && editDistance(best, dir) <= Math.max(2, Math.floor(last.length / 3)) ? best : undefined;
+}
+
+export default defineRule({
+  meta: {
+    id: 'gitops/flux-kustomization-path',
+    description: 'A Flux Kustomization `spec.path` names a folder that is not in the repository.',
+    severity: 'warning',
+    messages: {
+      missing: 'Flux Kustomization "{{name}}" applies "{{path}}", but the repository has no such folder with YAML in it; kustomize-controller fails with "kustomization path not found" and nothing there is applied.',
+      missingNear: 'Flux Kustomization "{{name}}" applies "{{path}}", but the repository has no such folder with YAML in it (did you mean "./{{suggestion}}"?); kustomize-controller fails with "kustomization path not found" and nothing there is applied.',
+    },
+    help: 'Fix `spec.path` (relative to the repository root) so it names the folder that holds the manifests.',
+    docs: {
+      what: 'For Flux Kustomizations whose source is this repository (bootstrap\'s `flux-system` GitRepository, or a source that other Kustomizations of the repository resolve into existing folders), checks that `spec.path` is a folder of the linted tree holding YAML, and suggests the nearest existing folder.',
+      why: 'kustomize-controller resolves the path inside the source artifact; a misspelt folder stops that Kustomization (and everything that dependsOn it) with "kustomization path not found", while the objects in the intended folder are silently never applied. talium would otherwise judge them as deployed.',
+      fix: 'Correct the path; paths are relative to the repository root (`./kubernetes/apps/...`).',
+      sources: [SRC.fluxKustomization],
+    },
+    examples: {
+      valid: [{ files: { 'clusters/home/cilium.yaml': KS('./kubernetes/cilium/config'), 'kubernetes/cilium/config/pool.yaml': POOL } }],
+      invalid: [
+        { files: { 'clusters/home/cilium.yaml': KS('./kubernetes/cilium/confg'), 'kubernetes/cilium/config/pool.yaml': POOL } },
+        { files: { 'clusters/home/cilium.yaml': KS('./kubernetes/network'), 'kubernetes/cilium/config/pool.yaml': POOL }, note: 'nothing close enough to suggest' },
+      ],
+    },
+  },
+  check({ cluster, all }) {
+    // every folder (and its ancestors) that holds a YAML file of the linted tree
+    const dirs = new Set<string>(['']);
+    for (const d of all) {
+      for (let dir = dirOf(d.file.path); dir && !dirs.has(dir); dir = dirOf(dir)) dirs.add(dir);
+    }
+    const list = fluxKustomizations(cluster.docs).filter((k) => !k.doc.templated);
+    // a source is this repository when it is Flux bootstrap's own (GitRepository flux-system/flux-system) or
+    // when another of its Kustomizations resolves into the tree
+    const local = new Set<string>(['GitRepository/flux-system/flux-system']);
+    for (const k of list) {
+      const s = sourceKey(k);
+      if (s && s.startsWith('GitRepository/') && k.dir !== '' && dirs.has(k.dir)) local.add(s);
+    }
+    const out: RuleFinding[] = [];
+    const seen = new Set<string>();
+    for (const k of list) {
+      const s = sourceKey(k);
+      if (!s || !local.has(s) || dirs.has(k.dir)) continue;
+      // only where the linted tree covers that part of the repository
+      const top = k.dir.split('/')[0]!;
+      if (!dirs.has(top)) continue;
+      const id = `${k.doc.file.path}#${k.doc.index}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const suggestion = nearestFolder(k.dir, dirs);
+      const path = String(k.doc.get(['spec', 'path']));
+      out.push({ doc: k.doc, path: ['spec', 'path'], ...(suggestion ? { messageId: 'missingNear', data: { name: k.name, path, suggestion } } : { messageId: 'missing', data: { name: k.name, path } }) });
+    }
+    return out;
+  },
+});
