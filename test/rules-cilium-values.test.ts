@@ -271,3 +271,14 @@ test('findings inside an Argo CD helm.values string point at the key or value in
     ],
   });
 });
+
+test('cilium/removed-values: a values file shared by the helmfile bootstrap and the Flux release states each key once', () => {
+  const files = {
+    'bootstrap/helmfile.yaml': 'releases:\n  - name: cilium\n    namespace: kube-system\n    chart: cilium/cilium\n    version: 1.18.2\n    values:\n      - ../kubernetes/cilium/app/values.yaml\n',
+    'kubernetes/cilium/app/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [helmrelease.yaml]\nconfigMapGenerator:\n  - name: cilium-values\n    files: [values.yaml]\n',
+    'kubernetes/cilium/app/helmrelease.yaml': hr('kubeProxyReplacement: true\n', '1.18.4').replace('  values:\n', '  valuesFrom:\n    - kind: ConfigMap\n      name: cilium-values\n  values:\n'),
+    'kubernetes/cilium/app/values.yaml': 'kubeProxyReplacement: true\nexternalIPs:\n  enabled: true\n',
+  };
+  const found = lintRepo(files, [removedValues]).filter((d) => d.file === 'kubernetes/cilium/app/values.yaml');
+  assert.deepEqual(found.map((d) => [d.messageId, d.range.start.line, d.data?.['key']]), [['removed', 3, 'externalIPs.enabled']]);
+});
