@@ -41,11 +41,27 @@ export class ModelIndex {
   private readonly loaded = new Map<string, ModelValidate>();
   private readonly failed = new Set<string>();
 
+  /** Package folders, each resolved on first use (a repository without Argo CD never resolves its package). */
   private pkgRoots(): PackageRoots {
-    this.roots ??= {
-      core: resolveRoot('kubernetes-models'),
-      flux: resolveRoot('@kubernetes-models/flux-cd'),
-      argo: resolveRoot('@kubernetes-models/argo-cd'),
+    if (this.roots) return this.roots;
+    const cache = new Map<string, string | undefined>();
+    const lazy = (spec: string) => () => {
+      if (!cache.has(spec)) cache.set(spec, resolveRoot(spec));
+      return cache.get(spec);
+    };
+    const core = lazy('kubernetes-models');
+    const flux = lazy('@kubernetes-models/flux-cd');
+    const argo = lazy('@kubernetes-models/argo-cd');
+    this.roots = {
+      get core() {
+        return core();
+      },
+      get flux() {
+        return flux();
+      },
+      get argo() {
+        return argo();
+      },
     };
     return this.roots;
   }
