@@ -79,7 +79,7 @@ test('cluster-wide and node patches match the Talos schema of their version', (t
       nodePatch(c, n).forEach((d, i) => seen.add(check(c, d as Record<string, any>, `${c.name} ${n.name} #${i}`)));
     }
     // allowSchedulingOnControlPlanes: a v1alpha1 field up to 1.13; the 1.14 schema hides deprecated fields.
-    if (Number(c.versions.talos.split('.')[1]) < 14) controlPlanePatch(c).forEach((d) => seen.add(check(c, d as Record<string, any>, `${c.name} controlplane patch`)));
+    if (Number(c.versions.talos.split('.')[1]) < 14) controlPlanePatch(c)?.forEach((d) => seen.add(check(c, d as Record<string, any>, `${c.name} controlplane patch`)));
   }
   for (const def of ['k8s.KubeFlannelCNIConfigV1Alpha1', 'k8s.KubeProxyConfigV1Alpha1', 'k8s.KubePrismConfigV1Alpha1', 'k8s.KubeNetworkConfigV1Alpha1', 'network.LinkConfigV1Alpha1', 'network.VLANConfigV1Alpha1', 'network.Layer2VIPConfigV1Alpha1', 'network.HostnameConfigV1Alpha1', 'network.ResolverConfigV1Alpha1', 'v1alpha1.Config']) {
     assert.ok(seen.has(def), `covered ${def}`);

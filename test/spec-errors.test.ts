@@ -61,6 +61,8 @@ const CASES: Record<string, Expect[]> = {
     { rule: 'spec/outside-lan', at: [20, 9], data: { owner: 'pools[0].blocks[0]' } },
   ],
   'network-address.yaml': [{ rule: 'spec/network-address', at: [15, 14], data: { which: 'broadcast', address: '10.50.0.255' } }],
+  'pool-first-last-off.yaml': [],
+  'pool-first-last-on.yaml': [{ rule: 'spec/network-address', at: [22, 9], data: { owner: 'pools[0].blocks[0]', which: 'broadcast', address: '10.50.0.255' } }],
   'overlap.yaml': [
     { rule: 'spec/overlap', at: [20, 9], data: { first: 'nodes[0].address', second: 'pools[0].blocks[0]', overlap: '10.50.0.11' } },
     { rule: 'spec/overlap', at: [22, 8], data: { first: 'lan.dhcp', second: 'cluster.vip', overlap: '10.50.0.150' } },

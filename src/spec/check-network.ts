@@ -100,7 +100,10 @@ export function checkNetwork(value: unknown, doc: YamlDocument): Finding[] {
     if (b.kind === 'cidr' && b.cidr.hostBitsSet) {
       out.push({ doc, path, ruleId: 'spec/cidr-host-bits', severity: 'error', message: `${l} "${text}" has host bits set; did you mean ${b.cidr.canonical}?`, help: `Write the network address: ${b.cidr.canonical}.`, data: { path: l, value: text, suggestion: b.cidr.canonical } });
     }
-    const o: Owner = { label: l, display, kind, interval: b.interval, path };
+    // a pool with allowFirstLastIPs: false never hands out the first and last address of a CIDR block (> /31)
+    const trim = kind === 'pool' && poolIndex !== undefined && obj(arr(root['pools'])[poolIndex])['allowFirstLastIPs'] === false && b.kind === 'cidr' && b.cidr.prefix < (b.cidr.family === 4 ? 31 : 127);
+    const interval = trim ? { family: b.interval.family, first: b.interval.first + 1n, last: b.interval.last - 1n } : b.interval;
+    const o: Owner = { label: l, display, kind, interval, path };
     if (poolIndex !== undefined) o.poolIndex = poolIndex;
     owners.push(o);
   };

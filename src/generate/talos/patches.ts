@@ -36,9 +36,13 @@ export function clusterPatch(c: Cluster): unknown[] {
   ];
 }
 
-/** Applies to control planes only (`--config-patch-control-plane`). Still a v1alpha1 field in 1.14 (no replacement document). */
-export function controlPlanePatch(c: Cluster): unknown[] {
-  return [{ cluster: { allowSchedulingOnControlPlanes: c.schedulableControlPlanes } }];
+/**
+ * Applies to control planes only (`--config-patch-control-plane`), and only when they take workloads: `false` is
+ * Talos's default, and leaving it unset keeps the patch clear of Talos 1.14's KubeNodeConfig (which may own the
+ * control-plane taint there). `allowSchedulingOnControlPlanes: true` is still the documented v1alpha1 way in 1.14.
+ */
+export function controlPlanePatch(c: Cluster): unknown[] | undefined {
+  return c.schedulableControlPlanes ? [{ cluster: { allowSchedulingOnControlPlanes: true } }] : undefined;
 }
 
 /** The per-node network patch. */
@@ -70,9 +74,12 @@ export function nodePatch(c: Cluster, n: ClusterNode): unknown[] {
 export function generateTalosPatches(c: Cluster): GeneratedFile[] {
   const dir = talosDir(c);
   const source = c.specPath;
+  const cp = controlPlanePatch(c);
   return [
     { path: `${dir}/patches/cluster.yaml`, source, content: { yaml: clusterPatch(c) } },
-    { path: `${dir}/patches/controlplane.yaml`, source, content: { yaml: controlPlanePatch(c) } },
+    ...(cp ? [{ path: `${dir}/patches/controlplane.yaml`, source, content: { yaml: cp } }] : []),
     ...c.nodes.map((n) => ({ path: `${dir}/nodes/${n.name}.yaml`, source, content: { yaml: nodePatch(c, n) } })),
+    // the script's default places for the secrets bundle and the machine configs must never be committed
+    { path: `${dir}/.gitignore`, source, content: { text: 'secrets.yaml\n_out/\n' } },
   ];
 }
