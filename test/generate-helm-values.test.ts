@@ -93,3 +93,11 @@ test('the check catches a quoted rate limit and a misspelt key', (t) => {
   assert.equal(has(parse(text), 'l2announcement.enabled') || commentedOut(text, 'l2announcement.enabeld'), false);
   assert.ok(commentedOut(text, 'l2announcements.leaseDuration'));
 });
+
+test('bpf.masquerade in cilium.values brings bpf.hostLegacyRouting (Talos host DNS), unless the spec sets it', () => {
+  const base = loadRepoCluster(ROOT, 'homelab');
+  const withValues = (values: Record<string, unknown>): Cluster => ({ ...base, cilium: { ...base.cilium, values } });
+  assert.deepEqual(ciliumValues(withValues({ bpf: { masquerade: true } }))['bpf'], { masquerade: true, hostLegacyRouting: true });
+  assert.deepEqual(ciliumValues(withValues({ bpf: { masquerade: true, hostLegacyRouting: false } }))['bpf'], { masquerade: true, hostLegacyRouting: false });
+  assert.equal(ciliumValues(withValues({}))['bpf'], undefined);
+});

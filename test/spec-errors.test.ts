@@ -8,6 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { toDiagnostic } from '../src/core/finding.js';
 import { loadClusterSpec } from '../src/spec/load.js';
+import { SCHEMA_RULES } from '../src/schema/rules.js';
 import { GENERATE_RULES } from '../src/spec/rules.js';
 
 const DIR = join(process.cwd(), 'test/fixtures/spec');
@@ -62,6 +63,10 @@ const CASES: Record<string, Expect[]> = {
   ],
   'network-address.yaml': [{ rule: 'spec/network-address', at: [15, 14], data: { which: 'broadcast', address: '10.50.0.255' } }],
   'pool-first-last-off.yaml': [],
+  'cilium-values-checked.yaml': [
+    { rule: 'spec/dotted-helm-key', at: [20, 5], data: { key: 'loadBalancer.algorithm' } },
+    { rule: 'schema/enum', at: [21, 18], data: { path: 'routingMode' } },
+  ],
   'pool-first-last-on.yaml': [{ rule: 'spec/network-address', at: [22, 9], data: { owner: 'pools[0].blocks[0]', which: 'broadcast', address: '10.50.0.255' } }],
   'overlap.yaml': [
     { rule: 'spec/overlap', at: [20, 9], data: { first: 'nodes[0].address', second: 'pools[0].blocks[0]', overlap: '10.50.0.11' } },
@@ -130,7 +135,8 @@ test('overlap findings point at the second owner and relate the first', () => {
 });
 
 test('every reported rule id is listed in GENERATE_RULES', () => {
-  const known = new Set(GENERATE_RULES.map((r) => r.id));
+  // cilium.values goes through the schema checks too (schema/* ids)
+  const known = new Set([...GENERATE_RULES, ...SCHEMA_RULES].map((r) => r.id));
   for (const name of Object.keys(CASES)) for (const f of load(name).findings) assert.ok(known.has(f.ruleId), f.ruleId);
   const ids = GENERATE_RULES.map((r) => r.id);
   assert.deepEqual(ids, [...ids].sort(), 'sorted');

@@ -12,6 +12,7 @@ import { generate } from '../generate/run.js';
 import { applyPlan, firstDifferentLine, planWrite } from '../io/writer.js';
 import { emit, parseFormats } from '../report/emit.js';
 import { loadClusterSpec } from '../spec/load.js';
+import { SCHEMA_RULES } from '../schema/rules.js';
 import { GENERATE_RULES } from '../spec/rules.js';
 import type { Cluster } from '../spec/types.js';
 import { EXIT, type CliIo } from './io.js';
@@ -135,7 +136,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const finish = (code: number, files: string[]): number => {
     const sorted = sortDiagnostics(diagnostics);
-    emit({ diagnostics: sorted, rules: [...GENERATE_RULES], files, sources, tool: { name: 'talium', version: toolVersion() } }, formats, io);
+    emit({ diagnostics: sorted, rules: [...GENERATE_RULES, ...SCHEMA_RULES.map(({ id, description, severity, help }) => ({ id, description, severity, help }))], files, sources, tool: { name: 'talium', version: toolVersion() } }, formats, io);
     return code;
   };
   if (diagnostics.some((d) => d.severity === 'error')) {

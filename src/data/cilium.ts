@@ -190,3 +190,10 @@ export function knownCiliumMinor(v: string): boolean {
   const m = minorOf(v);
   return !!m && m in POOL_API_VERSIONS;
 }
+
+/** How a `--set`-style dotted key is written in a values file: `a.b.c` → `a: { b: { c: … } }`. */
+export function nestedHelmKey(dotted: string): string {
+  return dotted
+    .split('.')
+    .reduceRight((inner, part) => (inner ? `${part}: { ${inner} }` : `${part}: …`), '');
+}

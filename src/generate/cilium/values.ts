@@ -1,7 +1,8 @@
 /**
  * The one Cilium Helm values file: Talos requirements (ipam kubernetes, cgroup, capabilities without SYS_MODULE),
  * kube-proxy replacement through KubePrism, L2 announcements with lease timing, the sized client rate limit,
- * Hubble, roll-outs on config change, operator replicas; then the spec's extra values. Never a removed key.
+ * Hubble, roll-outs on config change, operator replicas; then the spec's extra values (with `bpf.masquerade: true`
+ * also `bpf.hostLegacyRouting: true`, for Talos's host DNS). Never a removed key.
  */
 import { CHART, TALOS_AGENT_CAPABILITIES, TALOS_CLEAN_STATE_CAPABILITIES, TALOS_REQUIRED_VALUES, parseGoDuration, sizeRateLimit } from '../../data/cilium.js';
 import type { Cluster } from '../../spec/types.js';
@@ -50,7 +51,14 @@ export function ciliumValues(c: Cluster): Values {
   v['hubble'] = c.cilium.hubble ? { enabled: true, relay: { enabled: true }, ui: { enabled: true } } : { enabled: false };
   v['rollOutCiliumPods'] = true;
   v['operator'] = { replicas: c.cilium.operatorReplicas, rollOutPods: true };
-  return deepMerge(v, c.cilium.values);
+  const merged = deepMerge(v, c.cilium.values);
+  // BPF masquerading on Talos breaks CoreDNS while Talos forwards kube-dns to its host DNS (the default since 1.8);
+  // legacy host routing is the workaround Cilium documents for Talos, unless the spec decides it itself
+  const bpf = merged['bpf'];
+  if (bpf && typeof bpf === 'object' && (bpf as Values)['masquerade'] === true && (bpf as Values)['hostLegacyRouting'] === undefined) {
+    merged['bpf'] = { ...(bpf as Values), hostLegacyRouting: true };
+  }
+  return merged;
 }
 
 export function generateCiliumValues(c: Cluster): GeneratedFile {

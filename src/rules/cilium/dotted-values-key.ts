@@ -1,4 +1,5 @@
 /** cilium/dotted-values-key: `externalIPs.enabled: true` written as ONE key in a values mapping; Helm does not expand it. */
+import { nestedHelmKey } from '../../data/cilium.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { SRC } from './lib/sources.js';
 import { dottedKeys, releases } from './lib/values.js';
@@ -9,7 +10,7 @@ export default defineRule({
     description: 'A dotted key (`a.b: x`) in Helm values is a literal key, not a nested value.',
     severity: 'error',
     messages: {
-      dotted: 'Cilium values key "{{key}}" contains dots; Helm treats it as one literal key and ignores it (the `--set` syntax does not work in values files). Write it nested: {{nested}}.',
+      dotted: 'Cilium values key "{{key}}" contains dots; Helm treats it as one literal key and ignores it (the `--set` syntax does not work in values files). Write it nested: `{{nested}}`.',
     },
     help: 'Nest the key (`externalIPs:\\n  enabled: true`) instead of writing the `--set` path as one key.',
     docs: {
@@ -31,8 +32,7 @@ export default defineRule({
         const id = `${layer.doc.file.path}#${layer.doc.index}#${[...layer.valuesPath, ...path].join('\u0000')}`;
         if (seen.has(id)) continue;
         seen.add(id);
-        const parts = key.split('.');
-        const nested = parts.map((p, i) => `${'  '.repeat(i)}${p}:`).join(' ');
+        const nested = nestedHelmKey(key);
         if (layer.inString) {
           const range = layer.doc.locateInString(layer.valuesPath, path, { key: true });
           out.push({ doc: layer.doc, path: layer.valuesPath, key: true, ...(range ? { range } : {}), messageId: 'dotted', data: { key, nested } });
