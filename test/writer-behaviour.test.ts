@@ -42,7 +42,7 @@ test('a fresh scratch repository generates the same bytes as the committed clust
   for (const [p, text] of snapshot(dir)) {
     if (p.startsWith('clusters/') && !p.endsWith('cluster.yaml')) assert.equal(text, readFileSync(join(ROOT, p), 'utf8'), p);
   }
-  assert.ok(existsSync(join(dir, 'schemas/cluster.schema.json')));
+  assert.equal(existsSync(join(dir, 'schemas/cluster.schema.json')), false, 'a user repository gets no schema copy');
 });
 
 test('--check writes nothing and reports one generate/drift per changed, missing and stale file', async (t) => {
@@ -192,4 +192,23 @@ test('as a real process: exit codes 0 / 1 / 2 and never a stack trace', async (t
   const bad = spawnCli(['generate', '--cluster'], { cwd: dir });
   assert.equal(bad.code, 2);
   assert.ok(!/\n\s+at /.test(bad.stderr), bad.stderr);
+});
+
+test('a user repository: generate never writes or claims schemas/cluster.schema.json (only talium\'s own repository publishes it)', async () => {
+  const dir = await scratch();
+  try {
+    assert.equal(existsSync(join(dir, 'schemas')), false, 'no schemas/ in a user repository');
+    mkdirSync(join(dir, 'schemas'));
+    writeFileSync(join(dir, 'schemas', 'cluster.schema.json'), '{"$comment":"the user\'s own schema"}\n');
+    const r = await json(['generate', '--check'], dir);
+    assert.deepEqual(r.diags.map((d) => d.ruleId), []);
+    assert.equal(r.code, 0);
+    // talium's own repository keeps it current
+    writeFileSync(join(dir, 'package.json'), '{"name":"talium"}\n');
+    rmSync(join(dir, 'schemas'), { recursive: true });
+    assert.equal((await runCli(['generate'], { cwd: dir })).code, 0);
+    assert.equal(readFileSync(join(dir, 'schemas', 'cluster.schema.json'), 'utf8'), readFileSync(join(ROOT, 'schemas', 'cluster.schema.json'), 'utf8'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -50,6 +50,15 @@ export function findRoot(start: string): string | undefined {
 }
 
 /** Cluster folder names with a cluster.yaml, sorted (folders starting with `_` or `.` are not clusters). */
+/** talium's own repository (package.json name "talium") publishes schemas/cluster.schema.json; users' repos do not. */
+export function isTaliumRepository(root: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name?: unknown }).name === 'talium';
+  } catch {
+    return false;
+  }
+}
+
 export function discoverClusters(root: string): string[] {
   let names: string[];
   try {
@@ -146,7 +155,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
 
   const started = Date.now();
-  const out = generate(clusters, { all: wanted.length === all.length });
+  const out = generate(clusters, { all: wanted.length === all.length, schema: isTaliumRepository(root) });
   if (wanted.length === all.length) out.roots.push(...orphanRoots(root, all));
   const plan = planWrite(root, out.files, out.roots, { force: !!opts.force });
   const fileList = [...out.files.keys()].map(display);

@@ -43,9 +43,10 @@ export interface GenerationOutput {
 
 /**
  * Generate for `clusters`. `all` = every cluster of the repository was loaded: then the shared bases of unused
- * engines are stale too; with a subset (`--cluster`), only that subset's folders are swept.
+ * engines are stale too; with a subset (`--cluster`), only that subset's folders are swept. `schema`: also write
+ * schemas/cluster.schema.json (talium's own repository only; default true for the library API and tests).
  */
-export function generate(clusters: readonly Cluster[], opts: { all: boolean }): GenerationOutput {
+export function generate(clusters: readonly Cluster[], opts: { all: boolean; schema?: boolean }): GenerationOutput {
   const out: GeneratedFile[] = [];
   const roots: string[] = [];
   const owner = new Map<string, string>();
@@ -70,8 +71,11 @@ export function generate(clusters: readonly Cluster[], opts: { all: boolean }): 
       for (const f of baseFiles(engine)) add(f, root);
     } else if (opts.all) roots.push(root);
   }
-  add(schemaFile(), SCHEMA_PATH);
-  roots.push(SCHEMA_PATH);
+  // the published cluster schema lives in talium's own repository; a user's repository uses the package's copy
+  if (opts.schema ?? true) {
+    add(schemaFile(), SCHEMA_PATH);
+    roots.push(SCHEMA_PATH);
+  }
   const files = new Map<string, string>();
   for (const f of out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) files.set(f.path, serializeFile(f));
   return { files, roots: roots.sort() };
