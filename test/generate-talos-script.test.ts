@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -54,4 +54,20 @@ test('git ignores the default secrets file and output folder beside the script',
     assert.equal(spawnSync('git', ['check-ignore', '-q', p], { cwd: ROOT }).status, 0, `${p} is ignored`);
   }
   assert.notEqual(spawnSync('git', ['check-ignore', '-q', 'clusters/lab/generated/talos/gen-config.sh'], { cwd: ROOT }).status, 0);
+});
+
+test('flux/bootstrap.sh bootstraps from gitops.repository and gitops.branch into the generated flux folder', () => {
+  const bin = mkdtempSync(join(tmpdir(), 'talium-stub-'));
+  try {
+    writeFileSync(join(bin, 'flux'), '#!/bin/sh\necho "flux $*"\n');
+    chmodSync(join(bin, 'flux'), 0o755);
+    const r = spawnSync('sh', [join(ROOT, 'clusters', 'homelab', 'generated', 'flux', 'bootstrap.sh'), '--private-key-file=/k'], { encoding: 'utf8', env: { PATH: `${bin}:${process.env['PATH']}` } });
+    assert.equal(r.status, 0, r.stderr);
+    const spec = readFileSync(join(ROOT, 'clusters', 'homelab', 'cluster.yaml'), 'utf8');
+    const url = /repository:\s*(\S+)/.exec(spec)![1]!;
+    const branch = /branch:\s*(\S+)/.exec(spec)![1]!;
+    assert.equal(r.stdout.trim(), `flux bootstrap git --url=${url} --branch=${branch} --path=clusters/homelab/generated/flux --private-key-file=/k`);
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+  }
 });

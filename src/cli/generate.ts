@@ -169,7 +169,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         ruleId: 'generate/drift',
         severity: 'error',
         message: `Generated file ${file} ${verb}.`,
-        help: 'Run `npm run generate` and commit the result.',
+        help: 'Run `talium generate` (`npx talium generate` where talium is a dev dependency) and commit the result.',
         file,
         range: { start: { line, column: 1 }, end: { line, column: 1 } },
         data: { change: ch.change, path: ch.path },

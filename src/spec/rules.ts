@@ -5,7 +5,7 @@
 import type { RuleInfo } from '../report/types.js';
 
 export const GENERATE_RULES: readonly RuleInfo[] = [
-  { id: 'generate/drift', severity: 'error', description: 'A generated file is missing, out of date or stale (--check).', help: 'Run `npm run generate` and commit the result.' },
+  { id: 'generate/drift', severity: 'error', description: 'A generated file is missing, out of date or stale (--check).', help: 'Run `talium generate` (`npx talium generate` where talium is a dev dependency) and commit the result.' },
   { id: 'generate/hand-edited', severity: 'error', description: 'A generated file was edited by hand (or is not talium\'s) and would be overwritten or deleted.', help: 'Move the change into cluster.yaml (or cilium.values), or rerun with --force to discard it.' },
   { id: 'spec/cidr-host-bits', severity: 'error', description: 'A CIDR has host bits set.', help: 'Write the network address (data.suggestion).' },
   { id: 'spec/cluster-name', severity: 'error', description: 'The cluster folder name is not a DNS label.', help: 'Rename the folder to lowercase letters, digits and dashes.' },

@@ -94,5 +94,26 @@ export function fluxOverlayFiles(c: Cluster): GeneratedFile[] {
     generateCiliumValues(c),
     ...ciliumConfigFiles(c),
     { path: `${generatedDir(c)}/flux/talium.yaml`, source, content: { yaml: [entry] } },
+    fluxBootstrapScript(c),
   ];
+}
+
+/**
+ * The one-time `flux bootstrap git` for this cluster: gitops.repository and gitops.branch are where Flux syncs
+ * from, the path is the folder holding talium.yaml (Flux applies the YAML there; this script is not YAML).
+ */
+function fluxBootstrapScript(c: Cluster): GeneratedFile {
+  const lines = [
+    `# Bootstrap Flux for cluster "${c.name}" once, after Cilium is up (sh ../bootstrap/cilium.sh).`,
+    '# Flux then syncs this folder, whose talium.yaml applies the generated overlay. For a private repository add',
+    '# credentials as arguments: --private-key-file=<ssh key> for an ssh:// URL, or --username with --password (or',
+    '# GIT_PASSWORD in the environment) for https.',
+    'set -eu',
+    'flux bootstrap git \\',
+    `  --url=${c.gitops.repository} \\`,
+    `  --branch=${c.gitops.branch} \\`,
+    `  --path=${generatedDir(c)}/flux \\`,
+    '  "$@"',
+  ];
+  return { path: `${generatedDir(c)}/flux/bootstrap.sh`, source: c.specPath, content: { text: lines.join('\n') + '\n' } };
 }
