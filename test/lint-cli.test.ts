@@ -408,3 +408,20 @@ describe('talium lint: clusters/<name>/cluster.yaml gets the spec checks generat
     assert.deepEqual(brief(other.out).filter((b) => b.includes('spec/')), []);
   });
 });
+
+describe('talium lint in GitHub Actions from a subfolder of the checkout', () => {
+  it('annotation and SARIF paths are relative to GITHUB_WORKSPACE; stylish/json stay relative to the working directory', async () => {
+    const ws = repo({ 'infra/bad.yaml': BROKEN, 'infra/ok.yaml': CLEAN });
+    const infra = join(ws, 'infra');
+    const env = { NO_COLOR: '1', GITHUB_WORKSPACE: ws };
+    const gh = await runCli(['lint', '--format', 'github', '--format', 'sarif=out.sarif'], { cwd: infra, env });
+    assert.match(gh.stdout, /^::error file=infra\/bad\.yaml,line=\d+,col=\d+/m);
+    const sarif = JSON.parse(readFileSync(join(infra, 'out.sarif'), 'utf8')) as { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> };
+    assert.equal(sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri, 'infra/bad.yaml');
+    const json = await runCli(['lint', '--format', 'json'], { cwd: infra, env });
+    assert.equal((JSON.parse(json.stdout) as Out).diagnostics[0]!.file, 'bad.yaml');
+    // run from the checkout root: nothing to rebase
+    const root = await runCli(['lint', 'infra', '--format', 'github'], { cwd: ws, env });
+    assert.match(root.stdout, /^::error file=infra\/bad\.yaml,/m);
+  });
+});

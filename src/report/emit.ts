@@ -3,7 +3,7 @@
  * write to stdout or to the named file. The only place reporters' output leaves the process.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { CliIo } from '../cli/io.js';
 import { REPORTERS } from './index.js';
 import type { LintResult } from './types.js';
@@ -29,11 +29,38 @@ export function parseFormats(values: string[]): FormatSpec[] | string {
   return specs;
 }
 
+/** Formats GitHub reads back (annotations, code scanning): their paths must be relative to the checkout. */
+const WORKSPACE_RELATIVE = new Set(['github', 'sarif']);
+
+/**
+ * Inside GitHub Actions (GITHUB_WORKSPACE set) with talium run from a subfolder of the checkout, the folder from
+ * the checkout root to the working directory (`infra/`), else ''. GitHub resolves annotation and SARIF paths
+ * from the checkout root, not from a step's working-directory.
+ */
+export function workspacePrefix(cwd: string, env: Record<string, string | undefined>): string {
+  const ws = env['GITHUB_WORKSPACE'];
+  if (!ws) return '';
+  const rel = relative(resolve(ws), resolve(cwd)).split('\\').join('/');
+  return !rel || rel.startsWith('..') || isAbsolute(rel) ? '' : `${rel}/`;
+}
+
+function rebase(result: LintResult, prefix: string): LintResult {
+  if (!prefix) return result;
+  const p = (f: string) => (f && f !== '.' ? prefix + f : prefix.slice(0, -1));
+  return {
+    ...result,
+    diagnostics: result.diagnostics.map((d) => ({ ...d, file: p(d.file), ...(d.related ? { related: d.related.map((r) => ({ ...r, file: p(r.file) })) } : {}) })),
+    files: result.files.map(p),
+    sources: new Map([...result.sources].map(([k, v]) => [p(k), v])),
+  };
+}
+
 export function emit(result: LintResult, specs: FormatSpec[], io: CliIo): void {
   const color = io.isTTY && !io.env['NO_COLOR'];
+  const prefix = workspacePrefix(io.cwd, io.env);
   for (const spec of specs) {
     const reporter = REPORTERS[spec.name]!;
-    const text = reporter.render(result, { color: spec.file ? false : color });
+    const text = reporter.render(WORKSPACE_RELATIVE.has(spec.name) ? rebase(result, prefix) : result, { color: spec.file ? false : color });
     if (spec.file) {
       const path = resolve(io.cwd, spec.file);
       mkdirSync(dirname(path), { recursive: true });

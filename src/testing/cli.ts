@@ -35,7 +35,8 @@ export function spawnCli(args: string[], opts: { cwd: string; env?: NodeJS.Proce
   const launcher = `import(${JSON.stringify('file://' + CLI_MAIN)}).then(async m => { process.exitCode = await m.main(process.argv.slice(1)); })`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', launcher, ...args], {
     cwd: opts.cwd,
-    env: { ...process.env, NO_COLOR: '1', ...opts.env },
+    // GITHUB_WORKSPACE would rebase github/sarif paths when the tests themselves run in GitHub Actions
+    env: { ...process.env, NO_COLOR: '1', GITHUB_WORKSPACE: undefined, ...opts.env },
     input: opts.input ?? '',
     encoding: 'utf8',
     timeout: opts.timeoutMs ?? 60_000,
