@@ -403,6 +403,10 @@ describe('talium lint: clusters/<name>/cluster.yaml gets the spec checks generat
     // wrong types: the file is not recognised as a spec by shape, but the path and its lan: key say it is one
     const typed = await lintJson(repo({ 'clusters/home/cluster.yaml': 'lan: {cidr: 10.0.0.0/24}\nnodes: {}\n' }));
     assert.ok(typed.out.diagnostics.some((d) => d.ruleId === 'spec/schema' && d.range.start.line === 2), brief(typed.out).join('\n'));
+    // a version pairing in cluster.yaml is reported once (the spec check), not again by gitops/version-matrix
+    const paired = await lintJson(repo({ 'clusters/home/cluster.yaml': spec.replace(/cilium: \S+/, 'cilium: 1.18.8').replace(/kubernetes: \S+/, 'kubernetes: 1.34.2') }));
+    const versionFindings = paired.out.diagnostics.filter((d) => d.ruleId === 'spec/kubernetes-version' || d.ruleId === 'gitops/version-matrix').map((d) => d.ruleId);
+    assert.deepEqual(versionFindings, ['spec/kubernetes-version'], brief(paired.out).join('\n'));
     // a clusters/x/cluster.yaml of another tool
     const other = await lintJson(repo({ 'clusters/x/cluster.yaml': 'name: x\nregion: home\n' }));
     assert.deepEqual(brief(other.out).filter((b) => b.includes('spec/')), []);

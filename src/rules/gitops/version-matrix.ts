@@ -35,11 +35,13 @@ export default defineRule({
     if (!kubernetes?.from.doc || !pinnedMinor(kubernetes.value)) return [];
     const out: RuleFinding[] = [];
     const place = { doc: kubernetes.from.doc, path: kubernetes.from.path ?? [] };
-    if (talos && pinnedMinor(talos.value) && talosSupportsKubernetes(talos.value, kubernetes.value) === false) {
+    // both versions in cluster.yaml: its spec/kubernetes-version check reports the pairing already
+    const fromSpec = (f: { from: { doc?: { docClass: string } } } | undefined) => f?.from.doc?.docClass === 'cluster-spec';
+    if (talos && !(fromSpec(kubernetes) && fromSpec(talos)) && pinnedMinor(talos.value) && talosSupportsKubernetes(talos.value, kubernetes.value) === false) {
       const row = TALOS_KUBERNETES[minorOf(talos.value)!]!;
       out.push({ ...place, messageId: 'talos', data: { kubernetes: kubernetes.value, talos: talos.value, min: row.min, max: row.max }, ...(talos.from.doc ? { related: [{ doc: talos.from.doc, path: talos.from.path ?? [], message: `Talos ${talos.value} is set here.` }] } : {}) });
     }
-    if (cilium && pinnedMinor(cilium.value) && ciliumTestsKubernetes(cilium.value, kubernetes.value) === false) {
+    if (cilium && !(fromSpec(kubernetes) && fromSpec(cilium)) && pinnedMinor(cilium.value) && ciliumTestsKubernetes(cilium.value, kubernetes.value) === false) {
       const row = CILIUM_TESTED_KUBERNETES[minorOf(cilium.value)!]!;
       out.push({ ...place, messageId: 'cilium', data: { kubernetes: kubernetes.value, cilium: cilium.value, tested: (row.minors ?? []).join(', ') }, severity: row.confidence === 'high' ? 'warning' : 'info', ...(cilium.from.doc ? { related: [{ doc: cilium.from.doc, path: cilium.from.path ?? [], message: `Cilium ${cilium.value} is set here.` }] } : {}) });
     }
