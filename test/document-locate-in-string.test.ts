@@ -37,3 +37,11 @@ test('strings that are not literal blocks (quoted, folded) and broken YAML give 
   const broken = docsFromText('a.yaml', 'spec:\n  values: |\n    a: [1\n')[0]!;
   assert.equal(broken.locateInString(['spec', 'values'], ['a']), undefined);
 });
+
+test('locate: a mapping or list value points at its first key or item, never at an empty range', () => {
+  const [doc] = docsFromText('talos/p.yaml', 'machine:\n  features:\n    kubePrism:\n      enabled: true\n      port: 7445\n  list:\n    - a\n  flow: {x: 1}\n');
+  const r = (p: (string | number)[]) => { const x = doc!.locate(p); return `${x.start.line}:${x.start.column}-${x.end.line}:${x.end.column}`; };
+  assert.equal(r(['machine', 'features', 'kubePrism']), '4:7-4:14');
+  assert.equal(r(['machine', 'list']), '7:5-7:6');
+  assert.equal(r(['machine', 'flow']), '8:9-8:10');
+});

@@ -252,8 +252,11 @@ function locateNode(root: Node | null, path: Path, wantKey: boolean): [number, n
   }
   if (cur && isScalar(cur) && cur.range) return [cur.range[0], cur.range[1]];
   if (cur && (isMap(cur) || isSeq(cur)) && cur.range) {
-    // a collection: point at its first line rather than its whole extent
-    return [cur.range[0], cur.range[0]];
+    // a collection: point at its first key (or first scalar item) rather than its whole extent, never at nothing
+    const first = cur.items[0] as unknown;
+    const head = isPair(first) ? (first.key as Node | null) : (first as Node | null);
+    if (head && isScalar(head) && head.range && head.range[0] === cur.range[0]) return [head.range[0], head.range[1]];
+    return [cur.range[0], cur.range[0] + 1];
   }
   return best;
 }
