@@ -111,6 +111,17 @@ describe('hostile input', () => {
     assert.equal(code, 0);
   });
 
+  it('an Argo CD helm.values string of 120,000 lines (5 MB) is linted in bounded time, findings inside it placed', () => {
+    const body = Array.from({ length: 120_000 }, (_, i) => `        key${i}: {a: ${i}, b: "x${i}"}`).join('\n');
+    const app = `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  project: default\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: kube-system\n  source:\n    repoURL: https://helm.cilium.io/\n    chart: cilium\n    targetRevision: 1.19.6\n    helm:\n      values: |\n        kubeProxyReplacement: strict\n${body}\n`;
+    const { code, out } = lintOne('app.yaml', app, [], 120_000);
+    assert.equal(code, 1);
+    const kpr = out.diagnostics.find((d) => d.ruleId === 'cilium/kpr-value');
+    assert.ok(kpr, JSON.stringify(out.diagnostics.slice(0, 3)));
+    // past 1 MB the values key is the place (positions inside are not worth a second, slow parse)
+    assert.equal(kpr.range.start.line, 16);
+  });
+
   it('empty files: clean pass', () => {
     const { code, out } = lintOne('empty.yaml', '');
     assert.equal(code, 0);

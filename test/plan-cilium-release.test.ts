@@ -73,12 +73,26 @@ test('Argo CD Application (multi-source $values file, values string, valuesObjec
   assert.deepEqual(r.map((x) => [x.engine, x.version?.value, x.doc.file.path]), [['argocd', '1.19.3', 'argo/cilium.yaml'], ['argocd', '1.18.0', 'set.yaml']]);
   const a = r[0]!;
   assert.equal(pos(a, 'operator.replicas'), 'argo/cilium.yaml:18:23=1');
-  assert.equal(valueAt(a, 'hubble.enabled')?.value, false);
-  assert.equal(valueAt(a, 'hubble.enabled')?.inString, true);
+  // valuesObject is set, so Argo CD never renders the values string: hubble.enabled comes from the values file
+  assert.equal(valueAt(a, 'hubble.enabled')?.value, true);
+  assert.equal(pos(a, 'hubble.enabled'), 'values/cilium.yaml:4:12=true');
   assert.equal(pos(a, 'k8sServicePort'), 'values/cilium.yaml:5:17=7445');
   assert.deepEqual(a.releasePath, ['spec', 'sources', 0]);
   assert.equal(pos(a, 'k8sServiceHost'), 'argo/cilium.yaml:21:20="localhost"');
   assert.deepEqual(a.valuesPath, ['spec', 'sources', 0, 'helm', 'valuesObject']);
+});
+
+test('Argo CD: the values string counts only without valuesObject; `source` is ignored when `sources` is set', () => {
+  const app = (helm: string, extra = '') =>
+    `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\nspec:\n${extra}  sources:\n    - repoURL: https://helm.cilium.io/\n      chart: cilium\n      targetRevision: 1.19.3\n      helm:\n${helm}`;
+  const onlyString = releases({ 'argo/a.yaml': app('        values: |\n          kubeProxyReplacement: true\n') })[0]!;
+  assert.equal(valueAt(onlyString, 'kubeProxyReplacement')?.value, true);
+  const both = releases({ 'argo/a.yaml': app('        values: |\n          kubeProxyReplacement: true\n        valuesObject:\n          ipam:\n            mode: kubernetes\n') })[0]!;
+  assert.equal(valueAt(both, 'kubeProxyReplacement'), undefined);
+  assert.equal(valueAt(both, 'ipam.mode')?.value, 'kubernetes');
+  const legacySource = '  source:\n    repoURL: https://helm.cilium.io/\n    chart: cilium\n    targetRevision: 1.15.0\n';
+  const r = releases({ 'argo/a.yaml': app('        valuesObject: {}\n', legacySource) });
+  assert.deepEqual(r.map((x) => x.version?.value), ['1.19.3']);
 });
 
 test('helmfile (templated values path) and Kustomize helmCharts; standalone and unreferenced values files', () => {

@@ -69,7 +69,12 @@ test('cilium/l2-policy-without-l2 and cilium/l2-without-policy', () => {
 
 test('cilium/kpr-value', () => {
   ruleTester(kprValue, {
-    valid: [{ 'cilium/hr.yaml': hr('kubeProxyReplacement: false\n') }, { 'cilium/hr.yaml': hr('kubeProxyReplacement: "true"\n') }],
+    valid: [
+      { 'cilium/hr.yaml': hr('kubeProxyReplacement: false\n') },
+      { 'cilium/hr.yaml': hr('kubeProxyReplacement: "true"\n') },
+      // a SOPS-encrypted value is unknown, not wrong
+      { 'cilium/values.yaml': 'kubeProxyReplacement: ENC[AES256_GCM,data:dHJ1ZQ==,iv:aXY=,tag:dGFn,type:bool]\nsops:\n  version: 3.9.4\n' },
+    ],
     invalid: [
       { files: { 'cilium/hr.yaml': hr('kubeProxyReplacement: strict\n', '1.16.19') }, errors: [{ messageId: 'rejected', line: 15, column: 27, data: { value: 'strict', version: '1.16.19' } }] },
       { files: { 'cilium/hr.yaml': hr('kubeProxyReplacement: partial\n', '1.15.19') }, errors: [{ messageId: 'legacy', line: 15, column: 27, data: { value: 'partial', replacement: 'false' } }] },

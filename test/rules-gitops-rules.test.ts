@@ -131,7 +131,17 @@ test('gitops/argocd-helm-values-yaml', () => {
     invalid: [
       {
         files: { 'argocd/cilium.yaml': app('kubeProxyReplacement: true\nl2announcements:\n  enabled: true\n   leaseDuration: 3s\n') },
-        errors: [{ messageId: 'syntax', file: 'argocd/cilium.yaml', line: 16, column: 15, data: { app: 'cilium', kind: 'Application', line: 3, column: 12, code: 'BLOCK_AS_IMPLICIT_KEY' } }],
+        errors: [{ messageId: 'syntax', file: 'argocd/cilium.yaml', line: 20, column: 25, data: { app: 'cilium', kind: 'Application', line: 4, column: 17, code: 'BAD_INDENTATION_OF_A_MAPPING_ENTRY' } }],
+      },
+      // Helm refuses duplicate keys ("key ... already set in map"); reported where the second one is
+      {
+        files: { 'argocd/cilium.yaml': app('kubeProxyReplacement: true\nipam:\n  mode: kubernetes\nkubeProxyReplacement: false\n') },
+        errors: [{ messageId: 'syntax', line: 20, column: 9, data: { line: 4, column: 1, code: 'DUPLICATE_KEY' } }],
+      },
+      // an alias bomb inside the string is a finding, not a crash
+      {
+        files: { 'argocd/cilium.yaml': app(['a: &a ["x","x","x","x","x","x","x","x","x","x"]', ...'bcdefgh'.split('').map((c, i) => `${c}: &${c} [${Array(10).fill('*' + 'abcdefgh'[i]).join(',')}]`)].join('\n') + '\n') },
+        errors: [{ messageId: 'syntax', data: { code: 'ALIAS_BOMB' }, line: 17, column: 9 }],
       },
       { files: { 'argocd/m.yaml': multi('- a\n- b\n') }, errors: [{ messageId: 'notMapping', line: 10, column: 17, data: { app: 'multi', type: 'list' } }] },
       { files: { 'argocd/m.yaml': multi('a: [1, 2\n') }, errors: [{ messageId: 'syntax', line: 10, column: 17 }] },

@@ -128,53 +128,72 @@ export class YamlDocument {
     return this.file.rangeOf(r[0], r[1]);
   }
 
+  /** Literal blocks already mapped (and their inner YAML parsed), per path: several findings share one string. */
+  private readonly blocks = new Map<string, StringBlock | null>();
+
+  private block(path: Path): StringBlock | null {
+    const key = path.join('\u0000');
+    let b = this.blocks.get(key);
+    if (b === undefined) {
+      b = literalBlock(this, path);
+      this.blocks.set(key, b);
+    }
+    return b;
+  }
+
   /**
    * The range of `inner` (a path inside YAML that is itself the string at `path`, e.g. an Argo CD `helm.values: |`
    * block) in this file; undefined unless the string is a literal block (`|`, `|-`, `|+`) whose lines map 1:1.
    */
   locateInString(path: Path, inner: Path, opts: { key?: boolean } = {}): Range | undefined {
-    const doc = this.ast();
-    const n = doc ? nodeAt(doc.contents as Node | null, path) : null;
-    if (!n || !isScalar(n) || n.type !== 'BLOCK_LITERAL' || !n.range || typeof n.value !== 'string') return undefined;
-    const text = this.file.text;
-    const headerEnd = text.indexOf('\n', n.range[0]);
-    if (headerEnd === -1 || /\d/.test(text.slice(n.range[0], headerEnd))) return undefined; // explicit indentation indicator
-    // the block's lines in the file and their common indentation
-    const lineStarts: number[] = [];
-    let indent = Infinity;
-    for (let at = headerEnd + 1; at < n.range[1]; ) {
-      const nl = text.indexOf('\n', at);
-      const end = nl === -1 || nl > n.range[1] ? n.range[1] : nl;
-      lineStarts.push(at);
-      const line = text.slice(at, end);
-      if (line.trim()) indent = Math.min(indent, line.length - line.trimStart().length);
-      if (nl === -1) break;
-      at = nl + 1;
+    const b = this.block(path);
+    if (!b) return undefined;
+    if (b.inner === undefined) {
+      // eemeli/yaml for node ranges; strings past 1 MB keep the values key as their place (time stays bounded)
+      b.inner = null;
+      if (b.value.length <= 1 << 20) {
+        try {
+          const parsed = parseDocument(b.value, { prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
+          if (!parsed.errors.length) b.inner = parsed.contents as Node | null;
+        } catch {
+          b.inner = null;
+        }
+      }
     }
-    if (!Number.isFinite(indent)) return undefined;
-    let inner0: [number, number] | undefined;
-    try {
-      const parsed = parseDocument(n.value, { prettyErrors: false, uniqueKeys: false });
-      if (parsed.errors.length) return undefined;
-      inner0 = locateNode(parsed.contents as Node | null, inner, opts.key ?? false);
-    } catch {
-      return undefined;
+    if (!b.inner) return undefined;
+    const at = locateNode(b.inner, inner, opts.key ?? false);
+    if (!at) return undefined;
+    return this.rangeInBlock(b, at[0], Math.max(at[0], at[1]));
+  }
+
+  /** The range of 1-based `line`/`column` of the YAML string at `path` (a literal block) in this file. */
+  locateInStringAt(path: Path, line: number, column: number): Range | undefined {
+    const b = this.block(path);
+    if (!b) return undefined;
+    let offset = 0;
+    for (let l = 1; l < line; l++) {
+      const nl = b.value.indexOf('\n', offset);
+      if (nl === -1) return undefined;
+      offset = nl + 1;
     }
-    if (!inner0) return undefined;
-    const value = n.value;
+    offset += column - 1;
+    return this.rangeInBlock(b, offset, Math.min(b.value.length, offset + 1));
+  }
+
+  private rangeInBlock(b: StringBlock, start: number, end: number): Range | undefined {
     const toFile = (offset: number): number | undefined => {
-      const before = value.slice(0, offset);
+      const before = b.value.slice(0, offset);
       const line = before.split('\n').length - 1;
       const col = offset - (before.lastIndexOf('\n') + 1);
-      const start = lineStarts[line];
-      return start === undefined ? undefined : start + indent + col;
+      const lineStart = b.lineStarts[line];
+      return lineStart === undefined ? undefined : lineStart + b.indent + col;
     };
-    const s = toFile(inner0[0]);
-    const e = toFile(Math.max(inner0[0], inner0[1]));
+    const s = toFile(start);
+    const e = toFile(end);
     // the mapping must land on the same characters, else the block is not what we think
-    const eol = value.indexOf('\n', inner0[0]);
-    const probe = Math.max(1, Math.min(16, (eol === -1 ? value.length : eol) - inner0[0]));
-    if (s === undefined || e === undefined || text.slice(s, s + probe) !== value.slice(inner0[0], inner0[0] + probe)) return undefined;
+    const eol = b.value.indexOf('\n', start);
+    const probe = Math.max(1, Math.min(16, (eol === -1 ? b.value.length : eol) - start));
+    if (s === undefined || e === undefined || this.file.text.slice(s, s + probe) !== b.value.slice(start, start + probe)) return undefined;
     return this.file.rangeOf(s, e);
   }
 
@@ -185,6 +204,36 @@ export class YamlDocument {
     const n = nodeAt(doc.contents as Node | null, path);
     return !!n && isScalar(n) && (n.type === 'PLAIN' || n.type === undefined);
   }
+}
+
+/** A literal block scalar's lines in the file: where each starts, their common indentation, its value. */
+interface StringBlock {
+  value: string;
+  lineStarts: number[];
+  indent: number;
+  /** The value parsed as YAML (node tree with ranges), null when it does not parse; undefined until asked. */
+  inner?: Node | null;
+}
+
+function literalBlock(d: YamlDocument, path: Path): StringBlock | null {
+  const doc = d.ast();
+  const n = doc ? nodeAt(doc.contents as Node | null, path) : null;
+  if (!n || !isScalar(n) || n.type !== 'BLOCK_LITERAL' || !n.range || typeof n.value !== 'string') return null;
+  const text = d.file.text;
+  const headerEnd = text.indexOf('\n', n.range[0]);
+  if (headerEnd === -1 || /\d/.test(text.slice(n.range[0], headerEnd))) return null; // explicit indentation indicator
+  const lineStarts: number[] = [];
+  let indent = Infinity;
+  for (let at = headerEnd + 1; at < n.range[1]; ) {
+    const nl = text.indexOf('\n', at);
+    const end = nl === -1 || nl > n.range[1] ? n.range[1] : nl;
+    lineStarts.push(at);
+    const line = text.slice(at, end);
+    if (line.trim()) indent = Math.min(indent, line.length - line.trimStart().length);
+    if (nl === -1) break;
+    at = nl + 1;
+  }
+  return Number.isFinite(indent) ? { value: n.value, lineStarts, indent } : null;
 }
 
 function str(v: unknown): string | undefined {

@@ -66,6 +66,30 @@ export function expandedSize(value: unknown, limit: number): number {
   return count;
 }
 
+/** The outcome of reading YAML text held in a string (Argo CD `helm.values`, a ConfigMap's values file). */
+export type ValuesText = { ok: true; value: unknown } | { ok: false; line: number; column: number; reason: string; code: string };
+
+/**
+ * Read YAML text held in a string the way Go YAML would (js-yaml, linear time; eemeli/yaml is quadratic on huge
+ * mappings). `unique`: duplicate keys are an error (Helm refuses them) rather than last-wins. Alias bombs and
+ * too-deep nesting are errors, never a hang or a crash.
+ */
+export function parseValuesText(text: string, opts: { unique: boolean }): ValuesText {
+  try {
+    const value = jsyaml.load(text, { schema: GO_LIKE_SCHEMA, json: !opts.unique });
+    if (/[&*]/.test(text) && expandedSize(value, Math.max(100_000, text.length)) > Math.max(100_000, text.length)) {
+      return { ok: false, line: 1, column: 1, reason: 'aliases expand to too many nodes', code: 'ALIAS_BOMB' };
+    }
+    return { ok: true, value };
+  } catch (err) {
+    if (err instanceof RangeError) return { ok: false, line: 1, column: 1, reason: 'nested too deeply', code: 'TOO_DEEP' };
+    const e = err as { mark?: { line: number; column: number }; reason?: string; message?: string };
+    const reason = (e.reason ?? e.message ?? 'invalid YAML').split('\n')[0]!;
+    const code = /duplicated mapping key/.test(reason) ? 'DUPLICATE_KEY' : reason.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '');
+    return { ok: false, line: (e.mark?.line ?? 0) + 1, column: (e.mark?.column ?? 0) + 1, reason, code };
+  }
+}
+
 function aliasBomb(file: SourceFile, offset: number, detail: string): Finding {
   return {
     ruleId: 'yaml/alias-bomb',

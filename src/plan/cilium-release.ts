@@ -2,7 +2,8 @@
  * Finds every place a repository installs Cilium with Helm values (Flux HelmRelease, Argo CD Application(Set),
  * helmfile, Kustomize helmCharts, standalone values files) and resolves the values files they reference.
  */
-import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { parseAllDocuments } from 'yaml';
+import { parseValuesText } from '../lint/parse.js';
 import type { Path, YamlDocument } from '../core/document.js';
 import type { CiliumEngine, CiliumRelease, Fact, ValuesLayer } from './types.js';
 import { dirOf, docsByFile, isObj, resolveRepoPath, str } from './util.js';
@@ -100,12 +101,9 @@ function inlineLayer(doc: YamlDocument, path: Path): ValuesLayer | undefined {
 function stringLayer(doc: YamlDocument, path: Path): ValuesLayer | undefined {
   const v = doc.get(path);
   if (typeof v !== 'string') return undefined;
-  try {
-    const parsed = parseYaml(v) as unknown;
-    return isObj(parsed) ? { doc, valuesPath: path, values: parsed, inString: true } : undefined;
-  } catch {
-    return undefined;
-  }
+  // last key wins on duplicates: the rest of the values is still judged (gitops/argocd-helm-values-yaml reports them)
+  const parsed = parseValuesText(v, { unique: false });
+  return parsed.ok && isObj(parsed.value) ? { doc, valuesPath: path, values: parsed.value, inString: true } : undefined;
 }
 
 /** The values documents of a file (each mapping document is a layer; usually one). */
@@ -197,10 +195,11 @@ function configMapLayers(name: string, key: string, from: YamlDocument, all: rea
 
 function argoReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]>): CiliumRelease[] {
   const base: Path = doc.kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : ['spec'];
+  // with `sources` set, Argo CD ignores `source` [argo-cd multiple sources docs]
   const sources: Path[] = [];
-  if (isObj(doc.get([...base, 'source']))) sources.push([...base, 'source']);
   const list = doc.get([...base, 'sources']);
-  if (Array.isArray(list)) list.forEach((_, i) => sources.push([...base, 'sources', i]));
+  if (Array.isArray(list) && list.length) list.forEach((_, i) => sources.push([...base, 'sources', i]));
+  else if (isObj(doc.get([...base, 'source']))) sources.push([...base, 'source']);
   const out: CiliumRelease[] = [];
   for (const sp of sources) {
     const src = doc.get(sp);
@@ -215,9 +214,11 @@ function argoReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]>): C
         layers.push(...fileLayers(byFile, resolveRepoPath(byFile, f.startsWith('$') ? '' : dirOf(doc.file.path), rel, true)));
       }
     }
-    const s = stringLayer(doc, [...sp, 'helm', 'values']);
-    if (s) layers.push(s);
+    // Argo CD renders valuesObject when it is set and the values string only otherwise
+    // (ApplicationSourceHelm.ValuesYAML): never both
     const o = inlineLayer(doc, [...sp, 'helm', 'valuesObject']);
+    const s = o ? undefined : stringLayer(doc, [...sp, 'helm', 'values']);
+    if (s) layers.push(s);
     if (o) layers.push(o);
     // helm.parameters (`--set` semantics) win over every values source; one layer per parameter for positions
     const params = doc.get([...sp, 'helm', 'parameters']);

@@ -2,8 +2,8 @@
  * gitops/argocd-helm-values-yaml: the `helm.values` string of an Argo CD Application (or ApplicationSet template)
  * must be a YAML mapping. Argo CD hands it to Helm as a values file; broken YAML fails every render.
  */
-import { parseDocument } from 'yaml';
 import type { Path } from '../../core/document.js';
+import { parseValuesText } from '../../lint/parse.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
@@ -19,20 +19,13 @@ function valuesPaths(kind: string | undefined, get: (p: Path) => unknown): Path[
   return out;
 }
 
-/** 1-based line and column of `offset` in `text`. */
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  const before = text.slice(0, Math.max(0, offset));
-  const nl = before.lastIndexOf('\n');
-  return { line: before.split('\n').length, column: offset - nl };
-}
-
 export default defineRule({
   meta: {
     id: 'gitops/argocd-helm-values-yaml',
     description: 'An Argo CD `helm.values` string must be a valid YAML mapping.',
     severity: 'error',
     messages: {
-      syntax: 'The helm.values of Argo CD {{kind}} "{{app}}" is not valid YAML (line {{line}}, column {{column}} of the values: {{code}}); every render fails.',
+      syntax: 'The helm.values of Argo CD {{kind}} "{{app}}" is not valid YAML for Helm (line {{line}}, column {{column}} of the values: {{code}}); every render fails.',
       notMapping: 'The helm.values of Argo CD {{kind}} "{{app}}" is a YAML {{type}}, not a mapping of values; Helm cannot read it.',
     },
     help: 'Fix the YAML inside the values string (indentation, unclosed quotes or brackets), or move the values to `helm.valuesObject` so the file\'s own YAML parser checks them.',
@@ -59,14 +52,16 @@ export default defineRule({
       for (const path of valuesPaths(d.kind, (p) => d.get(p))) {
         const text = d.get(path);
         if (typeof text !== 'string' || text.includes('{{') || text.includes('${')) continue;
-        const parsed = parseDocument(text, { prettyErrors: false, uniqueKeys: false, merge: true });
-        const err = parsed.errors[0];
-        if (err) {
-          const { line, column } = lineColumn(text, err.pos[0]);
-          out.push({ doc: d, path, messageId: 'syntax', data: { kind, app, line, column, code: err.code } });
+        // with valuesObject set Argo CD never reads the string
+        const obj = d.get([...path.slice(0, -1), 'valuesObject']);
+        if (obj && typeof obj === 'object' && !Array.isArray(obj)) continue;
+        const parsed = parseValuesText(text, { unique: true });
+        if (!parsed.ok) {
+          const range = d.locateInStringAt(path, parsed.line, parsed.column);
+          out.push({ doc: d, path, ...(range ? { range } : {}), messageId: 'syntax', data: { kind, app, line: parsed.line, column: parsed.column, code: parsed.code } });
           continue;
         }
-        const value: unknown = parsed.toJS({ maxAliasCount: 100 });
+        const value = parsed.value;
         if (value === null || value === undefined || (typeof value === 'object' && !Array.isArray(value))) continue;
         out.push({ doc: d, path, messageId: 'notMapping', data: { kind, app, type: Array.isArray(value) ? 'list' : typeof value } });
       }

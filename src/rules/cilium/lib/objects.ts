@@ -36,8 +36,9 @@ export function pinnedMinor(v: string | undefined): string | undefined {
 }
 
 /** True when a string still holds unrendered templating (`${VAR}`, `{{ }}`, `#{ }#`). */
+/** A placeholder, not a value: templating/substitution syntax, or a SOPS-encrypted `ENC[...]` value. */
 export function isTemplated(v: unknown): boolean {
-  return typeof v === 'string' && /\$\{|\{\{|\{%|#\{|#%/.test(v);
+  return typeof v === 'string' && (/\$\{|\{\{|\{%|#\{|#%/.test(v) || (v.startsWith('ENC[') && v.endsWith(']')));
 }
 
 export function isObject(v: unknown): v is Record<string, unknown> {
