@@ -429,3 +429,19 @@ describe('talium lint in GitHub Actions from a subfolder of the checkout', () =>
     assert.match(root.stdout, /^::error file=infra\/bad\.yaml,/m);
   });
 });
+
+describe('talium lint: talium.config.yaml plan facts are checked, never silently dropped', () => {
+  it('host bits, a backwards DHCP range, an invalid reserved entry and a gateway outside the LAN are config/invalid', async () => {
+    const cfg = 'plan:\n  lan: 10.50.0.7/24\n  gateway: 10.60.0.1\n  dhcp: 10.50.0.199-10.50.0.100\n  reserved: [10.50.0.300, 10.50.0.2-10.50.0.9]\n';
+    const { code, out } = await lintJson(repo({ 'talium.config.yaml': cfg }));
+    assert.equal(code, 1);
+    assert.deepEqual(
+      out.diagnostics.filter((d) => d.ruleId === 'config/invalid').map((d) => [d.range.start.line, d.range.start.column, d.data?.['path']]),
+      [[2, 8, 'plan.lan'], [4, 9, 'plan.dhcp'], [5, 14, 'plan.reserved.0']],
+    );
+    assert.equal(out.diagnostics.find((d) => d.data?.['path'] === 'plan.lan')?.data?.['suggestion'], '10.50.0.0/24');
+    // with a valid LAN, the gateway outside it is reported too
+    const again = await lintJson(repo({ 'talium.config.yaml': cfg.replace('10.50.0.7/24', '10.50.0.0/24') }));
+    assert.ok(again.out.diagnostics.some((d) => d.ruleId === 'config/invalid' && d.data?.['path'] === 'plan.gateway'), brief(again.out).join('\n'));
+  });
+});

@@ -13,6 +13,7 @@ import { SourceFile } from '../core/source.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../lint/guard.js';
 import { parseSource } from '../lint/parse.js';
 import type { PlanOverrides } from '../plan/types.js';
+import { checkPlanFacts } from './check-plan.js';
 import type { LintConfig, RuleSetting, ScopedLint } from './types.js';
 
 /** Names of the repository config, in lookup order (the dotfile form keeps a repository's top level clean). */
@@ -190,7 +191,10 @@ export function loadConfig(cwd: string, explicit: string | undefined, known: (id
               data: { path: 'maxFileSize', keyword: 'format' },
             });
         }
-        if (c.plan) config.plan = { values: c.plan, doc };
+        if (c.plan) {
+          config.plan = { values: c.plan, doc };
+          findings.push(...checkPlanFacts(doc, c.plan as unknown as Record<string, unknown>));
+        }
         config.schemaDirs = [...(c.schemas?.dirs ?? [])];
         if (c.schemas?.unknownKind) config.unknownKindSeverity = c.schemas.unknownKind;
         findings.push(...unknownRules(doc, c.rules ?? {}, [], known));
