@@ -56,9 +56,19 @@ test('k8s/plaintext-secret', () => {
       { 's.yaml': secret('stringData:\n  type: git\n  url: https://github.com/me/repo\n  project: default\n') },
       { 'talos/talconfig.yaml': 'clusterName: x\nnodes: []\n', 'talos/cp.yaml': 'machine:\n  token: ${MACHINE_TOKEN}\ncluster:\n  secret: op://talos/cluster/secret\n' },
       { 'talos/cp.yaml': 'machine:\n  ca:\n    crt: LS0t\n    key: ENC[AES256_GCM,data:x]\nsops:\n  age: []\n' },
+      // the file's SOPS rules leave these keys in plain text on purpose
+      { 's.yaml': secret('stringData:\n  a: ENC[AES256_GCM,data:x,type:str]\n  user_unencrypted: admin\nsops:\n  kms: []\n') },
+      { 's.yaml': secret('metadata2: x\nstringData:\n  a: ENC[AES256_GCM,data:x,type:str]\n  note: hello\nsops:\n  encrypted_regex: ^a$\n') },
     ],
     invalid: [
       { files: { 's.yaml': secret('data:\n  password: aHVudGVyMg==\n') }, errors: [{ messageId: 'secret', line: 6, column: 3, data: { name: 's', field: 'data.password' } }] },
+      // edited after encryption: plain text where the file's own encrypted_regex says ENC[...]
+      {
+        files: { 's.yaml': secret('stringData:\n  a: ENC[AES256_GCM,data:x,type:str]\n  password: hunter2\nsops:\n  encrypted_regex: ^(data|stringData)$\n') },
+        errors: [{ messageId: 'sopsPlain', line: 7, column: 3, data: { name: 's', field: 'stringData.password' } }],
+      },
+      // default SOPS rules: every value is encrypted
+      { files: { 's.yaml': secret('data:\n  a: ENC[AES256_GCM,data:x,type:str]\n  b: aHVudGVyMg==\nsops:\n  age: []\n') }, errors: [{ messageId: 'sopsPlain', line: 7, column: 3 }] },
       { files: { 'talos/cp.yaml': 'machine:\n  type: controlplane\ncluster:\n  secret: c2VjcmV0\n' }, errors: [{ messageId: 'talos', line: 4, column: 11, data: { what: 'machine config', field: 'cluster.secret' } }] },
       {
         files: { 'talsecret.yaml': 'cluster:\n  id: abc\n  secret: c2VjcmV0\nsecrets:\n  bootstraptoken: abc.def\ncerts:\n  os:\n    crt: LS0t\n    key: LS0t\n' },

@@ -28,6 +28,35 @@ function sopsEncrypted(doc: YamlDocument): boolean {
   return isObj(doc.get(['sops']));
 }
 
+/**
+ * Which keys a SOPS file says are encrypted (its `sops:` creation rules, stored in the file): every value unless
+ * `encrypted_regex` / `encrypted_suffix` narrow it or `unencrypted_regex` / `unencrypted_suffix` (default
+ * `_unencrypted`) exempt it; a rule matching any key on the path covers the value. Undefined when unreadable.
+ */
+function sopsCovers(doc: YamlDocument): ((path: string[]) => boolean) | undefined {
+  const meta = doc.get(['sops']) as Record<string, unknown>;
+  const re = (k: string): RegExp | null | undefined => {
+    const v = meta[k];
+    if (typeof v !== 'string' || !v) return null;
+    try {
+      return new RegExp(v);
+    } catch {
+      return undefined;
+    }
+  };
+  const enc = re('encrypted_regex');
+  const unenc = re('unencrypted_regex');
+  if (enc === undefined || unenc === undefined) return undefined;
+  const encSuffix = typeof meta['encrypted_suffix'] === 'string' ? meta['encrypted_suffix'] : '';
+  const unencSuffix = typeof meta['unencrypted_suffix'] === 'string' ? meta['unencrypted_suffix'] : '_unencrypted';
+  return (path) => {
+    if (enc) return path.some((k) => enc.test(k));
+    if (encSuffix) return path.some((k) => k.endsWith(encSuffix));
+    if (unenc) return !path.some((k) => unenc.test(k));
+    return !path.some((k) => k.endsWith(unencSuffix));
+  };
+}
+
 export default defineRule({
   meta: {
     id: 'k8s/plaintext-secret',
@@ -35,6 +64,7 @@ export default defineRule({
     severity: 'error',
     messages: {
       secret: 'Secret "{{name}}" holds {{field}} in plain text.',
+      sopsPlain: 'Secret "{{name}}" is SOPS-encrypted but {{field}} is plain text although the file\'s own SOPS rules encrypt it (edited after encryption?).',
       talos: 'Talos {{what}} holds {{field}} in plain text.',
     },
     help: 'Encrypt the file with SOPS (or use SealedSecrets / External Secrets / 1Password references) and rotate the exposed secret.',
@@ -51,6 +81,7 @@ export default defineRule({
       ],
       invalid: [
         { files: { 'secret.yaml': SECRET('stringData:\n  password: hunter2\n') } },
+        { files: { 'secret.yaml': SECRET('stringData:\n  token: ENC[AES256_GCM,data:abc=,iv:x=,tag:y=,type:str]\n  password: hunter2\nsops:\n  encrypted_regex: ^(data|stringData)$\n  version: 3.9.0\n') }, note: 'edited after encryption' },
         { files: { 'talos/controlplane.yaml': 'version: v1alpha1\nmachine:\n  type: controlplane\n  token: 2dn1xq.3pplaaa2xl5ahdzu\n' } },
       ],
     },
@@ -58,7 +89,20 @@ export default defineRule({
   check({ cluster }) {
     const out: RuleFinding[] = [];
     for (const d of cluster.docs) {
-      if (sopsEncrypted(d)) continue;
+      if (sopsEncrypted(d)) {
+        const covers = d.kind === 'Secret' ? sopsCovers(d) : undefined;
+        if (!covers) continue;
+        for (const field of ['stringData', 'data'] as const) {
+          const m = d.get([field]);
+          if (!isObj(m)) continue;
+          const key = Object.keys(m).find((k) => typeof m[k] === 'string' && !NOT_A_SECRET.test(m[k] as string) && covers([field, k]));
+          if (key !== undefined) {
+            out.push({ doc: d, path: [field, key], key: true, messageId: 'sopsPlain', data: { name: d.name ?? '', field: `${field}.${key}` } });
+            break;
+          }
+        }
+        continue;
+      }
       if (d.kind === 'Secret' && d.apiVersion === 'v1') {
         for (const field of ['stringData', 'data'] as const) {
           const m = d.get([field]);
