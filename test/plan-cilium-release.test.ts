@@ -95,6 +95,19 @@ test('Argo CD: the values string counts only without valuesObject; `source` is i
   assert.deepEqual(r.map((x) => x.version?.value), ['1.19.3']);
 });
 
+test('Kustomize helmCharts valuesMerge: override (inline wins), merge (files win), replace (inline alone)', () => {
+  const kust = (merge?: string) => `helmCharts:\n  - name: cilium\n    repo: https://helm.cilium.io\n    version: 1.18.5\n    valuesFile: values.yaml\n${merge ? `    valuesMerge: ${merge}\n` : ''}    valuesInline:\n      routingMode: native\n`;
+  const files = (merge?: string) => ({ 'talos/cni/kustomization.yaml': kust(merge), 'talos/cni/values.yaml': 'routingMode: tunnel\nkubeProxyReplacement: true\n' });
+  const get = (merge?: string) => {
+    const r = releases(files(merge)).find((x) => x.engine === 'kustomize')!;
+    return [valueAt(r, 'routingMode')?.value, valueAt(r, 'kubeProxyReplacement')?.value];
+  };
+  assert.deepEqual(get(), ['native', true]);
+  assert.deepEqual(get('override'), ['native', true]);
+  assert.deepEqual(get('merge'), ['tunnel', true]);
+  assert.deepEqual(get('replace'), ['native', undefined]);
+});
+
 test('helmfile (templated values path) and Kustomize helmCharts; standalone and unreferenced values files', () => {
   const r = releases({
     'bootstrap/helmfile.yaml': 'releases:\n  - name: cilium\n    chart: oci://quay.io/cilium/charts/cilium\n    version: 1.18.4\n    values:\n      - \'{{ requiredEnv "ROOT_DIR" }}/kubernetes/cilium/values.yaml\'\n      - devices: eth0\n',

@@ -247,18 +247,22 @@ function kustomizeReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]
   const out: CiliumRelease[] = [];
   charts.forEach((c, i) => {
     if (!isObj(c) || !isCiliumChart(c['name'])) return;
-    const layers: ValuesLayer[] = [];
+    const fileLayersOf: ValuesLayer[] = [];
     const dir = dirOf(doc.file.path);
-    if (typeof c['valuesFile'] === 'string') layers.push(...fileLayers(byFile, resolveRepoPath(byFile, dir, c['valuesFile'])));
+    if (typeof c['valuesFile'] === 'string') fileLayersOf.push(...fileLayers(byFile, resolveRepoPath(byFile, dir, c['valuesFile'])));
     if (Array.isArray(c['additionalValuesFiles'])) {
-      for (const f of c['additionalValuesFiles']) if (typeof f === 'string') layers.push(...fileLayers(byFile, resolveRepoPath(byFile, dir, f)));
+      for (const f of c['additionalValuesFiles']) if (typeof f === 'string') fileLayersOf.push(...fileLayers(byFile, resolveRepoPath(byFile, dir, f)));
     }
     const inl = inlineLayer(doc, ['helmCharts', i, 'valuesInline']);
-    if (inl) layers.push(inl);
+    // kustomize valuesMerge: override (default) = inline wins; merge = inline only fills keys the files leave
+    // unset; replace = the inline values alone
+    const merge = c['valuesMerge'];
+    const layers: ValuesLayer[] =
+      !inl ? fileLayersOf : merge === 'replace' ? [inl] : merge === 'merge' ? [inl, ...fileLayersOf] : [...fileLayersOf, inl];
     const v = c['version'];
     const version: Fact<string> | undefined = typeof v === 'string' || typeof v === 'number' ? { value: String(v), from: { doc, path: ['helmCharts', i, 'version'] } } : undefined;
     const purpose = /(^|\/)(bootstrap|talos)(\/|$)/.test(doc.file.path) ? 'bootstrap' : 'gitops';
-    out.push(makeRelease(doc, 'kustomize', layers, version, purpose, inl ? layers.length - 1 : 0, ['helmCharts', i]));
+    out.push(makeRelease(doc, 'kustomize', layers, version, purpose, inl ? layers.indexOf(inl) : 0, ['helmCharts', i]));
   });
   return out;
 }
