@@ -108,6 +108,16 @@ test('Kustomize helmCharts valuesMerge: override (inline wins), merge (files win
   assert.deepEqual(get('replace'), ['native', undefined]);
 });
 
+test('Argo CD $ref value files are read from this tree only when the ref repository is this one', () => {
+  const app = (refUrl: string) =>
+    `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\nspec:\n  sources:\n    - repoURL: https://helm.cilium.io/\n      chart: cilium\n      targetRevision: 1.19.3\n      helm:\n        valueFiles: [$shared/values/cilium.yaml]\n    - repoURL: ${refUrl}\n      ref: shared\n`;
+  const root = 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: root\nspec:\n  source:\n    repoURL: https://github.com/me/homelab.git\n    path: argo\n';
+  const files = (refUrl: string) => ({ 'argo/root.yaml': root, 'argo/cilium.yaml': app(refUrl), 'values/cilium.yaml': 'kubeProxyReplacement: true\n' });
+  const layersOf = (refUrl: string) => releases(files(refUrl)).find((x) => x.engine === 'argocd')!.layers.map((l) => l.doc.file.path);
+  assert.deepEqual(layersOf('https://github.com/someone-else/shared-config'), []);
+  assert.deepEqual(layersOf('git@github.com:Me/homelab.git'), ['values/cilium.yaml']);
+});
+
 test('helmfile (templated values path) and Kustomize helmCharts; standalone and unreferenced values files', () => {
   const r = releases({
     'bootstrap/helmfile.yaml': 'releases:\n  - name: cilium\n    chart: oci://quay.io/cilium/charts/cilium\n    version: 1.18.4\n    values:\n      - \'{{ requiredEnv "ROOT_DIR" }}/kubernetes/cilium/values.yaml\'\n      - devices: eth0\n',

@@ -28,11 +28,13 @@ export function findCiliumReleases(docs: readonly YamlDocument[], all: readonly 
     for (const l of r.layers) referenced.add(l.doc);
     out.push(r);
   };
+  let local: ReadonlySet<string> | undefined;
   for (const doc of docs) {
     try {
       if (doc.kind === 'HelmRelease' && doc.group === 'helm.toolkit.fluxcd.io') push(fluxRelease(doc, all, byFile, group));
       else if ((doc.kind === 'Application' || doc.kind === 'ApplicationSet') && doc.group === 'argoproj.io') {
-        for (const r of argoReleases(doc, byFile)) push(r);
+        local ??= localRepoUrls(all, byFile);
+        for (const r of argoReleases(doc, byFile, local)) push(r);
       } else if (doc.docClass === 'kustomization') {
         for (const r of kustomizeReleases(doc, byFile)) push(r);
       } else if (doc.kind === 'Job' && doc.group === 'batch') {
@@ -193,7 +195,43 @@ function configMapLayers(name: string, key: string, from: YamlDocument, all: rea
 
 // ---------- Argo CD ----------
 
-function argoReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]>): CiliumRelease[] {
+/** `https://github.com/Me/Repo.git/` → `github.com/me/repo` (also for ssh and scp-like git URLs). */
+function normRepoUrl(u: unknown): string | undefined {
+  if (typeof u !== 'string' || !u.trim()) return undefined;
+  return u
+    .trim()
+    .toLowerCase()
+    .replace(/^[a-z+]+:\/\//, '')
+    .replace(/^[^@/]+@/, '')
+    .replace(/:(?!\d)/, '/')
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '');
+}
+
+/**
+ * Git repositories that are this one: repoURLs of Argo CD sources whose `path` is a folder of this tree. Empty when
+ * nothing says so (then `$ref` value files are read from this tree, as before).
+ */
+function localRepoUrls(all: readonly YamlDocument[], byFile: Map<string, YamlDocument[]>): ReadonlySet<string> {
+  const dirs = new Set<string>();
+  for (const f of byFile.keys()) for (let d = dirOf(f); d; d = dirOf(d)) dirs.add(d);
+  const out = new Set<string>();
+  for (const d of all) {
+    if (d.group !== 'argoproj.io' || (d.kind !== 'Application' && d.kind !== 'ApplicationSet')) continue;
+    const base: Path = d.kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : ['spec'];
+    const list = d.get([...base, 'sources']);
+    const srcs = [d.get([...base, 'source']), ...(Array.isArray(list) ? list : [])];
+    for (const s of srcs) {
+      if (!isObj(s) || typeof s['path'] !== 'string') continue;
+      const p = s['path'].replace(/^\.\/+/, '').replace(/\/+$/, '');
+      const url = normRepoUrl(s['repoURL']);
+      if (url && p && !/[{$]/.test(p) && dirs.has(p)) out.add(url);
+    }
+  }
+  return out;
+}
+
+function argoReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]>, local: ReadonlySet<string> = new Set()): CiliumRelease[] {
   const base: Path = doc.kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : ['spec'];
   // with `sources` set, Argo CD ignores `source` [argo-cd multiple sources docs]
   const sources: Path[] = [];
@@ -209,7 +247,14 @@ function argoReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]>): C
     if (Array.isArray(files)) {
       for (const f of files) {
         if (typeof f !== 'string') continue;
-        // `$values/path/to/file.yaml` (multi-source ref) is relative to the referenced repo's root
+        // `$values/path/to/file.yaml` (multi-source ref) is relative to the referenced repo's root: read it from
+        // this tree only when that repository is this one (or nothing says which one this is)
+        if (f.startsWith('$') && local.size) {
+          const refName = f.slice(1, f.indexOf('/') === -1 ? undefined : f.indexOf('/'));
+          const ref = Array.isArray(list) ? list.find((x) => isObj(x) && x['ref'] === refName) : undefined;
+          const url = isObj(ref) ? normRepoUrl(ref['repoURL']) : undefined;
+          if (url && !local.has(url)) continue;
+        }
         const rel = f.startsWith('$') ? f.slice(f.indexOf('/') + 1) : f;
         layers.push(...fileLayers(byFile, resolveRepoPath(byFile, f.startsWith('$') ? '' : dirOf(doc.file.path), rel, true)));
       }
