@@ -315,6 +315,29 @@ describe('talium lint: staged runs report cross-file findings that point at a st
   });
 });
 
+describe('talium lint --staged: pool changes that strand a Service', () => {
+  const SVC = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: default\n  annotations:\n    lbipam.cilium.io/ips: "10.50.0.230"\nspec:\n  type: LoadBalancer\n  ports:\n    - port: 80\n';
+  const POOL = (name: string, cidr: string) => `apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: ${name}\nspec:\n  blocks:\n    - cidr: ${cidr}\n`;
+
+  it('a staged shrink of the pool (related) and a staged deletion (unnameable) both report the Service', (t) => {
+    if (spawnSync('git', ['--version']).status !== 0) return t.skip('git not installed');
+    const dir = repo({ 'apps/svc.yaml': SVC, 'net/pool-a.yaml': POOL('a', '10.50.0.224/28'), 'net/pool-b.yaml': POOL('b', '10.50.1.0/28') });
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'init');
+    const staged = () => {
+      const r = spawnCli(['lint', '--staged', '--format', 'json'], { cwd: dir });
+      return { code: r.code, ids: (JSON.parse(r.stdout) as Out).diagnostics.map((d) => `${d.file} ${d.ruleId}`) };
+    };
+    writeFileSync(join(dir, 'net/pool-a.yaml'), POOL('a', '10.50.0.224/30'));
+    git(dir, 'add', 'net/pool-a.yaml');
+    assert.deepEqual(staged(), { code: 1, ids: ['apps/svc.yaml network/service-ip-not-in-pool'] });
+    git(dir, 'reset', '-q', '--hard');
+    git(dir, 'rm', '-q', 'net/pool-a.yaml');
+    assert.deepEqual(staged(), { code: 1, ids: ['apps/svc.yaml network/service-ip-not-in-pool'] });
+  });
+});
+
 describe('talium rules / explain', () => {
   it('rules lists engine and policy rule ids', async () => {
     const r = await runCli(['rules', '--format', 'json'], { cwd: base });
@@ -373,7 +396,8 @@ describe('talium lint: SOPS-encrypted files', () => {
     assert.equal(clean.code, 0);
     // a typo next to the sops key and a plain-text bad base64 value are still reported
     const typo = await lintJson(repo({ 'a/s.sops.yaml': secret(`dataa:\n  KEY: ${ENC}\ndata:\n  PLAIN: not base64!\n`) }));
-    assert.deepEqual(brief(typo.out), ['a/s.sops.yaml:6:1 schema/unknown-field', 'a/s.sops.yaml:9:10 schema/format']);
+    // ...and the plain value is one the file's own SOPS rules (default: everything) say should be encrypted
+    assert.deepEqual(brief(typo.out), ['a/s.sops.yaml:6:1 schema/unknown-field', 'a/s.sops.yaml:9:3 k8s/plaintext-secret', 'a/s.sops.yaml:9:10 schema/format']);
   });
 
   it('a SOPS-encrypted Talos machine config feeds the network plan', async () => {

@@ -90,6 +90,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const cwd = io.cwd;
   let paths = parsed.positionals;
   let only: Set<string> | undefined;
+  let crossObjectAll = false;
   if (v.staged || v['only-files']) {
     let list: string[];
     if (v.staged) {
@@ -103,12 +104,16 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         return EXIT.usage;
       }
       list = staged;
+      // a staged deletion of a manifest can break objects elsewhere (a Service whose pool is gone) but cannot be
+      // named: report every cross-object finding then
+      const deleted = stagedFiles(cwd, 'D');
+      if (typeof deleted !== 'string' && deleted.some((f) => /\.ya?ml$/i.test(f))) crossObjectAll = true;
     } else {
       list = paths;
     }
     only = new Set(list.filter((f) => /\.ya?ml$/i.test(f)).map((f) => relative(cwd, resolve(cwd, f)).split('\\').join('/')));
     // the whole tree is read; the reported files are added explicitly (so .gitignore cannot hide them)
-    paths = only.size ? ['.', ...only] : [];
+    paths = only.size || crossObjectAll ? ['.', ...only] : [];
   }
 
   const known = knownRule(ruleCatalog());
@@ -118,12 +123,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return EXIT.usage;
   }
   const tool = { name: 'talium', version: toolVersion() };
-  if (only && only.size === 0) {
+  if (only && only.size === 0 && !crossObjectAll) {
     emit({ diagnostics: [], rules: [], files: [], sources: new Map(), tool }, formats, io);
     return EXIT.ok;
   }
   const opts: Parameters<typeof lint>[0] = { cwd, paths, config: cfg.config, tool, configDiagnostics: cfg.diagnostics };
   if (only) opts.only = only;
+  if (crossObjectAll) opts.crossObjectAll = true;
   if (workers !== undefined) opts.workers = workers;
   const outcome = await lint(opts);
   if (outcome.missing.length) {

@@ -30,6 +30,8 @@ export interface LintOptions {
   config: LintConfig;
   /** Report findings only in these files (relative paths) while still reading the whole tree. */
   only?: ReadonlySet<string>;
+  /** With `only`: still report every cross-object (policy rule) finding (a staged deletion touched the tree). */
+  crossObjectAll?: boolean;
   /** 0 = in-process; undefined = automatic (workers for large inputs). */
   workers?: number;
   tool: { name: string; version: string };
@@ -184,7 +186,8 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   for (const rule of RULES) {
     const t0 = performance.now();
     try {
-      findings.push(...reportedFindings(runRules([rule], groups, docs, overrides), reported));
+      const ruleFindings = runRules([rule], groups, docs, overrides);
+      findings.push(...(opts.crossObjectAll ? ruleFindings : reportedFindings(ruleFindings, reported)));
     } catch (err) {
       diagnostics.push(internalError('.', `running rule ${rule.meta.id}`, err));
       internalErrors++;

@@ -1,11 +1,12 @@
 /**
- * The git edge of the lint: which files are staged (`git diff --cached`), relative to the working directory.
+ * The git edge of the lint: which files are staged (`git diff --cached`), relative to the working directory;
+ * `filter` D lists the staged deletions.
  * Runs git as a child process without a shell; returns an error string instead of throwing.
  */
 import { spawnSync } from 'node:child_process';
 
-export function stagedFiles(cwd: string): string[] | string {
-  const r = spawnSync('git', ['diff', '--cached', '--name-only', '--relative', '--diff-filter=ACMR', '-z'], {
+export function stagedFiles(cwd: string, filter = 'ACMR'): string[] | string {
+  const r = spawnSync('git', ['diff', '--cached', '--name-only', '--relative', `--diff-filter=${filter}`, '-z'], {
     cwd,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,

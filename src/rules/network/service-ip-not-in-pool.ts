@@ -55,7 +55,11 @@ export default defineRule({
       const live = holding.find((p) => !p.disabled);
       if (live) out.push({ doc: r.doc, path: r.path, messageId: 'selector', data: { ip: r.text, pool: live.name }, related: [{ doc: live.doc, path: ['spec', 'serviceSelector'], message: `serviceSelector of pool "${live.name}"` }] });
       else if (holding[0]) out.push({ doc: r.doc, path: r.path, messageId: 'disabled', data: { ip: r.text, pool: holding[0].name }, related: [{ doc: holding[0].doc, path: ['spec', 'disabled'], message: `pool "${holding[0].name}"` }] });
-      else out.push({ doc: r.doc, path: r.path, messageId: 'noPool', data: { ip: r.text } });
+      else {
+        // the pools the Service could take addresses from: a change to one of them is what made this happen
+        const eligible = pools.filter((p) => !p.disabled && selectorMatches(p.selector, r.labels, r.namespace, r.name) !== false).slice(0, 3);
+        out.push({ doc: r.doc, path: r.path, messageId: 'noPool', data: { ip: r.text }, related: eligible.map((p) => ({ doc: p.doc, path: ['spec', 'blocks'], key: true, message: `pool "${p.name}" (no block holds ${r.text})` })) });
+      }
     }
     return out;
   },
