@@ -1,6 +1,7 @@
 /**
- * The generated gen-config.sh run for real with a stub talosctl: secrets and output paths resolve from the
- * caller's directory, the control-plane patch is passed only when there is one, and git ignores the defaults.
+ * The generated scripts run for real with stub tools: gen-config.sh (a stub talosctl) resolves secrets and output
+ * paths from the caller's directory, passes the control-plane patch only when there is one, and git ignores its
+ * defaults; flux/bootstrap.sh (a stub flux) bootstraps from the spec's repository and branch.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
