@@ -197,3 +197,30 @@ export function nestedHelmKey(dotted: string): string {
     .split('.')
     .reduceRight((inner, part) => (inner ? `${part}: { ${inner} }` : `${part}: …`), '');
 }
+
+/** `a.b` where both sides look like value names (not `app.kubernetes.io/name`, not IPs, not file names). */
+const DOT_KEY = /^[a-z][A-Za-z0-9]*(\.[a-z][A-Za-z0-9]*)+$/;
+/** Maps whose keys are free-form (labels, annotations, config maps, env, extra args...). */
+const MAP_OF_ARBITRARY_KEYS = new Set([
+  'annotations', 'labels', 'podAnnotations', 'podLabels', 'nodeSelector', 'extraConfig', 'extraArgs', 'extraEnv',
+  'env', 'config', 'data', 'matchLabels', 'sysctls', 'commonLabels', 'selector', 'tolerations', 'extraVolumes',
+  'extraVolumeMounts', 'affinity', 'resources', 'podSecurityContext', 'serviceAnnotations', 'serviceLabels',
+  'extraHostPathMounts', 'customCalls', 'dashboards', 'envoyConfig', 'bootstrapConfigMap', 'bgp',
+]);
+
+/**
+ * Paths of the keys in Helm values that look like `--set` paths (`a.b`), which Helm takes as one literal key:
+ * at any depth, not inside lists or maps whose keys are free-form (labels, annotations, extra config).
+ */
+export function dottedHelmKeys(values: unknown): string[][] {
+  const out: string[][] = [];
+  const walk = (v: unknown, path: string[]): void => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v) || path.length > 32) return;
+    for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
+      if (DOT_KEY.test(k)) out.push([...path, k]);
+      else if (!MAP_OF_ARBITRARY_KEYS.has(k)) walk(child, [...path, k]);
+    }
+  };
+  walk(values, []);
+  return out;
+}

@@ -77,7 +77,8 @@ export type ValuesText = { ok: true; value: unknown } | { ok: false; line: numbe
 export function parseValuesText(text: string, opts: { unique: boolean }): ValuesText {
   try {
     const value = jsyaml.load(text, { schema: GO_LIKE_SCHEMA, json: !opts.unique });
-    if (/[&*]/.test(text) && expandedSize(value, Math.max(100_000, text.length)) > Math.max(100_000, text.length)) {
+    const limit = Math.max(100_000, text.length);
+    if (/[&*]/.test(text) && expandedSize(value, limit) > limit) {
       return { ok: false, line: 1, column: 1, reason: 'aliases expand to too many nodes', code: 'ALIAS_BOMB' };
     }
     return { ok: true, value };

@@ -6,7 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import { parseValuesText } from '../lint/parse.js';
 import type { Path, YamlDocument } from '../core/document.js';
 import type { CiliumEngine, CiliumRelease, Fact, ValuesLayer } from './types.js';
-import { dirOf, docsByFile, isObj, resolveRepoPath, str } from './util.js';
+import { argoSourcePaths, dirOf, docsByFile, foldersOf, isObj, resolveRepoPath, str } from './util.js';
 
 /** Keys that mark a mapping as Cilium Helm values (any one of them suffices for an unreferenced values file). */
 const CILIUM_VALUE_KEYS = ['kubeProxyReplacement', 'l2announcements', 'k8sServiceHost', 'ipam', 'bpf', 'hubble', 'routingMode', 'devices', 'cgroup', 'operator', 'socketLB', 'loadBalancer'];
@@ -213,15 +213,11 @@ function normRepoUrl(u: unknown): string | undefined {
  * nothing says so (then `$ref` value files are read from this tree, as before).
  */
 function localRepoUrls(all: readonly YamlDocument[], byFile: Map<string, YamlDocument[]>): ReadonlySet<string> {
-  const dirs = new Set<string>();
-  for (const f of byFile.keys()) for (let d = dirOf(f); d; d = dirOf(d)) dirs.add(d);
+  const dirs = foldersOf(byFile.keys());
   const out = new Set<string>();
   for (const d of all) {
     if (d.group !== 'argoproj.io' || (d.kind !== 'Application' && d.kind !== 'ApplicationSet')) continue;
-    const base: Path = d.kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : ['spec'];
-    const list = d.get([...base, 'sources']);
-    const srcs = [d.get([...base, 'source']), ...(Array.isArray(list) ? list : [])];
-    for (const s of srcs) {
+    for (const s of argoSourcePaths(d).map((sp) => d.get(sp))) {
       if (!isObj(s) || typeof s['path'] !== 'string') continue;
       const p = s['path'].replace(/^\.\/+/, '').replace(/\/+$/, '');
       const url = normRepoUrl(s['repoURL']);
@@ -232,12 +228,7 @@ function localRepoUrls(all: readonly YamlDocument[], byFile: Map<string, YamlDoc
 }
 
 function argoReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]>, local: ReadonlySet<string> = new Set()): CiliumRelease[] {
-  const base: Path = doc.kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : ['spec'];
-  // with `sources` set, Argo CD ignores `source` [argo-cd multiple sources docs]
-  const sources: Path[] = [];
-  const list = doc.get([...base, 'sources']);
-  if (Array.isArray(list) && list.length) list.forEach((_, i) => sources.push([...base, 'sources', i]));
-  else if (isObj(doc.get([...base, 'source']))) sources.push([...base, 'source']);
+  const sources = argoSourcePaths(doc);
   const out: CiliumRelease[] = [];
   for (const sp of sources) {
     const src = doc.get(sp);
@@ -251,7 +242,7 @@ function argoReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]>, lo
         // this tree only when that repository is this one (or nothing says which one this is)
         if (f.startsWith('$') && local.size) {
           const refName = f.slice(1, f.indexOf('/') === -1 ? undefined : f.indexOf('/'));
-          const ref = Array.isArray(list) ? list.find((x) => isObj(x) && x['ref'] === refName) : undefined;
+          const ref = sources.map((p) => doc.get(p)).find((x) => isObj(x) && x['ref'] === refName);
           const url = isObj(ref) ? normRepoUrl(ref['repoURL']) : undefined;
           if (url && !local.has(url)) continue;
         }

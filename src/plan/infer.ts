@@ -2,6 +2,7 @@
  * Builds one cluster group's NetworkPlan: from a talium cluster.yaml when the group has one, else inferred from
  * Talos configs/patches/multi-docs and talhelper talconfig.yaml; the Cilium release gives the Cilium version.
  */
+import { isSopsValue } from '../core/sops.js';
 import type { Path, YamlDocument } from '../core/document.js';
 import { DEFAULT_POD_SUBNET, DEFAULT_SERVICE_SUBNET, KUBEPRISM_DEFAULT_PORT, vlanLinkName } from '../data/talos.js';
 import { parseCidr, parseIp, type Cidr, type Family } from '../net/ip.js';
@@ -310,7 +311,7 @@ function talenvValue(d: YamlDocument, text: string, docs: readonly YamlDocument[
   for (const e of docs) {
     if (!/^talenv(\.sops)?\.ya?ml$/.test(e.file.path.slice(dir.length)) || !e.file.path.startsWith(dir)) continue;
     const v = e.get([m[1]!]);
-    if (typeof v === 'string' && !v.includes('${') && !v.startsWith('ENC[')) return { doc: e, path: [m[1]!], value: v };
+    if (typeof v === 'string' && !v.includes('${') && !isSopsValue(v)) return { doc: e, path: [m[1]!], value: v };
   }
   return undefined;
 }

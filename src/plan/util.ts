@@ -1,5 +1,5 @@
-/** Small helpers for plan inference: value guards, repo-relative path resolution, documents by file. */
-import type { YamlDocument } from '../core/document.js';
+/** Small helpers for plan inference: value guards, repo-relative path resolution, documents by file, Argo CD sources. */
+import type { Path, YamlDocument } from '../core/document.js';
 
 export function isObj(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -13,6 +13,13 @@ export function str(v: unknown): string | undefined {
 export function dirOf(path: string): string {
   const i = path.lastIndexOf('/');
   return i === -1 ? '' : path.slice(0, i);
+}
+
+/** Every folder (with its ancestors, not the root '') that holds one of `files`. */
+export function foldersOf(files: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const f of files) for (let d = dirOf(f); d && !out.has(d); d = dirOf(d)) out.add(d);
+  return out;
 }
 
 /** Normalise `a/./b/../c` → `a/c`; undefined when it climbs above the root. */
@@ -52,4 +59,15 @@ export function resolveRepoPath(byFile: Map<string, unknown>, dir: string, rel: 
   if (!tail) return undefined;
   const hits = [...byFile.keys()].filter((p) => p === tail || p.endsWith(`/${tail}`));
   return hits.length === 1 ? hits[0] : undefined;
+}
+
+/**
+ * The sources an Argo CD Application (or ApplicationSet template) renders, as paths into the document: every
+ * `sources[]` entry, or else `source` (with `sources` set, Argo CD ignores `source`).
+ */
+export function argoSourcePaths(doc: YamlDocument): Path[] {
+  const base: Path = doc.kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : ['spec'];
+  const list = doc.get([...base, 'sources']);
+  if (Array.isArray(list) && list.length) return list.map((_, i) => [...base, 'sources', i]);
+  return isObj(doc.get([...base, 'source'])) ? [[...base, 'source']] : [];
 }

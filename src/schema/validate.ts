@@ -3,6 +3,7 @@
  * document (k8s objects, kustomizations, Talos configs/documents, Cilium Helm values), findings under `schema/`.
  * Kind lookup first, validators compiled lazily per (schema, version) and cached; positions resolved later.
  */
+import { isSopsDocument, isSopsValue } from '../core/sops.js';
 import { resolve } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import type { Severity } from '../core/diagnostic.js';
@@ -69,21 +70,7 @@ function hasPlaceholder(v: unknown): boolean {
   return typeof v === 'string' && (v.includes('${') || v.includes('{{'));
 }
 
-/**
- * SOPS (Mozilla sops / Flux decryption) keeps its metadata under a top-level `sops:` key and replaces the
- * encrypted values with `ENC[AES256_GCM,data:...,type:str]` strings. Neither is the object's own content:
- * the `sops` key is dropped before validation and findings on encrypted values are not reported.
- */
-function isSopsDocument(v: unknown): v is Record<string, unknown> {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
-  const s = (v as Record<string, unknown>)['sops'];
-  return !!s && typeof s === 'object' && !Array.isArray(s);
-}
-
-function isSopsEncrypted(v: unknown): boolean {
-  return typeof v === 'string' && v.startsWith('ENC[') && v.endsWith(']');
-}
-
+/** SOPS metadata is not the object's own content: the `sops` key is dropped before validation. */
 function withoutSops(v: Record<string, unknown>): Record<string, unknown> {
   const { sops: _sops, ...rest } = v;
   return rest;
@@ -341,7 +328,7 @@ class Validator implements SchemaValidator {
     for (const i of issues) {
       if (i.ruleId !== 'schema/unknown-field' && i.ruleId !== 'schema/required' && hasPlaceholder(valueAt(root, i.path))) continue;
       if (i.ruleId === 'schema/unknown-field' && hasPlaceholder(i.data['field'])) continue;
-      if (sops && i.ruleId !== 'schema/unknown-field' && isSopsEncrypted(valueAt(root, i.path))) continue;
+      if (sops && i.ruleId !== 'schema/unknown-field' && isSopsValue(valueAt(root, i.path))) continue;
       if (i.ruleId === 'schema/unknown-field') {
         // what an unknown field costs depends on who reads it (API server, Helm, Talos, kustomize)
         const help = unknownFieldHelp(i.data['suggestion'] as string | undefined, consumer);

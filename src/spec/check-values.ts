@@ -5,7 +5,7 @@
  */
 import type { YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
-import { nestedHelmKey } from '../data/cilium.js';
+import { dottedHelmKeys, nestedHelmKey } from '../data/cilium.js';
 import { createSchemaValidator } from '../schema/validate.js';
 
 function isObj(v: unknown): v is Record<string, unknown> {
@@ -18,30 +18,26 @@ export function checkCiliumValues(value: unknown, doc: YamlDocument): Finding[] 
   const values = cilium['values'];
   if (!isObj(values)) return [];
   const out: Finding[] = [];
-  const dotted = (v: Record<string, unknown>, path: string[]): void => {
-    for (const [k, child] of Object.entries(v)) {
-      if (k.includes('.') && !k.includes('/')) {
-        const nested = nestedHelmKey(k);
-        out.push({
-          doc,
-          path: ['cilium', 'values', ...path, k],
-          key: true,
-          ruleId: 'spec/dotted-helm-key',
-          severity: 'error',
-          message: `cilium.values key "${[...path, k].join('.')}" contains dots; Helm takes it as one literal key and ignores it.`,
-          help: `Write it nested: \`${nested}\`.`,
-          data: { key: [...path, k].join('.') },
-        });
-      } else if (isObj(child) && path.length < 16) dotted(child, [...path, k]);
-    }
-  };
-  dotted(values, []);
+  const dotted = dottedHelmKeys(values);
+  for (const path of dotted) {
+    const key = path.join('.');
+    out.push({
+      doc,
+      path: ['cilium', 'values', ...path],
+      key: true,
+      ruleId: 'spec/dotted-helm-key',
+      severity: 'error',
+      message: `cilium.values key "${key}" contains dots; Helm takes it as one literal key and ignores it.`,
+      help: `Write it nested: \`${nestedHelmKey(path[path.length - 1]!)}\`.`,
+      data: { key },
+    });
+  }
   const versions = isObj(root['versions']) ? root['versions'] : {};
   const line = typeof versions['cilium'] === 'string' ? versions['cilium'] : undefined;
   const validator = createSchemaValidator(line ? { ciliumVersion: line } : {});
   for (const f of validator.validateCiliumValues(doc, ['cilium', 'values'])) {
     // dotted keys are reported above, once
-    if (f.ruleId === 'schema/unknown-field' && String(f.data?.['field'] ?? '').includes('.')) continue;
+    if (f.ruleId === 'schema/unknown-field' && dotted.some((p) => p[p.length - 1] === f.data?.['field'])) continue;
     out.push(f);
   }
   return out;

@@ -2,7 +2,7 @@
 import { nestedHelmKey } from '../../data/cilium.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { SRC } from './lib/sources.js';
-import { dottedKeys, releases } from './lib/values.js';
+import { dottedKeys, placeInLayer, releases } from './lib/values.js';
 
 export default defineRule({
   meta: {
@@ -33,10 +33,7 @@ export default defineRule({
         if (seen.has(id)) continue;
         seen.add(id);
         const nested = nestedHelmKey(key);
-        if (layer.inString) {
-          const range = layer.doc.locateInString(layer.valuesPath, path, { key: true });
-          out.push({ doc: layer.doc, path: layer.valuesPath, key: true, ...(range ? { range } : {}), messageId: 'dotted', data: { key, nested } });
-        } else out.push({ doc: layer.doc, path: [...layer.valuesPath, ...path], key: true, messageId: 'dotted', data: { key, nested } });
+        out.push({ ...placeInLayer(layer, path, { key: true }), messageId: 'dotted', data: { key, nested } });
       }
     }
     return out;

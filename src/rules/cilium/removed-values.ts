@@ -52,10 +52,6 @@ export default defineRule({
       }
     }
     // one values file shared by several releases (helmfile bootstrap + Flux) states each removed key once
-    const seen = new Set<string>();
-    return dedupe(out).filter((f) => {
-      const id = `${f.doc.file.path}#${f.doc.index}#${f.path.join('\u0000')}#${f.range ? `${f.range.start.line}:${f.range.start.column}` : ''}#${f.messageId}#${String(f.data?.['key'])}`;
-      return seen.has(id) ? false : (seen.add(id), true);
-    });
+    return dedupe(out, ['version']);
   },
 });

@@ -4,20 +4,12 @@
  */
 import type { Path } from '../../core/document.js';
 import { parseValuesText } from '../../lint/parse.js';
+import { argoSourcePaths } from '../../plan/util.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const APP = (values: string) =>
   `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  project: default\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: kube-system\n  source:\n    repoURL: https://helm.cilium.io/\n    chart: cilium\n    targetRevision: 1.19.6\n    helm:\n      values: |\n${values.replace(/^/gm, '        ')}`;
-
-/** The `helm.values` paths of an Application / ApplicationSet (`source` and every `sources[]` entry). */
-function valuesPaths(kind: string | undefined, get: (p: Path) => unknown): Path[] {
-  const base: Path = kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : ['spec'];
-  const out: Path[] = [[...base, 'source', 'helm', 'values']];
-  const sources = get([...base, 'sources']);
-  if (Array.isArray(sources)) sources.forEach((_, i) => out.push([...base, 'sources', i, 'helm', 'values']));
-  return out;
-}
 
 export default defineRule({
   meta: {
@@ -49,7 +41,7 @@ export default defineRule({
       if (d.group !== 'argoproj.io' || (d.kind !== 'Application' && d.kind !== 'ApplicationSet')) continue;
       const app = d.name ?? '';
       const kind = d.kind;
-      for (const path of valuesPaths(d.kind, (p) => d.get(p))) {
+      for (const path of argoSourcePaths(d).map((sp): Path => [...sp, 'helm', 'values'])) {
         const text = d.get(path);
         if (typeof text !== 'string' || text.includes('{{') || text.includes('${')) continue;
         // with valuesObject set Argo CD never reads the string

@@ -5,7 +5,8 @@
 import { editDistance, suggest } from '../../core/suggest.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
-import { dirOf, fluxKustomizations, type FluxKs } from './lib/flux.js';
+import { foldersOf } from '../../plan/util.js';
+import { fluxKustomizations, type FluxKs } from './lib/flux.js';
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -57,10 +58,7 @@ export default defineRule({
   },
   check({ cluster, all }) {
     // every folder (and its ancestors) that holds a YAML file of the linted tree
-    const dirs = new Set<string>(['']);
-    for (const d of all) {
-      for (let dir = dirOf(d.file.path); dir && !dirs.has(dir); dir = dirOf(dir)) dirs.add(dir);
-    }
+    const dirs = foldersOf(all.map((d) => d.file.path)).add('');
     const list = fluxKustomizations(cluster.docs).filter((k) => !k.doc.templated);
     // a source is this repository when it is Flux bootstrap's own (GitRepository flux-system/flux-system) or
     // when another of its Kustomizations resolves into the tree

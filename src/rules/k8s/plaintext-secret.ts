@@ -1,5 +1,6 @@
 /** k8s/plaintext-secret: Kubernetes Secrets and Talos secrets committed without encryption. */
 import type { Path, YamlDocument } from '../../core/document.js';
+import { isSopsDocument } from '../../core/sops.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -25,7 +26,7 @@ const BENIGN_KEYS = new Set(['url', 'type', 'name', 'project', 'enableOCI', 'ins
 const SECRET = (data: string): string => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\n${data}`;
 
 function sopsEncrypted(doc: YamlDocument): boolean {
-  return isObj(doc.get(['sops']));
+  return isSopsDocument(doc.value);
 }
 
 /**

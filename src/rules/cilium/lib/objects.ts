@@ -2,6 +2,7 @@
  * Finds Cilium LB-IPAM pools and L2 announcement policies among a cluster group's documents, and reads the
  * Cilium version a group targets. Pure lookups; no findings here.
  */
+import { isSopsValue } from '../../../core/sops.js';
 import type { YamlDocument } from '../../../core/document.js';
 import { CILIUM_GROUP, L2_POLICY_KIND, POOL_KIND } from '../../../data/cilium.js';
 import type { ClusterGroup } from '../../../plan/types.js';
@@ -38,7 +39,7 @@ export function pinnedMinor(v: string | undefined): string | undefined {
 /** True when a string still holds unrendered templating (`${VAR}`, `{{ }}`, `#{ }#`). */
 /** A placeholder, not a value: templating/substitution syntax, or a SOPS-encrypted `ENC[...]` value. */
 export function isTemplated(v: unknown): boolean {
-  return typeof v === 'string' && (/\$\{|\{\{|\{%|#\{|#%/.test(v) || (v.startsWith('ENC[') && v.endsWith(']')));
+  return typeof v === 'string' && (/\$\{|\{\{|\{%|#\{|#%/.test(v) || isSopsValue(v));
 }
 
 export function isObject(v: unknown): v is Record<string, unknown> {

@@ -3,8 +3,10 @@
  * a key, the layer (document + path) that sets it, and the place a finding about that key points at.
  */
 import type { Range } from '../../../core/diagnostic.js';
+import { dottedHelmKeys } from '../../../data/cilium.js';
 import type { Path, YamlDocument } from '../../../core/document.js';
 import type { CiliumRelease, ClusterGroup, ValuesLayer } from '../../../plan/types.js';
+import { argoSourcePaths } from '../../../plan/util.js';
 import { isObject, isTemplated, pinnedMinor } from './objects.js';
 
 export interface Place {
@@ -58,15 +60,16 @@ export function layerSetting(release: CiliumRelease, key: readonly string[]): Va
  */
 export function placeOf(release: CiliumRelease, key: readonly string[], opts: { key?: boolean; suffix?: Path } = {}): Place {
   const layer = layerSetting(release, key);
-  const inner: Path = [...key, ...(opts.suffix ?? [])];
-  if (layer) {
-    if (layer.inString) {
-      const range = layer.doc.locateInString(layer.valuesPath, inner, opts.key ? { key: true } : {});
-      return { doc: layer.doc, path: layer.valuesPath, key: true, ...(range ? { range } : {}) };
-    }
-    return { doc: layer.doc, path: [...layer.valuesPath, ...inner], ...(opts.key ? { key: true } : {}) };
+  return layer ? placeInLayer(layer, [...key, ...(opts.suffix ?? [])], opts) : releasePlace(release);
+}
+
+/** Where `inner` of one values layer is: its key or value, inside a values string when that can be mapped. */
+export function placeInLayer(layer: ValuesLayer, inner: Path, opts: { key?: boolean } = {}): Place {
+  if (layer.inString) {
+    const range = layer.doc.locateInString(layer.valuesPath, inner, opts.key ? { key: true } : {});
+    return { doc: layer.doc, path: layer.valuesPath, key: true, ...(range ? { range } : {}) };
   }
-  return releasePlace(release);
+  return { doc: layer.doc, path: [...layer.valuesPath, ...inner], ...(opts.key ? { key: true } : {}) };
 }
 
 /** The release's own values (or its document when it has none): for findings about a missing key. */
@@ -127,30 +130,10 @@ export function dottedKeys(release: CiliumRelease): Array<{ layer: ValuesLayer; 
     const id = `${layer.doc.file.path}#${layer.doc.index}#${layer.valuesPath.join('.')}`;
     if (seen.has(id)) continue;
     seen.add(id);
-    walk(layer.values, [], (key, path) => out.push({ layer, key, path }));
+    for (const path of dottedHelmKeys(layer.values)) out.push({ layer, key: path[path.length - 1]!, path });
   }
   return out;
 }
-
-/** Keys that look like `--set` paths (`a.b`), at any depth; not inside lists (annotations etc. are skipped). */
-function walk(v: unknown, path: string[], cb: (key: string, path: Path) => void): void {
-  if (!isObject(v) || path.length > 32) return;
-  for (const [k, child] of Object.entries(v)) {
-    if (DOT_KEY.test(k) && !ALLOWED_DOTTED_PARENTS.has(path[path.length - 1] ?? '')) cb(k, [...path, k]);
-    else if (!MAP_OF_ARBITRARY_KEYS.has(k)) walk(child, [...path, k], cb);
-  }
-}
-
-/** `a.b` where both sides look like value names (not `app.kubernetes.io/name`, not IPs, not file names). */
-const DOT_KEY = /^[a-z][A-Za-z0-9]*(\.[a-z][A-Za-z0-9]*)+$/;
-/** Maps whose keys are free-form (labels, annotations, config maps, env, extra args...). */
-const MAP_OF_ARBITRARY_KEYS = new Set([
-  'annotations', 'labels', 'podAnnotations', 'podLabels', 'nodeSelector', 'extraConfig', 'extraArgs', 'extraEnv',
-  'env', 'config', 'data', 'matchLabels', 'sysctls', 'commonLabels', 'selector', 'tolerations', 'extraVolumes',
-  'extraVolumeMounts', 'affinity', 'resources', 'podSecurityContext', 'serviceAnnotations', 'serviceLabels',
-  'extraHostPathMounts', 'customCalls', 'dashboards', 'envoyConfig', 'bootstrapConfigMap', 'bgp',
-]);
-const ALLOWED_DOTTED_PARENTS = new Set<string>();
 
 /**
  * True when the release may get values this repository does not show: a referenced values source that did not
@@ -167,10 +150,7 @@ export function incomplete(release: CiliumRelease, docs: readonly YamlDocument[]
     // an overlay HelmRelease patch with the same name adds values
     if (docs.some((d) => d !== rd && d.kind === 'HelmRelease' && d.name === rd.name && d.get(['spec', 'values']) !== undefined && d.namespace === rd.namespace)) return true;
   } else if (release.engine === 'argocd') {
-    const base = rd.kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : ['spec'];
-    const list = rd.get([...base, 'sources']);
-    const srcs = [rd.get([...base, 'source']), ...(Array.isArray(list) ? list : [])];
-    for (const s of srcs) {
+    for (const s of argoSourcePaths(rd).map((sp) => rd.get(sp))) {
       if (!isObject(s) || !isObject(s['helm'])) continue;
       const h = s['helm'];
       if (Array.isArray(h['parameters']) && h['parameters'].length) return true;
@@ -184,12 +164,15 @@ export function incomplete(release: CiliumRelease, docs: readonly YamlDocument[]
 
 /**
  * Drop repeated findings: two releases that share a values layer (a helmfile bootstrap and the Flux release
- * reading the same values.yaml) would otherwise report the same key twice.
+ * reading the same values.yaml) would otherwise report the same key twice. `ignoreData`: data that differs per
+ * release (its target version) and does not make the finding another one.
  */
-export function dedupe<T extends { doc: YamlDocument; path: Path; messageId: string; data?: Record<string, unknown> }>(list: T[]): T[] {
+export function dedupe<T extends { doc: YamlDocument; path: Path; range?: Range; messageId: string; data?: Record<string, unknown> }>(list: T[], ignoreData: readonly string[] = []): T[] {
   const seen = new Set<string>();
   return list.filter((f) => {
-    const k = `${f.doc.file.path}#${f.doc.index}#${f.path.join('\u0000')}#${f.messageId}#${JSON.stringify(f.data ?? {})}`;
+    const data = Object.fromEntries(Object.entries(f.data ?? {}).filter(([k]) => !ignoreData.includes(k)));
+    const at = f.range ? `${f.range.start.line}:${f.range.start.column}` : '';
+    const k = `${f.doc.file.path}#${f.doc.index}#${f.path.join('\u0000')}#${at}#${f.messageId}#${JSON.stringify(data)}`;
     if (seen.has(k)) return false;
     seen.add(k);
     return true;

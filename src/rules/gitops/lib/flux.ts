@@ -3,6 +3,7 @@
  * deepest one applying a file, the Flux version a repo states, and Argo CD Applications by source path.
  */
 import type { YamlDocument } from '../../../core/document.js';
+import { argoSourcePaths } from '../../../plan/util.js';
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -100,8 +101,7 @@ export function argoApps(docs: readonly YamlDocument[]): ArgoApp[] {
   const out: ArgoApp[] = [];
   for (const d of docs) {
     if (d.group !== 'argoproj.io' || (d.kind !== 'Application' && d.kind !== 'ApplicationSet')) continue;
-    const base = d.kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : ['spec'];
-    const srcs = [d.get([...base, 'source']), ...((a) => (Array.isArray(a) ? a : []))(d.get([...base, 'sources']))];
+    const srcs = argoSourcePaths(d).map((sp) => d.get(sp));
     const dirs = srcs.filter(isObj).map((s) => normDir(s['path'])).filter((p): p is string => p !== undefined);
     out.push({ doc: d, dirs });
   }
