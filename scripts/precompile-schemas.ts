@@ -3,7 +3,8 @@
  * line, Talos machine config and documents per Talos line, kustomization) with ajv's standalone code generation
  * into dist/schema-validators/ (+ manifest.json), so a lint loads validators instead of compiling them
  * (src/schema/precompiled.ts). Skips the work when the manifest is current; without the manifest, validators
- * compile at run time as before.
+ * compile at run time as before. Also writes model-kinds.json, the index of the kubernetes-models kinds
+ * (src/schema/k8s-models.ts), so a lint does not read every model class of a group to find one kind.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { _ } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { createAjv } from '../src/schema/ajv.js';
-import { ajvVersion, MANIFEST_FILE, PRECOMPILED_DIR, RUNTIME_FILE, RUNTIME_TEXT, schemasFingerprint, type PrecompiledManifest } from '../src/schema/precompiled.js';
+import { ajvVersion, MANIFEST_FILE, PRECOMPILED_DIR, RUNTIME_FILE, RUNTIME_TEXT, schemasFingerprint, schemasStamp, type PrecompiledManifest } from '../src/schema/precompiled.js';
+import { KIND_INDEX_FILE, ModelIndex } from '../src/schema/k8s-models.js';
 import { SchemaRegistry } from '../src/schema/registry.js';
 import { TALOS_DOCUMENT_KINDS } from '../src/schema/talos-kinds.js';
 import { CILIUM_LINES, CILIUM_SCHEMA_FILE, ciliumServed, HELM_VALUES_FILE, KUSTOMIZATION_FILE, TALOS_CONFIG_FILE, TALOS_DOCS_FILE, TALOS_LINES } from '../src/schema/versions.js';
@@ -36,7 +38,11 @@ async function main(): Promise<void> {
   if (existsSync(manifestPath)) {
     try {
       const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as PrecompiledManifest;
-      if (m.ajv === want.ajv && m.schemas === want.schemas && m.generator === want.generator && readFileSync(join(PRECOMPILED_DIR, RUNTIME_FILE), 'utf8') === RUNTIME_TEXT) return;
+      if (m.ajv === want.ajv && m.schemas === want.schemas && m.generator === want.generator && readFileSync(join(PRECOMPILED_DIR, RUNTIME_FILE), 'utf8') === RUNTIME_TEXT) {
+        // same content; the files' stamps (the run-time check) may have changed (a checkout, a touch)
+        if (m.stamp !== schemasStamp()) writeFileSync(manifestPath, JSON.stringify({ ...m, stamp: schemasStamp() }, null, 2) + '\n');
+        return;
+      }
     } catch {
       /* regenerate */
     }
@@ -64,9 +70,16 @@ async function main(): Promise<void> {
     writeFileSync(join(PRECOMPILED_DIR, file), standaloneCode(ajv, fn));
     entries[key] = file;
   }
-  const manifest: PrecompiledManifest = { version: 1, ...want, entries };
+  const manifest: PrecompiledManifest = { version: 1, ...want, stamp: schemasStamp(), entries };
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
   process.stderr.write(`talium build: ${Object.keys(entries).length} schema validators precompiled (${((performance.now() - t0) / 1000).toFixed(1)} s).\n`);
 }
 
+/** The kubernetes-models kind index (cheap, always rewritten: it follows the installed packages). */
+function writeKindIndex(): void {
+  mkdirSync(PRECOMPILED_DIR, { recursive: true });
+  writeFileSync(KIND_INDEX_FILE, JSON.stringify(new ModelIndex().kindIndexFile()) + '\n');
+}
+
 await main();
+writeKindIndex();

@@ -3,7 +3,7 @@
  * framework. It records the hook command in the project's simple-git-hooks configuration and lets the
  * simple-git-hooks library (resolved from the project) write .git/hooks/pre-commit. No hand-written installer.
  */
-import { spawnSync } from 'node:child_process';
+import { childProcess } from '../core/builtins.js';
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -38,7 +38,7 @@ interface SimpleGitHooks {
 type Json = Record<string, unknown>;
 
 function git(args: string[], cwd: string): string | undefined {
-  const r = spawnSync('git', args, { cwd, encoding: 'utf8' });
+  const r = childProcess().spawnSync('git', args, { cwd, encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 

@@ -131,7 +131,7 @@ export function parseGoDuration(text: unknown): number | undefined {
   if (typeof text !== 'string') return undefined;
   const t = text.trim();
   if (t === '0') return 0;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
+  const re = /(\d+(?:\.\d+)?)(ns|us|\u00b5s|ms|s|m|h)/gy;
   let total = 0;
   let pos = 0;
   let m: RegExpExecArray | null;

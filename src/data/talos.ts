@@ -3,7 +3,7 @@
  * a version wants, pod/service subnet defaults, and the VLAN link naming rule. Data + tiny helpers; source
  * keys refer to ../shared/docs/domain-facts.md.
  */
-import { createHash } from 'node:crypto';
+import { crypto } from '../core/builtins.js';
 import { atLeast } from './versions.js';
 
 /** KubePrism listens on 127.0.0.1:<port>, default 7445. [TALOS-PRISM; TALOS-CONST DefaultKubePrismPort] (§3.2) */
@@ -64,7 +64,7 @@ export function vlanLinkName(parent: string, vlanId: number): string {
   if (bytes.length + 5 <= MAX_LINK_NAME_LENGTH) return `${parent}.${vlanId}`;
   const prefix = bytes.subarray(0, 4);
   const hashBytes = Math.floor((MAX_LINK_NAME_LENGTH - prefix.length - 5) / 2);
-  const hash = createHash('sha256').update(bytes).digest().subarray(0, hashBytes).toString('hex');
+  const hash = crypto().createHash('sha256').update(bytes).digest().subarray(0, hashBytes).toString('hex');
   return `${prefix.toString('utf8')}${hash}.${vlanId}`;
 }
 

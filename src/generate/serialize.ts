@@ -3,7 +3,7 @@
  * other keys sorted, strings Go's YAML 1.1 would misread quoted, LF, trailing newline), the DO NOT EDIT header
  * and the content hash that lets the writer tell hand edits apart (`talium:sha256=`).
  */
-import { createHash } from 'node:crypto';
+import { crypto } from '../core/builtins.js';
 import { Document, isScalar, parse, Scalar, visit } from 'yaml';
 import type { GeneratedFile } from './types.js';
 
@@ -85,7 +85,7 @@ export function toYaml(documents: unknown[]): string {
 }
 
 export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return crypto().createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /** Put the hash of `text` (with the hash value blanked) in place of the blank mark. */

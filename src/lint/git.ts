@@ -3,10 +3,10 @@
  * `filter` D lists the staged deletions.
  * Runs git as a child process without a shell; returns an error string instead of throwing.
  */
-import { spawnSync } from 'node:child_process';
+import { childProcess } from '../core/builtins.js';
 
 export function stagedFiles(cwd: string, filter = 'ACMR'): string[] | string {
-  const r = spawnSync('git', ['diff', '--cached', '--name-only', '--relative', `--diff-filter=${filter}`, '-z'], {
+  const r = childProcess().spawnSync('git', ['diff', '--cached', '--name-only', '--relative', `--diff-filter=${filter}`, '-z'], {
     cwd,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,

@@ -6,7 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { workerThreads } from '../core/builtins.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { SchemaOptions } from '../schema/validate.js';
 import type { DiscoveredFile } from './discover.js';
@@ -57,7 +57,7 @@ export interface WorkerHandle {
 }
 
 function start(job: WorkerJob, indexes: number[]): { loaded: Promise<WireFile[]>; handle: WorkerHandle } {
-  const w = new Worker(new URL('./parse-worker.js', import.meta.url), { workerData: job });
+  const w = new (workerThreads().Worker)(new URL('./parse-worker.js', import.meta.url), { workerData: job });
   let onLoaded: (f: WireFile[]) => void = () => {};
   let onChecked: (d: Diagnostic[]) => void = () => {};
   let onError: (e: Error) => void = () => {};

@@ -27,7 +27,7 @@ export function isIp(s: string): boolean {
 }
 
 /** Go time.ParseDuration: `300ms`, `-1.5h`, `2h45m`, `0`. Units ns us µs ms s m h. */
-const DURATION = /^[-+]?(0|((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+)$/;
+const DURATION = /^[-+]?(0|((\d+(\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+)$/;
 export function isDuration(s: string): boolean {
   return DURATION.test(s);
 }

@@ -5,7 +5,7 @@
  * (model-loader.ts); `load` (dynamic import) is the fallback for modules that loader does not understand.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { ModelLoader } from './model-loader.js';
 
@@ -15,6 +15,39 @@ interface PackageRoots {
   core: string | undefined;
   flux: string | undefined;
   argo: string | undefined;
+}
+
+/** Built by scripts/precompile-schemas.ts: apiVersion/kind → validator module of each installed model package. */
+export const KIND_INDEX_FILE = fileURLToPath(new URL('../../schema-validators/model-kinds.json', import.meta.url));
+
+export interface KindIndexFile {
+  version: 1;
+  /** Package versions the index was built from (a mismatch: the index is ignored). */
+  packages: Partial<Record<ModelEntry['source'], string>>;
+  /** `group/version` → [kind, apiVersion, module path relative to the package folder]. */
+  kinds: Record<string, Array<[string, string, string]>>;
+}
+
+function readKindIndex(file: string): KindIndexFile | null {
+  try {
+    const idx = JSON.parse(readFileSync(file, 'utf8')) as KindIndexFile;
+    return idx.version === 1 && idx.kinds && idx.packages ? idx : null;
+  } catch {
+    return null;
+  }
+}
+
+const versions = new Map<string, string | undefined>();
+
+function packageVersion(root: string): string | undefined {
+  if (!versions.has(root)) {
+    try {
+      versions.set(root, (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string }).version);
+    } catch {
+      versions.set(root, undefined);
+    }
+  }
+  return versions.get(root);
 }
 
 function resolveRoot(spec: string): string | undefined {
@@ -39,6 +72,9 @@ export class ModelIndex {
   private roots: PackageRoots | undefined;
   private readonly byGv = new Map<string, Map<string, ModelEntry>>();
   private readonly loaded = new Map<string, ModelValidate>();
+
+  /** `index: false` scans the packages' folders even when the build's index is there (tests compare the two). */
+  constructor(private readonly opts: { index?: boolean } = {}) {}
   private readonly failed = new Set<string>();
 
   /** Package folders, each resolved on first use (a repository without Argo CD never resolves its package). */
@@ -76,13 +112,19 @@ export class ModelIndex {
     return { dir: join(r.core, group), source: 'kubernetes-models' };
   }
 
-  /** Top-level kinds (with apiVersion/kind statics) of one group/version. */
+  /** Top-level kinds (with apiVersion/kind statics) of one group/version: from the build's index, else scanned. */
   private kindsOf(group: string, version: string): Map<string, ModelEntry> {
     const key = `${group}/${version}`;
     let m = this.byGv.get(key);
     if (m) return m;
-    m = new Map();
+    m = this.indexed(group, version) ?? this.scanKinds(group, version);
     this.byGv.set(key, m);
+    return m;
+  }
+
+  /** The folder's kinds read from the model classes (one file read per kind: ~10 ms for core/v1). */
+  private scanKinds(group: string, version: string): Map<string, ModelEntry> {
+    const m = new Map<string, ModelEntry>();
     const gd = this.groupDir(group);
     if (!gd || !/^[a-z0-9]+$/.test(version)) return m;
     const dir = join(gd.dir, version);
@@ -109,6 +151,55 @@ export class ModelIndex {
       m.set(kind, { apiVersion, kind, module: join(root, '_schemas', `${schema[2]}.js`), source: gd.source });
     }
     return m;
+  }
+
+  private kindIndex: KindIndexFile | null | undefined;
+
+  /** The group/version's kinds from dist/schema-validators/model-kinds.json when it was built from these packages. */
+  private indexed(group: string, version: string): Map<string, ModelEntry> | undefined {
+    if (this.kindIndex === undefined) this.kindIndex = this.opts.index === false ? null : readKindIndex(KIND_INDEX_FILE);
+    const idx = this.kindIndex;
+    const gd = this.groupDir(group);
+    if (!idx || !gd) return undefined;
+    const pkgRoot = gd.source === 'kubernetes-models' ? this.pkgRoots().core : gd.source === '@kubernetes-models/flux-cd' ? this.pkgRoots().flux : this.pkgRoots().argo;
+    if (!pkgRoot || packageVersion(pkgRoot) !== idx.packages[gd.source]) return undefined;
+    const m = new Map<string, ModelEntry>();
+    for (const [kind, apiVersion, module] of idx.kinds[`${group}/${version}`] ?? []) m.set(kind, { apiVersion, kind, module: join(pkgRoot, module), source: gd.source });
+    return m;
+  }
+
+  /** Every group/version's kinds of the installed packages, for the build's index (scripts/precompile-schemas.ts). */
+  kindIndexFile(): KindIndexFile {
+    const out: KindIndexFile = { version: 1, packages: {}, kinds: {} };
+    const r = this.pkgRoots();
+    const roots: Array<[ModelEntry['source'], string | undefined]> = [
+      ['kubernetes-models', r.core],
+      ['@kubernetes-models/flux-cd', r.flux],
+      ['@kubernetes-models/argo-cd', r.argo],
+    ];
+    const dirs = (d: string) => {
+      try {
+        return readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('_')).map((e) => e.name).sort();
+      } catch {
+        return [];
+      }
+    };
+    for (const [source, root] of roots) {
+      if (!root) continue;
+      out.packages[source] = packageVersion(root);
+      const gvs: Array<[string, string]> = [];
+      for (const g of dirs(root)) {
+        if (source === 'kubernetes-models' && g === 'v1') gvs.push(['', 'v1']);
+        else for (const v of dirs(join(root, g))) gvs.push([g, v]);
+      }
+      for (const [g, v] of gvs) {
+        const gd = this.groupDir(g);
+        if (!gd || gd.source !== source) continue;
+        const kinds = [...this.scanKinds(g, v).values()].map((e) => [e.kind, e.apiVersion, relative(root, e.module).split(sep).join('/')] as [string, string, string]);
+        if (kinds.length) out.kinds[`${g}/${v}`] = kinds;
+      }
+    }
+    return out;
   }
 
   private readonly found = new Map<string, ModelEntry | null>();

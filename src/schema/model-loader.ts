@@ -5,6 +5,7 @@
  * `ucs2length`, and `export const validate=...`), so we rewrite exactly those and evaluate the body as a function. Imports become
  * bindings resolved on first call, so recursive schemas (import cycles) work. Anything unexpected → undefined.
  */
+import { compileFunction, fileStamp } from '../core/code-cache.js';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -118,8 +119,7 @@ export class ModelLoader {
       return f as (...a: unknown[]) => unknown;
     };
     try {
-      // eslint-disable-next-line @typescript-eslint/no-implied-eval
-      const fn = new Function('__exports', '__dep', '__formats', '__ucs2length', `"use strict";${body}`) as (...a: unknown[]) => void;
+      const fn = compileFunction<(...a: unknown[]) => void>(`"use strict";${body}`, file, ['__exports', '__dep', '__formats', '__ucs2length'], fileStamp(file));
       fn(exports, dep, FORMATS, ucs2length);
     } catch {
       this.cache.set(file, null);

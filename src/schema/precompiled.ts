@@ -5,7 +5,8 @@
  * disk; otherwise (and with TALIUM_PRECOMPILED=0) the registry compiles at run time as before. Same ajv, same
  * options, same schemas: the same validation (a test compares both).
  */
-import { createHash } from 'node:crypto';
+import { crypto } from '../core/builtins.js';
+import { compileFunction, fileStamp } from '../core/code-cache.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
@@ -36,6 +37,8 @@ export interface PrecompiledManifest {
   ajv: string;
   /** Fingerprint of the built-in schema files (schemasFingerprint). */
   schemas: string;
+  /** Their sizes and modification times when that fingerprint was taken (schemasStamp): the cheap check. */
+  stamp?: string;
   /** Fingerprint of the code that turns schemas into validators (decides whether the build regenerates). */
   generator: string;
   /** Registry cache key (`builtin|ctx/<line>/<apiVersion>/|<file>[#fragment]`) → module file name. */
@@ -48,20 +51,32 @@ export function ajvVersion(): string {
   return (require('ajv/package.json') as { version: string }).version;
 }
 
-/** sha256 over the built-in schema files the registry compiles (not the editor schemas cluster/talium.config). */
-export function schemasFingerprint(dir = builtinSchemaDir()): string {
-  const h = createHash('sha256');
+/** The built-in schema files the registry compiles (not the editor schemas cluster/talium.config), sorted. */
+function schemaFiles(dir: string): Array<{ rel: string; abs: string }> {
+  const out: Array<{ rel: string; abs: string }> = [];
   const walk = (d: string): void => {
     for (const n of readdirSync(d).sort()) {
       const abs = join(d, n);
       if (statSync(abs).isDirectory()) walk(abs);
-      else if (n.endsWith('.json') && !(d === dir && (n === 'cluster.schema.json' || n === 'talium.config.schema.json'))) {
-        h.update(relative(dir, abs).split(sep).join('/')).update('\0').update(readFileSync(abs)).update('\0');
-      }
+      else if (n.endsWith('.json') && !(d === dir && (n === 'cluster.schema.json' || n === 'talium.config.schema.json'))) out.push({ rel: relative(dir, abs).split(sep).join('/'), abs });
     }
   };
   walk(dir);
+  return out;
+}
+
+/** sha256 over the built-in schema files' names and bytes. */
+export function schemasFingerprint(dir = builtinSchemaDir()): string {
+  const h = crypto().createHash('sha256');
+  for (const f of schemaFiles(dir)) h.update(f.rel).update('\0').update(readFileSync(f.abs)).update('\0');
   return h.digest('hex');
+}
+
+/** Names, sizes and modification times of the built-in schema files: equal stamps, equal fingerprints. */
+export function schemasStamp(dir = builtinSchemaDir()): string {
+  return schemaFiles(dir)
+    .map((f) => `${f.rel}:${fileStamp(f.abs)}`)
+    .join('\n');
 }
 
 let state: { manifest: PrecompiledManifest } | null | undefined;
@@ -70,7 +85,9 @@ function loadState(): { manifest: PrecompiledManifest } | null {
   if (process.env['TALIUM_PRECOMPILED'] === '0') return null;
   try {
     const manifest = JSON.parse(readFileSync(join(PRECOMPILED_DIR, MANIFEST_FILE), 'utf8')) as PrecompiledManifest;
-    if (manifest.version !== 1 || manifest.ajv !== ajvVersion() || manifest.schemas !== schemasFingerprint()) return null;
+    if (manifest.version !== 1 || manifest.ajv !== ajvVersion()) return null;
+    // the files' stamps as built: no need to read and hash them (a checkout or an edit changes the stamp)
+    if (manifest.stamp !== schemasStamp() && manifest.schemas !== schemasFingerprint()) return null;
     return { manifest };
   } catch {
     return null;
@@ -83,7 +100,12 @@ export function precompiledValidator(key: string): ValidateFunction | undefined 
   const file = state?.manifest.entries[key];
   if (!file) return undefined;
   try {
-    const m = require(join(PRECOMPILED_DIR, file)) as ValidateFunction & { default?: ValidateFunction };
+    const abs = join(PRECOMPILED_DIR, file);
+    const module = { exports: {} as ValidateFunction & { default?: ValidateFunction } };
+    // a CommonJS module run through the code cache (require() would compile it again on every run)
+    const run = compileFunction<(exports: unknown, require: NodeJS.Require, module: unknown) => void>(readFileSync(abs, 'utf8'), abs, ['exports', 'require', 'module'], fileStamp(abs));
+    run(module.exports, createRequire(abs), module);
+    const m = module.exports;
     return m.default ?? m;
   } catch {
     return undefined;

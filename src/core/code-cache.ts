@@ -1,0 +1,108 @@
+/**
+ * Compiles generated JavaScript (the precompiled schema validators, the kubernetes-models validators) through
+ * node:vm with a V8 code cache, so a short lint run does not parse and compile the same validators every time
+ * (Node 20 has no module.enableCompileCache). All entries live in one pack file per Node version and architecture
+ * under dist/code-cache/, read once; a run that compiled something the pack lacked (or V8 rejected) rewrites the
+ * pack at exit (temp file + rename, so concurrent runs never see a torn file). A read-only install simply runs
+ * without it. TALIUM_CODE_CACHE=off compiles without the cache; TALIUM_CODE_CACHE_DIR puts it elsewhere.
+ */
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+
+/** dist/code-cache/ (from dist/src/core/ and from the bundle in dist/src/bundle/ alike). */
+const CACHE_DIR = process.env['TALIUM_CODE_CACHE_DIR'] ? `${process.env['TALIUM_CODE_CACHE_DIR'].replace(/\/$/, '')}/` : fileURLToPath(new URL('../../code-cache/', import.meta.url));
+const PACK_FILE = `${CACHE_DIR}${process.version}-${process.arch}.pack`;
+/** Pack layout: 4-byte big-endian header length, JSON header { key: [offset, length] }, then the cache blobs. */
+interface Pack {
+  header: Record<string, [number, number]>;
+  blob: Buffer;
+}
+
+let pack: Pack | null | undefined;
+/** Entries of this run: reused blobs and fresh scripts (serialised at exit). */
+const fresh = new Map<string, vm.Script>();
+let dirty = false;
+/** Compilations served from the pack and compiled afresh (TALIUM_TIMING prints them at exit). */
+const stats = { hits: 0, misses: 0 };
+if (process.env['TALIUM_TIMING']) process.once('exit', () => process.stderr.write(`talium timing: validator code cache ${stats.hits} hits, ${stats.misses} misses\n`));
+
+function enabled(): boolean {
+  return process.env['TALIUM_CODE_CACHE'] !== 'off';
+}
+
+function readPack(): Pack | null {
+  try {
+    const buf = readFileSync(PACK_FILE);
+    const len = buf.readUInt32BE(0);
+    const header = JSON.parse(buf.subarray(4, 4 + len).toString('utf8')) as Pack['header'];
+    return { header, blob: buf.subarray(4 + len) };
+  } catch {
+    return null;
+  }
+}
+
+function cached(key: string): Buffer | undefined {
+  if (pack === undefined) pack = readPack();
+  const at = pack?.header[key];
+  return at && pack ? pack.blob.subarray(at[0], at[0] + at[1]) : undefined;
+}
+
+function save(): void {
+  if (!dirty) return;
+  dirty = false;
+  try {
+    const parts: Buffer[] = [];
+    const header: Pack['header'] = {};
+    let offset = 0;
+    const add = (key: string, data: Buffer) => {
+      header[key] = [offset, data.length];
+      parts.push(data);
+      offset += data.length;
+    };
+    const old = pack ?? readPack();
+    if (old) for (const [key, [o, l]] of Object.entries(old.header)) if (!fresh.has(key)) add(key, old.blob.subarray(o, o + l));
+    for (const [key, script] of fresh) add(key, script.createCachedData());
+    const head = Buffer.from(JSON.stringify(header), 'utf8');
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(head.length, 0);
+    mkdirSync(CACHE_DIR, { recursive: true });
+    const tmp = `${PACK_FILE}.${process.pid}.tmp`;
+    writeFileSync(tmp, Buffer.concat([len, head, ...parts]));
+    renameSync(tmp, PACK_FILE);
+  } catch {
+    /* read-only install: no cache */
+  }
+}
+
+/**
+ * `(function (...params) { source })` compiled in this context, from the code cache when it holds this source.
+ * `filename` names the code in stack traces; `stamp` identifies the source's content (size and mtime of the file it
+ * comes from: hashing megabytes of validators on every run would cost what the cache saves).
+ */
+export function compileFunction<F extends (...args: never[]) => unknown>(source: string, filename: string, params: readonly string[], stamp: string): F {
+  const wrapper = `(function (${params.join(', ')}) {${source}\n})`;
+  if (!enabled() || !stamp) return new vm.Script(wrapper, { filename }).runInThisContext() as F;
+  const key = `${filename}\u0000${stamp}\u0000${wrapper.length}`;
+  const cachedData = cached(key);
+  const script = new vm.Script(wrapper, cachedData ? { filename, cachedData } : { filename });
+  if (!cachedData || script.cachedDataRejected) {
+    stats.misses++;
+    fresh.set(key, script);
+    if (!dirty) {
+      dirty = true;
+      process.once('exit', save);
+    }
+  } else stats.hits++;
+  return script.runInThisContext() as F;
+}
+
+/** Size and modification time of a file: the `stamp` of code read from it ('' when it cannot be read). */
+export function fileStamp(file: string): string {
+  try {
+    const st = statSync(file, { bigint: true });
+    return `${st.size}:${st.mtimeNs}`;
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The start-up caches: the launcher runs the single-file bundle through a V8 code cache, and generated validators
+ * go through a second one (src/core/code-cache.ts). Both must be invisible in the output, used when present,
+ * rebuilt when missing or corrupt, and the kubernetes-models kind index must say what scanning the packages says.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { KIND_INDEX_FILE, ModelIndex, type KindIndexFile } from '../src/schema/k8s-models.js';
+
+const ROOT = process.cwd();
+const BIN = path.join(ROOT, 'scripts', 'talium.js');
+const FIXTURES = path.join(ROOT, 'test', 'fixtures');
+
+function run(env: NodeJS.ProcessEnv): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, 'lint', '--format', 'json'], { cwd: FIXTURES, env: { ...process.env, NO_COLOR: '1', ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const timing = (stderr: string, what: RegExp): string | undefined => what.exec(stderr)?.[1];
+
+test('the build warmed the code caches', () => {
+  const bundle = path.join(ROOT, 'dist', 'src', 'bundle');
+  assert.ok(existsSync(path.join(bundle, 'talium.cjs')), 'the single-file bundle exists');
+  assert.ok(
+    readdirSync(bundle).some((f) => f === `talium.cjs.${process.version}-${process.arch}.cache`),
+    'the warm-up wrote the bundle cache for this Node',
+  );
+  assert.ok(existsSync(path.join(ROOT, 'dist', 'code-cache', `${process.version}-${process.arch}.pack`)), 'the warm-up wrote the validator cache');
+});
+
+test('code caches: written when missing, used when present, rewritten when corrupt; the output never changes', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'talium-code-cache-'));
+  try {
+    const env = { TALIUM_CODE_CACHE_DIR: dir, TALIUM_TIMING: '1' };
+    const plain = run({ TALIUM_CODE_CACHE: 'off' });
+    const first = run(env);
+    assert.equal(timing(first.stderr, /bundle code cache (\w+)/), 'missing');
+    assert.match(first.stderr, /validator code cache 0 hits, [1-9]\d* misses/);
+    const files = readdirSync(dir).sort();
+    assert.deepEqual(files, [`talium.cjs.${process.version}-${process.arch}.cache`, `${process.version}-${process.arch}.pack`]);
+
+    const second = run(env);
+    assert.equal(timing(second.stderr, /bundle code cache (\w+)/), 'accepted');
+    assert.match(second.stderr, /validator code cache [1-9]\d* hits, 0 misses/);
+
+    for (const f of files) writeFileSync(path.join(dir, f), 'not a cache');
+    const third = run(env);
+    assert.equal(timing(third.stderr, /bundle code cache (\w+)/), 'rejected');
+    assert.match(third.stderr, /validator code cache 0 hits, [1-9]\d* misses/);
+    for (const f of files) assert.notEqual(readFileSync(path.join(dir, f), 'utf8'), 'not a cache', `${f} was rewritten`);
+
+    for (const r of [first, second, third]) {
+      assert.equal(r.code, plain.code);
+      assert.equal(r.stdout, plain.stdout);
+    }
+    assert.ok((JSON.parse(plain.stdout) as { diagnostics: unknown[] }).diagnostics.length > 0, 'the fixtures have findings to compare');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the kind index the build wrote says what scanning the model packages says', () => {
+  const index = JSON.parse(readFileSync(KIND_INDEX_FILE, 'utf8')) as KindIndexFile;
+  const gvs = Object.keys(index.kinds);
+  assert.ok(gvs.includes('apps/v1') && gvs.includes('/v1') && gvs.includes('helm.toolkit.fluxcd.io/v2') && gvs.includes('argoproj.io/v1alpha1'), 'core, Flux and Argo CD are indexed');
+  const indexed = new ModelIndex();
+  const scanned = new ModelIndex({ index: false });
+  let kinds = 0;
+  for (const gv of gvs) {
+    const [group, version] = gv.split('/') as [string, string];
+    for (const [kind] of index.kinds[gv]!) {
+      const apiVersion = group ? `${group}/${version}` : version;
+      assert.deepEqual(indexed.find(apiVersion, kind), scanned.find(apiVersion, kind), `${apiVersion} ${kind}`);
+      kinds++;
+    }
+  }
+  assert.ok(kinds > 150, `${kinds} kinds indexed`);
+  // and what the index lacks, both lack
+  assert.equal(indexed.find('apps/v1', 'NoSuchKind'), undefined);
+  assert.equal(scanned.find('apps/v1', 'NoSuchKind'), undefined);
+});
