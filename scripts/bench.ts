@@ -6,15 +6,14 @@
  * --runs N, --keep.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCorpus } from './bench-corpus.js';
 
-/** What the `talium` bin runs: the esbuild bundle when the build made one (scripts/bundle.ts), else tsc's output. */
-const BUNDLED_MAIN = fileURLToPath(new URL('../src/bundle/main.js', import.meta.url));
-const CLI_MAIN = existsSync(BUNDLED_MAIN) && !process.env['TALIUM_UNBUNDLED'] ? BUNDLED_MAIN : fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+/** The `talium` bin, as users and the pre-commit hook run it (launcher, code-cached bundle). */
+const BIN = fileURLToPath(new URL('../../scripts/talium.js', import.meta.url));
 
 /** The js-yaml baseline: walk, read and parse every file on one thread. */
 const BASELINE = `
@@ -48,11 +47,12 @@ function measure(args: string[], cwd: string): Measure {
   return { wallMs, maxRssMiB: m ? Number(m[1]) / 1024 : NaN, code: r.status ?? -1, stdout: r.stdout ?? '' };
 }
 
+/** Preloaded with -r into each measured process: prints the peak RSS at exit (no V8 flags: the code caches stay valid). */
 const RSS_HOOK = `process.on('exit', () => process.stderr.write('__RSS__' + process.resourceUsage().maxRSS + '\\n'));`;
+let hookFile = '';
 
 function lintArgs(extra: string[]): string[] {
-  const launcher = `${RSS_HOOK} import(${JSON.stringify('file://' + CLI_MAIN)}).then(async m => { process.exitCode = await m.main(process.argv.slice(1)); })`;
-  return ['--input-type=module', '-e', launcher, 'lint', '.', '--format', 'json', ...extra];
+  return ['-r', hookFile, BIN, 'lint', '.', '--format', 'json', ...extra];
 }
 
 /** 1-minute load average: other processes on the machine distort every figure. */
@@ -75,6 +75,9 @@ function main(argv: string[]): void {
     else if (argv[i] === '--keep') keep = true;
   }
   if (!sizes.length) sizes.push(2000, 10000);
+  const hookDir = mkdtempSync(join(tmpdir(), 'talium-bench-hook-'));
+  hookFile = join(hookDir, 'rss.cjs');
+  writeFileSync(hookFile, RSS_HOOK + '\n');
   // dist/scripts/bench.js → the repository root (also works from another outDir that links node_modules)
   const repoRoot = ['../../', '../'].map((r) => fileURLToPath(new URL(r, import.meta.url))).find((r) => existsSync(join(r, 'node_modules', 'js-yaml'))) ?? process.cwd();
   const rows: string[] = [];
@@ -86,7 +89,7 @@ function main(argv: string[]): void {
     const full: Measure[] = [];
     const single: Measure[] = [];
     for (let r = 0; r < runs; r++) {
-      base.push(measure(['--input-type=module', '-e', RSS_HOOK + BASELINE, repoRoot, dir], dir));
+      base.push(measure(['-r', hookFile, '--input-type=module', '-e', BASELINE, repoRoot, dir], dir));
       full.push(measure(lintArgs([]), dir));
       single.push(measure(lintArgs(['--workers', '2']), dir));
     }
@@ -117,6 +120,7 @@ function main(argv: string[]): void {
   if (perFile.length > 1) lines.push('', `Per-file cost, largest vs smallest corpus: ${((perFile[perFile.length - 1]! / perFile[0]! - 1) * 100).toFixed(1)}% (target ≤ 15%).`);
   lines.push('', ...latencies(repoRoot, runs));
   process.stdout.write(lines.join('\n') + '\n');
+  rmSync(hookDir, { recursive: true, force: true });
 }
 
 /** Small-repository latency: what a pre-commit run feels like (start-up dominates). */
@@ -142,7 +146,7 @@ function latencies(repoRoot: string, runs: number): string[] {
   });
   rmSync(empty, { recursive: true, force: true });
   rmSync(small, { recursive: true, force: true });
-  return [`Latency (${CLI_MAIN.includes('/bundle/') ? 'bundled CLI' : 'unbundled CLI'}, load avg ${loadAverage()}):`, '', '| case | wall (median) |', '|---|---:|', ...rows];
+  return [`Latency (the \`talium\` bin, load avg ${loadAverage()}):`, '', '| case | wall (median) |', '|---|---:|', ...rows];
 }
 
 main(process.argv.slice(2));
