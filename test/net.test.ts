@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { contains, formatInterval, intersection, ipNumCidrBounds, overlaps, parseCidr, parseIp, parseIpOrCidr } from '../src/net/ip.js';
+import { contains, formatInterval, formatIp, intersection, ipNumCidrBounds, overlaps, parseCidr, parseIp, parseIpOrCidr } from '../src/net/ip.js';
 
 test('parseCidr reports host bits and the canonical network', () => {
   const c = parseCidr('10.50.0.200/28');
@@ -33,4 +33,27 @@ test('contains / overlaps / intersection respect families', () => {
   const i = intersection(parseCidr('10.50.0.0/25')!, parseCidr('10.50.0.100/30')!)!;
   assert.equal(formatInterval(i), '10.50.0.100-10.50.0.103');
   assert.equal(parseIp('010.0.0.1'), undefined);
+});
+
+test('dotted quads read without ip-num say what ip-num says (parse and format)', async () => {
+  const ipnum = await import('ip-num');
+  const samples = ['0.0.0.0', '255.255.255.255', '10.50.0.1', '192.168.1.255', '1.2.3.4', '100.64.0.0', '172.16.254.3'];
+  let x = 12345;
+  for (let i = 0; i < 2000; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    const v = (x * 2) % 4294967296;
+    samples.push(`${Math.floor(v / 16777216)}.${Math.floor(v / 65536) % 256}.${Math.floor(v / 256) % 256}.${v % 256}`);
+  }
+  for (const s of samples) {
+    const ours = parseIp(s);
+    assert.equal(ours?.family, 4, s);
+    assert.equal(ours?.value, ipnum.IPv4.fromString(s).getValue(), s);
+    assert.equal(formatIp(4, ours!.value), ipnum.IPv4.fromNumber(ours!.value).toString(), s);
+  }
+  // what is not a plain dotted quad still goes to ip-num, which decides
+  for (const s of ['01.2.3.4', '256.1.1.1', '1.2.3', '1.2.3.4.5', '+1.2.3.4', '1.2.3.-1', '1.2.3.4/24', '::ffff:1.2.3.4', 'fd00::1']) {
+    const valid4 = ipnum.Validator.isValidIPv4String(s)[0];
+    const valid6 = ipnum.Validator.isValidIPv6String(s)[0];
+    assert.equal(parseIp(s)?.family, valid4 ? 4 : valid6 ? 6 : undefined, s);
+  }
 });
