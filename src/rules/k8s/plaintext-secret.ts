@@ -90,6 +90,8 @@ export default defineRule({
   check({ cluster }) {
     const out: RuleFinding[] = [];
     for (const d of cluster.docs) {
+      // only Secrets, Talos machine configs and secrets bundles (no apiVersion) can hold what this rule looks for
+      if (d.kind !== 'Secret' && d.apiVersion !== undefined && d.docClass !== 'talos-config') continue;
       if (sopsEncrypted(d)) {
         const covers = d.kind === 'Secret' ? sopsCovers(d) : undefined;
         if (!covers) continue;
