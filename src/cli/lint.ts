@@ -27,6 +27,8 @@ Options:
   --only-files              Report only the positional files (as pre-commit passes them); the whole tree
                             (the working directory) is still read so cross-object rules stay correct.
   --workers N               Worker threads for parsing and per-document checks (default 0: main thread only).
+  --no-cache                Parse every file again instead of reading unchanged ones from the parse cache
+                            (kept in $XDG_CACHE_HOME/talium, else ~/.cache/talium; TALIUM_CACHE_DIR moves it).
   -h, --help                Show this help.
 
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 errors or too many warnings,
@@ -47,6 +49,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         staged: { type: 'boolean' },
         'only-files': { type: 'boolean' },
         workers: { type: 'string' },
+        'no-cache': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -131,6 +134,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (only) opts.only = only;
   if (crossObjectAll) opts.crossObjectAll = true;
   if (workers !== undefined) opts.workers = workers;
+  if (v['no-cache']) opts.cache = false;
   const outcome = await lint(opts);
   if (outcome.missing.length) {
     io.stderr(`talium lint: no such file or folder: ${outcome.missing.map((m) => `"${m}"`).join(', ')}\n`);

@@ -18,6 +18,7 @@ import { checkDocuments, type GroupCheck } from './doc-checks.js';
 import { internalError } from './internal-error.js';
 import { toWire, type LoadedFile, type WireFile } from './load-file.js';
 import { loadFilesInWorkers, safeLoad, shouldUseWorkers, type CheckRequest, type WorkerHandle } from './pool.js';
+import { ParseCache } from './parse-cache.js';
 import { knownRule, ruleCatalog, toRuleInfo } from './rule-catalog.js';
 import { runRules } from './run-rules.js';
 import type { SchemaOptions } from '../schema/validate.js';
@@ -34,6 +35,8 @@ export interface LintOptions {
   crossObjectAll?: boolean;
   /** 0 = in-process; undefined = automatic (workers for large inputs). */
   workers?: number;
+  /** Keep parsed files between runs (parse-cache.ts); default on. Not used by worker threads. */
+  cache?: boolean;
   tool: { name: string; version: string };
   /** Diagnostics found before the run (configuration problems); always reported. */
   configDiagnostics?: Diagnostic[];
@@ -92,6 +95,11 @@ function settingFor(config: LintConfig, ruleId: string, file: string): RuleSetti
   return config.rules[ruleId];
 }
 
+/** The run reads the whole working folder (so cache entries of files it did not see are stale). */
+function wholeFolder(paths: readonly string[]): boolean {
+  return paths.length === 0 || paths.some((p) => p === '.' || p === './' || p === '');
+}
+
 /** Phase timings on stderr when TALIUM_TIMING is set (for the bench and for profiling). */
 function timer(): (phase: string) => void {
   if (!process.env['TALIUM_TIMING']) return () => {};
@@ -118,13 +126,17 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   // 1. load every file (the whole tree feeds the cross-object rules, even in staged mode)
   let loaded: LoadedFile[];
   let workers: WorkerHandle[] = [];
+  let cacheNote = '';
   const useWorkers = opts.workers === undefined ? shouldUseWorkers(found.files) : opts.workers > 0;
   if (useWorkers) {
     ({ loaded, workers } = await loadFilesInWorkers(found.files, config.maxFileSize, opts.workers));
   } else {
-    loaded = found.files.map((f) => safeLoad(f, config.maxFileSize));
+    const cache = opts.cache !== false && process.env['TALIUM_CACHE'] !== 'off' ? ParseCache.open(resolve(opts.cwd), wholeFolder(opts.paths)) : undefined;
+    loaded = found.files.map((f) => safeLoad(f, config.maxFileSize, cache));
+    cache?.save();
+    if (cache) cacheNote = `, parse cache ${cache.hits} hits, ${cache.misses} misses`;
   }
-  tick(`load (${useWorkers ? 'workers' : 'in-process'})`);
+  tick(`load (${useWorkers ? 'workers' : 'in-process'}${cacheNote})`);
   const docs: YamlDocument[] = [];
   for (const f of loaded) {
     for (const d of f.docs) docs.push(d);

@@ -9,6 +9,7 @@ import { toDiagnostic } from '../core/finding.js';
 import { SourceFile } from '../core/source.js';
 import { ChunkAstCache } from './ast-cache.js';
 import { checkBytes } from './guard.js';
+import type { ParseCache } from './parse-cache.js';
 import { parseSource } from './parse.js';
 import { parseSuppressions, type Suppression } from './suppressions.js';
 
@@ -23,7 +24,8 @@ export interface LoadedFile {
 
 const AT_START = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
 
-export function loadFile(abs: string, path: string, maxFileSize: number): LoadedFile {
+/** Read and parse one file; with a parse cache, an unchanged file comes from the cache (parse-cache.ts). */
+export function loadFile(abs: string, path: string, maxFileSize: number, cache?: ParseCache): LoadedFile {
   let buf: Buffer;
   try {
     buf = readFileSync(abs);
@@ -64,7 +66,12 @@ export function loadFile(abs: string, path: string, maxFileSize: number): Loaded
       diagnostics: [{ ruleId: p.ruleId, severity: 'error', message: p.message, help: help[p.ruleId]!, file: path, range: { start: p.position, end: p.position }, data: p.data }],
     };
   }
-  return loadText(path, checked.text);
+  if (!cache) return loadText(path, checked.text);
+  const hit = cache.get(path, checked.text);
+  if (hit) return hit;
+  const loaded = loadText(path, checked.text);
+  cache.put(path, checked.text, loaded);
+  return loaded;
 }
 
 export function loadText(path: string, text: string): LoadedFile {

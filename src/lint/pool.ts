@@ -12,6 +12,7 @@ import type { SchemaOptions } from '../schema/validate.js';
 import type { DiscoveredFile } from './discover.js';
 import { internalError } from './internal-error.js';
 import { fromWire, loadFile, type LoadedFile, type WireFile } from './load-file.js';
+import type { ParseCache } from './parse-cache.js';
 
 /**
  * Automatic mode stays on the main thread: measured with `npm run bench` (2,000 and 10,000 files, 2 cores),
@@ -41,9 +42,9 @@ export type WorkerMessage =
   | { type: 'checked'; diagnostics: Diagnostic[] }
   | { type: 'failed'; error: string };
 
-export function safeLoad(f: { abs: string; path: string }, maxFileSize: number): LoadedFile {
+export function safeLoad(f: { abs: string; path: string }, maxFileSize: number, cache?: ParseCache): LoadedFile {
   try {
-    return loadFile(f.abs, f.path, maxFileSize);
+    return loadFile(f.abs, f.path, maxFileSize, cache);
   } catch (err) {
     return { path: f.path, docs: [], suppressions: [], skipped: true, diagnostics: [internalError(f.path, `parsing ${f.path}`, err)] };
   }

@@ -1,0 +1,151 @@
+/**
+ * The parse cache: what loadText makes of a file (its documents' values, classes and offsets, the positioned
+ * `yaml/*` diagnostics, the suppression comments) kept between runs, keyed by the file's path and a hash of its
+ * text, so an unchanged file is read back as JSON (about eight times faster than parsing the YAML again; most of a
+ * pre-commit run on a big repository is re-reading files nobody touched). Schemas and rules always run: their
+ * results depend on other files.
+ *
+ * One JSON file per linted folder, outside the repository: $TALIUM_CACHE_DIR, else $XDG_CACHE_HOME/talium,
+ * else ~/.cache/talium. Entries also carry a stamp of the code that made them, so another talium build never
+ * reads them. Files whose values JSON cannot carry (`.inf`, `.nan`, `__proto__` keys), and files over 2 MB, are
+ * not cached. The file
+ * is replaced atomically (temp file + rename); a missing, unreadable or foreign cache is ignored and rewritten.
+ * Turned off with `--no-cache` or TALIUM_CACHE=off.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { crypto } from '../core/builtins.js';
+import { fileStamp } from '../core/code-cache.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import type { Suppression } from './suppressions.js';
+import { fromWire, toWire, type LoadedFile, type WireFile } from './load-file.js';
+
+const FORMAT = 1;
+
+/** A cached file: its WireFile without the text (the text is on disk: it is read anyway, and hashed). */
+interface Entry {
+  /** sha1 of the text as read (BOM included). */
+  h: string;
+  docs: WireFile['docs'];
+  contentOffsets: number[];
+  diagnostics: Diagnostic[];
+  suppressions: Suppression[];
+  skipped: boolean;
+}
+
+interface CacheFile {
+  format: number;
+  code: string;
+  entries: Record<string, Entry>;
+}
+
+/** Files larger than this are parsed every time (their entry would cost about what it saves, and disk). */
+const MAX_CACHED_TEXT = 2 * 1024 * 1024;
+
+/** Text whose parsed values would not survive JSON (non-finite numbers, `__proto__` keys). */
+const NOT_JSON_SAFE = /\.(?:inf|Inf|INF|nan|NaN|NAN)\b|__proto__/;
+
+/**
+ * Stamp of the code that turns text into documents: the bundle file, or the compiled modules of the parser and
+ * its helpers (tsc output).
+ */
+function codeStamp(): string {
+  const here = fileURLToPath(import.meta.url);
+  const dir = dirname(here);
+  const files = here.endsWith('.cjs')
+    ? [here]
+    : [here, ...['parse.js', 'classify.js', 'suppressions.js', 'split.js', 'load-file.js', 'guard.js', '../core/document.js', '../core/source.js'].map((f) => join(dir, f))];
+  return files.map(fileStamp).join(',');
+}
+
+export function cacheDir(): string {
+  const env = process.env;
+  if (env['TALIUM_CACHE_DIR']) return env['TALIUM_CACHE_DIR'];
+  const base = env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
+  return join(base, 'talium');
+}
+
+export class ParseCache {
+  private readonly entries: Record<string, Entry>;
+  private readonly fresh = new Map<string, Entry>();
+  private readonly seen = new Set<string>();
+  private changed = false;
+  hits = 0;
+  misses = 0;
+
+  private constructor(
+    private readonly file: string,
+    private readonly code: string,
+    /** Drop entries of files this run did not read (the run covered the whole folder). */
+    private readonly prune: boolean,
+    loaded: CacheFile | undefined,
+  ) {
+    this.entries = loaded?.entries ?? {};
+  }
+
+  /** The cache of the folder `cwd` (absolute); `prune` when the run reads the whole folder. */
+  static open(cwd: string, prune: boolean): ParseCache {
+    const key = crypto().createHash('sha1').update(cwd).digest('hex').slice(0, 16);
+    const file = join(cacheDir(), 'lint', `${key}.json`);
+    const code = codeStamp();
+    let loaded: CacheFile | undefined;
+    try {
+      const c = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
+      if (c && c.format === FORMAT && c.code === code && c.entries && typeof c.entries === 'object') loaded = c;
+    } catch {
+      /* none yet, unreadable or foreign: start empty */
+    }
+    return new ParseCache(file, code, prune, loaded);
+  }
+
+  private hash(text: string): string {
+    return crypto().createHash('sha1').update(text).digest('base64');
+  }
+
+  /** What loadText made of this exact text at this path in an earlier run. */
+  get(path: string, text: string): LoadedFile | undefined {
+    this.seen.add(path);
+    const e = Object.prototype.hasOwnProperty.call(this.entries, path) ? this.entries[path] : undefined;
+    if (!e || e.h !== this.hash(text)) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
+    return fromWire({ path, text, docs: e.docs, contentOffsets: e.contentOffsets, diagnostics: e.diagnostics, suppressions: e.suppressions, skipped: e.skipped });
+  }
+
+  /** Remember what loadText made of `text` (unless JSON cannot carry its values). */
+  put(path: string, text: string, loaded: LoadedFile): void {
+    this.seen.add(path);
+    if (text.length > MAX_CACHED_TEXT || NOT_JSON_SAFE.test(text)) return;
+    const w = toWire(loaded);
+    this.fresh.set(path, { h: this.hash(text), docs: w.docs, contentOffsets: w.contentOffsets, diagnostics: w.diagnostics, suppressions: w.suppressions, skipped: w.skipped });
+    this.changed = true;
+  }
+
+  /** Write the cache when this run changed it (best effort: a read-only home simply runs without one). */
+  save(): void {
+    const entries: Record<string, Entry> = {};
+    let dropped = false;
+    for (const [path, e] of Object.entries(this.entries)) {
+      if (this.fresh.has(path)) continue;
+      if (this.prune && !this.seen.has(path)) {
+        dropped = true;
+        continue;
+      }
+      entries[path] = e;
+    }
+    if (!this.changed && !dropped) return;
+    for (const [path, e] of this.fresh) entries[path] = e;
+    try {
+      mkdirSync(dirname(this.file), { recursive: true });
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify({ format: FORMAT, code: this.code, entries } satisfies CacheFile));
+      renameSync(tmp, this.file);
+    } catch {
+      /* no cache this time */
+    }
+  }
+}

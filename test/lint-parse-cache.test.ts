@@ -1,0 +1,106 @@
+/**
+ * The parse cache (src/lint/parse-cache.ts): a warm run reads unchanged files from the cache and says exactly
+ * what a run without it says; an edited file is parsed again; files JSON cannot carry are never cached; a broken
+ * cache is ignored and rewritten; `--no-cache` writes nothing; a run over a subfolder keeps the other entries.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { generateCorpus } from '../scripts/bench-corpus.js';
+import { spawnCli, type CliRun } from '../src/testing/cli.js';
+
+const root = mkdtempSync(join(tmpdir(), 'talium-parse-cache-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+function setup(name: string): { repo: string; cache: string; run: (args?: string[]) => CliRun & { hits: number; misses: number } } {
+  const repo = join(root, name, 'repo');
+  const cache = join(root, name, 'cache');
+  mkdirSync(repo, { recursive: true });
+  generateCorpus(repo, 30);
+  // findings of several origins: YAML syntax (parser), duplicate IP (rule), yaml/truthy (check on the text)
+  writeFileSync(join(repo, 'apps', 'broken.yaml'), 'a: [1,\n');
+  writeFileSync(join(repo, 'apps', 'settings.yaml'), 'feature: on\n');
+  writeFileSync(join(repo, 'apps', 'dup-ip.yaml'), svc('dup', '10.50.10.20'));
+  const run = (args: string[] = []) => {
+    const r = spawnCli(['lint', '--format', 'json', ...args], { cwd: repo, env: { TALIUM_CACHE_DIR: cache, TALIUM_TIMING: '1', TALIUM_CACHE: undefined } });
+    const m = /parse cache (\d+) hits, (\d+) misses/.exec(r.stderr);
+    return { ...r, hits: m ? Number(m[1]) : -1, misses: m ? Number(m[2]) : -1 };
+  };
+  return { repo, cache, run };
+}
+
+const svc = (name: string, ip: string) =>
+  `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: other\n  annotations:\n    lbipam.cilium.io/ips: "${ip}"\nspec:\n  type: LoadBalancer\n  ports:\n    - port: 80\n`;
+
+const ruleIds = (r: CliRun) => (JSON.parse(r.stdout) as { diagnostics: Array<{ ruleId: string; file: string }> }).diagnostics.map((d) => `${d.file} ${d.ruleId}`);
+
+describe('parse cache', () => {
+  it('a warm run reads every file from the cache and says what a run without it says', () => {
+    const { run } = setup('warm');
+    const plain = run(['--no-cache']);
+    const cold = run();
+    const warm = run();
+    assert.equal(cold.hits, 0);
+    assert.ok(cold.misses > 30, String(cold.misses));
+    assert.equal(warm.hits, cold.misses);
+    assert.equal(warm.misses, 0);
+    for (const r of [cold, warm]) {
+      assert.equal(r.code, plain.code);
+      assert.equal(r.stdout, plain.stdout);
+    }
+    const ids = ruleIds(plain);
+    for (const want of ['apps/broken.yaml yaml/syntax', 'apps/settings.yaml yaml/truthy']) assert.ok(ids.includes(want), ids.join('\n'));
+    assert.ok(ids.some((x) => x.endsWith('network/service-ip-conflict')), ids.join('\n'));
+  });
+
+  it('an edited file is parsed again, the others come from the cache', () => {
+    const { repo, run } = setup('edit');
+    const first = run();
+    writeFileSync(join(repo, 'apps', 'dup-ip.yaml'), svc('dup', '10.50.10.250'));
+    writeFileSync(join(repo, 'apps', 'broken.yaml'), 'a: [1]\n');
+    const second = run();
+    assert.equal(second.misses, 2);
+    assert.equal(second.hits, first.misses - 2);
+    assert.equal(second.stdout, run(['--no-cache']).stdout);
+    assert.ok(!ruleIds(second).includes('apps/broken.yaml yaml/syntax'));
+  });
+
+  it('files whose values JSON cannot carry are never cached, and still linted right', () => {
+    const { repo, run } = setup('nonjson');
+    writeFileSync(join(repo, 'apps', 'inf.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: inf\ndata:\n  x: "1"\nweird: .inf\n');
+    writeFileSync(join(repo, 'apps', 'proto.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: proto\n  __proto__: x\n');
+    run();
+    const again = run();
+    assert.equal(again.misses, 2);
+    assert.equal(again.stdout, run(['--no-cache']).stdout);
+  });
+
+  it('a broken cache file is ignored and rewritten; --no-cache writes nothing', () => {
+    const { cache, run } = setup('broken');
+    run(['--no-cache']);
+    assert.ok(!existsSync(cache), '--no-cache wrote a cache');
+    const cold = run();
+    const dir = join(cache, 'lint');
+    const [file] = readdirSync(dir);
+    writeFileSync(join(dir, file!), '{"format": 1, "code": "x", "entries": {"apps/broken.yaml": 42}}');
+    const afterBreak = run();
+    assert.equal(afterBreak.hits, 0);
+    assert.equal(afterBreak.stdout, cold.stdout);
+    writeFileSync(join(dir, file!), 'not json at all');
+    assert.equal(run().stdout, cold.stdout);
+    assert.equal(run().misses, 0, 'rewritten valid');
+    assert.ok(JSON.parse(readFileSync(join(dir, file!), 'utf8')).entries['apps/broken.yaml']);
+  });
+
+  it('a run over a subfolder keeps the entries of the files it did not read', () => {
+    const { run } = setup('subfolder');
+    const all = run();
+    const sub = run(['apps/team-00']);
+    assert.ok(sub.hits > 0 && sub.misses === 0, `${sub.hits} hits, ${sub.misses} misses`);
+    const again = run();
+    assert.equal(again.hits, all.misses);
+    assert.equal(again.misses, 0);
+  });
+});
