@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: generates a GitOps-shaped corpus in a temp folder (2,000 files / 6,400 documents by default:
  * Deployments, LoadBalancer Services, ConfigMaps, Cilium pools + L2 policies in every tenth file) and reports
- * wall time and peak RSS of a full `talium lint --format json` (child process) against a single-threaded
- * js-yaml@4 read+parse baseline (child process too), and with `--workers 2`. Options: --files N (repeatable),
+ * wall time and peak RSS of a full `talium lint --format json` through the bin (child process), cold
+ * (`--no-cache`) and with a warm parse cache, against a single-threaded js-yaml@4 read+parse baseline (child
+ * process too), and with `--workers 2`; then small-repository latencies. Options: --files N (repeatable),
  * --runs N, --keep.
  */
 import { spawnSync } from 'node:child_process';
@@ -78,6 +79,8 @@ function main(argv: string[]): void {
   const hookDir = mkdtempSync(join(tmpdir(), 'talium-bench-hook-'));
   hookFile = join(hookDir, 'rss.cjs');
   writeFileSync(hookFile, RSS_HOOK + '\n');
+  // the parse cache of every measured run lives here, not in the user's cache folder
+  process.env['TALIUM_CACHE_DIR'] = join(hookDir, 'cache');
   // dist/scripts/bench.js → the repository root (also works from another outDir that links node_modules)
   const repoRoot = ['../../', '../'].map((r) => fileURLToPath(new URL(r, import.meta.url))).find((r) => existsSync(join(r, 'node_modules', 'js-yaml'))) ?? process.cwd();
   const rows: string[] = [];
@@ -87,25 +90,29 @@ function main(argv: string[]): void {
     const docs = generateCorpus(dir, n);
     const base: Measure[] = [];
     const full: Measure[] = [];
+    const warm: Measure[] = [];
     const single: Measure[] = [];
+    measure(lintArgs([]), dir); // fills the parse cache for the warm runs
     for (let r = 0; r < runs; r++) {
       base.push(measure(['-r', hookFile, '--input-type=module', '-e', BASELINE, repoRoot, dir], dir));
-      full.push(measure(lintArgs([]), dir));
-      single.push(measure(lintArgs(['--workers', '2']), dir));
+      full.push(measure(lintArgs(['--no-cache']), dir));
+      warm.push(measure(lintArgs([]), dir));
+      single.push(measure(lintArgs(['--no-cache', '--workers', '2']), dir));
     }
     for (const m of base) {
       if (m.code !== 0 || Number(m.stdout) !== docs) throw new Error(`js-yaml baseline failed (exit ${m.code}, ${m.stdout} documents of ${docs})`);
     }
-    for (const m of [...full, ...single]) if (m.code !== 0 && m.code !== 1) throw new Error(`talium lint failed with exit ${m.code}`);
+    for (const m of [...full, ...warm, ...single]) if (m.code !== 0 && m.code !== 1) throw new Error(`talium lint failed with exit ${m.code}`);
     const out = JSON.parse(full[0]!.stdout) as { summary: { errors: number; warnings: number; infos: number; files: number } };
-    const same = full.every((m) => m.stdout === full[0]!.stdout) && single.every((m) => m.stdout === full[0]!.stdout);
+    const same = [...full, ...warm, ...single].every((m) => m.stdout === full[0]!.stdout);
     const b = median(base.map((m) => m.wallMs));
     const load = loadAverage();
     const f = median(full.map((m) => m.wallMs));
     const s = median(single.map((m) => m.wallMs));
+    const w = median(warm.map((m) => m.wallMs));
     perFile.push(f / n);
     rows.push(
-      `| ${n} | ${docs} | ${b.toFixed(0)} ms (${median(base.map((m) => m.maxRssMiB)).toFixed(0)} MiB) | ${f.toFixed(0)} ms (${median(full.map((m) => m.maxRssMiB)).toFixed(0)} MiB) | ${s.toFixed(0)} ms | ${(f / b).toFixed(2)} | ${out.summary.errors}/${out.summary.warnings}/${out.summary.infos} | ${same ? 'yes' : 'NO'} | ${load} |`,
+      `| ${n} | ${docs} | ${b.toFixed(0)} ms (${median(base.map((m) => m.maxRssMiB)).toFixed(0)} MiB) | ${f.toFixed(0)} ms (${median(full.map((m) => m.maxRssMiB)).toFixed(0)} MiB) | ${w.toFixed(0)} ms | ${s.toFixed(0)} ms | ${(f / b).toFixed(2)} / ${(w / b).toFixed(2)} | ${out.summary.errors}/${out.summary.warnings}/${out.summary.infos} | ${same ? 'yes' : 'NO'} | ${load} |`,
     );
     if (!keep) rmSync(dir, { recursive: true, force: true });
     else process.stderr.write(`corpus kept in ${dir}\n`);
@@ -113,8 +120,8 @@ function main(argv: string[]): void {
   const lines = [
     `node ${process.version}, ${runs} runs each, medians; wall time measured by the parent, peak RSS by the child.`,
     '',
-    '| files | documents | js-yaml read+parse (1 thread) | talium lint --format json | talium --workers 2 | lint/baseline | errors/warnings/infos | identical output | load avg |',
-    '|---:|---:|---:|---:|---:|---:|---:|:---:|---:|',
+    '| files | documents | js-yaml read+parse (1 thread) | talium lint --no-cache | talium lint, warm cache | --no-cache --workers 2 | lint/baseline (cold / warm) | errors/warnings/infos | identical output | load avg |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---:|',
     ...rows,
   ];
   if (perFile.length > 1) lines.push('', `Per-file cost, largest vs smallest corpus: ${((perFile[perFile.length - 1]! / perFile[0]! - 1) * 100).toFixed(1)}% (target ≤ 15%).`);
@@ -131,11 +138,13 @@ function latencies(repoRoot: string, runs: number): string[] {
   const cases: Array<[string, string[], string]> = [
     ['bare `node -e 0` (this machine\'s floor, for reference)', ['-e', '0'], empty],
     ['empty folder (start-up cost)', lintArgs([]), empty],
-    ['100-file homelab-shaped repo, full lint (target < 300 ms)', lintArgs([]), small],
+    ['100-file homelab-shaped repo, full lint, cold (`--no-cache`; target < 300 ms)', lintArgs(['--no-cache']), small],
+    ['100-file homelab-shaped repo, full lint, warm parse cache', lintArgs([]), small],
     ['this repository, full lint (`npm run lint` scope)', lintArgs(['--workers', '0']).map((a) => (a === '.' ? 'clusters' : a)), repoRoot],
     ['this repository, pre-commit hook on one staged file (target < 500 ms)', lintArgs(['--only-files', 'clusters/homelab/cluster.yaml']), repoRoot],
   ];
   const rows = cases.map(([name, args, cwd]) => {
+    measure(args, cwd); // warms the file-system cache (and the parse cache, for the warm cases)
     const ms: number[] = [];
     for (let r = 0; r < runs; r++) {
       const m = measure(args, cwd);

@@ -129,6 +129,8 @@ export class SchemaRegistry {
   private readonly ciliumCache = new Map<string, { validate: ValidateFunction | null; served: string[]; ok: boolean } | null>();
 
   cilium(apiVersion: string, kind: string, line: CiliumLine): { validate: ValidateFunction | null; served: string[]; ok: boolean } | undefined {
+    // most documents are not Cilium kinds: answer those before building a cache key
+    if (!Object.prototype.hasOwnProperty.call(CILIUM_SCHEMA_FILE, kind)) return undefined;
     const key = `${apiVersion}\u0000${kind}\u0000${line}`;
     let r = this.ciliumCache.get(key);
     if (r === undefined) {
