@@ -6,7 +6,7 @@
 // missing or rejected (another Node version or V8 flags). Fallbacks: the ESM bundle, then the plain tsc output.
 // TALIUM_UNBUNDLED=1 forces the tsc output; TALIUM_CODE_CACHE=off skips the code cache; =write rewrites it;
 // TALIUM_CODE_CACHE_DIR keeps the caches in another folder.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -50,6 +50,8 @@ function loadSingle() {
     saveCache: stale
       ? () => {
           try {
+            // a read-only install: do not serialise what cannot be written
+            accessSync(dirname(cacheFile), constants.W_OK);
             const tmp = `${cacheFile}.${process.pid}.tmp`;
             writeFileSync(tmp, script.createCachedData());
             renameSync(tmp, cacheFile);

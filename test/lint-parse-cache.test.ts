@@ -4,11 +4,12 @@
  * cache is ignored and rewritten; `--no-cache` writes nothing; a run over a subfolder keeps the other entries.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { generateCorpus } from '../scripts/bench-corpus.js';
+import { MAX_CACHED_FOLDERS } from '../src/lint/parse-cache.js';
 import { spawnCli, type CliRun } from '../src/testing/cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'talium-parse-cache-'));
@@ -102,5 +103,24 @@ describe('parse cache', () => {
     const again = run();
     assert.equal(again.hits, all.misses);
     assert.equal(again.misses, 0);
+  });
+
+  it('keeps at most MAX_CACHED_FOLDERS folders\' caches, dropping the least recently written', () => {
+    const { cache, run } = setup('prune');
+    const dir = join(cache, 'lint');
+    mkdirSync(dir, { recursive: true });
+    const old = Date.now() / 1000 - 3600;
+    for (let i = 0; i < MAX_CACHED_FOLDERS + 8; i++) {
+      const f = join(dir, `old-${String(i).padStart(2, '0')}.json`);
+      writeFileSync(f, '{}');
+      utimesSync(f, old + i, old + i);
+    }
+    const r = run();
+    assert.ok(r.misses > 0);
+    const left = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    assert.equal(left.length, MAX_CACHED_FOLDERS);
+    assert.ok(left.some((f) => !f.startsWith('old-')), 'the run\'s own cache stays');
+    assert.ok(!left.includes('old-00.json') && left.includes(`old-${String(MAX_CACHED_FOLDERS + 7).padStart(2, '0')}.json`), left.join(' '));
+    assert.equal(run().misses, 0);
   });
 });

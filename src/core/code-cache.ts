@@ -6,7 +6,7 @@
  * pack at exit (temp file + rename, so concurrent runs never see a torn file). A read-only install simply runs
  * without it. TALIUM_CODE_CACHE=off compiles without the cache; TALIUM_CODE_CACHE_DIR puts it elsewhere.
  */
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
@@ -52,6 +52,9 @@ function save(): void {
   if (!dirty) return;
   dirty = false;
   try {
+    // a read-only install: do not serialise what cannot be written
+    mkdirSync(CACHE_DIR, { recursive: true });
+    accessSync(CACHE_DIR, constants.W_OK);
     const parts: Buffer[] = [];
     const header: Pack['header'] = {};
     let offset = 0;

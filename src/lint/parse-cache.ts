@@ -6,13 +6,13 @@
  * results depend on other files.
  *
  * One JSON file per linted folder, outside the repository: $TALIUM_CACHE_DIR, else $XDG_CACHE_HOME/talium,
- * else ~/.cache/talium. Entries also carry a stamp of the code that made them, so another talium build never
+ * else ~/.cache/talium (at most 32 folders' caches, the least recently written removed first). Entries also carry a stamp of the code that made them, so another talium build never
  * reads them. Files whose values JSON cannot carry (`.inf`, `.nan`, `__proto__` keys), and files over 2 MB, are
  * not cached. The file
  * is replaced atomically (temp file + rename); a missing, unreadable or foreign cache is ignored and rewritten.
  * Turned off with `--no-cache` or TALIUM_CACHE=off.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,8 +144,37 @@ export class ParseCache {
       const tmp = `${this.file}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify({ format: FORMAT, code: this.code, entries } satisfies CacheFile));
       renameSync(tmp, this.file);
+      pruneFolder(dirname(this.file), this.file);
     } catch {
       /* no cache this time */
+    }
+  }
+}
+
+/** At most this many linted folders keep a cache; the least recently written go first. */
+export const MAX_CACHED_FOLDERS = 32;
+
+/** Keep the cache folder bounded: one file per linted folder, the MAX_CACHED_FOLDERS most recent. */
+function pruneFolder(dir: string, keep: string): void {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => join(dir, f));
+  if (files.length <= MAX_CACHED_FOLDERS) return;
+  const byAge = files
+    .filter((f) => f !== keep)
+    .map((f) => {
+      try {
+        return { f, t: statSync(f).mtimeMs };
+      } catch {
+        return { f, t: 0 };
+      }
+    })
+    .sort((a, b) => a.t - b.t || (a.f < b.f ? -1 : 1));
+  for (const { f } of byAge.slice(0, files.length - MAX_CACHED_FOLDERS)) {
+    try {
+      unlinkSync(f);
+    } catch {
+      /* another run removed it */
     }
   }
 }
