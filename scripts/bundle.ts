@@ -84,7 +84,9 @@ if (existsSync(launcher) && existsSync(`${repo}clusters`)) {
       { cwd: corpus, args: ['lint', '.'] },
       { cwd: repo, args: ['generate', '--check'] },
     ];
-    spawnSync(process.execPath, [launcher], { cwd: repo, stdio: 'ignore', env: { ...process.env, NO_COLOR: '1', TALIUM_CODE_CACHE: 'write', TALIUM_WARMUP: JSON.stringify(runs) } });
+    // (the parse cache of the warm-up goes to the temporary folder, not the user's cache)
+    const env = { ...process.env, NO_COLOR: '1', TALIUM_CODE_CACHE: 'write', TALIUM_WARMUP: JSON.stringify(runs), TALIUM_CACHE_DIR: join(corpus, '.cache') };
+    spawnSync(process.execPath, [launcher], { cwd: repo, stdio: 'ignore', env });
   } finally {
     rmSync(corpus, { recursive: true, force: true });
   }
