@@ -4,7 +4,7 @@
  * cache is ignored and rewritten; `--no-cache` writes nothing; a run over a subfolder keeps the other entries.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -15,7 +15,15 @@ import { spawnCli, type CliRun } from '../src/testing/cli.js';
 const root = mkdtempSync(join(tmpdir(), 'talium-parse-cache-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-function setup(name: string): { repo: string; cache: string; run: (args?: string[]) => CliRun & { hits: number; misses: number } } {
+type CacheRun = CliRun & { hits: number; misses: number; verified: number };
+
+/** Every YAML file under `dir`, its times set an hour back (so cache entries are not "racy"). */
+function age(dir: string): void {
+  const t = Date.now() / 1000 - 3600;
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) if (e.isFile()) utimesSync(join(e.parentPath ?? (e as unknown as { path: string }).path, e.name), t, t);
+}
+
+function setup(name: string): { repo: string; cache: string; run: (args?: string[]) => CacheRun } {
   const repo = join(root, name, 'repo');
   const cache = join(root, name, 'cache');
   mkdirSync(repo, { recursive: true });
@@ -26,8 +34,8 @@ function setup(name: string): { repo: string; cache: string; run: (args?: string
   writeFileSync(join(repo, 'apps', 'dup-ip.yaml'), svc('dup', '10.50.10.20'));
   const run = (args: string[] = []) => {
     const r = spawnCli(['lint', '--format', 'json', ...args], { cwd: repo, env: { TALIUM_CACHE_DIR: cache, TALIUM_TIMING: '1', TALIUM_CACHE: undefined } });
-    const m = /parse cache (\d+) hits, (\d+) misses/.exec(r.stderr);
-    return { ...r, hits: m ? Number(m[1]) : -1, misses: m ? Number(m[2]) : -1 };
+    const m = /parse cache (\d+) hits, (\d+) misses, (\d+) verified/.exec(r.stderr);
+    return { ...r, hits: m ? Number(m[1]) : -1, misses: m ? Number(m[2]) : -1, verified: m ? Number(m[3]) : -1 };
   };
   return { repo, cache, run };
 }
@@ -122,5 +130,34 @@ describe('parse cache', () => {
     assert.ok(left.some((f) => !f.startsWith('old-')), 'the run\'s own cache stays');
     assert.ok(!left.includes('old-00.json') && left.includes(`old-${String(MAX_CACHED_FOLDERS + 7).padStart(2, '0')}.json`), left.join(' '));
     assert.equal(run().misses, 0);
+  });
+
+  it('an unchanged file is not even read; a just-written one is verified by its hash', () => {
+    const { repo, run } = setup('stat');
+    const fresh = run();
+    const verifiedFresh = run();
+    assert.equal(verifiedFresh.misses, 0);
+    assert.equal(verifiedFresh.verified, fresh.misses, 'entries recorded right after the files were written are checked');
+    age(repo);
+    const cold = run();
+    assert.equal(cold.misses, fresh.misses, 'new times: parsed again');
+    const warm = run();
+    assert.equal(warm.hits, fresh.misses);
+    assert.equal(warm.verified, 0, 'old files: trusted by their times');
+    assert.equal(warm.stdout, run(['--no-cache']).stdout, 'positions still right (read on demand)');
+  });
+
+  it('same size and same modification time but new bytes: the change time gives it away', () => {
+    const { repo, run } = setup('sametime');
+    age(repo);
+    const f = join(repo, 'apps', 'dup-ip.yaml');
+    run();
+    const before = statSync(f);
+    writeFileSync(f, svc('dup', '10.50.10.21'));
+    utimesSync(f, before.atime, before.mtime);
+    assert.equal(statSync(f).size, before.size);
+    const r = run();
+    assert.equal(r.misses, 1);
+    assert.equal(r.stdout, run(['--no-cache']).stdout);
   });
 });

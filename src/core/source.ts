@@ -7,15 +7,35 @@ import type { Position, Range } from './diagnostic.js';
 export class SourceFile {
   /** Path relative to the working directory, with `/` separators. */
   readonly path: string;
-  /** Text with any leading BOM removed. */
-  readonly text: string;
-  readonly hadBom: boolean;
+  private body: string | undefined;
+  private bom = false;
+  private reader: (() => string) | undefined;
   private lineStarts: number[] | undefined;
 
-  constructor(path: string, text: string) {
+  /** `text` as read (a leading BOM is stripped here), or a function that reads it when first needed. */
+  constructor(path: string, text: string | (() => string)) {
     this.path = path;
-    this.hadBom = text.charCodeAt(0) === 0xfeff;
-    this.text = this.hadBom ? text.slice(1) : text;
+    if (typeof text === 'function') this.reader = text;
+    else this.setText(text);
+  }
+
+  private setText(text: string): void {
+    this.bom = text.charCodeAt(0) === 0xfeff;
+    this.body = this.bom ? text.slice(1) : text;
+  }
+
+  /** Text with any leading BOM removed. */
+  get text(): string {
+    if (this.reader) {
+      const read = this.reader;
+      this.reader = undefined;
+      this.setText(read());
+    }
+    return this.body!;
+  }
+
+  get hadBom(): boolean {
+    return this.text !== undefined && this.bom;
   }
 
   private starts(): number[] {

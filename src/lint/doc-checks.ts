@@ -76,7 +76,7 @@ export async function checkDocuments(
     }
   }
   for (const f of files) {
-    if (!f.source || !f.docs.length || !mayHaveTruthy(f.source.text)) continue;
+    if (!f.source || !f.docs.length || !(f.truthyCandidate ?? mayHaveTruthy(f.source.text))) continue;
     for (const d of f.docs) {
       if (!checked.has(d) || covered.has(d)) continue;
       try {

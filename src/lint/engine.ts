@@ -134,7 +134,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     const cache = opts.cache !== false && process.env['TALIUM_CACHE'] !== 'off' ? ParseCache.open(resolve(opts.cwd), wholeFolder(opts.paths)) : undefined;
     loaded = found.files.map((f) => safeLoad(f, config.maxFileSize, cache));
     cache?.save();
-    if (cache) cacheNote = `, parse cache ${cache.hits} hits, ${cache.misses} misses`;
+    if (cache) cacheNote = `, parse cache ${cache.hits} hits, ${cache.misses} misses, ${cache.verified} verified`;
   }
   tick(`load (${useWorkers ? 'workers' : 'in-process'}${cacheNote})`);
   const docs: YamlDocument[] = [];

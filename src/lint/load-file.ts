@@ -2,14 +2,14 @@
  * Reads one file and turns it into documents + positioned `yaml/*` diagnostics + suppressions: byte guards, then
  * the parser. Also the clone-safe form of that result, so worker threads can do it (and its inverse).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { YamlDocument, type DocClass } from '../core/document.js';
 import { toDiagnostic } from '../core/finding.js';
 import { SourceFile } from '../core/source.js';
 import { ChunkAstCache } from './ast-cache.js';
 import { checkBytes } from './guard.js';
-import type { ParseCache } from './parse-cache.js';
+import type { FileStat, ParseCache } from './parse-cache.js';
 import { parseSource } from './parse.js';
 import { parseSuppressions, type Suppression } from './suppressions.js';
 
@@ -20,12 +20,27 @@ export interface LoadedFile {
   diagnostics: Diagnostic[];
   suppressions: Suppression[];
   skipped: boolean;
+  /** Whether the text may hold YAML 1.1 booleans, when known without reading it (from the parse cache). */
+  truthyCandidate?: boolean;
 }
 
 const AT_START = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
 
 /** Read and parse one file; with a parse cache, an unchanged file comes from the cache (parse-cache.ts). */
 export function loadFile(abs: string, path: string, maxFileSize: number, cache?: ParseCache): LoadedFile {
+  let stat: FileStat | undefined;
+  if (cache) {
+    // taken before the read: a file that changes after it is never recorded as unchanged
+    try {
+      stat = statSync(abs, { bigint: true });
+    } catch {
+      stat = undefined;
+    }
+    if (stat && stat.size <= BigInt(maxFileSize)) {
+      const hit = cache.get(path, stat, () => readFileSync(abs, 'utf8'));
+      if (hit) return hit;
+    }
+  }
   let buf: Buffer;
   try {
     buf = readFileSync(abs);
@@ -66,11 +81,8 @@ export function loadFile(abs: string, path: string, maxFileSize: number, cache?:
       diagnostics: [{ ruleId: p.ruleId, severity: 'error', message: p.message, help: help[p.ruleId]!, file: path, range: { start: p.position, end: p.position }, data: p.data }],
     };
   }
-  if (!cache) return loadText(path, checked.text);
-  const hit = cache.get(path, checked.text);
-  if (hit) return hit;
   const loaded = loadText(path, checked.text);
-  cache.put(path, checked.text, loaded);
+  if (cache && stat) cache.put(path, checked.text, loaded, stat);
   return loaded;
 }
 
@@ -113,7 +125,8 @@ export function toWire(f: LoadedFile): WireFile {
   };
 }
 
-export function fromWire(w: WireFile): LoadedFile {
+/** `text` may be a function that reads it (the parse cache: the text stays on disk until a position is needed). */
+export function fromWire(w: Omit<WireFile, 'text'> & { text?: string | (() => string) }): LoadedFile {
   if (w.text === undefined) return { path: w.path, docs: [], diagnostics: w.diagnostics, suppressions: w.suppressions, skipped: w.skipped };
   const source = new SourceFile(w.path, w.text);
   const ast = new ChunkAstCache(source, w.contentOffsets);

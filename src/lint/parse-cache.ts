@@ -1,9 +1,13 @@
 /**
  * The parse cache: what loadText makes of a file (its documents' values, classes and offsets, the positioned
- * `yaml/*` diagnostics, the suppression comments) kept between runs, keyed by the file's path and a hash of its
- * text, so an unchanged file is read back as JSON (about eight times faster than parsing the YAML again; most of a
- * pre-commit run on a big repository is re-reading files nobody touched). Schemas and rules always run: their
- * results depend on other files.
+ * `yaml/*` diagnostics, the suppression comments) kept between runs, so an unchanged file is read back as JSON
+ * (about eight times faster than parsing the YAML again; most of a pre-commit run on a big repository is
+ * re-reading files nobody touched). Schemas and rules always run: their results depend on other files.
+ *
+ * An entry is used for the same path whose size, modification and change times and inode are those recorded, and
+ * then the file is not even opened: its text is read only if a finding needs a position. As in git's "racy clean"
+ * rule, an entry recorded less than two seconds after the file's last modification (a second write within the
+ * file system's time resolution could keep the same times) is trusted only after comparing a sha1 of the text.
  *
  * One JSON file per linted folder, outside the repository: $TALIUM_CACHE_DIR, else $XDG_CACHE_HOME/talium,
  * else ~/.cache/talium (at most 32 folders' caches, the least recently written removed first). Entries also carry a stamp of the code that made them, so another talium build never
@@ -21,13 +25,29 @@ import { fileStamp } from '../core/code-cache.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { Suppression } from './suppressions.js';
 import { fromWire, toWire, type LoadedFile, type WireFile } from './load-file.js';
+import { mayHaveTruthy } from './yaml-truthy.js';
 
-const FORMAT = 1;
+export type FileStat = { size: bigint; mtimeNs: bigint; ctimeNs: bigint; ino: bigint; mtimeMs: bigint };
 
-/** A cached file: its WireFile without the text (the text is on disk: it is read anyway, and hashed). */
+function statKey(st: FileStat): Entry['st'] {
+  return [Number(st.size), String(st.mtimeNs), String(st.ctimeNs), String(st.ino)];
+}
+
+/** Modified less than this before the entry was recorded: the times alone do not prove the text unchanged. */
+const RACY_MS = 2000;
+
+const FORMAT = 2;
+
+/** A cached file: its WireFile without the text (which stays on disk), and what identifies that text. */
 interface Entry {
   /** sha1 of the text as read (BOM included). */
   h: string;
+  /** size, mtime (ns), ctime (ns) and inode when the text was read. */
+  st: [number, string, string, string];
+  /** Recorded within two seconds of the file's modification: verify the hash before use. */
+  racy: boolean;
+  /** The text may hold YAML 1.1 booleans (yaml-truthy.ts mayHaveTruthy), so `yaml/truthy` reads it. */
+  truthy: boolean;
   docs: WireFile['docs'];
   contentOffsets: number[];
   diagnostics: Diagnostic[];
@@ -74,6 +94,8 @@ export class ParseCache {
   private changed = false;
   hits = 0;
   misses = 0;
+  /** Hits whose text had to be read and hashed (racy entries). */
+  verified = 0;
 
   private constructor(
     private readonly file: string,
@@ -104,24 +126,52 @@ export class ParseCache {
     return crypto().createHash('sha1').update(text).digest('base64');
   }
 
-  /** What loadText made of this exact text at this path in an earlier run. */
-  get(path: string, text: string): LoadedFile | undefined {
+  /**
+   * What loadText made of the file at `path` in an earlier run, when `st` (taken before any read) shows it
+   * unchanged. `read` gives the text as read (decoded the way loadFile does); a trusted entry never calls it
+   * unless a position is asked for.
+   */
+  get(path: string, st: FileStat, read: () => string): LoadedFile | undefined {
     this.seen.add(path);
     const e = Object.prototype.hasOwnProperty.call(this.entries, path) ? this.entries[path] : undefined;
-    if (!e || e.h !== this.hash(text)) {
+    const key = statKey(st);
+    if (!e || !Array.isArray(e.st) || e.st.some((v, i) => v !== key[i])) {
       this.misses++;
       return undefined;
     }
+    let text: string | (() => string) = read;
+    if (e.racy) {
+      text = read();
+      this.verified++;
+      if (e.h !== this.hash(text)) {
+        this.misses++;
+        return undefined;
+      }
+    }
     this.hits++;
-    return fromWire({ path, text, docs: e.docs, contentOffsets: e.contentOffsets, diagnostics: e.diagnostics, suppressions: e.suppressions, skipped: e.skipped });
+    const loaded = fromWire({ path, text, docs: e.docs, contentOffsets: e.contentOffsets, diagnostics: e.diagnostics, suppressions: e.suppressions, skipped: e.skipped });
+    loaded.truthyCandidate = e.truthy;
+    // a verified racy entry is recorded again: by now the times alone may prove it
+    if (e.racy && typeof text === 'string') this.put(path, text, loaded, st);
+    return loaded;
   }
 
-  /** Remember what loadText made of `text` (unless JSON cannot carry its values). */
-  put(path: string, text: string, loaded: LoadedFile): void {
+  /** Remember what loadText made of `text`, read after `st` was taken (unless JSON cannot carry its values). */
+  put(path: string, text: string, loaded: LoadedFile, st: FileStat): void {
     this.seen.add(path);
     if (text.length > MAX_CACHED_TEXT || NOT_JSON_SAFE.test(text)) return;
     const w = toWire(loaded);
-    this.fresh.set(path, { h: this.hash(text), docs: w.docs, contentOffsets: w.contentOffsets, diagnostics: w.diagnostics, suppressions: w.suppressions, skipped: w.skipped });
+    this.fresh.set(path, {
+      h: this.hash(text),
+      st: statKey(st),
+      racy: Date.now() - Number(st.mtimeMs) < RACY_MS,
+      truthy: mayHaveTruthy(text),
+      docs: w.docs,
+      contentOffsets: w.contentOffsets,
+      diagnostics: w.diagnostics,
+      suppressions: w.suppressions,
+      skipped: w.skipped,
+    });
     this.changed = true;
   }
 
