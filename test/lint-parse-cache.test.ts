@@ -97,6 +97,14 @@ describe('parse cache', () => {
     const afterBreak = run();
     assert.equal(afterBreak.hits, 0);
     assert.equal(afterBreak.stdout, cold.stdout);
+    // the right header with entries of the wrong shape: those entries are misses, nothing breaks
+    const good = JSON.parse(readFileSync(join(dir, file!), 'utf8')) as { entries: Record<string, Record<string, unknown>> };
+    good.entries['apps/dup-ip.yaml']!['docs'] = 42;
+    good.entries['apps/settings.yaml']!['st'] = 'x';
+    writeFileSync(join(dir, file!), JSON.stringify(good));
+    const shaped = run();
+    assert.equal(shaped.misses, 2);
+    assert.equal(shaped.stdout, cold.stdout);
     writeFileSync(join(dir, file!), 'not json at all');
     assert.equal(run().stdout, cold.stdout);
     assert.equal(run().misses, 0, 'rewritten valid');

@@ -26,6 +26,15 @@ export interface LoadedFile {
 
 const AT_START = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
 
+/** A cached file's text, read when a position is needed; a file that vanished since gives '' (positions at 1:1). */
+function readLater(abs: string): string {
+  try {
+    return readFileSync(abs, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 /** Read and parse one file; with a parse cache, an unchanged file comes from the cache (parse-cache.ts). */
 export function loadFile(abs: string, path: string, maxFileSize: number, cache?: ParseCache): LoadedFile {
   let stat: FileStat | undefined;
@@ -37,7 +46,7 @@ export function loadFile(abs: string, path: string, maxFileSize: number, cache?:
       stat = undefined;
     }
     if (stat && stat.size <= BigInt(maxFileSize)) {
-      const hit = cache.get(path, stat, () => readFileSync(abs, 'utf8'));
+      const hit = cache.get(path, stat, () => readLater(abs));
       if (hit) return hit;
     }
   }

@@ -80,6 +80,24 @@ function codeStamp(): string {
   return files.map(fileStamp).join(',');
 }
 
+/** The shape this code writes (a cache file edited by hand or by another program is not trusted blindly). */
+function wellFormed(e: Entry): boolean {
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof e.h === 'string' &&
+    Array.isArray(e.st) &&
+    e.st.length === 4 &&
+    Array.isArray(e.docs) &&
+    Array.isArray(e.contentOffsets) &&
+    Array.isArray(e.diagnostics) &&
+    Array.isArray(e.suppressions) &&
+    typeof e.skipped === 'boolean' &&
+    typeof e.racy === 'boolean' &&
+    typeof e.truthy === 'boolean'
+  );
+}
+
 export function cacheDir(): string {
   const env = process.env;
   if (env['TALIUM_CACHE_DIR']) return env['TALIUM_CACHE_DIR'];
@@ -135,7 +153,7 @@ export class ParseCache {
     this.seen.add(path);
     const e = Object.prototype.hasOwnProperty.call(this.entries, path) ? this.entries[path] : undefined;
     const key = statKey(st);
-    if (!e || !Array.isArray(e.st) || e.st.some((v, i) => v !== key[i])) {
+    if (!e || !wellFormed(e) || e.st.some((v, i) => v !== key[i])) {
       this.misses++;
       return undefined;
     }
@@ -148,8 +166,14 @@ export class ParseCache {
         return undefined;
       }
     }
+    let loaded: LoadedFile;
+    try {
+      loaded = fromWire({ path, text, docs: e.docs, contentOffsets: e.contentOffsets, diagnostics: e.diagnostics, suppressions: e.suppressions, skipped: e.skipped });
+    } catch {
+      this.misses++;
+      return undefined;
+    }
     this.hits++;
-    const loaded = fromWire({ path, text, docs: e.docs, contentOffsets: e.contentOffsets, diagnostics: e.diagnostics, suppressions: e.suppressions, skipped: e.skipped });
     loaded.truthyCandidate = e.truthy;
     // a verified racy entry is recorded again: by now the times alone may prove it
     if (e.racy && typeof text === 'string') this.put(path, text, loaded, st);
