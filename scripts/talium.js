@@ -7,6 +7,7 @@
 // TALIUM_UNBUNDLED=1 forces the tsc output; TALIUM_CODE_CACHE=off skips the code cache; =write rewrites it;
 // TALIUM_CODE_CACHE_DIR keeps the caches in another folder.
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -20,6 +21,20 @@ const single = join(bundleDir, 'talium.cjs');
 const cacheMode = process.env.TALIUM_CODE_CACHE ?? '';
 const args = process.argv.slice(2);
 
+function sha1(data) {
+  return createHash('sha1').update(data).digest('base64');
+}
+
+/** `mkdir -p` one level at a time (Node's recursive mkdirSync can spin forever under /proc). */
+function ensureDir(dir) {
+  const missing = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) {
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (const m of missing.reverse()) mkdirSync(m);
+}
+
 /** The CommonJS bundle's exports, compiled with the code cache when it matches this Node and these flags. */
 function loadSingle() {
   // V8 checks a cache against the source's length, not its bytes: the name carries the bundle's size and time too
@@ -27,10 +42,16 @@ function loadSingle() {
   const cacheDir = process.env.TALIUM_CODE_CACHE_DIR || bundleDir;
   const cacheFile = join(cacheDir, `talium.cjs.${process.version}-${process.arch}-${st.size}-${Math.trunc(st.mtimeMs)}.cache`);
   const source = readFileSync(single, 'utf8');
+  // the file: sha1 of the cache data (base64, 28 bytes), then the data. Release builds of V8 check a cache's
+  // header, not its bytes, and damaged bytes can crash the process: a cache whose sha1 differs is not used.
   let cachedData;
+  let damaged = false;
   if (cacheMode !== 'write') {
     try {
-      cachedData = readFileSync(cacheFile);
+      const file = readFileSync(cacheFile);
+      const data = file.subarray(28);
+      if (file.subarray(0, 28).toString('latin1') === sha1(data)) cachedData = data;
+      else damaged = true;
     } catch {
       /* no cache yet */
     }
@@ -46,7 +67,7 @@ function loadSingle() {
   // import.meta.resolve for the bundle: this launcher resolves from the same package, so the same node_modules
   script.runInThisContext()(module.exports, createRequire(single), module, single, bundleDir, (spec) => import.meta.resolve(spec));
   const stale = cachedData === undefined || script.cachedDataRejected === true;
-  if (process.env.TALIUM_TIMING) process.stderr.write(`talium timing: bundle code cache ${cachedData === undefined ? 'missing' : stale ? 'rejected' : 'accepted'}\n`);
+  if (process.env.TALIUM_TIMING) process.stderr.write(`talium timing: bundle code cache ${damaged ? 'rejected' : cachedData === undefined ? 'missing' : stale ? 'rejected' : 'accepted'}\n`);
   return {
     main: module.exports.main,
     // after the run, so the cache holds the functions this run compiled
@@ -54,10 +75,11 @@ function loadSingle() {
       ? () => {
           try {
             // a read-only install: do not serialise what cannot be written
-            mkdirSync(cacheDir, { recursive: true });
+            ensureDir(cacheDir);
             accessSync(cacheDir, constants.W_OK);
             const tmp = `${cacheFile}.${process.pid}.tmp`;
-            writeFileSync(tmp, script.createCachedData());
+            const data = script.createCachedData();
+            writeFileSync(tmp, Buffer.concat([Buffer.from(sha1(data), 'latin1'), data]));
             renameSync(tmp, cacheFile);
           } catch {
             /* read-only install: run without a cache */

@@ -17,7 +17,7 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 type CacheRun = CliRun & { hits: number; misses: number; verified: number };
 
-/** Every YAML file under `dir`, its times set an hour back (so cache entries are not "racy"). */
+/** Every YAML file under `dir`, its modification time set an hour back (its change time becomes now). */
 function age(dir: string): void {
   const t = Date.now() / 1000 - 3600;
   for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) if (e.isFile()) utimesSync(join(e.parentPath ?? (e as unknown as { path: string }).path, e.name), t, t);
@@ -97,18 +97,23 @@ describe('parse cache', () => {
     const afterBreak = run();
     assert.equal(afterBreak.hits, 0);
     assert.equal(afterBreak.stdout, cold.stdout);
-    // the right header with entries of the wrong shape: those entries are misses, nothing breaks
-    const good = JSON.parse(readFileSync(join(dir, file!), 'utf8')) as { entries: Record<string, Record<string, unknown>> };
-    good.entries['apps/dup-ip.yaml']!['docs'] = 42;
-    good.entries['apps/settings.yaml']!['st'] = 'x';
-    writeFileSync(join(dir, file!), JSON.stringify(good));
-    const shaped = run();
-    assert.equal(shaped.misses, 2);
-    assert.equal(shaped.stdout, cold.stdout);
+    // entries edited without their checksum (damage, or another program): the whole cache is ignored, even
+    // entries that would pass a shape check but crash later (a null diagnostic)
+    const text = readFileSync(join(dir, file!), 'utf8');
+    const nl = text.indexOf('\n');
+    const entries = JSON.parse(text.slice(nl + 1)) as Record<string, Record<string, unknown>>;
+    entries['apps/dup-ip.yaml']!['diagnostics'] = [null, 5];
+    entries['apps/settings.yaml']!['suppressions'] = [null, { kind: 7 }];
+    writeFileSync(join(dir, file!), `${text.slice(0, nl)}\n${JSON.stringify(entries)}`);
+    const edited = run();
+    assert.equal(edited.hits, 0);
+    assert.equal(edited.code, cold.code);
+    assert.equal(edited.stdout, cold.stdout);
     writeFileSync(join(dir, file!), 'not json at all');
     assert.equal(run().stdout, cold.stdout);
     assert.equal(run().misses, 0, 'rewritten valid');
-    assert.ok(JSON.parse(readFileSync(join(dir, file!), 'utf8')).entries['apps/broken.yaml']);
+    const rewritten = readFileSync(join(dir, file!), 'utf8');
+    assert.ok((JSON.parse(rewritten.slice(rewritten.indexOf('\n') + 1)) as Record<string, unknown>)['apps/broken.yaml']);
   });
 
   it('a run over a subfolder keeps the entries of the files it did not read', () => {
@@ -147,6 +152,8 @@ describe('parse cache', () => {
     assert.equal(verifiedFresh.misses, 0);
     assert.equal(verifiedFresh.verified, fresh.misses, 'entries recorded right after the files were written are checked');
     age(repo);
+    // the change time cannot be set back: wait until it is more than two seconds old
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
     const cold = run();
     assert.equal(cold.misses, fresh.misses, 'new times: parsed again');
     const warm = run();
@@ -167,5 +174,29 @@ describe('parse cache', () => {
     const r = run();
     assert.equal(r.misses, 1);
     assert.equal(r.stdout, run(['--no-cache']).stdout);
+  });
+
+  it('values JSON would change (the eemeli/yaml fallback: 1e999, %YAML 1.1 dates, binaries, sets) are never cached', () => {
+    const { repo, run } = setup('fallback');
+    writeFileSync(join(repo, 'apps', 'inf2.yaml'), 'apiVersion: v1\nkind: Service\nmetadata: {name: inf2, namespace: default}\nspec:\n  type: LoadBalancer\n  ports:\n    - port: 1e999\n      targetPort: 8080\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: broken2}\ndata:\n  k: [a, b\n');
+    writeFileSync(join(repo, 'apps', 'y11.yaml'), '%YAML 1.1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: y11, labels: {when: 2001-12-14}}\ndata: {date: 2001-12-14, bin: !!binary aGVsbG8=, set: !!set {a, b}}\n---\nkind: ConfigMap\ndata:\n  k: [a, b\n');
+    age(repo);
+    run();
+    const warm = run();
+    assert.equal(warm.misses, 2);
+    assert.equal(warm.stdout, run(['--no-cache']).stdout);
+    const ids = ruleIds(warm);
+    assert.ok(ids.some((x) => x.startsWith('apps/y11.yaml schema/')), ids.join('\n'));
+  });
+
+  it('a cache folder where mkdir cannot create anything (inside /proc) is skipped, never a hang', (t) => {
+    if (!existsSync('/proc/self')) {
+      t.skip('no /proc here');
+      return;
+    }
+    const { repo } = setup('proc');
+    const r = spawnCli(['lint', '--format', 'json'], { cwd: repo, env: { TALIUM_CACHE_DIR: '/proc/self/nonexist', TALIUM_CODE_CACHE_DIR: '/proc/self/nonexist2', TALIUM_CACHE: undefined }, timeoutMs: 30_000 });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stdout, spawnCli(['lint', '--format', 'json', '--no-cache'], { cwd: repo }).stdout);
   });
 });

@@ -6,16 +6,22 @@
  * pack at exit (temp file + rename, so concurrent runs never see a torn file). A read-only install simply runs
  * without it. TALIUM_CODE_CACHE=off compiles without the cache; TALIUM_CODE_CACHE_DIR puts it elsewhere.
  */
-import { accessSync, constants, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
+import { crypto } from './builtins.js';
 
 /** dist/code-cache/ (from dist/src/core/ and from the bundle in dist/src/bundle/ alike). */
 const CACHE_DIR = process.env['TALIUM_CODE_CACHE_DIR'] ? `${process.env['TALIUM_CODE_CACHE_DIR'].replace(/\/$/, '')}/` : fileURLToPath(new URL('../../code-cache/', import.meta.url));
 const PACK_FILE = `${CACHE_DIR}${process.version}-${process.arch}.pack`;
-/** Pack layout: 4-byte big-endian header length, JSON header { key: [offset, length] }, then the cache blobs. */
+/**
+ * Pack layout: 4-byte big-endian header length, JSON header { key: [offset, length, sha1] }, then the cache blobs.
+ * Release builds of V8 check a cache's header, not its bytes, and a damaged blob can crash the process: each blob's
+ * sha1 is checked before V8 sees it.
+ */
 interface Pack {
-  header: Record<string, [number, number]>;
+  header: Record<string, [number, number, string]>;
   blob: Buffer;
 }
 
@@ -36,6 +42,7 @@ function readPack(): Pack | null {
     const buf = readFileSync(PACK_FILE);
     const len = buf.readUInt32BE(0);
     const header = JSON.parse(buf.subarray(4, 4 + len).toString('utf8')) as Pack['header'];
+    if (!header || typeof header !== 'object' || Array.isArray(header)) return null;
     return { header, blob: buf.subarray(4 + len) };
   } catch {
     return null;
@@ -44,8 +51,30 @@ function readPack(): Pack | null {
 
 function cached(key: string): Buffer | undefined {
   if (pack === undefined) pack = readPack();
-  const at = pack?.header[key];
-  return at && pack ? pack.blob.subarray(at[0], at[0] + at[1]) : undefined;
+  const at = pack && Object.prototype.hasOwnProperty.call(pack.header, key) ? pack.header[key] : undefined;
+  if (!pack || !Array.isArray(at) || typeof at[0] !== 'number' || typeof at[1] !== 'number') return undefined;
+  const data = pack.blob.subarray(at[0], at[0] + at[1]);
+  return data.length === at[1] && at[2] === digest(data) ? data : undefined;
+}
+
+function digest(data: Uint8Array): string {
+  return crypto().createHash('sha1').update(data).digest('base64');
+}
+
+/**
+ * `mkdir -p` that never loops: Node's recursive mkdirSync spins forever when mkdir answers ENOENT under an existing
+ * parent (a path inside /proc). Creates the missing folders one at a time from the nearest existing one.
+ */
+export function ensureDir(dir: string): void {
+  const missing: string[] = [];
+  let d = resolve(dir);
+  while (!existsSync(d)) {
+    missing.push(d);
+    const up = dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  for (const m of missing.reverse()) mkdirSync(m);
 }
 
 function save(): void {
@@ -53,23 +82,29 @@ function save(): void {
   dirty = false;
   try {
     // a read-only install: do not serialise what cannot be written
-    mkdirSync(CACHE_DIR, { recursive: true });
+    ensureDir(CACHE_DIR);
     accessSync(CACHE_DIR, constants.W_OK);
     const parts: Buffer[] = [];
     const header: Pack['header'] = {};
     let offset = 0;
     const add = (key: string, data: Buffer) => {
-      header[key] = [offset, data.length];
+      header[key] = [offset, data.length, digest(data)];
       parts.push(data);
       offset += data.length;
     };
-    const old = pack ?? readPack();
-    if (old) for (const [key, [o, l]] of Object.entries(old.header)) if (!fresh.has(key)) add(key, old.blob.subarray(o, o + l));
+    if (pack === undefined) pack = readPack();
+    const old = pack;
+    if (old) {
+      for (const key of Object.keys(old.header)) {
+        if (fresh.has(key)) continue;
+        const data = cached(key);
+        if (data) add(key, data);
+      }
+    }
     for (const [key, script] of fresh) add(key, script.createCachedData());
     const head = Buffer.from(JSON.stringify(header), 'utf8');
     const len = Buffer.alloc(4);
     len.writeUInt32BE(head.length, 0);
-    mkdirSync(CACHE_DIR, { recursive: true });
     const tmp = `${PACK_FILE}.${process.pid}.tmp`;
     writeFileSync(tmp, Buffer.concat([len, head, ...parts]));
     renameSync(tmp, PACK_FILE);

@@ -16,18 +16,18 @@
  * is replaced atomically (temp file + rename); a missing, unreadable or foreign cache is ignored and rewritten.
  * Turned off with `--no-cache` or TALIUM_CACHE=off.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crypto } from '../core/builtins.js';
-import { fileStamp } from '../core/code-cache.js';
+import { ensureDir, fileStamp } from '../core/code-cache.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { Suppression } from './suppressions.js';
 import { fromWire, toWire, type LoadedFile, type WireFile } from './load-file.js';
 import { mayHaveTruthy } from './yaml-truthy.js';
 
-export type FileStat = { size: bigint; mtimeNs: bigint; ctimeNs: bigint; ino: bigint; mtimeMs: bigint };
+export type FileStat = { size: bigint; mtimeNs: bigint; ctimeNs: bigint; ino: bigint; mtimeMs: bigint; ctimeMs: bigint };
 
 function statKey(st: FileStat): Entry['st'] {
   return [Number(st.size), String(st.mtimeNs), String(st.ctimeNs), String(st.ino)];
@@ -36,7 +36,7 @@ function statKey(st: FileStat): Entry['st'] {
 /** Modified less than this before the entry was recorded: the times alone do not prove the text unchanged. */
 const RACY_MS = 2000;
 
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** A cached file: its WireFile without the text (which stays on disk), and what identifies that text. */
 interface Entry {
@@ -63,6 +63,27 @@ interface CacheFile {
 
 /** Files larger than this are parsed every time (their entry would cost about what it saves, and disk). */
 const MAX_CACHED_TEXT = 2 * 1024 * 1024;
+
+/** True when JSON.parse(JSON.stringify(v)) gives `v` back: finite numbers, strings, booleans, null, arrays, plain objects. */
+export function plainJson(v: unknown): boolean {
+  const stack: unknown[] = [v];
+  while (stack.length) {
+    const x = stack.pop();
+    if (x === null || typeof x === 'string' || typeof x === 'boolean') continue;
+    if (typeof x === 'number') {
+      if (!Number.isFinite(x)) return false;
+      continue;
+    }
+    if (typeof x !== 'object') return false;
+    if (Array.isArray(x)) {
+      for (let i = 0; i < x.length; i++) stack.push(x[i]);
+      continue;
+    }
+    if (Object.getPrototypeOf(x) !== Object.prototype) return false;
+    for (const k in x as Record<string, unknown>) stack.push((x as Record<string, unknown>)[k]);
+  }
+  return true;
+}
 
 /** Text whose parsed values would not survive JSON (non-finite numbers, `__proto__` keys). */
 const NOT_JSON_SAFE = /\.(?:inf|Inf|INF|nan|NaN|NAN)\b|__proto__/;
@@ -96,6 +117,10 @@ function wellFormed(e: Entry): boolean {
     typeof e.racy === 'boolean' &&
     typeof e.truthy === 'boolean'
   );
+}
+
+function sha1(text: string): string {
+  return crypto().createHash('sha1').update(text).digest('base64');
 }
 
 export function cacheDir(): string {
@@ -132,8 +157,16 @@ export class ParseCache {
     const code = codeStamp();
     let loaded: CacheFile | undefined;
     try {
-      const c = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
-      if (c && c.format === FORMAT && c.code === code && c.entries && typeof c.entries === 'object') loaded = c;
+      // first line: {format, code, sum}; the rest: the entries, whose sha1 must be `sum` (a damaged or hand-edited
+      // cache is ignored as a whole rather than trusted entry by entry)
+      const raw = readFileSync(file, 'utf8');
+      const nl = raw.indexOf('\n');
+      const head = JSON.parse(raw.slice(0, nl)) as { format?: unknown; code?: unknown; sum?: unknown };
+      const body = raw.slice(nl + 1);
+      if (nl > 0 && head && head.format === FORMAT && head.code === code && head.sum === sha1(body)) {
+        const entries = JSON.parse(body) as unknown;
+        if (entries && typeof entries === 'object' && !Array.isArray(entries)) loaded = { format: FORMAT, code, entries: entries as Record<string, Entry> };
+      }
     } catch {
       /* none yet, unreadable or foreign: start empty */
     }
@@ -141,7 +174,7 @@ export class ParseCache {
   }
 
   private hash(text: string): string {
-    return crypto().createHash('sha1').update(text).digest('base64');
+    return sha1(text);
   }
 
   /**
@@ -185,10 +218,14 @@ export class ParseCache {
     this.seen.add(path);
     if (text.length > MAX_CACHED_TEXT || NOT_JSON_SAFE.test(text)) return;
     const w = toWire(loaded);
+    // the eemeli/yaml fallback can yield what JSON would change (1e999 as Infinity; with %YAML 1.1, Date, Buffer,
+    // Set, Map): such a file is parsed every time
+    if (!w.docs.every((d) => plainJson(d.value))) return;
     this.fresh.set(path, {
       h: this.hash(text),
       st: statKey(st),
-      racy: Date.now() - Number(st.mtimeMs) < RACY_MS,
+      // the later of the two times: `touch -d` or `tar x` can set an mtime in the past, never a ctime
+      racy: Date.now() - Math.max(Number(st.mtimeMs), Number(st.ctimeMs)) < RACY_MS,
       truthy: mayHaveTruthy(text),
       docs: w.docs,
       contentOffsets: w.contentOffsets,
@@ -214,9 +251,10 @@ export class ParseCache {
     if (!this.changed && !dropped) return;
     for (const [path, e] of this.fresh) entries[path] = e;
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
+      ensureDir(dirname(this.file));
       const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, JSON.stringify({ format: FORMAT, code: this.code, entries } satisfies CacheFile));
+      const body = JSON.stringify(entries);
+      writeFileSync(tmp, `${JSON.stringify({ format: FORMAT, code: this.code, sum: sha1(body) })}\n${body}`);
       renameSync(tmp, this.file);
       pruneFolder(dirname(this.file), this.file);
     } catch {
