@@ -6,7 +6,7 @@
  * pack at exit (temp file + rename, so concurrent runs never see a torn file). A read-only install simply runs
  * without it. TALIUM_CODE_CACHE=off compiles without the cache; TALIUM_CODE_CACHE_DIR puts it elsewhere.
  */
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
@@ -22,7 +22,10 @@ const PACK_FILE = `${CACHE_DIR}${process.version}-${process.arch}.pack`;
  */
 interface Pack {
   header: Record<string, [number, number, string]>;
-  blob: Buffer;
+  /** Open for reading the blobs a run needs (the pack grows with the kinds linted; a run reads only its own). */
+  fd: number;
+  /** File offset of the first blob. */
+  base: number;
 }
 
 let pack: Pack | null | undefined;
@@ -38,23 +41,44 @@ function enabled(): boolean {
 }
 
 function readPack(): Pack | null {
+  let fd: number | undefined;
   try {
-    const buf = readFileSync(PACK_FILE);
-    const len = buf.readUInt32BE(0);
-    const header = JSON.parse(buf.subarray(4, 4 + len).toString('utf8')) as Pack['header'];
-    if (!header || typeof header !== 'object' || Array.isArray(header)) return null;
-    return { header, blob: buf.subarray(4 + len) };
+    fd = openSync(PACK_FILE, 'r');
+    const lenBuf = Buffer.alloc(4);
+    if (readSync(fd, lenBuf, 0, 4, 0) !== 4) throw new Error('short pack');
+    const len = lenBuf.readUInt32BE(0);
+    if (len > 64 * 1024 * 1024) throw new Error('pack header too large');
+    const head = Buffer.alloc(len);
+    if (readSync(fd, head, 0, len, 4) !== len) throw new Error('short pack');
+    const header = JSON.parse(head.toString('utf8')) as Pack['header'];
+    if (!header || typeof header !== 'object' || Array.isArray(header)) throw new Error('bad pack header');
+    // (stays open for the process: save() at exit may still copy blobs from it)
+    return { header, fd, base: 4 + len };
   } catch {
+    if (fd !== undefined) closeQuietly(fd);
     return null;
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    /* closed already */
   }
 }
 
 function cached(key: string): Buffer | undefined {
   if (pack === undefined) pack = readPack();
   const at = pack && Object.prototype.hasOwnProperty.call(pack.header, key) ? pack.header[key] : undefined;
-  if (!pack || !Array.isArray(at) || typeof at[0] !== 'number' || typeof at[1] !== 'number') return undefined;
-  const data = pack.blob.subarray(at[0], at[0] + at[1]);
-  return data.length === at[1] && at[2] === digest(data) ? data : undefined;
+  if (!pack || !Array.isArray(at) || !Number.isSafeInteger(at[0]) || !Number.isSafeInteger(at[1]) || at[0] < 0 || at[1] <= 0 || at[1] > 256 * 1024 * 1024) return undefined;
+  try {
+    const data = Buffer.alloc(at[1]);
+    if (readSync(pack.fd, data, 0, at[1], pack.base + at[0]) !== at[1]) return undefined;
+    return at[2] === digest(data) ? data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function digest(data: Uint8Array): string {
