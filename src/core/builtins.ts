@@ -9,4 +9,9 @@ const load = createRequire(import.meta.url);
 
 export const childProcess = (): typeof import('node:child_process') => load('node:child_process') as typeof import('node:child_process');
 export const crypto = (): typeof import('node:crypto') => load('node:crypto') as typeof import('node:crypto');
+/** sha1 of text or bytes, base64: the caches' content checks. */
+export function sha1(data: string | Uint8Array): string {
+  return crypto().createHash('sha1').update(data).digest('base64');
+}
+
 export const workerThreads = (): typeof import('node:worker_threads') => load('node:worker_threads') as typeof import('node:worker_threads');

@@ -10,7 +10,7 @@ import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, read
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
-import { crypto } from './builtins.js';
+import { sha1 } from './builtins.js';
 
 /** dist/code-cache/ (from dist/src/core/ and from the bundle in dist/src/bundle/ alike). */
 const CACHE_DIR = process.env['TALIUM_CODE_CACHE_DIR'] ? `${process.env['TALIUM_CODE_CACHE_DIR'].replace(/\/$/, '')}/` : fileURLToPath(new URL('../../code-cache/', import.meta.url));
@@ -75,15 +75,12 @@ function cached(key: string): Buffer | undefined {
   try {
     const data = Buffer.alloc(at[1]);
     if (readSync(pack.fd, data, 0, at[1], pack.base + at[0]) !== at[1]) return undefined;
-    return at[2] === digest(data) ? data : undefined;
+    return at[2] === sha1(data) ? data : undefined;
   } catch {
     return undefined;
   }
 }
 
-function digest(data: Uint8Array): string {
-  return crypto().createHash('sha1').update(data).digest('base64');
-}
 
 /**
  * `mkdir -p` that never loops: Node's recursive mkdirSync spins forever when mkdir answers ENOENT under an existing
@@ -112,7 +109,7 @@ function save(): void {
     const header: Pack['header'] = {};
     let offset = 0;
     const add = (key: string, data: Buffer) => {
-      header[key] = [offset, data.length, digest(data)];
+      header[key] = [offset, data.length, sha1(data)];
       parts.push(data);
       offset += data.length;
     };

@@ -20,7 +20,7 @@ import { readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileS
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crypto } from '../core/builtins.js';
+import { crypto, sha1 } from '../core/builtins.js';
 import { ensureDir, fileStamp } from '../core/code-cache.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { Suppression } from './suppressions.js';
@@ -117,10 +117,6 @@ function wellFormed(e: Entry): boolean {
     typeof e.racy === 'boolean' &&
     typeof e.truthy === 'boolean'
   );
-}
-
-function sha1(text: string): string {
-  return crypto().createHash('sha1').update(text).digest('base64');
 }
 
 export function cacheDir(): string {
