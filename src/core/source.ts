@@ -35,7 +35,8 @@ export class SourceFile {
   }
 
   get hadBom(): boolean {
-    return this.text !== undefined && this.bom;
+    void this.text; // (reads a lazy text first: the BOM is known only then)
+    return this.bom;
   }
 
   private starts(): number[] {

@@ -9,12 +9,13 @@
  * rule, an entry recorded less than two seconds after the file's last modification (a second write within the
  * file system's time resolution could keep the same times) is trusted only after comparing a sha1 of the text.
  *
- * One JSON file per linted folder, outside the repository: $TALIUM_CACHE_DIR, else $XDG_CACHE_HOME/talium,
- * else ~/.cache/talium (at most 32 folders' caches, the least recently written removed first). Entries also carry a stamp of the code that made them, so another talium build never
- * reads them. Files whose values JSON cannot carry (`.inf`, `.nan`, `__proto__` keys), and files over 2 MB, are
- * not cached. The file
- * is replaced atomically (temp file + rename); a missing, unreadable or foreign cache is ignored and rewritten.
- * Turned off with `--no-cache` or TALIUM_CACHE=off.
+ * One file per linted folder, outside the repository: $TALIUM_CACHE_DIR, else $XDG_CACHE_HOME/talium, else
+ * ~/.cache/talium (at most 32 folders' caches, the least recently written removed first). Its first line carries
+ * the format, a stamp of the code that made it (another talium build never reads it) and a sha1 of the entries
+ * (a damaged or hand-edited cache is ignored as a whole); the entries JSON follows. Files whose values JSON cannot
+ * carry (non-finite numbers, `__proto__` keys, the fallback parser's Date/Buffer/Set values) and files over 2 MB are
+ * not cached. The file is replaced atomically (temp file + rename); a missing, unreadable or foreign cache is ignored
+ * and rewritten. Turned off with `--no-cache` or TALIUM_CACHE=off.
  */
 import { readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -53,12 +54,6 @@ interface Entry {
   diagnostics: Diagnostic[];
   suppressions: Suppression[];
   skipped: boolean;
-}
-
-interface CacheFile {
-  format: number;
-  code: string;
-  entries: Record<string, Entry>;
 }
 
 /** Files larger than this are parsed every time (their entry would cost about what it saves, and disk). */
@@ -127,7 +122,6 @@ export function cacheDir(): string {
 }
 
 export class ParseCache {
-  private readonly entries: Record<string, Entry>;
   private readonly fresh = new Map<string, Entry>();
   private readonly seen = new Set<string>();
   private changed = false;
@@ -141,17 +135,15 @@ export class ParseCache {
     private readonly code: string,
     /** Drop entries of files this run did not read (the run covered the whole folder). */
     private readonly prune: boolean,
-    loaded: CacheFile | undefined,
-  ) {
-    this.entries = loaded?.entries ?? {};
-  }
+    private readonly entries: Record<string, Entry>,
+  ) {}
 
   /** The cache of the folder `cwd` (absolute); `prune` when the run reads the whole folder. */
   static open(cwd: string, prune: boolean): ParseCache {
     const key = crypto().createHash('sha1').update(cwd).digest('hex').slice(0, 16);
     const file = join(cacheDir(), 'lint', `${key}.json`);
     const code = codeStamp();
-    let loaded: CacheFile | undefined;
+    let entries: Record<string, Entry> = {};
     try {
       // first line: {format, code, sum}; the rest: the entries, whose sha1 must be `sum` (a damaged or hand-edited
       // cache is ignored as a whole rather than trusted entry by entry)
@@ -160,17 +152,13 @@ export class ParseCache {
       const head = JSON.parse(raw.slice(0, nl)) as { format?: unknown; code?: unknown; sum?: unknown };
       const body = raw.slice(nl + 1);
       if (nl > 0 && head && head.format === FORMAT && head.code === code && head.sum === sha1(body)) {
-        const entries = JSON.parse(body) as unknown;
-        if (entries && typeof entries === 'object' && !Array.isArray(entries)) loaded = { format: FORMAT, code, entries: entries as Record<string, Entry> };
+        const parsed = JSON.parse(body) as unknown;
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) entries = parsed as Record<string, Entry>;
       }
     } catch {
       /* none yet, unreadable or foreign: start empty */
     }
-    return new ParseCache(file, code, prune, loaded);
-  }
-
-  private hash(text: string): string {
-    return sha1(text);
+    return new ParseCache(file, code, prune, entries);
   }
 
   /**
@@ -190,7 +178,7 @@ export class ParseCache {
     if (e.racy) {
       text = read();
       this.verified++;
-      if (e.h !== this.hash(text)) {
+      if (e.h !== sha1(text)) {
         this.misses++;
         return undefined;
       }
@@ -218,7 +206,7 @@ export class ParseCache {
     // Set, Map): such a file is parsed every time
     if (!w.docs.every((d) => plainJson(d.value))) return;
     this.fresh.set(path, {
-      h: this.hash(text),
+      h: sha1(text),
       st: statKey(st),
       // the later of the two times: `touch -d` or `tar x` can set an mtime in the past, never a ctime
       racy: Date.now() - Math.max(Number(st.mtimeMs), Number(st.ctimeMs)) < RACY_MS,
