@@ -127,11 +127,12 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   let loaded: LoadedFile[];
   let workers: WorkerHandle[] = [];
   let cacheNote = '';
+  let cache: ParseCache | undefined;
   const useWorkers = opts.workers === undefined ? shouldUseWorkers(found.files) : opts.workers > 0;
   if (useWorkers) {
     ({ loaded, workers } = await loadFilesInWorkers(found.files, config.maxFileSize, opts.workers));
   } else {
-    const cache = opts.cache !== false && process.env['TALIUM_CACHE'] !== 'off' ? ParseCache.open(resolve(opts.cwd), wholeFolder(opts.paths)) : undefined;
+    cache = opts.cache !== false && process.env['TALIUM_CACHE'] !== 'off' ? ParseCache.open(resolve(opts.cwd), wholeFolder(opts.paths)) : undefined;
     loaded = found.files.map((f) => safeLoad(f, config.maxFileSize, cache));
     cache?.save();
     if (cache) cacheNote = `, parse cache ${cache.hits} hits, ${cache.misses} misses, ${cache.verified} verified`;
@@ -143,7 +144,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     if (reported(f.path)) diagnostics.push(...f.diagnostics);
   }
 
-  // 2. cluster groups and their plans
+  // 2. cluster groups and their plans (Flux post-build variables applied first)
   let groups: ClusterGroup[];
   try {
     groups = buildClusterGroups(docs, config.plan);
@@ -268,6 +269,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const sources = new Map<string, string>();
   const withDiag = new Set(out.map((d) => d.file));
   for (const f of loaded) if (f.source && withDiag.has(f.path)) sources.set(f.path, f.source.text);
+  if (cache && process.env['TALIUM_TIMING']) process.stderr.write(`talium timing: cached files whose text was read: ${cache.textsRead}\n`);
   const result: LintResult = {
     diagnostics: out,
     rules: catalog.map(toRuleInfo),

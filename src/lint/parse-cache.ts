@@ -129,6 +129,8 @@ export class ParseCache {
   misses = 0;
   /** Hits whose text had to be read and hashed (racy entries). */
   verified = 0;
+  /** Trusted hits whose text was read later anyway (a position, a text check): each one a wasted open + read. */
+  textsRead = 0;
 
   private constructor(
     private readonly file: string,
@@ -174,7 +176,10 @@ export class ParseCache {
       this.misses++;
       return undefined;
     }
-    let text: string | (() => string) = read;
+    let text: string | (() => string) = () => {
+      this.textsRead++;
+      return read();
+    };
     if (e.racy) {
       text = read();
       this.verified++;

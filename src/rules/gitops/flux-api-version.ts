@@ -36,12 +36,14 @@ export default defineRule({
     examples: { valid: [{ files: { 'cilium/helmrelease.yaml': HR('v2') } }], invalid: [{ files: { 'cilium/helmrelease.yaml': HR('v2beta2') } }] },
   },
   check({ cluster }) {
-    const running = fluxVersion(cluster.docs);
+    // the stated Flux version is looked up only when a finding needs it: it may read every file's header
+    let running: string | undefined | null = null;
     const out: RuleFinding[] = [];
     for (const doc of cluster.docs) {
       if (doc.docClass !== 'k8s') continue;
       const r = REMOVED[doc.apiVersion ?? ''];
       if (!r) continue;
+      if (running === null) running = fluxVersion(cluster.docs);
       const data = { kind: doc.kind ?? '', apiVersion: doc.apiVersion ?? '', use: r.use, flux: r.flux, running: running ?? '' };
       if (running && !atLeast(running, r.flux)) out.push({ doc, path: ['apiVersion'], messageId: 'deprecated', data, severity: 'warning' });
       else out.push({ doc, path: ['apiVersion'], messageId: 'removed', data });
