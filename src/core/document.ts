@@ -52,15 +52,29 @@ export interface YamlDocumentInit {
   templated?: boolean;
 }
 
+/** A `${VAR}` placeholder replaced in a document's value (lint/flux-substitution.ts), with where VAR is defined. */
+export interface Substitution {
+  /** Path of the string in the document that held the placeholder. */
+  path: Path;
+  name: string;
+  value: string;
+  /** The definition (a ConfigMap `data` key, a `postBuild.substitute` key); undefined for a `${VAR:=default}`. */
+  from?: { doc: YamlDocument; path: Path; source: string };
+}
+
 export class YamlDocument {
   readonly file: SourceFile;
   readonly index: number;
-  readonly value: unknown;
+  /** What rules see: the parsed value, or its Flux-substituted form (`parsed` keeps the text's own value). */
+  value: unknown;
   docClass: DocClass;
   readonly start: number;
   readonly end: number;
-  readonly templated: boolean;
+  templated: boolean;
   private readonly astCache: AstCache;
+  private parsedValue?: unknown;
+  /** Placeholders replaced in `value` (empty unless a Flux Kustomization's variables were applied). */
+  substitutions: readonly Substitution[] = [];
 
   constructor(init: YamlDocumentInit) {
     this.file = init.file;
@@ -71,6 +85,21 @@ export class YamlDocument {
     this.end = init.end;
     this.templated = init.templated ?? false;
     this.astCache = init.ast;
+  }
+
+  /** The value as written (placeholders kept): what schemas validate, in-process and in worker threads alike. */
+  get parsed(): unknown {
+    return this.substitutions.length ? this.parsedValue : this.value;
+  }
+
+  /** Replace the value with its substituted form (same shape: only strings change), keeping the parsed one. */
+  substitute(value: unknown, substitutions: readonly Substitution[], templated: boolean): void {
+    if (!substitutions.length) return;
+    if (!this.substitutions.length) this.parsedValue = this.value;
+    this.value = value;
+    this.substitutions = substitutions;
+    this.templated = templated;
+    this.header = undefined;
   }
 
   /** The eemeli/yaml AST of this document, parsed on first use (positions cost nothing until asked for). */

@@ -34,6 +34,32 @@ export function resolvePlace(p: Place): { file: string; range: Range } {
   return { file, range: FILE_START };
 }
 
+/** `a` is `b`, or one lies inside the other. */
+function nested(a: Path, b: Path): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Where the Flux variables behind a finding's value are defined (a finding about a value that came from
+ * `${LAN_CIDR}` points at the ConfigMap key too): at most three, one per variable.
+ */
+function substitutionRelated(f: Finding): Array<{ file: string; range: Range; message: string }> {
+  const subs = f.doc?.substitutions;
+  // schemas validate the value as written (placeholders kept); a whole-document finding names no value
+  if (!subs?.length || !f.path?.length || f.ruleId.startsWith('schema/')) return [];
+  const out: Array<{ file: string; range: Range; message: string }> = [];
+  const seen = new Set<string>();
+  for (const s of subs) {
+    if (!s.from || seen.has(s.name) || !nested(s.path, f.path)) continue;
+    seen.add(s.name);
+    out.push({ ...resolvePlace({ doc: s.from.doc, path: s.from.path }), message: `\${${s.name}} is "${s.value}" here (${s.from.source}), substituted by Flux.` });
+    if (out.length === 3) break;
+  }
+  return out;
+}
+
 export function toDiagnostic(f: Finding): Diagnostic {
   const { file, range } = resolvePlace(f);
   const d: Diagnostic = { ruleId: f.ruleId, severity: f.severity, message: f.message, help: f.help, file, range };
@@ -42,9 +68,8 @@ export function toDiagnostic(f: Finding): Diagnostic {
     const ref = f.doc.ref();
     if (ref.kind || ref.name) d.object = ref;
   }
-  if (f.related?.length) {
-    d.related = f.related.map((r) => ({ ...resolvePlace(r), message: r.message }));
-  }
+  const related = [...(f.related ?? []).map((r) => ({ ...resolvePlace(r), message: r.message })), ...substitutionRelated(f)];
+  if (related.length) d.related = related;
   if (f.data && Object.keys(f.data).length) d.data = f.data;
   return d;
 }

@@ -1,9 +1,11 @@
 /**
  * Groups a repository's documents by cluster and builds each group's network plan (inferred, then
- * talium.config.yaml overrides) and its Cilium releases. Pure; no I/O.
+ * talium.config.yaml overrides) and its Cilium releases, after applying Flux post-build variables to the
+ * documents (plan/flux-substitution.ts). No I/O.
  */
 import type { YamlDocument } from '../core/document.js';
 import { findCiliumReleases } from './cilium-release.js';
+import { applyFluxSubstitution } from './flux-substitution.js';
 import { groupByCluster } from './group.js';
 import { inferPlan } from './infer.js';
 import { applyOverrides } from './overrides.js';
@@ -18,6 +20,8 @@ export type { ValueHit } from './cilium-release.js';
  */
 export function buildClusterGroups(docs: YamlDocument[], config?: PlanConfig): ClusterGroup[] {
   const cfg = config ?? configFromDocs(docs);
+  // rules and the plan see the values Flux applies (`${LAN_CIDR}` → the ConfigMap's CIDR); schemas the text's own
+  applyFluxSubstitution(docs);
   return groupByCluster(docs).map(({ name, docs: gdocs, shared }) => {
     const ciliumReleases = findCiliumReleases(gdocs, docs);
     const plan = inferPlan(gdocs, ciliumReleases);

@@ -7,7 +7,7 @@ import { isSopsDocument, isSopsValue } from '../core/sops.js';
 import { resolve } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import type { Severity } from '../core/diagnostic.js';
-import type { Path, YamlDocument } from '../core/document.js';
+import { get as getPath, type Path, type YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
 import { ajvIssues, pathText, toFinding, unknownFieldHelp, unknownFieldIssue, type Consumer, type RawIssue } from './errors.js';
 import { SchemaRegistry, type UserSchema } from './registry.js';
@@ -162,7 +162,7 @@ class Validator implements SchemaValidator {
       case 'talos-config':
         return true;
       case 'helm-values':
-        return looksLikeCiliumValues(doc.value);
+        return looksLikeCiliumValues(doc.parsed);
       case 'talos-document':
         return !!doc.kind && TALOS_DOCUMENT_KINDS[doc.kind] !== undefined;
       case 'k8s': {
@@ -192,13 +192,13 @@ class Validator implements SchemaValidator {
         return this.run(doc, [], this.builtinCheck(KUSTOMIZATION_FILE, { line: '0.0' }), 'kustomize');
       case 'talos-config':
         // Cilium values carry a `cluster:` section too; a Talos config never has Cilium's top-level keys
-        if (isCiliumNotTalos(doc.value)) return this.validateCiliumValues(doc, []);
+        if (isCiliumNotTalos(doc.parsed)) return this.validateCiliumValues(doc, []);
         return this.run(doc, [], this.builtinCheck(TALOS_CONFIG_FILE, { line: this.talos }), 'talos');
       case 'talos-document':
         return this.validateTalosDocument(doc);
       case 'helm-values':
         // values of other charts may share key names (ipam, operator...): only Cilium-looking values
-        return looksLikeCiliumValues(doc.value) ? this.validateCiliumValues(doc, []) : [];
+        return looksLikeCiliumValues(doc.parsed) ? this.validateCiliumValues(doc, []) : [];
       default:
         return [];
     }
@@ -314,8 +314,9 @@ class Validator implements SchemaValidator {
   /** Run a check on the value at `base`, drop placeholder noise, add YAML 1.1 boolean findings. */
   private run(doc: YamlDocument, base: Path, check: Check | undefined, consumer: Consumer = 'kubernetes'): Finding[] {
     if (!check) return [];
-    const sops = isSopsDocument(doc.value);
-    const raw = base.length ? doc.get(base) : doc.value;
+    // the value as written: Flux placeholders stay placeholders here (validated the same way in worker threads)
+    const sops = isSopsDocument(doc.parsed);
+    const raw = base.length ? getPath(doc.parsed, base) : doc.parsed;
     if (raw === undefined) return [];
     const root = sops && !base.length ? withoutSops(raw as Record<string, unknown>) : raw;
     let issues: RawIssue[];

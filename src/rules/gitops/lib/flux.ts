@@ -1,57 +1,16 @@
 /**
- * Flux and Argo CD wiring helpers: Flux Kustomizations with their repository folders and dependencies, the
- * deepest one applying a file, the Flux version a repo states, and Argo CD Applications by source path.
+ * Flux and Argo CD wiring helpers for the GitOps rules: Flux dependencies and the Flux version a repo states,
+ * Argo CD Applications by source path; re-exports the Flux Kustomization lookups of plan/flux-kustomizations.ts.
  */
 import type { YamlDocument } from '../../../core/document.js';
-import { argoSourcePaths } from '../../../plan/util.js';
+import { argoSourcePaths, dirOf } from '../../../plan/util.js';
+import { normDir, type FluxKs } from '../../../plan/flux-kustomizations.js';
+
+export { dirOf };
+export { fluxKustomizations, ksFor, normDir, under, type FluxKs } from '../../../plan/flux-kustomizations.js';
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-/** `./kubernetes/apps/x/` → `kubernetes/apps/x`; `.` / `./` → ''. Undefined for templated or absolute URLs. */
-export function normDir(p: unknown): string | undefined {
-  if (typeof p !== 'string' || /\$\{|\{\{/.test(p)) return undefined;
-  let s = p.trim().replace(/\\/g, '/');
-  while (s.startsWith('./')) s = s.slice(2);
-  s = s.replace(/^\/+/, '').replace(/\/+$/, '');
-  return s === '.' ? '' : s;
-}
-
-export function dirOf(file: string): string {
-  const i = file.lastIndexOf('/');
-  return i === -1 ? '' : file.slice(0, i);
-}
-
-/** `dir` is `base` or below it. */
-export function under(dir: string, base: string): boolean {
-  return base === '' || dir === base || dir.startsWith(`${base}/`);
-}
-
-export interface FluxKs {
-  doc: YamlDocument;
-  name: string;
-  namespace: string | undefined;
-  dir: string;
-}
-
-export function fluxKustomizations(docs: readonly YamlDocument[]): FluxKs[] {
-  const out: FluxKs[] = [];
-  for (const d of docs) {
-    if (d.kind !== 'Kustomization' || d.group !== 'kustomize.toolkit.fluxcd.io') continue;
-    const dir = normDir(d.get(['spec', 'path']));
-    if (dir === undefined || !d.name) continue;
-    out.push({ doc: d, name: d.name, namespace: d.namespace, dir });
-  }
-  return out;
-}
-
-/** The Flux Kustomization with the deepest `spec.path` that contains `file` (ties: first). */
-export function ksFor(file: string, list: readonly FluxKs[]): FluxKs | undefined {
-  const dir = dirOf(file);
-  let best: FluxKs | undefined;
-  for (const k of list) if (under(dir, k.dir) && (!best || k.dir.length > best.dir.length)) best = k;
-  return best;
 }
 
 /** Names `ks` depends on, transitively (by name; namespaces are not required to match, Flux defaults them). */

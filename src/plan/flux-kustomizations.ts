@@ -1,0 +1,47 @@
+/**
+ * Flux Kustomizations of a repository with the folder each applies (`spec.path`), and which of them applies a
+ * file (the deepest path above it). Shared by the plan (post-build substitution) and the GitOps rules.
+ */
+import type { YamlDocument } from '../core/document.js';
+import { dirOf } from './util.js';
+
+/** `./kubernetes/apps/x/` → `kubernetes/apps/x`; `.` / `./` → ''. Undefined for templated or absolute URLs. */
+export function normDir(p: unknown): string | undefined {
+  if (typeof p !== 'string' || /\$\{|\{\{/.test(p)) return undefined;
+  let s = p.trim().replace(/\\/g, '/');
+  while (s.startsWith('./')) s = s.slice(2);
+  s = s.replace(/^\/+/, '').replace(/\/+$/, '');
+  return s === '.' ? '' : s;
+}
+
+/** `dir` is `base` or below it. */
+export function under(dir: string, base: string): boolean {
+  return base === '' || dir === base || dir.startsWith(`${base}/`);
+}
+
+export interface FluxKs {
+  doc: YamlDocument;
+  name: string;
+  namespace: string | undefined;
+  dir: string;
+}
+
+export function fluxKustomizations(docs: readonly YamlDocument[]): FluxKs[] {
+  const out: FluxKs[] = [];
+  for (const d of docs) {
+    if (d.kind !== 'Kustomization' || d.group !== 'kustomize.toolkit.fluxcd.io') continue;
+    const dir = normDir(d.get(['spec', 'path']));
+    if (dir === undefined || !d.name) continue;
+    out.push({ doc: d, name: d.name, namespace: d.namespace, dir });
+  }
+  return out;
+}
+
+/** The Flux Kustomization with the deepest `spec.path` that contains `file` (ties: first). */
+export function ksFor(file: string, list: readonly FluxKs[]): FluxKs | undefined {
+  const dir = dirOf(file);
+  let best: FluxKs | undefined;
+  for (const k of list) if (under(dir, k.dir) && (!best || k.dir.length > best.dir.length)) best = k;
+  return best;
+}
+

@@ -1,0 +1,183 @@
+/**
+ * Flux post-build substitution (src/plan/flux-substitution.ts): `${VAR}` placeholders take the values of the
+ * Flux Kustomization's `substitute` / `substituteFrom` ConfigMaps (or the repository's variable ConfigMaps when the
+ * wiring is not in view), so rules check real addresses; nothing ambiguous, opted out or secret is resolved;
+ * schemas still see the text's own value; diagnostics point at the variable's definition.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { substituteText } from '../src/plan/flux-substitution.js';
+import { buildClusterGroups } from '../src/plan/index.js';
+import serviceIpConflict from '../src/rules/network/service-ip-conflict.js';
+import serviceIpNotInPool from '../src/rules/network/service-ip-not-in-pool.js';
+import { spawnCli } from '../src/testing/cli.js';
+import { lintRepo, parseRepo, yaml } from '../src/testing/rule-tester.js';
+
+const sub = (text: string, vars: Record<string, string | null>): string =>
+  substituteText(text, (n) => (n in vars ? (vars[n] === null ? null : { value: vars[n]!, from: undefined as never }) : undefined), []);
+
+describe('substituteText (fluxcd/pkg envsubst forms)', () => {
+  it('replaces ${VAR}, applies defaults when unset or empty, keeps what it cannot tell', () => {
+    assert.equal(sub('${A}/24', { A: '10.0.0.0' }), '10.0.0.0/24');
+    assert.equal(sub('x-${A}-${B}', { A: '1', B: '2' }), 'x-1-2');
+    assert.equal(sub('${A:=d}', {}), 'd');
+    assert.equal(sub('${A:-d}', { A: '' }), 'd');
+    assert.equal(sub('${A=d}', { A: 'v' }), 'v');
+    // unknown variable, a variable that may live in a Secret (null), an unmodelled operator: kept as written
+    assert.equal(sub('${B}', {}), '${B}');
+    assert.equal(sub('${B:=d}', { B: null }), '${B:=d}');
+    assert.equal(sub('${A^^}', { A: 'v' }), '${A^^}');
+    // `$var` is not Flux syntax; `$$` is an escaped `$`
+    assert.equal(sub('$A ${A}', { A: 'v' }), '$A v');
+    assert.equal(sub('$${A} ${A}', { A: 'v' }), '${A} v');
+    assert.equal(sub('${A', { A: 'v' }), '${A');
+  });
+});
+
+const root = mkdtempSync(join(tmpdir(), 'talium-flux-subst-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+const settings = (name: string, data: Record<string, string>): string =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: flux-system\ndata:\n${Object.entries(data)
+    .map(([k, v]) => `  ${k}: "${v}"`)
+    .join('\n')}\n`;
+
+const ks = (name: string, path: string, postBuild: string): string => yaml`
+  apiVersion: kustomize.toolkit.fluxcd.io/v1
+  kind: Kustomization
+  metadata:
+    name: ${name}
+    namespace: flux-system
+  spec:
+    interval: 1h
+    path: ${path}
+    prune: true
+    sourceRef:
+      kind: GitRepository
+      name: flux-system
+`.concat(postBuild);
+
+const pool = (cidr: string): string => yaml`
+  apiVersion: cilium.io/v2
+  kind: CiliumLoadBalancerIPPool
+  metadata:
+    name: lan
+  spec:
+    blocks:
+      - cidr: ${cidr}
+`;
+
+/** The annotation value is on line 7, column 27. */
+const svc = (name: string, ip: string, extra = ''): string => yaml`
+  apiVersion: v1
+  kind: Service
+  metadata:
+    name: ${name}
+    namespace: media
+    annotations:
+      lbipam.cilium.io/ips: "${ip}"${extra}
+  spec:
+    type: LoadBalancer
+    ports:
+      - port: 80
+`;
+
+const RULES = [serviceIpNotInPool, serviceIpConflict];
+const brief = (files: Record<string, string>) => lintRepo(files, RULES).map((d) => `${d.ruleId} ${d.file}:${d.range.start.line}:${d.range.start.column} ${JSON.stringify(d.data ?? {})}`);
+
+describe('flux post-build substitution', () => {
+  const referenced = {
+    'flux/apps.yaml': ks('apps', './apps', '  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: cluster-settings\n'),
+    'flux/settings.yaml': settings('cluster-settings', { LAN_CIDR: '10.50.0.0/24', PLEX_IP: '10.60.0.9', JF_IP: '10.50.0.20' }),
+    'apps/pool.yaml': pool('${LAN_CIDR}'),
+    'apps/plex.yaml': svc('plex', '${PLEX_IP}'),
+    'apps/jellyfin.yaml': svc('jellyfin', '${JF_IP}'),
+    'apps/other.yaml': svc('other', '10.50.0.20'),
+  };
+
+  it('rules see the values of the ConfigMap a Kustomization substitutes from, and say where they come from', () => {
+    const docs = parseRepo(referenced);
+    const [g] = buildClusterGroups(docs);
+    const p = g!.docs.find((d) => d.kind === 'CiliumLoadBalancerIPPool')!;
+    assert.equal(p.get(['spec', 'blocks', 0, 'cidr']), '10.50.0.0/24');
+    assert.equal(p.parsed && (p.parsed as { spec: { blocks: Array<{ cidr: string }> } }).spec.blocks[0]!.cidr, '${LAN_CIDR}');
+    assert.equal(p.templated, false);
+    assert.deepEqual(
+      p.substitutions.map((s) => [s.path.join('.'), s.name, s.value, s.from?.doc.file.path, s.from?.path.join('.')]),
+      [['spec.blocks.0.cidr', 'LAN_CIDR', '10.50.0.0/24', 'flux/settings.yaml', 'data.LAN_CIDR']],
+    );
+    const got = lintRepo(referenced, RULES);
+    assert.deepEqual(
+      got.map((d) => `${d.ruleId} ${d.file}:${d.range.start.line}:${d.range.start.column} ${d.data?.['ip'] ?? ''}`),
+      ['network/service-ip-conflict apps/other.yaml:7:27 10.50.0.20', 'network/service-ip-not-in-pool apps/plex.yaml:7:27 10.60.0.9'],
+    );
+    const plex = got.find((d) => d.file === 'apps/plex.yaml')!;
+    const rel = plex.related!.find((r) => r.file === 'flux/settings.yaml');
+    assert.ok(rel, JSON.stringify(plex.related));
+    assert.deepEqual(rel.range.start, { line: 8, column: 12 });
+    // the conflict's related location (the other Service) is there too, and the substituted one names its variable
+    const conflict = got.find((d) => d.ruleId === 'network/service-ip-conflict')!;
+    assert.ok(conflict.related!.some((r) => r.file === 'apps/jellyfin.yaml'));
+  });
+
+  it('inline substitute overrides substituteFrom; the document`s own Kustomization wins over repository ConfigMaps', () => {
+    const files = {
+      ...referenced,
+      'flux/apps.yaml': ks('apps', './apps', '  postBuild:\n    substitute:\n      PLEX_IP: 10.50.0.9\n    substituteFrom:\n      - kind: ConfigMap\n        name: cluster-settings\n'),
+    };
+    assert.deepEqual(brief(files).map((b) => b.split(' ')[0]), ['network/service-ip-conflict']);
+  });
+
+  it('nothing is resolved when a document opts out, a name has two values, or a Secret may define it', () => {
+    const optOut = { ...referenced, 'apps/plex.yaml': svc('plex', '${PLEX_IP}', '\n      kustomize.toolkit.fluxcd.io/substitute: disabled') };
+    assert.ok(!brief(optOut).some((b) => b.includes('apps/plex.yaml')), brief(optOut).join('\n'));
+
+    // no Kustomization in view, two variable ConfigMaps disagree on PLEX_IP: it stays a placeholder
+    const { 'flux/apps.yaml': _ks, ...unwired } = referenced;
+    const twoValues = { ...unwired, 'other/settings.yaml': settings('more-settings', { PLEX_IP: '10.50.0.10' }) };
+    assert.ok(!brief(twoValues).some((b) => b.includes('apps/plex.yaml')), brief(twoValues).join('\n'));
+    // ...and with only one of them, the repository's variable ConfigMap is used
+    assert.ok(brief(unwired).some((b) => b.startsWith('network/service-ip-not-in-pool apps/plex.yaml')), brief(unwired).join('\n'));
+
+    // the Kustomization also reads a Secret: PLEX_IP is not in its ConfigMap, so it may be there
+    const secret = {
+      ...referenced,
+      'flux/settings.yaml': settings('cluster-settings', { LAN_CIDR: '10.50.0.0/24', JF_IP: '10.50.0.20' }),
+      'flux/apps.yaml': ks('apps', './apps', '  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: cluster-settings\n      - kind: Secret\n        name: cluster-secrets\n'),
+      'other/vars.yaml': settings('unrelated', { PLEX_IP: '10.60.0.9' }),
+    };
+    assert.ok(!brief(secret).some((b) => b.includes('apps/plex.yaml')), brief(secret).join('\n'));
+  });
+
+  it('a whole-value placeholder takes its YAML type (port: ${PORT} is a number), as Flux reads the result back', () => {
+    const files = {
+      'flux/apps.yaml': ks('apps', './apps', '  postBuild:\n    substitute:\n      PORT: "8080"\n      ON: "true"\n      NAME: web\n'),
+      'apps/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: ${NAME}-svc\nspec:\n  ports:\n    - port: ${PORT}\n  publishNotReadyAddresses: ${ON}\n',
+    };
+    const docs = parseRepo(files);
+    buildClusterGroups(docs);
+    const s = docs.find((d) => d.file.path === 'apps/svc.yaml')!;
+    assert.deepEqual(s.value, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-svc' }, spec: { ports: [{ port: 8080 }], publishNotReadyAddresses: true } });
+    assert.equal(s.name, 'web-svc');
+  });
+
+  it('end to end: lint reports the substituted finding, schemas stay quiet, workers say the same', () => {
+    const repo = join(root, 'e2e');
+    for (const [p, text] of Object.entries(referenced)) {
+      mkdirSync(dirname(join(repo, p)), { recursive: true });
+      writeFileSync(join(repo, p), text);
+    }
+    const run = (extra: string[]) => spawnCli(['lint', '--format', 'json', '--no-cache', ...extra], { cwd: repo });
+    const one = run([]);
+    assert.equal(one.code, 1, one.stderr);
+    const ids = (JSON.parse(one.stdout) as { diagnostics: Array<{ ruleId: string; file: string }> }).diagnostics.map((d) => `${d.ruleId} ${d.file}`);
+    assert.ok(ids.includes('network/service-ip-not-in-pool apps/plex.yaml'), ids.join('\n'));
+    assert.ok(!ids.some((i) => i.startsWith('schema/')), ids.join('\n'));
+    assert.equal(run(['--workers', '2']).stdout, one.stdout);
+    const plan = spawnCli(['plan'], { cwd: repo });
+    assert.match(plan.stdout, /lan\s+10\.50\.0\.0-10\.50\.0\.255\s+apps\/pool\.yaml/);
+  });
+});
