@@ -135,12 +135,22 @@ describe('flux post-build substitution', () => {
     const optOut = { ...referenced, 'apps/plex.yaml': svc('plex', '${PLEX_IP}', '\n      kustomize.toolkit.fluxcd.io/substitute: disabled') };
     assert.ok(!brief(optOut).some((b) => b.includes('apps/plex.yaml')), brief(optOut).join('\n'));
 
-    // no Kustomization in view, two variable ConfigMaps disagree on PLEX_IP: it stays a placeholder
-    const { 'flux/apps.yaml': _ks, ...unwired } = referenced;
+    // the wiring is not in view (a Kustomization without postBuild; a parent would patch it in), two variable
+    // ConfigMaps disagree on PLEX_IP: it stays a placeholder
+    const unwired = { ...referenced, 'flux/apps.yaml': ks('apps', './apps', '') };
     const twoValues = { ...unwired, 'other/settings.yaml': settings('more-settings', { PLEX_IP: '10.50.0.10' }) };
     assert.ok(!brief(twoValues).some((b) => b.includes('apps/plex.yaml')), brief(twoValues).join('\n'));
     // ...and with only one of them, the repository's variable ConfigMap is used
     assert.ok(brief(unwired).some((b) => b.startsWith('network/service-ip-not-in-pool apps/plex.yaml')), brief(unwired).join('\n'));
+    // ...but not in a repository without Flux (an Argo CD repo's env ConfigMaps are not Flux variables)
+    const { 'flux/apps.yaml': _ks, ...noFlux } = referenced;
+    assert.ok(!brief(noFlux).some((b) => b.includes('apps/plex.yaml')), brief(noFlux).join('\n'));
+    // Talos patches are read by talosctl/talhelper with their own variables, never by Flux
+    const talos = parseRepo({ ...referenced, 'apps/talos-patch.yaml': 'machine:\n  network:\n    interfaces:\n      - interface: eth0\n        addresses: ["${LAN_CIDR}"]\n' });
+    buildClusterGroups(talos);
+    const patch = talos.find((d) => d.file.path === 'apps/talos-patch.yaml')!;
+    assert.equal(patch.docClass, 'talos-config');
+    assert.deepEqual(patch.substitutions, []);
 
     // the Kustomization also reads a Secret: PLEX_IP is not in its ConfigMap, so it may be there
     const secret = {

@@ -284,19 +284,22 @@ export interface SubstitutionSummary {
 
 /**
  * Applies Flux post-build substitution to every templated document a Flux Kustomization (or, failing that, the
- * repository's variable ConfigMaps) gives values for. Documents are changed in place (YamlDocument.substitute).
+ * repository's variable ConfigMaps) gives values for, in repositories with Flux objects. Documents are changed in
+ * place (YamlDocument.substitute).
  */
 export function applyFluxSubstitution(docs: readonly YamlDocument[]): SubstitutionSummary {
   const summary: SubstitutionSummary = { documents: 0, placeholders: 0 };
-  const candidates = docs.filter((d) => d.templated && d.docClass !== 'other');
-  if (!candidates.length) return summary;
+  // what kustomize-controller applies: Kubernetes objects and the values files kustomize turns into ConfigMaps
+  // (not Talos configs, talhelper files or tool configs, which other programs read with their own variables)
+  const candidates = docs.filter((d) => d.templated && (d.docClass === 'k8s' || d.docClass === 'helm-values'));
+  if (!candidates.length || !docs.some((d) => d.group.endsWith('.toolkit.fluxcd.io'))) return summary;
   const kss = fluxKustomizations(docs);
   const src = collectSources(docs, kss);
   const withPostBuild = kss.filter((k) => isObj(k.doc.get(['spec', 'postBuild'])));
   const scoped = new Map<FluxKs, Vars | undefined>();
   let fallback: Vars | undefined;
   for (const d of candidates) {
-    if (optedOut(d) || d.docClass === 'cluster-spec' || d.docClass === 'talium-config') continue;
+    if (optedOut(d)) continue;
     const k = ksFor(d.file.path, withPostBuild);
     let own: Vars | undefined;
     if (k) {
