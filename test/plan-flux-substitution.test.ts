@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { substituteText } from '../src/plan/flux-substitution.js';
+import { substituteText } from '../src/plan/substitute-values.js';
 import { buildClusterGroups } from '../src/plan/index.js';
 import serviceIpConflict from '../src/rules/network/service-ip-conflict.js';
 import serviceIpNotInPool from '../src/rules/network/service-ip-not-in-pool.js';

@@ -137,6 +137,27 @@ test('talhelper: ${VAR} versions resolve from talenv.yaml next to talconfig.yaml
   assert.equal(p.versions.kubernetes, undefined);
 });
 
+test('talhelper: node addresses, VIP and gateway written as ${VAR} come from talenv.yaml (an encrypted or unset one stays unknown)', () => {
+  const node = (n: number, ip: string) =>
+    `  - hostname: cp-${n}\n    ipAddress: ${ip}\n    controlPlane: true\n    networkInterfaces:\n      - interface: eno1\n        addresses: ["${ip}/24"]\n        routes:\n          - network: 0.0.0.0/0\n            gateway: \${gateway}\n        vip:\n          ip: \${vip}\n`;
+  const talconfig = `clusterName: \${clusterName}\nendpoint: https://\${vip}:6443\nnodes:\n${node(1, '${cp1}')}${node(2, '${cp2}')}${node(3, '${cp3}')}`;
+  const p = plan({
+    'talos/talconfig.yaml': talconfig,
+    'talos/talenv.yaml': 'clusterName: home\ngateway: 10.0.5.1\nvip: 10.0.5.200\ncp1: 10.0.5.201\ncp2: 10.0.5.202\n',
+    'talos/talenv.sops.yaml': 'cp3: ENC[AES256_GCM,data:x,type:str]\nsops:\n  version: 3.9.0\n',
+  });
+  assert.equal(p.lan?.value.canonical, '10.0.5.0/24');
+  assert.equal(p.gateway?.value.text, '10.0.5.1');
+  assert.equal(p.vip?.value.text, '10.0.5.200');
+  assert.deepEqual(p.nodes.map((n) => [n.name, n.address?.value.text]), [['cp-1', '10.0.5.201'], ['cp-2', '10.0.5.202']]);
+  // the fact points at talconfig.yaml, whose document records where each value came from
+  assert.equal(at(p.vip), 'talos/talconfig.yaml:14:15');
+  const talconfigDoc = p.talos.docs.find((d) => d.file.path === 'talos/talconfig.yaml')!;
+  const vipSub = talconfigDoc.substitutions.find((s) => s.path.join('.') === 'nodes.0.networkInterfaces.0.vip.ip')!;
+  assert.deepEqual([vipSub.name, vipSub.value, vipSub.from?.doc.file.path, vipSub.from?.path.join('.')], ['vip', '10.0.5.200', 'talos/talenv.yaml', 'vip']);
+  assert.equal(talconfigDoc.templated, true, 'cp3 is still a placeholder');
+});
+
 test('talium.config.yaml plan overrides win over inferred facts and point at the config', () => {
   const p = plan({
     'talos/a.yaml': 'machine:\n  network:\n    interfaces:\n      - interface: eth0\n        addresses: [10.0.1.5/24]\n',

@@ -1,11 +1,12 @@
 /**
  * Groups a repository's documents by cluster and builds each group's network plan (inferred, then
- * talium.config.yaml overrides) and its Cilium releases, after applying Flux post-build variables to the
- * documents (plan/flux-substitution.ts). No I/O.
+ * talium.config.yaml overrides) and its Cilium releases, after applying Flux post-build and talhelper variables
+ * to the documents (plan/flux-substitution.ts, plan/talhelper-substitution.ts). No I/O.
  */
 import type { YamlDocument } from '../core/document.js';
 import { findCiliumReleases } from './cilium-release.js';
 import { applyFluxSubstitution } from './flux-substitution.js';
+import { applyTalhelperSubstitution } from './talhelper-substitution.js';
 import { groupByCluster } from './group.js';
 import { inferPlan } from './infer.js';
 import { applyOverrides } from './overrides.js';
@@ -20,8 +21,10 @@ export type { ValueHit } from './cilium-release.js';
  */
 export function buildClusterGroups(docs: YamlDocument[], config?: PlanConfig): ClusterGroup[] {
   const cfg = config ?? configFromDocs(docs);
-  // rules and the plan see the values Flux applies (`${LAN_CIDR}` → the ConfigMap's CIDR); schemas the text's own
+  // rules and the plan see the values Flux and talhelper apply (`${LAN_CIDR}` → the ConfigMap's CIDR, talconfig's
+  // `${controlPlaneIP_1}` → talenv.yaml's address); schemas validate the text's own
   applyFluxSubstitution(docs);
+  applyTalhelperSubstitution(docs);
   return groupByCluster(docs).map(({ name, docs: gdocs, shared }) => {
     const ciliumReleases = findCiliumReleases(gdocs, docs);
     const plan = inferPlan(gdocs, ciliumReleases);

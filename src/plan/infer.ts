@@ -2,7 +2,6 @@
  * Builds one cluster group's NetworkPlan: from a talium cluster.yaml when the group has one, else inferred from
  * Talos configs/patches/multi-docs and talhelper talconfig.yaml; the Cilium release gives the Cilium version.
  */
-import { isSopsValue } from '../core/sops.js';
 import type { Path, YamlDocument } from '../core/document.js';
 import { DEFAULT_POD_SUBNET, DEFAULT_SERVICE_SUBNET, KUBEPRISM_DEFAULT_PORT, vlanLinkName } from '../data/talos.js';
 import { parseCidr, parseIp, type Cidr, type Family } from '../net/ip.js';
@@ -148,7 +147,7 @@ function collectTalos(docs: readonly YamlDocument[], plan: NetworkPlan): Collect
     }
     if (nf.node.address || nf.vips.length || nf.gateways.length) out.nodes.push(nf);
   }
-  for (const d of docs) if (d.docClass === 'talhelper') readTalhelper(d, out, plan, docs);
+  for (const d of docs) if (d.docClass === 'talhelper') readTalhelper(d, out, plan);
   return out;
 }
 
@@ -300,30 +299,16 @@ function readTalosDocument(d: YamlDocument, nf: NodeFacts, out: Collected, plan:
   }
 }
 
-/**
- * talhelper substitutes `${name}` placeholders from `talenv.yaml` (or a SOPS-encrypted `talenv.sops.yaml`) next to
- * talconfig.yaml: the value and its place in that file, when it is there in plain text.
- */
-function talenvValue(d: YamlDocument, text: string, docs: readonly YamlDocument[]): { doc: YamlDocument; path: Path; value: string } | undefined {
-  const m = /^\$\{(\w+)\}$/.exec(text.trim());
-  if (!m) return undefined;
-  const dir = d.file.path.slice(0, d.file.path.lastIndexOf('/') + 1);
-  for (const e of docs) {
-    if (!/^talenv(\.sops)?\.ya?ml$/.test(e.file.path.slice(dir.length)) || !e.file.path.startsWith(dir)) continue;
-    const v = e.get([m[1]!]);
-    if (typeof v === 'string' && !v.includes('${') && !isSopsValue(v)) return { doc: e, path: [m[1]!], value: v };
-  }
-  return undefined;
-}
-
-function readTalhelper(d: YamlDocument, out: Collected, plan: NetworkPlan, docs: readonly YamlDocument[]): void {
+function readTalhelper(d: YamlDocument, out: Collected, plan: NetworkPlan): void {
   plan.talos.docs.push(d);
   for (const key of ['talosVersion', 'kubernetesVersion'] as const) {
     const v = d.get([key]);
-    if (typeof v !== 'string') continue;
+    if (typeof v !== 'string' || v.includes('${')) continue;
     const which = key === 'talosVersion' ? 'talos' : 'kubernetes';
-    const env = v.includes('${') ? talenvValue(d, v, docs) : { doc: d, path: [key], value: v };
-    if (env && !plan.versions[which]) plan.versions[which] = { value: env.value.replace(/^v/, ''), from: { doc: env.doc, path: env.path } };
+    // `talosVersion: ${talosVersion}`: the version is written in talenv.yaml (plan/talhelper-substitution.ts)
+    const sub = d.substitutions.find((s) => s.path.length === 1 && s.path[0] === key && s.from);
+    const from = sub?.from && `\${${sub.name}}` === String((d.parsed as Record<string, unknown>)[key]).trim() ? { doc: sub.from.doc, path: sub.from.path } : { doc: d, path: [key] };
+    if (!plan.versions[which]) plan.versions[which] = { value: v.replace(/^v/, ''), from };
   }
   for (const [key, list] of [['clusterPodNets', out.podCidrs], ['clusterSvcNets', out.serviceCidrs]] as const) {
     const v = d.get([key]);

@@ -1,0 +1,50 @@
+/**
+ * talhelper variable substitution: `${VAR}` in a talconfig.yaml takes its value from the plain-text `talenv.yaml`
+ * beside it, as `talhelper genconfig` does (budimanjojo/talhelper pkg/substitute: the env file is loaded, then
+ * a8m/envsubst runs over talconfig.yaml with unset and empty variables as errors). A name that only an encrypted
+ * `talenv.sops.yaml` or the shell environment can define stays a placeholder.
+ */
+import type { Substitution, YamlDocument } from '../core/document.js';
+import { isSopsValue } from '../core/sops.js';
+import { dirOf } from './util.js';
+import { substituteValue, TEMPLATE, type Lookup, type VarDef } from './substitute-values.js';
+
+const TALENV = /^talenv(\.sops)?\.ya?ml$/;
+
+/** The variables of the talenv files in `dir`: plain values defined, encrypted ones unknown (null). */
+function talenvVars(dir: string, envDocs: readonly YamlDocument[]): Map<string, VarDef | null> {
+  const vars = new Map<string, VarDef | null>();
+  for (const e of envDocs) {
+    if (dirOf(e.file.path) !== dir) continue;
+    const v = e.value;
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) continue;
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (k === 'sops') continue;
+      const plain = (typeof x === 'string' && !isSopsValue(x) && !TEMPLATE.test(x)) || typeof x === 'number' || typeof x === 'boolean';
+      // a name defined twice (talenv.yaml and talenv.sops.yaml): the plain value is not certain to win
+      if (vars.has(k) || !plain) vars.set(k, null);
+      else vars.set(k, { value: String(x), from: { doc: e, path: [k], source: e.file.path } });
+    }
+  }
+  return vars;
+}
+
+/** Applies talenv variables to every templated talhelper document; returns how many documents changed. */
+export function applyTalhelperSubstitution(docs: readonly YamlDocument[]): number {
+  const targets = docs.filter((d) => d.docClass === 'talhelper' && d.templated);
+  if (!targets.length) return 0;
+  const envDocs = docs.filter((d) => TALENV.test(d.file.path.slice(d.file.path.lastIndexOf('/') + 1)));
+  let changed = 0;
+  for (const d of targets) {
+    const vars = talenvVars(dirOf(d.file.path), envDocs);
+    if (!vars.size) continue;
+    // not in talenv: the shell environment may define it
+    const lookup: Lookup = (name) => (vars.has(name) ? vars.get(name)! : null);
+    const subs: Substitution[] = [];
+    const r = substituteValue(d.value, lookup, subs);
+    if (!r) continue;
+    d.substitute(r.value, subs, r.templated);
+    changed++;
+  }
+  return changed;
+}
