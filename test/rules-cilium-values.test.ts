@@ -13,6 +13,7 @@ import leaseTiming from '../src/rules/cilium/lease-timing.js';
 import operatorReplicas from '../src/rules/cilium/operator-replicas.js';
 import removedValues from '../src/rules/cilium/removed-values.js';
 import talosValues from '../src/rules/cilium/talos-values.js';
+import valuesKeyTypo from '../src/rules/cilium/values-key-typo.js';
 import versionDrift from '../src/rules/cilium/version-drift.js';
 import { lintRepo, ruleTester } from '../src/testing/rule-tester.js';
 
@@ -194,6 +195,32 @@ test('cilium/removed-values and cilium/dotted-values-key', () => {
   });
 });
 
+test('cilium/values-key-typo', () => {
+  const app = (values: string) =>
+    `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  source:\n    repoURL: https://helm.cilium.io/\n    chart: cilium\n    targetRevision: 1.19.6\n    helm:\n      valuesObject:\n${values.replace(/^/gm, '        ')}`;
+  const kust = 'helmCharts:\n  - name: cilium\n    repo: https://helm.cilium.io\n    version: 1.18.5\n    valuesInline:\n      ipam:\n        mode: kubernetes\n      routingmode: native\n';
+  const REAL = 'kubeProxyReplacement: true\nk8sServiceHost: localhost\nk8sServicePort: 7445\nipam:\n  mode: kubernetes\nroutingMode: native\nipv4NativeRoutingCIDR: 10.244.0.0/16\nautoDirectNodeRoutes: true\nenableIPv4Masquerade: true\nbpf:\n  masquerade: true\nl2announcements:\n  enabled: true\nexternalIPs:\n  enabled: true\nloadBalancer:\n  algorithm: maglev\ngatewayAPI:\n  enabled: true\nhubble:\n  relay:\n    enabled: true\noperator:\n  replicas: 1\ncgroup:\n  autoMount:\n    enabled: false\nsecurityContext:\n  privileged: false\nMTU: 1450\nipv4:\n  enabled: true\nipv6:\n  enabled: false\ncni:\n  exclusive: false\nbgpControlPlane:\n  enabled: false\nrollOutCiliumPods: true\n';
+  ruleTester(valuesKeyTypo, {
+    valid: [
+      // many real chart keys
+      { 'cilium/hr.yaml': hr(REAL) },
+      { 'cilium/values.yaml': REAL },
+      // far from every chart value: the top level is open
+      { 'cilium/values.yaml': 'kubeProxyReplacement: true\nmyCompanySettings:\n  team: network\nfoo: bar\n' },
+      // dotted (cilium/dotted-values-key), templated and removed keys (cilium/removed-values) are other rules' business
+      { 'cilium/values.yaml': 'externalIps.enabled: true\n${KEY}: true\ntunnel: vxlan\n' },
+      // a different number is a different key, not a misspelling
+      { 'cilium/values.yaml': 'ipv5:\n  enabled: true\n' },
+    ],
+    invalid: [
+      { files: { 'cilium/hr.yaml': hr('kubeProxyReplacement: true\nl2anouncements:\n  enabled: true\n') }, errors: [{ messageId: 'typo', file: 'cilium/hr.yaml', line: 16, column: 5, data: { key: 'l2anouncements', suggestion: 'l2announcements' } }] },
+      { files: { 'cilium/values.yaml': 'ipam:\n  mode: kubernetes\nkubeProxyReplacment: true\nmtu: 1450\n' }, errors: [{ messageId: 'typo', file: 'cilium/values.yaml', line: 3, column: 1, data: { key: 'kubeProxyReplacment', suggestion: 'kubeProxyReplacement' } }, { messageId: 'typo', line: 4, column: 1, data: { key: 'mtu', suggestion: 'MTU' } }] },
+      { files: { 'argocd/cilium.yaml': app('kubeProxyReplacement: true\nexternalIps:\n  enabled: true\negressGatway:\n  enabled: true\n') }, errors: [{ messageId: 'typo', file: 'argocd/cilium.yaml', line: 14, column: 9, data: { key: 'externalIps', suggestion: 'externalIPs' } }, { messageId: 'typo', line: 16, column: 9, data: { key: 'egressGatway', suggestion: 'egressGateway' } }] },
+      { files: { 'talos/cni/kustomization.yaml': kust }, errors: [{ messageId: 'typo', line: 8, column: 7, data: { key: 'routingmode', suggestion: 'routingMode' } }] },
+    ],
+  });
+});
+
 test('cilium/operator-replicas', () => {
   const tc = (n: number) => `clusterName: home\ntalosVersion: v1.13.9\nendpoint: https://10.50.0.10:6443\nnodes:\n${Array.from({ length: n }, (_, i) => `  - hostname: n${i}\n    ipAddress: 10.50.0.1${i}\n    controlPlane: true\n`).join('')}`;
   ruleTester(operatorReplicas, {
@@ -266,6 +293,10 @@ test('findings inside an Argo CD helm.values string point at the key or value in
     valid: [{ 'argocd/cilium.yaml': app('kubeProxyReplacement: true\nloadBalancer:\n  algorithm: maglev\n') }],
     invalid: [{ files: { 'argocd/cilium.yaml': app('kubeProxyReplacement: true\nloadBalancer.algorithm: maglev\n') }, errors: [{ messageId: 'dotted', line: 13, column: 9, data: { key: 'loadBalancer.algorithm' } }] }],
   });
+  ruleTester(valuesKeyTypo, {
+    valid: [{ 'argocd/cilium.yaml': app('kubeProxyReplacement: true\nloadBalancer:\n  algorithm: maglev\n') }],
+    invalid: [{ files: { 'argocd/cilium.yaml': app('kubeProxyReplacement: true\nloadBalancr:\n  algorithm: maglev\n') }, errors: [{ messageId: 'typo', line: 13, column: 9, data: { key: 'loadBalancr', suggestion: 'loadBalancer' } }] }],
+  });
   ruleTester(talosValues, {
     valid: [],
     invalid: [
@@ -277,13 +308,16 @@ test('findings inside an Argo CD helm.values string point at the key or value in
   });
 });
 
-test('cilium/removed-values: a values file shared by the helmfile bootstrap and the Flux release states each key once', () => {
-  const files = {
-    'bootstrap/helmfile.yaml': 'releases:\n  - name: cilium\n    namespace: kube-system\n    chart: cilium/cilium\n    version: 1.18.2\n    values:\n      - ../kubernetes/cilium/app/values.yaml\n',
-    'kubernetes/cilium/app/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [helmrelease.yaml]\nconfigMapGenerator:\n  - name: cilium-values\n    files: [values.yaml]\n',
-    'kubernetes/cilium/app/helmrelease.yaml': hr('kubeProxyReplacement: true\n', '1.18.4').replace('  values:\n', '  valuesFrom:\n    - kind: ConfigMap\n      name: cilium-values\n  values:\n'),
-    'kubernetes/cilium/app/values.yaml': 'kubeProxyReplacement: true\nexternalIPs:\n  enabled: true\n',
+test('a values file shared by the helmfile bootstrap and the Flux release: each key is reported once', () => {
+  const found = (values: string, rule: Parameters<typeof lintRepo>[1][number]) => {
+    const files = {
+      'bootstrap/helmfile.yaml': 'releases:\n  - name: cilium\n    namespace: kube-system\n    chart: cilium/cilium\n    version: 1.18.2\n    values:\n      - ../kubernetes/cilium/app/values.yaml\n',
+      'kubernetes/cilium/app/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [helmrelease.yaml]\nconfigMapGenerator:\n  - name: cilium-values\n    files: [values.yaml]\n',
+      'kubernetes/cilium/app/helmrelease.yaml': hr('kubeProxyReplacement: true\n', '1.18.4').replace('  values:\n', '  valuesFrom:\n    - kind: ConfigMap\n      name: cilium-values\n  values:\n'),
+      'kubernetes/cilium/app/values.yaml': values,
+    };
+    return lintRepo(files, [rule]).filter((d) => d.file === 'kubernetes/cilium/app/values.yaml').map((d) => [d.messageId, d.range.start.line, d.data?.['key']]);
   };
-  const found = lintRepo(files, [removedValues]).filter((d) => d.file === 'kubernetes/cilium/app/values.yaml');
-  assert.deepEqual(found.map((d) => [d.messageId, d.range.start.line, d.data?.['key']]), [['removed', 3, 'externalIPs.enabled']]);
+  assert.deepEqual(found('kubeProxyReplacement: true\nexternalIPs:\n  enabled: true\n', removedValues), [['removed', 3, 'externalIPs.enabled']]);
+  assert.deepEqual(found('kubeProxyReplacement: true\nl2Announcements:\n  enabled: true\n', valuesKeyTypo), [['typo', 2, 'l2Announcements']]);
 });

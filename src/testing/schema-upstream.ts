@@ -97,11 +97,14 @@ export function upstreamCiliumKinds(folder: string, kinds?: readonly string[]): 
   return out;
 }
 
+/** The upstream Helm values schema of a folder (values.schema.json), parsed. */
+export function upstreamHelmSchema(folder: string): Obj {
+  return JSON.parse(readFileSync(join(UPSTREAM_CILIUM, folder, 'helm/values.schema.json'), 'utf8')) as Obj;
+}
+
 /** The upstream Helm values schema of a folder, compiled as Helm does (draft-07, not strict about keys). */
 export function upstreamHelmValues(folder: string): ValidateFunction {
-  const ajv = oracleAjv();
-  const schema = JSON.parse(readFileSync(join(UPSTREAM_CILIUM, folder, 'helm/values.schema.json'), 'utf8')) as Obj;
-  return ajv.compile(schema);
+  return oracleAjv().compile(upstreamHelmSchema(folder));
 }
 
 /** `v1.18.8` → `1.18`. */

@@ -1,8 +1,8 @@
 /** cilium/dotted-values-key: `externalIPs.enabled: true` written as ONE key in a values mapping; Helm does not expand it. */
-import { nestedHelmKey } from '../../data/cilium.js';
+import { dottedHelmKeys, nestedHelmKey } from '../../data/cilium.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { SRC } from './lib/sources.js';
-import { dottedKeys, placeInLayer, releases } from './lib/values.js';
+import { distinctLayers, placeInLayer } from './lib/values.js';
 
 export default defineRule({
   meta: {
@@ -26,14 +26,10 @@ export default defineRule({
   },
   check({ cluster }) {
     const out: RuleFinding[] = [];
-    const seen = new Set<string>();
-    for (const r of releases(cluster)) {
-      for (const { layer, key, path } of dottedKeys(r)) {
-        const id = `${layer.doc.file.path}#${layer.doc.index}#${[...layer.valuesPath, ...path].join('\u0000')}`;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        const nested = nestedHelmKey(key);
-        out.push({ ...placeInLayer(layer, path, { key: true }), messageId: 'dotted', data: { key, nested } });
+    for (const layer of distinctLayers(cluster)) {
+      for (const path of dottedHelmKeys(layer.values)) {
+        const key = path[path.length - 1]!;
+        out.push({ ...placeInLayer(layer, path, { key: true }), messageId: 'dotted', data: { key, nested: nestedHelmKey(key) } });
       }
     }
     return out;

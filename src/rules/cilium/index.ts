@@ -20,6 +20,7 @@ import poolBlockShape from './pool-block-shape.js';
 import poolLegacyCidrs from './pool-legacy-cidrs.js';
 import removedValues from './removed-values.js';
 import talosValues from './talos-values.js';
+import valuesKeyTypo from './values-key-typo.js';
 import versionDrift from './version-drift.js';
 
 export const CILIUM_RULES: readonly Rule[] = [
@@ -43,5 +44,6 @@ export const CILIUM_RULES: readonly Rule[] = [
   poolLegacyCidrs,
   removedValues,
   talosValues,
+  valuesKeyTypo,
   versionDrift,
 ];

@@ -3,7 +3,6 @@
  * a key, the layer (document + path) that sets it, and the place a finding about that key points at.
  */
 import type { Range } from '../../../core/diagnostic.js';
-import { dottedHelmKeys } from '../../../data/cilium.js';
 import type { Path, YamlDocument } from '../../../core/document.js';
 import type { CiliumRelease, ClusterGroup, ValuesLayer } from '../../../plan/types.js';
 import { argoSourcePaths } from '../../../plan/util.js';
@@ -120,17 +119,20 @@ export function releaseLabel(release: CiliumRelease): string {
 }
 
 /**
- * Keys of every layer that contain a dot (Helm does not expand them). String layers count too: a YAML values string
- * (Argo CD `helm.values`) is a values file to Helm; `--set`-style layers were split on dots when they were read.
+ * Every values layer of the cluster's releases once: two releases may share one (a helmfile bootstrap and the
+ * Flux release reading the same values.yaml). String layers count too: a YAML values string (Argo CD
+ * `helm.values`) is a values file to Helm; `--set`-style layers were split on dots when they were read.
  */
-export function dottedKeys(release: CiliumRelease): Array<{ layer: ValuesLayer; key: string; path: Path }> {
-  const out: Array<{ layer: ValuesLayer; key: string; path: Path }> = [];
+export function distinctLayers(cluster: ClusterGroup): ValuesLayer[] {
+  const out: ValuesLayer[] = [];
   const seen = new Set<string>();
-  for (const layer of release.layers) {
-    const id = `${layer.doc.file.path}#${layer.doc.index}#${layer.valuesPath.join('.')}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    for (const path of dottedHelmKeys(layer.values)) out.push({ layer, key: path[path.length - 1]!, path });
+  for (const r of releases(cluster)) {
+    for (const layer of r.layers) {
+      const id = `${layer.doc.file.path}#${layer.doc.index}#${layer.valuesPath.join('\u0000')}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push(layer);
+    }
   }
   return out;
 }
