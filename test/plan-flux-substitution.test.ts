@@ -187,6 +187,10 @@ describe('flux post-build substitution', () => {
     assert.ok(ids.includes('network/service-ip-not-in-pool apps/plex.yaml'), ids.join('\n'));
     assert.ok(!ids.some((i) => i.startsWith('schema/')), ids.join('\n'));
     assert.equal(run(['--workers', '2']).stdout, one.stdout);
+    // values read back from the parse cache are substituted the same way
+    const cached = (): string => spawnCli(['lint', '--format', 'json'], { cwd: repo, env: { TALIUM_CACHE_DIR: join(root, 'cache'), TALIUM_CACHE: undefined } }).stdout;
+    assert.equal(cached(), one.stdout);
+    assert.equal(cached(), one.stdout);
     const plan = spawnCli(['plan'], { cwd: repo });
     assert.match(plan.stdout, /lan\s+10\.50\.0\.0-10\.50\.0\.255\s+apps\/pool\.yaml/);
   });
