@@ -1,15 +1,16 @@
 /**
  * Kustomize overlays of Cilium Flux HelmReleases: a kustomization that reaches a Cilium HelmRelease through its
  * `resources` and patches it (`patchesStrategicMerge`, `patches`, `patchesJson6902`) renders another release, whose
- * values layers are the base's followed by one layer per patch. Owns reaching, matching and applying those patches;
- * it neither finds releases nor builds them (plan/cilium-release.ts hands it a lookup and builds the release).
+ * values layers are the base's followed by one layer per patch. Owns reaching the releases and matching the patches
+ * (plan/kustomize-patch.ts applies one); it neither finds releases nor builds them (plan/cilium-release.ts hands
+ * it a lookup and builds the release).
  *
  * Bases: a base release is *replaced* by its overlays when every path to its file from a root (a kustomization no
  * other one lists, or the folder of a Flux Kustomization / Argo CD source) goes through a kustomization that patches
  * its values; otherwise something deploys it unpatched and it stays, next to its overlays. Several overlays share the
  * base's layers, so rules drop repeated findings (rules/cilium/lib/values.ts dedupe, lint/run-rules.ts).
  *
- * Semantics, as kustomize (api/internal/builtins/PatchTransformer.go) applies them:
+ * Semantics, as kustomize (api/internal/builtins/PatchTransformer.go) applies them (values: plan/kustomize-patch.ts):
  * - `patches` entries hold `path` or an inline `patch` string; a body that parses as a list of operations is a
  *   JSON6902 patch (needs a `target`), else a strategic-merge patch; without `target` a strategic-merge patch
  *   applies to the resource with its own id (GetById(patch.OrgId())), with one it applies to every selected one.
@@ -17,13 +18,8 @@
  *   (api/internal/target/kusttarget_configplugin.go configureBuiltinTransformers).
  * - `target` name and namespace are anchored regular expressions; group, version, kind must equal
  *   (kubectl.docs.kubernetes.io/references/kustomize/kustomization/patches).
- * - A strategic-merge patch on a custom resource has no OpenAPI patch strategy, so it works as a JSON merge patch:
- *   maps merge, lists are replaced (kubernetes-sigs/kustomize#306, #749, #3387), `null` deletes the key (#1124;
- *   with a `target`, #5995 reports labels set to "null" instead: values are still deleted here), and the SMP
- *   `$patch: delete` / `$patch: replace` map directives delete / replace a map.
- * - JSON6902 (RFC 6902): add, replace, remove, copy, move and test on `/spec/values/...` (JSON pointer, `~1` = `/`,
- *   `~0` = `~`, `-` appends to a list). An operation that would fail the kustomize build, a templated patch (Flux
- *   `${VAR}` is substituted after the build), or an unreadable one is not applied and marks the overlay `skipped`.
+ * - A templated patch (Flux `${VAR}` is substituted after the build) or an unreadable one is not applied and marks
+ *   the overlay `skipped`.
  * Lenient where kustomize is strict (its build fails, which is not a values question): kustomize's ResId.Equals
  * compares group, version, kind, name and effective namespace (api/resid/resid.go); here the patch's apiVersion
  * version is not compared, and its namespace only when it states one.
@@ -31,6 +27,7 @@
 import { parseAllDocuments } from 'yaml';
 import type { Path, YamlDocument } from '../core/document.js';
 import { fluxKustomizations, normDir } from './flux-kustomizations.js';
+import { applyPatch, type PatchState, type Where } from './kustomize-patch.js';
 import type { CiliumRelease, Fact, ValuesLayer } from './types.js';
 import { argoSourcePaths, dirOf, isObj, resolveRepoPath } from './util.js';
 
@@ -59,14 +56,6 @@ export interface Overlays {
 
 type Selector = Partial<Record<'group' | 'version' | 'kind' | 'name' | 'namespace' | 'labelSelector' | 'annotationSelector', string>>;
 
-/** Where a patch body is: a document (path-file patch) or a string in the kustomization (`stringAt`). */
-interface Where {
-  doc: YamlDocument;
-  /** Path of the body in `doc` (path files: []), or of the string holding it. */
-  path: Path;
-  inString: boolean;
-}
-
 interface Patch {
   type: 'smp' | 'json';
   body: unknown;
@@ -78,19 +67,14 @@ interface Patch {
 }
 
 /** A Cilium HelmRelease as a kustomization renders it. Immutable: patching makes a new one. */
-interface Instance {
+interface Instance extends PatchState {
   hr: YamlDocument;
   base: CiliumRelease;
   names: readonly string[];
   namespaces: readonly string[];
-  /** Layers not from spec.values (valuesFrom), then the spec.values layers (base inline, then patches). */
+  /** Layers not from spec.values (valuesFrom); `inline` (PatchState) follows them. */
   fixed: readonly ValuesLayer[];
-  inline: readonly ValuesLayer[];
-  /** The effective spec.values (undefined: unset). */
-  current: Record<string, unknown> | undefined;
-  version?: Fact<string>;
   patches: readonly YamlDocument[];
-  skipped: boolean;
   /** The last kustomization whose patch changed the values or version, with that patch entry's path. */
   at?: { k: YamlDocument; path: Path };
 }
@@ -338,7 +322,7 @@ class Renderer {
           next.push({ ...inst, skipped: true });
           continue;
         }
-        const r = p.type === 'json' ? applyJson(inst, p) : applySmp(inst, p);
+        const r = applyPatch(inst, p.type, p.body, p.at);
         if (r === 'deleted') {
           this.mark(k, inst.hr);
           continue;
@@ -455,280 +439,3 @@ function labelsMatch(sel: string, labels: unknown): boolean {
   }
   return true;
 }
-
-// ---------- strategic merge ----------
-
-/** Where a patch's values (or a part of them) are, as a layer without values. */
-function layerAt(at: Where, inner: Path, root?: readonly string[]): Omit<ValuesLayer, 'values'> {
-  const base: Omit<ValuesLayer, 'values'> = at.inString ? { doc: at.doc, valuesPath: at.path, inString: true, stringPath: inner } : { doc: at.doc, valuesPath: [...at.path, ...inner] };
-  if (root?.length) base.root = root;
-  return base;
-}
-
-function applySmp(inst: Instance, p: Patch): Instance | 'deleted' {
-  const b = p.body;
-  if (!isObj(b)) return { ...inst, skipped: true };
-  if (b['$patch'] === 'delete') return 'deleted';
-  const specV = b['spec'];
-  let out = inst;
-  if (isObj(specV)) {
-    const chart = specV['chart'];
-    const ver = isObj(chart) && isObj(chart['spec']) ? chart['spec']['version'] : undefined;
-    if (typeof ver === 'string' || typeof ver === 'number') {
-      const path: Path = ['spec', 'chart', 'spec', 'version'];
-      out = { ...out, version: { value: String(ver), from: p.at.inString ? { doc: p.at.doc, path: p.at.path } : { doc: p.at.doc, path: [...p.at.path, ...path] } } };
-    }
-  }
-  if (specV !== null && !(isObj(specV) && 'values' in specV)) return out;
-  const v = specV === null ? null : specV['values'];
-  if (v === null || (isObj(v) && v['$patch'] === 'delete')) return { ...out, inline: [], current: undefined };
-  if (!isObj(v)) return { ...out, skipped: true };
-  const where = layerAt(p.at, ['spec', 'values']);
-  if (v['$patch'] === 'replace') {
-    const values = cleaned(v);
-    return { ...out, inline: [{ ...where, values }], current: values };
-  }
-  const cuts: string[][] = [];
-  const values = smpValues(v, [], cuts);
-  return { ...out, inline: [...out.inline.map((l) => prune(l, cuts)), { ...where, values }], current: mergePatch(out.current ?? {}, v) };
-}
-
-const isDirective = (k: string): boolean => k.startsWith('$');
-
-/** The values a merge patch sets (nulls and directives dropped); `cuts` gets every key path it replaces or deletes. */
-function smpValues(v: Record<string, unknown>, at: string[], cuts: string[][]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) {
-    if (isDirective(k)) continue;
-    const path = [...at, k];
-    if (x === null || (isObj(x) && x['$patch'] === 'delete')) cuts.push(path);
-    else if (isObj(x) && x['$patch'] === 'replace') {
-      cuts.push(path);
-      out[k] = cleaned(x);
-    } else if (isObj(x)) out[k] = smpValues(x, path, cuts);
-    else {
-      cuts.push(path);
-      out[k] = x;
-    }
-  }
-  return out;
-}
-
-/** A patch map as a value: directives and nulls dropped (a merge patch never sets null). */
-function cleaned(v: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) {
-    if (isDirective(k) || x === null || (isObj(x) && x['$patch'] === 'delete')) continue;
-    out[k] = isObj(x) ? cleaned(x) : x;
-  }
-  return out;
-}
-
-/** RFC 7386 merge of a patch into a target (maps merge, null deletes, the rest replaces) with the SMP map directives. */
-function mergePatch(target: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
-  if (patch['$patch'] === 'replace') return cleaned(patch);
-  const out: Record<string, unknown> = { ...target };
-  for (const [k, x] of Object.entries(patch)) {
-    if (isDirective(k)) continue;
-    if (x === null || (isObj(x) && x['$patch'] === 'delete')) delete out[k];
-    else if (isObj(x)) out[k] = mergePatch(isObj(out[k]) ? out[k] : {}, x);
-    else out[k] = x;
-  }
-  return out;
-}
-
-/** A layer without the keys at `cuts` (copied along the way; the base release's layers are shared). */
-function prune(l: ValuesLayer, cuts: readonly (readonly string[])[]): ValuesLayer {
-  let values = l.values;
-  for (const c of cuts) values = removeAt(values, c);
-  return values === l.values ? l : { ...l, values };
-}
-
-// ---------- JSON6902 ----------
-
-/** `/spec/values/a~1b/0` → ['spec', 'values', 'a/b', '0']; undefined when it is not a JSON pointer. */
-function pointer(p: unknown): string[] | undefined {
-  if (typeof p !== 'string' || (p !== '' && !p.startsWith('/'))) return undefined;
-  return p === '' ? [] : p.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-const VALUES = ['spec', 'values'];
-const VERSION = ['spec', 'chart', 'spec', 'version'];
-const startsWith = (a: readonly string[], b: readonly string[]): boolean => b.every((s, i) => a[i] === s);
-
-function applyJson(inst: Instance, p: Patch): Instance {
-  const ops = p.body;
-  if (!Array.isArray(ops)) return { ...inst, skipped: true };
-  let st = inst;
-  const fail = (): Instance => ({ ...inst, skipped: true }); // kustomize fails the whole build: nothing applies
-  for (let i = 0; i < ops.length; i++) {
-    const op = ops[i];
-    if (!isObj(op) || typeof op['op'] !== 'string') return fail();
-    const kind = op['op'];
-    const path = pointer(op['path']);
-    if (!path) return fail();
-    const from = kind === 'move' || kind === 'copy' ? pointer(op['from']) : undefined;
-    if ((kind === 'move' || kind === 'copy') && !from) return fail();
-    if ((kind === 'add' || kind === 'replace') && path.join('/') === VERSION.join('/') && (typeof op['value'] === 'string' || typeof op['value'] === 'number')) {
-      st = { ...st, version: { value: String(op['value']), from: p.at.inString ? { doc: p.at.doc, path: p.at.path } : { doc: p.at.doc, path: [...p.at.path, i, 'value'] } } };
-      continue;
-    }
-    const inValues = startsWith(path, VALUES);
-    const fromValues = from ? startsWith(from, VALUES) : false;
-    if (!inValues && !fromValues) {
-      // an operation above spec.values (`/spec`, ``) changes them in a way not followed here
-      if (startsWith(VALUES, path) && kind !== 'test') st = { ...st, skipped: true };
-      continue;
-    }
-    if (!inValues) {
-      // moved out of the values: they lose the key
-      if (kind === 'move') {
-        const r = jsonRemove(st, from!.slice(2), layerAt(p.at, [i, 'from']));
-        if (!r) return fail();
-        st = r;
-      }
-      continue;
-    }
-    const rest = path.slice(2);
-    let r: Instance | undefined;
-    if (kind === 'add' || kind === 'replace') {
-      if (!('value' in op)) return fail();
-      r = jsonSet(st, rest, op['value'], kind === 'replace', layerAt(p.at, [i, 'value']));
-    } else if (kind === 'remove') r = jsonRemove(st, rest, layerAt(p.at, [i, 'path']));
-    else if (kind === 'copy' || kind === 'move') {
-      if (!fromValues) {
-        st = { ...st, skipped: true }; // a value from outside spec.values: not followed
-        continue;
-      }
-      const got = getAt(st.current, from!.slice(2));
-      if (!got.ok) return fail();
-      const moved = kind === 'move' ? jsonRemove(st, from!.slice(2), layerAt(p.at, [i, 'from'])) : st;
-      r = moved ? jsonSet(moved, rest, structuredClone(got.value), false, layerAt(p.at, [i, 'from'])) : undefined;
-    } else if (kind === 'test') {
-      const got = getAt(st.current, rest);
-      if (!got.ok || JSON.stringify(got.value) !== JSON.stringify(op['value'])) return fail();
-      r = st;
-    } else return fail();
-    if (!r) return fail();
-    st = r;
-  }
-  return st;
-}
-
-/** JSON patch add (or replace: the target must exist) of `value` at `rest` below spec.values. */
-function jsonSet(st: Instance, rest: string[], value: unknown, mustExist: boolean, where: Omit<ValuesLayer, 'values'>): Instance | undefined {
-  if (!rest.length) {
-    if (mustExist && st.current === undefined) return undefined;
-    if (!isObj(value)) return undefined;
-    return { ...st, inline: [{ ...where, values: value }], current: value };
-  }
-  const parentPath = rest.slice(0, -1);
-  const last = rest[rest.length - 1]!;
-  const parent = getAt(st.current, parentPath);
-  if (!parent.ok) return undefined;
-  if (Array.isArray(parent.value)) {
-    const list = [...(parent.value as unknown[])];
-    const idx = last === '-' && !mustExist ? list.length : index(last, mustExist ? list.length - 1 : list.length);
-    if (idx === undefined) return undefined;
-    list.splice(idx, mustExist ? 1 : 0, value);
-    return withList(st, parentPath, list, where);
-  }
-  if (!isObj(parent.value) || (mustExist && !Object.prototype.hasOwnProperty.call(parent.value, last))) return undefined;
-  return {
-    ...st,
-    inline: [...st.inline.map((l) => prune(l, [rest])), { ...where, root: rest, values: nest(rest, value) }],
-    current: setAt(st.current ?? {}, rest, value),
-  };
-}
-
-function jsonRemove(st: Instance, rest: string[], where: Omit<ValuesLayer, 'values'>): Instance | undefined {
-  if (!rest.length) return st.current === undefined ? undefined : { ...st, inline: [], current: undefined };
-  const parentPath = rest.slice(0, -1);
-  const last = rest[rest.length - 1]!;
-  const parent = getAt(st.current, parentPath);
-  if (!parent.ok) return undefined;
-  if (Array.isArray(parent.value)) {
-    const idx = index(last, parent.value.length - 1);
-    if (idx === undefined) return undefined;
-    const list = [...(parent.value as unknown[])];
-    list.splice(idx, 1);
-    return withList(st, parentPath, list, where);
-  }
-  if (!isObj(parent.value) || !Object.prototype.hasOwnProperty.call(parent.value, last)) return undefined;
-  return { ...st, inline: st.inline.map((l) => prune(l, [rest])), current: removeAt(st.current ?? {}, rest) };
-}
-
-/** A list changed in place: it is one value again, set by this operation. */
-function withList(st: Instance, path: string[], list: unknown[], where: Omit<ValuesLayer, 'values'>): Instance {
-  const layer: ValuesLayer = { ...where, values: nest(path, list) };
-  if (path.length) layer.root = path;
-  return { ...st, inline: [...st.inline.map((l) => prune(l, [path])), layer], current: path.length ? setAt(st.current ?? {}, path, list) : st.current };
-}
-
-function index(s: string, max: number): number | undefined {
-  if (!/^(0|[1-9]\d*)$/.test(s)) return undefined;
-  const n = Number(s);
-  return n <= max ? n : undefined;
-}
-
-// ---------- immutable value helpers ----------
-
-function getAt(v: unknown, path: readonly string[]): { ok: boolean; value?: unknown } {
-  let cur = v;
-  for (const s of path) {
-    if (Array.isArray(cur)) {
-      const i = index(s, cur.length - 1);
-      if (i === undefined) return { ok: false };
-      cur = cur[i];
-    } else if (isObj(cur) && Object.prototype.hasOwnProperty.call(cur, s)) cur = cur[s];
-    else return { ok: false };
-  }
-  return cur === undefined ? { ok: false } : { ok: true, value: cur };
-}
-
-function nest(path: readonly string[], value: unknown): Record<string, unknown> {
-  let out: unknown = value;
-  for (let i = path.length - 1; i >= 0; i--) out = { [path[i]!]: out };
-  return out as Record<string, unknown>;
-}
-
-/** `v` with `value` at `path` (maps only along the way; lists are replaced whole by withList). */
-function setAt(v: Record<string, unknown>, path: readonly string[], value: unknown): Record<string, unknown> {
-  const [head, ...tail] = path;
-  if (head === undefined) return v;
-  const child = v[head];
-  if (!tail.length) return { ...v, [head]: value };
-  if (Array.isArray(child)) {
-    const i = index(tail[0]!, child.length - 1);
-    if (i === undefined) return v;
-    const list = [...(child as unknown[])];
-    list[i] = tail.length === 1 ? value : setAt(isObj(list[i]) ? (list[i] as Record<string, unknown>) : {}, tail.slice(1), value);
-    return { ...v, [head]: list };
-  }
-  return { ...v, [head]: setAt(isObj(child) ? child : {}, tail, value) };
-}
-
-/** `v` without the key at `path`; the same object when there is nothing to remove. */
-function removeAt(v: Record<string, unknown>, path: readonly string[]): Record<string, unknown> {
-  const [head, ...tail] = path;
-  if (head === undefined || !Object.prototype.hasOwnProperty.call(v, head)) return v;
-  if (!tail.length) {
-    const out = { ...v };
-    delete out[head];
-    return out;
-  }
-  const child = v[head];
-  if (Array.isArray(child)) {
-    const i = index(tail[0]!, child.length - 1);
-    if (i === undefined) return v;
-    const list = [...(child as unknown[])];
-    if (tail.length === 1) list.splice(i, 1);
-    else if (isObj(list[i])) list[i] = removeAt(list[i] as Record<string, unknown>, tail.slice(1));
-    else return v;
-    return { ...v, [head]: list };
-  }
-  if (!isObj(child)) return v;
-  const inner = removeAt(child, tail);
-  return inner === child ? v : { ...v, [head]: inner };
-}
-
