@@ -90,6 +90,7 @@ export function planJson(g: ClusterGroup): Record<string, unknown> {
       purpose: r.purpose,
       version: f(r.version, (v) => v),
       from: where(r.releaseDoc ? { doc: r.releaseDoc, path: r.releasePath ?? [] } : { doc: r.doc, path: r.valuesPath }),
+      overlay: r.overlay ? where({ doc: r.overlay.kustomization, path: r.overlay.path }) : undefined,
       values: r.layers.map((l) => where({ doc: l.doc, path: l.valuesPath })),
     })),
     pools: groupPools(g).map((pool) => ({
@@ -135,8 +136,9 @@ function planText(g: ClusterGroup): string {
   );
   lines.push(`  cilium releases (${j['ciliumReleases'].length}):`);
   const releaseRows = columns(j['ciliumReleases'].map((r: any) => [String(r.engine), String(r.purpose ?? ''), String(r.version?.value ?? '?'), whereText(r.from)]), '    '); // eslint-disable-line @typescript-eslint/no-explicit-any
-  j['ciliumReleases'].forEach((r: { values: Where[] }, i: number) => {
+  j['ciliumReleases'].forEach((r: { values: Where[]; overlay?: Where }, i: number) => {
     lines.push(releaseRows[i]!);
+    if (r.overlay) lines.push(`      overlay ${whereText(r.overlay)}`);
     for (const v of r.values) lines.push(`      values ${whereText(v)}`);
   });
   lines.push(`  LB-IPAM pools (${j['pools'].length}):`);

@@ -1,6 +1,7 @@
 /**
  * Runs rules over cluster groups and turns their RuleFindings into Findings: stamps rule id, severity
- * (configured > finding > default), the rendered message and help. Positions resolve later (toDiagnostic).
+ * (configured > finding > default), the rendered message and help; drops a rule's exact repeats within a group
+ * (releases sharing a values layer, e.g. Kustomize overlays of one base). Positions resolve later (toDiagnostic).
  */
 import type { Severity } from '../core/diagnostic.js';
 import { renderTemplate } from '../core/diagnostic.js';
@@ -22,7 +23,12 @@ export function runRules(
     const configured = overrides[rule.meta.id];
     if (configured === 'off') continue;
     for (const cluster of groups) {
+      const seen = new Set<string>();
       for (const rf of rule.check({ cluster, all })) {
+        const at = rf.range ? `${rf.range.start.line}:${rf.range.start.column}` : '';
+        const id = `${rf.doc.file.path}#${rf.doc.index}#${rf.path.join('\u0000')}#${rf.key ? 'k' : ''}#${at}#${rf.messageId}#${rf.severity ?? ''}#${JSON.stringify(rf.data ?? {})}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
         const template = rule.meta.messages[rf.messageId] ?? rf.messageId;
         const f: Finding = {
           ruleId: rule.meta.id,

@@ -1,10 +1,12 @@
 /**
- * Finds every place a repository installs Cilium with Helm values (Flux HelmRelease, Argo CD Application(Set),
- * helmfile, Kustomize helmCharts, standalone values files) and resolves the values files they reference.
+ * Finds every place a repository installs Cilium with Helm values (Flux HelmRelease and its Kustomize overlays,
+ * Argo CD Application(Set), helmfile, Kustomize helmCharts, standalone values files) and resolves the values files
+ * they reference. Overlay patches are read by plan/kustomize-overlays.ts.
  */
 import { parseAllDocuments } from 'yaml';
 import { parseValuesText } from '../lint/parse.js';
 import type { Path, YamlDocument } from '../core/document.js';
+import { kustomizeOverlays } from './kustomize-overlays.js';
 import type { CiliumEngine, CiliumRelease, Fact, ValuesLayer } from './types.js';
 import { argoSourcePaths, dirOf, docsByFile, foldersOf, isObj, resolveRepoPath, str } from './util.js';
 
@@ -29,10 +31,32 @@ export function findCiliumReleases(docs: readonly YamlDocument[], all: readonly 
     out.push(r);
   };
   let local: ReadonlySet<string> | undefined;
+  const fluxReleases = new Map<YamlDocument, CiliumRelease | undefined>();
+  const flux = (doc: YamlDocument): CiliumRelease | undefined => {
+    if (!fluxReleases.has(doc)) fluxReleases.set(doc, fluxRelease(doc, all, byFile, group));
+    return fluxReleases.get(doc);
+  };
+  // Kustomize overlays patching a Flux HelmRelease: their renderings are releases; a base only used through them is not
+  const ov = kustomizeOverlays(docs, all, byFile, (d) => {
+    try {
+      return flux(d);
+    } catch {
+      return undefined;
+    }
+  });
+  for (const o of ov.overlays) {
+    const r = makeRelease(o.base.releaseDoc ?? o.base.doc, 'flux', o.layers, o.version, o.base.purpose ?? 'gitops', o.primary);
+    r.overlay = { kustomization: o.kustomization, path: o.path, base: o.base, patches: o.patches, skipped: o.skipped };
+    push(r);
+  }
   for (const doc of docs) {
     try {
-      if (doc.kind === 'HelmRelease' && doc.group === 'helm.toolkit.fluxcd.io') push(fluxRelease(doc, all, byFile, group));
-      else if ((doc.kind === 'Application' || doc.kind === 'ApplicationSet') && doc.group === 'argoproj.io') {
+      if (doc.kind === 'HelmRelease' && doc.group === 'helm.toolkit.fluxcd.io') {
+        if (ov.patchDocs.has(doc)) continue; // a partial HelmRelease an overlay applies
+        const r = flux(doc);
+        if (r && ov.replaced.has(doc)) for (const l of r.layers) referenced.add(l.doc);
+        else push(r);
+      } else if ((doc.kind === 'Application' || doc.kind === 'ApplicationSet') && doc.group === 'argoproj.io') {
         local ??= localRepoUrls(all, byFile);
         for (const r of argoReleases(doc, byFile, local)) push(r);
       } else if (doc.docClass === 'kustomization') {
@@ -439,7 +463,17 @@ export function valueAt(release: CiliumRelease, key: string | readonly string[])
       }
       cur = cur[s];
     }
-    if (ok) return { value: cur, doc: l.doc, path: l.inString ? l.valuesPath : [...l.valuesPath, ...segs], inString: !!l.inString };
+    if (ok) return { value: cur, doc: l.doc, path: layerPath(l, segs).path, inString: !!l.inString };
   }
   return undefined;
+}
+
+/**
+ * Where `inner` (a values key path, list indexes allowed) of a layer is: the path in its document (for a string
+ * layer, the string's path) and, for a string layer, the path inside the string.
+ */
+export function layerPath(layer: ValuesLayer, inner: Path): { path: Path; inner?: Path } {
+  const rest = inner.slice(Math.min(layer.root?.length ?? 0, inner.length));
+  if (layer.inString) return { path: layer.valuesPath, inner: [...(layer.stringPath ?? []), ...rest] };
+  return { path: [...layer.valuesPath, ...rest] };
 }

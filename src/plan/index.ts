@@ -12,7 +12,7 @@ import { inferPlan } from './infer.js';
 import { applyOverrides } from './overrides.js';
 import type { ClusterGroup, PlanConfig } from './types.js';
 
-export { findCiliumReleases, valueAt, mergeValues } from './cilium-release.js';
+export { findCiliumReleases, layerPath, valueAt, mergeValues } from './cilium-release.js';
 export type { ValueHit } from './cilium-release.js';
 
 /**

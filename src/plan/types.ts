@@ -94,8 +94,16 @@ export type CiliumEngine = 'flux' | 'argocd' | 'helmfile' | 'kustomize' | 'value
 export interface ValuesLayer {
   doc: YamlDocument;
   valuesPath: Path;
+  /** The whole values tree this layer sets (nested from the top even when the document holds only a part). */
   values: Record<string, unknown>;
   inString?: boolean;
+  /**
+   * Values keys of the node at `valuesPath` when the document holds only a part of `values` (a JSON6902 `value` for
+   * `/spec/values/hubble/relay`: `['hubble', 'relay']`); positions of deeper keys are below it. Default [].
+   */
+  root?: readonly string[];
+  /** With `inString`: the path inside the string where the values (below `root`) begin (an inline patch's `spec.values`). */
+  stringPath?: Path;
 }
 
 /**
@@ -115,6 +123,13 @@ export interface CiliumRelease {
   releaseDoc?: YamlDocument;
   /** Path of the release inside `releaseDoc` (`['releases', 2]`, `['helmCharts', 0]`, `['spec', 'sources', 1]`; `[]` = whole doc). */
   releasePath?: Path;
+  /**
+   * A Kustomize overlay's rendering of the Flux HelmRelease `releaseDoc` (plan/kustomize-overlays.ts): `kustomization`
+   * patched `base` (the entry at `path`); `patches` hold the applied patches (a patch file's document, or the
+   * kustomization for an inline patch); `skipped`: a patch that matches could not be applied (templated, unreadable,
+   * an operation kustomize would fail on), so the values may differ from the layers.
+   */
+  overlay?: { kustomization: YamlDocument; path: Path; base: CiliumRelease; patches: YamlDocument[]; skipped: boolean };
 }
 
 /** An address range as written in configuration: `10.50.0.100-10.50.0.199`, a CIDR, or start/stop. */

@@ -4,6 +4,7 @@
  */
 import type { Range } from '../../../core/diagnostic.js';
 import type { Path, YamlDocument } from '../../../core/document.js';
+import { layerPath } from '../../../plan/cilium-release.js';
 import type { CiliumRelease, ClusterGroup, ValuesLayer } from '../../../plan/types.js';
 import { argoSourcePaths } from '../../../plan/util.js';
 import { isObject, isTemplated, pinnedMinor } from './objects.js';
@@ -64,11 +65,12 @@ export function placeOf(release: CiliumRelease, key: readonly string[], opts: { 
 
 /** Where `inner` of one values layer is: its key or value, inside a values string when that can be mapped. */
 export function placeInLayer(layer: ValuesLayer, inner: Path, opts: { key?: boolean } = {}): Place {
+  const at = layerPath(layer, inner);
   if (layer.inString) {
-    const range = layer.doc.locateInString(layer.valuesPath, inner, opts.key ? { key: true } : {});
+    const range = layer.doc.locateInString(layer.valuesPath, at.inner ?? inner, opts.key ? { key: true } : {});
     return { doc: layer.doc, path: layer.valuesPath, key: true, ...(range ? { range } : {}) };
   }
-  return { doc: layer.doc, path: [...layer.valuesPath, ...inner], ...(opts.key ? { key: true } : {}) };
+  return { doc: layer.doc, path: at.path, ...(opts.key ? { key: true } : {}) };
 }
 
 /** The release's own values (or its document when it has none): for findings about a missing key. */
@@ -140,23 +142,25 @@ export function distinctLayers(cluster: ClusterGroup): ValuesLayer[] {
 /**
  * True when the release may get values this repository does not show: a referenced values source that did not
  * resolve (Flux `valuesFrom`, Argo CD `valueFiles`/`parameters`, helmfile `values`/`set`), a Kustomize patch on the
- * same HelmRelease, or no values at all. Rules must not judge a key's absence on such a release.
+ * same HelmRelease (unless this is the overlay that applies it), or no values at all. Rules must not judge a key's absence on such a release.
  */
 export function incomplete(release: CiliumRelease, docs: readonly YamlDocument[]): boolean {
   if (!release.layers.length || !Object.keys(release.values).length) return true;
   const rd = release.releaseDoc ?? release.doc;
-  const external = release.layers.filter((l) => l.doc !== rd).length;
   if (release.engine === 'flux') {
+    // an overlay rendering (plan/kustomize-overlays.ts) knows its patches; its valuesFrom are its base's
+    if (release.overlay?.skipped) return true;
+    const own = release.overlay?.base ?? release;
     const vf = rd.get(['spec', 'valuesFrom']);
-    if (Array.isArray(vf) && vf.length > external) return true;
-    // an overlay HelmRelease patch with the same name adds values
-    if (docs.some((d) => d !== rd && d.kind === 'HelmRelease' && d.name === rd.name && d.get(['spec', 'values']) !== undefined && d.namespace === rd.namespace)) return true;
+    if (Array.isArray(vf) && vf.length > own.layers.filter((l) => l.doc !== rd).length) return true;
+    // a HelmRelease patch with the same name adds values
+    if (!release.overlay && docs.some((d) => d !== rd && d.kind === 'HelmRelease' && d.name === rd.name && d.get(['spec', 'values']) !== undefined && d.namespace === rd.namespace)) return true;
   } else if (release.engine === 'argocd') {
     for (const s of argoSourcePaths(rd).map((sp) => rd.get(sp))) {
       if (!isObject(s) || !isObject(s['helm'])) continue;
       const h = s['helm'];
       if (Array.isArray(h['parameters']) && h['parameters'].length) return true;
-      if (Array.isArray(h['valueFiles']) && h['valueFiles'].length > external) return true;
+      if (Array.isArray(h['valueFiles']) && h['valueFiles'].length > release.layers.filter((l) => l.doc !== rd).length) return true;
     }
   } else if (release.engine === 'helmfile') {
     if (rd.templated) return true;

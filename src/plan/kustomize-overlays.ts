@@ -1,0 +1,441 @@
+/**
+ * Kustomize overlays of Cilium Flux HelmReleases: a kustomization that reaches a Cilium HelmRelease through its
+ * `resources` and patches it (`patchesStrategicMerge`, `patches`, `patchesJson6902`) renders another release, whose
+ * values layers are the base's followed by one layer per patch. Owns reaching the releases and matching the patches
+ * (plan/kustomize-patch.ts applies one); it neither finds releases nor builds them (plan/cilium-release.ts hands
+ * it a lookup and builds the release).
+ *
+ * Bases: a base release is *replaced* by its overlays when every path to its file from a root (a kustomization no
+ * other one lists, or the folder of a Flux Kustomization / Argo CD source) goes through a kustomization that patches
+ * its values; otherwise something deploys it unpatched and it stays, next to its overlays. Several overlays share the
+ * base's layers, so rules drop repeated findings (rules/cilium/lib/values.ts dedupe, lint/run-rules.ts).
+ *
+ * Semantics, as kustomize (api/internal/builtins/PatchTransformer.go) applies them (values: plan/kustomize-patch.ts):
+ * - `patches` entries hold `path` or an inline `patch` string; a body that parses as a list of operations is a
+ *   JSON6902 patch (needs a `target`), else a strategic-merge patch; without `target` a strategic-merge patch
+ *   applies to the resource with its own id (GetById(patch.OrgId())), with one it applies to every selected one.
+ *   Kustomization order: patchesStrategicMerge, patches, namespace/namePrefix/nameSuffix, patchesJson6902
+ *   (api/internal/target/kusttarget_configplugin.go configureBuiltinTransformers).
+ * - `target` name and namespace are anchored regular expressions; group, version, kind must equal
+ *   (kubectl.docs.kubernetes.io/references/kustomize/kustomization/patches).
+ * - A templated patch (Flux `${VAR}` is substituted after the build) or an unreadable one is not applied and marks
+ *   the overlay `skipped`.
+ * Lenient where kustomize is strict (its build fails, which is not a values question): kustomize's ResId.Equals
+ * compares group, version, kind, name and effective namespace (api/resid/resid.go); here the patch's apiVersion
+ * version is not compared, and its namespace only when it states one.
+ */
+import { parseAllDocuments } from 'yaml';
+import type { Path, YamlDocument } from '../core/document.js';
+import { fluxKustomizations, normDir } from './flux-kustomizations.js';
+import { applyPatch, type PatchState, type Where } from './kustomize-patch.js';
+import type { CiliumRelease, Fact, ValuesLayer } from './types.js';
+import { argoSourcePaths, dirOf, isObj, resolveRepoPath } from './util.js';
+
+/** One overlay release, for plan/cilium-release.ts to build (layers in Helm merge order). */
+export interface OverlaySpec {
+  base: CiliumRelease;
+  /** The kustomization whose patches made this rendering, and the path of its first such patch entry. */
+  kustomization: YamlDocument;
+  path: Path;
+  layers: ValuesLayer[];
+  /** Index in `layers` of the primary layer (the last patch's values, else the base's inline values). */
+  primary: number;
+  version?: Fact<string>;
+  /** Documents holding the applied patches (a patch file's document; the kustomization for an inline patch). */
+  patches: YamlDocument[];
+  skipped: boolean;
+}
+
+export interface Overlays {
+  overlays: OverlaySpec[];
+  /** Base HelmRelease documents every path to which goes through a patching overlay. */
+  replaced: ReadonlySet<YamlDocument>;
+  /** Documents applied as strategic-merge patches: partial objects, never releases of their own. */
+  patchDocs: ReadonlySet<YamlDocument>;
+}
+
+type Selector = Partial<Record<'group' | 'version' | 'kind' | 'name' | 'namespace' | 'labelSelector' | 'annotationSelector', string>>;
+
+interface Patch {
+  type: 'smp' | 'json';
+  body: unknown;
+  at: Where;
+  target?: Selector;
+  /** Path of the entry in the kustomization (`['patches', 2]`). */
+  entry: Path;
+  unusable?: boolean;
+}
+
+/** A Cilium HelmRelease as a kustomization renders it. Immutable: patching makes a new one. */
+interface Instance extends PatchState {
+  hr: YamlDocument;
+  base: CiliumRelease;
+  names: readonly string[];
+  namespaces: readonly string[];
+  /** Layers not from spec.values (valuesFrom); `inline` (PatchState) follows them. */
+  fixed: readonly ValuesLayer[];
+  patches: readonly YamlDocument[];
+  /** The last kustomization whose patch changed the values or version, with that patch entry's path. */
+  at?: { k: YamlDocument; path: Path };
+}
+
+const KUST_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+const PATCH_KEYS = ['patchesStrategicMerge', 'patches', 'patchesJson6902'];
+const TEMPLATED = /\$\{[^}]*\}|\{\{/;
+
+/**
+ * Overlay releases rendered by the kustomizations among `docs` (base releases and patch files are looked up in
+ * `all`); `release` turns a HelmRelease document into its base release (undefined when it is not Cilium's).
+ * Never throws.
+ */
+export function kustomizeOverlays(docs: readonly YamlDocument[], all: readonly YamlDocument[], byFile: Map<string, YamlDocument[]>, release: (hr: YamlDocument) => CiliumRelease | undefined): Overlays {
+  const empty: Overlays = { overlays: [], replaced: new Set(), patchDocs: new Set() };
+  const kusts = all.filter((d) => d.docClass === 'kustomization');
+  if (!kusts.some((k) => PATCH_KEYS.some((key) => Array.isArray(k.get([key]))))) return empty;
+  try {
+    return new Renderer(all, byFile, release).run(docs, kusts);
+  } catch {
+    return empty; // a plan never crashes on a repository's shape
+  }
+}
+
+class Renderer {
+  private readonly memo = new Map<YamlDocument, Instance[]>();
+  private readonly visiting = new Set<YamlDocument>();
+  /** node (file path) → kustomizations listing it (a kustomization file, or a resource file). */
+  private readonly parents = new Map<string, Set<YamlDocument>>();
+  /** kustomization → HelmReleases whose values or version its own patches changed. */
+  private readonly patched = new Map<YamlDocument, Set<YamlDocument>>();
+  private readonly patchDocs = new Set<YamlDocument>();
+  private readonly roots: Set<string>;
+
+  constructor(
+    all: readonly YamlDocument[],
+    private readonly byFile: Map<string, YamlDocument[]>,
+    private readonly release: (hr: YamlDocument) => CiliumRelease | undefined,
+  ) {
+    this.roots = new Set<string>();
+    for (const ks of fluxKustomizations(all)) this.roots.add(ks.dir);
+    for (const d of all) {
+      if (d.group !== 'argoproj.io' || (d.kind !== 'Application' && d.kind !== 'ApplicationSet')) continue;
+      for (const sp of argoSourcePaths(d)) {
+        const p = normDir(d.get([...sp, 'path']));
+        if (p !== undefined) this.roots.add(p);
+      }
+    }
+  }
+
+  run(docs: readonly YamlDocument[], kusts: readonly YamlDocument[]): Overlays {
+    for (const k of kusts) this.render(k);
+    const overlays: OverlaySpec[] = [];
+    for (const k of docs) {
+      if (k.docClass !== 'kustomization') continue;
+      for (const inst of this.render(k)) {
+        if (inst.at?.k !== k || this.covered(k.file.path, true, inst.hr, new Map())) continue;
+        overlays.push(spec(inst, k, inst.at.path));
+      }
+    }
+    const replaced = new Set<YamlDocument>();
+    for (const set of this.patched.values()) {
+      for (const hr of set) if (!replaced.has(hr) && this.covered(hr.file.path, false, hr, new Map())) replaced.add(hr);
+    }
+    return { overlays, replaced, patchDocs: this.patchDocs };
+  }
+
+  /** Every path from a root to `node` goes through a kustomization that patches `hr` (`memo`: per question). */
+  private covered(node: string, isKust: boolean, hr: YamlDocument, memo: Map<string, boolean>): boolean {
+    const known = memo.get(node);
+    if (known !== undefined) return known;
+    memo.set(node, false); // a cycle reaches no root: kustomize refuses it, keep the base
+    let out = !this.deployedDirectly(node, isKust) && !!this.parents.get(node)?.size;
+    for (const p of out ? this.parents.get(node)! : []) {
+      if (this.patched.get(p)?.has(hr)) continue;
+      if (!this.covered(p.file.path, true, hr, memo)) {
+        out = false;
+        break;
+      }
+    }
+    memo.set(node, out);
+    return out;
+  }
+
+  /**
+   * A Flux Kustomization or Argo CD source path applies `node` itself: its folder, or an ancestor reached through
+   * folders without a kustomization (Flux generates one that takes every manifest below, and every folder with a
+   * kustomization as a whole: fluxcd/pkg kustomize generator, scanManifests). A file in a folder with a
+   * kustomization is that kustomization's business.
+   */
+  private deployedDirectly(node: string, isKust: boolean): boolean {
+    const hasKust = (dir: string): boolean => KUST_FILES.some((f) => this.byFile.has(dir ? `${dir}/${f}` : f));
+    let dir = dirOf(node);
+    if (!isKust && hasKust(dir)) return false;
+    for (;;) {
+      if (this.roots.has(dir)) return true;
+      if (dir === '') return false;
+      dir = dirOf(dir);
+      if (hasKust(dir)) return false;
+    }
+  }
+
+  private render(k: YamlDocument): Instance[] {
+    const done = this.memo.get(k);
+    if (done) return done;
+    if (this.visiting.has(k)) return []; // a cycle: kustomize refuses it
+    this.visiting.add(k);
+    let list: Instance[] = [];
+    try {
+      for (const r of this.resources(k)) {
+        const set = this.parents.get(r.node) ?? new Set<YamlDocument>();
+        set.add(k);
+        this.parents.set(r.node, set);
+        if (r.kust) list.push(...this.render(r.kust));
+        else for (const d of this.byFile.get(r.node) ?? []) {
+          const inst = this.instance(d);
+          if (inst) list.push(inst);
+        }
+      }
+      if (list.length) {
+        const patches = this.patches(k);
+        list = this.applyAll(k, list, patches.filter((p) => p.entry[0] !== 'patchesJson6902'));
+        list = renamed(k, list);
+        list = this.applyAll(k, list, patches.filter((p) => p.entry[0] === 'patchesJson6902'));
+      }
+    } finally {
+      this.visiting.delete(k);
+    }
+    this.memo.set(k, list);
+    return list;
+  }
+
+  private instance(d: YamlDocument): Instance | undefined {
+    if (d.kind !== 'HelmRelease' || d.group !== 'helm.toolkit.fluxcd.io') return undefined;
+    const base = this.release(d);
+    if (!base) return undefined;
+    const i = base.layers.findIndex((l) => l.doc === d && !l.inString && l.valuesPath.length === 2 && l.valuesPath[0] === 'spec' && l.valuesPath[1] === 'values');
+    const inst: Instance = {
+      hr: d,
+      base,
+      names: d.name ? [d.name] : [],
+      namespaces: [d.namespace ?? ''],
+      fixed: base.layers.filter((_, j) => j !== i),
+      inline: i === -1 ? [] : [base.layers[i]!],
+      current: i === -1 ? undefined : base.layers[i]!.values,
+      patches: [],
+      skipped: false,
+    };
+    if (base.version) inst.version = base.version;
+    return inst;
+  }
+
+  /** `resources` (and legacy `bases`) of a kustomization: files of this tree, or folders with a kustomization. */
+  private resources(k: YamlDocument): Array<{ node: string; kust?: YamlDocument }> {
+    const out: Array<{ node: string; kust?: YamlDocument }> = [];
+    const dir = dirOf(k.file.path);
+    for (const key of ['resources', 'bases']) {
+      const list = k.get([key]);
+      if (!Array.isArray(list)) continue;
+      for (const rel of list) {
+        if (typeof rel !== 'string' || TEMPLATED.test(rel) || /^[a-z0-9.-]+\.[a-z]{2,}\/|\?ref=/i.test(rel)) continue;
+        const file = resolveRepoPath(this.byFile, dir, rel);
+        if (file !== undefined) {
+          if (!KUST_FILES.includes(file.slice(file.lastIndexOf('/') + 1))) out.push({ node: file });
+          continue;
+        }
+        for (const f of KUST_FILES) {
+          const path = resolveRepoPath(this.byFile, dir, `${rel.replace(/\/+$/, '')}/${f}`);
+          const kust = path === undefined ? undefined : this.byFile.get(path)?.find((d) => d.docClass === 'kustomization');
+          if (path !== undefined && kust) {
+            out.push({ node: path, kust });
+            break;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The patches of a kustomization in the order kustomize applies them (JSON6902 ones last). */
+  private patches(k: YamlDocument): Patch[] {
+    const out: Patch[] = [];
+    const dir = dirOf(k.file.path);
+    /** An inline patch (the string at `path`): JSON6902 when `json`, else by its shape (a list of operations). */
+    const fromText = (text: string, entry: Path, path: Path, target: Selector | undefined, json?: boolean): void => {
+      const at: Where = { doc: k, path, inString: true };
+      // a templated patch is still read for its kind and name (to know what it would patch), never applied
+      const templated = TEMPLATED.test(text);
+      let bodies: unknown[];
+      try {
+        const parsed = parseAllDocuments(text);
+        if (!Array.isArray(parsed) || parsed.some((d) => d.errors.length)) throw new Error('unreadable');
+        bodies = parsed.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown).filter((b) => b !== null && b !== undefined);
+      } catch {
+        out.push({ type: 'smp', body: undefined, at, entry, unusable: true, ...(target ? { target } : {}) });
+        return;
+      }
+      for (const body of bodies) out.push({ type: (json ?? Array.isArray(body)) ? 'json' : 'smp', body, at, entry, ...(templated ? { unusable: true } : {}), ...(target ? { target } : {}) });
+    };
+    const fromFile = (rel: string, entry: Path, target: Selector | undefined): void => {
+      const file = TEMPLATED.test(rel) ? undefined : resolveRepoPath(this.byFile, dir, rel);
+      const docs = file === undefined ? [] : (this.byFile.get(file) ?? []);
+      if (!docs.length) {
+        // an unreadable or missing patch file: it may patch anything the target selects
+        out.push({ type: 'smp', body: undefined, at: { doc: k, path: entry, inString: false }, entry, unusable: true, ...(target ? { target } : {}) });
+        return;
+      }
+      for (const d of docs) {
+        const at: Where = { doc: d, path: [], inString: false };
+        out.push({ type: Array.isArray(d.value) ? 'json' : 'smp', body: d.value, at, entry, ...(d.templated ? { unusable: true } : {}), ...(target ? { target } : {}) });
+      }
+    };
+    const psm = k.get(['patchesStrategicMerge']);
+    if (Array.isArray(psm)) {
+      psm.forEach((p, i) => {
+        if (typeof p !== 'string') return;
+        // kustomize reads an entry as a file first, else as an inline patch
+        if (p.includes('\n') || /^\s*(apiVersion|kind)\s*:/m.test(p)) fromText(p, ['patchesStrategicMerge', i], ['patchesStrategicMerge', i], undefined, false);
+        else fromFile(p, ['patchesStrategicMerge', i], undefined);
+      });
+    }
+    for (const key of ['patches', 'patchesJson6902']) {
+      const list = k.get([key]);
+      if (!Array.isArray(list)) continue;
+      list.forEach((p, i) => {
+        if (!isObj(p)) return;
+        const target = isObj(p['target']) ? selector(p['target']) : undefined;
+        const json = key === 'patchesJson6902' ? true : undefined;
+        if (typeof p['patch'] === 'string' && p['path'] === undefined) fromText(p['patch'], [key, i], [key, i, 'patch'], target, json);
+        else if (typeof p['path'] === 'string' && p['patch'] === undefined) fromFile(p['path'], [key, i], target);
+      });
+    }
+    return out;
+  }
+
+  private applyAll(k: YamlDocument, list: Instance[], patches: readonly Patch[]): Instance[] {
+    for (const p of patches) {
+      const next: Instance[] = [];
+      for (const inst of list) {
+        if (!matches(p, inst)) {
+          next.push(inst);
+          continue;
+        }
+        if (p.unusable) {
+          next.push({ ...inst, skipped: true });
+          continue;
+        }
+        const r = applyPatch(inst, p.type, p.body, p.at);
+        if (r === 'deleted') {
+          this.mark(k, inst.hr);
+          continue;
+        }
+        if (r !== inst && (r.inline !== inst.inline || r.version !== inst.version)) {
+          this.mark(k, inst.hr);
+          if (p.type === 'smp' && !p.at.inString) this.patchDocs.add(p.at.doc);
+          next.push({ ...r, patches: [...r.patches, p.at.doc], at: inst.at?.k === k ? inst.at : { k, path: p.entry } });
+        } else next.push(r);
+      }
+      list = next;
+    }
+    return list;
+  }
+
+  private mark(k: YamlDocument, hr: YamlDocument): void {
+    const set = this.patched.get(k) ?? new Set<YamlDocument>();
+    set.add(hr);
+    this.patched.set(k, set);
+  }
+}
+
+function spec(inst: Instance, k: YamlDocument, path: Path): OverlaySpec {
+  const layers = [...inst.fixed, ...inst.inline];
+  // primary: the last patch layer written as a mapping (where a missing key would be added), else the last layer
+  let primary = layers.length - 1;
+  for (let i = layers.length - 1; i >= inst.fixed.length; i--) {
+    const l = layers[i]!;
+    if (!l.root?.length) {
+      primary = i;
+      break;
+    }
+  }
+  const out: OverlaySpec = { base: inst.base, kustomization: k, path, layers, primary: Math.max(0, primary), patches: [...new Set(inst.patches)], skipped: inst.skipped };
+  if (inst.version) out.version = inst.version;
+  return out;
+}
+
+/** namespace / namePrefix / nameSuffix of a kustomization: later patches may use the new id or the old one. */
+function renamed(k: YamlDocument, list: Instance[]): Instance[] {
+  const ns = k.get(['namespace']);
+  const pre = k.get(['namePrefix']);
+  const suf = k.get(['nameSuffix']);
+  if (typeof ns !== 'string' && typeof pre !== 'string' && typeof suf !== 'string') return list;
+  return list.map((inst) => ({
+    ...inst,
+    names: typeof pre === 'string' || typeof suf === 'string' ? [...inst.names, ...inst.names.map((n) => `${typeof pre === 'string' ? pre : ''}${n}${typeof suf === 'string' ? suf : ''}`)] : inst.names,
+    namespaces: typeof ns === 'string' ? [...inst.namespaces, ns] : inst.namespaces,
+  }));
+}
+
+// ---------- matching ----------
+
+function selector(t: Record<string, unknown>): Selector {
+  const s: Selector = {};
+  for (const key of ['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector'] as const) {
+    const v = t[key];
+    if (typeof v === 'string' && v !== '') s[key] = v;
+  }
+  return s;
+}
+
+const sameNs = (a: string, b: string): boolean => (a || 'default') === (b || 'default');
+
+function anchored(pattern: string, values: readonly string[]): boolean {
+  try {
+    const re = new RegExp(`^(?:${pattern})$`);
+    return values.some((v) => re.test(v));
+  } catch {
+    return false;
+  }
+}
+
+function matches(p: Patch, inst: Instance): boolean {
+  const d = inst.hr;
+  if (p.target) {
+    const t = p.target;
+    if (TEMPLATED.test(Object.values(t).join(' '))) return false;
+    if (t.group !== undefined && t.group !== d.group) return false;
+    if (t.version !== undefined && t.version !== (d.apiVersion ?? '').slice((d.apiVersion ?? '').indexOf('/') + 1)) return false;
+    if (t.kind !== undefined && t.kind !== d.kind) return false;
+    if (t.name !== undefined && !anchored(t.name, inst.names)) return false;
+    if (t.namespace !== undefined && !anchored(t.namespace, inst.namespaces)) return false;
+    if (t.labelSelector !== undefined && !labelsMatch(t.labelSelector, d.get(['metadata', 'labels']))) return false;
+    if (t.annotationSelector !== undefined && !labelsMatch(t.annotationSelector, d.get(['metadata', 'annotations']))) return false;
+    return true;
+  }
+  // no target: a JSON6902 patch applies nowhere (kustomize requires a target); an unreadable one cannot say
+  if (p.type === 'json' || !isObj(p.body)) return false;
+  const b = p.body;
+  const meta = isObj(b['metadata']) ? b['metadata'] : {};
+  const av = typeof b['apiVersion'] === 'string' ? b['apiVersion'] : '';
+  const group = av.includes('/') ? av.slice(0, av.indexOf('/')) : '';
+  if (b['kind'] !== d.kind || group !== d.group || typeof meta['name'] !== 'string' || !inst.names.includes(meta['name'])) return false;
+  const ns = meta['namespace'];
+  return typeof ns !== 'string' || inst.namespaces.some((n) => sameNs(n, ns));
+}
+
+/** Equality-based label selectors (`a=b,c!=d,e`); set-based ones (`in`, `notin`) never match here. */
+function labelsMatch(sel: string, labels: unknown): boolean {
+  const l = isObj(labels) ? labels : {};
+  for (const raw of sel.split(',')) {
+    const term = raw.trim();
+    if (!term) continue;
+    const m = /^(!?)([\w./-]+)\s*(?:(==|=|!=)\s*([\w.-]*))?$/.exec(term);
+    if (!m) return false;
+    const [, not, key, op, value] = m;
+    const has = Object.prototype.hasOwnProperty.call(l, key!);
+    if (!op) {
+      if (not ? has : !has) return false;
+    } else if (op === '!=') {
+      if (has && String(l[key!]) === value) return false;
+    } else if (!has || String(l[key!]) !== value) return false;
+  }
+  return true;
+}
