@@ -3,6 +3,8 @@
 export interface DistanceOptions {
   /** Count a swap of two adjacent characters as one edit (Damerau–Levenshtein, optimal string alignment). */
   transpositions?: boolean;
+  /** Stop once the distance is certain to exceed this (the answer is then limit + 1). */
+  limit?: number;
 }
 
 /** Levenshtein distance, case-insensitive; with `transpositions`, the optimal-string-alignment distance. */
@@ -19,10 +21,19 @@ export function editDistance(a: string, b: string, opts: DistanceOptions = {}): 
       if (opts.transpositions && i > 1 && j > 1 && al[i - 1] === bl[j - 2] && al[i - 2] === bl[j - 1]) d = Math.min(d, before[j - 2]! + 1);
       cur.push(d);
     }
+    // a row's minimum never decreases further down (with transpositions, the previous row's too)
+    if (opts.limit !== undefined && rowMin(cur) > opts.limit && (!opts.transpositions || rowMin(prev) > opts.limit)) return opts.limit + 1;
     before = prev;
     prev = cur;
   }
-  return prev[bl.length]!;
+  const d = prev[bl.length]!;
+  return opts.limit !== undefined && d > opts.limit ? opts.limit + 1 : d;
+}
+
+function rowMin(row: readonly number[]): number {
+  let m = Infinity;
+  for (const x of row) if (x < m) m = x;
+  return m;
 }
 
 export interface SuggestOptions extends DistanceOptions {
@@ -36,8 +47,11 @@ export function suggest(name: string, candidates: readonly string[], opts: Sugge
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
-    const d = editDistance(name, c, opts);
-    if (d > max(name, c)) continue;
+    const allowed = max(name, c);
+    // the length difference alone is a lower bound of the distance: most candidates never need the table
+    if (allowed < 0 || Math.abs(name.length - c.length) > allowed) continue;
+    const d = editDistance(name, c, { ...opts, limit: allowed });
+    if (d > allowed) continue;
     if (d < bestD || (d === bestD && best !== undefined && c < best)) {
       best = c;
       bestD = d;

@@ -57,15 +57,28 @@ const digits = (s: string): string => [...s.replace(/\D/g, '')].sort().join('');
  * as `known` but other ones is a different key (`ipv4`/`ipv6`), never a misspelling. Tuned so that no two real
  * keys are near misses of each other (`cni`/`eni`, `k8sServiceHost`/`k8sServicePort`).
  */
-export function typoAllowance(key: string, known: string): number {
-  const a = digits(key);
-  const b = digits(known);
+export function typoAllowance(key: string, known: string, keyDigits?: string): number {
+  const allowed = known.length < 5 ? 0 : known.length < 15 ? 1 : 2;
+  // out of reach by length alone: no need to look at the digits (this runs for every key × every chart key)
+  if (Math.abs(key.length - known.length) > allowed) return -1;
+  const a = keyDigits ?? digits(key);
+  const b = KNOWN_DIGITS.get(known) ?? digits(known);
   if (a.length === b.length && a !== b) return -1;
-  return known.length < 5 ? 0 : known.length < 15 ? 1 : 2;
+  return allowed;
 }
+
+const KNOWN_DIGITS = new Map(CILIUM_VALUES_KEYS.map((k) => [k, digits(k)]));
+
+/** Answers for the chart's own key list, per key (a key repeats across layers and releases). */
+const NEAR_MISSES = new Map<string, string | undefined>();
 
 /** The known top-level key that `key` most likely misspells; undefined for a known key or one not close to any. */
 export function valuesKeyNearMiss(key: string, known: readonly string[] = CILIUM_VALUES_KEYS): string | undefined {
-  if (known === CILIUM_VALUES_KEYS ? KNOWN.has(key) : known.includes(key)) return undefined;
-  return suggest(key, known, { transpositions: true, maxDistance: typoAllowance });
+  if (known !== CILIUM_VALUES_KEYS) return known.includes(key) ? undefined : suggest(key, known, { transpositions: true, maxDistance: typoAllowance });
+  if (KNOWN.has(key)) return undefined;
+  if (NEAR_MISSES.has(key)) return NEAR_MISSES.get(key);
+  const kd = digits(key);
+  const s = suggest(key, known, { transpositions: true, maxDistance: (k, c) => typoAllowance(k, c, kd) });
+  if (NEAR_MISSES.size < 10_000) NEAR_MISSES.set(key, s);
+  return s;
 }

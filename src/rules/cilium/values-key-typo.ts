@@ -7,6 +7,9 @@ import { SRC } from './lib/sources.js';
 import { distinctLayers, placeInLayer } from './lib/values.js';
 
 /** Keys other rules report: removed chart keys (cilium/removed-values). Dotted keys are cilium/dotted-values-key's. */
+/** Top-level keys of one values layer looked at (bounded time on hostile input). */
+const MAX_KEYS_PER_LAYER = 1000;
+
 const REPORTED_ELSEWHERE = new Set(REMOVED_HELM_KEYS.map((k) => k.key));
 
 export default defineRule({
@@ -32,7 +35,8 @@ export default defineRule({
   check({ cluster }) {
     const out: RuleFinding[] = [];
     for (const layer of distinctLayers(cluster)) {
-      for (const key of Object.keys(layer.values)) {
+      // Cilium's chart has ~200 top-level values; a mapping with thousands of keys is no values file to spell-check
+      for (const key of Object.keys(layer.values).slice(0, MAX_KEYS_PER_LAYER)) {
         if (key.includes('.') || isTemplated(key) || REPORTED_ELSEWHERE.has(key)) continue;
         const suggestion = valuesKeyNearMiss(key);
         if (suggestion) out.push({ ...placeInLayer(layer, [key], { key: true }), messageId: 'typo', data: { key, suggestion } });
