@@ -31,6 +31,7 @@ test('one broken fact in a clean repository fires exactly one rule', () => {
     ['host DNS', { 'talos/patches/host-dns.yaml': flux['talos/patches/host-dns.yaml']!.replace('false', 'true') }, `${values}:15:15 cilium/bpf-masquerade-host-dns/conflict`],
     ['kube-proxy', { 'talos/patches/cluster.yaml': 'cluster:\n  network:\n    cni:\n      name: none\n' }, 'talos/patches/cluster.yaml:1:1 talos/kube-proxy-enabled/notDisabled'],
     ['dependsOn', { 'kubernetes/apps/kube-system/cilium/ks.yaml': flux['kubernetes/apps/kube-system/cilium/ks.yaml']!.replace('  dependsOn:\n    - name: cilium\n', ''), 'bootstrap/helmfile.yaml': '' }, 'kubernetes/apps/kube-system/cilium/ks.yaml:19:9 gitops/cilium-crs-order/fluxNoDepends'],
+    ['rollout', { [values]: flux[values]!.replace('rollOutCiliumPods: true', 'rollOutCiliumPods: false') }, `${values}:28:1 cilium/rollout-pods/off`],
     ['devices', { [values]: flux[values]!.replace('devices: enp1s0', 'devices: eno1') }, 'kubernetes/apps/kube-system/cilium/config/lb-ipam.yaml:18:7 cilium/l2-policy-interfaces/notDevice'],
   ];
   for (const [what, change, expected] of cases) {

@@ -19,6 +19,7 @@ import poolApiVersion from './pool-api-version.js';
 import poolBlockShape from './pool-block-shape.js';
 import poolLegacyCidrs from './pool-legacy-cidrs.js';
 import removedValues from './removed-values.js';
+import rolloutPods from './rollout-pods.js';
 import talosValues from './talos-values.js';
 import valuesKeyTypo from './values-key-typo.js';
 import versionDrift from './version-drift.js';
@@ -43,6 +44,7 @@ export const CILIUM_RULES: readonly Rule[] = [
   poolBlockShape,
   poolLegacyCidrs,
   removedValues,
+  rolloutPods,
   talosValues,
   valuesKeyTypo,
   versionDrift,

@@ -145,27 +145,56 @@ export function distinctLayers(cluster: ClusterGroup): ValuesLayer[] {
  * same HelmRelease (unless this is the overlay that applies it), or no values at all. Rules must not judge a key's absence on such a release.
  */
 export function incomplete(release: CiliumRelease, docs: readonly YamlDocument[]): boolean {
-  if (!release.layers.length || !Object.keys(release.values).length) return true;
+  return unseenValues(release, docs) !== undefined;
+}
+
+/**
+ * True when a values source this repository does not show may take precedence over `layer`, so what `layer` sets
+ * may not be the effective value. Unresolved Flux `valuesFrom` and Argo CD `valueFiles` rank below the release's
+ * own values (Flux merges `spec.values` last; Argo CD: parameters > valuesObject > values > valueFiles) and so only
+ * override layers of their own kind; a Kustomize patch of the same HelmRelease, Argo CD `parameters` and the other
+ * unknowns may override anything.
+ */
+export function overridable(release: CiliumRelease, layer: ValuesLayer, docs: readonly YamlDocument[]): boolean {
+  const unseen = unseenValues(release, docs);
+  if (unseen === undefined) return false;
+  if (unseen === 'any') return true;
+  // 'files': only sources below the release's own values are unknown; `layer` is one of those when it is not
+  // the release document itself (an overlay's base layers other than its HelmRelease are its valuesFrom)
+  const own = release.overlay?.base ?? release;
+  const ownDoc = own.releaseDoc ?? own.doc;
+  if (release.engine === 'flux') return own.layers.some((l) => l === layer && l.doc !== ownDoc);
+  return layer.doc !== (release.releaseDoc ?? release.doc);
+}
+
+/**
+ * What the repository does not show of a release's values: undefined (nothing), 'files' (only Flux `valuesFrom` or
+ * Argo CD `valueFiles` that did not resolve, which rank below the release's own values) or 'any'.
+ */
+function unseenValues(release: CiliumRelease, docs: readonly YamlDocument[]): 'files' | 'any' | undefined {
+  if (!release.layers.length || !Object.keys(release.values).length) return 'any';
   const rd = release.releaseDoc ?? release.doc;
   if (release.engine === 'flux') {
     // an overlay rendering (plan/kustomize-overlays.ts) knows its patches; its valuesFrom are its base's
-    if (release.overlay?.skipped) return true;
+    if (release.overlay?.skipped) return 'any';
+    // a HelmRelease patch with the same name adds values
+    if (!release.overlay && docs.some((d) => d !== rd && d.kind === 'HelmRelease' && d.name === rd.name && d.get(['spec', 'values']) !== undefined && d.namespace === rd.namespace)) return 'any';
     const own = release.overlay?.base ?? release;
     const vf = rd.get(['spec', 'valuesFrom']);
-    if (Array.isArray(vf) && vf.length > own.layers.filter((l) => l.doc !== rd).length) return true;
-    // a HelmRelease patch with the same name adds values
-    if (!release.overlay && docs.some((d) => d !== rd && d.kind === 'HelmRelease' && d.name === rd.name && d.get(['spec', 'values']) !== undefined && d.namespace === rd.namespace)) return true;
+    if (Array.isArray(vf) && vf.length > own.layers.filter((l) => l.doc !== rd).length) return 'files';
   } else if (release.engine === 'argocd') {
+    let files = false;
     for (const s of argoSourcePaths(rd).map((sp) => rd.get(sp))) {
       if (!isObject(s) || !isObject(s['helm'])) continue;
       const h = s['helm'];
-      if (Array.isArray(h['parameters']) && h['parameters'].length) return true;
-      if (Array.isArray(h['valueFiles']) && h['valueFiles'].length > release.layers.filter((l) => l.doc !== rd).length) return true;
+      if (Array.isArray(h['parameters']) && h['parameters'].length) return 'any';
+      if (Array.isArray(h['valueFiles']) && h['valueFiles'].length > release.layers.filter((l) => l.doc !== rd).length) files = true;
     }
+    if (files) return 'files';
   } else if (release.engine === 'helmfile') {
-    if (rd.templated) return true;
+    if (rd.templated) return 'any';
   }
-  return false;
+  return undefined;
 }
 
 /**
