@@ -31,6 +31,39 @@ export const KUBE_DOCUMENT_KINDS = [
 export const NETWORK_DOCUMENT_KINDS_SINCE = '1.12';
 export const NETWORK_DOCUMENT_KINDS = ['LinkConfig', 'VLANConfig', 'Layer2VIPConfig', 'HostnameConfig', 'LinkAliasConfig', 'BondConfig', 'BridgeConfig', 'DHCPv4Config', 'DHCPv6Config', 'ResolverConfig', 'StaticHostConfig'] as const;
 
+/**
+ * v1alpha1 fields that a Talos minor deprecated in favour of multi-document kinds; still supported. Only what
+ * domain-facts states with a source:
+ * - 1.12: `.machine.network` except KubeSpan, replaced by LinkConfig, LinkAliasConfig, EthernetConfig, BondConfig,
+ *   BridgeConfig, DHCPv4Config, DHCPv6Config, VLANConfig, WireGuardConfig, DummyLinkConfig, Layer2VIPConfig,
+ *   HostnameConfig, ResolverConfig, StaticHostConfig. [TALOS-NEW-1.12] (§3.5)
+ * - 1.14: `.cluster.network` → KubeNetworkConfig / KubeFlannelCNIConfig, `.cluster.proxy` → KubeProxyConfig,
+ *   `.cluster.inlineManifests` → KubeInlineManifestConfig, `.cluster.extraManifests`/`extraManifestHeaders` →
+ *   KubeExternalManifestConfig, `.machine.features.kubePrism` → KubePrismConfig. [TALOS-NEW-1.14] (§3.1)
+ * `replacement` is the kind(s) the field's settings move to; for `.machine.network.interfaces` the rule narrows
+ * it to what the interfaces use (VLANs → VLANConfig, a VIP → Layer2VIPConfig, ...).
+ */
+export interface DeprecatedTalosField {
+  path: readonly string[];
+  since: string;
+  replacement: readonly string[];
+}
+
+export const DEPRECATED_FIELDS: readonly DeprecatedTalosField[] = [
+  { path: ['machine', 'network', 'interfaces'], since: NETWORK_DOCUMENT_KINDS_SINCE, replacement: ['LinkConfig', 'VLANConfig', 'Layer2VIPConfig'] },
+  { path: ['machine', 'network', 'hostname'], since: NETWORK_DOCUMENT_KINDS_SINCE, replacement: ['HostnameConfig'] },
+  { path: ['machine', 'network', 'nameservers'], since: NETWORK_DOCUMENT_KINDS_SINCE, replacement: ['ResolverConfig'] },
+  { path: ['machine', 'network', 'searchDomains'], since: NETWORK_DOCUMENT_KINDS_SINCE, replacement: ['ResolverConfig'] },
+  { path: ['machine', 'network', 'disableSearchDomain'], since: NETWORK_DOCUMENT_KINDS_SINCE, replacement: ['ResolverConfig'] },
+  { path: ['machine', 'network', 'extraHostEntries'], since: NETWORK_DOCUMENT_KINDS_SINCE, replacement: ['StaticHostConfig'] },
+  { path: ['machine', 'features', 'kubePrism'], since: KUBE_DOCUMENT_KINDS_SINCE, replacement: ['KubePrismConfig'] },
+  { path: ['cluster', 'network'], since: KUBE_DOCUMENT_KINDS_SINCE, replacement: ['KubeNetworkConfig', 'KubeFlannelCNIConfig'] },
+  { path: ['cluster', 'proxy'], since: KUBE_DOCUMENT_KINDS_SINCE, replacement: ['KubeProxyConfig'] },
+  { path: ['cluster', 'inlineManifests'], since: KUBE_DOCUMENT_KINDS_SINCE, replacement: ['KubeInlineManifestConfig'] },
+  { path: ['cluster', 'extraManifests'], since: KUBE_DOCUMENT_KINDS_SINCE, replacement: ['KubeExternalManifestConfig'] },
+  { path: ['cluster', 'extraManifestHeaders'], since: KUBE_DOCUMENT_KINDS_SINCE, replacement: ['KubeExternalManifestConfig'] },
+];
+
 /** apiVersion of every Talos multi-document kind. */
 export const TALOS_DOCUMENT_API_VERSION = 'v1alpha1';
 

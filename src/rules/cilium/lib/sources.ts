@@ -14,6 +14,8 @@ export const SRC = {
   talosVlan: 'https://github.com/siderolabs/talos/blob/main/pkg/machinery/nethelpers/vlan.go',
   talosPatching: 'https://docs.siderolabs.com/talos/v1.13/configure-your-talos-cluster/system-configuration/patching',
   talosVip: 'https://docs.siderolabs.com/talos/v1.11/networking/vip',
+  talosNew112: 'https://docs.siderolabs.com/talos/v1.12/getting-started/what%27s-new-in-talos',
+  talosNew114: 'https://docs.siderolabs.com/talos/v1.14/getting-started/what%27s-new-in-talos',
   talosMatrix: 'https://docs.siderolabs.com/talos/v1.13/getting-started/support-matrix',
   talosSysModule: 'https://github.com/siderolabs/talos/issues/5948',
   talosDnsMasq: 'https://github.com/siderolabs/talos/pull/9200',
