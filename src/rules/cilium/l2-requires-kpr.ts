@@ -1,10 +1,10 @@
 /** cilium/l2-requires-kpr: `l2announcements.enabled: true` needs `kubeProxyReplacement: true`. */
 import { defineRule, type RuleFinding } from '../types.js';
+import { ciliumHelmRelease } from './lib/examples.js';
 import { SRC } from './lib/sources.js';
 import { dedupe, incomplete, isSet, l2On, placeOf, releases, unknowable, valueOf } from './lib/values.js';
 
-const hr = (values: string) =>
-  `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  chart:\n    spec:\n      chart: cilium\n      version: 1.19.6\n      sourceRef:\n        kind: HelmRepository\n        name: cilium\n  values:\n${values}`;
+const hr = ciliumHelmRelease;
 
 export default defineRule({
   meta: {

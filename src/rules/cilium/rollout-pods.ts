@@ -5,6 +5,7 @@
  */
 import { atLeast } from '../../data/versions.js';
 import { defineRule, type RuleFinding } from '../types.js';
+import { ciliumHelmRelease } from './lib/examples.js';
 import { SRC } from './lib/sources.js';
 import { asBool, dedupe, incomplete, isSet, layerSetting, overridable, placeOf, releasePlace, releaseVersion, releases, unknowable, valueOf } from './lib/values.js';
 
@@ -16,8 +17,7 @@ import { asBool, dedupe, incomplete, isSet, layerSetting, overridable, placeOf, 
 const KEYS: readonly (readonly string[])[] = [['rollOutCiliumPods'], ['operator', 'rollOutPods']];
 const SINCE = '1.14';
 
-const hr = (values: string) =>
-  `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  chart:\n    spec:\n      chart: cilium\n      version: 1.19.6\n      sourceRef:\n        kind: HelmRepository\n        name: cilium\n  values:\n${values}`;
+const hr = ciliumHelmRelease;
 
 export default defineRule({
   meta: {
