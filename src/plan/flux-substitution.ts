@@ -58,7 +58,9 @@ function collectSources(docs: readonly YamlDocument[], kss: readonly FluxKs[]): 
   const configMaps = new Map<string, YamlDocument[]>();
   for (const d of docs) {
     if (d.kind !== 'ConfigMap' || d.apiVersion !== 'v1' || !d.name) continue;
-    configMaps.set(d.name, [...(configMaps.get(d.name) ?? []), d]);
+    const list = configMaps.get(d.name);
+    if (list) list.push(d);
+    else configMaps.set(d.name, [d]);
   }
   const referenced = new Set<string>();
   let anyReference = false;
