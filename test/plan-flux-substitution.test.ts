@@ -162,6 +162,51 @@ describe('flux post-build substitution', () => {
     assert.ok(!brief(secret).some((b) => b.includes('apps/plex.yaml')), brief(secret).join('\n'));
   });
 
+  it('review cases: SOPS or missing sources stay unknown, a Secret after a ConfigMap overrides it, visible sources without the name give the default, Secrets are not substituted', () => {
+    const plexFindings = (files: Record<string, string>) => brief(files).filter((b) => b.includes('apps/plex.yaml'));
+    // an encrypted ConfigMap: Flux decrypts it first, talium cannot
+    const sops = { ...referenced, 'flux/settings.yaml': settings('cluster-settings', { LAN_CIDR: '10.50.0.0/24', PLEX_IP: 'ENC[AES256_GCM,data:abc,iv:x,tag:y,type:str]', JF_IP: '10.50.0.20' }) + 'sops:\n  version: 3.9.0\n' };
+    assert.deepEqual(plexFindings(sops), []);
+    // the referenced ConfigMap is not in the tree (configMapGenerator from an .env file): even a default is unsafe
+    const ksWith = (from: string) => ks('apps', './apps', `  postBuild:\n    substituteFrom:\n${from}`);
+    const missing = { ...referenced, 'apps/plex.yaml': svc('plex', '${PLEX_IP:=10.99.0.9}'), 'flux/apps.yaml': ksWith('      - kind: ConfigMap\n        name: generated-settings\n') };
+    assert.deepEqual(plexFindings(missing), []);
+    // a Secret listed after the ConfigMap may override any of its names
+    const secretAfter = { ...referenced, 'flux/apps.yaml': ksWith('      - kind: ConfigMap\n        name: cluster-settings\n      - kind: Secret\n        name: cluster-secrets\n') };
+    assert.deepEqual(plexFindings(secretAfter), []);
+    // every source in view, none defines the name: the default applies (not another Kustomization's ConfigMap)
+    const visible = {
+      ...referenced,
+      'apps/plex.yaml': svc('plex', '${OTHER_IP:=10.98.0.1}'),
+      'infra/ks.yaml': ks('infra', './infra', '  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: infra-settings\n'),
+      'infra/settings.yaml': settings('infra-settings', { OTHER_IP: '10.50.0.30' }),
+    };
+    assert.deepEqual(plexFindings(visible).map((b) => b.split(' ').slice(0, 2).join(' ') + ' ' + JSON.parse(b.slice(b.indexOf('{'))).ip), ['network/service-ip-not-in-pool apps/plex.yaml:7:27 10.98.0.1']);
+    // a Secret document is never substituted (what it would hold is no business of a report)
+    const docs = parseRepo({ ...referenced, 'apps/secret.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  ip: ${PLEX_IP}\n' });
+    buildClusterGroups(docs);
+    assert.deepEqual(docs.find((d) => d.kind === 'Secret')!.substitutions, []);
+  });
+
+  it('review cases: in a multi-cluster repository each Kustomization reads its own cluster`s ConfigMap', () => {
+    const cluster = (c: string, ip: string) => ({
+      [`clusters/${c}/flux/apps.yaml`]: ks('apps', `./clusters/${c}/apps`, '  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: cluster-settings\n'),
+      [`clusters/${c}/flux/settings.yaml`]: settings('cluster-settings', { PLEX_IP: ip }),
+      [`clusters/${c}/apps/plex.yaml`]: svc('plex', '${PLEX_IP}'),
+    });
+    const docs = parseRepo({ ...cluster('a', '10.50.0.9'), ...cluster('b', '10.70.0.9') });
+    buildClusterGroups(docs);
+    const ipOf = (c: string) => (docs.find((d) => d.file.path === `clusters/${c}/apps/plex.yaml`)!.value as { metadata: { annotations: Record<string, string> } }).metadata.annotations['lbipam.cilium.io/ips'];
+    assert.deepEqual([ipOf('a'), ipOf('b')], ['10.50.0.9', '10.70.0.9']);
+  });
+
+  it('review cases: a text full of unclosed `${` is substituted in linear time', () => {
+    const text = '${a]'.repeat(400_000) + '}';
+    const t0 = performance.now();
+    assert.equal(sub(text, { a: 'x' }), text);
+    assert.ok(performance.now() - t0 < 2000, `${performance.now() - t0} ms`);
+  });
+
   it('a whole-value placeholder takes its YAML type (port: ${PORT} is a number), as Flux reads the result back', () => {
     const files = {
       'flux/apps.yaml': ks('apps', './apps', '  postBuild:\n    substitute:\n      PORT: "8080"\n      ON: "true"\n      NAME: web\n'),
@@ -171,7 +216,8 @@ describe('flux post-build substitution', () => {
     buildClusterGroups(docs);
     const s = docs.find((d) => d.file.path === 'apps/svc.yaml')!;
     assert.deepEqual(s.value, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-svc' }, spec: { ports: [{ port: 8080 }], publishNotReadyAddresses: true } });
-    assert.equal(s.name, 'web-svc');
+    // the object keeps the name as written (findings name the same object in-process and in worker threads)
+    assert.equal(s.name, '${NAME}-svc');
   });
 
   it('end to end: lint reports the substituted finding, schemas stay quiet, workers say the same', () => {

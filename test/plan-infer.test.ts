@@ -158,6 +158,15 @@ test('talhelper: node addresses, VIP and gateway written as ${VAR} come from tal
   assert.equal(talconfigDoc.templated, true, 'cp3 is still a placeholder');
 });
 
+test('talhelper: talenv values are raw text (godotenv): a YAML number such as 1.30 is not guessed', () => {
+  const p = plan({
+    'talos/talconfig.yaml': 'clusterName: x\ntalosVersion: v${TALOS}\nkubernetesVersion: v${K8S_MINOR}.2\nnodes: []\n',
+    'talos/talenv.yaml': 'TALOS: "1.12.6"\nK8S_MINOR: 1.30\n',
+  });
+  assert.equal(p.versions.talos?.value, '1.12.6');
+  assert.equal(p.versions.kubernetes, undefined, 'not 1.3.2');
+});
+
 test('talium.config.yaml plan overrides win over inferred facts and point at the config', () => {
   const p = plan({
     'talos/a.yaml': 'machine:\n  network:\n    interfaces:\n      - interface: eth0\n        addresses: [10.0.1.5/24]\n',

@@ -59,7 +59,7 @@ export interface Substitution {
   name: string;
   value: string;
   /** The definition (a ConfigMap `data` key, a `postBuild.substitute` key); undefined for a `${VAR:=default}`. */
-  from?: { doc: YamlDocument; path: Path; source: string };
+  from?: { doc: YamlDocument; path: Path; source: string; by: 'Flux' | 'talhelper' };
 }
 
 export class YamlDocument {
@@ -92,14 +92,16 @@ export class YamlDocument {
     return this.substitutions.length ? this.parsedValue : this.value;
   }
 
-  /** Replace the value with its substituted form (same shape: only strings change), keeping the parsed one. */
+  /**
+   * Replace the value with its substituted form (same shape: only strings change), keeping the parsed one.
+   * Substitute from `parsed`: a second call replaces the first one's result and records.
+   */
   substitute(value: unknown, substitutions: readonly Substitution[], templated: boolean): void {
     if (!substitutions.length) return;
     if (!this.substitutions.length) this.parsedValue = this.value;
     this.value = value;
     this.substitutions = substitutions;
     this.templated = templated;
-    this.header = undefined;
   }
 
   /** The eemeli/yaml AST of this document, parsed on first use (positions cost nothing until asked for). */
@@ -112,13 +114,16 @@ export class YamlDocument {
 
   private head(): NonNullable<YamlDocument['header']> {
     if (this.header) return this.header;
-    const apiVersion = str(get(this.value, ['apiVersion']));
+    // from the value as written: a `${APP}` name stays the placeholder, so findings name the same object in-process
+    // and in worker threads (which never substitute), and a Flux variable never turns a document into another kind
+    const v = this.parsed;
+    const apiVersion = str(get(v, ['apiVersion']));
     const i = (apiVersion ?? '').indexOf('/');
     this.header = {
       apiVersion,
-      kind: str(get(this.value, ['kind'])),
-      name: str(get(this.value, ['metadata', 'name'])) ?? str(get(this.value, ['name'])),
-      namespace: str(get(this.value, ['metadata', 'namespace'])),
+      kind: str(get(v, ['kind'])),
+      name: str(get(v, ['metadata', 'name'])) ?? str(get(v, ['name'])),
+      namespace: str(get(v, ['metadata', 'namespace'])),
       group: i === -1 ? '' : apiVersion!.slice(0, i),
     };
     return this.header;

@@ -54,7 +54,9 @@ function substitutionRelated(f: Finding): Array<{ file: string; range: Range; me
   for (const s of subs) {
     if (!s.from || seen.has(s.name) || !nested(s.path, f.path)) continue;
     seen.add(s.name);
-    out.push({ ...resolvePlace({ doc: s.from.doc, path: s.from.path }), message: `\${${s.name}} is "${s.value}" here (${s.from.source}), substituted by Flux.` });
+    // a value that ends up in a Secret is named, never printed
+    const value = f.doc!.kind === 'Secret' || f.ruleId === 'k8s/plaintext-secret' ? '' : ` is "${s.value.length > 200 ? `${s.value.slice(0, 200)}…` : s.value}"`;
+    out.push({ ...resolvePlace({ doc: s.from.doc, path: s.from.path }), message: `\${${s.name}}${value} here (${s.from.source}), substituted by ${s.from.by}.` });
     if (out.length === 3) break;
   }
   return out;

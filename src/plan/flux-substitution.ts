@@ -6,7 +6,8 @@
  * Only `value` changes; `parsed` keeps the text's own value for schema validation. Nothing is resolved by guess:
  * a variable defined with two different values where it applies stays a placeholder.
  */
-import type { Substitution, YamlDocument } from '../core/document.js';
+import { get as getPath, type Substitution, type YamlDocument } from '../core/document.js';
+import { isSopsDocument, isSopsValue } from '../core/sops.js';
 import { fluxKustomizations, ksFor, type FluxKs } from './flux-kustomizations.js';
 import { substituteValue, TEMPLATE, type VarDef } from './substitute-values.js';
 
@@ -21,16 +22,20 @@ function isObj(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** A ConfigMap's `data` entries that can be variables (name syntax, string values). */
+/**
+ * A ConfigMap's `data` entries that can be variables (name syntax, scalar values), read from the text as written
+ * (never from another substitution's result). SOPS-encrypted or templated values are unknown (null): Flux
+ * decrypts or would substitute them first.
+ */
 function configMapVars(cm: YamlDocument, into: Vars): void {
-  const data = cm.get(['data']);
+  const data = getPath(cm.parsed, ['data']);
   if (!isObj(data)) return;
+  const sops = isSopsDocument(cm.parsed);
   const source = `ConfigMap ${cm.name ?? ''}`;
   for (const [k, v] of Object.entries(data)) {
     if (!VAR_NAME.test(k) || (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')) continue;
-    // a value that is itself a placeholder or template tells nothing
-    if (typeof v === 'string' && TEMPLATE.test(v)) continue;
-    into.set(k, { value: String(v).replaceAll('\n', ''), from: { doc: cm, path: ['data', k], source } });
+    if (sops || (typeof v === 'string' && (TEMPLATE.test(v) || isSopsValue(v)))) into.set(k, null);
+    else into.set(k, { value: String(v).replaceAll('\n', ''), from: { doc: cm, path: ['data', k], source, by: 'Flux' } });
   }
 }
 
@@ -66,7 +71,7 @@ function collectSources(docs: readonly YamlDocument[], kss: readonly FluxKs[]): 
   let anyReference = false;
   let secretReferenced = false;
   for (const k of kss) {
-    const from = k.doc.get(['spec', 'postBuild', 'substituteFrom']);
+    const from = getPath(k.doc.parsed, ['spec', 'postBuild', 'substituteFrom']);
     if (!Array.isArray(from)) continue;
     for (const ref of from) {
       if (!isObj(ref) || typeof ref['name'] !== 'string') continue;
@@ -78,33 +83,56 @@ function collectSources(docs: readonly YamlDocument[], kss: readonly FluxKs[]): 
   return { configMaps, referenced, anyReference, secretReferenced };
 }
 
-/** The ConfigMap a `substituteFrom` entry of `k` names: the one in its namespace, else the only one of that name. */
+/**
+ * The ConfigMap a `substituteFrom` entry of `k` names (Flux looks in the Kustomization's namespace): the only one
+ * of that name, else the only one in its namespace, else the one nearest to the Kustomization's file (another
+ * cluster's `cluster-settings` in a multi-cluster repository); undefined when that still leaves a choice.
+ */
 function pickConfigMap(list: readonly YamlDocument[] | undefined, k: FluxKs): YamlDocument | undefined {
   if (!list?.length) return undefined;
   if (list.length === 1) return list[0];
-  const same = list.filter((c) => c.namespace === k.namespace);
-  return same.length === 1 ? same[0] : undefined;
+  const same = list.filter((c) => c.namespace === undefined || c.namespace === k.namespace);
+  if (same.length === 1) return same[0];
+  const shared = (c: YamlDocument): number => {
+    const a = c.file.path.split('/');
+    const b = k.doc.file.path.split('/');
+    let n = 0;
+    while (n < a.length - 1 && n < b.length - 1 && a[n] === b[n]) n++;
+    return n;
+  };
+  const ranked = (same.length ? same : list).map((c) => [shared(c), c] as const).sort((x, y) => y[0] - x[0]);
+  return ranked.length > 1 && ranked[0]![0] === ranked[1]![0] ? undefined : ranked[0]![1];
+}
+
+/** A Flux Kustomization's own variables, and whether a name it does not define could still come from it. */
+interface OwnVars {
+  vars: Vars;
+  /** A source talium cannot read (a Secret, a ConfigMap not in the tree or not unique): any other name may be there. */
+  opaque: boolean;
+  /** Only inline `substitute`: a parent may patch `substituteFrom` in (the onedr0p layout), so other names fall back. */
+  inlineOnly: boolean;
 }
 
 /**
- * The variables of one Flux Kustomization: `substituteFrom` entries in order (a later one overrides an earlier),
- * then `substitute`, which overrides them all. A Secret's variables are unknown (null): never taken from elsewhere.
+ * The variables of one Flux Kustomization, as kustomize-controller loads them: `substituteFrom` entries in order (a
+ * later one overrides an earlier one, so a Secret after a ConfigMap makes the ConfigMap's names unknown), then
+ * `substitute`, which overrides them all.
  */
-function kustomizationVars(k: FluxKs, src: Sources): Vars | undefined {
-  const post = k.doc.get(['spec', 'postBuild']);
+function kustomizationVars(k: FluxKs, src: Sources): OwnVars | undefined {
+  const post = getPath(k.doc.parsed, ['spec', 'postBuild']);
   if (!isObj(post)) return undefined;
-  const vars: Vars = new Map();
+  const own: OwnVars = { vars: new Map(), opaque: false, inlineOnly: true };
   const from = post['substituteFrom'];
   if (Array.isArray(from)) {
     for (const ref of from) {
       if (!isObj(ref) || typeof ref['name'] !== 'string') continue;
-      if (ref['kind'] === 'ConfigMap') {
-        const cm = pickConfigMap(src.configMaps.get(ref['name']), k);
-        if (cm) configMapVars(cm, vars);
-      } else if (ref['kind'] === 'Secret') {
-        // its keys are unknown (or encrypted): any variable may come from it, so nothing may be resolved from a
-        // fallback once a secret is in play for a name the repository cannot see
-        vars.set(`\0secret:${ref['name']}`, null);
+      own.inlineOnly = false;
+      const cm = ref['kind'] === 'ConfigMap' ? pickConfigMap(src.configMaps.get(ref['name']), k) : undefined;
+      if (cm) configMapVars(cm, own.vars);
+      else {
+        // a Secret (never read), or a ConfigMap talium cannot pin down: it may define or override any name
+        own.opaque = true;
+        for (const name of own.vars.keys()) own.vars.set(name, null);
       }
     }
   }
@@ -112,10 +140,10 @@ function kustomizationVars(k: FluxKs, src: Sources): Vars | undefined {
   if (isObj(inline)) {
     for (const [name, v] of Object.entries(inline)) {
       if (!VAR_NAME.test(name) || (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')) continue;
-      vars.set(name, { value: String(v).replaceAll('\n', ''), from: { doc: k.doc, path: ['spec', 'postBuild', 'substitute', name], source: `Flux Kustomization ${k.name} postBuild.substitute` } });
+      own.vars.set(name, { value: String(v).replaceAll('\n', ''), from: { doc: k.doc, path: ['spec', 'postBuild', 'substitute', name], source: `Flux Kustomization ${k.name} postBuild.substitute`, by: 'Flux' } });
     }
   }
-  return vars;
+  return own;
 }
 
 /**
@@ -138,7 +166,7 @@ function fallbackVars(src: Sources): Vars {
 }
 
 function looksLikeVariables(cm: YamlDocument): boolean {
-  const data = cm.get(['data']);
+  const data = getPath(cm.parsed, ['data']);
   if (!isObj(data)) return false;
   const keys = Object.keys(data);
   return keys.length > 0 && keys.every((k) => /^[A-Z_][A-Z0-9_]*$/.test(k));
@@ -146,7 +174,7 @@ function looksLikeVariables(cm: YamlDocument): boolean {
 
 function optedOut(d: YamlDocument): boolean {
   for (const where of ['annotations', 'labels']) {
-    const m = d.get(['metadata', where]);
+    const m = getPath(d.parsed, ['metadata', where]);
     if (isObj(m) && m[SUBSTITUTE_OPT_OUT] === 'disabled') return true;
   }
   return false;
@@ -172,28 +200,33 @@ export function applyFluxSubstitution(docs: readonly YamlDocument[]): Substituti
   if (!candidates.length || !docs.some((d) => d.group.endsWith('.toolkit.fluxcd.io'))) return summary;
   const kss = fluxKustomizations(docs);
   const src = collectSources(docs, kss);
-  const withPostBuild = kss.filter((k) => isObj(k.doc.get(['spec', 'postBuild'])));
-  const scoped = new Map<FluxKs, Vars | undefined>();
+  const withPostBuild = kss.filter((k) => isObj(getPath(k.doc.parsed, ['spec', 'postBuild'])));
+  const scoped = new Map<FluxKs, OwnVars | undefined>();
   let fallback: Vars | undefined;
+  const fromRepository = (name: string): VarDef | null | undefined => {
+    fallback ??= fallbackVars(src);
+    // not defined where the repository can see: its default applies, unless a Secret may define it
+    return fallback.has(name) ? fallback.get(name) : src.secretReferenced ? null : undefined;
+  };
   for (const d of candidates) {
-    if (optedOut(d)) continue;
+    // a Secret is substituted by Flux too, but what it would hold is no business of a report
+    if (optedOut(d) || d.kind === 'Secret') continue;
     const k = ksFor(d.file.path, withPostBuild);
-    let own: Vars | undefined;
+    let own: OwnVars | undefined;
     if (k) {
       if (!scoped.has(k)) scoped.set(k, kustomizationVars(k, src));
       own = scoped.get(k);
     }
-    const hidesSecrets = own ? [...own.keys()].some((n) => n.startsWith('\0secret:')) : false;
     const lookup = (name: string): VarDef | null | undefined => {
-      if (own?.has(name)) return own.get(name);
-      // a variable the document's Kustomization may take from a Secret: unknown, not guessed from elsewhere
-      if (hidesSecrets) return null;
-      fallback ??= fallbackVars(src);
-      // not defined where the repository can see: its default applies, unless a Secret may define it
-      return fallback.has(name) ? fallback.get(name) : src.secretReferenced ? null : undefined;
+      if (!own) return fromRepository(name);
+      if (own.vars.has(name)) return own.vars.get(name);
+      if (own.opaque) return null;
+      // every source in view and none defines it: Flux uses the default (or an empty string: kept as written)
+      return own.inlineOnly ? fromRepository(name) : undefined;
     };
     const subs: Substitution[] = [];
-    const r = substituteValue(d.value, lookup, subs);
+    // from the value as written, so the result never depends on which documents were substituted first
+    const r = substituteValue(d.parsed, lookup, subs);
     if (!r) continue;
     d.substitute(r.value, subs, r.templated);
     summary.documents++;

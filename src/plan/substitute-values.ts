@@ -39,6 +39,9 @@ function parseExpr(body: string): Expr | undefined {
  * applies when the variable is unset or empty. A placeholder whose variable the repository cannot tell (or an
  * expression not modelled) is kept as written: Flux would substitute an empty string or fail, talium cannot know.
  */
+/** Longest `${...}` body looked at; a longer one is kept as written. */
+const MAX_EXPR = 512;
+
 export function substituteText(text: string, lookup: Lookup, used: Array<{ name: string; value: string; def?: VarDef }>): string {
   let out = '';
   let i = 0;
@@ -56,7 +59,14 @@ export function substituteText(text: string, lookup: Lookup, used: Array<{ name:
       i = at + 1;
       continue;
     }
-    const close = text.indexOf('}', at + 2);
+    // an expression is short: look for its `}` within a bounded window (a text full of unclosed `${` stays linear)
+    let close = -1;
+    for (let j = at + 2, end = Math.min(text.length, at + 2 + MAX_EXPR); j < end; j++) {
+      if (text.charCodeAt(j) === 125) {
+        close = j;
+        break;
+      }
+    }
     const expr = close === -1 ? undefined : parseExpr(text.slice(at + 2, close));
     if (!expr) {
       out += '${';

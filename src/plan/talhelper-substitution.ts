@@ -16,14 +16,16 @@ function talenvVars(dir: string, envDocs: readonly YamlDocument[]): Map<string, 
   const vars = new Map<string, VarDef | null>();
   for (const e of envDocs) {
     if (dirOf(e.file.path) !== dir) continue;
-    const v = e.value;
+    const v = e.parsed;
     if (v === null || typeof v !== 'object' || Array.isArray(v)) continue;
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
       if (k === 'sops') continue;
-      const plain = (typeof x === 'string' && !isSopsValue(x) && !TEMPLATE.test(x)) || typeof x === 'number' || typeof x === 'boolean';
+      // talhelper reads talenv with godotenv: every value is its raw text. A YAML string is that text; a number or
+      // boolean (`1.30`, `yes`) may not be (`1.30` would read back as 1.3), so it counts as unknown
+      const plain = typeof x === 'string' && !isSopsValue(x) && !TEMPLATE.test(x);
       // a name defined twice (talenv.yaml and talenv.sops.yaml): the plain value is not certain to win
       if (vars.has(k) || !plain) vars.set(k, null);
-      else vars.set(k, { value: String(x), from: { doc: e, path: [k], source: e.file.path } });
+      else vars.set(k, { value: String(x), from: { doc: e, path: [k], source: e.file.path, by: 'talhelper' } });
     }
   }
   return vars;
@@ -41,7 +43,7 @@ export function applyTalhelperSubstitution(docs: readonly YamlDocument[]): numbe
     // not in talenv: the shell environment may define it
     const lookup: Lookup = (name) => (vars.has(name) ? vars.get(name)! : null);
     const subs: Substitution[] = [];
-    const r = substituteValue(d.value, lookup, subs);
+    const r = substituteValue(d.parsed, lookup, subs);
     if (!r) continue;
     d.substitute(r.value, subs, r.templated);
     changed++;
