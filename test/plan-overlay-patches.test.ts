@@ -11,7 +11,8 @@ import { findCiliumReleases, valueAt } from '../src/plan/index.js';
 import type { CiliumRelease } from '../src/plan/types.js';
 import kprValue from '../src/rules/cilium/kpr-value.js';
 import l2RequiresKpr from '../src/rules/cilium/l2-requires-kpr.js';
-import { placeOf } from '../src/rules/cilium/lib/values.js';
+import { MAX_INSTANCES } from '../src/plan/kustomize-overlays.js';
+import { incomplete, placeOf } from '../src/rules/cilium/lib/values.js';
 import etpLocalL2 from '../src/rules/k8s/etp-local-l2.js';
 import { runCli } from '../src/testing/cli.js';
 import { lintRepo, parseRepo, readTree, yaml } from '../src/testing/rule-tester.js';
@@ -390,6 +391,36 @@ test('templated, unreadable and missing patches are skipped without a crash', ()
     'infra/prod/cilium/values-patch.yaml': PROD_PATCH,
   });
   assert.deepEqual(r.map((x) => [!!x.overlay, x.overlay?.skipped]), [[true, true]]);
+});
+
+test('a diamond of kustomizations 25 levels deep renders one overlay per kustomization, fast', () => {
+  const files: Record<string, string> = { ...BASE };
+  let prev = ['../base/cilium'];
+  for (let i = 1; i <= 25; i++) {
+    for (const side of ['a', 'b']) files[`infra/l${i}${side}/kustomization.yaml`] = `resources:\n${prev.map((p) => `  - ${p}\n`).join('')}`;
+    prev = [`../l${i}a`, `../l${i}b`];
+  }
+  files['infra/top/kustomization.yaml'] = 'resources:\n  - ../l25a\n  - ../l25b\npatches:\n  - target: {kind: HelmRelease}\n    patch: |-\n      - op: add\n        path: /spec/values/x\n        value: 1\n';
+  const t0 = Date.now();
+  const r = flux(files);
+  assert.ok(Date.now() - t0 < 2000, `${Date.now() - t0} ms`);
+  assert.deepEqual(
+    r.map((x) => [x.overlay?.kustomization.file.path ?? x.doc.file.path, valueAt(x, 'x')?.value]),
+    [['infra/top/kustomization.yaml', 1]],
+  );
+});
+
+test('beyond MAX_INSTANCES renderings no overlay is rendered and every Flux release has unknown values', () => {
+  const n = Math.ceil(Math.sqrt(MAX_INSTANCES)) + 1;
+  const hr = (i: number) => BASE_RELEASE.replace('name: cilium\n', `name: cilium-${i}\n`);
+  const files: Record<string, string> = { 'infra/base/cilium/kustomization.yaml': 'resources:\n  - release.yaml\n', 'infra/base/cilium/release.yaml': Array.from({ length: n }, (_, i) => hr(i)).join('---\n') };
+  for (let i = 0; i < n; i++) files[`infra/o${i}/kustomization.yaml`] = 'resources:\n  - ../base/cilium\npatches:\n  - target: {kind: HelmRelease}\n    patch: |-\n      - op: add\n        path: /spec/values/x\n        value: 1\n';
+  const r = flux(files);
+  assert.equal(r.length, n);
+  assert.deepEqual(new Set(r.map((x) => [!!x.overlay, x.valuesUnknown, valueAt(x, 'x')?.value, incomplete(x, [])].join())), new Set(['false,true,,true']));
+  // below the cap the same shape renders its overlays, with complete values
+  const few = flux(Object.fromEntries(Object.entries(files).filter(([f]) => !/\/o([3-9]|\d\d+)\//.test(f))));
+  assert.deepEqual([few.length, few.every((x) => !!x.overlay && !x.valuesUnknown && valueAt(x, 'x')?.value === 1 && !incomplete(x, []))], [3 * n, true]);
 });
 
 test('talium plan lists the overlay release with its kustomization and both values layers', async () => {

@@ -52,6 +52,11 @@ export interface Overlays {
   replaced: ReadonlySet<YamlDocument>;
   /** Documents applied as strategic-merge patches: partial objects, never releases of their own. */
   patchDocs: ReadonlySet<YamlDocument>;
+  /**
+   * The overlays could not be rendered (more than MAX_INSTANCES renderings, or an unexpected shape): none are
+   * listed, and any Flux HelmRelease may be patched in ways not shown, so its values are unknown.
+   */
+  unknown: boolean;
 }
 
 type Selector = Partial<Record<'group' | 'version' | 'kind' | 'name' | 'namespace' | 'labelSelector' | 'annotationSelector', string>>;
@@ -82,6 +87,10 @@ interface Instance extends PatchState {
 const KUST_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 const PATCH_KEYS = ['patchesStrategicMerge', 'patches', 'patchesJson6902'];
 const TEMPLATED = /\$\{[^}]*\}|\{\{/;
+/** Renderings (per kustomization, de-duplicated) beyond which the overlays are not rendered at all. */
+export const MAX_INSTANCES = 10_000;
+
+class TooMany extends Error {}
 
 /**
  * Overlay releases rendered by the kustomizations among `docs` (base releases and patch files are looked up in
@@ -89,13 +98,15 @@ const TEMPLATED = /\$\{[^}]*\}|\{\{/;
  * Never throws.
  */
 export function kustomizeOverlays(docs: readonly YamlDocument[], all: readonly YamlDocument[], byFile: Map<string, YamlDocument[]>, release: (hr: YamlDocument) => CiliumRelease | undefined): Overlays {
-  const empty: Overlays = { overlays: [], replaced: new Set(), patchDocs: new Set() };
+  const empty: Overlays = { overlays: [], replaced: new Set(), patchDocs: new Set(), unknown: false };
   const kusts = all.filter((d) => d.docClass === 'kustomization');
   if (!kusts.some((k) => PATCH_KEYS.some((key) => Array.isArray(k.get([key]))))) return empty;
   try {
     return new Renderer(all, byFile, release).run(docs, kusts);
   } catch {
-    return empty; // a plan never crashes on a repository's shape
+    // too many renderings (TooMany), or a shape not foreseen: a plan never crashes on a repository's shape, and
+    // never judges values it could not render as complete
+    return { ...empty, unknown: true };
   }
 }
 
@@ -108,6 +119,8 @@ class Renderer {
   private readonly patched = new Map<YamlDocument, Set<YamlDocument>>();
   private readonly patchDocs = new Set<YamlDocument>();
   private readonly roots: Set<string>;
+  /** Instances rendered so far (all kustomizations), bounded by MAX_INSTANCES. */
+  private count = 0;
 
   constructor(
     all: readonly YamlDocument[],
@@ -139,7 +152,7 @@ class Renderer {
     for (const set of this.patched.values()) {
       for (const hr of set) if (!replaced.has(hr) && this.covered(hr.file.path, false, hr, new Map())) replaced.add(hr);
     }
-    return { overlays, replaced, patchDocs: this.patchDocs };
+    return { overlays, replaced, patchDocs: this.patchDocs, unknown: false };
   }
 
   /** Every path from a root to `node` goes through a kustomization that patches `hr` (`memo`: per question). */
@@ -183,15 +196,27 @@ class Renderer {
     if (this.visiting.has(k)) return []; // a cycle: kustomize refuses it
     this.visiting.add(k);
     let list: Instance[] = [];
+    // one rendering per HelmRelease and id: a resource reached twice through one kustomization (a diamond of
+    // bases) is a kustomize error ("already registered id"), and keeping every copy grows exponentially
+    const seen = new Map<YamlDocument, Set<string>>();
+    const add = (inst: Instance): void => {
+      const id = `${inst.names[inst.names.length - 1] ?? ''}\u0000${inst.namespaces[inst.namespaces.length - 1] ?? ''}`;
+      let ids = seen.get(inst.hr);
+      if (!ids) seen.set(inst.hr, (ids = new Set()));
+      if (ids.has(id)) return;
+      ids.add(id);
+      if (++this.count > MAX_INSTANCES) throw new TooMany();
+      list.push(inst);
+    };
     try {
       for (const r of this.resources(k)) {
         const set = this.parents.get(r.node) ?? new Set<YamlDocument>();
         set.add(k);
         this.parents.set(r.node, set);
-        if (r.kust) list.push(...this.render(r.kust));
+        if (r.kust) for (const inst of this.render(r.kust)) add(inst);
         else for (const d of this.byFile.get(r.node) ?? []) {
           const inst = this.instance(d);
-          if (inst) list.push(inst);
+          if (inst) add(inst);
         }
       }
       if (list.length) {
@@ -369,7 +394,9 @@ function renamed(k: YamlDocument, list: Instance[]): Instance[] {
   if (typeof ns !== 'string' && typeof pre !== 'string' && typeof suf !== 'string') return list;
   return list.map((inst) => ({
     ...inst,
-    names: typeof pre === 'string' || typeof suf === 'string' ? [...inst.names, ...inst.names.map((n) => `${typeof pre === 'string' ? pre : ''}${n}${typeof suf === 'string' ? suf : ''}`)] : inst.names,
+    // the current name renamed, after the earlier ones (kustomize's previous names): one more per level, never
+    // the prefix applied to every earlier name (2^levels names)
+    names: (typeof pre === 'string' || typeof suf === 'string') && inst.names.length ? [...inst.names, `${typeof pre === 'string' ? pre : ''}${inst.names[inst.names.length - 1]}${typeof suf === 'string' ? suf : ''}`] : inst.names,
     namespaces: typeof ns === 'string' ? [...inst.namespaces, ns] : inst.namespaces,
   }));
 }
