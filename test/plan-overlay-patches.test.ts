@@ -11,6 +11,7 @@ import { findCiliumReleases, valueAt } from '../src/plan/index.js';
 import type { CiliumRelease } from '../src/plan/types.js';
 import kprValue from '../src/rules/cilium/kpr-value.js';
 import l2RequiresKpr from '../src/rules/cilium/l2-requires-kpr.js';
+import rolloutPods from '../src/rules/cilium/rollout-pods.js';
 import { MAX_INSTANCES } from '../src/plan/kustomize-overlays.js';
 import { incomplete, placeOf } from '../src/rules/cilium/lib/values.js';
 import etpLocalL2 from '../src/rules/k8s/etp-local-l2.js';
@@ -278,7 +279,7 @@ test('legacy patchesJson6902 runs after patches; label selectors pick the releas
   assert.equal(pos(r[0]!, 'kubeProxyReplacement'), 'infra/prod/cilium/kustomization.yaml:10:16=true');
 });
 
-test('JSON6902: an operation kustomize fails on leaves the values alone (no overlay), unknown ops and bad shapes never crash', () => {
+test('JSON6902: an operation kustomize fails on applies nothing: a skipped overlay with the base values replaces the base; unknown ops and bad shapes never crash', () => {
   for (const body of [
     '- op: replace\n  path: /spec/values/missing/key\n  value: 1\n',
     '- op: test\n  path: /spec/values/ipam/mode\n  value: cluster-pool\n- op: replace\n  path: /spec/values/kubeProxyReplacement\n  value: true\n',
@@ -288,7 +289,11 @@ test('JSON6902: an operation kustomize fails on leaves the values alone (no over
     '- just a string\n',
   ]) {
     const r = flux({ ...BASE, 'infra/prod/cilium/kustomization.yaml': overlayKust('patches:\n  - path: ops.yaml\n    target:\n      kind: HelmRelease\n'), 'infra/prod/cilium/ops.yaml': body });
-    assert.deepEqual(r.map((x) => [x.doc.file.path, !!x.overlay]), [['infra/base/cilium/release.yaml', false]], body);
+    assert.deepEqual(
+      r.map((x) => [x.overlay?.kustomization.file.path, x.overlay?.path, x.overlay?.skipped, layerFiles(x), pos(x, 'kubeProxyReplacement')]),
+      [['infra/prod/cilium/kustomization.yaml', ['patches', 0], true, ['infra/base/cilium/release.yaml'], 'infra/base/cilium/release.yaml:16:27=false']],
+      body,
+    );
   }
   // without a target a JSON6902 patch applies nowhere (kustomize requires one)
   const r = flux({ ...BASE, 'infra/prod/cilium/kustomization.yaml': overlayKust('patches:\n  - path: ops.yaml\n'), 'infra/prod/cilium/ops.yaml': '- op: replace\n  path: /spec/values/kubeProxyReplacement\n  value: true\n' });
@@ -371,26 +376,43 @@ test('nested overlays: the outer patch wins and the inner rendering is not a rel
   assert.deepEqual(layerFiles(x), ['infra/base/cilium/release.yaml', 'infra/prod/cilium/values-patch.yaml', 'clusters/prod/cilium/kustomization.yaml']);
 });
 
-test('templated, unreadable and missing patches are skipped without a crash', () => {
+test('templated, unreadable and missing patches: the overlay exists, skipped (values unknown), with the patches that did apply, and replaces the base', () => {
   for (const patches of [
     'patches:\n  - patch: |\n      apiVersion: helm.toolkit.fluxcd.io/v2\n      kind: HelmRelease\n      metadata:\n        name: cilium\n      spec:\n        values:\n          k8sServiceHost: ${CLUSTER_VIP}\n',
+    'patches:\n  - target: {kind: HelmRelease, name: cilium}\n    patch: |-\n      - op: add\n        path: /spec/values/rollOutCiliumPods\n        value: ${ROLL}\n',
     'patches:\n  - patch: "{ unbalanced: ["\n',
     'patches:\n  - path: missing.yaml\n',
+    // a .json patch file: discovery does not load it
+    'patches:\n  - target: {kind: HelmRelease, name: cilium}\n    path: patch.json\n',
     'patches:\n  - path: ${PATCH}.yaml\n',
     'patchesStrategicMerge:\n  - missing.yaml\n  - 42\n',
-    'patches: {}\n',
-    'patches:\n  - path: a.yaml\n    patch: "x: 1"\n',
+    // `/spec` replaced: the values are not followed
+    'patches:\n  - target: {kind: HelmRelease, name: cilium}\n    patch: |-\n      - op: replace\n        path: /spec\n        value: {values: {rollOutCiliumPods: true}}\n',
+    // a value copied from outside spec.values
+    'patches:\n  - target: {kind: HelmRelease}\n    patch: |-\n      - op: copy\n        from: /metadata/name\n        path: /spec/values/cluster/name\n',
   ]) {
+    const files = { ...BASE, 'infra/prod/cilium/kustomization.yaml': overlayKust(patches) };
+    const r = flux(files);
+    assert.deepEqual(r.map((x) => [x.overlay?.kustomization.file.path, x.overlay?.skipped, layerFiles(x), incomplete(x, [])]), [['infra/prod/cilium/kustomization.yaml', true, ['infra/base/cilium/release.yaml'], true]], patches);
+    // missing keys are not judged on it (the patch may set them)
+    assert.deepEqual(lintRepo(files, [rolloutPods]).map((d) => d.messageId), [], patches);
+  }
+  // the unpatched base alone is judged on its missing keys
+  assert.notDeepEqual(lintRepo(BASE, [rolloutPods]).map((d) => d.messageId), []);
+  for (const patches of ['patches: {}\n', 'patches:\n  - path: a.yaml\n    patch: "x: 1"\n']) {
     const r = flux({ ...BASE, 'infra/prod/cilium/kustomization.yaml': overlayKust(patches) });
     assert.deepEqual(r.map((x) => [x.doc.file.path, !!x.overlay]), [['infra/base/cilium/release.yaml', false]], patches);
   }
-  // a templated patch next to a usable one: the overlay exists but says its values may differ
+  // a templated patch next to a usable one: the overlay carries the usable one and says its values may differ
   const r = flux({
     ...BASE,
     'infra/prod/cilium/kustomization.yaml': overlayKust('patches:\n  - path: values-patch.yaml\n  - patch: |\n      apiVersion: helm.toolkit.fluxcd.io/v2\n      kind: HelmRelease\n      metadata:\n        name: cilium\n      spec:\n        values:\n          k8sServicePort: ${PORT}\n'),
     'infra/prod/cilium/values-patch.yaml': PROD_PATCH,
   });
-  assert.deepEqual(r.map((x) => [!!x.overlay, x.overlay?.skipped]), [[true, true]]);
+  assert.deepEqual(r.map((x) => [!!x.overlay, x.overlay?.skipped, layerFiles(x), pos(x, 'kubeProxyReplacement')]), [[true, true, ['infra/base/cilium/release.yaml', 'infra/prod/cilium/values-patch.yaml'], 'infra/prod/cilium/values-patch.yaml:8:27=true']]);
+  // a templated patch in an overlay that only some deployments use: the unpatched base stays, judged as usual
+  const staging = flux({ ...BASE, 'infra/prod/cilium/kustomization.yaml': overlayKust('patches:\n  - path: missing.yaml\n'), 'infra/staging/cilium/kustomization.yaml': overlayKust('') });
+  assert.deepEqual(staging.map((x) => [x.doc.file.path, x.overlay?.skipped]), [['infra/base/cilium/release.yaml', true], ['infra/base/cilium/release.yaml', undefined]]);
 });
 
 test('a diamond of kustomizations 25 levels deep renders one overlay per kustomization, fast', () => {

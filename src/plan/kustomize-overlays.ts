@@ -18,8 +18,11 @@
  *   (api/internal/target/kusttarget_configplugin.go configureBuiltinTransformers).
  * - `target` name and namespace are anchored regular expressions; group, version, kind must equal
  *   (kubectl.docs.kubernetes.io/references/kustomize/kustomization/patches).
- * - A templated patch (Flux `${VAR}` is substituted after the build) or an unreadable one is not applied and marks
- *   the overlay `skipped`.
+ * - A matching patch that cannot be followed (templated: Flux `${VAR}` is substituted after the build; an unreadable
+ *   or missing file, or one discovery does not load such as `.json`; `/spec` replaced; a value copied from outside
+ *   spec.values; an operation kustomize fails on) is not applied, yet its kustomization still renders an overlay,
+ *   marked `skipped` (values unknown: rules/cilium/lib/values.ts incomplete), and its base counts as patched there.
+ *   An unreadable patch without a `target` may patch anything the kustomization reaches.
  * Lenient where kustomize is strict (its build fails, which is not a values question): kustomize's ResId.Equals
  * compares group, version, kind, name and effective namespace (api/resid/resid.go); here the patch's apiVersion
  * version is not compared, and its namespace only when it states one.
@@ -343,8 +346,12 @@ class Renderer {
           next.push(inst);
           continue;
         }
+        const at = inst.at?.k === k ? inst.at : { k, path: p.entry };
         if (p.unusable) {
-          next.push({ ...inst, skipped: true });
+          // it may change the values: the overlay is a release of its own whose values are unknown (`skipped`),
+          // and the base counts as patched here, as with a usable patch
+          this.mark(k, inst.hr);
+          next.push({ ...inst, skipped: true, at });
           continue;
         }
         const r = applyPatch(inst, p.type, p.body, p.at);
@@ -355,7 +362,12 @@ class Renderer {
         if (r !== inst && (r.inline !== inst.inline || r.version !== inst.version)) {
           this.mark(k, inst.hr);
           if (p.type === 'smp' && !p.at.inString) this.patchDocs.add(p.at.doc);
-          next.push({ ...r, patches: [...r.patches, p.at.doc], at: inst.at?.k === k ? inst.at : { k, path: p.entry } });
+          next.push({ ...r, patches: [...r.patches, p.at.doc], at });
+        } else if (r.skipped && !inst.skipped) {
+          // matched but not (fully) followed (`/spec` replaced, a value from outside spec.values, an operation
+          // kustomize fails on): like an unusable patch
+          this.mark(k, inst.hr);
+          next.push({ ...r, at });
         } else next.push(r);
       }
       list = next;
@@ -437,7 +449,9 @@ function matches(p: Patch, inst: Instance): boolean {
     if (t.annotationSelector !== undefined && !labelsMatch(t.annotationSelector, d.get(['metadata', 'annotations']))) return false;
     return true;
   }
-  // no target: a JSON6902 patch applies nowhere (kustomize requires a target); an unreadable one cannot say
+  // no target: an unreadable or missing patch cannot say what it patches, so it may patch this release; a
+  // JSON6902 patch applies nowhere (kustomize requires a target)
+  if (p.unusable && !isObj(p.body) && !Array.isArray(p.body)) return true;
   if (p.type === 'json' || !isObj(p.body)) return false;
   const b = p.body;
   const meta = isObj(b['metadata']) ? b['metadata'] : {};
