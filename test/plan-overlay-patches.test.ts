@@ -415,6 +415,22 @@ test('templated, unreadable and missing patches: the overlay exists, skipped (va
   assert.deepEqual(staging.map((x) => [x.doc.file.path, x.overlay?.skipped]), [['infra/base/cilium/release.yaml', true], ['infra/base/cilium/release.yaml', undefined]]);
 });
 
+test('a kustomization on a cycle (listing itself, or two listing each other) is refused: its patches apply nowhere and the base stays', () => {
+  const hr = BASE_RELEASE;
+  const patch = 'patches:\n  - path: p.yaml\n';
+  const p = patchHr('    kubeProxyReplacement: true\n');
+  for (const files of <Array<Record<string, string>>>[
+    { 'infra/cilium/kustomization.yaml': `resources:\n  - .\n  - ./\n  - release.yaml\n${patch}`, 'infra/cilium/release.yaml': hr, 'infra/cilium/p.yaml': p },
+    { 'infra/a/kustomization.yaml': `resources:\n  - ../b\n  - release.yaml\n${patch}`, 'infra/a/release.yaml': hr, 'infra/a/p.yaml': p, 'infra/b/kustomization.yaml': 'resources:\n  - ../a\n' },
+  ]) {
+    const r = flux(files);
+    assert.deepEqual(
+      r.map((x) => [x.doc.file.path, !!x.overlay, pos(x, 'kubeProxyReplacement')]),
+      [[Object.keys(files)[1], false, `${Object.keys(files)[1]}:16:27=false`]],
+    );
+  }
+});
+
 test('a diamond of kustomizations 25 levels deep renders one overlay per kustomization, fast', () => {
   const files: Record<string, string> = { ...BASE };
   let prev = ['../base/cilium'];

@@ -116,6 +116,10 @@ export function kustomizeOverlays(docs: readonly YamlDocument[], all: readonly Y
 class Renderer {
   private readonly memo = new Map<YamlDocument, Instance[]>();
   private readonly visiting = new Set<YamlDocument>();
+  /** The kustomizations being rendered, outermost first. */
+  private readonly stack: YamlDocument[] = [];
+  /** Kustomizations on a cycle (one reaching itself): kustomize refuses to build them, so they render nothing. */
+  private readonly refused = new Set<YamlDocument>();
   /** node (file path) → kustomizations listing it (a kustomization file, or a resource file). */
   private readonly parents = new Map<string, Set<YamlDocument>>();
   /** kustomization → HelmReleases whose values or version its own patches changed. */
@@ -196,8 +200,9 @@ class Renderer {
   private render(k: YamlDocument): Instance[] {
     const done = this.memo.get(k);
     if (done) return done;
-    if (this.visiting.has(k)) return []; // a cycle: kustomize refuses it
+    if (this.visiting.has(k)) return []; // a cycle: refused (below)
     this.visiting.add(k);
+    this.stack.push(k);
     let list: Instance[] = [];
     // one rendering per HelmRelease and id: a resource reached twice through one kustomization (a diamond of
     // bases) is a kustomize error ("already registered id"), and keeping every copy grows exponentially
@@ -216,12 +221,15 @@ class Renderer {
         const set = this.parents.get(r.node) ?? new Set<YamlDocument>();
         set.add(k);
         this.parents.set(r.node, set);
+        // a cycle: every kustomization on it is refused, and so patches nothing (its bases stay)
+        if (r.kust && this.visiting.has(r.kust)) for (const c of this.stack.slice(this.stack.indexOf(r.kust))) this.refused.add(c);
         if (r.kust) for (const inst of this.render(r.kust)) add(inst);
         else for (const d of this.byFile.get(r.node) ?? []) {
           const inst = this.instance(d);
           if (inst) add(inst);
         }
       }
+      if (this.refused.has(k)) list = [];
       if (list.length) {
         const patches = this.patches(k);
         list = this.applyAll(k, list, patches.filter((p) => p.entry[0] !== 'patchesJson6902'));
@@ -230,6 +238,7 @@ class Renderer {
       }
     } finally {
       this.visiting.delete(k);
+      this.stack.pop();
     }
     this.memo.set(k, list);
     return list;
