@@ -300,6 +300,21 @@ test('JSON6902: an operation kustomize fails on applies nothing: a skipped overl
   assert.deepEqual(r.map((x) => !!x.overlay), [false]);
 });
 
+test('JSON6902 through a list (`/tolerations/1/operator`): the list element changes, the outermost list is one value set by the operation', () => {
+  const base = BASE_RELEASE.replace('    hubble:', '    tolerations:\n      - key: a\n        operator: Exists\n      - key: b\n        operator: Exists\n    hubble:');
+  const run = (ops: string) => flux({ ...BASE, 'infra/base/cilium/release.yaml': base, 'infra/prod/cilium/kustomization.yaml': overlayKust(`patches:\n  - target: {kind: HelmRelease}\n    patch: |-\n${ops.replace(/^/gm, '      ')}\n`) });
+  const t = (r: CiliumRelease[]) => r.map((x) => [x.overlay?.skipped, x.values['tolerations'], x.values['extra'], pos(x, 'tolerations'), x.layers.map((l) => l.root?.join('.') ?? '')]);
+  assert.deepEqual(t(run('- op: replace\n  path: /spec/values/tolerations/1/operator\n  value: Equal')), [
+    [false, [{ key: 'a', operator: 'Exists' }, { key: 'b', operator: 'Equal' }], undefined, 'infra/prod/cilium/kustomization.yaml:10:16=[{"key":"a","operator":"Exists"},{"key":"b","operator":"Equal"}]', ['', 'tolerations']],
+  ]);
+  assert.deepEqual(t(run('- op: remove\n  path: /spec/values/tolerations/0/operator')), [
+    [false, [{ key: 'a' }, { key: 'b', operator: 'Exists' }], undefined, 'infra/prod/cilium/kustomization.yaml:9:15=[{"key":"a"},{"key":"b","operator":"Exists"}]', ['', 'tolerations']],
+  ]);
+  // a list added by an earlier operation, then a key added inside its element
+  const added = run('- op: add\n  path: /spec/values/extra\n  value: [{a: 1}]\n- op: add\n  path: /spec/values/extra/0/b\n  value: 2');
+  assert.deepEqual(added.map((x) => [x.values['extra'], valueAt(x, 'extra')?.value, valueAt(x, 'extra.0')]), [[[{ a: 1, b: 2 }], [{ a: 1, b: 2 }], undefined]]);
+});
+
 test('strategic merge: null deletes a base key, lists are replaced, $patch directives, later patches win', () => {
   const patch1 = patchHr('    ipam: null\n    devices:\n      - eth9\n    hubble:\n      relay: null\n      ui:\n        enabled: true\n    operator:\n      $patch: delete\n');
   const patch2 = patchHr('    hubble:\n      $patch: replace\n      enabled: false\n');
