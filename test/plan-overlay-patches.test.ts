@@ -11,7 +11,9 @@ import { findCiliumReleases, valueAt } from '../src/plan/index.js';
 import type { CiliumRelease } from '../src/plan/types.js';
 import kprValue from '../src/rules/cilium/kpr-value.js';
 import l2RequiresKpr from '../src/rules/cilium/l2-requires-kpr.js';
-import { placeOf } from '../src/rules/cilium/lib/values.js';
+import rolloutPods from '../src/rules/cilium/rollout-pods.js';
+import { MAX_INSTANCES } from '../src/plan/kustomize-overlays.js';
+import { incomplete, placeOf } from '../src/rules/cilium/lib/values.js';
 import etpLocalL2 from '../src/rules/k8s/etp-local-l2.js';
 import { runCli } from '../src/testing/cli.js';
 import { lintRepo, parseRepo, readTree, yaml } from '../src/testing/rule-tester.js';
@@ -277,7 +279,7 @@ test('legacy patchesJson6902 runs after patches; label selectors pick the releas
   assert.equal(pos(r[0]!, 'kubeProxyReplacement'), 'infra/prod/cilium/kustomization.yaml:10:16=true');
 });
 
-test('JSON6902: an operation kustomize fails on leaves the values alone (no overlay), unknown ops and bad shapes never crash', () => {
+test('JSON6902: an operation kustomize fails on applies nothing: a skipped overlay with the base values replaces the base; unknown ops and bad shapes never crash', () => {
   for (const body of [
     '- op: replace\n  path: /spec/values/missing/key\n  value: 1\n',
     '- op: test\n  path: /spec/values/ipam/mode\n  value: cluster-pool\n- op: replace\n  path: /spec/values/kubeProxyReplacement\n  value: true\n',
@@ -287,11 +289,30 @@ test('JSON6902: an operation kustomize fails on leaves the values alone (no over
     '- just a string\n',
   ]) {
     const r = flux({ ...BASE, 'infra/prod/cilium/kustomization.yaml': overlayKust('patches:\n  - path: ops.yaml\n    target:\n      kind: HelmRelease\n'), 'infra/prod/cilium/ops.yaml': body });
-    assert.deepEqual(r.map((x) => [x.doc.file.path, !!x.overlay]), [['infra/base/cilium/release.yaml', false]], body);
+    assert.deepEqual(
+      r.map((x) => [x.overlay?.kustomization.file.path, x.overlay?.path, x.overlay?.skipped, layerFiles(x), pos(x, 'kubeProxyReplacement')]),
+      [['infra/prod/cilium/kustomization.yaml', ['patches', 0], true, ['infra/base/cilium/release.yaml'], 'infra/base/cilium/release.yaml:16:27=false']],
+      body,
+    );
   }
   // without a target a JSON6902 patch applies nowhere (kustomize requires one)
   const r = flux({ ...BASE, 'infra/prod/cilium/kustomization.yaml': overlayKust('patches:\n  - path: ops.yaml\n'), 'infra/prod/cilium/ops.yaml': '- op: replace\n  path: /spec/values/kubeProxyReplacement\n  value: true\n' });
   assert.deepEqual(r.map((x) => !!x.overlay), [false]);
+});
+
+test('JSON6902 through a list (`/tolerations/1/operator`): the list element changes, the outermost list is one value set by the operation', () => {
+  const base = BASE_RELEASE.replace('    hubble:', '    tolerations:\n      - key: a\n        operator: Exists\n      - key: b\n        operator: Exists\n    hubble:');
+  const run = (ops: string) => flux({ ...BASE, 'infra/base/cilium/release.yaml': base, 'infra/prod/cilium/kustomization.yaml': overlayKust(`patches:\n  - target: {kind: HelmRelease}\n    patch: |-\n${ops.replace(/^/gm, '      ')}\n`) });
+  const t = (r: CiliumRelease[]) => r.map((x) => [x.overlay?.skipped, x.values['tolerations'], x.values['extra'], pos(x, 'tolerations'), x.layers.map((l) => l.root?.join('.') ?? '')]);
+  assert.deepEqual(t(run('- op: replace\n  path: /spec/values/tolerations/1/operator\n  value: Equal')), [
+    [false, [{ key: 'a', operator: 'Exists' }, { key: 'b', operator: 'Equal' }], undefined, 'infra/prod/cilium/kustomization.yaml:10:16=[{"key":"a","operator":"Exists"},{"key":"b","operator":"Equal"}]', ['', 'tolerations']],
+  ]);
+  assert.deepEqual(t(run('- op: remove\n  path: /spec/values/tolerations/0/operator')), [
+    [false, [{ key: 'a' }, { key: 'b', operator: 'Exists' }], undefined, 'infra/prod/cilium/kustomization.yaml:9:15=[{"key":"a"},{"key":"b","operator":"Exists"}]', ['', 'tolerations']],
+  ]);
+  // a list added by an earlier operation, then a key added inside its element
+  const added = run('- op: add\n  path: /spec/values/extra\n  value: [{a: 1}]\n- op: add\n  path: /spec/values/extra/0/b\n  value: 2');
+  assert.deepEqual(added.map((x) => [x.values['extra'], valueAt(x, 'extra')?.value, valueAt(x, 'extra.0')]), [[[{ a: 1, b: 2 }], [{ a: 1, b: 2 }], undefined]]);
 });
 
 test('strategic merge: null deletes a base key, lists are replaced, $patch directives, later patches win', () => {
@@ -370,26 +391,89 @@ test('nested overlays: the outer patch wins and the inner rendering is not a rel
   assert.deepEqual(layerFiles(x), ['infra/base/cilium/release.yaml', 'infra/prod/cilium/values-patch.yaml', 'clusters/prod/cilium/kustomization.yaml']);
 });
 
-test('templated, unreadable and missing patches are skipped without a crash', () => {
+test('templated, unreadable and missing patches: the overlay exists, skipped (values unknown), with the patches that did apply, and replaces the base', () => {
   for (const patches of [
     'patches:\n  - patch: |\n      apiVersion: helm.toolkit.fluxcd.io/v2\n      kind: HelmRelease\n      metadata:\n        name: cilium\n      spec:\n        values:\n          k8sServiceHost: ${CLUSTER_VIP}\n',
+    'patches:\n  - target: {kind: HelmRelease, name: cilium}\n    patch: |-\n      - op: add\n        path: /spec/values/rollOutCiliumPods\n        value: ${ROLL}\n',
     'patches:\n  - patch: "{ unbalanced: ["\n',
     'patches:\n  - path: missing.yaml\n',
+    // a .json patch file: discovery does not load it
+    'patches:\n  - target: {kind: HelmRelease, name: cilium}\n    path: patch.json\n',
     'patches:\n  - path: ${PATCH}.yaml\n',
     'patchesStrategicMerge:\n  - missing.yaml\n  - 42\n',
-    'patches: {}\n',
-    'patches:\n  - path: a.yaml\n    patch: "x: 1"\n',
+    // `/spec` replaced: the values are not followed
+    'patches:\n  - target: {kind: HelmRelease, name: cilium}\n    patch: |-\n      - op: replace\n        path: /spec\n        value: {values: {rollOutCiliumPods: true}}\n',
+    // a value copied from outside spec.values
+    'patches:\n  - target: {kind: HelmRelease}\n    patch: |-\n      - op: copy\n        from: /metadata/name\n        path: /spec/values/cluster/name\n',
   ]) {
+    const files = { ...BASE, 'infra/prod/cilium/kustomization.yaml': overlayKust(patches) };
+    const r = flux(files);
+    assert.deepEqual(r.map((x) => [x.overlay?.kustomization.file.path, x.overlay?.skipped, layerFiles(x), incomplete(x, [])]), [['infra/prod/cilium/kustomization.yaml', true, ['infra/base/cilium/release.yaml'], true]], patches);
+    // missing keys are not judged on it (the patch may set them)
+    assert.deepEqual(lintRepo(files, [rolloutPods]).map((d) => d.messageId), [], patches);
+  }
+  // the unpatched base alone is judged on its missing keys
+  assert.notDeepEqual(lintRepo(BASE, [rolloutPods]).map((d) => d.messageId), []);
+  for (const patches of ['patches: {}\n', 'patches:\n  - path: a.yaml\n    patch: "x: 1"\n']) {
     const r = flux({ ...BASE, 'infra/prod/cilium/kustomization.yaml': overlayKust(patches) });
     assert.deepEqual(r.map((x) => [x.doc.file.path, !!x.overlay]), [['infra/base/cilium/release.yaml', false]], patches);
   }
-  // a templated patch next to a usable one: the overlay exists but says its values may differ
+  // a templated patch next to a usable one: the overlay carries the usable one and says its values may differ
   const r = flux({
     ...BASE,
     'infra/prod/cilium/kustomization.yaml': overlayKust('patches:\n  - path: values-patch.yaml\n  - patch: |\n      apiVersion: helm.toolkit.fluxcd.io/v2\n      kind: HelmRelease\n      metadata:\n        name: cilium\n      spec:\n        values:\n          k8sServicePort: ${PORT}\n'),
     'infra/prod/cilium/values-patch.yaml': PROD_PATCH,
   });
-  assert.deepEqual(r.map((x) => [!!x.overlay, x.overlay?.skipped]), [[true, true]]);
+  assert.deepEqual(r.map((x) => [!!x.overlay, x.overlay?.skipped, layerFiles(x), pos(x, 'kubeProxyReplacement')]), [[true, true, ['infra/base/cilium/release.yaml', 'infra/prod/cilium/values-patch.yaml'], 'infra/prod/cilium/values-patch.yaml:8:27=true']]);
+  // a templated patch in an overlay that only some deployments use: the unpatched base stays, judged as usual
+  const staging = flux({ ...BASE, 'infra/prod/cilium/kustomization.yaml': overlayKust('patches:\n  - path: missing.yaml\n'), 'infra/staging/cilium/kustomization.yaml': overlayKust('') });
+  assert.deepEqual(staging.map((x) => [x.doc.file.path, x.overlay?.skipped]), [['infra/base/cilium/release.yaml', true], ['infra/base/cilium/release.yaml', undefined]]);
+});
+
+test('a kustomization on a cycle (listing itself, or two listing each other) is refused: its patches apply nowhere and the base stays', () => {
+  const hr = BASE_RELEASE;
+  const patch = 'patches:\n  - path: p.yaml\n';
+  const p = patchHr('    kubeProxyReplacement: true\n');
+  for (const files of <Array<Record<string, string>>>[
+    { 'infra/cilium/kustomization.yaml': `resources:\n  - .\n  - ./\n  - release.yaml\n${patch}`, 'infra/cilium/release.yaml': hr, 'infra/cilium/p.yaml': p },
+    { 'infra/a/kustomization.yaml': `resources:\n  - ../b\n  - release.yaml\n${patch}`, 'infra/a/release.yaml': hr, 'infra/a/p.yaml': p, 'infra/b/kustomization.yaml': 'resources:\n  - ../a\n' },
+  ]) {
+    const r = flux(files);
+    assert.deepEqual(
+      r.map((x) => [x.doc.file.path, !!x.overlay, pos(x, 'kubeProxyReplacement')]),
+      [[Object.keys(files)[1], false, `${Object.keys(files)[1]}:16:27=false`]],
+    );
+  }
+});
+
+test('a diamond of kustomizations 25 levels deep renders one overlay per kustomization, fast', () => {
+  const files: Record<string, string> = { ...BASE };
+  let prev = ['../base/cilium'];
+  for (let i = 1; i <= 25; i++) {
+    for (const side of ['a', 'b']) files[`infra/l${i}${side}/kustomization.yaml`] = `resources:\n${prev.map((p) => `  - ${p}\n`).join('')}`;
+    prev = [`../l${i}a`, `../l${i}b`];
+  }
+  files['infra/top/kustomization.yaml'] = 'resources:\n  - ../l25a\n  - ../l25b\npatches:\n  - target: {kind: HelmRelease}\n    patch: |-\n      - op: add\n        path: /spec/values/x\n        value: 1\n';
+  const t0 = Date.now();
+  const r = flux(files);
+  assert.ok(Date.now() - t0 < 2000, `${Date.now() - t0} ms`);
+  assert.deepEqual(
+    r.map((x) => [x.overlay?.kustomization.file.path ?? x.doc.file.path, valueAt(x, 'x')?.value]),
+    [['infra/top/kustomization.yaml', 1]],
+  );
+});
+
+test('beyond MAX_INSTANCES renderings no overlay is rendered and every Flux release has unknown values', () => {
+  const n = Math.ceil(Math.sqrt(MAX_INSTANCES)) + 1;
+  const hr = (i: number) => BASE_RELEASE.replace('name: cilium\n', `name: cilium-${i}\n`);
+  const files: Record<string, string> = { 'infra/base/cilium/kustomization.yaml': 'resources:\n  - release.yaml\n', 'infra/base/cilium/release.yaml': Array.from({ length: n }, (_, i) => hr(i)).join('---\n') };
+  for (let i = 0; i < n; i++) files[`infra/o${i}/kustomization.yaml`] = 'resources:\n  - ../base/cilium\npatches:\n  - target: {kind: HelmRelease}\n    patch: |-\n      - op: add\n        path: /spec/values/x\n        value: 1\n';
+  const r = flux(files);
+  assert.equal(r.length, n);
+  assert.deepEqual(new Set(r.map((x) => [!!x.overlay, x.valuesUnknown, valueAt(x, 'x')?.value, incomplete(x, [])].join())), new Set(['false,true,,true']));
+  // below the cap the same shape renders its overlays, with complete values
+  const few = flux(Object.fromEntries(Object.entries(files).filter(([f]) => !/\/o([3-9]|\d\d+)\//.test(f))));
+  assert.deepEqual([few.length, few.every((x) => !!x.overlay && !x.valuesUnknown && valueAt(x, 'x')?.value === 1 && !incomplete(x, []))], [3 * n, true]);
 });
 
 test('talium plan lists the overlay release with its kustomization and both values layers', async () => {

@@ -55,7 +55,10 @@ export function findCiliumReleases(docs: readonly YamlDocument[], all: readonly 
         if (ov.patchDocs.has(doc)) continue; // a partial HelmRelease an overlay applies
         const r = flux(doc);
         if (r && ov.replaced.has(doc)) for (const l of r.layers) referenced.add(l.doc);
-        else push(r);
+        else {
+          // overlays not rendered: a kustomization may patch this release in ways not shown (a copy: releases are memoized)
+          push(r && ov.unknown ? { ...r, valuesUnknown: true } : r);
+        }
       } else if ((doc.kind === 'Application' || doc.kind === 'ApplicationSet') && doc.group === 'argoproj.io') {
         local ??= localRepoUrls(all, byFile);
         for (const r of argoReleases(doc, byFile, local)) push(r);

@@ -18,8 +18,11 @@
  *   (api/internal/target/kusttarget_configplugin.go configureBuiltinTransformers).
  * - `target` name and namespace are anchored regular expressions; group, version, kind must equal
  *   (kubectl.docs.kubernetes.io/references/kustomize/kustomization/patches).
- * - A templated patch (Flux `${VAR}` is substituted after the build) or an unreadable one is not applied and marks
- *   the overlay `skipped`.
+ * - A matching patch that cannot be followed (templated: Flux `${VAR}` is substituted after the build; an unreadable
+ *   or missing file, or one discovery does not load such as `.json`; `/spec` replaced; a value copied from outside
+ *   spec.values; an operation kustomize fails on) is not applied, yet its kustomization still renders an overlay,
+ *   marked `skipped` (values unknown: rules/cilium/lib/values.ts incomplete), and its base counts as patched there.
+ *   An unreadable patch without a `target` may patch anything the kustomization reaches.
  * Lenient where kustomize is strict (its build fails, which is not a values question): kustomize's ResId.Equals
  * compares group, version, kind, name and effective namespace (api/resid/resid.go); here the patch's apiVersion
  * version is not compared, and its namespace only when it states one.
@@ -52,6 +55,11 @@ export interface Overlays {
   replaced: ReadonlySet<YamlDocument>;
   /** Documents applied as strategic-merge patches: partial objects, never releases of their own. */
   patchDocs: ReadonlySet<YamlDocument>;
+  /**
+   * The overlays could not be rendered (more than MAX_INSTANCES renderings, or an unexpected shape): none are
+   * listed, and any Flux HelmRelease may be patched in ways not shown, so its values are unknown.
+   */
+  unknown: boolean;
 }
 
 type Selector = Partial<Record<'group' | 'version' | 'kind' | 'name' | 'namespace' | 'labelSelector' | 'annotationSelector', string>>;
@@ -82,6 +90,10 @@ interface Instance extends PatchState {
 const KUST_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 const PATCH_KEYS = ['patchesStrategicMerge', 'patches', 'patchesJson6902'];
 const TEMPLATED = /\$\{[^}]*\}|\{\{/;
+/** Renderings (per kustomization, de-duplicated) beyond which the overlays are not rendered at all. */
+export const MAX_INSTANCES = 10_000;
+
+class TooMany extends Error {}
 
 /**
  * Overlay releases rendered by the kustomizations among `docs` (base releases and patch files are looked up in
@@ -89,25 +101,33 @@ const TEMPLATED = /\$\{[^}]*\}|\{\{/;
  * Never throws.
  */
 export function kustomizeOverlays(docs: readonly YamlDocument[], all: readonly YamlDocument[], byFile: Map<string, YamlDocument[]>, release: (hr: YamlDocument) => CiliumRelease | undefined): Overlays {
-  const empty: Overlays = { overlays: [], replaced: new Set(), patchDocs: new Set() };
+  const empty: Overlays = { overlays: [], replaced: new Set(), patchDocs: new Set(), unknown: false };
   const kusts = all.filter((d) => d.docClass === 'kustomization');
   if (!kusts.some((k) => PATCH_KEYS.some((key) => Array.isArray(k.get([key]))))) return empty;
   try {
     return new Renderer(all, byFile, release).run(docs, kusts);
   } catch {
-    return empty; // a plan never crashes on a repository's shape
+    // too many renderings (TooMany), or a shape not foreseen: a plan never crashes on a repository's shape, and
+    // never judges values it could not render as complete
+    return { ...empty, unknown: true };
   }
 }
 
 class Renderer {
   private readonly memo = new Map<YamlDocument, Instance[]>();
   private readonly visiting = new Set<YamlDocument>();
+  /** The kustomizations being rendered, outermost first. */
+  private readonly stack: YamlDocument[] = [];
+  /** Kustomizations on a cycle (one reaching itself): kustomize refuses to build them, so they render nothing. */
+  private readonly refused = new Set<YamlDocument>();
   /** node (file path) → kustomizations listing it (a kustomization file, or a resource file). */
   private readonly parents = new Map<string, Set<YamlDocument>>();
   /** kustomization → HelmReleases whose values or version its own patches changed. */
   private readonly patched = new Map<YamlDocument, Set<YamlDocument>>();
   private readonly patchDocs = new Set<YamlDocument>();
   private readonly roots: Set<string>;
+  /** Instances rendered so far (all kustomizations), bounded by MAX_INSTANCES. */
+  private count = 0;
 
   constructor(
     all: readonly YamlDocument[],
@@ -139,7 +159,7 @@ class Renderer {
     for (const set of this.patched.values()) {
       for (const hr of set) if (!replaced.has(hr) && this.covered(hr.file.path, false, hr, new Map())) replaced.add(hr);
     }
-    return { overlays, replaced, patchDocs: this.patchDocs };
+    return { overlays, replaced, patchDocs: this.patchDocs, unknown: false };
   }
 
   /** Every path from a root to `node` goes through a kustomization that patches `hr` (`memo`: per question). */
@@ -180,20 +200,36 @@ class Renderer {
   private render(k: YamlDocument): Instance[] {
     const done = this.memo.get(k);
     if (done) return done;
-    if (this.visiting.has(k)) return []; // a cycle: kustomize refuses it
+    if (this.visiting.has(k)) return []; // a cycle: refused (below)
     this.visiting.add(k);
+    this.stack.push(k);
     let list: Instance[] = [];
+    // one rendering per HelmRelease and id: a resource reached twice through one kustomization (a diamond of
+    // bases) is a kustomize error ("already registered id"), and keeping every copy grows exponentially
+    const seen = new Map<YamlDocument, Set<string>>();
+    const add = (inst: Instance): void => {
+      const id = `${inst.names[inst.names.length - 1] ?? ''}\u0000${inst.namespaces[inst.namespaces.length - 1] ?? ''}`;
+      let ids = seen.get(inst.hr);
+      if (!ids) seen.set(inst.hr, (ids = new Set()));
+      if (ids.has(id)) return;
+      ids.add(id);
+      if (++this.count > MAX_INSTANCES) throw new TooMany();
+      list.push(inst);
+    };
     try {
       for (const r of this.resources(k)) {
         const set = this.parents.get(r.node) ?? new Set<YamlDocument>();
         set.add(k);
         this.parents.set(r.node, set);
-        if (r.kust) list.push(...this.render(r.kust));
+        // a cycle: every kustomization on it is refused, and so patches nothing (its bases stay)
+        if (r.kust && this.visiting.has(r.kust)) for (const c of this.stack.slice(this.stack.indexOf(r.kust))) this.refused.add(c);
+        if (r.kust) for (const inst of this.render(r.kust)) add(inst);
         else for (const d of this.byFile.get(r.node) ?? []) {
           const inst = this.instance(d);
-          if (inst) list.push(inst);
+          if (inst) add(inst);
         }
       }
+      if (this.refused.has(k)) list = [];
       if (list.length) {
         const patches = this.patches(k);
         list = this.applyAll(k, list, patches.filter((p) => p.entry[0] !== 'patchesJson6902'));
@@ -202,6 +238,7 @@ class Renderer {
       }
     } finally {
       this.visiting.delete(k);
+      this.stack.pop();
     }
     this.memo.set(k, list);
     return list;
@@ -318,8 +355,12 @@ class Renderer {
           next.push(inst);
           continue;
         }
+        const at = inst.at?.k === k ? inst.at : { k, path: p.entry };
         if (p.unusable) {
-          next.push({ ...inst, skipped: true });
+          // it may change the values: the overlay is a release of its own whose values are unknown (`skipped`),
+          // and the base counts as patched here, as with a usable patch
+          this.mark(k, inst.hr);
+          next.push({ ...inst, skipped: true, at });
           continue;
         }
         const r = applyPatch(inst, p.type, p.body, p.at);
@@ -330,7 +371,12 @@ class Renderer {
         if (r !== inst && (r.inline !== inst.inline || r.version !== inst.version)) {
           this.mark(k, inst.hr);
           if (p.type === 'smp' && !p.at.inString) this.patchDocs.add(p.at.doc);
-          next.push({ ...r, patches: [...r.patches, p.at.doc], at: inst.at?.k === k ? inst.at : { k, path: p.entry } });
+          next.push({ ...r, patches: [...r.patches, p.at.doc], at });
+        } else if (r.skipped && !inst.skipped) {
+          // matched but not (fully) followed (`/spec` replaced, a value from outside spec.values, an operation
+          // kustomize fails on): like an unusable patch
+          this.mark(k, inst.hr);
+          next.push({ ...r, at });
         } else next.push(r);
       }
       list = next;
@@ -369,7 +415,9 @@ function renamed(k: YamlDocument, list: Instance[]): Instance[] {
   if (typeof ns !== 'string' && typeof pre !== 'string' && typeof suf !== 'string') return list;
   return list.map((inst) => ({
     ...inst,
-    names: typeof pre === 'string' || typeof suf === 'string' ? [...inst.names, ...inst.names.map((n) => `${typeof pre === 'string' ? pre : ''}${n}${typeof suf === 'string' ? suf : ''}`)] : inst.names,
+    // the current name renamed, after the earlier ones (kustomize's previous names): one more per level, never
+    // the prefix applied to every earlier name (2^levels names)
+    names: (typeof pre === 'string' || typeof suf === 'string') && inst.names.length ? [...inst.names, `${typeof pre === 'string' ? pre : ''}${inst.names[inst.names.length - 1]}${typeof suf === 'string' ? suf : ''}`] : inst.names,
     namespaces: typeof ns === 'string' ? [...inst.namespaces, ns] : inst.namespaces,
   }));
 }
@@ -410,7 +458,9 @@ function matches(p: Patch, inst: Instance): boolean {
     if (t.annotationSelector !== undefined && !labelsMatch(t.annotationSelector, d.get(['metadata', 'annotations']))) return false;
     return true;
   }
-  // no target: a JSON6902 patch applies nowhere (kustomize requires a target); an unreadable one cannot say
+  // no target: an unreadable or missing patch cannot say what it patches, so it may patch this release; a
+  // JSON6902 patch applies nowhere (kustomize requires a target)
+  if (p.unusable && !isObj(p.body) && !Array.isArray(p.body)) return true;
   if (p.type === 'json' || !isObj(p.body)) return false;
   const b = p.body;
   const meta = isObj(b['metadata']) ? b['metadata'] : {};

@@ -9,7 +9,8 @@
  *   #749, #3387), `null` deletes the key (#1124; with a `target`, #5995 reports labels set to "null" instead: values
  *   are still deleted here), and the SMP `$patch: delete` / `$patch: replace` map directives delete / replace a map;
  * - JSON6902 (RFC 6902, api/filters/patchjson6902 on evanphx/json-patch): add, replace, remove, copy, move and test
- *   on `/spec/values/...` (JSON pointer, `~1` = `/`, `~0` = `~`, `-` appends to a list); an operation the build
+ *   on `/spec/values/...` (JSON pointer, `~1` = `/`, `~0` = `~`, `-` appends to a list; an operation inside a
+ *   list element makes the outermost list on its path one value set by the operation); an operation the build
  *   would fail on (missing path, failed test, unknown op) applies nothing of the patch and marks the state
  *   `skipped`, as does an operation above `spec.values` (`/spec`).
  */
@@ -213,9 +214,11 @@ function jsonSet<T extends PatchState>(st: T, rest: string[], value: unknown, mu
     const idx = last === '-' && !mustExist ? list.length : index(last, mustExist ? list.length - 1 : list.length);
     if (idx === undefined) return undefined;
     list.splice(idx, mustExist ? 1 : 0, value);
-    return withList(st, parentPath, list, where);
+    return inList(st, rest, parentPath.length, setAt(st.current ?? {}, parentPath, list), where) ?? withList(st, parentPath, list, where);
   }
   if (!isObj(parent.value) || (mustExist && !Object.prototype.hasOwnProperty.call(parent.value, last))) return undefined;
+  const viaList = inList(st, rest, parentPath.length, setAt(st.current ?? {}, rest, value), where);
+  if (viaList) return viaList;
   return {
     ...st,
     inline: [...st.inline.map((l) => prune(l, [rest])), { ...where, root: rest, values: nest(rest, value) }],
@@ -234,10 +237,26 @@ function jsonRemove<T extends PatchState>(st: T, rest: string[], where: Omit<Val
     if (idx === undefined) return undefined;
     const list = [...(parent.value as unknown[])];
     list.splice(idx, 1);
-    return withList(st, parentPath, list, where);
+    return inList(st, rest, parentPath.length, setAt(st.current ?? {}, parentPath, list), where) ?? withList(st, parentPath, list, where);
   }
   if (!isObj(parent.value) || !Object.prototype.hasOwnProperty.call(parent.value, last)) return undefined;
+  const viaList = inList(st, rest, parentPath.length, removeAt(st.current ?? {}, rest), where);
+  if (viaList) return viaList;
   return { ...st, inline: st.inline.map((l) => prune(l, [rest])), current: removeAt(st.current ?? {}, rest) };
+}
+
+/**
+ * An operation at `rest` whose first `upTo` segments go through a list (`/tolerations/1/operator`): the outermost
+ * such list, taken from `next` (the values after the operation), becomes one value set by this operation (a layer
+ * nests maps only, so a list index never becomes a map key). Undefined when no ancestor up to `upTo` is a list.
+ */
+function inList<T extends PatchState>(st: T, rest: readonly string[], upTo: number, next: Record<string, unknown>, where: Omit<ValuesLayer, 'values'>): T | undefined {
+  for (let j = 1; j <= upTo; j++) {
+    if (!Array.isArray(getAt(st.current, rest.slice(0, j)).value)) continue;
+    const list = getAt(next, rest.slice(0, j));
+    return Array.isArray(list.value) ? withList(st, rest.slice(0, j), list.value as unknown[], where) : undefined;
+  }
+  return undefined;
 }
 
 /** A list changed in place: it is one value again, set by this operation. */

@@ -130,6 +130,8 @@ export interface CiliumRelease {
    * an operation kustomize would fail on), so the values may differ from the layers.
    */
   overlay?: { kustomization: YamlDocument; path: Path; base: CiliumRelease; patches: YamlDocument[]; skipped: boolean };
+  /** Kustomize overlays of the repository could not be rendered (too many): the values may differ from the layers. */
+  valuesUnknown?: boolean;
 }
 
 /** An address range as written in configuration: `10.50.0.100-10.50.0.199`, a CIDR, or start/stop. */

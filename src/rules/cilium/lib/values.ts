@@ -176,7 +176,7 @@ function unseenValues(release: CiliumRelease, docs: readonly YamlDocument[]): 'f
   const rd = release.releaseDoc ?? release.doc;
   if (release.engine === 'flux') {
     // an overlay rendering (plan/kustomize-overlays.ts) knows its patches; its valuesFrom are its base's
-    if (release.overlay?.skipped) return 'any';
+    if (release.overlay?.skipped || release.valuesUnknown) return 'any';
     // a HelmRelease patch with the same name adds values
     if (!release.overlay && docs.some((d) => d !== rd && d.kind === 'HelmRelease' && d.name === rd.name && d.get(['spec', 'values']) !== undefined && d.namespace === rd.namespace)) return 'any';
     const own = release.overlay?.base ?? release;
