@@ -31,8 +31,8 @@ const GO_LIKE_SCHEMA = jsyaml.CORE_SCHEMA.extend({
   implicit: [(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge],
 });
 
-/** Any templating or substitution syntax (marks documents `templated`). */
-const TEMPLATE_RE = /\{\{|\{%|#\{|#%|\$\{[A-Za-z_]/;
+/** Any templating or substitution syntax (marks documents `templated`; substitution tells what is still one). */
+export const TEMPLATE_RE = /\{\{|\{%|#\{|#%|\$\{[A-Za-z_]/;
 /** Syntax that makes a file a template whose YAML reading is meaningless (Jinja blocks, makejinja markers). */
 const ALWAYS_TEMPLATE_RE = /\{%-?\s|#%|#\{[^\n]*\}#/;
 /** Go/Jinja expressions: a template when the file also fails to parse or sits in a Helm chart's templates/. */

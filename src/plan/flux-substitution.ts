@@ -10,6 +10,7 @@ import { get as getPath, type Substitution, type YamlDocument } from '../core/do
 import { isSopsDocument, isSopsValue } from '../core/sops.js';
 import { fluxKustomizations, ksFor, type FluxKs } from './flux-kustomizations.js';
 import { substituteValue, TEMPLATE, type VarDef } from './substitute-values.js';
+import { isObj } from './util.js';
 
 /** The annotation (or label) with value `disabled` that turns substitution off for one object. */
 export const SUBSTITUTE_OPT_OUT = 'kustomize.toolkit.fluxcd.io/substitute';
@@ -17,10 +18,6 @@ export const SUBSTITUTE_OPT_OUT = 'kustomize.toolkit.fluxcd.io/substitute';
 const VAR_NAME = /^[_a-zA-Z][_a-zA-Z0-9]*$/;
 
 type Vars = Map<string, VarDef | null>;
-
-function isObj(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 /**
  * A ConfigMap's `data` entries that can be variables (name syntax, scalar values), read from the text as written
@@ -180,24 +177,16 @@ function optedOut(d: YamlDocument): boolean {
   return false;
 }
 
-export interface SubstitutionSummary {
-  /** Documents whose value changed. */
-  documents: number;
-  /** Placeholders replaced. */
-  placeholders: number;
-}
-
 /**
  * Applies Flux post-build substitution to every templated document a Flux Kustomization (or, failing that, the
  * repository's variable ConfigMaps) gives values for, in repositories with Flux objects. Documents are changed in
  * place (YamlDocument.substitute).
  */
-export function applyFluxSubstitution(docs: readonly YamlDocument[]): SubstitutionSummary {
-  const summary: SubstitutionSummary = { documents: 0, placeholders: 0 };
+export function applyFluxSubstitution(docs: readonly YamlDocument[]): void {
   // what kustomize-controller applies: Kubernetes objects and the values files kustomize turns into ConfigMaps
   // (not Talos configs, talhelper files or tool configs, which other programs read with their own variables)
   const candidates = docs.filter((d) => d.templated && (d.docClass === 'k8s' || d.docClass === 'helm-values'));
-  if (!candidates.length || !docs.some((d) => d.group.endsWith('.toolkit.fluxcd.io'))) return summary;
+  if (!candidates.length || !docs.some((d) => d.group.endsWith('.toolkit.fluxcd.io'))) return;
   const kss = fluxKustomizations(docs);
   const src = collectSources(docs, kss);
   const withPostBuild = kss.filter((k) => isObj(getPath(k.doc.parsed, ['spec', 'postBuild'])));
@@ -229,8 +218,5 @@ export function applyFluxSubstitution(docs: readonly YamlDocument[]): Substituti
     const r = substituteValue(d.parsed, lookup, subs);
     if (!r) continue;
     d.substitute(r.value, subs, r.templated);
-    summary.documents++;
-    summary.placeholders += subs.length;
   }
-  return summary;
 }

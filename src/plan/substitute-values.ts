@@ -4,6 +4,8 @@
  * of what was replaced where. Which variables apply is the caller's business.
  */
 import type { Path, Substitution } from '../core/document.js';
+import { TEMPLATE_RE as TEMPLATE } from '../lint/parse.js';
+import { isObj } from './util.js';
 
 /** A variable's value and where it is defined. */
 export interface VarDef {
@@ -13,10 +15,6 @@ export interface VarDef {
 
 /** A variable's definition; null: it may be defined where talium cannot see (a Secret, an encrypted file). */
 export type Lookup = (name: string) => VarDef | null | undefined;
-
-function isObj(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 /**
  * One `${...}` expression: the variable and, for the default forms (`${VAR:=d}`, `${VAR=d}`, `${VAR:-d}`, and
@@ -104,7 +102,7 @@ function typed(original: string, result: string): unknown {
 }
 
 export const PLACEHOLDER = /\$\{[_a-zA-Z]/;
-export const TEMPLATE = /\{\{|\{%|#\{|\$\{[_a-zA-Z]/;
+export { TEMPLATE };
 
 /** Substitutes one value tree; returns undefined when nothing changed. */
 export function substituteValue(value: unknown, lookup: Lookup, subs: Substitution[]): { value: unknown; templated: boolean } | undefined {

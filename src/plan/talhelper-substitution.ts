@@ -6,7 +6,7 @@
  */
 import type { Substitution, YamlDocument } from '../core/document.js';
 import { isSopsValue } from '../core/sops.js';
-import { dirOf } from './util.js';
+import { dirOf, isObj } from './util.js';
 import { substituteValue, TEMPLATE, type Lookup, type VarDef } from './substitute-values.js';
 
 const TALENV = /^talenv(\.sops)?\.ya?ml$/;
@@ -17,8 +17,8 @@ function talenvVars(dir: string, envDocs: readonly YamlDocument[]): Map<string, 
   for (const e of envDocs) {
     if (dirOf(e.file.path) !== dir) continue;
     const v = e.parsed;
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) continue;
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (!isObj(v)) continue;
+    for (const [k, x] of Object.entries(v)) {
       if (k === 'sops') continue;
       // talhelper reads talenv with godotenv: every value is its raw text. A YAML string is that text; a number or
       // boolean (`1.30`, `yes`) may not be (`1.30` would read back as 1.3), so it counts as unknown
@@ -31,12 +31,11 @@ function talenvVars(dir: string, envDocs: readonly YamlDocument[]): Map<string, 
   return vars;
 }
 
-/** Applies talenv variables to every templated talhelper document; returns how many documents changed. */
-export function applyTalhelperSubstitution(docs: readonly YamlDocument[]): number {
+/** Applies talenv variables to every templated talhelper document. */
+export function applyTalhelperSubstitution(docs: readonly YamlDocument[]): void {
   const targets = docs.filter((d) => d.docClass === 'talhelper' && d.templated);
-  if (!targets.length) return 0;
+  if (!targets.length) return;
   const envDocs = docs.filter((d) => TALENV.test(d.file.path.slice(d.file.path.lastIndexOf('/') + 1)));
-  let changed = 0;
   for (const d of targets) {
     const vars = talenvVars(dirOf(d.file.path), envDocs);
     if (!vars.size) continue;
@@ -46,7 +45,5 @@ export function applyTalhelperSubstitution(docs: readonly YamlDocument[]): numbe
     const r = substituteValue(d.parsed, lookup, subs);
     if (!r) continue;
     d.substitute(r.value, subs, r.templated);
-    changed++;
   }
-  return changed;
 }
