@@ -19,6 +19,8 @@ export interface GroupCheck {
   name: string;
   opts: Omit<SchemaOptions, 'crdDocs'>;
   docs: YamlDocument[];
+  /** Every document's results came from the cache: build the validator only for its schema folder problems. */
+  configOnly?: boolean;
 }
 
 /** `partialFiles`: files kustomizations use as patches; they are partial objects, so no `schema/required`. */
@@ -33,10 +35,10 @@ export async function checkDocuments(
   const covered = new Set<YamlDocument>();
   const configSeen = new Set<string>();
   for (const g of groups) {
-    if (!g.docs.length) continue;
+    if (!g.docs.length && !(g.configOnly && g.opts.extraSchemaDirs?.length)) continue;
     let validator: SchemaValidatorLike;
     try {
-      validator = await schema.createValidator({ ...g.opts, crdDocs }, g.docs);
+      validator = await schema.createValidator({ ...g.opts, crdDocs: g.docs.length ? crdDocs : [] }, g.docs);
     } catch (err) {
       out.push(internalError('.', `creating the schema validator for cluster "${g.name}"`, err));
       continue;

@@ -14,6 +14,7 @@ import { emptyPlan, type ClusterGroup } from '../plan/types.js';
 import type { LintResult } from '../report/types.js';
 import { RULES } from '../rules/index.js';
 import { discover } from './discover.js';
+import { byFile, CheckKeys } from './check-cache.js';
 import { checkDocuments, type GroupCheck } from './doc-checks.js';
 import { internalError } from './internal-error.js';
 import { toWire, type LoadedFile, type WireFile } from './load-file.js';
@@ -70,6 +71,39 @@ function reportedFindings(all: readonly Finding[], reported: (file: string) => b
     if (reported(findingFile(f)) || !f.related?.some((r) => reported(placeFile(r)))) continue;
     const mirrored = direct.some((d) => d.ruleId === f.ruleId && d.related?.some((r) => placeFile(r) === findingFile(f)));
     if (!mirrored) out.push(f);
+  }
+  return out;
+}
+
+/**
+ * The per-document checks, reusing the stored results of files whose key is unchanged (check-cache.ts) and
+ * storing the results of the others (a run with an internal error stores nothing).
+ */
+async function checkWithCache(groups: GroupCheck[], files: LoadedFile[], crdDocs: YamlDocument[], partialFiles: ReadonlySet<string>, cache: ParseCache | undefined): Promise<Diagnostic[]> {
+  if (!cache) return checkDocuments(groups, files, crdDocs, partialFiles);
+  const keys = new CheckKeys(groups, crdDocs, partialFiles);
+  const out: Diagnostic[] = [];
+  const done = new Set<YamlDocument>();
+  const rest: Array<{ file: LoadedFile; key: string }> = [];
+  for (const f of files) {
+    const key = keys.fileKey(f);
+    const stored = cache.checks(f.path, key);
+    if (!stored) {
+      rest.push({ file: f, key });
+      continue;
+    }
+    out.push(...stored);
+    for (const d of f.docs) done.add(d);
+  }
+  const todo = groups.map((g) => {
+    const docs = g.docs.filter((d) => !done.has(d));
+    return docs.length === g.docs.length ? g : { ...g, docs, configOnly: true };
+  });
+  const fresh = await checkDocuments(todo, rest.map((r) => r.file), crdDocs, partialFiles);
+  out.push(...fresh);
+  if (!fresh.some((d) => d.ruleId === 'lint/internal-error')) {
+    const mine = byFile(fresh);
+    for (const { file, key } of rest) cache.putChecks(file.path, key, mine.get(file.path) ?? []);
   }
   return out;
 }
@@ -134,7 +168,6 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   } else {
     cache = opts.cache !== false && process.env['TALIUM_CACHE'] !== 'off' ? ParseCache.open(resolve(opts.cwd), wholeFolder(opts.paths)) : undefined;
     loaded = found.files.map((f) => safeLoad(f, config.maxFileSize, cache));
-    cache?.save();
     if (cache) cacheNote = `, parse cache ${cache.hits} hits, ${cache.misses} misses, ${cache.verified} verified`;
   }
   tick(`load (${useWorkers ? 'workers' : 'in-process'}${cacheNote})`);
@@ -189,8 +222,9 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
       }),
     );
   } else {
-    diagnostics.push(...(await checkDocuments(groupChecks, loaded.filter((f) => reported(f.path)), crdDocs, partialFiles)));
-    tick('schemas + yaml checks');
+    diagnostics.push(...(await checkWithCache(groupChecks, loaded.filter((f) => reported(f.path)), crdDocs, partialFiles, cache)));
+    cache?.save();
+    tick(`schemas + yaml checks${cache ? ` (${cache.checkHits} files' results cached)` : ''}`);
   }
 
   // 5. policy rules, one at a time so a crashing rule names itself

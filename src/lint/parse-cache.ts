@@ -2,7 +2,9 @@
  * The parse cache: what loadText makes of a file (its documents' values, classes and offsets, the positioned
  * `yaml/*` diagnostics, the suppression comments) kept between runs, so an unchanged file is read back as JSON
  * (about eight times faster than parsing the YAML again; most of a pre-commit run on a big repository is
- * re-reading files nobody touched). Schemas and rules always run: their results depend on other files.
+ * re-reading files nobody touched). The per-document check results of a file are kept in its entry too, under a
+ * key of everything else they depend on (check-cache.ts); the policy rules always run (their results depend on
+ * other files).
  *
  * An entry is used for the same path whose size, modification and change times and inode are those recorded, and
  * then the file is not even opened: its text is read only if a finding needs a position. As in git's "racy clean"
@@ -54,13 +56,18 @@ interface Entry {
   diagnostics: Diagnostic[];
   suppressions: Suppression[];
   skipped: boolean;
+  /** The file's per-document check results (check-cache.ts) and the key they were made under. */
+  c?: { k: string; d: Diagnostic[] };
 }
 
 /** Files larger than this are parsed every time (their entry would cost about what it saves, and disk). */
 const MAX_CACHED_TEXT = 2 * 1024 * 1024;
 
-/** True when JSON.parse(JSON.stringify(v)) gives `v` back: finite numbers, strings, booleans, null, arrays, plain objects. */
-export function plainJson(v: unknown): boolean {
+/**
+ * True when JSON.parse(JSON.stringify(v)) gives `v` back: finite numbers, strings, booleans, null, arrays, plain
+ * objects (`undefinedProps`: and properties set to undefined, which JSON leaves out).
+ */
+export function plainJson(v: unknown, opts: { undefinedProps?: boolean } = {}): boolean {
   const stack: unknown[] = [v];
   while (stack.length) {
     const x = stack.pop();
@@ -75,7 +82,11 @@ export function plainJson(v: unknown): boolean {
       continue;
     }
     if (Object.getPrototypeOf(x) !== Object.prototype) return false;
-    for (const k in x as Record<string, unknown>) stack.push((x as Record<string, unknown>)[k]);
+    for (const k in x as Record<string, unknown>) {
+      const p = (x as Record<string, unknown>)[k];
+      // JSON drops a property whose value is undefined, as every reporter ignores it
+      if (p !== undefined || !opts.undefinedProps) stack.push(p);
+    }
   }
   return true;
 }
@@ -131,6 +142,8 @@ export class ParseCache {
   verified = 0;
   /** Trusted hits whose text was read later anyway (a position, a text check): each one a wasted open + read. */
   textsRead = 0;
+  /** Files whose check results came from the cache. */
+  checkHits = 0;
 
   private constructor(
     private readonly file: string,
@@ -198,7 +211,12 @@ export class ParseCache {
     this.hits++;
     loaded.truthyCandidate = e.truthy;
     // a verified racy entry is recorded again: by now the times alone may prove it
-    if (e.racy && typeof text === 'string') this.put(path, text, loaded, st);
+    if (e.racy && typeof text === 'string') {
+      this.put(path, text, loaded, st);
+      // same bytes: the check results stay valid too
+      const f = this.fresh.get(path);
+      if (f && e.c) f.c = e.c;
+    }
     return loaded;
   }
 
@@ -222,6 +240,31 @@ export class ParseCache {
       suppressions: w.suppressions,
       skipped: w.skipped,
     });
+    this.changed = true;
+  }
+
+  /** The entry this run uses for `path` (recorded now, or read from the cache file), if any. */
+  private entry(path: string): Entry | undefined {
+    return this.fresh.get(path) ?? (Object.prototype.hasOwnProperty.call(this.entries, path) ? this.entries[path] : undefined);
+  }
+
+  /**
+   * The check results stored for the file at `path` under `key` (check-cache.ts), when this run found the file
+   * unchanged (a hit) or recorded it (a miss).
+   */
+  checks(path: string, key: string): Diagnostic[] | undefined {
+    if (!this.seen.has(path)) return undefined;
+    const c = this.entry(path)?.c;
+    if (!c || typeof c !== 'object' || c.k !== key || !Array.isArray(c.d)) return undefined;
+    this.checkHits++;
+    return c.d;
+  }
+
+  /** Store the check results of a file this run read (ignored for files without an entry, or values JSON changes). */
+  putChecks(path: string, key: string, diagnostics: Diagnostic[]): void {
+    const e = this.seen.has(path) ? this.entry(path) : undefined;
+    if (!e || !plainJson(diagnostics, { undefinedProps: true })) return;
+    e.c = { k: key, d: diagnostics };
     this.changed = true;
   }
 

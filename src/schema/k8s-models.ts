@@ -50,7 +50,7 @@ function packageVersion(root: string): string | undefined {
   return versions.get(root);
 }
 
-function resolveRoot(spec: string): string | undefined {
+export function resolveRoot(spec: string): string | undefined {
   try {
     return dirname(fileURLToPath(import.meta.resolve(spec)));
   } catch {

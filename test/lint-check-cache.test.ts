@@ -1,0 +1,141 @@
+/**
+ * Check results in the parse cache (src/lint/check-cache.ts): a warm run takes every unchanged file's schema,
+ * yaml/truthy and spec results from the cache and says what a run without it says; results are made again when
+ * what they depend on changes outside the file (Kubernetes version, a CRD in another file, a kustomization that
+ * starts using the file as a patch, a schema folder's files).
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { generateCorpus } from '../scripts/bench-corpus.js';
+import { spawnCli, type CliRun } from '../src/testing/cli.js';
+
+const root = mkdtempSync(join(tmpdir(), 'talium-check-cache-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+type Run = CliRun & { files: number; cached: number };
+
+function setup(name: string, files: Record<string, string>): { write: (rel: string, text: string) => void; run: (args?: string[]) => Run } {
+  const repo = join(root, name, 'repo');
+  const cache = join(root, name, 'cache');
+  mkdirSync(repo, { recursive: true });
+  generateCorpus(repo, 10);
+  const write = (rel: string, text: string) => {
+    mkdirSync(dirname(join(repo, rel)), { recursive: true });
+    writeFileSync(join(repo, rel), text);
+  };
+  for (const [rel, text] of Object.entries(files)) write(rel, text);
+  const run = (args: string[] = []) => {
+    const r = spawnCli(['lint', '--format', 'json', ...args], { cwd: repo, env: { TALIUM_CACHE_DIR: cache, TALIUM_TIMING: '1', TALIUM_CACHE: undefined } });
+    const d = /discover \((\d+) files\)/.exec(r.stderr);
+    const c = /\((\d+) files' results cached\)/.exec(r.stderr);
+    return { ...r, files: d ? Number(d[1]) : -1, cached: c ? Number(c[1]) : -1 };
+  };
+  return { write, run };
+}
+
+const ids = (r: CliRun) => (JSON.parse(r.stdout) as { diagnostics: Array<{ ruleId: string; file: string }> }).diagnostics.map((d) => `${d.file} ${d.ruleId}`);
+
+/** A warm run (check results cached) and a run without the cache say the same; returns the warm run. */
+function same(run: (args?: string[]) => Run): Run {
+  const warm = run();
+  const plain = run(['--no-cache']);
+  assert.equal(warm.code, plain.code);
+  assert.equal(warm.stdout, plain.stdout);
+  return warm;
+}
+
+const PDB = 'apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata: {name: web, namespace: web}\nspec:\n  minAvailable: 1\n  selector: {matchLabels: {app: web}}\n';
+
+const widgetCrd = (sizeType: string) => `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {kind: Widget, plural: widgets}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                size: {type: ${sizeType}}
+`;
+const WIDGET = 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: web}\nspec:\n  size: 3\n';
+
+describe('check results in the parse cache', () => {
+  it('a warm run takes every file\'s check results from the cache and says what a run without it says', () => {
+    const { run } = setup('warm', {
+      'apps/bad-deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bad, namespace: web}\nspec:\n  replicas: "two"\n  selector: {matchLabels: {app: bad}}\n  template:\n    metadata: {labels: {app: bad}}\n    spec:\n      containers: [{name: c, image: nginx}]\n',
+      'apps/settings.yaml': 'feature: on\n',
+      'clusters/lab/cluster.yaml': 'lan:\n  vlan: fifty\n',
+    });
+    const first = run();
+    assert.equal(first.cached, 0);
+    const warm = same(run);
+    assert.ok(warm.files > 10);
+    assert.equal(warm.cached, warm.files, `${warm.cached} of ${warm.files} files' results cached`);
+    const got = ids(warm);
+    for (const want of ['apps/bad-deploy.yaml schema/type', 'apps/settings.yaml yaml/truthy']) assert.ok(got.includes(want), got.join('\n'));
+    assert.ok(got.some((x) => x.startsWith('clusters/lab/cluster.yaml spec/')), got.join('\n'));
+  });
+
+  it('the Kubernetes version changes: an unchanged file is checked again', () => {
+    const cfg = (v: string) => `plan:\n  versions:\n    kubernetes: "${v}"\n`;
+    const { write, run } = setup('k8s', { 'apps/pdb.yaml': PDB, 'talium.config.yaml': cfg('1.24') });
+    run();
+    const before = same(run);
+    assert.ok(!ids(before).some((x) => x.startsWith('apps/pdb.yaml schema/')), ids(before).join('\n'));
+    write('talium.config.yaml', cfg('1.25'));
+    const after = same(run);
+    assert.ok(after.cached < after.files, `${after.cached} of ${after.files}`);
+    assert.ok(ids(after).some((x) => x.startsWith('apps/pdb.yaml schema/')), ids(after).join('\n'));
+  });
+
+  it('a CRD in another file changes: the unchanged custom resource is checked again', () => {
+    const { write, run } = setup('crd', { 'crds/widget.yaml': widgetCrd('integer'), 'apps/widget.yaml': WIDGET });
+    run();
+    assert.ok(!ids(same(run)).some((x) => x.startsWith('apps/widget.yaml schema/')));
+    write('crds/widget.yaml', widgetCrd('string'));
+    const after = same(run);
+    assert.ok(ids(after).includes('apps/widget.yaml schema/type'), ids(after).join('\n'));
+  });
+
+  it('a kustomization starts using an unchanged file as a patch: no schema/required for it any more', () => {
+    const patch = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: web}\nspec:\n  replicas: 3\n';
+    const { write, run } = setup('patch', { 'overlay/patch.yaml': patch });
+    run();
+    assert.ok(ids(same(run)).includes('overlay/patch.yaml schema/required'));
+    write('overlay/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../apps]\npatches:\n  - path: patch.yaml\n');
+    const after = same(run);
+    assert.ok(!ids(after).includes('overlay/patch.yaml schema/required'), ids(after).join('\n'));
+  });
+
+  it('a schema folder\'s file changes or breaks: unchanged objects are checked again and the problem is reported', () => {
+    const gadget = (type: string) => JSON.stringify({ 'x-talium-gvk': { group: 'example.com', version: 'v1', kind: 'Gadget' }, type: 'object', properties: { spec: { type: 'object', properties: { size: { type } } } } });
+    const { write, run } = setup('dirs', {
+      'talium.config.yaml': 'schemas:\n  dirs: [extra-schemas]\n',
+      'extra-schemas/example.com/v1/Gadget.json': gadget('integer'),
+      'apps/gadget.yaml': 'apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g, namespace: web}\nspec:\n  size: 3\n',
+    });
+    run();
+    assert.ok(!ids(same(run)).some((x) => x.startsWith('apps/gadget.yaml schema/')));
+    write('extra-schemas/example.com/v1/Gadget.json', gadget('string'));
+    const changed = same(run);
+    assert.ok(ids(changed).includes('apps/gadget.yaml schema/type'), ids(changed).join('\n'));
+    // a broken schema file: reported on every run, also when every object's results come from the cache
+    write('extra-schemas/example.com/v1/Broken.json', '{not json');
+    run();
+    const broken = same(run);
+    assert.equal(broken.cached, broken.files);
+    assert.ok(ids(broken).some((x) => x.endsWith(' config/invalid')), ids(broken).join('\n'));
+  });
+});
