@@ -95,24 +95,24 @@ test('network/pool-reserved-address names both owners', () => {
       { 'talos/n1.yaml': node('n1', '10.50.0.11/24'), 'pool.yaml': pool('a', 'cidr: 10.50.0.0/24', '\n    disabled: true') },
     ],
     invalid: [
+      // one collision per block: the specific message
+      { files: { 'talos/n1.yaml': node('n1', '10.50.0.11/24'), 'pool.yaml': pool('a', 'start: 10.50.0.11\n        stop: 10.50.0.12') }, errors: [{ messageId: 'node', file: 'pool.yaml', line: 7, column: 14, data: { address: '10.50.0.11', node: 'n1' } }] },
+      { files: { 'talium.config.yaml': 'plan:\n  gateway: 10.50.0.1\n', 'pool.yaml': pool('a', 'cidr: 10.50.0.0/30') }, errors: [{ messageId: 'gateway', line: 7, column: 13, data: { address: '10.50.0.1', block: '10.50.0.0/30' } }] },
+      {
+        files: { 'talium.config.yaml': 'plan:\n  dhcp: 10.50.0.100-10.50.0.199\n', 'pool.yaml': pool('a', 'start: 10.50.0.60\n        stop: 10.50.0.150') },
+        errors: [{ messageId: 'dhcp', line: 7, column: 14, data: { range: '10.50.0.100-10.50.0.199', overlap: '10.50.0.100-10.50.0.150' } }],
+      },
+      // several in one block: one finding that lists them (and points at each)
       {
         files: { 'talos/n1.yaml': node('n1', '10.50.0.11/24'), 'pool.yaml': pool('a', 'cidr: 10.50.0.0/28') },
-        errors: [
-          { messageId: 'node', file: 'pool.yaml', line: 7, column: 13, data: { address: '10.50.0.11', node: 'n1' } },
-          { messageId: 'vip', file: 'pool.yaml', line: 7, column: 13, data: { address: '10.50.0.10' } },
-          { messageId: 'gateway', file: 'pool.yaml', line: 7, column: 13, data: { address: '10.50.0.1', block: '10.50.0.0/28' } },
-        ],
+        errors: [{ messageId: 'several', file: 'pool.yaml', line: 7, column: 13, data: { pool: 'a', block: '10.50.0.0/28', count: 3, kinds: 'gateway,node,vip' } }],
       },
       {
         files: {
           'talium.config.yaml': 'plan:\n  dhcp: 10.50.0.100-10.50.0.199\n  reserved:\n    - 10.50.0.240/29\n  podCidrs: [10.50.0.64/26]\n',
           'pool.yaml': pool('a', 'start: 10.50.0.60\n        stop: 10.50.0.250'),
         },
-        errors: [
-          { messageId: 'dhcp', line: 7, column: 14, data: { range: '10.50.0.100-10.50.0.199', overlap: '10.50.0.100-10.50.0.199' } },
-          { messageId: 'podCidr', line: 7, column: 14, data: { range: '10.50.0.64/26', overlap: '10.50.0.64-10.50.0.127' } },
-          { messageId: 'reserved', line: 7, column: 14, data: { range: '10.50.0.240/29', overlap: '10.50.0.240-10.50.0.247' } },
-        ],
+        errors: [{ messageId: 'several', line: 7, column: 14, data: { count: 3, kinds: 'dhcp,reserved,podCidr' } }],
       },
     ],
   });
@@ -220,14 +220,19 @@ test('network/cluster-cidr-overlaps-lan', () => {
 });
 
 test('network/pool-reserved-address points at the other owner (related location)', () => {
-  const got = lintRepo({ 'talos/n1.yaml': node('n1', '10.50.0.11/24'), 'pool.yaml': pool('a', 'cidr: 10.50.0.8/29') }, [poolReserved]);
+  const got = lintRepo({ 'talos/n1.yaml': node('n1', '10.50.0.11/24'), 'pool.yaml': pool('a', 'cidr: 10.50.0.8/29'), 'pool2.yaml': pool('b', 'cidr: 10.50.0.11/32') }, [poolReserved]);
   assert.deepEqual(
-    got.map((d) => [d.messageId, d.related?.map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column}`)]),
+    got.map((d) => [d.file, d.messageId, d.related?.map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column}`)]),
     [
-      ['node', ['talos/n1.yaml:8:13']],
-      ['vip', ['talos/n1.yaml:13:15']],
+      ['pool.yaml', 'several', ['talos/n1.yaml:8:13', 'talos/n1.yaml:13:15']],
+      ['pool2.yaml', 'node', ['talos/n1.yaml:8:13']],
     ],
   );
+  // a long list is cut in the message, never in the related locations or the count
+  const nodes: Record<string, string> = {};
+  for (let i = 0; i < 9; i++) nodes[`talos/n${i}.yaml`] = node(`n${i}`, `10.50.0.${20 + i}/24`);
+  const many = lintRepo({ ...nodes, 'pool.yaml': pool('a', 'start: 10.50.0.20\n        stop: 10.50.0.40') }, [poolReserved]);
+  assert.deepEqual(many.map((d) => [d.messageId, d.data?.['count'], d.related?.length, /and 3 more/.test(String(d.data?.['list']))]), [['several', 9, 9, true]]);
 });
 
 test('network/pool-network-broadcast: the /24 assumption is only a warning', () => {

@@ -10,6 +10,9 @@ const CONFIG = `plan:
   vip: 10.50.0.10
   dhcp: 10.50.0.100-10.50.0.199
 `;
+/** Collisions named in the message of a block with several (all of them are related locations). */
+const MAX_LISTED = 6;
+
 const pool = (block: string): string => `apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - ${block}\n`;
 
 export default defineRule({
@@ -25,6 +28,7 @@ export default defineRule({
       reserved: 'Pool "{{pool}}" block {{block}} overlaps the reserved range {{range}} ({{overlap}}).',
       podCidr: 'Pool "{{pool}}" block {{block}} overlaps the pod CIDR {{range}} ({{overlap}}).',
       serviceCidr: 'Pool "{{pool}}" block {{block}} overlaps the service CIDR {{range}} ({{overlap}}).',
+      several: 'Pool "{{pool}}" block {{block}} holds {{count}} addresses or ranges already in use: {{list}}.',
     },
     help: 'Shrink or move the pool block so it holds only addresses nobody else uses (outside the gateway, nodes, VIP, DHCP and reserved ranges).',
     docs: {
@@ -51,15 +55,24 @@ export default defineRule({
         const iv = b.interval;
         if (!iv) continue;
         const base = { pool: p.name, block: b.kind === 'cidr' ? b.text : formatInterval(iv) };
-        const at = (messageId: string, data: Record<string, string>, related: RuleFinding['related']): void => {
-          out.push({ doc: p.doc, path: b.path, messageId, data: { ...base, ...data }, related: related ?? [] });
+        // every collision of this block: one finding for one, one finding listing them all for several (one block
+        // to shrink, not five errors on the same line)
+        const hits: Array<{ messageId: string; data: Record<string, string>; label: string; related: RuleFinding['related'] }> = [];
+        const at = (messageId: string, data: Record<string, string>, label: string, related: RuleFinding['related']): void => {
+          hits.push({ messageId, data, label, related: related ?? [] });
         };
-        if (plan.gateway && containsIp(iv, plan.gateway.value.family, plan.gateway.value.value)) at('gateway', { address: plan.gateway.value.text }, factRelated(plan.gateway, `gateway ${plan.gateway.value.text}`));
+        if (plan.gateway && containsIp(iv, plan.gateway.value.family, plan.gateway.value.value)) {
+          const label = `gateway ${plan.gateway.value.text}`;
+          at('gateway', { address: plan.gateway.value.text }, label, factRelated(plan.gateway, label));
+        }
         for (const n of plan.nodes) {
           const a = n.address;
-          if (a && containsIp(iv, a.value.family, a.value.value)) at('node', { address: a.value.text, node: n.name }, factRelated(a, `address of node "${n.name}"`));
+          if (a && containsIp(iv, a.value.family, a.value.value)) at('node', { address: a.value.text, node: n.name }, `node "${n.name}" ${a.value.text}`, factRelated(a, `address of node "${n.name}"`));
         }
-        if (plan.vip && containsIp(iv, plan.vip.value.family, plan.vip.value.value)) at('vip', { address: plan.vip.value.text }, factRelated(plan.vip, `VIP ${plan.vip.value.text}`));
+        if (plan.vip && containsIp(iv, plan.vip.value.family, plan.vip.value.value)) {
+          const label = `VIP ${plan.vip.value.text}`;
+          at('vip', { address: plan.vip.value.text }, label, factRelated(plan.vip, label));
+        }
         const ranges: Array<[string, Fact<IpInterval>, string]> = [];
         if (plan.dhcp) ranges.push(['dhcp', plan.dhcp, 'DHCP range']);
         for (const r of plan.reserved) ranges.push(['reserved', r, 'reserved range']);
@@ -69,7 +82,21 @@ export default defineRule({
           const ov = intersection(iv, fact.value);
           if (!ov) continue;
           const rangeText = 'canonical' in fact.value ? String((fact.value as { canonical: string }).canonical) : formatInterval(fact.value);
-          at(id, { range: rangeText, overlap: formatInterval(ov) }, factRelated(fact, `${what} ${rangeText}`));
+          at(id, { range: rangeText, overlap: formatInterval(ov) }, `${what} ${rangeText}`, factRelated(fact, `${what} ${rangeText}`));
+        }
+        if (hits.length === 1) {
+          const h = hits[0]!;
+          out.push({ doc: p.doc, path: b.path, messageId: h.messageId, data: { ...base, ...h.data }, related: h.related });
+        } else if (hits.length > 1) {
+          const shown = hits.slice(0, MAX_LISTED).map((h) => h.label);
+          const list = hits.length > MAX_LISTED ? `${shown.join(', ')} and ${hits.length - MAX_LISTED} more` : shown.join(', ');
+          out.push({
+            doc: p.doc,
+            path: b.path,
+            messageId: 'several',
+            data: { ...base, count: hits.length, list, kinds: hits.map((h) => h.messageId).join(',') },
+            related: hits.flatMap((h) => h.related ?? []),
+          });
         }
       }
     }
