@@ -22,7 +22,7 @@ export default defineRule({
     messages: {
       wrong: 'Cilium value {{key}} is "{{value}}"; Talos requires "{{expected}}".',
       unset: 'Cilium value {{key}} is not set (chart default "{{chartDefault}}"); Talos requires "{{expected}}".',
-      misspelled: 'Cilium value "{{found}}" is not a chart key (Helm ignores it); did you mean "{{expected}}"?',
+      misspelled: 'Cilium value "{{found}}" is not a chart key (Helm ignores it), so {{expected}}.enabled keeps the chart default "true"; Talos requires "false". Did you mean "{{expected}}"?',
       sysModule: 'Capability list securityContext.capabilities.{{list}} contains SYS_MODULE; Talos does not allow loading kernel modules and the agent fails with "unable to apply caps".',
       defaultCaps: 'securityContext.capabilities.ciliumAgent is not set; the chart default includes SYS_MODULE, which Talos refuses.',
     },
