@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { generateCorpus } from '../scripts/bench-corpus.js';
+import { folderStamp } from '../src/lint/check-cache.js';
 import { spawnCli, type CliRun } from '../src/testing/cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'talium-check-cache-'));
@@ -137,5 +138,68 @@ describe('check results in the parse cache', () => {
     const broken = same(run);
     assert.equal(broken.cached, broken.files);
     assert.ok(ids(broken).some((x) => x.endsWith(' config/invalid')), ids(broken).join('\n'));
+  });
+
+  it('an edit that makes a file uncacheable (a `.inf` hostname) never leaves its old results behind', () => {
+    const deploy = (replicas: string, image: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: web}\nspec:\n  replicas: ${replicas}\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: c, image: "${image}"}]\n`;
+    const { write, run } = setup('uncacheable', { 'apps/web.yaml': deploy('2', 'nginx:1.27') });
+    run();
+    assert.ok(!ids(same(run)).some((x) => x.startsWith('apps/web.yaml schema/')));
+    write('apps/web.yaml', deploy('"2"', 'registry.inf.example.com/nginx:1.27'));
+    run();
+    const after = same(run);
+    assert.equal(after.code, 1);
+    assert.ok(ids(after).includes('apps/web.yaml schema/type'), ids(after).join('\n'));
+  });
+
+  it('a CRD whose values JSON cannot carry (.inf against -.inf) turns the check cache off, so a change is seen', () => {
+    const crd = (max: string) => widgetCrd('integer').replace('size: {type: integer}', `size: {type: integer, maximum: ${max}}`);
+    const { write, run } = setup('crd-inf', { 'crds/widget.yaml': crd('.inf'), 'apps/widget.yaml': WIDGET });
+    run();
+    const before = same(run);
+    assert.equal(before.cached, 0);
+    assert.ok(!ids(before).some((x) => x.startsWith('apps/widget.yaml schema/')));
+    write('crds/widget.yaml', crd('-.inf'));
+    run();
+    assert.ok(ids(same(run)).some((x) => x.startsWith('apps/widget.yaml schema/')));
+  });
+
+  it('two user schemas sharing an $id both validate, whatever order files are checked in', () => {
+    const schema = (kind: string) => JSON.stringify({ $id: 'https://example.com/common.json', 'x-talium-gvk': { group: 'example.com', version: 'v1', kind }, type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } });
+    const obj = (kind: string, name: string, size: string) => `apiVersion: example.com/v1\nkind: ${kind}\nmetadata: {name: ${name}, namespace: web}\nspec:\n  size: ${size}\n`;
+    const { write, run } = setup('same-id', {
+      'talium.config.yaml': 'schemas:\n  dirs: [schemas]\n',
+      'schemas/example.com/v1/Widget.json': schema('Widget'),
+      'schemas/example.com/v1/Gadget.json': schema('Gadget'),
+      'apps/a.yaml': obj('Widget', 'a', '"big"'),
+      'apps/b.yaml': obj('Gadget', 'b', '"x"'),
+    });
+    run();
+    const first = same(run);
+    for (const f of ['apps/a.yaml', 'apps/b.yaml']) assert.ok(ids(first).includes(`${f} schema/type`), ids(first).join('\n'));
+    write('apps/b.yaml', obj('Gadget', 'b', '"y"'));
+    const edited = same(run);
+    for (const f of ['apps/a.yaml', 'apps/b.yaml']) assert.ok(ids(edited).includes(`${f} schema/type`), ids(edited).join('\n'));
+  });
+
+  it('an object shared through a YAML alias does not change what counts as an unknown field elsewhere', () => {
+    const a = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: a, namespace: web}\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n    spec:\n      securityContext: &sc {runAsUser: 1000}\n      containers:\n        - name: c\n          image: nginx:1.0\n          securityContext: *sc\n';
+    const b = (extra: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: b, namespace: web}\nspec:\n  selector: {matchLabels: {app: b}}\n  template:\n    metadata: {labels: {app: b}}\n    spec:\n      securityContext: {runAsUser: 1000}\n      containers:\n        - name: c\n          image: nginx:1.0\n          securityContext: {runAsUser: 1000, fsGroup: 1}${extra}\n`;
+    const { write, run } = setup('alias', { 'apps/a.yaml': a, 'apps/b.yaml': b('') });
+    run();
+    const first = same(run);
+    // fsGroup is a pod securityContext field, not a container one
+    assert.ok(ids(first).includes('apps/b.yaml schema/unknown-field'), ids(first).join('\n'));
+    write('apps/b.yaml', b('\n# edited'));
+    assert.ok(ids(same(run)).includes('apps/b.yaml schema/unknown-field'));
+  });
+
+  it('a folder too big to stamp gives no stamp (nothing depending on it is cached)', () => {
+    const dir = join(root, 'stamp');
+    mkdirSync(join(dir, 'a'), { recursive: true });
+    for (let i = 0; i < 5; i++) writeFileSync(join(dir, 'a', `${i}.json`), '{}');
+    assert.equal(typeof folderStamp(dir, undefined, 100), 'string');
+    assert.equal(folderStamp(dir, undefined, 3), undefined);
+    assert.notEqual(folderStamp(join(dir, 'a')), folderStamp(dir));
   });
 });

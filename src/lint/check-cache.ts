@@ -20,14 +20,19 @@ import { resolveRoot } from '../schema/k8s-models.js';
 import { MANIFEST_FILE, PRECOMPILED_DIR, ajvVersion, schemasStamp } from '../schema/precompiled.js';
 import type { GroupCheck } from './doc-checks.js';
 import type { LoadedFile } from './load-file.js';
+import { plainJson } from './parse-cache.js';
 
 /** Walk at most this many entries of a folder tree for a stamp (a schema folder, the compiled code). */
 const MAX_STAMP_ENTRIES = 20_000;
 
-/** Names, sizes and modification times of the files under `dir` (sorted), or 'missing'. */
-export function folderStamp(dir: string, keep: (name: string) => boolean = () => true): string {
+/**
+ * Names, sizes and modification times of the files under `dir` (sorted), or 'missing'; undefined when the folder
+ * is too big to stamp (then nothing that depends on it may be cached).
+ */
+export function folderStamp(dir: string, keep: (name: string) => boolean = () => true, maxEntries = MAX_STAMP_ENTRIES): string | undefined {
   const out: string[] = [];
-  let budget = MAX_STAMP_ENTRIES;
+  let budget = maxEntries;
+  let truncated = false;
   const walk = (d: string, rel: string, depth: number): void => {
     let names: string[];
     try {
@@ -38,7 +43,7 @@ export function folderStamp(dir: string, keep: (name: string) => boolean = () =>
     }
     for (const n of names) {
       if (--budget < 0) {
-        out.push('truncated');
+        truncated = true;
         return;
       }
       const abs = join(d, n);
@@ -59,7 +64,7 @@ export function folderStamp(dir: string, keep: (name: string) => boolean = () =>
     return 'missing';
   }
   walk(dir, '', 0);
-  return out.join('\n');
+  return truncated ? undefined : out.join('\n') || 'empty';
 }
 
 /** The text of a package's package.json (npm gives installed files a fixed modification time: stamps by bytes). */
@@ -84,7 +89,7 @@ let codeStampMemo: string | undefined;
 export function checkCodeStamp(): string {
   if (codeStampMemo !== undefined) return codeStampMemo;
   const here = fileURLToPath(import.meta.url);
-  const code = here.endsWith('.cjs') ? fileStamp(here) : folderStamp(fileURLToPath(new URL('../', import.meta.url)), (n) => n.endsWith('.js') || n.endsWith('.cjs'));
+  const code = here.endsWith('.cjs') ? fileStamp(here) : (folderStamp(fileURLToPath(new URL('../', import.meta.url)), (n) => n.endsWith('.js') || n.endsWith('.cjs')) ?? String(Math.random()));
   const parts = [
     code,
     schemasStamp(),
@@ -99,6 +104,11 @@ export function checkCodeStamp(): string {
 
 /** The keys under which each file's check results are stored, for one run's groups and repository. */
 export class CheckKeys {
+  /**
+   * False when something the results depend on cannot be keyed: a CRD whose values JSON would change (`.inf`,
+   * `.nan` all become null), a schema folder too big to stamp. Then nothing is read from or written to the cache.
+   */
+  cacheable = true;
   private readonly groupKeys: string[];
   private readonly groupsOf = new Map<YamlDocument, number[]>();
 
@@ -107,11 +117,16 @@ export class CheckKeys {
     crdDocs: readonly YamlDocument[],
     private readonly partialFiles: ReadonlySet<string>,
   ) {
+    if (!crdDocs.every((d) => plainJson(d.value))) this.cacheable = false;
     const crds = sha1(crdDocs.map((d) => `${d.file.path}#${d.index}:${JSON.stringify(d.value)}`).join('\n'));
     const dirStamps = new Map<string, string>();
     const dirStamp = (dir: string) => {
       let s = dirStamps.get(dir);
-      if (s === undefined) dirStamps.set(dir, (s = folderStamp(dir)));
+      if (s === undefined) {
+        s = folderStamp(dir, (n) => n.endsWith('.json')) ?? '';
+        if (!s) this.cacheable = false;
+        dirStamps.set(dir, s);
+      }
       return s;
     };
     this.groupKeys = groups.map((g) => sha1(JSON.stringify([checkCodeStamp(), g.opts, (g.opts.extraSchemaDirs ?? []).map(dirStamp), crds])));

@@ -135,6 +135,8 @@ export function cacheDir(): string {
 export class ParseCache {
   private readonly fresh = new Map<string, Entry>();
   private readonly seen = new Set<string>();
+  /** Files this run found unchanged or recorded: the only entries whose check results may be used or stored. */
+  private readonly current = new Set<string>();
   private changed = false;
   hits = 0;
   misses = 0;
@@ -186,7 +188,7 @@ export class ParseCache {
     const e = Object.prototype.hasOwnProperty.call(this.entries, path) ? this.entries[path] : undefined;
     const key = statKey(st);
     if (!e || !wellFormed(e) || e.st.some((v, i) => v !== key[i])) {
-      this.misses++;
+      this.miss(path);
       return undefined;
     }
     let text: string | (() => string) = () => {
@@ -197,7 +199,7 @@ export class ParseCache {
       text = read();
       this.verified++;
       if (e.h !== sha1(text)) {
-        this.misses++;
+        this.miss(path);
         return undefined;
       }
     }
@@ -205,10 +207,11 @@ export class ParseCache {
     try {
       loaded = fromWire({ path, text, docs: e.docs, contentOffsets: e.contentOffsets, diagnostics: e.diagnostics, suppressions: e.suppressions, skipped: e.skipped });
     } catch {
-      this.misses++;
+      this.miss(path);
       return undefined;
     }
     this.hits++;
+    this.current.add(path);
     loaded.truthyCandidate = e.truthy;
     // a verified racy entry is recorded again: by now the times alone may prove it
     if (e.racy && typeof text === 'string') {
@@ -228,6 +231,7 @@ export class ParseCache {
     // the eemeli/yaml fallback can yield what JSON would change (1e999 as Infinity; with %YAML 1.1, Date, Buffer,
     // Set, Map): such a file is parsed every time
     if (!w.docs.every((d) => plainJson(d.value))) return;
+    this.current.add(path);
     this.fresh.set(path, {
       h: sha1(text),
       st: statKey(st),
@@ -243,8 +247,21 @@ export class ParseCache {
     this.changed = true;
   }
 
-  /** The entry this run uses for `path` (recorded now, or read from the cache file), if any. */
+  /**
+   * The file changed (or its entry is unusable): its old entry goes, so nothing of it (check results included)
+   * outlives this run, even when the new text is not recorded (too big, values JSON cannot carry).
+   */
+  private miss(path: string): void {
+    this.misses++;
+    if (Object.prototype.hasOwnProperty.call(this.entries, path)) {
+      delete this.entries[path];
+      this.changed = true;
+    }
+  }
+
+  /** The entry of a file this run found unchanged (a hit) or recorded (a miss it could cache), if any. */
   private entry(path: string): Entry | undefined {
+    if (!this.current.has(path)) return undefined;
     return this.fresh.get(path) ?? (Object.prototype.hasOwnProperty.call(this.entries, path) ? this.entries[path] : undefined);
   }
 
@@ -253,7 +270,6 @@ export class ParseCache {
    * unchanged (a hit) or recorded it (a miss).
    */
   checks(path: string, key: string): Diagnostic[] | undefined {
-    if (!this.seen.has(path)) return undefined;
     const c = this.entry(path)?.c;
     if (!c || typeof c !== 'object' || c.k !== key || !Array.isArray(c.d)) return undefined;
     this.checkHits++;
@@ -262,7 +278,7 @@ export class ParseCache {
 
   /** Store the check results of a file this run read (ignored for files without an entry, or values JSON changes). */
   putChecks(path: string, key: string, diagnostics: Diagnostic[]): void {
-    const e = this.seen.has(path) ? this.entry(path) : undefined;
+    const e = this.entry(path);
     if (!e || !plainJson(diagnostics, { undefinedProps: true })) return;
     e.c = { k: key, d: diagnostics };
     this.changed = true;

@@ -68,9 +68,17 @@ export class SchemaRegistry {
     return out.sort();
   }
 
+  /**
+   * A user schema compiled on its own: its root `$id` is left out, as ajv refuses a second schema with an `$id`
+   * it knows, and which of two schemas sharing one (imported files often do) compiled first would depend on the
+   * order documents are validated in (references inside the schema are local, `#/...`).
+   */
   compileUser(s: UserSchema): ValidateFunction | null {
     const key = `user|${s.origin}|${s.apiVersion}|${s.kind}`;
-    return this.cached(key, () => this.ajv.compile(s.schema));
+    return this.cached(key, () => {
+      const { $id: _id, ...schema } = s.schema;
+      return this.ajv.compile(schema);
+    });
   }
 
   private cached(key: string, make: () => ValidateFunction): ValidateFunction | null {

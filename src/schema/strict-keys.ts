@@ -37,20 +37,27 @@ export class StrictShapes {
 
   /** Run `validate` on a tracking proxy of `value` and merge what it read. */
   learn(value: unknown, validate: (v: unknown) => unknown): void {
-    const tracks = new Map<object, Track>();
-    const wrap = (v: unknown): unknown => {
+    // what was read is recorded per position (a tree beside the value), not per object: an object shared by two
+    // positions (a YAML alias) must not teach one position the other's keys
+    interface Node {
+      t: Track;
+      kids: Map<string, Node>;
+    }
+    const root: Node = { t: { read: new Set(), enumerated: false }, kids: new Map() };
+    const wrap = (v: unknown, node: Node): unknown => {
       if (v === null || typeof v !== 'object') return v;
-      const t: Track = { read: new Set(), enumerated: false };
-      tracks.set(v, t);
+      const t = node.t;
       const children = new Map<PropertyKey, unknown>();
       return new Proxy(v, {
         get(target, k) {
           if (typeof k === 'string') t.read.add(k);
           const c = Reflect.get(target, k) as unknown;
-          if (c === null || typeof c !== 'object') return c;
+          if (c === null || typeof c !== 'object' || typeof k !== 'string') return c;
           let p = children.get(k);
           if (p === undefined) {
-            p = wrap(c);
+            let kid = node.kids.get(k);
+            if (!kid) node.kids.set(k, (kid = { t: { read: new Set(), enumerated: false }, kids: new Map() }));
+            p = wrap(c, kid);
             children.set(k, p);
           }
           return p;
@@ -62,29 +69,28 @@ export class StrictShapes {
       });
     };
     try {
-      validate(wrap(value));
+      validate(wrap(value, root));
     } catch {
       return;
     }
-    const visit = (v: unknown, s: Shape): void => {
+    const visit = (v: unknown, s: Shape, node: Node | undefined): void => {
       if (v === null || typeof v !== 'object') return;
       if (Array.isArray(v)) {
         s.items ??= shape();
-        for (const item of v) visit(item, s.items);
+        for (let i = 0; i < v.length; i++) visit(v[i], s.items, node?.kids.get(String(i)));
         return;
       }
-      const t = tracks.get(v);
-      if (t) {
+      if (node) {
         s.seen = true;
-        if (t.enumerated || t.read.size === 0) s.open = true;
-        for (const k of t.read) if (!s.keys.has(k)) s.keys.set(k, shape());
+        if (node.t.enumerated || node.t.read.size === 0) s.open = true;
+        for (const k of node.t.read) if (!s.keys.has(k)) s.keys.set(k, shape());
       }
       for (const k in v) {
         const child = s.keys.get(k);
-        if (child) visit((v as Record<string, unknown>)[k], child);
+        if (child) visit((v as Record<string, unknown>)[k], child, node?.kids.get(k));
       }
     };
-    visit(value, this.root);
+    visit(value, this.root, root);
   }
 
   /** Unknown keys of `value`; `undefined` when some object of `value` sits at a position not learned yet. */
