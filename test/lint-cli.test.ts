@@ -469,3 +469,21 @@ describe('talium lint: talium.config.yaml plan facts are checked, never silently
     assert.ok(again.out.diagnostics.some((d) => d.ruleId === 'config/invalid' && d.data?.['path'] === 'plan.gateway'), brief(again.out).join('\n'));
   });
 });
+
+describe('talium lint: a reader that stops early', () => {
+  it('`talium lint --format sarif | head -c 100` ends quietly with the lint exit code, no stack trace', () => {
+    const bin = join(process.cwd(), 'scripts', 'talium.js');
+    const empty = mkdtempSync(join(tmpdir(), 'talium-epipe-'));
+    try {
+      // SARIF carries every rule's metadata: far more than a pipe holds, so the writes after `head` exits fail
+      const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${bin}" lint . --format sarif | head -c 100 > /dev/null`], { cwd: empty, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stderr, '');
+      const withErrors = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${bin}" lint . --format sarif | head -c 100 > /dev/null`], { cwd: join(process.cwd(), 'test', 'fixtures'), encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      assert.equal(withErrors.status, 1, withErrors.stderr);
+      assert.doesNotMatch(withErrors.stderr, /EPIPE|at .*\(node:/);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});

@@ -10,7 +10,26 @@ export interface CliIo {
   isTTY: boolean;
 }
 
+let pipeGuarded = false;
+
+/**
+ * A reader that stops early (`talium lint | head`) closes the pipe: the rest of the output has nowhere to go, which
+ * is not an error of the run (as with git or grep). Without a listener Node prints the EPIPE as a stack trace.
+ */
+function guardPipes(): void {
+  if (pipeGuarded) return;
+  pipeGuarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+      process.stderr.write(`talium: cannot write the output (${err.code ?? err.message}).\n`);
+      process.exit(2);
+    });
+  }
+}
+
 export function processIo(): CliIo {
+  guardPipes();
   return {
     cwd: process.cwd(),
     env: process.env,
