@@ -1,7 +1,4 @@
 /** talos/cni-not-none: Talos installs a CNI (Flannel by default) next to Cilium. */
-import { KUBE_DOCUMENT_KINDS_SINCE } from '../../data/talos.js';
-import { atLeast } from '../../data/versions.js';
-import { pinnedMinor } from '../cilium/lib/objects.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { placeOf, releases } from '../cilium/lib/values.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
@@ -19,11 +16,10 @@ export default defineRule({
       other: 'Talos CNI is "{{cni}}" but the cluster installs Cilium; two CNIs fight over pod networking.',
       custom: 'Talos CNI is "custom" with URLs that do not look like Cilium ({{urls}}); with Cilium installed elsewhere use "none".',
       unset: 'Cilium is installed but no Talos config of cluster "{{cluster}}" sets the CNI to none; Talos deploys Flannel by default.',
-      legacy: 'Talos {{version}} configures Flannel with a KubeFlannelCNIConfig document; "cluster.network.cni.name: none" is the deprecated form, delete that document instead.',
     },
     help: 'Set `cluster.network.cni.name: none` (Talos < 1.14) or add a `KubeFlannelCNIConfig` document with `$patch: delete` (Talos ≥ 1.14).',
     docs: {
-      what: 'When the repository installs Cilium, checks the Talos CNI setting across all Talos files of the cluster (`cluster.network.cni`, `KubeFlannelCNIConfig $patch: delete`, talhelper `cniConfig`). On Talos 1.14+ a machine config that only uses the deprecated `cluster.network.cni.name: none` gets a warning: Flannel is a `KubeFlannelCNIConfig` document there.',
+      what: 'When the repository installs Cilium, checks the Talos CNI setting across all Talos files of the cluster (`cluster.network.cni`, `KubeFlannelCNIConfig $patch: delete`, talhelper `cniConfig`). On Talos 1.14+ the legacy `cluster.network.cni.name: none` is deprecated but still honoured: `talos/deprecated-fields` notes it (info), this rule accepts it.',
       why: 'Talos deploys Flannel unless told otherwise; Flannel and Cilium then both configure pod networking and pods get addresses from the wrong plugin.',
       fix: 'Set the CNI to none before bootstrap, then install Cilium (Helm, inline manifest, or GitOps).',
       sources: [SRC.talosCilium],
@@ -34,7 +30,6 @@ export default defineRule({
         { files: { 'talos/controlplane.yaml': CP('      name: flannel\n'), 'cilium/values.yaml': VALUES } },
         { files: { 'talos/controlplane.yaml': CP('      name: custom\n      urls:\n        - https://example.org/calico.yaml\n'), 'cilium/values.yaml': VALUES } },
         { files: { 'talos/controlplane.yaml': 'machine:\n  type: controlplane\ncluster:\n  proxy:\n    disabled: true\n', 'cilium/values.yaml': VALUES } },
-        { files: { 'talos/controlplane.yaml': CP('      name: none\n'), 'cilium/values.yaml': VALUES, 'talium.config.yaml': 'plan:\n  versions:\n    talos: 1.14.1\n' } },
       ],
     },
   },
@@ -47,12 +42,6 @@ export default defineRule({
     const fact = cluster.plan.talos.cni;
     if (fact) {
       const cni = fact.value;
-      if (cni === 'none' && fact.from.doc && fact.from.doc.docClass === 'talos-config') {
-        const version = cluster.plan.versions.talos?.value;
-        if (version && pinnedMinor(version) && atLeast(version, KUBE_DOCUMENT_KINDS_SINCE) && !docs.some((d) => d.kind === 'KubeFlannelCNIConfig')) {
-          return [{ doc: fact.from.doc, path: fact.from.path ?? [], messageId: 'legacy', data: { version }, severity: 'warning' }];
-        }
-      }
       if (cni === 'none' || !fact.from.doc) return [];
       if (cni === 'custom') {
         const urls = fact.from.doc.get([...(fact.from.path ?? []).slice(0, -1), 'urls']);
