@@ -40,9 +40,14 @@ export default defineRule({
     examples: {
       valid: [{ files: { 'talium.config.yaml': CONFIG, 'pool.yaml': pool('cidr: 10.50.0.224/28') } }],
       invalid: [
-        { files: { 'talium.config.yaml': CONFIG, 'pool.yaml': pool('cidr: 10.50.0.0/24') } },
-        { files: { 'talium.config.yaml': 'plan:\n  reserved: [10.50.0.20-10.50.0.29]\n  podCidrs: [10.50.0.0/26]\n  serviceCidrs: [10.50.0.0/27]\n  lan: 10.50.0.0/24\n', 'pool.yaml': pool('start: 10.50.0.25\n      stop: 10.50.0.40') }, note: 'node facts come from Talos configs' },
-        { files: { 'talos/node1.yaml': 'machine:\n  type: controlplane\n  network:\n    hostname: node1\n    interfaces:\n      - interface: eth0\n        addresses: [10.50.0.11/24]\n', 'pool.yaml': pool('start: 10.50.0.5\n      stop: 10.50.0.20') } },
+        { files: { 'talium.config.yaml': CONFIG, 'pool.yaml': pool('cidr: 10.50.0.0/24') }, note: 'gateway, VIP and DHCP range in one block: one finding lists them' },
+        { files: { 'talium.config.yaml': CONFIG, 'pool.yaml': pool('cidr: 10.50.0.0/30') } },
+        { files: { 'talium.config.yaml': CONFIG, 'pool.yaml': pool('cidr: 10.50.0.8/30') } },
+        { files: { 'talium.config.yaml': CONFIG, 'pool.yaml': pool('start: 10.50.0.150\n      stop: 10.50.0.210') } },
+        { files: { 'talium.config.yaml': 'plan:\n  lan: 10.50.0.0/24\n  reserved: [10.50.0.20-10.50.0.29]\n', 'pool.yaml': pool('start: 10.50.0.25\n      stop: 10.50.0.40') } },
+        { files: { 'talium.config.yaml': 'plan:\n  lan: 10.50.0.0/24\n  podCidrs: [10.50.0.0/26]\n', 'pool.yaml': pool('start: 10.50.0.25\n      stop: 10.50.0.40') } },
+        { files: { 'talium.config.yaml': 'plan:\n  lan: 10.50.0.0/24\n  serviceCidrs: [10.50.0.0/27]\n', 'pool.yaml': pool('start: 10.50.0.25\n      stop: 10.50.0.40') } },
+        { files: { 'talos/node1.yaml': 'machine:\n  type: controlplane\n  network:\n    hostname: node1\n    interfaces:\n      - interface: eth0\n        addresses: [10.50.0.11/24]\n', 'pool.yaml': pool('start: 10.50.0.5\n      stop: 10.50.0.20') }, note: 'node facts come from Talos configs' },
       ],
     },
   },
