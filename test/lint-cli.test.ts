@@ -487,3 +487,27 @@ describe('talium lint: a reader that stops early', () => {
     }
   });
 });
+
+describe('talium lint <some paths>: findings that conclude from an absence need the whole tree', () => {
+  const values = 'kubeProxyReplacement: true\nk8sServiceHost: localhost\nk8sServicePort: 7445\nl2announcements:\n  enabled: true\n';
+  const policy = 'apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: lan\nspec:\n  loadBalancerIPs: true\n  interfaces: ["^eth0$"]\n';
+  const talos = 'machine:\n  type: controlplane\n  network:\n    interfaces:\n      - interface: eth0\n        addresses: [10.50.0.11/24]\ncluster:\n  proxy:\n    disabled: true\n  network:\n    cni:\n      name: none\n';
+
+  it('linting one values file does not claim the cluster has no L2 policy, no CNI none, no kube-proxy off', async () => {
+    const absence = /^(cilium\/l2-without-policy|talos\/kube-proxy-enabled|talos\/cni-not-none)$/;
+    const extra = 'machine:\n  type: controlplane\n  time:\n    servers: [time.cloudflare.com]\n';
+    const dir = repo({ 'cilium/values.yaml': values, 'cilium/l2.yaml': policy, 'talos/cp.yaml': talos, 'talos/time.yaml': extra });
+    const whole = await lintJson(dir);
+    assert.deepEqual(whole.out.diagnostics.filter((d) => absence.test(d.ruleId)).map((d) => d.ruleId), []);
+    const one = await lintJson(dir, ['cilium/values.yaml', 'talos/time.yaml']);
+    assert.deepEqual(one.out.diagnostics.filter((d) => absence.test(d.ruleId)).map((d) => d.ruleId), []);
+    // with the whole tree read, the absence is real and reported
+    const noPolicy = repo({ 'cilium/values.yaml': values, 'talos/cp.yaml': talos });
+    const all = await lintJson(noPolicy);
+    assert.deepEqual(all.out.diagnostics.filter((d) => d.ruleId === 'cilium/l2-without-policy').map((d) => [d.file, d.range.start.line, d.data?.['cluster']]), [['cilium/values.yaml', 5, 'default']]);
+    // ...and the same partial read of a tree that really lacks them says so once the whole tree is read
+    const lacking = repo({ 'cilium/values.yaml': values, 'talos/time.yaml': extra.replace('time:', 'install:\n    disk: /dev/sda\n  time:') + 'cluster:\n  clusterName: lab\n' });
+    const lackingIds = (await lintJson(lacking)).out.diagnostics.map((d) => d.ruleId).filter((id) => absence.test(id));
+    assert.ok(lackingIds.includes('talos/kube-proxy-enabled') && lackingIds.includes('talos/cni-not-none'), lackingIds.join(' '));
+  });
+});

@@ -64,7 +64,7 @@ test('cilium/l2-policy-without-l2 and cilium/l2-without-policy', () => {
         'clusters/home/cilium/l2.yaml': POLICY,
       },
     ],
-    invalid: [{ files: { 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n' + L2) }, errors: [{ messageId: 'noPolicy', file: 'cilium/hr.yaml', line: 17, column: 16 }] }],
+    invalid: [{ files: { 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n' + L2) }, errors: [{ messageId: 'noPolicy', file: 'cilium/hr.yaml', line: 17, column: 16, data: { cluster: 'default' } }] }],
   });
 });
 

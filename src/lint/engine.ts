@@ -229,12 +229,13 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
 
   // 5. policy rules, one at a time so a crashing rule names itself
   const overrides: Record<string, Severity | 'off'> = { ...config.rules };
+  const partialTree = !wholeFolder(opts.paths);
   const ruleTimes: Array<[string, number]> = [];
   const timeRules = process.env['TALIUM_TIMING'] === 'rules';
   for (const rule of RULES) {
     const t0 = timeRules ? performance.now() : 0;
     try {
-      const ruleFindings = runRules([rule], groups, docs, overrides);
+      const ruleFindings = runRules([rule], groups, docs, overrides, { partialTree });
       findings.push(...(opts.crossObjectAll ? ruleFindings : reportedFindings(ruleFindings, reported)));
     } catch (err) {
       diagnostics.push(internalError('.', `running rule ${rule.meta.id}`, err));

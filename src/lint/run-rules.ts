@@ -1,7 +1,8 @@
 /**
  * Runs rules over cluster groups and turns their RuleFindings into Findings: stamps rule id, severity
  * (configured > finding > default), the rendered message and help; drops a rule's exact repeats within a group
- * (releases sharing a values layer, e.g. Kustomize overlays of one base). Positions resolve later (toDiagnostic).
+ * (releases sharing a values layer, e.g. Kustomize overlays of one base); with only part of the tree read, drops the
+ * findings that conclude from an absence (RuleMeta.needsWholeTree). Positions resolve later (toDiagnostic).
  */
 import type { Severity } from '../core/diagnostic.js';
 import { renderTemplate } from '../core/diagnostic.js';
@@ -17,17 +18,19 @@ export function runRules(
   groups: readonly ClusterGroup[],
   all: readonly YamlDocument[],
   overrides: SeverityOverrides = {},
+  opts: { partialTree?: boolean } = {},
 ): Finding[] {
   const out: Finding[] = [];
   for (const rule of rules) {
     const configured = overrides[rule.meta.id];
     if (configured === 'off') continue;
+    const absence = opts.partialTree ? new Set(rule.meta.needsWholeTree ?? []) : undefined;
     for (const cluster of groups) {
       const seen = new Set<string>();
       for (const rf of rule.check({ cluster, all })) {
         const at = rf.range ? `${rf.range.start.line}:${rf.range.start.column}` : '';
         const id = `${rf.doc.file.path}#${rf.doc.index}#${rf.path.join('\u0000')}#${rf.key ? 'k' : ''}#${at}#${rf.messageId}#${rf.severity ?? ''}#${JSON.stringify(rf.data ?? {})}`;
-        if (seen.has(id)) continue;
+        if (seen.has(id) || absence?.has(rf.messageId)) continue;
         seen.add(id);
         const template = rule.meta.messages[rf.messageId] ?? rf.messageId;
         const f: Finding = {

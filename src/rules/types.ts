@@ -35,6 +35,11 @@ export interface RuleMeta {
   help: string;
   docs: RuleDocs;
   examples: { valid: RuleExample[]; invalid: RuleExample[] };
+  /**
+   * Message ids that conclude from something missing in the repository ("the cluster has no L2 policy"): not
+   * reported when a run reads only some paths (`talium lint values.yaml`), where the missing thing may sit unread.
+   */
+  needsWholeTree?: readonly string[];
 }
 
 export interface RelatedFinding {

@@ -10,7 +10,7 @@ export default defineRule({
     description: 'L2 announcements enabled without any CiliumL2AnnouncementPolicy announce nothing.',
     severity: 'warning',
     messages: {
-      noPolicy: 'Cilium values enable l2announcements, but the cluster has no CiliumL2AnnouncementPolicy; no IP is announced.',
+      noPolicy: 'Cilium values enable l2announcements, but cluster "{{cluster}}" has no CiliumL2AnnouncementPolicy; no IP is announced.',
     },
     help: 'Add a CiliumL2AnnouncementPolicy with `loadBalancerIPs: true` (and `interfaces` naming the LAN link), or turn L2 announcements off.',
     docs: {
@@ -23,6 +23,7 @@ export default defineRule({
       valid: [{ files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\nl2announcements:\n  enabled: true\n', 'cilium/l2.yaml': 'apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: lan\nspec:\n  loadBalancerIPs: true\n' } }],
       invalid: [{ files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\nl2announcements:\n  enabled: true\n' } }],
     },
+    needsWholeTree: ['noPolicy'],
   },
   check({ cluster }) {
     if (l2Policies(cluster.docs).length) return [];
@@ -31,7 +32,7 @@ export default defineRule({
       if (r.purpose === 'bootstrap') continue;
       // values that live in another cluster's folder: the release is a shared base, judged with that cluster
       if (r.layers.some((l) => !cluster.docs.includes(l.doc))) continue;
-      if (l2On(r) === true) out.push({ ...placeOf(r, ['l2announcements', 'enabled']), messageId: 'noPolicy' });
+      if (l2On(r) === true) out.push({ ...placeOf(r, ['l2announcements', 'enabled']), messageId: 'noPolicy', data: { cluster: cluster.name } });
     }
     return dedupe(out);
   },

@@ -55,6 +55,7 @@ export default defineRule({
         { files: { 'clusters/home/cilium.yaml': KS('./kubernetes/network'), 'kubernetes/cilium/config/pool.yaml': POOL }, note: 'nothing close enough to suggest' },
       ],
     },
+    needsWholeTree: ['missing', 'missingNear'],
   },
   check({ cluster, all }) {
     // every folder (and its ancestors) that holds a YAML file of the linted tree

@@ -32,6 +32,7 @@ export default defineRule({
         { files: { 'talos/controlplane.yaml': 'machine:\n  type: controlplane\ncluster:\n  proxy:\n    disabled: true\n', 'cilium/values.yaml': VALUES } },
       ],
     },
+    needsWholeTree: ['unset'],
   },
   check({ cluster }) {
     const rels = releases(cluster);

@@ -33,6 +33,7 @@ export default defineRule({
         { files: { 'talos/controlplane.yaml': CP(''), 'cilium/values.yaml': VALUES } },
       ],
     },
+    needsWholeTree: ['notDisabled'],
   },
   check({ cluster }) {
     const kpr = releases(cluster).find((r) => kprOn(r) === true);
