@@ -6,8 +6,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { ENGINE_RULES } from '../src/lint/engine-rules.js';
-import { RULES } from '../src/rules/index.js';
+import { ruleCatalog } from '../src/lint/rule-catalog.js';
 import { assembleReadme, type DocsInputs } from './docs/assemble.js';
 import type { RuleDoc } from './docs/rule-reference.js';
 
@@ -19,17 +18,9 @@ function readJson(path: string): unknown {
   return JSON.parse(readFileSync(path, 'utf8')) as unknown;
 }
 
-/** Every rule talium knows: policy rules and the engine's own (yaml/*, lint/*, config/*, ...). */
+/** Every rule talium knows, as `talium rules` lists them: policy rules and the engine's, schema's and generate's ids. */
 export function allRuleDocs(): RuleDoc[] {
-  const policy: RuleDoc[] = RULES.map((r) => ({
-    id: r.meta.id,
-    description: r.meta.description,
-    severity: r.meta.severity,
-    help: r.meta.help,
-    docs: r.meta.docs,
-  }));
-  const engine: RuleDoc[] = ENGINE_RULES.map((r) => ({ id: r.id, description: r.description, severity: r.severity, help: r.help, docs: r.docs }));
-  return [...policy, ...engine];
+  return ruleCatalog().map((r) => ({ id: r.id, description: r.description, severity: r.severity, help: r.help, ...(r.docs ? { docs: r.docs } : {}) }));
 }
 
 /** Reads every input of the README below `root` (the repository root). */

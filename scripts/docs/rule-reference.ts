@@ -1,5 +1,5 @@
 /**
- * Renders the rule reference (policy rules + the engine's own rules) as Markdown: one table per domain and a
+ * Renders the rule reference (every id `talium rules` lists: policy, engine, schema and generate rules) as Markdown: one table per domain and a
  * collapsible what / why / fix / sources block per rule. Pure: rule metadata in, text out.
  */
 import type { Severity } from '../../src/core/diagnostic.js';
@@ -10,7 +10,8 @@ export interface RuleDoc {
   description: string;
   severity: Severity;
   help: string;
-  docs: RuleDocs;
+  /** What / why / fix / sources (generate's spec/* ids have none: their table row is all there is). */
+  docs?: RuleDocs;
 }
 
 function cell(s: string): string {
@@ -42,6 +43,7 @@ export function renderRuleReference(rules: readonly RuleDoc[]): string {
     out.push('', `### \`${domain}/\``, '', '| Rule | Default | Checks | Fix |', '| --- | --- | --- | --- |');
     for (const r of list) out.push(`| \`${r.id}\` | ${r.severity} | ${cell(r.description)} | ${cell(r.help)} |`);
     for (const r of list) {
+      if (!r.docs) continue;
       out.push('', `<details><summary><code>${r.id}</code>: what, why, how to fix</summary>`, '');
       out.push(`**What.** ${cell(r.docs.what)}`, '');
       out.push(`**Why.** ${cell(r.docs.why)}`, '');
