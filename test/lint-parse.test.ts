@@ -75,6 +75,16 @@ describe('parseSource', () => {
       ['yaml/duplicate-key', 5, 3],
     ]);
   });
+  it('a duplicate key names the key, covers all of it and points at the first one (block and flow mappings)', () => {
+    const { findings } = parseSource(new SourceFile('f.yaml', 'data:\n  alpha: "1"\n  beta: 2\n  alpha: "3"\nk: {"q": 1, q: 2}\n'));
+    assert.deepEqual(
+      findings.map((f) => [f.ruleId, f.data?.['key'], `${f.range!.start.line}:${f.range!.start.column}-${f.range!.end.line}:${f.range!.end.column}`, f.related?.map((r) => `${r.range!.start.line}:${r.range!.start.column}`)]),
+      [
+        ['yaml/duplicate-key', 'alpha', '4:3-4:8', ['2:3']],
+        ['yaml/duplicate-key', 'q', '5:13-5:14', ['5:5']],
+      ],
+    );
+  });
   it('suppression comments are parsed with rules, reason and target line', () => {
     const s = parseSuppressions('# talium-disable-next-line a/b, c/d -- why\n\n# other\nx: 1\n');
     assert.deepEqual(s.map((x) => [x.kind, x.rules, x.reason, x.targetLine]), [['next-line', ['a/b', 'c/d'], 'why', 4]]);
