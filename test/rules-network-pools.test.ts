@@ -141,7 +141,12 @@ test('network/pool-network-broadcast follows allowFirstLastIPs and its per-versi
       {
         // ranges reserve nothing, whatever the version
         files: { 'talium.config.yaml': lan(), 'pool.yaml': pool('a', 'start: 10.50.0.200\n        stop: 10.50.0.255') },
-        errors: [{ messageId: 'edge', line: 7, column: 14, data: { which: 'broadcast', address: '10.50.0.255' } }],
+        // the broadcast address of a start/stop range is its stop
+        errors: [{ messageId: 'edge', line: 8, column: 13, data: { which: 'broadcast', address: '10.50.0.255' } }],
+      },
+      {
+        files: { 'talium.config.yaml': lan(), 'pool.yaml': pool('a', 'start: 10.50.0.0\n        stop: 10.50.0.20') },
+        errors: [{ messageId: 'edge', line: 7, column: 14, data: { which: 'network', address: '10.50.0.0' } }],
       },
       {
         // LAN unknown: assume a /24 (warning); the 1.16+ default lets the /24's edges out
@@ -237,7 +242,7 @@ test('network/pool-reserved-address points at the other owner (related location)
 
 test('network/pool-network-broadcast: the /24 assumption is only a warning', () => {
   const got = lintRepo({ 'pool.yaml': pool('a', 'start: 192.168.1.220\n        stop: 192.168.1.255') }, [poolNetworkBroadcast]);
-  assert.deepEqual(got.map((d) => [d.messageId, d.severity, d.data?.['address']]), [['edgeAssumed', 'warning', '192.168.1.255']]);
+  assert.deepEqual(got.map((d) => [d.messageId, d.severity, d.data?.['address'], d.range.start.line]), [['edgeAssumed', 'warning', '192.168.1.255', 8]]);
   const known = lintRepo({ 'talium.config.yaml': 'plan:\n  lan: 192.168.1.0/24\n', 'pool.yaml': pool('a', 'start: 192.168.1.220\n        stop: 192.168.1.255') }, [poolNetworkBroadcast]);
   assert.deepEqual(known.map((d) => [d.messageId, d.severity]), [['edge', 'error']]);
 });

@@ -47,7 +47,7 @@ export default defineRule({
           const afl = aflText(p, b, version);
           out.push({
             doc: p.doc,
-            path: b.path,
+            path: edgePath(b, which),
             messageId: 'edge',
             data: { pool: p.name, block: b.kind === 'cidr' ? b.text : formatInterval(b.interval!), which, address: formatIp(4, addr), allowFirstLastIPs: afl },
             related: factRelated(cluster.plan.lan, `LAN ${lan.canonical}`),
@@ -58,6 +58,11 @@ export default defineRule({
     return out;
   },
 });
+
+/** Where to point: a start/stop range's broadcast address is its `stop`, the network address its `start`. */
+function edgePath(b: PoolBlock, which: 'network' | 'broadcast'): PoolBlock['path'] {
+  return b.kind === 'range' && which === 'broadcast' ? [...b.path.slice(0, -1), 'stop'] : b.path;
+}
 
 function aflText(p: LbPool, b: PoolBlock, version: string | undefined): string {
   return b.kind === 'range' ? 'does not apply to start/stop ranges' : p.allowFirstLastIPs ? `"${p.allowFirstLastIPs}"` : `defaults to "Yes" on Cilium ${version ?? ''}`.trim();
@@ -82,7 +87,7 @@ function assumedEdges(cluster: ClusterGroup, version: string | undefined): RuleF
         if (!containsIp(alloc, 4, addr)) continue;
         out.push({
           doc: p.doc,
-          path: b.path,
+          path: edgePath(b, which),
           messageId: 'edgeAssumed',
           severity: 'warning',
           data: { pool: p.name, block: b.kind === 'cidr' ? b.text : formatInterval(b.interval!), which, address: formatIp(4, addr), allowFirstLastIPs: aflText(p, b, version) },
