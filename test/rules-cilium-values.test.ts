@@ -252,7 +252,7 @@ test('cilium/bpf-masquerade-host-dns', () => {
     invalid: [
       { files: { 'talos/cp.yaml': talos('      forwardKubeDNSToHost: true\n'), 'cilium/hr.yaml': hr(vals + '  hostLegacyRouting: false\n') }, errors: [{ messageId: 'conflict', line: 17, column: 19 }] },
       { files: { 'talos/cp.yaml': talos('      forwardKubeDNSToHost: true\n'), 'cilium/hr.yaml': hr(vals) }, errors: [{ messageId: 'conflict', file: 'cilium/hr.yaml', line: 17, column: 19, data: { why: 'forwardKubeDNSToHost: true' } }] },
-      { files: { 'talos/cp.yaml': 'machine:\n  type: controlplane\n', 'cilium/hr.yaml': hr(vals) }, errors: [{ messageId: 'conflict', line: 17, column: 19 }] },
+      { files: { 'talos/cp.yaml': 'machine:\n  type: controlplane\n', 'cilium/hr.yaml': hr(vals) }, errors: [{ messageId: 'conflictDefault', line: 17, column: 19 }] },
     ],
   });
 });

@@ -176,3 +176,28 @@ test('gitops/flux-kustomization-path', () => {
     ],
   });
 });
+
+test('gitops/cilium-crs-order on Argo CD: one Application (a sync wave does not help), a separate one (its wave decides)', () => {
+  const app = (name: string, path: string, wave?: string) =>
+    `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ${name}\n  namespace: argocd\n${wave ? `  annotations:\n    argocd.argoproj.io/sync-wave: "${wave}"\n` : ''}spec:\n  project: default\n  source:\n    repoURL: https://github.com/example/homelab.git\n    path: ${path}\n    targetRevision: main\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: kube-system\n`;
+  const kust = (res: string, charts: boolean) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ${res}\n${charts ? 'helmCharts:\n  - name: cilium\n    repo: https://helm.cilium.io/\n    version: 1.19.6\n    releaseName: cilium\n    namespace: kube-system\n    valuesInline:\n      kubeProxyReplacement: true\n' : ''}`;
+  const POOL_WAVE = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\n  annotations:\n    argocd.argoproj.io/sync-wave: "1"\nspec:\n  blocks:\n    - start: 10.50.0.200\n      stop: 10.50.0.220\n';
+  const POOL_SKIP = POOL_WAVE.replace('sync-wave: "1"', 'sync-options: SkipDryRunOnMissingResource=true');
+  ruleTester(ciliumCrsOrder, {
+    valid: [
+      { 'argocd/cilium.yaml': app('cilium', 'infra/cilium'), 'infra/cilium/kustomization.yaml': kust('pool.yaml', true), 'infra/cilium/pool.yaml': POOL_SKIP },
+      // a separate Application in a later wave: Cilium (and its operator) is up before it syncs
+      { 'argocd/cilium.yaml': app('cilium', 'infra/cilium', '0') + '---\n' + app('cilium-config', 'infra/cilium-config', '1'), 'infra/cilium/kustomization.yaml': kust('ns.yaml', true), 'infra/cilium/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n', 'infra/cilium-config/pool.yaml': POOL_WAVE },
+    ],
+    invalid: [
+      {
+        files: { 'argocd/cilium.yaml': app('cilium', 'infra/cilium'), 'infra/cilium/kustomization.yaml': kust('pool.yaml', true), 'infra/cilium/pool.yaml': POOL_WAVE },
+        errors: [{ messageId: 'argoNoSkipSame', file: 'argocd/cilium.yaml', line: 4, column: 9, data: { app: 'cilium', kind: 'CiliumLoadBalancerIPPool', name: 'lan', sameApplication: true } }],
+      },
+      {
+        files: { 'argocd/cilium.yaml': app('cilium', 'infra/cilium', '0') + '---\n' + app('cilium-config', 'infra/cilium-config', '0'), 'infra/cilium/kustomization.yaml': kust('ns.yaml', true), 'infra/cilium/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n', 'infra/cilium-config/pool.yaml': POOL_WAVE },
+        errors: [{ messageId: 'argoNoSkip', line: 21, column: 9, data: { app: 'cilium-config', sameApplication: false } }],
+      },
+    ],
+  });
+});

@@ -33,6 +33,7 @@ export default defineRule({
     severity: 'warning',
     messages: {
       conflict: 'bpf.masquerade is true while Talos forwards kube-dns to the host DNS ({{why}}); CoreDNS queries break.',
+      conflictDefault: 'bpf.masquerade is true and no Talos config shown sets forwardKubeDNSToHost to false; if Talos keeps its default (true since Talos 1.8), CoreDNS queries break.',
     },
     help: 'Set `machine.features.hostDNS.forwardKubeDNSToHost: false` in the Talos config, set `bpf.hostLegacyRouting: true` in the Cilium values, or turn off `bpf.masquerade`.',
     docs: {
@@ -62,7 +63,7 @@ export default defineRule({
       if (asBool(valueOf(r, ['bpf', 'hostLegacyRouting'])) === true) continue;
       out.push({
         ...placeOf(r, ['bpf', 'masquerade']),
-        messageId: 'conflict',
+        messageId: explicit || hostDns ? 'conflict' : 'conflictDefault',
         data: { why: explicit ? 'forwardKubeDNSToHost: true' : 'forwardKubeDNSToHost is not set to false; Talos 1.8+ defaults it to true' },
         ...(explicit || hostDns ? {} : { severity: 'info' as const }),
         ...(explicit ? { related: [{ doc: explicit.doc, path: explicit.path, message: 'Talos forwards kube-dns to the host here.' }] } : {}),

@@ -12,7 +12,7 @@ export default defineRule({
     messages: {
       dotted: 'Cilium values key "{{key}}" contains dots; Helm treats it as one literal key and ignores it (the `--set` syntax does not work in values files). Write it nested: `{{nested}}`.',
     },
-    help: 'Nest the key (`externalIPs:\\n  enabled: true`) instead of writing the `--set` path as one key.',
+    help: 'Nest the key (`loadBalancer.algorithm: maglev` becomes `loadBalancer: {algorithm: maglev}`) instead of writing the `--set` path as one key.',
     docs: {
       what: 'Finds keys like `loadBalancer.algorithm` or `externalIPs.enabled` in Cilium values mappings (HelmRelease `values`, Argo CD `valuesObject`, values files).',
       why: 'Only `helm --set` splits paths on dots; in a values mapping the key stays literal, matches no chart value, and the setting is silently not applied.',

@@ -26,11 +26,12 @@ export default defineRule({
     severity: 'info',
     messages: {
       unset: '{{key}} is not set (chart default false): after a values change that only edits the cilium-config ConfigMap, the running Cilium pods of this {{engine}} release keep the old configuration until they are restarted.',
+      unsetBoth: 'Neither rollOutCiliumPods nor operator.rollOutPods is set (chart defaults false): after a values change that only edits the cilium-config ConfigMap, the running Cilium agent and operator pods of this {{engine}} release keep the old configuration until they are restarted.',
       off: '{{key}} is false: after a values change that only edits the cilium-config ConfigMap, the running Cilium pods of this {{engine}} release keep the old configuration until they are restarted.',
     },
     help: 'Set `rollOutCiliumPods: true` and `operator.rollOutPods: true` in the Cilium values.',
     docs: {
-      what: 'For every Cilium release a GitOps controller installs (Flux `HelmRelease` and its Kustomize overlays, Argo CD `Application`/`ApplicationSet`, Kustomize `helmCharts` outside a `bootstrap`/`talos` folder), reports `rollOutCiliumPods` and `operator.rollOutPods` when they are unset or false: one finding per key, at the key when it is written, else at the release\'s values. The release\'s engine and purpose decide: bootstrap installs (helmfile, a `cilium install` Job, committed or in a Talos inline manifest, Kustomize `helmCharts` under `bootstrap/` or `talos/`) and values files no GitOps release reads are not judged, since they install once and the GitOps release that takes over is judged. A missing key is not judged when the release takes values the repository does not show (an unresolved `valuesFrom`, Argo CD `parameters`, a patch of the same HelmRelease); a `false` is not judged when such a source may override it. Releases pinned below Cilium 1.14 and templated values are not judged.',
+      what: 'For every Cilium release a GitOps controller installs (Flux `HelmRelease` and its Kustomize overlays, Argo CD `Application`/`ApplicationSet`, Kustomize `helmCharts` outside a `bootstrap`/`talos` folder), reports `rollOutCiliumPods` and `operator.rollOutPods` when they are unset or false: at the key when it is written, else at the release\'s values (one finding when both are missing). The release\'s engine and purpose decide: bootstrap installs (helmfile, a `cilium install` Job, committed or in a Talos inline manifest, Kustomize `helmCharts` under `bootstrap/` or `talos/`) and values files no GitOps release reads are not judged, since they install once and the GitOps release that takes over is judged. A missing key is not judged when the release takes values the repository does not show (an unresolved `valuesFrom`, Argo CD `parameters`, a patch of the same HelmRelease); a `false` is not judged when such a source may override it. Releases pinned below Cilium 1.14 and templated values are not judged.',
       why: 'Both values default to false in the chart (1.14–1.20). Without them a values change that only edits the cilium-config ConfigMap (turning on `l2announcements`, for example) is applied by Flux or Argo CD but not picked up by the running agents and operator until someone restarts them. With them the chart rolls the agent and operator pods out when that ConfigMap changes.',
       fix: 'Add `rollOutCiliumPods: true` and `operator.rollOutPods: true` to the Cilium values (talium generate writes both).',
       sources: [SRC.helmRef],
@@ -50,10 +51,11 @@ export default defineRule({
       const version = releaseVersion(cluster, r);
       if (version && !atLeast(version, SINCE)) continue;
       const data = { engine: r.engine };
+      const unset: string[] = [];
       for (const key of KEYS) {
         const name = key.join('.');
         if (!isSet(r, key)) {
-          if (!incomplete(r, cluster.docs)) out.push({ ...releasePlace(r), messageId: 'unset', data: { key: name, ...data } });
+          if (!incomplete(r, cluster.docs)) unset.push(name);
           continue;
         }
         const v = valueOf(r, key);
@@ -63,6 +65,9 @@ export default defineRule({
         if (layer && overridable(r, layer, cluster.docs)) continue;
         out.push({ ...placeOf(r, key, { key: true }), messageId: 'off', data: { key: name, ...data } });
       }
+      // both missing: one finding at the release's values, not two on the same spot
+      if (unset.length === KEYS.length) out.push({ ...releasePlace(r), messageId: 'unsetBoth', data: { keys: unset.join(','), ...data } });
+      else for (const name of unset) out.push({ ...releasePlace(r), messageId: 'unset', data: { key: name, ...data } });
     }
     return dedupe(out);
   },

@@ -24,9 +24,10 @@ export default defineRule({
     messages: {
       fluxNoDepends: 'Flux Kustomization "{{ks}}" applies {{kind}} "{{name}}" but does not depend on "{{cilium}}", which deploys Cilium; on a fresh cluster the apply fails with "no matches for kind" until the operator has created the CRDs.',
       fluxSame: 'Flux Kustomization "{{ks}}" applies {{kind}} "{{name}}" together with the Cilium HelmRelease; the server-side dry-run fails before Cilium exists, so nothing in it is applied.',
-      argoNoSkip: 'Argo CD Application "{{app}}" syncs {{kind}} "{{name}}" {{where}} without SkipDryRunOnMissingResource=true or a later sync wave; the sync fails until Cilium\'s operator has created the CRDs.',
+      argoNoSkip: 'Argo CD Application "{{app}}" syncs {{kind}} "{{name}}" in the same or an earlier sync wave than Cilium, without SkipDryRunOnMissingResource=true; the sync fails until Cilium\'s operator has created the CRDs.',
+      argoNoSkipSame: 'Argo CD Application "{{app}}" syncs {{kind}} "{{name}}" together with Cilium without SkipDryRunOnMissingResource=true; Argo CD dry-runs the whole Application before its first sync wave, so the sync fails until Cilium\'s operator has created the CRDs (a sync-wave annotation does not help).',
     },
-    help: 'Flux: put pools/policies in their own Kustomization with `dependsOn: [{name: <cilium ks>}]`. Argo CD: add `SkipDryRunOnMissingResource=true` (sync option or resource annotation) or a later sync wave.',
+    help: 'Flux: put pools/policies in their own Kustomization with `dependsOn: [{name: <cilium ks>}]`. Argo CD: add `SkipDryRunOnMissingResource=true` (resource annotation, or sync option), or sync the resources from a separate Application in a later sync wave than Cilium\'s (waves inside one Application do not help: Argo CD dry-runs every resource before the first wave).',
     docs: {
       what: 'Maps Flux Kustomization `spec.path` (and Argo CD Application `source.path`) to repository folders, finds the one that applies each CiliumLoadBalancerIPPool / CiliumL2AnnouncementPolicy and the one that deploys Cilium, and checks the ordering between them. Silent when the repository installs Cilium at bootstrap (helmfile, Talos inline manifest, install Job).',
       why: 'The Cilium chart ships no CRDs: the operator creates them at runtime. Applying a pool before that fails the whole apply ("no matches for kind"), so a fresh cluster does not converge until retries line up, or deadlocks when the pool and the HelmRelease share one apply. Usually Cilium (the CNI) already runs before the GitOps controller can start, which is why this is informational unless you raise it.',
@@ -84,7 +85,7 @@ export default defineRule({
         const same = ciliumApps.some((c) => c.doc === app.doc);
         if (!same && (!ciliumApps.length || ciliumApps.every((c) => syncWave(app.doc) > syncWave(c.doc)))) continue;
         done.add(app.doc);
-        out.push({ doc: app.doc, path: ['metadata', 'name'], messageId: 'argoNoSkip', data: { app: app.doc.name ?? '', kind: cr.kind ?? '', name: cr.name ?? '', where: same ? 'together with Cilium' : 'in the same sync wave as Cilium' }, related: [{ doc: cr, path: ['kind'], message: 'Synced by this Application.' }] });
+        out.push({ doc: app.doc, path: ['metadata', 'name'], messageId: same ? 'argoNoSkipSame' : 'argoNoSkip', data: { app: app.doc.name ?? '', kind: cr.kind ?? '', name: cr.name ?? '', sameApplication: same }, related: [{ doc: cr, path: ['kind'], message: 'Synced by this Application.' }] });
       }
     }
     return out;
