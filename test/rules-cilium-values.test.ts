@@ -99,6 +99,8 @@ test('cilium/k8s-service-endpoint', () => {
       { files: { 'talos/cp.yaml': TALOS_CP, 'cilium/hr.yaml': hr(v('localhost', '6443')) }, errors: [{ messageId: 'port', file: 'cilium/hr.yaml', line: 17, column: 21, data: { value: '6443', port: 7445, host: 'localhost' } }] },
       { files: { 'talos/cp.yaml': TALOS_CP, 'cilium/hr.yaml': hr(v('10.50.0.10', '6443')) }, errors: [{ messageId: 'notLocal', line: 16, column: 21, data: { host: '10.50.0.10' } }] },
       { files: { 'talos/cp.yaml': TALOS_CP, 'cilium/hr.yaml': hr(v('auto', '7445')) }, errors: [{ messageId: 'auto', line: 16, column: 21 }] },
+      // the KubePrism port on the VIP or a node: KubePrism binds to localhost only, nothing listens there
+      { files: { 'talos/cp.yaml': TALOS_CP, 'cilium/hr.yaml': hr(v('10.50.0.10', '7445')) }, errors: [{ messageId: 'remotePrism', line: 17, column: 21, data: { host: '10.50.0.10', port: 7445 } }] },
       { files: { 'talos/cp.yaml': TALOS_CP, 'cilium/hr.yaml': hr('kubeProxyReplacement: true\nipam:\n  mode: kubernetes\n') }, errors: [{ messageId: 'unset', line: 15, column: 27 }] },
     ],
   });

@@ -20,6 +20,7 @@ export default defineRule({
       auto: 'k8sServiceHost "auto" reads the kubeadm cluster-info ConfigMap, which Talos does not create; use KubePrism ("localhost", port {{port}}).',
       unset: 'Cilium replaces kube-proxy on Talos but k8sServiceHost is not set; the agent cannot reach the API server before its own service handling runs.',
       notLocal: 'k8sServiceHost "{{host}}" bypasses KubePrism; on Talos use "localhost" with port {{port}} for an API endpoint that survives control-plane failures.',
+      remotePrism: 'k8sServiceHost "{{host}}" with k8sServicePort {{port}}: KubePrism binds to localhost only, so nothing serves {{host}}:{{port}} and the agent cannot reach the API server.',
       port: 'k8sServicePort {{value}} is not the KubePrism port {{port}} while k8sServiceHost is "{{host}}"; the agent cannot reach the API server.',
     },
     help: 'Set `k8sServiceHost: localhost` and `k8sServicePort: 7445` (the KubePrism port) in the Cilium values.',
@@ -31,7 +32,10 @@ export default defineRule({
     },
     examples: {
       valid: [{ files: { 'talos/patch.yaml': TALOS, 'cilium/values.yaml': 'kubeProxyReplacement: true\nk8sServiceHost: localhost\nk8sServicePort: 7445\n' } }],
-      invalid: [{ files: { 'talos/patch.yaml': TALOS, 'cilium/values.yaml': 'kubeProxyReplacement: true\nk8sServiceHost: localhost\nk8sServicePort: 6443\n' } }],
+      invalid: [
+        { files: { 'talos/patch.yaml': TALOS, 'cilium/values.yaml': 'kubeProxyReplacement: true\nk8sServiceHost: localhost\nk8sServicePort: 6443\n' } },
+        { files: { 'talos/patch.yaml': TALOS, 'cilium/values.yaml': 'kubeProxyReplacement: true\nk8sServiceHost: 10.50.0.10\nk8sServicePort: 7445\n' } },
+      ],
     },
   },
   check({ cluster }) {
@@ -49,7 +53,13 @@ export default defineRule({
       }
       const h = String(host);
       if (h === 'auto') { out.push({ ...placeOf(r, ['k8sServiceHost']), messageId: 'auto', data: { port } }); continue; }
-      if (!LOCAL.has(h)) { out.push({ ...placeOf(r, ['k8sServiceHost']), messageId: 'notLocal', data: { host: h, port }, severity: 'warning' }); continue; }
+      if (!LOCAL.has(h)) {
+        // the KubePrism port on a remote address: KubePrism listens on each node's loopback only (domain facts 3.2)
+        const pv = valueOf(r, ['k8sServicePort']);
+        if (!unknowable(pv) && pv !== undefined && Number(pv) === port) out.push({ ...placeOf(r, ['k8sServicePort']), messageId: 'remotePrism', data: { host: h, port } });
+        else out.push({ ...placeOf(r, ['k8sServiceHost']), messageId: 'notLocal', data: { host: h, port }, severity: 'warning' });
+        continue;
+      }
       if (prism) continue; // a stated KubePrism port/state is compared by talos/kubeprism
       const pv = valueOf(r, ['k8sServicePort']);
       if (unknowable(pv) || (pv === undefined && incomplete(r, cluster.docs))) continue;
