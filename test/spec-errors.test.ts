@@ -72,6 +72,20 @@ const CASES: Record<string, Expect[]> = {
     { rule: 'spec/overlap', at: [20, 9], data: { first: 'nodes[0].address', second: 'pools[0].blocks[0]', overlap: '10.50.0.11' } },
     { rule: 'spec/overlap', at: [22, 8], data: { first: 'lan.dhcp', second: 'cluster.vip', overlap: '10.50.0.150' } },
   ],
+  'overlap-several.yaml': [
+    {
+      rule: 'spec/overlap',
+      at: [33, 9],
+      data: {
+        second: 'pools[0].blocks[0]',
+        count: 7,
+        owners: 'lan.gateway,lan.dhcp,lan.reserved[0],cluster.vip,nodes[0].address,nodes[1].address,nodes[2].address',
+        kinds: 'gateway,dhcp,reserved,vip,node,node,node',
+      },
+    },
+    { rule: 'spec/overlap', at: [35, 9], data: { first: 'nodes[1].address', second: 'pools[0].blocks[2]', overlap: '10.50.0.12' } },
+    { rule: 'spec/pool-overlap', at: [35, 9], data: { first: 'pools[0].blocks[0]', second: 'pools[0].blocks[2]', overlap: '10.50.0.12' } },
+  ],
   'pool-overlap.yaml': [{ rule: 'spec/pool-overlap', at: [23, 9], data: { first: 'pools[0].blocks[0]', second: 'pools[1].blocks[0]', overlap: '10.50.0.236-10.50.0.239' } }],
   'pod-service-overlap.yaml': [
     { rule: 'spec/pod-service-overlap', at: [22, 12], data: { what: 'cluster.podCidr', other: '10.50.0.0/24' } },
@@ -132,6 +146,18 @@ test('a folder name that is not a DNS label is reported', () => {
 test('overlap findings point at the second owner and relate the first', () => {
   const d = load('overlap.yaml').findings.map(toDiagnostic).find((x) => x.data?.['second'] === 'pools[0].blocks[0]')!;
   assert.equal(d.related?.[0]?.range.start.line, 15, 'related location is nodes[0].address');
+});
+
+test('a block that collides with several owners gives one finding relating every owner; one collision keeps its own message', () => {
+  const ds = load('overlap-several.yaml').findings.map(toDiagnostic).filter((x) => x.ruleId === 'spec/overlap');
+  const several = ds.find((x) => x.data?.['second'] === 'pools[0].blocks[0]')!;
+  assert.equal(several.messageId, 'several');
+  // gateway, DHCP, reserved range, VIP, then the three nodes (file order)
+  assert.deepEqual(several.related?.map((r) => [r.range.start.line, r.range.start.column]), [[11, 12], [12, 9], [14, 7], [16, 8], [20, 14], [24, 14], [28, 14]]);
+  const single = ds.find((x) => x.data?.['second'] === 'pools[0].blocks[2]')!;
+  assert.equal(single.messageId, undefined);
+  assert.deepEqual(single.related?.map((r) => r.range.start.line), [24]);
+  assert.equal(ds.length, 2, 'one spec/overlap per colliding owner, not one per pair');
 });
 
 test('every reported rule id is listed in GENERATE_RULES', () => {
