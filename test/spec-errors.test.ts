@@ -47,7 +47,19 @@ function check(name: string, expected: Expect[]): void {
 const CASES: Record<string, Expect[]> = {
   'valid.yaml': [],
   'yaml-syntax.yaml': [{ rule: 'spec/yaml', at: [11, 3] }],
-  'duplicate-key.yaml': [{ rule: 'spec/duplicate-key', at: [11, 3] }],
+  'duplicate-key.yaml': [{ rule: 'spec/duplicate-key', at: [11, 3], data: { key: 'gateway' } }],
+  // each repeated key reported; the last value wins and is checked where it is written; the other errors still reported
+  'duplicate-key-many-errors.yaml': [
+    { rule: 'spec/duplicate-key', at: [6, 3], data: { key: 'cilium' } },
+    { rule: 'spec/unsupported-version', at: [6, 11], data: { component: 'cilium', version: '1.99.0' } },
+    { rule: 'spec/schema', at: [8, 11], data: { keyword: 'enum', path: 'gitops.engine' } },
+    { rule: 'spec/cidr-host-bits', at: [11, 9], data: { suggestion: '10.50.0.0/24' } },
+    { rule: 'spec/duplicate-key', at: [13, 3], data: { key: 'gateway' } },
+    { rule: 'spec/duplicate-key', at: [20, 5], data: { key: 'address' } },
+    { rule: 'spec/invalid-address', at: [20, 14], data: { path: 'nodes[0].address', value: '10.50.0.300' } },
+    { rule: 'spec/overlap', at: [22, 8], data: { first: 'lan.dhcp', second: 'cluster.vip' } },
+    { rule: 'spec/unknown-key', at: [23, 3], data: { key: 'colour', parent: 'cluster' } },
+  ],
   'multiple-documents.yaml': [{ rule: 'spec/yaml', at: [21, 1], data: { documents: 2 } }],
   'schema-type.yaml': [{ rule: 'spec/schema', at: [4, 11], data: { keyword: 'type', path: 'versions.cilium', expected: 'string' } }],
   'schema-required.yaml': [{ rule: 'spec/schema', at: [8, 1], data: { keyword: 'required', missing: 'gateway' } }],

@@ -10,7 +10,7 @@ export const GENERATE_RULES: readonly RuleInfo[] = [
   { id: 'spec/cidr-host-bits', severity: 'error', description: 'A CIDR has host bits set.', help: 'Write the network address (data.suggestion).' },
   { id: 'spec/cluster-name', severity: 'error', description: 'The cluster folder name is not a DNS label.', help: 'Rename the folder to lowercase letters, digits and dashes.' },
   { id: 'spec/dotted-helm-key', severity: 'error', description: 'cilium.values has a `--set`-style dotted key, which Helm takes literally.', help: 'Write the key nested.' },
-  { id: 'spec/duplicate-key', severity: 'error', description: 'A mapping repeats a key.', help: 'Remove or rename one of the duplicate keys.' },
+  { id: 'spec/duplicate-key', severity: 'error', description: 'A mapping repeats a key (reported at each repeat; the other checks run on the last value).', help: 'Remove or rename one of the duplicate keys.' },
   { id: 'spec/duplicate-node', severity: 'error', description: 'Two nodes share a name.', help: 'Give every node a unique hostname.' },
   { id: 'spec/duplicate-pool', severity: 'error', description: 'Two pools share a name.', help: 'Give every pool a unique name.' },
   { id: 'spec/even-control-planes', severity: 'warning', description: 'An even number of control planes (etcd members).', help: 'Run an odd number of control planes.' },
