@@ -79,6 +79,12 @@ const CASES: Record<string, Expect[]> = {
     { rule: 'spec/dotted-helm-key', at: [20, 5], data: { key: 'loadBalancer.algorithm' } },
     { rule: 'schema/enum', at: [21, 18], data: { path: 'routingMode' } },
   ],
+  'cilium-values-typos.yaml': [
+    { rule: 'schema/unknown-field', at: [20, 5], data: { field: 'l2anouncements', path: 'l2anouncements', suggestion: 'l2announcements', consumer: 'helm' } },
+    { rule: 'schema/unknown-field', at: [22, 5], data: { field: 'kubeProxyReplacment', path: 'kubeProxyReplacment', suggestion: 'kubeProxyReplacement', consumer: 'helm' } },
+    { rule: 'schema/unknown-field', at: [24, 7], data: { field: 'algoritm', path: 'loadBalancer.algoritm', suggestion: 'algorithm', consumer: 'helm' } },
+    { rule: 'schema/unknown-field', at: [27, 9], data: { field: 'backnd', path: 'loadBalancer.l7.backnd', suggestion: 'backend', consumer: 'helm' } },
+  ],
   'pool-first-last-on.yaml': [{ rule: 'spec/network-address', at: [22, 9], data: { owner: 'pools[0].blocks[0]', which: 'broadcast', address: '10.50.0.255' } }],
   'overlap.yaml': [
     { rule: 'spec/overlap', at: [20, 9], data: { first: 'nodes[0].address', second: 'pools[0].blocks[0]', overlap: '10.50.0.11' } },
