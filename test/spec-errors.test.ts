@@ -47,7 +47,19 @@ function check(name: string, expected: Expect[]): void {
 const CASES: Record<string, Expect[]> = {
   'valid.yaml': [],
   'yaml-syntax.yaml': [{ rule: 'spec/yaml', at: [11, 3] }],
-  'duplicate-key.yaml': [{ rule: 'spec/duplicate-key', at: [11, 3] }],
+  'duplicate-key.yaml': [{ rule: 'spec/duplicate-key', at: [11, 3], data: { key: 'gateway' } }],
+  // each repeated key reported; the last value wins and is checked where it is written; the other errors still reported
+  'duplicate-key-many-errors.yaml': [
+    { rule: 'spec/duplicate-key', at: [6, 3], data: { key: 'cilium' } },
+    { rule: 'spec/unsupported-version', at: [6, 11], data: { component: 'cilium', version: '1.99.0' } },
+    { rule: 'spec/schema', at: [8, 11], data: { keyword: 'enum', path: 'gitops.engine' } },
+    { rule: 'spec/cidr-host-bits', at: [11, 9], data: { suggestion: '10.50.0.0/24' } },
+    { rule: 'spec/duplicate-key', at: [13, 3], data: { key: 'gateway' } },
+    { rule: 'spec/duplicate-key', at: [20, 5], data: { key: 'address' } },
+    { rule: 'spec/invalid-address', at: [20, 14], data: { path: 'nodes[0].address', value: '10.50.0.300' } },
+    { rule: 'spec/overlap', at: [22, 8], data: { first: 'lan.dhcp', second: 'cluster.vip' } },
+    { rule: 'spec/unknown-key', at: [23, 3], data: { key: 'colour', parent: 'cluster' } },
+  ],
   'multiple-documents.yaml': [{ rule: 'spec/yaml', at: [21, 1], data: { documents: 2 } }],
   'schema-type.yaml': [{ rule: 'spec/schema', at: [4, 11], data: { keyword: 'type', path: 'versions.cilium', expected: 'string' } }],
   'schema-required.yaml': [{ rule: 'spec/schema', at: [8, 1], data: { keyword: 'required', missing: 'gateway' } }],
@@ -67,10 +79,30 @@ const CASES: Record<string, Expect[]> = {
     { rule: 'spec/dotted-helm-key', at: [20, 5], data: { key: 'loadBalancer.algorithm' } },
     { rule: 'schema/enum', at: [21, 18], data: { path: 'routingMode' } },
   ],
+  'cilium-values-typos.yaml': [
+    { rule: 'schema/unknown-field', at: [20, 5], data: { field: 'l2anouncements', path: 'l2anouncements', suggestion: 'l2announcements', consumer: 'helm' } },
+    { rule: 'schema/unknown-field', at: [22, 5], data: { field: 'kubeProxyReplacment', path: 'kubeProxyReplacment', suggestion: 'kubeProxyReplacement', consumer: 'helm' } },
+    { rule: 'schema/unknown-field', at: [24, 7], data: { field: 'algoritm', path: 'loadBalancer.algoritm', suggestion: 'algorithm', consumer: 'helm' } },
+    { rule: 'schema/unknown-field', at: [27, 9], data: { field: 'backnd', path: 'loadBalancer.l7.backnd', suggestion: 'backend', consumer: 'helm' } },
+  ],
   'pool-first-last-on.yaml': [{ rule: 'spec/network-address', at: [22, 9], data: { owner: 'pools[0].blocks[0]', which: 'broadcast', address: '10.50.0.255' } }],
   'overlap.yaml': [
     { rule: 'spec/overlap', at: [20, 9], data: { first: 'nodes[0].address', second: 'pools[0].blocks[0]', overlap: '10.50.0.11' } },
     { rule: 'spec/overlap', at: [22, 8], data: { first: 'lan.dhcp', second: 'cluster.vip', overlap: '10.50.0.150' } },
+  ],
+  'overlap-several.yaml': [
+    {
+      rule: 'spec/overlap',
+      at: [33, 9],
+      data: {
+        second: 'pools[0].blocks[0]',
+        count: 7,
+        owners: 'lan.gateway,lan.dhcp,lan.reserved[0],cluster.vip,nodes[0].address,nodes[1].address,nodes[2].address',
+        kinds: 'gateway,dhcp,reserved,vip,node,node,node',
+      },
+    },
+    { rule: 'spec/overlap', at: [35, 9], data: { first: 'nodes[1].address', second: 'pools[0].blocks[2]', overlap: '10.50.0.12' } },
+    { rule: 'spec/pool-overlap', at: [35, 9], data: { first: 'pools[0].blocks[0]', second: 'pools[0].blocks[2]', overlap: '10.50.0.12' } },
   ],
   'pool-overlap.yaml': [{ rule: 'spec/pool-overlap', at: [23, 9], data: { first: 'pools[0].blocks[0]', second: 'pools[1].blocks[0]', overlap: '10.50.0.236-10.50.0.239' } }],
   'pod-service-overlap.yaml': [
@@ -132,6 +164,18 @@ test('a folder name that is not a DNS label is reported', () => {
 test('overlap findings point at the second owner and relate the first', () => {
   const d = load('overlap.yaml').findings.map(toDiagnostic).find((x) => x.data?.['second'] === 'pools[0].blocks[0]')!;
   assert.equal(d.related?.[0]?.range.start.line, 15, 'related location is nodes[0].address');
+});
+
+test('a block that collides with several owners gives one finding relating every owner; one collision keeps its own message', () => {
+  const ds = load('overlap-several.yaml').findings.map(toDiagnostic).filter((x) => x.ruleId === 'spec/overlap');
+  const several = ds.find((x) => x.data?.['second'] === 'pools[0].blocks[0]')!;
+  assert.equal(several.messageId, 'several');
+  // gateway, DHCP, reserved range, VIP, then the three nodes (file order)
+  assert.deepEqual(several.related?.map((r) => [r.range.start.line, r.range.start.column]), [[11, 12], [12, 9], [14, 7], [16, 8], [20, 14], [24, 14], [28, 14]]);
+  const single = ds.find((x) => x.data?.['second'] === 'pools[0].blocks[2]')!;
+  assert.equal(single.messageId, undefined);
+  assert.deepEqual(single.related?.map((r) => r.range.start.line), [24]);
+  assert.equal(ds.length, 2, 'one spec/overlap per colliding owner, not one per pair');
 });
 
 test('every reported rule id is listed in GENERATE_RULES', () => {

@@ -2,7 +2,7 @@
  * The document model: one YAML document of a source file, its plain value, what kind of document it is,
  * and positions on demand (`locate`). Nothing here knows Cilium or Talos; classification lives in lint/.
  */
-import { isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import { FILE_START, type ObjectRef, type Range } from './diagnostic.js';
 import type { SourceFile } from './source.js';
 
@@ -303,13 +303,26 @@ function nodeAt(root: Node | null, path: Path): Node | null {
   for (const seg of path) {
     if (!cur) return null;
     if (isMap(cur)) {
-      const pair = cur.items.find((p) => isPair(p) && keyString(p.key) === String(seg));
+      const pair = pairOf(cur.items, seg);
       cur = (pair?.value as Node | null) ?? null;
     } else if (isSeq(cur) && typeof seg === 'number') {
       cur = (cur.items[seg] as Node | null) ?? null;
     } else return null;
   }
   return cur;
+}
+
+/**
+ * The pair of `seg` in a mapping's items: the last one when a key repeats, since the value read (toJS, Helm,
+ * Go's sigs.k8s.io/yaml) is the last one's, and positions must point at the value that is used.
+ */
+function pairOf(items: readonly unknown[], seg: string | number): Pair | undefined {
+  const want = String(seg);
+  for (let i = items.length - 1; i >= 0; i--) {
+    const p = items[i];
+    if (isPair(p) && keyString(p.key) === want) return p;
+  }
+  return undefined;
 }
 
 function keyString(k: unknown): string | undefined {
@@ -325,7 +338,7 @@ function locateNode(root: Node | null, path: Path, wantKey: boolean): [number, n
     const seg = path[i]!;
     const last = i === path.length - 1;
     if (cur && isMap(cur)) {
-      const pair = cur.items.find((p) => isPair(p) && keyString(p.key) === String(seg));
+      const pair = pairOf(cur.items, seg);
       if (!pair) {
         // missing property: point at the parent mapping's first key (or the map itself)
         const first = cur.items[0];

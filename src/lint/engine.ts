@@ -24,6 +24,7 @@ import { knownRule, ruleCatalog, toRuleInfo } from './rule-catalog.js';
 import { runRules } from './run-rules.js';
 import type { SchemaOptions } from '../schema/validate.js';
 import { applySuppressions } from './suppressions.js';
+import { dropGeneratedEchoes } from './generated-echoes.js';
 
 export interface LintOptions {
   /** Absolute working directory; reported paths are relative to it. */
@@ -262,12 +263,15 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
       internalErrors++;
     }
   }
-  const configured: Diagnostic[] = [];
+  let configured: Diagnostic[] = [];
   for (const d of diagnostics) {
     const s = settingFor(config, d.ruleId, d.file);
     if (s === 'off' && d.ruleId !== 'lint/internal-error') continue;
     configured.push(s && s !== 'off' && s !== d.severity && d.ruleId !== 'lint/internal-error' ? { ...d, severity: s } : d);
   }
+
+  // a cilium.values typo reported at cluster.yaml is not reported again in the values file generated from it
+  configured = dropGeneratedEchoes(configured, loaded);
 
   // 7. suppressions, per file
   const byFile = new Map<string, Diagnostic[]>();

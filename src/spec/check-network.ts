@@ -1,25 +1,14 @@
 /**
  * Semantic network checks on a cluster.yaml value: CIDR host bits, addresses inside the LAN, network and
- * broadcast addresses, overlaps between any two owners (naming both), pool overlaps, pod/service CIDR overlaps.
+ * broadcast addresses, overlaps between owners (check-overlaps.ts), pod/service CIDR overlaps.
  * Defensive on purpose: runs on values that failed the schema too, so one run reports every problem.
  */
 import type { Path, YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
-import { formatInterval, formatIp, intersection, overlaps, parseCidr, type Cidr, type IpInterval } from '../net/ip.js';
+import { formatInterval, formatIp, overlaps, parseCidr, type Cidr } from '../net/ip.js';
 import { DEFAULT_POD_SUBNET, DEFAULT_SERVICE_SUBNET } from '../data/talos.js';
 import { parseBlock } from './addresses.js';
-
-/** Something that holds addresses in the LAN: the gateway, a node, the VIP, DHCP, a reserved range, a pool block. */
-interface Owner {
-  /** `nodes[0].address`, `pools[1].blocks[0]`... */
-  label: string;
-  /** Human name: `nodes[0].address (cp-1)`, `pool default`. */
-  display: string;
-  kind: 'gateway' | 'node' | 'vip' | 'dhcp' | 'reserved' | 'pool';
-  poolIndex?: number;
-  interval: IpInterval;
-  path: Path;
-}
+import { overlapFindings, type Owner } from './check-overlaps.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -163,42 +152,8 @@ export function checkNetwork(value: unknown, doc: YamlDocument): Finding[] {
     }
   }
 
-  // Overlaps between any two owners (pool-vs-pool separately).
-  for (let i = 0; i < owners.length; i++) {
-    for (let j = i + 1; j < owners.length; j++) {
-      const a = owners[i]!;
-      const b = owners[j]!;
-      const both = intersection(a.interval, b.interval);
-      if (!both) continue;
-      const [first, second] = comparePaths(a.path, b.path) <= 0 ? [a, b] : [b, a];
-      const where = formatInterval(both);
-      if (a.kind === 'pool' && b.kind === 'pool') {
-        const same = a.poolIndex === b.poolIndex;
-        out.push({
-          doc,
-          path: second.path,
-          ruleId: 'spec/pool-overlap',
-          severity: 'error',
-          message: same ? `${second.label} overlaps ${first.label} of the same ${first.display} at ${where}.` : `${second.display} (${second.label}) overlaps ${first.display} (${first.label}) at ${where}.`,
-          help: 'Give every pool disjoint blocks: Cilium marks the later pool Conflicting and allocates nothing from it.',
-          data: { first: first.label, second: second.label, overlap: where },
-          related: [{ doc, path: first.path, message: `${first.display} is here.` }],
-        });
-        continue;
-      }
-      const describe = (o: Owner) => (o.kind === 'pool' || o.kind === 'dhcp' || o.kind === 'reserved' ? `inside ${o.display}` : o.display);
-      out.push({
-        doc,
-        path: second.path,
-        ruleId: 'spec/overlap',
-        severity: 'error',
-        message: `${where} is both ${describe(first)} and ${describe(second)}.`,
-        help: `Give ${second.display} addresses that no other owner uses (gateway, nodes, VIP, DHCP, reserved ranges and pools must be disjoint).`,
-        data: { first: first.label, second: second.label, firstOwner: first.display, secondOwner: second.display, overlap: where },
-        related: [{ doc, path: first.path, message: `${first.display} is here.` }],
-      });
-    }
-  }
+  // Overlaps between any two owners: one finding per owner listing its collisions (pool-vs-pool separately).
+  out.push(...overlapFindings(owners, doc));
 
   // Pod and service CIDRs: valid, no host bits, clear of the LAN and of each other.
   const nets: Array<{ what: string; path: Path; cidr: Cidr; written: boolean }> = [];
@@ -238,17 +193,3 @@ export function checkNetwork(value: unknown, doc: YamlDocument): Finding[] {
   }
   return out;
 }
-
-function comparePaths(a: Path, b: Path): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x === y) continue;
-    if (typeof x === 'number' && typeof y === 'number') return x - y;
-    return ORDER.indexOf(String(x)) - ORDER.indexOf(String(y)) || (String(x) < String(y) ? -1 : 1);
-  }
-  return a.length - b.length;
-}
-/** Owner order for "first"/"second" in messages: the order the file documents them. */
-const ORDER = ['lan', 'cluster', 'nodes', 'pools', 'gateway', 'dhcp', 'reserved', 'vip', 'address', 'blocks'];

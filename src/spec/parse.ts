@@ -1,8 +1,10 @@
 /**
  * Reads cluster.yaml text into one YamlDocument (positions on demand) plus `spec/yaml` findings for
- * syntax errors, duplicate keys and extra documents. Pure (text in, data out).
+ * syntax errors and extra documents, and `spec/duplicate-key` findings. Pure (text in, data out).
+ * A repeated key is reported and reading goes on with the last value winning, as Helm and Go's
+ * sigs.k8s.io/yaml read a mapping (and eemeli/yaml's toJS), so the other checks still run.
  */
-import { parseAllDocuments, type Document } from 'yaml';
+import { isScalar, parseAllDocuments, visit, type Document } from 'yaml';
 import { AstCache, YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
 import type { SourceFile } from '../core/source.js';
@@ -27,7 +29,7 @@ export function parseSpecText(file: SourceFile): ParsedSpec {
         help: dup ? 'Remove or rename one of the duplicate keys.' : 'Fix the YAML syntax at this position.',
         file,
         range: file.rangeOf(e.pos[0], e.pos[1]),
-        data: { code: e.code },
+        data: dup ? { code: e.code, key: keyAt(d, e.pos[0]) ?? '' } : { code: e.code },
       });
     }
   }
@@ -45,7 +47,8 @@ export function parseSpecText(file: SourceFile): ParsedSpec {
     });
   }
   const first = list[0];
-  if (findings.length || !first) {
+  // a repeated key is no reason to stop: the value is read last-wins below and every other check runs
+  if (findings.some((f) => f.ruleId !== 'spec/duplicate-key') || !first) {
     if (!first) {
       findings.push({ ruleId: 'spec/yaml', messageId: 'empty', severity: 'error', message: 'cluster.yaml is empty.', help: 'Describe the cluster (see schemas/cluster.schema.json).', file, range: file.rangeOf(0, 0) });
     }
@@ -67,4 +70,19 @@ export function parseSpecText(file: SourceFile): ParsedSpec {
     return { findings };
   }
   return { doc, value, findings };
+}
+
+/** The text of the mapping key that starts at `offset` (where eemeli/yaml reports a duplicate). */
+function keyAt(doc: Document.Parsed, offset: number): string | undefined {
+  let key: string | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.range?.[0] === offset) {
+        key = String(pair.key.value);
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return key;
 }
