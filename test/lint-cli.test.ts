@@ -175,7 +175,7 @@ describe('talium lint: suppressions', () => {
         'a.yaml:6 yaml/truthy',
         'a.yaml:7 lint/unused-suppression/unused',
         'a.yaml:9 lint/unused-suppression/unknownRule',
-        'a.yaml:11 lint/invalid-suppression',
+        'a.yaml:11 lint/invalid-suppression/noRule',
       ],
     );
   });
@@ -353,6 +353,20 @@ describe('talium rules / explain', () => {
     assert.match(r.stdout, /https:\/\/yaml\.org\/type\/bool\.html/);
     assert.equal((await runCli(['explain', 'yaml/nope'], { cwd: base })).code, 2);
     assert.ok(existsSync(base));
+  });
+  it('explain: an unknown id suggests at most 5 ids, the closest first (typo, else shared words); exit 2', async () => {
+    const near = async (id: string) => {
+      const r = await runCli(['explain', id], { cwd: base });
+      assert.equal(r.code, 2);
+      assert.equal(r.stdout, '');
+      return /^Did you mean: (.+)\?$/m.exec(r.stderr)?.[1]?.split(', ') ?? [];
+    };
+    const gateway = await near('cilium/pool-overlaps-gateway');
+    assert.equal(gateway[0], 'network/pool-reserved-address');
+    assert.ok(gateway.length <= 5 && gateway.includes('network/pool-overlap'), gateway.join(' '));
+    assert.ok(!gateway.includes('cilium/bpf-masquerade-host-dns'), 'no unrelated rule of the same domain');
+    assert.equal((await near('cilium/l2-policy-interface'))[0], 'cilium/l2-policy-interfaces');
+    assert.deepEqual(await near('zzz/qqq'), []);
   });
 });
 
