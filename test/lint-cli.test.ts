@@ -214,6 +214,32 @@ describe('talium lint: configuration', () => {
     );
   });
 
+  it('talium reads its own files as YAML 1.2: unquoted `off` is a severity there, with no yaml/truthy', async () => {
+    const spec = readFileSync(join(process.cwd(), 'clusters/homelab/cluster.yaml'), 'utf8')
+      .replace('cilium:\n  hubble: true\n', 'cilium:\n  hubble: true\n  values:\n    rollOutCiliumPods: off\n')
+      .concat('\nlint:\n  rules:\n    k8s/no-metallb: off\n');
+    assert.ok(spec.includes('rollOutCiliumPods: off'));
+    const config = 'rules: {yaml/duplicate-key: off, yaml/tabs: off}\nexclude: []\n';
+    const dir = repo({
+      'talium.config.yaml': config,
+      'clusters/home/cluster.yaml': spec,
+      'a.yaml': 'k: 1\nk: 2\n',
+      // the same text in a file talium does not read keeps its warning
+      'other/tool.yaml': config,
+    });
+    const { out } = await lintJson(dir);
+    const line = spec.split('\n').findIndex((l) => l.includes('rollOutCiliumPods')) + 1;
+    assert.deepEqual(
+      out.diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}`),
+      [
+        // talium reads the string "off" where Cilium wants a boolean: a precise spec error at the value
+        `clusters/home/cluster.yaml:${line}:24 schema/type`,
+        'other/tool.yaml:1:29 yaml/truthy',
+        'other/tool.yaml:1:45 yaml/truthy',
+      ],
+    );
+  });
+
   it('--config names a file; a missing one is a usage error', () => {
     const dir = repo({ 'cfg/lint.yaml': 'rules:\n  yaml/truthy: "off"\n', 'a.yaml': 'x: yes\n' });
     const r = spawnCli(['lint', '--config', 'cfg/lint.yaml', '--format', 'json'], { cwd: dir });
