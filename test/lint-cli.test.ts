@@ -272,6 +272,40 @@ describe('talium lint: discovery', () => {
     assert.equal(r2.code, 1);
   });
 
+  it('only YAML templates → one lint/templates-only info at the first, with the count; none once YAML is found', async () => {
+    const files = {
+      '.gitignore': 'ignored/\n',
+      'templates/b/app.yaml.j2': 'a: {{ x }}\n',
+      'templates/a/talos.yaml.tpl.j2': '#% if x %#\nb: 1\n#% endif %#\n',
+      'templates/c.yml.j2': 'c: 1\n',
+      'templates/d.yaml.gotmpl': 'd: 1\n',
+      'templates/e.yaml.tmpl': 'e: 1\n',
+      'templates/f.yaml.tpl': 'f: 1\n',
+      'README.md.j2': '# x\n',
+      'templates/g.j2': 'g: 1\n',
+      'ignored/h.yaml.j2': 'h: 1\n',
+    };
+    const dir = repo(files);
+    const { code, out } = await lintJson(dir);
+    assert.equal(code, 0);
+    assert.deepEqual(
+      out.diagnostics.map((d) => [d.file, d.range.start.line, d.range.start.column, d.ruleId, d.severity, d.data]),
+      [['templates/a/talos.yaml.tpl.j2', 1, 1, 'lint/templates-only', 'info', { count: 6, first: 'templates/a/talos.yaml.tpl.j2' }]],
+    );
+    assert.deepEqual(out.summary, { errors: 0, warnings: 0, infos: 1, files: 0 });
+    // the other reporters take it like any diagnostic
+    const sarif = JSON.parse((await runCli(['lint', '--format', 'sarif'], { cwd: dir })).stdout) as {
+      runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: Array<{ ruleId: string; ruleIndex: number; level: string }> }>;
+    };
+    const run = sarif.runs[0]!;
+    assert.deepEqual(run.results.map((x) => [x.ruleId, run.tool.driver.rules[x.ruleIndex]!.id, x.level]), [['lint/templates-only', 'lint/templates-only', 'note']]);
+    const github = await runCli(['lint', '--format', 'github'], { cwd: dir });
+    assert.match(github.stdout, /^::notice file=templates\/a\/talos\.yaml\.tpl\.j2,line=1,col=1,.*title=lint\/templates-only::/);
+    // a repository with any YAML file gets no note
+    const { out: withYaml } = await lintJson(repo({ ...files, 'rendered/app.yaml': 'a: 1\n' }));
+    assert.deepEqual(brief(withYaml), []);
+  });
+
   it('symlink out of the tree → lint/symlink-skipped info', async () => {
     const outside = repo({ 'secret.yaml': BROKEN });
     const dir = repo({ 'a.yaml': 'a: 1\n' });

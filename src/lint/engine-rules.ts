@@ -92,6 +92,18 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     },
   },
   {
+    id: 'lint/templates-only',
+    description: 'The linted paths hold YAML templates (*.yaml.j2, *.yaml.tmpl, ...) but no YAML file: nothing was linted.',
+    severity: 'info',
+    help: 'Render the templates into a folder (makejinja or `task configure`, gomplate, `helm template --output-dir`) and run `talium lint <that folder>`.',
+    docs: {
+      what: 'When discovery finds no `*.yaml`/`*.yml` file but finds templates named like YAML (`*.yaml.j2`, `*.yml.j2`, `*.yaml.tmpl`, `*.yaml.tpl`, `*.yaml.gotmpl`, also chained as `*.yaml.tpl.j2`), one note at the first template says how many were not linted. Never reported when any YAML file was found.',
+      why: 'A template repository (such as onedr0p/cluster-template) would otherwise lint as "no problems in 0 files", which looks like a pass.',
+      fix: 'Render the templates, then lint the output folder; exclude the templates to silence the note.',
+      sources: ['https://github.com/onedr0p/cluster-template', 'https://jinja.palletsprojects.com/'],
+    },
+  },
+  {
     id: 'lint/unreadable-file',
     description: 'A file could not be read.',
     severity: 'error',
@@ -203,7 +215,7 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     id: 'yaml/templated',
     description: 'The file contains template syntax (Helm/Go, Jinja, makejinja) and is not plain YAML; it was not linted.',
     severity: 'info',
-    help: 'Lint the rendered output instead (e.g. `helm template ... | talium lint -`), or exclude the template folder.',
+    help: 'Lint the rendered output instead (e.g. `helm template --output-dir out ...` then `talium lint out`), or exclude the template folder.',
     docs: {
       what: 'Files with `{{ }}`, `{% %}`, `#{ }#` or `#% %#` that do not parse as YAML are skipped with this note, never reported as errors.',
       why: 'Templates become YAML only after rendering; linting them raw would produce false errors.',
