@@ -175,7 +175,7 @@ describe('talium lint: suppressions', () => {
         'a.yaml:6 yaml/truthy',
         'a.yaml:7 lint/unused-suppression/unused',
         'a.yaml:9 lint/unused-suppression/unknownRule',
-        'a.yaml:11 lint/invalid-suppression',
+        'a.yaml:11 lint/invalid-suppression/noRule',
       ],
     );
   });
@@ -214,6 +214,32 @@ describe('talium lint: configuration', () => {
     );
   });
 
+  it('talium reads its own files as YAML 1.2: unquoted `off` is a severity there, with no yaml/truthy', async () => {
+    const spec = readFileSync(join(process.cwd(), 'clusters/homelab/cluster.yaml'), 'utf8')
+      .replace('cilium:\n  hubble: true\n', 'cilium:\n  hubble: true\n  values:\n    rollOutCiliumPods: off\n')
+      .concat('\nlint:\n  rules:\n    k8s/no-metallb: off\n');
+    assert.ok(spec.includes('rollOutCiliumPods: off'));
+    const config = 'rules: {yaml/duplicate-key: off, yaml/tabs: off}\nexclude: []\n';
+    const dir = repo({
+      'talium.config.yaml': config,
+      'clusters/home/cluster.yaml': spec,
+      'a.yaml': 'k: 1\nk: 2\n',
+      // the same text in a file talium does not read keeps its warning
+      'other/tool.yaml': config,
+    });
+    const { out } = await lintJson(dir);
+    const line = spec.split('\n').findIndex((l) => l.includes('rollOutCiliumPods')) + 1;
+    assert.deepEqual(
+      out.diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}`),
+      [
+        // talium reads the string "off" where Cilium wants a boolean: a precise spec error at the value
+        `clusters/home/cluster.yaml:${line}:24 schema/type`,
+        'other/tool.yaml:1:29 yaml/truthy',
+        'other/tool.yaml:1:45 yaml/truthy',
+      ],
+    );
+  });
+
   it('--config names a file; a missing one is a usage error', () => {
     const dir = repo({ 'cfg/lint.yaml': 'rules:\n  yaml/truthy: "off"\n', 'a.yaml': 'x: yes\n' });
     const r = spawnCli(['lint', '--config', 'cfg/lint.yaml', '--format', 'json'], { cwd: dir });
@@ -244,6 +270,40 @@ describe('talium lint: discovery', () => {
     // an explicitly named file is linted even when .gitignore lists it
     const r2 = await runCli(['lint', '--format', 'json', 'ignored/bad.yaml'], { cwd: dir });
     assert.equal(r2.code, 1);
+  });
+
+  it('only YAML templates → one lint/templates-only info at the first, with the count; none once YAML is found', async () => {
+    const files = {
+      '.gitignore': 'ignored/\n',
+      'templates/b/app.yaml.j2': 'a: {{ x }}\n',
+      'templates/a/talos.yaml.tpl.j2': '#% if x %#\nb: 1\n#% endif %#\n',
+      'templates/c.yml.j2': 'c: 1\n',
+      'templates/d.yaml.gotmpl': 'd: 1\n',
+      'templates/e.yaml.tmpl': 'e: 1\n',
+      'templates/f.yaml.tpl': 'f: 1\n',
+      'README.md.j2': '# x\n',
+      'templates/g.j2': 'g: 1\n',
+      'ignored/h.yaml.j2': 'h: 1\n',
+    };
+    const dir = repo(files);
+    const { code, out } = await lintJson(dir);
+    assert.equal(code, 0);
+    assert.deepEqual(
+      out.diagnostics.map((d) => [d.file, d.range.start.line, d.range.start.column, d.ruleId, d.severity, d.data]),
+      [['templates/a/talos.yaml.tpl.j2', 1, 1, 'lint/templates-only', 'info', { count: 6, first: 'templates/a/talos.yaml.tpl.j2' }]],
+    );
+    assert.deepEqual(out.summary, { errors: 0, warnings: 0, infos: 1, files: 0 });
+    // the other reporters take it like any diagnostic
+    const sarif = JSON.parse((await runCli(['lint', '--format', 'sarif'], { cwd: dir })).stdout) as {
+      runs: Array<{ tool: { driver: { rules: Array<{ id: string }> } }; results: Array<{ ruleId: string; ruleIndex: number; level: string }> }>;
+    };
+    const run = sarif.runs[0]!;
+    assert.deepEqual(run.results.map((x) => [x.ruleId, run.tool.driver.rules[x.ruleIndex]!.id, x.level]), [['lint/templates-only', 'lint/templates-only', 'note']]);
+    const github = await runCli(['lint', '--format', 'github'], { cwd: dir });
+    assert.match(github.stdout, /^::notice file=templates\/a\/talos\.yaml\.tpl\.j2,line=1,col=1,.*title=lint\/templates-only::/);
+    // a repository with any YAML file gets no note
+    const { out: withYaml } = await lintJson(repo({ ...files, 'rendered/app.yaml': 'a: 1\n' }));
+    assert.deepEqual(brief(withYaml), []);
   });
 
   it('symlink out of the tree → lint/symlink-skipped info', async () => {
@@ -353,6 +413,20 @@ describe('talium rules / explain', () => {
     assert.match(r.stdout, /https:\/\/yaml\.org\/type\/bool\.html/);
     assert.equal((await runCli(['explain', 'yaml/nope'], { cwd: base })).code, 2);
     assert.ok(existsSync(base));
+  });
+  it('explain: an unknown id suggests at most 5 ids, the closest first (typo, else shared words); exit 2', async () => {
+    const near = async (id: string) => {
+      const r = await runCli(['explain', id], { cwd: base });
+      assert.equal(r.code, 2);
+      assert.equal(r.stdout, '');
+      return /^Did you mean: (.+)\?$/m.exec(r.stderr)?.[1]?.split(', ') ?? [];
+    };
+    const gateway = await near('cilium/pool-overlaps-gateway');
+    assert.equal(gateway[0], 'network/pool-reserved-address');
+    assert.ok(gateway.length <= 5 && gateway.includes('network/pool-overlap'), gateway.join(' '));
+    assert.ok(!gateway.includes('cilium/bpf-masquerade-host-dns'), 'no unrelated rule of the same domain');
+    assert.equal((await near('cilium/l2-policy-interface'))[0], 'cilium/l2-policy-interfaces');
+    assert.deepEqual(await near('zzz/qqq'), []);
   });
 });
 

@@ -1,8 +1,9 @@
 /**
  * `talium explain <rule>`: what the rule checks, why it matters, how to fix it, and its sources, from the
- * same rule metadata that `talium rules` and SARIF use.
+ * same rule metadata that `talium rules` and SARIF use. An unknown id gets the few closest ids (typo first, then
+ * the rules sharing its words in their ids or descriptions).
  */
-import { ruleCatalog } from '../lint/rule-catalog.js';
+import { nearestRules, ruleCatalog } from '../lint/rule-catalog.js';
 import { EXIT, type CliIo } from './io.js';
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -19,9 +20,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const catalog = ruleCatalog();
   const rule = catalog.find((r) => r.id === id);
   if (!rule) {
-    const tail = id.split('/').pop() ?? id;
-    const near = catalog.filter((r) => r.id.includes(tail) || r.id.startsWith(id.split('/')[0] + '/')).slice(0, 8);
-    io.stderr(`talium explain: unknown rule "${id}".${near.length ? `\nDid you mean: ${near.map((r) => r.id).join(', ')}?` : ''}\n`);
+    const near = nearestRules(id, catalog);
+    io.stderr(`talium explain: unknown rule "${id}".\n${near.length ? `Did you mean: ${near.join(', ')}?` : 'Run `talium rules` for the list of ids.'}\n`);
     return EXIT.usage;
   }
   const out = [`${rule.id}  (default severity: ${rule.severity}; a finding may be reported lower when the repository does not show enough to be sure)`, '', rule.description, ''];

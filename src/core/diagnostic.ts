@@ -32,7 +32,7 @@ export interface RelatedLocation {
 }
 
 export interface Diagnostic {
-  /** `<domain>/<name>`, e.g. `cilium/pool-overlaps-gateway`. */
+  /** `<domain>/<name>`, e.g. `network/pool-reserved-address`. */
   ruleId: string;
   /** Which of the rule's messages (camelCase), when the rule has several. */
   messageId?: string;

@@ -1,7 +1,9 @@
 /**
  * Discovery: the `*.yaml`/`*.yml` files under the given paths, sorted, `.gitignore` files honoured (per folder),
  * configured excludes applied, `.git`/`node_modules` skipped, symlinks followed only inside the tree and never
- * into a loop (each refusal is an info diagnostic, never a silent skip). The only module that lists folders.
+ * into a loop (each refusal is an info diagnostic, never a silent skip). When no YAML file is found but templates
+ * named like YAML are (`*.yaml.j2`, `*.yaml.tmpl`...), one `lint/templates-only` note says they were not linted, so
+ * a template repository does not pass as "no problems in 0 files". The only module that lists folders.
  */
 import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -32,6 +34,8 @@ export interface Discovery {
 
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
 const YAML_EXT = /\.ya?ml$/i;
+/** Templates that render to YAML: `x.yaml.j2`, `x.yml.j2`, `x.yaml.tmpl`, `x.yaml.tpl`, `x.yaml.gotmpl`, chained (`x.yaml.tpl.j2`). */
+const TEMPLATE_EXT = /\.ya?ml(?:\.(?:j2|tmpl|tpl|gotmpl))+$/i;
 
 export function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');
@@ -56,6 +60,7 @@ export function discover(opts: DiscoverOptions): Discovery {
   const seenReal = new Set<string>();
   const notes: Diagnostic[] = [];
   const missing: string[] = [];
+  const templates: string[] = [];
 
   const rel = (abs: string) => toPosix(relative(cwd, abs)) || '.';
   /** `r` = path relative to cwd (posix), '' for cwd itself; undefined when outside cwd. */
@@ -120,9 +125,12 @@ export function discover(opts: DiscoverOptions): Discovery {
         walk(abs, relDir === undefined ? undefined : relDir + name + '/', real, treeRoot, local, chain);
         chain.pop();
       } else if (e.isFile()) {
-        if (!YAML_EXT.test(name)) continue;
+        const yaml = YAML_EXT.test(name);
+        if (!yaml && !TEMPLATE_EXT.test(name)) continue;
         const abs = join(dir, name);
-        if (!ignored(abs, name, false)) addFile(abs, relOf(name), join(dirReal, name));
+        if (ignored(abs, name, false)) continue;
+        if (yaml) addFile(abs, relOf(name), join(dirReal, name));
+        else templates.push(relOf(name));
       } else if (e.isSymbolicLink()) {
         const abs = join(dir, name);
         const real = safeReal(abs);
@@ -194,7 +202,24 @@ export function discover(opts: DiscoverOptions): Discovery {
     }
   }
   const files = [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  if (!files.length && templates.length) notes.push(templatesNote(templates));
   return { files, notes, missing };
+}
+
+/** The one note for a tree of YAML templates and no YAML, at the first template (by path). */
+function templatesNote(templates: string[]): Diagnostic {
+  const sorted = [...new Set(templates)].sort();
+  const first = sorted[0]!;
+  const count = sorted.length;
+  return {
+    ruleId: 'lint/templates-only',
+    severity: 'info',
+    message: `No YAML file to lint, only ${count === 1 ? 'this YAML template' : `${count} YAML templates (this one and ${count - 1} more)`}; templates are not linted.`,
+    help: 'Render the templates into a folder (makejinja or `task configure`, gomplate, `helm template --output-dir`) and run `talium lint <that folder>`.',
+    file: first,
+    range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+    data: { count, first },
+  };
 }
 
 function addScope(scopes: Scope[], dir: string): void {

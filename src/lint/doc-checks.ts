@@ -3,6 +3,9 @@
  * versions differ), `yaml/truthy` where no schema covers the document, and the `spec/*` checks of talium's own
  * clusters/<name>/cluster.yaml (the ones `generate` runs, so a spec `generate` rejects never lints clean). Returns positioned diagnostics, so it
  * runs the same on the main thread or in a worker (in parallel with the policy rules).
+ * Files only talium reads (talium.config.yaml and its other names, cluster.yaml specs) get no `yaml/truthy`: talium
+ * reads them as YAML 1.2, so `off` is the string "off" there (a severity), and a string where the schema wants a
+ * boolean is a config/invalid or spec schema error at that value.
  */
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
@@ -78,9 +81,9 @@ export async function checkDocuments(
     }
   }
   for (const f of files) {
-    if (!f.source || !f.docs.length || !(f.truthyCandidate ?? mayHaveTruthy(f.source.text))) continue;
+    if (!f.source || !f.docs.length || !(f.truthyCandidate ?? mayHaveTruthy(f.source.text)) || specName(f)) continue;
     for (const d of f.docs) {
-      if (!checked.has(d) || covered.has(d)) continue;
+      if (!checked.has(d) || covered.has(d) || d.docClass === 'talium-config') continue;
       try {
         for (const t of truthyFindings(d)) out.push(toDiagnostic(t));
       } catch (err) {

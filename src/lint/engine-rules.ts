@@ -56,13 +56,14 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
   },
   {
     id: 'lint/invalid-suppression',
-    description: 'A talium-disable comment names no rule.',
+    description: 'A `talium-` comment is no working suppression: an unknown directive, a talium-disable-line alone on its line, or no rule named.',
     severity: 'error',
-    help: 'Write `# talium-disable-next-line <rule>[, <rule>] -- <reason>`.',
+    help: 'Write `# talium-disable-next-line <rule>[, <rule>] -- <reason>` (or `talium-disable-line` after the YAML, `talium-disable-file` for the file).',
     docs: {
-      what: 'A `talium-disable-next-line` or `talium-disable-file` comment must name at least one rule id.',
-      why: 'Blanket suppressions hide every future finding on that line or file, including real outages.',
-      fix: 'Name the rule(s) the comment is meant for, and a reason after ` -- `.',
+      what:
+        'A comment starting with `talium-` must be one of the directives `talium-disable-next-line`, `talium-disable-line` (after YAML on the same line) or `talium-disable-file` (message id `unknownDirective`, with the nearest directive in `data.suggestion`); a `talium-disable-line` alone on its line silences nothing (`lineWithoutYaml`); every directive must name at least one rule id (`noRule`).',
+      why: 'A misspelt or foreign directive (ESLint habits) would look like a suppression while silencing nothing; blanket suppressions would hide every future finding on that line or file, including real outages.',
+      fix: 'Use one of the three directives, name the rule(s) it is meant for, and give a reason after ` -- `.',
       sources: [SUPPRESS_DOC],
     },
   },
@@ -91,6 +92,18 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     },
   },
   {
+    id: 'lint/templates-only',
+    description: 'The linted paths hold YAML templates (*.yaml.j2, *.yaml.tmpl, ...) but no YAML file: nothing was linted.',
+    severity: 'info',
+    help: 'Render the templates into a folder (makejinja or `task configure`, gomplate, `helm template --output-dir`) and run `talium lint <that folder>`.',
+    docs: {
+      what: 'When discovery finds no `*.yaml`/`*.yml` file but finds templates named like YAML (`*.yaml.j2`, `*.yml.j2`, `*.yaml.tmpl`, `*.yaml.tpl`, `*.yaml.gotmpl`, also chained as `*.yaml.tpl.j2`), one note at the first template says how many were not linted. Never reported when any YAML file was found.',
+      why: 'A template repository (such as onedr0p/cluster-template) would otherwise lint as "no problems in 0 files", which looks like a pass.',
+      fix: 'Render the templates, then lint the output folder; exclude the templates to silence the note.',
+      sources: ['https://github.com/onedr0p/cluster-template', 'https://jinja.palletsprojects.com/'],
+    },
+  },
+  {
     id: 'lint/unreadable-file',
     description: 'A file could not be read.',
     severity: 'error',
@@ -108,7 +121,7 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     severity: 'warning',
     help: 'Remove the comment, or fix the rule id it names.',
     docs: {
-      what: 'Reports `talium-disable-*` comments whose rules produced no finding where they apply, and comments naming unknown rules.',
+      what: 'Reports `talium-disable-*` comments whose rules produced no finding where they apply (`unused`), and comments naming unknown rules (`unknownRule`, with the nearest rule id in `data.suggestion` when one is close).',
       why: 'Stale suppressions would silently hide a future regression at that place.',
       fix: 'Delete the comment (or correct the rule id).',
       sources: [SUPPRESS_DOC],
@@ -202,7 +215,7 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     id: 'yaml/templated',
     description: 'The file contains template syntax (Helm/Go, Jinja, makejinja) and is not plain YAML; it was not linted.',
     severity: 'info',
-    help: 'Lint the rendered output instead (e.g. `helm template ... | talium lint -`), or exclude the template folder.',
+    help: 'Lint the rendered output instead (e.g. `helm template --output-dir out ...` then `talium lint out`), or exclude the template folder.',
     docs: {
       what: 'Files with `{{ }}`, `{% %}`, `#{ }#` or `#% %#` that do not parse as YAML are skipped with this note, never reported as errors.',
       why: 'Templates become YAML only after rendering; linting them raw would produce false errors.',

@@ -20,7 +20,7 @@ import { internalError } from './internal-error.js';
 import { toWire, type LoadedFile, type WireFile } from './load-file.js';
 import { loadFilesInWorkers, safeLoad, shouldUseWorkers, type CheckRequest, type WorkerHandle } from './pool.js';
 import { ParseCache } from './parse-cache.js';
-import { knownRule, ruleCatalog, toRuleInfo } from './rule-catalog.js';
+import { knownRule, ruleCatalog, suggestRuleId, toRuleInfo } from './rule-catalog.js';
 import { runRules } from './run-rules.js';
 import type { SchemaOptions } from '../schema/validate.js';
 import { applySuppressions } from './suppressions.js';
@@ -151,6 +151,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const tick = timer();
   const catalog = ruleCatalog();
   const known = knownRule(catalog);
+  const suggestRule = (id: string) => suggestRuleId(id, catalog);
   const reported = (file: string) => !opts.only || opts.only.has(file);
 
   const found = discoverFiles(opts.cwd, opts.paths, config);
@@ -287,7 +288,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     seenFiles.add(f.path);
     const list = byFile.get(f.path) ?? [];
     if (!reported(f.path) && !list.length) continue;
-    const r = applySuppressions(f.path, f.suppressions, list, known);
+    const r = applySuppressions(f.path, f.suppressions, list, known, suggestRule);
     suppressed += r.suppressed;
     out.push(...r.kept);
     // a file outside the staged set holds only the cross-file findings that point at a staged file: its own

@@ -103,7 +103,7 @@ function codeStamp(): string {
   const dir = dirname(here);
   const files = here.endsWith('.cjs')
     ? [here]
-    : [here, ...['parse.js', 'classify.js', 'suppressions.js', 'split.js', 'load-file.js', 'guard.js', '../core/document.js', '../core/source.js'].map((f) => join(dir, f))];
+    : [here, ...['parse.js', 'classify.js', 'suppressions.js', 'comments.js', 'split.js', 'load-file.js', 'guard.js', '../core/document.js', '../core/source.js'].map((f) => join(dir, f))];
   return files.map(fileStamp).join(',');
 }
 

@@ -1,31 +1,53 @@
 /**
- * Comment suppressions: `# talium-disable-next-line <rule>[, <rule>] -- <reason>` (applies to the next line that
- * is not blank or a comment) and `# talium-disable-file <rule>[, ...] -- <reason>`. Parses them from text and
- * applies them to diagnostics, reporting missing reasons and unused or unknown rules. Pure.
+ * Comment suppressions, read from any comment (own-line or after YAML):
+ * - `# talium-disable-next-line <rule>[, <rule>] -- <reason>`: the next line that is not blank or a comment;
+ * - `<yaml>  # talium-disable-line <rule>[, ...] -- <reason>`: its own line (ESLint's same-line form);
+ * - `# talium-disable-file <rule>[, ...] -- <reason>`: the whole file.
+ * A comment starting with any other `talium-` word is kept as an `unknown` directive, so it is reported instead
+ * of silently doing nothing. Parses them from text and applies them to diagnostics, reporting unknown directives
+ * (with the nearest known one), missing reasons, and unused or unknown rules (with a did-you-mean). Pure.
  */
 import type { Diagnostic, Range } from '../core/diagnostic.js';
+import { suggest } from '../core/suggest.js';
+import { commentStart } from './comments.js';
+
+export type DirectiveKind = 'next-line' | 'line' | 'file';
+
+/** The known directives by the word written after `#`. */
+export const DIRECTIVES: Readonly<Record<string, DirectiveKind>> = {
+  'talium-disable-next-line': 'next-line',
+  'talium-disable-line': 'line',
+  'talium-disable-file': 'file',
+};
 
 export interface Suppression {
-  kind: 'next-line' | 'file';
+  /** `unknown`: a `talium-` word that is no directive (reported; applies to nothing). */
+  kind: DirectiveKind | 'unknown';
+  /** The directive word as written. */
+  directive: string;
   rules: string[];
   reason?: string;
   /** Position of the directive in its comment. */
   range: Range;
-  /** For next-line: the line it applies to (0 when none follows). */
+  /** The line it applies to (next-line: the next YAML line; line: its own), 0 when none (and for file). */
   targetLine: number;
 }
 
-const DIRECTIVE = /^([ \t]*#[ \t]*)talium-disable-(next-line|file)\b(.*)$/;
+const WORD = /^#[ \t]*(talium-[A-Za-z0-9_-]*)(.*)$/;
 
 export function parseSuppressions(text: string): Suppression[] {
-  if (!text.includes('talium-disable-')) return [];
+  if (!text.includes('talium-')) return [];
   const lines = text.split('\n');
   const out: Suppression[] = [];
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!.replace(/\r$/, '');
-    const m = DIRECTIVE.exec(raw);
+    if (!raw.includes('talium-')) continue;
+    const at = commentStart(raw);
+    const m = at === -1 ? null : WORD.exec(raw.slice(at));
     if (!m) continue;
-    const rest = m[3]!;
+    const directive = m[1]!;
+    const kind = Object.hasOwn(DIRECTIVES, directive) ? DIRECTIVES[directive]! : 'unknown';
+    const rest = kind === 'unknown' ? '' : m[2]!;
     const sep = rest.indexOf(' --');
     const ruleText = sep === -1 ? rest : rest.slice(0, sep);
     const reason = sep === -1 ? '' : rest.slice(sep + 3).trim();
@@ -34,17 +56,20 @@ export function parseSuppressions(text: string): Suppression[] {
       .map((r) => r.trim())
       .filter(Boolean);
     let target = 0;
-    if (m[2] === 'next-line') {
+    if (kind === 'next-line') {
       for (let j = i + 1; j < lines.length; j++) {
         const t = lines[j]!.trim();
         if (t === '' || t.startsWith('#')) continue;
         target = j + 1;
         break;
       }
+    } else if (kind === 'line' && raw.slice(0, at).trim() !== '') {
+      target = i + 1;
     }
-    const col = m[1]!.length + 1;
+    const col = at + m[0].indexOf(directive) + 1;
     const s: Suppression = {
-      kind: m[2] === 'file' ? 'file' : 'next-line',
+      kind,
+      directive,
       rules,
       range: { start: { line: i + 1, column: col }, end: { line: i + 1, column: raw.length + 1 } },
       targetLine: target,
@@ -62,15 +87,22 @@ export interface SuppressionOutcome {
   suppressed: number;
 }
 
+/** Whether suppression `s` covers a finding starting on `line`. */
+function covers(s: Suppression, line: number): boolean {
+  if (s.kind === 'file') return true;
+  return (s.kind === 'next-line' || s.kind === 'line') && s.targetLine > 0 && s.targetLine === line;
+}
+
 /**
  * Apply one file's suppressions to its diagnostics. `known(ruleId)` says whether a rule id exists; unknown ids
- * are reported as unused (`unknownRule`).
+ * are reported as unused (`unknownRule`), with `suggestRule(ruleId)` as the did-you-mean when it gives one.
  */
 export function applySuppressions(
   file: string,
   list: readonly Suppression[],
   diagnostics: readonly Diagnostic[],
   known: (ruleId: string) => boolean,
+  suggestRule: (ruleId: string) => string | undefined = () => undefined,
 ): SuppressionOutcome {
   if (!list.length) return { kept: [...diagnostics], problems: [], suppressed: 0 };
   const used = list.map(() => new Set<string>());
@@ -78,55 +110,108 @@ export function applySuppressions(
   let suppressed = 0;
   for (const d of diagnostics) {
     let hit = -1;
-    if (!d.ruleId.startsWith('lint/')) {
-      hit = list.findIndex((s) => s.rules.includes(d.ruleId) && (s.kind === 'file' || s.targetLine === d.range.start.line));
-    }
+    if (!d.ruleId.startsWith('lint/')) hit = list.findIndex((s) => s.rules.includes(d.ruleId) && covers(s, d.range.start.line));
     if (hit === -1) kept.push(d);
     else {
       used[hit]!.add(d.ruleId);
       suppressed++;
     }
   }
-  const problems: Diagnostic[] = [];
-  list.forEach((s, i) => {
-    const directive = `talium-disable-${s.kind}`;
-    if (!s.rules.length) {
-      problems.push({
+  const problems = list.flatMap((s, i) => problemsOf(file, s, used[i]!, known, suggestRule));
+  return { kept, problems, suppressed };
+}
+
+const KNOWN_HELP =
+  'Write `# talium-disable-next-line <rule> -- <reason>` above the line, `<yaml>  # talium-disable-line <rule> -- <reason>` after it, or `# talium-disable-file <rule> -- <reason>` for the whole file.';
+
+/** The known directive an unknown `talium-` word is closest to (a typo, or another tool's spelling of one). */
+export function suggestDirective(word: string): string | undefined {
+  return suggest(word, Object.keys(DIRECTIVES), { transpositions: true });
+}
+
+function problemsOf(file: string, s: Suppression, used: ReadonlySet<string>, known: (ruleId: string) => boolean, suggestRule: (ruleId: string) => string | undefined): Diagnostic[] {
+  const { directive, range } = s;
+  if (s.kind === 'unknown') {
+    const suggestion = suggestDirective(directive);
+    return [
+      {
         ruleId: 'lint/invalid-suppression',
+        messageId: 'unknownDirective',
+        severity: 'error',
+        message: `"${directive}" is not a talium directive, so this comment suppresses nothing${suggestion ? `; did you mean "${suggestion}"?` : '.'}`,
+        help: KNOWN_HELP,
+        file,
+        range,
+        data: { directive, known: Object.keys(DIRECTIVES).join(','), ...(suggestion ? { suggestion } : {}) },
+      },
+    ];
+  }
+  if (s.kind === 'line' && !s.targetLine) {
+    return [
+      {
+        ruleId: 'lint/invalid-suppression',
+        messageId: 'lineWithoutYaml',
+        severity: 'error',
+        message: `"${directive}" silences its own line, and this line holds only the comment.`,
+        help: 'Put the comment after the YAML it is meant for, or write `talium-disable-next-line` to silence the next line.',
+        file,
+        range,
+        data: { directive, suggestion: 'talium-disable-next-line' },
+      },
+    ];
+  }
+  if (!s.rules.length) {
+    return [
+      {
+        ruleId: 'lint/invalid-suppression',
+        messageId: 'noRule',
         severity: 'error',
         message: `"${directive}" names no rule.`,
-        help: 'Write `# talium-disable-next-line <rule>[, <rule>] -- <reason>`.',
+        help: `Write \`# ${directive} <rule>[, <rule>] -- <reason>\`.`,
         file,
-        range: s.range,
+        range,
         data: { directive },
-      });
-      return;
-    }
-    if (!s.reason) {
-      problems.push({
-        ruleId: 'lint/suppression-without-reason',
-        severity: 'error',
-        message: `"${directive} ${s.rules.join(', ')}" has no reason.`,
-        help: 'Append ` -- <why this is fine>` to the comment.',
-        file,
-        range: s.range,
-        data: { directive, rules: s.rules.join(',') },
-      });
-    }
-    for (const rule of s.rules) {
-      if (used[i]!.has(rule)) continue;
-      const unknown = !known(rule);
-      problems.push({
+      },
+    ];
+  }
+  const out: Diagnostic[] = [];
+  if (!s.reason) {
+    out.push({
+      ruleId: 'lint/suppression-without-reason',
+      severity: 'error',
+      message: `"${directive} ${s.rules.join(', ')}" has no reason.`,
+      help: 'Append ` -- <why this is fine>` to the comment.',
+      file,
+      range,
+      data: { directive, rules: s.rules.join(',') },
+    });
+  }
+  for (const rule of s.rules) {
+    if (used.has(rule)) continue;
+    if (known(rule)) {
+      out.push({
         ruleId: 'lint/unused-suppression',
-        messageId: unknown ? 'unknownRule' : 'unused',
+        messageId: 'unused',
         severity: 'warning',
-        message: unknown ? `"${directive}" names unknown rule "${rule}".` : `"${directive}" for "${rule}" suppresses nothing.`,
+        message: `"${directive}" for "${rule}" suppresses nothing.`,
         help: 'Remove the comment, or fix the rule id it names.',
         file,
-        range: s.range,
+        range,
         data: { rule, directive },
       });
+      continue;
     }
-  });
-  return { kept, problems, suppressed };
+    const suggestion = suggestRule(rule);
+    out.push({
+      ruleId: 'lint/unused-suppression',
+      messageId: 'unknownRule',
+      severity: 'warning',
+      message: `"${directive}" names unknown rule "${rule}"${suggestion ? `; did you mean "${suggestion}"?` : '.'}`,
+      help: suggestion ? `Write "${suggestion}", or remove the comment.` : 'Remove the comment, or fix the rule id it names (`talium rules` lists them).',
+      file,
+      range,
+      data: { rule, directive, ...(suggestion ? { suggestion } : {}) },
+    });
+  }
+  return out;
 }

@@ -1,0 +1,171 @@
+/**
+ * Suppression comments (src/lint/suppressions.ts, src/lint/comments.ts): where a comment starts, the three
+ * directives (next-line, same-line, file) read from own-line and trailing comments, unknown `talium-` words
+ * reported with the nearest directive, misspelt rule ids with the nearest id, and end to end through `talium lint`.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { Diagnostic } from '../src/core/diagnostic.js';
+import { commentStart } from '../src/lint/comments.js';
+import { applySuppressions, parseSuppressions } from '../src/lint/suppressions.js';
+import { runCli } from '../src/testing/cli.js';
+
+const at = (line: number, column = 1): Diagnostic => ({
+  ruleId: 'yaml/truthy',
+  severity: 'warning',
+  message: 'm',
+  help: 'h',
+  file: 'a.yaml',
+  range: { start: { line, column }, end: { line, column: column + 1 } },
+});
+const known = (id: string) => ['yaml/truthy', 'yaml/tabs', 'cilium/l2-policy-interfaces'].includes(id);
+
+describe('commentStart', () => {
+  it('finds the # that starts a comment, not one inside quotes or a word', () => {
+    assert.equal(commentStart('# x'), 0);
+    assert.equal(commentStart('  # x'), 2);
+    assert.equal(commentStart('a: 1 # x'), 5);
+    assert.equal(commentStart('a: b#c'), -1);
+    assert.equal(commentStart('a: "b # c"'), -1);
+    assert.equal(commentStart('a: "b \\" # c" # d'), 14);
+    assert.equal(commentStart("a: 'it''s # c' # d"), 15);
+    assert.equal(commentStart("a: it's # c"), 8);
+    assert.equal(commentStart('a: [x, "y # z"] # w'), 16);
+  });
+});
+
+describe('parseSuppressions', () => {
+  it('reads all three directives from own-line and trailing comments, with their target lines', () => {
+    const s = parseSuppressions(
+      [
+        'a: yes # talium-disable-line yaml/truthy -- why', // 1
+        '# talium-disable-next-line yaml/truthy -- why', // 2
+        '', // 3
+        'b: no', // 4
+        'c: 1 # talium-disable-next-line yaml/tabs -- trailing', // 5
+        'd: 2', // 6
+        '  # talium-disable-line yaml/truthy -- alone', // 7
+        'e: 3 # talium-disable-file yaml/tabs -- whole file', // 8
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      s.map((x) => [x.kind, x.directive, x.rules, x.reason, x.targetLine, x.range.start.line, x.range.start.column]),
+      [
+        ['line', 'talium-disable-line', ['yaml/truthy'], 'why', 1, 1, 10],
+        ['next-line', 'talium-disable-next-line', ['yaml/truthy'], 'why', 4, 2, 3],
+        ['next-line', 'talium-disable-next-line', ['yaml/tabs'], 'trailing', 6, 5, 8],
+        ['line', 'talium-disable-line', ['yaml/truthy'], 'alone', 0, 7, 5],
+        ['file', 'talium-disable-file', ['yaml/tabs'], 'whole file', 0, 8, 8],
+      ],
+    );
+  });
+
+  it('keeps any other talium- word as an unknown directive; ignores it inside a quoted value', () => {
+    const s = parseSuppressions('a: 1 # talium-ignore yaml/truthy -- x\n#talium-disable-nextline yaml/truthy\nb: "# talium-disable-line x"\nc: 2 # see talium-disable-line\n');
+    assert.deepEqual(
+      s.map((x) => [x.kind, x.directive, x.rules, x.range.start.line, x.range.start.column]),
+      [
+        ['unknown', 'talium-ignore', [], 1, 8],
+        ['unknown', 'talium-disable-nextline', [], 2, 2],
+      ],
+    );
+  });
+});
+
+describe('applySuppressions', () => {
+  it('same-line form: silences findings starting on its own line only; reason required; unused reported', () => {
+    const list = parseSuppressions('a: yes # talium-disable-line yaml/truthy -- why\nb: no # talium-disable-line yaml/truthy\nc: 1 # talium-disable-line yaml/tabs -- nothing\nd: on\n');
+    const r = applySuppressions('a.yaml', list, [at(1, 4), at(2, 4), at(4, 4)], known);
+    assert.equal(r.suppressed, 2);
+    assert.deepEqual(r.kept.map((d) => d.range.start.line), [4]);
+    assert.deepEqual(
+      r.problems.map((p) => [p.ruleId, p.messageId ?? '', p.range.start.line, p.data?.['rule'] ?? p.data?.['rules']]),
+      [
+        ['lint/suppression-without-reason', '', 2, 'yaml/truthy'],
+        ['lint/unused-suppression', 'unused', 3, 'yaml/tabs'],
+      ],
+    );
+  });
+
+  it('a same-line directive alone on its line suppresses nothing and says so', () => {
+    const list = parseSuppressions('# talium-disable-line yaml/truthy -- meant for the next line\na: yes\n');
+    const r = applySuppressions('a.yaml', list, [at(2, 4)], known);
+    assert.equal(r.suppressed, 0);
+    assert.deepEqual(
+      r.problems.map((p) => [p.ruleId, p.messageId, p.range.start.line, p.data]),
+      [['lint/invalid-suppression', 'lineWithoutYaml', 1, { directive: 'talium-disable-line', suggestion: 'talium-disable-next-line' }]],
+    );
+  });
+
+  it('unknown directives: reported with the nearest known one (when close), never applied', () => {
+    const list = parseSuppressions('a: yes # talium-disable-nextline yaml/truthy -- typo\nb: no # talium-ignore yaml/truthy -- other tool\n');
+    const r = applySuppressions('a.yaml', list, [at(1, 4), at(2, 4)], known);
+    assert.equal(r.suppressed, 0);
+    assert.deepEqual(
+      r.problems.map((p) => [p.ruleId, p.messageId, p.range.start.line, p.data?.['directive'], p.data?.['suggestion']]),
+      [
+        ['lint/invalid-suppression', 'unknownDirective', 1, 'talium-disable-nextline', 'talium-disable-next-line'],
+        ['lint/invalid-suppression', 'unknownDirective', 2, 'talium-ignore', undefined],
+      ],
+    );
+    assert.equal(r.problems[1]!.data?.['known'], 'talium-disable-next-line,talium-disable-line,talium-disable-file');
+  });
+
+  it('an unknown rule id gets the suggestion the caller gives, in data and message', () => {
+    const list = parseSuppressions('# talium-disable-next-line cilium/l2-policy-interface, cilium/nothing-like-it -- typo\na: 1\n');
+    const r = applySuppressions('a.yaml', list, [], known, (id) => (id === 'cilium/l2-policy-interface' ? 'cilium/l2-policy-interfaces' : undefined));
+    assert.deepEqual(
+      r.problems.map((p) => [p.messageId, p.data]),
+      [
+        ['unknownRule', { rule: 'cilium/l2-policy-interface', directive: 'talium-disable-next-line', suggestion: 'cilium/l2-policy-interfaces' }],
+        ['unknownRule', { rule: 'cilium/nothing-like-it', directive: 'talium-disable-next-line' }],
+      ],
+    );
+    assert.ok(r.problems[0]!.message.includes('"cilium/l2-policy-interfaces"'));
+  });
+});
+
+describe('talium lint: suppression comments end to end', () => {
+  const base = mkdtempSync(join(tmpdir(), 'talium-supp-'));
+  after(() => rmSync(base, { recursive: true, force: true }));
+
+  let n = 0;
+  function repo(files: Record<string, string>): string {
+    const dir = join(base, `r${n++}`);
+    for (const [p, c] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, p)), { recursive: true });
+      writeFileSync(join(dir, p), c);
+    }
+    return dir;
+  }
+
+  it('same-line form, unknown directives and misspelt rule ids (did-you-mean from the rule catalogue)', async () => {
+    const dir = repo({
+      'a.yaml': [
+        'x: yes # talium-disable-line yaml/truthy -- the chart reads a string',
+        'y: no # talium-disable-line yaml/truthy',
+        'z: on # talium-disable-line yaml/truthy, yaml/tabs -- one of them fires',
+        'w: off # talium-ignore yaml/truthy -- ESLint habit',
+        '# talium-disable-next-line cilium/l2-policy-interface -- misspelt',
+        'v: 1',
+        '',
+      ].join('\n'),
+    });
+    const r = await runCli(['lint', '--format', 'json'], { cwd: dir });
+    const out = JSON.parse(r.stdout) as { diagnostics: Diagnostic[] };
+    assert.deepEqual(
+      out.diagnostics.map((d) => [d.range.start.line, d.range.start.column, d.ruleId, d.messageId ?? '', d.data?.['suggestion'] ?? '']),
+      [
+        [2, 9, 'lint/suppression-without-reason', '', ''],
+        [3, 9, 'lint/unused-suppression', 'unused', ''],
+        [4, 4, 'yaml/truthy', '', ''],
+        [4, 10, 'lint/invalid-suppression', 'unknownDirective', ''],
+        [5, 3, 'lint/unused-suppression', 'unknownRule', 'cilium/l2-policy-interfaces'],
+      ],
+    );
+    assert.equal(r.code, 1);
+  });
+});
