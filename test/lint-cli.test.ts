@@ -9,25 +9,18 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { spawnCli, runCli } from '../src/testing/cli.js';
+import { tempRepos } from '../src/testing/temp-repos.js';
 
 interface Out {
   diagnostics: Array<{ ruleId: string; messageId?: string; file: string; severity: string; range: { start: { line: number; column: number } }; data?: Record<string, unknown> }>;
   summary: { errors: number; warnings: number; infos: number; files: number };
 }
 
-const base = mkdtempSync(join(tmpdir(), 'talium-lint-cli-'));
-after(() => rmSync(base, { recursive: true, force: true }));
-let n = 0;
-
-function repo(files: Record<string, string>): string {
-  const dir = join(base, `r${n++}`);
-  for (const [p, c] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, p)), { recursive: true });
-    writeFileSync(join(dir, p), c);
-  }
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
+const repos = tempRepos('talium-lint-cli-');
+after(repos.cleanup);
+const repo = repos.repo;
+/** An empty folder to run commands in. */
+const base = repo({});
 
 async function lintJson(dir: string, args: string[] = []): Promise<{ code: number; out: Out; stderr: string }> {
   const r = await runCli(['lint', '--format', 'json', ...args], { cwd: dir });

@@ -12,6 +12,7 @@ import type { Diagnostic } from '../src/core/diagnostic.js';
 import { commentStart } from '../src/lint/comments.js';
 import { applySuppressions, parseSuppressions } from '../src/lint/suppressions.js';
 import { runCli } from '../src/testing/cli.js';
+import { tempRepos } from '../src/testing/temp-repos.js';
 
 const at = (line: number, column = 1): Diagnostic => ({
   ruleId: 'yaml/truthy',
@@ -129,18 +130,9 @@ describe('applySuppressions', () => {
 });
 
 describe('talium lint: suppression comments end to end', () => {
-  const base = mkdtempSync(join(tmpdir(), 'talium-supp-'));
-  after(() => rmSync(base, { recursive: true, force: true }));
-
-  let n = 0;
-  function repo(files: Record<string, string>): string {
-    const dir = join(base, `r${n++}`);
-    for (const [p, c] of Object.entries(files)) {
-      mkdirSync(dirname(join(dir, p)), { recursive: true });
-      writeFileSync(join(dir, p), c);
-    }
-    return dir;
-  }
+  const repos = tempRepos('talium-supp-');
+  after(repos.cleanup);
+  const repo = repos.repo;
 
   it('same-line form, unknown directives and misspelt rule ids (did-you-mean from the rule catalogue)', async () => {
     const dir = repo({

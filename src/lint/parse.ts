@@ -4,7 +4,8 @@
  * eemeli/yaml, whose errors (with exact positions) become the findings. Positions are computed only on demand.
  */
 import jsyaml from 'js-yaml';
-import { isMap, isScalar, parseAllDocuments, visit, type Document, type Pair } from 'yaml';
+import { parseAllDocuments, type Document } from 'yaml';
+import { duplicateKeyAt } from '../core/duplicate-key.js';
 import { YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
 import type { SourceFile } from '../core/source.js';
@@ -197,30 +198,6 @@ const CODE_HELP: Record<string, string> = {
   'yaml/syntax': 'Fix the YAML syntax at this position.',
 };
 
-/**
- * The duplicate key eemeli/yaml reports at `offset`: its text, its range, and the range of the first key with the
- * same value in the same mapping.
- */
-function duplicateKey(doc: Document.Parsed, offset: number): { key: string; at: [number, number]; first?: [number, number] } | undefined {
-  let found: { key: string; at: [number, number]; first?: [number, number] } | undefined;
-  const text = (k: unknown): string | undefined => (isScalar(k) ? String(k.value) : k && typeof k === 'object' && 'toJSON' in k ? JSON.stringify((k as { toJSON(): unknown }).toJSON()) : undefined);
-  visit(doc, {
-    Map(_, map) {
-      if (!isMap(map)) return undefined;
-      const pairs = map.items as Pair[];
-      const i = pairs.findIndex((p) => (p.key as { range?: [number, number, number] } | null)?.range?.[0] === offset);
-      if (i === -1) return undefined;
-      const key = pairs[i]!.key as { range?: [number, number, number] };
-      const name = text(key);
-      if (name === undefined || !key.range) return undefined;
-      const earlier = pairs.slice(0, i).find((p) => text(p.key) === name)?.key as { range?: [number, number, number] } | undefined;
-      found = { key: name.length > 80 ? `${name.slice(0, 77)}...` : name, at: [key.range[0], key.range[1]], ...(earlier?.range ? { first: [earlier.range[0], earlier.range[1]] as [number, number] } : {}) };
-      return visit.BREAK;
-    },
-  });
-  return found;
-}
-
 /** The authoritative (slower) parse with eemeli/yaml: exact error positions, and values where it succeeds. */
 function fallback(file: SourceFile, failure: { error: JsYamlError; offset: number }, templated: boolean): ParsedFile {
   const findings: Finding[] = [];
@@ -251,7 +228,7 @@ function fallback(file: SourceFile, failure: { error: JsYamlError; offset: numbe
     for (const e of d.errors) {
       const ruleId = CODE_RULE[e.code] ?? 'yaml/syntax';
       if (ruleId !== 'yaml/duplicate-key') fatal = true;
-      const dup = ruleId === 'yaml/duplicate-key' ? duplicateKey(d, e.pos[0]) : undefined;
+      const dup = ruleId === 'yaml/duplicate-key' ? duplicateKeyAt(d, e.pos[0]) : undefined;
       if (dup) {
         findings.push({
           ruleId,

@@ -4,7 +4,8 @@
  * A repeated key is reported and reading goes on with the last value winning, as Helm and Go's
  * sigs.k8s.io/yaml read a mapping (and eemeli/yaml's toJS), so the other checks still run.
  */
-import { isScalar, parseAllDocuments, visit, type Document } from 'yaml';
+import { parseAllDocuments, type Document } from 'yaml';
+import { duplicateKeyAt } from '../core/duplicate-key.js';
 import { AstCache, YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
 import type { SourceFile } from '../core/source.js';
@@ -21,15 +22,28 @@ export function parseSpecText(file: SourceFile): ParsedSpec {
   const list: Document.Parsed[] = Array.isArray(docs) ? docs : [];
   for (const d of list) {
     for (const e of d.errors) {
-      const dup = e.code === 'DUPLICATE_KEY';
+      const dup = e.code === 'DUPLICATE_KEY' ? duplicateKeyAt(d, e.pos[0]) : undefined;
+      if (e.code === 'DUPLICATE_KEY') {
+        findings.push({
+          ruleId: 'spec/duplicate-key',
+          severity: 'error',
+          message: dup ? `Key "${dup.key}" appears twice in the same mapping.` : (e.message.split('\n')[0] ?? e.message),
+          help: 'Remove or rename one of the two keys; talium reads the last one.',
+          file,
+          range: dup ? file.rangeOf(dup.at[0], dup.at[1]) : file.rangeOf(e.pos[0], e.pos[1]),
+          data: { code: e.code, key: dup?.key ?? '' },
+          ...(dup?.first ? { related: [{ file, range: file.rangeOf(dup.first[0], dup.first[1]), message: `first "${dup.key}" here` }] } : {}),
+        });
+        continue;
+      }
       findings.push({
-        ruleId: dup ? 'spec/duplicate-key' : 'spec/yaml',
+        ruleId: 'spec/yaml',
         severity: 'error',
         message: e.message.split('\n')[0] ?? e.message,
-        help: dup ? 'Remove or rename one of the duplicate keys.' : 'Fix the YAML syntax at this position.',
+        help: 'Fix the YAML syntax at this position.',
         file,
         range: file.rangeOf(e.pos[0], e.pos[1]),
-        data: dup ? { code: e.code, key: keyAt(d, e.pos[0]) ?? '' } : { code: e.code },
+        data: { code: e.code },
       });
     }
   }
@@ -70,19 +84,4 @@ export function parseSpecText(file: SourceFile): ParsedSpec {
     return { findings };
   }
   return { doc, value, findings };
-}
-
-/** The text of the mapping key that starts at `offset` (where eemeli/yaml reports a duplicate). */
-function keyAt(doc: Document.Parsed, offset: number): string | undefined {
-  let key: string | undefined;
-  visit(doc, {
-    Pair(_, pair) {
-      if (isScalar(pair.key) && pair.key.range?.[0] === offset) {
-        key = String(pair.key.value);
-        return visit.BREAK;
-      }
-      return undefined;
-    },
-  });
-  return key;
 }
