@@ -6,7 +6,8 @@ import noKubeProxy from '../src/rules/k8s/no-kube-proxy.js';
 import noMetallb from '../src/rules/k8s/no-metallb.js';
 import noOtherCni from '../src/rules/k8s/no-other-cni.js';
 import plaintextSecret from '../src/rules/k8s/plaintext-secret.js';
-import { ruleTester } from '../src/testing/rule-tester.js';
+import assert from 'node:assert/strict';
+import { lintRepo, ruleTester } from '../src/testing/rule-tester.js';
 
 const HR = (kpr: string): string => `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\nspec:\n  chart:\n    spec:\n      chart: cilium\n  values:\n    kubeProxyReplacement: ${kpr}\n    l2announcements:\n      enabled: true\n`;
 const ds = (name: string, image: string): string => `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          image: ${image}\n`;
@@ -97,8 +98,19 @@ test('k8s/etp-local-l2', () => {
         files: { 'l2.yaml': POLICY(), 'e.yaml': 'apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: EnvoyProxy\nmetadata:\n  name: envoy\nspec:\n  provider:\n    kubernetes:\n      envoyService:\n        externalTrafficPolicy: Local\n' },
         errors: [{ messageId: 'envoyProxy', file: 'e.yaml', line: 9, column: 32, data: { name: 'envoy', policy: 'l2' } }],
       },
+      // Envoy as a DaemonSet: a local endpoint on every node it runs on (info); kept off some nodes: the warning
+      {
+        files: { 'l2.yaml': POLICY(), 'e.yaml': 'apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: EnvoyProxy\nmetadata:\n  name: envoy\nspec:\n  provider:\n    kubernetes:\n      envoyDaemonSet:\n        patch:\n          value:\n            spec:\n              template:\n                spec:\n                  priorityClassName: system-cluster-critical\n      envoyService:\n        externalTrafficPolicy: Local\n' },
+        errors: [{ messageId: 'envoyDaemonSet', file: 'e.yaml', line: 16, column: 32, data: { name: 'envoy', policy: 'l2' } }],
+      },
+      {
+        files: { 'l2.yaml': POLICY(), 'e.yaml': 'apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: EnvoyProxy\nmetadata:\n  name: envoy\nspec:\n  provider:\n    kubernetes:\n      envoyDaemonSet:\n        pod:\n          nodeSelector:\n            edge: "true"\n      envoyService:\n        externalTrafficPolicy: Local\n' },
+        errors: [{ messageId: 'envoyProxy', file: 'e.yaml', line: 13, column: 32 }],
+      },
     ],
   });
+  const ds = lintRepo({ 'l2.yaml': POLICY(), 'e.yaml': 'apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: EnvoyProxy\nmetadata:\n  name: envoy\nspec:\n  provider:\n    kubernetes:\n      envoyDaemonSet: {}\n      envoyService:\n        externalTrafficPolicy: Local\n' }, [etpLocal]);
+  assert.deepEqual(ds.map((d) => [d.messageId, d.severity]), [['envoyDaemonSet', 'info']]);
 });
 
 test('k8s/lb-class-ignored', () => {

@@ -9,6 +9,14 @@ const svc = (etp: string): string => `apiVersion: v1\nkind: Service\nmetadata:\n
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/** An Envoy DaemonSet setting that keeps Envoy off some nodes: a node selector or affinity, in `pod` or a patch. */
+function restrictsNodes(ds: Record<string, unknown>): boolean {
+  const pod = isObj(ds['pod']) ? ds['pod'] : {};
+  const patch = isObj(ds['patch']) && isObj(ds['patch']['value']) ? ds['patch']['value'] : {};
+  const tmpl = isObj(patch['spec']) && isObj(patch['spec']['template']) && isObj(patch['spec']['template']['spec']) ? patch['spec']['template']['spec'] : {};
+  return [pod['nodeSelector'], pod['affinity'], tmpl['nodeSelector'], tmpl['affinity']].some((v) => v !== undefined && v !== null);
+}
+
 export default defineRule({
   meta: {
     id: 'k8s/etp-local-l2',
@@ -18,6 +26,7 @@ export default defineRule({
       local: 'Service "{{name}}" uses externalTrafficPolicy: Local and is announced by L2 policy "{{policy}}"; the announcing node may have no local endpoint and drop the traffic.',
       gatewayApi: 'Cilium Gateway API Services use externalTrafficPolicy: Local (gatewayAPI.externalTrafficPolicy) while L2 announcements are on.',
       envoyProxy: 'EnvoyProxy "{{name}}" gives its Envoy Service externalTrafficPolicy: Local, and L2 policy "{{policy}}" announces every LoadBalancer Service.',
+      envoyDaemonSet: 'EnvoyProxy "{{name}}" runs Envoy as a DaemonSet behind externalTrafficPolicy: Local; traffic is dropped only while the node L2 policy "{{policy}}" elects has no ready Envoy pod (a tainted control-plane node, a rollout).',
     },
     help: 'Use externalTrafficPolicy: Cluster for L2-announced Services (or announce them with BGP).',
     docs: {
@@ -31,6 +40,7 @@ export default defineRule({
       invalid: [
         { files: { 'l2.yaml': POLICY, 'svc.yaml': svc('Local') } },
         { files: { 'l2.yaml': POLICY, 'envoy.yaml': 'apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: EnvoyProxy\nmetadata:\n  name: envoy\nspec:\n  provider:\n    type: Kubernetes\n    kubernetes:\n      envoyService:\n        externalTrafficPolicy: Local\n' } },
+        { files: { 'l2.yaml': POLICY, 'envoy.yaml': 'apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: EnvoyProxy\nmetadata:\n  name: envoy\nspec:\n  provider:\n    type: Kubernetes\n    kubernetes:\n      envoyDaemonSet: {}\n      envoyService:\n        externalTrafficPolicy: Local\n' }, note: 'a DaemonSet on every node: info only' },
       ],
     },
   },
@@ -61,6 +71,12 @@ export default defineRule({
         const type = d.get(['spec', 'provider', 'kubernetes', 'envoyService', 'type']);
         if (type !== undefined && type !== 'LoadBalancer') continue;
         if (cluster.shared?.has(d) && !cluster.shared.has(allServices)) continue;
+        // a DaemonSet on every node has a local endpoint wherever the lease lands, unless it is kept off some nodes
+        const ds = d.get(['spec', 'provider', 'kubernetes', 'envoyDaemonSet']);
+        if (isObj(ds) && !restrictsNodes(ds)) {
+          out.push({ doc: d, path, messageId: 'envoyDaemonSet', severity: 'info', data: { name: d.name ?? '', policy: allServices.name ?? '' }, related: [{ doc: allServices, path: ['metadata', 'name'], message: `L2 policy "${allServices.name ?? ''}"` }] });
+          continue;
+        }
         out.push({ doc: d, path, messageId: 'envoyProxy', data: { name: d.name ?? '', policy: allServices.name ?? '' }, related: [{ doc: allServices, path: ['metadata', 'name'], message: `L2 policy "${allServices.name ?? ''}"` }] });
       }
     }
