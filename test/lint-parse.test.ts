@@ -75,6 +75,20 @@ describe('parseSource', () => {
       ['yaml/duplicate-key', 5, 3],
     ]);
   });
+  it('a key indented deeper than the key above: one finding at that key, not two parser errors on the line above', () => {
+    const svc = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n    selector:\n      app: web\n';
+    const { findings } = parseSource(new SourceFile('s.yaml', svc));
+    assert.deepEqual(
+      findings.map((f) => [f.ruleId, f.messageId, `${f.range!.start.line}:${f.range!.start.column}-${f.range!.end.line}:${f.range!.end.column}`, f.data?.['key'], f.data?.['above']]),
+      [['yaml/syntax', 'overIndented', '7:5-7:13', 'selector', 'type']],
+    );
+    // in a list item, after a blank line
+    const item = parseSource(new SourceFile('d.yaml', 'containers:\n  - name: a\n    image: b\n\n      ports: []\n')).findings;
+    assert.deepEqual(item.map((f) => [f.messageId, f.range!.start.line, f.range!.start.column, f.data?.['above']]), [['overIndented', 5, 7, 'image']]);
+    // another shape of the same parser errors keeps the parser's message
+    const other = parseSource(new SourceFile('o.yaml', 'a: [1, 2\n')).findings;
+    assert.ok(other.every((f) => f.messageId !== 'overIndented'), JSON.stringify(other));
+  });
   it('a duplicate key names the key, covers all of it and points at the first one (block and flow mappings)', () => {
     const { findings } = parseSource(new SourceFile('f.yaml', 'data:\n  alpha: "1"\n  beta: 2\n  alpha: "3"\nk: {"q": 1, q: 2}\n'));
     assert.deepEqual(

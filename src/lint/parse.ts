@@ -6,6 +6,7 @@
 import jsyaml from 'js-yaml';
 import { parseAllDocuments, type Document } from 'yaml';
 import { duplicateKeyAt } from '../core/duplicate-key.js';
+import { IMPLICIT_KEY_CODES, overIndentedKey } from './indent-hint.js';
 import { YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
 import type { SourceFile } from '../core/source.js';
@@ -225,9 +226,28 @@ function fallback(file: SourceFile, failure: { error: JsYamlError; offset: numbe
   const docs: YamlDocument[] = [];
   list.forEach((d, index) => {
     let fatal = false;
+    const explained = new Set<number>();
     for (const e of d.errors) {
       const ruleId = CODE_RULE[e.code] ?? 'yaml/syntax';
       if (ruleId !== 'yaml/duplicate-key') fatal = true;
+      // a key indented deeper than the one above: one finding at that key instead of two at the value above it
+      const hint = IMPLICIT_KEY_CODES.has(e.code) ? overIndentedKey(file.text, e.pos[0]) : undefined;
+      if (hint) {
+        if (!explained.has(e.pos[0])) {
+          explained.add(e.pos[0]);
+          findings.push({
+            ruleId,
+            messageId: 'overIndented',
+            severity: 'error',
+            message: hint.message,
+            help: `Indent "${hint.key}:" like "${hint.above}:", or nest it under a key that takes a mapping.`,
+            file,
+            range: file.rangeOf(hint.start, hint.end),
+            data: { code: 'BAD_INDENT', key: hint.key, above: hint.above },
+          });
+        }
+        continue;
+      }
       const dup = ruleId === 'yaml/duplicate-key' ? duplicateKeyAt(d, e.pos[0]) : undefined;
       if (dup) {
         findings.push({
