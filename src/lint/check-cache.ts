@@ -10,7 +10,7 @@
  * nothing.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sha1 } from '../core/builtins.js';
 import { fileStamp } from '../core/code-cache.js';
@@ -83,21 +83,29 @@ function packageText(spec: string): string {
 let codeStampMemo: string | undefined;
 
 /**
+ * npm's hidden lockfile (node_modules/.package-lock.json), rewritten by every install, update or removal: one stat
+ * covers ajv and the kubernetes-models packages. Looked for beside talium's own node_modules and, when talium is
+ * itself installed as a package, in the node_modules that holds it. Undefined without one (yarn, pnpm).
+ */
+function installStamp(): string | undefined {
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const candidates = [join(root, 'node_modules', '.package-lock.json')];
+  for (let d = dirname(root), i = 0; i < 2; d = dirname(d), i++) if (d.endsWith(`${sep}node_modules`)) candidates.push(join(d, '.package-lock.json'));
+  const stamps = candidates.map(fileStamp).filter((x) => x !== '');
+  return stamps.length ? stamps.join(',') : undefined;
+}
+
+/**
  * What the checks' results depend on besides the documents and options: talium's code (the bundle file, or every
- * compiled module), its schema files and precompiled validators, ajv and the kubernetes-models packages.
+ * compiled module), its schema files and precompiled validators, ajv and the kubernetes-models packages (through
+ * npm's lockfile when there is one, else their package.json texts).
  */
 export function checkCodeStamp(): string {
   if (codeStampMemo !== undefined) return codeStampMemo;
   const here = fileURLToPath(import.meta.url);
   const code = here.endsWith('.cjs') ? fileStamp(here) : (folderStamp(fileURLToPath(new URL('../', import.meta.url)), (n) => n.endsWith('.js') || n.endsWith('.cjs')) ?? String(Math.random()));
-  const parts = [
-    code,
-    schemasStamp(),
-    fileStamp(join(PRECOMPILED_DIR, MANIFEST_FILE)),
-    ajvVersion(),
-    process.env['TALIUM_PRECOMPILED'] ?? '',
-    ...['kubernetes-models', '@kubernetes-models/flux-cd', '@kubernetes-models/argo-cd'].map(packageText),
-  ];
+  const packages = installStamp() ?? [ajvVersion(), ...['kubernetes-models', '@kubernetes-models/flux-cd', '@kubernetes-models/argo-cd'].map(packageText)].join('\0');
+  const parts = [code, schemasStamp(), fileStamp(join(PRECOMPILED_DIR, MANIFEST_FILE)), process.env['TALIUM_PRECOMPILED'] ?? '', packages];
   codeStampMemo = sha1(parts.join('\0'));
   return codeStampMemo;
 }

@@ -81,7 +81,7 @@ function reportedFindings(all: readonly Finding[], reported: (file: string) => b
  * storing the results of the others (a run with an internal error stores nothing).
  */
 async function checkWithCache(groups: GroupCheck[], files: LoadedFile[], crdDocs: YamlDocument[], partialFiles: ReadonlySet<string>, cache: ParseCache | undefined): Promise<Diagnostic[]> {
-  const keys = cache ? new CheckKeys(groups, crdDocs, partialFiles) : undefined;
+  const keys = cache && files.length ? new CheckKeys(groups, crdDocs, partialFiles) : undefined;
   if (!cache || !keys?.cacheable) return checkDocuments(groups, files, crdDocs, partialFiles);
   const out: Diagnostic[] = [];
   const done = new Set<YamlDocument>();
