@@ -10,19 +10,22 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { _ } from 'ajv';
+import { _, Ajv } from 'ajv';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import { createAjv } from '../src/schema/ajv.js';
 import { ajvVersion, MANIFEST_FILE, PRECOMPILED_DIR, RUNTIME_FILE, RUNTIME_TEXT, schemasFingerprint, schemasStamp, type PrecompiledManifest } from '../src/schema/precompiled.js';
 import { KIND_INDEX_FILE, ModelIndex } from '../src/schema/k8s-models.js';
 import { SchemaRegistry } from '../src/schema/registry.js';
 import { TALOS_DOCUMENT_KINDS } from '../src/schema/talos-kinds.js';
+import { compileConfigValidators, CONFIG_AJV_OPTIONS, CONFIG_VALIDATOR_KEYS, configSchemaPath } from '../src/config/load.js';
+import { CLUSTER_SCHEMA } from '../src/spec/schema.js';
+import { CLUSTER_AJV_OPTIONS, CLUSTER_VALIDATOR_KEY } from '../src/spec/schema-findings.js';
 import { CILIUM_LINES, CILIUM_SCHEMA_FILE, ciliumServed, HELM_VALUES_FILE, KUSTOMIZATION_FILE, TALOS_CONFIG_FILE, TALOS_DOCS_FILE, TALOS_LINES } from '../src/schema/versions.js';
 
 const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as (ajv: unknown, fn: unknown) => string;
 
 /** The compiled modules whose behaviour the generated code depends on. */
-const GENERATOR_FILES = ['schema/ajv.js', 'schema/specialize.js', 'schema/re2.js', 'schema/formats.js', 'schema/registry.js', 'schema/versions.js', 'schema/talos-kinds.js', 'schema/precompiled.js', 'net/ip.js'];
+const GENERATOR_FILES = ['spec/schema.js', 'spec/schema-findings.js', 'config/load.js', 'schema/ajv.js', 'schema/specialize.js', 'schema/re2.js', 'schema/formats.js', 'schema/registry.js', 'schema/versions.js', 'schema/talos-kinds.js', 'schema/precompiled.js', 'net/ip.js'];
 
 function generatorFingerprint(): string {
   const h = createHash('sha256');
@@ -69,6 +72,19 @@ async function main(): Promise<void> {
     const file = `v-${createHash('sha256').update(key).digest('hex').slice(0, 16)}.cjs`;
     writeFileSync(join(PRECOMPILED_DIR, file), standaloneCode(ajv, fn));
     entries[key] = file;
+  }
+  // the cluster.yaml schema (src/spec/schema.ts, its own ajv options): every run that reads a cluster.yaml needs it
+  const specAjv = new Ajv({ ...CLUSTER_AJV_OPTIONS, code: { source: true } });
+  const specFile = 'v-cluster-spec.cjs';
+  writeFileSync(join(PRECOMPILED_DIR, specFile), standaloneCode(specAjv, specAjv.compile(CLUSTER_SCHEMA as unknown as object)));
+  entries[CLUSTER_VALIDATOR_KEY] = specFile;
+  // talium.config.yaml and the cluster.yaml `lint:` section: every run reads a configuration
+  const cfgAjv = new Ajv({ ...CONFIG_AJV_OPTIONS, code: { source: true } });
+  const cfg = compileConfigValidators(cfgAjv, JSON.parse(readFileSync(configSchemaPath(), 'utf8')) as Record<string, unknown>);
+  for (const [name, fn] of Object.entries(cfg) as Array<[keyof typeof CONFIG_VALIDATOR_KEYS, typeof cfg.root]>) {
+    const file = `v-config-${name}.cjs`;
+    writeFileSync(join(PRECOMPILED_DIR, file), standaloneCode(cfgAjv, fn));
+    entries[CONFIG_VALIDATOR_KEYS[name]] = file;
   }
   const manifest: PrecompiledManifest = { version: 1, ...want, stamp: schemasStamp(), entries };
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');

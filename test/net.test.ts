@@ -56,4 +56,9 @@ test('dotted quads read without ip-num say what ip-num says (parse and format)',
     const valid6 = ipnum.Validator.isValidIPv6String(s)[0];
     assert.equal(parseIp(s)?.family, valid4 ? 4 : valid6 ? 6 : undefined, s);
   }
+  // words without a colon that are not digits and dots are no address in ip-num either (answered without it)
+  for (const s of ['localhost', 'cp1', 'eth0', 'enp1s0.50', '1.2.3.4a', ' ', '', '1e3', 'x.1.2.3', '0x7f.0.0.1', '１.２.３.４']) {
+    assert.equal(ipnum.Validator.isValidIPv4String(s)[0] || ipnum.Validator.isValidIPv6String(s)[0], false, s);
+    assert.equal(parseIp(s), undefined, s);
+  }
 });

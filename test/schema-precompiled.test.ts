@@ -70,3 +70,39 @@ test('the fingerprint follows the schema files (a stale build is not used)', () 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the precompiled cluster.yaml and talium.config validators report exactly what run-time compiled ones do', async () => {
+  const { Ajv } = await import('ajv');
+  const { precompiledValidator } = await import('../src/schema/precompiled.js');
+  const { CLUSTER_SCHEMA } = await import('../src/spec/schema.js');
+  const { CLUSTER_AJV_OPTIONS, CLUSTER_VALIDATOR_KEY } = await import('../src/spec/schema-findings.js');
+  const { compileConfigValidators, CONFIG_AJV_OPTIONS, CONFIG_VALIDATOR_KEYS, configSchemaPath } = await import('../src/config/load.js');
+  const { parse } = await import('yaml');
+  const spec = parse(readFileSync(path.join(ROOT, 'clusters', 'homelab', 'cluster.yaml'), 'utf8')) as Record<string, unknown>;
+  const specCases: unknown[] = [
+    spec,
+    { ...spec, lan: { ...(spec['lan'] as object), vlan: 'fifty', gateway: 7 } },
+    { ...spec, nodes: [{ name: 'x', role: 'king' }], extra: true },
+    {},
+    [],
+  ];
+  const pre = precompiledValidator(CLUSTER_VALIDATOR_KEY);
+  assert.ok(pre, 'the build precompiled the cluster.yaml validator');
+  const runtime = new Ajv({ ...CLUSTER_AJV_OPTIONS }).compile(CLUSTER_SCHEMA as unknown as object);
+  for (const v of specCases) {
+    assert.equal(pre(v), runtime(v));
+    assert.deepEqual(pre.errors ?? null, runtime.errors ?? null);
+  }
+  assert.ok(specCases.some((v) => !runtime(v)), 'some cases are invalid');
+  const cfgPre = { root: precompiledValidator(CONFIG_VALIDATOR_KEYS.root), cluster: precompiledValidator(CONFIG_VALIDATOR_KEYS.cluster) };
+  const cfgRun = compileConfigValidators(new Ajv({ ...CONFIG_AJV_OPTIONS }), JSON.parse(readFileSync(configSchemaPath(), 'utf8')) as Record<string, unknown>);
+  const cfgCases: unknown[] = [{ rules: { 'yaml/truthy': 'off' } }, { rules: { 'Bad Id': 'loud' }, exclude: 'x', maxFileSize: '3 parsecs' }, { plan: { vlan: 5000, versions: { talos: 'latest' } } }, { nope: 1 }];
+  for (const [name, fn] of Object.entries(cfgRun) as Array<['root' | 'cluster', (typeof cfgRun)['root']]>) {
+    const p = cfgPre[name];
+    assert.ok(p, `the build precompiled the config ${name} validator`);
+    for (const v of cfgCases) {
+      assert.equal(p(v), fn(v));
+      assert.deepEqual(p.errors ?? null, fn.errors ?? null);
+    }
+  }
+});

@@ -13,6 +13,7 @@ import { SourceFile } from '../core/source.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../lint/guard.js';
 import { parseSource } from '../lint/parse.js';
 import type { PlanOverrides } from '../plan/types.js';
+import { precompiledValidator } from '../schema/precompiled.js';
 import { checkPlanFacts } from './check-plan.js';
 import type { LintConfig, RuleSetting, ScopedLint } from './types.js';
 
@@ -33,16 +34,24 @@ export interface ConfigLoad {
   fatal?: string;
 }
 
+/** The ajv options of the config validators (the build precompiles them with the same: scripts/precompile-schemas.ts). */
+export const CONFIG_AJV_OPTIONS = { allErrors: true, strict: false } as const;
+/** Their keys among the precompiled validators: the whole file, and a cluster.yaml `lint:` section. */
+export const CONFIG_VALIDATOR_KEYS = { root: 'config|root', cluster: 'config|cluster' } as const;
+
+/** Both validators from one ajv instance: the config file's schema and its `lint:` section definition. */
+export function compileConfigValidators(ajv: Ajv, schema: Record<string, unknown>): { root: ValidateFunction; cluster: ValidateFunction } {
+  ajv.addSchema(schema, 'talium.config');
+  return { root: ajv.getSchema('talium.config')!, cluster: ajv.compile({ $ref: 'talium.config#/definitions/clusterLint' }) };
+}
+
 let compiled: { root: ValidateFunction; cluster: ValidateFunction } | undefined;
+/** Compiled by the build when they can be (saves compiling the schema and ajv's meta-schema on every run), else here. */
 function validators(): { root: ValidateFunction; cluster: ValidateFunction } {
   if (!compiled) {
-    const schema = JSON.parse(readFileSync(configSchemaPath(), 'utf8')) as Record<string, unknown>;
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    ajv.addSchema(schema, 'talium.config');
-    compiled = {
-      root: ajv.getSchema('talium.config')!,
-      cluster: ajv.compile({ $ref: 'talium.config#/definitions/clusterLint' }),
-    };
+    const root = precompiledValidator(CONFIG_VALIDATOR_KEYS.root);
+    const cluster = precompiledValidator(CONFIG_VALIDATOR_KEYS.cluster);
+    compiled = root && cluster ? { root, cluster } : compileConfigValidators(new Ajv({ ...CONFIG_AJV_OPTIONS }), JSON.parse(readFileSync(configSchemaPath(), 'utf8')) as Record<string, unknown>);
   }
   return compiled;
 }

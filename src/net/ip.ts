@@ -41,8 +41,13 @@ export interface Cidr extends IpInterval {
   hostBitsSet: boolean;
 }
 
+/** Text that cannot be an address in any form ip-num reads: no colon (IPv6) and not only digits and dots (IPv4). */
+const NOT_AN_ADDRESS = /^(?![0-9.]+$)[^:]*$/;
+
 export function familyOf(text: string): Family | undefined {
   if (DOTTED_QUAD.test(text)) return 4;
+  // host names (`localhost`, `cp1`), interface names and words: answered without loading ip-num
+  if (NOT_AN_ADDRESS.test(text)) return undefined;
   const { Validator } = ipNum();
   if (Validator.isValidIPv4String(text)[0]) return 4;
   if (!text.includes('%') && Validator.isValidIPv6String(text)[0]) return 6;

@@ -51,14 +51,17 @@ export function ajvVersion(): string {
   return (require('ajv/package.json') as { version: string }).version;
 }
 
-/** The built-in schema files the registry compiles (not the editor schemas cluster/talium.config), sorted. */
+/**
+ * The schema files the build compiles (the registry's, and talium.config.schema.json), sorted; not
+ * cluster.schema.json, which is written from src/spec/schema.ts (part of the generator's fingerprint instead).
+ */
 function schemaFiles(dir: string): Array<{ rel: string; abs: string }> {
   const out: Array<{ rel: string; abs: string }> = [];
   const walk = (d: string): void => {
     for (const n of readdirSync(d).sort()) {
       const abs = join(d, n);
       if (statSync(abs).isDirectory()) walk(abs);
-      else if (n.endsWith('.json') && !(d === dir && (n === 'cluster.schema.json' || n === 'talium.config.schema.json'))) out.push({ rel: relative(dir, abs).split(sep).join('/'), abs });
+      else if (n.endsWith('.json') && !(d === dir && n === 'cluster.schema.json')) out.push({ rel: relative(dir, abs).split(sep).join('/'), abs });
     }
   };
   walk(dir);
