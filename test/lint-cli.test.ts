@@ -207,9 +207,9 @@ describe('talium lint: configuration', () => {
     );
   });
 
-  it('talium reads its own files as YAML 1.2: unquoted `off` is a severity there, with no yaml/truthy', async () => {
+  it('talium reads its own files as YAML 1.2: unquoted `off` is a severity there, with no yaml/truthy (but cilium.values)', async () => {
     const spec = readFileSync(join(process.cwd(), 'clusters/homelab/cluster.yaml'), 'utf8')
-      .replace('cilium:\n  hubble: true\n', 'cilium:\n  hubble: true\n  values:\n    rollOutCiliumPods: off\n')
+      .replace('cilium:\n  hubble: true\n', 'cilium:\n  hubble: true\n  values:\n    rollOutCiliumPods: off\n    prometheus:\n      enabled: on\n')
       .concat('\nlint:\n  rules:\n    k8s/no-metallb: off\n');
     assert.ok(spec.includes('rollOutCiliumPods: off'));
     const config = 'rules: {yaml/duplicate-key: off, yaml/tabs: off}\nexclude: []\n';
@@ -227,6 +227,8 @@ describe('talium lint: configuration', () => {
       [
         // talium reads the string "off" where Cilium wants a boolean: a precise spec error at the value
         `clusters/home/cluster.yaml:${line}:24 schema/type`,
+        // cilium.values goes to Helm as read: a plain `on` the schema does not type becomes the string "on" there
+        `clusters/home/cluster.yaml:${line + 2}:16 yaml/truthy`,
         'other/tool.yaml:1:29 yaml/truthy',
         'other/tool.yaml:1:45 yaml/truthy',
       ],

@@ -5,7 +5,8 @@
  * runs the same on the main thread or in a worker (in parallel with the policy rules).
  * Files only talium reads (talium.config.yaml and its other names, cluster.yaml specs) get no `yaml/truthy`: talium
  * reads them as YAML 1.2, so `off` is the string "off" there (a severity), and a string where the schema wants a
- * boolean is a config/invalid or spec schema error at that value.
+ * boolean is a config/invalid or spec schema error at that value. The exception is cluster.yaml's `cilium.values`,
+ * which talium writes into the Helm values as the strings it read: a plain `on` there becomes "on" for Helm.
  */
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
@@ -80,12 +81,20 @@ export async function checkDocuments(
       out.push(internalError(f.path, `checking the cluster spec ${f.path}`, err));
     }
   }
+  const typed = new Set(out.filter((x) => x.ruleId === 'schema/type').map((x) => `${x.file}:${x.range.start.line}:${x.range.start.column}`));
   for (const f of files) {
-    if (!f.source || !f.docs.length || !(f.truthyCandidate ?? mayHaveTruthy(f.source.text)) || specName(f)) continue;
+    if (!f.source || !f.docs.length || !(f.truthyCandidate ?? mayHaveTruthy(f.source.text))) continue;
+    // cluster.yaml is read by talium (YAML 1.2) except `cilium.values`, which goes to Helm as written
+    const spec = specName(f) !== undefined;
     for (const d of f.docs) {
-      if (!checked.has(d) || covered.has(d) || d.docClass === 'talium-config') continue;
+      if (!checked.has(d) || (covered.has(d) && !spec) || d.docClass === 'talium-config') continue;
       try {
-        for (const t of truthyFindings(d)) out.push(toDiagnostic(t));
+        for (const t of truthyFindings(d, spec ? ['cilium', 'values'] : [])) {
+          const diag = toDiagnostic(t);
+          // where a schema already says the value has the wrong type, that is the one finding
+          if (spec && typed.has(`${diag.file}:${diag.range.start.line}:${diag.range.start.column}`)) continue;
+          out.push(diag);
+        }
       } catch (err) {
         out.push(internalError(d.file.path, `checking YAML 1.1 booleans in ${d.file.path}`, err));
       }

@@ -15,12 +15,16 @@ export function mayHaveTruthy(text: string): boolean {
   return CANDIDATE.test(text);
 }
 
-/** Findings for one document (walks its eemeli AST; keys are not reported, only values). */
-export function truthyFindings(doc: YamlDocument): Finding[] {
+/**
+ * Findings for one document (walks its eemeli AST; keys are not reported, only values); `under`: only the values
+ * below that path (cluster.yaml's `cilium.values`, which talium hands to Helm).
+ */
+export function truthyFindings(doc: YamlDocument, under: readonly (string | number)[] = []): Finding[] {
   const out: Finding[] = [];
   const ast = doc.ast();
   if (!ast) return out;
-  const stack: Array<Node | null | undefined> = [ast.contents as Node | null];
+  const start = under.length ? ast.getIn(under, true) : ast.contents;
+  const stack: Array<Node | null | undefined> = [start as Node | null];
   while (stack.length) {
     const n = stack.pop();
     if (!n) continue;
