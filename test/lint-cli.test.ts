@@ -192,6 +192,13 @@ describe('talium lint: configuration', () => {
     assert.deepEqual(brief(out), ['talium.config.yaml:2:16 config/invalid', 'talium.config.yaml:3:1 config/invalid']);
     const { out: out2 } = await lintJson(repo({ 'talium.config.yaml': 'rules:\n  cilium/no-such-rule: warning\n' }));
     assert.deepEqual(brief(out2), ['talium.config.yaml:2:3 config/unknown-rule']);
+    assert.equal(out2.diagnostics[0]!.data?.['suggestion'], undefined, 'nothing close to no-such-rule');
+    // a misspelt id gets the nearest one (data.suggestion), in talium.config.yaml and in a cluster.yaml lint: section
+    const { out: out3 } = await lintJson(repo({ 'talium.config.yaml': 'rules:\n  cilium/l2-policy-interface: "off"\n  network/pool-reserved-adress: warning\n' }));
+    assert.deepEqual(out3.diagnostics.map((d) => [d.ruleId, d.range.start.line, d.data?.['rule'], d.data?.['suggestion']]), [
+      ['config/unknown-rule', 2, 'cilium/l2-policy-interface', 'cilium/l2-policy-interfaces'],
+      ['config/unknown-rule', 3, 'network/pool-reserved-adress', 'network/pool-reserved-address'],
+    ]);
   });
 
   it('a cluster.yaml `lint:` section scopes severities to its folder', async () => {

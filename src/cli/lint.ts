@@ -8,7 +8,7 @@ import { summarize } from '../core/diagnostic.js';
 import { loadConfig } from '../config/load.js';
 import { lint } from '../lint/engine.js';
 import { stagedFiles } from '../lint/git.js';
-import { knownRule, ruleCatalog } from '../lint/rule-catalog.js';
+import { knownRule, ruleCatalog, suggestRuleId } from '../lint/rule-catalog.js';
 import { emit, parseFormats } from '../report/emit.js';
 import { REPORTERS } from '../report/index.js';
 import { EXIT, type CliIo } from './io.js';
@@ -119,8 +119,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     paths = only.size || crossObjectAll ? ['.', ...only] : [];
   }
 
-  const known = knownRule(ruleCatalog());
-  const cfg = loadConfig(cwd, v.config, known);
+  const catalog = ruleCatalog();
+  const known = knownRule(catalog);
+  const cfg = loadConfig(cwd, v.config, known, (id) => suggestRuleId(id, catalog));
   if (cfg.fatal) {
     io.stderr(`talium lint: ${cfg.fatal}\n`);
     return EXIT.usage;

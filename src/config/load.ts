@@ -132,19 +132,22 @@ function schemaFindings(doc: YamlDocument, errors: readonly ErrorObject[] | null
   return out;
 }
 
-function unknownRules(doc: YamlDocument, rules: Record<string, unknown>, base: Path, known: (id: string) => boolean): Finding[] {
+function unknownRules(doc: YamlDocument, rules: Record<string, unknown>, base: Path, known: (id: string) => boolean, suggest?: (id: string) => string | undefined): Finding[] {
   return Object.keys(rules)
     .filter((id) => /^[a-z0-9-]+\/[a-z0-9-]+$/.test(id) && !known(id))
-    .map((id) => ({
-      ruleId: 'config/unknown-rule',
-      severity: 'warning' as const,
-      message: `Rule "${id}" does not exist.`,
-      help: 'Use an id listed by `talium rules`, or remove the entry.',
-      doc,
-      path: [...base, 'rules', id],
-      key: true,
-      data: { rule: id },
-    }));
+    .map((id): Finding => {
+      const near = suggest?.(id);
+      return {
+        ruleId: 'config/unknown-rule',
+        severity: 'warning' as const,
+        message: near ? `Rule "${id}" does not exist; did you mean "${near}"?` : `Rule "${id}" does not exist.`,
+        help: near ? `Write "${near}", or remove the entry.` : 'Use an id listed by `talium rules`, or remove the entry.',
+        doc,
+        path: [...base, 'rules', id],
+        key: true,
+        data: near ? { rule: id, suggestion: near } : { rule: id },
+      };
+    });
 }
 
 function readDoc(abs: string, relPath: string): { doc?: YamlDocument; findings: Finding[] } {
@@ -155,9 +158,9 @@ function readDoc(abs: string, relPath: string): { doc?: YamlDocument; findings: 
 
 /**
  * Load the repository config (`explicit` = --config path) and the cluster.yaml `lint:` sections under
- * `clusters/`. `known` tells whether a rule id exists.
+ * `clusters/`. `known` tells whether a rule id exists; `suggest` gives the nearest one for a misspelt id.
  */
-export function loadConfig(cwd: string, explicit: string | undefined, known: (id: string) => boolean): ConfigLoad {
+export function loadConfig(cwd: string, explicit: string | undefined, known: (id: string) => boolean, suggest?: (id: string) => string | undefined): ConfigLoad {
   const config = defaultConfig();
   const findings: Finding[] = [];
   let abs: string | undefined;
@@ -206,17 +209,17 @@ export function loadConfig(cwd: string, explicit: string | undefined, known: (id
         }
         config.schemaDirs = [...(c.schemas?.dirs ?? [])];
         if (c.schemas?.unknownKind) config.unknownKindSeverity = c.schemas.unknownKind;
-        findings.push(...unknownRules(doc, c.rules ?? {}, [], known));
+        findings.push(...unknownRules(doc, c.rules ?? {}, [], known, suggest));
       }
     }
   }
-  const scoped = loadClusterSections(cwd, known, findings);
+  const scoped = loadClusterSections(cwd, known, findings, suggest);
   config.scoped = scoped;
   return { config, diagnostics: findings.map(toDiagnostic) };
 }
 
 /** `lint:` sections of clusters/<name>/cluster.yaml. */
-function loadClusterSections(cwd: string, known: (id: string) => boolean, findings: Finding[]): ScopedLint[] {
+function loadClusterSections(cwd: string, known: (id: string) => boolean, findings: Finding[], suggest?: (id: string) => string | undefined): ScopedLint[] {
   const out: ScopedLint[] = [];
   let names: string[];
   try {
@@ -245,7 +248,7 @@ function loadClusterSections(cwd: string, known: (id: string) => boolean, findin
       continue;
     }
     const s = section as { rules?: Record<string, RuleSetting>; exclude?: string[] };
-    findings.push(...unknownRules(doc, s.rules ?? {}, ['lint'], known));
+    findings.push(...unknownRules(doc, s.rules ?? {}, ['lint'], known, suggest));
     out.push({ dir: `clusters/${name}`, rules: { ...(s.rules ?? {}) }, exclude: [...(s.exclude ?? [])] });
   }
   return out;
