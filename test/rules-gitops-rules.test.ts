@@ -201,3 +201,32 @@ test('gitops/cilium-crs-order on Argo CD: one Application (a sync wave does not 
     ],
   });
 });
+
+test('gitops/argocd-cilium-identity', async () => {
+  const { default: rule } = await import('../src/rules/gitops/argocd-cilium-identity.js');
+  const VALUES = 'kubeProxyReplacement: true\nk8sServiceHost: localhost\nk8sServicePort: 7445\n';
+  const cm = (data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\n  namespace: argocd\ndata:\n${data}`;
+  const excl = (groups: string, kinds: string) => `  resource.exclusions: |\n    - apiGroups: [${groups}]\n      kinds: [${kinds}]\n      clusters: ["*"]\n`;
+  const hr = (cmValues: string) => `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: argocd\n  namespace: argocd\nspec:\n  chart:\n    spec:\n      chart: argo-cd\n      sourceRef: {kind: HelmRepository, name: argo}\n  values:\n    configs:\n      cm:\n${cmValues}`;
+  ruleTester(rule, {
+    valid: [
+      { 'cilium/values.yaml': VALUES, 'argocd/cm.yaml': cm(excl('cilium.io', 'CiliumIdentity')) },
+      // globs, as Argo CD matches them
+      { 'cilium/values.yaml': VALUES, 'argocd/cm.yaml': cm(excl('"*"', 'Cilium*')) },
+      // an inclusion list that leaves cilium.io out
+      { 'cilium/values.yaml': VALUES, 'argocd/cm.yaml': cm('  resource.inclusions: |\n    - apiGroups: ["apps", ""]\n      kinds: ["*"]\n') },
+      // a base argocd-cm and a patch of it: one of them excludes it
+      { 'cilium/values.yaml': VALUES, 'argocd/cm.yaml': cm(excl('cilium.io', 'CiliumIdentity')), 'argocd/patch.yaml': cm('  url: https://argocd.example.com\n') },
+      // no Cilium here; templated settings; no Argo CD settings at all
+      { 'argocd/cm.yaml': cm('  url: https://argocd.example.com\n') },
+      { 'cilium/values.yaml': VALUES, 'argocd/cm.yaml': cm('  resource.exclusions: "{{ .Values.exclusions }}"\n') },
+      { 'cilium/values.yaml': VALUES },
+      { 'cilium/values.yaml': VALUES, 'argocd/hr.yaml': hr('        resource.exclusions: |\n          - apiGroups: [cilium.io]\n            kinds: [CiliumIdentity]\n') },
+    ],
+    invalid: [
+      { files: { 'cilium/values.yaml': VALUES, 'argocd/cm.yaml': cm('  url: https://argocd.example.com\n') }, errors: [{ messageId: 'notExcluded', file: 'argocd/cm.yaml', line: 6, column: 1, data: { what: 'ConfigMap "argocd-cm"' } }] },
+      { files: { 'cilium/values.yaml': VALUES, 'argocd/cm.yaml': cm(excl('cilium.io', 'CiliumEndpoint')) }, errors: [{ messageId: 'notExcluded', line: 6, column: 1 }] },
+      { files: { 'cilium/values.yaml': VALUES, 'argocd/hr.yaml': hr('        url: https://argocd.example.com\n') }, errors: [{ messageId: 'notExcluded', file: 'argocd/hr.yaml', line: 13, column: 7, data: { what: 'argo-cd chart values of HelmRelease "argocd"' } }] },
+    ],
+  });
+});

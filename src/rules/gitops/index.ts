@@ -1,5 +1,6 @@
 /** The gitops rules, sorted by id. */
 import type { Rule } from '../types.js';
+import argocdCiliumIdentity from './argocd-cilium-identity.js';
 import argocdHelmValuesYaml from './argocd-helm-values-yaml.js';
 import argocdHubbleCerts from './argocd-hubble-certs.js';
 import ciliumCrsOrder from './cilium-crs-order.js';
@@ -9,4 +10,4 @@ import helmreleaseChartSource from './helmrelease-chart-source.js';
 import kustomizeHelmchartsFlux from './kustomize-helmcharts-flux.js';
 import versionMatrix from './version-matrix.js';
 
-export const GITOPS_RULES: readonly Rule[] = [argocdHelmValuesYaml, argocdHubbleCerts, ciliumCrsOrder, fluxApiVersion, fluxKustomizationPath, helmreleaseChartSource, kustomizeHelmchartsFlux, versionMatrix];
+export const GITOPS_RULES: readonly Rule[] = [argocdCiliumIdentity, argocdHelmValuesYaml, argocdHubbleCerts, ciliumCrsOrder, fluxApiVersion, fluxKustomizationPath, helmreleaseChartSource, kustomizeHelmchartsFlux, versionMatrix];
