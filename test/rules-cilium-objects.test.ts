@@ -172,6 +172,14 @@ test('cilium/l2-policy-interfaces', () => {
         errors: [{ messageId: 'noLink', file: 'cilium/l2.yaml', line: 7, column: 3, data: { name: 'lan', links: 'enx1ee6413.50' } }],
       },
       {
+        // two nodes: the pattern for cp2's long NIC uses the un-hashed name, so only cp1 can answer ARP
+        files: {
+          'talos/talconfig.yaml': talconfig('enp1s0') + '  - hostname: cp2\n    ipAddress: 10.50.0.12\n    controlPlane: true\n    networkInterfaces:\n      - interface: enx12545f8c99cd\n        vlans:\n          - vlanId: 50\n            addresses: [10.50.0.12/24]\n',
+          'cilium/l2.yaml': iface('^enp1s0\\.50$', '^enx12545f8c99cd\\.50$'),
+        },
+        errors: [{ messageId: 'nodeNoLink', file: 'cilium/l2.yaml', line: 7, column: 3, data: { name: 'lan', node: 'cp2', links: 'enx1ee6413.50' } }],
+      },
+      {
         files: { 'talos/talconfig.yaml': talconfig('enp1s0'), 'cilium/l2.yaml': iface('^enp1s0\\.50$'), 'cilium/values.yaml': values('enp2s0+') },
         errors: [{ messageId: 'notDevice', file: 'cilium/l2.yaml', line: 8, column: 7, data: { link: 'enp1s0.50', devices: 'enp2s0+' } }],
       },

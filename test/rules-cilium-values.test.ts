@@ -64,7 +64,11 @@ test('cilium/l2-policy-without-l2 and cilium/l2-without-policy', () => {
         'clusters/home/cilium/l2.yaml': POLICY,
       },
     ],
-    invalid: [{ files: { 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n' + L2) }, errors: [{ messageId: 'noPolicy', file: 'cilium/hr.yaml', line: 17, column: 16, data: { cluster: 'default' } }] }],
+    invalid: [
+      { files: { 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n' + L2) }, errors: [{ messageId: 'noPolicy', file: 'cilium/hr.yaml', line: 17, column: 16, data: { cluster: 'default' } }] },
+      // BGP advertises the LB addresses: L2 is idle, not "no IP is announced"
+      { files: { 'cilium/hr.yaml': hr('kubeProxyReplacement: true\n' + L2), 'bgp.yaml': 'apiVersion: cilium.io/v2\nkind: CiliumBGPAdvertisement\nmetadata:\n  name: lb\nspec:\n  advertisements:\n    - advertisementType: Service\n      service:\n        addresses: [LoadBalancerIP]\n' }, errors: [{ messageId: 'noPolicyBgp', line: 17, column: 16, data: { cluster: 'default' } }] },
+    ],
   });
 });
 

@@ -23,6 +23,7 @@ export default defineRule({
       invalid: 'Interface pattern "{{pattern}}" of L2 policy "{{name}}" is not a valid Go RE2 expression ({{reason}}); Cilium marks the policy "bad-interface-regex".',
       unanchored: 'Interface pattern "{{pattern}}" of L2 policy "{{name}}" is not anchored at the {{missing}}; Cilium matches it anywhere in a link name (e.g. a VLAN link "<nic>.<id>" or "veth…").',
       noLink: 'No interface pattern of L2 policy "{{name}}" matches a node link the LAN addresses sit on ({{links}}).',
+      nodeNoLink: 'L2 policy "{{name}}" selects every node, but none of its interface patterns matches a LAN link of node "{{node}}" ({{links}}); that node cannot answer ARP for the addresses it would announce.',
       notDevice: 'Interface pattern "{{pattern}}" of L2 policy "{{name}}" selects "{{link}}", which is not among Cilium devices "{{devices}}"; only Cilium devices can announce.',
     },
     help: 'Use anchored patterns naming the real links, e.g. `^enp1s0\\.50$`, and include those links in Cilium `devices` when you set it.',
@@ -43,6 +44,13 @@ export default defineRule({
           files: {
             'talos/talconfig.yaml': 'clusterName: home\ntalosVersion: v1.13.9\nendpoint: https://10.50.0.10:6443\nnodes:\n  - hostname: cp1\n    ipAddress: 10.50.0.11\n    controlPlane: true\n    networkInterfaces:\n      - interface: enx12545f8c99cd\n        vlans:\n          - vlanId: 50\n            addresses: [10.50.0.11/24]\n',
             'cilium/l2.yaml': policy(['^enx12545f8c99cd\\.50$']),
+          },
+        },
+        {
+          note: 'one node\'s link is named, the other node\'s (the hashed VLAN link of a long NIC name) is not',
+          files: {
+            'talos/talconfig.yaml': 'clusterName: home\ntalosVersion: v1.13.9\nendpoint: https://10.50.0.10:6443\nnodes:\n  - hostname: cp1\n    ipAddress: 10.50.0.11\n    controlPlane: true\n    networkInterfaces:\n      - interface: enp1s0\n        vlans:\n          - vlanId: 50\n            addresses: [10.50.0.11/24]\n  - hostname: cp2\n    ipAddress: 10.50.0.12\n    controlPlane: true\n    networkInterfaces:\n      - interface: enx12545f8c99cd\n        vlans:\n          - vlanId: 50\n            addresses: [10.50.0.12/24]\n',
+            'cilium/l2.yaml': policy(['^enp1s0\\.50$', '^enx12545f8c99cd\\.50$']),
           },
         },
       ],
@@ -93,6 +101,14 @@ export default defineRule({
           .slice(0, 5)
           .map((l) => ({ doc: l.from.doc!, path: l.from.path ?? [], message: `Node link "${l.value}".` }));
         out.push({ doc, path: ['spec', 'interfaces'], key: true, messageId: 'noLink', data: { name, links: linkNames.join(', ') }, related, severity: 'warning' });
+      } else if (allKnown && compiled.length && doc.get(['spec', 'nodeSelector']) === undefined) {
+        // some node matches, but a policy without nodeSelector also selects the nodes whose links no pattern names
+        for (const n of cluster.plan.nodes) {
+          const own = n.links.filter((l) => l.value.length <= MAX_LINK_NAME_LENGTH);
+          if (!own.length || own.some((l) => compiled.some((re) => re.test(l.value)))) continue;
+          const related: RelatedFinding[] = own.filter((l) => l.from.doc).slice(0, 3).map((l) => ({ doc: l.from.doc!, path: l.from.path ?? [], message: `Link "${l.value}" of node "${n.name}".` }));
+          out.push({ doc, path: ['spec', 'interfaces'], key: true, messageId: 'nodeNoLink', data: { name, node: n.name, links: own.map((l) => l.value).join(', ') }, related, severity: 'warning' });
+        }
       }
     }
     return dedupe(out);
