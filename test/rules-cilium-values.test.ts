@@ -155,11 +155,20 @@ test('cilium/client-rate-limit', () => {
       // services with another loadBalancerClass are not announced
       { 'cilium/hr.yaml': hr(base), 'cilium/l2.yaml': POLICY, 'apps/svc.yaml': many(30, '  loadBalancerClass: io.cilium/bgp-control-plane\n') },
       { 'cilium/hr.yaml': hr(base + 'k8sClientRateLimit:\n  qps: ${QPS}\n'), 'cilium/l2.yaml': POLICY, 'apps/svc.yaml': many(30) },
+      // a quoted number in HelmRelease values: schema/type reports it (the chart's values schema), not this rule
+      { 'cilium/hr.yaml': hr(base + 'k8sClientRateLimit:\n  qps: "50"\n  burst: 2.5\n'), 'cilium/l2.yaml': POLICY },
     ],
     invalid: [
       { files: { 'cilium/hr.yaml': hr(base), 'cilium/l2.yaml': POLICY, 'apps/svc.yaml': many(11) }, errors: [{ messageId: 'tooLow', file: 'cilium/hr.yaml', line: 14, column: 3, data: { qps: 10, services: 11, renew: 1, required: 11, defaulted: ' (chart default)' } }] },
       { files: { 'cilium/hr.yaml': hr(base + 'k8sClientRateLimit:\n  qps: 20\n  burst: 20\n'), 'cilium/l2.yaml': POLICY }, errors: [{ messageId: 'burst', line: 21, column: 14, data: { burst: 20, qps: 20 } }] },
-      { files: { 'cilium/hr.yaml': hr(base + 'k8sClientRateLimit:\n  qps: "50"\n  burst: 2.5\n'), 'cilium/l2.yaml': POLICY }, errors: [{ messageId: 'notInteger', line: 20, column: 12, data: { key: 'qps', value: '50' } }, { messageId: 'notInteger', line: 21, column: 14, data: { key: 'burst', value: '2.5' } }] },
+      // values inside a string (Argo CD helm.values): no schema reads them, so this rule says it (an error from 1.16)
+      {
+        files: {
+          'argocd/cilium.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  project: default\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: kube-system\n  source:\n    repoURL: https://helm.cilium.io/\n    chart: cilium\n    targetRevision: 1.18.4\n    helm:\n      values: |\n        kubeProxyReplacement: true\n        l2announcements:\n          enabled: true\n        k8sClientRateLimit:\n          qps: "50"\n          burst: 100\n',
+          'cilium/l2.yaml': POLICY,
+        },
+        errors: [{ messageId: 'notInteger', file: 'argocd/cilium.yaml', line: 21, column: 16, data: { key: 'qps', value: '50' } }],
+      },
     ],
   });
 });

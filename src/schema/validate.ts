@@ -76,6 +76,42 @@ function withoutSops(v: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
+const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Where a document writes Cilium Helm values inline (as written, before substitution): a Flux HelmRelease of the
+ * `cilium` chart (`spec.values`), an Argo CD Application / ApplicationSet template whose source is the `cilium`
+ * chart (`helm.valuesObject`), a kustomization's `helmCharts` entry named `cilium` (`valuesInline`). Values in
+ * strings (Argo `helm.values`, ConfigMaps) are read by the rules instead.
+ */
+export function ciliumValuesPaths(doc: YamlDocument): Path[] {
+  const v = doc.parsed;
+  if (!isMapping(v)) return [];
+  const out: Path[] = [];
+  const at = (path: Path) => isMapping(valueAt(v, path)) && out.push(path);
+  if (doc.docClass === 'kustomization') {
+    const charts = v['helmCharts'];
+    if (Array.isArray(charts)) charts.forEach((c, i) => isMapping(c) && c['name'] === 'cilium' && at(['helmCharts', i, 'valuesInline']));
+    return out;
+  }
+  const spec = v['spec'];
+  if (!isMapping(spec)) return out;
+  if (doc.kind === 'HelmRelease' && doc.group === 'helm.toolkit.fluxcd.io') {
+    const chart = valueAt(spec, ['chart', 'spec', 'chart']);
+    const ref = spec['chartRef'];
+    if (chart === 'cilium' || (isMapping(ref) && ref['name'] === 'cilium')) at(['spec', 'values']);
+    return out;
+  }
+  if ((doc.kind === 'Application' || doc.kind === 'ApplicationSet') && doc.group === 'argoproj.io') {
+    const base: Path = doc.kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : ['spec'];
+    const src = valueAt(v, [...base, 'source']);
+    if (isMapping(src) && src['chart'] === 'cilium') at([...base, 'source', 'helm', 'valuesObject']);
+    const srcs = valueAt(v, [...base, 'sources']);
+    if (Array.isArray(srcs)) srcs.forEach((x, i) => isMapping(x) && x['chart'] === 'cilium' && at([...base, 'sources', i, 'helm', 'valuesObject']));
+  }
+  return out;
+}
+
 function valueAt(root: unknown, path: Path): unknown {
   let cur = root;
   for (const seg of path) {
@@ -186,10 +222,16 @@ class Validator implements SchemaValidator {
 
   private validateAny(doc: YamlDocument): Finding[] {
     switch (doc.docClass) {
-      case 'k8s':
-        return this.validateK8s(doc);
-      case 'kustomization':
-        return this.run(doc, [], this.builtinCheck(KUSTOMIZATION_FILE, { line: '0.0' }), 'kustomize');
+      case 'k8s': {
+        const own = this.validateK8s(doc);
+        const values = ciliumValuesPaths(doc);
+        return values.length ? [...own, ...values.flatMap((p) => this.validateCiliumValues(doc, p))] : own;
+      }
+      case 'kustomization': {
+        const own = this.run(doc, [], this.builtinCheck(KUSTOMIZATION_FILE, { line: '0.0' }), 'kustomize');
+        const values = ciliumValuesPaths(doc);
+        return values.length ? [...own, ...values.flatMap((p) => this.validateCiliumValues(doc, p))] : own;
+      }
       case 'talos-config':
         // Cilium values carry a `cluster:` section too; a Talos config never has Cilium's top-level keys
         if (isCiliumNotTalos(doc.parsed)) return this.validateCiliumValues(doc, []);

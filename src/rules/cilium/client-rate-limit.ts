@@ -8,7 +8,8 @@ import { defineRule, type RuleFinding } from '../types.js';
 import { l2Policies } from './lib/objects.js';
 import { announcedBy, loadBalancerServices } from './lib/selectors.js';
 import { SRC } from './lib/sources.js';
-import { dedupe, incomplete, isSet, l2On, placeOf, releasePlace, releaseVersion, releases, unknowable, valueOf } from './lib/values.js';
+import { dedupe, incomplete, isSet, l2On, layerSetting, placeOf, releasePlace, releaseVersion, releases, unknowable, valueOf } from './lib/values.js';
+import { atLeast } from '../../data/versions.js';
 
 const svc = (i: number) => `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s${i}\n  namespace: apps\nspec:\n  type: LoadBalancer\n  ports:\n    - port: 80\n`;
 const POLICY = 'apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: lan\nspec:\n  loadBalancerIPs: true\n';
@@ -21,7 +22,7 @@ export default defineRule({
     messages: {
       tooLow: 'k8sClientRateLimit.qps is {{qps}}{{defaulted}} but {{services}} L2-announced services renewing every {{renew}}s need at least {{required}}; leases will be throttled and lost.',
       burst: 'k8sClientRateLimit.burst {{burst}} is not above qps {{qps}}; leave headroom for the agent\'s other API calls.',
-      notInteger: 'k8sClientRateLimit.{{key}} is "{{value}}"; the chart schema wants an integer.',
+      notInteger: 'k8sClientRateLimit.{{key}} is "{{value}}"; the chart schema wants an integer (from Cilium 1.16 Helm refuses to render the quoted number).',
     },
     help: 'Set k8sClientRateLimit.qps to at least ceil(L2 services / leaseRenewDeadline in seconds) and burst higher than qps (e.g. 2 × qps).',
     docs: {
@@ -35,7 +36,13 @@ export default defineRule({
       invalid: [
         { files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\nl2announcements:\n  enabled: true\n  leaseRenewDeadline: 1s\nk8sClientRateLimit:\n  qps: 2\n  burst: 10\n', 'cilium/l2.yaml': POLICY, 'apps/svc.yaml': [1, 2, 3].map(svc).join('') } },
         { files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\nl2announcements:\n  enabled: true\nk8sClientRateLimit:\n  qps: 20\n  burst: 20\n', 'cilium/l2.yaml': POLICY } },
-        { files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\nl2announcements:\n  enabled: true\nk8sClientRateLimit:\n  qps: "50"\n', 'cilium/l2.yaml': POLICY } },
+        {
+          note: 'values in an Argo CD helm.values string (YAML files and objects get schema/type instead)',
+          files: {
+            'argocd/cilium.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  project: default\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: kube-system\n  source:\n    repoURL: https://helm.cilium.io/\n    chart: cilium\n    targetRevision: 1.18.4\n    helm:\n      values: |\n        kubeProxyReplacement: true\n        l2announcements:\n          enabled: true\n        k8sClientRateLimit:\n          qps: "50"\n',
+            'cilium/l2.yaml': POLICY,
+          },
+        },
       ],
     },
   },
@@ -53,8 +60,13 @@ export default defineRule({
       for (const [key, v] of [['qps', qpsRaw], ['burst', burstRaw]] as const) {
         if (v === undefined || v === null) continue;
         if (typeof v !== 'number' || !Number.isInteger(v)) {
-          out.push({ ...placeOf(r, ['k8sClientRateLimit', key]), messageId: 'notInteger', data: { key, value: String(v) } });
           bad = true;
+          // values written as YAML (files, HelmRelease values, valuesObject, valuesInline) get schema/type from the
+          // chart's values schema; values inside a string (Argo CD helm.values, a ConfigMap) only get this finding
+          if (!layerSetting(r, ['k8sClientRateLimit', key])?.inString) continue;
+          const version = releaseVersion(cluster, r);
+          // the chart's values schema rejects it from 1.16 on: Helm (and Argo CD, helm-controller) refuse to render
+          out.push({ ...placeOf(r, ['k8sClientRateLimit', key]), messageId: 'notInteger', data: { key, value: String(v) }, ...(version && !atLeast(version, '1.16') ? {} : { severity: 'error' as const }) });
         }
       }
       if (bad) continue;
