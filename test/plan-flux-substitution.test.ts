@@ -13,6 +13,8 @@ import { substituteText } from '../src/plan/substitute-values.js';
 import { buildClusterGroups } from '../src/plan/index.js';
 import serviceIpConflict from '../src/rules/network/service-ip-conflict.js';
 import serviceIpNotInPool from '../src/rules/network/service-ip-not-in-pool.js';
+import rolloutPods from '../src/rules/cilium/rollout-pods.js';
+import poolReservedAddress from '../src/rules/network/pool-reserved-address.js';
 import { spawnCli } from '../src/testing/cli.js';
 import { lintRepo, parseRepo, yaml } from '../src/testing/rule-tester.js';
 
@@ -121,6 +123,34 @@ describe('flux post-build substitution', () => {
     // the conflict's related location (the other Service) is there too, and the substituted one names its variable
     const conflict = got.find((d) => d.ruleId === 'network/service-ip-conflict')!;
     assert.ok(conflict.related!.some((r) => r.file === 'apps/jellyfin.yaml'));
+  });
+
+  it('related locations name only the variables behind the finding`s value, not every variable below a key finding', () => {
+    const hr = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  interval: 1h\n  chart:\n    spec:\n      chart: cilium\n      version: 1.18.4\n      sourceRef: {kind: HelmRepository, name: cilium}\n  values:\n    kubeProxyReplacement: true\n    ipv4NativeRoutingCIDR: ${POD_CIDR}\n';
+    const range = yaml`
+      apiVersion: cilium.io/v2
+      kind: CiliumLoadBalancerIPPool
+      metadata:
+        name: range
+      spec:
+        blocks:
+          - start: ${'${GW_IP}'}
+            stop: 10.50.0.9
+    `;
+    const files = {
+      'flux/apps.yaml': ks('apps', './apps', '  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: cluster-settings\n'),
+      'flux/settings.yaml': settings('cluster-settings', { POD_CIDR: '10.42.0.0/16', GW_IP: '10.50.0.1' }),
+      'apps/hr.yaml': hr,
+      'apps/range.yaml': range,
+      'talium.config.yaml': 'plan:\n  lan: 10.50.0.0/24\n  gateway: 10.50.0.1\n',
+    };
+    const got = lintRepo(files, [rolloutPods, poolReservedAddress]);
+    // rollout-pods: a missing key reported at `values:` has nothing to do with ${POD_CIDR}
+    const rollout = got.find((d) => d.ruleId === 'cilium/rollout-pods')!;
+    assert.deepEqual((rollout.related ?? []).map((r) => r.file), []);
+    // the block's start came from ${GW_IP}: its definition is related
+    const pool = got.find((d) => d.ruleId === 'network/pool-reserved-address')!;
+    assert.ok(pool.related!.some((r) => r.file === 'flux/settings.yaml' && /GW_IP/.test(r.message)), JSON.stringify(pool.related));
   });
 
   it('inline substitute overrides substituteFrom; the document`s own Kustomization wins over repository ConfigMaps', () => {

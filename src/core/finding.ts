@@ -34,11 +34,20 @@ export function resolvePlace(p: Place): { file: string; range: Range } {
   return { file, range: FILE_START };
 }
 
-/** `a` is `b`, or one lies inside the other. */
-function nested(a: Path, b: Path): boolean {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+/** `outer` is `inner` or one of its ancestors. */
+function within(outer: Path, inner: Path): boolean {
+  if (outer.length > inner.length) return false;
+  for (let i = 0; i < outer.length; i++) if (outer[i] !== inner[i]) return false;
   return true;
+}
+
+/**
+ * Whether a substitution at `sub` is behind a finding at `at`: the finding's value is (inside) the substituted
+ * value, or the finding is about a value whose direct fields were substituted (a pool block's `start`/`stop`). A
+ * finding on a key (a missing setting reported at `values:`) is not about the values below it.
+ */
+function behind(sub: Path, at: Path, onKey: boolean): boolean {
+  return within(sub, at) || (!onKey && within(at, sub) && sub.length - at.length <= 1);
 }
 
 /**
@@ -52,7 +61,7 @@ function substitutionRelated(f: Finding): Array<{ file: string; range: Range; me
   const out: Array<{ file: string; range: Range; message: string }> = [];
   const seen = new Set<string>();
   for (const s of subs) {
-    if (!s.from || seen.has(s.name) || !nested(s.path, f.path)) continue;
+    if (!s.from || seen.has(s.name) || !behind(s.path, f.path, f.key === true)) continue;
     seen.add(s.name);
     // a value that ends up in a Secret is named, never printed
     const value = f.doc!.kind === 'Secret' || f.ruleId === 'k8s/plaintext-secret' ? '' : ` is "${s.value.length > 200 ? `${s.value.slice(0, 200)}…` : s.value}"`;
