@@ -15,9 +15,9 @@ export default defineRule({
     severity: 'error',
     messages: {
       invalid: 'l2announcements.{{key}} "{{value}}" is not a Go duration (e.g. "15s", "200ms").',
-      durationMin: 'l2announcements.leaseDuration {{duration}} must be longer than 1s.',
-      durationRenew: 'l2announcements.leaseDuration {{duration}} must be longer than leaseRenewDeadline {{renew}}.',
-      renewRetry: 'l2announcements.leaseRenewDeadline {{renew}} must be at least 1.2 × leaseRetryPeriod {{retry}}.',
+      durationMin: 'l2announcements.leaseDuration is {{duration}}; it must be longer than 1s.',
+      durationRenew: 'l2announcements.leaseDuration is {{duration}}; it must be longer than leaseRenewDeadline ({{renew}}).',
+      renewRetry: 'l2announcements.leaseRenewDeadline is {{renew}}; it must be at least 1.2 × leaseRetryPeriod ({{retry}}).',
     },
     help: 'Keep leaseDuration > leaseRenewDeadline ≥ 1.2 × leaseRetryPeriod (defaults 15s / 5s / 2s; fast failover 3s / 1s / 200ms).',
     docs: {
