@@ -6,7 +6,8 @@ import kubeProxyEnabled from '../src/rules/talos/kube-proxy-enabled.js';
 import kubeprism from '../src/rules/talos/kubeprism.js';
 import linkNameLength from '../src/rules/talos/link-name-length.js';
 import vipPlacement from '../src/rules/talos/vip-placement.js';
-import { ruleTester } from '../src/testing/rule-tester.js';
+import assert from 'node:assert/strict';
+import { lintRepo, ruleTester } from '../src/testing/rule-tester.js';
 
 const VALUES = 'kubeProxyReplacement: true\nk8sServiceHost: localhost\nk8sServicePort: 7445\n';
 const cp = (cluster: string, machine = '') => `machine:\n  type: controlplane\n${machine}cluster:\n${cluster}`;
@@ -119,4 +120,31 @@ test('talos/link-name-length', () => {
       { files: { 'talos/n1.yaml': 'apiVersion: v1alpha1\nkind: BridgeConfig\nname: br-storage-network\n' }, errors: [{ messageId: 'tooLong', line: 3, column: 7 }] },
     ],
   });
+});
+
+test('talos/talhelper-address', async () => {
+  const { default: rule } = await import('../src/rules/talos/talhelper-address.js');
+  const tc = (ip: string, iface: string) => `clusterName: home\ntalosVersion: v1.12.4\nendpoint: https://10.0.5.10:6443\nnodes:\n  - hostname: cp1\n    ipAddress: ${ip}\n    controlPlane: true\n    networkInterfaces:\n${iface}`;
+  const IFACE = '      - interface: enp1s0\n        addresses: [10.0.5.11/24]\n';
+  ruleTester(rule, {
+    valid: [
+      { 'talos/talconfig.yaml': tc('10.0.5.11', IFACE) },
+      // a host name is talhelper's business; an unresolved variable is unknown
+      { 'talos/talconfig.yaml': tc('cp1.lan', IFACE) },
+      { 'talos/talconfig.yaml': tc('${nodeIP}', IFACE) },
+    ],
+    invalid: [
+      { files: { 'talos/talconfig.yaml': tc('10.0.5.300', IFACE) }, errors: [{ messageId: 'invalid', file: 'talos/talconfig.yaml', line: 6, column: 16, data: { node: 'cp1', field: 'ipAddress', value: '10.0.5.300', what: 'address' } }] },
+      {
+        files: { 'talos/talconfig.yaml': tc('10.0.5.11', '      - interface: enp1s0\n        vlans:\n          - vlanId: 50\n            addresses: [10.0.5.11/24, 10.0.5.12/40]\n            vip:\n              ip: 10.0.5.2000\n') },
+        errors: [
+          { messageId: 'invalid', line: 12, column: 39, data: { field: 'address', value: '10.0.5.12/40', what: 'CIDR' } },
+          { messageId: 'invalid', line: 14, column: 19, data: { field: 'vip.ip', value: '10.0.5.2000' } },
+        ],
+      },
+    ],
+  });
+  // from talenv.yaml: reported at the node's field in talconfig.yaml, with the variable's definition related
+  const got = lintRepo({ 'talos/talenv.yaml': 'nodeIP: 10.0.5.300\n', 'talos/talconfig.yaml': tc('${nodeIP}', IFACE) }, [rule]);
+  assert.deepEqual(got.map((d) => [d.file, d.range.start.line, d.data?.['value'], d.related?.map((r) => r.file)]), [['talos/talconfig.yaml', 6, '10.0.5.300', ['talos/talenv.yaml']]]);
 });

@@ -6,6 +6,7 @@ import jsonPatchMultidoc from './json-patch-multidoc.js';
 import kubeProxyEnabled from './kube-proxy-enabled.js';
 import kubeprism from './kubeprism.js';
 import linkNameLength from './link-name-length.js';
+import talhelperAddress from './talhelper-address.js';
 import vipPlacement from './vip-placement.js';
 
-export const TALOS_RULES: readonly Rule[] = [cniNotNone, deprecatedFields, jsonPatchMultidoc, kubeProxyEnabled, kubeprism, linkNameLength, vipPlacement];
+export const TALOS_RULES: readonly Rule[] = [cniNotNone, deprecatedFields, jsonPatchMultidoc, kubeProxyEnabled, kubeprism, linkNameLength, talhelperAddress, vipPlacement];
