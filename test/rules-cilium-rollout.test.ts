@@ -119,8 +119,10 @@ test('cilium/rollout-pods: Argo CD Application and Kustomize helmCharts', () => 
   ruleTester(rolloutPods, {
     valid: [
       { 'argocd/cilium.yaml': app(KPR + BOTH) },
-      // helm.parameters win over every values source: not judged
-      { 'argocd/cilium.yaml': app('rollOutCiliumPods: false\n', '      parameters:\n        - name: operator.replicas\n          value: "1"\n') },
+      // a helm parameter talium does not model (a --set list index) may set anything: not judged
+      { 'argocd/cilium.yaml': app('rollOutCiliumPods: false\n', '      parameters:\n        - name: extraArgs[0]\n          value: "--x"\n') },
+      // a parameter that sets the key wins over valuesObject
+      { 'argocd/cilium.yaml': app('rollOutCiliumPods: false\noperator:\n  rollOutPods: true\n', '      parameters:\n        - name: rollOutCiliumPods\n          value: "true"\n') },
       // a valueFiles entry that does not resolve may set the missing keys
       { 'argocd/cilium.yaml': app(KPR, '      valueFiles:\n        - values-prod.yaml\n') },
       { 'apps/cilium/kustomization.yaml': 'helmCharts:\n  - name: cilium\n    repo: https://helm.cilium.io/\n    version: 1.19.6\n    releaseName: cilium\n    valuesInline:\n      rollOutCiliumPods: true\n      operator:\n        rollOutPods: true\n' },
@@ -131,8 +133,9 @@ test('cilium/rollout-pods: Argo CD Application and Kustomize helmCharts', () => 
         errors: [{ messageId: 'unsetBoth', file: 'argocd/cilium.yaml', line: 12, column: 7, data: { keys: 'rollOutCiliumPods,operator.rollOutPods', engine: 'argocd' } }],
       },
       {
-        files: { 'argocd/cilium.yaml': app('rollOutCiliumPods: false\noperator:\n  rollOutPods: true\n') },
-        errors: [{ messageId: 'off', line: 13, column: 9, data: { key: 'rollOutCiliumPods', engine: 'argocd' } }],
+        // an unrelated helm parameter is a value the repository shows: it does not hide what is missing or wrong
+        files: { 'argocd/cilium.yaml': app('rollOutCiliumPods: false\noperator:\n  rollOutPods: true\n', '      parameters:\n        - name: hubble.relay.enabled\n          value: "false"\n') },
+        errors: [{ messageId: 'off', line: 16, column: 9, data: { key: 'rollOutCiliumPods', engine: 'argocd' } }],
       },
       // valuesObject wins over valueFiles: its false is judged even when a value file does not resolve
       {

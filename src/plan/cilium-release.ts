@@ -287,7 +287,8 @@ function argoReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]>, lo
     const params = doc.get([...sp, 'helm', 'parameters']);
     if (Array.isArray(params)) {
       params.forEach((prm, i) => {
-        if (!isObj(prm) || typeof prm['name'] !== 'string' || prm['value'] === undefined) return;
+        // a plain dotted name only (`a[0]`, `a\.b` are --set forms not modelled: the release counts as incomplete)
+        if (!isObj(prm) || typeof prm['name'] !== 'string' || !/^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/.test(prm['name']) || prm['value'] === undefined || prm['value'] === null) return;
         const keys = prm['name'].split('.');
         const raw = prm['value'];
         let nested: Record<string, unknown> = { [keys[keys.length - 1]!]: typeof raw === 'string' && prm['forceString'] !== true ? scalar(raw) : raw };

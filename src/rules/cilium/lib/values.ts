@@ -187,7 +187,9 @@ function unseenValues(release: CiliumRelease, docs: readonly YamlDocument[]): 'f
     for (const s of argoSourcePaths(rd).map((sp) => rd.get(sp))) {
       if (!isObject(s) || !isObject(s['helm'])) continue;
       const h = s['helm'];
-      if (Array.isArray(h['parameters']) && h['parameters'].length) return 'any';
+      // parameters are values the repository shows (layers of the release); only a name talium does not model
+      // (`--set` list indexes `a[0]`, escaped dots `a\.b`) or a missing value may set something unseen
+      if (Array.isArray(h['parameters']) && h['parameters'].some((p) => !modelledParameter(p))) return 'any';
       if (Array.isArray(h['valueFiles']) && h['valueFiles'].length > release.layers.filter((l) => l.doc !== rd).length) files = true;
     }
     if (files) return 'files';
@@ -195,6 +197,11 @@ function unseenValues(release: CiliumRelease, docs: readonly YamlDocument[]): 'f
     if (rd.templated) return 'any';
   }
   return undefined;
+}
+
+/** An Argo CD helm parameter read into a values layer: a plain dotted name and a value (plan/cilium-release.ts). */
+export function modelledParameter(p: unknown): boolean {
+  return isObject(p) && typeof p['name'] === 'string' && /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/.test(p['name']) && p['value'] !== undefined && p['value'] !== null;
 }
 
 /**
