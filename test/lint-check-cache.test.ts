@@ -12,6 +12,7 @@ import { after, describe, it } from 'node:test';
 import { generateCorpus } from '../scripts/bench-corpus.js';
 import { folderStamp } from '../src/lint/check-cache.js';
 import { spawnCli, type CliRun } from '../src/testing/cli.js';
+import { widgetCrd } from '../src/testing/crd-fixtures.js';
 
 const root = mkdtempSync(join(tmpdir(), 'talium-check-cache-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -50,26 +51,7 @@ function same(run: (args?: string[]) => Run): Run {
 
 const PDB = 'apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata: {name: web, namespace: web}\nspec:\n  minAvailable: 1\n  selector: {matchLabels: {app: web}}\n';
 
-const widgetCrd = (sizeType: string) => `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: widgets.example.com}
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {kind: Widget, plural: widgets}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-                size: {type: ${sizeType}}
-`;
+const crd = (sizeType: string) => widgetCrd(`              properties:\n                size: {type: ${sizeType}}\n`);
 const WIDGET = 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: web}\nspec:\n  size: 3\n';
 
 describe('check results in the parse cache', () => {
@@ -102,10 +84,10 @@ describe('check results in the parse cache', () => {
   });
 
   it('a CRD in another file changes: the unchanged custom resource is checked again', () => {
-    const { write, run } = setup('crd', { 'crds/widget.yaml': widgetCrd('integer'), 'apps/widget.yaml': WIDGET });
+    const { write, run } = setup('crd', { 'crds/widget.yaml': crd('integer'), 'apps/widget.yaml': WIDGET });
     run();
     assert.ok(!ids(same(run)).some((x) => x.startsWith('apps/widget.yaml schema/')));
-    write('crds/widget.yaml', widgetCrd('string'));
+    write('crds/widget.yaml', crd('string'));
     const after = same(run);
     assert.ok(ids(after).includes('apps/widget.yaml schema/type'), ids(after).join('\n'));
   });
@@ -153,13 +135,13 @@ describe('check results in the parse cache', () => {
   });
 
   it('a CRD whose values JSON cannot carry (.inf against -.inf) turns the check cache off, so a change is seen', () => {
-    const crd = (max: string) => widgetCrd('integer').replace('size: {type: integer}', `size: {type: integer, maximum: ${max}}`);
-    const { write, run } = setup('crd-inf', { 'crds/widget.yaml': crd('.inf'), 'apps/widget.yaml': WIDGET });
+    const crdMax = (max: string) => crd('integer').replace('size: {type: integer}', `size: {type: integer, maximum: ${max}}`);
+    const { write, run } = setup('crd-inf', { 'crds/widget.yaml': crdMax('.inf'), 'apps/widget.yaml': WIDGET });
     run();
     const before = same(run);
     assert.equal(before.cached, 0);
     assert.ok(!ids(before).some((x) => x.startsWith('apps/widget.yaml schema/')));
-    write('crds/widget.yaml', crd('-.inf'));
+    write('crds/widget.yaml', crdMax('-.inf'));
     run();
     assert.ok(ids(same(run)).some((x) => x.startsWith('apps/widget.yaml schema/')));
   });

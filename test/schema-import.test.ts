@@ -8,40 +8,16 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runCli } from '../src/testing/cli.js';
+import { widgetCrd } from '../src/testing/crd-fixtures.js';
 import { createSchemaValidator } from '../src/schema/validate.js';
 import { diagnostics, docsFromText } from '../src/testing/schema-docs.js';
 import { importCrdText } from '../src/schema/import.js';
 import { sharedPresent, UPSTREAM_CILIUM } from '../src/testing/schema-upstream.js';
 
-const WIDGET_CRD = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: widgets.example.com}
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {kind: Widget, plural: widgets}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              required: [size]
-              properties:
-                size: {type: integer, minimum: 1}
-                port: {x-kubernetes-int-or-string: true}
-                note: {type: string, nullable: true}
-                extra: {type: object, x-kubernetes-preserve-unknown-fields: true}
-    - name: v1beta1
-      served: false
-      storage: false
-      schema:
-        openAPIV3Schema: {type: object}
-`;
+const WIDGET_CRD = widgetCrd(
+  '              required: [size]\n              properties:\n                size: {type: integer, minimum: 1}\n                port: {x-kubernetes-int-or-string: true}\n                note: {type: string, nullable: true}\n                extra: {type: object, x-kubernetes-preserve-unknown-fields: true}\n',
+  '    - name: v1beta1\n      served: false\n      storage: false\n      schema:\n        openAPIV3Schema: {type: object}\n',
+);
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'talium-schema-'));
