@@ -536,6 +536,12 @@ describe('talium lint in GitHub Actions from a subfolder of the checkout', () =>
     assert.equal(sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri, 'infra/bad.yaml');
     const json = await runCli(['lint', '--format', 'json'], { cwd: infra, env });
     assert.equal((JSON.parse(json.stdout) as Out).diagnostics[0]!.file, 'bad.yaml');
+    // `talium lint ..` from the subfolder: paths leave it (../), GitHub needs them from the checkout root
+    const up = await runCli(['lint', '..', '--format', 'github', '--format', 'sarif=up.sarif'], { cwd: infra, env });
+    assert.match(up.stdout, /^::error file=infra\/bad\.yaml,line=\d+,col=\d+/m);
+    assert.doesNotMatch(up.stdout, /file=[^,]*\.\./);
+    const upSarif = JSON.parse(readFileSync(join(infra, 'up.sarif'), 'utf8')) as typeof sarif;
+    assert.equal(upSarif.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri, 'infra/bad.yaml');
     // run from the checkout root: nothing to rebase
     const root = await runCli(['lint', 'infra', '--format', 'github'], { cwd: ws, env });
     assert.match(root.stdout, /^::error file=infra\/bad\.yaml,/m);

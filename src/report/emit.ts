@@ -3,7 +3,7 @@
  * write to stdout or to the named file. The only place reporters' output leaves the process.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, posix, relative, resolve } from 'node:path';
 import type { CliIo } from '../cli/io.js';
 import { REPORTERS } from './index.js';
 import type { LintResult } from './types.js';
@@ -46,7 +46,8 @@ export function workspacePrefix(cwd: string, env: Record<string, string | undefi
 
 function rebase(result: LintResult, prefix: string): LintResult {
   if (!prefix) return result;
-  const p = (f: string) => (f && f !== '.' ? prefix + f : prefix.slice(0, -1));
+  // `talium lint ..` from infra/: ../apps/x.yaml is apps/x.yaml from the checkout root (GitHub does not resolve `..`)
+  const p = (f: string) => (f && f !== '.' ? posix.normalize(prefix + f) : prefix.slice(0, -1));
   return {
     ...result,
     diagnostics: result.diagnostics.map((d) => ({ ...d, file: p(d.file), ...(d.related ? { related: d.related.map((r) => ({ ...r, file: p(r.file) })) } : {}) })),
