@@ -527,7 +527,7 @@ describe('talium lint: clusters/<name>/cluster.yaml gets the spec checks generat
 
 describe('talium lint in GitHub Actions from a subfolder of the checkout', () => {
   it('annotation and SARIF paths are relative to GITHUB_WORKSPACE; stylish/json stay relative to the working directory', async () => {
-    const ws = repo({ 'infra/bad.yaml': BROKEN, 'infra/ok.yaml': CLEAN });
+    const ws = repo({ 'infra/bad.yaml': BROKEN, 'infra/ok.yaml': CLEAN, 'apps/.keep': '' });
     const infra = join(ws, 'infra');
     const env = { NO_COLOR: '1', GITHUB_WORKSPACE: ws };
     const gh = await runCli(['lint', '--format', 'github', '--format', 'sarif=out.sarif'], { cwd: infra, env });
@@ -537,11 +537,13 @@ describe('talium lint in GitHub Actions from a subfolder of the checkout', () =>
     const json = await runCli(['lint', '--format', 'json'], { cwd: infra, env });
     assert.equal((JSON.parse(json.stdout) as Out).diagnostics[0]!.file, 'bad.yaml');
     // `talium lint ..` from the subfolder: paths leave it (../), GitHub needs them from the checkout root
+    writeFileSync(join(ws, 'apps', 'bad.yaml'), BROKEN);
     const up = await runCli(['lint', '..', '--format', 'github', '--format', 'sarif=up.sarif'], { cwd: infra, env });
+    assert.match(up.stdout, /^::error file=apps\/bad\.yaml,line=\d+,col=\d+/m);
     assert.match(up.stdout, /^::error file=infra\/bad\.yaml,line=\d+,col=\d+/m);
     assert.doesNotMatch(up.stdout, /file=[^,]*\.\./);
     const upSarif = JSON.parse(readFileSync(join(infra, 'up.sarif'), 'utf8')) as typeof sarif;
-    assert.equal(upSarif.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri, 'infra/bad.yaml');
+    assert.deepEqual(upSarif.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri).sort(), ['apps/bad.yaml', 'infra/bad.yaml']);
     // run from the checkout root: nothing to rebase
     const root = await runCli(['lint', 'infra', '--format', 'github'], { cwd: ws, env });
     assert.match(root.stdout, /^::error file=infra\/bad\.yaml,/m);
