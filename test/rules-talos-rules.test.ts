@@ -148,3 +148,11 @@ test('talos/talhelper-address', async () => {
   const got = lintRepo({ 'talos/talenv.yaml': 'nodeIP: 10.0.5.300\n', 'talos/talconfig.yaml': tc('${nodeIP}', IFACE) }, [rule]);
   assert.deepEqual(got.map((d) => [d.file, d.range.start.line, d.data?.['value'], d.related?.map((r) => r.file)]), [['talos/talconfig.yaml', 6, '10.0.5.300', ['talos/talenv.yaml']]]);
 });
+
+test('a talhelper VIP from talenv.yaml inside a pool: the finding points at talconfig.yaml and at the talenv.yaml value', async () => {
+  const { default: poolReserved } = await import('../src/rules/network/pool-reserved-address.js');
+  const talconfig = 'clusterName: home\ntalosVersion: v1.12.4\nendpoint: https://10.0.5.10:6443\nnodes:\n  - hostname: cp1\n    ipAddress: 10.0.5.11\n    controlPlane: true\n    networkInterfaces:\n      - interface: enp1s0\n        addresses: [10.0.5.11/24]\n        vip:\n          ip: ${vip}\n';
+  const pool = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - start: 10.0.5.200\n      stop: 10.0.5.220\n';
+  const got = lintRepo({ 'talos/talenv.yaml': 'vip: 10.0.5.210\n', 'talos/talconfig.yaml': talconfig, 'k8s/pool.yaml': pool }, [poolReserved]);
+  assert.deepEqual(got.map((d) => [d.file, d.messageId, d.related?.map((r) => `${r.file}:${r.range.start.line}`)]), [['k8s/pool.yaml', 'vip', ['talos/talconfig.yaml:12', 'talos/talenv.yaml:1']]]);
+});

@@ -51,22 +51,22 @@ function behind(sub: Path, at: Path, onKey: boolean): boolean {
 }
 
 /**
- * Where the Flux variables behind a finding's value are defined (a finding about a value that came from
- * `${LAN_CIDR}` points at the ConfigMap key too): at most three, one per variable.
+ * Where the Flux/talhelper variables behind a value are defined (a finding about a value that came from
+ * `${LAN_CIDR}` points at the ConfigMap key too): at most `max`, one per variable.
  */
-function substitutionRelated(f: Finding): Array<{ file: string; range: Range; message: string }> {
-  const subs = f.doc?.substitutions;
-  // schemas validate the value as written (placeholders kept); a whole-document finding names no value
-  if (!subs?.length || !f.path?.length || f.ruleId.startsWith('schema/')) return [];
+function substitutionRelated(place: Place, ruleId: string, max: number): Array<{ file: string; range: Range; message: string }> {
+  const subs = place.doc?.substitutions;
+  // schemas validate the value as written (placeholders kept); a whole-document place names no value
+  if (!subs?.length || !place.path?.length || ruleId.startsWith('schema/')) return [];
   const out: Array<{ file: string; range: Range; message: string }> = [];
   const seen = new Set<string>();
   for (const s of subs) {
-    if (!s.from || seen.has(s.name) || !behind(s.path, f.path, f.key === true)) continue;
+    if (!s.from || seen.has(s.name) || !behind(s.path, place.path, place.key === true)) continue;
     seen.add(s.name);
     // a value that ends up in a Secret is named, never printed
-    const value = f.doc!.kind === 'Secret' || f.ruleId === 'k8s/plaintext-secret' ? '' : ` is "${s.value.length > 200 ? `${s.value.slice(0, 200)}…` : s.value}"`;
+    const value = place.doc!.kind === 'Secret' || ruleId === 'k8s/plaintext-secret' ? '' : ` is "${s.value.length > 200 ? `${s.value.slice(0, 200)}…` : s.value}"`;
     out.push({ ...resolvePlace({ doc: s.from.doc, path: s.from.path }), message: `\${${s.name}}${value} here (${s.from.source}), substituted by ${s.from.by}.` });
-    if (out.length === 3) break;
+    if (out.length === max) break;
   }
   return out;
 }
@@ -79,7 +79,13 @@ export function toDiagnostic(f: Finding): Diagnostic {
     const ref = f.doc.ref();
     if (ref.kind || ref.name) d.object = ref;
   }
-  const related = [...(f.related ?? []).map((r) => ({ ...resolvePlace(r), message: r.message })), ...substitutionRelated(f)];
+  // the finding's own value, then the values it is compared with (a VIP from talenv.yaml, a node IP from a ConfigMap)
+  const related = [...(f.related ?? []).map((r) => ({ ...resolvePlace(r), message: r.message })), ...substitutionRelated(f, f.ruleId, 3)];
+  for (const r of f.related ?? []) {
+    for (const x of substitutionRelated(r, f.ruleId, 1)) {
+      if (!related.some((y) => y.file === x.file && y.range.start.line === x.range.start.line && y.range.start.column === x.range.start.column)) related.push(x);
+    }
+  }
   if (related.length) d.related = related;
   if (f.data && Object.keys(f.data).length) d.data = f.data;
   return d;
