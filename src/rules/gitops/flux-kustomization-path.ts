@@ -58,9 +58,10 @@ export default defineRule({
     needsWholeTree: ['missing', 'missingNear'],
   },
   check({ cluster, all }) {
+    const list = fluxKustomizations(cluster.docs).filter((k) => !k.doc.templated);
+    if (!list.length) return [];
     // every folder (and its ancestors) that holds a YAML file of the linted tree
     const dirs = foldersOf(all.map((d) => d.file.path)).add('');
-    const list = fluxKustomizations(cluster.docs).filter((k) => !k.doc.templated);
     // a source is this repository when it is Flux bootstrap's own (GitRepository flux-system/flux-system) or
     // when another of its Kustomizations resolves into the tree
     const local = new Set<string>(['GitRepository/flux-system/flux-system']);

@@ -12,12 +12,30 @@ function isCilium(doc: YamlDocument, kind: string): boolean {
   return doc.docClass === 'k8s' && doc.kind === kind && doc.group === CILIUM_GROUP;
 }
 
+/**
+ * Most rules ask for the pools and policies of the same document list (a cluster group's `docs`, built once per
+ * run and never changed after): one scan per list and kind, not one per rule.
+ */
+const byKind = new WeakMap<readonly YamlDocument[], Map<string, readonly YamlDocument[]>>();
+
+function ofKind(docs: readonly YamlDocument[], kind: string): YamlDocument[] {
+  let m = byKind.get(docs);
+  if (!m) byKind.set(docs, (m = new Map()));
+  let list = m.get(kind);
+  // a list that grew since (a caller's own array) is scanned again
+  if (!list || (list as { n?: number }).n !== docs.length) {
+    list = Object.assign(docs.filter((d) => isCilium(d, kind)), { n: docs.length });
+    m.set(kind, list);
+  }
+  return [...list];
+}
+
 export function pools(docs: readonly YamlDocument[]): YamlDocument[] {
-  return docs.filter((d) => isCilium(d, POOL_KIND));
+  return ofKind(docs, POOL_KIND);
 }
 
 export function l2Policies(docs: readonly YamlDocument[]): YamlDocument[] {
-  return docs.filter((d) => isCilium(d, L2_POLICY_KIND));
+  return ofKind(docs, L2_POLICY_KIND);
 }
 
 /** The Cilium version the group targets (plan fact), when known. */
