@@ -287,8 +287,8 @@ function argoReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]>, lo
     const params = doc.get([...sp, 'helm', 'parameters']);
     if (Array.isArray(params)) {
       params.forEach((prm, i) => {
-        // a plain dotted name only (`a[0]`, `a\.b` are --set forms not modelled: the release counts as incomplete)
-        if (!isObj(prm) || typeof prm['name'] !== 'string' || !/^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/.test(prm['name']) || prm['value'] === undefined || prm['value'] === null) return;
+        // `a[0]`, `a\.b` are --set forms not modelled: the release counts as incomplete (rules/cilium/lib/values.ts)
+        if (!modelledParameter(prm)) return;
         const keys = prm['name'].split('.');
         const raw = prm['value'];
         let nested: Record<string, unknown> = { [keys[keys.length - 1]!]: typeof raw === 'string' && prm['forceString'] !== true ? scalar(raw) : raw };
@@ -480,4 +480,9 @@ export function layerPath(layer: ValuesLayer, inner: Path): { path: Path; inner?
   const rest = inner.slice(Math.min(layer.root?.length ?? 0, inner.length));
   if (layer.inString) return { path: layer.valuesPath, inner: [...(layer.stringPath ?? []), ...rest] };
   return { path: [...layer.valuesPath, ...rest] };
+}
+
+/** An Argo CD helm parameter read into a values layer: a plain dotted name (no `a[0]`, no `a\.b`) and a value. */
+export function modelledParameter(p: unknown): p is { name: string; value: unknown; forceString?: unknown } {
+  return isObj(p) && typeof p['name'] === 'string' && /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/.test(p['name']) && p['value'] !== undefined && p['value'] !== null;
 }

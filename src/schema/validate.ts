@@ -4,6 +4,7 @@
  * Kind lookup first, validators compiled lazily per (schema, version) and cached; positions resolved later.
  */
 import { isSopsDocument, isSopsValue } from '../core/sops.js';
+import { isObj } from '../plan/util.js';
 import { resolve } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import type { Severity } from '../core/diagnostic.js';
@@ -76,8 +77,6 @@ function withoutSops(v: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
-const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
 /**
  * Where a document writes Cilium Helm values inline (as written, before substitution): a Flux HelmRelease of the
  * `cilium` chart (`spec.values`), an Argo CD Application / ApplicationSet template whose source is the `cilium`
@@ -86,28 +85,28 @@ const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && ty
  */
 export function ciliumValuesPaths(doc: YamlDocument): Path[] {
   const v = doc.parsed;
-  if (!isMapping(v)) return [];
+  if (!isObj(v)) return [];
   const out: Path[] = [];
-  const at = (path: Path) => isMapping(valueAt(v, path)) && out.push(path);
+  const at = (path: Path) => isObj(valueAt(v, path)) && out.push(path);
   if (doc.docClass === 'kustomization') {
     const charts = v['helmCharts'];
-    if (Array.isArray(charts)) charts.forEach((c, i) => isMapping(c) && c['name'] === 'cilium' && at(['helmCharts', i, 'valuesInline']));
+    if (Array.isArray(charts)) charts.forEach((c, i) => isObj(c) && c['name'] === 'cilium' && at(['helmCharts', i, 'valuesInline']));
     return out;
   }
   const spec = v['spec'];
-  if (!isMapping(spec)) return out;
+  if (!isObj(spec)) return out;
   if (doc.kind === 'HelmRelease' && doc.group === 'helm.toolkit.fluxcd.io') {
     const chart = valueAt(spec, ['chart', 'spec', 'chart']);
     const ref = spec['chartRef'];
-    if (chart === 'cilium' || (isMapping(ref) && ref['name'] === 'cilium')) at(['spec', 'values']);
+    if (chart === 'cilium' || (isObj(ref) && ref['name'] === 'cilium')) at(['spec', 'values']);
     return out;
   }
   if ((doc.kind === 'Application' || doc.kind === 'ApplicationSet') && doc.group === 'argoproj.io') {
     const base: Path = doc.kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : ['spec'];
     const src = valueAt(v, [...base, 'source']);
-    if (isMapping(src) && src['chart'] === 'cilium') at([...base, 'source', 'helm', 'valuesObject']);
+    if (isObj(src) && src['chart'] === 'cilium') at([...base, 'source', 'helm', 'valuesObject']);
     const srcs = valueAt(v, [...base, 'sources']);
-    if (Array.isArray(srcs)) srcs.forEach((x, i) => isMapping(x) && x['chart'] === 'cilium' && at([...base, 'sources', i, 'helm', 'valuesObject']));
+    if (Array.isArray(srcs)) srcs.forEach((x, i) => isObj(x) && x['chart'] === 'cilium' && at([...base, 'sources', i, 'helm', 'valuesObject']));
   }
   return out;
 }

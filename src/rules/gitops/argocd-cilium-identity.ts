@@ -4,12 +4,11 @@
  * tracks, while the cluster runs Cilium.
  */
 import { parseValuesText } from '../../lint/parse.js';
+import { isObj } from '../../plan/util.js';
 import type { Path, YamlDocument } from '../../core/document.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { releases } from '../cilium/lib/values.js';
 import { defineRule, type RuleFinding } from '../types.js';
-
-const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 const VALUES = 'kubeProxyReplacement: true\nk8sServiceHost: localhost\nk8sServicePort: 7445\n';
 const CM = (data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\n  namespace: argocd\ndata:\n${data}`;

@@ -5,10 +5,9 @@
  * VIP out.
  */
 import { parseCidr, parseIp } from '../../net/ip.js';
+import { isObj } from '../../plan/util.js';
 import type { Path } from '../../core/document.js';
 import { defineRule, type RuleFinding } from '../types.js';
-
-const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Written as an IPv4 address (four dot-separated numbers, an optional /prefix), which a typo can break. */
 const DOTTED = /^\d+\.\d+\.\d+\.\d+(?:\/\d+)?$/;

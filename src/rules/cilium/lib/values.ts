@@ -4,7 +4,7 @@
  */
 import type { Range } from '../../../core/diagnostic.js';
 import type { Path, YamlDocument } from '../../../core/document.js';
-import { layerPath } from '../../../plan/cilium-release.js';
+import { layerPath, modelledParameter } from '../../../plan/cilium-release.js';
 import type { CiliumRelease, ClusterGroup, ValuesLayer } from '../../../plan/types.js';
 import { argoSourcePaths } from '../../../plan/util.js';
 import { isObject, isTemplated, pinnedMinor } from './objects.js';
@@ -197,11 +197,6 @@ function unseenValues(release: CiliumRelease, docs: readonly YamlDocument[]): 'f
     if (rd.templated) return 'any';
   }
   return undefined;
-}
-
-/** An Argo CD helm parameter read into a values layer: a plain dotted name and a value (plan/cilium-release.ts). */
-export function modelledParameter(p: unknown): boolean {
-  return isObject(p) && typeof p['name'] === 'string' && /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/.test(p['name']) && p['value'] !== undefined && p['value'] !== null;
 }
 
 /**
