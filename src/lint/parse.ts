@@ -6,6 +6,7 @@
 import jsyaml from 'js-yaml';
 import { parseAllDocuments, type Document } from 'yaml';
 import { duplicateKeyAt } from '../core/duplicate-key.js';
+import { BAIL, fastLoad, type ImplicitType } from './fast-yaml.js';
 import { IMPLICIT_KEY_CODES, overIndentedKey } from './indent-hint.js';
 import { YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
@@ -32,6 +33,8 @@ export const MAX_PARSE_DEPTH = 256;
 const GO_LIKE_SCHEMA = jsyaml.CORE_SCHEMA.extend({
   implicit: [(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge],
 });
+/** The schema's implicit scalar types, in js-yaml's order: the fast reader resolves plain scalars with them. */
+const GO_LIKE_IMPLICIT = (GO_LIKE_SCHEMA as unknown as { compiledImplicit: ImplicitType[] }).compiledImplicit;
 
 /** Any templating or substitution syntax (marks documents `templated`; substitution tells what is still one). */
 export const TEMPLATE_RE = /\{\{|\{%|#\{|#%|\$\{[A-Za-z_]/;
@@ -146,7 +149,11 @@ export function parseSource(file: SourceFile): ParsedFile {
   for (let i = 0; i < chunks.length; i++) {
     const c = chunks[i]!;
     if (c.content >= c.to) continue;
-    let value: unknown;
+    let value: unknown = fastLoad(text, c.from, c.content, c.to, GO_LIKE_IMPLICIT);
+    if (value !== BAIL) {
+      if (value !== null) values.push({ index: i, value, chunk: c });
+      continue;
+    }
     try {
       value = jsyaml.load(c.from === 0 && c.to === text.length ? text : text.slice(c.from, c.to), {
         schema: GO_LIKE_SCHEMA,

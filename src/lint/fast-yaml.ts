@@ -1,0 +1,504 @@
+/**
+ * A fast reader for the block-YAML subset that nearly every Kubernetes manifest is written in: block mappings and
+ * sequences, single-line plain and quoted scalars, literal and folded block scalars, `[]`, `{}` and one-line flow
+ * sequences of scalars, comments. For one document chunk it returns exactly the value js-yaml 4 gives with the
+ * same schema (scalars are resolved by that schema's own implicit types), or BAIL for anything outside the subset
+ * or anything js-yaml might read differently or reject (anchors, aliases, tags, tabs, CR, escapes, multi-line
+ * scalars, duplicate or non-string keys, odd indentation, control characters, ...). The caller then parses the
+ * chunk with js-yaml, so a BAIL costs time, never correctness. Differential tests hold it to js-yaml on the corpus,
+ * the fixtures and mutated inputs. Pure.
+ */
+
+/** Returned when the chunk is outside the subset: parse it with js-yaml instead. */
+export const BAIL: unique symbol = Symbol('bail');
+
+/** One of a js-yaml schema's implicit scalar types (the schema's `compiledImplicit` list). */
+export interface ImplicitType {
+  tag: string;
+  resolve(data: string): boolean;
+  construct(data: string): unknown;
+}
+
+/** Characters the subset never reads: controls (tab, CR included), NEL, Unicode line separators, BOM, non-characters, surrogates. */
+const UNSAFE_OR_ASTRAL = /[\x00-\x09\x0B-\x1F\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF\uD800-\uDFFF]/;
+/** The same without well-formed surrogate pairs (emoji are fine): checked only when the simple class matched. */
+const UNSAFE = /[\x00-\x09\x0B-\x1F\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+/** Deepest nesting read here (js-yaml's own limit is higher; deeper documents go to js-yaml). */
+const MAX_DEPTH = 200;
+
+const SP = 32;
+const NL = 10;
+const HASH = 35;
+const COLON = 58;
+const DASH = 45;
+const DQUOTE = 34;
+const SQUOTE = 39;
+
+/**
+ * First characters a plain scalar may resolve from (null, bool, int, float, merge); anything else is a string.
+ * 1: ask the schema's resolvers; 2: a letter, where only the null/bool words can resolve (WORDS).
+ */
+const RESOLVABLE = new Uint8Array(128);
+for (const ch of '~+-.0123456789<') RESOLVABLE[ch.charCodeAt(0)] = 1;
+for (const ch of 'nNtTfF') RESOLVABLE[ch.charCodeAt(0)] = 2;
+/** Letter-initial words a YAML 1.2 core schema may resolve (what they resolve to is asked of the schema once). */
+const CANDIDATE_WORDS = ['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE'];
+/** Characters that may not start a plain scalar or key here (YAML indicators; `-`, `?`, `:` handled apart). */
+const INDICATOR = new Uint8Array(128);
+for (const ch of ',[]{}#&*!|>\'"%@`?:') INDICATOR[ch.charCodeAt(0)] = 1;
+
+class Bail {}
+const BAILED = new Bail();
+
+class Reader {
+  /** Start of the next content line (or `end`), and its indentation (-1 at the end of the document). */
+  pos = 0;
+  indent = -1;
+  depth = 0;
+
+  constructor(
+    private readonly s: string,
+    private readonly end: number,
+    private readonly implicit: readonly ImplicitType[],
+    private readonly words: Map<string, unknown>,
+  ) {}
+
+  /** Moves to the first line at or after `p` (a line start) that is neither blank nor a comment. */
+  advance(p: number): void {
+    const s = this.s;
+    const end = this.end;
+    while (p < end) {
+      let i = p;
+      while (i < end && s.charCodeAt(i) === SP) i++;
+      if (i >= end) break;
+      const c = s.charCodeAt(i);
+      if (c === NL) {
+        p = i + 1;
+        continue;
+      }
+      if (c === HASH) {
+        const nl = s.indexOf('\n', i);
+        p = nl === -1 || nl >= end ? end : nl + 1;
+        continue;
+      }
+      if (i === p && (c === DASH || c === 46) && this.isMarker(p)) {
+        // `...` ends the document; js-yaml reads anything after it on the line as the next one
+        const after = this.skipSpaces(p + 3);
+        if (!this.atEol(after) && s.charCodeAt(after) !== HASH) throw BAILED;
+        break;
+      }
+      this.pos = p;
+      this.indent = i - p;
+      return;
+    }
+    this.pos = end;
+    this.indent = -1;
+  }
+
+  /** `---` or `...` at a line start followed by a separator. */
+  private isMarker(p: number): boolean {
+    const s = this.s;
+    const c = s.charCodeAt(p);
+    if (s.charCodeAt(p + 1) !== c || s.charCodeAt(p + 2) !== c) return false;
+    const after = p + 3 < this.end ? s.charCodeAt(p + 3) : NL;
+    return after === SP || after === NL;
+  }
+
+  /** Offset of the end of the line holding `i` (its `\n`, or the end). */
+  private eol(i: number): number {
+    const nl = this.s.indexOf('\n', i);
+    return nl === -1 || nl >= this.end ? this.end : nl;
+  }
+
+  private atEol(i: number): boolean {
+    return i >= this.end || this.s.charCodeAt(i) === NL;
+  }
+
+  /** Skips spaces from `i`; a comment counts as the end of the line. Returns the next significant offset. */
+  private skipSpaces(i: number): number {
+    const s = this.s;
+    while (i < this.end && s.charCodeAt(i) === SP) i++;
+    return i;
+  }
+
+  /** After a scalar ending at `i`: the rest of the line must be blank or a comment, and no continuation line may follow. */
+  private finishScalar(i: number, parentIndent: number): void {
+    const s = this.s;
+    const j = this.skipSpaces(i);
+    if (!this.atEol(j)) {
+      if (s.charCodeAt(j) !== HASH || j === i) throw BAILED;
+    }
+    this.advance(this.eol(j) + 1);
+    if (this.indent > parentIndent) throw BAILED;
+  }
+
+  /** The block node whose first line is the current content line (indentation `this.indent`). */
+  node(): unknown {
+    const n = this.indent;
+    const p = this.pos + n;
+    if (++this.depth > MAX_DEPTH) throw BAILED;
+    const s = this.s;
+    const v = s.charCodeAt(p) === DASH && this.isBlankAfter(p + 1) ? this.sequence(n) : this.mapping(n, p);
+    this.depth--;
+    return v;
+  }
+
+  /** The character at `i` is a space or the line ends there. */
+  private isBlankAfter(i: number): boolean {
+    return this.atEol(i) || this.s.charCodeAt(i) === SP;
+  }
+
+  /** A block sequence at indentation `n`; the current line starts with its first `-`. */
+  private sequence(n: number): unknown[] {
+    const s = this.s;
+    const arr: unknown[] = [];
+    for (;;) {
+      const lineStart = this.pos;
+      const t = this.skipSpaces(lineStart + n + 1);
+      arr.push(this.item(t, n, lineStart));
+      if (this.indent !== n) {
+        if (this.indent > n) throw BAILED;
+        return arr;
+      }
+      const p = this.pos + n;
+      if (!(s.charCodeAt(p) === DASH && this.isBlankAfter(p + 1))) return arr;
+    }
+  }
+
+  /** One sequence item whose content starts at `t` on the line starting at `lineStart`. */
+  private item(t: number, n: number, lineStart: number): unknown {
+    const s = this.s;
+    if (this.atEol(t) || s.charCodeAt(t) === HASH) return this.nested(t, n, false);
+    const c = s.charCodeAt(t);
+    if (c === DASH && this.isBlankAfter(t + 1)) throw BAILED; // `- - a`
+    if (this.keyEnd(t) !== -1) {
+      if (++this.depth > MAX_DEPTH) throw BAILED;
+      const m = this.mapping(t - lineStart, t);
+      this.depth--;
+      return m;
+    }
+    return this.value(t, n);
+  }
+
+  /**
+   * The value after a key's `:` or an item's `-` when nothing follows on the line (a comment may): a block node on
+   * the following lines indented deeper than `n`, a sequence at `n` itself (under a mapping key), or null.
+   */
+  private nested(t: number, n: number, underKey: boolean): unknown {
+    const s = this.s;
+    this.advance(this.eol(t) + 1);
+    if (this.indent > n) return this.node();
+    if (underKey && this.indent === n) {
+      const p = this.pos + n;
+      if (s.charCodeAt(p) === DASH && this.isBlankAfter(p + 1)) {
+        if (++this.depth > MAX_DEPTH) throw BAILED;
+        const seq = this.sequence(n);
+        this.depth--;
+        return seq;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * If a mapping key starts at `t` (plain or quoted, followed by `:` and a space or the line end), the offset of
+   * that `:`; otherwise -1. Throws BAIL on keys outside the subset.
+   */
+  private keyEnd(t: number): number {
+    const s = this.s;
+    const c = s.charCodeAt(t);
+    if (c === DQUOTE || c === SQUOTE) {
+      const close = this.quoteEnd(t);
+      if (close === -1) throw BAILED;
+      const after = close + 1;
+      if (s.charCodeAt(after) === COLON && this.isBlankAfter(after + 1)) return after;
+      return -1;
+    }
+    const end = this.eol(t);
+    for (let i = t; i < end; i++) {
+      const ch = s.charCodeAt(i);
+      if (ch === COLON) {
+        if (i + 1 >= end || s.charCodeAt(i + 1) === SP) return i;
+      } else if (ch === HASH && s.charCodeAt(i - 1) === SP) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  /** Offset of the closing quote of the quoted scalar opening at `t` on the same line, or -1 (escapes: -1). */
+  private quoteEnd(t: number): number {
+    const s = this.s;
+    const q = s.charCodeAt(t);
+    const end = this.eol(t);
+    for (let i = t + 1; i < end; i++) {
+      const ch = s.charCodeAt(i);
+      if (q === DQUOTE) {
+        if (ch === 92 /* \ */) return -1;
+        if (ch === DQUOTE) return i;
+      } else if (ch === SQUOTE) {
+        if (s.charCodeAt(i + 1) === SQUOTE && i + 1 < end) {
+          i++;
+          continue;
+        }
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private quoted(t: number, close: number): string {
+    const raw = this.s.slice(t + 1, close);
+    return this.s.charCodeAt(t) === SQUOTE && raw.includes("''") ? raw.replace(/''/g, "'") : raw;
+  }
+
+  /** A block mapping at indentation `n` whose first key starts at `p` on the current line. */
+  private mapping(n: number, p: number): Record<string, unknown> {
+    const s = this.s;
+    const obj: Record<string, unknown> = {};
+    for (;;) {
+      const colon = this.keyEnd(p);
+      if (colon === -1) throw BAILED;
+      const key = this.key(p, colon);
+      if (Object.prototype.hasOwnProperty.call(obj, key)) throw BAILED;
+      const t = this.skipSpaces(colon + 1);
+      obj[key] = this.atEol(t) || s.charCodeAt(t) === HASH ? this.nested(t, n, true) : this.value(t, n);
+      if (this.indent !== n) {
+        if (this.indent > n) throw BAILED;
+        return obj;
+      }
+      p = this.pos + n;
+      if (s.charCodeAt(p) === DASH && this.isBlankAfter(p + 1)) throw BAILED;
+    }
+  }
+
+  /** The key text from `p` to its `:`; keys that resolve to anything but a string are BAIL. */
+  private key(p: number, colon: number): string {
+    const s = this.s;
+    const c = s.charCodeAt(p);
+    if (c === DQUOTE || c === SQUOTE) return this.quoted(p, colon - 1);
+    if (c >= 128 ? false : INDICATOR[c] === 1 || (c === DASH && this.isBlankAfter(p + 1))) throw BAILED;
+    if (s.charCodeAt(colon - 1) === SP) throw BAILED;
+    const key = s.slice(p, colon);
+    if (key === '__proto__') throw BAILED;
+    if (c < 128 && RESOLVABLE[c] !== 0 && this.resolve(key) !== key) throw BAILED;
+    return key;
+  }
+
+  /** A plain scalar's value under the schema's implicit types. */
+  private resolve(text: string): unknown {
+    const c = text.charCodeAt(0);
+    if (c >= 128) return text;
+    const kind = RESOLVABLE[c];
+    if (kind === 0) return text;
+    if (kind === 2) return text.length > 5 ? text : this.words.has(text) ? this.words.get(text) : text;
+    const implicit = this.implicit;
+    for (let i = 0; i < implicit.length; i++) {
+      const type = implicit[i]!;
+      if (type.resolve(text)) return type.construct(text);
+    }
+    return text;
+  }
+
+  /** A value starting at `t` (not blank, not a comment) of a node whose parent has indentation `n`. */
+  private value(t: number, n: number): unknown {
+    const s = this.s;
+    const c = s.charCodeAt(t);
+    if (c === DQUOTE || c === SQUOTE) {
+      const close = this.quoteEnd(t);
+      if (close === -1) throw BAILED;
+      const v = this.quoted(t, close);
+      this.finishScalar(close + 1, n);
+      return v;
+    }
+    if (c === 124 /* | */ || c === 62 /* > */) return this.blockScalar(t, n);
+    if (c === 91 /* [ */) return this.flowSequence(t, n);
+    if (c === 123 /* { */) {
+      if (s.charCodeAt(t + 1) !== 125) throw BAILED;
+      this.finishScalar(t + 2, n);
+      return {};
+    }
+    if (c < 128 && INDICATOR[c] === 1) throw BAILED;
+    if (c === DASH && this.isBlankAfter(t + 1)) throw BAILED;
+    // a plain scalar: up to a comment or the line end; `: ` inside is a key where none may be
+    const end = this.eol(t);
+    let stop = end;
+    for (let i = t + 1; i < end; i++) {
+      const ch = s.charCodeAt(i);
+      if (ch === COLON) {
+        if (i + 1 >= end || s.charCodeAt(i + 1) === SP) throw BAILED;
+      } else if (ch === HASH && s.charCodeAt(i - 1) === SP) {
+        stop = i;
+        break;
+      }
+    }
+    let last = stop;
+    while (last > t && s.charCodeAt(last - 1) === SP) last--;
+    const v = this.resolve(s.slice(t, last));
+    this.finishScalar(last, n);
+    return v;
+  }
+
+  /** A one-line flow sequence of scalars: `[]`, `[a, "b", 1]`. */
+  private flowSequence(t: number, n: number): unknown[] {
+    const s = this.s;
+    const end = this.eol(t);
+    const arr: unknown[] = [];
+    let i = this.skipSpaces(t + 1);
+    if (s.charCodeAt(i) === 93 /* ] */) {
+      this.finishScalar(i + 1, n);
+      return arr;
+    }
+    for (;;) {
+      if (i >= end) throw BAILED;
+      const c = s.charCodeAt(i);
+      if (c === DQUOTE || c === SQUOTE) {
+        const close = this.quoteEnd(i);
+        if (close === -1) throw BAILED;
+        arr.push(this.quoted(i, close));
+        i = close + 1;
+      } else {
+        if (c < 128 && INDICATOR[c] === 1) throw BAILED;
+        if (c === DASH && this.isBlankAfter(i + 1)) throw BAILED;
+        let j = i;
+        for (; j < end; j++) {
+          const ch = s.charCodeAt(j);
+          if (ch === 44 /* , */ || ch === 93 /* ] */) break;
+          if (ch === COLON || ch === HASH || ch === 91 || ch === 123 || ch === 125) throw BAILED;
+        }
+        let last = j;
+        while (last > i && s.charCodeAt(last - 1) === SP) last--;
+        arr.push(this.resolve(s.slice(i, last)));
+        i = j;
+      }
+      i = this.skipSpaces(i);
+      const sep = s.charCodeAt(i);
+      if (sep === 93) {
+        this.finishScalar(i + 1, n);
+        return arr;
+      }
+      if (sep !== 44 || i >= end) throw BAILED;
+      i = this.skipSpaces(i + 1);
+      if (s.charCodeAt(i) === 93 || s.charCodeAt(i) === 44) throw BAILED;
+    }
+  }
+
+  /** A literal (`|`) or folded (`>`) block scalar whose indicator is at `t`; mirrors js-yaml's readBlockScalar. */
+  private blockScalar(t: number, n: number): string {
+    const s = this.s;
+    const end = this.end;
+    const folding = s.charCodeAt(t) === 62;
+    let chomp = 0; // 0 clip, 1 keep, -1 strip
+    let i = t + 1;
+    const h = s.charCodeAt(i);
+    if (h === 43 /* + */ || h === DASH) {
+      chomp = h === 43 ? 1 : -1;
+      i++;
+    }
+    // an explicit indentation digit, or anything else glued to the indicator, goes to js-yaml
+    if (!this.atEol(i)) {
+      if (s.charCodeAt(i) !== SP) throw BAILED;
+      i = this.skipSpaces(i);
+      if (!this.atEol(i) && s.charCodeAt(i) !== HASH) throw BAILED;
+    }
+    let p = this.eol(i) + 1;
+    let textIndent = n + 1;
+    let detected = false;
+    let didRead = false;
+    let atMore = false;
+    let empty = 0;
+    let out = '';
+    for (;;) {
+      if (p >= end) break;
+      let k = 0;
+      let j = p;
+      while ((!detected || k < textIndent) && j < end && s.charCodeAt(j) === SP) {
+        k++;
+        j++;
+      }
+      if (!detected && k > textIndent) textIndent = k;
+      if (j >= end || s.charCodeAt(j) === NL) {
+        empty++;
+        p = j + 1;
+        continue;
+      }
+      if (k < textIndent) break;
+      if (folding) {
+        if (s.charCodeAt(j) === SP) {
+          atMore = true;
+          out += '\n'.repeat(didRead ? 1 + empty : empty);
+        } else if (atMore) {
+          atMore = false;
+          out += '\n'.repeat(empty + 1);
+        } else if (empty === 0) {
+          if (didRead) out += ' ';
+        } else {
+          out += '\n'.repeat(empty);
+        }
+      } else {
+        out += '\n'.repeat(didRead ? 1 + empty : empty);
+      }
+      didRead = true;
+      detected = true;
+      empty = 0;
+      const e = this.eol(j);
+      out += s.slice(j, e);
+      p = e + 1;
+    }
+    if (chomp === 1) out += '\n'.repeat(didRead ? 1 + empty : empty);
+    else if (chomp === 0 && didRead) out += '\n';
+    this.advance(Math.min(p, end));
+    if (this.indent > n) throw BAILED;
+    return out;
+  }
+}
+
+const WORDS = new WeakMap<readonly ImplicitType[], Map<string, unknown> | null>();
+/** The implicit types whose letter-initial matches are only CANDIDATE_WORDS (YAML 1.2 core schema, plus merge). */
+const KNOWN_TAGS = new Set(['null', 'bool', 'int', 'float', 'merge'].map((t) => `tag:yaml.org,2002:${t}`));
+
+/**
+ * What the schema makes of each candidate word (a word it does not resolve is left out: it stays a string); null
+ * when the schema has implicit types beyond the core ones (timestamps...): then every chunk goes to js-yaml.
+ */
+function resolvedWords(implicit: readonly ImplicitType[]): Map<string, unknown> | null {
+  if (!implicit.every((t) => KNOWN_TAGS.has(t.tag))) return null;
+  const words = new Map<string, unknown>();
+  for (const w of CANDIDATE_WORDS) {
+    const type = implicit.find((t) => t.resolve(w));
+    if (type) words.set(w, type.construct(w));
+  }
+  return words;
+}
+
+/**
+ * The value of the document in `s` that starts at `from`, whose content starts at `content` (as splitDocuments
+ * gives them) and which ends at `to`, exactly as js-yaml reads it with a schema whose implicit types are `implicit`; BAIL when unsure.
+ */
+export function fastLoad(s: string, from: number, content: number, to: number, implicit: readonly ImplicitType[]): unknown {
+  let words = WORDS.get(implicit);
+  if (words === undefined) WORDS.set(implicit, (words = resolvedWords(implicit)));
+  if (words === null) return BAIL;
+  if (content >= to) return BAIL;
+  // a directive (`%YAML`, `%TAG`) before the document: js-yaml checks it, and may refuse it
+  if (s.charCodeAt(from) === 37 || (content > from && s.slice(from, content).includes('\n%'))) return BAIL;
+  let lineStart = content;
+  while (lineStart > 0 && s.charCodeAt(lineStart - 1) === SP) lineStart--;
+  if (lineStart > 0 && s.charCodeAt(lineStart - 1) !== NL) return BAIL; // content on the `---` line
+  // js-yaml reads `---x` at a document's start as a marker and `x`
+  if (s.startsWith('---', content) || s.startsWith('...', content)) return BAIL;
+  // from the chunk's start: a CR in a comment above the content is a line break to js-yaml
+  const body = from === 0 && to === s.length ? s : s.slice(from, to);
+  if (UNSAFE_OR_ASTRAL.test(body) && UNSAFE.test(body)) return BAIL;
+  const r = new Reader(s, to, implicit, words);
+  try {
+    r.advance(lineStart);
+    if (r.indent === -1) return BAIL;
+    const value = r.node();
+    if (r.indent !== -1) return BAIL;
+    return value;
+  } catch (err) {
+    if (err === BAILED) return BAIL;
+    throw err;
+  }
+}
