@@ -13,7 +13,7 @@ import { isDeepStrictEqual } from 'node:util';
 import fg from 'fast-glob';
 import jsyaml from 'js-yaml';
 import { generateCorpus } from '../scripts/bench-corpus.js';
-import { BAIL, fastLoad, type ImplicitType } from '../src/lint/fast-yaml.js';
+import { BAIL, fastLoad, type ImplicitType, type ReadInfo } from '../src/lint/fast-yaml.js';
 import { splitDocuments } from '../src/lint/split.js';
 
 const SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge] });
@@ -163,6 +163,20 @@ describe('fast YAML reader: constructs', () => {
   it('bails on a schema with implicit types it does not know (timestamps)', () => {
     const implicit = (jsyaml.DEFAULT_SCHEMA as unknown as { compiledImplicit: ImplicitType[] }).compiledImplicit;
     assert.equal(fastLoad('a: 1\n', 0, 0, 5, implicit), BAIL);
+  });
+  it('tells whether a plain value (not a key, not a quoted value) is a watched word', () => {
+    const words = new Set(['on', 'no']);
+    const seen = (text: string): boolean => {
+      const info: ReadInfo = { watchedWord: false };
+      assert.notEqual(fastLoad(text, 0, 0, text.length, IMPLICIT, { words, info }), BAIL, text);
+      return info.watchedWord;
+    };
+    assert.equal(seen('a: on\n'), true);
+    assert.equal(seen('a:\n  - x\n  - no # c\n'), true);
+    assert.equal(seen('a: [x, on]\n'), true);
+    assert.equal(seen('on: push\nno: 1\n'), false);
+    assert.equal(seen('a: "on"\nb: \'no\'\nc: [\'on\']\n'), false);
+    assert.equal(seen('a: one\nb: |\n  on\n'), false);
   });
   it('resolves words with the schema it is given', () => {
     const failsafe = (jsyaml.FAILSAFE_SCHEMA as unknown as { compiledImplicit: ImplicitType[] }).compiledImplicit;

@@ -50,6 +50,8 @@ export interface YamlDocumentInit {
   ast: AstCache;
   /** Contains Go/Jinja templating or Flux ${VAR} placeholders. */
   templated?: boolean;
+  /** The parser saw no plain YAML 1.1 boolean word (yes, no, on, off, y, n...) among the values (undefined: not known). */
+  noYaml11Words?: boolean;
 }
 
 /** A `${VAR}` placeholder replaced in a document's value (lint/flux-substitution.ts), with where VAR is defined. */
@@ -71,6 +73,8 @@ export class YamlDocument {
   readonly start: number;
   readonly end: number;
   templated: boolean;
+  /** No plain YAML 1.1 boolean word among the parsed values (known from the fast reader; undefined: not known). */
+  readonly noYaml11Words: boolean | undefined;
   private readonly astCache: AstCache;
   private parsedValue?: unknown;
   /** Placeholders replaced in `value` (empty unless a Flux Kustomization's variables were applied). */
@@ -84,6 +88,7 @@ export class YamlDocument {
     this.start = init.start;
     this.end = init.end;
     this.templated = init.templated ?? false;
+    this.noYaml11Words = init.noYaml11Words;
     this.astCache = init.ast;
   }
 

@@ -83,7 +83,10 @@ export async function checkDocuments(
   }
   const typed = new Set(out.filter((x) => x.ruleId === 'schema/type').map((x) => `${x.file}:${x.range.start.line}:${x.range.start.column}`));
   for (const f of files) {
-    if (!f.source || !f.docs.length || !(f.truthyCandidate ?? mayHaveTruthy(f.source.text))) continue;
+    if (!f.source || !f.docs.length) continue;
+    // the fast reader saw every plain value of every document, and none is a YAML 1.1 boolean word
+    if (f.docs.every((d) => d.noYaml11Words === true)) continue;
+    if (!(f.truthyCandidate ?? mayHaveTruthy(f.source.text))) continue;
     // cluster.yaml is read by talium (YAML 1.2) except `cilium.values`, which goes to Helm as written
     const spec = specName(f) !== undefined;
     for (const d of f.docs) {

@@ -50,18 +50,37 @@ for (const ch of ',[]{}#&*!|>\'"%@`?:') INDICATOR[ch.charCodeAt(0)] = 1;
 class Bail {}
 const BAILED = new Bail();
 
+/** What a read noticed besides the value. */
+export interface ReadInfo {
+  /** Some plain scalar value (not a key) is one of the watched words. */
+  watchedWord: boolean;
+}
+
 class Reader {
   /** Start of the next content line (or `end`), and its indentation (-1 at the end of the document). */
   pos = 0;
   indent = -1;
   depth = 0;
+  watchedWord = false;
+  private readonly watchMax: number;
 
   constructor(
     private readonly s: string,
     private readonly end: number,
     private readonly implicit: readonly ImplicitType[],
     private readonly words: Map<string, unknown>,
-  ) {}
+    private readonly watch: ReadonlySet<string> | undefined,
+  ) {
+    let max = 0;
+    if (watch) for (const w of watch) max = Math.max(max, w.length);
+    this.watchMax = max;
+  }
+
+  /** A plain scalar value (not a key): resolved, and checked against the watched words. */
+  private plainValue(text: string): unknown {
+    if (this.watch !== undefined && text.length <= this.watchMax && this.watch.has(text)) this.watchedWord = true;
+    return this.resolve(text);
+  }
 
   /** Moves to the first line at or after `p` (a line start) that is neither blank nor a comment. */
   advance(p: number): void {
@@ -334,7 +353,7 @@ class Reader {
     }
     let last = stop;
     while (last > t && s.charCodeAt(last - 1) === SP) last--;
-    const v = this.resolve(s.slice(t, last));
+    const v = this.plainValue(s.slice(t, last));
     this.finishScalar(last, n);
     return v;
   }
@@ -368,7 +387,7 @@ class Reader {
         }
         let last = j;
         while (last > i && s.charCodeAt(last - 1) === SP) last--;
-        arr.push(this.resolve(s.slice(i, last)));
+        arr.push(this.plainValue(s.slice(i, last)));
         i = j;
       }
       i = this.skipSpaces(i);
@@ -474,8 +493,16 @@ function resolvedWords(implicit: readonly ImplicitType[]): Map<string, unknown> 
 /**
  * The value of the document in `s` that starts at `from`, whose content starts at `content` (as splitDocuments
  * gives them) and which ends at `to`, exactly as js-yaml reads it with a schema whose implicit types are `implicit`; BAIL when unsure.
+ * `watch`: after a successful read, `info.watchedWord` tells whether a plain scalar value is one of `words`.
  */
-export function fastLoad(s: string, from: number, content: number, to: number, implicit: readonly ImplicitType[]): unknown {
+export function fastLoad(
+  s: string,
+  from: number,
+  content: number,
+  to: number,
+  implicit: readonly ImplicitType[],
+  watch?: { words: ReadonlySet<string>; info: ReadInfo },
+): unknown {
   let words = WORDS.get(implicit);
   if (words === undefined) WORDS.set(implicit, (words = resolvedWords(implicit)));
   if (words === null) return BAIL;
@@ -490,12 +517,13 @@ export function fastLoad(s: string, from: number, content: number, to: number, i
   // from the chunk's start: a CR in a comment above the content is a line break to js-yaml
   const body = from === 0 && to === s.length ? s : s.slice(from, to);
   if (UNSAFE_OR_ASTRAL.test(body) && UNSAFE.test(body)) return BAIL;
-  const r = new Reader(s, to, implicit, words);
+  const r = new Reader(s, to, implicit, words, watch?.words);
   try {
     r.advance(lineStart);
     if (r.indent === -1) return BAIL;
     const value = r.node();
     if (r.indent !== -1) return BAIL;
+    if (watch) watch.info.watchedWord = r.watchedWord;
     return value;
   } catch (err) {
     if (err === BAILED) return BAIL;

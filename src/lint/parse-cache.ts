@@ -237,7 +237,7 @@ export class ParseCache {
       st: statKey(st),
       // the later of the two times: `touch -d` or `tar x` can set an mtime in the past, never a ctime
       racy: Date.now() - Math.max(Number(st.mtimeMs), Number(st.ctimeMs)) < RACY_MS,
-      truthy: mayHaveTruthy(text),
+      truthy: loaded.docs.every((d) => d.noYaml11Words === true) ? false : mayHaveTruthy(text),
       docs: w.docs,
       contentOffsets: w.contentOffsets,
       diagnostics: w.diagnostics,

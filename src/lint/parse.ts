@@ -6,7 +6,8 @@
 import jsyaml from 'js-yaml';
 import { parseAllDocuments, type Document } from 'yaml';
 import { duplicateKeyAt } from '../core/duplicate-key.js';
-import { BAIL, fastLoad, type ImplicitType } from './fast-yaml.js';
+import { BAIL, fastLoad, type ImplicitType, type ReadInfo } from './fast-yaml.js';
+import { YAML11_WORDS } from '../schema/yaml11.js';
 import { IMPLICIT_KEY_CODES, overIndentedKey } from './indent-hint.js';
 import { YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
@@ -143,15 +144,17 @@ export function parseSource(file: SourceFile): ParsedFile {
   }
   const findings: Finding[] = [];
   const chunks = splitDocuments(text);
-  const values: Array<{ index: number; value: unknown; chunk: (typeof chunks)[number] }> = [];
+  const values: Array<{ index: number; value: unknown; chunk: (typeof chunks)[number]; noYaml11Words?: boolean }> = [];
+  const info: ReadInfo = { watchedWord: false };
+  const watch = { words: YAML11_WORDS, info };
   const mayAlias = text.includes('*');
   let failure: { error: JsYamlError; offset: number } | undefined;
   for (let i = 0; i < chunks.length; i++) {
     const c = chunks[i]!;
     if (c.content >= c.to) continue;
-    let value: unknown = fastLoad(text, c.from, c.content, c.to, GO_LIKE_IMPLICIT);
+    let value: unknown = fastLoad(text, c.from, c.content, c.to, GO_LIKE_IMPLICIT, watch);
     if (value !== BAIL) {
-      if (value !== null) values.push({ index: i, value, chunk: c });
+      if (value !== null) values.push({ index: i, value, chunk: c, noYaml11Words: !info.watchedWord });
       continue;
     }
     try {
@@ -188,8 +191,8 @@ export function parseSource(file: SourceFile): ParsedFile {
   if (failure) return fallback(file, failure, templated);
   const ast = new ChunkAstCache(file, chunks.map((c) => c.content));
   const docs = values.map(
-    ({ index, value, chunk }) =>
-      new YamlDocument({ file, index, value, docClass: classify(value, file.path), start: chunk.content, end: chunk.to, ast, templated }),
+    ({ index, value, chunk, noYaml11Words }) =>
+      new YamlDocument({ file, index, value, docClass: classify(value, file.path), start: chunk.content, end: chunk.to, ast, templated, noYaml11Words }),
   );
   return { docs, findings };
 }

@@ -383,6 +383,8 @@ class Validator implements SchemaValidator {
 
   private yaml11(doc: YamlDocument, base: Path, root: unknown, check: Check): Finding[] {
     const out: Finding[] = [];
+    // the fast reader saw every plain value: none is a YAML 1.1 boolean word, so there is nothing to walk for
+    if (doc.noYaml11Words === true) return out;
     for (const c of yaml11Candidates(root)) {
       const asGo = replaceAt(root, c.path, c.bool);
       const issues = check(asGo);

@@ -4,6 +4,8 @@
  */
 const TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON']);
 const FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF']);
+/** Every YAML 1.1 boolean spelling other than true/false. */
+export const YAML11_WORDS: ReadonlySet<string> = new Set([...TRUE, ...FALSE]);
 
 /** The boolean Go would read for this plain scalar text, or undefined when it is no YAML 1.1 boolean. */
 export function yaml11Boolean(text: string): boolean | undefined {
