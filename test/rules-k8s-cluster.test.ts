@@ -113,6 +113,61 @@ test('k8s/etp-local-l2', () => {
   assert.deepEqual(ds.map((d) => [d.messageId, d.severity]), [['envoyDaemonSet', 'info']]);
 });
 
+test('k8s/etp-local-l2: a Service in front of a DaemonSet', () => {
+  const sel = '  selector:\n    app: web\n';
+  const local = svc('  externalTrafficPolicy: Local\n' + sel);
+  const NO_CP = '  nodeSelector:\n    matchExpressions:\n      - key: node-role.kubernetes.io/control-plane\n        operator: DoesNotExist\n';
+  const workload = (kind: string, podSpec = '', ns = 'default'): string =>
+    `apiVersion: apps/v1\nkind: ${kind}\nmetadata:\n  name: web\n  namespace: ${ns}\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n        tier: edge\n    spec:\n${podSpec}      containers:\n        - name: web\n          image: nginx:1.27\n`;
+  const tolerate = (t: string): string => `      tolerations:\n${t}`;
+  const talos = 'cluster:\n  allowSchedulingOnControlPlanes: true\n';
+  ruleTester(etpLocal, {
+    valid: [
+      // no node restriction, and the policy keeps control planes out of the election
+      { 'l2.yaml': POLICY(NO_CP), 's.yaml': local, 'ds.yaml': workload('DaemonSet') },
+      // the DaemonSet tolerates the control-plane taint (by key, or every taint)
+      { 'l2.yaml': POLICY(), 's.yaml': local, 'ds.yaml': workload('DaemonSet', tolerate('        - key: node-role.kubernetes.io/control-plane\n          operator: Exists\n          effect: NoSchedule\n')) },
+      { 'l2.yaml': POLICY(), 's.yaml': local, 'ds.yaml': workload('DaemonSet', tolerate('        - operator: Exists\n')) },
+      // kubernetes.io/os: linux holds on every Talos node
+      { 'l2.yaml': POLICY(NO_CP), 's.yaml': local, 'ds.yaml': workload('DaemonSet', '      nodeSelector:\n        kubernetes.io/os: linux\n') },
+      // Talos lets workloads onto control planes: no taint to tolerate
+      { 'l2.yaml': POLICY(), 's.yaml': local, 'ds.yaml': workload('DaemonSet'), 'talos/patches/controlplane.yaml': talos },
+    ],
+    invalid: [
+      // no toleration, and the policy may elect a control plane
+      {
+        files: { 'l2.yaml': POLICY(), 's.yaml': local, 'ds.yaml': workload('DaemonSet') },
+        errors: [{ messageId: 'daemonSetControlPlane', file: 's.yaml', line: 8, column: 26, data: { name: 'web', policy: 'l2', daemonSet: 'web' } }],
+      },
+      // a toleration of another taint, or for another effect, does not help
+      {
+        files: { 'l2.yaml': POLICY(), 's.yaml': local, 'ds.yaml': workload('DaemonSet', tolerate('        - key: node-role.kubernetes.io/control-plane\n          operator: Exists\n          effect: NoExecute\n        - key: dedicated\n          operator: Exists\n')) },
+        errors: [{ messageId: 'daemonSetControlPlane', file: 's.yaml', line: 8, column: 26, data: { daemonSet: 'web' } }],
+      },
+      // a second policy that may select the Service elects control planes too
+      {
+        files: { 'l2.yaml': POLICY(NO_CP), 'l2b.yaml': POLICY('  serviceSelector:\n    matchLabels:\n      lan: b\n').replace('name: l2', 'name: l2b'), 's.yaml': local, 'ds.yaml': workload('DaemonSet') },
+        errors: [{ messageId: 'daemonSetControlPlane', file: 's.yaml', line: 8, column: 26, data: { policy: 'l2b' } }],
+      },
+      // kept off some nodes by a node selector or node affinity: the lease holder may be outside
+      {
+        files: { 'l2.yaml': POLICY(NO_CP), 's.yaml': local, 'ds.yaml': workload('DaemonSet', '      nodeSelector:\n        edge: "true"\n') },
+        errors: [{ messageId: 'local', file: 's.yaml', line: 8, column: 26, data: { name: 'web', policy: 'l2' } }],
+      },
+      {
+        files: { 'l2.yaml': POLICY(NO_CP), 's.yaml': local, 'ds.yaml': workload('DaemonSet', '      affinity:\n        nodeAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n            nodeSelectorTerms:\n              - matchExpressions:\n                  - key: edge\n                    operator: Exists\n') },
+        errors: [{ messageId: 'local', file: 's.yaml', line: 8, column: 26 }],
+      },
+      // the selector matches a Deployment only
+      { files: { 'l2.yaml': POLICY(NO_CP), 's.yaml': local, 'd.yaml': workload('Deployment') }, errors: [{ messageId: 'local', file: 's.yaml', line: 8, column: 26, data: { name: 'web', policy: 'l2' } }] },
+      // a DaemonSet in another namespace is not behind the Service
+      { files: { 'l2.yaml': POLICY(NO_CP), 's.yaml': local, 'ds.yaml': workload('DaemonSet', '', 'other') }, errors: [{ messageId: 'local', file: 's.yaml', line: 8, column: 26, data: { name: 'web', policy: 'l2' } }] },
+      // the pod template lacks a label of the Service's selector
+      { files: { 'l2.yaml': POLICY(NO_CP), 's.yaml': svc('  externalTrafficPolicy: Local\n' + sel + '    tier: core\n'), 'ds.yaml': workload('DaemonSet') }, errors: [{ messageId: 'local', file: 's.yaml', line: 8, column: 26 }] },
+    ],
+  });
+});
+
 test('k8s/lb-class-ignored', () => {
   const ann = '  annotations:\n    lbipam.cilium.io/ips: "10.50.0.230"\n';
   ruleTester(lbClassIgnored, {
