@@ -120,6 +120,15 @@ describe('reporters (golden files)', () => {
     const validate = ajv.compile(schema);
     assert.ok(validate(doc), JSON.stringify(validate.errors?.slice(0, 5)));
   });
+  it('stylish summary: files with a shown diagnostic, of the files checked', () => {
+    const summary = (r: Partial<LintResult>) => REPORTERS['stylish']!.render({ ...result, sources: new Map(), ...r }, { color: false }).trimEnd().split('\n').pop();
+    assert.equal(summary({ diagnostics: [diagnostics[0]!, diagnostics[1]!] }), '✖ 2 problems (1 error, 1 warning, 0 infos) in 1 of 3 files');
+    // a diagnostic in a file outside `files` (a template's lint/templates-only note) counts in both numbers
+    assert.equal(summary({ diagnostics: [diagnostics[2]!], files: [] }), 'ℹ 1 problem (0 errors, 0 warnings, 1 info) in 1 of 1 file');
+    assert.equal(summary({ diagnostics: [diagnostics[2]!], files: ['apps/net/pool.yaml'] }), 'ℹ 1 problem (0 errors, 0 warnings, 1 info) in 1 of 2 files');
+    // a diagnostic about no file (shown under `.`) counts in neither
+    assert.equal(summary({ diagnostics: [{ ...diagnostics[0]!, file: '.', related: [] }] }), '✖ 1 problem (1 error, 0 warnings, 0 infos) in 0 of 3 files');
+  });
   it('empty result renders cleanly in every format', () => {
     const empty: LintResult = { ...result, diagnostics: [], sources: new Map() };
     assert.equal(REPORTERS['github']!.render(empty, { color: false }), '');

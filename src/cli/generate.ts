@@ -1,7 +1,8 @@
 /**
  * `talium generate [--cluster NAME]... [--check] [--force] [--format F[=FILE]]... [--root DIR]`: load every
  * clusters/<name>/cluster.yaml (all problems at once), generate, then write (or, with --check, report drift).
- * Exit 0 clean, 1 spec errors / drift / refused overwrite, 2 usage or internal error. Wiring only.
+ * Exit 0 clean, 1 spec errors / drift / refused overwrite, 2 usage or internal error; warnings (yaml/truthy in
+ * cilium.values, spec/even-control-planes) are reported and leave the exit code alone. Wiring only.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -10,7 +11,10 @@ import { sortDiagnostics, summarize, type Diagnostic } from '../core/diagnostic.
 import { toDiagnostic } from '../core/finding.js';
 import { generate } from '../generate/run.js';
 import { applyPlan, firstDifferentLine, planWrite } from '../io/writer.js';
+import { engineRule } from '../lint/engine-rules.js';
+import { specValuesTruthy } from '../lint/yaml-truthy.js';
 import { emit, parseFormats } from '../report/emit.js';
+import type { RuleInfo } from '../report/types.js';
 import { loadClusterSpec } from '../spec/load.js';
 import { SCHEMA_RULES } from '../schema/rules.js';
 import { GENERATE_RULES } from '../spec/rules.js';
@@ -85,6 +89,16 @@ export function orphanRoots(root: string, clusters: readonly string[]): string[]
 
 const toPosix = (p: string) => p.split(sep).join('/');
 
+/** The ids generate can report (SARIF driver.rules): its own, the Cilium values schema's, and yaml/truthy. */
+function generateRules(): RuleInfo[] {
+  const truthy = engineRule('yaml/truthy')!;
+  return [
+    ...GENERATE_RULES,
+    ...SCHEMA_RULES.map(({ id, description, severity, help }) => ({ id, description, severity, help })),
+    { id: truthy.id, description: truthy.description, severity: truthy.severity, help: truthy.help, ...(truthy.docs.sources[0] ? { docsUrl: truthy.docs.sources[0] } : {}) },
+  ];
+}
+
 export async function run(args: string[], io: CliIo): Promise<number> {
   let opts;
   try {
@@ -140,12 +154,16 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const shown = display(specPath);
     sources.set(shown, text);
     const loaded = loadClusterSpec(text, { name, displayPath: shown, specPath });
-    diagnostics.push(...loaded.findings.map(toDiagnostic));
+    const found = loaded.findings.map(toDiagnostic);
+    diagnostics.push(...found);
+    // cilium.values goes to Helm as written: a plain `on` there is the string "on" (written quoted into the values
+    // file) where the user may have meant true. A warning, as `talium lint` reports it; it does not stop generating.
+    if (loaded.doc) diagnostics.push(...specValuesTruthy(loaded.doc, found));
     if (loaded.cluster) clusters.push(loaded.cluster);
   }
   const finish = (code: number, files: string[]): number => {
     const sorted = sortDiagnostics(diagnostics);
-    emit({ diagnostics: sorted, rules: [...GENERATE_RULES, ...SCHEMA_RULES.map(({ id, description, severity, help }) => ({ id, description, severity, help }))], files, sources, tool: { name: 'talium', version: toolVersion() } }, formats, io);
+    emit({ diagnostics: sorted, rules: generateRules(), files, sources, tool: { name: 'talium', version: toolVersion() } }, formats, io);
     return code;
   };
   if (diagnostics.some((d) => d.severity === 'error')) {

@@ -16,7 +16,7 @@ import { loadClusterSpec } from '../spec/load.js';
 import { internalError } from './internal-error.js';
 import type { LoadedFile } from './load-file.js';
 import { loadSchemaModule, type SchemaValidatorLike } from './schema-hook.js';
-import { mayHaveTruthy, truthyFindings } from './yaml-truthy.js';
+import { mayHaveTruthy, specValuesTruthy, truthyFindings } from './yaml-truthy.js';
 
 /** One cluster group's share: its schema options (without crdDocs) and its documents to check. */
 export interface GroupCheck {
@@ -81,7 +81,6 @@ export async function checkDocuments(
       out.push(internalError(f.path, `checking the cluster spec ${f.path}`, err));
     }
   }
-  const typed = new Set(out.filter((x) => x.ruleId === 'schema/type').map((x) => `${x.file}:${x.range.start.line}:${x.range.start.column}`));
   for (const f of files) {
     if (!f.source || !f.docs.length) continue;
     // the fast reader saw every plain value of every document, and none is a YAML 1.1 boolean word
@@ -92,12 +91,9 @@ export async function checkDocuments(
     for (const d of f.docs) {
       if (!checked.has(d) || (covered.has(d) && !spec) || d.docClass === 'talium-config') continue;
       try {
-        for (const t of truthyFindings(d, spec ? ['cilium', 'values'] : [])) {
-          const diag = toDiagnostic(t);
-          // where a schema already says the value has the wrong type, that is the one finding
-          if (spec && typed.has(`${diag.file}:${diag.range.start.line}:${diag.range.start.column}`)) continue;
-          out.push(diag);
-        }
+        // the spec's schema/type findings are in `out` already (talium generate reports the same: cli/generate.ts)
+        if (spec) out.push(...specValuesTruthy(d, out));
+        else for (const t of truthyFindings(d)) out.push(toDiagnostic(t));
       } catch (err) {
         out.push(internalError(d.file.path, `checking YAML 1.1 booleans in ${d.file.path}`, err));
       }

@@ -3,8 +3,9 @@
  * by YAML 1.1 readers (Go yaml.v2, PyYAML). A regex pre-check keeps the AST walk to files that need it.
  */
 import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+import type { Diagnostic } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
-import type { Finding } from '../core/finding.js';
+import { toDiagnostic, type Finding } from '../core/finding.js';
 
 /** YAML 1.1 bool spellings other than true/false (https://yaml.org/type/bool.html). */
 const TRAP = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
@@ -47,4 +48,19 @@ export function truthyFindings(doc: YamlDocument, under: readonly (string | numb
     }
   }
   return out.sort((a, b) => a.range!.start.line - b.range!.start.line || a.range!.start.column - b.range!.start.column);
+}
+
+/** Where cluster.yaml holds the Cilium chart values talium hands to Helm as written. */
+export const SPEC_VALUES_PATH: readonly string[] = ['cilium', 'values'];
+
+/**
+ * `yaml/truthy` for cluster.yaml, as `talium lint` and `talium generate` both report it: only below `cilium.values`
+ * (the rest of the file only talium reads, as YAML 1.2), and not at a value a `schema/type` diagnostic in `reported`
+ * already points at (the Cilium values schema says the value has the wrong type: that is the one finding).
+ * talium writes such a value into the generated values file as the string it read (quoted: `"on"`).
+ */
+export function specValuesTruthy(doc: YamlDocument, reported: readonly Diagnostic[]): Diagnostic[] {
+  const at = (d: Diagnostic) => `${d.file}:${d.range.start.line}:${d.range.start.column}`;
+  const typed = new Set(reported.filter((d) => d.ruleId === 'schema/type').map(at));
+  return truthyFindings(doc, SPEC_VALUES_PATH).map(toDiagnostic).filter((d) => !typed.has(at(d)));
 }

@@ -34,12 +34,19 @@ export const stylish: Reporter = {
     }
     const s = summarize(result.diagnostics);
     const total = result.diagnostics.length;
-    const files = result.files.length;
+    // ESLint-style "in 2 of 120 files": files with a shown diagnostic, of the files checked. A diagnostic can sit in
+    // a file outside `files` (the lint/templates-only note on a template, a cross-file finding in an unstaged file,
+    // generate's cluster.yaml next to the generated files): such files count in both numbers, so the first is never
+    // larger than the second. A diagnostic about no file (reported under `.`) counts in neither.
+    const withProblems = new Set(result.diagnostics.map((d) => d.file).filter((f) => f && f !== '.'));
+    const checked = new Set(result.files);
+    for (const f of withProblems) checked.add(f);
+    const files = checked.size;
     if (total) {
       out.push('');
       const mark = s.errors ? paint('red', '✖') : s.warnings ? paint('yellow', '⚠') : paint('cyan', 'ℹ');
       out.push(
-        paint('bold', `${mark} ${total} problem${total === 1 ? '' : 's'} (${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}, ${s.infos} info${s.infos === 1 ? '' : 's'}) in ${files} file${files === 1 ? '' : 's'}`),
+        paint('bold', `${mark} ${total} problem${total === 1 ? '' : 's'} (${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}, ${s.infos} info${s.infos === 1 ? '' : 's'}) in ${withProblems.size} of ${files} file${files === 1 ? '' : 's'}`),
       );
     } else {
       out.push(`✔ no problems in ${files} file${files === 1 ? '' : 's'}`);
