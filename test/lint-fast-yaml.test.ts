@@ -75,6 +75,7 @@ const COMMON: Array<[string, unknown]> = [
   ['a: | # comment\n  #!/bin/sh\n  echo "$X"   \n', { a: '#!/bin/sh\necho "$X"   \n' }],
   ['- |\n  item\n- >\n  f\n', ['item\n', 'f\n']],
   ['a: []\nb: {}\nc: [x, "y z", 1, true]\nd: [ a , b ]\n', { a: [], b: {}, c: ['x', 'y z', 1, true], d: ['a', 'b'] }],
+  ['up: { enabled: true }\ncaps: { drop: ["ALL"], add: [] } # c\nm: {a: 1, "b c": [x, {d: e}], f: { }}\n', { up: { enabled: true }, caps: { drop: ['ALL'], add: [] }, m: { a: 1, 'b c': ['x', { d: 'e' }], f: {} } }],
   ['args:\n  - --flag=1\n  - -v\n  - "-"\n', { args: ['--flag=1', '-v', '-'] }],
   ['a:\n  b:\n    c:\n      d: 1\n  e: 2\n', { a: { b: { c: { d: 1 } }, e: 2 } }],
   ['---\n# c\na: 1\n...\n', { a: 1 }],
@@ -85,6 +86,7 @@ const COMMON: Array<[string, unknown]> = [
   ['- [x]\n', [['x']]],
   ['a: ---b\nd: ...\n---c: 1\n', { a: '---b', d: '...', '---c': 1 }],
   ['a: <<\nb: "<<"\n', { a: '<<', b: '<<' }],
+  ['app: &app plex\nname: *app\nlist:\n  - *app # c\n  - &n 1\nn: *n\nq: &q "x y"\nr: *q\napp2: &app other\ns: *app\n', { app: 'plex', name: 'plex', list: ['plex', 1], n: 1, q: 'x y', r: 'x y', app2: 'other', s: 'other' }],
   ['config.yaml: |\n  server:\n    port: 8080\n  ---\n  x: 1\n', { 'config.yaml': 'server:\n  port: 8080\n---\nx: 1\n' }],
 ];
 
@@ -102,12 +104,21 @@ const INVALID = [
   'a: "x" y\n',
   ': x\n',
   '---x:\n  y: 1\n',
+  'a: *missing\n',
+  'a: & x\n',
+  'a: *\n',
   'a: b #c\n  d\n',
 ];
 
 /** Valid YAML outside the subset: bail (js-yaml reads it) or agree. */
 const OUTSIDE = [
   'a: &x 1\nb: *x\n',
+  'a: &x\n  b: 1\nc: *x\n',
+  'a: &x b: 1\n',
+  '- &x a: 1\n- *x\n',
+  'a: &x !!str 1\nb: *x\n',
+  'a: [*x]\n',
+  'a: *x]\n',
   'a: !!str 1\n',
   'a: "esc\\n"\n',
   'a:\tb\n',
@@ -118,8 +129,19 @@ const OUTSIDE = [
   'a: {b: 1}\n',
   '1: one\ntrue: t\nnull: n\n',
   '<<: {a: 1}\nb: 2\n',
+  '<<:\n  a: 1\nb: 2\n',
+  'x:\n  <<: {a: 1}\n',
+  'x: {<<: {a: 1}, b: 2}\n',
   'a: |2\n   x\n',
   '__proto__: 1\n',
+  '"__proto__": {a: 1}\n',
+  'x: {"__proto__": 1}\n',
+  'a: {b: [1, {c: d}], "e": \'f\', g: }\n',
+  'a: {b, c}\n',
+  'a: {b: 1,}\n',
+  'a: [b: 1]\n',
+  'a: {b:1}\n',
+  'a: [\n  b\n]\n',
   '%YAML 1.2\n---\na: 1\n',
   '--- a: 1\n',
   'plain scalar document\n',
@@ -216,7 +238,7 @@ describe('fast YAML reader: seeded fuzzing against js-yaml', () => {
   it('mutations of real documents: never a different value, never a value js-yaml refuses', () => {
     const seeds = seedDocuments();
     assert.ok(seeds.length > 100, `${seeds.length} seed documents`);
-    const tokens = [': ', ':', '- ', '-', '#', ' #', '"', "'", '|', '|-', '|+', '>', '>-', '[', ']', '{', '}', ',', '\n', ' ', '  ', '&a ', '*a', '!x ', '? ', '~', 'null', 'true', '0x1F', '1e3', '.5', '-1', '012', '<<', '\\', '%', '...', '---', '\t', '\r', ': |\n', '\n- ', '\n  ', '\n\n', ' \n', 'é', '😀'];
+    const tokens = [': ', ':', '- ', '-', '#', ' #', '"', "'", '|', '|-', '|+', '>', '>-', '[', ']', '{', '}', ',', '\n', ' ', '  ', '&a ', '*a', '!x ', '? ', '~', 'null', 'true', '0x1F', '1e3', '.5', '-1', '012', '<<', '\\', '%', '...', '---', '\t', '\r', ': |\n', '\n- ', '\n  ', '\n\n', ' \n', 'é', '😀', '<<: ', '\n<<:\n  ', '{a: ', '}', ', b: 1'];
     const rnd = prng(7);
     const pick = <T>(a: T[]): T => a[Math.floor(rnd() * a.length)]!;
     const tally = { read: 0, bail: 0, wrong: [] as string[] };
@@ -243,7 +265,7 @@ describe('fast YAML reader: seeded fuzzing against js-yaml', () => {
     const rnd = prng(11);
     const pick = <T>(a: T[]): T => a[Math.floor(rnd() * a.length)]!;
     const atoms = ['a', 'b c', 'x: y', 'a #b', ' lead', 'trail ', 'multi\nline', 'l1\n\nl3\n\n', '  indented\nnext', 'x\n  more\nback', '', '-', '- a', 'null', 'true', 'yes', '1', '0x1F', '1e3', '012', '~', '<<', '[a]', "it's", 'say "hi"', 'é', '😀', 'http://x:80/y', '@at', '%p', '!bang', '&amp', '*star', '|pipe', 'long '.repeat(30), 'a\n b\n  c\n', '\n\nlead newlines', 'end with spaces  \n'];
-    const keys = ['a', 'name', 'key with space', 'x-y', 'null', 'true', '1', 'é', 'a:b', '-dash', "it's", 'k#'];
+    const keys = ['a', 'name', 'key with space', 'x-y', 'null', 'true', '1', 'é', 'a:b', '-dash', "it's", 'k#', '<<', '__proto__'];
     const gen = (d: number): unknown => {
       const r = rnd();
       if (d > 4 || r < 0.35) {
@@ -283,7 +305,7 @@ describe('fast YAML reader: real repositories', () => {
       judgeAll(text, tally);
     }
     assert.deepEqual(tally.wrong, []);
-    assert.ok(tally.read > 0.75 * (tally.read + tally.bail), `read ${tally.read}, bailed ${tally.bail}`);
+    assert.ok(tally.read > 0.9 * (tally.read + tally.bail), `read ${tally.read}, bailed ${tally.bail}`);
   });
   it('the bench corpus is read without a single bail (its speed depends on it)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'talium-fast-yaml-'));

@@ -1,9 +1,10 @@
 /**
  * A fast reader for the block-YAML subset that nearly every Kubernetes manifest is written in: block mappings and
- * sequences, single-line plain and quoted scalars, literal and folded block scalars, `[]`, `{}` and one-line flow
- * sequences of scalars, comments. For one document chunk it returns exactly the value js-yaml 4 gives with the
- * same schema (scalars are resolved by that schema's own implicit types), or BAIL for anything outside the subset
- * or anything js-yaml might read differently or reject (anchors, aliases, tags, tabs, CR, escapes, multi-line
+ * sequences, single-line plain and quoted scalars, literal and folded block scalars, one-line flow collections,
+ * comments, anchors and aliases of scalars. For one document chunk it returns exactly the
+ * value js-yaml 4 gives with the same schema (scalars are resolved by that schema's own implicit types), or BAIL
+ * for anything outside the subset
+ * or anything js-yaml might read differently or reject (anchored collections, tags, tabs, CR, escapes, multi-line
  * scalars, duplicate or non-string keys, odd indentation, control characters, ...). The caller then parses the
  * chunk with js-yaml, so a BAIL costs time, never correctness. Differential tests hold it to js-yaml on the corpus,
  * the fixtures and mutated inputs. Pure.
@@ -62,6 +63,8 @@ class Reader {
   indent = -1;
   depth = 0;
   watchedWord = false;
+  /** Scalars anchored so far in this document (`&name`), for `*name`. */
+  private anchors: Map<string, unknown> | undefined;
   private readonly watchMax: number;
 
   constructor(
@@ -295,13 +298,28 @@ class Reader {
   private key(p: number, colon: number): string {
     const s = this.s;
     const c = s.charCodeAt(p);
-    if (c === DQUOTE || c === SQUOTE) return this.quoted(p, colon - 1);
+    if (c === DQUOTE || c === SQUOTE) {
+      const quoted = this.quoted(p, colon - 1);
+      if (quoted === '__proto__') throw BAILED;
+      return quoted;
+    }
     if (c >= 128 ? false : INDICATOR[c] === 1 || (c === DASH && this.isBlankAfter(p + 1))) throw BAILED;
     if (s.charCodeAt(colon - 1) === SP) throw BAILED;
     const key = s.slice(p, colon);
     if (key === '__proto__') throw BAILED;
-    if (c < 128 && RESOLVABLE[c] !== 0 && this.resolve(key) !== key) throw BAILED;
+    if (this.isTyped(key)) throw BAILED;
     return key;
+  }
+
+  /**
+   * A plain key some implicit type matches (null, bool, numbers, and `<<`, whose merge js-yaml performs): keys like
+   * these go to js-yaml.
+   */
+  private isTyped(text: string): boolean {
+    const c = text.charCodeAt(0);
+    if (c >= 128 || RESOLVABLE[c] === 0) return false;
+    if (RESOLVABLE[c] === 2) return this.words.has(text);
+    return this.implicit.some((t) => t.resolve(text));
   }
 
   /** A plain scalar's value under the schema's implicit types. */
@@ -331,11 +349,14 @@ class Reader {
       return v;
     }
     if (c === 124 /* | */ || c === 62 /* > */) return this.blockScalar(t, n);
-    if (c === 91 /* [ */) return this.flowSequence(t, n);
-    if (c === 123 /* { */) {
-      if (s.charCodeAt(t + 1) !== 125) throw BAILED;
-      this.finishScalar(t + 2, n);
-      return {};
+    if (c === 91 /* [ */ || c === 123 /* { */) return this.flowCollection(t, n);
+    if (c === 38 /* & */) return this.anchored(t, n);
+    if (c === 42 /* * */) {
+      const end = this.anchorNameEnd(t + 1);
+      const name = s.slice(t + 1, end);
+      if (this.anchors === undefined || !this.anchors.has(name)) throw BAILED;
+      this.finishScalar(end, n);
+      return this.anchors.get(name);
     }
     if (c < 128 && INDICATOR[c] === 1) throw BAILED;
     if (c === DASH && this.isBlankAfter(t + 1)) throw BAILED;
@@ -358,48 +379,144 @@ class Reader {
     return v;
   }
 
-  /** A one-line flow sequence of scalars: `[]`, `[a, "b", 1]`. */
-  private flowSequence(t: number, n: number): unknown[] {
+  /** End of an anchor or alias name starting at `i` (js-yaml: up to a space, a line end or a flow indicator); BAIL when empty. */
+  private anchorNameEnd(i: number): number {
     const s = this.s;
-    const end = this.eol(t);
-    const arr: unknown[] = [];
-    let i = this.skipSpaces(t + 1);
-    if (s.charCodeAt(i) === 93 /* ] */) {
-      this.finishScalar(i + 1, n);
-      return arr;
+    let j = i;
+    for (; j < this.end; j++) {
+      const ch = s.charCodeAt(j);
+      if (ch === SP || ch === NL || ch === 44 || ch === 91 || ch === 93 || ch === 123 || ch === 125) break;
     }
-    for (;;) {
-      if (i >= end) throw BAILED;
-      const c = s.charCodeAt(i);
-      if (c === DQUOTE || c === SQUOTE) {
-        const close = this.quoteEnd(i);
-        if (close === -1) throw BAILED;
-        arr.push(this.quoted(i, close));
-        i = close + 1;
-      } else {
-        if (c < 128 && INDICATOR[c] === 1) throw BAILED;
-        if (c === DASH && this.isBlankAfter(i + 1)) throw BAILED;
-        let j = i;
-        for (; j < end; j++) {
-          const ch = s.charCodeAt(j);
-          if (ch === 44 /* , */ || ch === 93 /* ] */) break;
-          if (ch === COLON || ch === HASH || ch === 91 || ch === 123 || ch === 125) throw BAILED;
+    if (j === i) throw BAILED;
+    return j;
+  }
+
+  /**
+   * `&name scalar`: the scalar, remembered for later `*name` aliases. Anchors on collections, on keys, or next to
+   * tags go to js-yaml (so aliases only ever repeat a scalar: no alias bomb can get through here).
+   */
+  private anchored(t: number, n: number): unknown {
+    const s = this.s;
+    const end = this.anchorNameEnd(t + 1);
+    if (s.charCodeAt(end) !== SP) throw BAILED;
+    const v = this.skipSpaces(end);
+    if (this.atEol(v)) throw BAILED;
+    const c = s.charCodeAt(v);
+    if (c === HASH || c === 38 || c === 42 || c === 33 /* ! */ || c === 124 || c === 62 || c === 91 || c === 123) throw BAILED;
+    if (this.keyEnd(v) !== -1) throw BAILED;
+    const value = this.value(v, n);
+    (this.anchors ??= new Map()).set(s.slice(t + 1, end), value);
+    return value;
+  }
+
+  /** A flow collection written on one line (`[a, "b", 1]`, `{ drop: ["ALL"] }`), then the rest of the line. */
+  private flowCollection(t: number, n: number): unknown {
+    const at = { i: t };
+    const v = this.flowNode(at, this.eol(t), 0);
+    this.finishScalar(at.i, n);
+    return v;
+  }
+
+  /**
+   * One flow node at `at.i` (advanced past it): a collection, a quoted or a plain scalar, all on the line ending at
+   * `end`. Plain scalars here stop at `,`, `]`, `}`; any `:`, `#` or bracket inside one, empty entries, trailing
+   * commas and single-pair mappings inside sequences go to js-yaml.
+   */
+  private flowNode(at: { i: number }, end: number, depth: number): unknown {
+    const s = this.s;
+    if (depth > MAX_DEPTH) throw BAILED;
+    const i = this.skipSpaces(at.i);
+    if (i >= end) throw BAILED;
+    const c = s.charCodeAt(i);
+    if (c === 91 /* [ */ || c === 123 /* { */) {
+      const isMap = c === 123;
+      const close = isMap ? 125 : 93;
+      const seq: unknown[] = [];
+      const map: Record<string, unknown> = {};
+      let j = this.skipSpaces(i + 1);
+      if (s.charCodeAt(j) === close) {
+        at.i = j + 1;
+        return isMap ? map : seq;
+      }
+      for (;;) {
+        if (isMap) {
+          const k = this.skipSpaces(j);
+          const key = this.flowKey(k, end);
+          if (Object.prototype.hasOwnProperty.call(map, key.text)) throw BAILED;
+          at.i = key.next;
+          map[key.text] = this.flowNode(at, end, depth + 1);
+        } else {
+          at.i = j;
+          seq.push(this.flowNode(at, end, depth + 1));
         }
-        let last = j;
-        while (last > i && s.charCodeAt(last - 1) === SP) last--;
-        arr.push(this.plainValue(s.slice(i, last)));
-        i = j;
+        j = this.skipSpaces(at.i);
+        const sep = s.charCodeAt(j);
+        if (j >= end) throw BAILED;
+        if (sep === close) {
+          at.i = j + 1;
+          return isMap ? map : seq;
+        }
+        if (sep !== 44 /* , */) throw BAILED;
+        j = this.skipSpaces(j + 1);
+        const after = s.charCodeAt(j);
+        if (j >= end || after === close || after === 44) throw BAILED;
       }
-      i = this.skipSpaces(i);
-      const sep = s.charCodeAt(i);
-      if (sep === 93) {
-        this.finishScalar(i + 1, n);
-        return arr;
-      }
-      if (sep !== 44 || i >= end) throw BAILED;
-      i = this.skipSpaces(i + 1);
-      if (s.charCodeAt(i) === 93 || s.charCodeAt(i) === 44) throw BAILED;
     }
+    if (c === DQUOTE || c === SQUOTE) {
+      const close = this.quoteEnd(i);
+      if (close === -1) throw BAILED;
+      at.i = close + 1;
+      return this.quoted(i, close);
+    }
+    const stop = this.flowPlainEnd(i, end);
+    let last = stop;
+    while (last > i && s.charCodeAt(last - 1) === SP) last--;
+    at.i = stop;
+    return this.plainValue(s.slice(i, last));
+  }
+
+  /** End of a flow plain scalar starting at `i` (at `,`, `]` or `}`); BAIL on anything this reader does not mirror. */
+  private flowPlainEnd(i: number, end: number): number {
+    const s = this.s;
+    const c = s.charCodeAt(i);
+    if (c < 128 && INDICATOR[c] === 1) throw BAILED;
+    if (c === DASH && this.isBlankAfter(i + 1)) throw BAILED;
+    let j = i;
+    for (; j < end; j++) {
+      const ch = s.charCodeAt(j);
+      if (ch === 44 || ch === 93 || ch === 125) break;
+      if (ch === COLON || ch === HASH || ch === 91 || ch === 123) throw BAILED;
+    }
+    return j;
+  }
+
+  /** A flow mapping key at `k` and its `: `: the key text (a string, as `key()` requires) and where its value starts. */
+  private flowKey(k: number, end: number): { text: string; next: number } {
+    const s = this.s;
+    const c = s.charCodeAt(k);
+    let text: string;
+    let colon: number;
+    if (c === DQUOTE || c === SQUOTE) {
+      const close = this.quoteEnd(k);
+      if (close === -1) throw BAILED;
+      text = this.quoted(k, close);
+      if (text === '__proto__') throw BAILED;
+      colon = close + 1;
+    } else {
+      if (c < 128 && INDICATOR[c] === 1) throw BAILED;
+      if (c === DASH && this.isBlankAfter(k + 1)) throw BAILED;
+      colon = k;
+      while (colon < end && s.charCodeAt(colon) !== COLON) {
+        const ch = s.charCodeAt(colon);
+        if (ch === 44 || ch === 91 || ch === 93 || ch === 123 || ch === 125 || ch === HASH) throw BAILED;
+        colon++;
+      }
+      if (colon === k || s.charCodeAt(colon - 1) === SP) throw BAILED;
+      text = s.slice(k, colon);
+      if (text === '__proto__' || this.isTyped(text)) throw BAILED;
+    }
+    if (s.charCodeAt(colon) !== COLON || s.charCodeAt(colon + 1) !== SP) throw BAILED;
+    return { text, next: colon + 1 };
   }
 
   /** A literal (`|`) or folded (`>`) block scalar whose indicator is at `t`; mirrors js-yaml's readBlockScalar. */
