@@ -216,7 +216,7 @@ describe('talium lint: configuration', () => {
 
   it('talium reads its own files as YAML 1.2: unquoted `off` is a severity there, with no yaml/truthy (but cilium.values)', async () => {
     const spec = readFileSync(join(process.cwd(), 'clusters/homelab/cluster.yaml'), 'utf8')
-      .replace('cilium:\n  hubble: true\n', 'cilium:\n  hubble: true\n  values:\n    rollOutCiliumPods: off\n    prometheus:\n      enabled: on\n')
+      .replace('cilium:\n  hubble: true\n', 'cilium:\n  hubble: true\n  values:\n    rollOutCiliumPods: off\n    sctp:\n      enabled: on\n')
       .concat('\nlint:\n  rules:\n    k8s/no-metallb: off\n');
     assert.ok(spec.includes('rollOutCiliumPods: off'));
     const config = 'rules: {yaml/duplicate-key: off, yaml/tabs: off}\nexclude: []\n';
