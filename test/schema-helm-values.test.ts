@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSchemaValidator } from '../src/schema/validate.js';
 import { CILIUM_LINES } from '../src/schema/versions.js';
-import { diagnostics, docsFromText } from '../src/testing/schema-docs.js';
+import { ciliumHelmReleaseText, diagnostics, docsFromText } from '../src/testing/schema-docs.js';
 import { runCli } from '../src/testing/cli.js';
 import { tempRepos } from '../src/testing/temp-repos.js';
 
@@ -71,34 +71,28 @@ test('talium lint: debug.enabled: on in a Cilium values file is the yaml/truthy 
 });
 
 test('new sections: wrong types at their positions (HelmRelease values, newest line)', () => {
-  const text = [
-    'apiVersion: helm.toolkit.fluxcd.io/v2',
-    'kind: HelmRelease',
-    'metadata: {name: cilium, namespace: kube-system}',
-    'spec:',
-    '  interval: 1h',
-    '  chart: {spec: {chart: cilium, sourceRef: {kind: HelmRepository, name: cilium}}}',
-    '  values:',
-    '    kubeProxyReplacement: true',
-    '    envoy:',
-    '      enabled: "yes"',
-    '      prometheus: {port: 9964}',
-    '    prometheus:',
-    '      enabled: true',
-    '      port: "9962"',
-    '      serviceMonitor: {enabled: true, trustCRDsExist: 1}',
-    '    bandwidthManager: {enabled: true, bbr: "true"}',
-    '    ingressController: {enabled: true, loadbalancerMode: shared, default: "false"}',
-    '    cluster: {name: home, id: "1"}',
-    '    MTU: 1500.5',
-    '    hubble:',
-    '      relay: {enabled: true}',
-    '      ui: {enabled: true, ingress: {hosts: hubble.example.com}}',
-    '    operator:',
-    '      prometheus: {serviceMonitor: {enabled: "on"}}',
-    '    tolerations: {operator: Exists}',
-    '',
-  ].join('\n');
+  const text = ciliumHelmReleaseText(
+    [
+      'kubeProxyReplacement: true',
+      'envoy:',
+      '  enabled: "yes"',
+      '  prometheus: {port: 9964}',
+      'prometheus:',
+      '  enabled: true',
+      '  port: "9962"',
+      '  serviceMonitor: {enabled: true, trustCRDsExist: 1}',
+      'bandwidthManager: {enabled: true, bbr: "true"}',
+      'ingressController: {enabled: true, loadbalancerMode: shared, default: "false"}',
+      'cluster: {name: home, id: "1"}',
+      'MTU: 1500.5',
+      'hubble:',
+      '  relay: {enabled: true}',
+      '  ui: {enabled: true, ingress: {hosts: hubble.example.com}}',
+      'operator:',
+      '  prometheus: {serviceMonitor: {enabled: "on"}}',
+      'tolerations: {operator: Exists}',
+    ],
+  );
   const [doc] = docsFromText('cilium/helmrelease.yaml', text);
   const ds = diagnostics(createSchemaValidator({ ciliumVersion: '1.20' }).validate(doc!));
   // data.path is relative to the values; the position is the value's in the HelmRelease
@@ -146,21 +140,15 @@ test('a complete, correct values file (the agreement sample) has no finding on a
 });
 
 test('talium lint: a plain yes in a HelmRelease boolean field is yaml/truthy (Flux reads YAML 1.1); in cluster.yaml cilium.values it is schema/type (talium reads YAML 1.2 and writes the string)', async () => {
-  const hr = [
-    'apiVersion: helm.toolkit.fluxcd.io/v2',
-    'kind: HelmRelease',
-    'metadata: {name: cilium, namespace: kube-system}',
-    'spec:',
-    '  interval: 1h',
-    '  chart: {spec: {chart: cilium, version: 1.18.1, sourceRef: {kind: HelmRepository, name: cilium}}}',
-    '  values:',
-    '    kubeProxyReplacement: true',
-    '    rollOutCiliumPods: true',
-    '    operator: {rollOutPods: true}',
-    '    l2announcements:',
-    '      enabled: yes',
-    '',
-  ].join('\n');
+  const hr = ciliumHelmReleaseText(
+    [
+      'kubeProxyReplacement: true',
+      'rollOutCiliumPods: true',
+      'operator: {rollOutPods: true}',
+      'l2announcements:',
+      '  enabled: yes',
+    ], '1.18.1',
+  );
   const dir = repos.repo({ 'kubernetes/cilium/helmrelease.yaml': hr });
   const r = await runCli(['lint', '--format', 'json', '--workers', '0', '--no-cache'], { cwd: dir });
   const out = JSON.parse(r.stdout) as { diagnostics: Array<{ ruleId: string; messageId?: string; severity: string; data?: Record<string, unknown>; range: { start: { line: number; column: number } } }> };

@@ -13,7 +13,7 @@ import { SchemaRegistry } from '../src/schema/registry.js';
 import { TALOS_DOCUMENT_KINDS } from '../src/schema/talos-kinds.js';
 import { talosLine } from '../src/schema/versions.js';
 import { compileRe2 } from '../src/schema/re2.js';
-import { diagnostics, docsFromText } from '../src/testing/schema-docs.js';
+import { ciliumHelmReleaseText, diagnostics, docsFromText } from '../src/testing/schema-docs.js';
 import { mutations } from '../src/testing/schema-mutate.js';
 import { SHARED } from '../src/testing/schema-upstream.js';
 
@@ -53,26 +53,20 @@ test('multi-document kinds: limits, formats, typos, $patch: delete, unmodelled a
 });
 
 test('Cilium Helm values in a HelmRelease: path-prefixed findings, typo suggestions, per-version keys', () => {
-  const text = [
-    'apiVersion: helm.toolkit.fluxcd.io/v2',
-    'kind: HelmRelease',
-    'metadata: {name: cilium, namespace: kube-system}',
-    'spec:',
-    '  interval: 1h',
-    '  chart: {spec: {chart: cilium, version: 1.16.5, sourceRef: {kind: HelmRepository, name: cilium}}}',
-    '  values:',
-    '    kubeProxyReplacement: strict',
-    '    l2announcements:',
-    '      enable: true',
-    '      leaseDuration: 15',
-    '    k8sClientRateLimit:',
-    '      qps: "50"',
-    '      operator: {qps: 100}',
-    '    cgroup:',
-    '      automount: {enabled: false}',
-    '    hubble: {relay: {enabled: true}}',
-    '',
-  ].join('\n');
+  const text = ciliumHelmReleaseText(
+    [
+      'kubeProxyReplacement: strict',
+      'l2announcements:',
+      '  enable: true',
+      '  leaseDuration: 15',
+      'k8sClientRateLimit:',
+      '  qps: "50"',
+      '  operator: {qps: 100}',
+      'cgroup:',
+      '  automount: {enabled: false}',
+      'hubble: {relay: {enabled: true}}',
+    ], '1.16.5',
+  );
   const [doc] = docsFromText('hr.yaml', text);
   const ds = diagnostics(validateCiliumValues(doc!, ['spec', 'values'], '1.16.5'));
   assert.deepEqual(where(ds).sort(), [

@@ -49,3 +49,22 @@ export function diagnostics(findings: readonly Finding[]): Diagnostic[] {
 export function where(findings: readonly Finding[]): string[] {
   return diagnostics(findings).map((d) => `${d.ruleId}@${d.range.start.line}:${d.range.start.column}`);
 }
+
+/**
+ * A Flux HelmRelease of the cilium chart whose `spec.values` are `values` (lines written at the values' own
+ * indentation, indented here by four spaces). The values start on line 8.
+ */
+export function ciliumHelmReleaseText(values: readonly string[], chartVersion?: string): string {
+  const version = chartVersion ? `version: ${chartVersion}, ` : '';
+  return [
+    'apiVersion: helm.toolkit.fluxcd.io/v2',
+    'kind: HelmRelease',
+    'metadata: {name: cilium, namespace: kube-system}',
+    'spec:',
+    '  interval: 1h',
+    `  chart: {spec: {chart: cilium, ${version}sourceRef: {kind: HelmRepository, name: cilium}}}`,
+    '  values:',
+    ...values.map((l) => `    ${l}`),
+    '',
+  ].join('\n');
+}
