@@ -43,20 +43,17 @@ test('debug.enabled: 5 is schema/type at the value, with the path and the types'
   assert.equal(ds[0]!.severity, 'error');
 });
 
-test('debug.enabled: on in a values file: Helm (YAML 1.1) reads the boolean, so yaml/truthy (booleanField), not schema/type', () => {
+test('debug.enabled: on (a string in YAML 1.2) is schema/type; the schema covers the file, so no yaml/truthy here', () => {
   const ds = values('kubeProxyReplacement: true\ndebug:\n  enabled: on\n');
-  assert.deepEqual(brief(ds), ['yaml/truthy@3:12']);
-  assert.equal(ds[0]!.messageId, 'booleanField');
-  assert.equal(ds[0]!.severity, 'warning');
-  assert.deepEqual(ds[0]!.data, { value: 'on', yaml11: true, path: 'debug.enabled', expected: 'boolean' });
-  // a quoted "true" is a string to every reader; a real boolean is fine; a number stays a type error
+  assert.deepEqual(brief(ds), ['schema/type@3:12']);
+  assert.equal(ds[0]!.messageId, 'yaml11Word');
+  assert.deepEqual(ds[0]!.data, { path: 'debug.enabled', expected: 'boolean', actual: 'string', value: 'on' });
+  // quoted or not, a string is a string; a real boolean is fine
   assert.deepEqual(brief(values('kubeProxyReplacement: true\ndebug:\n  enabled: "true"\n')), ['schema/type@3:12']);
-  assert.deepEqual(brief(values('kubeProxyReplacement: true\ndebug:\n  enabled: "on"\n')), ['schema/type@3:12']);
-  assert.deepEqual(brief(values('kubeProxyReplacement: true\ndebug:\n  enabled: 5\n')), ['schema/type@3:12']);
   assert.deepEqual(values('kubeProxyReplacement: true\ndebug:\n  enabled: true\n  verbose: datapath\n'), []);
 });
 
-test('talium lint: debug.enabled: on in a Cilium values file is the yaml/truthy warning; a number is schema/type; files no schema covers get yaml/truthy', async () => {
+test('talium lint: debug.enabled: on in a Cilium values file is schema/type only; yaml/truthy still reports files no schema covers', async () => {
   const dir = repos.repo({
     'kubernetes/cilium/values.yaml': 'kubeProxyReplacement: true\ndebug:\n  enabled: on\nsocketLB:\n  enabled: 5\n',
     'other/settings.yaml': 'feature: on\n',
@@ -65,7 +62,7 @@ test('talium lint: debug.enabled: on in a Cilium values file is the yaml/truthy 
   const out = JSON.parse(r.stdout) as { diagnostics: Array<{ ruleId: string; file: string; data?: Record<string, unknown>; range: { start: { line: number; column: number } } }> };
   assert.deepEqual(
     out.diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId} ${String(d.data?.['path'] ?? '')}`),
-    ['kubernetes/cilium/values.yaml:3:12 yaml/truthy debug.enabled', 'kubernetes/cilium/values.yaml:5:12 schema/type socketLB.enabled', 'other/settings.yaml:1:10 yaml/truthy '],
+    ['kubernetes/cilium/values.yaml:3:12 schema/type debug.enabled', 'kubernetes/cilium/values.yaml:5:12 schema/type socketLB.enabled', 'other/settings.yaml:1:10 yaml/truthy '],
   );
   assert.equal(r.code, 1);
 });
@@ -138,23 +135,21 @@ test('a complete, correct values file (the agreement sample) has no finding on a
   const text = readFileSync(join(process.cwd(), 'test/fixtures/schema/helm/cilium-values.yaml'), 'utf8');
   for (const line of CILIUM_LINES) assert.deepEqual(brief(values(text, line)), [], line);
 });
-
-test('talium lint: a plain yes in a HelmRelease boolean field is yaml/truthy (Flux reads YAML 1.1); in cluster.yaml cilium.values it is schema/type (talium reads YAML 1.2 and writes the string)', async () => {
+test('talium lint: a plain yes in a HelmRelease boolean field is schema/type with messageId yaml11Word (kustomize, behind Flux and Argo CD, keeps it the string "yes")', async () => {
   const hr = ciliumHelmReleaseText(
-    [
-      'kubeProxyReplacement: true',
-      'rollOutCiliumPods: true',
-      'operator: {rollOutPods: true}',
-      'l2announcements:',
-      '  enabled: yes',
-    ], '1.18.1',
+    ['kubeProxyReplacement: true', 'rollOutCiliumPods: true', 'operator: {rollOutPods: true}', 'l2announcements:', '  enabled: yes', '  leaseDuration: "15s"'],
+    '1.18.1',
   );
   const dir = repos.repo({ 'kubernetes/cilium/helmrelease.yaml': hr });
   const r = await runCli(['lint', '--format', 'json', '--workers', '0', '--no-cache'], { cwd: dir });
   const out = JSON.parse(r.stdout) as { diagnostics: Array<{ ruleId: string; messageId?: string; severity: string; data?: Record<string, unknown>; range: { start: { line: number; column: number } } }> };
   const hits = out.diagnostics.filter((d) => d.ruleId === 'yaml/truthy' || d.ruleId.startsWith('schema/'));
   assert.deepEqual(
-    hits.map((d) => [d.ruleId, d.messageId, d.severity, d.range.start.line, d.range.start.column, d.data?.['path']]),
-    [['yaml/truthy', 'booleanField', 'warning', 12, 16, 'l2announcements.enabled']],
+    hits.map((d) => [d.ruleId, d.messageId, d.severity, d.range.start.line, d.range.start.column, d.data?.['path'], d.data?.['actual']]),
+    [['schema/type', 'yaml11Word', 'error', 12, 16, 'l2announcements.enabled', 'string']],
   );
+  // a quoted "yes" is a string to every reader: the plain type message
+  const quoted = repos.repo({ 'kubernetes/cilium/helmrelease.yaml': hr.replace('enabled: yes', 'enabled: "yes"') });
+  const q = JSON.parse((await runCli(['lint', '--format', 'json', '--workers', '0', '--no-cache'], { cwd: quoted })).stdout) as typeof out;
+  assert.deepEqual(q.diagnostics.filter((d) => d.ruleId === 'schema/type').map((d) => [d.messageId, d.range.start.line]), [[undefined, 12]]);
 });

@@ -84,8 +84,7 @@ test('Cilium Helm values in a HelmRelease: path-prefixed findings, typo suggesti
   assert.deepEqual(on17, []);
   // the same values as a values file (docClass helm-values), through validate()
   const file = docsFromText('values.yaml', 'l2announcements:\n  enabled: yes\nipam:\n  mode: kubernetes\n  modes: x\n', 'helm-values')[0]!;
-  // (Helm reads a values file as YAML 1.1: the plain yes is the boolean the field wants, so the portability warning)
-  assert.deepEqual(where(diagnostics(createSchemaValidator({ ciliumVersion: '1.18' }).validate(file))), ['yaml/truthy:l2announcements.enabled@2:12', 'schema/unknown-field:modes@5:3']);
+  assert.deepEqual(where(diagnostics(createSchemaValidator({ ciliumVersion: '1.18' }).validate(file))), ['schema/type:l2announcements.enabled@2:12', 'schema/unknown-field:modes@5:3']);
   // Helm ignores unknown values keys (the help says the setting has no effect), the API server rejects unknown fields
   const consumers = diagnostics(createSchemaValidator({ ciliumVersion: '1.18' }).validate(file)).filter((d) => d.ruleId === 'schema/unknown-field').map((d) => d.data?.['consumer']);
   assert.deepEqual(consumers, ['helm']);

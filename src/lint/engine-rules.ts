@@ -253,10 +253,10 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     severity: 'warning',
     help: 'Quote the value ("yes") if you mean a string, or write true/false if you mean a boolean.',
     docs: {
-      what: 'Reports plain (unquoted) values `yes`, `no`, `on`, `off`, `y`, `n` in any case, in documents no schema covers (schema-covered string fields are checked by schema/yaml11-boolean), in boolean fields of Kubernetes objects and Helm values (messageId booleanField: Kubernetes tools read the boolean the field wants, so it is this warning rather than a schema/type error), and in cluster.yaml\'s `cilium.values`, which talium hands to Helm (`talium generate` reports these too, as warnings that do not stop it; there talium reads YAML 1.2, so a boolean field gets schema/type).',
+      what: 'Reports plain (unquoted) values `yes`, `no`, `on`, `off`, `y`, `n` in any case, in documents no schema covers (schema-covered fields are checked by schema/yaml11-boolean), and in cluster.yaml\'s `cilium.values`, which talium hands to Helm (`talium generate` reports these too, as warnings that do not stop it).',
       why: 'YAML 1.2 reads them as strings, YAML 1.1 (Go yaml.v2 behind kubectl, PyYAML) as booleans: the same file means different things to different tools.',
       fix: 'Quote the value or use true/false.',
-      sources: ['https://yaml.org/type/bool.html', 'https://yamllint.readthedocs.io/en/stable/rules.html#module-yamllint.rules.truthy', 'https://github.com/kubernetes/kubernetes/issues/34146'],
+      sources: ['https://yaml.org/type/bool.html', 'https://yamllint.readthedocs.io/en/stable/rules.html#module-yamllint.rules.truthy'],
     },
   },
 ];

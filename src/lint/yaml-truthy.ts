@@ -6,7 +6,6 @@ import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
 import { toDiagnostic, type Finding } from '../core/finding.js';
-import { truthyText } from '../schema/yaml11.js';
 
 /** YAML 1.1 bool spellings other than true/false (https://yaml.org/type/bool.html). */
 const TRAP = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
@@ -35,7 +34,17 @@ export function truthyFindings(doc: YamlDocument, under: readonly (string | numb
     } else if (isSeq(n)) {
       for (const it of n.items) stack.push(it as Node | null);
     } else if (isScalar(n) && n.type === 'PLAIN' && typeof n.value === 'string' && TRAP.test(n.value) && n.range) {
-      out.push({ ruleId: 'yaml/truthy', severity: 'warning', ...truthyText(n.value), doc, range: doc.file.rangeOf(n.range[0], n.range[1]) });
+      const value = n.value;
+      const asBool = /^(?:y|yes|on)$/i.test(value);
+      out.push({
+        ruleId: 'yaml/truthy',
+        severity: 'warning',
+        message: `Plain "${value}" is the string "${value}" in YAML 1.2 but the boolean ${asBool} in YAML 1.1 (Go yaml.v2, PyYAML).`,
+        help: `Quote the value ("${value}") if you mean a string, or write ${asBool} if you mean a boolean.`,
+        doc,
+        range: doc.file.rangeOf(n.range[0], n.range[1]),
+        data: { value, yaml11: asBool },
+      });
     }
   }
   return out.sort((a, b) => a.range!.start.line - b.range!.start.line || a.range!.start.column - b.range!.start.column);

@@ -16,7 +16,7 @@ import { StrictShapes } from './strict-keys.js';
 import { ciliumLine, k8sRemovedIn, talosLine, CILIUM_SCHEMA_FILE, HELM_VALUES_FILE, KUSTOMIZATION_FILE, TALOS_CONFIG_FILE, TALOS_DOCS_FILE, type CiliumLine, type TalosLine } from './versions.js';
 import { crdToSchemas } from './crd.js';
 import { readSchemaFolder } from './schema-files.js';
-import { replaceAt, truthyText, yaml11Boolean, yaml11Candidates } from './yaml11.js';
+import { replaceAt, yaml11Boolean, yaml11Candidates } from './yaml11.js';
 import { TALOS_DOCUMENT_KINDS, TALOS_KNOWN_UNMODELED } from './talos-kinds.js';
 
 export { SCHEMA_RULES } from './rules.js';
@@ -367,41 +367,42 @@ class Validator implements SchemaValidator {
       return [toFinding(doc, { ruleId: 'schema/internal', path: base, message: `Schema validation failed: ${(e as Error).message}.`, help: 'This is a talium bug; please report it with the file.', data: { error: String((e as Error).message) } })];
     }
     const out: Finding[] = [];
-    const goReads = YAML11_CLASSES.has(doc.docClass);
     for (const i of issues) {
       if (i.ruleId !== 'schema/unknown-field' && i.ruleId !== 'schema/required' && hasPlaceholder(valueAt(root, i.path))) continue;
-      // a plain yes/on/no/off where a boolean belongs: Kubernetes tools (YAML 1.1) read the boolean the field wants,
-      // so this is the portability warning, not a type error (talium's own cluster.yaml is read as YAML 1.2)
-      if (goReads && i.ruleId === 'schema/type' && String(i.data['expected']).split(/\W+/).includes('boolean')) {
-        const v = valueAt(root, i.path);
-        if (typeof v === 'string' && yaml11Boolean(v) !== undefined && doc.isPlainScalar([...base, ...i.path])) {
-          const b = yaml11Boolean(v)!;
-          const f = toFinding(
-            doc,
-            {
-              ruleId: 'yaml/truthy',
-              path: [...base, ...i.path],
-              message: `"${i.data['path']}" is written as plain ${v}: Kubernetes tools (YAML 1.1) read it as the boolean ${b} this field wants, YAML 1.2 readers (editors, yq) as the string "${v}".`,
-              help: `Write ${b}.`,
-              data: { ...truthyText(v).data, path: String(i.data['path']), expected: 'boolean' },
-            },
-            'warning',
-          );
-          f.messageId = 'booleanField';
-          out.push(f);
-          continue;
-        }
-      }
       if (i.ruleId === 'schema/unknown-field' && hasPlaceholder(i.data['field'])) continue;
       if (sops && i.ruleId !== 'schema/unknown-field' && isSopsValue(valueAt(root, i.path))) continue;
       if (i.ruleId === 'schema/unknown-field') {
         // what an unknown field costs depends on who reads it (API server, Helm, Talos, kustomize)
         const help = unknownFieldHelp(i.data['suggestion'] as string | undefined, consumer);
         out.push(toFinding(doc, { ...i, help, data: { ...i.data, consumer }, path: [...base, ...i.path] }));
-      } else out.push(toFinding(doc, { ...i, path: [...base, ...i.path] }));
+      } else {
+        const path = [...base, ...i.path];
+        const word = i.ruleId === 'schema/type' && YAML11_CLASSES.has(doc.docClass) ? this.yaml11Word(doc, path, i, valueAt(root, i.path)) : undefined;
+        out.push(word ?? toFinding(doc, { ...i, path }));
+      }
     }
     if (YAML11_CLASSES.has(doc.docClass)) out.push(...this.yaml11(doc, base, root, check));
     return out;
+  }
+
+  /**
+   * A plain yes/no/on/off where a boolean belongs: which reader sees what differs (kustomize, behind Flux and Argo
+   * CD, and other YAML 1.2 readers keep the string; kubectl apply's YAML 1.1 reads a boolean), so the type error
+   * says so (messageId yaml11Word); the fix is the same for every reader.
+   */
+  private yaml11Word(doc: YamlDocument, path: Path, i: RawIssue, v: unknown): Finding | undefined {
+    if (typeof v !== 'string' || !String(i.data['expected']).split(/\W+/).includes('boolean')) return undefined;
+    const b = yaml11Boolean(v);
+    if (b === undefined || !doc.isPlainScalar(path)) return undefined;
+    const f = toFinding(doc, {
+      ...i,
+      path,
+      message: `"${i.data['path']}" must be boolean, not the string "${v}": a plain ${v} stays a string for kustomize (Flux, Argo CD) and other YAML 1.2 readers; only YAML 1.1 readers such as kubectl apply read ${b}.`,
+      help: `Write ${b}.`,
+      data: { ...i.data, value: v },
+    });
+    f.messageId = 'yaml11Word';
+    return f;
   }
 
   private yaml11(doc: YamlDocument, base: Path, root: unknown, check: Check): Finding[] {

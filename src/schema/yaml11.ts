@@ -14,19 +14,6 @@ export function yaml11Boolean(text: string): boolean | undefined {
   return undefined;
 }
 
-/**
- * The `yaml/truthy` diagnostic text for a plain YAML 1.1 boolean word (one wording for the text check in
- * lint/yaml-truthy.ts and for schema checks of boolean fields).
- */
-export function truthyText(value: string): { message: string; help: string; data: { value: string; yaml11: boolean } } {
-  const asBool = yaml11Boolean(value) ?? /^(?:y|yes|on)$/i.test(value);
-  return {
-    message: `Plain "${value}" is the string "${value}" in YAML 1.2 but the boolean ${asBool} in YAML 1.1 (Go yaml.v2, PyYAML).`,
-    help: `Quote the value ("${value}") if you mean a string, or write ${asBool} if you mean a boolean.`,
-    data: { value, yaml11: asBool },
-  };
-}
-
 /** Paths of string leaves whose text is a YAML 1.1 boolean (candidates; plain-ness is checked later). */
 export function yaml11Candidates(value: unknown, limit = 64): Array<{ path: Array<string | number>; bool: boolean; text: string }> {
   let out: Array<{ path: Array<string | number>; bool: boolean; text: string }> | undefined;
