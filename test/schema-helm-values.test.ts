@@ -7,13 +7,14 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSchemaValidator } from '../src/schema/validate.js';
 import { CILIUM_LINES } from '../src/schema/versions.js';
 import { ciliumHelmReleaseText, diagnostics, docsFromText } from '../src/testing/schema-docs.js';
 import { runCli } from '../src/testing/cli.js';
 import { tempRepos } from '../src/testing/temp-repos.js';
+import { lineOf, UPSTREAM_CILIUM } from '../src/testing/schema-upstream.js';
 
 const repos = tempRepos('talium-helm-values-');
 after(repos.cleanup);
@@ -125,10 +126,11 @@ test('version-specific keys: localRedirectPolicies from 1.18, hostPort.enabled t
   assert.deepEqual(brief(values(hostPort, '1.17')), ['schema/type@3:12', 'schema/type@5:12']);
   assert.deepEqual(brief(values(hostPort, '1.18')), ['schema/type@5:12']);
   assert.deepEqual(brief(values(hostPort, '1.19')), []);
-  // enableIPv4Masquerade defaults to null (unset) from chart 1.18
+  // enableIPv4Masquerade defaults to null (unset) from chart 1.18; a null in the values deletes the key anyway
   const masq = 'kubeProxyReplacement: true\nenableIPv4Masquerade: null\n';
-  assert.deepEqual(brief(values(masq, '1.17')), ['schema/type@2:23']);
+  assert.deepEqual(brief(values(masq, '1.17')), []);
   assert.deepEqual(brief(values(masq, '1.18')), []);
+  assert.deepEqual(brief(values('kubeProxyReplacement: true\nenableIPv4Masquerade: "no"\n', '1.17')), ['schema/type@2:23']);
 });
 
 test('a complete, correct values file (the agreement sample) has no finding on any Cilium line', () => {
@@ -152,4 +154,23 @@ test('talium lint: a plain yes in a HelmRelease boolean field is schema/type wit
   const quoted = repos.repo({ 'kubernetes/cilium/helmrelease.yaml': hr.replace('enabled: yes', 'enabled: "yes"') });
   const q = JSON.parse((await runCli(['lint', '--format', 'json', '--workers', '0', '--no-cache'], { cwd: quoted })).stdout) as typeof out;
   assert.deepEqual(q.diagnostics.filter((d) => d.ruleId === 'schema/type').map((d) => [d.messageId, d.range.start.line]), [[undefined, 12]]);
+});
+
+test('null deletes a key in Helm values (the documented way to unset a chart default): never a type error', () => {
+  const text = 'kubeProxyReplacement: true\nbpf:\n  ctTcpMax: ~\n  tproxy: null\n  masquerade: true\noperator:\n  tolerations: null\ndebug: ~\nMTU: "1500"\n';
+  // only the real mistake is left: MTU as a string
+  assert.deepEqual(brief(values(text)), ['schema/type@9:6']);
+});
+
+test("the chart's own values.yaml of every upstream Cilium release lints clean (nulls are chart defaults)", (t) => {
+  if (!existsSync(UPSTREAM_CILIUM)) {
+    t.skip('../shared not present: upstream chart values not available');
+    return;
+  }
+  const folders = readdirSync(UPSTREAM_CILIUM).filter((v) => existsSync(join(UPSTREAM_CILIUM, v, 'helm/values.yaml')) && Number(lineOf(v).split('.')[1]) >= 16);
+  assert.ok(folders.length >= 3, folders.join(','));
+  for (const v of folders) {
+    const text = readFileSync(join(UPSTREAM_CILIUM, v, 'helm/values.yaml'), 'utf8');
+    assert.deepEqual(brief(values(text, lineOf(v))), [], v);
+  }
 });

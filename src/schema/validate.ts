@@ -359,7 +359,9 @@ class Validator implements SchemaValidator {
     const sops = isSopsDocument(doc.parsed);
     const raw = base.length ? getPath(doc.parsed, base) : doc.parsed;
     if (raw === undefined) return [];
-    const root = sops && !base.length ? withoutSops(raw as Record<string, unknown>) : raw;
+    const unsopsed = sops && !base.length ? withoutSops(raw as Record<string, unknown>) : raw;
+    // Helm deletes a key set to null in the values it is given (the documented way to unset a chart default)
+    const root = consumer === 'helm' ? withoutHelmNulls(unsopsed) : unsopsed;
     let issues: RawIssue[];
     try {
       issues = check(root);
@@ -428,6 +430,26 @@ class Validator implements SchemaValidator {
     }
     return out;
   }
+}
+
+/**
+ * Values as Helm merges them: a map key whose value is null is deleted (along map chains; lists are taken whole,
+ * nulls inside them stay). https://helm.sh/docs/chart_template_guide/values_files/#deleting-a-default-key
+ * Copies only the maps that change.
+ */
+export function withoutHelmNulls(value: unknown): unknown {
+  if (!isObj(value)) return value;
+  let out: Record<string, unknown> | undefined;
+  for (const k of Object.keys(value)) {
+    const v = value[k];
+    const w = v === null ? undefined : withoutHelmNulls(v);
+    if (w !== v) {
+      out ??= { ...value };
+      if (w === undefined) delete out[k];
+      else out[k] = w;
+    }
+  }
+  return out ?? value;
 }
 
 /** Keys only the Cilium chart has (at least one must be present for a values file to be taken as Cilium's). */
