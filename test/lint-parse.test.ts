@@ -135,3 +135,21 @@ describe('js-yaml fast path agrees with eemeli/yaml', () => {
     assert.ok(compared > 100, `compared ${compared} documents`);
   });
 });
+
+describe('js-yaml empty-item bug', () => {
+  const values = (text: string) => parseSource(new SourceFile('x.yaml', text)).docs.map((d) => d.value);
+  const findings = (text: string) => parseSource(new SourceFile('x.yaml', text)).findings.map((f) => f.ruleId);
+  it('an empty item before a less indented one ends the inner sequence, LF (fast reader) and CRLF (not) alike', () => {
+    const lf = 'c:\n  - name: app\n    args:\n      -\n  - name: sidecar\n';
+    const expected = [{ c: [{ name: 'app', args: [null] }, { name: 'sidecar' }] }];
+    assert.deepEqual(values(lf), expected);
+    assert.deepEqual(values(lf.replace(/\n/g, '\r\n')), expected);
+    // a tab in a comment also sends the document past the fast reader
+    assert.deepEqual(values(lf.replace('c:\n', 'c: # \there\n')), expected);
+  });
+  it('where that shape is invalid YAML, a syntax error instead of js-yaml guessing', () => {
+    const bad = 'x:\n  -\n- y\r\n';
+    assert.deepEqual(values(bad), []);
+    assert.ok(findings(bad).includes('yaml/syntax'), findings(bad).join(','));
+  });
+});

@@ -1,14 +1,22 @@
 /**
  * A fast reader for the block-YAML subset that nearly every Kubernetes manifest is written in: block mappings and
  * sequences, single-line plain and quoted scalars, literal and folded block scalars, one-line flow collections,
- * comments, anchors and aliases of scalars. For one document chunk it returns exactly the
- * value js-yaml 4 gives with the same schema (scalars are resolved by that schema's own implicit types), or BAIL
- * for anything outside the subset
- * or anything js-yaml might read differently or reject (anchored collections, tags, tabs, CR, escapes, multi-line
- * scalars, duplicate or non-string keys, odd indentation, control characters, ...). The caller then parses the
- * chunk with js-yaml, so a BAIL costs time, never correctness. Differential tests hold it to js-yaml on the corpus,
- * the fixtures and mutated inputs. Pure.
+ * comments, anchors and aliases of scalars. For one document chunk it returns exactly the value js-yaml 4 gives
+ * with the same schema (scalars are resolved by that schema's own implicit types; the one exception is a js-yaml
+ * bug, JSYAML_EMPTY_ITEM_BUG, where this reader follows YAML like eemeli/yaml), or BAIL for anything outside the
+ * subset or anything js-yaml might read differently or reject (anchored collections, tags, tabs, CR, escapes,
+ * multi-line scalars, duplicate or non-string keys, odd indentation, control characters, ...). The caller then
+ * parses the chunk with js-yaml, so a BAIL costs time, never correctness. Differential tests hold it to js-yaml on
+ * the corpus, the fixtures and mutated inputs. Pure.
  */
+
+/**
+ * js-yaml 4 misreads an empty sequence item (`-` alone on its line) followed by a less indented `-` line: it keeps
+ * the later items in the inner sequence (`args:\n  -\n- name: b` makes `b` an arg). YAML (eemeli/yaml, PyYAML,
+ * and this reader) ends the inner sequence there; parse.ts sends documents this reader leaves to js-yaml that
+ * match to eemeli/yaml instead.
+ */
+export const JSYAML_EMPTY_ITEM_BUG = /^( *)-[ \t]*(?:#.*)?\r?\n(?:[ \t]*(?:#.*)?\r?\n)*(?!\1)[ ]*-(?:[ \t\r]|$)/m;
 
 /** Returned when the chunk is outside the subset: parse it with js-yaml instead. */
 export const BAIL: unique symbol = Symbol('bail');

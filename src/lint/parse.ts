@@ -4,9 +4,9 @@
  * eemeli/yaml, whose errors (with exact positions) become the findings. Positions are computed only on demand.
  */
 import jsyaml from 'js-yaml';
-import { parseAllDocuments, type Document } from 'yaml';
+import { parseAllDocuments, parseDocument, type Document } from 'yaml';
 import { duplicateKeyAt } from '../core/duplicate-key.js';
-import { BAIL, fastLoad, type ImplicitType, type ReadInfo } from './fast-yaml.js';
+import { BAIL, fastLoad, JSYAML_EMPTY_ITEM_BUG, type ImplicitType, type ReadInfo } from './fast-yaml.js';
 import { YAML11_WORDS } from '../schema/yaml11.js';
 import { IMPLICIT_KEY_CODES, overIndentedKey } from './indent-hint.js';
 import { YamlDocument } from '../core/document.js';
@@ -157,8 +157,24 @@ export function parseSource(file: SourceFile): ParsedFile {
       if (value !== null) values.push({ index: i, value, chunk: c, noYaml11Words: !info.watchedWord });
       continue;
     }
+    const chunkText = c.from === 0 && c.to === text.length ? text : text.slice(c.from, c.to);
+    if (JSYAML_EMPTY_ITEM_BUG.test(chunkText)) {
+      // js-yaml would misread this document: eemeli/yaml reads it (and reports it when it is invalid)
+      const d = parseDocument(chunkText, { uniqueKeys: true, prettyErrors: false, merge: true });
+      if (d.errors.length === 0) {
+        try {
+          value = d.toJS({ maxAliasCount: 1000 });
+          if (value !== null && value !== undefined) values.push({ index: i, value, chunk: c });
+          continue;
+        } catch {
+          /* alias trouble: the fallback reports it */
+        }
+      }
+      failure = { error: { reason: 'an empty sequence item before a less indented one' }, offset: c.content };
+      break;
+    }
     try {
-      value = jsyaml.load(c.from === 0 && c.to === text.length ? text : text.slice(c.from, c.to), {
+      value = jsyaml.load(chunkText, {
         schema: GO_LIKE_SCHEMA,
         maxDepth: MAX_PARSE_DEPTH,
       } as jsyaml.LoadOptions);
