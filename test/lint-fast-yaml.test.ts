@@ -16,6 +16,7 @@ import { generateCorpus } from '../scripts/bench-corpus.js';
 import { parse as parseYaml } from 'yaml';
 import { BAIL, fastLoad, JSYAML_EMPTY_ITEM_BUG, type ImplicitType, type ReadInfo } from '../src/lint/fast-yaml.js';
 import { splitDocuments } from '../src/lint/split.js';
+import { MAX_PARSE_DEPTH } from '../src/lint/parse.js';
 
 const SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge] });
 const IMPLICIT = (SCHEMA as unknown as { compiledImplicit: ImplicitType[] }).compiledImplicit;
@@ -31,7 +32,7 @@ function judge(text: string, c: { from: number; content: number; to: number }): 
   try {
     const chunk = text.slice(c.from, c.to);
     // where js-yaml has its known bug the reader follows YAML: eemeli/yaml is the oracle there
-    expected = JSYAML_EMPTY_ITEM_BUG.test(chunk) ? parseYaml(chunk, { uniqueKeys: true, merge: true }) : jsyaml.load(chunk, { schema: SCHEMA });
+    expected = JSYAML_EMPTY_ITEM_BUG.test(chunk) ? parseYaml(chunk, { uniqueKeys: true, merge: true }) : jsyaml.load(chunk, { schema: SCHEMA, maxDepth: MAX_PARSE_DEPTH } as jsyaml.LoadOptions);
   } catch (err) {
     return { kind: 'wrong', detail: `js-yaml rejects it (${(err as { reason?: string }).reason}) but the fast reader read ${JSON.stringify(fast)}` };
   }
@@ -109,6 +110,11 @@ const INVALID = [
   ': x\n',
   '---x:\n  y: 1\n',
   'a: *missing\n',
+  'a: [-]\n',
+  'a: [-, b]\n',
+  'a: [b, -]\n',
+  'a: {b: -}\n',
+  'a: {b: -, c: d}\n',
   'a: & x\n',
   'a: *\n',
   'a: b #c\n  d\n',
@@ -185,6 +191,14 @@ describe('fast YAML reader: constructs', () => {
         assert.notEqual(v.kind, 'wrong', v.kind === 'wrong' ? v.detail : '');
       }
     }
+  });
+  it('nesting: block and flow levels count together, and deep documents go to js-yaml (which reports them)', () => {
+    const deepMixed = Array.from({ length: 128 }, (_, i) => `${' '.repeat(i)}a:`).join('\n') + `\n${' '.repeat(128)}b: ${'['.repeat(128)}${']'.repeat(128)}\n`;
+    assert.equal(fastLoad(deepMixed, 0, 0, deepMixed.length, IMPLICIT), BAIL);
+    const compact = Array.from({ length: 130 }, (_, i) => `${' '.repeat(2 * i)}- a:`).join('\n') + '\n';
+    assert.equal(fastLoad(compact, 0, 0, compact.length, IMPLICIT), BAIL);
+    const shallow = Array.from({ length: 50 }, (_, i) => `${' '.repeat(i)}a:`).join('\n') + `\n${' '.repeat(50)}b: [[1]]\n`;
+    assert.notEqual(judge(shallow, { from: 0, content: 0, to: shallow.length }).kind, 'bail');
   });
   it('bails on a schema with implicit types it does not know (timestamps)', () => {
     const implicit = (jsyaml.DEFAULT_SCHEMA as unknown as { compiledImplicit: ImplicitType[] }).compiledImplicit;

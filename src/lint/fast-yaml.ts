@@ -32,8 +32,12 @@ export interface ImplicitType {
 const UNSAFE_OR_ASTRAL = /[\x00-\x09\x0B-\x1F\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF\uD800-\uDFFF]/;
 /** The same without well-formed surrogate pairs (emoji are fine): checked only when the simple class matched. */
 const UNSAFE = /[\x00-\x09\x0B-\x1F\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
-/** Deepest nesting read here (js-yaml's own limit is higher; deeper documents go to js-yaml). */
-const MAX_DEPTH = 200;
+/**
+ * Deepest nesting read here, counting block and flow collections together. js-yaml counts a compact `- key:` as two
+ * levels, so 120 here stays under the maxDepth of 256 parse.ts gives js-yaml (deeper documents go to js-yaml, which
+ * reports them).
+ */
+const MAX_DEPTH = 120;
 
 const SP = 32;
 const NL = 10;
@@ -420,7 +424,7 @@ class Reader {
   /** A flow collection written on one line (`[a, "b", 1]`, `{ drop: ["ALL"] }`), then the rest of the line. */
   private flowCollection(t: number, n: number): unknown {
     const at = { i: t };
-    const v = this.flowNode(at, this.eol(t), 0);
+    const v = this.flowNode(at, this.eol(t), this.depth + 1);
     this.finishScalar(at.i, n);
     return v;
   }
@@ -488,7 +492,11 @@ class Reader {
     const s = this.s;
     const c = s.charCodeAt(i);
     if (c < 128 && INDICATOR[c] === 1) throw BAILED;
-    if (c === DASH && this.isBlankAfter(i + 1)) throw BAILED;
+    // js-yaml will not start a plain scalar with `-` or `?` before a space, a line end or a flow indicator
+    if (c === DASH || c === 63) {
+      const next = s.charCodeAt(i + 1);
+      if (this.isBlankAfter(i + 1) || next === 44 || next === 91 || next === 93 || next === 123 || next === 125) throw BAILED;
+    }
     let j = i;
     for (; j < end; j++) {
       const ch = s.charCodeAt(j);
@@ -512,7 +520,8 @@ class Reader {
       colon = close + 1;
     } else {
       if (c < 128 && INDICATOR[c] === 1) throw BAILED;
-      if (c === DASH && this.isBlankAfter(k + 1)) throw BAILED;
+      const next = s.charCodeAt(k + 1);
+      if (c === DASH && (this.isBlankAfter(k + 1) || next === 44 || next === 91 || next === 93 || next === 123 || next === 125)) throw BAILED;
       colon = k;
       while (colon < end && s.charCodeAt(colon) !== COLON) {
         const ch = s.charCodeAt(colon);
