@@ -107,6 +107,14 @@ describe('talium lint: YAML findings', () => {
     );
   });
 
+  it('yaml/truthy: an anchored plain value is found when it is the only one in the file', async () => {
+    const { out } = await lintJson(repo({ 'anchored.yaml': 'feature: &f yes\nother: *f\n' }));
+    assert.deepEqual(
+      out.diagnostics.map((d) => [d.ruleId, d.range.start.line, d.range.start.column, d.data?.['value']]),
+      [['yaml/truthy', 1, 13, 'yes']],
+    );
+  });
+
   it('dates stay strings and merge keys work (Go YAML semantics)', async () => {
     const { code, out } = await lintJson(repo({ 'anchors.yaml': 'base: &b\n  x: 1\nderived:\n  <<: *b\n  y: 2\nwhen: 2024-01-01\n' }));
     assert.equal(code, 0);

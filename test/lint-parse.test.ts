@@ -153,3 +153,14 @@ describe('js-yaml empty-item bug', () => {
     assert.ok(findings(bad).includes('yaml/syntax'), findings(bad).join(','));
   });
 });
+
+describe('unresolved alias', () => {
+  it('is one yaml/syntax error at the alias (not an alias bomb, not a parser disagreement)', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  labels: {other: *missing}\n';
+    const f = parseSource(new SourceFile('a.yaml', text)).findings;
+    assert.deepEqual(
+      f.map((x) => [x.ruleId, x.range?.start.line, x.range?.start.column, x.data?.['code'], x.data?.['alias']]),
+      [['yaml/syntax', 5, 19, 'UNRESOLVED_ALIAS', 'missing']],
+    );
+  });
+});

@@ -4,7 +4,7 @@
  * eemeli/yaml, whose errors (with exact positions) become the findings. Positions are computed only on demand.
  */
 import jsyaml from 'js-yaml';
-import { parseAllDocuments, parseDocument, type Document } from 'yaml';
+import { parseAllDocuments, parseDocument, visit, type Document } from 'yaml';
 import { duplicateKeyAt } from '../core/duplicate-key.js';
 import { BAIL, fastLoad, JSYAML_EMPTY_ITEM_BUG, type ImplicitType, type ReadInfo } from './fast-yaml.js';
 import { YAML11_WORDS } from '../schema/yaml11.js';
@@ -225,6 +225,22 @@ const CODE_HELP: Record<string, string> = {
   'yaml/syntax': 'Fix the YAML syntax at this position.',
 };
 
+/** The first alias in `d` whose anchor is not defined before it, with its offsets. */
+function unresolvedAlias(d: Document.Parsed): { name: string; at: [number, number] } | undefined {
+  let found: { name: string; at: [number, number] } | undefined;
+  visit(d, {
+    Alias(_, node) {
+      if (node.resolve(d) === undefined) {
+        const r = node.range ?? [0, 0];
+        found = { name: node.source, at: [r[0], r[1]] };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
 /** The authoritative (slower) parse with eemeli/yaml: exact error positions, and values where it succeeds. */
 function fallback(file: SourceFile, failure: { error: JsYamlError; offset: number }, templated: boolean): ParsedFile {
   const findings: Finding[] = [];
@@ -234,7 +250,8 @@ function fallback(file: SourceFile, failure: { error: JsYamlError; offset: numbe
   if (hasErrors && templated && EXPR_RE.test(file.text)) {
     return { docs: [], findings: [templatedFinding(file, 'go/jinja expressions')], skipped: true };
   }
-  if (!hasErrors) {
+  // an alias without an anchor: both parsers refuse it (eemeli/yaml when building the value), reported per document
+  if (!hasErrors && !list.some((d) => unresolvedAlias(d))) {
     findings.push({
       ruleId: 'yaml/parser-disagreement',
       severity: 'info',
@@ -300,6 +317,19 @@ function fallback(file: SourceFile, failure: { error: JsYamlError; offset: numbe
     }
     if (fatal) return;
     let value: unknown;
+    const unresolved = unresolvedAlias(d);
+    if (unresolved) {
+      findings.push({
+        ruleId: 'yaml/syntax',
+        severity: 'error',
+        message: `Alias "*${unresolved.name}" refers to no anchor "&${unresolved.name}" above it in this document.`,
+        help: `Define "&${unresolved.name}" on a value before this alias, or fix the alias name.`,
+        file,
+        range: file.rangeOf(unresolved.at[0], unresolved.at[1]),
+        data: { code: 'UNRESOLVED_ALIAS', alias: unresolved.name },
+      });
+      return;
+    }
     try {
       value = d.toJS({ maxAliasCount: 1000 });
     } catch (err) {

@@ -9,8 +9,8 @@ import { toDiagnostic, type Finding } from '../core/finding.js';
 
 /** YAML 1.1 bool spellings other than true/false (https://yaml.org/type/bool.html). */
 const TRAP = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
-/** Cheap candidate test on the file text: a trap word as a block value or sequence item, or in a flow collection. */
-const CANDIDATE = /(?:[:\-[,{][ \t]+|[[,{])(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)[ \t]*(?:[,\]}]|#|\r?$)/m;
+/** Cheap candidate test on the file text: a trap word (maybe anchored) as a block value or sequence item, or in a flow collection. */
+const CANDIDATE = /(?:[:\-[,{][ \t]+|[[,{])(?:&[^ \t\r\n,[\]{}]+[ \t]+)?(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)[ \t]*(?:[,\]}]|#|\r?$)/m;
 
 export function mayHaveTruthy(text: string): boolean {
   return CANDIDATE.test(text);

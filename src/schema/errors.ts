@@ -56,6 +56,23 @@ function short(v: unknown): string {
 }
 
 
+/** The wrong value as the message shows it: `null`, `string ("9000")` (quotes kept: they are the mistake), `integer (5)`. */
+function typeShown(v: unknown): string {
+  if (v === null) return 'null';
+  return `${jsonType(v)} (${typeof v === 'string' ? JSON.stringify(short(v)) : short(v)})`;
+}
+
+/** The fix: a number or boolean written as a string loses its quotes; anything else gets the right type. */
+function typeHelp(expected: string, v: unknown): string {
+  const wants = expected.split('|');
+  if (typeof v === 'string') {
+    const t = v.trim();
+    if ((wants.includes('integer') && /^-?\d+$/.test(t)) || (wants.includes('number') && t !== '' && Number.isFinite(Number(t)))) return `Remove the quotes: ${t}.`;
+    if (wants.includes('boolean') && (t === 'true' || t === 'false')) return `Remove the quotes: ${t}.`;
+  }
+  return `Write a value of type ${expected}.`;
+}
+
 function schemaTypes(e: ErrorObject): string {
   const t = (e.params as { type?: string | string[] }).type;
   return Array.isArray(t) ? t.join('|') : String(t);
@@ -115,8 +132,8 @@ function oneIssue(raw: ErrorObject, root: unknown, base: Path): RawIssue | undef
       return {
         ruleId: 'schema/type',
         path,
-        message: `"${where}" must be ${schemaTypes(e)}, not ${jsonType(e.data)} (${short(e.data)}).`,
-        help: `Write a value of type ${schemaTypes(e)}.`,
+        message: `"${where}" must be ${schemaTypes(e)}, not ${typeShown(e.data)}.`,
+        help: typeHelp(schemaTypes(e), e.data),
         data: { path: where, expected: schemaTypes(e), actual: jsonType(e.data) },
       };
     case 'enum': {
