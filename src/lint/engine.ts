@@ -24,6 +24,7 @@ import { knownRule, ruleCatalog, suggestRuleId, toRuleInfo } from './rule-catalo
 import { runRules } from './run-rules.js';
 import type { SchemaOptions } from '../schema/validate.js';
 import { applySuppressions } from './suppressions.js';
+import { dropSuperseded } from './superseded.js';
 import { dropGeneratedEchoes } from './generated-echoes.js';
 
 export interface LintOptions {
@@ -265,7 +266,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     }
   }
   let configured: Diagnostic[] = [];
-  for (const d of diagnostics) {
+  for (const d of dropSuperseded(diagnostics, RULES)) {
     const s = settingFor(config, d.ruleId, d.file);
     if (s === 'off' && d.ruleId !== 'lint/internal-error') continue;
     configured.push(s && s !== 'off' && s !== d.severity && d.ruleId !== 'lint/internal-error' ? { ...d, severity: s } : d);

@@ -40,6 +40,8 @@ export interface RuleMeta {
    * reported when a run reads only some paths (`talium lint values.yaml`), where the missing thing may sit unread.
    */
   needsWholeTree?: readonly string[];
+  /** Rule ids whose finding at the same file and position this rule's finding replaces (lint/superseded.ts). */
+  supersedes?: readonly string[];
 }
 
 export interface RelatedFinding {

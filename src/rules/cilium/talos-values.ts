@@ -17,6 +17,8 @@ const CAP_LISTS = ['ciliumAgent', 'cleanCiliumState', 'mountCgroup', 'applySysct
 export default defineRule({
   meta: {
     id: 'cilium/talos-values',
+    // its "misspelled cgroup.automount" says what the schema's unknown-field says, and why it matters on Talos
+    supersedes: ['schema/unknown-field'],
     description: 'Cilium on Talos needs ipam.mode kubernetes, cgroup autoMount off with hostRoot /sys/fs/cgroup, and no SYS_MODULE capability.',
     severity: 'warning',
     messages: {

@@ -1,0 +1,36 @@
+/**
+ * One finding per mistake: a policy rule that explains a mistake better than a generic check (RuleMeta.supersedes)
+ * replaces that check's finding at the same file and position (cilium/talos-values' "cgroup.automount is
+ * misspelt, Talos needs cgroup.autoMount" over schema/unknown-field's "unknown field automount"), keeping the
+ * higher of the two severities, so the exit code does not change. Pure.
+ */
+import type { Diagnostic, Severity } from '../core/diagnostic.js';
+import type { Rule } from '../rules/types.js';
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+export function dropSuperseded(diagnostics: readonly Diagnostic[], rules: readonly Rule[]): Diagnostic[] {
+  const supersedes = new Map<string, readonly string[]>();
+  for (const r of rules) if (r.meta.supersedes?.length) supersedes.set(r.meta.id, r.meta.supersedes);
+  if (!supersedes.size) return [...diagnostics];
+  const at = (d: Diagnostic) => `${d.file}\0${d.range.start.line}\0${d.range.start.column}`;
+  /** superseded rule id + place → the severity it had */
+  const superseded = new Set([...supersedes.values()].flat());
+  const candidates = new Map<string, Severity>();
+  for (const d of diagnostics) if (superseded.has(d.ruleId)) candidates.set(`${d.ruleId}\0${at(d)}`, d.severity);
+  if (!candidates.size) return [...diagnostics];
+  const beaten = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const d of diagnostics) {
+    let severity = d.severity;
+    for (const id of supersedes.get(d.ruleId) ?? []) {
+      const key = `${id}\0${at(d)}`;
+      const s = candidates.get(key);
+      if (s === undefined) continue;
+      beaten.add(key);
+      if (RANK[s] > RANK[severity]) severity = s;
+    }
+    out.push(severity === d.severity ? d : { ...d, severity });
+  }
+  return out.filter((d) => !beaten.has(`${d.ruleId}\0${at(d)}`));
+}

@@ -1,0 +1,47 @@
+/** One finding per mistake: a rule's RuleMeta.supersedes drops the generic finding at the same place. */
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import type { Diagnostic } from '../src/core/diagnostic.js';
+import { dropSuperseded } from '../src/lint/superseded.js';
+import type { Rule } from '../src/rules/types.js';
+import { runCli } from '../src/testing/cli.js';
+import { tempRepos } from '../src/testing/temp-repos.js';
+
+const repos = tempRepos('talium-superseded-');
+after(repos.cleanup);
+
+const diag = (ruleId: string, file: string, line: number, column: number): Diagnostic => ({
+  ruleId,
+  severity: 'warning',
+  message: '',
+  help: '',
+  file,
+  range: { start: { line, column }, end: { line, column } },
+});
+
+describe('dropSuperseded', () => {
+  const rules = [{ meta: { id: 'a/specific', supersedes: ['schema/unknown-field'] } }] as unknown as Rule[];
+  it('drops the superseded finding at the same file and position only', () => {
+    const ds = [{ ...diag('schema/unknown-field', 'v.yaml', 3, 5), severity: 'error' as const }, diag('a/specific', 'v.yaml', 3, 5), diag('schema/unknown-field', 'v.yaml', 4, 5), diag('schema/unknown-field', 'w.yaml', 3, 5)];
+    assert.deepEqual(
+      dropSuperseded(ds, rules).map((d) => `${d.ruleId}@${d.file}:${d.range.start.line} ${d.severity}`),
+      // the kept finding takes the higher severity of the two (the exit code stays)
+      ['a/specific@v.yaml:3 error', 'schema/unknown-field@v.yaml:4 warning', 'schema/unknown-field@w.yaml:3 warning'],
+    );
+  });
+});
+
+describe('cilium/talos-values over schema/unknown-field', () => {
+  it('a misspelt cgroup.automount on a Talos cluster is one finding', async () => {
+    const dir = repos.repo({
+      'talos/controlplane.yaml': 'machine:\n  type: controlplane\ncluster:\n  network:\n    cni:\n      name: none\n  proxy:\n    disabled: true\n',
+      'kubernetes/cilium/values.yaml':
+        'kubeProxyReplacement: true\nipam:\n  mode: kubernetes\ncgroup:\n  automount:\n    enabled: false\n  hostRoot: /sys/fs/cgroup\nk8sServiceHost: localhost\nk8sServicePort: 7445\n',
+    });
+    const r = await runCli(['lint', '--format', 'json', '--workers', '0', '--no-cache'], { cwd: dir });
+    const out = JSON.parse(r.stdout) as { diagnostics: Diagnostic[] };
+    const at5 = out.diagnostics.filter((d) => d.file === 'kubernetes/cilium/values.yaml' && d.range.start.line === 5);
+    assert.deepEqual(at5.map((d) => [d.ruleId, d.messageId, d.range.start.column, d.severity]), [['cilium/talos-values', 'misspelled', 3, 'error']]);
+    assert.equal(r.code, 1);
+  });
+});
