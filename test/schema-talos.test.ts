@@ -170,3 +170,16 @@ test('Talos kinds agree with upstream config.schema.json (1.12, 1.13, 1.14) on s
   assert.deepEqual(diffs, []);
   assert.ok(compared > 300, `compared ${compared}`);
 });
+
+test('Talos reads a plain yes in a boolean field as true (go-yaml v3, typed bool): yaml/truthy talosBoolean warning, not schema/type', () => {
+  const check = (v: string) => {
+    const [doc] = docsFromText('talos/controlplane.yaml', `machine:\n  type: controlplane\ncluster:\n  allowSchedulingOnControlPlanes: ${v}\n`, 'talos-config');
+    return diagnostics(createSchemaValidator({ talosVersion: '1.10' }).validate(doc!)).map((d) => [d.ruleId, d.messageId, d.severity, d.range.start.line, d.range.start.column, d.data?.['yaml11']]);
+  };
+  assert.deepEqual(check('yes'), [['yaml/truthy', 'talosBoolean', 'warning', 4, 35, true]]);
+  assert.deepEqual(check('Off'), [['yaml/truthy', 'talosBoolean', 'warning', 4, 35, false]]);
+  // quoted, it is a string even to go-yaml v3; a number is no boolean to anyone
+  assert.deepEqual(check('"yes"').map((x) => x[0]), ['schema/type']);
+  assert.deepEqual(check('5').map((x) => x[0]), ['schema/type']);
+  assert.deepEqual(check('true'), []);
+});

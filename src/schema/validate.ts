@@ -125,6 +125,8 @@ function valueAt(root: unknown, path: Path): unknown {
  * values); Talos (yaml.v3) does not. Checked with `kubectl kustomize`: `labels: {gen: yes}` → "cannot unmarshal bool".
  */
 const YAML11_CLASSES = new Set(['k8s', 'kustomization', 'helm-values']);
+/** Documents Talos itself decodes (go-yaml v3 into typed structs). */
+const TALOS_CLASSES = new Set(['talos-config', 'talos-document']);
 
 /**
  * talium's own schemas and the model validators do not depend on the options: one registry per process (per
@@ -379,7 +381,14 @@ class Validator implements SchemaValidator {
         out.push(toFinding(doc, { ...i, help, data: { ...i.data, consumer }, path: [...base, ...i.path] }));
       } else {
         const path = [...base, ...i.path];
-        const word = i.ruleId === 'schema/type' && YAML11_CLASSES.has(doc.docClass) ? this.yaml11Word(doc, path, i, valueAt(root, i.path)) : undefined;
+        const word =
+          i.ruleId !== 'schema/type'
+            ? undefined
+            : YAML11_CLASSES.has(doc.docClass)
+              ? this.yaml11Word(doc, path, i, valueAt(root, i.path))
+              : TALOS_CLASSES.has(doc.docClass)
+                ? this.talosBooleanWord(doc, path, i, valueAt(root, i.path))
+                : undefined;
         out.push(word ?? toFinding(doc, { ...i, path }));
       }
     }
@@ -404,6 +413,30 @@ class Validator implements SchemaValidator {
       data: { ...i.data, value: v },
     });
     f.messageId = 'yaml11Word';
+    return f;
+  }
+
+  /**
+   * Talos decodes its configuration with go-yaml v3 into typed fields, and go-yaml v3 reads a plain yes/no/on/off
+   * as the boolean when the field is a bool: Talos accepts it. Other tools reading the file (YAML 1.2) see a string,
+   * so it is the yaml/truthy warning (messageId talosBoolean), not a type error.
+   */
+  private talosBooleanWord(doc: YamlDocument, path: Path, i: RawIssue, v: unknown): Finding | undefined {
+    if (typeof v !== 'string' || !String(i.data['expected']).split(/\W+/).includes('boolean')) return undefined;
+    const b = yaml11Boolean(v);
+    if (b === undefined || !doc.isPlainScalar(path)) return undefined;
+    const f = toFinding(
+      doc,
+      {
+        ruleId: 'yaml/truthy',
+        path,
+        message: `"${i.data['path']}" is written as plain ${v}: Talos (go-yaml v3) reads it as ${b} in this boolean field, YAML 1.2 tools (editors, yq, talium) as the string "${v}".`,
+        help: `Write ${b}.`,
+        data: { value: v, yaml11: b, path: String(i.data['path']), expected: 'boolean' },
+      },
+      'warning',
+    );
+    f.messageId = 'talosBoolean';
     return f;
   }
 
