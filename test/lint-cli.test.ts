@@ -614,4 +614,31 @@ describe('talium lint <some paths>: findings that conclude from an absence need 
     const lackingIds = (await lintJson(lacking)).out.diagnostics.map((d) => d.ruleId).filter((id) => absence.test(id));
     assert.ok(lackingIds.includes('talos/kube-proxy-enabled') && lackingIds.includes('talos/cni-not-none'), lackingIds.join(' '));
   });
+
+  it('k8s/etp-local-l2: linting the Service and the L2 policy only is no noisier than linting the tree', async () => {
+    const l2 = 'apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: l2\nspec:\n  loadBalancerIPs: true\n  nodeSelector:\n    matchExpressions:\n      - key: node-role.kubernetes.io/control-plane\n        operator: NotIn\n        values: [""]\n';
+    const svc = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: dns\n  namespace: dns\nspec:\n  type: LoadBalancer\n  externalTrafficPolicy: Local\n  selector:\n    app: dns\n  ports:\n    - port: 53\n';
+    const ds = 'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: dns\nspec:\n  selector:\n    matchLabels:\n      app: dns\n  template:\n    metadata:\n      labels:\n        app: dns\n    spec:\n      containers:\n        - name: dns\n          image: coredns/coredns:1.12.1\n';
+    const kust = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: dns\nresources:\n  - service.yaml\n  - daemonset.yaml\n';
+    const etp = (o: Out) => o.diagnostics.filter((d) => d.ruleId === 'k8s/etp-local-l2').map((d) => [d.messageId, d.file, d.range.start.line, d.range.start.column]);
+    const dir = repo({ 'cilium/l2.yaml': l2, 'apps/dns/kustomization.yaml': kust, 'apps/dns/service.yaml': svc, 'apps/dns/daemonset.yaml': ds });
+    assert.deepEqual(etp((await lintJson(dir)).out), []);
+    assert.deepEqual(etp((await lintJson(dir, ['apps/dns/service.yaml', 'cilium/l2.yaml'])).out), []);
+    // without the DaemonSet in the tree the whole run reports the Service, a partial one still cannot tell
+    const bare = repo({ 'cilium/l2.yaml': l2, 'apps/dns/service.yaml': svc });
+    assert.deepEqual(etp((await lintJson(bare)).out), [['local', 'apps/dns/service.yaml', 8, 26]]);
+    assert.deepEqual(etp((await lintJson(bare, ['apps/dns/service.yaml', 'cilium/l2.yaml'])).out), []);
+  });
+
+  it('k8s/etp-local-l2: allowSchedulingOnControlPlanes only in a .yaml.j2 template is not "tainted"', async () => {
+    const l2 = 'apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: l2\nspec:\n  loadBalancerIPs: true\n';
+    const svc = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: dns\n  namespace: dns\nspec:\n  type: LoadBalancer\n  externalTrafficPolicy: Local\n  selector:\n    app: dns\n';
+    const ds = 'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: dns\n  namespace: dns\nspec:\n  selector:\n    matchLabels:\n      app: dns\n  template:\n    metadata:\n      labels:\n        app: dns\n    spec:\n      containers:\n        - name: dns\n          image: coredns/coredns:1.12.1\n';
+    const files = { 'cilium/l2.yaml': l2, 'apps/dns/service.yaml': svc, 'apps/dns/daemonset.yaml': ds, 'templates/talos/patches/controlplane.yaml.j2': 'cluster:\n  allowSchedulingOnControlPlanes: true\n', 'talos/patches/network.yaml': 'machine:\n  network:\n    nameservers: [10.50.0.1]\n' };
+    const etp = (o: Out) => o.diagnostics.filter((d) => d.ruleId === 'k8s/etp-local-l2').map((d) => [d.messageId, d.file, d.range.start.line, d.range.start.column]);
+    assert.deepEqual(etp((await lintJson(repo(files))).out), []);
+    // the rendered control-plane config in the tree: the taint is known, and the finding is back
+    const rendered = { ...files, 'talos/controlplane.yaml': 'machine:\n  type: controlplane\ncluster:\n  clusterName: lab\n' };
+    assert.deepEqual(etp((await lintJson(repo(rendered))).out), [['daemonSetControlPlane', 'apps/dns/service.yaml', 8, 26]]);
+  });
 });

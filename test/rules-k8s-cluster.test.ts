@@ -7,7 +7,11 @@ import noMetallb from '../src/rules/k8s/no-metallb.js';
 import noOtherCni from '../src/rules/k8s/no-other-cni.js';
 import plaintextSecret from '../src/rules/k8s/plaintext-secret.js';
 import assert from 'node:assert/strict';
-import { lintRepo, ruleTester } from '../src/testing/rule-tester.js';
+import { toDiagnostic } from '../src/core/finding.js';
+import { runRules } from '../src/lint/run-rules.js';
+import { buildClusterGroups } from '../src/plan/index.js';
+import { controlPlanesSchedulable, kustomizeNamespaces } from '../src/rules/k8s/lib/daemonset-nodes.js';
+import { lintRepo, parseRepo, ruleTester } from '../src/testing/rule-tester.js';
 
 const HR = (kpr: string): string => `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\nspec:\n  chart:\n    spec:\n      chart: cilium\n  values:\n    kubeProxyReplacement: ${kpr}\n    l2announcements:\n      enabled: true\n`;
 const ds = (name: string, image: string): string => `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          image: ${image}\n`;
@@ -113,14 +117,18 @@ test('k8s/etp-local-l2', () => {
   assert.deepEqual(ds.map((d) => [d.messageId, d.severity]), [['envoyDaemonSet', 'info']]);
 });
 
+// a Service in front of workloads
+const sel = '  selector:\n    app: web\n';
+const local = svc('  externalTrafficPolicy: Local\n' + sel);
+const NO_CP = '  nodeSelector:\n    matchExpressions:\n      - key: node-role.kubernetes.io/control-plane\n        operator: DoesNotExist\n';
+const workload = (kind: string, podSpec = '', ns = 'default'): string =>
+  `apiVersion: apps/v1\nkind: ${kind}\nmetadata:\n  name: web\n  namespace: ${ns}\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n        tier: edge\n    spec:\n${podSpec}      containers:\n        - name: web\n          image: nginx:1.27\n`;
+const tolerate = (t: string): string => `      tolerations:\n${t}`;
+const talos = 'cluster:\n  allowSchedulingOnControlPlanes: true\n';
+// a control plane's Talos config that leaves allowSchedulingOnControlPlanes at its default: control planes are tainted
+const TAINTED = { 'talos/controlplane.yaml': 'machine:\n  type: controlplane\ncluster:\n  clusterName: lab\n' };
+
 test('k8s/etp-local-l2: a Service in front of a DaemonSet', () => {
-  const sel = '  selector:\n    app: web\n';
-  const local = svc('  externalTrafficPolicy: Local\n' + sel);
-  const NO_CP = '  nodeSelector:\n    matchExpressions:\n      - key: node-role.kubernetes.io/control-plane\n        operator: DoesNotExist\n';
-  const workload = (kind: string, podSpec = '', ns = 'default'): string =>
-    `apiVersion: apps/v1\nkind: ${kind}\nmetadata:\n  name: web\n  namespace: ${ns}\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n        tier: edge\n    spec:\n${podSpec}      containers:\n        - name: web\n          image: nginx:1.27\n`;
-  const tolerate = (t: string): string => `      tolerations:\n${t}`;
-  const talos = 'cluster:\n  allowSchedulingOnControlPlanes: true\n';
   ruleTester(etpLocal, {
     valid: [
       // no node restriction, and the policy keeps control planes out of the election
@@ -136,17 +144,17 @@ test('k8s/etp-local-l2: a Service in front of a DaemonSet', () => {
     invalid: [
       // no toleration, and the policy may elect a control plane
       {
-        files: { 'l2.yaml': POLICY(), 's.yaml': local, 'ds.yaml': workload('DaemonSet') },
+        files: { 'l2.yaml': POLICY(), 's.yaml': local, 'ds.yaml': workload('DaemonSet'), ...TAINTED },
         errors: [{ messageId: 'daemonSetControlPlane', file: 's.yaml', line: 8, column: 26, data: { name: 'web', policy: 'l2', daemonSet: 'web' } }],
       },
       // a toleration of another taint, or for another effect, does not help
       {
-        files: { 'l2.yaml': POLICY(), 's.yaml': local, 'ds.yaml': workload('DaemonSet', tolerate('        - key: node-role.kubernetes.io/control-plane\n          operator: Exists\n          effect: NoExecute\n        - key: dedicated\n          operator: Exists\n')) },
+        files: { 'l2.yaml': POLICY(), 's.yaml': local, 'ds.yaml': workload('DaemonSet', tolerate('        - key: node-role.kubernetes.io/control-plane\n          operator: Exists\n          effect: NoExecute\n        - key: dedicated\n          operator: Exists\n')), ...TAINTED },
         errors: [{ messageId: 'daemonSetControlPlane', file: 's.yaml', line: 8, column: 26, data: { daemonSet: 'web' } }],
       },
       // a second policy that may select the Service elects control planes too
       {
-        files: { 'l2.yaml': POLICY(NO_CP), 'l2b.yaml': POLICY('  serviceSelector:\n    matchLabels:\n      lan: b\n').replace('name: l2', 'name: l2b'), 's.yaml': local, 'ds.yaml': workload('DaemonSet') },
+        files: { 'l2.yaml': POLICY(NO_CP), 'l2b.yaml': POLICY('  serviceSelector:\n    matchLabels:\n      lan: b\n').replace('name: l2', 'name: l2b'), 's.yaml': local, 'ds.yaml': workload('DaemonSet'), ...TAINTED },
         errors: [{ messageId: 'daemonSetControlPlane', file: 's.yaml', line: 8, column: 26, data: { policy: 'l2b' } }],
       },
       // kept off some nodes by a node selector or node affinity: the lease holder may be outside
@@ -166,6 +174,150 @@ test('k8s/etp-local-l2: a Service in front of a DaemonSet', () => {
       { files: { 'l2.yaml': POLICY(NO_CP), 's.yaml': svc('  externalTrafficPolicy: Local\n' + sel + '    tier: core\n'), 'ds.yaml': workload('DaemonSet') }, errors: [{ messageId: 'local', file: 's.yaml', line: 8, column: 26 }] },
     ],
   });
+});
+
+test('k8s/etp-local-l2: no finding about the control-plane taint when the Talos configuration is not in sight', () => {
+  const base = { 'l2.yaml': POLICY(), 's.yaml': local, 'ds.yaml': workload('DaemonSet') };
+  const TALCONFIG = (patches = ''): string => `clusterName: lab\nnodes:\n  - hostname: cp1\n    ipAddress: 10.50.0.11\n    controlPlane: true\n${patches}`;
+  const CP_PATCH = 'controlPlane:\n  patches:\n    - "@./patches/controlplane.yaml"\n';
+  const SPEC = (extra = ''): string => `lan:\n  cidr: 10.50.0.0/24\ncluster:\n  vip: 10.50.0.10\n${extra}nodes:\n  - { name: cp-1, role: controlplane, address: 10.50.0.11, nic: enp1s0 }\n`;
+  const taint = { messageId: 'daemonSetControlPlane', file: 's.yaml', line: 8, column: 26, data: { name: 'web', policy: 'l2', daemonSet: 'web' } };
+  const valid = [
+    base, // no Talos configuration at all
+    // only a machine patch and a worker's config: the control planes' cluster section (allowSchedulingOnControlPlanes) is elsewhere
+    { ...base, 'talos/patches/network.yaml': 'machine:\n  network:\n    hostname: cp1\n', 'talos/worker.yaml': 'machine:\n  type: worker\ncluster:\n  clusterName: lab\n' },
+    // a talhelper control-plane patch file that was not read may set it
+    { ...base, 'talos/talconfig.yaml': TALCONFIG(CP_PATCH) },
+    // a value talium cannot read (templated)
+    { ...base, 'talos/patches/controlplane.yaml': 'cluster:\n  allowSchedulingOnControlPlanes: ${ALLOW_CP}\n' },
+    // said true: by talhelper, by cluster.yaml
+    { ...base, 'talos/talconfig.yaml': TALCONFIG('allowSchedulingOnControlPlanes: true\n') },
+    { ...base, 'clusters/lab/cluster.yaml': SPEC('  schedulableControlPlanes: true\n') },
+  ];
+  ruleTester(etpLocal, {
+    valid,
+    invalid: [
+      // the control planes' Talos configuration is visible and leaves the taint: talhelper, its read patch, cluster.yaml, a JSON6902 patch
+      { files: { ...base, 'talos/talconfig.yaml': TALCONFIG() }, errors: [taint] },
+      { files: { ...base, 'talos/talconfig.yaml': TALCONFIG(CP_PATCH), 'talos/patches/controlplane.yaml': 'machine:\n  kubelet:\n    extraArgs:\n      rotate-server-certificates: "true"\n' }, errors: [taint] },
+      { files: { ...base, 'clusters/lab/cluster.yaml': SPEC() }, errors: [taint] },
+      { files: { ...base, 'talos/patches/cp.yaml': '- op: add\n  path: /cluster/allowSchedulingOnControlPlanes\n  value: false\n' }, errors: [taint] },
+    ],
+  });
+  // the fact itself: true, false, or unknown (undefined)
+  const fact = (files: Record<string, string>): Array<boolean | undefined> => buildClusterGroups(parseRepo(files)).map((g) => controlPlanesSchedulable(g));
+  assert.deepEqual(valid.map(fact), [[undefined], [undefined], [undefined], [undefined], [true], [true]]);
+  assert.deepEqual(fact({ ...base, ...TAINTED }), [false]);
+  assert.deepEqual(fact({ ...base, 'talos/patches/controlplane.yaml': talos }), [true]);
+  // the message names the Talos way out too
+  assert.match(etpLocal.meta.messages['daemonSetControlPlane']!, /cluster\.allowSchedulingOnControlPlanes: true/);
+});
+
+test('k8s/etp-local-l2: the namespace a kustomization gives the Service and the DaemonSet', () => {
+  const ns = (n?: string): string => (n ? `  namespace: ${n}\n` : '');
+  const SVC = (n?: string): string => `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n${ns(n)}spec:\n  type: LoadBalancer\n  externalTrafficPolicy: Local\n${sel}`;
+  const DS = (n?: string): string => workload('DaemonSet').replace('  namespace: default\n', ns(n));
+  const KUST = (resources: string[], n?: string): string => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${n ? `namespace: ${n}\n` : ''}resources:\n${resources.map((r) => `  - ${r}\n`).join('')}`;
+  const l2 = { 'l2.yaml': POLICY(NO_CP) };
+  ruleTester(etpLocal, {
+    valid: [
+      // the Service says ingress-nginx, the DaemonSet says nothing, the kustomization of their folder sets ingress-nginx
+      { ...l2, 'apps/ingress/kustomization.yaml': KUST(['service.yaml', 'daemonset.yaml'], 'ingress-nginx'), 'apps/ingress/service.yaml': SVC('ingress-nginx'), 'apps/ingress/daemonset.yaml': DS() },
+      // sibling folders under one kustomization with a namespace
+      {
+        ...l2,
+        'apps/ingress/kustomization.yaml': KUST(['svc', 'ds/'], 'ingress-nginx'),
+        'apps/ingress/svc/kustomization.yaml': KUST(['service.yaml']),
+        'apps/ingress/svc/service.yaml': SVC(),
+        'apps/ingress/ds/kustomization.yaml': KUST(['daemonset.yaml']),
+        'apps/ingress/ds/daemonset.yaml': DS(),
+      },
+      // files in sibling folders listed directly: the kustomization's namespace replaces the written one
+      { ...l2, 'apps/ingress/kustomization.yaml': KUST(['svc/service.yaml', './ds/daemonset.yaml'], 'ingress-nginx'), 'apps/ingress/svc/service.yaml': SVC('other'), 'apps/ingress/ds/daemonset.yaml': DS('ingress-nginx') },
+      // neither states a namespace anywhere: the same folder
+      { ...l2, 'apps/web/service.yaml': SVC(), 'apps/web/daemonset.yaml': DS() },
+    ],
+    invalid: [
+      // neither states a namespace, different folders
+      { files: { ...l2, 'apps/web/service.yaml': SVC(), 'apps/dns/daemonset.yaml': DS() }, errors: [{ messageId: 'local', file: 'apps/web/service.yaml', line: 7, column: 26, data: { name: 'web', policy: 'l2' } }] },
+      // the outer kustomization's namespace wins over the inner one's
+      {
+        files: { ...l2, 'base/kustomization.yaml': KUST(['daemonset.yaml'], 'ingress-nginx'), 'base/daemonset.yaml': DS(), 'overlay/kustomization.yaml': KUST(['../base'], 'edge'), 's.yaml': SVC('ingress-nginx') },
+        errors: [{ messageId: 'local', file: 's.yaml', line: 8, column: 26, data: { name: 'web', policy: 'l2' } }],
+      },
+      // a DaemonSet its folder's kustomization does not list keeps its own (no) namespace
+      {
+        files: { ...l2, 'apps/x/kustomization.yaml': KUST(['service.yaml'], 'ingress-nginx'), 'apps/x/service.yaml': SVC(), 'apps/x/daemonset.yaml': DS() },
+        errors: [{ messageId: 'local', file: 'apps/x/service.yaml', line: 7, column: 26, data: { name: 'web', policy: 'l2' } }],
+      },
+    ],
+  });
+  // the namespaces a document may end up in, one per way a kustomization reaches it
+  const docs = parseRepo({
+    'base/kustomization.yaml': KUST(['daemonset.yaml'], 'ingress-nginx'),
+    'base/daemonset.yaml': DS('written'),
+    'overlay/kustomization.yaml': KUST(['../base'], 'edge'),
+    'plain/kustomization.yaml': KUST(['../base']),
+    'loose.yaml': DS('loose'),
+  });
+  const of = kustomizeNamespaces(docs);
+  const pick = (file: string): string[] => [...of(docs.find((d) => d.file.path === file)!)].map((n) => n ?? '(none)').sort();
+  assert.deepEqual([pick('base/daemonset.yaml'), pick('loose.yaml')], [['edge', 'ingress-nginx'], ['loose']]);
+});
+
+test('k8s/etp-local-l2: a DaemonSet with the node selector of the L2 policy, and control planes excluded with NotIn', () => {
+  const policy = (labels: string, cp = NO_CP.replace('  nodeSelector:\n', '')): string => POLICY(`  nodeSelector:\n    matchLabels:\n${labels}${cp}`);
+  const ANNOUNCE = '      l2.example.com/announce: "true"\n';
+  const onNodes = (labels: string): string => workload('DaemonSet', `      nodeSelector:\n${labels}`);
+  const NOT_IN = (values: string): string => POLICY(`  nodeSelector:\n    matchExpressions:\n      - key: node-role.kubernetes.io/control-plane\n        operator: NotIn\n        values: ${values}\n`);
+  const at = { file: 's.yaml', line: 8, column: 26 };
+  ruleTester(etpLocal, {
+    valid: [
+      // the DaemonSet selects exactly the nodes the policy elects (kubernetes.io/os: linux holds everywhere)
+      { 'l2.yaml': policy(ANNOUNCE), 's.yaml': local, 'ds.yaml': onNodes('        l2.example.com/announce: "true"\n        kubernetes.io/os: linux\n') },
+      // the policy requires more labels than the DaemonSet: its nodes are a subset of the DaemonSet's
+      { 'l2.yaml': policy(ANNOUNCE + '      zone: a\n'), 's.yaml': local, 'ds.yaml': onNodes('        l2.example.com/announce: "true"\n') },
+      // control planes excluded with NotIn [""] (Talos labels them with an empty value)
+      { 'l2.yaml': NOT_IN('[""]'), 's.yaml': local, 'ds.yaml': workload('DaemonSet'), ...TAINTED },
+    ],
+    invalid: [
+      // the DaemonSet requires a label the policy does not, or another value
+      { files: { 'l2.yaml': policy(ANNOUNCE), 's.yaml': local, 'ds.yaml': onNodes('        l2.example.com/announce: "true"\n        zone: a\n') }, errors: [{ messageId: 'local', ...at, data: { name: 'web', policy: 'l2' } }] },
+      { files: { 'l2.yaml': policy(ANNOUNCE), 's.yaml': local, 'ds.yaml': onNodes('        l2.example.com/announce: "false"\n') }, errors: [{ messageId: 'local', ...at, data: { name: 'web', policy: 'l2' } }] },
+      // a node affinity besides the matching selector
+      {
+        files: { 'l2.yaml': policy(ANNOUNCE), 's.yaml': local, 'ds.yaml': onNodes('        l2.example.com/announce: "true"\n      affinity:\n        nodeAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n            nodeSelectorTerms:\n              - matchExpressions:\n                  - key: edge\n                    operator: Exists\n') },
+        errors: [{ messageId: 'local', ...at }],
+      },
+      // another policy that may select the Service elects nodes without the label
+      {
+        files: { 'l2.yaml': policy(ANNOUNCE), 'l2b.yaml': POLICY(NO_CP + '  serviceSelector:\n    matchLabels:\n      lan: b\n').replace('name: l2', 'name: l2b'), 's.yaml': local, 'ds.yaml': onNodes('        l2.example.com/announce: "true"\n') },
+        errors: [{ messageId: 'local', ...at, data: { name: 'web', policy: 'l2' } }],
+      },
+      // the selector matches, but the policy may elect tainted control planes
+      { files: { 'l2.yaml': policy(ANNOUNCE, ''), 's.yaml': local, 'ds.yaml': onNodes('        l2.example.com/announce: "true"\n'), ...TAINTED }, errors: [{ messageId: 'daemonSetControlPlane', ...at, data: { name: 'web', policy: 'l2', daemonSet: 'web' } }] },
+      // NotIn a value control planes do not carry does not exclude them
+      { files: { 'l2.yaml': NOT_IN('["true"]'), 's.yaml': local, 'ds.yaml': workload('DaemonSet'), ...TAINTED }, errors: [{ messageId: 'daemonSetControlPlane', ...at, data: { policy: 'l2', daemonSet: 'web' } }] },
+    ],
+  });
+});
+
+test('k8s/etp-local-l2: a run over some paths does not report a Service for want of a workload behind it', () => {
+  const run = (files: Record<string, string>, partialTree: boolean): Array<[string, string, number, number]> => {
+    const docs = parseRepo(files);
+    return runRules([etpLocal], buildClusterGroups(docs), docs, {}, { partialTree }).map(toDiagnostic).map((d) => [d.messageId ?? '', d.file, d.range.start.line, d.range.start.column]);
+  };
+  const bare = { 'l2.yaml': POLICY(NO_CP), 's.yaml': local };
+  // nothing behind the Service in sight: the whole tree says so, some paths cannot
+  assert.deepEqual(run(bare, false), [['local', 's.yaml', 8, 26]]);
+  assert.deepEqual(run(bare, true), []);
+  // a Deployment, or a DaemonSet kept off some nodes, is in sight: the warning stands on what was read
+  assert.deepEqual(run({ ...bare, 'd.yaml': workload('Deployment') }, true), [['local', 's.yaml', 8, 26]]);
+  assert.deepEqual(run({ ...bare, 'ds.yaml': workload('DaemonSet', '      nodeSelector:\n        edge: "true"\n') }, true), [['local', 's.yaml', 8, 26]]);
+  // the DaemonSet read: nothing either way; the control-plane taint needs the whole tree as before
+  assert.deepEqual(run({ ...bare, 'ds.yaml': workload('DaemonSet') }, true), []);
+  const tainted = { 'l2.yaml': POLICY(), 's.yaml': local, 'ds.yaml': workload('DaemonSet'), ...TAINTED };
+  assert.deepEqual([run(tainted, false), run(tainted, true)], [[['daemonSetControlPlane', 's.yaml', 8, 26]], []]);
 });
 
 test('k8s/lb-class-ignored', () => {

@@ -2,7 +2,8 @@
  * Runs rules over cluster groups and turns their RuleFindings into Findings: stamps rule id, severity
  * (configured > finding > default), the rendered message and help; drops a rule's exact repeats within a group
  * (releases sharing a values layer, e.g. Kustomize overlays of one base); with only part of the tree read, drops the
- * findings that conclude from an absence (RuleMeta.needsWholeTree). Positions resolve later (toDiagnostic).
+ * findings that conclude from an absence (RuleMeta.needsWholeTree, RuleFinding.needsWholeTree). Positions resolve
+ * later (toDiagnostic).
  */
 import type { Severity } from '../core/diagnostic.js';
 import { renderTemplate } from '../core/diagnostic.js';
@@ -30,7 +31,7 @@ export function runRules(
       for (const rf of rule.check({ cluster, all })) {
         const at = rf.range ? `${rf.range.start.line}:${rf.range.start.column}` : '';
         const id = `${rf.doc.file.path}#${rf.doc.index}#${rf.path.join('\u0000')}#${rf.key ? 'k' : ''}#${at}#${rf.messageId}#${rf.severity ?? ''}#${JSON.stringify(rf.data ?? {})}`;
-        if (seen.has(id) || absence?.has(rf.messageId)) continue;
+        if (seen.has(id) || absence?.has(rf.messageId) || (opts.partialTree && rf.needsWholeTree)) continue;
         seen.add(id);
         const template = rule.meta.messages[rf.messageId] ?? rf.messageId;
         const f: Finding = {

@@ -113,6 +113,43 @@ export function kustomizeOverlays(docs: readonly YamlDocument[], all: readonly Y
   }
 }
 
+/** One entry of a kustomization's `resources`: a file of this tree, or a folder's kustomization file (`kust`). */
+export interface KustomizationResource {
+  node: string;
+  kust?: YamlDocument;
+}
+
+/**
+ * `resources` (and legacy `bases`) of a kustomization: files of this tree, or folders with a kustomization (the
+ * node is that kustomization's file). Remote (`github.com/...`, `?ref=`) and templated entries are skipped, as are
+ * entries that resolve to nothing read.
+ */
+export function kustomizationResources(k: YamlDocument, byFile: Map<string, YamlDocument[]>): KustomizationResource[] {
+  const out: KustomizationResource[] = [];
+  const dir = dirOf(k.file.path);
+  for (const key of ['resources', 'bases']) {
+    const list = k.get([key]);
+    if (!Array.isArray(list)) continue;
+    for (const rel of list) {
+      if (typeof rel !== 'string' || TEMPLATED.test(rel) || /^[a-z0-9.-]+\.[a-z]{2,}\/|\?ref=/i.test(rel)) continue;
+      const file = resolveRepoPath(byFile, dir, rel);
+      if (file !== undefined) {
+        if (!KUST_FILES.includes(file.slice(file.lastIndexOf('/') + 1))) out.push({ node: file });
+        continue;
+      }
+      for (const f of KUST_FILES) {
+        const path = resolveRepoPath(byFile, dir, `${rel.replace(/\/+$/, '')}/${f}`);
+        const kust = path === undefined ? undefined : byFile.get(path)?.find((d) => d.docClass === 'kustomization');
+        if (path !== undefined && kust) {
+          out.push({ node: path, kust });
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
 class Renderer {
   private readonly memo = new Map<YamlDocument, Instance[]>();
   private readonly visiting = new Set<YamlDocument>();
@@ -217,7 +254,7 @@ class Renderer {
       list.push(inst);
     };
     try {
-      for (const r of this.resources(k)) {
+      for (const r of kustomizationResources(k, this.byFile)) {
         const set = this.parents.get(r.node) ?? new Set<YamlDocument>();
         set.add(k);
         this.parents.set(r.node, set);
@@ -262,33 +299,6 @@ class Renderer {
     };
     if (base.version) inst.version = base.version;
     return inst;
-  }
-
-  /** `resources` (and legacy `bases`) of a kustomization: files of this tree, or folders with a kustomization. */
-  private resources(k: YamlDocument): Array<{ node: string; kust?: YamlDocument }> {
-    const out: Array<{ node: string; kust?: YamlDocument }> = [];
-    const dir = dirOf(k.file.path);
-    for (const key of ['resources', 'bases']) {
-      const list = k.get([key]);
-      if (!Array.isArray(list)) continue;
-      for (const rel of list) {
-        if (typeof rel !== 'string' || TEMPLATED.test(rel) || /^[a-z0-9.-]+\.[a-z]{2,}\/|\?ref=/i.test(rel)) continue;
-        const file = resolveRepoPath(this.byFile, dir, rel);
-        if (file !== undefined) {
-          if (!KUST_FILES.includes(file.slice(file.lastIndexOf('/') + 1))) out.push({ node: file });
-          continue;
-        }
-        for (const f of KUST_FILES) {
-          const path = resolveRepoPath(this.byFile, dir, `${rel.replace(/\/+$/, '')}/${f}`);
-          const kust = path === undefined ? undefined : this.byFile.get(path)?.find((d) => d.docClass === 'kustomization');
-          if (path !== undefined && kust) {
-            out.push({ node: path, kust });
-            break;
-          }
-        }
-      }
-    }
-    return out;
   }
 
   /** The patches of a kustomization in the order kustomize applies them (JSON6902 ones last). */

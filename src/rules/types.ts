@@ -38,6 +38,7 @@ export interface RuleMeta {
   /**
    * Message ids that conclude from something missing in the repository ("the cluster has no L2 policy"): not
    * reported when a run reads only some paths (`talium lint values.yaml`), where the missing thing may sit unread.
+   * A message that concludes from an absence only sometimes marks those findings instead (RuleFinding.needsWholeTree).
    */
   needsWholeTree?: readonly string[];
   /** Rule ids whose finding at the same file and position this rule's finding replaces (lint/superseded.ts). */
@@ -62,6 +63,11 @@ export interface RuleFinding {
   related?: RelatedFinding[];
   /** Only when a finding is weaker than the rule's default (e.g. a deprecation that is not yet a removal). */
   severity?: Severity;
+  /**
+   * This finding concludes from something missing in the repository (RuleMeta.needsWholeTree, for one finding of a
+   * message id that other times stands on what the repository shows): not reported when a run reads only some paths.
+   */
+  needsWholeTree?: boolean;
 }
 
 export interface RuleContext {

@@ -1,7 +1,7 @@
 /**
  * k8s/etp-local-l2: `externalTrafficPolicy: Local` on a LoadBalancer Service announced with Cilium L2. A Service
  * whose pods come from a DaemonSet on every node the L2 policy may elect is fine (lib/daemonset-nodes.ts); one
- * that misses tainted control planes gets its own message.
+ * that misses tainted control planes gets its own message, only when the Talos configuration shows the taint.
  */
 import type { YamlDocument } from '../../core/document.js';
 import { LB_CLASSES } from '../../data/cilium.js';
@@ -10,11 +10,12 @@ import { ciliumHandlesClass, isLoadBalancerService, selectorMatches } from '../.
 import { isObj } from '../../plan/util.js';
 import { l2Policies } from '../cilium/lib/objects.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
-import { CONTROL_PLANE, controlPlanesSchedulable, daemonSetsBehind, excludesControlPlanes, keptOffNodes, podSpec, toleratesControlPlane } from './lib/daemonset-nodes.js';
+import { CONTROL_PLANE, controlPlanesSchedulable, daemonSetsBehind, excludesControlPlanes, keptOffNodes, kustomizeNamespaces, type Namespaces, otherWorkloadsBehind, podSpec, runsWherePolicyElects, toleratesControlPlane } from './lib/daemonset-nodes.js';
 
 const POLICY = 'apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: l2\nspec:\n  loadBalancerIPs: true\n';
 const svc = (etp: string): string => `apiVersion: v1\nkind: Service\nmetadata:\n  name: dns\n  namespace: dns\nspec:\n  type: LoadBalancer\n  externalTrafficPolicy: ${etp}\n  selector:\n    app: dns\n  ports:\n    - port: 53\n`;
 const DS = 'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: dns\n  namespace: dns\nspec:\n  selector:\n    matchLabels:\n      app: dns\n  template:\n    metadata:\n      labels:\n        app: dns\n    spec:\n      containers:\n        - name: dns\n          image: coredns/coredns:1.12.1\n';
+const TALOS_CP = 'machine:\n  type: controlplane\ncluster:\n  clusterName: lab\n';
 const NO_CONTROL_PLANES = '  nodeSelector:\n    matchExpressions:\n      - key: node-role.kubernetes.io/control-plane\n        operator: DoesNotExist\n';
 
 /** An Envoy DaemonSet setting that keeps Envoy off some nodes (lib/daemonset-nodes.ts keptOffNodes), in `pod` or a patch. */
@@ -34,14 +35,14 @@ export default defineRule({
       local: 'Service "{{name}}" uses externalTrafficPolicy: Local and is announced by L2 policy "{{policy}}"; the announcing node may have no local endpoint and drop the traffic.',
       gatewayApi: 'Cilium Gateway API Services use externalTrafficPolicy: Local (gatewayAPI.externalTrafficPolicy) while L2 announcements are on.',
       envoyProxy: 'EnvoyProxy "{{name}}" gives its Envoy Service externalTrafficPolicy: Local, and L2 policy "{{policy}}" announces every LoadBalancer Service.',
-      daemonSetControlPlane: 'Service "{{name}}" uses externalTrafficPolicy: Local and its pods come from DaemonSet "{{daemonSet}}", which does not tolerate the control-plane taint; L2 policy "{{policy}}" may elect a control-plane node, which then has no local endpoint and drops the traffic. Add a toleration for node-role.kubernetes.io/control-plane:NoSchedule to the DaemonSet, or exclude control planes in the policy\'s nodeSelector (node-role.kubernetes.io/control-plane DoesNotExist).',
+      daemonSetControlPlane: 'Service "{{name}}" uses externalTrafficPolicy: Local and its pods come from DaemonSet "{{daemonSet}}", which does not tolerate the control-plane taint; L2 policy "{{policy}}" may elect a control-plane node, which then has no local endpoint and drops the traffic. Add a toleration for node-role.kubernetes.io/control-plane:NoSchedule to the DaemonSet, exclude control planes in the policy\'s nodeSelector (node-role.kubernetes.io/control-plane DoesNotExist), or set cluster.allowSchedulingOnControlPlanes: true in Talos.',
       envoyDaemonSet: 'EnvoyProxy "{{name}}" runs Envoy as a DaemonSet behind externalTrafficPolicy: Local; traffic is dropped only while the node L2 policy "{{policy}}" elects has no ready Envoy pod (a tainted control-plane node, a rollout).',
     },
     help: 'Use externalTrafficPolicy: Cluster for L2-announced Services (or announce them with BGP, or serve them from a DaemonSet on every node the L2 policy may elect).',
     docs: {
-      what: 'Finds LoadBalancer Services with `externalTrafficPolicy: Local` that an L2 announcement policy with `loadBalancerIPs: true` certainly selects, Cilium values that set `gatewayAPI.externalTrafficPolicy: Local` while L2 announcements are enabled, and Envoy Gateway EnvoyProxy objects that set `envoyService.externalTrafficPolicy: Local` when an L2 policy announces every Service. A Service whose `spec.selector` matches the pod template of a DaemonSet in its namespace is not reported when the DaemonSet runs on every node the L2 policies may elect: no node selector (other than `kubernetes.io/os: linux`) or node affinity, and the control planes covered (the pods tolerate the `node-role.kubernetes.io/control-plane` taint, every policy that may select the Service excludes control planes with `node-role.kubernetes.io/control-plane` `DoesNotExist` in its `nodeSelector`, or Talos sets `allowSchedulingOnControlPlanes: true`); when only the control planes are missing, the finding names that gap. An EnvoyProxy that runs Envoy as a DaemonSet without node restrictions is reported as info. Node taints other than the control-plane one are not visible in the repository.',
+      what: 'Finds LoadBalancer Services with `externalTrafficPolicy: Local` that an L2 announcement policy with `loadBalancerIPs: true` certainly selects, Cilium values that set `gatewayAPI.externalTrafficPolicy: Local` while L2 announcements are enabled, and Envoy Gateway EnvoyProxy objects that set `envoyService.externalTrafficPolicy: Local` when an L2 policy announces every Service. A Service whose `spec.selector` matches the pod template of a DaemonSet in its namespace (as written, or as a kustomization\'s `namespace:` sets it for the resources it lists; when neither states one, the same folder) is not reported when the DaemonSet runs on every node the L2 policies may elect: no node selector (other than `kubernetes.io/os: linux`) or one whose every label every such policy\'s `nodeSelector.matchLabels` requires too, no node affinity, and the control planes covered (the pods tolerate the `node-role.kubernetes.io/control-plane` taint, every policy that may select the Service excludes control planes with `node-role.kubernetes.io/control-plane` `DoesNotExist` or `NotIn [""]` in its `nodeSelector`, or Talos sets `allowSchedulingOnControlPlanes: true`); when only the control planes are missing, the finding names that gap, and only when the Talos configuration control planes read is in the repository (a machine config or patch with `cluster:`, a talhelper config, a `cluster.yaml`): without it the taint is unknown and the Service is not reported. A run over some paths only does not report a Service for want of a workload behind it (it may sit in a file not read). An EnvoyProxy that runs Envoy as a DaemonSet without node restrictions is reported as info. Node taints other than the control-plane one are not visible in the repository.',
       why: 'The L2 leader for an IP is elected independently of where the pods run; with Local, a leader without a local endpoint drops the traffic. Cilium documents the combination as incompatible. A DaemonSet puts a local endpoint on every node it runs on, but Talos taints control planes `NoSchedule`, so a DaemonSet without the toleration is missing exactly there while an L2 policy without a node selector may still elect them.',
-      fix: 'Set `externalTrafficPolicy: Cluster`; if you need the client source IP, use BGP or run the workload as a DaemonSet on every node the L2 policy may elect (tolerate the control-plane taint, or exclude control planes in the policy\'s `nodeSelector`).',
+      fix: 'Set `externalTrafficPolicy: Cluster`; if you need the client source IP, use BGP or run the workload as a DaemonSet on every node the L2 policy may elect (tolerate the control-plane taint, exclude control planes in the policy\'s `nodeSelector`, or set `cluster.allowSchedulingOnControlPlanes: true` in Talos).',
       sources: [
         'https://docs.cilium.io/en/stable/network/l2-announcements/',
         'https://github.com/cilium/cilium/issues/27800',
@@ -49,7 +50,8 @@ export default defineRule({
         'https://docs.siderolabs.com/talos/latest/deploy-and-manage-workloads/workers-on-controlplane',
       ],
     },
-    // concludes from a missing allowSchedulingOnControlPlanes, which may sit in a Talos file a partial run did not read
+    // concludes from a missing allowSchedulingOnControlPlanes, which may sit in a Talos file a partial run did not read;
+    // `local` does too when no workload behind the Service is visible (the finding says so: needsWholeTree)
     needsWholeTree: ['daemonSetControlPlane'],
     examples: {
       valid: [
@@ -58,7 +60,7 @@ export default defineRule({
       ],
       invalid: [
         { files: { 'l2.yaml': POLICY, 'svc.yaml': svc('Local') } },
-        { files: { 'l2.yaml': POLICY, 'svc.yaml': svc('Local'), 'ds.yaml': DS }, note: 'a DaemonSet that misses the tainted control planes the policy may elect' },
+        { files: { 'l2.yaml': POLICY, 'svc.yaml': svc('Local'), 'ds.yaml': DS, 'talos/controlplane.yaml': TALOS_CP }, note: 'a DaemonSet that misses the tainted control planes the policy may elect' },
         { files: { 'l2.yaml': POLICY, 'envoy.yaml': 'apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: EnvoyProxy\nmetadata:\n  name: envoy\nspec:\n  provider:\n    type: Kubernetes\n    kubernetes:\n      envoyService:\n        externalTrafficPolicy: Local\n' } },
         { files: { 'l2.yaml': POLICY, 'envoy.yaml': 'apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: EnvoyProxy\nmetadata:\n  name: envoy\nspec:\n  provider:\n    type: Kubernetes\n    kubernetes:\n      envoyDaemonSet: {}\n      envoyService:\n        externalTrafficPolicy: Local\n' }, note: 'a DaemonSet on every node: info only' },
       ],
@@ -67,6 +69,9 @@ export default defineRule({
   check({ cluster }) {
     const policies = l2Policies(cluster.docs).filter((d) => d.get(['spec', 'loadBalancerIPs']) === true);
     const out: RuleFinding[] = [];
+    let nsOf: Namespaces | undefined;
+    const namespaces: Namespaces = (doc) => (nsOf ??= kustomizeNamespaces(cluster.docs))(doc);
+    let schedulable: { value: boolean | undefined } | undefined;
     for (const d of cluster.docs) {
       if (!isLoadBalancerService(d) || d.get(['spec', 'externalTrafficPolicy']) !== 'Local') continue;
       const cls = d.get(['spec', 'loadBalancerClass']);
@@ -80,18 +85,26 @@ export default defineRule({
       const policy = candidates.find((p) => selectorMatches(p.get(['spec', 'serviceSelector']), lab, d.namespace, d.name) === true);
       if (!policy) continue;
       const onPolicy = (p: YamlDocument): RelatedFinding[] => [{ doc: p, path: ['metadata', 'name'], message: `L2 policy "${p.name ?? ''}"` }];
-      // pods of a DaemonSet on every node: a local endpoint wherever the lease lands, unless the lease may land on a
-      // control plane (any policy that may select the Service can elect) that the DaemonSet's pods are kept off by the taint
-      const everywhere = daemonSetsBehind(d, cluster.docs).filter((ds) => !keptOffNodes(podSpec(ds)));
+      // every policy that may select the Service may elect the lease holder
+      const electing = [policy, ...policies.filter((p) => p !== policy && selectorMatches(p.get(['spec', 'serviceSelector']), lab, d.namespace, d.name) !== false)];
+      // pods of a DaemonSet on every node those policies may elect: a local endpoint wherever the lease lands, unless
+      // the lease may land on a control plane that the DaemonSet's pods are kept off by the taint
+      const behind = daemonSetsBehind(d, cluster.docs, namespaces);
+      const everywhere = behind.filter((ds) => electing.every((p) => runsWherePolicyElects(podSpec(ds), p)));
       if (everywhere.length) {
-        const open = [policy, ...policies].find((p) => selectorMatches(p.get(['spec', 'serviceSelector']), lab, d.namespace, d.name) !== false && !excludesControlPlanes(p));
-        if (!open || everywhere.some((ds) => toleratesControlPlane(podSpec(ds))) || controlPlanesSchedulable(cluster)) continue;
+        const open = electing.find((p) => !excludesControlPlanes(p));
+        if (!open || everywhere.some((ds) => toleratesControlPlane(podSpec(ds)))) continue;
+        // tainted only when the Talos configuration shows it: schedulable or not visible, nothing to say
+        schedulable ??= { value: controlPlanesSchedulable(cluster) };
+        if (schedulable.value !== false) continue;
         const ds = everywhere[0]!;
         const related = [...onPolicy(open), { doc: ds, path: ['metadata', 'name'], message: `DaemonSet "${ds.name ?? ''}" has no toleration for the ${CONTROL_PLANE}:NoSchedule taint` }];
         out.push({ doc: d, path: ['spec', 'externalTrafficPolicy'], messageId: 'daemonSetControlPlane', data: { name: d.name ?? '', policy: open.name ?? '', daemonSet: ds.name ?? '' }, related });
         continue;
       }
-      out.push({ doc: d, path: ['spec', 'externalTrafficPolicy'], messageId: 'local', data: { name: d.name ?? '', policy: policy.name ?? '' }, related: onPolicy(policy) });
+      // no workload behind the Service in sight: a DaemonSet on every node may sit in a file a partial run did not read
+      const seen = behind.length > 0 || otherWorkloadsBehind(d, cluster.docs, namespaces).length > 0;
+      out.push({ doc: d, path: ['spec', 'externalTrafficPolicy'], messageId: 'local', data: { name: d.name ?? '', policy: policy.name ?? '' }, related: onPolicy(policy), ...(seen ? {} : { needsWholeTree: true }) });
     }
     // Envoy Gateway: the EnvoyProxy sets the generated Service's policy; only a policy without serviceSelector certainly announces it
     const allServices = policies.find((p) => p.get(['spec', 'serviceSelector']) === undefined);

@@ -1,32 +1,94 @@
 /**
- * Where a DaemonSet's pods run, as far as the repository shows, for k8s/etp-local-l2: the DaemonSets behind a
- * Service, whether a pod spec keeps pods off some nodes (node selector, node affinity, required pod affinity),
- * whether it tolerates the control-plane taint, whether an L2 policy keeps control planes out of its election, and
- * whether Talos leaves control planes untainted (`allowSchedulingOnControlPlanes`). Pure reads; no findings here.
+ * Where a DaemonSet's pods run, as far as the repository shows, for k8s/etp-local-l2: the DaemonSets (and other
+ * workloads) behind a Service, in the namespace Kustomize gives them; whether a pod spec keeps pods off some nodes
+ * (node selector, node affinity, required pod affinity) or only off nodes an L2 policy never elects; whether it
+ * tolerates the control-plane taint; whether an L2 policy keeps control planes out of its election; and whether
+ * Talos leaves control planes untainted (`allowSchedulingOnControlPlanes`: yes, no, or not visible). Pure reads; no
+ * findings here.
  */
 import type { YamlDocument } from '../../../core/document.js';
+import { kustomizationResources } from '../../../plan/kustomize-overlays.js';
 import type { ClusterGroup } from '../../../plan/types.js';
-import { dirOf, isObj } from '../../../plan/util.js';
+import { dirOf, docsByFile, isObj, normalizePath } from '../../../plan/util.js';
 import { talhelperInlinePatches, talosDocs } from '../../talos/lib/talos-docs.js';
 
 /** The taint Talos (like kubeadm) puts on control planes, and the label the same nodes carry. */
 export const CONTROL_PLANE = 'node-role.kubernetes.io/control-plane';
 
-/** Same namespace: both written and equal; neither written (set later by Kustomize or Flux): the same folder. */
-function sameNamespace(a: YamlDocument, b: YamlDocument): boolean {
-  if (a.namespace !== undefined || b.namespace !== undefined) return a.namespace === b.namespace;
-  return dirOf(a.file.path) === dirOf(b.file.path);
+/**
+ * The namespaces a document may end up in: for each way a kustomization reaches its file through `resources`
+ * (files, or folders with a kustomization; remote resources are not followed), the `namespace:` of the outermost
+ * kustomization on that way that sets one (kustomize applies each level's namespace after the inner ones), else the
+ * document's own `metadata.namespace`. `undefined` in the set: a way on which neither says (set later by Flux
+ * `targetNamespace`, or the default). A file no kustomization lists keeps its own namespace.
+ */
+export type Namespaces = (doc: YamlDocument) => ReadonlySet<string | undefined>;
+
+export function kustomizeNamespaces(docs: readonly YamlDocument[]): Namespaces {
+  const byFile = docsByFile(docs);
+  /** file → the kustomizations listing it (a resource file, or a folder's kustomization file). */
+  const parents = new Map<string, YamlDocument[]>();
+  for (const k of docs) {
+    if (k.docClass !== 'kustomization') continue;
+    for (const r of kustomizationResources(k, byFile)) {
+      const list = parents.get(r.node);
+      if (list) list.push(k);
+      else parents.set(r.node, [k]);
+    }
+  }
+  const memo = new Map<string, ReadonlySet<string | undefined>>();
+  /** The namespaces the kustomizations above `file` assign (`undefined`: a way on which none does). */
+  const assigned = (file: string): ReadonlySet<string | undefined> => {
+    const known = memo.get(file);
+    if (known) return known;
+    memo.set(file, new Set([undefined])); // a cycle: kustomize refuses to build it
+    const out = new Set<string | undefined>();
+    const ks = parents.get(file) ?? [];
+    if (!ks.length) out.add(undefined);
+    for (const k of ks) {
+      const own = k.get(['namespace']);
+      for (const up of assigned(k.file.path)) out.add(up ?? (typeof own === 'string' && own !== '' ? own : undefined));
+    }
+    memo.set(file, out);
+    return out;
+  };
+  return (doc) => new Set([...assigned(doc.file.path)].map((ns) => ns ?? doc.namespace));
 }
 
-/** apps/v1 DaemonSets in `svc`'s namespace whose pod template labels carry every key/value of its `spec.selector`. */
-export function daemonSetsBehind(svc: YamlDocument, docs: readonly YamlDocument[]): YamlDocument[] {
+/**
+ * Same namespace: some namespace both may end up in (written, or set by a kustomization); when neither states one
+ * anywhere (set later by Flux or the default namespace), the same folder.
+ */
+function sameNamespace(a: YamlDocument, b: YamlDocument, namespaces: Namespaces): boolean {
+  const na = namespaces(a);
+  const nb = namespaces(b);
+  if ([...na, ...nb].every((n) => n === undefined)) return dirOf(a.file.path) === dirOf(b.file.path);
+  return [...na].some((n) => n !== undefined && nb.has(n));
+}
+
+/** Workload kinds with a pod template (`spec.template`) other than DaemonSet, as `group/kind`. */
+const OTHER_WORKLOADS = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/ReplicaSet', '/ReplicationController', 'argoproj.io/Rollout']);
+
+/** Workloads in `svc`'s namespace whose pod template labels carry every key/value of its `spec.selector`. */
+function workloadsBehind(svc: YamlDocument, docs: readonly YamlDocument[], namespaces: Namespaces, kind: (d: YamlDocument) => boolean): YamlDocument[] {
   const sel = svc.get(['spec', 'selector']);
   if (!isObj(sel) || Object.keys(sel).length === 0) return [];
   return docs.filter((d) => {
-    if (d.docClass !== 'k8s' || d.kind !== 'DaemonSet' || d.apiVersion !== 'apps/v1' || !sameNamespace(d, svc)) return false;
+    if (d === svc || !kind(d)) return false;
     const labels = d.get(['spec', 'template', 'metadata', 'labels']);
-    return isObj(labels) && Object.entries(sel).every(([k, v]) => k in labels && String(labels[k]) === String(v));
+    if (!isObj(labels) || !Object.entries(sel).every(([k, v]) => k in labels && String(labels[k]) === String(v))) return false;
+    return sameNamespace(d, svc, namespaces);
   });
+}
+
+/** apps/v1 DaemonSets in `svc`'s namespace whose pod template labels carry every key/value of its `spec.selector`. */
+export function daemonSetsBehind(svc: YamlDocument, docs: readonly YamlDocument[], namespaces: Namespaces = kustomizeNamespaces(docs)): YamlDocument[] {
+  return workloadsBehind(svc, docs, namespaces, (d) => d.docClass === 'k8s' && d.kind === 'DaemonSet' && d.apiVersion === 'apps/v1');
+}
+
+/** Deployments, StatefulSets, ReplicaSets, ReplicationControllers, Argo Rollouts behind `svc` (as daemonSetsBehind). */
+export function otherWorkloadsBehind(svc: YamlDocument, docs: readonly YamlDocument[], namespaces: Namespaces = kustomizeNamespaces(docs)): YamlDocument[] {
+  return workloadsBehind(svc, docs, namespaces, (d) => d.docClass === 'k8s' && OTHER_WORKLOADS.has(`${d.group}/${d.kind ?? ''}`));
 }
 
 /** The pod spec of a DaemonSet's template ({} when absent). */
@@ -40,12 +102,33 @@ export function podSpec(ds: YamlDocument): Record<string, unknown> {
  * every Talos node), a node affinity, or a required pod (anti-)affinity.
  */
 export function keptOffNodes(pod: Record<string, unknown>): boolean {
+  return Object.keys(nodeSelector(pod)).length > 0 || affinityKeepsOff(pod);
+}
+
+/** The pod's `nodeSelector` without `kubernetes.io/os: linux` (true of every Talos node). */
+function nodeSelector(pod: Record<string, unknown>): Record<string, unknown> {
   const ns = pod['nodeSelector'];
-  if (isObj(ns) && Object.entries(ns).some(([k, v]) => !(k === 'kubernetes.io/os' && v === 'linux'))) return true;
+  return isObj(ns) ? Object.fromEntries(Object.entries(ns).filter(([k, v]) => !(k === 'kubernetes.io/os' && v === 'linux'))) : {};
+}
+
+/** A node affinity, or a required pod (anti-)affinity. */
+function affinityKeepsOff(pod: Record<string, unknown>): boolean {
   const aff = pod['affinity'];
   if (!isObj(aff)) return false;
   if (aff['nodeAffinity'] !== undefined && aff['nodeAffinity'] !== null) return true;
   return [aff['podAffinity'], aff['podAntiAffinity']].some((a) => isObj(a) && a['requiredDuringSchedulingIgnoredDuringExecution'] !== undefined);
+}
+
+/**
+ * The pods may run on every node `policy` can elect (taints aside): nothing keeps them off nodes (keptOffNodes), or
+ * only a node selector whose every key/value the policy's `spec.nodeSelector.matchLabels` requires as well.
+ */
+export function runsWherePolicyElects(pod: Record<string, unknown>, policy: YamlDocument): boolean {
+  if (affinityKeepsOff(pod)) return false;
+  const sel = Object.entries(nodeSelector(pod));
+  if (!sel.length) return true;
+  const want = policy.get(['spec', 'nodeSelector', 'matchLabels']);
+  return isObj(want) && sel.every(([k, v]) => k in want && String(want[k] ?? '') === String(v ?? ''));
 }
 
 /** A toleration for `node-role.kubernetes.io/control-plane:NoSchedule` (that key, or `operator: Exists` without a key). */
@@ -63,21 +146,28 @@ export function toleratesControlPlane(pod: Record<string, unknown>): boolean {
   });
 }
 
-/** An L2 policy whose nodeSelector requires `node-role.kubernetes.io/control-plane` DoesNotExist. */
+/**
+ * An L2 policy whose nodeSelector keeps control planes out: `node-role.kubernetes.io/control-plane` DoesNotExist, or
+ * NotIn a list holding "" (Talos labels control planes with an empty value).
+ */
 export function excludesControlPlanes(policy: YamlDocument): boolean {
   const me = policy.get(['spec', 'nodeSelector', 'matchExpressions']);
-  return Array.isArray(me) && me.some((e) => isObj(e) && e['key'] === CONTROL_PLANE && e['operator'] === 'DoesNotExist');
+  return Array.isArray(me) && me.some((e) => isObj(e) && e['key'] === CONTROL_PLANE && (e['operator'] === 'DoesNotExist' || (e['operator'] === 'NotIn' && Array.isArray(e['values']) && e['values'].some((v) => v === '' || v === null))));
 }
 
 const ALLOW = ['allowSchedulingOnControlPlanes', 'allowSchedulingOnMasters'];
 const ALLOW_PATH = /^\/cluster\/allowSchedulingOn(ControlPlanes|Masters)$/;
 
 /**
- * True when the group's Talos configuration lets workloads onto control planes (no taint): `cluster.
- * allowSchedulingOnControlPlanes: true` in a machine config or patch (also a JSON6902 op or a talhelper inline
- * patch), talhelper's top-level key, or talium's `cluster.schedulableControlPlanes`; and nothing sets it false.
+ * Whether the group's Talos configuration lets workloads onto control planes (no taint): true when every place that
+ * sets it says `true` (`cluster.allowSchedulingOnControlPlanes` in a machine config or patch, also a JSON6902 op or
+ * a talhelper inline patch; talhelper's top-level key; talium's `cluster.schedulableControlPlanes`); false when
+ * something sets it false, or when the configuration control planes read is visible and leaves it at its default;
+ * undefined (unknown) when that configuration is not visible (no Talos config with a `cluster:` section for control
+ * planes, no talhelper config, no cluster.yaml: it may live in templates talium does not read), when a value is
+ * not a boolean (templated), or when a talhelper `@` patch for control planes names a file that was not read.
  */
-export function controlPlanesSchedulable(cluster: ClusterGroup): boolean {
+export function controlPlanesSchedulable(cluster: ClusterGroup): boolean | undefined {
   const said: unknown[] = [];
   const read = (v: unknown): void => {
     if (Array.isArray(v)) {
@@ -91,11 +181,64 @@ export function controlPlanesSchedulable(cluster: ClusterGroup): boolean {
       if (isObj(c) && k in c) said.push(c[k]);
     }
   };
+  const files = new Set([...cluster.docs, ...cluster.plan.talos.docs].map((d) => d.file.path));
+  let visible = false;
+  let unread = false;
   for (const d of talosDocs(cluster)) {
     read(d.value);
     for (const p of talhelperInlinePatches(d)) read(p.value);
+    if (controlPlaneConfig(d)) visible = true;
+    if (talhelperPatchFiles(d).some((f) => f === undefined || !files.has(f))) unread = true;
   }
-  for (const d of cluster.docs) if (d.docClass === 'cluster-spec') said.push(d.get(['cluster', 'schedulableControlPlanes']));
+  for (const d of cluster.docs) {
+    if (d.docClass !== 'cluster-spec') continue;
+    // talium generates the Talos config from it: an absent key is its default, false
+    visible = true;
+    said.push(d.get(['cluster', 'schedulableControlPlanes']));
+  }
   const known = said.filter((v) => v !== undefined);
-  return known.length > 0 && known.every((v) => v === true);
+  if (known.length > 0 && known.every((v) => v === true)) return true;
+  if (unread || known.some((v) => typeof v !== 'boolean')) return undefined;
+  if (known.includes(false)) return false;
+  return visible ? false : undefined;
+}
+
+/**
+ * A Talos document that control planes read and that would carry `allowSchedulingOnControlPlanes`: a talhelper
+ * config, a machine config or patch with a `cluster:` section (not a worker's) or of a control plane, a JSON6902
+ * patch of `/cluster`.
+ */
+function controlPlaneConfig(d: YamlDocument): boolean {
+  switch (d.docClass) {
+    case 'talhelper':
+      return true;
+    case 'talos-config': {
+      const type = d.get(['machine', 'type']);
+      return type === 'controlplane' || type === 'init' || (type !== 'worker' && isObj(d.get(['cluster'])));
+    }
+    case 'talos-json6902':
+      return Array.isArray(d.value) && d.value.some((op) => isObj(op) && typeof op['path'] === 'string' && op['path'].startsWith('/cluster'));
+    default:
+      return false;
+  }
+}
+
+/** The files a talhelper config pulls in as control-plane patches (`"@./patches/x.yaml"`), resolved (undefined: above the root). */
+function talhelperPatchFiles(d: YamlDocument): Array<string | undefined> {
+  if (d.docClass !== 'talhelper') return [];
+  const lists: (string | number)[][] = [['patches'], ['controlPlane', 'patches']];
+  const nodes = d.get(['nodes']);
+  if (Array.isArray(nodes)) nodes.forEach((n, i) => isObj(n) && n['controlPlane'] === true && lists.push(['nodes', i, 'patches']));
+  const out: Array<string | undefined> = [];
+  const dir = dirOf(d.file.path);
+  for (const base of lists) {
+    const list = d.get(base);
+    if (!Array.isArray(list)) continue;
+    for (const p of list) {
+      if (typeof p !== 'string' || !p.trim().startsWith('@')) continue;
+      const rel = p.trim().slice(1).trim();
+      out.push(normalizePath(rel.startsWith('/') ? rel : dir ? `${dir}/${rel}` : rel));
+    }
+  }
+  return out;
 }
