@@ -133,6 +133,8 @@ describe('reporters (golden files)', () => {
     const empty: LintResult = { ...result, diagnostics: [], sources: new Map() };
     assert.equal(REPORTERS['github']!.render(empty, { color: false }), '');
     assert.match(REPORTERS['stylish']!.render(empty, { color: false }), /^✔ no problems in 3 files\n$/);
+    // nothing found to check is said as such, not as a pass over "0 files"
+    assert.equal(REPORTERS['stylish']!.render({ ...empty, files: [] }, { color: false }), '✔ no YAML files to check\n');
     assert.equal((JSON.parse(REPORTERS['sarif']!.render(empty, { color: false })) as { runs: Array<{ results: unknown[] }> }).runs[0]!.results.length, 0);
   });
 });

@@ -3,7 +3,7 @@
  * configured excludes applied, `.git`/`node_modules` skipped, symlinks followed only inside the tree and never
  * into a loop (each refusal is an info diagnostic, never a silent skip). When no YAML file is found but templates
  * named like YAML are (`*.yaml.j2`, `*.yaml.tmpl`...), one `lint/templates-only` note says they were not linted, so
- * a template repository does not pass as "no problems in 0 files". The only module that lists folders.
+ * a template repository does not pass as "no YAML files to check". The only module that lists folders.
  */
 import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
