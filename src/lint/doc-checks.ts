@@ -11,7 +11,8 @@
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
 import { toDiagnostic } from '../core/finding.js';
-import type { SchemaOptions } from '../schema/validate.js';
+import { validateCiliumValuesText, type SchemaOptions } from '../schema/validate.js';
+import { valuesFromTexts } from '../schema/values-text.js';
 import { loadClusterSpec } from '../spec/load.js';
 import { internalError } from './internal-error.js';
 import type { LoadedFile } from './load-file.js';
@@ -96,6 +97,35 @@ export async function checkDocuments(
         else for (const t of truthyFindings(d)) out.push(toDiagnostic(t));
       } catch (err) {
         out.push(internalError(d.file.path, `checking YAML 1.1 booleans in ${d.file.path}`, err));
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Cilium values files in ConfigMaps/Secrets that a Flux HelmRelease of the cilium chart takes through
+ * `spec.valuesFrom` (schema/values-text.ts), checked with the Cilium line of the group (the one its inline values
+ * get). Whether a ConfigMap holds Cilium values depends on another file (the HelmRelease), so these results are
+ * never stored with the ConfigMap's per-file check results (check-cache.ts): they are made on every run (few
+ * documents, on the main thread). `groups[i].docs` are the whole group; only `reported` files get findings.
+ */
+export function checkValuesFrom(groups: ReadonlyArray<{ name: string; docs: readonly YamlDocument[]; ciliumVersion: string | undefined }>, reported: (file: string) => boolean): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const g of groups) {
+    let places: ReturnType<typeof valuesFromTexts>;
+    try {
+      places = valuesFromTexts(g.docs);
+    } catch (err) {
+      out.push(internalError('.', `finding the valuesFrom values of cluster "${g.name}"`, err));
+      continue;
+    }
+    for (const p of places) {
+      if (!reported(p.doc.file.path)) continue;
+      try {
+        for (const f of validateCiliumValuesText(p.doc, p.path, p.text, g.ciliumVersion)) out.push(toDiagnostic(f));
+      } catch (err) {
+        out.push(internalError(p.doc.file.path, `validating the Cilium values in ${p.doc.file.path}`, err));
       }
     }
   }

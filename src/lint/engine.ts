@@ -15,7 +15,7 @@ import type { LintResult } from '../report/types.js';
 import { RULES } from '../rules/index.js';
 import { discover } from './discover.js';
 import { byFile, CheckKeys } from './check-cache.js';
-import { checkDocuments, type GroupCheck } from './doc-checks.js';
+import { checkDocuments, checkValuesFrom, type GroupCheck } from './doc-checks.js';
 import { internalError } from './internal-error.js';
 import { toWire, type LoadedFile, type WireFile } from './load-file.js';
 import { loadFilesInWorkers, safeLoad, shouldUseWorkers, type CheckRequest, type WorkerHandle } from './pool.js';
@@ -204,6 +204,8 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     if (config.unknownKindSeverity) o.unknownKindSeverity = config.unknownKindSeverity;
     return { name: g.name, opts: o, docs: g.docs.filter((d) => reported(d.file.path)) };
   });
+  // Cilium values files a HelmRelease's valuesFrom names: depend on the HelmRelease's file, so outside the cache
+  diagnostics.push(...checkValuesFrom(groups.map((g, i) => ({ name: g.name, docs: g.docs, ciliumVersion: groupChecks[i]!.opts.ciliumVersion })), reported));
   let pending: Promise<Diagnostic[][]> | undefined;
   if (workers.length) {
     const owner = new Map<string, number>();

@@ -18,6 +18,7 @@ import { crdToSchemas } from './crd.js';
 import { readSchemaFolder } from './schema-files.js';
 import { replaceAt, yaml11Boolean, yaml11Candidates } from './yaml11.js';
 import { TALOS_DOCUMENT_KINDS, TALOS_KNOWN_UNMODELED } from './talos-kinds.js';
+import { checkValuesText, ciliumValuesTextPaths, isCiliumFluxRelease } from './values-text.js';
 
 export { SCHEMA_RULES } from './rules.js';
 
@@ -54,6 +55,11 @@ export interface SchemaValidator {
   /** Cilium Helm values at `valuesPath` of `doc` (HelmRelease spec.values, Argo valuesObject, a values file: []). */
   validateCiliumValues(doc: YamlDocument, valuesPath: Path): Finding[];
   /**
+   * Cilium Helm values written as YAML text: the string at `path` of `doc` (an Argo CD `helm.values`, a
+   * ConfigMap's values file); `text` when it differs from the string (a Secret's base64 `data`). values-text.ts.
+   */
+  validateCiliumValuesText(doc: YamlDocument, path: Path, text?: string): Finding[];
+  /**
    * Optional warm-up: load the precompiled validators (kubernetes-models, Flux, Argo CD) these documents need.
    * `validate` loads them synchronously on first use anyway; this only moves the cost earlier.
    */
@@ -81,7 +87,7 @@ function withoutSops(v: Record<string, unknown>): Record<string, unknown> {
  * Where a document writes Cilium Helm values inline (as written, before substitution): a Flux HelmRelease of the
  * `cilium` chart (`spec.values`), an Argo CD Application / ApplicationSet template whose source is the `cilium`
  * chart (`helm.valuesObject`), a kustomization's `helmCharts` entry named `cilium` (`valuesInline`). Values in
- * strings (Argo `helm.values`, ConfigMaps) are read by the rules instead.
+ * strings (Argo `helm.values`, ConfigMaps a HelmRelease's valuesFrom names) are values-text.ts's.
  */
 export function ciliumValuesPaths(doc: YamlDocument): Path[] {
   const v = doc.parsed;
@@ -96,9 +102,7 @@ export function ciliumValuesPaths(doc: YamlDocument): Path[] {
   const spec = v['spec'];
   if (!isObj(spec)) return out;
   if (doc.kind === 'HelmRelease' && doc.group === 'helm.toolkit.fluxcd.io') {
-    const chart = valueAt(spec, ['chart', 'spec', 'chart']);
-    const ref = spec['chartRef'];
-    if (chart === 'cilium' || (isObj(ref) && ref['name'] === 'cilium')) at(['spec', 'values']);
+    if (isCiliumFluxRelease(doc)) at(['spec', 'values']);
     return out;
   }
   if ((doc.kind === 'Application' || doc.kind === 'ApplicationSet') && doc.group === 'argoproj.io') {
@@ -226,7 +230,9 @@ class Validator implements SchemaValidator {
       case 'k8s': {
         const own = this.validateK8s(doc);
         const values = ciliumValuesPaths(doc);
-        return values.length ? [...own, ...values.flatMap((p) => this.validateCiliumValues(doc, p))] : own;
+        const texts = ciliumValuesTextPaths(doc);
+        if (!values.length && !texts.length) return own;
+        return [...own, ...values.flatMap((p) => this.validateCiliumValues(doc, p)), ...texts.flatMap((p) => this.validateCiliumValuesText(doc, p))];
       }
       case 'kustomization': {
         const own = this.run(doc, [], this.builtinCheck(KUSTOMIZATION_FILE, { line: '0.0' }), 'kustomize');
@@ -249,6 +255,14 @@ class Validator implements SchemaValidator {
 
   validateCiliumValues(doc: YamlDocument, valuesPath: Path): Finding[] {
     return this.run(doc, valuesPath, this.builtinCheck(HELM_VALUES_FILE, { line: this.cilium }), 'helm');
+  }
+
+  validateCiliumValuesText(doc: YamlDocument, path: Path, text?: string): Finding[] {
+    const s = text ?? getPath(doc.parsed, path);
+    const check = this.builtinCheck(HELM_VALUES_FILE, { line: this.cilium });
+    if (typeof s !== 'string' || !check) return [];
+    // Helm deletes a key set to null in the values it is given (as for inline values: run)
+    return checkValuesText(doc, path, s, (v) => check(withoutHelmNulls(v)));
   }
 
   private builtinCheck(rel: string, ctx: { line: string; apiVersion?: string }): Check | undefined {
@@ -553,4 +567,15 @@ export function validateCiliumValues(doc: YamlDocument, valuesPath: Path, cilium
     shared.set(line, v);
   }
   return v.validateCiliumValues(doc, valuesPath);
+}
+
+/** Cilium Helm values text (the string at `path` of `doc`, or `text`) for the given Cilium version. */
+export function validateCiliumValuesText(doc: YamlDocument, path: Path, text: string | undefined, ciliumVersion: string | undefined): Finding[] {
+  const line = ciliumLine(ciliumVersion);
+  let v = shared.get(line);
+  if (!v) {
+    v = new Validator({ ciliumVersion: line });
+    shared.set(line, v);
+  }
+  return v.validateCiliumValuesText(doc, path, text);
 }
