@@ -312,3 +312,13 @@ test('Talos JSON6902 patches that set interfaces, subnets and kube-proxy', () =>
   // a Kustomize JSON patch (/spec/...) is not a Talos document
   assert.equal(plan({ 'k/patch.yaml': '- op: replace\n  path: /spec/blocks/0/cidr\n  value: 10.0.0.0/24\n' }).talos.docs.length, 0);
 });
+
+test('Talos booleans read as Talos reads them: a plain yes/off in proxy.disabled or KubeProxyConfig.enabled (go-yaml v3 typed bool)', () => {
+  const legacy = plan({ 'talos/cp.yaml': 'machine:\n  type: controlplane\ncluster:\n  proxy:\n    disabled: yes\n' });
+  assert.equal(legacy.talos.kubeProxyDisabled?.value, true);
+  assert.equal(at(legacy.talos.kubeProxyDisabled), 'talos/cp.yaml:5:15');
+  const doc = plan({ 'talos/kp.yaml': 'apiVersion: v1alpha1\nkind: KubeProxyConfig\nenabled: off\n' });
+  assert.equal(doc.talos.kubeProxyDisabled?.value, true);
+  // a string Talos would refuse is no fact
+  assert.equal(plan({ 'talos/cp.yaml': 'machine:\n  type: controlplane\ncluster:\n  proxy:\n    disabled: maybe\n' }).talos.kubeProxyDisabled, undefined);
+});

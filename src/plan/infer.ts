@@ -9,7 +9,7 @@ import { valueAt } from './cilium-release.js';
 import { parseRange } from './range.js';
 import type { CiliumRelease, Fact, NetworkPlan, PlanNode } from './types.js';
 import { emptyPlan } from './types.js';
-import { isObj, str } from './util.js';
+import { isObj, str, talosBool } from './util.js';
 
 type Addr = { family: Family; value: bigint; text: string };
 
@@ -170,8 +170,8 @@ function readTalosConfig(d: YamlDocument, nf: NodeFacts, out: Collected, plan: N
   }
   const cni = d.get(['cluster', 'network', 'cni', 'name']);
   if (typeof cni === 'string' && !plan.talos.cni) plan.talos.cni = { value: cni, from: { doc: d, path: ['cluster', 'network', 'cni', 'name'] } };
-  const proxy = d.get(['cluster', 'proxy', 'disabled']);
-  if (typeof proxy === 'boolean' && (!plan.talos.kubeProxyDisabled || proxy)) {
+  const proxy = talosBool(d.get(['cluster', 'proxy', 'disabled']));
+  if (proxy !== undefined && (!plan.talos.kubeProxyDisabled || proxy)) {
     plan.talos.kubeProxyDisabled = { value: proxy, from: { doc: d, path: ['cluster', 'proxy', 'disabled'] } };
   }
   const kp = d.get(['machine', 'features', 'kubePrism']);
@@ -281,7 +281,7 @@ function readTalosDocument(d: YamlDocument, nf: NodeFacts, out: Collected, plan:
       break;
     case 'KubeProxyConfig': {
       const del = v['$patch'] === 'delete';
-      const enabled = v['enabled'];
+      const enabled = talosBool(v['enabled']);
       if (del || enabled === false) plan.talos.kubeProxyDisabled = { value: true, from: { doc: d, path: del ? ['$patch'] : ['enabled'] } };
       else if (enabled === true && !plan.talos.kubeProxyDisabled) plan.talos.kubeProxyDisabled = { value: false, from: { doc: d, path: ['enabled'] } };
       break;

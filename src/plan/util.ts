@@ -1,4 +1,5 @@
 /** Small helpers for plan inference: value guards, repo-relative path resolution, documents by file, Argo CD sources. */
+import { yaml11Boolean } from '../schema/yaml11.js';
 import type { Path, YamlDocument } from '../core/document.js';
 
 export function isObj(v: unknown): v is Record<string, unknown> {
@@ -70,4 +71,13 @@ export function argoSourcePaths(doc: YamlDocument): Path[] {
   const list = doc.get([...base, 'sources']);
   if (Array.isArray(list) && list.length) return list.map((_, i) => [...base, 'sources', i]);
   return isObj(doc.get([...base, 'source'])) ? [[...base, 'source']] : [];
+}
+
+/**
+ * A boolean as Talos decodes it: go-yaml v3 reads true/false, and also yes/no/on/off/y/n when the field is a typed
+ * bool (https://github.com/go-yaml/yaml/tree/v3#compatibility). Undefined for anything else.
+ */
+export function talosBool(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  return typeof v === 'string' ? yaml11Boolean(v) : undefined;
 }

@@ -5,6 +5,7 @@
 import { parseAllDocuments } from 'yaml';
 import type { YamlDocument } from '../../../core/document.js';
 import type { ClusterGroup } from '../../../plan/types.js';
+import { isObj, talosBool } from '../../../plan/util.js';
 
 const TALOS_CLUSTER_KEYS = new Set([
   'controlPlane', 'clusterName', 'network', 'proxy', 'apiServer', 'controllerManager', 'scheduler', 'etcd', 'discovery',
@@ -13,9 +14,6 @@ const TALOS_CLUSTER_KEYS = new Set([
 ]);
 const HELM_VALUE_KEYS = new Set(['kubeProxyReplacement', 'ipam', 'hubble', 'operator', 'l2announcements', 'k8sServiceHost', 'bpf', 'routingMode']);
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 export function isRealTalos(doc: YamlDocument): boolean {
   switch (doc.docClass) {
@@ -106,8 +104,8 @@ export function inlineKubeProxyDisabled(docs: readonly YamlDocument[]): boolean 
     talhelperInlinePatches(d).some(({ value }) => {
       if (!isObj(value)) return false;
       const c = value['cluster'];
-      if (isObj(c) && isObj(c['proxy']) && c['proxy']['disabled'] === true) return true;
-      return value['kind'] === 'KubeProxyConfig' && (value['enabled'] === false || value['$patch'] === 'delete');
+      if (isObj(c) && isObj(c['proxy']) && talosBool(c['proxy']['disabled']) === true) return true;
+      return value['kind'] === 'KubeProxyConfig' && (talosBool(value['enabled']) === false || value['$patch'] === 'delete');
     }),
   );
 }
