@@ -77,7 +77,6 @@ class Reader {
   watchedWord = false;
   /** Scalars anchored so far in this document (`&name`), for `*name`. */
   private anchors: Map<string, unknown> | undefined;
-  private readonly watchMax: number;
 
   constructor(
     private readonly s: string,
@@ -85,11 +84,9 @@ class Reader {
     private readonly implicit: readonly ImplicitType[],
     private readonly words: Map<string, unknown>,
     private readonly watch: ReadonlySet<string> | undefined,
-  ) {
-    let max = 0;
-    if (watch) for (const w of watch) max = Math.max(max, w.length);
-    this.watchMax = max;
-  }
+    /** Length of the longest watched word (longer plain values are not looked up). */
+    private readonly watchMax: number,
+  ) {}
 
   /** A plain scalar value (not a key): resolved, and checked against the watched words. */
   private plainValue(text: string): unknown {
@@ -606,6 +603,7 @@ class Reader {
   }
 }
 
+const WATCH_MAX = new WeakMap<ReadonlySet<string>, number>();
 const WORDS = new WeakMap<readonly ImplicitType[], Map<string, unknown> | null>();
 /** The implicit types whose letter-initial matches are only CANDIDATE_WORDS (YAML 1.2 core schema, plus merge). */
 const KNOWN_TAGS = new Set(['null', 'bool', 'int', 'float', 'merge'].map((t) => `tag:yaml.org,2002:${t}`));
@@ -651,7 +649,12 @@ export function fastLoad(
   // from the chunk's start: a CR in a comment above the content is a line break to js-yaml
   const body = from === 0 && to === s.length ? s : s.slice(from, to);
   if (UNSAFE_OR_ASTRAL.test(body) && UNSAFE.test(body)) return BAIL;
-  const r = new Reader(s, to, implicit, words, watch?.words);
+  let watchMax = 0;
+  if (watch) {
+    watchMax = WATCH_MAX.get(watch.words) ?? -1;
+    if (watchMax < 0) WATCH_MAX.set(watch.words, (watchMax = Math.max(0, ...[...watch.words].map((w) => w.length))));
+  }
+  const r = new Reader(s, to, implicit, words, watch?.words, watchMax);
   try {
     r.advance(lineStart);
     if (r.indent === -1) return BAIL;

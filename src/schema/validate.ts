@@ -416,9 +416,8 @@ class Validator implements SchemaValidator {
    * says so (messageId yaml11Word); the fix is the same for every reader.
    */
   private yaml11Word(doc: YamlDocument, path: Path, i: RawIssue, v: unknown): Finding | undefined {
-    if (typeof v !== 'string' || !String(i.data['expected']).split(/\W+/).includes('boolean')) return undefined;
-    const b = yaml11Boolean(v);
-    if (b === undefined || !doc.isPlainScalar(path)) return undefined;
+    const b = plainBooleanWord(doc, path, i, v);
+    if (b === undefined || typeof v !== 'string') return undefined;
     const f = toFinding(doc, {
       ...i,
       path,
@@ -436,9 +435,8 @@ class Validator implements SchemaValidator {
    * so it is the yaml/truthy warning (messageId talosBoolean), not a type error.
    */
   private talosBooleanWord(doc: YamlDocument, path: Path, i: RawIssue, v: unknown): Finding | undefined {
-    if (typeof v !== 'string' || !String(i.data['expected']).split(/\W+/).includes('boolean')) return undefined;
-    const b = yaml11Boolean(v);
-    if (b === undefined || !doc.isPlainScalar(path)) return undefined;
+    const b = plainBooleanWord(doc, path, i, v);
+    if (b === undefined || typeof v !== 'string') return undefined;
     const f = toFinding(
       doc,
       {
@@ -477,6 +475,13 @@ class Validator implements SchemaValidator {
     }
     return out;
   }
+}
+
+/** The boolean a plain yes/no/on/off would be, when a type issue says a boolean belongs there; else undefined. */
+function plainBooleanWord(doc: YamlDocument, path: Path, i: RawIssue, v: unknown): boolean | undefined {
+  if (typeof v !== 'string' || !String(i.data['expected']).split(/\W+/).includes('boolean')) return undefined;
+  const b = yaml11Boolean(v);
+  return b !== undefined && doc.isPlainScalar(path) ? b : undefined;
 }
 
 /**
