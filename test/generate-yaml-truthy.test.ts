@@ -17,6 +17,7 @@ const VALUES = 'clusters/homelab/generated/kubernetes/cilium/values.yaml';
 
 interface Diag {
   ruleId: string;
+  messageId?: string;
   file: string;
   severity: string;
   data?: Record<string, unknown>;
@@ -104,14 +105,15 @@ test('generate: a plain `off` where the chart wants a boolean is the schema/type
   const dir = scratch(t, text);
   const r = await run(['generate'], dir);
   assert.equal(r.code, 1);
+  // messageId yaml12Spec: talium itself reads cluster.yaml as YAML 1.2 (the message says so)
   assert.deepEqual(
-    r.diags.map((d) => [d.file, d.range.start.line, d.range.start.column, d.ruleId]),
-    [[SPEC, first + 2, 19, 'schema/type']],
+    r.diags.map((d) => [d.file, d.range.start.line, d.range.start.column, d.ruleId, d.messageId, d.data?.['value']]),
+    [[SPEC, first + 2, 19, 'schema/type', 'yaml12Spec', 'off']],
   );
   const lint = await run(['lint', SPEC], dir);
   assert.deepEqual(
-    lint.diags.map((d) => [d.file, d.range.start.line, d.range.start.column, d.ruleId]),
-    [[SPEC, first + 2, 19, 'schema/type']],
+    lint.diags.map((d) => [d.file, d.range.start.line, d.range.start.column, d.ruleId, d.messageId]),
+    [[SPEC, first + 2, 19, 'schema/type', 'yaml12Spec']],
   );
 });
 

@@ -398,7 +398,7 @@ class Validator implements SchemaValidator {
         const word =
           i.ruleId !== 'schema/type'
             ? undefined
-            : YAML11_CLASSES.has(doc.docClass)
+            : YAML11_CLASSES.has(doc.docClass) || doc.docClass === 'cluster-spec'
               ? this.yaml11Word(doc, path, i, valueAt(root, i.path))
               : TALOS_CLASSES.has(doc.docClass)
                 ? this.talosBooleanWord(doc, path, i, valueAt(root, i.path))
@@ -418,14 +418,18 @@ class Validator implements SchemaValidator {
   private yaml11Word(doc: YamlDocument, path: Path, i: RawIssue, v: unknown): Finding | undefined {
     const b = plainBooleanWord(doc, path, i, v);
     if (b === undefined || typeof v !== 'string') return undefined;
+    // talium's own cluster.yaml: talium is the reader (YAML 1.2), and it hands Helm the string it read
+    const spec = doc.docClass === 'cluster-spec';
     const f = toFinding(doc, {
       ...i,
       path,
-      message: `"${i.data['path']}" must be boolean, not the string "${v}": a plain ${v} stays a string for kustomize (Flux, Argo CD) and other YAML 1.2 readers; only YAML 1.1 readers such as kubectl apply read ${b}.`,
+      message: spec
+        ? `"${i.data['path']}" must be boolean, not the string "${v}": talium reads cluster.yaml as YAML 1.2, where a plain ${v} is a string, and would hand Helm the string "${v}".`
+        : `"${i.data['path']}" must be boolean, not the string "${v}": a plain ${v} stays a string for kustomize (Flux, Argo CD) and other YAML 1.2 readers; only YAML 1.1 readers such as kubectl apply read ${b}.`,
       help: `Write ${b}.`,
       data: { ...i.data, value: v },
     });
-    f.messageId = 'yaml11Word';
+    f.messageId = spec ? 'yaml12Spec' : 'yaml11Word';
     return f;
   }
 
