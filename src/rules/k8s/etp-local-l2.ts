@@ -36,7 +36,7 @@ export default defineRule({
       gatewayApi: 'Cilium Gateway API Services use externalTrafficPolicy: Local (gatewayAPI.externalTrafficPolicy) while L2 announcements are on.',
       envoyProxy: 'EnvoyProxy "{{name}}" gives its Envoy Service externalTrafficPolicy: Local, and L2 policy "{{policy}}" announces every LoadBalancer Service.',
       daemonSetControlPlane: 'Service "{{name}}" uses externalTrafficPolicy: Local and its pods come from DaemonSet "{{daemonSet}}", which does not tolerate the control-plane taint; L2 policy "{{policy}}" may elect a control-plane node, which then has no local endpoint and drops the traffic. Add a toleration for node-role.kubernetes.io/control-plane:NoSchedule to the DaemonSet, exclude control planes in the policy\'s nodeSelector (node-role.kubernetes.io/control-plane DoesNotExist), or set cluster.allowSchedulingOnControlPlanes: true in Talos.',
-      envoyDaemonSet: 'EnvoyProxy "{{name}}" runs Envoy as a DaemonSet behind externalTrafficPolicy: Local; traffic is dropped only while the node L2 policy "{{policy}}" elects has no ready Envoy pod (a tainted control-plane node, a rollout).',
+      envoyDaemonSet: 'EnvoyProxy "{{name}}" runs Envoy as a DaemonSet behind externalTrafficPolicy: Local; traffic is dropped only while the node L2 policy "{{policy}}" elects has no ready Envoy pod (a node Envoy does not run on, such as a control plane whose taint it does not tolerate, or a rollout).',
     },
     help: 'Use externalTrafficPolicy: Cluster for L2-announced Services (or announce them with BGP, or serve them from a DaemonSet on every node the L2 policy may elect).',
     docs: {
