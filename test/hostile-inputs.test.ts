@@ -111,6 +111,15 @@ describe('hostile input', () => {
     assert.equal(code, 0);
   });
 
+  it('a 120,000-key mapping with a syntax error and a repeated key at its end: both found, in bounded time (no pairwise key check)', () => {
+    const text = Array.from({ length: 120_000 }, (_, i) => `k${i}: v`).join('\n') + '\nk7: again\nx: [1\n';
+    const { code, out } = lintOne('wide.yaml', text, [], 60_000);
+    const ids = out.diagnostics.map((d) => `${d.ruleId}@${d.range.start.line}`);
+    assert.ok(ids.includes('yaml/duplicate-key@120001'), ids.slice(0, 5).join(','));
+    assert.ok(ids.some((x) => x.startsWith('yaml/syntax@')), ids.slice(0, 5).join(','));
+    assert.equal(code, 1);
+  });
+
   it('an Argo CD helm.values string of 120,000 lines (5 MB) is linted in bounded time, findings inside it placed', () => {
     const body = Array.from({ length: 120_000 }, (_, i) => `        key${i}: {a: ${i}, b: "x${i}"}`).join('\n');
     const app = `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  project: default\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: kube-system\n  source:\n    repoURL: https://helm.cilium.io/\n    chart: cilium\n    targetRevision: 1.19.6\n    helm:\n      values: |\n        kubeProxyReplacement: strict\n${body}\n`;

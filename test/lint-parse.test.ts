@@ -6,8 +6,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, parseDocument } from 'yaml';
 import { SourceFile } from '../src/core/source.js';
+import { markDuplicateKeys } from '../src/core/duplicate-key.js';
 import { checkBytes, checkDepth, firstInvalidUtf8 } from '../src/lint/guard.js';
 import { expandedSize, parseSource } from '../src/lint/parse.js';
 import { splitDocuments } from '../src/lint/split.js';
@@ -162,5 +163,29 @@ describe('unresolved alias', () => {
       f.map((x) => [x.ruleId, x.range?.start.line, x.range?.start.column, x.data?.['code'], x.data?.['alias']]),
       [['yaml/syntax', 5, 19, 'UNRESOLVED_ALIAS', 'missing']],
     );
+  });
+});
+
+describe('markDuplicateKeys (linear duplicate detection for the eemeli/yaml fallback)', () => {
+  const dups = (text: string, limit?: number) => {
+    const d = parseDocument(text, { uniqueKeys: false });
+    markDuplicateKeys(d, limit);
+    return d.errors.filter((e) => e.code === 'DUPLICATE_KEY').map((e) => e.pos[0]);
+  };
+  it('flags a repeated scalar key at the repeat, like uniqueKeys: true', () => {
+    assert.deepEqual(dups('a: 1\nb: 2\na: 3\n'), [10]);
+    assert.deepEqual(dups('m:\n  x: 1\n  x: 2\n'), [12]);
+  });
+  it('keys equal only as text are not duplicates; merge keys may repeat; at most `limit` errors', () => {
+    assert.deepEqual(dups('1: a\n"1": b\n'), []);
+    assert.deepEqual(dups('<<: {a: 1}\n<<: {b: 2}\n'), []);
+    assert.equal(dups('a: 1\na: 2\na: 3\na: 4\n', 2).length, 2);
+  });
+  it('agrees with eemeli/yaml uniqueKeys on the same documents', () => {
+    for (const text of ['a: 1\nb: 2\na: 3\n', 'm:\n  x: 1\n  y: {x: 1, x: 2}\n', '- {a: 1}\n- a: 1\n  a: 2\n']) {
+      const ours = dups(text);
+      const theirs = parseDocument(text, { uniqueKeys: true }).errors.filter((e) => e.code === 'DUPLICATE_KEY').map((e) => e.pos[0]);
+      assert.deepEqual(ours.sort(), theirs.sort(), text);
+    }
   });
 });

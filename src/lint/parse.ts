@@ -5,7 +5,7 @@
  */
 import jsyaml from 'js-yaml';
 import { parseAllDocuments, parseDocument, visit, type Document } from 'yaml';
-import { duplicateKeyAt } from '../core/duplicate-key.js';
+import { duplicateKeyAt, markDuplicateKeys } from '../core/duplicate-key.js';
 import { BAIL, fastLoad, JSYAML_EMPTY_ITEM_BUG, type ImplicitType, type ReadInfo } from './fast-yaml.js';
 import { YAML11_WORDS } from '../schema/yaml11.js';
 import { IMPLICIT_KEY_CODES, overIndentedKey } from './indent-hint.js';
@@ -36,6 +36,9 @@ const GO_LIKE_SCHEMA = jsyaml.CORE_SCHEMA.extend({
 });
 /** The schema's implicit scalar types, in js-yaml's order: the fast reader resolves plain scalars with them. */
 const GO_LIKE_IMPLICIT = (GO_LIKE_SCHEMA as unknown as { compiledImplicit: ImplicitType[] }).compiledImplicit;
+
+/** Largest document sent to eemeli/yaml instead of js-yaml for js-yaml's empty-item bug (bounded time on huge files). */
+const EEMELI_MAX_CHUNK = 1_000_000;
 
 /** Any templating or substitution syntax (marks documents `templated`; substitution tells what is still one). */
 export const TEMPLATE_RE = /\{\{|\{%|#\{|#%|\$\{[A-Za-z_]/;
@@ -158,9 +161,11 @@ export function parseSource(file: SourceFile): ParsedFile {
       continue;
     }
     const chunkText = c.from === 0 && c.to === text.length ? text : text.slice(c.from, c.to);
-    if (JSYAML_EMPTY_ITEM_BUG.test(chunkText)) {
-      // js-yaml would misread this document: eemeli/yaml reads it (and reports it when it is invalid)
-      const d = parseDocument(chunkText, { uniqueKeys: true, prettyErrors: false, merge: true });
+    if (chunkText.length <= EEMELI_MAX_CHUNK && JSYAML_EMPTY_ITEM_BUG.test(chunkText)) {
+      // js-yaml would misread this document: eemeli/yaml reads it (and reports it when it is invalid); not for huge
+      // documents, where eemeli/yaml's cost on big mappings would be the bigger harm
+      const d = parseDocument(chunkText, { uniqueKeys: false, prettyErrors: false, merge: true });
+      markDuplicateKeys(d);
       if (d.errors.length === 0) {
         try {
           value = d.toJS({ maxAliasCount: 1000 });
@@ -244,8 +249,10 @@ function unresolvedAlias(d: Document.Parsed): { name: string; at: [number, numbe
 /** The authoritative (slower) parse with eemeli/yaml: exact error positions, and values where it succeeds. */
 function fallback(file: SourceFile, failure: { error: JsYamlError; offset: number }, templated: boolean): ParsedFile {
   const findings: Finding[] = [];
-  const parsed = parseAllDocuments(file.text, { uniqueKeys: true, prettyErrors: false, merge: true }) as unknown;
+  // duplicate keys are found by markDuplicateKeys (linear; eemeli/yaml's uniqueKeys compares every pair)
+  const parsed = parseAllDocuments(file.text, { uniqueKeys: false, prettyErrors: false, merge: true }) as unknown;
   const list: Document.Parsed[] = Array.isArray(parsed) ? (parsed as Document.Parsed[]) : [];
+  for (const d of list) markDuplicateKeys(d);
   const hasErrors = list.some((d) => d.errors.length > 0);
   if (hasErrors && templated && EXPR_RE.test(file.text)) {
     return { docs: [], findings: [templatedFinding(file, 'go/jinja expressions')], skipped: true };
