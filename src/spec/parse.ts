@@ -5,7 +5,7 @@
  * sigs.k8s.io/yaml read a mapping (and eemeli/yaml's toJS), so the other checks still run.
  */
 import { parseAllDocuments, type Document } from 'yaml';
-import { duplicateKeyAt } from '../core/duplicate-key.js';
+import { duplicateKeyAt, markDuplicateKeys } from '../core/duplicate-key.js';
 import { AstCache, YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
 import type { SourceFile } from '../core/source.js';
@@ -18,8 +18,10 @@ export interface ParsedSpec {
 
 export function parseSpecText(file: SourceFile): ParsedSpec {
   const findings: Finding[] = [];
-  const docs = parseAllDocuments(file.text, { uniqueKeys: true, prettyErrors: false }) as unknown as Document.Parsed[] | { errors: unknown[] };
+  // duplicate keys: found in one pass (eemeli/yaml's uniqueKeys compares every pair of keys)
+  const docs = parseAllDocuments(file.text, { uniqueKeys: false, prettyErrors: false }) as unknown as Document.Parsed[] | { errors: unknown[] };
   const list: Document.Parsed[] = Array.isArray(docs) ? docs : [];
+  for (const d of list) markDuplicateKeys(d);
   for (const d of list) {
     for (const e of d.errors) {
       const dup = e.code === 'DUPLICATE_KEY' ? duplicateKeyAt(d, e.pos[0]) : undefined;
