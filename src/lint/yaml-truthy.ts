@@ -6,9 +6,8 @@ import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
 import { toDiagnostic, type Finding } from '../core/finding.js';
+import { yaml11Boolean } from '../schema/yaml11.js';
 
-/** YAML 1.1 bool spellings other than true/false (https://yaml.org/type/bool.html). */
-const TRAP = /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
 /** Cheap candidate test on the file text: a trap word (maybe anchored) as a block value or sequence item, or in a flow collection. */
 const CANDIDATE = /(?:[:\-[,{][ \t]+|[[,{])(?:&[^ \t\r\n,[\]{}]+[ \t]+)?(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)[ \t]*(?:[,\]}]|#|\r?$)/m;
 
@@ -33,9 +32,9 @@ export function truthyFindings(doc: YamlDocument, under: readonly (string | numb
       for (const p of n.items) if (isPair(p)) stack.push(p.value as Node | null);
     } else if (isSeq(n)) {
       for (const it of n.items) stack.push(it as Node | null);
-    } else if (isScalar(n) && n.type === 'PLAIN' && typeof n.value === 'string' && TRAP.test(n.value) && n.range) {
+    } else if (isScalar(n) && n.type === 'PLAIN' && typeof n.value === 'string' && yaml11Boolean(n.value) !== undefined && n.range) {
       const value = n.value;
-      const asBool = /^(?:y|yes|on)$/i.test(value);
+      const asBool = yaml11Boolean(value)!;
       out.push({
         ruleId: 'yaml/truthy',
         severity: 'warning',
