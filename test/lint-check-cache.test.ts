@@ -30,7 +30,7 @@ function setup(name: string, files: Record<string, string>): { write: (rel: stri
   };
   for (const [rel, text] of Object.entries(files)) write(rel, text);
   const run = (args: string[] = []) => {
-    const r = spawnCli(['lint', '--format', 'json', ...args], { cwd: repo, env: { TALIUM_CACHE_DIR: cache, TALIUM_TIMING: '1', TALIUM_CACHE: undefined } });
+    const r = spawnCli(['lint', '--format', 'json', ...args], { cwd: repo, env: { TALIUM_CACHE_DIR: cache, TALIUM_TIMING: '1', TALIUM_CACHE: undefined, TALIUM_RUN_CACHE: 'off' } });
     const d = /discover \((\d+) files\)/.exec(r.stderr);
     const c = /\((\d+) files' results cached\)/.exec(r.stderr);
     return { ...r, files: d ? Number(d[1]) : -1, cached: c ? Number(c[1]) : -1 };

@@ -33,7 +33,7 @@ function setup(name: string): { repo: string; cache: string; run: (args?: string
   writeFileSync(join(repo, 'apps', 'settings.yaml'), 'feature: on\n');
   writeFileSync(join(repo, 'apps', 'dup-ip.yaml'), svc('dup', '10.50.10.20'));
   const run = (args: string[] = []) => {
-    const r = spawnCli(['lint', '--format', 'json', ...args], { cwd: repo, env: { TALIUM_CACHE_DIR: cache, TALIUM_TIMING: '1', TALIUM_CACHE: undefined } });
+    const r = spawnCli(['lint', '--format', 'json', ...args], { cwd: repo, env: { TALIUM_CACHE_DIR: cache, TALIUM_TIMING: '1', TALIUM_CACHE: undefined, TALIUM_RUN_CACHE: 'off' } });
     const m = /parse cache (\d+) hits, (\d+) misses, (\d+) verified/.exec(r.stderr);
     const t = /cached files whose text was read: (\d+)/.exec(r.stderr);
     return { ...r, hits: m ? Number(m[1]) : -1, misses: m ? Number(m[2]) : -1, verified: m ? Number(m[3]) : -1, textsRead: t ? Number(t[1]) : -1 };
@@ -194,6 +194,75 @@ describe('parse cache', () => {
     assert.equal(warm.stdout, run(['--no-cache']).stdout);
     const ids = ruleIds(warm);
     assert.ok(ids.some((x) => x.startsWith('apps/y11.yaml schema/')), ids.join('\n'));
+  });
+
+  it('a run that re-read a few files appends them to a journal; a big change rewrites the cache and drops the journal', () => {
+    const { repo, cache, run } = setup('journal');
+    age(repo);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
+    const first = run();
+    const dir = join(cache, 'lint');
+    const main = join(dir, readdirSync(dir).find((f) => f.endsWith('.json'))!);
+    const journal = `${main}.journal`;
+    const bytes = readFileSync(main);
+    assert.ok(!existsSync(journal));
+    // one file edited: the cache file stays as it was, one journal line records the new entry
+    writeFileSync(join(repo, 'apps', 'dup-ip.yaml'), svc('dup', '10.50.10.250'));
+    const edited = run();
+    assert.equal(edited.misses, 1);
+    assert.deepEqual(readFileSync(main), bytes, 'the cache file is not rewritten for one entry');
+    const lines = readFileSync(journal, 'utf8').split('\n').filter(Boolean);
+    assert.equal(lines.length, 1);
+    assert.deepEqual(Object.keys((JSON.parse(lines[0]!.slice(29)) as { set: Record<string, unknown> }).set), ['apps/dup-ip.yaml']);
+    // the next run reads the file plus the journal: every entry a hit, same output as without any cache
+    const warm = run();
+    assert.equal(warm.misses, 0);
+    assert.equal(warm.hits, first.misses);
+    assert.equal(warm.stdout, run(['--no-cache']).stdout);
+    // a damaged journal line is ignored (with every line after it): that file is parsed again, output unchanged
+    writeFileSync(join(repo, 'apps', 'broken.yaml'), 'a: [1]\n');
+    run();
+    const two = readFileSync(journal, 'utf8');
+    assert.equal(two.split('\n').filter(Boolean).length, 2);
+    writeFileSync(journal, two.replace('10.50.10.250', '10.50.10.251'));
+    const damaged = run();
+    assert.equal(damaged.misses, 2, 'the damaged line and the one after it are not applied');
+    assert.equal(damaged.stdout, run(['--no-cache']).stdout);
+    // every file saved again: one line would be most of the cache, so the cache is rewritten and the journal goes
+    for (const e of readdirSync(repo, { recursive: true, withFileTypes: true })) {
+      if (e.isFile() && e.name.endsWith('.yaml')) {
+        const f = join(e.parentPath ?? (e as unknown as { path: string }).path, e.name);
+        writeFileSync(f, readFileSync(f));
+      }
+    }
+    const all = run();
+    assert.equal(all.hits, 0);
+    assert.ok(!existsSync(journal), 'journal dropped with the rewrite');
+    assert.notDeepEqual(readFileSync(main), bytes);
+    assert.equal(run().misses, 0);
+  });
+
+  it('journal lines that extend another cache file are ignored', () => {
+    const { repo, cache, run } = setup('journal-foreign');
+    age(repo);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
+    run();
+    const dir = join(cache, 'lint');
+    const main = join(dir, readdirSync(dir).find((f) => f.endsWith('.json'))!);
+    writeFileSync(join(repo, 'apps', 'dup-ip.yaml'), svc('dup', '10.50.10.250'));
+    run();
+    const line = readFileSync(`${main}.journal`, 'utf8');
+    // the same line (valid checksum) after the cache file was rewritten by another run: it names the old file
+    writeFileSync(join(repo, 'apps', 'broken.yaml'), 'a: [1]\n');
+    for (let i = 0; i < 3; i++) writeFileSync(join(repo, 'apps', `new-${i}.yaml`), svc(`new${i}`, `10.50.10.${60 + i}`));
+    rmSync(`${main}.journal`);
+    writeFileSync(main, 'not a cache');
+    run();
+    assert.ok(!existsSync(`${main}.journal`));
+    writeFileSync(`${main}.journal`, line);
+    const r = run();
+    assert.equal(r.misses, 0, 'the stale line was not applied over the new file');
+    assert.equal(r.stdout, run(['--no-cache']).stdout);
   });
 
   it('a cache folder where mkdir cannot create anything (inside /proc) is skipped, never a hang', (t) => {

@@ -27,8 +27,9 @@ Options:
   --only-files              Report only the positional files (as pre-commit passes them); the whole tree
                             (the working directory) is still read so cross-object rules stay correct.
   --workers N               Worker threads for parsing and per-document checks (default 0: main thread only).
-  --no-cache                Parse every file again instead of reading unchanged ones from the parse cache
-                            (kept in $XDG_CACHE_HOME/talium, else ~/.cache/talium; TALIUM_CACHE_DIR moves it).
+  --no-cache                Parse every file again instead of reading unchanged ones from the parse cache, and
+                            never replay the last result of an unchanged tree (the run cache); both are kept in
+                            $XDG_CACHE_HOME/talium, else ~/.cache/talium (TALIUM_CACHE_DIR moves them).
   -h, --help                Show this help.
 
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 errors or too many warnings,

@@ -19,7 +19,8 @@ import { checkDocuments, checkValuesFrom, type GroupCheck } from './doc-checks.j
 import { internalError } from './internal-error.js';
 import { toWire, type LoadedFile, type WireFile } from './load-file.js';
 import { loadFilesInWorkers, safeLoad, shouldUseWorkers, type CheckRequest, type WorkerHandle } from './pool.js';
-import { ParseCache } from './parse-cache.js';
+import { ParseCache, type FileIdentity } from './parse-cache.js';
+import { RunCache, runKey } from './run-cache.js';
 import { knownRule, ruleCatalog, suggestRuleId, toRuleInfo } from './rule-catalog.js';
 import { runRules } from './run-rules.js';
 import type { SchemaOptions } from '../schema/validate.js';
@@ -52,6 +53,8 @@ export interface LintOutcome {
   internalErrors: number;
   /** Diagnostics removed by suppression comments. */
   suppressed: number;
+  /** The result was replayed from the run cache (nothing the run reads had changed). */
+  replayed?: boolean;
 }
 
 function findingFile(f: Finding): string {
@@ -160,16 +163,37 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   tick(`discover (${found.files.length} files)`);
   let internalErrors = 0;
 
+  const useWorkers = opts.workers === undefined ? shouldUseWorkers(found.files) : opts.workers > 0;
+  const caching = !useWorkers && opts.cache !== false && process.env['TALIUM_CACHE'] !== 'off';
+  // 0. nothing changed since the last run with the same inputs: its result (run-cache.ts)
+  let runCache: RunCache | undefined;
+  let runCacheKey: string | undefined;
+  if (caching && !found.missing.length && process.env['TALIUM_RUN_CACHE'] !== 'off') {
+    const inputs: Parameters<typeof runKey>[0] = { cwd: resolve(opts.cwd), paths: opts.paths, config, notes: found.notes };
+    if (opts.only) inputs.only = opts.only;
+    if (opts.crossObjectAll) inputs.crossObjectAll = true;
+    if (opts.configDiagnostics) inputs.configDiagnostics = opts.configDiagnostics;
+    runCacheKey = runKey(inputs);
+    if (runCacheKey) {
+      runCache = RunCache.open(resolve(opts.cwd));
+      const r = runCache.replay(runCacheKey, found.files);
+      tick(`run cache ${r ? 'hit' : 'miss'}`);
+      if (r) {
+        const result: LintResult = { diagnostics: r.diagnostics, rules: catalog.map(toRuleInfo), files: r.linted, sources: r.sources, tool: opts.tool };
+        return { result, missing: [], internalErrors: 0, suppressed: r.suppressed, replayed: true };
+      }
+    }
+  }
+
   // 1. load every file (the whole tree feeds the cross-object rules, even in staged mode)
   let loaded: LoadedFile[];
   let workers: WorkerHandle[] = [];
   let cacheNote = '';
   let cache: ParseCache | undefined;
-  const useWorkers = opts.workers === undefined ? shouldUseWorkers(found.files) : opts.workers > 0;
   if (useWorkers) {
     ({ loaded, workers } = await loadFilesInWorkers(found.files, config.maxFileSize, opts.workers));
   } else {
-    cache = opts.cache !== false && process.env['TALIUM_CACHE'] !== 'off' ? ParseCache.open(resolve(opts.cwd), wholeFolder(opts.paths)) : undefined;
+    cache = caching ? ParseCache.open(resolve(opts.cwd), wholeFolder(opts.paths)) : undefined;
     loaded = found.files.map((f) => safeLoad(f, config.maxFileSize, cache));
     if (cache) cacheNote = `, parse cache ${cache.hits} hits, ${cache.misses} misses, ${cache.verified} verified`;
   }
@@ -320,5 +344,14 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     sources,
     tool: opts.tool,
   };
+  if (runCache && runCacheKey && cache && internalErrors === 0) {
+    const ids: Array<[string, FileIdentity]> = [];
+    for (const f of found.files) {
+      const id = cache.identity(f.path);
+      if (!id) break;
+      ids.push([f.path, id]);
+    }
+    if (ids.length === found.files.length) runCache.record(runCacheKey, ids, out, result.files, suppressed);
+  }
   return { result, missing: found.missing, internalErrors, suppressed };
 }

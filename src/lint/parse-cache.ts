@@ -17,9 +17,14 @@
  * (a damaged or hand-edited cache is ignored as a whole); the entries JSON follows. Files whose values JSON cannot
  * carry (non-finite numbers, `__proto__` keys, the fallback parser's Date/Buffer/Set values) and files over 2 MB are
  * not cached. The file is replaced atomically (temp file + rename); a missing, unreadable or foreign cache is ignored
- * and rewritten. Turned off with `--no-cache` or TALIUM_CACHE=off.
+ * and rewritten. A run that changed a few entries (files edited since) appends them instead, as one line of a
+ * journal beside the file (`<file>.journal`: the line's sha1, then {the sum of the cache file it extends, the
+ * entries set, the paths removed}); reading applies the lines that extend the file as read, in order, up to the
+ * first damaged or foreign one. Once the journal would pass a quarter of the file's size, the next save
+ * rewrites the file and drops the journal: rewriting a 16 MB cache (10,000 files) to record one edit cost more
+ * than parsing the edited file. Turned off with `--no-cache` or TALIUM_CACHE=off.
  */
-import { readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,8 +37,15 @@ import { mayHaveTruthy } from './yaml-truthy.js';
 
 export type FileStat = { size: bigint; mtimeNs: bigint; ctimeNs: bigint; ino: bigint; mtimeMs: bigint; ctimeMs: bigint };
 
-function statKey(st: FileStat): Entry['st'] {
+export function statKey(st: FileStat): Entry['st'] {
   return [Number(st.size), String(st.mtimeNs), String(st.ctimeNs), String(st.ino)];
+}
+
+/** What identifies a file's text as a run read it (the run cache keeps these for every file of a run). */
+export interface FileIdentity {
+  st: Entry['st'];
+  h: string;
+  racy: boolean;
 }
 
 /** Modified less than this before the entry was recorded: the times alone do not prove the text unchanged. */
@@ -132,12 +144,24 @@ export function cacheDir(): string {
   return join(base, 'talium');
 }
 
+/** The cache files of the folder `cwd` (absolute), without extension: one name per linted folder. */
+function folderCacheBase(cwd: string): string {
+  return join(cacheDir(), 'lint', crypto().createHash('sha1').update(cwd).digest('hex').slice(0, 16));
+}
+
+/** The run cache file (run-cache.ts) of the folder `cwd`, beside its parse cache (and pruned with it). */
+export function runCacheFile(cwd: string): string {
+  return `${folderCacheBase(cwd)}.run`;
+}
+
 export class ParseCache {
   private readonly fresh = new Map<string, Entry>();
   private readonly seen = new Set<string>();
   /** Files this run found unchanged or recorded: the only entries whose check results may be used or stored. */
   private readonly current = new Set<string>();
   private changed = false;
+  /** Paths whose stored entry this run removed or replaced (a journal line carries exactly these). */
+  private readonly dirty = new Set<string>();
   hits = 0;
   misses = 0;
   /** Hits whose text had to be read and hashed (racy entries). */
@@ -153,29 +177,35 @@ export class ParseCache {
     /** Drop entries of files this run did not read (the run covered the whole folder). */
     private readonly prune: boolean,
     private readonly entries: Record<string, Entry>,
+    /** The cache file as read (absent: none, or not usable), which a journal line may extend. */
+    private readonly base: Base | undefined,
   ) {}
 
   /** The cache of the folder `cwd` (absolute); `prune` when the run reads the whole folder. */
   static open(cwd: string, prune: boolean): ParseCache {
-    const key = crypto().createHash('sha1').update(cwd).digest('hex').slice(0, 16);
-    const file = join(cacheDir(), 'lint', `${key}.json`);
+    const file = `${folderCacheBase(cwd)}.json`;
     const code = codeStamp();
     let entries: Record<string, Entry> = {};
+    let base: Base | undefined;
     try {
       // first line: {format, code, sum}; the rest: the entries, whose sha1 must be `sum` (a damaged or hand-edited
-      // cache is ignored as a whole rather than trusted entry by entry)
-      const raw = readFileSync(file, 'utf8');
-      const nl = raw.indexOf('\n');
-      const head = JSON.parse(raw.slice(0, nl)) as { format?: unknown; code?: unknown; sum?: unknown };
-      const body = raw.slice(nl + 1);
-      if (nl > 0 && head && head.format === FORMAT && head.code === code && head.sum === sha1(body)) {
-        const parsed = JSON.parse(body) as unknown;
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) entries = parsed as Record<string, Entry>;
+      // cache is ignored as a whole rather than trusted entry by entry). Hashed as bytes: hashing the decoded
+      // string would encode it again (several times slower on a big cache).
+      const raw = readFileSync(file);
+      const nl = raw.indexOf(0x0a);
+      const head = JSON.parse(raw.subarray(0, nl).toString('utf8')) as { format?: unknown; code?: unknown; sum?: unknown };
+      const body = raw.subarray(nl + 1);
+      if (nl > 0 && head && head.format === FORMAT && head.code === code && typeof head.sum === 'string' && head.sum === sha1(body)) {
+        const parsed = JSON.parse(body.toString('utf8')) as unknown;
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+          entries = parsed as Record<string, Entry>;
+          base = { sum: head.sum, size: raw.length, journal: applyJournal(`${file}.${JOURNAL}`, head.sum, entries) };
+        }
       }
     } catch {
       /* none yet, unreadable or foreign: start empty */
     }
-    return new ParseCache(file, code, prune, entries);
+    return new ParseCache(file, code, prune, entries, base);
   }
 
   /**
@@ -213,8 +243,9 @@ export class ParseCache {
     this.hits++;
     this.current.add(path);
     loaded.truthyCandidate = e.truthy;
-    // a verified racy entry is recorded again: by now the times alone may prove it
-    if (e.racy && typeof text === 'string') {
+    // a verified racy entry is recorded again once the times alone prove it (until then it stays as it is, and
+    // is verified again: recording it again would only write the same entry)
+    if (e.racy && typeof text === 'string' && Date.now() - Math.max(Number(st.mtimeMs), Number(st.ctimeMs)) >= RACY_MS) {
       this.put(path, text, loaded, st);
       // same bytes: the check results stay valid too
       const f = this.fresh.get(path);
@@ -244,6 +275,7 @@ export class ParseCache {
       suppressions: w.suppressions,
       skipped: w.skipped,
     });
+    this.dirty.add(path);
     this.changed = true;
   }
 
@@ -255,6 +287,7 @@ export class ParseCache {
     this.misses++;
     if (Object.prototype.hasOwnProperty.call(this.entries, path)) {
       delete this.entries[path];
+      this.dirty.add(path);
       this.changed = true;
     }
   }
@@ -263,6 +296,12 @@ export class ParseCache {
   private entry(path: string): Entry | undefined {
     if (!this.current.has(path)) return undefined;
     return this.fresh.get(path) ?? (Object.prototype.hasOwnProperty.call(this.entries, path) ? this.entries[path] : undefined);
+  }
+
+  /** The identity of a file this run found unchanged or recorded (for the run cache), if it has an entry. */
+  identity(path: string): FileIdentity | undefined {
+    const e = this.entry(path);
+    return e ? { st: e.st, h: e.h, racy: e.racy } : undefined;
   }
 
   /**
@@ -281,34 +320,96 @@ export class ParseCache {
     const e = this.entry(path);
     if (!e || !plainJson(diagnostics, { undefinedProps: true })) return;
     e.c = { k: key, d: diagnostics };
+    this.dirty.add(path);
     this.changed = true;
   }
 
-  /** Write the cache when this run changed it (best effort: a read-only home simply runs without one). */
+  /**
+   * Write what this run changed (best effort: a read-only home simply runs without one): as one line appended to
+   * the journal when the cache file it read is still there and the journal stays small next to it (a run that
+   * re-read a few edited files writes a few entries, not the whole cache), else by rewriting the cache file.
+   */
   save(): void {
-    const entries: Record<string, Entry> = {};
-    let dropped = false;
-    for (const [path, e] of Object.entries(this.entries)) {
-      if (this.fresh.has(path)) continue;
-      if (this.prune && !this.seen.has(path)) {
-        dropped = true;
-        continue;
-      }
-      entries[path] = e;
-    }
-    if (!this.changed && !dropped) return;
-    for (const [path, e] of this.fresh) entries[path] = e;
+    const dropped: string[] = [];
+    if (this.prune) for (const path of Object.keys(this.entries)) if (!this.seen.has(path) && !this.fresh.has(path)) dropped.push(path);
+    if (!this.changed && !dropped.length) return;
     try {
       ensureDir(dirname(this.file));
+      if (this.base && this.appendJournal(dropped)) return;
+      const entries: Record<string, Entry> = {};
+      const gone = new Set(dropped);
+      for (const [path, e] of Object.entries(this.entries)) if (!this.fresh.has(path) && !gone.has(path)) entries[path] = e;
+      for (const [path, e] of this.fresh) entries[path] = e;
       const tmp = `${this.file}.${process.pid}.tmp`;
-      const body = JSON.stringify(entries);
-      writeFileSync(tmp, `${JSON.stringify({ format: FORMAT, code: this.code, sum: sha1(body) })}\n${body}`);
+      const body = Buffer.from(JSON.stringify(entries));
+      writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify({ format: FORMAT, code: this.code, sum: sha1(body) })}\n`), body]));
       renameSync(tmp, this.file);
+      // the old journal extends the old file: gone with it (a line written since by another run names the old
+      // file's sum, so it would be ignored anyway)
+      rmSync(`${this.file}.${JOURNAL}`, { force: true });
       pruneFolder(dirname(this.file), this.file);
     } catch {
       /* no cache this time */
     }
   }
+
+  /** Append this run's changes as one journal line; false when the journal would grow too big (rewrite instead). */
+  private appendJournal(dropped: string[]): boolean {
+    const base = this.base!;
+    const set: Record<string, Entry> = {};
+    const del: string[] = [...dropped];
+    for (const path of this.dirty) {
+      const e = this.fresh.get(path) ?? (Object.prototype.hasOwnProperty.call(this.entries, path) ? this.entries[path] : undefined);
+      if (e) set[path] = e;
+      else del.push(path);
+    }
+    const json = JSON.stringify({ base: base.sum, set, del });
+    const line = `${sha1(json)} ${json}\n`;
+    if (base.journal + line.length > base.size * JOURNAL_SHARE) return false;
+    appendFileSync(`${this.file}.${JOURNAL}`, line);
+    return true;
+  }
+}
+
+/** The cache file's journal: `<file>.journal`, one line per run that changed a few entries. */
+const JOURNAL = 'journal';
+/** A journal may grow to this share of its cache file's size before the cache is rewritten. */
+const JOURNAL_SHARE = 0.25;
+
+/** The cache file a journal extends: its sum, its size, and the journal's size so far. */
+interface Base {
+  sum: string;
+  size: number;
+  journal: number;
+}
+
+/**
+ * Apply the journal lines that extend the cache file whose sum is `sum`, in order, to `entries`; stops at the
+ * first line that is damaged or extends another file. Returns the journal's size (0 when there is none).
+ */
+function applyJournal(file: string, sum: string, entries: Record<string, Entry>): number {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return 0;
+  }
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    const sp = line.indexOf(' ');
+    const json = line.slice(sp + 1);
+    if (sp !== 28 || line.slice(0, sp) !== sha1(json)) break;
+    let step: { base?: unknown; set?: unknown; del?: unknown };
+    try {
+      step = JSON.parse(json) as typeof step;
+    } catch {
+      break;
+    }
+    if (!step || step.base !== sum || typeof step.set !== 'object' || step.set === null || !Array.isArray(step.del)) break;
+    for (const path of step.del) if (typeof path === 'string') delete entries[path];
+    for (const [path, e] of Object.entries(step.set as Record<string, Entry>)) if (path !== '__proto__') entries[path] = e;
+  }
+  return text.length;
 }
 
 /** At most this many linted folders keep a cache; the least recently written go first. */
@@ -331,10 +432,12 @@ function pruneFolder(dir: string, keep: string): void {
     })
     .sort((a, b) => a.t - b.t || (a.f < b.f ? -1 : 1));
   for (const { f } of byAge.slice(0, files.length - MAX_CACHED_FOLDERS)) {
-    try {
-      unlinkSync(f);
-    } catch {
-      /* another run removed it */
+    for (const gone of [f, `${f}.${JOURNAL}`, f.replace(/\.json$/, '.run')]) {
+      try {
+        unlinkSync(gone);
+      } catch {
+        /* another run removed it, or there was none */
+      }
     }
   }
 }
