@@ -6,13 +6,13 @@
  * A run's results depend on (1) the files discovery found, each identified as the parse cache identifies it
  * (size, modification and change times, inode; a file recorded within two seconds of its last modification is
  * trusted only after comparing a sha1 of its text: parse-cache.ts), and (2) everything else the run is given: the
- * code, schemas and packages that check (checkCodeStamp), the working folder, the paths and reporting options, the
- * loaded configuration, the configuration file's text (its positions appear in findings), the configuration's
- * own diagnostics, and the schema folders it names. (2) is hashed into one key; (1) is the recorded file list,
- * compared entry by entry. Anything else changed (a file added, removed or edited, another config) is a miss, and
- * the run goes through the whole pipeline. A run is recorded only when every file it read has a parse cache entry
- * (so files the parse cache does not keep, binary or over 2 MB, disable it), with no internal error and no missing
- * path.
+ * code, schemas and packages that check (checkCodeStamp) and the Node that runs them, the working folder, the
+ * paths and reporting options, the loaded configuration, the configuration file's text (its positions appear in
+ * findings), the configuration's own diagnostics, discovery's notes and the schema folders the configuration
+ * names. (2) is hashed into one key; (1) is the recorded file list, compared entry by entry. Anything else changed
+ * (a file added, removed or edited, another config) is a miss, and the run goes through the whole pipeline. A run
+ * is recorded only when every file it read has a parse cache entry (so files the parse cache does not keep, binary
+ * or over 2 MB, disable it), with no internal error and no missing path.
  *
  * One small file per linted folder beside the parse cache (`<folder>.run`), first line {format, code, key, sum}
  * (another key is a miss without reading further; a damaged or hand-edited body is ignored), replaced atomically,
@@ -96,6 +96,7 @@ export function runKey(inputs: RunInputs): string | undefined {
     JSON.stringify([
       FORMAT,
       checkCodeStamp(),
+      process.version,
       inputs.cwd,
       inputs.paths,
       inputs.only ? [...inputs.only].sort() : null,
