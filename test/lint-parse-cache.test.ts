@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { generateCorpus } from '../scripts/bench-corpus.js';
 import { MAX_CACHED_FOLDERS } from '../src/lint/parse-cache.js';
+import { ageTree, cacheTestRepo, lbService, waitPastRacy } from '../src/testing/cache-repo.js';
 import { spawnCli, type CliRun } from '../src/testing/cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'talium-parse-cache-'));
@@ -17,21 +17,8 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 type CacheRun = CliRun & { hits: number; misses: number; verified: number; textsRead: number };
 
-/** Every YAML file under `dir`, its modification time set an hour back (its change time becomes now). */
-function age(dir: string): void {
-  const t = Date.now() / 1000 - 3600;
-  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) if (e.isFile()) utimesSync(join(e.parentPath ?? (e as unknown as { path: string }).path, e.name), t, t);
-}
-
 function setup(name: string): { repo: string; cache: string; run: (args?: string[]) => CacheRun } {
-  const repo = join(root, name, 'repo');
-  const cache = join(root, name, 'cache');
-  mkdirSync(repo, { recursive: true });
-  generateCorpus(repo, 30);
-  // findings of several origins: YAML syntax (parser), duplicate IP (rule), yaml/truthy (check on the text)
-  writeFileSync(join(repo, 'apps', 'broken.yaml'), 'a: [1,\n');
-  writeFileSync(join(repo, 'apps', 'settings.yaml'), 'feature: on\n');
-  writeFileSync(join(repo, 'apps', 'dup-ip.yaml'), svc('dup', '10.50.10.20'));
+  const { repo, cache } = cacheTestRepo(root, name);
   const run = (args: string[] = []) => {
     const r = spawnCli(['lint', '--format', 'json', ...args], { cwd: repo, env: { TALIUM_CACHE_DIR: cache, TALIUM_TIMING: '1', TALIUM_CACHE: undefined, TALIUM_RUN_CACHE: 'off' } });
     const m = /parse cache (\d+) hits, (\d+) misses, (\d+) verified/.exec(r.stderr);
@@ -41,8 +28,8 @@ function setup(name: string): { repo: string; cache: string; run: (args?: string
   return { repo, cache, run };
 }
 
-const svc = (name: string, ip: string) =>
-  `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: other\n  annotations:\n    lbipam.cilium.io/ips: "${ip}"\nspec:\n  type: LoadBalancer\n  ports:\n    - port: 80\n`;
+const age = ageTree;
+const svc = lbService;
 
 const ruleIds = (r: CliRun) => (JSON.parse(r.stdout) as { diagnostics: Array<{ ruleId: string; file: string }> }).diagnostics.map((d) => `${d.file} ${d.ruleId}`);
 
@@ -156,7 +143,7 @@ describe('parse cache', () => {
     assert.equal(verifiedFresh.verified, fresh.misses, 'entries recorded right after the files were written are checked');
     age(repo);
     // the change time cannot be set back: wait until it is more than two seconds old
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
+    waitPastRacy();
     const cold = run();
     assert.equal(cold.misses, fresh.misses, 'new times: parsed again');
     const warm = run();
@@ -199,7 +186,7 @@ describe('parse cache', () => {
   it('a run that re-read a few files appends them to a journal; a big change rewrites the cache and drops the journal', () => {
     const { repo, cache, run } = setup('journal');
     age(repo);
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
+    waitPastRacy();
     const first = run();
     const dir = join(cache, 'lint');
     const main = join(dir, readdirSync(dir).find((f) => f.endsWith('.json'))!);
@@ -245,7 +232,7 @@ describe('parse cache', () => {
   it('journal lines that extend another cache file are ignored', () => {
     const { repo, cache, run } = setup('journal-foreign');
     age(repo);
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
+    waitPastRacy();
     run();
     const dir = join(cache, 'lint');
     const main = join(dir, readdirSync(dir).find((f) => f.endsWith('.json'))!);

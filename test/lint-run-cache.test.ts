@@ -7,11 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { generateCorpus } from '../scripts/bench-corpus.js';
+import { ageTree, cacheTestRepo, lbService, waitPastRacy } from '../src/testing/cache-repo.js';
 import { spawnCli, type CliRun } from '../src/testing/cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'talium-run-cache-'));
@@ -19,26 +19,12 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 type Run = CliRun & { replayed: boolean };
 
-/** Every file under `dir`, its modification time an hour back (so records are not racy once ctime is old too). */
-function age(dir: string): void {
-  const t = Date.now() / 1000 - 3600;
-  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) if (e.isFile()) utimesSync(join(e.parentPath ?? (e as unknown as { path: string }).path, e.name), t, t);
-}
-
-const waitPastRacy = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
-
-const svc = (name: string, ip: string) =>
-  `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: other\n  annotations:\n    lbipam.cilium.io/ips: "${ip}"\nspec:\n  type: LoadBalancer\n  ports:\n    - port: 80\n`;
+const age = ageTree;
+const svc = lbService;
 
 function setup(name: string): { repo: string; cache: string; run: (args?: string[], env?: NodeJS.ProcessEnv) => Run; plain: (args?: string[]) => CliRun } {
-  const repo = join(root, name, 'repo');
-  const cache = join(root, name, 'cache');
-  mkdirSync(repo, { recursive: true });
-  generateCorpus(repo, 30);
-  // findings of several origins: parser, rule (with a related location in another file), text check, suppression
-  writeFileSync(join(repo, 'apps', 'broken.yaml'), 'a: [1,\n');
-  writeFileSync(join(repo, 'apps', 'settings.yaml'), 'feature: on\n');
-  writeFileSync(join(repo, 'apps', 'dup-ip.yaml'), svc('dup', '10.50.10.20'));
+  const { repo, cache } = cacheTestRepo(root, name);
+  // besides the parser, rule and text-check findings: a related location in another file, a suppression, a config
   writeFileSync(join(repo, 'apps', 'dup-ip-2.yaml'), svc('dup2', '10.50.10.20'));
   writeFileSync(join(repo, 'apps', 'suppressed.yaml'), '# talium-disable-next-line yaml/truthy -- the app reads YAML 1.1\nflag: yes\n');
   writeFileSync(join(repo, 'talium.config.yaml'), 'rules:\n  yaml/truthy: warning\n');
