@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import argocdHelmValuesYaml from '../src/rules/gitops/argocd-helm-values-yaml.js';
 import argocdHubbleCerts from '../src/rules/gitops/argocd-hubble-certs.js';
+import argocdSourceIgnored from '../src/rules/gitops/argocd-source-ignored.js';
 import ciliumCrsOrder from '../src/rules/gitops/cilium-crs-order.js';
 import fluxApiVersion from '../src/rules/gitops/flux-api-version.js';
 import fluxKustomizationPath from '../src/rules/gitops/flux-kustomization-path.js';
@@ -227,6 +228,27 @@ test('gitops/argocd-cilium-identity', async () => {
       { files: { 'cilium/values.yaml': VALUES, 'argocd/cm.yaml': cm('  url: https://argocd.example.com\n') }, errors: [{ messageId: 'notExcluded', file: 'argocd/cm.yaml', line: 6, column: 1, data: { what: 'ConfigMap "argocd-cm"' } }] },
       { files: { 'cilium/values.yaml': VALUES, 'argocd/cm.yaml': cm(excl('cilium.io', 'CiliumEndpoint')) }, errors: [{ messageId: 'notExcluded', line: 6, column: 1 }] },
       { files: { 'cilium/values.yaml': VALUES, 'argocd/hr.yaml': hr('        url: https://argocd.example.com\n') }, errors: [{ messageId: 'notExcluded', file: 'argocd/hr.yaml', line: 13, column: 7, data: { what: 'argo-cd chart values of HelmRelease "argocd"' } }] },
+    ],
+  });
+});
+
+test('gitops/argocd-source-ignored', () => {
+  const app = (spec: string, kind = 'Application') => `apiVersion: argoproj.io/v1alpha1\nkind: ${kind}\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n${spec}`;
+  const source = (indent: string, what: string) => `${indent}source:\n${indent}  repoURL: https://helm.cilium.io/\n${indent}  ${what}\n`;
+  const sources = (indent: string) => `${indent}sources:\n${indent}  - repoURL: https://helm.cilium.io/\n${indent}    chart: cilium\n`;
+  ruleTester(argocdSourceIgnored, {
+    valid: [
+      { 'argocd/app.yaml': app(sources('  ')) },
+      { 'argocd/app.yaml': app(source('  ', 'chart: cilium')) },
+      // an empty list: Argo CD uses source
+      { 'argocd/app.yaml': app(`${source('  ', 'chart: cilium')}  sources: []\n`) },
+      // not Argo CD
+      { 'apps/app.yaml': app(source('  ', 'chart: cilium') + sources('  ')).replace('argoproj.io/v1alpha1', 'example.com/v1') },
+    ],
+    invalid: [
+      { files: { 'argocd/app.yaml': app(source('  ', 'chart: cilium') + sources('  ')) }, errors: [{ messageId: 'ignored', file: 'argocd/app.yaml', line: 7, column: 3, data: { kind: 'Application', app: 'cilium', what: 'chart cilium' } }] },
+      { files: { 'argocd/app.yaml': app(sources('  ') + source('  ', 'path: apps/web')) }, errors: [{ messageId: 'ignored', line: 10, column: 3, data: { what: 'path apps/web' } }] },
+      { files: { 'argocd/set.yaml': app(`  template:\n    spec:\n${source('      ', 'chart: cilium')}${sources('      ')}`, 'ApplicationSet') }, errors: [{ messageId: 'ignored', line: 9, column: 7, data: { kind: 'ApplicationSet' } }] },
     ],
   });
 });

@@ -31,4 +31,13 @@ describe('inline Cilium values get the Cilium values schema', () => {
     assert.deepEqual(await schemaFindings({ 'argocd/cilium.yaml': APP }), ['argocd/cilium.yaml:19:13 schema/unknown-field cgroup.automount', 'argocd/cilium.yaml:22:18 schema/type k8sClientRateLimit.qps']);
     assert.deepEqual(await schemaFindings({ 'infra/kustomization.yaml': KUST }), ['infra/kustomization.yaml:11:9 schema/unknown-field cgroup.automount', 'infra/kustomization.yaml:14:14 schema/type k8sClientRateLimit.qps']);
   });
+  it('Argo CD: only the sources Argo CD renders (`source` is ignored once `sources` is set)', async () => {
+    const ignored = `  source:\n    repoURL: https://helm.cilium.io/\n    chart: cilium\n    targetRevision: 1.18.4\n    helm:\n      valuesObject:\n        l2announcements: {enabled: maybe}\n`;
+    const both = APP.replace('  sources:\n', `${ignored}  sources:\n`);
+    // the sources[] findings, seven lines further down; nothing for the ignored source's values
+    assert.deepEqual(await schemaFindings({ 'argocd/cilium.yaml': both }), ['argocd/cilium.yaml:26:13 schema/unknown-field cgroup.automount', 'argocd/cilium.yaml:29:18 schema/type k8sClientRateLimit.qps']);
+    // an empty sources list: Argo CD renders source
+    const single = APP.replace(/  sources:[\s\S]*/, `${ignored}  sources: []\n`);
+    assert.deepEqual((await schemaFindings({ 'argocd/cilium.yaml': single })).map((f) => f.replace(/^\S+ /, '')), ['schema/type l2announcements.enabled']);
+  });
 });

@@ -4,7 +4,7 @@
  * Kind lookup first, validators compiled lazily per (schema, version) and cached; positions resolved later.
  */
 import { isSopsDocument, isSopsValue } from '../core/sops.js';
-import { isObj } from '../plan/util.js';
+import { argoSourcePaths, isObj } from '../plan/util.js';
 import { resolve } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import type { Severity } from '../core/diagnostic.js';
@@ -106,11 +106,11 @@ export function ciliumValuesPaths(doc: YamlDocument): Path[] {
     return out;
   }
   if ((doc.kind === 'Application' || doc.kind === 'ApplicationSet') && doc.group === 'argoproj.io') {
-    const base: Path = doc.kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : ['spec'];
-    const src = valueAt(v, [...base, 'source']);
-    if (isObj(src) && src['chart'] === 'cilium') at([...base, 'source', 'helm', 'valuesObject']);
-    const srcs = valueAt(v, [...base, 'sources']);
-    if (Array.isArray(srcs)) srcs.forEach((x, i) => isObj(x) && x['chart'] === 'cilium' && at([...base, 'sources', i, 'helm', 'valuesObject']));
+    // the sources Argo CD renders: `sources[]`, or `source` when there is none (gitops/argocd-source-ignored)
+    for (const sp of argoSourcePaths(doc)) {
+      const src = valueAt(v, sp);
+      if (isObj(src) && src['chart'] === 'cilium') at([...sp, 'helm', 'valuesObject']);
+    }
   }
   return out;
 }

@@ -3,6 +3,7 @@ import type { Rule } from '../types.js';
 import argocdCiliumIdentity from './argocd-cilium-identity.js';
 import argocdHelmValuesYaml from './argocd-helm-values-yaml.js';
 import argocdHubbleCerts from './argocd-hubble-certs.js';
+import argocdSourceIgnored from './argocd-source-ignored.js';
 import ciliumCrsOrder from './cilium-crs-order.js';
 import fluxApiVersion from './flux-api-version.js';
 import fluxKustomizationPath from './flux-kustomization-path.js';
@@ -10,4 +11,4 @@ import helmreleaseChartSource from './helmrelease-chart-source.js';
 import kustomizeHelmchartsFlux from './kustomize-helmcharts-flux.js';
 import versionMatrix from './version-matrix.js';
 
-export const GITOPS_RULES: readonly Rule[] = [argocdCiliumIdentity, argocdHelmValuesYaml, argocdHubbleCerts, ciliumCrsOrder, fluxApiVersion, fluxKustomizationPath, helmreleaseChartSource, kustomizeHelmchartsFlux, versionMatrix];
+export const GITOPS_RULES: readonly Rule[] = [argocdCiliumIdentity, argocdHelmValuesYaml, argocdHubbleCerts, argocdSourceIgnored, ciliumCrsOrder, fluxApiVersion, fluxKustomizationPath, helmreleaseChartSource, kustomizeHelmchartsFlux, versionMatrix];
