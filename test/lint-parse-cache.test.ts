@@ -210,7 +210,10 @@ describe('parse cache', () => {
     writeFileSync(join(repo, 'apps', 'broken.yaml'), 'a: [1]\n');
     run();
     const two = readFileSync(journal, 'utf8');
-    assert.equal(two.split('\n').filter(Boolean).length, 2);
+    // (three lines when the warm run came more than two seconds after the edit: it re-recorded the racy entry)
+    assert.ok(two.split('\n').filter(Boolean).length >= 2);
+    // damage the first line: it and every line after it are ignored
+    assert.ok(two.indexOf('10.50.10.250') < two.indexOf('\n'));
     writeFileSync(journal, two.replace('10.50.10.250', '10.50.10.251'));
     const damaged = run();
     assert.equal(damaged.misses, 2, 'the damaged line and the one after it are not applied');
