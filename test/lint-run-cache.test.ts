@@ -211,4 +211,94 @@ describe('run cache', () => {
     assert.equal(again.replayed, false, 'a binary file is not kept by the parse cache: no record');
     assert.ok(ids(again).includes('apps/binary.yaml yaml/binary'));
   });
+
+  it('a schema folder file edited with its size and modification time kept is a miss (run cache and check cache)', () => {
+    const { repo, run, plain } = setup('schema-dir');
+    const schema = join(repo, 'schemas', 'example.com', 'v1', 'Widget.json');
+    mkdirSync(join(repo, 'schemas', 'example.com', 'v1'), { recursive: true });
+    const writeSchema = (max: number) =>
+      writeFileSync(schema, JSON.stringify({ type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'string', maxLength: max } } } } }));
+    writeSchema(9);
+    writeFileSync(join(repo, 'talium.config.yaml'), 'rules:\n  yaml/truthy: warning\nschemas:\n  dirs: [schemas]\n');
+    writeFileSync(join(repo, 'apps', 'widget.yaml'), 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: abcdef\n');
+    age(repo);
+    waitPastRacy();
+    run();
+    assert.equal(run().replayed, true);
+    // same size, modification time put back (cp -p, rsync -a, touch -r): only the change time and inode tell
+    const edit = (max: number) => {
+      const before = statSync(schema);
+      writeSchema(max);
+      utimesSync(schema, before.atime, before.mtime);
+      waitPastRacy();
+    };
+    edit(3);
+    const r = run();
+    assert.equal(r.replayed, false);
+    assert.ok(ids(r).includes('apps/widget.yaml schema/limit'));
+    assert.equal(r.stdout, plain().stdout);
+    assert.equal(r.code, plain().code);
+    // the check cache (per-file schema results) keys the folder the same way
+    assert.equal(run(['--format', 'json'], { TALIUM_RUN_CACHE: 'off' }).stdout, r.stdout);
+    edit(8);
+    const off = run(['--format', 'json'], { TALIUM_RUN_CACHE: 'off' });
+    assert.ok(!ids(off).includes('apps/widget.yaml schema/limit'));
+    assert.equal(off.stdout, plain().stdout);
+  });
+
+  it('keys the config text the run was given, not the file read again (an edit saved while a run starts)', async () => {
+    const { repo, cache, run, plain } = setup('config-race');
+    writeFileSync(join(repo, 'talium.config.yaml'), 'plan:\n  lan: 10.50.0.0/16\n  reserved:\n    - 10.50.10.20-10.50.10.22\n');
+    age(repo);
+    waitPastRacy();
+    // what the CLI does (src/cli/lint.ts), with the config saved again between loadConfig and the run
+    const { loadConfig } = await import('../src/config/load.js');
+    const { lint } = await import('../src/lint/engine.js');
+    const { knownRule, ruleCatalog } = await import('../src/lint/rule-catalog.js');
+    const cfg = loadConfig(repo, undefined, knownRule(ruleCatalog()));
+    writeFileSync(join(repo, 'talium.config.yaml'), '# the same values, one line down\nplan:\n  lan: 10.50.0.0/16\n  reserved:\n    - 10.50.10.20-10.50.10.22\n');
+    const saved = process.env['TALIUM_CACHE_DIR'];
+    process.env['TALIUM_CACHE_DIR'] = cache;
+    try {
+      await lint({ cwd: repo, paths: [], config: cfg.config, configDiagnostics: cfg.diagnostics, workers: 0, tool: { name: 'talium', version: '0' } });
+    } finally {
+      if (saved === undefined) delete process.env['TALIUM_CACHE_DIR'];
+      else process.env['TALIUM_CACHE_DIR'] = saved;
+    }
+    const want = plain();
+    assert.match(want.stdout, /"file": "talium.config.yaml"/, 'a finding points into the config (plan.reserved)');
+    const r = run();
+    assert.equal(r.replayed, false, 'the record was made from the text before the edit');
+    assert.equal(r.stdout, want.stdout);
+    assert.equal(run().replayed, true);
+  });
+
+  it('a racy record is verified by its bytes: invalid UTF-8 decoding to the recorded text is a miss', async () => {
+    const { RunCache } = await import('../src/lint/run-cache.js');
+    const { statKey } = await import('../src/lint/parse-cache.js');
+    const dir = join(root, 'racy-bytes');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'a.yaml');
+    // F0 90 80 (a cut 4-byte sequence) decodes to one U+FFFD, as the valid EF BF BD does
+    writeFileSync(file, Buffer.from([0x61, 0x3a, 0x20, 0xf0, 0x90, 0x80, 0x0a]));
+    const text = 'a: \ufffd\n';
+    assert.equal(readFileSync(file, 'utf8'), text);
+    const saved = process.env['TALIUM_CACHE_DIR'];
+    process.env['TALIUM_CACHE_DIR'] = join(dir, 'cache');
+    try {
+      // a record whose times match the file's (two writes within one tick of a coarse clock) and whose hash is
+      // that of the valid text
+      const cacheOf = RunCache.open(dir);
+      const st = statKey(statSync(file, { bigint: true }));
+      cacheOf.record('k', [['a.yaml', { st, h: createHash('sha1').update(text).digest('base64'), racy: true }]], [], ['a.yaml'], 0);
+      assert.equal(RunCache.open(dir).replay('k', [{ path: 'a.yaml', abs: file }]), undefined);
+      writeFileSync(file, text);
+      const valid = statKey(statSync(file, { bigint: true }));
+      cacheOf.record('k', [['a.yaml', { st: valid, h: createHash('sha1').update(text).digest('base64'), racy: true }]], [], ['a.yaml'], 0);
+      assert.ok(RunCache.open(dir).replay('k', [{ path: 'a.yaml', abs: file }]), 'the same bytes: replayed');
+    } finally {
+      if (saved === undefined) delete process.env['TALIUM_CACHE_DIR'];
+      else process.env['TALIUM_CACHE_DIR'] = saved;
+    }
+  });
 });

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { sha1 } from '../core/builtins.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { Path, YamlDocument } from '../core/document.js';
 import { toDiagnostic, type Finding } from '../core/finding.js';
@@ -150,10 +151,10 @@ function unknownRules(doc: YamlDocument, rules: Record<string, unknown>, base: P
     });
 }
 
-function readDoc(abs: string, relPath: string): { doc?: YamlDocument; findings: Finding[] } {
+function readDoc(abs: string, relPath: string): { doc?: YamlDocument; findings: Finding[]; text: string } {
   const text = readFileSync(abs, 'utf8');
   const parsed = parseSource(new SourceFile(relPath, text));
-  return { doc: parsed.docs[0], findings: parsed.findings };
+  return { doc: parsed.docs[0], findings: parsed.findings, text };
 }
 
 /**
@@ -173,7 +174,8 @@ export function loadConfig(cwd: string, explicit: string | undefined, known: (id
   if (abs) {
     const relPath = relative(cwd, abs).split('\\').join('/');
     config.file = relPath;
-    const { doc, findings: yamlFindings } = readDoc(abs, relPath);
+    const { doc, findings: yamlFindings, text } = readDoc(abs, relPath);
+    config.fileSha1 = sha1(text);
     findings.push(...yamlFindings);
     if (doc) {
       const v = validators().root;

@@ -18,6 +18,11 @@ export interface ScopedLint {
 export interface LintConfig {
   /** Path of the loaded config file (relative), when there was one. */
   file?: string;
+  /**
+   * sha1 of that file's text as loaded (the run cache keys it: the plan's positions point into this text, and
+   * reading the file again later could see a newer text than the one loaded).
+   */
+  fileSha1?: string;
   rules: Record<string, RuleSetting>;
   exclude: string[];
   maxFileSize: number;

@@ -26,10 +26,27 @@ import { plainJson } from './parse-cache.js';
 const MAX_STAMP_ENTRIES = 20_000;
 
 /**
- * Names, sizes and modification times of the files under `dir` (sorted), or 'missing'; undefined when the folder
- * is too big to stamp (then nothing that depends on it may be cached).
+ * What identifies a file's bytes, as the parse cache identifies a linted file: size, modification and change
+ * times, inode. An edit that puts the modification time back (`cp -p`, `rsync -a`, `touch -r`) or a link retargeted
+ * to a file of the same size and time still changes the change time or the inode. '' when it cannot be read.
+ * (No hash of files written within the last two seconds, as the parse cache takes: the stamp would change once
+ * they are two seconds old, a miss on a run that follows an edit, and Linux keeps change times finer than any
+ * two writes a run could fall between.)
  */
-export function folderStamp(dir: string, keep: (name: string) => boolean = () => true, maxEntries = MAX_STAMP_ENTRIES): string | undefined {
+export function contentStamp(file: string): string {
+  try {
+    const st = statSync(file, { bigint: true });
+    return `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Names and identities (`stampOf`, contentStamp by default) of the files under `dir` (sorted), or 'missing';
+ * undefined when the folder is too big to stamp (then nothing that depends on it may be cached).
+ */
+export function folderStamp(dir: string, keep: (name: string) => boolean = () => true, maxEntries = MAX_STAMP_ENTRIES, stampOf: (file: string) => string = contentStamp): string | undefined {
   const out: string[] = [];
   let budget = maxEntries;
   let truncated = false;
@@ -55,11 +72,11 @@ export function folderStamp(dir: string, keep: (name: string) => boolean = () =>
       }
       if (isDir) {
         if (depth < 32) walk(abs, `${rel}${n}/`, depth + 1);
-      } else if (keep(n)) out.push(`${rel}${n}:${fileStamp(abs)}`);
+      } else if (keep(n)) out.push(`${rel}${n}:${stampOf(abs)}`);
     }
   };
   try {
-    if (!statSync(dir).isDirectory()) return `file:${fileStamp(dir)}`;
+    if (!statSync(dir).isDirectory()) return `file:${stampOf(dir)}`;
   } catch {
     return 'missing';
   }
@@ -103,7 +120,7 @@ function installStamp(): string | undefined {
 export function checkCodeStamp(): string {
   if (codeStampMemo !== undefined) return codeStampMemo;
   const here = fileURLToPath(import.meta.url);
-  const code = here.endsWith('.cjs') ? fileStamp(here) : (folderStamp(fileURLToPath(new URL('../', import.meta.url)), (n) => n.endsWith('.js') || n.endsWith('.cjs')) ?? String(Math.random()));
+  const code = here.endsWith('.cjs') ? fileStamp(here) : (folderStamp(fileURLToPath(new URL('../', import.meta.url)), (n) => n.endsWith('.js') || n.endsWith('.cjs'), MAX_STAMP_ENTRIES, fileStamp) ?? String(Math.random()));
   const packages = installStamp() ?? [ajvVersion(), ...['kubernetes-models', '@kubernetes-models/flux-cd', '@kubernetes-models/argo-cd'].map(packageText)].join('\0');
   const parts = [code, schemasStamp(), fileStamp(join(PRECOMPILED_DIR, MANIFEST_FILE)), process.env['TALIUM_PRECOMPILED'] ?? '', packages];
   codeStampMemo = sha1(parts.join('\0'));

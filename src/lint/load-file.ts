@@ -46,7 +46,18 @@ export function loadFile(abs: string, path: string, maxFileSize: number, cache?:
       stat = undefined;
     }
     if (stat && stat.size <= BigInt(maxFileSize)) {
-      const hit = cache.get(path, stat, () => readLater(abs));
+      const hit = cache.get(
+        path,
+        stat,
+        () => readLater(abs),
+        () => {
+          try {
+            return readFileSync(abs);
+          } catch {
+            return undefined;
+          }
+        },
+      );
       if (hit) return hit;
     }
   }

@@ -211,9 +211,9 @@ export class ParseCache {
   /**
    * What loadText made of the file at `path` in an earlier run, when `st` (taken before any read) shows it
    * unchanged. `read` gives the text as read (decoded the way loadFile does); a trusted entry never calls it
-   * unless a position is asked for.
+   * unless a position is asked for. `readBytes` (undefined when the file cannot be read) verifies a racy entry.
    */
-  get(path: string, st: FileStat, read: () => string): LoadedFile | undefined {
+  get(path: string, st: FileStat, read: () => string, readBytes?: () => Buffer | undefined): LoadedFile | undefined {
     this.seen.add(path);
     const e = Object.prototype.hasOwnProperty.call(this.entries, path) ? this.entries[path] : undefined;
     const key = statKey(st);
@@ -226,9 +226,12 @@ export class ParseCache {
       return read();
     };
     if (e.racy) {
-      text = read();
+      // the bytes are compared, not their decoding: invalid UTF-8 decodes to U+FFFD, as a valid U+FFFD does (the
+      // sha1 of a valid text is the sha1 of its UTF-8 bytes)
+      const bytes = readBytes?.();
+      text = bytes ? bytes.toString('utf8') : read();
       this.verified++;
-      if (e.h !== sha1(text)) {
+      if (e.h !== (bytes ? sha1(bytes) : sha1(text)) || (readBytes && !bytes)) {
         this.miss(path);
         return undefined;
       }

@@ -82,10 +82,12 @@ export function runKey(inputs: RunInputs): string | undefined {
     if (s === undefined) return undefined;
     dirs.push(s);
   }
-  let configText = '';
-  if (config.file) {
+  // the text the configuration was loaded from (loadConfig's hash: the file read again now may already hold a
+  // newer text than the one the plan's positions come from)
+  let configText = config.fileSha1 ?? '';
+  if (config.file && !config.fileSha1) {
     try {
-      configText = sha1(readFileSync(resolve(inputs.cwd, config.file)));
+      configText = sha1(readFileSync(resolve(inputs.cwd, config.file), 'utf8'));
     } catch {
       return undefined;
     }
@@ -125,7 +127,9 @@ function unchanged(abs: string, f: readonly string[], i: number): boolean {
   if (String(key[0]) !== f[i + 1] || key[1] !== f[i + 2] || key[2] !== f[i + 3] || key[3] !== f[i + 4]) return false;
   if (f[i + 6] !== '1') return true;
   try {
-    return sha1(readFileSync(abs, 'utf8')) === f[i + 5];
+    // the bytes, not their decoding (invalid UTF-8 decodes to U+FFFD, as a valid U+FFFD does): the recorded sha1,
+    // of a text that was valid UTF-8, is the sha1 of its bytes
+    return sha1(readFileSync(abs)) === f[i + 5];
   } catch {
     return false;
   }
