@@ -19,8 +19,9 @@
  * not cached. The file is replaced atomically (temp file + rename); a missing, unreadable or foreign cache is ignored
  * and rewritten. A run that changed a few entries (files edited since) appends them instead, as one line of a
  * journal beside the file (`<file>.journal`: the line's sha1, then {the sum of the cache file it extends, the
- * entries set, the paths removed}); reading applies the lines that extend the file as read, in order, up to the
- * first damaged or foreign one. Once the journal would pass a quarter of the file's size, the next save
+ * entries set, the paths removed}); reading applies the lines that extend the file as read, in order, skipping
+ * damaged ones and ones that extend another file (a run that read the cache before another rewrote it can append
+ * such a line first; stopping there would lose every later line). Once the journal would pass a quarter of the file's size, the next save
  * rewrites the file and drops the journal: rewriting a 16 MB cache (10,000 files) to record one edit cost more
  * than parsing the edited file. Turned off with `--no-cache` or TALIUM_CACHE=off.
  */
@@ -387,8 +388,9 @@ interface Base {
 }
 
 /**
- * Apply the journal lines that extend the cache file whose sum is `sum`, in order, to `entries`; stops at the
- * first line that is damaged or extends another file. Returns the journal's size (0 when there is none).
+ * Apply the journal lines that extend the cache file whose sum is `sum`, in order, to `entries`, skipping lines
+ * that are damaged (a torn append) or extend another file (every entry is checked against its file before use,
+ * so a skipped line costs only its files' parsing). Returns the journal's size (0 when there is none).
  */
 function applyJournal(file: string, sum: string, entries: Record<string, Entry>): number {
   let text: string;
@@ -401,14 +403,14 @@ function applyJournal(file: string, sum: string, entries: Record<string, Entry>)
     if (!line) continue;
     const sp = line.indexOf(' ');
     const json = line.slice(sp + 1);
-    if (sp !== 28 || line.slice(0, sp) !== sha1(json)) break;
+    if (sp !== 28 || line.slice(0, sp) !== sha1(json)) continue;
     let step: { base?: unknown; set?: unknown; del?: unknown };
     try {
       step = JSON.parse(json) as typeof step;
     } catch {
-      break;
+      continue;
     }
-    if (!step || step.base !== sum || typeof step.set !== 'object' || step.set === null || !Array.isArray(step.del)) break;
+    if (!step || step.base !== sum || typeof step.set !== 'object' || step.set === null || !Array.isArray(step.del)) continue;
     for (const path of step.del) if (typeof path === 'string') delete entries[path];
     for (const [path, e] of Object.entries(step.set as Record<string, Entry>)) if (path !== '__proto__') entries[path] = e;
   }
