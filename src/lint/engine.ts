@@ -1,7 +1,8 @@
 /**
- * The lint pipeline: discover → load (parse, guards; worker threads for big inputs) → cluster groups → schema
- * validation → policy rules → severities from config → suppressions → sorted LintResult. Never throws on bad
- * input; an unexpected exception becomes `lint/internal-error` naming the file or rule (exit 2).
+ * The lint pipeline: discover → (the last result again when nothing changed: run-cache.ts) → load (parse, guards;
+ * worker threads for big inputs) → cluster groups → schema validation → policy rules → severities from config →
+ * suppressions → sorted LintResult (recorded for the run cache). Never throws on bad input; an unexpected exception
+ * becomes `lint/internal-error` naming the file or rule (exit 2).
  */
 import { resolve } from 'node:path';
 import type { LintConfig, RuleSetting } from '../config/types.js';
