@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { MAX_CACHED_FOLDERS } from '../src/lint/parse-cache.js';
-import { ageTree, cacheTestRepo, lbService, waitPastRacy } from '../src/testing/cache-repo.js';
+import { ageTree, cacheTestRepo, lbService, waitPastRacy, withReplacementCharLookalike } from '../src/testing/cache-repo.js';
 import { spawnCli, type CliRun } from '../src/testing/cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'talium-parse-cache-'));
@@ -276,16 +276,8 @@ describe('parse cache', () => {
   it('a racy entry is verified by the bytes: invalid UTF-8 that decodes to the recorded text is parsed again', async () => {
     const { ParseCache } = await import('../src/lint/parse-cache.js');
     const { loadFile, loadText } = await import('../src/lint/load-file.js');
-    const dir = join(root, 'racy-bytes');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, 'a.yaml');
-    // F0 90 80 (a cut 4-byte sequence) decodes to one U+FFFD, as the valid EF BF BD does
-    writeFileSync(file, Buffer.from([0x61, 0x3a, 0x20, 0xf0, 0x90, 0x80, 0x0a]));
-    const text = 'a: \ufffd\n';
-    assert.equal(readFileSync(file, 'utf8'), text);
-    const saved = process.env['TALIUM_CACHE_DIR'];
-    process.env['TALIUM_CACHE_DIR'] = join(dir, 'cache');
-    try {
+    await withReplacementCharLookalike(join(root, 'racy-bytes'), (file, text) => {
+      const dir = join(root, 'racy-bytes');
       // an entry for the valid text under the file's current times (two writes within one tick of a coarse clock)
       const st = statSync(file, { bigint: true });
       const first = ParseCache.open(dir, false);
@@ -293,9 +285,6 @@ describe('parse cache', () => {
       first.save();
       const loaded = loadFile(file, 'a.yaml', 1 << 20, ParseCache.open(dir, false));
       assert.deepEqual(loaded.diagnostics.map((d) => d.ruleId), ['yaml/encoding']);
-    } finally {
-      if (saved === undefined) delete process.env['TALIUM_CACHE_DIR'];
-      else process.env['TALIUM_CACHE_DIR'] = saved;
-    }
+    });
   });
 });

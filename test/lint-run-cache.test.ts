@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ageTree, cacheTestRepo, lbService, waitPastRacy } from '../src/testing/cache-repo.js';
+import { ageTree, cacheTestRepo, lbService, waitPastRacy, withReplacementCharLookalike } from '../src/testing/cache-repo.js';
 import { spawnCli, type CliRun } from '../src/testing/cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'talium-run-cache-'));
@@ -277,15 +277,7 @@ describe('run cache', () => {
     const { RunCache } = await import('../src/lint/run-cache.js');
     const { statKey } = await import('../src/lint/parse-cache.js');
     const dir = join(root, 'racy-bytes');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, 'a.yaml');
-    // F0 90 80 (a cut 4-byte sequence) decodes to one U+FFFD, as the valid EF BF BD does
-    writeFileSync(file, Buffer.from([0x61, 0x3a, 0x20, 0xf0, 0x90, 0x80, 0x0a]));
-    const text = 'a: \ufffd\n';
-    assert.equal(readFileSync(file, 'utf8'), text);
-    const saved = process.env['TALIUM_CACHE_DIR'];
-    process.env['TALIUM_CACHE_DIR'] = join(dir, 'cache');
-    try {
+    await withReplacementCharLookalike(dir, (file, text) => {
       // a record whose times match the file's (two writes within one tick of a coarse clock) and whose hash is
       // that of the valid text
       const cacheOf = RunCache.open(dir);
@@ -296,9 +288,6 @@ describe('run cache', () => {
       const valid = statKey(statSync(file, { bigint: true }));
       cacheOf.record('k', [['a.yaml', { st: valid, h: createHash('sha1').update(text).digest('base64'), racy: true }]], [], ['a.yaml'], 0);
       assert.ok(RunCache.open(dir).replay('k', [{ path: 'a.yaml', abs: file }]), 'the same bytes: replayed');
-    } finally {
-      if (saved === undefined) delete process.env['TALIUM_CACHE_DIR'];
-      else process.env['TALIUM_CACHE_DIR'] = saved;
-    }
+    });
   });
 });

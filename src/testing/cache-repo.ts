@@ -5,7 +5,7 @@
  * tree (modification times an hour back) and waits out the two "racy" seconds. Lives in src/ so `node --test
  * dist/test/` does not count it as a test file.
  */
-import { mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateCorpus } from '../../scripts/bench-corpus.js';
 
@@ -34,4 +34,24 @@ export function ageTree(dir: string): void {
 /** Wait until files changed now are more than two seconds old (the caches' "racy" window). */
 export function waitPastRacy(): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2100);
+}
+
+/**
+ * Runs `body` on `<dir>/a.yaml` holding invalid UTF-8 (a cut 4-byte sequence) that decodes to `text`, the same
+ * string a valid U+FFFD gives, with TALIUM_CACHE_DIR pointed at `<dir>/cache` meanwhile.
+ */
+export async function withReplacementCharLookalike(dir: string, body: (file: string, text: string) => void | Promise<void>): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'a.yaml');
+  writeFileSync(file, Buffer.from([0x61, 0x3a, 0x20, 0xf0, 0x90, 0x80, 0x0a]));
+  const text = 'a: \ufffd\n';
+  if (readFileSync(file, 'utf8') !== text) throw new Error('this Node decodes a cut UTF-8 sequence differently');
+  const saved = process.env['TALIUM_CACHE_DIR'];
+  process.env['TALIUM_CACHE_DIR'] = join(dir, 'cache');
+  try {
+    await body(file, text);
+  } finally {
+    if (saved === undefined) delete process.env['TALIUM_CACHE_DIR'];
+    else process.env['TALIUM_CACHE_DIR'] = saved;
+  }
 }
