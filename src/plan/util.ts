@@ -62,12 +62,17 @@ export function resolveRepoPath(byFile: Map<string, unknown>, dir: string, rel: 
   return hits.length === 1 ? hits[0] : undefined;
 }
 
+/** Where an Argo CD Application's spec is: `spec`, or an ApplicationSet's `spec.template.spec`. */
+export function argoSpecPath(doc: YamlDocument): Path {
+  return doc.kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : ['spec'];
+}
+
 /**
  * The sources an Argo CD Application (or ApplicationSet template) renders, as paths into the document: every
  * `sources[]` entry, or else `source` (with `sources` set, Argo CD ignores `source`).
  */
 export function argoSourcePaths(doc: YamlDocument): Path[] {
-  const base: Path = doc.kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : ['spec'];
+  const base = argoSpecPath(doc);
   const list = doc.get([...base, 'sources']);
   if (Array.isArray(list) && list.length) return list.map((_, i) => [...base, 'sources', i]);
   return isObj(doc.get([...base, 'source'])) ? [[...base, 'source']] : [];

@@ -6,6 +6,7 @@ import { HUBBLE_CERT_OBJECTS } from '../../data/cilium.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { asBool, releases, valueOf } from '../cilium/lib/values.js';
 import { defineRule, type RuleFinding } from '../types.js';
+import { argoSpecPath } from '../../plan/util.js';
 import { argoApps, dirOf } from './lib/flux.js';
 
 function isObj(v: unknown): v is Record<string, unknown> {
@@ -50,7 +51,7 @@ export default defineRule({
       if (off(['hubble', 'enabled']) || off(['hubble', 'tls', 'enabled']) || off(['hubble', 'tls', 'auto', 'enabled'])) continue;
       const method = valueOf(r, ['hubble', 'tls', 'auto', 'method']);
       if (method !== undefined && method !== 'helm') continue;
-      const base = app.doc.kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : ['spec'];
+      const base = argoSpecPath(app.doc);
       const ign = app.doc.get([...base, 'ignoreDifferences']);
       // a Kustomize patch of an Application merges with its base: read every same-named Application
       const twins = all.filter((d) => d.kind === app.doc.kind && d.group === 'argoproj.io' && d.name === app.doc.name && d.namespace === app.doc.namespace);

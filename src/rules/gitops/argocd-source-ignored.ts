@@ -3,7 +3,7 @@
  * `source`: with `sources` set, Argo CD ignores `source`, so what it holds (a chart, a path, values) is never used.
  */
 import { SRC } from '../cilium/lib/sources.js';
-import { isObj } from '../../plan/util.js';
+import { argoSpecPath, isObj } from '../../plan/util.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const APP = (sources: string) =>
@@ -32,7 +32,7 @@ export default defineRule({
     const out: RuleFinding[] = [];
     for (const doc of cluster.docs) {
       if (doc.group !== 'argoproj.io' || (doc.kind !== 'Application' && doc.kind !== 'ApplicationSet')) continue;
-      const base = doc.kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : ['spec'];
+      const base = argoSpecPath(doc);
       const sources = doc.get([...base, 'sources']);
       const source = doc.get([...base, 'source']);
       if (!Array.isArray(sources) || !sources.length || !isObj(source)) continue;

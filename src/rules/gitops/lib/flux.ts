@@ -3,7 +3,7 @@
  * Argo CD Applications by source path; re-exports the Flux Kustomization lookups of plan/flux-kustomizations.ts.
  */
 import type { YamlDocument } from '../../../core/document.js';
-import { argoSourcePaths, dirOf } from '../../../plan/util.js';
+import { argoSourcePaths, argoSpecPath, dirOf } from '../../../plan/util.js';
 import { normDir, type FluxKs } from '../../../plan/flux-kustomizations.js';
 
 export { dirOf };
@@ -69,7 +69,7 @@ export function argoApps(docs: readonly YamlDocument[]): ArgoApp[] {
 
 /** Argo CD sync options of an app (`syncPolicy.syncOptions`) and of a resource (annotation). */
 export function argoSyncOptions(doc: YamlDocument): string[] {
-  const base = doc.kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : ['spec'];
+  const base = argoSpecPath(doc);
   const opts = doc.get([...base, 'syncPolicy', 'syncOptions']);
   const list = Array.isArray(opts) ? opts.map(String) : [];
   const ann = doc.get(['metadata', 'annotations', 'argocd.argoproj.io/sync-options']);
