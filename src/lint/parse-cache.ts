@@ -21,9 +21,9 @@
  * journal beside the file (`<file>.journal`: the line's sha1, then {the sum of the cache file it extends, the
  * entries set, the paths removed}); reading applies the lines that extend the file as read, in order, skipping
  * damaged ones and ones that extend another file (a run that read the cache before another rewrote it can append
- * such a line first; stopping there would lose every later line). Once the journal would pass a quarter of the file's size, the next save
- * rewrites the file and drops the journal: rewriting a 16 MB cache (10,000 files) to record one edit cost more
- * than parsing the edited file. Turned off with `--no-cache` or TALIUM_CACHE=off.
+ * such a line first; stopping there would lose every later line). Once the journal would pass a quarter of the
+ * file's size, the next save rewrites the file and drops the journal: rewriting a 16 MB cache (10,000 files) to
+ * record one edit cost more than parsing the edited file. Turned off with `--no-cache` or TALIUM_CACHE=off.
  */
 import { appendFileSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
