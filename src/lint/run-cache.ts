@@ -14,9 +14,9 @@
  * is recorded only when every file it read has a parse cache entry (so files the parse cache does not keep, binary
  * or over 2 MB, disable it), with no internal error and no missing path.
  *
- * One small file per linted folder beside the parse cache (`<folder>.run`), first line {format, code, key, sum}
- * (another key is a miss without reading further; a damaged or hand-edited body is ignored), replaced atomically,
- * removed with its parse cache.
+ * One small file per linted folder beside the parse cache (`<folder>.run`), first line {format, key, sum} (the
+ * key holds talium's code stamp; another key is a miss without reading further; a damaged or hand-edited body is
+ * ignored), replaced atomically, removed with its parse cache.
  * Off with the parse cache (`--no-cache`, TALIUM_CACHE=off), or alone with TALIUM_RUN_CACHE=off.
  */
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -30,7 +30,7 @@ import { checkCodeStamp, folderStamp } from './check-cache.js';
 import type { DiscoveredFile } from './discover.js';
 import { plainJson, runCacheFile, statKey, type FileIdentity } from './parse-cache.js';
 
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** What the run was given besides the files: hashed into the key (undefined when something cannot be keyed). */
 export interface RunInputs {
@@ -136,14 +136,11 @@ function unchanged(abs: string, f: readonly string[], i: number): boolean {
 }
 
 export class RunCache {
-  private constructor(
-    private readonly file: string,
-    private readonly code: string,
-  ) {}
+  private constructor(private readonly file: string) {}
 
   /** The run cache of the folder `cwd` (absolute). */
   static open(cwd: string): RunCache {
-    return new RunCache(runCacheFile(cwd), checkCodeStamp());
+    return new RunCache(runCacheFile(cwd));
   }
 
   /** The recorded result, when the key matches and every discovered file is the one recorded. */
@@ -153,9 +150,9 @@ export class RunCache {
       const raw = readFileSync(this.file);
       const nl = raw.indexOf(0x0a);
       if (nl < 0) return undefined;
-      const head = JSON.parse(raw.subarray(0, nl).toString('utf8')) as { format?: unknown; code?: unknown; key?: unknown; sum?: unknown };
+      const head = JSON.parse(raw.subarray(0, nl).toString('utf8')) as { format?: unknown; key?: unknown; sum?: unknown };
       // another key (other options, config, build): no need to read further
-      if (!head || head.format !== FORMAT || head.code !== this.code || head.key !== key) return undefined;
+      if (!head || head.format !== FORMAT || head.key !== key) return undefined;
       const body = raw.subarray(nl + 1);
       if (head.sum !== sha1(body)) return undefined;
       stored = JSON.parse(body.toString('utf8')) as Stored;
@@ -193,7 +190,7 @@ export class RunCache {
       const body = Buffer.from(JSON.stringify(stored));
       ensureDir(dirname(this.file));
       const tmp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify({ format: FORMAT, code: this.code, key, sum: sha1(body) })}\n`), body]));
+      writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify({ format: FORMAT, key, sum: sha1(body) })}\n`), body]));
       renameSync(tmp, this.file);
     } catch {
       /* no run cache this time */
