@@ -4,6 +4,7 @@
  */
 import type { YamlDocument } from '../core/document.js';
 import { dirOf } from './util.js';
+import { docsOfKind } from '../core/kind-index.js';
 
 /** `./kubernetes/apps/x/` → `kubernetes/apps/x`; `.` / `./` → ''. Undefined for templated or absolute URLs. */
 export function normDir(p: unknown): string | undefined {
@@ -28,8 +29,8 @@ export interface FluxKs {
 
 export function fluxKustomizations(docs: readonly YamlDocument[]): FluxKs[] {
   const out: FluxKs[] = [];
-  for (const d of docs) {
-    if (d.kind !== 'Kustomization' || d.group !== 'kustomize.toolkit.fluxcd.io') continue;
+  for (const d of docsOfKind(docs, 'Kustomization')) {
+    if (d.group !== 'kustomize.toolkit.fluxcd.io') continue;
     const dir = normDir(d.get(['spec', 'path']));
     if (dir === undefined || !d.name) continue;
     out.push({ doc: d, name: d.name, namespace: d.namespace, dir });

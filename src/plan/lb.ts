@@ -9,6 +9,7 @@ import { parseCidr, parseIp, type Cidr, type IpInterval } from '../net/ip.js';
 import { valueAt } from './cilium-release.js';
 import type { ClusterGroup } from './types.js';
 import { isObj, str } from './util.js';
+import { docsOfKind, docsOfKindPrefix, docsOfKinds } from '../core/kind-index.js';
 
 export interface PoolBlock {
   path: Path;
@@ -69,7 +70,7 @@ const POOLS = new WeakMap<readonly YamlDocument[], readonly LbPool[]>();
 /** The group's pools, read once per document list (many rules ask). */
 export function groupPools(g: ClusterGroup): readonly LbPool[] {
   let pools = POOLS.get(g.docs);
-  if (!pools) POOLS.set(g.docs, (pools = g.docs.filter(isPoolDoc).map(readPool)));
+  if (!pools) POOLS.set(g.docs, (pools = docsOfKind(g.docs, 'CiliumLoadBalancerIPPool').filter(isPoolDoc).map(readPool)));
   return pools;
 }
 
@@ -176,7 +177,7 @@ export function serviceIpRequests(docs: readonly YamlDocument[]): readonly IpReq
 
 function readServiceIpRequests(docs: readonly YamlDocument[]): IpRequest[] {
   const out: IpRequest[] = [];
-  for (const d of docs) {
+  for (const d of docsOfKind(docs, 'Service')) {
     if (!isLoadBalancerService(d) || !ciliumHandlesClass(d.get(['spec', 'loadBalancerClass']))) continue;
     const ann = d.get(['metadata', 'annotations']);
     const annotations = isObj(ann) ? ann : {};
@@ -212,11 +213,12 @@ function readServiceIpRequests(docs: readonly YamlDocument[]): IpRequest[] {
  * cost is linear in the number of requests, not quadratic).
  */
 export function sameAddressPairs(reqs: readonly IpRequest[]): Array<[IpRequest, IpRequest]> {
-  const byIp = new Map<string, IpRequest[]>();
+  // IPv4 addresses key by number (a Map of small numbers is cheaper than one of strings built from bigints)
+  const byIp = new Map<number | string, IpRequest[]>();
   const pairs: Array<[IpRequest, IpRequest]> = [];
   for (const r of reqs) {
     if (!r.ip) continue;
-    const key = `${r.ip.family}:${r.ip.value}`;
+    const key = r.ip.family === 4 ? Number(r.ip.value) : `6:${r.ip.value}`;
     const earlier = byIp.get(key);
     if (!earlier) {
       byIp.set(key, [r]);
@@ -228,16 +230,31 @@ export function sameAddressPairs(reqs: readonly IpRequest[]): Array<[IpRequest, 
   return pairs;
 }
 
+const USES_L2 = new WeakMap<ClusterGroup, boolean>();
+const USES_BGP = new WeakMap<ClusterGroup, boolean>();
+
+/** A group fact several rules ask for, computed once per group (groups do not change once the rules run). */
+function perGroup<T>(memo: WeakMap<ClusterGroup, T>, g: ClusterGroup, compute: () => T): T {
+  if (memo.has(g)) return memo.get(g)!;
+  const v = compute();
+  memo.set(g, v);
+  return v;
+}
+
 /** True when the group announces LB IPs over L2 (an L2 policy, or `l2announcements.enabled: true`). */
 export function usesL2(g: ClusterGroup): boolean {
-  if (g.docs.some((d) => d.kind === 'CiliumL2AnnouncementPolicy' && d.group === 'cilium.io')) return true;
-  return g.ciliumReleases.some((r) => valueAt(r, 'l2announcements.enabled')?.value === true);
+  return perGroup(USES_L2, g, () => {
+    if (docsOfKind(g.docs, 'CiliumL2AnnouncementPolicy').some((d) => d.group === 'cilium.io')) return true;
+    return g.ciliumReleases.some((r) => valueAt(r, 'l2announcements.enabled')?.value === true);
+  });
 }
 
 /** True when the group advertises LB IPs over BGP (CiliumBGP* objects, or `bgpControlPlane.enabled: true`). */
 export function usesBgp(g: ClusterGroup): boolean {
-  if (g.docs.some((d) => d.group === 'cilium.io' && /^CiliumBGP/.test(d.kind ?? ''))) return true;
-  return g.ciliumReleases.some((r) => valueAt(r, 'bgpControlPlane.enabled')?.value === true);
+  return perGroup(USES_BGP, g, () => {
+    if (docsOfKindPrefix(g.docs, 'CiliumBGP').some((d) => d.group === 'cilium.io')) return true;
+    return g.ciliumReleases.some((r) => valueAt(r, 'bgpControlPlane.enabled')?.value === true);
+  });
 }
 
 /** True when some Cilium release in the group turns kube-proxy replacement on. */
@@ -268,8 +285,8 @@ const CONSUMER_KINDS = new Set(['HelmRelease', 'Gateway', 'EnvoyProxy', 'Applica
  */
 export function indirectIpRequests(docs: readonly YamlDocument[]): IpRequest[] {
   const out: IpRequest[] = [];
-  for (const d of docs) {
-    if (!CONSUMER_KINDS.has(d.kind ?? '') || d.docClass !== 'k8s') continue;
+  for (const d of docsOfKinds(docs, CONSUMER_KINDS)) {
+    if (d.docClass !== 'k8s') continue;
     const walk = (v: unknown, path: Path, depth: number): void => {
       if (depth > 14) return;
       if (Array.isArray(v)) return v.forEach((x, i) => walk(x, [...path, i], depth + 1));

@@ -7,6 +7,8 @@ import { parseValuesText } from '../../lint/parse.js';
 import { argoSourcePaths } from '../../plan/util.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
+import { docsOfKinds } from '../../core/kind-index.js';
+import { ARGO_APP_KINDS } from './lib/flux.js';
 
 const APP = (values: string) =>
   `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  project: default\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: kube-system\n  source:\n    repoURL: https://helm.cilium.io/\n    chart: cilium\n    targetRevision: 1.19.6\n    helm:\n      values: |\n${values.replace(/^/gm, '        ')}`;
@@ -37,7 +39,7 @@ export default defineRule({
   },
   check({ cluster }) {
     const out: RuleFinding[] = [];
-    for (const d of cluster.docs) {
+    for (const d of docsOfKinds(cluster.docs, ARGO_APP_KINDS)) {
       if (d.group !== 'argoproj.io' || (d.kind !== 'Application' && d.kind !== 'ApplicationSet')) continue;
       const app = d.name ?? '';
       const kind = d.kind;

@@ -8,6 +8,7 @@ import { asBool, releases, valueOf } from '../cilium/lib/values.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { argoSpecPath } from '../../plan/util.js';
 import { argoApps, dirOf } from './lib/flux.js';
+import { docsOfKind } from '../../core/kind-index.js';
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -36,7 +37,7 @@ export default defineRule({
   },
   check({ cluster, all }) {
     // a global argocd-cm customization covers every app
-    const cm = cluster.docs.find((d) => d.kind === 'ConfigMap' && d.name === 'argocd-cm');
+    const cm = docsOfKind(cluster.docs, 'ConfigMap').find((d) => d.name === 'argocd-cm');
     if (cm && JSON.stringify(cm.get(['data']) ?? {}).includes('hubble')) return [];
     const apps = argoApps(cluster.docs);
     if (!apps.length) return [];
@@ -54,7 +55,7 @@ export default defineRule({
       const base = argoSpecPath(app.doc);
       const ign = app.doc.get([...base, 'ignoreDifferences']);
       // a Kustomize patch of an Application merges with its base: read every same-named Application
-      const twins = all.filter((d) => d.kind === app.doc.kind && d.group === 'argoproj.io' && d.name === app.doc.name && d.namespace === app.doc.namespace);
+      const twins = docsOfKind(all, app.doc.kind ?? '').filter((d) => d.group === 'argoproj.io' && d.name === app.doc.name && d.namespace === app.doc.namespace);
       const list = twins.flatMap((d) => {
         const l = d.get([...base, 'ignoreDifferences']);
         return Array.isArray(l) ? l.filter(isObj) : [];

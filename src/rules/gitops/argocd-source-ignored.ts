@@ -5,6 +5,8 @@
 import { SRC } from '../cilium/lib/sources.js';
 import { argoSpecPath, isObj } from '../../plan/util.js';
 import { defineRule, type RuleFinding } from '../types.js';
+import { docsOfKinds } from '../../core/kind-index.js';
+import { ARGO_APP_KINDS } from './lib/flux.js';
 
 const APP = (sources: string) =>
   `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  project: default\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: kube-system\n${sources}`;
@@ -30,7 +32,7 @@ export default defineRule({
   },
   check({ cluster }) {
     const out: RuleFinding[] = [];
-    for (const doc of cluster.docs) {
+    for (const doc of docsOfKinds(cluster.docs, ARGO_APP_KINDS)) {
       if (doc.group !== 'argoproj.io' || (doc.kind !== 'Application' && doc.kind !== 'ApplicationSet')) continue;
       const base = argoSpecPath(doc);
       const sources = doc.get([...base, 'sources']);

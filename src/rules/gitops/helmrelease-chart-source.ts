@@ -2,6 +2,7 @@
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { dirOf } from './lib/flux.js';
+import { docsOfKind } from '../../core/kind-index.js';
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -30,7 +31,7 @@ export default defineRule({
     examples: { valid: [{ files: { 'cilium/helmrelease.yaml': HR(REF) } }], invalid: [{ files: { 'cilium/helmrelease.yaml': HR(CHART + REF) } }] },
   },
   check({ cluster }) {
-    const hrs = cluster.docs.filter((d) => d.docClass === 'k8s' && d.kind === 'HelmRelease' && d.group === 'helm.toolkit.fluxcd.io');
+    const hrs = docsOfKind(cluster.docs, 'HelmRelease').filter((d) => d.docClass === 'k8s' && d.group === 'helm.toolkit.fluxcd.io');
     const has = (d: (typeof hrs)[number], k: string) => d.get(['spec', k]) !== undefined && d.get(['spec', k]) !== null;
     const complete = new Set(hrs.filter((d) => has(d, 'chart') || has(d, 'chartRef')).map((d) => d.name));
     // files kustomizations use as patches

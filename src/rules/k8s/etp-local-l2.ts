@@ -11,6 +11,7 @@ import { isObj } from '../../plan/util.js';
 import { l2Policies } from '../cilium/lib/objects.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
 import { CONTROL_PLANE, controlPlanesSchedulable, daemonSetsBehind, excludesControlPlanes, keptOffNodes, kustomizeNamespaces, type Namespaces, otherWorkloadsBehind, podSpec, runsWherePolicyElects, toleratesControlPlane } from './lib/daemonset-nodes.js';
+import { docsOfKind } from '../../core/kind-index.js';
 
 const POLICY = 'apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: l2\nspec:\n  loadBalancerIPs: true\n';
 const svc = (etp: string): string => `apiVersion: v1\nkind: Service\nmetadata:\n  name: dns\n  namespace: dns\nspec:\n  type: LoadBalancer\n  externalTrafficPolicy: ${etp}\n  selector:\n    app: dns\n  ports:\n    - port: 53\n`;
@@ -72,7 +73,7 @@ export default defineRule({
     let nsOf: Namespaces | undefined;
     const namespaces: Namespaces = (doc) => (nsOf ??= kustomizeNamespaces(cluster.docs))(doc);
     let schedulable: { value: boolean | undefined } | undefined;
-    for (const d of cluster.docs) {
+    for (const d of docsOfKind(cluster.docs, 'Service')) {
       if (!isLoadBalancerService(d) || d.get(['spec', 'externalTrafficPolicy']) !== 'Local') continue;
       const cls = d.get(['spec', 'loadBalancerClass']);
       if (!ciliumHandlesClass(cls) || cls === LB_CLASSES.bgp) continue;
@@ -109,8 +110,8 @@ export default defineRule({
     // Envoy Gateway: the EnvoyProxy sets the generated Service's policy; only a policy without serviceSelector certainly announces it
     const allServices = policies.find((p) => p.get(['spec', 'serviceSelector']) === undefined);
     if (allServices) {
-      for (const d of cluster.docs) {
-        if (d.kind !== 'EnvoyProxy' || d.group !== 'gateway.envoyproxy.io') continue;
+      for (const d of docsOfKind(cluster.docs, 'EnvoyProxy')) {
+        if (d.group !== 'gateway.envoyproxy.io') continue;
         const path = ['spec', 'provider', 'kubernetes', 'envoyService', 'externalTrafficPolicy'];
         if (d.get(path) !== 'Local') continue;
         const type = d.get(['spec', 'provider', 'kubernetes', 'envoyService', 'type']);

@@ -2,6 +2,7 @@
 import { LB_CLASSES, LBIPAM_ANNOTATIONS } from '../../data/cilium.js';
 import { isLoadBalancerService, usesBgp, usesL2 } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
+import { docsOfKind } from '../../core/kind-index.js';
 
 const POLICY = 'apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: l2\nspec:\n  loadBalancerIPs: true\n';
 const svc = (cls: string): string => `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    lbipam.cilium.io/ips: "10.50.0.230"\nspec:\n  type: LoadBalancer\n  loadBalancerClass: ${cls}\n`;
@@ -34,7 +35,7 @@ export default defineRule({
   check({ cluster }) {
     const out: RuleFinding[] = [];
     const l2Only = usesL2(cluster) && !usesBgp(cluster);
-    for (const d of cluster.docs) {
+    for (const d of docsOfKind(cluster.docs, 'Service')) {
       if (!isLoadBalancerService(d)) continue;
       const cls = d.get(['spec', 'loadBalancerClass']);
       if (typeof cls !== 'string' || cls === LB_CLASSES.l2) continue;

@@ -1,6 +1,7 @@
 /** k8s/no-kube-proxy: a kube-proxy DaemonSet committed while Cilium replaces kube-proxy. */
 import { ciliumReplacesKubeProxy } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
+import { docsOfKind } from '../../core/kind-index.js';
 
 const HR = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\nspec:\n  chart:\n    spec:\n      chart: cilium\n      version: 1.18.4\n  values:\n    kubeProxyReplacement: true\n';
 const DS = 'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: kube-proxy\n  namespace: kube-system\nspec:\n  template:\n    spec:\n      containers:\n        - name: kube-proxy\n          image: registry.k8s.io/kube-proxy:v1.33.0\n';
@@ -33,8 +34,8 @@ export default defineRule({
     const talosOff = cluster.plan.talos.kubeProxyDisabled?.value === true;
     if (!ciliumReplacesKubeProxy(cluster) && !talosOff) return [];
     const out: RuleFinding[] = [];
-    for (const d of cluster.docs) {
-      if (d.kind !== 'DaemonSet' || d.group !== 'apps') continue;
+    for (const d of docsOfKind(cluster.docs, 'DaemonSet')) {
+      if (d.group !== 'apps') continue;
       const containers = d.get(['spec', 'template', 'spec', 'containers']);
       const images = Array.isArray(containers) ? containers.map((c) => (c && typeof c === 'object' ? String((c as Record<string, unknown>)['image'] ?? '') : '')) : [];
       if (d.name !== 'kube-proxy' && !images.some((i) => /(^|\/)kube-proxy(:|@|$)/.test(i))) continue;

@@ -1,6 +1,7 @@
 /** k8s/no-metallb: MetalLB address pools / L2 advertisements next to Cilium L2 announcements. */
 import { usesL2 } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
+import { docsOfKinds } from '../../core/kind-index.js';
 
 const POLICY = 'apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: l2\nspec:\n  loadBalancerIPs: true\n';
 const METALLB = 'apiVersion: metallb.io/v1beta1\nkind: L2Advertisement\nmetadata:\n  name: lan\n  namespace: metallb-system\n';
@@ -29,8 +30,8 @@ export default defineRule({
   check({ cluster }) {
     if (!usesL2(cluster)) return [];
     const out: RuleFinding[] = [];
-    for (const d of cluster.docs) {
-      if (d.group !== 'metallb.io' || !KINDS.has(d.kind ?? '')) continue;
+    for (const d of docsOfKinds(cluster.docs, KINDS)) {
+      if (d.group !== 'metallb.io') continue;
       out.push({ doc: d, path: ['kind'], messageId: 'metallb', data: { kind: d.kind ?? '', name: d.name ?? '' } });
     }
     return out;

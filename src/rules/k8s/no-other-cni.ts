@@ -1,6 +1,7 @@
 /** k8s/no-other-cni: Flannel, Calico or Weave DaemonSets deployed next to Cilium. */
 import { valueAt } from '../../plan/cilium-release.js';
 import { defineRule, type RuleFinding } from '../types.js';
+import { docsOfKinds } from '../../core/kind-index.js';
 
 const HR = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\nspec:\n  chart:\n    spec:\n      chart: cilium\n  values:\n    ipam:\n      mode: kubernetes\n';
 const FLANNEL = 'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: kube-flannel-ds\n  namespace: kube-flannel\nspec:\n  template:\n    spec:\n      containers:\n        - name: kube-flannel\n          image: ghcr.io/flannel-io/flannel:v0.26.7\n';
@@ -43,7 +44,7 @@ export default defineRule({
     // CNI chaining (cni.chainingMode, e.g. on top of Flannel or Calico) runs Cilium next to another CNI on purpose
     if (cluster.ciliumReleases.some((r) => { const m = valueAt(r, 'cni.chainingMode')?.value; return typeof m === 'string' && m !== 'none'; })) return [];
     const out: RuleFinding[] = [];
-    for (const d of cluster.docs) {
+    for (const d of docsOfKinds(cluster.docs, ['Installation', 'DaemonSet'])) {
       if (d.kind === 'Installation' && d.group === 'operator.tigera.io') {
         out.push({ doc: d, path: ['kind'], messageId: 'tigera', data: { name: d.name ?? '' } });
         continue;

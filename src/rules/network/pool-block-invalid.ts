@@ -3,6 +3,7 @@ import type { Path } from '../../core/document.js';
 import { parseCidr, parseIp } from '../../net/ip.js';
 import { isPoolDoc, kustomizePatchFiles } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
+import { docsOfKind } from '../../core/kind-index.js';
 
 const pool = (blocks: string): string => `apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n${blocks}`;
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -41,7 +42,7 @@ export default defineRule({
   check({ cluster, all }) {
     const out: RuleFinding[] = [];
     const patches = kustomizePatchFiles(all);
-    for (const doc of cluster.docs) {
+    for (const doc of docsOfKind(cluster.docs, 'CiliumLoadBalancerIPPool')) {
       if (!isPoolDoc(doc)) continue;
       const pool = doc.name ?? '';
       const push = (path: Path, messageId: string, data: Record<string, string> = {}, key = false): void => {

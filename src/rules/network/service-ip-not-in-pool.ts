@@ -2,6 +2,7 @@
 import { IntervalIndex } from '../../net/interval-index.js';
 import { groupPools, indirectIpRequests, isPoolDoc, lbIpamIsDefault, poolsPatchedOpaquely, readPool, selectorMatches, serviceIpRequests, type LbPool } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
+import { docsOfKind } from '../../core/kind-index.js';
 
 const POOL = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: web\nspec:\n  blocks:\n    - cidr: 10.50.0.224/28\n  serviceSelector:\n    matchLabels:\n      pool: web\n';
 const svc = (ip: string, label: string): string => `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: default\n  labels:\n    pool: ${label}\n  annotations:\n    lbipam.cilium.io/ips: "${ip}"\nspec:\n  type: LoadBalancer\n  ports:\n    - port: 80\n`;
@@ -37,7 +38,7 @@ export default defineRule({
     const pools = groupPools(cluster);
     if (!lbIpamIsDefault(cluster) || !pools.length || pools.some((p) => p.doc.templated && p.blocks.some((b) => !b.interval)) || poolsPatchedOpaquely(all)) return [];
     // a request in a document shared by several clusters may be meant for any of them: check it against every pool
-    const allPools = cluster.shared ? all.filter(isPoolDoc).map(readPool) : pools;
+    const allPools = cluster.shared ? docsOfKind(all, 'CiliumLoadBalancerIPPool').filter(isPoolDoc).map(readPool) : pools;
     const out: RuleFinding[] = [];
     const indexOf = (list: readonly LbPool[]) => new IntervalIndex(list.flatMap((p) => p.blocks.flatMap((b) => (b.interval ? [{ interval: b.interval, label: p }] : []))));
     const ownIndex = indexOf(pools);

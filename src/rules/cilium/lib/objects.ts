@@ -4,6 +4,7 @@
  */
 import { isSopsValue } from '../../../core/sops.js';
 import type { YamlDocument } from '../../../core/document.js';
+import { docsOfKind } from '../../../core/kind-index.js';
 import { CILIUM_GROUP, L2_POLICY_KIND, POOL_KIND } from '../../../data/cilium.js';
 import type { ClusterGroup } from '../../../plan/types.js';
 import { parseVersion } from '../../../data/versions.js';
@@ -12,22 +13,9 @@ function isCilium(doc: YamlDocument, kind: string): boolean {
   return doc.docClass === 'k8s' && doc.kind === kind && doc.group === CILIUM_GROUP;
 }
 
-/**
- * Most rules ask for the pools and policies of the same document list (a cluster group's `docs`, built once per
- * run and never changed after): one scan per list and kind, not one per rule.
- */
-const byKind = new WeakMap<readonly YamlDocument[], Map<string, readonly YamlDocument[]>>();
-
+/** The Cilium objects of one kind in a list (kind-index.ts: one scan per list, not one per rule). */
 function ofKind(docs: readonly YamlDocument[], kind: string): YamlDocument[] {
-  let m = byKind.get(docs);
-  if (!m) byKind.set(docs, (m = new Map()));
-  let list = m.get(kind);
-  // a list that grew since (a caller's own array) is scanned again
-  if (!list || (list as { n?: number }).n !== docs.length) {
-    list = Object.assign(docs.filter((d) => isCilium(d, kind)), { n: docs.length });
-    m.set(kind, list);
-  }
-  return [...list];
+  return docsOfKind(docs, kind).filter((d) => isCilium(d, kind));
 }
 
 export function pools(docs: readonly YamlDocument[]): YamlDocument[] {

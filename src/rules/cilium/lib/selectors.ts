@@ -5,6 +5,7 @@
 import type { YamlDocument } from '../../../core/document.js';
 import { LB_CLASSES } from '../../../data/cilium.js';
 import { isObject } from './objects.js';
+import { docsOfKind } from '../../../core/kind-index.js';
 
 /** undefined when the selector cannot be evaluated (templated or malformed); a missing selector matches all. */
 export function selectorMatches(selector: unknown, labels: Readonly<Record<string, string>>): boolean | undefined {
@@ -54,7 +55,7 @@ function readServiceLabels(svc: YamlDocument): Record<string, string> {
 }
 
 export function loadBalancerServices(docs: readonly YamlDocument[]): YamlDocument[] {
-  return docs.filter((d) => d.docClass === 'k8s' && d.kind === 'Service' && d.apiVersion === 'v1' && d.get(['spec', 'type']) === 'LoadBalancer');
+  return docsOfKind(docs, 'Service').filter((d) => d.docClass === 'k8s' && d.apiVersion === 'v1' && d.get(['spec', 'type']) === 'LoadBalancer');
 }
 
 /** LoadBalancer Services an L2 policy picks: matching serviceSelector, and no class or the L2 announcer class. */

@@ -5,6 +5,7 @@
 import type { YamlDocument } from '../../../core/document.js';
 import { argoSourcePaths, argoSpecPath, dirOf } from '../../../plan/util.js';
 import { normDir, type FluxKs } from '../../../plan/flux-kustomizations.js';
+import { docsOfKinds } from '../../../core/kind-index.js';
 
 export { dirOf };
 export { fluxKustomizations, ksFor, normDir, under, type FluxKs } from '../../../plan/flux-kustomizations.js';
@@ -56,10 +57,13 @@ export interface ArgoApp {
   dirs: string[];
 }
 
+/** Argo CD's kinds that carry sources. */
+export const ARGO_APP_KINDS = ['Application', 'ApplicationSet'];
+
 export function argoApps(docs: readonly YamlDocument[]): ArgoApp[] {
   const out: ArgoApp[] = [];
-  for (const d of docs) {
-    if (d.group !== 'argoproj.io' || (d.kind !== 'Application' && d.kind !== 'ApplicationSet')) continue;
+  for (const d of docsOfKinds(docs, ARGO_APP_KINDS)) {
+    if (d.group !== 'argoproj.io') continue;
     const srcs = argoSourcePaths(d).map((sp) => d.get(sp));
     const dirs = srcs.filter(isObj).map((s) => normDir(s['path'])).filter((p): p is string => p !== undefined);
     out.push({ doc: d, dirs });

@@ -35,15 +35,25 @@ export function isRealTalos(doc: YamlDocument): boolean {
   }
 }
 
-/** The group's Talos documents (config, patches, multi-doc kinds, talhelper), genuine ones only. */
-export function talosDocs(cluster: ClusterGroup): YamlDocument[] {
+const TALOS_DOCS = new WeakMap<ClusterGroup, readonly YamlDocument[]>();
+
+/**
+ * The group's Talos documents (config, patches, multi-doc kinds, talhelper), genuine ones only; computed once per
+ * group (a dozen rules ask, and the group does not change once the rules run).
+ */
+export function talosDocs(cluster: ClusterGroup): readonly YamlDocument[] {
+  let out = TALOS_DOCS.get(cluster);
+  if (out) return out;
   const seen = new Set<YamlDocument>();
-  const out: YamlDocument[] = [];
-  for (const d of [...cluster.plan.talos.docs, ...cluster.docs]) {
-    if (seen.has(d) || !isRealTalos(d)) continue;
-    seen.add(d);
-    out.push(d);
+  const list: YamlDocument[] = [];
+  for (const docs of [cluster.plan.talos.docs, cluster.docs]) {
+    for (const d of docs) {
+      if (seen.has(d) || !isRealTalos(d)) continue;
+      seen.add(d);
+      list.push(d);
+    }
   }
+  TALOS_DOCS.set(cluster, (out = list));
   return out;
 }
 

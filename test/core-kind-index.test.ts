@@ -1,0 +1,47 @@
+/**
+ * The per-list kind index (src/core/kind-index.ts): list order within and across kinds, a list that grew since it was
+ * indexed, documents without a kind, and agreement with a plain filter over a mixed list.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { docsOfKind, docsOfKindPrefix, docsOfKinds } from '../src/core/kind-index.js';
+import type { YamlDocument } from '../src/core/document.js';
+import { docsFromText } from '../src/testing/schema-docs.js';
+
+const KINDS = ['Service', 'Deployment', 'CiliumBGPPeerConfig', 'ConfigMap', 'CiliumBGPClusterConfig', 'CiliumLoadBalancerIPPool'];
+
+/** `n` documents cycling through KINDS, every seventh without a kind. */
+function mixed(n: number): YamlDocument[] {
+  const parts: string[] = [];
+  for (let i = 0; i < n; i++) parts.push(i % 7 === 6 ? `name: plain-${i}\n` : `apiVersion: v1\nkind: ${KINDS[i % KINDS.length]}\nmetadata:\n  name: o-${i}\n`);
+  return docsFromText('mixed.yaml', parts.join('---\n'));
+}
+
+const names = (docs: readonly YamlDocument[]): Array<string | undefined> => docs.map((d) => d.name);
+
+test('docsOfKind: the same documents, in the same order, as a filter by kind', () => {
+  const docs = mixed(60);
+  for (const k of [...KINDS, 'Missing']) assert.deepEqual(names(docsOfKind(docs, k)), names(docs.filter((d) => d.kind === k)), k);
+  assert.ok(docsOfKind(docs, 'Service').length > 5);
+});
+
+test('docsOfKinds and docsOfKindPrefix: several kinds merged back into list order', () => {
+  const docs = mixed(60);
+  const want = (pred: (d: YamlDocument) => boolean): Array<string | undefined> => names(docs.filter(pred));
+  assert.deepEqual(names(docsOfKinds(docs, ['ConfigMap', 'Service'])), want((d) => d.kind === 'ConfigMap' || d.kind === 'Service'));
+  assert.deepEqual(names(docsOfKinds(docs, new Set(['Deployment', 'Nope', 'Deployment']))), want((d) => d.kind === 'Deployment'));
+  assert.deepEqual(names(docsOfKindPrefix(docs, 'CiliumBGP')), want((d) => d.kind?.startsWith('CiliumBGP') === true));
+  assert.deepEqual(docsOfKinds(docs, []), []);
+  assert.deepEqual(docsOfKindPrefix(docs, 'Zzz'), []);
+});
+
+test('a list that grew since it was indexed is indexed again; another list has its own index', () => {
+  const docs = mixed(12);
+  const before = docsOfKind(docs, 'ConfigMap').length;
+  docs.push(...docsFromText('more.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: late\n'));
+  const after = docsOfKind(docs, 'ConfigMap');
+  assert.equal(after.length, before + 1);
+  assert.equal(after[after.length - 1]!.name, 'late');
+  const other = docs.slice(0, 3);
+  assert.deepEqual(names(docsOfKind(other, 'ConfigMap')), names(other.filter((d) => d.kind === 'ConfigMap')));
+});
