@@ -76,6 +76,55 @@ test('network/service-ip-not-in-pool honours selectors, namespaces and disabled 
   });
 });
 
+/** A Gateway whose first address value sits on line 9, column 14 (`- value: "..."`). */
+const gateway = (cls: string, address: string, type = ''): string => yaml`
+  apiVersion: gateway.networking.k8s.io/v1
+  kind: Gateway
+  metadata:
+    name: internal
+    namespace: network
+  spec:
+    gatewayClassName: ${cls}
+    addresses:
+      - value: "${address}"${type}
+    listeners:
+      - name: http
+        protocol: HTTP
+        port: 80
+`;
+const gatewayClass = (name: string, controller: string): string => `apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata:\n  name: ${name}\nspec:\n  controllerName: ${controller}\n`;
+
+test('network/service-ip-not-in-pool: the spec.addresses of Gateways Cilium runs are requests too', () => {
+  ruleTester(serviceIpNotInPool, {
+    valid: [
+      { 'p.yaml': pool('a', '10.50.0.224/28'), 'gw.yaml': gateway('cilium', '10.50.0.230') },
+      // another controller's class (Envoy Gateway maps addresses its own way): not Cilium's request
+      { 'p.yaml': pool('a', '10.50.0.224/28'), 'gw.yaml': gateway('envoy', '10.9.9.9'), 'gc.yaml': gatewayClass('envoy', 'gateway.envoyproxy.io/gatewayclass-controller') },
+      // a class named cilium that the repository gives to another controller
+      { 'p.yaml': pool('a', '10.50.0.224/28'), 'gw.yaml': gateway('cilium', '10.9.9.9'), 'gc.yaml': gatewayClass('cilium', 'example.com/other') },
+      // a class the repository does not define and that is not Cilium's default: unknown, silent
+      { 'p.yaml': pool('a', '10.50.0.224/28'), 'gw.yaml': gateway('internal', '10.9.9.9') },
+      // not an IP address request
+      { 'p.yaml': pool('a', '10.50.0.224/28'), 'gw.yaml': gateway('cilium', 'gw.example.com', '\n        type: Hostname') },
+      { 'p.yaml': pool('a', '10.50.0.224/28'), 'gw.yaml': gateway('cilium', '') },
+    ],
+    invalid: [
+      {
+        files: { 'p.yaml': pool('a', '10.50.0.224/28'), 'gw.yaml': gateway('cilium', '10.50.1.5') },
+        errors: [{ messageId: 'noPool', file: 'gw.yaml', line: 9, column: 14, data: { ip: '10.50.1.5' } }],
+      },
+      {
+        files: { 'p.yaml': pool('a', '10.50.0.224/28'), 'gw.yaml': gateway('lan', '10.50.1.6', '\n        type: IPAddress'), 'gc.yaml': gatewayClass('lan', 'io.cilium/gateway-controller') },
+        errors: [{ messageId: 'noPool', file: 'gw.yaml', line: 9, column: 14, data: { ip: '10.50.1.6' } }],
+      },
+      {
+        files: { 'p.yaml': pool('a', '10.50.0.224/28'), 'gw.yaml': gateway('cilium', 'not-an-ip') },
+        errors: [{ messageId: 'invalid', file: 'gw.yaml', line: 9, column: 14, data: { ip: 'not-an-ip' } }],
+      },
+    ],
+  });
+});
+
 test('network/service-ip-conflict', () => {
   const ip = 'lbipam.cilium.io/ips: "10.50.0.230"';
   const key = '\n      lbipam.cilium.io/sharing-key: "k"';

@@ -177,6 +177,14 @@ export const LBIPAM_NEW_PREFIX_SINCE = '1.16';
 
 /** Cilium's own loadBalancerClass names. [LBIPAM-DOC] (§1.4) */
 export const LB_CLASSES = { l2: 'io.cilium/l2-announcer', bgp: 'io.cilium/bgp-control-plane' } as const;
+/**
+ * Cilium's Gateway API controller (a GatewayClass's `spec.controllerName`), and the class its Helm chart creates.
+ * Cilium turns a Gateway's `spec.addresses` (type IPAddress, the default) into an LB-IPAM request for its Service;
+ * an address outside every pool stays pending like a Service's (§1.4). Which release first honoured
+ * `spec.addresses` is not established here (cilium PR #33042, 2024; earlier releases ignored it).
+ */
+export const GATEWAY_CONTROLLER = 'io.cilium/gateway-controller';
+export const GATEWAY_DEFAULT_CLASS = 'cilium';
 
 /** Hubble objects whose generated certificates Argo CD reports OutOfSync. [docs.cilium.io argocd-issues] (§5.2) */
 export const HUBBLE_CERT_OBJECTS = [

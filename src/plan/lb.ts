@@ -3,7 +3,7 @@
  * that request IPs, L2/BGP usage, label-selector matching (tri-state: unknown when the repo cannot tell).
  */
 import type { Path, YamlDocument } from '../core/document.js';
-import { allowFirstLastIPsDefault, LBIPAM_ANNOTATIONS, LB_CLASSES } from '../data/cilium.js';
+import { allowFirstLastIPsDefault, GATEWAY_CONTROLLER, GATEWAY_DEFAULT_CLASS, LBIPAM_ANNOTATIONS, LB_CLASSES } from '../data/cilium.js';
 import { parseVersion } from '../data/versions.js';
 import { parseCidr, parseIp, type Cidr, type IpInterval } from '../net/ip.js';
 import { valueAt } from './cilium-release.js';
@@ -276,17 +276,54 @@ export function factRelated(f: { from: { doc?: YamlDocument; path?: Path } } | u
   return f?.from.doc ? [{ doc: f.from.doc, path: f.from.path ?? [], message }] : [];
 }
 
+const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 const CONSUMER_KINDS = new Set(['HelmRelease', 'Gateway', 'EnvoyProxy', 'Application', 'ApplicationSet']);
 
 /**
+ * True when Cilium runs Gateways of class `name`: the repository's GatewayClass of that name names Cilium's
+ * controller, or (no such GatewayClass in the repository) the name is the class Cilium's chart creates.
+ */
+function ciliumGatewayClass(docs: readonly YamlDocument[], name: unknown): boolean {
+  if (typeof name !== 'string') return false;
+  const classes = docsOfKind(docs, 'GatewayClass').filter((c) => c.group === GATEWAY_API_GROUP && c.name === name);
+  if (classes.length) return classes.some((c) => c.get(['spec', 'controllerName']) === GATEWAY_CONTROLLER);
+  return name === GATEWAY_DEFAULT_CLASS;
+}
+
+/** A Cilium Gateway's `spec.addresses` of type IPAddress (the default): requests for its Service's address. */
+function gatewayAddressRequests(d: YamlDocument, docs: readonly YamlDocument[]): IpRequest[] {
+  const addresses = d.get(['spec', 'addresses']);
+  if (!Array.isArray(addresses) || !addresses.length || !ciliumGatewayClass(docs, d.get(['spec', 'gatewayClassName']))) return [];
+  const annotationsPath: Path = ['spec', 'infrastructure', 'annotations'];
+  const ann = d.get(annotationsPath);
+  const annotations = isObj(ann) ? ann : {};
+  const sk = SHARING_KEYS.map((k) => str(annotations[k])).find((x) => x !== undefined);
+  const out: IpRequest[] = [];
+  addresses.forEach((a, i) => {
+    if (!isObj(a) || (a['type'] !== undefined && a['type'] !== 'IPAddress') || typeof a['value'] !== 'string') return;
+    const t = a['value'].trim();
+    // an empty value asks for any address; a CIDR (newer Gateway API) is not one address
+    if (!t || t.includes('/')) return;
+    const r: IpRequest = { doc: d, path: ['spec', 'addresses', i, 'value'], text: t, annotations, annotationsPath };
+    const ip = parseIp(t);
+    if (ip) r.ip = ip;
+    if (sk !== undefined) r.sharingKey = sk;
+    out.push(r);
+  });
+  return out;
+}
+
+/**
  * IP requests in objects that create LoadBalancer Services indirectly (HelmRelease/Argo values, Gateway
- * `spec.infrastructure.annotations`, EnvoyProxy): any annotation map holding an LB-IPAM ips key. The Service's
- * name, namespace and labels are unknown (selector matching answers "unknown").
+ * `spec.infrastructure.annotations`, EnvoyProxy): any annotation map holding an LB-IPAM ips key; and a Cilium
+ * Gateway's `spec.addresses`. The Service's name, namespace and labels are unknown (selector matching answers
+ * "unknown").
  */
 export function indirectIpRequests(docs: readonly YamlDocument[]): IpRequest[] {
   const out: IpRequest[] = [];
   for (const d of docsOfKinds(docs, CONSUMER_KINDS)) {
     if (d.docClass !== 'k8s') continue;
+    if (d.kind === 'Gateway' && d.group === GATEWAY_API_GROUP) out.push(...gatewayAddressRequests(d, docs));
     const walk = (v: unknown, path: Path, depth: number): void => {
       if (depth > 14) return;
       if (Array.isArray(v)) return v.forEach((x, i) => walk(x, [...path, i], depth + 1));
