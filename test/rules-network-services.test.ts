@@ -77,7 +77,7 @@ test('network/service-ip-not-in-pool honours selectors, namespaces and disabled 
 });
 
 /** A Gateway whose first address value sits on line 9, column 14 (`- value: "..."`). */
-const gateway = (cls: string, address: string, type = ''): string => yaml`
+const gateway = (cls: string, address: string, type = '', infra = ''): string => yaml`
   apiVersion: gateway.networking.k8s.io/v1
   kind: Gateway
   metadata:
@@ -90,7 +90,7 @@ const gateway = (cls: string, address: string, type = ''): string => yaml`
     listeners:
       - name: http
         protocol: HTTP
-        port: 80
+        port: 80${infra}
 `;
 const gatewayClass = (name: string, controller: string): string => `apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata:\n  name: ${name}\nspec:\n  controllerName: ${controller}\n`;
 
@@ -120,6 +120,48 @@ test('network/service-ip-not-in-pool: the spec.addresses of Gateways Cilium runs
       {
         files: { 'p.yaml': pool('a', '10.50.0.224/28'), 'gw.yaml': gateway('cilium', 'not-an-ip') },
         errors: [{ messageId: 'invalid', file: 'gw.yaml', line: 9, column: 14, data: { ip: 'not-an-ip' } }],
+      },
+    ],
+  });
+});
+
+test('network/service-ip-not-in-pool: a Cilium Gateway\'s Service is cilium-gateway-<name>, labelled with its owner and its infrastructure labels', () => {
+  const selecting = (labels: string): string => `\n    serviceSelector:\n      matchLabels:\n        ${labels}`;
+  const infraLabels = '\n    infrastructure:\n      labels:\n        tier: internal';
+  ruleTester(serviceIpNotInPool, {
+    valid: [
+      { 'p.yaml': pool('a', '10.50.0.224/28', selecting('io.cilium.gateway/owning-gateway: internal')), 'gw.yaml': gateway('cilium', '10.50.0.230') },
+      { 'p.yaml': pool('a', '10.50.0.224/28', selecting('io.kubernetes.service.name: cilium-gateway-internal')), 'gw.yaml': gateway('cilium', '10.50.0.230') },
+      { 'p.yaml': pool('a', '10.50.0.224/28', selecting('tier: internal')), 'gw.yaml': gateway('cilium', '10.50.0.230', '', infraLabels) },
+      // a label the Service may carry for all the repository says: unknown, silent
+      { 'p.yaml': pool('a', '10.50.0.224/28', selecting('tier: internal')), 'gw.yaml': gateway('cilium', '10.50.0.230') },
+    ],
+    invalid: [
+      {
+        files: { 'p.yaml': pool('a', '10.50.0.224/28', selecting('io.cilium.gateway/owning-gateway: external')), 'gw.yaml': gateway('cilium', '10.50.0.230') },
+        errors: [{ messageId: 'selector', file: 'gw.yaml', line: 9, column: 14, data: { ip: '10.50.0.230', pool: 'a' } }],
+      },
+      {
+        files: { 'p.yaml': pool('a', '10.50.0.224/28', selecting('tier: dmz')), 'gw.yaml': gateway('cilium', '10.50.0.230', '', infraLabels) },
+        errors: [{ messageId: 'selector', file: 'gw.yaml', line: 9, column: 14, data: { ip: '10.50.0.230', pool: 'a' } }],
+      },
+    ],
+  });
+});
+
+test('network/service-ip-conflict: a Cilium Gateway\'s Service competes with Services for its address', () => {
+  const ip = 'lbipam.cilium.io/ips: "10.50.0.230"';
+  const shared = '\n    infrastructure:\n      annotations:\n        lbipam.cilium.io/sharing-key: "k"';
+  ruleTester(serviceIpConflict, {
+    valid: [
+      { 'a.yaml': svc('a', 'network', ip + '\n      lbipam.cilium.io/sharing-key: "k"'), 'gw.yaml': gateway('cilium', '10.50.0.230', '', shared) },
+      // another controller's Gateway: not an LB-IPAM request talium can place
+      { 'a.yaml': svc('a', 'network', ip), 'gw.yaml': gateway('envoy', '10.50.0.230'), 'gc.yaml': gatewayClass('envoy', 'gateway.envoyproxy.io/gatewayclass-controller') },
+    ],
+    invalid: [
+      {
+        files: { 'a.yaml': svc('a', 'network', ip), 'gw.yaml': gateway('cilium', '10.50.0.230') },
+        errors: [{ messageId: 'conflict', file: 'gw.yaml', line: 9, column: 14, data: { service: 'cilium-gateway-internal', other: 'a', ip: '10.50.0.230' } }],
       },
     ],
   });

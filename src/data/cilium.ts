@@ -185,6 +185,13 @@ export const LB_CLASSES = { l2: 'io.cilium/l2-announcer', bgp: 'io.cilium/bgp-co
  */
 export const GATEWAY_CONTROLLER = 'io.cilium/gateway-controller';
 export const GATEWAY_DEFAULT_CLASS = 'cilium';
+/**
+ * The Service Cilium creates for a Gateway: named `cilium-gateway-<gateway>` in the Gateway's namespace, labelled
+ * with the owning Gateway (LB-IPAM pools select Gateways by this label); it also carries the Gateway's
+ * `spec.infrastructure.labels`, not the Gateway's own labels (cilium issues #25021, #31270, #42994; xiaods/k8e PR #579).
+ */
+export const GATEWAY_SERVICE_PREFIX = 'cilium-gateway-';
+export const GATEWAY_OWNER_LABEL = 'io.cilium.gateway/owning-gateway';
 
 /** Hubble objects whose generated certificates Argo CD reports OutOfSync. [docs.cilium.io argocd-issues] (§5.2) */
 export const HUBBLE_CERT_OBJECTS = [

@@ -3,7 +3,7 @@
  * that request IPs, L2/BGP usage, label-selector matching (tri-state: unknown when the repo cannot tell).
  */
 import type { Path, YamlDocument } from '../core/document.js';
-import { allowFirstLastIPsDefault, GATEWAY_CONTROLLER, GATEWAY_DEFAULT_CLASS, LBIPAM_ANNOTATIONS, LB_CLASSES } from '../data/cilium.js';
+import { allowFirstLastIPsDefault, GATEWAY_CONTROLLER, GATEWAY_DEFAULT_CLASS, GATEWAY_OWNER_LABEL, GATEWAY_SERVICE_PREFIX, LBIPAM_ANNOTATIONS, LB_CLASSES } from '../data/cilium.js';
 import { parseVersion } from '../data/versions.js';
 import { parseCidr, parseIp, type Cidr, type IpInterval } from '../net/ip.js';
 import { valueAt } from './cilium-release.js';
@@ -290,10 +290,25 @@ function ciliumGatewayClass(docs: readonly YamlDocument[], name: unknown): boole
   return name === GATEWAY_DEFAULT_CLASS;
 }
 
+/** The Service Cilium creates for a Gateway: its name, namespace and the labels it is known to carry. */
+type ServiceIdentity = Pick<IpRequest, 'name' | 'namespace' | 'labels'>;
+
+/**
+ * Cilium's Service for a Gateway: `cilium-gateway-<name>` in the Gateway's namespace, labelled
+ * `io.cilium.gateway/owning-gateway: <name>` plus the Gateway's `spec.infrastructure.labels` (not its own
+ * metadata.labels, which a pool's serviceSelector therefore does not see). Other labels stay unknown.
+ */
+function gatewayService(d: YamlDocument): ServiceIdentity {
+  if (!d.name) return {};
+  const id: ServiceIdentity = { name: `${GATEWAY_SERVICE_PREFIX}${d.name}`, labels: { ...stringMap(d.get(['spec', 'infrastructure', 'labels'])), [GATEWAY_OWNER_LABEL]: d.name } };
+  if (d.namespace) id.namespace = d.namespace;
+  return id;
+}
+
 /** A Cilium Gateway's `spec.addresses` of type IPAddress (the default): requests for its Service's address. */
-function gatewayAddressRequests(d: YamlDocument, docs: readonly YamlDocument[]): IpRequest[] {
+function gatewayAddressRequests(d: YamlDocument, service: ServiceIdentity): IpRequest[] {
   const addresses = d.get(['spec', 'addresses']);
-  if (!Array.isArray(addresses) || !addresses.length || !ciliumGatewayClass(docs, d.get(['spec', 'gatewayClassName']))) return [];
+  if (!Array.isArray(addresses)) return [];
   const annotationsPath: Path = ['spec', 'infrastructure', 'annotations'];
   const ann = d.get(annotationsPath);
   const annotations = isObj(ann) ? ann : {};
@@ -304,7 +319,7 @@ function gatewayAddressRequests(d: YamlDocument, docs: readonly YamlDocument[]):
     const t = a['value'].trim();
     // an empty value asks for any address; a CIDR (newer Gateway API) is not one address
     if (!t || t.includes('/')) return;
-    const r: IpRequest = { doc: d, path: ['spec', 'addresses', i, 'value'], text: t, annotations, annotationsPath };
+    const r: IpRequest = { ...service, doc: d, path: ['spec', 'addresses', i, 'value'], text: t, annotations, annotationsPath };
     const ip = parseIp(t);
     if (ip) r.ip = ip;
     if (sk !== undefined) r.sharingKey = sk;
@@ -313,17 +328,33 @@ function gatewayAddressRequests(d: YamlDocument, docs: readonly YamlDocument[]):
   return out;
 }
 
+const INDIRECT = new WeakMap<readonly YamlDocument[], readonly IpRequest[]>();
+
 /**
  * IP requests in objects that create LoadBalancer Services indirectly (HelmRelease/Argo values, Gateway
  * `spec.infrastructure.annotations`, EnvoyProxy): any annotation map holding an LB-IPAM ips key; and a Cilium
- * Gateway's `spec.addresses`. The Service's name, namespace and labels are unknown (selector matching answers
- * "unknown").
+ * Gateway's `spec.addresses`. A Cilium Gateway's requests carry its Service's identity (gatewayService); the
+ * others' Service name, namespace and labels are unknown (selector matching answers "unknown"). Computed once per
+ * list.
  */
-export function indirectIpRequests(docs: readonly YamlDocument[]): IpRequest[] {
+export function indirectIpRequests(docs: readonly YamlDocument[]): readonly IpRequest[] {
+  let reqs = INDIRECT.get(docs);
+  if (!reqs) INDIRECT.set(docs, (reqs = readIndirectIpRequests(docs)));
+  return reqs;
+}
+
+/** The requests of Gateways Cilium runs (for the checks that need to know which Service asks). */
+export function ciliumGatewayIpRequests(docs: readonly YamlDocument[]): IpRequest[] {
+  return indirectIpRequests(docs).filter((r) => r.name !== undefined && r.doc.kind === 'Gateway');
+}
+
+function readIndirectIpRequests(docs: readonly YamlDocument[]): IpRequest[] {
   const out: IpRequest[] = [];
   for (const d of docsOfKinds(docs, CONSUMER_KINDS)) {
     if (d.docClass !== 'k8s') continue;
-    if (d.kind === 'Gateway' && d.group === GATEWAY_API_GROUP) out.push(...gatewayAddressRequests(d, docs));
+    const cilium = d.kind === 'Gateway' && d.group === GATEWAY_API_GROUP && ciliumGatewayClass(docs, d.get(['spec', 'gatewayClassName']));
+    const service: ServiceIdentity = cilium ? gatewayService(d) : {};
+    if (cilium) out.push(...gatewayAddressRequests(d, service));
     const walk = (v: unknown, path: Path, depth: number): void => {
       if (depth > 14) return;
       if (Array.isArray(v)) return v.forEach((x, i) => walk(x, [...path, i], depth + 1));
@@ -337,7 +368,7 @@ export function indirectIpRequests(docs: readonly YamlDocument[]): IpRequest[] {
           for (const part of text.split(',')) {
             const t = part.trim();
             if (!t) continue;
-            const r: IpRequest = { doc: d, path: [...path, key], text: t, annotations: v, annotationsPath: path };
+            const r: IpRequest = { ...service, doc: d, path: [...path, key], text: t, annotations: v, annotationsPath: path };
             const ip = parseIp(t);
             if (ip) r.ip = ip;
             if (sk !== undefined) r.sharingKey = sk;

@@ -1,5 +1,5 @@
 /** network/service-ip-conflict: two Services request the same LoadBalancer IP without a common sharing key. */
-import { lbIpamIsDefault, pathVariants, sameAddressPairs, serviceIpRequests } from '../../plan/lb.js';
+import { ciliumGatewayIpRequests, lbIpamIsDefault, pathVariants, sameAddressPairs, serviceIpRequests } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const svc = (name: string, extra: string): string => `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: default\n  annotations:\n    lbipam.cilium.io/ips: "10.50.0.230"\n${extra}spec:\n  type: LoadBalancer\n  ports:\n    - port: 80\n`;
@@ -15,7 +15,7 @@ export default defineRule({
     },
     help: 'Give both Services the same `lbipam.cilium.io/sharing-key` annotation (ports must not clash), or request different IPs.',
     docs: {
-      what: 'Finds LoadBalancer Services of one cluster that request the same IP (annotations or spec.loadBalancerIP) where the two do not carry the same sharing key. Services with the same namespace and name, or in files that differ only in one folder (`apps/prod/x/svc.yaml` vs `apps/qa/x/svc.yaml`: environment variants), are not compared.',
+      what: 'Finds LoadBalancer Services of one cluster that request the same IP (annotations or spec.loadBalancerIP; for a Gateway of a Cilium GatewayClass, the Service `cilium-gateway-<name>` Cilium creates for it, from `spec.addresses` or `spec.infrastructure.annotations`) where the two do not carry the same sharing key. Services with the same namespace and name, or in files that differ only in one folder (`apps/prod/x/svc.yaml` vs `apps/qa/x/svc.yaml`: environment variants), are not compared.',
       why: 'LB-IPAM gives an IP to one Service only, unless all Services asking for it share a sharing key; the other Service stays <pending>.',
       fix: 'Add the same `lbipam.cilium.io/sharing-key` to both Services, or give one another IP.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],
@@ -27,7 +27,8 @@ export default defineRule({
   },
   check({ cluster }) {
     if (!lbIpamIsDefault(cluster)) return [];
-    const reqs = serviceIpRequests(cluster.docs).filter((r) => r.ip);
+    // a Cilium Gateway's Service asks LB-IPAM like any other (its spec.addresses and infrastructure annotations)
+    const reqs = [...serviceIpRequests(cluster.docs), ...ciliumGatewayIpRequests(cluster.docs)].filter((r) => r.ip);
     const out: RuleFinding[] = [];
     const seen = new Set<string>();
     for (const [a, b] of sameAddressPairs(reqs)) {
