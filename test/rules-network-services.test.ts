@@ -125,6 +125,44 @@ test('network/service-ip-not-in-pool: the spec.addresses of Gateways Cilium runs
   });
 });
 
+test('network/service-ip-not-in-pool: Gateway addresses only where Cilium hands them to LB-IPAM', () => {
+  const cfg = (v: string): string => `plan:\n  versions:\n    cilium: "${v}"\n`;
+  const values = (extra: string): string => `kubeProxyReplacement: true\ngatewayAPI:\n  enabled: true${extra}\n`;
+  const classWith = (name: string, ref: string): string => `${gatewayClass(name, 'io.cilium/gateway-controller')}  parametersRef:\n    group: cilium.io\n    kind: CiliumGatewayClassConfig\n    name: ${ref}\n`;
+  const config = (name: string, service: string): string => `apiVersion: cilium.io/v2alpha1\nkind: CiliumGatewayClassConfig\nmetadata:\n  name: ${name}\nspec:\n  service:\n${service}`;
+  const outside = (extra: Record<string, string>): Record<string, string> => ({ 'p.yaml': pool('a', '10.50.0.224/28'), ...extra });
+  ruleTester(serviceIpNotInPool, {
+    valid: [
+      // up to 1.15 Cilium ignores spec.addresses; 1.16 is not established: not read
+      outside({ 'talium.config.yaml': cfg('1.15.6'), 'gw.yaml': gateway('cilium', '10.9.9.9') }),
+      outside({ 'talium.config.yaml': cfg('1.16.3'), 'gw.yaml': gateway('cilium', '10.9.9.9') }),
+      // Gateway API on the host network: a NodePort Service, no LB-IPAM
+      outside({ 'cilium/values.yaml': values('\n  hostNetwork:\n    enabled: true'), 'gw.yaml': gateway('cilium', '10.9.9.9') }),
+      // the visible Cilium release does not enable Gateway API: no class "cilium" from the chart
+      outside({ 'cilium/values.yaml': 'kubeProxyReplacement: true\n', 'gw.yaml': gateway('cilium', '10.9.9.9') }),
+      // the class's CiliumGatewayClassConfig gives the Service another type or another class
+      outside({ 'gc.yaml': classWith('lan', 'np'), 'cfg.yaml': config('np', '    type: NodePort\n'), 'gw.yaml': gateway('lan', '10.9.9.9') }),
+      outside({ 'gc.yaml': classWith('lan', 'node'), 'cfg.yaml': config('node', '    loadBalancerClass: io.cilium/node\n'), 'gw.yaml': gateway('lan', '10.9.9.9') }),
+      // a parametersRef the repository cannot resolve: unknown
+      outside({ 'gc.yaml': classWith('lan', 'missing'), 'gw.yaml': gateway('lan', '10.9.9.9') }),
+    ],
+    invalid: [
+      {
+        files: outside({ 'talium.config.yaml': cfg('1.17.2'), 'gw.yaml': gateway('cilium', '10.9.9.9') }),
+        errors: [{ messageId: 'noPool', file: 'gw.yaml', line: 9, column: 14, data: { ip: '10.9.9.9' } }],
+      },
+      {
+        files: outside({ 'cilium/values.yaml': values(''), 'gw.yaml': gateway('cilium', '10.9.9.9') }),
+        errors: [{ messageId: 'noPool', file: 'gw.yaml', line: 9, column: 14, data: { ip: '10.9.9.9' } }],
+      },
+      {
+        files: outside({ 'gc.yaml': classWith('lan', 'l2'), 'cfg.yaml': config('l2', '    type: LoadBalancer\n    loadBalancerClass: io.cilium/l2-announcer\n'), 'gw.yaml': gateway('lan', '10.9.9.9') }),
+        errors: [{ messageId: 'noPool', file: 'gw.yaml', line: 9, column: 14, data: { ip: '10.9.9.9' } }],
+      },
+    ],
+  });
+});
+
 test('network/service-ip-not-in-pool: a Cilium Gateway\'s Service is cilium-gateway-<name>, labelled with its owner and its infrastructure labels', () => {
   const selecting = (labels: string): string => `\n    serviceSelector:\n      matchLabels:\n        ${labels}`;
   const infraLabels = '\n    infrastructure:\n      labels:\n        tier: internal';

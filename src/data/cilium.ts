@@ -178,13 +178,20 @@ export const LBIPAM_NEW_PREFIX_SINCE = '1.16';
 /** Cilium's own loadBalancerClass names. [LBIPAM-DOC] (§1.4) */
 export const LB_CLASSES = { l2: 'io.cilium/l2-announcer', bgp: 'io.cilium/bgp-control-plane' } as const;
 /**
- * Cilium's Gateway API controller (a GatewayClass's `spec.controllerName`), and the class its Helm chart creates.
- * Cilium turns a Gateway's `spec.addresses` (type IPAddress, the default) into an LB-IPAM request for its Service;
- * an address outside every pool stays pending like a Service's (§1.4). Which release first honoured
- * `spec.addresses` is not established here (cilium PR #33042, 2024; earlier releases ignored it).
+ * Cilium's Gateway API controller (a GatewayClass's `spec.controllerName`), and the class its Helm chart creates
+ * (with `gatewayAPI.enabled`).
  */
 export const GATEWAY_CONTROLLER = 'io.cilium/gateway-controller';
 export const GATEWAY_DEFAULT_CLASS = 'cilium';
+/**
+ * Cilium turns a Gateway's `spec.addresses` (type IPAddress, the default) into an LB-IPAM request for its Service;
+ * an address outside every pool stays pending like a Service's (§1.4; xiaods/k8e PR #579). Ignored up to 1.15
+ * (cilium issues #29060, #30123, #32865); supported by cilium PR #33042/#34619 (merged after the 1.16 branch, docs
+ * PR #35536 in 2024-10): 1.17 is inferred, 1.16 is NOT ESTABLISHED, so below 1.17 the addresses are not read.
+ */
+export const GATEWAY_ADDRESSES_SINCE = '1.17';
+/** The class config a Cilium GatewayClass may point at (`spec.parametersRef`): its `spec.service` shapes the Service. */
+export const GATEWAY_CLASS_CONFIG_KIND = 'CiliumGatewayClassConfig';
 /**
  * The Service Cilium creates for a Gateway: named `cilium-gateway-<gateway>` in the Gateway's namespace, labelled
  * with the owning Gateway (LB-IPAM pools select Gateways by this label); it also carries the Gateway's

@@ -3,8 +3,8 @@
  * that request IPs, L2/BGP usage, label-selector matching (tri-state: unknown when the repo cannot tell).
  */
 import type { Path, YamlDocument } from '../core/document.js';
-import { allowFirstLastIPsDefault, GATEWAY_CONTROLLER, GATEWAY_DEFAULT_CLASS, GATEWAY_OWNER_LABEL, GATEWAY_SERVICE_PREFIX, LBIPAM_ANNOTATIONS, LB_CLASSES } from '../data/cilium.js';
-import { parseVersion } from '../data/versions.js';
+import { allowFirstLastIPsDefault, GATEWAY_ADDRESSES_SINCE, GATEWAY_CLASS_CONFIG_KIND, GATEWAY_CONTROLLER, GATEWAY_DEFAULT_CLASS, GATEWAY_OWNER_LABEL, GATEWAY_SERVICE_PREFIX, LBIPAM_ANNOTATIONS, LB_CLASSES } from '../data/cilium.js';
+import { atLeast, parseVersion } from '../data/versions.js';
 import { parseCidr, parseIp, type Cidr, type IpInterval } from '../net/ip.js';
 import { valueAt } from './cilium-release.js';
 import type { ClusterGroup } from './types.js';
@@ -280,14 +280,32 @@ const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 const CONSUMER_KINDS = new Set(['HelmRelease', 'Gateway', 'EnvoyProxy', 'Application', 'ApplicationSet']);
 
 /**
- * True when Cilium runs Gateways of class `name`: the repository's GatewayClass of that name names Cilium's
- * controller, or (no such GatewayClass in the repository) the name is the class Cilium's chart creates.
+ * How Cilium runs Gateways of class `name` in group `g`: 'lbipam' when their Service gets its address from LB-IPAM,
+ * 'other' when Cilium runs them some other way (host network, a NodePort or other-class Service from the class's
+ * CiliumGatewayClassConfig) and undefined when the class is not known to be Cilium's. A class the repository does
+ * not define counts as Cilium's when it is the chart's default and the group's Cilium enables Gateway API (or no
+ * Cilium release is visible). A class whose parametersRef the repository cannot resolve is unknown.
  */
-function ciliumGatewayClass(docs: readonly YamlDocument[], name: unknown): boolean {
-  if (typeof name !== 'string') return false;
-  const classes = docsOfKind(docs, 'GatewayClass').filter((c) => c.group === GATEWAY_API_GROUP && c.name === name);
-  if (classes.length) return classes.some((c) => c.get(['spec', 'controllerName']) === GATEWAY_CONTROLLER);
-  return name === GATEWAY_DEFAULT_CLASS;
+function ciliumGatewayClass(g: ClusterGroup, name: unknown): 'lbipam' | 'other' | undefined {
+  if (typeof name !== 'string') return undefined;
+  const classes = docsOfKind(g.docs, 'GatewayClass').filter((c) => c.group === GATEWAY_API_GROUP && c.name === name);
+  let cls: YamlDocument | undefined;
+  if (classes.length) {
+    cls = classes.find((c) => c.get(['spec', 'controllerName']) === GATEWAY_CONTROLLER);
+    if (!cls) return undefined;
+  } else {
+    const enabled = g.ciliumReleases.length === 0 || g.ciliumReleases.some((r) => valueAt(r, 'gatewayAPI.enabled')?.value === true);
+    if (name !== GATEWAY_DEFAULT_CLASS || !enabled) return undefined;
+  }
+  if (g.ciliumReleases.some((r) => valueAt(r, 'gatewayAPI.hostNetwork.enabled')?.value === true)) return 'other';
+  const ref = cls?.get(['spec', 'parametersRef']);
+  if (ref === undefined || ref === null) return 'lbipam';
+  if (!isObj(ref) || ref['kind'] !== GATEWAY_CLASS_CONFIG_KIND || ref['group'] !== 'cilium.io') return undefined;
+  const config = docsOfKind(g.docs, GATEWAY_CLASS_CONFIG_KIND).find((c) => c.group === 'cilium.io' && c.name === ref['name']);
+  if (!config) return undefined;
+  const type = config.get(['spec', 'service', 'type']);
+  if (type !== undefined && type !== 'LoadBalancer') return 'other';
+  return ciliumHandlesClass(config.get(['spec', 'service', 'loadBalancerClass'])) ? 'lbipam' : 'other';
 }
 
 /** The Service Cilium creates for a Gateway: its name, namespace and the labels it is known to carry. */
@@ -328,57 +346,84 @@ function gatewayAddressRequests(d: YamlDocument, service: ServiceIdentity): IpRe
   return out;
 }
 
-const INDIRECT = new WeakMap<readonly YamlDocument[], readonly IpRequest[]>();
-
-/**
- * IP requests in objects that create LoadBalancer Services indirectly (HelmRelease/Argo values, Gateway
- * `spec.infrastructure.annotations`, EnvoyProxy): any annotation map holding an LB-IPAM ips key; and a Cilium
- * Gateway's `spec.addresses`. A Cilium Gateway's requests carry its Service's identity (gatewayService); the
- * others' Service name, namespace and labels are unknown (selector matching answers "unknown"). Computed once per
- * list.
- */
-export function indirectIpRequests(docs: readonly YamlDocument[]): readonly IpRequest[] {
-  let reqs = INDIRECT.get(docs);
-  if (!reqs) INDIRECT.set(docs, (reqs = readIndirectIpRequests(docs)));
-  return reqs;
-}
-
-/** The requests of Gateways Cilium runs (for the checks that need to know which Service asks). */
-export function ciliumGatewayIpRequests(docs: readonly YamlDocument[]): IpRequest[] {
-  return indirectIpRequests(docs).filter((r) => r.name !== undefined && r.doc.kind === 'Gateway');
-}
-
-function readIndirectIpRequests(docs: readonly YamlDocument[]): IpRequest[] {
+/** The annotation maps holding an LB-IPAM ips key anywhere in `d`'s value: requests with `service`'s identity. */
+function annotationRequests(d: YamlDocument, service: ServiceIdentity): IpRequest[] {
   const out: IpRequest[] = [];
-  for (const d of docsOfKinds(docs, CONSUMER_KINDS)) {
-    if (d.docClass !== 'k8s') continue;
-    const cilium = d.kind === 'Gateway' && d.group === GATEWAY_API_GROUP && ciliumGatewayClass(docs, d.get(['spec', 'gatewayClassName']));
-    const service: ServiceIdentity = cilium ? gatewayService(d) : {};
-    if (cilium) out.push(...gatewayAddressRequests(d, service));
-    const walk = (v: unknown, path: Path, depth: number): void => {
-      if (depth > 14) return;
-      if (Array.isArray(v)) return v.forEach((x, i) => walk(x, [...path, i], depth + 1));
-      if (!isObj(v)) return;
-      const hit = IPS_KEYS.find((k) => typeof v[k] === 'string');
-      if (hit) {
-        const sk = SHARING_KEYS.map((k) => str(v[k])).find((x) => x !== undefined);
-        for (const key of IPS_KEYS) {
-          const text = v[key];
-          if (typeof text !== 'string') continue;
-          for (const part of text.split(',')) {
-            const t = part.trim();
-            if (!t) continue;
-            const r: IpRequest = { ...service, doc: d, path: [...path, key], text: t, annotations: v, annotationsPath: path };
-            const ip = parseIp(t);
-            if (ip) r.ip = ip;
-            if (sk !== undefined) r.sharingKey = sk;
-            out.push(r);
-          }
+  const walk = (v: unknown, path: Path, depth: number): void => {
+    if (depth > 14) return;
+    if (Array.isArray(v)) return v.forEach((x, i) => walk(x, [...path, i], depth + 1));
+    if (!isObj(v)) return;
+    const hit = IPS_KEYS.find((k) => typeof v[k] === 'string');
+    if (hit) {
+      const sk = SHARING_KEYS.map((k) => str(v[k])).find((x) => x !== undefined);
+      for (const key of IPS_KEYS) {
+        const text = v[key];
+        if (typeof text !== 'string') continue;
+        for (const part of text.split(',')) {
+          const t = part.trim();
+          if (!t) continue;
+          const r: IpRequest = { ...service, doc: d, path: [...path, key], text: t, annotations: v, annotationsPath: path };
+          const ip = parseIp(t);
+          if (ip) r.ip = ip;
+          if (sk !== undefined) r.sharingKey = sk;
+          out.push(r);
         }
       }
-      for (const [k, x] of Object.entries(v)) if (typeof x === 'object') walk(x, [...path, k], depth + 1);
-    };
-    walk(d.value, [], 0);
+    }
+    for (const [k, x] of Object.entries(v)) if (typeof x === 'object') walk(x, [...path, k], depth + 1);
+  };
+  walk(d.value, [], 0);
+  return out;
+}
+
+const isGateway = (d: YamlDocument): boolean => d.kind === 'Gateway' && d.group === GATEWAY_API_GROUP;
+
+const GATEWAY_REQUESTS = new WeakMap<ClusterGroup, { handled: ReadonlySet<YamlDocument>; requests: readonly IpRequest[] }>();
+
+/**
+ * The LB-IPAM requests of the group's Gateways that Cilium runs (their class: ciliumGatewayClass), with their
+ * Service's identity: `spec.addresses` (from GATEWAY_ADDRESSES_SINCE, or when the version is unknown) and
+ * annotation maps (`spec.infrastructure.annotations`). A Gateway Cilium runs without LB-IPAM asks for nothing.
+ * `handled`: the Gateways these answers cover (the generic reading in indirectIpRequests skips them).
+ */
+function readGatewayRequests(g: ClusterGroup): { handled: ReadonlySet<YamlDocument>; requests: readonly IpRequest[] } {
+  let got = GATEWAY_REQUESTS.get(g);
+  if (got) return got;
+  const handled = new Set<YamlDocument>();
+  const requests: IpRequest[] = [];
+  const version = ciliumVersion(g);
+  const addresses = !version || atLeast(version, GATEWAY_ADDRESSES_SINCE);
+  for (const d of docsOfKind(g.docs, 'Gateway')) {
+    if (!isGateway(d) || d.docClass !== 'k8s') continue;
+    const how = ciliumGatewayClass(g, d.get(['spec', 'gatewayClassName']));
+    if (!how) continue;
+    handled.add(d);
+    if (how !== 'lbipam') continue;
+    const service = gatewayService(d);
+    if (addresses) requests.push(...gatewayAddressRequests(d, service));
+    requests.push(...annotationRequests(d, service));
+  }
+  GATEWAY_REQUESTS.set(g, (got = { handled, requests }));
+  return got;
+}
+
+/** The LB-IPAM requests of the Gateways Cilium runs in the group (each with its Service's identity). */
+export function ciliumGatewayIpRequests(g: ClusterGroup): readonly IpRequest[] {
+  return readGatewayRequests(g).requests;
+}
+
+/**
+ * IP requests in objects that create LoadBalancer Services indirectly: Cilium's Gateways (ciliumGatewayIpRequests),
+ * and any annotation map holding an LB-IPAM ips key in HelmRelease/Argo values, other Gateways'
+ * `spec.infrastructure.annotations` and EnvoyProxy objects, whose Service name, namespace and labels are unknown
+ * (selector matching answers "unknown").
+ */
+export function indirectIpRequests(g: ClusterGroup): IpRequest[] {
+  const { handled, requests } = readGatewayRequests(g);
+  const out: IpRequest[] = [...requests];
+  for (const d of docsOfKinds(g.docs, CONSUMER_KINDS)) {
+    if (d.docClass !== 'k8s' || handled.has(d)) continue;
+    out.push(...annotationRequests(d, {}));
   }
   return out;
 }

@@ -28,7 +28,7 @@ export default defineRule({
   check({ cluster }) {
     if (!lbIpamIsDefault(cluster)) return [];
     // a Cilium Gateway's Service asks LB-IPAM like any other (its spec.addresses and infrastructure annotations)
-    const reqs = [...serviceIpRequests(cluster.docs), ...ciliumGatewayIpRequests(cluster.docs)].filter((r) => r.ip);
+    const reqs = [...serviceIpRequests(cluster.docs), ...ciliumGatewayIpRequests(cluster)].filter((r) => r.ip);
     const out: RuleFinding[] = [];
     const seen = new Set<string>();
     for (const [a, b] of sameAddressPairs(reqs)) {

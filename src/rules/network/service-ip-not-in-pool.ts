@@ -20,7 +20,7 @@ export default defineRule({
     },
     help: 'Request an address from a pool whose serviceSelector selects the Service, or add a pool block that contains it.',
     docs: {
-      what: 'Checks every IP requested through `lbipam.cilium.io/ips`, `io.cilium/lb-ipam-ips` or the deprecated `spec.loadBalancerIP` (on Services, and in annotations inside HelmRelease/Argo values, Gateway infrastructure and EnvoyProxy objects), and the `spec.addresses` of Gateways of a Cilium GatewayClass (controllerName `io.cilium/gateway-controller`, or class `cilium` when the repository does not define it; their Service is `cilium-gateway-<name>`, labelled `io.cilium.gateway/owning-gateway: <name>` and with the Gateway\'s `spec.infrastructure.labels`, not its metadata labels), against the cluster\'s pools, respecting their serviceSelector (including `io.kubernetes.service.namespace`/`name`). Silent when the cluster has no pool, when Cilium\'s `defaultLBServiceIPAM` hands class-less Services to another IPAM, a pool is templated or a kustomization rewrites pools with JSON patches.',
+      what: 'Checks every IP requested through `lbipam.cilium.io/ips`, `io.cilium/lb-ipam-ips` or the deprecated `spec.loadBalancerIP` (on Services, and in annotations inside HelmRelease/Argo values, Gateway infrastructure and EnvoyProxy objects), and, from Cilium 1.17 (earlier releases ignore them; an unknown version counts as new), the `spec.addresses` of Gateways of a Cilium GatewayClass (controllerName `io.cilium/gateway-controller`, or class `cilium` when the repository does not define it and Cilium enables Gateway API; not with `gatewayAPI.hostNetwork.enabled` or a CiliumGatewayClassConfig that gives the Service another type or class; their Service is `cilium-gateway-<name>`, labelled `io.cilium.gateway/owning-gateway: <name>` and with the Gateway\'s `spec.infrastructure.labels`, not its metadata labels), against the cluster\'s pools, respecting their serviceSelector (including `io.kubernetes.service.namespace`/`name`). Silent when the cluster has no pool, when Cilium\'s `defaultLBServiceIPAM` hands class-less Services to another IPAM, a pool is templated or a kustomization rewrites pools with JSON patches.',
       why: 'LB-IPAM only hands out a requested IP from a pool that contains it and selects the Service; otherwise the Service stays <pending> with reason no_pool.',
       fix: 'Fix the IP, widen the pool, or label the Service so the pool selects it.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],
@@ -43,7 +43,7 @@ export default defineRule({
     const indexOf = (list: readonly LbPool[]) => new IntervalIndex(list.flatMap((p) => p.blocks.flatMap((b) => (b.interval ? [{ interval: b.interval, label: p }] : []))));
     const ownIndex = indexOf(pools);
     const allIndex = allPools === pools ? ownIndex : indexOf(allPools);
-    for (const r of [...serviceIpRequests(cluster.docs), ...indirectIpRequests(cluster.docs)]) {
+    for (const r of [...serviceIpRequests(cluster.docs), ...indirectIpRequests(cluster)]) {
       if (/\$\{|\{\{/.test(r.text)) continue;
       const candidates = cluster.shared?.has(r.doc) ? allIndex : ownIndex;
       if (!r.ip) {
