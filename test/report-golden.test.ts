@@ -36,6 +36,8 @@ const diagnostics: Diagnostic[] = [
     file: 'apps/net/pool.yaml',
     range: { start: { line: 9, column: 11 }, end: { line: 9, column: 13 } },
     data: { value: 'on', yaml11: true },
+    // (a correction for `--fix`: JSON carries it, SARIF as a fix, stylish counts it)
+    fix: { range: { start: { line: 9, column: 11 }, end: { line: 9, column: 13 } }, text: '"on"', expect: 'on' },
   },
   {
     ruleId: 'yaml/templated',
@@ -121,7 +123,12 @@ describe('reporters (golden files)', () => {
     assert.ok(validate(doc), JSON.stringify(validate.errors?.slice(0, 5)));
   });
   it('stylish summary: files with a shown diagnostic, of the files checked', () => {
-    const summary = (r: Partial<LintResult>) => REPORTERS['stylish']!.render({ ...result, sources: new Map(), ...r }, { color: false }).trimEnd().split('\n').pop();
+    const summary = (r: Partial<LintResult>) =>
+      REPORTERS['stylish']!.render({ ...result, sources: new Map(), ...r }, { color: false })
+        .trimEnd()
+        .split('\n')
+        .filter((l) => !l.startsWith('  '))
+        .pop();
     assert.equal(summary({ diagnostics: [diagnostics[0]!, diagnostics[1]!] }), '✖ 2 problems (1 error, 1 warning, 0 infos) in 1 of 3 files');
     // a diagnostic in a file outside `files` (a template's lint/templates-only note) counts in both numbers
     assert.equal(summary({ diagnostics: [diagnostics[2]!], files: [] }), 'ℹ 1 problem (0 errors, 0 warnings, 1 info) in 1 of 1 file');

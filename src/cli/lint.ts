@@ -6,7 +6,8 @@ import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { summarize } from '../core/diagnostic.js';
 import { loadConfig } from '../config/load.js';
-import { lint } from '../lint/engine.js';
+import { lint, type LintOptions, type LintOutcome } from '../lint/engine.js';
+import { applyFixes } from '../lint/fix.js';
 import { stagedFiles } from '../lint/git.js';
 import { knownRule, ruleCatalog, suggestRuleId } from '../lint/rule-catalog.js';
 import { emit, parseFormats } from '../report/emit.js';
@@ -21,6 +22,9 @@ Lint YAML files under the given paths (default: .): YAML checks, schemas and pol
 Options:
   -f, --format NAME[=FILE]  Output format: ${Object.keys(REPORTERS).sort().join(', ')} (default stylish).
                             Repeatable; at most one without =FILE goes to stdout.
+  --fix                     Write the safe corrections into the files (quote a YAML 1.1 boolean word in a
+                            string field, the pool/L2 apiVersion and kubeProxyReplacement the version wants, ...),
+                            then lint again and report what is left. Only the reported files are changed.
   --max-warnings N          Exit 1 when there are more than N warnings (default: unlimited).
   -c, --config FILE         Configuration file (default: ./talium.config.yaml if present).
   --staged                  Report only files staged in git (git diff --cached); the whole tree is still read.
@@ -35,6 +39,34 @@ Options:
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 errors or too many warnings,
 2 usage or internal error.
 `;
+
+/** Passes of --fix: a pass can leave an overlapping fix for the next one (ESLint stops after 10). */
+const FIX_PASSES = 3;
+
+/**
+ * `--fix`: write the corrections of the reported files (lint/fix.ts), lint again, repeat while a pass fixed
+ * something; the last lint is what gets reported. Files left alone are named on stderr.
+ */
+async function fixAndRelint(first: LintOutcome, opts: LintOptions, only: ReadonlySet<string> | undefined, io: CliIo): Promise<LintOutcome> {
+  let outcome = first;
+  let fixed = 0;
+  const files = new Set<string>();
+  const told = new Set<string>();
+  for (let pass = 0; pass < FIX_PASSES; pass++) {
+    const r = applyFixes(opts.cwd, outcome.result.diagnostics, outcome.result.sources, only ? (f) => only.has(f) : undefined);
+    for (const s of r.skipped) {
+      if (told.has(s.file)) continue;
+      told.add(s.file);
+      io.stderr(`talium lint: --fix left ${s.file} alone: it ${s.reason}\n`);
+    }
+    if (!r.fixed) break;
+    fixed += r.fixed;
+    for (const f of r.files) files.add(f);
+    outcome = await lint(opts);
+  }
+  if (fixed) io.stderr(`talium lint: fixed ${fixed} problem${fixed === 1 ? '' : 's'} in ${files.size} file${files.size === 1 ? '' : 's'}\n`);
+  return outcome;
+}
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   let parsed;
@@ -51,6 +83,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         'only-files': { type: 'boolean' },
         workers: { type: 'string' },
         'no-cache': { type: 'boolean' },
+        fix: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -137,11 +170,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (crossObjectAll) opts.crossObjectAll = true;
   if (workers !== undefined) opts.workers = workers;
   if (v['no-cache']) opts.cache = false;
-  const outcome = await lint(opts);
+  let outcome = await lint(opts);
   if (outcome.missing.length) {
     io.stderr(`talium lint: no such file or folder: ${outcome.missing.map((m) => `"${m}"`).join(', ')}\n`);
     return EXIT.usage;
   }
+  if (v.fix) outcome = await fixAndRelint(outcome, opts, only, io);
   try {
     emit(outcome.result, formats, io);
   } catch (err) {

@@ -31,6 +31,17 @@ export interface RelatedLocation {
   message: string;
 }
 
+/**
+ * A safe textual correction (`talium lint --fix`): replace the text at `range` (the diagnostic's own token, quotes
+ * included) by `text`. Applied only while that token still reads `expect` (bare or quoted), so a file edited since,
+ * or a value that came from a Flux variable, is left alone.
+ */
+export interface Fix {
+  range: Range;
+  text: string;
+  expect: string;
+}
+
 export interface Diagnostic {
   /** `<domain>/<name>`, e.g. `network/pool-reserved-address`. */
   ruleId: string;
@@ -48,6 +59,8 @@ export interface Diagnostic {
   related?: RelatedLocation[];
   /** Structured data behind the message (what tests assert instead of prose). */
   data?: Record<string, string | number | boolean>;
+  /** The correction `--fix` applies, when one is safe. */
+  fix?: Fix;
 }
 
 export const SEVERITY_RANK: Record<Severity, number> = { error: 2, warning: 1, info: 0 };

@@ -17,7 +17,15 @@ export interface Place {
   range?: Range;
 }
 
+/** A finding's correction: replace its own token (value, or key when `key` is set) by `text`, if it reads `expect`. */
+export interface FindingFix {
+  text: string;
+  expect: string;
+}
+
 export interface Finding extends Place {
+  /** The correction `--fix` applies (the token at the finding's place), when one is safe. */
+  fix?: FindingFix;
   ruleId: string;
   messageId?: string;
   severity: Severity;
@@ -88,5 +96,6 @@ export function toDiagnostic(f: Finding): Diagnostic {
   }
   if (related.length) d.related = related;
   if (f.data && Object.keys(f.data).length) d.data = f.data;
+  if (f.fix && file) d.fix = { range, text: f.fix.text, expect: f.fix.expect };
   return d;
 }

@@ -45,6 +45,7 @@ export function runRules(
         };
         if (rf.key) f.key = true;
         if (rf.range) f.range = rf.range;
+        if (rf.fix) f.fix = rf.fix;
         if (rf.data) f.data = rf.data;
         if (rf.related?.length) f.related = rf.related.map((r) => ({ doc: r.doc, path: r.path, key: r.key ?? false, message: r.message }));
         out.push(f);

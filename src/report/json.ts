@@ -19,6 +19,7 @@ export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
   if (d.object) o['object'] = d.object;
   if (d.related?.length) o['related'] = d.related.map((r) => ({ file: r.file, range: r.range, message: r.message }));
   if (d.data) o['data'] = Object.fromEntries(Object.keys(d.data).sort().map((k) => [k, d.data![k]]));
+  if (d.fix) o['fix'] = { range: { start: { ...d.fix.range.start }, end: { ...d.fix.range.end } }, text: d.fix.text, expect: d.fix.expect };
   return o;
 }
 

@@ -1,6 +1,7 @@
 /**
  * `sarif`: SARIF 2.1.0 for GitHub code scanning: driver rules with help text, results with real regions
- * (UTF-16 columns, end exclusive), related locations. Validated against the OASIS schema in tests. Pure.
+ * (UTF-16 columns, end exclusive), related locations, and the `--fix` corrections as SARIF fixes. Validated against the
+ * OASIS schema in tests. Pure.
  */
 import type { Diagnostic, Range } from '../core/diagnostic.js';
 import type { Reporter, RuleInfo } from './types.js';
@@ -60,6 +61,14 @@ export const sarif: Reporter = {
         r['relatedLocations'] = d.related.map((x, i) => ({ id: i + 1, ...location(x.file, x.range), message: { text: x.message } }));
       }
       if (d.data) r['properties'] = { data: Object.fromEntries(Object.keys(d.data).sort().map((k) => [k, d.data![k]])) };
+      if (d.fix) {
+        r['fixes'] = [
+          {
+            description: { text: `Replace ${d.fix.expect} by ${d.fix.text} (talium lint --fix).` },
+            artifactChanges: [{ artifactLocation: { uri: uri(d.file), uriBaseId: '%SRCROOT%' }, replacements: [{ deletedRegion: region(d.fix.range), insertedContent: { text: d.fix.text } }] }],
+          },
+        ];
+      }
       return r;
     });
     const doc = {

@@ -4,6 +4,7 @@
  */
 import type { Range, Severity } from '../core/diagnostic.js';
 import type { Path, YamlDocument } from '../core/document.js';
+import type { FindingFix } from '../core/finding.js';
 import type { ClusterGroup } from '../plan/types.js';
 
 export interface RuleDocs {
@@ -68,6 +69,8 @@ export interface RuleFinding {
    * message id that other times stands on what the repository shows): not reported when a run reads only some paths.
    */
   needsWholeTree?: boolean;
+  /** The correction `--fix` applies to this finding's token (its value, or its key with `key`), when one is safe. */
+  fix?: FindingFix;
 }
 
 export interface RuleContext {

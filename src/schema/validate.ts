@@ -453,6 +453,7 @@ class Validator implements SchemaValidator {
       'warning',
     );
     f.messageId = 'talosBoolean';
+    f.fix = { text: String(b), expect: v };
     return f;
   }
 
@@ -467,15 +468,15 @@ class Validator implements SchemaValidator {
       if (!hit || !String(hit.data['expected']).includes('string')) continue;
       const full = [...base, ...c.path];
       if (!doc.isPlainScalar(full)) continue;
-      out.push(
-        toFinding(doc, {
-          ruleId: 'schema/yaml11-boolean',
-          path: full,
-          message: `"${pathText(c.path)}" is written as unquoted ${c.text}, which Kubernetes tools (YAML 1.1) read as the boolean ${String(c.bool)}, but the field is a string.`,
-          help: `Quote it: "${c.text}".`,
-          data: { path: pathText(c.path), actual: c.text, readAs: c.bool, expected: 'string' },
-        }),
-      );
+      const f = toFinding(doc, {
+        ruleId: 'schema/yaml11-boolean',
+        path: full,
+        message: `"${pathText(c.path)}" is written as unquoted ${c.text}, which Kubernetes tools (YAML 1.1) read as the boolean ${String(c.bool)}, but the field is a string.`,
+        help: `Quote it: "${c.text}".`,
+        data: { path: pathText(c.path), actual: c.text, readAs: c.bool, expected: 'string' },
+      });
+      f.fix = { text: `"${c.text}"`, expect: c.text };
+      out.push(f);
     }
     return out;
   }

@@ -43,8 +43,9 @@ export default defineRule({
       const version = releaseVersion(cluster, r);
       if (typeof v === 'string' && LEGACY.has(v)) {
         const replacement = v === 'strict' ? 'true' : 'false';
-        if (version && atLeast(version, '1.16')) out.push({ ...place, messageId: 'rejected', data: { value, version } });
-        else out.push({ ...place, messageId: 'legacy', data: { value, replacement }, severity: 'warning' });
+        const fix = { text: replacement, expect: value };
+        if (version && atLeast(version, '1.16')) out.push({ ...place, messageId: 'rejected', data: { value, version }, fix });
+        else out.push({ ...place, messageId: 'legacy', data: { value, replacement }, severity: 'warning', fix });
       } else {
         out.push({ ...place, messageId: 'invalid', data: { value } });
       }

@@ -39,9 +39,9 @@ export default defineRule({
     for (const doc of pools(cluster.docs)) {
       const apiVersion = doc.apiVersion ?? '';
       const data = { name: doc.name ?? '', apiVersion, version };
-      if (apiVersion === 'cilium.io/v2' && !atLeast(version, '1.18')) out.push({ doc, path: ['apiVersion'], messageId: 'notServed', data });
+      if (apiVersion === 'cilium.io/v2' && !atLeast(version, '1.18')) out.push({ doc, path: ['apiVersion'], messageId: 'notServed', data, fix: { text: 'cilium.io/v2alpha1', expect: apiVersion } });
       else if (apiVersion === 'cilium.io/v2alpha1' && atLeast(version, '1.19'))
-        out.push({ doc, path: ['apiVersion'], messageId: 'deprecated', data, severity: 'warning' });
+        out.push({ doc, path: ['apiVersion'], messageId: 'deprecated', data, severity: 'warning', fix: { text: 'cilium.io/v2', expect: apiVersion } });
     }
     return out;
   },

@@ -39,7 +39,8 @@ export default defineRule({
         if (Array.isArray(v)) return v.forEach((x, i) => walk(x, [...path, i], depth + 1));
         for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
           if (k.startsWith('lbipam.cilium.io/')) {
-            out.push({ doc: d, path: [...path, k], key: true, messageId: 'prefix', data: { key: k, since: LBIPAM_NEW_PREFIX_SINCE, version, legacy: `io.cilium/lb-ipam-${k.slice('lbipam.cilium.io/'.length)}` } });
+            const legacy = `io.cilium/lb-ipam-${k.slice('lbipam.cilium.io/'.length)}`;
+            out.push({ doc: d, path: [...path, k], key: true, messageId: 'prefix', data: { key: k, since: LBIPAM_NEW_PREFIX_SINCE, version, legacy }, ...(legacy in (v as Record<string, unknown>) ? {} : { fix: { text: legacy, expect: k } }) });
           } else walk(x, [...path, k], depth + 1);
         }
       };
