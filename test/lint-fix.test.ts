@@ -38,6 +38,12 @@ describe('applyToText', () => {
     assert.deepEqual(applyToText(text, [at(1, 4, 10, 'true', 'strict'), at(1, 4, 10, 'true', 'strict'), at(1, 6, 8, 'X', 'ri')]), { text: 'k: true\n', applied: 1 });
   });
 
+  it('applies none of the fixes that ask for different texts at one token', () => {
+    const text = 'apiVersion: cilium.io/v2alpha1\nx: No\n';
+    const r = applyToText(text, [at(1, 13, 31, 'cilium.io/v2', 'cilium.io/v2alpha1'), at(1, 13, 31, 'cilium.io/v2beta1', 'cilium.io/v2alpha1'), at(2, 4, 6, '"No"', 'No')]);
+    assert.deepEqual(r, { text: 'apiVersion: cilium.io/v2alpha1\nx: "No"\n', applied: 1 });
+  });
+
   it('counts columns in UTF-16 units and keeps CRLF line ends', () => {
     const text = 'n: "é😀"\r\nflag: off\r\n';
     assert.equal(applyToText(text, [at(2, 7, 10, '"off"', 'off')]).text, 'n: "é😀"\r\nflag: "off"\r\n');
@@ -64,6 +70,19 @@ describe('applyFixes', () => {
     assert.ok(lstatSync(join(dir, 'link.yaml')).isSymbolicLink());
     assert.equal(readFileSync(join(dir, 'b.yaml'), 'utf8'), 'flag: "No"\n');
     assert.equal(readFileSync(join(dir, 'c.yaml'), 'utf8'), 'flag: No\n');
+  });
+
+  it('leaves read-only files alone, and a text an earlier pass had (corrections that undo each other)', () => {
+    const dir = repos.repo({ 'ro.yaml': 'flag: No\n', 'flip.yaml': 'flag: No\n' });
+    chmodSync(join(dir, 'ro.yaml'), 0o444);
+    const history = new Map([['flip.yaml', new Set(['flag: "No"\n'])]]);
+    const r = applyFixes(dir, [diag(fixFor('ro.yaml')), diag(fixFor('flip.yaml'))], new Map([['ro.yaml', 'flag: No\n'], ['flip.yaml', 'flag: No\n']]), undefined, history);
+    assert.equal(r.fixed, 0);
+    assert.deepEqual(r.skipped.map((x) => [x.file, x.reason]), [
+      ['flip.yaml', 'would get back an earlier text (two corrections undo each other)'],
+      ['ro.yaml', 'is read-only'],
+    ]);
+    assert.equal(readFileSync(join(dir, 'ro.yaml'), 'utf8'), 'flag: No\n');
   });
 
   it('skips a file changed since it was linted, and one it cannot read', () => {
@@ -138,6 +157,32 @@ describe('talium lint --fix (child process)', () => {
     assert.equal(readFileSync(join(dir, 'apps/svc.yaml'), 'utf8'), SVC('    io.cilium/lb-ipam-ips: "10.50.0.230"\n'));
     // renaming would duplicate a key: reported, left alone
     assert.deepEqual(r.out.diagnostics.filter((d) => d.ruleId === 'network/lbipam-annotation-prefix').map((d) => [d.file, d.fix]), [['apps/both.yaml', undefined]]);
+  });
+
+  it('offers no fix where the token is not the value, where versions disagree, or where no equivalent exists', async () => {
+    const argo = (kpr: string): string =>
+      `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  project: default\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: kube-system\n  source:\n    repoURL: https://helm.cilium.io\n    chart: cilium\n    targetRevision: 1.19.6\n    helm:\n      parameters:\n        - name: kubeProxyReplacement\n          value: ${kpr}\n`;
+    const found = (o: Out, rule: string, file: string) => o.diagnostics.filter((d) => d.ruleId === rule && d.file === file);
+    // the finding sits on the parameter's `value` key: nothing to replace there
+    const param = await lintJson(repos.repo({ 'argo/cilium.yaml': argo('strict') }));
+    assert.equal(found(param.out, 'cilium/kpr-value', 'argo/cilium.yaml').length, 1);
+    assert.deepEqual(fixes(param.out), []);
+    // one pool file judged by a 1.17 and a 1.19 cluster: each would want another apiVersion
+    const shared = await lintJson(
+      repos.repo({ 'clusters/a/cilium.yaml': RELEASE('1.17.6', 'true'), 'clusters/b/cilium.yaml': RELEASE('1.19.6', 'true'), 'infrastructure/pool.yaml': POOL('cilium.io/v2alpha1') }),
+      ['--fix'],
+    );
+    assert.equal(found(shared.out, 'cilium/pool-api-version', 'infrastructure/pool.yaml').length, 1);
+    assert.deepEqual(fixes(shared.out), []);
+    assert.doesNotMatch(shared.stderr, /fixed/);
+    // probe has no true/false equivalent; before 1.14 Cilium takes no true/false
+    for (const files of [{ 'cilium/values.yaml': 'kubeProxyReplacement: probe\nk8sServiceHost: localhost\n' }, { 'old/helmrelease.yaml': RELEASE('1.13.4', 'strict') }] as Array<Record<string, string>>) {
+      const r = await lintJson(repos.repo(files));
+      assert.deepEqual(
+        r.out.diagnostics.filter((d) => d.ruleId === 'cilium/kpr-value').map((d) => [d.file, d.fix]),
+        [[Object.keys(files)[0], undefined]],
+      );
+    }
   });
 
   it('--only-files changes only the named files', async () => {

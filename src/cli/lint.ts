@@ -52,8 +52,9 @@ async function fixAndRelint(first: LintOutcome, opts: LintOptions, only: Readonl
   let fixed = 0;
   const files = new Set<string>();
   const told = new Set<string>();
+  const history = new Map<string, Set<string>>();
   for (let pass = 0; pass < FIX_PASSES; pass++) {
-    const r = applyFixes(opts.cwd, outcome.result.diagnostics, outcome.result.sources, only ? (f) => only.has(f) : undefined);
+    const r = applyFixes(opts.cwd, outcome.result.diagnostics, outcome.result.sources, only ? (f) => only.has(f) : undefined, history);
     for (const s of r.skipped) {
       if (told.has(s.file)) continue;
       told.add(s.file);

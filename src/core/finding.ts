@@ -35,6 +35,12 @@ export interface Finding extends Place {
   related?: Array<Place & { message: string }>;
 }
 
+/** A fix's token still reads what the finding saw: `expect`, bare or quoted, on one line. */
+export function tokenReads(token: string | undefined, expect: string): boolean {
+  if (token === undefined || token.includes('\n')) return false;
+  return token === expect || token === `"${expect}"` || token === `'${expect}'`;
+}
+
 export function resolvePlace(p: Place): { file: string; range: Range } {
   const file = p.doc?.file.path ?? p.file?.path ?? '';
   if (p.range) return { file, range: p.range };
@@ -96,6 +102,9 @@ export function toDiagnostic(f: Finding): Diagnostic {
   }
   if (related.length) d.related = related;
   if (f.data && Object.keys(f.data).length) d.data = f.data;
-  if (f.fix && file) d.fix = { range, text: f.fix.text, expect: f.fix.expect };
+  // a correction is offered only where the finding's range is its token: not a key standing in for a value (Argo CD
+  // helm.parameters), a `${VAR}` the value came from, or a merge key
+  const source = f.doc?.file ?? f.file;
+  if (f.fix && file && source && tokenReads(source.textAt(range), f.fix.expect)) d.fix = { range, text: f.fix.text, expect: f.fix.expect };
   return d;
 }

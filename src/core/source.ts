@@ -71,6 +71,23 @@ export class SourceFile {
     return { line: lo + 1, column: o - starts[lo]! + 1 };
   }
 
+  /** 0-based offset of a 1-based position, or undefined when it is not inside its line (terminator included). */
+  offsetAt(p: Position): number | undefined {
+    const starts = this.starts();
+    const lineStart = starts[p.line - 1];
+    if (lineStart === undefined || p.column < 1) return undefined;
+    const at = lineStart + p.column - 1;
+    const lineEnd = p.line < starts.length ? starts[p.line]! - 1 : this.text.length;
+    return at <= lineEnd ? at : undefined;
+  }
+
+  /** The text between two positions, or undefined when either is outside the text. */
+  textAt(r: Range): string | undefined {
+    const from = this.offsetAt(r.start);
+    const to = this.offsetAt(r.end);
+    return from === undefined || to === undefined || to < from ? undefined : this.text.slice(from, to);
+  }
+
   rangeOf(start: number, end: number): Range {
     return { start: this.positionAt(start), end: this.positionAt(Math.max(start, end)) };
   }

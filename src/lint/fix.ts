@@ -1,12 +1,16 @@
 /**
  * `talium lint --fix`: writes the corrections diagnostics carry (Diagnostic.fix) into the files, one write per file.
  * A fix is applied only when the file still holds the text the lint read and its token still reads what the finding
- * saw (bare or quoted, on one line); of overlapping fixes the first wins and the others wait for the next pass. The
- * BOM, line endings, file mode and a symlink's target are kept; each file is replaced atomically (temp + rename).
+ * saw (bare or quoted, on one line); of overlapping fixes the first wins and the others wait for the next pass; fixes
+ * that disagree about one token, or that would bring back an earlier text, are not applied. Read-only files are left
+ * alone. The BOM, line endings, file mode, owner (where allowed) and a symlink's target are kept; each file is
+ * replaced atomically (temp + rename).
  */
-import { chmodSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, chownSync, constants, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Diagnostic, Fix, Position } from '../core/diagnostic.js';
+import type { Diagnostic, Fix } from '../core/diagnostic.js';
+import { tokenReads } from '../core/finding.js';
+import { SourceFile } from '../core/source.js';
 
 export interface FixOutcome {
   /** Fixes written. */
@@ -17,58 +21,47 @@ export interface FixOutcome {
   skipped: Array<{ file: string; reason: string }>;
 }
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-/** 0-based offset of a 1-based line/column (UTF-16 columns), or undefined outside the text. */
-function offsetOf(starts: readonly number[], text: string, p: Position): number | undefined {
-  const lineStart = starts[p.line - 1];
-  if (lineStart === undefined || p.column < 1) return undefined;
-  const at = lineStart + p.column - 1;
-  const lineEnd = p.line < starts.length ? starts[p.line]! - 1 : text.length;
-  return at <= lineEnd ? at : undefined;
-}
-
-/** The token still reads `expect`, bare or in quotes, and sits on one line. */
-function stillReads(token: string, expect: string): boolean {
-  if (token.includes('\n')) return false;
-  return token === expect || token === `"${expect}"` || token === `'${expect}'`;
-}
-
-/** `text` with `fixes` applied (those whose token still reads as expected; the first of overlapping ones). */
+/**
+ * `text` with `fixes` applied: those whose token still reads as expected; of overlapping ones the first; none of
+ * those that ask for different texts at one range (a document several cluster groups judge differently).
+ */
 export function applyToText(text: string, fixes: readonly Fix[]): { text: string; applied: number } {
-  const starts = lineStarts(text);
-  const spans: Array<{ from: number; to: number; text: string }> = [];
+  const src = new SourceFile('', text);
+  const byRange = new Map<string, { from: number; to: number; texts: Set<string> }>();
   for (const f of fixes) {
-    const from = offsetOf(starts, text, f.range.start);
-    const to = offsetOf(starts, text, f.range.end);
-    if (from === undefined || to === undefined || to < from || !stillReads(text.slice(from, to), f.expect)) continue;
-    spans.push({ from, to, text: f.text });
+    const from = src.offsetAt(f.range.start);
+    const to = src.offsetAt(f.range.end);
+    if (from === undefined || to === undefined || to < from || !tokenReads(text.slice(from, to), f.expect)) continue;
+    const key = `${from}:${to}`;
+    const got = byRange.get(key);
+    if (got) got.texts.add(f.text);
+    else byRange.set(key, { from, to, texts: new Set([f.text]) });
   }
-  spans.sort((a, b) => a.from - b.from || a.to - b.to);
+  const spans = [...byRange.values()].filter((s) => s.texts.size === 1).sort((a, b) => a.from - b.from || a.to - b.to);
   const kept: typeof spans = [];
   for (const s of spans) {
     const last = kept[kept.length - 1];
-    if (last && s.from < last.to) continue;
-    if (last && s.from === last.from && s.to === last.to) continue;
-    kept.push(s);
+    if (!last || s.from >= last.to) kept.push(s);
   }
   let out = text;
-  for (let i = kept.length - 1; i >= 0; i--) out = out.slice(0, kept[i]!.from) + kept[i]!.text + out.slice(kept[i]!.to);
+  for (let i = kept.length - 1; i >= 0; i--) out = out.slice(0, kept[i]!.from) + [...kept[i]!.texts][0]! + out.slice(kept[i]!.to);
   return { text: out, applied: kept.length };
 }
 
-/** Replace `file` by `content` atomically, keeping its mode; a symlink's target is what changes. */
+/** Replace `file` by `content` atomically, keeping its mode and (where allowed) owner; a symlink's target changes. */
 function replaceFile(file: string, content: string): void {
   const target = realpathSync(file);
-  const mode = statSync(target).mode & 0o7777;
+  const st = statSync(target);
+  const mode = st.mode & 0o7777;
   const tmp = join(dirname(target), `.${basename(target)}.talium-fix-${process.pid}.tmp`);
   try {
     writeFileSync(tmp, content, { mode });
     chmodSync(tmp, mode);
+    try {
+      chownSync(tmp, st.uid, st.gid);
+    } catch {
+      /* only root may give a file away; the group stays ours then */
+    }
     renameSync(tmp, target);
   } catch (err) {
     try {
@@ -80,11 +73,31 @@ function replaceFile(file: string, content: string): void {
   }
 }
 
+/** Why a file must not be rewritten (no write permission bits, or not writable by this user), if so. */
+function readOnly(file: string): string | undefined {
+  const target = realpathSync(file);
+  if ((statSync(target).mode & 0o222) === 0) return 'is read-only';
+  try {
+    accessSync(target, constants.W_OK);
+  } catch {
+    return 'is not writable';
+  }
+  return undefined;
+}
+
 /**
  * Apply the fixes of `diagnostics` (in files `fixable` allows) under `cwd`. `sources` holds the text each file had
- * when it was linted (BOM removed): a file that differs now is skipped.
+ * when it was linted (BOM removed): a file that differs now is skipped. `history` (kept across the passes of one
+ * `--fix`) holds each file's earlier texts: a pass that would bring one back (two findings undoing each other) is
+ * not written.
  */
-export function applyFixes(cwd: string, diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>, fixable: (file: string) => boolean = () => true): FixOutcome {
+export function applyFixes(
+  cwd: string,
+  diagnostics: readonly Diagnostic[],
+  sources: ReadonlyMap<string, string>,
+  fixable: (file: string) => boolean = () => true,
+  history: Map<string, Set<string>> = new Map(),
+): FixOutcome {
   const byFile = new Map<string, Fix[]>();
   for (const d of diagnostics) {
     if (!d.fix || !d.file || d.file === '.' || !fixable(d.file)) continue;
@@ -110,12 +123,24 @@ export function applyFixes(cwd: string, diagnostics: readonly Diagnostic[], sour
     }
     const r = applyToText(text, fixes);
     if (!r.applied) continue;
+    const seen = history.get(file) ?? new Set([text]);
+    history.set(file, seen);
+    if (seen.has(r.text)) {
+      outcome.skipped.push({ file, reason: 'would get back an earlier text (two corrections undo each other)' });
+      continue;
+    }
+    const locked = readOnly(abs);
+    if (locked) {
+      outcome.skipped.push({ file, reason: locked });
+      continue;
+    }
     try {
       replaceFile(abs, (bom ? '\ufeff' : '') + r.text);
     } catch (err) {
       outcome.skipped.push({ file, reason: `cannot be written (${(err as NodeJS.ErrnoException).code ?? 'EIO'})` });
       continue;
     }
+    seen.add(r.text);
     outcome.fixed += r.applied;
     outcome.files.push(file);
   }

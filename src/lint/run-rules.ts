@@ -45,7 +45,8 @@ export function runRules(
         };
         if (rf.key) f.key = true;
         if (rf.range) f.range = rf.range;
-        if (rf.fix) f.fix = rf.fix;
+        // a document several cluster groups share may be judged differently by each (Cilium 1.17 and 1.19): no fix
+        if (rf.fix && !cluster.shared?.has(rf.doc)) f.fix = rf.fix;
         if (rf.data) f.data = rf.data;
         if (rf.related?.length) f.related = rf.related.map((r) => ({ doc: r.doc, path: r.path, key: r.key ?? false, message: r.message }));
         out.push(f);

@@ -5,6 +5,8 @@ import { SRC } from './lib/sources.js';
 import { dedupe, isSet, placeOf, releaseVersion, releases, unknowable, valueOf } from './lib/values.js';
 
 const LEGACY = new Set(['strict', 'partial', 'disabled', 'probe']);
+/** The legacy values `--fix` replaces: each has a true/false equivalent (probe enabled what the kernel offered: none). */
+const FIXABLE = new Set(['strict', 'partial', 'disabled']);
 
 export default defineRule({
   meta: {
@@ -43,9 +45,10 @@ export default defineRule({
       const version = releaseVersion(cluster, r);
       if (typeof v === 'string' && LEGACY.has(v)) {
         const replacement = v === 'strict' ? 'true' : 'false';
-        const fix = { text: replacement, expect: value };
-        if (version && atLeast(version, '1.16')) out.push({ ...place, messageId: 'rejected', data: { value, version }, fix });
-        else out.push({ ...place, messageId: 'legacy', data: { value, replacement }, severity: 'warning', fix });
+        // strict/disabled/partial have a true/false equivalent Cilium accepts from 1.14 (probe has none)
+        const fix = FIXABLE.has(v) && (!version || atLeast(version, '1.14')) ? { fix: { text: replacement, expect: value } } : {};
+        if (version && atLeast(version, '1.16')) out.push({ ...place, messageId: 'rejected', data: { value, version }, ...fix });
+        else out.push({ ...place, messageId: 'legacy', data: { value, replacement }, severity: 'warning', ...fix });
       } else {
         out.push({ ...place, messageId: 'invalid', data: { value } });
       }
