@@ -4,9 +4,10 @@
  * longer matches (a hand edit) or that talium never wrote, unless forced; `applyPlan` writes atomically
  * (temp file + rename) and removes stale files. Files without a talium mark under the roots are never touched.
  */
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ownership, type Ownership } from '../generate/serialize.js';
+import { writeAtomic } from './atomic-write.js';
 
 export type Change = 'create' | 'update' | 'remove';
 
@@ -108,21 +109,10 @@ export function planWrite(repoRoot: string, files: ReadonlyMap<string, string>, 
   return plan;
 }
 
-/** Write atomically: a temp file in the same folder, then rename over the target. */
-function writeAtomic(abs: string, text: string): void {
+/** Write atomically (atomic-write.ts), creating the folder; a generated script (`#!...`, `.sh`) is executable. */
+function writeGenerated(abs: string, text: string): void {
   mkdirSync(dirname(abs), { recursive: true });
-  const tmp = join(dirname(abs), `.${abs.slice(dirname(abs).length + 1)}.talium-${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, text, { encoding: 'utf8', mode: text.startsWith('#') && abs.endsWith('.sh') ? 0o755 : 0o644 });
-    renameSync(tmp, abs);
-  } catch (err) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* already gone */
-    }
-    throw err;
-  }
+  writeAtomic(abs, text, { mode: text.startsWith('#') && abs.endsWith('.sh') ? 0o755 : 0o644 });
 }
 
 /** Remove now-empty folders from `dir` upwards, up to and including the root folder that holds it. */
@@ -152,7 +142,7 @@ export function applyPlan(plan: WritePlan, roots: readonly string[]): { written:
       removed++;
       pruneEmpty(plan.repoRoot, dirname(ch.path), roots);
     } else {
-      writeAtomic(abs, ch.text!);
+      writeGenerated(abs, ch.text!);
       written++;
     }
   }

@@ -6,8 +6,9 @@
  * alone. The BOM, line endings, file mode, owner (where allowed) and a symlink's target are kept; each file is
  * replaced atomically (temp + rename).
  */
-import { accessSync, chmodSync, chownSync, constants, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { writeAtomic } from '../io/atomic-write.js';
 import type { Diagnostic, Fix } from '../core/diagnostic.js';
 import { tokenReads } from '../core/finding.js';
 import { SourceFile } from '../core/source.js';
@@ -48,29 +49,11 @@ export function applyToText(text: string, fixes: readonly Fix[]): { text: string
   return { text: out, applied: kept.length };
 }
 
-/** Replace `file` by `content` atomically, keeping its mode and (where allowed) owner; a symlink's target changes. */
+/** Replace `file` by `content` in one step, keeping its mode and (where allowed) owner; a symlink's target changes. */
 function replaceFile(file: string, content: string): void {
   const target = realpathSync(file);
   const st = statSync(target);
-  const mode = st.mode & 0o7777;
-  const tmp = join(dirname(target), `.${basename(target)}.talium-fix-${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, content, { mode });
-    chmodSync(tmp, mode);
-    try {
-      chownSync(tmp, st.uid, st.gid);
-    } catch {
-      /* only root may give a file away; the group stays ours then */
-    }
-    renameSync(tmp, target);
-  } catch (err) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* not created */
-    }
-    throw err;
-  }
+  writeAtomic(target, content, { mode: st.mode & 0o7777, owner: { uid: st.uid, gid: st.gid } });
 }
 
 /** Why a file must not be rewritten (no write permission bits, or not writable by this user), if so. */

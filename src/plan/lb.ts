@@ -175,35 +175,46 @@ export function serviceIpRequests(docs: readonly YamlDocument[]): readonly IpReq
   return reqs;
 }
 
+/** One request: `text` at `path`, parsed, with the sharing key of its annotation map. */
+function ipRequest(base: Omit<IpRequest, 'path' | 'text' | 'ip' | 'sharingKey'>, path: Path, text: string, sharingKey: string | undefined): IpRequest {
+  const r: IpRequest = { ...base, path, text };
+  const ip = parseIp(text);
+  if (ip) r.ip = ip;
+  if (sharingKey !== undefined) r.sharingKey = sharingKey;
+  return r;
+}
+
+/** The sharing key an annotation map sets (the new key first, then the legacy one). */
+function sharingKeyOf(map: Record<string, unknown>): string | undefined {
+  return SHARING_KEYS.map((k) => str(map[k])).find((x) => x !== undefined);
+}
+
+/** Every address an annotation map (at `mapPath`) asks for under the LB-IPAM ips keys: comma-separated, trimmed. */
+function annotationMapRequests(base: Omit<IpRequest, 'path' | 'text' | 'ip' | 'sharingKey'>, map: Record<string, unknown>, mapPath: Path): IpRequest[] {
+  const sk = sharingKeyOf(map);
+  const out: IpRequest[] = [];
+  for (const key of IPS_KEYS) {
+    const v = map[key];
+    if (typeof v !== 'string') continue;
+    for (const part of v.split(',')) {
+      const t = part.trim();
+      if (t) out.push(ipRequest(base, [...mapPath, key], t, sk));
+    }
+  }
+  return out;
+}
+
 function readServiceIpRequests(docs: readonly YamlDocument[]): IpRequest[] {
   const out: IpRequest[] = [];
   for (const d of docsOfKind(docs, 'Service')) {
     if (!isLoadBalancerService(d) || !ciliumHandlesClass(d.get(['spec', 'loadBalancerClass']))) continue;
     const ann = d.get(['metadata', 'annotations']);
     const annotations = isObj(ann) ? ann : {};
-    const base = { doc: d, name: d.name, namespace: d.namespace, labels: stringMap(d.get(['metadata', 'labels'])) ?? {}, annotations, annotationsPath: ['metadata', 'annotations'] as Path };
-    const sk = SHARING_KEYS.map((k) => str(annotations[k])).find((x) => x !== undefined);
-    for (const key of IPS_KEYS) {
-      const v = annotations[key];
-      if (typeof v !== 'string') continue;
-      for (const part of v.split(',')) {
-        const t = part.trim();
-        if (!t) continue;
-        const r: IpRequest = { ...base, path: ['metadata', 'annotations', key], text: t };
-        const ip = parseIp(t);
-        if (ip) r.ip = ip;
-        if (sk !== undefined) r.sharingKey = sk;
-        out.push(r);
-      }
-    }
+    const annotationsPath: Path = ['metadata', 'annotations'];
+    const base = { doc: d, name: d.name, namespace: d.namespace, labels: stringMap(d.get(['metadata', 'labels'])) ?? {}, annotations, annotationsPath };
+    out.push(...annotationMapRequests(base, annotations, annotationsPath));
     const lbip = d.get(['spec', 'loadBalancerIP']);
-    if (typeof lbip === 'string' && lbip.trim()) {
-      const r: IpRequest = { ...base, path: ['spec', 'loadBalancerIP'], text: lbip.trim() };
-      const ip = parseIp(lbip);
-      if (ip) r.ip = ip;
-      if (sk !== undefined) r.sharingKey = sk;
-      out.push(r);
-    }
+    if (typeof lbip === 'string' && lbip.trim()) out.push(ipRequest(base, ['spec', 'loadBalancerIP'], lbip.trim(), sharingKeyOf(annotations)));
   }
   return out;
 }
@@ -330,18 +341,12 @@ function gatewayAddressRequests(d: YamlDocument, service: ServiceIdentity): IpRe
   const annotationsPath: Path = ['spec', 'infrastructure', 'annotations'];
   const ann = d.get(annotationsPath);
   const annotations = isObj(ann) ? ann : {};
-  const sk = SHARING_KEYS.map((k) => str(annotations[k])).find((x) => x !== undefined);
   const out: IpRequest[] = [];
   addresses.forEach((a, i) => {
     if (!isObj(a) || (a['type'] !== undefined && a['type'] !== 'IPAddress') || typeof a['value'] !== 'string') return;
     const t = a['value'].trim();
     // an empty value asks for any address; a CIDR (newer Gateway API) is not one address
-    if (!t || t.includes('/')) return;
-    const r: IpRequest = { ...service, doc: d, path: ['spec', 'addresses', i, 'value'], text: t, annotations, annotationsPath };
-    const ip = parseIp(t);
-    if (ip) r.ip = ip;
-    if (sk !== undefined) r.sharingKey = sk;
-    out.push(r);
+    if (t && !t.includes('/')) out.push(ipRequest({ ...service, doc: d, annotations, annotationsPath }, ['spec', 'addresses', i, 'value'], t, sharingKeyOf(annotations)));
   });
   return out;
 }
@@ -353,23 +358,7 @@ function annotationRequests(d: YamlDocument, service: ServiceIdentity): IpReques
     if (depth > 14) return;
     if (Array.isArray(v)) return v.forEach((x, i) => walk(x, [...path, i], depth + 1));
     if (!isObj(v)) return;
-    const hit = IPS_KEYS.find((k) => typeof v[k] === 'string');
-    if (hit) {
-      const sk = SHARING_KEYS.map((k) => str(v[k])).find((x) => x !== undefined);
-      for (const key of IPS_KEYS) {
-        const text = v[key];
-        if (typeof text !== 'string') continue;
-        for (const part of text.split(',')) {
-          const t = part.trim();
-          if (!t) continue;
-          const r: IpRequest = { ...service, doc: d, path: [...path, key], text: t, annotations: v, annotationsPath: path };
-          const ip = parseIp(t);
-          if (ip) r.ip = ip;
-          if (sk !== undefined) r.sharingKey = sk;
-          out.push(r);
-        }
-      }
-    }
+    if (IPS_KEYS.some((k) => typeof v[k] === 'string')) out.push(...annotationMapRequests({ ...service, doc: d, annotations: v, annotationsPath: path }, v, path));
     for (const [k, x] of Object.entries(v)) if (typeof x === 'object') walk(x, [...path, k], depth + 1);
   };
   walk(d.value, [], 0);
