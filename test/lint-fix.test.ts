@@ -185,6 +185,23 @@ describe('talium lint --fix (child process)', () => {
     }
   });
 
+  it('the L2 policy back to cilium.io/v2alpha1, and a pool\'s cidrs renamed to blocks from 1.15 (not when blocks is there)', async () => {
+    const l2 = (apiVersion: string): string => `apiVersion: ${apiVersion}\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: l2\nspec:\n  loadBalancerIPs: true\n`;
+    const cidrs = (extra = ''): string => `apiVersion: cilium.io/v2alpha1\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  cidrs:\n    - cidr: 10.50.0.224/28\n${extra}`;
+    const dir = repos.repo({ 'talium.config.yaml': 'plan:\n  versions:\n    cilium: "1.16.3"\n', 'l2.yaml': l2('cilium.io/v2'), 'pool.yaml': cidrs() });
+    const r = await lintJson(dir, ['--fix']);
+    assert.match(r.stderr, /fixed 2 problems in 2 files/);
+    assert.equal(readFileSync(join(dir, 'l2.yaml'), 'utf8'), l2('cilium.io/v2alpha1'));
+    assert.equal(readFileSync(join(dir, 'pool.yaml'), 'utf8'), cidrs().replace('  cidrs:', '  blocks:'));
+    for (const files of [
+      { 'talium.config.yaml': 'plan:\n  versions:\n    cilium: "1.14.9"\n', 'pool.yaml': cidrs() },
+      { 'pool.yaml': cidrs('  blocks:\n    - cidr: 10.50.1.0/28\n') },
+    ] as Array<Record<string, string>>) {
+      const left = await lintJson(repos.repo(files));
+      assert.deepEqual(left.out.diagnostics.filter((d) => d.ruleId === 'cilium/pool-legacy-cidrs').map((d) => d.fix), [undefined]);
+    }
+  });
+
   it('--only-files changes only the named files', async () => {
     const dir = repos.repo({ 'a.yaml': POOL('cilium.io/v2', '\n  allowFirstLastIPs: No'), 'b.yaml': POOL('cilium.io/v2', '\n  allowFirstLastIPs: No').replace('name: lan', 'name: other') });
     const r = await lintJson(dir, ['--fix', '--only-files', 'a.yaml']);

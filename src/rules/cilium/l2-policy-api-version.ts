@@ -26,7 +26,10 @@ export default defineRule({
   check({ cluster }) {
     const out: RuleFinding[] = [];
     for (const doc of l2Policies(cluster.docs)) {
-      if (doc.apiVersion !== L2_POLICY_API_VERSION) out.push({ doc, path: ['apiVersion'], messageId: 'wrong', data: { name: doc.name ?? '', apiVersion: doc.apiVersion ?? '' } });
+      if (doc.apiVersion === L2_POLICY_API_VERSION) continue;
+      // bumped to v2 together with the pool: back to the one version every release serves
+      const fix = doc.apiVersion === 'cilium.io/v2' ? { fix: { text: L2_POLICY_API_VERSION, expect: doc.apiVersion } } : {};
+      out.push({ doc, path: ['apiVersion'], messageId: 'wrong', data: { name: doc.name ?? '', apiVersion: doc.apiVersion ?? '' }, ...fix });
     }
     return out;
   },

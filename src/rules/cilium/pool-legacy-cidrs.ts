@@ -31,9 +31,11 @@ export default defineRule({
     for (const doc of pools(cluster.docs)) {
       if (doc.get(['spec', 'cidrs']) === undefined) continue;
       const data = { name: doc.name ?? '', version: version ?? '' };
-      if (version && !atLeast(version, '1.16')) out.push({ doc, path: ['spec', 'cidrs'], key: true, messageId: 'deprecated', data, severity: 'warning' });
-      else if (version) out.push({ doc, path: ['spec', 'cidrs'], key: true, messageId: 'removed', data });
-      else out.push({ doc, path: ['spec', 'cidrs'], key: true, messageId: 'deprecated', data, severity: 'warning' });
+      // the rename: same items under `blocks`, which exists from 1.15 (and must not be there already)
+      const fix = (!version || atLeast(version, '1.15')) && doc.get(['spec', 'blocks']) === undefined ? { fix: { text: 'blocks', expect: 'cidrs' } } : {};
+      if (version && !atLeast(version, '1.16')) out.push({ doc, path: ['spec', 'cidrs'], key: true, messageId: 'deprecated', data, severity: 'warning', ...fix });
+      else if (version) out.push({ doc, path: ['spec', 'cidrs'], key: true, messageId: 'removed', data, ...fix });
+      else out.push({ doc, path: ['spec', 'cidrs'], key: true, messageId: 'deprecated', data, severity: 'warning', ...fix });
     }
     return out;
   },
