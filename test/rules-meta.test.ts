@@ -40,8 +40,10 @@ for (const rule of RULES) {
       assert.deepEqual(got.map((d) => `${d.file}:${d.range.start.line} ${d.messageId}`), [], 'valid example gives no finding');
     }
     const data: Record<string, Set<string>> = {};
+    let fixes = 0;
     for (const ex of m.examples.invalid) {
       const got = lintRepo(ex.files, [rule]).filter((d) => d.ruleId === m.id);
+      fixes += got.filter((d) => d.fix).length;
       assert.ok(got.length >= 1, `invalid example ${Object.keys(ex.files).join(',')} gives a finding`);
       for (const d of got) {
         assert.ok(d.messageId && d.messageId in m.messages, `messageId ${d.messageId} is declared`);
@@ -51,6 +53,8 @@ for (const rule of RULES) {
         for (const k of Object.keys(d.data ?? {})) set.add(k);
       }
     }
+    // the docs say `--fix` corrects it exactly when an invalid example's finding carries a correction
+    assert.equal(fixes > 0, m.docs.autofix !== undefined, m.docs.autofix ? 'docs.autofix: an invalid example gets a fix' : 'a fix is offered: describe it in docs.autofix');
     const allKeys = new Set(Object.values(data).flatMap((s) => [...s]));
     for (const [id, template] of Object.entries(m.messages)) {
       for (const [, ph] of template.matchAll(/\{\{\s*(\w+)\s*\}\}/g)) {

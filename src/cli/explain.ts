@@ -27,6 +27,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const out = [`${rule.id}  (default severity: ${rule.severity}; a finding may be reported lower when the repository does not show enough to be sure)`, '', rule.description, ''];
   if (rule.docs) {
     out.push('What it checks:', indent(rule.docs.what), '', 'Why it matters:', indent(rule.docs.why), '', 'How to fix:', indent(rule.docs.fix), '');
+    if (rule.docs.autofix) out.push('Fixed by `talium lint --fix`:', indent(rule.docs.autofix), '');
   }
   out.push('Help:', indent(rule.help), '');
   if (rule.docs?.sources.length) out.push('Sources:', ...rule.docs.sources.map((s) => `  - ${s}`), '');

@@ -256,6 +256,7 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
       what: 'Reports plain (unquoted) values `yes`, `no`, `on`, `off`, `y`, `n` in any case, in documents no schema covers (schema-covered fields are checked by schema/yaml11-boolean), in boolean fields of Talos machine configuration (messageId talosBoolean: Talos decodes with go-yaml v3, which reads a plain yes/no/on/off as the boolean when the field is a bool, so this warning rather than a schema/type error; Kubernetes objects keep schema/type, since kustomize behind Flux and Argo CD keeps the string), and in cluster.yaml\'s `cilium.values`, which talium hands to Helm (`talium generate` reports these too, as warnings that do not stop it).',
       why: 'YAML 1.2 reads them as strings, YAML 1.1 (Go yaml.v2 behind kubectl, PyYAML) as booleans: the same file means different things to different tools.',
       fix: 'Quote the value or use true/false.',
+      autofix: 'In a boolean field of Talos machine configuration (messageId talosBoolean), writes the boolean Talos reads: `yes`/`on`/`y` → `true`, `no`/`off`/`n` → `false`. Elsewhere it only reports: string or boolean is your call.',
       sources: ['https://yaml.org/type/bool.html', 'https://yamllint.readthedocs.io/en/stable/rules.html#module-yamllint.rules.truthy', 'https://github.com/go-yaml/yaml/tree/v3#compatibility'],
     },
   },

@@ -16,6 +16,8 @@ export interface RuleDocs {
   fix: string;
   /** Source link(s) for the fact the rule encodes. */
   sources: string[];
+  /** What `talium lint --fix` writes for this rule's findings, when it offers a correction (the meta-test holds the two together). */
+  autofix?: string;
 }
 
 /** A rule example: a small repository (path → content) run by the meta-test. */

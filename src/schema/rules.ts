@@ -8,7 +8,7 @@ export interface SchemaRuleInfo {
   description: string;
   severity: Severity;
   help: string;
-  docs: { what: string; why: string; fix: string; sources: string[] };
+  docs: { what: string; why: string; fix: string; sources: string[]; autofix?: string };
 }
 
 const K8S_STRICT = 'https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation';
@@ -103,6 +103,6 @@ export const SCHEMA_RULES: readonly SchemaRuleInfo[] = [
     description: 'A string field holds an unquoted YAML 1.1 boolean (yes/no/on/off/y/n) that Kubernetes tools read as a boolean.',
     severity: 'error',
     help: 'Quote the value.',
-    docs: { what: 'E.g. `allowFirstLastIPs: No` in a CiliumLoadBalancerIPPool.', why: 'kubectl, Flux and Argo CD parse YAML with Go YAML 1.1 rules: the field becomes false and the object is rejected.', fix: 'Write `allowFirstLastIPs: "No"`.', sources: ['https://yaml.org/type/bool.html'] },
+    docs: { what: 'E.g. `allowFirstLastIPs: No` in a CiliumLoadBalancerIPPool.', why: 'kubectl, Flux and Argo CD parse YAML with Go YAML 1.1 rules: the field becomes false and the object is rejected.', fix: 'Write `allowFirstLastIPs: "No"`.', sources: ['https://yaml.org/type/bool.html'], autofix: 'Quotes the word: `No` → `"No"`.' },
   },
 ];

@@ -24,6 +24,7 @@ export default defineRule({
       why: 'From 1.16 the chart calls `fail` on `strict`, `partial` and `disabled`, so the HelmRelease or Application never renders; before 1.16 they are deprecated aliases.',
       fix: 'Replace `strict` by `true`, and `disabled`/`partial` by `false`.',
       sources: [SRC.helmRef, SRC.upgrade],
+      autofix: '`strict` → `true`, `disabled`/`partial` → `false`, when the Cilium version is 1.14 or newer (or unknown); `probe` has no equivalent and is only reported.',
     },
     examples: {
       valid: [{ files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\n' } }],

@@ -20,6 +20,7 @@ export default defineRule({
       why: 'Cilium 1.14 to 1.20 ship the policy CRD only as v2alpha1; a manifest on cilium.io/v2 fails with "no matches for kind". People bump it together with the pool, which did move to v2 in 1.18.',
       fix: 'Keep the pool on cilium.io/v2 (1.18+) and the L2 policy on cilium.io/v2alpha1.',
       sources: [SRC.l2, SRC.upgrade],
+      autofix: '`cilium.io/v2` → `cilium.io/v2alpha1`.',
     },
     examples: { valid: [{ files: { 'l2.yaml': policy('v2alpha1') } }], invalid: [{ files: { 'l2.yaml': policy('v2') } }] },
   },

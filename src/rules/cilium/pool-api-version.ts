@@ -23,6 +23,7 @@ export default defineRule({
       why: 'An apiVersion the API server does not serve fails to apply ("no matches for kind"); a deprecated one prints warnings and will stop applying after a future upgrade.',
       fix: 'Switch the pool to cilium.io/v2 when Cilium is 1.18+; keep cilium.io/v2alpha1 on older versions. The schema is identical.',
       sources: [SRC.upgrade, SRC.poolV2Pr, SRC.lbIpam],
+      autofix: 'Writes the apiVersion the Cilium version serves: `cilium.io/v2alpha1` → `cilium.io/v2` from 1.19, `cilium.io/v2` → `cilium.io/v2alpha1` before 1.18 (not in a document cluster groups of different versions share).',
     },
     examples: {
       valid: [{ files: { 'cilium/helmrelease.yaml': release('1.19.6'), 'cilium/pool.yaml': POOL_V2('v2') } }],

@@ -19,6 +19,7 @@ export default defineRule({
       why: 'Cilium 1.15 renamed the list to `blocks` (keeping `cidrs` as an alias) and 1.16 removed the alias: the API server drops the unknown field and the pool hands out nothing.',
       fix: 'Rename `cidrs` to `blocks`; the `cidr` items stay the same, and `start`/`stop` ranges become possible.',
       sources: [SRC.lbIpam, SRC.firstLastPr],
+      autofix: 'Renames `cidrs:` to `blocks:` (Cilium 1.15 or newer, or version unknown; not when `blocks` is there already).',
     },
     examples: {
       valid: [{ files: { 'pool.yaml': 'apiVersion: cilium.io/v2alpha1\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - cidr: 10.50.0.224/28\n' } }],

@@ -22,6 +22,7 @@ export default defineRule({
       why: 'The lbipam.cilium.io/ prefix arrived in Cilium 1.16; older versions silently ignore it, so the Service gets a random IP or no sharing.',
       fix: 'Write the legacy io.cilium/lb-ipam-* key until the cluster runs Cilium 1.16 or newer.',
       sources: ['https://github.com/cilium/cilium/pull/30169', 'https://github.com/cilium/cilium/issues/30692'],
+      autofix: 'Renames the key to its `io.cilium/lb-ipam-` form, unless the map already has that key.',
     },
     examples: {
       valid: [{ files: { 'talium.config.yaml': CONFIG('1.16.0'), 'svc.yaml': SVC } }],
