@@ -44,9 +44,15 @@ export function applyToText(text: string, fixes: readonly Fix[]): { text: string
     const last = kept[kept.length - 1];
     if (!last || s.from >= last.to) kept.push(s);
   }
-  let out = text;
-  for (let i = kept.length - 1; i >= 0; i--) out = out.slice(0, kept[i]!.from) + [...kept[i]!.texts][0]! + out.slice(kept[i]!.to);
-  return { text: out, applied: kept.length };
+  // one pass over the text (a big file with many fixes must not copy itself once per fix)
+  const parts: string[] = [];
+  let at = 0;
+  for (const k of kept) {
+    parts.push(text.slice(at, k.from), [...k.texts][0]!);
+    at = k.to;
+  }
+  parts.push(text.slice(at));
+  return { text: parts.join(''), applied: kept.length };
 }
 
 /** Replace `file` by `content` in one step, keeping its mode and (where allowed) owner; a symlink's target changes. */
