@@ -2,12 +2,15 @@
  * `talium lint [paths...]`: argument parsing and wiring only (config → engine → reporters → exit code).
  * `--staged` / `--only-files` read the whole tree but report only the named files (pre-commit).
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { summarize } from '../core/diagnostic.js';
 import { loadConfig } from '../config/load.js';
 import { lint, type LintOptions, type LintOutcome } from '../lint/engine.js';
 import { applyFixes } from '../lint/fix.js';
+import { applySuppressions as applyBulk, formatSuppressions, parseSuppressions, SUPPRESSIONS_FILE, updateSuppressions, type BulkSuppressions } from '../lint/bulk-suppressions.js';
+import { writeAtomic } from '../io/atomic-write.js';
 import { stagedFiles } from '../lint/git.js';
 import { knownRule, ruleCatalog, suggestRuleId } from '../lint/rule-catalog.js';
 import { emit, parseFormats } from '../report/emit.js';
@@ -25,6 +28,11 @@ Options:
   --fix                     Write the safe corrections into the files (quote a YAML 1.1 boolean word in a
                             string field, the pool/L2 apiVersion and kubeProxyReplacement the version wants, ...),
                             then lint again and report what is left. Only the reported files are changed.
+  --suppress-all            Record every current error and warning, per file and rule, in
+                            talium-suppressions.json: later runs report only what goes beyond those counts
+                            (adopting talium in a repository that already has findings).
+  --prune-suppressions      Lower the recorded counts to what still occurs (after fixing some).
+  --suppressions-location FILE  Another suppressions file (default: ./talium-suppressions.json).
   --max-warnings N          Exit 1 when there are more than N warnings (default: unlimited).
   -c, --config FILE         Configuration file (default: ./talium.config.yaml if present).
   --staged                  Report only files staged in git (git diff --cached); the whole tree is still read.
@@ -69,6 +77,48 @@ async function fixAndRelint(first: LintOutcome, opts: LintOptions, only: Readonl
   return outcome;
 }
 
+/**
+ * Bulk suppressions (lint/bulk-suppressions.ts): record them (`mode`), then drop what they cover from the result.
+ * Returns the exit code of a usage problem (an unreadable or malformed suppressions file).
+ */
+function bulkSuppress(outcome: LintOutcome, cwd: string, location: string | undefined, mode: 'all' | 'prune' | undefined, only: ReadonlySet<string> | undefined, io: CliIo): LintOutcome | number {
+  const file = resolve(cwd, location ?? SUPPRESSIONS_FILE);
+  const shown = relative(cwd, file).split('\\').join('/') || file;
+  let entries: BulkSuppressions = new Map();
+  if (existsSync(file)) {
+    let parsed: BulkSuppressions | string;
+    try {
+      parsed = parseSuppressions(readFileSync(file, 'utf8'));
+    } catch (err) {
+      parsed = `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'EIO'})`;
+    }
+    if (typeof parsed === 'string') {
+      io.stderr(`talium lint: ${shown}: ${parsed}\n`);
+      return EXIT.usage;
+    }
+    entries = parsed;
+  } else if (location !== undefined && !mode) {
+    io.stderr(`talium lint: no such suppressions file: ${shown}\n`);
+    return EXIT.usage;
+  }
+  // the files this run speaks for: all it linted (and any other file it reported on), or the reported ones
+  const linted = new Set(only ?? [...outcome.result.files, ...outcome.result.diagnostics.map((d) => d.file)]);
+  if (mode) {
+    entries = updateSuppressions(entries, outcome.result.diagnostics, linted, mode);
+    try {
+      writeAtomic(file, formatSuppressions(entries), { mode: 0o644 });
+    } catch (err) {
+      io.stderr(`talium lint: cannot write ${shown}: ${(err as Error).message}\n`);
+      return EXIT.usage;
+    }
+  }
+  if (!entries.size) return outcome;
+  const r = applyBulk(outcome.result.diagnostics, entries, linted);
+  if (r.suppressed) io.stderr(`talium lint: ${r.suppressed} problem${r.suppressed === 1 ? '' : 's'} suppressed by ${shown}\n`);
+  if (r.stale.length) io.stderr(`talium lint: ${shown} allows more than occurs now for ${r.stale.length} file/rule pair${r.stale.length === 1 ? '' : 's'} (first: ${r.stale[0]!.file} ${r.stale[0]!.ruleId}, ${r.stale[0]!.recorded} recorded, ${r.stale[0]!.now} now); run with --prune-suppressions to tighten it\n`);
+  return { ...outcome, result: { ...outcome.result, diagnostics: r.kept } };
+}
+
 export async function run(args: string[], io: CliIo): Promise<number> {
   let parsed;
   try {
@@ -85,6 +135,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         workers: { type: 'string' },
         'no-cache': { type: 'boolean' },
         fix: { type: 'boolean' },
+        'suppress-all': { type: 'boolean' },
+        'prune-suppressions': { type: 'boolean' },
+        'suppressions-location': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -122,6 +175,14 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   if (v.staged && v['only-files']) {
     io.stderr('talium lint: --staged and --only-files cannot be combined\n');
+    return EXIT.usage;
+  }
+  if (v['suppress-all'] && v['prune-suppressions']) {
+    io.stderr('talium lint: --suppress-all and --prune-suppressions cannot be combined\n');
+    return EXIT.usage;
+  }
+  if ((v['suppress-all'] || v['prune-suppressions']) && (v.staged || v['only-files'])) {
+    io.stderr('talium lint: --suppress-all and --prune-suppressions record the whole run; they do not combine with --staged or --only-files\n');
     return EXIT.usage;
   }
 
@@ -177,6 +238,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return EXIT.usage;
   }
   if (v.fix) outcome = await fixAndRelint(outcome, opts, only, io);
+  const bulk = bulkSuppress(outcome, cwd, v['suppressions-location'], v['suppress-all'] ? 'all' : v['prune-suppressions'] ? 'prune' : undefined, only, io);
+  if (typeof bulk === 'number') return bulk;
+  outcome = bulk;
   try {
     emit(outcome.result, formats, io);
   } catch (err) {

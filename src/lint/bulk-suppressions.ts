@@ -1,0 +1,115 @@
+/**
+ * Bulk suppressions (ESLint's `eslint-suppressions.json`, for adopting talium in a repository that already has
+ * findings): `talium-suppressions.json` records, per file and rule, how many errors and warnings there were. A run
+ * suppresses a file's findings of a rule while there are no more than recorded; once there are more, all of them
+ * are reported (which one is new cannot be told). Infos and internal errors are never suppressed. The file is
+ * written with sorted keys, so the same findings give the same bytes.
+ */
+import type { Diagnostic } from '../core/diagnostic.js';
+
+export const SUPPRESSIONS_FILE = 'talium-suppressions.json';
+const FORMAT = 1;
+
+/** file → rule id → recorded count. */
+export type BulkSuppressions = Map<string, Map<string, number>>;
+
+const counted = (d: Diagnostic): boolean => d.severity !== 'info' && d.ruleId !== 'lint/internal-error';
+
+/** Read a suppressions file's text; a problem (not JSON, wrong shape) is returned as a message. */
+export function parseSuppressions(text: string): BulkSuppressions | string {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    return `not valid JSON (${(err as Error).message})`;
+  }
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObj(doc) || doc['version'] !== FORMAT || !isObj(doc['suppressions'])) return `expected {"version": ${FORMAT}, "suppressions": {<file>: {<rule>: {"count": N}}}}`;
+  const out: BulkSuppressions = new Map();
+  for (const [file, rules] of Object.entries(doc['suppressions'])) {
+    if (!isObj(rules)) return `"${file}": expected {<rule>: {"count": N}}`;
+    const m = new Map<string, number>();
+    for (const [rule, entry] of Object.entries(rules)) {
+      const n = isObj(entry) ? entry['count'] : undefined;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) return `"${file}" "${rule}": expected {"count": N} with N a whole number of at least 1`;
+      m.set(rule, n);
+    }
+    if (m.size) out.set(file, m);
+  }
+  return out;
+}
+
+/** The file's text for `entries` (sorted keys, two-space indent, final newline). */
+export function formatSuppressions(entries: BulkSuppressions): string {
+  const suppressions: Record<string, Record<string, { count: number }>> = {};
+  for (const file of [...entries.keys()].sort()) {
+    const rules = entries.get(file)!;
+    const o: Record<string, { count: number }> = {};
+    for (const rule of [...rules.keys()].sort()) o[rule] = { count: rules.get(rule)! };
+    if (Object.keys(o).length) suppressions[file] = o;
+  }
+  return JSON.stringify({ version: FORMAT, suppressions }, null, 2) + '\n';
+}
+
+/** Current counts: file → rule → number of errors and warnings. */
+function countsOf(diagnostics: readonly Diagnostic[]): BulkSuppressions {
+  const out: BulkSuppressions = new Map();
+  for (const d of diagnostics) {
+    if (!counted(d)) continue;
+    const m = out.get(d.file) ?? new Map<string, number>();
+    out.set(d.file, m);
+    m.set(d.ruleId, (m.get(d.ruleId) ?? 0) + 1);
+  }
+  return out;
+}
+
+/**
+ * New entries after a run that linted `linted` files: `all` records every current count of those files, `prune`
+ * lowers each of their entries to the current count (and drops what no longer occurs). Entries of files the run did
+ * not lint stay as they were.
+ */
+export function updateSuppressions(existing: BulkSuppressions, diagnostics: readonly Diagnostic[], linted: ReadonlySet<string>, mode: 'all' | 'prune'): BulkSuppressions {
+  const now = countsOf(diagnostics);
+  const out: BulkSuppressions = new Map();
+  for (const [file, rules] of existing) if (!linted.has(file)) out.set(file, new Map(rules));
+  const files = new Set([...existing.keys(), ...now.keys()].filter((f) => linted.has(f)));
+  for (const file of files) {
+    const current = now.get(file) ?? new Map<string, number>();
+    const m = new Map<string, number>();
+    if (mode === 'all') for (const [rule, n] of current) m.set(rule, n);
+    else for (const [rule, n] of existing.get(file) ?? []) {
+      const c = Math.min(n, current.get(rule) ?? 0);
+      if (c > 0) m.set(rule, c);
+    }
+    if (m.size) out.set(file, m);
+  }
+  return out;
+}
+
+export interface Applied {
+  kept: Diagnostic[];
+  suppressed: number;
+  /** Entries recorded higher than what occurs now in files the run linted (`--prune-suppressions` lowers them). */
+  stale: Array<{ file: string; ruleId: string; recorded: number; now: number }>;
+}
+
+/** Drop the findings `entries` cover; a file's rule with more findings than recorded keeps all of them. */
+export function applySuppressions(diagnostics: readonly Diagnostic[], entries: BulkSuppressions, linted: ReadonlySet<string>): Applied {
+  const now = countsOf(diagnostics);
+  const kept: Diagnostic[] = [];
+  let suppressed = 0;
+  for (const d of diagnostics) {
+    const recorded = counted(d) ? entries.get(d.file)?.get(d.ruleId) : undefined;
+    if (recorded !== undefined && (now.get(d.file)?.get(d.ruleId) ?? 0) <= recorded) suppressed++;
+    else kept.push(d);
+  }
+  const stale: Applied['stale'] = [];
+  for (const [file, rules] of entries) {
+    if (!linted.has(file)) continue;
+    for (const [ruleId, recorded] of rules) {
+      const n = now.get(file)?.get(ruleId) ?? 0;
+      if (n < recorded) stale.push({ file, ruleId, recorded, now: n });
+    }
+  }
+  return { kept, suppressed, stale };
+}

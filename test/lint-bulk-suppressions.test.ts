@@ -1,0 +1,120 @@
+/**
+ * Bulk suppressions (src/lint/bulk-suppressions.ts and `talium lint --suppress-all / --prune-suppressions`):
+ * counts per file and rule, more findings than recorded report them all, infos and internal errors never counted,
+ * stale entries, pruning, byte-stable file, malformed files (exit 2), and the CLI end to end.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { Diagnostic, Severity } from '../src/core/diagnostic.js';
+import { applySuppressions, formatSuppressions, parseSuppressions, updateSuppressions, type BulkSuppressions } from '../src/lint/bulk-suppressions.js';
+import { runCli } from '../src/testing/cli.js';
+import { tempRepos } from '../src/testing/temp-repos.js';
+
+const repos = tempRepos('talium-bulk-');
+after(repos.cleanup);
+
+const diag = (file: string, ruleId: string, line: number, severity: Severity = 'error'): Diagnostic => ({ ruleId, severity, message: 'm', help: 'h.', file, range: { start: { line, column: 1 }, end: { line, column: 2 } } });
+const entries = (o: Record<string, Record<string, number>>): BulkSuppressions => new Map(Object.entries(o).map(([f, r]) => [f, new Map(Object.entries(r))]));
+const where = (list: readonly Diagnostic[]): string[] => list.map((d) => `${d.file}:${d.range.start.line} ${d.ruleId}`);
+
+describe('bulk suppressions (unit)', () => {
+  const now = [diag('a.yaml', 'x/one', 1), diag('a.yaml', 'x/one', 2), diag('a.yaml', 'x/two', 3, 'warning'), diag('b.yaml', 'x/one', 1), diag('b.yaml', 'x/info', 2, 'info'), diag('b.yaml', 'lint/internal-error', 3)];
+  const linted = new Set(['a.yaml', 'b.yaml', 'c.yaml']);
+
+  it('suppresses a file\'s findings of a rule up to the recorded count; beyond it, all of them are reported', () => {
+    const r = applySuppressions(now, entries({ 'a.yaml': { 'x/one': 2, 'x/two': 1 }, 'b.yaml': { 'x/one': 1, 'x/info': 1, 'lint/internal-error': 1 } }), linted);
+    assert.deepEqual(where(r.kept), ['b.yaml:2 x/info', 'b.yaml:3 lint/internal-error']);
+    assert.equal(r.suppressed, 4);
+    const over = applySuppressions(now, entries({ 'a.yaml': { 'x/one': 1 } }), linted);
+    assert.deepEqual(where(over.kept).filter((w) => w.startsWith('a.yaml')), ['a.yaml:1 x/one', 'a.yaml:2 x/one', 'a.yaml:3 x/two']);
+  });
+
+  it('names entries recorded higher than what occurs now in linted files', () => {
+    const r = applySuppressions(now, entries({ 'a.yaml': { 'x/one': 3 }, 'c.yaml': { 'x/one': 1 }, 'elsewhere.yaml': { 'x/one': 5 } }), linted);
+    assert.deepEqual(r.stale, [
+      { file: 'a.yaml', ruleId: 'x/one', recorded: 3, now: 2 },
+      { file: 'c.yaml', ruleId: 'x/one', recorded: 1, now: 0 },
+    ]);
+  });
+
+  it('--suppress-all records current counts (errors and warnings); --prune lowers and drops; unlinted files keep theirs', () => {
+    const old = entries({ 'a.yaml': { 'x/one': 5, 'x/gone': 1 }, 'c.yaml': { 'x/one': 1 }, 'elsewhere.yaml': { 'x/one': 5 } });
+    assert.equal(formatSuppressions(updateSuppressions(old, now, linted, 'all')), formatSuppressions(entries({ 'a.yaml': { 'x/one': 2, 'x/two': 1 }, 'b.yaml': { 'x/one': 1 }, 'elsewhere.yaml': { 'x/one': 5 } })));
+    assert.equal(formatSuppressions(updateSuppressions(old, now, linted, 'prune')), formatSuppressions(entries({ 'a.yaml': { 'x/one': 2 }, 'elsewhere.yaml': { 'x/one': 5 } })));
+  });
+
+  it('the file: sorted keys whatever the insertion order, read back the same; malformed ones are named', () => {
+    const text = formatSuppressions(entries({ 'z.yaml': { 'b/r': 1, 'a/r': 2 }, 'a.yaml': { 'c/r': 3 } }));
+    assert.equal(text, '{\n  "version": 1,\n  "suppressions": {\n    "a.yaml": {\n      "c/r": {\n        "count": 3\n      }\n    },\n    "z.yaml": {\n      "a/r": {\n        "count": 2\n      },\n      "b/r": {\n        "count": 1\n      }\n    }\n  }\n}\n');
+    assert.equal(formatSuppressions(parseSuppressions(text) as BulkSuppressions), text);
+    for (const bad of ['{', '[]', '{"version": 2, "suppressions": {}}', '{"version": 1, "suppressions": {"a.yaml": []}}', '{"version": 1, "suppressions": {"a.yaml": {"x/y": {"count": 0}}}}', '{"version": 1, "suppressions": {"a.yaml": {"x/y": {"count": 1.5}}}}']) {
+      assert.equal(typeof parseSuppressions(bad), 'string', bad);
+    }
+  });
+});
+
+interface Out {
+  diagnostics: Array<{ ruleId: string; file: string; range: { start: { line: number } } }>;
+}
+
+const POOL = (name: string, block: string): string => `apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: ${name}\nspec:\n  blocks:\n    - cidr: ${block}\n`;
+const BAD = 'a: 1\nb: [1, 2\n';
+
+async function lint(dir: string, args: string[] = []): Promise<{ code: number; out: Out; stderr: string }> {
+  const r = await runCli(['lint', '--format', 'json', '--no-cache', ...args], { cwd: dir });
+  return { code: r.code, out: r.stdout ? (JSON.parse(r.stdout) as Out) : { diagnostics: [] }, stderr: r.stderr };
+}
+
+describe('talium lint --suppress-all / --prune-suppressions (CLI)', () => {
+  it('adopts a repository with findings, then fails only on what goes beyond them', async () => {
+    // two overlapping pools (an error on the later one) and a syntax error
+    const dir = repos.repo({ 'pools.yaml': `${POOL('a', '10.50.0.0/28')}---\n${POOL('b', '10.50.0.8/29')}`, 'broken.yaml': BAD });
+    const before = await lint(dir);
+    assert.equal(before.code, 1);
+    const adopted = await lint(dir, ['--suppress-all']);
+    assert.equal(adopted.code, 0);
+    assert.deepEqual(adopted.out.diagnostics, []);
+    const file = readFileSync(join(dir, 'talium-suppressions.json'), 'utf8');
+    assert.deepEqual(Object.keys((JSON.parse(file) as { suppressions: object }).suppressions), ['broken.yaml', 'pools.yaml']);
+    const quiet = await lint(dir);
+    assert.equal(quiet.code, 0);
+    assert.match(quiet.stderr, /\d+ problems? suppressed by talium-suppressions\.json/);
+    // one more overlap in the same file: every finding of that rule in that file is reported again
+    writeFileSync(join(dir, 'pools.yaml'), `${POOL('a', '10.50.0.0/28')}---\n${POOL('b', '10.50.0.8/29')}---\n${POOL('c', '10.50.0.4/30')}`);
+    const more = await lint(dir);
+    assert.equal(more.code, 1);
+    const overlaps = more.out.diagnostics.filter((d) => d.file === 'pools.yaml');
+    assert.ok(overlaps.length >= 2, JSON.stringify(more.out.diagnostics));
+    // fixing things leaves slack: named on stderr, and --prune-suppressions takes it away
+    writeFileSync(join(dir, 'pools.yaml'), POOL('a', '10.50.0.0/28'));
+    writeFileSync(join(dir, 'broken.yaml'), 'a: 1\n');
+    const slack = await lint(dir);
+    assert.equal(slack.code, 0);
+    assert.match(slack.stderr, /--prune-suppressions/);
+    const pruned = await lint(dir, ['--prune-suppressions']);
+    assert.equal(pruned.code, 0);
+    assert.equal(readFileSync(join(dir, 'talium-suppressions.json'), 'utf8'), '{\n  "version": 1,\n  "suppressions": {}\n}\n');
+    assert.doesNotMatch((await lint(dir)).stderr, /prune/);
+  });
+
+  it('a malformed or missing named file is a usage error; bad combinations too', async () => {
+    const dir = repos.repo({ 'broken.yaml': BAD, 'talium-suppressions.json': '{"version": 1, "suppressions": {"broken.yaml": {"yaml/syntax": {"count": -1}}}}' });
+    const r = await lint(dir);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /talium-suppressions\.json: .*whole number/);
+    assert.equal((await lint(repos.repo({ 'a.yaml': 'a: 1\n' }), ['--suppressions-location', 'nope.json'])).code, 2);
+    assert.equal((await lint(dir, ['--suppress-all', '--prune-suppressions'])).code, 2);
+    assert.equal((await lint(dir, ['--suppress-all', '--only-files', 'broken.yaml'])).code, 2);
+  });
+
+  it('--suppressions-location writes and reads another file', async () => {
+    const dir = repos.repo({ 'broken.yaml': BAD });
+    assert.equal((await lint(dir, ['--suppress-all', '--suppressions-location', 'known.json'])).code, 0);
+    assert.ok(existsSync(join(dir, 'known.json')));
+    assert.ok(!existsSync(join(dir, 'talium-suppressions.json')));
+    assert.equal((await lint(dir)).code, 1);
+    assert.equal((await lint(dir, ['--suppressions-location', 'known.json'])).code, 0);
+  });
+});
