@@ -4,7 +4,7 @@
  * stale entries, pruning, byte-stable file, malformed files (exit 2), and the CLI end to end.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Diagnostic, Severity } from '../src/core/diagnostic.js';
@@ -31,24 +31,29 @@ describe('bulk suppressions (unit)', () => {
     assert.deepEqual(where(over.kept).filter((w) => w.startsWith('a.yaml')), ['a.yaml:1 x/one', 'a.yaml:2 x/one', 'a.yaml:3 x/two']);
   });
 
-  it('names entries recorded higher than what occurs now in linted files', () => {
-    const r = applySuppressions(now, entries({ 'a.yaml': { 'x/one': 3 }, 'c.yaml': { 'x/one': 1 }, 'elsewhere.yaml': { 'x/one': 5 } }), linted);
-    assert.deepEqual(r.stale, [
+  it('a run over the whole folder names entries recorded higher than what occurs now (a file gone counts 0); a run over some paths judges none', () => {
+    const list = entries({ 'a.yaml': { 'x/one': 3 }, 'c.yaml': { 'x/one': 1 }, 'gone.yaml': { 'x/one': 5 } });
+    assert.deepEqual(applySuppressions(now, list, linted).stale, [
       { file: 'a.yaml', ruleId: 'x/one', recorded: 3, now: 2 },
       { file: 'c.yaml', ruleId: 'x/one', recorded: 1, now: 0 },
+      { file: 'gone.yaml', ruleId: 'x/one', recorded: 5, now: 0 },
     ]);
+    assert.deepEqual(applySuppressions(now, list, undefined).stale, []);
   });
 
-  it('--suppress-all records current counts (errors and warnings); --prune lowers and drops; unlinted files keep theirs', () => {
-    const old = entries({ 'a.yaml': { 'x/one': 5, 'x/gone': 1 }, 'c.yaml': { 'x/one': 1 }, 'elsewhere.yaml': { 'x/one': 5 } });
-    assert.equal(formatSuppressions(updateSuppressions(old, now, linted, 'all')), formatSuppressions(entries({ 'a.yaml': { 'x/one': 2, 'x/two': 1 }, 'b.yaml': { 'x/one': 1 }, 'elsewhere.yaml': { 'x/one': 5 } })));
-    assert.equal(formatSuppressions(updateSuppressions(old, now, linted, 'prune')), formatSuppressions(entries({ 'a.yaml': { 'x/one': 2 }, 'elsewhere.yaml': { 'x/one': 5 } })));
+  it('--suppress-all records current counts (errors and warnings); --prune lowers and drops; files gone are dropped by both', () => {
+    const old = entries({ 'a.yaml': { 'x/one': 5, 'x/gone': 1 }, 'c.yaml': { 'x/one': 1 }, 'gone.yaml': { 'x/one': 5 } });
+    assert.equal(formatSuppressions(updateSuppressions(old, now, linted, 'all')), formatSuppressions(entries({ 'a.yaml': { 'x/one': 2, 'x/two': 1 }, 'b.yaml': { 'x/one': 1 } })));
+    assert.equal(formatSuppressions(updateSuppressions(old, now, linted, 'prune')), formatSuppressions(entries({ 'a.yaml': { 'x/one': 2 } })));
   });
 
   it('the file: sorted keys whatever the insertion order, read back the same; malformed ones are named', () => {
     const text = formatSuppressions(entries({ 'z.yaml': { 'b/r': 1, 'a/r': 2 }, 'a.yaml': { 'c/r': 3 } }));
     assert.equal(text, '{\n  "version": 1,\n  "suppressions": {\n    "a.yaml": {\n      "c/r": {\n        "count": 3\n      }\n    },\n    "z.yaml": {\n      "a/r": {\n        "count": 2\n      },\n      "b/r": {\n        "count": 1\n      }\n    }\n  }\n}\n');
     assert.equal(formatSuppressions(parseSuppressions(text) as BulkSuppressions), text);
+    // keys as a hand might write them: ./ and backslashes read as talium reports paths
+    const hand = parseSuppressions('{"version": 1, "suppressions": {"./apps/a.yaml": {"x/y": {"count": 1}}, "apps\\\\a.yaml": {"x/y": {"count": 2}}}}') as BulkSuppressions;
+    assert.deepEqual([...hand.entries()].map(([f, m]) => [f, [...m]]), [['apps/a.yaml', [['x/y', 3]]]]);
     for (const bad of ['{', '[]', '{"version": 2, "suppressions": {}}', '{"version": 1, "suppressions": {"a.yaml": []}}', '{"version": 1, "suppressions": {"a.yaml": {"x/y": {"count": 0}}}}', '{"version": 1, "suppressions": {"a.yaml": {"x/y": {"count": 1.5}}}}']) {
       assert.equal(typeof parseSuppressions(bad), 'string', bad);
     }
@@ -107,6 +112,47 @@ describe('talium lint --suppress-all / --prune-suppressions (CLI)', () => {
     assert.equal((await lint(repos.repo({ 'a.yaml': 'a: 1\n' }), ['--suppressions-location', 'nope.json'])).code, 2);
     assert.equal((await lint(dir, ['--suppress-all', '--prune-suppressions'])).code, 2);
     assert.equal((await lint(dir, ['--suppress-all', '--only-files', 'broken.yaml'])).code, 2);
+  });
+
+  it('a run over some paths neither records nor calls entries stale (it sees cross-file findings only partly)', async () => {
+    const dir = repos.repo({ 'other/p1.yaml': POOL('p1', '10.60.0.0/28'), 'sub/p2.yaml': POOL('p2', '10.60.0.8/29') });
+    assert.equal((await lint(dir, ['--suppress-all'])).code, 0);
+    const recorded = readFileSync(join(dir, 'talium-suppressions.json'), 'utf8');
+    assert.match(recorded, /sub\/p2\.yaml/);
+    const part = await lint(dir, ['sub']);
+    assert.equal(part.code, 0);
+    assert.doesNotMatch(part.stderr, /prune/);
+    assert.equal((await lint(dir, ['sub', '--prune-suppressions'])).code, 2);
+    assert.equal((await lint(dir, ['sub', '--suppress-all'])).code, 2);
+    assert.equal(readFileSync(join(dir, 'talium-suppressions.json'), 'utf8'), recorded);
+  });
+
+  it('a renamed file: its old entry is named, and pruned; the file is rewritten only when its text changes, keeping mode and symlink', async () => {
+    const dir = repos.repo({ 'ci/known.json': '', 'broken.yaml': BAD });
+    rmSync(join(dir, 'ci/known.json'));
+    assert.equal((await lint(dir, ['--suppress-all', '--suppressions-location', 'ci/known.json'])).code, 0);
+    symlinkSync('ci/known.json', join(dir, 'talium-suppressions.json'));
+    chmodSync(join(dir, 'ci/known.json'), 0o664);
+    renameSync(join(dir, 'broken.yaml'), join(dir, 'renamed.yaml'));
+    const moved = await lint(dir);
+    assert.equal(moved.code, 1);
+    assert.match(moved.stderr, /broken\.yaml yaml\/\S+, 1 recorded, 0 now/);
+    assert.equal((await lint(dir, ['--suppress-all'])).code, 0);
+    const text = readFileSync(join(dir, 'ci/known.json'), 'utf8');
+    assert.doesNotMatch(text, /broken\.yaml/);
+    assert.match(text, /renamed\.yaml/);
+    assert.ok(lstatSync(join(dir, 'talium-suppressions.json')).isSymbolicLink());
+    assert.equal(statSync(join(dir, 'ci/known.json')).mode & 0o777, 0o664);
+    const before = statSync(join(dir, 'ci/known.json'), { bigint: true });
+    assert.equal((await lint(dir, ['--prune-suppressions'])).code, 0);
+    const after = statSync(join(dir, 'ci/known.json'), { bigint: true });
+    assert.deepEqual([after.ino, after.mtimeNs], [before.ino, before.mtimeNs]);
+  });
+
+  it('--suppress-all on a clean repository writes no file', async () => {
+    const dir = repos.repo({ 'ok.yaml': 'a: 1\n' });
+    assert.equal((await lint(dir, ['--suppress-all'])).code, 0);
+    assert.ok(!existsSync(join(dir, 'talium-suppressions.json')));
   });
 
   it('--suppressions-location writes and reads another file', async () => {

@@ -2,12 +2,12 @@
  * `talium lint [paths...]`: argument parsing and wiring only (config → engine → reporters → exit code).
  * `--staged` / `--only-files` read the whole tree but report only the named files (pre-commit).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { summarize } from '../core/diagnostic.js';
 import { loadConfig } from '../config/load.js';
-import { lint, type LintOptions, type LintOutcome } from '../lint/engine.js';
+import { lint, wholeFolder, type LintOptions, type LintOutcome } from '../lint/engine.js';
 import { applyFixes } from '../lint/fix.js';
 import { applySuppressions as applyBulk, formatSuppressions, parseSuppressions, SUPPRESSIONS_FILE, updateSuppressions, type BulkSuppressions } from '../lint/bulk-suppressions.js';
 import { writeAtomic } from '../io/atomic-write.js';
@@ -78,10 +78,24 @@ async function fixAndRelint(first: LintOutcome, opts: LintOptions, only: Readonl
 }
 
 /**
+ * Write `text` to `file` unless it already holds it (a file that does not exist is created only when `create`),
+ * in one step, keeping an existing file's mode and a symlink.
+ */
+function writeIfChanged(file: string, text: string, create: boolean): void {
+  if (!existsSync(file)) {
+    if (create) writeAtomic(file, text, { mode: 0o644 });
+    return;
+  }
+  const target = realpathSync(file);
+  if (readFileSync(target, 'utf8') === text) return;
+  writeAtomic(target, text, { mode: statSync(target).mode & 0o7777 });
+}
+
+/**
  * Bulk suppressions (lint/bulk-suppressions.ts): record them (`mode`), then drop what they cover from the result.
  * Returns the exit code of a usage problem (an unreadable or malformed suppressions file).
  */
-function bulkSuppress(outcome: LintOutcome, cwd: string, location: string | undefined, mode: 'all' | 'prune' | undefined, only: ReadonlySet<string> | undefined, io: CliIo): LintOutcome | number {
+function bulkSuppress(outcome: LintOutcome, cwd: string, location: string | undefined, mode: 'all' | 'prune' | undefined, whole: boolean, io: CliIo): LintOutcome | number {
   const file = resolve(cwd, location ?? SUPPRESSIONS_FILE);
   const shown = relative(cwd, file).split('\\').join('/') || file;
   let entries: BulkSuppressions = new Map();
@@ -101,12 +115,13 @@ function bulkSuppress(outcome: LintOutcome, cwd: string, location: string | unde
     io.stderr(`talium lint: no such suppressions file: ${shown}\n`);
     return EXIT.usage;
   }
-  // the files this run speaks for: all it linted (and any other file it reported on), or the reported ones
-  const linted = new Set(only ?? [...outcome.result.files, ...outcome.result.diagnostics.map((d) => d.file)]);
-  if (mode) {
+  // a run over the whole folder speaks for every file (those it linted, and any other it reported on); a run over
+  // some paths sees cross-file findings only partly, so it neither records nor calls an entry stale
+  const linted = whole ? new Set([...outcome.result.files, ...outcome.result.diagnostics.map((d) => d.file)]) : undefined;
+  if (mode && linted) {
     entries = updateSuppressions(entries, outcome.result.diagnostics, linted, mode);
     try {
-      writeAtomic(file, formatSuppressions(entries), { mode: 0o644 });
+      writeIfChanged(file, formatSuppressions(entries), entries.size > 0);
     } catch (err) {
       io.stderr(`talium lint: cannot write ${shown}: ${(err as Error).message}\n`);
       return EXIT.usage;
@@ -181,8 +196,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr('talium lint: --suppress-all and --prune-suppressions cannot be combined\n');
     return EXIT.usage;
   }
-  if ((v['suppress-all'] || v['prune-suppressions']) && (v.staged || v['only-files'])) {
-    io.stderr('talium lint: --suppress-all and --prune-suppressions record the whole run; they do not combine with --staged or --only-files\n');
+  if ((v['suppress-all'] || v['prune-suppressions']) && (v.staged || v['only-files'] || !wholeFolder(parsed.positionals))) {
+    io.stderr('talium lint: --suppress-all and --prune-suppressions record a run over the whole folder: no paths, --staged or --only-files\n');
     return EXIT.usage;
   }
 
@@ -238,7 +253,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return EXIT.usage;
   }
   if (v.fix) outcome = await fixAndRelint(outcome, opts, only, io);
-  const bulk = bulkSuppress(outcome, cwd, v['suppressions-location'], v['suppress-all'] ? 'all' : v['prune-suppressions'] ? 'prune' : undefined, only, io);
+  const bulk = bulkSuppress(outcome, cwd, v['suppressions-location'], v['suppress-all'] ? 'all' : v['prune-suppressions'] ? 'prune' : undefined, !only && wholeFolder(paths), io);
   if (typeof bulk === 'number') return bulk;
   outcome = bulk;
   try {

@@ -2,8 +2,10 @@
  * Bulk suppressions (ESLint's `eslint-suppressions.json`, for adopting talium in a repository that already has
  * findings): `talium-suppressions.json` records, per file and rule, how many errors and warnings there were. A run
  * suppresses a file's findings of a rule while there are no more than recorded; once there are more, all of them
- * are reported (which one is new cannot be told). Infos and internal errors are never suppressed. The file is
- * written with sorted keys, so the same findings give the same bytes.
+ * are reported (which one is new cannot be told). Infos and internal errors are never suppressed. Paths are relative
+ * to the folder talium runs in, as in all its output. Only a run over the whole folder may judge an entry stale or
+ * rewrite entries: a run over some paths sees cross-file findings only partly. The file is written with sorted
+ * keys, so the same findings give the same bytes.
  */
 import type { Diagnostic } from '../core/diagnostic.js';
 
@@ -26,15 +28,20 @@ export function parseSuppressions(text: string): BulkSuppressions | string {
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isObj(doc) || doc['version'] !== FORMAT || !isObj(doc['suppressions'])) return `expected {"version": ${FORMAT}, "suppressions": {<file>: {<rule>: {"count": N}}}}`;
   const out: BulkSuppressions = new Map();
-  for (const [file, rules] of Object.entries(doc['suppressions'])) {
-    if (!isObj(rules)) return `"${file}": expected {<rule>: {"count": N}}`;
+  for (const [key, rules] of Object.entries(doc['suppressions'])) {
+    if (!isObj(rules)) return `"${key}": expected {<rule>: {"count": N}}`;
+    // as talium reports paths: `/` separators, no leading ./
+    const file = key.split('\\').join('/').replace(/^(\.\/)+/, '');
     const m = new Map<string, number>();
     for (const [rule, entry] of Object.entries(rules)) {
       const n = isObj(entry) ? entry['count'] : undefined;
       if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) return `"${file}" "${rule}": expected {"count": N} with N a whole number of at least 1`;
       m.set(rule, n);
     }
-    if (m.size) out.set(file, m);
+    if (!m.size) continue;
+    const had = out.get(file);
+    if (had) for (const [rule, n] of m) had.set(rule, (had.get(rule) ?? 0) + n);
+    else out.set(file, m);
   }
   return out;
 }
@@ -64,14 +71,13 @@ function countsOf(diagnostics: readonly Diagnostic[]): BulkSuppressions {
 }
 
 /**
- * New entries after a run that linted `linted` files: `all` records every current count of those files, `prune`
- * lowers each of their entries to the current count (and drops what no longer occurs). Entries of files the run did
- * not lint stay as they were.
+ * New entries after a run over the whole folder that linted `linted` files: `all` records every current count,
+ * `prune` lowers each entry to the current count (and drops what no longer occurs). Entries of files the run did
+ * not lint (deleted, renamed, excluded since) are dropped in both.
  */
 export function updateSuppressions(existing: BulkSuppressions, diagnostics: readonly Diagnostic[], linted: ReadonlySet<string>, mode: 'all' | 'prune'): BulkSuppressions {
   const now = countsOf(diagnostics);
   const out: BulkSuppressions = new Map();
-  for (const [file, rules] of existing) if (!linted.has(file)) out.set(file, new Map(rules));
   const files = new Set([...existing.keys(), ...now.keys()].filter((f) => linted.has(f)));
   for (const file of files) {
     const current = now.get(file) ?? new Map<string, number>();
@@ -89,12 +95,18 @@ export function updateSuppressions(existing: BulkSuppressions, diagnostics: read
 export interface Applied {
   kept: Diagnostic[];
   suppressed: number;
-  /** Entries recorded higher than what occurs now in files the run linted (`--prune-suppressions` lowers them). */
+  /**
+   * With `linted` (a run over the whole folder): entries recorded higher than what occurs now, and entries of files
+   * the run did not lint (now 0); `--prune-suppressions` removes the slack.
+   */
   stale: Array<{ file: string; ruleId: string; recorded: number; now: number }>;
 }
 
-/** Drop the findings `entries` cover; a file's rule with more findings than recorded keeps all of them. */
-export function applySuppressions(diagnostics: readonly Diagnostic[], entries: BulkSuppressions, linted: ReadonlySet<string>): Applied {
+/**
+ * Drop the findings `entries` cover; a file's rule with more findings than recorded keeps all of them. `linted`: the
+ * files of a run over the whole folder (undefined for a run over some paths, which cannot judge staleness).
+ */
+export function applySuppressions(diagnostics: readonly Diagnostic[], entries: BulkSuppressions, linted: ReadonlySet<string> | undefined): Applied {
   const now = countsOf(diagnostics);
   const kept: Diagnostic[] = [];
   let suppressed = 0;
@@ -105,7 +117,7 @@ export function applySuppressions(diagnostics: readonly Diagnostic[], entries: B
   }
   const stale: Applied['stale'] = [];
   for (const [file, rules] of entries) {
-    if (!linted.has(file)) continue;
+    if (!linted) break;
     for (const [ruleId, recorded] of rules) {
       const n = now.get(file)?.get(ruleId) ?? 0;
       if (n < recorded) stale.push({ file, ruleId, recorded, now: n });

@@ -136,7 +136,7 @@ function settingFor(config: LintConfig, ruleId: string, file: string): RuleSetti
 }
 
 /** The run reads the whole working folder (so cache entries of files it did not see are stale). */
-function wholeFolder(paths: readonly string[]): boolean {
+export function wholeFolder(paths: readonly string[]): boolean {
   return paths.length === 0 || paths.some((p) => p === '.' || p === './' || p === '');
 }
 
