@@ -412,9 +412,18 @@ describe('talium rules / explain', () => {
   it('rules lists engine and policy rule ids', async () => {
     const r = await runCli(['rules', '--format', 'json'], { cwd: base });
     assert.equal(r.code, 0);
-    const ids = (JSON.parse(r.stdout) as { rules: Array<{ id: string }> }).rules.map((x) => x.id);
+    const rules = (JSON.parse(r.stdout) as { rules: Array<{ id: string; fixable: boolean }> }).rules;
+    const ids = rules.map((x) => x.id);
     for (const id of ['yaml/syntax', 'yaml/truthy', 'lint/unused-suppression', 'config/invalid']) assert.ok(ids.includes(id), id);
     assert.deepEqual(ids, [...ids].sort());
+    // the rules `lint --fix` corrects (docs.autofix; the rules meta-test and lint-fix tests hold it to the behaviour)
+    assert.deepEqual(
+      rules.filter((x) => x.fixable).map((x) => x.id),
+      ['cilium/kpr-value', 'cilium/l2-policy-api-version', 'cilium/pool-api-version', 'cilium/pool-legacy-cidrs', 'network/lbipam-annotation-prefix', 'schema/yaml11-boolean', 'yaml/truthy'],
+    );
+    const text = await runCli(['rules'], { cwd: base });
+    assert.match(text.stdout, /^RULE +SEVERITY +FIX +DESCRIPTION/);
+    assert.match(text.stdout, /\ncilium\/kpr-value +error +yes +/);
   });
   it('explain prints the sections; unknown rule → 2', async () => {
     const r = await runCli(['explain', 'yaml/truthy'], { cwd: base });

@@ -1,6 +1,7 @@
 /**
  * `talium rules`: lists every rule id (policy rules, schema checks, the engine's yaml/lint/config ids) with
- * its default severity and description; `--format json` for tools.
+ * its default severity, whether `lint --fix` corrects some of its findings, and its description; `--format json` for
+ * tools.
  */
 import { parseArgs } from 'node:util';
 import { ruleCatalog } from '../lint/rule-catalog.js';
@@ -26,12 +27,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const catalog = ruleCatalog();
   if (format === 'json') {
-    const list = catalog.map((r) => ({ id: r.id, severity: r.severity, description: r.description, help: r.help, origin: r.origin, ...(r.docs ? { sources: r.docs.sources } : {}) }));
+    const list = catalog.map((r) => ({ id: r.id, severity: r.severity, description: r.description, help: r.help, origin: r.origin, fixable: r.docs?.autofix !== undefined, ...(r.docs ? { sources: r.docs.sources } : {}) }));
     io.stdout(JSON.stringify({ version: 1, rules: list }, null, 2) + '\n');
     return EXIT.ok;
   }
-  const lines = columns([['RULE', 'SEVERITY', 'DESCRIPTION'], ...catalog.map((r) => [r.id, r.severity, r.description])]);
-  lines.push('', `${catalog.length} rules. Run \`talium explain <rule>\` for details.`);
+  const lines = columns([['RULE', 'SEVERITY', 'FIX', 'DESCRIPTION'], ...catalog.map((r) => [r.id, r.severity, r.docs?.autofix ? 'yes' : '', r.description])]);
+  lines.push('', `${catalog.length} rules; FIX: \`talium lint --fix\` corrects some findings. Run \`talium explain <rule>\` for details.`);
   io.stdout(lines.join('\n') + '\n');
   return EXIT.ok;
 }
