@@ -32,7 +32,8 @@ Options:
                             talium-suppressions.json: later runs report only what goes beyond those counts
                             (adopting talium in a repository that already has findings).
   --prune-suppressions      Lower the recorded counts to what still occurs (after fixing some).
-  --suppressions-location FILE  Another suppressions file (default: ./talium-suppressions.json).
+  --suppressions-location FILE
+                            Another suppressions file (default: ./talium-suppressions.json).
   --max-warnings N          Exit 1 when there are more than N warnings (default: unlimited).
   -c, --config FILE         Configuration file (default: ./talium.config.yaml if present).
   --staged                  Report only files staged in git (git diff --cached); the whole tree is still read.
