@@ -48,6 +48,7 @@ export function renderRuleReference(rules: readonly RuleDoc[]): string {
       out.push(`**What.** ${cell(r.docs.what)}`, '');
       out.push(`**Why.** ${cell(r.docs.why)}`, '');
       out.push(`**Fix.** ${cell(r.docs.fix)}`, '');
+      if (r.docs.autofix) out.push(`**\`talium lint --fix\`.** ${cell(r.docs.autofix)}`, '');
       if (r.docs.sources.length) out.push(`**Sources.** ${r.docs.sources.map((s) => `<${s}>`).join(', ')}`, '');
       out.push('</details>');
     }
