@@ -1,21 +1,20 @@
 /**
- * `talium lint [paths...]`: argument parsing and wiring only (config → engine → reporters → exit code).
- * `--staged` / `--only-files` read the whole tree but report only the named files (pre-commit).
+ * `talium lint [paths...]`: argument parsing and wiring only (config → engine → --fix (lint-fix.ts) → bulk
+ * suppressions (lint-bulk-suppressions.ts) → reporters → exit code). `--staged` / `--only-files` read the whole tree
+ * but report only the named files (pre-commit).
  */
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { summarize } from '../core/diagnostic.js';
 import { loadConfig } from '../config/load.js';
-import { lint, wholeFolder, type LintOptions, type LintOutcome } from '../lint/engine.js';
-import { applyFixes } from '../lint/fix.js';
-import { applySuppressions as applyBulk, formatSuppressions, parseSuppressions, SUPPRESSIONS_FILE, updateSuppressions, type BulkSuppressions } from '../lint/bulk-suppressions.js';
-import { writeAtomic } from '../io/atomic-write.js';
+import { lint, wholeFolder } from '../lint/engine.js';
 import { stagedFiles } from '../lint/git.js';
 import { knownRule, ruleCatalog, suggestRuleId } from '../lint/rule-catalog.js';
 import { emit, parseFormats } from '../report/emit.js';
 import { REPORTERS } from '../report/index.js';
 import { EXIT, type CliIo } from './io.js';
+import { bulkSuppress } from './lint-bulk-suppressions.js';
+import { fixAndRelint } from './lint-fix.js';
 import { toolVersion } from './main.js';
 
 const HELP = `Usage: talium lint [options] [paths...]
@@ -48,92 +47,6 @@ Options:
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 errors or too many warnings,
 2 usage or internal error.
 `;
-
-/** Passes of --fix: a pass can leave an overlapping fix for the next one (ESLint stops after 10). */
-const FIX_PASSES = 3;
-
-/**
- * `--fix`: write the corrections of the reported files (lint/fix.ts), lint again, repeat while a pass fixed
- * something; the last lint is what gets reported. Files left alone are named on stderr.
- */
-async function fixAndRelint(first: LintOutcome, opts: LintOptions, only: ReadonlySet<string> | undefined, io: CliIo): Promise<LintOutcome> {
-  let outcome = first;
-  let fixed = 0;
-  const files = new Set<string>();
-  const told = new Set<string>();
-  const history = new Map<string, Set<string>>();
-  for (let pass = 0; pass < FIX_PASSES; pass++) {
-    const r = applyFixes(opts.cwd, outcome.result.diagnostics, outcome.result.sources, only ? (f) => only.has(f) : undefined, history);
-    for (const s of r.skipped) {
-      if (told.has(s.file)) continue;
-      told.add(s.file);
-      io.stderr(`talium lint: --fix left ${s.file} alone: it ${s.reason}\n`);
-    }
-    if (!r.fixed) break;
-    fixed += r.fixed;
-    for (const f of r.files) files.add(f);
-    outcome = await lint(opts);
-  }
-  if (fixed) io.stderr(`talium lint: fixed ${fixed} problem${fixed === 1 ? '' : 's'} in ${files.size} file${files.size === 1 ? '' : 's'}\n`);
-  return outcome;
-}
-
-/**
- * Write `text` to `file` unless it already holds it (a file that does not exist is created only when `create`),
- * in one step, keeping an existing file's mode and a symlink.
- */
-function writeIfChanged(file: string, text: string, create: boolean): void {
-  if (!existsSync(file)) {
-    if (create) writeAtomic(file, text, { mode: 0o644 });
-    return;
-  }
-  const target = realpathSync(file);
-  if (readFileSync(target, 'utf8') === text) return;
-  writeAtomic(target, text, { mode: statSync(target).mode & 0o7777 });
-}
-
-/**
- * Bulk suppressions (lint/bulk-suppressions.ts): record them (`mode`), then drop what they cover from the result.
- * Returns the exit code of a usage problem (an unreadable or malformed suppressions file).
- */
-function bulkSuppress(outcome: LintOutcome, cwd: string, location: string | undefined, mode: 'all' | 'prune' | undefined, whole: boolean, io: CliIo): LintOutcome | number {
-  const file = resolve(cwd, location ?? SUPPRESSIONS_FILE);
-  const shown = relative(cwd, file).split('\\').join('/') || file;
-  let entries: BulkSuppressions = new Map();
-  if (existsSync(file)) {
-    let parsed: BulkSuppressions | string;
-    try {
-      parsed = parseSuppressions(readFileSync(file, 'utf8'));
-    } catch (err) {
-      parsed = `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'EIO'})`;
-    }
-    if (typeof parsed === 'string') {
-      io.stderr(`talium lint: ${shown}: ${parsed}\n`);
-      return EXIT.usage;
-    }
-    entries = parsed;
-  } else if (location !== undefined && !mode) {
-    io.stderr(`talium lint: no such suppressions file: ${shown}\n`);
-    return EXIT.usage;
-  }
-  // a run over the whole folder speaks for every file (those it linted, and any other it reported on); a run over
-  // some paths sees cross-file findings only partly, so it neither records nor calls an entry stale
-  const linted = whole ? new Set([...outcome.result.files, ...outcome.result.diagnostics.map((d) => d.file)]) : undefined;
-  if (mode && linted) {
-    entries = updateSuppressions(entries, outcome.result.diagnostics, linted, mode);
-    try {
-      writeIfChanged(file, formatSuppressions(entries), entries.size > 0);
-    } catch (err) {
-      io.stderr(`talium lint: cannot write ${shown}: ${(err as Error).message}\n`);
-      return EXIT.usage;
-    }
-  }
-  if (!entries.size) return outcome;
-  const r = applyBulk(outcome.result.diagnostics, entries, linted);
-  if (r.suppressed) io.stderr(`talium lint: ${r.suppressed} problem${r.suppressed === 1 ? '' : 's'} suppressed by ${shown}\n`);
-  if (r.stale.length) io.stderr(`talium lint: ${shown} allows more than occurs now for ${r.stale.length} file/rule pair${r.stale.length === 1 ? '' : 's'} (first: ${r.stale[0]!.file} ${r.stale[0]!.ruleId}, ${r.stale[0]!.recorded} recorded, ${r.stale[0]!.now} now); run with --prune-suppressions to tighten it\n`);
-  return { ...outcome, result: { ...outcome.result, diagnostics: r.kept } };
-}
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   let parsed;

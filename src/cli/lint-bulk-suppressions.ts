@@ -1,0 +1,68 @@
+/**
+ * Bulk suppressions in the CLI (`talium-suppressions.json`; the counting is lint/bulk-suppressions.ts): read the
+ * file, record or prune it when asked, drop what it covers from a lint result, and say so on stderr.
+ */
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { writeAtomic } from '../io/atomic-write.js';
+import { applySuppressions, formatSuppressions, parseSuppressions, SUPPRESSIONS_FILE, updateSuppressions, type BulkSuppressions } from '../lint/bulk-suppressions.js';
+import type { LintOutcome } from '../lint/engine.js';
+import { EXIT, type CliIo } from './io.js';
+
+/**
+ * Write `text` to `file` unless it already holds it (a file that does not exist is created only when `create`),
+ * in one step, keeping an existing file's mode and a symlink.
+ */
+function writeIfChanged(file: string, text: string, create: boolean): void {
+  if (!existsSync(file)) {
+    if (create) writeAtomic(file, text, { mode: 0o644 });
+    return;
+  }
+  const target = realpathSync(file);
+  if (readFileSync(target, 'utf8') === text) return;
+  writeAtomic(target, text, { mode: statSync(target).mode & 0o7777 });
+}
+
+/**
+ * Bulk suppressions (lint/bulk-suppressions.ts): record them (`mode`), then drop what they cover from the result.
+ * Returns the exit code of a usage problem (an unreadable or malformed suppressions file).
+ */
+export function bulkSuppress(outcome: LintOutcome, cwd: string, location: string | undefined, mode: 'all' | 'prune' | undefined, whole: boolean, io: CliIo): LintOutcome | number {
+  const file = resolve(cwd, location ?? SUPPRESSIONS_FILE);
+  const shown = relative(cwd, file).split('\\').join('/') || file;
+  let entries: BulkSuppressions = new Map();
+  if (existsSync(file)) {
+    let parsed: BulkSuppressions | string;
+    try {
+      parsed = parseSuppressions(readFileSync(file, 'utf8'));
+    } catch (err) {
+      parsed = `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'EIO'})`;
+    }
+    if (typeof parsed === 'string') {
+      io.stderr(`talium lint: ${shown}: ${parsed}\n`);
+      return EXIT.usage;
+    }
+    entries = parsed;
+  } else if (location !== undefined && !mode) {
+    io.stderr(`talium lint: no such suppressions file: ${shown}\n`);
+    return EXIT.usage;
+  }
+  // a run over the whole folder speaks for every file (those it linted, and any other it reported on); a run over
+  // some paths sees cross-file findings only partly, so it neither records nor calls an entry stale
+  const linted = whole ? new Set([...outcome.result.files, ...outcome.result.diagnostics.map((d) => d.file)]) : undefined;
+  if (mode && linted) {
+    entries = updateSuppressions(entries, outcome.result.diagnostics, linted, mode);
+    try {
+      writeIfChanged(file, formatSuppressions(entries), entries.size > 0);
+    } catch (err) {
+      io.stderr(`talium lint: cannot write ${shown}: ${(err as Error).message}\n`);
+      return EXIT.usage;
+    }
+  }
+  if (!entries.size) return outcome;
+  const r = applySuppressions(outcome.result.diagnostics, entries, linted);
+  if (r.suppressed) io.stderr(`talium lint: ${r.suppressed} problem${r.suppressed === 1 ? '' : 's'} suppressed by ${shown}\n`);
+  if (r.stale.length) io.stderr(`talium lint: ${shown} allows more than occurs now for ${r.stale.length} file/rule pair${r.stale.length === 1 ? '' : 's'} (first: ${r.stale[0]!.file} ${r.stale[0]!.ruleId}, ${r.stale[0]!.recorded} recorded, ${r.stale[0]!.now} now); run with --prune-suppressions to tighten it\n`);
+  return { ...outcome, result: { ...outcome.result, diagnostics: r.kept } };
+}
+
