@@ -209,6 +209,15 @@ describe('talium lint --fix (child process)', () => {
     }
   });
 
+  it('works from a replayed result too (the run cache answers the first lint of an unchanged tree)', async () => {
+    const dir = repos.repo({ 'pool.yaml': POOL('cilium.io/v2', '\n  allowFirstLastIPs: No') });
+    for (let i = 0; i < 2; i++) await runCli(['lint', '--format', 'json'], { cwd: dir });
+    const r = await runCli(['lint', '--format', 'json', '--fix'], { cwd: dir });
+    assert.match(r.stderr, /fixed 1 problem in 1 file/);
+    assert.equal(readFileSync(join(dir, 'pool.yaml'), 'utf8'), POOL('cilium.io/v2', '\n  allowFirstLastIPs: "No"'));
+    assert.equal(r.code, 0);
+  });
+
   it('--only-files changes only the named files', async () => {
     const dir = repos.repo({ 'a.yaml': POOL('cilium.io/v2', '\n  allowFirstLastIPs: No'), 'b.yaml': POOL('cilium.io/v2', '\n  allowFirstLastIPs: No').replace('name: lan', 'name: other') });
     const r = await lintJson(dir, ['--fix', '--only-files', 'a.yaml']);
