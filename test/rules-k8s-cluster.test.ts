@@ -263,6 +263,25 @@ test('k8s/etp-local-l2: the namespace a kustomization gives the Service and the 
   const of = kustomizeNamespaces(docs);
   const pick = (file: string): string[] => [...of(docs.find((d) => d.file.path === file)!)].map((n) => n ?? '(none)').sort();
   assert.deepEqual([pick('base/daemonset.yaml'), pick('loose.yaml')], [['edge', 'ingress-nginx'], ['loose']]);
+  // a Flux Kustomization's targetNamespace is the namespace of everything it applies (the deepest spec.path wins)
+  const FKS = (name: string, path: string, target = ''): string =>
+    `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ${path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: home\n${target ? `  targetNamespace: ${target}\n` : ''}`;
+  const flux = parseRepo({
+    'flux/apps.yaml': FKS('apps', './apps'),
+    'flux/web.yaml': FKS('web', './apps/web', 'web'),
+    'apps/web/svc/svc.yaml': SVC(),
+    'apps/web/ds/ds.yaml': DS('written'),
+    'apps/other/ds.yaml': DS('other'),
+    'apps/templated/ds.yaml': DS('t'),
+    'flux/templated.yaml': FKS('templated', './apps/templated', '${NS}'),
+  });
+  // ... so a Service and its DaemonSet in two folders of one Flux Kustomization are one namespace: no finding
+  const apart = { ...l2, 'flux/web.yaml': FKS('web', './apps/web', 'web'), 'apps/web/svc/svc.yaml': SVC(), 'apps/web/ds/ds.yaml': DS() };
+  assert.deepEqual(lintRepo(apart, [etpLocal]).map((d) => d.messageId), []);
+  assert.deepEqual(lintRepo({ ...apart, 'flux/web.yaml': FKS('web', './apps/web') }, [etpLocal]).map((d) => [d.messageId, d.file]), [['local', 'apps/web/svc/svc.yaml']]);
+  const fluxOf = kustomizeNamespaces(flux);
+  const fpick = (file: string): string[] => [...fluxOf(flux.find((d) => d.file.path === file)!)].map((n) => n ?? '(none)').sort();
+  assert.deepEqual([fpick('apps/web/svc/svc.yaml'), fpick('apps/web/ds/ds.yaml'), fpick('apps/other/ds.yaml'), fpick('apps/templated/ds.yaml')], [['web'], ['web'], ['other'], ['t']]);
 });
 
 test('k8s/etp-local-l2: a DaemonSet with the node selector of the L2 policy, and control planes excluded with NotIn', () => {

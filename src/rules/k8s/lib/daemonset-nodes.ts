@@ -7,6 +7,7 @@
  * findings here.
  */
 import type { YamlDocument } from '../../../core/document.js';
+import { fluxKustomizations, ksFor } from '../../../plan/flux-kustomizations.js';
 import { kustomizationResources } from '../../../plan/kustomize-overlays.js';
 import type { ClusterGroup } from '../../../plan/types.js';
 import { dirOf, docsByFile, isObj, normalizePath } from '../../../plan/util.js';
@@ -19,8 +20,9 @@ export const CONTROL_PLANE = 'node-role.kubernetes.io/control-plane';
  * The namespaces a document may end up in: for each way a kustomization reaches its file through `resources`
  * (files, or folders with a kustomization; remote resources are not followed), the `namespace:` of the outermost
  * kustomization on that way that sets one (kustomize applies each level's namespace after the inner ones), else the
- * document's own `metadata.namespace`. `undefined` in the set: a way on which neither says (set later by Flux
- * `targetNamespace`, or the default). A file no kustomization lists keeps its own namespace.
+ * document's own `metadata.namespace`. `undefined` in the set: a way on which neither says (the default namespace).
+ * A file no kustomization lists keeps its own namespace. Above all that, the Flux Kustomization that applies the
+ * file (the deepest `spec.path` holding it) sets every object's namespace when it has a `spec.targetNamespace`.
  */
 export type Namespaces = (doc: YamlDocument) => ReadonlySet<string | undefined>;
 
@@ -52,7 +54,19 @@ export function kustomizeNamespaces(docs: readonly YamlDocument[]): Namespaces {
     memo.set(file, out);
     return out;
   };
-  return (doc) => new Set([...assigned(doc.file.path)].map((ns) => ns ?? doc.namespace));
+  const flux = fluxKustomizations(docs);
+  /** The `targetNamespace`s of the Flux Kustomizations applying `file` (several clusters may apply one folder). */
+  const fluxTargets = (file: string): string[] => {
+    const applying = ksFor(file, flux);
+    if (!applying) return [];
+    const targets = flux.filter((k) => k.dir === applying.dir).map((k) => k.doc.get(['spec', 'targetNamespace']));
+    // one of them without a (usable) targetNamespace leaves the namespace to kustomize: no override then
+    return targets.every((t): t is string => typeof t === 'string' && t !== '' && !/\$\{/.test(t)) ? targets : [];
+  };
+  return (doc) => {
+    const targets = fluxTargets(doc.file.path);
+    return targets.length ? new Set(targets) : new Set([...assigned(doc.file.path)].map((ns) => ns ?? doc.namespace));
+  };
 }
 
 /**
