@@ -122,6 +122,13 @@ describe('reporters (golden files)', () => {
     const validate = ajv.compile(schema);
     assert.ok(validate(doc), JSON.stringify(validate.errors?.slice(0, 5)));
   });
+  it('stylish: a rule\'s help once per help text, every place still listed', () => {
+    const again = (file: string, line: number, help = diagnostics[0]!.help): Diagnostic => ({ ...diagnostics[0]!, file, help, related: [], range: { start: { line, column: 1 }, end: { line, column: 2 } } });
+    const text = REPORTERS['stylish']!.render({ ...result, sources: new Map(), diagnostics: [again('a.yaml', 1), again('a.yaml', 2), again('b.yaml', 3), again('b.yaml', 4, 'Another way out.')] }, { color: false });
+    assert.equal(text.split('\n').filter((l) => l.includes('help:')).length, 2);
+    assert.equal(text.split('\n').filter((l) => l.includes('cilium/pool-overlaps-gateway')).length, 4);
+  });
+
   it('stylish summary: files with a shown diagnostic, of the files checked', () => {
     const summary = (r: Partial<LintResult>) =>
       REPORTERS['stylish']!.render({ ...result, sources: new Map(), ...r }, { color: false })

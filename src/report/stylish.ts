@@ -1,6 +1,6 @@
 /**
- * `stylish`: human output grouped by file: `line:col  severity  message  rule`, a help line, a one-line code
- * frame, and a summary. Colour only when asked (the CLI decides: TTY and no NO_COLOR). Pure.
+ * `stylish`: human output grouped by file: `line:col  severity  message  rule`, a help line (once per rule and
+ * help text), a one-line code frame, and a summary. Colour only when asked (the CLI decides: TTY and no NO_COLOR). Pure.
  */
 import { summarize, type Severity } from '../core/diagnostic.js';
 import { codeFrame, lineOf } from './frame.js';
@@ -16,6 +16,8 @@ export const stylish: Reporter = {
     const sev = (s: Severity) => (s === 'error' ? paint('red', 'error  ') : s === 'warning' ? paint('yellow', 'warning') : paint('cyan', 'info   '));
     const out: string[] = [];
     let file: string | undefined;
+    // a rule's help is printed once: twenty unknown-kind warnings need one "import its schema" line
+    const helped = new Set<string>();
     for (const d of result.diagnostics) {
       if (d.file !== file) {
         if (file !== undefined) out.push('');
@@ -24,7 +26,10 @@ export const stylish: Reporter = {
       }
       const pos = `${d.range.start.line}:${d.range.start.column}`;
       out.push(`  ${pos.padEnd(8)} ${sev(d.severity)}  ${d.message}  ${paint('dim', d.ruleId)}`);
-      if (d.help) out.push(`  ${' '.repeat(8)} ${paint('dim', 'help:')} ${d.help}`);
+      if (d.help && !helped.has(`${d.ruleId}\0${d.help}`)) {
+        helped.add(`${d.ruleId}\0${d.help}`);
+        out.push(`  ${' '.repeat(8)} ${paint('dim', 'help:')} ${d.help}`);
+      }
       for (const r of d.related ?? []) out.push(`  ${' '.repeat(8)} ${paint('dim', 'see:')} ${r.file}:${r.range.start.line}:${r.range.start.column} ${r.message}`);
       const text = result.sources.get(d.file);
       if (text !== undefined) {
