@@ -279,6 +279,10 @@ test('k8s/etp-local-l2: the namespace a kustomization gives the Service and the 
   const apart = { ...l2, 'flux/web.yaml': FKS('web', './apps/web', 'web'), 'apps/web/svc/svc.yaml': SVC(), 'apps/web/ds/ds.yaml': DS() };
   assert.deepEqual(lintRepo(apart, [etpLocal]).map((d) => d.messageId), []);
   assert.deepEqual(lintRepo({ ...apart, 'flux/web.yaml': FKS('web', './apps/web') }, [etpLocal]).map((d) => [d.messageId, d.file]), [['local', 'apps/web/svc/svc.yaml']]);
+  // the Flux Kustomization builds the kustomization at its path: a file that one does not list is not its object
+  const unlisted = { ...apart, 'apps/web/kustomization.yaml': KUST(['svc/svc.yaml']), 'apps/web/ds/ds.yaml': DS() };
+  assert.deepEqual(lintRepo(unlisted, [etpLocal]).map((d) => [d.messageId, d.file]), [['local', 'apps/web/svc/svc.yaml']]);
+  assert.deepEqual(lintRepo({ ...unlisted, 'apps/web/kustomization.yaml': KUST(['svc/svc.yaml', 'ds']), 'apps/web/ds/kustomization.yaml': KUST(['ds.yaml']) }, [etpLocal]).map((d) => d.messageId), []);
   const fluxOf = kustomizeNamespaces(flux);
   const fpick = (file: string): string[] => [...fluxOf(flux.find((d) => d.file.path === file)!)].map((n) => n ?? '(none)').sort();
   assert.deepEqual([fpick('apps/web/svc/svc.yaml'), fpick('apps/web/ds/ds.yaml'), fpick('apps/other/ds.yaml'), fpick('apps/templated/ds.yaml')], [['web'], ['web'], ['other'], ['t']]);

@@ -173,6 +173,8 @@ test('network/service-ip-not-in-pool: a Cilium Gateway\'s Service is cilium-gate
       { 'p.yaml': pool('a', '10.50.0.224/28', selecting('tier: internal')), 'gw.yaml': gateway('cilium', '10.50.0.230', '', infraLabels) },
       // a label the Service may carry for all the repository says: unknown, silent
       { 'p.yaml': pool('a', '10.50.0.224/28', selecting('tier: internal')), 'gw.yaml': gateway('cilium', '10.50.0.230') },
+      // a stale spec.addresses under an infrastructure ips annotation (which wins) is not a request
+      { 'p.yaml': pool('a', '10.50.0.224/28'), 'gw.yaml': gateway('cilium', '10.9.9.9', '', '\n    infrastructure:\n      annotations:\n        lbipam.cilium.io/ips: "10.50.0.230"') },
     ],
     invalid: [
       {
@@ -193,6 +195,12 @@ test('network/service-ip-conflict: a Cilium Gateway\'s Service competes with Ser
   ruleTester(serviceIpConflict, {
     valid: [
       { 'a.yaml': svc('a', 'network', ip + '\n      lbipam.cilium.io/sharing-key: "k"'), 'gw.yaml': gateway('cilium', '10.50.0.230', '', shared) },
+      // the Service a repository writes by hand for its Gateway (kustomize gives the Gateway its namespace): one object
+      { 'svc.yaml': svc('cilium-gateway-internal', 'network', ip), 'gw.yaml': gateway('cilium', '10.50.0.230').replace('  namespace: network\n', '') },
+      // an infrastructure ips annotation wins over spec.addresses, which then asks for nothing
+      { 'a.yaml': svc('a', 'network', ip), 'gw.yaml': gateway('cilium', '10.50.0.230', '', '\n    infrastructure:\n      annotations:\n        io.cilium/lb-ipam-ips: "10.50.0.231"') },
+      // Cilium copies spec.infrastructure.annotations to the Service, not the Gateway's own annotations
+      { 'a.yaml': svc('a', 'network', ip), 'gw.yaml': gateway('cilium', '10.50.0.231').replace('  namespace: network\n', '  namespace: network\n  annotations:\n    lbipam.cilium.io/ips: "10.50.0.230"\n') },
       // another controller's Gateway: not an LB-IPAM request talium can place
       { 'a.yaml': svc('a', 'network', ip), 'gw.yaml': gateway('envoy', '10.50.0.230'), 'gc.yaml': gatewayClass('envoy', 'gateway.envoyproxy.io/gatewayclass-controller') },
     ],

@@ -338,7 +338,7 @@ function gatewayService(d: YamlDocument): ServiceIdentity {
 function gatewayAddressRequests(d: YamlDocument, service: ServiceIdentity): IpRequest[] {
   const addresses = d.get(['spec', 'addresses']);
   if (!Array.isArray(addresses)) return [];
-  const annotationsPath: Path = ['spec', 'infrastructure', 'annotations'];
+  const annotationsPath = INFRA_ANNOTATIONS;
   const ann = d.get(annotationsPath);
   const annotations = isObj(ann) ? ann : {};
   const out: IpRequest[] = [];
@@ -351,19 +351,22 @@ function gatewayAddressRequests(d: YamlDocument, service: ServiceIdentity): IpRe
   return out;
 }
 
-/** The annotation maps holding an LB-IPAM ips key anywhere in `d`'s value: requests with `service`'s identity. */
-function annotationRequests(d: YamlDocument, service: ServiceIdentity): IpRequest[] {
+/** The annotation maps holding an LB-IPAM ips key anywhere in `d`'s value (the Service they reach is unknown). */
+function annotationRequests(d: YamlDocument): IpRequest[] {
   const out: IpRequest[] = [];
   const walk = (v: unknown, path: Path, depth: number): void => {
     if (depth > 14) return;
     if (Array.isArray(v)) return v.forEach((x, i) => walk(x, [...path, i], depth + 1));
     if (!isObj(v)) return;
-    if (IPS_KEYS.some((k) => typeof v[k] === 'string')) out.push(...annotationMapRequests({ ...service, doc: d, annotations: v, annotationsPath: path }, v, path));
+    if (IPS_KEYS.some((k) => typeof v[k] === 'string')) out.push(...annotationMapRequests({ doc: d, annotations: v, annotationsPath: path }, v, path));
     for (const [k, x] of Object.entries(v)) if (typeof x === 'object') walk(x, [...path, k], depth + 1);
   };
   walk(d.value, [], 0);
   return out;
 }
+
+/** Where a Gateway keeps the annotations its implementation copies to the Service it creates. */
+const INFRA_ANNOTATIONS: Path = ['spec', 'infrastructure', 'annotations'];
 
 const isGateway = (d: YamlDocument): boolean => d.kind === 'Gateway' && d.group === GATEWAY_API_GROUP;
 
@@ -389,8 +392,12 @@ function readGatewayRequests(g: ClusterGroup): { handled: ReadonlySet<YamlDocume
     handled.add(d);
     if (how !== 'lbipam') continue;
     const service = gatewayService(d);
-    if (addresses) requests.push(...gatewayAddressRequests(d, service));
-    requests.push(...annotationRequests(d, service));
+    // Cilium copies spec.infrastructure.annotations (only those) to the Service, and spec.addresses into its ips
+    // annotation only when no ips annotation is there: an infrastructure ips annotation wins over spec.addresses
+    const ann = d.get(INFRA_ANNOTATIONS);
+    const infra = isObj(ann) ? annotationMapRequests({ ...service, doc: d, annotations: ann, annotationsPath: INFRA_ANNOTATIONS }, ann, INFRA_ANNOTATIONS) : [];
+    if (addresses && !infra.length) requests.push(...gatewayAddressRequests(d, service));
+    requests.push(...infra);
   }
   GATEWAY_REQUESTS.set(g, (got = { handled, requests }));
   return got;
@@ -412,7 +419,7 @@ export function indirectIpRequests(g: ClusterGroup): IpRequest[] {
   const out: IpRequest[] = [...requests];
   for (const d of docsOfKinds(g.docs, CONSUMER_KINDS)) {
     if (d.docClass !== 'k8s' || handled.has(d)) continue;
-    out.push(...annotationRequests(d, {}));
+    out.push(...annotationRequests(d));
   }
   return out;
 }

@@ -15,7 +15,7 @@ export default defineRule({
     },
     help: 'Give both Services the same `lbipam.cilium.io/sharing-key` annotation (ports must not clash), or request different IPs.',
     docs: {
-      what: 'Finds LoadBalancer Services of one cluster that request the same IP (annotations or spec.loadBalancerIP; for a Gateway of a Cilium GatewayClass, the Service `cilium-gateway-<name>` Cilium creates for it, from `spec.addresses` or `spec.infrastructure.annotations`) where the two do not carry the same sharing key. Services with the same namespace and name, or in files that differ only in one folder (`apps/prod/x/svc.yaml` vs `apps/qa/x/svc.yaml`: environment variants), are not compared.',
+      what: 'Finds LoadBalancer Services of one cluster that request the same IP (annotations or spec.loadBalancerIP; for a Gateway of a Cilium GatewayClass, the Service `cilium-gateway-<name>` Cilium creates for it, from `spec.addresses` or `spec.infrastructure.annotations`) where the two do not carry the same sharing key. Services with the same name and namespace (or the same name where one side leaves the namespace to kustomize, e.g. a hand-written `cilium-gateway-<name>` next to its Gateway), or in files that differ only in one folder (`apps/prod/x/svc.yaml` vs `apps/qa/x/svc.yaml`: environment variants), are not compared.',
       why: 'LB-IPAM gives an IP to one Service only, unless all Services asking for it share a sharing key; the other Service stays <pending>.',
       fix: 'Add the same `lbipam.cilium.io/sharing-key` to both Services, or give one another IP.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],
@@ -33,7 +33,9 @@ export default defineRule({
     const seen = new Set<string>();
     for (const [a, b] of sameAddressPairs(reqs)) {
       if (a.doc === b.doc) continue;
-      if (a.name === b.name && a.namespace === b.namespace) continue;
+      // one object seen twice (overlays; a namespace one side leaves to kustomize), e.g. a Gateway and the Service
+      // cilium-gateway-<name> a repository also writes by hand
+      if (a.name === b.name && (a.namespace === b.namespace || a.namespace === undefined || b.namespace === undefined)) continue;
       if (pathVariants(a.doc.file.path, b.doc.file.path)) continue;
       if (a.sharingKey !== undefined && a.sharingKey === b.sharingKey) continue;
       const k = `${b.doc.file.path}#${b.doc.index}#${b.text}`;

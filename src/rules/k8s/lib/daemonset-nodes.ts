@@ -22,7 +22,8 @@ export const CONTROL_PLANE = 'node-role.kubernetes.io/control-plane';
  * kustomization on that way that sets one (kustomize applies each level's namespace after the inner ones), else the
  * document's own `metadata.namespace`. `undefined` in the set: a way on which neither says (the default namespace).
  * A file no kustomization lists keeps its own namespace. Above all that, the Flux Kustomization that applies the
- * file (the deepest `spec.path` holding it) sets every object's namespace when it has a `spec.targetNamespace`.
+ * file (the deepest `spec.path` holding it, when its kustomization there, if any, reaches the file) sets every
+ * object's namespace when it has a `spec.targetNamespace`.
  */
 export type Namespaces = (doc: YamlDocument) => ReadonlySet<string | undefined>;
 
@@ -55,10 +56,27 @@ export function kustomizeNamespaces(docs: readonly YamlDocument[]): Namespaces {
     return out;
   };
   const flux = fluxKustomizations(docs);
-  /** The `targetNamespace`s of the Flux Kustomizations applying `file` (several clusters may apply one folder). */
+  const reached = new Map<string, boolean>();
+  /** `file` is `root` or among the resources it reaches (a cycle: kustomize refuses to build it). */
+  const reaches = (file: string, root: string): boolean => {
+    if (file === root) return true;
+    const key = `${file}\0${root}`;
+    const known = reached.get(key);
+    if (known !== undefined) return known;
+    reached.set(key, false);
+    const yes = (parents.get(file) ?? []).some((k) => reaches(k.file.path, root));
+    reached.set(key, yes);
+    return yes;
+  };
+  /**
+   * The `targetNamespace`s of the Flux Kustomizations applying `file` (several clusters may apply one folder): Flux
+   * builds the kustomization at `spec.path` when there is one (then only what it reaches), else every file below.
+   */
   const fluxTargets = (file: string): string[] => {
     const applying = ksFor(file, flux);
     if (!applying) return [];
+    const root = docs.find((d) => d.docClass === 'kustomization' && dirOf(d.file.path) === applying.dir);
+    if (root && !reaches(file, root.file.path)) return [];
     const targets = flux.filter((k) => k.dir === applying.dir).map((k) => k.doc.get(['spec', 'targetNamespace']));
     // one of them without a (usable) targetNamespace leaves the namespace to kustomize: no override then
     return targets.every((t): t is string => typeof t === 'string' && t !== '' && !/\$\{/.test(t)) ? targets : [];
