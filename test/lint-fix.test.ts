@@ -85,9 +85,9 @@ describe('applyFixes', () => {
     const history = new Map([['flip.yaml', new Set(['flag: "No"\n'])]]);
     const r = applyFixes(dir, [diag(fixFor('ro.yaml')), diag(fixFor('flip.yaml'))], new Map([['ro.yaml', 'flag: No\n'], ['flip.yaml', 'flag: No\n']]), undefined, history);
     assert.equal(r.fixed, 0);
-    assert.deepEqual(r.skipped.map((x) => [x.file, x.reason]), [
-      ['flip.yaml', 'would get back an earlier text (two corrections undo each other)'],
-      ['ro.yaml', 'is read-only'],
+    assert.deepEqual(r.skipped.map((x) => [x.file, x.why]), [
+      ['flip.yaml', 'undoes-earlier'],
+      ['ro.yaml', 'read-only'],
     ]);
     assert.equal(readFileSync(join(dir, 'ro.yaml'), 'utf8'), 'flag: No\n');
   });
@@ -97,8 +97,10 @@ describe('applyFixes', () => {
     writeFileSync(join(dir, 'a.yaml'), 'flag: No\nmore: 1\n');
     const r = applyFixes(dir, [diag(fixFor('a.yaml')), diag(fixFor('gone.yaml'))], new Map([['a.yaml', 'flag: No\n'], ['gone.yaml', 'flag: No\n']]));
     assert.equal(r.fixed, 0);
-    assert.deepEqual(r.skipped.map((s) => s.file), ['a.yaml', 'gone.yaml']);
-    assert.match(r.skipped[0]!.reason, /changed/);
+    assert.deepEqual(r.skipped, [
+      { file: 'a.yaml', why: 'changed' },
+      { file: 'gone.yaml', why: 'unreadable', code: 'ENOENT' },
+    ]);
     assert.equal(readFileSync(join(dir, 'a.yaml'), 'utf8'), 'flag: No\nmore: 1\n');
   });
 });

@@ -2,10 +2,10 @@
  * Bulk suppressions in the CLI (`talium-suppressions.json`; the counting is lint/bulk-suppressions.ts): read the
  * file, record or prune it when asked, drop what it covers from a lint result, and say so on stderr.
  */
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { writeAtomic } from '../io/atomic-write.js';
-import { applySuppressions, formatSuppressions, parseSuppressions, SUPPRESSIONS_FILE, updateSuppressions, type BulkSuppressions } from '../lint/bulk-suppressions.js';
+import { replaceAtomic, writeAtomic } from '../io/atomic-write.js';
+import { applyBulkSuppressions, formatSuppressions, parseSuppressions, SUPPRESSIONS_FILE, updateSuppressions, type BulkSuppressions } from '../lint/bulk-suppressions.js';
 import type { LintOutcome } from '../lint/engine.js';
 import { EXIT, type CliIo } from './io.js';
 
@@ -18,9 +18,8 @@ function writeIfChanged(file: string, text: string, create: boolean): void {
     if (create) writeAtomic(file, text, { mode: 0o644 });
     return;
   }
-  const target = realpathSync(file);
-  if (readFileSync(target, 'utf8') === text) return;
-  writeAtomic(target, text, { mode: statSync(target).mode & 0o7777 });
+  if (readFileSync(file, 'utf8') === text) return;
+  replaceAtomic(file, text);
 }
 
 /**
@@ -60,7 +59,7 @@ export function bulkSuppress(outcome: LintOutcome, cwd: string, location: string
     }
   }
   if (!entries.size) return outcome;
-  const r = applySuppressions(outcome.result.diagnostics, entries, linted);
+  const r = applyBulkSuppressions(outcome.result.diagnostics, entries, linted);
   if (r.suppressed) io.stderr(`talium lint: ${r.suppressed} problem${r.suppressed === 1 ? '' : 's'} suppressed by ${shown}\n`);
   if (r.stale.length) io.stderr(`talium lint: ${shown} allows more than occurs now for ${r.stale.length} file/rule pair${r.stale.length === 1 ? '' : 's'} (first: ${r.stale[0]!.file} ${r.stale[0]!.ruleId}, ${r.stale[0]!.recorded} recorded, ${r.stale[0]!.now} now); run with --prune-suppressions to tighten it\n`);
   return { ...outcome, result: { ...outcome.result, diagnostics: r.kept } };

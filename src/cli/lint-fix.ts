@@ -3,7 +3,7 @@
  * what was fixed and which files were left alone.
  */
 import { lint, type LintOptions, type LintOutcome } from '../lint/engine.js';
-import { applyFixes } from '../lint/fix.js';
+import { applyFixes, SKIP_REASON_TEXT } from '../lint/fix.js';
 import type { CliIo } from './io.js';
 
 /** Passes of --fix: a pass can leave an overlapping fix for the next one (ESLint stops after 10). */
@@ -24,7 +24,7 @@ export async function fixAndRelint(first: LintOutcome, opts: LintOptions, only: 
     for (const s of r.skipped) {
       if (told.has(s.file)) continue;
       told.add(s.file);
-      io.stderr(`talium lint: --fix left ${s.file} alone: it ${s.reason}\n`);
+      io.stderr(`talium lint: --fix left ${s.file} alone: it ${SKIP_REASON_TEXT[s.why]}${s.code ? ` (${s.code})` : ''}\n`);
     }
     if (!r.fixed) break;
     fixed += r.fixed;

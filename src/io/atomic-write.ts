@@ -1,8 +1,8 @@
 /**
  * Writing a file in one step: a temp file in the same folder, renamed over the target, so a reader (or a crash)
- * never sees half a file. Used by the generate writer and by `lint --fix`.
+ * never sees half a file. Used by the generate writer, `lint --fix` and the bulk-suppressions file.
  */
-import { chmodSync, chownSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export function writeAtomic(abs: string, text: string, opts: { mode: number; owner?: { uid: number; gid: number } }): void {
@@ -27,4 +27,11 @@ export function writeAtomic(abs: string, text: string, opts: { mode: number; own
     }
     throw err;
   }
+}
+
+/** Replace an existing `file` in one step, keeping its mode and (where allowed) owner; a symlink's target changes. */
+export function replaceAtomic(file: string, text: string): void {
+  const target = realpathSync(file);
+  const st = statSync(target);
+  writeAtomic(target, text, { mode: st.mode & 0o7777, owner: { uid: st.uid, gid: st.gid } });
 }

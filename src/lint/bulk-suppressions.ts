@@ -106,7 +106,7 @@ export interface Applied {
  * Drop the findings `entries` cover; a file's rule with more findings than recorded keeps all of them. `linted`: the
  * files of a run over the whole folder (undefined for a run over some paths, which cannot judge staleness).
  */
-export function applySuppressions(diagnostics: readonly Diagnostic[], entries: BulkSuppressions, linted: ReadonlySet<string> | undefined): Applied {
+export function applyBulkSuppressions(diagnostics: readonly Diagnostic[], entries: BulkSuppressions, linted: ReadonlySet<string> | undefined): Applied {
   const now = countsOf(diagnostics);
   const kept: Diagnostic[] = [];
   let suppressed = 0;

@@ -8,7 +8,7 @@
  */
 import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { writeAtomic } from '../io/atomic-write.js';
+import { replaceAtomic } from '../io/atomic-write.js';
 import type { Diagnostic, Fix } from '../core/diagnostic.js';
 import { tokenReads } from '../core/finding.js';
 import { SourceFile } from '../core/source.js';
@@ -18,9 +18,22 @@ export interface FixOutcome {
   fixed: number;
   /** Files rewritten (relative paths, sorted). */
   files: string[];
-  /** Files whose fixes were not written, with why (changed since the lint read it, not writable). */
-  skipped: Array<{ file: string; reason: string }>;
+  /** Files whose fixes were not written, with why (and the errno code of a failed read or write). */
+  skipped: Array<{ file: string; why: SkipReason; code?: string }>;
 }
+
+/** Why a file's fixes were not written. */
+export type SkipReason = 'unreadable' | 'changed' | 'undoes-earlier' | 'read-only' | 'not-writable' | 'write-failed';
+
+/** The words the CLI prints for a SkipReason (after "it"). */
+export const SKIP_REASON_TEXT: Record<SkipReason, string> = {
+  unreadable: 'cannot be read',
+  changed: 'changed since it was linted',
+  'undoes-earlier': 'would get back an earlier text (two corrections undo each other)',
+  'read-only': 'is read-only',
+  'not-writable': 'is not writable',
+  'write-failed': 'cannot be written',
+};
 
 /**
  * `text` with `fixes` applied: those whose token still reads as expected; of overlapping ones the first; none of
@@ -55,21 +68,14 @@ export function applyToText(text: string, fixes: readonly Fix[]): { text: string
   return { text: parts.join(''), applied: kept.length };
 }
 
-/** Replace `file` by `content` in one step, keeping its mode and (where allowed) owner; a symlink's target changes. */
-function replaceFile(file: string, content: string): void {
-  const target = realpathSync(file);
-  const st = statSync(target);
-  writeAtomic(target, content, { mode: st.mode & 0o7777, owner: { uid: st.uid, gid: st.gid } });
-}
-
 /** Why a file must not be rewritten (no write permission bits, or not writable by this user), if so. */
-function readOnly(file: string): string | undefined {
+function readOnly(file: string): SkipReason | undefined {
   const target = realpathSync(file);
-  if ((statSync(target).mode & 0o222) === 0) return 'is read-only';
+  if ((statSync(target).mode & 0o222) === 0) return 'read-only';
   try {
     accessSync(target, constants.W_OK);
   } catch {
-    return 'is not writable';
+    return 'not-writable';
   }
   return undefined;
 }
@@ -101,13 +107,13 @@ export function applyFixes(
     try {
       raw = readFileSync(abs, 'utf8');
     } catch (err) {
-      outcome.skipped.push({ file, reason: `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'EIO'})` });
+      outcome.skipped.push({ file, why: 'unreadable', code: (err as NodeJS.ErrnoException).code ?? 'EIO' });
       continue;
     }
     const bom = raw.charCodeAt(0) === 0xfeff;
     const text = bom ? raw.slice(1) : raw;
     if (sources.get(file) !== text) {
-      outcome.skipped.push({ file, reason: 'changed since it was linted' });
+      outcome.skipped.push({ file, why: 'changed' });
       continue;
     }
     const r = applyToText(text, fixes);
@@ -115,18 +121,18 @@ export function applyFixes(
     const seen = history.get(file) ?? new Set([text]);
     history.set(file, seen);
     if (seen.has(r.text)) {
-      outcome.skipped.push({ file, reason: 'would get back an earlier text (two corrections undo each other)' });
+      outcome.skipped.push({ file, why: 'undoes-earlier' });
       continue;
     }
     const locked = readOnly(abs);
     if (locked) {
-      outcome.skipped.push({ file, reason: locked });
+      outcome.skipped.push({ file, why: locked });
       continue;
     }
     try {
-      replaceFile(abs, (bom ? '\ufeff' : '') + r.text);
+      replaceAtomic(abs, (bom ? '\ufeff' : '') + r.text);
     } catch (err) {
-      outcome.skipped.push({ file, reason: `cannot be written (${(err as NodeJS.ErrnoException).code ?? 'EIO'})` });
+      outcome.skipped.push({ file, why: 'write-failed', code: (err as NodeJS.ErrnoException).code ?? 'EIO' });
       continue;
     }
     seen.add(r.text);

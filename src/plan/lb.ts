@@ -8,7 +8,7 @@ import { atLeast, parseVersion } from '../data/versions.js';
 import { parseCidr, parseIp, type Cidr, type IpInterval } from '../net/ip.js';
 import { valueAt } from './cilium-release.js';
 import type { ClusterGroup } from './types.js';
-import { isObj, str } from './util.js';
+import { isObj, perGroup, str } from './util.js';
 import { docsOfKind, docsOfKindPrefix, docsOfKinds } from '../core/kind-index.js';
 
 export interface PoolBlock {
@@ -244,14 +244,6 @@ export function sameAddressPairs(reqs: readonly IpRequest[]): Array<[IpRequest, 
 const USES_L2 = new WeakMap<ClusterGroup, boolean>();
 const USES_BGP = new WeakMap<ClusterGroup, boolean>();
 
-/** A group fact several rules ask for, computed once per group (groups do not change once the rules run). */
-function perGroup<T>(memo: WeakMap<ClusterGroup, T>, g: ClusterGroup, compute: () => T): T {
-  if (memo.has(g)) return memo.get(g)!;
-  const v = compute();
-  memo.set(g, v);
-  return v;
-}
-
 /** True when the group announces LB IPs over L2 (an L2 policy, or `l2announcements.enabled: true`). */
 export function usesL2(g: ClusterGroup): boolean {
   return perGroup(USES_L2, g, () => {
@@ -334,19 +326,19 @@ function gatewayService(d: YamlDocument): ServiceIdentity {
   return id;
 }
 
-/** A Cilium Gateway's `spec.addresses` of type IPAddress (the default): requests for its Service's address. */
-function gatewayAddressRequests(d: YamlDocument, service: ServiceIdentity): IpRequest[] {
+/**
+ * A Cilium Gateway's `spec.addresses` of type IPAddress (the default): requests for its Service's address, with the
+ * sharing key of its infrastructure annotations (`base`).
+ */
+function gatewayAddressRequests(d: YamlDocument, base: Omit<IpRequest, 'path' | 'text' | 'ip' | 'sharingKey'>): IpRequest[] {
   const addresses = d.get(['spec', 'addresses']);
   if (!Array.isArray(addresses)) return [];
-  const annotationsPath = INFRA_ANNOTATIONS;
-  const ann = d.get(annotationsPath);
-  const annotations = isObj(ann) ? ann : {};
   const out: IpRequest[] = [];
   addresses.forEach((a, i) => {
     if (!isObj(a) || (a['type'] !== undefined && a['type'] !== 'IPAddress') || typeof a['value'] !== 'string') return;
     const t = a['value'].trim();
     // an empty value asks for any address; a CIDR (newer Gateway API) is not one address
-    if (t && !t.includes('/')) out.push(ipRequest({ ...service, doc: d, annotations, annotationsPath }, ['spec', 'addresses', i, 'value'], t, sharingKeyOf(annotations)));
+    if (t && !t.includes('/')) out.push(ipRequest(base, ['spec', 'addresses', i, 'value'], t, sharingKeyOf(base.annotations)));
   });
   return out;
 }
@@ -379,8 +371,10 @@ const GATEWAY_REQUESTS = new WeakMap<ClusterGroup, { handled: ReadonlySet<YamlDo
  * `handled`: the Gateways these answers cover (the generic reading in indirectIpRequests skips them).
  */
 function readGatewayRequests(g: ClusterGroup): { handled: ReadonlySet<YamlDocument>; requests: readonly IpRequest[] } {
-  let got = GATEWAY_REQUESTS.get(g);
-  if (got) return got;
+  return perGroup(GATEWAY_REQUESTS, g, () => gatewayRequestsOf(g));
+}
+
+function gatewayRequestsOf(g: ClusterGroup): { handled: ReadonlySet<YamlDocument>; requests: readonly IpRequest[] } {
   const handled = new Set<YamlDocument>();
   const requests: IpRequest[] = [];
   const version = ciliumVersion(g);
@@ -391,16 +385,15 @@ function readGatewayRequests(g: ClusterGroup): { handled: ReadonlySet<YamlDocume
     if (!how) continue;
     handled.add(d);
     if (how !== 'lbipam') continue;
-    const service = gatewayService(d);
     // Cilium copies spec.infrastructure.annotations (only those) to the Service, and spec.addresses into its ips
     // annotation only when no ips annotation is there: an infrastructure ips annotation wins over spec.addresses
     const ann = d.get(INFRA_ANNOTATIONS);
-    const infra = isObj(ann) ? annotationMapRequests({ ...service, doc: d, annotations: ann, annotationsPath: INFRA_ANNOTATIONS }, ann, INFRA_ANNOTATIONS) : [];
-    if (addresses && !infra.length) requests.push(...gatewayAddressRequests(d, service));
+    const base = { ...gatewayService(d), doc: d, annotations: isObj(ann) ? ann : {}, annotationsPath: INFRA_ANNOTATIONS };
+    const infra = annotationMapRequests(base, base.annotations, INFRA_ANNOTATIONS);
+    if (addresses && !infra.length) requests.push(...gatewayAddressRequests(d, base));
     requests.push(...infra);
   }
-  GATEWAY_REQUESTS.set(g, (got = { handled, requests }));
-  return got;
+  return { handled, requests };
 }
 
 /** The LB-IPAM requests of the Gateways Cilium runs in the group (each with its Service's identity). */

@@ -1,6 +1,7 @@
 /** Small helpers for plan inference: value guards, repo-relative path resolution, documents by file, Argo CD sources. */
 import { yaml11Boolean } from '../schema/yaml11.js';
 import type { Path, YamlDocument } from '../core/document.js';
+import type { ClusterGroup } from './types.js';
 
 export function isObj(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -85,4 +86,12 @@ export function argoSourcePaths(doc: YamlDocument): Path[] {
 export function talosBool(v: unknown): boolean | undefined {
   if (typeof v === 'boolean') return v;
   return typeof v === 'string' ? yaml11Boolean(v) : undefined;
+}
+
+/** A group fact several rules ask for, computed once per group (groups do not change once the rules run). */
+export function perGroup<T>(memo: WeakMap<ClusterGroup, T>, g: ClusterGroup, compute: () => T): T {
+  if (memo.has(g)) return memo.get(g)!;
+  const v = compute();
+  memo.set(g, v);
+  return v;
 }

@@ -31,8 +31,11 @@ export function kustomizeNamespaces(docs: readonly YamlDocument[]): Namespaces {
   const byFile = docsByFile(docs);
   /** file → the kustomizations listing it (a resource file, or a folder's kustomization file). */
   const parents = new Map<string, YamlDocument[]>();
+  /** folder → its kustomization (what Flux builds when a Kustomization's spec.path is that folder). */
+  const kustomizationIn = new Map<string, YamlDocument>();
   for (const k of docs) {
     if (k.docClass !== 'kustomization') continue;
+    if (!kustomizationIn.has(dirOf(k.file.path))) kustomizationIn.set(dirOf(k.file.path), k);
     for (const r of kustomizationResources(k, byFile)) {
       const list = parents.get(r.node);
       if (list) list.push(k);
@@ -72,14 +75,20 @@ export function kustomizeNamespaces(docs: readonly YamlDocument[]): Namespaces {
    * The `targetNamespace`s of the Flux Kustomizations applying `file` (several clusters may apply one folder): Flux
    * builds the kustomization at `spec.path` when there is one (then only what it reaches), else every file below.
    */
+  const targetsOf = new Map<string, string[]>();
   const fluxTargets = (file: string): string[] => {
+    let out = targetsOf.get(file);
+    if (out) return out;
+    out = [];
     const applying = ksFor(file, flux);
-    if (!applying) return [];
-    const root = docs.find((d) => d.docClass === 'kustomization' && dirOf(d.file.path) === applying.dir);
-    if (root && !reaches(file, root.file.path)) return [];
-    const targets = flux.filter((k) => k.dir === applying.dir).map((k) => k.doc.get(['spec', 'targetNamespace']));
-    // one of them without a (usable) targetNamespace leaves the namespace to kustomize: no override then
-    return targets.every((t): t is string => typeof t === 'string' && t !== '' && !/\$\{/.test(t)) ? targets : [];
+    const root = applying && kustomizationIn.get(applying.dir);
+    if (applying && (!root || reaches(file, root.file.path))) {
+      const targets = flux.filter((k) => k.dir === applying.dir).map((k) => k.doc.get(['spec', 'targetNamespace']));
+      // one of them without a (usable) targetNamespace leaves the namespace to kustomize: no override then
+      if (targets.every((t): t is string => typeof t === 'string' && t !== '' && !/\$\{/.test(t))) out = targets;
+    }
+    targetsOf.set(file, out);
+    return out;
   };
   return (doc) => {
     const targets = fluxTargets(doc.file.path);

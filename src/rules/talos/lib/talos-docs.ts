@@ -5,7 +5,7 @@
 import { parseAllDocuments } from 'yaml';
 import type { YamlDocument } from '../../../core/document.js';
 import type { ClusterGroup } from '../../../plan/types.js';
-import { isObj, talosBool } from '../../../plan/util.js';
+import { isObj, perGroup, talosBool } from '../../../plan/util.js';
 
 const TALOS_CLUSTER_KEYS = new Set([
   'controlPlane', 'clusterName', 'network', 'proxy', 'apiServer', 'controllerManager', 'scheduler', 'etcd', 'discovery',
@@ -42,19 +42,18 @@ const TALOS_DOCS = new WeakMap<ClusterGroup, readonly YamlDocument[]>();
  * group (a dozen rules ask, and the group does not change once the rules run).
  */
 export function talosDocs(cluster: ClusterGroup): readonly YamlDocument[] {
-  let out = TALOS_DOCS.get(cluster);
-  if (out) return out;
-  const seen = new Set<YamlDocument>();
-  const list: YamlDocument[] = [];
-  for (const docs of [cluster.plan.talos.docs, cluster.docs]) {
-    for (const d of docs) {
-      if (seen.has(d) || !isRealTalos(d)) continue;
-      seen.add(d);
-      list.push(d);
+  return perGroup(TALOS_DOCS, cluster, () => {
+    const seen = new Set<YamlDocument>();
+    const list: YamlDocument[] = [];
+    for (const docs of [cluster.plan.talos.docs, cluster.docs]) {
+      for (const d of docs) {
+        if (seen.has(d) || !isRealTalos(d)) continue;
+        seen.add(d);
+        list.push(d);
+      }
     }
-  }
-  TALOS_DOCS.set(cluster, (out = list));
-  return out;
+    return list;
+  });
 }
 
 export function hasTalos(cluster: ClusterGroup): boolean {
