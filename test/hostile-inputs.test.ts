@@ -157,6 +157,26 @@ describe('hostile input', () => {
     assert.equal(d?.data?.['maxFileSize'], 1024);
   });
 
+  it('the size cap counts bytes, not characters (600 two-byte characters are 1,200 bytes)', () => {
+    const dir = join(root, 'cap-bytes');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'talium.config.yaml'), 'maxFileSize: 1KiB\n');
+    writeFileSync(join(dir, 'wide.yaml'), 'k: ' + '\u00e9'.repeat(600) + '\n');
+    writeFileSync(join(dir, 'narrow.yaml'), 'k: ' + '\u00e9'.repeat(500) + '\n');
+    const r = spawnCli(['lint', '.', '--format', 'json'], { cwd: dir });
+    const out = JSON.parse(r.stdout) as JsonOut;
+    assert.deepEqual(
+      out.diagnostics.map((d) => [d.file, d.ruleId, d.data?.['size']]),
+      [['wide.yaml', 'yaml/too-large', 1204]],
+    );
+  });
+
+  it('a U+FFFD written in valid UTF-8 is text, not an encoding error', () => {
+    const { code, out } = lintOne('replacement.yaml', 'note: "broken \ufffd glyph"\n');
+    assert.equal(code, 0);
+    assert.deepEqual(out.diagnostics, []);
+  });
+
   it('symlink loops: discovery terminates and says so', () => {
     const dir = join(root, 'loop');
     mkdirSync(join(dir, 'a'), { recursive: true });

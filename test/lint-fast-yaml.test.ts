@@ -14,7 +14,8 @@ import fg from 'fast-glob';
 import jsyaml from 'js-yaml';
 import { generateCorpus } from '../scripts/bench-corpus.js';
 import { parse as parseYaml } from 'yaml';
-import { BAIL, fastLoad, JSYAML_EMPTY_ITEM_BUG, type ImplicitType, type ReadInfo } from '../src/lint/fast-yaml.js';
+import { BAIL, fastLoad, JSYAML_EMPTY_ITEM_BUG, UNSAFE_OR_ASTRAL, type ImplicitType, type ReadInfo } from '../src/lint/fast-yaml.js';
+import { checkDepth, type TextScan } from '../src/lint/guard.js';
 import { splitDocuments } from '../src/lint/split.js';
 import { MAX_PARSE_DEPTH } from '../src/lint/parse.js';
 
@@ -27,6 +28,12 @@ type Verdict = { kind: 'read'; value: unknown } | { kind: 'bail' } | { kind: 'wr
 /** One document chunk: the fast reader's value checked against js-yaml's. */
 function judge(text: string, c: { from: number; content: number; to: number }): Verdict {
   const fast = fastLoad(text, c.from, c.content, c.to, IMPLICIT);
+  // the lint path skips the reader's character check when the depth pass found no odd character: same verdict
+  const scan: TextScan = { oddChars: true };
+  if (!checkDepth(text, undefined, scan)) {
+    const viaScan = fastLoad(text, c.from, c.content, c.to, IMPLICIT, undefined, !scan.oddChars);
+    if (viaScan === BAIL ? fast !== BAIL : fast === BAIL || !isDeepStrictEqual(viaScan, fast)) return { kind: 'wrong', detail: `with the depth pass's character scan: ${String(viaScan === BAIL ? 'bail' : JSON.stringify(viaScan))}` };
+  }
   if (fast === BAIL) return { kind: 'bail' };
   let expected: unknown;
   try {
@@ -251,6 +258,19 @@ function seedDocuments(): string[] {
   }
   return docs;
 }
+
+describe('fast YAML reader: the character scan of the depth pass', () => {
+  it('flags exactly the characters the reader refuses, for every UTF-16 code unit', () => {
+    const wrong: number[] = [];
+    for (let c = 0; c <= 0xffff; c++) {
+      const text = `a: b${String.fromCharCode(c)}c\n`;
+      const scan: TextScan = { oddChars: false };
+      checkDepth(text, undefined, scan);
+      if (scan.oddChars !== UNSAFE_OR_ASTRAL.test(text)) wrong.push(c);
+    }
+    assert.deepEqual(wrong, []);
+  });
+});
 
 describe('fast YAML reader: seeded fuzzing against js-yaml', () => {
   it('mutations of real documents: never a different value, never a value js-yaml refuses', () => {

@@ -41,6 +41,11 @@ export function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');
 }
 
+/** `join(dir, name)` for a normalised absolute folder and a directory entry's name (no separator, never `.`/`..`): a concatenation (path.join normalises the whole path again, ~10 ms per 2,000 files). */
+function child(dir: string, name: string): string {
+  return dir.endsWith(sep) ? dir + name : dir + sep + name;
+}
+
 function within(root: string, p: string): boolean {
   return p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
 }
@@ -113,26 +118,26 @@ export function discover(opts: DiscoverOptions): Discovery {
       }
       return excluded(relDir === undefined ? undefined : relDir + name, isDir);
     };
-    const relOf = (name: string) => (relDir === undefined ? rel(join(dir, name)) : relDir + name);
+    const relOf = (name: string) => (relDir === undefined ? rel(child(dir, name)) : relDir + name);
     for (const e of entries) {
       const name = e.name;
       if (e.isDirectory()) {
         if (SKIP_DIRS.has(name)) continue;
-        const abs = join(dir, name);
+        const abs = child(dir, name);
         if (ignored(abs, name, true)) continue;
-        const real = join(dirReal, name);
+        const real = child(dirReal, name);
         chain.push(real);
         walk(abs, relDir === undefined ? undefined : relDir + name + '/', real, treeRoot, local, chain);
         chain.pop();
       } else if (e.isFile()) {
         const yaml = YAML_EXT.test(name);
         if (!yaml && !TEMPLATE_EXT.test(name)) continue;
-        const abs = join(dir, name);
+        const abs = child(dir, name);
         if (ignored(abs, name, false)) continue;
-        if (yaml) addFile(abs, relOf(name), join(dirReal, name));
+        if (yaml) addFile(abs, relOf(name), child(dirReal, name));
         else templates.push(relOf(name));
       } else if (e.isSymbolicLink()) {
-        const abs = join(dir, name);
+        const abs = child(dir, name);
         const real = safeReal(abs);
         if (!real) {
           if (YAML_EXT.test(name) && !ignored(abs, name, false)) note(relOf(name), 'dangling link', safeReadlink(abs));

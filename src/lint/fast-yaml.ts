@@ -29,7 +29,7 @@ export interface ImplicitType {
 }
 
 /** Characters the subset never reads: controls (tab, CR included), NEL, Unicode line separators, BOM, non-characters, surrogates. */
-const UNSAFE_OR_ASTRAL = /[\x00-\x09\x0B-\x1F\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF\uD800-\uDFFF]/;
+export const UNSAFE_OR_ASTRAL = /[\x00-\x09\x0B-\x1F\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF\uD800-\uDFFF]/;
 /** The same without well-formed surrogate pairs (emoji are fine): checked only when the simple class matched. */
 const UNSAFE = /[\x00-\x09\x0B-\x1F\x7F-\x9F\u2028\u2029\uFEFF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
 /**
@@ -634,6 +634,8 @@ export function fastLoad(
   to: number,
   implicit: readonly ImplicitType[],
   watch?: { words: ReadonlySet<string>; info: ReadInfo },
+  /** The caller knows `s` holds none of UNSAFE_OR_ASTRAL (guard.ts TextScan): the check below is skipped. */
+  clean = false,
 ): unknown {
   let words = WORDS.get(implicit);
   if (words === undefined) WORDS.set(implicit, (words = resolvedWords(implicit)));
@@ -648,7 +650,7 @@ export function fastLoad(
   if (s.startsWith('---', content) || s.startsWith('...', content)) return BAIL;
   // from the chunk's start: a CR in a comment above the content is a line break to js-yaml
   const body = from === 0 && to === s.length ? s : s.slice(from, to);
-  if (UNSAFE_OR_ASTRAL.test(body) && UNSAFE.test(body)) return BAIL;
+  if (!clean && UNSAFE_OR_ASTRAL.test(body) && UNSAFE.test(body)) return BAIL;
   let watchMax = 0;
   if (watch) {
     watchMax = WATCH_MAX.get(watch.words) ?? -1;

@@ -114,8 +114,9 @@ export function checkBytes(buf: Uint8Array, maxFileSize: number): { text: string
  * Upper-bound estimate of the nesting depth: per line, indentation columns plus leading `- `/`? ` indicators,
  * and the running flow-bracket depth. Linear, no allocation. Returns the first offending position, if any.
  */
-export function checkDepth(text: string, limit = MAX_DEPTH_ESTIMATE): GuardProblem | undefined {
+export function checkDepth(text: string, limit = MAX_DEPTH_ESTIMATE, scan?: TextScan): GuardProblem | undefined {
   let flow = 0;
+  let odd = false;
   let line = 1;
   let lineStart = 0;
   let atLineStart = true;
@@ -124,6 +125,7 @@ export function checkDepth(text: string, limit = MAX_DEPTH_ESTIMATE): GuardProbl
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
+    if (c < 32 ? c !== 10 : c >= 0x7f && isOdd(c)) odd = true;
     if (c === 10) {
       line++;
       lineStart = i + 1;
@@ -152,7 +154,22 @@ export function checkDepth(text: string, limit = MAX_DEPTH_ESTIMATE): GuardProbl
       if (flow > 0) flow--;
     }
   }
+  if (scan) scan.oddChars = odd;
   return undefined;
+}
+
+/** What checkDepth's pass over a text also learns (so no other pass over the whole text is needed). */
+export interface TextScan {
+  /**
+   * The text holds a character the fast reader never reads (fast-yaml.ts): a control other than line feed (tab and
+   * CR included), DEL/C1, U+2028/2029, a BOM, U+FFFE/FFFF, or a surrogate (astral characters too).
+   */
+  oddChars: boolean;
+}
+
+/** From U+007F up: the characters of TextScan.oddChars. */
+function isOdd(c: number): boolean {
+  return c <= 0x9f || c === 0x2028 || c === 0x2029 || c === 0xfeff || c >= 0xfffe || (c >= 0xd800 && c <= 0xdfff);
 }
 
 function deep(line: number, column: number, depth: number, limit: number): GuardProblem {

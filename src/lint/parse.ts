@@ -14,7 +14,7 @@ import type { Finding } from '../core/finding.js';
 import type { SourceFile } from '../core/source.js';
 import { ChunkAstCache } from './ast-cache.js';
 import { classify } from './classify.js';
-import { checkDepth } from './guard.js';
+import { checkDepth, type TextScan } from './guard.js';
 import { splitDocuments } from './split.js';
 
 export interface ParsedFile {
@@ -138,7 +138,8 @@ export function parseSource(file: SourceFile): ParsedFile {
       return { docs: [], findings: [templatedFinding(file, 'helm template')], skipped: true };
     }
   }
-  const deep = checkDepth(text);
+  const scan: TextScan = { oddChars: true };
+  const deep = checkDepth(text, undefined, scan);
   if (deep) {
     return {
       docs: [],
@@ -155,7 +156,7 @@ export function parseSource(file: SourceFile): ParsedFile {
   for (let i = 0; i < chunks.length; i++) {
     const c = chunks[i]!;
     if (c.content >= c.to) continue;
-    let value: unknown = fastLoad(text, c.from, c.content, c.to, GO_LIKE_IMPLICIT, watch);
+    let value: unknown = fastLoad(text, c.from, c.content, c.to, GO_LIKE_IMPLICIT, watch, !scan.oddChars);
     if (value !== BAIL) {
       if (value !== null) values.push({ index: i, value, chunk: c, noYaml11Words: !info.watchedWord });
       continue;
