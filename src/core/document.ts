@@ -122,13 +122,17 @@ export class YamlDocument {
     // from the value as written: a `${APP}` name stays the placeholder, so findings name the same object in-process
     // and in worker threads (which never substitute), and a Flux variable never turns a document into another kind
     const v = this.parsed;
-    const apiVersion = str(get(v, ['apiVersion']));
-    const i = (apiVersion ?? '').indexOf('/');
+    // direct reads, no path arrays: every document's header is read once per run, most of them only for this
+    const o = v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
+    const m = o?.['metadata'];
+    const meta = m !== null && typeof m === 'object' ? (m as Record<string, unknown>) : undefined;
+    const apiVersion = str(o?.['apiVersion']);
+    const i = apiVersion === undefined ? -1 : apiVersion.indexOf('/');
     this.header = {
       apiVersion,
-      kind: str(get(v, ['kind'])),
-      name: str(get(v, ['metadata', 'name'])) ?? str(get(v, ['name'])),
-      namespace: str(get(v, ['metadata', 'namespace'])),
+      kind: str(o?.['kind']),
+      name: str(meta?.['name']) ?? str(o?.['name']),
+      namespace: str(meta?.['namespace']),
       group: i === -1 ? '' : apiVersion!.slice(0, i),
     };
     return this.header;
