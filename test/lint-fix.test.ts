@@ -22,32 +22,32 @@ describe('applyToText', () => {
     const text = 'a: No\nb: "cilium.io/v2alpha1"\nc: x  # on\n';
     const r = applyToText(text, [at(1, 4, 6, '"No"', 'No'), at(2, 4, 24, 'cilium.io/v2', 'cilium.io/v2alpha1')]);
     assert.equal(r.text, 'a: "No"\nb: cilium.io/v2\nc: x  # on\n');
-    assert.equal(r.applied, 2);
+    assert.deepEqual(r.applied.map((f) => f.text), ['"No"', 'cilium.io/v2']);
   });
 
   it('leaves a token that reads otherwise, spans lines or lies outside the text', () => {
     const text = 'a: ${FLAG}\nb: |\n  x\n';
-    assert.deepEqual(applyToText(text, [at(1, 4, 11, '"No"', 'No')]), { text, applied: 0 });
-    assert.deepEqual(applyToText(text, [{ range: { start: { line: 2, column: 4 }, end: { line: 3, column: 4 } }, text: 'y', expect: '|\n  x' }]), { text, applied: 0 });
-    assert.deepEqual(applyToText(text, [at(9, 1, 2, 'x', 'a')]), { text, applied: 0 });
-    assert.deepEqual(applyToText(text, [at(1, 40, 42, 'x', 'a')]), { text, applied: 0 });
+    assert.deepEqual(applyToText(text, [at(1, 4, 11, '"No"', 'No')]), { text, applied: [] });
+    assert.deepEqual(applyToText(text, [{ range: { start: { line: 2, column: 4 }, end: { line: 3, column: 4 } }, text: 'y', expect: '|\n  x' }]), { text, applied: [] });
+    assert.deepEqual(applyToText(text, [at(9, 1, 2, 'x', 'a')]), { text, applied: [] });
+    assert.deepEqual(applyToText(text, [at(1, 40, 42, 'x', 'a')]), { text, applied: [] });
   });
 
   it('of overlapping fixes the first wins; the same fix twice is applied once', () => {
     const text = 'k: strict\n';
-    assert.deepEqual(applyToText(text, [at(1, 4, 10, 'true', 'strict'), at(1, 4, 10, 'true', 'strict'), at(1, 6, 8, 'X', 'ri')]), { text: 'k: true\n', applied: 1 });
+    assert.deepEqual(applyToText(text, [at(1, 4, 10, 'true', 'strict'), at(1, 4, 10, 'true', 'strict'), at(1, 6, 8, 'X', 'ri')]), { text: 'k: true\n', applied: [at(1, 4, 10, 'true', 'strict')] });
   });
 
   it('applies none of the fixes that ask for different texts at one token', () => {
     const text = 'apiVersion: cilium.io/v2alpha1\nx: No\n';
     const r = applyToText(text, [at(1, 13, 31, 'cilium.io/v2', 'cilium.io/v2alpha1'), at(1, 13, 31, 'cilium.io/v2beta1', 'cilium.io/v2alpha1'), at(2, 4, 6, '"No"', 'No')]);
-    assert.deepEqual(r, { text: 'apiVersion: cilium.io/v2alpha1\nx: "No"\n', applied: 1 });
+    assert.deepEqual(r, { text: 'apiVersion: cilium.io/v2alpha1\nx: "No"\n', applied: [at(2, 4, 6, '"No"', 'No')] });
   });
 
   it('a big file with many fixes: every fix applied (one pass: a copy of the text per fix would take minutes)', () => {
     const lines = 100_000;
     const r = applyToText('flag: No\n'.repeat(lines), Array.from({ length: lines }, (_, i) => at(i + 1, 7, 9, '"No"', 'No')));
-    assert.equal(r.applied, lines);
+    assert.equal(r.applied.length, lines);
     assert.equal(r.text, 'flag: "No"\n'.repeat(lines));
   });
 
@@ -71,7 +71,11 @@ describe('applyFixes', () => {
       ['c.yaml', 'flag: No\n'],
     ]);
     const r = applyFixes(dir, ['a.yaml', 'link.yaml', 'c.yaml'].map((f) => diag(fixFor(f))), sources, (f) => f !== 'c.yaml');
-    assert.deepEqual(r, { fixed: 2, files: ['a.yaml', 'link.yaml'], skipped: [] });
+    assert.deepEqual(r, {
+      applied: ['a.yaml', 'link.yaml'].map((file) => ({ file, ruleId: 'schema/yaml11-boolean', ...fixFor(file).fix })),
+      files: ['a.yaml', 'link.yaml'],
+      skipped: [],
+    });
     assert.equal(readFileSync(join(dir, 'a.yaml'), 'utf8'), '\ufeffflag: "No"\n');
     assert.equal(statSync(join(dir, 'a.yaml')).mode & 0o777, 0o640);
     assert.ok(lstatSync(join(dir, 'link.yaml')).isSymbolicLink());
@@ -84,7 +88,7 @@ describe('applyFixes', () => {
     chmodSync(join(dir, 'ro.yaml'), 0o444);
     const history = new Map([['flip.yaml', new Set(['flag: "No"\n'])]]);
     const r = applyFixes(dir, [diag(fixFor('ro.yaml')), diag(fixFor('flip.yaml'))], new Map([['ro.yaml', 'flag: No\n'], ['flip.yaml', 'flag: No\n']]), undefined, history);
-    assert.equal(r.fixed, 0);
+    assert.deepEqual(r.applied, []);
     assert.deepEqual(r.skipped.map((x) => [x.file, x.why]), [
       ['flip.yaml', 'undoes-earlier'],
       ['ro.yaml', 'read-only'],
@@ -96,7 +100,7 @@ describe('applyFixes', () => {
     const dir = repos.repo({ 'a.yaml': 'flag: No\n' });
     writeFileSync(join(dir, 'a.yaml'), 'flag: No\nmore: 1\n');
     const r = applyFixes(dir, [diag(fixFor('a.yaml')), diag(fixFor('gone.yaml'))], new Map([['a.yaml', 'flag: No\n'], ['gone.yaml', 'flag: No\n']]));
-    assert.equal(r.fixed, 0);
+    assert.deepEqual(r.applied, []);
     assert.deepEqual(r.skipped, [
       { file: 'a.yaml', why: 'changed' },
       { file: 'gone.yaml', why: 'unreadable', code: 'ENOENT' },
@@ -107,7 +111,14 @@ describe('applyFixes', () => {
 
 interface Out {
   diagnostics: Array<{ ruleId: string; messageId?: string; file: string; fix?: { text: string; expect: string; range: { start: { line: number; column: number } } } }>;
+  fix?: {
+    applied: Array<{ file: string; ruleId: string; text: string; expect: string; range: { start: { line: number; column: number } } }>;
+    skipped: Array<{ file: string; reason: string; code?: string }>;
+  };
 }
+
+/** What --fix says it wrote (JSON `fix.applied`), in the form of `fixes`. */
+const applied = (o: Out): string[] => (o.fix?.applied ?? []).map((a) => `${a.file}:${a.range.start.line}:${a.range.start.column} ${a.ruleId} ${a.expect} -> ${a.text}`);
 
 async function lintJson(dir: string, args: string[] = []): Promise<{ code: number; out: Out; stderr: string }> {
   const r = await runCli(['lint', '--format', 'json', '--no-cache', ...args], { cwd: dir });
@@ -140,7 +151,9 @@ describe('talium lint --fix (child process)', () => {
     ]);
     const fixed = await lintJson(dir, ['--fix']);
     assert.equal(fixed.code, 0);
-    assert.match(fixed.stderr, /fixed 4 problems in 3 files/);
+    // what it wrote, as the first lint offered it (positions before the write)
+    assert.deepEqual(applied(fixed.out), fixes(before.out));
+    assert.deepEqual(fixed.out.fix?.skipped, []);
     // a plain `on` outside any schema is ambiguous (string or boolean?): reported, not fixed
     // (the Talos patch makes the group a Talos cluster: cilium/talos-values asks for Talos values, not fixable)
     assert.deepEqual(fixed.out.diagnostics.filter((d) => d.ruleId !== 'cilium/talos-values').map((d) => `${d.file} ${d.ruleId}`), ['notes.yaml yaml/truthy']);
@@ -150,7 +163,7 @@ describe('talium lint --fix (child process)', () => {
     assert.equal(readFileSync(join(dir, 'talos/patch.yaml'), 'utf8'), TALOS.replace('enabled: yes', 'enabled: true'));
     const again = await lintJson(dir, ['--fix']);
     assert.equal(again.code, 0);
-    assert.doesNotMatch(again.stderr, /fixed/);
+    assert.deepEqual(again.out.fix, { applied: [], skipped: [] });
   });
 
   it('older Cilium: the pool goes back to v2alpha1 and the annotations to the io.cilium/ prefix, unless the map has that key already', async () => {
@@ -161,7 +174,7 @@ describe('talium lint --fix (child process)', () => {
       'apps/both.yaml': SVC('    lbipam.cilium.io/sharing-key: "k"\n    io.cilium/lb-ipam-sharing-key: "k"\n    io.cilium/lb-ipam-ips: "10.50.0.231"\n'),
     });
     const r = await lintJson(dir, ['--fix']);
-    assert.match(r.stderr, /fixed 2 problems in 2 files/);
+    assert.deepEqual(applied(r.out), ['apps/svc.yaml:7:5 network/lbipam-annotation-prefix lbipam.cilium.io/ips -> io.cilium/lb-ipam-ips', 'cilium/pool.yaml:1:13 cilium/pool-api-version cilium.io/v2 -> cilium.io/v2alpha1']);
     assert.equal(readFileSync(join(dir, 'cilium/pool.yaml'), 'utf8'), POOL('cilium.io/v2alpha1'));
     assert.equal(readFileSync(join(dir, 'apps/svc.yaml'), 'utf8'), SVC('    io.cilium/lb-ipam-ips: "10.50.0.230"\n'));
     // renaming would duplicate a key: reported, left alone
@@ -183,7 +196,7 @@ describe('talium lint --fix (child process)', () => {
     );
     assert.equal(found(shared.out, 'cilium/pool-api-version', 'infrastructure/pool.yaml').length, 1);
     assert.deepEqual(fixes(shared.out), []);
-    assert.doesNotMatch(shared.stderr, /fixed/);
+    assert.deepEqual(shared.out.fix?.applied, []);
     // probe has no true/false equivalent; before 1.14 Cilium takes no true/false
     for (const files of [{ 'cilium/values.yaml': 'kubeProxyReplacement: probe\nk8sServiceHost: localhost\n' }, { 'old/helmrelease.yaml': RELEASE('1.13.4', 'strict') }] as Array<Record<string, string>>) {
       const r = await lintJson(repos.repo(files));
@@ -199,7 +212,7 @@ describe('talium lint --fix (child process)', () => {
     const cidrs = (extra = ''): string => `apiVersion: cilium.io/v2alpha1\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  cidrs:\n    - cidr: 10.50.0.224/28\n${extra}`;
     const dir = repos.repo({ 'talium.config.yaml': 'plan:\n  versions:\n    cilium: "1.16.3"\n', 'l2.yaml': l2('cilium.io/v2'), 'pool.yaml': cidrs() });
     const r = await lintJson(dir, ['--fix']);
-    assert.match(r.stderr, /fixed 2 problems in 2 files/);
+    assert.deepEqual(applied(r.out), ['l2.yaml:1:13 cilium/l2-policy-api-version cilium.io/v2 -> cilium.io/v2alpha1', 'pool.yaml:6:3 cilium/pool-legacy-cidrs cidrs -> blocks']);
     assert.equal(readFileSync(join(dir, 'l2.yaml'), 'utf8'), l2('cilium.io/v2alpha1'));
     assert.equal(readFileSync(join(dir, 'pool.yaml'), 'utf8'), cidrs().replace('  cidrs:', '  blocks:'));
     for (const files of [
@@ -215,15 +228,25 @@ describe('talium lint --fix (child process)', () => {
     const dir = repos.repo({ 'pool.yaml': POOL('cilium.io/v2', '\n  allowFirstLastIPs: No') });
     for (let i = 0; i < 2; i++) await runCli(['lint', '--format', 'json'], { cwd: dir });
     const r = await runCli(['lint', '--format', 'json', '--fix'], { cwd: dir });
-    assert.match(r.stderr, /fixed 1 problem in 1 file/);
+    assert.deepEqual(applied(JSON.parse(r.stdout) as Out), ['pool.yaml:6:22 schema/yaml11-boolean No -> "No"']);
     assert.equal(readFileSync(join(dir, 'pool.yaml'), 'utf8'), POOL('cilium.io/v2', '\n  allowFirstLastIPs: "No"'));
     assert.equal(r.code, 0);
+  });
+
+  it('JSON names the files --fix left alone, with the reason code', async () => {
+    const dir = repos.repo({ 'ro.yaml': POOL('cilium.io/v2', '\n  allowFirstLastIPs: No'), 'rw.yaml': POOL('cilium.io/v2', '\n  allowFirstLastIPs: No').replace('name: lan', 'name: other') });
+    chmodSync(join(dir, 'ro.yaml'), 0o444);
+    const r = await lintJson(dir, ['--fix']);
+    assert.deepEqual(applied(r.out), ['rw.yaml:6:22 schema/yaml11-boolean No -> "No"']);
+    assert.deepEqual(r.out.fix?.skipped, [{ file: 'ro.yaml', reason: 'read-only' }]);
+    // (the two pools overlap: not a finding --fix touches)
+    assert.deepEqual(r.out.diagnostics.filter((d) => d.ruleId !== 'network/pool-overlap').map((d) => `${d.file} ${d.ruleId}`), ['ro.yaml schema/yaml11-boolean']);
   });
 
   it('--only-files changes only the named files', async () => {
     const dir = repos.repo({ 'a.yaml': POOL('cilium.io/v2', '\n  allowFirstLastIPs: No'), 'b.yaml': POOL('cilium.io/v2', '\n  allowFirstLastIPs: No').replace('name: lan', 'name: other') });
     const r = await lintJson(dir, ['--fix', '--only-files', 'a.yaml']);
-    assert.match(r.stderr, /fixed 1 problem in 1 file/);
+    assert.deepEqual(applied(r.out), ['a.yaml:6:22 schema/yaml11-boolean No -> "No"']);
     assert.match(readFileSync(join(dir, 'a.yaml'), 'utf8'), /allowFirstLastIPs: "No"/);
     assert.match(readFileSync(join(dir, 'b.yaml'), 'utf8'), /allowFirstLastIPs: No\n/);
   });

@@ -4,6 +4,7 @@
  */
 import { lint, type LintOptions, type LintOutcome } from '../lint/engine.js';
 import { applyFixes, SKIP_REASON_TEXT } from '../lint/fix.js';
+import type { FixReport } from '../report/types.js';
 import type { CliIo } from './io.js';
 
 /** Passes of --fix: a pass can leave an overlapping fix for the next one (ESLint stops after 10). */
@@ -15,7 +16,7 @@ const FIX_PASSES = 3;
  */
 export async function fixAndRelint(first: LintOutcome, opts: LintOptions, only: ReadonlySet<string> | undefined, io: CliIo): Promise<LintOutcome> {
   let outcome = first;
-  let fixed = 0;
+  const report: FixReport = { applied: [], skipped: [] };
   const files = new Set<string>();
   const told = new Set<string>();
   const history = new Map<string, Set<string>>();
@@ -24,14 +25,15 @@ export async function fixAndRelint(first: LintOutcome, opts: LintOptions, only: 
     for (const s of r.skipped) {
       if (told.has(s.file)) continue;
       told.add(s.file);
+      report.skipped.push({ file: s.file, reason: s.why, ...(s.code ? { code: s.code } : {}) });
       io.stderr(`talium lint: --fix left ${s.file} alone: it ${SKIP_REASON_TEXT[s.why]}${s.code ? ` (${s.code})` : ''}\n`);
     }
-    if (!r.fixed) break;
-    fixed += r.fixed;
+    if (!r.applied.length) break;
+    for (const a of r.applied) report.applied.push({ file: a.file, ruleId: a.ruleId, range: a.range, text: a.text, expect: a.expect });
     for (const f of r.files) files.add(f);
     outcome = await lint(opts);
   }
+  const fixed = report.applied.length;
   if (fixed) io.stderr(`talium lint: fixed ${fixed} problem${fixed === 1 ? '' : 's'} in ${files.size} file${files.size === 1 ? '' : 's'}\n`);
-  return outcome;
+  return { ...outcome, result: { ...outcome.result, fix: report } };
 }
-

@@ -14,12 +14,18 @@ import { tokenReads } from '../core/finding.js';
 import { SourceFile } from '../core/source.js';
 
 export interface FixOutcome {
-  /** Fixes written. */
-  fixed: number;
+  /** The fixes written, by file (sorted), then position; each with the rule whose finding carried it. */
+  applied: AppliedFix[];
   /** Files rewritten (relative paths, sorted). */
   files: string[];
   /** Files whose fixes were not written, with why (and the errno code of a failed read or write). */
   skipped: Array<{ file: string; why: SkipReason; code?: string }>;
+}
+
+/** A correction --fix wrote: where (the range as linted, before the write), what, and for which rule. */
+export interface AppliedFix extends Fix {
+  file: string;
+  ruleId: string;
 }
 
 /** Why a file's fixes were not written. */
@@ -39,9 +45,9 @@ export const SKIP_REASON_TEXT: Record<SkipReason, string> = {
  * `text` with `fixes` applied: those whose token still reads as expected; of overlapping ones the first; none of
  * those that ask for different texts at one range (a document several cluster groups judge differently).
  */
-export function applyToText(text: string, fixes: readonly Fix[]): { text: string; applied: number } {
+export function applyToText<T extends Fix>(text: string, fixes: readonly T[]): { text: string; applied: T[] } {
   const src = new SourceFile('', text);
-  const byRange = new Map<string, { from: number; to: number; texts: Set<string> }>();
+  const byRange = new Map<string, { from: number; to: number; texts: Set<string>; first: T }>();
   for (const f of fixes) {
     const from = src.offsetAt(f.range.start);
     const to = src.offsetAt(f.range.end);
@@ -49,7 +55,7 @@ export function applyToText(text: string, fixes: readonly Fix[]): { text: string
     const key = `${from}:${to}`;
     const got = byRange.get(key);
     if (got) got.texts.add(f.text);
-    else byRange.set(key, { from, to, texts: new Set([f.text]) });
+    else byRange.set(key, { from, to, texts: new Set([f.text]), first: f });
   }
   const spans = [...byRange.values()].filter((s) => s.texts.size === 1).sort((a, b) => a.from - b.from || a.to - b.to);
   const kept: typeof spans = [];
@@ -65,7 +71,7 @@ export function applyToText(text: string, fixes: readonly Fix[]): { text: string
     at = k.to;
   }
   parts.push(text.slice(at));
-  return { text: parts.join(''), applied: kept.length };
+  return { text: parts.join(''), applied: kept.map((k) => k.first) };
 }
 
 /** Why a file must not be rewritten (no write permission bits, or not writable by this user), if so. */
@@ -93,14 +99,15 @@ export function applyFixes(
   fixable: (file: string) => boolean = () => true,
   history: Map<string, Set<string>> = new Map(),
 ): FixOutcome {
-  const byFile = new Map<string, Fix[]>();
+  const byFile = new Map<string, AppliedFix[]>();
   for (const d of diagnostics) {
     if (!d.fix || !d.file || d.file === '.' || !fixable(d.file)) continue;
+    const fix: AppliedFix = { file: d.file, ruleId: d.ruleId, ...d.fix };
     const list = byFile.get(d.file);
-    if (list) list.push(d.fix);
-    else byFile.set(d.file, [d.fix]);
+    if (list) list.push(fix);
+    else byFile.set(d.file, [fix]);
   }
-  const outcome: FixOutcome = { fixed: 0, files: [], skipped: [] };
+  const outcome: FixOutcome = { applied: [], files: [], skipped: [] };
   for (const [file, fixes] of [...byFile].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const abs = resolve(cwd, file);
     let raw: string;
@@ -117,7 +124,7 @@ export function applyFixes(
       continue;
     }
     const r = applyToText(text, fixes);
-    if (!r.applied) continue;
+    if (!r.applied.length) continue;
     const seen = history.get(file) ?? new Set([text]);
     history.set(file, seen);
     if (seen.has(r.text)) {
@@ -136,7 +143,7 @@ export function applyFixes(
       continue;
     }
     seen.add(r.text);
-    outcome.fixed += r.applied;
+    outcome.applied.push(...r.applied);
     outcome.files.push(file);
   }
   return outcome;

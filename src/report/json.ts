@@ -3,7 +3,7 @@
  * order, `file` relative with `/`, 1-based ranges. Pure.
  */
 import { summarize, type Diagnostic } from '../core/diagnostic.js';
-import type { Reporter } from './types.js';
+import type { FixReport, Reporter } from './types.js';
 
 /** One diagnostic with its keys in contract order (absent optionals omitted). */
 export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
@@ -23,6 +23,20 @@ export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
   return o;
 }
 
+/** `--fix`'s report in contract order: each correction written (ranges as linted), then the files left alone. */
+function fixJson(f: FixReport): Record<string, unknown> {
+  return {
+    applied: f.applied.map((a) => ({
+      file: a.file,
+      ruleId: a.ruleId,
+      range: { start: { line: a.range.start.line, column: a.range.start.column }, end: { line: a.range.end.line, column: a.range.end.column } },
+      text: a.text,
+      expect: a.expect,
+    })),
+    skipped: f.skipped.map((x) => ({ file: x.file, reason: x.reason, ...(x.code ? { code: x.code } : {}) })),
+  };
+}
+
 export const json: Reporter = {
   name: 'json',
   description: 'Machine-readable JSON (version 1 contract).',
@@ -33,6 +47,7 @@ export const json: Reporter = {
       tool: { name: result.tool.name, version: result.tool.version },
       diagnostics: result.diagnostics.map(diagnosticJson),
       summary: { errors: s.errors, warnings: s.warnings, infos: s.infos, files: result.files.length },
+      ...(result.fix ? { fix: fixJson(result.fix) } : {}),
     };
     return JSON.stringify(doc, null, 2) + '\n';
   },

@@ -1,7 +1,7 @@
 /**
  * The reporter contract: a pure `(result, options) → string`, chosen from the static table in report/index.ts.
  */
-import type { Diagnostic } from '../core/diagnostic.js';
+import type { Diagnostic, Range } from '../core/diagnostic.js';
 
 export interface RuleInfo {
   id: string;
@@ -21,6 +21,14 @@ export interface LintResult {
   /** path → text, for code frames (may be partial). */
   sources: ReadonlyMap<string, string>;
   tool: { name: string; version: string };
+  /** What `--fix` wrote and left alone (absent without --fix). */
+  fix?: FixReport;
+}
+
+/** `--fix` in a result: the corrections written (range as linted, before the write) and the files left alone. */
+export interface FixReport {
+  applied: Array<{ file: string; ruleId: string; range: Range; text: string; expect: string }>;
+  skipped: Array<{ file: string; reason: string; code?: string }>;
 }
 
 export interface ReportOptions {
