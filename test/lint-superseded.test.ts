@@ -45,3 +45,19 @@ describe('cilium/talos-values over schema/unknown-field', () => {
     assert.equal(r.code, 1);
   });
 });
+
+describe('cilium/kpr-value over schema/enum', () => {
+  it('a legacy kubeProxyReplacement the 1.16+ values schema rejects is one finding, with its fix', async () => {
+    const dir = repos.repo({
+      'talium.config.yaml': 'plan:\n  versions:\n    cilium: "1.18.4"\n',
+      'cilium/values.yaml': 'kubeProxyReplacement: disabled\nk8sServiceHost: localhost\n',
+    });
+    const r = await runCli(['lint', '--format', 'json', '--no-cache'], { cwd: dir });
+    const out = JSON.parse(r.stdout) as { diagnostics: Diagnostic[] };
+    assert.deepEqual(
+      out.diagnostics.filter((d) => d.file === 'cilium/values.yaml').map((d) => [d.ruleId, d.messageId, d.range.start.line, d.range.start.column, d.fix?.text]),
+      [['cilium/kpr-value', 'rejected', 1, 23, 'false']],
+    );
+    assert.equal(r.code, 1);
+  });
+});

@@ -13,6 +13,8 @@ export default defineRule({
     id: 'cilium/kpr-value',
     description: '`kubeProxyReplacement` accepts only true/false from Cilium 1.16.',
     severity: 'error',
+    // the Helm values schema rejects the same token (schema/enum from 1.16): one finding, the one that says what to use
+    supersedes: ['schema/enum'],
     messages: {
       rejected: 'kubeProxyReplacement "{{value}}" is rejected by Cilium {{version}} (only true/false since 1.16); the chart fails to render.',
       legacy: 'kubeProxyReplacement "{{value}}" is a legacy value (deprecated in 1.14, rejected from Cilium 1.16); use {{replacement}}.',
