@@ -179,28 +179,28 @@ describe('check results in the parse cache', () => {
   it('a HelmRelease in another file changes: the Cilium values of the ConfigMap its valuesFrom names follow', () => {
     const hr = (chart: string, version: string, name = 'cilium-values') =>
       `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: cilium, namespace: kube-system}\nspec:\n  interval: 1h\n  chart:\n    spec: {chart: ${chart}, version: ${version}, sourceRef: {kind: HelmRepository, name: cilium}}\n  valuesFrom:\n    - {kind: ConfigMap, name: ${name}}\n`;
-    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cilium-values, namespace: kube-system}\ndata:\n  values.yaml: |\n    kubeProxyReplacement: strict\n    debug:\n      enabled: true\n';
-    const { write, run } = setup('values-from', { 'cilium/hr.yaml': hr('cilium', '1.14.5'), 'cilium/cm.yaml': cm });
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cilium-values, namespace: kube-system}\ndata:\n  values.yaml: |\n    kubeProxyReplacement: true\n    loadBalancer:\n      serviceTopology: "yes"\n    debug:\n      enabled: true\n';
+    const { write, run } = setup('values-from', { 'cilium/hr.yaml': hr('cilium', '1.18.4'), 'cilium/cm.yaml': cm });
     const cmSchema = (r: CliRun) => ids(r).filter((x) => x.startsWith('cilium/cm.yaml schema/'));
     run();
     const old = same(run);
     assert.equal(old.cached, old.files);
     assert.deepEqual(cmSchema(old), []);
-    // Cilium 1.16 dropped "strict"
-    write('cilium/hr.yaml', hr('cilium', '1.18.4'));
+    // from Cilium 1.19 serviceTopology is a boolean
+    write('cilium/hr.yaml', hr('cilium', '1.19.6'));
     run();
     const newer = same(run);
-    assert.deepEqual(cmSchema(newer), ['cilium/cm.yaml schema/enum']);
+    assert.deepEqual(cmSchema(newer), ['cilium/cm.yaml schema/type']);
     // the ConfigMap file is unchanged and its per-file results cached: what it holds still follows the release
-    write('cilium/hr.yaml', hr('cilium', '1.18.4', 'other-values'));
+    write('cilium/hr.yaml', hr('cilium', '1.19.6', 'other-values'));
     run();
     const renamed = same(run);
     assert.ok(renamed.cached > 0);
     assert.deepEqual(cmSchema(renamed), []);
-    write('cilium/hr.yaml', hr('cilium', '1.18.4'));
+    write('cilium/hr.yaml', hr('cilium', '1.19.6'));
     run();
-    assert.deepEqual(cmSchema(same(run)), ['cilium/cm.yaml schema/enum']);
-    write('cilium/hr.yaml', hr('other', '1.18.4'));
+    assert.deepEqual(cmSchema(same(run)), ['cilium/cm.yaml schema/type']);
+    write('cilium/hr.yaml', hr('other', '1.19.6'));
     run();
     assert.deepEqual(cmSchema(same(run)), []);
   });

@@ -39,6 +39,25 @@ test('Flux HelmRelease with chart.spec and a committed ConfigMap (values inside 
   assert.deepEqual([h?.value, h?.inString, h?.doc.file.path, h?.path], [true, true, 'cm.yaml', ['data', 'v.yaml']]);
 });
 
+test('Flux valuesFrom: the ConfigMap of the HelmRelease\'s namespace (or of none); targetPath refs are not values files', () => {
+  const hr = (refs: string) =>
+    `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  chart:\n    spec:\n      chart: cilium\n      version: 1.18.4\n  valuesFrom:\n${refs}`;
+  const cm = (ns: string | undefined, body: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cv\n${ns ? `  namespace: ${ns}\n` : ''}data:\n  values.yaml: |\n    ${body}\n`;
+  const ref = '    - kind: ConfigMap\n      name: cv\n';
+  const kpr = (files: Record<string, string>) => {
+    const h = valueAt(releases(files)[0]!, 'kubeProxyReplacement');
+    return h ? `${h.doc.file.path}=${JSON.stringify(h.value)}` : undefined;
+  };
+  // Flux reads valuesFrom in the release's namespace: another namespace's ConfigMap of that name is not it
+  assert.equal(kpr({ 'hr.yaml': hr(ref), 'other.yaml': cm('apps', 'kubeProxyReplacement: false'), 'mine.yaml': cm('kube-system', 'kubeProxyReplacement: true') }), 'mine.yaml=true');
+  assert.equal(kpr({ 'hr.yaml': hr(ref), 'other.yaml': cm('apps', 'kubeProxyReplacement: false') }), undefined);
+  // no namespace on the ConfigMap: the kustomization applying it decides, so it may be the one
+  assert.equal(kpr({ 'hr.yaml': hr(ref), 'cm.yaml': cm(undefined, 'kubeProxyReplacement: true') }), 'cm.yaml=true');
+  // targetPath puts the key's text at one path: not read as a values file (the release's values stay incomplete)
+  const target = releases({ 'hr.yaml': hr(`${ref}      targetPath: hubble\n`), 'cm.yaml': cm('kube-system', 'kubeProxyReplacement: true') })[0]!;
+  assert.deepEqual([target.layers.length, valueAt(target, 'kubeProxyReplacement')], [0, undefined]);
+});
+
 test('Argo CD Application (multi-source $values file, values string, valuesObject) and ApplicationSet', () => {
   const r = releases({
     'argo/cilium.yaml': [

@@ -66,11 +66,11 @@ describe('Cilium values in an Argo CD helm.values string', () => {
     assert.deepEqual(got, ['argocd/cilium.yaml:18:16 schema/type {"actual":"string","expected":"integer","path":"MTU"}']);
   });
 
-  it('the Cilium line is the release\'s: kubeProxyReplacement "strict" is an error from 1.16 on only', async () => {
-    const block = `values: |\n${indent('kubeProxyReplacement: strict\n', '        ')}`;
-    const newer = schema(await lint({ 'argocd/cilium.yaml': APP(block, '1.18.4') }));
-    assert.deepEqual(newer.map((l) => l.split(' {')[0]), ['argocd/cilium.yaml:17:31 schema/enum']);
-    assert.deepEqual(schema(await lint({ 'argocd/cilium.yaml': APP(block, '1.14.5') })), []);
+  it('the Cilium line is the release\'s: loadBalancer.serviceTopology takes only a boolean from 1.19 on', async () => {
+    const block = `values: |\n${indent('kubeProxyReplacement: true\nloadBalancer:\n  serviceTopology: "yes"\n', '        ')}`;
+    const newer = schema(await lint({ 'argocd/cilium.yaml': APP(block, '1.19.6') }));
+    assert.deepEqual(newer.map((l) => l.split(' {')[0]), ['argocd/cilium.yaml:19:28 schema/type']);
+    assert.deepEqual(schema(await lint({ 'argocd/cilium.yaml': APP(block, '1.18.4') })), []);
   });
 
   it('a quoted one-line or folded string: the finding is at the string', async () => {
