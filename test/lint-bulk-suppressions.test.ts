@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Diagnostic, Severity } from '../src/core/diagnostic.js';
 import { applyBulkSuppressions, formatSuppressions, parseSuppressions, updateSuppressions, type BulkSuppressions } from '../src/lint/bulk-suppressions.js';
-import { runCli } from '../src/testing/cli.js';
+import { runCli, spawnCli } from '../src/testing/cli.js';
 import { tempRepos } from '../src/testing/temp-repos.js';
 
 const repos = tempRepos('talium-bulk-');
@@ -24,21 +24,22 @@ describe('bulk suppressions (unit)', () => {
   const linted = new Set(['a.yaml', 'b.yaml', 'c.yaml']);
 
   it('suppresses a file\'s findings of a rule up to the recorded count; beyond it, all of them are reported', () => {
-    const r = applyBulkSuppressions(now, entries({ 'a.yaml': { 'x/one': 2, 'x/two': 1 }, 'b.yaml': { 'x/one': 1, 'x/info': 1, 'lint/internal-error': 1 } }), linted);
+    const r = applyBulkSuppressions(now, entries({ 'a.yaml': { 'x/one': 2, 'x/two': 1 }, 'b.yaml': { 'x/one': 1, 'x/info': 1, 'lint/internal-error': 1 } }), linted, 'bulk.json');
     assert.deepEqual(where(r.kept), ['b.yaml:2 x/info', 'b.yaml:3 lint/internal-error']);
-    assert.equal(r.suppressed, 4);
-    const over = applyBulkSuppressions(now, entries({ 'a.yaml': { 'x/one': 1 } }), linted);
+    assert.deepEqual(where(r.suppressed), ['a.yaml:1 x/one', 'a.yaml:2 x/one', 'a.yaml:3 x/two', 'b.yaml:1 x/one']);
+    assert.ok(r.suppressed.every((d) => d.suppression.kind === 'bulk' && d.suppression.file === 'bulk.json'));
+    const over = applyBulkSuppressions(now, entries({ 'a.yaml': { 'x/one': 1 } }), linted, 'bulk.json');
     assert.deepEqual(where(over.kept).filter((w) => w.startsWith('a.yaml')), ['a.yaml:1 x/one', 'a.yaml:2 x/one', 'a.yaml:3 x/two']);
   });
 
   it('a run over the whole folder names entries recorded higher than what occurs now (a file gone counts 0); a run over some paths judges none', () => {
     const list = entries({ 'a.yaml': { 'x/one': 3 }, 'c.yaml': { 'x/one': 1 }, 'gone.yaml': { 'x/one': 5 } });
-    assert.deepEqual(applyBulkSuppressions(now, list, linted).stale, [
+    assert.deepEqual(applyBulkSuppressions(now, list, linted, 'bulk.json').stale, [
       { file: 'a.yaml', ruleId: 'x/one', recorded: 3, now: 2 },
       { file: 'c.yaml', ruleId: 'x/one', recorded: 1, now: 0 },
       { file: 'gone.yaml', ruleId: 'x/one', recorded: 5, now: 0 },
     ]);
-    assert.deepEqual(applyBulkSuppressions(now, list, undefined).stale, []);
+    assert.deepEqual(applyBulkSuppressions(now, list, undefined, 'bulk.json').stale, []);
   });
 
   it('--suppress-all records current counts (errors and warnings); --prune lowers and drops; files gone are dropped by both', () => {
@@ -62,7 +63,10 @@ describe('bulk suppressions (unit)', () => {
 
 interface Out {
   diagnostics: Array<{ ruleId: string; file: string; range: { start: { line: number } } }>;
+  suppressed?: Array<{ ruleId: string; file: string; range: { start: { line: number } }; suppression: Record<string, unknown> }>;
 }
+
+const places = (list: Out['diagnostics']): string[] => list.map((d) => `${d.file}:${d.range.start.line} ${d.ruleId}`);
 
 const POOL = (name: string, block: string): string => `apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: ${name}\nspec:\n  blocks:\n    - cidr: ${block}\n`;
 const BAD = 'a: 1\nb: [1, 2\n';
@@ -85,7 +89,9 @@ describe('talium lint --suppress-all / --prune-suppressions (CLI)', () => {
     assert.deepEqual(Object.keys((JSON.parse(file) as { suppressions: object }).suppressions), ['broken.yaml', 'pools.yaml']);
     const quiet = await lint(dir);
     assert.equal(quiet.code, 0);
-    assert.match(quiet.stderr, /\d+ problems? suppressed by talium-suppressions\.json/);
+    // JSON still shows them, as suppressed, and by what
+    assert.deepEqual(places(quiet.out.suppressed ?? []), places(before.out.diagnostics));
+    assert.ok(quiet.out.suppressed?.every((d) => d.suppression['kind'] === 'bulk' && d.suppression['file'] === 'talium-suppressions.json'));
     // one more overlap in the same file: every finding of that rule in that file is reported again
     writeFileSync(join(dir, 'pools.yaml'), `${POOL('a', '10.50.0.0/28')}---\n${POOL('b', '10.50.0.8/29')}---\n${POOL('c', '10.50.0.4/30')}`);
     const more = await lint(dir);
@@ -102,6 +108,29 @@ describe('talium lint --suppress-all / --prune-suppressions (CLI)', () => {
     assert.equal(pruned.code, 0);
     assert.equal(readFileSync(join(dir, 'talium-suppressions.json'), 'utf8'), '{\n  "version": 1,\n  "suppressions": {}\n}\n');
     assert.doesNotMatch((await lint(dir)).stderr, /prune/);
+  });
+
+  it('JSON lists every silenced finding with its comment or the bulk file, the same when the run cache replays', async () => {
+    const dir = repos.repo({
+      'pools.yaml': `${POOL('a', '10.50.0.0/28')}---\n${POOL('b', '10.50.0.8/29')}`,
+      'flags.yaml': 'a: yes # talium-disable-line yaml/truthy -- read by a YAML 1.1 tool on purpose\nb: no\n',
+      'talium-suppressions.json': '{"version": 1, "suppressions": {"pools.yaml": {"network/pool-overlap": {"count": 1}}}}\n',
+    });
+    const runs = [];
+    for (let i = 0; i < 2; i++) runs.push(await runCli(['lint', '--format', 'json'], { cwd: dir }));
+    runs.push(spawnCli(['lint', '--format', 'json'], { cwd: dir, env: { TALIUM_TIMING: '1' } }));
+    assert.match(runs[2]!.stderr, /run cache hit/);
+    const outs = runs.map((r) => JSON.parse(r.stdout) as Out);
+    assert.deepEqual(
+      outs[0]!.suppressed?.map((d) => [d.file, d.range.start.line, d.ruleId, d.suppression]),
+      [
+        ['flags.yaml', 1, 'yaml/truthy', { kind: 'directive', directive: 'talium-disable-line', line: 1, reason: 'read by a YAML 1.1 tool on purpose' }],
+        ['pools.yaml', 15, 'network/pool-overlap', { kind: 'bulk', file: 'talium-suppressions.json' }],
+      ],
+    );
+    assert.deepEqual(places(outs[0]!.diagnostics), ['flags.yaml:2 yaml/truthy']);
+    // the later runs replay the first (nothing changed): the same output, suppressed list included
+    assert.equal(runs[2]!.stdout, runs[0]!.stdout);
   });
 
   it('a malformed or missing named file is a usage error; bad combinations too', async () => {

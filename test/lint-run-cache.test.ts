@@ -282,11 +282,11 @@ describe('run cache', () => {
       // that of the valid text
       const cacheOf = RunCache.open(dir);
       const st = statKey(statSync(file, { bigint: true }));
-      cacheOf.record('k', [['a.yaml', { st, h: createHash('sha1').update(text).digest('base64'), racy: true }]], [], ['a.yaml'], 0);
+      cacheOf.record('k', [['a.yaml', { st, h: createHash('sha1').update(text).digest('base64'), racy: true }]], [], ['a.yaml'], []);
       assert.equal(RunCache.open(dir).replay('k', [{ path: 'a.yaml', abs: file }]), undefined);
       writeFileSync(file, text);
       const valid = statKey(statSync(file, { bigint: true }));
-      cacheOf.record('k', [['a.yaml', { st: valid, h: createHash('sha1').update(text).digest('base64'), racy: true }]], [], ['a.yaml'], 0);
+      cacheOf.record('k', [['a.yaml', { st: valid, h: createHash('sha1').update(text).digest('base64'), racy: true }]], [], ['a.yaml'], []);
       assert.ok(RunCache.open(dir).replay('k', [{ path: 'a.yaml', abs: file }]), 'the same bytes: replayed');
     });
   });

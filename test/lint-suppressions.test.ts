@@ -80,7 +80,14 @@ describe('applySuppressions', () => {
   it('same-line form: silences findings starting on its own line only; reason required; unused reported', () => {
     const list = parseSuppressions('a: yes # talium-disable-line yaml/truthy -- why\nb: no # talium-disable-line yaml/truthy\nc: 1 # talium-disable-line yaml/tabs -- nothing\nd: on\n');
     const r = applySuppressions('a.yaml', list, [at(1, 4), at(2, 4), at(4, 4)], known);
-    assert.equal(r.suppressed, 2);
+    // each silenced finding with the directive that silenced it (its reason, when written, and its line)
+    assert.deepEqual(
+      r.suppressed.map((d) => [d.range.start.line, d.suppression]),
+      [
+        [1, { kind: 'directive', directive: 'talium-disable-line', reason: 'why', line: 1 }],
+        [2, { kind: 'directive', directive: 'talium-disable-line', line: 2 }],
+      ],
+    );
     assert.deepEqual(r.kept.map((d) => d.range.start.line), [4]);
     assert.deepEqual(
       r.problems.map((p) => [p.ruleId, p.messageId ?? '', p.range.start.line, p.data?.['rule'] ?? p.data?.['rules']]),
@@ -94,7 +101,7 @@ describe('applySuppressions', () => {
   it('a same-line directive alone on its line suppresses nothing and says so', () => {
     const list = parseSuppressions('# talium-disable-line yaml/truthy -- meant for the next line\na: yes\n');
     const r = applySuppressions('a.yaml', list, [at(2, 4)], known);
-    assert.equal(r.suppressed, 0);
+    assert.deepEqual(r.suppressed, []);
     assert.deepEqual(
       r.problems.map((p) => [p.ruleId, p.messageId, p.range.start.line, p.data]),
       [['lint/invalid-suppression', 'lineWithoutYaml', 1, { directive: 'talium-disable-line', suggestion: 'talium-disable-next-line' }]],
@@ -104,7 +111,7 @@ describe('applySuppressions', () => {
   it('unknown directives: reported with the nearest known one (when close), never applied', () => {
     const list = parseSuppressions('a: yes # talium-disable-nextline yaml/truthy -- typo\nb: no # talium-ignore yaml/truthy -- other tool\n');
     const r = applySuppressions('a.yaml', list, [at(1, 4), at(2, 4)], known);
-    assert.equal(r.suppressed, 0);
+    assert.deepEqual(r.suppressed, []);
     assert.deepEqual(
       r.problems.map((p) => [p.ruleId, p.messageId, p.range.start.line, p.data?.['directive'], p.data?.['suggestion']]),
       [

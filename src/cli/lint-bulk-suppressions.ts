@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { replaceAtomic, writeAtomic } from '../io/atomic-write.js';
 import { applyBulkSuppressions, formatSuppressions, parseSuppressions, SUPPRESSIONS_FILE, updateSuppressions, type BulkSuppressions } from '../lint/bulk-suppressions.js';
+import { uniqueSorted } from '../core/diagnostic.js';
 import type { LintOutcome } from '../lint/engine.js';
 import { EXIT, type CliIo } from './io.js';
 
@@ -59,9 +60,10 @@ export function bulkSuppress(outcome: LintOutcome, cwd: string, location: string
     }
   }
   if (!entries.size) return outcome;
-  const r = applyBulkSuppressions(outcome.result.diagnostics, entries, linted);
-  if (r.suppressed) io.stderr(`talium lint: ${r.suppressed} problem${r.suppressed === 1 ? '' : 's'} suppressed by ${shown}\n`);
+  const r = applyBulkSuppressions(outcome.result.diagnostics, entries, linted, shown);
+  const n = r.suppressed.length;
+  if (n) io.stderr(`talium lint: ${n} problem${n === 1 ? '' : 's'} suppressed by ${shown}\n`);
   if (r.stale.length) io.stderr(`talium lint: ${shown} allows more than occurs now for ${r.stale.length} file/rule pair${r.stale.length === 1 ? '' : 's'} (first: ${r.stale[0]!.file} ${r.stale[0]!.ruleId}, ${r.stale[0]!.recorded} recorded, ${r.stale[0]!.now} now); run with --prune-suppressions to tighten it\n`);
-  return { ...outcome, result: { ...outcome.result, diagnostics: r.kept } };
+  return { ...outcome, result: { ...outcome.result, diagnostics: r.kept, suppressed: uniqueSorted([...(outcome.result.suppressed ?? []), ...r.suppressed]) } };
 }
 

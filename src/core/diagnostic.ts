@@ -66,6 +66,14 @@ export interface Diagnostic {
 export const SEVERITY_RANK: Record<Severity, number> = { error: 2, warning: 1, info: 0 };
 
 /** Deterministic order: file, line, column, rule id, message. */
+/** How a finding was silenced: a `talium-disable` comment (its directive, reason and line) or the bulk suppressions file. */
+export type Suppression = { kind: 'directive'; directive: string; reason?: string; line: number } | { kind: 'bulk'; file: string };
+
+/** A finding a suppression silenced (JSON `suppressed`: what is hidden, and by what). */
+export interface SuppressedDiagnostic extends Diagnostic {
+  suppression: Suppression;
+}
+
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   if (a.range.start.line !== b.range.start.line) return a.range.start.line - b.range.start.line;
@@ -78,9 +86,9 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
  * Sorted list without repeats: a document shared by several cluster groups (a common base) is checked once per
  * group, and the same finding at the same place must be reported once.
  */
-export function uniqueSorted(list: readonly Diagnostic[]): Diagnostic[] {
+export function uniqueSorted<T extends Diagnostic>(list: readonly T[]): T[] {
   const seen = new Set<string>();
-  const out: Diagnostic[] = [];
+  const out: T[] = [];
   for (const d of [...list].sort(compareDiagnostics)) {
     const { start, end } = d.range;
     const key = `${d.file}\0${start.line}:${start.column}-${end.line}:${end.column}\0${d.ruleId}\0${d.severity}\0${d.message}`;

@@ -7,7 +7,7 @@
  * rewrite entries: a run over some paths sees cross-file findings only partly. The file is written with sorted
  * keys, so the same findings give the same bytes.
  */
-import type { Diagnostic } from '../core/diagnostic.js';
+import type { Diagnostic, SuppressedDiagnostic } from '../core/diagnostic.js';
 
 export const SUPPRESSIONS_FILE = 'talium-suppressions.json';
 const FORMAT = 1;
@@ -94,7 +94,8 @@ export function updateSuppressions(existing: BulkSuppressions, diagnostics: read
 
 export interface Applied {
   kept: Diagnostic[];
-  suppressed: number;
+  /** The diagnostics the file's entries silenced. */
+  suppressed: SuppressedDiagnostic[];
   /**
    * With `linted` (a run over the whole folder): entries recorded higher than what occurs now, and entries of files
    * the run did not lint (now 0); `--prune-suppressions` removes the slack.
@@ -106,13 +107,13 @@ export interface Applied {
  * Drop the findings `entries` cover; a file's rule with more findings than recorded keeps all of them. `linted`: the
  * files of a run over the whole folder (undefined for a run over some paths, which cannot judge staleness).
  */
-export function applyBulkSuppressions(diagnostics: readonly Diagnostic[], entries: BulkSuppressions, linted: ReadonlySet<string> | undefined): Applied {
+export function applyBulkSuppressions(diagnostics: readonly Diagnostic[], entries: BulkSuppressions, linted: ReadonlySet<string> | undefined, shownAs: string): Applied {
   const now = countsOf(diagnostics);
   const kept: Diagnostic[] = [];
-  let suppressed = 0;
+  const suppressed: SuppressedDiagnostic[] = [];
   for (const d of diagnostics) {
     const recorded = counted(d) ? entries.get(d.file)?.get(d.ruleId) : undefined;
-    if (recorded !== undefined && (now.get(d.file)?.get(d.ruleId) ?? 0) <= recorded) suppressed++;
+    if (recorded !== undefined && (now.get(d.file)?.get(d.ruleId) ?? 0) <= recorded) suppressed.push({ ...d, suppression: { kind: 'bulk', file: shownAs } });
     else kept.push(d);
   }
   const stale: Applied['stale'] = [];

@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import type { LintConfig, RuleSetting } from '../config/types.js';
-import { uniqueSorted, type Diagnostic, type Severity } from '../core/diagnostic.js';
+import { uniqueSorted, type Diagnostic, type Severity, type SuppressedDiagnostic } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
 import { toDiagnostic, type Finding } from '../core/finding.js';
 import { buildClusterGroups } from '../plan/index.js';
@@ -52,8 +52,6 @@ export interface LintOutcome {
   /** Paths given that do not exist (usage error). */
   missing: string[];
   internalErrors: number;
-  /** Diagnostics removed by suppression comments. */
-  suppressed: number;
   /** The result was replayed from the run cache (nothing the run reads had changed). */
   replayed?: boolean;
 }
@@ -180,8 +178,8 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
       const r = runCache.replay(runCacheKey, found.files);
       tick(`run cache ${r ? 'hit' : 'miss'}`);
       if (r) {
-        const result: LintResult = { diagnostics: r.diagnostics, rules: catalog.map(toRuleInfo), files: r.linted, sources: r.sources, tool: opts.tool };
-        return { result, missing: [], internalErrors: 0, suppressed: r.suppressed, replayed: true };
+        const result: LintResult = { diagnostics: r.diagnostics, rules: catalog.map(toRuleInfo), files: r.linted, sources: r.sources, tool: opts.tool, suppressed: r.suppressed };
+        return { result, missing: [], internalErrors: 0, replayed: true };
       }
     }
   }
@@ -310,14 +308,14 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     else byFile.set(d.file, [d]);
   }
   let out: Diagnostic[] = [];
-  let suppressed = 0;
+  const suppressedAll: SuppressedDiagnostic[] = [];
   const seenFiles = new Set<string>();
   for (const f of loaded) {
     seenFiles.add(f.path);
     const list = byFile.get(f.path) ?? [];
     if (!reported(f.path) && !list.length) continue;
     const r = applySuppressions(f.path, f.suppressions, list, known, suggestRule);
-    suppressed += r.suppressed;
+    suppressedAll.push(...r.suppressed);
     out.push(...r.kept);
     // a file outside the staged set holds only the cross-file findings that point at a staged file: its own
     // suppression problems (unused, missing reasons) are not this commit's business
@@ -332,6 +330,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   out.push(...(opts.configDiagnostics ?? []));
 
   out = uniqueSorted(out);
+  const suppressed = uniqueSorted(suppressedAll);
   tick('positions + suppressions');
   internalErrors = out.filter((d) => d.ruleId === 'lint/internal-error').length;
   const sources = new Map<string, string>();
@@ -344,6 +343,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     files: loaded.map((f) => f.path).filter(reported),
     sources,
     tool: opts.tool,
+    suppressed,
   };
   if (runCache && runCacheKey && cache && internalErrors === 0) {
     const ids: Array<[string, FileIdentity]> = [];
@@ -354,5 +354,5 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     }
     if (ids.length === found.files.length) runCache.record(runCacheKey, ids, out, result.files, suppressed);
   }
-  return { result, missing: found.missing, internalErrors, suppressed };
+  return { result, missing: found.missing, internalErrors };
 }

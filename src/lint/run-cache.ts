@@ -23,14 +23,14 @@ import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { sha1 } from '../core/builtins.js';
 import { ensureDir } from '../core/code-cache.js';
-import type { Diagnostic } from '../core/diagnostic.js';
+import type { Diagnostic, SuppressedDiagnostic } from '../core/diagnostic.js';
 import { SourceFile } from '../core/source.js';
 import type { LintConfig } from '../config/types.js';
 import { checkCodeStamp, folderStamp } from './check-cache.js';
 import type { DiscoveredFile } from './discover.js';
 import { plainJson, runCacheFile, statKey, type FileIdentity } from './parse-cache.js';
 
-const FORMAT = 3;
+const FORMAT = 4;
 
 /** What the run was given besides the files: hashed into the key (undefined when something cannot be keyed). */
 export interface RunInputs {
@@ -54,7 +54,7 @@ interface Stored {
   diagnostics: Diagnostic[];
   /** Paths of the files the result lists as linted. */
   linted: string[];
-  suppressed: number;
+  suppressed: SuppressedDiagnostic[];
 }
 
 const FILE_FIELDS = 7;
@@ -70,7 +70,7 @@ export interface Replay {
   diagnostics: Diagnostic[];
   linted: string[];
   sources: Map<string, string>;
-  suppressed: number;
+  suppressed: SuppressedDiagnostic[];
 }
 
 /** The key of everything but the files; undefined when a schema folder is too big to stamp. */
@@ -113,7 +113,7 @@ export function runKey(inputs: RunInputs): string | undefined {
 }
 
 function wellFormed(s: Stored): boolean {
-  return typeof s === 'object' && s !== null && typeof s.files === 'string' && Array.isArray(s.diagnostics) && Array.isArray(s.linted) && typeof s.suppressed === 'number';
+  return typeof s === 'object' && s !== null && typeof s.files === 'string' && Array.isArray(s.diagnostics) && Array.isArray(s.linted) && Array.isArray(s.suppressed);
 }
 
 /** The file as it is now matches its recorded identity (stat first; the text's sha1 too for a racy record). */
@@ -182,11 +182,11 @@ export class RunCache {
   }
 
   /** Record a run (best effort: a read-only cache folder simply runs without one). */
-  record(key: string, files: ReadonlyArray<readonly [string, FileIdentity]>, diagnostics: readonly Diagnostic[], linted: readonly string[], suppressed: number): void {
-    const stored: Stored = { files: fileList(files), diagnostics: [...diagnostics], linted: [...linted], suppressed };
+  record(key: string, files: ReadonlyArray<readonly [string, FileIdentity]>, diagnostics: readonly Diagnostic[], linted: readonly string[], suppressed: readonly SuppressedDiagnostic[]): void {
+    const stored: Stored = { files: fileList(files), diagnostics: [...diagnostics], linted: [...linted], suppressed: [...suppressed] };
     try {
       // diagnostics JSON would change (a non-finite number, a Date in their data) are not recorded
-      if (!plainJson(stored.diagnostics, { undefinedProps: true })) return;
+      if (!plainJson(stored.diagnostics, { undefinedProps: true }) || !plainJson(stored.suppressed, { undefinedProps: true })) return;
       const body = Buffer.from(JSON.stringify(stored));
       ensureDir(dirname(this.file));
       const tmp = `${this.file}.${process.pid}.tmp`;

@@ -7,7 +7,7 @@
  * of silently doing nothing. Parses them from text and applies them to diagnostics, reporting unknown directives
  * (with the nearest known one), missing reasons, and unused or unknown rules (with a did-you-mean). Pure.
  */
-import type { Diagnostic, Range } from '../core/diagnostic.js';
+import type { Diagnostic, Range, SuppressedDiagnostic } from '../core/diagnostic.js';
 import { suggest } from '../core/suggest.js';
 import { commentStart } from './comments.js';
 
@@ -84,7 +84,8 @@ export interface SuppressionOutcome {
   kept: Diagnostic[];
   /** lint/* findings about the suppressions themselves. */
   problems: Diagnostic[];
-  suppressed: number;
+  /** The diagnostics a directive silenced, each with the directive. */
+  suppressed: SuppressedDiagnostic[];
 }
 
 /** Whether suppression `s` covers a finding starting on `line`. */
@@ -104,17 +105,18 @@ export function applySuppressions(
   known: (ruleId: string) => boolean,
   suggestRule: (ruleId: string) => string | undefined = () => undefined,
 ): SuppressionOutcome {
-  if (!list.length) return { kept: [...diagnostics], problems: [], suppressed: 0 };
+  if (!list.length) return { kept: [...diagnostics], problems: [], suppressed: [] };
   const used = list.map(() => new Set<string>());
   const kept: Diagnostic[] = [];
-  let suppressed = 0;
+  const suppressed: SuppressedDiagnostic[] = [];
   for (const d of diagnostics) {
     let hit = -1;
     if (!d.ruleId.startsWith('lint/')) hit = list.findIndex((s) => s.rules.includes(d.ruleId) && covers(s, d.range.start.line));
     if (hit === -1) kept.push(d);
     else {
       used[hit]!.add(d.ruleId);
-      suppressed++;
+      const s = list[hit]!;
+      suppressed.push({ ...d, suppression: { kind: 'directive', directive: s.directive, ...(s.reason ? { reason: s.reason } : {}), line: s.range.start.line } });
     }
   }
   const problems = list.flatMap((s, i) => problemsOf(file, s, used[i]!, known, suggestRule));

@@ -2,7 +2,7 @@
  * `json`: the version-1 machine contract (documented in scripts/readme/json-output.md). Keys in a fixed
  * order, `file` relative with `/`, 1-based ranges. Pure.
  */
-import { summarize, type Diagnostic } from '../core/diagnostic.js';
+import { summarize, type Diagnostic, type SuppressedDiagnostic } from '../core/diagnostic.js';
 import type { FixReport, Reporter } from './types.js';
 
 /** One diagnostic with its keys in contract order (absent optionals omitted). */
@@ -21,6 +21,13 @@ export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
   if (d.data) o['data'] = Object.fromEntries(Object.keys(d.data).sort().map((k) => [k, d.data![k]]));
   if (d.fix) o['fix'] = { range: { start: { ...d.fix.range.start }, end: { ...d.fix.range.end } }, text: d.fix.text, expect: d.fix.expect };
   return o;
+}
+
+/** A silenced finding: the diagnostic's keys, then what silenced it. */
+function suppressedJson(d: SuppressedDiagnostic): Record<string, unknown> {
+  const s = d.suppression;
+  const by = s.kind === 'bulk' ? { kind: s.kind, file: s.file } : { kind: s.kind, directive: s.directive, line: s.line, ...(s.reason ? { reason: s.reason } : {}) };
+  return { ...diagnosticJson(d), suppression: by };
 }
 
 /** `--fix`'s report in contract order: each correction written (ranges as linted), then the files left alone. */
@@ -47,6 +54,7 @@ export const json: Reporter = {
       tool: { name: result.tool.name, version: result.tool.version },
       diagnostics: result.diagnostics.map(diagnosticJson),
       summary: { errors: s.errors, warnings: s.warnings, infos: s.infos, files: result.files.length },
+      ...(result.suppressed?.length ? { suppressed: result.suppressed.map(suppressedJson) } : {}),
       ...(result.fix ? { fix: fixJson(result.fix) } : {}),
     };
     return JSON.stringify(doc, null, 2) + '\n';

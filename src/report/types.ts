@@ -1,7 +1,7 @@
 /**
  * The reporter contract: a pure `(result, options) → string`, chosen from the static table in report/index.ts.
  */
-import type { Diagnostic, Range } from '../core/diagnostic.js';
+import type { Diagnostic, Range, SuppressedDiagnostic } from '../core/diagnostic.js';
 
 export interface RuleInfo {
   id: string;
@@ -21,6 +21,8 @@ export interface LintResult {
   /** path → text, for code frames (may be partial). */
   sources: ReadonlyMap<string, string>;
   tool: { name: string; version: string };
+  /** Findings a `talium-disable` comment or the bulk suppressions file silenced (sorted as diagnostics). */
+  suppressed?: SuppressedDiagnostic[];
   /** What `--fix` wrote and left alone (absent without --fix). */
   fix?: FixReport;
 }
