@@ -249,5 +249,8 @@ describe('talium lint --fix (child process)', () => {
     assert.deepEqual(applied(r.out), ['a.yaml:6:22 schema/yaml11-boolean No -> "No"']);
     assert.match(readFileSync(join(dir, 'a.yaml'), 'utf8'), /allowFirstLastIPs: "No"/);
     assert.match(readFileSync(join(dir, 'b.yaml'), 'utf8'), /allowFirstLastIPs: No\n/);
+    // no YAML among the named files: nothing linted, and the JSON still says what --fix did (nothing)
+    const none = await lintJson(dir, ['--fix', '--only-files', 'README.md']);
+    assert.deepEqual([none.code, none.out.diagnostics, none.out.fix], [0, [], { applied: [], skipped: [] }]);
   });
 });

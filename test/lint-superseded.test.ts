@@ -61,3 +61,28 @@ describe('cilium/kpr-value over schema/enum', () => {
     assert.equal(r.code, 1);
   });
 });
+
+describe('superseding comes after settings and suppressions', () => {
+  const lint = async (files: Record<string, string>) => {
+    const r = await runCli(['lint', '--format', 'json', '--no-cache'], { cwd: repos.repo(files) });
+    return { code: r.code, diagnostics: (JSON.parse(r.stdout) as { diagnostics: Diagnostic[] }).diagnostics };
+  };
+  const VALUES = (comment = '') => `kubeProxyReplacement: strict${comment}\nk8sServiceHost: localhost\n`;
+
+  it('a comment silencing the generic finding is used, and the specific one keeps its own severity', async () => {
+    const r = await lint({ 'cilium/values.yaml': VALUES(' # talium-disable-line schema/enum -- the chart is pinned below 1.16 elsewhere') });
+    assert.deepEqual(
+      r.diagnostics.map((d) => [d.ruleId, d.messageId, d.severity]),
+      [['cilium/kpr-value', 'legacy', 'warning']],
+    );
+    assert.equal(r.code, 0);
+  });
+
+  it('a rule turned off supersedes nothing: the generic finding is reported', async () => {
+    const r = await lint({
+      'talium.config.yaml': 'plan:\n  versions:\n    cilium: "1.18.4"\nrules:\n  cilium/kpr-value: off\n',
+      'cilium/values.yaml': VALUES(),
+    });
+    assert.deepEqual(r.diagnostics.filter((d) => d.file === 'cilium/values.yaml').map((d) => [d.ruleId, d.range.start.line, d.range.start.column]), [['schema/enum', 1, 23]]);
+  });
+});

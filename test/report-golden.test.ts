@@ -84,6 +84,21 @@ describe('reporters (golden files)', () => {
     assert.deepEqual(doc.summary, { errors: 1, warnings: 1, infos: 1, files: 3 });
     assert.deepEqual(doc.diagnostics[0]!.range, { start: { line: 7, column: 13 }, end: { line: 7, column: 25 } });
   });
+  it('json with silenced findings and a --fix report: keys in contract order; SARIF, stylish and github leave them out', () => {
+    const more: LintResult = {
+      ...result,
+      suppressed: [
+        { ...diagnostics[1]!, range: { start: { line: 3, column: 9 }, end: { line: 3, column: 11 } }, suppression: { kind: 'directive', directive: 'talium-disable-next-line', line: 2, reason: 'a YAML 1.1 reader on purpose' } },
+        { ...diagnostics[0]!, file: 'apps/net/other.yaml', suppression: { kind: 'bulk', file: 'talium-suppressions.json' } },
+      ],
+      fix: {
+        applied: [{ file: 'apps/net/pool.yaml', ruleId: 'yaml/truthy', range: { start: { line: 9, column: 11 }, end: { line: 9, column: 13 } }, text: '"on"', expect: 'on' }],
+        skipped: [{ file: 'apps/net/ro.yaml', reason: 'read-only' }, { file: 'apps/net/gone.yaml', reason: 'unreadable', code: 'ENOENT' }],
+      },
+    };
+    golden('json-suppressed-fix.json', REPORTERS['json']!.render(more, { color: false }));
+    for (const name of ['sarif', 'stylish', 'github']) assert.equal(REPORTERS[name]!.render(more, { color: false }), REPORTERS[name]!.render(result, { color: false }), name);
+  });
   it('github', () => {
     const text = REPORTERS['github']!.render(result, { color: false });
     golden('github.txt', text);

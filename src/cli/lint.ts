@@ -153,7 +153,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const tool = { name: 'talium', version: toolVersion() };
   if (only && only.size === 0 && !crossObjectAll) {
-    emit({ diagnostics: [], rules: [], files: [], sources: new Map(), tool }, formats, io);
+    emit({ diagnostics: [], rules: [], files: [], sources: new Map(), tool, ...(v.fix ? { fix: { applied: [], skipped: [] } } : {}) }, formats, io);
     return EXIT.ok;
   }
   const opts: Parameters<typeof lint>[0] = { cwd, paths, config: cfg.config, tool, configDiagnostics: cfg.diagnostics };

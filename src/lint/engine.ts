@@ -291,7 +291,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     }
   }
   let configured: Diagnostic[] = [];
-  for (const d of dropSuperseded(diagnostics, RULES)) {
+  for (const d of diagnostics) {
     const s = settingFor(config, d.ruleId, d.file);
     if (s === 'off' && d.ruleId !== 'lint/internal-error') continue;
     configured.push(s && s !== 'off' && s !== d.severity && d.ruleId !== 'lint/internal-error' ? { ...d, severity: s } : d);
@@ -329,7 +329,9 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   for (const [file, list] of byFile) if (!seenFiles.has(file)) out.push(...list);
   out.push(...(opts.configDiagnostics ?? []));
 
-  out = uniqueSorted(out);
+  // one finding per mistake (superseded.ts), among what is left: after the settings (a rule turned off supersedes
+  // nothing) and the suppressions (a comment silencing the generic finding is used, and does not hand its severity on)
+  out = uniqueSorted(dropSuperseded(out, RULES));
   const suppressed = uniqueSorted(suppressedAll);
   tick('positions + suppressions');
   internalErrors = out.filter((d) => d.ruleId === 'lint/internal-error').length;

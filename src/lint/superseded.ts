@@ -2,7 +2,9 @@
  * One finding per mistake: a policy rule that explains a mistake better than a generic check (RuleMeta.supersedes)
  * replaces that check's finding at the same file and position (cilium/talos-values' "cgroup.automount is
  * misspelt, Talos needs cgroup.autoMount" over schema/unknown-field's "unknown field automount"), keeping the
- * higher of the two severities, so the exit code does not change. Pure.
+ * higher of the two severities, so the exit code does not change. The engine applies it last, to what the settings
+ * and suppression comments left: a rule turned off supersedes nothing, and a comment that silences the generic
+ * finding is used and hands no severity on. Pure.
  */
 import type { Diagnostic, Severity } from '../core/diagnostic.js';
 import type { Rule } from '../rules/types.js';

@@ -23,11 +23,12 @@ export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
   return o;
 }
 
-/** A silenced finding: the diagnostic's keys, then what silenced it. */
+/** A silenced finding: the diagnostic's keys (not `fix`: a silenced finding is not a correction to make), then what silenced it. */
 function suppressedJson(d: SuppressedDiagnostic): Record<string, unknown> {
   const s = d.suppression;
   const by = s.kind === 'bulk' ? { kind: s.kind, file: s.file } : { kind: s.kind, directive: s.directive, line: s.line, ...(s.reason ? { reason: s.reason } : {}) };
-  return { ...diagnosticJson(d), suppression: by };
+  const { fix: _fix, ...rest } = diagnosticJson(d);
+  return { ...rest, suppression: by };
 }
 
 /** `--fix`'s report in contract order: each correction written (ranges as linted), then the files left alone. */
