@@ -20,7 +20,7 @@ function readJson(path: string): unknown {
 
 /** Every rule talium knows, as `talium rules` lists them: policy rules and the engine's, schema's and generate's ids. */
 export function allRuleDocs(): RuleDoc[] {
-  return ruleCatalog().map((r) => ({ id: r.id, description: r.description, severity: r.severity, help: r.help, ...(r.docs ? { docs: r.docs } : {}) }));
+  return ruleCatalog().map((r) => ({ id: r.id, description: r.description, severity: r.severity, help: r.help, ...(r.docs ? { docs: r.docs } : {}), ...(r.supersedes ? { supersedes: r.supersedes } : {}) }));
 }
 
 /** Reads every input of the README below `root` (the repository root). */

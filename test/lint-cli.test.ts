@@ -412,7 +412,7 @@ describe('talium rules / explain', () => {
   it('rules lists engine and policy rule ids', async () => {
     const r = await runCli(['rules', '--format', 'json'], { cwd: base });
     assert.equal(r.code, 0);
-    const rules = (JSON.parse(r.stdout) as { rules: Array<{ id: string; fixable: boolean }> }).rules;
+    const rules = (JSON.parse(r.stdout) as { rules: Array<{ id: string; fixable: boolean; supersedes?: string[] }> }).rules;
     const ids = rules.map((x) => x.id);
     for (const id of ['yaml/syntax', 'yaml/truthy', 'lint/unused-suppression', 'config/invalid']) assert.ok(ids.includes(id), id);
     assert.deepEqual(ids, [...ids].sort());
@@ -420,6 +420,14 @@ describe('talium rules / explain', () => {
     assert.deepEqual(
       rules.filter((x) => x.fixable).map((x) => x.id),
       ['cilium/kpr-value', 'cilium/l2-policy-api-version', 'cilium/pool-api-version', 'cilium/pool-legacy-cidrs', 'network/lbipam-annotation-prefix', 'schema/yaml11-boolean', 'yaml/truthy'],
+    );
+    // one finding per mistake: the rules reported instead of a generic one at the same place
+    assert.deepEqual(
+      rules.filter((x) => x.supersedes).map((x) => [x.id, x.supersedes]),
+      [
+        ['cilium/kpr-value', ['schema/enum']],
+        ['cilium/talos-values', ['schema/unknown-field']],
+      ],
     );
     const text = await runCli(['rules'], { cwd: base });
     assert.match(text.stdout, /^RULE +SEVERITY +FIX +DESCRIPTION/);
@@ -430,6 +438,9 @@ describe('talium rules / explain', () => {
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^yaml\/truthy/);
     assert.match(r.stdout, /https:\/\/yaml\.org\/type\/bool\.html/);
+    const kpr = await runCli(['explain', 'cilium/kpr-value'], { cwd: base });
+    assert.match(kpr.stdout, /\nReported instead of:\n  schema\/enum /);
+    assert.doesNotMatch(r.stdout, /Reported instead of/);
     assert.equal((await runCli(['explain', 'yaml/nope'], { cwd: base })).code, 2);
     assert.ok(existsSync(base));
   });

@@ -12,6 +12,8 @@ export interface RuleDoc {
   help: string;
   /** What / why / fix / sources (generate's spec/* ids have none: their table row is all there is). */
   docs?: RuleDocs;
+  /** Generic rules whose finding at the same place this one replaces. */
+  supersedes?: readonly string[];
 }
 
 function cell(s: string): string {
@@ -49,6 +51,7 @@ export function renderRuleReference(rules: readonly RuleDoc[]): string {
       out.push(`**Why.** ${cell(r.docs.why)}`, '');
       out.push(`**Fix.** ${cell(r.docs.fix)}`, '');
       if (r.docs.autofix) out.push(`**\`talium lint --fix\`.** ${cell(r.docs.autofix)}`, '');
+      if (r.supersedes?.length) out.push(`**Reported instead of** ${r.supersedes.map((s) => `\`${s}\``).join(', ')} at the same place (one finding per mistake).`, '');
       if (r.docs.sources.length) out.push(`**Sources.** ${r.docs.sources.map((s) => `<${s}>`).join(', ')}`, '');
       out.push('</details>');
     }

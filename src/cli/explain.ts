@@ -29,6 +29,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     out.push('What it checks:', indent(rule.docs.what), '', 'Why it matters:', indent(rule.docs.why), '', 'How to fix:', indent(rule.docs.fix), '');
     if (rule.docs.autofix) out.push('Fixed by `talium lint --fix`:', indent(rule.docs.autofix), '');
   }
+  if (rule.supersedes?.length) out.push('Reported instead of:', indent(`${rule.supersedes.join(', ')} at the same place (one finding per mistake; a comment silencing that one is honoured)`), '');
   out.push('Help:', indent(rule.help), '');
   if (rule.docs?.sources.length) out.push('Sources:', ...rule.docs.sources.map((s) => `  - ${s}`), '');
   out.push(`Change its severity in talium.config.yaml (rules: { ${rule.id}: warning }) or suppress one place with`);

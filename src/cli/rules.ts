@@ -27,7 +27,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const catalog = ruleCatalog();
   if (format === 'json') {
-    const list = catalog.map((r) => ({ id: r.id, severity: r.severity, description: r.description, help: r.help, origin: r.origin, fixable: r.docs?.autofix !== undefined, ...(r.docs ? { sources: r.docs.sources } : {}) }));
+    const list = catalog.map((r) => ({ id: r.id, severity: r.severity, description: r.description, help: r.help, origin: r.origin, fixable: r.docs?.autofix !== undefined, ...(r.supersedes ? { supersedes: r.supersedes } : {}), ...(r.docs ? { sources: r.docs.sources } : {}) }));
     io.stdout(JSON.stringify({ version: 1, rules: list }, null, 2) + '\n');
     return EXIT.ok;
   }

@@ -18,12 +18,14 @@ export interface CatalogEntry {
   severity: Severity;
   help: string;
   docs?: RuleDocs;
+  /** Generic rules whose finding at the same place this one replaces (RuleMeta.supersedes). */
+  supersedes?: readonly string[];
   origin: 'policy' | 'engine' | 'schema' | 'generate';
 }
 
 export function ruleCatalog(): CatalogEntry[] {
   const out: CatalogEntry[] = [];
-  for (const r of RULES) out.push({ id: r.meta.id, description: r.meta.description, severity: r.meta.severity, help: r.meta.help, docs: r.meta.docs, origin: 'policy' });
+  for (const r of RULES) out.push({ id: r.meta.id, description: r.meta.description, severity: r.meta.severity, help: r.meta.help, docs: r.meta.docs, ...(r.meta.supersedes?.length ? { supersedes: r.meta.supersedes } : {}), origin: 'policy' });
   for (const r of ENGINE_RULES) out.push({ ...r, origin: 'engine' });
   for (const r of SCHEMA_RULES) out.push({ id: r.id, description: r.description, severity: r.severity, help: r.help, docs: r.docs, origin: 'schema' });
   for (const r of GENERATE_RULES) out.push({ id: r.id, description: r.description, severity: r.severity, help: r.help, origin: 'generate' });
