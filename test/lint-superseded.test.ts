@@ -78,6 +78,15 @@ describe('superseding comes after settings and suppressions', () => {
     assert.equal(r.code, 0);
   });
 
+  it('a comment naming the specific rule silences the generic finding of the same mistake too', async () => {
+    const r = await lint({
+      'talium.config.yaml': 'plan:\n  versions:\n    cilium: "1.18.4"\n',
+      'cilium/values.yaml': VALUES(' # talium-disable-line cilium/kpr-value -- the chart is pinned below 1.16 elsewhere'),
+    });
+    assert.deepEqual(r.diagnostics, []);
+    assert.equal(r.code, 0);
+  });
+
   it('a rule turned off supersedes nothing: the generic finding is reported', async () => {
     const r = await lint({
       'talium.config.yaml': 'plan:\n  versions:\n    cilium: "1.18.4"\nrules:\n  cilium/kpr-value: off\n',

@@ -98,6 +98,16 @@ describe('applySuppressions', () => {
     );
   });
 
+  it('a directive naming a rule also silences, on its line, the generic rules that rule is reported instead of', () => {
+    const list = parseSuppressions('a: strict # talium-disable-line x/specific -- pinned\nb: strict\n');
+    const generic = (line: number): Diagnostic => ({ ...at(line, 4), ruleId: 'schema/enum' });
+    const r = applySuppressions('a.yaml', list, [generic(1), generic(2)], known, undefined, (id) => (id === 'x/specific' ? ['schema/enum'] : []));
+    assert.deepEqual(r.suppressed.map((d) => [d.ruleId, d.range.start.line]), [['schema/enum', 1]]);
+    assert.deepEqual(r.kept.map((d) => d.range.start.line), [2]);
+    // the named rule counts as used (the generic finding it stands for was there)
+    assert.deepEqual(r.problems.filter((p) => p.ruleId === 'lint/unused-suppression'), []);
+  });
+
   it('a same-line directive alone on its line suppresses nothing and says so', () => {
     const list = parseSuppressions('# talium-disable-line yaml/truthy -- meant for the next line\na: yes\n');
     const r = applySuppressions('a.yaml', list, [at(2, 4)], known);

@@ -309,12 +309,14 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   }
   let out: Diagnostic[] = [];
   const suppressedAll: SuppressedDiagnostic[] = [];
+  const supersedes = new Map(RULES.filter((r) => r.meta.supersedes?.length).map((r) => [r.meta.id, r.meta.supersedes!] as const));
+  const supersededIds = (ruleId: string): readonly string[] => supersedes.get(ruleId) ?? [];
   const seenFiles = new Set<string>();
   for (const f of loaded) {
     seenFiles.add(f.path);
     const list = byFile.get(f.path) ?? [];
     if (!reported(f.path) && !list.length) continue;
-    const r = applySuppressions(f.path, f.suppressions, list, known, suggestRule);
+    const r = applySuppressions(f.path, f.suppressions, list, known, suggestRule, supersededIds);
     suppressedAll.push(...r.suppressed);
     out.push(...r.kept);
     // a file outside the staged set holds only the cross-file findings that point at a staged file: its own

@@ -97,6 +97,8 @@ function covers(s: Suppression, line: number): boolean {
 /**
  * Apply one file's suppressions to its diagnostics. `known(ruleId)` says whether a rule id exists; unknown ids
  * are reported as unused (`unknownRule`), with `suggestRule(ruleId)` as the did-you-mean when it gives one.
+ * `supersedes(ruleId)`: the generic rules a named rule is reported instead of (RuleMeta.supersedes); a directive
+ * naming the specific rule silences those on its line too (one mistake, one name to silence it).
  */
 export function applySuppressions(
   file: string,
@@ -104,17 +106,21 @@ export function applySuppressions(
   diagnostics: readonly Diagnostic[],
   known: (ruleId: string) => boolean,
   suggestRule: (ruleId: string) => string | undefined = () => undefined,
+  supersedes: (ruleId: string) => readonly string[] = () => [],
 ): SuppressionOutcome {
   if (!list.length) return { kept: [...diagnostics], problems: [], suppressed: [] };
   const used = list.map(() => new Set<string>());
   const kept: Diagnostic[] = [];
   const suppressed: SuppressedDiagnostic[] = [];
+  /** The rule a directive silences `ruleId` by: that rule itself, or a named rule that supersedes it. */
+  const namedFor = (s: Suppression, ruleId: string): string | undefined => (s.rules.includes(ruleId) ? ruleId : s.rules.find((r) => supersedes(r).includes(ruleId)));
   for (const d of diagnostics) {
     let hit = -1;
-    if (!d.ruleId.startsWith('lint/')) hit = list.findIndex((s) => s.rules.includes(d.ruleId) && covers(s, d.range.start.line));
+    let by: string | undefined;
+    if (!d.ruleId.startsWith('lint/')) hit = list.findIndex((s) => covers(s, d.range.start.line) && (by = namedFor(s, d.ruleId)) !== undefined);
     if (hit === -1) kept.push(d);
     else {
-      used[hit]!.add(d.ruleId);
+      used[hit]!.add(by!);
       const s = list[hit]!;
       suppressed.push({ ...d, suppression: { kind: 'directive', directive: s.directive, ...(s.reason ? { reason: s.reason } : {}), line: s.range.start.line } });
     }
