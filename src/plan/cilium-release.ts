@@ -299,7 +299,7 @@ function argoReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]>, lo
         const raw = prm['value'];
         let nested: Record<string, unknown> = { [keys[keys.length - 1]!]: typeof raw === 'string' && prm['forceString'] !== true ? scalar(raw) : raw };
         for (let k = keys.length - 2; k >= 0; k--) nested = { [keys[k]!]: nested };
-        layers.push({ doc, valuesPath: [...sp, 'helm', 'parameters', i, 'value'], values: nested, inString: true });
+        layers.push({ doc, valuesPath: [...sp, 'helm', 'parameters', i, 'value'], values: nested, inString: true, parameter: true });
       });
     }
     const tr = src['targetRevision'];

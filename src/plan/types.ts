@@ -98,6 +98,11 @@ export interface ValuesLayer {
   values: Record<string, unknown>;
   inString?: boolean;
   /**
+   * With `inString`: the string is one value set by name (an Argo CD `helm.parameters[].value`, `--set` semantics),
+   * not a values file: a finding about it sits on its `value` key (a bare true/false there would not be a string).
+   */
+  parameter?: boolean;
+  /**
    * Values keys of the node at `valuesPath` when the document holds only a part of `values` (a JSON6902 `value` for
    * `/spec/values/hubble/relay`: `['hubble', 'relay']`); positions of deeper keys are below it. Default [].
    */

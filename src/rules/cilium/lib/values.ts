@@ -63,12 +63,17 @@ export function placeOf(release: CiliumRelease, key: readonly string[], opts: { 
   return layer ? placeInLayer(layer, [...key, ...(opts.suffix ?? [])], opts) : releasePlace(release);
 }
 
-/** Where `inner` of one values layer is: its key or value, inside a values string when that can be mapped. */
+/**
+ * Where `inner` of one values layer is: its key or value, inside a values string when that can be mapped; else a
+ * values string itself (quoted or folded: where the schema's findings on that text are, so one mistake is one
+ * finding, RuleMeta.supersedes), or a parameter's `value` key.
+ */
 export function placeInLayer(layer: ValuesLayer, inner: Path, opts: { key?: boolean } = {}): Place {
   const at = layerPath(layer, inner);
   if (layer.inString) {
     const range = layer.doc.locateInString(layer.valuesPath, at.inner ?? inner, opts.key ? { key: true } : {});
-    return { doc: layer.doc, path: layer.valuesPath, key: true, ...(range ? { range } : {}) };
+    if (range) return { doc: layer.doc, path: layer.valuesPath, key: true, range };
+    return { doc: layer.doc, path: layer.valuesPath, ...(layer.parameter ? { key: true } : {}) };
   }
   return { doc: layer.doc, path: at.path, ...(opts.key ? { key: true } : {}) };
 }
