@@ -169,9 +169,16 @@ export class CheckKeys {
    * patch. Plain text rather than a hash: most files' documents share one group, which gives a short key.
    */
   fileKey(f: LoadedFile): string {
-    const perDoc = f.docs.map((d) => (this.groupsOf.get(d) ?? []).map((i) => this.groupKeys[i]).join(','));
+    const perDoc = f.docs.map((d) => this.docKey(d));
     const same = perDoc.every((k) => k === perDoc[0]);
     return `${this.partialFiles.has(f.path) ? 'patch' : 'whole'} ${same ? `${perDoc.length}*${perDoc[0] ?? ''}` : perDoc.join(';')}`;
+  }
+
+  /** The keys of the groups a document is checked in ('' for none); one group, the common case, without a join. */
+  private docKey(d: YamlDocument): string {
+    const list = this.groupsOf.get(d);
+    if (!list) return '';
+    return list.length === 1 ? this.groupKeys[list[0]!]! : list.map((i) => this.groupKeys[i]).join(',');
   }
 }
 
