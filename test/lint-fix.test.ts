@@ -89,7 +89,7 @@ describe('applyFixes', () => {
     const history = new Map([['flip.yaml', new Set(['flag: "No"\n'])]]);
     const r = applyFixes(dir, [diag(fixFor('ro.yaml')), diag(fixFor('flip.yaml'))], new Map([['ro.yaml', 'flag: No\n'], ['flip.yaml', 'flag: No\n']]), undefined, history);
     assert.deepEqual(r.applied, []);
-    assert.deepEqual(r.skipped.map((x) => [x.file, x.why]), [
+    assert.deepEqual(r.skipped.map((x) => [x.file, x.reason]), [
       ['flip.yaml', 'undoes-earlier'],
       ['ro.yaml', 'read-only'],
     ]);
@@ -102,8 +102,8 @@ describe('applyFixes', () => {
     const r = applyFixes(dir, [diag(fixFor('a.yaml')), diag(fixFor('gone.yaml'))], new Map([['a.yaml', 'flag: No\n'], ['gone.yaml', 'flag: No\n']]));
     assert.deepEqual(r.applied, []);
     assert.deepEqual(r.skipped, [
-      { file: 'a.yaml', why: 'changed' },
-      { file: 'gone.yaml', why: 'unreadable', code: 'ENOENT' },
+      { file: 'a.yaml', reason: 'changed' },
+      { file: 'gone.yaml', reason: 'unreadable', code: 'ENOENT' },
     ]);
     assert.equal(readFileSync(join(dir, 'a.yaml'), 'utf8'), 'flag: No\nmore: 1\n');
   });

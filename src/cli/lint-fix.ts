@@ -25,11 +25,11 @@ export async function fixAndRelint(first: LintOutcome, opts: LintOptions, only: 
     for (const s of r.skipped) {
       if (told.has(s.file)) continue;
       told.add(s.file);
-      report.skipped.push({ file: s.file, reason: s.why, ...(s.code ? { code: s.code } : {}) });
-      io.stderr(`talium lint: --fix left ${s.file} alone: it ${SKIP_REASON_TEXT[s.why]}${s.code ? ` (${s.code})` : ''}\n`);
+      report.skipped.push(s);
+      io.stderr(`talium lint: --fix left ${s.file} alone: it ${SKIP_REASON_TEXT[s.reason]}${s.code ? ` (${s.code})` : ''}\n`);
     }
     if (!r.applied.length) break;
-    for (const a of r.applied) report.applied.push({ file: a.file, ruleId: a.ruleId, range: a.range, text: a.text, expect: a.expect });
+    report.applied.push(...r.applied);
     for (const f of r.files) files.add(f);
     outcome = await lint(opts);
   }

@@ -66,6 +66,12 @@ export interface Diagnostic {
 export const SEVERITY_RANK: Record<Severity, number> = { error: 2, warning: 1, info: 0 };
 
 /** Deterministic order: file, line, column, rule id, message. */
+/** A correction `--fix` wrote: where (the range as linted, before the write), what, and for which rule. */
+export interface AppliedFix extends Fix {
+  file: string;
+  ruleId: string;
+}
+
 /** How a finding was silenced: a `talium-disable` comment (its directive, reason and line) or the bulk suppressions file. */
 export type Suppression = { kind: 'directive'; directive: string; reason?: string; line: number } | { kind: 'bulk'; file: string };
 

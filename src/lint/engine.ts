@@ -26,7 +26,7 @@ import { knownRule, ruleCatalog, suggestRuleId, toRuleInfo } from './rule-catalo
 import { runRules } from './run-rules.js';
 import type { SchemaOptions } from '../schema/validate.js';
 import { applySuppressions } from './suppressions.js';
-import { dropSuperseded } from './superseded.js';
+import { dropSuperseded, supersedesMap } from './superseded.js';
 import { dropGeneratedEchoes } from './generated-echoes.js';
 
 export interface LintOptions {
@@ -309,7 +309,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   }
   let out: Diagnostic[] = [];
   const suppressedAll: SuppressedDiagnostic[] = [];
-  const supersedes = new Map(RULES.filter((r) => r.meta.supersedes?.length).map((r) => [r.meta.id, r.meta.supersedes!] as const));
+  const supersedes = supersedesMap(RULES);
   const supersededIds = (ruleId: string): readonly string[] => supersedes.get(ruleId) ?? [];
   const seenFiles = new Set<string>();
   for (const f of loaded) {

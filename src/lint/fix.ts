@@ -9,7 +9,7 @@
 import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { replaceAtomic } from '../io/atomic-write.js';
-import type { Diagnostic, Fix } from '../core/diagnostic.js';
+import type { AppliedFix, Diagnostic, Fix } from '../core/diagnostic.js';
 import { tokenReads } from '../core/finding.js';
 import { SourceFile } from '../core/source.js';
 
@@ -18,14 +18,8 @@ export interface FixOutcome {
   applied: AppliedFix[];
   /** Files rewritten (relative paths, sorted). */
   files: string[];
-  /** Files whose fixes were not written, with why (and the errno code of a failed read or write). */
-  skipped: Array<{ file: string; why: SkipReason; code?: string }>;
-}
-
-/** A correction --fix wrote: where (the range as linted, before the write), what, and for which rule. */
-export interface AppliedFix extends Fix {
-  file: string;
-  ruleId: string;
+  /** Files whose fixes were not written, with the reason (and the errno code of a failed read or write). */
+  skipped: Array<{ file: string; reason: SkipReason; code?: string }>;
 }
 
 /** Why a file's fixes were not written. */
@@ -114,13 +108,13 @@ export function applyFixes(
     try {
       raw = readFileSync(abs, 'utf8');
     } catch (err) {
-      outcome.skipped.push({ file, why: 'unreadable', code: (err as NodeJS.ErrnoException).code ?? 'EIO' });
+      outcome.skipped.push({ file, reason: 'unreadable', code: (err as NodeJS.ErrnoException).code ?? 'EIO' });
       continue;
     }
     const bom = raw.charCodeAt(0) === 0xfeff;
     const text = bom ? raw.slice(1) : raw;
     if (sources.get(file) !== text) {
-      outcome.skipped.push({ file, why: 'changed' });
+      outcome.skipped.push({ file, reason: 'changed' });
       continue;
     }
     const r = applyToText(text, fixes);
@@ -128,18 +122,18 @@ export function applyFixes(
     const seen = history.get(file) ?? new Set([text]);
     history.set(file, seen);
     if (seen.has(r.text)) {
-      outcome.skipped.push({ file, why: 'undoes-earlier' });
+      outcome.skipped.push({ file, reason: 'undoes-earlier' });
       continue;
     }
     const locked = readOnly(abs);
     if (locked) {
-      outcome.skipped.push({ file, why: locked });
+      outcome.skipped.push({ file, reason: locked });
       continue;
     }
     try {
       replaceAtomic(abs, (bom ? '\ufeff' : '') + r.text);
     } catch (err) {
-      outcome.skipped.push({ file, why: 'write-failed', code: (err as NodeJS.ErrnoException).code ?? 'EIO' });
+      outcome.skipped.push({ file, reason: 'write-failed', code: (err as NodeJS.ErrnoException).code ?? 'EIO' });
       continue;
     }
     seen.add(r.text);

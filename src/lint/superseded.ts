@@ -11,9 +11,15 @@ import type { Rule } from '../rules/types.js';
 
 const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
+/** Rule id → the generic rule ids it is reported instead of (RuleMeta.supersedes), for the rules that have some. */
+export function supersedesMap(rules: readonly Rule[]): ReadonlyMap<string, readonly string[]> {
+  const out = new Map<string, readonly string[]>();
+  for (const r of rules) if (r.meta.supersedes?.length) out.set(r.meta.id, r.meta.supersedes);
+  return out;
+}
+
 export function dropSuperseded(diagnostics: readonly Diagnostic[], rules: readonly Rule[]): Diagnostic[] {
-  const supersedes = new Map<string, readonly string[]>();
-  for (const r of rules) if (r.meta.supersedes?.length) supersedes.set(r.meta.id, r.meta.supersedes);
+  const supersedes = supersedesMap(rules);
   if (!supersedes.size) return [...diagnostics];
   const at = (d: Diagnostic) => `${d.file}\0${d.range.start.line}\0${d.range.start.column}`;
   /** superseded rule id + place → the severity it had */

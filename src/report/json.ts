@@ -2,24 +2,20 @@
  * `json`: the version-1 machine contract (documented in scripts/readme/json-output.md). Keys in a fixed
  * order, `file` relative with `/`, 1-based ranges. Pure.
  */
-import { summarize, type Diagnostic, type SuppressedDiagnostic } from '../core/diagnostic.js';
+import { summarize, type Diagnostic, type Fix, type Range, type SuppressedDiagnostic } from '../core/diagnostic.js';
 import type { FixReport, Reporter } from './types.js';
 
-/** One diagnostic with its keys in contract order (absent optionals omitted). */
-export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
-  const o: Record<string, unknown> = {
-    ruleId: d.ruleId,
-    severity: d.severity,
-    message: d.message,
-    help: d.help,
-    file: d.file,
-    range: { start: { line: d.range.start.line, column: d.range.start.column }, end: { line: d.range.end.line, column: d.range.end.column } },
-  };
+const rangeJson = (r: Range) => ({ start: { line: r.start.line, column: r.start.column }, end: { line: r.end.line, column: r.end.column } });
+const fixJson = (f: Fix) => ({ range: rangeJson(f.range), text: f.text, expect: f.expect });
+
+/** One diagnostic with its keys in contract order (absent optionals omitted); `withFix: false` leaves out `fix`. */
+export function diagnosticJson(d: Diagnostic, withFix = true): Record<string, unknown> {
+  const o: Record<string, unknown> = { ruleId: d.ruleId, severity: d.severity, message: d.message, help: d.help, file: d.file, range: rangeJson(d.range) };
   if (d.messageId) o['messageId'] = d.messageId;
   if (d.object) o['object'] = d.object;
-  if (d.related?.length) o['related'] = d.related.map((r) => ({ file: r.file, range: r.range, message: r.message }));
+  if (d.related?.length) o['related'] = d.related.map((r) => ({ file: r.file, range: rangeJson(r.range), message: r.message }));
   if (d.data) o['data'] = Object.fromEntries(Object.keys(d.data).sort().map((k) => [k, d.data![k]]));
-  if (d.fix) o['fix'] = { range: { start: { ...d.fix.range.start }, end: { ...d.fix.range.end } }, text: d.fix.text, expect: d.fix.expect };
+  if (d.fix && withFix) o['fix'] = fixJson(d.fix);
   return o;
 }
 
@@ -27,20 +23,13 @@ export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
 function suppressedJson(d: SuppressedDiagnostic): Record<string, unknown> {
   const s = d.suppression;
   const by = s.kind === 'bulk' ? { kind: s.kind, file: s.file } : { kind: s.kind, directive: s.directive, line: s.line, ...(s.reason ? { reason: s.reason } : {}) };
-  const { fix: _fix, ...rest } = diagnosticJson(d);
-  return { ...rest, suppression: by };
+  return { ...diagnosticJson(d, false), suppression: by };
 }
 
 /** `--fix`'s report in contract order: each correction written (ranges as linted), then the files left alone. */
-function fixJson(f: FixReport): Record<string, unknown> {
+function fixReportJson(f: FixReport): Record<string, unknown> {
   return {
-    applied: f.applied.map((a) => ({
-      file: a.file,
-      ruleId: a.ruleId,
-      range: { start: { line: a.range.start.line, column: a.range.start.column }, end: { line: a.range.end.line, column: a.range.end.column } },
-      text: a.text,
-      expect: a.expect,
-    })),
+    applied: f.applied.map((a) => ({ file: a.file, ruleId: a.ruleId, ...fixJson(a) })),
     skipped: f.skipped.map((x) => ({ file: x.file, reason: x.reason, ...(x.code ? { code: x.code } : {}) })),
   };
 }
@@ -53,10 +42,10 @@ export const json: Reporter = {
     const doc = {
       version: 1,
       tool: { name: result.tool.name, version: result.tool.version },
-      diagnostics: result.diagnostics.map(diagnosticJson),
+      diagnostics: result.diagnostics.map((d) => diagnosticJson(d)),
       summary: { errors: s.errors, warnings: s.warnings, infos: s.infos, files: result.files.length },
       ...(result.suppressed?.length ? { suppressed: result.suppressed.map(suppressedJson) } : {}),
-      ...(result.fix ? { fix: fixJson(result.fix) } : {}),
+      ...(result.fix ? { fix: fixReportJson(result.fix) } : {}),
     };
     return JSON.stringify(doc, null, 2) + '\n';
   },

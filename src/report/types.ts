@@ -1,7 +1,7 @@
 /**
  * The reporter contract: a pure `(result, options) → string`, chosen from the static table in report/index.ts.
  */
-import type { Diagnostic, Range, SuppressedDiagnostic } from '../core/diagnostic.js';
+import type { AppliedFix, Diagnostic, SuppressedDiagnostic } from '../core/diagnostic.js';
 
 export interface RuleInfo {
   id: string;
@@ -29,7 +29,7 @@ export interface LintResult {
 
 /** `--fix` in a result: the corrections written (range as linted, before the write) and the files left alone. */
 export interface FixReport {
-  applied: Array<{ file: string; ruleId: string; range: Range; text: string; expect: string }>;
+  applied: AppliedFix[];
   skipped: Array<{ file: string; reason: string; code?: string }>;
 }
 
