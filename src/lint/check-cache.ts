@@ -16,7 +16,7 @@ import { sha1 } from '../core/builtins.js';
 import { fileStamp } from '../core/code-cache.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
-import { resolveRoot } from '../schema/k8s-models.js';
+import { MODEL_PACKAGES, resolveRoot } from '../schema/k8s-models.js';
 import { MANIFEST_FILE, PRECOMPILED_DIR, ajvVersion, schemasStamp } from '../schema/precompiled.js';
 import type { GroupCheck } from './doc-checks.js';
 import type { LoadedFile } from './load-file.js';
@@ -121,7 +121,7 @@ export function checkCodeStamp(): string {
   if (codeStampMemo !== undefined) return codeStampMemo;
   const here = fileURLToPath(import.meta.url);
   const code = here.endsWith('.cjs') ? fileStamp(here) : (folderStamp(fileURLToPath(new URL('../', import.meta.url)), (n) => n.endsWith('.js') || n.endsWith('.cjs'), MAX_STAMP_ENTRIES, fileStamp) ?? String(Math.random()));
-  const packages = installStamp() ?? [ajvVersion(), ...['kubernetes-models', '@kubernetes-models/flux-cd', '@kubernetes-models/argo-cd'].map(packageText)].join('\0');
+  const packages = installStamp() ?? [ajvVersion(), ...MODEL_PACKAGES.map((p) => packageText(p.source))].join('\0');
   const parts = [code, schemasStamp(), fileStamp(join(PRECOMPILED_DIR, MANIFEST_FILE)), process.env['TALIUM_PRECOMPILED'] ?? '', packages];
   codeStampMemo = sha1(parts.join('\0'));
   return codeStampMemo;

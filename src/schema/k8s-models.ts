@@ -1,8 +1,8 @@
 /**
- * Kubernetes core, Flux and Argo CD kinds from the precompiled ajv validators of `kubernetes-models`,
- * `@kubernetes-models/flux-cd` and `@kubernetes-models/argo-cd`: an index (apiVersion + kind → validator module),
- * built lazily per group/version from the packages' folders. Validators load synchronously on first use
- * (model-loader.ts); `load` (dynamic import) is the fallback for modules that loader does not understand.
+ * Kubernetes core, Flux, Argo CD and the common CRD families' kinds from the precompiled ajv validators of the
+ * model packages (MODEL_PACKAGES: `kubernetes-models` and `@kubernetes-models/*`): an index (apiVersion + kind →
+ * validator module), built lazily per group/version from the packages' folders. Validators load synchronously on
+ * first use (model-loader.ts); `load` (dynamic import) is the fallback for modules that loader does not understand.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -11,10 +11,32 @@ import { ModelLoader } from './model-loader.js';
 
 export type ModelValidate = ((data: unknown) => boolean) & { errors?: import('ajv').ErrorObject[] | null };
 
-interface PackageRoots {
-  core: string | undefined;
-  flux: string | undefined;
-  argo: string | undefined;
+/**
+ * The model packages and the API groups each one owns. `crd`: the package models the CRDs of one release of a
+ * project installed next to Kubernetes, so an API version it lacks may still be served by the release a cluster
+ * runs (reported as an unknown kind, never as not served).
+ */
+export const MODEL_PACKAGES = [
+  { source: 'kubernetes-models', owns: (g: string) => g === '' || !g.includes('.') || g.endsWith('.k8s.io'), crd: false },
+  { source: '@kubernetes-models/flux-cd', owns: (g: string) => g.endsWith('.toolkit.fluxcd.io'), crd: false },
+  { source: '@kubernetes-models/argo-cd', owns: (g: string) => g === 'argoproj.io', crd: false },
+  { source: '@kubernetes-models/gateway-api', owns: (g: string) => g === 'gateway.networking.k8s.io' || g === 'gateway.networking.x-k8s.io', crd: true },
+  { source: '@kubernetes-models/cert-manager', owns: (g: string) => g === 'cert-manager.io' || g === 'acme.cert-manager.io', crd: true },
+  { source: '@kubernetes-models/external-secrets', owns: (g: string) => g === 'external-secrets.io' || g === 'generators.external-secrets.io', crd: true },
+  { source: '@kubernetes-models/prometheus-operator', owns: (g: string) => g === 'monitoring.coreos.com', crd: true },
+] as const;
+
+export type ModelSource = (typeof MODEL_PACKAGES)[number]['source'];
+
+/** The package that owns an API group (the first match: the CRD groups ending in `.k8s.io` come before core's). */
+function packageOf(group: string): (typeof MODEL_PACKAGES)[number] | undefined {
+  for (let i = 1; i < MODEL_PACKAGES.length; i++) if (MODEL_PACKAGES[i]!.owns(group)) return MODEL_PACKAGES[i];
+  return MODEL_PACKAGES[0].owns(group) ? MODEL_PACKAGES[0] : undefined;
+}
+
+/** True when the group's models are one release's CRDs (MODEL_PACKAGES `crd`). */
+export function isCrdModelGroup(group: string): boolean {
+  return packageOf(group)?.crd === true;
 }
 
 /** Built by scripts/precompile-schemas.ts: apiVersion/kind → validator module of each installed model package. */
@@ -64,12 +86,11 @@ export interface ModelEntry {
   /** Absolute path of the `_schemas/<Name>.js` module. */
   module: string;
   /** Which package: for SOURCES/diagnostic data. */
-  source: 'kubernetes-models' | '@kubernetes-models/flux-cd' | '@kubernetes-models/argo-cd';
+  source: ModelSource;
 }
 
 /** Index of the model packages; all lookups are lazy and cached. */
 export class ModelIndex {
-  private roots: PackageRoots | undefined;
   private readonly byGv = new Map<string, Map<string, ModelEntry>>();
   private readonly loaded = new Map<string, ModelValidate>();
 
@@ -77,39 +98,23 @@ export class ModelIndex {
   constructor(private readonly opts: { index?: boolean } = {}) {}
   private readonly failed = new Set<string>();
 
-  /** Package folders, each resolved on first use (a repository without Argo CD never resolves its package). */
-  private pkgRoots(): PackageRoots {
-    if (this.roots) return this.roots;
-    const cache = new Map<string, string | undefined>();
-    const lazy = (spec: string) => () => {
-      if (!cache.has(spec)) cache.set(spec, resolveRoot(spec));
-      return cache.get(spec);
-    };
-    const core = lazy('kubernetes-models');
-    const flux = lazy('@kubernetes-models/flux-cd');
-    const argo = lazy('@kubernetes-models/argo-cd');
-    this.roots = {
-      get core() {
-        return core();
-      },
-      get flux() {
-        return flux();
-      },
-      get argo() {
-        return argo();
-      },
-    };
-    return this.roots;
+  private readonly roots = new Map<ModelSource, string | undefined>();
+
+  /** A package's folder, resolved on first use (a repository without Argo CD never resolves its package). */
+  private rootOf(source: ModelSource): string | undefined {
+    if (!this.roots.has(source)) this.roots.set(source, resolveRoot(source));
+    return this.roots.get(source);
   }
 
   /** Folder holding the models of a group (undefined when no package covers the group). */
-  private groupDir(group: string): { dir: string; source: ModelEntry['source'] } | undefined {
-    const r = this.pkgRoots();
-    if (group === '') return r.core ? { dir: r.core, source: 'kubernetes-models' } : undefined;
-    if (group.endsWith('.toolkit.fluxcd.io')) return r.flux ? { dir: join(r.flux, group), source: '@kubernetes-models/flux-cd' } : undefined;
-    if (group === 'argoproj.io') return r.argo ? { dir: join(r.argo, group), source: '@kubernetes-models/argo-cd' } : undefined;
-    if (!r.core || group.includes('..') || group.includes('/')) return undefined;
-    return { dir: join(r.core, group), source: 'kubernetes-models' };
+  private groupDir(group: string): { dir: string; source: ModelSource } | undefined {
+    const pkg = packageOf(group);
+    if (!pkg) return undefined;
+    const root = this.rootOf(pkg.source);
+    if (!root) return undefined;
+    if (group === '') return { dir: root, source: pkg.source };
+    if (group.includes('..') || group.includes('/')) return undefined;
+    return { dir: join(root, group), source: pkg.source };
   }
 
   /** Top-level kinds (with apiVersion/kind statics) of one group/version: from the build's index, else scanned. */
@@ -161,7 +166,7 @@ export class ModelIndex {
     const idx = this.kindIndex;
     const gd = this.groupDir(group);
     if (!idx || !gd) return undefined;
-    const pkgRoot = gd.source === 'kubernetes-models' ? this.pkgRoots().core : gd.source === '@kubernetes-models/flux-cd' ? this.pkgRoots().flux : this.pkgRoots().argo;
+    const pkgRoot = this.rootOf(gd.source);
     if (!pkgRoot || packageVersion(pkgRoot) !== idx.packages[gd.source]) return undefined;
     const m = new Map<string, ModelEntry>();
     for (const [kind, apiVersion, module] of idx.kinds[`${group}/${version}`] ?? []) m.set(kind, { apiVersion, kind, module: join(pkgRoot, module), source: gd.source });
@@ -171,12 +176,7 @@ export class ModelIndex {
   /** Every group/version's kinds of the installed packages, for the build's index (scripts/precompile-schemas.ts). */
   kindIndexFile(): KindIndexFile {
     const out: KindIndexFile = { version: 1, packages: {}, kinds: {} };
-    const r = this.pkgRoots();
-    const roots: Array<[ModelEntry['source'], string | undefined]> = [
-      ['kubernetes-models', r.core],
-      ['@kubernetes-models/flux-cd', r.flux],
-      ['@kubernetes-models/argo-cd', r.argo],
-    ];
+    const roots = MODEL_PACKAGES.map((p) => [p.source, this.rootOf(p.source)] as const);
     const dirs = (d: string) => {
       try {
         return readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('_')).map((e) => e.name).sort();
@@ -230,11 +230,11 @@ export class ModelIndex {
     const group = i === -1 ? '' : apiVersion.slice(0, i);
     const out = this.versionsInGroup(group, kind).filter((x) => x !== apiVersion);
     if (out.length || !this.isBuiltinGroup(group)) return out;
-    const r = this.pkgRoots();
-    if (!r.core) return [];
+    const core = this.rootOf('kubernetes-models');
+    if (!core) return [];
     let groups: string[] = [];
     try {
-      groups = readdirSync(r.core).filter((g) => this.isBuiltinGroup(g) && g !== group && !g.startsWith('_') && !g.includes('.d.ts') && !g.endsWith('.js') && !g.endsWith('.json'));
+      groups = readdirSync(core).filter((g) => this.isBuiltinGroup(g) && g !== group && !g.startsWith('_') && !g.includes('.d.ts') && !g.endsWith('.js') && !g.endsWith('.json'));
     } catch {
       return [];
     }
@@ -243,7 +243,7 @@ export class ModelIndex {
   }
 
   private isBuiltinGroup(group: string): boolean {
-    return group === '' || !group.includes('.') || group.endsWith('.k8s.io');
+    return packageOf(group)?.source === 'kubernetes-models';
   }
 
   private versionsInGroup(group: string, kind: string): string[] {

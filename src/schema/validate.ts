@@ -13,6 +13,7 @@ import type { Finding } from '../core/finding.js';
 import { ajvIssues, pathText, toFinding, unknownFieldHelp, unknownFieldIssue, type Consumer, type RawIssue } from './errors.js';
 import { SchemaRegistry, type UserSchema } from './registry.js';
 import { StrictShapes } from './strict-keys.js';
+import { isCrdModelGroup } from './k8s-models.js';
 import { ciliumLine, k8sRemovedIn, talosLine, CILIUM_SCHEMA_FILE, HELM_VALUES_FILE, KUSTOMIZATION_FILE, TALOS_CONFIG_FILE, TALOS_DOCS_FILE, type CiliumLine, type TalosLine } from './versions.js';
 import { crdToSchemas } from './crd.js';
 import { readSchemaFolder } from './schema-files.js';
@@ -335,8 +336,10 @@ class Validator implements SchemaValidator {
       });
     }
     const others = this.registry.models.versionsWithKind(av, kind).filter((x) => x !== av);
-    if (others.length) return [this.notServed(doc, av, kind, others, 'kubernetes-models')];
-    return this.unknownKind(doc, groupOf(av) === 'cilium.io' ? 'cilium-unvendored' : 'unknown');
+    // a CRD family's package models one release: another release may serve a version it lacks
+    const crd = isCrdModelGroup(groupOf(av));
+    if (others.length && !crd) return [this.notServed(doc, av, kind, others, 'kubernetes-models')];
+    return this.unknownKind(doc, groupOf(av) === 'cilium.io' ? 'cilium-unvendored' : others.length ? 'version-not-bundled' : 'unknown');
   }
 
   private notServed(doc: YamlDocument, av: string, kind: string, served: string[], where: string): Finding {
