@@ -8,6 +8,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../src/testing/cli.js';
 import { tempRepos } from '../src/testing/temp-repos.js';
+import { crdOf } from '../src/testing/crd-fixtures.js';
 import { isCrdModelGroup, MODEL_PACKAGES, ModelIndex } from '../src/schema/k8s-models.js';
 
 const repos = tempRepos('talium-crd-models-');
@@ -164,26 +165,7 @@ test('an API version the bundled package lacks is an unknown kind; a built-in gr
 });
 
 test("the repository's own CRD takes precedence over the bundled model", async () => {
-  const crd = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: gateways.gateway.networking.k8s.io}
-spec:
-  group: gateway.networking.k8s.io
-  scope: Namespaced
-  names: {kind: Gateway, plural: gateways}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-                gatewayClassName: {type: integer}
-`;
+  const crd = crdOf({ group: 'gateway.networking.k8s.io', kind: 'Gateway', plural: 'gateways' }, '              properties:\n                gatewayClassName: {type: integer}\n');
   const gw = 'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: g}\nspec:\n  gatewayClassName: cilium\n';
   const withCrd = await lint({ 'crds/gateway.yaml': crd, 'gw.yaml': gw });
   assert.deepEqual(withCrd.map(at), ['gw.yaml:5:21 schema/type']);

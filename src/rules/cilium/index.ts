@@ -3,6 +3,7 @@ import type { Rule } from '../types.js';
 import bpfMasqueradeHostDns from './bpf-masquerade-host-dns.js';
 import clientRateLimit from './client-rate-limit.js';
 import dottedValuesKey from './dotted-values-key.js';
+import gatewayWithoutGatewayApi from './gateway-without-gateway-api.js';
 import k8sServiceEndpoint from './k8s-service-endpoint.js';
 import kprValue from './kpr-value.js';
 import l2PolicyAnnouncesNothing from './l2-policy-announces-nothing.js';
@@ -28,6 +29,7 @@ export const CILIUM_RULES: readonly Rule[] = [
   bpfMasqueradeHostDns,
   clientRateLimit,
   dottedValuesKey,
+  gatewayWithoutGatewayApi,
   k8sServiceEndpoint,
   kprValue,
   l2PolicyAnnouncesNothing,

@@ -5,7 +5,7 @@
 import { isSopsValue } from '../../../core/sops.js';
 import type { YamlDocument } from '../../../core/document.js';
 import { docsOfKind } from '../../../core/kind-index.js';
-import { CILIUM_GROUP, L2_POLICY_KIND, POOL_KIND } from '../../../data/cilium.js';
+import { CILIUM_GROUP, GATEWAY_CONTROLLER, GATEWAY_DEFAULT_CLASS, L2_POLICY_KIND, POOL_KIND } from '../../../data/cilium.js';
 import type { ClusterGroup } from '../../../plan/types.js';
 import { parseVersion } from '../../../data/versions.js';
 
@@ -24,6 +24,27 @@ export function pools(docs: readonly YamlDocument[]): YamlDocument[] {
 
 export function l2Policies(docs: readonly YamlDocument[]): YamlDocument[] {
   return ofKind(docs, L2_POLICY_KIND);
+}
+
+const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+
+/**
+ * The Gateway API objects Cilium's controller would run: GatewayClasses whose `spec.controllerName` is Cilium's,
+ * and Gateways of those classes or, when the documents define no class of that name, of the class the Cilium chart
+ * creates (`cilium`).
+ */
+export function ciliumGatewayObjects(docs: readonly YamlDocument[]): { classes: YamlDocument[]; gateways: YamlDocument[] } {
+  const isApi = (d: YamlDocument) => d.docClass === 'k8s' && d.group === GATEWAY_API_GROUP;
+  const allClasses = docsOfKind(docs, 'GatewayClass').filter(isApi);
+  const classes = allClasses.filter((c) => c.get(['spec', 'controllerName']) === GATEWAY_CONTROLLER);
+  const ciliumNames = new Set(classes.map((c) => c.name));
+  const defined = new Set(allClasses.map((c) => c.name));
+  const gateways = docsOfKind(docs, 'Gateway').filter((g) => {
+    if (!isApi(g)) return false;
+    const cls = g.get(['spec', 'gatewayClassName']);
+    return typeof cls === 'string' && (ciliumNames.has(cls) || (cls === GATEWAY_DEFAULT_CLASS && !defined.has(cls)));
+  });
+  return { classes, gateways };
 }
 
 /** The Cilium version the group targets (plan fact), when known. */

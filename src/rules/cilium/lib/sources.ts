@@ -2,6 +2,7 @@
 export const SRC = {
   lbIpam: 'https://docs.cilium.io/en/stable/network/lb-ipam/',
   l2: 'https://docs.cilium.io/en/stable/network/l2-announcements/',
+  gatewayApi: 'https://docs.cilium.io/en/stable/network/servicemesh/gateway-api/gateway-api/',
   upgrade: 'https://docs.cilium.io/en/stable/operations/upgrade/',
   poolV2Pr: 'https://github.com/cilium/cilium/pull/39090',
   firstLastPr: 'https://github.com/cilium/cilium/pull/33151',
