@@ -9,7 +9,10 @@ import assert from 'node:assert/strict';
 import { runCli } from '../src/testing/cli.js';
 import { tempRepos } from '../src/testing/temp-repos.js';
 import { crdOf } from '../src/testing/crd-fixtures.js';
-import { isCrdModelGroup, MODEL_PACKAGES, ModelIndex } from '../src/schema/k8s-models.js';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { isCrdModelGroup, MODEL_PACKAGES, ModelIndex, resolveRoot } from '../src/schema/k8s-models.js';
+import { ModelLoader } from '../src/schema/model-loader.js';
 
 const repos = tempRepos('talium-crd-models-');
 after(repos.cleanup);
@@ -145,9 +148,51 @@ metadata: {name: app}
 spec:
   selector: {matchLabels: {app.kubernetes.io/name: app}}
   endpoints: [{port: http, interval: 1m}]
+---
+apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata: {name: app}
+spec:
+  groups:
+    - name: app.rules
+      partial_response_strategy: Warn
+      rules:
+        - alert: AppDown
+          expr: up{job="app"} == 0
+          for: 5m
+          labels: {severity: critical}
+          annotations: {summary: "app is down"}
+`,
+    // kubernetes-models' validators drop every property named description: never an unknown field
+    'class.yaml': `apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: cilium}
+spec:
+  controllerName: io.cilium/gateway-controller
+  description: Cilium's Gateway API controller
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: critical}
+value: 1000000
+description: for the home automation pods
+`,
+    'trust.yaml': `apiVersion: trust.cert-manager.io/v1alpha1
+kind: Bundle
+metadata: {name: ca}
+spec:
+  sources: [{useDefaultCAs: true}]
+  target: {configMap: {key: ca.crt}}
 `,
   });
   assert.deepEqual(diags.map(at), []);
+});
+
+test('a Go-syntax pattern in a bundled validator is checked (PrometheusRule partial_response_strategy)', async () => {
+  const diags = await lint({
+    'rule.yaml': 'apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: {name: r}\nspec:\n  groups:\n    - name: g\n      partial_response_strategy: fail\n      rules: [{record: x, expr: up}]\n',
+  });
+  assert.deepEqual(diags.map(at), ['rule.yaml:7:34 schema/pattern']);
 });
 
 test('an API version the bundled package lacks is an unknown kind; a built-in group still gets not-served', async () => {
@@ -162,6 +207,7 @@ test('an API version the bundled package lacks is an unknown kind; a built-in gr
       ['old.yaml:1:13 schema/not-served', 'networking.k8s.io/v1'],
     ],
   );
+  assert.equal(diags[0]?.data?.['bundled'], 'gateway.networking.k8s.io/v1, gateway.networking.k8s.io/v1beta1');
 });
 
 test("the repository's own CRD takes precedence over the bundled model", async () => {
@@ -171,4 +217,22 @@ test("the repository's own CRD takes precedence over the bundled model", async (
   assert.deepEqual(withCrd.map(at), ['gw.yaml:5:21 schema/type']);
   // the bundled model instead: the name is fine, the listeners it requires are missing
   assert.deepEqual((await lint({ 'gw.yaml': gw })).map((d) => [at(d), d.data?.['field']]), [['gw.yaml:4:1 schema/required', 'listeners']]);
+});
+
+test('every validator module of every model package loads synchronously (no unknown import shape)', () => {
+  const loader = new ModelLoader();
+  const failed: string[] = [];
+  let n = 0;
+  for (const p of MODEL_PACKAGES) {
+    const root = resolveRoot(p.source);
+    assert.ok(root, `${p.source} installed`);
+    const dir = path.join(root, '_schemas');
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.js'))) {
+      n++;
+      const ex = loader.load(path.join(dir, f));
+      if (!ex || typeof ex['validate'] !== 'function') failed.push(`${p.source}/_schemas/${f}`);
+    }
+  }
+  assert.ok(n > 1000, `${n} modules`);
+  assert.deepEqual(failed, []);
 });

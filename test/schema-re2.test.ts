@@ -10,6 +10,13 @@ import { createAjv } from '../src/schema/ajv.js';
 test('RE2 inline flags, \\A / \\z anchors, named groups, POSIX classes, \\Q..\\E', () => {
   assert.deepEqual(translateRe2('(?i)^abc$'), { source: '^abc$', flags: 'i' });
   assert.ok(compileRe2('(?i)^enp[0-9]+$').test('ENP1'));
+  // after a leading ^ (prometheus-operator's partial_response_strategy); (?m) there would change that ^, so it stays
+  assert.deepEqual(translateRe2('^(?i)(abort|warn)?$'), { source: '^(abort|warn)?$', flags: 'i' });
+  assert.ok(compileRe2('^(?i)(abort|warn)?$').test('Warn') && !compileRe2('^(?i)(abort|warn)?$').test('fail'));
+  assert.deepEqual(translateRe2('^(?m)a').flags, '');
+  // inside the pattern (prometheus-operator's weekday ranges): hoisted, accepting a little more, never less
+  const day = compileRe2('^((?i)sun|mon|tues)day(?:((:(sun|mon|tues)day)$)|$)');
+  assert.ok(day.test('Monday') && day.test('monday:tuesday') && !day.test('funday'));
   assert.ok(compileRe2('\\Aeth0\\z').test('eth0'));
   assert.ok(!compileRe2('\\Aeth0\\z').test('eth0\n'));
   assert.ok(!compileRe2('\\Aeth0\\z').test('xeth0'));

@@ -16,12 +16,15 @@ export type ModelValidate = ((data: unknown) => boolean) & { errors?: import('aj
  * project installed next to Kubernetes, so an API version it lacks may still be served by the release a cluster
  * runs (reported as an unknown kind, never as not served).
  */
+/** cert-manager and its sub-projects (trust-manager, approver-policy, the AWS PCA issuer), as the package has them. */
+const CERT_MANAGER_GROUPS = new Set(['cert-manager.io', 'acme.cert-manager.io', 'trust.cert-manager.io', 'trust-manager.io', 'policy.cert-manager.io', 'awspca.cert-manager.io']);
+
 export const MODEL_PACKAGES = [
   { source: 'kubernetes-models', owns: (g: string) => g === '' || !g.includes('.') || g.endsWith('.k8s.io'), crd: false },
   { source: '@kubernetes-models/flux-cd', owns: (g: string) => g.endsWith('.toolkit.fluxcd.io'), crd: false },
   { source: '@kubernetes-models/argo-cd', owns: (g: string) => g === 'argoproj.io', crd: false },
   { source: '@kubernetes-models/gateway-api', owns: (g: string) => g === 'gateway.networking.k8s.io' || g === 'gateway.networking.x-k8s.io', crd: true },
-  { source: '@kubernetes-models/cert-manager', owns: (g: string) => g === 'cert-manager.io' || g === 'acme.cert-manager.io', crd: true },
+  { source: '@kubernetes-models/cert-manager', owns: (g: string) => CERT_MANAGER_GROUPS.has(g), crd: true },
   { source: '@kubernetes-models/external-secrets', owns: (g: string) => g === 'external-secrets.io' || g === 'generators.external-secrets.io', crd: true },
   { source: '@kubernetes-models/prometheus-operator', owns: (g: string) => g === 'monitoring.coreos.com', crd: true },
 ] as const;

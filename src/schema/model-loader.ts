@@ -1,8 +1,8 @@
 /**
  * Synchronous loader for the precompiled validator modules of kubernetes-models (`_schemas/*.js`): Node 20
  * cannot `require` ES modules, and the lint engine validates synchronously. These files are generated ajv
- * standalone code with four statement shapes only (named imports of `validate`/`formats`, the default import of
- * `ucs2length`, and `export const validate=...`), so we rewrite exactly those and evaluate the body as a function. Imports become
+ * standalone code with four statement shapes only (named imports of `validate`/`formats`, the default imports of
+ * `ucs2length` and `re2`, and `export const validate=...`), so we rewrite exactly those and evaluate the body as a function. Imports become
  * bindings resolved on first call, so recursive schemas (import cycles) work. Anything unexpected → undefined.
  */
 import { compileFunction, fileStamp } from '../core/code-cache.js';
@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isByte, isDateTime, isInt32, isInt64, isQuantity } from './formats.js';
+import { compileRe2 } from './re2.js';
 
 type Exports = Record<string, unknown>;
 
@@ -27,6 +28,15 @@ const FORMATS: Record<string, ReturnType<typeof checker>> = {
   quantity: checker((v) => (typeof v === 'string' || typeof v === 'number') && isQuantity(v)),
   'date-time': checker((v) => typeof v === 'string' && isDateTime(v)),
 };
+
+/**
+ * The RE2 class the generated code constructs for Go-syntax patterns (`new RE2(pattern, "u")`, then `.test`): the
+ * package's own is re2-wasm, which loads asynchronously; talium's translation to a JS RegExp answers the same
+ * (src/schema/re2.ts, checked against Go's semantics there). A constructor returning an object yields that object.
+ */
+function RE2(pattern: string, flags?: string): RegExp {
+  return compileRe2(pattern, flags ?? 'u');
+}
 
 /** ajv's ucs2length: string length in code points. */
 function ucs2length(str: string): number {
@@ -99,6 +109,7 @@ export class ModelLoader {
     });
     body = body.replace(DEFAULT_IMPORT, (_m, local: string, spec: string) => {
       if (spec === '@kubernetes-models/validate/runtime/ucs2length') return `const ${local}=__ucs2length;`;
+      if (spec === '@kubernetes-models/validate/runtime/re2') return `const ${local}=__re2;`;
       bad = true;
       return '';
     });
@@ -119,8 +130,8 @@ export class ModelLoader {
       return f as (...a: unknown[]) => unknown;
     };
     try {
-      const fn = compileFunction<(...a: unknown[]) => void>(`"use strict";${body}`, file, ['__exports', '__dep', '__formats', '__ucs2length'], fileStamp(file));
-      fn(exports, dep, FORMATS, ucs2length);
+      const fn = compileFunction<(...a: unknown[]) => void>(`"use strict";${body}`, file, ['__exports', '__dep', '__formats', '__ucs2length', '__re2'], fileStamp(file));
+      fn(exports, dep, FORMATS, ucs2length, RE2);
     } catch {
       this.cache.set(file, null);
       return undefined;

@@ -1,6 +1,6 @@
 /**
  * Go RE2 → JavaScript RegExp translation for JSON Schema `pattern`s written for Go (CRDs, Talos): inline flags
- * `(?i)`/`(?s)`/`(?m)`, `\A`, `\z`, `(?P<name>`, POSIX classes `[[:alpha:]]`, `\Q...\E`, one-letter Unicode classes
+ * `(?i)`/`(?s)`/`(?m)` (leading, or right after a leading `^`), `\A`, `\z`, `(?P<name>`, POSIX classes `[[:alpha:]]`, `\Q...\E`, one-letter Unicode classes
  * `\pL`/`\PC`. Patterns stay checked.
  */
 
@@ -34,11 +34,12 @@ function escapeLiteral(s: string): string {
 export function translateRe2(pattern: string): TranslatedRegExp {
   let flags = '';
   let src = pattern;
-  // leading inline flag group (?i) / (?is) / (?m) ...
-  const lead = /^\(\?([imsU]+)\)/.exec(src);
-  if (lead) {
-    for (const f of lead[1]!) if (f !== 'U' && !flags.includes(f)) flags += f;
-    src = src.slice(lead[0].length);
+  // leading inline flag group (?i) / (?is) / (?m) ..., also right after a leading ^ (`^(?i)(abort|warn)$`), where
+  // moving it before the anchor changes nothing unless it is (?m), which would make that first ^ multi-line
+  const lead = /^(\^?)\(\?([imsU]+)\)/.exec(src);
+  if (lead && !(lead[1] && lead[2]!.includes('m'))) {
+    for (const f of lead[2]!) if (f !== 'U' && !flags.includes(f)) flags += f;
+    src = lead[1] + src.slice(lead[0].length);
   }
   let out = '';
   let inClass = false;
@@ -116,6 +117,14 @@ export function translateRe2(pattern: string): TranslatedRegExp {
       const m = /^\(\?([imsU-]+):/.exec(src.slice(i))!;
       if (m[1]!.split('-')[0]!.includes('i') && !flags.includes('i')) flags += 'i';
       out += '(?:';
+      i += m[0].length - 1;
+      continue;
+    }
+    if (c === '(' && /^\(\?[imsU-]+\)/.test(src.slice(i))) {
+      // a flag group inside the pattern (`^((?i)sun|mon)day`) holds to the end of its group in RE2: hoisted the same
+      // way, the pattern accepts a little more than Go's (never less)
+      const m = /^\(\?([imsU-]+)\)/.exec(src.slice(i))!;
+      if (m[1]!.split('-')[0]!.includes('i') && !flags.includes('i')) flags += 'i';
       i += m[0].length - 1;
       continue;
     }

@@ -27,6 +27,13 @@ export interface UnknownKey {
   allowed: string[];
 }
 
+/**
+ * The generator of the kubernetes-models validators drops every property named `description` (it takes it for the
+ * JSON Schema annotation), so no validator reads one: PriorityClass `description`, AppProject and GatewayClass
+ * `spec.description`, Alertmanager receivers' `description`. Never reported unknown.
+ */
+const DROPPED_PROPERTY = 'description';
+
 function shape(): Shape {
   return { keys: new Map(), open: false, items: undefined, seen: false };
 }
@@ -121,6 +128,7 @@ export class StrictShapes {
       for (const k in v) {
         const child = s.keys.get(k);
         if (!child) {
+          if (k === DROPPED_PROPERTY) continue;
           (out ??= []).push({ path: [...stack, k], field: k, allowed: [...s.keys.keys()].sort() });
           continue;
         }

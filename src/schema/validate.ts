@@ -339,7 +339,8 @@ class Validator implements SchemaValidator {
     // a CRD family's package models one release: another release may serve a version it lacks
     const crd = isCrdModelGroup(groupOf(av));
     if (others.length && !crd) return [this.notServed(doc, av, kind, others, 'kubernetes-models')];
-    return this.unknownKind(doc, groupOf(av) === 'cilium.io' ? 'cilium-unvendored' : others.length ? 'version-not-bundled' : 'unknown');
+    if (others.length) return this.unknownKind(doc, 'version-not-bundled', others);
+    return this.unknownKind(doc, groupOf(av) === 'cilium.io' ? 'cilium-unvendored' : 'unknown');
   }
 
   private notServed(doc: YamlDocument, av: string, kind: string, served: string[], where: string): Finding {
@@ -352,19 +353,23 @@ class Validator implements SchemaValidator {
     });
   }
 
-  private unknownKind(doc: YamlDocument, reason: string): Finding[] {
+  /** No schema for the document's kind; `bundled`: the versions of the kind a bundled CRD model has (not this one). */
+  private unknownKind(doc: YamlDocument, reason: string, bundled?: readonly string[]): Finding[] {
     if (this.unknownKindSeverity === 'off') return [];
     const av = doc.apiVersion ?? '';
     const kind = doc.kind ?? '';
+    const importHelp = 'add its CustomResourceDefinition to the repository, or import its schema with `talium schemas import` and list the folder under `schemas.dirs` in talium.config.yaml.';
     return [
       toFinding(
         doc,
         {
           ruleId: 'schema/unknown-kind',
           path: ['kind'],
-          message: `No schema for "${av}" "${kind}"; it was not validated.`,
-          help: 'Add its CustomResourceDefinition to the repository, or import its schema with `talium schemas import` and list the folder under `schemas.dirs` in talium.config.yaml.',
-          data: { apiVersion: av, kind, reason },
+          message: bundled
+            ? `No schema for "${av}" "${kind}"; the bundled models have ${bundled.map((b) => `"${b}"`).join(', ')}. It was not validated.`
+            : `No schema for "${av}" "${kind}"; it was not validated.`,
+          help: bundled ? `Check the apiVersion (newest bundled: "${bundled[bundled.length - 1]}"); for a release that serves "${av}", ${importHelp}` : `A${importHelp.slice(1)}`,
+          data: bundled ? { apiVersion: av, kind, reason, bundled: bundled.join(', ') } : { apiVersion: av, kind, reason },
         },
         this.unknownKindSeverity,
       ),
