@@ -337,9 +337,7 @@ class Validator implements SchemaValidator {
     }
     const others = this.registry.models.versionsWithKind(av, kind).filter((x) => x !== av);
     // a CRD family's package models one release: another release may serve a version it lacks
-    const crd = isCrdModelGroup(groupOf(av));
-    if (others.length && !crd) return [this.notServed(doc, av, kind, others, 'kubernetes-models')];
-    if (others.length) return this.unknownKind(doc, 'version-not-bundled', others);
+    if (others.length) return isCrdModelGroup(groupOf(av)) ? this.unknownKind(doc, 'version-not-bundled', others) : [this.notServed(doc, av, kind, others, 'kubernetes-models')];
     return this.unknownKind(doc, groupOf(av) === 'cilium.io' ? 'cilium-unvendored' : 'unknown');
   }
 
