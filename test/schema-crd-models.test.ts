@@ -11,7 +11,7 @@ import { tempRepos } from '../src/testing/temp-repos.js';
 import { crdOf } from '../src/testing/crd-fixtures.js';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { isCrdModelGroup, MODEL_PACKAGES, ModelIndex, resolveRoot } from '../src/schema/k8s-models.js';
+import { isCrdModelGroup, MODEL_PACKAGES, ModelIndex, packageOf, resolveRoot } from '../src/schema/k8s-models.js';
 import { ModelLoader } from '../src/schema/model-loader.js';
 
 const repos = tempRepos('talium-crd-models-');
@@ -60,10 +60,12 @@ spec:
 `;
 
 test('each API group goes to the package that models it; the CRD families are marked as one release', () => {
-  const owner = (g: string) => MODEL_PACKAGES.find((p) => p.owns(g) && (p.source !== 'kubernetes-models' || !MODEL_PACKAGES.slice(1).some((q) => q.owns(g))))?.source;
+  const owner = (g: string) => packageOf(g)?.source;
   assert.equal(owner('gateway.networking.k8s.io'), '@kubernetes-models/gateway-api');
   assert.equal(owner('networking.k8s.io'), 'kubernetes-models');
   assert.equal(owner('monitoring.coreos.com'), '@kubernetes-models/prometheus-operator');
+  assert.equal(owner('trust.cert-manager.io'), '@kubernetes-models/cert-manager');
+  assert.equal(owner('postgresql.cnpg.io'), undefined);
   assert.equal(isCrdModelGroup('gateway.networking.k8s.io'), true);
   assert.equal(isCrdModelGroup('cert-manager.io'), true);
   assert.equal(isCrdModelGroup('apps'), false);

@@ -182,6 +182,8 @@ export const LB_CLASSES = { l2: 'io.cilium/l2-announcer', bgp: 'io.cilium/bgp-co
  * (with `gatewayAPI.enabled`).
  */
 export const GATEWAY_CONTROLLER = 'io.cilium/gateway-controller';
+/** The Gateway API group (standard channel kinds: Gateway, GatewayClass, HTTPRoute, ...). */
+export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 export const GATEWAY_DEFAULT_CLASS = 'cilium';
 /**
  * Cilium turns a Gateway's `spec.addresses` (type IPAddress, the default) into an LB-IPAM request for its Service;

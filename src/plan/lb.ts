@@ -3,7 +3,7 @@
  * that request IPs, L2/BGP usage, label-selector matching (tri-state: unknown when the repo cannot tell).
  */
 import type { Path, YamlDocument } from '../core/document.js';
-import { allowFirstLastIPsDefault, GATEWAY_ADDRESSES_SINCE, GATEWAY_CLASS_CONFIG_KIND, GATEWAY_CONTROLLER, GATEWAY_DEFAULT_CLASS, GATEWAY_OWNER_LABEL, GATEWAY_SERVICE_PREFIX, LBIPAM_ANNOTATIONS, LB_CLASSES } from '../data/cilium.js';
+import { allowFirstLastIPsDefault, GATEWAY_ADDRESSES_SINCE, GATEWAY_API_GROUP, GATEWAY_CLASS_CONFIG_KIND, GATEWAY_CONTROLLER, GATEWAY_DEFAULT_CLASS, GATEWAY_OWNER_LABEL, GATEWAY_SERVICE_PREFIX, LBIPAM_ANNOTATIONS, LB_CLASSES } from '../data/cilium.js';
 import { atLeast, parseVersion } from '../data/versions.js';
 import { parseCidr, parseIp, type Cidr, type IpInterval } from '../net/ip.js';
 import { valueAt } from './cilium-release.js';
@@ -279,7 +279,6 @@ export function factRelated(f: { from: { doc?: YamlDocument; path?: Path } } | u
   return f?.from.doc ? [{ doc: f.from.doc, path: f.from.path ?? [], message }] : [];
 }
 
-const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 const CONSUMER_KINDS = new Set(['HelmRelease', 'Gateway', 'EnvoyProxy', 'Application', 'ApplicationSet']);
 
 /**

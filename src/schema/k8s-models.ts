@@ -11,14 +11,14 @@ import { ModelLoader } from './model-loader.js';
 
 export type ModelValidate = ((data: unknown) => boolean) & { errors?: import('ajv').ErrorObject[] | null };
 
+/** cert-manager and its sub-projects (trust-manager, approver-policy, the AWS PCA issuer), as the package has them. */
+const CERT_MANAGER_GROUPS = new Set(['cert-manager.io', 'acme.cert-manager.io', 'trust.cert-manager.io', 'trust-manager.io', 'policy.cert-manager.io', 'awspca.cert-manager.io']);
+
 /**
  * The model packages and the API groups each one owns. `crd`: the package models the CRDs of one release of a
  * project installed next to Kubernetes, so an API version it lacks may still be served by the release a cluster
  * runs (reported as an unknown kind, never as not served).
  */
-/** cert-manager and its sub-projects (trust-manager, approver-policy, the AWS PCA issuer), as the package has them. */
-const CERT_MANAGER_GROUPS = new Set(['cert-manager.io', 'acme.cert-manager.io', 'trust.cert-manager.io', 'trust-manager.io', 'policy.cert-manager.io', 'awspca.cert-manager.io']);
-
 export const MODEL_PACKAGES = [
   { source: 'kubernetes-models', owns: (g: string) => g === '' || !g.includes('.') || g.endsWith('.k8s.io'), crd: false },
   { source: '@kubernetes-models/flux-cd', owns: (g: string) => g.endsWith('.toolkit.fluxcd.io'), crd: false },
@@ -32,7 +32,7 @@ export const MODEL_PACKAGES = [
 export type ModelSource = (typeof MODEL_PACKAGES)[number]['source'];
 
 /** The package that owns an API group (the first match: the CRD groups ending in `.k8s.io` come before core's). */
-function packageOf(group: string): (typeof MODEL_PACKAGES)[number] | undefined {
+export function packageOf(group: string): (typeof MODEL_PACKAGES)[number] | undefined {
   for (let i = 1; i < MODEL_PACKAGES.length; i++) if (MODEL_PACKAGES[i]!.owns(group)) return MODEL_PACKAGES[i];
   return MODEL_PACKAGES[0].owns(group) ? MODEL_PACKAGES[0] : undefined;
 }

@@ -112,20 +112,14 @@ export function translateRe2(pattern: string): TranslatedRegExp {
       i += 3;
       continue;
     }
-    if (c === '(' && /^\(\?[imsU-]+:/.test(src.slice(i))) {
-      // scoped flags are not expressible in JS: hoist case-insensitivity, drop the others
-      const m = /^\(\?([imsU-]+):/.exec(src.slice(i))!;
-      if (m[1]!.split('-')[0]!.includes('i') && !flags.includes('i')) flags += 'i';
-      out += '(?:';
-      i += m[0].length - 1;
-      continue;
-    }
-    if (c === '(' && /^\(\?[imsU-]+\)/.test(src.slice(i))) {
-      // a flag group inside the pattern (`^((?i)sun|mon)day`) holds to the end of its group in RE2: hoisted the same
-      // way, the pattern accepts a little more than Go's (never less)
-      const m = /^\(\?([imsU-]+)\)/.exec(src.slice(i))!;
-      if (m[1]!.split('-')[0]!.includes('i') && !flags.includes('i')) flags += 'i';
-      i += m[0].length - 1;
+    const scoped = c === '(' ? /^\(\?([imsU-]+)([:)])/.exec(src.slice(i)) : null;
+    if (scoped) {
+      // scoped flags (`(?i:...)`, or `(?i)` inside the pattern, which holds to the end of its group in RE2) are not
+      // expressible in JS: case-insensitivity is hoisted to the whole pattern (accepting a little more than Go's,
+      // never less), the other flags dropped
+      if (scoped[1]!.split('-')[0]!.includes('i') && !flags.includes('i')) flags += 'i';
+      if (scoped[2] === ':') out += '(?:';
+      i += scoped[0].length - 1;
       continue;
     }
     out += c;

@@ -2,17 +2,10 @@
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
 import { ciliumGatewayObjects } from './lib/objects.js';
 import { SRC } from './lib/sources.js';
-import { asBool, incomplete, isSet, placeOf, releases, valueOf } from './lib/values.js';
-import type { CiliumRelease } from '../../plan/types.js';
+import { incomplete, isSet, placeOf, releases, switchOn } from './lib/values.js';
 
 const GATEWAY = 'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: external\nspec:\n  gatewayClassName: cilium\n  listeners:\n    - {name: http, protocol: HTTP, port: 80}\n';
 const KEY = ['gatewayAPI', 'enabled'] as const;
-
-/** Gateway API on in the release's effective values (chart default: off); undefined when not readable. */
-function gatewayApiOn(release: CiliumRelease): boolean | undefined {
-  const v = valueOf(release, KEY);
-  return v === undefined ? false : asBool(v);
-}
 
 export default defineRule({
   meta: {
@@ -40,7 +33,7 @@ export default defineRule({
     if (!rels.length) return [];
     const { classes, gateways } = ciliumGatewayObjects(cluster.docs);
     if (!classes.length && !gateways.length) return [];
-    if (rels.some((r) => gatewayApiOn(r) !== false)) return []; // on somewhere, or unknowable
+    if (rels.some((r) => switchOn(r, KEY) !== false)) return []; // on somewhere, or unknowable
     const explicit = rels.filter((r) => isSet(r, KEY));
     if (!explicit.length && rels.some((r) => incomplete(r, cluster.docs))) return [];
     const related: RelatedFinding[] = explicit.map((r) => ({ ...placeOf(r, KEY), message: 'Gateway API is turned off here.' }));

@@ -5,7 +5,7 @@
 import { isSopsValue } from '../../../core/sops.js';
 import type { YamlDocument } from '../../../core/document.js';
 import { docsOfKind } from '../../../core/kind-index.js';
-import { CILIUM_GROUP, GATEWAY_CONTROLLER, GATEWAY_DEFAULT_CLASS, L2_POLICY_KIND, POOL_KIND } from '../../../data/cilium.js';
+import { CILIUM_GROUP, GATEWAY_API_GROUP, GATEWAY_CONTROLLER, GATEWAY_DEFAULT_CLASS, L2_POLICY_KIND, POOL_KIND } from '../../../data/cilium.js';
 import type { ClusterGroup } from '../../../plan/types.js';
 import { parseVersion } from '../../../data/versions.js';
 
@@ -25,8 +25,6 @@ export function pools(docs: readonly YamlDocument[]): YamlDocument[] {
 export function l2Policies(docs: readonly YamlDocument[]): YamlDocument[] {
   return ofKind(docs, L2_POLICY_KIND);
 }
-
-const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 
 /**
  * The Gateway API objects Cilium's controller would run: GatewayClasses whose `spec.controllerName` is Cilium's,

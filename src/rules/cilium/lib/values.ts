@@ -107,11 +107,15 @@ export function releases(cluster: ClusterGroup): readonly CiliumRelease[] {
   return cluster.ciliumReleases ?? [];
 }
 
+/** A chart switch that defaults to off (`<feature>.enabled`), in the release's effective values; undefined when unreadable. */
+export function switchOn(release: CiliumRelease, key: readonly string[]): boolean | undefined {
+  const v = valueOf(release, key);
+  return v === undefined ? false : asBool(v);
+}
+
 /** L2 announcements on in the release's effective values. */
 export function l2On(release: CiliumRelease): boolean | undefined {
-  const v = valueOf(release, ['l2announcements', 'enabled']);
-  if (v === undefined) return false;
-  return asBool(v);
+  return switchOn(release, ['l2announcements', 'enabled']);
 }
 
 /** Version of a release: its own pinned version, else the group's Cilium version. */
