@@ -61,8 +61,8 @@ await esbuild.build({
   // comments go too (some hold non-ASCII text); identifiers stay, so stack traces still name functions
   minifyWhitespace: true,
   // short local names: a third smaller file to read (reading is ~3 ms/MB on these machines); TALIUM_UNBUNDLED=1
-  // runs the readable tsc output
-  minifyIdentifiers: true,
+  // runs the readable tsc output; TALIUM_READABLE=1 at build time keeps the names (for CPU profiles of the bundle)
+  minifyIdentifiers: !process.env['TALIUM_READABLE'],
   define: { 'import.meta.url': '__taliumUrl', 'import.meta.resolve': '__taliumResolve' },
   banner: { js: "const __taliumUrl = require('node:url').pathToFileURL(__filename).href;" },
 });

@@ -142,9 +142,11 @@ export function wholeFolder(paths: readonly string[]): boolean {
 function timer(): (phase: string) => void {
   if (!process.env['TALIUM_TIMING']) return () => {};
   let t = performance.now();
+  process.stderr.write(`talium timing: lint starts at ${t.toFixed(0)} ms\n`);
+  process.once('exit', () => process.stderr.write(`talium timing: exit at ${performance.now().toFixed(0)} ms\n`));
   return (phase) => {
     const n = performance.now();
-    process.stderr.write(`talium timing: ${phase} ${(n - t).toFixed(1)} ms\n`);
+    process.stderr.write(`talium timing: ${phase} ${(n - t).toFixed(1)} ms (at ${n.toFixed(0)})\n`);
     t = n;
   };
 }

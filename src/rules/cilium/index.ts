@@ -2,6 +2,7 @@
 import type { Rule } from '../types.js';
 import bpfMasqueradeHostDns from './bpf-masquerade-host-dns.js';
 import clientRateLimit from './client-rate-limit.js';
+import deprecatedApiVersion from './deprecated-api-version.js';
 import dottedValuesKey from './dotted-values-key.js';
 import gatewayWithoutGatewayApi from './gateway-without-gateway-api.js';
 import k8sServiceEndpoint from './k8s-service-endpoint.js';
@@ -28,6 +29,7 @@ import versionDrift from './version-drift.js';
 export const CILIUM_RULES: readonly Rule[] = [
   bpfMasqueradeHostDns,
   clientRateLimit,
+  deprecatedApiVersion,
   dottedValuesKey,
   gatewayWithoutGatewayApi,
   k8sServiceEndpoint,

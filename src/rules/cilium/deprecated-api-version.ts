@@ -1,0 +1,69 @@
+/**
+ * cilium/deprecated-api-version: a Cilium custom resource on an apiVersion the target Cilium still serves but has
+ * marked deprecated (BGP control plane v2alpha1 and CiliumCIDRGroup v2alpha1 from 1.18, CiliumNodeConfig v2alpha1
+ * from 1.16, BGPv1's CiliumBGPPeeringPolicy in 1.18). The served table is the schemas' own (src/schema/versions.ts),
+ * so the rule and `schema/not-served` never disagree. CiliumLoadBalancerIPPool has its own rule (cilium/pool-api-version).
+ */
+import { docsOfKind } from '../../core/kind-index.js';
+import { CILIUM_SERVED, ciliumLine, lineAtLeast } from '../../schema/versions.js';
+import { defineRule, type RuleFinding } from '../types.js';
+import { ciliumVersion } from './lib/objects.js';
+import { SRC } from './lib/sources.js';
+
+/** Kinds with a deprecated apiVersion somewhere in the table (the pool excepted: cilium/pool-api-version). */
+const KINDS = Object.entries(CILIUM_SERVED)
+  .filter(([kind, served]) => kind !== 'CiliumLoadBalancerIPPool' && Object.values(served).some((r) => r.deprecatedSince !== undefined))
+  .map(([kind]) => kind);
+
+/** What replaces a kind that has no newer apiVersion (BGPv1 → the BGP control plane v2 kinds). */
+const SUCCESSOR: Record<string, string> = {
+  CiliumBGPPeeringPolicy: 'the BGP control plane v2 kinds (CiliumBGPClusterConfig, CiliumBGPPeerConfig, CiliumBGPAdvertisement)',
+};
+
+const release = (version: string) =>
+  `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  chart:\n    spec:\n      chart: cilium\n      version: ${version}\n      sourceRef:\n        kind: HelmRepository\n        name: cilium\n  values:\n    kubeProxyReplacement: true\n`;
+const peer = (v: string) => `apiVersion: cilium.io/${v}\nkind: CiliumBGPPeerConfig\nmetadata:\n  name: router\nspec:\n  timers:\n    holdTimeSeconds: 9\n`;
+
+export default defineRule({
+  meta: {
+    id: 'cilium/deprecated-api-version',
+    description: 'Cilium custom resources should not use an apiVersion the target Cilium has deprecated.',
+    severity: 'warning',
+    messages: {
+      deprecated: '{{kind}} "{{name}}" uses "{{apiVersion}}", deprecated since Cilium {{since}} (target {{version}}); use "{{replacement}}".',
+      deprecatedKind: '{{kind}} "{{name}}" uses "{{apiVersion}}", deprecated since Cilium {{since}} (target {{version}}) with no newer version of this kind; move to {{successor}}.',
+    },
+    help: 'Switch the manifest to the apiVersion the Cilium version serves without deprecation (check the upgrade notes for fields that changed), or move off a deprecated kind.',
+    docs: {
+      what: 'For every Cilium custom resource except the LB-IPAM pool (its own rule), compares the apiVersion with the versions the cluster\'s Cilium line serves and flags one that line marks deprecated: the BGP control plane v2 kinds and CiliumCIDRGroup on cilium.io/v2alpha1 from 1.18, CiliumNodeConfig on cilium.io/v2alpha1 from 1.16, and BGPv1\'s CiliumBGPPeeringPolicy on 1.18 (not served from 1.19: `schema/not-served`). Silent when the Cilium version is unknown or not pinned to a minor line.',
+      why: 'The API server prints a deprecation warning on every apply, and a deprecated version is the next one to stop being served: the manifest then fails with "no matches for kind" after a Cilium upgrade.',
+      fix: 'Change `apiVersion` to the version named in the finding. The BGP v2 kinds changed a few fields between v2alpha1 and v2 (schema validation on the new version shows which); BGPv1 users migrate to the BGP control plane v2 kinds.',
+      sources: [SRC.upgrade, 'https://docs.cilium.io/en/stable/network/bgp-control-plane/bgp-control-plane-v2/'],
+    },
+    examples: {
+      valid: [{ files: { 'cilium/helmrelease.yaml': release('1.18.8'), 'cilium/bgp.yaml': peer('v2') } }, { files: { 'cilium/helmrelease.yaml': release('1.17.14'), 'cilium/bgp.yaml': peer('v2alpha1') } }],
+      invalid: [{ files: { 'cilium/helmrelease.yaml': release('1.18.8'), 'cilium/bgp.yaml': peer('v2alpha1') } }],
+    },
+  },
+  check({ cluster }) {
+    const version = ciliumVersion(cluster);
+    if (!version) return [];
+    const line = ciliumLine(version);
+    const out: RuleFinding[] = [];
+    for (const kind of KINDS) {
+      const served = CILIUM_SERVED[kind]!;
+      for (const doc of docsOfKind(cluster.docs, kind)) {
+        if (doc.group !== 'cilium.io') continue;
+        const apiVersion = doc.apiVersion ?? '';
+        const entry = Object.prototype.hasOwnProperty.call(served, apiVersion) ? served[apiVersion] : undefined;
+        // not served at all on this line is schema/not-served; never deprecated, or not yet, is fine
+        if (!entry?.deprecatedSince || !lineAtLeast(line, entry.deprecatedSince) || (entry.until && lineAtLeast(line, entry.until))) continue;
+        const replacement = Object.entries(served).find(([av, r]) => av !== apiVersion && lineAtLeast(line, r.since) && !(r.until && lineAtLeast(line, r.until)) && !(r.deprecatedSince && lineAtLeast(line, r.deprecatedSince)))?.[0];
+        const data = { kind, name: doc.name ?? '', apiVersion, since: entry.deprecatedSince, version };
+        if (replacement) out.push({ doc, path: ['apiVersion'], messageId: 'deprecated', data: { ...data, replacement } });
+        else out.push({ doc, path: ['apiVersion'], messageId: 'deprecatedKind', data: { ...data, successor: SUCCESSOR[kind] ?? 'the replacement named in the Cilium upgrade notes' } });
+      }
+    }
+    return out;
+  },
+});
