@@ -49,6 +49,17 @@ export const CILIUM_SERVED: Record<string, Served> = {
     'cilium.io/v2alpha1': { since: '1.15', deprecatedSince: '1.18' },
     'cilium.io/v2': { since: '1.18' },
   },
+
+  // CIDR groups, multi-pool IPAM pools, per-node configuration (kind tables of the oracle's SOURCES.md)
+  CiliumCIDRGroup: {
+    'cilium.io/v2alpha1': { since: '1.14', deprecatedSince: '1.18' },
+    'cilium.io/v2': { since: '1.18' },
+  },
+  CiliumPodIPPool: { 'cilium.io/v2alpha1': { since: '1.14' } },
+  CiliumNodeConfig: {
+    'cilium.io/v2alpha1': { since: '1.14', deprecatedSince: '1.16' },
+    'cilium.io/v2': { since: '1.16' },
+  },
 };
 
 /** Schema file (under schemas/cilium/) per Cilium kind; CCNP shares the CNP file. */
@@ -68,6 +79,11 @@ export const CILIUM_SCHEMA_FILE: Record<string, string> = {
   CiliumBGPPeerConfig: 'cilium/ciliumbgppeerconfig.json',
   CiliumBGPAdvertisement: 'cilium/ciliumbgpadvertisement.json',
   CiliumBGPNodeConfigOverride: 'cilium/ciliumbgpnodeconfigoverride.json',
+
+  // CIDR groups, multi-pool IPAM pools, per-node configuration
+  CiliumCIDRGroup: 'cilium/ciliumcidrgroup.json',
+  CiliumPodIPPool: 'cilium/ciliumpodippool.json',
+  CiliumNodeConfig: 'cilium/ciliumnodeconfig.json',
 };
 
 /** Parse `1.18`, `v1.18.4`, `1.19.0-rc.1`, `~1.18`, `>=1.17 <1.19` (first number wins) into [major, minor]. */
