@@ -207,6 +207,17 @@ describe('talium lint --fix (child process)', () => {
     }
   });
 
+  it('deprecated Cilium apiVersions: a CIDR group moves to cilium.io/v2 (one shape); a BGP object is reported, not fixed (fields changed)', async () => {
+    const group = (apiVersion: string): string => `apiVersion: ${apiVersion}\nkind: CiliumCIDRGroup\nmetadata:\n  name: office\nspec:\n  externalCIDRs:\n    - 192.0.2.0/24\n`;
+    const peer = 'apiVersion: cilium.io/v2alpha1\nkind: CiliumBGPPeerConfig\nmetadata:\n  name: router\nspec:\n  transport:\n    localPort: 179\n';
+    const dir = repos.repo({ 'talium.config.yaml': 'plan:\n  versions:\n    cilium: "1.18.8"\n', 'cilium/group.yaml': group('cilium.io/v2alpha1'), 'cilium/peer.yaml': peer });
+    const r = await lintJson(dir, ['--fix']);
+    assert.deepEqual(applied(r.out), ['cilium/group.yaml:1:13 cilium/deprecated-api-version cilium.io/v2alpha1 -> cilium.io/v2']);
+    assert.equal(readFileSync(join(dir, 'cilium/group.yaml'), 'utf8'), group('cilium.io/v2'));
+    assert.equal(readFileSync(join(dir, 'cilium/peer.yaml'), 'utf8'), peer);
+    assert.deepEqual(r.out.diagnostics.filter((d) => d.ruleId === 'cilium/deprecated-api-version').map((d) => [d.file, d.fix]), [['cilium/peer.yaml', undefined]]);
+  });
+
   it('the L2 policy back to cilium.io/v2alpha1, and a pool\'s cidrs renamed to blocks from 1.15 (not when blocks is there)', async () => {
     const l2 = (apiVersion: string): string => `apiVersion: ${apiVersion}\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: l2\nspec:\n  loadBalancerIPs: true\n`;
     const cidrs = (extra = ''): string => `apiVersion: cilium.io/v2alpha1\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  cidrs:\n    - cidr: 10.50.0.224/28\n${extra}`;

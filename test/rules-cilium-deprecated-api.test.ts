@@ -1,8 +1,10 @@
 /** cilium/deprecated-api-version: deprecated-but-served Cilium apiVersions per line, from the schemas' served table. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import deprecatedApiVersion from '../src/rules/cilium/deprecated-api-version.js';
-import { CILIUM_SERVED } from '../src/schema/versions.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import deprecatedApiVersion, { SAME_SHAPE_KINDS } from '../src/rules/cilium/deprecated-api-version.js';
+import { CILIUM_SCHEMA_FILE, CILIUM_SERVED } from '../src/schema/versions.js';
 import { ruleTester, yaml } from '../src/testing/rule-tester.js';
 
 const hr = (version: string) => yaml`
@@ -69,5 +71,16 @@ test('cilium/deprecated-api-version: every kind with a deprecated version but th
     const [apiVersion, r] = Object.entries(CILIUM_SERVED[kind]!).find(([, x]) => x.deprecatedSince)!;
     const version = r.until ? `${r.deprecatedSince}.0` : '1.19.6';
     ruleTester(deprecatedApiVersion, { valid: [], invalid: [{ files: { 'cilium/hr.yaml': hr(version), 'x.yaml': obj(apiVersion, kind, '  {}\n') }, errors: [{ line: 1, column: 13, data: { kind, apiVersion } }] }] });
+  }
+});
+
+test('cilium/deprecated-api-version: the same-shape kinds (autofixed) have one shape in their schema file', () => {
+  for (const kind of SAME_SHAPE_KINDS) {
+    const file = CILIUM_SCHEMA_FILE[kind];
+    assert.ok(file, `${kind} has a schema file`);
+    const text = readFileSync(join(process.cwd(), 'schemas', file), 'utf8');
+    // an x-api branch would mean the versions differ in shape: switching the apiVersion could change the object
+    assert.doesNotMatch(text, /"x-api"/, `${file}`);
+    assert.ok(Object.values(CILIUM_SERVED[kind]!).some((r) => r.deprecatedSince), `${kind} has a deprecated version`);
   }
 });

@@ -15,6 +15,12 @@ const KINDS = Object.entries(CILIUM_SERVED)
   .filter(([kind, served]) => kind !== 'CiliumLoadBalancerIPPool' && Object.values(served).some((r) => r.deprecatedSince !== undefined))
   .map(([kind]) => kind);
 
+/**
+ * Kinds whose deprecated and current apiVersions have one shape (their schema file has no `x-api` branch; a test
+ * holds this list to the schema files): switching the apiVersion cannot change what the object means, so --fix may.
+ */
+export const SAME_SHAPE_KINDS: ReadonlySet<string> = new Set(['CiliumCIDRGroup', 'CiliumNodeConfig']);
+
 /** What replaces a kind that has no newer apiVersion (BGPv1 → the BGP control plane v2 kinds). */
 const SUCCESSOR: Record<string, string> = {
   CiliumBGPPeeringPolicy: 'the BGP control plane v2 kinds (CiliumBGPClusterConfig, CiliumBGPPeerConfig, CiliumBGPAdvertisement)',
@@ -39,6 +45,7 @@ export default defineRule({
       why: 'The API server prints a deprecation warning on every apply, and a deprecated version is the next one to stop being served: the manifest then fails with "no matches for kind" after a Cilium upgrade.',
       fix: 'Change `apiVersion` to the version named in the finding. The BGP v2 kinds changed a few fields between v2alpha1 and v2 (schema validation on the new version shows which); BGPv1 users migrate to the BGP control plane v2 kinds.',
       sources: [SRC.upgrade, 'https://docs.cilium.io/en/stable/network/bgp-control-plane/bgp-control-plane-v2/'],
+      autofix: 'For kinds whose two versions have the same schema (CiliumCIDRGroup, CiliumNodeConfig): `cilium.io/v2alpha1` → `cilium.io/v2`. BGP kinds changed fields between the versions and are left to you.',
     },
     examples: {
       valid: [{ files: { 'cilium/helmrelease.yaml': release('1.18.8'), 'cilium/bgp.yaml': peer('v2') } }, { files: { 'cilium/helmrelease.yaml': release('1.17.14'), 'cilium/bgp.yaml': peer('v2alpha1') } }],
@@ -60,7 +67,8 @@ export default defineRule({
         if (!entry?.deprecatedSince || !lineAtLeast(line, entry.deprecatedSince) || (entry.until && lineAtLeast(line, entry.until))) continue;
         const replacement = Object.entries(served).find(([av, r]) => av !== apiVersion && lineAtLeast(line, r.since) && !(r.until && lineAtLeast(line, r.until)) && !(r.deprecatedSince && lineAtLeast(line, r.deprecatedSince)))?.[0];
         const data = { kind, name: doc.name ?? '', apiVersion, since: entry.deprecatedSince, version };
-        if (replacement) out.push({ doc, path: ['apiVersion'], messageId: 'deprecated', data: { ...data, replacement } });
+        const fix = replacement && SAME_SHAPE_KINDS.has(kind) ? { fix: { text: replacement, expect: apiVersion } } : {};
+        if (replacement) out.push({ doc, path: ['apiVersion'], messageId: 'deprecated', data: { ...data, replacement }, ...fix });
         else out.push({ doc, path: ['apiVersion'], messageId: 'deprecatedKind', data: { ...data, successor: SUCCESSOR[kind] ?? 'the replacement named in the Cilium upgrade notes' } });
       }
     }
