@@ -4,7 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ciliumLine, ciliumServed, parseMinor, talosLine } from '../src/schema/versions.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CILIUM_SCHEMA_FILE, ciliumLine, ciliumServed, parseMinor, talosLine } from '../src/schema/versions.js';
 import { SchemaRegistry } from '../src/schema/registry.js';
 import { specialize } from '../src/schema/specialize.js';
 import { createSchemaValidator } from '../src/schema/validate.js';
@@ -90,8 +92,39 @@ test('compiled validators are cached per (schema, line, apiVersion)', () => {
   const c = r.cilium('cilium.io/v2alpha1', 'CiliumLoadBalancerIPPool', '1.19');
   assert.ok(a?.validate && a.validate === b?.validate);
   assert.ok(c?.validate && c.validate !== a.validate);
-  // 1.20 has no upstream CRD copy: same shapes as 1.19
-  assert.equal(r.cilium('cilium.io/v2', 'CiliumLoadBalancerIPPool', '1.20')?.validate, r.builtin('cilium/ciliumloadbalancerippool.json', { line: '1.19', apiVersion: 'cilium.io/v2' }));
+  assert.equal(r.cilium('cilium.io/v2', 'CiliumLoadBalancerIPPool', '1.20')?.validate, r.builtin('cilium/ciliumloadbalancerippool.json', { line: '1.20', apiVersion: 'cilium.io/v2' }));
+});
+
+/** A schema without the properties annotated `"x-since": "1.20"` (the fields only 1.20 may have). */
+function without120(n: unknown): unknown {
+  if (Array.isArray(n)) return n.map(without120);
+  if (n === null || typeof n !== 'object') return n;
+  const o = n as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (k === 'properties' && v && typeof v === 'object') {
+      out[k] = Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, p]) => (p as Record<string, unknown>)?.['x-since'] !== '1.20').map(([pk, p]) => [pk, without120(p)]));
+    } else out[k] = without120(v);
+  }
+  return out;
+}
+
+test('1.20 (no upstream CRD copy): the 1.19 shapes plus only the fields annotated x-since 1.20, accepted unchecked there', () => {
+  for (const file of new Set(Object.values(CILIUM_SCHEMA_FILE))) {
+    const raw = JSON.parse(readFileSync(join(process.cwd(), 'schemas', file), 'utf8')) as unknown;
+    for (const apiVersion of ['cilium.io/v2alpha1', 'cilium.io/v2']) {
+      assert.deepEqual(specialize(without120(raw), { line: '1.20', apiVersion }), specialize(raw, { line: '1.19', apiVersion }), `${file} ${apiVersion}`);
+    }
+  }
+  const r = new SchemaRegistry();
+  const gcc = { apiVersion: 'cilium.io/v2alpha1', kind: 'CiliumGatewayClassConfig', metadata: { name: 'c' }, spec: { httpOptions: { any: 1 }, service: { type: 'LoadBalancer' } } };
+  assert.equal(r.cilium(gcc.apiVersion, gcc.kind, '1.19')?.validate?.(gcc), false);
+  assert.equal(r.cilium(gcc.apiVersion, gcc.kind, '1.20')?.validate?.(gcc), true);
+  // a typo next to it is still an error on 1.20
+  assert.equal(r.cilium(gcc.apiVersion, gcc.kind, '1.20')?.validate?.({ ...gcc, spec: { ...gcc.spec, servce: {} } }), false);
+  const pool = { apiVersion: 'cilium.io/v2alpha1', kind: 'CiliumPodIPPool', metadata: { name: 'p' }, spec: { ipv4: { cidrs: ['10.128.0.0/16'], maskSize: 24 }, allowFirstIP: true } };
+  assert.equal(r.cilium(pool.apiVersion, pool.kind, '1.19')?.validate?.(pool), false);
+  assert.equal(r.cilium(pool.apiVersion, pool.kind, '1.20')?.validate?.(pool), true);
 });
 
 test('Talos documents per Talos line: KubeProxyConfig needs 1.14', () => {

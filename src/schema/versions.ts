@@ -60,6 +60,12 @@ export const CILIUM_SERVED: Record<string, Served> = {
     'cilium.io/v2alpha1': { since: '1.14', deprecatedSince: '1.16' },
     'cilium.io/v2': { since: '1.16' },
   },
+
+  // Envoy configuration (L7 traffic management) and Gateway API class parameters: CEC/CCEC v2 on every line;
+  // CiliumGatewayClassConfig v2alpha1 from 1.18 (not served on 1.14-1.17).
+  CiliumEnvoyConfig: { 'cilium.io/v2': { since: '1.14' } },
+  CiliumClusterwideEnvoyConfig: { 'cilium.io/v2': { since: '1.14' } },
+  CiliumGatewayClassConfig: { 'cilium.io/v2alpha1': { since: '1.18' } },
 };
 
 /** Schema file (under schemas/cilium/) per Cilium kind; CCNP shares the CNP file. */
@@ -84,6 +90,11 @@ export const CILIUM_SCHEMA_FILE: Record<string, string> = {
   CiliumCIDRGroup: 'cilium/ciliumcidrgroup.json',
   CiliumPodIPPool: 'cilium/ciliumpodippool.json',
   CiliumNodeConfig: 'cilium/ciliumnodeconfig.json',
+
+  // Envoy configuration (CCEC shares the CEC file) and Gateway API class parameters
+  CiliumEnvoyConfig: 'cilium/ciliumenvoyconfig.json',
+  CiliumClusterwideEnvoyConfig: 'cilium/ciliumenvoyconfig.json',
+  CiliumGatewayClassConfig: 'cilium/ciliumgatewayclassconfig.json',
 };
 
 /** Parse `1.18`, `v1.18.4`, `1.19.0-rc.1`, `~1.18`, `>=1.17 <1.19` (first number wins) into [major, minor]. */
