@@ -34,6 +34,13 @@ const ALLOWED: Array<{ id: string; test: (name: string, ours: boolean, theirs: b
     id: 'cnp-icmp-type-range',
     test: (name, ours, theirs) => theirs && !ours && /\.icmps\.\d+\.fields\.\d+\.type=-?\d+$/.test(name),
   },
+  {
+    // CiliumLocalRedirectPolicy port names: upstream's `^([0-9]{1,4})|(name)$` has the same precedence slip as the
+    // CNP port (any string starting with a digit passes, e.g. "10.0.0.1" or "1:2"); we anchor both alternatives
+    // (Cilium checks the name as an IANA service name when several ports are listed)
+    id: 'lrp-port-name-anchored',
+    test: (name, ours, theirs) => theirs && !ours && /(addressMatcher|serviceMatcher|redirectBackend)\.toPorts\.\d+\.name=/.test(name),
+  },
 ];
 
 function ours(reg: SchemaRegistry, value: Record<string, unknown>, line: string): boolean {

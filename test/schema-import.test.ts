@@ -43,28 +43,30 @@ test('import the upstream Cilium 1.19 CRDs, then validate with them through extr
     await runCli(['schemas', 'import', join(UPSTREAM_CILIUM, 'v1.19.2'), '--out', out], { cwd: process.cwd() });
     assert.equal(readFileSync(join(out, 'cilium.io/v2/CiliumNetworkPolicy.json'), 'utf8'), first);
 
-    // a kind talium has no schema for (CiliumLocalRedirectPolicy) is validated by the imported one
+    // a kind talium has no schema for (CiliumIdentity: written by the operator, never modelled) is validated by
+    // the imported one
     const text = [
       'apiVersion: cilium.io/v2',
-      'kind: CiliumLocalRedirectPolicy',
-      'metadata: {name: nodelocaldns, namespace: kube-system}',
-      'spec:',
-      '  redirectFrontend:',
-      '    serviceMatcher: {serviceName: kube-dns, namespace: kube-system}',
-      '  redirectBackend:',
-      '    localEndpointSelector: {matchLabels: {k8s-app: node-local-dns}}',
-      '    toPorts: [{port: "53", name: dns, protocol: UDP}]',
-      '  skipRedirectFromBackend: true',
-      '  bogus: 1',
+      'kind: CiliumIdentity',
+      'metadata: {name: "12345"}',
+      'security-labels:',
+      '  k8s:io.kubernetes.pod.namespace: kube-system',
+      '  k8s:k8s-app: node-local-dns',
+      '  k8s:io.cilium.k8s.policy.cluster: default',
+      '  k8s:io.cilium.k8s.policy.serviceaccount: node-local-dns',
+      '  k8s:io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name: kube-system',
+      '  k8s:app.kubernetes.io/name: node-local-dns',
+      '  bogus: "1"',
+      'bogus: 1',
       '',
     ].join('\n');
-    const docs = docsFromText('lrp.yaml', text);
+    const docs = docsFromText('identity.yaml', text);
     const without = diagnostics(createSchemaValidator({}).validate(docs[0]!));
     assert.deepEqual(without.map((d) => d.ruleId), ['schema/unknown-kind']);
     const v = createSchemaValidator({ extraSchemaDirs: [out] });
     assert.deepEqual(v.configErrors, []);
     const ds = diagnostics(v.validate(docs[0]!));
-    assert.deepEqual(ds.map((d) => [d.ruleId, d.data?.['field'], d.range.start.line, d.range.start.column]), [['schema/unknown-field', 'bogus', 11, 3]]);
+    assert.deepEqual(ds.map((d) => [d.ruleId, d.data?.['field'], d.range.start.line, d.range.start.column]), [['schema/unknown-field', 'bogus', 12, 1]]);
     // extra folders win over talium's own schemas, and can be given relative to cwd
     const pool = docsFromText('p.yaml', 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata: {name: p}\nspec:\n  blocks: [{cidr: 10.0.0.0/24}]\n  extra: 1\n')[0]!;
     const rel = createSchemaValidator({ extraSchemaDirs: [out.slice(tmpdir().length + 1)], cwd: tmpdir() });

@@ -66,6 +66,11 @@ export const CILIUM_SERVED: Record<string, Served> = {
   CiliumEnvoyConfig: { 'cilium.io/v2': { since: '1.14' } },
   CiliumClusterwideEnvoyConfig: { 'cilium.io/v2': { since: '1.14' } },
   CiliumGatewayClassConfig: { 'cilium.io/v2alpha1': { since: '1.18' } },
+
+  // Local redirect and egress gateway policies: cilium.io/v2 on every line (docs.cilium.io Local Redirect Policy
+  // and Egress Gateway pages; the agreement test checks the served versions against each line's CRDs).
+  CiliumLocalRedirectPolicy: { 'cilium.io/v2': { since: '1.14' } },
+  CiliumEgressGatewayPolicy: { 'cilium.io/v2': { since: '1.14' } },
 };
 
 /** Schema file (under schemas/cilium/) per Cilium kind; CCNP shares the CNP file. */
@@ -95,6 +100,10 @@ export const CILIUM_SCHEMA_FILE: Record<string, string> = {
   CiliumEnvoyConfig: 'cilium/ciliumenvoyconfig.json',
   CiliumClusterwideEnvoyConfig: 'cilium/ciliumenvoyconfig.json',
   CiliumGatewayClassConfig: 'cilium/ciliumgatewayclassconfig.json',
+
+  // local redirect and egress gateway policies
+  CiliumLocalRedirectPolicy: 'cilium/ciliumlocalredirectpolicy.json',
+  CiliumEgressGatewayPolicy: 'cilium/ciliumegressgatewaypolicy.json',
 };
 
 /** Parse `1.18`, `v1.18.4`, `1.19.0-rc.1`, `~1.18`, `>=1.17 <1.19` (first number wins) into [major, minor]. */
