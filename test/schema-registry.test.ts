@@ -95,7 +95,7 @@ test('compiled validators are cached per (schema, line, apiVersion)', () => {
   assert.equal(r.cilium('cilium.io/v2', 'CiliumLoadBalancerIPPool', '1.20')?.validate, r.builtin('cilium/ciliumloadbalancerippool.json', { line: '1.20', apiVersion: 'cilium.io/v2' }));
 });
 
-/** A schema without the properties annotated `"x-since": "1.20"` (the fields only 1.20 may have). */
+/** A schema without what only 1.20 has: properties annotated `"x-since": "1.20"`, overrides from 1.20. */
 function without120(n: unknown): unknown {
   if (Array.isArray(n)) return n.map(without120);
   if (n === null || typeof n !== 'object') return n;
@@ -104,6 +104,8 @@ function without120(n: unknown): unknown {
   for (const [k, v] of Object.entries(o)) {
     if (k === 'properties' && v && typeof v === 'object') {
       out[k] = Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, p]) => (p as Record<string, unknown>)?.['x-since'] !== '1.20').map(([pk, p]) => [pk, without120(p)]));
+    } else if (k === 'x-overrides' && Array.isArray(v)) {
+      out[k] = v.filter((x) => (x as Record<string, unknown>)['since'] !== '1.20').map(without120);
     } else out[k] = without120(v);
   }
   return out;
@@ -125,6 +127,11 @@ test('1.20 (no upstream CRD copy): the 1.19 shapes plus only the fields annotate
   const pool = { apiVersion: 'cilium.io/v2alpha1', kind: 'CiliumPodIPPool', metadata: { name: 'p' }, spec: { ipv4: { cidrs: ['10.128.0.0/16'], maskSize: 24 }, allowFirstIP: true } };
   assert.equal(r.cilium(pool.apiVersion, pool.kind, '1.19')?.validate?.(pool), false);
   assert.equal(r.cilium(pool.apiVersion, pool.kind, '1.20')?.validate?.(pool), true);
+  // an egress gateway's egressIP: IPv4 only on 1.16-1.19, IPv6 too on 1.20 (NOT ESTABLISHED, so accepted)
+  const egw = (egressIP: string) => ({ apiVersion: 'cilium.io/v2', kind: 'CiliumEgressGatewayPolicy', metadata: { name: 'e' }, spec: { selectors: [{ podSelector: {} }], destinationCIDRs: ['0.0.0.0/0'], egressGateway: { nodeSelector: {}, egressIP } } });
+  assert.equal(r.cilium('cilium.io/v2', 'CiliumEgressGatewayPolicy', '1.19')?.validate?.(egw('2001:db8::1')), false);
+  assert.equal(r.cilium('cilium.io/v2', 'CiliumEgressGatewayPolicy', '1.20')?.validate?.(egw('2001:db8::1')), true);
+  assert.equal(r.cilium('cilium.io/v2', 'CiliumEgressGatewayPolicy', '1.20')?.validate?.(egw('10.0.0.300')), false);
 });
 
 test('Talos documents per Talos line: KubeProxyConfig needs 1.14', () => {
