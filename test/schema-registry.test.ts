@@ -140,3 +140,15 @@ test('Talos documents per Talos line: KubeProxyConfig needs 1.14', () => {
   const old = diagnostics(createSchemaValidator({ talosVersion: '1.13' }).validate(doc!));
   assert.deepEqual(old.map((d) => [d.ruleId, d.range.start.line, d.range.start.column]), [['schema/not-served', 2, 7]]);
 });
+
+test('Cilium kinds without a schema: the ones Cilium writes itself are told apart from unvendored ones; the newly modelled ones validate', () => {
+  const v = createSchemaValidator({ ciliumVersion: '1.19.6' });
+  const one = (text: string) => diagnostics(v.validate(docsFromText('c.yaml', text)[0]!));
+  const identity = one('apiVersion: cilium.io/v2\nkind: CiliumIdentity\nmetadata: {name: "1234"}\nsecurity-labels: {}\n');
+  assert.deepEqual(identity.map((d) => [d.ruleId, d.range.start.line, d.range.start.column, d.data?.['reason']]), [['schema/unknown-kind', 2, 7, 'cilium-managed']]);
+  const other = one('apiVersion: cilium.io/v2\nkind: CiliumFutureThing\nmetadata: {name: x}\n');
+  assert.deepEqual(other.map((d) => [d.ruleId, d.data?.['reason']]), [['schema/unknown-kind', 'cilium-unvendored']]);
+  // CiliumLocalRedirectPolicy used to be unknown: a misspelt field is now an error at its key
+  const lrp = one('apiVersion: cilium.io/v2\nkind: CiliumLocalRedirectPolicy\nmetadata: {name: dns, namespace: kube-system}\nspec:\n  redirectFrontend:\n    serviceMatcher: {serviceName: kube-dns, namespace: kube-system}\n  redirectBackend:\n    localEndpointSelector: {matchLabels: {k8s-app: node-local-dns}}\n    toPorts: [{port: "53", protocol: UDP}]\n  skipRedirectFromBakend: true\n');
+  assert.deepEqual(lrp.map((d) => [d.ruleId, d.range.start.line, d.range.start.column, d.data?.['suggestion']]), [['schema/unknown-field', 10, 3, 'skipRedirectFromBackend']]);
+});

@@ -39,6 +39,12 @@ export function poolApiVersion(ciliumVersion: string): 'cilium.io/v2' | 'cilium.
 /** CiliumL2AnnouncementPolicy is `cilium.io/v2alpha1` in every version 1.14–1.20; no v2 CRD exists. [L2-CRD] (§2.1) */
 export const L2_POLICY_API_VERSION = 'cilium.io/v2alpha1';
 
+/**
+ * Cilium kinds the agent or operator writes itself (endpoints, identities, nodes, the per-node BGP configs derived
+ * from CiliumBGPClusterConfig): not modelled, and a copy in Git is usually an export (`kubectl get -o yaml`).
+ */
+export const CILIUM_MANAGED_KINDS: ReadonlySet<string> = new Set(['CiliumEndpoint', 'CiliumEndpointSlice', 'CiliumIdentity', 'CiliumNode', 'CiliumBGPNodeConfig']);
+
 /** `allowFirstLastIPs` default: `No` in 1.15, `Yes` from 1.16. [LBIPAM-DOC; cilium PR #33151] (§1.3) */
 export function allowFirstLastIPsDefault(ciliumVersion: string): 'Yes' | 'No' {
   return atLeast(ciliumVersion, '1.16') ? 'Yes' : 'No';

@@ -14,6 +14,7 @@ import { ajvIssues, pathText, toFinding, unknownFieldHelp, unknownFieldIssue, ty
 import { SchemaRegistry, type UserSchema } from './registry.js';
 import { StrictShapes } from './strict-keys.js';
 import { isCrdModelGroup } from './k8s-models.js';
+import { CILIUM_GROUP, CILIUM_MANAGED_KINDS } from '../data/cilium.js';
 import { ciliumLine, k8sRemovedIn, talosLine, CILIUM_SCHEMA_FILE, HELM_VALUES_FILE, KUSTOMIZATION_FILE, TALOS_CONFIG_FILE, TALOS_DOCS_FILE, type CiliumLine, type TalosLine } from './versions.js';
 import { crdToSchemas } from './crd.js';
 import { readSchemaFolder } from './schema-files.js';
@@ -338,7 +339,8 @@ class Validator implements SchemaValidator {
     const others = this.registry.models.versionsWithKind(av, kind).filter((x) => x !== av);
     // a CRD family's package models one release: another release may serve a version it lacks
     if (others.length) return isCrdModelGroup(groupOf(av)) ? this.unknownKind(doc, 'version-not-bundled', others) : [this.notServed(doc, av, kind, others, 'kubernetes-models')];
-    return this.unknownKind(doc, groupOf(av) === 'cilium.io' ? 'cilium-unvendored' : 'unknown');
+    if (groupOf(av) !== CILIUM_GROUP) return this.unknownKind(doc, 'unknown');
+    return this.unknownKind(doc, CILIUM_MANAGED_KINDS.has(kind) ? 'cilium-managed' : 'cilium-unvendored');
   }
 
   private notServed(doc: YamlDocument, av: string, kind: string, served: string[], where: string): Finding {
@@ -365,8 +367,14 @@ class Validator implements SchemaValidator {
           path: ['kind'],
           message: bundled
             ? `No schema for "${av}" "${kind}"; the bundled models have ${bundled.map((b) => `"${b}"`).join(', ')}. It was not validated.`
-            : `No schema for "${av}" "${kind}"; it was not validated.`,
-          help: bundled ? `Check the apiVersion (newest bundled: "${bundled[bundled.length - 1]}"); for a release that serves "${av}", ${importHelp}` : `A${importHelp.slice(1)}`,
+            : reason === 'cilium-managed'
+              ? `No schema for "${av}" "${kind}": Cilium's agent or operator writes these objects itself; it was not validated.`
+              : `No schema for "${av}" "${kind}"; it was not validated.`,
+          help: bundled
+            ? `Check the apiVersion (newest bundled: "${bundled[bundled.length - 1]}"); for a release that serves "${av}", ${importHelp}`
+            : reason === 'cilium-managed'
+              ? `A ${kind} in Git is usually an export (\`kubectl get -o yaml\`) that fights what Cilium maintains: remove it, or write what it derives from (e.g. CiliumBGPClusterConfig for CiliumBGPNodeConfig).`
+              : `A${importHelp.slice(1)}`,
           data: bundled ? { apiVersion: av, kind, reason, bundled: bundled.join(', ') } : { apiVersion: av, kind, reason },
         },
         this.unknownKindSeverity,
