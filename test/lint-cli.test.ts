@@ -419,7 +419,7 @@ describe('talium rules / explain', () => {
     // the rules `lint --fix` corrects (docs.autofix; the rules meta-test and lint-fix tests hold it to the behaviour)
     assert.deepEqual(
       rules.filter((x) => x.fixable).map((x) => x.id),
-      ['cilium/kpr-value', 'cilium/l2-policy-api-version', 'cilium/pool-api-version', 'cilium/pool-legacy-cidrs', 'network/lbipam-annotation-prefix', 'schema/yaml11-boolean', 'yaml/truthy'],
+      ['cilium/deprecated-api-version', 'cilium/kpr-value', 'cilium/l2-policy-api-version', 'cilium/pool-api-version', 'cilium/pool-legacy-cidrs', 'network/lbipam-annotation-prefix', 'schema/yaml11-boolean', 'yaml/truthy'],
     );
     // one finding per mistake: the rules reported instead of a generic one at the same place
     assert.deepEqual(

@@ -28,6 +28,8 @@ const SUCCESSOR: Record<string, string> = {
 
 const release = (version: string) =>
   `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  chart:\n    spec:\n      chart: cilium\n      version: ${version}\n      sourceRef:\n        kind: HelmRepository\n        name: cilium\n  values:\n    kubeProxyReplacement: true\n`;
+const group = (v: string) => `apiVersion: cilium.io/${v}\nkind: CiliumCIDRGroup\nmetadata:\n  name: office\nspec:\n  externalCIDRs:\n    - 192.0.2.0/24\n`;
+const peering = `apiVersion: cilium.io/v2alpha1\nkind: CiliumBGPPeeringPolicy\nmetadata:\n  name: tor\nspec:\n  virtualRouters:\n    - localASN: 64512\n      neighbors:\n        - peerAddress: 10.50.0.1/32\n          peerASN: 64513\n`;
 const peer = (v: string) => `apiVersion: cilium.io/${v}\nkind: CiliumBGPPeerConfig\nmetadata:\n  name: router\nspec:\n  timers:\n    holdTimeSeconds: 9\n`;
 
 export default defineRule({
@@ -48,8 +50,12 @@ export default defineRule({
       autofix: 'For kinds whose two versions have the same schema (CiliumCIDRGroup, CiliumNodeConfig): `cilium.io/v2alpha1` → `cilium.io/v2`. BGP kinds changed fields between the versions and are left to you.',
     },
     examples: {
-      valid: [{ files: { 'cilium/helmrelease.yaml': release('1.18.8'), 'cilium/bgp.yaml': peer('v2') } }, { files: { 'cilium/helmrelease.yaml': release('1.17.14'), 'cilium/bgp.yaml': peer('v2alpha1') } }],
-      invalid: [{ files: { 'cilium/helmrelease.yaml': release('1.18.8'), 'cilium/bgp.yaml': peer('v2alpha1') } }],
+      valid: [{ files: { 'cilium/helmrelease.yaml': release('1.18.8'), 'cilium/bgp.yaml': peer('v2'), 'cilium/cidr-group.yaml': group('v2') } }, { files: { 'cilium/helmrelease.yaml': release('1.17.14'), 'cilium/bgp.yaml': peer('v2alpha1') } }],
+      invalid: [
+        { files: { 'cilium/helmrelease.yaml': release('1.18.8'), 'cilium/bgp.yaml': peer('v2alpha1') } },
+        { files: { 'cilium/helmrelease.yaml': release('1.18.8'), 'cilium/cidr-group.yaml': group('v2alpha1') }, note: 'one schema for both versions: --fix writes cilium.io/v2' },
+        { files: { 'cilium/helmrelease.yaml': release('1.18.8'), 'cilium/bgp.yaml': peering } },
+      ],
     },
   },
   check({ cluster }) {
