@@ -2,7 +2,7 @@
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
 import { ciliumGatewayObjects } from './lib/objects.js';
 import { SRC } from './lib/sources.js';
-import { incomplete, isSet, placeOf, releases, switchOn } from './lib/values.js';
+import { offInEveryRelease, switchOn } from './lib/values.js';
 
 const GATEWAY = 'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: external\nspec:\n  gatewayClassName: cilium\n  listeners:\n    - {name: http, protocol: HTTP, port: 80}\n';
 const KEY = ['gatewayAPI', 'enabled'] as const;
@@ -29,14 +29,12 @@ export default defineRule({
     },
   },
   check({ cluster }) {
-    const rels = releases(cluster);
-    if (!rels.length) return [];
     const { classes, gateways } = ciliumGatewayObjects(cluster.docs);
     if (!classes.length && !gateways.length) return [];
-    if (rels.some((r) => switchOn(r, KEY) !== false)) return []; // on somewhere, or unknowable
-    const explicit = rels.filter((r) => isSet(r, KEY));
-    if (!explicit.length && rels.some((r) => incomplete(r, cluster.docs))) return [];
-    const related: RelatedFinding[] = explicit.map((r) => ({ ...placeOf(r, KEY), message: 'Gateway API is turned off here.' }));
+    const off = offInEveryRelease(cluster, (r) => switchOn(r, KEY), [KEY]);
+    if (!off) return [];
+    const explicit = off.explicit;
+    const related: RelatedFinding[] = explicit.map((p) => ({ ...p, message: 'Gateway API is turned off here.' }));
     const at = [...classes.map((doc) => ({ doc, path: ['spec', 'controllerName'] })), ...gateways.map((doc) => ({ doc, path: ['spec', 'gatewayClassName'] }))];
     return at.map(({ doc, path }): RuleFinding => ({
       doc,

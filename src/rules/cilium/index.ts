@@ -4,6 +4,7 @@ import bpfMasqueradeHostDns from './bpf-masquerade-host-dns.js';
 import clientRateLimit from './client-rate-limit.js';
 import deprecatedApiVersion from './deprecated-api-version.js';
 import dottedValuesKey from './dotted-values-key.js';
+import featureOff from './feature-off.js';
 import gatewayWithoutGatewayApi from './gateway-without-gateway-api.js';
 import k8sServiceEndpoint from './k8s-service-endpoint.js';
 import kprValue from './kpr-value.js';
@@ -31,6 +32,7 @@ export const CILIUM_RULES: readonly Rule[] = [
   clientRateLimit,
   deprecatedApiVersion,
   dottedValuesKey,
+  featureOff,
   gatewayWithoutGatewayApi,
   k8sServiceEndpoint,
   kprValue,

@@ -224,3 +224,16 @@ export function dedupe<T extends { doc: YamlDocument; path: Path; range?: Range;
     return true;
   });
 }
+
+/**
+ * A default-off feature judged across the group's Cilium releases: undefined unless every release leaves it off
+ * (none on, none unknowable; when no release sets one of `keys`, every release's values must be complete, since
+ * an unseen values source may turn it on). `explicit` holds the places that turn it off.
+ */
+export function offInEveryRelease(cluster: ClusterGroup, on: (r: CiliumRelease) => boolean | undefined, keys: ReadonlyArray<readonly string[]>): { explicit: Place[] } | undefined {
+  const rels = releases(cluster);
+  if (!rels.length || rels.some((r) => on(r) !== false)) return undefined;
+  const explicit = rels.flatMap((r) => keys.filter((k) => isSet(r, k)).map((k) => placeOf(r, k)));
+  if (!explicit.length && rels.some((r) => incomplete(r, cluster.docs))) return undefined;
+  return { explicit };
+}

@@ -1,0 +1,123 @@
+/**
+ * cilium/feature-off: Cilium objects whose feature every Cilium release of the group leaves off, so nothing acts on
+ * them: egress gateway policies without `egressGateway.enabled`, local redirect policies without
+ * `localRedirectPolicies.enabled` (or the older `localRedirectPolicy`), pod IP pools without `ipam.mode: multi-pool`.
+ * (L2 policies and Gateway API objects have their own rules: cilium/l2-policy-without-l2, cilium/gateway-without-gateway-api.)
+ */
+import { docsOfKind } from '../../core/kind-index.js';
+import type { CiliumRelease } from '../../plan/types.js';
+import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
+import { SRC } from './lib/sources.js';
+import { offInEveryRelease, switchOn, unknowable, valueOf } from './lib/values.js';
+
+interface Feature {
+  kind: string;
+  /** What is off, for messages ("the egress gateway"). */
+  feature: string;
+  /** The values that turn it on, as written in the help ("egressGateway.enabled: true"). */
+  setting: string;
+  /** Keys whose presence makes "off" explicit (the related locations). */
+  keys: ReadonlyArray<readonly string[]>;
+  /** On in this release's effective values; undefined when it cannot be told (templated). */
+  on(release: CiliumRelease): boolean | undefined;
+  /** Where the finding points in the object. */
+  path: readonly string[];
+}
+
+const MULTI_POOL = 'multi-pool';
+
+/** `ipam.mode` is `multi-pool` (chart default `cluster-pool`; Talos documents `kubernetes`). */
+function multiPool(release: CiliumRelease): boolean | undefined {
+  const v = valueOf(release, ['ipam', 'mode']);
+  if (v === undefined) return false;
+  if (unknowable(v) || typeof v !== 'string') return undefined;
+  return v === MULTI_POOL;
+}
+
+/** Either switch turns local redirect policies on (`localRedirectPolicy` is the boolean the chart had before 1.18). */
+function lrpOn(release: CiliumRelease): boolean | undefined {
+  const a = switchOn(release, ['localRedirectPolicies', 'enabled']);
+  const b = switchOn(release, ['localRedirectPolicy']);
+  if (a === true || b === true) return true;
+  return a === undefined || b === undefined ? undefined : false;
+}
+
+export const FEATURES: readonly Feature[] = [
+  {
+    kind: 'CiliumEgressGatewayPolicy',
+    feature: 'the egress gateway',
+    setting: 'egressGateway.enabled: true, with bpf.masquerade: true and kubeProxyReplacement: true',
+    keys: [['egressGateway', 'enabled']],
+    on: (r) => switchOn(r, ['egressGateway', 'enabled']),
+    path: ['kind'],
+  },
+  {
+    kind: 'CiliumLocalRedirectPolicy',
+    feature: 'local redirect policies',
+    setting: 'localRedirectPolicies.enabled: true, or localRedirectPolicy: true before 1.18',
+    keys: [['localRedirectPolicies', 'enabled'], ['localRedirectPolicy']],
+    on: lrpOn,
+    path: ['kind'],
+  },
+  {
+    kind: 'CiliumPodIPPool',
+    feature: 'multi-pool IPAM',
+    setting: 'ipam.mode: multi-pool, chosen when the cluster is created',
+    keys: [['ipam', 'mode']],
+    on: multiPool,
+    path: ['kind'],
+  },
+];
+
+const EGW = 'apiVersion: cilium.io/v2\nkind: CiliumEgressGatewayPolicy\nmetadata:\n  name: legacy-firewall\nspec:\n  selectors:\n    - podSelector:\n        matchLabels: {app: billing}\n  destinationCIDRs: [192.0.2.0/24]\n  egressGateway:\n    nodeSelector:\n      matchLabels: {egress: "true"}\n    egressIP: 10.50.0.250\n';
+const LRP = 'apiVersion: cilium.io/v2\nkind: CiliumLocalRedirectPolicy\nmetadata:\n  name: node-local-dns\n  namespace: kube-system\nspec:\n  redirectFrontend:\n    serviceMatcher: {serviceName: kube-dns, namespace: kube-system}\n  redirectBackend:\n    localEndpointSelector:\n      matchLabels: {k8s-app: node-local-dns}\n    toPorts:\n      - {port: "53", protocol: UDP, name: dns}\n';
+
+export default defineRule({
+  meta: {
+    id: 'cilium/feature-off',
+    description: 'Egress gateway policies, local redirect policies and pod IP pools do nothing unless the Cilium values turn their feature on.',
+    severity: 'error',
+    messages: {
+      off: '{{kind}} "{{name}}" needs {{feature}} ({{setting}}), but the Cilium values turn it off; nothing acts on this object.',
+      unset: '{{kind}} "{{name}}" needs {{feature}} ({{setting}}), which no Cilium values turn on (off by default); nothing acts on this object.',
+    },
+    help: 'Turn the feature on in the Cilium Helm values (the message names the setting), or remove the object.',
+    docs: {
+      what: 'When the repository has Cilium values, checks each CiliumEgressGatewayPolicy, CiliumLocalRedirectPolicy and CiliumPodIPPool against them: the egress gateway needs `egressGateway.enabled: true`, local redirect policies `localRedirectPolicies.enabled: true` (before 1.18 the boolean `localRedirectPolicy: true`; either counts), pod IP pools `ipam.mode: multi-pool`. An error when the values set the feature off (or another IPAM mode), a warning when they leave it at the chart default; silent when any release turns it on, or when a value is templated or the values are not all in the repository.',
+      why: 'The objects apply cleanly, so nothing fails: the agent simply never acts on them. Traffic leaves with the node address instead of the egress IP, DNS is not redirected to the node-local cache, pods keep getting addresses from the default pool.',
+      fix: 'Set the feature in the Cilium values. The egress gateway also needs BPF masquerading and kube-proxy replacement. The IPAM mode is chosen when a cluster is built (Talos documents `ipam.mode: kubernetes`); changing it on a running cluster disrupts pod networking, so a pool written for multi-pool IPAM is usually a mistake to remove.',
+      sources: ['https://docs.cilium.io/en/stable/network/egress-gateway/egress-gateway/', 'https://docs.cilium.io/en/stable/network/kubernetes/local-redirect-policy/', 'https://docs.cilium.io/en/stable/network/concepts/ipam/multi-pool/', SRC.helmRef],
+    },
+    examples: {
+      valid: [
+        { files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\nbpf:\n  masquerade: true\negressGateway:\n  enabled: true\n', 'egress.yaml': EGW } },
+        { files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\nlocalRedirectPolicy: true\n', 'lrp.yaml': LRP }, note: 'the pre-1.18 switch counts too' },
+      ],
+      invalid: [
+        { files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\negressGateway:\n  enabled: false\n', 'egress.yaml': EGW } },
+        { files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\n', 'lrp.yaml': LRP }, note: 'off by default: a warning' },
+      ],
+    },
+  },
+  check({ cluster }) {
+    const out: RuleFinding[] = [];
+    for (const f of FEATURES) {
+      const docs = docsOfKind(cluster.docs, f.kind).filter((d) => d.group === 'cilium.io');
+      if (!docs.length) continue;
+      const off = offInEveryRelease(cluster, f.on, f.keys);
+      if (!off) continue;
+      const related: RelatedFinding[] = off.explicit.map((p) => ({ ...p, message: `${f.feature} is set here.` }));
+      for (const doc of docs) {
+        out.push({
+          doc,
+          path: [...f.path],
+          messageId: off.explicit.length ? 'off' : 'unset',
+          data: { kind: f.kind, name: doc.name ?? '', feature: f.feature, setting: f.setting },
+          ...(related.length ? { related } : {}),
+          ...(off.explicit.length ? {} : { severity: 'warning' as const }),
+        });
+      }
+    }
+    return out;
+  },
+});

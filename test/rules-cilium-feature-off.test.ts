@@ -1,0 +1,69 @@
+/** cilium/feature-off: egress gateway policies, local redirect policies and pod IP pools against the Cilium values. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import featureOff from '../src/rules/cilium/feature-off.js';
+import gatewayWithoutGatewayApi from '../src/rules/cilium/gateway-without-gateway-api.js';
+import { lintRepo, ruleTester } from '../src/testing/rule-tester.js';
+
+const EGW = 'apiVersion: cilium.io/v2\nkind: CiliumEgressGatewayPolicy\nmetadata:\n  name: egw\nspec:\n  selectors:\n    - podSelector: {}\n  destinationCIDRs: [192.0.2.0/24]\n  egressGateway:\n    nodeSelector: {}\n';
+const LRP = 'apiVersion: cilium.io/v2\nkind: CiliumLocalRedirectPolicy\nmetadata:\n  name: dns\n  namespace: kube-system\nspec:\n  redirectFrontend:\n    serviceMatcher: {serviceName: kube-dns, namespace: kube-system}\n  redirectBackend:\n    localEndpointSelector: {}\n    toPorts: [{port: "53", protocol: UDP}]\n';
+const POOL = 'apiVersion: cilium.io/v2alpha1\nkind: CiliumPodIPPool\nmetadata:\n  name: blue\nspec:\n  ipv4:\n    cidrs: [10.20.0.0/16]\n    maskSize: 24\n';
+const KPR = 'kubeProxyReplacement: true\n';
+/** A Flux release whose values come from a ConfigMap the repository does not show: incomplete values. */
+const UNSEEN = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  chart:\n    spec:\n      chart: cilium\n      version: 1.18.8\n      sourceRef: {kind: HelmRepository, name: cilium}\n  valuesFrom:\n    - kind: ConfigMap\n      name: cilium-values\n';
+
+test('cilium/feature-off', () => {
+  ruleTester(featureOff, {
+    valid: [
+      { 'cilium/values.yaml': KPR + 'egressGateway:\n  enabled: true\nbpf:\n  masquerade: true\n', 'egw.yaml': EGW },
+      { 'cilium/values.yaml': KPR + 'localRedirectPolicies:\n  enabled: true\n', 'lrp.yaml': LRP },
+      // the pre-1.18 boolean counts, even next to the newer key set false
+      { 'cilium/values.yaml': KPR + 'localRedirectPolicy: true\nlocalRedirectPolicies:\n  enabled: false\n', 'lrp.yaml': LRP },
+      { 'cilium/values.yaml': KPR + 'ipam:\n  mode: multi-pool\n', 'pool.yaml': POOL },
+      // no Cilium values at all: nothing to judge
+      { 'egw.yaml': EGW, 'pool.yaml': POOL },
+      // a templated value cannot be judged
+      { 'cilium/values.yaml': KPR + 'ipam:\n  mode: ${IPAM_MODE}\n', 'pool.yaml': POOL },
+      // values the repository does not show may turn it on
+      { 'cilium/helmrelease.yaml': UNSEEN, 'egw.yaml': EGW },
+      // no object of these kinds
+      { 'cilium/values.yaml': KPR },
+      // another group's kind of the same name
+      { 'cilium/values.yaml': KPR, 'x.yaml': EGW.replace('cilium.io/v2', 'example.com/v1') },
+    ],
+    invalid: [
+      {
+        files: { 'cilium/values.yaml': KPR + 'egressGateway:\n  enabled: false\n', 'egw.yaml': EGW },
+        errors: [{ messageId: 'off', file: 'egw.yaml', line: 2, column: 7, data: { kind: 'CiliumEgressGatewayPolicy', name: 'egw', feature: 'the egress gateway' } }],
+      },
+      {
+        // Talos documents ipam.mode kubernetes: a pod IP pool is never used
+        files: { 'cilium/values.yaml': KPR + 'ipam:\n  mode: kubernetes\n', 'pool.yaml': POOL },
+        errors: [{ messageId: 'off', file: 'pool.yaml', line: 2, column: 7, data: { kind: 'CiliumPodIPPool', name: 'blue', feature: 'multi-pool IPAM' } }],
+      },
+      {
+        files: { 'cilium/values.yaml': KPR, 'lrp.yaml': LRP, 'pool.yaml': POOL },
+        errors: [
+          { messageId: 'unset', file: 'lrp.yaml', line: 2, column: 7, data: { kind: 'CiliumLocalRedirectPolicy', name: 'dns' } },
+          { messageId: 'unset', file: 'pool.yaml', line: 2, column: 7, data: { kind: 'CiliumPodIPPool' } },
+        ],
+      },
+    ],
+  });
+});
+
+test('cilium/feature-off: severity and related location follow what the values say', () => {
+  const off = lintRepo({ 'cilium/values.yaml': KPR + 'egressGateway:\n  enabled: false\n', 'egw.yaml': EGW }, [featureOff]);
+  const unset = lintRepo({ 'cilium/values.yaml': KPR, 'egw.yaml': EGW }, [featureOff]);
+  const brief = (ds: typeof off) => ds.map((d) => [d.severity, (d.related ?? []).map((r) => [r.file, r.range.start.line, r.range.start.column])]);
+  assert.deepEqual(brief(off), [['error', [['cilium/values.yaml', 3, 12]]]]);
+  assert.deepEqual(brief(unset), [['warning', []]]);
+});
+
+test('cilium/gateway-without-gateway-api still judges every release (shared helper)', () => {
+  const gw = 'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: external\nspec:\n  gatewayClassName: cilium\n  listeners:\n    - {name: http, protocol: HTTP, port: 80}\n';
+  ruleTester(gatewayWithoutGatewayApi, {
+    valid: [{ 'cilium/helmrelease.yaml': UNSEEN, 'gw.yaml': gw }],
+    invalid: [{ files: { 'cilium/values.yaml': KPR + 'gatewayAPI:\n  enabled: false\n', 'gw.yaml': gw }, errors: [{ messageId: 'off', file: 'gw.yaml', line: 6, column: 21 }] }],
+  });
+});
