@@ -2,7 +2,7 @@
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
 import { l2Policies } from './lib/objects.js';
 import { SRC } from './lib/sources.js';
-import { incomplete, isSet, l2On, placeOf, releases } from './lib/values.js';
+import { l2On, offInEveryRelease } from './lib/values.js';
 
 const POLICY = 'apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: lan\nspec:\n  loadBalancerIPs: true\n';
 
@@ -28,13 +28,12 @@ export default defineRule({
     },
   },
   check({ cluster }) {
-    const rels = releases(cluster);
     const policies = l2Policies(cluster.docs);
-    if (!rels.length || !policies.length) return [];
-    if (rels.some((r) => l2On(r) !== false)) return []; // on somewhere, or unknowable
-    const explicit = rels.filter((r) => isSet(r, ['l2announcements', 'enabled']));
-    if (!explicit.length && rels.some((r) => incomplete(r, cluster.docs))) return [];
-    const related: RelatedFinding[] = explicit.map((r) => ({ ...placeOf(r, ['l2announcements', 'enabled']), message: 'L2 announcements are turned off here.' }));
+    if (!policies.length) return [];
+    const off = offInEveryRelease(cluster, l2On, [['l2announcements', 'enabled']]);
+    if (!off) return [];
+    const explicit = off.explicit;
+    const related: RelatedFinding[] = explicit.map((p) => ({ ...p, message: 'L2 announcements are turned off here.' }));
     return policies.map((doc): RuleFinding => ({
       doc,
       path: ['kind'],
