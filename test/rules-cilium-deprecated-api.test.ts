@@ -5,25 +5,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import deprecatedApiVersion, { SAME_SHAPE_KINDS } from '../src/rules/cilium/deprecated-api-version.js';
 import { CILIUM_SCHEMA_FILE, CILIUM_SERVED } from '../src/schema/versions.js';
-import { ruleTester, yaml } from '../src/testing/rule-tester.js';
+import { ruleTester } from '../src/testing/rule-tester.js';
+import { ciliumHelmReleaseText } from '../src/testing/schema-docs.js';
 
-const hr = (version: string) => yaml`
-  apiVersion: helm.toolkit.fluxcd.io/v2
-  kind: HelmRelease
-  metadata:
-    name: cilium
-    namespace: kube-system
-  spec:
-    chart:
-      spec:
-        chart: cilium
-        version: ${version}
-        sourceRef:
-          kind: HelmRepository
-          name: cilium
-    values:
-      kubeProxyReplacement: true
-`;
+/** The group's Cilium release, pinned to `version`. */
+const hr = (version: string) => ciliumHelmReleaseText(['kubeProxyReplacement: true'], version);
 
 const obj = (apiVersion: string, kind: string, spec = '  timers:\n    holdTimeSeconds: 9\n') => `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: router\nspec:\n${spec}`;
 const PEERING = '  virtualRouters:\n    - localASN: 64512\n      neighbors:\n        - peerAddress: 10.50.0.1/32\n          peerASN: 64513\n';
