@@ -60,6 +60,19 @@ test('cilium/feature-off: severity and related location follow what the values s
   assert.deepEqual(brief(unset), [['warning', []]]);
 });
 
+test('cilium/feature-off: one release turning it off does not speak for another whose values are not all shown', () => {
+  const offHere = KPR + 'egressGateway:\n  enabled: false\n';
+  // two releases: a values file that turns it off, and a HelmRelease whose values the repository shows in full
+  const shown = UNSEEN.replace(/  valuesFrom:[\s\S]*$/, '  values:\n    kubeProxyReplacement: true\n');
+  assert.deepEqual(lintRepo({ 'cilium/values.yaml': offHere, 'cilium/helmrelease.yaml': shown, 'egw.yaml': EGW }, [featureOff]).map((d) => [d.messageId, d.severity]), [['off', 'error']]);
+  // the HelmRelease's valuesFrom ConfigMap is not in the repository: it may turn the egress gateway on there
+  assert.deepEqual(lintRepo({ 'cilium/values.yaml': offHere, 'cilium/helmrelease.yaml': UNSEEN, 'egw.yaml': EGW }, [featureOff]), []);
+  // spec.values rank above an unseen valuesFrom: a false there is the effective value
+  const ownFalse = UNSEEN + '  values:\n    egressGateway:\n      enabled: false\n';
+  const got = lintRepo({ 'cilium/helmrelease.yaml': ownFalse, 'egw.yaml': EGW }, [featureOff]);
+  assert.deepEqual(got.map((d) => [d.messageId, d.severity, (d.related ?? []).map((r) => [r.file, r.range.start.line])]), [['off', 'error', [['cilium/helmrelease.yaml', 17]]]]);
+});
+
 test('cilium/gateway-without-gateway-api still judges every release (shared helper)', () => {
   const gw = 'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: external\nspec:\n  gatewayClassName: cilium\n  listeners:\n    - {name: http, protocol: HTTP, port: 80}\n';
   ruleTester(gatewayWithoutGatewayApi, {

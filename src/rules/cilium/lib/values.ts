@@ -226,14 +226,22 @@ export function dedupe<T extends { doc: YamlDocument; path: Path; range?: Range;
 }
 
 /**
- * A default-off feature judged across the group's Cilium releases: undefined unless every release leaves it off
- * (none on, none unknowable; when no release sets one of `keys`, every release's values must be complete, since
- * an unseen values source may turn it on). `explicit` holds the places that turn it off.
+ * A default-off feature judged across the group's Cilium releases: undefined unless every release leaves it off,
+ * each for a reason the repository shows: its effective value is off (not on, not templated) and either a layer
+ * no unseen values source can override sets one of `keys`, or no layer sets one and the release's values are
+ * complete (an unseen source could turn it on). `explicit` holds the places that turn it off.
  */
 export function offInEveryRelease(cluster: ClusterGroup, on: (r: CiliumRelease) => boolean | undefined, keys: ReadonlyArray<readonly string[]>): { explicit: Place[] } | undefined {
   const rels = releases(cluster);
-  if (!rels.length || rels.some((r) => on(r) !== false)) return undefined;
-  const explicit = rels.flatMap((r) => keys.filter((k) => isSet(r, k)).map((k) => placeOf(r, k)));
-  if (!explicit.length && rels.some((r) => incomplete(r, cluster.docs))) return undefined;
+  if (!rels.length) return undefined;
+  const explicit: Place[] = [];
+  for (const r of rels) {
+    if (on(r) !== false) return undefined; // on, or unknowable
+    const setting = keys.map((k) => [k, layerSetting(r, k)] as const).filter(([, l]) => l !== undefined);
+    if (setting.length) {
+      if (setting.some(([, l]) => overridable(r, l!, cluster.docs))) return undefined;
+      explicit.push(...setting.map(([k]) => placeOf(r, k)));
+    } else if (incomplete(r, cluster.docs)) return undefined;
+  }
   return { explicit };
 }
