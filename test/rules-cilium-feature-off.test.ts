@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import featureOff from '../src/rules/cilium/feature-off.js';
 import gatewayWithoutGatewayApi from '../src/rules/cilium/gateway-without-gateway-api.js';
 import { lintRepo, ruleTester } from '../src/testing/rule-tester.js';
+import { ciliumHelmReleaseText } from '../src/testing/schema-docs.js';
 
 const EGW = 'apiVersion: cilium.io/v2\nkind: CiliumEgressGatewayPolicy\nmetadata:\n  name: egw\nspec:\n  selectors:\n    - podSelector: {}\n  destinationCIDRs: [192.0.2.0/24]\n  egressGateway:\n    nodeSelector: {}\n';
 const LRP = 'apiVersion: cilium.io/v2\nkind: CiliumLocalRedirectPolicy\nmetadata:\n  name: dns\n  namespace: kube-system\nspec:\n  redirectFrontend:\n    serviceMatcher: {serviceName: kube-dns, namespace: kube-system}\n  redirectBackend:\n    localEndpointSelector: {}\n    toPorts: [{port: "53", protocol: UDP}]\n';
@@ -79,4 +80,23 @@ test('cilium/gateway-without-gateway-api still judges every release (shared help
     valid: [{ 'cilium/helmrelease.yaml': UNSEEN, 'gw.yaml': gw }],
     invalid: [{ files: { 'cilium/values.yaml': KPR + 'gatewayAPI:\n  enabled: false\n', 'gw.yaml': gw }, errors: [{ messageId: 'off', file: 'gw.yaml', line: 6, column: 21 }] }],
   });
+});
+
+test('cilium/feature-off: bootstrap installs, OR-ed switches per chart line, helmfile set', () => {
+  const lrpRelease = (version: string, values: string[], extra = '') => ciliumHelmReleaseText(values, version) + extra;
+  const brief = (files: Record<string, string>) => lintRepo(files, [featureOff]).map((d) => [d.messageId, d.severity, d.data?.['setting'], (d.related ?? []).map((r) => `${r.file}:${r.range.start.line}`)]);
+  // a helmfile bootstrap whose values the repository does not show does not veto the Flux release's explicit off
+  const helmfile = 'releases:\n  - name: cilium\n    namespace: kube-system\n    chart: cilium/cilium\n    version: 1.18.8\n    values: ["templates/values.yaml.gotmpl"]\n';
+  assert.deepEqual(brief({ 'bootstrap/helmfile.yaml': helmfile, 'cilium/hr.yaml': lrpRelease('1.18.8', ['kubeProxyReplacement: true', 'egressGateway: {enabled: false}']), 'egw.yaml': EGW }), [['off', 'error', 'egressGateway.enabled: true, with bpf.masquerade: true and kubeProxyReplacement: true', ['cilium/hr.yaml:9']]]);
+  // 1.18+: one switch false, the other unset, values the repository does not show: the other may be on
+  const valuesFrom = '  valuesFrom:\n    - {kind: ConfigMap, name: cilium-values}\n';
+  assert.deepEqual(brief({ 'cilium/hr.yaml': lrpRelease('1.18.8', ['kubeProxyReplacement: true', 'localRedirectPolicy: false'], valuesFrom), 'lrp.yaml': LRP }), []);
+  // 1.17 charts have only the boolean: the 1.18 key does nothing there, and the message names the boolean
+  assert.deepEqual(brief({ 'cilium/hr.yaml': lrpRelease('1.17.6', ['kubeProxyReplacement: true', 'localRedirectPolicies: {enabled: true}']), 'lrp.yaml': LRP }), [['unset', 'warning', 'localRedirectPolicy: true', []]]);
+  assert.deepEqual(brief({ 'cilium/hr.yaml': lrpRelease('1.18.8', ['kubeProxyReplacement: true', 'localRedirectPolicies: {enabled: true}']), 'lrp.yaml': LRP }), []);
+  // helmfile `set` ranks above `values` and is not modelled: the feature may be on
+  const withSet = 'releases:\n  - name: cilium\n    chart: cilium/cilium\n    version: 1.18.8\n    values:\n      - egressGateway: {enabled: false}\n    set:\n      - {name: egressGateway.enabled, value: true}\n';
+  assert.deepEqual(brief({ 'bootstrap/helmfile.yaml': withSet, 'egw.yaml': EGW }), []);
+  // the same helmfile without `set`: its own false is the effective value
+  assert.deepEqual(brief({ 'bootstrap/helmfile.yaml': withSet.replace(/    set:[\s\S]*$/, ''), 'egw.yaml': EGW }).map((b) => b.slice(0, 2)), [['off', 'error']]);
 });

@@ -5,67 +5,74 @@
  * (L2 policies and Gateway API objects have their own rules: cilium/l2-policy-without-l2, cilium/gateway-without-gateway-api.)
  */
 import { docsOfKind } from '../../core/kind-index.js';
-import type { CiliumRelease } from '../../plan/types.js';
+import { atLeast } from '../../data/versions.js';
+import type { CiliumRelease, ClusterGroup } from '../../plan/types.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
 import { SRC } from './lib/sources.js';
-import { offInEveryRelease, switchOn, unknowable, valueOf } from './lib/values.js';
+import { ciliumVersion } from './lib/objects.js';
+import { offInEveryRelease, releaseVersion, switchOn, unknowable, valueOf } from './lib/values.js';
 
 interface Feature {
   kind: string;
   /** What is off, for messages ("the egress gateway"). */
   feature: string;
-  /** The values that turn it on, as written in the help ("egressGateway.enabled: true"). */
-  setting: string;
-  /** Keys whose presence makes "off" explicit (the related locations). */
-  keys: ReadonlyArray<readonly string[]>;
+  /** The values that turn it on on `version` (undefined: not known), as the message names them. */
+  setting(version: string | undefined): string;
+  /** The switches of a release that turn it on (any of them); the places of those set are the related locations. */
+  keys(release: CiliumRelease, cluster: ClusterGroup): ReadonlyArray<readonly string[]>;
   /** On in this release's effective values; undefined when it cannot be told (templated). */
-  on(release: CiliumRelease): boolean | undefined;
-  /** Where the finding points in the object. */
-  path: readonly string[];
+  on(release: CiliumRelease, cluster: ClusterGroup): boolean | undefined;
 }
 
 const MULTI_POOL = 'multi-pool';
+const IPAM_MODE = ['ipam', 'mode'] as const;
+const EGRESS_GATEWAY = ['egressGateway', 'enabled'] as const;
+/** The local redirect policy switch from 1.18 (the boolean `localRedirectPolicy` before; whether 1.18+ charts still read it is not established, so it counts there too). */
+const LRP_SINCE_118 = ['localRedirectPolicies', 'enabled'] as const;
+const LRP_LEGACY = ['localRedirectPolicy'] as const;
+
+/** The local redirect policy switches a release's chart reads: before 1.18 only the boolean; otherwise either. */
+function lrpKeys(release: CiliumRelease, cluster: ClusterGroup): ReadonlyArray<readonly string[]> {
+  const v = releaseVersion(cluster, release);
+  return v && !atLeast(v, '1.18') ? [LRP_LEGACY] : [LRP_SINCE_118, LRP_LEGACY];
+}
+
+/** Any of `keys` on → on; all off → off; otherwise (templated) unknown. */
+function anyOn(release: CiliumRelease, keys: ReadonlyArray<readonly string[]>): boolean | undefined {
+  const states = keys.map((k) => switchOn(release, k));
+  if (states.includes(true)) return true;
+  return states.includes(undefined) ? undefined : false;
+}
 
 /** `ipam.mode` is `multi-pool` (chart default `cluster-pool`; Talos documents `kubernetes`). */
 function multiPool(release: CiliumRelease): boolean | undefined {
-  const v = valueOf(release, ['ipam', 'mode']);
+  const v = valueOf(release, IPAM_MODE);
   if (v === undefined) return false;
   if (unknowable(v) || typeof v !== 'string') return undefined;
   return v === MULTI_POOL;
-}
-
-/** Either switch turns local redirect policies on (`localRedirectPolicy` is the boolean the chart had before 1.18). */
-function lrpOn(release: CiliumRelease): boolean | undefined {
-  const a = switchOn(release, ['localRedirectPolicies', 'enabled']);
-  const b = switchOn(release, ['localRedirectPolicy']);
-  if (a === true || b === true) return true;
-  return a === undefined || b === undefined ? undefined : false;
 }
 
 export const FEATURES: readonly Feature[] = [
   {
     kind: 'CiliumEgressGatewayPolicy',
     feature: 'the egress gateway',
-    setting: 'egressGateway.enabled: true, with bpf.masquerade: true and kubeProxyReplacement: true',
-    keys: [['egressGateway', 'enabled']],
-    on: (r) => switchOn(r, ['egressGateway', 'enabled']),
-    path: ['kind'],
+    setting: () => 'egressGateway.enabled: true, with bpf.masquerade: true and kubeProxyReplacement: true',
+    keys: () => [EGRESS_GATEWAY],
+    on: (r) => switchOn(r, EGRESS_GATEWAY),
   },
   {
     kind: 'CiliumLocalRedirectPolicy',
     feature: 'local redirect policies',
-    setting: 'localRedirectPolicies.enabled: true, or localRedirectPolicy: true before 1.18',
-    keys: [['localRedirectPolicies', 'enabled'], ['localRedirectPolicy']],
-    on: lrpOn,
-    path: ['kind'],
+    setting: (v) => (v && !atLeast(v, '1.18') ? 'localRedirectPolicy: true' : v ? 'localRedirectPolicies.enabled: true' : 'localRedirectPolicies.enabled: true, or localRedirectPolicy: true before Cilium 1.18'),
+    keys: lrpKeys,
+    on: (r, cluster) => anyOn(r, lrpKeys(r, cluster)),
   },
   {
     kind: 'CiliumPodIPPool',
     feature: 'multi-pool IPAM',
-    setting: 'ipam.mode: multi-pool, chosen when the cluster is created',
-    keys: [['ipam', 'mode']],
+    setting: () => 'ipam.mode: multi-pool, chosen when the cluster is created',
+    keys: () => [IPAM_MODE],
     on: multiPool,
-    path: ['kind'],
   },
 ];
 
@@ -83,7 +90,7 @@ export default defineRule({
     },
     help: 'Turn the feature on in the Cilium Helm values (the message names the setting), or remove the object.',
     docs: {
-      what: 'When the repository has Cilium values, checks each CiliumEgressGatewayPolicy, CiliumLocalRedirectPolicy and CiliumPodIPPool against them: the egress gateway needs `egressGateway.enabled: true`, local redirect policies `localRedirectPolicies.enabled: true` (before 1.18 the boolean `localRedirectPolicy: true`; either counts), pod IP pools `ipam.mode: multi-pool`. An error when the values set the feature off (or another IPAM mode), a warning when they leave it at the chart default; silent when any release turns it on, or when a value is templated or the values are not all in the repository.',
+      what: 'When the repository has Cilium values, checks each CiliumEgressGatewayPolicy, CiliumLocalRedirectPolicy and CiliumPodIPPool against them: the egress gateway needs `egressGateway.enabled: true`, local redirect policies `localRedirectPolicies.enabled: true` from 1.18 (before 1.18 only the boolean `localRedirectPolicy: true` exists; on 1.18 and later either counts, since whether the newer charts still read the boolean is not established), pod IP pools `ipam.mode: multi-pool`. An error when the values set the feature off (or another IPAM mode), a warning when they leave it at the chart default; silent when any release turns it on, or when a value is templated or values the repository does not show could turn it on. Bootstrap installs (helmfile, the Talos install job) count only when no Flux or Argo CD release exists: the GitOps engine then upgrades the same Helm release with its own values. Other ways to turn a feature on (`extraConfig`, per-node `CiliumNodeConfig` defaults) are not read.',
       why: 'The objects apply cleanly, so nothing fails: the agent simply never acts on them. Traffic leaves with the node address instead of the egress IP, DNS is not redirected to the node-local cache, pods keep getting addresses from the default pool.',
       fix: 'Set the feature in the Cilium values. The egress gateway also needs BPF masquerading and kube-proxy replacement. The IPAM mode is chosen when a cluster is built (Talos documents `ipam.mode: kubernetes`); changing it on a running cluster disrupts pod networking, so a pool written for multi-pool IPAM is usually a mistake to remove.',
       sources: ['https://docs.cilium.io/en/stable/network/egress-gateway/egress-gateway/', 'https://docs.cilium.io/en/stable/network/kubernetes/local-redirect-policy/', 'https://docs.cilium.io/en/stable/network/concepts/ipam/multi-pool/', SRC.helmRef],
@@ -104,15 +111,16 @@ export default defineRule({
     for (const f of FEATURES) {
       const docs = docsOfKind(cluster.docs, f.kind).filter((d) => d.group === 'cilium.io');
       if (!docs.length) continue;
-      const off = offInEveryRelease(cluster, f.on, f.keys);
+      const off = offInEveryRelease(cluster, (r) => f.on(r, cluster), (r) => f.keys(r, cluster));
       if (!off) continue;
-      const related: RelatedFinding[] = off.explicit.map((p) => ({ ...p, message: `${f.feature} is set here.` }));
+      const related: RelatedFinding[] = off.explicit.map((p) => ({ ...p, message: `This turns ${f.feature} off.` }));
+      const setting = f.setting(ciliumVersion(cluster));
       for (const doc of docs) {
         out.push({
           doc,
-          path: [...f.path],
+          path: ['kind'],
           messageId: off.explicit.length ? 'off' : 'unset',
-          data: { kind: f.kind, name: doc.name ?? '', feature: f.feature, setting: f.setting },
+          data: { kind: f.kind, name: doc.name ?? '', feature: f.feature, setting },
           ...(related.length ? { related } : {}),
           ...(off.explicit.length ? {} : { severity: 'warning' as const }),
         });

@@ -204,6 +204,15 @@ function unseenValues(release: CiliumRelease, docs: readonly YamlDocument[]): 'f
     if (files) return 'files';
   } else if (release.engine === 'helmfile') {
     if (rd.templated) return 'any';
+    const entry = release.releasePath ? rd.get(release.releasePath) : undefined;
+    if (isObject(entry)) {
+      // `set`/`setString` are not modelled as layers, and rank above `values`
+      for (const k of ['set', 'setString', 'setTemplate']) if (Array.isArray(entry[k]) && entry[k].length) return 'any';
+      // a values file the repository does not show (a .gotmpl, a path outside it) may come after the inline values
+      const vals = entry['values'];
+      if (Array.isArray(vals) && vals.some((v) => typeof v === 'string') && !release.layers.some((l) => l.doc !== rd)) return 'any';
+      if (Array.isArray(vals) && vals.filter((v) => typeof v === 'string').length > new Set(release.layers.filter((l) => l.doc !== rd).map((l) => l.doc.file.path)).size) return 'any';
+    }
   }
   return undefined;
 }
@@ -226,22 +235,33 @@ export function dedupe<T extends { doc: YamlDocument; path: Path; range?: Range;
 }
 
 /**
- * A default-off feature judged across the group's Cilium releases: undefined unless every release leaves it off,
- * each for a reason the repository shows: its effective value is off (not on, not templated) and either a layer
- * no unseen values source can override sets one of `keys`, or no layer sets one and the release's values are
- * complete (an unseen source could turn it on). `explicit` holds the places that turn it off.
+ * A default-off feature judged across the group's Cilium releases: undefined unless every release that governs
+ * the running configuration leaves it off, each for a reason the repository shows. Bootstrap releases (helmfile,
+ * a Talos install job) are judged only when the group has no GitOps release: the GitOps engine upgrades the same
+ * Helm release with its own values. A release is off when its effective value is off (not on, not templated) and,
+ * for every switch in `keys` (several when any of them turns the feature on), a layer no unseen values source can
+ * override sets it, or no layer sets it and the release's values are complete. `explicit`: the places that turn
+ * it off (each once).
  */
-export function offInEveryRelease(cluster: ClusterGroup, on: (r: CiliumRelease) => boolean | undefined, keys: ReadonlyArray<readonly string[]>): { explicit: Place[] } | undefined {
-  const rels = releases(cluster);
+export function offInEveryRelease(
+  cluster: ClusterGroup,
+  on: (r: CiliumRelease) => boolean | undefined,
+  keys: ReadonlyArray<readonly string[]> | ((r: CiliumRelease) => ReadonlyArray<readonly string[]>),
+): { explicit: Place[] } | undefined {
+  const all = releases(cluster);
+  const gitops = all.filter((r) => r.purpose !== 'bootstrap');
+  const rels = gitops.length ? gitops : all;
   if (!rels.length) return undefined;
-  const explicit: Place[] = [];
+  const explicit = new Map<string, Place>();
   for (const r of rels) {
     if (on(r) !== false) return undefined; // on, or unknowable
-    const setting = keys.map((k) => [k, layerSetting(r, k)] as const).filter(([, l]) => l !== undefined);
-    if (setting.length) {
-      if (setting.some(([, l]) => overridable(r, l!, cluster.docs))) return undefined;
-      explicit.push(...setting.map(([k]) => placeOf(r, k)));
-    } else if (incomplete(r, cluster.docs)) return undefined;
+    for (const k of typeof keys === 'function' ? keys(r) : keys) {
+      const layer = layerSetting(r, k);
+      if (layer ? overridable(r, layer, cluster.docs) : incomplete(r, cluster.docs)) return undefined;
+      if (!layer) continue;
+      const p = placeOf(r, k);
+      explicit.set(`${p.doc.file.path}#${p.doc.index}#${p.path.join('\u0000')}#${p.range ? `${p.range.start.line}:${p.range.start.column}` : ''}`, p);
+    }
   }
-  return { explicit };
+  return { explicit: [...explicit.values()] };
 }
