@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { chmodSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import type { Fix } from '../src/core/diagnostic.js';
 import { applyFixes, applyToText } from '../src/lint/fix.js';
@@ -216,6 +217,27 @@ describe('talium lint --fix (child process)', () => {
     assert.equal(readFileSync(join(dir, 'cilium/group.yaml'), 'utf8'), group('cilium.io/v2'));
     assert.equal(readFileSync(join(dir, 'cilium/peer.yaml'), 'utf8'), peer);
     assert.deepEqual(r.out.diagnostics.filter((d) => d.ruleId === 'cilium/deprecated-api-version').map((d) => [d.file, d.fix]), [['cilium/peer.yaml', undefined]]);
+  });
+
+  it('no new apiVersion for a kind a kustomization patches: the overlay still builds with kubectl kustomize', async (t) => {
+    const group = (apiVersion: string, cidr: string): string => `apiVersion: ${apiVersion}\nkind: CiliumCIDRGroup\nmetadata:\n  name: office\nspec:\n  externalCIDRs:\n    - ${cidr}\n`;
+    const files = {
+      'talium.config.yaml': 'plan:\n  versions:\n    cilium: "1.18.8"\n',
+      'base/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - cidr.yaml\n',
+      'base/cidr.yaml': group('cilium.io/v2alpha1', '192.0.2.0/24'),
+      'overlay/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base\npatches:\n  - path: office.yaml\n',
+      'overlay/office.yaml': group('cilium.io/v2alpha1', '198.51.100.0/24'),
+    };
+    const dir = repos.repo(files);
+    const r = await lintJson(dir, ['--fix']);
+    // reported on both documents, fixed on neither
+    assert.deepEqual(r.out.diagnostics.filter((d) => d.ruleId === 'cilium/deprecated-api-version').map((d) => [d.file, d.fix]), [['base/cidr.yaml', undefined], ['overlay/office.yaml', undefined]]);
+    assert.deepEqual(r.out.fix?.applied, []);
+    assert.equal(readFileSync(join(dir, 'base/cidr.yaml'), 'utf8'), files['base/cidr.yaml']);
+    const kubectl = spawnSync('kubectl', ['kustomize', join(dir, 'overlay')], { encoding: 'utf8' });
+    if (kubectl.error) return t.skip('kubectl not installed');
+    assert.equal(kubectl.status, 0, kubectl.stderr);
+    assert.match(kubectl.stdout, /198\.51\.100\.0\/24/);
   });
 
   it('the L2 policy back to cilium.io/v2alpha1, and a pool\'s cidrs renamed to blocks from 1.15 (not when blocks is there)', async () => {

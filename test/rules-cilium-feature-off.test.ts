@@ -100,3 +100,16 @@ test('cilium/feature-off: bootstrap installs, OR-ed switches per chart line, hel
   // the same helmfile without `set`: its own false is the effective value
   assert.deepEqual(brief({ 'bootstrap/helmfile.yaml': withSet.replace(/    set:[\s\S]*$/, ''), 'egw.yaml': EGW }).map((b) => b.slice(0, 2)), [['off', 'error']]);
 });
+
+test('cilium/feature-off on a document every cluster shares: reported only when every cluster leaves the feature off', () => {
+  const rel = (on: boolean) => ciliumHelmReleaseText(['kubeProxyReplacement: true', `egressGateway: {enabled: ${on}}`], '1.18.8');
+  const repo = (a: boolean, b: boolean) => ({ 'clusters/a/cilium.yaml': rel(a), 'clusters/b/cilium.yaml': rel(b), 'infrastructure/egress/egw.yaml': EGW });
+  // cluster a may be the only one applying the shared policy: its egress gateway is on
+  assert.deepEqual(lintRepo(repo(true, false), [featureOff]), []);
+  assert.deepEqual(lintRepo(repo(false, true), [featureOff]), []);
+  // off everywhere: one finding
+  assert.deepEqual(lintRepo(repo(false, false), [featureOff]).map((d) => [d.file, d.messageId, d.range.start.line]), [['infrastructure/egress/egw.yaml', 'off', 2]]);
+  // a policy in a cluster's own folder is judged by that cluster alone
+  const own = { 'clusters/a/cilium.yaml': rel(true), 'clusters/b/cilium.yaml': rel(false), 'clusters/b/egw.yaml': EGW };
+  assert.deepEqual(lintRepo(own, [featureOff]).map((d) => [d.file, d.messageId]), [['clusters/b/egw.yaml', 'off']]);
+});

@@ -2,13 +2,15 @@
  * Runs rules over cluster groups and turns their RuleFindings into Findings: stamps rule id, severity
  * (configured > finding > default), the rendered message and help; drops a rule's exact repeats within a group
  * (releases sharing a values layer, e.g. Kustomize overlays of one base); with only part of the tree read, drops the
- * findings that conclude from an absence (RuleMeta.needsWholeTree, RuleFinding.needsWholeTree). Positions resolve
- * later (toDiagnostic).
+ * findings that conclude from an absence (RuleMeta.needsWholeTree, RuleFinding.needsWholeTree); keeps a finding's fix
+ * only where it is safe to apply (not in a document groups share, no apiVersion change on a kind a kustomization
+ * patches). Positions resolve later (toDiagnostic).
  */
 import type { Severity } from '../core/diagnostic.js';
 import { renderTemplate } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
+import { kustomizePatchedKinds } from '../plan/lb.js';
 import type { ClusterGroup } from '../plan/types.js';
 import type { Rule } from '../rules/types.js';
 
@@ -26,6 +28,8 @@ export function runRules(
     const configured = overrides[rule.meta.id];
     if (configured === 'off') continue;
     const absence = opts.partialTree ? new Set(rule.meta.needsWholeTree ?? []) : undefined;
+    // RuleFinding.everyGroup on a shared document: held back until every group has reported it
+    const pending = new Map<string, { finding: Finding; groups: Set<string> }>();
     for (const cluster of groups) {
       const seen = new Set<string>();
       for (const rf of rule.check({ cluster, all })) {
@@ -45,13 +49,22 @@ export function runRules(
         };
         if (rf.key) f.key = true;
         if (rf.range) f.range = rf.range;
-        // a document several cluster groups share may be judged differently by each (Cilium 1.17 and 1.19): no fix
-        if (rf.fix && !cluster.shared?.has(rf.doc)) f.fix = rf.fix;
+        // a document several cluster groups share may be judged differently by each (Cilium 1.17 and 1.19): no fix;
+        // nor a new apiVersion for a kind a kustomization patches (the patch could stop matching)
+        if (rf.fix && !cluster.shared?.has(rf.doc) && !(rf.path.length === 1 && rf.path[0] === 'apiVersion' && rf.doc.kind && kustomizePatchedKinds(all).has(rf.doc.kind))) f.fix = rf.fix;
         if (rf.data) f.data = rf.data;
         if (rf.related?.length) f.related = rf.related.map((r) => ({ doc: r.doc, path: r.path, key: r.key ?? false, message: r.message }));
+        if (rf.everyGroup && groups.length > 1 && cluster.shared?.has(rf.doc)) {
+          const k = `${rf.doc.file.path}#${rf.doc.index}#${rf.path.join('\u0000')}#${at}`;
+          const p = pending.get(k);
+          if (p) p.groups.add(cluster.name);
+          else pending.set(k, { finding: f, groups: new Set([cluster.name]) });
+          continue;
+        }
         out.push(f);
       }
     }
+    for (const p of pending.values()) if (p.groups.size === groups.length) out.push(p.finding);
   }
   return out;
 }

@@ -453,6 +453,40 @@ export function lbIpamIsDefault(g: ClusterGroup): boolean {
   });
 }
 
+/**
+ * Kinds some kustomization patches: a `patches`/`patchesJson6902` target's kind, the kind of an inline patch, the
+ * kinds in a patch file. An apiVersion fix on such a kind could make a patch stop matching (a target by version, a
+ * strategic-merge patch keyed on apiVersion), so --fix leaves their apiVersions alone. Computed once per document list.
+ */
+export function kustomizePatchedKinds(all: readonly YamlDocument[]): ReadonlySet<string> {
+  let kinds = PATCHED_KINDS.get(all);
+  if (kinds) return kinds;
+  kinds = new Set<string>();
+  const files = kustomizePatchFiles(all);
+  const inline = (text: unknown): void => {
+    if (typeof text !== 'string') return;
+    for (const m of text.matchAll(/^\s*kind:\s*["']?([A-Za-z0-9]+)/gm)) kinds!.add(m[1]!);
+  };
+  for (const d of all) {
+    if (files.has(d.file.path) && d.kind) kinds.add(d.kind);
+    if (d.docClass !== 'kustomization') continue;
+    for (const key of ['patches', 'patchesJson6902', 'patchesStrategicMerge']) {
+      const list = d.get([key]);
+      if (!Array.isArray(list)) continue;
+      for (const p of list) {
+        if (typeof p === 'string') inline(p);
+        if (!isObj(p)) continue;
+        const t = p['target'];
+        if (isObj(t) && typeof t['kind'] === 'string') kinds.add(t['kind']);
+        inline(p['patch']);
+      }
+    }
+  }
+  PATCHED_KINDS.set(all, kinds);
+  return kinds;
+}
+const PATCHED_KINDS = new WeakMap<readonly YamlDocument[], Set<string>>();
+
 /** Files that kustomizations use as patches (`patches[].path`, `patchesStrategicMerge[]`): partial objects. */
 export function kustomizePatchFiles(all: readonly YamlDocument[]): Set<string> {
   const out = new Set<string>();

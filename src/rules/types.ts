@@ -73,6 +73,12 @@ export interface RuleFinding {
   needsWholeTree?: boolean;
   /** The correction `--fix` applies to this finding's token (its value, or its key with `key`), when one is safe. */
   fix?: FindingFix;
+  /**
+   * The finding judges the document by its group's own configuration (its Cilium values): on a document every
+   * group shares (ClusterGroup.shared), which any one cluster may be the only one to apply, it is reported only when
+   * every group reports it at that place (the first group's finding).
+   */
+  everyGroup?: boolean;
 }
 
 export interface RuleContext {

@@ -120,6 +120,7 @@ export default defineRule({
           doc,
           path: ['kind'],
           messageId: off.explicit.length ? 'off' : 'unset',
+          everyGroup: true,
           data: { kind: f.kind, name: doc.name ?? '', feature: f.feature, setting },
           ...(related.length ? { related } : {}),
           ...(off.explicit.length ? {} : { severity: 'warning' as const }),

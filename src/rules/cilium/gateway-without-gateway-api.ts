@@ -40,6 +40,7 @@ export default defineRule({
       doc,
       path,
       messageId: explicit.length ? 'off' : 'unset',
+      everyGroup: true,
       data: { kind: doc.kind ?? '', name: doc.name ?? '' },
       ...(related.length ? { related } : {}),
       ...(explicit.length ? {} : { severity: 'warning' as const }),

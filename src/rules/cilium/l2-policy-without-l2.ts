@@ -38,6 +38,7 @@ export default defineRule({
       doc,
       path: ['kind'],
       messageId: explicit.length ? 'off' : 'unset',
+      everyGroup: true,
       data: { name: doc.name ?? '' },
       ...(related.length ? { related } : {}),
       ...(explicit.length ? {} : { severity: 'warning' as const }),
