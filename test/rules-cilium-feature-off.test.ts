@@ -113,3 +113,10 @@ test('cilium/feature-off on a document every cluster shares: reported only when 
   const own = { 'clusters/a/cilium.yaml': rel(true), 'clusters/b/cilium.yaml': rel(false), 'clusters/b/egw.yaml': EGW };
   assert.deepEqual(lintRepo(own, [featureOff]).map((d) => [d.file, d.messageId]), [['clusters/b/egw.yaml', 'off']]);
 });
+
+test('cilium/feature-off: the agent key set through extraConfig or a CiliumNodeConfig keeps the rule silent', () => {
+  const values = (extra: string) => ({ 'cilium/values.yaml': KPR + extra, 'egw.yaml': EGW, 'lrp.yaml': LRP });
+  assert.deepEqual(lintRepo(values('extraConfig:\n  enable-ipv4-egress-gateway: "true"\n'), [featureOff]).map((d) => d.data?.['kind']), ['CiliumLocalRedirectPolicy']);
+  const nodeConfig = 'apiVersion: cilium.io/v2\nkind: CiliumNodeConfig\nmetadata:\n  name: lrp\n  namespace: kube-system\nspec:\n  nodeSelector: {}\n  defaults:\n    enable-local-redirect-policy: "true"\n';
+  assert.deepEqual(lintRepo({ ...values(''), 'cnc.yaml': nodeConfig }, [featureOff]).map((d) => d.data?.['kind']), ['CiliumEgressGatewayPolicy']);
+});

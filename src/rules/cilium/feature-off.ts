@@ -9,8 +9,8 @@ import { atLeast } from '../../data/versions.js';
 import type { CiliumRelease, ClusterGroup } from '../../plan/types.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
 import { SRC } from './lib/sources.js';
-import { ciliumVersion } from './lib/objects.js';
-import { offInEveryRelease, releaseVersion, switchOn, unknowable, valueOf } from './lib/values.js';
+import { ciliumVersion, isObject } from './lib/objects.js';
+import { offInEveryRelease, releases, releaseVersion, switchOn, unknowable, valueOf } from './lib/values.js';
 
 interface Feature {
   kind: string;
@@ -22,6 +22,11 @@ interface Feature {
   keys(release: CiliumRelease, cluster: ClusterGroup): ReadonlyArray<readonly string[]>;
   /** On in this release's effective values; undefined when it cannot be told (templated). */
   on(release: CiliumRelease, cluster: ClusterGroup): boolean | undefined;
+  /**
+   * cilium-config keys that can set the feature directly (Helm `extraConfig`, a CiliumNodeConfig's `defaults`):
+   * when any is set the rule stays silent (their exact names and precedence per line are not modelled).
+   */
+  agentKey: RegExp;
 }
 
 const MULTI_POOL = 'multi-pool';
@@ -44,6 +49,13 @@ function anyOn(release: CiliumRelease, keys: ReadonlyArray<readonly string[]>): 
   return states.includes(undefined) ? undefined : false;
 }
 
+/** Some release's `extraConfig` or some CiliumNodeConfig's `defaults` sets a cilium-config key matching `key`. */
+function agentConfigSets(cluster: ClusterGroup, key: RegExp): boolean {
+  const sets = (m: unknown): boolean => isObject(m) && Object.keys(m).some((k) => key.test(k));
+  if (releases(cluster).some((r) => sets(valueOf(r, ['extraConfig'])))) return true;
+  return docsOfKind(cluster.docs, 'CiliumNodeConfig').some((d) => d.group === 'cilium.io' && sets(d.get(['spec', 'defaults'])));
+}
+
 /** `ipam.mode` is `multi-pool` (chart default `cluster-pool`; Talos documents `kubernetes`). */
 function multiPool(release: CiliumRelease): boolean | undefined {
   const v = valueOf(release, IPAM_MODE);
@@ -59,6 +71,7 @@ export const FEATURES: readonly Feature[] = [
     setting: () => 'egressGateway.enabled: true, with bpf.masquerade: true and kubeProxyReplacement: true',
     keys: () => [EGRESS_GATEWAY],
     on: (r) => switchOn(r, EGRESS_GATEWAY),
+    agentKey: /egress-gateway/,
   },
   {
     kind: 'CiliumLocalRedirectPolicy',
@@ -66,6 +79,7 @@ export const FEATURES: readonly Feature[] = [
     setting: (v) => (v && !atLeast(v, '1.18') ? 'localRedirectPolicy: true' : v ? 'localRedirectPolicies.enabled: true' : 'localRedirectPolicies.enabled: true, or localRedirectPolicy: true before Cilium 1.18'),
     keys: lrpKeys,
     on: (r, cluster) => anyOn(r, lrpKeys(r, cluster)),
+    agentKey: /local-redirect-polic/,
   },
   {
     kind: 'CiliumPodIPPool',
@@ -73,6 +87,7 @@ export const FEATURES: readonly Feature[] = [
     setting: () => 'ipam.mode: multi-pool, chosen when the cluster is created',
     keys: () => [IPAM_MODE],
     on: multiPool,
+    agentKey: /^ipam$/,
   },
 ];
 
@@ -90,7 +105,7 @@ export default defineRule({
     },
     help: 'Turn the feature on in the Cilium Helm values (the message names the setting), or remove the object.',
     docs: {
-      what: 'When the repository has Cilium values, checks each CiliumEgressGatewayPolicy, CiliumLocalRedirectPolicy and CiliumPodIPPool against them: the egress gateway needs `egressGateway.enabled: true`, local redirect policies `localRedirectPolicies.enabled: true` from 1.18 (before 1.18 only the boolean `localRedirectPolicy: true` exists; on 1.18 and later either counts, since whether the newer charts still read the boolean is not established), pod IP pools `ipam.mode: multi-pool`. An error when the values set the feature off (or another IPAM mode), a warning when they leave it at the chart default; silent when any release turns it on, or when a value is templated or values the repository does not show could turn it on. Bootstrap installs (helmfile, the Talos install job) count only when no Flux or Argo CD release exists: the GitOps engine then upgrades the same Helm release with its own values. Other ways to turn a feature on (`extraConfig`, per-node `CiliumNodeConfig` defaults) are not read.',
+      what: 'When the repository has Cilium values, checks each CiliumEgressGatewayPolicy, CiliumLocalRedirectPolicy and CiliumPodIPPool against them: the egress gateway needs `egressGateway.enabled: true`, local redirect policies `localRedirectPolicies.enabled: true` from 1.18 (before 1.18 only the boolean `localRedirectPolicy: true` exists; on 1.18 and later either counts, since whether the newer charts still read the boolean is not established), pod IP pools `ipam.mode: multi-pool`. An error when the values set the feature off (or another IPAM mode), a warning when they leave it at the chart default; silent when any release turns it on, or when a value is templated or values the repository does not show could turn it on. Bootstrap installs (helmfile, the Talos install job) count only when no Flux or Argo CD release exists: the GitOps engine then upgrades the same Helm release with its own values. Where `extraConfig` or a CiliumNodeConfig\'s `defaults` sets the agent\'s own key for the feature (`enable-*-egress-gateway`, `enable-local-redirect-policy`, `ipam`), the rule stays silent.',
       why: 'The objects apply cleanly, so nothing fails: the agent simply never acts on them. Traffic leaves with the node address instead of the egress IP, DNS is not redirected to the node-local cache, pods keep getting addresses from the default pool.',
       fix: 'Set the feature in the Cilium values. The egress gateway also needs BPF masquerading and kube-proxy replacement. The IPAM mode is chosen when a cluster is built (Talos documents `ipam.mode: kubernetes`); changing it on a running cluster disrupts pod networking, so a pool written for multi-pool IPAM is usually a mistake to remove.',
       sources: ['https://docs.cilium.io/en/stable/network/egress-gateway/egress-gateway/', 'https://docs.cilium.io/en/stable/network/kubernetes/local-redirect-policy/', 'https://docs.cilium.io/en/stable/network/concepts/ipam/multi-pool/', SRC.helmRef],
@@ -110,7 +125,7 @@ export default defineRule({
     const out: RuleFinding[] = [];
     for (const f of FEATURES) {
       const docs = docsOfKind(cluster.docs, f.kind).filter((d) => d.group === 'cilium.io');
-      if (!docs.length) continue;
+      if (!docs.length || agentConfigSets(cluster, f.agentKey)) continue;
       const off = offInEveryRelease(cluster, (r) => f.on(r, cluster), (r) => f.keys(r, cluster));
       if (!off) continue;
       const related: RelatedFinding[] = off.explicit.map((p) => ({ ...p, message: `This turns ${f.feature} off.` }));
