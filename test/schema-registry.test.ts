@@ -127,6 +127,11 @@ test('1.20 (no upstream CRD copy): the 1.19 shapes plus only the fields annotate
   const pool = { apiVersion: 'cilium.io/v2alpha1', kind: 'CiliumPodIPPool', metadata: { name: 'p' }, spec: { ipv4: { cidrs: ['10.128.0.0/16'], maskSize: 24 }, allowFirstIP: true } };
   assert.equal(r.cilium(pool.apiVersion, pool.kind, '1.19')?.validate?.(pool), false);
   assert.equal(r.cilium(pool.apiVersion, pool.kind, '1.20')?.validate?.(pool), true);
+  // the pool's cilium.io/v2 (newer than 1.19): not served before 1.20, served there with an unchecked spec
+  const poolV2 = { ...pool, apiVersion: 'cilium.io/v2', spec: { ipv4: { cidrs: [{ cidr: '10.128.0.0/16' }], maskSize: 24 } } };
+  assert.equal(r.cilium('cilium.io/v2', 'CiliumPodIPPool', '1.19')?.ok, false);
+  assert.equal(r.cilium('cilium.io/v2', 'CiliumPodIPPool', '1.20')?.validate?.(poolV2), true);
+  assert.equal(r.cilium('cilium.io/v2', 'CiliumPodIPPool', '1.20')?.validate?.({ ...poolV2, spce: {} }), false);
   // an egress gateway's egressIP: IPv4 only on 1.16-1.19, IPv6 too on 1.20 (NOT ESTABLISHED, so accepted)
   const egw = (egressIP: string) => ({ apiVersion: 'cilium.io/v2', kind: 'CiliumEgressGatewayPolicy', metadata: { name: 'e' }, spec: { selectors: [{ podSelector: {} }], destinationCIDRs: ['0.0.0.0/0'], egressGateway: { nodeSelector: {}, egressIP } } });
   assert.equal(r.cilium('cilium.io/v2', 'CiliumEgressGatewayPolicy', '1.19')?.validate?.(egw('2001:db8::1')), false);

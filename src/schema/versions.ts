@@ -55,7 +55,9 @@ export const CILIUM_SERVED: Record<string, Served> = {
     'cilium.io/v2alpha1': { since: '1.14', deprecatedSince: '1.18' },
     'cilium.io/v2': { since: '1.18' },
   },
-  CiliumPodIPPool: { 'cilium.io/v2alpha1': { since: '1.14' } },
+  // cilium.io/v2 (cilium/cilium PR #44383) is newer than 1.19; whether 1.20 serves it is NOT ESTABLISHED: served
+  // there with an unchecked spec, so either answer gives no false error
+  CiliumPodIPPool: { 'cilium.io/v2alpha1': { since: '1.14' }, 'cilium.io/v2': { since: '1.20' } },
   CiliumNodeConfig: {
     'cilium.io/v2alpha1': { since: '1.14', deprecatedSince: '1.16' },
     'cilium.io/v2': { since: '1.16' },
