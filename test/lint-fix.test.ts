@@ -240,6 +240,21 @@ describe('talium lint --fix (child process)', () => {
     assert.match(kubectl.stdout, /198\.51\.100\.0\/24/);
   });
 
+  it('the apiVersion guard: patches by version (Kustomize, Flux spec.patches) or inline strategic-merge patches (YAML or JSON) block the fix; a target by kind and name does not', async () => {
+    const pool = (name: string): string => `apiVersion: cilium.io/v2alpha1\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: ${name}\nspec:\n  blocks:\n    - cidr: 10.50.0.224/28\n`;
+    const cfg = { 'talium.config.yaml': 'plan:\n  versions:\n    cilium: "1.19.6"\n' };
+    const fixed = async (files: Record<string, string>): Promise<string[]> => {
+      const r = await lintJson(repos.repo({ ...cfg, ...files }), ['--fix']);
+      return (r.out.fix?.applied ?? []).map((a) => a.file);
+    };
+    const fluxKs = 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: pools\n  namespace: flux-system\nspec:\n  interval: 1h\n  path: ./pools\n  prune: true\n  sourceRef: {kind: GitRepository, name: flux-system}\n  patches:\n    - target: {group: cilium.io, version: v2alpha1, kind: CiliumLoadBalancerIPPool}\n      patch: |\n        - op: add\n          path: /spec/disabled\n          value: false\n';
+    assert.deepEqual(await fixed({ 'pools/pool.yaml': pool('lan'), 'flux/pools.yaml': fluxKs }), []);
+    const jsonPatch = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [pool.yaml]\npatches:\n  - patch: \'{"apiVersion": "cilium.io/v2alpha1", "kind": "CiliumLoadBalancerIPPool", "metadata": {"name": "lan"}, "spec": {"disabled": true}}\'\n';
+    assert.deepEqual(await fixed({ 'pools/pool.yaml': pool('lan'), 'pools/kustomization.yaml': jsonPatch }), []);
+    const byName = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [pool.yaml]\npatches:\n  - target: {kind: CiliumLoadBalancerIPPool, name: lan}\n    patch: |\n      - op: add\n        path: /spec/disabled\n        value: true\n';
+    assert.deepEqual(await fixed({ 'pools/pool.yaml': pool('lan'), 'pools/kustomization.yaml': byName }), ['pools/pool.yaml']);
+  });
+
   it('the L2 policy back to cilium.io/v2alpha1, and a pool\'s cidrs renamed to blocks from 1.15 (not when blocks is there)', async () => {
     const l2 = (apiVersion: string): string => `apiVersion: ${apiVersion}\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: l2\nspec:\n  loadBalancerIPs: true\n`;
     const cidrs = (extra = ''): string => `apiVersion: cilium.io/v2alpha1\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  cidrs:\n    - cidr: 10.50.0.224/28\n${extra}`;

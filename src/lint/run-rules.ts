@@ -14,6 +14,8 @@ import { kustomizePatchedKinds } from '../plan/lb.js';
 import type { ClusterGroup } from '../plan/types.js';
 import type { Rule } from '../rules/types.js';
 
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
+
 export type SeverityOverrides = Readonly<Record<string, Severity | 'off'>>;
 
 export function runRules(
@@ -57,8 +59,21 @@ export function runRules(
         if (rf.everyGroup && groups.length > 1 && cluster.shared?.has(rf.doc)) {
           const k = `${rf.doc.file.path}#${rf.doc.index}#${rf.path.join('\u0000')}#${at}`;
           const p = pending.get(k);
-          if (p) p.groups.add(cluster.name);
-          else pending.set(k, { finding: f, groups: new Set([cluster.name]) });
+          if (!p) pending.set(k, { finding: f, groups: new Set([cluster.name]) });
+          else {
+            p.groups.add(cluster.name);
+            // the most severe group's finding, with every group's related locations
+            const related = [...(p.finding.related ?? []), ...(f.related ?? [])];
+            if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[p.finding.severity]) p.finding = f;
+            const seenAt = new Set<string>();
+            const merged = related.filter((r) => {
+              const id = `${r.doc?.file.path ?? r.file?.path ?? ''}#${r.doc?.index ?? ''}#${(r.path ?? []).join('\u0000')}#${r.range ? `${r.range.start.line}:${r.range.start.column}` : ''}`;
+              if (seenAt.has(id)) return false;
+              seenAt.add(id);
+              return true;
+            });
+            if (merged.length) p.finding.related = merged;
+          }
           continue;
         }
         out.push(f);

@@ -454,9 +454,11 @@ export function lbIpamIsDefault(g: ClusterGroup): boolean {
 }
 
 /**
- * Kinds some kustomization patches: a `patches`/`patchesJson6902` target's kind, the kind of an inline patch, the
- * kinds in a patch file. An apiVersion fix on such a kind could make a patch stop matching (a target by version, a
- * strategic-merge patch keyed on apiVersion), so --fix leaves their apiVersions alone. Computed once per document list.
+ * Kinds whose apiVersion a kustomization patch is keyed on: the kinds of strategic-merge patch documents (patch
+ * files, inline patches in YAML or JSON: kustomize matches them by apiVersion too), and targets that name a
+ * `version` (Kustomize `patches`/`patchesJson6902`, a Flux Kustomization's `spec.patches`, `replacements` selects).
+ * A new apiVersion on such a kind could make the patch stop matching, so --fix leaves it alone. A target by kind
+ * and name only still matches after the change. Computed once per document list.
  */
 export function kustomizePatchedKinds(all: readonly YamlDocument[]): ReadonlySet<string> {
   let kinds = PATCHED_KINDS.get(all);
@@ -465,22 +467,28 @@ export function kustomizePatchedKinds(all: readonly YamlDocument[]): ReadonlySet
   const files = kustomizePatchFiles(all);
   const inline = (text: unknown): void => {
     if (typeof text !== 'string') return;
-    for (const m of text.matchAll(/^\s*kind:\s*["']?([A-Za-z0-9]+)/gm)) kinds!.add(m[1]!);
+    for (const m of text.matchAll(/["']?\bkind["']?\s*:\s*["']?([A-Za-z0-9]+)/g)) kinds!.add(m[1]!);
+  };
+  const target = (t: unknown): void => {
+    if (isObj(t) && typeof t['kind'] === 'string' && t['version'] !== undefined) kinds!.add(t['kind']);
+  };
+  const patchList = (list: unknown): void => {
+    if (!Array.isArray(list)) return;
+    for (const p of list) {
+      if (typeof p === 'string') inline(p);
+      if (!isObj(p)) continue;
+      target(p['target']);
+      // an inline patch without a target is a strategic-merge patch keyed on its own apiVersion/kind
+      if (typeof p['patch'] === 'string' && (p['target'] === undefined || /["']?\bapiVersion["']?\s*:/.test(p['patch']))) inline(p['patch']);
+    }
   };
   for (const d of all) {
     if (files.has(d.file.path) && d.kind) kinds.add(d.kind);
-    if (d.docClass !== 'kustomization') continue;
-    for (const key of ['patches', 'patchesJson6902', 'patchesStrategicMerge']) {
-      const list = d.get([key]);
-      if (!Array.isArray(list)) continue;
-      for (const p of list) {
-        if (typeof p === 'string') inline(p);
-        if (!isObj(p)) continue;
-        const t = p['target'];
-        if (isObj(t) && typeof t['kind'] === 'string') kinds.add(t['kind']);
-        inline(p['patch']);
-      }
-    }
+    if (d.docClass === 'kustomization') {
+      for (const key of ['patches', 'patchesJson6902', 'patchesStrategicMerge']) patchList(d.get([key]));
+      const repl = d.get(['replacements']);
+      if (Array.isArray(repl)) for (const r of repl) if (isObj(r) && Array.isArray(r['targets'])) for (const t of r['targets']) if (isObj(t)) target(t['select']);
+    } else if (d.kind === 'Kustomization' && d.group === 'kustomize.toolkit.fluxcd.io') patchList(d.get(['spec', 'patches']));
   }
   PATCHED_KINDS.set(all, kinds);
   return kinds;

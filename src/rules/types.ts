@@ -76,7 +76,7 @@ export interface RuleFinding {
   /**
    * The finding judges the document by its group's own configuration (its Cilium values): on a document every
    * group shares (ClusterGroup.shared), which any one cluster may be the only one to apply, it is reported only when
-   * every group reports it at that place (the first group's finding).
+   * every group reports it at that place (the most severe group's finding, with every group's related locations).
    */
   everyGroup?: boolean;
 }

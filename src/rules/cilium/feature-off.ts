@@ -23,10 +23,11 @@ interface Feature {
   /** On in this release's effective values; undefined when it cannot be told (templated). */
   on(release: CiliumRelease, cluster: ClusterGroup): boolean | undefined;
   /**
-   * cilium-config keys that can set the feature directly (Helm `extraConfig`, a CiliumNodeConfig's `defaults`):
-   * when any is set the rule stays silent (their exact names and precedence per line are not modelled).
+   * The cilium-config key that turns the feature on directly (Helm `extraConfig`, a CiliumNodeConfig's
+   * `defaults`) and the value that does: when one sets it (or a template may), the rule stays silent (precedence
+   * between these and the chart's own switch is not modelled).
    */
-  agentKey: RegExp;
+  agentKey: { key: RegExp; on: (value: unknown) => boolean };
 }
 
 const MULTI_POOL = 'multi-pool';
@@ -49,9 +50,9 @@ function anyOn(release: CiliumRelease, keys: ReadonlyArray<readonly string[]>): 
   return states.includes(undefined) ? undefined : false;
 }
 
-/** Some release's `extraConfig` or some CiliumNodeConfig's `defaults` sets a cilium-config key matching `key`. */
-function agentConfigSets(cluster: ClusterGroup, key: RegExp): boolean {
-  const sets = (m: unknown): boolean => isObject(m) && Object.keys(m).some((k) => key.test(k));
+/** Some release's `extraConfig` or some CiliumNodeConfig's `defaults` turns the feature on through the agent's own key (or may: templated). */
+function agentConfigSets(cluster: ClusterGroup, agent: Feature['agentKey']): boolean {
+  const sets = (m: unknown): boolean => isObject(m) && Object.entries(m).some(([k, v]) => agent.key.test(k) && (agent.on(v) || unknowable(v)));
   if (releases(cluster).some((r) => sets(valueOf(r, ['extraConfig'])))) return true;
   return docsOfKind(cluster.docs, 'CiliumNodeConfig').some((d) => d.group === 'cilium.io' && sets(d.get(['spec', 'defaults'])));
 }
@@ -71,7 +72,7 @@ export const FEATURES: readonly Feature[] = [
     setting: () => 'egressGateway.enabled: true, with bpf.masquerade: true and kubeProxyReplacement: true',
     keys: () => [EGRESS_GATEWAY],
     on: (r) => switchOn(r, EGRESS_GATEWAY),
-    agentKey: /egress-gateway/,
+    agentKey: { key: /^enable-ipv[46]-egress-gateway$/, on: (v) => v === true || v === 'true' },
   },
   {
     kind: 'CiliumLocalRedirectPolicy',
@@ -79,7 +80,7 @@ export const FEATURES: readonly Feature[] = [
     setting: (v) => (v && !atLeast(v, '1.18') ? 'localRedirectPolicy: true' : v ? 'localRedirectPolicies.enabled: true' : 'localRedirectPolicies.enabled: true, or localRedirectPolicy: true before Cilium 1.18'),
     keys: lrpKeys,
     on: (r, cluster) => anyOn(r, lrpKeys(r, cluster)),
-    agentKey: /local-redirect-polic/,
+    agentKey: { key: /^enable-local-redirect-policy$/, on: (v) => v === true || v === 'true' },
   },
   {
     kind: 'CiliumPodIPPool',
@@ -87,7 +88,7 @@ export const FEATURES: readonly Feature[] = [
     setting: () => 'ipam.mode: multi-pool, chosen when the cluster is created',
     keys: () => [IPAM_MODE],
     on: multiPool,
-    agentKey: /^ipam$/,
+    agentKey: { key: /^ipam$/, on: (v) => v === MULTI_POOL },
   },
 ];
 

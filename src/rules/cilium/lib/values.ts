@@ -188,9 +188,14 @@ function unseenValues(release: CiliumRelease, docs: readonly YamlDocument[]): 'f
     if (release.overlay?.skipped || release.valuesUnknown) return 'any';
     // a HelmRelease patch with the same name adds values
     if (!release.overlay && docs.some((d) => d !== rd && d.kind === 'HelmRelease' && d.name === rd.name && d.get(['spec', 'values']) !== undefined && d.namespace === rd.namespace)) return 'any';
+    // a Flux Kustomization's own `spec.patches` may set values on this HelmRelease
+    if (docs.some((d) => d.kind === 'Kustomization' && d.group === 'kustomize.toolkit.fluxcd.io' && patchesHelmRelease(d.get(['spec', 'patches']), rd))) return 'any';
     const own = release.overlay?.base ?? release;
     const vf = rd.get(['spec', 'valuesFrom']);
     if (Array.isArray(vf) && vf.length > own.layers.filter((l) => l.doc !== rd).length) return 'files';
+    // the chart's own values files (`chart.spec.valuesFiles`) live in the chart source and rank below the release's values
+    const cvf = rd.get(['spec', 'chart', 'spec', 'valuesFiles']);
+    if (Array.isArray(cvf) && cvf.length) return 'files';
   } else if (release.engine === 'argocd') {
     let files = false;
     for (const s of argoSourcePaths(rd).map((sp) => rd.get(sp))) {
@@ -206,15 +211,40 @@ function unseenValues(release: CiliumRelease, docs: readonly YamlDocument[]): 'f
     if (rd.templated) return 'any';
     const entry = release.releasePath ? rd.get(release.releasePath) : undefined;
     if (isObject(entry)) {
-      // `set`/`setString` are not modelled as layers, and rank above `values`
-      for (const k of ['set', 'setString', 'setTemplate']) if (Array.isArray(entry[k]) && entry[k].length) return 'any';
+      // `set`/`setString`, secrets and values templates are not modelled as layers, and rank above `values`
+      for (const k of ['set', 'setString', 'setTemplate', 'secrets', 'valuesTemplate']) if (Array.isArray(entry[k]) && entry[k].length) return 'any';
+      if (entry['inherit'] !== undefined) return 'any';
       // a values file the repository does not show (a .gotmpl, a path outside it) may come after the inline values
       const vals = entry['values'];
       if (Array.isArray(vals) && vals.some((v) => typeof v === 'string') && !release.layers.some((l) => l.doc !== rd)) return 'any';
       if (Array.isArray(vals) && vals.filter((v) => typeof v === 'string').length > new Set(release.layers.filter((l) => l.doc !== rd).map((l) => l.doc.file.path)).size) return 'any';
     }
   }
+  if (release.engine === 'kustomize') {
+    const entry = release.releasePath ? rd.get(release.releasePath) : undefined;
+    // additional values files the repository does not show (outside it, or not found)
+    const extra = isObject(entry) ? entry['additionalValuesFiles'] : undefined;
+    if (Array.isArray(extra) && extra.length > new Set(release.layers.filter((l) => l.doc !== rd).map((l) => l.doc.file.path)).size) return 'any';
+  }
+  if (release.engine === 'talos') {
+    // `cilium install --values FILE` in the install job: a file the plan does not read
+    const argv = rd.get(release.releasePath ?? []);
+    if (Array.isArray(argv) && argv.some((w) => typeof w === 'string' && /^(--values|-f)(=|$)/.test(w))) return 'any';
+  }
   return undefined;
+}
+
+/** A Flux Kustomization `spec.patches` list that may patch the HelmRelease `rd` (by target kind/name, or an inline HelmRelease patch). */
+function patchesHelmRelease(patches: unknown, rd: YamlDocument): boolean {
+  if (!Array.isArray(patches)) return false;
+  return patches.some((p) => {
+    if (!isObject(p)) return false;
+    const t = p['target'];
+    const text = typeof p['patch'] === 'string' ? p['patch'] : '';
+    const byTarget = isObject(t) && (t['kind'] === undefined || t['kind'] === 'HelmRelease') && (t['name'] === undefined || t['name'] === rd.name);
+    const inline = /kind:\s*["']?HelmRelease/.test(text) || /\/spec\/values/.test(text);
+    return (byTarget || inline) && /values/.test(text);
+  });
 }
 
 /**
@@ -236,9 +266,9 @@ export function dedupe<T extends { doc: YamlDocument; path: Path; range?: Range;
 
 /**
  * A default-off feature judged across the group's Cilium releases: undefined unless every release that governs
- * the running configuration leaves it off, each for a reason the repository shows. Bootstrap releases (helmfile,
- * a Talos install job) are judged only when the group has no GitOps release: the GitOps engine upgrades the same
- * Helm release with its own values. A release is off when its effective value is off (not on, not templated) and,
+ * the running configuration leaves it off, each for a reason the repository shows. Bootstrap installs and loose
+ * values files are judged only when the group has no Flux / Argo CD release (the GitOps engine upgrades the same
+ * Helm release with its own values), or when a Flux release keeps the installed values (`upgrade.preserveValues`). A release is off when its effective value is off (not on, not templated) and,
  * for every switch in `keys` (several when any of them turns the feature on), a layer no unseen values source can
  * override sets it, or no layer sets it and the release's values are complete. `explicit`: the places that turn
  * it off (each once).
@@ -248,9 +278,12 @@ export function offInEveryRelease(
   on: (r: CiliumRelease) => boolean | undefined,
   keys: ReadonlyArray<readonly string[]> | ((r: CiliumRelease) => ReadonlyArray<readonly string[]>),
 ): { explicit: Place[] } | undefined {
-  const all = releases(cluster);
-  const gitops = all.filter((r) => r.purpose !== 'bootstrap');
-  const rels = gitops.length ? gitops : all;
+  // a base the group deploys only through an overlay rendering is that rendering, not a release of its own
+  const all = releases(cluster).filter((r) => !releases(cluster).some((o) => o.overlay?.base === r));
+  const gitops = all.filter((r) => r.purpose === 'gitops');
+  // Flux `upgrade.preserveValues` keeps the bootstrap install's values under the GitOps ones
+  const preserved = gitops.some((r) => (r.releaseDoc ?? r.doc).get(['spec', 'upgrade', 'preserveValues']) === true);
+  const rels = gitops.length && !preserved ? gitops : all;
   if (!rels.length) return undefined;
   const explicit = new Map<string, Place>();
   for (const r of rels) {
