@@ -8,7 +8,7 @@ import { atLeast, parseVersion } from '../data/versions.js';
 import { parseCidr, parseIp, type Cidr, type IpInterval } from '../net/ip.js';
 import { valueAt } from './cilium-release.js';
 import type { ClusterGroup } from './types.js';
-import { isObj, perGroup, str } from './util.js';
+import { isObj, normalizePath, perGroup, str } from './util.js';
 import { docsOfKind, docsOfKindPrefix, docsOfKinds } from '../core/kind-index.js';
 
 export interface PoolBlock {
@@ -503,13 +503,8 @@ export function kustomizePatchFiles(all: readonly YamlDocument[]): Set<string> {
     const dir = d.file.path.includes('/') ? d.file.path.slice(0, d.file.path.lastIndexOf('/')) : '';
     const add = (rel: unknown): void => {
       if (typeof rel !== 'string' || rel.includes('\n')) return;
-      const parts: string[] = [];
-      for (const seg of (dir ? `${dir}/${rel}` : rel).split('/')) {
-        if (seg === '' || seg === '.') continue;
-        if (seg === '..') parts.pop();
-        else parts.push(seg);
-      }
-      out.add(parts.join('/'));
+      const p = normalizePath(dir ? `${dir}/${rel}` : rel);
+      if (p !== undefined) out.add(p);
     };
     const patches = d.get(['patches']);
     if (Array.isArray(patches)) for (const p of patches) add(isObj(p) ? p['path'] : p);

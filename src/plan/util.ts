@@ -24,14 +24,21 @@ export function foldersOf(files: Iterable<string>): Set<string> {
   return out;
 }
 
-/** Normalise `a/./b/../c` → `a/c`; undefined when it climbs above the root. */
+/**
+ * Normalise `a/./b/../c` → `a/c`. Paths are relative to the working directory, and a linted folder outside it
+ * starts with `../`: leading `..` segments stay (`../../r/a/../b` → `../../r/b`), so references between its files
+ * resolve as they do from inside. A leading `/` (repository-absolute) is dropped; such a path climbing above the
+ * root is undefined.
+ */
 export function normalizePath(path: string): string | undefined {
   const out: string[] = [];
+  const absolute = path.startsWith('/');
   for (const seg of path.split('/')) {
     if (seg === '' || seg === '.') continue;
     if (seg === '..') {
-      if (!out.length) return undefined;
-      out.pop();
+      if (out.length && out[out.length - 1] !== '..') out.pop();
+      else if (absolute) return undefined;
+      else out.push('..');
     } else out.push(seg);
   }
   return out.join('/');

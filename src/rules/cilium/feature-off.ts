@@ -121,6 +121,8 @@ export default defineRule({
         { files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\n', 'lrp.yaml': LRP }, note: 'off by default: a warning' },
       ],
     },
+    // 'unset' concludes from values no file sets: with only some paths read, the setting may be in a file not read
+    needsWholeTree: ['unset'],
   },
   check({ cluster }) {
     const out: RuleFinding[] = [];

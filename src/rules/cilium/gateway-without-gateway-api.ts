@@ -27,6 +27,8 @@ export default defineRule({
       valid: [{ files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\ngatewayAPI:\n  enabled: true\n', 'gw.yaml': GATEWAY } }],
       invalid: [{ files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\ngatewayAPI:\n  enabled: false\n', 'gw.yaml': GATEWAY } }],
     },
+    // 'unset' concludes from values no file sets: with only some paths read, the setting may be in a file not read
+    needsWholeTree: ['unset'],
   },
   check({ cluster }) {
     const { classes, gateways } = ciliumGatewayObjects(cluster.docs);

@@ -26,6 +26,8 @@ export default defineRule({
       valid: [{ files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\nl2announcements:\n  enabled: true\n', 'cilium/l2.yaml': POLICY } }],
       invalid: [{ files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\nl2announcements:\n  enabled: false\n', 'cilium/l2.yaml': POLICY } }],
     },
+    // 'unset' concludes from values no file sets: with only some paths read, the setting may be in a file not read
+    needsWholeTree: ['unset'],
   },
   check({ cluster }) {
     const policies = l2Policies(cluster.docs);

@@ -1,0 +1,53 @@
+/**
+ * A folder linted from outside (`talium lint ../repo`, `talium lint /abs/repo`): file names start with `../`, and
+ * references between its files (Kustomize resources and patches, overlays of a HelmRelease) resolve as they do
+ * when talium runs inside it, so the findings are the same apart from the path prefix.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { runCli } from '../src/testing/cli.js';
+import { tempRepos } from '../src/testing/temp-repos.js';
+import { ciliumHelmReleaseText } from '../src/testing/schema-docs.js';
+
+const repos = tempRepos('talium-outside-');
+after(repos.cleanup);
+
+const EGW = 'apiVersion: cilium.io/v2\nkind: CiliumEgressGatewayPolicy\nmetadata:\n  name: egw\nspec:\n  selectors:\n    - podSelector: {}\n  destinationCIDRs: [192.0.2.0/24]\n  egressGateway:\n    nodeSelector: {}\n';
+
+interface Diag {
+  ruleId: string;
+  file: string;
+  range: { start: { line: number; column: number } };
+}
+
+async function findings(cwd: string, target: string, prefix: string): Promise<string[]> {
+  const r = await runCli(['lint', target, '--format', 'json', '--no-cache'], { cwd });
+  assert.ok(r.code === 0 || r.code === 1, r.stderr);
+  return (JSON.parse(r.stdout) as { diagnostics: Diag[] }).diagnostics.map((d) => {
+    assert.ok(d.file.startsWith(prefix), `${d.file} starts with ${prefix}`);
+    return `${d.ruleId} ${d.file.slice(prefix.length)}:${d.range.start.line}:${d.range.start.column}`;
+  });
+}
+
+test('linting a folder from outside it gives the findings of linting it from inside', async () => {
+  const dir = repos.repo({
+    'cilium/base/kustomization.yaml': 'resources: [helmrelease.yaml, egress.yaml]\n',
+    'cilium/base/helmrelease.yaml': ciliumHelmReleaseText(['kubeProxyReplacement: true', 'egressGateway: {enabled: false}'], '1.18.8'),
+    'cilium/base/egress.yaml': EGW,
+    'cilium/overlays/lab/kustomization.yaml': 'resources: [../../base]\npatches:\n  - path: values.yaml\n',
+    'cilium/overlays/lab/values.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  values:\n    k8sServiceHost: 10.0.0.10\n',
+  });
+  const inside = await findings(dir, '.', '');
+  // the patch file is a partial object (no schema/required), the overlay renders: the egress policy is judged
+  assert.ok(inside.some((f) => f.startsWith('cilium/feature-off cilium/base/egress.yaml:2')), inside.join('\n'));
+  assert.ok(!inside.some((f) => f.startsWith('schema/required')), inside.join('\n'));
+  // from a sibling folder: `../rN/...`
+  const sibling = join(dirname(dir), 'elsewhere');
+  mkdirSync(sibling, { recursive: true });
+  const rel = relative(sibling, dir);
+  assert.ok(rel.startsWith('..'));
+  assert.deepEqual(await findings(sibling, rel, `${rel}/`), inside);
+  assert.deepEqual(await findings(sibling, dir, `${rel}/`), inside);
+});
