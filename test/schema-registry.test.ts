@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CILIUM_SCHEMA_FILE, ciliumLine, ciliumServed, parseMinor, talosLine } from '../src/schema/versions.js';
+import { CILIUM_SCHEMA_FILE, ciliumLine, ciliumLines, ciliumServed, parseMinor, talosLine } from '../src/schema/versions.js';
 import { SchemaRegistry } from '../src/schema/registry.js';
 import { specialize } from '../src/schema/specialize.js';
 import { createSchemaValidator } from '../src/schema/validate.js';
@@ -156,4 +156,24 @@ test('Cilium kinds without a schema: the ones Cilium writes itself are told apar
   // CiliumLocalRedirectPolicy used to be unknown: a misspelt field is now an error at its key
   const lrp = one('apiVersion: cilium.io/v2\nkind: CiliumLocalRedirectPolicy\nmetadata: {name: dns, namespace: kube-system}\nspec:\n  redirectFrontend:\n    serviceMatcher: {serviceName: kube-dns, namespace: kube-system}\n  redirectBackend:\n    localEndpointSelector: {matchLabels: {k8s-app: node-local-dns}}\n    toPorts: [{port: "53", protocol: UDP}]\n  skipRedirectFromBakend: true\n');
   assert.deepEqual(lrp.map((d) => [d.ruleId, d.range.start.line, d.range.start.column, d.data?.['suggestion']]), [['schema/unknown-field', 10, 3, 'skipRedirectFromBackend']]);
+});
+
+test('a semver range installs the newest line it allows: Cilium objects are judged on the newest line that serves them', () => {
+  assert.deepEqual(ciliumLines('1.19.6'), ['1.19']);
+  assert.deepEqual(ciliumLines('~1.18.0'), ['1.18']);
+  assert.deepEqual(ciliumLines('>=1.17.0'), ['1.17', '1.18', '1.19', '1.20']);
+  assert.deepEqual(ciliumLines('>=1.16.0 <1.18.0'), ['1.16', '1.17']);
+  assert.deepEqual(ciliumLines('>=1.16.0, <1.18.4'), ['1.16', '1.17', '1.18']);
+  assert.deepEqual(ciliumLines('^1.17'), ['1.17', '1.18', '1.19', '1.20']);
+  assert.deepEqual(ciliumLines('>=1.25.0'), ['1.20']);
+  assert.deepEqual(ciliumLines(undefined), ['1.20']);
+  const pool = (av: string) => docsFromText('p.yaml', `apiVersion: ${av}\nkind: CiliumLoadBalancerIPPool\nmetadata: {name: p}\nspec:\n  blocks: [{cidr: 10.50.0.224/28}]\n`)[0]!;
+  const ids = (version: string, av: string) => diagnostics(createSchemaValidator({ ciliumVersion: version }).validate(pool(av))).map((d) => [d.ruleId, d.data?.['source']]);
+  // v2 arrived in 1.18: a range reaching it validates; a pinned 1.17 does not serve it
+  assert.deepEqual(ids('>=1.17.0', 'cilium.io/v2'), []);
+  assert.deepEqual(ids('1.17.6', 'cilium.io/v2'), [['schema/not-served', 'Cilium 1.17']]);
+  assert.deepEqual(ids('>=1.16.0 <1.18.0', 'cilium.io/v2'), [['schema/not-served', 'Cilium 1.16-1.17']]);
+  // BGPv1 is gone from 1.19, but a range that still allows 1.18 serves it
+  const bgpv1 = docsFromText('b.yaml', 'apiVersion: cilium.io/v2alpha1\nkind: CiliumBGPPeeringPolicy\nmetadata: {name: b}\nspec:\n  virtualRouters: [{localASN: 1, neighbors: [{peerAddress: 10.0.0.1/32, peerASN: 2}]}]\n')[0]!;
+  assert.deepEqual(diagnostics(createSchemaValidator({ ciliumVersion: '>=1.17.0' }).validate(bgpv1)), []);
 });

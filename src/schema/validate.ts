@@ -15,7 +15,7 @@ import { SchemaRegistry, type UserSchema } from './registry.js';
 import { StrictShapes } from './strict-keys.js';
 import { isCrdModelGroup } from './k8s-models.js';
 import { CILIUM_GROUP, CILIUM_MANAGED_KINDS } from '../data/cilium.js';
-import { ciliumLine, k8sRemovedIn, talosLine, CILIUM_SCHEMA_FILE, HELM_VALUES_FILE, KUSTOMIZATION_FILE, TALOS_CONFIG_FILE, TALOS_DOCS_FILE, type CiliumLine, type TalosLine } from './versions.js';
+import { ciliumLine, ciliumLines, k8sRemovedIn, talosLine, CILIUM_SCHEMA_FILE, HELM_VALUES_FILE, KUSTOMIZATION_FILE, TALOS_CONFIG_FILE, TALOS_DOCS_FILE, type CiliumLine, type TalosLine } from './versions.js';
 import { crdToSchemas } from './crd.js';
 import { readSchemaFolder } from './schema-files.js';
 import { replaceAt, yaml11Boolean, yaml11Candidates } from './yaml11.js';
@@ -148,12 +148,16 @@ class Validator implements SchemaValidator {
   readonly configErrors: SchemaConfigError[] = [];
   private readonly cilium: CiliumLine;
   private readonly talos: TalosLine;
+  private readonly ciliumRange: CiliumLine[];
   private readonly unknownKindSeverity: Severity | 'off';
   private readonly kubernetesVersion: string | undefined;
   private readonly shapes = sharedShapes;
 
   constructor(opts: SchemaOptions) {
-    this.cilium = ciliumLine(opts.ciliumVersion);
+    // a semver range may install any of several lines: the newest governs the values schema, and a Cilium
+    // object is judged on the newest line of the range that serves its apiVersion
+    this.ciliumRange = ciliumLines(opts.ciliumVersion);
+    this.cilium = this.ciliumRange[this.ciliumRange.length - 1] ?? ciliumLine(opts.ciliumVersion);
     this.talos = talosLine(opts.talosVersion);
     this.unknownKindSeverity = opts.unknownKindSeverity ?? 'warning';
     this.kubernetesVersion = opts.kubernetesVersion;
@@ -213,7 +217,7 @@ class Validator implements SchemaValidator {
         const k = doc.kind;
         if (!av || !k) return false;
         if (this.user.userSchema(av, k)) return true;
-        const c = this.registry.cilium(av, k, this.cilium);
+        const c = this.ciliumEntry(av, k);
         if (c) return c.ok;
         return this.registry.model(av, k) !== undefined;
       }
@@ -309,9 +313,9 @@ class Validator implements SchemaValidator {
       return this.run(doc, [], v ? ajvCheck(v) : undefined);
     }
     // 2. talium's own Cilium schemas, per Cilium line
-    const c = this.registry.cilium(av, kind, this.cilium);
+    const c = this.ciliumEntry(av, kind);
     if (c) {
-      if (!c.ok) return [this.notServed(doc, av, kind, c.served, `Cilium ${this.cilium}`)];
+      if (!c.ok) return [this.notServed(doc, av, kind, c.served, this.ciliumRange.length > 1 ? `Cilium ${this.ciliumRange[0]}-${this.cilium}` : `Cilium ${this.cilium}`)];
       return this.run(doc, [], c.validate ? ajvCheck(c.validate) : undefined);
     }
     // 3. kubernetes-models (core, Flux, Argo CD)
@@ -341,6 +345,17 @@ class Validator implements SchemaValidator {
     if (others.length) return isCrdModelGroup(groupOf(av)) ? this.unknownKind(doc, 'version-not-bundled', others) : [this.notServed(doc, av, kind, others, 'kubernetes-models')];
     if (groupOf(av) !== CILIUM_GROUP) return this.unknownKind(doc, 'unknown');
     return this.unknownKind(doc, CILIUM_MANAGED_KINDS.has(kind) ? 'cilium-managed' : 'cilium-unvendored');
+  }
+
+  /** The registry's Cilium entry on the newest line of the version range that serves `av` (else the newest line's). */
+  private ciliumEntry(av: string, kind: string): ReturnType<SchemaRegistry['cilium']> {
+    let newest: ReturnType<SchemaRegistry['cilium']>;
+    for (let i = this.ciliumRange.length - 1; i >= 0; i--) {
+      const c = this.registry.cilium(av, kind, this.ciliumRange[i]!);
+      if (!c || c.ok) return c;
+      newest ??= c;
+    }
+    return newest;
   }
 
   private notServed(doc: YamlDocument, av: string, kind: string, served: string[], where: string): Finding {
@@ -584,22 +599,21 @@ const shared = new Map<string, Validator>();
 
 /** Cilium Helm values of `doc` at `valuesPath`, for the given Cilium version (validators cached per line). */
 export function validateCiliumValues(doc: YamlDocument, valuesPath: Path, ciliumVersion: string | undefined): Finding[] {
-  const line = ciliumLine(ciliumVersion);
+  return valuesValidator(ciliumVersion).validateCiliumValues(doc, valuesPath);
+}
+
+/** One validator per Cilium line; a version range is judged on its newest line (what the range installs). */
+function valuesValidator(ciliumVersion: string | undefined): Validator {
+  const line = ciliumLines(ciliumVersion).at(-1) ?? ciliumLine(ciliumVersion);
   let v = shared.get(line);
   if (!v) {
     v = new Validator({ ciliumVersion: line });
     shared.set(line, v);
   }
-  return v.validateCiliumValues(doc, valuesPath);
+  return v;
 }
 
 /** Cilium Helm values text (the string at `path` of `doc`, or `text`) for the given Cilium version. */
 export function validateCiliumValuesText(doc: YamlDocument, path: Path, text: string | undefined, ciliumVersion: string | undefined): Finding[] {
-  const line = ciliumLine(ciliumVersion);
-  let v = shared.get(line);
-  if (!v) {
-    v = new Validator({ ciliumVersion: line });
-    shared.set(line, v);
-  }
-  return v.validateCiliumValuesText(doc, path, text);
+  return valuesValidator(ciliumVersion).validateCiliumValuesText(doc, path, text);
 }

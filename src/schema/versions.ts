@@ -135,6 +135,48 @@ export function ciliumLine(version: string | undefined): CiliumLine {
   return toLine(CILIUM_LINES, NEWEST_CILIUM, version);
 }
 
+/**
+ * The Cilium lines a version constraint may install, oldest first: one line for a pinned version (`1.19.6`,
+ * `~1.19.0`, `1.19.x`), the lines a range allows for `>=1.17.0`, `^1.17`, `>=1.17 <1.19` (a HelmRelease's semver
+ * range installs the newest release it allows, which talium cannot see). Clamped to the lines talium ships.
+ */
+export function ciliumLines(version: string | undefined): CiliumLine[] {
+  const one = [ciliumLine(version)];
+  if (!version) return one;
+  const clauses = version.trim().split(/\s*,\s*|\s+(?=[<>=!~^])/).map((c) => /^(>=|<=|>|<|=|==|~>|~|\^)?\s*v?(\d+)\.(\d+)(\.\d+)?/.exec(c.trim()));
+  if (!clauses.length || clauses.some((c) => !c)) return one;
+  let lo: [number, number] = [0, 0];
+  let hi: [number, number] = [Infinity, Infinity];
+  let open = false;
+  const cmp = (a: [number, number], b: [number, number]) => (a[0] !== b[0] ? a[0] - b[0] : a[1] - b[1]);
+  for (const c of clauses as RegExpExecArray[]) {
+    const v: [number, number] = [Number(c[2]), Number(c[3])];
+    const op = c[1] ?? '';
+    if (op === '>=' || op === '>') {
+      open = true;
+      if (cmp(v, lo) > 0) lo = v;
+    } else if (op === '<' || op === '<=') {
+      open = true;
+      // `<1.19.0` stops before 1.19; `<1.19.4` and `<=1.19` may still install 1.19
+      const excl = op === '<' && (c[4] === undefined || c[4] === '.0');
+      const top: [number, number] = excl ? [v[0], v[1] - 1] : v;
+      if (cmp(top, hi) < 0) hi = top;
+    } else if (op === '^') {
+      open = true;
+      if (cmp(v, lo) > 0) lo = v;
+      if (cmp([v[0], Infinity], hi) < 0) hi = [v[0], Infinity];
+    } else return one;
+  }
+  if (!open) return one;
+  const lines = CILIUM_LINES.filter((l) => {
+    const [a, b] = parseMinor(l)!;
+    return cmp([a, b], lo) >= 0 && cmp([a, b], hi) <= 0;
+  });
+  if (lines.length) return lines;
+  // a range entirely outside the lines talium ships: the nearest line
+  return [cmp(lo, [Number(CILIUM_LINES[0].split('.')[0]), Number(CILIUM_LINES[0].split('.')[1])]) < 0 ? CILIUM_LINES[0] : NEWEST_CILIUM];
+}
+
 export function talosLine(version: string | undefined): TalosLine {
   return toLine(TALOS_LINES, NEWEST_TALOS, version);
 }
