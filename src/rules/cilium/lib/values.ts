@@ -204,6 +204,8 @@ function unseenValues(release: CiliumRelease, docs: readonly YamlDocument[]): 'f
       // parameters are values the repository shows (layers of the release); only a name talium does not model
       // (`--set` list indexes `a[0]`, escaped dots `a\.b`) or a missing value may set something unseen
       if (Array.isArray(h['parameters']) && h['parameters'].some((p) => !modelledParameter(p))) return 'any';
+      // fileParameters set keys from files the plan does not read (`--set-file`)
+      if (Array.isArray(h['fileParameters']) && h['fileParameters'].length) return 'any';
       if (Array.isArray(h['valueFiles']) && h['valueFiles'].length > release.layers.filter((l) => l.doc !== rd).length) files = true;
     }
     if (files) return 'files';
