@@ -71,3 +71,9 @@ test('a shared document: the most severe cluster verdict, with every cluster\'s 
   const got = lintRepo({ 'clusters/a/cilium.yaml': rel(''), 'clusters/b/cilium.yaml': rel('false'), 'apps/egw.yaml': EGW }, [featureOff]);
   assert.deepEqual(got.map((d) => [d.messageId, d.severity, (d.related ?? []).map((r) => `${r.file}:${r.range.start.line}`)]), [['off', 'error', ['clusters/b/cilium.yaml:9']]]);
 });
+
+test('Argo CD: fileParameters set keys from files the plan does not read', () => {
+  const app = (extra: string) => `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  project: default\n  destination: {server: https://kubernetes.default.svc, namespace: kube-system}\n  source:\n    repoURL: https://helm.cilium.io\n    chart: cilium\n    targetRevision: 1.18.8\n    helm:\n      valuesObject:\n        kubeProxyReplacement: true\n        egressGateway: {enabled: false}\n${extra}`;
+  assert.deepEqual(brief({ 'argo/cilium.yaml': app(''), 'egw.yaml': EGW }), ['cilium/feature-off/off error egw.yaml:2']);
+  assert.deepEqual(brief({ 'argo/cilium.yaml': app('      fileParameters:\n        - {name: egressGateway.enabled, path: files/egress}\n'), 'egw.yaml': EGW }), []);
+});
