@@ -6,7 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { runCli } from '../src/testing/cli.js';
 import { tempRepos } from '../src/testing/temp-repos.js';
 import { ciliumHelmReleaseText } from '../src/testing/schema-docs.js';
@@ -50,4 +50,25 @@ test('linting a folder from outside it gives the findings of linting it from ins
   assert.ok(rel.startsWith('..'));
   assert.deepEqual(await findings(sibling, rel, `${rel}/`), inside);
   assert.deepEqual(await findings(sibling, dir, `${rel}/`), inside);
+  // from a folder inside it, naming the repository above: the same findings, named from that folder
+  const base = join(dir, 'cilium', 'base');
+  const fromBase = await findings(base, '../..', '');
+  const back = (f: string) => f.replace(/ (\S+):/, (_m, file: string) => ` ${relative(dir, resolve(base, file)).split('\\').join('/')}:`);
+  assert.deepEqual(fromBase.map(back).sort(), [...inside].sort());
+  assert.ok(fromBase.some((f) => f.includes(' egress.yaml:')), fromBase.join('\n'));
+});
+
+test('from outside, repository-relative paths (Flux spec.path and its substitutions) and absence findings are those of a run inside', async () => {
+  const dir = repos.repo({
+    'flux/apps.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: cilium\n  namespace: flux-system\nspec:\n  interval: 1h\n  path: ./apps/cilium\n  prune: true\n  sourceRef: {kind: GitRepository, name: flux-system}\n  postBuild:\n    substitute: {KPR: strict}\n',
+    'apps/cilium/hr.yaml': ciliumHelmReleaseText(['kubeProxyReplacement: ${KPR}'], '1.18.8'),
+    'apps/cilium/egw.yaml': EGW,
+  });
+  const inside = await findings(dir, '.', '');
+  assert.ok(inside.some((f) => f.startsWith('cilium/kpr-value apps/cilium/hr.yaml')), inside.join('\n'));
+  assert.ok(inside.some((f) => f.startsWith('cilium/feature-off apps/cilium/egw.yaml')), inside.join('\n'));
+  const sibling = join(dirname(dir), 'elsewhere2');
+  mkdirSync(sibling, { recursive: true });
+  const rel = relative(sibling, dir);
+  assert.deepEqual(await findings(sibling, rel, `${rel}/`), inside);
 });

@@ -3,19 +3,38 @@
  * suppressions (lint-bulk-suppressions.ts) → reporters → exit code). `--staged` / `--only-files` read the whole tree
  * but report only the named files (pre-commit).
  */
-import { relative, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { summarize } from '../core/diagnostic.js';
 import { loadConfig } from '../config/load.js';
 import { lint, wholeFolder } from '../lint/engine.js';
 import { stagedFiles } from '../lint/git.js';
 import { knownRule, ruleCatalog, suggestRuleId } from '../lint/rule-catalog.js';
-import { emit, parseFormats } from '../report/emit.js';
+import { emit, parseFormats, rebaseResult } from '../report/emit.js';
 import { REPORTERS } from '../report/index.js';
 import { EXIT, type CliIo } from './io.js';
 import { bulkSuppress } from './lint-bulk-suppressions.js';
 import { fixAndRelint } from './lint-fix.js';
 import { toolVersion } from './main.js';
+
+/**
+ * The folder one path names when it is the working directory, a folder above it or one outside it (absolute, or
+ * `../repo`): such a run lints that folder as a whole. A folder inside the working directory stays a partial run.
+ */
+function lintRoot(cwd: string, paths: readonly string[]): string | undefined {
+  if (paths.length !== 1) return undefined;
+  const dir = resolve(cwd, paths[0]!);
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    return undefined;
+  }
+  if (!isDir) return undefined;
+  const rel = relative(cwd, dir);
+  return rel === '' || rel === '..' || rel.startsWith('../') || rel.startsWith('..\\') || isAbsolute(rel) ? dir : undefined;
+}
 
 const HELP = `Usage: talium lint [options] [paths...]
 
@@ -110,13 +129,17 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr('talium lint: --suppress-all and --prune-suppressions cannot be combined\n');
     return EXIT.usage;
   }
-  if ((v['suppress-all'] || v['prune-suppressions']) && (v.staged || v['only-files'] || !wholeFolder(parsed.positionals))) {
+  if ((v['suppress-all'] || v['prune-suppressions']) && (v.staged || v['only-files'] || (!wholeFolder(parsed.positionals) && !lintRoot(io.cwd, parsed.positionals)))) {
     io.stderr('talium lint: --suppress-all and --prune-suppressions record a run over the whole folder: no paths, --staged or --only-files\n');
     return EXIT.usage;
   }
 
-  const cwd = io.cwd;
-  let paths = parsed.positionals;
+  // `talium lint DIR` for the working directory itself, a folder above it or one outside it is `cd DIR && talium
+  // lint .`: the whole tree of DIR, its configuration, its repository-relative paths (Flux `spec.path`); the
+  // output names files relative to the working directory as always
+  const rootDir = !v.staged && !v['only-files'] ? lintRoot(io.cwd, parsed.positionals) : undefined;
+  const cwd = rootDir ?? io.cwd;
+  let paths = rootDir ? [] : parsed.positionals;
   let only: Set<string> | undefined;
   let crossObjectAll = false;
   if (v.staged || v['only-files']) {
@@ -146,7 +169,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
   const catalog = ruleCatalog();
   const known = knownRule(catalog);
-  const cfg = loadConfig(cwd, v.config, known, (id) => suggestRuleId(id, catalog));
+  const cfg = loadConfig(cwd, v.config !== undefined && rootDir ? resolve(io.cwd, v.config) : v.config, known, (id) => suggestRuleId(id, catalog));
   if (cfg.fatal) {
     io.stderr(`talium lint: ${cfg.fatal}\n`);
     return EXIT.usage;
@@ -170,6 +193,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const bulk = bulkSuppress(outcome, cwd, v['suppressions-location'], v['suppress-all'] ? 'all' : v['prune-suppressions'] ? 'prune' : undefined, !only && wholeFolder(paths), io);
   if (typeof bulk === 'number') return bulk;
   outcome = bulk;
+  if (rootDir && rootDir !== io.cwd) outcome = { ...outcome, result: rebaseResult(outcome.result, (f) => (f ? relative(io.cwd, resolve(rootDir, f)).split('\\').join('/') || '.' : f)) };
   try {
     emit(outcome.result, formats, io);
   } catch (err) {

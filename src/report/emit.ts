@@ -47,13 +47,21 @@ export function workspacePrefix(cwd: string, env: Record<string, string | undefi
 function rebase(result: LintResult, prefix: string): LintResult {
   if (!prefix) return result;
   // `talium lint ..` from infra/: ../apps/x.yaml is apps/x.yaml from the checkout root (GitHub does not resolve `..`)
-  const p = (f: string) => (f && f !== '.' ? posix.normalize(prefix + f) : prefix.slice(0, -1));
-  return {
+  return rebaseResult(result, (f) => (f && f !== '.' ? posix.normalize(prefix + f) : prefix.slice(0, -1)));
+}
+
+/** Every file name of a result (diagnostics, related locations, suppressed, files, sources, --fix report) through `p`. */
+export function rebaseResult(result: LintResult, p: (file: string) => string): LintResult {
+  const diag = <T extends LintResult['diagnostics'][number]>(d: T): T => ({ ...d, file: p(d.file), ...(d.related ? { related: d.related.map((r) => ({ ...r, file: p(r.file) })) } : {}) });
+  const out: LintResult = {
     ...result,
-    diagnostics: result.diagnostics.map((d) => ({ ...d, file: p(d.file), ...(d.related ? { related: d.related.map((r) => ({ ...r, file: p(r.file) })) } : {}) })),
+    diagnostics: result.diagnostics.map(diag),
     files: result.files.map(p),
     sources: new Map([...result.sources].map(([k, v]) => [p(k), v])),
   };
+  if (result.suppressed) out.suppressed = result.suppressed.map(diag);
+  if (result.fix) out.fix = { applied: result.fix.applied.map((a) => ({ ...a, file: p(a.file) })), skipped: result.fix.skipped.map((s) => ({ ...s, file: p(s.file) })) };
+  return out;
 }
 
 export function emit(result: LintResult, specs: FormatSpec[], io: CliIo): void {
