@@ -77,3 +77,43 @@ test('Argo CD: fileParameters set keys from files the plan does not read', () =>
   assert.deepEqual(brief({ 'argo/cilium.yaml': app(''), 'egw.yaml': EGW }), ['cilium/feature-off/off error egw.yaml:2']);
   assert.deepEqual(brief({ 'argo/cilium.yaml': app('      fileParameters:\n        - {name: egressGateway.enabled, path: files/egress}\n'), 'egw.yaml': EGW }), []);
 });
+
+test('unseen values are narrowed to what they can reach: Flux Kustomization patches, Argo CD fileParameters, additionalValuesFiles, inline install Jobs', () => {
+  const ks = (name: string, path: string, patches: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 1h\n  path: ${path}\n  prune: true\n  sourceRef: {kind: GitRepository, name: flux-system}\n${patches}`;
+  const valuesPatch = (target: string) => `  patches:\n    - target: ${target}\n      patch: |\n        - op: add\n          path: /spec/values/egressGateway\n          value: {enabled: true}\n`;
+  const base = { 'infra/cilium/hr.yaml': ciliumHelmReleaseText(['kubeProxyReplacement: true', 'egressGateway: {enabled: false}'], '1.18.8'), 'infra/cilium/egw.yaml': EGW };
+  const off = ['cilium/feature-off/off error infra/cilium/egw.yaml:2'];
+  // the Kustomization applying the Cilium folder patches the cilium HelmRelease's values: not shown
+  assert.deepEqual(brief({ ...base, 'flux/infra.yaml': ks('infra', './infra', valuesPatch('{kind: HelmRelease, name: "cil.*"}')) }), []);
+  // one patching another HelmRelease, or applying another folder, does not reach Cilium's values
+  assert.deepEqual(brief({ ...base, 'flux/infra.yaml': ks('infra', './infra', valuesPatch('{kind: HelmRelease, name: grafana}')) }), off);
+  assert.deepEqual(brief({ ...base, 'flux/apps.yaml': ks('apps', './apps', valuesPatch('{kind: HelmRelease}')) }), off);
+  // Argo CD fileParameters hide only the keys they name
+  const app = (fp: string) => `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  project: default\n  destination: {server: https://kubernetes.default.svc, namespace: kube-system}\n  source:\n    repoURL: https://helm.cilium.io\n    chart: cilium\n    targetRevision: 1.18.8\n    helm:\n      valuesObject:\n        kubeProxyReplacement: true\n        egressGateway: {enabled: false}\n      fileParameters:\n        - {name: ${fp}, path: files/x}\n`;
+  assert.deepEqual(brief({ 'argo/cilium.yaml': app('hubble.tls.ca.cert'), 'egw.yaml': EGW }), ['cilium/feature-off/off error egw.yaml:2']);
+  assert.deepEqual(brief({ 'argo/cilium.yaml': app('egressGateway'), 'egw.yaml': EGW }), []);
+  // Kustomize helmCharts: one of two additional values files missing
+  const helmCharts = (files: string) => `helmCharts:\n  - name: cilium\n    repo: https://helm.cilium.io\n    version: 1.18.4\n    releaseName: cilium\n    namespace: kube-system\n    additionalValuesFiles: [${files}]\nresources: [egw.yaml]\n`;
+  const kz = (files: string) => ({ 'cilium/kustomization.yaml': helmCharts(files), 'cilium/values.yaml': 'kubeProxyReplacement: true\n', 'cilium/egw.yaml': EGW });
+  assert.deepEqual(brief(kz('values.yaml')), ['cilium/feature-off/unset warning cilium/egw.yaml:2']);
+  assert.deepEqual(brief(kz('values.yaml, missing.yaml')), []);
+  // a Talos inline manifest whose install Job reads a values file
+  const talos = (args: string) => `version: v1alpha1\nmachine:\n  type: controlplane\ncluster:\n  network:\n    cni: {name: none}\n  proxy: {disabled: true}\n  inlineManifests:\n    - name: cilium-install\n      contents: |\n        apiVersion: batch/v1\n        kind: Job\n        metadata: {name: cilium-install, namespace: kube-system}\n        spec:\n          template:\n            spec:\n              containers:\n                - name: install\n                  image: quay.io/cilium/cilium-cli:v0.16.0\n                  args: [cilium, install, --version, "1.18.4", --set, kubeProxyReplacement=true${args}]\n`;
+  assert.deepEqual(brief({ 'talos/controlplane.yaml': talos(''), 'egw.yaml': EGW }), ['cilium/feature-off/unset warning egw.yaml:2']);
+  assert.deepEqual(brief({ 'talos/controlplane.yaml': talos(', --values, /values/values.yaml'), 'egw.yaml': EGW }), []);
+});
+
+test('a shared document under a configured severity keeps the most severe cluster verdict (off, with its location)', async () => {
+  const { runCli } = await import('../src/testing/cli.js');
+  const { tempRepos } = await import('../src/testing/temp-repos.js');
+  const repos = tempRepos('talium-feature-off-');
+  try {
+    const rel = (egw: string) => ciliumHelmReleaseText(['kubeProxyReplacement: true', ...(egw ? [`egressGateway: {enabled: ${egw}}`] : [])], '1.18.8');
+    const dir = repos.repo({ 'talium.config.yaml': 'rules:\n  cilium/feature-off: warning\n', 'clusters/a/cilium.yaml': rel(''), 'clusters/b/cilium.yaml': rel('false'), 'apps/egw.yaml': EGW });
+    const r = await runCli(['lint', '--format', 'json', '--no-cache'], { cwd: dir });
+    const got = (JSON.parse(r.stdout) as { diagnostics: Array<{ ruleId: string; messageId?: string; severity: string; related?: Array<{ file: string }> }> }).diagnostics.filter((d) => d.ruleId === 'cilium/feature-off');
+    assert.deepEqual(got.map((d) => [d.messageId, d.severity, (d.related ?? []).map((x) => x.file)]), [['off', 'warning', ['clusters/b/cilium.yaml']]]);
+  } finally {
+    repos.cleanup();
+  }
+});

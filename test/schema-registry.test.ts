@@ -167,6 +167,17 @@ test('a semver range installs the newest line it allows: Cilium objects are judg
   assert.deepEqual(ciliumLines('^1.17'), ['1.17', '1.18', '1.19', '1.20']);
   assert.deepEqual(ciliumLines('>=1.25.0'), ['1.20']);
   assert.deepEqual(ciliumLines(undefined), ['1.20']);
+  // Helm (Masterminds semver) forms: hyphen ranges, alternatives, exclusive bounds, wildcards, spaces after operators
+  assert.deepEqual(ciliumLines('1.17 - 1.19'), ['1.17', '1.18', '1.19']);
+  assert.deepEqual(ciliumLines('1.16.x || 1.18.x'), ['1.16', '1.18']);
+  assert.deepEqual(ciliumLines('>1.18'), ['1.19', '1.20']);
+  assert.deepEqual(ciliumLines('>1.18.4'), ['1.18', '1.19', '1.20']);
+  assert.deepEqual(ciliumLines('<=1.15'), ['1.14', '1.15']);
+  assert.deepEqual(ciliumLines('>= 1.19.0'), ['1.19', '1.20']);
+  assert.deepEqual(ciliumLines('>=1.18 !=1.19.2'), ['1.18', '1.19', '1.20']);
+  for (const any of ['*', '1.x', '^1', '>=1', '<2']) assert.deepEqual(ciliumLines(any), ['1.14', '1.15', '1.16', '1.17', '1.18', '1.19', '1.20'], any);
+  assert.deepEqual(ciliumLines('1.18.x'), ['1.18']);
+  assert.deepEqual(ciliumLines('not a version'), [ciliumLine('not a version')]);
   const pool = (av: string) => docsFromText('p.yaml', `apiVersion: ${av}\nkind: CiliumLoadBalancerIPPool\nmetadata: {name: p}\nspec:\n  blocks: [{cidr: 10.50.0.224/28}]\n`)[0]!;
   const ids = (version: string, av: string) => diagnostics(createSchemaValidator({ ciliumVersion: version }).validate(pool(av))).map((d) => [d.ruleId, d.data?.['source']]);
   // v2 arrived in 1.18: a range reaching it validates; a pinned 1.17 does not serve it

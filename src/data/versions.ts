@@ -149,3 +149,15 @@ export const NEWEST_PATCH: Readonly<Record<'talos' | 'cilium', Readonly<Record<s
   talos: { '1.13': '1.13.9', '1.14': '1.14.1' },
   cilium: { '1.17': '1.17.18', '1.18': '1.18.12', '1.19': '1.19.6', '1.20': '1.20.1' },
 };
+
+/**
+ * The version when it pins a minor line (`1.19.6`, `v1.19`, `1.19.*`, `~1.19.0`); undefined for open ranges
+ * (`>=1.17.0`, `^1.17`, `1.17 - 1.19`, `1.16.x || 1.18.x`) and templated or unparsable text, where
+ * version-dependent rules must stay silent.
+ */
+export function pinnedMinor(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const p = parseVersion(v);
+  if (!p || !['', '=', '==', '~', '~>'].includes(p.operator)) return undefined;
+  return v;
+}

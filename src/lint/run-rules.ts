@@ -31,7 +31,7 @@ export function runRules(
     if (configured === 'off') continue;
     const absence = opts.partialTree ? new Set(rule.meta.needsWholeTree ?? []) : undefined;
     // RuleFinding.everyGroup on a shared document: held back until every group has reported it
-    const pending = new Map<string, { finding: Finding; groups: Set<string> }>();
+    const pending = new Map<string, { finding: Finding; rank: number; groups: Set<string> }>();
     for (const cluster of groups) {
       const seen = new Set<string>();
       for (const rf of rule.check({ cluster, all })) {
@@ -59,12 +59,17 @@ export function runRules(
         if (rf.everyGroup && groups.length > 1 && cluster.shared?.has(rf.doc)) {
           const k = `${rf.doc.file.path}#${rf.doc.index}#${rf.path.join('\u0000')}#${at}`;
           const p = pending.get(k);
-          if (!p) pending.set(k, { finding: f, groups: new Set([cluster.name]) });
+          // ranked by the rule's own severity for it (a configured severity applies to every group alike)
+          const rank = SEVERITY_RANK[rf.severity ?? rule.meta.severity];
+          if (!p) pending.set(k, { finding: f, rank, groups: new Set([cluster.name]) });
           else {
             p.groups.add(cluster.name);
             // the most severe group's finding, with every group's related locations
             const related = [...(p.finding.related ?? []), ...(f.related ?? [])];
-            if (SEVERITY_RANK[f.severity] > SEVERITY_RANK[p.finding.severity]) p.finding = f;
+            if (rank > p.rank) {
+              p.finding = f;
+              p.rank = rank;
+            }
             const seenAt = new Set<string>();
             const merged = related.filter((r) => {
               const id = `${r.doc?.file.path ?? r.file?.path ?? ''}#${r.doc?.index ?? ''}#${(r.path ?? []).join('\u0000')}#${r.range ? `${r.range.start.line}:${r.range.start.column}` : ''}`;

@@ -4,7 +4,7 @@
  */
 import type { Path, YamlDocument } from '../core/document.js';
 import { allowFirstLastIPsDefault, GATEWAY_ADDRESSES_SINCE, GATEWAY_API_GROUP, GATEWAY_CLASS_CONFIG_KIND, GATEWAY_CONTROLLER, GATEWAY_DEFAULT_CLASS, GATEWAY_OWNER_LABEL, GATEWAY_SERVICE_PREFIX, LBIPAM_ANNOTATIONS, LB_CLASSES } from '../data/cilium.js';
-import { atLeast, parseVersion } from '../data/versions.js';
+import { atLeast, parseVersion, pinnedMinor } from '../data/versions.js';
 import { parseCidr, parseIp, type Cidr, type IpInterval } from '../net/ip.js';
 import { valueAt } from './cilium-release.js';
 import type { ClusterGroup } from './types.js';
@@ -268,10 +268,12 @@ export function ciliumReplacesKubeProxy(g: ClusterGroup): boolean {
   });
 }
 
-/** The group's Cilium version when known and parsable. */
+/**
+ * The group's Cilium version when it pins a minor line (`1.19.6`, `~1.19.0`, `1.19.x`); undefined for an open range
+ * (`>=1.14.0`: it installs the newest release it allows, not its lower bound) or unparsable text.
+ */
 export function ciliumVersion(g: ClusterGroup): string | undefined {
-  const v = g.plan.versions.cilium?.value;
-  return v && parseVersion(v) ? v : undefined;
+  return pinnedMinor(g.plan.versions.cilium?.value);
 }
 
 /** A related location for a plan fact (only when the fact came from a document). */

@@ -137,44 +137,79 @@ export function ciliumLine(version: string | undefined): CiliumLine {
 
 /**
  * The Cilium lines a version constraint may install, oldest first: one line for a pinned version (`1.19.6`,
- * `~1.19.0`, `1.19.x`), the lines a range allows for `>=1.17.0`, `^1.17`, `>=1.17 <1.19` (a HelmRelease's semver
- * range installs the newest release it allows, which talium cannot see). Clamped to the lines talium ships.
+ * `~1.19.0`, `1.19.x`), the lines a range allows (`>=1.17.0`, `>1.18`, `^1.17`, `>=1.17 <1.19`, `1.17 - 1.19`,
+ * `1.16.x || 1.18.x`, `1.x`, `*`), as Helm's semver constraints read them: a chart version range installs the
+ * newest release it allows, which talium cannot see. Clamped to the lines talium ships; unparsable text gives
+ * the line `ciliumLine` picks.
  */
 export function ciliumLines(version: string | undefined): CiliumLine[] {
-  const one = [ciliumLine(version)];
-  if (!version) return one;
-  const clauses = version.trim().split(/\s*,\s*|\s+(?=[<>=!~^])/).map((c) => /^(>=|<=|>|<|=|==|~>|~|\^)?\s*v?(\d+)\.(\d+)(\.\d+)?/.exec(c.trim()));
-  if (!clauses.length || clauses.some((c) => !c)) return one;
-  let lo: [number, number] = [0, 0];
-  let hi: [number, number] = [Infinity, Infinity];
-  let open = false;
-  const cmp = (a: [number, number], b: [number, number]) => (a[0] !== b[0] ? a[0] - b[0] : a[1] - b[1]);
-  for (const c of clauses as RegExpExecArray[]) {
-    const v: [number, number] = [Number(c[2]), Number(c[3])];
-    const op = c[1] ?? '';
-    if (op === '>=' || op === '>') {
-      open = true;
-      if (cmp(v, lo) > 0) lo = v;
-    } else if (op === '<' || op === '<=') {
-      open = true;
-      // `<1.19.0` stops before 1.19; `<1.19.4` and `<=1.19` may still install 1.19
-      const excl = op === '<' && (c[4] === undefined || c[4] === '.0');
-      const top: [number, number] = excl ? [v[0], v[1] - 1] : v;
-      if (cmp(top, hi) < 0) hi = top;
-    } else if (op === '^') {
-      open = true;
-      if (cmp(v, lo) > 0) lo = v;
-      if (cmp([v[0], Infinity], hi) < 0) hi = [v[0], Infinity];
-    } else return one;
+  const fallback = [ciliumLine(version)];
+  if (!version || !version.trim()) return fallback;
+  const out = new Set<CiliumLine>();
+  for (const alt of version.split('||')) {
+    const range = minorRange(alt.trim());
+    if (!range) return fallback;
+    const inRange = CILIUM_LINES.filter((l) => cmpMinor(parseMinor(l)!, range.lo) >= 0 && cmpMinor(parseMinor(l)!, range.hi) <= 0);
+    // a range beyond the lines talium ships: the nearest one
+    if (!inRange.length) inRange.push(cmpMinor(range.lo, parseMinor(NEWEST_CILIUM)!) > 0 ? NEWEST_CILIUM : CILIUM_LINES[0]);
+    for (const l of inRange) out.add(l);
   }
-  if (!open) return one;
-  const lines = CILIUM_LINES.filter((l) => {
-    const [a, b] = parseMinor(l)!;
-    return cmp([a, b], lo) >= 0 && cmp([a, b], hi) <= 0;
-  });
-  if (lines.length) return lines;
-  // a range entirely outside the lines talium ships: the nearest line
-  return [cmp(lo, [Number(CILIUM_LINES[0].split('.')[0]), Number(CILIUM_LINES[0].split('.')[1])]) < 0 ? CILIUM_LINES[0] : NEWEST_CILIUM];
+  return CILIUM_LINES.filter((l) => out.has(l));
+}
+
+type Minor = [number, number];
+const cmpMinor = (a: readonly number[], b: readonly number[]): number => (a[0] !== b[0] ? a[0]! - b[0]! : a[1]! - b[1]!);
+
+/** The [lowest, highest] major.minor one `||` alternative allows (a hyphen range, or space/comma-separated comparators). */
+function minorRange(alt: string): { lo: Minor; hi: Minor } | undefined {
+  alt = alt.replace(/([<>=~^])\s+(?=[v\dxX*])/g, '$1'); // `>= 1.17.0`
+  const hyphen = /^(\S+)\s+-\s+(\S+)$/.exec(alt);
+  const clauses = hyphen ? [`>=${hyphen[1]}`, `<=${hyphen[2]}`] : alt.split(/\s*,\s*|\s+(?=[<>=!~^*\dvxX])/).filter(Boolean);
+  let lo: Minor = [0, 0];
+  let hi: Minor = [Infinity, Infinity];
+  const raise = (v: Minor) => {
+    if (cmpMinor(v, lo) > 0) lo = v;
+  };
+  const lower = (v: Minor) => {
+    if (cmpMinor(v, hi) < 0) hi = v;
+  };
+  for (const clause of clauses.length ? clauses : ['*']) {
+    const m = /^(>=|<=|!=|>|<|==|=|~>|~|\^)?\s*v?(\d+|[xX*])?(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?(?:[-+][0-9A-Za-z.+-]*)?$/.exec(clause.trim());
+    if (!m) return undefined;
+    const op = m[1] ?? '';
+    const num = (x: string | undefined) => (x === undefined || /^[xX*]$/.test(x) ? undefined : Number(x));
+    const major = num(m[2]);
+    const minor = num(m[3]);
+    const patch = num(m[4]);
+    if (op === '!=') continue;
+    if (major === undefined) continue; // `*`, `x`: anything
+    if (minor === undefined) {
+      // a major only (`1`, `1.x`, `^1`, `~1`, `>=1`, `<2`, `>1`, `<=1`)
+      if (op === '>' ) raise([major + 1, 0]);
+      else if (op === '<') lower([major - 1, Infinity]);
+      else if (op === '>=') raise([major, 0]);
+      else if (op === '<=') lower([major, Infinity]);
+      else {
+        raise([major, 0]);
+        lower([major, Infinity]);
+      }
+      continue;
+    }
+    const v: Minor = [major, minor];
+    if (op === '>=') raise(v);
+    else if (op === '>') raise(patch === undefined ? [major, minor + 1] : v);
+    else if (op === '<=') lower(v);
+    else if (op === '<') lower(patch === undefined || patch === 0 ? [major, minor - 1] : v);
+    else if (op === '^') {
+      raise(v);
+      lower([major, Infinity]);
+    } else {
+      // exact, `~1.18`, `~>1.18`, `1.18.x`: that minor line
+      raise(v);
+      lower(v);
+    }
+  }
+  return cmpMinor(lo, hi) <= 0 ? { lo, hi } : undefined;
 }
 
 export function talosLine(version: string | undefined): TalosLine {

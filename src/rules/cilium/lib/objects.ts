@@ -7,7 +7,8 @@ import type { YamlDocument } from '../../../core/document.js';
 import { docsOfKind } from '../../../core/kind-index.js';
 import { CILIUM_GROUP, GATEWAY_API_GROUP, GATEWAY_CONTROLLER, GATEWAY_DEFAULT_CLASS, L2_POLICY_KIND, POOL_KIND } from '../../../data/cilium.js';
 import type { ClusterGroup } from '../../../plan/types.js';
-import { parseVersion } from '../../../data/versions.js';
+import { parseVersion, pinnedMinor } from '../../../data/versions.js';
+export { pinnedMinor };
 
 function isCilium(doc: YamlDocument, kind: string): boolean {
   return doc.docClass === 'k8s' && doc.kind === kind && doc.group === CILIUM_GROUP;
@@ -50,16 +51,6 @@ export function ciliumVersion(cluster: ClusterGroup): string | undefined {
   return pinnedMinor(cluster.plan.versions.cilium?.value);
 }
 
-/**
- * The version when it pins a minor line (`1.19.6`, `v1.19`, `1.19.*`, `~1.19.0`); undefined for open ranges
- * (`>=1.17.0`, `^1.17`) and templated or unparsable text, where version-dependent rules must stay silent.
- */
-export function pinnedMinor(v: string | undefined): string | undefined {
-  if (v === undefined) return undefined;
-  const p = parseVersion(v);
-  if (!p || !['', '=', '==', '~', '~>'].includes(p.operator)) return undefined;
-  return v;
-}
 
 /** True when a string still holds unrendered templating (`${VAR}`, `{{ }}`, `#{ }#`). */
 /** A placeholder, not a value: templating/substitution syntax, or a SOPS-encrypted `ENC[...]` value. */

@@ -6,7 +6,7 @@ import type { Range } from '../../../core/diagnostic.js';
 import type { Path, YamlDocument } from '../../../core/document.js';
 import { layerPath, modelledParameter } from '../../../plan/cilium-release.js';
 import type { CiliumRelease, ClusterGroup, ValuesLayer } from '../../../plan/types.js';
-import { argoSourcePaths } from '../../../plan/util.js';
+import { argoSourcePaths, normalizePath } from '../../../plan/util.js';
 import { isObject, isTemplated, pinnedMinor } from './objects.js';
 
 export interface Place {
@@ -189,7 +189,7 @@ function unseenValues(release: CiliumRelease, docs: readonly YamlDocument[]): 'f
     // a HelmRelease patch with the same name adds values
     if (!release.overlay && docs.some((d) => d !== rd && d.kind === 'HelmRelease' && d.name === rd.name && d.get(['spec', 'values']) !== undefined && d.namespace === rd.namespace)) return 'any';
     // a Flux Kustomization's own `spec.patches` may set values on this HelmRelease
-    if (docs.some((d) => d.kind === 'Kustomization' && d.group === 'kustomize.toolkit.fluxcd.io' && patchesHelmRelease(d.get(['spec', 'patches']), rd))) return 'any';
+    if (docs.some((d) => d.kind === 'Kustomization' && d.group === 'kustomize.toolkit.fluxcd.io' && patchesHelmRelease(d, rd))) return 'any';
     const own = release.overlay?.base ?? release;
     const vf = rd.get(['spec', 'valuesFrom']);
     if (Array.isArray(vf) && vf.length > own.layers.filter((l) => l.doc !== rd).length) return 'files';
@@ -204,8 +204,6 @@ function unseenValues(release: CiliumRelease, docs: readonly YamlDocument[]): 'f
       // parameters are values the repository shows (layers of the release); only a name talium does not model
       // (`--set` list indexes `a[0]`, escaped dots `a\.b`) or a missing value may set something unseen
       if (Array.isArray(h['parameters']) && h['parameters'].some((p) => !modelledParameter(p))) return 'any';
-      // fileParameters set keys from files the plan does not read (`--set-file`)
-      if (Array.isArray(h['fileParameters']) && h['fileParameters'].length) return 'any';
       if (Array.isArray(h['valueFiles']) && h['valueFiles'].length > release.layers.filter((l) => l.doc !== rd).length) files = true;
     }
     if (files) return 'files';
@@ -226,27 +224,60 @@ function unseenValues(release: CiliumRelease, docs: readonly YamlDocument[]): 'f
     const entry = release.releasePath ? rd.get(release.releasePath) : undefined;
     // additional values files the repository does not show (outside it, or not found)
     const extra = isObject(entry) ? entry['additionalValuesFiles'] : undefined;
-    if (Array.isArray(extra) && extra.length > new Set(release.layers.filter((l) => l.doc !== rd).map((l) => l.doc.file.path)).size) return 'any';
+    // the resolved file layers are the `valuesFile` (when set) and the additional files found
+    const found = new Set(release.layers.filter((l) => l.doc !== rd).map((l) => l.doc.file.path)).size - (isObject(entry) && typeof entry['valuesFile'] === 'string' ? 1 : 0);
+    if (Array.isArray(extra) && extra.length > found) return 'any';
   }
   if (release.engine === 'talos') {
     // `cilium install --values FILE` in the install job: a file the plan does not read
+    // (an argument list, or the text of a Talos inline manifest holding the Job)
     const argv = rd.get(release.releasePath ?? []);
     if (Array.isArray(argv) && argv.some((w) => typeof w === 'string' && /^(--values|-f)(=|$)/.test(w))) return 'any';
+    if (typeof argv === 'string' && /(^|[\s"',[])(--values|-f)([=\s"',\]]|$)/m.test(argv)) return 'any';
   }
   return undefined;
 }
 
-/** A Flux Kustomization `spec.patches` list that may patch the HelmRelease `rd` (by target kind/name, or an inline HelmRelease patch). */
-function patchesHelmRelease(patches: unknown, rd: YamlDocument): boolean {
-  if (!Array.isArray(patches)) return false;
+/**
+ * A Flux Kustomization `ks` whose `spec.patches` may set values on the HelmRelease `rd`: the Kustomization applies
+ * `rd`'s folder (its `spec.path`, relative to the repository root, contains `rd`'s file), and a patch targets it
+ * (kind HelmRelease or unset, name unset or matching as Flux's regex does) or, without a target, names it
+ * (`kind: HelmRelease`, `name: <rd>`); and the patch touches values.
+ */
+function patchesHelmRelease(ks: YamlDocument, rd: YamlDocument): boolean {
+  const patches = ks.get(['spec', 'patches']);
+  if (!Array.isArray(patches) || !rd.name) return false;
+  const path = ks.get(['spec', 'path']);
+  const dir = typeof path === 'string' ? normalizePath(path) : undefined;
+  if (dir === undefined || (dir !== '' && !rd.file.path.startsWith(`${dir}/`))) return false;
+  const nameMatches = (re: unknown): boolean => {
+    if (typeof re !== 'string') return true;
+    try {
+      return new RegExp(`^(?:${re})$`).test(rd.name!);
+    } catch {
+      return re === rd.name;
+    }
+  };
   return patches.some((p) => {
     if (!isObject(p)) return false;
-    const t = p['target'];
     const text = typeof p['patch'] === 'string' ? p['patch'] : '';
-    const byTarget = isObject(t) && (t['kind'] === undefined || t['kind'] === 'HelmRelease') && (t['name'] === undefined || t['name'] === rd.name);
-    const inline = /kind:\s*["']?HelmRelease/.test(text) || /\/spec\/values/.test(text);
-    return (byTarget || inline) && /values/.test(text);
+    if (!/values/.test(text)) return false;
+    const t = p['target'];
+    if (isObject(t)) return (t['kind'] === undefined || t['kind'] === 'HelmRelease') && nameMatches(t['name']);
+    return /kind:\s*["']?HelmRelease/.test(text) && new RegExp(`name:\\s*["']?${rd.name!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*$`, 'm').test(text);
   });
+}
+
+/** The value names an Argo CD release sets from files (`helm.fileParameters[].name`), which the plan does not read. */
+function fileParameterNames(release: CiliumRelease): string[] {
+  if (release.engine !== 'argocd') return [];
+  const rd = release.releaseDoc ?? release.doc;
+  const out: string[] = [];
+  for (const s of argoSourcePaths(rd).map((sp) => rd.get(sp))) {
+    const fp = isObject(s) && isObject(s['helm']) ? s['helm']['fileParameters'] : undefined;
+    if (Array.isArray(fp)) for (const p of fp) if (isObject(p) && typeof p['name'] === 'string') out.push(p['name']);
+  }
+  return out;
 }
 
 /**
@@ -290,7 +321,11 @@ export function offInEveryRelease(
   const explicit = new Map<string, Place>();
   for (const r of rels) {
     if (on(r) !== false) return undefined; // on, or unknowable
+    const fromFiles = fileParameterNames(r);
     for (const k of typeof keys === 'function' ? keys(r) : keys) {
+      // a key Argo CD sets from a file (`fileParameters`, `--set-file`) is not shown
+      const dotted = k.join('.');
+      if (fromFiles.some((n) => n === dotted || n.startsWith(`${dotted}.`) || dotted.startsWith(`${n}.`))) return undefined;
       const layer = layerSetting(r, k);
       if (layer ? overridable(r, layer, cluster.docs) : incomplete(r, cluster.docs)) return undefined;
       if (!layer) continue;
