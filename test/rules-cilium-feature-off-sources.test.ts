@@ -117,3 +117,19 @@ test('a shared document under a configured severity keeps the most severe cluste
     repos.cleanup();
   }
 });
+
+test('a run over some paths does not judge a feature off: an overlay or values file not read may turn it on', async () => {
+  const { runCli } = await import('../src/testing/cli.js');
+  const { tempRepos } = await import('../src/testing/temp-repos.js');
+  const repos = tempRepos('talium-feature-off-partial-');
+  try {
+    const dir = repos.repo({ 'cilium/hr.yaml': ciliumHelmReleaseText(['kubeProxyReplacement: true', 'egressGateway: {enabled: false}'], '1.18.8'), 'cilium/egw.yaml': EGW });
+    const ids = async (args: string[]) => (JSON.parse((await runCli(['lint', ...args, '--format', 'json', '--no-cache'], { cwd: dir })).stdout) as { diagnostics: Array<{ ruleId: string }> }).diagnostics.map((d) => d.ruleId).filter((id) => id === 'cilium/feature-off');
+    assert.deepEqual(await ids([]), ['cilium/feature-off']);
+    assert.deepEqual(await ids(['cilium']), []);
+    // --only-files reads the whole tree and reports on the named file
+    assert.deepEqual(await ids(['--only-files', 'cilium/egw.yaml']), ['cilium/feature-off']);
+  } finally {
+    repos.cleanup();
+  }
+});

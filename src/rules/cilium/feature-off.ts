@@ -121,8 +121,9 @@ export default defineRule({
         { files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\n', 'lrp.yaml': LRP }, note: 'off by default: a warning' },
       ],
     },
-    // 'unset' concludes from values no file sets: with only some paths read, the setting may be in a file not read
-    needsWholeTree: ['unset'],
+    // both verdicts are about every release of the group: with only some paths read, a values file, an overlay or
+    // a Kustomization that turns the feature on may not have been read
+    needsWholeTree: ['unset', 'off'],
   },
   check({ cluster }) {
     const out: RuleFinding[] = [];

@@ -27,8 +27,9 @@ export default defineRule({
       valid: [{ files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\ngatewayAPI:\n  enabled: true\n', 'gw.yaml': GATEWAY } }],
       invalid: [{ files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\ngatewayAPI:\n  enabled: false\n', 'gw.yaml': GATEWAY } }],
     },
-    // 'unset' concludes from values no file sets: with only some paths read, the setting may be in a file not read
-    needsWholeTree: ['unset'],
+    // both verdicts are about every release of the group: with only some paths read, a values file, an overlay or
+    // a Kustomization that turns the feature on may not have been read
+    needsWholeTree: ['unset', 'off'],
   },
   check({ cluster }) {
     const { classes, gateways } = ciliumGatewayObjects(cluster.docs);

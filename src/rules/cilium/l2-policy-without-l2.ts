@@ -26,8 +26,9 @@ export default defineRule({
       valid: [{ files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\nl2announcements:\n  enabled: true\n', 'cilium/l2.yaml': POLICY } }],
       invalid: [{ files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\nl2announcements:\n  enabled: false\n', 'cilium/l2.yaml': POLICY } }],
     },
-    // 'unset' concludes from values no file sets: with only some paths read, the setting may be in a file not read
-    needsWholeTree: ['unset'],
+    // both verdicts are about every release of the group: with only some paths read, a values file, an overlay or
+    // a Kustomization that turns the feature on may not have been read
+    needsWholeTree: ['unset', 'off'],
   },
   check({ cluster }) {
     const policies = l2Policies(cluster.docs);
