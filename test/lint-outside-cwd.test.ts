@@ -5,7 +5,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { runCli } from '../src/testing/cli.js';
 import { tempRepos } from '../src/testing/temp-repos.js';
@@ -71,4 +71,26 @@ test('from outside, repository-relative paths (Flux spec.path and its substituti
   mkdirSync(sibling, { recursive: true });
   const rel = relative(sibling, dir);
   assert.deepEqual(await findings(sibling, rel, `${rel}/`), inside);
+});
+
+test('from outside: --suppressions-location is relative to the working directory, messages name files from there', async () => {
+  const dir = repos.repo({ 'cilium/hr.yaml': ciliumHelmReleaseText(['kubeProxyReplacement: true', 'egressGateway: {enabled: false}'], '1.18.8'), 'cilium/egw.yaml': EGW });
+  const sibling = join(dirname(dir), 'elsewhere3');
+  mkdirSync(sibling, { recursive: true });
+  const rel = relative(sibling, dir);
+  const all = await runCli(['lint', rel, '--suppress-all', '--suppressions-location', 'mine.json', '--format', 'json', '--no-cache'], { cwd: sibling });
+  assert.equal(all.code, 0, all.stderr);
+  assert.ok(existsSync(join(sibling, 'mine.json')) && !existsSync(join(dir, 'mine.json')));
+  const again = await runCli(['lint', rel, '--suppressions-location', 'mine.json', '--format', 'json', '--no-cache'], { cwd: sibling });
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /suppressed by mine\.json/);
+  // the default location is the linted folder's own file, named from the working directory in messages
+  const def = await runCli(['lint', rel, '--suppress-all', '--format', 'json', '--no-cache'], { cwd: sibling });
+  assert.equal(def.code, 0, def.stderr);
+  assert.ok(existsSync(join(dir, 'talium-suppressions.json')));
+  const inside = await runCli(['lint', '--format', 'json', '--no-cache'], { cwd: dir });
+  assert.equal(inside.code, 0, inside.stderr);
+  assert.match(inside.stderr, /suppressed by talium-suppressions\.json/);
+  const outside = await runCli(['lint', rel, '--format', 'json', '--no-cache'], { cwd: sibling });
+  assert.ok(outside.stderr.includes(`suppressed by ${rel}/talium-suppressions.json`), outside.stderr);
 });

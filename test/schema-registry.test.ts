@@ -178,6 +178,14 @@ test('a semver range installs the newest line it allows: Cilium objects are judg
   for (const any of ['*', '1.x', '^1', '>=1', '<2']) assert.deepEqual(ciliumLines(any), ['1.14', '1.15', '1.16', '1.17', '1.18', '1.19', '1.20'], any);
   assert.deepEqual(ciliumLines('1.18.x'), ['1.18']);
   assert.deepEqual(ciliumLines('not a version'), [ciliumLine('not a version')]);
+  // what Helm rejects is not a range: the single line ciliumLine picks
+  for (const bad of ['~1.19 || ', '1.18.x ||', '||', 'v', '>=', '-rc']) assert.deepEqual(ciliumLines(bad), [ciliumLine(bad)], bad);
+  assert.deepEqual(ciliumLines('1.18.x ||'), ['1.18']);
+  // hostile: a 400-digit minor, long runs of spaces (linear time)
+  assert.deepEqual(ciliumLines(`1.${'9'.repeat(400)}.0`), ['1.20']);
+  const t0 = Date.now();
+  ciliumLines(`1${' '.repeat(100_000)}a`);
+  assert.ok(Date.now() - t0 < 1000, 'long whitespace runs parse in linear time');
   const pool = (av: string) => docsFromText('p.yaml', `apiVersion: ${av}\nkind: CiliumLoadBalancerIPPool\nmetadata: {name: p}\nspec:\n  blocks: [{cidr: 10.50.0.224/28}]\n`)[0]!;
   const ids = (version: string, av: string) => diagnostics(createSchemaValidator({ ciliumVersion: version }).validate(pool(av))).map((d) => [d.ruleId, d.data?.['source']]);
   // v2 arrived in 1.18: a range reaching it validates; a pinned 1.17 does not serve it

@@ -28,8 +28,10 @@ function writeIfChanged(file: string, text: string, create: boolean): void {
  * Returns the exit code of a usage problem (an unreadable or malformed suppressions file).
  */
 export function bulkSuppress(outcome: LintOutcome, cwd: string, location: string | undefined, mode: 'all' | 'prune' | undefined, whole: boolean, io: CliIo): LintOutcome | number {
-  const file = resolve(cwd, location ?? SUPPRESSIONS_FILE);
-  const shown = relative(cwd, file).split('\\').join('/') || file;
+  // `cwd` is the linted folder (its file names key the entries); a --suppressions-location and every message are
+  // relative to the working directory (they differ for `talium lint ../repo`)
+  const file = location !== undefined ? resolve(io.cwd, location) : resolve(cwd, SUPPRESSIONS_FILE);
+  const shown = relative(io.cwd, file).split('\\').join('/') || file;
   let entries: BulkSuppressions = new Map();
   if (existsSync(file)) {
     let parsed: BulkSuppressions | string;
@@ -63,7 +65,7 @@ export function bulkSuppress(outcome: LintOutcome, cwd: string, location: string
   const r = applyBulkSuppressions(outcome.result.diagnostics, entries, linted, shown);
   const n = r.suppressed.length;
   if (n) io.stderr(`talium lint: ${n} problem${n === 1 ? '' : 's'} suppressed by ${shown}\n`);
-  if (r.stale.length) io.stderr(`talium lint: ${shown} allows more than occurs now for ${r.stale.length} file/rule pair${r.stale.length === 1 ? '' : 's'} (first: ${r.stale[0]!.file} ${r.stale[0]!.ruleId}, ${r.stale[0]!.recorded} recorded, ${r.stale[0]!.now} now); run with --prune-suppressions to tighten it\n`);
+  if (r.stale.length) io.stderr(`talium lint: ${shown} allows more than occurs now for ${r.stale.length} file/rule pair${r.stale.length === 1 ? '' : 's'} (first: ${relative(io.cwd, resolve(cwd, r.stale[0]!.file)).split('\\').join('/')} ${r.stale[0]!.ruleId}, ${r.stale[0]!.recorded} recorded, ${r.stale[0]!.now} now); run with --prune-suppressions to tighten it\n`);
   return { ...outcome, result: { ...outcome.result, diagnostics: r.kept, suppressed: uniqueSorted([...(outcome.result.suppressed ?? []), ...r.suppressed]) } };
 }
 

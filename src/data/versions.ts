@@ -31,7 +31,8 @@ export function parseVersion(input: unknown): ParsedVersion | undefined {
   else if (typeof input === 'string') text = input.trim();
   else return undefined;
   if (!text) return undefined;
-  const first = text.split(/\s*,\s*|\s+(?=[<>=!~^])/)[0] ?? '';
+  if (text.length > 256) return undefined;
+  const first = text.replace(/\s+/g, ' ').split(/ ?, ?| (?=[<>=!~^])/)[0] ?? '';
   const m = VERSION_RE.exec(first.trim());
   if (!m) return undefined;
   const major = Number(m[2]);

@@ -111,7 +111,7 @@ export const CILIUM_SCHEMA_FILE: Record<string, string> = {
 /** Parse `1.18`, `v1.18.4`, `1.19.0-rc.1`, `~1.18`, `>=1.17 <1.19` (first number wins) into [major, minor]. */
 export function parseMinor(version: string | undefined): [number, number] | undefined {
   if (!version) return undefined;
-  const m = /(\d+)\.(\d+)/.exec(version);
+  const m = /(\d{1,4})\.(\d{1,4})(?!\d)/.exec(version);
   if (!m) return undefined;
   return [Number(m[1]), Number(m[2])];
 }
@@ -144,9 +144,9 @@ export function ciliumLine(version: string | undefined): CiliumLine {
  */
 export function ciliumLines(version: string | undefined): CiliumLine[] {
   const fallback = [ciliumLine(version)];
-  if (!version || !version.trim()) return fallback;
+  if (!version || !version.trim() || version.length > 256) return fallback;
   const out = new Set<CiliumLine>();
-  for (const alt of version.split('||')) {
+  for (const alt of version.replace(/\s+/g, ' ').split('||')) {
     const range = minorRange(alt.trim());
     if (!range) return fallback;
     const inRange = CILIUM_LINES.filter((l) => cmpMinor(parseMinor(l)!, range.lo) >= 0 && cmpMinor(parseMinor(l)!, range.hi) <= 0);
@@ -162,9 +162,10 @@ const cmpMinor = (a: readonly number[], b: readonly number[]): number => (a[0] !
 
 /** The [lowest, highest] major.minor one `||` alternative allows (a hyphen range, or space/comma-separated comparators). */
 function minorRange(alt: string): { lo: Minor; hi: Minor } | undefined {
-  alt = alt.replace(/([<>=~^])\s+(?=[v\dxX*])/g, '$1'); // `>= 1.17.0`
+  if (!alt) return undefined; // an empty alternative (`1.18.x ||`): Helm rejects the constraint
+  alt = alt.replace(/([<>=~^]) (?=[v\dxX*])/g, '$1'); // `>= 1.17.0`
   const hyphen = /^(\S+)\s+-\s+(\S+)$/.exec(alt);
-  const clauses = hyphen ? [`>=${hyphen[1]}`, `<=${hyphen[2]}`] : alt.split(/\s*,\s*|\s+(?=[<>=!~^*\dvxX])/).filter(Boolean);
+  const clauses = hyphen ? [`>=${hyphen[1]}`, `<=${hyphen[2]}`] : alt.split(/ ?, ?| (?=[<>=!~^*\dvxX])/).filter(Boolean);
   let lo: Minor = [0, 0];
   let hi: Minor = [Infinity, Infinity];
   const raise = (v: Minor) => {
@@ -173,8 +174,9 @@ function minorRange(alt: string): { lo: Minor; hi: Minor } | undefined {
   const lower = (v: Minor) => {
     if (cmpMinor(v, hi) < 0) hi = v;
   };
-  for (const clause of clauses.length ? clauses : ['*']) {
-    const m = /^(>=|<=|!=|>|<|==|=|~>|~|\^)?\s*v?(\d+|[xX*])?(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?(?:[-+][0-9A-Za-z.+-]*)?$/.exec(clause.trim());
+  for (const clause of clauses) {
+    // a number or a wildcard is required (`>=`, `v` or `-rc` alone are not constraints)
+    const m = /^(>=|<=|!=|>|<|==|=|~>|~|\^)?\s*v?(\d{1,4}|[xX*])(?:\.(\d{1,4}|[xX*]))?(?:\.(\d{1,6}|[xX*]))?(?:[-+][0-9A-Za-z.+-]*)?$/.exec(clause.trim());
     if (!m) return undefined;
     const op = m[1] ?? '';
     const num = (x: string | undefined) => (x === undefined || /^[xX*]$/.test(x) ? undefined : Number(x));
