@@ -9,12 +9,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { runCli } from '../src/testing/cli.js';
 import { tempRepos } from '../src/testing/temp-repos.js';
-import { ciliumHelmReleaseText } from '../src/testing/schema-docs.js';
+import { ciliumHelmReleaseText, EGRESS_GATEWAY_POLICY_TEXT } from '../src/testing/schema-docs.js';
 
 const repos = tempRepos('talium-outside-');
 after(repos.cleanup);
 
-const EGW = 'apiVersion: cilium.io/v2\nkind: CiliumEgressGatewayPolicy\nmetadata:\n  name: egw\nspec:\n  selectors:\n    - podSelector: {}\n  destinationCIDRs: [192.0.2.0/24]\n  egressGateway:\n    nodeSelector: {}\n';
+const EGW = EGRESS_GATEWAY_POLICY_TEXT;
 
 interface Diag {
   ruleId: string;

@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import featureOff from '../src/rules/cilium/feature-off.js';
 import l2PolicyWithoutL2 from '../src/rules/cilium/l2-policy-without-l2.js';
 import { lintRepo } from '../src/testing/rule-tester.js';
-import { ciliumHelmReleaseText } from '../src/testing/schema-docs.js';
+import { ciliumHelmReleaseText, EGRESS_GATEWAY_POLICY_TEXT } from '../src/testing/schema-docs.js';
 
-const EGW = 'apiVersion: cilium.io/v2\nkind: CiliumEgressGatewayPolicy\nmetadata:\n  name: egw\nspec:\n  selectors:\n    - podSelector: {}\n  destinationCIDRs: [192.0.2.0/24]\n  egressGateway:\n    nodeSelector: {}\n';
+const EGW = EGRESS_GATEWAY_POLICY_TEXT;
 const L2 = 'apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: l2\nspec:\n  loadBalancerIPs: true\n';
 const rules = [featureOff, l2PolicyWithoutL2];
 const brief = (files: Record<string, string>) => lintRepo(files, rules).map((d) => `${d.ruleId}/${d.messageId} ${d.severity} ${d.file}:${d.range.start.line}`);

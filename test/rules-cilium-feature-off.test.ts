@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import featureOff from '../src/rules/cilium/feature-off.js';
 import gatewayWithoutGatewayApi from '../src/rules/cilium/gateway-without-gateway-api.js';
 import { lintRepo, ruleTester } from '../src/testing/rule-tester.js';
-import { ciliumHelmReleaseText } from '../src/testing/schema-docs.js';
+import { ciliumHelmReleaseText, EGRESS_GATEWAY_POLICY_TEXT } from '../src/testing/schema-docs.js';
 
-const EGW = 'apiVersion: cilium.io/v2\nkind: CiliumEgressGatewayPolicy\nmetadata:\n  name: egw\nspec:\n  selectors:\n    - podSelector: {}\n  destinationCIDRs: [192.0.2.0/24]\n  egressGateway:\n    nodeSelector: {}\n';
+const EGW = EGRESS_GATEWAY_POLICY_TEXT;
 const LRP = 'apiVersion: cilium.io/v2\nkind: CiliumLocalRedirectPolicy\nmetadata:\n  name: dns\n  namespace: kube-system\nspec:\n  redirectFrontend:\n    serviceMatcher: {serviceName: kube-dns, namespace: kube-system}\n  redirectBackend:\n    localEndpointSelector: {}\n    toPorts: [{port: "53", protocol: UDP}]\n';
 const POOL = 'apiVersion: cilium.io/v2alpha1\nkind: CiliumPodIPPool\nmetadata:\n  name: blue\nspec:\n  ipv4:\n    cidrs: [10.20.0.0/16]\n    maskSize: 24\n';
 const KPR = 'kubeProxyReplacement: true\n';

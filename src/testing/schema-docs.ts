@@ -68,3 +68,6 @@ export function ciliumHelmReleaseText(values: readonly string[], chartVersion?: 
     '',
   ].join('\n');
 }
+
+/** A minimal valid CiliumEgressGatewayPolicy `egw` (kind on line 2): the object cilium/feature-off judges. */
+export const EGRESS_GATEWAY_POLICY_TEXT = 'apiVersion: cilium.io/v2\nkind: CiliumEgressGatewayPolicy\nmetadata:\n  name: egw\nspec:\n  selectors:\n    - podSelector: {}\n  destinationCIDRs: [192.0.2.0/24]\n  egressGateway:\n    nodeSelector: {}\n';

@@ -312,7 +312,8 @@ export function offInEveryRelease(
   keys: ReadonlyArray<readonly string[]> | ((r: CiliumRelease) => ReadonlyArray<readonly string[]>),
 ): { explicit: Place[] } | undefined {
   // a base the group deploys only through an overlay rendering is that rendering, not a release of its own
-  const all = releases(cluster).filter((r) => !releases(cluster).some((o) => o.overlay?.base === r));
+  const bases = new Set(releases(cluster).map((r) => r.overlay?.base));
+  const all = releases(cluster).filter((r) => !bases.has(r));
   const gitops = all.filter((r) => r.purpose === 'gitops');
   // Flux `upgrade.preserveValues` keeps the bootstrap install's values under the GitOps ones
   const preserved = gitops.some((r) => (r.releaseDoc ?? r.doc).get(['spec', 'upgrade', 'preserveValues']) === true);
