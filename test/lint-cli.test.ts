@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { spawnCli, runCli } from '../src/testing/cli.js';
 import { tempRepos } from '../src/testing/temp-repos.js';
@@ -576,6 +576,12 @@ describe('talium lint in GitHub Actions from a subfolder of the checkout', () =>
     // run from the checkout root: nothing to rebase
     const root = await runCli(['lint', 'infra', '--format', 'github'], { cwd: ws, env });
     assert.match(root.stdout, /^::error file=infra\/bad\.yaml,/m);
+    // from a folder outside the checkout (`talium lint ../checkout`): still relative to the checkout root
+    const outside = join(dirname(ws), `${basename(ws)}-outside`);
+    mkdirSync(outside, { recursive: true });
+    const out = await runCli(['lint', relative(outside, ws), '--format', 'github'], { cwd: outside, env });
+    assert.match(out.stdout, /^::error file=infra\/bad\.yaml,line=\d+,col=\d+/m);
+    assert.doesNotMatch(out.stdout, /file=[^,]*\.\./);
   });
 });
 

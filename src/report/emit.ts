@@ -3,7 +3,7 @@
  * write to stdout or to the named file. The only place reporters' output leaves the process.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, posix, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { CliIo } from '../cli/io.js';
 import { REPORTERS } from './index.js';
 import type { LintResult } from './types.js';
@@ -33,21 +33,18 @@ export function parseFormats(values: string[]): FormatSpec[] | string {
 const WORKSPACE_RELATIVE = new Set(['github', 'sarif']);
 
 /**
- * Inside GitHub Actions (GITHUB_WORKSPACE set) with talium run from a subfolder of the checkout, the folder from
- * the checkout root to the working directory (`infra/`), else ''. GitHub resolves annotation and SARIF paths
- * from the checkout root, not from a step's working-directory.
+ * Inside GitHub Actions (GITHUB_WORKSPACE set), file names relative to the checkout root: GitHub resolves annotation
+ * and SARIF paths from there, not from a step's working-directory (`talium lint` from infra/, or `talium lint
+ * ../repo` from a folder outside the checkout). Files outside the checkout keep their names. Undefined elsewhere.
  */
-export function workspacePrefix(cwd: string, env: Record<string, string | undefined>): string {
+export function workspaceRelative(cwd: string, env: Record<string, string | undefined>): ((file: string) => string) | undefined {
   const ws = env['GITHUB_WORKSPACE'];
-  if (!ws) return '';
-  const rel = relative(resolve(ws), resolve(cwd)).split('\\').join('/');
-  return !rel || rel.startsWith('..') || isAbsolute(rel) ? '' : `${rel}/`;
-}
-
-function rebase(result: LintResult, prefix: string): LintResult {
-  if (!prefix) return result;
-  // `talium lint ..` from infra/: ../apps/x.yaml is apps/x.yaml from the checkout root (GitHub does not resolve `..`)
-  return rebaseResult(result, (f) => (f && f !== '.' ? posix.normalize(prefix + f) : prefix.slice(0, -1)));
+  if (!ws) return undefined;
+  const root = resolve(ws);
+  return (f) => {
+    const rel = relative(root, resolve(cwd, f || '.')).split('\\').join('/');
+    return rel.startsWith('..') || isAbsolute(rel) ? f : rel || '.';
+  };
 }
 
 /** Every file name of a result (diagnostics, related locations, suppressed, files, sources, --fix report) through `p`. */
@@ -66,10 +63,11 @@ export function rebaseResult(result: LintResult, p: (file: string) => string): L
 
 export function emit(result: LintResult, specs: FormatSpec[], io: CliIo): void {
   const color = io.isTTY && !io.env['NO_COLOR'];
-  const prefix = workspacePrefix(io.cwd, io.env);
+  const toWorkspace = workspaceRelative(io.cwd, io.env);
+  const inWorkspace = toWorkspace ? rebaseResult(result, toWorkspace) : result;
   for (const spec of specs) {
     const reporter = REPORTERS[spec.name]!;
-    const text = reporter.render(WORKSPACE_RELATIVE.has(spec.name) ? rebase(result, prefix) : result, { color: spec.file ? false : color });
+    const text = reporter.render(WORKSPACE_RELATIVE.has(spec.name) ? inWorkspace : result, { color: spec.file ? false : color });
     if (spec.file) {
       const path = resolve(io.cwd, spec.file);
       mkdirSync(dirname(path), { recursive: true });
