@@ -17,6 +17,11 @@ export interface Place {
   range?: Range;
 }
 
+/** A string naming one place (document, path, exact range) for deduplication. */
+export function placeKey(p: Place): string {
+  return `${p.doc?.file.path ?? p.file?.path ?? ''}#${p.doc?.index ?? ''}#${(p.path ?? []).join('\u0000')}#${p.key ? 'k' : ''}#${p.range ? `${p.range.start.line}:${p.range.start.column}` : ''}`;
+}
+
 /** A finding's correction: replace its own token (value, or key when `key` is set) by `text`, if it reads `expect`. */
 export interface FindingFix {
   text: string;

@@ -9,7 +9,7 @@
 import type { Severity } from '../core/diagnostic.js';
 import { renderTemplate } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
-import type { Finding } from '../core/finding.js';
+import { placeKey, type Finding } from '../core/finding.js';
 import { kustomizePatchedKinds } from '../plan/lb.js';
 import type { ClusterGroup } from '../plan/types.js';
 import type { Rule } from '../rules/types.js';
@@ -72,7 +72,7 @@ export function runRules(
             }
             const seenAt = new Set<string>();
             const merged = related.filter((r) => {
-              const id = `${r.doc?.file.path ?? r.file?.path ?? ''}#${r.doc?.index ?? ''}#${(r.path ?? []).join('\u0000')}#${r.range ? `${r.range.start.line}:${r.range.start.column}` : ''}`;
+              const id = placeKey(r);
               if (seenAt.has(id)) return false;
               seenAt.add(id);
               return true;

@@ -5,7 +5,8 @@
  * so the rule and `schema/not-served` never disagree. CiliumLoadBalancerIPPool has its own rule (cilium/pool-api-version).
  */
 import { docsOfKind } from '../../core/kind-index.js';
-import { CILIUM_SERVED, ciliumLine, lineAtLeast } from '../../schema/versions.js';
+import { CILIUM_GROUP } from '../../data/cilium.js';
+import { CILIUM_SERVED, ciliumLine, ciliumServed, lineAtLeast } from '../../schema/versions.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { ciliumVersion } from './lib/objects.js';
 import { SRC } from './lib/sources.js';
@@ -65,14 +66,15 @@ export default defineRule({
     const out: RuleFinding[] = [];
     for (const kind of KINDS) {
       const served = CILIUM_SERVED[kind]!;
+      const servedHere = ciliumServed(kind, line);
+      const deprecatedHere = (av: string) => served[av]?.deprecatedSince !== undefined && lineAtLeast(line, served[av]!.deprecatedSince!);
       for (const doc of docsOfKind(cluster.docs, kind)) {
-        if (doc.group !== 'cilium.io') continue;
+        if (doc.group !== CILIUM_GROUP) continue;
         const apiVersion = doc.apiVersion ?? '';
-        const entry = Object.prototype.hasOwnProperty.call(served, apiVersion) ? served[apiVersion] : undefined;
         // not served at all on this line is schema/not-served; never deprecated, or not yet, is fine
-        if (!entry?.deprecatedSince || !lineAtLeast(line, entry.deprecatedSince) || (entry.until && lineAtLeast(line, entry.until))) continue;
-        const replacement = Object.entries(served).find(([av, r]) => av !== apiVersion && lineAtLeast(line, r.since) && !(r.until && lineAtLeast(line, r.until)) && !(r.deprecatedSince && lineAtLeast(line, r.deprecatedSince)))?.[0];
-        const data = { kind, name: doc.name ?? '', apiVersion, since: entry.deprecatedSince, version };
+        if (!servedHere.includes(apiVersion) || !deprecatedHere(apiVersion)) continue;
+        const replacement = servedHere.find((av) => av !== apiVersion && !deprecatedHere(av));
+        const data = { kind, name: doc.name ?? '', apiVersion, since: served[apiVersion]!.deprecatedSince!, version };
         const fix = replacement && SAME_SHAPE_KINDS.has(kind) ? { fix: { text: replacement, expect: apiVersion } } : {};
         if (replacement) out.push({ doc, path: ['apiVersion'], messageId: 'deprecated', data: { ...data, replacement }, ...fix });
         else out.push({ doc, path: ['apiVersion'], messageId: 'deprecatedKind', data: { ...data, successor: SUCCESSOR[kind] ?? 'the replacement named in the Cilium upgrade notes' } });

@@ -5,6 +5,7 @@
  * (L2 policies and Gateway API objects have their own rules: cilium/l2-policy-without-l2, cilium/gateway-without-gateway-api.)
  */
 import { docsOfKind } from '../../core/kind-index.js';
+import { CILIUM_GROUP } from '../../data/cilium.js';
 import { atLeast } from '../../data/versions.js';
 import type { CiliumRelease, ClusterGroup } from '../../plan/types.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
@@ -54,7 +55,7 @@ function anyOn(release: CiliumRelease, keys: ReadonlyArray<readonly string[]>): 
 function agentConfigSets(cluster: ClusterGroup, agent: Feature['agentKey']): boolean {
   const sets = (m: unknown): boolean => isObject(m) && Object.entries(m).some(([k, v]) => agent.key.test(k) && (agent.on(v) || unknowable(v)));
   if (releases(cluster).some((r) => sets(valueOf(r, ['extraConfig'])))) return true;
-  return docsOfKind(cluster.docs, 'CiliumNodeConfig').some((d) => d.group === 'cilium.io' && sets(d.get(['spec', 'defaults'])));
+  return docsOfKind(cluster.docs, 'CiliumNodeConfig').some((d) => d.group === CILIUM_GROUP && sets(d.get(['spec', 'defaults'])));
 }
 
 /** `ipam.mode` is `multi-pool` (chart default `cluster-pool`; Talos documents `kubernetes`). */
@@ -128,7 +129,7 @@ export default defineRule({
   check({ cluster }) {
     const out: RuleFinding[] = [];
     for (const f of FEATURES) {
-      const docs = docsOfKind(cluster.docs, f.kind).filter((d) => d.group === 'cilium.io');
+      const docs = docsOfKind(cluster.docs, f.kind).filter((d) => d.group === CILIUM_GROUP);
       if (!docs.length || agentConfigSets(cluster, f.agentKey)) continue;
       const off = offInEveryRelease(cluster, (r) => f.on(r, cluster), (r) => f.keys(r, cluster));
       if (!off) continue;

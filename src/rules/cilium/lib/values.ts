@@ -3,6 +3,7 @@
  * a key, the layer (document + path) that sets it, and the place a finding about that key points at.
  */
 import type { Range } from '../../../core/diagnostic.js';
+import { placeKey } from '../../../core/finding.js';
 import type { Path, YamlDocument } from '../../../core/document.js';
 import { layerPath, modelledParameter } from '../../../plan/cilium-release.js';
 import type { CiliumRelease, ClusterGroup, ValuesLayer } from '../../../plan/types.js';
@@ -216,8 +217,7 @@ function unseenValues(release: CiliumRelease, docs: readonly YamlDocument[]): 'f
       if (entry['inherit'] !== undefined) return 'any';
       // a values file the repository does not show (a .gotmpl, a path outside it) may come after the inline values
       const vals = entry['values'];
-      if (Array.isArray(vals) && vals.some((v) => typeof v === 'string') && !release.layers.some((l) => l.doc !== rd)) return 'any';
-      if (Array.isArray(vals) && vals.filter((v) => typeof v === 'string').length > new Set(release.layers.filter((l) => l.doc !== rd).map((l) => l.doc.file.path)).size) return 'any';
+      if (Array.isArray(vals) && vals.filter((v) => typeof v === 'string').length > fileLayerCount(release)) return 'any';
     }
   }
   if (release.engine === 'kustomize') {
@@ -225,7 +225,7 @@ function unseenValues(release: CiliumRelease, docs: readonly YamlDocument[]): 'f
     // additional values files the repository does not show (outside it, or not found)
     const extra = isObject(entry) ? entry['additionalValuesFiles'] : undefined;
     // the resolved file layers are the `valuesFile` (when set) and the additional files found
-    const found = new Set(release.layers.filter((l) => l.doc !== rd).map((l) => l.doc.file.path)).size - (isObject(entry) && typeof entry['valuesFile'] === 'string' ? 1 : 0);
+    const found = fileLayerCount(release) - (isObject(entry) && typeof entry['valuesFile'] === 'string' ? 1 : 0);
     if (Array.isArray(extra) && extra.length > found) return 'any';
   }
   if (release.engine === 'talos') {
@@ -268,6 +268,12 @@ function patchesHelmRelease(ks: YamlDocument, rd: YamlDocument): boolean {
   });
 }
 
+/** How many values files of a release resolved to files of the repository (layers outside the release document). */
+function fileLayerCount(release: CiliumRelease): number {
+  const rd = release.releaseDoc ?? release.doc;
+  return new Set(release.layers.filter((l) => l.doc !== rd).map((l) => l.doc.file.path)).size;
+}
+
 /** The value names an Argo CD release sets from files (`helm.fileParameters[].name`), which the plan does not read. */
 function fileParameterNames(release: CiliumRelease): string[] {
   if (release.engine !== 'argocd') return [];
@@ -301,10 +307,10 @@ export function dedupe<T extends { doc: YamlDocument; path: Path; range?: Range;
  * A default-off feature judged across the group's Cilium releases: undefined unless every release that governs
  * the running configuration leaves it off, each for a reason the repository shows. Bootstrap installs and loose
  * values files are judged only when the group has no Flux / Argo CD release (the GitOps engine upgrades the same
- * Helm release with its own values), or when a Flux release keeps the installed values (`upgrade.preserveValues`). A release is off when its effective value is off (not on, not templated) and,
- * for every switch in `keys` (several when any of them turns the feature on), a layer no unseen values source can
- * override sets it, or no layer sets it and the release's values are complete. `explicit`: the places that turn
- * it off (each once).
+ * Helm release with its own values), or when a Flux release keeps the installed values (`upgrade.preserveValues`).
+ * A release is off when its effective value is off (not on, not templated) and, for every switch in `keys`
+ * (several when any of them turns the feature on), a layer no unseen values source can override sets it, or no
+ * layer sets it and the release's values are complete. `explicit`: the places that turn it off (each once).
  */
 export function offInEveryRelease(
   cluster: ClusterGroup,
@@ -331,7 +337,7 @@ export function offInEveryRelease(
       if (layer ? overridable(r, layer, cluster.docs) : incomplete(r, cluster.docs)) return undefined;
       if (!layer) continue;
       const p = placeOf(r, k);
-      explicit.set(`${p.doc.file.path}#${p.doc.index}#${p.path.join('\u0000')}#${p.range ? `${p.range.start.line}:${p.range.start.column}` : ''}`, p);
+      explicit.set(placeKey(p), p);
     }
   }
   return { explicit: [...explicit.values()] };
