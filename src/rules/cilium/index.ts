@@ -4,6 +4,7 @@ import bpfMasqueradeHostDns from './bpf-masquerade-host-dns.js';
 import clientRateLimit from './client-rate-limit.js';
 import deprecatedApiVersion from './deprecated-api-version.js';
 import dottedValuesKey from './dotted-values-key.js';
+import egressGatewayMasquerade from './egress-gateway-masquerade.js';
 import featureOff from './feature-off.js';
 import gatewayWithoutGatewayApi from './gateway-without-gateway-api.js';
 import k8sServiceEndpoint from './k8s-service-endpoint.js';
@@ -32,6 +33,7 @@ export const CILIUM_RULES: readonly Rule[] = [
   clientRateLimit,
   deprecatedApiVersion,
   dottedValuesKey,
+  egressGatewayMasquerade,
   featureOff,
   gatewayWithoutGatewayApi,
   k8sServiceEndpoint,

@@ -119,6 +119,17 @@ export function l2On(release: CiliumRelease): boolean | undefined {
   return switchOn(release, ['l2announcements', 'enabled']);
 }
 
+/**
+ * The release's `extraConfig` (keys written into cilium-config as they are) turns the agent option `agentKey` on
+ * (`true`/"true"), or may (templated): what the chart's own switch says then does not decide.
+ */
+export function extraConfigSets(release: CiliumRelease, agentKey: string): boolean {
+  const extra = valueOf(release, ['extraConfig']);
+  if (!isObject(extra) || !Object.prototype.hasOwnProperty.call(extra, agentKey)) return false;
+  const v = extra[agentKey];
+  return asBool(v) === true || unknowable(v);
+}
+
 /** Version of a release: its own pinned version, else the group's Cilium version. */
 export function releaseVersion(cluster: ClusterGroup, release: CiliumRelease): string | undefined {
   return pinnedMinor(release.version?.value) ?? pinnedMinor(cluster.plan.versions.cilium?.value);

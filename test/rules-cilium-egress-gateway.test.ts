@@ -1,0 +1,66 @@
+/** cilium/egress-gateway-masquerade: the egress gateway against the masquerading values it needs. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import egressGatewayMasquerade from '../src/rules/cilium/egress-gateway-masquerade.js';
+import { lintRepo, ruleTester } from '../src/testing/rule-tester.js';
+
+/** A Flux HelmRelease; `values` lines are indented by 4 (inside spec.values) and start on line 15. */
+const hr = (values: string, extra = '') =>
+  `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  chart:\n    spec:\n      chart: cilium\n      version: 1.19.6\n      sourceRef:\n        kind: HelmRepository\n        name: cilium\n${extra}  values:\n${values.replace(/^/gm, '    ')}`;
+const KPR = 'kubeProxyReplacement: true\n';
+const EGW = 'egressGateway:\n  enabled: true\n';
+const VALUES_FROM = '  valuesFrom:\n    - kind: ConfigMap\n      name: cilium-values\n';
+
+test('cilium/egress-gateway-masquerade', () => {
+  ruleTester(egressGatewayMasquerade, {
+    valid: [
+      { 'cilium/hr.yaml': hr(KPR + EGW + 'bpf:\n  masquerade: true\n') },
+      { 'cilium/hr.yaml': hr(KPR + EGW + 'bpf:\n  masquerade: "true"\nenableIPv4Masquerade: true\n') },
+      // the egress gateway is off (explicitly or by default): nothing is required
+      { 'cilium/hr.yaml': hr(KPR + 'egressGateway:\n  enabled: false\n') },
+      { 'cilium/hr.yaml': hr(KPR) },
+      // templated values cannot be judged
+      { 'cilium/hr.yaml': hr(KPR + EGW + 'bpf:\n  masquerade: ${BPF_MASQ}\n') },
+      { 'cilium/hr.yaml': hr(KPR + 'egressGateway:\n  enabled: ${EGW}\n') },
+      // the agent option set directly through extraConfig
+      { 'cilium/hr.yaml': hr(KPR + EGW + 'extraConfig:\n  enable-bpf-masquerade: "true"\n') },
+      // values the repository does not show may set it
+      { 'cilium/hr.yaml': hr(KPR + EGW, VALUES_FROM) },
+    ],
+    invalid: [
+      {
+        files: { 'cilium/hr.yaml': hr(KPR + EGW) },
+        errors: [{ messageId: 'unset', file: 'cilium/hr.yaml', line: 17, column: 16, data: { key: 'bpf.masquerade' } }],
+      },
+      {
+        files: { 'cilium/hr.yaml': hr(KPR + EGW + 'bpf:\n  masquerade: false\n') },
+        errors: [{ messageId: 'off', file: 'cilium/hr.yaml', line: 19, column: 19, data: { key: 'bpf.masquerade', value: 'false' } }],
+      },
+      {
+        files: { 'cilium/hr.yaml': hr(KPR + EGW + 'bpf:\n  masquerade: true\nenableIPv4Masquerade: false\n') },
+        errors: [{ messageId: 'off', line: 20, column: 27, data: { key: 'enableIPv4Masquerade', value: 'false' } }],
+      },
+      {
+        // the release's own values rank above an unresolved valuesFrom, so an explicit false still stands
+        files: { 'cilium/hr.yaml': hr(KPR + EGW + 'bpf:\n  masquerade: false\n', VALUES_FROM) },
+        errors: [{ messageId: 'off', line: 22, column: 19, data: { key: 'bpf.masquerade' } }],
+      },
+      {
+        // a plain values file (bootstrap or loose values) is judged as well
+        files: { 'cilium/values.yaml': KPR + EGW + 'enableIPv4Masquerade: "false"\n' },
+        errors: [
+          { messageId: 'unset', file: 'cilium/values.yaml', line: 3, column: 12, data: { key: 'bpf.masquerade' } },
+          { messageId: 'off', file: 'cilium/values.yaml', line: 4, column: 23, data: { key: 'enableIPv4Masquerade', value: 'false' } },
+        ],
+      },
+    ],
+  });
+});
+
+test('cilium/egress-gateway-masquerade: an explicit off points back at the egress gateway switch', () => {
+  const got = lintRepo({ 'cilium/hr.yaml': hr(KPR + EGW + 'bpf:\n  masquerade: false\n') }, [egressGatewayMasquerade]);
+  assert.deepEqual(
+    got.map((d) => [d.severity, (d.related ?? []).map((r) => [r.file, r.range.start.line, r.range.start.column])]),
+    [['error', [['cilium/hr.yaml', 17, 16]]]],
+  );
+});
