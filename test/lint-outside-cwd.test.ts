@@ -94,3 +94,22 @@ test('from outside: --suppressions-location is relative to the working directory
   const outside = await runCli(['lint', rel, '--format', 'json', '--no-cache'], { cwd: sibling });
   assert.ok(outside.stderr.includes(`suppressed by ${rel}/talium-suppressions.json`), outside.stderr);
 });
+
+test('the stylish summary names the command that fixes this run: its folder, files and options, shell-quoted', async () => {
+  const dir = repos.repo({ 'my cilium/values.yaml': 'kubeProxyReplacement: strict\n', 'talium.config.yaml': 'versions:\n  cilium: "1.18.8"\n' });
+  const fixLine = (stdout: string) => stdout.split('\n').find((l) => l.includes(' fixable with '))?.replace(/^.* fixable with `(.*)`$/, '$1');
+  const sibling = join(dirname(dir), `${dir.split('/').pop()}-sibling`);
+  mkdirSync(sibling, { recursive: true });
+  const rel = relative(sibling, dir);
+  const outside = await runCli(['lint', rel, '--no-cache'], { cwd: sibling });
+  assert.equal(fixLine(outside.stdout), `talium lint --fix ${rel}`);
+  const inside = await runCli(['lint', '--no-cache'], { cwd: dir });
+  assert.equal(fixLine(inside.stdout), 'talium lint --fix');
+  const file = await runCli(['lint', '--only-files', 'my cilium/values.yaml', '--no-cache'], { cwd: dir });
+  assert.equal(fixLine(file.stdout), "talium lint --fix --only-files 'my cilium/values.yaml'");
+  const config = await runCli(['lint', '-c', 'talium.config.yaml', 'my cilium', '--no-cache'], { cwd: dir });
+  assert.equal(fixLine(config.stdout), "talium lint --fix --config talium.config.yaml 'my cilium'");
+  // and it does fix what was found
+  const fixed = await runCli(['lint', '--fix', rel, '--no-cache', '--format', 'json'], { cwd: sibling });
+  assert.deepEqual((JSON.parse(fixed.stdout) as { diagnostics: Diag[] }).diagnostics.filter((d) => d.ruleId === 'cilium/kpr-value'), []);
+});

@@ -18,6 +18,20 @@ import { bulkSuppress } from './lint-bulk-suppressions.js';
 import { fixAndRelint } from './lint-fix.js';
 import { toolVersion } from './main.js';
 
+/** One shell word: as it is when it needs no quoting, else single-quoted (POSIX sh). */
+function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command that fixes what this run found: this run's scope (paths, --staged, --only-files, --config) with --fix. */
+function fixCommand(v: { staged?: boolean; 'only-files'?: boolean; config?: string }, positionals: readonly string[]): string {
+  const words = ['talium', 'lint', '--fix'];
+  if (v.staged) words.push('--staged');
+  if (v['only-files']) words.push('--only-files');
+  if (v.config !== undefined) words.push('--config', v.config);
+  return [...words.slice(0, 3), ...words.slice(3).map(shellWord), ...positionals.map(shellWord)].join(' ');
+}
+
 /**
  * The folder one path names when it is the working directory, a folder above it or one outside it (absolute, or
  * `../repo`): such a run lints that folder as a whole. A folder inside the working directory stays a partial run.
@@ -195,7 +209,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   outcome = bulk;
   if (rootDir && rootDir !== io.cwd) outcome = { ...outcome, result: rebaseResult(outcome.result, (f) => (f ? relative(io.cwd, resolve(rootDir, f)).split('\\').join('/') || '.' : f)) };
   try {
-    emit(outcome.result, formats, io);
+    emit(outcome.result, formats, io, fixCommand(v, parsed.positionals));
   } catch (err) {
     io.stderr(`talium lint: cannot write output: ${(err as Error).message}\n`);
     return EXIT.usage;

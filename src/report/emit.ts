@@ -61,13 +61,14 @@ export function rebaseResult(result: LintResult, p: (file: string) => string): L
   return out;
 }
 
-export function emit(result: LintResult, specs: FormatSpec[], io: CliIo): void {
+/** Render `result` in every requested format; `fixCommand` is what the stylish summary tells the user to run for fixable findings. */
+export function emit(result: LintResult, specs: FormatSpec[], io: CliIo, fixCommand?: string): void {
   const color = io.isTTY && !io.env['NO_COLOR'];
   const toWorkspace = workspaceRelative(io.cwd, io.env);
   const inWorkspace = toWorkspace ? rebaseResult(result, toWorkspace) : result;
   for (const spec of specs) {
     const reporter = REPORTERS[spec.name]!;
-    const text = reporter.render(WORKSPACE_RELATIVE.has(spec.name) ? inWorkspace : result, { color: spec.file ? false : color });
+    const text = reporter.render(WORKSPACE_RELATIVE.has(spec.name) ? inWorkspace : result, { color: spec.file ? false : color, ...(fixCommand ? { fixCommand } : {}) });
     if (spec.file) {
       const path = resolve(io.cwd, spec.file);
       mkdirSync(dirname(path), { recursive: true });

@@ -54,7 +54,7 @@ export const stylish: Reporter = {
         paint('bold', `${mark} ${total} problem${total === 1 ? '' : 's'} (${s.errors} error${s.errors === 1 ? '' : 's'}, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}, ${s.infos} info${s.infos === 1 ? '' : 's'}) in ${withProblems.size} of ${files} file${files === 1 ? '' : 's'}`),
       );
       const fixable = result.diagnostics.filter((d) => d.fix).length;
-      if (fixable) out.push(`  ${fixable} of them fixable with \`talium lint --fix\``);
+      if (fixable) out.push(`  ${fixable} of them fixable with \`${opts.fixCommand ?? 'talium lint --fix'}\``);
     } else if (files === 0) {
       out.push('✔ no YAML files to check');
     } else {

@@ -35,6 +35,8 @@ export interface FixReport {
 
 export interface ReportOptions {
   color: boolean;
+  /** The command that applies the fixable findings, as the user would type it (default `talium lint --fix`). */
+  fixCommand?: string;
 }
 
 export interface Reporter {
