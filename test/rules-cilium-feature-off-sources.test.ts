@@ -133,3 +133,25 @@ test('a run over some paths does not judge a feature off: an overlay or values f
     repos.cleanup();
   }
 });
+
+test('Envoy configs: every value that may set enable-envoy-config must be shown, but only envoyConfig.enabled turns it off', () => {
+  const cec = 'apiVersion: cilium.io/v2\nkind: CiliumEnvoyConfig\nmetadata:\n  name: echo-l7\n  namespace: default\nspec:\n  resources:\n    - "@type": type.googleapis.com/envoy.config.listener.v3.Listener\n      name: echo-listener\n';
+  const switchesOff = ['kubeProxyReplacement: true', 'envoyConfig: {enabled: false}', 'ingressController: {enabled: false}', 'gatewayAPI: {enabled: false}'];
+  // a Flux valuesFrom the repository does not show ranks below spec.values: what spec.values sets stands
+  const valuesFrom = '  valuesFrom:\n    - {kind: ConfigMap, name: cilium-values}\n';
+  const related = (files: Record<string, string>) => lintRepo(files, rules).map((d) => [`${d.ruleId}/${d.messageId}`, d.severity, (d.related ?? []).map((r) => `${r.file}:${r.range.start.line}`)]);
+  const off = [['cilium/feature-off/off', 'error', ['cilium/hr.yaml:9']]];
+  // all four shown: off, pointing at envoyConfig.enabled only (not at the L7 backend's default or the other features)
+  assert.deepEqual(related({ 'cilium/hr.yaml': hr([...switchesOff, 'loadBalancer: {l7: {backend: disabled}}'], valuesFrom), 'cec.yaml': cec }), off);
+  // the L7 backend unset, so the unseen ConfigMap may set it to envoy
+  assert.deepEqual(related({ 'cilium/hr.yaml': hr(switchesOff, valuesFrom), 'cec.yaml': cec }), []);
+  // the ingress controller unset likewise
+  const noIngress = switchesOff.filter((l) => !l.startsWith('ingressController'));
+  assert.deepEqual(related({ 'cilium/hr.yaml': hr([...noIngress, 'loadBalancer: {l7: {backend: disabled}}'], valuesFrom), 'cec.yaml': cec }), []);
+  // without unseen values an unset L7 backend is its default
+  assert.deepEqual(related({ 'cilium/hr.yaml': hr(switchesOff), 'cec.yaml': cec }), off);
+  // an Argo CD file parameter sets the L7 backend from a file the plan does not read
+  const app = (fp: string) => `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  project: default\n  destination: {server: https://kubernetes.default.svc, namespace: kube-system}\n  source:\n    repoURL: https://helm.cilium.io\n    chart: cilium\n    targetRevision: 1.18.8\n    helm:\n      valuesObject:\n        kubeProxyReplacement: true\n        envoyConfig: {enabled: false}\n      fileParameters:\n        - {name: ${fp}, path: files/x}\n`;
+  assert.deepEqual(brief({ 'argo/cilium.yaml': app('hubble.tls.ca.cert'), 'cec.yaml': cec }), ['cilium/feature-off/off error cec.yaml:2']);
+  assert.deepEqual(brief({ 'argo/cilium.yaml': app('loadBalancer.l7.backend'), 'cec.yaml': cec }), []);
+});

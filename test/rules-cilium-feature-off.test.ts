@@ -121,3 +121,60 @@ test('cilium/feature-off: the agent key set through extraConfig or a CiliumNodeC
   const nodeConfig = 'apiVersion: cilium.io/v2\nkind: CiliumNodeConfig\nmetadata:\n  name: lrp\n  namespace: kube-system\nspec:\n  nodeSelector: {}\n  defaults:\n    enable-local-redirect-policy: "true"\n';
   assert.deepEqual(lintRepo({ ...values(''), 'cnc.yaml': nodeConfig }, [featureOff]).map((d) => d.data?.['kind']), ['CiliumEgressGatewayPolicy']);
 });
+
+const CEC = 'apiVersion: cilium.io/v2\nkind: CiliumEnvoyConfig\nmetadata:\n  name: echo-l7\n  namespace: default\nspec:\n  services:\n    - {name: echo, namespace: default}\n  resources:\n    - "@type": type.googleapis.com/envoy.config.listener.v3.Listener\n      name: echo-listener\n';
+const CCEC = 'apiVersion: cilium.io/v2\nkind: CiliumClusterwideEnvoyConfig\nmetadata:\n  name: mesh-l7\nspec:\n  resources:\n    - "@type": type.googleapis.com/envoy.config.listener.v3.Listener\n      name: mesh-listener\n';
+/** Every feature-off finding as id/messageId, severity, position, kind/name, and its related locations (file:line:column). */
+const envoyFindings = (files: Record<string, string>) =>
+  lintRepo(files, [featureOff]).map((d) => [`${d.ruleId}/${d.messageId}`, d.severity, `${d.file}:${d.range.start.line}:${d.range.start.column}`, d.data?.['kind'], d.data?.['name'], (d.related ?? []).map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column}`)]);
+const envoyRepo = (values: string, extra: Record<string, string> = {}) => ({ 'cilium/values.yaml': KPR + values, 'envoy/cec.yaml': CEC, 'envoy/ccec.yaml': CCEC, ...extra });
+
+test('cilium/feature-off: Envoy configs without any switch that sets enable-envoy-config', () => {
+  const unset = (kind: string, name: string, file: string) => ['cilium/feature-off/unset', 'warning', `${file}:2:7`, kind, name, []];
+  const both = [unset('CiliumClusterwideEnvoyConfig', 'mesh-l7', 'envoy/ccec.yaml'), unset('CiliumEnvoyConfig', 'echo-l7', 'envoy/cec.yaml')];
+  assert.deepEqual(envoyFindings(envoyRepo('')), both);
+  // the L7 backend at its default is no switch turned off: still the warning, no related location at it
+  assert.deepEqual(envoyFindings(envoyRepo('loadBalancer:\n  l7:\n    backend: disabled\n')), both);
+  // another L7 backend name is not envoy
+  assert.deepEqual(envoyFindings(envoyRepo('loadBalancer:\n  l7:\n    backend: none\n')), both);
+  // the ingress controller and Gateway API set off are other features left off
+  assert.deepEqual(envoyFindings(envoyRepo('ingressController:\n  enabled: false\ngatewayAPI:\n  enabled: false\n')), both);
+  // the message names the setting whatever the kind
+  const [d] = lintRepo(envoyRepo(''), [featureOff]);
+  assert.equal(d?.data?.['setting'], 'envoyConfig.enabled: true, or ingressController.enabled: true, gatewayAPI.enabled: true or loadBalancer.l7.backend: envoy');
+});
+
+test('cilium/feature-off: envoyConfig.enabled false turns Envoy configs off (an error, pointing at the switch)', () => {
+  const off = (kind: string, name: string, file: string) => ['cilium/feature-off/off', 'error', `${file}:2:7`, kind, name, ['cilium/values.yaml:3:12']];
+  const expected = [off('CiliumClusterwideEnvoyConfig', 'mesh-l7', 'envoy/ccec.yaml'), off('CiliumEnvoyConfig', 'echo-l7', 'envoy/cec.yaml')];
+  assert.deepEqual(envoyFindings(envoyRepo('envoyConfig:\n  enabled: false\n')), expected);
+  // the L7 backend set to its default next to it adds no related location
+  assert.deepEqual(envoyFindings(envoyRepo('envoyConfig:\n  enabled: false\nloadBalancer:\n  l7:\n    backend: disabled\n')), expected);
+  // a kind of the same name in another group is not Cilium's
+  assert.deepEqual(envoyFindings({ 'cilium/values.yaml': KPR, 'x.yaml': CEC.replace('cilium.io/v2', 'example.com/v1') }), []);
+});
+
+test('cilium/feature-off: any switch the chart reads for enable-envoy-config keeps Envoy configs quiet', () => {
+  const on = [
+    'envoyConfig:\n  enabled: true\n',
+    'ingressController:\n  enabled: true\n',
+    'gatewayAPI:\n  enabled: "true"\n',
+    'loadBalancer:\n  l7:\n    backend: envoy\n',
+    // another switch on wins over envoyConfig.enabled false: the chart ORs them
+    'envoyConfig:\n  enabled: false\ngatewayAPI:\n  enabled: true\n',
+    // the agent's own key, set through extraConfig
+    'extraConfig:\n  enable-envoy-config: "true"\n',
+    'envoyConfig:\n  enabled: false\nextraConfig:\n  enable-envoy-config: true\n',
+    // templated values cannot be judged
+    'envoyConfig:\n  enabled: ${ENVOY_CONFIG}\n',
+    'loadBalancer:\n  l7:\n    backend: "{{ .Values.l7 }}"\n',
+  ];
+  for (const values of on) assert.deepEqual(envoyFindings(envoyRepo(values)), [], values);
+  // extraConfig setting it off, or another key, does not
+  assert.equal(envoyFindings(envoyRepo('extraConfig:\n  enable-envoy-config: "false"\n')).length, 2);
+  // a CiliumNodeConfig's defaults
+  const nodeConfig = 'apiVersion: cilium.io/v2\nkind: CiliumNodeConfig\nmetadata:\n  name: envoy\n  namespace: kube-system\nspec:\n  nodeSelector: {}\n  defaults:\n    enable-envoy-config: "true"\n';
+  assert.deepEqual(envoyFindings(envoyRepo('', { 'cnc.yaml': nodeConfig })), []);
+  // values the repository does not show (a Flux valuesFrom ConfigMap) may turn it on
+  assert.deepEqual(envoyFindings({ 'cilium/helmrelease.yaml': UNSEEN, 'envoy/cec.yaml': CEC, 'envoy/ccec.yaml': CCEC }), []);
+});

@@ -1,10 +1,11 @@
 /**
  * cilium/feature-off: Cilium objects whose feature every Cilium release of the group leaves off, so nothing acts on
  * them: egress gateway policies without `egressGateway.enabled`, local redirect policies without
- * `localRedirectPolicies.enabled` (or the older `localRedirectPolicy`), pod IP pools without `ipam.mode: multi-pool`.
+ * `localRedirectPolicies.enabled` (or the older `localRedirectPolicy`), pod IP pools without `ipam.mode: multi-pool`,
+ * Envoy configs (CiliumEnvoyConfig, CiliumClusterwideEnvoyConfig) without the agent's `enable-envoy-config`.
  * (L2 policies and Gateway API objects have their own rules: cilium/l2-policy-without-l2, cilium/gateway-without-gateway-api.)
  */
-import { docsOfKind } from '../../core/kind-index.js';
+import { docsOfKind, docsOfKinds } from '../../core/kind-index.js';
 import { CILIUM_GROUP } from '../../data/cilium.js';
 import { atLeast } from '../../data/versions.js';
 import type { CiliumRelease, ClusterGroup } from '../../plan/types.js';
@@ -14,13 +15,20 @@ import { ciliumVersion, isObject } from './lib/objects.js';
 import { offInEveryRelease, releases, releaseVersion, switchOn, unknowable, valueOf } from './lib/values.js';
 
 interface Feature {
-  kind: string;
+  /** The kinds (group cilium.io) that need the feature. */
+  kinds: readonly string[];
   /** What is off, for messages ("the egress gateway"). */
   feature: string;
   /** The values that turn it on on `version` (undefined: not known), as the message names them. */
   setting(version: string | undefined): string;
   /** The switches of a release that turn it on (any of them); the places of those set are the related locations. */
   keys(release: CiliumRelease, cluster: ClusterGroup): ReadonlyArray<readonly string[]>;
+  /**
+   * Other values that turn it on (another feature's switch that implies this one) or that `on` reads, whose off
+   * setting is not this feature turned off: the repository must show them, but they are never related locations
+   * (offInEveryRelease's `shownKeys`).
+   */
+  indirectKeys?: ReadonlyArray<readonly string[]>;
   /** On in this release's effective values; undefined when it cannot be told (templated). */
   on(release: CiliumRelease, cluster: ClusterGroup): boolean | undefined;
   /**
@@ -37,6 +45,12 @@ const EGRESS_GATEWAY = ['egressGateway', 'enabled'] as const;
 /** The local redirect policy switch from 1.18 (the boolean `localRedirectPolicy` before; whether 1.18+ charts still read it is not established, so it counts there too). */
 const LRP_SINCE_118 = ['localRedirectPolicies', 'enabled'] as const;
 const LRP_LEGACY = ['localRedirectPolicy'] as const;
+/** The chart sets the agent's `enable-envoy-config` from its own switch and from the features built on Envoy configs. */
+const ENVOY_CONFIG = ['envoyConfig', 'enabled'] as const;
+const INGRESS_CONTROLLER = ['ingressController', 'enabled'] as const;
+const GATEWAY_API = ['gatewayAPI', 'enabled'] as const;
+/** L7 service load balancing (`envoy`, default `disabled`) turns Envoy configs on too. */
+const L7_BACKEND = ['loadBalancer', 'l7', 'backend'] as const;
 
 /** The local redirect policy switches a release's chart reads: before 1.18 only the boolean; otherwise either. */
 function lrpKeys(release: CiliumRelease, cluster: ClusterGroup): ReadonlyArray<readonly string[]> {
@@ -44,11 +58,28 @@ function lrpKeys(release: CiliumRelease, cluster: ClusterGroup): ReadonlyArray<r
   return v && !atLeast(v, '1.18') ? [LRP_LEGACY] : [LRP_SINCE_118, LRP_LEGACY];
 }
 
-/** Any of `keys` on → on; all off → off; otherwise (templated) unknown. */
-function anyOn(release: CiliumRelease, keys: ReadonlyArray<readonly string[]>): boolean | undefined {
-  const states = keys.map((k) => switchOn(release, k));
+/** Any state on → on; all off → off; otherwise (templated) unknown. */
+function any(states: ReadonlyArray<boolean | undefined>): boolean | undefined {
   if (states.includes(true)) return true;
   return states.includes(undefined) ? undefined : false;
+}
+
+/** Any of `keys` on → on; all off → off; otherwise (templated) unknown. */
+function anyOn(release: CiliumRelease, keys: ReadonlyArray<readonly string[]>): boolean | undefined {
+  return any(keys.map((k) => switchOn(release, k)));
+}
+
+/** A string value whose default is not `wanted`: whether it is `wanted`; undefined when templated or not a string. */
+function stringIs(release: CiliumRelease, key: readonly string[], wanted: string): boolean | undefined {
+  const v = valueOf(release, key);
+  if (v === undefined) return false;
+  if (unknowable(v) || typeof v !== 'string') return undefined;
+  return v === wanted;
+}
+
+/** `enable-envoy-config` as the chart sets it: its own switch, the ingress controller, Gateway API, or `loadBalancer.l7.backend: envoy`. */
+function envoyConfigOn(release: CiliumRelease): boolean | undefined {
+  return any([anyOn(release, [ENVOY_CONFIG, INGRESS_CONTROLLER, GATEWAY_API]), stringIs(release, L7_BACKEND, 'envoy')]);
 }
 
 /** Some release's `extraConfig` or some CiliumNodeConfig's `defaults` turns the feature on through the agent's own key (or may: templated). */
@@ -60,15 +91,12 @@ function agentConfigSets(cluster: ClusterGroup, agent: Feature['agentKey']): boo
 
 /** `ipam.mode` is `multi-pool` (chart default `cluster-pool`; Talos documents `kubernetes`). */
 function multiPool(release: CiliumRelease): boolean | undefined {
-  const v = valueOf(release, IPAM_MODE);
-  if (v === undefined) return false;
-  if (unknowable(v) || typeof v !== 'string') return undefined;
-  return v === MULTI_POOL;
+  return stringIs(release, IPAM_MODE, MULTI_POOL);
 }
 
 export const FEATURES: readonly Feature[] = [
   {
-    kind: 'CiliumEgressGatewayPolicy',
+    kinds: ['CiliumEgressGatewayPolicy'],
     feature: 'the egress gateway',
     setting: () => 'egressGateway.enabled: true, with bpf.masquerade: true and kubeProxyReplacement: true',
     keys: () => [EGRESS_GATEWAY],
@@ -76,7 +104,7 @@ export const FEATURES: readonly Feature[] = [
     agentKey: { key: /^enable-ipv[46]-egress-gateway$/, on: (v) => v === true || v === 'true' },
   },
   {
-    kind: 'CiliumLocalRedirectPolicy',
+    kinds: ['CiliumLocalRedirectPolicy'],
     feature: 'local redirect policies',
     setting: (v) => (v && !atLeast(v, '1.18') ? 'localRedirectPolicy: true' : v ? 'localRedirectPolicies.enabled: true' : 'localRedirectPolicies.enabled: true, or localRedirectPolicy: true before Cilium 1.18'),
     keys: lrpKeys,
@@ -84,22 +112,34 @@ export const FEATURES: readonly Feature[] = [
     agentKey: { key: /^enable-local-redirect-policy$/, on: (v) => v === true || v === 'true' },
   },
   {
-    kind: 'CiliumPodIPPool',
+    kinds: ['CiliumPodIPPool'],
     feature: 'multi-pool IPAM',
     setting: () => 'ipam.mode: multi-pool, chosen when the cluster is created',
     keys: () => [IPAM_MODE],
     on: multiPool,
     agentKey: { key: /^ipam$/, on: (v) => v === MULTI_POOL },
   },
+  {
+    kinds: ['CiliumEnvoyConfig', 'CiliumClusterwideEnvoyConfig'],
+    feature: "Cilium's Envoy config support",
+    setting: () => 'envoyConfig.enabled: true, or ingressController.enabled: true, gatewayAPI.enabled: true or loadBalancer.l7.backend: envoy',
+    // only the feature's own switch set off turns it off; the ingress controller or Gateway API left off, or the
+    // L7 backend at its default `disabled`, are other features left off
+    keys: () => [ENVOY_CONFIG],
+    indirectKeys: [INGRESS_CONTROLLER, GATEWAY_API, L7_BACKEND],
+    on: envoyConfigOn,
+    agentKey: { key: /^enable-envoy-config$/, on: (v) => v === true || v === 'true' },
+  },
 ];
 
 const EGW = 'apiVersion: cilium.io/v2\nkind: CiliumEgressGatewayPolicy\nmetadata:\n  name: legacy-firewall\nspec:\n  selectors:\n    - podSelector:\n        matchLabels: {app: billing}\n  destinationCIDRs: [192.0.2.0/24]\n  egressGateway:\n    nodeSelector:\n      matchLabels: {egress: "true"}\n    egressIP: 10.50.0.250\n';
+const CEC = 'apiVersion: cilium.io/v2\nkind: CiliumEnvoyConfig\nmetadata:\n  name: echo-l7\n  namespace: default\nspec:\n  services:\n    - {name: echo, namespace: default}\n  resources:\n    - "@type": type.googleapis.com/envoy.config.listener.v3.Listener\n      name: echo-listener\n';
 const LRP = 'apiVersion: cilium.io/v2\nkind: CiliumLocalRedirectPolicy\nmetadata:\n  name: node-local-dns\n  namespace: kube-system\nspec:\n  redirectFrontend:\n    serviceMatcher: {serviceName: kube-dns, namespace: kube-system}\n  redirectBackend:\n    localEndpointSelector:\n      matchLabels: {k8s-app: node-local-dns}\n    toPorts:\n      - {port: "53", protocol: UDP, name: dns}\n';
 
 export default defineRule({
   meta: {
     id: 'cilium/feature-off',
-    description: 'Egress gateway policies, local redirect policies and pod IP pools do nothing unless the Cilium values turn their feature on.',
+    description: 'Egress gateway policies, local redirect policies, pod IP pools and Envoy configs do nothing unless the Cilium values turn their feature on.',
     severity: 'error',
     messages: {
       off: '{{kind}} "{{name}}" needs {{feature}} ({{setting}}), but the Cilium values turn it off; nothing acts on this object.',
@@ -107,19 +147,21 @@ export default defineRule({
     },
     help: 'Turn the feature on in the Cilium Helm values (the message names the setting), or remove the object.',
     docs: {
-      what: 'When the repository has Cilium values, checks each CiliumEgressGatewayPolicy, CiliumLocalRedirectPolicy and CiliumPodIPPool against them: the egress gateway needs `egressGateway.enabled: true`, local redirect policies `localRedirectPolicies.enabled: true` from 1.18 (before 1.18 only the boolean `localRedirectPolicy: true` exists; on 1.18 and later either counts, since whether the newer charts still read the boolean is not established), pod IP pools `ipam.mode: multi-pool`. An error when the values set the feature off (or another IPAM mode), a warning when they leave it at the chart default; silent when any release turns it on, or when a value is templated or values the repository does not show could turn it on. Bootstrap installs (helmfile, the Talos install job) count only when no Flux or Argo CD release exists: the GitOps engine then upgrades the same Helm release with its own values. Where `extraConfig` or a CiliumNodeConfig\'s `defaults` sets the agent\'s own key for the feature (`enable-*-egress-gateway`, `enable-local-redirect-policy`, `ipam`), the rule stays silent.',
-      why: 'The objects apply cleanly, so nothing fails: the agent simply never acts on them. Traffic leaves with the node address instead of the egress IP, DNS is not redirected to the node-local cache, pods keep getting addresses from the default pool.',
-      fix: 'Set the feature in the Cilium values. The egress gateway also needs BPF masquerading and kube-proxy replacement. The IPAM mode is chosen when a cluster is built (Talos documents `ipam.mode: kubernetes`); changing it on a running cluster disrupts pod networking, so a pool written for multi-pool IPAM is usually a mistake to remove.',
-      sources: ['https://docs.cilium.io/en/stable/network/egress-gateway/egress-gateway/', 'https://docs.cilium.io/en/stable/network/kubernetes/local-redirect-policy/', 'https://docs.cilium.io/en/stable/network/concepts/ipam/multi-pool/', SRC.helmRef],
+      what: 'When the repository has Cilium values, checks each CiliumEgressGatewayPolicy, CiliumLocalRedirectPolicy, CiliumPodIPPool, CiliumEnvoyConfig and CiliumClusterwideEnvoyConfig against them: the egress gateway needs `egressGateway.enabled: true`, local redirect policies `localRedirectPolicies.enabled: true` from 1.18 (before 1.18 only the boolean `localRedirectPolicy: true` exists; on 1.18 and later either counts, since whether the newer charts still read the boolean is not established), pod IP pools `ipam.mode: multi-pool`, Envoy configs the agent\'s `enable-envoy-config`, which the chart sets with `envoyConfig.enabled: true` and also with `ingressController.enabled: true`, `gatewayAPI.enabled: true` or `loadBalancer.l7.backend: envoy`. An error when the values set the feature off (or another IPAM mode; for Envoy configs `envoyConfig.enabled: false`, not the other features left off), a warning when they leave it at the chart default; silent when any release turns it on, or when a value is templated or values the repository does not show could turn it on. Bootstrap installs (helmfile, the Talos install job) count only when no Flux or Argo CD release exists: the GitOps engine then upgrades the same Helm release with its own values. Where `extraConfig` or a CiliumNodeConfig\'s `defaults` sets the agent\'s own key for the feature (`enable-*-egress-gateway`, `enable-local-redirect-policy`, `ipam`, `enable-envoy-config`), the rule stays silent.',
+      why: 'The objects apply cleanly, so nothing fails: the agent simply never acts on them. Traffic leaves with the node address instead of the egress IP, DNS is not redirected to the node-local cache, pods keep getting addresses from the default pool, Envoy listeners are never set up and service traffic is not redirected to them.',
+      fix: 'Set the feature in the Cilium values. The egress gateway also needs BPF masquerading and kube-proxy replacement. The IPAM mode is chosen when a cluster is built (Talos documents `ipam.mode: kubernetes`); changing it on a running cluster disrupts pod networking, so a pool written for multi-pool IPAM is usually a mistake to remove. Envoy configs need `envoyConfig.enabled: true` unless the ingress controller, Gateway API or L7 load balancing already turns them on; the L7 traffic management guide also asks for kube-proxy replacement.',
+      sources: ['https://docs.cilium.io/en/stable/network/egress-gateway/egress-gateway/', 'https://docs.cilium.io/en/stable/network/kubernetes/local-redirect-policy/', 'https://docs.cilium.io/en/stable/network/concepts/ipam/multi-pool/', 'https://docs.cilium.io/en/stable/network/servicemesh/l7-traffic-management/', SRC.helmRef],
     },
     examples: {
       valid: [
         { files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\nbpf:\n  masquerade: true\negressGateway:\n  enabled: true\n', 'egress.yaml': EGW } },
         { files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\nlocalRedirectPolicy: true\n', 'lrp.yaml': LRP }, note: 'the pre-1.18 switch counts too' },
+        { files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\ngatewayAPI:\n  enabled: true\n', 'envoy.yaml': CEC }, note: 'Gateway API (like the ingress controller or `loadBalancer.l7.backend: envoy`) turns Envoy configs on too' },
       ],
       invalid: [
         { files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\negressGateway:\n  enabled: false\n', 'egress.yaml': EGW } },
         { files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\n', 'lrp.yaml': LRP }, note: 'off by default: a warning' },
+        { files: { 'cilium/values.yaml': 'kubeProxyReplacement: true\nenvoyConfig:\n  enabled: false\nloadBalancer:\n  l7:\n    backend: disabled\n', 'envoy.yaml': CEC } },
       ],
     },
     // both verdicts are about every release of the group: with only some paths read, a values file, an overlay or
@@ -129,9 +171,9 @@ export default defineRule({
   check({ cluster }) {
     const out: RuleFinding[] = [];
     for (const f of FEATURES) {
-      const docs = docsOfKind(cluster.docs, f.kind).filter((d) => d.group === CILIUM_GROUP);
+      const docs = docsOfKinds(cluster.docs, f.kinds).filter((d) => d.group === CILIUM_GROUP);
       if (!docs.length || agentConfigSets(cluster, f.agentKey)) continue;
-      const off = offInEveryRelease(cluster, (r) => f.on(r, cluster), (r) => f.keys(r, cluster));
+      const off = offInEveryRelease(cluster, (r) => f.on(r, cluster), (r) => f.keys(r, cluster), f.indirectKeys);
       if (!off) continue;
       const related: RelatedFinding[] = off.explicit.map((p) => ({ ...p, message: `This turns ${f.feature} off.` }));
       const setting = f.setting(ciliumVersion(cluster));
@@ -141,7 +183,7 @@ export default defineRule({
           path: ['kind'],
           messageId: off.explicit.length ? 'off' : 'unset',
           everyGroup: true,
-          data: { kind: f.kind, name: doc.name ?? '', feature: f.feature, setting },
+          data: { kind: doc.kind ?? '', name: doc.name ?? '', feature: f.feature, setting },
           ...(related.length ? { related } : {}),
           ...(off.explicit.length ? {} : { severity: 'warning' as const }),
         });

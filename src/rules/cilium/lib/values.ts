@@ -314,19 +314,43 @@ export function dedupe<T extends { doc: YamlDocument; path: Path; range?: Range;
   });
 }
 
+/** Values keys to read on a release: the same for every release, or as each release's chart reads them (by version). */
+export type ReleaseKeys = ReadonlyArray<readonly string[]> | ((r: CiliumRelease) => ReadonlyArray<readonly string[]>);
+
+/** The keys `keys` names for `release`. */
+function keysOf(keys: ReleaseKeys, release: CiliumRelease): ReadonlyArray<readonly string[]> {
+  return typeof keys === 'function' ? keys(release) : keys;
+}
+
+/**
+ * A values source the repository does not show may set `key` on the release: an Argo CD file parameter naming it
+ * (`fileParameters`, `--set-file`), a source ranking above the layer that sets it, or, when no layer sets it, any
+ * unseen source.
+ */
+function unseenMaySet(release: CiliumRelease, key: readonly string[], docs: readonly YamlDocument[]): boolean {
+  const dotted = key.join('.');
+  if (fileParameterNames(release).some((n) => n === dotted || n.startsWith(`${dotted}.`) || dotted.startsWith(`${n}.`))) return true;
+  const layer = layerSetting(release, key);
+  return layer ? overridable(release, layer, docs) : incomplete(release, docs);
+}
+
 /**
  * A default-off feature judged across the group's Cilium releases: undefined unless every release that governs
  * the running configuration leaves it off, each for a reason the repository shows. Bootstrap installs and loose
  * values files are judged only when the group has no Flux / Argo CD release (the GitOps engine upgrades the same
  * Helm release with its own values), or when a Flux release keeps the installed values (`upgrade.preserveValues`).
  * A release is off when its effective value is off (not on, not templated) and, for every switch in `keys`
- * (several when any of them turns the feature on), a layer no unseen values source can override sets it, or no
- * layer sets it and the release's values are complete. `explicit`: the places that turn it off (each once).
+ * (several when any of them turns the feature on) and every value in `shownKeys`, a layer no unseen values source
+ * can override sets it, or no layer sets it and the release's values are complete. `shownKeys`: other values that
+ * may turn the feature on but whose off setting is not the feature turned off (another feature's switch, a
+ * value set to its default, such as `loadBalancer.l7.backend: disabled` for Envoy configs); they are only checked
+ * for being shown. `explicit`: the places that set a switch in `keys` (each once).
  */
 export function offInEveryRelease(
   cluster: ClusterGroup,
   on: (r: CiliumRelease) => boolean | undefined,
-  keys: ReadonlyArray<readonly string[]> | ((r: CiliumRelease) => ReadonlyArray<readonly string[]>),
+  keys: ReleaseKeys,
+  shownKeys: ReleaseKeys = [],
 ): { explicit: Place[] } | undefined {
   // a base the group deploys only through an overlay rendering is that rendering, not a release of its own
   const bases = new Set(releases(cluster).map((r) => r.overlay?.base));
@@ -339,14 +363,10 @@ export function offInEveryRelease(
   const explicit = new Map<string, Place>();
   for (const r of rels) {
     if (on(r) !== false) return undefined; // on, or unknowable
-    const fromFiles = fileParameterNames(r);
-    for (const k of typeof keys === 'function' ? keys(r) : keys) {
-      // a key Argo CD sets from a file (`fileParameters`, `--set-file`) is not shown
-      const dotted = k.join('.');
-      if (fromFiles.some((n) => n === dotted || n.startsWith(`${dotted}.`) || dotted.startsWith(`${n}.`))) return undefined;
-      const layer = layerSetting(r, k);
-      if (layer ? overridable(r, layer, cluster.docs) : incomplete(r, cluster.docs)) return undefined;
-      if (!layer) continue;
+    const switches = keysOf(keys, r);
+    if ([...switches, ...keysOf(shownKeys, r)].some((k) => unseenMaySet(r, k, cluster.docs))) return undefined;
+    for (const k of switches) {
+      if (!layerSetting(r, k)) continue;
       const p = placeOf(r, k);
       explicit.set(placeKey(p), p);
     }
