@@ -5,7 +5,7 @@
 import { defineRule, type RuleFinding } from '../types.js';
 import { ciliumHelmRelease } from './lib/examples.js';
 import { SRC } from './lib/sources.js';
-import { asBool, dedupe, extraConfigSets, incomplete, layerSetting, overridable, placeOf, releases, switchOn, unknowable, valueOf } from './lib/values.js';
+import { asBool, dedupe, extraConfigSets, incomplete, layerSetting, overridable, placeOf, releases, switchOn, unknowable, valueOf, type AgentOption } from './lib/values.js';
 import type { CiliumRelease } from '../../plan/types.js';
 import type { YamlDocument } from '../../core/document.js';
 
@@ -15,12 +15,14 @@ const EGRESS_GATEWAY = ['egressGateway', 'enabled'] as const;
 interface Requirement {
   key: readonly string[];
   defaultOn: boolean;
-  agentKey: string;
+  agentOption: AgentOption;
 }
 
+const isTrue = (v: unknown) => asBool(v) === true;
+
 const REQUIREMENTS: readonly Requirement[] = [
-  { key: ['bpf', 'masquerade'], defaultOn: false, agentKey: 'enable-bpf-masquerade' },
-  { key: ['enableIPv4Masquerade'], defaultOn: true, agentKey: 'enable-ipv4-masquerade' },
+  { key: ['bpf', 'masquerade'], defaultOn: false, agentOption: { key: /^enable-bpf-masquerade$/, on: isTrue } },
+  { key: ['enableIPv4Masquerade'], defaultOn: true, agentOption: { key: /^enable-ipv4-masquerade$/, on: isTrue } },
 ];
 
 /**
@@ -28,7 +30,7 @@ const REQUIREMENTS: readonly Requirement[] = [
  * (off by the chart default, and the release's values are complete), or undefined (on, templated, or not knowable).
  */
 function missing(release: CiliumRelease, req: Requirement, docs: readonly YamlDocument[]): 'off' | 'unset' | undefined {
-  if (extraConfigSets(release, req.agentKey)) return undefined;
+  if (extraConfigSets(release, req.agentOption)) return undefined;
   const v = valueOf(release, req.key);
   if (unknowable(v)) return undefined;
   const layer = layerSetting(release, req.key);

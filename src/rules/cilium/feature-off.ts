@@ -11,8 +11,8 @@ import { atLeast } from '../../data/versions.js';
 import type { CiliumRelease, ClusterGroup } from '../../plan/types.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
 import { SRC } from './lib/sources.js';
-import { ciliumVersion, isObject } from './lib/objects.js';
-import { offInEveryRelease, releases, releaseVersion, switchOn, unknowable, valueOf } from './lib/values.js';
+import { ciliumVersion } from './lib/objects.js';
+import { agentOptionSets, extraConfigSets, offInEveryRelease, releases, releaseVersion, switchOn, unknowable, valueOf, type AgentOption } from './lib/values.js';
 
 interface Feature {
   /** The kinds (group cilium.io) that need the feature. */
@@ -36,7 +36,7 @@ interface Feature {
    * `defaults`) and the value that does: when one sets it (or a template may), the rule stays silent (precedence
    * between these and the chart's own switch is not modelled).
    */
-  agentKey: { key: RegExp; on: (value: unknown) => boolean };
+  agentKey: AgentOption;
 }
 
 const MULTI_POOL = 'multi-pool';
@@ -83,10 +83,9 @@ function envoyConfigOn(release: CiliumRelease): boolean | undefined {
 }
 
 /** Some release's `extraConfig` or some CiliumNodeConfig's `defaults` turns the feature on through the agent's own key (or may: templated). */
-function agentConfigSets(cluster: ClusterGroup, agent: Feature['agentKey']): boolean {
-  const sets = (m: unknown): boolean => isObject(m) && Object.entries(m).some(([k, v]) => agent.key.test(k) && (agent.on(v) || unknowable(v)));
-  if (releases(cluster).some((r) => sets(valueOf(r, ['extraConfig'])))) return true;
-  return docsOfKind(cluster.docs, 'CiliumNodeConfig').some((d) => d.group === CILIUM_GROUP && sets(d.get(['spec', 'defaults'])));
+function agentConfigSets(cluster: ClusterGroup, agent: AgentOption): boolean {
+  if (releases(cluster).some((r) => extraConfigSets(r, agent))) return true;
+  return docsOfKind(cluster.docs, 'CiliumNodeConfig').some((d) => d.group === CILIUM_GROUP && agentOptionSets(d.get(['spec', 'defaults']), agent));
 }
 
 /** `ipam.mode` is `multi-pool` (chart default `cluster-pool`; Talos documents `kubernetes`). */

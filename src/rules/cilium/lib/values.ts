@@ -119,15 +119,23 @@ export function l2On(release: CiliumRelease): boolean | undefined {
   return switchOn(release, ['l2announcements', 'enabled']);
 }
 
+/** A cilium-config (agent) option and the values of it that turn a feature on. */
+export interface AgentOption {
+  key: RegExp;
+  on: (value: unknown) => boolean;
+}
+
 /**
- * The release's `extraConfig` (keys written into cilium-config as they are) turns the agent option `agentKey` on
- * (`true`/"true"), or may (templated): what the chart's own switch says then does not decide.
+ * A mapping of agent options (a release's `extraConfig`, a CiliumNodeConfig's `defaults`: keys written into the
+ * agent's configuration as they are) turns `option` on, or may (templated).
  */
-export function extraConfigSets(release: CiliumRelease, agentKey: string): boolean {
-  const extra = valueOf(release, ['extraConfig']);
-  if (!isObject(extra) || !Object.prototype.hasOwnProperty.call(extra, agentKey)) return false;
-  const v = extra[agentKey];
-  return asBool(v) === true || unknowable(v);
+export function agentOptionSets(options: unknown, option: AgentOption): boolean {
+  return isObject(options) && Object.entries(options).some(([k, v]) => option.key.test(k) && (option.on(v) || unknowable(v)));
+}
+
+/** The release's `extraConfig` turns the agent option on (or may): what the chart's own switch says then does not decide. */
+export function extraConfigSets(release: CiliumRelease, option: AgentOption): boolean {
+  return agentOptionSets(valueOf(release, ['extraConfig']), option);
 }
 
 /** Version of a release: its own pinned version, else the group's Cilium version. */
