@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import egressGatewayMasquerade from '../src/rules/cilium/egress-gateway-masquerade.js';
 import { lintRepo, ruleTester } from '../src/testing/rule-tester.js';
+import { ciliumHelmReleaseOf } from '../src/rules/cilium/lib/examples.js';
 
 /** A Flux HelmRelease; `values` lines are indented by 4 (inside spec.values) and start on line 15. */
-const hr = (values: string, extra = '') =>
-  `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  chart:\n    spec:\n      chart: cilium\n      version: 1.19.6\n      sourceRef:\n        kind: HelmRepository\n        name: cilium\n${extra}  values:\n${values.replace(/^/gm, '    ')}`;
+const hr = (values: string, extra = '') => ciliumHelmReleaseOf(values, '1.19.6', extra);
 const KPR = 'kubeProxyReplacement: true\n';
 const EGW = 'egressGateway:\n  enabled: true\n';
 const VALUES_FROM = '  valuesFrom:\n    - kind: ConfigMap\n      name: cilium-values\n';

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import gatewayWithoutGatewayApi from '../src/rules/cilium/gateway-without-gateway-api.js';
 import { lintRepo, ruleTester } from '../src/testing/rule-tester.js';
+import { ciliumHelmReleaseOf } from '../src/rules/cilium/lib/examples.js';
 
 /** A Flux HelmRelease of the cilium chart; `values` lines go under spec.values (values start on line 15). */
-const hr = (values: string, extra = '') =>
-  `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  chart:\n    spec:\n      chart: cilium\n      version: 1.18.8\n      sourceRef:\n        kind: HelmRepository\n        name: cilium\n${extra}  values:\n${values.replace(/^/gm, '    ')}`;
+const hr = (values: string, extra = '') => ciliumHelmReleaseOf(values, '1.18.8', extra);
 /** A Gateway of class `cls`: gatewayClassName on line 6, column 21 for `cilium`. */
 const gateway = (cls: string, name = 'external') =>
   `apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: ${name}\nspec:\n  gatewayClassName: ${cls}\n  listeners:\n    - {name: http, protocol: HTTP, port: 80}\n`;

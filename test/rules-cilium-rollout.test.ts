@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import rolloutPods from '../src/rules/cilium/rollout-pods.js';
 import { lintRepo, ruleTester } from '../src/testing/rule-tester.js';
+import { ciliumHelmReleaseOf } from '../src/rules/cilium/lib/examples.js';
 
 /** A Flux HelmRelease; `values` lines are indented by 4 (inside spec.values). `values:` is on line 14, values start on line 15. */
-const hr = (values: string, version = '1.19.6', extra = '') =>
-  `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  chart:\n    spec:\n      chart: cilium\n      version: ${version}\n      sourceRef:\n        kind: HelmRepository\n        name: cilium\n${extra}  values:\n${values.replace(/^/gm, '    ')}`;
+const hr = ciliumHelmReleaseOf;
 /** A Flux HelmRelease with valuesFrom refs and no inline values. */
 const hrFrom = (refs: string) => hr('', '1.19.6', `  valuesFrom:\n${refs}`).replace(/  values:\n *$/, '');
 /** An Argo CD Application; `valuesObject:` is on line 12, its values start on line 13 (indent 8). */

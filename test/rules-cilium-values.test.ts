@@ -16,10 +16,10 @@ import talosValues from '../src/rules/cilium/talos-values.js';
 import valuesKeyTypo from '../src/rules/cilium/values-key-typo.js';
 import versionDrift from '../src/rules/cilium/version-drift.js';
 import { lintRepo, ruleTester } from '../src/testing/rule-tester.js';
+import { ciliumHelmReleaseOf } from '../src/rules/cilium/lib/examples.js';
 
 /** A Flux HelmRelease; `values` lines are indented by 4 (inside spec.values). Values start on line 15. */
-const hr = (values: string, version = '1.19.6', extra = '') =>
-  `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  chart:\n    spec:\n      chart: cilium\n      version: ${version}\n      sourceRef:\n        kind: HelmRepository\n        name: cilium\n${extra}  values:\n${values.replace(/^/gm, '    ')}`;
+const hr = ciliumHelmReleaseOf;
 const L2 = 'l2announcements:\n  enabled: true\n';
 const POLICY = 'apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: lan\nspec:\n  loadBalancerIPs: true\n';
 const TALOS_CP = 'machine:\n  type: controlplane\ncluster:\n  proxy:\n    disabled: true\n  network:\n    cni:\n      name: none\n';
