@@ -13,6 +13,7 @@ import l2PolicyAnnouncesNothing from './l2-policy-announces-nothing.js';
 import l2PolicyApiVersion from './l2-policy-api-version.js';
 import l2PolicyInterfaces from './l2-policy-interfaces.js';
 import l2PolicyNamespace from './l2-policy-namespace.js';
+import l2PolicySelectsNoNode from './l2-policy-selects-no-node.js';
 import l2PolicyWithoutL2 from './l2-policy-without-l2.js';
 import l2RequiresKpr from './l2-requires-kpr.js';
 import l2WithoutPolicy from './l2-without-policy.js';
@@ -42,6 +43,7 @@ export const CILIUM_RULES: readonly Rule[] = [
   l2PolicyApiVersion,
   l2PolicyInterfaces,
   l2PolicyNamespace,
+  l2PolicySelectsNoNode,
   l2PolicyWithoutL2,
   l2RequiresKpr,
   l2WithoutPolicy,
