@@ -9,12 +9,15 @@
 import type { YamlDocument } from '../../../core/document.js';
 import { fluxKustomizations, ksFor } from '../../../plan/flux-kustomizations.js';
 import { kustomizationResources } from '../../../plan/kustomize-overlays.js';
-import type { ClusterGroup } from '../../../plan/types.js';
+import type { ClusterGroup, PlanNode } from '../../../plan/types.js';
+import { CONTROL_PLANE_LABEL, certainlyFails, requirements } from '../../cilium/lib/node-selector.js';
 import { dirOf, docsByFile, isObj, normalizePath } from '../../../plan/util.js';
 import { talhelperInlinePatches, talosDocs } from '../../talos/lib/talos-docs.js';
 
 /** The taint Talos (like kubeadm) puts on control planes, and the label the same nodes carry. */
-export const CONTROL_PLANE = 'node-role.kubernetes.io/control-plane';
+export const CONTROL_PLANE = CONTROL_PLANE_LABEL;
+/** Any control-plane node, for selector questions. */
+const A_CONTROL_PLANE: PlanNode = { name: '', role: 'controlplane', links: [] };
 
 /**
  * The namespaces a document may end up in: for each way a kustomization reaches its file through `resources`
@@ -188,12 +191,13 @@ export function toleratesControlPlane(pod: Record<string, unknown>): boolean {
 }
 
 /**
- * An L2 policy whose nodeSelector keeps control planes out: `node-role.kubernetes.io/control-plane` DoesNotExist, or
- * NotIn a list holding "" (Talos labels control planes with an empty value).
+ * An L2 policy whose nodeSelector certainly keeps control planes out (`node-role.kubernetes.io/control-plane`
+ * DoesNotExist, NotIn [""], since Talos labels control planes with an empty value; or any other requirement a
+ * control plane certainly fails: cilium/lib/node-selector).
  */
 export function excludesControlPlanes(policy: YamlDocument): boolean {
-  const me = policy.get(['spec', 'nodeSelector', 'matchExpressions']);
-  return Array.isArray(me) && me.some((e) => isObj(e) && e['key'] === CONTROL_PLANE && (e['operator'] === 'DoesNotExist' || (e['operator'] === 'NotIn' && Array.isArray(e['values']) && e['values'].some((v) => v === '' || v === null))));
+  const reqs = requirements(policy.get(['spec', 'nodeSelector'])) ?? [];
+  return reqs.some((r) => certainlyFails(A_CONTROL_PLANE, r));
 }
 
 const ALLOW = ['allowSchedulingOnControlPlanes', 'allowSchedulingOnMasters'];
