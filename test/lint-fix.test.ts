@@ -255,6 +255,23 @@ describe('talium lint --fix (child process)', () => {
     assert.deepEqual(await fixed({ 'pools/pool.yaml': pool('lan'), 'pools/kustomization.yaml': byName }), ['pools/pool.yaml']);
   });
 
+  it('the apiVersion guard: a target by version without a kind, or with a kind regex, matches every kind it names; Argo CD kustomize patches count', async () => {
+    const pool = 'apiVersion: cilium.io/v2alpha1\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - cidr: 10.50.0.224/28\n';
+    const cfg = { 'talium.config.yaml': 'plan:\n  versions:\n    cilium: "1.19.6"\n' };
+    const fixed = async (files: Record<string, string>): Promise<string[]> => {
+      const r = await lintJson(repos.repo({ ...cfg, ...files }), ['--fix']);
+      return (r.out.fix?.applied ?? []).map((a) => a.file);
+    };
+    const ks = (target: string): string => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [pool.yaml]\npatches:\n  - target: ${target}\n    patch: |\n      - op: add\n        path: /metadata/labels\n        value: {team: net}\n`;
+    // kustomize selects every cilium.io/v2alpha1 object here; after the fix the pool would not get the label
+    assert.deepEqual(await fixed({ 'pools/pool.yaml': pool, 'pools/kustomization.yaml': ks('{group: cilium.io, version: v2alpha1}') }), []);
+    assert.deepEqual(await fixed({ 'pools/pool.yaml': pool, 'pools/kustomization.yaml': ks('{version: v2alpha1, kind: "Cilium.*Pool"}') }), []);
+    const app = 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: pools\n  namespace: argocd\nspec:\n  project: default\n  destination: {server: https://kubernetes.default.svc, namespace: kube-system}\n  source:\n    repoURL: https://example.com/repo.git\n    path: pools\n    kustomize:\n      patches:\n        - target: {version: v2alpha1, kind: CiliumLoadBalancerIPPool}\n          patch: |\n            - op: add\n              path: /spec/disabled\n              value: false\n';
+    assert.deepEqual(await fixed({ 'pools/pool.yaml': pool, 'argocd/pools.yaml': app }), []);
+    // a target by kind and name alone still matches after the change
+    assert.deepEqual(await fixed({ 'pools/pool.yaml': pool, 'pools/kustomization.yaml': ks('{kind: CiliumLoadBalancerIPPool, name: lan}') }), ['pools/pool.yaml']);
+  });
+
   it('the L2 policy back to cilium.io/v2alpha1, and a pool\'s cidrs renamed to blocks from 1.15 (not when blocks is there)', async () => {
     const l2 = (apiVersion: string): string => `apiVersion: ${apiVersion}\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: l2\nspec:\n  loadBalancerIPs: true\n`;
     const cidrs = (extra = ''): string => `apiVersion: cilium.io/v2alpha1\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  cidrs:\n    - cidr: 10.50.0.224/28\n${extra}`;

@@ -10,11 +10,17 @@ import type { Severity } from '../core/diagnostic.js';
 import { renderTemplate } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
 import { placeKey, type Finding } from '../core/finding.js';
-import { kustomizePatchedKinds } from '../plan/lb.js';
+import { kustomizePatchedKinds, PATCHED_ANY_KIND } from '../plan/lb.js';
 import type { ClusterGroup } from '../plan/types.js';
 import type { Rule } from '../rules/types.js';
 
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
+
+/** A kustomization patch may select objects of `kind` by their apiVersion. */
+function patchedByVersion(all: readonly YamlDocument[], kind: string): boolean {
+  const kinds = kustomizePatchedKinds(all);
+  return kinds.has(kind) || kinds.has(PATCHED_ANY_KIND);
+}
 
 export type SeverityOverrides = Readonly<Record<string, Severity | 'off'>>;
 
@@ -53,7 +59,7 @@ export function runRules(
         if (rf.range) f.range = rf.range;
         // a document several cluster groups share may be judged differently by each (Cilium 1.17 and 1.19): no fix;
         // nor a new apiVersion for a kind a kustomization patches (the patch could stop matching)
-        if (rf.fix && !cluster.shared?.has(rf.doc) && !(rf.path.length === 1 && rf.path[0] === 'apiVersion' && rf.doc.kind && kustomizePatchedKinds(all).has(rf.doc.kind))) f.fix = rf.fix;
+        if (rf.fix && !cluster.shared?.has(rf.doc) && !(rf.path.length === 1 && rf.path[0] === 'apiVersion' && rf.doc.kind && patchedByVersion(all, rf.doc.kind))) f.fix = rf.fix;
         if (rf.data) f.data = rf.data;
         if (rf.related?.length) f.related = rf.related.map((r) => ({ doc: r.doc, path: r.path, key: r.key ?? false, message: r.message }));
         if (rf.everyGroup && groups.length > 1 && cluster.shared?.has(rf.doc)) {

@@ -8,7 +8,7 @@ import { atLeast, parseVersion, pinnedMinor } from '../data/versions.js';
 import { parseCidr, parseIp, type Cidr, type IpInterval } from '../net/ip.js';
 import { valueAt } from './cilium-release.js';
 import type { ClusterGroup } from './types.js';
-import { isObj, normalizePath, perGroup, str } from './util.js';
+import { argoSourcePaths, isObj, normalizePath, perGroup, str } from './util.js';
 import { docsOfKind, docsOfKindPrefix, docsOfKinds } from '../core/kind-index.js';
 
 export interface PoolBlock {
@@ -458,9 +458,11 @@ export function lbIpamIsDefault(g: ClusterGroup): boolean {
 /**
  * Kinds whose apiVersion a kustomization patch is keyed on: the kinds of strategic-merge patch documents (patch
  * files, inline patches in YAML or JSON: kustomize matches them by apiVersion too), and targets that name a
- * `version` (Kustomize `patches`/`patchesJson6902`, a Flux Kustomization's `spec.patches`, `replacements` selects).
- * A new apiVersion on such a kind could make the patch stop matching, so --fix leaves it alone. A target by kind
- * and name only still matches after the change. Computed once per document list.
+ * `version` (Kustomize `patches`/`patchesJson6902`, a Flux Kustomization's `spec.patches`, an Argo CD source's
+ * `kustomize.patches`, `replacements` sources and target selects). A new apiVersion on such a kind could make the
+ * patch stop matching, so --fix leaves it alone. A target by kind and name only still matches after the change.
+ * `PATCHED_ANY_KIND` (`*`) stands for every kind: a target by version without a kind, or with a kind regex
+ * (kustomize selectors are anchored regular expressions). Computed once per document list.
  */
 export function kustomizePatchedKinds(all: readonly YamlDocument[]): ReadonlySet<string> {
   let kinds = PATCHED_KINDS.get(all);
@@ -472,7 +474,9 @@ export function kustomizePatchedKinds(all: readonly YamlDocument[]): ReadonlySet
     for (const m of text.matchAll(/["']?\bkind["']?\s*:\s*["']?([A-Za-z0-9]+)/g)) kinds!.add(m[1]!);
   };
   const target = (t: unknown): void => {
-    if (isObj(t) && typeof t['kind'] === 'string' && t['version'] !== undefined) kinds!.add(t['kind']);
+    if (!isObj(t) || t['version'] === undefined) return;
+    const kind = t['kind'];
+    kinds!.add(typeof kind === 'string' && /^[A-Za-z0-9]+$/.test(kind) ? kind : PATCHED_ANY_KIND);
   };
   const patchList = (list: unknown): void => {
     if (!Array.isArray(list)) return;
@@ -489,13 +493,23 @@ export function kustomizePatchedKinds(all: readonly YamlDocument[]): ReadonlySet
     if (d.docClass === 'kustomization') {
       for (const key of ['patches', 'patchesJson6902', 'patchesStrategicMerge']) patchList(d.get([key]));
       const repl = d.get(['replacements']);
-      if (Array.isArray(repl)) for (const r of repl) if (isObj(r) && Array.isArray(r['targets'])) for (const t of r['targets']) if (isObj(t)) target(t['select']);
+      if (Array.isArray(repl)) {
+        for (const r of repl) {
+          if (!isObj(r)) continue;
+          target(r['source']);
+          if (Array.isArray(r['targets'])) for (const t of r['targets']) if (isObj(t)) target(t['select']);
+        }
+      }
     } else if (d.kind === 'Kustomization' && d.group === 'kustomize.toolkit.fluxcd.io') patchList(d.get(['spec', 'patches']));
+    else if ((d.kind === 'Application' || d.kind === 'ApplicationSet') && d.group === 'argoproj.io') for (const sp of argoSourcePaths(d)) patchList(d.get([...sp, 'kustomize', 'patches']));
   }
   PATCHED_KINDS.set(all, kinds);
   return kinds;
 }
 const PATCHED_KINDS = new WeakMap<readonly YamlDocument[], Set<string>>();
+
+/** In kustomizePatchedKinds: a patch may select objects of any kind by their version. */
+export const PATCHED_ANY_KIND = '*';
 
 /** Files that kustomizations use as patches (`patches[].path`, `patchesStrategicMerge[]`): partial objects. */
 export function kustomizePatchFiles(all: readonly YamlDocument[]): Set<string> {
