@@ -181,6 +181,17 @@ test('a semver range installs the newest line it allows: Cilium objects are judg
   // what Helm rejects is not a range: the single line ciliumLine picks
   for (const bad of ['~1.19 || ', '1.18.x ||', '||', 'v', '>=', '-rc']) assert.deepEqual(ciliumLines(bad), [ciliumLine(bad)], bad);
   assert.deepEqual(ciliumLines('1.18.x ||'), ['1.18']);
+  // Masterminds' aliases `=>` and `=<`; `!=` of a whole line (`!=1.18`, `!=1.18.x`; `!=1` a whole major) excludes it
+  assert.deepEqual(ciliumLines('=>1.17.0'), ['1.17', '1.18', '1.19', '1.20']);
+  assert.deepEqual(ciliumLines('=<1.15'), ['1.14', '1.15']);
+  assert.deepEqual(ciliumLines('>=1.17 !=1.18'), ['1.17', '1.19', '1.20']);
+  assert.deepEqual(ciliumLines('>=1.17, != 1.20.x'), ['1.17', '1.18', '1.19']);
+  assert.deepEqual(ciliumLines('>=1.18 !=1.19.0'), ['1.18', '1.19', '1.20']);
+  assert.deepEqual(ciliumLines('>=1.19 !=1.19 !=1.20'), [ciliumLine('>=1.19 !=1.19 !=1.20')]);
+  // a hyphen range among other comparators (Masterminds rewrites each `a - b` to `>= a, <= b`)
+  assert.deepEqual(ciliumLines('1.17 - 1.19 !=1.18'), ['1.17', '1.19']);
+  assert.deepEqual(ciliumLines('1.16 - 1.19, <1.18 || 1.20.x'), ['1.16', '1.17', '1.20']);
+  for (const bad of ['1.17 -', '- 1.19', '1.17 - - 1.19']) assert.deepEqual(ciliumLines(bad), [ciliumLine(bad)], bad);
   // hostile: a 400-digit minor, long runs of spaces (linear time)
   assert.deepEqual(ciliumLines(`1.${'9'.repeat(400)}.0`), ['1.20']);
   const t0 = Date.now();

@@ -138,7 +138,7 @@ export function ciliumLine(version: string | undefined): CiliumLine {
 /**
  * The Cilium lines a version constraint may install, oldest first: one line for a pinned version (`1.19.6`,
  * `~1.19.0`, `1.19.x`), the lines a range allows (`>=1.17.0`, `>1.18`, `^1.17`, `>=1.17 <1.19`, `1.17 - 1.19`,
- * `1.16.x || 1.18.x`, `1.x`, `*`), as Helm's semver constraints read them: a chart version range installs the
+ * `1.16.x || 1.18.x`, `1.x`, `*`, `=>1.17`, `>=1.17 !=1.18`), as Helm's semver constraints read them: a chart version range installs the
  * newest release it allows, which talium cannot see. Clamped to the lines talium ships; unparsable text gives
  * the line `ciliumLine` picks.
  */
@@ -149,9 +149,17 @@ export function ciliumLines(version: string | undefined): CiliumLine[] {
   for (const alt of version.replace(/\s+/g, ' ').split('||')) {
     const range = minorRange(alt.trim());
     if (!range) return fallback;
-    const inRange = CILIUM_LINES.filter((l) => cmpMinor(parseMinor(l)!, range.lo) >= 0 && cmpMinor(parseMinor(l)!, range.hi) <= 0);
+    const allowed = (l: CiliumLine): boolean => {
+      const m = parseMinor(l)!;
+      return cmpMinor(m, range.lo) >= 0 && cmpMinor(m, range.hi) <= 0 && !range.not.some((n) => n[0] === m[0] && (n[1] === undefined || n[1] === m[1]));
+    };
+    const inRange = CILIUM_LINES.filter(allowed);
     // a range beyond the lines talium ships: the nearest one
-    if (!inRange.length) inRange.push(cmpMinor(range.lo, parseMinor(NEWEST_CILIUM)!) > 0 ? NEWEST_CILIUM : CILIUM_LINES[0]);
+    if (!inRange.length) {
+      // every shipped line inside the bounds is excluded (`>=1.19 !=1.19 !=1.20`): nothing to judge on
+      if (CILIUM_LINES.some((l) => cmpMinor(parseMinor(l)!, range.lo) >= 0 && cmpMinor(parseMinor(l)!, range.hi) <= 0)) return fallback;
+      inRange.push(cmpMinor(range.lo, parseMinor(NEWEST_CILIUM)!) > 0 ? NEWEST_CILIUM : CILIUM_LINES[0]);
+    }
     for (const l of inRange) out.add(l);
   }
   return CILIUM_LINES.filter((l) => out.has(l));
@@ -160,14 +168,37 @@ export function ciliumLines(version: string | undefined): CiliumLine[] {
 type Minor = [number, number];
 const cmpMinor = (a: readonly number[], b: readonly number[]): number => (a[0] !== b[0] ? a[0]! - b[0]! : a[1]! - b[1]!);
 
-/** The [lowest, highest] major.minor one `||` alternative allows (a hyphen range, or space/comma-separated comparators). */
-function minorRange(alt: string): { lo: Minor; hi: Minor } | undefined {
+/**
+ * The comparators of one `||` alternative: space- or comma-separated, each hyphen range `a - b` read as `>=a <=b`
+ * (Masterminds rewrites them so, also among other comparators); undefined for a `-` without both ends.
+ */
+function comparators(alt: string): string[] | undefined {
+  const words = alt.split(/[ ,]+/).filter(Boolean);
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    if (words[i + 1] === '-') {
+      const upper = words[i + 2];
+      if (upper === undefined || upper === '-') return undefined;
+      out.push(`>=${words[i]}`, `<=${upper}`);
+      i += 2;
+    } else if (words[i] === '-') return undefined;
+    else out.push(words[i]!);
+  }
+  return out;
+}
+
+/**
+ * The [lowest, highest] major.minor one `||` alternative allows (a hyphen range, or space/comma-separated
+ * comparators), and the lines a `!=` of a whole line or major excludes (`[1, 18]` for `!=1.18`, `[1]` for `!=1`).
+ */
+function minorRange(alt: string): { lo: Minor; hi: Minor; not: Array<[number, number?]> } | undefined {
   if (!alt) return undefined; // an empty alternative (`1.18.x ||`): Helm rejects the constraint
-  alt = alt.replace(/([<>=~^]) (?=[v\dxX*])/g, '$1'); // `>= 1.17.0`
-  const hyphen = /^(\S+)\s+-\s+(\S+)$/.exec(alt);
-  const clauses = hyphen ? [`>=${hyphen[1]}`, `<=${hyphen[2]}`] : alt.split(/ ?, ?| (?=[<>=!~^*\dvxX])/).filter(Boolean);
+  alt = alt.replace(/(=>|=<|[<>=~^]) (?=[v\dxX*])/g, '$1'); // `>= 1.17.0`
+  const clauses = comparators(alt);
+  if (!clauses) return undefined;
   let lo: Minor = [0, 0];
   let hi: Minor = [Infinity, Infinity];
+  const not: Array<[number, number?]> = [];
   const raise = (v: Minor) => {
     if (cmpMinor(v, lo) > 0) lo = v;
   };
@@ -176,18 +207,24 @@ function minorRange(alt: string): { lo: Minor; hi: Minor } | undefined {
   };
   for (const clause of clauses) {
     // a number or a wildcard is required (`>=`, `v` or `-rc` alone are not constraints)
-    const m = /^(>=|<=|!=|>|<|==|=|~>|~|\^)?\s*v?(\d{1,4}|[xX*])(?:\.(\d{1,4}|[xX*]))?(?:\.(\d{1,6}|[xX*]))?(?:[-+][0-9A-Za-z.+-]*)?$/.exec(clause.trim());
+    const m = /^(>=|=>|<=|=<|!=|>|<|==|=|~>|~|\^)?\s*v?(\d{1,4}|[xX*])(?:\.(\d{1,4}|[xX*]))?(?:\.(\d{1,6}|[xX*]))?(?:[-+][0-9A-Za-z.+-]*)?$/.exec(clause.trim());
     if (!m) return undefined;
-    const op = m[1] ?? '';
+    // Masterminds' aliases: `=>` is `>=`, `=<` is `<=`
+    const op = m[1] === '=>' ? '>=' : m[1] === '=<' ? '<=' : (m[1] ?? '');
     const num = (x: string | undefined) => (x === undefined || /^[xX*]$/.test(x) ? undefined : Number(x));
     const major = num(m[2]);
     const minor = num(m[3]);
     const patch = num(m[4]);
-    if (op === '!=') continue;
+    if (op === '!=') {
+      // `!=1.18` and `!=1.18.x` exclude the line, `!=1` the major; `!=1.18.3` one release only
+      if (major !== undefined && minor === undefined) not.push([major]);
+      else if (major !== undefined && minor !== undefined && patch === undefined) not.push([major, minor]);
+      continue;
+    }
     if (major === undefined) continue; // `*`, `x`: anything
     if (minor === undefined) {
       // a major only (`1`, `1.x`, `^1`, `~1`, `>=1`, `<2`, `>1`, `<=1`)
-      if (op === '>' ) raise([major + 1, 0]);
+      if (op === '>') raise([major + 1, 0]);
       else if (op === '<') lower([major - 1, Infinity]);
       else if (op === '>=') raise([major, 0]);
       else if (op === '<=') lower([major, Infinity]);
@@ -211,7 +248,7 @@ function minorRange(alt: string): { lo: Minor; hi: Minor } | undefined {
       lower(v);
     }
   }
-  return cmpMinor(lo, hi) <= 0 ? { lo, hi } : undefined;
+  return cmpMinor(lo, hi) <= 0 ? { lo, hi, not } : undefined;
 }
 
 export function talosLine(version: string | undefined): TalosLine {
