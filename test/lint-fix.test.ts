@@ -255,6 +255,27 @@ describe('talium lint --fix (child process)', () => {
     assert.deepEqual(await fixed({ 'pools/pool.yaml': pool('lan'), 'pools/kustomization.yaml': byName }), ['pools/pool.yaml']);
   });
 
+  it('no new apiVersion in a run over part of the tree: a kustomization it did not read may patch the kind by version', async (t) => {
+    const group = (cidr: string): string => `apiVersion: cilium.io/v2alpha1\nkind: CiliumCIDRGroup\nmetadata:\n  name: office\nspec:\n  externalCIDRs:\n    - ${cidr}\n`;
+    const files = {
+      'talium.config.yaml': 'plan:\n  versions:\n    cilium: "1.18.8"\n',
+      'base/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - cidr.yaml\n',
+      'base/cidr.yaml': group('192.0.2.0/24'),
+      'overlay/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base\npatches:\n  - path: office.yaml\n',
+      'overlay/office.yaml': group('198.51.100.0/24'),
+    };
+    for (const path of ['base', 'base/cidr.yaml']) {
+      const dir = repos.repo(files);
+      const r = await lintJson(dir, ['--fix', path]);
+      assert.deepEqual(r.out.diagnostics.filter((d) => d.ruleId === 'cilium/deprecated-api-version').map((d) => [d.file, d.fix]), [['base/cidr.yaml', undefined]], path);
+      assert.deepEqual(r.out.fix?.applied, [], path);
+      assert.equal(readFileSync(join(dir, 'base/cidr.yaml'), 'utf8'), files['base/cidr.yaml'], path);
+      const kubectl = spawnSync('kubectl', ['kustomize', join(dir, 'overlay')], { encoding: 'utf8' });
+      if (kubectl.error) return t.skip('kubectl not installed');
+      assert.equal(kubectl.status, 0, kubectl.stderr);
+    }
+  });
+
   it('the apiVersion guard: a target by version without a kind, or with a kind regex, matches every kind it names; Argo CD kustomize patches count', async () => {
     const pool = 'apiVersion: cilium.io/v2alpha1\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - cidr: 10.50.0.224/28\n';
     const cfg = { 'talium.config.yaml': 'plan:\n  versions:\n    cilium: "1.19.6"\n' };

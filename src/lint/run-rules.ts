@@ -58,8 +58,10 @@ export function runRules(
         if (rf.key) f.key = true;
         if (rf.range) f.range = rf.range;
         // a document several cluster groups share may be judged differently by each (Cilium 1.17 and 1.19): no fix;
-        // nor a new apiVersion for a kind a kustomization patches (the patch could stop matching)
-        if (rf.fix && !cluster.shared?.has(rf.doc) && !(rf.path.length === 1 && rf.path[0] === 'apiVersion' && rf.doc.kind && patchedByVersion(all, rf.doc.kind))) f.fix = rf.fix;
+        // nor a new apiVersion for a kind a kustomization patches (the patch could stop matching), or in a run over
+        // part of the tree (a kustomization it did not read may)
+        const apiVersionFix = rf.path.length === 1 && rf.path[0] === 'apiVersion';
+        if (rf.fix && !cluster.shared?.has(rf.doc) && !(apiVersionFix && (opts.partialTree || (rf.doc.kind && patchedByVersion(all, rf.doc.kind))))) f.fix = rf.fix;
         if (rf.data) f.data = rf.data;
         if (rf.related?.length) f.related = rf.related.map((r) => ({ doc: r.doc, path: r.path, key: r.key ?? false, message: r.message }));
         if (rf.everyGroup && groups.length > 1 && cluster.shared?.has(rf.doc)) {
