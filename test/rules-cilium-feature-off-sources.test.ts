@@ -97,6 +97,18 @@ test('unseen values are narrowed to what they can reach: Flux Kustomization patc
   const kz = (files: string) => ({ 'cilium/kustomization.yaml': helmCharts(files), 'cilium/values.yaml': 'kubeProxyReplacement: true\n', 'cilium/egw.yaml': EGW });
   assert.deepEqual(brief(kz('values.yaml')), ['cilium/feature-off/unset warning cilium/egw.yaml:2']);
   assert.deepEqual(brief(kz('values.yaml, missing.yaml')), []);
+  // Kustomize helmCharts: a valuesFile the repository does not show (a URL, a file outside it) ranks below valuesInline
+  const valuesFile = (file: string, inline: string, merge = '') => ({
+    'cilium/kustomization.yaml': `helmCharts:\n  - name: cilium\n    repo: https://helm.cilium.io\n    version: 1.18.4\n    releaseName: cilium\n    namespace: kube-system\n    valuesFile: ${file}\n${merge}    valuesInline:\n      kubeProxyReplacement: true\n${inline}resources: [egw.yaml]\n`,
+    'cilium/values.yaml': 'rollOutCiliumPods: true\n',
+    'cilium/egw.yaml': EGW,
+  });
+  assert.deepEqual(brief(valuesFile('values.yaml', '')), ['cilium/feature-off/unset warning cilium/egw.yaml:2']);
+  assert.deepEqual(brief(valuesFile('https://example.com/cilium-values.yaml', '')), []);
+  assert.deepEqual(brief(valuesFile('../../outside/values.yaml', '')), []);
+  assert.deepEqual(brief(valuesFile('https://example.com/cilium-values.yaml', '      egressGateway: {enabled: false}\n')), ['cilium/feature-off/off error cilium/egw.yaml:2']);
+  // valuesMerge: merge lets the file win over the inline values
+  assert.deepEqual(brief(valuesFile('https://example.com/cilium-values.yaml', '      egressGateway: {enabled: false}\n', '    valuesMerge: merge\n')), []);
   // a Talos inline manifest whose install Job reads a values file
   const talos = (args: string) => `version: v1alpha1\nmachine:\n  type: controlplane\ncluster:\n  network:\n    cni: {name: none}\n  proxy: {disabled: true}\n  inlineManifests:\n    - name: cilium-install\n      contents: |\n        apiVersion: batch/v1\n        kind: Job\n        metadata: {name: cilium-install, namespace: kube-system}\n        spec:\n          template:\n            spec:\n              containers:\n                - name: install\n                  image: quay.io/cilium/cilium-cli:v0.16.0\n                  args: [cilium, install, --version, "1.18.4", --set, kubeProxyReplacement=true${args}]\n`;
   assert.deepEqual(brief({ 'talos/controlplane.yaml': talos(''), 'egw.yaml': EGW }), ['cilium/feature-off/unset warning egw.yaml:2']);

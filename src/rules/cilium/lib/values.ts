@@ -170,7 +170,7 @@ export function distinctLayers(cluster: ClusterGroup): ValuesLayer[] {
 
 /**
  * True when the release may get values this repository does not show: a referenced values source that did not
- * resolve (Flux `valuesFrom`, Argo CD `valueFiles`/`parameters`, helmfile `values`/`set`), a Kustomize patch on the
+ * resolve (Flux `valuesFrom`, Argo CD `valueFiles`/`parameters`, helmfile `values`/`set`, Kustomize `valuesFile`/`additionalValuesFiles`), a Kustomize patch on the
  * same HelmRelease (unless this is the overlay that applies it), or no values at all. Rules must not judge a key's absence on such a release.
  */
 export function incomplete(release: CiliumRelease, docs: readonly YamlDocument[]): boolean {
@@ -241,11 +241,23 @@ function unseenValues(release: CiliumRelease, docs: readonly YamlDocument[]): 'f
   }
   if (release.engine === 'kustomize') {
     const entry = release.releasePath ? rd.get(release.releasePath) : undefined;
-    // additional values files the repository does not show (outside it, or not found)
-    const extra = isObject(entry) ? entry['additionalValuesFiles'] : undefined;
-    // the resolved file layers are the `valuesFile` (when set) and the additional files found
-    const found = fileLayerCount(release) - (isObject(entry) && typeof entry['valuesFile'] === 'string' ? 1 : 0);
-    if (Array.isArray(extra) && extra.length > found) return 'any';
+    if (isObject(entry)) {
+      // a values file the repository does not show: a URL, outside it, or not found
+      const dir = rd.file.path.includes('/') ? rd.file.path.slice(0, rd.file.path.lastIndexOf('/')) : '';
+      const read = new Set(release.layers.filter((l) => l.doc !== rd).map((l) => l.doc.file.path));
+      const unseen = (f: unknown): boolean => {
+        if (typeof f !== 'string') return false;
+        const p = /^[a-z][a-z0-9+.-]*:\/\//i.test(f) ? undefined : normalizePath(f.startsWith('/') ? f : dir ? `${dir}/${f}` : f);
+        return p === undefined || !read.has(p);
+      };
+      // additional values files come after the valuesFile and the inline values (helm template -f)
+      const extra = entry['additionalValuesFiles'];
+      if (Array.isArray(extra) && extra.some(unseen)) return 'any';
+      // the valuesFile ranks below valuesInline (valuesMerge override, the default), above it with merge, and is
+      // not read with replace
+      const merge = entry['valuesMerge'];
+      if (merge !== 'replace' && unseen(entry['valuesFile'])) return merge === 'merge' || entry['valuesInline'] === undefined ? 'any' : 'files';
+    }
   }
   if (release.engine === 'talos') {
     // `cilium install --values FILE` in the install job: a file the plan does not read
