@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -582,6 +582,16 @@ describe('talium lint in GitHub Actions from a subfolder of the checkout', () =>
     const out = await runCli(['lint', relative(outside, ws), '--format', 'github'], { cwd: outside, env });
     assert.match(out.stdout, /^::error file=infra\/bad\.yaml,line=\d+,col=\d+/m);
     assert.doesNotMatch(out.stdout, /file=[^,]*\.\./);
+  });
+
+  it('a GITHUB_WORKSPACE reached through a symlink: the working directory (a physical path) is still inside it', async () => {
+    const ws = repo({ 'infra/bad.yaml': BROKEN });
+    const link = join(dirname(ws), `${basename(ws)}-link`);
+    symlinkSync(ws, link);
+    const env = { NO_COLOR: '1', GITHUB_WORKSPACE: link };
+    // process.cwd() names the physical folder, whatever path the shell took to it
+    const gh = await runCli(['lint', '--format', 'github'], { cwd: realpathSync(join(ws, 'infra')), env });
+    assert.match(gh.stdout, /^::error file=infra\/bad\.yaml,line=\d+,col=\d+/m);
   });
 });
 

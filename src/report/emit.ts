@@ -2,7 +2,7 @@
  * `--format NAME[=FILE]` handling shared by every command: parse the option values, render each reporter,
  * write to stdout or to the named file. The only place reporters' output leaves the process.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { CliIo } from '../cli/io.js';
 import { REPORTERS } from './index.js';
@@ -40,10 +40,25 @@ const WORKSPACE_RELATIVE = new Set(['github', 'sarif']);
 export function workspaceRelative(cwd: string, env: Record<string, string | undefined>): ((file: string) => string) | undefined {
   const ws = env['GITHUB_WORKSPACE'];
   if (!ws) return undefined;
-  const root = resolve(ws);
+  // the working directory is a physical path (process.cwd()), GITHUB_WORKSPACE may name the checkout through a
+  // symlink: compare with both
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  const roots = [...new Set([resolve(ws), real(resolve(ws))])];
+  const bases = [...new Set([resolve(cwd), real(resolve(cwd))])];
   return (f) => {
-    const rel = relative(root, resolve(cwd, f || '.')).split('\\').join('/');
-    return rel.startsWith('..') || isAbsolute(rel) ? f : rel || '.';
+    for (const root of roots) {
+      for (const base of bases) {
+        const rel = relative(root, resolve(base, f || '.')).split('\\').join('/');
+        if (!(rel === '..' || rel.startsWith('../') || isAbsolute(rel))) return rel || '.';
+      }
+    }
+    return f;
   };
 }
 
