@@ -5,7 +5,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { runCli } from '../src/testing/cli.js';
 import { tempRepos } from '../src/testing/temp-repos.js';
@@ -112,4 +112,17 @@ test('the stylish summary names the command that fixes this run: its folder, fil
   // and it does fix what was found
   const fixed = await runCli(['lint', '--fix', rel, '--no-cache', '--format', 'json'], { cwd: sibling });
   assert.deepEqual((JSON.parse(fixed.stdout) as { diagnostics: Diag[] }).diagnostics.filter((d) => d.ruleId === 'cilium/kpr-value'), []);
+});
+
+test('from outside: --fix names the files it leaves alone from the working directory, as the report does', async () => {
+  const cidr = 'apiVersion: cilium.io/v2alpha1\nkind: CiliumCIDRGroup\nmetadata:\n  name: office\nspec:\n  externalCIDRs:\n    - 192.0.2.0/24\n';
+  const dir = repos.repo({ 'cilium/hr.yaml': ciliumHelmReleaseText(['kubeProxyReplacement: true'], '1.18.8'), 'cilium/cidr.yaml': cidr });
+  chmodSync(join(dir, 'cilium/cidr.yaml'), 0o444);
+  const sibling = join(dirname(dir), 'elsewhere4');
+  mkdirSync(sibling, { recursive: true });
+  const rel = relative(sibling, dir);
+  const r = await runCli(['lint', rel, '--fix', '--format', 'json', '--no-cache'], { cwd: sibling });
+  const out = JSON.parse(r.stdout) as { fix: { skipped: Array<{ file: string; reason: string }> } };
+  assert.deepEqual(out.fix.skipped.map((s) => [s.file, s.reason]), [[`${rel}/cilium/cidr.yaml`, 'read-only']]);
+  assert.ok(r.stderr.includes(`--fix left ${rel}/cilium/cidr.yaml alone`), r.stderr);
 });

@@ -14,7 +14,7 @@ const FIX_PASSES = 3;
  * `--fix`: write the corrections of the reported files (lint/fix.ts), lint again, repeat while a pass fixed
  * something; the last lint is what gets reported. Files left alone are named on stderr.
  */
-export async function fixAndRelint(first: LintOutcome, opts: LintOptions, only: ReadonlySet<string> | undefined, io: CliIo): Promise<LintOutcome> {
+export async function fixAndRelint(first: LintOutcome, opts: LintOptions, only: ReadonlySet<string> | undefined, io: CliIo, shown: (file: string) => string = (f) => f): Promise<LintOutcome> {
   let outcome = first;
   const report: FixReport = { applied: [], skipped: [] };
   const files = new Set<string>();
@@ -26,7 +26,7 @@ export async function fixAndRelint(first: LintOutcome, opts: LintOptions, only: 
       if (told.has(s.file)) continue;
       told.add(s.file);
       report.skipped.push(s);
-      io.stderr(`talium lint: --fix left ${s.file} alone: it ${SKIP_REASON_TEXT[s.reason]}${s.code ? ` (${s.code})` : ''}\n`);
+      io.stderr(`talium lint: --fix left ${shown(s.file)} alone: it ${SKIP_REASON_TEXT[s.reason]}${s.code ? ` (${s.code})` : ''}\n`);
     }
     if (!r.applied.length) break;
     report.applied.push(...r.applied);

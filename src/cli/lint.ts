@@ -203,11 +203,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr(`talium lint: no such file or folder: ${outcome.missing.map((m) => `"${m}"`).join(', ')}\n`);
     return EXIT.usage;
   }
-  if (v.fix) outcome = await fixAndRelint(outcome, opts, only, io);
+  // a folder linted from elsewhere: file names relative to the working directory, in messages as in the output
+  const fromCwd = (f: string): string => (rootDir && rootDir !== io.cwd && f ? relative(io.cwd, resolve(rootDir, f)).split('\\').join('/') || '.' : f);
+  if (v.fix) outcome = await fixAndRelint(outcome, opts, only, io, fromCwd);
   const bulk = bulkSuppress(outcome, cwd, v['suppressions-location'], v['suppress-all'] ? 'all' : v['prune-suppressions'] ? 'prune' : undefined, !only && wholeFolder(paths), io);
   if (typeof bulk === 'number') return bulk;
   outcome = bulk;
-  if (rootDir && rootDir !== io.cwd) outcome = { ...outcome, result: rebaseResult(outcome.result, (f) => (f ? relative(io.cwd, resolve(rootDir, f)).split('\\').join('/') || '.' : f)) };
+  if (rootDir && rootDir !== io.cwd) outcome = { ...outcome, result: rebaseResult(outcome.result, fromCwd) };
   try {
     emit(outcome.result, formats, io, fixCommand(v, parsed.positionals));
   } catch (err) {
