@@ -88,6 +88,13 @@ test('unseen values are narrowed to what they can reach: Flux Kustomization patc
   // one patching another HelmRelease, or applying another folder, does not reach Cilium's values
   assert.deepEqual(brief({ ...base, 'flux/infra.yaml': ks('infra', './infra', valuesPatch('{kind: HelmRelease, name: grafana}')) }), off);
   assert.deepEqual(brief({ ...base, 'flux/apps.yaml': ks('apps', './apps', valuesPatch('{kind: HelmRelease}')) }), off);
+  // a target name pattern JavaScript would backtrack on exponentially (Go's RE2 is linear): taken to match, at once
+  const longName = `${'a'.repeat(31)}-x`;
+  const named = { 'infra/cilium/hr.yaml': base['infra/cilium/hr.yaml'].replace('metadata: {name: cilium,', `metadata: {name: ${longName},`), 'infra/cilium/egw.yaml': EGW };
+  assert.deepEqual(brief({ ...named, 'flux/infra.yaml': ks('infra', './infra', valuesPatch('{kind: HelmRelease, name: "grafana"}')) }), off);
+  const t0 = Date.now();
+  assert.deepEqual(brief({ ...named, 'flux/infra.yaml': ks('infra', './infra', valuesPatch('{kind: HelmRelease, name: "(a|a)*"}')) }), []);
+  assert.ok(Date.now() - t0 < 5000, 'a hostile target pattern is not run');
   // Argo CD fileParameters hide only the keys they name
   const app = (fp: string) => `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  project: default\n  destination: {server: https://kubernetes.default.svc, namespace: kube-system}\n  source:\n    repoURL: https://helm.cilium.io\n    chart: cilium\n    targetRevision: 1.18.8\n    helm:\n      valuesObject:\n        kubeProxyReplacement: true\n        egressGateway: {enabled: false}\n      fileParameters:\n        - {name: ${fp}, path: files/x}\n`;
   assert.deepEqual(brief({ 'argo/cilium.yaml': app('hubble.tls.ca.cert'), 'egw.yaml': EGW }), ['cilium/feature-off/off error egw.yaml:2']);
