@@ -32,6 +32,23 @@ test('a base HelmRelease deployed through overlays is judged as the overlays ren
   assert.deepEqual(brief(on), []);
 });
 
+test('an overlay patch whose target name pattern JavaScript would backtrack on exponentially: values unknown, at once', () => {
+  const longName = `${'a'.repeat(31)}-x`;
+  const patch = (name: string) => `resources: [../../base]\npatches:\n  - target: {kind: HelmRelease, name: "${name}"}\n    patch: |\n      - op: add\n        path: /spec/values/egressGateway\n        value: {enabled: true}\n`;
+  const files = (name: string) => ({
+    'cilium/base/kustomization.yaml': 'resources: [helmrelease.yaml, egw.yaml]\n',
+    'cilium/base/helmrelease.yaml': hr(['kubeProxyReplacement: true', 'egressGateway: {enabled: false}']).replace('metadata: {name: cilium,', `metadata: {name: ${longName},`),
+    'cilium/base/egw.yaml': EGW,
+    'cilium/overlays/alpha/kustomization.yaml': patch(name),
+    'cilium/overlays/lab/kustomization.yaml': patch(name),
+  });
+  // a pattern that selects nothing: the base's own values, off
+  assert.deepEqual(brief(files('grafana')), ['cilium/feature-off/off error cilium/base/egw.yaml:2']);
+  const t0 = Date.now();
+  assert.deepEqual(brief(files('(a|a)*')), []);
+  assert.ok(Date.now() - t0 < 5000, 'a hostile target pattern is not run');
+});
+
 test('bootstrap installs: judged without a GitOps release, or when Flux keeps their values', () => {
   const helmfile = 'releases:\n  - name: cilium\n    namespace: kube-system\n    chart: cilium/cilium\n    version: 1.17.4\n    values:\n      - kubeProxyReplacement: true\n        egressGateway: {enabled: true}\n';
   const flux = hr(['kubeProxyReplacement: true']);

@@ -32,7 +32,7 @@ import type { Path, YamlDocument } from '../core/document.js';
 import { fluxKustomizations, normDir } from './flux-kustomizations.js';
 import { applyPatch, type PatchState, type Where } from './kustomize-patch.js';
 import type { CiliumRelease, Fact, ValuesLayer } from './types.js';
-import { argoSourcePaths, dirOf, isObj, resolveRepoPath } from './util.js';
+import { anchoredMatch, argoSourcePaths, dirOf, isObj, resolveRepoPath } from './util.js';
 
 /** One overlay release, for plan/cilium-release.ts to build (layers in Helm merge order). */
 export interface OverlaySpec {
@@ -361,12 +361,13 @@ class Renderer {
     for (const p of patches) {
       const next: Instance[] = [];
       for (const inst of list) {
-        if (!matches(p, inst)) {
+        const m = matches(p, inst);
+        if (!m) {
           next.push(inst);
           continue;
         }
         const at = inst.at?.k === k ? inst.at : { k, path: p.entry };
-        if (p.unusable) {
+        if (p.unusable || m === 'maybe') {
           // it may change the values: the overlay is a release of its own whose values are unknown (`skipped`),
           // and the base counts as patched here, as with a usable patch
           this.mark(k, inst.hr);
@@ -445,16 +446,14 @@ function selector(t: Record<string, unknown>): Selector {
 
 const sameNs = (a: string, b: string): boolean => (a || 'default') === (b || 'default');
 
-function anchored(pattern: string, values: readonly string[]): boolean {
-  try {
-    const re = new RegExp(`^(?:${pattern})$`);
-    return values.some((v) => re.test(v));
-  } catch {
-    return false;
-  }
+/** Some of `values` selected by the pattern; undefined when that cannot be told (anchoredMatch). */
+function anchored(pattern: string, values: readonly string[]): boolean | undefined {
+  const r = values.map((v) => anchoredMatch(pattern, v));
+  return r.includes(true) ? true : r.includes(undefined) ? undefined : false;
 }
 
-function matches(p: Patch, inst: Instance): boolean {
+/** Does the patch apply to the release: yes, no, or 'maybe' (a target pattern not run: the values become unknown). */
+function matches(p: Patch, inst: Instance): boolean | 'maybe' {
   const d = inst.hr;
   if (p.target) {
     const t = p.target;
@@ -462,11 +461,12 @@ function matches(p: Patch, inst: Instance): boolean {
     if (t.group !== undefined && t.group !== d.group) return false;
     if (t.version !== undefined && t.version !== (d.apiVersion ?? '').slice((d.apiVersion ?? '').indexOf('/') + 1)) return false;
     if (t.kind !== undefined && t.kind !== d.kind) return false;
-    if (t.name !== undefined && !anchored(t.name, inst.names)) return false;
-    if (t.namespace !== undefined && !anchored(t.namespace, inst.namespaces)) return false;
+    const name = t.name !== undefined ? anchored(t.name, inst.names) : true;
+    const namespace = t.namespace !== undefined ? anchored(t.namespace, inst.namespaces) : true;
+    if (name === false || namespace === false) return false;
     if (t.labelSelector !== undefined && !labelsMatch(t.labelSelector, d.get(['metadata', 'labels']))) return false;
     if (t.annotationSelector !== undefined && !labelsMatch(t.annotationSelector, d.get(['metadata', 'annotations']))) return false;
-    return true;
+    return name === undefined || namespace === undefined ? 'maybe' : true;
   }
   // no target: an unreadable or missing patch cannot say what it patches, so it may patch this release; a
   // JSON6902 patch applies nowhere (kustomize requires a target)

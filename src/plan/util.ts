@@ -102,3 +102,18 @@ export function perGroup<T>(memo: WeakMap<ClusterGroup, T>, g: ClusterGroup, com
   memo.set(g, v);
   return v;
 }
+
+/**
+ * Whether a kustomize selector pattern (Go RE2, anchored: target `name`, `namespace`) selects `value`: a literal
+ * compares as text, an invalid pattern selects nothing. Undefined for a pattern JavaScript's backtracking could take
+ * exponential time on (a quantified group, many quantifiers), which Go's RE2 runs in linear time: not run.
+ */
+export function anchoredMatch(pattern: string, value: string): boolean | undefined {
+  if (!/[\\^$.*+?()[\]{}|]/.test(pattern)) return pattern === value;
+  if (/\)[*+?{]/.test(pattern) || (pattern.match(/[*+?{]/g)?.length ?? 0) > 3) return undefined;
+  try {
+    return new RegExp(`^(?:${pattern})$`).test(value);
+  } catch {
+    return false;
+  }
+}

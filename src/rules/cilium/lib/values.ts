@@ -7,7 +7,7 @@ import { placeKey } from '../../../core/finding.js';
 import type { Path, YamlDocument } from '../../../core/document.js';
 import { layerPath, modelledParameter } from '../../../plan/cilium-release.js';
 import type { CiliumRelease, ClusterGroup, ValuesLayer } from '../../../plan/types.js';
-import { argoSourcePaths, normalizePath } from '../../../plan/util.js';
+import { anchoredMatch, argoSourcePaths, normalizePath } from '../../../plan/util.js';
 import { isObject, isTemplated, pinnedMinor } from './objects.js';
 
 export interface Place {
@@ -281,7 +281,8 @@ function patchesHelmRelease(ks: YamlDocument, rd: YamlDocument): boolean {
   const path = ks.get(['spec', 'path']);
   const dir = typeof path === 'string' ? normalizePath(path) : undefined;
   if (dir === undefined || (dir !== '' && !rd.file.path.startsWith(`${dir}/`))) return false;
-  const nameMatches = (re: unknown): boolean => (typeof re === 'string' ? targetNameMatches(re, rd.name!) : true);
+  // a pattern not run (anchoredMatch) may match: the values stay unseen
+  const nameMatches = (re: unknown): boolean => (typeof re === 'string' ? (anchoredMatch(re, rd.name!) ?? true) : true);
   return patches.some((p) => {
     if (!isObject(p)) return false;
     const text = typeof p['patch'] === 'string' ? p['patch'] : '';
@@ -290,21 +291,6 @@ function patchesHelmRelease(ks: YamlDocument, rd: YamlDocument): boolean {
     if (isObject(t)) return (t['kind'] === undefined || t['kind'] === 'HelmRelease') && nameMatches(t['name']);
     return /kind:\s*["']?HelmRelease/.test(text) && new RegExp(`name:\\s*["']?${rd.name!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*$`, 'm').test(text);
   });
-}
-
-/**
- * Whether a kustomize target pattern (Go RE2, anchored) selects `name`. A literal compares as text; a pattern
- * JavaScript's backtracking could take exponential time on (a quantified group, many quantifiers), which Go's RE2
- * runs in linear time, is taken to match: the caller then stays silent rather than hang.
- */
-function targetNameMatches(re: string, name: string): boolean {
-  if (!/[\\^$.*+?()[\]{}|]/.test(re)) return re === name;
-  if (/\)[*+?{]/.test(re) || (re.match(/[*+?{]/g)?.length ?? 0) > 3) return true;
-  try {
-    return new RegExp(`^(?:${re})$`).test(name);
-  } catch {
-    return re === name;
-  }
 }
 
 /** How many values files of a release resolved to files of the repository (layers outside the release document). */
