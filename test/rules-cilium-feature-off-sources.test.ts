@@ -105,6 +105,9 @@ test('unseen values are narrowed to what they can reach: Flux Kustomization patc
   // one patching another HelmRelease, or applying another folder, does not reach Cilium's values
   assert.deepEqual(brief({ ...base, 'flux/infra.yaml': ks('infra', './infra', valuesPatch('{kind: HelmRelease, name: grafana}')) }), off);
   assert.deepEqual(brief({ ...base, 'flux/apps.yaml': ks('apps', './apps', valuesPatch('{kind: HelmRelease}')) }), off);
+  // target kinds are patterns too: `Helm.*` reaches the HelmRelease, `Helm` (anchored) does not
+  assert.deepEqual(brief({ ...base, 'flux/infra.yaml': ks('infra', './infra', valuesPatch('{kind: "Helm.*", name: cilium}')) }), []);
+  assert.deepEqual(brief({ ...base, 'flux/infra.yaml': ks('infra', './infra', valuesPatch('{kind: Helm, name: cilium}')) }), off);
   // a target name pattern JavaScript would backtrack on exponentially (Go's RE2 is linear): taken to match, at once
   const longName = `${'a'.repeat(31)}-x`;
   const named = { 'infra/cilium/hr.yaml': base['infra/cilium/hr.yaml'].replace('metadata: {name: cilium,', `metadata: {name: ${longName},`), 'infra/cilium/egw.yaml': EGW };
@@ -190,4 +193,16 @@ test('Envoy configs: every value that may set enable-envoy-config must be shown,
   const app = (fp: string) => `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  project: default\n  destination: {server: https://kubernetes.default.svc, namespace: kube-system}\n  source:\n    repoURL: https://helm.cilium.io\n    chart: cilium\n    targetRevision: 1.18.8\n    helm:\n      valuesObject:\n        kubeProxyReplacement: true\n        envoyConfig: {enabled: false}\n      fileParameters:\n        - {name: ${fp}, path: files/x}\n`;
   assert.deepEqual(brief({ 'argo/cilium.yaml': app('hubble.tls.ca.cert'), 'cec.yaml': cec }), ['cilium/feature-off/off error cec.yaml:2']);
   assert.deepEqual(brief({ 'argo/cilium.yaml': app('loadBalancer.l7.backend'), 'cec.yaml': cec }), []);
+});
+
+test('a kustomize patch file of a policy is a partial copy: the finding is on the base object only', () => {
+  const patch = 'apiVersion: cilium.io/v2\nkind: CiliumEgressGatewayPolicy\nmetadata:\n  name: egw\nspec:\n  destinationCIDRs: [198.51.100.0/24]\n';
+  const files = {
+    'cilium/hr.yaml': hr(['kubeProxyReplacement: true', 'egressGateway: {enabled: false}']),
+    'egress/base/egw.yaml': EGW,
+    'egress/base/kustomization.yaml': 'resources: [egw.yaml]\n',
+    'egress/lab/kustomization.yaml': 'resources: [../base]\npatches:\n  - path: egw-patch.yaml\n',
+    'egress/lab/egw-patch.yaml': patch,
+  };
+  assert.deepEqual(brief(files), ['cilium/feature-off/off error egress/base/egw.yaml:2']);
 });

@@ -511,9 +511,14 @@ const PATCHED_KINDS = new WeakMap<readonly YamlDocument[], Set<string>>();
 /** In kustomizePatchedKinds: a patch may select objects of any kind by their version. */
 export const PATCHED_ANY_KIND = '*';
 
-/** Files that kustomizations use as patches (`patches[].path`, `patchesStrategicMerge[]`): partial objects. */
+const PATCH_FILES = new WeakMap<readonly YamlDocument[], Set<string>>();
+
+/** Files that kustomizations use as patches (`patches[].path`, `patchesStrategicMerge[]`): partial objects (computed once per document list). */
 export function kustomizePatchFiles(all: readonly YamlDocument[]): Set<string> {
+  const known = PATCH_FILES.get(all);
+  if (known) return known;
   const out = new Set<string>();
+  PATCH_FILES.set(all, out);
   for (const d of all) {
     if (d.docClass !== 'kustomization') continue;
     const dir = d.file.path.includes('/') ? d.file.path.slice(0, d.file.path.lastIndexOf('/')) : '';

@@ -8,6 +8,7 @@
 import { docsOfKind, docsOfKinds } from '../../core/kind-index.js';
 import { CILIUM_GROUP } from '../../data/cilium.js';
 import { atLeast } from '../../data/versions.js';
+import { kustomizePatchFiles } from '../../plan/lb.js';
 import type { CiliumRelease, ClusterGroup } from '../../plan/types.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
 import { SRC } from './lib/sources.js';
@@ -167,10 +168,12 @@ export default defineRule({
     // a Kustomization that turns the feature on may not have been read
     needsWholeTree: ['unset', 'off'],
   },
-  check({ cluster }) {
+  check({ cluster, all }) {
     const out: RuleFinding[] = [];
+    // a kustomize patch file is a partial copy of an object the base declares: the base's finding is the one
+    const patchFiles = kustomizePatchFiles(all);
     for (const f of FEATURES) {
-      const docs = docsOfKinds(cluster.docs, f.kinds).filter((d) => d.group === CILIUM_GROUP);
+      const docs = docsOfKinds(cluster.docs, f.kinds).filter((d) => d.group === CILIUM_GROUP && !patchFiles.has(d.file.path));
       if (!docs.length || agentConfigSets(cluster, f.agentKey)) continue;
       const off = offInEveryRelease(cluster, (r) => f.on(r, cluster), (r) => f.keys(r, cluster), f.indirectKeys);
       if (!off) continue;

@@ -282,13 +282,14 @@ function patchesHelmRelease(ks: YamlDocument, rd: YamlDocument): boolean {
   const dir = typeof path === 'string' ? normalizePath(path) : undefined;
   if (dir === undefined || (dir !== '' && !rd.file.path.startsWith(`${dir}/`))) return false;
   // a pattern not run (anchoredMatch) may match: the values stay unseen
-  const nameMatches = (re: unknown): boolean => (typeof re === 'string' ? (anchoredMatch(re, rd.name!) ?? true) : true);
+  const matches = (re: unknown, value: string): boolean => (typeof re === 'string' ? (anchoredMatch(re, value) ?? true) : true);
   return patches.some((p) => {
     if (!isObject(p)) return false;
     const text = typeof p['patch'] === 'string' ? p['patch'] : '';
     if (!/values/.test(text)) return false;
     const t = p['target'];
-    if (isObject(t)) return (t['kind'] === undefined || t['kind'] === 'HelmRelease') && nameMatches(t['name']);
+    // kustomize selector fields are anchored regular expressions (`kind: Helm.*` selects HelmReleases)
+    if (isObject(t)) return matches(t['kind'], 'HelmRelease') && matches(t['name'], rd.name!);
     return /kind:\s*["']?HelmRelease/.test(text) && new RegExp(`name:\\s*["']?${rd.name!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']?\\s*$`, 'm').test(text);
   });
 }
