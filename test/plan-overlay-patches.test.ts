@@ -536,3 +536,14 @@ test('corpus: maor-klir prod/qa overlays of the base Cilium HelmRelease carry th
     assert.equal(x.version?.value, '1.18.*');
   }
 });
+
+test('every target selector field is an anchored pattern: group, version and kind as well as name and namespace', () => {
+  const kust = (target: string) =>
+    overlayKust(['patches:', '  - target:', ...target.split('\n').map((l) => `      ${l}`), '    patch: |', '      - {op: replace, path: /spec/values/kubeProxyReplacement, value: "false"}', ''].join('\n'));
+  const kpr = (target: string) => valueAt(flux({ ...BASE, 'infra/prod/cilium/kustomization.yaml': kust(target) })[0]!, 'kubeProxyReplacement')?.value;
+  assert.equal(kpr('group: helm\\..*\nversion: v2.*\nkind: Helm.*\nname: cilium'), 'false');
+  assert.equal(kpr('kind: HelmRelease|Kustomization\nname: cilium'), 'false');
+  // anchored: `Helm` is not a prefix match, and `v2beta.*` does not select v2
+  assert.notEqual(kpr('kind: Helm\nname: cilium'), 'false');
+  assert.notEqual(kpr('version: v2beta.*\nkind: HelmRelease\nname: cilium'), 'false');
+});

@@ -458,15 +458,19 @@ function matches(p: Patch, inst: Instance): boolean | 'maybe' {
   if (p.target) {
     const t = p.target;
     if (TEMPLATED.test(Object.values(t).join(' '))) return false;
-    if (t.group !== undefined && t.group !== d.group) return false;
-    if (t.version !== undefined && t.version !== (d.apiVersion ?? '').slice((d.apiVersion ?? '').indexOf('/') + 1)) return false;
-    if (t.kind !== undefined && t.kind !== d.kind) return false;
-    const name = t.name !== undefined ? anchored(t.name, inst.names) : true;
-    const namespace = t.namespace !== undefined ? anchored(t.namespace, inst.namespaces) : true;
-    if (name === false || namespace === false) return false;
+    // every selector field is an anchored regular expression in kustomize (`kind: Helm.*`)
+    const version = (d.apiVersion ?? '').slice((d.apiVersion ?? '').indexOf('/') + 1);
+    const fields = [
+      t.group !== undefined ? anchored(t.group, [d.group ?? '']) : true,
+      t.version !== undefined ? anchored(t.version, [version]) : true,
+      t.kind !== undefined ? anchored(t.kind, [d.kind ?? '']) : true,
+      t.name !== undefined ? anchored(t.name, inst.names) : true,
+      t.namespace !== undefined ? anchored(t.namespace, inst.namespaces) : true,
+    ];
+    if (fields.includes(false)) return false;
     if (t.labelSelector !== undefined && !labelsMatch(t.labelSelector, d.get(['metadata', 'labels']))) return false;
     if (t.annotationSelector !== undefined && !labelsMatch(t.annotationSelector, d.get(['metadata', 'annotations']))) return false;
-    return name === undefined || namespace === undefined ? 'maybe' : true;
+    return fields.includes(undefined) ? 'maybe' : true;
   }
   // no target: an unreadable or missing patch cannot say what it patches, so it may patch this release; a
   // JSON6902 patch applies nowhere (kustomize requires a target)
