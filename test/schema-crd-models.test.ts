@@ -1,5 +1,5 @@
 /**
- * The bundled CRD families (Gateway API, cert-manager, External Secrets, Prometheus Operator from their
+ * The bundled CRD families (Gateway API, cert-manager, External Secrets, Prometheus Operator, Sealed Secrets, Traefik from their
  * `@kubernetes-models/*` packages): validated with positions and the strict unknown-field check, Flux placeholders
  * left alone, an API version the package lacks reported as an unknown kind (not as not served), and a repository's
  * own CRD taking precedence over the bundled model.
@@ -66,6 +66,9 @@ test('each API group goes to the package that models it; the CRD families are ma
   assert.equal(owner('monitoring.coreos.com'), '@kubernetes-models/prometheus-operator');
   assert.equal(owner('trust.cert-manager.io'), '@kubernetes-models/cert-manager');
   assert.equal(owner('postgresql.cnpg.io'), undefined);
+  assert.equal(owner('bitnami.com'), '@kubernetes-models/sealed-secrets');
+  assert.equal(owner('traefik.io'), '@kubernetes-models/traefik');
+  assert.equal(owner('traefik.containo.us'), undefined);
   assert.equal(isCrdModelGroup('gateway.networking.k8s.io'), true);
   assert.equal(isCrdModelGroup('cert-manager.io'), true);
   assert.equal(isCrdModelGroup('apps'), false);
@@ -77,7 +80,7 @@ test('each API group goes to the package that models it; the CRD families are ma
   assert.equal(idx.find('networking.k8s.io/v1', 'Ingress')?.source, 'kubernetes-models');
   // the build's kind index and a scan of the package folders agree
   const scanned = new ModelIndex({ index: false });
-  for (const [av, kind] of [['gateway.networking.k8s.io/v1beta1', 'HTTPRoute'], ['cert-manager.io/v1', 'ClusterIssuer'], ['monitoring.coreos.com/v1', 'ServiceMonitor']] as const) {
+  for (const [av, kind] of [['gateway.networking.k8s.io/v1beta1', 'HTTPRoute'], ['cert-manager.io/v1', 'ClusterIssuer'], ['monitoring.coreos.com/v1', 'ServiceMonitor'], ['bitnami.com/v1alpha1', 'SealedSecret'], ['traefik.io/v1alpha1', 'Middleware']] as const) {
     assert.ok(idx.find(av, kind), `${av} ${kind} indexed`);
     assert.equal(idx.find(av, kind)?.module, scanned.find(av, kind)?.module);
   }
@@ -237,4 +240,13 @@ test('every validator module of every model package loads synchronously (no unkn
   }
   assert.ok(n > 1000, `${n} modules`);
   assert.deepEqual(failed, []);
+});
+
+test('Sealed Secrets and Traefik objects are validated; Traefik v2\'s traefik.containo.us group is an unknown kind', async () => {
+  const sealed = 'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: app, namespace: apps}\nspec:\n  encryptedData:\n    token: AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq\n  template:\n    metadata: {name: app, namespace: apps}\n    type: Opaque\n';
+  const route = (group: string, match: string) => `apiVersion: ${group}/v1alpha1\nkind: IngressRoute\nmetadata: {name: web}\nspec:\n  entryPoints: [websecure]\n  routes:\n    - ${match}: Host(\`web.example.com\`)\n      kind: Rule\n      middlewares: [{name: auth}]\n      services: [{name: web, port: 80}]\n`;
+  const middleware = 'apiVersion: traefik.io/v1alpha1\nkind: Middleware\nmetadata: {name: auth}\nspec:\n  basicAuth: {secret: auth-users}\n';
+  assert.deepEqual((await lint({ 'sealed.yaml': sealed, 'route.yaml': route('traefik.io', 'match'), 'mw.yaml': middleware })).map(at), []);
+  const bad = await lint({ 'sealed.yaml': sealed.replace('encryptedData', 'encryptedDta'), 'route.yaml': route('traefik.io', 'mach'), 'old.yaml': route('traefik.containo.us', 'match') });
+  assert.deepEqual(bad.map(at).sort(), ['old.yaml:2:7 schema/unknown-kind', 'route.yaml:7:7 schema/required', 'route.yaml:7:7 schema/unknown-field', 'sealed.yaml:4:1 schema/required', 'sealed.yaml:5:3 schema/unknown-field']);
 });

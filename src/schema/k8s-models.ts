@@ -1,5 +1,6 @@
 /**
- * Kubernetes core, Flux, Argo CD and the common CRD families' kinds from the precompiled ajv validators of the
+ * Kubernetes core, Flux, Argo CD and the common CRD families' kinds (Gateway API, cert-manager, External Secrets, Prometheus
+ * operator, Sealed Secrets, Traefik) from the precompiled ajv validators of the
  * model packages (MODEL_PACKAGES: `kubernetes-models` and `@kubernetes-models/*`): an index (apiVersion + kind →
  * validator module), built lazily per group/version from the packages' folders. Validators load synchronously on
  * first use (model-loader.ts); `load` (dynamic import) is the fallback for modules that loader does not understand.
@@ -27,6 +28,9 @@ export const MODEL_PACKAGES = [
   { source: '@kubernetes-models/cert-manager', owns: (g: string) => CERT_MANAGER_GROUPS.has(g), crd: true },
   { source: '@kubernetes-models/external-secrets', owns: (g: string) => g === 'external-secrets.io' || g === 'generators.external-secrets.io', crd: true },
   { source: '@kubernetes-models/prometheus-operator', owns: (g: string) => g === 'monitoring.coreos.com', crd: true },
+  { source: '@kubernetes-models/sealed-secrets', owns: (g: string) => g === 'bitnami.com', crd: true },
+  // Traefik v3's group (IngressRoute, Middleware, ...); the v2 group traefik.containo.us has no models: unknown kind
+  { source: '@kubernetes-models/traefik', owns: (g: string) => g === 'traefik.io', crd: true },
 ] as const;
 
 export type ModelSource = (typeof MODEL_PACKAGES)[number]['source'];
