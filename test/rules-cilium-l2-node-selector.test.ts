@@ -88,3 +88,9 @@ test('node selector requirements: what a node certainly fails', () => {
   assert.equal(requirements({ matchExpressions: [{ key: 'k' }] }), undefined);
   assert.equal(requirements('${SELECTOR}'), undefined);
 });
+
+test('cilium/l2-policy-selects-no-node: a talhelper node whose controlPlane is templated has no known role', () => {
+  const tc = CPS.replace(/controlPlane: true/g, 'controlPlane: ${IS_CP}');
+  const got = lintRepo({ 'talos/talconfig.yaml': tc, 'l2.yaml': policy('    matchExpressions:\n      - {key: node-role.kubernetes.io/control-plane, operator: Exists}\n') }, [l2PolicySelectsNoNode]);
+  assert.deepEqual(got.map((d) => d.ruleId), []);
+});

@@ -325,7 +325,10 @@ function readTalhelper(d: YamlDocument, out: Collected, plan: NetworkPlan): void
     if (!isObj(n)) return;
     const name = str(n['hostname']) ?? `node-${i}`;
     const nf = newNodeFacts(name, { doc: d, path: ['nodes', i] });
-    nf.node.role = n['controlPlane'] === true ? 'controlplane' : 'worker';
+    // talhelper's controlPlane is a boolean (default false); a template (`${IS_CP}`) leaves the role unknown
+    const cp = n['controlPlane'];
+    const role = cp === true || cp === 'true' ? 'controlplane' : cp === undefined || cp === null || cp === false || cp === 'false' ? 'worker' : undefined;
+    if (role) nf.node.role = role;
     readInterfaces(d, ['nodes', i, 'networkInterfaces'], nf);
     if (!Array.isArray(n['networkInterfaces'])) nf.node.dhcp = true; // talhelper without interfaces: Talos defaults to DHCP
     if (!nf.node.address) {
