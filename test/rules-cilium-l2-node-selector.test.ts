@@ -89,6 +89,31 @@ test('node selector requirements: what a node certainly fails', () => {
   assert.equal(requirements('${SELECTOR}'), undefined);
 });
 
+test('cilium/l2-policy-selects-no-node: a kustomize patch may change the selector (silent)', () => {
+  const kust = (patch: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base\npatches:\n${patch}`;
+  const base = { 'talos/talconfig.yaml': CPS, 'k/base/l2.yaml': policy(NO_CP), 'k/base/kustomization.yaml': 'resources:\n  - l2.yaml\n' };
+  ruleTester(l2PolicySelectsNoNode, {
+    valid: [
+      // JSON6902 by kind and name, by a kind pattern, without a kind
+      { ...base, 'k/lab/kustomization.yaml': kust('  - target:\n      kind: CiliumL2AnnouncementPolicy\n      name: lan\n    patch: |-\n      - op: remove\n        path: /spec/nodeSelector\n') },
+      { ...base, 'k/lab/kustomization.yaml': kust('  - target:\n      kind: CiliumL2.*\n    patch: |-\n      - op: remove\n        path: /spec/nodeSelector\n') },
+      { ...base, 'k/lab/kustomization.yaml': kust('  - target:\n      group: cilium.io\n    patch: |-\n      - op: remove\n        path: /spec/nodeSelector\n') },
+      // an inline strategic-merge patch of the policy, a patch file of it
+      { ...base, 'k/lab/kustomization.yaml': kust('  - patch: |-\n      apiVersion: cilium.io/v2alpha1\n      kind: CiliumL2AnnouncementPolicy\n      metadata:\n        name: lan\n      spec:\n        nodeSelector: null\n') },
+      { ...base, 'k/lab/kustomization.yaml': kust('  - path: l2-patch.yaml\n'), 'k/lab/l2-patch.yaml': 'apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: lan\nspec:\n  nodeSelector:\n    matchLabels:\n      kubernetes.io/os: linux\n' },
+      // a Flux Kustomization's patches
+      { ...base, 'clusters/home/l2.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: l2\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./k/base\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  patches:\n    - target:\n        kind: CiliumL2AnnouncementPolicy\n      patch: |-\n        - op: remove\n          path: /spec/nodeSelector\n' },
+    ],
+    invalid: [
+      {
+        // a patch of another kind or another policy changes nothing here
+        files: { ...base, 'k/lab/kustomization.yaml': kust('  - target:\n      kind: CiliumL2AnnouncementPolicy\n      name: other\n    patch: |-\n      - op: remove\n        path: /spec/nodeSelector\n  - target:\n      kind: HelmRelease\n    patch: |-\n      - op: remove\n        path: /spec/values\n') },
+        errors: [{ messageId: 'noNode', file: 'k/base/l2.yaml', line: 9, column: 9 }],
+      },
+    ],
+  });
+});
+
 test('cilium/l2-policy-selects-no-node: a talhelper node whose controlPlane is templated has no known role', () => {
   const tc = CPS.replace(/controlPlane: true/g, 'controlPlane: ${IS_CP}');
   const got = lintRepo({ 'talos/talconfig.yaml': tc, 'l2.yaml': policy('    matchExpressions:\n      - {key: node-role.kubernetes.io/control-plane, operator: Exists}\n') }, [l2PolicySelectsNoNode]);

@@ -3,7 +3,10 @@
  * of the cluster (typically the Cilium docs' "no control planes" selector on a cluster of control planes only), so
  * no node takes the lease and its addresses are never announced.
  */
+import type { YamlDocument } from '../../core/document.js';
+import { kustomizePatchFiles } from '../../plan/lb.js';
 import type { PlanNode } from '../../plan/types.js';
+import { anchoredMatch, argoSourcePaths, isObj } from '../../plan/util.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
 import { l2Policies } from './lib/objects.js';
 import { certainlyFails, requirements, type Requirement } from './lib/node-selector.js';
@@ -25,6 +28,36 @@ function describe(req: Requirement): string {
  */
 function authoritative(nodes: readonly PlanNode[]): boolean {
   return nodes.every((n) => n.from?.doc?.docClass === 'cluster-spec' || n.from?.doc?.docClass === 'talhelper');
+}
+
+const L2_POLICY = 'CiliumL2AnnouncementPolicy';
+
+/**
+ * The kustomize patches of the repository (kustomization `patches` / `patchesJson6902` / `patchesStrategicMerge`, a
+ * Flux Kustomization's and an Argo CD source's `kustomize.patches`) that may change L2 policy `name`: a target whose
+ * kind and name patterns may select it (no kind: any kind), an inline strategic-merge patch of the kind, or a patch
+ * file holding the kind. The selector written in the policy is then not certainly the one applied.
+ */
+function mayBePatched(all: readonly YamlDocument[], name: string | undefined): boolean {
+  const selects = (pattern: unknown, value: string | undefined): boolean => typeof pattern !== 'string' || value === undefined || anchoredMatch(pattern, value) !== false;
+  const patchFiles = kustomizePatchFiles(all);
+  if (all.some((d) => patchFiles.has(d.file.path) && d.kind === L2_POLICY && selects(d.name, name))) return true;
+  const inline = (text: unknown): boolean => typeof text === 'string' && new RegExp(`\\bkind["']?\\s*:\\s*["']?${L2_POLICY}\\b`).test(text);
+  const list = (patches: unknown): boolean =>
+    Array.isArray(patches) &&
+    patches.some((p) => {
+      if (typeof p === 'string') return inline(p);
+      if (!isObj(p)) return false;
+      const t = p['target'];
+      if (isObj(t)) return selects(t['kind'], L2_POLICY) && selects(t['name'], name);
+      return inline(p['patch']);
+    });
+  return all.some((d) => {
+    if (d.docClass === 'kustomization') return ['patches', 'patchesJson6902', 'patchesStrategicMerge'].some((k) => list(d.get([k])));
+    if (d.kind === 'Kustomization' && d.group === 'kustomize.toolkit.fluxcd.io') return list(d.get(['spec', 'patches']));
+    if ((d.kind === 'Application' || d.kind === 'ApplicationSet') && d.group === 'argoproj.io') return argoSourcePaths(d).some((sp) => list(d.get([...sp, 'kustomize', 'patches'])));
+    return false;
+  });
 }
 
 /** Where a node is declared, for related locations. */
@@ -57,13 +90,13 @@ export default defineRule({
     // the plan's nodes may sit in files a partial run does not read
     needsWholeTree: ['noNode'],
   },
-  check({ cluster }) {
+  check({ cluster, all }) {
     const nodes = cluster.plan.nodes;
     if (!nodes.length || !authoritative(nodes)) return [];
     const out: RuleFinding[] = [];
     for (const doc of l2Policies(cluster.docs)) {
       const reqs = requirements(doc.get(['spec', 'nodeSelector']));
-      if (!reqs?.length) continue;
+      if (!reqs?.length || mayBePatched(all, doc.name)) continue;
       const excluding = nodes.map((n) => reqs.find((r) => certainlyFails(n, r)));
       if (excluding.some((r) => r === undefined)) continue;
       // the requirement that leaves out the most nodes names the finding
