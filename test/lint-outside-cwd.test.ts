@@ -114,6 +114,19 @@ test('the stylish summary names the command that fixes this run: its folder, fil
   assert.deepEqual((JSON.parse(fixed.stdout) as { diagnostics: Diag[] }).diagnostics.filter((d) => d.ruleId === 'cilium/kpr-value'), []);
 });
 
+test('the fix command of a folder or configuration named with a leading dash parses (-- before the paths, --config=)', async () => {
+  const dir = repos.repo({ '-cilium/values.yaml': 'kubeProxyReplacement: strict\n', '-talium.yaml': 'versions:\n  cilium: "1.18.8"\n' });
+  const fixLine = (stdout: string) => stdout.split('\n').find((l) => l.includes(' fixable with '))?.replace(/^.* fixable with `(.*)`$/, '$1');
+  const r = await runCli(['lint', '--config=-talium.yaml', '--no-cache', '--', '-cilium'], { cwd: dir });
+  const cmd = fixLine(r.stdout);
+  assert.equal(cmd, 'talium lint --fix --config=-talium.yaml -- -cilium');
+  // the printed words, run as they are, fix what was found
+  const words = cmd!.split(' ').slice(1);
+  const fixed = await runCli([words[0]!, '--no-cache', '--format', 'json', ...words.slice(1)], { cwd: dir });
+  assert.match(fixed.stderr, /fixed 1 problem/);
+  assert.deepEqual((JSON.parse(fixed.stdout) as { diagnostics: Diag[] }).diagnostics.filter((d) => d.ruleId === 'cilium/kpr-value'), []);
+});
+
 test('from outside: --fix names the files it leaves alone from the working directory, as the report does', async () => {
   const cidr = 'apiVersion: cilium.io/v2alpha1\nkind: CiliumCIDRGroup\nmetadata:\n  name: office\nspec:\n  externalCIDRs:\n    - 192.0.2.0/24\n';
   const dir = repos.repo({ 'cilium/hr.yaml': ciliumHelmReleaseText(['kubeProxyReplacement: true'], '1.18.8'), 'cilium/cidr.yaml': cidr });

@@ -28,8 +28,10 @@ function fixCommand(v: { staged?: boolean; 'only-files'?: boolean; config?: stri
   const words = ['talium', 'lint', '--fix'];
   if (v.staged) words.push('--staged');
   if (v['only-files']) words.push('--only-files');
-  if (v.config !== undefined) words.push('--config', v.config);
-  return [...words.slice(0, 3), ...words.slice(3).map(shellWord), ...positionals.map(shellWord)].join(' ');
+  // a value or a path that starts with a dash would read as an option: `--config=-x.yaml`, `-- -dir`
+  if (v.config !== undefined) words.push(...(v.config.startsWith('-') ? [`--config=${v.config}`] : ['--config', v.config]));
+  const paths = positionals.some((p) => p.startsWith('-')) ? ['--', ...positionals] : positionals;
+  return [...words.slice(0, 3), ...words.slice(3).map(shellWord), ...paths.map((p) => (p === '--' ? p : shellWord(p)))].join(' ');
 }
 
 /**
