@@ -4,6 +4,7 @@
  * the repository does not show (helmfile secrets, a chart's valuesFiles, a Talos `cilium install --values`), the
  * agent's own keys in extraConfig, and a document several clusters share.
  */
+import { anchoredMatch } from '../src/plan/util.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import featureOff from '../src/rules/cilium/feature-off.js';
@@ -205,4 +206,17 @@ test('a kustomize patch file of a policy is a partial copy: the finding is on th
     'egress/lab/egw-patch.yaml': patch,
   };
   assert.deepEqual(brief(files), ['cilium/feature-off/off error egress/base/egw.yaml:2']);
+});
+
+test('anchoredMatch: alternations in sequence (exponential in JavaScript) are not run; ordinary patterns are', () => {
+  const name = 'a'.repeat(253);
+  const t0 = Date.now();
+  assert.equal(anchoredMatch('(a|aa)'.repeat(26) + 'b', name), undefined);
+  assert.equal(anchoredMatch('(?:.|a)'.repeat(26) + 'x', name), undefined);
+  assert.ok(Date.now() - t0 < 500, 'not run');
+  assert.equal(anchoredMatch('(cilium|hubble)-(agent|operator)', 'cilium-operator'), true);
+  assert.equal(anchoredMatch('cilium|hubble|envoy', 'envoy'), true);
+  assert.equal(anchoredMatch('ci.*', 'cilium'), true);
+  assert.equal(anchoredMatch('[a|b]x', '|x'), true);
+  assert.equal(anchoredMatch('Helm.*', 'HelmRelease'), true);
 });

@@ -103,14 +103,38 @@ export function perGroup<T>(memo: WeakMap<ClusterGroup, T>, g: ClusterGroup, com
   return v;
 }
 
+/** How many ways a pattern's alternations combine: the product of each group's (and the top level's) branches. */
+function alternatives(pattern: string): number {
+  const bars: number[] = [0];
+  let product = 1;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') i++;
+    else if (c === '[') {
+      // a character class: `]` first is literal, escapes skip a character
+      i++;
+      if (pattern[i] === '^') i++;
+      if (pattern[i] === ']') i++;
+      while (i < pattern.length && pattern[i] !== ']') i += pattern[i] === '\\' ? 2 : 1;
+    } else if (c === '(') bars.push(0);
+    else if (c === ')' && bars.length > 1) product *= bars.pop()! + 1;
+    else if (c === '|') bars[bars.length - 1]!++;
+  }
+  for (const b of bars) product *= b + 1;
+  return product;
+}
+
 /**
  * Whether a kustomize selector pattern (Go RE2, anchored: target `name`, `namespace`) selects `value`: a literal
  * compares as text, an invalid pattern selects nothing. Undefined for a pattern JavaScript's backtracking could take
- * exponential time on (a quantified group, many quantifiers), which Go's RE2 runs in linear time: not run.
+ * exponential time on (a quantified group, many quantifiers, many alternations in sequence), which Go's RE2 runs in linear time: not run.
  */
 export function anchoredMatch(pattern: string, value: string): boolean | undefined {
   if (!/[\\^$.*+?()[\]{}|]/.test(pattern)) return pattern === value;
-  if (/\)[*+?{]/.test(pattern) || (pattern.match(/[*+?{]/g)?.length ?? 0) > 3) return undefined;
+  const quantifiers = pattern.match(/[*+?{]/g)?.length ?? 0;
+  if (/\)[*+?{]/.test(pattern) || quantifiers > 3) return undefined;
+  // alternations in sequence multiply the ways to try (`(a|aa)(a|aa)...`), each run with the quantifiers' n^q work
+  if (alternatives(pattern) * (value.length + 1) ** quantifiers > 2e7) return undefined;
   try {
     return new RegExp(`^(?:${pattern})$`).test(value);
   } catch {
