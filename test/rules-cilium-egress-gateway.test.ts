@@ -64,3 +64,11 @@ test('cilium/egress-gateway-masquerade: an explicit off points back at the egres
     [['error', [['cilium/hr.yaml', 17, 16]]]],
   );
 });
+
+test('cilium/egress-gateway-masquerade: loose values files may be passed together (helm -f a -f b)', () => {
+  const files = { 'cilium/values.yaml': KPR + 'bpf:\n  masquerade: true\n', 'cilium/values-egress.yaml': EGW };
+  assert.deepEqual(lintRepo(files, [egressGatewayMasquerade]).map((d) => d.ruleId), []);
+  // a release of its own (a HelmRelease) is still judged alone
+  const got = lintRepo({ ...files, 'cilium/values-egress.yaml': '', 'cilium/hr.yaml': hr(KPR + EGW) }, [egressGatewayMasquerade]);
+  assert.deepEqual(got.map((d) => [d.ruleId, d.file, d.data?.['key']]), [['cilium/egress-gateway-masquerade', 'cilium/hr.yaml', 'bpf.masquerade']]);
+});

@@ -27,15 +27,19 @@ const REQUIREMENTS: readonly Requirement[] = [
 
 /**
  * How a release leaves a requirement: 'off' (a layer sets it off and nothing unseen can override that), 'unset'
- * (off by the chart default, and the release's values are complete), or undefined (on, templated, or not knowable).
+ * (off by the chart default, and the release's values are complete; for a loose values file, no other loose values file
+ * sets it), or undefined (on, templated, or not knowable).
  */
-function missing(release: CiliumRelease, req: Requirement, docs: readonly YamlDocument[]): 'off' | 'unset' | undefined {
+function missing(release: CiliumRelease, req: Requirement, docs: readonly YamlDocument[], all: readonly CiliumRelease[]): 'off' | 'unset' | undefined {
   if (extraConfigSets(release, req.agentOption)) return undefined;
   const v = valueOf(release, req.key);
   if (unknowable(v)) return undefined;
   const layer = layerSetting(release, req.key);
   if (layer) return asBool(v) === false && !overridable(release, layer, docs) ? 'off' : undefined;
-  return !req.defaultOn && v === undefined && !incomplete(release, docs) ? 'unset' : undefined;
+  if (req.defaultOn || v !== undefined || incomplete(release, docs)) return undefined;
+  // a loose values file may be passed with the others (`helm install -f values.yaml -f values-egress.yaml`)
+  if (release.engine === 'values-file' && all.some((o) => o !== release && o.engine === 'values-file' && layerSetting(o, req.key))) return undefined;
+  return 'unset';
 }
 
 const hr = ciliumHelmRelease;
@@ -70,7 +74,7 @@ export default defineRule({
       if (switchOn(r, EGRESS_GATEWAY) !== true) continue;
       const egress = placeOf(r, EGRESS_GATEWAY);
       for (const req of REQUIREMENTS) {
-        const how = missing(r, req, cluster.docs);
+        const how = missing(r, req, cluster.docs, releases(cluster));
         const key = req.key.join('.');
         if (how === 'off') out.push({ ...placeOf(r, req.key), messageId: 'off', data: { key, value: String(valueOf(r, req.key)) }, related: [{ ...egress, message: 'The egress gateway is enabled here.' }] });
         else if (how === 'unset') out.push({ ...egress, messageId: 'unset', data: { key } });
