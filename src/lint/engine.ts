@@ -10,7 +10,7 @@ import { uniqueSorted, type Diagnostic, type Severity, type SuppressedDiagnostic
 import type { YamlDocument } from '../core/document.js';
 import { toDiagnostic, type Finding } from '../core/finding.js';
 import { buildClusterGroups } from '../plan/index.js';
-import { kustomizePatchFiles } from '../plan/lb.js';
+import { kustomizePatchFiles } from '../plan/kustomize-patches.js';
 import { emptyPlan, type ClusterGroup } from '../plan/types.js';
 import type { LintResult } from '../report/types.js';
 import { RULES } from '../rules/index.js';

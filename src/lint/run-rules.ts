@@ -10,7 +10,7 @@ import type { Severity } from '../core/diagnostic.js';
 import { renderTemplate } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
 import { placeKey, type Finding } from '../core/finding.js';
-import { kustomizePatchedKinds, PATCHED_ANY_KIND } from '../plan/lb.js';
+import { kustomizePatchedKinds, PATCHED_ANY_KIND } from '../plan/kustomize-patches.js';
 import type { ClusterGroup } from '../plan/types.js';
 import type { Rule } from '../rules/types.js';
 

@@ -8,7 +8,7 @@ import { atLeast, parseVersion, pinnedMinor } from '../data/versions.js';
 import { parseCidr, parseIp, type Cidr, type IpInterval } from '../net/ip.js';
 import { valueAt } from './cilium-release.js';
 import type { ClusterGroup } from './types.js';
-import { argoSourcePaths, isObj, normalizePath, perGroup, str } from './util.js';
+import { isObj, perGroup, str } from './util.js';
 import { docsOfKind, docsOfKindPrefix, docsOfKinds } from '../core/kind-index.js';
 
 export interface PoolBlock {
@@ -455,82 +455,3 @@ export function lbIpamIsDefault(g: ClusterGroup): boolean {
   });
 }
 
-/**
- * Kinds whose apiVersion a kustomization patch is keyed on: the kinds of strategic-merge patch documents (patch
- * files, inline patches in YAML or JSON: kustomize matches them by apiVersion too), and targets that name a
- * `version` (Kustomize `patches`/`patchesJson6902`, a Flux Kustomization's `spec.patches`, an Argo CD source's
- * `kustomize.patches`, `replacements` sources and target selects). A new apiVersion on such a kind could make the
- * patch stop matching, so --fix leaves it alone. A target by kind and name only still matches after the change.
- * `PATCHED_ANY_KIND` (`*`) stands for every kind: a target by version without a kind, or with a kind regex
- * (kustomize selectors are anchored regular expressions). Computed once per document list.
- */
-export function kustomizePatchedKinds(all: readonly YamlDocument[]): ReadonlySet<string> {
-  let kinds = PATCHED_KINDS.get(all);
-  if (kinds) return kinds;
-  kinds = new Set<string>();
-  const files = kustomizePatchFiles(all);
-  const inline = (text: unknown): void => {
-    if (typeof text !== 'string') return;
-    for (const m of text.matchAll(/["']?\bkind["']?\s*:\s*["']?([A-Za-z0-9]+)/g)) kinds!.add(m[1]!);
-  };
-  const target = (t: unknown): void => {
-    if (!isObj(t) || t['version'] === undefined) return;
-    const kind = t['kind'];
-    kinds!.add(typeof kind === 'string' && /^[A-Za-z0-9]+$/.test(kind) ? kind : PATCHED_ANY_KIND);
-  };
-  const patchList = (list: unknown): void => {
-    if (!Array.isArray(list)) return;
-    for (const p of list) {
-      if (typeof p === 'string') inline(p);
-      if (!isObj(p)) continue;
-      target(p['target']);
-      // an inline patch without a target is a strategic-merge patch keyed on its own apiVersion/kind
-      if (typeof p['patch'] === 'string' && (p['target'] === undefined || /["']?\bapiVersion["']?\s*:/.test(p['patch']))) inline(p['patch']);
-    }
-  };
-  for (const d of all) {
-    if (files.has(d.file.path) && d.kind) kinds.add(d.kind);
-    if (d.docClass === 'kustomization') {
-      for (const key of ['patches', 'patchesJson6902', 'patchesStrategicMerge']) patchList(d.get([key]));
-      const repl = d.get(['replacements']);
-      if (Array.isArray(repl)) {
-        for (const r of repl) {
-          if (!isObj(r)) continue;
-          target(r['source']);
-          if (Array.isArray(r['targets'])) for (const t of r['targets']) if (isObj(t)) target(t['select']);
-        }
-      }
-    } else if (d.kind === 'Kustomization' && d.group === 'kustomize.toolkit.fluxcd.io') patchList(d.get(['spec', 'patches']));
-    else if ((d.kind === 'Application' || d.kind === 'ApplicationSet') && d.group === 'argoproj.io') for (const sp of argoSourcePaths(d)) patchList(d.get([...sp, 'kustomize', 'patches']));
-  }
-  PATCHED_KINDS.set(all, kinds);
-  return kinds;
-}
-const PATCHED_KINDS = new WeakMap<readonly YamlDocument[], Set<string>>();
-
-/** In kustomizePatchedKinds: a patch may select objects of any kind by their version. */
-export const PATCHED_ANY_KIND = '*';
-
-const PATCH_FILES = new WeakMap<readonly YamlDocument[], Set<string>>();
-
-/** Files that kustomizations use as patches (`patches[].path`, `patchesStrategicMerge[]`): partial objects (computed once per document list). */
-export function kustomizePatchFiles(all: readonly YamlDocument[]): Set<string> {
-  const known = PATCH_FILES.get(all);
-  if (known) return known;
-  const out = new Set<string>();
-  PATCH_FILES.set(all, out);
-  for (const d of all) {
-    if (d.docClass !== 'kustomization') continue;
-    const dir = d.file.path.includes('/') ? d.file.path.slice(0, d.file.path.lastIndexOf('/')) : '';
-    const add = (rel: unknown): void => {
-      if (typeof rel !== 'string' || rel.includes('\n')) return;
-      const p = normalizePath(dir ? `${dir}/${rel}` : rel);
-      if (p !== undefined) out.add(p);
-    };
-    const patches = d.get(['patches']);
-    if (Array.isArray(patches)) for (const p of patches) add(isObj(p) ? p['path'] : p);
-    const psm = d.get(['patchesStrategicMerge']);
-    if (Array.isArray(psm)) for (const p of psm) add(p);
-  }
-  return out;
-}

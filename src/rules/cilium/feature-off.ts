@@ -8,7 +8,7 @@
 import { docsOfKind, docsOfKinds } from '../../core/kind-index.js';
 import { CILIUM_GROUP } from '../../data/cilium.js';
 import { atLeast } from '../../data/versions.js';
-import { kustomizePatchFiles } from '../../plan/lb.js';
+import { kustomizePatchFiles } from '../../plan/kustomize-patches.js';
 import type { CiliumRelease, ClusterGroup } from '../../plan/types.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
 import { SRC } from './lib/sources.js';

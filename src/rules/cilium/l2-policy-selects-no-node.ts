@@ -4,9 +4,9 @@
  * no node takes the lease and its addresses are never announced.
  */
 import type { YamlDocument } from '../../core/document.js';
-import { kustomizePatchFiles } from '../../plan/lb.js';
+import { kustomizePatchEntries, kustomizePatchFiles } from '../../plan/kustomize-patches.js';
 import type { PlanNode } from '../../plan/types.js';
-import { anchoredMatch, argoSourcePaths, isObj } from '../../plan/util.js';
+import { anchoredMatch, isObj } from '../../plan/util.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
 import { l2Policies } from './lib/objects.js';
 import { certainlyFails, requirements, type Requirement } from './lib/node-selector.js';
@@ -43,20 +43,12 @@ function mayBePatched(all: readonly YamlDocument[], name: string | undefined): b
   const patchFiles = kustomizePatchFiles(all);
   if (all.some((d) => patchFiles.has(d.file.path) && d.kind === L2_POLICY && selects(d.name, name))) return true;
   const inline = (text: unknown): boolean => typeof text === 'string' && new RegExp(`\\bkind["']?\\s*:\\s*["']?${L2_POLICY}\\b`).test(text);
-  const list = (patches: unknown): boolean =>
-    Array.isArray(patches) &&
-    patches.some((p) => {
-      if (typeof p === 'string') return inline(p);
-      if (!isObj(p)) return false;
-      const t = p['target'];
-      if (isObj(t)) return selects(t['kind'], L2_POLICY) && selects(t['name'], name);
-      return inline(p['patch']);
-    });
-  return all.some((d) => {
-    if (d.docClass === 'kustomization') return ['patches', 'patchesJson6902', 'patchesStrategicMerge'].some((k) => list(d.get([k])));
-    if (d.kind === 'Kustomization' && d.group === 'kustomize.toolkit.fluxcd.io') return list(d.get(['spec', 'patches']));
-    if ((d.kind === 'Application' || d.kind === 'ApplicationSet') && d.group === 'argoproj.io') return argoSourcePaths(d).some((sp) => list(d.get([...sp, 'kustomize', 'patches'])));
-    return false;
+  return kustomizePatchEntries(all).some(({ entry: p }) => {
+    if (typeof p === 'string') return inline(p);
+    if (!isObj(p)) return false;
+    const t = p['target'];
+    if (isObj(t)) return selects(t['kind'], L2_POLICY) && selects(t['name'], name);
+    return inline(p['patch']);
   });
 }
 

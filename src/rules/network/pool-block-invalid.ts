@@ -1,7 +1,8 @@
 /** network/pool-block-invalid: pool blocks that yield no addresses (bad CIDR/address, start after stop, mixed families, empty pool). */
 import type { Path } from '../../core/document.js';
 import { parseCidr, parseIp } from '../../net/ip.js';
-import { isPoolDoc, kustomizePatchFiles } from '../../plan/lb.js';
+import { kustomizePatchFiles } from '../../plan/kustomize-patches.js';
+import { isPoolDoc } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { docsOfKind } from '../../core/kind-index.js';
 
