@@ -546,4 +546,6 @@ test('every target selector field is an anchored pattern: group, version and kin
   // anchored: `Helm` is not a prefix match, and `v2beta.*` does not select v2
   assert.notEqual(kpr('kind: Helm\nname: cilium'), 'false');
   assert.notEqual(kpr('version: v2beta.*\nkind: HelmRelease\nname: cilium'), 'false');
+  // an empty field selects everything, as kustomize reads it (kubectl kustomize applies such a patch)
+  assert.equal(kpr('kind: ""\nname: ""'), 'false');
 });

@@ -125,11 +125,13 @@ function alternatives(pattern: string): number {
 }
 
 /**
- * Whether a kustomize selector pattern (Go RE2, anchored: target `name`, `namespace`) selects `value`: a literal
- * compares as text, an invalid pattern selects nothing. Undefined for a pattern JavaScript's backtracking could take
+ * Whether a kustomize selector pattern (Go RE2, anchored: target `name`, `namespace`) selects `value`: an empty pattern
+ * selects everything, a literal compares as text, an invalid pattern selects nothing. Undefined for a pattern JavaScript's backtracking could take
  * exponential time on (a quantified group, many quantifiers, many alternations in sequence), which Go's RE2 runs in linear time: not run.
  */
 export function anchoredMatch(pattern: string, value: string): boolean | undefined {
+  // an empty selector field selects everything in kustomize (checked with kubectl kustomize)
+  if (pattern === '') return true;
   if (!/[\\^$.*+?()[\]{}|]/.test(pattern)) return pattern === value;
   const quantifiers = pattern.match(/[*+?{]/g)?.length ?? 0;
   if (/\)[*+?{]/.test(pattern) || quantifiers > 3) return undefined;
