@@ -72,3 +72,13 @@ test('cilium/egress-gateway-masquerade: loose values files may be passed togethe
   const got = lintRepo({ ...files, 'cilium/values-egress.yaml': '', 'cilium/hr.yaml': hr(KPR + EGW) }, [egressGatewayMasquerade]);
   assert.deepEqual(got.map((d) => [d.ruleId, d.file, d.data?.['key']]), [['cilium/egress-gateway-masquerade', 'cilium/hr.yaml', 'bpf.masquerade']]);
 });
+
+test('cilium/egress-gateway-masquerade: only a loose values file that may be passed with it (same folder) and sets the key on can complete it', () => {
+  const key = (files: Record<string, string>) => lintRepo(files, [egressGatewayMasquerade]).map((d) => [d.ruleId, d.file, d.data?.['key']]);
+  // the other file sets it off: helm -f values.yaml -f values-egress.yaml still runs without BPF masquerading
+  assert.deepEqual(key({ 'cilium/values.yaml': KPR + 'bpf:\n  masquerade: false\n', 'cilium/values-egress.yaml': EGW }), [['cilium/egress-gateway-masquerade', 'cilium/values-egress.yaml', 'bpf.masquerade']]);
+  // a bootstrap values file elsewhere is another install, not a layer of this one
+  assert.deepEqual(key({ 'bootstrap/cilium/values.yaml': KPR + 'bpf:\n  masquerade: true\n', 'kubernetes/cilium/values.yaml': KPR + EGW }), [['cilium/egress-gateway-masquerade', 'kubernetes/cilium/values.yaml', 'bpf.masquerade']]);
+  // a templated value in the same folder may be on
+  assert.deepEqual(key({ 'cilium/values.yaml': KPR + 'bpf:\n  masquerade: ${MASQ}\n', 'cilium/values-egress.yaml': EGW }), []);
+});

@@ -7,6 +7,7 @@ import { ciliumHelmRelease } from './lib/examples.js';
 import { SRC } from './lib/sources.js';
 import { asBool, dedupe, extraConfigSets, incomplete, layerSetting, overridable, placeOf, releases, switchOn, unknowable, valueOf, type AgentOption } from './lib/values.js';
 import type { CiliumRelease } from '../../plan/types.js';
+import { dirOf } from '../../plan/util.js';
 import type { YamlDocument } from '../../core/document.js';
 
 const EGRESS_GATEWAY = ['egressGateway', 'enabled'] as const;
@@ -28,7 +29,7 @@ const REQUIREMENTS: readonly Requirement[] = [
 /**
  * How a release leaves a requirement: 'off' (a layer sets it off and nothing unseen can override that), 'unset'
  * (off by the chart default, and the release's values are complete; for a loose values file, no other loose values file
- * sets it), or undefined (on, templated, or not knowable).
+ * of its folder sets it to anything but off), or undefined (on, templated, or not knowable).
  */
 function missing(release: CiliumRelease, req: Requirement, docs: readonly YamlDocument[], all: readonly CiliumRelease[]): 'off' | 'unset' | undefined {
   if (extraConfigSets(release, req.agentOption)) return undefined;
@@ -37,8 +38,13 @@ function missing(release: CiliumRelease, req: Requirement, docs: readonly YamlDo
   const layer = layerSetting(release, req.key);
   if (layer) return asBool(v) === false && !overridable(release, layer, docs) ? 'off' : undefined;
   if (req.defaultOn || v !== undefined || incomplete(release, docs)) return undefined;
-  // a loose values file may be passed with the others (`helm install -f values.yaml -f values-egress.yaml`)
-  if (release.engine === 'values-file' && all.some((o) => o !== release && o.engine === 'values-file' && layerSetting(o, req.key))) return undefined;
+  // a loose values file may be passed with the others of its folder (`helm install -f values.yaml -f values-egress.yaml`):
+  // one that sets the key to anything but off may complete it (one in another folder is another install)
+  if (release.engine === 'values-file') {
+    const dir = dirOf(release.doc.file.path);
+    const completes = (o: CiliumRelease): boolean => o !== release && o.engine === 'values-file' && dirOf(o.doc.file.path) === dir && layerSetting(o, req.key) !== undefined && asBool(valueOf(o, req.key)) !== false;
+    if (all.some(completes)) return undefined;
+  }
   return 'unset';
 }
 
