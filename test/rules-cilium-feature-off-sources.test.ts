@@ -220,3 +220,13 @@ test('anchoredMatch: alternations in sequence (exponential in JavaScript) are no
   assert.equal(anchoredMatch('[a|b]x', '|x'), true);
   assert.equal(anchoredMatch('Helm.*', 'HelmRelease'), true);
 });
+
+test('anchoredMatch: a `]` first in a class is a literal, as in Go RE2 (JavaScript reads `[]` as empty and `[^]` as any character)', () => {
+  // `[^](a|aa)...b]` is one negated class in RE2: the guard sees no alternation, so JavaScript must read it the same way
+  const t0 = Date.now();
+  assert.equal(anchoredMatch('[^]' + '(a|aa)'.repeat(26) + 'b]', 'x' + 'a'.repeat(60)), false);
+  assert.ok(Date.now() - t0 < 500, 'read as one class, not run as 26 alternations');
+  assert.equal(anchoredMatch('[]a]x', ']x'), true);
+  assert.equal(anchoredMatch('[^]a]x', 'bx'), true);
+  assert.equal(anchoredMatch('[^]a]x', ']x'), false);
+});

@@ -103,6 +103,36 @@ export function perGroup<T>(memo: WeakMap<ClusterGroup, T>, g: ClusterGroup, com
   return v;
 }
 
+/**
+ * The pattern with a `]` that opens a character class (`[]a]`, `[^]a]`) escaped: Go RE2 reads it as a literal, as
+ * `alternatives` does, while JavaScript reads `[]` as an empty class and `[^]` as any character, so the rest of the
+ * class would run as pattern (unguarded alternations).
+ */
+function re2Classes(pattern: string): string {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\') {
+      out += pattern.slice(i, i + 2);
+      i++;
+    } else if (c === '[') {
+      out += '[';
+      if (pattern[i + 1] === '^') out += pattern[++i];
+      if (pattern[i + 1] === ']') {
+        out += '\\]';
+        i++;
+      }
+      // up to the closing `]` (kept for the outer loop), an escape with the character it escapes
+      while (i + 1 < pattern.length && pattern[i + 1] !== ']') {
+        const step = pattern[i + 1] === '\\' ? 2 : 1;
+        out += pattern.slice(i + 1, i + 1 + step);
+        i += step;
+      }
+    } else out += c;
+  }
+  return out;
+}
+
 /** How many ways a pattern's alternations combine: the product of each group's (and the top level's) branches. */
 function alternatives(pattern: string): number {
   const bars: number[] = [0];
@@ -138,7 +168,7 @@ export function anchoredMatch(pattern: string, value: string): boolean | undefin
   // alternations in sequence multiply the ways to try (`(a|aa)(a|aa)...`), each run with the quantifiers' n^q work
   if (alternatives(pattern) * (value.length + 1) ** quantifiers > 2e7) return undefined;
   try {
-    return new RegExp(`^(?:${pattern})$`).test(value);
+    return new RegExp(`^(?:${re2Classes(pattern)})$`).test(value);
   } catch {
     return false;
   }
