@@ -470,6 +470,10 @@ describe('talium lint: documents shared or patched', () => {
     assert.deepEqual(patched.out.diagnostics.filter((d) => d.ruleId === 'schema/required').map((d) => d.file), []);
     const typo = await lintJson(repo({ 'app/kustomization.yaml': kust, 'app/values-patch.yaml': HR_PATCH.replace('  values:', '  valuez:') }));
     assert.ok(brief(typo.out).includes('app/values-patch.yaml:7:3 schema/unknown-field'), brief(typo.out).join('\n'));
+    // an Argo CD source's patch file, relative to the source's path
+    const argo = 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: app\n  namespace: argocd\nspec:\n  project: default\n  destination:\n    server: https://kubernetes.default.svc\n  source:\n    repoURL: https://github.com/me/home\n    path: app\n    kustomize:\n      patches:\n        - path: ../patches/values-patch.yaml\n';
+    const viaArgo = await lintJson(repo({ 'argo/app.yaml': argo, 'app/kustomization.yaml': 'resources: []\n', 'patches/values-patch.yaml': HR_PATCH }));
+    assert.deepEqual(viaArgo.out.diagnostics.filter((d) => d.ruleId === 'schema/required').map((d) => d.file), []);
     // the same file, not used as a patch, is a (incomplete) HelmRelease
     const alone = await lintJson(repo({ 'app/release.yaml': HR_PATCH }));
     assert.ok(alone.out.diagnostics.some((d) => d.ruleId === 'schema/required' && d.file === 'app/release.yaml'), brief(alone.out).join('\n'));

@@ -103,6 +103,8 @@ test('cilium/l2-policy-selects-no-node: a kustomize patch may change the selecto
       { ...base, 'k/lab/kustomization.yaml': kust('  - path: l2-patch.yaml\n'), 'k/lab/l2-patch.yaml': 'apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: lan\nspec:\n  nodeSelector:\n    matchLabels:\n      kubernetes.io/os: linux\n' },
       // a Flux Kustomization's patches
       { ...base, 'clusters/home/l2.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: l2\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./k/base\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  patches:\n    - target:\n        kind: CiliumL2AnnouncementPolicy\n      patch: |-\n        - op: remove\n          path: /spec/nodeSelector\n' },
+      // an Argo CD source's patch file (its path is relative to the source's path, where Argo CD writes the patches)
+      { ...base, 'argo/l2.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: l2\n  namespace: argocd\nspec:\n  project: default\n  destination:\n    server: https://kubernetes.default.svc\n  source:\n    repoURL: https://github.com/me/home\n    path: k/base\n    kustomize:\n      patches:\n        - path: ../patches/l2.yaml\n', 'k/patches/l2.yaml': 'apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: lan\nspec:\n  nodeSelector: null\n' },
     ],
     invalid: [
       {

@@ -5,12 +5,17 @@
  * document list. (The rendering of patched HelmReleases is plan/kustomize-overlays.ts.)
  */
 import type { YamlDocument } from '../core/document.js';
-import { argoSourcePaths, isObj, normalizePath } from './util.js';
+import { argoSourcePaths, dirOf, isObj, normalizePath } from './util.js';
 
-/** One patch entry (a mapping with `target`/`patch`/`path`, or a strategic-merge string) and the document holding it. */
+/**
+ * One patch entry (a mapping with `target`/`patch`/`path`, or a strategic-merge string), the document holding it, and
+ * the folder its `path` is relative to: a kustomization's own, an Argo CD source's `path` (Argo CD writes the patches
+ * into the kustomization there); none for a Flux Kustomization (inline patches only).
+ */
 export interface PatchEntry {
   doc: YamlDocument;
   entry: unknown;
+  dir?: string;
 }
 
 const ENTRIES = new WeakMap<readonly YamlDocument[], PatchEntry[]>();
@@ -20,13 +25,18 @@ export function kustomizePatchEntries(all: readonly YamlDocument[]): readonly Pa
   const known = ENTRIES.get(all);
   if (known) return known;
   const out: PatchEntry[] = [];
-  const add = (doc: YamlDocument, list: unknown): void => {
-    if (Array.isArray(list)) for (const entry of list) out.push({ doc, entry });
+  const add = (doc: YamlDocument, list: unknown, dir?: string): void => {
+    if (Array.isArray(list)) for (const entry of list) out.push(dir === undefined ? { doc, entry } : { doc, entry, dir });
   };
   for (const d of all) {
-    if (d.docClass === 'kustomization') for (const key of ['patches', 'patchesJson6902', 'patchesStrategicMerge']) add(d, d.get([key]));
+    if (d.docClass === 'kustomization') for (const key of ['patches', 'patchesJson6902', 'patchesStrategicMerge']) add(d, d.get([key]), dirOf(d.file.path));
     else if (d.kind === 'Kustomization' && d.group === 'kustomize.toolkit.fluxcd.io') add(d, d.get(['spec', 'patches']));
-    else if ((d.kind === 'Application' || d.kind === 'ApplicationSet') && d.group === 'argoproj.io') for (const sp of argoSourcePaths(d)) add(d, d.get([...sp, 'kustomize', 'patches']));
+    else if ((d.kind === 'Application' || d.kind === 'ApplicationSet') && d.group === 'argoproj.io') {
+      for (const sp of argoSourcePaths(d)) {
+        const path = d.get([...sp, 'path']);
+        add(d, d.get([...sp, 'kustomize', 'patches']), typeof path === 'string' && !path.includes('{{') ? path : undefined);
+      }
+    }
   }
   ENTRIES.set(all, out);
   return out;
@@ -34,18 +44,24 @@ export function kustomizePatchEntries(all: readonly YamlDocument[]): readonly Pa
 
 const PATCH_FILES = new WeakMap<readonly YamlDocument[], Set<string>>();
 
-/** Files that kustomizations use as patches (`patches[].path`, `patchesStrategicMerge[]`): partial objects. */
+/**
+ * Files that kustomizations and Argo CD sources use as patches (`patches[].path`, `patchesStrategicMerge[]`): partial
+ * objects. An Argo CD source's file counts when the repository has it (the source may be another repository).
+ */
 export function kustomizePatchFiles(all: readonly YamlDocument[]): ReadonlySet<string> {
   const known = PATCH_FILES.get(all);
   if (known) return known;
   const out = new Set<string>();
-  for (const { doc, entry } of kustomizePatchEntries(all)) {
-    if (doc.docClass !== 'kustomization') continue;
-    const rel = isObj(entry) ? entry['path'] : entry;
+  let files: Set<string> | undefined;
+  for (const { doc, entry, dir } of kustomizePatchEntries(all)) {
+    if (dir === undefined) continue;
+    const kustomization = doc.docClass === 'kustomization';
+    const rel = isObj(entry) ? entry['path'] : kustomization ? entry : undefined;
     if (typeof rel !== 'string' || rel.includes('\n')) continue;
-    const dir = doc.file.path.includes('/') ? doc.file.path.slice(0, doc.file.path.lastIndexOf('/')) : '';
     const p = normalizePath(dir ? `${dir}/${rel}` : rel);
-    if (p !== undefined) out.add(p);
+    if (p === undefined) continue;
+    files ??= new Set(all.map((d) => d.file.path));
+    if (kustomization || files.has(p)) out.add(p);
   }
   PATCH_FILES.set(all, out);
   return out;
