@@ -111,9 +111,16 @@ test('cilium/l2-policy-announces-nothing', () => {
       { 'l2.yaml': policy('', '  loadBalancerIPs: true\n') },
       { 'l2.yaml': policy('', '  externalIPs: true\n  loadBalancerIPs: false\n') },
       { 'l2.yaml': policy('', '  loadBalancerIPs: ${L2_LB}\n') },
+      // a kustomize patch file of the policy: what it leaves out the base sets
+      { 'base/l2.yaml': policy('', '  loadBalancerIPs: true\n'), 'base/kustomization.yaml': 'resources: [l2.yaml]\n', 'lab/kustomization.yaml': 'resources: [../base]\npatches:\n  - path: l2-patch.yaml\n', 'lab/l2-patch.yaml': policy('', '  interfaces: ["^eth0$"]\n') },
     ],
     invalid: [
       { files: { 'l2.yaml': policy('', '  externalIPs: false\n  interfaces: ["^eth0$"]\n') }, errors: [{ messageId: 'nothing', line: 5, column: 1, data: { name: 'lan' } }] },
+      // a patch file that turns both off
+      {
+        files: { 'base/l2.yaml': policy('', '  loadBalancerIPs: true\n'), 'base/kustomization.yaml': 'resources: [l2.yaml]\n', 'lab/kustomization.yaml': 'resources: [../base]\npatches:\n  - path: l2-patch.yaml\n', 'lab/l2-patch.yaml': policy('', '  loadBalancerIPs: false\n  externalIPs: false\n') },
+        errors: [{ messageId: 'nothing', file: 'lab/l2-patch.yaml', line: 5, column: 1, data: { name: 'lan' } }],
+      },
     ],
   });
 });
