@@ -108,6 +108,19 @@ test('partial documents (kustomize patches): missing required fields are not rep
   assert.deepEqual(v.validate(patch!, { partial: true }), []);
 });
 
+test('partial documents (kustomize patches): a null (delete the field) and strategic-merge directives are not schema errors', () => {
+  const v = createSchemaValidator({});
+  const [l2] = docsFromText('l2-patch.yaml', 'apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: lan\nspec:\n  nodeSelector: null\n');
+  assert.deepEqual(where(diagnostics(v.validate(l2!))), ['schema/type:spec.nodeSelector@6:17']);
+  assert.deepEqual(v.validate(l2!, { partial: true }), []);
+  const dep = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      nodeSelector:\n        $patch: replace\n        c: d\n      containers:\n        - name: side\n          $patch: delete\n';
+  const [d] = docsFromText('dep-patch.yaml', dep);
+  assert.deepEqual(v.validate(d!, { partial: true }), []);
+  // other findings in a patch stay, and directives kustomize leaves in its output
+  const [typo] = docsFromText('dep-patch.yaml', dep.replace('$patch: delete', '$patch: delete\n          imagee: x') + '      $retainKeys: [containers]\n');
+  assert.deepEqual(where(diagnostics(v.validate(typo!, { partial: true }))), ['schema/unknown-field:imagee@14:11', 'schema/unknown-field:$retainKeys@15:7']);
+});
+
 const TALOS_UPSTREAM = join(SHARED, 'upstream/talos');
 const SAMPLES: Array<Record<string, unknown>> = [
   { apiVersion: 'v1alpha1', kind: 'LinkConfig', name: 'enp1s0', up: true, mtu: 9000, addresses: [{ address: '192.168.1.10/24' }] },

@@ -228,7 +228,7 @@ class Validator implements SchemaValidator {
 
   validate(doc: YamlDocument, opts: ValidateOptions = {}): Finding[] {
     const out = this.validateAny(doc);
-    return opts.partial ? out.filter((f) => f.ruleId !== 'schema/required') : out;
+    return opts.partial ? out.filter((f) => !patchSyntax(f)) : out;
   }
 
   private validateAny(doc: YamlDocument): Finding[] {
@@ -536,6 +536,18 @@ export function withoutHelmNulls(value: unknown): unknown {
     }
   }
   return out ?? value;
+}
+
+/**
+ * What a partial document (a kustomize strategic-merge patch) may say that a whole object may not: leave required
+ * fields out, delete a field with null, and carry the directive `$patch` (`delete` a list item or a map, `replace` a
+ * map). kubectl kustomize leaves `$retainKeys` and `$setElementOrder/...` in its output: those stay findings.
+ */
+function patchSyntax(f: Finding): boolean {
+  if (f.ruleId === 'schema/required') return true;
+  if (f.ruleId === 'schema/type') return f.data?.['actual'] === 'null';
+  if (f.ruleId === 'schema/unknown-field') return f.data?.['field'] === '$patch';
+  return false;
 }
 
 /** Keys only the Cilium chart has (at least one must be present for a values file to be taken as Cilium's). */
