@@ -57,7 +57,7 @@ function declared(nodes: readonly PlanNode[]): RelatedFinding[] {
   return nodes
     .filter((n) => n.from?.doc)
     .slice(0, 3)
-    .map((n) => ({ doc: n.from!.doc!, path: n.from!.path ?? [], message: `Node "${n.name}" (${n.role === 'controlplane' ? 'control plane' : 'worker'}).` }));
+    .map((n) => ({ doc: n.from!.doc!, path: n.from!.path ?? [], message: `Node "${n.name}" (${n.role === 'controlplane' ? 'control plane' : n.role === 'worker' ? 'worker' : 'role unknown'}).` }));
 }
 
 export default defineRule({
