@@ -13,9 +13,9 @@ import type { Finding } from '../core/finding.js';
 import { ajvIssues, pathText, toFinding, unknownFieldHelp, unknownFieldIssue, type Consumer, type RawIssue } from './errors.js';
 import { SchemaRegistry, type UserSchema } from './registry.js';
 import { StrictShapes } from './strict-keys.js';
-import { isCrdModelGroup } from './k8s-models.js';
+import { isCrdModelGroup, type ModelEntry } from './k8s-models.js';
 import { CILIUM_GROUP, CILIUM_MANAGED_KINDS } from '../data/cilium.js';
-import { ciliumLine, ciliumLines, k8sRemovedIn, talosLine, CILIUM_SCHEMA_FILE, HELM_VALUES_FILE, KUSTOMIZATION_FILE, TALOS_CONFIG_FILE, TALOS_DOCS_FILE, type CiliumLine, type TalosLine } from './versions.js';
+import { ciliumLine, ciliumLines, k8sRemovedIn, talosLine, HELM_VALUES_FILE, KUSTOMIZATION_FILE, TALOS_CONFIG_FILE, TALOS_DOCS_FILE, type CiliumLine, type TalosLine } from './versions.js';
 import { crdToSchemas } from './crd.js';
 import { readSchemaFolder } from './schema-files.js';
 import { replaceAt, yaml11Boolean, yaml11Candidates } from './yaml11.js';
@@ -74,6 +74,18 @@ export interface SchemaValidator {
 
 
 type Check = (value: unknown) => RawIssue[];
+
+/** One apiVersion/kind as a validator judges it, resolved on its first document (Validator.plan). */
+interface KindPlan {
+  /** A schema covers the kind: its findings are complete (covers()). */
+  covers: boolean;
+  /** The kind may carry Cilium Helm values (a Flux HelmRelease, an Argo CD Application or ApplicationSet). */
+  values: boolean;
+  /** The model package's entry when the kind goes to kubernetes-models (for preload). */
+  model?: ModelEntry | undefined;
+  /** Findings for one document of the kind; made on first use. */
+  validate?: (doc: YamlDocument) => Finding[];
+}
 
 function hasPlaceholder(v: unknown): boolean {
   return typeof v === 'string' && (v.includes('${') || v.includes('{{'));
@@ -189,17 +201,17 @@ class Validator implements SchemaValidator {
   }
 
   async preload(docs: Iterable<YamlDocument>): Promise<void> {
-    const pending = new Map<string, ReturnType<SchemaRegistry['model']>>();
+    const pending = new Map<string, ModelEntry>();
     for (const d of docs) {
       if (d.docClass !== 'k8s') continue;
       const av = d.apiVersion;
       const k = d.kind;
-      if (!av || !k || this.user.userSchema(av, k) || CILIUM_SCHEMA_FILE[k]) continue;
-      const e = this.registry.model(av, k);
+      if (!av || !k) continue;
+      const e = this.plan(av, k).model;
       if (e && !this.registry.models.isLoaded(e)) pending.set(e.module, e);
     }
-    for (const e of [...pending.values()].sort((a, b) => (a!.module < b!.module ? -1 : 1))) {
-      if (!this.registry.models.validator(e!)) await this.registry.models.load(e!);
+    for (const e of [...pending.values()].sort((a, b) => (a.module < b.module ? -1 : 1))) {
+      if (!this.registry.models.validator(e)) await this.registry.models.load(e);
     }
   }
 
@@ -215,15 +227,34 @@ class Validator implements SchemaValidator {
       case 'k8s': {
         const av = doc.apiVersion;
         const k = doc.kind;
-        if (!av || !k) return false;
-        if (this.user.userSchema(av, k)) return true;
-        const c = this.ciliumEntry(av, k);
-        if (c) return c.ok;
-        return this.registry.model(av, k) !== undefined;
+        return !!av && !!k && this.plan(av, k).covers;
       }
       default:
         return false;
     }
+  }
+
+  /** Per-kind plans (apiVersion → kind → plan): the registry lookups run once per kind, not once per document. */
+  private readonly plans = new Map<string, Map<string, KindPlan>>();
+
+  /** Which schema judges `av`/`kind` (user folders and repo CRDs, talium's Cilium schemas, the model packages). */
+  private plan(av: string, kind: string): KindPlan {
+    let byKind = this.plans.get(av);
+    if (!byKind) this.plans.set(av, (byKind = new Map()));
+    let p = byKind.get(kind);
+    if (p) return p;
+    const values = kind === 'HelmRelease' || kind === 'Application' || kind === 'ApplicationSet';
+    if (this.user.userSchema(av, kind)) p = { covers: true, values };
+    else {
+      const c = this.ciliumEntry(av, kind);
+      if (c) p = { covers: c.ok, values };
+      else {
+        const model = this.registry.model(av, kind);
+        p = { covers: model !== undefined, values, model };
+      }
+    }
+    byKind.set(kind, p);
+    return p;
   }
 
   validate(doc: YamlDocument, opts: ValidateOptions = {}): Finding[] {
@@ -235,6 +266,8 @@ class Validator implements SchemaValidator {
     switch (doc.docClass) {
       case 'k8s': {
         const own = this.validateK8s(doc);
+        // only these kinds carry Cilium values (ciliumValuesPaths, ciliumValuesTextPaths)
+        if (!doc.apiVersion || !doc.kind || !this.plan(doc.apiVersion, doc.kind).values) return own;
         const values = ciliumValuesPaths(doc);
         const texts = ciliumValuesTextPaths(doc);
         if (!values.length && !texts.length) return own;
@@ -305,36 +338,50 @@ class Validator implements SchemaValidator {
       const field = !av ? 'apiVersion' : 'kind';
       return [toFinding(doc, { ruleId: 'schema/required', path: [], message: `The object is missing "${field}".`, help: `Add "${field}".`, data: { field, path: '(root)' } })];
     }
+    const p = this.plan(av, kind);
+    return (p.validate ??= this.kindValidation(av, kind))(doc);
+  }
+
+  /** How documents of `av`/`kind` are validated, made on the first one (user schemas compile, models load then). */
+  private kindValidation(av: string, kind: string): (doc: YamlDocument) => Finding[] {
+    const checked = (check: Check | undefined) => (check ? (doc: YamlDocument) => this.run(doc, [], check) : () => []);
     // 1. user folders and repo CRDs
     const user = this.user.userSchema(av, kind);
     if (user) {
-      if (!user.served) return [this.notServed(doc, av, kind, this.user.userVersions(kind, groupOf(av)), user.origin)];
+      if (!user.served) {
+        const served = this.user.userVersions(kind, groupOf(av));
+        return (doc) => [this.notServed(doc, av, kind, served, user.origin)];
+      }
       const v = this.user.compileUser(user);
-      return this.run(doc, [], v ? ajvCheck(v) : undefined);
+      return checked(v ? ajvCheck(v) : undefined);
     }
     // 2. talium's own Cilium schemas, per Cilium line
     const c = this.ciliumEntry(av, kind);
     if (c) {
-      if (!c.ok) return [this.notServed(doc, av, kind, c.served, this.ciliumRange.length > 1 ? `Cilium ${this.ciliumRange[0]}-${this.cilium}` : `Cilium ${this.cilium}`)];
-      return this.run(doc, [], c.validate ? ajvCheck(c.validate) : undefined);
+      if (!c.ok) {
+        const where = this.ciliumRange.length > 1 ? `Cilium ${this.ciliumRange[0]}-${this.cilium}` : `Cilium ${this.cilium}`;
+        return (doc) => [this.notServed(doc, av, kind, c.served, where)];
+      }
+      return checked(c.validate ? ajvCheck(c.validate) : undefined);
     }
     // 3. kubernetes-models (core, Flux, Argo CD)
     const m = this.registry.model(av, kind);
     const removedIn = m && m.source === 'kubernetes-models' ? k8sRemovedIn(av, kind, this.kubernetesVersion) : undefined;
     if (m && removedIn) {
       const served = this.registry.models.versionsWithKind(av, kind).filter((x) => x !== av && !k8sRemovedIn(x, kind, this.kubernetesVersion));
-      return [this.notServed(doc, av, kind, served, `Kubernetes ${this.kubernetesVersion ?? 'current releases'} (removed in ${removedIn})`)];
+      const where = `Kubernetes ${this.kubernetesVersion ?? 'current releases'} (removed in ${removedIn})`;
+      return (doc) => [this.notServed(doc, av, kind, served, where)];
     }
     if (m) {
       const fn = this.registry.models.validator(m);
-      if (!fn) return this.unknownKind(doc, 'model-load-failed');
+      if (!fn) return (doc) => this.unknownKind(doc, 'model-load-failed');
       let shapes = this.shapes.get(m.module);
       if (!shapes) {
         shapes = new StrictShapes();
         this.shapes.set(m.module, shapes);
       }
       const s = shapes;
-      return this.run(doc, [], (value) => {
+      return checked((value) => {
         const issues = fn(value) ? [] : ajvIssues(fn.errors, value);
         for (const u of s.unknownKeys(value, fn)) issues.push(unknownFieldIssue(u.path, u.field, u.allowed));
         return issues;
@@ -342,9 +389,10 @@ class Validator implements SchemaValidator {
     }
     const others = this.registry.models.versionsWithKind(av, kind).filter((x) => x !== av);
     // a CRD family's package models one release: another release may serve a version it lacks
-    if (others.length) return isCrdModelGroup(groupOf(av)) ? this.unknownKind(doc, 'version-not-bundled', others) : [this.notServed(doc, av, kind, others, 'kubernetes-models')];
-    if (groupOf(av) !== CILIUM_GROUP) return this.unknownKind(doc, 'unknown');
-    return this.unknownKind(doc, CILIUM_MANAGED_KINDS.has(kind) ? 'cilium-managed' : 'cilium-unvendored');
+    if (others.length) return isCrdModelGroup(groupOf(av)) ? (doc) => this.unknownKind(doc, 'version-not-bundled', others) : (doc) => [this.notServed(doc, av, kind, others, 'kubernetes-models')];
+    if (groupOf(av) !== CILIUM_GROUP) return (doc) => this.unknownKind(doc, 'unknown');
+    const reason = CILIUM_MANAGED_KINDS.has(kind) ? 'cilium-managed' : 'cilium-unvendored';
+    return (doc) => this.unknownKind(doc, reason);
   }
 
   /** The registry's Cilium entry on the newest line of the version range that serves `av` (else the newest line's). */
