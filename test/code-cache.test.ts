@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { KIND_INDEX_FILE, ModelIndex, type KindIndexFile } from '../src/schema/k8s-models.js';
+import { MAX_PACK_ENTRIES } from '../src/core/code-cache.js';
 
 const ROOT = process.cwd();
 const BIN = path.join(ROOT, 'scripts', 'talium.js');
@@ -72,6 +73,38 @@ test('code caches: written when missing, used when present, rewritten when corru
       assert.equal(r.stdout, plain.stdout);
     }
     assert.ok((JSON.parse(plain.stdout) as { diagnostics: unknown[] }).diagnostics.length > 0, 'the fixtures have findings to compare');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the validator code cache keeps at most MAX_PACK_ENTRIES entries, newest first, and drops a changed file\'s old entry', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'talium-code-cache-cap-'));
+  const module = path.join(ROOT, 'dist', 'src', 'core', 'code-cache.js');
+  /** Compiles `count` tiny functions named f<from>..; `stamp` stands for the files' size and mtime. */
+  const compile = (from: number, count: number, stamp = 's1') => {
+    const script = `const m = await import(${JSON.stringify(module)}); for (let i = ${from}; i < ${from + count}; i++) m.compileFunction('return ' + i, '/v/f' + i + '.js', [], ${JSON.stringify(stamp)});`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, TALIUM_CODE_CACHE_DIR: dir }, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+  };
+  const entries = (): string[] => {
+    const buf = readFileSync(path.join(dir, `${process.version}-${process.arch}.pack`));
+    return Object.keys(JSON.parse(buf.subarray(4, 4 + buf.readUInt32BE(0)).toString('utf8')) as object);
+  };
+  const file = (key: string) => key.split('\u0000')[0];
+  try {
+    compile(0, 700);
+    compile(700, 700);
+    const keys = entries();
+    assert.equal(keys.length, MAX_PACK_ENTRIES);
+    // the newest run's 700 and the 300 newest of the first run's, in the order they were added
+    assert.equal(file(keys[0]!), '/v/f400.js');
+    assert.equal(file(keys.at(-1)!), '/v/f1399.js');
+    // a file compiled again under a new stamp replaces its entry
+    compile(1399, 1, 's2');
+    const after = entries();
+    assert.equal(after.filter((k) => file(k) === '/v/f1399.js').length, 1);
+    assert.match(after.at(-1)!, /s2/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -28,6 +28,15 @@ interface Pack {
   base: number;
 }
 
+/**
+ * Entries a pack keeps: a repository needs a few hundred validators; the cap bounds the header every run parses when
+ * many folders with their own CRDs (or many builds) have been linted with one install.
+ */
+export const MAX_PACK_ENTRIES = 1000;
+
+/** The file part of an entry's key (`filename \0 stamp \0 length`). */
+const fileOfKey = (key: string): string => key.slice(0, key.indexOf('\u0000'));
+
 let pack: Pack | null | undefined;
 /** Entries of this run: reused blobs and fresh scripts (serialised at exit). */
 const fresh = new Map<string, vm.Script>();
@@ -114,13 +123,17 @@ function save(): void {
       offset += data.length;
     };
     if (pack === undefined) pack = readPack();
-    const old = pack;
-    if (old) {
-      for (const key of Object.keys(old.header)) {
-        if (fresh.has(key)) continue;
-        const data = cached(key);
-        if (data) add(key, data);
-      }
+    // the old entries to keep, newest first (each save appends its fresh ones last), up to the cap; an entry of a
+    // file this run compiled again under a new stamp (the file changed) is stale
+    const compiledFiles = new Set([...fresh.keys()].map(fileOfKey));
+    const keep: string[] = [];
+    for (const key of pack ? Object.keys(pack.header).reverse() : []) {
+      if (keep.length + fresh.size >= MAX_PACK_ENTRIES) break;
+      if (!fresh.has(key) && !compiledFiles.has(fileOfKey(key))) keep.push(key);
+    }
+    for (const key of keep.reverse()) {
+      const data = cached(key);
+      if (data) add(key, data);
     }
     for (const [key, script] of fresh) add(key, script.createCachedData());
     const head = Buffer.from(JSON.stringify(header), 'utf8');
