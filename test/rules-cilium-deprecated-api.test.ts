@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import deprecatedApiVersion, { SAME_SHAPE_KINDS } from '../src/rules/cilium/deprecated-api-version.js';
 import { CILIUM_SCHEMA_FILE, CILIUM_SERVED } from '../src/schema/versions.js';
-import { ruleTester } from '../src/testing/rule-tester.js';
+import { lintRepo, ruleTester } from '../src/testing/rule-tester.js';
 import { ciliumHelmReleaseText } from '../src/testing/schema-docs.js';
 
 /** The group's Cilium release, pinned to `version`. */
@@ -69,4 +69,13 @@ test('cilium/deprecated-api-version: the same-shape kinds (autofixed) have one s
     assert.doesNotMatch(text, /"x-api"/, `${file}`);
     assert.ok(Object.values(CILIUM_SERVED[kind]!).some((r) => r.deprecatedSince), `${kind} has a deprecated version`);
   }
+});
+
+test('cilium/deprecated-api-version on a document several clusters share: once, and only when every cluster deprecates it', () => {
+  const group = obj('cilium.io/v2alpha1', 'CiliumCIDRGroup', '  externalCIDRs: [192.0.2.0/24]\n');
+  const brief = (a: string, b: string) =>
+    lintRepo({ 'clusters/a/cilium.yaml': hr(a), 'clusters/b/cilium.yaml': hr(b), 'apps/group.yaml': group }, [deprecatedApiVersion]).map((d) => `${d.messageId} ${d.file}:${d.range.start.line}:${d.range.start.column}`);
+  assert.deepEqual(brief('1.18.8', '1.19.6'), ['deprecated apps/group.yaml:1:13']);
+  // the 1.17 cluster does not serve cilium.io/v2 yet: the shared file cannot move
+  assert.deepEqual(brief('1.17.14', '1.19.6'), []);
 });

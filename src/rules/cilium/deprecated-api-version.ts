@@ -44,7 +44,7 @@ export default defineRule({
     },
     help: 'Switch the manifest to the apiVersion the Cilium version serves without deprecation (check the upgrade notes for fields that changed), or move off a deprecated kind.',
     docs: {
-      what: 'For every Cilium custom resource except the LB-IPAM pool (its own rule), compares the apiVersion with the versions the cluster\'s Cilium line serves and flags one that line marks deprecated: the BGP control plane v2 kinds and CiliumCIDRGroup on cilium.io/v2alpha1 from 1.18, CiliumNodeConfig on cilium.io/v2alpha1 from 1.16, and BGPv1\'s CiliumBGPPeeringPolicy on 1.18 (not served from 1.19: `schema/not-served`). Silent when the Cilium version is unknown or not pinned to a minor line.',
+      what: 'For every Cilium custom resource except the LB-IPAM pool (its own rule), compares the apiVersion with the versions the cluster\'s Cilium line serves and flags one that line marks deprecated: the BGP control plane v2 kinds and CiliumCIDRGroup on cilium.io/v2alpha1 from 1.18, CiliumNodeConfig on cilium.io/v2alpha1 from 1.16, and BGPv1\'s CiliumBGPPeeringPolicy on 1.18 (not served from 1.19: `schema/not-served`). Silent when the Cilium version is unknown or not pinned to a minor line. A document several clusters share is reported once, and only when the Cilium of every one of them deprecates its apiVersion (an older cluster may not serve the newer version yet).',
       why: 'The API server prints a deprecation warning on every apply, and a deprecated version is the next one to stop being served: the manifest then fails with "no matches for kind" after a Cilium upgrade.',
       fix: 'Change `apiVersion` to the version named in the finding. The BGP v2 kinds changed a few fields between v2alpha1 and v2 (schema validation on the new version shows which); BGPv1 users migrate to the BGP control plane v2 kinds.',
       sources: [SRC.upgrade, 'https://docs.cilium.io/en/stable/network/bgp-control-plane/bgp-control-plane-v2/'],
@@ -68,6 +68,8 @@ export default defineRule({
       const served = CILIUM_SERVED[kind]!;
       const servedHere = ciliumServed(kind, line);
       const deprecatedHere = (av: string) => served[av]?.deprecatedSince !== undefined && lineAtLeast(line, served[av]!.deprecatedSince!);
+      // everyGroup: a document several clusters share can move to the newer apiVersion only once every cluster's
+      // Cilium deprecates the old one (an older cluster may not serve the new one yet); reported once then
       for (const doc of docsOfKind(cluster.docs, kind)) {
         if (doc.group !== CILIUM_GROUP) continue;
         const apiVersion = doc.apiVersion ?? '';
@@ -76,8 +78,8 @@ export default defineRule({
         const replacement = servedHere.find((av) => av !== apiVersion && !deprecatedHere(av));
         const data = { kind, name: doc.name ?? '', apiVersion, since: served[apiVersion]!.deprecatedSince!, version };
         const fix = replacement && SAME_SHAPE_KINDS.has(kind) ? { fix: { text: replacement, expect: apiVersion } } : {};
-        if (replacement) out.push({ doc, path: ['apiVersion'], messageId: 'deprecated', data: { ...data, replacement }, ...fix });
-        else out.push({ doc, path: ['apiVersion'], messageId: 'deprecatedKind', data: { ...data, successor: SUCCESSOR[kind] ?? 'the replacement named in the Cilium upgrade notes' } });
+        if (replacement) out.push({ doc, path: ['apiVersion'], messageId: 'deprecated', everyGroup: true, data: { ...data, replacement }, ...fix });
+        else out.push({ doc, path: ['apiVersion'], messageId: 'deprecatedKind', everyGroup: true, data: { ...data, successor: SUCCESSOR[kind] ?? 'the replacement named in the Cilium upgrade notes' } });
       }
     }
     return out;
