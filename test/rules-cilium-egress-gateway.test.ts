@@ -26,6 +26,11 @@ test('cilium/egress-gateway-masquerade', () => {
       { 'cilium/hr.yaml': hr(KPR + EGW + 'extraConfig:\n  enable-bpf-masquerade: "true"\n') },
       // values the repository does not show may set it
       { 'cilium/hr.yaml': hr(KPR + EGW, VALUES_FROM) },
+      // an Argo CD file parameter sets it from a file the plan does not read
+      {
+        'argo/cilium.yaml':
+          'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  project: default\n  destination: {server: https://kubernetes.default.svc, namespace: kube-system}\n  source:\n    repoURL: https://helm.cilium.io\n    chart: cilium\n    targetRevision: 1.18.8\n    helm:\n      valuesObject:\n        kubeProxyReplacement: true\n        egressGateway: {enabled: true}\n      fileParameters:\n        - {name: bpf.masquerade, path: files/masquerade}\n',
+      },
     ],
     invalid: [
       {

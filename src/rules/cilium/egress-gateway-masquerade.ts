@@ -5,7 +5,7 @@
 import { defineRule, type RuleFinding } from '../types.js';
 import { ciliumHelmRelease } from './lib/examples.js';
 import { SRC } from './lib/sources.js';
-import { asBool, dedupe, extraConfigSets, incomplete, layerSetting, overridable, placeOf, releases, switchOn, unknowable, valueOf, type AgentOption } from './lib/values.js';
+import { asBool, dedupe, extraConfigSets, layerSetting, placeOf, releases, switchOn, unknowable, unseenMaySet, valueOf, type AgentOption } from './lib/values.js';
 import type { CiliumRelease } from '../../plan/types.js';
 import { dirOf } from '../../plan/util.js';
 import type { YamlDocument } from '../../core/document.js';
@@ -27,17 +27,17 @@ const REQUIREMENTS: readonly Requirement[] = [
 ];
 
 /**
- * How a release leaves a requirement: 'off' (a layer sets it off and nothing unseen can override that), 'unset'
- * (off by the chart default, and the release's values are complete; for a loose values file, no other loose values file
+ * How a release leaves a requirement: 'off' (a layer sets it off and no values source the repository does not show
+ * may set it: unseenMaySet), 'unset' (off by the chart default, and the release's values are complete; for a loose values file, no other loose values file
  * of its folder sets it to anything but off), or undefined (on, templated, or not knowable).
  */
 function missing(release: CiliumRelease, req: Requirement, docs: readonly YamlDocument[], all: readonly CiliumRelease[]): 'off' | 'unset' | undefined {
   if (extraConfigSets(release, req.agentOption)) return undefined;
   const v = valueOf(release, req.key);
   if (unknowable(v)) return undefined;
-  const layer = layerSetting(release, req.key);
-  if (layer) return asBool(v) === false && !overridable(release, layer, docs) ? 'off' : undefined;
-  if (req.defaultOn || v !== undefined || incomplete(release, docs)) return undefined;
+  if (unseenMaySet(release, req.key, docs)) return undefined;
+  if (layerSetting(release, req.key)) return asBool(v) === false ? 'off' : undefined;
+  if (req.defaultOn || v !== undefined) return undefined;
   // a loose values file may be passed with the others of its folder (`helm install -f values.yaml -f values-egress.yaml`):
   // one that sets the key to anything but off may complete it (one in another folder is another install)
   if (release.engine === 'values-file') {

@@ -342,7 +342,7 @@ function keysOf(keys: ReleaseKeys, release: CiliumRelease): ReadonlyArray<readon
  * (`fileParameters`, `--set-file`), a source ranking above the layer that sets it, or, when no layer sets it, any
  * unseen source.
  */
-function unseenMaySet(release: CiliumRelease, key: readonly string[], docs: readonly YamlDocument[]): boolean {
+export function unseenMaySet(release: CiliumRelease, key: readonly string[], docs: readonly YamlDocument[]): boolean {
   const dotted = key.join('.');
   if (fileParameterNames(release).some((n) => n === dotted || n.startsWith(`${dotted}.`) || dotted.startsWith(`${n}.`))) return true;
   const layer = layerSetting(release, key);
