@@ -273,6 +273,32 @@ describe('run cache', () => {
     assert.equal(run().replayed, true);
   });
 
+  it('a record from another day is a miss: a suppression whose until date passed overnight is reported', async () => {
+    const { repo, cache } = setup('until-day');
+    writeFileSync(join(repo, 'apps', 'temporary.yaml'), 'flag: yes # talium-disable-line yaml/truthy until 2027-03-31 -- migration\n');
+    age(repo);
+    waitPastRacy();
+    const { loadConfig } = await import('../src/config/load.js');
+    const { lint } = await import('../src/lint/engine.js');
+    const { knownRule, ruleCatalog } = await import('../src/lint/rule-catalog.js');
+    const saved = process.env['TALIUM_CACHE_DIR'];
+    process.env['TALIUM_CACHE_DIR'] = cache;
+    const on = async (today: string) => {
+      const cfg = loadConfig(repo, undefined, knownRule(ruleCatalog()));
+      const r = await lint({ cwd: repo, paths: [], config: cfg.config, configDiagnostics: cfg.diagnostics, workers: 0, tool: { name: 'talium', version: '0' }, today });
+      const here = r.result.diagnostics.filter((d) => d.file === 'apps/temporary.yaml').map((d) => d.ruleId);
+      return { replayed: r.replayed === true, here };
+    };
+    try {
+      assert.deepEqual(await on('2027-03-31'), { replayed: false, here: [] });
+      assert.deepEqual(await on('2027-03-31'), { replayed: true, here: [] }, 'the same day replays');
+      assert.deepEqual(await on('2027-04-01'), { replayed: false, here: ['yaml/truthy', 'lint/expired-suppression'] });
+    } finally {
+      if (saved === undefined) delete process.env['TALIUM_CACHE_DIR'];
+      else process.env['TALIUM_CACHE_DIR'] = saved;
+    }
+  });
+
   it('a racy record is verified by its bytes: invalid UTF-8 decoding to the recorded text is a miss', async () => {
     const { RunCache } = await import('../src/lint/run-cache.js');
     const { statKey } = await import('../src/lint/parse-cache.js');

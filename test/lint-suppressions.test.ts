@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Diagnostic } from '../src/core/diagnostic.js';
 import { commentStart } from '../src/lint/comments.js';
-import { applySuppressions, parseSuppressions } from '../src/lint/suppressions.js';
+import { applySuppressions, isCalendarDate, parseSuppressions, todayUtc } from '../src/lint/suppressions.js';
 import { runCli } from '../src/testing/cli.js';
 import { tempRepos } from '../src/testing/temp-repos.js';
 
@@ -146,6 +146,67 @@ describe('applySuppressions', () => {
   });
 });
 
+describe('suppression expiry (until YYYY-MM-DD)', () => {
+  it('reads the date off the rule list in every spelling; a bad or missing date is kept as written', () => {
+    const s = parseSuppressions(
+      [
+        'a: yes # talium-disable-line yaml/truthy until 2027-03-31 -- waiting', // 1
+        '# talium-disable-next-line yaml/truthy, yaml/tabs until=2027-04-01 -- both', // 2
+        'b: no', // 3
+        '# talium-disable-file yaml/tabs UNTIL:2027-05-02 -- file', // 4
+        'c: 1 # talium-disable-line yaml/truthy until 2027-02-30 -- no such day', // 5
+        'd: 1 # talium-disable-line yaml/truthy until -- no date', // 6
+        'e: 1 # talium-disable-line yaml/truthy until next-week -- prose', // 7
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      s.map((x) => [x.range.start.line, x.rules, x.until, x.badUntil, x.reason]),
+      [
+        [1, ['yaml/truthy'], '2027-03-31', undefined, 'waiting'],
+        [2, ['yaml/truthy', 'yaml/tabs'], '2027-04-01', undefined, 'both'],
+        [4, ['yaml/tabs'], '2027-05-02', undefined, 'file'],
+        [5, ['yaml/truthy'], undefined, '2027-02-30', 'no such day'],
+        [6, ['yaml/truthy'], undefined, '', 'no date'],
+        [7, ['yaml/truthy'], undefined, 'next-week', 'prose'],
+      ],
+    );
+  });
+
+  it('calendar dates and the UTC day', () => {
+    assert.equal(isCalendarDate('2028-02-29'), true);
+    assert.equal(isCalendarDate('2027-02-29'), false);
+    assert.equal(isCalendarDate('2027-13-01'), false);
+    assert.equal(isCalendarDate('27-01-01'), false);
+    assert.equal(todayUtc(new Date('2027-03-31T23:59:59Z')), '2027-03-31');
+    assert.equal(todayUtc(new Date('2027-04-01T00:30:00+02:00')), '2027-03-31');
+  });
+
+  it('applies through its date; from the next day it silences nothing and is reported as expired, not unused', () => {
+    const list = parseSuppressions('a: yes # talium-disable-line yaml/truthy until 2027-03-31 -- waiting\nb: 1 # talium-disable-line yaml/tabs until 2027-03-31 -- stale\n');
+    const onTheDay = applySuppressions('a.yaml', list, [at(1, 4)], known, undefined, undefined, '2027-03-31');
+    assert.deepEqual(onTheDay.kept, []);
+    assert.deepEqual(onTheDay.suppressed.map((d) => d.suppression), [{ kind: 'directive', directive: 'talium-disable-line', reason: 'waiting', until: '2027-03-31', line: 1 }]);
+    assert.deepEqual(onTheDay.problems.map((p) => [p.ruleId, p.range.start.line]), [['lint/unused-suppression', 2]]);
+    const after = applySuppressions('a.yaml', list, [at(1, 4)], known, undefined, undefined, '2027-04-01');
+    assert.deepEqual(after.suppressed, []);
+    assert.deepEqual(after.kept.map((d) => [d.ruleId, d.range.start.line]), [['yaml/truthy', 1]]);
+    assert.deepEqual(
+      after.problems.map((p) => [p.ruleId, p.range.start.line, p.range.start.column, p.data]),
+      [
+        ['lint/expired-suppression', 1, 10, { directive: 'talium-disable-line', rules: 'yaml/truthy', until: '2027-03-31' }],
+        ['lint/expired-suppression', 2, 8, { directive: 'talium-disable-line', rules: 'yaml/tabs', until: '2027-03-31' }],
+      ],
+    );
+  });
+
+  it('a bad date is reported and the directive applies with no expiry', () => {
+    const list = parseSuppressions('a: yes # talium-disable-line yaml/truthy until 2027-02-30 -- typo\n');
+    const r = applySuppressions('a.yaml', list, [at(1, 4)], known, undefined, undefined, '2099-01-01');
+    assert.deepEqual(r.kept, []);
+    assert.deepEqual(r.problems.map((p) => [p.ruleId, p.messageId, p.data]), [['lint/invalid-suppression', 'badDate', { directive: 'talium-disable-line', until: '2027-02-30' }]]);
+  });
+});
+
 describe('talium lint: suppression comments end to end', () => {
   const repos = tempRepos('talium-supp-');
   after(repos.cleanup);
@@ -176,5 +237,23 @@ describe('talium lint: suppression comments end to end', () => {
       ],
     );
     assert.equal(r.code, 1);
+  });
+  it('an expired suppression stops silencing, end to end, on a first run and on its replay', async () => {
+    const dir = repo({
+      'a.yaml': ['x: yes # talium-disable-line yaml/truthy until 2000-01-31 -- long past', 'y: on # talium-disable-line yaml/truthy until 2999-12-31 -- far ahead', ''].join('\n'),
+    });
+    for (let run = 0; run < 2; run++) {
+      const r = await runCli(['lint', '--format', 'json'], { cwd: dir });
+      const out = JSON.parse(r.stdout) as { diagnostics: Diagnostic[]; suppressed: Array<Diagnostic & { suppression: { until?: string } }> };
+      assert.deepEqual(
+        out.diagnostics.map((d) => [d.range.start.line, d.range.start.column, d.ruleId, d.data?.['until'] ?? '']),
+        [
+          [1, 4, 'yaml/truthy', ''],
+          [1, 10, 'lint/expired-suppression', '2000-01-31'],
+        ],
+      );
+      assert.deepEqual(out.suppressed.map((d) => [d.range.start.line, d.ruleId, d.suppression.until]), [[2, 'yaml/truthy', '2999-12-31']]);
+      assert.equal(r.code, 0, 'warnings only');
+    }
   });
 });

@@ -73,7 +73,7 @@ export interface AppliedFix extends Fix {
 }
 
 /** How a finding was silenced: a `talium-disable` comment (its directive, reason and line) or the bulk suppressions file. */
-export type Suppression = { kind: 'directive'; directive: string; reason?: string; line: number } | { kind: 'bulk'; file: string };
+export type Suppression = { kind: 'directive'; directive: string; reason?: string; until?: string; line: number } | { kind: 'bulk'; file: string };
 
 /** A finding a suppression silenced (JSON `suppressed`: what is hidden, and by what). */
 export interface SuppressedDiagnostic extends Diagnostic {

@@ -61,7 +61,7 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     help: 'Write `# talium-disable-next-line <rule>[, <rule>] -- <reason>` (or `talium-disable-line` after the YAML, `talium-disable-file` for the file).',
     docs: {
       what:
-        'A comment starting with `talium-` must be one of the directives `talium-disable-next-line`, `talium-disable-line` (after YAML on the same line) or `talium-disable-file` (message id `unknownDirective`, with the nearest directive in `data.suggestion`); a `talium-disable-line` alone on its line silences nothing (`lineWithoutYaml`); every directive must name at least one rule id (`noRule`).',
+        'A comment starting with `talium-` must be one of the directives `talium-disable-next-line`, `talium-disable-line` (after YAML on the same line) or `talium-disable-file` (message id `unknownDirective`, with the nearest directive in `data.suggestion`); a `talium-disable-line` alone on its line silences nothing (`lineWithoutYaml`); every directive must name at least one rule id (`noRule`); an `until` must be followed by a calendar date written `YYYY-MM-DD` (`badDate`: the comment still applies, with no expiry).',
       why: 'A misspelt or foreign directive (ESLint habits) would look like a suppression while silencing nothing; blanket suppressions would hide every future finding on that line or file, including real outages.',
       fix: 'Use one of the three directives, name the rule(s) it is meant for, and give a reason after ` -- `.',
       sources: [SUPPRESS_DOC],
@@ -113,6 +113,18 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
       why: 'An unreadable file is not checked; talium reports it rather than passing silently.',
       fix: 'Make the file readable or add it to `exclude:`.',
       sources: ['https://nodejs.org/api/fs.html#fsreadfilesyncpath-options'],
+    },
+  },
+  {
+    id: 'lint/expired-suppression',
+    description: 'A talium-disable comment with an `until` date past today: it no longer silences anything.',
+    severity: 'warning',
+    help: 'Fix what it silenced and remove the comment, or move its `until` date.',
+    docs: {
+      what: 'A suppression may end with an expiry before its reason, `# talium-disable-next-line <rule> until 2027-03-31 -- <reason>`: it applies through that day (UTC). From the next day it silences nothing, the findings it covered are reported again at their own severity, and this finding points at the comment (`data.until`, `data.rules`). A date that is not `YYYY-MM-DD` or no calendar day is `lint/invalid-suppression` (`badDate`), and the comment then applies with no expiry.',
+      why: 'Many exceptions are meant to be temporary (waiting for a Cilium release, a migration in progress); a date makes the linter, not memory, bring them back.',
+      fix: 'Fix the underlying finding and delete the comment, or set a later `until` date if the exception still holds.',
+      sources: [SUPPRESS_DOC],
     },
   },
   {

@@ -25,7 +25,7 @@ import { RunCache, runKey } from './run-cache.js';
 import { knownRule, ruleCatalog, suggestRuleId, toRuleInfo } from './rule-catalog.js';
 import { runRules } from './run-rules.js';
 import type { SchemaOptions } from '../schema/validate.js';
-import { applySuppressions } from './suppressions.js';
+import { applySuppressions, todayUtc } from './suppressions.js';
 import { dropSuperseded, supersedesMap } from './superseded.js';
 import { dropGeneratedEchoes } from './generated-echoes.js';
 
@@ -45,6 +45,8 @@ export interface LintOptions {
   tool: { name: string; version: string };
   /** Diagnostics found before the run (configuration problems); always reported. */
   configDiagnostics?: Diagnostic[];
+  /** The date suppression `until` dates are compared with (YYYY-MM-DD); default today in UTC. */
+  today?: string;
 }
 
 export interface LintOutcome {
@@ -158,6 +160,8 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const known = knownRule(catalog);
   const suggestRule = (id: string) => suggestRuleId(id, catalog);
   const reported = (file: string) => !opts.only || opts.only.has(file);
+  // suppressions with an `until` date stop applying after it: the date is part of what a run depends on
+  const today = opts.today ?? todayUtc();
 
   const found = discoverFiles(opts.cwd, opts.paths, config);
   const diagnostics: Diagnostic[] = found.notes.filter((d) => reported(d.file));
@@ -170,7 +174,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   let runCache: RunCache | undefined;
   let runCacheKey: string | undefined;
   if (caching && !found.missing.length && process.env['TALIUM_RUN_CACHE'] !== 'off') {
-    const inputs: Parameters<typeof runKey>[0] = { cwd: resolve(opts.cwd), paths: opts.paths, config, notes: found.notes };
+    const inputs: Parameters<typeof runKey>[0] = { cwd: resolve(opts.cwd), paths: opts.paths, config, notes: found.notes, today };
     if (opts.only) inputs.only = opts.only;
     if (opts.crossObjectAll) inputs.crossObjectAll = true;
     if (opts.configDiagnostics) inputs.configDiagnostics = opts.configDiagnostics;
@@ -318,7 +322,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     seenFiles.add(f.path);
     const list = byFile.get(f.path) ?? [];
     if (!reported(f.path) && !list.length) continue;
-    const r = applySuppressions(f.path, f.suppressions, list, known, suggestRule, supersededIds);
+    const r = applySuppressions(f.path, f.suppressions, list, known, suggestRule, supersededIds, today);
     suppressedAll.push(...r.suppressed);
     out.push(...r.kept);
     // a file outside the staged set holds only the cross-file findings that point at a staged file: its own

@@ -42,6 +42,8 @@ export interface RunInputs {
   configDiagnostics?: readonly Diagnostic[];
   /** Discovery's own notes (links not followed, templates only): they change without the file list changing. */
   notes: readonly Diagnostic[];
+  /** The date suppressions' `until` dates are compared with: a replay from another day could hide an expiry. */
+  today: string;
 }
 
 interface Stored {
@@ -107,6 +109,7 @@ export function runKey(inputs: RunInputs): string | undefined {
       configText,
       inputs.configDiagnostics ?? [],
       inputs.notes,
+      inputs.today,
       dirs,
     ]),
   );

@@ -3,6 +3,8 @@
  * - `# talium-disable-next-line <rule>[, <rule>] -- <reason>`: the next line that is not blank or a comment;
  * - `<yaml>  # talium-disable-line <rule>[, ...] -- <reason>`: its own line (ESLint's same-line form);
  * - `# talium-disable-file <rule>[, ...] -- <reason>`: the whole file.
+ * Each may carry an expiry before the reason, `until YYYY-MM-DD`: from the day after (UTC) it silences nothing and is
+ * reported as expired, so a temporary exception cannot outlive its date unnoticed.
  * A comment starting with any other `talium-` word is kept as an `unknown` directive, so it is reported instead
  * of silently doing nothing. Parses them from text and applies them to diagnostics, reporting unknown directives
  * (with the nearest known one), missing reasons, and unused or unknown rules (with a did-you-mean). Pure.
@@ -27,6 +29,10 @@ export interface Suppression {
   directive: string;
   rules: string[];
   reason?: string;
+  /** `until YYYY-MM-DD`: the last day (UTC) it applies. */
+  until?: string;
+  /** An `until` whose date is missing or no calendar date, as written ('' when missing): reported, and the directive applies with no expiry. */
+  badUntil?: string;
   /** Position of the directive in its comment. */
   range: Range;
   /** The line it applies to (next-line: the next YAML line; line: its own), 0 when none (and for file). */
@@ -51,10 +57,12 @@ export function parseSuppressions(text: string): Suppression[] {
     const sep = rest.indexOf(' --');
     const ruleText = sep === -1 ? rest : rest.slice(0, sep);
     const reason = sep === -1 ? '' : rest.slice(sep + 3).trim();
-    const rules = ruleText
+    const words = ruleText
       .split(/[\s,]+/)
       .map((r) => r.trim())
       .filter(Boolean);
+    const expiry = takeUntil(words);
+    const rules = expiry.rest;
     let target = 0;
     if (kind === 'next-line') {
       for (let j = i + 1; j < lines.length; j++) {
@@ -75,9 +83,36 @@ export function parseSuppressions(text: string): Suppression[] {
       targetLine: target,
     };
     if (reason) s.reason = reason;
+    if (expiry.until !== undefined) s.until = expiry.until;
+    if (expiry.bad !== undefined) s.badUntil = expiry.bad;
     out.push(s);
   }
   return out;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Whether `s` is a real calendar date written YYYY-MM-DD. */
+export function isCalendarDate(s: string): boolean {
+  const m = ISO_DATE.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+/** Today's date in UTC, YYYY-MM-DD (what an `until` date is compared with). */
+export function todayUtc(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/** Splits `until DATE` (also `until=DATE`, `until:DATE`) off a directive's words. */
+function takeUntil(words: readonly string[]): { rest: string[]; until?: string; bad?: string } {
+  const i = words.findIndex((w) => /^until(?:[=:]|$)/i.test(w));
+  if (i === -1) return { rest: [...words] };
+  const joined = /^until[=:]/i.test(words[i]!);
+  const date = joined ? words[i]!.slice(6) : (words[i + 1] ?? '');
+  const rest = [...words.slice(0, i), ...words.slice(joined || date === '' ? i + 1 : i + 2)];
+  return isCalendarDate(date) ? { rest, until: date } : { rest, bad: date };
 }
 
 export interface SuppressionOutcome {
@@ -88,8 +123,11 @@ export interface SuppressionOutcome {
   suppressed: SuppressedDiagnostic[];
 }
 
-/** Whether suppression `s` covers a finding starting on `line`. */
-function covers(s: Suppression, line: number): boolean {
+/** Whether suppression `s` covers a finding starting on `line` (`today`: YYYY-MM-DD, UTC). */
+const expired = (s: Suppression, today: string): boolean => s.until !== undefined && s.until < today;
+
+function covers(s: Suppression, line: number, today: string): boolean {
+  if (expired(s, today)) return false;
   if (s.kind === 'file') return true;
   return (s.kind === 'next-line' || s.kind === 'line') && s.targetLine > 0 && s.targetLine === line;
 }
@@ -98,7 +136,8 @@ function covers(s: Suppression, line: number): boolean {
  * Apply one file's suppressions to its diagnostics. `known(ruleId)` says whether a rule id exists; unknown ids
  * are reported as unused (`unknownRule`), with `suggestRule(ruleId)` as the did-you-mean when it gives one.
  * `supersedes(ruleId)`: the generic rules a named rule is reported instead of (RuleMeta.supersedes); a directive
- * naming the specific rule silences those on its line too (one mistake, one name to silence it).
+ * naming the specific rule silences those on its line too (one mistake, one name to silence it). `today`
+ * (YYYY-MM-DD, UTC) decides which `until` dates have passed.
  */
 export function applySuppressions(
   file: string,
@@ -107,6 +146,7 @@ export function applySuppressions(
   known: (ruleId: string) => boolean,
   suggestRule: (ruleId: string) => string | undefined = () => undefined,
   supersedes: (ruleId: string) => readonly string[] = () => [],
+  today: string = todayUtc(),
 ): SuppressionOutcome {
   if (!list.length) return { kept: [...diagnostics], problems: [], suppressed: [] };
   const used = list.map(() => new Set<string>());
@@ -117,15 +157,15 @@ export function applySuppressions(
   for (const d of diagnostics) {
     let hit = -1;
     let by: string | undefined;
-    if (!d.ruleId.startsWith('lint/')) hit = list.findIndex((s) => covers(s, d.range.start.line) && (by = namedFor(s, d.ruleId)) !== undefined);
+    if (!d.ruleId.startsWith('lint/')) hit = list.findIndex((s) => covers(s, d.range.start.line, today) && (by = namedFor(s, d.ruleId)) !== undefined);
     if (hit === -1) kept.push(d);
     else {
       used[hit]!.add(by!);
       const s = list[hit]!;
-      suppressed.push({ ...d, suppression: { kind: 'directive', directive: s.directive, ...(s.reason ? { reason: s.reason } : {}), line: s.range.start.line } });
+      suppressed.push({ ...d, suppression: { kind: 'directive', directive: s.directive, ...(s.reason ? { reason: s.reason } : {}), ...(s.until ? { until: s.until } : {}), line: s.range.start.line } });
     }
   }
-  const problems = list.flatMap((s, i) => problemsOf(file, s, used[i]!, known, suggestRule));
+  const problems = list.flatMap((s, i) => problemsOf(file, s, used[i]!, known, suggestRule, expired(s, today)));
   return { kept, problems, suppressed };
 }
 
@@ -137,7 +177,7 @@ export function suggestDirective(word: string): string | undefined {
   return suggest(word, Object.keys(DIRECTIVES), { transpositions: true });
 }
 
-function problemsOf(file: string, s: Suppression, used: ReadonlySet<string>, known: (ruleId: string) => boolean, suggestRule: (ruleId: string) => string | undefined): Diagnostic[] {
+function problemsOf(file: string, s: Suppression, used: ReadonlySet<string>, known: (ruleId: string) => boolean, suggestRule: (ruleId: string) => string | undefined, isExpired: boolean): Diagnostic[] {
   const { directive, range } = s;
   if (s.kind === 'unknown') {
     const suggestion = suggestDirective(directive);
@@ -183,6 +223,29 @@ function problemsOf(file: string, s: Suppression, used: ReadonlySet<string>, kno
     ];
   }
   const out: Diagnostic[] = [];
+  if (s.badUntil !== undefined) {
+    out.push({
+      ruleId: 'lint/invalid-suppression',
+      messageId: 'badDate',
+      severity: 'error',
+      message: s.badUntil ? `"until ${s.badUntil}" is no date written YYYY-MM-DD, so this suppression never expires.` : `"until" is not followed by a date, so this suppression never expires.`,
+      help: `Write the last day it should apply as \`until YYYY-MM-DD\`, before the \` -- <reason>\`.`,
+      file,
+      range,
+      data: { directive, until: s.badUntil },
+    });
+  }
+  if (isExpired) {
+    out.push({
+      ruleId: 'lint/expired-suppression',
+      severity: 'warning',
+      message: `"${directive} ${s.rules.join(', ')}" expired after ${s.until}; the findings it silenced are reported again.`,
+      help: 'Fix what it silenced and remove the comment, or move its `until` date if the exception still holds.',
+      file,
+      range,
+      data: { directive, rules: s.rules.join(','), until: s.until! },
+    });
+  }
   if (!s.reason) {
     out.push({
       ruleId: 'lint/suppression-without-reason',
@@ -197,6 +260,8 @@ function problemsOf(file: string, s: Suppression, used: ReadonlySet<string>, kno
   for (const rule of s.rules) {
     if (used.has(rule)) continue;
     if (known(rule)) {
+      // an expired directive is reported as such, whether or not its rules still find anything
+      if (isExpired) continue;
       out.push({
         ruleId: 'lint/unused-suppression',
         messageId: 'unused',

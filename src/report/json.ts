@@ -22,7 +22,7 @@ export function diagnosticJson(d: Diagnostic, withFix = true): Record<string, un
 /** A silenced finding: the diagnostic's keys (not `fix`: a silenced finding is not a correction to make), then what silenced it. */
 function suppressedJson(d: SuppressedDiagnostic): Record<string, unknown> {
   const s = d.suppression;
-  const by = s.kind === 'bulk' ? { kind: s.kind, file: s.file } : { kind: s.kind, directive: s.directive, line: s.line, ...(s.reason ? { reason: s.reason } : {}) };
+  const by = s.kind === 'bulk' ? { kind: s.kind, file: s.file } : { kind: s.kind, directive: s.directive, line: s.line, ...(s.reason ? { reason: s.reason } : {}), ...(s.until ? { until: s.until } : {}) };
   return { ...diagnosticJson(d, false), suppression: by };
 }
 
