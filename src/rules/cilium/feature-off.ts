@@ -5,7 +5,7 @@
  * Envoy configs (CiliumEnvoyConfig, CiliumClusterwideEnvoyConfig) without the agent's `enable-envoy-config`.
  * (L2 policies and Gateway API objects have their own rules: cilium/l2-policy-without-l2, cilium/gateway-without-gateway-api.)
  */
-import { docsOfKind, docsOfKinds } from '../../core/kind-index.js';
+import { docsOfKinds } from '../../core/kind-index.js';
 import { CILIUM_GROUP } from '../../data/cilium.js';
 import { atLeast } from '../../data/versions.js';
 import { kustomizePatchFiles } from '../../plan/kustomize-patches.js';
@@ -13,7 +13,7 @@ import type { CiliumRelease, ClusterGroup } from '../../plan/types.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
 import { SRC } from './lib/sources.js';
 import { ciliumVersion } from './lib/objects.js';
-import { agentOptionSets, extraConfigSets, offInEveryRelease, releases, releaseVersion, switchOn, unknowable, valueOf, type AgentOption } from './lib/values.js';
+import { agentConfigSets, offInEveryRelease, releaseVersion, switchOn, unknowable, valueOf, type AgentOption } from './lib/values.js';
 
 interface Feature {
   /** The kinds (group cilium.io) that need the feature. */
@@ -81,12 +81,6 @@ function stringIs(release: CiliumRelease, key: readonly string[], wanted: string
 /** `enable-envoy-config` as the chart sets it: its own switch, the ingress controller, Gateway API, or `loadBalancer.l7.backend: envoy`. */
 function envoyConfigOn(release: CiliumRelease): boolean | undefined {
   return any([anyOn(release, [ENVOY_CONFIG, INGRESS_CONTROLLER, GATEWAY_API]), stringIs(release, L7_BACKEND, 'envoy')]);
-}
-
-/** Some release's `extraConfig` or some CiliumNodeConfig's `defaults` turns the feature on through the agent's own key (or may: templated). */
-function agentConfigSets(cluster: ClusterGroup, agent: AgentOption): boolean {
-  if (releases(cluster).some((r) => extraConfigSets(r, agent))) return true;
-  return docsOfKind(cluster.docs, 'CiliumNodeConfig').some((d) => d.group === CILIUM_GROUP && agentOptionSets(d.get(['spec', 'defaults']), agent));
 }
 
 /** `ipam.mode` is `multi-pool` (chart default `cluster-pool`; Talos documents `kubernetes`). */

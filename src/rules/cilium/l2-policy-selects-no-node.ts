@@ -5,9 +5,9 @@
  */
 import type { YamlDocument } from '../../core/document.js';
 import { kustomizePatchEntries, kustomizePatchFiles } from '../../plan/kustomize-patches.js';
-import type { PlanNode } from '../../plan/types.js';
 import { anchoredMatch, isObj } from '../../plan/util.js';
-import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
+import { defineRule, type RuleFinding } from '../types.js';
+import { completeNodeList, nodeDeclarations } from './lib/node-list.js';
 import { l2Policies } from './lib/objects.js';
 import { certainlyFails, requirements, type Requirement } from './lib/node-selector.js';
 import { SRC } from './lib/sources.js';
@@ -20,14 +20,6 @@ const POLICY = `apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy
 function describe(req: Requirement): string {
   const values = req.operator === 'In' || req.operator === 'NotIn' ? ` [${req.values.map((v) => JSON.stringify(v ?? '')).join(', ')}]` : '';
   return `${req.key} ${req.operator}${values}`;
-}
-
-/**
- * A node list that names every node of the cluster (cluster.yaml, talhelper). Nodes read from Talos machine configs
- * may not: a shared control-plane patch with the VIP reads as one node, and a worker patch without addresses as none.
- */
-function authoritative(nodes: readonly PlanNode[]): boolean {
-  return nodes.every((n) => n.from?.doc?.docClass === 'cluster-spec' || n.from?.doc?.docClass === 'talhelper');
 }
 
 const L2_POLICY = 'CiliumL2AnnouncementPolicy';
@@ -50,14 +42,6 @@ function mayBePatched(all: readonly YamlDocument[], name: string | undefined): b
     if (isObj(t)) return selects(t['kind'], L2_POLICY) && selects(t['name'], name);
     return inline(p['patch']);
   });
-}
-
-/** Where a node is declared, for related locations. */
-function declared(nodes: readonly PlanNode[]): RelatedFinding[] {
-  return nodes
-    .filter((n) => n.from?.doc)
-    .slice(0, 3)
-    .map((n) => ({ doc: n.from!.doc!, path: n.from!.path ?? [], message: `Node "${n.name}" (${n.role === 'controlplane' ? 'control plane' : n.role === 'worker' ? 'worker' : 'role unknown'}).` }));
 }
 
 export default defineRule({
@@ -84,7 +68,7 @@ export default defineRule({
   },
   check({ cluster, all }) {
     const nodes = cluster.plan.nodes;
-    if (!nodes.length || !authoritative(nodes)) return [];
+    if (!completeNodeList(nodes)) return [];
     const out: RuleFinding[] = [];
     for (const doc of l2Policies(cluster.docs)) {
       const reqs = requirements(doc.get(['spec', 'nodeSelector']));
@@ -102,7 +86,7 @@ export default defineRule({
         messageId: 'noNode',
         everyGroup: true,
         data: { name: doc.name ?? '', count: nodes.length, nodes: nodes.map((x) => x.name).join(', '), requirement: describe(req), first: n === nodes.length ? 'all of them' : `${n} of them`, more: n === nodes.length ? '' : ', the others fail other requirements' },
-        related: declared(nodes),
+        related: nodeDeclarations(nodes),
       });
     }
     return out;

@@ -1,10 +1,14 @@
 /**
  * Reading Cilium Helm values from the releases the plan found (plan/cilium-release.ts): the effective value of
- * a key, the layer (document + path) that sets it, and the place a finding about that key points at.
+ * a key, the layer (document + path) that sets it, and the place a finding about that key points at; which releases
+ * govern the running Cilium, agent options set directly (`extraConfig`, CiliumNodeConfig `defaults`), and whether a
+ * default-off feature is off in every release.
  */
 import type { Range } from '../../../core/diagnostic.js';
+import { docsOfKind } from '../../../core/kind-index.js';
 import { placeKey } from '../../../core/finding.js';
 import type { Path, YamlDocument } from '../../../core/document.js';
+import { CILIUM_GROUP } from '../../../data/cilium.js';
 import { layerPath, modelledParameter } from '../../../plan/cilium-release.js';
 import type { CiliumRelease, ClusterGroup, ValuesLayer } from '../../../plan/types.js';
 import { anchoredMatch, argoSourcePaths, normalizePath } from '../../../plan/util.js';
@@ -136,6 +140,15 @@ export function agentOptionSets(options: unknown, option: AgentOption): boolean 
 /** The release's `extraConfig` turns the agent option on (or may): what the chart's own switch says then does not decide. */
 export function extraConfigSets(release: CiliumRelease, option: AgentOption): boolean {
   return agentOptionSets(valueOf(release, ['extraConfig']), option);
+}
+
+/**
+ * Some release's `extraConfig` or some CiliumNodeConfig's `defaults` turns `option` on through the cilium-config
+ * key itself (or may: templated); precedence between these and the chart's own switch is not modelled.
+ */
+export function agentConfigSets(cluster: ClusterGroup, option: AgentOption): boolean {
+  if (releases(cluster).some((r) => extraConfigSets(r, option))) return true;
+  return docsOfKind(cluster.docs, 'CiliumNodeConfig').some((d) => d.group === CILIUM_GROUP && agentOptionSets(d.get(['spec', 'defaults']), option));
 }
 
 /** Version of a release: its own pinned version, else the group's Cilium version. */
@@ -350,6 +363,20 @@ export function unseenMaySet(release: CiliumRelease, key: readonly string[], doc
 }
 
 /**
+ * The releases whose values the running Cilium has: the Flux / Argo CD releases when the group has any (the GitOps
+ * engine upgrades the same Helm release with its own values), unless a Flux release keeps the installed values
+ * (`upgrade.preserveValues`); otherwise every release (bootstrap installs, loose values files). A base the group
+ * deploys only through an overlay rendering is that rendering, not a release of its own.
+ */
+export function governingReleases(cluster: ClusterGroup): readonly CiliumRelease[] {
+  const bases = new Set(releases(cluster).map((r) => r.overlay?.base));
+  const all = releases(cluster).filter((r) => !bases.has(r));
+  const gitops = all.filter((r) => r.purpose === 'gitops');
+  const preserved = gitops.some((r) => (r.releaseDoc ?? r.doc).get(['spec', 'upgrade', 'preserveValues']) === true);
+  return gitops.length && !preserved ? gitops : all;
+}
+
+/**
  * A default-off feature judged across the group's Cilium releases: undefined unless every release that governs
  * the running configuration leaves it off, each for a reason the repository shows. Bootstrap installs and loose
  * values files are judged only when the group has no Flux / Argo CD release (the GitOps engine upgrades the same
@@ -367,13 +394,7 @@ export function offInEveryRelease(
   keys: ReleaseKeys,
   shownKeys: ReleaseKeys = [],
 ): { explicit: Place[] } | undefined {
-  // a base the group deploys only through an overlay rendering is that rendering, not a release of its own
-  const bases = new Set(releases(cluster).map((r) => r.overlay?.base));
-  const all = releases(cluster).filter((r) => !bases.has(r));
-  const gitops = all.filter((r) => r.purpose === 'gitops');
-  // Flux `upgrade.preserveValues` keeps the bootstrap install's values under the GitOps ones
-  const preserved = gitops.some((r) => (r.releaseDoc ?? r.doc).get(['spec', 'upgrade', 'preserveValues']) === true);
-  const rels = gitops.length && !preserved ? gitops : all;
+  const rels = governingReleases(cluster);
   if (!rels.length) return undefined;
   const explicit = new Map<string, Place>();
   for (const r of rels) {

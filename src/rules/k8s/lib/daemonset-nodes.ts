@@ -11,8 +11,8 @@ import { fluxKustomizations, ksFor } from '../../../plan/flux-kustomizations.js'
 import { kustomizationResources } from '../../../plan/kustomize-overlays.js';
 import type { ClusterGroup, PlanNode } from '../../../plan/types.js';
 import { CONTROL_PLANE_LABEL, certainlyFails, requirements } from '../../cilium/lib/node-selector.js';
-import { dirOf, docsByFile, isObj, normalizePath } from '../../../plan/util.js';
-import { talhelperInlinePatches, talosDocs } from '../../talos/lib/talos-docs.js';
+import { dirOf, docsByFile, isObj } from '../../../plan/util.js';
+import { talhelperInlinePatches, talhelperControlPlanePatchFiles, talosDocs } from '../../talos/lib/talos-docs.js';
 
 /** The taint Talos (like kubeadm) puts on control planes, and the label the same nodes carry. */
 export const CONTROL_PLANE = CONTROL_PLANE_LABEL;
@@ -233,7 +233,7 @@ export function controlPlanesSchedulable(cluster: ClusterGroup): boolean | undef
     read(d.value);
     for (const p of talhelperInlinePatches(d)) read(p.value);
     if (controlPlaneConfig(d)) visible = true;
-    if (talhelperPatchFiles(d).some((f) => f === undefined || !files.has(f))) unread = true;
+    if (talhelperControlPlanePatchFiles(d).some((f) => f === undefined || !files.has(f))) unread = true;
   }
   for (const d of cluster.docs) {
     if (d.docClass !== 'cluster-spec') continue;
@@ -266,24 +266,4 @@ function controlPlaneConfig(d: YamlDocument): boolean {
     default:
       return false;
   }
-}
-
-/** The files a talhelper config pulls in as control-plane patches (`"@./patches/x.yaml"`), resolved (undefined: above the root). */
-function talhelperPatchFiles(d: YamlDocument): Array<string | undefined> {
-  if (d.docClass !== 'talhelper') return [];
-  const lists: (string | number)[][] = [['patches'], ['controlPlane', 'patches']];
-  const nodes = d.get(['nodes']);
-  if (Array.isArray(nodes)) nodes.forEach((n, i) => isObj(n) && n['controlPlane'] === true && lists.push(['nodes', i, 'patches']));
-  const out: Array<string | undefined> = [];
-  const dir = dirOf(d.file.path);
-  for (const base of lists) {
-    const list = d.get(base);
-    if (!Array.isArray(list)) continue;
-    for (const p of list) {
-      if (typeof p !== 'string' || !p.trim().startsWith('@')) continue;
-      const rel = p.trim().slice(1).trim();
-      out.push(normalizePath(rel.startsWith('/') ? rel : dir ? `${dir}/${rel}` : rel));
-    }
-  }
-  return out;
 }

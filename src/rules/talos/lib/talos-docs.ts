@@ -5,7 +5,7 @@
 import { parseAllDocuments } from 'yaml';
 import type { YamlDocument } from '../../../core/document.js';
 import type { ClusterGroup } from '../../../plan/types.js';
-import { isObj, perGroup, talosBool } from '../../../plan/util.js';
+import { dirOf, isObj, normalizePath, perGroup, talosBool } from '../../../plan/util.js';
 
 const TALOS_CLUSTER_KEYS = new Set([
   'controlPlane', 'clusterName', 'network', 'proxy', 'apiServer', 'controllerManager', 'scheduler', 'etcd', 'discovery',
@@ -103,6 +103,26 @@ export function talhelperInlinePatches(doc: YamlDocument): Array<{ value: unknow
         }
       }
     });
+  }
+  return out;
+}
+
+/** The files a talhelper config pulls in as control-plane patches (`"@./patches/x.yaml"`), resolved (undefined: above the root). */
+export function talhelperControlPlanePatchFiles(d: YamlDocument): Array<string | undefined> {
+  if (d.docClass !== 'talhelper') return [];
+  const lists: (string | number)[][] = [['patches'], ['controlPlane', 'patches']];
+  const nodes = d.get(['nodes']);
+  if (Array.isArray(nodes)) nodes.forEach((n, i) => isObj(n) && n['controlPlane'] === true && lists.push(['nodes', i, 'patches']));
+  const out: Array<string | undefined> = [];
+  const dir = dirOf(d.file.path);
+  for (const base of lists) {
+    const list = d.get(base);
+    if (!Array.isArray(list)) continue;
+    for (const p of list) {
+      if (typeof p !== 'string' || !p.trim().startsWith('@')) continue;
+      const rel = p.trim().slice(1).trim();
+      out.push(normalizePath(rel.startsWith('/') ? rel : dir ? `${dir}/${rel}` : rel));
+    }
   }
   return out;
 }
