@@ -183,6 +183,18 @@ export const LBIPAM_NEW_PREFIX_SINCE = '1.16';
 
 /** Cilium's own loadBalancerClass names. [LBIPAM-DOC] (§1.4) */
 export const LB_CLASSES = { l2: 'io.cilium/l2-announcer', bgp: 'io.cilium/bgp-control-plane' } as const;
+
+/**
+ * Node IPAM LB: LoadBalancer Services of this class get the addresses of nodes (not an LB-IPAM pool address). Off
+ * by default; the Helm switch `nodeIPAM.enabled` (from 1.16) sets the operator's `enable-node-ipam`. From 1.17
+ * `defaultLBServiceIPAM: nodeipam` (`default-lb-service-ipam`) also hands it the Services that have no class.
+ * [docs.cilium.io network/node-ipam; CHART 1.16.19, 1.17.0; cilium operator/pkg/nodeipam] (§1.5)
+ */
+export const NODE_IPAM_CLASS = 'io.cilium/node';
+export const NODE_IPAM_SINCE = '1.16';
+export const NODE_IPAM_AGENT_KEY = 'enable-node-ipam';
+export const DEFAULT_LB_SERVICE_IPAM_SINCE = '1.17';
+export const DEFAULT_LB_SERVICE_IPAM_NODE = 'nodeipam';
 /**
  * Cilium's Gateway API controller (a GatewayClass's `spec.controllerName`), and the class its Helm chart creates
  * (with `gatewayAPI.enabled`).

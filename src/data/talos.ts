@@ -104,5 +104,11 @@ export function vlanLinkName(parent: string, vlanId: number): string {
 /** Talos rejects a VIP on workers: "virtual (shared) IP is not allowed on non-controlplane nodes". [talos v1alpha1_validation.go] (§3.5) */
 export const VIP_CONTROL_PLANE_ONLY = true;
 
-/** Label Talos ≥1.8 puts on control planes (kubeadm parity). [siderolabs/talos #8749, #9960] (§3.7) */
+/**
+ * Label Talos ≥1.8 puts on control planes (kubeadm parity), also on schedulable ones; a
+ * `machine.nodeLabels.<label>: {$patch: delete}` patch removes it (Talos 1.14 keeps node labels in KubeNodeConfig).
+ * Cilium Node IPAM (and MetalLB) skip nodes that carry it. [siderolabs/talos #8749, #9960, PR #9016; Talos
+ * "workers on control plane" guide; cilium issue #38793] (§3.7, §1.5)
+ */
 export const EXCLUDE_FROM_LB_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
+export const EXCLUDE_FROM_LB_LABEL_SINCE = '1.8';

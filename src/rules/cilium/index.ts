@@ -18,6 +18,7 @@ import l2PolicyWithoutL2 from './l2-policy-without-l2.js';
 import l2RequiresKpr from './l2-requires-kpr.js';
 import l2WithoutPolicy from './l2-without-policy.js';
 import leaseTiming from './lease-timing.js';
+import nodeIpamNoNode from './node-ipam-no-node.js';
 import operatorReplicas from './operator-replicas.js';
 import poolAllowFirstLastIps from './pool-allow-first-last-ips.js';
 import poolApiVersion from './pool-api-version.js';
@@ -48,6 +49,7 @@ export const CILIUM_RULES: readonly Rule[] = [
   l2RequiresKpr,
   l2WithoutPolicy,
   leaseTiming,
+  nodeIpamNoNode,
   operatorReplicas,
   poolAllowFirstLastIps,
   poolApiVersion,

@@ -1,6 +1,7 @@
 /** Source URLs the Cilium/Talos/GitOps rules cite (from ../shared/docs/domain-facts.md), one place. */
 export const SRC = {
   lbIpam: 'https://docs.cilium.io/en/stable/network/lb-ipam/',
+  nodeIpam: 'https://docs.cilium.io/en/stable/network/node-ipam/',
   l2: 'https://docs.cilium.io/en/stable/network/l2-announcements/',
   gatewayApi: 'https://docs.cilium.io/en/stable/network/servicemesh/gateway-api/gateway-api/',
   upgrade: 'https://docs.cilium.io/en/stable/operations/upgrade/',

@@ -1,14 +1,15 @@
 /**
  * Reading Cilium Helm values from the releases the plan found (plan/cilium-release.ts): the effective value of
  * a key, the layer (document + path) that sets it, and the place a finding about that key points at; which releases
- * govern the running Cilium, agent options set directly (`extraConfig`, CiliumNodeConfig `defaults`), and whether a
- * default-off feature is off in every release.
+ * govern the running Cilium, whether a release is pinned below a Cilium minor, agent options set directly
+ * (`extraConfig`, CiliumNodeConfig `defaults`), and whether a default-off feature is off in every release.
  */
 import type { Range } from '../../../core/diagnostic.js';
 import { docsOfKind } from '../../../core/kind-index.js';
 import { placeKey } from '../../../core/finding.js';
 import type { Path, YamlDocument } from '../../../core/document.js';
 import { CILIUM_GROUP } from '../../../data/cilium.js';
+import { atLeast } from '../../../data/versions.js';
 import { layerPath, modelledParameter } from '../../../plan/cilium-release.js';
 import type { CiliumRelease, ClusterGroup, ValuesLayer } from '../../../plan/types.js';
 import { anchoredMatch, argoSourcePaths, normalizePath } from '../../../plan/util.js';
@@ -154,6 +155,18 @@ export function agentConfigSets(cluster: ClusterGroup, option: AgentOption): boo
 /** Version of a release: its own pinned version, else the group's Cilium version. */
 export function releaseVersion(cluster: ClusterGroup, release: CiliumRelease): string | undefined {
   return pinnedMinor(release.version?.value) ?? pinnedMinor(cluster.plan.versions.cilium?.value);
+}
+
+/** The release is pinned (itself or through the group's version) to a Cilium older than `minor`. */
+export function releaseBefore(cluster: ClusterGroup, release: CiliumRelease, minor: string): boolean {
+  const v = releaseVersion(cluster, release);
+  return v !== undefined && !atLeast(v, minor);
+}
+
+/** The group has Cilium releases and every one of them is pinned to a Cilium older than `minor` (a feature that came in `minor` is absent). */
+export function everyReleaseBefore(cluster: ClusterGroup, minor: string): boolean {
+  const rels = releases(cluster);
+  return rels.length > 0 && rels.every((r) => releaseBefore(cluster, r, minor));
 }
 
 /** Human label of a release for messages: `file` (or `file#kind/name`). */

@@ -1,0 +1,68 @@
+/**
+ * Whether a group's control planes certainly carry `node.kubernetes.io/exclude-from-external-load-balancers`, the
+ * label Talos ≥1.8 generated control-plane configs add (also on schedulable control planes): the Talos version is
+ * known and at least 1.8, no visible Talos document or talhelper inline patch removes the label (or may: a
+ * `$patch` on it or on the node labels, a JSON6902 op on `/machine/nodeLabels`, a KubeNodeConfig patch, a full
+ * control-plane config without it), and every control-plane patch file talhelper pulls in was read. Pure reads.
+ */
+import { EXCLUDE_FROM_LB_LABEL, EXCLUDE_FROM_LB_LABEL_SINCE } from '../../../data/talos.js';
+import { atLeast, pinnedMinor } from '../../../data/versions.js';
+import type { ClusterGroup, Fact } from '../../../plan/types.js';
+import { isObj } from '../../../plan/util.js';
+import { isFullMachineConfig, talhelperControlPlanePatchFiles, talhelperInlinePatches, talosDocs } from './talos-docs.js';
+
+/** The Talos 1.14 document that holds node labels (domain-facts §3.7; its field layout is not modelled). */
+const NODE_DOCUMENT_KIND = 'KubeNodeConfig';
+
+/** A `$patch` directive anywhere under `v`. */
+function hasPatchDirective(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(hasPatchDirective);
+  return isObj(v) && Object.entries(v).some(([k, x]) => k === '$patch' || hasPatchDirective(x));
+}
+
+/**
+ * `v` (a machine config, patch, talhelper config or one of its inline patches) removes the label, or may: the label
+ * set to anything but a string (`$patch: delete`, null), a node-label mapping replaced or not readable, a JSON6902
+ * op on the node labels, a KubeNodeConfig with a patch directive.
+ */
+export function mayRemoveExcludeLabel(v: unknown): boolean {
+  if (Array.isArray(v)) {
+    if (v.some((op) => isObj(op) && typeof op['op'] === 'string' && typeof op['path'] === 'string' && /^\/machine\/nodeLabels(\/|$)/.test(op['path']))) return true;
+    return v.some(mayRemoveExcludeLabel);
+  }
+  if (!isObj(v)) return false;
+  if (v['kind'] === NODE_DOCUMENT_KIND && hasPatchDirective(v)) return true;
+  for (const [k, x] of Object.entries(v)) {
+    if (k === EXCLUDE_FROM_LB_LABEL && typeof x !== 'string') return true;
+    if (k === 'nodeLabels' && (!isObj(x) || '$patch' in x)) return true;
+    if (mayRemoveExcludeLabel(x)) return true;
+  }
+  return false;
+}
+
+/** A complete control-plane machine config whose node labels lack the label: generated without it, or edited. */
+function fullConfigWithout(v: unknown): boolean {
+  if (!isObj(v) || !isObj(v['machine'])) return false;
+  const type = v['machine']['type'];
+  if (type !== 'controlplane' && type !== 'init') return false;
+  const labels = v['machine']['nodeLabels'];
+  return !isObj(labels) || !(EXCLUDE_FROM_LB_LABEL in labels);
+}
+
+/**
+ * The Talos version fact when the group's control planes certainly carry the label (module header); undefined when
+ * they do not or it cannot be told.
+ */
+export function controlPlanesExcludedFromLb(cluster: ClusterGroup): Fact<string> | undefined {
+  const fact = cluster.plan.versions.talos;
+  const version = pinnedMinor(fact?.value);
+  if (!fact || version === undefined || !atLeast(version, EXCLUDE_FROM_LB_LABEL_SINCE)) return undefined;
+  const files = new Set([...cluster.docs, ...cluster.plan.talos.docs].map((d) => d.file.path));
+  for (const d of talosDocs(cluster)) {
+    if (mayRemoveExcludeLabel(d.value)) return undefined;
+    if (isFullMachineConfig(d) && fullConfigWithout(d.value)) return undefined;
+    if (talhelperInlinePatches(d).some((p) => mayRemoveExcludeLabel(p.value))) return undefined;
+    if (talhelperControlPlanePatchFiles(d).some((f) => f === undefined || !files.has(f))) return undefined;
+  }
+  return fact;
+}
