@@ -250,6 +250,23 @@ describe('talium lint: configuration', () => {
     );
   });
 
+  it('a folder the configuration excludes (or whose only YAML it excludes) still exists for a Flux Kustomization path', async () => {
+    const ks = (name: string, path: string) =>
+      `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ${path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
+    const dir = repo({
+      'talium.config.yaml': 'exclude:\n  - "**/*.sops.yaml"\n  - kubernetes/legacy/\n',
+      'clusters/home/ks.yaml': [ks('secrets', './kubernetes/secrets'), ks('legacy', './kubernetes/legacy/apps'), ks('typo', './kubernetes/secret')].join('---\n'),
+      'kubernetes/secrets/app.sops.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\n',
+      'kubernetes/legacy/apps/cm.yaml': CLEAN,
+    });
+    const { out } = await lintJson(dir);
+    // only the path no folder answers is reported
+    assert.deepEqual(
+      out.diagnostics.map((d) => [`${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}`, d.data?.['name']]),
+      [['clusters/home/ks.yaml:34:9 gitops/flux-kustomization-path', 'typo']],
+    );
+  });
+
   it('--config names a file; a missing one is a usage error', () => {
     const dir = repo({ 'cfg/lint.yaml': 'rules:\n  yaml/truthy: "off"\n', 'a.yaml': 'x: yes\n' });
     const r = spawnCli(['lint', '--config', 'cfg/lint.yaml', '--format', 'json'], { cwd: dir });

@@ -163,6 +163,11 @@ test('gitops/flux-kustomization-path', () => {
       // outside the linted part of the repository (no "deploy" folder at all): not judged
       { ...tree, 'clusters/home/ks.yaml': ks('x', './deploy/x') },
       { ...tree, 'clusters/home/ks.yaml': ks('x', './kubernetes/apps/${APP}/config') },
+      // the folder holds YAML files, just none with a document talium reads: an empty file, a Jinja-templated one
+      // (skipped as yaml/templated), one that does not parse (yaml/syntax says what is wrong there)
+      { ...tree, 'clusters/home/ks.yaml': ks('x', './kubernetes/apps/empty'), 'kubernetes/apps/empty/a.yaml': '' },
+      { ...tree, 'clusters/home/ks.yaml': ks('x', './kubernetes/apps/tmpl'), 'kubernetes/apps/tmpl/a.yaml': '{% if x %}\nkind: ConfigMap\n{% endif %}\n' },
+      { ...tree, 'clusters/home/ks.yaml': ks('x', './kubernetes/apps/broken'), 'kubernetes/apps/broken/a.yaml': 'a: [1,\n' },
     ],
     invalid: [
       {

@@ -30,6 +30,11 @@ export interface Discovery {
   notes: Diagnostic[];
   /** Paths given that do not exist. */
   missing: string[];
+  /**
+   * What the configured excludes (not .gitignore) left out, relative to cwd: YAML files, and folders with a
+   * trailing `/` (not walked, so what they hold is unknown). They are still in the repository Flux or Argo CD syncs.
+   */
+  excluded: string[];
 }
 
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
@@ -66,12 +71,15 @@ export function discover(opts: DiscoverOptions): Discovery {
   const notes: Diagnostic[] = [];
   const missing: string[] = [];
   const templates: string[] = [];
+  const excludedPaths: string[] = [];
 
   const rel = (abs: string) => toPosix(relative(cwd, abs)) || '.';
   /** `r` = path relative to cwd (posix), '' for cwd itself; undefined when outside cwd. */
   const excluded = (r: string | undefined, isDir: boolean): boolean => {
     if (!excl || !r) return false;
-    return excl.ignores(isDir ? r + '/' : r);
+    const out = excl.ignores(isDir ? r + '/' : r);
+    if (out && (isDir || YAML_EXT.test(r))) excludedPaths.push(isDir ? r + '/' : r);
+    return out;
   };
   const note = (relPath: string, reason: string, target: string) =>
     notes.push({
@@ -208,7 +216,7 @@ export function discover(opts: DiscoverOptions): Discovery {
   }
   const files = [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   if (!files.length && templates.length) notes.push(templatesNote(templates));
-  return { files, notes, missing };
+  return { files, notes, missing, excluded: [...new Set(excludedPaths)].sort() };
 }
 
 /** The one note for a tree of YAML templates and no YAML, at the first template (by path). */

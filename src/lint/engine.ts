@@ -23,7 +23,7 @@ import { loadFilesInWorkers, safeLoad, shouldUseWorkers, type CheckRequest, type
 import { ParseCache, type FileIdentity } from './parse-cache.js';
 import { RunCache, runKey } from './run-cache.js';
 import { knownRule, ruleCatalog, suggestRuleId, toRuleInfo } from './rule-catalog.js';
-import { runRules } from './run-rules.js';
+import { runRules, treeFacts } from './run-rules.js';
 import type { SchemaOptions } from '../schema/validate.js';
 import { applySuppressions, todayUtc } from './suppressions.js';
 import { dropSuperseded, supersedesMap } from './superseded.js';
@@ -174,7 +174,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   let runCache: RunCache | undefined;
   let runCacheKey: string | undefined;
   if (caching && !found.missing.length && process.env['TALIUM_RUN_CACHE'] !== 'off') {
-    const inputs: Parameters<typeof runKey>[0] = { cwd: resolve(opts.cwd), paths: opts.paths, config, notes: found.notes, today };
+    const inputs: Parameters<typeof runKey>[0] = { cwd: resolve(opts.cwd), paths: opts.paths, config, notes: found.notes, today, excluded: found.excluded };
     if (opts.only) inputs.only = opts.only;
     if (opts.crossObjectAll) inputs.crossObjectAll = true;
     if (opts.configDiagnostics) inputs.configDiagnostics = opts.configDiagnostics;
@@ -264,12 +264,16 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   // 5. policy rules, one at a time so a crashing rule names itself
   const overrides: Record<string, Severity | 'off'> = { ...config.rules };
   const partialTree = !wholeFolder(opts.paths);
+  const tree = treeFacts(
+    found.files.map((f) => f.path),
+    found.excluded,
+  );
   const ruleTimes: Array<[string, number]> = [];
   const timeRules = process.env['TALIUM_TIMING'] === 'rules';
   for (const rule of RULES) {
     const t0 = timeRules ? performance.now() : 0;
     try {
-      const ruleFindings = runRules([rule], groups, docs, overrides, { partialTree });
+      const ruleFindings = runRules([rule], groups, docs, overrides, { partialTree, tree });
       findings.push(...(opts.crossObjectAll ? ruleFindings : reportedFindings(ruleFindings, reported)));
     } catch (err) {
       diagnostics.push(internalError('.', `running rule ${rule.meta.id}`, err));

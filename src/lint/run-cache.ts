@@ -44,6 +44,8 @@ export interface RunInputs {
   notes: readonly Diagnostic[];
   /** The date suppressions' `until` dates are compared with: a replay from another day could hide an expiry. */
   today: string;
+  /** What the configured excludes left out (Discovery.excluded): rules read the folders they show. */
+  excluded?: readonly string[];
 }
 
 interface Stored {
@@ -110,6 +112,7 @@ export function runKey(inputs: RunInputs): string | undefined {
       inputs.configDiagnostics ?? [],
       inputs.notes,
       inputs.today,
+      inputs.excluded ?? [],
       dirs,
     ]),
   );

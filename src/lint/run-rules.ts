@@ -4,7 +4,8 @@
  * (releases sharing a values layer, e.g. Kustomize overlays of one base); with only part of the tree read, drops the
  * findings that conclude from an absence (RuleMeta.needsWholeTree, RuleFinding.needsWholeTree); keeps a finding's fix
  * only where it is safe to apply (not in a document groups share, no apiVersion change on a kind a kustomization
- * patches). Positions resolve later (toDiagnostic).
+ * patches). Positions resolve later (toDiagnostic). Rules also get the tree's folders (treeFacts: discovery's view,
+ * with files that hold no document and what the configured excludes left out) when the caller knows them.
  */
 import type { Severity } from '../core/diagnostic.js';
 import { renderTemplate } from '../core/diagnostic.js';
@@ -12,7 +13,8 @@ import type { YamlDocument } from '../core/document.js';
 import { placeKey, type Finding } from '../core/finding.js';
 import { kustomizePatchedKinds, PATCHED_ANY_KIND } from '../plan/kustomize-patches.js';
 import type { ClusterGroup } from '../plan/types.js';
-import type { Rule } from '../rules/types.js';
+import { foldersOf } from '../plan/util.js';
+import type { Rule, TreeFacts } from '../rules/types.js';
 
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
 
@@ -24,12 +26,20 @@ function patchedByVersion(all: readonly YamlDocument[], kind: string): boolean {
 
 export type SeverityOverrides = Readonly<Record<string, Severity | 'off'>>;
 
+/** The folders of a tree from its YAML file paths and the configured excludes' leftovers (Discovery.excluded). */
+export function treeFacts(files: Iterable<string>, excluded: readonly string[] = []): TreeFacts {
+  const paths = [...files, ...excluded.filter((p) => !p.endsWith('/'))];
+  const excludedFolders = excluded.filter((p) => p.endsWith('/')).map((p) => p.slice(0, -1));
+  const folders = foldersOf([...paths, ...excludedFolders.map((d) => `${d}/x`)]).add('');
+  return { folders, excludedFolders };
+}
+
 export function runRules(
   rules: readonly Rule[],
   groups: readonly ClusterGroup[],
   all: readonly YamlDocument[],
   overrides: SeverityOverrides = {},
-  opts: { partialTree?: boolean } = {},
+  opts: { partialTree?: boolean; tree?: TreeFacts } = {},
 ): Finding[] {
   const out: Finding[] = [];
   for (const rule of rules) {
@@ -40,7 +50,7 @@ export function runRules(
     const pending = new Map<string, { finding: Finding; rank: number; groups: Set<string> }>();
     for (const cluster of groups) {
       const seen = new Set<string>();
-      for (const rf of rule.check({ cluster, all })) {
+      for (const rf of rule.check(opts.tree ? { cluster, all, tree: opts.tree } : { cluster, all })) {
         const at = rf.range ? `${rf.range.start.line}:${rf.range.start.column}` : '';
         const id = `${rf.doc.file.path}#${rf.doc.index}#${rf.path.join('\u0000')}#${rf.key ? 'k' : ''}#${at}#${rf.messageId}#${rf.severity ?? ''}#${JSON.stringify(rf.data ?? {})}`;
         if (seen.has(id) || absence?.has(rf.messageId) || (opts.partialTree && rf.needsWholeTree)) continue;

@@ -81,10 +81,23 @@ export interface RuleFinding {
   everyGroup?: boolean;
 }
 
+/** What the linted tree holds besides its documents (discovery's view of the files). */
+export interface TreeFacts {
+  /**
+   * Every folder (with its ancestors; '' for the root) that holds a YAML file: also one whose files hold no document
+   * talium reads (empty, templated, unparseable) or that the configuration excludes.
+   */
+  folders: ReadonlySet<string>;
+  /** Folders the configuration excludes (not walked, so what they hold is unknown), without the trailing `/`. */
+  excludedFolders: readonly string[];
+}
+
 export interface RuleContext {
   cluster: ClusterGroup;
   /** Every document of the repository (for rules that must look across clusters). */
   all: readonly YamlDocument[];
+  /** The tree's folders, when the caller knows them (else rules derive what they need from `all`). */
+  tree?: TreeFacts;
 }
 
 export interface Rule {

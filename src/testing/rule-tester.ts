@@ -10,7 +10,7 @@ import type { YamlDocument } from '../core/document.js';
 import { toDiagnostic } from '../core/finding.js';
 import { SourceFile } from '../core/source.js';
 import { parseSource } from '../lint/parse.js';
-import { runRules } from '../lint/run-rules.js';
+import { runRules, treeFacts } from '../lint/run-rules.js';
 import { buildClusterGroups } from '../plan/index.js';
 import type { Rule } from '../rules/types.js';
 
@@ -49,7 +49,7 @@ export function parseRepo(files: Record<string, string>): YamlDocument[] {
 export function lintRepo(files: Record<string, string>, rules: readonly Rule[]): Diagnostic[] {
   const docs = parseRepo(files);
   const groups = buildClusterGroups(docs);
-  return runRules(rules, groups, docs).map(toDiagnostic).sort(compareDiagnostics);
+  return runRules(rules, groups, docs, {}, { tree: treeFacts(Object.keys(files)) }).map(toDiagnostic).sort(compareDiagnostics);
 }
 
 export interface ExpectedError {

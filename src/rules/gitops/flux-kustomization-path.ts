@@ -6,7 +6,7 @@ import { editDistance, suggest } from '../../core/suggest.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { foldersOf } from '../../plan/util.js';
-import { fluxKustomizations, type FluxKs } from './lib/flux.js';
+import { fluxKustomizations, under, type FluxKs } from './lib/flux.js';
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -43,7 +43,7 @@ export default defineRule({
     },
     help: 'Fix `spec.path` (relative to the repository root) so it names the folder that holds the manifests.',
     docs: {
-      what: 'For Flux Kustomizations whose source is this repository (bootstrap\'s `flux-system` GitRepository, or a source that other Kustomizations of the repository resolve into existing folders), checks that `spec.path` is a folder of the linted tree holding YAML, and suggests the nearest existing folder.',
+      what: 'For Flux Kustomizations whose source is this repository (bootstrap\'s `flux-system` GitRepository, or a source that other Kustomizations of the repository resolve into existing folders), checks that `spec.path` is a folder of the linted tree holding YAML (any `*.yaml`/`*.yml` file: also an empty, templated or unparseable one, or one `exclude:` in talium.config.yaml leaves out; a path inside an excluded folder is not judged), and suggests the nearest existing folder.',
       why: 'kustomize-controller resolves the path inside the source artifact; a misspelt folder stops that Kustomization (and everything that dependsOn it) with "kustomization path not found", while the objects in the intended folder are silently never applied. talium would otherwise judge them as deployed.',
       fix: 'Correct the path; paths are relative to the repository root (`./kubernetes/apps/...`).',
       sources: [SRC.fluxKustomization],
@@ -57,11 +57,13 @@ export default defineRule({
     },
     needsWholeTree: ['missing', 'missingNear'],
   },
-  check({ cluster, all }) {
+  check({ cluster, all, tree }) {
     const list = fluxKustomizations(cluster.docs).filter((k) => !k.doc.templated);
     if (!list.length) return [];
-    // every folder (and its ancestors) that holds a YAML file of the linted tree
-    const dirs = foldersOf(all.map((d) => d.file.path)).add('');
+    // every folder (and its ancestors) that holds a YAML file of the linted tree: discovery's view, which also
+    // knows files without a document (empty, templated, unparseable) and those the configuration excludes
+    const dirs = tree ? new Set(tree.folders) : foldersOf(all.map((d) => d.file.path)).add('');
+    const excludedFolders = tree?.excludedFolders ?? [];
     // a source is this repository when it is Flux bootstrap's own (GitRepository flux-system/flux-system) or
     // when another of its Kustomizations resolves into the tree
     const local = new Set<string>(['GitRepository/flux-system/flux-system']);
@@ -74,6 +76,8 @@ export default defineRule({
     for (const k of list) {
       const s = sourceKey(k);
       if (!s || !local.has(s) || dirs.has(k.dir)) continue;
+      // inside a folder the configuration keeps talium out of: what it holds is unknown
+      if (excludedFolders.some((x) => under(k.dir, x))) continue;
       // only where the linted tree covers that part of the repository
       const top = k.dir.split('/')[0]!;
       if (!dirs.has(top)) continue;
