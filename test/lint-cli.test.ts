@@ -267,6 +267,32 @@ describe('talium lint: configuration', () => {
     );
   });
 
+  it('a rule id that is no <domain>/<name> is one config/invalid, at the key', async () => {
+    const { code, out } = await lintJson(repo({ 'talium.config.yaml': 'rules: {"network/*": "off"}\n' }));
+    assert.equal(code, 1);
+    assert.deepEqual(out.diagnostics.map((d) => [`${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}`, d.data?.['keyword']]), [['talium.config.yaml:1:9 config/invalid', 'propertyNames']]);
+  });
+
+  it('a second document in talium.config.yaml is config/invalid, not silently ignored', async () => {
+    const dir = repo({ 'talium.config.yaml': 'rules:\n  yaml/truthy: "off"\n---\nexclude: [vendor/]\n', 'a.yaml': 'x: yes\n', 'vendor/bad.yaml': BROKEN });
+    const { code, out } = await lintJson(dir);
+    assert.equal(code, 1);
+    assert.deepEqual(out.diagnostics.map((d) => [`${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}`, d.data?.['keyword']]), [
+      ['talium.config.yaml:4:1 config/invalid', 'documents'],
+      ['vendor/bad.yaml:3:1 yaml/syntax', undefined],
+    ]);
+  });
+
+  it('a configuration that is a folder is a usage error naming it, not an internal error', () => {
+    const dir = repo({ 'talium.config.yaml/x.txt': 'x\n', 'cfg/a.txt': 'x\n', 'a.yaml': CLEAN });
+    for (const args of [[], ['--config', 'cfg']]) {
+      const r = spawnCli(['lint', ...args], { cwd: dir });
+      assert.equal(r.code, 2, r.stderr);
+      assert.doesNotMatch(r.stderr, /internal error|EISDIR/);
+      assert.match(r.stderr, args.length ? /config file "cfg" is a folder/ : /config file "talium\.config\.yaml" is a folder/);
+    }
+  });
+
   it('--config names a file; a missing one is a usage error', () => {
     const dir = repo({ 'cfg/lint.yaml': 'rules:\n  yaml/truthy: "off"\n', 'a.yaml': 'x: yes\n' });
     const r = spawnCli(['lint', '--config', 'cfg/lint.yaml', '--format', 'json'], { cwd: dir });

@@ -84,3 +84,17 @@ test('plan reads the tree as lint does: root config overrides and excludes; nest
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('plan: a talium.config.yaml that is a folder is a usage error naming it (was an internal EISDIR error)', async () => {
+  const { mkdtempSync, rmSync, mkdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(path.join(tmpdir(), 'talium-plan-'));
+  try {
+    mkdirSync(path.join(dir, 'talium.config.yaml'));
+    const r = await runCli(['plan', dir], { cwd: process.cwd() });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /config file "talium\.config\.yaml" is a folder/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

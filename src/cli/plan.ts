@@ -178,6 +178,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return EXIT.usage;
   }
   const cfg = loadConfig(root, undefined, knownRule(ruleCatalog()));
+  if (cfg.fatal) {
+    io.stderr(`talium plan: ${cfg.fatal}\n`);
+    return EXIT.usage;
+  }
   const groups = buildClusterGroups(loadDocs(root, cfg.config), cfg.config.plan);
   if (format === 'json') io.stdout(`${JSON.stringify(groups.map(planJson), null, 2)}\n`);
   else io.stdout(groups.map(planText).join('\n'));

@@ -2,7 +2,7 @@
  * Loads and validates talium.config.yaml (and the `lint:` sections of clusters/<name>/cluster.yaml) against
  * schemas/talium.config.schema.json. Problems become `config/*` diagnostics with positions; never throws on bad input.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
@@ -92,7 +92,8 @@ function schemaFindings(doc: YamlDocument, errors: readonly ErrorObject[] | null
       path = [...path, p['additionalProperty']];
       key = true;
       what = `unknown key "${p['additionalProperty']}"`;
-    } else if (e.keyword === 'propertyNames' || (e.keyword === 'pattern' && typeof p['propertyName'] === 'string')) {
+    } else if (e.keyword === 'propertyNames' || e.propertyName !== undefined) {
+      // a property name's own failure (ajv puts the name on the error): reported once, at the key, below
       continue;
     } else if (e.keyword === 'enum') {
       what = `must be one of ${(p['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
@@ -115,7 +116,6 @@ function schemaFindings(doc: YamlDocument, errors: readonly ErrorObject[] | null
   // propertyNames failures: report the bad key itself
   for (const e of errors ?? []) {
     const p = e.params as Record<string, unknown>;
-    if (e.keyword === 'pattern' && typeof p['propertyName'] === 'string') continue;
     if (e.keyword !== 'propertyNames') continue;
     const name = String(p['propertyName']);
     const path = [...base, ...pointerPath(e.instancePath), name];
@@ -154,7 +154,20 @@ function unknownRules(doc: YamlDocument, rules: Record<string, unknown>, base: P
 function readDoc(abs: string, relPath: string): { doc?: YamlDocument; findings: Finding[]; text: string } {
   const text = readFileSync(abs, 'utf8');
   const parsed = parseSource(new SourceFile(relPath, text));
-  return { doc: parsed.docs[0], findings: parsed.findings, text };
+  const findings = [...parsed.findings];
+  // talium reads the first document only: a second one (a stray `---`) would be silently ignored
+  for (const extra of parsed.docs.slice(1)) {
+    findings.push({
+      ruleId: 'config/invalid',
+      severity: 'error',
+      message: 'The configuration is one YAML document; talium ignores this one.',
+      help: 'Merge its keys into the first document and remove the `---` line.',
+      doc: extra,
+      path: [],
+      data: { path: '(document)', keyword: 'documents' },
+    });
+  }
+  return { doc: parsed.docs[0], findings, text };
 }
 
 /**
@@ -173,6 +186,7 @@ export function loadConfig(cwd: string, explicit: string | undefined, known: (id
   }
   if (abs) {
     const relPath = relative(cwd, abs).split('\\').join('/');
+    if (statSync(abs).isDirectory()) return { config, diagnostics: [], fatal: `config file "${explicit ?? relPath}" is a folder` };
     config.file = relPath;
     const { doc, findings: yamlFindings, text } = readDoc(abs, relPath);
     config.fileSha1 = sha1(text);
