@@ -114,6 +114,17 @@ test('Argo CD: the values string counts only without valuesObject; `source` is i
   assert.deepEqual(r.map((x) => x.version?.value), ['1.19.3']);
 });
 
+test('Argo CD: a valueFiles path without $ref/ is inside the chart Argo CD fetched, not a file of this repository', () => {
+  const app = (files: string) =>
+    `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\nspec:\n  source:\n    repoURL: https://helm.cilium.io/\n    chart: cilium\n    targetRevision: 1.19.3\n    helm:\n      valueFiles: [${files}]\n`;
+  const tree = (files: string) => ({ 'argo/cilium.yaml': app(files), 'argo/values.yaml': 'kubeProxyReplacement: true\n', 'argo/values-prod.yaml': 'kubeProxyReplacement: false\n', 'other/values-talos.yaml': 'ipam:\n  mode: kubernetes\n' });
+  for (const files of ['values.yaml', './values-prod.yaml', 'values-talos.yaml', 'values.yaml, values-prod.yaml']) {
+    const r = releases(tree(files)).find((x) => x.engine === 'argocd')!;
+    assert.deepEqual(r.layers.map((l) => l.doc.file.path), [], files);
+    assert.equal(valueAt(r, 'kubeProxyReplacement'), undefined, files);
+  }
+});
+
 test('Kustomize helmCharts valuesMerge: override (inline wins), merge (files win), replace (inline alone)', () => {
   const kust = (merge?: string) => `helmCharts:\n  - name: cilium\n    repo: https://helm.cilium.io\n    version: 1.18.5\n    valuesFile: values.yaml\n${merge ? `    valuesMerge: ${merge}\n` : ''}    valuesInline:\n      routingMode: native\n`;
   const files = (merge?: string) => ({ 'talos/cni/kustomization.yaml': kust(merge), 'talos/cni/values.yaml': 'routingMode: tunnel\nkubeProxyReplacement: true\n' });

@@ -125,12 +125,19 @@ test('cilium/rollout-pods: Argo CD Application and Kustomize helmCharts', () => 
       { 'argocd/cilium.yaml': app('rollOutCiliumPods: false\noperator:\n  rollOutPods: true\n', '      parameters:\n        - name: rollOutCiliumPods\n          value: "true"\n') },
       // a valueFiles entry that does not resolve may set the missing keys
       { 'argocd/cilium.yaml': app(KPR, '      valueFiles:\n        - values-prod.yaml\n') },
+      // ... as does one inside the chart (a path without $ref/), whatever a file of that name in the repository says
+      { 'argocd/cilium.yaml': app(KPR, '      valueFiles:\n        - values-prod.yaml\n'), 'argocd/values-prod.yaml': 'rollOutCiliumPods: false\n' },
       { 'apps/cilium/kustomization.yaml': 'helmCharts:\n  - name: cilium\n    repo: https://helm.cilium.io/\n    version: 1.19.6\n    releaseName: cilium\n    valuesInline:\n      rollOutCiliumPods: true\n      operator:\n        rollOutPods: true\n' },
     ],
     invalid: [
       {
         files: { 'argocd/cilium.yaml': app(KPR) },
         errors: [{ messageId: 'unsetBoth', file: 'argocd/cilium.yaml', line: 12, column: 7, data: { keys: 'rollOutCiliumPods,operator.rollOutPods', engine: 'argocd' } }],
+      },
+      // valueFiles: [values.yaml] is the chart's own defaults, not the values.yaml beside the Application
+      {
+        files: { 'argocd/cilium.yaml': app(KPR, '      valueFiles:\n        - values.yaml\n'), 'argocd/values.yaml': BOTH },
+        errors: [{ messageId: 'unsetBoth', file: 'argocd/cilium.yaml', line: 14, column: 7, data: { keys: 'rollOutCiliumPods,operator.rollOutPods', engine: 'argocd' } }],
       },
       {
         // an unrelated helm parameter is a value the repository shows: it does not hide what is missing or wrong

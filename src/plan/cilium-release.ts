@@ -271,16 +271,18 @@ function argoReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]>, lo
     if (Array.isArray(files)) {
       for (const f of files) {
         if (typeof f !== 'string') continue;
+        // a path without `$ref/` is relative to the chart Argo CD fetched from the Helm repository, not a file of
+        // this one: the chart's own values.yaml (its defaults) or a file the repository cannot show
+        if (!f.startsWith('$')) continue;
         // `$values/path/to/file.yaml` (multi-source ref) is relative to the referenced repo's root: read it from
         // this tree only when that repository is this one (or nothing says which one this is)
-        if (f.startsWith('$') && local.size) {
+        if (local.size) {
           const refName = f.slice(1, f.indexOf('/') === -1 ? undefined : f.indexOf('/'));
           const ref = sources.map((p) => doc.get(p)).find((x) => isObj(x) && x['ref'] === refName);
           const url = isObj(ref) ? normRepoUrl(ref['repoURL']) : undefined;
           if (url && !local.has(url)) continue;
         }
-        const rel = f.startsWith('$') ? f.slice(f.indexOf('/') + 1) : f;
-        layers.push(...fileLayers(byFile, resolveRepoPath(byFile, f.startsWith('$') ? '' : dirOf(doc.file.path), rel, true)));
+        layers.push(...fileLayers(byFile, resolveRepoPath(byFile, '', f.slice(f.indexOf('/') + 1), true)));
       }
     }
     // Argo CD renders valuesObject when it is set and the values string only otherwise

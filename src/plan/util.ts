@@ -70,6 +70,14 @@ export function resolveRepoPath(byFile: Map<string, unknown>, dir: string, rel: 
   return hits.length === 1 ? hits[0] : undefined;
 }
 
+/**
+ * An Argo CD Helm `valueFiles` entry that names the chart's own values.yaml (`values.yaml`, `./values.yaml`): a path
+ * without `$ref/` is relative to the chart, and that file holds the chart's defaults, so it adds nothing.
+ */
+export function chartOwnValuesFile(f: unknown): boolean {
+  return typeof f === 'string' && /^(?:\.\/)*values\.yaml$/.test(f);
+}
+
 /** Where an Argo CD Application's spec is: `spec`, or an ApplicationSet's `spec.template.spec`. */
 export function argoSpecPath(doc: YamlDocument): Path {
   return doc.kind === 'ApplicationSet' ? ['spec', 'template', 'spec'] : ['spec'];

@@ -12,7 +12,7 @@ import { CILIUM_GROUP } from '../../../data/cilium.js';
 import { atLeast } from '../../../data/versions.js';
 import { layerPath, modelledParameter } from '../../../plan/cilium-release.js';
 import type { CiliumRelease, ClusterGroup, ValuesLayer } from '../../../plan/types.js';
-import { anchoredMatch, argoSourcePaths, normalizePath } from '../../../plan/util.js';
+import { anchoredMatch, argoSourcePaths, chartOwnValuesFile, normalizePath } from '../../../plan/util.js';
 import { isObject, isTemplated, pinnedMinor } from './objects.js';
 
 export interface Place {
@@ -250,7 +250,8 @@ function unseenValues(release: CiliumRelease, docs: readonly YamlDocument[]): 'f
       // parameters are values the repository shows (layers of the release); only a name talium does not model
       // (`--set` list indexes `a[0]`, escaped dots `a\.b`) or a missing value may set something unseen
       if (Array.isArray(h['parameters']) && h['parameters'].some((p) => !modelledParameter(p))) return 'any';
-      if (Array.isArray(h['valueFiles']) && h['valueFiles'].length > release.layers.filter((l) => l.doc !== rd).length) files = true;
+      // (the chart's own values.yaml is its defaults: nothing unseen)
+      if (Array.isArray(h['valueFiles']) && h['valueFiles'].filter((f) => !chartOwnValuesFile(f)).length > release.layers.filter((l) => l.doc !== rd).length) files = true;
     }
     if (files) return 'files';
   } else if (release.engine === 'helmfile') {
