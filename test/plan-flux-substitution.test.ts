@@ -230,6 +230,19 @@ describe('flux post-build substitution', () => {
     assert.deepEqual([ipOf('a'), ipOf('b')], ['10.50.0.9', '10.70.0.9']);
   });
 
+  it('a folder several Flux Kustomizations apply (one per cluster): a name they give different values stays a placeholder', () => {
+    const perCluster = (c: string, ip: string, lan = '10.50.0.0/24') => ({
+      [`clusters/${c}/flux/cilium.yaml`]: ks('cilium-config', './kubernetes/shared/cilium', `  postBuild:\n    substitute:\n      PLEX_IP: "${ip}"\n      LAN_CIDR: "${lan}"\n`),
+    });
+    const docs = parseRepo({ ...perCluster('a', '10.50.0.9'), ...perCluster('b', '10.70.0.9'), 'kubernetes/shared/cilium/plex.yaml': svc('plex', '${PLEX_IP}'), 'kubernetes/shared/cilium/pool.yaml': pool('${LAN_CIDR}') });
+    buildClusterGroups(docs);
+    const valueOf = (file: string) => docs.find((d) => d.file.path === file)!.value as { metadata: { annotations?: Record<string, string> }; spec: { blocks?: Array<{ cidr: string }> } };
+    // each cluster renders its own address: no single value is what every cluster gets
+    assert.equal(valueOf('kubernetes/shared/cilium/plex.yaml').metadata.annotations!['lbipam.cilium.io/ips'], '${PLEX_IP}');
+    // the name both give the same value is resolved
+    assert.equal(valueOf('kubernetes/shared/cilium/pool.yaml').spec.blocks![0]!.cidr, '10.50.0.0/24');
+  });
+
   it('review cases: a text full of unclosed `${` is substituted in linear time', () => {
     const text = '${a]'.repeat(400_000) + '}';
     const t0 = performance.now();

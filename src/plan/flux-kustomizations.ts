@@ -1,6 +1,6 @@
 /**
  * Flux Kustomizations of a repository with the folder each applies (`spec.path`), and which of them applies a
- * file (the deepest path above it). Shared by the plan (post-build substitution) and the GitOps rules.
+ * file (the deepest path above it; several when clusters apply one folder). Shared by the plan (post-build substitution) and the GitOps rules.
  */
 import type { YamlDocument } from '../core/document.js';
 import { dirOf } from './util.js';
@@ -40,9 +40,18 @@ export function fluxKustomizations(docs: readonly YamlDocument[]): FluxKs[] {
 
 /** The Flux Kustomization with the deepest `spec.path` that contains `file` (ties: first). */
 export function ksFor(file: string, list: readonly FluxKs[]): FluxKs | undefined {
+  return ksAllFor(file, list)[0];
+}
+
+/** Every Flux Kustomization whose `spec.path` is the deepest that contains `file` (one per cluster applying a shared folder). */
+export function ksAllFor(file: string, list: readonly FluxKs[]): FluxKs[] {
   const dir = dirOf(file);
-  let best: FluxKs | undefined;
-  for (const k of list) if (under(dir, k.dir) && (!best || k.dir.length > best.dir.length)) best = k;
+  let best: FluxKs[] = [];
+  for (const k of list) {
+    if (!under(dir, k.dir)) continue;
+    if (!best.length || k.dir.length > best[0]!.dir.length) best = [k];
+    else if (k.dir.length === best[0]!.dir.length) best.push(k);
+  }
   return best;
 }
 

@@ -8,7 +8,7 @@
  */
 import { get as getPath, type Substitution, type YamlDocument } from '../core/document.js';
 import { isSopsDocument, isSopsValue } from '../core/sops.js';
-import { fluxKustomizations, ksFor, type FluxKs } from './flux-kustomizations.js';
+import { fluxKustomizations, ksAllFor, type FluxKs } from './flux-kustomizations.js';
 import { substituteValue, TEMPLATE, type VarDef } from './substitute-values.js';
 import { isObj } from './util.js';
 
@@ -200,18 +200,23 @@ export function applyFluxSubstitution(docs: readonly YamlDocument[]): void {
   for (const d of candidates) {
     // a Secret is substituted by Flux too, but what it would hold is no business of a report
     if (optedOut(d) || d.kind === 'Secret') continue;
-    const k = ksFor(d.file.path, withPostBuild);
-    let own: OwnVars | undefined;
-    if (k) {
+    // several Kustomizations applying this folder (one per cluster, each with its own variables): the one
+    // document stands for every rendering, so a name resolves only where they all agree
+    const owns = ksAllFor(d.file.path, withPostBuild).map((k) => {
       if (!scoped.has(k)) scoped.set(k, kustomizationVars(k, src));
-      own = scoped.get(k);
-    }
-    const lookup = (name: string): VarDef | null | undefined => {
+      return scoped.get(k);
+    });
+    const lookupIn = (own: OwnVars | undefined, name: string): VarDef | null | undefined => {
       if (!own) return fromRepository(name);
       if (own.vars.has(name)) return own.vars.get(name);
       if (own.opaque) return null;
       // every source in view and none defines it: Flux uses the default (or an empty string: kept as written)
       return own.inlineOnly ? fromRepository(name) : undefined;
+    };
+    const lookup = (name: string): VarDef | null | undefined => {
+      if (!owns.length) return lookupIn(undefined, name);
+      const [first, ...rest] = owns.map((own) => lookupIn(own, name));
+      return rest.every((x) => x === first || (x && first && x.value === first.value)) ? first : null;
     };
     const subs: Substitution[] = [];
     // from the value as written, so the result never depends on which documents were substituted first
