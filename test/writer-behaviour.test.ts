@@ -146,6 +146,17 @@ test('--cluster limits the run and never sweeps other clusters or unused bases',
   assert.ok(existsSync(join(dir, 'clusters/_base/argocd/kustomization.yaml')));
 });
 
+test('--cluster given twice is still a subset: the other cluster and its engine\'s base are not swept', async (t) => {
+  const dir = await scratch();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const before = snapshot(dir);
+  // two clusters in the repository, `--cluster lab` twice: once counted as "every cluster", this removed the flux base
+  const r = await json(['generate', '--cluster', 'lab', '--cluster', 'lab'], dir);
+  assert.equal(r.code, 0);
+  assert.deepEqual(snapshot(dir), before);
+  assert.equal((await json(['generate', '--check', '--cluster', 'lab', '--cluster', 'lab'], dir)).code, 0);
+});
+
 test('spec errors: exit 1, diagnostics, nothing written', async (t) => {
   const dir = await scratch();
   t.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -133,7 +133,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return EXIT.usage;
   }
   const all = discoverClusters(root);
-  const wanted = opts.cluster ?? all;
+  // a name given twice is still one cluster: `wanted` decides below whether every cluster was generated
+  const wanted = [...new Set(opts.cluster ?? all)];
   const unknown = wanted.filter((n) => !all.includes(n));
   if (unknown.length) {
     io.stderr(`talium generate: no clusters/${unknown[0]}/cluster.yaml (known: ${all.join(', ') || 'none'}).\n`);
@@ -148,7 +149,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const diagnostics: Diagnostic[] = [];
   const sources = new Map<string, string>();
   const clusters: Cluster[] = [];
-  for (const name of [...new Set(wanted)].sort()) {
+  for (const name of [...wanted].sort()) {
     const specPath = `clusters/${name}/cluster.yaml`;
     const text = readFileSync(join(root, specPath), 'utf8');
     const shown = display(specPath);
