@@ -157,6 +157,25 @@ test('--cluster given twice is still a subset: the other cluster and its engine\
   assert.equal((await json(['generate', '--check', '--cluster', 'lab', '--cluster', 'lab'], dir)).code, 0);
 });
 
+test('a CRLF checkout (core.autocrlf) is neither drift for --check nor rewritten by generate', async (t) => {
+  const dir = await scratch();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const generated = [...snapshot(dir).keys()].filter((p) => p.includes('/generated/') || p.startsWith('clusters/_base/'));
+  for (const p of generated) writeFileSync(join(dir, p), readFileSync(join(dir, p), 'utf8').replace(/\n/g, '\r\n'));
+  const before = snapshot(dir);
+  const check = await json(['generate', '--check'], dir);
+  assert.deepEqual(check.diags.map((d) => [d.ruleId, d.file]), []);
+  assert.equal(check.code, 0);
+  const r = await runCli(['generate'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, / 0 written, 0 removed, \d+ unchanged/);
+  assert.deepEqual(snapshot(dir), before);
+  // a real edit in a CRLF file is still drift, and still a hand edit
+  writeFileSync(join(dir, VALUES), readFileSync(join(dir, VALUES), 'utf8').replace('qps: 10', 'qps: 11'));
+  assert.deepEqual((await json(['generate', '--check'], dir)).diags.map((d) => [d.ruleId, d.file, d.data?.['change']]), [['generate/drift', VALUES, 'update']]);
+  assert.deepEqual((await json(['generate'], dir)).diags.map((d) => [d.ruleId, d.file, d.data?.['reason']]), [['generate/hand-edited', VALUES, 'edited']]);
+});
+
 test('spec errors: exit 1, diagnostics, nothing written', async (t) => {
   const dir = await scratch();
   t.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -83,7 +83,8 @@ export function planWrite(repoRoot: string, files: ReadonlyMap<string, string>, 
       plan.changes.push({ path, change: 'create', text });
       continue;
     }
-    if (current === text) {
+    // a CRLF checkout (core.autocrlf) of the same bytes is unchanged: not drift, not rewritten (ownership() agrees)
+    if (current === text || (current.includes('\r\n') && current.replace(/\r\n/g, '\n') === text)) {
       plan.unchanged.push(path);
       continue;
     }
