@@ -127,6 +127,15 @@ const CASES: Record<string, Expect[]> = {
   ],
   'owned-helm-value.yaml': [{ rule: 'spec/owned-helm-value', at: [24, 7], data: { key: 'ipam.mode' } }],
   'lan-ipv4.yaml': [{ rule: 'spec/lan-ipv4', at: [9, 9] }],
+  // the VLAN links of w-1 and w-2 (Talos's hashed name for the long NIC) are no Cilium device; eno1 matches eno+
+  'devices-without-lan-link.yaml': [
+    { rule: 'spec/devices-without-lan-link', at: [22, 14], data: { link: 'enp1s0.50', nodes: 'w-1', devices: 'enp1s0,eno+' } },
+    { rule: 'spec/devices-without-lan-link', at: [22, 14], data: { link: 'enx7f8ca75.50', nodes: 'w-2' } },
+  ],
+  'egress-gateway-masquerade.yaml': [
+    { rule: 'spec/egress-gateway-masquerade', at: [20, 16], data: { key: 'bpf.masquerade' } },
+    { rule: 'spec/egress-gateway-masquerade', at: [21, 27], data: { key: 'enableIPv4Masquerade' } },
+  ],
   'lint-section.yaml': [],
   'lint-section-bad.yaml': [{ rule: 'spec/schema', at: [23, 18], data: { keyword: 'enum' } }],
   'many-errors.yaml': [
