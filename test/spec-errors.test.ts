@@ -127,6 +127,16 @@ const CASES: Record<string, Expect[]> = {
   ],
   'owned-helm-value.yaml': [{ rule: 'spec/owned-helm-value', at: [24, 7], data: { key: 'ipam.mode' } }],
   'lan-ipv4.yaml': [{ rule: 'spec/lan-ipv4', at: [9, 9] }],
+  // a label value with a space (the CRD's pattern refuses it), an upper-case key prefix, In without values, Exists
+  // with values, a key and a value that do not start/end alphanumeric; the Service name/namespace keys are fine
+  'label-selector.yaml': [
+    { rule: 'spec/label-selector', at: [18, 26], data: { problem: 'value', value: 'dns pool' } },
+    { rule: 'spec/label-selector', at: [19, 9], data: { problem: 'key', value: 'Bad.Prefix/x' } },
+    { rule: 'spec/label-selector', at: [22, 34], data: { problem: 'values-required', value: 'In' } },
+    { rule: 'spec/label-selector', at: [23, 42], data: { problem: 'values-forbidden', value: 'Exists' } },
+    { rule: 'spec/label-selector', at: [24, 18], data: { problem: 'key', value: '-tier' } },
+    { rule: 'spec/label-selector', at: [24, 56], data: { problem: 'value', value: 'b_' } },
+  ],
   // the VLAN links of w-1 and w-2 (Talos's hashed name for the long NIC) are no Cilium device; eno1 matches eno+
   'devices-without-lan-link.yaml': [
     { rule: 'spec/devices-without-lan-link', at: [22, 14], data: { link: 'enp1s0.50', nodes: 'w-1', devices: 'enp1s0,eno+' } },

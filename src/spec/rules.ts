@@ -20,6 +20,7 @@ export const GENERATE_RULES: readonly RuleInfo[] = [
   { id: 'spec/invalid-cidr', severity: 'error', description: 'A value that must be a CIDR is not.', help: 'Write address/prefix, e.g. 10.50.0.0/24.' },
   { id: 'spec/invalid-range', severity: 'error', description: 'An address block is not an address, CIDR or first-last range.', help: 'Write 10.50.0.7, 10.50.0.224/28 or 10.50.0.100-10.50.0.199.' },
   { id: 'spec/kubernetes-version', severity: 'error', description: 'Kubernetes outside the Talos support matrix (error) or outside Cilium\'s tested list (warning).', help: 'Pin a Kubernetes version both support.' },
+  { id: 'spec/label-selector', severity: 'error', description: 'A pool serviceSelector is no valid label selector (label key or value syntax, In/NotIn without values, Exists/DoesNotExist with values).', help: 'Write label keys and values Kubernetes accepts, with values exactly for In/NotIn.' },
   { id: 'spec/lan-ipv4', severity: 'error', description: 'The LAN is not IPv4.', help: 'Describe the IPv4 network of the LAN.' },
   { id: 'spec/lease-timing', severity: 'error', description: 'L2 lease timing breaks leaseDuration > leaseRenewDeadline ≥ 1.2 × leaseRetryPeriod.', help: 'Fix the cilium.l2 durations.' },
   { id: 'spec/network-address', severity: 'error', description: 'An owner includes the LAN network or broadcast address.', help: 'Keep the network and broadcast addresses unassigned.' },
