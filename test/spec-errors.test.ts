@@ -127,6 +127,12 @@ const CASES: Record<string, Expect[]> = {
   ],
   'owned-helm-value.yaml': [{ rule: 'spec/owned-helm-value', at: [24, 7], data: { key: 'ipam.mode' } }],
   'lan-ipv4.yaml': [{ rule: 'spec/lan-ipv4', at: [9, 9] }],
+  // a /23 holds two per-node /24s for three nodes; a /10 service range is more than kube-apiserver's 20 bits
+  'cluster-cidr.yaml': [
+    { rule: 'spec/cluster-cidr', at: [12, 12], data: { problem: 'too-small', nodeCidrs: 2, nodes: 3 } },
+    { rule: 'spec/cluster-cidr', at: [13, 16], data: { problem: 'too-large', cidr: '100.64.0.0/10' } },
+  ],
+  'cluster-cidr-ipv6.yaml': [{ rule: 'spec/cluster-cidr', at: [12, 12], data: { problem: 'family', what: 'cluster.podCidr' } }],
   // a label value with a space (the CRD's pattern refuses it), an upper-case key prefix, In without values, Exists
   // with values, a key and a value that do not start/end alphanumeric; the Service name/namespace keys are fine
   'label-selector.yaml': [

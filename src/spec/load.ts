@@ -10,6 +10,7 @@ import { checkNetwork } from './check-network.js';
 import { checkCiliumValues } from './check-values.js';
 import { checkValuesNeeds } from './check-values-needs.js';
 import { checkSelectors } from './check-selectors.js';
+import { checkClusterCidrs } from './check-cluster-cidrs.js';
 import { parseSpecText } from './parse.js';
 import { resolveCluster } from './resolve.js';
 import { schemaFindings } from './schema-findings.js';
@@ -51,7 +52,7 @@ export function loadClusterSpec(text: string, opts: LoadOptions): LoadedSpec {
   }
   if (!parsed.doc) return { findings, file };
   const doc = parsed.doc;
-  findings.push(...schemaFindings(parsed.value, doc), ...checkNetwork(parsed.value, doc), ...checkModel(parsed.value, doc), ...checkCiliumValues(parsed.value, doc), ...checkValuesNeeds(parsed.value, doc), ...checkSelectors(parsed.value, doc));
+  findings.push(...schemaFindings(parsed.value, doc), ...checkNetwork(parsed.value, doc), ...checkModel(parsed.value, doc), ...checkCiliumValues(parsed.value, doc), ...checkValuesNeeds(parsed.value, doc), ...checkSelectors(parsed.value, doc), ...checkClusterCidrs(parsed.value, doc));
   const result: LoadedSpec = { findings, doc, file };
   if (!findings.some((f) => f.severity === 'error')) {
     const specPath = opts.specPath ?? `clusters/${opts.name}/cluster.yaml`;

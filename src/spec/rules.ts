@@ -8,6 +8,7 @@ export const GENERATE_RULES: readonly RuleInfo[] = [
   { id: 'generate/drift', severity: 'error', description: 'A generated file is missing, out of date or stale (--check).', help: 'Run `talium generate` (`npx talium generate` where talium is a dev dependency) and commit the result.' },
   { id: 'generate/hand-edited', severity: 'error', description: 'A generated file was edited by hand (or is not talium\'s) and would be overwritten or deleted.', help: 'Move the change into cluster.yaml (or cilium.values), or rerun with --force to discard it.' },
   { id: 'spec/cidr-host-bits', severity: 'error', description: 'A CIDR has host bits set.', help: 'Write the network address (data.suggestion).' },
+  { id: 'spec/cluster-cidr', severity: 'error', description: 'A pod or service CIDR the generated cluster cannot run with: IPv6, a pod network without a /24 per node, a service network larger than /12.', help: 'Use IPv4 private ranges sized for the nodes and services.' },
   { id: 'spec/cluster-name', severity: 'error', description: 'The cluster folder name is not a DNS label.', help: 'Rename the folder to lowercase letters, digits and dashes.' },
   { id: 'spec/devices-without-lan-link', severity: 'error', description: 'cilium.values.devices leaves out a node\'s LAN link, so L2 announcements are never answered there.', help: 'Add the link to devices, or leave devices unset.' },
   { id: 'spec/dotted-helm-key', severity: 'error', description: 'cilium.values has a `--set`-style dotted key, which Helm takes literally.', help: 'Write the key nested.' },
