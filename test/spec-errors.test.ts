@@ -127,6 +127,11 @@ const CASES: Record<string, Expect[]> = {
   ],
   'owned-helm-value.yaml': [{ rule: 'spec/owned-helm-value', at: [24, 7], data: { key: 'ipam.mode' } }],
   'lan-ipv4.yaml': [{ rule: 'spec/lan-ipv4', at: [9, 9] }],
+  // cilium.hubble (default true) turns Relay and UI on: Relay off alone leaves the UI without it
+  'hubble-parts.yaml': [{ rule: 'spec/hubble-parts', at: [20, 18], data: { problem: 'ui-without-relay' } }],
+  // cilium.hubble false: the UI alone has no Relay (Relay alone would have no Hubble)
+  'hubble-parts-off.yaml': [{ rule: 'spec/hubble-parts', at: [21, 18], data: { problem: 'ui-without-relay' } }],
+  'hubble-parts-relay.yaml': [{ rule: 'spec/hubble-parts', at: [21, 18], data: { problem: 'relay-without-hubble' } }],
   // a /23 holds two per-node /24s for three nodes; a /10 service range is more than kube-apiserver's 20 bits
   'cluster-cidr.yaml': [
     { rule: 'spec/cluster-cidr', at: [12, 12], data: { problem: 'too-small', nodeCidrs: 2, nodes: 3 } },

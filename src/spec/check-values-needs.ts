@@ -4,7 +4,9 @@
  * - `devices` that leave out a node's LAN link: only Cilium devices answer ARP for the L2 policy talium writes
  *   (cilium/l2-policy-interfaces);
  * - `egressGateway.enabled` without `bpf.masquerade: true` or with `enableIPv4Masquerade: false`: the agent refuses
- *   to start (cilium/egress-gateway-masquerade).
+ *   to start (cilium/egress-gateway-masquerade);
+ * - Hubble parts the chart refuses to render (its templates/validate.yaml `fail`s): the UI (not standalone) without
+ *   Relay, Relay without Hubble. `cilium.hubble` turns all three on or off; `cilium.values.hubble` may change parts.
  * Defensive: reads the raw value, runs even when other checks failed.
  */
 import type { YamlDocument } from '../core/document.js';
@@ -20,7 +22,7 @@ const has = (o: Record<string, unknown>, k: string) => Object.prototype.hasOwnPr
 export function checkValuesNeeds(value: unknown, doc: YamlDocument): Finding[] {
   const root = obj(value);
   const values = obj(obj(root['cilium'])['values']);
-  return [...devicesLeaveOutLinks(root, values, doc), ...egressGatewayMasquerade(values, doc)];
+  return [...devicesLeaveOutLinks(root, values, doc), ...egressGatewayMasquerade(values, doc), ...hubbleParts(root, values, doc)];
 }
 
 /** The LAN link of every node (as resolve.ts names it), with the nodes on it. */
@@ -87,6 +89,33 @@ function egressGatewayMasquerade(values: Record<string, unknown>, doc: YamlDocum
       help: 'Remove `enableIPv4Masquerade: false`, or turn the egress gateway off.',
       data: { key: 'enableIPv4Masquerade' },
     });
+  }
+  return out;
+}
+
+/** The chart's `fail`s on Hubble parts, on the values talium writes (cilium.hubble, then cilium.values.hubble). */
+function hubbleParts(root: Record<string, unknown>, values: Record<string, unknown>, doc: YamlDocument): Finding[] {
+  const hubble = obj(values['hubble']);
+  if (!Object.keys(hubble).length) return [];
+  const on = obj(root['cilium'])['hubble'] !== false;
+  const relaySet = asBool(obj(hubble['relay'])['enabled']);
+  const uiSet = asBool(obj(hubble['ui'])['enabled']);
+  const relay = relaySet ?? on;
+  const ui = uiSet ?? on;
+  const standalone = asBool(obj(obj(hubble['ui'])['standalone'])['enabled']) === true;
+  const out: Finding[] = [];
+  const report = (path: string[], message: string, help: string, data: Record<string, string>) =>
+    out.push({ doc, path: ['cilium', 'values', 'hubble', ...path], ruleId: 'spec/hubble-parts', severity: 'error', message, help, data });
+  if (ui && !standalone && !relay) {
+    report(
+      relaySet === false ? ['relay', 'enabled'] : ['ui', 'enabled'],
+      `cilium.values turns ${relaySet === false ? 'Hubble Relay off while the Hubble UI stays on' : 'the Hubble UI on without Hubble Relay'}; the Cilium chart refuses to render ("Hubble UI requires .Values.hubble.relay.enabled=true").`,
+      relaySet === false ? 'Also set `hubble.ui.enabled: false`, or keep Relay on.' : 'Also set `hubble.relay.enabled: true`, or leave the UI off.',
+      { problem: 'ui-without-relay' },
+    );
+  }
+  if (relay && !on) {
+    report(['relay', 'enabled'], 'cilium.values turns Hubble Relay on while cilium.hubble is false; the Cilium chart refuses to render ("Hubble Relay requires .Values.hubble.enabled=true").', 'Set `cilium.hubble: true`, or leave Relay off.', { problem: 'relay-without-hubble' });
   }
   return out;
 }

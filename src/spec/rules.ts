@@ -17,6 +17,7 @@ export const GENERATE_RULES: readonly RuleInfo[] = [
   { id: 'spec/duplicate-pool', severity: 'error', description: 'Two pools share a name.', help: 'Give every pool a unique name.' },
   { id: 'spec/egress-gateway-masquerade', severity: 'error', description: 'cilium.values enables the egress gateway without BPF and IPv4 masquerading: the agent does not start.', help: 'Set bpf.masquerade: true (and keep enableIPv4Masquerade), or turn the egress gateway off.' },
   { id: 'spec/even-control-planes', severity: 'warning', description: 'An even number of control planes (etcd members).', help: 'Run an odd number of control planes.' },
+  { id: 'spec/hubble-parts', severity: 'error', description: 'cilium.values turns Hubble parts on or off in a way the Cilium chart refuses to render (UI without Relay, Relay without Hubble).', help: 'Turn the Hubble UI off with Relay, or keep Relay (and Hubble) on.' },
   { id: 'spec/invalid-address', severity: 'error', description: 'A value that must be one IP address is not.', help: 'Write a single address such as 10.50.0.11.' },
   { id: 'spec/invalid-cidr', severity: 'error', description: 'A value that must be a CIDR is not.', help: 'Write address/prefix, e.g. 10.50.0.0/24.' },
   { id: 'spec/invalid-range', severity: 'error', description: 'An address block is not an address, CIDR or first-last range.', help: 'Write 10.50.0.7, 10.50.0.224/28 or 10.50.0.100-10.50.0.199.' },
