@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { sortDiagnostics, summarize, type Diagnostic } from '../core/diagnostic.js';
 import { toDiagnostic } from '../core/finding.js';
 import { generate } from '../generate/run.js';
+import { gitPrefix } from '../io/git-prefix.js';
 import { applyPlan, firstDifferentLine, planWrite } from '../io/writer.js';
 import { engineRule } from '../lint/engine-rules.js';
 import { specValuesTruthy } from '../lint/yaml-truthy.js';
@@ -149,12 +150,14 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const diagnostics: Diagnostic[] = [];
   const sources = new Map<string, string>();
   const clusters: Cluster[] = [];
+  // Flux and Argo CD read Git paths from the repository root, which may be above clusters/'s parent
+  const repoPrefix = gitPrefix(root);
   for (const name of [...wanted].sort()) {
     const specPath = `clusters/${name}/cluster.yaml`;
     const text = readFileSync(join(root, specPath), 'utf8');
     const shown = display(specPath);
     sources.set(shown, text);
-    const loaded = loadClusterSpec(text, { name, displayPath: shown, specPath });
+    const loaded = loadClusterSpec(text, { name, displayPath: shown, specPath, repoPrefix });
     const found = loaded.findings.map(toDiagnostic);
     diagnostics.push(...found);
     // cilium.values goes to Helm as written: a plain `on` there is the string "on" (written quoted into the values

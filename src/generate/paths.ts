@@ -23,6 +23,11 @@ export function valuesPath(c: Pick<Cluster, 'name'>): string {
   return `${overlayDir(c)}/cilium/values.yaml`;
 }
 
+/** A repository-relative path as Flux / Argo CD name it: from the Git root (Cluster.repoPrefix + path). */
+export function gitPath(c: Pick<Cluster, 'repoPrefix'>, path: string): string {
+  return `${c.repoPrefix}${path}`;
+}
+
 /** Relative path from directory `fromDir` to `to` (both repository-relative, posix). */
 export function relativePath(fromDir: string, to: string): string {
   const a = fromDir.split('/').filter(Boolean);

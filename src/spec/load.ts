@@ -31,6 +31,8 @@ export interface LoadOptions {
   displayPath: string;
   /** `clusters/<name>/cluster.yaml` relative to the repository root (for generated headers). */
   specPath?: string;
+  /** Where clusters/ sits inside the Git repository (Cluster.repoPrefix); default ''. */
+  repoPrefix?: string;
 }
 
 const NAME_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -56,7 +58,7 @@ export function loadClusterSpec(text: string, opts: LoadOptions): LoadedSpec {
   const result: LoadedSpec = { findings, doc, file };
   if (!findings.some((f) => f.severity === 'error')) {
     const specPath = opts.specPath ?? `clusters/${opts.name}/cluster.yaml`;
-    result.cluster = resolveCluster(parsed.value as ClusterSpecInput, opts.name, specPath, specPath.replace(/\/cluster\.yaml$/, ''));
+    result.cluster = resolveCluster(parsed.value as ClusterSpecInput, opts.name, specPath, specPath.replace(/\/cluster\.yaml$/, ''), opts.repoPrefix ?? '');
   }
   return result;
 }

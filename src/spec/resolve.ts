@@ -19,7 +19,7 @@ function addr(text: string, path: Addr['path']): Addr {
 /** Strip a leading `v` so every consumer sees `1.14.1`. */
 const bare = (v: string) => v.trim().replace(/^v/, '');
 
-export function resolveCluster(input: ClusterSpecInput, name: string, specPath: string, dir: string): Cluster {
+export function resolveCluster(input: ClusterSpecInput, name: string, specPath: string, dir: string, repoPrefix = ''): Cluster {
   const lanCidr = parseCidr(input.lan.cidr)!;
   const vlan = input.lan.vlan ?? 50;
   const nodes: ClusterNode[] = input.nodes
@@ -59,6 +59,7 @@ export function resolveCluster(input: ClusterSpecInput, name: string, specPath: 
     name,
     specPath,
     dir,
+    repoPrefix,
     versions: { talos: bare(input.versions.talos), kubernetes: bare(input.versions.kubernetes), cilium: bare(input.versions.cilium) },
     gitops: { engine: input.gitops.engine, repository: input.gitops.repository, branch: input.gitops.branch ?? 'main' },
     lan: {

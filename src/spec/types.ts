@@ -77,6 +77,11 @@ export interface Cluster {
   specPath: string;
   /** `clusters/<name>` relative to the repository root. */
   dir: string;
+  /**
+   * The folder holding clusters/ inside its Git repository (`kubernetes/`, or '' at the top): Git paths (Flux
+   * Kustomization paths, flux bootstrap --path, Argo CD sources) are relative to the Git root and carry it.
+   */
+  repoPrefix: string;
   versions: { talos: string; kubernetes: string; cilium: string };
   gitops: { engine: GitopsEngine; repository: string; branch: string };
   lan: { vlan: number; cidr: Cidr; gateway: Addr; dhcp?: IpInterval; nameservers: string[] };

@@ -8,7 +8,7 @@ import { CHART, HUBBLE_CERT_OBJECTS } from '../../data/cilium.js';
 import type { Cluster } from '../../spec/types.js';
 import { ARGO_SYNC_WAVE } from '../gitops-annotations.js';
 import { ciliumConfigFiles, inlinePatches, kustomization } from '../kustomize/kustomization.js';
-import { baseDir, generatedDir, overlayDir, relativePath, valuesPath } from '../paths.js';
+import { baseDir, generatedDir, gitPath, overlayDir, relativePath, valuesPath } from '../paths.js';
 import type { GeneratedFile } from '../types.js';
 import { generateCiliumValues } from '../cilium/values.js';
 
@@ -58,17 +58,17 @@ export function argocdOverlayFiles(c: Cluster): GeneratedFile[] {
     metadata: { name: 'cilium', namespace: ARGO_NS },
     spec: {
       sources: [
-        { repoURL: CHART.repoUrl, chart: CHART.name, targetRevision: c.versions.cilium, helm: { releaseName: CHART.releaseName, valueFiles: [`$values/${valuesPath(c)}`] } },
+        { repoURL: CHART.repoUrl, chart: CHART.name, targetRevision: c.versions.cilium, helm: { releaseName: CHART.releaseName, valueFiles: [`$values/${gitPath(c, valuesPath(c))}`] } },
         { ...git, ref: 'values' },
       ],
     },
   };
-  const configPatch = { apiVersion: APP_API, kind: 'Application', metadata: { name: 'cilium-config', namespace: ARGO_NS }, spec: { source: { ...git, path: `${dir}/cilium-config` } } };
+  const configPatch = { apiVersion: APP_API, kind: 'Application', metadata: { name: 'cilium-config', namespace: ARGO_NS }, spec: { source: { ...git, path: gitPath(c, `${dir}/cilium-config`) } } };
   const root = {
     apiVersion: APP_API,
     kind: 'Application',
     metadata: { name: `talium-${c.name}`, namespace: ARGO_NS },
-    spec: { project: 'default', source: { ...git, path: dir }, destination: { server: IN_CLUSTER, namespace: ARGO_NS }, syncPolicy: automated },
+    spec: { project: 'default', source: { ...git, path: gitPath(c, dir) }, destination: { server: IN_CLUSTER, namespace: ARGO_NS }, syncPolicy: automated },
   };
   return [
     {

@@ -7,7 +7,7 @@
 import { CHART } from '../../data/cilium.js';
 import type { Cluster } from '../../spec/types.js';
 import { ciliumConfigFiles, inlinePatches, kustomization } from '../kustomize/kustomization.js';
-import { baseDir, generatedDir, overlayDir, relativePath } from '../paths.js';
+import { baseDir, generatedDir, gitPath, overlayDir, relativePath } from '../paths.js';
 import type { GeneratedFile } from '../types.js';
 import { generateCiliumValues } from '../cilium/values.js';
 
@@ -52,17 +52,17 @@ export function fluxBaseFiles(): GeneratedFile[] {
 }
 
 /** Git paths in Flux Kustomizations are relative to the repository root, written `./...`. */
-const gitPath = (p: string) => `./${p}`;
+const fluxPath = (c: Cluster, p: string) => `./${gitPath(c, p)}`;
 
 export function fluxOverlayFiles(c: Cluster): GeneratedFile[] {
   const dir = overlayDir(c);
   const source = c.specPath;
-  const stagePatch = (name: string, path: string) => ({ apiVersion: KUSTOMIZE_API, kind: 'Kustomization', metadata: { name, namespace: FLUX_NS }, spec: { path: gitPath(path) } });
+  const stagePatch = (name: string, path: string) => ({ apiVersion: KUSTOMIZE_API, kind: 'Kustomization', metadata: { name, namespace: FLUX_NS }, spec: { path: fluxPath(c, path) } });
   const entry = {
     apiVersion: KUSTOMIZE_API,
     kind: 'Kustomization',
     metadata: { name: `talium-${c.name}`, namespace: FLUX_NS },
-    spec: { interval: '10m', path: gitPath(dir), prune: true, sourceRef: SOURCE_REF },
+    spec: { interval: '10m', path: fluxPath(c, dir), prune: true, sourceRef: SOURCE_REF },
   };
   return [
     {
@@ -112,7 +112,7 @@ function fluxBootstrapScript(c: Cluster): GeneratedFile {
     'flux bootstrap git \\',
     `  --url=${c.gitops.repository} \\`,
     `  --branch=${c.gitops.branch} \\`,
-    `  --path=${generatedDir(c)}/flux \\`,
+    `  --path=${gitPath(c, `${generatedDir(c)}/flux`)} \\`,
     '  "$@"',
   ];
   return { path: `${generatedDir(c)}/flux/bootstrap.sh`, source: c.specPath, content: { text: lines.join('\n') + '\n' } };
