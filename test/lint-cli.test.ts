@@ -592,7 +592,7 @@ describe('talium lint: clusters/<name>/cluster.yaml gets the spec checks generat
     const dupOut = (await lintJson(repo({ 'clusters/home/cluster.yaml': dup }))).out;
     assert.deepEqual(
       dupOut.diagnostics.filter((d) => d.file === 'clusters/home/cluster.yaml').map((d) => `${d.range.start.line}:${d.range.start.column} ${d.ruleId}`).sort(),
-      ['6:3 yaml/duplicate-key', '6:11 spec/unsupported-version', '8:11 spec/schema', '11:9 spec/cidr-host-bits', '13:3 yaml/duplicate-key', '20:5 yaml/duplicate-key', '20:14 spec/invalid-address', '22:8 spec/overlap', '23:3 spec/unknown-key'].sort(),
+      ['6:3 yaml/duplicate-key', '6:11 spec/unsupported-version', '8:11 spec/schema', '11:9 spec/cidr-host-bits', '13:3 yaml/duplicate-key', '20:5 yaml/duplicate-key', '20:14 spec/invalid-address', '22:8 spec/overlap', '23:3 spec/unknown-key', '15:1 spec/no-schedulable-node'].sort(),
       brief(dupOut).join('\n'),
     );
     // a clusters/x/cluster.yaml of another tool

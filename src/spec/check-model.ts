@@ -141,6 +141,22 @@ function checkNodes(root: Record<string, unknown>, doc: YamlDocument, out: Findi
       data: { controlPlanes: cps },
     });
   }
+  // Talos taints control planes unless allowSchedulingOnControlPlanes: with no worker, Flux / Argo CD, Hubble Relay
+  // and UI and every workload stay Pending (only DaemonSets and the Cilium operator and CoreDNS tolerate the taint)
+  const schedulable = obj(root['cluster'])['schedulableControlPlanes'];
+  if (cps > 0 && validRoles && cps === nodes.length && schedulable !== true) {
+    const written = schedulable !== undefined;
+    out.push({
+      doc,
+      path: written ? ['cluster', 'schedulableControlPlanes'] : ['nodes'],
+      key: !written,
+      ruleId: 'spec/no-schedulable-node',
+      severity: 'warning',
+      message: `Every node is a control plane and cluster.schedulableControlPlanes is ${written ? 'false' : 'not set (default false)'}: Talos taints control planes, so ${gitopsName(root)}, Hubble Relay/UI and every workload stay Pending.`,
+      help: 'Set `cluster.schedulableControlPlanes: true`, or add a worker node.',
+      data: { controlPlanes: cps },
+    });
+  }
   const replicas = obj(root['cilium'])['operatorReplicas'];
   if (typeof replicas === 'number' && Number.isInteger(replicas) && nodes.length > 0 && replicas > nodes.length) {
     out.push({
@@ -153,6 +169,11 @@ function checkNodes(root: Record<string, unknown>, doc: YamlDocument, out: Findi
       data: { replicas, nodes: nodes.length },
     });
   }
+}
+
+function gitopsName(root: Record<string, unknown>): string {
+  const engine = obj(root['gitops'])['engine'];
+  return engine === 'argocd' ? 'Argo CD' : engine === 'flux' ? 'Flux' : 'the GitOps controller';
 }
 
 function checkPools(root: Record<string, unknown>, doc: YamlDocument, out: Finding[]): void {

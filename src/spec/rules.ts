@@ -27,6 +27,7 @@ export const GENERATE_RULES: readonly RuleInfo[] = [
   { id: 'spec/lease-timing', severity: 'error', description: 'L2 lease timing breaks leaseDuration > leaseRenewDeadline ≥ 1.2 × leaseRetryPeriod.', help: 'Fix the cilium.l2 durations.' },
   { id: 'spec/network-address', severity: 'error', description: 'An owner includes the LAN network or broadcast address.', help: 'Keep the network and broadcast addresses unassigned.' },
   { id: 'spec/no-control-plane', severity: 'error', description: 'No node is a control plane.', help: 'Set role: controlplane on at least one node.' },
+  { id: 'spec/no-schedulable-node', severity: 'warning', description: 'Every node is a control plane and none takes workloads (schedulableControlPlanes not true): the GitOps controller and workloads stay Pending.', help: 'Set cluster.schedulableControlPlanes: true, or add a worker.' },
   { id: 'spec/operator-replicas', severity: 'error', description: 'More Cilium operator replicas than nodes.', help: 'Set cilium.operatorReplicas to at most the node count.' },
   { id: 'spec/outside-lan', severity: 'error', description: 'Gateway, node, VIP, DHCP, reserved range or pool outside the LAN.', help: 'Use addresses inside lan.cidr.' },
   { id: 'spec/overlap', severity: 'error', description: 'Owners (gateway, nodes, VIP, DHCP, reserved, pools) share addresses: one finding per owner, listing every owner it collides with.', help: 'Make every owner\'s addresses disjoint.' },
