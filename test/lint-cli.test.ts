@@ -267,6 +267,52 @@ describe('talium lint: configuration', () => {
     );
   });
 
+  it('excludes written `./x`, `.\\x\\` (Windows) or with a trailing `/` exclude what they name, from the root or the cluster folder', async () => {
+    const dir = repo({
+      'talium.config.yaml': "exclude:\n  - ./secrets/**\n  - '.\\vendor\\'\n  - ./legacy\n  - apps\\old\\*.yaml\n  - '\\#literal.yaml'\n",
+      'clusters/home/cluster.yaml': 'lint:\n  exclude: [./archive/, "./tmp\\\\x.yaml"]\n',
+      'secrets/app/bad.yaml': BROKEN,
+      'vendor/chart/bad.yaml': BROKEN,
+      'legacy/bad.yaml': BROKEN,
+      // `./legacy` names the root's folder only, as `/legacy` would
+      'apps/legacy/bad.yaml': BROKEN,
+      'apps/old/bad.yaml': BROKEN,
+      // a backslash escaping a gitignore special character stays an escape
+      '#literal.yaml': BROKEN,
+      'clusters/home/archive/bad.yaml': BROKEN,
+      'clusters/home/tmp/x.yaml': BROKEN,
+      'clusters/home/tmp/y.yaml': BROKEN,
+    });
+    const { out } = await lintJson(dir);
+    assert.deepEqual(brief(out), ['apps/legacy/bad.yaml:3:1 yaml/syntax', 'clusters/home/tmp/y.yaml:3:1 yaml/syntax']);
+  });
+
+  it('an exclude that leaves out nothing is config/unused-exclude at the pattern (whole-tree runs only)', async () => {
+    const dir = repo({
+      'talium.config.yaml': 'exclude:\n  - vendor/\n  - ./secret/**   # typo of secrets/\n  - "**/*.yaml.j2"\n  - "!vendor/keep.yaml"\n',
+      'clusters/home/cluster.yaml': 'lint:\n  exclude:\n    - old/\n',
+      'vendor/bad.yaml': BROKEN,
+      'secrets/a.yaml': CLEAN,
+      'templates/cm.yaml.j2': CLEAN,
+    });
+    const { code, out } = await lintJson(dir);
+    assert.equal(code, 0);
+    assert.deepEqual(
+      out.diagnostics.map((d) => [`${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId} ${d.severity}`, d.data]),
+      [
+        ['clusters/home/cluster.yaml:3:7 config/unused-exclude warning', { pattern: 'old/' }],
+        ['talium.config.yaml:3:5 config/unused-exclude warning', { pattern: './secret/**' }],
+      ],
+    );
+    // a run over some paths cannot tell: nothing reported
+    assert.deepEqual((await lintJson(dir, ['secrets'])).out.diagnostics, []);
+    // the finding can be turned off or suppressed like any other
+    writeFileSync(join(dir, 'talium.config.yaml'), 'rules:\n  config/unused-exclude: "off"\nexclude: [vendor/, nothing/]\n');
+    assert.deepEqual((await lintJson(dir)).out.diagnostics, []);
+    writeFileSync(join(dir, 'talium.config.yaml'), 'exclude:\n  - vendor/\n  # talium-disable-next-line config/unused-exclude -- kept for the next chart\n  - nothing/\n');
+    assert.deepEqual(brief((await lintJson(dir)).out), ['clusters/home/cluster.yaml:3:7 config/unused-exclude']);
+  });
+
   it('a rule id that is no <domain>/<name> is one config/invalid, at the key', async () => {
     const { code, out } = await lintJson(repo({ 'talium.config.yaml': 'rules: {"network/*": "off"}\n' }));
     assert.equal(code, 1);

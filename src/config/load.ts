@@ -9,14 +9,14 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { sha1 } from '../core/builtins.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { Path, YamlDocument } from '../core/document.js';
-import { toDiagnostic, type Finding } from '../core/finding.js';
+import { resolvePlace, toDiagnostic, type Finding } from '../core/finding.js';
 import { SourceFile } from '../core/source.js';
 import { DEFAULT_MAX_FILE_SIZE } from '../lint/guard.js';
 import { parseSource } from '../lint/parse.js';
 import type { PlanOverrides } from '../plan/types.js';
 import { precompiledValidator } from '../schema/precompiled.js';
 import { checkPlanFacts } from './check-plan.js';
-import type { LintConfig, RuleSetting, ScopedLint } from './types.js';
+import type { ExcludeSite, LintConfig, RuleSetting, ScopedLint } from './types.js';
 
 /** Names of the repository config, in lookup order (the dotfile form keeps a repository's top level clean). */
 export const CONFIG_NAMES = ['talium.config.yaml', 'talium.config.yml', '.talium.yaml', '.talium.yml'];
@@ -151,6 +151,11 @@ function unknownRules(doc: YamlDocument, rules: Record<string, unknown>, base: P
     });
 }
 
+/** The positions of the `count` patterns of the exclude list at `path`. */
+function excludeSites(doc: YamlDocument, path: Path, count: number): ExcludeSite[] {
+  return Array.from({ length: count }, (_, i) => resolvePlace({ doc, path: [...path, i] }));
+}
+
 function readDoc(abs: string, relPath: string): { doc?: YamlDocument; findings: Finding[]; text: string } {
   const text = readFileSync(abs, 'utf8');
   const parsed = parseSource(new SourceFile(relPath, text));
@@ -205,6 +210,7 @@ export function loadConfig(cwd: string, explicit: string | undefined, known: (id
         };
         config.rules = { ...(c.rules ?? {}) };
         config.exclude = [...(c.exclude ?? [])];
+        if (c.exclude?.length) config.excludeSites = excludeSites(doc, ['exclude'], c.exclude.length);
         if (c.maxFileSize !== undefined) {
           const size = parseSize(c.maxFileSize);
           if (Number.isFinite(size) && size > 0) config.maxFileSize = size;
@@ -265,7 +271,9 @@ function loadClusterSections(cwd: string, known: (id: string) => boolean, findin
     }
     const s = section as { rules?: Record<string, RuleSetting>; exclude?: string[] };
     findings.push(...unknownRules(doc, s.rules ?? {}, ['lint'], known, suggest));
-    out.push({ dir: `clusters/${name}`, rules: { ...(s.rules ?? {}) }, exclude: [...(s.exclude ?? [])] });
+    const scope: ScopedLint = { dir: `clusters/${name}`, rules: { ...(s.rules ?? {}) }, exclude: [...(s.exclude ?? [])] };
+    if (s.exclude?.length) scope.excludeSites = excludeSites(doc, ['lint', 'exclude'], s.exclude.length);
+    out.push(scope);
   }
   return out;
 }

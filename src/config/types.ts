@@ -2,10 +2,16 @@
  * The lint configuration after loading: talium.config.yaml (repository-wide) plus the `lint:` sections of
  * clusters/<name>/cluster.yaml (scoped to that cluster folder). Shape documented by schemas/talium.config.schema.json.
  */
-import type { Severity } from '../core/diagnostic.js';
+import type { Range, Severity } from '../core/diagnostic.js';
 import type { PlanConfig } from '../plan/types.js';
 
 export type RuleSetting = Severity | 'off';
+
+/** Where an `exclude:` pattern is written (config/unused-exclude points there). */
+export interface ExcludeSite {
+  file: string;
+  range: Range;
+}
 
 /** Severity and exclude settings that apply to files under `dir` (a cluster folder). */
 export interface ScopedLint {
@@ -13,6 +19,8 @@ export interface ScopedLint {
   dir: string;
   rules: Record<string, RuleSetting>;
   exclude: string[];
+  /** Where each of `exclude` is written (same order), when loaded from a file. */
+  excludeSites?: ExcludeSite[];
 }
 
 export interface LintConfig {
@@ -25,6 +33,8 @@ export interface LintConfig {
   fileSha1?: string;
   rules: Record<string, RuleSetting>;
   exclude: string[];
+  /** Where each of `exclude` is written (same order), when loaded from a file. */
+  excludeSites?: ExcludeSite[];
   maxFileSize: number;
   plan?: PlanConfig;
   schemaDirs: string[];

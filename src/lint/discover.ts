@@ -3,7 +3,8 @@
  * configured excludes applied, `.git`/`node_modules` skipped, symlinks followed only inside the tree and never
  * into a loop (each refusal is an info diagnostic, never a silent skip). When no YAML file is found but templates
  * named like YAML are (`*.yaml.j2`, `*.yaml.tmpl`...), one `lint/templates-only` note says they were not linted, so
- * a template repository does not pass as "no YAML files to check". The only module that lists folders.
+ * a template repository does not pass as "no YAML files to check". The only module that lists folders; the patterns
+ * come normalised (excludes.ts).
  */
 import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -35,6 +36,8 @@ export interface Discovery {
    * trailing `/` (not walked, so what they hold is unknown). They are still in the repository Flux or Argo CD syncs.
    */
   excluded: string[];
+  /** The YAML templates (`*.yaml.j2`...) the configured excludes left out, relative to cwd (config/unused-exclude). */
+  excludedTemplates: string[];
 }
 
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
@@ -72,6 +75,7 @@ export function discover(opts: DiscoverOptions): Discovery {
   const missing: string[] = [];
   const templates: string[] = [];
   const excludedPaths: string[] = [];
+  const excludedTemplates: string[] = [];
 
   const rel = (abs: string) => toPosix(relative(cwd, abs)) || '.';
   /** `r` = path relative to cwd (posix), '' for cwd itself; undefined when outside cwd. */
@@ -79,6 +83,7 @@ export function discover(opts: DiscoverOptions): Discovery {
     if (!excl || !r) return false;
     const out = excl.ignores(isDir ? r + '/' : r);
     if (out && (isDir || YAML_EXT.test(r))) excludedPaths.push(isDir ? r + '/' : r);
+    else if (out && TEMPLATE_EXT.test(r)) excludedTemplates.push(r);
     return out;
   };
   const note = (relPath: string, reason: string, target: string) =>
@@ -216,7 +221,7 @@ export function discover(opts: DiscoverOptions): Discovery {
   }
   const files = [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   if (!files.length && templates.length) notes.push(templatesNote(templates));
-  return { files, notes, missing, excluded: [...new Set(excludedPaths)].sort() };
+  return { files, notes, missing, excluded: [...new Set(excludedPaths)].sort(), excludedTemplates: [...new Set(excludedTemplates)].sort() };
 }
 
 /** The one note for a tree of YAML templates and no YAML, at the first template (by path). */

@@ -43,6 +43,18 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     },
   },
   {
+    id: 'config/unused-exclude',
+    description: 'An `exclude:` pattern of the configuration leaves out nothing talium would read.',
+    severity: 'warning',
+    help: 'Correct the pattern (it is gitignore-style, relative to the repository root or the cluster folder), or remove it.',
+    docs: {
+      what: 'After a run over the whole tree, each `exclude:` pattern of talium.config.yaml or of a cluster.yaml `lint:` section (`!` re-includes aside) must match at least one YAML file, YAML template or folder that discovery met and left out; one that matches none is reported at the pattern (`data.pattern`). Patterns are gitignore-style; a leading `./` anchors the pattern at the root (or the cluster folder) like a leading `/`, and Windows separators (`.\\vendor\\`) are read as `/`. What lies inside a folder .gitignore or another pattern leaves out is never met, so a pattern naming only that is reported too. A run over some paths does not report it.',
+      why: 'A misspelt pattern (`./secret/**` for `secrets/`) silently lints what it was meant to skip, or leaves a stale entry that hides a future folder.',
+      fix: 'Correct the pattern so it names the files or folder, or delete it; suppress it with a `# talium-disable-next-line config/unused-exclude -- <reason>` above it when it is there on purpose.',
+      sources: ['https://git-scm.com/docs/gitignore#_pattern_format'],
+    },
+  },
+  {
     id: 'lint/internal-error',
     description: 'talium failed while processing a file or running a rule (a bug in talium, not in your files).',
     severity: 'error',

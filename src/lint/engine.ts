@@ -15,6 +15,7 @@ import { emptyPlan, type ClusterGroup } from '../plan/types.js';
 import type { LintResult } from '../report/types.js';
 import { RULES } from '../rules/index.js';
 import { discover } from './discover.js';
+import { excludeEntries, unusedExcludes } from './excludes.js';
 import { byFile, CheckKeys } from './check-cache.js';
 import { checkDocuments, checkValuesFrom, type GroupCheck } from './doc-checks.js';
 import { internalError } from './internal-error.js';
@@ -114,19 +115,15 @@ async function checkWithCache(groups: GroupCheck[], files: LoadedFile[], crdDocs
   return out;
 }
 
-/** Scoped exclude pattern of a cluster folder → a root-relative gitignore pattern. */
-function scopePattern(dir: string, pattern: string): string {
-  const neg = pattern.startsWith('!');
-  const p = neg ? pattern.slice(1) : pattern;
-  const anchored = p.replace(/\/$/, '').includes('/');
-  const out = anchored ? `${dir}/${p.replace(/^\//, '')}` : `${dir}/**/${p}`;
-  return neg ? `!${out}` : out;
-}
-
-/** The files to read under `paths`, with the configuration's excludes (repository-wide and per cluster folder). */
+/**
+ * The files to read under `paths`, with the configuration's excludes (repository-wide and per cluster folder,
+ * normalised: excludes.ts); a run over the whole tree adds config/unused-exclude for a pattern that left out nothing.
+ */
 export function discoverFiles(cwd: string, paths: string[], config: LintConfig): ReturnType<typeof discover> {
-  const exclude = [...config.exclude, ...config.scoped.flatMap((s) => s.exclude.map((p) => scopePattern(s.dir, p)))];
-  return discover({ cwd, paths, exclude });
+  const entries = excludeEntries(config);
+  const found = discover({ cwd, paths, exclude: entries.map((e) => e.pattern) });
+  if (entries.length && wholeFolder(paths)) found.notes.push(...unusedExcludes(entries, [...found.excluded, ...found.excludedTemplates]));
+  return found;
 }
 
 /** Effective setting of a rule for a file: scoped (cluster folder) beats repository-wide. */
