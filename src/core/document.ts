@@ -52,6 +52,8 @@ export interface YamlDocumentInit {
   templated?: boolean;
   /** The parser saw no plain YAML 1.1 boolean word (yes, no, on, off, y, n...) among the values (undefined: not known). */
   noYaml11Words?: boolean;
+  /** An item of a `kind: List` (or `FooList`) document: that document, and the item's path in it (`['items', 2]`). */
+  item?: { list: YamlDocument; path: Path };
 }
 
 /** A `${VAR}` placeholder replaced in a document's value (lint/flux-substitution.ts), with where VAR is defined. */
@@ -66,6 +68,7 @@ export interface Substitution {
 
 export class YamlDocument {
   readonly file: SourceFile;
+  /** Which YAML document of the file (0-based); a List item's is negative (-1, -2... in file order): unique in the file. */
   readonly index: number;
   /** What rules see: the parsed value, or its Flux-substituted form (`parsed` keeps the text's own value). */
   value: unknown;
@@ -79,6 +82,13 @@ export class YamlDocument {
   private parsedValue?: unknown;
   /** Placeholders replaced in `value` (empty unless a Flux Kustomization's variables were applied). */
   substitutions: readonly Substitution[] = [];
+  /**
+   * When this document is an item of a List document (lint/list-items.ts): that document. The item is a document of
+   * its own (its own `index`, unique in the file), whose paths and positions are relative to the item.
+   */
+  readonly list: YamlDocument | undefined;
+  /** Where the value sits in its YAML document ([] for a whole document, `['items', i]` for a List item). */
+  readonly base: Path;
 
   constructor(init: YamlDocumentInit) {
     this.file = init.file;
@@ -90,6 +100,23 @@ export class YamlDocument {
     this.templated = init.templated ?? false;
     this.noYaml11Words = init.noYaml11Words;
     this.astCache = init.ast;
+    this.list = init.item?.list;
+    this.base = init.item?.path ?? [];
+  }
+
+  /**
+   * A document of its own for the value at `path` of this one (a List item): `index` (negative) unique in the file;
+   * paths and positions are the item's, its AST the one of the YAML document holding it.
+   */
+  item(index: number, path: Path, value: unknown, docClass: DocClass): YamlDocument {
+    const init: YamlDocumentInit = { file: this.file, index, value, docClass, start: this.start, end: this.end, ast: this.astCache, templated: this.templated, item: { list: this.list ?? this, path: this.inAst(path) } };
+    if (this.noYaml11Words !== undefined) init.noYaml11Words = this.noYaml11Words;
+    return new YamlDocument(init);
+  }
+
+  /** A path of the value → the path in the YAML document's AST. */
+  private inAst(path: Path): Path {
+    return this.base.length ? [...this.base, ...path] : path;
   }
 
   /** The value as written (placeholders kept): what schemas validate, in-process and in worker threads alike. */
@@ -111,7 +138,14 @@ export class YamlDocument {
 
   /** The eemeli/yaml AST of this document, parsed on first use (positions cost nothing until asked for). */
   ast(): Document.Parsed | undefined {
-    return this.astCache.get(this.index);
+    return this.astCache.get(this.list ? this.list.index : this.index);
+  }
+
+  /** The AST node of the value (the document's contents, or the List item). */
+  root(): Node | null {
+    const doc = this.ast();
+    if (!doc) return null;
+    return this.base.length ? nodeAt(doc.contents as Node | null, this.base) : (doc.contents as Node | null);
   }
 
   /** apiVersion, kind, name, namespace, group: read once (rules ask for them thousands of times). */
@@ -169,8 +203,13 @@ export class YamlDocument {
     return get(this.value, path);
   }
 
-  /** Range of the whole document. */
+  /** Range of the whole document (of a List item: its first key). */
   range(): Range {
+    if (this.base.length) {
+      const doc = this.ast();
+      const r = doc ? locateNode(doc.contents as Node | null, this.base, false) : undefined;
+      if (r) return this.file.rangeOf(r[0], r[0]);
+    }
     return this.file.rangeOf(this.start, this.start);
   }
 
@@ -181,7 +220,7 @@ export class YamlDocument {
   locate(path: Path, opts: { key?: boolean } = {}): Range {
     const doc = this.ast();
     if (!doc) return this.start ? this.range() : FILE_START;
-    const r = locateNode(doc.contents as Node | null, path, opts.key ?? false);
+    const r = locateNode(doc.contents as Node | null, this.inAst(path), opts.key ?? false);
     if (!r) return this.range();
     return this.file.rangeOf(r[0], r[1]);
   }
@@ -259,7 +298,7 @@ export class YamlDocument {
   isPlainScalar(path: Path): boolean {
     const doc = this.ast();
     if (!doc) return false;
-    const n = nodeAt(doc.contents as Node | null, path);
+    const n = nodeAt(doc.contents as Node | null, this.inAst(path));
     return !!n && isScalar(n) && (n.type === 'PLAIN' || n.type === undefined);
   }
 }
@@ -274,8 +313,7 @@ interface StringBlock {
 }
 
 function literalBlock(d: YamlDocument, path: Path): StringBlock | null {
-  const doc = d.ast();
-  const n = doc ? nodeAt(doc.contents as Node | null, path) : null;
+  const n = nodeAt(d.root(), path);
   if (!n || !isScalar(n) || n.type !== 'BLOCK_LITERAL' || !n.range || typeof n.value !== 'string') return null;
   const text = d.file.text;
   const headerEnd = text.indexOf('\n', n.range[0]);

@@ -9,6 +9,7 @@ import { toDiagnostic } from '../core/finding.js';
 import { SourceFile } from '../core/source.js';
 import { ChunkAstCache } from './ast-cache.js';
 import { checkBytes } from './guard.js';
+import { expandLists, fileDocuments } from './list-items.js';
 import type { FileStat, ParseCache } from './parse-cache.js';
 import { parseSource } from './parse.js';
 import { parseSuppressions, type Suppression } from './suppressions.js';
@@ -133,11 +134,13 @@ export interface WireFile {
 
 export function toWire(f: LoadedFile): WireFile {
   const offsets: number[] = [];
-  for (const d of f.docs) offsets[d.index] = d.start;
+  // the file's own documents: List items are made again from their List (fromWire)
+  const own = fileDocuments(f.docs);
+  for (const d of own) offsets[d.index] = d.start;
   return {
     path: f.path,
     ...(f.source ? { text: (f.source.hadBom ? '\ufeff' : '') + f.source.text } : {}),
-    docs: f.docs.map((d) => ({ index: d.index, value: d.value, start: d.start, end: d.end, docClass: d.docClass, templated: d.templated })),
+    docs: own.map((d) => ({ index: d.index, value: d.value, start: d.start, end: d.end, docClass: d.docClass, templated: d.templated })),
     contentOffsets: Array.from(offsets, (o) => o ?? -1),
     diagnostics: f.diagnostics,
     suppressions: f.suppressions,
@@ -151,5 +154,5 @@ export function fromWire(w: Omit<WireFile, 'text'> & { text?: string | (() => st
   const source = new SourceFile(w.path, w.text);
   const ast = new ChunkAstCache(source, w.contentOffsets);
   const docs = w.docs.map((d) => new YamlDocument({ file: source, index: d.index, value: d.value, docClass: d.docClass, start: d.start, end: d.end, ast, templated: d.templated }));
-  return { path: w.path, source, docs, diagnostics: w.diagnostics, suppressions: w.suppressions, skipped: w.skipped };
+  return { path: w.path, source, docs: expandLists(docs), diagnostics: w.diagnostics, suppressions: w.suppressions, skipped: w.skipped };
 }

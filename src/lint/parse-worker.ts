@@ -46,7 +46,8 @@ parentPort?.on('message', (req: CheckRequest) => {
         opts: g.opts,
         docs: g.members.map(([p, i]) => byKey.get(`${i}\u0000${p}`)).filter((d): d is YamlDocument => d !== undefined),
       }));
-      const crdDocs = req.crds.flatMap((w) => fromWire(w).docs);
+      // a CRD inside a List comes with its List's other items
+      const crdDocs = req.crds.flatMap((w) => fromWire(w).docs.filter((d) => d.kind === 'CustomResourceDefinition'));
       // imported here, not at the top: the schema modules load while the main thread decodes phase 1
       const { checkDocuments } = await import('./doc-checks.js');
       post({ type: 'checked', diagnostics: await checkDocuments(groups, loaded, crdDocs, new Set(req.partialFiles)) });

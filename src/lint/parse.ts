@@ -2,6 +2,7 @@
  * Parses one source file into YamlDocuments plus `yaml/*` findings. Fast path: js-yaml 4 per document chunk
  * (Go-YAML-like schema: no timestamps, merge keys); on any js-yaml error the whole file is re-parsed with
  * eemeli/yaml, whose errors (with exact positions) become the findings. Positions are computed only on demand.
+ * A List document comes back as its items (list-items.ts).
  */
 import jsyaml from 'js-yaml';
 import { parseAllDocuments, parseDocument, visit, type Document } from 'yaml';
@@ -14,6 +15,7 @@ import type { Finding } from '../core/finding.js';
 import type { SourceFile } from '../core/source.js';
 import { ChunkAstCache } from './ast-cache.js';
 import { classify } from './classify.js';
+import { expandLists } from './list-items.js';
 import { checkDepth, type TextScan } from './guard.js';
 import { splitDocuments } from './split.js';
 
@@ -216,7 +218,7 @@ export function parseSource(file: SourceFile): ParsedFile {
     ({ index, value, chunk, noYaml11Words }) =>
       new YamlDocument({ file, index, value, docClass: classify(value, file.path), start: chunk.content, end: chunk.to, ast, templated, noYaml11Words }),
   );
-  return { docs, findings };
+  return { docs: expandLists(docs), findings };
 }
 
 const CODE_RULE: Record<string, string> = {
@@ -348,5 +350,5 @@ function fallback(file: SourceFile, failure: { error: JsYamlError; offset: numbe
     const start = d.contents?.range?.[0] ?? d.range[0];
     docs.push(new YamlDocument({ file, index, value, docClass: classify(value, file.path), start, end: d.range[2], ast, templated }));
   });
-  return { docs, findings };
+  return { docs: expandLists(docs), findings };
 }

@@ -23,7 +23,8 @@ export function truthyFindings(doc: YamlDocument, under: readonly (string | numb
   const out: Finding[] = [];
   const ast = doc.ast();
   if (!ast) return out;
-  const start = under.length ? ast.getIn(under, true) : ast.contents;
+  // a List item's values only (its document is the List: document.ts `base`)
+  const start = under.length ? ast.getIn([...doc.base, ...under], true) : doc.root();
   const stack: Array<Node | null | undefined> = [start as Node | null];
   while (stack.length) {
     const n = stack.pop();
