@@ -129,7 +129,11 @@ const CASES: Record<string, Expect[]> = {
     { rule: 'spec/removed-helm-key', at: [23, 5], data: { key: 'tunnel', since: '1.15' } },
     { rule: 'spec/removed-helm-key', at: [25, 7], data: { key: 'hostPort.enabled', since: '1.18' } },
   ],
-  'owned-helm-value.yaml': [{ rule: 'spec/owned-helm-value', at: [24, 7], data: { key: 'ipam.mode' } }],
+  // a fixed value has no option; one talium derives names the cluster.yaml option that drives it
+  'owned-helm-value.yaml': [
+    { rule: 'spec/owned-helm-value', at: [24, 7], data: { key: 'ipam.mode' } },
+    { rule: 'spec/owned-helm-value', at: [28, 7], data: { key: 'k8sClientRateLimit.qps', option: 'cilium.l2.services' } },
+  ],
   'lan-ipv4.yaml': [{ rule: 'spec/lan-ipv4', at: [9, 9] }],
   // every node a control plane, none schedulable: at nodes (the default) or at the explicit false
   'no-schedulable-node.yaml': [{ rule: 'spec/no-schedulable-node', at: [11, 1], sev: 'warning', data: { controlPlanes: 1 } }],

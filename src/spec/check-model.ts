@@ -12,25 +12,29 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
-/** Helm value paths talium sets itself (Talos requirements and L2 wiring); `cilium.values` may not override them. */
-export const OWNED_HELM_PATHS = [
-  'ipam.mode',
-  'kubeProxyReplacement',
-  'k8sServiceHost',
-  'k8sServicePort',
-  'cgroup.autoMount.enabled',
-  'cgroup.hostRoot',
-  'securityContext.capabilities.ciliumAgent',
-  'securityContext.capabilities.cleanCiliumState',
-  'l2announcements.enabled',
-  'l2announcements.leaseDuration',
-  'l2announcements.leaseRenewDeadline',
-  'l2announcements.leaseRetryPeriod',
-  'k8sClientRateLimit.qps',
-  'k8sClientRateLimit.burst',
-  'operator.replicas',
-  'hubble.enabled',
-] as const;
+/**
+ * Helm value paths talium sets itself (Talos requirements and L2 wiring); `cilium.values` may not override them.
+ * Each maps to the cluster.yaml option talium derives it from, or undefined when it is fixed (no option).
+ */
+const OWNED_HELM_OPTIONS: Readonly<Record<string, string | undefined>> = {
+  'ipam.mode': undefined,
+  kubeProxyReplacement: undefined,
+  k8sServiceHost: undefined,
+  k8sServicePort: 'cluster.kubePrismPort',
+  'cgroup.autoMount.enabled': undefined,
+  'cgroup.hostRoot': undefined,
+  'securityContext.capabilities.ciliumAgent': undefined,
+  'securityContext.capabilities.cleanCiliumState': undefined,
+  'l2announcements.enabled': undefined,
+  'l2announcements.leaseDuration': 'cilium.l2.leaseDuration',
+  'l2announcements.leaseRenewDeadline': 'cilium.l2.leaseRenewDeadline',
+  'l2announcements.leaseRetryPeriod': 'cilium.l2.leaseRetryPeriod',
+  'k8sClientRateLimit.qps': 'cilium.l2.services',
+  'k8sClientRateLimit.burst': 'cilium.l2.services',
+  'operator.replicas': 'cilium.operatorReplicas',
+  'hubble.enabled': 'cilium.hubble',
+};
+export const OWNED_HELM_PATHS: readonly string[] = Object.keys(OWNED_HELM_OPTIONS);
 
 export function checkModel(value: unknown, doc: YamlDocument): Finding[] {
   const out: Finding[] = [];
@@ -214,6 +218,7 @@ function checkCilium(root: Record<string, unknown>, doc: YamlDocument, out: Find
     const isMap = !!v && typeof v === 'object' && !Array.isArray(v);
     const owned = OWNED_HELM_PATHS.find((p) => p === dotted || (!isMap && p.startsWith(dotted + '.')));
     if (owned) {
+      const option = OWNED_HELM_OPTIONS[owned];
       out.push({
         doc,
         path: ['cilium', 'values', ...path],
@@ -221,8 +226,11 @@ function checkCilium(root: Record<string, unknown>, doc: YamlDocument, out: Find
         ruleId: 'spec/owned-helm-value',
         severity: 'error',
         message: `cilium.values.${dotted} is set by talium (Talos/L2 requirements) and cannot be overridden here.`,
-        help: 'Remove it; use the matching cluster.yaml option (cluster.kubePrismPort, cilium.l2.*, cilium.hubble, cilium.operatorReplicas) instead.',
-        data: { key: dotted },
+        // name the one option that drives this value: a list of every option sent users to the wrong one
+        help: option
+          ? `Remove it; set ${option} in cluster.yaml instead (talium derives ${owned} from it).`
+          : `Remove it; talium always sets ${owned} (a Talos or L2 announcement requirement) and has no option to change it.`,
+        data: option ? { key: dotted, option } : { key: dotted },
       });
       return false;
     }
