@@ -79,6 +79,15 @@ test('cilium/rollout-pods: Flux HelmRelease', () => {
         },
         errors: [{ messageId: 'unset', file: 'cilium/values.yaml', line: 1, column: 1, data: { key: 'operator.rollOutPods' } }],
       },
+      // the values write an operator: mapping without rollOutPods: at that mapping's key, not the first key of the file
+      {
+        files: {
+          'cilium/hr.yaml': hrFrom('    - kind: ConfigMap\n      name: cilium-values\n'),
+          'cilium/kustomization.yaml': 'configMapGenerator:\n  - name: cilium-values\n    files:\n      - values.yaml=values.yaml\n',
+          'cilium/values.yaml': KPR + 'rollOutCiliumPods: true\noperator:\n  replicas: 1\n',
+        },
+        errors: [{ messageId: 'unset', file: 'cilium/values.yaml', line: 3, column: 1, data: { key: 'operator.rollOutPods' } }],
+      },
     ],
   });
 });

@@ -4,6 +4,7 @@
  * ConfigMap is not picked up until someone restarts the agents and the operator.
  */
 import { atLeast } from '../../data/versions.js';
+import type { CiliumRelease } from '../../plan/types.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { ciliumHelmRelease } from './lib/examples.js';
 import { SRC } from './lib/sources.js';
@@ -19,6 +20,16 @@ const SINCE = '1.14';
 
 const hr = ciliumHelmRelease;
 
+/**
+ * Where a missing key belongs: its parent mapping's key when a layer writes that mapping (`operator:` for
+ * `operator.rollOutPods`), else the release's values.
+ */
+function missingPlace(r: CiliumRelease, key: readonly string[]): ReturnType<typeof releasePlace> {
+  const parent = key.slice(0, -1);
+  const v = parent.length ? valueOf(r, parent) : undefined;
+  return v && typeof v === 'object' && !Array.isArray(v) ? placeOf(r, parent, { key: true }) : releasePlace(r);
+}
+
 export default defineRule({
   meta: {
     id: 'cilium/rollout-pods',
@@ -31,7 +42,7 @@ export default defineRule({
     },
     help: 'Set `rollOutCiliumPods: true` and `operator.rollOutPods: true` in the Cilium values.',
     docs: {
-      what: 'For every Cilium release a GitOps controller installs (Flux `HelmRelease` and its Kustomize overlays, Argo CD `Application`/`ApplicationSet`, Kustomize `helmCharts` outside a `bootstrap`/`talos` folder), reports `rollOutCiliumPods` and `operator.rollOutPods` when they are unset or false: at the key when it is written, else at the release\'s values (one finding when both are missing). The release\'s engine and purpose decide: bootstrap installs (helmfile, a `cilium install` Job, committed or in a Talos inline manifest, Kustomize `helmCharts` under `bootstrap/` or `talos/`) and values files no GitOps release reads are not judged, since they install once and the GitOps release that takes over is judged. A missing key is not judged when the release takes values the repository does not show (an unresolved `valuesFrom`, Argo CD `parameters`, a patch of the same HelmRelease); a `false` is not judged when such a source may override it. Releases pinned below Cilium 1.14 and templated values are not judged.',
+      what: 'For every Cilium release a GitOps controller installs (Flux `HelmRelease` and its Kustomize overlays, Argo CD `Application`/`ApplicationSet`, Kustomize `helmCharts` outside a `bootstrap`/`talos` folder), reports `rollOutCiliumPods` and `operator.rollOutPods` when they are unset or false: at the key when it is written, else at the `operator:` mapping when only `operator.rollOutPods` is missing and that mapping is written, else at the release\'s values (one finding when both are missing). The release\'s engine and purpose decide: bootstrap installs (helmfile, a `cilium install` Job, committed or in a Talos inline manifest, Kustomize `helmCharts` under `bootstrap/` or `talos/`) and values files no GitOps release reads are not judged, since they install once and the GitOps release that takes over is judged. A missing key is not judged when the release takes values the repository does not show (an unresolved `valuesFrom`, Argo CD `parameters`, a patch of the same HelmRelease); a `false` is not judged when such a source may override it. Releases pinned below Cilium 1.14 and templated values are not judged.',
       why: 'Both values default to false in the chart (1.14–1.20). Without them a values change that only edits the cilium-config ConfigMap (turning on `l2announcements`, for example) is applied by Flux or Argo CD but not picked up by the running agents and operator until someone restarts them. With them the chart rolls the agent and operator pods out when that ConfigMap changes.',
       fix: 'Add `rollOutCiliumPods: true` and `operator.rollOutPods: true` to the Cilium values (talium generate writes both).',
       sources: [SRC.helmRef],
@@ -67,7 +78,7 @@ export default defineRule({
       }
       // both missing: one finding at the release's values, not two on the same spot
       if (unset.length === KEYS.length) out.push({ ...releasePlace(r), messageId: 'unsetBoth', data: { keys: unset.join(','), ...data } });
-      else for (const name of unset) out.push({ ...releasePlace(r), messageId: 'unset', data: { key: name, ...data } });
+      else for (const name of unset) out.push({ ...missingPlace(r, name.split('.')), messageId: 'unset', data: { key: name, ...data } });
     }
     return dedupe(out);
   },
