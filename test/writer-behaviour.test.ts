@@ -77,6 +77,14 @@ test('a hand-edited generated file is refused, left untouched, and nothing else 
   const r = await json(['generate'], dir);
   assert.equal(r.code, 1);
   assert.deepEqual(r.diags.map((d) => [d.ruleId, d.file, d.data?.['reason']]), [['generate/hand-edited', VALUES, 'edited']]);
+  const line = r.diags[0]!.range.start.line;
+  assert.equal(edited.split('\n')[line - 1], 'rollOutCiliumPods: false', 'the finding points at the edited line');
+  // the spec changed too: the new bytes differ for both reasons, so no line can be blamed on the edit
+  const spec = join(dir, 'clusters/homelab/cluster.yaml');
+  const specText = readFileSync(spec, 'utf8');
+  writeFileSync(spec, specText.replace('services: 24', 'services: 200'));
+  assert.deepEqual((await json(['generate'], dir)).diags.map((d) => [d.ruleId, d.range.start.line]), [['generate/hand-edited', 1]]);
+  writeFileSync(spec, specText);
   assert.equal(readFileSync(join(dir, VALUES), 'utf8'), edited, 'hand edit kept');
   assert.ok(!existsSync(join(dir, POOLS)), 'nothing written when a file is refused');
   const forced = await json(['generate', '--force'], dir);

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { sortDiagnostics, summarize, type Diagnostic } from '../core/diagnostic.js';
 import { toDiagnostic } from '../core/finding.js';
 import { generate } from '../generate/run.js';
+import { recordedHash } from '../generate/serialize.js';
 import { gitPrefix } from '../io/git-prefix.js';
 import { applyPlan, firstDifferentLine, planWrite } from '../io/writer.js';
 import { engineRule } from '../lint/engine-rules.js';
@@ -203,6 +204,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (plan.refused.length) {
     for (const r of plan.refused) {
       const file = display(r.path);
+      const line = editedLine(plan.changes.find((c) => c.path === r.path));
       diagnostics.push({
         ruleId: 'generate/hand-edited',
         severity: 'error',
@@ -212,7 +214,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
             : `${file} was not written by talium; refusing to overwrite it.`,
         help: 'Move the change into cluster.yaml (cilium.values for Helm values), or rerun with --force to discard it.',
         file,
-        range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+        range: { start: { line, column: 1 }, end: { line, column: 1 } },
         data: { reason: r.reason, change: r.change, path: r.path },
       });
     }
@@ -222,4 +224,15 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const { written, removed } = applyPlan(plan, out.roots);
   io.stderr(`talium generate: ${clusters.length} cluster(s), ${out.files.size} files: ${written} written, ${removed} removed, ${plan.unchanged.length} unchanged (${Date.now() - started} ms).\n`);
   return finish(EXIT.ok, fileList);
+}
+
+/**
+ * The line of a hand edit: when the cluster.yaml still produces the bytes talium wrote (the file's recorded hash
+ * equals the new one), the first line where the file differs from them; else (the spec changed too, so the two
+ * differ for both reasons) line 1.
+ */
+function editedLine(ch: { change: string; current?: string; text?: string } | undefined): number {
+  if (!ch || ch.change !== 'update' || ch.current === undefined || ch.text === undefined) return 1;
+  const was = recordedHash(ch.current);
+  return was && was === recordedHash(ch.text) ? firstDifferentLine(ch.current.replace(/\r\n/g, '\n'), ch.text) : 1;
 }

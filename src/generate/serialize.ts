@@ -117,6 +117,11 @@ export type Ownership = 'pristine' | 'edited' | 'foreign';
  * Who a file on disk belongs to: `pristine` (talium wrote it and nobody changed it since), `edited` (talium's mark,
  * but the content no longer matches its hash: a hand edit), `foreign` (no talium mark: not ours).
  */
+/** The hash a generated file records in its header (`talium:sha256=<hex>`), or undefined. */
+export function recordedHash(raw: string): string | undefined {
+  return HASH_RE.exec(raw.slice(0, 1024))?.[1];
+}
+
 export function ownership(raw: string): Ownership {
   // A CRLF checkout (core.autocrlf) is not a hand edit: compare with LF line ends.
   const text = raw.replace(/\r\n/g, '\n');
