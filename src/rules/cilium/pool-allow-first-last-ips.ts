@@ -17,7 +17,7 @@ export default defineRule({
       badValue: 'Pool "{{name}}" sets allowFirstLastIPs to "{{value}}"; Cilium accepts only "Yes" or "No".',
       noEffect: 'Pool "{{name}}" sets allowFirstLastIPs but has only start/stop ranges, which never reserve their first and last address.',
     },
-    help: 'Write `allowFirstLastIPs: "Yes"` or `allowFirstLastIPs: "No"` (quoted, capitalised), or drop it.',
+    help: 'Write `allowFirstLastIPs: "Yes"` or `allowFirstLastIPs: "No"` (quoted, capitalised); on a pool with only start/stop ranges, drop it (it changes nothing there).',
     docs: {
       what: 'Checks that `spec.allowFirstLastIPs` of a CiliumLoadBalancerIPPool is one of the enum strings "Yes"/"No", and notes when it cannot have an effect (a pool with only start/stop ranges).',
       why: 'The CRD enum is case-sensitive: "yes", "true" or "no" are rejected by the API server. The field only applies to CIDR blocks; ranges hand out every address they contain.',

@@ -18,7 +18,7 @@ export default defineRule({
       removed: 'Cilium value "{{key}}" was removed in {{since}} (target {{version}}); Helm ignores it ({{note}}).',
       noop: 'Cilium value "{{key}}" has no effect with kubeProxyReplacement: true ({{note}}).',
     },
-    help: 'Delete the key; use the replacement named in the message.',
+    help: 'Delete the key; when the message names a replacement (`tunnel`: `routingMode` + `tunnelProtocol`), set that instead.',
     docs: {
       what: 'Looks up every key of the Cilium values in a table of removed and no-op Helm values (per version; with kube-proxy replacement for the no-op ones).',
       why: 'Removed keys are silently ignored (the setting you think you have is not applied) or make the chart `fail`; `externalIPs.enabled` does nothing under kube-proxy replacement although the L2 docs still mention it.',
