@@ -44,6 +44,20 @@ describe('talium lint: exit codes (child process)', () => {
     assert.equal(spawnCli(['lint', '--bogus'], { cwd: repo({}) }).code, 2);
   });
 
+  it('an unknown option: exit 2, the nearest known option suggested (none when nothing is near), no usage dump', async () => {
+    const near = async (args: string[]) => {
+      const r = await runCli(args, { cwd: repo({ 'cm.yaml': CLEAN }) });
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.doesNotMatch(r.stderr, /^Usage:/m);
+      return /did you mean (--[\w-]+)\?/.exec(r.stderr)?.[1];
+    };
+    assert.equal(await near(['lint', '--max-warning', '0']), '--max-warnings');
+    assert.equal(await near(['lint', '--stage']), '--staged');
+    assert.equal(await near(['lint', '--frobnicate']), undefined);
+    assert.equal(await near(['generate', '--forse']), '--force');
+  });
+
   it('warnings: 0 by default, 1 above --max-warnings', () => {
     const dir = repo({ 'settings.yaml': TRUTHY });
     assert.equal(spawnCli(['lint'], { cwd: dir }).code, 0);

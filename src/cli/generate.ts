@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import { argError } from './arg-error.js';
 import { sortDiagnostics, summarize, type Diagnostic } from '../core/diagnostic.js';
 import { toDiagnostic } from '../core/finding.js';
 import { generate } from '../generate/run.js';
@@ -101,23 +102,25 @@ function generateRules(): RuleInfo[] {
   ];
 }
 
+const OPTIONS = {
+  cluster: { type: 'string', multiple: true },
+  check: { type: 'boolean' },
+  force: { type: 'boolean' },
+  format: { type: 'string', multiple: true },
+  root: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export async function run(args: string[], io: CliIo): Promise<number> {
   let opts;
   try {
     opts = parseArgs({
       args,
       allowPositionals: false,
-      options: {
-        cluster: { type: 'string', multiple: true },
-        check: { type: 'boolean' },
-        force: { type: 'boolean' },
-        format: { type: 'string', multiple: true },
-        root: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: OPTIONS,
     }).values;
   } catch (err) {
-    io.stderr(`talium generate: ${(err as Error).message}\n\n${HELP}`);
+    io.stderr(argError('generate', err, Object.keys(OPTIONS)));
     return EXIT.usage;
   }
   if (opts.help) {

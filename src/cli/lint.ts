@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { argError } from './arg-error.js';
 import { summarize } from '../core/diagnostic.js';
 import { loadConfig } from '../config/load.js';
 import { lint, wholeFolder } from '../lint/engine.js';
@@ -83,6 +84,21 @@ Exit codes: 0 no errors (and warnings within --max-warnings), 1 errors or too ma
 2 usage or internal error.
 `;
 
+const OPTIONS = {
+  format: { type: 'string', short: 'f', multiple: true },
+  'max-warnings': { type: 'string' },
+  config: { type: 'string', short: 'c' },
+  staged: { type: 'boolean' },
+  'only-files': { type: 'boolean' },
+  workers: { type: 'string' },
+  'no-cache': { type: 'boolean' },
+  fix: { type: 'boolean' },
+  'suppress-all': { type: 'boolean' },
+  'prune-suppressions': { type: 'boolean' },
+  'suppressions-location': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export async function run(args: string[], io: CliIo): Promise<number> {
   let parsed;
   try {
@@ -90,23 +106,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       args,
       allowPositionals: true,
       strict: true,
-      options: {
-        format: { type: 'string', short: 'f', multiple: true },
-        'max-warnings': { type: 'string' },
-        config: { type: 'string', short: 'c' },
-        staged: { type: 'boolean' },
-        'only-files': { type: 'boolean' },
-        workers: { type: 'string' },
-        'no-cache': { type: 'boolean' },
-        fix: { type: 'boolean' },
-        'suppress-all': { type: 'boolean' },
-        'prune-suppressions': { type: 'boolean' },
-        'suppressions-location': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: OPTIONS,
     });
   } catch (err) {
-    io.stderr(`talium lint: ${(err as Error).message}\n\n${HELP}`);
+    io.stderr(argError('lint', err, Object.keys(OPTIONS)));
     return EXIT.usage;
   }
   const v = parsed.values;
