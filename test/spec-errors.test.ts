@@ -68,6 +68,11 @@ const CASES: Record<string, Expect[]> = {
   'schema-type.yaml': [{ rule: 'spec/schema', at: [4, 11], data: { keyword: 'type', path: 'versions.cilium', expected: 'string' } }],
   'schema-required.yaml': [{ rule: 'spec/schema', at: [8, 1], data: { keyword: 'required', missing: 'gateway' } }],
   'schema-enum.yaml': [{ rule: 'spec/schema', at: [6, 11], data: { keyword: 'enum', allowed: 'flux, argocd' } }],
+  // node and pool names are DNS labels: the nearest label is offered, not the regex
+  'schema-dns-label.yaml': [
+    { rule: 'spec/schema', at: [14, 13], data: { keyword: 'pattern', path: 'nodes[0].name', suggestion: 'node-1' } },
+    { rule: 'spec/schema', at: [16, 11], data: { keyword: 'pattern', path: 'pools[0].name', suggestion: 'dns-pool' } },
+  ],
   'unknown-key.yaml': [{ rule: 'spec/unknown-key', at: [22, 3], data: { key: 'hubbel', suggestion: 'hubble' } }],
   'cidr-host-bits.yaml': [{ rule: 'spec/cidr-host-bits', at: [9, 9], data: { suggestion: '10.50.0.0/24' } }],
   'invalid-cidr.yaml': [{ rule: 'spec/invalid-cidr', at: [22, 12], data: { path: 'cluster.podCidr' } }],

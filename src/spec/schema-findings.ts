@@ -7,7 +7,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Path, YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
 import { precompiledValidator } from '../schema/precompiled.js';
-import { CLUSTER_SCHEMA } from './schema.js';
+import { CLUSTER_SCHEMA, DNS_LABEL_PATTERN } from './schema.js';
 
 let compiled: ValidateFunction | undefined;
 
@@ -98,6 +98,11 @@ function toFinding(e: ErrorObject, doc: YamlDocument): Finding {
     help = `Use one of: ${allowed.join(', ')}.`;
   } else if (e.keyword === 'pattern' && path[0] === 'versions') {
     help = 'Write the full version, e.g. "1.14.1".';
+  } else if (e.keyword === 'pattern' && (e.params as { pattern: string }).pattern === DNS_LABEL_PATTERN) {
+    // a regex is no help to someone who wrote `DNS_pool`: say what a DNS label is and offer the nearest one
+    const label = typeof value === 'string' ? toDnsLabel(value) : '';
+    if (label) data['suggestion'] = label;
+    help = `Use a DNS label: lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters${label ? ` (e.g. "${label}")` : ''}.`;
   } else if (e.keyword === 'pattern') {
     help = `Use a value matching ${String((e.params as { pattern: string }).pattern)}.`;
   }
@@ -125,4 +130,13 @@ export function schemaFindings(value: unknown, doc: YamlDocument): Finding[] {
     out.push(toFinding(e, doc));
   }
   return out;
+}
+
+/** `DNS_pool` → `dns-pool`: lowercased, other characters as dashes, dashes trimmed, at most 63 characters ('' if nothing is left). */
+export function toDnsLabel(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 63)
+    .replace(/^-+|-+$/g, '');
 }

@@ -16,7 +16,9 @@ const version = (what: string, example: string) => ({
 });
 const ip = (description: string) => ({ type: 'string', minLength: 1, description });
 const duration = (description: string) => ({ type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$', description });
-const dnsLabel = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$' };
+/** RFC 1123 label: node and pool names (Kubernetes object and host names). */
+export const DNS_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
+const dnsLabel = { type: 'string', pattern: DNS_LABEL_PATTERN };
 
 export const CLUSTER_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
