@@ -546,6 +546,10 @@ describe('talium rules / explain', () => {
     assert.doesNotMatch(r.stdout, /Reported instead of/);
     assert.equal((await runCli(['explain', 'yaml/nope'], { cwd: base })).code, 2);
     assert.ok(existsSync(base));
+    // the configuration example changes the severity: a warning rule's example is not `warning`
+    const example = async (id: string) => /rules: \{ ([^ ]+): (\w+) \}/.exec((await runCli(['explain', id], { cwd: base })).stdout)?.slice(1);
+    assert.deepEqual(await example('yaml/truthy'), ['yaml/truthy', 'error']);
+    assert.deepEqual(await example('cilium/kpr-value'), ['cilium/kpr-value', 'warning']);
   });
   it('explain: an unknown id suggests at most 5 ids, the closest first (typo, else shared words); exit 2', async () => {
     const near = async (id: string) => {

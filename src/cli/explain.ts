@@ -24,7 +24,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr(`talium explain: unknown rule "${id}".\n${near.length ? `Did you mean: ${near.join(', ')}?` : 'Run `talium rules` for the list of ids.'}\n`);
     return EXIT.usage;
   }
-  const out = [`${rule.id}  (default severity: ${rule.severity}; a finding may be reported lower when the repository does not show enough to be sure)`, '', rule.description, ''];
+  const out = [`${rule.id}  (default severity: ${rule.severity}; one finding may be reported at another severity, lower when the repository does not show enough to be sure)`, '', rule.description, ''];
   if (rule.docs) {
     out.push('What it checks:', indent(rule.docs.what), '', 'Why it matters:', indent(rule.docs.why), '', 'How to fix:', indent(rule.docs.fix), '');
     if (rule.docs.autofix) out.push('Fixed by `talium lint --fix`:', indent(rule.docs.autofix), '');
@@ -32,7 +32,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (rule.supersedes?.length) out.push('Reported instead of:', indent(`${rule.supersedes.join(', ')} at the same place (one finding per mistake; a comment silencing that one is honoured)`), '');
   out.push('Help:', indent(rule.help), '');
   if (rule.docs?.sources.length) out.push('Sources:', ...rule.docs.sources.map((s) => `  - ${s}`), '');
-  out.push(`Change its severity in talium.config.yaml (rules: { ${rule.id}: warning }) or suppress one place with`);
+  // the example changes something: a warning rule's example is not `warning`
+  const other = rule.severity === 'warning' ? 'error' : 'warning';
+  out.push(`Change its severity in talium.config.yaml (rules: { ${rule.id}: ${other} }, or off) or suppress one place with`);
   out.push(`  # talium-disable-next-line ${rule.id} -- <reason>`);
   io.stdout(out.join('\n') + '\n');
   return EXIT.ok;
