@@ -65,6 +65,8 @@ test('--check writes nothing and reports one generate/drift per changed, missing
   );
   const line = r.diags[0]!.range.start.line;
   assert.equal(readFileSync(join(dir, VALUES), 'utf8').split('\n')[line - 1], '  qps: 11', 'drift points at the first changed line');
+  // the edited file is one `talium generate` would refuse: the drift says why (data.reason); the others have none
+  assert.deepEqual(r.diags.map((d) => d.data?.['reason']), ['edited', undefined, undefined]);
   assert.deepEqual(snapshot(dir), before, '--check wrote nothing');
 });
 

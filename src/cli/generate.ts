@@ -191,14 +191,20 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       const line = ch.change === 'update' ? firstDifferentLine(ch.current ?? '', ch.text ?? '') : 1;
       const file = display(ch.path);
       const verb = ch.change === 'create' ? 'is missing' : ch.change === 'update' ? 'is out of date' : 'is stale (no cluster.yaml produces it any more)';
+      // `talium generate` would refuse this file: say so here, or the hint sends the user into that refusal
+      const refused = plan.refused.find((r) => r.path === ch.path);
       diagnostics.push({
         ruleId: 'generate/drift',
         severity: 'error',
-        message: `Generated file ${file} ${verb}.`,
-        help: 'Run `talium generate` (`npx talium generate` where talium is a dev dependency) and commit the result.',
+        message: refused
+          ? `Generated file ${file} ${refused.reason === 'edited' ? 'was edited by hand' : 'was not written by talium'}, so it differs from what cluster.yaml produces.`
+          : `Generated file ${file} ${verb}.`,
+        help: refused
+          ? 'Run `talium generate --force` to discard the edit (to keep it, move it into cluster.yaml first: cilium.values for Helm values), then commit the result.'
+          : 'Run `talium generate` (`npx talium generate` where talium is a dev dependency) and commit the result.',
         file,
         range: { start: { line, column: 1 }, end: { line, column: 1 } },
-        data: { change: ch.change, path: ch.path },
+        data: refused ? { change: ch.change, path: ch.path, reason: refused.reason } : { change: ch.change, path: ch.path },
       });
     }
     if (plan.changes.length) io.stderr(`talium generate --check: ${plan.changes.length} file(s) would change.\n`);
