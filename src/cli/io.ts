@@ -10,6 +10,18 @@ export interface CliIo {
   isTTY: boolean;
 }
 
+/**
+ * Whether terminal output gets ANSI colour: never with NO_COLOR (no-color.org: set and not empty); with FORCE_COLOR
+ * set and not empty, yes unless it is '0' or 'false' (force-color.org, Node's own reading of '0'), which CI logs that
+ * render ANSI (GitHub Actions) use; otherwise only on a terminal.
+ */
+export function wantsColor(io: Pick<CliIo, 'env' | 'isTTY'>): boolean {
+  if (io.env['NO_COLOR']) return false;
+  const force = io.env['FORCE_COLOR'];
+  if (force !== undefined && force !== '') return force !== '0' && force.toLowerCase() !== 'false';
+  return io.isTTY;
+}
+
 let pipeGuarded = false;
 
 /**

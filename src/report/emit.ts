@@ -4,7 +4,7 @@
  */
 import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import type { CliIo } from '../cli/io.js';
+import { wantsColor, type CliIo } from '../cli/io.js';
 import { REPORTERS } from './index.js';
 import type { LintResult } from './types.js';
 
@@ -78,7 +78,7 @@ export function rebaseResult(result: LintResult, p: (file: string) => string): L
 
 /** Render `result` in every requested format; `fixCommand` is what the stylish summary tells the user to run for fixable findings. */
 export function emit(result: LintResult, specs: FormatSpec[], io: CliIo, fixCommand?: string): void {
-  const color = io.isTTY && !io.env['NO_COLOR'];
+  const color = wantsColor(io);
   const toWorkspace = workspaceRelative(io.cwd, io.env);
   const inWorkspace = toWorkspace ? rebaseResult(result, toWorkspace) : result;
   for (const spec of specs) {
