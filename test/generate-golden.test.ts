@@ -60,7 +60,11 @@ test('homelab: Talos 1.14 multi-document patches, VLAN sub-interface, VIP on con
     assert.equal(vip['name'], '10.50.0.10');
     assert.equal(vip['link'], docs.find((d) => d['kind'] === 'LinkConfig')!['name']);
   }
-  assert.deepEqual(docsOf(file('clusters/homelab/generated/talos/patches/controlplane.yaml')), [{ cluster: { allowSchedulingOnControlPlanes: true } }]);
+  // Talos 1.14 lists the control-plane taint in KubeNodeConfig and rejects `.cluster.allowSchedulingOnControlPlanes`
+  // next to that document: the patch deletes the taint there instead
+  assert.deepEqual(docsOf(file('clusters/homelab/generated/talos/patches/controlplane.yaml')), [
+    { apiVersion: 'v1alpha1', kind: 'KubeNodeConfig', taints: { 'node-role.kubernetes.io/control-plane': { $patch: 'delete' } } },
+  ]);
   const cmd = file('clusters/homelab/generated/talos/gen-config.sh');
   assert.match(cmd, /talosctl gen config homelab https:\/\/10\.50\.0\.10:6443/);
   assert.match(cmd, /--config-patch @patches\/cluster\.yaml/);

@@ -49,6 +49,18 @@ function defForKind(defs: Record<string, any>, kind: string): string | undefined
   return Object.keys(defs).find((k) => defs[k]?.properties?.kind?.enum?.includes(kind));
 }
 
+/** A patch with every `{$patch: delete}` field dropped: the deletion has no value to check, the rest of the document does. */
+function withoutFieldDeletes(doc: Record<string, any>): Record<string, any> {
+  const out: Record<string, any> = {};
+  for (const [k, v] of Object.entries(doc)) {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      if (v['$patch'] === 'delete') continue;
+      out[k] = withoutFieldDeletes(v);
+    } else out[k] = v;
+  }
+  return out;
+}
+
 /** Validate one patch document; returns the def it was checked against. */
 function check(c: Cluster, doc: Record<string, any>, where: string): string {
   const dir = schemaDir(c.versions.talos.split('.').slice(0, 2).join('.'));
@@ -78,12 +90,26 @@ test('cluster-wide and node patches match the Talos schema of their version', (t
       if (Number(c.versions.talos.split('.')[1]) < 12) continue;
       nodePatch(c, n).forEach((d, i) => seen.add(check(c, d as Record<string, any>, `${c.name} ${n.name} #${i}`)));
     }
-    // allowSchedulingOnControlPlanes: a v1alpha1 field up to 1.13; the 1.14 schema hides deprecated fields.
-    if (Number(c.versions.talos.split('.')[1]) < 14) controlPlanePatch(c)?.forEach((d) => seen.add(check(c, d as Record<string, any>, `${c.name} controlplane patch`)));
+    // schedulable control planes: v1alpha1 allowSchedulingOnControlPlanes up to 1.13, a KubeNodeConfig taint delete from 1.14
+    controlPlanePatch(c)?.forEach((d) => seen.add(check(c, withoutFieldDeletes(d as Record<string, any>), `${c.name} controlplane patch`)));
   }
-  for (const def of ['k8s.KubeFlannelCNIConfigV1Alpha1', 'k8s.KubeProxyConfigV1Alpha1', 'k8s.KubePrismConfigV1Alpha1', 'k8s.KubeNetworkConfigV1Alpha1', 'network.LinkConfigV1Alpha1', 'network.VLANConfigV1Alpha1', 'network.Layer2VIPConfigV1Alpha1', 'network.HostnameConfigV1Alpha1', 'network.ResolverConfigV1Alpha1', 'v1alpha1.Config']) {
+  for (const def of ['k8s.KubeNodeConfigV1Alpha1', 'k8s.KubeFlannelCNIConfigV1Alpha1', 'k8s.KubeProxyConfigV1Alpha1', 'k8s.KubePrismConfigV1Alpha1', 'k8s.KubeNetworkConfigV1Alpha1', 'network.LinkConfigV1Alpha1', 'network.VLANConfigV1Alpha1', 'network.Layer2VIPConfigV1Alpha1', 'network.HostnameConfigV1Alpha1', 'network.ResolverConfigV1Alpha1', 'v1alpha1.Config']) {
     assert.ok(seen.has(def), `covered ${def}`);
   }
+});
+
+test('Talos 1.14+: schedulable control planes never set the v1alpha1 field Talos rejects next to KubeNodeConfig', () => {
+  // talosctl gen config (1.14 contract) writes the control-plane NoSchedule taint into a KubeNodeConfig document, and
+  // KubeNodeConfig.V1Alpha1ConflictValidate refuses `.cluster.allowSchedulingOnControlPlanes` beside it
+  const homelab = loadRepoCluster(ROOT, 'homelab');
+  assert.equal(homelab.versions.talos.startsWith('1.14'), true);
+  const cp = controlPlanePatch(homelab)!;
+  assert.deepEqual(cp, [{ apiVersion: 'v1alpha1', kind: 'KubeNodeConfig', taints: { 'node-role.kubernetes.io/control-plane': { $patch: 'delete' } } }]);
+  assert.ok(!JSON.stringify(cp).includes('allowScheduling'));
+  // before 1.14 the v1alpha1 field is the only way
+  const older = { ...homelab, versions: { ...homelab.versions, talos: '1.13.9' } };
+  assert.deepEqual(controlPlanePatch(older), [{ cluster: { allowSchedulingOnControlPlanes: true } }]);
+  assert.equal(controlPlanePatch({ ...homelab, schedulableControlPlanes: false }), undefined);
 });
 
 test('the schema check catches a wrong shape', (t) => {

@@ -192,6 +192,8 @@ test('what may remove the exclude label', () => {
     { machine: { kubelet: { extraArgs: { 'rotate-server-certificates': 'true' } } } },
     [{ op: 'add', path: '/cluster/allowSchedulingOnControlPlanes', value: true }],
     { apiVersion: 'v1alpha1', kind: 'KubeNodeConfig', labels: { zone: 'a' } },
+    // talium's Talos 1.14 patch for schedulable control planes: the taint goes, the label stays
+    { apiVersion: 'v1alpha1', kind: 'KubeNodeConfig', taints: { 'node-role.kubernetes.io/control-plane': { $patch: 'delete' } } },
   ];
   assert.deepEqual(yes.map(mayRemoveExcludeLabel), yes.map(() => true));
   assert.deepEqual(no.map(mayRemoveExcludeLabel), no.map(() => false));

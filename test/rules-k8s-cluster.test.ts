@@ -209,6 +209,11 @@ test('k8s/etp-local-l2: no finding about the control-plane taint when the Talos 
   assert.deepEqual(valid.map(fact), [[undefined], [undefined], [undefined], [undefined], [true], [true]]);
   assert.deepEqual(fact({ ...base, ...TAINTED }), [false]);
   assert.deepEqual(fact({ ...base, 'talos/patches/controlplane.yaml': talos }), [true]);
+  // Talos 1.14: the control-plane taint lives in KubeNodeConfig (talium's generated patch deletes it there)
+  const KUBE_NODE = (taints: string): string => `apiVersion: v1alpha1\nkind: KubeNodeConfig\nlabels:\n  node-role.kubernetes.io/control-plane: ""\n${taints}`;
+  assert.deepEqual(fact({ ...base, 'talos/patches/controlplane.yaml': KUBE_NODE('taints:\n  node-role.kubernetes.io/control-plane:\n    $patch: delete\n') }), [true]);
+  assert.deepEqual(fact({ ...base, 'talos/controlplane.yaml': KUBE_NODE('taints:\n  node-role.kubernetes.io/control-plane: :NoSchedule\n') }), [false]);
+  assert.deepEqual(fact({ ...base, 'talos/patches/node.yaml': KUBE_NODE('') }), [undefined], 'a KubeNodeConfig without taints says nothing');
   // the message names the Talos way out too
   assert.match(etpLocal.meta.messages['daemonSetControlPlane']!, /cluster\.allowSchedulingOnControlPlanes: true/);
 });

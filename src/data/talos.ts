@@ -40,6 +40,8 @@ export const NETWORK_DOCUMENT_KINDS = ['LinkConfig', 'VLANConfig', 'Layer2VIPCon
  * - 1.14: `.cluster.network` → KubeNetworkConfig / KubeFlannelCNIConfig, `.cluster.proxy` → KubeProxyConfig,
  *   `.cluster.inlineManifests` → KubeInlineManifestConfig, `.cluster.extraManifests`/`extraManifestHeaders` →
  *   KubeExternalManifestConfig, `.machine.features.kubePrism` → KubePrismConfig. [TALOS-NEW-1.14] (§3.1)
+ *   `.cluster.allowSchedulingOnControlPlanes` → KubeNodeConfig (its taints). [TALOS-NEW-1.14, checked in the
+ *   siderolabs/docs v1.14 what's-new page; not in domain-facts]
  * `replacement` is the kind(s) the field's settings move to; for `.machine.network.interfaces` the rule narrows
  * it to what the interfaces use (VLANs → VLANConfig, a VIP → Layer2VIPConfig, ...).
  */
@@ -62,6 +64,7 @@ export const DEPRECATED_FIELDS: readonly DeprecatedTalosField[] = [
   { path: ['cluster', 'inlineManifests'], since: KUBE_DOCUMENT_KINDS_SINCE, replacement: ['KubeInlineManifestConfig'] },
   { path: ['cluster', 'extraManifests'], since: KUBE_DOCUMENT_KINDS_SINCE, replacement: ['KubeExternalManifestConfig'] },
   { path: ['cluster', 'extraManifestHeaders'], since: KUBE_DOCUMENT_KINDS_SINCE, replacement: ['KubeExternalManifestConfig'] },
+  { path: ['cluster', 'allowSchedulingOnControlPlanes'], since: KUBE_DOCUMENT_KINDS_SINCE, replacement: ['KubeNodeConfig'] },
 ];
 
 /** apiVersion of every Talos multi-document kind. */
@@ -100,6 +103,20 @@ export function vlanLinkName(parent: string, vlanId: number): string {
   const hash = crypto().createHash('sha256').update(bytes).digest().subarray(0, hashBytes).toString('hex');
   return `${prefix.toString('utf8')}${hash}.${vlanId}`;
 }
+
+/**
+ * Schedulable control planes. Up to 1.13: `cluster.allowSchedulingOnControlPlanes: true` (v1alpha1). Talos 1.14 moved
+ * the setting into the KubeNodeConfig document: `talosctl gen config` (1.14 contract) lists the control-plane
+ * `NoSchedule` taint there explicitly, and KubeNodeConfig's V1Alpha1ConflictValidate rejects a config that also sets
+ * `.cluster.allowSchedulingOnControlPlanes` (or `allowSchedulingOnMasters`), true or false. So from 1.14 the patch
+ * deletes the taint key in KubeNodeConfig (a `$patch: delete` of a missing key is a no-op, configpatcher
+ * TestPatchDeleteMissing). [TALOS-NEW-1.14 "moved into KubeNodeConfig"; siderolabs/talos
+ * pkg/machinery/config/types/k8s/node.go; docs talos/v1.14/reference/configuration/kubernetes/kubenodeconfig.mdx]
+ */
+export const NODE_DOCUMENT_KIND = 'KubeNodeConfig';
+export const NODE_DOCUMENT_SINCE = '1.14';
+/** The control-plane taint key (and role label) Talos sets; the taint value is `:NoSchedule`. */
+export const CONTROL_PLANE_TAINT = 'node-role.kubernetes.io/control-plane';
 
 /** Talos rejects a VIP on workers: "virtual (shared) IP is not allowed on non-controlplane nodes". [talos v1alpha1_validation.go] (§3.5) */
 export const VIP_CONTROL_PLANE_ONLY = true;

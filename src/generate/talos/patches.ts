@@ -1,10 +1,10 @@
 /**
  * Talos machine-config patches (strategic merge, secret-free): cluster-wide (CNI off, kube-proxy off, KubePrism,
- * pod/service subnets), control-plane (scheduling), and one network patch per node (address on the right link,
+ * pod/service subnets), control-plane (scheduling: v1alpha1 field, or the KubeNodeConfig taint from 1.14), and one network patch per node (address on the right link,
  * VLAN sub-interface when tagged, default route, VIP on control planes only). Legacy v1alpha1 fields or the
  * multi-document kinds, as the pinned Talos version wants (src/data/talos.ts).
  */
-import { TALOS_DOCUMENT_API_VERSION, talosConfigForm } from '../../data/talos.js';
+import { CONTROL_PLANE_TAINT, NODE_DOCUMENT_KIND, TALOS_DOCUMENT_API_VERSION, talosConfigForm } from '../../data/talos.js';
 import type { Cluster, ClusterNode } from '../../spec/types.js';
 import { generatedDir } from '../paths.js';
 import type { GeneratedFile } from '../types.js';
@@ -37,12 +37,15 @@ export function clusterPatch(c: Cluster): unknown[] {
 }
 
 /**
- * Applies to control planes only (`--config-patch-control-plane`), and only when they take workloads: `false` is
- * Talos's default, and leaving it unset keeps the patch clear of Talos 1.14's KubeNodeConfig (which may own the
- * control-plane taint there). `allowSchedulingOnControlPlanes: true` is still the documented v1alpha1 way in 1.14.
+ * Applies to control planes only (`--config-patch-control-plane`), and only when they take workloads (`false` is
+ * Talos's default). Up to Talos 1.13 the v1alpha1 `allowSchedulingOnControlPlanes: true`; from 1.14 `gen config`
+ * writes the control-plane taint into KubeNodeConfig and refuses that v1alpha1 field next to it, so the patch
+ * deletes the taint there (src/data/talos.ts).
  */
 export function controlPlanePatch(c: Cluster): unknown[] | undefined {
-  return c.schedulableControlPlanes ? [{ cluster: { allowSchedulingOnControlPlanes: true } }] : undefined;
+  if (!c.schedulableControlPlanes) return undefined;
+  if (talosConfigForm(c.versions.talos).kubeDocuments) return [doc(NODE_DOCUMENT_KIND, { taints: { [CONTROL_PLANE_TAINT]: { $patch: 'delete' } } })];
+  return [{ cluster: { allowSchedulingOnControlPlanes: true } }];
 }
 
 /** The per-node network patch. */

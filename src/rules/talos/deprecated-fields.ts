@@ -1,7 +1,8 @@
 /**
  * talos/deprecated-fields: v1alpha1 fields the pinned Talos version deprecates in favour of multi-document kinds
  * (`.machine.network.*` from 1.12; `.cluster.network`/`proxy`/`inlineManifests`/`extraManifests`/
- * `extraManifestHeaders` and `.machine.features.kubePrism` from 1.14). Still supported, so only a notice.
+ * `extraManifestHeaders`, `.machine.features.kubePrism` and `.cluster.allowSchedulingOnControlPlanes` from 1.14).
+ * Still supported, so only a notice.
  */
 import path from 'node:path';
 import type { Path, YamlDocument } from '../../core/document.js';
@@ -166,12 +167,12 @@ export default defineRule({
     messages: {
       deprecated: 'Talos {{since}} deprecates "{{field}}" (still supported; this cluster runs Talos {{version}}); it moves to {{replacement}}.',
     },
-    help: 'Move the setting into the multi-document kind(s) the message names (Talos ≥ 1.12: `LinkConfig`, `VLANConfig`, `Layer2VIPConfig`, `HostnameConfig`, `ResolverConfig`, ... for `.machine.network`; Talos ≥ 1.14: `KubeNetworkConfig`/`KubeFlannelCNIConfig`, `KubeProxyConfig`, `KubeInlineManifestConfig`, `KubeExternalManifestConfig`, `KubePrismConfig`) and drop the legacy field.',
+    help: 'Move the setting into the multi-document kind(s) the message names (Talos ≥ 1.12: `LinkConfig`, `VLANConfig`, `Layer2VIPConfig`, `HostnameConfig`, `ResolverConfig`, ... for `.machine.network`; Talos ≥ 1.14: `KubeNetworkConfig`/`KubeFlannelCNIConfig`, `KubeProxyConfig`, `KubeInlineManifestConfig`, `KubeExternalManifestConfig`, `KubePrismConfig`, `KubeNodeConfig`) and drop the legacy field.',
     docs: {
       what:
         'When the cluster\'s Talos version is pinned to a minor (talhelper `talosVersion`, the installer image tag, `cluster.yaml` or `talium.config.yaml` `plan.versions.talos`), reports each deprecated v1alpha1 field a Talos machine config, strategic-merge patch or JSON6902 patch sets, once per field and document, at its key. ' +
         'Talos 1.12+: `.machine.network.interfaces` (its `vlans`, `vip`, bonds, bridges and DHCP settings are named in the replacement), `hostname`, `nameservers`, `searchDomains`, `disableSearchDomain`, `extraHostEntries` (KubeSpan is not deprecated). ' +
-        'Talos 1.14+: `.cluster.network`, `.cluster.proxy`, `.cluster.inlineManifests`, `.cluster.extraManifests`, `.cluster.extraManifestHeaders`, `.machine.features.kubePrism`. ' +
+        'Talos 1.14+: `.cluster.network`, `.cluster.proxy`, `.cluster.inlineManifests`, `.cluster.extraManifests`, `.cluster.extraManifestHeaders`, `.machine.features.kubePrism`, `.cluster.allowSchedulingOnControlPlanes` (KubeNodeConfig: the control-plane taint is listed there, and Talos refuses the legacy field in a config that has a KubeNodeConfig document, as `talosctl gen config` of 1.14 writes). ' +
         'An unknown or open version range (`>=1.12`) gives no finding. talhelper input is not judged: neither `talconfig.yaml` (talhelper, not the user, decides whether `networkInterfaces`, `nameservers` or its inline patches become legacy fields or documents) nor the patch files it references with `@`, because whether a talhelper version carries multi-document patches is not established (older versions drop them silently).',
       why: 'Nothing breaks: Talos deprecates these fields but still supports them. The multi-document kinds are the form Talos documents from these versions on (`talosctl gen config` of 1.14 already writes them), and a config that sets one thing in both forms is hard to review; the notice lets you migrate on your own schedule. When the field is removed is not established, so this stays an info. (On Talos 1.14 a bare `cluster.network.cni.name: none` is also a warning of talos/cni-not-none, because Flannel is a document there.)',
       fix: 'Write the same settings as the named documents (`apiVersion: v1alpha1`, `kind: ...`) in the same patch file, and remove the legacy field; `talium generate` emits that form for Talos 1.12+ (network) and 1.14+ (Kubernetes settings).',

@@ -11,6 +11,7 @@ import { fluxKustomizations, ksFor } from '../../../plan/flux-kustomizations.js'
 import { kustomizationResources } from '../../../plan/kustomize-overlays.js';
 import type { ClusterGroup, PlanNode } from '../../../plan/types.js';
 import { CONTROL_PLANE_LABEL, certainlyFails, requirements } from '../../cilium/lib/node-selector.js';
+import { CONTROL_PLANE_TAINT, NODE_DOCUMENT_KIND } from '../../../data/talos.js';
 import { dirOf, docsByFile, isObj } from '../../../plan/util.js';
 import { talhelperInlinePatches, talhelperControlPlanePatchFiles, talosDocs } from '../../talos/lib/talos-docs.js';
 
@@ -201,12 +202,24 @@ export function excludesControlPlanes(policy: YamlDocument): boolean {
 }
 
 const ALLOW = ['allowSchedulingOnControlPlanes', 'allowSchedulingOnMasters'];
+
+/**
+ * What a Talos 1.14 KubeNodeConfig `taints` entry for the control-plane key says about scheduling: deleted (`$patch:
+ * delete`, talium's patch) → schedulable; `[value]:NoSchedule` / `:NoExecute` → tainted; anything else (another
+ * effect, templated) → the value itself, which counts as unreadable.
+ */
+function taintSays(t: unknown): unknown {
+  if (isObj(t) && t['$patch'] === 'delete') return true;
+  if (typeof t === 'string' && /(^|:)(NoSchedule|NoExecute)$/.test(t)) return false;
+  return t ?? 'unset';
+}
 const ALLOW_PATH = /^\/cluster\/allowSchedulingOn(ControlPlanes|Masters)$/;
 
 /**
  * Whether the group's Talos configuration lets workloads onto control planes (no taint): true when every place that
  * sets it says `true` (`cluster.allowSchedulingOnControlPlanes` in a machine config or patch, also a JSON6902 op or
- * a talhelper inline patch; talhelper's top-level key; talium's `cluster.schedulableControlPlanes`); false when
+ * a talhelper inline patch; talhelper's top-level key; talium's `cluster.schedulableControlPlanes`; from Talos 1.14
+ * the control-plane taint of a KubeNodeConfig document, deleted = true, NoSchedule/NoExecute = false); false when
  * something sets it false, or when the configuration control planes read is visible and leaves it at its default;
  * undefined (unknown) when that configuration is not visible (no Talos config with a `cluster:` section for control
  * planes, no talhelper config, no cluster.yaml: it may live in templates talium does not read), when a value is
@@ -220,6 +233,7 @@ export function controlPlanesSchedulable(cluster: ClusterGroup): boolean | undef
       return;
     }
     if (!isObj(v)) return;
+    if (v['kind'] === NODE_DOCUMENT_KIND && isObj(v['taints']) && CONTROL_PLANE_TAINT in v['taints']) said.push(taintSays(v['taints'][CONTROL_PLANE_TAINT]));
     const c = v['cluster'];
     for (const k of ALLOW) {
       if (k in v) said.push(v[k]);

@@ -2,17 +2,15 @@
  * Whether a group's control planes certainly carry `node.kubernetes.io/exclude-from-external-load-balancers`, the
  * label Talos ≥1.8 generated control-plane configs add (also on schedulable control planes): the Talos version is
  * known and at least 1.8, no visible Talos document or talhelper inline patch removes the label (or may: a
- * `$patch` on it or on the node labels, a JSON6902 op on `/machine/nodeLabels`, a KubeNodeConfig patch, a full
+ * `$patch` on it or on the node labels, a JSON6902 op on `/machine/nodeLabels`, a KubeNodeConfig label patch, a full
  * control-plane config without it), and every control-plane patch file talhelper pulls in was read. Pure reads.
  */
-import { EXCLUDE_FROM_LB_LABEL, EXCLUDE_FROM_LB_LABEL_SINCE } from '../../../data/talos.js';
+import { EXCLUDE_FROM_LB_LABEL, EXCLUDE_FROM_LB_LABEL_SINCE, NODE_DOCUMENT_KIND } from '../../../data/talos.js';
 import { atLeast, pinnedMinor } from '../../../data/versions.js';
 import type { ClusterGroup, Fact } from '../../../plan/types.js';
 import { isObj } from '../../../plan/util.js';
 import { isFullMachineConfig, talhelperControlPlanePatchFiles, talhelperInlinePatches, talosDocs } from './talos-docs.js';
 
-/** The Talos 1.14 document that holds node labels (domain-facts §3.7; its field layout is not modelled). */
-const NODE_DOCUMENT_KIND = 'KubeNodeConfig';
 
 /** A `$patch` directive anywhere under `v`. */
 function hasPatchDirective(v: unknown): boolean {
@@ -23,7 +21,7 @@ function hasPatchDirective(v: unknown): boolean {
 /**
  * `v` (a machine config, patch, talhelper config or one of its inline patches) removes the label, or may: the label
  * set to anything but a string (`$patch: delete`, null), a node-label mapping replaced or not readable, a JSON6902
- * op on the node labels, a KubeNodeConfig with a patch directive.
+ * op on the node labels, a KubeNodeConfig deleted or with a patch directive on its labels.
  */
 export function mayRemoveExcludeLabel(v: unknown): boolean {
   if (Array.isArray(v)) {
@@ -31,7 +29,8 @@ export function mayRemoveExcludeLabel(v: unknown): boolean {
     return v.some(mayRemoveExcludeLabel);
   }
   if (!isObj(v)) return false;
-  if (v['kind'] === NODE_DOCUMENT_KIND && hasPatchDirective(v)) return true;
+  // the whole document or its labels patched (a directive on its taints, as talium writes for schedulable control planes, keeps the label)
+  if (v['kind'] === NODE_DOCUMENT_KIND && ('$patch' in v || hasPatchDirective(v['labels']))) return true;
   for (const [k, x] of Object.entries(v)) {
     if (k === EXCLUDE_FROM_LB_LABEL && typeof x !== 'string') return true;
     if (k === 'nodeLabels' && (!isObj(x) || '$patch' in x)) return true;
