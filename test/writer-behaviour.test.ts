@@ -156,6 +156,39 @@ test('--cluster limits the run and never sweeps other clusters or unused bases',
   assert.ok(existsSync(join(dir, 'clusters/_base/argocd/kustomization.yaml')));
 });
 
+test('removing every cluster.yaml sweeps the generated output like removing one does; hand edits and foreign files stay', async (t) => {
+  const dir = await scratch();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  rmSync(join(dir, 'clusters/homelab/cluster.yaml'));
+  rmSync(join(dir, 'clusters/lab/cluster.yaml'));
+  writeFileSync(join(dir, 'clusters/homelab/generated/mine.txt'), 'kept\n');
+  const edited = 'clusters/lab/generated/talos/nodes/lab-worker-1.yaml';
+  writeFileSync(join(dir, edited), readFileSync(join(dir, edited), 'utf8') + '# my change\n');
+  // --check names every stale file and writes nothing
+  const before = snapshot(dir);
+  const check = await json(['generate', '--check'], dir);
+  assert.equal(check.code, 1);
+  assert.ok(check.diags.length > 10 && check.diags.every((d) => d.ruleId === 'generate/drift' && d.data?.['change'] === 'remove'));
+  assert.ok(check.diags.some((d) => d.file === 'clusters/_base/flux/cilium/helmrelease.yaml'));
+  assert.ok(!check.diags.some((d) => d.file === 'clusters/homelab/generated/mine.txt'), 'foreign files are no drift');
+  assert.deepEqual(snapshot(dir), before);
+  // a hand-edited stale file is refused, and then nothing is removed
+  const refused = await json(['generate'], dir);
+  assert.equal(refused.code, 1);
+  assert.deepEqual(refused.diags.map((d) => [d.ruleId, d.file, d.data?.['change']]), [['generate/hand-edited', edited, 'remove']]);
+  assert.deepEqual(snapshot(dir), before);
+  rmSync(join(dir, edited));
+  const r = await json(['generate'], dir);
+  assert.equal(r.code, 0);
+  assert.deepEqual(listTree(join(dir, 'clusters')), ['homelab/generated/mine.txt'], 'only the foreign file is left');
+  // no cluster.yaml and nothing of talium's left to sweep: a usage error, as before (most likely the wrong folder)
+  for (const args of [['generate'], ['generate', '--check']]) {
+    const again = await runCli(args, { cwd: dir });
+    assert.equal(again.code, 2, again.stderr);
+    assert.match(again.stderr, /no clusters\/<name>\/cluster\.yaml/);
+  }
+});
+
 test('--cluster given twice is still a subset: the other cluster and its engine\'s base are not swept', async (t) => {
   const dir = await scratch();
   t.after(() => rmSync(dir, { recursive: true, force: true }));

@@ -145,10 +145,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr(`talium generate: no clusters/${unknown[0]}/cluster.yaml (known: ${all.join(', ') || 'none'}).\n`);
     return EXIT.usage;
   }
-  if (!all.length) {
-    io.stderr(`talium generate: no clusters/<name>/cluster.yaml under ${root}.\n`);
-    return EXIT.usage;
-  }
 
   const display = (repoPath: string) => toPosix(relative(io.cwd, join(root, repoPath))) || repoPath;
   const diagnostics: Diagnostic[] = [];
@@ -184,6 +180,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const out = generate(clusters, { all: wanted.length === all.length, schema: isTaliumRepository(root) });
   if (wanted.length === all.length) out.roots.push(...orphanRoots(root, all));
   const plan = planWrite(root, out.files, out.roots, { force: !!opts.force });
+  // no cluster.yaml left: sweep what the removed clusters generated (orphaned generated/ folders, the shared bases),
+  // as removing one of two clusters does; with nothing of talium's to sweep either, it is most likely the wrong folder
+  if (!all.length && !plan.changes.length && !plan.refused.length) {
+    io.stderr(`talium generate: no clusters/<name>/cluster.yaml under ${root}.\n`);
+    return EXIT.usage;
+  }
   const fileList = [...out.files.keys()].map(display);
 
   if (opts.check) {
