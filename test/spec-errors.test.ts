@@ -140,6 +140,14 @@ const CASES: Record<string, Expect[]> = {
     { rule: 'spec/owned-helm-value', at: [28, 7], data: { key: 'k8sClientRateLimit.qps', option: 'cilium.l2.services' } },
   ],
   'lan-ipv4.yaml': [{ rule: 'spec/lan-ipv4', at: [9, 9] }],
+  // a Linux link name: at most 15 bytes, no ':' (alias syntax), '/' or whitespace; 15 bytes and '_' '.' '-' are fine
+  'nic-name.yaml': [
+    { rule: 'spec/schema', at: [14, 65], data: { keyword: 'pattern', path: 'nodes[0].nic' } },
+    { rule: 'spec/schema', at: [15, 65], data: { keyword: 'pattern', path: 'nodes[1].nic' } },
+    { rule: 'spec/schema', at: [16, 65], data: { keyword: 'pattern', path: 'nodes[2].nic' } },
+    { rule: 'spec/schema', at: [17, 58], data: { keyword: 'pattern', path: 'nodes[3].nic' } },
+    { rule: 'spec/schema', at: [18, 58], data: { keyword: 'pattern', path: 'nodes[4].nic' } },
+  ],
   // every node a control plane, none schedulable: at nodes (the default) or at the explicit false
   'no-schedulable-node.yaml': [{ rule: 'spec/no-schedulable-node', at: [11, 1], sev: 'warning', data: { controlPlanes: 1 } }],
   'no-schedulable-node-explicit.yaml': [{ rule: 'spec/no-schedulable-node', at: [11, 38], sev: 'warning', data: { controlPlanes: 1 } }],

@@ -103,6 +103,8 @@ function toFinding(e: ErrorObject, doc: YamlDocument): Finding {
     const label = typeof value === 'string' ? toDnsLabel(value) : '';
     if (label) data['suggestion'] = label;
     help = `Use a DNS label: lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters${label ? ` (e.g. "${label}")` : ''}.`;
+  } else if (e.keyword === 'pattern' && path[0] === 'nodes' && path[2] === 'nic') {
+    help = 'Write the NIC\'s Linux link name as `ip link` shows it (e.g. enp1s0): at most 15 characters, letters, digits, _ . and -, no ":" alias suffix, "/" or spaces.';
   } else if (e.keyword === 'pattern') {
     help = `Use a value matching ${String((e.params as { pattern: string }).pattern)}.`;
   }

@@ -19,6 +19,8 @@ const duration = (description: string) => ({ type: 'string', pattern: '^([0-9]+(
 /** RFC 1123 label: node and pool names (Kubernetes object and host names). */
 export const DNS_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
 const dnsLabel = { type: 'string', pattern: DNS_LABEL_PATTERN };
+/** A physical NIC's link name as cluster.yaml accepts it (see `nodes[].nic`). */
+export const NIC_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$';
 
 export const CLUSTER_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -90,7 +92,9 @@ export const CLUSTER_SCHEMA = {
           name: { ...dnsLabel, description: 'Hostname (a DNS label, unique).' },
           role: { type: 'string', enum: ['controlplane', 'worker'], description: '`controlplane` or `worker`.' },
           address: ip('The node\'s LAN address (no prefix; the prefix comes from `lan.cidr`).'),
-          nic: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]{0,14}$', description: 'The Talos link name of the physical NIC (e.g. `enp1s0`, `eno1`, `enx78e7d1ea46da`).' },
+          // a Linux link name: at most 15 bytes (IFNAMSIZ 16 with the NUL), no '/' or whitespace, and no ':' (the
+          // kernel's alias syntax, `eth0:1`, is an address label, not a link Talos can configure)
+          nic: { type: 'string', pattern: NIC_NAME_PATTERN, description: 'The Talos link name of the physical NIC (e.g. `enp1s0`, `eno1`, `enx78e7d1ea46da`): at most 15 characters, letters, digits, `_`, `.` and `-`.' },
           vlan: { type: 'string', enum: ['tagged', 'native'], default: 'native', description: '`native`: the LAN is untagged on the NIC. `tagged`: the LAN VLAN is tagged; talium creates the `<nic>.<vlan>` sub-interface (Talos hashes NIC names longer than 10 characters). Default: `native`.' },
         },
       },
