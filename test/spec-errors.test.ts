@@ -10,6 +10,7 @@ import { toDiagnostic } from '../src/core/finding.js';
 import { loadClusterSpec } from '../src/spec/load.js';
 import { SCHEMA_RULES } from '../src/schema/rules.js';
 import { GENERATE_RULES } from '../src/spec/rules.js';
+import { withArticle } from '../src/core/text.js';
 
 const DIR = join(process.cwd(), 'test/fixtures/spec');
 
@@ -247,4 +248,26 @@ test('malformed input never throws', () => {
     assert.ok(r.findings.length > 0, JSON.stringify(text));
     assert.equal(r.cluster, undefined);
   }
+});
+
+test('spec/schema type help: the right article for every JSON type (an integer, an object, an array)', () => {
+  const text = readFileSync(join(DIR, 'valid.yaml'), 'utf8')
+    .replace('  cidr: 10.50.0.0/24\n', '  cidr: 10.50.0.0/24\n  vlan: fifty\n  reserved: 10.50.0.2\n')
+    .replace('  engine: flux\n', '  engine: flux\n  branch: [main]\n')
+    .concat('cilium:\n  hubble: "yes"\n  l2: [x]\n  values: 3\n');
+  const r = loadClusterSpec(text, { name: 'fixture', displayPath: 'articles.yaml' });
+  const help = Object.fromEntries(r.findings.filter((f) => f.ruleId === 'spec/schema' && f.data?.['keyword'] === 'type').map((f) => [String(f.data!['expected']), f.help]));
+  assert.deepEqual(help, {
+    integer: 'Use an integer here.',
+    string: 'Use a string here.',
+    boolean: 'Use a boolean here.',
+    object: 'Use an object here.',
+    array: 'Use an array here.',
+  });
+});
+
+test('indefinite articles', () => {
+  assert.deepEqual(['integer', 'object', 'array', 'string', 'number', 'boolean', 'null', 'string,number'].map(withArticle), [
+    'an integer', 'an object', 'an array', 'a string', 'a number', 'a boolean', 'null', 'a string or a number',
+  ]);
 });

@@ -3,6 +3,7 @@
  * `spec/schema` / `spec/unknown-key` findings placed on the offending key or value.
  */
 import { suggest } from '../core/suggest.js';
+import { withArticle } from '../core/text.js';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Path, YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
@@ -91,7 +92,7 @@ function toFinding(e: ErrorObject, doc: YamlDocument): Finding {
     const expected = String((e.params as { type: string }).type);
     data['expected'] = expected;
     if (expected === 'string' && typeof value === 'number') help = `Quote the value ("${String(value)}"): unquoted, YAML reads it as a number.`;
-    else help = `Use a ${expected} here.`;
+    else help = `Use ${withArticle(expected)} here.`;
   } else if (e.keyword === 'enum') {
     const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String);
     data['allowed'] = allowed.join(', ');
