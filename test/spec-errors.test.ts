@@ -140,6 +140,17 @@ const CASES: Record<string, Expect[]> = {
     { rule: 'spec/owned-helm-value', at: [24, 7], data: { key: 'ipam.mode' } },
     { rule: 'spec/owned-helm-value', at: [28, 7], data: { key: 'k8sClientRateLimit.qps', option: 'cilium.l2.services' } },
   ],
+  // extraConfig lands at the end of the cilium-config ConfigMap and overrides what the chart renders from the values
+  // talium owns; agent options nobody owns (enable-bpf-masquerade, a custom key) pass
+  'owned-agent-option.yaml': [
+    { rule: 'spec/owned-helm-value', at: [24, 7], data: { key: 'extraConfig.kube-proxy-replacement', owner: 'kubeProxyReplacement' } },
+    { rule: 'spec/owned-helm-value', at: [25, 7], data: { key: 'extraConfig.ipam', owner: 'ipam.mode' } },
+    { rule: 'spec/owned-helm-value', at: [26, 7], data: { key: 'extraConfig.enable-l2-announcements', owner: 'l2announcements.enabled' } },
+    { rule: 'spec/owned-helm-value', at: [27, 7], data: { key: 'extraConfig.l2-announcements-lease-duration', owner: 'l2announcements.leaseDuration', option: 'cilium.l2.leaseDuration' } },
+    { rule: 'spec/owned-helm-value', at: [28, 7], data: { key: 'extraConfig.k8s-client-qps', owner: 'k8sClientRateLimit.qps', option: 'cilium.l2.services' } },
+    { rule: 'spec/owned-helm-value', at: [29, 7], data: { key: 'extraConfig.enable-hubble', owner: 'hubble.enabled', option: 'cilium.hubble' } },
+    { rule: 'spec/owned-helm-value', at: [30, 7], data: { key: 'extraConfig.cgroup-root', owner: 'cgroup.hostRoot' } },
+  ],
   'lan-ipv4.yaml': [{ rule: 'spec/lan-ipv4', at: [9, 9] }],
   // a Linux link name: at most 15 bytes, no ':' (alias syntax), '/' or whitespace; 15 bytes and '_' '.' '-' are fine
   'nic-name.yaml': [

@@ -172,6 +172,28 @@ export const TALOS_REQUIRED_VALUES: Readonly<Record<string, string | boolean>> =
   'cgroup.hostRoot': '/sys/fs/cgroup',
 };
 
+/**
+ * cilium-config ConfigMap keys (agent options) the chart renders from Helm values talium sets itself, keyed by the
+ * option, with the Helm value it comes from. The chart writes `extraConfig` at the end of that ConfigMap ("By putting
+ * it at the end of the ConfigMap, it's also possible to override existing properties"), so an `extraConfig` entry
+ * for one of these silently replaces what talium set. `k8sServiceHost`/`k8sServicePort` (container env), the cgroup
+ * auto-mount and capabilities (pod spec) and `operator.replicas` have no ConfigMap key.
+ * [cilium/cilium install/kubernetes/cilium/templates/cilium-configmap.yaml on main, commit 002c6fff; that the
+ * released 1.16–1.20 charts use the same keys is inferred, not checked chart by chart]
+ */
+export const AGENT_OPTION_HELM_VALUE: Readonly<Record<string, string>> = {
+  ipam: 'ipam.mode',
+  'kube-proxy-replacement': 'kubeProxyReplacement',
+  'cgroup-root': 'cgroup.hostRoot',
+  'enable-l2-announcements': 'l2announcements.enabled',
+  'l2-announcements-lease-duration': 'l2announcements.leaseDuration',
+  'l2-announcements-renew-deadline': 'l2announcements.leaseRenewDeadline',
+  'l2-announcements-retry-period': 'l2announcements.leaseRetryPeriod',
+  'k8s-client-qps': 'k8sClientRateLimit.qps',
+  'k8s-client-burst': 'k8sClientRateLimit.burst',
+  'enable-hubble': 'hubble.enabled',
+};
+
 /** LB-IPAM Service annotations: current key (1.16+) and the legacy alias. [ANNOT-CODE; cilium PR #30169] (§1.4) */
 export const LBIPAM_ANNOTATIONS = {
   ips: { key: 'lbipam.cilium.io/ips', legacy: 'io.cilium/lb-ipam-ips' },

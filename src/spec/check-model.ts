@@ -6,14 +6,15 @@
 import type { Path, YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
 import { CILIUM_TESTED_KUBERNETES, SUPPORTED, TALOS_KUBERNETES, ciliumTestsKubernetes, inMinorRange, minorOf, parseVersion, talosSupportsKubernetes } from '../data/versions.js';
-import { LEASE_DEFAULTS, leaseViolations, parseGoDuration, removedHelmKeys } from '../data/cilium.js';
+import { AGENT_OPTION_HELM_VALUE, LEASE_DEFAULTS, leaseViolations, parseGoDuration, removedHelmKeys } from '../data/cilium.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
 /**
- * Helm value paths talium sets itself (Talos requirements and L2 wiring); `cilium.values` may not override them.
+ * Helm value paths talium sets itself (Talos requirements and L2 wiring); `cilium.values` may not override them,
+ * neither directly nor through the agent option they render to in `extraConfig` (AGENT_OPTION_HELM_VALUE).
  * Each maps to the cluster.yaml option talium derives it from, or undefined when it is fixed (no option).
  */
 const OWNED_HELM_OPTIONS: Readonly<Record<string, string | undefined>> = {
@@ -216,6 +217,10 @@ function checkCilium(root: Record<string, unknown>, doc: YamlDocument, out: Find
   const removed = cilium && parseVersion(cilium) ? removedHelmKeys(cilium, true) : [];
   walk(values as Record<string, unknown>, [], (dotted, path, v) => {
     const isMap = !!v && typeof v === 'object' && !Array.isArray(v);
+    if (dotted === 'extraConfig' && isMap) {
+      ownedAgentOptions(v as Record<string, unknown>, doc, out);
+      return false;
+    }
     const owned = OWNED_HELM_PATHS.find((p) => p === dotted || (!isMap && p.startsWith(dotted + '.')));
     if (owned) {
       const option = OWNED_HELM_OPTIONS[owned];
@@ -250,6 +255,31 @@ function checkCilium(root: Record<string, unknown>, doc: YamlDocument, out: Find
     }
     return true;
   });
+}
+
+/**
+ * `cilium.values.extraConfig` entries for agent options the chart renders from values talium owns: the chart appends
+ * extraConfig last in the cilium-config ConfigMap, so they would override talium's setting without a word. Refused
+ * like the Helm value itself (spec/owned-helm-value), at the option's key.
+ */
+function ownedAgentOptions(extra: Record<string, unknown>, doc: YamlDocument, out: Finding[]): void {
+  for (const option of Object.keys(extra).sort()) {
+    const owner = Object.prototype.hasOwnProperty.call(AGENT_OPTION_HELM_VALUE, option) ? AGENT_OPTION_HELM_VALUE[option] : undefined;
+    if (!owner || !OWNED_HELM_PATHS.includes(owner)) continue;
+    const ownerOption = OWNED_HELM_OPTIONS[owner];
+    out.push({
+      doc,
+      path: ['cilium', 'values', 'extraConfig', option],
+      key: true,
+      ruleId: 'spec/owned-helm-value',
+      severity: 'error',
+      message: `cilium.values.extraConfig.${option} overrides the Cilium agent option talium sets through ${owner} (Talos/L2 requirements): the chart writes extraConfig last in the cilium-config ConfigMap, so it would win silently.`,
+      help: ownerOption
+        ? `Remove it; set ${ownerOption} in cluster.yaml instead (talium derives ${owner} from it).`
+        : `Remove it; talium always sets ${owner} (a Talos or L2 announcement requirement) and has no option to change it.`,
+      data: ownerOption ? { key: `extraConfig.${option}`, owner, option: ownerOption } : { key: `extraConfig.${option}`, owner },
+    });
+  }
 }
 
 /** Depth-first over nested mappings; `visit` returns false to stop descending. */

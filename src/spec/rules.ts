@@ -31,7 +31,7 @@ export const GENERATE_RULES: readonly RuleInfo[] = [
   { id: 'spec/operator-replicas', severity: 'error', description: 'More Cilium operator replicas than nodes.', help: 'Set cilium.operatorReplicas to at most the node count.' },
   { id: 'spec/outside-lan', severity: 'error', description: 'Gateway, node, VIP, DHCP, reserved range or pool outside the LAN.', help: 'Use addresses inside lan.cidr.' },
   { id: 'spec/overlap', severity: 'error', description: 'Owners (gateway, nodes, VIP, DHCP, reserved, pools) share addresses: one finding per owner, listing every owner it collides with.', help: 'Make every owner\'s addresses disjoint.' },
-  { id: 'spec/owned-helm-value', severity: 'error', description: 'cilium.values sets a value talium owns.', help: 'Use the matching cluster.yaml option instead.' },
+  { id: 'spec/owned-helm-value', severity: 'error', description: 'cilium.values sets a value talium owns, directly or as the agent option it renders to in extraConfig (which the chart lets override it).', help: 'Use the matching cluster.yaml option instead.' },
   { id: 'spec/pod-service-overlap', severity: 'error', description: 'Pod/service CIDRs overlap the LAN or each other.', help: 'Use disjoint private ranges.' },
   { id: 'spec/pool-overlap', severity: 'error', description: 'Two LB pool blocks overlap.', help: 'Give every pool disjoint blocks.' },
   { id: 'spec/removed-helm-key', severity: 'error', description: 'cilium.values uses a key the pinned chart removed or ignores.', help: 'Remove it.' },

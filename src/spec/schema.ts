@@ -117,7 +117,7 @@ export const CLUSTER_SCHEMA = {
             leaseRetryPeriod: { ...duration(`Lease retry period. Default: \`${LEASE_DEFAULTS.leaseRetryPeriod}s\`.`), default: `${LEASE_DEFAULTS.leaseRetryPeriod}s` },
           },
         },
-        values: { type: 'object', description: 'Extra Helm values merged into the generated values file. Keys talium owns (ipam, kubeProxyReplacement, k8sService*, cgroup, capabilities, l2announcements) and keys the chart removed are refused. Default: none.' },
+        values: { type: 'object', description: 'Extra Helm values merged into the generated values file. Keys talium owns (ipam, kubeProxyReplacement, k8sService*, cgroup, capabilities, l2announcements, the client rate limit, operator.replicas, hubble.enabled), the agent options they render to when set in `extraConfig` (e.g. `kube-proxy-replacement`, `ipam`, `enable-l2-announcements`), and keys the chart removed are refused. Default: none.' },
       },
     },
     pools: {
