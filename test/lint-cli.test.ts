@@ -44,6 +44,23 @@ describe('talium lint: exit codes (child process)', () => {
     assert.equal(spawnCli(['lint', '--bogus'], { cwd: repo({}) }).code, 2);
   });
 
+  it('a folder named on the command line with no YAML in it is a usage error; the default "." of an empty repository is not', () => {
+    const dir = repo({ 'docs/readme.md': '# hi\n', 'apps/cm.yaml': CLEAN, 'secrets/a.sops.yaml': CLEAN, 'talium.config.yaml': 'exclude:\n  - "secrets/**"\n', 'tpl/x.yaml.j2': 'a: {{ b }}\n' });
+    const empty = spawnCli(['lint', 'docs'], { cwd: dir });
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /"docs"/);
+    assert.equal(empty.stdout, '');
+    // with another folder: still a usage error, naming only the empty one
+    const mixed = spawnCli(['lint', 'apps', 'docs'], { cwd: dir });
+    assert.equal(mixed.code, 2);
+    assert.doesNotMatch(mixed.stderr, /"apps"/);
+    // a folder whose YAML the configuration excludes, or that holds only templates, was named knowingly
+    assert.equal(spawnCli(['lint', 'secrets'], { cwd: dir }).code, 0);
+    assert.notEqual(spawnCli(['lint', 'tpl'], { cwd: dir }).code, 2);
+    assert.equal(spawnCli(['lint', 'apps'], { cwd: dir }).code, 0);
+    assert.equal(spawnCli(['lint'], { cwd: repo({ 'readme.md': '# hi\n' }) }).code, 0);
+  });
+
   it('an unknown option: exit 2, the nearest known option suggested (none when nothing is near), no usage dump', async () => {
     const near = async (args: string[]) => {
       const r = await runCli(args, { cwd: repo({ 'cm.yaml': CLEAN }) });

@@ -208,6 +208,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr(`talium lint: no such file or folder: ${outcome.missing.map((m) => `"${m}"`).join(', ')}\n`);
     return EXIT.usage;
   }
+  if (outcome.empty?.length) {
+    // a folder named on purpose that holds nothing to lint is a wrong path more often than a pass (ESLint: exit 2)
+    io.stderr(`talium lint: no YAML files to lint in ${outcome.empty.map((m) => `"${m}"`).join(', ')} (*.yaml and *.yml, outside .gitignore); check the path.\n`);
+    return EXIT.usage;
+  }
   // a folder linted from elsewhere: file names relative to the working directory, in messages as in the output
   const fromCwd = (f: string): string => (rootDir && rootDir !== io.cwd && f ? relative(io.cwd, resolve(rootDir, f)).split('\\').join('/') || '.' : f);
   if (v.fix) outcome = await fixAndRelint(outcome, opts, only, io, fromCwd);

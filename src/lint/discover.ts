@@ -31,6 +31,8 @@ export interface Discovery {
   notes: Diagnostic[];
   /** Paths given that do not exist. */
   missing: string[];
+  /** Folders named on the command line that hold no YAML file to lint, none left out by an exclude and no template (a usage error, as ESLint's "no files matching"). */
+  empty: string[];
   /**
    * What the configured excludes (not .gitignore) left out, relative to cwd: YAML files, and folders with a
    * trailing `/` (not walked, so what they hold is unknown). They are still in the repository Flux or Argo CD syncs.
@@ -73,6 +75,7 @@ export function discover(opts: DiscoverOptions): Discovery {
   const seenReal = new Set<string>();
   const notes: Diagnostic[] = [];
   const missing: string[] = [];
+  const empty: string[] = [];
   const templates: string[] = [];
   const excludedPaths: string[] = [];
   const excludedTemplates: string[] = [];
@@ -213,7 +216,9 @@ export function discover(opts: DiscoverOptions): Discovery {
         addScope(scopes, d);
         if (excluded(relPath, true)) continue;
       }
+      const before = found.size + excludedPaths.length + templates.length + excludedTemplates.length;
       walk(abs, relPath === undefined ? undefined : relPath ? relPath + '/' : '', real, treeRoot, scopes, [real]);
+      if (opts.paths.length && found.size + excludedPaths.length + templates.length + excludedTemplates.length === before) empty.push(given);
     } else if (st.isFile() || st.isSymbolicLink()) {
       // an explicit file is linted whatever its name or .gitignore says; configured excludes still apply
       if (!excluded(relPath, false)) addFile(abs, relPath ?? rel(abs), real);
@@ -221,7 +226,7 @@ export function discover(opts: DiscoverOptions): Discovery {
   }
   const files = [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   if (!files.length && templates.length) notes.push(templatesNote(templates));
-  return { files, notes, missing, excluded: [...new Set(excludedPaths)].sort(), excludedTemplates: [...new Set(excludedTemplates)].sort() };
+  return { files, notes, missing, empty, excluded: [...new Set(excludedPaths)].sort(), excludedTemplates: [...new Set(excludedTemplates)].sort() };
 }
 
 /** The one note for a tree of YAML templates and no YAML, at the first template (by path). */

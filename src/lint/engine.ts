@@ -54,6 +54,8 @@ export interface LintOutcome {
   result: LintResult;
   /** Paths given that do not exist (usage error). */
   missing: string[];
+  /** Folders given that hold no YAML file (usage error). */
+  empty?: string[];
   internalErrors: number;
   /** The result was replayed from the run cache (nothing the run reads had changed). */
   replayed?: boolean;
@@ -182,7 +184,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
       tick(`run cache ${r ? 'hit' : 'miss'}`);
       if (r) {
         const result: LintResult = { diagnostics: r.diagnostics, rules: catalog.map(toRuleInfo), files: r.linted, sources: r.sources, tool: opts.tool, suppressed: r.suppressed };
-        return { result, missing: [], internalErrors: 0, replayed: true };
+        return { result, missing: [], empty: found.empty, internalErrors: 0, replayed: true };
       }
     }
   }
@@ -365,5 +367,5 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     }
     if (ids.length === found.files.length) runCache.record(runCacheKey, ids, out, result.files, suppressed);
   }
-  return { result, missing: found.missing, internalErrors };
+  return { result, missing: found.missing, empty: found.empty, internalErrors };
 }
