@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { EXIT, processIo, type CliIo, type Command } from './io.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Command }> }> = {
+  init: { summary: 'Write a starter clusters/<name>/cluster.yaml for your LAN', load: () => import('./init.js') },
   generate: { summary: 'Generate GitOps manifests from clusters/<name>/cluster.yaml', load: () => import('./generate.js') },
   lint: { summary: 'Lint a GitOps repository (schemas + policy rules)', load: () => import('./lint.js') },
   plan: { summary: 'Print the network plan talium infers for a repository, with provenance', load: () => import('./plan.js') },
