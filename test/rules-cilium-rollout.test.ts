@@ -34,7 +34,7 @@ test('cilium/rollout-pods: Flux HelmRelease', () => {
       // both set in the values file of a configMapGenerator the release reads
       {
         'cilium/hr.yaml': hrFrom('    - kind: ConfigMap\n      name: cilium-values\n'),
-        'cilium/kustomization.yaml': 'configMapGenerator:\n  - name: cilium-values\n    files:\n      - values.yaml=values.yaml\n',
+        'cilium/kustomization.yaml': 'resources:\n  - hr.yaml\nconfigMapGenerator:\n  - name: cilium-values\n    files:\n      - values.yaml=values.yaml\n',
         'cilium/values.yaml': KPR + BOTH,
       },
       // a chart line older than the facts (1.14–1.20): not judged
@@ -74,7 +74,7 @@ test('cilium/rollout-pods: Flux HelmRelease', () => {
       {
         files: {
           'cilium/hr.yaml': hrFrom('    - kind: ConfigMap\n      name: cilium-values\n'),
-          'cilium/kustomization.yaml': 'configMapGenerator:\n  - name: cilium-values\n    files:\n      - values.yaml=values.yaml\n',
+          'cilium/kustomization.yaml': 'resources:\n  - hr.yaml\nconfigMapGenerator:\n  - name: cilium-values\n    files:\n      - values.yaml=values.yaml\n',
           'cilium/values.yaml': KPR + 'rollOutCiliumPods: true\n',
         },
         errors: [{ messageId: 'unset', file: 'cilium/values.yaml', line: 1, column: 1, data: { key: 'operator.rollOutPods' } }],
@@ -113,7 +113,7 @@ test('cilium/rollout-pods: bootstrap installs and unreferenced values files are 
     {
       'bootstrap/helmfile.yaml': 'releases:\n  - name: cilium\n    namespace: kube-system\n    chart: cilium/cilium\n    version: 1.19.6\n    values:\n      - ../kubernetes/cilium/values.yaml\n',
       'kubernetes/cilium/values.yaml': KPR,
-      'kubernetes/cilium/kustomization.yaml': 'configMapGenerator:\n  - name: cilium-values\n    files:\n      - values.yaml=values.yaml\n',
+      'kubernetes/cilium/kustomization.yaml': 'resources:\n  - hr.yaml\nconfigMapGenerator:\n  - name: cilium-values\n    files:\n      - values.yaml=values.yaml\n',
       'kubernetes/cilium/hr.yaml': hrFrom('    - kind: ConfigMap\n      name: cilium-values\n'),
     },
     [rolloutPods],

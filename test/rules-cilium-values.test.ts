@@ -59,7 +59,7 @@ test('cilium/l2-policy-without-l2 and cilium/l2-without-policy', () => {
       // a shared base release whose values live in a cluster folder is judged with that cluster, not with the base group
       {
         'clusters/_base/cilium/hr.yaml': hr('', '1.19.6', '  valuesFrom:\n    - kind: ConfigMap\n      name: cilium-values\n').replace(/  values:\n$/, ''),
-        'clusters/home/cilium/kustomization.yaml': 'configMapGenerator:\n  - name: cilium-values\n    files:\n      - values.yaml=values.yaml\n',
+        'clusters/home/cilium/kustomization.yaml': 'resources:\n  - l2.yaml\nconfigMapGenerator:\n  - name: cilium-values\n    files:\n      - values.yaml=values.yaml\n',
         'clusters/home/cilium/values.yaml': 'kubeProxyReplacement: true\nl2announcements:\n  enabled: true\n',
         'clusters/home/cilium/l2.yaml': POLICY,
       },

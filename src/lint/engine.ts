@@ -230,7 +230,9 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     if (g.plan.versions.talos) o.talosVersion = g.plan.versions.talos.value;
     if (g.plan.versions.kubernetes) o.kubernetesVersion = g.plan.versions.kubernetes.value;
     if (config.unknownKindSeverity) o.unknownKindSeverity = config.unknownKindSeverity;
-    return { name: g.name, opts: o, docs: g.docs.filter((d) => reported(d.file.path)) };
+    // the per-document checks read every document, also those no kustomization applies
+    const members = g.unapplied ? [...g.docs, ...g.unapplied] : g.docs;
+    return { name: g.name, opts: o, docs: members.filter((d) => reported(d.file.path)) };
   });
   // Cilium values files a HelmRelease's valuesFrom names: depend on the HelmRelease's file, so outside the cache
   diagnostics.push(...checkValuesFrom(groups.map((g, i) => ({ name: g.name, docs: g.docs, ciliumVersion: groupChecks[i]!.opts.ciliumVersion })), reported));

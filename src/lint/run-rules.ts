@@ -4,13 +4,14 @@
  * (releases sharing a values layer, e.g. Kustomize overlays of one base); with only part of the tree read, drops the
  * findings that conclude from an absence (RuleMeta.needsWholeTree, RuleFinding.needsWholeTree); keeps a finding's fix
  * only where it is safe to apply (not in a document groups share, no apiVersion change on a kind a kustomization
- * patches). Positions resolve later (toDiagnostic). Rules also get the tree's folders (treeFacts: discovery's view,
+ * patches). Rules see only the documents the repository applies (plan/applied.ts). Positions resolve later (toDiagnostic). Rules also get the tree's folders (treeFacts: discovery's view,
  * with files that hold no document and what the configured excludes left out) when the caller knows them.
  */
 import type { Severity } from '../core/diagnostic.js';
 import { renderTemplate } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
 import { placeKey, type Finding } from '../core/finding.js';
+import { appliedDocs } from '../plan/applied.js';
 import { kustomizePatchedKinds, PATCHED_ANY_KIND } from '../plan/kustomize-patches.js';
 import type { ClusterGroup } from '../plan/types.js';
 import { foldersOf } from '../plan/util.js';
@@ -42,6 +43,8 @@ export function runRules(
   opts: { partialTree?: boolean; tree?: TreeFacts } = {},
 ): Finding[] {
   const out: Finding[] = [];
+  // rules see the objects the repository applies (plan/applied.ts; the groups hold those already)
+  const applied = appliedDocs(all);
   for (const rule of rules) {
     const configured = overrides[rule.meta.id];
     if (configured === 'off') continue;
@@ -50,7 +53,7 @@ export function runRules(
     const pending = new Map<string, { finding: Finding; rank: number; groups: Set<string> }>();
     for (const cluster of groups) {
       const seen = new Set<string>();
-      for (const rf of rule.check(opts.tree ? { cluster, all, tree: opts.tree } : { cluster, all })) {
+      for (const rf of rule.check(opts.tree ? { cluster, all: applied, tree: opts.tree } : { cluster, all: applied })) {
         const at = rf.range ? `${rf.range.start.line}:${rf.range.start.column}` : '';
         const id = `${rf.doc.file.path}#${rf.doc.index}#${rf.path.join('\u0000')}#${rf.key ? 'k' : ''}#${at}#${rf.messageId}#${rf.severity ?? ''}#${JSON.stringify(rf.data ?? {})}`;
         if (seen.has(id) || absence?.has(rf.messageId) || (opts.partialTree && rf.needsWholeTree)) continue;
@@ -71,7 +74,7 @@ export function runRules(
         // nor a new apiVersion for a kind a kustomization patches (the patch could stop matching), or in a run over
         // part of the tree (a kustomization it did not read may)
         const apiVersionFix = rf.path.length === 1 && rf.path[0] === 'apiVersion';
-        if (rf.fix && !cluster.shared?.has(rf.doc) && !(apiVersionFix && (opts.partialTree || (rf.doc.kind && patchedByVersion(all, rf.doc.kind))))) f.fix = rf.fix;
+        if (rf.fix && !cluster.shared?.has(rf.doc) && !(apiVersionFix && (opts.partialTree || (rf.doc.kind && patchedByVersion(applied, rf.doc.kind))))) f.fix = rf.fix;
         if (rf.data) f.data = rf.data;
         if (rf.related?.length) f.related = rf.related.map((r) => ({ doc: r.doc, path: r.path, key: r.key ?? false, message: r.message }));
         if (rf.everyGroup && groups.length > 1 && cluster.shared?.has(rf.doc)) {

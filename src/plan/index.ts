@@ -1,9 +1,10 @@
 /**
- * Groups a repository's documents by cluster and builds each group's network plan (inferred, then
+ * Groups a repository's documents by cluster (leaving the objects no kustomization applies aside: plan/applied.ts) and builds each group's network plan (inferred, then
  * talium.config.yaml overrides) and its Cilium releases, after applying Flux post-build and talhelper variables
  * to the documents (plan/flux-substitution.ts, plan/talhelper-substitution.ts). No I/O.
  */
 import type { YamlDocument } from '../core/document.js';
+import { unappliedDocs } from './applied.js';
 import { findCiliumReleases } from './cilium-release.js';
 import { applyFluxSubstitution } from './flux-substitution.js';
 import { applyTalhelperSubstitution } from './talhelper-substitution.js';
@@ -25,12 +26,16 @@ export function buildClusterGroups(docs: YamlDocument[], config?: PlanConfig): C
   // `${controlPlaneIP_1}` → talenv.yaml's address); schemas validate the text's own
   applyFluxSubstitution(docs);
   applyTalhelperSubstitution(docs);
-  return groupByCluster(docs).map(({ name, docs: gdocs, shared }) => {
+  // objects no kustomization names are never applied: the plan and the rules leave them out
+  const unapplied = unappliedDocs(docs);
+  return groupByCluster(docs).map(({ name, docs: members, shared }) => {
+    const gdocs = unapplied.size ? members.filter((d) => !unapplied.has(d)) : members;
     const ciliumReleases = findCiliumReleases(gdocs, docs);
     const plan = inferPlan(gdocs, ciliumReleases);
     if (cfg) applyOverrides(plan, cfg);
     const g: ClusterGroup = { name, docs: gdocs, plan, ciliumReleases };
     if (shared) g.shared = shared;
+    if (gdocs.length !== members.length) g.unapplied = members.filter((d) => unapplied.has(d));
     return g;
   });
 }

@@ -69,7 +69,13 @@ export interface NetworkPlan {
 export interface ClusterGroup {
   /** Cluster name (the clusters/<name> folder, or `default`). */
   name: string;
+  /** The documents the cluster applies: what rules judge. */
   docs: YamlDocument[];
+  /**
+   * The group's Kubernetes objects no kustomization names in a folder that has one (plan/applied.ts): never applied,
+   * so no rule counts them; the per-document checks (YAML, schemas) still read them. Absent when there are none.
+   */
+  unapplied?: YamlDocument[];
   plan: NetworkPlan;
   /** Every place the group sets Cilium Helm values (plan/cilium-release.ts), sorted by file then position. */
   ciliumReleases: CiliumRelease[];

@@ -94,7 +94,7 @@ export interface TreeFacts {
 
 export interface RuleContext {
   cluster: ClusterGroup;
-  /** Every document of the repository (for rules that must look across clusters). */
+  /** Every document the repository applies (for rules that must look across clusters; plan/applied.ts). */
   all: readonly YamlDocument[];
   /** The tree's folders, when the caller knows them (else rules derive what they need from `all`). */
   tree?: TreeFacts;

@@ -9,6 +9,7 @@ import fluxApiVersion from './flux-api-version.js';
 import fluxKustomizationPath from './flux-kustomization-path.js';
 import helmreleaseChartSource from './helmrelease-chart-source.js';
 import kustomizeHelmchartsFlux from './kustomize-helmcharts-flux.js';
+import unreferencedFile from './unreferenced-file.js';
 import versionMatrix from './version-matrix.js';
 
-export const GITOPS_RULES: readonly Rule[] = [argocdCiliumIdentity, argocdHelmValuesYaml, argocdHubbleCerts, argocdSourceIgnored, ciliumCrsOrder, fluxApiVersion, fluxKustomizationPath, helmreleaseChartSource, kustomizeHelmchartsFlux, versionMatrix];
+export const GITOPS_RULES: readonly Rule[] = [argocdCiliumIdentity, argocdHelmValuesYaml, argocdHubbleCerts, argocdSourceIgnored, ciliumCrsOrder, fluxApiVersion, fluxKustomizationPath, helmreleaseChartSource, kustomizeHelmchartsFlux, unreferencedFile, versionMatrix];

@@ -32,6 +32,8 @@ export const SRC = {
   fluxHelmCharts: 'https://github.com/fluxcd/kustomize-controller/issues/548',
   fluxApis: 'https://fluxcd.io/flux/releases/',
   argoHelm: 'https://argo-cd.readthedocs.io/en/stable/user-guide/helm/',
+  argoToolDetection: 'https://argo-cd.readthedocs.io/en/stable/user-guide/tool_detection/',
+  kustomizeResources: 'https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/resource/',
   argoMultipleSources: 'https://argo-cd.readthedocs.io/en/stable/user-guide/multiple_sources/',
   argoSyncOptions: 'https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/',
   argoSyncWaves: 'https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/',

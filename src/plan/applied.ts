@@ -1,0 +1,125 @@
+/**
+ * Which Kubernetes objects of a repository no GitOps build applies: in a folder with a kustomization file, Kustomize
+ * (and Flux and Argo CD, which build such a folder with it) applies only what a kustomization names; another YAML
+ * file there is never applied. A folder without one is applied whole (Flux generates a kustomization of every file).
+ * Owns that question only (no findings: rules/gitops/unreferenced-file.ts reports it). Linear in the documents.
+ */
+import type { YamlDocument } from '../core/document.js';
+import { docsOfKinds } from '../core/kind-index.js';
+import { normDir, under } from './flux-kustomizations.js';
+import { kustomizePatchFiles } from './kustomize-patches.js';
+import { argoSourcePaths, dirOf, docsByFile, isObj, normalizePath } from './util.js';
+
+/** The names kustomize looks for in a folder (api/konfig/builtinpluginconsts: RecognizedKustomizationFileNames). */
+export const KUSTOMIZATION_FILES: readonly string[] = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+const TEMPLATED = /\$\{|\{\{/;
+const YAML_NAME = /\.ya?ml/i;
+/** Keys whose entries name files or folders that build objects (templated ones may name any file of the folder). */
+const BUILD_KEYS = ['resources', 'bases', 'components'];
+/** Keys whose entries name plugin configuration files (ksops and other generators list their own input files). */
+const PLUGIN_KEYS = ['generators', 'transformers', 'validators'];
+
+const ARGO_KINDS = new Set(['Application', 'ApplicationSet']);
+const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
+
+/** Every single-line string of a value (depth-bounded), the candidates for file references. */
+function strings(v: unknown, out: string[], depth = 0): void {
+  if (depth > 12) return;
+  if (typeof v === 'string') {
+    if (!v.includes('\n')) out.push(v);
+  } else if (Array.isArray(v)) for (const x of v) strings(x, out, depth + 1);
+  else if (isObj(v)) for (const x of Object.values(v)) strings(x, out, depth + 1);
+}
+
+const UNAPPLIED = new WeakMap<readonly YamlDocument[], ReadonlySet<YamlDocument>>();
+
+/**
+ * The Kubernetes object documents (docClass `k8s`) of `docs` that sit in a folder with a kustomization file and in
+ * a file no kustomization of the repository names: not as a resource, base or component (a folder entry is that
+ * folder's kustomization, which names its own files), a patch, a generator's input (`key=path` too) or any other
+ * entry that resolves to the file, nor an input named by a generator / transformer / validator configuration file
+ * (ksops), nor an Argo CD source's kustomize patch. Lenient wherever the build cannot be told: a kustomization is
+ * taken to apply whatever it names (even outside its folder), a templated `resources`/`bases`/`components` entry
+ * names every file of its folder, a folder whose kustomization file does not read as one is applied whole, and so
+ * is a folder an Argo CD source applies as a plain directory (`directory`, with `recurse` its subfolders too) or
+ * through a plugin; with such a source whose path is templated, nothing is known to be left out. Computed once per
+ * document list.
+ */
+export function unappliedDocs(docs: readonly YamlDocument[]): ReadonlySet<YamlDocument> {
+  const known = UNAPPLIED.get(docs);
+  if (known) return known;
+  const out = new Set<YamlDocument>();
+  UNAPPLIED.set(docs, out);
+  const kusts = docs.filter((d) => d.docClass === 'kustomization' && KUSTOMIZATION_FILES.includes(baseName(d.file.path)));
+  // most trees without kustomizations stop here
+  if (!kusts.length) return out;
+  const files = new Set<string>();
+  for (const d of docs) files.add(d.file.path);
+  const folders = new Set(kusts.map((k) => dirOf(k.file.path)));
+  const named = new Set<string>(kustomizePatchFiles(docs));
+  const whole = new Set<string>();
+  /** Mark every string of `value` that resolves (against `dir`) to a file of the tree as named; returns those files. */
+  const resolveAll = (value: unknown, dir: string): string[] => {
+    const list: string[] = [];
+    strings(value, list);
+    const hits: string[] = [];
+    for (const s of list) {
+      // only YAML files hold documents (discovery reads `*.yaml`/`*.yml` and their templates)
+      if (!YAML_NAME.test(s)) continue;
+      for (const rel of s.includes('=') ? [s, s.slice(s.indexOf('=') + 1)] : [s]) {
+        const p = normalizePath(dir ? `${dir}/${rel}` : rel);
+        if (p !== undefined && files.has(p)) {
+          named.add(p);
+          hits.push(p);
+        }
+      }
+    }
+    return hits;
+  };
+  let byPath: Map<string, YamlDocument[]> | undefined;
+  for (const k of kusts) {
+    const dir = dirOf(k.file.path);
+    resolveAll(k.value, dir);
+    for (const key of BUILD_KEYS) {
+      const list = k.get([key]);
+      if (Array.isArray(list) && list.some((e) => typeof e === 'string' && TEMPLATED.test(e))) whole.add(dir);
+    }
+    // a plugin's configuration file names its inputs (ksops `files`), relative to the kustomization's folder
+    for (const key of PLUGIN_KEYS) {
+      const hits = resolveAll(k.get([key]), dir);
+      if (hits.length) byPath ??= docsByFile(docs);
+      for (const p of hits) for (const d of byPath?.get(p) ?? []) resolveAll(d.value, dir);
+    }
+  }
+  // Argo CD sources that apply a folder as a plain directory (`directory.recurse`: with its subfolders) or through a
+  // plugin, whatever kustomization it holds; one whose path is templated (an ApplicationSet) may be any folder
+  const recursive: string[] = [];
+  for (const d of docsOfKinds(docs, ARGO_KINDS)) {
+    if (d.group !== 'argoproj.io') continue;
+    for (const sp of argoSourcePaths(d)) {
+      if (d.get([...sp, 'directory']) === undefined && d.get([...sp, 'plugin']) === undefined) continue;
+      const p = normDir(d.get([...sp, 'path']));
+      if (p === undefined) return out;
+      whole.add(p);
+      if (d.get([...sp, 'directory', 'recurse']) === true) recursive.push(p);
+    }
+  }
+  for (const d of docs) {
+    if (d.docClass !== 'k8s' || named.has(d.file.path)) continue;
+    const dir = dirOf(d.file.path);
+    if (folders.has(dir) && !whole.has(dir) && !recursive.some((r) => under(dir, r))) out.add(d);
+  }
+  return out;
+}
+
+/** `docs` without the unapplied documents (the same array when there are none); one array per list. */
+const APPLIED = new WeakMap<readonly YamlDocument[], readonly YamlDocument[]>();
+export function appliedDocs(docs: readonly YamlDocument[]): readonly YamlDocument[] {
+  const known = APPLIED.get(docs);
+  if (known) return known;
+  const skip = unappliedDocs(docs);
+  const out = skip.size ? docs.filter((d) => !skip.has(d)) : docs;
+  APPLIED.set(docs, out);
+  return out;
+}
