@@ -246,3 +246,26 @@ test('network/pool-network-broadcast: the /24 assumption is only a warning', () 
   const known = lintRepo({ 'talium.config.yaml': 'plan:\n  lan: 192.168.1.0/24\n', 'pool.yaml': pool('a', 'start: 192.168.1.220\n        stop: 192.168.1.255') }, [poolNetworkBroadcast]);
   assert.deepEqual(known.map((d) => [d.messageId, d.severity]), [['edge', 'error']]);
 });
+
+test('network/ pool rules: a base pool an overlay patches is not judged in its base form', () => {
+  const LAN = { 'talium.config.yaml': 'plan:\n  lan: 10.50.0.0/24\n  gateway: 10.50.0.1\n', 'l2.yaml': POLICY };
+  // the base block is outside the LAN, holds the gateway and overlaps the other pool; the overlays replace it
+  const base = { ...LAN, 'k/base/kustomization.yaml': 'resources:\n  - pool.yaml\n  - other.yaml\n', 'k/base/pool.yaml': pool('lan', 'cidr: 10.50.0.0/23'), 'k/base/other.yaml': pool('other', 'cidr: 10.50.0.240/28') };
+  const overlay = (patches: string, extra: Record<string, string> = {}) => ({ ...base, 'k/home/kustomization.yaml': `resources:\n  - ../base\npatches:\n${patches}`, ...extra });
+  const json = '  - target:\n      kind: CiliumLoadBalancerIPPool\n      name: lan\n    patch: |-\n      - op: replace\n        path: /spec/blocks\n        value:\n          - cidr: 10.50.0.224/28\n';
+  const smp = '  - patch: |-\n      apiVersion: cilium.io/v2\n      kind: CiliumLoadBalancerIPPool\n      metadata:\n        name: lan\n      spec:\n        blocks:\n          - cidr: 10.50.0.224/28\n';
+  const patched = [overlay(json), overlay(smp), overlay('  - path: pool-patch.yaml\n', { 'k/home/pool-patch.yaml': pool('lan', 'cidr: 10.50.0.224/28') })];
+  for (const files of patched) {
+    assert.deepEqual(lintRepo(files, [poolOutsideLan, poolReserved, poolOverlap, poolNetworkBroadcast]).map((d) => `${d.file}:${d.range.start.line} ${d.ruleId}`), []);
+  }
+  // a patch of another pool, or of another kind, leaves the base as written: judged
+  const other = overlay('  - target:\n      kind: CiliumLoadBalancerIPPool\n      name: other\n    patch: |-\n      - op: replace\n        path: /spec/disabled\n        value: true\n');
+  assert.deepEqual(lintRepo(other, [poolOutsideLan, poolReserved]).map((d) => `${d.file}:${d.range.start.line} ${d.ruleId}`), ['k/base/pool.yaml:7 network/pool-outside-lan', 'k/base/pool.yaml:7 network/pool-reserved-address']);
+  // the patch file's own blocks are the overlay's: judged there
+  const bad = overlay('  - path: pool-patch.yaml\n', { 'k/home/pool-patch.yaml': pool('lan', 'cidr: 10.60.0.224/28') });
+  assert.deepEqual(lintRepo(bad, [poolOutsideLan]).map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.messageId}`), ['k/home/pool-patch.yaml:7:13 outside']);
+  // a base pool without blocks that overlays fill in
+  const empty = { ...base, 'k/base/pool.yaml': 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks: []\n', 'k/home/kustomization.yaml': `resources:\n  - ../base\npatches:\n${json}` };
+  assert.deepEqual(lintRepo(empty, [poolBlockInvalid]).map((d) => `${d.file} ${d.messageId}`), []);
+  assert.deepEqual(lintRepo({ ...empty, 'k/home/kustomization.yaml': 'resources:\n  - ../base\n' }, [poolBlockInvalid]).map((d) => `${d.file} ${d.messageId}`), ['k/base/pool.yaml noBlocks']);
+});

@@ -36,6 +36,8 @@ test('network/service-ip-not-in-pool honours selectors, namespaces and disabled 
       { 'p.yaml': pool('a', '10.50.0.224/28', sel), 's.yaml': svc('dns', 'dns', 'io.cilium/lb-ipam-ips: "10.50.0.230"') },
       // a kustomization rewrites pools with a JSON patch: effective blocks unknown
       { 'p.yaml': pool('a', '10.50.0.224/28'), 'kustomization.yaml': 'resources: [p.yaml]\npatches:\n  - target:\n      kind: CiliumLoadBalancerIPPool\n    patch: |-\n      - op: replace\n        path: /spec/blocks/0/cidr\n        value: 10.9.9.0/24\n', 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.9.9.9"') },
+      // a Flux Kustomization's (or an Argo CD source's) patch rewrites the pool: effective blocks unknown
+      { 'k/p.yaml': pool('a', '10.50.0.224/28'), 'clusters/home/ks.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: lb\nspec:\n  path: ./k\n  patches:\n    - target:\n        kind: CiliumLoadBalancerIPPool\n      patch: |-\n        - op: replace\n          path: /spec/blocks/0/cidr\n          value: 10.9.9.0/24\n', 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.9.9.9"') },
       // the pool selects by a label the Service does not carry in the repo (Kustomize may add it): unknown, silent
       { 'p.yaml': pool('a', '10.50.0.224/28', '\n    serviceSelector:\n      matchLabels:\n        pool: web'), 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.50.0.230"') },
       // Cilium hands class-less Services to Node IPAM: LB-IPAM pools do not apply

@@ -1,11 +1,11 @@
 /**
  * The kustomize patches a repository applies, wherever they are written: a kustomization's `patches`,
  * `patchesJson6902` and `patchesStrategicMerge`, a Flux Kustomization's `spec.patches`, an Argo CD source's
- * `kustomize.patches`; the files they name; the kinds whose apiVersion they are keyed on. Each computed once per
- * document list. (The rendering of patched HelmReleases is plan/kustomize-overlays.ts.)
+ * `kustomize.patches`; the files they name; the kinds whose apiVersion they are keyed on; whether they may change
+ * one object. Each computed once per document list. (The rendering of patched HelmReleases is plan/kustomize-overlays.ts.)
  */
 import type { YamlDocument } from '../core/document.js';
-import { argoSourcePaths, dirOf, isObj, normalizePath } from './util.js';
+import { anchoredMatch, argoSourcePaths, dirOf, isObj, normalizePath } from './util.js';
 
 /**
  * One patch entry (a mapping with `target`/`patch`/`path`, or a strategic-merge string), the document holding it, and
@@ -114,4 +114,43 @@ export function kustomizePatchedKinds(all: readonly YamlDocument[]): ReadonlySet
   }
   PATCHED_KINDS.set(all, kinds);
   return kinds;
+}
+
+const PATCH_FILE_DOCS = new WeakMap<readonly YamlDocument[], readonly YamlDocument[]>();
+
+/** The documents of kustomizePatchFiles (partial objects), once per document list. */
+function patchFileDocs(docs: readonly YamlDocument[]): readonly YamlDocument[] {
+  let known = PATCH_FILE_DOCS.get(docs);
+  if (!known) {
+    const files = kustomizePatchFiles(docs);
+    PATCH_FILE_DOCS.set(docs, (known = files.size ? docs.filter((d) => files.has(d.file.path)) : []));
+  }
+  return known;
+}
+
+/**
+ * How the kustomize patches of `docs` (kustomization `patches` / `patchesJson6902` / `patchesStrategicMerge`, a Flux
+ * Kustomization's and an Argo CD source's `kustomize.patches`) may change the object of `kind` named `name`:
+ * `'file'` when only patch files holding such an object may (a strategic-merge patch file: rules read its document,
+ * the patched values, as an object of its own), `'opaque'` when a target whose kind and name patterns may select it
+ * (no kind: any kind) or an inline strategic-merge patch of the kind may (the result is no document), undefined when
+ * none may. An object in a patch file is itself a patch: it is not asked about.
+ */
+export function patchedBy(docs: readonly YamlDocument[], kind: string, name: string | undefined): 'file' | 'opaque' | undefined {
+  const selects = (pattern: unknown, value: string | undefined): boolean => typeof pattern !== 'string' || value === undefined || anchoredMatch(pattern, value) !== false;
+  const inline = (text: unknown): boolean => typeof text === 'string' && new RegExp(`\\bkind["']?\\s*:\\s*["']?${kind}\\b`).test(text);
+  const opaque = kustomizePatchEntries(docs).some(({ entry: p }) => {
+    if (typeof p === 'string') return inline(p);
+    if (!isObj(p)) return false;
+    const t = p['target'];
+    if (isObj(t)) return selects(t['kind'], kind) && selects(t['name'], name);
+    return inline(p['patch']);
+  });
+  if (opaque) return 'opaque';
+  return patchFileDocs(docs).some((d) => d.kind === kind && selects(d.name, name)) ? 'file' : undefined;
+}
+
+/** A kustomize patch of `docs` may change the object of `kind` named `name` (patchedBy): what it is written as is not certainly what is applied. */
+export function mayBePatched(docs: readonly YamlDocument[], kind: string, name: string | undefined): boolean {
+  return patchedBy(docs, kind, name) !== undefined;
 }

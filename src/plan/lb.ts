@@ -3,13 +3,14 @@
  * that request IPs, L2/BGP usage, label-selector matching (tri-state: unknown when the repo cannot tell).
  */
 import type { Path, YamlDocument } from '../core/document.js';
-import { allowFirstLastIPsDefault, GATEWAY_ADDRESSES_SINCE, GATEWAY_API_GROUP, GATEWAY_CLASS_CONFIG_KIND, GATEWAY_CONTROLLER, GATEWAY_DEFAULT_CLASS, GATEWAY_OWNER_LABEL, GATEWAY_SERVICE_PREFIX, LBIPAM_ANNOTATIONS, LB_CLASSES } from '../data/cilium.js';
+import { allowFirstLastIPsDefault, GATEWAY_ADDRESSES_SINCE, GATEWAY_API_GROUP, GATEWAY_CLASS_CONFIG_KIND, GATEWAY_CONTROLLER, GATEWAY_DEFAULT_CLASS, GATEWAY_OWNER_LABEL, GATEWAY_SERVICE_PREFIX, LBIPAM_ANNOTATIONS, LB_CLASSES, POOL_KIND } from '../data/cilium.js';
 import { atLeast, parseVersion, pinnedMinor } from '../data/versions.js';
 import { parseCidr, parseIp, type Cidr, type IpInterval } from '../net/ip.js';
 import { valueAt } from './cilium-release.js';
 import type { ClusterGroup } from './types.js';
 import { isObj, perGroup, str } from './util.js';
 import { docsOfKind, docsOfKindPrefix, docsOfKinds } from '../core/kind-index.js';
+import { kustomizePatchFiles, patchedBy } from './kustomize-patches.js';
 
 export interface PoolBlock {
   path: Path;
@@ -28,9 +29,16 @@ export interface LbPool {
   allowFirstLastIPs?: string;
   disabled: boolean;
   selector: unknown;
+  /**
+   * A kustomize patch of the group may change this pool (plan/kustomize-patches.ts patchedBy): its blocks as written
+   * are not certainly what an overlay applies. `'file'`: only strategic-merge patch files holding the pool, which the
+   * group's pools include with the patched values; `'opaque'`: a patch whose result is no document. Undefined for a
+   * pool in a patch file (it is the patch).
+   */
+  patched?: 'file' | 'opaque';
 }
 
-export const isPoolDoc = (d: YamlDocument): boolean => d.kind === 'CiliumLoadBalancerIPPool' && d.group === 'cilium.io';
+export const isPoolDoc = (d: YamlDocument): boolean => d.kind === POOL_KIND && d.group === 'cilium.io';
 
 export function readPool(doc: YamlDocument): LbPool {
   const blocks: PoolBlock[] = [];
@@ -67,11 +75,29 @@ export function readPool(doc: YamlDocument): LbPool {
 
 const POOLS = new WeakMap<readonly YamlDocument[], readonly LbPool[]>();
 
-/** The group's pools, read once per document list (many rules ask). */
+/** The group's pools, read once per document list (many rules ask), each with the patches of the group that may change it. */
 export function groupPools(g: ClusterGroup): readonly LbPool[] {
   let pools = POOLS.get(g.docs);
-  if (!pools) POOLS.set(g.docs, (pools = docsOfKind(g.docs, 'CiliumLoadBalancerIPPool').filter(isPoolDoc).map(readPool)));
+  if (!pools) {
+    const patchFiles = kustomizePatchFiles(g.docs);
+    pools = docsOfKind(g.docs, POOL_KIND).filter(isPoolDoc).map((doc) => {
+      const p = readPool(doc);
+      const by = patchFiles.has(doc.file.path) ? undefined : patchedBy(g.docs, POOL_KIND, p.name || undefined);
+      if (by) p.patched = by;
+      return p;
+    });
+    POOLS.set(g.docs, pools);
+  }
   return pools;
+}
+
+/**
+ * The group's pools whose blocks as written are what Cilium gets: without those a kustomize patch may change (a
+ * base an overlay patches is judged through its patch file, or not at all). For the rules that judge block values.
+ */
+export function poolsAsWritten(g: ClusterGroup): readonly LbPool[] {
+  const pools = groupPools(g);
+  return pools.some((p) => p.patched) ? pools.filter((p) => !p.patched) : pools;
 }
 
 /**
@@ -436,15 +462,6 @@ export function pathVariants(a: string, b: string): boolean {
   let diff = 0;
   for (let i = 0; i < x.length - 1; i++) if (x[i] !== y[i]) diff++;
   return diff === 1;
-}
-
-/** True when a kustomization rewrites pools with JSON6902 patches (their effective blocks are unknown). */
-export function poolsPatchedOpaquely(all: readonly YamlDocument[]): boolean {
-  return all.some((d) => {
-    if (d.docClass !== 'kustomization') return false;
-    const lists = [d.get(['patches']), d.get(['patchesJson6902'])];
-    return lists.some((l) => Array.isArray(l) && l.some((p) => isObj(p) && isObj(p['target']) && p['target']['kind'] === 'CiliumLoadBalancerIPPool'));
-  });
 }
 
 /** True unless a Cilium release hands class-less LoadBalancer Services to another IPAM (`defaultLBServiceIPAM`). */

@@ -3,9 +3,7 @@
  * of the cluster (typically the Cilium docs' "no control planes" selector on a cluster of control planes only), so
  * no node takes the lease and its addresses are never announced.
  */
-import type { YamlDocument } from '../../core/document.js';
-import { kustomizePatchEntries, kustomizePatchFiles } from '../../plan/kustomize-patches.js';
-import { anchoredMatch, isObj } from '../../plan/util.js';
+import { mayBePatched } from '../../plan/kustomize-patches.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { completeNodeList, nodeDeclarations } from './lib/node-list.js';
 import { l2Policies } from './lib/objects.js';
@@ -23,26 +21,6 @@ function describe(req: Requirement): string {
 }
 
 const L2_POLICY = 'CiliumL2AnnouncementPolicy';
-
-/**
- * The kustomize patches of the repository (kustomization `patches` / `patchesJson6902` / `patchesStrategicMerge`, a
- * Flux Kustomization's and an Argo CD source's `kustomize.patches`) that may change L2 policy `name`: a target whose
- * kind and name patterns may select it (no kind: any kind), an inline strategic-merge patch of the kind, or a patch
- * file holding the kind. The selector written in the policy is then not certainly the one applied.
- */
-function mayBePatched(all: readonly YamlDocument[], name: string | undefined): boolean {
-  const selects = (pattern: unknown, value: string | undefined): boolean => typeof pattern !== 'string' || value === undefined || anchoredMatch(pattern, value) !== false;
-  const patchFiles = kustomizePatchFiles(all);
-  if (all.some((d) => patchFiles.has(d.file.path) && d.kind === L2_POLICY && selects(d.name, name))) return true;
-  const inline = (text: unknown): boolean => typeof text === 'string' && new RegExp(`\\bkind["']?\\s*:\\s*["']?${L2_POLICY}\\b`).test(text);
-  return kustomizePatchEntries(all).some(({ entry: p }) => {
-    if (typeof p === 'string') return inline(p);
-    if (!isObj(p)) return false;
-    const t = p['target'];
-    if (isObj(t)) return selects(t['kind'], L2_POLICY) && selects(t['name'], name);
-    return inline(p['patch']);
-  });
-}
 
 export default defineRule({
   meta: {
@@ -72,7 +50,7 @@ export default defineRule({
     const out: RuleFinding[] = [];
     for (const doc of l2Policies(cluster.docs)) {
       const reqs = requirements(doc.get(['spec', 'nodeSelector']));
-      if (!reqs?.length || mayBePatched(all, doc.name)) continue;
+      if (!reqs?.length || mayBePatched(all, L2_POLICY, doc.name)) continue;
       const excluding = nodes.map((n) => reqs.find((r) => certainlyFails(n, r)));
       if (excluding.some((r) => r === undefined)) continue;
       // the requirement that leaves out the most nodes names the finding

@@ -1,7 +1,8 @@
 /** network/pool-block-invalid: pool blocks that yield no addresses (bad CIDR/address, start after stop, mixed families, empty pool). */
 import type { Path } from '../../core/document.js';
+import { POOL_KIND } from '../../data/cilium.js';
 import { parseCidr, parseIp } from '../../net/ip.js';
-import { kustomizePatchFiles } from '../../plan/kustomize-patches.js';
+import { kustomizePatchFiles, mayBePatched } from '../../plan/kustomize-patches.js';
 import { isPoolDoc } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { docsOfKind } from '../../core/kind-index.js';
@@ -26,7 +27,7 @@ export default defineRule({
     },
     help: 'Write each block as `cidr: a.b.c.d/n` or `start:`/`stop:` addresses of one family with start ≤ stop.',
     docs: {
-      what: 'Checks the shape of every `spec.blocks[]` (and legacy `spec.cidrs[]`) entry: a valid CIDR, or a start (and optional stop) address of the same family with start ≤ stop; and that the pool has at least one block (Kustomize patch files, which are partial, may have none).',
+      what: 'Checks the shape of every `spec.blocks[]` (and legacy `spec.cidrs[]`) entry: a valid CIDR, or a start (and optional stop) address of the same family with start ≤ stop; and that the pool has at least one block (Kustomize patch files, which are partial, may have none, and so may a base pool a kustomize patch may change).',
       why: 'The CRD marks no block field as required and does not validate ranges, so the API server accepts a pool that allocates nothing; Services stay <pending>.',
       fix: 'Correct the block; for a single address use `cidr: a.b.c.d/32` or a `start` without `stop`.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],
@@ -75,8 +76,8 @@ export default defineRule({
           if (s.value > e.value) push([...p, 'start'], 'startAfterStop', { start: String(b['start']), stop: String(b['stop']) });
         });
       }
-      // a Kustomize patch of a pool is a partial object: no blocks there is fine
-      if (count === 0 && !doc.templated && !patches.has(doc.file.path)) push(doc.get(['spec']) !== undefined ? ['spec'] : [], 'noBlocks', {}, true);
+      // a Kustomize patch of a pool is a partial object: no blocks there is fine; nor in a base a patch may fill in
+      if (count === 0 && !doc.templated && !patches.has(doc.file.path) && !mayBePatched(cluster.docs, POOL_KIND, doc.name)) push(doc.get(['spec']) !== undefined ? ['spec'] : [], 'noBlocks', {}, true);
     }
     return out;
   },

@@ -1,6 +1,6 @@
 /** network/pool-network-broadcast: a pool that can hand out the LAN's network or broadcast address. */
 import { containsIp, formatInterval, formatIp } from '../../net/ip.js';
-import { allocatable, ciliumVersion, factRelated, groupPools, type LbPool, type PoolBlock } from '../../plan/lb.js';
+import { allocatable, ciliumVersion, factRelated, poolsAsWritten, type LbPool, type PoolBlock } from '../../plan/lb.js';
 import type { ClusterGroup } from '../../plan/types.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
@@ -18,7 +18,7 @@ export default defineRule({
     },
     help: 'Keep pool blocks clear of the LAN\'s first and last address, or set allowFirstLastIPs: "No" on a CIDR block that spans the LAN.',
     docs: {
-      what: 'Finds pool blocks that include the LAN\'s network (first) or broadcast (last) address and would allocate it: start/stop ranges always do, CIDR blocks do when allowFirstLastIPs is "Yes" (the default from Cilium 1.16; "No" in 1.15). Silent when the Cilium version is unknown and the field is unset. When the LAN is unknown, a block inside one /24 that can hand out that /24\'s .0 or .255 address gives a warning (assuming the usual /24 LAN).',
+      what: 'Finds pool blocks that include the LAN\'s network (first) or broadcast (last) address and would allocate it: start/stop ranges always do, CIDR blocks do when allowFirstLastIPs is "Yes" (the default from Cilium 1.16; "No" in 1.15). Silent when the Cilium version is unknown and the field is unset. When the LAN is unknown, a block inside one /24 that can hand out that /24\'s .0 or .255 address gives a warning (assuming the usual /24 LAN). A pool a kustomize patch may change (in a kustomization, a Flux Kustomization or an Argo CD source; by target kind and name, inline or in a patch file) is judged only through its strategic-merge patch file, if any: its base blocks may not be what an overlay applies.',
       why: 'The LAN\'s network and broadcast addresses cannot be used by a host: a Service that gets one is unreachable, and broadcast traffic is misdirected.',
       fix: 'Start the block after the network address and stop before the broadcast address.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/', 'https://github.com/cilium/cilium/pull/33151'],
@@ -37,7 +37,7 @@ export default defineRule({
     if (!lan) return assumedEdges(cluster, version);
     if (lan.family !== 4 || lan.prefix >= 31) return [];
     const out: RuleFinding[] = [];
-    for (const p of groupPools(cluster)) {
+    for (const p of poolsAsWritten(cluster)) {
       if (p.disabled) continue;
       for (const b of p.blocks) {
         const alloc = allocatable(p, b, version);
@@ -75,7 +75,7 @@ function aflText(p: LbPool, b: PoolBlock, version: string | undefined): string {
  */
 function assumedEdges(cluster: ClusterGroup, version: string | undefined): RuleFinding[] {
   const out: RuleFinding[] = [];
-  for (const p of groupPools(cluster)) {
+  for (const p of poolsAsWritten(cluster)) {
     if (p.disabled || p.doc.templated) continue;
     for (const b of p.blocks) {
       const alloc = allocatable(p, b, version);

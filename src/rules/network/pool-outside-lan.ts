@@ -1,6 +1,6 @@
 /** network/pool-outside-lan: an L2-announced pool block that is not on the LAN (or any subnet) the nodes sit on. */
 import { contains, formatInterval } from '../../net/ip.js';
-import { explicitFact, factRelated, groupPools, usesBgp, usesL2 } from '../../plan/lb.js';
+import { explicitFact, factRelated, poolsAsWritten, usesBgp, usesL2 } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const POLICY = `apiVersion: cilium.io/v2alpha1
@@ -24,7 +24,7 @@ export default defineRule({
     },
     help: 'Move the pool block inside the LAN the announcing interface is on, or announce it with BGP instead of L2.',
     docs: {
-      what: 'With L2 announcements, every pool block must sit inside the subnet of the interface that answers ARP (the LAN the nodes\' addresses are on). The LAN comes from cluster.yaml, talium.config.yaml `plan.lan`, or the prefix of the nodes\' static addresses in Talos configs and talconfig.yaml (then only when no node also uses DHCP). Silent when the cluster uses BGP.',
+      what: 'With L2 announcements, every pool block must sit inside the subnet of the interface that answers ARP (the LAN the nodes\' addresses are on). The LAN comes from cluster.yaml, talium.config.yaml `plan.lan`, or the prefix of the nodes\' static addresses in Talos configs and talconfig.yaml (then only when no node also uses DHCP). Silent when the cluster uses BGP. A pool a kustomize patch may change (in a kustomization, a Flux Kustomization or an Argo CD source; by target kind and name, inline or in a patch file) is judged only through its strategic-merge patch file, if any: its base blocks may not be what an overlay applies.',
       why: 'Hosts only ARP for on-link destinations: an address outside the LAN is never resolved, so the Service is unreachable unless the router has an extra on-link route.',
       fix: 'Pick pool addresses from the LAN (outside the DHCP range, the gateway, the nodes and the VIP), or use BGP for routed pools.',
       sources: ['https://docs.cilium.io/en/stable/network/l2-announcements/', 'https://docs.cilium.io/en/stable/network/lb-ipam/'],
@@ -41,7 +41,7 @@ export default defineRule({
     if (!explicitFact(lan) && cluster.plan.nodes.some((n) => n.dhcp)) return [];
     const subnets = [lan.value, ...cluster.plan.nodes.flatMap((n) => (n.subnets ?? []).map((s) => s.value))];
     const out: RuleFinding[] = [];
-    for (const pool of groupPools(cluster)) {
+    for (const pool of poolsAsWritten(cluster)) {
       for (const b of pool.blocks) {
         if (!b.interval || b.interval.family !== lan.value.family) continue;
         if (subnets.some((s) => contains(s, b.interval!))) continue;

@@ -1,7 +1,7 @@
 /** network/pool-overlap: two LB-IPAM pools whose blocks overlap (Cilium marks the later one Conflicting). */
 import { formatInterval, intersection } from '../../net/ip.js';
 import { IntervalIndex } from '../../net/interval-index.js';
-import { groupPools, pathVariants } from '../../plan/lb.js';
+import { pathVariants, poolsAsWritten } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const pool = (name: string, cidr: string): string => `---\napiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: ${name}\nspec:\n  blocks:\n    - cidr: ${cidr}\n`;
@@ -16,7 +16,7 @@ export default defineRule({
     },
     help: 'Give every pool its own address range; use serviceSelector to steer Services to a pool instead of overlapping ranges.',
     docs: {
-      what: 'Compares the blocks of every pair of pools of a cluster. Pools with the same name, or in files that differ only in one folder (environment variants such as `prod/` and `qa/`), are treated as variants and not compared.',
+      what: 'Compares the blocks of every pair of pools of a cluster. Pools with the same name, or in files that differ only in one folder (environment variants such as `prod/` and `qa/`), are treated as variants and not compared. A pool a kustomize patch may change (in a kustomization, a Flux Kustomization or an Argo CD source; by target kind and name, inline or in a patch file) is judged only through its strategic-merge patch file, if any: its base blocks may not be what an overlay applies.',
       why: 'Overlapping pools are a soft error in Cilium: the pool added last is marked Conflicting (reason cidr_overlap) and allocates nothing more.',
       fix: 'Split the range between the pools so they do not share addresses.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],
@@ -27,7 +27,7 @@ export default defineRule({
     },
   },
   check({ cluster }) {
-    const pools = groupPools(cluster).filter((p) => !p.disabled);
+    const pools = poolsAsWritten(cluster).filter((p) => !p.disabled);
     const out: RuleFinding[] = [];
     const index = new IntervalIndex(pools.flatMap((pool, n) => pool.blocks.flatMap((block) => (block.interval ? [{ interval: block.interval, label: { n, pool, block } }] : []))));
     for (const [earlierBlock, laterBlock] of index.overlappingPairs()) {

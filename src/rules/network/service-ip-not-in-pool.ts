@@ -1,6 +1,6 @@
 /** network/service-ip-not-in-pool: an IP requested from LB-IPAM that no (matching) pool contains. */
 import { IntervalIndex } from '../../net/interval-index.js';
-import { groupPools, indirectIpRequests, isPoolDoc, lbIpamIsDefault, poolsPatchedOpaquely, readPool, selectorMatches, serviceIpRequests, type LbPool } from '../../plan/lb.js';
+import { groupPools, indirectIpRequests, isPoolDoc, lbIpamIsDefault, readPool, selectorMatches, serviceIpRequests, type LbPool } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { docsOfKind } from '../../core/kind-index.js';
 
@@ -20,7 +20,7 @@ export default defineRule({
     },
     help: 'Request an address from a pool whose serviceSelector selects the Service, or add a pool block that contains it.',
     docs: {
-      what: 'Checks every IP requested through `lbipam.cilium.io/ips`, `io.cilium/lb-ipam-ips` or the deprecated `spec.loadBalancerIP` (on Services, and in annotations inside HelmRelease/Argo values, Gateway infrastructure and EnvoyProxy objects), and, from Cilium 1.17 (earlier releases ignore them; an unknown version counts as new), the `spec.addresses` of Gateways of a Cilium GatewayClass (controllerName `io.cilium/gateway-controller`, or class `cilium` when the repository does not define it and Cilium enables Gateway API; not with `gatewayAPI.hostNetwork.enabled` or a CiliumGatewayClassConfig that gives the Service another type or class; their Service is `cilium-gateway-<name>`, labelled `io.cilium.gateway/owning-gateway: <name>` and with the Gateway\'s `spec.infrastructure.labels`, not its metadata labels; of such a Gateway only `spec.infrastructure.annotations` count, and an ips annotation there wins over `spec.addresses`), against the cluster\'s pools, respecting their serviceSelector (including `io.kubernetes.service.namespace`/`name`). Silent when the cluster has no pool, when Cilium\'s `defaultLBServiceIPAM` hands class-less Services to another IPAM, a pool is templated or a kustomization rewrites pools with JSON patches.',
+      what: 'Checks every IP requested through `lbipam.cilium.io/ips`, `io.cilium/lb-ipam-ips` or the deprecated `spec.loadBalancerIP` (on Services, and in annotations inside HelmRelease/Argo values, Gateway infrastructure and EnvoyProxy objects), and, from Cilium 1.17 (earlier releases ignore them; an unknown version counts as new), the `spec.addresses` of Gateways of a Cilium GatewayClass (controllerName `io.cilium/gateway-controller`, or class `cilium` when the repository does not define it and Cilium enables Gateway API; not with `gatewayAPI.hostNetwork.enabled` or a CiliumGatewayClassConfig that gives the Service another type or class; their Service is `cilium-gateway-<name>`, labelled `io.cilium.gateway/owning-gateway: <name>` and with the Gateway\'s `spec.infrastructure.labels`, not its metadata labels; of such a Gateway only `spec.infrastructure.annotations` count, and an ips annotation there wins over `spec.addresses`), against the cluster\'s pools, respecting their serviceSelector (including `io.kubernetes.service.namespace`/`name`). Silent when the cluster has no pool, when Cilium\'s `defaultLBServiceIPAM` hands class-less Services to another IPAM, a pool is templated, or a kustomize patch (in a kustomization, a Flux Kustomization or an Argo CD source) whose result is no document may change a pool (a strategic-merge patch file counts as a pool of its own).',
       why: 'LB-IPAM only hands out a requested IP from a pool that contains it and selects the Service; otherwise the Service stays <pending> with reason no_pool.',
       fix: 'Fix the IP, widen the pool, or label the Service so the pool selects it.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],
@@ -36,7 +36,7 @@ export default defineRule({
   },
   check({ cluster, all }) {
     const pools = groupPools(cluster);
-    if (!lbIpamIsDefault(cluster) || !pools.length || pools.some((p) => p.doc.templated && p.blocks.some((b) => !b.interval)) || poolsPatchedOpaquely(all)) return [];
+    if (!lbIpamIsDefault(cluster) || !pools.length || pools.some((p) => p.doc.templated && p.blocks.some((b) => !b.interval)) || pools.some((p) => p.patched === 'opaque')) return [];
     // a request in a document shared by several clusters may be meant for any of them: check it against every pool
     const allPools = cluster.shared ? docsOfKind(all, 'CiliumLoadBalancerIPPool').filter(isPoolDoc).map(readPool) : pools;
     const out: RuleFinding[] = [];
