@@ -547,6 +547,7 @@ describe('talium rules / explain', () => {
       [
         ['cilium/kpr-value', ['schema/enum']],
         ['cilium/talos-values', ['schema/unknown-field']],
+        ['network/sharing-cross-namespace', ['network/lbipam-annotation-prefix']],
       ],
     );
     const text = await runCli(['rules'], { cwd: base });

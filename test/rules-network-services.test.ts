@@ -1,10 +1,12 @@
 /** Network rules on Services: requested IPs vs pools, IP conflicts, annotation prefix, cross-namespace sharing. */
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { dropSuperseded } from '../src/lint/superseded.js';
 import annotationPrefix from '../src/rules/network/lbipam-annotation-prefix.js';
 import serviceIpConflict from '../src/rules/network/service-ip-conflict.js';
 import serviceIpNotInPool from '../src/rules/network/service-ip-not-in-pool.js';
 import sharingCrossNamespace from '../src/rules/network/sharing-cross-namespace.js';
-import { ruleTester, yaml } from '../src/testing/rule-tester.js';
+import { lintRepo, ruleTester, yaml } from '../src/testing/rule-tester.js';
 
 const pool = (name: string, block: string, selector = ''): string => yaml`
   apiVersion: cilium.io/v2
@@ -269,4 +271,44 @@ test('network/sharing-cross-namespace', () => {
       },
     ],
   });
+});
+
+test('LB-IPAM annotations below Cilium 1.16: the io.cilium/ form is offered only where the feature exists', () => {
+  const cfg = (v: string): string => `plan:\n  versions:\n    cilium: "${v}"\n`;
+  const cross = (c: string) => `lbipam.cilium.io/ips: "10.50.0.230"\n      io.cilium/lb-ipam-sharing-key: "dns"\n      ${c}`;
+  ruleTester(annotationPrefix, {
+    valid: [],
+    invalid: [
+      // sharing keys came in 1.15: on 1.14 neither form works, so no rename is offered
+      {
+        files: { 'talium.config.yaml': cfg('1.14.19'), 's.yaml': svc('a', 'default', 'lbipam.cilium.io/sharing-key: "x"') },
+        errors: [{ messageId: 'noLegacy', file: 's.yaml', line: 7, column: 5, data: { key: 'lbipam.cilium.io/sharing-key', version: '1.14.19', since: '1.16' } }],
+      },
+      // a key with no io.cilium/ alias at all
+      {
+        files: { 'talium.config.yaml': cfg('1.15.6'), 's.yaml': svc('a', 'default', 'lbipam.cilium.io/sharing-permit-different-pods: "true"') },
+        errors: [{ messageId: 'noLegacy', file: 's.yaml', line: 7, column: 5, data: { key: 'lbipam.cilium.io/sharing-permit-different-pods', version: '1.15.6' } }],
+      },
+    ],
+  });
+  const fixes = (files: Record<string, string>) => lintRepo(files, [annotationPrefix]).map((d) => `${d.messageId} ${d.fix ? 'fix' : 'no fix'}`);
+  assert.deepEqual(fixes({ 'talium.config.yaml': cfg('1.15.6'), 's.yaml': svc('a', 'default', 'lbipam.cilium.io/ips: "10.50.0.230"') }), ['prefix fix']);
+  assert.deepEqual(fixes({ 'talium.config.yaml': cfg('1.14.19'), 's.yaml': svc('a', 'default', 'lbipam.cilium.io/sharing-key: "x"') }), ['noLegacy no fix']);
+  // cross-namespace sharing is in no release before 1.16: either key is ignored there (one finding per key)
+  ruleTester(sharingCrossNamespace, {
+    valid: [{ 'talium.config.yaml': cfg('1.16.3'), 'a.yaml': svc('a', 'dns', cross('io.cilium/lb-ipam-sharing-cross-namespace: "web"')), 'b.yaml': svc('b', 'web', cross('io.cilium/lb-ipam-sharing-cross-namespace: "dns"')) }],
+    invalid: [
+      {
+        files: { 'talium.config.yaml': cfg('1.15.6'), 'a.yaml': svc('a', 'dns', cross('io.cilium/lb-ipam-sharing-cross-namespace: "web"')), 'b.yaml': svc('b', 'web', cross('lbipam.cilium.io/sharing-cross-namespace: "dns"')) },
+        errors: [
+          { messageId: 'unsupported', file: 'a.yaml', line: 9, column: 5, data: { key: 'io.cilium/lb-ipam-sharing-cross-namespace', version: '1.15.6' } },
+          { messageId: 'unsupported', file: 'b.yaml', line: 9, column: 5, data: { key: 'lbipam.cilium.io/sharing-cross-namespace', version: '1.15.6' } },
+        ],
+      },
+    ],
+  });
+  // one finding for the cross-namespace key on 1.15: the prefix rule's is replaced (its ips key keeps its own)
+  const files = { 'talium.config.yaml': cfg('1.15.6'), 'b.yaml': svc('b', 'web', cross('lbipam.cilium.io/sharing-cross-namespace: "dns"')) };
+  const rules = [annotationPrefix, sharingCrossNamespace];
+  assert.deepEqual(dropSuperseded(lintRepo(files, rules), rules).map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}/${d.messageId}`), ['b.yaml:7:5 network/lbipam-annotation-prefix/prefix', 'b.yaml:9:5 network/sharing-cross-namespace/unsupported']);
 });

@@ -194,12 +194,17 @@ export const AGENT_OPTION_HELM_VALUE: Readonly<Record<string, string>> = {
   'enable-hubble': 'hubble.enabled',
 };
 
-/** LB-IPAM Service annotations: current key (1.16+) and the legacy alias. [ANNOT-CODE; cilium PR #30169] (§1.4) */
+/**
+ * LB-IPAM Service annotations: current key (1.16+), the legacy alias, and the first Cilium minor whose LB-IPAM can
+ * have the feature at all (a lower bound; none: every release with LB-IPAM). Sharing keys: cilium PR #28806
+ * (2023-11), so 1.15+ (inferred). Cross-namespace sharing: cilium PR #30055, first release 1.16 or 1.17 (NOT
+ * ESTABLISHED; the facts infer 1.17): in no release before 1.16. [ANNOT-CODE; cilium PR #30169] (§1.4)
+ */
 export const LBIPAM_ANNOTATIONS = {
   ips: { key: 'lbipam.cilium.io/ips', legacy: 'io.cilium/lb-ipam-ips' },
-  sharingKey: { key: 'lbipam.cilium.io/sharing-key', legacy: 'io.cilium/lb-ipam-sharing-key' },
-  sharingCrossNamespace: { key: 'lbipam.cilium.io/sharing-cross-namespace', legacy: 'io.cilium/lb-ipam-sharing-cross-namespace' },
-} as const;
+  sharingKey: { key: 'lbipam.cilium.io/sharing-key', legacy: 'io.cilium/lb-ipam-sharing-key', since: '1.15' },
+  sharingCrossNamespace: { key: 'lbipam.cilium.io/sharing-cross-namespace', legacy: 'io.cilium/lb-ipam-sharing-cross-namespace', since: '1.16' },
+} as const satisfies Record<string, { key: string; legacy: string; since?: string }>;
 /** The `lbipam.cilium.io/` prefix works from this Cilium minor. (§1.4) */
 export const LBIPAM_NEW_PREFIX_SINCE = '1.16';
 

@@ -1,9 +1,14 @@
-/** network/sharing-cross-namespace: cross-namespace IP sharing lists with spaces, or declared on one side only. */
+/**
+ * network/sharing-cross-namespace: cross-namespace IP sharing lists with spaces, declared on one side only, or on a
+ * Cilium that has no cross-namespace sharing.
+ */
 import { LBIPAM_ANNOTATIONS } from '../../data/cilium.js';
-import { sameAddressPairs, serviceIpRequests } from '../../plan/lb.js';
+import { atLeast } from '../../data/versions.js';
+import { ciliumVersion, sameAddressPairs, serviceIpRequests } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
-const KEYS = [LBIPAM_ANNOTATIONS.sharingCrossNamespace.key, LBIPAM_ANNOTATIONS.sharingCrossNamespace.legacy];
+const CROSS = LBIPAM_ANNOTATIONS.sharingCrossNamespace;
+const KEYS = [CROSS.key, CROSS.legacy];
 const svc = (name: string, ns: string, cross: string): string =>
   `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: ${ns}\n  annotations:\n    lbipam.cilium.io/ips: "10.50.0.230"\n    lbipam.cilium.io/sharing-key: "dns"\n${cross ? `    lbipam.cilium.io/sharing-cross-namespace: "${cross}"\n` : ''}spec:\n  type: LoadBalancer\n`;
 
@@ -15,22 +20,41 @@ export default defineRule({
     messages: {
       spaces: 'The sharing-cross-namespace list "{{value}}" contains spaces; Cilium before the fix in PR #48868 does not trim them and sharing fails silently.',
       oneSided: 'Service "{{service}}" ({{namespace}}) shares key "{{sharingKey}}" with Service "{{other}}" ({{otherNamespace}}), but "{{missing}}" does not allow namespace "{{allow}}" in sharing-cross-namespace.',
+      unsupported: 'Annotation "{{key}}" has no effect on Cilium {{version}}: cross-namespace IP sharing is in no release before {{since}}, so Services in different namespaces never share an IP.',
     },
     help: 'List namespaces without spaces (`ns-a,ns-b`) and put the sharing-cross-namespace annotation on every Service that shares the IP.',
     docs: {
-      what: 'Checks `lbipam.cilium.io/sharing-cross-namespace` (and the io.cilium/ alias): the list has no spaces, and Services in different namespaces that share a sharing key and an IP each allow the other\'s namespace (or `*`).',
+      what: 'Checks `lbipam.cilium.io/sharing-cross-namespace` (and the io.cilium/ alias): the list has no spaces, and Services in different namespaces that share a sharing key and an IP each allow the other\'s namespace (or `*`). On a Cilium older than 1.16 (cross-namespace sharing came with cilium PR #30055, in 1.16 or 1.17), either key is reported as having no effect instead (this replaces network/lbipam-annotation-prefix\'s finding on the new key).',
       why: 'Cross-namespace sharing is off by default and must be allowed on both sides; a space in the list made sharing fail silently until cilium PR #48868.',
       fix: 'Write `ns-a,ns-b` without spaces and add the annotation to both Services.',
-      sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/', 'https://github.com/cilium/cilium/pull/48868'],
+      sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/', 'https://github.com/cilium/cilium/pull/48868', 'https://github.com/cilium/cilium/pull/30055'],
     },
     examples: {
       valid: [{ files: { 'svc.yaml': svc('a', 'dns', 'web') + svc('b', 'web', 'dns') } }],
-      invalid: [{ files: { 'svc.yaml': svc('a', 'dns', 'web, media') + svc('b', 'web', '') } }],
+      invalid: [
+        { files: { 'svc.yaml': svc('a', 'dns', 'web, media') + svc('b', 'web', '') } },
+        { files: { 'talium.config.yaml': 'plan:\n  versions:\n    cilium: "1.15.6"\n', 'svc.yaml': svc('a', 'dns', 'web') + svc('b', 'web', 'dns') }, note: 'Cilium 1.15 has no cross-namespace sharing' },
+      ],
     },
+    supersedes: ['network/lbipam-annotation-prefix'],
   },
   check({ cluster }) {
     const out: RuleFinding[] = [];
     const reqs = serviceIpRequests(cluster.docs);
+    const version = ciliumVersion(cluster);
+    if (version && !atLeast(version, CROSS.since)) {
+      // no cross-namespace sharing at all: neither key does anything, whatever its list says
+      const seen = new Set<string>();
+      for (const r of reqs) {
+        for (const k of KEYS) {
+          const id = `${r.doc.file.path}#${r.doc.index}#${k}`;
+          if (r.annotations[k] === undefined || seen.has(id)) continue;
+          seen.add(id);
+          out.push({ doc: r.doc, path: [...r.annotationsPath, k], key: true, messageId: 'unsupported', data: { key: k, version, since: CROSS.since } });
+        }
+      }
+      return out;
+    }
     const cross = (r: (typeof reqs)[number]): { key: string; value: string } | undefined => {
       for (const k of KEYS) if (typeof r.annotations[k] === 'string') return { key: k, value: r.annotations[k] as string };
       return undefined;
