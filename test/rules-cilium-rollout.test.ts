@@ -83,7 +83,7 @@ test('cilium/rollout-pods: Flux HelmRelease', () => {
       {
         files: {
           'cilium/hr.yaml': hrFrom('    - kind: ConfigMap\n      name: cilium-values\n'),
-          'cilium/kustomization.yaml': 'configMapGenerator:\n  - name: cilium-values\n    files:\n      - values.yaml=values.yaml\n',
+          'cilium/kustomization.yaml': 'resources:\n  - hr.yaml\nconfigMapGenerator:\n  - name: cilium-values\n    files:\n      - values.yaml=values.yaml\n',
           'cilium/values.yaml': KPR + 'rollOutCiliumPods: true\noperator:\n  replicas: 1\n',
         },
         errors: [{ messageId: 'unset', file: 'cilium/values.yaml', line: 3, column: 1, data: { key: 'operator.rollOutPods' } }],
