@@ -227,11 +227,21 @@ test('network/service-ip-conflict', () => {
       { 'apps/prod/web/svc.yaml': svc('web-prod', 'default', ip), 'apps/qa/web/svc.yaml': svc('web-qa', 'default', ip) },
       // same Service in two overlays
       { 'overlays/x/a.yaml': svc('a', 'default', ip), 'overlays/y/a.yaml': svc('a', 'default', ip), 'x.yaml': '' },
+      // one key in two namespaces where either side tries cross-namespace sharing: network/sharing-cross-namespace's case
+      { 'a.yaml': svc('a', 'dns', ip + key + '\n      lbipam.cilium.io/sharing-cross-namespace: "web"'), 'b.yaml': svc('b', 'web', ip + key) },
+      { 'a.yaml': svc('a', 'dns', ip + key), 'b.yaml': svc('b', 'web', ip + key + '\n      io.cilium/lb-ipam-sharing-cross-namespace: "*"') },
+      // a namespace left to kustomize or Flux: not judged
+      { 'a.yaml': svc('a', 'dns', ip + key), 'b.yaml': svc('b', 'web', ip + key).replace('  namespace: web\n', '') },
     ],
     invalid: [
       {
         files: { 'a.yaml': svc('a', 'default', ip + key), 'b.yaml': svc('b', 'default', ip + '\n      lbipam.cilium.io/sharing-key: "other"') },
         errors: [{ messageId: 'conflict', file: 'b.yaml', line: 7, column: 27, data: { service: 'b', other: 'a', ip: '10.50.0.230' } }],
+      },
+      {
+        // the same key in two namespaces, neither allowing the other: LB-IPAM gives the IP to one of them
+        files: { 'a.yaml': svc('a', 'dns', ip + key), 'b.yaml': svc('b', 'web', ip + key) },
+        errors: [{ messageId: 'otherNamespace', file: 'b.yaml', line: 7, column: 27, data: { service: 'b', namespace: 'web', other: 'a', otherNamespace: 'dns', sharingKey: 'k', ip: '10.50.0.230' } }],
       },
     ],
   });
