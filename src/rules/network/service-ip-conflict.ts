@@ -25,7 +25,8 @@ export default defineRule({
       what: 'Finds LoadBalancer Services of one cluster that request the same IP (annotations or spec.loadBalancerIP; for a Gateway of a Cilium GatewayClass, the Service `cilium-gateway-<name>` Cilium creates for it, from `spec.addresses` or `spec.infrastructure.annotations`) where the two do not carry the same sharing key, or carry it in two namespaces neither of which allows the other with `lbipam.cilium.io/sharing-cross-namespace` (a namespace kustomize or Flux sets is not judged). Services with the same name and namespace (or the same name where one side leaves the namespace to kustomize, e.g. a hand-written `cilium-gateway-<name>` next to its Gateway), or in files that differ only in one folder (`apps/prod/x/svc.yaml` vs `apps/qa/x/svc.yaml`: environment variants), are not compared.',
       why: 'LB-IPAM gives an IP to one Service only, unless all Services asking for it share a sharing key (and, in different namespaces, allow each other with sharing-cross-namespace); the other Service stays <pending>.',
       fix: 'Add the same `lbipam.cilium.io/sharing-key` to both Services, or give one another IP.',
-      sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],
+      // a sharing key never shared across namespaces: cilium PR #30055 ('the previous changes ... forbid to do so across namespaces')
+      sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/', 'https://github.com/cilium/cilium/pull/30055'],
     },
     examples: {
       valid: [{ files: { 'svc.yaml': svc('a', KEY) + svc('b', KEY) } }],
