@@ -36,6 +36,17 @@ test('plan text output is deterministic and names the sources', () => {
   assert.match(a.stdout, /^ {2}Kubernetes {6}\(unknown\)$/m);
 });
 
+test('the README\'s `talium plan` example is what plan prints for this fixture', async () => {
+  // scripts/readme/plan.md shows this fixture's output; a change to the plan's facts or layout must update it
+  const { readFileSync } = await import('node:fs');
+  const md = readFileSync(path.join(process.cwd(), 'scripts', 'readme', 'plan.md'), 'utf8');
+  const shown = /```console\n\$ talium plan\n([\s\S]*?)```/.exec(md)?.[1];
+  assert.ok(shown, 'plan.md has a `$ talium plan` example');
+  const r = spawnCli(['plan'], { cwd: FIXTURE });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(shown, r.stdout);
+});
+
 test('plan text columns never run together: a long value pushes the column right', async () => {
   const { mkdtempSync, rmSync, writeFileSync, mkdirSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
