@@ -76,7 +76,7 @@ export const CLUSTER_SCHEMA = {
         serviceCidr: { type: 'string', minLength: 1, default: DEFAULT_SERVICE_SUBNET, description: `Service network. Default: \`${DEFAULT_SERVICE_SUBNET}\` (Talos default).` },
         vip: ip('Shared virtual IP for the Kubernetes API, held by one control plane at a time (Talos Layer 2 VIP). Inside the LAN, outside DHCP and pools. Default: none.'),
         endpoint: { type: 'string', pattern: '^https://', description: 'Kubernetes API endpoint for `talosctl gen config`. Default: `https://<vip>:6443`, else the first control plane\'s address.' },
-        schedulableControlPlanes: { type: 'boolean', default: false, description: 'Let workloads run on control planes (`allowSchedulingOnControlPlanes`). Default: `false`.' },
+        schedulableControlPlanes: { type: 'boolean', default: false, description: 'Let workloads run on control planes (Talos before 1.14: `cluster.allowSchedulingOnControlPlanes`; from 1.14: the control-plane taint deleted in `KubeNodeConfig`). Default: `false`.' },
         kubePrismPort: { type: 'integer', minimum: 1, maximum: 65535, default: KUBEPRISM_DEFAULT_PORT, description: `KubePrism port; Cilium's \`k8sServicePort\` follows it. Default: \`${KUBEPRISM_DEFAULT_PORT}\`.` },
       },
     },
