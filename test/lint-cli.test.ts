@@ -377,6 +377,15 @@ describe('talium lint: configuration', () => {
     assert.deepEqual((JSON.parse(r.stdout) as Out).diagnostics, []);
     assert.equal(spawnCli(['lint', '--config', 'nope.yaml'], { cwd: dir }).code, 2);
   });
+
+  it('a --config file under another name is talium\'s YAML 1.2 like talium.config.yaml: its unquoted off gets no yaml/truthy, other files still do', () => {
+    const dir = repo({ 'cfg/lint.yaml': 'rules:\n  yaml/tabs: off\n', 'a.yaml': 'x: yes\n' });
+    const r = spawnCli(['lint', '--config', 'cfg/lint.yaml', '--format', 'json'], { cwd: dir });
+    assert.deepEqual((JSON.parse(r.stdout) as Out).diagnostics.map((d) => `${d.file}:${d.range.start.line} ${d.ruleId}`), ['a.yaml:1 yaml/truthy']);
+    // the same file is plain YAML when it is not the configuration
+    const plain = spawnCli(['lint', '--format', 'json'], { cwd: dir });
+    assert.ok((JSON.parse(plain.stdout) as Out).diagnostics.some((d) => d.file === 'cfg/lint.yaml' && d.ruleId === 'yaml/truthy'));
+  });
 });
 
 describe('talium lint: discovery', () => {
