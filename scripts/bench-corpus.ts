@@ -1,6 +1,9 @@
 /**
  * The bench corpus: a GitOps-shaped repository written to a folder (Deployments, LoadBalancer Services with
  * unique requested IPs, ConfigMaps; a CiliumLoadBalancerIPPool covering them + an L2 policy in every tenth file).
+ * With `kustomize`, also the Kustomize layout real Flux / Argo CD repositories have: a kustomization.yaml in every
+ * app folder, one per team folder listing its apps and one in apps/ listing the teams (what the applied-documents
+ * walk and the overlay rendering read; the issue's corpus has none).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,8 +13,9 @@ function ip(i: number): string {
 }
 
 /** Writes the corpus; returns the number of documents. Every tenth file also holds a pool and an L2 policy. */
-export function generateCorpus(root: string, files: number): number {
+export function generateCorpus(root: string, files: number, opts: { kustomize?: boolean } = {}): number {
   let docs = 0;
+  const teams = new Map<string, string[]>();
   for (let i = 0; i < files; i++) {
     const team = `team-${String(i % 50).padStart(2, '0')}`;
     const dir = join(root, 'apps', team, `app-${String(i).padStart(5, '0')}`);
@@ -109,7 +113,23 @@ spec:
     }
     docs += parts.length;
     writeFileSync(join(dir, 'app.yaml'), parts.join('---\n'));
+    if (opts.kustomize) {
+      writeFileSync(join(dir, 'kustomization.yaml'), kustomization(['app.yaml']));
+      const apps = teams.get(team) ?? [];
+      apps.push(`app-${String(i).padStart(5, '0')}`);
+      teams.set(team, apps);
+      docs++;
+    }
+  }
+  if (opts.kustomize) {
+    for (const [team, apps] of teams) writeFileSync(join(root, 'apps', team, 'kustomization.yaml'), kustomization(apps));
+    writeFileSync(join(root, 'apps', 'kustomization.yaml'), kustomization([...teams.keys()].sort()));
+    docs += teams.size + 1;
   }
   return docs;
 }
 
+
+function kustomization(resources: readonly string[]): string {
+  return `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${resources.map((r) => `  - ${r}\n`).join('')}`;
+}
