@@ -577,6 +577,11 @@ describe('talium rules / explain', () => {
     const example = async (id: string) => /rules: \{ ([^ ]+): (\w+) \}/.exec((await runCli(['explain', id], { cwd: base })).stdout)?.slice(1);
     assert.deepEqual(await example('yaml/truthy'), ['yaml/truthy', 'error']);
     assert.deepEqual(await example('cilium/kpr-value'), ['cilium/kpr-value', 'warning']);
+    // a comment cannot silence a lint/ finding (they are about the comments): no suppression example for those
+    const disable = async (id: string) => /^  # talium-disable-next-line (\S+) -- <reason>$/m.exec((await runCli(['explain', id], { cwd: base })).stdout)?.[1];
+    assert.equal(await disable('cilium/kpr-value'), 'cilium/kpr-value');
+    assert.equal(await disable('lint/expired-suppression'), undefined);
+    assert.deepEqual(await example('lint/expired-suppression'), ['lint/expired-suppression', 'error']);
   });
   it('explain: an unknown id suggests at most 5 ids, the closest first (typo, else shared words); exit 2', async () => {
     const near = async (id: string) => {

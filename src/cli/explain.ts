@@ -34,8 +34,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (rule.docs?.sources.length) out.push('Sources:', ...rule.docs.sources.map((s) => `  - ${s}`), '');
   // the example changes something: a warning rule's example is not `warning`
   const other = rule.severity === 'warning' ? 'error' : 'warning';
-  out.push(`Change its severity in talium.config.yaml (rules: { ${rule.id}: ${other} }, or off) or suppress one place with`);
-  out.push(`  # talium-disable-next-line ${rule.id} -- <reason>`);
+  if (rule.id.startsWith('lint/')) {
+    // findings about the suppression comments themselves: a comment cannot silence them (lint/suppressions.ts)
+    out.push(`Change its severity in talium.config.yaml (rules: { ${rule.id}: ${other} }, or off); a talium-disable comment cannot silence it.`);
+  } else {
+    out.push(`Change its severity in talium.config.yaml (rules: { ${rule.id}: ${other} }, or off) or suppress one place with`);
+    out.push(`  # talium-disable-next-line ${rule.id} -- <reason>`);
+  }
   io.stdout(out.join('\n') + '\n');
   return EXIT.ok;
 }
