@@ -257,7 +257,15 @@ test('network/ pool rules: a base pool an overlay patches is not judged in its b
   const patched = [overlay(json), overlay(smp), overlay('  - path: pool-patch.yaml\n', { 'k/home/pool-patch.yaml': pool('lan', 'cidr: 10.50.0.224/28') })];
   for (const files of patched) {
     assert.deepEqual(lintRepo(files, [poolOutsideLan, poolReserved, poolOverlap, poolNetworkBroadcast]).map((d) => `${d.file}:${d.range.start.line} ${d.ruleId}`), []);
+    // host bits in the base block the overlay replaces (10.50.0.200/28 means .192-.207): not judged either
+    const hostBits = { ...files, 'k/base/pool.yaml': pool('lan', 'cidr: 10.50.0.200/28') };
+    assert.deepEqual(lintRepo(hostBits, [poolHostBits]).map((d) => `${d.file}:${d.range.start.line} ${d.ruleId}`), []);
   }
+  // host bits in the overlay's own patch file are the overlay's: reported there
+  const patchBits = overlay('  - path: pool-patch.yaml\n', { 'k/home/pool-patch.yaml': pool('lan', 'cidr: 10.50.0.200/28') });
+  assert.deepEqual(lintRepo(patchBits, [poolHostBits]).map((d) => `${d.file}:${d.range.start.line} ${d.ruleId}`), ['k/home/pool-patch.yaml:7 network/pool-host-bits']);
+  // without the overlay, the base's host bits are reported
+  assert.deepEqual(lintRepo({ ...base, 'k/base/pool.yaml': pool('lan', 'cidr: 10.50.0.200/28') }, [poolHostBits]).map((d) => `${d.file}:${d.range.start.line} ${d.ruleId}`), ['k/base/pool.yaml:7 network/pool-host-bits']);
   // a patch of another pool, or of another kind, leaves the base as written: judged
   const other = overlay('  - target:\n      kind: CiliumLoadBalancerIPPool\n      name: other\n    patch: |-\n      - op: replace\n        path: /spec/disabled\n        value: true\n');
   assert.deepEqual(lintRepo(other, [poolOutsideLan, poolReserved]).map((d) => `${d.file}:${d.range.start.line} ${d.ruleId}`), ['k/base/pool.yaml:7 network/pool-outside-lan', 'k/base/pool.yaml:7 network/pool-reserved-address']);
