@@ -1,11 +1,12 @@
 /**
- * Finds every place a repository installs Cilium with Helm values (Flux HelmRelease and its Kustomize overlays,
- * Argo CD Application(Set), helmfile, Kustomize helmCharts, standalone values files) and resolves the values files
- * they reference. Overlay patches are read by plan/kustomize-overlays.ts.
+ * Finds every place a repository installs Cilium with Helm values (Flux HelmRelease and Argo CD Application with
+ * their Kustomize overlays, Argo CD ApplicationSet, helmfile, Kustomize helmCharts, standalone values files) and
+ * resolves the values files they reference. Overlay patches are read by plan/kustomize-overlays.ts.
  */
 import { parseAllDocuments } from 'yaml';
 import { parseValuesText } from '../lint/parse.js';
 import type { Path, YamlDocument } from '../core/document.js';
+import { docView, plain, treeView, type AppView } from './kustomize-application.js';
 import { kustomizeOverlays } from './kustomize-overlays.js';
 import type { CiliumEngine, CiliumRelease, Fact, ValuesLayer } from './types.js';
 import { argoSourcePaths, dirOf, docsByFile, foldersOf, isObj, resolveRepoPath, str } from './util.js';
@@ -36,18 +37,28 @@ export function findCiliumReleases(docs: readonly YamlDocument[], all: readonly 
     if (!fluxReleases.has(doc)) fluxReleases.set(doc, fluxRelease(doc, all, byFile, group));
     return fluxReleases.get(doc);
   };
-  // Kustomize overlays patching a Flux HelmRelease: their renderings are releases; a base only used through them is not
-  const ov = kustomizeOverlays(docs, all, byFile, (d) => {
+  const repoUrls = (): ReadonlySet<string> => (local ??= localRepoUrls(all, byFile));
+  // Kustomize overlays patching a Flux HelmRelease or an Argo CD Application: their renderings are releases; a base
+  // only used through them is not
+  const safe = <T>(f: () => T): T | undefined => {
     try {
-      return flux(d);
+      return f();
     } catch {
       return undefined;
     }
-  });
+  };
+  const ov = kustomizeOverlays(docs, all, byFile, (d) => safe(() => flux(d)), (d) => safe(() => argoReleases(docView(d), byFile, repoUrls()))?.[0]);
   for (const o of ov.overlays) {
     const r = makeRelease(o.base.releaseDoc ?? o.base.doc, 'flux', o.layers, o.version, o.base.purpose ?? 'gitops', o.primary);
     r.overlay = { kustomization: o.kustomization, path: o.path, base: o.base, patches: o.patches, skipped: o.skipped };
     push(r);
+  }
+  for (const o of ov.apps) {
+    const app = plain(o.app);
+    for (const r of safe(() => argoReleases(treeView(o.base.releaseDoc ?? o.base.doc, o.app), byFile, repoUrls(), false)) ?? []) {
+      r.overlay = { kustomization: o.kustomization, path: o.path, base: o.base, patches: o.patches, skipped: o.skipped, app };
+      push(r);
+    }
   }
   for (const doc of docs) {
     try {
@@ -60,8 +71,12 @@ export function findCiliumReleases(docs: readonly YamlDocument[], all: readonly 
           push(r && ov.unknown ? { ...r, valuesUnknown: true } : r);
         }
       } else if ((doc.kind === 'Application' || doc.kind === 'ApplicationSet') && doc.group === 'argoproj.io') {
-        local ??= localRepoUrls(all, byFile);
-        for (const r of argoReleases(doc, byFile, local)) push(r);
+        if (ov.patchDocs.has(doc)) continue; // a partial Application an overlay applies
+        for (const r of argoReleases(docView(doc), byFile, repoUrls())) {
+          if (ov.replaced.has(doc)) for (const l of r.layers) referenced.add(l.doc);
+          // overlays not rendered: a kustomization may patch this Application in ways not shown
+          else push(ov.unknown && doc.kind === 'Application' ? { ...r, valuesUnknown: true } : r);
+        }
       } else if (doc.docClass === 'kustomization') {
         for (const r of kustomizeReleases(doc, byFile)) push(r);
       } else if (doc.kind === 'Job' && doc.group === 'batch') {
@@ -260,14 +275,28 @@ function localRepoUrls(all: readonly YamlDocument[], byFile: Map<string, YamlDoc
   return out;
 }
 
-function argoReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]>, local: ReadonlySet<string> = new Set()): CiliumRelease[] {
-  const sources = argoSourcePaths(doc);
+/** Where a value of an Application was written, as a layer location (inside a patch string when `inString`). */
+function placeOfValue(view: AppView, path: Path): Omit<ValuesLayer, 'values'> | undefined {
+  const w = view.where(path);
+  if (!w) return undefined;
+  return w.inString ? { doc: w.doc, valuesPath: w.valuesPath, inString: true, stringPath: w.stringPath ?? [] } : { doc: w.doc, valuesPath: w.valuesPath };
+}
+
+/**
+ * The Cilium releases of an Argo CD Application: one per source naming the Cilium chart. `view` reads the document
+ * as committed (docView) or as a kustomization renders it (treeView: positions are where each value was written,
+ * and the release is the whole base Application, `releasePath` []).
+ */
+function argoReleases(view: AppView, byFile: Map<string, YamlDocument[]>, local: ReadonlySet<string> = new Set(), committed = true): CiliumRelease[] {
+  const doc = view.doc;
+  const list = view.get([...view.spec, 'sources']);
+  const sources: Path[] = Array.isArray(list) && list.length ? list.map((_, i) => [...view.spec, 'sources', i]) : isObj(view.get([...view.spec, 'source'])) ? [[...view.spec, 'source']] : [];
   const out: CiliumRelease[] = [];
   for (const sp of sources) {
-    const src = doc.get(sp);
+    const src = view.get(sp);
     if (!isObj(src) || !isCiliumChart(src['chart'])) continue;
     const layers: ValuesLayer[] = [];
-    const files = doc.get([...sp, 'helm', 'valueFiles']);
+    const files = view.get([...sp, 'helm', 'valueFiles']);
     if (Array.isArray(files)) {
       for (const f of files) {
         if (typeof f !== 'string') continue;
@@ -278,7 +307,7 @@ function argoReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]>, lo
         // this tree only when that repository is this one (or nothing says which one this is)
         if (local.size) {
           const refName = f.slice(1, f.indexOf('/') === -1 ? undefined : f.indexOf('/'));
-          const ref = sources.map((p) => doc.get(p)).find((x) => isObj(x) && x['ref'] === refName);
+          const ref = sources.map((p) => view.get(p)).find((x) => isObj(x) && x['ref'] === refName);
           const url = isObj(ref) ? normRepoUrl(ref['repoURL']) : undefined;
           if (url && !local.has(url)) continue;
         }
@@ -287,26 +316,35 @@ function argoReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]>, lo
     }
     // Argo CD renders valuesObject when it is set and the values string only otherwise
     // (ApplicationSourceHelm.ValuesYAML): never both
-    const o = inlineLayer(doc, [...sp, 'helm', 'valuesObject']);
-    const s = o ? undefined : stringLayer(doc, [...sp, 'helm', 'values']);
+    const objPath = [...sp, 'helm', 'valuesObject'];
+    const obj = isObj(view.get(objPath)) ? view.mapLayers(objPath) : undefined;
+    const text = obj ? undefined : view.get([...sp, 'helm', 'values']);
+    const at = typeof text === 'string' ? placeOfValue(view, [...sp, 'helm', 'values']) : undefined;
+    const parsed = at ? parseValuesText(text as string, { unique: false }) : undefined;
+    // last key wins on duplicates: the rest of the values is still judged (gitops/argocd-helm-values-yaml reports them)
+    const s: ValuesLayer | undefined = at && parsed?.ok && isObj(parsed.value) ? { ...at, values: parsed.value, inString: true } : undefined;
     if (s) layers.push(s);
-    if (o) layers.push(o);
+    if (obj) layers.push(...obj);
     // helm.parameters (`--set` semantics) win over every values source; one layer per parameter for positions
-    const params = doc.get([...sp, 'helm', 'parameters']);
+    const params = view.get([...sp, 'helm', 'parameters']);
     if (Array.isArray(params)) {
       params.forEach((prm, i) => {
         // `a[0]`, `a\.b` are --set forms not modelled: the release counts as incomplete (rules/cilium/lib/values.ts)
         if (!modelledParameter(prm)) return;
+        const where = placeOfValue(view, [...sp, 'helm', 'parameters', i, 'value']);
+        if (!where) return;
         const keys = prm['name'].split('.');
         const raw = prm['value'];
         let nested: Record<string, unknown> = { [keys[keys.length - 1]!]: typeof raw === 'string' && prm['forceString'] !== true ? scalar(raw) : raw };
         for (let k = keys.length - 2; k >= 0; k--) nested = { [keys[k]!]: nested };
-        layers.push({ doc, valuesPath: [...sp, 'helm', 'parameters', i, 'value'], values: nested, inString: true, parameter: true });
+        layers.push({ ...where, values: nested, inString: true, parameter: true });
       });
     }
     const tr = src['targetRevision'];
-    const version: Fact<string> | undefined = typeof tr === 'string' || typeof tr === 'number' ? { value: String(tr), from: { doc, path: [...sp, 'targetRevision'] } } : undefined;
-    out.push(makeRelease(doc, 'argocd', layers, version, 'gitops', o ? layers.indexOf(o) : s ? layers.indexOf(s) : 0, sp));
+    const trAt = view.where([...sp, 'targetRevision']);
+    const version: Fact<string> | undefined = (typeof tr === 'string' || typeof tr === 'number') && trAt ? { value: String(tr), from: { doc: trAt.doc, path: trAt.valuesPath } } : undefined;
+    const primary = obj?.length ? layers.indexOf(obj[obj.length - 1]!) : s ? layers.indexOf(s) : 0;
+    out.push(makeRelease(doc, 'argocd', layers, version, 'gitops', primary, committed ? sp : []));
   }
   return out;
 }

@@ -1,13 +1,15 @@
 /**
- * Kustomize overlays of Cilium Flux HelmReleases: a kustomization that reaches a Cilium HelmRelease through its
- * `resources` and patches it (`patchesStrategicMerge`, `patches`, `patchesJson6902`) renders another release, whose
- * values layers are the base's followed by one layer per patch. Owns reaching the releases and matching the patches
- * (plan/kustomize-patch.ts applies one); it neither finds releases nor builds them (plan/cilium-release.ts hands
- * it a lookup and builds the release).
+ * Kustomize overlays of Cilium Flux HelmReleases and Argo CD Applications: a kustomization that reaches a Cilium
+ * HelmRelease through its `resources` and patches it (`patchesStrategicMerge`, `patches`, `patchesJson6902`)
+ * renders another release, whose values layers are the base's followed by one layer per patch; one that patches an
+ * Application renders the whole Application (plan/kustomize-application.ts), a Cilium release when its source(s)
+ * then name the Cilium chart, even if the base names none (a shared base whose overlays add `spec.sources`). Owns
+ * reaching the releases and matching the patches (plan/kustomize-patch.ts and plan/kustomize-application.ts apply
+ * one); it neither finds releases nor builds them (plan/cilium-release.ts hands it lookups and builds the release).
  *
  * Bases: a base release is *replaced* by its overlays when every path to its file from a root (a kustomization no
  * other one lists, or the folder of a Flux Kustomization / Argo CD source) goes through a kustomization that patches
- * its values; otherwise something deploys it unpatched and it stays, next to its overlays. Several overlays share the
+ * its values (an Application: its source(s)); otherwise something deploys it unpatched and it stays, next to its overlays. Several overlays share the
  * base's layers, so rules drop repeated findings (rules/cilium/lib/values.ts dedupe, lint/run-rules.ts).
  *
  * Semantics, as kustomize (api/internal/builtins/PatchTransformer.go) applies them (values: plan/kustomize-patch.ts):
@@ -30,6 +32,7 @@
 import { parseAllDocuments } from 'yaml';
 import type { Path, YamlDocument } from '../core/document.js';
 import { fluxKustomizations, normDir } from './flux-kustomizations.js';
+import { applyOps, mergeNode, nodeAt, originOf, toNode, type Node } from './kustomize-application.js';
 import { applyPatch, type PatchState, type Where } from './kustomize-patch.js';
 import type { CiliumRelease, Fact, ValuesLayer } from './types.js';
 import { anchoredMatch, argoSourcePaths, dirOf, isObj, resolveRepoPath } from './util.js';
@@ -49,9 +52,22 @@ export interface OverlaySpec {
   skipped: boolean;
 }
 
+/** One rendering of an Argo CD Application by a kustomization that patched its source(s). */
+export interface AppOverlaySpec {
+  /** The base Application's own Cilium release, or an empty one (no layers) when the base names no Cilium chart. */
+  base: CiliumRelease;
+  kustomization: YamlDocument;
+  path: Path;
+  app: Node;
+  patches: YamlDocument[];
+  skipped: boolean;
+}
+
 export interface Overlays {
   overlays: OverlaySpec[];
-  /** Base HelmRelease documents every path to which goes through a patching overlay. */
+  /** Renderings of Argo CD Applications (plan/cilium-release.ts keeps those whose source(s) name the Cilium chart). */
+  apps: AppOverlaySpec[];
+  /** Base HelmRelease (and Application) documents every path to which goes through a patching overlay. */
   replaced: ReadonlySet<YamlDocument>;
   /** Documents applied as strategic-merge patches: partial objects, never releases of their own. */
   patchDocs: ReadonlySet<YamlDocument>;
@@ -74,9 +90,12 @@ interface Patch {
   unusable?: boolean;
 }
 
-/** A Cilium HelmRelease as a kustomization renders it. Immutable: patching makes a new one. */
+/** A Cilium HelmRelease (or an Argo CD Application) as a kustomization renders it. Immutable: patching makes a new one. */
 interface Instance extends PatchState {
+  /** The HelmRelease or Application document. */
   hr: YamlDocument;
+  /** An Application: the whole rendered object (PatchState's values are unused). */
+  app?: Node;
   base: CiliumRelease;
   names: readonly string[];
   namespaces: readonly string[];
@@ -97,15 +116,21 @@ class TooMany extends Error {}
 
 /**
  * Overlay releases rendered by the kustomizations among `docs` (base releases and patch files are looked up in
- * `all`); `release` turns a HelmRelease document into its base release (undefined when it is not Cilium's).
- * Never throws.
+ * `all`); `release` turns a HelmRelease document into its base release, `argo` an Application document into its
+ * own (undefined when it is not Cilium's). Never throws.
  */
-export function kustomizeOverlays(docs: readonly YamlDocument[], all: readonly YamlDocument[], byFile: Map<string, YamlDocument[]>, release: (hr: YamlDocument) => CiliumRelease | undefined): Overlays {
-  const empty: Overlays = { overlays: [], replaced: new Set(), patchDocs: new Set(), unknown: false };
+export function kustomizeOverlays(
+  docs: readonly YamlDocument[],
+  all: readonly YamlDocument[],
+  byFile: Map<string, YamlDocument[]>,
+  release: (hr: YamlDocument) => CiliumRelease | undefined,
+  argo: (app: YamlDocument) => CiliumRelease | undefined = () => undefined,
+): Overlays {
+  const empty: Overlays = { overlays: [], apps: [], replaced: new Set(), patchDocs: new Set(), unknown: false };
   const kusts = all.filter((d) => d.docClass === 'kustomization');
   if (!kusts.some((k) => PATCH_KEYS.some((key) => Array.isArray(k.get([key]))))) return empty;
   try {
-    return new Renderer(all, byFile, release).run(docs, kusts);
+    return new Renderer(all, byFile, release, argo).run(docs, kusts);
   } catch {
     // too many renderings (TooMany), or a shape not foreseen: a plan never crashes on a repository's shape, and
     // never judges values it could not render as complete
@@ -165,11 +190,17 @@ class Renderer {
   private readonly roots: Set<string>;
   /** Instances rendered so far (all kustomizations), bounded by MAX_INSTANCES. */
   private count = 0;
+  /** Writes applied to Applications so far (kustomize-application.ts Origin.write; the base documents are 0). */
+  private writes = 0;
+  private readonly patchMemo = new Map<YamlDocument, Patch[]>();
+  /** Application names a readable patch mentioning Cilium may select ('all': a patch selects by something else). */
+  private ciliumPatchNames?: Set<string> | 'all';
 
   constructor(
-    all: readonly YamlDocument[],
+    private readonly all: readonly YamlDocument[],
     private readonly byFile: Map<string, YamlDocument[]>,
     private readonly release: (hr: YamlDocument) => CiliumRelease | undefined,
+    private readonly argo: (app: YamlDocument) => CiliumRelease | undefined,
   ) {
     this.roots = new Set<string>();
     for (const ks of fluxKustomizations(all)) this.roots.add(ks.dir);
@@ -185,18 +216,20 @@ class Renderer {
   run(docs: readonly YamlDocument[], kusts: readonly YamlDocument[]): Overlays {
     for (const k of kusts) this.render(k);
     const overlays: OverlaySpec[] = [];
+    const apps: AppOverlaySpec[] = [];
     for (const k of docs) {
       if (k.docClass !== 'kustomization') continue;
       for (const inst of this.render(k)) {
         if (inst.at?.k !== k || this.covered(k.file.path, true, inst.hr, new Map())) continue;
-        overlays.push(spec(inst, k, inst.at.path));
+        if (inst.app) apps.push({ base: inst.base, kustomization: k, path: inst.at.path, app: inst.app, patches: [...new Set(inst.patches)], skipped: inst.skipped });
+        else overlays.push(spec(inst, k, inst.at.path));
       }
     }
     const replaced = new Set<YamlDocument>();
     for (const set of this.patched.values()) {
       for (const hr of set) if (!replaced.has(hr) && this.covered(hr.file.path, false, hr, new Map())) replaced.add(hr);
     }
-    return { overlays, replaced, patchDocs: this.patchDocs, unknown: false };
+    return { overlays, apps, replaced, patchDocs: this.patchDocs, unknown: false };
   }
 
   /** Every path from a root to `node` goes through a kustomization that patches `hr` (`memo`: per question). */
@@ -282,6 +315,7 @@ class Renderer {
   }
 
   private instance(d: YamlDocument): Instance | undefined {
+    if (d.kind === 'Application' && d.group === 'argoproj.io') return this.appInstance(d);
     if (d.kind !== 'HelmRelease' || d.group !== 'helm.toolkit.fluxcd.io') return undefined;
     const base = this.release(d);
     if (!base) return undefined;
@@ -301,9 +335,58 @@ class Renderer {
     return inst;
   }
 
+  /**
+   * An Application that is a Cilium release, or that a patch mentioning Cilium may select (a shared base without a
+   * chart that its overlays complete): rendered whole. Other Applications are not followed.
+   */
+  private appInstance(d: YamlDocument): Instance | undefined {
+    const own = this.argo(d);
+    if (!own && !this.mayBecomeCilium(d)) return undefined;
+    const base: CiliumRelease = own ?? { doc: d, valuesPath: [], values: {}, layers: [], engine: 'argocd', purpose: 'gitops', releaseDoc: d, releasePath: [] };
+    const inst: Instance = {
+      hr: d,
+      base,
+      app: toNode(d.value, { doc: d, valuesPath: [], write: 0 }),
+      names: d.name ? [d.name] : [],
+      namespaces: [d.namespace ?? ''],
+      fixed: [],
+      inline: [],
+      current: undefined,
+      patches: [],
+      skipped: false,
+    };
+    if (own?.version) inst.version = own.version;
+    return inst;
+  }
+
+  private mayBecomeCilium(d: YamlDocument): boolean {
+    if (this.ciliumPatchNames === undefined) {
+      let names: Set<string> | 'all' = new Set<string>();
+      for (const k of this.all) {
+        if (k.docClass !== 'kustomization' || names === 'all') continue;
+        for (const p of this.patches(k)) {
+          if (p.unusable || !/cilium/i.test(JSON.stringify(p.body) ?? '')) continue;
+          const name = p.target ? p.target.name : p.type === 'smp' && isObj(p.body) && isObj(p.body['metadata']) ? p.body['metadata']['name'] : undefined;
+          // a literal name (namePrefix/nameSuffix only add to it); a pattern or no name may select any Application
+          if (typeof name === 'string' && !/[\\^$.*+?()[\]{}|]/.test(name)) names.add(name);
+          else if (p.target || p.type === 'smp') {
+            names = 'all';
+            break;
+          }
+        }
+      }
+      this.ciliumPatchNames = names;
+    }
+    const names = this.ciliumPatchNames;
+    return names === 'all' || (!!d.name && [...names].some((n) => n.includes(d.name!)));
+  }
+
   /** The patches of a kustomization in the order kustomize applies them (JSON6902 ones last). */
   private patches(k: YamlDocument): Patch[] {
+    const known = this.patchMemo.get(k);
+    if (known) return known;
     const out: Patch[] = [];
+    this.patchMemo.set(k, out);
     const dir = dirOf(k.file.path);
     /** An inline patch (the string at `path`): JSON6902 when `json`, else by its shape (a list of operations). */
     const fromText = (text: string, entry: Path, path: Path, target: Selector | undefined, json?: boolean): void => {
@@ -374,6 +457,20 @@ class Renderer {
           next.push({ ...inst, skipped: true, at });
           continue;
         }
+        if (inst.app) {
+          const r = this.applyToApp(inst.app, p);
+          if (r === 'deleted') this.mark(k, inst.hr);
+          else if (r === 'failed') {
+            // kustomize fails the build: nothing of the patch applies, the source(s) may differ (as a HelmRelease's)
+            this.mark(k, inst.hr);
+            next.push({ ...inst, skipped: true, at });
+          } else if (sourcesChanged(inst.app, r)) {
+            this.mark(k, inst.hr);
+            if (p.type === 'smp' && !p.at.inString) this.patchDocs.add(p.at.doc);
+            next.push({ ...inst, app: r, patches: [...inst.patches, p.at.doc], at });
+          } else next.push({ ...inst, app: r });
+          continue;
+        }
         const r = applyPatch(inst, p.type, p.body, p.at);
         if (r === 'deleted') {
           this.mark(k, inst.hr);
@@ -395,11 +492,28 @@ class Renderer {
     return list;
   }
 
+  /** An Application after a patch (plan/kustomize-application.ts); 'failed' when kustomize would fail on it. */
+  private applyToApp(app: Node, p: Patch): Node | 'deleted' | 'failed' {
+    if (p.type === 'smp') {
+      if (!isObj(p.body)) return 'failed';
+      if (p.body['$patch'] === 'delete') return 'deleted';
+      return mergeNode(app, p.body, originOf(p.at, ++this.writes));
+    }
+    const write = this.writes + 1;
+    this.writes += Array.isArray(p.body) ? p.body.length : 1;
+    return applyOps(app, p.body, p.at, write) ?? 'failed';
+  }
+
   private mark(k: YamlDocument, hr: YamlDocument): void {
     const set = this.patched.get(k) ?? new Set<YamlDocument>();
     set.add(hr);
     this.patched.set(k, set);
   }
+}
+
+/** The patch changed an Application's `spec.sources` or `spec.source` (kustomize-application.ts keeps untouched nodes). */
+function sourcesChanged(before: Node, after: Node): boolean {
+  return ['sources', 'source'].some((k) => nodeAt(before, ['spec', k]) !== nodeAt(after, ['spec', k]));
 }
 
 function spec(inst: Instance, k: YamlDocument, path: Path): OverlaySpec {

@@ -138,9 +138,10 @@ export interface CiliumRelease {
    * A Kustomize overlay's rendering of the Flux HelmRelease `releaseDoc` (plan/kustomize-overlays.ts): `kustomization`
    * patched `base` (the entry at `path`); `patches` hold the applied patches (a patch file's document, or the
    * kustomization for an inline patch); `skipped`: a patch that matches could not be applied (templated, unreadable,
-   * an operation kustomize would fail on), so the values may differ from the layers.
+   * an operation kustomize would fail on), so the values may differ from the layers. For an Argo CD Application,
+   * `app` is the Application as rendered (`releaseDoc` is its base).
    */
-  overlay?: { kustomization: YamlDocument; path: Path; base: CiliumRelease; patches: YamlDocument[]; skipped: boolean };
+  overlay?: { kustomization: YamlDocument; path: Path; base: CiliumRelease; patches: YamlDocument[]; skipped: boolean; app?: unknown };
   /** Kustomize overlays of the repository could not be rendered (too many): the values may differ from the layers. */
   valuesUnknown?: boolean;
 }

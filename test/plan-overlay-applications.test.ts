@@ -1,0 +1,253 @@
+/**
+ * Kustomize overlays of Argo CD Applications (plan/kustomize-overlays.ts, plan/kustomize-application.ts): a shared
+ * base Application completed by a patch, strategic-merge (maps merge, lists replaced), JSON6902 and patch files;
+ * the rendered releases' versions, values and positions; bases replaced or kept.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { findCiliumReleases, valueAt } from '../src/plan/index.js';
+import type { CiliumRelease } from '../src/plan/types.js';
+import { placeOf } from '../src/rules/cilium/lib/values.js';
+import { parseRepo, yaml } from '../src/testing/rule-tester.js';
+
+const releases = (files: Record<string, string>): CiliumRelease[] => findCiliumReleases(parseRepo(files));
+/** `file:line:column=value` of the layer that sets `key` (inside a patch string: the key's own position). */
+const pos = (r: CiliumRelease, key: string): string => {
+  const h = valueAt(r, key);
+  if (!h) return '';
+  const place = placeOf(r, key.split('.'));
+  const at = place.range ?? h.doc.locate(h.path);
+  return `${h.doc.file.path}:${at.start.line}:${at.start.column}=${JSON.stringify(h.value)}`;
+};
+const at = (r: CiliumRelease): string => {
+  const f = r.version!.from;
+  const range = f.doc!.locate(f.path ?? []);
+  return `${f.doc!.file.path}:${range.start.line}:${range.start.column}`;
+};
+
+/** The shared base: an Application without source(s), as talium generates it for Argo CD clusters. */
+const BASE = {
+  'clusters/_base/argocd/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - applications.yaml\n',
+  'clusters/_base/argocd/applications.yaml': yaml`
+    apiVersion: argoproj.io/v1alpha1
+    kind: Application
+    metadata:
+      name: cilium
+      namespace: argocd
+    spec:
+      project: default
+      destination:
+        namespace: kube-system
+        server: https://kubernetes.default.svc
+      ignoreDifferences:
+        - kind: Secret
+          name: hubble-server-certs
+          jsonPointers: [/data]
+        - kind: Secret
+          name: hubble-relay-client-certs
+          jsonPointers: [/data]
+        - kind: ConfigMap
+          name: hubble-ca-cert
+          jsonPointers: [/data/ca.crt]
+  `,
+};
+const ROOT_APP = yaml`
+  apiVersion: argoproj.io/v1alpha1
+  kind: Application
+  metadata:
+    name: root
+    namespace: argocd
+  spec:
+    project: default
+    destination:
+      namespace: argocd
+      server: https://kubernetes.default.svc
+    source:
+      path: clusters/lab/kubernetes
+      repoURL: https://github.com/example/homelab.git
+      targetRevision: main
+`;
+/** The lab's kustomization: the base plus `patches` (text after `patches:`). */
+const labKust = (patches: string): string => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../_base/argocd\npatches:\n${patches}`;
+/** An inline strategic-merge patch giving the base its sources (lines 5-24 of the kustomization). */
+const SOURCES_PATCH = (version: string, values = '') =>
+  [
+    '  - patch: |',
+    '      apiVersion: argoproj.io/v1alpha1',
+    '      kind: Application',
+    '      metadata:',
+    '        name: cilium',
+    '        namespace: argocd',
+    '      spec:',
+    '        sources:',
+    '          - chart: cilium',
+    '            repoURL: https://helm.cilium.io/',
+    `            targetRevision: ${version}`,
+    '            helm:',
+    '              releaseName: cilium',
+    '              valueFiles:',
+    '                - $values/clusters/lab/kubernetes/cilium/values.yaml',
+    ...(values ? ['              valuesObject:', ...values.split('\n').filter(Boolean).map((l) => `                ${l}`)] : []),
+    '          - ref: values',
+    '            repoURL: https://github.com/example/homelab.git',
+    '            targetRevision: main',
+    '',
+  ].join('\n');
+const LAB = (version: string, values = '') => ({
+  ...BASE,
+  'clusters/lab/argocd/root-app.yaml': ROOT_APP,
+  'clusters/lab/kubernetes/kustomization.yaml': labKust(SOURCES_PATCH(version, values)),
+  'clusters/lab/kubernetes/cilium/values.yaml': 'kubeProxyReplacement: true\nipam:\n  mode: kubernetes\nl2announcements:\n  enabled: true\n',
+});
+
+test('a base Application without a chart completed by an inline patch: one Argo CD release with the patch version and the $values file', () => {
+  const r = releases(LAB('1.17.18'));
+  assert.equal(r.length, 1);
+  const x = r[0]!;
+  assert.deepEqual([x.engine, x.purpose, x.version?.value], ['argocd', 'gitops', '1.17.18']);
+  assert.equal(x.releaseDoc?.file.path, 'clusters/_base/argocd/applications.yaml');
+  assert.deepEqual(x.releasePath, []);
+  assert.equal(x.overlay?.kustomization.file.path, 'clusters/lab/kubernetes/kustomization.yaml');
+  assert.deepEqual(x.overlay?.path, ['patches', 0]);
+  assert.deepEqual(x.overlay?.patches.map((d) => d.file.path), ['clusters/lab/kubernetes/kustomization.yaml']);
+  assert.equal(x.overlay?.skipped, false);
+  // the base names no chart: an empty base release, never a release of the group
+  assert.deepEqual(x.overlay?.base.layers, []);
+  // the version points at the patch (the inline string)
+  assert.equal(at(x), 'clusters/lab/kubernetes/kustomization.yaml:6:12');
+  assert.deepEqual(x.layers.map((l) => l.doc.file.path), ['clusters/lab/kubernetes/cilium/values.yaml']);
+  assert.equal(pos(x, 'ipam.mode'), 'clusters/lab/kubernetes/cilium/values.yaml:3:9="kubernetes"');
+});
+
+test('strategic merge on the CRD replaces lists: a patch\'s sources replace the base\'s, valuesObject positions inside the patch string', () => {
+  const files = LAB('1.18.4', 'hostPort:\n  enabled: true\n');
+  // a base that already has sources (another chart): the patch's list replaces it, no element merge
+  files['clusters/_base/argocd/applications.yaml'] = files['clusters/_base/argocd/applications.yaml']!.replace(
+    'spec:\n',
+    'spec:\n  sources:\n    - chart: other\n      repoURL: https://example.com/charts\n      targetRevision: 0.1.0\n      helm:\n        valuesObject:\n          kubeProxyReplacement: false\n',
+  );
+  const r = releases(files);
+  assert.equal(r.length, 1);
+  const x = r[0]!;
+  const sources = ((x.overlay?.app as { spec: { sources: Array<{ chart?: string }> } }).spec.sources).map((s) => s.chart ?? 'ref');
+  assert.deepEqual(sources, ['cilium', 'ref']);
+  assert.equal(valueAt(x, 'kubeProxyReplacement')?.value, true); // from the values file, not the replaced source
+  assert.deepEqual(x.layers.map((l) => [l.doc.file.path, l.inString ?? false, l.stringPath ?? []]), [
+    ['clusters/lab/kubernetes/cilium/values.yaml', false, []],
+    ['clusters/lab/kubernetes/kustomization.yaml', true, ['spec', 'sources', 0, 'helm', 'valuesObject']],
+  ]);
+  assert.equal(pos(x, 'hostPort.enabled'), 'clusters/lab/kubernetes/kustomization.yaml:23:28=true');
+  // valuesObject is the primary layer (where a missing key belongs)
+  assert.deepEqual([x.doc.file.path, x.valuesPath], ['clusters/lab/kubernetes/kustomization.yaml', ['patches', 0, 'patch']]);
+});
+
+/** A base Application that is a Cilium release by itself (single `source`, inline values). */
+const CILIUM_BASE = {
+  'apps/cilium/base/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - app.yaml\n',
+  'apps/cilium/base/app.yaml': yaml`
+    apiVersion: argoproj.io/v1alpha1
+    kind: Application
+    metadata:
+      name: cilium
+      namespace: argocd
+    spec:
+      project: default
+      destination:
+        namespace: kube-system
+        server: https://kubernetes.default.svc
+      source:
+        chart: cilium
+        repoURL: https://helm.cilium.io/
+        targetRevision: 1.17.0
+        helm:
+          valuesObject:
+            kubeProxyReplacement: true
+            hubble:
+              enabled: true
+              relay:
+                enabled: true
+  `,
+};
+const overlay = (patches: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base\n${patches}`;
+
+test('JSON6902 with a target replacing targetRevision: the version points at the operation\'s value; the base only used through it is replaced', () => {
+  const r = releases({
+    ...CILIUM_BASE,
+    'apps/cilium/prod/kustomization.yaml': overlay(
+      ['patches:', '  - target:', '      group: argoproj.io', '      kind: Application', '      name: cil.*', '    path: revision.yaml', ''].join('\n'),
+    ),
+    'apps/cilium/prod/revision.yaml': '- op: replace\n  path: /spec/source/targetRevision\n  value: 1.18.2\n- op: add\n  path: /spec/source/helm/valuesObject/hubble/relay/enabled\n  value: false\n',
+  });
+  assert.equal(r.length, 1);
+  const x = r[0]!;
+  assert.deepEqual([x.engine, x.version?.value, x.overlay?.skipped], ['argocd', '1.18.2', false]);
+  assert.equal(at(x), 'apps/cilium/prod/revision.yaml:3:10');
+  assert.equal(x.overlay?.base.version?.value, '1.17.0');
+  assert.equal(pos(x, 'hubble.relay.enabled'), 'apps/cilium/prod/revision.yaml:6:10=false');
+  assert.equal(pos(x, 'hubble.enabled'), 'apps/cilium/base/app.yaml:19:20=true');
+  assert.equal(pos(x, 'kubeProxyReplacement'), 'apps/cilium/base/app.yaml:17:31=true');
+});
+
+test('a patch file merges into the base\'s single source (maps merge); the patch file is never a release of its own', () => {
+  const patch = yaml`
+    apiVersion: argoproj.io/v1alpha1
+    kind: Application
+    metadata:
+      name: cilium
+      namespace: argocd
+    spec:
+      source:
+        chart: cilium
+        targetRevision: 1.18.5
+        helm:
+          valuesObject:
+            l2announcements:
+              enabled: true
+            hubble:
+              relay:
+                enabled: false
+  `;
+  const r = releases({ ...CILIUM_BASE, 'apps/cilium/prod/kustomization.yaml': overlay('patches:\n  - path: cilium-patch.yaml\n'), 'apps/cilium/prod/cilium-patch.yaml': patch });
+  assert.equal(r.length, 1);
+  const x = r[0]!;
+  assert.deepEqual(x.overlay?.patches.map((d) => d.file.path), ['apps/cilium/prod/cilium-patch.yaml']);
+  assert.equal(x.version?.value, '1.18.5');
+  assert.equal(at(x), 'apps/cilium/prod/cilium-patch.yaml:9:21');
+  assert.deepEqual(x.values, { kubeProxyReplacement: true, hubble: { enabled: true, relay: { enabled: false } }, l2announcements: { enabled: true } });
+  assert.equal(pos(x, 'l2announcements.enabled'), 'apps/cilium/prod/cilium-patch.yaml:13:20=true');
+  assert.equal(pos(x, 'hubble.relay.enabled'), 'apps/cilium/prod/cilium-patch.yaml:16:22=false');
+  assert.equal(pos(x, 'hubble.enabled'), 'apps/cilium/base/app.yaml:19:20=true');
+  // repoURL is the base's (the patch's source map merged into it)
+  assert.equal((x.overlay?.app as { spec: { source: { repoURL: string } } }).spec.source.repoURL, 'https://helm.cilium.io/');
+});
+
+test('a base also deployed unpatched (an Argo CD source pointing at its folder) stays next to its overlay', () => {
+  const r = releases({
+    ...CILIUM_BASE,
+    'apps/cilium/prod/kustomization.yaml': overlay('patches:\n  - target: {kind: Application, name: cilium}\n    patch: |-\n      - op: replace\n        path: /spec/source/targetRevision\n        value: 1.18.2\n'),
+    'argocd/staging.yaml': ROOT_APP.replace('name: root', 'name: staging').replace('clusters/lab/kubernetes', 'apps/cilium/base'),
+  });
+  assert.deepEqual(
+    r.map((x) => [x.overlay ? 'overlay' : 'base', x.version?.value, x.releaseDoc?.file.path]).sort(),
+    [
+      ['base', '1.17.0', 'apps/cilium/base/app.yaml'],
+      ['overlay', '1.18.2', 'apps/cilium/base/app.yaml'],
+    ],
+  );
+  // without the unpatched use, the base is replaced
+  const only = releases({ ...CILIUM_BASE, 'apps/cilium/prod/kustomization.yaml': overlay('patches:\n  - target: {kind: Application, name: cilium}\n    patch: |-\n      - op: replace\n        path: /spec/source/targetRevision\n        value: 1.18.2\n') });
+  assert.deepEqual(only.map((x) => [x.overlay ? 'overlay' : 'base', x.version?.value]), [['overlay', '1.18.2']]);
+});
+
+test('a JSON6902 operation kustomize fails on marks the overlay skipped (values unknown); a patch of other fields renders no overlay', () => {
+  const failing = releases({
+    ...CILIUM_BASE,
+    'apps/cilium/prod/kustomization.yaml': overlay('patches:\n  - target: {kind: Application, name: cilium}\n    patch: |-\n      - op: test\n        path: /spec/source/targetRevision\n        value: 9.9.9\n'),
+  });
+  assert.deepEqual(failing.map((x) => [x.overlay?.skipped, x.version?.value]), [[true, '1.17.0']]);
+  const sync = releases({
+    ...CILIUM_BASE,
+    'apps/cilium/prod/kustomization.yaml': overlay('patches:\n  - target: {kind: Application, name: cilium}\n    patch: |-\n      - op: add\n        path: /spec/syncPolicy\n        value: {automated: {prune: true}}\n'),
+  });
+  assert.deepEqual(sync.map((x) => [x.overlay ? 'overlay' : 'base', x.version?.value]), [['base', '1.17.0']]);
+});
