@@ -1,14 +1,19 @@
 /**
  * Kustomize overlays of Argo CD Applications (plan/kustomize-overlays.ts, plan/kustomize-application.ts): a shared
  * base Application completed by a patch, strategic-merge (maps merge, lists replaced), JSON6902 and patch files;
- * the rendered releases' versions, values and positions; bases replaced or kept.
+ * the rendered releases' versions, values and positions; bases replaced or kept; version-aware rules on them.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findCiliumReleases, valueAt } from '../src/plan/index.js';
 import type { CiliumRelease } from '../src/plan/types.js';
-import { placeOf } from '../src/rules/cilium/lib/values.js';
-import { parseRepo, yaml } from '../src/testing/rule-tester.js';
+import l2RequiresKpr from '../src/rules/cilium/l2-requires-kpr.js';
+import removedValues from '../src/rules/cilium/removed-values.js';
+import valuesKeyTypo from '../src/rules/cilium/values-key-typo.js';
+import versionDrift from '../src/rules/cilium/version-drift.js';
+import hubbleCerts from '../src/rules/gitops/argocd-hubble-certs.js';
+import { incomplete, placeOf } from '../src/rules/cilium/lib/values.js';
+import { lintRepo, parseRepo, yaml } from '../src/testing/rule-tester.js';
 
 const releases = (files: Record<string, string>): CiliumRelease[] => findCiliumReleases(parseRepo(files));
 /** `file:line:column=value` of the layer that sets `key` (inside a patch string: the key's own position). */
@@ -117,6 +122,7 @@ test('a base Application without a chart completed by an inline patch: one Argo 
   assert.equal(at(x), 'clusters/lab/kubernetes/kustomization.yaml:6:12');
   assert.deepEqual(x.layers.map((l) => l.doc.file.path), ['clusters/lab/kubernetes/cilium/values.yaml']);
   assert.equal(pos(x, 'ipam.mode'), 'clusters/lab/kubernetes/cilium/values.yaml:3:9="kubernetes"');
+  assert.equal(incomplete(x, parseRepo(LAB('1.17.18'))), false);
 });
 
 test('strategic merge on the CRD replaces lists: a patch\'s sources replace the base\'s, valuesObject positions inside the patch string', () => {
@@ -139,6 +145,32 @@ test('strategic merge on the CRD replaces lists: a patch\'s sources replace the 
   assert.equal(pos(x, 'hostPort.enabled'), 'clusters/lab/kubernetes/kustomization.yaml:23:28=true');
   // valuesObject is the primary layer (where a missing key belongs)
   assert.deepEqual([x.doc.file.path, x.valuesPath], ['clusters/lab/kubernetes/kustomization.yaml', ['patches', 0, 'patch']]);
+});
+
+test('version-aware values rules judge the overlay by its chart version, positions in the patch', () => {
+  // cluster.yaml pins 1.17 (hostPort.enabled still exists there), the patch pins 1.18: the release's own pin rules
+  const spec = 'versions:\n  talos: 1.11.5\n  kubernetes: 1.32.9\n  cilium: 1.17.18\n';
+  const at118 = lintRepo({ ...LAB('1.18.4', 'hostPort:\n  enabled: true\nkubeProxyReplacment: true\n'), 'clusters/lab/cluster.yaml': spec }, [removedValues, valuesKeyTypo]);
+  assert.deepEqual(
+    at118.map((d) => [d.ruleId, d.messageId, d.file, d.range.start.line, d.range.start.column, d.data?.['key'], d.data?.['version']]),
+    [
+      ['cilium/removed-values', 'removed', 'clusters/lab/kubernetes/kustomization.yaml', 23, 19, 'hostPort.enabled', '1.18.4'],
+      ['cilium/values-key-typo', 'typo', 'clusters/lab/kubernetes/kustomization.yaml', 24, 17, 'kubeProxyReplacment', undefined],
+    ],
+  );
+  const at117 = lintRepo({ ...LAB('1.17.18', 'hostPort:\n  enabled: true\n'), 'clusters/lab/cluster.yaml': spec }, [removedValues]);
+  assert.deepEqual(at117, []);
+});
+
+test('cilium/version-drift compares a bootstrap install with the overlay\'s version, related place in the patch', () => {
+  const helmfile = 'releases:\n  - name: cilium\n    namespace: kube-system\n    chart: cilium/cilium\n    version: 1.17.18\n    values:\n      - ../kubernetes/cilium/values.yaml\n';
+  const drift = lintRepo({ ...LAB('1.16.5'), 'clusters/lab/bootstrap/helmfile.yaml': helmfile }, [versionDrift]);
+  assert.deepEqual(
+    drift.map((d) => [d.ruleId, d.messageId, d.file, d.range.start.line, d.data?.['bootstrap'], d.data?.['gitops'], d.data?.['direction']]),
+    [['cilium/version-drift', 'drift', 'clusters/lab/bootstrap/helmfile.yaml', 5, '1.17.18', '1.16.5', 'downgrades']],
+  );
+  assert.deepEqual(drift[0]!.related?.map((x) => [x.file, x.range.start.line]), [['clusters/lab/kubernetes/kustomization.yaml', 6]]);
+  assert.deepEqual(lintRepo({ ...LAB('1.17.18'), 'clusters/lab/bootstrap/helmfile.yaml': helmfile }, [versionDrift]), []);
 });
 
 /** A base Application that is a Cilium release by itself (single `source`, inline values). */
@@ -245,9 +277,34 @@ test('a JSON6902 operation kustomize fails on marks the overlay skipped (values 
     'apps/cilium/prod/kustomization.yaml': overlay('patches:\n  - target: {kind: Application, name: cilium}\n    patch: |-\n      - op: test\n        path: /spec/source/targetRevision\n        value: 9.9.9\n'),
   });
   assert.deepEqual(failing.map((x) => [x.overlay?.skipped, x.version?.value]), [[true, '1.17.0']]);
+  assert.equal(incomplete(failing[0]!, []), true);
   const sync = releases({
     ...CILIUM_BASE,
     'apps/cilium/prod/kustomization.yaml': overlay('patches:\n  - target: {kind: Application, name: cilium}\n    patch: |-\n      - op: add\n        path: /spec/syncPolicy\n        value: {automated: {prune: true}}\n'),
   });
   assert.deepEqual(sync.map((x) => [x.overlay ? 'overlay' : 'base', x.version?.value]), [['base', '1.17.0']]);
+});
+
+test('gitops/argocd-hubble-certs reads the rendered Application: ignoreDifferences from the base or the patch', () => {
+  assert.deepEqual(lintRepo(LAB('1.17.18', 'hubble:\n  enabled: true\n'), [hubbleCerts]), []);
+  const files = LAB('1.17.18', 'hubble:\n  enabled: true\n');
+  files['clusters/_base/argocd/applications.yaml'] = files['clusters/_base/argocd/applications.yaml']!.replace(/ {2}ignoreDifferences:[\s\S]*$/, '');
+  assert.deepEqual(lintRepo(files, [hubbleCerts]).map((d) => [d.ruleId, d.messageId, d.file]), [['gitops/argocd-hubble-certs', 'missing', 'clusters/_base/argocd/applications.yaml']]);
+  // the cluster's patch adds them: the rendered Application has them
+  const k = 'clusters/lab/kubernetes/kustomization.yaml';
+  const ignore = ['ignoreDifferences:', '  - {kind: Secret, name: hubble-server-certs, jsonPointers: [/data]}', '  - {kind: Secret, name: hubble-relay-client-certs, jsonPointers: [/data]}', '  - {kind: ConfigMap, name: hubble-ca-cert, jsonPointers: [/data/ca.crt]}'];
+  files[k] = files[k]!.replace('      spec:\n', `      spec:\n${ignore.map((l) => `        ${l}\n`).join('')}`);
+  assert.deepEqual(lintRepo(files, [hubbleCerts]), []);
+});
+
+test('rules read the rendered sources: an unresolved values file of the overlay may set what no layer shows', () => {
+  // values file present without kubeProxyReplacement: KPR is unset in every layer the release has
+  const unset = lintRepo({ ...LAB('1.17.18'), 'clusters/lab/kubernetes/cilium/values.yaml': 'l2announcements:\n  enabled: true\n' }, [l2RequiresKpr]);
+  assert.deepEqual(unset.map((d) => [d.ruleId, d.messageId, d.file, d.range.start.line]), [['cilium/l2-requires-kpr', 'kprUnset', 'clusters/lab/kubernetes/cilium/values.yaml', 2]]);
+  // the patch names a values file the repository does not have: it may set KPR, so its absence is not judged
+  const files: Record<string, string> = { ...LAB('1.17.18', 'l2announcements:\n  enabled: true\n') };
+  delete files['clusters/lab/kubernetes/cilium/values.yaml'];
+  const x = releases(files)[0]!;
+  assert.equal(incomplete(x, parseRepo(files)), true);
+  assert.deepEqual(lintRepo(files, [l2RequiresKpr]), []);
 });

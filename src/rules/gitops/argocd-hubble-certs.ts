@@ -60,6 +60,9 @@ export default defineRule({
         const l = d.get([...base, 'ignoreDifferences']);
         return Array.isArray(l) ? l.filter(isObj) : [];
       });
+      // a Kustomize overlay's rendering of the Application (an inline patch may add them)
+      const rendered = isObj(r.overlay?.app) && isObj(r.overlay.app['spec']) ? r.overlay.app['spec']['ignoreDifferences'] : undefined;
+      if (Array.isArray(rendered)) list.push(...rendered.filter(isObj));
       const covered = (kind: string, name: string) =>
         list.some((e) => e['kind'] === kind && (e['name'] === undefined || e['name'] === name));
       const relay = asBool(valueOf(r, ['hubble', 'relay', 'enabled'])) === true;

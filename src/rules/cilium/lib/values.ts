@@ -219,7 +219,28 @@ export function overridable(release: CiliumRelease, layer: ValuesLayer, docs: re
   const own = release.overlay?.base ?? release;
   const ownDoc = own.releaseDoc ?? own.doc;
   if (release.engine === 'flux') return own.layers.some((l) => l === layer && l.doc !== ownDoc);
+  if (release.engine === 'argocd') return argoFileLayer(release, layer);
   return layer.doc !== (release.releaseDoc ?? release.doc);
+}
+
+/**
+ * A layer of an Argo CD release read from a values file (`helm.valueFiles`), not from the Application or a patch of
+ * it (an overlay's `valuesObject` lives in the kustomization or a patch file).
+ */
+function argoFileLayer(release: CiliumRelease, layer: ValuesLayer): boolean {
+  return layer.doc !== (release.releaseDoc ?? release.doc) && !layer.inString && layer.valuesPath.length === 0;
+}
+
+/** The sources of an Argo CD release's Application: as a Kustomize overlay renders it, else as committed. */
+function argoSources(release: CiliumRelease): unknown[] {
+  const app = release.overlay?.app;
+  if (app !== undefined) {
+    const spec = isObject(app) ? app['spec'] : undefined;
+    const list = isObject(spec) ? spec['sources'] : undefined;
+    return Array.isArray(list) && list.length ? list : isObject(spec) && isObject(spec['source']) ? [spec['source']] : [];
+  }
+  const rd = release.releaseDoc ?? release.doc;
+  return argoSourcePaths(rd).map((sp) => rd.get(sp));
 }
 
 /**
@@ -243,15 +264,17 @@ function unseenValues(release: CiliumRelease, docs: readonly YamlDocument[]): 'f
     const cvf = rd.get(['spec', 'chart', 'spec', 'valuesFiles']);
     if (Array.isArray(cvf) && cvf.length) return 'files';
   } else if (release.engine === 'argocd') {
+    // an overlay rendering whose patch could not be followed, or overlays not rendered at all
+    if (release.overlay?.skipped || release.valuesUnknown) return 'any';
     let files = false;
-    for (const s of argoSourcePaths(rd).map((sp) => rd.get(sp))) {
+    for (const s of argoSources(release)) {
       if (!isObject(s) || !isObject(s['helm'])) continue;
       const h = s['helm'];
       // parameters are values the repository shows (layers of the release); only a name talium does not model
       // (`--set` list indexes `a[0]`, escaped dots `a\.b`) or a missing value may set something unseen
       if (Array.isArray(h['parameters']) && h['parameters'].some((p) => !modelledParameter(p))) return 'any';
       // (the chart's own values.yaml is its defaults: nothing unseen)
-      if (Array.isArray(h['valueFiles']) && h['valueFiles'].filter((f) => !chartOwnValuesFile(f)).length > release.layers.filter((l) => l.doc !== rd).length) files = true;
+      if (Array.isArray(h['valueFiles']) && h['valueFiles'].filter((f) => !chartOwnValuesFile(f)).length > release.layers.filter((l) => argoFileLayer(release, l)).length) files = true;
     }
     if (files) return 'files';
   } else if (release.engine === 'helmfile') {
@@ -330,9 +353,8 @@ function fileLayerCount(release: CiliumRelease): number {
 /** The value names an Argo CD release sets from files (`helm.fileParameters[].name`), which the plan does not read. */
 function fileParameterNames(release: CiliumRelease): string[] {
   if (release.engine !== 'argocd') return [];
-  const rd = release.releaseDoc ?? release.doc;
   const out: string[] = [];
-  for (const s of argoSourcePaths(rd).map((sp) => rd.get(sp))) {
+  for (const s of argoSources(release)) {
     const fp = isObject(s) && isObject(s['helm']) ? s['helm']['fileParameters'] : undefined;
     if (Array.isArray(fp)) for (const p of fp) if (isObject(p) && typeof p['name'] === 'string') out.push(p['name']);
   }
