@@ -5,25 +5,19 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findCiliumReleases, valueAt } from '../src/plan/index.js';
+import { valueAt } from '../src/plan/index.js';
 import type { CiliumRelease } from '../src/plan/types.js';
 import l2RequiresKpr from '../src/rules/cilium/l2-requires-kpr.js';
 import removedValues from '../src/rules/cilium/removed-values.js';
 import valuesKeyTypo from '../src/rules/cilium/values-key-typo.js';
 import versionDrift from '../src/rules/cilium/version-drift.js';
 import hubbleCerts from '../src/rules/gitops/argocd-hubble-certs.js';
-import { incomplete, placeOf } from '../src/rules/cilium/lib/values.js';
+import { incomplete } from '../src/rules/cilium/lib/values.js';
+import { releasesOf, valuePosition } from '../src/testing/release-probe.js';
 import { lintRepo, parseRepo, yaml } from '../src/testing/rule-tester.js';
 
-const releases = (files: Record<string, string>): CiliumRelease[] => findCiliumReleases(parseRepo(files));
-/** `file:line:column=value` of the layer that sets `key` (inside a patch string: the key's own position). */
-const pos = (r: CiliumRelease, key: string): string => {
-  const h = valueAt(r, key);
-  if (!h) return '';
-  const place = placeOf(r, key.split('.'));
-  const at = place.range ?? h.doc.locate(h.path);
-  return `${h.doc.file.path}:${at.start.line}:${at.start.column}=${JSON.stringify(h.value)}`;
-};
+const releases = releasesOf;
+const pos = valuePosition;
 const at = (r: CiliumRelease): string => {
   const f = r.version!.from;
   const range = f.doc!.locate(f.path ?? []);

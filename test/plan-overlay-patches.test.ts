@@ -13,21 +13,15 @@ import kprValue from '../src/rules/cilium/kpr-value.js';
 import l2RequiresKpr from '../src/rules/cilium/l2-requires-kpr.js';
 import rolloutPods from '../src/rules/cilium/rollout-pods.js';
 import { MAX_INSTANCES } from '../src/plan/kustomize-overlays.js';
-import { incomplete, placeOf } from '../src/rules/cilium/lib/values.js';
+import { incomplete } from '../src/rules/cilium/lib/values.js';
 import etpLocalL2 from '../src/rules/k8s/etp-local-l2.js';
 import { runCli } from '../src/testing/cli.js';
+import { releasesOf, valuePosition } from '../src/testing/release-probe.js';
 import { lintRepo, parseRepo, readTree, yaml } from '../src/testing/rule-tester.js';
 
-const releases = (files: Record<string, string>): CiliumRelease[] => findCiliumReleases(parseRepo(files));
+const releases = releasesOf;
 const flux = (files: Record<string, string>): CiliumRelease[] => releases(files).filter((r) => r.engine === 'flux');
-/** `file:line:column=value` of the layer that sets `key` (inside a values string: the key's own position). */
-const pos = (r: CiliumRelease, key: string): string => {
-  const h = valueAt(r, key);
-  if (!h) return '';
-  const place = placeOf(r, key.split('.'));
-  const at = place.range ?? h.doc.locate(h.path);
-  return `${h.doc.file.path}:${at.start.line}:${at.start.column}=${JSON.stringify(h.value)}`;
-};
+const pos = valuePosition;
 const layerFiles = (r: CiliumRelease): string[] => r.layers.map((l) => l.doc.file.path);
 
 const BASE_RELEASE = yaml`
