@@ -51,6 +51,21 @@ describe('renderStarter', () => {
     assert.deepEqual(findingsOf(input), []);
   });
 
+  it('a branch or repository YAML would read as another type is quoted, so it stays a string', () => {
+    for (const branch of ['2024', 'true', '1.0', 'null']) {
+      const out = renderStarter({ ...base, branch });
+      assert.ok('text' in out);
+      assert.match(out.text, new RegExp(`^ {2}branch: "${branch.replace('.', '\\.')}"$`, 'm'));
+      assert.deepEqual(findingsOf({ ...base, branch }), []);
+    }
+    const repository = 'https://git.example/me/home.git #mirror';
+    const out = renderStarter({ ...base, repository });
+    assert.ok('text' in out);
+    assert.match(out.text, /^ {2}repository: "https:\/\/git\.example\/me\/home\.git #mirror"$/m);
+    // a plain-safe value stays plain
+    assert.match((renderStarter(base) as { text: string }).text, /^ {2}branch: main$/m);
+  });
+
   it('byte-stable, and the modeline only when a schema reference is given', () => {
     const a = renderStarter({ ...base, schemaRef: '../../node_modules/talium/schemas/cluster.schema.json' });
     const b = renderStarter({ ...base, schemaRef: '../../node_modules/talium/schemas/cluster.schema.json' });

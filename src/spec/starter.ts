@@ -7,6 +7,7 @@
  * reserved +2..+9 (switches, access points, NAS), API VIP +10, three schedulable control planes +11..+13, DHCP
  * +100..+199 (unless given), the default LoadBalancer pool +200..+239. A smaller LAN cannot hold it.
  */
+import { parse } from 'yaml';
 import { formatIp, parseCidr, parseIp, type Cidr } from '../net/ip.js';
 import { CILIUM_TESTED_KUBERNETES, NEWEST, TALOS_KUBERNETES, minorOf } from '../data/versions.js';
 
@@ -59,6 +60,19 @@ export function starterVersions(): StarterLayout['versions'] {
   return { talos, kubernetes, cilium };
 }
 
+/**
+ * A string given on the command line as a YAML scalar that reads back as that string: plain when it does, else
+ * double-quoted (JSON's quoting is valid YAML), so a branch `2024` or `true` stays a string, not a number or boolean.
+ */
+function scalar(s: string): string {
+  try {
+    if (parse(s) === s) return s;
+  } catch {
+    /* not plain YAML: quote it */
+  }
+  return JSON.stringify(s);
+}
+
 function at(lan: Cidr, offset: number): string {
   return formatIp(lan.family, lan.first + BigInt(offset));
 }
@@ -95,14 +109,14 @@ export function renderStarter(input: StarterInput): StarterResult {
     '',
     'gitops:',
     `  engine: ${input.engine} # flux or argocd: this one field switches every generated GitOps object`,
-    `  repository: ${input.repository}`,
-    `  branch: ${input.branch ?? 'main'}`,
+    `  repository: ${scalar(input.repository)}`,
+    `  branch: ${scalar(input.branch ?? 'main')}`,
     '',
     'lan:',
     `  vlan: ${input.vlan}`,
     `  cidr: ${lan.canonical}`,
     `  gateway: ${gateway}`,
-    `  dhcp: ${layout.dhcp} # your DHCP server's scope: nodes, the VIP and pools stay clear of it`,
+    `  dhcp: ${scalar(layout.dhcp)} # your DHCP server's scope: nodes, the VIP and pools stay clear of it`,
     '  reserved:',
     `    - ${layout.reserved} # switches, access points, NAS: addresses nothing else may take`,
     '',
