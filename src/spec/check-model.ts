@@ -231,10 +231,7 @@ function checkCilium(root: Record<string, unknown>, doc: YamlDocument, out: Find
         ruleId: 'spec/owned-helm-value',
         severity: 'error',
         message: `cilium.values.${dotted} is set by talium (Talos/L2 requirements) and cannot be overridden here.`,
-        // name the one option that drives this value: a list of every option sent users to the wrong one
-        help: option
-          ? `Remove it; set ${option} in cluster.yaml instead (talium derives ${owned} from it).`
-          : `Remove it; talium always sets ${owned} (a Talos or L2 announcement requirement) and has no option to change it.`,
+        help: ownedHelp(owned),
         data: option ? { key: dotted, option } : { key: dotted },
       });
       return false;
@@ -257,6 +254,14 @@ function checkCilium(root: Record<string, unknown>, doc: YamlDocument, out: Find
   });
 }
 
+/** The fix for an owned Helm value: the one cluster.yaml option that drives it (a list of every option sent users to the wrong one), or that it is fixed. */
+function ownedHelp(owned: string): string {
+  const option = OWNED_HELM_OPTIONS[owned];
+  return option
+    ? `Remove it; set ${option} in cluster.yaml instead (talium derives ${owned} from it).`
+    : `Remove it; talium always sets ${owned} (a Talos or L2 announcement requirement) and has no option to change it.`;
+}
+
 /**
  * `cilium.values.extraConfig` entries for agent options the chart renders from values talium owns: the chart appends
  * extraConfig last in the cilium-config ConfigMap, so they would override talium's setting without a word. Refused
@@ -274,9 +279,7 @@ function ownedAgentOptions(extra: Record<string, unknown>, doc: YamlDocument, ou
       ruleId: 'spec/owned-helm-value',
       severity: 'error',
       message: `cilium.values.extraConfig.${option} overrides the Cilium agent option talium sets through ${owner} (Talos/L2 requirements): the chart writes extraConfig last in the cilium-config ConfigMap, so it would win silently.`,
-      help: ownerOption
-        ? `Remove it; set ${ownerOption} in cluster.yaml instead (talium derives ${owner} from it).`
-        : `Remove it; talium always sets ${owner} (a Talos or L2 announcement requirement) and has no option to change it.`,
+      help: ownedHelp(owner),
       data: ownerOption ? { key: `extraConfig.${option}`, owner, option: ownerOption } : { key: `extraConfig.${option}`, owner },
     });
   }
