@@ -21,7 +21,9 @@ const BUILD_KEYS = ['resources', 'bases', 'components'];
 const PLUGIN_KEYS = ['generators', 'transformers', 'validators'];
 
 const ARGO_KINDS = new Set(['Application', 'ApplicationSet']);
-const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
+
+/** The file at `path` has a name kustomize reads as its folder's kustomization. */
+export const isKustomizationFile = (path: string): boolean => KUSTOMIZATION_FILES.includes(path.slice(path.lastIndexOf('/') + 1));
 
 /** Every single-line string of a value (depth-bounded), the candidates for file references. */
 function strings(v: unknown, out: string[], depth = 0): void {
@@ -51,7 +53,7 @@ export function unappliedDocs(docs: readonly YamlDocument[]): ReadonlySet<YamlDo
   if (known) return known;
   const out = new Set<YamlDocument>();
   UNAPPLIED.set(docs, out);
-  const kusts = docs.filter((d) => d.docClass === 'kustomization' && KUSTOMIZATION_FILES.includes(baseName(d.file.path)));
+  const kusts = docs.filter((d) => d.docClass === 'kustomization' && isKustomizationFile(d.file.path));
   // most trees without kustomizations stop here
   if (!kusts.length) return out;
   const files = new Set<string>();

@@ -5,7 +5,7 @@
  */
 import { FILE_START } from '../../core/diagnostic.js';
 import type { YamlDocument } from '../../core/document.js';
-import { KUSTOMIZATION_FILES } from '../../plan/applied.js';
+import { isKustomizationFile } from '../../plan/applied.js';
 import { dirOf } from '../../plan/util.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
@@ -39,7 +39,7 @@ export default defineRule({
     const out: RuleFinding[] = [];
     const seen = new Set<string>();
     const kusts = new Map<string, YamlDocument>();
-    for (const d of cluster.docs) if (d.docClass === 'kustomization' && KUSTOMIZATION_FILES.some((n) => d.file.path === n || d.file.path.endsWith(`/${n}`))) kusts.set(dirOf(d.file.path), d);
+    for (const d of cluster.docs) if (d.docClass === 'kustomization' && isKustomizationFile(d.file.path)) kusts.set(dirOf(d.file.path), d);
     for (const doc of cluster.unapplied ?? []) {
       if (seen.has(doc.file.path)) continue;
       seen.add(doc.file.path);
