@@ -58,6 +58,9 @@ describe('talium lint: exit codes (child process)', () => {
     assert.equal(spawnCli(['lint', 'secrets'], { cwd: dir }).code, 0);
     assert.notEqual(spawnCli(['lint', 'tpl'], { cwd: dir }).code, 2);
     assert.equal(spawnCli(['lint', 'apps'], { cwd: dir }).code, 0);
+    // a folder whose YAML an earlier path already found (overlapping paths, one given twice) is not empty
+    assert.equal(spawnCli(['lint', '.', 'apps'], { cwd: dir }).code, 0);
+    assert.equal(spawnCli(['lint', 'apps', 'apps'], { cwd: dir }).code, 0);
     assert.equal(spawnCli(['lint'], { cwd: repo({ 'readme.md': '# hi\n' }) }).code, 0);
   });
 

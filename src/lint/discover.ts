@@ -100,7 +100,10 @@ export function discover(opts: DiscoverOptions): Discovery {
       data: { reason, target },
     });
 
+  /** YAML files met so far, also those an earlier path already found (a folder given twice is not empty). */
+  let met = 0;
   const addFile = (abs: string, relPath: string, real: string) => {
+    met++;
     if (seenReal.has(real)) return;
     seenReal.add(real);
     found.set(relPath, { path: relPath, abs });
@@ -216,9 +219,10 @@ export function discover(opts: DiscoverOptions): Discovery {
         addScope(scopes, d);
         if (excluded(relPath, true)) continue;
       }
-      const before = found.size + excludedPaths.length + templates.length + excludedTemplates.length;
+      const seen = () => met + excludedPaths.length + templates.length + excludedTemplates.length;
+      const before = seen();
       walk(abs, relPath === undefined ? undefined : relPath ? relPath + '/' : '', real, treeRoot, scopes, [real]);
-      if (opts.paths.length && found.size + excludedPaths.length + templates.length + excludedTemplates.length === before) empty.push(given);
+      if (opts.paths.length && seen() === before) empty.push(given);
     } else if (st.isFile() || st.isSymbolicLink()) {
       // an explicit file is linted whatever its name or .gitignore says; configured excludes still apply
       if (!excluded(relPath, false)) addFile(abs, relPath ?? rel(abs), real);
