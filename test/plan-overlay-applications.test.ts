@@ -289,6 +289,30 @@ test('gitops/argocd-hubble-certs reads the rendered Application: ignoreDifferenc
   const ignore = ['ignoreDifferences:', '  - {kind: Secret, name: hubble-server-certs, jsonPointers: [/data]}', '  - {kind: Secret, name: hubble-relay-client-certs, jsonPointers: [/data]}', '  - {kind: ConfigMap, name: hubble-ca-cert, jsonPointers: [/data/ca.crt]}'];
   files[k] = files[k]!.replace('      spec:\n', `      spec:\n${ignore.map((l) => `        ${l}\n`).join('')}`);
   assert.deepEqual(lintRepo(files, [hubbleCerts]), []);
+  // a complete Cilium Application whose overlay patches ignoreDifferences only: still read from the rendering
+  const app = [
+    'apiVersion: argoproj.io/v1alpha1',
+    'kind: Application',
+    'metadata: {name: cilium, namespace: argocd}',
+    'spec:',
+    '  project: default',
+    '  destination: {namespace: kube-system, server: https://kubernetes.default.svc}',
+    '  source:',
+    '    repoURL: https://helm.cilium.io',
+    '    chart: cilium',
+    '    targetRevision: 1.17.18',
+    '    helm:',
+    '      valuesObject:',
+    '        hubble: {enabled: true}',
+    '',
+  ].join('\n');
+  const patchOnly = (lines: string[]) => ({
+    'k/base/kustomization.yaml': 'resources:\n  - app.yaml\n',
+    'k/base/app.yaml': app,
+    'k/lab/kustomization.yaml': `resources:\n  - ../base\npatches:\n  - patch: |\n      apiVersion: argoproj.io/v1alpha1\n      kind: Application\n      metadata: {name: cilium, namespace: argocd}\n      spec:\n${lines.map((l) => `        ${l}\n`).join('')}`,
+  });
+  assert.deepEqual(lintRepo(patchOnly(ignore), [hubbleCerts]), []);
+  assert.deepEqual(lintRepo(patchOnly(['syncPolicy: {automated: {prune: true}}']), [hubbleCerts]).map((d) => [d.ruleId, d.messageId, d.file, d.range.start.line]), [['gitops/argocd-hubble-certs', 'missing', 'k/base/app.yaml', 3]]);
 });
 
 test('rules read the rendered sources: an unresolved values file of the overlay may set what no layer shows', () => {

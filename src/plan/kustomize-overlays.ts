@@ -9,7 +9,7 @@
  *
  * Bases: a base release is *replaced* by its overlays when every path to its file from a root (a kustomization no
  * other one lists, or the folder of a Flux Kustomization / Argo CD source) goes through a kustomization that patches
- * its values (an Application: its source(s)); otherwise something deploys it unpatched and it stays, next to its overlays. Several overlays share the
+ * its values (an Application: its source(s) or ignoreDifferences); otherwise something deploys it unpatched and it stays, next to its overlays. Several overlays share the
  * base's layers, so rules drop repeated findings (rules/cilium/lib/values.ts dedupe, lint/run-rules.ts).
  *
  * Semantics, as kustomize (api/internal/builtins/PatchTransformer.go) applies them (values: plan/kustomize-patch.ts):
@@ -52,7 +52,7 @@ export interface OverlaySpec {
   skipped: boolean;
 }
 
-/** One rendering of an Argo CD Application by a kustomization that patched its source(s). */
+/** One rendering of an Argo CD Application by a kustomization that patched its source(s) or ignoreDifferences. */
 export interface AppOverlaySpec {
   /** The base Application's own Cilium release, or an empty one (no layers) when the base names no Cilium chart. */
   base: CiliumRelease;
@@ -464,7 +464,7 @@ class Renderer {
             // kustomize fails the build: nothing of the patch applies, the source(s) may differ (as a HelmRelease's)
             this.mark(k, inst.hr);
             next.push({ ...inst, skipped: true, at });
-          } else if (sourcesChanged(inst.app, r)) {
+          } else if (renderedFieldsChanged(inst.app, r)) {
             this.mark(k, inst.hr);
             if (p.type === 'smp' && !p.at.inString) this.patchDocs.add(p.at.doc);
             next.push({ ...inst, app: r, patches: [...inst.patches, p.at.doc], at });
@@ -511,9 +511,15 @@ class Renderer {
   }
 }
 
-/** The patch changed an Application's `spec.sources` or `spec.source` (kustomize-application.ts keeps untouched nodes). */
-function sourcesChanged(before: Node, after: Node): boolean {
-  return ['sources', 'source'].some((k) => nodeAt(before, ['spec', k]) !== nodeAt(after, ['spec', k]));
+/** The fields of an Application's spec rules read from a rendering (`ignoreDifferences`: gitops/argocd-hubble-certs). */
+const RENDERED_FIELDS = ['sources', 'source', 'ignoreDifferences'];
+
+/**
+ * The patch changed what rules read of an Application (kustomize-application.ts keeps untouched nodes): its
+ * source(s) or `ignoreDifferences`; a patch of other fields (syncPolicy, labels) renders no overlay.
+ */
+function renderedFieldsChanged(before: Node, after: Node): boolean {
+  return RENDERED_FIELDS.some((k) => nodeAt(before, ['spec', k]) !== nodeAt(after, ['spec', k]));
 }
 
 function spec(inst: Instance, k: YamlDocument, path: Path): OverlaySpec {
