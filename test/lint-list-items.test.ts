@@ -106,6 +106,8 @@ const EXPECTED = [
   'services.yaml:20:17 gitops/flux-api-version HelmRepository/other',
   'services.yaml:40:11 schema/unknown-kind Widget/flags',
   'services.yaml:44:16 yaml/truthy Widget/flags',
+  // `- 42`: no object, Kustomize refuses the file
+  'services.yaml:45:5 k8s/invalid-list-item undefined/undefined',
 ];
 const SUPPRESSED = ['services.yaml:13 gitops/flux-api-version', 'services.yaml:34 network/service-ip-not-in-pool'];
 
@@ -141,6 +143,7 @@ describe('List documents', () => {
     assert.deepEqual(d.find((x) => x.ruleId === 'network/pool-block-invalid')?.data, { pool: 'bad', value: '10.0.0.300/24' });
     assert.deepEqual(d.find((x) => x.ruleId === 'schema/format')?.data?.['path'], 'spec.blocks[0].cidr');
     assert.deepEqual(d.find((x) => x.ruleId === 'network/service-ip-not-in-pool')?.data, { ip: '10.50.0.30' });
+    assert.deepEqual(d.find((x) => x.ruleId === 'k8s/invalid-list-item')?.data, { index: 4, list: 'ServiceList', type: 'number' });
     // the List itself is no object of its own: no schema/unknown-kind for "v1" "List" or "ServiceList"
     assert.ok(!d.some((x) => x.object?.kind?.endsWith('List')));
   });
@@ -157,6 +160,8 @@ describe('List documents', () => {
           [-2, 'HelmRepository', 'other', 'k8s'],
           [-3, 'Service', 'api', 'k8s'],
           [-4, 'Widget', 'flags', 'k8s'],
+          // `- 42` is a document too, so k8s/invalid-list-item can point at it
+          [-5, undefined, undefined, 'other'],
         ],
       );
       const svc = loaded.docs[3]!;

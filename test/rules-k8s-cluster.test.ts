@@ -1,6 +1,7 @@
 /** Cluster-wide k8s rules: kube-proxy, MetalLB, other CNIs, plaintext secrets, eTP Local with L2, LB classes. */
 import { test } from 'node:test';
 import etpLocal from '../src/rules/k8s/etp-local-l2.js';
+import invalidListItem from '../src/rules/k8s/invalid-list-item.js';
 import lbClassIgnored from '../src/rules/k8s/lb-class-ignored.js';
 import noKubeProxy from '../src/rules/k8s/no-kube-proxy.js';
 import noMetallb from '../src/rules/k8s/no-metallb.js';
@@ -360,4 +361,53 @@ test('k8s/lb-class-ignored', () => {
       { files: { 'l2.yaml': POLICY(), 's.yaml': svc('  loadBalancerClass: io.cilium/bgp-control-plane\n') }, errors: [{ messageId: 'bgpOnL2', line: 8, column: 22 }] },
     ],
   });
+});
+
+test('k8s/invalid-list-item', () => {
+  const cm = (name: string): string => `  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: ${name}\n`;
+  const list = (items: string, kind = 'List'): string => `apiVersion: v1\nkind: ${kind}\nitems:\n${items}`;
+  ruleTester(invalidListItem, {
+    valid: [
+      { 'l.yaml': list(cm('a') + cm('b')) },
+      { 'l.yaml': list('', 'List') + '  []\n', 'n.yaml': 'apiVersion: v1\nkind: List\nitems: null\n' },
+      // a kind ending in List without items is an object of its own; a top-level scalar is no List item
+      { 'a.yaml': 'apiVersion: example.com/v1\nkind: AllowList\nmetadata:\n  name: a\n', 's.yaml': '42\n' },
+    ],
+    invalid: [
+      {
+        files: { 'l.yaml': list(cm('a') + '  - apiVersion: v1\n    metadata:\n      name: b\n  - kind: Secret\n    metadata:\n      name: c\n  - 42\n  - [x]\n  -\n  - {}\n  - "text"\n') },
+        errors: [
+          { messageId: 'noKind', file: 'l.yaml', line: 8, column: 5, data: { index: 1, list: 'List' } },
+          { messageId: 'noApiVersion', file: 'l.yaml', line: 11, column: 5, data: { index: 2, list: 'List', kind: 'Secret' } },
+          { messageId: 'notObject', file: 'l.yaml', line: 14, column: 5, data: { index: 3, list: 'List', type: 'number' } },
+          { messageId: 'notObject', file: 'l.yaml', line: 15, column: 5, data: { index: 4, list: 'List', type: 'sequence' } },
+          { messageId: 'empty', file: 'l.yaml', line: 16, column: 3, data: { index: 5, list: 'List' } },
+          { messageId: 'empty', file: 'l.yaml', line: 17, column: 5, data: { index: 6, list: 'List' } },
+          { messageId: 'notObject', file: 'l.yaml', line: 18, column: 5, data: { index: 7, list: 'List', type: 'string' } },
+        ],
+      },
+      {
+        // kubectl fills a typed List item's apiVersion and kind only when both are missing; Kustomize never does
+        files: { 'c.yaml': list('  - metadata:\n      name: a\n  - apiVersion: v1\n    metadata:\n      name: b\n', 'ConfigMapList') },
+        errors: [
+          { messageId: 'typedItem', line: 4, column: 5, data: { index: 0, list: 'ConfigMapList', apiVersion: 'v1', kind: 'ConfigMap' } },
+          { messageId: 'noKind', line: 6, column: 5, data: { index: 1, list: 'ConfigMapList' } },
+        ],
+      },
+      {
+        // a List inside a List: the index and kind are the inner List's
+        files: { 'l.yaml': list('  - apiVersion: v1\n    kind: ServiceList\n    items:\n      - null\n') },
+        errors: [{ messageId: 'empty', line: 7, column: 9, data: { index: 0, list: 'ServiceList' } }],
+      },
+    ],
+  });
+  // the range is the item's own: the whole mapping, its trailing line break left out; empty items are warnings
+  const got = lintRepo({ 'l.yaml': list('  - apiVersion: v1\n    metadata:\n      name: b\n  - null\n') }, [invalidListItem]);
+  assert.deepEqual(
+    got.map((d) => [d.messageId, d.severity, d.range]),
+    [
+      ['noKind', 'error', { start: { line: 4, column: 5 }, end: { line: 6, column: 14 } }],
+      ['empty', 'warning', { start: { line: 7, column: 5 }, end: { line: 7, column: 9 } }],
+    ],
+  );
 });

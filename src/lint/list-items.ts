@@ -2,9 +2,11 @@
  * List documents as the objects they hold. A document whose kind ends in `List` (`v1` `List`, `ConfigMapList`...)
  * with an `items` sequence is what `kubectl get -o yaml` writes; kubectl applies its items, and Kustomize (so Flux
  * and Argo CD builds) replaces it by them (sigs.k8s.io/kustomize api/resource/factory.go inlineAnyEmbeddedLists).
- * Each mapping item becomes a document of its own, classified, validated and seen by the rules like a top-level
- * object, with positions inside the List; the List itself is no document of the run. Pure: the parser and the
- * decoding of cached or worker-loaded files (load-file.ts fromWire) both call it, so item indexes agree.
+ * Each item becomes a document of its own, classified, validated and seen by the rules like a top-level object,
+ * with positions inside the List; the List itself is no document of the run. An item that is no object with an
+ * apiVersion and a kind (null, a scalar, a sequence, a mapping without them), which Kustomize refuses or drops, is
+ * an `other` document, so k8s/invalid-list-item can report it at its place. Pure: the parser and the decoding of
+ * cached or worker-loaded files (load-file.ts fromWire) both call it, so item indexes agree.
  */
 import type { YamlDocument } from '../core/document.js';
 import { classify } from './classify.js';
@@ -17,6 +19,13 @@ function listItems(value: unknown): unknown[] | undefined {
   if (typeof kind !== 'string' || !kind.endsWith('List') || !('items' in o)) return undefined;
   const items = o['items'];
   return Array.isArray(items) ? items : items === null ? [] : undefined;
+}
+
+/** A mapping with a non-empty string apiVersion and kind: what Kustomize and kubectl take a List item for. */
+function isObject(v: unknown): boolean {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  return typeof o['apiVersion'] === 'string' && o['apiVersion'] !== '' && typeof o['kind'] === 'string' && o['kind'] !== '';
 }
 
 /**
@@ -35,9 +44,8 @@ export function expandLists(docs: YamlDocument[]): YamlDocument[] {
       return;
     }
     items.forEach((v, i) => {
-      // a null or scalar item is no object (Kustomize refuses the List): nothing to lint in it
-      if (v === null || typeof v !== 'object' || Array.isArray(v)) return;
-      add(d.item(next--, ['items', i], v, classify(v, d.file.path)));
+      // no Kubernetes object (k8s/invalid-list-item reports it): never read as Helm values, a Talos patch...
+      add(d.item(next--, ['items', i], v, isObject(v) ? classify(v, d.file.path) : 'other'));
     });
   };
   for (const d of docs) add(d);

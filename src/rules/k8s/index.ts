@@ -1,5 +1,6 @@
 /** The k8s rules, sorted by id. */
 import etpLocalL2 from './etp-local-l2.js';
+import invalidListItem from './invalid-list-item.js';
 import lbClassIgnored from './lb-class-ignored.js';
 import noKubeProxy from './no-kube-proxy.js';
 import noMetallb from './no-metallb.js';
@@ -9,6 +10,7 @@ import type { Rule } from '../types.js';
 
 export const K8S_RULES: readonly Rule[] = [
   etpLocalL2,
+  invalidListItem,
   lbClassIgnored,
   noKubeProxy,
   noMetallb,
