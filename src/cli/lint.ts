@@ -1,10 +1,9 @@
 /**
  * `talium lint [paths...]`: argument parsing and wiring only (config → engine → --fix (lint-fix.ts) → bulk
- * suppressions (lint-bulk-suppressions.ts) → reporters → exit code). `--staged` / `--only-files` read the whole tree
- * but report only the named files (pre-commit).
+ * suppressions (lint-bulk-suppressions.ts) → reporters → exit code). `--staged` / `--only-files`, and YAML files
+ * named inside a repository (lint-scope.ts), read the whole tree but report only the named files (pre-commit).
  */
-import { statSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { argError } from './arg-error.js';
 import { summarize } from '../core/diagnostic.js';
@@ -17,6 +16,7 @@ import { REPORTERS } from '../report/index.js';
 import { EXIT, type CliIo } from './io.js';
 import { bulkSuppress } from './lint-bulk-suppressions.js';
 import { fixAndRelint } from './lint-fix.js';
+import { contextFiles, lintRoot } from './lint-scope.js';
 import { toolVersion } from './main.js';
 
 /** One shell word: as it is when it needs no quoting, else single-quoted (POSIX sh). */
@@ -33,24 +33,6 @@ function fixCommand(v: { staged?: boolean; 'only-files'?: boolean; config?: stri
   if (v.config !== undefined) words.push(...(v.config.startsWith('-') ? [`--config=${v.config}`] : ['--config', v.config]));
   const paths = positionals.some((p) => p.startsWith('-')) ? ['--', ...positionals] : positionals;
   return [...words.slice(0, 3), ...words.slice(3).map(shellWord), ...paths.map((p) => (p === '--' ? p : shellWord(p)))].join(' ');
-}
-
-/**
- * The folder one path names when it is the working directory, a folder above it or one outside it (absolute, or
- * `../repo`): such a run lints that folder as a whole. A folder inside the working directory stays a partial run.
- */
-function lintRoot(cwd: string, paths: readonly string[]): string | undefined {
-  if (paths.length !== 1) return undefined;
-  const dir = resolve(cwd, paths[0]!);
-  let isDir = false;
-  try {
-    isDir = statSync(dir).isDirectory();
-  } catch {
-    return undefined;
-  }
-  if (!isDir) return undefined;
-  const rel = relative(cwd, dir);
-  return rel === '' || rel === '..' || rel.startsWith('../') || rel.startsWith('..\\') || isAbsolute(rel) ? dir : undefined;
 }
 
 const HELP = `Usage: talium lint [options] [paths...]
@@ -74,6 +56,9 @@ Options:
   --staged                  Report only files staged in git (git diff --cached); the whole tree is still read.
   --only-files              Report only the positional files (as pre-commit passes them); the whole tree
                             (the working directory) is still read so cross-object rules stay correct.
+                            YAML files (no folder among the paths) inside the working directory of a
+                            repository (talium.config.yaml, clusters/ or .git there or above) get this
+                            without the flag.
   --workers N               Worker threads for parsing and per-document checks (default 0: main thread only).
   --no-cache                Parse every file again instead of reading unchanged ones from the parse cache, and
                             never replay the last result of an unchanged tree (the run cache); both are kept in
@@ -159,9 +144,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const rootDir = !v.staged && !v['only-files'] ? lintRoot(io.cwd, parsed.positionals) : undefined;
   const cwd = rootDir ?? io.cwd;
   let paths = rootDir ? [] : parsed.positionals;
+  // `talium lint apps/svc.yaml` in a repository: the whole tree read, that file reported (as --only-files), so a
+  // pool or node defined in another file still counts; `fixCommand` repeats the paths, which decide the same again
+  const onlyFiles = v['only-files'] || (!v.staged && !rootDir && contextFiles(io.cwd, parsed.positionals));
   let only: Set<string> | undefined;
   let crossObjectAll = false;
-  if (v.staged || v['only-files']) {
+  if (v.staged || onlyFiles) {
     let list: string[];
     if (v.staged) {
       if (paths.length) {
