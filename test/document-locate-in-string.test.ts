@@ -45,3 +45,28 @@ test('locate: a mapping or list value points at its first key or item, never at 
   assert.equal(r(['machine', 'list']), '7:5-7:6');
   assert.equal(r(['machine', 'flow']), '8:9-8:10');
 });
+
+test('a literal block inside the YAML of a literal block (a `values: |` in a kustomize `patch: |`) maps through both', () => {
+  const text = [
+    'patches:', // 1
+    '  - patch: |', // 2
+    '      spec:', // 3
+    '        source:', // 4
+    '          targetRevision: 1.18.2', // 5
+    '          helm:', // 6
+    '            values: |', // 7
+    '              hostPort:', // 8
+    '', // 9 (blank line inside both blocks)
+    '                enabled: true', // 10
+    '            parameters:', // 11
+    '              - {name: a, value: "x: 1"}', // 12
+    '',
+  ].join('\n');
+  const [doc] = docsFromText('k/kustomization.yaml', text);
+  const patch = ['patches', 0, 'patch'];
+  assert.equal(at(doc!.locateInString(patch, ['spec', 'source', 'targetRevision'])), '5:27');
+  assert.equal(at(doc!.locateInString(patch, ['spec', 'source', 'helm', 'values', 'hostPort', 'enabled'])), '10:26');
+  assert.equal(at(doc!.locateInString(patch, ['spec', 'source', 'helm', 'values', 'hostPort', 'enabled'], { key: true })), '10:17');
+  // a quoted string inside the patch is not mapped into: the deepest node found (the string) stands for it
+  assert.equal(at(doc!.locateInString(patch, ['spec', 'source', 'helm', 'parameters', 0, 'value', 'x'])), '12:34');
+});

@@ -7,10 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { valueAt } from '../src/plan/index.js';
 import type { CiliumRelease } from '../src/plan/types.js';
+import { factPlace } from '../src/plan/util.js';
 import l2RequiresKpr from '../src/rules/cilium/l2-requires-kpr.js';
 import removedValues from '../src/rules/cilium/removed-values.js';
 import valuesKeyTypo from '../src/rules/cilium/values-key-typo.js';
 import versionDrift from '../src/rules/cilium/version-drift.js';
+import clusterCidrOverlapsLan from '../src/rules/network/cluster-cidr-overlaps-lan.js';
 import hubbleCerts from '../src/rules/gitops/argocd-hubble-certs.js';
 import { incomplete } from '../src/rules/cilium/lib/values.js';
 import { releasesOf, valuePosition } from '../src/testing/release-probe.js';
@@ -18,10 +20,11 @@ import { lintRepo, parseRepo, yaml } from '../src/testing/rule-tester.js';
 
 const releases = releasesOf;
 const pos = valuePosition;
+/** Where a diagnostic about the release's version points (factPlace: inside a patch string, the value itself). */
 const at = (r: CiliumRelease): string => {
-  const f = r.version!.from;
-  const range = f.doc!.locate(f.path ?? []);
-  return `${f.doc!.file.path}:${range.start.line}:${range.start.column}`;
+  const p = factPlace(r.version!.from)!;
+  const range = p.range ?? p.doc.locate(p.path);
+  return `${p.doc.file.path}:${range.start.line}:${range.start.column}`;
 };
 
 /** The shared base: an Application without source(s), as talium generates it for Argo CD clusters. */
@@ -112,8 +115,8 @@ test('a base Application without a chart completed by an inline patch: one Argo 
   assert.equal(x.overlay?.skipped, false);
   // the base names no chart: an empty base release, never a release of the group
   assert.deepEqual(x.overlay?.base.layers, []);
-  // the version points at the patch (the inline string)
-  assert.equal(at(x), 'clusters/lab/kubernetes/kustomization.yaml:6:12');
+  // the version points at its own value inside the inline patch string (`targetRevision: 1.17.18`, line 16)
+  assert.equal(at(x), 'clusters/lab/kubernetes/kustomization.yaml:16:29');
   assert.deepEqual(x.layers.map((l) => l.doc.file.path), ['clusters/lab/kubernetes/cilium/values.yaml']);
   assert.equal(pos(x, 'ipam.mode'), 'clusters/lab/kubernetes/cilium/values.yaml:3:9="kubernetes"');
   assert.equal(incomplete(x, parseRepo(LAB('1.17.18'))), false);
@@ -163,7 +166,7 @@ test('cilium/version-drift compares a bootstrap install with the overlay\'s vers
     drift.map((d) => [d.ruleId, d.messageId, d.file, d.range.start.line, d.data?.['bootstrap'], d.data?.['gitops'], d.data?.['direction']]),
     [['cilium/version-drift', 'drift', 'clusters/lab/bootstrap/helmfile.yaml', 5, '1.17.18', '1.16.5', 'downgrades']],
   );
-  assert.deepEqual(drift[0]!.related?.map((x) => [x.file, x.range.start.line]), [['clusters/lab/kubernetes/kustomization.yaml', 6]]);
+  assert.deepEqual(drift[0]!.related?.map((x) => [x.file, x.range.start.line, x.range.start.column]), [['clusters/lab/kubernetes/kustomization.yaml', 16, 29]]);
   assert.deepEqual(lintRepo({ ...LAB('1.17.18'), 'clusters/lab/bootstrap/helmfile.yaml': helmfile }, [versionDrift]), []);
 });
 
@@ -325,4 +328,120 @@ test('rules read the rendered sources: an unresolved values file of the overlay 
   const x = releases(files)[0]!;
   assert.equal(incomplete(x, parseRepo(files)), true);
   assert.deepEqual(lintRepo(files, [l2RequiresKpr]), []);
+});
+
+// ---------- positions inside inline patch strings ----------
+
+const HELMFILE_117 = 'releases:\n  - name: cilium\n    namespace: kube-system\n    chart: cilium/cilium\n    version: 1.17.18\n';
+/** file:line:column of diagnostics and of their related places, for position assertions. */
+const where = (d: { file: string; range: { start: { line: number; column: number } } }): string => `${d.file}:${d.range.start.line}:${d.range.start.column}`;
+
+test('an inline JSON6902 `patch: |` replacing targetRevision and adding values: diagnostics point at each operation\'s value in the patch text', () => {
+  const files = {
+    ...CILIUM_BASE,
+    'apps/cilium/prod/kustomization.yaml': overlay(
+      [
+        'patches:', // 5
+        '  - target:', // 6
+        '      kind: Application', // 7
+        '      name: cilium', // 8
+        '    patch: |', // 9
+        '      - op: replace', // 10
+        '        path: /spec/source/targetRevision', // 11
+        '        value: 1.18.2', // 12
+        '      - op: add', // 13
+        '        path: /spec/source/helm/valuesObject/hostPort', // 14
+        '        value:', // 15
+        '          enabled: true', // 16
+        '',
+      ].join('\n'),
+    ),
+    'bootstrap/helmfile.yaml': HELMFILE_117,
+  };
+  assert.equal(at(releases(files)[0]!), 'apps/cilium/prod/kustomization.yaml:12:16');
+  const got = lintRepo(files, [removedValues, versionDrift]);
+  assert.deepEqual(
+    got.map((d) => [d.ruleId, d.messageId, where(d), d.data?.['key'] ?? d.data?.['gitops'], (d.related ?? []).map(where)]),
+    [
+      ['cilium/removed-values', 'removed', 'apps/cilium/prod/kustomization.yaml:16:11', 'hostPort.enabled', []],
+      ['cilium/version-drift', 'drift', 'bootstrap/helmfile.yaml:5:14', '1.18.2', ['apps/cilium/prod/kustomization.yaml:12:16']],
+    ],
+  );
+});
+
+/** CILIUM_BASE without its helm section, so that a patch's `helm.values` string is what Argo CD renders. */
+const BASE_NO_HELM = { ...CILIUM_BASE, 'apps/cilium/base/app.yaml': CILIUM_BASE['apps/cilium/base/app.yaml'].replace(/\n {4}helm:[\s\S]*$/, '\n') };
+const SMP_WITH_VALUES_TEXT = overlay(
+  [
+    'patches:', // 5
+    '  - patch: |', // 6
+    '      apiVersion: argoproj.io/v1alpha1', // 7
+    '      kind: Application', // 8
+    '      metadata:', // 9
+    '        name: cilium', // 10
+    '      spec:', // 11
+    '        source:', // 12
+    '          targetRevision: 1.18.2', // 13
+    '          helm:', // 14
+    '            values: |', // 15
+    '              hostPort:', // 16
+    '                enabled: true', // 17
+    '',
+  ].join('\n'),
+);
+
+test('a `helm.values: |` inside an inline strategic-merge `patch: |`: the Helm value and targetRevision point at their own line and column', () => {
+  assert.ok(!BASE_NO_HELM['apps/cilium/base/app.yaml'].includes('valuesObject'));
+  const files = { ...BASE_NO_HELM, 'apps/cilium/prod/kustomization.yaml': SMP_WITH_VALUES_TEXT, 'bootstrap/helmfile.yaml': HELMFILE_117 };
+  const x = releases(files)[0]!;
+  assert.equal(at(x), 'apps/cilium/prod/kustomization.yaml:13:27');
+  assert.equal(pos(x, 'hostPort.enabled'), 'apps/cilium/prod/kustomization.yaml:17:26=true');
+  const got = lintRepo(files, [removedValues, versionDrift]);
+  assert.deepEqual(
+    got.map((d) => [d.ruleId, d.messageId, where(d), (d.related ?? []).map(where)]),
+    [
+      ['cilium/removed-values', 'removed', 'apps/cilium/prod/kustomization.yaml:17:17', []],
+      ['cilium/version-drift', 'drift', 'bootstrap/helmfile.yaml:5:14', ['apps/cilium/prod/kustomization.yaml:13:27']],
+    ],
+  );
+});
+
+test('a patch string that is not a literal block (double-quoted) cannot be mapped: its diagnostics stay on the string', () => {
+  const quoted = overlay(
+    ['patches:', '  - patch: "apiVersion: argoproj.io/v1alpha1\\nkind: Application\\nmetadata:\\n  name: cilium\\nspec:\\n  source:\\n    targetRevision: 1.18.2\\n"', ''].join('\n'),
+  );
+  const files = { ...CILIUM_BASE, 'apps/cilium/prod/kustomization.yaml': quoted, 'bootstrap/helmfile.yaml': HELMFILE_117 };
+  const x = releases(files)[0]!;
+  assert.equal(x.version?.value, '1.18.2');
+  assert.equal(at(x), 'apps/cilium/prod/kustomization.yaml:6:12');
+});
+
+test('network/cluster-cidr-overlaps-lan: a cluster-pool pod CIDR an inline patch sets is reported at its list item in the patch text', () => {
+  const files = {
+    ...CILIUM_BASE,
+    'talium.config.yaml': 'plan:\n  lan: 10.50.0.0/24\n',
+    'apps/cilium/prod/kustomization.yaml': overlay(
+      [
+        'patches:', // 5
+        '  - patch: |', // 6
+        '      apiVersion: argoproj.io/v1alpha1', // 7
+        '      kind: Application', // 8
+        '      metadata:', // 9
+        '        name: cilium', // 10
+        '      spec:', // 11
+        '        source:', // 12
+        '          helm:', // 13
+        '            valuesObject:', // 14
+        '              ipam:', // 15
+        '                mode: cluster-pool', // 16
+        '                operator:', // 17
+        '                  clusterPoolIPv4PodCIDRList:', // 18
+        '                    - 10.40.0.0/16', // 19
+        '                    - 10.50.0.0/16', // 20
+        '',
+      ].join('\n'),
+    ),
+  };
+  const got = lintRepo(files, [clusterCidrOverlapsLan]);
+  assert.deepEqual(got.map((d) => [d.ruleId, d.messageId, where(d), d.data?.['cidr']]), [['network/cluster-cidr-overlaps-lan', 'overlap', 'apps/cilium/prod/kustomization.yaml:20:23', '10.50.0.0/16']]);
 });

@@ -15,6 +15,7 @@ import rolloutPods from '../src/rules/cilium/rollout-pods.js';
 import { MAX_INSTANCES } from '../src/plan/kustomize-overlays.js';
 import { incomplete } from '../src/rules/cilium/lib/values.js';
 import etpLocalL2 from '../src/rules/k8s/etp-local-l2.js';
+import versionDrift from '../src/rules/cilium/version-drift.js';
 import { runCli } from '../src/testing/cli.js';
 import { releasesOf, valuePosition } from '../src/testing/release-probe.js';
 import { lintRepo, parseRepo, readTree, yaml } from '../src/testing/rule-tester.js';
@@ -542,4 +543,44 @@ test('every target selector field is an anchored pattern: group, version and kin
   assert.notEqual(kpr('version: v2beta.*\nkind: HelmRelease\nname: cilium'), 'false');
   // an empty field selects everything, as kustomize reads it (kubectl kustomize applies such a patch)
   assert.equal(kpr('kind: ""\nname: ""'), 'false');
+});
+
+test('a chart version set by an inline patch string (strategic merge or JSON6902): cilium/version-drift points at the value inside the patch text', () => {
+  const helmfile = 'releases:\n  - name: cilium\n    namespace: kube-system\n    chart: cilium/cilium\n    version: 1.17.18\n';
+  const smp = overlayKust(
+    [
+      'patches:', // 5
+      '  - patch: |', // 6
+      '      apiVersion: helm.toolkit.fluxcd.io/v2', // 7
+      '      kind: HelmRelease', // 8
+      '      metadata:', // 9
+      '        name: cilium', // 10
+      '        namespace: kube-system', // 11
+      '      spec:', // 12
+      '        chart:', // 13
+      '          spec:', // 14
+      '            version: 1.18.6', // 15
+      '',
+    ].join('\n'),
+  );
+  const json = overlayKust(
+    [
+      'patches:', // 5
+      '  - target: {kind: HelmRelease, name: cilium}', // 6
+      '    patch: |', // 7
+      '      - op: replace', // 8
+      '        path: /spec/chart/spec/version', // 9
+      '        value: 1.18.7', // 10
+      '',
+    ].join('\n'),
+  );
+  const related = (kust: string) =>
+    lintRepo({ ...BASE, 'infra/prod/cilium/kustomization.yaml': kust, 'bootstrap/helmfile.yaml': helmfile }, [versionDrift]).map((d) => [
+      d.ruleId,
+      d.data?.['gitops'],
+      ...(d.related ?? []).map((x) => `${x.file}:${x.range.start.line}:${x.range.start.column}`),
+    ]);
+  // the base release (1.18.4, replaced by its overlay) is not a release of the group: one finding per overlay
+  assert.deepEqual(related(smp), [['cilium/version-drift', '1.18.6', 'infra/prod/cilium/kustomization.yaml:15:22']]);
+  assert.deepEqual(related(json), [['cilium/version-drift', '1.18.7', 'infra/prod/cilium/kustomization.yaml:10:16']]);
 });

@@ -15,6 +15,7 @@ import { formatInterval } from '../net/ip.js';
 import { buildClusterGroups } from '../plan/index.js';
 import { groupPools } from '../plan/lb.js';
 import type { ClusterGroup, Fact, Provenance } from '../plan/types.js';
+import { factPlace } from '../plan/util.js';
 import { columns } from '../report/columns.js';
 import { EXIT, type CliIo } from './io.js';
 
@@ -34,9 +35,10 @@ interface Where {
 }
 
 function where(p: Provenance): Where {
-  if (p.doc) {
-    const r = p.doc.locate(p.path ?? []);
-    const w: Where = { file: p.doc.file.path, line: r.start.line, column: r.start.column };
+  const place = factPlace(p);
+  if (place) {
+    const r = place.range ?? place.doc.locate(place.path);
+    const w: Where = { file: place.doc.file.path, line: r.start.line, column: r.start.column };
     if (p.note) w.note = p.note;
     return w;
   }

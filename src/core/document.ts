@@ -241,26 +241,24 @@ export class YamlDocument {
   /**
    * The range of `inner` (a path inside YAML that is itself the string at `path`, e.g. an Argo CD `helm.values: |`
    * block) in this file; undefined unless the string is a literal block (`|`, `|-`, `|+`) whose lines map 1:1.
+   * `inner` may go on into a literal block inside that YAML (a `helm.values: |` inside a kustomize `patch: |`).
    */
   locateInString(path: Path, inner: Path, opts: { key?: boolean } = {}): Range | undefined {
     const b = this.block(path);
     if (!b) return undefined;
-    if (b.inner === undefined) {
-      // eemeli/yaml for node ranges; strings past 1 MB keep the values key as their place (time stays bounded)
-      b.inner = null;
-      if (b.value.length <= 1 << 20) {
-        try {
-          const parsed = parseDocument(b.value, { prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
-          if (!parsed.errors.length) b.inner = parsed.contents as Node | null;
-        } catch {
-          b.inner = null;
-        }
-      }
+    let cur = b;
+    let rest = inner;
+    for (;;) {
+      const root = parsedBlock(cur);
+      if (!root) return undefined;
+      const nested = nestedBlock(cur, root, rest);
+      if (!nested) break;
+      cur = nested.block;
+      rest = nested.rest;
     }
-    if (!b.inner) return undefined;
-    const at = locateNode(b.inner, inner, opts.key ?? false);
+    const at = locateNode(parsedBlock(cur)!, rest, opts.key ?? false);
     if (!at) return undefined;
-    return this.rangeInBlock(b, at[0], Math.max(at[0], at[1]));
+    return this.rangeInBlock(cur, at[0], Math.max(at[0], at[1]));
   }
 
   /** The range of 1-based `line`/`column` of the YAML string at `path` (a literal block) in this file. */
@@ -278,12 +276,17 @@ export class YamlDocument {
   }
 
   private rangeInBlock(b: StringBlock, start: number, end: number): Range | undefined {
+    // offsets in a block's value → in the text that holds it (its outer block's value, at last the file)
     const toFile = (offset: number): number | undefined => {
-      const before = b.value.slice(0, offset);
-      const line = before.split('\n').length - 1;
-      const col = offset - (before.lastIndexOf('\n') + 1);
-      const lineStart = b.lineStarts[line];
-      return lineStart === undefined ? undefined : lineStart + b.indent + col;
+      let at: number | undefined = offset;
+      for (let cur: StringBlock | undefined = b; cur && at !== undefined; cur = cur.outer) {
+        const before = cur.value.slice(0, at);
+        const line = before.split('\n').length - 1;
+        const col: number = at - (before.lastIndexOf('\n') + 1);
+        const lineStart = cur.lineStarts[line];
+        at = lineStart === undefined ? undefined : lineStart + cur.indent + col;
+      }
+      return at;
     };
     const s = toFile(start);
     const e = toFile(end);
@@ -303,19 +306,26 @@ export class YamlDocument {
   }
 }
 
-/** A literal block scalar's lines in the file: where each starts, their common indentation, its value. */
+/** A literal block scalar's lines in the text that holds it (the file, or an outer block's value), their common indentation, its value. */
 interface StringBlock {
   value: string;
   lineStarts: number[];
   indent: number;
+  /** The block whose value holds this one (a `values: |` inside a `patch: |`); none: the file holds it. */
+  outer?: StringBlock;
   /** The value parsed as YAML (node tree with ranges), null when it does not parse; undefined until asked. */
   inner?: Node | null;
+  /** Literal blocks inside the value already mapped, per path. */
+  nested?: Map<string, StringBlock | null>;
 }
 
 function literalBlock(d: YamlDocument, path: Path): StringBlock | null {
-  const n = nodeAt(d.root(), path);
+  return blockOf(d.file.text, nodeAt(d.root(), path));
+}
+
+/** The literal block scalar `n` (ranges in `text`) as a StringBlock; null for any other node. */
+function blockOf(text: string, n: Node | null, outer?: StringBlock): StringBlock | null {
   if (!n || !isScalar(n) || n.type !== 'BLOCK_LITERAL' || !n.range || typeof n.value !== 'string') return null;
-  const text = d.file.text;
   const headerEnd = text.indexOf('\n', n.range[0]);
   if (headerEnd === -1 || /\d/.test(text.slice(n.range[0], headerEnd))) return null; // explicit indentation indicator
   const lineStarts: number[] = [];
@@ -329,7 +339,50 @@ function literalBlock(d: YamlDocument, path: Path): StringBlock | null {
     if (nl === -1) break;
     at = nl + 1;
   }
-  return Number.isFinite(indent) ? { value: n.value, lineStarts, indent } : null;
+  if (!Number.isFinite(indent)) return null;
+  const b: StringBlock = { value: n.value, lineStarts, indent };
+  if (outer) b.outer = outer;
+  return b;
+}
+
+/** A block's value parsed as YAML (once; strings past 1 MB are not parsed, so time stays bounded). */
+function parsedBlock(b: StringBlock): Node | null {
+  if (b.inner === undefined) {
+    b.inner = null;
+    if (b.value.length <= 1 << 20) {
+      try {
+        const parsed = parseDocument(b.value, { prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
+        if (!parsed.errors.length) b.inner = parsed.contents as Node | null;
+      } catch {
+        b.inner = null;
+      }
+    }
+  }
+  return b.inner;
+}
+
+/**
+ * Where `inner` goes on into a literal block inside `b`'s YAML (`root`): that block and the rest of the path in it.
+ * Undefined when no string on the way is a literal block with path left below it.
+ */
+function nestedBlock(b: StringBlock, root: Node, inner: Path): { block: StringBlock; rest: Path } | undefined {
+  let cur: Node | null = root;
+  for (let i = 0; i < inner.length - 1; i++) {
+    const seg = inner[i]!;
+    if (isMap(cur)) cur = (pairOf(cur.items, seg)?.value as Node | null) ?? null;
+    else if (isSeq(cur) && typeof seg === 'number') cur = (cur.items[seg] as Node | null) ?? null;
+    else return undefined;
+    if (!cur || !isScalar(cur)) continue;
+    const key = inner.slice(0, i + 1).join('\u0000');
+    b.nested ??= new Map();
+    let n = b.nested.get(key);
+    if (n === undefined) {
+      n = blockOf(b.value, cur, b);
+      b.nested.set(key, n);
+    }
+    return n ? { block: n, rest: inner.slice(i + 1) } : undefined;
+  }
+  return undefined;
 }
 
 function str(v: unknown): string | undefined {

@@ -76,7 +76,7 @@ export function runRules(
         const apiVersionFix = rf.path.length === 1 && rf.path[0] === 'apiVersion';
         if (rf.fix && !cluster.shared?.has(rf.doc) && !(apiVersionFix && (opts.partialTree || (rf.doc.kind && patchedByVersion(applied, rf.doc.kind))))) f.fix = rf.fix;
         if (rf.data) f.data = rf.data;
-        if (rf.related?.length) f.related = rf.related.map((r) => ({ doc: r.doc, path: r.path, key: r.key ?? false, message: r.message }));
+        if (rf.related?.length) f.related = rf.related.map((r) => ({ doc: r.doc, path: r.path, key: r.key ?? false, ...(r.range ? { range: r.range } : {}), message: r.message }));
         if (rf.everyGroup && groups.length > 1 && cluster.shared?.has(rf.doc)) {
           const k = `${rf.doc.file.path}#${rf.doc.index}#${rf.path.join('\u0000')}#${at}`;
           const p = pending.get(k);

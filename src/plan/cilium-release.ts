@@ -342,7 +342,8 @@ function argoReleases(view: AppView, byFile: Map<string, YamlDocument[]>, local:
     }
     const tr = src['targetRevision'];
     const trAt = view.where([...sp, 'targetRevision']);
-    const version: Fact<string> | undefined = (typeof tr === 'string' || typeof tr === 'number') && trAt ? { value: String(tr), from: { doc: trAt.doc, path: trAt.valuesPath } } : undefined;
+    const version: Fact<string> | undefined =
+      (typeof tr === 'string' || typeof tr === 'number') && trAt ? { value: String(tr), from: { doc: trAt.doc, path: trAt.valuesPath, ...(trAt.inString ? { inner: trAt.stringPath ?? [] } : {}) } } : undefined;
     const primary = obj?.length ? layers.indexOf(obj[obj.length - 1]!) : s ? layers.indexOf(s) : 0;
     out.push(makeRelease(doc, 'argocd', layers, version, 'gitops', primary, committed ? sp : []));
   }
@@ -494,6 +495,8 @@ export interface ValueHit {
   /** Path of the key in `doc` (for a string layer: the string's path). */
   path: Path;
   inString: boolean;
+  /** For a string layer: the key's path inside the string (doc.locateInString), as Provenance.inner. */
+  inner?: Path;
 }
 
 /**
@@ -513,7 +516,9 @@ export function valueAt(release: CiliumRelease, key: string | readonly string[])
       }
       cur = cur[s];
     }
-    if (ok) return { value: cur, doc: l.doc, path: layerPath(l, segs).path, inString: !!l.inString };
+    if (!ok) continue;
+    const at = layerPath(l, segs);
+    return at.inner ? { value: cur, doc: l.doc, path: at.path, inString: !!l.inString, inner: at.inner } : { value: cur, doc: l.doc, path: at.path, inString: !!l.inString };
   }
   return undefined;
 }

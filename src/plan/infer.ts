@@ -23,10 +23,10 @@ function addrFact(text: unknown, doc: YamlDocument, path: Path): Fact<Addr> | un
   return a ? { value: { ...a, text: t.trim() }, from: { doc, path } } : undefined;
 }
 
-function cidrFact(text: unknown, doc: YamlDocument, path: Path): Fact<Cidr> | undefined {
+function cidrFact(text: unknown, doc: YamlDocument, path: Path, inner?: Path): Fact<Cidr> | undefined {
   if (typeof text !== 'string') return undefined;
   const c = parseCidr(text);
-  return c ? { value: c, from: { doc, path } } : undefined;
+  return c ? { value: c, from: inner ? { doc, path, inner } : { doc, path } } : undefined;
 }
 
 /** Everything one node-ish source says about the network. */
@@ -364,7 +364,8 @@ function ciliumPoolCidrs(releases: readonly CiliumRelease[], plan: NetworkPlan):
     const hit = valueAt(r, 'ipam.operator.clusterPoolIPv4PodCIDRList');
     const list = typeof hit?.value === 'string' ? [hit.value] : Array.isArray(hit?.value) ? hit!.value : [];
     list.forEach((c, i) => {
-      const f = cidrFact(c, hit!.doc, hit!.inString || !Array.isArray(hit!.value) ? hit!.path : [...hit!.path, i]);
+      const each = Array.isArray(hit!.value);
+      const f = cidrFact(c, hit!.doc, hit!.inString || !each ? hit!.path : [...hit!.path, i], hit!.inner && (each ? [...hit!.inner, i] : hit!.inner));
       if (f && !plan.podCidrs.some((p) => p.value.canonical === f.value.canonical)) plan.podCidrs.push(f);
     });
   }

@@ -60,7 +60,7 @@ function applySmp<T extends PatchState>(inst: T, b: unknown, at: Where): T | 'de
     const ver = isObj(chart) && isObj(chart['spec']) ? chart['spec']['version'] : undefined;
     if (typeof ver === 'string' || typeof ver === 'number') {
       const path: Path = ['spec', 'chart', 'spec', 'version'];
-      out = { ...out, version: { value: String(ver), from: at.inString ? { doc: at.doc, path: at.path } : { doc: at.doc, path: [...at.path, ...path] } } };
+      out = { ...out, version: { value: String(ver), from: at.inString ? { doc: at.doc, path: at.path, inner: path } : { doc: at.doc, path: [...at.path, ...path] } } };
     }
   }
   if (specV !== null && !(isObj(specV) && 'values' in specV)) return out;
@@ -153,7 +153,7 @@ function applyJson<T extends PatchState>(inst: T, ops: unknown, at: Where): T {
     const from = kind === 'move' || kind === 'copy' ? pointer(op['from']) : undefined;
     if ((kind === 'move' || kind === 'copy') && !from) return fail();
     if ((kind === 'add' || kind === 'replace') && path.join('/') === VERSION.join('/') && (typeof op['value'] === 'string' || typeof op['value'] === 'number')) {
-      st = { ...st, version: { value: String(op['value']), from: at.inString ? { doc: at.doc, path: at.path } : { doc: at.doc, path: [...at.path, i, 'value'] } } };
+      st = { ...st, version: { value: String(op['value']), from: at.inString ? { doc: at.doc, path: at.path, inner: [i, 'value'] } : { doc: at.doc, path: [...at.path, i, 'value'] } } };
       continue;
     }
     const inValues = startsWith(path, VALUES);

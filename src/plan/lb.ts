@@ -2,13 +2,14 @@
  * LB-IPAM objects of a cluster group read once for the network rules: CiliumLoadBalancerIPPool blocks, Services
  * that request IPs, L2/BGP usage, label-selector matching (tri-state: unknown when the repo cannot tell).
  */
+import type { Range } from '../core/diagnostic.js';
 import type { Path, YamlDocument } from '../core/document.js';
 import { allowFirstLastIPsDefault, GATEWAY_ADDRESSES_SINCE, GATEWAY_API_GROUP, GATEWAY_CLASS_CONFIG_KIND, GATEWAY_CONTROLLER, GATEWAY_DEFAULT_CLASS, GATEWAY_OWNER_LABEL, GATEWAY_SERVICE_PREFIX, LBIPAM_ANNOTATIONS, LB_CLASSES, POOL_KIND } from '../data/cilium.js';
 import { atLeast, parseVersion, pinnedMinor } from '../data/versions.js';
 import { parseCidr, parseIp, type Cidr, type IpInterval } from '../net/ip.js';
 import { valueAt } from './cilium-release.js';
-import type { ClusterGroup } from './types.js';
-import { isObj, perGroup, str } from './util.js';
+import type { ClusterGroup, Provenance } from './types.js';
+import { factPlace, isObj, perGroup, str } from './util.js';
 import { docsOfKind, docsOfKindPrefix, docsOfKinds } from '../core/kind-index.js';
 import { kustomizePatchFiles, patchedBy } from './kustomize-patches.js';
 
@@ -302,9 +303,10 @@ export function ciliumVersion(g: ClusterGroup): string | undefined {
   return pinnedMinor(g.plan.versions.cilium?.value);
 }
 
-/** A related location for a plan fact (only when the fact came from a document). */
-export function factRelated(f: { from: { doc?: YamlDocument; path?: Path } } | undefined, message: string): { doc: YamlDocument; path: Path; message: string }[] {
-  return f?.from.doc ? [{ doc: f.from.doc, path: f.from.path ?? [], message }] : [];
+/** A related location for a plan fact (only when the fact came from a document; inside a patch string: factPlace). */
+export function factRelated(f: { from: Provenance } | undefined, message: string): { doc: YamlDocument; path: Path; range?: Range; message: string }[] {
+  const place = f ? factPlace(f.from) : undefined;
+  return place ? [{ ...place, message }] : [];
 }
 
 const CONSUMER_KINDS = new Set(['HelmRelease', 'Gateway', 'EnvoyProxy', 'Application', 'ApplicationSet']);

@@ -9,6 +9,11 @@ import type { Cidr, Family, IpInterval } from '../net/ip.js';
 export interface Provenance {
   doc?: YamlDocument;
   path?: Path;
+  /**
+   * The fact is inside the YAML text that is the string at `path` (an inline kustomize `patch: |`), at this path in
+   * that text: a diagnostic points there when the string is a literal block (plan/util.ts factPlace), else at `path`.
+   */
+  inner?: Path;
   /** For facts from files without documents (or config): file + human description. */
   file?: string;
   note?: string;
@@ -94,8 +99,8 @@ export type CiliumEngine = 'flux' | 'argocd' | 'helmfile' | 'kustomize' | 'value
 
 /**
  * One layer of Helm values for a Cilium release: a mapping in a document (`values`, `valuesObject`,
- * `valuesInline`, a whole values file) or a YAML string parsed from one (`inString`: positions inside it cannot
- * be located, so point at `valuesPath`).
+ * `valuesInline`, a whole values file) or a YAML string parsed from one (`inString`: positions inside it are found
+ * when it is a literal block, YamlDocument.locateInString; else findings point at `valuesPath`).
  */
 export interface ValuesLayer {
   doc: YamlDocument;

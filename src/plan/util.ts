@@ -1,7 +1,22 @@
-/** Small helpers for plan inference: value guards, repo-relative path resolution, documents by file, Argo CD sources. */
+/**
+ * Small helpers for plan inference: value guards, repo-relative path resolution, documents by file, Argo CD sources,
+ * where a fact's provenance points.
+ */
 import { yaml11Boolean } from '../schema/yaml11.js';
 import type { Path, YamlDocument } from '../core/document.js';
-import type { ClusterGroup } from './types.js';
+import type { Range } from '../core/diagnostic.js';
+import type { ClusterGroup, Provenance } from './types.js';
+
+/**
+ * Where a fact written in a document is, as a finding's place: its path, and inside an inline patch string
+ * (Provenance.inner) the value's own range when the string is a literal block. Undefined for a fact without a document.
+ */
+export function factPlace(from: Provenance): { doc: YamlDocument; path: Path; range?: Range } | undefined {
+  if (!from.doc) return undefined;
+  const path = from.path ?? [];
+  const range = from.inner ? from.doc.locateInString(path, from.inner) : undefined;
+  return range ? { doc: from.doc, path, range } : { doc: from.doc, path };
+}
 
 export function isObj(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);

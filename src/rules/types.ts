@@ -52,6 +52,8 @@ export interface RelatedFinding {
   doc: YamlDocument;
   path: Path;
   key?: boolean;
+  /** An exact range that wins over `path` (as RuleFinding.range). */
+  range?: Range;
   message: string;
 }
 

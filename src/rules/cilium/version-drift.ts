@@ -1,5 +1,6 @@
 /** cilium/version-drift: the Cilium version installed at bootstrap (helmfile, Talos inline, bootstrap values) differs from the GitOps release. */
 import { compareMinor, compareVersions, parseVersion } from '../../data/versions.js';
+import { factPlace } from '../../plan/util.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { SRC } from './lib/sources.js';
 import { releases } from './lib/values.js';
@@ -43,18 +44,17 @@ export default defineRule({
         const exact = bv.patch !== undefined && gv.patch !== undefined;
         const cmp = exact ? compareVersions(bv, gv) : compareMinor(bv, gv);
         if (cmp === 0) continue;
-        const from = b.version!.from;
-        const doc = from.doc ?? b.releaseDoc ?? b.doc;
-        const key = `${doc.file.path}#${doc.index}#${g.version!.value}`;
+        // a version set inside an inline kustomize patch points at its own place in the patch text
+        const place = factPlace(b.version!.from) ?? { doc: b.releaseDoc ?? b.doc, path: [] };
+        const key = `${place.doc.file.path}#${place.doc.index}#${g.version!.value}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const gdoc = g.version!.from.doc ?? g.releaseDoc ?? g.doc;
+        const gplace = factPlace(g.version!.from) ?? { doc: g.releaseDoc ?? g.doc, path: [] };
         out.push({
-          doc,
-          path: from.doc ? (from.path ?? []) : [],
+          ...place,
           messageId: 'drift',
           data: { bootstrap: b.version!.value, gitops: g.version!.value, direction: cmp > 0 ? 'downgrades' : 'upgrades' },
-          related: [{ doc: gdoc, path: g.version!.from.doc ? (g.version!.from.path ?? []) : [], message: `The GitOps release pins ${g.version!.value} here.` }],
+          related: [{ ...gplace, message: `The GitOps release pins ${g.version!.value} here.` }],
           ...(compareMinor(bv, gv) === 0 ? { severity: 'info' as const } : {}),
         });
       }

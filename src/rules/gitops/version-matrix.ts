@@ -1,6 +1,8 @@
 /** gitops/version-matrix: Talos × Kubernetes and Cilium × Kubernetes versions outside the published support matrices. */
 import { CILIUM_TESTED_KUBERNETES, TALOS_KUBERNETES, ciliumTestsKubernetes, minorOf, talosSupportsKubernetes } from '../../data/versions.js';
 import { pinnedMinor } from '../cilium/lib/objects.js';
+import { factRelated } from '../../plan/lb.js';
+import { factPlace } from '../../plan/util.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
@@ -32,18 +34,18 @@ export default defineRule({
   },
   check({ cluster }) {
     const { talos, kubernetes, cilium } = cluster.plan.versions;
-    if (!kubernetes?.from.doc || !pinnedMinor(kubernetes.value)) return [];
+    const place = kubernetes ? factPlace(kubernetes.from) : undefined;
+    if (!kubernetes || !place || !pinnedMinor(kubernetes.value)) return [];
     const out: RuleFinding[] = [];
-    const place = { doc: kubernetes.from.doc, path: kubernetes.from.path ?? [] };
     // both versions in cluster.yaml: its spec/kubernetes-version check reports the pairing already
     const fromSpec = (f: { from: { doc?: { docClass: string } } } | undefined) => f?.from.doc?.docClass === 'cluster-spec';
     if (talos && !(fromSpec(kubernetes) && fromSpec(talos)) && pinnedMinor(talos.value) && talosSupportsKubernetes(talos.value, kubernetes.value) === false) {
       const row = TALOS_KUBERNETES[minorOf(talos.value)!]!;
-      out.push({ ...place, messageId: 'talos', data: { kubernetes: kubernetes.value, talos: talos.value, min: row.min, max: row.max }, ...(talos.from.doc ? { related: [{ doc: talos.from.doc, path: talos.from.path ?? [], message: `Talos ${talos.value} is set here.` }] } : {}) });
+      out.push({ ...place, messageId: 'talos', data: { kubernetes: kubernetes.value, talos: talos.value, min: row.min, max: row.max }, related: factRelated(talos, `Talos ${talos.value} is set here.`) });
     }
     if (cilium && !(fromSpec(kubernetes) && fromSpec(cilium)) && pinnedMinor(cilium.value) && ciliumTestsKubernetes(cilium.value, kubernetes.value) === false) {
       const row = CILIUM_TESTED_KUBERNETES[minorOf(cilium.value)!]!;
-      out.push({ ...place, messageId: 'cilium', data: { kubernetes: kubernetes.value, cilium: cilium.value, tested: (row.minors ?? []).join(', ') }, severity: row.confidence === 'high' ? 'warning' : 'info', ...(cilium.from.doc ? { related: [{ doc: cilium.from.doc, path: cilium.from.path ?? [], message: `Cilium ${cilium.value} is set here.` }] } : {}) });
+      out.push({ ...place, messageId: 'cilium', data: { kubernetes: kubernetes.value, cilium: cilium.value, tested: (row.minors ?? []).join(', ') }, severity: row.confidence === 'high' ? 'warning' : 'info', related: factRelated(cilium, `Cilium ${cilium.value} is set here.`) });
     }
     return out;
   },

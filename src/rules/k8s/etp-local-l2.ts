@@ -9,6 +9,7 @@ import { valueAt } from '../../plan/cilium-release.js';
 import { ciliumHandlesClass, isLoadBalancerService, selectorMatches } from '../../plan/lb.js';
 import { isObj } from '../../plan/util.js';
 import { l2Policies } from '../cilium/lib/objects.js';
+import { placeOf } from '../cilium/lib/values.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
 import { CONTROL_PLANE, controlPlanesSchedulable, daemonSetsBehind, excludesControlPlanes, keptOffNodes, kustomizeNamespaces, type Namespaces, otherWorkloadsBehind, podSpec, runsWherePolicyElects, toleratesControlPlane } from './lib/daemonset-nodes.js';
 import { docsOfKind } from '../../core/kind-index.js';
@@ -129,7 +130,7 @@ export default defineRule({
     for (const r of cluster.ciliumReleases) {
       if (valueAt(r, 'l2announcements.enabled')?.value !== true) continue;
       const etp = valueAt(r, 'gatewayAPI.externalTrafficPolicy');
-      if (etp?.value === 'Local' && valueAt(r, 'gatewayAPI.enabled')?.value === true) out.push({ doc: etp.doc, path: etp.path, messageId: 'gatewayApi', data: {} });
+      if (etp?.value === 'Local' && valueAt(r, 'gatewayAPI.enabled')?.value === true) out.push({ ...placeOf(r, ['gatewayAPI', 'externalTrafficPolicy']), messageId: 'gatewayApi', data: {} });
     }
     return out;
   },

@@ -1,6 +1,7 @@
 /** network/cluster-cidr-overlaps-lan: a pod or service CIDR that overlaps the LAN. */
 import { formatInterval, intersection } from '../../net/ip.js';
 import { factRelated } from '../../plan/lb.js';
+import { factPlace } from '../../plan/util.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const talos = (pod: string): string => `cluster:\n  network:\n    podSubnets:\n      - ${pod}\n    serviceSubnets:\n      - 10.96.0.0/12\n`;
@@ -32,8 +33,9 @@ export default defineRule({
     for (const [what, list] of [['pod', cluster.plan.podCidrs], ['service', cluster.plan.serviceCidrs]] as const) {
       for (const c of list) {
         const ov = intersection(c.value, lan.value);
-        if (!ov || !c.from.doc) continue;
-        out.push({ doc: c.from.doc, path: c.from.path ?? [], messageId: 'overlap', data: { what, cidr: c.value.canonical, lan: lan.value.canonical, overlap: formatInterval(ov) }, related: factRelated(lan, `LAN ${lan.value.canonical}`) });
+        const place = factPlace(c.from);
+        if (!ov || !place) continue;
+        out.push({ ...place, messageId: 'overlap', data: { what, cidr: c.value.canonical, lan: lan.value.canonical, overlap: formatInterval(ov) }, related: factRelated(lan, `LAN ${lan.value.canonical}`) });
       }
     }
     return out;
