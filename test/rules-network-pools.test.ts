@@ -277,3 +277,51 @@ test('network/ pool rules: a base pool an overlay patches is not judged in its b
   assert.deepEqual(lintRepo(empty, [poolBlockInvalid]).map((d) => `${d.file} ${d.messageId}`), []);
   assert.deepEqual(lintRepo({ ...empty, 'k/home/kustomization.yaml': 'resources:\n  - ../base\n' }, [poolBlockInvalid]).map((d) => `${d.file} ${d.messageId}`), ['k/base/pool.yaml noBlocks']);
 });
+
+test('network/ pool rules judge a base pool as written when the overlay that patches it leaves the fields they read alone', () => {
+  const LAN = { 'talium.config.yaml': 'plan:\n  lan: 10.50.0.0/24\n  gateway: 10.50.0.1\n', 'l2.yaml': POLICY };
+  const base = { ...LAN, 'k/base/kustomization.yaml': 'resources:\n  - pool.yaml\n', 'k/base/pool.yaml': pool('lan', 'cidr: 10.50.0.200/28') };
+  const overlay = (patches: string, extra: Record<string, string> = {}) => ({ ...base, 'k/home/kustomization.yaml': `resources:\n  - ../base\npatches:\n${patches}`, ...extra });
+  const at = (files: Record<string, string>, rules = [poolHostBits]) => lintRepo(files, rules).map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId} ${d.messageId}`);
+  const HOST_BITS = 'k/base/pool.yaml:7:13 network/pool-host-bits hostBits';
+  // patches of the pool's serviceSelector only (inline strategic merge, inline JSON6902, a JSON6902 file, a strategic-merge
+  // patch file): the base's block is what Cilium gets
+  const selectorOnly = [
+    overlay('  - patch: |-\n      apiVersion: cilium.io/v2\n      kind: CiliumLoadBalancerIPPool\n      metadata:\n        name: lan\n      spec:\n        serviceSelector:\n          matchLabels: {lb: home}\n'),
+    overlay('  - target: {kind: CiliumLoadBalancerIPPool, name: lan}\n    patch: |-\n      - op: add\n        path: /spec/serviceSelector\n        value: {matchLabels: {lb: home}}\n'),
+    overlay('  - target: {kind: CiliumLoadBalancerIPPool, name: lan}\n    path: selector.yaml\n', { 'k/home/selector.yaml': '- op: add\n  path: /spec/serviceSelector\n  value: {matchLabels: {lb: home}}\n' }),
+    overlay('  - path: pool-patch.yaml\n', { 'k/home/pool-patch.yaml': 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  serviceSelector:\n    matchLabels: {lb: home}\n' }),
+  ];
+  for (const files of selectorOnly) assert.deepEqual(at(files), [HOST_BITS]);
+  // patches that replace the blocks, one block's cidr, or the whole spec (`$patch: replace`, JSON6902 `/spec`), delete the
+  // pool, or cannot be read: the base's block is not judged
+  const blocks = [
+    overlay('  - target: {kind: CiliumLoadBalancerIPPool, name: lan}\n    patch: |-\n      - op: replace\n        path: /spec/blocks/0/cidr\n        value: 10.50.0.192/28\n'),
+    overlay('  - target: {kind: CiliumLoadBalancerIPPool, name: lan}\n    patch: |-\n      - op: replace\n        path: /spec\n        value: {blocks: [{cidr: 10.50.0.192/28}]}\n'),
+    overlay('  - patch: |-\n      apiVersion: cilium.io/v2\n      kind: CiliumLoadBalancerIPPool\n      metadata:\n        name: lan\n      spec:\n        $patch: replace\n        blocks: [{cidr: 10.50.0.192/28}]\n'),
+    overlay('  - patch: |-\n      apiVersion: cilium.io/v2\n      kind: CiliumLoadBalancerIPPool\n      metadata:\n        name: lan\n      $patch: delete\n'),
+    overlay('  - target: {kind: CiliumLoadBalancerIPPool, name: lan}\n    patch: |-\n      - op: replace\n        path: [unreadable\n'),
+    overlay('  - target: {kind: CiliumLoadBalancerIPPool, name: lan}\n    path: missing.yaml\n'),
+  ];
+  for (const files of blocks) assert.deepEqual(at(files), []);
+  // a patch that disables the pool: rules that skip disabled pools do not judge the base; host bits are about the text the
+  // blocks hold, which the patch leaves as it is
+  const disable = overlay('  - target: {kind: CiliumLoadBalancerIPPool, name: lan}\n    patch: |-\n      - op: add\n        path: /spec/disabled\n        value: true\n');
+  assert.deepEqual(at(disable, [poolHostBits, poolReserved]), [HOST_BITS]);
+  assert.deepEqual(at({ ...disable, 'k/base/pool.yaml': pool('lan', 'cidr: 10.50.0.0/28') }, [poolReserved]), []);
+  assert.deepEqual(at({ ...selectorOnly[0]!, 'k/base/pool.yaml': pool('lan', 'cidr: 10.50.0.0/28') }, [poolReserved]), ['k/base/pool.yaml:7:13 network/pool-reserved-address gateway']);
+});
+
+test('network/pool-block-invalid: a base block an applied overlay replaces is not judged; one it leaves alone is, and so is a base without blocks it does not fill', () => {
+  const base = { 'k/base/kustomization.yaml': 'resources:\n  - pool.yaml\n', 'k/base/pool.yaml': pool('lan', 'cidr: 10.50.0.300/24') };
+  const overlay = (patches: string) => ({ ...base, 'k/home/kustomization.yaml': `resources:\n  - ../base\npatches:\n${patches}` });
+  const at = (files: Record<string, string>) => lintRepo(files, [poolBlockInvalid]).map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.messageId}`);
+  const replace = overlay('  - target: {kind: CiliumLoadBalancerIPPool, name: lan}\n    patch: |-\n      - op: replace\n        path: /spec/blocks\n        value: [{cidr: 10.50.0.224/28}]\n');
+  const selector = overlay('  - target: {kind: CiliumLoadBalancerIPPool, name: lan}\n    patch: |-\n      - op: add\n        path: /spec/serviceSelector\n        value: {matchLabels: {lb: home}}\n');
+  assert.deepEqual(at(base), ['k/base/pool.yaml:7:13 invalidCidr']);
+  assert.deepEqual(at(replace), []);
+  assert.deepEqual(at(selector), ['k/base/pool.yaml:7:13 invalidCidr']);
+  const empty = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks: []\n';
+  assert.deepEqual(at({ ...replace, 'k/base/pool.yaml': empty }), []);
+  assert.deepEqual(at({ ...selector, 'k/base/pool.yaml': empty }), ['k/base/pool.yaml:5:1 noBlocks']);
+});

@@ -4,7 +4,8 @@
  * `kustomize.patches`; the files they name; the kinds whose apiVersion they are keyed on; whether they may change
  * one object. Each computed once per document list. (The rendering of patched HelmReleases is plan/kustomize-overlays.ts.)
  */
-import type { YamlDocument } from '../core/document.js';
+import { parseAllDocuments } from 'yaml';
+import type { Path, YamlDocument } from '../core/document.js';
 import { anchoredMatch, argoSourcePaths, dirOf, isObj, normalizePath } from './util.js';
 
 /**
@@ -135,22 +136,91 @@ function patchFileDocs(docs: readonly YamlDocument[]): readonly YamlDocument[] {
  * the patched values, as an object of its own), `'opaque'` when a target whose kind and name patterns may select it
  * (no kind: any kind) or an inline strategic-merge patch of the kind may (the result is no document), undefined when
  * none may. An object in a patch file is itself a patch: it is not asked about.
+ * With `fields` (paths in the object, e.g. `['spec', 'blocks']`): only a patch that may change a value at or below
+ * one of them counts; a patch whose body cannot be read (unparsable text, a missing file) may change anything.
  */
-export function patchedBy(docs: readonly YamlDocument[], kind: string, name: string | undefined): 'file' | 'opaque' | undefined {
+export function patchedBy(docs: readonly YamlDocument[], kind: string, name: string | undefined, fields?: readonly Path[]): 'file' | 'opaque' | undefined {
   const selects = (pattern: unknown, value: string | undefined): boolean => typeof pattern !== 'string' || value === undefined || anchoredMatch(pattern, value) !== false;
   const inline = (text: unknown): boolean => typeof text === 'string' && new RegExp(`\\bkind["']?\\s*:\\s*["']?${kind}\\b`).test(text);
-  const opaque = kustomizePatchEntries(docs).some(({ entry: p }) => {
-    if (typeof p === 'string') return inline(p);
+  const touchesText = (text: unknown): boolean => !fields || textTouches(text, fields);
+  const opaque = kustomizePatchEntries(docs).some(({ doc, entry: p, dir }) => {
+    if (typeof p === 'string') return inline(p) && touchesText(p);
     if (!isObj(p)) return false;
     const t = p['target'];
-    if (isObj(t)) return selects(t['kind'], kind) && selects(t['name'], name);
-    return inline(p['patch']);
+    if (isObj(t)) {
+      if (!(selects(t['kind'], kind) && selects(t['name'], name))) return false;
+      if (!fields) return true;
+      if (typeof p['patch'] === 'string') return textTouches(p['patch'], fields);
+      return fileTouches(docs, doc, dir, p['path'], fields);
+    }
+    return inline(p['patch']) && touchesText(p['patch']);
   });
   if (opaque) return 'opaque';
-  return patchFileDocs(docs).some((d) => d.kind === kind && selects(d.name, name)) ? 'file' : undefined;
+  return patchFileDocs(docs).some((d) => d.kind === kind && selects(d.name, name) && (!fields || bodyTouches(d.value, fields))) ? 'file' : undefined;
 }
 
-/** A kustomize patch of `docs` may change the object of `kind` named `name` (patchedBy): what it is written as is not certainly what is applied. */
-export function mayBePatched(docs: readonly YamlDocument[], kind: string, name: string | undefined): boolean {
-  return patchedBy(docs, kind, name) !== undefined;
+/** A kustomize patch of `docs` may change the object of `kind` named `name` (patchedBy, `fields` as there): what it is written as is not certainly what is applied. */
+export function mayBePatched(docs: readonly YamlDocument[], kind: string, name: string | undefined, fields?: readonly Path[]): boolean {
+  return patchedBy(docs, kind, name, fields) !== undefined;
+}
+
+/** Every body of an inline patch text (one per YAML document); undefined when it does not parse. */
+function bodiesOf(text: string): unknown[] | undefined {
+  try {
+    const parsed = parseAllDocuments(text);
+    if (!Array.isArray(parsed) || parsed.some((d) => d.errors.length)) return undefined;
+    return parsed.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown).filter((b) => b !== null && b !== undefined);
+  } catch {
+    return undefined;
+  }
+}
+
+function textTouches(text: unknown, fields: readonly Path[]): boolean {
+  const bodies = typeof text === 'string' ? bodiesOf(text) : undefined;
+  return !bodies || bodies.some((b) => bodyTouches(b, fields));
+}
+
+/** A patch file a `target` entry names (relative to `dir`, as kustomizePatchFiles resolves it): its documents' bodies. */
+function fileTouches(docs: readonly YamlDocument[], holder: YamlDocument, dir: string | undefined, rel: unknown, fields: readonly Path[]): boolean {
+  if (typeof rel !== 'string' || dir === undefined) return true;
+  const p = normalizePath(dir ? `${dir}/${rel}` : rel);
+  const file = p === undefined ? [] : docs.filter((d) => d.file.path === p && d !== holder);
+  return !file.length || file.some((d) => bodyTouches(d.value, fields));
+}
+
+const startsWith = (a: Path, b: Path): boolean => b.length <= a.length && b.every((s, i) => String(a[i]) === String(s));
+
+/**
+ * A patch body may change a value at or below one of `fields`: a JSON6902 operation list (an operation whose `path`
+ * or `from` is at, above or below a field; `test` changes nothing) or a strategic-merge map (it names the field or
+ * an ancestor with null, or a `$patch` directive on the way replaces or deletes it). Anything else may.
+ */
+function bodyTouches(body: unknown, fields: readonly Path[]): boolean {
+  if (Array.isArray(body)) {
+    return body.some((op) => {
+      if (!isObj(op) || typeof op['op'] !== 'string') return true;
+      if (op['op'] === 'test') return false;
+      return [op['path'], op['from']].some((ptr) => {
+        if (ptr === undefined) return false;
+        const at = pointer(ptr);
+        return !at || fields.some((f) => startsWith(at, f) || startsWith(f, at));
+      });
+    });
+  }
+  if (!isObj(body)) return true;
+  return fields.some((f) => {
+    let cur: unknown = body;
+    for (const seg of f) {
+      if (!isObj(cur) || cur['$patch'] !== undefined) return true;
+      if (!Object.prototype.hasOwnProperty.call(cur, seg)) return false;
+      cur = cur[String(seg)];
+    }
+    return true;
+  });
+}
+
+/** `/spec/blocks/0` → ['spec', 'blocks', '0']; undefined when it is not a JSON pointer. */
+function pointer(p: unknown): string[] | undefined {
+  if (typeof p !== 'string' || (p !== '' && !p.startsWith('/'))) return undefined;
+  return p === '' ? [] : p.slice(1).split('/').map((x) => x.replace(/~1/g, '/').replace(/~0/g, '~'));
 }

@@ -92,13 +92,21 @@ export function groupPools(g: ClusterGroup): readonly LbPool[] {
   return pools;
 }
 
+/** A pool's blocks (`spec.blocks` and the legacy `spec.cidrs`): the fields of poolsAsWritten for a rule that reads only them. */
+export const POOL_BLOCK_FIELDS: readonly Path[] = [
+  ['spec', 'blocks'],
+  ['spec', 'cidrs'],
+];
+
 /**
- * The group's pools whose blocks as written are what Cilium gets: without those a kustomize patch may change (a
- * base an overlay patches is judged through its patch file, or not at all). For the rules that judge block values.
+ * The group's pools whose `fields` (paths in the pool, POOL_BLOCK_FIELDS plus whatever else the rule reads, e.g.
+ * `spec.disabled`) as written are what Cilium gets: without those a kustomize patch of the group may change there (a
+ * base an overlay patches there is judged through its patch file, or not at all; one whose patches change other
+ * fields only, such as its serviceSelector, is judged as written). For the rules that judge block values.
  */
-export function poolsAsWritten(g: ClusterGroup): readonly LbPool[] {
+export function poolsAsWritten(g: ClusterGroup, fields: readonly Path[]): readonly LbPool[] {
   const pools = groupPools(g);
-  return pools.some((p) => p.patched) ? pools.filter((p) => !p.patched) : pools;
+  return pools.some((p) => p.patched) ? pools.filter((p) => !p.patched || !patchedBy(g.docs, POOL_KIND, p.name || undefined, fields)) : pools;
 }
 
 /**

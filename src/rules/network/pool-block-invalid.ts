@@ -3,7 +3,7 @@ import type { Path } from '../../core/document.js';
 import { POOL_KIND } from '../../data/cilium.js';
 import { parseCidr, parseIp } from '../../net/ip.js';
 import { kustomizePatchFiles, mayBePatched } from '../../plan/kustomize-patches.js';
-import { isPoolDoc } from '../../plan/lb.js';
+import { isPoolDoc, POOL_BLOCK_FIELDS } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { docsOfKind } from '../../core/kind-index.js';
 
@@ -27,7 +27,7 @@ export default defineRule({
     },
     help: 'Write each block as `cidr: a.b.c.d/n` or `start:`/`stop:` addresses of one family with start ≤ stop.',
     docs: {
-      what: 'Checks the shape of every `spec.blocks[]` (and legacy `spec.cidrs[]`) entry: a valid CIDR, or a start (and optional stop) address of the same family with start ≤ stop; and that the pool has at least one block (Kustomize patch files, which are partial, may have none, and so may a base pool a kustomize patch may change).',
+      what: 'Checks the shape of every `spec.blocks[]` (and legacy `spec.cidrs[]`) entry: a valid CIDR, or a start (and optional stop) address of the same family with start ≤ stop; and that the pool has at least one block (Kustomize patch files, which are partial, may have none, and so may a base pool whose blocks a kustomize patch may change; the blocks of such a base are not judged either: they are not what Cilium gets).',
       why: 'The CRD marks no block field as required and does not validate ranges, so the API server accepts a pool that allocates nothing; Services stay <pending>.',
       fix: 'Correct the block; for a single address use `cidr: a.b.c.d/32` or a `start` without `stop`.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],
@@ -50,6 +50,9 @@ export default defineRule({
       const push = (path: Path, messageId: string, data: Record<string, string> = {}, key = false): void => {
         out.push({ doc, path, messageId, data: { pool, ...data }, ...(key ? { key } : {}) });
       };
+      // a base whose blocks an applied kustomize patch may change: its blocks as written are not what Cilium gets
+      // (a strategic-merge patch file is a pool of its own, judged with the overlay's blocks)
+      const replaced = !patches.has(doc.file.path) && mayBePatched(cluster.docs, POOL_KIND, doc.name, POOL_BLOCK_FIELDS);
       let count = 0;
       for (const field of ['blocks', 'cidrs'] as const) {
         const list = doc.get(['spec', field]);
@@ -57,7 +60,7 @@ export default defineRule({
         list.forEach((b, i) => {
           count++;
           const p: Path = ['spec', field, i];
-          if (!isObj(b) || templated(b['cidr']) || templated(b['start']) || templated(b['stop'])) return;
+          if (replaced || !isObj(b) || templated(b['cidr']) || templated(b['start']) || templated(b['stop'])) return;
           const hasCidr = b['cidr'] !== undefined;
           const hasRange = b['start'] !== undefined || b['stop'] !== undefined;
           if (hasCidr && hasRange) return push([...p, 'cidr'], 'cidrAndRange', {}, true);
@@ -77,7 +80,7 @@ export default defineRule({
         });
       }
       // a Kustomize patch of a pool is a partial object: no blocks there is fine; nor in a base a patch may fill in
-      if (count === 0 && !doc.templated && !patches.has(doc.file.path) && !mayBePatched(cluster.docs, POOL_KIND, doc.name)) push(doc.get(['spec']) !== undefined ? ['spec'] : [], 'noBlocks', {}, true);
+      if (count === 0 && !doc.templated && !patches.has(doc.file.path) && !replaced) push(doc.get(['spec']) !== undefined ? ['spec'] : [], 'noBlocks', {}, true);
     }
     return out;
   },

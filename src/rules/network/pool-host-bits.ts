@@ -1,6 +1,6 @@
 /** network/pool-host-bits: a pool CIDR written with host bits set (`10.50.0.200/28` is really .192–.207). */
 import { formatInterval } from '../../net/ip.js';
-import { poolsAsWritten } from '../../plan/lb.js';
+import { POOL_BLOCK_FIELDS, poolsAsWritten } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const pool = (cidr: string): string => `apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - cidr: ${cidr}\n`;
@@ -27,8 +27,9 @@ export default defineRule({
   },
   check({ cluster }) {
     const out: RuleFinding[] = [];
-    // a base pool a kustomize patch may change is judged in its patched form (the patch file), not as written
-    for (const p of poolsAsWritten(cluster)) {
+    // a base pool whose blocks a kustomize patch may change is judged in its patched form (a patch file), not as
+    // written; one whose patches leave its blocks alone (a new serviceSelector) is judged as written
+    for (const p of poolsAsWritten(cluster, POOL_BLOCK_FIELDS)) {
       for (const b of p.blocks) {
         if (!b.cidr?.hostBitsSet) continue;
         out.push({ doc: p.doc, path: b.path, messageId: 'hostBits', data: { pool: p.name, block: b.text, canonical: b.cidr.canonical, range: formatInterval(b.cidr) } });

@@ -1,8 +1,11 @@
 /** network/pool-network-broadcast: a pool that can hand out the LAN's network or broadcast address. */
 import { containsIp, formatInterval, formatIp } from '../../net/ip.js';
-import { allocatable, ciliumVersion, factRelated, poolsAsWritten, type LbPool, type PoolBlock } from '../../plan/lb.js';
+import { allocatable, ciliumVersion, factRelated, POOL_BLOCK_FIELDS, poolsAsWritten, type LbPool, type PoolBlock } from '../../plan/lb.js';
 import type { ClusterGroup } from '../../plan/types.js';
 import { defineRule, type RuleFinding } from '../types.js';
+
+/** What this rule reads of a pool: a patch that may change one of them makes the pool's text not what is applied. */
+const FIELDS = [...POOL_BLOCK_FIELDS, ['spec', 'disabled'], ['spec', 'allowFirstLastIPs']];
 
 const CONFIG = 'plan:\n  lan: 10.50.0.0/24\n  versions:\n    cilium: 1.18.4\n';
 const pool = (extra: string): string => `apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n${extra}  blocks:\n    - cidr: 10.50.0.0/24\n`;
@@ -37,7 +40,7 @@ export default defineRule({
     if (!lan) return assumedEdges(cluster, version);
     if (lan.family !== 4 || lan.prefix >= 31) return [];
     const out: RuleFinding[] = [];
-    for (const p of poolsAsWritten(cluster)) {
+    for (const p of poolsAsWritten(cluster, FIELDS)) {
       if (p.disabled) continue;
       for (const b of p.blocks) {
         const alloc = allocatable(p, b, version);
@@ -75,7 +78,7 @@ function aflText(p: LbPool, b: PoolBlock, version: string | undefined): string {
  */
 function assumedEdges(cluster: ClusterGroup, version: string | undefined): RuleFinding[] {
   const out: RuleFinding[] = [];
-  for (const p of poolsAsWritten(cluster)) {
+  for (const p of poolsAsWritten(cluster, FIELDS)) {
     if (p.disabled || p.doc.templated) continue;
     for (const b of p.blocks) {
       const alloc = allocatable(p, b, version);

@@ -1,8 +1,11 @@
 /** network/pool-overlap: two LB-IPAM pools whose blocks overlap (Cilium marks the later one Conflicting). */
 import { formatInterval, intersection } from '../../net/ip.js';
 import { IntervalIndex } from '../../net/interval-index.js';
-import { pathVariants, poolsAsWritten } from '../../plan/lb.js';
+import { pathVariants, POOL_BLOCK_FIELDS, poolsAsWritten } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
+
+/** Besides the blocks, what this rule reads of a pool (a patch that may change it makes the pool's text not what is applied). */
+const DISABLED = ['spec', 'disabled'];
 
 const pool = (name: string, cidr: string): string => `---\napiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: ${name}\nspec:\n  blocks:\n    - cidr: ${cidr}\n`;
 
@@ -27,7 +30,7 @@ export default defineRule({
     },
   },
   check({ cluster }) {
-    const pools = poolsAsWritten(cluster).filter((p) => !p.disabled);
+    const pools = poolsAsWritten(cluster, [...POOL_BLOCK_FIELDS, DISABLED]).filter((p) => !p.disabled);
     const out: RuleFinding[] = [];
     const index = new IntervalIndex(pools.flatMap((pool, n) => pool.blocks.flatMap((block) => (block.interval ? [{ interval: block.interval, label: { n, pool, block } }] : []))));
     for (const [earlierBlock, laterBlock] of index.overlappingPairs()) {

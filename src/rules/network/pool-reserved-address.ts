@@ -1,8 +1,11 @@
 /** network/pool-reserved-address: a pool block that holds the gateway, a node, the VIP, the DHCP range, a reserved range or a pod/service CIDR. */
 import { containsIp, formatInterval, intersection, type IpInterval } from '../../net/ip.js';
-import { factRelated, poolsAsWritten } from '../../plan/lb.js';
+import { factRelated, POOL_BLOCK_FIELDS, poolsAsWritten } from '../../plan/lb.js';
 import type { Fact } from '../../plan/types.js';
 import { defineRule, type RuleFinding } from '../types.js';
+
+/** Besides the blocks, what this rule reads of a pool (a patch that may change it makes the pool's text not what is applied). */
+const DISABLED = ['spec', 'disabled'];
 
 const CONFIG = `plan:
   lan: 10.50.0.0/24
@@ -54,7 +57,7 @@ export default defineRule({
   check({ cluster }) {
     const plan = cluster.plan;
     const out: RuleFinding[] = [];
-    for (const p of poolsAsWritten(cluster)) {
+    for (const p of poolsAsWritten(cluster, [...POOL_BLOCK_FIELDS, DISABLED])) {
       if (p.disabled) continue;
       for (const b of p.blocks) {
         const iv = b.interval;
