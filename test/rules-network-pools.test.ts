@@ -247,6 +247,23 @@ test('network/pool-network-broadcast: the /24 assumption is only a warning', () 
   assert.deepEqual(known.map((d) => [d.messageId, d.severity]), [['edge', 'error']]);
 });
 
+test('network/pool-network-broadcast: no /24 assumption for the routed pools of a BGP-only cluster', () => {
+  // budimanjojo/home-cluster shape: l2announcements off, BGP on, a /24 pool of its own with allowFirstLastIPs unset
+  const values = 'kubeProxyReplacement: true\nl2announcements:\n  enabled: false\nbgpControlPlane:\n  enabled: true\n';
+  const block = pool('routed', 'cidr: 192.168.15.0/24');
+  const cilium = 'plan:\n  versions:\n    cilium: 1.19.1\n';
+  const bgpOnly = lintRepo({ 'talium.config.yaml': cilium, 'cilium/values.yaml': values, 'bgp.yaml': BGP, 'pool.yaml': block }, [poolNetworkBroadcast]);
+  assert.deepEqual(bgpOnly.map((d) => d.messageId), []);
+  // the same pool announced over L2 (alone, or next to BGP) keeps the warning at the block
+  for (const extra of [{ 'l2.yaml': POLICY }, { 'l2.yaml': POLICY, 'bgp.yaml': BGP }] as Record<string, string>[]) {
+    const got = lintRepo({ 'talium.config.yaml': cilium, 'pool.yaml': block, ...extra }, [poolNetworkBroadcast]);
+    assert.deepEqual(got.map((d) => [d.messageId, d.severity, d.data?.['address'], d.range.start.line, d.range.start.column]), [
+      ['edgeAssumed', 'warning', '192.168.15.0', 7, 13],
+      ['edgeAssumed', 'warning', '192.168.15.255', 7, 13],
+    ]);
+  }
+});
+
 test('network/ pool rules: a base pool an overlay patches is not judged in its base form', () => {
   const LAN = { 'talium.config.yaml': 'plan:\n  lan: 10.50.0.0/24\n  gateway: 10.50.0.1\n', 'l2.yaml': POLICY };
   // the base block is outside the LAN, holds the gateway and overlaps the other pool; the overlays replace it

@@ -1,6 +1,6 @@
 /** network/pool-network-broadcast: a pool that can hand out the LAN's network or broadcast address. */
 import { containsIp, formatInterval, formatIp } from '../../net/ip.js';
-import { allocatable, ciliumVersion, factRelated, POOL_BLOCK_FIELDS, poolsAsWritten, type LbPool, type PoolBlock } from '../../plan/lb.js';
+import { allocatable, ciliumVersion, factRelated, POOL_BLOCK_FIELDS, poolsAsWritten, usesBgp, usesL2, type LbPool, type PoolBlock } from '../../plan/lb.js';
 import type { ClusterGroup } from '../../plan/types.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
@@ -21,7 +21,7 @@ export default defineRule({
     },
     help: 'Keep pool blocks clear of the LAN\'s first and last address, or set allowFirstLastIPs: "No" on a CIDR block that spans the LAN.',
     docs: {
-      what: 'Finds pool blocks that include the LAN\'s network (first) or broadcast (last) address and would allocate it: start/stop ranges always do, CIDR blocks do when allowFirstLastIPs is "Yes" (the default from Cilium 1.16; "No" in 1.15). Silent when the Cilium version is unknown and the field is unset. When the LAN is unknown, a block inside one /24 that can hand out that /24\'s .0 or .255 address gives a warning (assuming the usual /24 LAN). A pool a kustomize patch may change (in a kustomization, a Flux Kustomization or an Argo CD source; by target kind and name, inline or in a patch file) is judged only through its strategic-merge patch file, if any: its base blocks may not be what an overlay applies.',
+      what: 'Finds pool blocks that include the LAN\'s network (first) or broadcast (last) address and would allocate it: start/stop ranges always do, CIDR blocks do when allowFirstLastIPs is "Yes" (the default from Cilium 1.16; "No" in 1.15). Silent when the Cilium version is unknown and the field is unset. When the LAN is unknown, a block inside one /24 that can hand out that /24\'s .0 or .255 address gives a warning (assuming the usual /24 LAN), unless the cluster announces its pools with BGP only (no L2 policy, L2 announcements not on): a routed pool is on no LAN, so it has no network or broadcast address to keep clear of. A pool a kustomize patch may change (in a kustomization, a Flux Kustomization or an Argo CD source; by target kind and name, inline or in a patch file) is judged only through its strategic-merge patch file, if any: its base blocks may not be what an overlay applies.',
       why: 'The LAN\'s network and broadcast addresses cannot be used by a host: a Service that gets one is unreachable, and broadcast traffic is misdirected.',
       fix: 'Start the block after the network address and stop before the broadcast address.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/', 'https://github.com/cilium/cilium/pull/33151'],
@@ -74,10 +74,12 @@ function aflText(p: LbPool, b: PoolBlock, version: string | undefined): string {
 /**
  * Without a known LAN: a block that lies within one /24 and can hand out its .0 or .255 address (a start/stop range
  * ending in .255, a /24 CIDR on Cilium ≥1.16 without allowFirstLastIPs) is flagged as a warning, assuming the usual
- * /24 home LAN. An explicit allowFirstLastIPs "Yes" on a CIDR block is taken as knowing better.
+ * /24 home LAN. An explicit allowFirstLastIPs "Yes" on a CIDR block is taken as knowing better. A BGP-only cluster's
+ * pools are routed, not on a LAN, so the /24 assumption does not hold there.
  */
 function assumedEdges(cluster: ClusterGroup, version: string | undefined): RuleFinding[] {
   const out: RuleFinding[] = [];
+  if (usesBgp(cluster) && !usesL2(cluster)) return out;
   for (const p of poolsAsWritten(cluster, FIELDS)) {
     if (p.disabled || p.doc.templated) continue;
     for (const b of p.blocks) {
