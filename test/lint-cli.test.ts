@@ -448,6 +448,21 @@ describe('talium lint: discovery', () => {
     assert.deepEqual(brief(withYaml), []);
   });
 
+  it('a Terraform folder of *.yaml.tftpl templates (Talos machine config, Cilium values) is a template folder, not an empty one', async () => {
+    // cedsbe/home-infra, Uncurlhalo/homelab shape: terraform/.../control-plane.yaml.tftpl rendered by templatefile()
+    const dir = repo({
+      'terraform/talos/control-plane.yaml.tftpl': 'machine:\n  network:\n    hostname: ${hostname}\n',
+      'terraform/talos/worker.yml.tftpl': 'machine:\n  type: worker\n',
+      'terraform/main.tf': 'locals {}\n',
+    });
+    const { code, out, stderr } = await lintJson(dir, ['terraform']);
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(
+      out.diagnostics.map((d) => [d.file, d.range.start.line, d.range.start.column, d.ruleId, d.severity, d.data]),
+      [['terraform/talos/control-plane.yaml.tftpl', 1, 1, 'lint/templates-only', 'info', { count: 2, first: 'terraform/talos/control-plane.yaml.tftpl' }]],
+    );
+  });
+
   it('symlink out of the tree → lint/symlink-skipped info', async () => {
     const outside = repo({ 'secret.yaml': BROKEN });
     const dir = repo({ 'a.yaml': 'a: 1\n' });

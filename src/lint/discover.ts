@@ -44,8 +44,12 @@ export interface Discovery {
 
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
 const YAML_EXT = /\.ya?ml$/i;
-/** Templates that render to YAML: `x.yaml.j2`, `x.yml.j2`, `x.yaml.tmpl`, `x.yaml.tpl`, `x.yaml.gotmpl`, chained (`x.yaml.tpl.j2`). */
-const TEMPLATE_EXT = /\.ya?ml(?:\.(?:j2|tmpl|tpl|gotmpl))+$/i;
+/**
+ * Templates that render to YAML: `x.yaml.j2`, `x.yml.j2`, `x.yaml.tmpl`, `x.yaml.tpl`, `x.yaml.gotmpl`, Terraform's
+ * `templatefile()` input `x.yaml.tftpl` (Talos machine configs and Cilium values of Terraform-built clusters), chained
+ * (`x.yaml.tpl.j2`).
+ */
+const TEMPLATE_EXT = /\.ya?ml(?:\.(?:j2|tmpl|tpl|gotmpl|tftpl))+$/i;
 
 export function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');

@@ -109,7 +109,7 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     severity: 'info',
     help: 'Render the templates into a folder (makejinja or `task configure`, gomplate, `helm template --output-dir`) and run `talium lint <that folder>`.',
     docs: {
-      what: 'When discovery finds no `*.yaml`/`*.yml` file but finds templates named like YAML (`*.yaml.j2`, `*.yml.j2`, `*.yaml.tmpl`, `*.yaml.tpl`, `*.yaml.gotmpl`, also chained as `*.yaml.tpl.j2`), one note at the first template says how many were not linted. Never reported when any YAML file was found.',
+      what: 'When discovery finds no `*.yaml`/`*.yml` file but finds templates named like YAML (`*.yaml.j2`, `*.yml.j2`, `*.yaml.tmpl`, `*.yaml.tpl`, `*.yaml.gotmpl`, Terraform `*.yaml.tftpl`, also chained as `*.yaml.tpl.j2`), one note at the first template says how many were not linted. Never reported when any YAML file was found.',
       why: 'A template repository (such as onedr0p/cluster-template) would otherwise lint as "no YAML files to check", which looks like a pass.',
       fix: 'Render the templates, then lint the output folder; exclude the templates to silence the note.',
       sources: ['https://github.com/onedr0p/cluster-template', 'https://jinja.palletsprojects.com/'],
