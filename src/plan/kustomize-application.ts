@@ -20,7 +20,7 @@
 import type { Path, YamlDocument } from '../core/document.js';
 import type { Where } from './kustomize-patch.js';
 import type { ValuesLayer } from './types.js';
-import { isObj } from './util.js';
+import { isObj, jsonPointer } from './util.js';
 
 /** Where a node was written: a layer location (a document path, or a path inside the string at `valuesPath`). */
 export interface Origin extends Omit<ValuesLayer, 'values' | 'root' | 'parameter'> {
@@ -109,11 +109,6 @@ export function mergeNode(target: Node | undefined, patch: Record<string, unknow
 
 // ---------- JSON6902 ----------
 
-/** `/spec/sources/0` → ['spec', 'sources', '0']; undefined when it is not a JSON pointer. */
-function pointer(p: unknown): string[] | undefined {
-  if (typeof p !== 'string' || (p !== '' && !p.startsWith('/'))) return undefined;
-  return p === '' ? [] : p.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
 
 function index(s: string, max: number): number | undefined {
   if (!/^(0|[1-9]\d*)$/.test(s)) return undefined;
@@ -191,7 +186,7 @@ export function applyOps(root: Node, ops: unknown, at: Where, write: number): No
     const op = ops[i];
     if (!isObj(op) || typeof op['op'] !== 'string') return undefined;
     const o = originOf(at, write + i);
-    const path = pointer(op['path']);
+    const path = jsonPointer(op['path']);
     if (!path) return undefined;
     let next: Node | undefined;
     switch (op['op']) {
@@ -204,7 +199,7 @@ export function applyOps(root: Node, ops: unknown, at: Where, write: number): No
         break;
       case 'copy':
       case 'move': {
-        const from = pointer(op['from']);
+        const from = jsonPointer(op['from']);
         const moved = from ? nodeAt(cur, from) : undefined;
         if (!from || !moved) return undefined;
         // the value keeps the places it was written at

@@ -29,13 +29,12 @@
  * compares group, version, kind, name and effective namespace (api/resid/resid.go); here the patch's apiVersion
  * version is not compared, and its namespace only when it states one.
  */
-import { parseAllDocuments } from 'yaml';
 import type { Path, YamlDocument } from '../core/document.js';
 import { fluxKustomizations, normDir } from './flux-kustomizations.js';
 import { applyOps, mergeNode, nodeAt, originOf, toNode, type Node } from './kustomize-application.js';
 import { applyPatch, type PatchState, type Where } from './kustomize-patch.js';
 import type { CiliumRelease, Fact, ValuesLayer } from './types.js';
-import { anchoredMatch, argoSourcePaths, dirOf, isObj, resolveRepoPath } from './util.js';
+import { anchoredMatch, argoSourcePaths, dirOf, isObj, patchBodies, resolveRepoPath } from './util.js';
 
 /** One overlay release, for plan/cilium-release.ts to build (layers in Helm merge order). */
 export interface OverlaySpec {
@@ -393,12 +392,8 @@ class Renderer {
       const at: Where = { doc: k, path, inString: true };
       // a templated patch is still read for its kind and name (to know what it would patch), never applied
       const templated = TEMPLATED.test(text);
-      let bodies: unknown[];
-      try {
-        const parsed = parseAllDocuments(text);
-        if (!Array.isArray(parsed) || parsed.some((d) => d.errors.length)) throw new Error('unreadable');
-        bodies = parsed.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown).filter((b) => b !== null && b !== undefined);
-      } catch {
+      const bodies = patchBodies(text);
+      if (!bodies) {
         out.push({ type: 'smp', body: undefined, at, entry, unusable: true, ...(target ? { target } : {}) });
         return;
       }

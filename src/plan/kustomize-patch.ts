@@ -16,7 +16,7 @@
  */
 import type { Path, YamlDocument } from '../core/document.js';
 import type { Fact, ValuesLayer } from './types.js';
-import { isObj } from './util.js';
+import { isObj, jsonPointer } from './util.js';
 
 /** Where a patch body is: a document (path-file patch, `path` []) or the string at `path` (inline patch). */
 export interface Where {
@@ -130,11 +130,6 @@ function prune(l: ValuesLayer, cuts: readonly (readonly string[])[]): ValuesLaye
 
 // ---------- JSON6902 ----------
 
-/** `/spec/values/a~1b/0` → ['spec', 'values', 'a/b', '0']; undefined when it is not a JSON pointer. */
-function pointer(p: unknown): string[] | undefined {
-  if (typeof p !== 'string' || (p !== '' && !p.startsWith('/'))) return undefined;
-  return p === '' ? [] : p.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
 
 const VALUES = ['spec', 'values'];
 const VERSION = ['spec', 'chart', 'spec', 'version'];
@@ -148,9 +143,9 @@ function applyJson<T extends PatchState>(inst: T, ops: unknown, at: Where): T {
     const op = ops[i];
     if (!isObj(op) || typeof op['op'] !== 'string') return fail();
     const kind = op['op'];
-    const path = pointer(op['path']);
+    const path = jsonPointer(op['path']);
     if (!path) return fail();
-    const from = kind === 'move' || kind === 'copy' ? pointer(op['from']) : undefined;
+    const from = kind === 'move' || kind === 'copy' ? jsonPointer(op['from']) : undefined;
     if ((kind === 'move' || kind === 'copy') && !from) return fail();
     if ((kind === 'add' || kind === 'replace') && path.join('/') === VERSION.join('/') && (typeof op['value'] === 'string' || typeof op['value'] === 'number')) {
       st = { ...st, version: { value: String(op['value']), from: at.inString ? { doc: at.doc, path: at.path, inner: [i, 'value'] } : { doc: at.doc, path: [...at.path, i, 'value'] } } };

@@ -4,9 +4,8 @@
  * `kustomize.patches`; the files they name; the kinds whose apiVersion they are keyed on; whether they may change
  * one object. Each computed once per document list. (The rendering of patched HelmReleases is plan/kustomize-overlays.ts.)
  */
-import { parseAllDocuments } from 'yaml';
 import type { Path, YamlDocument } from '../core/document.js';
-import { anchoredMatch, argoSourcePaths, dirOf, isObj, normalizePath } from './util.js';
+import { anchoredMatch, argoSourcePaths, dirOf, isObj, jsonPointer, normalizePath, patchBodies } from './util.js';
 
 /**
  * One patch entry (a mapping with `target`/`patch`/`path`, or a strategic-merge string), the document holding it, and
@@ -164,19 +163,8 @@ export function mayBePatched(docs: readonly YamlDocument[], kind: string, name: 
   return patchedBy(docs, kind, name, fields) !== undefined;
 }
 
-/** Every body of an inline patch text (one per YAML document); undefined when it does not parse. */
-function bodiesOf(text: string): unknown[] | undefined {
-  try {
-    const parsed = parseAllDocuments(text);
-    if (!Array.isArray(parsed) || parsed.some((d) => d.errors.length)) return undefined;
-    return parsed.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown).filter((b) => b !== null && b !== undefined);
-  } catch {
-    return undefined;
-  }
-}
-
 function textTouches(text: unknown, fields: readonly Path[]): boolean {
-  const bodies = typeof text === 'string' ? bodiesOf(text) : undefined;
+  const bodies = typeof text === 'string' ? patchBodies(text) : undefined;
   return !bodies || bodies.some((b) => bodyTouches(b, fields));
 }
 
@@ -202,7 +190,7 @@ function bodyTouches(body: unknown, fields: readonly Path[]): boolean {
       if (op['op'] === 'test') return false;
       return [op['path'], op['from']].some((ptr) => {
         if (ptr === undefined) return false;
-        const at = pointer(ptr);
+        const at = jsonPointer(ptr);
         return !at || fields.some((f) => startsWith(at, f) || startsWith(f, at));
       });
     });
@@ -219,8 +207,3 @@ function bodyTouches(body: unknown, fields: readonly Path[]): boolean {
   });
 }
 
-/** `/spec/blocks/0` → ['spec', 'blocks', '0']; undefined when it is not a JSON pointer. */
-function pointer(p: unknown): string[] | undefined {
-  if (typeof p !== 'string' || (p !== '' && !p.startsWith('/'))) return undefined;
-  return p === '' ? [] : p.slice(1).split('/').map((x) => x.replace(/~1/g, '/').replace(/~0/g, '~'));
-}

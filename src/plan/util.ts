@@ -2,6 +2,7 @@
  * Small helpers for plan inference: value guards, repo-relative path resolution, documents by file, Argo CD sources,
  * where a fact's provenance points.
  */
+import { parseAllDocuments } from 'yaml';
 import { yaml11Boolean } from '../schema/yaml11.js';
 import type { Path, YamlDocument } from '../core/document.js';
 import type { Range } from '../core/diagnostic.js';
@@ -20,6 +21,23 @@ export function factPlace(from: Provenance): { doc: YamlDocument; path: Path; ra
 
 export function isObj(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** `/spec/values/a~1b/0` → ['spec', 'values', 'a/b', '0'] (RFC 6901: `~1` = `/`, `~0` = `~`); undefined when it is not a JSON pointer. */
+export function jsonPointer(p: unknown): string[] | undefined {
+  if (typeof p !== 'string' || (p !== '' && !p.startsWith('/'))) return undefined;
+  return p === '' ? [] : p.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** Every body of an inline kustomize patch text (one per YAML document, empty ones left out); undefined when it does not parse. */
+export function patchBodies(text: string): unknown[] | undefined {
+  try {
+    const parsed = parseAllDocuments(text);
+    if (!Array.isArray(parsed) || parsed.some((d) => d.errors.length)) return undefined;
+    return parsed.map((d) => d.toJS({ maxAliasCount: 100 }) as unknown).filter((b) => b !== null && b !== undefined);
+  } catch {
+    return undefined;
+  }
 }
 
 export function str(v: unknown): string | undefined {

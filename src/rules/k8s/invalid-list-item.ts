@@ -6,9 +6,9 @@
  */
 import { get, type YamlDocument } from '../../core/document.js';
 import type { Range } from '../../core/diagnostic.js';
+import { isObj } from '../../plan/util.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
-const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 const OK = 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: a\n';
