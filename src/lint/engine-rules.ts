@@ -205,7 +205,7 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     severity: 'info',
     help: 'Check the construct at this position; other YAML readers may read it differently.',
     docs: {
-      what: 'talium parses with js-yaml first and falls back to eemeli/yaml; when only one of them accepts the file, it says so.',
+      what: 'talium parses with js-yaml first and falls back to eemeli/yaml; when only one of them accepts the file, it says so. An application\'s own local tag (Ansible `!vault`, Home Assistant `!secret`/`!include`, CloudFormation `!Ref`, GitLab `!reference`) in YAML that is no Kubernetes object, Talos config or other known kind is that tool\'s syntax and not reported; in a Kubernetes object or Talos config it is (Go readers drop the tag and keep the bare value).',
       why: 'Two YAML parsers disagreeing means Go readers (kubectl, Flux, Argo CD) may disagree too.',
       fix: 'Simplify the construct (quote the scalar, avoid exotic tags or directives).',
       sources: ['https://github.com/nodeca/js-yaml', 'https://github.com/eemeli/yaml'],

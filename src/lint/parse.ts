@@ -249,6 +249,13 @@ function unresolvedAlias(d: Document.Parsed): { name: string; at: [number, numbe
   return found;
 }
 
+/**
+ * js-yaml's refusal of an application's own local tag (`!vault`, `!secret`, `!include`, `!Ref`, `!reference`): in
+ * tool configs (Ansible, Home Assistant, CloudFormation, GitLab CI) that is the tool's syntax, not a parser quirk, so
+ * it is reported only in documents Go readers decode (Kubernetes objects, Talos configs...), which drop the tag.
+ */
+const LOCAL_TAG_RE = /^unknown tag !<![^!>]/;
+
 /** The authoritative (slower) parse with eemeli/yaml: exact error positions, and values where it succeeds. */
 function fallback(file: SourceFile, failure: { error: JsYamlError; offset: number }, templated: boolean): ParsedFile {
   const findings: Finding[] = [];
@@ -261,15 +268,16 @@ function fallback(file: SourceFile, failure: { error: JsYamlError; offset: numbe
     return { docs: [], findings: [templatedFinding(file, 'go/jinja expressions')], skipped: true };
   }
   // an alias without an anchor: both parsers refuse it (eemeli/yaml when building the value), reported per document
+  let disagreement: Finding | undefined;
   if (!hasErrors && !list.some((d) => unresolvedAlias(d))) {
-    findings.push({
+    disagreement = {
       ruleId: 'yaml/parser-disagreement',
       severity: 'info',
       message: `js-yaml rejects this document ("${(failure.error.reason ?? failure.error.message ?? '').split('\n')[0]}") but eemeli/yaml accepts it.`,
       help: 'Check the construct at this position; other YAML readers may read it differently.',
       file,
       range: file.rangeOf(failure.offset, failure.offset),
-    });
+    };
   }
   const ast = new ChunkAstCache(
     file,
@@ -350,5 +358,8 @@ function fallback(file: SourceFile, failure: { error: JsYamlError; offset: numbe
     const start = d.contents?.range?.[0] ?? d.range[0];
     docs.push(new YamlDocument({ file, index, value, docClass: classify(value, file.path), start, end: d.range[2], ast, templated }));
   });
+  if (disagreement && !(LOCAL_TAG_RE.test(failure.error.reason ?? '') && docs.some((d) => d.docClass === 'other' && d.start <= failure.offset && failure.offset < d.end))) {
+    findings.unshift(disagreement);
+  }
   return { docs: expandLists(docs), findings };
 }
