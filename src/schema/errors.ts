@@ -16,6 +16,9 @@ export interface RawIssue {
   message: string;
   help: string;
   data: Record<string, string | number | boolean>;
+  /** Overrides the rule's severity for this one issue. */
+  severity?: Severity;
+  messageId?: string;
 }
 
 /** JSON pointer → path, numbers for array indexes (decided by the value, not the text). */
@@ -278,7 +281,8 @@ export function ajvIssues(errors: readonly ErrorObject[] | null | undefined, roo
 }
 
 export function toFinding(doc: YamlDocument, i: RawIssue, severity: Severity = 'error'): Finding {
-  const f: Finding = { ruleId: i.ruleId, severity, message: i.message, help: i.help, doc, path: i.path, data: i.data };
+  const f: Finding = { ruleId: i.ruleId, severity: i.severity ?? severity, message: i.message, help: i.help, doc, path: i.path, data: i.data };
   if (i.key) f.key = true;
+  if (i.messageId) f.messageId = i.messageId;
   return f;
 }

@@ -89,7 +89,7 @@ export const SCHEMA_RULES: readonly SchemaRuleInfo[] = [
     description: 'A field the schema does not define (often a typo).',
     severity: 'error',
     help: 'Fix the spelling or remove the field.',
-    docs: { what: 'Unknown fields in Kubernetes objects, Cilium CRs, Talos patches, kustomizations and the Cilium Helm values sections talium models.', why: 'kubectl with strict field validation rejects them; Helm silently ignores misspelt values (e.g. cgroup.automount).', fix: 'Use the suggested spelling or remove the field.', sources: [K8S_STRICT] },
+    docs: { what: 'Unknown fields in Kubernetes objects, Cilium CRs, Talos patches, kustomizations and the Cilium Helm values sections talium models. A Cilium values key that another Cilium line\'s chart defines (renamed, removed or added between lines) says which lines have it (`data.knownIn`): a warning (messageId otherLine) when the repository does not pin one Cilium line (no version found: judged on the newest; or a range that allows such a line), an error (messageId notOnLine) on a pinned line.', why: 'kubectl with strict field validation rejects them; Helm silently ignores misspelt values (e.g. cgroup.automount).', fix: 'Use the suggested spelling or remove the field.', sources: [K8S_STRICT] },
   },
   {
     id: 'schema/unknown-kind',

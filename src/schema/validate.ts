@@ -15,12 +15,13 @@ import { SchemaRegistry, type UserSchema } from './registry.js';
 import { StrictShapes } from './strict-keys.js';
 import { isCrdModelGroup, type ModelEntry } from './k8s-models.js';
 import { CILIUM_GROUP, CILIUM_MANAGED_KINDS } from '../data/cilium.js';
-import { ciliumLine, ciliumLines, k8sRemovedIn, talosLine, HELM_VALUES_FILE, KUSTOMIZATION_FILE, TALOS_CONFIG_FILE, TALOS_DOCS_FILE, type CiliumLine, type TalosLine } from './versions.js';
+import { CILIUM_LINES, ciliumLine, ciliumLines, k8sRemovedIn, parseMinor, talosLine, HELM_VALUES_FILE, KUSTOMIZATION_FILE, TALOS_CONFIG_FILE, TALOS_DOCS_FILE, type CiliumLine, type TalosLine } from './versions.js';
 import { crdToSchemas } from './crd.js';
 import { readSchemaFolder } from './schema-files.js';
 import { replaceAt, yaml11Boolean, yaml11Candidates } from './yaml11.js';
 import { TALOS_DOCUMENT_KINDS, TALOS_KNOWN_UNMODELED } from './talos-kinds.js';
 import { checkValuesText, ciliumValuesTextPaths, isCiliumFluxRelease } from './values-text.js';
+import { lineAwareValuesCheck } from './values-lines.js';
 
 export { SCHEMA_RULES } from './rules.js';
 
@@ -161,6 +162,8 @@ class Validator implements SchemaValidator {
   private readonly cilium: CiliumLine;
   private readonly talos: TalosLine;
   private readonly ciliumRange: CiliumLine[];
+  /** Whether the repository says which Cilium it runs (a version or range); otherwise any line is possible. */
+  private readonly ciliumPinned: boolean;
   private readonly unknownKindSeverity: Severity | 'off';
   private readonly kubernetesVersion: string | undefined;
   private readonly shapes = sharedShapes;
@@ -169,6 +172,7 @@ class Validator implements SchemaValidator {
     // a semver range may install any of several lines: the newest governs the values schema, and a Cilium
     // object is judged on the newest line of the range that serves its apiVersion
     this.ciliumRange = ciliumLines(opts.ciliumVersion);
+    this.ciliumPinned = parseMinor(opts.ciliumVersion) !== undefined;
     this.cilium = this.ciliumRange[this.ciliumRange.length - 1] ?? ciliumLine(opts.ciliumVersion);
     this.talos = talosLine(opts.talosVersion);
     this.unknownKindSeverity = opts.unknownKindSeverity ?? 'warning';
@@ -293,15 +297,26 @@ class Validator implements SchemaValidator {
   }
 
   validateCiliumValues(doc: YamlDocument, valuesPath: Path): Finding[] {
-    return this.run(doc, valuesPath, this.builtinCheck(HELM_VALUES_FILE, { line: this.cilium }), 'helm');
+    return this.run(doc, valuesPath, this.ciliumValuesCheck(), 'helm');
   }
 
   validateCiliumValuesText(doc: YamlDocument, path: Path, text?: string): Finding[] {
     const s = text ?? getPath(doc.parsed, path);
-    const check = this.builtinCheck(HELM_VALUES_FILE, { line: this.cilium });
+    const check = this.ciliumValuesCheck();
     if (typeof s !== 'string' || !check) return [];
     // Helm deletes a key set to null in the values it is given (as for inline values: run)
     return checkValuesText(doc, path, s, (v) => check(withoutHelmNulls(v)));
+  }
+
+  /**
+   * The Cilium values check of the judged line; a key only other lines' charts define is reported as such (a warning
+   * when the cluster may run one of those lines: the version unknown, or a range that allows them).
+   */
+  private ciliumValuesCheck(): Check | undefined {
+    const check = this.builtinCheck(HELM_VALUES_FILE, { line: this.cilium });
+    if (!check) return undefined;
+    const possible = this.ciliumPinned ? this.ciliumRange : CILIUM_LINES;
+    return lineAwareValuesCheck(check, this.cilium, possible, (line) => this.builtinCheck(HELM_VALUES_FILE, { line }));
   }
 
   private builtinCheck(rel: string, ctx: { line: string; apiVersion?: string }): Check | undefined {
@@ -468,7 +483,7 @@ class Validator implements SchemaValidator {
       if (sops && i.ruleId !== 'schema/unknown-field' && isSopsValue(valueAt(root, i.path))) continue;
       if (i.ruleId === 'schema/unknown-field') {
         // what an unknown field costs depends on who reads it (API server, Helm, Talos, kustomize)
-        const help = unknownFieldHelp(i.data['suggestion'] as string | undefined, consumer);
+        const help = i.messageId ? i.help : unknownFieldHelp(i.data['suggestion'] as string | undefined, consumer);
         out.push(toFinding(doc, { ...i, help, data: { ...i.data, consumer }, path: [...base, ...i.path] }));
       } else {
         const path = [...base, ...i.path];
@@ -664,11 +679,13 @@ export function validateCiliumValues(doc: YamlDocument, valuesPath: Path, cilium
 
 /** One validator per Cilium line; a version range is judged on its newest line (what the range installs). */
 function valuesValidator(ciliumVersion: string | undefined): Validator {
-  const line = ciliumLines(ciliumVersion).at(-1) ?? ciliumLine(ciliumVersion);
-  let v = shared.get(line);
+  const lines = ciliumLines(ciliumVersion);
+  // keyed by what the version allows: the lines of a range, or none when no version is known
+  const key = parseMinor(ciliumVersion) === undefined ? '' : lines.join(',');
+  let v = shared.get(key);
   if (!v) {
-    v = new Validator({ ciliumVersion: line });
-    shared.set(line, v);
+    v = new Validator({ ciliumVersion: key === '' ? undefined : lines.length > 1 ? `>=${lines[0]} <=${lines.at(-1)}` : lines[0] });
+    shared.set(key, v);
   }
   return v;
 }

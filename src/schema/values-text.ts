@@ -167,10 +167,11 @@ export function checkValuesText(doc: YamlDocument, path: Path, text: string, che
       });
       continue;
     }
-    const f: Finding = { ruleId: i.ruleId, severity: 'error', message: i.message, help: i.help, data: i.data, ...place(i.path, i.key === true) };
+    const f: Finding = { ruleId: i.ruleId, severity: i.severity ?? 'error', message: i.message, help: i.help, data: i.data, ...place(i.path, i.key === true) };
     if (i.key) f.key = true;
+    if (i.messageId) f.messageId = i.messageId;
     if (i.ruleId === 'schema/unknown-field') {
-      f.help = unknownFieldHelp(i.data['suggestion'] as string | undefined, 'helm');
+      if (!i.messageId) f.help = unknownFieldHelp(i.data['suggestion'] as string | undefined, 'helm');
       f.data = { ...i.data, consumer: 'helm' };
     }
     out.push(f);
