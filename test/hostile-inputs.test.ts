@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -189,5 +190,29 @@ describe('hostile input', () => {
     assert.equal(out.summary.files, 1);
     const notes = out.diagnostics.map((d) => `${d.ruleId} ${d.file} ${d.data?.['reason']}`).sort();
     assert.deepEqual(notes, ['lint/symlink-skipped a/up link loops back to an ancestor folder', 'lint/symlink-skipped self.yaml dangling link']);
+  });
+
+  it('a named pipe called .yaml (in the tree, linked, or named on the command line) is never opened: a note, no hang', (t) => {
+    const dir = join(root, 'fifo');
+    mkdirSync(dir, { recursive: true });
+    const made = spawnSync('mkfifo', [join(dir, 'pipe.yaml')]);
+    if (made.status !== 0) {
+      t.skip('mkfifo not available');
+      return;
+    }
+    symlinkSync('pipe.yaml', join(dir, 'link.yaml'));
+    writeFileSync(join(dir, 'ok.yaml'), 'a: 1\n');
+    const whole = spawnCli(['lint', '.', '--format', 'json', '--no-cache'], { cwd: dir, timeoutMs: 30_000 });
+    assert.equal(whole.code, 0, whole.stderr);
+    const out = JSON.parse(whole.stdout) as JsonOut;
+    assert.deepEqual(out.diagnostics.map((d) => `${d.ruleId} ${d.file} ${d.range.start.line}:${d.range.start.column} ${d.data?.['kind']}`), [
+      'lint/not-a-file link.yaml 1:1 named pipe',
+      'lint/not-a-file pipe.yaml 1:1 named pipe',
+    ]);
+    for (const given of ['link.yaml', 'pipe.yaml']) {
+      const one = spawnCli(['lint', given, '--format', 'json', '--no-cache'], { cwd: dir, timeoutMs: 30_000 });
+      assert.equal(one.code, 0, one.stderr);
+      assert.deepEqual((JSON.parse(one.stdout) as JsonOut).diagnostics.map((d) => `${d.ruleId} ${d.file}`), [`lint/not-a-file ${given}`]);
+    }
   });
 });

@@ -6,7 +6,7 @@
  * a template repository does not pass as "no YAML files to check". The only module that lists folders; the patterns
  * come normalised (excludes.ts).
  */
-import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { Diagnostic } from '../core/diagnostic.js';
@@ -104,6 +104,21 @@ export function discover(opts: DiscoverOptions): Discovery {
       data: { reason, target },
     });
 
+  /** A named pipe, socket or device named like YAML: never opened (reading a pipe could block forever). */
+  const special = (relPath: string, st: Stats) => {
+    const what = st.isFIFO() ? 'named pipe' : st.isSocket() ? 'socket' : st.isCharacterDevice() || st.isBlockDevice() ? 'device' : 'special file';
+    met++;
+    notes.push({
+      ruleId: 'lint/not-a-file',
+      severity: 'info',
+      message: `Not a regular file (${what}); it was not read.`,
+      help: 'Lint a regular file: write its content to a .yaml file, or exclude the path in talium.config.yaml.',
+      file: relPath,
+      range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+      data: { kind: what },
+    });
+  };
+
   /** YAML files met so far, also those an earlier path already found (a folder given twice is not empty). */
   let met = 0;
   const addFile = (abs: string, relPath: string, real: string) => {
@@ -159,7 +174,16 @@ export function discover(opts: DiscoverOptions): Discovery {
         if (ignored(abs, name, false)) continue;
         if (yaml) addFile(abs, relOf(name), child(dirReal, name));
         else templates.push(relOf(name));
-      } else if (e.isSymbolicLink()) {
+      } else if (!e.isSymbolicLink()) {
+        if (!YAML_EXT.test(name)) continue;
+        const abs = child(dir, name);
+        if (ignored(abs, name, false)) continue;
+        try {
+          special(relOf(name), lstatSync(abs));
+        } catch {
+          /* gone since readdir */
+        }
+      } else {
         const abs = child(dir, name);
         const real = safeReal(abs);
         if (!real) {
@@ -189,6 +213,8 @@ export function discover(opts: DiscoverOptions): Discovery {
           chain.pop();
         } else if (st.isFile()) {
           addFile(abs, relOf(name), real);
+        } else {
+          special(relOf(name), st);
         }
       }
     }
@@ -210,7 +236,8 @@ export function discover(opts: DiscoverOptions): Discovery {
     }
     const r = toPosix(relative(cwd, abs));
     const relPath = r.startsWith('..') || isAbsolute(r) ? undefined : r;
-    if (statSync(real).isDirectory()) {
+    const target = statSync(real);
+    if (target.isDirectory()) {
       const treeRoot = within(cwdReal, real) ? cwdReal : real;
       const scopes: Scope[] = [];
       // .gitignore files of the folders between cwd and the given folder apply too
@@ -227,9 +254,10 @@ export function discover(opts: DiscoverOptions): Discovery {
       const before = seen();
       walk(abs, relPath === undefined ? undefined : relPath ? relPath + '/' : '', real, treeRoot, scopes, [real]);
       if (opts.paths.length && seen() === before) empty.push(given);
-    } else if (st.isFile() || st.isSymbolicLink()) {
+    } else if (!excluded(relPath, false)) {
       // an explicit file is linted whatever its name or .gitignore says; configured excludes still apply
-      if (!excluded(relPath, false)) addFile(abs, relPath ?? rel(abs), real);
+      if (target.isFile()) addFile(abs, relPath ?? rel(abs), real);
+      else special(relPath ?? rel(abs), target);
     }
   }
   const files = [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -104,6 +104,18 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     },
   },
   {
+    id: 'lint/not-a-file',
+    description: 'A named pipe, socket or device named like a YAML file was not read.',
+    severity: 'info',
+    help: 'Lint a regular file: write its content to a .yaml file, or exclude the path in talium.config.yaml.',
+    docs: {
+      what: 'Discovery reads regular files only. A named pipe, socket or device called `*.yaml` (found in the tree, reached through a link, or named on the command line) gets this note at the path instead.',
+      why: 'Opening a named pipe blocks until something writes to it, and a device can be endless: a pre-commit run must not hang on a leftover `mkfifo`, nor skip the path without saying so.',
+      fix: 'Write the content to a regular file and lint that, or add the path to `exclude:`.',
+      sources: [SUPPRESS_DOC],
+    },
+  },
+  {
     id: 'lint/templates-only',
     description: 'The linted paths hold YAML templates (*.yaml.j2, *.yaml.tmpl, ...) but no YAML file: nothing was linted.',
     severity: 'info',
