@@ -3,12 +3,12 @@
  * exit 0/1, no stack trace, bounded time (child process timeout) and memory (--max-old-space-size).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { spawnCli } from '../src/testing/cli.js';
+import { REPO_ROOT, spawnCli } from '../src/testing/cli.js';
 
 interface JsonOut {
   diagnostics: Array<{ ruleId: string; file: string; severity: string; range: { start: { line: number; column: number } }; data?: Record<string, unknown> }>;
@@ -190,6 +190,35 @@ describe('hostile input', () => {
     assert.equal(out.summary.files, 1);
     const notes = out.diagnostics.map((d) => `${d.ruleId} ${d.file} ${d.data?.['reason']}`).sort();
     assert.deepEqual(notes, ['lint/symlink-skipped a/up link loops back to an ancestor folder', 'lint/symlink-skipped self.yaml dangling link']);
+  });
+
+  it('a folder talium may not list: an error at the folder, the rest of the tree still linted', (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'talium-locked-'));
+    chmodSync(dir, 0o755);
+    mkdirSync(join(dir, 'locked'));
+    writeFileSync(join(dir, 'locked', 'x.yaml'), 'a: 1\n');
+    writeFileSync(join(dir, 'ok.yaml'), 'a: 1\n');
+    chmodSync(join(dir, 'locked'), 0);
+    try {
+      // root lists any folder: run the CLI as nobody there
+      const asRoot = process.getuid?.() === 0;
+      if (asRoot && spawnSync('runuser', ['-u', 'nobody', '--', 'true']).status !== 0) {
+        t.skip('running as root without runuser: cannot make a folder unreadable');
+        return;
+      }
+      const cmd = [process.execPath, join(REPO_ROOT, 'scripts/talium.js'), 'lint', '--format', 'json', '--no-cache'];
+      const r = asRoot
+        ? spawnSync('runuser', ['-u', 'nobody', '--', ...cmd], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, TALIUM_CACHE_DIR: undefined, TALIUM_CODE_CACHE: 'off' } })
+        : spawnSync(cmd[0]!, cmd.slice(1), { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+      assert.equal(r.status, 1, r.stderr);
+      const out = JSON.parse(r.stdout) as JsonOut;
+      assert.deepEqual(out.diagnostics.map((d) => `${d.ruleId} ${d.file} ${d.range.start.line}:${d.range.start.column} ${d.data?.['code']} ${d.data?.['folder']}`), ['lint/unreadable-file locked/ 1:1 EACCES true']);
+      // ok.yaml was linted
+      assert.equal(out.summary.files, 1);
+    } finally {
+      chmodSync(join(dir, 'locked'), 0o755);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a named pipe called .yaml (in the tree, linked, or named on the command line) is never opened: a note, no hang', (t) => {

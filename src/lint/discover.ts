@@ -133,7 +133,19 @@ export function discover(opts: DiscoverOptions): Discovery {
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
+    } catch (err) {
+      // a folder talium may not list (permissions): its files go unchecked, so say so at the folder
+      const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
+      met++;
+      notes.push({
+        ruleId: 'lint/unreadable-file',
+        severity: 'error',
+        message: `Folder could not be read (${code}); the YAML files in it were not linted.`,
+        help: 'Check the folder permissions, or exclude the folder in talium.config.yaml.',
+        file: relDir === undefined ? rel(dir) + '/' : relDir || './',
+        range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+        data: { code, folder: true },
+      });
       return;
     }
     let local = scopes;

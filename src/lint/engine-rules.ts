@@ -133,7 +133,7 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     severity: 'error',
     help: 'Check the file permissions, or exclude the file in talium.config.yaml.',
     docs: {
-      what: 'Reading the file failed (permissions, a dangling symlink, a device file).',
+      what: 'Reading the file failed (permissions, a dangling symlink), or a folder of the linted tree could not be listed (reported at the folder, `data.folder: true`).',
       why: 'An unreadable file is not checked; talium reports it rather than passing silently.',
       fix: 'Make the file readable or add it to `exclude:`.',
       sources: ['https://nodejs.org/api/fs.html#fsreadfilesyncpath-options'],
