@@ -5,7 +5,7 @@
  */
 import { suggest } from '../core/suggest.js';
 import type { ErrorObject } from 'ajv';
-import type { Path, PathSegment, YamlDocument } from '../core/document.js';
+import { get, type Path, type PathSegment, type YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
 import type { Severity } from '../core/diagnostic.js';
 
@@ -113,16 +113,11 @@ export function unknownFieldIssue(path: Path, field: string, allowed: readonly s
   };
 }
 
-function at(root: unknown, path: Path): unknown {
-  let cur = root;
-  for (const seg of path) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg as string] : undefined;
-  return cur;
-}
 
 function oneIssue(raw: ErrorObject, root: unknown, base: Path): RawIssue | undefined {
   const path = pointerToPath(raw.instancePath, root, base);
   // precompiled validators (kubernetes-models) are not verbose: fetch the value ourselves
-  const e = raw.data === undefined ? { ...raw, data: at(root, path.slice(base.length)) } : raw;
+  const e = raw.data === undefined ? { ...raw, data: get(root, path.slice(base.length)) } : raw;
   const where = pathText(path);
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {

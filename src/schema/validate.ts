@@ -130,14 +130,7 @@ export function ciliumValuesPaths(doc: YamlDocument): Path[] {
   return out;
 }
 
-function valueAt(root: unknown, path: Path): unknown {
-  let cur = root;
-  for (const seg of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[seg as string];
-  }
-  return cur;
-}
+const valueAt = getPath;
 
 /**
  * Go reads these documents with YAML 1.1 booleans (sigs.k8s.io/yaml: kubectl, kustomize, Flux, Argo CD, Helm

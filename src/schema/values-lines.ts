@@ -4,7 +4,7 @@
  * unknown (judged on the newest line) or a range that may install that line, it is a warning saying so; on a
  * pinned line it stays an error that names the lines whose chart has it (a key renamed or removed since).
  */
-import type { Path } from '../core/document.js';
+import { get, type Path } from '../core/document.js';
 import type { RawIssue } from './errors.js';
 import { CILIUM_LINES, type CiliumLine } from './versions.js';
 
@@ -24,11 +24,6 @@ function only(path: Path, value: unknown): unknown {
   return out;
 }
 
-function valueAt(root: unknown, path: Path): unknown {
-  let cur = root;
-  for (const seg of path) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[seg] : undefined;
-  return cur;
-}
 
 const samePath = (a: Path, b: Path): boolean => a.length === b.length && a.every((s, i) => s === b[i]);
 
@@ -49,7 +44,7 @@ export function lineAwareValuesCheck(check: ValuesCheck, judged: CiliumLine, pos
     const issues = check(value);
     for (const i of issues) {
       if (i.ruleId !== 'schema/unknown-field') continue;
-      const probe = only(i.path, valueAt(value, i.path));
+      const probe = only(i.path, get(value, i.path));
       const known = CILIUM_LINES.filter((line) => {
         if (line === judged) return false;
         const other = checkOf(line);
