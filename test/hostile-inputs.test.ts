@@ -202,8 +202,9 @@ describe('hostile input', () => {
     try {
       // root lists any folder: run the CLI as nobody there
       const asRoot = process.getuid?.() === 0;
-      if (asRoot && spawnSync('runuser', ['-u', 'nobody', '--', 'true']).status !== 0) {
-        t.skip('running as root without runuser: cannot make a folder unreadable');
+      // (nobody must reach the CLI: a clone under /root is out of its reach)
+      if (asRoot && spawnSync('runuser', ['-u', 'nobody', '--', 'test', '-r', join(REPO_ROOT, 'dist/src/cli/main.js')]).status !== 0) {
+        t.skip('running as root, and runuser or a CLI that user nobody can read is missing: cannot make a folder unreadable');
         return;
       }
       const cmd = [process.execPath, join(REPO_ROOT, 'scripts/talium.js'), 'lint', '--format', 'json', '--no-cache'];
