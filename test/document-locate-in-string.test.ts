@@ -70,3 +70,23 @@ test('a literal block inside the YAML of a literal block (a `values: |` in a kus
   // a quoted string inside the patch is not mapped into: the deepest node found (the string) stands for it
   assert.equal(at(doc!.locateInString(patch, ['spec', 'source', 'helm', 'parameters', 0, 'value', 'x'])), '12:34');
 });
+
+test('a string of several YAML documents (a multi-document Talos patch): `doc` picks the document, without it nothing is guessed', () => {
+  const text = [
+    'patches:', // 1
+    '  - |-', // 2
+    '    kind: KubeFlannelCNIConfig', // 3
+    '    $patch: delete', // 4
+    '    ---', // 5
+    '    kind: KubeProxyConfig', // 6
+    '    enabled: false', // 7
+    '',
+  ].join('\n');
+  const [doc] = docsFromText('talos/talconfig.yaml', text);
+  const base = ['patches', 0];
+  assert.equal(at(doc!.locateInString(base, ['$patch'], { doc: 0 })), '4:13');
+  assert.equal(at(doc!.locateInString(base, ['enabled'], { doc: 1 })), '7:14');
+  assert.equal(at(doc!.locateInString(base, ['kind'], { doc: 1, key: true })), '6:5');
+  assert.equal(doc!.locateInString(base, ['enabled']), undefined);
+  assert.equal(doc!.locateInString(base, ['enabled'], { doc: 2 }), undefined);
+});

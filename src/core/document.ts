@@ -17,6 +17,7 @@ export type DocClass =
   | 'talos-document' // Talos multi-document kind (LinkConfig, KubeProxyConfig, ...), apiVersion v1alpha1
   | 'talos-json6902' // Talos RFC 6902 JSON patch (a list of op/path/value)
   | 'talhelper' // talhelper talconfig.yaml
+  | 'omni-template' // Sidero Omni cluster template document (kind Cluster/ControlPlane/Workers/Machine, no apiVersion)
   | 'helm-values' // Helm values (a values.yaml, or values referenced by a release)
   | 'cluster-spec' // talium clusters/<name>/cluster.yaml
   | 'talium-config' // talium.config.yaml
@@ -243,22 +244,25 @@ export class YamlDocument {
    * block) in this file; undefined unless the string is a literal block (`|`, `|-`, `|+`) whose lines map 1:1.
    * `inner` may go on into a literal block inside that YAML (a `helm.values: |` inside a kustomize `patch: |`).
    */
-  locateInString(path: Path, inner: Path, opts: { key?: boolean } = {}): Range | undefined {
+  locateInString(path: Path, inner: Path, opts: { key?: boolean; doc?: number } = {}): Range | undefined {
     const b = this.block(path);
     if (!b) return undefined;
     let cur = b;
     let rest = inner;
+    // `doc`: the string holds several YAML documents (a multi-document Talos patch) and `inner` is in that one
+    let top: Node | null | undefined = opts.doc === undefined ? undefined : (parsedDocs(b)?.[opts.doc] ?? null);
     for (;;) {
-      const root = parsedBlock(cur);
+      const root = top === undefined ? parsedBlock(cur) : top;
       if (!root) return undefined;
-      const nested = nestedBlock(cur, root, rest);
-      if (!nested) break;
+      const nested = nestedBlock(cur, root, rest, top === undefined ? '' : `${opts.doc}\u0001`);
+      if (!nested) {
+        const at = locateNode(root, rest, opts.key ?? false);
+        return at ? this.rangeInBlock(cur, at[0], Math.max(at[0], at[1])) : undefined;
+      }
       cur = nested.block;
       rest = nested.rest;
+      top = undefined;
     }
-    const at = locateNode(parsedBlock(cur)!, rest, opts.key ?? false);
-    if (!at) return undefined;
-    return this.rangeInBlock(cur, at[0], Math.max(at[0], at[1]));
   }
 
   /** The range of 1-based `line`/`column` of the YAML string at `path` (a literal block) in this file. */
@@ -315,6 +319,8 @@ interface StringBlock {
   outer?: StringBlock;
   /** The value parsed as YAML (node tree with ranges), null when it does not parse; undefined until asked. */
   inner?: Node | null;
+  /** The value parsed as a stream of YAML documents (a multi-document string), null when one does not parse; undefined until asked. */
+  docs?: Array<Node | null> | null;
   /** Literal blocks inside the value already mapped, per path. */
   nested?: Map<string, StringBlock | null>;
 }
@@ -361,11 +367,27 @@ function parsedBlock(b: StringBlock): Node | null {
   return b.inner;
 }
 
+/** A block's value parsed as a stream of YAML documents (once, same bound as parsedBlock); null when any does not parse. */
+function parsedDocs(b: StringBlock): Array<Node | null> | null {
+  if (b.docs === undefined) {
+    b.docs = null;
+    if (b.value.length <= 1 << 20) {
+      try {
+        const all = parseAllDocuments(b.value, { prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
+        if (Array.isArray(all) && !all.some((d) => d.errors.length)) b.docs = all.map((d) => d.contents as Node | null);
+      } catch {
+        b.docs = null;
+      }
+    }
+  }
+  return b.docs;
+}
+
 /**
  * Where `inner` goes on into a literal block inside `b`'s YAML (`root`): that block and the rest of the path in it.
  * Undefined when no string on the way is a literal block with path left below it.
  */
-function nestedBlock(b: StringBlock, root: Node, inner: Path): { block: StringBlock; rest: Path } | undefined {
+function nestedBlock(b: StringBlock, root: Node, inner: Path, docKey = ''): { block: StringBlock; rest: Path } | undefined {
   let cur: Node | null = root;
   for (let i = 0; i < inner.length - 1; i++) {
     const seg = inner[i]!;
@@ -373,7 +395,7 @@ function nestedBlock(b: StringBlock, root: Node, inner: Path): { block: StringBl
     else if (isSeq(cur) && typeof seg === 'number') cur = (cur.items[seg] as Node | null) ?? null;
     else return undefined;
     if (!cur || !isScalar(cur)) continue;
-    const key = inner.slice(0, i + 1).join('\u0000');
+    const key = docKey + inner.slice(0, i + 1).join('\u0000');
     b.nested ??= new Map();
     let n = b.nested.get(key);
     if (n === undefined) {

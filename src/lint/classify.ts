@@ -15,6 +15,25 @@ const TALOS_DOC_KINDS = new Set([
   'ImageCacheConfig', 'OOMConfig', 'ProbeConfig', 'TCPProbeConfig', 'RoutingRuleConfig', 'BlackholeRouteConfig',
 ]);
 
+/**
+ * The document kinds of a Sidero Omni cluster template (omnictl cluster template sync): no apiVersion, and each with
+ * what only it has (siderolabs/omni docs `reference/cluster-templates`).
+ */
+function isOmniTemplate(value: Record<string, unknown>): boolean {
+  if (value['apiVersion'] !== undefined) return false;
+  switch (value['kind']) {
+    case 'Cluster':
+      return typeof value['name'] === 'string' && (isObj(value['kubernetes']) || isObj(value['talos']));
+    case 'ControlPlane':
+    case 'Workers':
+      return Array.isArray(value['machines']) || isObj(value['machineClass']) || Array.isArray(value['patches']);
+    case 'Machine':
+      return typeof value['name'] === 'string';
+    default:
+      return false;
+  }
+}
+
 /** Base names of talium's own config (config/load.ts CONFIG_NAMES). */
 const CONFIG_BASENAMES = new Set(['talium.config.yaml', 'talium.config.yml', '.talium.yaml', '.talium.yml']);
 
@@ -67,6 +86,7 @@ export function classify(value: unknown, filePath: string): DocClass {
     return 'kustomization';
   }
   if (typeof apiVersion === 'string' && typeof kind === 'string') return 'k8s';
+  if (isOmniTemplate(value)) return 'omni-template';
   if (base === 'cluster.yaml' && isObj(value['lan']) && Array.isArray(value['nodes'])) return 'cluster-spec';
   if (base.startsWith('talconfig') && (Array.isArray(value['nodes']) || typeof value['clusterName'] === 'string')) {
     return 'talhelper';

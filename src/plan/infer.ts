@@ -1,13 +1,18 @@
 /**
  * Builds one cluster group's NetworkPlan: from a talium cluster.yaml when the group has one, else inferred from
- * Talos configs/patches/multi-docs and talhelper talconfig.yaml; the Cilium release gives the Cilium version.
+ * Talos configs/patches/multi-docs, talhelper talconfig.yaml (with its inline patches: plan/talhelper-patches.ts) and
+ * Sidero Omni cluster templates (plan/omni-patches.ts); the Cilium release gives the Cilium version. Every Talos
+ * body is read through plan/talos-body.ts, so a fact inside an inline patch string points inside the string.
  */
-import type { Path, YamlDocument } from '../core/document.js';
+import { get, type Path, type YamlDocument } from '../core/document.js';
 import { DEFAULT_POD_SUBNET, DEFAULT_SERVICE_SUBNET, KUBEPRISM_DEFAULT_PORT, vlanLinkName } from '../data/talos.js';
 import { parseCidr, parseIp, type Cidr, type Family } from '../net/ip.js';
 import { valueAt } from './cilium-release.js';
+import { omniInlinePatches, omniOwner, omniRole, omniVersions } from './omni-patches.js';
 import { parseRange } from './range.js';
-import type { CiliumRelease, Fact, NetworkPlan, PlanNode } from './types.js';
+import { talhelperInlinePatches } from './talhelper-patches.js';
+import { bodyFrom, bodyGet, bodyKind, documentBody, type TalosBody } from './talos-body.js';
+import type { CiliumRelease, Fact, NetworkPlan, PlanNode, Provenance } from './types.js';
 import { emptyPlan } from './types.js';
 import { isObj, str, talosBool } from './util.js';
 
@@ -16,18 +21,20 @@ type Addr = { family: Family; value: bigint; text: string };
 /** Route destinations meaning "default route". */
 const DEFAULT_DEST = new Set(['0.0.0.0/0', '::/0', '0.0.0.0', '']);
 
-function addrFact(text: unknown, doc: YamlDocument, path: Path): Fact<Addr> | undefined {
+function addrFact(text: unknown, from: Provenance): Fact<Addr> | undefined {
   if (typeof text !== 'string') return undefined;
   const t = text.includes('/') ? text.slice(0, text.indexOf('/')) : text;
   const a = parseIp(t);
-  return a ? { value: { ...a, text: t.trim() }, from: { doc, path } } : undefined;
+  return a ? { value: { ...a, text: t.trim() }, from } : undefined;
 }
 
-function cidrFact(text: unknown, doc: YamlDocument, path: Path, inner?: Path): Fact<Cidr> | undefined {
+function cidrFact(text: unknown, from: Provenance): Fact<Cidr> | undefined {
   if (typeof text !== 'string') return undefined;
   const c = parseCidr(text);
-  return c ? { value: c, from: inner ? { doc, path, inner } : { doc, path } } : undefined;
+  return c ? { value: c, from } : undefined;
 }
+
+const at = (doc: YamlDocument, path: Path): Provenance => ({ doc, path });
 
 /** Everything one node-ish source says about the network. */
 interface NodeFacts {
@@ -39,8 +46,8 @@ interface NodeFacts {
 }
 
 /** Read a Talos `interfaces[]`-shaped list (machine.network.interfaces, talhelper networkInterfaces). */
-function readInterfaces(doc: YamlDocument, base: Path, nf: NodeFacts, single?: string): void {
-  const raw = doc.get(base);
+function readInterfaces(b: TalosBody, base: Path, nf: NodeFacts, single?: string): void {
+  const raw = bodyGet(b, base);
   // `single`: base is a parent holding one interface under that key (JSON patch `add .../interfaces/-`)
   const list = single !== undefined ? (isObj(raw) ? [raw[single]] : []) : raw;
   if (!Array.isArray(list)) return;
@@ -48,57 +55,56 @@ function readInterfaces(doc: YamlDocument, base: Path, nf: NodeFacts, single?: s
     if (!isObj(itf)) return;
     const p: Path = single !== undefined ? [...base, single] : [...base, i];
     const name = str(itf['interface']);
-    readAddressed(doc, p, itf, name, nf, 'addresses');
+    readAddressed(b, p, itf, name, nf, 'addresses');
     const vlans = itf['vlans'];
     if (Array.isArray(vlans)) {
       vlans.forEach((v, j) => {
         if (!isObj(v)) return;
         const id = typeof v['vlanId'] === 'number' ? v['vlanId'] : undefined;
         const link = name && id !== undefined ? vlanLinkName(name, id) : undefined;
-        const vlan = id !== undefined ? { value: id, from: { doc, path: [...p, 'vlans', j, 'vlanId'] } } : undefined;
-        readAddressed(doc, [...p, 'vlans', j], v, link, nf, 'addresses', vlan);
+        const vlan = id !== undefined ? { value: id, from: bodyFrom(b, [...p, 'vlans', j, 'vlanId']) } : undefined;
+        readAddressed(b, [...p, 'vlans', j], v, link, nf, 'addresses', vlan);
       });
     }
   });
 }
 
 /** Addresses (strings or `{address}`), routes and vip of one link-ish mapping. */
-function readAddressed(doc: YamlDocument, p: Path, m: Record<string, unknown>, link: string | undefined, nf: NodeFacts, key: string, vlan?: Fact<number>): void {
+function readAddressed(b: TalosBody, p: Path, m: Record<string, unknown>, link: string | undefined, nf: NodeFacts, key: string, vlan?: Fact<number>): void {
   if (m['dhcp'] === true) nf.node.dhcp = true;
   const addrs = m[key];
   let got = false;
   if (Array.isArray(addrs)) {
     addrs.forEach((a, k) => {
       const text = typeof a === 'string' ? a : isObj(a) ? str(a['address']) : undefined;
-      const path: Path = typeof a === 'string' ? [...p, key, k] : [...p, key, k, 'address'];
-      const f = addrFact(text, doc, path);
+      const from = bodyFrom(b, typeof a === 'string' ? [...p, key, k] : [...p, key, k, 'address']);
+      const f = addrFact(text, from);
       if (!f || isLinkLocal(f.value)) return;
       got = true;
       const sub = text ? parseCidr(text) : undefined;
-      nf.candidates.push({ address: f, ...(sub ? { prefix: { value: sub, from: { doc, path } } } : {}), ...(vlan ? { vlan } : {}) });
-      if (sub && sub.prefix < (sub.family === 4 ? 32 : 128)) (nf.node.subnets ??= []).push({ value: sub, from: { doc, path } });
+      nf.candidates.push({ address: f, ...(sub ? { prefix: { value: sub, from } } : {}), ...(vlan ? { vlan } : {}) });
+      if (sub && sub.prefix < (sub.family === 4 ? 32 : 128)) (nf.node.subnets ??= []).push({ value: sub, from });
       if (!nf.node.address || (nf.node.address.value.family === 6 && f.value.family === 4)) {
         nf.node.address = f;
-        const c = text ? parseCidr(text) : undefined;
-        if (c) nf.node.prefix = { value: c, from: { doc, path } };
+        if (sub) nf.node.prefix = { value: sub, from };
         else delete nf.node.prefix;
       }
     });
   }
-  if (got && link) nf.node.links.push({ value: link, from: { doc, path: p } });
+  if (got && link) nf.node.links.push({ value: link, from: bodyFrom(b, p) });
   const routes = m['routes'];
   if (Array.isArray(routes)) {
     routes.forEach((r, k) => {
       if (!isObj(r)) return;
       const dest = str(r['network']) ?? str(r['destination']) ?? '';
       if (!DEFAULT_DEST.has(dest.trim())) return;
-      const g = addrFact(r['gateway'], doc, [...p, 'routes', k, 'gateway']);
+      const g = addrFact(r['gateway'], bodyFrom(b, [...p, 'routes', k, 'gateway']));
       if (g) nf.gateways.push(g);
     });
   }
   const vip = m['vip'];
   if (isObj(vip)) {
-    const v = addrFact(vip['ip'], doc, [...p, 'vip', 'ip']);
+    const v = addrFact(vip['ip'], bodyFrom(b, [...p, 'vip', 'ip']));
     if (v) nf.vips.push(v);
   }
 }
@@ -108,7 +114,7 @@ function isLinkLocal(a: Addr): boolean {
   return a.family === 4 ? a.value >> 16n === 0xa9fen : a.value >> 118n === 0x3fan;
 }
 
-function newNodeFacts(name: string, from: { doc: YamlDocument; path: Path }): NodeFacts {
+function newNodeFacts(name: string, from: Provenance): NodeFacts {
   return { node: { name, links: [], from }, gateways: [], vips: [], candidates: [] };
 }
 
@@ -124,14 +130,18 @@ interface Collected {
   serviceCidrs: Fact<Cidr>[];
 }
 
+/** A JSON patch is Talos's only when it touches the machine config (Kustomize JSON patches use /spec/...). */
+function talosOps(ops: unknown): boolean {
+  return Array.isArray(ops) && ops.some((op) => isObj(op) && typeof op['path'] === 'string' && /^\/(machine|cluster|debug|persist|version)(\/|$)/.test(op['path']));
+}
+
 function collectTalos(docs: readonly YamlDocument[], plan: NetworkPlan): Collected {
   const out: Collected = { nodes: [], podCidrs: [], serviceCidrs: [] };
   // Talos machine configs / patches and multi-docs, grouped per file (one file = one node or one shared patch)
   const files = new Map<string, YamlDocument[]>();
   for (const d of docs) {
     if (d.docClass !== 'talos-config' && d.docClass !== 'talos-document' && d.docClass !== 'talos-json6902') continue;
-    // a JSON patch is Talos's only when it touches the machine config (Kustomize JSON patches use /spec/...)
-    if (d.docClass === 'talos-json6902' && !(d.value as unknown[]).some((op) => isObj(op) && typeof op['path'] === 'string' && /^\/(machine|cluster|debug|persist|version)(\/|$)/.test(op['path']))) continue;
+    if (d.docClass === 'talos-json6902' && !talosOps(d.value)) continue;
     plan.talos.docs.push(d);
     const l = files.get(d.file.path);
     if (l) l.push(d);
@@ -139,47 +149,73 @@ function collectTalos(docs: readonly YamlDocument[], plan: NetworkPlan): Collect
   }
   for (const [path, fdocs] of files) {
     const first = fdocs[0]!;
-    const nf = newNodeFacts(baseNameNoExt(path), { doc: first, path: [] });
+    const nf = newNodeFacts(baseNameNoExt(path), at(first, []));
     for (const d of fdocs) {
-      if (d.docClass === 'talos-config') readTalosConfig(d, nf, out, plan);
-      else if (d.docClass === 'talos-json6902') readJsonPatch(d, nf, out, plan);
-      else readTalosDocument(d, nf, out, plan);
+      const b = documentBody(d);
+      if (d.docClass === 'talos-config') readTalosConfig(b, nf, out, plan);
+      else if (d.docClass === 'talos-json6902') readJsonPatch(b, nf, out, plan);
+      else readTalosDocument(b, nf, out, plan);
     }
     if (nf.node.address || nf.vips.length || nf.gateways.length) out.nodes.push(nf);
   }
   for (const d of docs) if (d.docClass === 'talhelper') readTalhelper(d, out, plan);
+  readOmni(docs, out, plan);
   return out;
 }
 
-function readTalosConfig(d: YamlDocument, nf: NodeFacts, out: Collected, plan: NetworkPlan): void {
-  const type = str(d.get(['machine', 'type']));
+/**
+ * One inline patch body (talhelper, Omni): an RFC 6902 op list, a multi-document kind, or a machine config patch.
+ * A per-node patch keeps the node's name (the talhelper `hostname` names it).
+ */
+function readBody(b: TalosBody, nf: NodeFacts, out: Collected, plan: NetworkPlan, keepName = false): void {
+  const { name, from } = nf.node;
+  if (Array.isArray(b.value)) {
+    if (talosOps(b.value)) readJsonPatch(b, nf, out, plan);
+  } else if (!isObj(b.value)) return;
+  else if (bodyKind(b) !== undefined) readTalosDocument(b, nf, out, plan);
+  else readTalosConfig(b, nf, out, plan);
+  if (keepName) {
+    nf.node.name = name;
+    if (from) nf.node.from = from;
+  }
+}
+
+function readTalosConfig(b: TalosBody, nf: NodeFacts, out: Collected, plan: NetworkPlan): void {
+  const type = str(bodyGet(b, ['machine', 'type']));
   if (type === 'controlplane' || type === 'init') nf.node.role = 'controlplane';
   else if (type === 'worker') nf.node.role = 'worker';
-  const host = str(d.get(['machine', 'network', 'hostname']));
+  const host = str(bodyGet(b, ['machine', 'network', 'hostname']));
   if (host && parseIp(host) === undefined && !host.includes('${')) {
     nf.node.name = host;
-    nf.node.from = { doc: d, path: ['machine', 'network', 'hostname'] };
+    nf.node.from = bodyFrom(b, ['machine', 'network', 'hostname']);
   }
-  readInterfaces(d, ['machine', 'network', 'interfaces'], nf);
-  readSubnets(d, ['cluster', 'network'], out);
+  readInterfaces(b, ['machine', 'network', 'interfaces'], nf);
+  readSubnets(b, ['cluster', 'network'], out);
   // versions from image tags: installer → Talos, kubelet / kube-apiserver → Kubernetes
   for (const [path, which, re] of IMAGE_VERSIONS) {
-    const img = d.get(path);
+    const img = bodyGet(b, path);
     const m = typeof img === 'string' ? re.exec(img) : null;
-    if (m && !plan.versions[which]) plan.versions[which] = { value: m[1]!, from: { doc: d, path } };
+    if (m && !plan.versions[which]) plan.versions[which] = { value: m[1]!, from: bodyFrom(b, path) };
   }
-  const cni = d.get(['cluster', 'network', 'cni', 'name']);
-  if (typeof cni === 'string' && !plan.talos.cni) plan.talos.cni = { value: cni, from: { doc: d, path: ['cluster', 'network', 'cni', 'name'] } };
-  const proxy = talosBool(d.get(['cluster', 'proxy', 'disabled']));
+  const cni = bodyGet(b, ['cluster', 'network', 'cni', 'name']);
+  if (typeof cni === 'string' && !plan.talos.cni) setCni(plan, cni, bodyGet(b, ['cluster', 'network', 'cni', 'urls']), bodyFrom(b, ['cluster', 'network', 'cni', 'name']));
+  const proxy = talosBool(bodyGet(b, ['cluster', 'proxy', 'disabled']));
   if (proxy !== undefined && (!plan.talos.kubeProxyDisabled || proxy)) {
-    plan.talos.kubeProxyDisabled = { value: proxy, from: { doc: d, path: ['cluster', 'proxy', 'disabled'] } };
+    plan.talos.kubeProxyDisabled = { value: proxy, from: bodyFrom(b, ['cluster', 'proxy', 'disabled']) };
   }
-  const kp = d.get(['machine', 'features', 'kubePrism']);
+  const kp = bodyGet(b, ['machine', 'features', 'kubePrism']);
   if (isObj(kp)) {
     const enabled = kp['enabled'] !== false;
     const port = typeof kp['port'] === 'number' ? kp['port'] : KUBEPRISM_DEFAULT_PORT;
-    if (!plan.talos.kubePrism) plan.talos.kubePrism = { value: { enabled, port }, from: { doc: d, path: ['machine', 'features', 'kubePrism'] } };
+    if (!plan.talos.kubePrism) plan.talos.kubePrism = { value: { enabled, port }, from: bodyFrom(b, ['machine', 'features', 'kubePrism']) };
   }
+}
+
+/** The CNI name, with its `urls` when the name is `custom` (talos/cni-not-none reads them). */
+function setCni(plan: NetworkPlan, name: string, urls: unknown, from: Provenance): void {
+  plan.talos.cni = { value: name, from };
+  if (name === 'custom' && Array.isArray(urls)) plan.talos.cniUrls = urls.map(String);
+  else delete plan.talos.cniUrls;
 }
 
 /** A `:vX.Y.Z` tag, optionally with a pre-release suffix and an `@sha256:` digest pin. */
@@ -197,66 +233,79 @@ const IMAGE_VERSIONS: Array<[Path, 'talos' | 'kubernetes', RegExp]> = [
 ];
 
 /** RFC 6902 patches (`op: add|replace`) that set the network facts wholesale. */
-function readJsonPatch(d: YamlDocument, nf: NodeFacts, out: Collected, plan: NetworkPlan): void {
-  const ops = d.value as unknown[];
+function readJsonPatch(b: TalosBody, nf: NodeFacts, out: Collected, plan: NetworkPlan): void {
+  const ops = b.value as unknown[];
   ops.forEach((op, i) => {
     if (!isObj(op) || (op['op'] !== 'add' && op['op'] !== 'replace') || typeof op['path'] !== 'string') return;
     const value: Path = [i, 'value'];
     switch (op['path']) {
       case '/machine/network':
-        readInterfaces(d, [...value, 'interfaces'], nf);
+        readInterfaces(b, [...value, 'interfaces'], nf);
         break;
       case '/machine/network/interfaces':
-        readInterfaces(d, value, nf);
+        readInterfaces(b, value, nf);
         break;
       case '/machine/network/interfaces/-':
-        if (isObj(op['value'])) readInterfaces(d, [i], nf, 'value');
+        if (isObj(op['value'])) readInterfaces(b, [i], nf, 'value');
         break;
       case '/cluster/network':
-        readSubnets(d, value, out);
+        readSubnets(b, value, out);
         break;
       case '/cluster/network/podSubnets':
       case '/cluster/network/serviceSubnets': {
         const key = op['path'].endsWith('podSubnets') ? 'podSubnets' : 'serviceSubnets';
-        readSubnets(d, [i], out, { [key]: 'value' });
+        readSubnets(b, [i], out, { [key]: 'value' });
         break;
       }
-      case '/cluster/proxy/disabled':
-        if (typeof op['value'] === 'boolean') plan.talos.kubeProxyDisabled = { value: op['value'], from: { doc: d, path: value } };
-        break;
-      case '/cluster/network/cni/name':
-        if (typeof op['value'] === 'string') plan.talos.cni = { value: op['value'], from: { doc: d, path: value } };
-        break;
       default:
     }
+    // kube-proxy and the CNI, whichever level the op writes (`/cluster/proxy/disabled: true`, `/cluster/proxy: {disabled: true}`, ...)
+    const proxy = opField(op, i, ['cluster', 'proxy', 'disabled']);
+    const disabled = proxy ? talosBool(proxy.value) : undefined;
+    if (proxy && disabled !== undefined) plan.talos.kubeProxyDisabled = { value: disabled, from: bodyFrom(b, proxy.path) };
+    const cni = opField(op, i, ['cluster', 'network', 'cni', 'name']);
+    if (cni && typeof cni.value === 'string') setCni(plan, cni.value, opField(op, i, ['cluster', 'network', 'cni', 'urls'])?.value, bodyFrom(b, cni.path));
   });
 }
 
-function readSubnets(d: YamlDocument, base: Path, out: Collected, keys: Record<string, string> = {}): void {
+/**
+ * The value an `add`/`replace` op (item `i` of its list) gives the config field at `field`, and its path in the op
+ * list: the op's `value` itself when the op's `path` is the field, or the field inside it when the op writes a parent.
+ */
+function opField(op: Record<string, unknown>, i: number, field: readonly string[]): { value: unknown; path: Path } | undefined {
+  const segs = String(op['path']).split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (segs.length > field.length || segs.some((s, k) => s !== field[k])) return undefined;
+  const rest = field.slice(segs.length);
+  const value = rest.length ? get(op['value'], rest) : op['value'];
+  return value === undefined ? undefined : { value, path: [i, 'value', ...rest] };
+}
+
+function readSubnets(b: TalosBody, base: Path, out: Collected, keys: Record<string, string> = {}): void {
   for (const [key, list] of [['podSubnets', out.podCidrs], ['serviceSubnets', out.serviceCidrs]] as const) {
     const field = keys[key] ?? (Object.keys(keys).length ? undefined : key);
     if (field === undefined) continue;
-    const v = d.get([...base, field]);
+    const v = bodyGet(b, [...base, field]);
     if (!Array.isArray(v)) continue;
     v.forEach((c, i) => {
-      const f = cidrFact(c, d, [...base, field, i]);
+      const f = cidrFact(c, bodyFrom(b, [...base, field, i]));
       if (f) list.push(f);
     });
   }
 }
 
-function readTalosDocument(d: YamlDocument, nf: NodeFacts, out: Collected, plan: NetworkPlan): void {
-  const v = d.value as Record<string, unknown>;
-  switch (d.kind) {
+function readTalosDocument(b: TalosBody, nf: NodeFacts, out: Collected, plan: NetworkPlan): void {
+  const v = b.value as Record<string, unknown>;
+  const kind = bodyKind(b);
+  switch (kind) {
     case 'LinkConfig':
     case 'BondConfig':
     case 'BridgeConfig':
     case 'VLANConfig':
     case 'DummyLinkConfig': {
       let link = str(v['name']);
-      if (d.kind === 'VLANConfig' && !link && typeof v['vlanID'] === 'number' && typeof v['parent'] === 'string') link = vlanLinkName(v['parent'], v['vlanID']);
-      const vlan = d.kind === 'VLANConfig' && typeof v['vlanID'] === 'number' ? { value: v['vlanID'], from: { doc: d, path: ['vlanID'] } } : undefined;
-      readAddressed(d, [], v, link, nf, 'addresses', vlan);
+      if (kind === 'VLANConfig' && !link && typeof v['vlanID'] === 'number' && typeof v['parent'] === 'string') link = vlanLinkName(v['parent'], v['vlanID']);
+      const vlan = kind === 'VLANConfig' && typeof v['vlanID'] === 'number' ? { value: v['vlanID'], from: bodyFrom(b, ['vlanID']) } : undefined;
+      readAddressed(b, [], v, link, nf, 'addresses', vlan);
       break;
     }
     case 'DHCPv4Config':
@@ -264,7 +313,7 @@ function readTalosDocument(d: YamlDocument, nf: NodeFacts, out: Collected, plan:
       nf.node.dhcp = true;
       break;
     case 'Layer2VIPConfig': {
-      const f = addrFact(v['name'], d, ['name']);
+      const f = addrFact(v['name'], bodyFrom(b, ['name']));
       if (f) nf.vips.push(f);
       break;
     }
@@ -272,32 +321,34 @@ function readTalosDocument(d: YamlDocument, nf: NodeFacts, out: Collected, plan:
       const h = str(v['hostname']);
       if (h && !h.includes('${')) {
         nf.node.name = h;
-        nf.node.from = { doc: d, path: ['hostname'] };
+        nf.node.from = bodyFrom(b, ['hostname']);
       }
       break;
     }
     case 'KubeNetworkConfig':
-      readSubnets(d, [], out);
+      readSubnets(b, [], out);
       break;
     case 'KubeProxyConfig': {
       const del = v['$patch'] === 'delete';
       const enabled = talosBool(v['enabled']);
-      if (del || enabled === false) plan.talos.kubeProxyDisabled = { value: true, from: { doc: d, path: del ? ['$patch'] : ['enabled'] } };
-      else if (enabled === true && !plan.talos.kubeProxyDisabled) plan.talos.kubeProxyDisabled = { value: false, from: { doc: d, path: ['enabled'] } };
+      if (del || enabled === false) plan.talos.kubeProxyDisabled = { value: true, from: bodyFrom(b, del ? ['$patch'] : ['enabled']) };
+      else if (enabled === true && !plan.talos.kubeProxyDisabled) plan.talos.kubeProxyDisabled = { value: false, from: bodyFrom(b, ['enabled']) };
       break;
     }
     case 'KubeFlannelCNIConfig':
-      if (v['$patch'] === 'delete') plan.talos.cni = { value: 'none', from: { doc: d, path: ['$patch'] } };
+      if (v['$patch'] === 'delete') setCni(plan, 'none', undefined, bodyFrom(b, ['$patch']));
       break;
     case 'KubePrismConfig': {
       const del = v['$patch'] === 'delete';
       const port = typeof v['port'] === 'number' ? v['port'] : KUBEPRISM_DEFAULT_PORT;
-      plan.talos.kubePrism = { value: { enabled: !del, port }, from: { doc: d, path: del ? ['$patch'] : typeof v['port'] === 'number' ? ['port'] : [] } };
+      plan.talos.kubePrism = { value: { enabled: !del, port }, from: bodyFrom(b, del ? ['$patch'] : typeof v['port'] === 'number' ? ['port'] : []) };
       break;
     }
     default:
   }
 }
+
+const SCOPE_ROLE = { controlplane: 'controlplane', worker: 'worker' } as const;
 
 function readTalhelper(d: YamlDocument, out: Collected, plan: NetworkPlan): void {
   plan.talos.docs.push(d);
@@ -307,38 +358,89 @@ function readTalhelper(d: YamlDocument, out: Collected, plan: NetworkPlan): void
     const which = key === 'talosVersion' ? 'talos' : 'kubernetes';
     // `talosVersion: ${talosVersion}`: the version is written in talenv.yaml (plan/talhelper-substitution.ts)
     const sub = d.substitutions.find((s) => s.path.length === 1 && s.path[0] === key && s.from);
-    const from = sub?.from && `\${${sub.name}}` === String((d.parsed as Record<string, unknown>)[key]).trim() ? { doc: sub.from.doc, path: sub.from.path } : { doc: d, path: [key] };
+    const from = sub?.from && `\${${sub.name}}` === String((d.parsed as Record<string, unknown>)[key]).trim() ? at(sub.from.doc, sub.from.path) : at(d, [key]);
     if (!plan.versions[which]) plan.versions[which] = { value: v.replace(/^v/, ''), from };
   }
   for (const [key, list] of [['clusterPodNets', out.podCidrs], ['clusterSvcNets', out.serviceCidrs]] as const) {
     const v = d.get([key]);
     if (Array.isArray(v)) v.forEach((c, i) => {
-      const f = cidrFact(c, d, [key, i]);
+      const f = cidrFact(c, at(d, [key, i]));
       if (f) list.push(f);
     });
   }
+  // inline patches: talhelper applies them over what it generates from its own fields, so theirs come first here
+  // (plan facts are first-wins); a shared patch (every node, the control planes, the workers) gives VIPs and
+  // gateways, never a node (its nodes are talconfig's `nodes[]`)
+  const patches = talhelperInlinePatches(d);
+  for (const p of patches) {
+    if (p.scope === 'node') continue;
+    const nf = newNodeFacts(`${baseNameNoExt(d.file.path)}:${p.body.at.join('.')}`, bodyFrom(p.body, []));
+    if (p.scope !== 'all') nf.node.role = SCOPE_ROLE[p.scope];
+    readBody(p.body, nf, out, plan);
+    pushShared(nf, out);
+  }
   const cni = d.get(['cniConfig', 'name']);
-  if (typeof cni === 'string' && !plan.talos.cni) plan.talos.cni = { value: cni, from: { doc: d, path: ['cniConfig', 'name'] } };
+  if (typeof cni === 'string' && !plan.talos.cni) setCni(plan, cni, d.get(['cniConfig', 'urls']), at(d, ['cniConfig', 'name']));
   const nodes = d.get(['nodes']);
   if (!Array.isArray(nodes)) return;
   nodes.forEach((n, i) => {
     if (!isObj(n)) return;
     const name = str(n['hostname']) ?? `node-${i}`;
-    const nf = newNodeFacts(name, { doc: d, path: ['nodes', i] });
+    const nf = newNodeFacts(name, at(d, ['nodes', i]));
     // talhelper's controlPlane is a boolean (default false); a template (`${IS_CP}`) leaves the role unknown
     const cp = n['controlPlane'];
     const role = cp === true || cp === 'true' ? 'controlplane' : cp === undefined || cp === null || cp === false || cp === 'false' ? 'worker' : undefined;
     if (role) nf.node.role = role;
-    readInterfaces(d, ['nodes', i, 'networkInterfaces'], nf);
-    if (!Array.isArray(n['networkInterfaces'])) nf.node.dhcp = true; // talhelper without interfaces: Talos defaults to DHCP
+    readInterfaces(documentBody(d), ['nodes', i, 'networkInterfaces'], nf);
+    const links = nf.node.links.length + nf.candidates.length;
+    for (const p of patches) if (p.scope === 'node' && p.node === i) readBody(p.body, nf, out, plan, true);
+    if (role) nf.node.role = role; // talhelper's `controlPlane` decides the machine type it generates
+    // talhelper without interfaces (its own or a node patch's): Talos defaults to DHCP
+    if (!Array.isArray(n['networkInterfaces']) && nf.node.links.length + nf.candidates.length === links) nf.node.dhcp = true;
     if (!nf.node.address) {
       // ipAddress may be a comma list or a host name; only a literal IP counts
       const ip = str(n['ipAddress'])?.split(',')[0];
-      const f = addrFact(ip, d, ['nodes', i, 'ipAddress']);
+      const f = addrFact(ip, at(d, ['nodes', i, 'ipAddress']));
       if (f) nf.node.address = f;
     }
     out.nodes.push(nf);
   });
+}
+
+/**
+ * Omni cluster templates: the versions their Cluster documents agree on, and each document's inline patches as a
+ * node-ish source of its own (the Cluster's apply to every machine, a ControlPlane's or Workers' to a machine set,
+ * a Machine's to one machine); `file:` patches are files of the repository, read as such.
+ */
+function readOmni(docs: readonly YamlDocument[], out: Collected, plan: NetworkPlan): void {
+  const templates = docs.filter((d) => d.docClass === 'omni-template');
+  if (!templates.length) return;
+  const versions = omniVersions(templates);
+  for (const which of ['talos', 'kubernetes'] as const) if (versions[which] && !plan.versions[which]) plan.versions[which] = versions[which];
+  for (const d of templates) {
+    plan.talos.docs.push(d);
+    const patches = omniInlinePatches(d);
+    if (!patches.length) continue;
+    const nf = newNodeFacts(omniOwner(d, templates), at(d, []));
+    const role = omniRole(d, templates);
+    if (role) nf.node.role = role;
+    for (const p of patches) readBody(p.body, nf, out, plan, d.kind !== 'Machine');
+    if (role) nf.node.role = role;
+    // the Cluster's patches apply to every machine: an address there is no one machine's
+    if (d.kind === 'Cluster') pushShared(nf, out);
+    else if (nf.node.address || nf.vips.length || nf.gateways.length) out.nodes.push(nf);
+  }
+}
+
+/** A patch every machine (or every machine of a role) reads: its VIPs and default gateways count, its addresses name no node. */
+function pushShared(nf: NodeFacts, out: Collected): void {
+  if (!nf.vips.length && !nf.gateways.length) return;
+  delete nf.node.address;
+  delete nf.node.prefix;
+  delete nf.node.subnets;
+  nf.node.links = [];
+  nf.candidates = [];
+  out.nodes.push(nf);
 }
 
 /** The network plan of one group, before talium.config.yaml overrides. */
@@ -365,7 +467,8 @@ function ciliumPoolCidrs(releases: readonly CiliumRelease[], plan: NetworkPlan):
     const list = typeof hit?.value === 'string' ? [hit.value] : Array.isArray(hit?.value) ? hit!.value : [];
     list.forEach((c, i) => {
       const each = Array.isArray(hit!.value);
-      const f = cidrFact(c, hit!.doc, hit!.inString || !each ? hit!.path : [...hit!.path, i], hit!.inner && (each ? [...hit!.inner, i] : hit!.inner));
+      const inner = hit!.inner && (each ? [...hit!.inner, i] : hit!.inner);
+      const f = cidrFact(c, { doc: hit!.doc, path: hit!.inString || !each ? hit!.path : [...hit!.path, i], ...(inner ? { inner } : {}) });
       if (f && !plan.podCidrs.some((p) => p.value.canonical === f.value.canonical)) plan.podCidrs.push(f);
     });
   }
@@ -435,11 +538,11 @@ function dedupe(list: Fact<Cidr>[]): Fact<Cidr>[] {
 
 /** Facts from a talium cluster.yaml (read defensively; the spec loader validates it). */
 function fromSpec(d: YamlDocument, plan: NetworkPlan): void {
-  const lan = cidrFact(d.get(['lan', 'cidr']), d, ['lan', 'cidr']);
+  const lan = cidrFact(d.get(['lan', 'cidr']), at(d, ['lan', 'cidr']));
   if (lan) plan.lan = lan;
   const vlan = d.get(['lan', 'vlan']);
   plan.vlan = { value: typeof vlan === 'number' ? vlan : 50, from: { doc: d, path: ['lan', 'vlan'] } };
-  const gw = addrFact(d.get(['lan', 'gateway']), d, ['lan', 'gateway']);
+  const gw = addrFact(d.get(['lan', 'gateway']), at(d, ['lan', 'gateway']));
   if (gw) plan.gateway = gw;
   const dhcp = parseRange(d.get(['lan', 'dhcp']));
   if (dhcp) plan.dhcp = { value: dhcp, from: { doc: d, path: ['lan', 'dhcp'] } };
@@ -448,12 +551,12 @@ function fromSpec(d: YamlDocument, plan: NetworkPlan): void {
     const iv = parseRange(r);
     if (iv) plan.reserved.push({ value: iv, from: { doc: d, path: ['lan', 'reserved', i] } });
   });
-  const vip = addrFact(d.get(['cluster', 'vip']), d, ['cluster', 'vip']);
+  const vip = addrFact(d.get(['cluster', 'vip']), at(d, ['cluster', 'vip']));
   if (vip) plan.vip = vip;
   // talium generates the Talos defaults when cluster.yaml leaves the CIDRs out
-  const pod = cidrFact(d.get(['cluster', 'podCidr']) ?? DEFAULT_POD_SUBNET, d, ['cluster', 'podCidr']);
+  const pod = cidrFact(d.get(['cluster', 'podCidr']) ?? DEFAULT_POD_SUBNET, at(d, ['cluster', 'podCidr']));
   if (pod) plan.podCidrs = [pod];
-  const svc = cidrFact(d.get(['cluster', 'serviceCidr']) ?? DEFAULT_SERVICE_SUBNET, d, ['cluster', 'serviceCidr']);
+  const svc = cidrFact(d.get(['cluster', 'serviceCidr']) ?? DEFAULT_SERVICE_SUBNET, at(d, ['cluster', 'serviceCidr']));
   if (svc) plan.serviceCidrs = [svc];
   const port = d.get(['cluster', 'kubePrismPort']);
   plan.talos.kubePrism = { value: { enabled: true, port: typeof port === 'number' ? port : KUBEPRISM_DEFAULT_PORT }, from: { doc: d, path: ['cluster', 'kubePrismPort'] } };
@@ -469,7 +572,7 @@ function fromSpec(d: YamlDocument, plan: NetworkPlan): void {
       if (!isObj(n)) return;
       const node: PlanNode = { name: str(n['name']) ?? `node-${i}`, links: [], from: { doc: d, path: ['nodes', i] } };
       if (n['role'] === 'controlplane' || n['role'] === 'worker') node.role = n['role'];
-      const a = addrFact(n['address'], d, ['nodes', i, 'address']);
+      const a = addrFact(n['address'], at(d, ['nodes', i, 'address']));
       if (a) node.address = a;
       if (lan) {
         node.prefix = lan;

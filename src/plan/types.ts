@@ -14,6 +14,8 @@ export interface Provenance {
    * that text: a diagnostic points there when the string is a literal block (plan/util.ts factPlace), else at `path`.
    */
   inner?: Path;
+  /** With `inner`: the string holds several YAML documents (a multi-document Talos patch) and `inner` is in this one (0-based). */
+  innerDoc?: number;
   /** For facts from files without documents (or config): file + human description. */
   file?: string;
   note?: string;
@@ -48,7 +50,9 @@ export interface TalosFacts {
   kubeProxyDisabled?: Fact<boolean>;
   /** CNI name (`cluster.network.cni.name` or `none` via `KubeFlannelCNIConfig $patch: delete`). */
   cni?: Fact<string>;
-  /** Every Talos config / patch / multi-doc / talhelper document of the group (for rules that read more). */
+  /** With CNI `custom`: its manifest `urls`, as written next to the name. */
+  cniUrls?: string[];
+  /** Every Talos config / patch / multi-doc / talhelper / Omni template document of the group (for rules that read more). */
   docs: YamlDocument[];
 }
 

@@ -15,7 +15,7 @@ import type { ClusterGroup, Provenance } from './types.js';
 export function factPlace(from: Provenance): { doc: YamlDocument; path: Path; range?: Range } | undefined {
   if (!from.doc) return undefined;
   const path = from.path ?? [];
-  const range = from.inner ? from.doc.locateInString(path, from.inner) : undefined;
+  const range = from.inner ? from.doc.locateInString(path, from.inner, from.innerDoc === undefined ? {} : { doc: from.innerDoc }) : undefined;
   return range ? { doc: from.doc, path, range } : { doc: from.doc, path };
 }
 

@@ -3,6 +3,7 @@
  * (VLAN `<nic>.50`, Talos's hashed names for long parents) and are among Cilium's `devices` when those are set.
  */
 import { MAX_LINK_NAME_LENGTH } from '../../data/talos.js';
+import { factRelated } from '../../plan/lb.js';
 import type { RelatedFinding } from '../types.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { isTemplated, l2Policies } from './lib/objects.js';
@@ -96,17 +97,14 @@ export default defineRule({
         }
       });
       if (allKnown && compiled.length && linkNames.length && !linkNames.some((l) => compiled.some((re) => re.test(l)))) {
-        const related: RelatedFinding[] = links
-          .filter((l) => l.from.doc)
-          .slice(0, 5)
-          .map((l) => ({ doc: l.from.doc!, path: l.from.path ?? [], message: `Node link "${l.value}".` }));
+        const related: RelatedFinding[] = links.flatMap((l) => factRelated(l, `Node link "${l.value}".`)).slice(0, 5);
         out.push({ doc, path: ['spec', 'interfaces'], key: true, messageId: 'noLink', data: { name, links: linkNames.join(', ') }, related, severity: 'warning' });
       } else if (allKnown && compiled.length && doc.get(['spec', 'nodeSelector']) === undefined) {
         // some node matches, but a policy without nodeSelector also selects the nodes whose links no pattern names
         for (const n of cluster.plan.nodes) {
           const own = n.links.filter((l) => l.value.length <= MAX_LINK_NAME_LENGTH);
           if (!own.length || own.some((l) => compiled.some((re) => re.test(l.value)))) continue;
-          const related: RelatedFinding[] = own.filter((l) => l.from.doc).slice(0, 3).map((l) => ({ doc: l.from.doc!, path: l.from.path ?? [], message: `Link "${l.value}" of node "${n.name}".` }));
+          const related: RelatedFinding[] = own.flatMap((l) => factRelated(l, `Link "${l.value}" of node "${n.name}".`)).slice(0, 3);
           out.push({ doc, path: ['spec', 'interfaces'], key: true, messageId: 'nodeNoLink', data: { name, node: n.name, links: own.map((l) => l.value).join(', ') }, related, severity: 'warning' });
         }
       }

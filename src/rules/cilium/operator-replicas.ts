@@ -1,6 +1,7 @@
 /** cilium/operator-replicas: `operator.replicas` (default 2) above the node count leaves replicas Pending (required anti-affinity). */
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
 import { SRC } from './lib/sources.js';
+import { nodeCount } from './lib/node-list.js';
 import { dedupe, incomplete, isSet, placeOf, releasePlace, releases, unknowable, valueOf } from './lib/values.js';
 
 const TALCONFIG = 'clusterName: home\ntalosVersion: v1.13.9\nendpoint: https://10.50.0.10:6443\nnodes:\n  - hostname: cp1\n    ipAddress: 10.50.0.11\n    controlPlane: true\n';
@@ -15,7 +16,7 @@ export default defineRule({
     },
     help: 'Set `operator.replicas` to at most the node count (1 on a single-node cluster).',
     docs: {
-      what: 'Compares `operator.replicas` (chart default 2) with the nodes the network plan knows.',
+      what: 'Compares `operator.replicas` (chart default 2) with the nodes the network plan knows. Not judged when the nodes come from an Omni cluster template: a machine set there stands for `machineClass.size` machines, and only sets with a static address in their patches are listed.',
       why: 'The chart gives cilium-operator a required pod anti-affinity per hostname, so extra replicas never schedule; rollouts and PodDisruptionBudgets then wait forever.',
       fix: 'Lower `operator.replicas`, or add nodes.',
       sources: [SRC.helmRef],
@@ -26,7 +27,7 @@ export default defineRule({
     },
   },
   check({ cluster }) {
-    const nodes = cluster.plan.nodes.length;
+    const nodes = nodeCount(cluster.plan.nodes);
     if (!nodes) return [];
     const out: RuleFinding[] = [];
     for (const r of releases(cluster)) {

@@ -1,5 +1,5 @@
 /** k8s/no-kube-proxy: a kube-proxy DaemonSet committed while Cilium replaces kube-proxy. */
-import { ciliumReplacesKubeProxy } from '../../plan/lb.js';
+import { ciliumReplacesKubeProxy, factRelated } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { docsOfKind } from '../../core/kind-index.js';
 
@@ -41,7 +41,7 @@ export default defineRule({
       if (d.name !== 'kube-proxy' && !images.some((i) => /(^|\/)kube-proxy(:|@|$)/.test(i))) continue;
       const kpr = ciliumReplacesKubeProxy(cluster);
       const f = cluster.plan.talos.kubeProxyDisabled;
-      out.push({ doc: d, path: ['metadata', 'name'], messageId: kpr ? 'kubeProxy' : 'talosOff', data: { name: d.name ?? '' }, related: !kpr && f?.from.doc ? [{ doc: f.from.doc, path: f.from.path ?? [], message: 'kube-proxy disabled here' }] : [] });
+      out.push({ doc: d, path: ['metadata', 'name'], messageId: kpr ? 'kubeProxy' : 'talosOff', data: { name: d.name ?? '' }, related: !kpr ? factRelated(f, 'kube-proxy disabled here') : [] });
     }
     return out;
   },

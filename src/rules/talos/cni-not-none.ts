@@ -2,7 +2,8 @@
 import { SRC } from '../cilium/lib/sources.js';
 import { placeOf, releases } from '../cilium/lib/values.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
-import { clusterConfigVisible, inlineCni, isFullMachineConfig, talosDocs } from './lib/talos-docs.js';
+import { factPlace } from '../../plan/util.js';
+import { clusterConfigVisible, isFullMachineConfig, talosDocs } from './lib/talos-docs.js';
 
 const CP = (cni: string) => `machine:\n  type: controlplane\ncluster:\n  proxy:\n    disabled: true\n  network:\n    cni:\n${cni}`;
 const VALUES = 'kubeProxyReplacement: true\nk8sServiceHost: localhost\nk8sServicePort: 7445\n';
@@ -19,7 +20,7 @@ export default defineRule({
     },
     help: 'Set `cluster.network.cni.name: none` (Talos < 1.14) or add a `KubeFlannelCNIConfig` document with `$patch: delete` (Talos ≥ 1.14).',
     docs: {
-      what: 'When the repository installs Cilium, checks the Talos CNI setting across all Talos files of the cluster (`cluster.network.cni`, `KubeFlannelCNIConfig $patch: delete`, talhelper `cniConfig`). On Talos 1.14+ the legacy `cluster.network.cni.name: none` is deprecated but still honoured: `talos/deprecated-fields` notes it (info), this rule accepts it.',
+      what: 'When the repository installs Cilium, checks the Talos CNI setting across all Talos files of the cluster (`cluster.network.cni`, `KubeFlannelCNIConfig $patch: delete`, talhelper `cniConfig`, and the patches talhelper and Omni cluster templates carry inline, where a finding points inside the patch string when it is a literal block). On Talos 1.14+ the legacy `cluster.network.cni.name: none` is deprecated but still honoured: `talos/deprecated-fields` notes it (info), this rule accepts it.',
       why: 'Talos deploys Flannel unless told otherwise; Flannel and Cilium then both configure pod networking and pods get addresses from the wrong plugin.',
       fix: 'Set the CNI to none before bootstrap, then install Cilium (Helm, inline manifest, or GitOps).',
       sources: [SRC.talosCilium],
@@ -43,18 +44,17 @@ export default defineRule({
     const fact = cluster.plan.talos.cni;
     if (fact) {
       const cni = fact.value;
-      if (cni === 'none' || !fact.from.doc) return [];
+      const place = factPlace(fact.from);
+      if (cni === 'none' || !place) return [];
       if (cni === 'custom') {
-        const urls = fact.from.doc.get([...(fact.from.path ?? []).slice(0, -1), 'urls']);
-        const list = Array.isArray(urls) ? urls.map(String) : [];
+        const list = cluster.plan.talos.cniUrls ?? [];
         if (!list.length || list.some((u) => /cilium/i.test(u))) return [];
-        return [{ doc: fact.from.doc, path: fact.from.path ?? [], messageId: 'custom', data: { urls: list.join(', ') }, related }];
+        return [{ ...place, messageId: 'custom', data: { urls: list.join(', ') }, related }];
       }
-      return [{ doc: fact.from.doc, path: fact.from.path ?? [], messageId: 'other', data: { cni }, related }];
+      return [{ ...place, messageId: 'other', data: { cni }, related }];
     }
-    const inline = inlineCni(docs);
-    if (!clusterConfigVisible(docs) || inline === 'none' || inline === 'custom') return [];
-    const anchor = docs.find(isFullMachineConfig) ?? docs.find((d) => d.docClass === 'talos-config' && d.get(['cluster']) !== undefined) ?? docs.find((d) => d.docClass === 'talhelper') ?? docs[0]!;
+    if (!clusterConfigVisible(docs)) return [];
+    const anchor = docs.find(isFullMachineConfig) ?? docs.find((d) => d.docClass === 'talos-config' && d.get(['cluster']) !== undefined) ?? docs.find((d) => d.docClass === 'talhelper') ?? docs.find((d) => d.docClass === 'omni-template' && d.kind === 'Cluster') ?? docs[0]!;
     const out: RuleFinding = { doc: anchor, path: anchor.get(['cluster']) !== undefined ? ['cluster'] : [], key: anchor.get(['cluster']) !== undefined, messageId: 'unset', data: { cluster: cluster.name }, related };
     if (!docs.some(isFullMachineConfig)) out.severity = 'warning';
     return [out];

@@ -2,15 +2,17 @@
  * talos/deprecated-fields: v1alpha1 fields the pinned Talos version deprecates in favour of multi-document kinds
  * (`.machine.network.*` from 1.12; `.cluster.network`/`proxy`/`inlineManifests`/`extraManifests`/
  * `extraManifestHeaders`, `.machine.features.kubePrism` and `.cluster.allowSchedulingOnControlPlanes` from 1.14).
- * Still supported, so only a notice.
+ * Still supported, so only a notice. Omni cluster template inline patches are judged like patch files.
  */
-import path from 'node:path';
-import type { Path, YamlDocument } from '../../core/document.js';
+import { get, type Path, type YamlDocument } from '../../core/document.js';
 import { DEPRECATED_FIELDS, type DeprecatedTalosField } from '../../data/talos.js';
 import { atLeast } from '../../data/versions.js';
 import { pinnedMinor } from '../cilium/lib/objects.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
+import { omniInlinePatches } from '../../plan/omni-patches.js';
+import { bodyKind } from '../../plan/talos-body.js';
+import { talhelperPatchFiles } from '../../plan/talhelper-patches.js';
 import { talosDocs } from './lib/talos-docs.js';
 
 function isObj(v: unknown): v is Record<string, unknown> {
@@ -91,21 +93,21 @@ interface Hit {
   replacement: string;
 }
 
-/** Deprecated fields a strategic-merge config/patch sets, at their keys. */
-function inConfig(d: YamlDocument, fields: readonly DeprecatedTalosField[]): Hit[] {
+/** Deprecated fields a strategic-merge config/patch (`value`) sets, at their keys. */
+function inConfig(value: unknown, fields: readonly DeprecatedTalosField[]): Hit[] {
   const out: Hit[] = [];
   for (const f of fields) {
-    const v = d.get(f.path);
+    const v = get(value, f.path);
     if (sets(v)) out.push({ field: f, path: f.path, replacement: replacementFor(f, v) });
   }
   return out;
 }
 
 /** Deprecated fields an RFC 6902 patch adds or replaces: at the op's `path` key, or at the key inside its `value`. */
-function inJsonPatch(d: YamlDocument, fields: readonly DeprecatedTalosField[]): Hit[] {
+function inJsonPatch(value: unknown, fields: readonly DeprecatedTalosField[]): Hit[] {
   const out: Hit[] = [];
   const seen = new Set<DeprecatedTalosField>();
-  const ops = Array.isArray(d.value) ? d.value : [];
+  const ops = Array.isArray(value) ? value : [];
   ops.forEach((op, i) => {
     if (!isObj(op) || (op['op'] !== 'add' && op['op'] !== 'replace') || typeof op['path'] !== 'string') return;
     const segs = pointer(op['path']);
@@ -135,24 +137,8 @@ function inJsonPatch(d: YamlDocument, fields: readonly DeprecatedTalosField[]): 
  * Files that talhelper `talconfig.yaml`s pull in as patches (`"@./patches/x.yaml"`): talhelper input, not judged
  * (talhelper may or may not carry multi-document patches, depending on its version; see docs.why).
  */
-function talhelperPatchFiles(docs: readonly YamlDocument[]): Set<string> {
-  const out = new Set<string>();
-  for (const d of docs) {
-    if (d.docClass !== 'talhelper') continue;
-    const dir = path.posix.dirname(d.file.path);
-    const lists: Path[] = [['patches'], ['controlPlane', 'patches'], ['worker', 'patches']];
-    const nodes = d.get(['nodes']);
-    if (Array.isArray(nodes)) nodes.forEach((_, i) => lists.push(['nodes', i, 'patches']));
-    for (const base of lists) {
-      const list = d.get(base);
-      if (!Array.isArray(list)) continue;
-      for (const p of list) {
-        if (typeof p !== 'string' || !p.trim().startsWith('@')) continue;
-        out.add(path.posix.normalize(path.posix.join(dir, p.trim().slice(1))));
-      }
-    }
-  }
-  return out;
+function talhelperPatchFileSet(docs: readonly YamlDocument[]): Set<string> {
+  return new Set(docs.flatMap((d) => talhelperPatchFiles(d)).filter((f): f is string => f !== undefined));
 }
 
 const VERSION = (v: string) => `plan:\n  versions:\n    talos: ${v}\n`;
@@ -170,7 +156,7 @@ export default defineRule({
     help: 'Move the setting into the multi-document kind(s) the message names (Talos ≥ 1.12: `LinkConfig`, `VLANConfig`, `Layer2VIPConfig`, `HostnameConfig`, `ResolverConfig`, ... for `.machine.network`; Talos ≥ 1.14: `KubeNetworkConfig`/`KubeFlannelCNIConfig`, `KubeProxyConfig`, `KubeInlineManifestConfig`, `KubeExternalManifestConfig`, `KubePrismConfig`, `KubeNodeConfig`) and drop the legacy field.',
     docs: {
       what:
-        'When the cluster\'s Talos version is pinned to a minor (talhelper `talosVersion`, the installer image tag, `cluster.yaml` or `talium.config.yaml` `plan.versions.talos`), reports each deprecated v1alpha1 field a Talos machine config, strategic-merge patch or JSON6902 patch sets, once per field and document, at its key. ' +
+        'When the cluster\'s Talos version is pinned to a minor (talhelper `talosVersion`, the installer image tag, `cluster.yaml` or `talium.config.yaml` `plan.versions.talos`), reports each deprecated v1alpha1 field a Talos machine config, strategic-merge patch or JSON6902 patch sets, once per field and document, at its key; the `inline:` patches of a Sidero Omni cluster template count as patches (Omni applies them as written), reported at the key inside the patch, inside the string when it is a literal block. ' +
         'Talos 1.12+: `.machine.network.interfaces` (its `vlans`, `vip`, bonds, bridges and DHCP settings are named in the replacement), `hostname`, `nameservers`, `searchDomains`, `disableSearchDomain`, `extraHostEntries` (KubeSpan is not deprecated). ' +
         'Talos 1.14+: `.cluster.network`, `.cluster.proxy`, `.cluster.inlineManifests`, `.cluster.extraManifests`, `.cluster.extraManifestHeaders`, `.machine.features.kubePrism`, `.cluster.allowSchedulingOnControlPlanes` (KubeNodeConfig: the control-plane taint is listed there, and Talos refuses the legacy field in a config that has a KubeNodeConfig document, as `talosctl gen config` of 1.14 writes). ' +
         'An unknown or open version range (`>=1.12`) gives no finding. talhelper input is not judged: neither `talconfig.yaml` (talhelper, not the user, decides whether `networkInterfaces`, `nameservers` or its inline patches become legacy fields or documents) nor the patch files it references with `@`, because whether a talhelper version carries multi-document patches is not established (older versions drop them silently).',
@@ -192,20 +178,24 @@ export default defineRule({
     const fields = DEPRECATED_FIELDS.filter((f) => atLeast(version, f.since));
     if (!fields.length) return [];
     const docs = talosDocs(cluster);
-    const skip = talhelperPatchFiles(docs);
+    const skip = talhelperPatchFileSet(docs);
     const out: RuleFinding[] = [];
     for (const d of docs) {
       if (skip.has(d.file.path)) continue;
-      const hits = d.docClass === 'talos-config' ? inConfig(d, fields) : d.docClass === 'talos-json6902' ? inJsonPatch(d, fields) : [];
-      for (const h of hits) {
-        out.push({
-          doc: d,
-          path: h.path,
-          key: true,
-          messageId: 'deprecated',
-          data: { field: `.${h.field.path.join('.')}`, since: h.field.since, replacement: h.replacement, version },
-        });
+      const data = (h: Hit) => ({ field: `.${h.field.path.join('.')}`, since: h.field.since, replacement: h.replacement, version });
+      if (d.docClass === 'omni-template') {
+        // Omni applies inline patches as written: judged like patch files, at the key inside the patch
+        for (const { body } of omniInlinePatches(d)) {
+          const hits = Array.isArray(body.value) ? inJsonPatch(body.value, fields) : bodyKind(body) === undefined ? inConfig(body.value, fields) : [];
+          for (const h of hits) {
+            const range = body.inString ? d.locateInString(body.at, h.path, { key: true, ...(body.inString.of > 1 ? { doc: body.inString.index } : {}) }) : undefined;
+            out.push({ doc: d, path: body.inString ? body.at : [...body.at, ...h.path], key: !body.inString, ...(range ? { range } : {}), messageId: 'deprecated', data: data(h) });
+          }
+        }
+        continue;
       }
+      const hits = d.docClass === 'talos-config' ? inConfig(d.value, fields) : d.docClass === 'talos-json6902' ? inJsonPatch(d.value, fields) : [];
+      for (const h of hits) out.push({ doc: d, path: h.path, key: true, messageId: 'deprecated', data: data(h) });
     }
     return out;
   },

@@ -5,7 +5,8 @@
 import { releases, kprOn, placeOf } from '../cilium/lib/values.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
-import { clusterConfigVisible, inlineKubeProxyDisabled, isFullMachineConfig, talosDocs } from './lib/talos-docs.js';
+import { factPlace } from '../../plan/util.js';
+import { clusterConfigVisible, isFullMachineConfig, talosDocs } from './lib/talos-docs.js';
 
 const CP = (proxy: string) => `machine:\n  type: controlplane\ncluster:\n  network:\n    cni:\n      name: none\n${proxy}`;
 const VALUES = 'kubeProxyReplacement: true\nk8sServiceHost: localhost\nk8sServicePort: 7445\n';
@@ -21,7 +22,7 @@ export default defineRule({
     },
     help: 'Add `cluster.proxy.disabled: true` (Talos < 1.14) or a `KubeProxyConfig` document with `enabled: false` (Talos ≥ 1.14) to the control-plane config.',
     docs: {
-      what: 'When any Cilium release sets `kubeProxyReplacement: true`, looks through every Talos config, patch, multi-document and talhelper file of the cluster for `cluster.proxy.disabled: true` or `KubeProxyConfig enabled: false`.',
+      what: 'When any Cilium release sets `kubeProxyReplacement: true`, looks through every Talos config, patch, multi-document and talhelper file of the cluster (with the patches talhelper and Omni cluster templates carry inline) for `cluster.proxy.disabled: true` or `KubeProxyConfig enabled: false`; a setting that enables kube-proxy is reported where it is written, inside an inline patch string when it is a literal block.',
       why: 'Talos deploys the kube-proxy DaemonSet by default. Next to Cilium\'s kube-proxy replacement it keeps writing iptables service rules that shadow or fight Cilium\'s, a classic source of flaky Services.',
       fix: 'Disable kube-proxy in the Talos control-plane patch before bootstrap (and delete the DaemonSet on a running cluster).',
       sources: [SRC.talosCilium, SRC.kubeProxyPitfall],
@@ -44,11 +45,10 @@ export default defineRule({
     if (fact?.value === true) return [];
     const kprPlace = placeOf(kpr, ['kubeProxyReplacement']);
     const related: RelatedFinding[] = [{ ...kprPlace, message: 'Cilium replaces kube-proxy here.' }];
-    if (fact && fact.value === false && fact.from.doc) {
-      return [{ doc: fact.from.doc, path: fact.from.path ?? [], messageId: 'enabled', related }];
-    }
-    if (!clusterConfigVisible(docs) || inlineKubeProxyDisabled(docs)) return [];
-    const anchor = docs.find(isFullMachineConfig) ?? docs.find((d) => d.docClass === 'talos-config' && d.get(['cluster']) !== undefined) ?? docs.find((d) => d.docClass === 'talhelper') ?? docs[0]!;
+    const place = fact?.value === false ? factPlace(fact.from) : undefined;
+    if (place) return [{ ...place, messageId: 'enabled', related }];
+    if (!clusterConfigVisible(docs)) return [];
+    const anchor = docs.find(isFullMachineConfig) ?? docs.find((d) => d.docClass === 'talos-config' && d.get(['cluster']) !== undefined) ?? docs.find((d) => d.docClass === 'talhelper') ?? docs.find((d) => d.docClass === 'omni-template' && d.kind === 'Cluster') ?? docs[0]!;
     const out: RuleFinding = { doc: anchor, path: anchor.get(['cluster']) !== undefined ? ['cluster'] : [], key: anchor.get(['cluster']) !== undefined, messageId: 'notDisabled', data: { cluster: cluster.name }, related };
     if (!docs.some(isFullMachineConfig)) out.severity = 'warning';
     return [out];

@@ -1,4 +1,5 @@
 /** talos/kubeprism: KubePrism turned off, or on another port than the one Cilium's `k8sServicePort` uses. */
+import { factPlace } from '../../plan/util.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { kprOn, placeOf, releases, unknowable, valueOf } from '../cilium/lib/values.js';
 import { defineRule, type RuleFinding } from '../types.js';
@@ -30,7 +31,8 @@ export default defineRule({
   },
   check({ cluster }) {
     const prism = cluster.plan.talos.kubePrism;
-    if (!prism?.from.doc) return [];
+    const place = prism ? factPlace(prism.from) : undefined;
+    if (!prism || !place) return [];
     const out: RuleFinding[] = [];
     for (const r of releases(cluster)) {
       if (kprOn(r) !== true) continue;
@@ -39,7 +41,6 @@ export default defineRule({
       if (typeof host !== 'string' || !LOCAL.has(host) || unknowable(portRaw) || portRaw === undefined) continue;
       const ciliumPort = Number(portRaw);
       const related = [{ ...placeOf(r, ['k8sServicePort']), message: `Cilium uses ${host}:${String(portRaw)} here.` }];
-      const place = { doc: prism.from.doc, path: prism.from.path ?? [] };
       if (!prism.value.enabled) out.push({ ...place, messageId: 'off', data: { host, ciliumPort }, related });
       else if (prism.value.port !== ciliumPort) out.push({ ...place, messageId: 'port', data: { port: prism.value.port, ciliumPort, host }, related });
       if (out.length) break;

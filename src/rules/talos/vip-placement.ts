@@ -4,6 +4,8 @@
  */
 import type { YamlDocument } from '../../core/document.js';
 import { contains, containsIp, parseIp } from '../../net/ip.js';
+import { factRelated } from '../../plan/lb.js';
+import { factPlace } from '../../plan/util.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { talosDocs } from './lib/talos-docs.js';
@@ -81,14 +83,16 @@ export default defineRule({
       }
     }
     const { vip, lan } = cluster.plan;
-    if (vip && lan && vip.from.doc && vip.value.family === lan.value.family && !containsIp(lan.value, vip.value.family, vip.value.value)) {
+    const vipPlace = vip ? factPlace(vip.from) : undefined;
+    if (vip && lan && vipPlace && vip.value.family === lan.value.family && !containsIp(lan.value, vip.value.family, vip.value.value)) {
       // a node prefix that holds the VIP (multi-homed control planes) makes it fine
       const inNodePrefix = cluster.plan.nodes.some((n) => [n.prefix, ...(n.subnets ?? [])].some((p) => p && containsIp(p.value, vip.value.family, vip.value.value)));
       // a node on DHCP may sit on subnets the repository does not show
       const dhcp = cluster.plan.nodes.some((n) => n.dhcp);
       const ip = parseIp(vip.value.text);
       if (!inNodePrefix && !dhcp && ip && !contains(lan.value, { family: ip.family, first: ip.value, last: ip.value })) {
-        out.push({ doc: vip.from.doc, path: vip.from.path ?? [], messageId: 'outside', data: { vip: vip.value.text, lan: lan.value.canonical }, ...(lan.from.doc ? { related: [{ doc: lan.from.doc, path: lan.from.path ?? [], message: `The LAN ${lan.value.canonical} is stated here.` }] } : {}) });
+        const related = factRelated(lan, `The LAN ${lan.value.canonical} is stated here.`);
+        out.push({ ...vipPlace, messageId: 'outside', data: { vip: vip.value.text, lan: lan.value.canonical }, ...(related.length ? { related } : {}) });
       }
     }
     return out;

@@ -13,6 +13,15 @@ export function completeNodeList(nodes: readonly PlanNode[]): boolean {
   return nodes.length > 0 && nodes.every((n) => n.from?.doc?.docClass === 'cluster-spec' || n.from?.doc?.docClass === 'talhelper');
 }
 
+/**
+ * How many nodes the plan's list stands for, when it can be counted: undefined when a node was read from an Omni
+ * cluster template, where a ControlPlane or Workers set with a static address in its patch reads as one node but is
+ * `machineClass.size` (possibly unlimited) or `machines` machines, and the other sets of the template are not listed.
+ */
+export function nodeCount(nodes: readonly PlanNode[]): number | undefined {
+  return nodes.some((n) => n.from?.doc?.docClass === 'omni-template') ? undefined : nodes.length;
+}
+
 /** Where the first nodes are declared (at most three), for related locations. */
 export function nodeDeclarations(nodes: readonly PlanNode[]): RelatedFinding[] {
   return nodes

@@ -13,7 +13,7 @@ import type { ClusterGroup, PlanNode } from '../../../plan/types.js';
 import { CONTROL_PLANE_LABEL, certainlyFails, requirements } from '../../cilium/lib/node-selector.js';
 import { CONTROL_PLANE_TAINT, NODE_DOCUMENT_KIND } from '../../../data/talos.js';
 import { dirOf, docsByFile, isObj } from '../../../plan/util.js';
-import { talhelperInlinePatches, talhelperControlPlanePatchFiles, talosDocs } from '../../talos/lib/talos-docs.js';
+import { controlPlanePatchFiles, inlinePatches, talosDocs } from '../../talos/lib/talos-docs.js';
 
 /** The taint Talos (like kubeadm) puts on control planes, and the label the same nodes carry. */
 export const CONTROL_PLANE = CONTROL_PLANE_LABEL;
@@ -245,10 +245,10 @@ export function controlPlanesSchedulable(cluster: ClusterGroup): boolean | undef
   let unread = false;
   for (const d of talosDocs(cluster)) {
     read(d.value);
-    for (const p of talhelperInlinePatches(d)) read(p.value);
+    for (const p of inlinePatches(d)) read(p.value);
     if (controlPlaneConfig(d)) visible = true;
-    if (talhelperControlPlanePatchFiles(d).some((f) => f === undefined || !files.has(f))) unread = true;
   }
+  if (controlPlanePatchFiles(cluster, files).some((f) => f === undefined)) unread = true;
   for (const d of cluster.docs) {
     if (d.docClass !== 'cluster-spec') continue;
     // talium generates the Talos config from it: an absent key is its default, false
@@ -271,6 +271,8 @@ function controlPlaneConfig(d: YamlDocument): boolean {
   switch (d.docClass) {
     case 'talhelper':
       return true;
+    case 'omni-template':
+      return d.kind === 'Cluster';
     case 'talos-config': {
       const type = d.get(['machine', 'type']);
       return type === 'controlplane' || type === 'init' || (type !== 'worker' && isObj(d.get(['cluster'])));

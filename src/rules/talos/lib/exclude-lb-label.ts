@@ -9,7 +9,7 @@ import { EXCLUDE_FROM_LB_LABEL, EXCLUDE_FROM_LB_LABEL_SINCE, NODE_DOCUMENT_KIND 
 import { atLeast, pinnedMinor } from '../../../data/versions.js';
 import type { ClusterGroup, Fact } from '../../../plan/types.js';
 import { isObj } from '../../../plan/util.js';
-import { isFullMachineConfig, talhelperControlPlanePatchFiles, talhelperInlinePatches, talosDocs } from './talos-docs.js';
+import { controlPlanePatchFiles, inlinePatches, isFullMachineConfig, talosDocs } from './talos-docs.js';
 
 
 /** A `$patch` directive anywhere under `v`. */
@@ -60,8 +60,8 @@ export function controlPlanesExcludedFromLb(cluster: ClusterGroup): Fact<string>
   for (const d of talosDocs(cluster)) {
     if (mayRemoveExcludeLabel(d.value)) return undefined;
     if (isFullMachineConfig(d) && fullConfigWithout(d.value)) return undefined;
-    if (talhelperInlinePatches(d).some((p) => mayRemoveExcludeLabel(p.value))) return undefined;
-    if (talhelperControlPlanePatchFiles(d).some((f) => f === undefined || !files.has(f))) return undefined;
+    if (inlinePatches(d).some((p) => mayRemoveExcludeLabel(p.value))) return undefined;
   }
+  if (controlPlanePatchFiles(cluster, files).some((f) => f === undefined)) return undefined;
   return fact;
 }

@@ -2,14 +2,14 @@
  * The kernel command-line arguments a cluster group's Talos configuration asks for, list by list, and whether a
  * list puts SELinux in enforcing mode. Sources: machine configs and strategic-merge patches
  * (`machine.install.extraKernelArgs`), RFC 6902 patches adding to it, talhelper (`schematic.customization.extraKernelArgs`
- * of a node, else of its `controlPlane`/`worker` group, and its inline patches) and Image Factory schematic files
+ * of a node, else of its `controlPlane`/`worker` group, and its inline patches), Omni template inline patches and Image Factory schematic files
  * (`customization.extraKernelArgs`). No Talos multi-document kind (1.12–1.14) carries kernel arguments, and talium's
  * cluster.yaml does not model them. No findings here.
  */
 import type { Path, YamlDocument } from '../../../core/document.js';
 import type { ClusterGroup } from '../../../plan/types.js';
 import { isObj } from '../../../plan/util.js';
-import { talhelperInlinePatches, talosDocs } from './talos-docs.js';
+import { inlinePatches, talosDocs } from './talos-docs.js';
 
 /** Where a list of kernel arguments comes from: the machine config (honoured only by some boot setups) or an Image Factory schematic (baked into the boot asset). */
 export type KernelArgSource = 'machine-config' | 'schematic';
@@ -87,7 +87,13 @@ function fromTalhelper(doc: YamlDocument): KernelArgList[] {
     groups.add('worker');
   }
   for (const g of groups) out.push(...fromSchematic(doc.get([g, 'schematic']), doc, [g, 'schematic']));
-  for (const p of talhelperInlinePatches(doc)) {
+  return [...out, ...fromInlinePatches(doc)];
+}
+
+/** The inline patches of a talhelper config or an Omni template document. */
+function fromInlinePatches(doc: YamlDocument): KernelArgList[] {
+  const out: KernelArgList[] = [];
+  for (const p of inlinePatches(doc)) {
     const inString = typeof doc.get(p.path) === 'string';
     out.push(...(Array.isArray(p.value) ? fromOps(p.value, doc, p.path, inString) : fromConfig(p.value, doc, p.path, inString)));
   }
@@ -107,6 +113,7 @@ export function kernelArgLists(cluster: ClusterGroup): KernelArgList[] {
     if (d.docClass === 'talos-config') out.push(...fromConfig(d.value, d, [], false));
     else if (d.docClass === 'talos-json6902' && Array.isArray(d.value)) out.push(...fromOps(d.value, d, [], false));
     else if (d.docClass === 'talhelper') out.push(...fromTalhelper(d));
+    else if (d.docClass === 'omni-template') out.push(...fromInlinePatches(d));
   }
   for (const d of cluster.docs) if (isSchematicFile(d)) out.push(...fromSchematic(d.value, d, []));
   return out;

@@ -1,0 +1,70 @@
+/**
+ * The Talos patches a talhelper `talconfig.yaml` carries inline: the items of its top-level `patches:`, of
+ * `controlPlane.patches` / `worker.patches` and of each `nodes[].patches`. An item is a YAML string (a strategic-merge
+ * patch, possibly several documents, or an RFC 6902 op list written as YAML), a mapping or a list; `"@./file.yaml"`
+ * items name files and are not inline (talhelperPatchFiles resolves them). No findings, no I/O.
+ */
+import type { Path, YamlDocument } from '../core/document.js';
+import { stringBodies, type TalosBody } from './talos-body.js';
+import { dirOf, isObj, normalizePath } from './util.js';
+
+/** Which machines a talhelper patch list applies to: every node, the control planes, the workers, or node `node` (its index). */
+export type TalhelperScope = 'all' | 'controlplane' | 'worker' | 'node';
+
+export interface TalhelperPatch {
+  body: TalosBody;
+  scope: TalhelperScope;
+  /** With scope `node`: the index in `nodes`. */
+  node?: number;
+}
+
+/** The patch lists of a talhelper config, with their scope. */
+function patchLists(doc: YamlDocument): Array<{ path: Path; scope: TalhelperScope; node?: number }> {
+  const lists: Array<{ path: Path; scope: TalhelperScope; node?: number }> = [
+    { path: ['patches'], scope: 'all' },
+    { path: ['controlPlane', 'patches'], scope: 'controlplane' },
+    { path: ['worker', 'patches'], scope: 'worker' },
+  ];
+  const nodes = doc.get(['nodes']);
+  if (Array.isArray(nodes)) nodes.forEach((_, i) => lists.push({ path: ['nodes', i, 'patches'], scope: 'node', node: i }));
+  return lists;
+}
+
+/** Every inline patch body of a talhelper config (docClass `talhelper`), in file order per list. */
+export function talhelperInlinePatches(doc: YamlDocument): TalhelperPatch[] {
+  const out: TalhelperPatch[] = [];
+  if (doc.docClass !== 'talhelper') return out;
+  for (const { path, scope, node } of patchLists(doc)) {
+    const list = doc.get(path);
+    if (!Array.isArray(list)) continue;
+    list.forEach((p, i) => {
+      const at: Path = [...path, i];
+      const bodies: TalosBody[] = typeof p === 'string' ? (p.trim().startsWith('@') ? [] : stringBodies(doc, at, p)) : isObj(p) || Array.isArray(p) ? [{ doc, value: p, at }] : [];
+      for (const body of bodies) out.push(node === undefined ? { body, scope } : { body, scope, node });
+    });
+  }
+  return out;
+}
+
+/**
+ * The files a talhelper config pulls in as patches (`"@./patches/x.yaml"`), resolved against its folder (undefined:
+ * above the root), with their scope; `controlPlanes` keeps the lists control planes read (top level, `controlPlane`,
+ * and the nodes with `controlPlane: true`).
+ */
+export function talhelperPatchFiles(doc: YamlDocument, opts: { controlPlanes?: boolean } = {}): Array<string | undefined> {
+  if (doc.docClass !== 'talhelper') return [];
+  const nodes = doc.get(['nodes']);
+  const out: Array<string | undefined> = [];
+  const dir = dirOf(doc.file.path);
+  for (const { path, scope, node } of patchLists(doc)) {
+    if (opts.controlPlanes && (scope === 'worker' || (scope === 'node' && !(Array.isArray(nodes) && isObj(nodes[node!]) && nodes[node!]['controlPlane'] === true)))) continue;
+    const list = doc.get(path);
+    if (!Array.isArray(list)) continue;
+    for (const p of list) {
+      if (typeof p !== 'string' || !p.trim().startsWith('@')) continue;
+      const rel = p.trim().slice(1).trim();
+      out.push(normalizePath(rel.startsWith('/') ? rel : dir ? `${dir}/${rel}` : rel));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,301 @@
+/**
+ * Talos patches written inline as plan sources: talhelper `patches:` items (plan/talhelper-patches.ts) and Sidero Omni
+ * cluster templates (plan/omni-patches.ts, docClass `omni-template`). Facts and their places inside patch strings,
+ * the rules that read them, and the corpus repositories that have them (skipped without ../shared).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { classify } from '../src/lint/classify.js';
+import { buildClusterGroups } from '../src/plan/index.js';
+import type { Fact, NetworkPlan } from '../src/plan/types.js';
+import { factPlace } from '../src/plan/util.js';
+import cniNotNone from '../src/rules/talos/cni-not-none.js';
+import kubeProxyEnabled from '../src/rules/talos/kube-proxy-enabled.js';
+import deprecatedFields from '../src/rules/talos/deprecated-fields.js';
+import operatorReplicas from '../src/rules/cilium/operator-replicas.js';
+import { kernelArgLists } from '../src/rules/talos/lib/kernel-args.js';
+import { controlPlanesExcludedFromLb } from '../src/rules/talos/lib/exclude-lb-label.js';
+import { lintRepo, parseRepo, readTree, ruleTester } from '../src/testing/rule-tester.js';
+import { runCli } from '../src/testing/cli.js';
+
+const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/plan');
+const CORPUS = path.resolve(process.cwd(), '../shared/corpus');
+
+const groupsOf = (files: Record<string, string>) => buildClusterGroups(parseRepo(files));
+const planOf = (files: Record<string, string>): NetworkPlan => groupsOf(files)[0]!.plan;
+
+/** `file:line:column` of a fact, inside the patch string when it is a literal block. */
+const at = (f: Fact<unknown> | undefined): string => {
+  const p = f ? factPlace(f.from) : undefined;
+  if (!p) return '';
+  const r = p.range ?? p.doc.locate(p.path);
+  return `${p.doc.file.path}:${r.start.line}:${r.start.column}`;
+};
+
+test('talhelper inline patches: per-node, shared, multi-document and JSON6902 strings give plan facts placed inside the strings', () => {
+  const p = planOf(readTree(path.join(FIXTURES, 'talhelper-inline')));
+  const T = 'talos/talconfig.yaml';
+  // node cp1: its interfaces come from its own patch string
+  assert.deepEqual(p.nodes.map((n) => [n.name, n.role, n.address?.value.text, n.links.map((l) => l.value), n.dhcp ?? false]), [
+    ['cp1', 'controlplane', '10.50.0.11', ['enp1s0'], false],
+    ['w1', 'worker', '10.50.0.21', ['eno1'], false],
+  ]);
+  assert.equal(at(p.nodes[0]!.address), `${T}:16:29`);
+  // w1: a JSON6902 op list written as a YAML string
+  assert.equal(at(p.nodes[1]!.address), `${T}:30:19`);
+  assert.equal(p.lan?.value.canonical, '10.50.0.0/24');
+  assert.equal(at(p.lan), `${T}:16:29`);
+  assert.equal(at(p.gateway), `${T}:19:30`);
+  // controlPlane.patches: a Layer2VIPConfig string (`|`, keep chomping)
+  assert.equal(p.vip?.value.text, '10.50.0.10');
+  assert.equal(at(p.vip), `${T}:46:13`);
+  // a multi-document string: document 0 deletes Flannel, document 1 turns kube-proxy off
+  assert.equal(p.talos.cni?.value, 'none');
+  assert.equal(at(p.talos.cni), `${T}:36:13`);
+  assert.deepEqual([p.talos.kubeProxyDisabled?.value, p.talos.kubeProxyDisabled?.from.innerDoc], [true, 1]);
+  assert.equal(at(p.talos.kubeProxyDisabled), `${T}:40:14`);
+  assert.deepEqual(p.podCidrs.map((c) => [c.value.canonical, at(c)]), [['10.244.0.0/16', `${T}:51:17`]]);
+  // a mapping item (not a string) is read in place
+  assert.deepEqual(p.talos.kubePrism?.value, { enabled: true, port: 7445 });
+  assert.equal(at(p.talos.kubePrism), `${T}:55:13`);
+  assert.deepEqual([p.versions.talos?.value, p.versions.kubernetes?.value], ['1.12.3', '1.35.2']);
+});
+
+test('a talhelper inline patch wins over talhelper cniConfig; a node without interfaces anywhere stays DHCP', () => {
+  const p = planOf({
+    'talos/talconfig.yaml': [
+      'clusterName: home',
+      'cniConfig:',
+      '  name: flannel',
+      'nodes:',
+      '  - hostname: cp1',
+      '    ipAddress: 10.50.0.11',
+      '    controlPlane: true',
+      'patches:',
+      '  - |-',
+      '    cluster:',
+      '      network:',
+      '        cni:',
+      '          name: none',
+      '',
+    ].join('\n'),
+  });
+  assert.equal(p.talos.cni?.value, 'none');
+  assert.equal(at(p.talos.cni), 'talos/talconfig.yaml:13:17');
+  assert.equal(p.nodes[0]!.dhcp, true);
+});
+
+test('a shared talhelper patch gives its VIP and gateway but no node of its own', () => {
+  const p = planOf({
+    'talos/talconfig.yaml': [
+      'clusterName: home',
+      'nodes:',
+      '  - hostname: cp1',
+      '    ipAddress: 10.50.0.11',
+      '    controlPlane: true',
+      'controlPlane:',
+      '  patches:',
+      '    - |-',
+      '      machine:',
+      '        network:',
+      '          interfaces:',
+      '            - interface: enp1s0',
+      '              addresses: [10.50.0.99/24]',
+      '              routes:',
+      '                - network: 0.0.0.0/0',
+      '                  gateway: 10.50.0.1',
+      '              vip:',
+      '                ip: 10.50.0.10',
+      '',
+    ].join('\n'),
+  });
+  assert.deepEqual(p.nodes.map((n) => [n.name, n.address?.value.text]), [['cp1', '10.50.0.11']]);
+  assert.deepEqual([p.vip?.value.text, at(p.vip), p.gateway?.value.text, at(p.gateway)], ['10.50.0.10', 'talos/talconfig.yaml:18:21', '10.50.0.1', 'talos/talconfig.yaml:16:28']);
+});
+
+test('Omni cluster templates are classified as omni-template (kinds without apiVersion), never as Kubernetes objects', async () => {
+  assert.equal(classify({ kind: 'Cluster', name: 'lab', talos: { version: 'v1.12.3' } }, 'omni/t.yaml'), 'omni-template');
+  assert.equal(classify({ kind: 'ControlPlane', machineClass: { name: 'cp', size: 3 } }, 'omni/t.yaml'), 'omni-template');
+  assert.equal(classify({ kind: 'Workers', name: 'w', machines: ['a'] }, 'omni/t.yaml'), 'omni-template');
+  assert.equal(classify({ kind: 'Machine', name: '27c16241' }, 'omni/t.yaml'), 'omni-template');
+  // a CloudNativePG or Cluster API `Cluster` has an apiVersion
+  assert.equal(classify({ apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'pg' } }, 'db/c.yaml'), 'k8s');
+  // a bare `kind: Cluster` with nothing Omni has is not claimed
+  assert.equal(classify({ kind: 'Cluster', spec: {} }, 'x.yaml'), 'other');
+  const files = readTree(path.join(FIXTURES, 'omni-template'));
+  const docs = parseRepo(files).filter((d) => d.file.path.endsWith('cluster-template.yaml'));
+  assert.deepEqual(docs.map((d) => [d.kind, d.docClass]), [['Cluster', 'omni-template'], ['ControlPlane', 'omni-template'], ['Workers', 'omni-template'], ['Machine', 'omni-template']]);
+  // talium lint (schemas included) has nothing to say about a clean template: no schema/unknown-kind
+  const r = await runCli(['lint', '--format', 'json', '--no-cache'], { cwd: path.join(FIXTURES, 'omni-template'), env: { TALIUM_CACHE_DIR: undefined } });
+  assert.deepEqual([r.code, (JSON.parse(r.stdout) as { diagnostics: Array<{ ruleId: string }> }).diagnostics.map((d) => d.ruleId)], [0, []]);
+});
+
+test('Omni templates: inline mappings, lists and multi-document strings give plan facts; versions only when the templates agree', () => {
+  const p = planOf(readTree(path.join(FIXTURES, 'omni-template')));
+  const T = 'omni/cluster-template.yaml';
+  assert.deepEqual([p.talos.cni?.value, at(p.talos.cni)], ['none', `${T}:15:19`]);
+  assert.deepEqual([p.talos.kubeProxyDisabled?.value, at(p.talos.kubeProxyDisabled)], [true, `${T}:19:21`]);
+  assert.deepEqual(p.podCidrs.map((c) => [c.value.canonical, at(c)]), [['10.244.0.0/16', `${T}:17:15`]]);
+  // the ControlPlane's `inline: |` string holds a LinkConfig (document 0) and a Layer2VIPConfig (document 1)
+  assert.deepEqual(p.nodes.map((n) => [n.name, n.role, n.address?.value.text, n.links.map((l) => l.value)]), [['lab/control-planes', 'controlplane', '10.60.0.11', ['enp1s0']]]);
+  assert.equal(at(p.nodes[0]!.address), `${T}:32:20`);
+  assert.deepEqual([p.gateway?.value.text, at(p.gateway)], ['10.60.0.1', `${T}:35:20`]);
+  assert.deepEqual([p.vip?.value.text, at(p.vip), p.vip?.from.innerDoc], ['10.60.0.10', `${T}:39:13`, 1]);
+  assert.equal(p.lan?.value.canonical, '10.60.0.0/24');
+  // the Workers' `inline:` list: its second mapping is a KubePrismConfig document
+  assert.deepEqual([p.talos.kubePrism?.value, at(p.talos.kubePrism)], [{ enabled: true, port: 7445 }, `${T}:56:15`]);
+  // both templates pin Talos 1.12.3; Kubernetes differs (1.35.2 vs 1.34.4), so it is left unset
+  assert.equal(p.versions.talos?.value, '1.12.3');
+  assert.equal(p.versions.kubernetes, undefined);
+});
+
+test('Omni versions: one template gives both; a templated version is not agreed with a literal one', () => {
+  const one = planOf({ 'omni/t.yaml': 'kind: Cluster\nname: a\nkubernetes:\n  version: v1.35.2\ntalos:\n  version: v1.12.3\n' });
+  assert.deepEqual([one.versions.talos?.value, at(one.versions.talos), one.versions.kubernetes?.value, at(one.versions.kubernetes)], ['1.12.3', 'omni/t.yaml:6:12', '1.35.2', 'omni/t.yaml:4:12']);
+  const two = planOf({
+    'omni/a.yaml': 'kind: Cluster\nname: a\nkubernetes:\n  version: v1.35.2\ntalos:\n  version: v1.12.3\n',
+    'omni/b.yaml': 'kind: Cluster\nname: b\nkubernetes:\n  version: v1.35.2\ntalos:\n  version: ${TALOS_VERSION}\n',
+  });
+  assert.deepEqual([two.versions.talos?.value, two.versions.kubernetes?.value], [undefined, '1.35.2']);
+});
+
+const VALUES = 'kubeProxyReplacement: true\nk8sServiceHost: localhost\nk8sServicePort: 7445\n';
+const TALCONFIG = (patches: string) => `clusterName: home\ntalosVersion: v1.12.3\nnodes:\n  - hostname: cp1\n    ipAddress: 10.50.0.11\n    controlPlane: true\npatches:\n${patches}`;
+const OMNI = (inline: string) => `kind: Cluster\nname: lab\nkubernetes:\n  version: v1.35.2\ntalos:\n  version: v1.12.3\npatches:\n  - name: p\n    inline:\n${inline}`;
+
+test('talos/kube-proxy-enabled reads inline patches from the plan and reports inside the patch string', () => {
+  ruleTester(kubeProxyEnabled, {
+    valid: [
+      // the second document of a multi-document string turns kube-proxy off
+      { 'talos/talconfig.yaml': TALCONFIG('  - |-\n    apiVersion: v1alpha1\n    kind: KubeFlannelCNIConfig\n    $patch: delete\n    ---\n    apiVersion: v1alpha1\n    kind: KubeProxyConfig\n    enabled: false\n'), 'cilium/values.yaml': VALUES },
+      // an Omni Cluster's inline mapping
+      { 'omni/t.yaml': OMNI('      cluster:\n        proxy:\n          disabled: true\n'), 'cilium/values.yaml': VALUES },
+    ],
+    invalid: [
+      // KubeProxyConfig enabled: true in document 1 of the string: line 15 `    enabled: true`
+      {
+        files: { 'talos/talconfig.yaml': TALCONFIG('  - |-\n    apiVersion: v1alpha1\n    kind: KubeFlannelCNIConfig\n    $patch: delete\n    ---\n    apiVersion: v1alpha1\n    kind: KubeProxyConfig\n    enabled: true\n'), 'cilium/values.yaml': VALUES },
+        errors: [{ messageId: 'enabled', file: 'talos/talconfig.yaml', line: 15, column: 14 }],
+      },
+      // an Omni inline string with `disabled: false`
+      { files: { 'omni/t.yaml': OMNI('      |\n        cluster:\n          proxy:\n            disabled: false\n'), 'cilium/values.yaml': VALUES }, errors: [{ messageId: 'enabled', file: 'omni/t.yaml', line: 13, column: 23 }] },
+      // an Omni template whose patches never mention kube-proxy: Omni generates the config, Talos deploys it
+      { files: { 'omni/t.yaml': OMNI('      machine:\n        time:\n          disabled: false\n'), 'cilium/values.yaml': VALUES }, errors: [{ messageId: 'notDisabled', file: 'omni/t.yaml', line: 1, column: 1 }] },
+    ],
+  });
+});
+
+test('talos/cni-not-none reads inline patches from the plan (custom URLs included) and reports inside the patch string', () => {
+  ruleTester(cniNotNone, {
+    valid: [
+      { 'omni/t.yaml': OMNI('      cluster:\n        network:\n          cni:\n            name: none\n'), 'cilium/values.yaml': VALUES },
+      { 'talos/talconfig.yaml': TALCONFIG('  - |-\n    cluster:\n      network:\n        cni:\n          name: custom\n          urls:\n            - https://example.org/cilium.yaml\n'), 'cilium/values.yaml': VALUES },
+    ],
+    invalid: [
+      { files: { 'omni/t.yaml': OMNI('      |-\n        cluster:\n          network:\n            cni:\n              name: flannel\n'), 'cilium/values.yaml': VALUES }, errors: [{ messageId: 'other', file: 'omni/t.yaml', line: 14, column: 21, data: { cni: 'flannel' } }] },
+      {
+        files: { 'talos/talconfig.yaml': TALCONFIG('  - |-\n    cluster:\n      network:\n        cni:\n          name: custom\n          urls:\n            - https://example.org/calico.yaml\n'), 'cilium/values.yaml': VALUES },
+        errors: [{ messageId: 'custom', file: 'talos/talconfig.yaml', line: 12, column: 17, data: { urls: 'https://example.org/calico.yaml' } }],
+      },
+    ],
+  });
+});
+
+test('a JSON6902 op that adds a parent (`/cluster/proxy: {disabled: true}`, `/cluster/network: {cni: ...}`) sets the fact at the field inside its value', () => {
+  const file = planOf({ 'talos/patches/cp.yaml': '- op: add\n  path: /cluster/proxy\n  value:\n    disabled: true\n- op: add\n  path: /cluster/network\n  value:\n    cni:\n      name: none\n' });
+  assert.deepEqual([file.talos.kubeProxyDisabled?.value, at(file.talos.kubeProxyDisabled)], [true, 'talos/patches/cp.yaml:4:15']);
+  assert.deepEqual([file.talos.cni?.value, at(file.talos.cni)], ['none', 'talos/patches/cp.yaml:9:13']);
+  // the same ops as a talhelper inline string, and a `replace` of `/cluster/proxy/disabled` itself
+  const inline = planOf({ 'talos/talconfig.yaml': TALCONFIG('  - |-\n    - op: add\n      path: /cluster/proxy\n      value:\n        disabled: true\n') });
+  assert.deepEqual([inline.talos.kubeProxyDisabled?.value, at(inline.talos.kubeProxyDisabled)], [true, 'talos/talconfig.yaml:12:19']);
+  const str = planOf({ 'talos/patches/cp.yaml': '- op: replace\n  path: /cluster/proxy/disabled\n  value: true\n' });
+  assert.deepEqual([str.talos.kubeProxyDisabled?.value, at(str.talos.kubeProxyDisabled)], [true, 'talos/patches/cp.yaml:3:10']);
+  // a `remove` op, or an op on another parent, says nothing
+  const other = planOf({ 'talos/patches/cp.yaml': '- op: remove\n  path: /cluster/proxy\n- op: add\n  path: /cluster/apiServer\n  value:\n    disabled: true\n' });
+  assert.equal(other.talos.kubeProxyDisabled, undefined);
+  ruleTester(kubeProxyEnabled, { valid: [{ 'talos/talconfig.yaml': TALCONFIG('  - |-\n    - op: add\n      path: /cluster/proxy\n      value:\n        disabled: true\n'), 'cilium/values.yaml': VALUES }], invalid: [] });
+});
+
+test('talos/deprecated-fields judges Omni inline patches (mapping, list, multi-document string, JSON6902) at the key inside them; talhelper inline patches stay unjudged', () => {
+  const omni14 = (inline: string) => OMNI(inline).replace('version: v1.12.3', 'version: v1.14.1');
+  ruleTester(deprecatedFields, {
+    valid: [
+      // the multi-document form
+      { 'omni/t.yaml': omni14('      |-\n        apiVersion: v1alpha1\n        kind: KubeProxyConfig\n        enabled: false\n') },
+      // Talos 1.12: the cluster fields are not deprecated yet
+      { 'omni/t.yaml': OMNI('      cluster:\n        proxy:\n          disabled: true\n') },
+      // talhelper decides the form its inline patches take
+      { 'talos/talconfig.yaml': TALCONFIG('  - |-\n    cluster:\n      proxy:\n        disabled: true\n').replace('v1.12.3', 'v1.14.1') },
+    ],
+    invalid: [
+      // an inline mapping: at the key in the template
+      { files: { 'omni/t.yaml': omni14('      cluster:\n        proxy:\n          disabled: true\n') }, errors: [{ messageId: 'deprecated', file: 'omni/t.yaml', line: 11, column: 9, data: { field: '.cluster.proxy', replacement: 'KubeProxyConfig' } }] },
+      // document 1 of a literal string: at the key inside the string
+      {
+        files: { 'omni/t.yaml': omni14('      |-\n        apiVersion: v1alpha1\n        kind: KubePrismConfig\n        port: 7445\n        ---\n        machine:\n          features:\n            kubePrism:\n              enabled: true\n') },
+        errors: [{ messageId: 'deprecated', file: 'omni/t.yaml', line: 17, column: 13, data: { field: '.machine.features.kubePrism' } }],
+      },
+      // an inline list (several documents) and a JSON6902 op list in a string, on a Workers set
+      {
+        files: {
+          'omni/t.yaml':
+            omni14('      - machine:\n          time:\n            disabled: false\n      - cluster:\n          allowSchedulingOnControlPlanes: true\n') +
+            '---\nkind: Workers\nname: w\nmachines: [m1]\npatches:\n  - name: j\n    inline: |\n      - op: add\n        path: /cluster/proxy\n        value:\n          disabled: true\n',
+        },
+        errors: [
+          { messageId: 'deprecated', file: 'omni/t.yaml', line: 14, column: 11, data: { field: '.cluster.allowSchedulingOnControlPlanes' } },
+          { messageId: 'deprecated', file: 'omni/t.yaml', line: 23, column: 9, data: { field: '.cluster.proxy' } },
+        ],
+      },
+    ],
+  });
+});
+
+test('cilium/operator-replicas does not count Omni machine sets as single nodes', () => {
+  const omni = OMNI('      machine:\n        time:\n          disabled: false\n') + '---\nkind: Workers\nname: w\nmachineClass:\n  name: w\n  size: 3\npatches:\n  - name: net\n    inline:\n      machine:\n        network:\n          interfaces:\n            - interface: eno1\n              addresses: [10.50.0.21/24]\n';
+  const files = { 'omni/t.yaml': omni, 'cilium/values.yaml': 'operator:\n  replicas: 2\n' };
+  assert.deepEqual(groupsOf(files)[0]!.plan.nodes.map((n) => n.name), ['lab/w']);
+  assert.deepEqual(lintRepo(files, [operatorReplicas]), []);
+});
+
+test('kernel arguments and the exclude-from-LB label read Omni inline patches and control-plane patch files', () => {
+  const omni = OMNI('      |-\n        machine:\n          install:\n            extraKernelArgs: [enforcing=1]\n') + '---\nkind: ControlPlane\nmachines: [m1]\npatches:\n  - file: patches/cp.yaml\n';
+  const g = groupsOf({ 'omni/t.yaml': omni, 'omni/patches/cp.yaml': 'machine:\n  time:\n    disabled: false\n' })[0]!;
+  assert.deepEqual(kernelArgLists(g).map((l) => [l.doc.file.path, l.path.join('.'), l.args, l.inString ?? false]), [['omni/t.yaml', 'patches.0.inline', ['enforcing=1'], true]]);
+  // Talos 1.12 control planes carry the label; every control-plane patch file was read
+  assert.equal(controlPlanesExcludedFromLb(g)?.value, '1.12.3');
+  // a control-plane patch file that was not read leaves it unknown
+  assert.equal(controlPlanesExcludedFromLb(groupsOf({ 'omni/t.yaml': omni })[0]!), undefined);
+  // an inline patch that removes the label
+  const removes = OMNI('      machine:\n        nodeLabels:\n          node.kubernetes.io/exclude-from-external-load-balancers:\n            $patch: delete\n');
+  assert.equal(controlPlanesExcludedFromLb(groupsOf({ 'omni/t.yaml': removes })[0]!), undefined);
+});
+
+test('corpus: talconfig inline patches and Omni templates feed the plan', { timeout: 120_000 }, async (t) => {
+  if (!existsSync(CORPUS)) {
+    t.skip('../shared not present: corpus check skipped');
+    return;
+  }
+  const load = (repo: string) => buildClusterGroups(parseRepo(readTree(path.join(CORPUS, repo), /\.ya?ml$/)));
+  // budimanjojo: kube-proxy is disabled only in a controlPlane.patches string
+  const budi = load('budimanjojo__home-cluster')[0]!.plan;
+  assert.deepEqual([budi.talos.kubeProxyDisabled?.value, at(budi.talos.kubeProxyDisabled)], [true, 'talos/talconfig.yaml:115:21']);
+  assert.deepEqual([budi.talos.cni?.value, at(budi.talos.cni)], ['none', 'talos/talconfig.yaml:8:9']);
+  // axeII: every fact is in talconfig's own fields (its patches are @files): unchanged
+  const axe = load('axeII__home-ops')[0]!.plan;
+  assert.deepEqual([axe.lan?.value.canonical, at(axe.lan), axe.vip?.value.text], ['192.168.69.0/24', 'talos/talconfig.yaml:32:13', '192.168.69.254']);
+  // mitchross: two Omni templates (kind Cluster/ControlPlane/Workers), Talos 1.13.7 in both, Kubernetes 1.36.4 vs 1.36.3
+  const mitch = load('mitchross__talos-argocd-proxmox');
+  const omniDocs = mitch[0]!.docs.filter((d) => d.file.path.startsWith('omni/') && d.docClass === 'omni-template');
+  assert.deepEqual([...new Set(omniDocs.map((d) => d.kind))].sort(), ['Cluster', 'ControlPlane', 'Workers']);
+  const mp = mitch[0]!.plan;
+  assert.deepEqual([mp.versions.talos?.value, mp.versions.kubernetes], ['1.13.7', undefined]);
+  assert.equal(mp.talos.cni?.value, 'none');
+  assert.equal(mp.talos.kubeProxyDisabled?.value, true);
+  // the Dell worker set's static address (an inline patch) gives the LAN and the gateway
+  assert.deepEqual([mp.lan?.value.canonical, mp.gateway?.value.text], ['192.168.10.0/24', '192.168.10.1']);
+  assert.deepEqual(mp.nodes.map((n) => [n.name, n.role, n.address?.value.text]), [['talos-threadripper-gpu-workers/dell-workers', 'worker', '192.168.10.119']]);
+});
