@@ -298,4 +298,8 @@ test('corpus: talconfig inline patches and Omni templates feed the plan', { time
   // the Dell worker set's static address (an inline patch) gives the LAN and the gateway
   assert.deepEqual([mp.lan?.value.canonical, mp.gateway?.value.text], ['192.168.10.0/24', '192.168.10.1']);
   assert.deepEqual(mp.nodes.map((n) => [n.name, n.role, n.address?.value.text]), [['talos-threadripper-gpu-workers/dell-workers', 'worker', '192.168.10.119']]);
+  // that inline patch writes the legacy interfaces list: Talos 1.13 deprecates it, reported at the key in the template
+  const mfiles = readTree(path.join(CORPUS, 'mitchross__talos-argocd-proxmox'), /\.ya?ml$/);
+  const dep = lintRepo(mfiles, [deprecatedFields]);
+  assert.deepEqual(dep.map((d) => [d.file, d.range?.start.line, d.range?.start.column, d.data?.['field']]), [['omni/cluster-template/cluster-template-threadripper-gpu-workers.yaml', 145, 9, '.machine.network.interfaces']]);
 });
