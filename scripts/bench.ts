@@ -8,9 +8,9 @@
  * --runs N, --keep.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCorpus } from './bench-corpus.js';
 
@@ -20,7 +20,7 @@ const BIN = fileURLToPath(new URL('../../scripts/talium.js', import.meta.url));
 /** The js-yaml baseline: walk, read and parse every file on one thread. */
 const BASELINE = `
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 const require = createRequire(process.argv[1] + '/');
 const yaml = require('js-yaml');
@@ -168,6 +168,12 @@ function latencies(repoRoot: string, runs: number): string[] {
   const kustomized = mkdtempSync(join(tmpdir(), 'talium-bench-kustomize-'));
   generateCorpus(kustomized, 2000, { kustomize: true });
   const staged = join(repoRoot, 'clusters', 'homelab', 'cluster.yaml');
+  // a git repository of 2,000 apps: one file named from its own folder reads the whole repository (its root)
+  const gitRepo = mkdtempSync(join(tmpdir(), 'talium-bench-git-'));
+  generateCorpus(gitRepo, 2000);
+  mkdirSync(join(gitRepo, '.git'));
+  const deepFile = firstYaml(gitRepo);
+  const fileArgs = (extra: string[]) => ['-r', hookFile, BIN, 'lint', basename(deepFile), '--format', 'json', ...extra];
   // [name, arguments, folder, file saved again before each run (so neither cache holds it)]
   const cases: Array<[string, string[], string, string?]> = [
     ['bare `node -e 0` (this machine\'s floor, for reference)', ['-e', '0'], empty],
@@ -176,6 +182,8 @@ function latencies(repoRoot: string, runs: number): string[] {
     ['100-file homelab-shaped repo, full lint, warm, one file saved', lintArgs([]), small, firstYaml(small)],
     ['100-file homelab-shaped repo, full lint, warm, nothing changed', lintArgs([]), small],
     ['2,000 apps in the Kustomize layout (the 2,000-file corpus plus a kustomization.yaml per app, team and apps/ folder: 4,051 files), full lint, cold', lintArgs(['--no-cache']), kustomized],
+    ['2,000-file git repository, one file named from its folder (`cd apps/<team>/<app> && talium lint app.yaml`; the whole repository is read), cold', fileArgs(['--no-cache']), dirname(deepFile)],
+    ['the same, warm, that file saved since the last run', fileArgs([]), dirname(deepFile), deepFile],
     ['this repository, full lint (`npm run lint` scope), cold', lintArgs(['--no-cache']).map((a) => (a === '.' ? 'clusters' : a)), repoRoot],
     ['this repository, pre-commit hook on its staged file, saved since the last run (target < 500 ms)', lintArgs(['--only-files', 'clusters/homelab/cluster.yaml']), repoRoot, staged],
   ];
@@ -196,6 +204,7 @@ function latencies(repoRoot: string, runs: number): string[] {
   rmSync(empty, { recursive: true, force: true });
   rmSync(small, { recursive: true, force: true });
   rmSync(kustomized, { recursive: true, force: true });
+  rmSync(gitRepo, { recursive: true, force: true });
   return [`Latency (the \`talium\` bin, load avg ${loadAverage()}):`, '', '| case | wall (median) |', '|---|---:|', ...rows];
 }
 

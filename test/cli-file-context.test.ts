@@ -1,8 +1,8 @@
 /**
- * `talium lint FILE...` inside a repository reads the whole working directory and reports the named files (as
+ * `talium lint FILE...` inside a repository reads the whole repository and reports the named files (as
  * `--only-files`): a pool in the named file is still compared with a node defined in another, and the finding
- * carries the node's location. Folders, files outside the working directory or in no repository keep a run over
- * the given paths; --fix, the echoed fix command and the whole-folder-only options follow the same scope.
+ * carries the node's location. Files in no repository keep a run over the given paths (lint-root-scope.test.ts
+ * has folders and subfolders); --fix, the echoed fix command and the whole-folder-only options follow the scope.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -85,13 +85,14 @@ describe('talium lint FILE: the whole repository is the context', () => {
     assert.match(r.stdout, /see: talos\/w1\.yaml:7:21 /);
   });
 
-  it('folders, files outside the working directory and files in no repository are linted on their own', async (t) => {
+  it('folders and files outside the working directory are judged against the repository too; files in no repository alone', async (t) => {
     const dir = repoWith('.git/', { 'other/x.yaml': CM });
-    // a folder among the paths: the run reads only the paths, as before
-    assert.deepEqual(brief((await lintJson(dir, ['k/pool.yaml', 'other'])).diagnostics), []);
-    assert.deepEqual(brief((await lintJson(dir, ['k'])).diagnostics), []);
-    // a file outside the working directory
-    assert.deepEqual(brief((await lintJson(join(dir, 'k'), ['../talos/w1.yaml'])).diagnostics), []);
+    // a folder among the paths: the whole repository read, the folder's files reported
+    assert.deepEqual(brief((await lintJson(dir, ['k/pool.yaml', 'other'])).diagnostics), COLLISION);
+    assert.deepEqual(brief((await lintJson(dir, ['k'])).diagnostics), COLLISION);
+    assert.deepEqual(brief((await lintJson(dir, ['other'])).diagnostics), []);
+    // a file outside the working directory, in the same repository (names relative to the working directory)
+    assert.deepEqual(brief((await lintJson(join(dir, 'k'), ['../talos/w1.yaml'])).diagnostics), ['pool.yaml:7:14 network/pool-reserved-address ../talos/w1.yaml:7:21']);
     if (inRepository(tmpdir())) {
       t.diagnostic(`${tmpdir()} lies in a repository: the no-repository case cannot be tested here`);
       return;
@@ -100,6 +101,7 @@ describe('talium lint FILE: the whole repository is the context', () => {
     const alone = await lintJson(bare, ['k/pool.yaml']);
     assert.equal(alone.code, 0, alone.stderr);
     assert.deepEqual(brief(alone.diagnostics), []);
+    assert.match(alone.stderr, /note: no repository root above "k\/pool\.yaml"/);
     // --only-files still asks for the whole tree there
     assert.deepEqual(brief((await lintJson(bare, ['--only-files', 'k/pool.yaml'])).diagnostics), COLLISION);
   });

@@ -2,7 +2,7 @@
  * `talium lint --fix` in the CLI: apply the corrections of a lint result (lint/fix.ts), lint again, and say on stderr
  * what was fixed and which files were left alone.
  */
-import { lint, type LintOptions, type LintOutcome } from '../lint/engine.js';
+import { inScope, lint, type LintOptions, type LintOutcome } from '../lint/engine.js';
 import { applyFixes, SKIP_REASON_TEXT } from '../lint/fix.js';
 import type { FixReport } from '../report/types.js';
 import type { CliIo } from './io.js';
@@ -21,7 +21,7 @@ export async function fixAndRelint(first: LintOutcome, opts: LintOptions, only: 
   const told = new Set<string>();
   const history = new Map<string, Set<string>>();
   for (let pass = 0; pass < FIX_PASSES; pass++) {
-    const r = applyFixes(opts.cwd, outcome.result.diagnostics, outcome.result.sources, only ? (f) => only.has(f) : undefined, history);
+    const r = applyFixes(opts.cwd, outcome.result.diagnostics, outcome.result.sources, only ? inScope(only) : undefined, history);
     for (const s of r.skipped) {
       if (told.has(s.file)) continue;
       told.add(s.file);

@@ -1,62 +1,167 @@
 /**
- * What tree a `talium lint` run reads for the paths it was given (no I/O beyond `stat`): one folder that is the
- * working directory, above it or outside it is linted as a whole from there (lintRoot); explicit YAML files inside
- * a repository's working directory are judged with the whole tree read, like `--only-files` (contextFiles).
+ * What tree a `talium lint` run reads and which part of it it reports (no I/O beyond `stat` and listing
+ * `clusters/`): the repository root found by walking up from the named paths (findRepositoryRoot) is read whole, so
+ * cross-file rules see everything; the paths (or the working directory) are the reported scope (planScope).
  */
-import { existsSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { CONFIG_NAMES } from '../config/load.js';
+
+/** What made a folder the root: talium's configuration, a `clusters/<name>/cluster.yaml`, git, a bare `clusters/`. */
+export type RootMarker = 'config' | 'cluster-spec' | 'git' | 'clusters';
+
+export interface RepositoryRoot {
+  dir: string;
+  marker: RootMarker;
+}
+
+const toPosix = (p: string): string => (sep === '/' ? p : p.split(sep).join('/'));
 
 /** `rel` (from path.relative) leaves the folder it is relative to. */
 const outside = (rel: string): boolean => rel === '..' || rel.startsWith('../') || rel.startsWith('..\\') || isAbsolute(rel);
 
-/**
- * The folder one path names when it is the working directory, a folder above it or one outside it (absolute, or
- * `../repo`): such a run lints that folder as a whole. A folder inside the working directory stays a partial run.
- */
-export function lintRoot(cwd: string, paths: readonly string[]): string | undefined {
-  if (paths.length !== 1) return undefined;
-  const dir = resolve(cwd, paths[0]!);
-  let isDir = false;
+function isDir(p: string): boolean {
   try {
-    isDir = statSync(dir).isDirectory();
+    return statSync(p).isDirectory();
   } catch {
-    return undefined;
+    return false;
   }
-  if (!isDir) return undefined;
-  const rel = relative(cwd, dir);
-  return rel === '' || outside(rel) ? dir : undefined;
 }
 
-/** What makes a folder a repository talium lints: its configuration, talium's or Flux's clusters/ folder, git. */
-const ROOT_MARKERS: readonly string[] = [...CONFIG_NAMES, 'clusters', '.git'];
-
-/** `dir` or a folder above it holds a root marker (a git work tree's `.git` may be a file). */
-export function inRepository(dir: string): boolean {
-  for (let d = resolve(dir); ; d = dirname(d)) {
-    if (ROOT_MARKERS.some((m) => existsSync(join(d, m)))) return true;
-    if (dirname(d) === d) return false;
+/** `d/clusters/<name>/cluster.yaml` exists for some name (talium's own layout). */
+function hasClusterSpec(d: string): boolean {
+  let names: string[];
+  try {
+    names = readdirSync(join(d, 'clusters'));
+  } catch {
+    return false;
   }
+  return names.some((n) => existsSync(join(d, 'clusters', n, 'cluster.yaml')));
 }
 
 /**
- * True when the paths are explicit YAML files (`*.yaml`/`*.yml`, not folders, not templates) that all lie inside
- * the working directory, and that directory is (in) a repository: the run then reads the whole working directory and
- * reports the files (`--only-files`), so cross-object rules see the pools, nodes and releases defined elsewhere and
- * `talium lint a.yaml` reports for a.yaml what `talium lint` does. Anything else (a folder among the paths, a file
- * outside the working directory or in no repository, a missing file) keeps a run over the given paths only.
+ * The repository root above `start` (itself included): the nearest folder holding talium's configuration
+ * (talium.config.yaml, .talium.yaml...) or a `clusters/<name>/cluster.yaml`, not above the git root; else the git
+ * root (`.git`, a folder or a work tree's file); else, in no git repository, the nearest folder with a `clusters/`
+ * folder (Flux's layout). Undefined when there is none up to the filesystem root.
  */
-export function contextFiles(cwd: string, paths: readonly string[]): boolean {
-  if (!paths.length) return false;
-  for (const p of paths) {
-    if (!/\.ya?ml$/i.test(p)) return false;
-    const abs = resolve(cwd, p);
-    try {
-      if (!statSync(abs).isFile()) return false;
-    } catch {
-      return false;
-    }
-    if (outside(relative(cwd, abs))) return false;
+export function findRepositoryRoot(start: string): RepositoryRoot | undefined {
+  let clusters: string | undefined;
+  for (let d = resolve(start); ; d = dirname(d)) {
+    if (CONFIG_NAMES.some((n) => existsSync(join(d, n)))) return { dir: d, marker: 'config' };
+    if (hasClusterSpec(d)) return { dir: d, marker: 'cluster-spec' };
+    if (existsSync(join(d, '.git'))) return { dir: d, marker: 'git' };
+    if (clusters === undefined && isDir(join(d, 'clusters'))) clusters = d;
+    if (dirname(d) === d) break;
   }
-  return inRepository(cwd);
+  return clusters === undefined ? undefined : { dir: clusters, marker: 'clusters' };
+}
+
+/** `dir` or a folder above it is a repository root (findRepositoryRoot). */
+export function inRepository(dir: string): boolean {
+  return findRepositoryRoot(dir) !== undefined;
+}
+
+export interface LintScope {
+  /** The folder the run reads (the engine's working directory); reported file names are relative to it. */
+  root: string;
+  /** Paths for discovery, relative to `root` (or as given, in a run over the paths only); [] = the whole root. */
+  paths: string[];
+  /**
+   * What is reported, relative to `root`: files, and folders written with a trailing `/`; undefined = everything
+   * read. The rest of the tree is read for context only.
+   */
+  only?: Set<string>;
+  /** A path of `paths` → the path as typed (messages about missing or empty paths name what the user wrote). */
+  given: Map<string, string>;
+  /** Paths that do not exist, as typed (a usage error). */
+  missing: string[];
+  /** Why the run reads only the named paths (no root, or paths in several roots): a note for stderr. */
+  note?: string;
+  /** The run reads the whole root and reports all of it (--suppress-all and --prune-suppressions need one). */
+  whole: boolean;
+}
+
+export interface ScopeOptions {
+  /** The paths are a file list to report (--only-files, --staged, pre-commit): non-YAML entries are dropped. */
+  onlyFiles?: boolean;
+}
+
+const YAML = /\.ya?ml$/i;
+const MARKERS_TEXT = 'a .git, talium.config.yaml/.talium.yaml or clusters/<name>/cluster.yaml';
+
+/**
+ * The scope of `talium lint [paths]` run in `cwd`. With a repository root above every path (findRepositoryRoot of each
+ * path's folder, one root for all), the run reads that root whole and reports the paths (folders with all they
+ * hold; the working directory when no path is given). Without one: one folder that is the working directory,
+ * above or outside it is linted as a whole from there; a file list (`onlyFiles`) reads the working directory;
+ * anything else reads only the paths, with a note saying so (cross-file rules see only what was named).
+ */
+export function planScope(cwd: string, positionals: readonly string[], opts: ScopeOptions = {}): LintScope {
+  const given = new Map<string, string>();
+  const missing: string[] = [];
+  const named = opts.onlyFiles ? positionals.filter((p) => YAML.test(p)) : positionals;
+  const entries: Array<{ typed: string; abs: string; dir: boolean; implicit?: boolean }> = [];
+  if (!named.length && !opts.onlyFiles) entries.push({ typed: '.', abs: resolve(cwd), dir: true, implicit: true });
+  for (const p of named) {
+    const abs = resolve(cwd, p);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch {
+      missing.push(p);
+      continue;
+    }
+    entries.push({ typed: p, abs, dir: st.isDirectory() });
+  }
+  if (missing.length || !entries.length) return { root: cwd, paths: opts.onlyFiles ? [] : [...positionals], given, missing, whole: false, ...(opts.onlyFiles ? { only: new Set() } : {}) };
+
+  const roots = new Set<string>();
+  let rootless: string | undefined;
+  for (const e of entries) {
+    const r = findRepositoryRoot(e.dir ? e.abs : dirname(e.abs));
+    if (r) roots.add(r.dir);
+    else rootless ??= e.typed;
+  }
+  if (rootless === undefined && roots.size === 1) {
+    const root = [...roots][0]!;
+    const only = new Set<string>();
+    const paths: string[] = [];
+    let whole = false;
+    for (const e of entries) {
+      const rel = toPosix(relative(root, e.abs));
+      if (rel === '') {
+        whole = true;
+        continue;
+      }
+      only.add(e.dir ? `${rel}/` : rel);
+      // a folder named on purpose is walked again (its .gitignore scopes, "no YAML files" when empty); a named file
+      // is linted whatever .gitignore says
+      if (!e.implicit && !paths.includes(rel)) {
+        paths.push(rel);
+        given.set(rel, e.typed);
+      }
+    }
+    if (whole) return { root, paths: paths.length ? ['.', ...paths] : [], given, missing, whole: !paths.length };
+    return { root, paths: ['.', ...paths], only, given, missing, whole: false };
+  }
+
+  // no root for some path, or paths in different roots
+  if (opts.onlyFiles) {
+    // a file list (pre-commit) still reads the working directory, as --only-files always did
+    const only = new Set(entries.map((e) => toPosix(relative(cwd, e.abs))));
+    for (const e of entries) given.set(toPosix(relative(cwd, e.abs)), e.typed);
+    return { root: cwd, paths: ['.', ...only], only, given, missing, whole: false };
+  }
+  if (entries.length === 1 && entries[0]!.dir) {
+    const rel = relative(cwd, entries[0]!.abs);
+    // the working directory, a folder above it or outside it: that folder is the tree
+    if (rel === '' || outside(rel)) return { root: entries[0]!.abs, paths: [], given, missing, whole: true };
+  }
+  const note =
+    rootless !== undefined
+      ? `no repository root above "${rootless}" (${MARKERS_TEXT}); only the named paths were read, so rules that compare files (pools and nodes, Kustomization paths, overlays) saw nothing else. Run talium lint in the repository, or add a .talium.yaml at its top.`
+      : `the paths lie in ${roots.size} repositories (${[...roots].map((r) => toPosix(relative(cwd, r)) || '.').join(', ')}); only the named paths were read, so rules that compare files saw nothing else. Run talium lint once per repository.`;
+  for (const p of named) given.set(p, p);
+  return { root: cwd, paths: [...named], given, missing, note, whole: false };
 }

@@ -1,8 +1,9 @@
 /**
- * `talium lint [paths...]`: argument parsing and wiring only (config → engine → --fix (lint-fix.ts) → bulk
- * suppressions (lint-bulk-suppressions.ts) → reporters → exit code). `--staged` / `--only-files`, and YAML files
- * named inside a repository (lint-scope.ts), read the whole tree but report only the named files (pre-commit).
+ * `talium lint [paths...]`: argument parsing and wiring only (scope (lint-scope.ts) → config → engine → --fix
+ * (lint-fix.ts) → bulk suppressions (lint-bulk-suppressions.ts) → reporters → exit code). The repository root above
+ * the paths is read whole; the paths, `--staged` / `--only-files` files are what is reported.
  */
+import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { argError } from './arg-error.js';
@@ -16,7 +17,7 @@ import { REPORTERS } from '../report/index.js';
 import { EXIT, type CliIo } from './io.js';
 import { bulkSuppress } from './lint-bulk-suppressions.js';
 import { fixAndRelint } from './lint-fix.js';
-import { contextFiles, lintRoot } from './lint-scope.js';
+import { findRepositoryRoot, planScope } from './lint-scope.js';
 import { toolVersion } from './main.js';
 
 /** One shell word: as it is when it needs no quoting, else single-quoted (POSIX sh). */
@@ -37,7 +38,10 @@ function fixCommand(v: { staged?: boolean; 'only-files'?: boolean; config?: stri
 
 const HELP = `Usage: talium lint [options] [paths...]
 
-Lint YAML files under the given paths (default: .): YAML checks, schemas and policy rules.
+Lint YAML files under the given paths (default: .): YAML checks, schemas and policy rules. The repository root
+above the paths (the nearest folder with talium.config.yaml/.talium.yaml or clusters/<name>/cluster.yaml, else the
+top of git) is read whole, with its configuration and .gitignore, so rules that compare files see everything; only
+the named paths are reported and count for the exit code. Without a root, only the paths are read (a note says so).
 
 Options:
   -f, --format NAME[=FILE]  Output format: ${Object.keys(REPORTERS).sort().join(', ')} (default stylish).
@@ -50,15 +54,12 @@ Options:
                             (adopting talium in a repository that already has findings).
   --prune-suppressions      Lower the recorded counts to what still occurs (after fixing some).
   --suppressions-location FILE
-                            Another suppressions file (default: ./talium-suppressions.json).
+                            Another suppressions file (default: talium-suppressions.json of the root).
   --max-warnings N          Exit 1 when there are more than N warnings (default: unlimited).
-  -c, --config FILE         Configuration file (default: ./talium.config.yaml if present).
-  --staged                  Report only files staged in git (git diff --cached); the whole tree is still read.
-  --only-files              Report only the positional files (as pre-commit passes them); the whole tree
-                            (the working directory) is still read so cross-object rules stay correct.
-                            YAML files (no folder among the paths) inside the working directory of a
-                            repository (talium.config.yaml, clusters/ or .git there or above) get this
-                            without the flag.
+  -c, --config FILE         Configuration file (default: talium.config.yaml or .talium.yaml of the root).
+  --staged                  Report only files staged in git (git diff --cached); the whole root is still read.
+  --only-files              Report only the positional YAML files (as pre-commit passes them); the whole
+                            root (the working directory when there is none) is still read.
   --workers N               Worker threads for parsing and per-document checks (default 0: main thread only).
   --no-cache                Parse every file again instead of reading unchanged ones from the parse cache, and
                             never replay the last result of an unchanged tree (the run cache); both are kept in
@@ -133,50 +134,58 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr('talium lint: --suppress-all and --prune-suppressions cannot be combined\n');
     return EXIT.usage;
   }
-  if ((v['suppress-all'] || v['prune-suppressions']) && (v.staged || v['only-files'] || (!wholeFolder(parsed.positionals) && !lintRoot(io.cwd, parsed.positionals)))) {
-    io.stderr('talium lint: --suppress-all and --prune-suppressions record a run over the whole folder: no paths, --staged or --only-files\n');
+  if ((v['suppress-all'] || v['prune-suppressions']) && (v.staged || v['only-files'])) {
+    io.stderr('talium lint: --suppress-all and --prune-suppressions record a run over the whole repository: no paths, --staged or --only-files\n');
+    return EXIT.usage;
+  }
+  if (v.staged && parsed.positionals.length) {
+    io.stderr('talium lint: --staged takes no paths\n');
     return EXIT.usage;
   }
 
-  // `talium lint DIR` for the working directory itself, a folder above it or one outside it is `cd DIR && talium
-  // lint .`: the whole tree of DIR, its configuration, its repository-relative paths (Flux `spec.path`); the
-  // output names files relative to the working directory as always
-  const rootDir = !v.staged && !v['only-files'] ? lintRoot(io.cwd, parsed.positionals) : undefined;
-  const cwd = rootDir ?? io.cwd;
-  let paths = rootDir ? [] : parsed.positionals;
-  // `talium lint apps/svc.yaml` in a repository: the whole tree read, that file reported (as --only-files), so a
-  // pool or node defined in another file still counts; `fixCommand` repeats the paths, which decide the same again
-  const onlyFiles = v['only-files'] || (!v.staged && !rootDir && contextFiles(io.cwd, parsed.positionals));
-  let only: Set<string> | undefined;
+  // the staged files (relative to the working directory: git diff --relative) are a file list, as --only-files's
+  let list = parsed.positionals;
   let crossObjectAll = false;
-  if (v.staged || onlyFiles) {
-    let list: string[];
-    if (v.staged) {
-      if (paths.length) {
-        io.stderr('talium lint: --staged takes no paths\n');
-        return EXIT.usage;
-      }
-      const staged = stagedFiles(cwd);
-      if (typeof staged === 'string') {
-        io.stderr(`talium lint: ${staged}\n`);
-        return EXIT.usage;
-      }
-      list = staged;
-      // a staged deletion of a manifest can break objects elsewhere (a Service whose pool is gone) but cannot be
-      // named: report every cross-object finding then
-      const deleted = stagedFiles(cwd, 'D');
-      if (typeof deleted !== 'string' && deleted.some((f) => /\.ya?ml$/i.test(f))) crossObjectAll = true;
-    } else {
-      list = paths;
+  if (v.staged) {
+    const staged = stagedFiles(io.cwd);
+    if (typeof staged === 'string') {
+      io.stderr(`talium lint: ${staged}\n`);
+      return EXIT.usage;
     }
-    only = new Set(list.filter((f) => /\.ya?ml$/i.test(f)).map((f) => relative(cwd, resolve(cwd, f)).split('\\').join('/')));
-    // the whole tree is read; the reported files are added explicitly (so .gitignore cannot hide them)
-    paths = only.size || crossObjectAll ? ['.', ...only] : [];
+    list = staged;
+    // a staged deletion of a manifest can break objects elsewhere (a Service whose pool is gone) but cannot be
+    // named: report every cross-object finding then
+    const deleted = stagedFiles(io.cwd, 'D');
+    if (typeof deleted !== 'string' && deleted.some((f) => /\.ya?ml$/i.test(f))) crossObjectAll = true;
   }
+  // the repository root above the paths (or the working directory) is read whole; the paths are what is reported
+  // (lint-scope.ts): `cd apps && talium lint`, `talium lint apps/cilium`, pre-commit's file list alike
+  const scope = planScope(io.cwd, list, { onlyFiles: v.staged === true || v['only-files'] === true });
+  if ((v['suppress-all'] || v['prune-suppressions']) && !scope.whole) {
+    io.stderr(`talium lint: --suppress-all and --prune-suppressions record a run over the whole repository: no paths, --staged or --only-files${scope.root !== io.cwd && !scope.note ? `; run it in ${relative(io.cwd, scope.root) || '.'}` : ''}\n`);
+    return EXIT.usage;
+  }
+  if (scope.missing.length) {
+    io.stderr(`talium lint: no such file or folder: ${scope.missing.map((m) => `"${m}"`).join(', ')}\n`);
+    return EXIT.usage;
+  }
+  if (scope.note) io.stderr(`talium lint: note: ${scope.note}\n`);
+  const cwd = crossObjectAll && scope.only?.size === 0 ? (findRepositoryRoot(io.cwd)?.dir ?? io.cwd) : scope.root;
+  const paths = crossObjectAll && scope.only?.size === 0 ? ['.'] : scope.paths;
+  const only = scope.only;
 
   const catalog = ruleCatalog();
   const known = knownRule(catalog);
-  const cfg = loadConfig(cwd, v.config !== undefined && rootDir ? resolve(io.cwd, v.config) : v.config, known, (id) => suggestRuleId(id, catalog));
+  // --config is relative to the working directory, wherever the root is
+  if (v.config !== undefined && !existsSync(resolve(io.cwd, v.config))) {
+    io.stderr(`talium lint: config file "${v.config}" not found\n`);
+    return EXIT.usage;
+  }
+  if (v.config !== undefined && statSync(resolve(io.cwd, v.config)).isDirectory()) {
+    io.stderr(`talium lint: config file "${v.config}" is a folder\n`);
+    return EXIT.usage;
+  }
+  const cfg = loadConfig(cwd, v.config !== undefined ? resolve(io.cwd, v.config) : undefined, known, (id) => suggestRuleId(id, catalog));
   if (cfg.fatal) {
     io.stderr(`talium lint: ${cfg.fatal}\n`);
     return EXIT.usage;
@@ -192,22 +201,28 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (workers !== undefined) opts.workers = workers;
   if (v['no-cache']) opts.cache = false;
   let outcome = await lint(opts);
+  const typed = (m: string): string => `"${scope.given.get(m) ?? m}"`;
   if (outcome.missing.length) {
-    io.stderr(`talium lint: no such file or folder: ${outcome.missing.map((m) => `"${m}"`).join(', ')}\n`);
+    io.stderr(`talium lint: no such file or folder: ${outcome.missing.map(typed).join(', ')}\n`);
     return EXIT.usage;
   }
   if (outcome.empty?.length) {
     // a folder named on purpose that holds nothing to lint is a wrong path more often than a pass (ESLint: exit 2)
-    io.stderr(`talium lint: no YAML files to lint in ${outcome.empty.map((m) => `"${m}"`).join(', ')} (*.yaml and *.yml, outside .gitignore); check the path.\n`);
+    io.stderr(`talium lint: no YAML files to lint in ${outcome.empty.map(typed).join(', ')} (*.yaml and *.yml, outside .gitignore); check the path.\n`);
     return EXIT.usage;
   }
-  // a folder linted from elsewhere: file names relative to the working directory, in messages as in the output
-  const fromCwd = (f: string): string => (rootDir && rootDir !== io.cwd && f ? relative(io.cwd, resolve(rootDir, f)).split('\\').join('/') || '.' : f);
+  // a root other than the working directory: file names relative to the working directory, in messages as in the
+  // output (a folder's trailing slash kept)
+  const fromCwd = (f: string): string => {
+    if (cwd === io.cwd || !f) return f;
+    const r = relative(io.cwd, resolve(cwd, f)).split('\\').join('/') || '.';
+    return f.endsWith('/') && !r.endsWith('/') ? `${r}/` : r;
+  };
   if (v.fix) outcome = await fixAndRelint(outcome, opts, only, io, fromCwd);
   const bulk = bulkSuppress(outcome, cwd, v['suppressions-location'], v['suppress-all'] ? 'all' : v['prune-suppressions'] ? 'prune' : undefined, !only && wholeFolder(paths), io);
   if (typeof bulk === 'number') return bulk;
   outcome = bulk;
-  if (rootDir && rootDir !== io.cwd) outcome = { ...outcome, result: rebaseResult(outcome.result, fromCwd) };
+  if (cwd !== io.cwd) outcome = { ...outcome, result: rebaseResult(outcome.result, fromCwd) };
   try {
     emit(outcome.result, formats, io, fixCommand(v, parsed.positionals));
   } catch (err) {

@@ -35,7 +35,10 @@ export interface LintOptions {
   cwd: string;
   paths: string[];
   config: LintConfig;
-  /** Report findings only in these files (relative paths) while still reading the whole tree. */
+  /**
+   * Report findings only in these files and folders (relative paths; a folder ends in `/` and stands for all it
+   * holds) while still reading the whole tree.
+   */
   only?: ReadonlySet<string>;
   /** With `only`: still report every cross-object (policy rule) finding (a staged deletion touched the tree). */
   crossObjectAll?: boolean;
@@ -134,6 +137,14 @@ function settingFor(config: LintConfig, ruleId: string, file: string): RuleSetti
   return config.rules[ruleId];
 }
 
+/** Whether a file (relative path) is in a reported scope (LintOptions.only): named, or inside a named folder. */
+export function inScope(only: ReadonlySet<string> | undefined): (file: string) => boolean {
+  if (!only) return () => true;
+  const dirs = [...only].filter((p) => p.endsWith('/'));
+  if (!dirs.length) return (file) => only.has(file);
+  return (file) => only.has(file) || dirs.some((d) => file.startsWith(d));
+}
+
 /** The run reads the whole working folder (so cache entries of files it did not see are stale). */
 export function wholeFolder(paths: readonly string[]): boolean {
   return paths.length === 0 || paths.some((p) => p === '.' || p === './' || p === '');
@@ -158,7 +169,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const catalog = ruleCatalog();
   const known = knownRule(catalog);
   const suggestRule = (id: string) => suggestRuleId(id, catalog);
-  const reported = (file: string) => !opts.only || opts.only.has(file);
+  const reported = inScope(opts.only);
   // suppressions with an `until` date stop applying after it: the date is part of what a run depends on
   const today = opts.today ?? todayUtc();
 

@@ -1,0 +1,202 @@
+/**
+ * `talium lint` in a subfolder, or naming a folder or files inside a repository: the repository root (git, talium's
+ * configuration, clusters/<name>/cluster.yaml) is found by walking up and read whole, so cross-file rules see the
+ * whole picture; only the named scope is reported and decides the exit code; names are relative to the working
+ * directory; the root's .gitignore and configuration apply; without a root a note says what was read.
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { findRepositoryRoot, inRepository, planScope } from '../src/cli/lint-scope.js';
+import { runCli } from '../src/testing/cli.js';
+import { tempRepos } from '../src/testing/temp-repos.js';
+
+const repos = tempRepos('talium-root-scope-');
+after(repos.cleanup);
+
+const NODE = 'machine:\n  type: worker\n  network:\n    hostname: w1\n    interfaces:\n      - interface: eth0\n        addresses: [10.50.0.210/24]\n';
+const POOL = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - start: 10.50.0.200\n      stop: 10.50.0.239\n';
+const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: default\ndata:\n  a: "1"\n';
+const BROKEN = 'a: 1\nb: [1, 2\nc: 3\n';
+const FLUX_KS = 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: cilium\n  namespace: flux-system\nspec:\n  interval: 1h\n  path: ./kubernetes/apps/cilium\n  prune: true\n  sourceRef: {kind: GitRepository, name: flux-system}\n';
+
+interface Diag {
+  ruleId: string;
+  file: string;
+  range: { start: { line: number; column: number } };
+  related?: Array<{ file: string; range: { start: { line: number; column: number } } }>;
+}
+
+async function lintJson(cwd: string, args: string[] = []): Promise<{ code: number; diagnostics: Diag[]; stderr: string; files: number }> {
+  const r = await runCli(['lint', '--format', 'json', '--no-cache', ...args], { cwd });
+  assert.ok(r.stdout, r.stderr);
+  const out = JSON.parse(r.stdout) as { diagnostics: Diag[]; summary: { files: number } };
+  return { code: r.code, diagnostics: out.diagnostics, stderr: r.stderr, files: out.summary.files };
+}
+
+const brief = (ds: readonly Diag[]): string[] =>
+  ds.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}${(d.related ?? []).map((r) => ` ${r.file}:${r.range.start.line}:${r.range.start.column}`).join('')}`);
+
+/** A git-marked repository: a Talos node at the top, a pool below kubernetes/apps, a broken file elsewhere. */
+function repo(extra: Record<string, string> = {}): string {
+  const dir = repos.repo({ 'talos/w1.yaml': NODE, 'kubernetes/apps/lb/pool.yaml': POOL, 'kubernetes/apps/cm.yaml': CM, 'kubernetes/infra/broken.yaml': BROKEN, ...extra });
+  mkdirSync(join(dir, '.git'));
+  return dir;
+}
+
+describe('findRepositoryRoot and planScope', () => {
+  it('the nearest configuration or cluster.yaml folder below the git root, else the git root, else a clusters/ folder', () => {
+    const dir = repos.repo({ 'a/b/c/x.yaml': CM, 'a/.talium.yaml': 'rules: {}\n', 'p/clusters/home/cluster.yaml': 'lan: {}\n', 'p/q/x.yaml': CM, 'f/clusters/flux-system/gotk.yaml': CM, 'f/apps/x.yaml': CM });
+    mkdirSync(join(dir, '.git'));
+    assert.deepEqual(findRepositoryRoot(join(dir, 'a/b/c')), { dir: join(dir, 'a'), marker: 'config' });
+    assert.deepEqual(findRepositoryRoot(join(dir, 'p/q')), { dir: join(dir, 'p'), marker: 'cluster-spec' });
+    // a Flux clusters/ folder below the git root does not make a root: the git root does
+    assert.deepEqual(findRepositoryRoot(join(dir, 'f/apps')), { dir, marker: 'git' });
+    if (inRepository(tmpdir())) return;
+    const bare = repos.repo({ 'f/clusters/flux-system/gotk.yaml': CM, 'f/apps/x.yaml': CM, 'g/x.yaml': CM });
+    assert.deepEqual(findRepositoryRoot(join(bare, 'f/apps')), { dir: join(bare, 'f'), marker: 'clusters' });
+    assert.equal(findRepositoryRoot(join(bare, 'g')), undefined);
+  });
+
+  it('a folder scope, a file scope, the root itself, a missing path', () => {
+    const dir = repo();
+    const apps = join(dir, 'kubernetes/apps');
+    assert.deepEqual(planScope(apps, []), { root: dir, paths: ['.'], only: new Set(['kubernetes/apps/']), given: new Map(), missing: [], whole: false });
+    assert.deepEqual(planScope(apps, ['lb', 'cm.yaml']), {
+      root: dir,
+      paths: ['.', 'kubernetes/apps/lb', 'kubernetes/apps/cm.yaml'],
+      only: new Set(['kubernetes/apps/lb/', 'kubernetes/apps/cm.yaml']),
+      given: new Map([['kubernetes/apps/lb', 'lb'], ['kubernetes/apps/cm.yaml', 'cm.yaml']]),
+      missing: [],
+      whole: false,
+    });
+    assert.deepEqual(planScope(apps, ['../..']), { root: dir, paths: [], given: new Map(), missing: [], whole: true });
+    assert.deepEqual(planScope(dir, []), { root: dir, paths: [], given: new Map(), missing: [], whole: true });
+    assert.deepEqual(planScope(apps, ['nope.yaml']).missing, ['nope.yaml']);
+  });
+});
+
+describe('talium lint in a subfolder of a repository', () => {
+  it('reads the whole repository, reports the subfolder, names files from the working directory', async () => {
+    const dir = repo();
+    const apps = join(dir, 'kubernetes/apps');
+    const r = await lintJson(apps);
+    // the pool (in scope) holds the node's address (defined at the top): found, with the node's place
+    assert.deepEqual(brief(r.diagnostics), ['lb/pool.yaml:7:14 network/pool-reserved-address ../../talos/w1.yaml:7:21']);
+    assert.equal(r.code, 1, r.stderr);
+    // the broken file outside the scope was read but is not reported
+    assert.equal(r.files, 2);
+    assert.equal(r.stderr, '');
+    // the same findings as the full run's for those files
+    const full = await lintJson(dir);
+    assert.deepEqual(
+      brief(full.diagnostics.filter((d) => d.file.startsWith('kubernetes/apps/'))).map((b) => b.replace(/kubernetes\/apps\//, '').replace(/ talos\//, ' ../../talos/')),
+      brief(r.diagnostics),
+    );
+    assert.ok(full.diagnostics.some((d) => d.file === 'kubernetes/infra/broken.yaml'));
+  });
+
+  it('the exit code follows the scope only: a clean subfolder passes though the repository has errors', async () => {
+    const dir = repo();
+    const r = await lintJson(join(dir, 'talos'), []);
+    // the node file: the pool finding points at it (as with --only-files), the broken file does not count
+    assert.deepEqual(brief(r.diagnostics), ['../kubernetes/apps/lb/pool.yaml:7:14 network/pool-reserved-address w1.yaml:7:21']);
+    const clean = repo({ 'docs/cm.yaml': CM });
+    const c = await lintJson(join(clean, 'docs'));
+    assert.deepEqual(brief(c.diagnostics), []);
+    assert.equal(c.code, 0);
+  });
+
+  it('a folder or files named from outside the repository: its root is found from the paths', async () => {
+    const dir = repo();
+    const parent = dirname(dir);
+    const rel = relative(parent, dir);
+    const r = await lintJson(parent, [`${rel}/kubernetes/apps/lb`]);
+    assert.deepEqual(brief(r.diagnostics), [`${rel}/kubernetes/apps/lb/pool.yaml:7:14 network/pool-reserved-address ${rel}/talos/w1.yaml:7:21`]);
+    const f = await lintJson(join(dir, 'kubernetes'), ['apps/lb/pool.yaml', 'apps/cm.yaml']);
+    assert.deepEqual(brief(f.diagnostics), ['apps/lb/pool.yaml:7:14 network/pool-reserved-address ../talos/w1.yaml:7:21']);
+    // a file outside the working directory, inside the same repository
+    const up = await lintJson(join(dir, 'kubernetes/apps'), ['../../talos/w1.yaml']);
+    assert.deepEqual(brief(up.diagnostics), ['lb/pool.yaml:7:14 network/pool-reserved-address ../../talos/w1.yaml:7:21']);
+  });
+
+  it('repository-relative paths resolve from the root: a Flux Kustomization path is found from its own folder', async () => {
+    const dir = repo({ 'kubernetes/flux/cilium.yaml': FLUX_KS, 'kubernetes/apps/cilium/cm.yaml': CM });
+    const r = await lintJson(join(dir, 'kubernetes/flux'));
+    assert.deepEqual(brief(r.diagnostics).filter((b) => b.includes('gitops/flux-kustomization-path')), []);
+    // a real typo is still found from there
+    writeFileSync(join(dir, 'kubernetes/flux/cilium.yaml'), FLUX_KS.replace('apps/cilium', 'apps/cilum'));
+    const typo = await lintJson(join(dir, 'kubernetes/flux'));
+    assert.deepEqual(brief(typo.diagnostics).filter((b) => b.includes('gitops/flux-kustomization-path')).map((b) => b.split(' ')[0]), ['cilium.yaml:8:9']);
+  });
+
+  it("the root's .gitignore and configuration apply below it", async () => {
+    const dir = repo({
+      '.gitignore': 'kubernetes/apps/rendered/\n',
+      'kubernetes/apps/rendered/out.yaml': BROKEN,
+      '.talium.yaml': 'rules:\n  network/pool-reserved-address: warning\n',
+    });
+    const r = await lintJson(join(dir, 'kubernetes/apps'));
+    assert.deepEqual(r.diagnostics.map((d) => [d.file, d.ruleId, (d as unknown as { severity: string }).severity]), [['lb/pool.yaml', 'network/pool-reserved-address', 'warning']]);
+    assert.equal(r.code, 0, r.stderr);
+    // --config is relative to the working directory
+    writeFileSync(join(dir, 'kubernetes/apps/strict.yaml'), 'rules:\n  network/pool-reserved-address: "off"\n');
+    const c = await lintJson(join(dir, 'kubernetes/apps'), ['--config', 'strict.yaml']);
+    assert.deepEqual(brief(c.diagnostics), []);
+  });
+
+  it("the root's bulk suppressions apply below it; --suppress-all is recorded at the root only", async () => {
+    const dir = repo();
+    const all = await runCli(['lint', '--suppress-all', '--no-cache'], { cwd: dir });
+    assert.equal(all.code, 0, all.stderr);
+    const r = await lintJson(join(dir, 'kubernetes/apps'));
+    assert.deepEqual(brief(r.diagnostics), []);
+    assert.equal(r.code, 0);
+    assert.match(r.stderr, /suppressed by \.\.\/\.\.\/talium-suppressions\.json/);
+  });
+
+  it('--only-files (pre-commit, run at the top of git) takes the configuration of the project folder the files are in', async () => {
+    const dir = repos.repo({ 'infra/.talium.yaml': 'rules:\n  network/pool-reserved-address: "off"\n', 'infra/talos/w1.yaml': NODE, 'infra/k/pool.yaml': POOL, 'infra/k/broken.yaml': BROKEN });
+    mkdirSync(join(dir, '.git'));
+    const r = await lintJson(dir, ['--only-files', 'infra/k/pool.yaml']);
+    assert.deepEqual(brief(r.diagnostics), []);
+    assert.equal(r.code, 0, r.stderr);
+    // without the project configuration the collision is found, from the top of git
+    const plain = repos.repo({ 'infra/talos/w1.yaml': NODE, 'infra/k/pool.yaml': POOL });
+    mkdirSync(join(plain, '.git'));
+    assert.deepEqual(brief((await lintJson(plain, ['--only-files', 'infra/k/pool.yaml'])).diagnostics), ['infra/k/pool.yaml:7:14 network/pool-reserved-address infra/talos/w1.yaml:7:21']);
+    // and from a subfolder (a hook run with another working directory)
+    assert.deepEqual(brief((await lintJson(join(plain, 'infra/k'), ['--only-files', 'pool.yaml'])).diagnostics), ['pool.yaml:7:14 network/pool-reserved-address ../talos/w1.yaml:7:21']);
+  });
+
+  it('a named folder with no YAML and a missing path are usage errors that name the path as typed', async () => {
+    const dir = repo({ 'kubernetes/apps/empty/readme.md': '# x\n' });
+    const empty = await runCli(['lint', 'empty'], { cwd: join(dir, 'kubernetes/apps') });
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /no YAML files to lint in "empty"/);
+    const missing = await runCli(['lint', 'nope'], { cwd: join(dir, 'kubernetes/apps') });
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /no such file or folder: "nope"/);
+    // --suppress-all records the whole repository: refused below the root
+    const all = await runCli(['lint', '--suppress-all'], { cwd: join(dir, 'kubernetes/apps') });
+    assert.equal(all.code, 2);
+    assert.match(all.stderr, /run it in \.\.\/\.\./);
+  });
+
+  it('without a root: the named paths alone, and a note on stderr saying so', async (t) => {
+    if (inRepository(tmpdir())) {
+      t.skip(`${tmpdir()} lies in a repository`);
+      return;
+    }
+    const bare = repos.repo({ 'talos/w1.yaml': NODE, 'k/pool.yaml': POOL });
+    const r = await lintJson(bare, ['k']);
+    assert.deepEqual(brief(r.diagnostics), []);
+    assert.match(r.stderr, /note: no repository root above "k"/);
+    // the working directory itself (no path): it is the tree, nothing to say
+    const whole = await lintJson(bare);
+    assert.deepEqual(brief(whole.diagnostics), ['k/pool.yaml:7:14 network/pool-reserved-address talos/w1.yaml:7:21']);
+    assert.equal(whole.stderr, '');
+  });
+});
