@@ -159,6 +159,8 @@ function excludeSites(doc: YamlDocument, path: Path, count: number): ExcludeSite
 function readDoc(abs: string, relPath: string): { doc?: YamlDocument; findings: Finding[]; text: string } {
   const text = readFileSync(abs, 'utf8');
   const parsed = parseSource(new SourceFile(relPath, text));
+  // the file is talium's configuration whatever its name (--config ci/lint.yaml): its plan facts are written facts
+  for (const d of parsed.docs) d.docClass = 'talium-config';
   const findings = [...parsed.findings];
   // talium reads the first document only: a second one (a stray `---`) would be silently ignored
   for (const extra of parsed.docs.slice(1)) {

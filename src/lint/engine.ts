@@ -215,6 +215,9 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   tick(`load (${useWorkers ? 'workers' : 'in-process'}${cacheNote})`);
   const docs: YamlDocument[] = [];
   for (const f of loaded) {
+    // the configuration the run was given is talium's, whatever its name (--config ci/lint.yaml): classified so,
+    // never linted as Helm values, a Kubernetes document or YAML 1.1 (talium reads it as YAML 1.2)
+    if (f.path === config.file) for (const d of f.docs) d.docClass = 'talium-config';
     for (const d of f.docs) docs.push(d);
     if (reported(f.path)) diagnostics.push(...f.diagnostics);
   }
@@ -222,7 +225,8 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   // 2. cluster groups and their plans (Flux post-build variables applied first)
   let groups: ClusterGroup[];
   try {
-    groups = buildClusterGroups(docs, config.plan);
+    // the plan facts are the loaded configuration's (none: none), never another talium config's in the tree
+    groups = buildClusterGroups(docs, config.plan ?? null);
   } catch (err) {
     diagnostics.push(internalError(config.plan?.doc?.file.path ?? '.', 'building the cluster groups', err));
     internalErrors++;
@@ -243,7 +247,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     if (config.unknownKindSeverity) o.unknownKindSeverity = config.unknownKindSeverity;
     // the per-document checks read every document, also those no kustomization applies
     const members = g.unapplied ? [...g.docs, ...g.unapplied] : g.docs;
-    return { name: g.name, opts: o, docs: members.filter((d) => reported(d.file.path)) };
+    return { name: g.name, opts: o, docs: members.filter((d) => reported(d.file.path) && d.file.path !== config.file) };
   });
   // Cilium values files a HelmRelease's valuesFrom names: depend on the HelmRelease's file, so outside the cache
   diagnostics.push(...checkValuesFrom(groups.map((g, i) => ({ name: g.name, docs: g.docs, ciliumVersion: groupChecks[i]!.opts.ciliumVersion })), reported));
@@ -268,7 +272,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
       }),
     );
   } else {
-    diagnostics.push(...(await checkWithCache(groupChecks, loaded.filter((f) => reported(f.path)), crdDocs, partialFiles, cache)));
+    diagnostics.push(...(await checkWithCache(groupChecks, loaded.filter((f) => reported(f.path) && f.path !== config.file), crdDocs, partialFiles, cache)));
     cache?.save();
     tick(`schemas + yaml checks${cache ? ` (${cache.checkHits} files' results cached)` : ''}`);
   }
@@ -314,9 +318,6 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   }
   let configured: Diagnostic[] = [];
   for (const d of diagnostics) {
-    // talium reads its own configuration as YAML 1.2 (`off` is a severity there): a file given with --config under
-    // another name is classified as plain YAML, so its yaml/truthy findings go here (a standard name never gets any)
-    if (d.ruleId === 'yaml/truthy' && config.file !== undefined && d.file === config.file) continue;
     const s = settingFor(config, d.ruleId, d.file);
     if (s === 'off' && d.ruleId !== 'lint/internal-error') continue;
     configured.push(s && s !== 'off' && s !== d.severity && d.ruleId !== 'lint/internal-error' ? { ...d, severity: s } : d);

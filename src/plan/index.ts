@@ -18,10 +18,10 @@ export type { ValueHit } from './cilium-release.js';
 
 /**
  * One group per cluster (see plan/group.ts); `config` is talium.config.yaml's `plan:` section. When no config is
- * passed, a `talium-config` document among `docs` is used.
+ * passed (undefined), a `talium-config` document among `docs` is used; `null`: the loaded configuration has none.
  */
-export function buildClusterGroups(docs: YamlDocument[], config?: PlanConfig): ClusterGroup[] {
-  const cfg = config ?? configFromDocs(docs);
+export function buildClusterGroups(docs: YamlDocument[], config?: PlanConfig | null): ClusterGroup[] {
+  const cfg = config === null ? undefined : (config ?? configFromDocs(docs));
   // rules and the plan see the values Flux and talhelper apply (`${LAN_CIDR}` → the ConfigMap's CIDR, talconfig's
   // `${controlPlaneIP_1}` → talenv.yaml's address); schemas validate the text's own
   applyFluxSubstitution(docs);

@@ -1,0 +1,84 @@
+/**
+ * A configuration given with `--config` under another name (talium.yaml, ci/lint.yaml, a file in a cilium folder)
+ * is talium's configuration, as talium.config.yaml is: its `plan:` facts are written facts, not inferred ones, and
+ * the file is never linted as Helm values, a Kubernetes document or plain YAML (YAML 1.1 booleans) on top.
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../src/config/load.js';
+import { runCli } from '../src/testing/cli.js';
+import { tempRepos } from '../src/testing/temp-repos.js';
+
+const repos = tempRepos('talium-config-file-');
+after(repos.cleanup);
+
+// a node with a DHCP link: an inferred LAN is then incomplete, so only a written plan.lan judges the pools
+const NODE = 'machine:\n  type: worker\n  network:\n    hostname: w1\n    interfaces:\n      - interface: eth0\n        dhcp: true\n      - interface: eth1\n        addresses: [10.50.0.10/24]\n';
+const L2 = 'apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: l2\nspec:\n  loadBalancerIPs: true\n';
+const POOL = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - cidr: 10.60.0.224/28\n';
+const CONFIG = 'rules:\n  cilium/l2-policy-without-l2: off\nplan:\n  lan: 10.50.0.0/24\n';
+
+interface Diag {
+  ruleId: string;
+  file: string;
+  range: { start: { line: number; column: number } };
+}
+
+async function findings(cwd: string, args: string[]): Promise<string[]> {
+  const r = await runCli(['lint', '--format', 'json', '--no-cache', ...args], { cwd });
+  assert.ok(r.stdout, r.stderr);
+  return (JSON.parse(r.stdout) as { diagnostics: Diag[] }).diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}`);
+}
+
+function repo(config: Record<string, string>): string {
+  const dir = repos.repo({ 'talos/w1.yaml': NODE, 'k/l2.yaml': L2, 'k/pool.yaml': POOL, ...config });
+  mkdirSync(join(dir, '.git'));
+  return dir;
+}
+
+const OUTSIDE = ['k/pool.yaml:7:13 network/pool-outside-lan'];
+
+describe('talium lint --config FILE under another name', () => {
+  it('the standard name: plan.lan is a written fact, the pool outside it is reported', async () => {
+    assert.deepEqual(await findings(repo({ 'talium.config.yaml': CONFIG }), []), OUTSIDE);
+  });
+
+  for (const name of ['talium.yaml', 'ci/lint.yaml', 'kubernetes/cilium/values.yaml', 'cilium-values.yaml']) {
+    it(`${name}: the same findings, none in the configuration itself`, async () => {
+      const dir = repo({ [name]: CONFIG });
+      assert.deepEqual(await findings(dir, ['--config', name]), OUTSIDE);
+      // from a subfolder, --config relative to it
+      assert.deepEqual(await findings(join(dir, 'k'), ['--config', `../${name}`]), ['pool.yaml:7:13 network/pool-outside-lan']);
+    });
+  }
+
+  it('with workers and a warm check cache the configuration stays unlinted (a run without --config linted it as values first)', async () => {
+    const dir = repo({ 'kubernetes/cilium/values.yaml': CONFIG });
+    const env = { NO_COLOR: '1', TALIUM_CACHE_DIR: join(dir, '..', `cache-${Date.now()}`) };
+    const plain = await runCli(['lint', '--format', 'json'], { cwd: dir, env });
+    // without --config it is a Cilium values file (talium cannot know better), with findings of its own
+    assert.ok((JSON.parse(plain.stdout) as { diagnostics: Diag[] }).diagnostics.some((d) => d.file === 'kubernetes/cilium/values.yaml'), plain.stdout);
+    for (const extra of [[], ['--workers', '2']]) {
+      const r = await runCli(['lint', '--format', 'json', '--config', 'kubernetes/cilium/values.yaml', ...extra], { cwd: dir, env });
+      assert.deepEqual((JSON.parse(r.stdout) as { diagnostics: Diag[] }).diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}`), OUTSIDE, extra.join(' '));
+    }
+    // and the parse cache did not keep the configuration's class for a run without --config
+    assert.equal((await runCli(['lint', '--format', 'json'], { cwd: dir, env })).stdout, plain.stdout);
+  });
+
+  it('the loaded plan document is classified as talium configuration whatever its name', () => {
+    const dir = repo({ 'ci/lint.yaml': CONFIG });
+    const cfg = loadConfig(dir, join(dir, 'ci/lint.yaml'), () => true);
+    assert.equal(cfg.config.file, 'ci/lint.yaml');
+    assert.equal(cfg.config.plan?.doc?.docClass, 'talium-config');
+  });
+
+  it('a configuration of the repository that --config did not choose gives no plan', async () => {
+    const dir = repo({ 'talium.config.yaml': CONFIG, 'ci/lint.yaml': 'rules:\n  cilium/l2-policy-without-l2: "off"\n' });
+    assert.deepEqual(await findings(dir, []), OUTSIDE);
+    // the chosen configuration has no plan: the LAN is inferred (and incomplete: a DHCP link), the other file's unused
+    assert.deepEqual(await findings(dir, ['--config', 'ci/lint.yaml']), []);
+  });
+});
