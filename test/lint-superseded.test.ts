@@ -87,12 +87,16 @@ describe('superseding comes after settings and suppressions', () => {
     assert.equal(r.code, 0);
   });
 
-  it('a values string that cannot be mapped (quoted, one line): both rules place it at the string, one finding', async () => {
+  it('a quoted values string (mapped through its escapes): both rules place it at the value inside, one finding', async () => {
     const app = (helm: string) =>
       `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  project: default\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: kube-system\n  source:\n    repoURL: https://helm.cilium.io\n    chart: cilium\n    targetRevision: 1.18.4\n    helm:\n${helm}`;
     const quoted = await lint({ 'argocd/cilium.yaml': app('      values: "kubeProxyReplacement: partial\\nk8sServiceHost: localhost\\n"\n') });
     const kpr = (r: { diagnostics: Diagnostic[] }) => r.diagnostics.filter((d) => d.ruleId === 'cilium/kpr-value' || d.ruleId === 'schema/enum').map((d) => [d.ruleId, d.range.start.line, d.range.start.column, d.fix?.text]);
-    assert.deepEqual(kpr(quoted), [['cilium/kpr-value', 16, 15, undefined]]);
+    // `partial` inside the string, with the fix (a plain word in the text: false)
+    assert.deepEqual(kpr(quoted), [['cilium/kpr-value', 16, 38, 'false']]);
+    // a token written with an escape (p\x61rtial): placed on it, still one finding, but no fix (the text is not the word)
+    const escaped = await lint({ 'argocd/cilium.yaml': app('      values: "kubeProxyReplacement: p\\x61rtial\\nk8sServiceHost: localhost\\n"\n') });
+    assert.deepEqual(kpr(escaped), [['cilium/kpr-value', 16, 38, undefined]]);
     // a parameter's value is one string set by name: the finding stays on its `value` key, with no bare-boolean fix
     const param = await lint({ 'argocd/cilium.yaml': app('      parameters:\n        - name: kubeProxyReplacement\n          value: partial\n') });
     assert.deepEqual(kpr(param), [['cilium/kpr-value', 18, 11, undefined]]);

@@ -406,14 +406,15 @@ test('a `helm.values: |` inside an inline strategic-merge `patch: |`: the Helm v
   );
 });
 
-test('a patch string that is not a literal block (double-quoted) cannot be mapped: its diagnostics stay on the string', () => {
+test('a patch string that is not a literal block (double-quoted) is mapped through its escapes: the value inside it', () => {
   const quoted = overlay(
     ['patches:', '  - patch: "apiVersion: argoproj.io/v1alpha1\\nkind: Application\\nmetadata:\\n  name: cilium\\nspec:\\n  source:\\n    targetRevision: 1.18.2\\n"', ''].join('\n'),
   );
   const files = { ...CILIUM_BASE, 'apps/cilium/prod/kustomization.yaml': quoted, 'bootstrap/helmfile.yaml': HELMFILE_117 };
   const x = releases(files)[0]!;
   assert.equal(x.version?.value, '1.18.2');
-  assert.equal(at(x), 'apps/cilium/prod/kustomization.yaml:6:12');
+  // `1.18.2` after the `\n` escapes of line 6
+  assert.equal(at(x), 'apps/cilium/prod/kustomization.yaml:6:131');
 });
 
 test('network/cluster-cidr-overlaps-lan: a cluster-pool pod CIDR an inline patch sets is reported at its list item in the patch text', () => {

@@ -323,6 +323,24 @@ test('findings inside an Argo CD helm.values string point at the key or value in
   });
 });
 
+test('findings inside a folded, indentation-indicated or double-quoted helm.values string point inside it too', () => {
+  const app = (values: string) =>
+    `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\nspec:\n  source:\n    repoURL: https://helm.cilium.io/\n    chart: cilium\n    targetRevision: 1.19.6\n    helm:\n      values: ${values}`;
+  // line 11 holds the header; a blank line keeps folded keys apart
+  const folded = app('>\n        ipam:\n          mode: kubernetes\n\n        kubeProxyReplacement: yes-please\n');
+  const indicated = app('|2-\n          ipam:\n            mode: kubernetes\n          kubeProxyReplacement: yes-please\n');
+  const quoted = app('"ipam: {mode: kubernetes}\\n\\\n        kubeProxyReplacement: \\"yes-please\\"\\n"\n');
+  ruleTester(kprValue, {
+    valid: [],
+    invalid: [
+      { files: { 'argocd/cilium.yaml': folded }, errors: [{ messageId: 'invalid', line: 15, column: 31, data: { value: 'yes-please' } }] },
+      { files: { 'argocd/cilium.yaml': indicated }, errors: [{ messageId: 'invalid', line: 14, column: 33, data: { value: 'yes-please' } }] },
+      // after an escaped line break, at the escaped quote that opens the value
+      { files: { 'argocd/cilium.yaml': quoted }, errors: [{ messageId: 'invalid', line: 12, column: 31, data: { value: 'yes-please' } }] },
+    ],
+  });
+});
+
 test('a values file shared by the helmfile bootstrap and the Flux release: each key is reported once', () => {
   const found = (values: string, rule: Parameters<typeof lintRepo>[1][number]) => {
     const files = {

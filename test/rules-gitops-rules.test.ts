@@ -145,7 +145,8 @@ test('gitops/argocd-helm-values-yaml', () => {
         errors: [{ messageId: 'syntax', data: { code: 'ALIAS_BOMB' }, line: 17, column: 9 }],
       },
       { files: { 'argocd/m.yaml': multi('- a\n- b\n') }, errors: [{ messageId: 'notMapping', line: 10, column: 17, data: { app: 'multi', type: 'list' } }] },
-      { files: { 'argocd/m.yaml': multi('a: [1, 2\n') }, errors: [{ messageId: 'syntax', line: 10, column: 17 }] },
+      // a quoted string is mapped too: the end of the text (after its last escape, `\n`) is at the closing quote
+      { files: { 'argocd/m.yaml': multi('a: [1, 2\n') }, errors: [{ messageId: 'syntax', line: 10, column: 28 }] },
     ],
   });
 });

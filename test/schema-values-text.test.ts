@@ -73,11 +73,11 @@ describe('Cilium values in an Argo CD helm.values string', () => {
     assert.deepEqual(schema(await lint({ 'argocd/cilium.yaml': APP(block, '1.18.4') })), []);
   });
 
-  it('a quoted one-line or folded string: the finding is at the string', async () => {
+  it('a quoted one-line or folded string: the finding is at the value inside it', async () => {
     const quoted = schema(await lint({ 'argocd/cilium.yaml': APP('values: "MTU: abc\\nkubeProxyReplacement: true\\n"\n') }));
-    assert.deepEqual(quoted, ['argocd/cilium.yaml:16:15 schema/type {"actual":"string","expected":"integer","path":"MTU"}']);
+    assert.deepEqual(quoted, ['argocd/cilium.yaml:16:21 schema/type {"actual":"string","expected":"integer","path":"MTU"}']);
     const folded = schema(await lint({ 'argocd/cilium.yaml': APP(`values: >\n${indent('MTU: abc\n\nkubeProxyReplacement: true\n', '        ')}`) }));
-    assert.deepEqual(folded, ['argocd/cilium.yaml:16:15 schema/type {"actual":"string","expected":"integer","path":"MTU"}']);
+    assert.deepEqual(folded, ['argocd/cilium.yaml:17:14 schema/type {"actual":"string","expected":"integer","path":"MTU"}']);
   });
 
   it('YAML 1.1 words are read as Helm reads them: fine in a boolean field, schema/yaml11-boolean in a string field', async () => {

@@ -5,6 +5,7 @@
 import { isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, type Document, type Node, type Pair } from 'yaml';
 import { FILE_START, type ObjectRef, type Range } from './diagnostic.js';
 import type { SourceFile } from './source.js';
+import { mapScalar, type ScalarMap, type ScalarStyle } from './scalar-map.js';
 
 export type PathSegment = string | number;
 export type Path = readonly PathSegment[];
@@ -226,14 +227,14 @@ export class YamlDocument {
     return this.file.rangeOf(r[0], r[1]);
   }
 
-  /** Literal blocks already mapped (and their inner YAML parsed), per path: several findings share one string. */
+  /** Strings already mapped (and their inner YAML parsed), per path: several findings share one string. */
   private readonly blocks = new Map<string, StringBlock | null>();
 
   private block(path: Path): StringBlock | null {
     const key = path.join('\u0000');
     let b = this.blocks.get(key);
     if (b === undefined) {
-      b = literalBlock(this, path);
+      b = blockOf(this.file.text, nodeAt(this.root(), path));
       this.blocks.set(key, b);
     }
     return b;
@@ -241,8 +242,10 @@ export class YamlDocument {
 
   /**
    * The range of `inner` (a path inside YAML that is itself the string at `path`, e.g. an Argo CD `helm.values: |`
-   * block) in this file; undefined unless the string is a literal block (`|`, `|-`, `|+`) whose lines map 1:1.
-   * `inner` may go on into a literal block inside that YAML (a `helm.values: |` inside a kustomize `patch: |`).
+   * block) in this file: in a literal or folded block (indentation indicators too), a double-quoted string (escapes)
+   * or a single-quoted one, each character where it is written (core/scalar-map.ts). `inner` may go on into a string
+   * inside that YAML (a `helm.values: |` inside a kustomize `patch: |`). Undefined when the string's YAML does not
+   * parse or the string cannot be mapped.
    */
   locateInString(path: Path, inner: Path, opts: { key?: boolean; doc?: number } = {}): Range | undefined {
     const b = this.block(path);
@@ -265,7 +268,7 @@ export class YamlDocument {
     }
   }
 
-  /** The range of 1-based `line`/`column` of the YAML string at `path` (a literal block) in this file. */
+  /** The range of 1-based `line`/`column` of the YAML string at `path` in this file (locateInString's strings). */
   locateInStringAt(path: Path, line: number, column: number): Range | undefined {
     const b = this.block(path);
     if (!b) return undefined;
@@ -279,28 +282,21 @@ export class YamlDocument {
     return this.rangeInBlock(b, offset, Math.min(b.value.length, offset + 1));
   }
 
+  /** Offsets [start, end) of a string's value → the range of the characters they come from in this file. */
   private rangeInBlock(b: StringBlock, start: number, end: number): Range | undefined {
-    // offsets in a block's value → in the text that holds it (its outer block's value, at last the file)
-    const toFile = (offset: number): number | undefined => {
-      let at: number | undefined = offset;
-      for (let cur: StringBlock | undefined = b; cur && at !== undefined; cur = cur.outer) {
-        const before = cur.value.slice(0, at);
-        const line = before.split('\n').length - 1;
-        const col: number = at - (before.lastIndexOf('\n') + 1);
-        const lineStart = cur.lineStarts[line];
-        at = lineStart === undefined ? undefined : lineStart + cur.indent + col;
-      }
-      return at;
-    };
-    const s = toFile(start);
-    const e = toFile(end);
-    // the mapping must land on the same characters, else the block is not what we think
-    const eol = b.value.indexOf('\n', start);
-    const probe = Math.max(1, Math.min(16, (eol === -1 ? b.value.length : eol) - start));
-    if (s === undefined || e === undefined || this.file.text.slice(s, s + probe) !== b.value.slice(start, start + probe)) return undefined;
+    let s: number | undefined = start;
+    let e: number | undefined = end;
+    for (let cur: StringBlock | undefined = b; cur && s !== undefined && e !== undefined; cur = cur.outer) {
+      const n = cur.from.length;
+      if (!n) return undefined;
+      const s0: number = s;
+      s = s0 < n ? cur.from[s0] : cur.to[n - 1];
+      // an empty range stays empty where it starts; a range's end is the end of its last character
+      e = e > s0 ? cur.to[Math.min(e, n) - 1] : s;
+    }
+    if (s === undefined || e === undefined) return undefined;
     return this.file.rangeOf(s, e);
   }
-
   /** True when the scalar at `path` is written plain (unquoted, no block style). */
   isPlainScalar(path: Path): boolean {
     const doc = this.ast();
@@ -310,43 +306,27 @@ export class YamlDocument {
   }
 }
 
-/** A literal block scalar's lines in the text that holds it (the file, or an outer block's value), their common indentation, its value. */
-interface StringBlock {
-  value: string;
-  lineStarts: number[];
-  indent: number;
-  /** The block whose value holds this one (a `values: |` inside a `patch: |`); none: the file holds it. */
+/** A string scalar of the text that holds it (the file, or an outer string's value): its value and where each character is. */
+interface StringBlock extends ScalarMap {
+  /** The string whose value holds this one (a `values: |` inside a `patch: |`); none: the file holds it. */
   outer?: StringBlock;
   /** The value parsed as YAML (node tree with ranges), null when it does not parse; undefined until asked. */
   inner?: Node | null;
   /** The value parsed as a stream of YAML documents (a multi-document string), null when one does not parse; undefined until asked. */
   docs?: Array<Node | null> | null;
-  /** Literal blocks inside the value already mapped, per path. */
+  /** Strings inside the value already mapped, per path. */
   nested?: Map<string, StringBlock | null>;
 }
 
-function literalBlock(d: YamlDocument, path: Path): StringBlock | null {
-  return blockOf(d.file.text, nodeAt(d.root(), path));
-}
+const MAPPED_STYLES: ReadonlySet<string | undefined> = new Set<ScalarStyle>(['BLOCK_LITERAL', 'BLOCK_FOLDED', 'QUOTE_DOUBLE', 'QUOTE_SINGLE']);
 
-/** The literal block scalar `n` (ranges in `text`) as a StringBlock; null for any other node. */
+/** The string scalar `n` (ranges in `text`) as a StringBlock; null for any other node or one whose value the map does not give. */
 function blockOf(text: string, n: Node | null, outer?: StringBlock): StringBlock | null {
-  if (!n || !isScalar(n) || n.type !== 'BLOCK_LITERAL' || !n.range || typeof n.value !== 'string') return null;
-  const headerEnd = text.indexOf('\n', n.range[0]);
-  if (headerEnd === -1 || /\d/.test(text.slice(n.range[0], headerEnd))) return null; // explicit indentation indicator
-  const lineStarts: number[] = [];
-  let indent = Infinity;
-  for (let at = headerEnd + 1; at < n.range[1]; ) {
-    const nl = text.indexOf('\n', at);
-    const end = nl === -1 || nl > n.range[1] ? n.range[1] : nl;
-    lineStarts.push(at);
-    const line = text.slice(at, end);
-    if (line.trim()) indent = Math.min(indent, line.length - line.trimStart().length);
-    if (nl === -1) break;
-    at = nl + 1;
-  }
-  if (!Number.isFinite(indent)) return null;
-  const b: StringBlock = { value: n.value, lineStarts, indent };
+  if (!n || !isScalar(n) || !n.range || typeof n.value !== 'string' || !MAPPED_STYLES.has(n.type)) return null;
+  const m = mapScalar(text, n.type as ScalarStyle, n.range[0], n.range[1], n.value);
+  // the map is trusted only when it gives the parser's own value
+  if (!m || m.value !== n.value) return null;
+  const b: StringBlock = m;
   if (outer) b.outer = outer;
   return b;
 }

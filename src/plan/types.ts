@@ -11,7 +11,7 @@ export interface Provenance {
   path?: Path;
   /**
    * The fact is inside the YAML text that is the string at `path` (an inline kustomize `patch: |`), at this path in
-   * that text: a diagnostic points there when the string is a literal block (plan/util.ts factPlace), else at `path`.
+   * that text: a diagnostic points there when the string can be mapped (plan/util.ts factPlace), else at `path`.
    */
   inner?: Path;
   /** With `inner`: the string holds several YAML documents (a multi-document Talos patch) and `inner` is in this one (0-based). */
@@ -104,7 +104,7 @@ export type CiliumEngine = 'flux' | 'argocd' | 'helmfile' | 'kustomize' | 'value
 /**
  * One layer of Helm values for a Cilium release: a mapping in a document (`values`, `valuesObject`,
  * `valuesInline`, a whole values file) or a YAML string parsed from one (`inString`: positions inside it are found
- * when it is a literal block, YamlDocument.locateInString; else findings point at `valuesPath`).
+ * when it can be mapped (literal, folded, quoted: YamlDocument.locateInString); else findings point at `valuesPath`).
  */
 export interface ValuesLayer {
   doc: YamlDocument;

@@ -10,7 +10,8 @@ import type { ClusterGroup, Provenance } from './types.js';
 
 /**
  * Where a fact written in a document is, as a finding's place: its path, and inside an inline patch string
- * (Provenance.inner) the value's own range when the string is a literal block. Undefined for a fact without a document.
+ * (Provenance.inner) the value's own range when the string can be mapped (literal, folded or quoted: locateInString).
+ * Undefined for a fact without a document.
  */
 export function factPlace(from: Provenance): { doc: YamlDocument; path: Path; range?: Range } | undefined {
   if (!from.doc) return undefined;

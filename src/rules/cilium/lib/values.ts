@@ -71,13 +71,14 @@ export function placeOf(release: CiliumRelease, key: readonly string[], opts: { 
 
 /**
  * Where `inner` of one values layer is: its key or value, inside a values string when that can be mapped; else a
- * values string itself (quoted or folded: where the schema's findings on that text are, so one mistake is one
+ * values string itself (one that cannot be mapped: where the schema's findings on that text are, so one mistake is one
  * finding, RuleMeta.supersedes), or a parameter's `value` key.
  */
 export function placeInLayer(layer: ValuesLayer, inner: Path, opts: { key?: boolean } = {}): Place {
   const at = layerPath(layer, inner);
   if (layer.inString) {
-    const range = layer.doc.locateInString(layer.valuesPath, at.inner ?? inner, opts.key ? { key: true } : {});
+    // a parameter's value is one string set by name, not YAML text: its finding stays on the `value` key
+    const range = layer.parameter ? undefined : layer.doc.locateInString(layer.valuesPath, at.inner ?? inner, opts.key ? { key: true } : {});
     if (range) return { doc: layer.doc, path: layer.valuesPath, key: true, range };
     return { doc: layer.doc, path: layer.valuesPath, ...(layer.parameter ? { key: true } : {}) };
   }
