@@ -60,6 +60,28 @@ describe('findRepositoryRoot and planScope', () => {
     assert.equal(findRepositoryRoot(join(bare, 'g')), undefined);
   });
 
+  it('a folder with a LICENSE below the git root is a repository of its own (a collection of repositories in one git repository)', async () => {
+    // two home-ops repositories copied into one git repository: the Talos node of one must not judge the pool of the other
+    const dir = repos.repo({ 'one/LICENSE': 'MIT\n', 'one/talos/w1.yaml': NODE, 'two/LICENSE.md': 'MIT\n', 'two/kubernetes/apps/lb/pool.yaml': POOL, 'two/kubernetes/apps/cm.yaml': CM });
+    mkdirSync(join(dir, '.git'));
+    assert.deepEqual(findRepositoryRoot(join(dir, 'two/kubernetes/apps')), { dir: join(dir, 'two'), marker: 'license' });
+    assert.deepEqual(findRepositoryRoot(join(dir, 'one')), { dir: join(dir, 'one'), marker: 'license' });
+    // the git root itself is still the root of a run at the top, and configuration beats a nearer LICENSE
+    assert.deepEqual(findRepositoryRoot(dir), { dir, marker: 'git' });
+    writeFileSync(join(dir, '.talium.yaml'), 'rules: {}\n');
+    assert.deepEqual(findRepositoryRoot(join(dir, 'two/kubernetes')), { dir, marker: 'config' });
+    const rm = (await import('node:fs')).rmSync;
+    rm(join(dir, '.talium.yaml'));
+    // linted from the top of the collection, repository two reads only itself: no pool finding about one's node
+    const r = await lintJson(dir, ['two']);
+    assert.deepEqual(brief(r.diagnostics).filter((l) => l.includes('network/')), []);
+    assert.equal(r.files, 2);
+    // the same pool next to the node (one repository) is judged against it
+    const same = repos.repo({ 'LICENSE': 'MIT\n', 'talos/w1.yaml': NODE, 'kubernetes/apps/lb/pool.yaml': POOL });
+    const s2 = await lintJson(same, ['kubernetes']);
+    assert.ok(brief(s2.diagnostics).some((l) => l.startsWith('kubernetes/apps/lb/pool.yaml') && l.includes('network/pool-reserved-address')), brief(s2.diagnostics).join('\n'));
+  });
+
   it('a folder scope, a file scope, the root itself, a missing path', () => {
     const dir = repo();
     const apps = join(dir, 'kubernetes/apps');

@@ -8,7 +8,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { CONFIG_NAMES } from '../config/load.js';
 
 /** What made a folder the root: talium's configuration, a `clusters/<name>/cluster.yaml`, git, a bare `clusters/`. */
-export type RootMarker = 'config' | 'cluster-spec' | 'git' | 'clusters';
+export type RootMarker = 'config' | 'cluster-spec' | 'license' | 'git' | 'clusters';
 
 export interface RepositoryRoot {
   dir: string;
@@ -28,6 +28,13 @@ function isDir(p: string): boolean {
   }
 }
 
+/**
+ * A repository's own top folder holds its licence: a checkout copied into a folder of several repositories (a
+ * collection of home-ops repositories in one git repository, a vendored project with its own LICENSE) is a root of
+ * its own, not a subfolder of the git repository around it, so linting it does not read its neighbours.
+ */
+const LICENSE_NAMES: readonly string[] = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'LICENCE', 'LICENCE.md', 'COPYING'];
+
 /** `d/clusters/<name>/cluster.yaml` exists for some name (talium's own layout). */
 function hasClusterSpec(d: string): boolean {
   let names: string[];
@@ -41,19 +48,23 @@ function hasClusterSpec(d: string): boolean {
 
 /**
  * The repository root above `start` (itself included): the nearest folder holding talium's configuration
- * (talium.config.yaml, .talium.yaml...) or a `clusters/<name>/cluster.yaml`, not above the git root; else the git
- * root (`.git`, a folder or a work tree's file); else, in no git repository, the nearest folder with a `clusters/`
- * folder (Flux's layout). Undefined when there is none up to the filesystem root.
+ * (talium.config.yaml, .talium.yaml...) or a `clusters/<name>/cluster.yaml`, not above the git root; else the
+ * nearest folder below the git root (or in no git repository) holding a LICENSE (LICENSE_NAMES); else the git root
+ * (`.git`, a folder or a work tree's file); else, in no git repository, the nearest folder with a `clusters/` folder
+ * (Flux's layout). Undefined when there is none up to the filesystem root.
  */
 export function findRepositoryRoot(start: string): RepositoryRoot | undefined {
   let clusters: string | undefined;
+  let license: string | undefined;
   for (let d = resolve(start); ; d = dirname(d)) {
     if (CONFIG_NAMES.some((n) => existsSync(join(d, n)))) return { dir: d, marker: 'config' };
     if (hasClusterSpec(d)) return { dir: d, marker: 'cluster-spec' };
-    if (existsSync(join(d, '.git'))) return { dir: d, marker: 'git' };
+    if (existsSync(join(d, '.git'))) return license === undefined ? { dir: d, marker: 'git' } : { dir: license, marker: 'license' };
+    if (license === undefined && LICENSE_NAMES.some((n) => existsSync(join(d, n)))) license = d;
     if (clusters === undefined && isDir(join(d, 'clusters'))) clusters = d;
     if (dirname(d) === d) break;
   }
+  if (license !== undefined) return { dir: license, marker: 'license' };
   return clusters === undefined ? undefined : { dir: clusters, marker: 'clusters' };
 }
 
