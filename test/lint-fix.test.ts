@@ -97,6 +97,29 @@ describe('applyFixes', () => {
     assert.equal(readFileSync(join(dir, 'ro.yaml'), 'utf8'), 'flag: No\n');
   });
 
+  it('does not write a correction that would break the YAML (a quoted token inside a double-quoted string)', () => {
+    // `flag: No` inside an Argo CD-style double-quoted values string: "No" with its quotes would end the outer string
+    const inQuoted = 'values: "flag: No"\n';
+    const plain = 'flag: No\n';
+    const dir = repos.repo({ 'q.yaml': inQuoted, 'p.yaml': plain });
+    const qFix = { file: 'q.yaml', fix: at(1, 16, 18, '"No"', 'No') };
+    const r = applyFixes(dir, [diag(qFix), diag(fixFor('p.yaml'))], new Map([['q.yaml', inQuoted], ['p.yaml', plain]]));
+    assert.deepEqual(r.skipped, [{ file: 'q.yaml', reason: 'breaks-yaml' }]);
+    assert.deepEqual(r.files, ['p.yaml']);
+    assert.equal(readFileSync(join(dir, 'q.yaml'), 'utf8'), inQuoted);
+    // the same correction in single quotes keeps the outer string valid: written
+    const single = "values: 'flag: No'\n";
+    const dir2 = repos.repo({ 's.yaml': single });
+    const r2 = applyFixes(dir2, [diag({ file: 's.yaml', fix: at(1, 16, 18, '"No"', 'No') })], new Map([['s.yaml', single]]));
+    assert.deepEqual(r2.skipped, []);
+    assert.equal(readFileSync(join(dir2, 's.yaml'), 'utf8'), `values: 'flag: "No"'\n`);
+    // a file that was broken before is not held to it (its other errors are the lint's business)
+    const broken = 'flag: No\nbad: [1, 2\n';
+    const dir3 = repos.repo({ 'b.yaml': broken });
+    const r3 = applyFixes(dir3, [diag(fixFor('b.yaml'))], new Map([['b.yaml', broken]]));
+    assert.deepEqual(r3.files, ['b.yaml']);
+  });
+
   it('skips a file changed since it was linted, and one it cannot read', () => {
     const dir = repos.repo({ 'a.yaml': 'flag: No\n' });
     writeFileSync(join(dir, 'a.yaml'), 'flag: No\nmore: 1\n');

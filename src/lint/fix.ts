@@ -8,6 +8,7 @@
  */
 import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { replaceAtomic } from '../io/atomic-write.js';
 import type { AppliedFix, Diagnostic, Fix } from '../core/diagnostic.js';
 import { tokenReads } from '../core/finding.js';
@@ -23,13 +24,14 @@ export interface FixOutcome {
 }
 
 /** Why a file's fixes were not written. */
-export type SkipReason = 'unreadable' | 'changed' | 'undoes-earlier' | 'read-only' | 'not-writable' | 'write-failed';
+export type SkipReason = 'unreadable' | 'changed' | 'undoes-earlier' | 'breaks-yaml' | 'read-only' | 'not-writable' | 'write-failed';
 
 /** The words the CLI prints for a SkipReason (after "it"). */
 export const SKIP_REASON_TEXT: Record<SkipReason, string> = {
   unreadable: 'cannot be read',
   changed: 'changed since it was linted',
   'undoes-earlier': 'would get back an earlier text (two corrections undo each other)',
+  'breaks-yaml': 'would no longer parse as YAML (a correction inside a quoted string would need escaping)',
   'read-only': 'is read-only',
   'not-writable': 'is not writable',
   'write-failed': 'cannot be written',
@@ -66,6 +68,25 @@ export function applyToText<T extends Fix>(text: string, fixes: readonly T[]): {
   }
   parts.push(text.slice(at));
   return { text: parts.join(''), applied: kept.map((k) => k.first) };
+}
+
+/** YAML errors of a text, counted (eemeli/yaml, YAML 1.2 as the other checks read it); files past 4 MB count as clean. */
+function yamlErrors(text: string): number {
+  if (text.length > 4 << 20) return 0;
+  try {
+    return parseAllDocuments(text, { uniqueKeys: false, logLevel: 'silent' }).reduce((n, d) => n + d.errors.length, 0);
+  } catch {
+    return 1;
+  }
+}
+
+/**
+ * The corrected text has YAML errors the file did not have: the safety net for a correction inside a quoted scalar
+ * (an Argo CD `helm.values: "..."` string) whose text would need escaping there. Such a file is not written.
+ */
+function breaksYaml(before: string, after: string): boolean {
+  const now = yamlErrors(after);
+  return now > 0 && now > yamlErrors(before);
 }
 
 /** Why a file must not be rewritten (no write permission bits, or not writable by this user), if so. */
@@ -123,6 +144,10 @@ export function applyFixes(
     history.set(file, seen);
     if (seen.has(r.text)) {
       outcome.skipped.push({ file, reason: 'undoes-earlier' });
+      continue;
+    }
+    if (breaksYaml(text, r.text)) {
+      outcome.skipped.push({ file, reason: 'breaks-yaml' });
       continue;
     }
     const locked = readOnly(abs);
