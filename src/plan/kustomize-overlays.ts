@@ -6,6 +6,8 @@
  * then name the Cilium chart, even if the base names none (a shared base whose overlays add `spec.sources`). Owns
  * reaching the releases and matching the patches (plan/kustomize-patch.ts and plan/kustomize-application.ts apply
  * one); it neither finds releases nor builds them (plan/cilium-release.ts hands it lookups and builds the release).
+ * kustomizeObjectOverlays renders other objects the same way (whole, as Applications): every kustomization that
+ * applies a patch to one (plan/pool-overlays.ts: CiliumLoadBalancerIPPools).
  *
  * Bases: a base release is *replaced* by its overlays when every path to its file from a root (a kustomization no
  * other one lists, or the folder of a Flux Kustomization / Argo CD source) goes through a kustomization that patches
@@ -62,10 +64,36 @@ export interface AppOverlaySpec {
   skipped: boolean;
 }
 
+/**
+ * One rendering of an object (kustomizeObjectOverlays) by the kustomization whose patches last changed it: the whole
+ * object as kustomize outputs it, each part with where it was written (the base document, a patch file, an inline
+ * patch string).
+ */
+export interface ObjectOverlaySpec {
+  /** The base document. */
+  doc: YamlDocument;
+  kustomization: YamlDocument;
+  /** Path of the kustomization's first patch entry that changed the object. */
+  path: Path;
+  node: Node;
+  /** The object's name after the kustomizations' namePrefix / nameSuffix (the base's name when none). */
+  name: string;
+  /** Documents holding the applied patches (a patch file's document; the kustomization for an inline patch). */
+  patches: YamlDocument[];
+  /**
+   * A patch that selected the object could not be applied with certainty (unreadable, templated, a target pattern
+   * not run, an operation kustomize fails on, a strategic-merge directive other than a map's `$patch: replace`):
+   * the object may differ from `node`.
+   */
+  skipped: boolean;
+}
+
 export interface Overlays {
   overlays: OverlaySpec[];
   /** Renderings of Argo CD Applications (plan/cilium-release.ts keeps those whose source(s) name the Cilium chart). */
   apps: AppOverlaySpec[];
+  /** Renderings of the objects kustomizeObjectOverlays asks for (empty otherwise). */
+  objects: ObjectOverlaySpec[];
   /** Base HelmRelease (and Application) documents every path to which goes through a patching overlay. */
   replaced: ReadonlySet<YamlDocument>;
   /** Documents applied as strategic-merge patches: partial objects, never releases of their own. */
@@ -125,11 +153,31 @@ export function kustomizeOverlays(
   release: (hr: YamlDocument) => CiliumRelease | undefined,
   argo: (app: YamlDocument) => CiliumRelease | undefined = () => undefined,
 ): Overlays {
-  const empty: Overlays = { overlays: [], apps: [], replaced: new Set(), patchDocs: new Set(), unknown: false };
+  return render(docs, all, byFile, release, argo);
+}
+
+/**
+ * Renderings of the objects `isObject` picks (whole, every patch applied to the object as a custom resource: the
+ * semantics of plan/kustomize-application.ts) by the kustomizations among `docs`; bases and patch files are looked
+ * up in `all`. Only objects; HelmReleases and Applications are not followed. Never throws.
+ */
+export function kustomizeObjectOverlays(docs: readonly YamlDocument[], all: readonly YamlDocument[], byFile: Map<string, YamlDocument[]>, isObject: (d: YamlDocument) => boolean): Overlays {
+  return render(docs, all, byFile, () => undefined, () => undefined, isObject);
+}
+
+function render(
+  docs: readonly YamlDocument[],
+  all: readonly YamlDocument[],
+  byFile: Map<string, YamlDocument[]>,
+  release: (hr: YamlDocument) => CiliumRelease | undefined,
+  argo: (app: YamlDocument) => CiliumRelease | undefined,
+  objects?: (d: YamlDocument) => boolean,
+): Overlays {
+  const empty: Overlays = { overlays: [], apps: [], objects: [], replaced: new Set(), patchDocs: new Set(), unknown: false };
   const kusts = all.filter((d) => d.docClass === 'kustomization');
   if (!kusts.some((k) => PATCH_KEYS.some((key) => Array.isArray(k.get([key]))))) return empty;
   try {
-    return new Renderer(all, byFile, release, argo).run(docs, kusts);
+    return new Renderer(all, byFile, release, argo, objects).run(docs, kusts);
   } catch {
     // too many renderings (TooMany), or a shape not foreseen: a plan never crashes on a repository's shape, and
     // never judges values it could not render as complete
@@ -200,6 +248,8 @@ class Renderer {
     private readonly byFile: Map<string, YamlDocument[]>,
     private readonly release: (hr: YamlDocument) => CiliumRelease | undefined,
     private readonly argo: (app: YamlDocument) => CiliumRelease | undefined,
+    /** Object mode (kustomizeObjectOverlays): the objects rendered whole, and nothing else. */
+    private readonly objects?: (d: YamlDocument) => boolean,
   ) {
     this.roots = new Set<string>();
     for (const ks of fluxKustomizations(all)) this.roots.add(ks.dir);
@@ -216,11 +266,13 @@ class Renderer {
     for (const k of kusts) this.render(k);
     const overlays: OverlaySpec[] = [];
     const apps: AppOverlaySpec[] = [];
+    const objects: ObjectOverlaySpec[] = [];
     for (const k of docs) {
       if (k.docClass !== 'kustomization') continue;
       for (const inst of this.render(k)) {
         if (inst.at?.k !== k || this.covered(k.file.path, true, inst.hr, new Map())) continue;
-        if (inst.app) apps.push({ base: inst.base, kustomization: k, path: inst.at.path, app: inst.app, patches: [...new Set(inst.patches)], skipped: inst.skipped });
+        if (this.objects && inst.app) objects.push({ doc: inst.hr, kustomization: k, path: inst.at.path, node: inst.app, name: inst.names[inst.names.length - 1] ?? '', patches: [...new Set(inst.patches)], skipped: inst.skipped });
+        else if (inst.app) apps.push({ base: inst.base, kustomization: k, path: inst.at.path, app: inst.app, patches: [...new Set(inst.patches)], skipped: inst.skipped });
         else overlays.push(spec(inst, k, inst.at.path));
       }
     }
@@ -228,7 +280,7 @@ class Renderer {
     for (const set of this.patched.values()) {
       for (const hr of set) if (!replaced.has(hr) && this.covered(hr.file.path, false, hr, new Map())) replaced.add(hr);
     }
-    return { overlays, apps, replaced, patchDocs: this.patchDocs, unknown: false };
+    return { overlays, apps, objects, replaced, patchDocs: this.patchDocs, unknown: false };
   }
 
   /** Every path from a root to `node` goes through a kustomization that patches `hr` (`memo`: per question). */
@@ -314,6 +366,7 @@ class Renderer {
   }
 
   private instance(d: YamlDocument): Instance | undefined {
+    if (this.objects) return this.objects(d) ? this.objectInstance(d) : undefined;
     if (d.kind === 'Application' && d.group === 'argoproj.io') return this.appInstance(d);
     if (d.kind !== 'HelmRelease' || d.group !== 'helm.toolkit.fluxcd.io') return undefined;
     const base = this.release(d);
@@ -356,6 +409,22 @@ class Renderer {
     };
     if (own?.version) inst.version = own.version;
     return inst;
+  }
+
+  /** An object rendered whole (object mode): `base` is an empty release, only `app` (the object) is read. */
+  private objectInstance(d: YamlDocument): Instance {
+    return {
+      hr: d,
+      base: { doc: d, valuesPath: [], values: {}, layers: [], engine: 'kustomize', releaseDoc: d, releasePath: [] },
+      app: toNode(d.value, { doc: d, valuesPath: [], write: 0 }),
+      names: d.name ? [d.name] : [],
+      namespaces: [d.namespace ?? ''],
+      fixed: [],
+      inline: [],
+      current: undefined,
+      patches: [],
+      skipped: false,
+    };
   }
 
   private mayBecomeCilium(d: YamlDocument): boolean {
@@ -453,13 +522,16 @@ class Renderer {
           continue;
         }
         if (inst.app) {
-          const r = this.applyToApp(inst.app, p);
+          // object mode: a strategic-merge directive whose kustomize result is not modelled (`$patch: delete` inside
+          // the object, a `$patch` in a list element, `$retainKeys`, `$setElementOrder`...) leaves the object unknown
+          const r = this.objects && p.type === 'smp' && isObj(p.body) && p.body['$patch'] !== 'delete' && !plainDirectives(p.body) ? 'failed' : this.applyToApp(inst.app, p);
           if (r === 'deleted') this.mark(k, inst.hr);
           else if (r === 'failed') {
             // kustomize fails the build: nothing of the patch applies, the source(s) may differ (as a HelmRelease's)
             this.mark(k, inst.hr);
             next.push({ ...inst, skipped: true, at });
-          } else if (renderedFieldsChanged(inst.app, r)) {
+          } else if (this.objects || renderedFieldsChanged(inst.app, r)) {
+            // an object: every patch applied to it makes a rendering of its own
             this.mark(k, inst.hr);
             if (p.type === 'smp' && !p.at.inString) this.patchDocs.add(p.at.doc);
             next.push({ ...inst, app: r, patches: [...inst.patches, p.at.doc], at });
@@ -504,6 +576,17 @@ class Renderer {
     set.add(hr);
     this.patched.set(k, set);
   }
+}
+
+/**
+ * A strategic-merge body whose only directives are `$patch: replace` on maps below the top and outside lists
+ * (mergeNode follows it as kustomize does: the map replaces the target's); any other `$` key is a directive not
+ * modelled for objects.
+ */
+function plainDirectives(v: unknown, inList = false, depth = 0): boolean {
+  if (Array.isArray(v)) return v.every((x) => plainDirectives(x, true, depth + 1));
+  if (!isObj(v)) return true;
+  return Object.entries(v).every(([k, x]) => (k.startsWith('$') ? !inList && depth > 0 && k === '$patch' && x === 'replace' : plainDirectives(x, inList, depth + 1)));
 }
 
 /** The fields of an Application's spec rules read from a rendering (`ignoreDifferences`: gitops/argocd-hubble-certs). */

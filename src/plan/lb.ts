@@ -13,8 +13,20 @@ import { factPlace, isObj, perGroup, str } from './util.js';
 import { docsOfKind, docsOfKindPrefix, docsOfKinds } from '../core/kind-index.js';
 import { kustomizePatchFiles, patchedBy } from './kustomize-patches.js';
 
-export interface PoolBlock {
+/** Where a value of a pool is written: a document path, and inside an inline patch string its own range when found. */
+export interface Place {
+  doc: YamlDocument;
   path: Path;
+  range?: Range;
+}
+
+export interface PoolBlock {
+  /** Path of the block's `cidr` (or `start`) in the pool object. */
+  path: Path;
+  /** Where that value is written (the pool's document; for a kustomize rendering, the base or the patch that wrote it). */
+  place: Place;
+  /** A start/stop block: where its `stop` is written (undefined without one). */
+  stopPlace?: Place;
   kind: 'cidr' | 'range';
   text: string;
   /** Undefined when the block does not parse. */
@@ -22,7 +34,17 @@ export interface PoolBlock {
   cidr?: Cidr;
 }
 
+/** The kustomization whose patches render a pool (plan/pool-overlays.ts). */
+export interface PoolOverlay {
+  kustomization: YamlDocument;
+  /** Its first patch entry that changes the pool (`['patches', 0]`). */
+  path: Path;
+  /** Documents holding the applied patches (patch files; the kustomization for inline patches). */
+  patches: readonly YamlDocument[];
+}
+
 export interface LbPool {
+  /** The pool's document (for a rendering: the base). */
   doc: YamlDocument;
   name: string;
   blocks: PoolBlock[];
@@ -37,21 +59,41 @@ export interface LbPool {
    * pool in a patch file (it is the patch).
    */
   patched?: 'file' | 'opaque';
+  /** A pool as a kustomize overlay renders it (plan/pool-overlays.ts); undefined for a pool as written. */
+  overlay?: PoolOverlay;
+  /** The value at `path` in the pool (as rendered, for an overlay). */
+  get(path: Path): unknown;
+  /** Where the value at `path` is written (its nearest written ancestor when it is absent); `key`: for its key. */
+  at(path: Path, key?: boolean): Place;
 }
 
 export const isPoolDoc = (d: YamlDocument): boolean => d.kind === POOL_KIND && d.group === 'cilium.io';
 
+/** A pool object to read: its document, name, values and where each is written. */
+export interface PoolSource {
+  doc: YamlDocument;
+  name: string;
+  get(path: Path): unknown;
+  at(path: Path, key?: boolean): Place;
+  overlay?: PoolOverlay;
+}
+
 export function readPool(doc: YamlDocument): LbPool {
+  return readPoolFrom({ doc, name: doc.name ?? '', get: (p) => doc.get(p), at: (path) => ({ doc, path }) });
+}
+
+/** A pool read from `src` (a document as written, or a kustomize rendering). */
+export function readPoolFrom(src: PoolSource): LbPool {
   const blocks: PoolBlock[] = [];
   for (const field of ['blocks', 'cidrs'] as const) {
-    const list = doc.get(['spec', field]);
+    const list = src.get(['spec', field]);
     if (!Array.isArray(list)) continue;
     list.forEach((b, i) => {
       if (!isObj(b)) return;
       const path: Path = ['spec', field, i];
       if (typeof b['cidr'] === 'string') {
         const c = parseCidr(b['cidr']);
-        const blk: PoolBlock = { path: [...path, 'cidr'], kind: 'cidr', text: b['cidr'] };
+        const blk: PoolBlock = { path: [...path, 'cidr'], place: src.at([...path, 'cidr']), kind: 'cidr', text: b['cidr'] };
         if (c) {
           blk.interval = c;
           blk.cidr = c;
@@ -61,14 +103,16 @@ export function readPool(doc: YamlDocument): LbPool {
         const s = parseIp(b['start']);
         const stopText = typeof b['stop'] === 'string' ? b['stop'] : b['start'];
         const e = parseIp(stopText);
-        const blk: PoolBlock = { path: [...path, 'start'], kind: 'range', text: `${b['start']}-${stopText}` };
+        const blk: PoolBlock = { path: [...path, 'start'], place: src.at([...path, 'start']), kind: 'range', text: `${b['start']}-${stopText}` };
+        if (b['stop'] !== undefined) blk.stopPlace = src.at([...path, 'stop']);
         if (s && e && s.family === e.family && s.value <= e.value) blk.interval = { family: s.family, first: s.value, last: e.value };
         blocks.push(blk);
       }
     });
   }
-  const afl = doc.get(['spec', 'allowFirstLastIPs']);
-  const p: LbPool = { doc, name: doc.name ?? '', blocks, disabled: doc.get(['spec', 'disabled']) === true, selector: doc.get(['spec', 'serviceSelector']) };
+  const afl = src.get(['spec', 'allowFirstLastIPs']);
+  const p: LbPool = { doc: src.doc, name: src.name, blocks, disabled: src.get(['spec', 'disabled']) === true, selector: src.get(['spec', 'serviceSelector']), get: src.get, at: src.at };
+  if (src.overlay) p.overlay = src.overlay;
   if (typeof afl === 'string') p.allowFirstLastIPs = afl;
   else if (typeof afl === 'boolean') p.allowFirstLastIPs = afl ? 'Yes' : 'No';
   return p;
@@ -99,14 +143,18 @@ export const POOL_BLOCK_FIELDS: readonly Path[] = [
 ];
 
 /**
- * The group's pools whose `fields` (paths in the pool, POOL_BLOCK_FIELDS plus whatever else the rule reads, e.g.
- * `spec.disabled`) as written are what Cilium gets: without those a kustomize patch of the group may change there (a
- * base an overlay patches there is judged through its patch file, or not at all; one whose patches change other
- * fields only, such as its serviceSelector, is judged as written). For the rules that judge block values.
+ * The group's pools whose `fields` (paths in the pool, POOL_BLOCK_FIELDS plus whatever else a rule reads, e.g.
+ * `spec.disabled`) as written are what Cilium gets: without those a kustomize patch of the group may change there.
+ * Such a base is judged as its overlays render it (plan/pool-overlays.ts poolsToJudge), or not at all.
  */
 export function poolsAsWritten(g: ClusterGroup, fields: readonly Path[]): readonly LbPool[] {
   const pools = groupPools(g);
-  return pools.some((p) => p.patched) ? pools.filter((p) => !p.patched || !patchedBy(g.docs, POOL_KIND, p.name || undefined, fields)) : pools;
+  return pools.some((p) => p.patched) ? pools.filter((p) => !patchedThere(g, p, fields)) : pools;
+}
+
+/** A kustomize patch of the group may change the pool's `fields` (a pool in a patch file is itself a patch: never). */
+export function patchedThere(g: ClusterGroup, p: LbPool, fields: readonly Path[]): boolean {
+  return !!p.patched && !!patchedBy(g.docs, POOL_KIND, p.name || undefined, fields);
 }
 
 /**

@@ -1,11 +1,11 @@
 /** network/pool-block-invalid: pool blocks that yield no addresses (bad CIDR/address, start after stop, mixed families, empty pool). */
 import type { Path } from '../../core/document.js';
-import { POOL_KIND } from '../../data/cilium.js';
 import { parseCidr, parseIp } from '../../net/ip.js';
-import { kustomizePatchFiles, mayBePatched } from '../../plan/kustomize-patches.js';
-import { isPoolDoc, POOL_BLOCK_FIELDS } from '../../plan/lb.js';
+import { kustomizePatchFiles } from '../../plan/kustomize-patches.js';
+import { POOL_BLOCK_FIELDS } from '../../plan/lb.js';
+import { poolsToJudge } from '../../plan/pool-overlays.js';
 import { defineRule, type RuleFinding } from '../types.js';
-import { docsOfKind } from '../../core/kind-index.js';
+import { mergeOverlayFindings, poolFinding } from './lib/pool-findings.js';
 
 const pool = (blocks: string): string => `apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n${blocks}`;
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -44,44 +44,42 @@ export default defineRule({
   check({ cluster, all }) {
     const out: RuleFinding[] = [];
     const patches = kustomizePatchFiles(all);
-    for (const doc of docsOfKind(cluster.docs, 'CiliumLoadBalancerIPPool')) {
-      if (!isPoolDoc(doc)) continue;
-      const pool = doc.name ?? '';
+    // a base whose blocks an applied kustomize patch may change is judged as each overlay renders it (plan/pool-overlays.ts)
+    for (const p of poolsToJudge(cluster, POOL_BLOCK_FIELDS)) {
       const push = (path: Path, messageId: string, data: Record<string, string> = {}, key = false): void => {
-        out.push({ doc, path, messageId, data: { pool, ...data }, ...(key ? { key } : {}) });
+        out.push(poolFinding(p, p.at(path, key), messageId, { pool: p.name, ...data }, [], key ? { key } : {}));
       };
-      // a base whose blocks an applied kustomize patch may change: its blocks as written are not what Cilium gets
-      // (a strategic-merge patch file is a pool of its own, judged with the overlay's blocks)
-      const replaced = !patches.has(doc.file.path) && mayBePatched(cluster.docs, POOL_KIND, doc.name, POOL_BLOCK_FIELDS);
+      // a Kustomize patch file holding a pool (not applied by a rendering judged here) is a partial object
+      const patchFile = !p.overlay && patches.has(p.doc.file.path);
       let count = 0;
       for (const field of ['blocks', 'cidrs'] as const) {
-        const list = doc.get(['spec', field]);
+        const list = p.get(['spec', field]);
         if (!Array.isArray(list)) continue;
         list.forEach((b, i) => {
           count++;
-          const p: Path = ['spec', field, i];
-          if (replaced || !isObj(b) || templated(b['cidr']) || templated(b['start']) || templated(b['stop'])) return;
+          const at: Path = ['spec', field, i];
+          if (!isObj(b) || templated(b['cidr']) || templated(b['start']) || templated(b['stop'])) return;
           const hasCidr = b['cidr'] !== undefined;
           const hasRange = b['start'] !== undefined || b['stop'] !== undefined;
-          if (hasCidr && hasRange) return push([...p, 'cidr'], 'cidrAndRange', {}, true);
-          if (!hasCidr && !hasRange) return push(p, 'emptyBlock');
+          if (hasCidr && hasRange) return push([...at, 'cidr'], 'cidrAndRange', {}, true);
+          if (!hasCidr && !hasRange) return push(at, 'emptyBlock');
           if (hasCidr) {
-            if (typeof b['cidr'] !== 'string' || !parseCidr(b['cidr'])) push([...p, 'cidr'], 'invalidCidr', { value: String(b['cidr']) });
+            if (typeof b['cidr'] !== 'string' || !parseCidr(b['cidr'])) push([...at, 'cidr'], 'invalidCidr', { value: String(b['cidr']) });
             return;
           }
-          if (b['start'] === undefined) return push([...p, 'stop'], 'invalidAddress', { field: 'start', value: '' }, true);
+          if (b['start'] === undefined) return push([...at, 'stop'], 'invalidAddress', { field: 'start', value: '' }, true);
           const s = typeof b['start'] === 'string' ? parseIp(b['start']) : undefined;
-          if (!s) return push([...p, 'start'], 'invalidAddress', { field: 'start', value: String(b['start']) });
+          if (!s) return push([...at, 'start'], 'invalidAddress', { field: 'start', value: String(b['start']) });
           if (b['stop'] === undefined) return;
           const e = typeof b['stop'] === 'string' ? parseIp(b['stop']) : undefined;
-          if (!e) return push([...p, 'stop'], 'invalidAddress', { field: 'stop', value: String(b['stop']) });
-          if (s.family !== e.family) return push([...p, 'stop'], 'mixedFamily', { start: String(b['start']), stop: String(b['stop']) });
-          if (s.value > e.value) push([...p, 'start'], 'startAfterStop', { start: String(b['start']), stop: String(b['stop']) });
+          if (!e) return push([...at, 'stop'], 'invalidAddress', { field: 'stop', value: String(b['stop']) });
+          if (s.family !== e.family) return push([...at, 'stop'], 'mixedFamily', { start: String(b['start']), stop: String(b['stop']) });
+          if (s.value > e.value) push([...at, 'start'], 'startAfterStop', { start: String(b['start']), stop: String(b['stop']) });
         });
       }
-      // a Kustomize patch of a pool is a partial object: no blocks there is fine; nor in a base a patch may fill in
-      if (count === 0 && !doc.templated && !patches.has(doc.file.path) && !replaced) push(doc.get(['spec']) !== undefined ? ['spec'] : [], 'noBlocks', {}, true);
+      // a Kustomize patch of a pool is a partial object: no blocks there is fine
+      if (count === 0 && !p.doc.templated && !patchFile) push(p.get(['spec']) !== undefined ? ['spec'] : [], 'noBlocks', {}, true);
     }
-    return out;
+    return mergeOverlayFindings(out);
   },
 });

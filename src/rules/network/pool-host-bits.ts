@@ -1,6 +1,8 @@
 /** network/pool-host-bits: a pool CIDR written with host bits set (`10.50.0.200/28` is really .192–.207). */
 import { formatInterval } from '../../net/ip.js';
-import { POOL_BLOCK_FIELDS, poolsAsWritten } from '../../plan/lb.js';
+import { POOL_BLOCK_FIELDS } from '../../plan/lb.js';
+import { poolsToJudge } from '../../plan/pool-overlays.js';
+import { mergeOverlayFindings, poolFinding } from './lib/pool-findings.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const pool = (cidr: string): string => `apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - cidr: ${cidr}\n`;
@@ -27,14 +29,14 @@ export default defineRule({
   },
   check({ cluster }) {
     const out: RuleFinding[] = [];
-    // a base pool whose blocks a kustomize patch may change is judged in its patched form (a patch file), not as
-    // written; one whose patches leave its blocks alone (a new serviceSelector) is judged as written
-    for (const p of poolsAsWritten(cluster, POOL_BLOCK_FIELDS)) {
+    // a base pool whose blocks a kustomize patch may change is judged as each overlay renders it, not as written;
+    // one whose patches leave its blocks alone (a new serviceSelector) is judged as written
+    for (const p of poolsToJudge(cluster, POOL_BLOCK_FIELDS)) {
       for (const b of p.blocks) {
         if (!b.cidr?.hostBitsSet) continue;
-        out.push({ doc: p.doc, path: b.path, messageId: 'hostBits', data: { pool: p.name, block: b.text, canonical: b.cidr.canonical, range: formatInterval(b.cidr) } });
+        out.push(poolFinding(p, b.place, 'hostBits', { pool: p.name, block: b.text, canonical: b.cidr.canonical, range: formatInterval(b.cidr) }));
       }
     }
-    return out;
+    return mergeOverlayFindings(out);
   },
 });

@@ -1,6 +1,8 @@
 /** network/pool-network-broadcast: a pool that can hand out the LAN's network or broadcast address. */
 import { containsIp, formatInterval, formatIp } from '../../net/ip.js';
-import { allocatable, ciliumVersion, factRelated, POOL_BLOCK_FIELDS, poolsAsWritten, usesBgp, usesL2, type LbPool, type PoolBlock } from '../../plan/lb.js';
+import { allocatable, ciliumVersion, factRelated, POOL_BLOCK_FIELDS, usesBgp, usesL2, type LbPool, type Place, type PoolBlock } from '../../plan/lb.js';
+import { poolsToJudge } from '../../plan/pool-overlays.js';
+import { mergeOverlayFindings, poolFinding } from './lib/pool-findings.js';
 import type { ClusterGroup } from '../../plan/types.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
@@ -40,7 +42,7 @@ export default defineRule({
     if (!lan) return assumedEdges(cluster, version);
     if (lan.family !== 4 || lan.prefix >= 31) return [];
     const out: RuleFinding[] = [];
-    for (const p of poolsAsWritten(cluster, FIELDS)) {
+    for (const p of poolsToJudge(cluster, FIELDS)) {
       if (p.disabled) continue;
       for (const b of p.blocks) {
         const alloc = allocatable(p, b, version);
@@ -48,23 +50,18 @@ export default defineRule({
         for (const [which, addr] of [['network', lan.first], ['broadcast', lan.last]] as const) {
           if (!containsIp(alloc, 4, addr)) continue;
           const afl = aflText(p, b, version);
-          out.push({
-            doc: p.doc,
-            path: edgePath(b, which),
-            messageId: 'edge',
-            data: { pool: p.name, block: b.kind === 'cidr' ? b.text : formatInterval(b.interval!), which, address: formatIp(4, addr), allowFirstLastIPs: afl },
-            related: factRelated(cluster.plan.lan, `LAN ${lan.canonical}`),
-          });
+          const data = { pool: p.name, block: b.kind === 'cidr' ? b.text : formatInterval(b.interval!), which, address: formatIp(4, addr), allowFirstLastIPs: afl };
+          out.push(poolFinding(p, edgePlace(b, which), 'edge', data, factRelated(cluster.plan.lan, `LAN ${lan.canonical}`)));
         }
       }
     }
-    return out;
+    return mergeOverlayFindings(out);
   },
 });
 
-/** Where to point: a start/stop range's broadcast address is its `stop`, the network address its `start`. */
-function edgePath(b: PoolBlock, which: 'network' | 'broadcast'): PoolBlock['path'] {
-  return b.kind === 'range' && which === 'broadcast' ? [...b.path.slice(0, -1), 'stop'] : b.path;
+/** Where to point: a start/stop range's broadcast address is its `stop` (when written), the network address its `start`. */
+function edgePlace(b: PoolBlock, which: 'network' | 'broadcast'): Place {
+  return b.kind === 'range' && which === 'broadcast' ? (b.stopPlace ?? b.place) : b.place;
 }
 
 function aflText(p: LbPool, b: PoolBlock, version: string | undefined): string {
@@ -80,7 +77,7 @@ function aflText(p: LbPool, b: PoolBlock, version: string | undefined): string {
 function assumedEdges(cluster: ClusterGroup, version: string | undefined): RuleFinding[] {
   const out: RuleFinding[] = [];
   if (usesBgp(cluster) && !usesL2(cluster)) return out;
-  for (const p of poolsAsWritten(cluster, FIELDS)) {
+  for (const p of poolsToJudge(cluster, FIELDS)) {
     if (p.disabled || p.doc.templated) continue;
     for (const b of p.blocks) {
       const alloc = allocatable(p, b, version);
@@ -90,15 +87,10 @@ function assumedEdges(cluster: ClusterGroup, version: string | undefined): RuleF
       const base = (alloc.first >> 8n) << 8n;
       for (const [which, addr] of [['network', base], ['broadcast', base + 255n]] as const) {
         if (!containsIp(alloc, 4, addr)) continue;
-        out.push({
-          doc: p.doc,
-          path: edgePath(b, which),
-          messageId: 'edgeAssumed',
-          severity: 'warning',
-          data: { pool: p.name, block: b.kind === 'cidr' ? b.text : formatInterval(b.interval!), which, address: formatIp(4, addr), allowFirstLastIPs: aflText(p, b, version) },
-        });
+        const data = { pool: p.name, block: b.kind === 'cidr' ? b.text : formatInterval(b.interval!), which, address: formatIp(4, addr), allowFirstLastIPs: aflText(p, b, version) };
+        out.push(poolFinding(p, edgePlace(b, which), 'edgeAssumed', data, [], { severity: 'warning' }));
       }
     }
   }
-  return out;
+  return mergeOverlayFindings(out);
 }

@@ -1,6 +1,8 @@
 /** network/pool-outside-lan: an L2-announced pool block that is not on the LAN (or any subnet) the nodes sit on. */
 import { contains, formatInterval } from '../../net/ip.js';
-import { explicitFact, factRelated, POOL_BLOCK_FIELDS, poolsAsWritten, usesBgp, usesL2 } from '../../plan/lb.js';
+import { explicitFact, factRelated, POOL_BLOCK_FIELDS, usesBgp, usesL2 } from '../../plan/lb.js';
+import { poolsToJudge } from '../../plan/pool-overlays.js';
+import { mergeOverlayFindings, poolFinding } from './lib/pool-findings.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const POLICY = `apiVersion: cilium.io/v2alpha1
@@ -41,19 +43,14 @@ export default defineRule({
     if (!explicitFact(lan) && cluster.plan.nodes.some((n) => n.dhcp)) return [];
     const subnets = [lan.value, ...cluster.plan.nodes.flatMap((n) => (n.subnets ?? []).map((s) => s.value))];
     const out: RuleFinding[] = [];
-    for (const pool of poolsAsWritten(cluster, POOL_BLOCK_FIELDS)) {
+    for (const pool of poolsToJudge(cluster, POOL_BLOCK_FIELDS)) {
       for (const b of pool.blocks) {
         if (!b.interval || b.interval.family !== lan.value.family) continue;
         if (subnets.some((s) => contains(s, b.interval!))) continue;
-        out.push({
-          doc: pool.doc,
-          path: b.path,
-          messageId: 'outside',
-          data: { pool: pool.name, block: b.kind === 'cidr' ? b.text : formatInterval(b.interval), lan: lan.value.canonical },
-          related: factRelated(lan, `LAN ${lan.value.canonical}`),
-        });
+        const data = { pool: pool.name, block: b.kind === 'cidr' ? b.text : formatInterval(b.interval), lan: lan.value.canonical };
+        out.push(poolFinding(pool, b.place, 'outside', data, factRelated(lan, `LAN ${lan.value.canonical}`)));
       }
     }
-    return out;
+    return mergeOverlayFindings(out);
   },
 });

@@ -1,7 +1,9 @@
 /** network/pool-overlap: two LB-IPAM pools whose blocks overlap (Cilium marks the later one Conflicting). */
 import { formatInterval, intersection } from '../../net/ip.js';
 import { IntervalIndex } from '../../net/interval-index.js';
-import { pathVariants, POOL_BLOCK_FIELDS, poolsAsWritten } from '../../plan/lb.js';
+import { pathVariants, POOL_BLOCK_FIELDS } from '../../plan/lb.js';
+import { poolsToJudge, sameRendering } from '../../plan/pool-overlays.js';
+import { mergeOverlayFindings, placeRelated, poolFinding } from './lib/pool-findings.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 /** Besides the blocks, what this rule reads of a pool (a patch that may change it makes the pool's text not what is applied). */
@@ -30,23 +32,20 @@ export default defineRule({
     },
   },
   check({ cluster }) {
-    const pools = poolsAsWritten(cluster, [...POOL_BLOCK_FIELDS, DISABLED]).filter((p) => !p.disabled);
+    const pools = poolsToJudge(cluster, [...POOL_BLOCK_FIELDS, DISABLED]).filter((p) => !p.disabled);
     const out: RuleFinding[] = [];
     const index = new IntervalIndex(pools.flatMap((pool, n) => pool.blocks.flatMap((block) => (block.interval ? [{ interval: block.interval, label: { n, pool, block } }] : []))));
     for (const [earlierBlock, laterBlock] of index.overlappingPairs()) {
       if (earlierBlock.n === laterBlock.n) continue;
       const { pool: earlier, block: e } = earlierBlock.n < laterBlock.n ? earlierBlock : laterBlock;
       const { pool: later, block: b } = earlierBlock.n < laterBlock.n ? laterBlock : earlierBlock;
-      if (earlier.name === later.name || pathVariants(earlier.doc.file.path, later.doc.file.path)) continue;
+      // renderings by different overlays are per-cluster variants, not pools of one cluster
+      if (earlier.name === later.name || pathVariants(earlier.doc.file.path, later.doc.file.path) || !sameRendering(earlier, later)) continue;
       const ov = intersection(b.interval!, e.interval!)!;
-      out.push({
-        doc: later.doc,
-        path: b.path,
-        messageId: 'overlap',
-        data: { pool: later.name, block: b.kind === 'cidr' ? b.text : formatInterval(b.interval!), other: earlier.name, otherBlock: e.kind === 'cidr' ? e.text : formatInterval(e.interval!), overlap: formatInterval(ov) },
-        related: [{ doc: earlier.doc, path: e.path, message: `pool "${earlier.name}"` }],
-      });
+      const data = { pool: later.name, block: b.kind === 'cidr' ? b.text : formatInterval(b.interval!), other: earlier.name, otherBlock: e.kind === 'cidr' ? e.text : formatInterval(e.interval!), overlap: formatInterval(ov) };
+      // a finding on a rendering names its overlay (the later pool's, else the earlier one's)
+      out.push(poolFinding(later.overlay || !earlier.overlay ? later : earlier, b.place, 'overlap', data, [placeRelated(e.place, `pool "${earlier.name}"`)]));
     }
-    return out;
+    return mergeOverlayFindings(out);
   },
 });

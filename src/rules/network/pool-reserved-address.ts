@@ -1,6 +1,8 @@
 /** network/pool-reserved-address: a pool block that holds the gateway, a node, the VIP, the DHCP range, a reserved range or a pod/service CIDR. */
 import { containsIp, formatInterval, intersection, type IpInterval } from '../../net/ip.js';
-import { factRelated, POOL_BLOCK_FIELDS, poolsAsWritten } from '../../plan/lb.js';
+import { factRelated, POOL_BLOCK_FIELDS } from '../../plan/lb.js';
+import { poolsToJudge } from '../../plan/pool-overlays.js';
+import { mergeOverlayFindings, poolFinding } from './lib/pool-findings.js';
 import type { Fact } from '../../plan/types.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
@@ -57,7 +59,7 @@ export default defineRule({
   check({ cluster }) {
     const plan = cluster.plan;
     const out: RuleFinding[] = [];
-    for (const p of poolsAsWritten(cluster, [...POOL_BLOCK_FIELDS, DISABLED])) {
+    for (const p of poolsToJudge(cluster, [...POOL_BLOCK_FIELDS, DISABLED])) {
       if (p.disabled) continue;
       for (const b of p.blocks) {
         const iv = b.interval;
@@ -94,20 +96,14 @@ export default defineRule({
         }
         if (hits.length === 1) {
           const h = hits[0]!;
-          out.push({ doc: p.doc, path: b.path, messageId: h.messageId, data: { ...base, ...h.data }, related: h.related });
+          out.push(poolFinding(p, b.place, h.messageId, { ...base, ...h.data }, h.related));
         } else if (hits.length > 1) {
           const shown = hits.slice(0, MAX_LISTED).map((h) => h.label);
           const list = hits.length > MAX_LISTED ? `${shown.join(', ')} and ${hits.length - MAX_LISTED} more` : shown.join(', ');
-          out.push({
-            doc: p.doc,
-            path: b.path,
-            messageId: 'several',
-            data: { ...base, count: hits.length, list, kinds: hits.map((h) => h.messageId).join(',') },
-            related: hits.flatMap((h) => h.related ?? []),
-          });
+          out.push(poolFinding(p, b.place, 'several', { ...base, count: hits.length, list, kinds: hits.map((h) => h.messageId).join(',') }, hits.flatMap((h) => h.related ?? [])));
         }
       }
     }
-    return out;
+    return mergeOverlayFindings(out);
   },
 });

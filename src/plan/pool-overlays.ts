@@ -1,0 +1,102 @@
+/**
+ * The group's CiliumLoadBalancerIPPools as its kustomize overlays render them, and the pools the network/ pool rules
+ * judge (poolsToJudge): each pool as written where no kustomize patch may change what the rule reads, else each
+ * rendering of it by an overlay, every block at the place that wrote it (the base, a patch file, an inline patch).
+ *
+ * A rendering is plan/kustomize-overlays.ts kustomizeObjectOverlays over the group's documents: a kustomization that
+ * reaches the pool through its `resources` and applies a patch to it (strategic merge: maps merge, lists such as
+ * `spec.blocks` are replaced whole, `null` deletes; JSON6902 add/replace/remove/copy/move/test with JSON pointers),
+ * after its namePrefix/nameSuffix. A rendering a patch made uncertain (unreadable or templated, a target pattern not
+ * run, an operation kustomize fails on, `$patch: delete` inside the pool, another SMP directive) is not judged, nor is
+ * the base: the conservative skip of plan/lb.ts poolsAsWritten. Patches of a Flux Kustomization (`spec.patches`) or
+ * an Argo CD source (`kustomize.patches`) render nothing: their bases stay skipped. A strategic-merge patch file
+ * applied by a judged rendering is not judged as a pool of its own (the rendering holds its values).
+ */
+import type { Path, YamlDocument } from '../core/document.js';
+import { POOL_KIND } from '../data/cilium.js';
+import { nodeAt, plain, type Node } from './kustomize-application.js';
+import { kustomizeObjectOverlays, type ObjectOverlaySpec } from './kustomize-overlays.js';
+import { groupPools, isPoolDoc, patchedThere, readPoolFrom, type LbPool, type Place } from './lb.js';
+import type { ClusterGroup } from './types.js';
+import { docsByFile } from './util.js';
+import { docsOfKind } from '../core/kind-index.js';
+
+interface Rendered {
+  /** Judged renderings (not skipped), with the base each renders. */
+  pools: ReadonlyArray<{ base: YamlDocument; pool: LbPool }>;
+  /** Patch-file documents those renderings applied. */
+  patchDocs: ReadonlySet<YamlDocument>;
+}
+
+const RENDERED = new WeakMap<readonly YamlDocument[], Rendered>();
+const NONE: Rendered = { pools: [], patchDocs: new Set() };
+
+/** The group's pool renderings (computed once per document list; none when no pool may be patched). */
+export function renderedPools(g: ClusterGroup): Rendered {
+  let known = RENDERED.get(g.docs);
+  if (!known) {
+    known = groupPools(g).some((p) => p.patched) ? render(g.docs) : NONE;
+    RENDERED.set(g.docs, known);
+  }
+  return known;
+}
+
+function render(docs: readonly YamlDocument[]): Rendered {
+  if (!docsOfKind(docs, POOL_KIND).some(isPoolDoc)) return NONE;
+  const ov = kustomizeObjectOverlays(docs, docs, docsByFile(docs), isPoolDoc);
+  const pools: Array<{ base: YamlDocument; pool: LbPool }> = [];
+  const patchDocs = new Set<YamlDocument>();
+  for (const o of ov.objects) {
+    if (o.skipped) continue;
+    pools.push({ base: o.doc, pool: renderedPool(o) });
+    for (const d of o.patches) if (d.docClass !== 'kustomization') patchDocs.add(d);
+  }
+  return { pools, patchDocs };
+}
+
+/** A rendering as a pool: values from the rendered object, each placed where its last writer wrote it. */
+function renderedPool(o: ObjectOverlaySpec): LbPool {
+  return readPoolFrom({
+    doc: o.doc,
+    name: o.name,
+    get: (p) => plain(nodeAt(o.node, p)),
+    at: (p, key) => placeOf(o.node, p, key),
+    overlay: { kustomization: o.kustomization, path: o.path, patches: o.patches },
+  });
+}
+
+/** Where the node at `path` (else its nearest ancestor) was last written; `key`: its key's range in an inline patch. */
+function placeOf(root: Node, path: Path, key = false): Place {
+  let n: Node | undefined;
+  let i = path.length;
+  for (; i >= 0 && !n; i--) n = nodeAt(root, path.slice(0, i));
+  const o = n!.o[n!.o.length - 1]!;
+  if (!o.inString) return { doc: o.doc, path: o.valuesPath };
+  const range = o.doc.locateInString(o.valuesPath, o.stringPath ?? [], { key: key && i + 1 === path.length });
+  return range ? { doc: o.doc, path: o.valuesPath, range } : { doc: o.doc, path: o.valuesPath };
+}
+
+/**
+ * The pools a rule reading `fields` of them (paths, POOL_BLOCK_FIELDS plus e.g. `spec.disabled`) judges: every pool
+ * whose `fields` as written are what Cilium gets (plan/lb.ts poolsAsWritten) except patch files a judged rendering
+ * applied, and every judged rendering of a pool that a kustomize patch may change there. Renderings of different
+ * overlays are variants of one another (LbPool.overlay tells them apart).
+ */
+export function poolsToJudge(g: ClusterGroup, fields: readonly Path[]): readonly LbPool[] {
+  const pools = groupPools(g);
+  if (!pools.some((p) => p.patched)) return pools;
+  const { pools: rendered, patchDocs } = renderedPools(g);
+  const out: LbPool[] = [];
+  const replaced = new Set<YamlDocument>();
+  for (const p of pools) {
+    if (patchedThere(g, p, fields)) replaced.add(p.doc);
+    else if (!patchDocs.has(p.doc)) out.push(p);
+  }
+  for (const r of rendered) if (replaced.has(r.base)) out.push(r.pool);
+  return out;
+}
+
+/** Two pools that may be in one cluster: not renderings of different overlays (per-cluster variants). */
+export function sameRendering(a: LbPool, b: LbPool): boolean {
+  return !a.overlay || !b.overlay || a.overlay.kustomization === b.overlay.kustomization;
+}

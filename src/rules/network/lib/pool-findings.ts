@@ -1,0 +1,64 @@
+/**
+ * Findings of the network/ pool rules on a pool value: at the place that wrote it (plan/lb.ts Place: the pool's
+ * document, or for a kustomize rendering the base or the patch), with `data.overlay` and a related location naming
+ * the overlay that renders the pool; findings that several overlays' renderings make at one place merged into one.
+ */
+import type { LbPool, Place } from '../../../plan/lb.js';
+import type { RuleFinding } from '../../types.js';
+
+type Related = NonNullable<RuleFinding['related']>;
+
+/** A finding at `place` about pool `p` (a rendering adds its overlay to `data` and to the related locations). */
+export function poolFinding(p: LbPool, place: Place, messageId: string, data: Record<string, string | number | boolean>, related: Related = [], extra: Pick<RuleFinding, 'key' | 'severity'> = {}): RuleFinding {
+  const f: RuleFinding = { doc: place.doc, path: place.path, messageId, data: { ...data }, ...extra };
+  if (place.range) f.range = place.range;
+  const all = [...related, ...overlayRelated(p)];
+  if (p.overlay) f.data!['overlay'] = p.overlay.kustomization.file.path;
+  if (all.length) f.related = all;
+  return f;
+}
+
+/** A related location at a place (for the other pool of a pair). */
+export function placeRelated(place: Place, message: string): Related[number] {
+  return place.range ? { doc: place.doc, path: place.path, range: place.range, message } : { doc: place.doc, path: place.path, message };
+}
+
+/** The overlay that renders `p`, as a related location (none for a pool as written). */
+function overlayRelated(p: LbPool): Related {
+  const o = p.overlay;
+  return o ? [{ doc: o.kustomization, path: o.path, message: `pool "${p.name}" as overlay ${o.kustomization.file.path} renders it` }] : [];
+}
+
+const placeKey = (f: { doc: RuleFinding['doc']; path: RuleFinding['path']; range?: RuleFinding['range'] }): string =>
+  `${f.doc.file.path}#${f.doc.index}#${f.path.join('\u0000')}#${f.range ? `${f.range.start.line}:${f.range.start.column}` : ''}`;
+
+/**
+ * One finding per place, message and data for the findings of several overlays' renderings (a base block they all
+ * keep): `data.overlay` lists every overlay (sorted, comma-separated), the related locations are merged.
+ */
+export function mergeOverlayFindings(list: readonly RuleFinding[]): RuleFinding[] {
+  const out: RuleFinding[] = [];
+  const byKey = new Map<string, RuleFinding>();
+  for (const f of list) {
+    const overlay = f.data?.['overlay'];
+    if (typeof overlay !== 'string') {
+      out.push(f);
+      continue;
+    }
+    const { overlay: _, ...rest } = f.data!;
+    const key = `${placeKey(f)}#${f.messageId}#${f.severity ?? ''}#${JSON.stringify(rest)}`;
+    const known = byKey.get(key);
+    if (!known) {
+      const copy: RuleFinding = { ...f, data: { ...f.data } };
+      byKey.set(key, copy);
+      out.push(copy);
+      continue;
+    }
+    const overlays = new Set(String(known.data!['overlay']).split(', '));
+    overlays.add(overlay);
+    known.data!['overlay'] = [...overlays].sort().join(', ');
+    const seen = new Set((known.related ?? []).map((r) => `${placeKey(r)}#${r.message}`));
+    for (const r of f.related ?? []) if (!seen.has(`${placeKey(r)}#${r.message}`)) (known.related ??= []).push(r);
+  }
+  return out;
+}
