@@ -1,0 +1,207 @@
+/**
+ * CiliumLoadBalancerIPPools as kustomize overlays render them (plan/pool-overlays.ts over kustomizeObjectOverlays)
+ * and the network/ pool rules judging those renderings: every block at the place that wrote it, data.overlay naming
+ * the overlay, per-overlay judgement, the conservative skip where a patch cannot be applied with certainty. The
+ * renderings are checked against `kubectl kustomize` (skipped with a message when kubectl is not installed).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { buildClusterGroups } from '../src/plan/index.js';
+import { renderedPools } from '../src/plan/pool-overlays.js';
+import { NETWORK_RULES } from '../src/rules/network/index.js';
+import poolBlockInvalid from '../src/rules/network/pool-block-invalid.js';
+import poolHostBits from '../src/rules/network/pool-host-bits.js';
+import poolOutsideLan from '../src/rules/network/pool-outside-lan.js';
+import poolOverlap from '../src/rules/network/pool-overlap.js';
+import { lintRepo, parseRepo, readTree } from '../src/testing/rule-tester.js';
+
+const FIXTURES = path.join(process.cwd(), 'test', 'fixtures', 'plan', 'pool-overlays');
+const hasKubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+const POOL_RULES = NETWORK_RULES.filter((r) => r.meta.id.startsWith('network/pool-'));
+
+const fixture = (name: string): Record<string, string> => readTree(path.join(FIXTURES, name), /\.ya?ml$/);
+
+/** Findings as `file:line:column rule messageId overlay` (overlay: data.overlay, or `-`). */
+const brief = (files: Record<string, string>, rules = POOL_RULES): string[] =>
+  lintRepo(files, rules).map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId} ${d.messageId} ${String(d.data?.['overlay'] ?? '-')}`);
+
+/** The pools `kubectl kustomize` outputs for the kustomization in `dir` of `files` (name → spec). */
+function kustomize(files: Record<string, string>, dir: string): Map<string, unknown> {
+  const root = mkdtempSync(path.join(tmpdir(), 'talium-pools-'));
+  try {
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      writeFileSync(path.join(root, rel), text);
+    }
+    const r = spawnSync('kubectl', ['kustomize', path.join(root, dir)], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, `kubectl kustomize ${dir}: ${r.stderr}`);
+    const out = new Map<string, unknown>();
+    for (const d of parseAllDocuments(r.stdout)) {
+      const o = d.toJS() as { kind?: string; metadata?: { name?: string }; spec?: unknown } | null;
+      if (o?.kind === 'CiliumLoadBalancerIPPool' && o.metadata?.name) out.set(o.metadata.name, o.spec);
+    }
+    return out;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/**
+ * talium's view of what the kustomization in `dir` outputs: its renderings, and the other pools it reaches as their
+ * bases are written (a pool the overlay does not patch). Keyed by name, like kustomize().
+ */
+function rendered(files: Record<string, string>, dir: string, expected: ReadonlyMap<string, unknown>): Map<string, unknown> {
+  const docs = parseRepo(files);
+  const kust = `${dir}/kustomization.yaml`;
+  const out = new Map<string, unknown>();
+  for (const g of buildClusterGroups(docs)) {
+    for (const { pool } of renderedPools(g).pools) if (pool.overlay?.kustomization.file.path === kust) out.set(pool.name, pool.get(['spec']));
+  }
+  // pools the overlay leaves alone are their bases, as written
+  for (const name of expected.keys()) {
+    if (out.has(name)) continue;
+    const base = docs.find((d) => d.kind === 'CiliumLoadBalancerIPPool' && d.name === name && !d.file.path.startsWith(`${dir}/`));
+    if (base) out.set(name, base.get(['spec']));
+  }
+  return out;
+}
+
+/** Asserts talium renders the pools of `dir` as `kubectl kustomize` does (skips without kubectl). */
+function agreesWithKustomize(t: { skip: (m: string) => void }, files: Record<string, string>, dirs: readonly string[]): void {
+  if (!hasKubectl) return t.skip('kubectl not installed: cannot run kubectl kustomize to check the renderings');
+  for (const dir of dirs) {
+    const want = kustomize(files, dir);
+    assert.ok(want.size > 0, `kubectl kustomize ${dir} outputs pools`);
+    assert.deepEqual(Object.fromEntries(rendered(files, dir, want)), Object.fromEntries(want), `talium's rendering of ${dir}`);
+  }
+}
+
+test('pool renderings agree with kubectl kustomize on the fixtures (JSON6902 inline and file, strategic merge file and inline, namePrefix, two clusters, two overlays)', (t) => {
+  agreesWithKustomize(t, fixture('json-ops'), ['home']);
+  agreesWithKustomize(t, fixture('per-cluster'), ['clusters/a', 'clusters/b']);
+  agreesWithKustomize(t, fixture('envs'), ['envs/x', 'envs/y']);
+});
+
+test('JSON6902 operations of an overlay: the rendered blocks are judged, each where it is written (base, inline patch, patch file), with the overlay', () => {
+  const files = fixture('json-ops');
+  assert.deepEqual(brief(files), [
+    // kept from the base (host bits); the range keeps its base `start`, its `stop` comes from the inline patch
+    'base/pool.yaml:7:13 network/pool-host-bits hostBits home/kustomization.yaml',
+    'base/pool.yaml:8:14 network/pool-overlap overlap home/kustomization.yaml',
+    // added by the JSON6902 patch file at /spec/blocks/0: holds the gateway
+    'home/first-block.yaml:4:11 network/pool-reserved-address gateway home/kustomization.yaml',
+    // appended by the inline patch (/spec/blocks/-): outside the LAN
+    'home/kustomization.yaml:18:17 network/pool-outside-lan outside home/kustomization.yaml',
+  ]);
+  // the overlap is the patched range's (stop 10.50.0.250), and names the overlay as a related location
+  const overlap = lintRepo(files, [poolOverlap])[0]!;
+  assert.deepEqual(overlap.data, { pool: 'lan', block: '10.50.0.100-10.50.0.250', other: 'other', otherBlock: '10.50.0.240/28', overlap: '10.50.0.240-10.50.0.250', overlay: 'home/kustomization.yaml' });
+  assert.deepEqual(overlap.related?.map((r) => `${r.file}:${r.range.start.line}`), ['base/other.yaml:7', 'home/kustomization.yaml:6']);
+  // the base block the overlay removes (10.70.0.0/24, outside the LAN) is not judged; without the overlay it is, and
+  // the base's range and host bits are judged as written
+  const { 'home/kustomization.yaml': _k, 'home/first-block.yaml': _f, ...unpatched } = files;
+  assert.deepEqual(brief(unpatched), ['base/pool.yaml:7:13 network/pool-host-bits hostBits -', 'base/pool.yaml:10:13 network/pool-outside-lan outside -']);
+});
+
+test('per-cluster overlays of one base are judged per cluster, in their own groups', () => {
+  const files = fixture('per-cluster');
+  const groups = buildClusterGroups(parseRepo(files));
+  assert.deepEqual(groups.map((g) => `${g.name}: ${renderedPools(g).pools.map((r) => `${r.pool.name} ${r.pool.blocks.map((b) => b.text).join(' ')}`).join('; ')}`), ['a: lan 10.50.0.200/28', 'b: b-lan 10.50.0.230-10.50.0.255']);
+  assert.deepEqual(brief(files), [
+    // a: the strategic-merge patch file's list replaced the base's
+    'clusters/a/pool.yaml:7:13 network/pool-host-bits hostBits clusters/a/kustomization.yaml',
+    // b: the inline patch's range ends on the LAN's broadcast address (its `stop`), in the renamed pool
+    'clusters/b/kustomization.yaml:13:19 network/pool-network-broadcast edge clusters/b/kustomization.yaml',
+  ]);
+  const edge = lintRepo(files, POOL_RULES).find((d) => d.ruleId === 'network/pool-network-broadcast')!;
+  assert.equal(edge.data?.['pool'], 'b-lan');
+  // the base's /23 (both clusters replace it) is not judged; the patch file is not judged a second time on its own
+  assert.ok(!lintRepo(files, POOL_RULES).some((d) => d.file === 'base/pool.yaml'));
+});
+
+test('two overlays in one cluster group: a base block both keep is one finding naming both; their pools are not compared with each other', () => {
+  const files = fixture('envs');
+  assert.deepEqual(brief(files), ['base/pool.yaml:7:13 network/pool-host-bits hostBits envs/x/kustomization.yaml, envs/y/kustomization.yaml']);
+  const [f] = lintRepo(files, [poolHostBits]);
+  assert.deepEqual(f!.related?.map((r) => `${r.file}:${r.range.start.line}`), ['envs/x/kustomization.yaml:4', 'envs/y/kustomization.yaml:4']);
+  // x's lan (10.50.0.64/28) and y's other (10.50.0.64/28) are variants of different overlays: no overlap; within y,
+  // lan and other are compared
+  assert.deepEqual(brief(files, [poolOverlap]), []);
+  const clash = { ...files, 'envs/y/kustomization.yaml': files['envs/y/kustomization.yaml']!.replace('10.50.0.96/28', '10.50.0.72/29') };
+  assert.deepEqual(brief(clash, [poolOverlap]), ['envs/y/kustomization.yaml:13:16 network/pool-overlap overlap envs/y/kustomization.yaml']);
+});
+
+/** A base pool with a block that has host bits and lies outside the LAN, and an overlay of it with `patches`. */
+const LAN = {
+  'talium.config.yaml': 'plan:\n  lan: 10.50.0.0/24\n  gateway: 10.50.0.1\n',
+  'l2.yaml': 'apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: l2\nspec:\n  loadBalancerIPs: true\n',
+};
+const BASE = { ...LAN, 'base/kustomization.yaml': 'resources:\n  - pool.yaml\n', 'base/pool.yaml': 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - cidr: 10.60.0.200/28\n    - cidr: 10.50.0.224/28\n' };
+const overlay = (patches: string, extra: Record<string, string> = {}): Record<string, string> => ({ ...BASE, 'home/kustomization.yaml': `resources:\n  - ../base\npatches:\n${patches}`, ...extra });
+const smp = (spec: string): string => `  - patch: |-\n      apiVersion: cilium.io/v2\n      kind: CiliumLoadBalancerIPPool\n      metadata:\n        name: lan\n${spec}`;
+const json = (ops: string): string => `  - target: {kind: CiliumLoadBalancerIPPool, name: lan}\n    patch: |-\n${ops}`;
+
+test('patches a rendering follows: strategic merge with null and `$patch: replace`, JSON6902 add at the end index, copy, move and test', (t) => {
+  const cases: Array<[string, Record<string, string>, string[]]> = [
+    // `blocks: null` deletes the list: the rendered pool has no blocks (at the inline patch's spec)
+    ['null', overlay(smp('      spec:\n        blocks: null\n        disabled: true\n')), ['home/kustomization.yaml:9:7 network/pool-block-invalid noBlocks home/kustomization.yaml']],
+    // `$patch: replace` on spec: the base's blocks are gone, the patch's are judged
+    ['replace', overlay(smp('      spec:\n        $patch: replace\n        blocks:\n          - cidr: 10.50.0.300/28\n')), ['home/kustomization.yaml:12:19 network/pool-block-invalid invalidCidr home/kustomization.yaml']],
+    // add at index == length appends; the base's first block stays (host bits, outside the LAN)
+    ['add-end', overlay(json('      - op: add\n        path: /spec/blocks/2\n        value: {cidr: 10.50.0.0/30}\n')), [
+      'base/pool.yaml:7:13 network/pool-host-bits hostBits home/kustomization.yaml',
+      'base/pool.yaml:7:13 network/pool-outside-lan outside home/kustomization.yaml',
+      'home/kustomization.yaml:8:23 network/pool-reserved-address gateway home/kustomization.yaml',
+    ]],
+    // test, move the first block to the end and copy it: the moved block and its copy keep the base's place (one
+    // finding there)
+    ['move-copy', overlay(json('      - op: test\n        path: /spec/blocks/0/cidr\n        value: 10.60.0.200/28\n      - op: move\n        from: /spec/blocks/0\n        path: /spec/blocks/-\n      - op: copy\n        from: /spec/blocks/1\n        path: /spec/blocks/-\n')), [
+      'base/pool.yaml:7:13 network/pool-host-bits hostBits home/kustomization.yaml',
+      'base/pool.yaml:7:13 network/pool-outside-lan outside home/kustomization.yaml',
+    ]],
+  ];
+  for (const [name, files, want] of cases) assert.deepEqual(brief(files), want, name);
+  for (const [, files] of cases) agreesWithKustomize(t, files, ['home']);
+});
+
+test('patches that cannot be applied with certainty keep the conservative skip: neither the base nor a rendering is judged', () => {
+  // the base alone: its first block has host bits and lies outside the LAN
+  assert.deepEqual(brief(BASE), ['base/pool.yaml:7:13 network/pool-host-bits hostBits -', 'base/pool.yaml:7:13 network/pool-outside-lan outside -']);
+  const uncertain: Record<string, Record<string, string>> = {
+    'unreadable inline patch': overlay(json('      - op: replace\n        path: [unreadable\n')),
+    'missing patch file': overlay('  - target: {kind: CiliumLoadBalancerIPPool, name: lan}\n    path: missing.yaml\n'),
+    '$patch: delete of the pool': overlay(smp('      $patch: delete\n')),
+    '$patch: delete in a block': overlay(smp('      spec:\n        blocks:\n          - cidr: 10.60.0.200/28\n            $patch: delete\n')),
+    '$retainKeys': overlay(smp('      spec:\n        $retainKeys: [blocks]\n        blocks:\n          - cidr: 10.60.0.200/28\n')),
+    'negative list index (not modelled)': overlay(json('      - op: replace\n        path: /spec/blocks/-1/cidr\n        value: 10.60.0.192/28\n')),
+    'an operation kustomize fails on (missing index)': overlay(json('      - op: replace\n        path: /spec/blocks/5/cidr\n        value: 10.60.0.192/28\n')),
+    'a failed test': overlay(json('      - op: test\n        path: /spec/blocks/0/cidr\n        value: 10.99.0.0/24\n      - op: replace\n        path: /spec/blocks/0/cidr\n        value: 10.60.0.192/28\n')),
+    'an unknown operation': overlay(json('      - op: merge\n        path: /spec/blocks/0\n        value: {cidr: 10.60.0.192/28}\n')),
+    'a templated patch (Flux substitution)': overlay(json('      - op: replace\n        path: /spec/blocks/0/cidr\n        value: ${LB_CIDR}\n')),
+  };
+  for (const [name, files] of Object.entries(uncertain)) {
+    assert.deepEqual(brief(files), [], name);
+    assert.deepEqual(buildClusterGroups(parseRepo(files)).flatMap((g) => renderedPools(g).pools), [], `${name}: no rendering`);
+  }
+  // one certain overlay next to an uncertain one: the certain rendering is judged, the base is not
+  const both = { ...overlay(json('      - op: replace\n        path: /spec/blocks/0/cidr\n        value: 10.60.0.192/28\n')), 'away/kustomization.yaml': `resources:\n  - ../base\npatches:\n${json('      - op: replace\n        path: [unreadable\n')}` };
+  assert.deepEqual(brief(both), ['home/kustomization.yaml:8:16 network/pool-outside-lan outside home/kustomization.yaml']);
+});
+
+test('network/pool-block-invalid judges the rendered blocks: one a patch breaks is reported in the patch, one it removes is not', () => {
+  const broken = { ...BASE, 'base/pool.yaml': BASE['base/pool.yaml'].replace('10.60.0.200/28', '10.60.0.300/28') };
+  assert.deepEqual(brief(broken, [poolBlockInvalid]), ['base/pool.yaml:7:13 network/pool-block-invalid invalidCidr -']);
+  const removed = { ...overlay(json('      - op: remove\n        path: /spec/blocks/0\n')), 'base/pool.yaml': broken['base/pool.yaml'] };
+  assert.deepEqual(brief(removed, [poolBlockInvalid]), []);
+  const swapped = overlay(json('      - op: replace\n        path: /spec/blocks/1\n        value: {start: 10.50.0.240, stop: 10.50.0.230}\n'));
+  assert.deepEqual(brief(swapped, [poolBlockInvalid]), ['home/kustomization.yaml:8:24 network/pool-block-invalid startAfterStop home/kustomization.yaml']);
+  // a strategic-merge patch file with an empty list: the rendering has no blocks (the file itself is a partial pool)
+  const emptied = overlay('  - path: pool.yaml\n', { 'home/pool.yaml': 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks: []\n' });
+  assert.deepEqual(brief(emptied, [poolBlockInvalid]), ['home/pool.yaml:5:1 network/pool-block-invalid noBlocks home/kustomization.yaml']);
+  assert.deepEqual(brief(emptied, [poolOutsideLan, poolHostBits]), []);
+});
