@@ -5,7 +5,7 @@ import { kustomizePatchFiles } from '../../plan/kustomize-patches.js';
 import { POOL_BLOCK_FIELDS } from '../../plan/lb.js';
 import { poolsToJudge } from '../../plan/pool-overlays.js';
 import { defineRule, type RuleFinding } from '../types.js';
-import { mergeOverlayFindings, poolFinding } from './lib/pool-findings.js';
+import { POOL_OVERLAYS_DOC, mergeOverlayFindings, poolFinding } from './lib/pool-findings.js';
 
 const pool = (blocks: string): string => `apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n${blocks}`;
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -27,7 +27,7 @@ export default defineRule({
     },
     help: 'Write each block as `cidr: a.b.c.d/n` or `start:`/`stop:` addresses of one family with start ≤ stop.',
     docs: {
-      what: 'Checks the shape of every `spec.blocks[]` (and legacy `spec.cidrs[]`) entry: a valid CIDR, or a start (and optional stop) address of the same family with start ≤ stop; and that the pool has at least one block (Kustomize patch files, which are partial, may have none, and so may a base pool whose blocks a kustomize patch may change; the blocks of such a base are not judged either: they are not what Cilium gets).',
+      what: 'Checks the shape of every `spec.blocks[]` (and legacy `spec.cidrs[]`) entry: a valid CIDR, or a start (and optional stop) address of the same family with start ≤ stop; and that the pool has at least one block (Kustomize patch files, which are partial, may have none). ' + POOL_OVERLAYS_DOC,
       why: 'The CRD marks no block field as required and does not validate ranges, so the API server accepts a pool that allocates nothing; Services stay <pending>.',
       fix: 'Correct the block; for a single address use `cidr: a.b.c.d/32` or a `start` without `stop`.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],

@@ -2,7 +2,7 @@
 import { contains, formatInterval } from '../../net/ip.js';
 import { explicitFact, factRelated, POOL_BLOCK_FIELDS, usesBgp, usesL2 } from '../../plan/lb.js';
 import { poolsToJudge } from '../../plan/pool-overlays.js';
-import { mergeOverlayFindings, poolFinding } from './lib/pool-findings.js';
+import { POOL_OVERLAYS_DOC, mergeOverlayFindings, poolFinding } from './lib/pool-findings.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const POLICY = `apiVersion: cilium.io/v2alpha1
@@ -26,7 +26,7 @@ export default defineRule({
     },
     help: 'Move the pool block inside the LAN the announcing interface is on, or announce it with BGP instead of L2.',
     docs: {
-      what: 'With L2 announcements, every pool block must sit inside the subnet of the interface that answers ARP (the LAN the nodes\' addresses are on). The LAN comes from cluster.yaml, talium.config.yaml `plan.lan`, or the prefix of the nodes\' static addresses in Talos configs and talconfig.yaml (then only when no node also uses DHCP). Silent when the cluster uses BGP. A pool a kustomize patch may change (in a kustomization, a Flux Kustomization or an Argo CD source; by target kind and name, inline or in a patch file) is judged only through its strategic-merge patch file, if any: its base blocks may not be what an overlay applies.',
+      what: 'With L2 announcements, every pool block must sit inside the subnet of the interface that answers ARP (the LAN the nodes\' addresses are on). The LAN comes from cluster.yaml, talium.config.yaml `plan.lan`, or the prefix of the nodes\' static addresses in Talos configs and talconfig.yaml (then only when no node also uses DHCP). Silent when the cluster uses BGP. ' + POOL_OVERLAYS_DOC,
       why: 'Hosts only ARP for on-link destinations: an address outside the LAN is never resolved, so the Service is unreachable unless the router has an extra on-link route.',
       fix: 'Pick pool addresses from the LAN (outside the DHCP range, the gateway, the nodes and the VIP), or use BGP for routed pools.',
       sources: ['https://docs.cilium.io/en/stable/network/l2-announcements/', 'https://docs.cilium.io/en/stable/network/lb-ipam/'],

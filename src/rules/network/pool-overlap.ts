@@ -3,7 +3,7 @@ import { formatInterval, intersection } from '../../net/ip.js';
 import { IntervalIndex } from '../../net/interval-index.js';
 import { pathVariants, POOL_BLOCK_FIELDS } from '../../plan/lb.js';
 import { poolsToJudge, sameRendering } from '../../plan/pool-overlays.js';
-import { mergeOverlayFindings, placeRelated, poolFinding } from './lib/pool-findings.js';
+import { POOL_OVERLAYS_DOC, mergeOverlayFindings, placeRelated, poolFinding } from './lib/pool-findings.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 /** Besides the blocks, what this rule reads of a pool (a patch that may change it makes the pool's text not what is applied). */
@@ -21,7 +21,7 @@ export default defineRule({
     },
     help: 'Give every pool its own address range; use serviceSelector to steer Services to a pool instead of overlapping ranges.',
     docs: {
-      what: 'Compares the blocks of every pair of pools of a cluster. Pools with the same name, or in files that differ only in one folder (environment variants such as `prod/` and `qa/`), are treated as variants and not compared. A pool a kustomize patch may change (in a kustomization, a Flux Kustomization or an Argo CD source; by target kind and name, inline or in a patch file) is judged only through its strategic-merge patch file, if any: its base blocks may not be what an overlay applies.',
+      what: 'Compares the blocks of every pair of pools of a cluster. Pools with the same name, or in files that differ only in one folder (environment variants such as `prod/` and `qa/`), are treated as variants and not compared, and so are pools as different kustomize overlays render them. ' + POOL_OVERLAYS_DOC,
       why: 'Overlapping pools are a soft error in Cilium: the pool added last is marked Conflicting (reason cidr_overlap) and allocates nothing more.',
       fix: 'Split the range between the pools so they do not share addresses.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],

@@ -2,7 +2,7 @@
 import { containsIp, formatInterval, intersection, type IpInterval } from '../../net/ip.js';
 import { factRelated, POOL_BLOCK_FIELDS } from '../../plan/lb.js';
 import { poolsToJudge } from '../../plan/pool-overlays.js';
-import { mergeOverlayFindings, poolFinding } from './lib/pool-findings.js';
+import { POOL_OVERLAYS_DOC, mergeOverlayFindings, poolFinding } from './lib/pool-findings.js';
 import type { Fact } from '../../plan/types.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
@@ -37,7 +37,7 @@ export default defineRule({
     },
     help: 'Shrink or move the pool block so it holds only addresses nobody else uses (outside the gateway, nodes, VIP, DHCP and reserved ranges).',
     docs: {
-      what: 'Compares every pool block with the network plan: the gateway, node addresses, the Talos VIP, the DHCP range and reserved ranges (from cluster.yaml or talium.config.yaml), and the pod and service CIDRs. A pool a kustomize patch may change (in a kustomization, a Flux Kustomization or an Argo CD source; by target kind and name, inline or in a patch file) is judged only through its strategic-merge patch file, if any: its base blocks may not be what an overlay applies.',
+      what: 'Compares every pool block with the network plan: the gateway, node addresses, the Talos VIP, the DHCP range and reserved ranges (from cluster.yaml or talium.config.yaml), and the pod and service CIDRs. ' + POOL_OVERLAYS_DOC,
       why: 'LB-IPAM hands out any address of a block. A Service that gets the gateway\'s, a node\'s or the VIP\'s address makes Cilium answer ARP for it: two hosts claim one IP and the LAN breaks. A DHCP lease from the same range collides the same way.',
       fix: 'Carve a dedicated range for LoadBalancer IPs (for example a /27 at the top of the LAN) and exclude it from DHCP.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/', 'https://docs.siderolabs.com/talos/v1.11/networking/vip'],

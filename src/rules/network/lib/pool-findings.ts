@@ -8,6 +8,10 @@ import type { RuleFinding } from '../../types.js';
 
 type Related = NonNullable<RuleFinding['related']>;
 
+/** How the pool rules treat kustomize overlays (their docs' `what`). */
+export const POOL_OVERLAYS_DOC =
+  'A pool a kustomization patches is judged as each overlay renders it, as kustomize applies the patches (strategic merge: a `blocks` list replaces the base\'s; JSON6902 operations such as `replace /spec/blocks/0/cidr` or `add /spec/blocks/-`), each block where it is written (the base, the patch file or the inline patch) and `data.overlay` naming the overlay(s); different overlays of one base are judged separately. A pool whose patch cannot be applied with certainty (unreadable or templated, `$patch: delete`, an operation kustomize fails on) or comes from a Flux Kustomization or an Argo CD source is not judged: its base blocks may not be what is applied.';
+
 /** A finding at `place` about pool `p` (a rendering adds its overlay to `data` and to the related locations). */
 export function poolFinding(p: LbPool, place: Place, messageId: string, data: Record<string, string | number | boolean>, related: Related = [], extra: Pick<RuleFinding, 'key' | 'severity'> = {}): RuleFinding {
   const f: RuleFinding = { doc: place.doc, path: place.path, messageId, data: { ...data }, ...extra };
