@@ -136,23 +136,18 @@ export function groupPools(g: ClusterGroup): readonly LbPool[] {
   return pools;
 }
 
-/** A pool's blocks (`spec.blocks` and the legacy `spec.cidrs`): the fields of poolsAsWritten for a rule that reads only them. */
+/** A pool's blocks (`spec.blocks` and the legacy `spec.cidrs`): the fields of poolsToJudge (plan/pool-overlays.ts) for a rule that reads only them. */
 export const POOL_BLOCK_FIELDS: readonly Path[] = [
   ['spec', 'blocks'],
   ['spec', 'cidrs'],
 ];
 
 /**
- * The group's pools whose `fields` (paths in the pool, POOL_BLOCK_FIELDS plus whatever else a rule reads, e.g.
- * `spec.disabled`) as written are what Cilium gets: without those a kustomize patch of the group may change there.
- * Such a base is judged as its overlays render it (plan/pool-overlays.ts poolsToJudge), or not at all.
+ * A kustomize patch of the group may change the pool's `fields` (paths in the pool, POOL_BLOCK_FIELDS plus whatever
+ * else a rule reads, e.g. `spec.disabled`): its values there as written are not certainly what Cilium gets, so it is
+ * judged as its overlays render it (plan/pool-overlays.ts poolsToJudge), or not at all. A pool in a patch file is
+ * itself a patch: never.
  */
-export function poolsAsWritten(g: ClusterGroup, fields: readonly Path[]): readonly LbPool[] {
-  const pools = groupPools(g);
-  return pools.some((p) => p.patched) ? pools.filter((p) => !patchedThere(g, p, fields)) : pools;
-}
-
-/** A kustomize patch of the group may change the pool's `fields` (a pool in a patch file is itself a patch: never). */
 export function patchedThere(g: ClusterGroup, p: LbPool, fields: readonly Path[]): boolean {
   return !!p.patched && !!patchedBy(g.docs, POOL_KIND, p.name || undefined, fields);
 }

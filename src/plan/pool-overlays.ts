@@ -6,9 +6,10 @@
  * A rendering is plan/kustomize-overlays.ts kustomizeObjectOverlays over the group's documents: a kustomization that
  * reaches the pool through its `resources` and applies a patch to it (strategic merge: maps merge, lists such as
  * `spec.blocks` are replaced whole, `null` deletes; JSON6902 add/replace/remove/copy/move/test with JSON pointers),
- * after its namePrefix/nameSuffix. A rendering a patch made uncertain (unreadable or templated, a target pattern not
- * run, an operation kustomize fails on, `$patch: delete` inside the pool, another SMP directive) is not judged, nor is
- * the base: the conservative skip of plan/lb.ts poolsAsWritten. Patches of a Flux Kustomization (`spec.patches`) or
+ * with its namePrefix/nameSuffix. A rendering a patch made uncertain (unreadable or templated, a target pattern not
+ * run, an operation kustomize fails on, a strategic-merge directive other than `$patch: replace` on a map) is not
+ * judged, a pool `$patch: delete` removes has none, and in both cases the base is not judged either: the
+ * conservative skip (plan/lb.ts patchedThere). Patches of a Flux Kustomization (`spec.patches`) or
  * an Argo CD source (`kustomize.patches`) render nothing: their bases stay skipped. A strategic-merge patch file
  * applied by a judged rendering is not judged as a pool of its own (the rendering holds its values).
  */
@@ -78,7 +79,7 @@ function placeOf(root: Node, path: Path, key = false): Place {
 
 /**
  * The pools a rule reading `fields` of them (paths, POOL_BLOCK_FIELDS plus e.g. `spec.disabled`) judges: every pool
- * whose `fields` as written are what Cilium gets (plan/lb.ts poolsAsWritten) except patch files a judged rendering
+ * whose `fields` as written are what Cilium gets (no patch may change them: plan/lb.ts patchedThere) except patch files a judged rendering
  * applied, and every judged rendering of a pool that a kustomize patch may change there. Renderings of different
  * overlays are variants of one another (LbPool.overlay tells them apart).
  */
