@@ -86,6 +86,43 @@ test('talos/vip-placement', () => {
   });
 });
 
+test('talos/vip-placement: VIPs in inline patches workers read (talhelper worker.patches, a worker node\'s own patch, Omni Workers) are reported inside the patch', () => {
+  const TC = 'clusterName: home\ntalosVersion: v1.12.3\nendpoint: https://10.50.0.10:6443\nnodes:\n  - hostname: cp1\n    ipAddress: 10.50.0.11\n    controlPlane: true\n';
+  const VIP_PATCH = (indent: string) => ['machine:', '  network:', '    interfaces:', '      - interface: enp1s0', '        dhcp: true', '        vip:', '          ip: 10.50.0.10'].map((l) => indent + l).join('\n') + '\n';
+  const OMNI = 'kind: Cluster\nname: lab\nkubernetes:\n  version: v1.35.2\ntalos:\n  version: v1.12.3\n---\n';
+  ruleTester(vipPlacement, {
+    valid: [
+      // the same patch for the control planes
+      { 'talos/talconfig.yaml': TC + 'controlPlane:\n  patches:\n    - |-\n' + VIP_PATCH('      ') },
+      // an Omni ControlPlane inline mapping
+      { 'omni/t.yaml': OMNI + 'kind: ControlPlane\nmachines: [m1]\npatches:\n  - name: vip\n    inline:\n' + VIP_PATCH('      ') },
+      // a worker patch without a VIP
+      { 'talos/talconfig.yaml': TC + 'worker:\n  patches:\n    - |-\n      machine:\n        time:\n          disabled: false\n' },
+    ],
+    invalid: [
+      // worker.patches string: at the `vip` key inside the string (line 15)
+      { files: { 'talos/talconfig.yaml': TC + 'worker:\n  patches:\n    - |-\n' + VIP_PATCH('      ') }, errors: [{ messageId: 'worker', file: 'talos/talconfig.yaml', line: 16, column: 15, data: { what: 'patch (talhelper worker.patches)' } }] },
+      // a node without controlPlane (talhelper's default: a worker), a Layer2VIPConfig in document 1 of its patch string
+      {
+        files: { 'talos/talconfig.yaml': TC + '  - hostname: w1\n    ipAddress: 10.50.0.21\n    patches:\n      - |\n        machine:\n          time:\n            disabled: false\n        ---\n        apiVersion: v1alpha1\n        kind: Layer2VIPConfig\n        name: 10.50.0.10\n        link: enp1s0\n' },
+        errors: [{ messageId: 'worker', file: 'talos/talconfig.yaml', line: 17, column: 15, data: { what: 'node "w1" (its inline patch)' } }],
+      },
+      // an Omni Workers inline mapping (at the key in the template) and a Workers JSON6902 string adding one interface
+      {
+        files: {
+          'omni/t.yaml':
+            OMNI + 'kind: Workers\nname: edge\nmachines: [w1]\npatches:\n  - name: vip\n    inline:\n' + VIP_PATCH('      ') +
+            '---\nkind: Workers\nname: more\nmachines: [w2]\npatches:\n  - name: ops\n    inline: |\n      - op: add\n        path: /machine/network/interfaces/-\n        value:\n          interface: eno1\n          vip:\n            ip: 10.50.0.10\n',
+        },
+        errors: [
+          { messageId: 'worker', file: 'omni/t.yaml', line: 19, column: 15, data: { what: 'machine set "lab/edge" (Omni Workers patch)' } },
+          { messageId: 'worker', file: 'omni/t.yaml', line: 32, column: 11, data: { what: 'machine set "lab/more" (Omni Workers patch)' } },
+        ],
+      },
+    ],
+  });
+});
+
 test('talos/json-patch-multidoc', () => {
   const PATCH = '- op: add\n  path: /machine/network/hostname\n  value: cp1\n';
   const tc = (v: string, extra = '') => `clusterName: home\ntalosVersion: ${v}\nendpoint: https://10.50.0.10:6443\nnodes:\n  - hostname: cp1\n    ipAddress: 10.50.0.11\n    controlPlane: true\n${extra}`;

@@ -10,7 +10,7 @@ import { parseCidr, parseIp, type Cidr, type Family } from '../net/ip.js';
 import { valueAt } from './cilium-release.js';
 import { omniInlinePatches, omniOwner, omniRole, omniVersions } from './omni-patches.js';
 import { parseRange } from './range.js';
-import { talhelperInlinePatches } from './talhelper-patches.js';
+import { talhelperInlinePatches, talhelperNodeRole } from './talhelper-patches.js';
 import { bodyFrom, bodyGet, bodyKind, documentBody, type TalosBody } from './talos-body.js';
 import type { CiliumRelease, Fact, NetworkPlan, PlanNode, Provenance } from './types.js';
 import { emptyPlan } from './types.js';
@@ -388,8 +388,7 @@ function readTalhelper(d: YamlDocument, out: Collected, plan: NetworkPlan): void
     const name = str(n['hostname']) ?? `node-${i}`;
     const nf = newNodeFacts(name, at(d, ['nodes', i]));
     // talhelper's controlPlane is a boolean (default false); a template (`${IS_CP}`) leaves the role unknown
-    const cp = n['controlPlane'];
-    const role = cp === true || cp === 'true' ? 'controlplane' : cp === undefined || cp === null || cp === false || cp === 'false' ? 'worker' : undefined;
+    const role = talhelperNodeRole(n);
     if (role) nf.node.role = role;
     readInterfaces(documentBody(d), ['nodes', i, 'networkInterfaces'], nf);
     const links = nf.node.links.length + nf.candidates.length;

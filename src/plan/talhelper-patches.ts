@@ -18,6 +18,24 @@ export interface TalhelperPatch {
   node?: number;
 }
 
+/**
+ * The machine type talhelper generates for node `n` of `nodes[]`: `controlPlane` is a boolean, default false (a
+ * worker); a value that is not a boolean (a template such as `${IS_CP}`) leaves it unknown.
+ */
+export function talhelperNodeRole(n: unknown): 'controlplane' | 'worker' | undefined {
+  const cp = isObj(n) ? n['controlPlane'] : undefined;
+  if (cp === true || cp === 'true') return 'controlplane';
+  return cp === undefined || cp === null || cp === false || cp === 'false' ? 'worker' : undefined;
+}
+
+/** The role of the machines a patch list of that scope applies to (undefined: every machine, or unknown). */
+export function talhelperScopeRole(doc: YamlDocument, p: { scope: TalhelperScope; node?: number }): 'controlplane' | 'worker' | undefined {
+  if (p.scope === 'controlplane' || p.scope === 'worker') return p.scope;
+  if (p.scope !== 'node') return undefined;
+  const nodes = doc.get(['nodes']);
+  return Array.isArray(nodes) ? talhelperNodeRole(nodes[p.node!]) : undefined;
+}
+
 /** The patch lists of a talhelper config, with their scope. */
 function patchLists(doc: YamlDocument): Array<{ path: Path; scope: TalhelperScope; node?: number }> {
   const lists: Array<{ path: Path; scope: TalhelperScope; node?: number }> = [

@@ -6,6 +6,7 @@
  */
 import { parseAllDocuments } from 'yaml';
 import { get, type Path, type YamlDocument } from '../core/document.js';
+import type { Range } from '../core/diagnostic.js';
 import type { Provenance } from './types.js';
 
 export interface TalosBody {
@@ -32,6 +33,16 @@ export function bodyGet(b: TalosBody, path: Path): unknown {
 export function bodyFrom(b: TalosBody, path: Path): Provenance {
   if (!b.inString) return { doc: b.doc, path: [...b.at, ...path] };
   return { doc: b.doc, path: b.at, inner: path, ...(b.inString.of > 1 ? { innerDoc: b.inString.index } : {}) };
+}
+
+/**
+ * Where the value (or, with `key`, the key) at `path` of the body is, as a finding's place: its path in the
+ * document, and inside a patch string the exact range when the string can be mapped (else the string itself).
+ */
+export function bodyPlace(b: TalosBody, path: Path, key = false): { doc: YamlDocument; path: Path; key?: boolean; range?: Range } {
+  if (!b.inString) return { doc: b.doc, path: [...b.at, ...path], ...(key ? { key } : {}) };
+  const range = b.doc.locateInString(b.at, path, { key, ...(b.inString.of > 1 ? { doc: b.inString.index } : {}) });
+  return range ? { doc: b.doc, path: b.at, range } : { doc: b.doc, path: b.at };
 }
 
 /** The body's `kind` (a multi-document Talos kind such as `Layer2VIPConfig`), if it has one. */

@@ -2,9 +2,12 @@
  * talos/vip-placement: the Talos shared VIP only on control-plane configs and inside the LAN. (Whether an LB
  * pool or the DHCP range holds the VIP is judged by the network rules.)
  */
-import type { YamlDocument } from '../../core/document.js';
+import type { Path, YamlDocument } from '../../core/document.js';
 import { contains, containsIp, parseIp } from '../../net/ip.js';
 import { factRelated } from '../../plan/lb.js';
+import { omniInlinePatches, omniOwner, omniRole } from '../../plan/omni-patches.js';
+import { talhelperInlinePatches, talhelperNodeRole, talhelperScopeRole } from '../../plan/talhelper-patches.js';
+import { bodyPlace, bodyKind, type TalosBody } from '../../plan/talos-body.js';
 import { factPlace } from '../../plan/util.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
@@ -27,6 +30,50 @@ function vipPaths(interfaces: unknown, base: Seg[]): Seg[][] {
   return out;
 }
 
+/**
+ * The first VIP a Talos body writes, as a path in the body: a machine config or strategic-merge patch
+ * (`machine.network.interfaces[].vip`, VLAN `vip`), a `Layer2VIPConfig` document (its `kind`), or an RFC 6902 op
+ * list that adds or replaces the network, the interface list, one interface or a `vip`.
+ */
+export function firstVip(value: unknown): Path | undefined {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const op = value[i];
+      if (!isObj(op) || (op['op'] !== 'add' && op['op'] !== 'replace') || typeof op['path'] !== 'string') continue;
+      const v = op['value'];
+      const p = op['path'];
+      const hit =
+        p === '/machine/network' ? vipPaths(isObj(v) ? v['interfaces'] : undefined, [i, 'value', 'interfaces'])[0]
+        : p === '/machine/network/interfaces' ? vipPaths(v, [i, 'value'])[0]
+        : /^\/machine\/network\/interfaces\/(\d+|-)$/.test(p) ? vipPaths([v], [i, 'value'])[0]?.filter((s, k) => k !== 2)
+        : /^\/machine\/network\/interfaces\/(\d+|-)(\/vlans\/(\d+|-))?\/vip$/.test(p) && isObj(v) ? [i, 'path']
+        : undefined;
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+  if (!isObj(value)) return undefined;
+  if (value['kind'] === 'Layer2VIPConfig') return ['kind'];
+  const machine = value['machine'];
+  const network = isObj(machine) ? machine['network'] : undefined;
+  return vipPaths(isObj(network) ? network['interfaces'] : undefined, ['machine', 'network', 'interfaces'])[0];
+}
+
+/** The worker inline patches of a talhelper config or an Omni template document, each with what to call it. */
+function workerInlinePatches(d: YamlDocument, templates: readonly YamlDocument[]): Array<{ body: TalosBody; what: string }> {
+  if (d.docClass === 'talhelper') {
+    const nodes = d.get(['nodes']);
+    return talhelperInlinePatches(d)
+      .filter((p) => talhelperScopeRole(d, p) === 'worker')
+      .map((p) => ({ body: p.body, what: p.scope === 'node' ? `node "${String((Array.isArray(nodes) && isObj(nodes[p.node!]) ? nodes[p.node!]!['hostname'] : undefined) ?? p.node)}" (its inline patch)` : 'patch (talhelper worker.patches)' }));
+  }
+  if (d.docClass === 'omni-template' && omniRole(d, templates) === 'worker') {
+    const what = d.kind === 'Machine' ? `machine "${omniOwner(d, templates)}" (Omni Machine patch)` : `machine set "${omniOwner(d, templates)}" (Omni Workers patch)`;
+    return omniInlinePatches(d).map((p) => ({ body: p.body, what }));
+  }
+  return [];
+}
+
 const WORKER_PATH = /(^|\/)(workers?|worker[-_.][^/]*)(\/|\.ya?ml$)/i;
 
 const WORKER = 'machine:\n  type: worker\n  network:\n    interfaces:\n      - interface: enp1s0\n        dhcp: true\n        vip:\n          ip: 10.50.0.10\n';
@@ -43,7 +90,7 @@ export default defineRule({
     },
     help: 'Move the VIP to the control-plane config (same subnet as the control-plane addresses, outside DHCP and LB pools).',
     docs: {
-      what: 'Finds `vip` settings (`machine.network.interfaces[].vip`, VLAN `vip`, `Layer2VIPConfig`, talhelper node `networkInterfaces`) on worker configurations, and checks the VIP against the LAN of the network plan.',
+      what: 'Finds `vip` settings (`machine.network.interfaces[].vip`, VLAN `vip`, `Layer2VIPConfig`, RFC 6902 ops adding them, talhelper node `networkInterfaces`) on worker configurations: worker machine configs, patches in a worker folder, talhelper worker nodes (`controlPlane: false` or unset, talhelper\'s default), the inline patches talhelper applies to workers (`worker.patches`, a worker node\'s `patches`) and those of an Omni `kind: Workers` set or of a machine it names, reported inside the patch string when it is a literal block; and checks the VIP against the LAN of the network plan.',
       why: 'Talos validation refuses a VIP on workers, so the config does not apply. A VIP outside the control planes\' subnet is never reachable: it is announced with gratuitous ARP on the local link only.',
       fix: 'Configure the VIP in the control-plane patch, on the interface or VLAN that carries the LAN, with an unused reserved address of that subnet.',
       sources: [SRC.talosVip],
@@ -74,12 +121,19 @@ export default defineRule({
         if (siblings.some((s) => s.get(['machine', 'type']) === 'worker')) out.push({ doc: d, path: ['kind'], messageId: 'worker', data: { what: 'machine config (Layer2VIPConfig)' } });
       } else if (d.docClass === 'talhelper') {
         const nodes = d.get(['nodes']);
-        if (!Array.isArray(nodes)) continue;
-        nodes.forEach((n, i) => {
-          if (!isObj(n) || n['controlPlane'] !== false) return;
-          const paths = vipPaths(n['networkInterfaces'], ['nodes', i, 'networkInterfaces']);
-          if (paths.length) out.push({ doc: d, path: paths[0]!, key: true, messageId: 'worker', data: { what: `node "${String(n['hostname'] ?? i)}"` } });
-        });
+        if (Array.isArray(nodes)) {
+          nodes.forEach((n, i) => {
+            // talhelper generates a worker for `controlPlane: false` and for a node without the key (its default)
+            if (!isObj(n) || talhelperNodeRole(n) !== 'worker') return;
+            const paths = vipPaths(n['networkInterfaces'], ['nodes', i, 'networkInterfaces']);
+            if (paths.length) out.push({ doc: d, path: paths[0]!, key: true, messageId: 'worker', data: { what: `node "${String(n['hostname'] ?? i)}"` } });
+          });
+        }
+      }
+      // inline patches talhelper applies to workers (worker.patches, a worker node's own) and those of an Omni Workers set
+      for (const { body, what } of workerInlinePatches(d, docs)) {
+        const at = firstVip(body.value);
+        if (at) out.push({ ...bodyPlace(body, at, bodyKind(body) === undefined && at[at.length - 1] === 'vip'), messageId: 'worker', data: { what } });
       }
     }
     const { vip, lan } = cluster.plan;
