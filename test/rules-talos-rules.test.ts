@@ -139,6 +139,32 @@ test('talos/json-patch-multidoc', () => {
   });
 });
 
+test('talos/json-patch-multidoc: op lists written as talhelper patch strings and Omni inline strings, reported at the first op inside the string', () => {
+  const tc = (v: string, extra: string) => `clusterName: home\ntalosVersion: ${v}\nendpoint: https://10.50.0.10:6443\nnodes:\n  - hostname: cp1\n    ipAddress: 10.50.0.11\n    controlPlane: true\n${extra}`;
+  const OPS = (indent: string) => ['- op: add', '  path: /machine/network/hostname', '  value: cp1'].map((l) => indent + l).join('\n') + '\n';
+  const omni = (v: string, inline: string) => `kind: Cluster\nname: lab\nkubernetes:\n  version: v1.35.2\ntalos:\n  version: ${v}\npatches:\n  - name: p\n    inline:\n${inline}`;
+  ruleTester(jsonPatchMultidoc, {
+    valid: [
+      // Talos 1.13 and no multi-document kind anywhere
+      { 'talos/talconfig.yaml': tc('v1.13.9', 'worker:\n  patches:\n    - |-\n' + OPS('      ')) },
+      { 'omni/t.yaml': omni('v1.13.9', '      |-\n' + OPS('        ')) },
+      // an Omni inline YAML list is several strategic-merge documents, not a JSON patch
+      { 'omni/t.yaml': omni('v1.14.1', '      - machine:\n          time:\n            disabled: false\n') },
+    ],
+    invalid: [
+      // talhelper worker.patches string on Talos 1.14: at the first op (line 11)
+      { files: { 'talos/talconfig.yaml': tc('v1.14.1', 'worker:\n  patches:\n    - |-\n' + OPS('      ')) }, errors: [{ messageId: 'version', file: 'talos/talconfig.yaml', line: 11, column: 9, data: { version: '1.14.1' } }] },
+      // Omni Cluster inline string on Talos 1.14
+      { files: { 'omni/t.yaml': omni('v1.14.1', '      |-\n' + OPS('        ')) }, errors: [{ messageId: 'version', file: 'omni/t.yaml', line: 11, column: 11, data: { version: '1.14.1' } }] },
+      // Talos 1.13, but another inline patch writes a multi-document kind: the config is multi-document
+      {
+        files: { 'talos/talconfig.yaml': tc('v1.13.9', 'patches:\n  - |-\n    apiVersion: v1alpha1\n    kind: HostnameConfig\n    hostname: cp1\n  - |-\n' + OPS('    ')) },
+        errors: [{ messageId: 'multidoc', file: 'talos/talconfig.yaml', line: 14, column: 7, data: { kind: 'HostnameConfig', file: 'talos/talconfig.yaml' } }],
+      },
+    ],
+  });
+});
+
 test('talos/link-name-length', () => {
   const vlan = (name: string) => `apiVersion: v1alpha1\nkind: VLANConfig\nname: ${name}\nvlanID: 25\nparent: enx12545f8c99cd\n`;
   const bond = (name: string) => `machine:\n  network:\n    interfaces:\n      - interface: ${name}\n        bond:\n          interfaces: [eth0, eth1]\n`;

@@ -1,5 +1,9 @@
 /** talos/json-patch-multidoc: RFC 6902 JSON patches are refused on multi-document machine configs (Talos ≥ 1.14 generates those). */
-import type { YamlDocument } from '../../core/document.js';
+import type { Range } from '../../core/diagnostic.js';
+import type { Path, YamlDocument } from '../../core/document.js';
+import { omniInlinePatches } from '../../plan/omni-patches.js';
+import { talhelperInlinePatches } from '../../plan/talhelper-patches.js';
+import { bodyKind, bodyPlace } from '../../plan/talos-body.js';
 import { KUBE_DOCUMENT_KINDS_SINCE } from '../../data/talos.js';
 import { atLeast } from '../../data/versions.js';
 import { SRC } from '../cilium/lib/sources.js';
@@ -25,7 +29,7 @@ export default defineRule({
     },
     help: 'Rewrite the patch as a strategic-merge patch (a partial machine config, `$patch: delete` to remove fields).',
     docs: {
-      what: 'Finds RFC 6902 patches (lists of op/path/value, as files or talhelper inline patches) in repositories whose Talos version is 1.14 or newer, or that already use multi-document config kinds.',
+      what: 'Finds RFC 6902 patches (lists of op/path/value: files, talhelper inline patches written as YAML or as a string, op lists in an Omni cluster template `inline:` string, reported at the first op inside the string) in repositories whose Talos version is 1.14 or newer, or that already use multi-document config kinds.',
       why: 'Talos\'s patcher rejects them: "JSON6902 patches are not supported for multi-document machine configuration"; from Talos 1.14 `gen config` always emits several documents, so such patches break config generation.',
       fix: 'Convert each operation to a strategic-merge patch.',
       sources: [SRC.talosPatching],
@@ -41,6 +45,9 @@ export default defineRule({
   check({ cluster }) {
     const docs = talosDocs(cluster);
     const patches: Array<{ doc: YamlDocument; path: (string | number)[] }> = [];
+    const inString: Array<{ doc: YamlDocument; path: Path; range?: Range }> = [];
+    // a multi-document kind written in an inline patch (a Layer2VIPConfig in a talhelper string) is as telling as a file
+    let inlineKind: { kind: string; file: string } | undefined;
     for (const d of docs) {
       if (d.docClass === 'talos-json6902') patches.push({ doc: d, path: [0] });
       if (d.docClass === 'talhelper') {
@@ -56,22 +63,35 @@ export default defineRule({
         const nodes = d.get(['nodes']);
         if (Array.isArray(nodes)) nodes.forEach((_, i) => scan(d.get(['nodes', i, 'patches']), ['nodes', i, 'patches']));
       }
+      // an op list written as a YAML string (talhelper `patches: - |`, an Omni `inline: |`): talhelper and Omni hand
+      // the text to Talos's patcher, which detects JSON6902 as for a file; reported at the first op inside the string
+      // (an Omni `inline:` YAML list is several strategic-merge documents, never a JSON patch)
+      const bodies = d.docClass === 'talhelper' ? talhelperInlinePatches(d).map((p) => p.body) : d.docClass === 'omni-template' ? omniInlinePatches(d).map((p) => p.body) : [];
+      for (const b of bodies) {
+        const kind = bodyKind(b);
+        if (kind && !inlineKind) inlineKind = { kind, file: d.file.path };
+        if (!b.inString || !Array.isArray(b.value) || !b.value.some(isOp)) continue;
+        const { range } = bodyPlace(b, [b.value.findIndex(isOp)]);
+        inString.push({ doc: d, path: b.at, ...(range ? { range } : {}) });
+      }
     }
-    if (!patches.length) return [];
+    if (!patches.length && !inString.length) return [];
     // talhelper inline op lists: report the first op of each contiguous list once
     const seen = new Set<string>();
-    const firsts = patches.filter((p) => {
+    const firsts: Array<{ doc: YamlDocument; path: Path; range?: Range }> = patches.filter((p) => {
       const parent = `${p.doc.file.path}#${p.doc.index}#${p.path.slice(0, -1).join('.')}`;
       if (p.doc.docClass === 'talhelper' && seen.has(parent)) return false;
       seen.add(parent);
       return true;
     });
+    firsts.push(...inString);
     const version = cluster.plan.versions.talos?.value;
     if (version && atLeast(version, KUBE_DOCUMENT_KINDS_SINCE)) {
       return firsts.map((p): RuleFinding => ({ ...p, messageId: 'version', data: { version } }));
     }
-    const multi = docs.find((d) => d.docClass === 'talos-document');
+    const doc = docs.find((d) => d.docClass === 'talos-document');
+    const multi = doc ? { kind: doc.kind ?? '', file: doc.file.path } : inlineKind;
     if (!multi) return [];
-    return firsts.map((p): RuleFinding => ({ ...p, messageId: 'multidoc', data: { kind: multi.kind ?? '', file: multi.file.path }, severity: 'warning' }));
+    return firsts.map((p): RuleFinding => ({ ...p, messageId: 'multidoc', data: multi, severity: 'warning' }));
   },
 });
