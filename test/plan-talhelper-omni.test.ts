@@ -16,6 +16,7 @@ import cniNotNone from '../src/rules/talos/cni-not-none.js';
 import kubeProxyEnabled from '../src/rules/talos/kube-proxy-enabled.js';
 import deprecatedFields from '../src/rules/talos/deprecated-fields.js';
 import operatorReplicas from '../src/rules/cilium/operator-replicas.js';
+import vipPlacement from '../src/rules/talos/vip-placement.js';
 import { kernelArgLists } from '../src/rules/talos/lib/kernel-args.js';
 import { controlPlanesExcludedFromLb } from '../src/rules/talos/lib/exclude-lb-label.js';
 import { lintRepo, parseRepo, readTree, ruleTester } from '../src/testing/rule-tester.js';
@@ -302,4 +303,33 @@ test('corpus: talconfig inline patches and Omni templates feed the plan', { time
   const mfiles = readTree(path.join(CORPUS, 'mitchross__talos-argocd-proxmox'), /\.ya?ml$/);
   const dep = lintRepo(mfiles, [deprecatedFields]);
   assert.deepEqual(dep.map((d) => [d.file, d.range?.start.line, d.range?.start.column, d.data?.['field']]), [['omni/cluster-template/cluster-template-threadripper-gpu-workers.yaml', 145, 9, '.machine.network.interfaces']]);
+});
+
+test('a patch file talhelper or Omni names in a control-plane or worker list takes that role (plan nodes, vip-placement, exclude-LB label)', () => {
+  const TC = 'clusterName: home\ntalosVersion: v1.12.3\nendpoint: https://10.50.0.10:6443\nnodes:\n  - hostname: cp1\n    ipAddress: 10.50.0.11\n    controlPlane: true\n  - hostname: w1\n    ipAddress: 10.50.0.21\n    patches:\n      - "@./patches/w1-net.yaml"\ncontrolPlane:\n  patches:\n    - "@./patches/worker-vip.yaml"\nworker:\n  patches:\n    - "@./patches/net.yaml"\n';
+  const NET = (vip: boolean) => `machine:\n  network:\n    interfaces:\n      - interface: eno1\n        addresses: [10.50.0.30/24]\n${vip ? '        vip:\n          ip: 10.50.0.10\n' : ''}`;
+  const files = { 'talos/talconfig.yaml': TC, 'talos/patches/net.yaml': NET(true), 'talos/patches/worker-vip.yaml': NET(true), 'talos/patches/w1-net.yaml': NET(false).replace('eno1', 'eno2') };
+  // the files' plan nodes carry the role of the list that names them (a node's own list: that node's role)
+  const roles = Object.fromEntries(groupsOf(files)[0]!.plan.nodes.map((n) => [n.name, n.role]));
+  assert.deepEqual(roles, { cp1: 'controlplane', net: 'worker', 'w1-net': 'worker', 'worker-vip': 'controlplane', w1: 'worker' });
+  // net.yaml is a worker patch: error at its vip, the talconfig item related; worker-vip.yaml (control planes, despite its name) is silent
+  const got = lintRepo(files, [vipPlacement]);
+  assert.deepEqual(
+    got.map((d) => [d.ruleId, d.severity, d.file, d.range?.start.line, d.range?.start.column, d.data?.['what'], d.related?.map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column}`)]),
+    [['talos/vip-placement', 'error', 'talos/patches/net.yaml', 6, 9, 'patch (named by worker.patches in talos/talconfig.yaml)', ['talos/talconfig.yaml:17:7']]],
+  );
+  // Omni: a Workers set's file (a Layer2VIPConfig) is a worker patch; the same file named by the Cluster too has no role
+  const omni = 'kind: Cluster\nname: lab\nkubernetes:\n  version: v1.35.2\ntalos:\n  version: v1.12.3\n---\nkind: Workers\nname: w\nmachines: [m1]\npatches:\n  - file: patches/vip.yaml\n';
+  const L2 = 'apiVersion: v1alpha1\nkind: Layer2VIPConfig\nname: 10.50.0.10\nlink: eno1\n';
+  assert.deepEqual(
+    lintRepo({ 'omni/t.yaml': omni, 'omni/patches/vip.yaml': L2 }, [vipPlacement]).map((d) => [d.file, d.range?.start.line, d.range?.start.column, d.data?.['what']]),
+    [['omni/patches/vip.yaml', 2, 7, 'patch (named by the Omni Workers document of omni/t.yaml)']],
+  );
+  assert.deepEqual(lintRepo({ 'omni/t.yaml': omni.replace('name: lab\n', 'name: lab\npatches:\n  - file: patches/vip.yaml\n'), 'omni/patches/vip.yaml': L2 }, [vipPlacement]), []);
+  // exclude-LB label: a worker-only patch file that deletes the label leaves control planes labelled
+  const removes = 'machine:\n  nodeLabels:\n    node.kubernetes.io/exclude-from-external-load-balancers:\n      $patch: delete\n';
+  const tc = TC;
+  assert.equal(controlPlanesExcludedFromLb(groupsOf({ ...files, 'talos/talconfig.yaml': tc, 'talos/patches/net.yaml': removes })[0]!)?.value, '1.12.3');
+  // the same file named by the top-level list (every machine) may remove it
+  assert.equal(controlPlanesExcludedFromLb(groupsOf({ ...files, 'talos/talconfig.yaml': tc + 'patches:\n  - "@./patches/net.yaml"\n', 'talos/patches/net.yaml': removes })[0]!), undefined);
 });

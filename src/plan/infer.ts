@@ -9,6 +9,7 @@ import { DEFAULT_POD_SUBNET, DEFAULT_SERVICE_SUBNET, KUBEPRISM_DEFAULT_PORT, vla
 import { parseCidr, parseIp, type Cidr, type Family } from '../net/ip.js';
 import { valueAt } from './cilium-release.js';
 import { omniInlinePatches, omniOwner, omniRole, omniVersions } from './omni-patches.js';
+import { patchFileRoles } from './patch-file-roles.js';
 import { parseRange } from './range.js';
 import { talhelperInlinePatches, talhelperNodeRole } from './talhelper-patches.js';
 import { bodyFrom, bodyGet, bodyKind, documentBody, type TalosBody } from './talos-body.js';
@@ -147,6 +148,8 @@ function collectTalos(docs: readonly YamlDocument[], plan: NetworkPlan): Collect
     if (l) l.push(d);
     else files.set(d.file.path, [d]);
   }
+  // a file talhelper or an Omni template names in a control-plane or worker patch list applies to machines of that role
+  const roles = patchFileRoles(docs);
   for (const [path, fdocs] of files) {
     const first = fdocs[0]!;
     const nf = newNodeFacts(baseNameNoExt(path), at(first, []));
@@ -156,6 +159,9 @@ function collectTalos(docs: readonly YamlDocument[], plan: NetworkPlan): Collect
       else if (d.docClass === 'talos-json6902') readJsonPatch(b, nf, out, plan);
       else readTalosDocument(b, nf, out, plan);
     }
+    // the file's own machine.type wins (it decides what Talos generates)
+    const role = roles.get(path)?.role;
+    if (role && !nf.node.role) nf.node.role = role;
     if (nf.node.address || nf.vips.length || nf.gateways.length) out.nodes.push(nf);
   }
   for (const d of docs) if (d.docClass === 'talhelper') readTalhelper(d, out, plan);

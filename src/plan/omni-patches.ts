@@ -74,22 +74,31 @@ export function omniOwner(doc: YamlDocument, all: readonly YamlDocument[]): stri
 /**
  * The files a template document names as patches (`file:`), each the repository path found among `files` (relative
  * to the template's folder, where omnictl usually runs, else to the repository root), undefined when neither was
- * read. `controlPlanes`: only documents control planes read (the Cluster, the ControlPlane, its Machines).
+ * read, with the `patches` item that names it.
+ */
+export function omniPatchFileRefs(doc: YamlDocument, files: ReadonlySet<string>): Array<{ file: string | undefined; at: Path }> {
+  if (doc.docClass !== 'omni-template') return [];
+  const list = doc.get(['patches']);
+  if (!Array.isArray(list)) return [];
+  const dir = dirOf(doc.file.path);
+  const out: Array<{ file: string | undefined; at: Path }> = [];
+  list.forEach((p, i) => {
+    const rel = isObj(p) ? str(p['file']) : undefined;
+    if (!rel) return;
+    const candidates = [dir && !rel.startsWith('/') ? normalizePath(`${dir}/${rel}`) : undefined, normalizePath(rel)];
+    out.push({ file: candidates.find((c): c is string => c !== undefined && files.has(c)), at: ['patches', i] });
+  });
+  return out;
+}
+
+/**
+ * The files a template document names as patches (omniPatchFileRefs). `controlPlanes`: only documents control
+ * planes read (the Cluster, the ControlPlane, its Machines).
  */
 export function omniPatchFiles(doc: YamlDocument, all: readonly YamlDocument[], files: ReadonlySet<string>, opts: { controlPlanes?: boolean } = {}): Array<string | undefined> {
   if (doc.docClass !== 'omni-template') return [];
   if (opts.controlPlanes && doc.kind !== 'Cluster' && omniRole(doc, all) !== 'controlplane') return [];
-  const list = doc.get(['patches']);
-  if (!Array.isArray(list)) return [];
-  const dir = dirOf(doc.file.path);
-  const out: Array<string | undefined> = [];
-  for (const p of list) {
-    const rel = isObj(p) ? str(p['file']) : undefined;
-    if (!rel) continue;
-    const candidates = [dir && !rel.startsWith('/') ? normalizePath(`${dir}/${rel}`) : undefined, normalizePath(rel)];
-    out.push(candidates.find((c): c is string => c !== undefined && files.has(c)));
-  }
-  return out;
+  return omniPatchFileRefs(doc, files).map((r) => r.file);
 }
 
 /** `v1.13.7` → `1.13.7`; templated or empty values are not versions. */

@@ -64,25 +64,39 @@ export function talhelperInlinePatches(doc: YamlDocument): TalhelperPatch[] {
   return out;
 }
 
-/**
- * The files a talhelper config pulls in as patches (`"@./patches/x.yaml"`), resolved against its folder (undefined:
- * above the root), with their scope; `controlPlanes` keeps the lists control planes read (top level, `controlPlane`,
- * and the nodes with `controlPlane: true`).
- */
-export function talhelperPatchFiles(doc: YamlDocument, opts: { controlPlanes?: boolean } = {}): Array<string | undefined> {
+/** One `"@./file.yaml"` patch item: the repository path it names (undefined: above the root), its list's scope, where it is written. */
+export interface TalhelperPatchFileRef {
+  file: string | undefined;
+  scope: TalhelperScope;
+  node?: number;
+  at: Path;
+}
+
+/** Every patch file a talhelper config pulls in, resolved against its folder, in file order per list. */
+export function talhelperPatchFileRefs(doc: YamlDocument): TalhelperPatchFileRef[] {
   if (doc.docClass !== 'talhelper') return [];
-  const nodes = doc.get(['nodes']);
-  const out: Array<string | undefined> = [];
+  const out: TalhelperPatchFileRef[] = [];
   const dir = dirOf(doc.file.path);
   for (const { path, scope, node } of patchLists(doc)) {
-    if (opts.controlPlanes && (scope === 'worker' || (scope === 'node' && !(Array.isArray(nodes) && isObj(nodes[node!]) && nodes[node!]['controlPlane'] === true)))) continue;
     const list = doc.get(path);
     if (!Array.isArray(list)) continue;
-    for (const p of list) {
-      if (typeof p !== 'string' || !p.trim().startsWith('@')) continue;
+    list.forEach((p, i) => {
+      if (typeof p !== 'string' || !p.trim().startsWith('@')) return;
       const rel = p.trim().slice(1).trim();
-      out.push(normalizePath(rel.startsWith('/') ? rel : dir ? `${dir}/${rel}` : rel));
-    }
+      const file = normalizePath(rel.startsWith('/') ? rel : dir ? `${dir}/${rel}` : rel);
+      out.push({ file, scope, ...(node === undefined ? {} : { node }), at: [...path, i] });
+    });
   }
   return out;
+}
+
+/**
+ * The files a talhelper config pulls in as patches (`"@./patches/x.yaml"`), resolved against its folder (undefined:
+ * above the root); `controlPlanes` keeps the lists control planes read (top level, `controlPlane`, and the nodes
+ * with `controlPlane: true`).
+ */
+export function talhelperPatchFiles(doc: YamlDocument, opts: { controlPlanes?: boolean } = {}): Array<string | undefined> {
+  return talhelperPatchFileRefs(doc)
+    .filter((r) => !opts.controlPlanes || r.scope === 'all' || talhelperScopeRole(doc, r) === 'controlplane')
+    .map((r) => r.file);
 }

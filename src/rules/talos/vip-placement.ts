@@ -6,6 +6,7 @@ import type { Path, YamlDocument } from '../../core/document.js';
 import { contains, containsIp, parseIp } from '../../net/ip.js';
 import { factRelated } from '../../plan/lb.js';
 import { omniInlinePatches, omniOwner, omniRole } from '../../plan/omni-patches.js';
+import { patchFileRoles } from '../../plan/patch-file-roles.js';
 import { talhelperInlinePatches, talhelperNodeRole, talhelperScopeRole } from '../../plan/talhelper-patches.js';
 import { bodyPlace, bodyKind, type TalosBody } from '../../plan/talos-body.js';
 import { factPlace } from '../../plan/util.js';
@@ -74,6 +75,12 @@ function workerInlinePatches(d: YamlDocument, templates: readonly YamlDocument[]
   return [];
 }
 
+/** `worker.patches in talos/talconfig.yaml`, `Omni Workers set "lab/w" in omni/t.yaml`: where a patch file is named. */
+function refLabel(r: { doc: YamlDocument; path: Path }): string {
+  if (r.doc.docClass === 'omni-template') return `named by the Omni ${r.doc.kind} document of ${r.doc.file.path}`;
+  return `named by ${r.path.slice(0, -1).join('.')} in ${r.doc.file.path}`;
+}
+
 const WORKER_PATH = /(^|\/)(workers?|worker[-_.][^/]*)(\/|\.ya?ml$)/i;
 
 const WORKER = 'machine:\n  type: worker\n  network:\n    interfaces:\n      - interface: enp1s0\n        dhcp: true\n        vip:\n          ip: 10.50.0.10\n';
@@ -90,7 +97,7 @@ export default defineRule({
     },
     help: 'Move the VIP to the control-plane config (same subnet as the control-plane addresses, outside DHCP and LB pools).',
     docs: {
-      what: 'Finds `vip` settings (`machine.network.interfaces[].vip`, VLAN `vip`, `Layer2VIPConfig`, RFC 6902 ops adding them, talhelper node `networkInterfaces`) on worker configurations: worker machine configs, patches in a worker folder, talhelper worker nodes (`controlPlane: false` or unset, talhelper\'s default), the inline patches talhelper applies to workers (`worker.patches`, a worker node\'s `patches`) and those of an Omni `kind: Workers` set or of a machine it names, reported inside the patch string when it is a literal block; and checks the VIP against the LAN of the network plan.',
+      what: 'Finds `vip` settings (`machine.network.interfaces[].vip`, VLAN `vip`, `Layer2VIPConfig`, RFC 6902 ops adding them, talhelper node `networkInterfaces`) on worker configurations: worker machine configs, patch files a talhelper `worker.patches` / worker node list or an Omni Workers set (or a machine it names) pulls in (`@./patches/x.yaml`, `file:`; the item that names the file is a related location), patches in a worker folder unless a control-plane list names them, talhelper worker nodes (`controlPlane: false` or unset, talhelper\'s default), the inline patches talhelper applies to workers (`worker.patches`, a worker node\'s `patches`) and those of an Omni `kind: Workers` set or of a machine it names, reported inside the patch string when it is a literal block; and checks the VIP against the LAN of the network plan.',
       why: 'Talos validation refuses a VIP on workers, so the config does not apply. A VIP outside the control planes\' subnet is never reachable: it is announced with gratuitous ARP on the local link only.',
       fix: 'Configure the VIP in the control-plane patch, on the interface or VLAN that carries the LAN, with an unused reserved address of that subnet.',
       sources: [SRC.talosVip],
@@ -109,16 +116,29 @@ export default defineRule({
     const docs = talosDocs(cluster);
     const byFile = new Map<string, YamlDocument[]>();
     for (const d of docs) byFile.set(d.file.path, [...(byFile.get(d.file.path) ?? []), d]);
+    const roles = patchFileRoles([...cluster.docs, ...docs]);
     for (const d of docs) {
+      const ref = roles.get(d.file.path);
+      const siblings = byFile.get(d.file.path) ?? [];
+      const typed = siblings.find((s) => s.docClass === 'talos-config' && s.get(['machine', 'type']) !== undefined)?.get(['machine', 'type']);
+      // a patch file talhelper or an Omni template applies to workers only (worker.patches, a worker node, a Workers set)
+      const byRef = typed === undefined && ref?.role === 'worker' ? ref : undefined;
+      const refWhat = byRef ? `patch (${refLabel(byRef.refs[0]!)})` : '';
+      const related = byRef ? byRef.refs.slice(0, 3).map((r) => ({ doc: r.doc, path: r.path, message: 'Workers read this patch file from here.' })) : [];
       if (d.docClass === 'talos-config') {
         const paths = vipPaths(d.get(['machine', 'network', 'interfaces']), ['machine', 'network', 'interfaces']);
         if (!paths.length) continue;
         const type = d.get(['machine', 'type']);
         if (type === 'worker') out.push({ doc: d, path: paths[0]!, key: true, messageId: 'worker', data: { what: 'machine config' } });
-        else if (type === undefined && WORKER_PATH.test(d.file.path)) out.push({ doc: d, path: paths[0]!, key: true, messageId: 'workerPatch', data: { file: d.file.path }, severity: 'warning' });
+        else if (byRef) out.push({ doc: d, path: paths[0]!, key: true, messageId: 'worker', data: { what: refWhat }, related });
+        // a file a control-plane list names is a control-plane patch, whatever its folder is called
+        else if (type === undefined && ref?.role !== 'controlplane' && WORKER_PATH.test(d.file.path)) out.push({ doc: d, path: paths[0]!, key: true, messageId: 'workerPatch', data: { file: d.file.path }, severity: 'warning' });
       } else if (d.docClass === 'talos-document' && d.kind === 'Layer2VIPConfig') {
-        const siblings = byFile.get(d.file.path) ?? [];
-        if (siblings.some((s) => s.get(['machine', 'type']) === 'worker')) out.push({ doc: d, path: ['kind'], messageId: 'worker', data: { what: 'machine config (Layer2VIPConfig)' } });
+        if (typed === 'worker') out.push({ doc: d, path: ['kind'], messageId: 'worker', data: { what: 'machine config (Layer2VIPConfig)' } });
+        else if (byRef) out.push({ doc: d, path: ['kind'], messageId: 'worker', data: { what: refWhat }, related });
+      } else if (d.docClass === 'talos-json6902' && byRef) {
+        const at = firstVip(d.value);
+        if (at) out.push({ doc: d, path: at, key: at[at.length - 1] === 'vip', messageId: 'worker', data: { what: refWhat }, related });
       } else if (d.docClass === 'talhelper') {
         const nodes = d.get(['nodes']);
         if (Array.isArray(nodes)) {

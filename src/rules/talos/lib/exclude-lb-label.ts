@@ -1,12 +1,13 @@
 /**
  * Whether a group's control planes certainly carry `node.kubernetes.io/exclude-from-external-load-balancers`, the
  * label Talos ≥1.8 generated control-plane configs add (also on schedulable control planes): the Talos version is
- * known and at least 1.8, no visible Talos document or talhelper inline patch removes the label (or may: a
+ * known and at least 1.8, no visible Talos document or talhelper inline patch removes the label (a patch file only workers read aside) (or may: a
  * `$patch` on it or on the node labels, a JSON6902 op on `/machine/nodeLabels`, a KubeNodeConfig label patch, a full
  * control-plane config without it), and every control-plane patch file talhelper pulls in was read. Pure reads.
  */
 import { EXCLUDE_FROM_LB_LABEL, EXCLUDE_FROM_LB_LABEL_SINCE, NODE_DOCUMENT_KIND } from '../../../data/talos.js';
 import { atLeast, pinnedMinor } from '../../../data/versions.js';
+import { patchFileRoles } from '../../../plan/patch-file-roles.js';
 import type { ClusterGroup, Fact } from '../../../plan/types.js';
 import { isObj } from '../../../plan/util.js';
 import { controlPlanePatchFiles, inlinePatches, isFullMachineConfig, talosDocs } from './talos-docs.js';
@@ -57,7 +58,10 @@ export function controlPlanesExcludedFromLb(cluster: ClusterGroup): Fact<string>
   const version = pinnedMinor(fact?.value);
   if (!fact || version === undefined || !atLeast(version, EXCLUDE_FROM_LB_LABEL_SINCE)) return undefined;
   const files = new Set([...cluster.docs, ...cluster.plan.talos.docs].map((d) => d.file.path));
+  const roles = patchFileRoles([...cluster.docs, ...cluster.plan.talos.docs]);
   for (const d of talosDocs(cluster)) {
+    // a patch file only workers read (talhelper worker.patches, an Omni Workers set) cannot remove a control plane's label
+    if (roles.get(d.file.path)?.role === 'worker' && d.get(['machine', 'type']) === undefined) continue;
     if (mayRemoveExcludeLabel(d.value)) return undefined;
     if (isFullMachineConfig(d) && fullConfigWithout(d.value)) return undefined;
     if (inlinePatches(d).some((p) => mayRemoveExcludeLabel(p.value))) return undefined;
