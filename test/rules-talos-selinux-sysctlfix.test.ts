@@ -163,3 +163,27 @@ test('talos/selinux-sysctlfix: kernel-argument semantics', () => {
   assert.equal(selinuxOff(['lsm=landlock,yama,selinux,bpf']), false);
   assert.equal(selinuxOff(['lsm=landlock,yama,apparmor']), true);
 });
+
+test('talos/selinux-sysctlfix: Omni cluster template kernelArgs (Cluster, machine set, Machine) count like a schematic', () => {
+  const omni = (extra: string, talos = 'v1.14.1') => `kind: Cluster\nname: lab\nkubernetes:\n  version: v1.35.2\ntalos:\n  version: ${talos}\n${extra}`;
+  ruleTester(selinuxSysctlfix, {
+    valid: [
+      { 'omni/t.yaml': omni('kernelArgs:\n  - enforcing=1\n'), 'cilium/hr.yaml': hr(BASE + OFF) },
+      { 'omni/t.yaml': omni('kernelArgs:\n  - talos.dashboard.disabled=1\n'), 'cilium/hr.yaml': hr(BASE) },
+      // a Workers set turns SELinux off: silent, as for any list of the cluster
+      { 'omni/t.yaml': omni('kernelArgs:\n  - enforcing=1\n---\nkind: Workers\nname: w\nmachines: [m2]\nkernelArgs:\n  - selinux=0\n'), 'cilium/hr.yaml': hr(BASE) },
+    ],
+    invalid: [
+      // the Cluster's list: an error (baked into the boot, like a schematic)
+      { files: { 'omni/t.yaml': omni('kernelArgs:\n  - enforcing=1\n'), 'cilium/hr.yaml': hr(BASE) }, errors: [{ messageId: 'denied', file: 'cilium/hr.yaml', line: 14, column: 3, data: { via: 'the Omni cluster template kernelArgs', file: 'omni/t.yaml' } }] },
+      // a ControlPlane set's list, on Talos 1.13
+      {
+        files: { 'omni/t.yaml': omni('---\nkind: ControlPlane\nmachines: [m1]\nkernelArgs:\n  - enforcing=1\n', 'v1.13.9'), 'cilium/hr.yaml': hr(BASE) },
+        errors: [{ messageId: 'deniedBeforeCiliumPolicy', file: 'cilium/hr.yaml', line: 14, column: 3, data: { via: 'the Omni cluster template kernelArgs', file: 'omni/t.yaml', talos: '1.13.9' } }],
+      },
+    ],
+  });
+  // the related location is the argument itself (Machine document, line 11)
+  const got = lintRepo({ 'omni/t.yaml': omni('---\nkind: Machine\nname: m1\nkernelArgs:\n  - console=ttyS0\n  - enforcing=1\n'), 'cilium/hr.yaml': hr(BASE) }, [selinuxSysctlfix]);
+  assert.deepEqual(got.map((d) => [d.messageId, d.related?.map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column}`)]), [['denied', ['omni/t.yaml:12:5']]]);
+});

@@ -45,7 +45,7 @@ function enforcingPlace(l: KernelArgList & { index: number }): RelatedFinding {
   return { doc: l.doc, path: l.inString ? l.path : [...l.path, l.index], message: 'SELinux enforcing mode is requested here.' };
 }
 
-const VIA: Record<KernelArgList['source'], string> = { 'machine-config': 'machine.install.extraKernelArgs', schematic: 'customization.extraKernelArgs' };
+const VIA: Record<KernelArgList['source'], string> = { 'machine-config': 'machine.install.extraKernelArgs', schematic: 'customization.extraKernelArgs', omni: 'the Omni cluster template kernelArgs' };
 
 const TALCONFIG = (talos: string) =>
   `clusterName: home\ntalosVersion: ${talos}\nendpoint: https://10.50.0.10:6443\nnodes:\n  - hostname: cp1\n    ipAddress: 10.50.0.11\n    controlPlane: true\n    schematic:\n      customization:\n        extraKernelArgs:\n          - enforcing=1\n`;
@@ -66,7 +66,7 @@ export default defineRule({
     help: 'Set `sysctlfix.enabled: false` in the Cilium values (harmless on Talos), or drop `enforcing=1` from the Talos kernel arguments.',
     docs: {
       what:
-        'When the Talos configuration of a cluster puts SELinux in enforcing mode (the kernel argument `enforcing=1` in an Image Factory schematic, talhelper `schematic.customization.extraKernelArgs` of a node or its `controlPlane`/`worker` group, or `machine.install.extraKernelArgs` in a machine config, patch or talhelper inline patch), reports each Cilium release of that cluster whose `sysctlfix.enabled` is on (set true, or unset: the chart default is true), at the key when it is set, else at the release values. ' +
+        'When the Talos configuration of a cluster puts SELinux in enforcing mode (the kernel argument `enforcing=1` in an Image Factory schematic, talhelper `schematic.customization.extraKernelArgs` of a node or its `controlPlane`/`worker` group, `kernelArgs` of an Omni cluster template Cluster, ControlPlane/Workers set or Machine, or `machine.install.extraKernelArgs` in a machine config, patch or talhelper inline patch), reports each Cilium release of that cluster whose `sysctlfix.enabled` is on (set true, or unset: the chart default is true), at the key when it is set, else at the release values. ' +
         'Silent when a list that asks for enforcing also, or another list of the cluster, turns SELinux off (`selinux=0`, a `security=`/`lsm=` choosing other modules), when the value is templated or values the repository does not show may set it, when the Talos version is pinned below 1.10 (no SELinux), and when the release pins Cilium below 1.16 (the key was added in 2024, cilium/cilium PR #32866; the 1.14 and 1.15 charts got it only in later patches, and before it the init container followed `cgroup.autoMount.enabled`, which Talos sets to false). ' +
         'An argument only in `machine.install.extraKernelArgs` is reported as a warning: Talos ignores that field when it boots with systemd-boot (UEFI), and from Talos 1.12 new installs take the kernel command line from the boot image with GRUB too. ' +
         'The denial was reported on Talos 1.14 (siderolabs/talos#14266). For a cluster pinned to Talos 1.10–1.13 the rule warns: those releases have SELinux but not yet the permissions Talos 1.14.0 added for Cilium (siderolabs/talos PR #14046), so the same denial is expected there (inferred, not reported) along with others. An unpinned Talos version is treated as 1.14 or later.',
@@ -96,8 +96,9 @@ export default defineRule({
     if (!enforcing.length) return [];
     const talos = pinnedMinor(cluster.plan.versions.talos?.value);
     if (talos && !atLeast(talos, TALOS_SELINUX_SINCE)) return [];
-    // a schematic bakes the argument into the boot asset; a machine-config argument may be ignored (systemd-boot)
-    const schematic = enforcing.filter((l) => l.source === 'schematic');
+    // a schematic (or Omni's kernelArgs, from which Omni builds the boot) bakes the argument into the boot asset; a
+    // machine-config argument may be ignored (systemd-boot)
+    const schematic = enforcing.filter((l) => l.source !== 'machine-config');
     const evidence = schematic.length ? schematic : enforcing;
     const first = evidence[0]!;
     const older = talos !== undefined && !atLeast(talos, TALOS_CILIUM_POLICY_SINCE);

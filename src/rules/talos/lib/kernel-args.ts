@@ -2,7 +2,7 @@
  * The kernel command-line arguments a cluster group's Talos configuration asks for, list by list, and whether a
  * list puts SELinux in enforcing mode. Sources: machine configs and strategic-merge patches
  * (`machine.install.extraKernelArgs`), RFC 6902 patches adding to it, talhelper (`schematic.customization.extraKernelArgs`
- * of a node, else of its `controlPlane`/`worker` group, and its inline patches), Omni template inline patches and Image Factory schematic files
+ * of a node, else of its `controlPlane`/`worker` group, and its inline patches), Omni templates (`kernelArgs` of a Cluster, machine set or Machine, and inline patches) and Image Factory schematic files
  * (`customization.extraKernelArgs`). No Talos multi-document kind (1.12–1.14) carries kernel arguments, and talium's
  * cluster.yaml does not model them. No findings here.
  */
@@ -12,7 +12,7 @@ import { isObj } from '../../../plan/util.js';
 import { inlinePatches, talosDocs } from './talos-docs.js';
 
 /** Where a list of kernel arguments comes from: the machine config (honoured only by some boot setups) or an Image Factory schematic (baked into the boot asset). */
-export type KernelArgSource = 'machine-config' | 'schematic';
+export type KernelArgSource = 'machine-config' | 'schematic' | 'omni';
 
 /** One list of kernel arguments as written. `path` is the list (or, inside a talhelper string patch, that patch item). */
 export interface KernelArgList {
@@ -100,6 +100,16 @@ function fromInlinePatches(doc: YamlDocument): KernelArgList[] {
   return out;
 }
 
+/**
+ * An Omni cluster template document's own `kernelArgs` (a Cluster, a ControlPlane or Workers set, a Machine; Omni
+ * gives each machine the most specific list that is defined and builds its boot from it, like a schematic). Source:
+ * siderolabs/omni client/pkg/template/internal/models/kernelargs.go and the cluster-templates reference.
+ */
+function fromOmni(doc: YamlDocument): KernelArgList[] {
+  const args = doc.get(['kernelArgs']);
+  return Array.isArray(args) ? [{ doc, path: ['kernelArgs'], args, source: 'omni' }] : [];
+}
+
 /** An Image Factory schematic file: a mapping with `customization` (and at most `overlay`) at the top. */
 function isSchematicFile(doc: YamlDocument): boolean {
   const v = doc.value;
@@ -113,7 +123,7 @@ export function kernelArgLists(cluster: ClusterGroup): KernelArgList[] {
     if (d.docClass === 'talos-config') out.push(...fromConfig(d.value, d, [], false));
     else if (d.docClass === 'talos-json6902' && Array.isArray(d.value)) out.push(...fromOps(d.value, d, [], false));
     else if (d.docClass === 'talhelper') out.push(...fromTalhelper(d));
-    else if (d.docClass === 'omni-template') out.push(...fromInlinePatches(d));
+    else if (d.docClass === 'omni-template') out.push(...fromOmni(d), ...fromInlinePatches(d));
   }
   for (const d of cluster.docs) if (isSchematicFile(d)) out.push(...fromSchematic(d.value, d, []));
   return out;
