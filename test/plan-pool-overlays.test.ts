@@ -18,6 +18,8 @@ import poolBlockInvalid from '../src/rules/network/pool-block-invalid.js';
 import poolHostBits from '../src/rules/network/pool-host-bits.js';
 import poolOutsideLan from '../src/rules/network/pool-outside-lan.js';
 import poolOverlap from '../src/rules/network/pool-overlap.js';
+import serviceIpNotInPool from '../src/rules/network/service-ip-not-in-pool.js';
+import { planJson } from '../src/cli/plan.js';
 import { lintRepo, parseRepo, readTree } from '../src/testing/rule-tester.js';
 
 const FIXTURES = path.join(process.cwd(), 'test', 'fixtures', 'plan', 'pool-overlays');
@@ -204,4 +206,70 @@ test('network/pool-block-invalid judges the rendered blocks: one a patch breaks 
   const emptied = overlay('  - path: pool.yaml\n', { 'home/pool.yaml': 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks: []\n' });
   assert.deepEqual(brief(emptied, [poolBlockInvalid]), ['home/pool.yaml:5:1 network/pool-block-invalid noBlocks home/kustomization.yaml']);
   assert.deepEqual(brief(emptied, [poolOutsideLan, poolHostBits]), []);
+});
+
+test('network/service-ip-not-in-pool judges a requested IP against the pools of each overlay that builds the Service, findings of several overlays merged', (t) => {
+  const files = fixture('service-ips');
+  agreesWithKustomize(t, files, ['envs/x', 'envs/y']);
+  const found = lintRepo(files, [serviceIpNotInPool]);
+  assert.deepEqual(brief(files, [serviceIpNotInPool]), [
+    // 10.50.0.100: only y's lan holds it (its added 10.50.0.96/28)
+    'apps/svc.yaml:20:27 network/service-ip-not-in-pool noPool envs/x/kustomization.yaml',
+    // 10.50.0.245: x keeps other at 10.50.0.240/28, y moves it to 10.50.0.64/28
+    'apps/svc.yaml:32:27 network/service-ip-not-in-pool noPool envs/y/kustomization.yaml',
+    // 10.50.0.10: in no overlay's pools: one finding naming both
+    'apps/svc.yaml:44:27 network/service-ip-not-in-pool noPool envs/x/kustomization.yaml, envs/y/kustomization.yaml',
+    // built by no overlay: judged against every overlay's pools at once (10.50.0.100 is in y's)
+    'outside/svc.yaml:20:27 network/service-ip-not-in-pool noPool -',
+  ]);
+  assert.deepEqual(found.map((d) => d.data), [
+    { ip: '10.50.0.100', overlay: 'envs/x/kustomization.yaml' },
+    { ip: '10.50.0.245', overlay: 'envs/y/kustomization.yaml' },
+    { ip: '10.50.0.10', overlay: 'envs/x/kustomization.yaml, envs/y/kustomization.yaml' },
+    { ip: '10.50.0.11' },
+  ]);
+  // the related pools are the rendered ones (y's other: its block list in the base, its cidr from y's patch) and the overlay
+  assert.deepEqual(found[1]!.related?.map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column} ${r.message}`), [
+    'envs/y/kustomization.yaml:9:9 pool "lan" (no block holds 10.50.0.245)',
+    'envs/y/kustomization.yaml:14:9 pool "other" (no block holds 10.50.0.245)',
+    'envs/y/kustomization.yaml:5:5 the pools as overlay envs/y/kustomization.yaml renders them',
+  ]);
+  // without the overlays the base pools as written are judged: 10.50.0.70 and 10.50.0.100 are in none of them
+  const bare = Object.fromEntries(Object.entries(files).filter(([f]) => !f.startsWith('envs/')));
+  assert.deepEqual(brief(bare, [serviceIpNotInPool]), ['apps/svc.yaml:8:27 network/service-ip-not-in-pool noPool -', 'apps/svc.yaml:20:27 network/service-ip-not-in-pool noPool -', 'apps/svc.yaml:44:27 network/service-ip-not-in-pool noPool -', 'outside/svc.yaml:8:27 network/service-ip-not-in-pool noPool -', 'outside/svc.yaml:20:27 network/service-ip-not-in-pool noPool -']);
+});
+
+test('network/service-ip-not-in-pool keeps the conservative skip for a pool a patch makes uncertain (no noPool finding), and still reports an IP that is no address', () => {
+  const files = fixture('service-ips');
+  const uncertain = { ...files, 'envs/y/kustomization.yaml': files['envs/y/kustomization.yaml']!.replace('value: 10.50.0.64/28', 'value: ${OTHER_CIDR}') };
+  assert.deepEqual(brief(uncertain, [serviceIpNotInPool]), []);
+  const invalid = { ...uncertain, 'apps/svc.yaml': files['apps/svc.yaml']!.replace('10.50.0.10"', '10.50.0.300"') };
+  assert.deepEqual(brief(invalid, [serviceIpNotInPool]), ['apps/svc.yaml:44:27 network/service-ip-not-in-pool invalid -']);
+  // a pool whose serviceSelector (never patched) excludes the Service cannot serve it, uncertain or not
+  const selective = { ...uncertain, 'base/other.yaml': `${files['base/other.yaml']}  serviceSelector:\n    matchLabels:\n      pool: other\n` };
+  const sel = { ...selective, 'apps/svc.yaml': files['apps/svc.yaml']!.replaceAll('  namespace: default\n', '  namespace: default\n  labels:\n    pool: lan\n') };
+  assert.deepEqual(brief(sel, [serviceIpNotInPool]), [
+    // 10.50.0.70: y's lan does not hold it, and its uncertain other is not a pool of y's view
+    'apps/svc.yaml:10:27 network/service-ip-not-in-pool noPool envs/y/kustomization.yaml',
+    'apps/svc.yaml:24:27 network/service-ip-not-in-pool noPool envs/x/kustomization.yaml',
+    // 10.50.0.245: other (uncertain through y) is left out of every view; it could not serve the Service anyway
+    'apps/svc.yaml:38:27 network/service-ip-not-in-pool noPool envs/x/kustomization.yaml, envs/y/kustomization.yaml',
+    'apps/svc.yaml:52:27 network/service-ip-not-in-pool noPool envs/x/kustomization.yaml, envs/y/kustomization.yaml',
+  ]);
+});
+
+test('talium plan lists the pools as the overlays render them, and an uncertain one as written', () => {
+  const files = fixture('service-ips');
+  const [g] = buildClusterGroups(parseRepo(files));
+  const pools = planJson(g!)['pools'] as Array<Record<string, unknown>>;
+  assert.deepEqual(pools.map((p) => `${String(p['name'])} ${(p['blocks'] as string[]).join(' ')} ${JSON.stringify(p['overlay'] ?? null)}${p['uncertain'] ? ' uncertain' : ''}`), [
+    'lan 10.50.0.192-10.50.0.207 10.50.0.64-10.50.0.79 {"file":"envs/x/kustomization.yaml","line":5,"column":5}',
+    'lan 10.50.0.192-10.50.0.207 10.50.0.96-10.50.0.111 {"file":"envs/y/kustomization.yaml","line":5,"column":5}',
+    'other 10.50.0.64-10.50.0.79 {"file":"envs/y/kustomization.yaml","line":10,"column":5}',
+    // x deploys other unpatched: as written too
+    'other 10.50.0.240-10.50.0.255 null',
+  ]);
+  const uncertain = { ...files, 'envs/y/kustomization.yaml': files['envs/y/kustomization.yaml']!.replace('value: 10.50.0.64/28', 'value: ${OTHER_CIDR}') };
+  const [u] = buildClusterGroups(parseRepo(uncertain));
+  assert.deepEqual((planJson(u!)['pools'] as Array<Record<string, unknown>>).map((p) => `${String(p['name'])}${p['uncertain'] ? ' uncertain' : ''}`), ['lan', 'lan', 'other uncertain']);
 });

@@ -13,7 +13,8 @@ import { safeLoad } from '../lint/pool.js';
 import { knownRule, ruleCatalog } from '../lint/rule-catalog.js';
 import { formatInterval } from '../net/ip.js';
 import { buildClusterGroups } from '../plan/index.js';
-import { groupPools } from '../plan/lb.js';
+import { POOL_BLOCK_FIELDS } from '../plan/lb.js';
+import { deployedAsWritten, poolsToJudge, uncertainPools } from '../plan/pool-overlays.js';
 import type { ClusterGroup, Fact, Provenance } from '../plan/types.js';
 import { factPlace } from '../plan/util.js';
 import { columns } from '../report/columns.js';
@@ -95,10 +96,15 @@ export function planJson(g: ClusterGroup): Record<string, unknown> {
       overlay: r.overlay ? where({ doc: r.overlay.kustomization, path: r.overlay.path }) : undefined,
       values: r.layers.map((l) => where({ doc: l.doc, path: l.valuesPath })),
     })),
-    pools: groupPools(g).map((pool) => ({
+    // as the network/ rules judge them: a pool a kustomize overlay patches, as each overlay renders it (`overlay`), and
+    // as written too when something deploys it unpatched; one whose patch is uncertain, as written and marked
+    // `uncertain` (what is applied may differ)
+    pools: [...[...poolsToJudge(g, POOL_BLOCK_FIELDS), ...deployedAsWritten(g, POOL_BLOCK_FIELDS)].map((pool) => ({ pool, uncertain: false })), ...uncertainPools(g, POOL_BLOCK_FIELDS).map((pool) => ({ pool, uncertain: true }))].map(({ pool, uncertain }) => ({
       name: pool.name,
       blocks: pool.blocks.map((b) => (b.interval ? formatInterval(b.interval) : b.text)),
       from: where({ doc: pool.doc, path: [] }),
+      ...(pool.overlay ? { overlay: where({ doc: pool.overlay.kustomization, path: pool.overlay.path }) } : {}),
+      ...(uncertain ? { uncertain: true } : {}),
     })),
   };
 }
@@ -144,7 +150,11 @@ function planText(g: ClusterGroup): string {
     for (const v of r.values) lines.push(`      values ${whereText(v)}`);
   });
   lines.push(`  LB-IPAM pools (${j['pools'].length}):`);
-  lines.push(...columns(j['pools'].map((p: any) => [String(p.name), p.blocks.join(', '), whereText(p.from)]), '    ')); // eslint-disable-line @typescript-eslint/no-explicit-any
+  const poolRows = columns(j['pools'].map((p: any) => [String(p.name), p.uncertain ? `${p.blocks.join(', ')} (as written; a patch may change it)` : p.blocks.join(', '), whereText(p.from)]), '    '); // eslint-disable-line @typescript-eslint/no-explicit-any
+  j['pools'].forEach((p: { overlay?: Where }, i: number) => {
+    lines.push(poolRows[i]!);
+    if (p.overlay) lines.push(`      overlay ${whereText(p.overlay)}`);
+  });
   return `${lines.join('\n')}\n`;
 }
 

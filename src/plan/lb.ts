@@ -41,6 +41,11 @@ export interface PoolOverlay {
   path: Path;
   /** Documents holding the applied patches (patch files; the kustomization for inline patches). */
   patches: readonly YamlDocument[];
+  /**
+   * When `kustomization` is a Flux Kustomization or an Argo CD Application whose patches render the pool: the folder
+   * it builds, and the kustomization there (none: Flux generates one taking every manifest below).
+   */
+  root?: { dir: string; kustomization?: YamlDocument };
 }
 
 export interface LbPool {

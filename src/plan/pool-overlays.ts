@@ -16,10 +16,11 @@
 import type { Path, YamlDocument } from '../core/document.js';
 import { POOL_KIND } from '../data/cilium.js';
 import { nodeAt, plain, type Node } from './kustomize-application.js';
-import { kustomizeObjectOverlays, type ObjectOverlaySpec } from './kustomize-overlays.js';
-import { groupPools, isPoolDoc, patchedThere, readPoolFrom, type LbPool, type Place } from './lb.js';
+import { kustomizationResources, kustomizeObjectOverlays, type ObjectOverlaySpec } from './kustomize-overlays.js';
+import { under } from './flux-kustomizations.js';
+import { groupPools, isPoolDoc, patchedThere, readPoolFrom, type LbPool, type Place, type PoolOverlay } from './lb.js';
 import type { ClusterGroup } from './types.js';
-import { docsByFile } from './util.js';
+import { dirOf, docsByFile } from './util.js';
 import { docsOfKind } from '../core/kind-index.js';
 
 interface Rendered {
@@ -27,10 +28,14 @@ interface Rendered {
   pools: ReadonlyArray<{ base: YamlDocument; pool: LbPool }>;
   /** Patch-file documents those renderings applied. */
   patchDocs: ReadonlySet<YamlDocument>;
+  /** Bases with a rendering a patch made uncertain (or every base, when the overlays could not be rendered). */
+  uncertain: ReadonlySet<YamlDocument> | 'all';
+  /** Bases every path to which goes through a kustomization that patches them (none is deployed as written). */
+  replaced: ReadonlySet<YamlDocument>;
 }
 
 const RENDERED = new WeakMap<readonly YamlDocument[], Rendered>();
-const NONE: Rendered = { pools: [], patchDocs: new Set() };
+const NONE: Rendered = { pools: [], patchDocs: new Set(), uncertain: new Set(), replaced: new Set() };
 
 /** The group's pool renderings (computed once per document list; none when no pool may be patched). */
 export function renderedPools(g: ClusterGroup): Rendered {
@@ -45,14 +50,19 @@ export function renderedPools(g: ClusterGroup): Rendered {
 function render(docs: readonly YamlDocument[]): Rendered {
   if (!docsOfKind(docs, POOL_KIND).some(isPoolDoc)) return NONE;
   const ov = kustomizeObjectOverlays(docs, docs, docsByFile(docs), isPoolDoc);
+  if (ov.unknown) return { ...NONE, uncertain: 'all' };
   const pools: Array<{ base: YamlDocument; pool: LbPool }> = [];
   const patchDocs = new Set<YamlDocument>();
+  const uncertain = new Set<YamlDocument>();
   for (const o of ov.objects) {
-    if (o.skipped) continue;
+    if (o.skipped) {
+      uncertain.add(o.doc);
+      continue;
+    }
     pools.push({ base: o.doc, pool: renderedPool(o) });
     for (const d of o.patches) if (d.docClass !== 'kustomization') patchDocs.add(d);
   }
-  return { pools, patchDocs };
+  return { pools, patchDocs, uncertain, replaced: ov.replaced };
 }
 
 /** A rendering as a pool: values from the rendered object, each placed where its last writer wrote it. */
@@ -100,4 +110,89 @@ export function poolsToJudge(g: ClusterGroup, fields: readonly Path[]): readonly
 /** Two pools that may be in one cluster: not renderings of different overlays (per-cluster variants). */
 export function sameRendering(a: LbPool, b: LbPool): boolean {
   return !a.overlay || !b.overlay || a.overlay.kustomization === b.overlay.kustomization;
+}
+
+/**
+ * Pools whose `fields` a patch may change (plan/lb.ts patchedThere) and that no certain rendering stands for: a
+ * rendering a patch made uncertain, a pool `$patch: delete` removes, a patch not rendered. As written (their values
+ * there may be anything).
+ */
+export function uncertainPools(g: ClusterGroup, fields: readonly Path[]): readonly LbPool[] {
+  const pools = groupPools(g);
+  if (!pools.some((p) => p.patched)) return [];
+  const { pools: rendered, uncertain } = renderedPools(g);
+  return pools.filter((p) => patchedThere(g, p, fields) && (uncertain === 'all' || uncertain.has(p.doc) || !rendered.some((r) => r.base === p.doc)));
+}
+
+/** One view of a group's pools: those of one overlay's build (`overlay`), or of every overlay at once (none). */
+export interface PoolView {
+  overlay?: PoolOverlay;
+  pools: readonly LbPool[];
+}
+
+const BUILD_FILES = new WeakMap<YamlDocument, ReadonlySet<string>>();
+
+/**
+ * The files an overlay's build reads as resources: its kustomization's `resources` (and `bases`), recursively
+ * (plan/kustomize-overlays.ts kustomizationResources); for a Flux Kustomization or an Argo CD source that patches,
+ * the build of the kustomization in its folder (`kustomization` there), else every file below the folder.
+ */
+function buildFiles(g: ClusterGroup, o: PoolOverlay): ReadonlySet<string> {
+  const known = BUILD_FILES.get(o.kustomization);
+  if (known) return known;
+  const byFile = docsByFile(g.docs);
+  const out = new Set<string>();
+  const walk = (k: YamlDocument): void => {
+    for (const r of kustomizationResources(k, byFile)) {
+      if (out.has(r.node)) continue;
+      out.add(r.node);
+      if (r.kust) walk(r.kust);
+    }
+  };
+  if (o.kustomization.docClass === 'kustomization') walk(o.kustomization);
+  else if (o.root) {
+    const k = o.root.kustomization;
+    if (k) walk(k);
+    else for (const f of byFile.keys()) if (under(dirOf(f), o.root.dir)) out.add(f);
+  }
+  BUILD_FILES.set(o.kustomization, out);
+  return out;
+}
+
+/**
+ * The views of the group's pools a request in `doc` is judged against (rules asking which pool holds an address,
+ * network/service-ip-not-in-pool): without renderings, the pools to judge. With them, one view per overlay whose
+ * build includes `doc` (the pools as written no patch changes, that overlay's renderings, and the bases it reaches
+ * without rendering them), or, when no overlay's build includes `doc` (something else deploys it), one view of every
+ * pool to judge plus the bases something deploys as written.
+ */
+export function poolViews(g: ClusterGroup, fields: readonly Path[], doc: YamlDocument): PoolView[] {
+  const judged = poolsToJudge(g, fields);
+  const overlays = new Map<YamlDocument, PoolOverlay>();
+  for (const p of judged) if (p.overlay && !overlays.has(p.overlay.kustomization)) overlays.set(p.overlay.kustomization, p.overlay);
+  if (!overlays.size) return [{ pools: judged }];
+  const uncertain = new Set(uncertainPools(g, fields));
+  const bases = groupPools(g).filter((p) => !uncertain.has(p) && patchedThere(g, p, fields));
+  const common = judged.filter((p) => !p.overlay);
+  const views: PoolView[] = [];
+  for (const o of overlays.values()) {
+    const files = buildFiles(g, o);
+    if (!files.has(doc.file.path)) continue;
+    const own = judged.filter((p) => p.overlay?.kustomization === o.kustomization);
+    const unrendered = bases.filter((b) => files.has(b.doc.file.path) && !own.some((p) => p.doc === b.doc));
+    views.push({ overlay: o, pools: [...common, ...own, ...unrendered] });
+  }
+  return views.length ? views : [{ pools: [...judged, ...deployedAsWritten(g, fields)] }];
+}
+
+/**
+ * Pools a patch may change (`fields`) with a certain rendering, that something also deploys as written: a root, or
+ * a kustomization that does not patch them, reaches them (plan/kustomize-overlays.ts `replaced`).
+ */
+export function deployedAsWritten(g: ClusterGroup, fields: readonly Path[]): readonly LbPool[] {
+  const pools = groupPools(g);
+  if (!pools.some((p) => p.patched)) return [];
+  const { replaced } = renderedPools(g);
+  const uncertain = new Set(uncertainPools(g, fields));
+  return pools.filter((p) => !uncertain.has(p) && !replaced.has(p.doc) && patchedThere(g, p, fields));
 }

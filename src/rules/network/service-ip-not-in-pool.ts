@@ -1,8 +1,14 @@
 /** network/service-ip-not-in-pool: an IP requested from LB-IPAM that no (matching) pool contains. */
 import { IntervalIndex } from '../../net/interval-index.js';
-import { groupPools, indirectIpRequests, isPoolDoc, lbIpamIsDefault, readPool, selectorMatches, serviceIpRequests, type LbPool } from '../../plan/lb.js';
+import { groupPools, indirectIpRequests, isPoolDoc, lbIpamIsDefault, patchedThere, POOL_BLOCK_FIELDS, readPool, selectorMatches, serviceIpRequests, type IpRequest, type LbPool, type Place } from '../../plan/lb.js';
+import { poolViews, uncertainPools, type PoolView } from '../../plan/pool-overlays.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { docsOfKind } from '../../core/kind-index.js';
+import { mergeOverlayFindings, placeRelated } from './lib/pool-findings.js';
+
+const SELECTOR = ['spec', 'serviceSelector'];
+/** What the rule reads of a pool: a patch that may change one of them makes the pool as written not what is applied. */
+const FIELDS = [...POOL_BLOCK_FIELDS, ['spec', 'disabled'], SELECTOR];
 
 const POOL = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: web\nspec:\n  blocks:\n    - cidr: 10.50.0.224/28\n  serviceSelector:\n    matchLabels:\n      pool: web\n';
 const svc = (ip: string, label: string): string => `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: default\n  labels:\n    pool: ${label}\n  annotations:\n    lbipam.cilium.io/ips: "${ip}"\nspec:\n  type: LoadBalancer\n  ports:\n    - port: 80\n`;
@@ -20,7 +26,7 @@ export default defineRule({
     },
     help: 'Request an address from a pool whose serviceSelector selects the Service, or add a pool block that contains it.',
     docs: {
-      what: 'Checks every IP requested through `lbipam.cilium.io/ips`, `io.cilium/lb-ipam-ips` or the deprecated `spec.loadBalancerIP` (on Services, and in annotations inside HelmRelease/Argo values, Gateway infrastructure and EnvoyProxy objects), and, from Cilium 1.17 (earlier releases ignore them; an unknown version counts as new), the `spec.addresses` of Gateways of a Cilium GatewayClass (controllerName `io.cilium/gateway-controller`, or class `cilium` when the repository does not define it and Cilium enables Gateway API; not with `gatewayAPI.hostNetwork.enabled` or a CiliumGatewayClassConfig that gives the Service another type or class; their Service is `cilium-gateway-<name>`, labelled `io.cilium.gateway/owning-gateway: <name>` and with the Gateway\'s `spec.infrastructure.labels`, not its metadata labels; of such a Gateway only `spec.infrastructure.annotations` count, and an ips annotation there wins over `spec.addresses`), against the cluster\'s pools, respecting their serviceSelector (including `io.kubernetes.service.namespace`/`name`). Silent when the cluster has no pool, when Cilium\'s `defaultLBServiceIPAM` hands class-less Services to another IPAM, a pool is templated, or a kustomize patch (in a kustomization, a Flux Kustomization or an Argo CD source) whose result is no document may change a pool (a strategic-merge patch file counts as a pool of its own).',
+      what: 'Checks every IP requested through `lbipam.cilium.io/ips`, `io.cilium/lb-ipam-ips` or the deprecated `spec.loadBalancerIP` (on Services, and in annotations inside HelmRelease/Argo values, Gateway infrastructure and EnvoyProxy objects), and, from Cilium 1.17 (earlier releases ignore them; an unknown version counts as new), the `spec.addresses` of Gateways of a Cilium GatewayClass (controllerName `io.cilium/gateway-controller`, or class `cilium` when the repository does not define it and Cilium enables Gateway API; not with `gatewayAPI.hostNetwork.enabled` or a CiliumGatewayClassConfig that gives the Service another type or class; their Service is `cilium-gateway-<name>`, labelled `io.cilium.gateway/owning-gateway: <name>` and with the Gateway\'s `spec.infrastructure.labels`, not its metadata labels; of such a Gateway only `spec.infrastructure.annotations` count, and an ips annotation there wins over `spec.addresses`), against the cluster\'s pools, respecting their serviceSelector (including `io.kubernetes.service.namespace`/`name`). A pool a kustomize overlay patches is taken as that overlay renders it: a request is judged once per overlay whose build includes its document, against the pools of that overlay (findings of several overlays at one place merged, `data.overlay` naming them), or, when no overlay builds it, against every rendering and every pool something deploys as written. Silent when the cluster has no pool, when Cilium\'s `defaultLBServiceIPAM` hands class-less Services to another IPAM, or a pool is templated; no pool finding for a request a pool whose patch cannot be applied with certainty could serve (its serviceSelector as written excludes the Service and no patch touches it: it cannot).',
       why: 'LB-IPAM only hands out a requested IP from a pool that contains it and selects the Service; otherwise the Service stays <pending> with reason no_pool.',
       fix: 'Fix the IP, widen the pool, or label the Service so the pool selects it.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],
@@ -35,33 +41,81 @@ export default defineRule({
     },
   },
   check({ cluster, all }) {
-    const pools = groupPools(cluster);
-    if (!lbIpamIsDefault(cluster) || !pools.length || pools.some((p) => p.doc.templated && p.blocks.some((b) => !b.interval)) || pools.some((p) => p.patched === 'opaque')) return [];
+    const written = groupPools(cluster);
+    if (!lbIpamIsDefault(cluster) || !written.length || written.some((p) => p.doc.templated && p.blocks.some((b) => !b.interval))) return [];
+    // pools whose blocks, selector or disabled flag a patch may change and no certain rendering stands for: any
+    // address may be in them (the conservative skip)
+    const uncertain = uncertainPools(cluster, FIELDS);
+    const selectorUnknown = (p: LbPool): boolean => patchedThere(cluster, p, [SELECTOR]);
     // a request in a document shared by several clusters may be meant for any of them: check it against every pool
-    const allPools = cluster.shared ? docsOfKind(all, 'CiliumLoadBalancerIPPool').filter(isPoolDoc).map(readPool) : pools;
-    const out: RuleFinding[] = [];
+    const allPools = cluster.shared ? docsOfKind(all, 'CiliumLoadBalancerIPPool').filter(isPoolDoc).map(readPool) : [];
     const indexOf = (list: readonly LbPool[]) => new IntervalIndex(list.flatMap((p) => p.blocks.flatMap((b) => (b.interval ? [{ interval: b.interval, label: p }] : []))));
-    const ownIndex = indexOf(pools);
-    const allIndex = allPools === pools ? ownIndex : indexOf(allPools);
+    const viewsByFile = new Map<string, Array<{ view: PoolView; index: IntervalIndex<LbPool> }>>();
+    const indexes = new Map<readonly LbPool[], IntervalIndex<LbPool>>();
+    const viewsOf = (r: IpRequest): Array<{ view: PoolView; index: IntervalIndex<LbPool> }> => {
+      const shared = !!cluster.shared?.has(r.doc);
+      const key = `${shared ? 'shared' : 'own'}\u0000${r.doc.file.path}`;
+      let known = viewsByFile.get(key);
+      if (!known) {
+        const views = poolViews(cluster, FIELDS, r.doc);
+        const own = [...new Set(views.flatMap((v) => v.pools))];
+        const seen = new Set(own.map((p) => p.doc));
+        const list: PoolView[] = shared ? [{ pools: [...own, ...allPools.filter((p) => !seen.has(p.doc))] }] : views;
+        known = list.map((view) => {
+          let index = indexes.get(view.pools);
+          if (!index) indexes.set(view.pools, (index = indexOf(view.pools)));
+          return { view, index };
+        });
+        viewsByFile.set(key, known);
+      }
+      return known;
+    };
+    // the pools of this cluster (a shared request's view also holds the other clusters' pools, as written)
+    const groupDocs = new Set(written.map((p) => p.doc));
+    const mine = (p: LbPool): boolean => groupDocs.has(p.doc);
+    const out: RuleFinding[] = [];
     for (const r of [...serviceIpRequests(cluster.docs), ...indirectIpRequests(cluster)]) {
       if (/\$\{|\{\{/.test(r.text)) continue;
-      const candidates = cluster.shared?.has(r.doc) ? allIndex : ownIndex;
       if (!r.ip) {
         out.push({ doc: r.doc, path: r.path, messageId: 'invalid', data: { ip: r.text } });
         continue;
       }
-      const holding = [...new Set(candidates.holding(r.ip.family, r.ip.value))];
-      const ok = holding.some((p) => !p.disabled && selectorMatches(p.selector, r.labels, r.namespace, r.name) !== false);
-      if (ok) continue;
-      const live = holding.find((p) => !p.disabled);
-      if (live) out.push({ doc: r.doc, path: r.path, messageId: 'selector', data: { ip: r.text, pool: live.name }, related: [{ doc: live.doc, path: ['spec', 'serviceSelector'], message: `serviceSelector of pool "${live.name}"` }] });
-      else if (holding[0]) out.push({ doc: r.doc, path: r.path, messageId: 'disabled', data: { ip: r.text, pool: holding[0].name }, related: [{ doc: holding[0].doc, path: ['spec', 'disabled'], message: `pool "${holding[0].name}"` }] });
-      else {
-        // the pools the Service could take addresses from: a change to one of them is what made this happen
-        const eligible = pools.filter((p) => !p.disabled && selectorMatches(p.selector, r.labels, r.namespace, r.name) !== false).slice(0, 3);
-        out.push({ doc: r.doc, path: r.path, messageId: 'noPool', data: { ip: r.text }, related: eligible.map((p) => ({ doc: p.doc, path: ['spec', 'blocks'], key: true, message: `pool "${p.name}" (no block holds ${r.text})` })) });
+      // a pool a patch makes uncertain may hold the address and select the Service: nothing to say
+      if (uncertain.some((p) => selectorUnknown(p) || (!p.disabled && selectorMatches(p.selector, r.labels, r.namespace, r.name) !== false))) continue;
+      for (const { view, index } of viewsOf(r)) {
+        const f = judge(r, r.ip, view, index, mine);
+        if (f) out.push(f);
       }
     }
-    return out;
+    return mergeOverlayFindings(out);
   },
 });
+
+type Related = NonNullable<RuleFinding['related']>;
+
+/** A related location at a place of a pool (its key when the place is a whole document path). */
+const at = (place: Place, message: string, key = false): Related[number] => (place.range || !key ? placeRelated(place, message) : { doc: place.doc, path: place.path, key: true, message });
+
+/**
+ * The finding for request `r` in one view of the pools (none when a pool of the view holds the address and may
+ * select the Service); with the view's overlay in `data.overlay` and as a related location.
+ */
+function judge(r: IpRequest, ip: NonNullable<IpRequest['ip']>, view: PoolView, index: IntervalIndex<LbPool>, mine: (p: LbPool) => boolean): RuleFinding | undefined {
+  const holding = [...new Set(index.holding(ip.family, ip.value))];
+  if (holding.some((p) => !p.disabled && selectorMatches(p.selector, r.labels, r.namespace, r.name) !== false)) return undefined;
+  const live = holding.find((p) => !p.disabled);
+  let f: RuleFinding;
+  if (live) f = { doc: r.doc, path: r.path, messageId: 'selector', data: { ip: r.text, pool: live.name }, related: [at(live.at(SELECTOR), `serviceSelector of pool "${live.name}"`)] };
+  else if (holding[0]) f = { doc: r.doc, path: r.path, messageId: 'disabled', data: { ip: r.text, pool: holding[0].name }, related: [at(holding[0].at(['spec', 'disabled']), `pool "${holding[0].name}"`)] };
+  else {
+    // the pools the Service could take addresses from: a change to one of them is what made this happen
+    const eligible = view.pools.filter((p) => mine(p) && !p.disabled && selectorMatches(p.selector, r.labels, r.namespace, r.name) !== false).slice(0, 3);
+    f = { doc: r.doc, path: r.path, messageId: 'noPool', data: { ip: r.text }, related: eligible.map((p) => at(p.at(['spec', 'blocks'], true), `pool "${p.name}" (no block holds ${r.text})`, true)) };
+  }
+  const o = view.overlay;
+  if (o) {
+    f.data!['overlay'] = o.kustomization.file.path;
+    f.related!.push({ doc: o.kustomization, path: o.path, message: `the pools as overlay ${o.kustomization.file.path} renders them` });
+  }
+  return f;
+}
