@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { buildClusterGroups } from '../src/plan/index.js';
 import { renderedPools } from '../src/plan/pool-overlays.js';
 import { NETWORK_RULES } from '../src/rules/network/index.js';
@@ -57,9 +57,8 @@ function kustomize(files: Record<string, string>, dir: string): Map<string, unkn
  * talium's view of what the kustomization in `dir` outputs: its renderings, and the other pools it reaches as their
  * bases are written (a pool the overlay does not patch). Keyed by name, like kustomize().
  */
-function rendered(files: Record<string, string>, dir: string, expected: ReadonlyMap<string, unknown>): Map<string, unknown> {
+function rendered(files: Record<string, string>, dir: string, expected: ReadonlyMap<string, unknown>, kust = `${dir}/kustomization.yaml`): Map<string, unknown> {
   const docs = parseRepo(files);
-  const kust = `${dir}/kustomization.yaml`;
   const out = new Map<string, unknown>();
   for (const g of buildClusterGroups(docs)) {
     for (const { pool } of renderedPools(g).pools) if (pool.overlay?.kustomization.file.path === kust) out.set(pool.name, pool.get(['spec']));
@@ -67,7 +66,7 @@ function rendered(files: Record<string, string>, dir: string, expected: Readonly
   // pools the overlay leaves alone are their bases, as written
   for (const name of expected.keys()) {
     if (out.has(name)) continue;
-    const base = docs.find((d) => d.kind === 'CiliumLoadBalancerIPPool' && d.name === name && !d.file.path.startsWith(`${dir}/`));
+    const base = docs.find((d) => d.kind === 'CiliumLoadBalancerIPPool' && d.name === name && (!d.file.path.startsWith(`${dir}/`) || kust !== `${dir}/kustomization.yaml`));
     if (base) out.set(name, base.get(['spec']));
   }
   return out;
@@ -273,3 +272,74 @@ test('talium plan lists the pools as the overlays render them, and an uncertain 
   const [u] = buildClusterGroups(parseRepo(uncertain));
   assert.deepEqual((planJson(u!)['pools'] as Array<Record<string, unknown>>).map((p) => `${String(p['name'])}${p['uncertain'] ? ' uncertain' : ''}`), ['lan', 'lan', 'other uncertain']);
 });
+
+/**
+ * `files` with the patches at `listPath` of the document in `holder` appended to the `patches` of the kustomization
+ * `kust`: what Flux's kustomize-controller (fluxcd/pkg kustomize generator) and Argo CD do before building the folder.
+ */
+function withRootPatches(files: Record<string, string>, holder: string, listPath: readonly string[], kust: string): Record<string, string> {
+  let list: unknown = parse(files[holder]!);
+  for (const k of listPath) list = (list as Record<string, unknown>)[k];
+  const k = parse(files[kust]!) as Record<string, unknown>;
+  k['patches'] = [...((k['patches'] as unknown[]) ?? []), ...(list as unknown[])];
+  return { ...files, [kust]: stringify(k) };
+}
+
+test('a Flux Kustomization\'s spec.patches (JSON6902 with target, strategic merge) render the pools of the folder it builds: judged where the patch writes them', (t) => {
+  const files = fixture('flux-patches');
+  rootAgreesWithKustomize(t, files, 'clusters/home/flux/lb.yaml', ['spec', 'patches'], 'infra/lb');
+  // talium's renderings are the Flux Kustomization's, and agree with kubectl's output of the patched folder
+  const groups = buildClusterGroups(parseRepo(files));
+  assert.deepEqual(groups.flatMap((g) => renderedPools(g).pools.map((r) => `${r.pool.name} ${JSON.stringify(r.pool.get(['spec']))} ${r.pool.overlay?.kustomization.file.path}`)), [
+    'lan {"blocks":[{"cidr":"10.50.0.241/28"}]} clusters/home/flux/lb.yaml',
+    'other {"blocks":[{"start":"10.50.0.230","stop":"10.50.0.235"}]} clusters/home/flux/lb.yaml',
+  ]);
+  const all = [...POOL_RULES, serviceIpNotInPool];
+  assert.deepEqual(brief(files, all), [
+    // 10.50.0.105 is only in other as written; 10.50.0.232 is in its patched range (no finding)
+    'apps/svc.yaml:20:27 network/service-ip-not-in-pool noPool -',
+    // the replaced cidr, in the Flux Kustomization's inline patch; the base's 10.60.0.0/24 (outside the LAN) is gone
+    'clusters/home/flux/lb.yaml:20:18 network/pool-host-bits hostBits clusters/home/flux/lb.yaml',
+  ]);
+  const [hb] = lintRepo(files, [poolHostBits]);
+  assert.equal(hb!.data?.['overlay'], 'clusters/home/flux/lb.yaml');
+  assert.deepEqual(hb!.related?.map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column}`), ['clusters/home/flux/lb.yaml:14:7']);
+  // the noPool finding names the rendered pools, where the Flux patches write their blocks
+  const [np] = lintRepo(files, [serviceIpNotInPool]);
+  assert.deepEqual(np!.related?.map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column}`), ['clusters/home/flux/lb.yaml:20:11', 'clusters/home/flux/lb.yaml:27:11']);
+  // a folder without a kustomization: Flux generates one taking every manifest below, the same renderings
+  const { 'infra/lb/kustomization.yaml': _k, ...generated } = files;
+  assert.deepEqual(brief(generated, all), brief(files, all));
+  // a templated Flux patch keeps the conservative skip: neither the base nor a rendering is judged, no noPool
+  const templated = { ...files, 'clusters/home/flux/lb.yaml': files['clusters/home/flux/lb.yaml']!.replace('value: 10.50.0.241/28', 'value: ${LB_CIDR}') };
+  assert.deepEqual(brief(templated, all), []);
+});
+
+test('an Argo CD source\'s kustomize.patches (inline JSON6902, a strategic-merge patch file by path) render the pools of its folder', (t) => {
+  const files = fixture('argo-patches');
+  rootAgreesWithKustomize(t, files, 'argo/lb.yaml', ['spec', 'source', 'kustomize', 'patches'], 'infra/lb');
+  assert.deepEqual(brief(files, [...POOL_RULES, serviceIpNotInPool]), [
+    'apps/svc.yaml:20:27 network/service-ip-not-in-pool noPool -',
+    'argo/lb.yaml:22:22 network/pool-host-bits hostBits argo/lb.yaml',
+  ]);
+  // other's blocks come from the patch file (not judged again as a pool of its own)
+  const [np] = lintRepo(files, [serviceIpNotInPool]);
+  assert.deepEqual(np!.related?.map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column}`), ['argo/lb.yaml:22:15', 'infra/lb/other-patch.yaml:6:3']);
+  // talium plan: the pools as the Application renders them
+  const [g] = buildClusterGroups(parseRepo(files));
+  assert.deepEqual((planJson(g!)['pools'] as Array<Record<string, unknown>>).map((p) => `${String(p['name'])} ${(p['blocks'] as string[]).join(' ')} ${JSON.stringify(p['overlay'])}`), [
+    'lan 10.50.0.240-10.50.0.255 {"file":"argo/lb.yaml","line":16,"column":11}',
+    'other 10.50.0.230-10.50.0.235 {"file":"argo/lb.yaml","line":23,"column":11}',
+  ]);
+});
+
+/**
+ * Asserts talium renders the pools of the folder `dir` that the Flux Kustomization / Argo CD Application in `holder`
+ * builds and patches (its patches at `listPath`) as `kubectl kustomize` builds the folder with those patches appended.
+ */
+function rootAgreesWithKustomize(t: { skip: (m: string) => void }, files: Record<string, string>, holder: string, listPath: readonly string[], dir: string): void {
+  if (!hasKubectl) return t.skip('kubectl not installed: cannot run kubectl kustomize to check the renderings');
+  const want = kustomize(withRootPatches(files, holder, listPath, `${dir}/kustomization.yaml`), dir);
+  assert.ok(want.size > 0, `kubectl kustomize ${dir} outputs pools`);
+  assert.deepEqual(Object.fromEntries(rendered(files, dir, want, holder)), Object.fromEntries(want), `talium's rendering of ${dir} by ${holder}`);
+}

@@ -7,7 +7,8 @@
  * reaching the releases and matching the patches (plan/kustomize-patch.ts and plan/kustomize-application.ts apply
  * one); it neither finds releases nor builds them (plan/cilium-release.ts hands it lookups and builds the release).
  * kustomizeObjectOverlays renders other objects the same way (whole, as Applications): every kustomization that
- * applies a patch to one (plan/pool-overlays.ts: CiliumLoadBalancerIPPools).
+ * applies a patch to one (plan/pool-overlays.ts: CiliumLoadBalancerIPPools), and every Flux Kustomization
+ * (`spec.patches`) or Argo CD source (`kustomize.patches`) whose patches change one in the folder it builds.
  *
  * Bases: a base release is *replaced* by its overlays when every path to its file from a root (a kustomization no
  * other one lists, or the folder of a Flux Kustomization / Argo CD source) goes through a kustomization that patches
@@ -32,7 +33,7 @@
  * version is not compared, and its namespace only when it states one.
  */
 import type { Path, YamlDocument } from '../core/document.js';
-import { fluxKustomizations, normDir } from './flux-kustomizations.js';
+import { fluxKustomizations, normDir, under } from './flux-kustomizations.js';
 import { applyOps, mergeNode, nodeAt, originOf, toNode, type Node } from './kustomize-application.js';
 import { applyPatch, type PatchState, type Where } from './kustomize-patch.js';
 import type { CiliumRelease, Fact, ValuesLayer } from './types.js';
@@ -80,6 +81,8 @@ export interface ObjectOverlaySpec {
   name: string;
   /** Documents holding the applied patches (a patch file's document; the kustomization for an inline patch). */
   patches: YamlDocument[];
+  /** `kustomization` is a Flux Kustomization or an Argo CD Application: the folder it builds and the kustomization there. */
+  root?: { dir: string; kustomization?: YamlDocument };
   /**
    * A patch that selected the object could not be applied with certainty (unreadable, templated, a target pattern
    * not run, an operation kustomize fails on, a strategic-merge directive other than a map's `$patch: replace`):
@@ -106,6 +109,24 @@ export interface Overlays {
 }
 
 type Selector = Partial<Record<'group' | 'version' | 'kind' | 'name' | 'namespace' | 'labelSelector' | 'annotationSelector', string>>;
+
+interface PatchReader {
+  fromText(text: string, entry: Path, path: Path, target: Selector | undefined, json?: boolean): void;
+  fromFile(rel: string, entry: Path, target: Selector | undefined): void;
+}
+
+/**
+ * A Flux Kustomization or an Argo CD source that patches what it builds: the document, the path of its patch list,
+ * the folder it builds (`spec.path`, the source's `path`) and the kustomization there (none: Flux generates one with
+ * every manifest below, and every folder below with a kustomization as a whole).
+ */
+interface Root {
+  doc: YamlDocument;
+  patches: Path;
+  dir: string;
+  kust?: YamlDocument;
+  flux: boolean;
+}
 
 interface Patch {
   type: 'smp' | 'json';
@@ -175,7 +196,7 @@ function render(
 ): Overlays {
   const empty: Overlays = { overlays: [], apps: [], objects: [], replaced: new Set(), patchDocs: new Set(), unknown: false };
   const kusts = all.filter((d) => d.docClass === 'kustomization');
-  if (!kusts.some((k) => PATCH_KEYS.some((key) => Array.isArray(k.get([key]))))) return empty;
+  if (!kusts.some((k) => PATCH_KEYS.some((key) => Array.isArray(k.get([key])))) && !(objects && patchRoots(all, byFile).length)) return empty;
   try {
     return new Renderer(all, byFile, release, argo, objects).run(docs, kusts);
   } catch {
@@ -218,6 +239,60 @@ export function kustomizationResources(k: YamlDocument, byFile: Map<string, Yaml
         }
       }
     }
+  }
+  return out;
+}
+
+/**
+ * The Flux Kustomizations (`spec.patches`) and Argo CD sources (`kustomize.patches`) of `all` with patches, each with
+ * the folder it builds and the kustomization there (Argo CD renders a source with kustomize only when it has one).
+ */
+function patchRoots(all: readonly YamlDocument[], byFile: Map<string, YamlDocument[]>): Root[] {
+  const out: Root[] = [];
+  const kustAt = (dir: string): YamlDocument | undefined => {
+    for (const f of KUST_FILES) {
+      const k = byFile.get(dir ? `${dir}/${f}` : f)?.find((d) => d.docClass === 'kustomization');
+      if (k) return k;
+    }
+    return undefined;
+  };
+  for (const ks of fluxKustomizations(all)) {
+    if (!Array.isArray(ks.doc.get(['spec', 'patches']))) continue;
+    const kust = kustAt(ks.dir);
+    out.push(kust ? { doc: ks.doc, patches: ['spec', 'patches'], dir: ks.dir, kust, flux: true } : { doc: ks.doc, patches: ['spec', 'patches'], dir: ks.dir, flux: true });
+  }
+  for (const d of all) {
+    if (d.group !== 'argoproj.io' || d.kind !== 'Application') continue;
+    for (const sp of argoSourcePaths(d)) {
+      const dir = normDir(d.get([...sp, 'path']));
+      const kust = dir === undefined ? undefined : kustAt(dir);
+      if (dir !== undefined && kust && Array.isArray(d.get([...sp, 'kustomize', 'patches']))) out.push({ doc: d, patches: [...sp, 'kustomize', 'patches'], dir, kust, flux: false });
+    }
+  }
+  return out;
+}
+
+/**
+ * What Flux's generated kustomization of a folder without one takes (fluxcd/pkg kustomize generator, scanManifests):
+ * every YAML file below it, except below a folder with a kustomization, which is taken whole (its file is returned).
+ */
+function generatedResources(dir: string, byFile: Map<string, YamlDocument[]>): string[] {
+  const kustDirs = new Set<string>();
+  for (const f of byFile.keys()) if (KUST_FILES.includes(f.slice(f.lastIndexOf('/') + 1)) && under(dirOf(f), dir)) kustDirs.add(dirOf(f));
+  const out: string[] = [];
+  for (const f of byFile.keys()) {
+    let d = dirOf(f);
+    if (!under(d, dir)) continue;
+    const isKust = KUST_FILES.includes(f.slice(f.lastIndexOf('/') + 1));
+    // the topmost folder with a kustomization between the file and `dir`
+    let top: string | undefined;
+    for (;;) {
+      if (kustDirs.has(d)) top = d;
+      if (d === dir || d === '') break;
+      d = dirOf(d);
+    }
+    if (top === undefined) out.push(f);
+    else if (isKust && top === dirOf(f)) out.push(f);
   }
   return out;
 }
@@ -280,7 +355,73 @@ class Renderer {
     for (const set of this.patched.values()) {
       for (const hr of set) if (!replaced.has(hr) && this.covered(hr.file.path, false, hr, new Map())) replaced.add(hr);
     }
+    if (this.objects) this.renderRoots(objects, replaced);
     return { overlays, apps, objects, replaced, patchDocs: this.patchDocs, unknown: false };
+  }
+
+  /**
+   * Object mode: the renderings of the Flux Kustomizations and Argo CD sources whose patches change an object of the
+   * folder they build. Their patches are applied after the build of the folder (Flux and Argo CD append them to the
+   * kustomization there: the same semantics; a target may name the object before or after a namePrefix). A rendering
+   * by a kustomization of the folder that such a root patches further is dropped when every root building it patches
+   * the object; an object every root building it patches is `replaced`.
+   */
+  private renderRoots(objects: ObjectOverlaySpec[], replaced: Set<YamlDocument>): void {
+    const reach = new Map<YamlDocument, { roots: number; patching: number }>();
+    const kustRoots = new Map<YamlDocument, Array<{ patched: Set<YamlDocument> }>>();
+    for (const r of patchRoots(this.all, this.byFile)) {
+      const kusts = new Set<YamlDocument>();
+      let list: Instance[] = [];
+      const reachKust = (k: YamlDocument): void => {
+        kusts.add(k);
+        for (const c of kustomizationResources(k, this.byFile)) if (c.kust && !kusts.has(c.kust)) reachKust(c.kust);
+      };
+      const addKust = (k: YamlDocument): void => {
+        reachKust(k);
+        list.push(...this.render(k));
+      };
+      if (r.kust) addKust(r.kust);
+      else {
+        for (const node of generatedResources(r.dir, this.byFile)) {
+          const kust = KUST_FILES.includes(node.slice(node.lastIndexOf('/') + 1)) ? this.byFile.get(node)?.find((d) => d.docClass === 'kustomization') : undefined;
+          if (kust) addKust(kust);
+          else for (const d of this.byFile.get(node) ?? []) {
+            const inst = this.instance(d);
+            if (inst) list.push(inst);
+          }
+        }
+      }
+      const before = new Set(list.map((i) => i.hr));
+      list = this.applyAll(r.doc, list, this.rootPatches(r));
+      const patched = new Set<YamlDocument>();
+      for (const inst of list) {
+        if (inst.at?.k !== r.doc) continue;
+        patched.add(inst.hr);
+        const o: ObjectOverlaySpec = { doc: inst.hr, kustomization: r.doc, path: inst.at.path, node: inst.app!, name: inst.names[inst.names.length - 1] ?? '', patches: [...new Set(inst.patches)], skipped: inst.skipped, root: r.kust ? { dir: r.dir, kustomization: r.kust } : { dir: r.dir } };
+        objects.push(o);
+      }
+      // an object the root deletes has no instance left: patched as well
+      for (const hr of this.patched.get(r.doc) ?? []) patched.add(hr);
+      for (const hr of before) {
+        const n = reach.get(hr) ?? { roots: 0, patching: 0 };
+        n.roots++;
+        if (patched.has(hr)) n.patching++;
+        reach.set(hr, n);
+      }
+      for (const k of kusts) {
+        const l = kustRoots.get(k) ?? [];
+        l.push({ patched });
+        kustRoots.set(k, l);
+      }
+    }
+    for (const [hr, n] of reach) if (n.patching && n.patching === n.roots) replaced.add(hr);
+    // a kustomization's rendering every root building it patches further is not what is applied
+    for (let i = objects.length - 1; i >= 0; i--) {
+      const o = objects[i]!;
+      if (o.root) continue;
+      const rs = kustRoots.get(o.kustomization);
+      if (rs?.length && rs.every((x) => x.patched.has(o.doc))) objects.splice(i, 1);
+    }
   }
 
   /** Every path from a root to `node` goes through a kustomization that patches `hr` (`memo`: per question). */
@@ -455,7 +596,46 @@ class Renderer {
     if (known) return known;
     const out: Patch[] = [];
     this.patchMemo.set(k, out);
-    const dir = dirOf(k.file.path);
+    const { fromText, fromFile } = this.patchReader(k, dirOf(k.file.path), out);
+    const psm = k.get(['patchesStrategicMerge']);
+    if (Array.isArray(psm)) {
+      psm.forEach((p, i) => {
+        if (typeof p !== 'string') return;
+        // kustomize reads an entry as a file first, else as an inline patch
+        if (p.includes('\n') || /^\s*(apiVersion|kind)\s*:/m.test(p)) fromText(p, ['patchesStrategicMerge', i], ['patchesStrategicMerge', i], undefined, false);
+        else fromFile(p, ['patchesStrategicMerge', i], undefined);
+      });
+    }
+    for (const key of ['patches', 'patchesJson6902']) this.patchList(k, [key], fromText, fromFile, key === 'patchesJson6902' ? true : undefined);
+    return out;
+  }
+
+  /** The entries of the patch list at `list` in `k` (`patch` inline or `path` file, each with its `target`). */
+  private patchList(k: YamlDocument, list: Path, fromText: PatchReader['fromText'], fromFile: PatchReader['fromFile'], json?: boolean): void {
+    const entries = k.get(list);
+    if (!Array.isArray(entries)) return;
+    entries.forEach((p, i) => {
+      if (!isObj(p)) return;
+      const target = isObj(p['target']) ? selector(p['target']) : undefined;
+      if (typeof p['patch'] === 'string' && p['path'] === undefined) fromText(p['patch'], [...list, i], [...list, i, 'patch'], target, json);
+      else if (typeof p['path'] === 'string' && p['patch'] === undefined) fromFile(p['path'], [...list, i], target);
+    });
+  }
+
+  /**
+   * The patches of a Flux Kustomization (`spec.patches`: inline `patch` with `target`) or an Argo CD source
+   * (`kustomize.patches`: inline `patch` or a `path` relative to the source's folder), in order.
+   */
+  private rootPatches(r: Root): Patch[] {
+    const out: Patch[] = [];
+    const { fromText, fromFile } = this.patchReader(r.doc, r.dir, out);
+    this.patchList(r.doc, r.patches, fromText, r.flux ? () => undefined : fromFile);
+    // Flux reads only `patch` (no `path`): an entry with a path is not one of its patches
+    return out;
+  }
+
+  /** Readers of inline and file patches held by `k`, files relative to `dir`, appending to `out`. */
+  private patchReader(k: YamlDocument, dir: string, out: Patch[]): PatchReader {
     /** An inline patch (the string at `path`): JSON6902 when `json`, else by its shape (a list of operations). */
     const fromText = (text: string, entry: Path, path: Path, target: Selector | undefined, json?: boolean): void => {
       const at: Where = { doc: k, path, inString: true };
@@ -481,27 +661,7 @@ class Renderer {
         out.push({ type: Array.isArray(d.value) ? 'json' : 'smp', body: d.value, at, entry, ...(d.templated ? { unusable: true } : {}), ...(target ? { target } : {}) });
       }
     };
-    const psm = k.get(['patchesStrategicMerge']);
-    if (Array.isArray(psm)) {
-      psm.forEach((p, i) => {
-        if (typeof p !== 'string') return;
-        // kustomize reads an entry as a file first, else as an inline patch
-        if (p.includes('\n') || /^\s*(apiVersion|kind)\s*:/m.test(p)) fromText(p, ['patchesStrategicMerge', i], ['patchesStrategicMerge', i], undefined, false);
-        else fromFile(p, ['patchesStrategicMerge', i], undefined);
-      });
-    }
-    for (const key of ['patches', 'patchesJson6902']) {
-      const list = k.get([key]);
-      if (!Array.isArray(list)) continue;
-      list.forEach((p, i) => {
-        if (!isObj(p)) return;
-        const target = isObj(p['target']) ? selector(p['target']) : undefined;
-        const json = key === 'patchesJson6902' ? true : undefined;
-        if (typeof p['patch'] === 'string' && p['path'] === undefined) fromText(p['patch'], [key, i], [key, i, 'patch'], target, json);
-        else if (typeof p['path'] === 'string' && p['patch'] === undefined) fromFile(p['path'], [key, i], target);
-      });
-    }
-    return out;
+    return { fromText, fromFile };
   }
 
   private applyAll(k: YamlDocument, list: Instance[], patches: readonly Patch[]): Instance[] {

@@ -10,7 +10,8 @@
  * run, an operation kustomize fails on, a strategic-merge directive other than `$patch: replace` on a map) is not
  * judged, a pool `$patch: delete` removes has none, and in both cases the base is not judged either: the
  * conservative skip (plan/lb.ts patchedThere). Patches of a Flux Kustomization (`spec.patches`) or
- * an Argo CD source (`kustomize.patches`) render nothing: their bases stay skipped. A strategic-merge patch file
+ * an Argo CD source (`kustomize.patches`) render the pools of the folder it builds the same way (kustomize-overlays.ts
+ * renderRoots). poolViews / uncertainPools answer "which pools may hold this address" per overlay. A strategic-merge patch file
  * applied by a judged rendering is not judged as a pool of its own (the rendering holds its values).
  */
 import type { Path, YamlDocument } from '../core/document.js';
@@ -72,7 +73,7 @@ function renderedPool(o: ObjectOverlaySpec): LbPool {
     name: o.name,
     get: (p) => plain(nodeAt(o.node, p)),
     at: (p, key) => placeOf(o.node, p, key),
-    overlay: { kustomization: o.kustomization, path: o.path, patches: o.patches },
+    overlay: { kustomization: o.kustomization, path: o.path, patches: o.patches, ...(o.root ? { root: o.root } : {}) },
   });
 }
 
