@@ -343,3 +343,16 @@ function rootAgreesWithKustomize(t: { skip: (m: string) => void }, files: Record
   assert.ok(want.size > 0, `kubectl kustomize ${dir} outputs pools`);
   assert.deepEqual(Object.fromEntries(rendered(files, dir, want, holder)), Object.fromEntries(want), `talium's rendering of ${dir} by ${holder}`);
 }
+
+test('a base one overlay patches and another ships unchanged is judged as shipped (no finding against its own rendering)', () => {
+  const files = fixture('envs');
+  // base `other` as written holds the gateway 10.50.0.1; overlay y moves it to .64/28, overlay x ships it unchanged
+  files['base/other.yaml'] = files['base/other.yaml']!.replace('10.50.0.240/28', '10.50.0.0/28');
+  const got = brief(files);
+  // judged as x ships it: at the base block, no overlay (the as-written pool); y's rendering (.64/28) is clean
+  assert.ok(got.includes('base/other.yaml:7:13 network/pool-reserved-address gateway -'), got.join('\n'));
+  assert.ok(!got.some((l) => l.includes('network/pool-overlap')), got.join('\n'));
+  // every finding about base/other.yaml is the as-written one: no copy per overlay at the same place
+  const atOther = got.filter((l) => l.startsWith('base/other.yaml'));
+  assert.deepEqual(atOther.filter((l) => !l.endsWith(' -')), [], atOther.join('\n'));
+});

@@ -108,8 +108,21 @@ export function poolsToJudge(g: ClusterGroup, fields: readonly Path[]): readonly
   return out;
 }
 
+/**
+ * What the network/ pool rules judge: poolsToJudge, plus the bases a patch may change that something also deploys as
+ * written (deployedAsWritten: a kustomization that includes the base without patching it, or a root), so a base
+ * one overlay patches and another ships unchanged is judged as shipped too.
+ */
+export function poolsForRules(g: ClusterGroup, fields: readonly Path[]): readonly LbPool[] {
+  const judged = poolsToJudge(g, fields);
+  const extra = deployedAsWritten(g, fields).filter((p) => !judged.includes(p));
+  return extra.length ? [...judged, ...extra] : judged;
+}
+
 /** Two pools that may be in one cluster: not renderings of different overlays (per-cluster variants). */
 export function sameRendering(a: LbPool, b: LbPool): boolean {
+  // one base as written and as an overlay renders it are two variants of one pool, never side by side
+  if (a.doc === b.doc) return false;
   return !a.overlay || !b.overlay || a.overlay.kustomization === b.overlay.kustomization;
 }
 

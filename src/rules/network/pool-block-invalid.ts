@@ -3,7 +3,7 @@ import type { Path } from '../../core/document.js';
 import { parseCidr, parseIp } from '../../net/ip.js';
 import { kustomizePatchFiles } from '../../plan/kustomize-patches.js';
 import { POOL_BLOCK_FIELDS } from '../../plan/lb.js';
-import { poolsToJudge } from '../../plan/pool-overlays.js';
+import { poolsForRules } from '../../plan/pool-overlays.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { POOL_OVERLAYS_DOC, mergeOverlayFindings, poolFinding } from './lib/pool-findings.js';
 
@@ -45,7 +45,7 @@ export default defineRule({
     const out: RuleFinding[] = [];
     const patches = kustomizePatchFiles(all);
     // a base whose blocks an applied kustomize patch may change is judged as each overlay renders it (plan/pool-overlays.ts)
-    for (const p of poolsToJudge(cluster, POOL_BLOCK_FIELDS)) {
+    for (const p of poolsForRules(cluster, POOL_BLOCK_FIELDS)) {
       const push = (path: Path, messageId: string, data: Record<string, string> = {}, key = false): void => {
         out.push(poolFinding(p, p.at(path, key), messageId, { pool: p.name, ...data }, [], key ? { key } : {}));
       };

@@ -1,7 +1,7 @@
 /** network/pool-host-bits: a pool CIDR written with host bits set (`10.50.0.200/28` is really .192–.207). */
 import { formatInterval } from '../../net/ip.js';
 import { POOL_BLOCK_FIELDS } from '../../plan/lb.js';
-import { poolsToJudge } from '../../plan/pool-overlays.js';
+import { poolsForRules } from '../../plan/pool-overlays.js';
 import { POOL_OVERLAYS_DOC, mergeOverlayFindings, poolFinding } from './lib/pool-findings.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
@@ -31,7 +31,7 @@ export default defineRule({
     const out: RuleFinding[] = [];
     // a base pool whose blocks a kustomize patch may change is judged as each overlay renders it, not as written;
     // one whose patches leave its blocks alone (a new serviceSelector) is judged as written
-    for (const p of poolsToJudge(cluster, POOL_BLOCK_FIELDS)) {
+    for (const p of poolsForRules(cluster, POOL_BLOCK_FIELDS)) {
       for (const b of p.blocks) {
         if (!b.cidr?.hostBitsSet) continue;
         out.push(poolFinding(p, b.place, 'hostBits', { pool: p.name, block: b.text, canonical: b.cidr.canonical, range: formatInterval(b.cidr) }));

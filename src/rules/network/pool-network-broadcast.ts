@@ -1,7 +1,7 @@
 /** network/pool-network-broadcast: a pool that can hand out the LAN's network or broadcast address. */
 import { containsIp, formatInterval, formatIp } from '../../net/ip.js';
 import { allocatable, ciliumVersion, factRelated, POOL_BLOCK_FIELDS, usesBgp, usesL2, type LbPool, type Place, type PoolBlock } from '../../plan/lb.js';
-import { poolsToJudge } from '../../plan/pool-overlays.js';
+import { poolsForRules } from '../../plan/pool-overlays.js';
 import { POOL_OVERLAYS_DOC, mergeOverlayFindings, poolFinding } from './lib/pool-findings.js';
 import type { ClusterGroup } from '../../plan/types.js';
 import { defineRule, type RuleFinding } from '../types.js';
@@ -42,7 +42,7 @@ export default defineRule({
     if (!lan) return assumedEdges(cluster, version);
     if (lan.family !== 4 || lan.prefix >= 31) return [];
     const out: RuleFinding[] = [];
-    for (const p of poolsToJudge(cluster, FIELDS)) {
+    for (const p of poolsForRules(cluster, FIELDS)) {
       if (p.disabled) continue;
       for (const b of p.blocks) {
         const alloc = allocatable(p, b, version);
@@ -77,7 +77,7 @@ function aflText(p: LbPool, b: PoolBlock, version: string | undefined): string {
 function assumedEdges(cluster: ClusterGroup, version: string | undefined): RuleFinding[] {
   const out: RuleFinding[] = [];
   if (usesBgp(cluster) && !usesL2(cluster)) return out;
-  for (const p of poolsToJudge(cluster, FIELDS)) {
+  for (const p of poolsForRules(cluster, FIELDS)) {
     if (p.disabled || p.doc.templated) continue;
     for (const b of p.blocks) {
       const alloc = allocatable(p, b, version);

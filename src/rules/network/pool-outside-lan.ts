@@ -1,7 +1,7 @@
 /** network/pool-outside-lan: an L2-announced pool block that is not on the LAN (or any subnet) the nodes sit on. */
 import { contains, formatInterval } from '../../net/ip.js';
 import { explicitFact, factRelated, POOL_BLOCK_FIELDS, usesBgp, usesL2 } from '../../plan/lb.js';
-import { poolsToJudge } from '../../plan/pool-overlays.js';
+import { poolsForRules } from '../../plan/pool-overlays.js';
 import { POOL_OVERLAYS_DOC, mergeOverlayFindings, poolFinding } from './lib/pool-findings.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
@@ -43,7 +43,7 @@ export default defineRule({
     if (!explicitFact(lan) && cluster.plan.nodes.some((n) => n.dhcp)) return [];
     const subnets = [lan.value, ...cluster.plan.nodes.flatMap((n) => (n.subnets ?? []).map((s) => s.value))];
     const out: RuleFinding[] = [];
-    for (const pool of poolsToJudge(cluster, POOL_BLOCK_FIELDS)) {
+    for (const pool of poolsForRules(cluster, POOL_BLOCK_FIELDS)) {
       for (const b of pool.blocks) {
         if (!b.interval || b.interval.family !== lan.value.family) continue;
         if (subnets.some((s) => contains(s, b.interval!))) continue;

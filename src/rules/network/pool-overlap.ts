@@ -2,7 +2,7 @@
 import { formatInterval, intersection } from '../../net/ip.js';
 import { IntervalIndex } from '../../net/interval-index.js';
 import { pathVariants, POOL_BLOCK_FIELDS } from '../../plan/lb.js';
-import { poolsToJudge, sameRendering } from '../../plan/pool-overlays.js';
+import { poolsForRules, sameRendering } from '../../plan/pool-overlays.js';
 import { POOL_OVERLAYS_DOC, mergeOverlayFindings, placeRelated, poolFinding } from './lib/pool-findings.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
@@ -32,7 +32,7 @@ export default defineRule({
     },
   },
   check({ cluster }) {
-    const pools = poolsToJudge(cluster, [...POOL_BLOCK_FIELDS, DISABLED]).filter((p) => !p.disabled);
+    const pools = poolsForRules(cluster, [...POOL_BLOCK_FIELDS, DISABLED]).filter((p) => !p.disabled);
     const out: RuleFinding[] = [];
     const index = new IntervalIndex(pools.flatMap((pool, n) => pool.blocks.flatMap((block) => (block.interval ? [{ interval: block.interval, label: { n, pool, block } }] : []))));
     for (const [earlierBlock, laterBlock] of index.overlappingPairs()) {

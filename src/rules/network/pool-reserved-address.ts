@@ -1,7 +1,7 @@
 /** network/pool-reserved-address: a pool block that holds the gateway, a node, the VIP, the DHCP range, a reserved range or a pod/service CIDR. */
 import { containsIp, formatInterval, intersection, type IpInterval } from '../../net/ip.js';
 import { factRelated, POOL_BLOCK_FIELDS } from '../../plan/lb.js';
-import { poolsToJudge } from '../../plan/pool-overlays.js';
+import { poolsForRules } from '../../plan/pool-overlays.js';
 import { POOL_OVERLAYS_DOC, mergeOverlayFindings, poolFinding } from './lib/pool-findings.js';
 import type { Fact } from '../../plan/types.js';
 import { defineRule, type RuleFinding } from '../types.js';
@@ -59,7 +59,7 @@ export default defineRule({
   check({ cluster }) {
     const plan = cluster.plan;
     const out: RuleFinding[] = [];
-    for (const p of poolsToJudge(cluster, [...POOL_BLOCK_FIELDS, DISABLED])) {
+    for (const p of poolsForRules(cluster, [...POOL_BLOCK_FIELDS, DISABLED])) {
       if (p.disabled) continue;
       for (const b of p.blocks) {
         const iv = b.interval;

@@ -10,7 +10,7 @@ type Related = NonNullable<RuleFinding['related']>;
 
 /** How the pool rules treat kustomize overlays (their docs' `what`). */
 export const POOL_OVERLAYS_DOC =
-  'A pool a kustomization patches is judged as each overlay renders it, as kustomize applies the patches (strategic merge: a `blocks` list replaces the base\'s; JSON6902 operations such as `replace /spec/blocks/0/cidr` or `add /spec/blocks/-`), each block where it is written (the base, the patch file or the inline patch) and `data.overlay` naming the overlay(s); different overlays of one base are judged separately. The patches of a Flux Kustomization (`spec.patches`) and of an Argo CD source (`kustomize.patches`) are applied the same way to the pools of the folder it builds (after that folder\'s kustomization, or the one Flux generates when there is none), the finding naming the Flux Kustomization or Application. A pool whose patch cannot be applied with certainty (unreadable or templated, `$patch: delete`, an operation kustomize fails on, an Argo CD source without a kustomization) is not judged: its base blocks may not be what is applied.';
+  'A pool a kustomization patches is judged as each overlay renders it, as kustomize applies the patches (strategic merge: a `blocks` list replaces the base\'s; JSON6902 operations such as `replace /spec/blocks/0/cidr` or `add /spec/blocks/-`), each block where it is written (the base, the patch file or the inline patch) and `data.overlay` naming the overlay(s); different overlays of one base are judged separately, and a base one overlay patches and another kustomization ships unchanged is judged as shipped too (at the base, without `data.overlay`; a finding there stands for the overlays that keep that block). The patches of a Flux Kustomization (`spec.patches`) and of an Argo CD source (`kustomize.patches`) are applied the same way to the pools of the folder it builds (after that folder\'s kustomization, or the one Flux generates when there is none), the finding naming the Flux Kustomization or Application. A pool whose patch cannot be applied with certainty (unreadable or templated, `$patch: delete`, an operation kustomize fails on, an Argo CD source without a kustomization) is not judged: its base blocks may not be what is applied.';
 
 /** A finding at `place` about pool `p` (a rendering adds its overlay to `data` and to the related locations). */
 export function poolFinding(p: LbPool, place: Place, messageId: string, data: Record<string, string | number | boolean>, related: Related = [], extra: Pick<RuleFinding, 'key' | 'severity'> = {}): RuleFinding {
@@ -43,6 +43,10 @@ const placeKey = (f: { doc: RuleFinding['doc']; path: RuleFinding['path']; range
 export function mergeOverlayFindings(list: readonly RuleFinding[]): RuleFinding[] {
   const out: RuleFinding[] = [];
   const byKey = new Map<string, RuleFinding>();
+  const keyOf = (f: RuleFinding, rest: Record<string, unknown>): string => `${placeKey(f)}#${f.messageId}#${f.severity ?? ''}#${JSON.stringify(rest)}`;
+  // a base block also shipped as written: its finding stands for the overlays that keep the block too
+  const asWritten = new Set<string>();
+  for (const f of list) if (typeof f.data?.['overlay'] !== 'string') asWritten.add(keyOf(f, f.data ?? {}));
   for (const f of list) {
     const overlay = f.data?.['overlay'];
     if (typeof overlay !== 'string') {
@@ -50,7 +54,8 @@ export function mergeOverlayFindings(list: readonly RuleFinding[]): RuleFinding[
       continue;
     }
     const { overlay: _, ...rest } = f.data!;
-    const key = `${placeKey(f)}#${f.messageId}#${f.severity ?? ''}#${JSON.stringify(rest)}`;
+    const key = keyOf(f, rest);
+    if (asWritten.has(key)) continue;
     const known = byKey.get(key);
     if (!known) {
       const copy: RuleFinding = { ...f, data: { ...f.data } };
