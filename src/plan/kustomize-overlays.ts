@@ -535,37 +535,14 @@ class Renderer {
   private appInstance(d: YamlDocument): Instance | undefined {
     const own = this.argo(d);
     if (!own && !this.mayBecomeCilium(d)) return undefined;
-    const base: CiliumRelease = own ?? { doc: d, valuesPath: [], values: {}, layers: [], engine: 'argocd', purpose: 'gitops', releaseDoc: d, releasePath: [] };
-    const inst: Instance = {
-      hr: d,
-      base,
-      app: toNode(d.value, { doc: d, valuesPath: [], write: 0 }),
-      names: d.name ? [d.name] : [],
-      namespaces: [d.namespace ?? ''],
-      fixed: [],
-      inline: [],
-      current: undefined,
-      patches: [],
-      skipped: false,
-    };
+    const inst = wholeInstance(d, own ?? { doc: d, valuesPath: [], values: {}, layers: [], engine: 'argocd', purpose: 'gitops', releaseDoc: d, releasePath: [] });
     if (own?.version) inst.version = own.version;
     return inst;
   }
 
   /** An object rendered whole (object mode): `base` is an empty release, only `app` (the object) is read. */
   private objectInstance(d: YamlDocument): Instance {
-    return {
-      hr: d,
-      base: { doc: d, valuesPath: [], values: {}, layers: [], engine: 'kustomize', releaseDoc: d, releasePath: [] },
-      app: toNode(d.value, { doc: d, valuesPath: [], write: 0 }),
-      names: d.name ? [d.name] : [],
-      namespaces: [d.namespace ?? ''],
-      fixed: [],
-      inline: [],
-      current: undefined,
-      patches: [],
-      skipped: false,
-    };
+    return wholeInstance(d, { doc: d, valuesPath: [], values: {}, layers: [], engine: 'kustomize', releaseDoc: d, releasePath: [] });
   }
 
   private mayBecomeCilium(d: YamlDocument): boolean {
@@ -860,4 +837,20 @@ function labelsMatch(sel: string, labels: unknown): boolean {
     } else if (!has || String(l[key!]) !== value) return false;
   }
   return true;
+}
+
+/** An instance that renders document `d` whole (an Argo CD Application, or an object in object mode) on `base`. */
+function wholeInstance(d: YamlDocument, base: CiliumRelease): Instance {
+  return {
+    hr: d,
+    base,
+    app: toNode(d.value, { doc: d, valuesPath: [], write: 0 }),
+    names: d.name ? [d.name] : [],
+    namespaces: [d.namespace ?? ''],
+    fixed: [],
+    inline: [],
+    current: undefined,
+    patches: [],
+    skipped: false,
+  };
 }
