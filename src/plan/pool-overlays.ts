@@ -36,6 +36,7 @@ interface Rendered {
 }
 
 const RENDERED = new WeakMap<readonly YamlDocument[], Rendered>();
+const JUDGED = new WeakMap<readonly YamlDocument[], Map<readonly Path[], readonly LbPool[]>>();
 const NONE: Rendered = { pools: [], patchDocs: new Set(), uncertain: new Set(), replaced: new Set() };
 
 /** The group's pool renderings (computed once per document list; none when no pool may be patched). */
@@ -97,6 +98,15 @@ function placeOf(root: Node, path: Path, key = false): Place {
 export function poolsToJudge(g: ClusterGroup, fields: readonly Path[]): readonly LbPool[] {
   const pools = groupPools(g);
   if (!pools.some((p) => p.patched)) return pools;
+  // once per group and field list (rules pass their own constant list; service-ip-not-in-pool asks per document)
+  let byFields = JUDGED.get(g.docs);
+  if (!byFields) JUDGED.set(g.docs, (byFields = new Map()));
+  let known = byFields.get(fields);
+  if (!known) byFields.set(fields, (known = judgedPools(g, pools, fields)));
+  return known;
+}
+
+function judgedPools(g: ClusterGroup, pools: readonly LbPool[], fields: readonly Path[]): readonly LbPool[] {
   const { pools: rendered, patchDocs } = renderedPools(g);
   const out: LbPool[] = [];
   const replaced = new Set<YamlDocument>();
@@ -145,6 +155,8 @@ export interface PoolView {
 }
 
 const BUILD_FILES = new WeakMap<YamlDocument, ReadonlySet<string>>();
+const SINGLE_VIEW = new WeakMap<readonly LbPool[], PoolView[]>();
+const OVERLAYS_OF = new WeakMap<readonly LbPool[], Map<YamlDocument, PoolOverlay>>();
 
 /**
  * The files an overlay's build reads as resources: its kustomization's `resources` (and `bases`), recursively
@@ -182,9 +194,19 @@ function buildFiles(g: ClusterGroup, o: PoolOverlay): ReadonlySet<string> {
  */
 export function poolViews(g: ClusterGroup, fields: readonly Path[], doc: YamlDocument): PoolView[] {
   const judged = poolsToJudge(g, fields);
-  const overlays = new Map<YamlDocument, PoolOverlay>();
-  for (const p of judged) if (p.overlay && !overlays.has(p.overlay.kustomization)) overlays.set(p.overlay.kustomization, p.overlay);
-  if (!overlays.size) return [{ pools: judged }];
+  let overlays = OVERLAYS_OF.get(judged);
+  if (!overlays) {
+    overlays = new Map<YamlDocument, PoolOverlay>();
+    for (const p of judged) if (p.overlay && !overlays.has(p.overlay.kustomization)) overlays.set(p.overlay.kustomization, p.overlay);
+    OVERLAYS_OF.set(judged, overlays);
+  }
+  if (!overlays.size) {
+    // one view for every document (the common case, no overlay renders a pool): the same array each time, so
+    // callers can cache what they build on it
+    let one = SINGLE_VIEW.get(judged);
+    if (!one) SINGLE_VIEW.set(judged, (one = [{ pools: judged }]));
+    return one;
+  }
   const uncertain = new Set(uncertainPools(g, fields));
   const bases = groupPools(g).filter((p) => !uncertain.has(p) && patchedThere(g, p, fields));
   const common = judged.filter((p) => !p.overlay);

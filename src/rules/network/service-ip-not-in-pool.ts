@@ -50,22 +50,34 @@ export default defineRule({
     // a request in a document shared by several clusters may be meant for any of them: check it against every pool
     const allPools = cluster.shared ? docsOfKind(all, 'CiliumLoadBalancerIPPool').filter(isPoolDoc).map(readPool) : [];
     const indexOf = (list: readonly LbPool[]) => new IntervalIndex(list.flatMap((p) => p.blocks.flatMap((b) => (b.interval ? [{ interval: b.interval, label: p }] : []))));
-    const viewsByFile = new Map<string, Array<{ view: PoolView; index: IntervalIndex<LbPool> }>>();
+    type Indexed = Array<{ view: PoolView; index: IntervalIndex<LbPool> }>;
+    const viewsByFile = new Map<string, Indexed>();
+    const byViews = new Map<readonly PoolView[], Indexed>();
     const indexes = new Map<readonly LbPool[], IntervalIndex<LbPool>>();
-    const viewsOf = (r: IpRequest): Array<{ view: PoolView; index: IntervalIndex<LbPool> }> => {
+    const indexed = (list: readonly PoolView[]): Indexed =>
+      list.map((view) => {
+        let index = indexes.get(view.pools);
+        if (!index) indexes.set(view.pools, (index = indexOf(view.pools)));
+        return { view, index };
+      });
+    // no kustomize patch selects a pool (the common case): one view of the pools as written for every request
+    const anyPatched = written.some((p) => p.patched);
+    const unpatched: PoolView[] = [{ pools: written }];
+    const viewsOf = (r: IpRequest): Indexed => {
       const shared = !!cluster.shared?.has(r.doc);
       const key = `${shared ? 'shared' : 'own'}\u0000${r.doc.file.path}`;
       let known = viewsByFile.get(key);
       if (!known) {
-        const views = poolViews(cluster, FIELDS, r.doc);
-        const own = [...new Set(views.flatMap((v) => v.pools))];
-        const seen = new Set(own.map((p) => p.doc));
-        const list: PoolView[] = shared ? [{ pools: [...own, ...allPools.filter((p) => !seen.has(p.doc))] }] : views;
-        known = list.map((view) => {
-          let index = indexes.get(view.pools);
-          if (!index) indexes.set(view.pools, (index = indexOf(view.pools)));
-          return { view, index };
-        });
+        const views = anyPatched ? poolViews(cluster, FIELDS, r.doc) : unpatched;
+        if (!shared) {
+          // poolViews hands every document the same views when no overlay renders a pool: index them once
+          known = byViews.get(views);
+          if (!known) byViews.set(views, (known = indexed(views)));
+        } else {
+          const own = [...new Set(views.flatMap((v) => v.pools))];
+          const seen = new Set(own.map((p) => p.doc));
+          known = indexed([{ pools: [...own, ...allPools.filter((p) => !seen.has(p.doc))] }]);
+        }
         viewsByFile.set(key, known);
       }
       return known;
