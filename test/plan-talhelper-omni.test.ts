@@ -309,9 +309,9 @@ test('a patch file talhelper or Omni names in a control-plane or worker list tak
   const TC = 'clusterName: home\ntalosVersion: v1.12.3\nendpoint: https://10.50.0.10:6443\nnodes:\n  - hostname: cp1\n    ipAddress: 10.50.0.11\n    controlPlane: true\n  - hostname: w1\n    ipAddress: 10.50.0.21\n    patches:\n      - "@./patches/w1-net.yaml"\ncontrolPlane:\n  patches:\n    - "@./patches/worker-vip.yaml"\nworker:\n  patches:\n    - "@./patches/net.yaml"\n';
   const NET = (vip: boolean) => `machine:\n  network:\n    interfaces:\n      - interface: eno1\n        addresses: [10.50.0.30/24]\n${vip ? '        vip:\n          ip: 10.50.0.10\n' : ''}`;
   const files = { 'talos/talconfig.yaml': TC, 'talos/patches/net.yaml': NET(true), 'talos/patches/worker-vip.yaml': NET(true), 'talos/patches/w1-net.yaml': NET(false).replace('eno1', 'eno2') };
-  // the files' plan nodes carry the role of the list that names them (a node's own list: that node's role)
-  const roles = Object.fromEntries(groupsOf(files)[0]!.plan.nodes.map((n) => [n.name, n.role]));
-  assert.deepEqual(roles, { cp1: 'controlplane', net: 'worker', 'w1-net': 'worker', 'worker-vip': 'controlplane', w1: 'worker' });
+  // a node's own file describes that node (w1, at the file's address); files of shared lists make no node
+  const nodes = groupsOf(files)[0]!.plan.nodes.map((n) => [n.name, n.role, n.address?.value.text, at(n.address)]);
+  assert.deepEqual(nodes, [['cp1', 'controlplane', '10.50.0.11', 'talos/talconfig.yaml:6:16'], ['w1', 'worker', '10.50.0.30', 'talos/patches/w1-net.yaml:5:21']]);
   // net.yaml is a worker patch: error at its vip, the talconfig item related; worker-vip.yaml (control planes, despite its name) is silent
   const got = lintRepo(files, [vipPlacement]);
   assert.deepEqual(
@@ -332,4 +332,47 @@ test('a patch file talhelper or Omni names in a control-plane or worker list tak
   assert.equal(controlPlanesExcludedFromLb(groupsOf({ ...files, 'talos/talconfig.yaml': tc, 'talos/patches/net.yaml': removes })[0]!)?.value, '1.12.3');
   // the same file named by the top-level list (every machine) may remove it
   assert.equal(controlPlanesExcludedFromLb(groupsOf({ ...files, 'talos/talconfig.yaml': tc + 'patches:\n  - "@./patches/net.yaml"\n', 'talos/patches/net.yaml': removes })[0]!), undefined);
+});
+
+test('a talhelper node\'s own patch file describes that node; files the shared lists name give VIPs, gateways and cluster settings but no node', () => {
+  const p = planOf(readTree(path.join(FIXTURES, 'talhelper-patch-files')));
+  // cp1-net.yaml (a LinkConfig + Layer2VIPConfig) and w1-net.yaml are cp1's and w1's; controlplane.yaml (a static
+  // address every control plane would get) and worker.yaml name no node
+  assert.deepEqual(p.nodes.map((n) => [n.name, n.role, n.address?.value.text, at(n.address), n.links.map((l) => [l.value, at(l)]), n.dhcp ?? false, at(n.from && { value: 0, from: n.from })]), [
+    ['cp1', 'controlplane', '10.50.0.11', 'talos/patches/cp1-net.yaml:5:14', [['enp1s0', 'talos/patches/cp1-net.yaml:1:1']], false, 'talos/talconfig.yaml:8:5'],
+    ['w1', 'worker', '10.50.0.21', 'talos/patches/w1-net.yaml:5:21', [['eno1', 'talos/patches/w1-net.yaml:4:9']], false, 'talos/talconfig.yaml:13:5'],
+  ]);
+  assert.deepEqual([p.lan?.value.canonical, at(p.lan)], ['10.50.0.0/24', 'talos/patches/cp1-net.yaml:5:14']);
+  assert.deepEqual([p.vip?.value.text, at(p.vip)], ['10.50.0.10', 'talos/patches/cp1-net.yaml:9:7']);
+  // the gateway of the shared control-plane file counts
+  assert.deepEqual([p.gateway?.value.text, at(p.gateway)], ['10.50.0.1', 'talos/patches/controlplane.yaml:12:22']);
+  assert.deepEqual([p.talos.cni?.value, at(p.talos.cni)], ['none', 'talos/patches/controlplane.yaml:4:13']);
+  assert.deepEqual(p.podCidrs.map((c) => [c.value.canonical, at(c)]), [['10.244.0.0/16', 'talos/patches/all.yaml:3:18']]);
+});
+
+test('an Omni Machine\'s patch file describes that machine (its hostname names it); the Cluster\'s and a machine set\'s files make no node of their own', () => {
+  const p = planOf(readTree(path.join(FIXTURES, 'omni-patch-files')));
+  const P = 'omni/patches';
+  // 4c4c4544-w001: an inline LinkConfig (storage, item 0) then w1-net.yaml (item 1); the LAN address is the one of the default route's subnet
+  assert.deepEqual(p.nodes.map((n) => [n.name, n.role, n.address?.value.text, at(n.address), n.links.map((l) => l.value), at(n.from && { value: 0, from: n.from })]), [
+    ['4c4c4544-w001', 'worker', '10.60.0.21', `${P}/w1-net.yaml:5:21`, ['enp2s0', 'eno1'], 'omni/cluster-template.yaml:30:1'],
+    ['cp1', 'controlplane', '10.60.0.11', `${P}/cp1-net.yaml:9:14`, ['enp1s0'], `${P}/cp1-net.yaml:3:11`],
+  ]);
+  assert.deepEqual([p.lan?.value.canonical, at(p.vip), at(p.gateway), at(p.talos.cni)], ['10.60.0.0/24', `${P}/vip.yaml:3:7`, `${P}/workers.yaml:9:14`, `${P}/cluster.yaml:4:13`]);
+  assert.deepEqual(p.podCidrs.map((c) => at(c)), [`${P}/cluster.yaml:5:18`]);
+});
+
+test('patch files: one named by several nodes or also by a shared list is shared; an Omni machine set\'s file joins the set like its inline patches', () => {
+  const NET = 'machine:\n  network:\n    interfaces:\n      - interface: eno1\n        addresses: [10.50.0.30/24]\n';
+  const tc = (w1: string, w2: string, top = '') => `clusterName: home\nnodes:\n  - hostname: w1\n    ipAddress: 10.50.0.21\n    patches:\n${w1}  - hostname: w2\n    ipAddress: 10.50.0.22\n    patches:\n${w2}${top}`;
+  const item = '      - "@./patches/net.yaml"\n';
+  const nodes = (files: Record<string, string>) => planOf(files).nodes.map((n) => [n.name, n.address?.value.text, at(n.address)]);
+  // w1 alone names it: w1 sits at the file's address
+  assert.deepEqual(nodes({ 'talos/talconfig.yaml': tc(item, '      - "@./patches/other.yaml"\n'), 'talos/patches/net.yaml': NET }), [['w1', '10.50.0.30', 'talos/patches/net.yaml:5:21'], ['w2', '10.50.0.22', 'talos/talconfig.yaml:8:16']]);
+  // both nodes name it, or the top-level list does too: every reader gets that address, so it is no node's
+  assert.deepEqual(nodes({ 'talos/talconfig.yaml': tc(item, item), 'talos/patches/net.yaml': NET }), [['w1', '10.50.0.21', 'talos/talconfig.yaml:4:16'], ['w2', '10.50.0.22', 'talos/talconfig.yaml:8:16']]);
+  assert.deepEqual(nodes({ 'talos/talconfig.yaml': tc(item, '      - "@./patches/other.yaml"\n', 'patches:\n  - "@./patches/net.yaml"\n'), 'talos/patches/net.yaml': NET }).map((n) => n[0]), ['w1', 'w2']);
+  // Omni: a ControlPlane's file is read as its inline patches are (the machine set's node), a Machine's file without a hostname keeps the machine ID
+  const omni = 'kind: Cluster\nname: lab\nkubernetes:\n  version: v1.35.2\ntalos:\n  version: v1.12.3\n---\nkind: ControlPlane\nmachines: [m1]\npatches:\n  - file: patches/cp.yaml\n---\nkind: Machine\nname: m2\npatches:\n  - file: patches/m2.yaml\n';
+  assert.deepEqual(nodes({ 'omni/t.yaml': omni, 'omni/patches/cp.yaml': NET, 'omni/patches/m2.yaml': NET.replace('10.50.0.30', '10.50.0.32') }), [['lab/control-planes', '10.50.0.30', 'omni/patches/cp.yaml:5:21'], ['m2', '10.50.0.32', 'omni/patches/m2.yaml:5:21']]);
 });

@@ -9,7 +9,7 @@ import { DEFAULT_POD_SUBNET, DEFAULT_SERVICE_SUBNET, KUBEPRISM_DEFAULT_PORT, vla
 import { parseCidr, parseIp, type Cidr, type Family } from '../net/ip.js';
 import { valueAt } from './cilium-release.js';
 import { omniInlinePatches, omniOwner, omniRole, omniVersions } from './omni-patches.js';
-import { patchFileRoles } from './patch-file-roles.js';
+import { patchFileRoles, type PatchFileRole } from './patch-file-roles.js';
 import { parseRange } from './range.js';
 import { talhelperInlinePatches, talhelperNodeRole } from './talhelper-patches.js';
 import { bodyFrom, bodyGet, bodyKind, documentBody, type TalosBody } from './talos-body.js';
@@ -44,6 +44,8 @@ interface NodeFacts {
   vips: Fact<Addr>[];
   /** Every address the node has, in file order, with its prefix when written as a CIDR and its VLAN id when on a VLAN link. */
   candidates: Array<{ address: Fact<Addr>; prefix?: Fact<Cidr>; vlan?: Fact<number> }>;
+  /** A hostname written in the source named the node. */
+  named?: boolean;
 }
 
 /** Read a Talos `interfaces[]`-shaped list (machine.network.interfaces, talhelper networkInterfaces). */
@@ -150,8 +152,12 @@ function collectTalos(docs: readonly YamlDocument[], plan: NetworkPlan): Collect
   }
   // a file talhelper or an Omni template names in a control-plane or worker patch list applies to machines of that role
   const roles = patchFileRoles(docs);
+  // files one talhelper node or Omni document alone names describe it: read here (cluster-wide facts keep their
+  // order), merged into that node below
+  const owned = new Map<string, NodeFacts>();
   for (const [path, fdocs] of files) {
     const first = fdocs[0]!;
+    const ref = roles.get(path);
     const nf = newNodeFacts(baseNameNoExt(path), at(first, []));
     for (const d of fdocs) {
       const b = documentBody(d);
@@ -160,13 +166,64 @@ function collectTalos(docs: readonly YamlDocument[], plan: NetworkPlan): Collect
       else readTalosDocument(b, nf, out, plan);
     }
     // the file's own machine.type wins (it decides what Talos generates)
-    const role = roles.get(path)?.role;
+    const role = ref?.role;
     if (role && !nf.node.role) nf.node.role = role;
-    if (nf.node.address || nf.vips.length || nf.gateways.length) out.nodes.push(nf);
+    if (ref?.owner) owned.set(path, nf);
+    // a file a shared list names (every machine, a role, several nodes) is a shared patch: VIPs and gateways, no node
+    else if (ref) pushShared(nf, out);
+    else if (nf.node.address || nf.vips.length || nf.gateways.length) out.nodes.push(nf);
   }
-  for (const d of docs) if (d.docClass === 'talhelper') readTalhelper(d, out, plan);
-  readOmni(docs, out, plan);
+  for (const d of docs) if (d.docClass === 'talhelper') readTalhelper(d, out, plan, ownedFiles(roles, owned, d));
+  readOmni(docs, out, plan, roles, owned);
   return out;
+}
+
+/** An owner's patch list in list order: its inline bodies and the facts of the files it alone names. */
+type ListItem = { index: number; read: () => void };
+
+/**
+ * The files `doc` (talhelper node `node` of it) alone names, with the position of the list item that names
+ * each, from the facts read in collectTalos.
+ */
+function ownedFiles(roles: ReadonlyMap<string, PatchFileRole>, owned: ReadonlyMap<string, NodeFacts>, doc: YamlDocument): Array<{ node: number | undefined; index: number; facts: NodeFacts }> {
+  const out: Array<{ node: number | undefined; index: number; facts: NodeFacts }> = [];
+  for (const [file, r] of roles) {
+    const facts = owned.get(file);
+    if (!facts || r.owner?.doc !== doc) continue;
+    const index = Math.min(...r.refs.filter((x) => x.doc === doc).map((x) => Number(x.path[x.path.length - 1])));
+    out.push({ node: r.owner.node, index, facts });
+  }
+  return out;
+}
+
+/** Read an owner's patches in list order (a later address does not displace an earlier one). */
+function readInOrder(items: ListItem[]): void {
+  for (const it of [...items].sort((a, b) => a.index - b.index)) it.read();
+}
+
+/**
+ * Add what a patch file says about the node reading it (addresses, links, routes, VIPs) to that node's facts; with
+ * `keepName` the file's hostname does not rename it (talhelper names the node).
+ */
+function mergeFacts(into: NodeFacts, from: NodeFacts, keepName: boolean): void {
+  const a = from.node.address;
+  if (a && (!into.node.address || (into.node.address.value.family === 6 && a.value.family === 4))) {
+    into.node.address = a;
+    if (from.node.prefix) into.node.prefix = from.node.prefix;
+    else delete into.node.prefix;
+  }
+  if (from.node.dhcp) into.node.dhcp = true;
+  into.node.role ??= from.node.role;
+  into.node.links.push(...from.node.links);
+  if (from.node.subnets) (into.node.subnets ??= []).push(...from.node.subnets);
+  into.gateways.push(...from.gateways);
+  into.vips.push(...from.vips);
+  into.candidates.push(...from.candidates);
+  if (!keepName && from.named) {
+    into.node.name = from.node.name;
+    if (from.node.from) into.node.from = from.node.from;
+    into.named = true;
+  }
 }
 
 /**
@@ -194,6 +251,7 @@ function readTalosConfig(b: TalosBody, nf: NodeFacts, out: Collected, plan: Netw
   if (host && parseIp(host) === undefined && !host.includes('${')) {
     nf.node.name = host;
     nf.node.from = bodyFrom(b, ['machine', 'network', 'hostname']);
+    nf.named = true;
   }
   readInterfaces(b, ['machine', 'network', 'interfaces'], nf);
   readSubnets(b, ['cluster', 'network'], out);
@@ -328,6 +386,7 @@ function readTalosDocument(b: TalosBody, nf: NodeFacts, out: Collected, plan: Ne
       if (h && !h.includes('${')) {
         nf.node.name = h;
         nf.node.from = bodyFrom(b, ['hostname']);
+        nf.named = true;
       }
       break;
     }
@@ -356,7 +415,7 @@ function readTalosDocument(b: TalosBody, nf: NodeFacts, out: Collected, plan: Ne
 
 const SCOPE_ROLE = { controlplane: 'controlplane', worker: 'worker' } as const;
 
-function readTalhelper(d: YamlDocument, out: Collected, plan: NetworkPlan): void {
+function readTalhelper(d: YamlDocument, out: Collected, plan: NetworkPlan, files: ReturnType<typeof ownedFiles>): void {
   plan.talos.docs.push(d);
   for (const key of ['talosVersion', 'kubernetesVersion'] as const) {
     const v = d.get([key]);
@@ -375,8 +434,8 @@ function readTalhelper(d: YamlDocument, out: Collected, plan: NetworkPlan): void
     });
   }
   // inline patches: talhelper applies them over what it generates from its own fields, so theirs come first here
-  // (plan facts are first-wins); a shared patch (every node, the control planes, the workers) gives VIPs and
-  // gateways, never a node (its nodes are talconfig's `nodes[]`)
+  // (plan facts are first-wins); a shared patch (every node, the control planes, the workers), inline or a file
+  // (collectTalos), gives VIPs and gateways, never a node (its nodes are talconfig's `nodes[]`)
   const patches = talhelperInlinePatches(d);
   for (const p of patches) {
     if (p.scope === 'node') continue;
@@ -398,7 +457,11 @@ function readTalhelper(d: YamlDocument, out: Collected, plan: NetworkPlan): void
     if (role) nf.node.role = role;
     readInterfaces(documentBody(d), ['nodes', i, 'networkInterfaces'], nf);
     const links = nf.node.links.length + nf.candidates.length;
-    for (const p of patches) if (p.scope === 'node' && p.node === i) readBody(p.body, nf, out, plan, true);
+    // its patches, inline and the files it alone names (`"@./patches/w1-net.yaml"`), in list order
+    readInOrder([
+      ...patches.filter((p) => p.scope === 'node' && p.node === i).map((p): ListItem => ({ index: Number(p.body.at[3]), read: () => readBody(p.body, nf, out, plan, true) })),
+      ...files.filter((f) => f.node === i).map((f): ListItem => ({ index: f.index, read: () => mergeFacts(nf, f.facts, true) })),
+    ]);
     if (role) nf.node.role = role; // talhelper's `controlPlane` decides the machine type it generates
     // talhelper without interfaces (its own or a node patch's): Talos defaults to DHCP
     if (!Array.isArray(n['networkInterfaces']) && nf.node.links.length + nf.candidates.length === links) nf.node.dhcp = true;
@@ -415,9 +478,10 @@ function readTalhelper(d: YamlDocument, out: Collected, plan: NetworkPlan): void
 /**
  * Omni cluster templates: the versions their Cluster documents agree on, and each document's inline patches as a
  * node-ish source of its own (the Cluster's apply to every machine, a ControlPlane's or Workers' to a machine set,
- * a Machine's to one machine); `file:` patches are files of the repository, read as such.
+ * a Machine's to one machine). `file:` patches are files of the repository (collectTalos reads them): one only a
+ * Machine or one machine set names joins that document's facts, in list order; the Cluster's are shared patches.
  */
-function readOmni(docs: readonly YamlDocument[], out: Collected, plan: NetworkPlan): void {
+function readOmni(docs: readonly YamlDocument[], out: Collected, plan: NetworkPlan, roles: ReadonlyMap<string, PatchFileRole>, owned: ReadonlyMap<string, NodeFacts>): void {
   const templates = docs.filter((d) => d.docClass === 'omni-template');
   if (!templates.length) return;
   const versions = omniVersions(templates);
@@ -425,11 +489,17 @@ function readOmni(docs: readonly YamlDocument[], out: Collected, plan: NetworkPl
   for (const d of templates) {
     plan.talos.docs.push(d);
     const patches = omniInlinePatches(d);
-    if (!patches.length) continue;
+    // `file:` patches only this document names (a Machine's, a machine set's) describe what it configures
+    const files = ownedFiles(roles, owned, d);
+    if (!patches.length && !files.length) continue;
     const nf = newNodeFacts(omniOwner(d, templates), at(d, []));
     const role = omniRole(d, templates);
     if (role) nf.node.role = role;
-    for (const p of patches) readBody(p.body, nf, out, plan, d.kind !== 'Machine');
+    const keepName = d.kind !== 'Machine';
+    readInOrder([
+      ...patches.map((p): ListItem => ({ index: Number(p.item[1]), read: () => readBody(p.body, nf, out, plan, keepName) })),
+      ...files.map((f): ListItem => ({ index: f.index, read: () => mergeFacts(nf, f.facts, keepName) })),
+    ]);
     if (role) nf.node.role = role;
     // the Cluster's patches apply to every machine: an address there is no one machine's
     if (d.kind === 'Cluster') pushShared(nf, out);
