@@ -14,6 +14,7 @@ import type { Fact, NetworkPlan } from '../src/plan/types.js';
 import { factPlace } from '../src/plan/util.js';
 import cniNotNone from '../src/rules/talos/cni-not-none.js';
 import kubeProxyEnabled from '../src/rules/talos/kube-proxy-enabled.js';
+import noKubeProxy from '../src/rules/k8s/no-kube-proxy.js';
 import deprecatedFields from '../src/rules/talos/deprecated-fields.js';
 import operatorReplicas from '../src/rules/cilium/operator-replicas.js';
 import vipPlacement from '../src/rules/talos/vip-placement.js';
@@ -375,4 +376,46 @@ test('patch files: one named by several nodes or also by a shared list is shared
   // Omni: a ControlPlane's file is read as its inline patches are (the machine set's node), a Machine's file without a hostname keeps the machine ID
   const omni = 'kind: Cluster\nname: lab\nkubernetes:\n  version: v1.35.2\ntalos:\n  version: v1.12.3\n---\nkind: ControlPlane\nmachines: [m1]\npatches:\n  - file: patches/cp.yaml\n---\nkind: Machine\nname: m2\npatches:\n  - file: patches/m2.yaml\n';
   assert.deepEqual(nodes({ 'omni/t.yaml': omni, 'omni/patches/cp.yaml': NET, 'omni/patches/m2.yaml': NET.replace('10.50.0.30', '10.50.0.32') }), [['lab/control-planes', '10.50.0.30', 'omni/patches/cp.yaml:5:21'], ['m2', '10.50.0.32', 'omni/patches/m2.yaml:5:21']]);
+});
+
+test('kube-proxy disabled only in a patch workers read does not count (Talos takes cluster.* from control planes); kube-proxy-enabled points at it', () => {
+  // the fixtures: talhelper worker.patches file, Omni Workers file
+  const tp = planOf(readTree(path.join(FIXTURES, 'talhelper-patch-files')));
+  assert.deepEqual([tp.talos.kubeProxyDisabled, tp.talos.kubeProxyDisabledOnWorkers?.value, at(tp.talos.kubeProxyDisabledOnWorkers)], [undefined, true, 'talos/patches/worker.yaml:3:15']);
+  const op = planOf(readTree(path.join(FIXTURES, 'omni-patch-files')));
+  assert.deepEqual([op.talos.kubeProxyDisabled, at(op.talos.kubeProxyDisabledOnWorkers)], [undefined, 'omni/patches/workers.yaml:3:15']);
+  const tc = (lists: string) => `clusterName: home\ntalosVersion: v1.12.3\nnodes:\n  - hostname: cp1\n    ipAddress: 10.50.0.11\n    controlPlane: true\n  - hostname: w1\n    ipAddress: 10.50.0.21\n${lists}`;
+  const KP = '      - |-\n        apiVersion: v1alpha1\n        kind: KubeProxyConfig\n        enabled: false\n';
+  // a worker node's inline KubeProxyConfig; a control-plane node's counts
+  const w1 = planOf({ 'talos/talconfig.yaml': tc(`    patches:\n${KP}`) });
+  assert.deepEqual([w1.talos.kubeProxyDisabled, at(w1.talos.kubeProxyDisabledOnWorkers)], [undefined, 'talos/talconfig.yaml:13:18']);
+  const cp1 = planOf({ 'talos/talconfig.yaml': tc('').replace('controlPlane: true\n', `controlPlane: true\n    patches:\n${KP}`) });
+  assert.deepEqual([cp1.talos.kubeProxyDisabled?.value, at(cp1.talos.kubeProxyDisabled), cp1.talos.kubeProxyDisabledOnWorkers], [true, 'talos/talconfig.yaml:11:18', undefined]);
+  // an Omni Workers set's JSON6902 op list
+  const omni = OMNI('      machine:\n        time:\n          disabled: false\n') + '---\nkind: Workers\nname: w\npatches:\n  - name: j\n    inline: |\n      - op: add\n        path: /cluster/proxy\n        value:\n          disabled: true\n';
+  const o = planOf({ 'omni/t.yaml': omni });
+  assert.deepEqual([o.talos.kubeProxyDisabled, at(o.talos.kubeProxyDisabledOnWorkers)], [undefined, 'omni/t.yaml:22:21']);
+  // a file only worker.patches names, and the same file also named by the control planes
+  const worker = 'worker:\n  patches:\n    - "@./patches/kp.yaml"\n';
+  const KPF = 'cluster:\n  proxy:\n    disabled: true\n';
+  ruleTester(kubeProxyEnabled, {
+    valid: [
+      { 'talos/talconfig.yaml': tc(worker + 'controlPlane:\n  patches:\n    - "@./patches/kp.yaml"\n'), 'talos/patches/kp.yaml': KPF, 'cilium/values.yaml': VALUES },
+      { 'talos/talconfig.yaml': tc(worker.replace('worker:', 'controlPlane:')), 'talos/patches/kp.yaml': KPF, 'cilium/values.yaml': VALUES },
+    ],
+    invalid: [
+      {
+        files: { 'talos/talconfig.yaml': tc(worker), 'talos/patches/kp.yaml': KPF, 'cilium/values.yaml': VALUES },
+        errors: [{ messageId: 'notDisabled', file: 'talos/talconfig.yaml', line: 1, column: 1 }],
+      },
+      { files: { 'omni/t.yaml': omni, 'cilium/values.yaml': VALUES }, errors: [{ messageId: 'notDisabled', file: 'omni/t.yaml', line: 1, column: 1 }] },
+    ],
+  });
+  // the finding names the ignored setting as a related location
+  const got = lintRepo({ 'talos/talconfig.yaml': tc(worker), 'talos/patches/kp.yaml': KPF, 'cilium/values.yaml': VALUES }, [kubeProxyEnabled]);
+  assert.deepEqual(got[0]!.related?.map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column}`), ['cilium/values.yaml:1:23', 'talos/patches/kp.yaml:3:15']);
+  // k8s/no-kube-proxy: a committed kube-proxy DaemonSet is fine while only workers "disable" it
+  const DS = 'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: kube-proxy\n  namespace: kube-system\nspec:\n  template:\n    spec:\n      containers:\n        - name: kube-proxy\n          image: registry.k8s.io/kube-proxy:v1.33.0\n';
+  assert.deepEqual(lintRepo({ 'talos/talconfig.yaml': tc(worker), 'talos/patches/kp.yaml': KPF, 'k8s/kube-proxy.yaml': DS }, [noKubeProxy]), []);
+  assert.deepEqual(lintRepo({ 'talos/talconfig.yaml': tc(worker.replace('worker:', 'controlPlane:')), 'talos/patches/kp.yaml': KPF, 'k8s/kube-proxy.yaml': DS }, [noKubeProxy]).map((d) => [d.ruleId, d.file, d.related?.[0]?.file]), [['k8s/no-kube-proxy', 'k8s/kube-proxy.yaml', 'talos/patches/kp.yaml']]);
 });

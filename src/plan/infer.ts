@@ -46,6 +46,8 @@ interface NodeFacts {
   candidates: Array<{ address: Fact<Addr>; prefix?: Fact<Cidr>; vlan?: Fact<number> }>;
   /** A hostname written in the source named the node. */
   named?: boolean;
+  /** Only workers read the source: Talos takes `cluster.*` (kube-proxy) from control-plane configs, so its settings there do not count. */
+  workersOnly?: boolean;
 }
 
 /** Read a Talos `interfaces[]`-shaped list (machine.network.interfaces, talhelper networkInterfaces). */
@@ -159,6 +161,7 @@ function collectTalos(docs: readonly YamlDocument[], plan: NetworkPlan): Collect
     const first = fdocs[0]!;
     const ref = roles.get(path);
     const nf = newNodeFacts(baseNameNoExt(path), at(first, []));
+    if (ref?.role === 'worker') nf.workersOnly = true;
     for (const d of fdocs) {
       const b = documentBody(d);
       if (d.docClass === 'talos-config') readTalosConfig(b, nf, out, plan);
@@ -264,7 +267,8 @@ function readTalosConfig(b: TalosBody, nf: NodeFacts, out: Collected, plan: Netw
   const cni = bodyGet(b, ['cluster', 'network', 'cni', 'name']);
   if (typeof cni === 'string' && !plan.talos.cni) setCni(plan, cni, bodyGet(b, ['cluster', 'network', 'cni', 'urls']), bodyFrom(b, ['cluster', 'network', 'cni', 'name']));
   const proxy = talosBool(bodyGet(b, ['cluster', 'proxy', 'disabled']));
-  if (proxy !== undefined && (!plan.talos.kubeProxyDisabled || proxy)) {
+  if (proxy !== undefined && nf.workersOnly) ignoredOnWorkers(plan, proxy, bodyFrom(b, ['cluster', 'proxy', 'disabled']));
+  else if (proxy !== undefined && (!plan.talos.kubeProxyDisabled || proxy)) {
     plan.talos.kubeProxyDisabled = { value: proxy, from: bodyFrom(b, ['cluster', 'proxy', 'disabled']) };
   }
   const kp = bodyGet(b, ['machine', 'features', 'kubePrism']);
@@ -273,6 +277,11 @@ function readTalosConfig(b: TalosBody, nf: NodeFacts, out: Collected, plan: Netw
     const port = typeof kp['port'] === 'number' ? kp['port'] : KUBEPRISM_DEFAULT_PORT;
     if (!plan.talos.kubePrism) plan.talos.kubePrism = { value: { enabled, port }, from: bodyFrom(b, ['machine', 'features', 'kubePrism']) };
   }
+}
+
+/** A kube-proxy setting in a patch only workers read: Talos ignores it; a disabling one is kept for the rules to point at. */
+function ignoredOnWorkers(plan: NetworkPlan, disabled: boolean, from: Provenance): void {
+  if (disabled && !plan.talos.kubeProxyDisabledOnWorkers) plan.talos.kubeProxyDisabledOnWorkers = { value: true, from };
 }
 
 /** The CNI name, with its `urls` when the name is `custom` (talos/cni-not-none reads them). */
@@ -326,7 +335,8 @@ function readJsonPatch(b: TalosBody, nf: NodeFacts, out: Collected, plan: Networ
     // kube-proxy and the CNI, whichever level the op writes (`/cluster/proxy/disabled: true`, `/cluster/proxy: {disabled: true}`, ...)
     const proxy = opField(op, i, ['cluster', 'proxy', 'disabled']);
     const disabled = proxy ? talosBool(proxy.value) : undefined;
-    if (proxy && disabled !== undefined) plan.talos.kubeProxyDisabled = { value: disabled, from: bodyFrom(b, proxy.path) };
+    if (proxy && disabled !== undefined && nf.workersOnly) ignoredOnWorkers(plan, disabled, bodyFrom(b, proxy.path));
+    else if (proxy && disabled !== undefined) plan.talos.kubeProxyDisabled = { value: disabled, from: bodyFrom(b, proxy.path) };
     const cni = opField(op, i, ['cluster', 'network', 'cni', 'name']);
     if (cni && typeof cni.value === 'string') setCni(plan, cni.value, opField(op, i, ['cluster', 'network', 'cni', 'urls'])?.value, bodyFrom(b, cni.path));
   });
@@ -396,7 +406,9 @@ function readTalosDocument(b: TalosBody, nf: NodeFacts, out: Collected, plan: Ne
     case 'KubeProxyConfig': {
       const del = v['$patch'] === 'delete';
       const enabled = talosBool(v['enabled']);
-      if (del || enabled === false) plan.talos.kubeProxyDisabled = { value: true, from: bodyFrom(b, del ? ['$patch'] : ['enabled']) };
+      if (nf.workersOnly) {
+        if (del || enabled === false) ignoredOnWorkers(plan, true, bodyFrom(b, del ? ['$patch'] : ['enabled']));
+      } else if (del || enabled === false) plan.talos.kubeProxyDisabled = { value: true, from: bodyFrom(b, del ? ['$patch'] : ['enabled']) };
       else if (enabled === true && !plan.talos.kubeProxyDisabled) plan.talos.kubeProxyDisabled = { value: false, from: bodyFrom(b, ['enabled']) };
       break;
     }
@@ -441,6 +453,7 @@ function readTalhelper(d: YamlDocument, out: Collected, plan: NetworkPlan, files
     if (p.scope === 'node') continue;
     const nf = newNodeFacts(`${baseNameNoExt(d.file.path)}:${p.body.at.join('.')}`, bodyFrom(p.body, []));
     if (p.scope !== 'all') nf.node.role = SCOPE_ROLE[p.scope];
+    if (p.scope === 'worker') nf.workersOnly = true;
     readBody(p.body, nf, out, plan);
     pushShared(nf, out);
   }
@@ -455,6 +468,7 @@ function readTalhelper(d: YamlDocument, out: Collected, plan: NetworkPlan, files
     // talhelper's controlPlane is a boolean (default false); a template (`${IS_CP}`) leaves the role unknown
     const role = talhelperNodeRole(n);
     if (role) nf.node.role = role;
+    if (role === 'worker') nf.workersOnly = true;
     readInterfaces(documentBody(d), ['nodes', i, 'networkInterfaces'], nf);
     const links = nf.node.links.length + nf.candidates.length;
     // its patches, inline and the files it alone names (`"@./patches/w1-net.yaml"`), in list order
@@ -495,6 +509,7 @@ function readOmni(docs: readonly YamlDocument[], out: Collected, plan: NetworkPl
     const nf = newNodeFacts(omniOwner(d, templates), at(d, []));
     const role = omniRole(d, templates);
     if (role) nf.node.role = role;
+    if (role === 'worker') nf.workersOnly = true;
     const keepName = d.kind !== 'Machine';
     readInOrder([
       ...patches.map((p): ListItem => ({ index: Number(p.item[1]), read: () => readBody(p.body, nf, out, plan, keepName) })),

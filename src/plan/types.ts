@@ -48,6 +48,12 @@ export interface TalosFacts {
   kubePrism?: Fact<{ enabled: boolean; port: number }>;
   /** kube-proxy disabled (`cluster.proxy.disabled: true` or `KubeProxyConfig enabled: false`). */
   kubeProxyDisabled?: Fact<boolean>;
+  /**
+   * The first setting that disables kube-proxy in a patch only workers read (talhelper `worker.patches`, a worker
+   * node's patches, an Omni Workers set or worker Machine, a file only such lists name): Talos takes `cluster.*`
+   * from control-plane configs, so it is not in kubeProxyDisabled.
+   */
+  kubeProxyDisabledOnWorkers?: Fact<boolean>;
   /** CNI name (`cluster.network.cni.name` or `none` via `KubeFlannelCNIConfig $patch: delete`). */
   cni?: Fact<string>;
   /** With CNI `custom`: its manifest `urls`, as written next to the name. */

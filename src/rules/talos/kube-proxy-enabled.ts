@@ -22,7 +22,7 @@ export default defineRule({
     },
     help: 'Add `cluster.proxy.disabled: true` (Talos < 1.14) or a `KubeProxyConfig` document with `enabled: false` (Talos ≥ 1.14) to the control-plane config.',
     docs: {
-      what: 'When any Cilium release sets `kubeProxyReplacement: true`, looks through every Talos config, patch, multi-document and talhelper file of the cluster (with the patches talhelper and Omni cluster templates carry inline) for `cluster.proxy.disabled: true` or `KubeProxyConfig enabled: false`; a setting that enables kube-proxy is reported where it is written, inside an inline patch string when it is a literal block.',
+      what: 'When any Cilium release sets `kubeProxyReplacement: true`, looks through every Talos config, patch, multi-document and talhelper file of the cluster (with the patches talhelper and Omni cluster templates carry inline) for `cluster.proxy.disabled: true` or `KubeProxyConfig enabled: false`; a setting that enables kube-proxy is reported where it is written, inside an inline patch string when it is a literal block. A setting in a patch only workers read (talhelper `worker.patches` or a worker node\'s patches, an Omni Workers set or worker Machine, a file only such lists name) does not count: Talos takes cluster settings from control-plane configs; it is shown as a related location.',
       why: 'Talos deploys the kube-proxy DaemonSet by default. Next to Cilium\'s kube-proxy replacement it keeps writing iptables service rules that shadow or fight Cilium\'s, a classic source of flaky Services.',
       fix: 'Disable kube-proxy in the Talos control-plane patch before bootstrap (and delete the DaemonSet on a running cluster).',
       sources: [SRC.talosCilium, SRC.kubeProxyPitfall],
@@ -45,10 +45,14 @@ export default defineRule({
     if (fact?.value === true) return [];
     const kprPlace = placeOf(kpr, ['kubeProxyReplacement']);
     const related: RelatedFinding[] = [{ ...kprPlace, message: 'Cilium replaces kube-proxy here.' }];
+    // disabled only in a patch workers read: Talos takes cluster settings from the control-plane configs
+    const onWorkers = cluster.plan.talos.kubeProxyDisabledOnWorkers;
+    const ignored = onWorkers ? factPlace(onWorkers.from) : undefined;
+    if (ignored) related.push({ ...ignored, message: 'kube-proxy is disabled here, but only workers read this patch; Talos takes cluster.proxy / KubeProxyConfig from control-plane configs.' });
     const place = fact?.value === false ? factPlace(fact.from) : undefined;
     if (place) return [{ ...place, messageId: 'enabled', related }];
     if (!clusterConfigVisible(docs)) return [];
-    const anchor = docs.find(isFullMachineConfig) ?? docs.find((d) => d.docClass === 'talos-config' && d.get(['cluster']) !== undefined) ?? docs.find((d) => d.docClass === 'talhelper') ?? docs.find((d) => d.docClass === 'omni-template' && d.kind === 'Cluster') ?? docs[0]!;
+    const anchor = docs.find(isFullMachineConfig) ?? docs.find((d) => d.docClass === 'talos-config' && d.get(['cluster']) !== undefined && d !== onWorkers?.from.doc) ?? docs.find((d) => d.docClass === 'talhelper') ?? docs.find((d) => d.docClass === 'omni-template' && d.kind === 'Cluster') ?? docs[0]!;
     const out: RuleFinding = { doc: anchor, path: anchor.get(['cluster']) !== undefined ? ['cluster'] : [], key: anchor.get(['cluster']) !== undefined, messageId: 'notDisabled', data: { cluster: cluster.name }, related };
     if (!docs.some(isFullMachineConfig)) out.severity = 'warning';
     return [out];
