@@ -419,3 +419,19 @@ test('kube-proxy disabled only in a patch workers read does not count (Talos tak
   assert.deepEqual(lintRepo({ 'talos/talconfig.yaml': tc(worker), 'talos/patches/kp.yaml': KPF, 'k8s/kube-proxy.yaml': DS }, [noKubeProxy]), []);
   assert.deepEqual(lintRepo({ 'talos/talconfig.yaml': tc(worker.replace('worker:', 'controlPlane:')), 'talos/patches/kp.yaml': KPF, 'k8s/kube-proxy.yaml': DS }, [noKubeProxy]).map((d) => [d.ruleId, d.file, d.related?.[0]?.file]), [['k8s/no-kube-proxy', 'k8s/kube-proxy.yaml', 'talos/patches/kp.yaml']]);
 });
+
+test('a CNI setting only workers read does not count (the CNI manifests are the control planes\' bootstrap manifests)', () => {
+  const tc = (lists: string) => `clusterName: home\ntalosVersion: v1.12.3\nnodes:\n  - hostname: cp1\n    ipAddress: 10.50.0.11\n    controlPlane: true\n  - hostname: w1\n    ipAddress: 10.50.0.21\n${lists}`;
+  const CNI = 'cluster:\n  network:\n    cni:\n      name: none\n';
+  const FLANNEL = 'apiVersion: v1alpha1\nkind: KubeFlannelCNIConfig\n$patch: delete\n';
+  for (const file of [CNI, FLANNEL]) {
+    const onWorkers = planOf({ 'talos/talconfig.yaml': tc('worker:\n  patches:\n    - "@./patches/cni.yaml"\n'), 'talos/patches/cni.yaml': file });
+    assert.equal(onWorkers.talos.cni, undefined);
+    const onCp = planOf({ 'talos/talconfig.yaml': tc('controlPlane:\n  patches:\n    - "@./patches/cni.yaml"\n'), 'talos/patches/cni.yaml': file });
+    assert.deepEqual([onCp.talos.cni?.value, at(onCp.talos.cni)], ['none', file === CNI ? 'talos/patches/cni.yaml:4:13' : 'talos/patches/cni.yaml:3:9']);
+  }
+  // a JSON6902 op list in a worker node's inline patch
+  const op = '    patches:\n      - |-\n        - op: add\n          path: /cluster/network/cni\n          value:\n            name: none\n';
+  assert.equal(planOf({ 'talos/talconfig.yaml': tc(op) }).talos.cni, undefined);
+  assert.equal(planOf({ 'talos/talconfig.yaml': tc('').replace('controlPlane: true\n', `controlPlane: true\n${op}`) }).talos.cni?.value, 'none');
+});

@@ -265,7 +265,8 @@ function readTalosConfig(b: TalosBody, nf: NodeFacts, out: Collected, plan: Netw
     if (m && !plan.versions[which]) plan.versions[which] = { value: m[1]!, from: bodyFrom(b, path) };
   }
   const cni = bodyGet(b, ['cluster', 'network', 'cni', 'name']);
-  if (typeof cni === 'string' && !plan.talos.cni) setCni(plan, cni, bodyGet(b, ['cluster', 'network', 'cni', 'urls']), bodyFrom(b, ['cluster', 'network', 'cni', 'name']));
+  // the CNI manifests are the control planes' bootstrap manifests: a worker-only patch's cni is not applied
+  if (typeof cni === 'string' && !plan.talos.cni && !nf.workersOnly) setCni(plan, cni, bodyGet(b, ['cluster', 'network', 'cni', 'urls']), bodyFrom(b, ['cluster', 'network', 'cni', 'name']));
   const proxy = talosBool(bodyGet(b, ['cluster', 'proxy', 'disabled']));
   if (proxy !== undefined && nf.workersOnly) ignoredOnWorkers(plan, proxy, bodyFrom(b, ['cluster', 'proxy', 'disabled']));
   else if (proxy !== undefined && (!plan.talos.kubeProxyDisabled || proxy)) {
@@ -338,7 +339,7 @@ function readJsonPatch(b: TalosBody, nf: NodeFacts, out: Collected, plan: Networ
     if (proxy && disabled !== undefined && nf.workersOnly) ignoredOnWorkers(plan, disabled, bodyFrom(b, proxy.path));
     else if (proxy && disabled !== undefined) plan.talos.kubeProxyDisabled = { value: disabled, from: bodyFrom(b, proxy.path) };
     const cni = opField(op, i, ['cluster', 'network', 'cni', 'name']);
-    if (cni && typeof cni.value === 'string') setCni(plan, cni.value, opField(op, i, ['cluster', 'network', 'cni', 'urls'])?.value, bodyFrom(b, cni.path));
+    if (cni && typeof cni.value === 'string' && !nf.workersOnly) setCni(plan, cni.value, opField(op, i, ['cluster', 'network', 'cni', 'urls'])?.value, bodyFrom(b, cni.path));
   });
 }
 
@@ -413,7 +414,7 @@ function readTalosDocument(b: TalosBody, nf: NodeFacts, out: Collected, plan: Ne
       break;
     }
     case 'KubeFlannelCNIConfig':
-      if (v['$patch'] === 'delete') setCni(plan, 'none', undefined, bodyFrom(b, ['$patch']));
+      if (v['$patch'] === 'delete' && !nf.workersOnly) setCni(plan, 'none', undefined, bodyFrom(b, ['$patch']));
       break;
     case 'KubePrismConfig': {
       const del = v['$patch'] === 'delete';
