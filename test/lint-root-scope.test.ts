@@ -82,6 +82,24 @@ describe('findRepositoryRoot and planScope', () => {
     assert.ok(brief(s2.diagnostics).some((l) => l.startsWith('kubernetes/apps/lb/pool.yaml') && l.includes('network/pool-reserved-address')), brief(s2.diagnostics).join('\n'));
   });
 
+  it('--root DIR replaces the walk up: the given folder is read whole; a path outside it or a missing root is a usage error', async () => {
+    // the pool sits in a folder with a LICENSE (its own root by the walk), the node beside it
+    const dir = repos.repo({ 'one/LICENSE': 'MIT\n', 'one/lb/pool.yaml': POOL, 'talos/w1.yaml': NODE });
+    mkdirSync(join(dir, '.git'));
+    const walked = await lintJson(dir, ['one/lb']);
+    assert.deepEqual(brief(walked.diagnostics), []);
+    const rooted = await lintJson(dir, ['--root', '.', 'one/lb']);
+    assert.deepEqual(brief(rooted.diagnostics).map((l) => l.split(' ').slice(0, 2).join(' ')), ['one/lb/pool.yaml:7:14 network/pool-reserved-address']);
+    assert.equal(rooted.code, 1);
+    // from the subfolder, --root relative to the working directory
+    const sub = await lintJson(join(dir, 'one'), ['--root', '..']);
+    assert.deepEqual(brief(sub.diagnostics).map((l) => l.split(' ').slice(0, 2).join(' ')), ['lb/pool.yaml:7:14 network/pool-reserved-address']);
+    const outsideRoot = await runCli(['lint', '--root', 'one', 'talos/w1.yaml'], { cwd: dir });
+    assert.equal(outsideRoot.code, 2);
+    assert.match(outsideRoot.stderr, /talos\/w1\.yaml/);
+    assert.equal((await runCli(['lint', '--root', 'nope'], { cwd: dir })).code, 2);
+  });
+
   it('a folder scope, a file scope, the root itself, a missing path', () => {
     const dir = repo();
     const apps = join(dir, 'kubernetes/apps');

@@ -8,7 +8,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { CONFIG_NAMES } from '../config/load.js';
 
 /** What made a folder the root: talium's configuration, a `clusters/<name>/cluster.yaml`, git, a bare `clusters/`. */
-export type RootMarker = 'config' | 'cluster-spec' | 'license' | 'git' | 'clusters';
+export type RootMarker = 'config' | 'cluster-spec' | 'license' | 'git' | 'clusters' | 'given';
 
 export interface RepositoryRoot {
   dir: string;
@@ -73,6 +73,12 @@ export function inRepository(dir: string): boolean {
   return findRepositoryRoot(dir) !== undefined;
 }
 
+/** `root` (--root) as the root of `abs` when `abs` is that folder or inside it. */
+function givenRoot(root: string, abs: string): RepositoryRoot | undefined {
+  const rel = relative(root, abs);
+  return rel === '' || !outside(rel) ? { dir: root, marker: 'given' } : undefined;
+}
+
 export interface LintScope {
   /** The folder the run reads (the engine's working directory); reported file names are relative to it. */
   root: string;
@@ -96,6 +102,8 @@ export interface LintScope {
 export interface ScopeOptions {
   /** The paths are a file list to report (--only-files, --staged, pre-commit): non-YAML entries are dropped. */
   onlyFiles?: boolean;
+  /** The repository root (--root, absolute): used instead of the walk up, for paths inside it. */
+  root?: string;
 }
 
 const YAML = /\.ya?ml$/i;
@@ -130,7 +138,7 @@ export function planScope(cwd: string, positionals: readonly string[], opts: Sco
   const roots = new Set<string>();
   let rootless: string | undefined;
   for (const e of entries) {
-    const r = findRepositoryRoot(e.dir ? e.abs : dirname(e.abs));
+    const r = opts.root !== undefined ? givenRoot(opts.root, e.abs) : findRepositoryRoot(e.dir ? e.abs : dirname(e.abs));
     if (r) roots.add(r.dir);
     else rootless ??= e.typed;
   }

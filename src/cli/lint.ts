@@ -4,7 +4,7 @@
  * the paths is read whole; the paths, `--staged` / `--only-files` files are what is reported.
  */
 import { existsSync, statSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { argError } from './arg-error.js';
 import { summarize } from '../core/diagnostic.js';
@@ -26,12 +26,13 @@ function shellWord(s: string): string {
 }
 
 /** The command that fixes what this run found: this run's scope (paths, --staged, --only-files, --config) with --fix. */
-function fixCommand(v: { staged?: boolean; 'only-files'?: boolean; config?: string }, positionals: readonly string[]): string {
+function fixCommand(v: { staged?: boolean; 'only-files'?: boolean; config?: string; root?: string }, positionals: readonly string[]): string {
   const words = ['talium', 'lint', '--fix'];
   if (v.staged) words.push('--staged');
   if (v['only-files']) words.push('--only-files');
   // a value or a path that starts with a dash would read as an option: `--config=-x.yaml`, `-- -dir`
   if (v.config !== undefined) words.push(...(v.config.startsWith('-') ? [`--config=${v.config}`] : ['--config', v.config]));
+  if (v.root !== undefined) words.push(...(v.root.startsWith('-') ? [`--root=${v.root}`] : ['--root', v.root]));
   const paths = positionals.some((p) => p.startsWith('-')) ? ['--', ...positionals] : positionals;
   return [...words.slice(0, 3), ...words.slice(3).map(shellWord), ...paths.map((p) => (p === '--' ? p : shellWord(p)))].join(' ');
 }
@@ -57,6 +58,8 @@ Options:
                             Another suppressions file (default: talium-suppressions.json of the root).
   --max-warnings N          Exit 1 when there are more than N warnings (default: unlimited).
   -c, --config FILE         Configuration file (default: talium.config.yaml or .talium.yaml of the root).
+  --root DIR                The repository root to read whole (default: found by walking up from the paths:
+                            talium's configuration or clusters/<name>/cluster.yaml, a LICENSE, the top of git).
   --staged                  Report only files staged in git (git diff --cached); the whole root is still read.
   --only-files              Report only the positional YAML files (as pre-commit passes them); the whole
                             root (the working directory when there is none) is still read.
@@ -74,6 +77,7 @@ const OPTIONS = {
   format: { type: 'string', short: 'f', multiple: true },
   'max-warnings': { type: 'string' },
   config: { type: 'string', short: 'c' },
+  root: { type: 'string' },
   staged: { type: 'boolean' },
   'only-files': { type: 'boolean' },
   workers: { type: 'string' },
@@ -160,7 +164,29 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   // the repository root above the paths (or the working directory) is read whole; the paths are what is reported
   // (lint-scope.ts): `cd apps && talium lint`, `talium lint apps/cilium`, pre-commit's file list alike
-  const scope = planScope(io.cwd, list, { onlyFiles: v.staged === true || v['only-files'] === true });
+  let root: string | undefined;
+  if (v.root !== undefined) {
+    root = resolve(io.cwd, v.root);
+    let isDir = false;
+    try {
+      isDir = statSync(root).isDirectory();
+    } catch {
+      /* reported below */
+    }
+    if (!isDir) {
+      io.stderr(`talium lint: --root ${v.root}: no such folder\n`);
+      return EXIT.usage;
+    }
+    const outsideRoot = (list.length ? list : ['.']).filter((p) => {
+      const rel = relative(root!, resolve(io.cwd, p));
+      return rel === '..' || rel.startsWith('../') || isAbsolute(rel);
+    });
+    if (outsideRoot.length) {
+      io.stderr(`talium lint: not inside --root ${v.root}: ${outsideRoot.map((p) => `"${p}"`).join(', ')}\n`);
+      return EXIT.usage;
+    }
+  }
+  const scope = planScope(io.cwd, list, { onlyFiles: v.staged === true || v['only-files'] === true, ...(root !== undefined ? { root } : {}) });
   if ((v['suppress-all'] || v['prune-suppressions']) && !scope.whole) {
     io.stderr(`talium lint: --suppress-all and --prune-suppressions record a run over the whole repository: no paths, --staged or --only-files${scope.root !== io.cwd && !scope.note ? `; run it in ${relative(io.cwd, scope.root) || '.'}` : ''}\n`);
     return EXIT.usage;
@@ -170,7 +196,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return EXIT.usage;
   }
   if (scope.note) io.stderr(`talium lint: note: ${scope.note}\n`);
-  const cwd = crossObjectAll && scope.only?.size === 0 ? (findRepositoryRoot(io.cwd)?.dir ?? io.cwd) : scope.root;
+  const cwd = crossObjectAll && scope.only?.size === 0 ? (root ?? findRepositoryRoot(io.cwd)?.dir ?? io.cwd) : scope.root;
   const paths = crossObjectAll && scope.only?.size === 0 ? ['.'] : scope.paths;
   const only = scope.only;
 
