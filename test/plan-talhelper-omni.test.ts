@@ -435,3 +435,12 @@ test('a CNI setting only workers read does not count (the CNI manifests are the 
   assert.equal(planOf({ 'talos/talconfig.yaml': tc(op) }).talos.cni, undefined);
   assert.equal(planOf({ 'talos/talconfig.yaml': tc('').replace('controlPlane: true\n', `controlPlane: true\n${op}`) }).talos.cni?.value, 'none');
 });
+
+test('a worker machine config (machine.type: worker) no list names for the control planes is read by workers only', () => {
+  const WORKER = 'machine:\n  type: worker\ncluster:\n  proxy:\n    disabled: true\n  network:\n    cni:\n      name: none\n';
+  const w = planOf({ 'talos/worker.yaml': WORKER });
+  assert.deepEqual([w.talos.kubeProxyDisabled, at(w.talos.kubeProxyDisabledOnWorkers), w.talos.cni], [undefined, 'talos/worker.yaml:5:15', undefined]);
+  // the same settings in a control plane's config count
+  const cp = planOf({ 'talos/controlplane.yaml': WORKER.replace('type: worker', 'type: controlplane') });
+  assert.deepEqual([cp.talos.kubeProxyDisabled?.value, at(cp.talos.kubeProxyDisabled), cp.talos.cni?.value], [true, 'talos/controlplane.yaml:5:15', 'none']);
+});

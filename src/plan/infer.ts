@@ -161,7 +161,10 @@ function collectTalos(docs: readonly YamlDocument[], plan: NetworkPlan): Collect
     const first = fdocs[0]!;
     const ref = roles.get(path);
     const nf = newNodeFacts(baseNameNoExt(path), at(first, []));
-    if (ref?.role === 'worker') nf.workersOnly = true;
+    // a worker's machine config (machine.type: worker, and no list names it for the control planes) is read by
+    // workers only, like a file only worker lists name
+    const ownType = fdocs.map((d) => (d.docClass === 'talos-config' ? get(d.value, ['machine', 'type']) : undefined)).find((t) => typeof t === 'string');
+    if (ref?.role === 'worker' || (ownType === 'worker' && ref?.role !== 'controlplane')) nf.workersOnly = true;
     for (const d of fdocs) {
       const b = documentBody(d);
       if (d.docClass === 'talos-config') readTalosConfig(b, nf, out, plan);
