@@ -66,6 +66,21 @@ describe('findRepositoryRoot and planScope', () => {
     mkdirSync(join(dir, '.git'));
     assert.deepEqual(findRepositoryRoot(join(dir, 'two/kubernetes/apps')), { dir: join(dir, 'two'), marker: 'license' });
     assert.deepEqual(findRepositoryRoot(join(dir, 'one')), { dir: join(dir, 'one'), marker: 'license' });
+    // a folder a repository vendors with its own licence (omni/LICENSE, terraform/modules/x/LICENSE) is part of the
+    // repository: in git the outermost licensed folder wins; a Helm chart's LICENSE never makes a root
+    for (const f of ['two/omni/LICENSE', 'two/terraform/modules/k3s/LICENSE', 'one/charts/app/LICENSE', 'one/charts/app/Chart.yaml']) {
+      mkdirSync(dirname(join(dir, f)), { recursive: true });
+      writeFileSync(join(dir, f), 'x\n');
+    }
+    assert.deepEqual(findRepositoryRoot(join(dir, 'two/omni')), { dir: join(dir, 'two'), marker: 'license' });
+    assert.deepEqual(findRepositoryRoot(join(dir, 'two/terraform/modules/k3s')), { dir: join(dir, 'two'), marker: 'license' });
+    assert.deepEqual(findRepositoryRoot(join(dir, 'one/charts/app')), { dir: join(dir, 'one'), marker: 'license' });
+    // outside git, the nearest licensed folder (no top bounds the walk), but still not a chart
+    const bare = repos.repo({ 'r/LICENSE': 'MIT\n', 'r/omni/LICENSE': 'MIT\n', 'r/charts/app/LICENSE': 'MIT\n', 'r/charts/app/Chart.yaml': 'name: app\n' });
+    if (!inRepository(dirname(bare))) {
+      assert.deepEqual(findRepositoryRoot(join(bare, 'r/omni')), { dir: join(bare, 'r/omni'), marker: 'license' });
+      assert.deepEqual(findRepositoryRoot(join(bare, 'r/charts/app')), { dir: join(bare, 'r'), marker: 'license' });
+    }
     // the git root itself is still the root of a run at the top, and configuration beats a nearer LICENSE
     assert.deepEqual(findRepositoryRoot(dir), { dir, marker: 'git' });
     writeFileSync(join(dir, '.talium.yaml'), 'rules: {}\n');

@@ -49,23 +49,37 @@ function hasClusterSpec(d: string): boolean {
 /**
  * The repository root above `start` (itself included): the nearest folder holding talium's configuration
  * (talium.config.yaml, .talium.yaml...) or a `clusters/<name>/cluster.yaml`, not above the git root; else the
- * nearest folder below the git root (or in no git repository) holding a LICENSE (LICENSE_NAMES); else the git root
+ * outermost folder below the git root holding a LICENSE (LICENSE_NAMES; not a Helm chart's), or the nearest one in no git
+ * repository; else the git root
  * (`.git`, a folder or a work tree's file); else, in no git repository, the nearest folder with a `clusters/` folder
  * (Flux's layout). Undefined when there is none up to the filesystem root.
  */
 export function findRepositoryRoot(start: string): RepositoryRoot | undefined {
   let clusters: string | undefined;
-  let license: string | undefined;
+  /** The nearest and the outermost folder with a LICENSE seen so far (Helm charts left out). */
+  let nearestLicense: string | undefined;
+  let outermostLicense: string | undefined;
   for (let d = resolve(start); ; d = dirname(d)) {
     if (CONFIG_NAMES.some((n) => existsSync(join(d, n)))) return { dir: d, marker: 'config' };
     if (hasClusterSpec(d)) return { dir: d, marker: 'cluster-spec' };
-    if (existsSync(join(d, '.git'))) return license === undefined ? { dir: d, marker: 'git' } : { dir: license, marker: 'license' };
-    if (license === undefined && LICENSE_NAMES.some((n) => existsSync(join(d, n)))) license = d;
+    // in git: the outermost licensed folder below the top (a repository's own LICENSE beats one of a folder it
+    // vendors, e.g. omni/LICENSE or terraform/modules/x/LICENSE next to the repository's)
+    if (existsSync(join(d, '.git'))) return outermostLicense === undefined ? { dir: d, marker: 'git' } : { dir: outermostLicense, marker: 'license' };
+    if (hasLicense(d)) {
+      nearestLicense ??= d;
+      outermostLicense = d;
+    }
     if (clusters === undefined && isDir(join(d, 'clusters'))) clusters = d;
     if (dirname(d) === d) break;
   }
-  if (license !== undefined) return { dir: license, marker: 'license' };
+  // outside git the walk is not bounded by a top, so the nearest licence (a LICENSE far up would read a huge tree)
+  if (nearestLicense !== undefined) return { dir: nearestLicense, marker: 'license' };
   return clusters === undefined ? undefined : { dir: clusters, marker: 'clusters' };
+}
+
+/** `d` holds a LICENSE and is not a Helm chart (a vendored chart ships its licence but is part of the repository). */
+function hasLicense(d: string): boolean {
+  return LICENSE_NAMES.some((n) => existsSync(join(d, n))) && !existsSync(join(d, 'Chart.yaml'));
 }
 
 /** `dir` or a folder above it is a repository root (findRepositoryRoot). */
