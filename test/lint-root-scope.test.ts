@@ -115,6 +115,44 @@ describe('findRepositoryRoot and planScope', () => {
     assert.equal((await runCli(['lint', '--root', 'nope'], { cwd: dir })).code, 2);
   });
 
+  it('paths in two talium projects of one git repository: each project is read whole with its own configuration, one merged report', async () => {
+    const dir = repos.repo({
+      'a/.talium.yaml': 'rules:\n  yaml/truthy: "off"\n',
+      'a/x.yaml': 'flag: yes\n',
+      'a/talos/w1.yaml': NODE,
+      'b/.talium.yaml': 'rules: {}\n',
+      'b/y.yaml': 'flag: yes\n',
+      'b/lb/pool.yaml': POOL,
+    });
+    mkdirSync(join(dir, '.git'));
+    const scope = planScope(dir, ['b/y.yaml', 'a/x.yaml', 'b/lb/pool.yaml'], { onlyFiles: true });
+    assert.deepEqual(
+      scope.parts?.map((p) => [relative(dir, p.root), p.paths, [...(p.only ?? [])]]),
+      [
+        ['a', ['.', 'x.yaml'], ['x.yaml']],
+        ['b', ['.', 'y.yaml', 'lb/pool.yaml'], ['y.yaml', 'lb/pool.yaml']],
+      ],
+    );
+    // pre-commit's file list: a's configuration silences yaml/truthy in a only; b's pool is not judged against a's
+    // node (before: the git top was read as one tree with no configuration, and both were reported)
+    for (const args of [['--only-files', 'a/x.yaml', 'b/y.yaml', 'b/lb/pool.yaml'], ['a', 'b']]) {
+      const r = await lintJson(dir, args);
+      assert.deepEqual(brief(r.diagnostics), ['b/y.yaml:1:7 yaml/truthy'], args.join(' '));
+      assert.equal(r.code, 0);
+      assert.equal(r.stderr, '');
+    }
+    // from inside one project, names stay relative to the working directory
+    const fromA = await lintJson(join(dir, 'a'), ['.', '../b/y.yaml']);
+    assert.deepEqual(brief(fromA.diagnostics), ['../b/y.yaml:1:7 yaml/truthy']);
+    // the same files in one project (one configuration at the top): the node is a reserved address of the pool
+    writeFileSync(join(dir, '.talium.yaml'), 'rules: {}\n');
+    const rm = (await import('node:fs')).rmSync;
+    rm(join(dir, 'a/.talium.yaml'));
+    rm(join(dir, 'b/.talium.yaml'));
+    const one = await lintJson(dir, ['--only-files', 'a/x.yaml', 'b/y.yaml', 'b/lb/pool.yaml']);
+    assert.deepEqual(brief(one.diagnostics).map((l) => l.split(' ').slice(0, 2).join(' ')), ['a/x.yaml:1:7 yaml/truthy', 'b/lb/pool.yaml:7:14 network/pool-reserved-address', 'b/y.yaml:1:7 yaml/truthy']);
+  });
+
   it('a folder scope, a file scope, the root itself, a missing path', () => {
     const dir = repo();
     const apps = join(dir, 'kubernetes/apps');

@@ -111,6 +111,11 @@ export interface LintScope {
   note?: string;
   /** The run reads the whole root and reports all of it (--suppress-all and --prune-suppressions need one). */
   whole: boolean;
+  /**
+   * The paths lie in several repository roots: one scope per root (sorted by root), each run on its own and the
+   * results merged; the fields above then hold only `missing`.
+   */
+  parts?: LintScope[];
 }
 
 export interface ScopeOptions {
@@ -123,10 +128,42 @@ export interface ScopeOptions {
 const YAML = /\.ya?ml$/i;
 const MARKERS_TEXT = 'a .git, talium.config.yaml/.talium.yaml or clusters/<name>/cluster.yaml';
 
+interface Entry {
+  typed: string;
+  abs: string;
+  dir: boolean;
+  implicit?: boolean;
+}
+
+/** The scope of the entries inside one repository root: the root read whole, the entries reported. */
+function rootScope(root: string, entries: readonly Entry[], missing: string[]): LintScope {
+  const given = new Map<string, string>();
+  const only = new Set<string>();
+  const paths: string[] = [];
+  let whole = false;
+  for (const e of entries) {
+    const rel = toPosix(relative(root, e.abs));
+    if (rel === '') {
+      whole = true;
+      continue;
+    }
+    only.add(e.dir ? `${rel}/` : rel);
+    // a folder named on purpose is walked again (its .gitignore scopes, "no YAML files" when empty); a named file
+    // is linted whatever .gitignore says
+    if (!e.implicit && !paths.includes(rel)) {
+      paths.push(rel);
+      given.set(rel, e.typed);
+    }
+  }
+  if (whole) return { root, paths: paths.length ? ['.', ...paths] : [], given, missing, whole: !paths.length };
+  return { root, paths: ['.', ...paths], only, given, missing, whole: false };
+}
+
 /**
  * The scope of `talium lint [paths]` run in `cwd`. With a repository root above every path (findRepositoryRoot of each
  * path's folder, one root for all), the run reads that root whole and reports the paths (folders with all they
- * hold; the working directory when no path is given). Without one: one folder that is the working directory,
+ * hold; the working directory when no path is given). Paths under several roots give one such scope per root
+ * (`parts`). Without a root for some path: one folder that is the working directory,
  * above or outside it is linted as a whole from there; a file list (`onlyFiles`) reads the working directory;
  * anything else reads only the paths, with a note saying so (cross-file rules see only what was named).
  */
@@ -134,7 +171,7 @@ export function planScope(cwd: string, positionals: readonly string[], opts: Sco
   const given = new Map<string, string>();
   const missing: string[] = [];
   const named = opts.onlyFiles ? positionals.filter((p) => YAML.test(p)) : positionals;
-  const entries: Array<{ typed: string; abs: string; dir: boolean; implicit?: boolean }> = [];
+  const entries: Entry[] = [];
   if (!named.length && !opts.onlyFiles) entries.push({ typed: '.', abs: resolve(cwd), dir: true, implicit: true });
   for (const p of named) {
     const abs = resolve(cwd, p);
@@ -149,37 +186,25 @@ export function planScope(cwd: string, positionals: readonly string[], opts: Sco
   }
   if (missing.length || !entries.length) return { root: cwd, paths: opts.onlyFiles ? [] : [...positionals], given, missing, whole: false, ...(opts.onlyFiles ? { only: new Set() } : {}) };
 
-  const roots = new Set<string>();
+  const byRoot = new Map<string, Entry[]>();
   let rootless: string | undefined;
   for (const e of entries) {
     const r = opts.root !== undefined ? givenRoot(opts.root, e.abs) : findRepositoryRoot(e.dir ? e.abs : dirname(e.abs));
-    if (r) roots.add(r.dir);
+    if (r) byRoot.set(r.dir, [...(byRoot.get(r.dir) ?? []), e]);
     else rootless ??= e.typed;
   }
-  if (rootless === undefined && roots.size === 1) {
-    const root = [...roots][0]!;
-    const only = new Set<string>();
-    const paths: string[] = [];
-    let whole = false;
-    for (const e of entries) {
-      const rel = toPosix(relative(root, e.abs));
-      if (rel === '') {
-        whole = true;
-        continue;
-      }
-      only.add(e.dir ? `${rel}/` : rel);
-      // a folder named on purpose is walked again (its .gitignore scopes, "no YAML files" when empty); a named file
-      // is linted whatever .gitignore says
-      if (!e.implicit && !paths.includes(rel)) {
-        paths.push(rel);
-        given.set(rel, e.typed);
-      }
-    }
-    if (whole) return { root, paths: paths.length ? ['.', ...paths] : [], given, missing, whole: !paths.length };
-    return { root, paths: ['.', ...paths], only, given, missing, whole: false };
+  if (rootless === undefined && byRoot.size === 1) {
+    const [root, rooted] = [...byRoot][0]!;
+    return rootScope(root, rooted, missing);
+  }
+  if (rootless === undefined) {
+    // paths in several repositories (talium projects side by side in one git repository, pre-commit's file list
+    // across them): each repository is read whole with its own configuration and reported for its paths
+    const parts = [...byRoot].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([root, rooted]) => rootScope(root, rooted, []));
+    return { root: cwd, paths: [], given, missing, whole: false, parts };
   }
 
-  // no root for some path, or paths in different roots
+  // no root for some path
   if (opts.onlyFiles) {
     // a file list (pre-commit) still reads the working directory, as --only-files always did
     const only = new Set(entries.map((e) => toPosix(relative(cwd, e.abs))));
@@ -191,10 +216,7 @@ export function planScope(cwd: string, positionals: readonly string[], opts: Sco
     // the working directory, a folder above it or outside it: that folder is the tree
     if (rel === '' || outside(rel)) return { root: entries[0]!.abs, paths: [], given, missing, whole: true };
   }
-  const note =
-    rootless !== undefined
-      ? `no repository root above "${rootless}" (${MARKERS_TEXT}); only the named paths were read, so rules that compare files (pools and nodes, Kustomization paths, overlays) saw nothing else. Run talium lint in the repository, or add a .talium.yaml at its top.`
-      : `the paths lie in ${roots.size} repositories (${[...roots].map((r) => toPosix(relative(cwd, r)) || '.').join(', ')}); only the named paths were read, so rules that compare files saw nothing else. Run talium lint once per repository.`;
+  const note = `no repository root above "${rootless}" (${MARKERS_TEXT}); only the named paths were read, so rules that compare files (pools and nodes, Kustomization paths, overlays) saw nothing else. Run talium lint in the repository, or add a .talium.yaml at its top.`;
   for (const p of named) given.set(p, p);
   return { root: cwd, paths: [...named], given, missing, note, whole: false };
 }

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { argError } from './arg-error.js';
 import { summarize } from '../core/diagnostic.js';
 import { loadConfig } from '../config/load.js';
-import { lint, wholeFolder } from '../lint/engine.js';
+import { lint, wholeFolder, type LintOutcome } from '../lint/engine.js';
 import { stagedFiles } from '../lint/git.js';
 import { knownRule, ruleCatalog, suggestRuleId } from '../lint/rule-catalog.js';
 import { emit, parseFormats, rebaseResult } from '../report/emit.js';
@@ -17,7 +17,8 @@ import { REPORTERS } from '../report/index.js';
 import { EXIT, type CliIo } from './io.js';
 import { bulkSuppress } from './lint-bulk-suppressions.js';
 import { fixAndRelint } from './lint-fix.js';
-import { findRepositoryRoot, planScope } from './lint-scope.js';
+import { mergeOutcomes } from './lint-merge.js';
+import { findRepositoryRoot, planScope, type LintScope } from './lint-scope.js';
 import { toolVersion } from './main.js';
 
 /** One shell word: as it is when it needs no quoting, else single-quoted (POSIX sh). */
@@ -196,9 +197,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return EXIT.usage;
   }
   if (scope.note) io.stderr(`talium lint: note: ${scope.note}\n`);
-  const cwd = crossObjectAll && scope.only?.size === 0 ? (root ?? findRepositoryRoot(io.cwd)?.dir ?? io.cwd) : scope.root;
-  const paths = crossObjectAll && scope.only?.size === 0 ? ['.'] : scope.paths;
-  const only = scope.only;
 
   const catalog = ruleCatalog();
   const known = knownRule(catalog);
@@ -211,44 +209,58 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr(`talium lint: config file "${v.config}" is a folder\n`);
     return EXIT.usage;
   }
-  const cfg = loadConfig(cwd, v.config !== undefined ? resolve(io.cwd, v.config) : undefined, known, (id) => suggestRuleId(id, catalog));
-  if (cfg.fatal) {
-    io.stderr(`talium lint: ${cfg.fatal}\n`);
-    return EXIT.usage;
-  }
   const tool = { name: 'talium', version: toolVersion() };
-  if (only && only.size === 0 && !crossObjectAll) {
-    emit({ diagnostics: [], rules: [], files: [], sources: new Map(), tool, ...(v.fix ? { fix: { applied: [], skipped: [] } } : {}) }, formats, io);
-    return EXIT.ok;
-  }
-  const opts: Parameters<typeof lint>[0] = { cwd, paths, config: cfg.config, tool, configDiagnostics: cfg.diagnostics };
-  if (only) opts.only = only;
-  if (crossObjectAll) opts.crossObjectAll = true;
-  if (workers !== undefined) opts.workers = workers;
-  if (v['no-cache']) opts.cache = false;
-  let outcome = await lint(opts);
-  const typed = (m: string): string => `"${scope.given.get(m) ?? m}"`;
-  if (outcome.missing.length) {
-    io.stderr(`talium lint: no such file or folder: ${outcome.missing.map(typed).join(', ')}\n`);
-    return EXIT.usage;
-  }
-  if (outcome.empty?.length) {
-    // a folder named on purpose that holds nothing to lint is a wrong path more often than a pass (ESLint: exit 2)
-    io.stderr(`talium lint: no YAML files to lint in ${outcome.empty.map(typed).join(', ')} (*.yaml and *.yml, outside .gitignore); check the path.\n`);
-    return EXIT.usage;
-  }
-  // a root other than the working directory: file names relative to the working directory, in messages as in the
-  // output (a folder's trailing slash kept)
-  const fromCwd = (f: string): string => {
-    if (cwd === io.cwd || !f) return f;
-    const r = relative(io.cwd, resolve(cwd, f)).split('\\').join('/') || '.';
-    return f.endsWith('/') && !r.endsWith('/') ? `${r}/` : r;
+
+  /** One repository root's run: its configuration, the engine, --fix, bulk suppressions; names relative to the cwd. */
+  const lintScope = async (part: LintScope): Promise<LintOutcome | number> => {
+    const cwd = crossObjectAll && part.only?.size === 0 ? (root ?? findRepositoryRoot(io.cwd)?.dir ?? io.cwd) : part.root;
+    const paths = crossObjectAll && part.only?.size === 0 ? ['.'] : part.paths;
+    const only = part.only;
+    const cfg = loadConfig(cwd, v.config !== undefined ? resolve(io.cwd, v.config) : undefined, known, (id) => suggestRuleId(id, catalog));
+    if (cfg.fatal) {
+      io.stderr(`talium lint: ${cfg.fatal}\n`);
+      return EXIT.usage;
+    }
+    if (only && only.size === 0 && !crossObjectAll) {
+      return { result: { diagnostics: [], rules: [], files: [], sources: new Map(), tool, ...(v.fix ? { fix: { applied: [], skipped: [] } } : {}) }, missing: [], internalErrors: 0 };
+    }
+    const opts: Parameters<typeof lint>[0] = { cwd, paths, config: cfg.config, tool, configDiagnostics: cfg.diagnostics };
+    if (only) opts.only = only;
+    if (crossObjectAll) opts.crossObjectAll = true;
+    if (workers !== undefined) opts.workers = workers;
+    if (v['no-cache']) opts.cache = false;
+    let outcome = await lint(opts);
+    const typed = (m: string): string => `"${part.given.get(m) ?? m}"`;
+    if (outcome.missing.length) {
+      io.stderr(`talium lint: no such file or folder: ${outcome.missing.map(typed).join(', ')}\n`);
+      return EXIT.usage;
+    }
+    if (outcome.empty?.length) {
+      // a folder named on purpose that holds nothing to lint is a wrong path more often than a pass (ESLint: exit 2)
+      io.stderr(`talium lint: no YAML files to lint in ${outcome.empty.map(typed).join(', ')} (*.yaml and *.yml, outside .gitignore); check the path.\n`);
+      return EXIT.usage;
+    }
+    // a root other than the working directory: file names relative to the working directory, in messages as in the
+    // output (a folder's trailing slash kept)
+    const fromCwd = (f: string): string => {
+      if (cwd === io.cwd || !f) return f;
+      const r = relative(io.cwd, resolve(cwd, f)).split('\\').join('/') || '.';
+      return f.endsWith('/') && !r.endsWith('/') ? `${r}/` : r;
+    };
+    if (v.fix) outcome = await fixAndRelint(outcome, opts, only, io, fromCwd);
+    const bulk = bulkSuppress(outcome, cwd, v['suppressions-location'], v['suppress-all'] ? 'all' : v['prune-suppressions'] ? 'prune' : undefined, !only && wholeFolder(paths), io);
+    if (typeof bulk === 'number') return bulk;
+    outcome = bulk;
+    return cwd !== io.cwd ? { ...outcome, result: rebaseResult(outcome.result, fromCwd) } : outcome;
   };
-  if (v.fix) outcome = await fixAndRelint(outcome, opts, only, io, fromCwd);
-  const bulk = bulkSuppress(outcome, cwd, v['suppressions-location'], v['suppress-all'] ? 'all' : v['prune-suppressions'] ? 'prune' : undefined, !only && wholeFolder(paths), io);
-  if (typeof bulk === 'number') return bulk;
-  outcome = bulk;
-  if (cwd !== io.cwd) outcome = { ...outcome, result: rebaseResult(outcome.result, fromCwd) };
+
+  const outcomes: LintOutcome[] = [];
+  for (const part of scope.parts ?? [scope]) {
+    const o = await lintScope(part);
+    if (typeof o === 'number') return o;
+    outcomes.push(o);
+  }
+  const outcome = outcomes.length === 1 ? outcomes[0]! : mergeOutcomes(outcomes);
   try {
     emit(outcome.result, formats, io, fixCommand(v, parsed.positionals));
   } catch (err) {
