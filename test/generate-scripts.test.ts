@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fixtureOutput, loadFixtureCluster } from '../src/testing/generate-fixtures.js';
 
 const ROOT = process.cwd();
 
@@ -70,5 +71,39 @@ test('flux/bootstrap.sh bootstraps from gitops.repository and gitops.branch into
     assert.equal(r.stdout.trim(), `flux bootstrap git --url=${url} --branch=${branch} --path=clusters/homelab/generated/flux --private-key-file=/k`);
   } finally {
     rmSync(bin, { recursive: true, force: true });
+  }
+});
+
+test('the scripts pass spec values as single words: a branch with shell syntax, an endpoint, a plain-HTTP repository', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'talium-script-words-'));
+  try {
+    const spec = readFileSync(join(ROOT, 'test', 'fixtures', 'spec', 'valid.yaml'), 'utf8')
+      .replace('repository: https://example.com/repo.git', `repository: http://gitea.lan:3000/me/homelab.git\n  branch: "feat/$(touch\${IFS}pwned)'x;y"`)
+      .concat('cluster:\n  schedulableControlPlanes: true\n  endpoint: https://k8s.lab.example:6443\n');
+    writeFileSync(join(dir, 'cluster.yaml'), spec);
+    const files = fixtureOutput(loadFixtureCluster(join(dir, 'cluster.yaml'), 'lab'));
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    // the stubs print one argument per line: word splitting or a command substitution would show
+    for (const tool of ['flux', 'talosctl']) {
+      writeFileSync(join(bin, tool), '#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done\n');
+      chmodSync(join(bin, tool), 0o755);
+    }
+    const run = (script: string): string[] => {
+      writeFileSync(join(dir, 'script.sh'), files.get(script)!);
+      const r = spawnSync('sh', [join(dir, 'script.sh')], { cwd: dir, encoding: 'utf8', env: { PATH: `${bin}:${process.env['PATH']}`, HOME: dir, TALOS_OUT: join(dir, 'out') } });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.split('\n');
+    };
+    const flux = run('generated/flux/bootstrap.sh');
+    assert.deepEqual(flux.slice(0, 6), ['bootstrap', 'git', '--url=http://gitea.lan:3000/me/homelab.git', '--allow-insecure-http=true', "--branch=feat/$(touch${IFS}pwned)'x;y", '--path=clusters/lab/generated/flux']);
+    assert.equal(existsSync(join(dir, 'pwned')), false);
+    const talos = run('generated/talos/gen-config.sh');
+    assert.deepEqual(talos.slice(0, 4), ['gen', 'config', 'lab', 'https://k8s.lab.example:6443']);
+    // an https repository gets no --allow-insecure-http
+    writeFileSync(join(dir, 'cluster.yaml'), readFileSync(join(ROOT, 'test', 'fixtures', 'spec', 'valid.yaml'), 'utf8'));
+    assert.doesNotMatch(fixtureOutput(loadFixtureCluster(join(dir, 'cluster.yaml'), 'lab')).get('generated/flux/bootstrap.sh')!, /allow-insecure-http/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

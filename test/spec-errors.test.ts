@@ -67,6 +67,23 @@ const CASES: Record<string, Expect[]> = {
   ],
   'multiple-documents.yaml': [{ rule: 'spec/yaml', at: [21, 1], data: { documents: 2 } }],
   'schema-type.yaml': [{ rule: 'spec/schema', at: [4, 11], data: { keyword: 'type', path: 'versions.cilium', expected: 'string' } }],
+  // `talos: 1.10` reads as the number 1.1: the hint quotes it as written, not as "1.1" (another minor version)
+  'schema-type-version.yaml': [{ rule: 'spec/schema', at: [2, 10], data: { keyword: 'type', path: 'versions.talos', expected: 'string', written: '1.10' } }],
+  // values spliced into the generated scripts: a branch git would refuse, an endpoint with more than host and port
+  'schema-branch-endpoint.yaml': [
+    { rule: 'spec/schema', at: [8, 11], data: { keyword: 'pattern', path: 'gitops.branch' } },
+    { rule: 'spec/schema', at: [23, 13], data: { keyword: 'pattern', path: 'cluster.endpoint' } },
+  ],
+  // flux bootstrap git parses --url with Go's url.Parse (no scp-like form) and knows ssh, https, http only
+  'flux-repository-scp.yaml': [{ rule: 'spec/flux-repository-url', at: [7, 15], data: { url: 'git@github.com:me/homelab.git', suggestion: 'ssh://git@github.com/me/homelab.git' } }],
+  'flux-repository-scheme.yaml': [{ rule: 'spec/flux-repository-url', at: [7, 15], data: { url: 'git://example.com/repo.git' } }],
+  // links talium does not create: the node would have no address; physical names (enp2s0f1, enx..., eth0) pass
+  'virtual-nic.yaml': [
+    { rule: 'spec/virtual-nic', at: [13, 65], data: { nic: 'bond0', kind: 'bond' } },
+    { rule: 'spec/virtual-nic', at: [14, 65], data: { nic: 'br0', kind: 'bridge' } },
+    { rule: 'spec/virtual-nic', at: [15, 65], data: { nic: 'enp1s0.50', kind: 'vlan' } },
+    { rule: 'spec/virtual-nic', at: [16, 58], data: { nic: 'wg0', kind: 'virtual' } },
+  ],
   'schema-required.yaml': [{ rule: 'spec/schema', at: [8, 1], data: { keyword: 'required', missing: 'gateway' } }],
   'schema-enum.yaml': [{ rule: 'spec/schema', at: [6, 11], data: { keyword: 'enum', allowed: 'flux, argocd' } }],
   // node and pool names are DNS labels: the nearest label is offered, not the regex

@@ -8,6 +8,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { argError } from './arg-error.js';
 import { summarize } from '../core/diagnostic.js';
+import { shellWord } from '../core/shell.js';
 import { loadConfig } from '../config/load.js';
 import { lint, wholeFolder, type LintOutcome } from '../lint/engine.js';
 import { stagedFiles } from '../lint/git.js';
@@ -20,11 +21,6 @@ import { fixAndRelint } from './lint-fix.js';
 import { mergeOutcomes } from './lint-merge.js';
 import { findRepositoryRoot, planScope, type LintScope } from './lint-scope.js';
 import { toolVersion } from './main.js';
-
-/** One shell word: as it is when it needs no quoting, else single-quoted (POSIX sh). */
-function shellWord(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /** The command that fixes what this run found: this run's scope (paths, --staged, --only-files, --config) with --fix. */
 function fixCommand(v: { staged?: boolean; 'only-files'?: boolean; config?: string; root?: string }, positionals: readonly string[]): string {

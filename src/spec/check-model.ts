@@ -44,7 +44,31 @@ export function checkModel(value: unknown, doc: YamlDocument): Finding[] {
   checkNodes(root, doc, out);
   checkPools(root, doc, out);
   checkCilium(root, doc, out);
+  checkGitopsRepository(obj(root['gitops']), doc, out);
   return out;
+}
+
+/**
+ * `flux bootstrap git --url` takes ssh://, https:// and (with --allow-insecure-http, which the generated script
+ * adds) http:// URLs only: it parses the URL with Go's url.Parse, which refuses git's scp-like form
+ * (`git@github.com:me/homelab.git`), and has no transport for other schemes. Argo CD takes the scp form.
+ */
+function checkGitopsRepository(g: Record<string, unknown>, doc: YamlDocument, out: Finding[]): void {
+  const url = str(g['repository']);
+  if (g['engine'] !== 'flux' || !url || /\s/.test(url) || /^(https?|ssh):\/\/[^/]/i.test(url)) return;
+  const scp = /^(?:([^@/:]+)@)?([^@/:]+):(?!\/\/)(.+)$/.exec(url);
+  const suggestion = scp ? `ssh://${scp[1] ?? 'git'}@${scp[2]}/${scp[3]!.replace(/^\/+/, '')}` : undefined;
+  out.push({
+    doc,
+    path: ['gitops', 'repository'],
+    ruleId: 'spec/flux-repository-url',
+    severity: 'error',
+    message: scp
+      ? `flux bootstrap git cannot read the scp-like URL "${url}": it needs ssh://, https:// or http://.`
+      : `flux bootstrap git reaches a repository over ssh://, https:// or http:// only, not "${url}".`,
+    help: suggestion ? `Write it as an ssh:// URL: ${suggestion}.` : 'Write an ssh://git@<host>/<org>/<repository> or https://<host>/<org>/<repository>.git URL.',
+    data: { url, ...(suggestion ? { suggestion } : {}) },
+  });
 }
 
 function checkVersions(v: Record<string, unknown>, doc: YamlDocument, out: Finding[]): void {
@@ -162,6 +186,7 @@ function checkNodes(root: Record<string, unknown>, doc: YamlDocument, out: Findi
       data: { controlPlanes: cps },
     });
   }
+  nodes.forEach((n, i) => checkNic(n, i, doc, out));
   const replicas = obj(root['cilium'])['operatorReplicas'];
   if (typeof replicas === 'number' && Number.isInteger(replicas) && nodes.length > 0 && replicas > nodes.length) {
     out.push({
@@ -293,4 +318,40 @@ function walk(v: Record<string, unknown>, path: string[], visit: (dotted: string
     if (!visit(p.join('.'), p, child)) continue;
     if (child && typeof child === 'object' && !Array.isArray(child)) walk(child as Record<string, unknown>, p, visit);
   }
+}
+
+/** Link names of links something must create (bonds, bridges, VLAN sub-interfaces, tunnels), not physical NICs. */
+const VIRTUAL_LINK: ReadonlyArray<[RegExp, 'bond' | 'bridge' | 'vlan' | 'virtual']> = [
+  [/^(bond|team)([0-9][\w.-]*|[-_][\w.-]*)?$/, 'bond'],
+  [/^(br|bridge|virbr|vmbr)([0-9][\w.-]*|[-_][\w.-]*)?$/, 'bridge'],
+  [/^[A-Za-z0-9_-]+\.[0-9]+$/, 'vlan'],
+  [/^(dummy|veth|wg|tun|tap|vxlan|macvlan|ipvlan)([0-9][\w.-]*|[-_][\w.-]*)?$/, 'virtual'],
+];
+
+/**
+ * `nodes[i].nic` names a link that must be created first (bond0, br0, enp1s0.50, wg0): talium puts the node's
+ * address, route and VIP on a link of that name but writes no BondConfig/BridgeConfig (nor a legacy `bond:` or
+ * `vlans:` section), so on the node the link never exists and the node has no address.
+ */
+function checkNic(n: Record<string, unknown>, i: number, doc: YamlDocument, out: Finding[]): void {
+  const nic = str(n['nic']);
+  if (!nic) return;
+  const kind = VIRTUAL_LINK.find(([re]) => re.test(nic))?.[1];
+  if (!kind) return;
+  const vlan = kind === 'vlan' ? /^(.+)\.([0-9]+)$/.exec(nic) : null;
+  out.push({
+    doc,
+    path: ['nodes', i, 'nic'],
+    ruleId: 'spec/virtual-nic',
+    severity: 'error',
+    message:
+      kind === 'vlan'
+        ? `nic "${nic}" is a VLAN sub-interface: talium creates no link of that name from it, so the node would get no address.`
+        : `nic "${nic}" is a ${kind === 'virtual' ? 'virtual link' : kind}: talium creates no ${kind === 'bond' ? 'bond (BondConfig)' : kind === 'bridge' ? 'bridge (BridgeConfig)' : 'such link'}, so the link would not exist and the node would get no address.`,
+    help:
+      vlan
+        ? `Write the physical NIC and let talium create the VLAN link: nic: ${vlan[1]}, vlan: tagged (the LAN's VLAN id is lan.vlan).`
+        : 'Write the physical NIC the LAN reaches (as `talosctl get links` shows it, e.g. enp1s0); bonds and bridges are not generated.',
+    data: { nic, kind },
+  });
 }

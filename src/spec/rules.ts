@@ -17,6 +17,7 @@ export const GENERATE_RULES: readonly RuleInfo[] = [
   { id: 'spec/duplicate-pool', severity: 'error', description: 'Two pools share a name.', help: 'Give every pool a unique name.' },
   { id: 'spec/egress-gateway-masquerade', severity: 'error', description: 'cilium.values enables the egress gateway without BPF and IPv4 masquerading: the agent does not start.', help: 'Set bpf.masquerade: true (and keep enableIPv4Masquerade), or turn the egress gateway off.' },
   { id: 'spec/even-control-planes', severity: 'warning', description: 'An even number of control planes (etcd members).', help: 'Run an odd number of control planes.' },
+  { id: 'spec/flux-repository-url', severity: 'error', description: 'gitops.repository is a URL flux bootstrap git cannot use (the scp-like git@host:path form, another scheme).', help: 'Use an ssh://, https:// or http:// URL.' },
   { id: 'spec/hubble-parts', severity: 'error', description: 'cilium.values turns Hubble parts on or off in a way the Cilium chart refuses to render (UI without Relay, Relay without Hubble).', help: 'Turn the Hubble UI off with Relay, or keep Relay (and Hubble) on.' },
   { id: 'spec/invalid-address', severity: 'error', description: 'A value that must be one IP address is not.', help: 'Write a single address such as 10.50.0.11.' },
   { id: 'spec/invalid-cidr', severity: 'error', description: 'A value that must be a CIDR is not.', help: 'Write address/prefix, e.g. 10.50.0.0/24.' },
@@ -38,5 +39,6 @@ export const GENERATE_RULES: readonly RuleInfo[] = [
   { id: 'spec/schema', severity: 'error', description: 'cluster.yaml does not match schemas/cluster.schema.json (type, enum, pattern, required).', help: 'Fix the value to match the schema.' },
   { id: 'spec/unknown-key', severity: 'error', description: 'cluster.yaml has a key the schema does not know.', help: 'Fix the spelling or remove the key.' },
   { id: 'spec/unsupported-version', severity: 'error', description: 'Talos or Cilium outside the supported lines (Talos 1.10–1.14, Cilium 1.16–1.20).', help: 'Pin a supported version.' },
+  { id: 'spec/virtual-nic', severity: 'error', description: 'A node\'s nic is a link talium does not create (bond, bridge, VLAN sub-interface, tunnel), so the node would get no address.', help: 'Name the physical NIC (with vlan: tagged for a tagged LAN).' },
   { id: 'spec/yaml', severity: 'error', description: 'cluster.yaml is not valid YAML (or holds more than one document).', help: 'Fix the YAML syntax.' },
 ];

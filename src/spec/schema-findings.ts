@@ -52,6 +52,14 @@ function pathText(path: Path): string {
   return s || '(top level)';
 }
 
+/** The scalar at `path` as written in the file (`1.10`, where the parsed value is 1.1). */
+function sourceText(doc: YamlDocument, path: Path): string | undefined {
+  const node = doc.ast()?.getIn(path, true) as { range?: [number, number, number] } | undefined;
+  if (!node?.range) return undefined;
+  const text = doc.file.text.slice(node.range[0], node.range[1]).trim();
+  return /^[0-9][0-9.eE+_-]*$/.test(text) ? text : undefined;
+}
+
 function toFinding(e: ErrorObject, doc: YamlDocument): Finding {
   const path = pointerToPath(e.instancePath);
   const where = pathText(path);
@@ -91,7 +99,15 @@ function toFinding(e: ErrorObject, doc: YamlDocument): Finding {
   if (e.keyword === 'type') {
     const expected = String((e.params as { type: string }).type);
     data['expected'] = expected;
-    if (expected === 'string' && typeof value === 'number') help = `Quote the value ("${String(value)}"): unquoted, YAML reads it as a number.`;
+    if (expected === 'string' && typeof value === 'number') {
+      // as written: `talos: 1.10` reads as the number 1.1, and "1.1" would name the wrong minor version
+      const written = sourceText(doc, path) ?? String(value);
+      data['written'] = written;
+      help =
+        path[0] === 'versions'
+          ? `Quote the full version ("${written}.0"): unquoted, YAML reads ${written} as the number ${String(value)}.`
+          : `Quote the value ("${written}"): unquoted, YAML reads it as a number.`;
+    }
     else help = `Use ${withArticle(expected)} here.`;
   } else if (e.keyword === 'enum') {
     const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String);
@@ -106,6 +122,12 @@ function toFinding(e: ErrorObject, doc: YamlDocument): Finding {
     help = `Use a DNS label: lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters${label ? ` (e.g. "${label}")` : ''}.`;
   } else if (e.keyword === 'pattern' && path[0] === 'nodes' && path[2] === 'nic') {
     help = 'Write the NIC\'s Linux link name as `ip link` shows it (e.g. enp1s0): at most 15 characters, letters, digits, _ . and -, no ":" alias suffix, "/" or spaces.';
+  } else if (e.keyword === 'pattern' && path.join('.') === 'cluster.endpoint') {
+    help = 'Write https://<host>[:<port>] and nothing after it, e.g. https://10.50.0.10:6443.';
+  } else if (e.keyword === 'pattern' && path.join('.') === 'gitops.branch') {
+    help = 'Write a git branch name: no spaces or ~ ^ : ? * [ \\.';
+  } else if (e.keyword === 'pattern' && path.join('.') === 'gitops.repository') {
+    help = 'Write the repository URL without spaces.';
   } else if (e.keyword === 'pattern') {
     help = `Use a value matching ${String((e.params as { pattern: string }).pattern)}.`;
   }

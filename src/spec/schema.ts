@@ -49,8 +49,13 @@ export const CLUSTER_SCHEMA = {
       required: ['engine', 'repository'],
       properties: {
         engine: { type: 'string', enum: ['flux', 'argocd'], description: '`flux` (HelmRelease + Flux Kustomizations) or `argocd` (app-of-apps Applications).' },
-        repository: { type: 'string', minLength: 1, description: 'Git URL of this repository, as the engine reaches it (e.g. `https://github.com/me/homelab.git`).' },
-        branch: { type: 'string', minLength: 1, default: 'main', description: 'Branch to sync. Default: `main`.' },
+        repository: {
+          type: 'string',
+          minLength: 1,
+          pattern: '^\\S+$',
+          description: 'Git URL of this repository, as the engine reaches it (e.g. `https://github.com/me/homelab.git`; Flux takes `ssh://`, `https://` and `http://` URLs, not the scp-like `git@host:path`).',
+        },
+        branch: { type: 'string', minLength: 1, pattern: '^[^\\s~^:?*\\[\\\\]+$', default: 'main', description: 'Branch to sync (a git branch name: no spaces or `~ ^ : ? * [ \\`). Default: `main`.' },
       },
     },
     lan: {
@@ -75,7 +80,10 @@ export const CLUSTER_SCHEMA = {
         podCidr: { type: 'string', minLength: 1, default: DEFAULT_POD_SUBNET, description: `Pod network. Default: \`${DEFAULT_POD_SUBNET}\` (Talos default).` },
         serviceCidr: { type: 'string', minLength: 1, default: DEFAULT_SERVICE_SUBNET, description: `Service network. Default: \`${DEFAULT_SERVICE_SUBNET}\` (Talos default).` },
         vip: ip('Shared virtual IP for the Kubernetes API, held by one control plane at a time (Talos Layer 2 VIP). Inside the LAN, outside DHCP and pools. Default: none.'),
-        endpoint: { type: 'string', pattern: '^https://', description: 'Kubernetes API endpoint for `talosctl gen config`. Default: `https://<vip>:6443`, else the first control plane\'s address.' },
+        endpoint: {
+          type: 'string',
+          pattern: '^https://(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:[0-9]{1,5})?/?$',
+          description: 'Kubernetes API endpoint for `talosctl gen config`, `https://<host>[:<port>]`. Default: `https://<vip>:6443`, else the first control plane\'s address.' },
         schedulableControlPlanes: { type: 'boolean', default: false, description: 'Let workloads run on control planes (Talos before 1.14: `cluster.allowSchedulingOnControlPlanes`; from 1.14: the control-plane taint deleted in `KubeNodeConfig`). Default: `false`.' },
         kubePrismPort: { type: 'integer', minimum: 1, maximum: 65535, default: KUBEPRISM_DEFAULT_PORT, description: `KubePrism port; Cilium's \`k8sServicePort\` follows it. Default: \`${KUBEPRISM_DEFAULT_PORT}\`.` },
       },

@@ -10,6 +10,7 @@ import { ciliumConfigFiles, inlinePatches, kustomization } from '../kustomize/ku
 import { baseDir, generatedDir, gitPath, overlayDir, relativePath } from '../paths.js';
 import type { GeneratedFile } from '../types.js';
 import { generateCiliumValues } from '../cilium/values.js';
+import { shellWord } from '../../core/shell.js';
 
 const HELM_API = 'helm.toolkit.fluxcd.io/v2';
 const SOURCE_API = 'source.toolkit.fluxcd.io/v1';
@@ -110,8 +111,10 @@ function fluxBootstrapScript(c: Cluster): GeneratedFile {
     '# GIT_PASSWORD in the environment) for https.',
     'set -eu',
     'flux bootstrap git \\',
-    `  --url=${c.gitops.repository} \\`,
-    `  --branch=${c.gitops.branch} \\`,
+    `  ${shellWord(`--url=${c.gitops.repository}`)} \\`,
+    // flux refuses a plain-HTTP URL unless told (fluxcd/flux2#2787)
+    ...(/^http:\/\//i.test(c.gitops.repository) ? ['  --allow-insecure-http=true \\'] : []),
+    `  ${shellWord(`--branch=${c.gitops.branch}`)} \\`,
     `  --path=${gitPath(c, `${generatedDir(c)}/flux`)} \\`,
     '  "$@"',
   ];

@@ -5,6 +5,7 @@
 import type { Cluster } from '../../spec/types.js';
 import type { GeneratedFile } from '../types.js';
 import { talosDir } from './patches.js';
+import { shellWord } from '../../core/shell.js';
 
 export function generateTalosCommands(c: Cluster): GeneratedFile {
   const cps = c.nodes.filter((n) => n.role === 'controlplane');
@@ -22,7 +23,7 @@ export function generateTalosCommands(c: Cluster): GeneratedFile {
     'OUT="$(abs "${TALOS_OUT:-$here/_out}")"',
     'cd "$here"',
     '',
-    `talosctl gen config ${c.name} ${c.endpoint} \\`,
+    `talosctl gen config ${c.name} ${shellWord(c.endpoint)} \\`,
     '  --with-secrets "$SECRETS" \\',
     `  --talos-version v${c.versions.talos} \\`,
     `  --kubernetes-version ${c.versions.kubernetes} \\`,
