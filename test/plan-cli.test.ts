@@ -109,3 +109,28 @@ test('plan: a talium.config.yaml that is a folder is a usage error naming it (wa
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('plan shows what a CIDR block hands out when allowFirstLastIPs drops its first and last address', async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(path.join(tmpdir(), 'talium-plan-afl-'));
+  try {
+    const pool = (name: string, afl: string, block: string): string => `---\napiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: ${name}\nspec:\n${afl}  blocks:\n    - ${block}\n`;
+    writeFileSync(path.join(dir, 'pools.yaml'), pool('no', '  allowFirstLastIPs: "No"\n', 'cidr: 10.50.0.208/28') + pool('yes', '  allowFirstLastIPs: "Yes"\n', 'cidr: 10.50.0.224/28') + pool('range', '  allowFirstLastIPs: "No"\n', 'start: 10.50.0.240\n      stop: 10.50.0.250'));
+    const r = await runCli(['plan', dir, '--format', 'json'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const pools = (JSON.parse(r.stdout) as Array<{ pools: Array<{ name: string; blocks: string[]; allocatable?: Record<string, string> }> }>)[0]!.pools;
+    assert.deepEqual(
+      pools.map((p) => [p.name, p.blocks, p.allocatable]),
+      [
+        ['no', ['10.50.0.208-10.50.0.223'], { '0': '10.50.0.209-10.50.0.222' }],
+        ['yes', ['10.50.0.224-10.50.0.239'], undefined],
+        ['range', ['10.50.0.240-10.50.0.250'], undefined],
+      ],
+    );
+    const text = await runCli(['plan', dir], { cwd: dir });
+    assert.match(text.stdout, /^ {4}no +10\.50\.0\.208-10\.50\.0\.223 \(hands out 10\.50\.0\.209-10\.50\.0\.222\) +pools\.yaml:2:1$/m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -13,7 +13,7 @@ import { safeLoad } from '../lint/pool.js';
 import { knownRule, ruleCatalog } from '../lint/rule-catalog.js';
 import { formatInterval } from '../net/ip.js';
 import { buildClusterGroups } from '../plan/index.js';
-import { POOL_BLOCK_FIELDS } from '../plan/lb.js';
+import { allocatable, ciliumVersion, POOL_BLOCK_FIELDS, type LbPool } from '../plan/lb.js';
 import { deployedAsWritten, poolsToJudge, uncertainPools } from '../plan/pool-overlays.js';
 import type { ClusterGroup, Fact, Provenance } from '../plan/types.js';
 import { factPlace } from '../plan/util.js';
@@ -102,11 +102,24 @@ export function planJson(g: ClusterGroup): Record<string, unknown> {
     pools: [...[...poolsToJudge(g, POOL_BLOCK_FIELDS), ...deployedAsWritten(g, POOL_BLOCK_FIELDS)].map((pool) => ({ pool, uncertain: false })), ...uncertainPools(g, POOL_BLOCK_FIELDS).map((pool) => ({ pool, uncertain: true }))].map(({ pool, uncertain }) => ({
       name: pool.name,
       blocks: pool.blocks.map((b) => (b.interval ? formatInterval(b.interval) : b.text)),
+      // what a CIDR block hands out when allowFirstLastIPs (explicit, or the Cilium version's default) drops its
+      // first and last address; listed only for the blocks where it differs
+      ...handsOut(pool, ciliumVersion(g)),
       from: where({ doc: pool.doc, path: [] }),
       ...(pool.overlay ? { overlay: where({ doc: pool.overlay.kustomization, path: pool.overlay.path }) } : {}),
       ...(uncertain ? { uncertain: true } : {}),
     })),
   };
+}
+
+/** `{allocatable: {block index: range}}` for the CIDR blocks that do not hand out their first and last address. */
+function handsOut(pool: LbPool, version: string | undefined): { allocatable?: Record<string, string> } {
+  const out: Record<string, string> = {};
+  pool.blocks.forEach((b, i) => {
+    const alloc = allocatable(pool, b, version);
+    if (alloc && b.interval && (alloc.first !== b.interval.first || alloc.last !== b.interval.last)) out[String(i)] = formatInterval(alloc);
+  });
+  return Object.keys(out).length ? { allocatable: out } : {};
 }
 
 function planText(g: ClusterGroup): string {
@@ -150,7 +163,9 @@ function planText(g: ClusterGroup): string {
     for (const v of r.values) lines.push(`      values ${whereText(v)}`);
   });
   lines.push(`  LB-IPAM pools (${j['pools'].length}):`);
-  const poolRows = columns(j['pools'].map((p: any) => [String(p.name), p.uncertain ? `${p.blocks.join(', ')} (as written; a patch may change it)` : p.blocks.join(', '), whereText(p.from)]), '    '); // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const blocksText = (p: any): string => (p.blocks as string[]).map((b, i) => (p.allocatable?.[String(i)] ? `${b} (hands out ${p.allocatable[String(i)]})` : b)).join(', ');
+  const poolRows = columns(j['pools'].map((p: any) => [String(p.name), p.uncertain ? `${blocksText(p)} (as written; a patch may change it)` : blocksText(p), whereText(p.from)]), '    '); // eslint-disable-line @typescript-eslint/no-explicit-any
   j['pools'].forEach((p: { overlay?: Where }, i: number) => {
     lines.push(poolRows[i]!);
     if (p.overlay) lines.push(`      overlay ${whereText(p.overlay)}`);

@@ -46,10 +46,8 @@ export function ciliumGatewayObjects(docs: readonly YamlDocument[]): { classes: 
   return { classes, gateways };
 }
 
-/** The Cilium version the group targets (plan fact), when known. */
-export function ciliumVersion(cluster: ClusterGroup): string | undefined {
-  return pinnedMinor(cluster.plan.versions.cilium?.value);
-}
+/** The Cilium version the group targets (plan fact), when it pins a minor line. */
+export { ciliumVersion } from '../../../plan/lb.js';
 
 
 /** True when a string still holds unrendered templating (`${VAR}`, `{{ }}`, `#{ }#`). */
