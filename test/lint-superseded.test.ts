@@ -62,6 +62,37 @@ describe('cilium/kpr-value over schema/enum', () => {
   });
 });
 
+describe('Cilium object rules over the CRD checks', () => {
+  it('a pool/L2 apiVersion the Cilium line does not serve, a bad CIDR, an empty block: one finding each, the specific rule', async () => {
+    const pool = (name: string, block: string) => `apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: ${name}\nspec:\n  blocks:\n    - ${block}\n`;
+    const dir = repos.repo({
+      'talium.config.yaml': 'plan:\n  versions:\n    cilium: "1.17.4"\n',
+      'lb/pools.yaml': `${pool('bad-cidr', 'cidr: 10.0.0.0/33')}---\n${pool('empty', '{}')}`,
+      'lb/l2.yaml': 'apiVersion: cilium.io/v2\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: l2\nspec:\n  loadBalancerIPs: true\n',
+    });
+    const r = await runCli(['lint', '--format', 'json', '--no-cache'], { cwd: dir });
+    const out = JSON.parse(r.stdout) as { diagnostics: Diagnostic[] };
+    assert.deepEqual(
+      out.diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}`),
+      [
+        'lb/l2.yaml:1:13 cilium/l2-policy-api-version',
+        'lb/pools.yaml:1:13 cilium/pool-api-version',
+        'lb/pools.yaml:7:13 network/pool-block-invalid',
+        'lb/pools.yaml:9:13 cilium/pool-api-version',
+        'lb/pools.yaml:15:7 cilium/pool-block-shape',
+      ],
+    );
+    // with the specific rules off, the generic findings come back
+    const off = repos.repo({
+      'talium.config.yaml': 'plan:\n  versions:\n    cilium: "1.18.4"\nrules:\n  cilium/l2-policy-api-version: "off"\n  network/pool-block-invalid: "off"\n',
+      'lb/pools.yaml': pool('bad-cidr', 'cidr: 10.0.0.0/33'),
+      'lb/l2.yaml': 'apiVersion: cilium.io/v2\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: l2\nspec:\n  loadBalancerIPs: true\n',
+    });
+    const o = JSON.parse((await runCli(['lint', '--format', 'json', '--no-cache'], { cwd: off })).stdout) as { diagnostics: Diagnostic[] };
+    assert.deepEqual(o.diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}`), ['lb/l2.yaml:1:13 schema/not-served', 'lb/pools.yaml:7:13 schema/format']);
+  });
+});
+
 describe('superseding comes after settings and suppressions', () => {
   const lint = async (files: Record<string, string>) => {
     const r = await runCli(['lint', '--format', 'json', '--no-cache'], { cwd: repos.repo(files) });

@@ -10,6 +10,8 @@ export default defineRule({
     id: 'cilium/pool-block-shape',
     description: 'Each LB-IPAM pool block is either `cidr` or `start`[/`stop`].',
     severity: 'error',
+    // a block with neither or both of cidr/start is also network/pool-block-invalid at the same block: one finding
+    supersedes: ['network/pool-block-invalid'],
     messages: {
       both: 'Block {{index}} of pool "{{name}}" sets both "cidr" and "{{other}}"; a block is a CIDR or a start/stop range.',
       stopOnly: 'Block {{index}} of pool "{{name}}" sets "stop" without "start".',

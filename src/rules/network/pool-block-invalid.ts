@@ -16,6 +16,8 @@ export default defineRule({
     id: 'network/pool-block-invalid',
     description: 'An LB-IPAM pool block is malformed or the pool has no block at all.',
     severity: 'error',
+    // the CRD's `format: cidr` / `ip` says the same at the same value (schema/format): one finding, naming the pool
+    supersedes: ['schema/format'],
     messages: {
       invalidCidr: 'Pool "{{pool}}" block cidr "{{value}}" is not a valid CIDR.',
       invalidAddress: 'Pool "{{pool}}" block {{field}} "{{value}}" is not a valid IP address.',
