@@ -136,7 +136,9 @@ test('Omni cluster templates are classified as omni-template (kinds without apiV
 });
 
 test('Omni templates: inline mappings, lists and multi-document strings give plan facts; versions only when the templates agree', () => {
-  const p = planOf(readTree(path.join(FIXTURES, 'omni-template')));
+  const tree = readTree(path.join(FIXTURES, 'omni-template'));
+  // the lab template alone (the edge template is another cluster: see the next test)
+  const p = planOf(Object.fromEntries(Object.entries(tree).filter(([f]) => !f.endsWith('cluster-template-edge.yaml'))));
   const T = 'omni/cluster-template.yaml';
   assert.deepEqual([p.talos.cni?.value, at(p.talos.cni)], ['none', `${T}:15:19`]);
   assert.deepEqual([p.talos.kubeProxyDisabled?.value, at(p.talos.kubeProxyDisabled)], [true, `${T}:19:21`]);
@@ -149,9 +151,17 @@ test('Omni templates: inline mappings, lists and multi-document strings give pla
   assert.equal(p.lan?.value.canonical, '10.60.0.0/24');
   // the Workers' `inline:` list: its second mapping is a KubePrismConfig document
   assert.deepEqual([p.talos.kubePrism?.value, at(p.talos.kubePrism)], [{ enabled: true, port: 7445 }, `${T}:56:15`]);
+  assert.equal(p.versions.kubernetes?.value, '1.35.2');
+  assert.equal(p.talos.omniClusters, undefined);
+  // with the edge template beside it: two Omni clusters, and which one runs the GitOps tree is unknown, so no
+  // machine of either is a node (no address, gateway, VIP or LAN from them); cluster-wide settings still count
+  const both = planOf(tree);
+  assert.deepEqual(both.talos.omniClusters?.map((c) => [c.name, c.doc.file.path]), [['edge', 'omni/cluster-template-edge.yaml'], ['lab', T]]);
+  assert.deepEqual([both.nodes.length, both.gateway, both.vip, both.lan], [0, undefined, undefined, undefined]);
+  assert.deepEqual([both.talos.cni?.value, both.talos.kubeProxyDisabled?.value], ['none', true]);
   // both templates pin Talos 1.12.3; Kubernetes differs (1.35.2 vs 1.34.4), so it is left unset
-  assert.equal(p.versions.talos?.value, '1.12.3');
-  assert.equal(p.versions.kubernetes, undefined);
+  assert.equal(both.versions.talos?.value, '1.12.3');
+  assert.equal(both.versions.kubernetes, undefined);
 });
 
 test('Omni versions: one template gives both; a templated version is not agreed with a literal one', () => {
@@ -297,9 +307,10 @@ test('corpus: talconfig inline patches and Omni templates feed the plan', { time
   assert.deepEqual([mp.versions.talos?.value, mp.versions.kubernetes], ['1.13.7', undefined]);
   assert.equal(mp.talos.cni?.value, 'none');
   assert.equal(mp.talos.kubeProxyDisabled?.value, true);
-  // the Dell worker set's static address (an inline patch) gives the LAN and the gateway
-  assert.deepEqual([mp.lan?.value.canonical, mp.gateway?.value.text], ['192.168.10.0/24', '192.168.10.1']);
-  assert.deepEqual(mp.nodes.map((n) => [n.name, n.role, n.address?.value.text]), [['talos-threadripper-gpu-workers/dell-workers', 'worker', '192.168.10.119']]);
+  // two clusters (talos-prod-cluster and talos-threadripper-gpu-workers): the GPU cluster's Dell worker (an inline
+  // static address) is no node of this tree's plan, and gives it no LAN or gateway
+  assert.deepEqual(mp.talos.omniClusters?.map((c) => c.name), ['talos-prod-cluster', 'talos-threadripper-gpu-workers']);
+  assert.deepEqual([mp.lan, mp.gateway, mp.nodes.length], [undefined, undefined, 0]);
   // that inline patch writes the legacy interfaces list: Talos 1.13 deprecates it, reported at the key in the template
   const mfiles = readTree(path.join(CORPUS, 'mitchross__talos-argocd-proxmox'), /\.ya?ml$/);
   const dep = lintRepo(mfiles, [deprecatedFields]);

@@ -87,6 +87,8 @@ export function planJson(g: ClusterGroup): Record<string, unknown> {
       kubePrism: f(p.talos.kubePrism, (v) => v),
       kubeProxyDisabled: f(p.talos.kubeProxyDisabled, (v) => v),
       cni: f(p.talos.cni, (v) => v),
+      // several Omni clusters: their machines are not nodes of this plan (which one runs the tree is unknown)
+      ...(p.talos.omniClusters ? { omniClusters: p.talos.omniClusters.map((c) => ({ name: c.name, from: where({ doc: c.doc, path: ['name'] }) })) } : {}),
     },
     ciliumReleases: g.ciliumReleases.map((r) => ({
       engine: r.engine,
@@ -144,6 +146,7 @@ function planText(g: ClusterGroup): string {
   row('KubePrism', kp ? { value: kp.value.enabled ? `on, port ${kp.value.port}` : 'off', from: kp.from } : undefined);
   row('kube-proxy off', j['talos'].kubeProxyDisabled);
   row('CNI', j['talos'].cni);
+  for (const c of (j['talos'].omniClusters ?? []) as Array<{ name: string; from: Where }>) facts.push(['Omni cluster', `${c.name} (machines not read: several clusters)`, whereText(c.from)]);
   lines.push(...columns(facts, '  '));
   lines.push(`  nodes (${j['nodes'].length}):`);
   lines.push(

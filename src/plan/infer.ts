@@ -504,6 +504,12 @@ function readOmni(docs: readonly YamlDocument[], out: Collected, plan: NetworkPl
   if (!templates.length) return;
   const versions = omniVersions(templates);
   for (const which of ['talos', 'kubernetes'] as const) if (versions[which] && !plan.versions[which]) plan.versions[which] = versions[which];
+  // templates of several clusters (a prod and a GPU cluster beside one GitOps tree): which one runs the tree is
+  // unknown, so no machine of either is a node of this plan (their addresses would set the LAN, a VIP, collisions)
+  const clusters = new Map<string, YamlDocument>();
+  for (const d of templates) if (d.kind === 'Cluster') clusters.set(str(d.get(['name'])) ?? d.file.path, d);
+  const several = clusters.size > 1;
+  if (several) plan.talos.omniClusters = [...clusters].map(([name, doc]) => ({ name, doc })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const d of templates) {
     plan.talos.docs.push(d);
     const patches = omniInlinePatches(d);
@@ -521,6 +527,7 @@ function readOmni(docs: readonly YamlDocument[], out: Collected, plan: NetworkPl
     ]);
     if (role) nf.node.role = role;
     // the Cluster's patches apply to every machine: an address there is no one machine's
+    if (several) continue;
     if (d.kind === 'Cluster') pushShared(nf, out);
     else if (nf.node.address || nf.vips.length || nf.gateways.length) out.nodes.push(nf);
   }

@@ -60,6 +60,12 @@ export interface TalosFacts {
   cniUrls?: string[];
   /** Every Talos config / patch / multi-doc / talhelper / Omni template document of the group (for rules that read more). */
   docs: YamlDocument[];
+  /**
+   * The Omni clusters the group's templates describe, when there are several (two `kind: Cluster` templates with
+   * different names): which one the GitOps tree runs on is unknown, so their machines give the plan no node, VIP or
+   * gateway (cluster-wide settings still count). Each with its Cluster document.
+   */
+  omniClusters?: Array<{ name: string; doc: YamlDocument }>;
 }
 
 export interface NetworkPlan {
