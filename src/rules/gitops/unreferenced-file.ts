@@ -19,7 +19,7 @@ export default defineRule({
     description: 'A file of Kubernetes objects beside a kustomization that no kustomization lists is never applied.',
     severity: 'info',
     messages: {
-      unreferenced: '"{{file}}" is not listed by {{kustomization}} (nor by any other kustomization): Kustomize, Flux and Argo CD never apply its objects, so talium checks its syntax and schema only and leaves its objects out of the cluster\'s rules.',
+      unreferenced: '"{{file}}" is not listed by {{kustomization}} or any other kustomization, so its objects are never applied (talium checks only its syntax and schema).',
     },
     help: 'List the file under the kustomization\'s `resources` if it should be applied, or delete it if it is left over.',
     docs: {
