@@ -248,7 +248,16 @@ export function kustomizationResources(k: YamlDocument, byFile: Map<string, Yaml
  * the folder it builds and the kustomization there (Argo CD renders a source with kustomize only when it has one).
  */
 function patchRoots(all: readonly YamlDocument[], byFile: Map<string, YamlDocument[]>): Root[] {
-  const out: Root[] = [];
+  return buildRoots(all, byFile).filter((r) => r.patching);
+}
+
+/**
+ * Every Flux Kustomization and Argo CD source of `all` that builds a folder, `patching` when it has patches (an Argo
+ * CD source only with a kustomization in its folder: without one Argo CD applies the folder as a plain directory,
+ * `recurse` with its subfolders, and ignores `kustomize.patches`).
+ */
+function buildRoots(all: readonly YamlDocument[], byFile: Map<string, YamlDocument[]>): Array<Root & { patching: boolean; recurse?: boolean }> {
+  const out: Array<Root & { patching: boolean; recurse?: boolean }> = [];
   const kustAt = (dir: string): YamlDocument | undefined => {
     for (const f of KUST_FILES) {
       const k = byFile.get(dir ? `${dir}/${f}` : f)?.find((d) => d.docClass === 'kustomization');
@@ -257,16 +266,19 @@ function patchRoots(all: readonly YamlDocument[], byFile: Map<string, YamlDocume
     return undefined;
   };
   for (const ks of fluxKustomizations(all)) {
-    if (!Array.isArray(ks.doc.get(['spec', 'patches']))) continue;
+    const patching = Array.isArray(ks.doc.get(['spec', 'patches']));
     const kust = kustAt(ks.dir);
-    out.push(kust ? { doc: ks.doc, patches: ['spec', 'patches'], dir: ks.dir, kust, flux: true } : { doc: ks.doc, patches: ['spec', 'patches'], dir: ks.dir, flux: true });
+    out.push(kust ? { doc: ks.doc, patches: ['spec', 'patches'], dir: ks.dir, kust, flux: true, patching } : { doc: ks.doc, patches: ['spec', 'patches'], dir: ks.dir, flux: true, patching });
   }
   for (const d of all) {
     if (d.group !== 'argoproj.io' || d.kind !== 'Application') continue;
     for (const sp of argoSourcePaths(d)) {
       const dir = normDir(d.get([...sp, 'path']));
-      const kust = dir === undefined ? undefined : kustAt(dir);
-      if (dir !== undefined && kust && Array.isArray(d.get([...sp, 'kustomize', 'patches']))) out.push({ doc: d, patches: [...sp, 'kustomize', 'patches'], dir, kust, flux: false });
+      if (dir === undefined) continue;
+      const kust = kustAt(dir);
+      const patches = [...sp, 'kustomize', 'patches'];
+      if (kust) out.push({ doc: d, patches, dir, kust, flux: false, patching: Array.isArray(d.get(patches)) });
+      else out.push({ doc: d, patches, dir, flux: false, patching: false, recurse: d.get([...sp, 'directory', 'recurse']) === true });
     }
   }
   return out;
@@ -364,12 +376,19 @@ class Renderer {
    * folder they build. Their patches are applied after the build of the folder (Flux and Argo CD append them to the
    * kustomization there: the same semantics; a target may name the object before or after a namePrefix). A rendering
    * by a kustomization of the folder that such a root patches further is dropped when every root building it patches
-   * the object; an object every root building it patches is `replaced`.
+   * the object; an object every root building it patches is `replaced`. Roots without patches count as building
+   * (a second Flux Kustomization or Application with the same path ships the folder unpatched: the object is one
+   * object, whose content each root's apply overwrites in turn, fluxcd/kustomize-controller#732, #1724).
    */
   private renderRoots(objects: ObjectOverlaySpec[], replaced: Set<YamlDocument>): void {
     const reach = new Map<YamlDocument, { roots: number; patching: number }>();
     const kustRoots = new Map<YamlDocument, Array<{ patched: Set<YamlDocument> }>>();
-    for (const r of patchRoots(this.all, this.byFile)) {
+    const roots = buildRoots(this.all, this.byFile);
+    // a root without patches (a second Flux Kustomization or Application of the folder) deploys what it builds as the
+    // folder's kustomization renders it: counted below, so an object it ships unpatched is not `replaced`
+    let touched = false;
+    for (const r of roots.filter((x) => x.patching).concat(roots.filter((x) => !x.patching))) {
+      if (!r.patching && !touched) break; // no root patched an object: nothing to count
       const kusts = new Set<YamlDocument>();
       let list: Instance[] = [];
       const reachKust = (k: YamlDocument): void => {
@@ -382,7 +401,9 @@ class Renderer {
       };
       if (r.kust) addKust(r.kust);
       else {
-        for (const node of generatedResources(r.dir, this.byFile)) {
+        // Flux generates a kustomization of the folder; Argo CD applies a plain directory (`recurse`: with its subfolders)
+        const nodes = r.flux ? generatedResources(r.dir, this.byFile) : [...this.byFile.keys()].filter((f) => (r.recurse ? under(dirOf(f), r.dir) : dirOf(f) === r.dir));
+        for (const node of nodes) {
           const kust = KUST_FILES.includes(node.slice(node.lastIndexOf('/') + 1)) ? this.byFile.get(node)?.find((d) => d.docClass === 'kustomization') : undefined;
           if (kust) addKust(kust);
           else for (const d of this.byFile.get(node) ?? []) {
@@ -392,7 +413,7 @@ class Renderer {
         }
       }
       const before = new Set(list.map((i) => i.hr));
-      list = this.applyAll(r.doc, list, this.rootPatches(r));
+      if (r.patching) list = this.applyAll(r.doc, list, this.rootPatches(r));
       const patched = new Set<YamlDocument>();
       for (const inst of list) {
         if (inst.at?.k !== r.doc) continue;
@@ -401,7 +422,8 @@ class Renderer {
         objects.push(o);
       }
       // an object the root deletes has no instance left: patched as well
-      for (const hr of this.patched.get(r.doc) ?? []) patched.add(hr);
+      if (r.patching) for (const hr of this.patched.get(r.doc) ?? []) patched.add(hr);
+      if (patched.size) touched = true;
       for (const hr of before) {
         const n = reach.get(hr) ?? { roots: 0, patching: 0 };
         n.roots++;
