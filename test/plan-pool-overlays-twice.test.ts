@@ -63,7 +63,10 @@ test('two Flux Kustomizations with the same path in one cluster, both patching: 
   assert.deepEqual(renderedPools(groups[0]!).pools.map((r) => `${r.pool.name} ${r.pool.overlay!.kustomization.file.path}`), ['lan clusters/home/flux/lb.yaml', 'lan clusters/home/flux/lb2.yaml']);
   assert.deepEqual(deployedAsWritten(groups[0]!, POOL_BLOCK_FIELDS), []);
   assert.deepEqual(brief(files), [
-    'infra/lb/pool.yaml:7:14 network/pool-overlap overlap clusters/home/flux/lb.yaml, clusters/home/flux/lb2.yaml',
+    // the overlap the patched `stop` makes: in each Kustomization's patch, which wrote it
+    'clusters/home/flux/lb.yaml:20:18 network/pool-overlap overlap clusters/home/flux/lb.yaml',
+    'clusters/home/flux/lb2.yaml:20:18 network/pool-overlap overlap clusters/home/flux/lb2.yaml',
+    // the block both keep from the base: one finding naming both
     'infra/lb/pool.yaml:9:13 network/pool-host-bits hostBits clusters/home/flux/lb.yaml, clusters/home/flux/lb2.yaml',
   ]);
   noSelfOverlap(files);
@@ -73,7 +76,8 @@ test('two Flux Kustomizations with the same path in one cluster, both patching: 
 test('two Argo CD Applications with the same path, both patching: the same, per Application', () => {
   const files = { ...FOLDER, 'argo/lb.yaml': argoApp('lb', true), 'argo/lb2.yaml': argoApp('lb2', true) };
   assert.deepEqual(brief(files), [
-    'infra/lb/pool.yaml:7:14 network/pool-overlap overlap argo/lb.yaml, argo/lb2.yaml',
+    'argo/lb.yaml:22:22 network/pool-overlap overlap argo/lb.yaml',
+    'argo/lb2.yaml:22:22 network/pool-overlap overlap argo/lb2.yaml',
     'infra/lb/pool.yaml:9:13 network/pool-host-bits hostBits argo/lb.yaml, argo/lb2.yaml',
   ]);
   noSelfOverlap(files);
@@ -81,18 +85,18 @@ test('two Argo CD Applications with the same path, both patching: the same, per 
 });
 
 test('a second Flux Kustomization or Argo CD Application ships the folder unpatched: the pool is judged as written too', () => {
-  const cases: Array<[string, Record<string, string>, string]> = [
-    ['flux', { ...FOLDER, 'clusters/home/flux/lb.yaml': fluxKs('lb', true), 'clusters/home/flux/lb2.yaml': fluxKs('lb2', false) }, 'clusters/home/flux/lb.yaml'],
-    ['argo', { ...FOLDER, 'argo/lb.yaml': argoApp('lb', true), 'argo/lb2.yaml': argoApp('lb2', false) }, 'argo/lb.yaml'],
+  const cases: Array<[string, Record<string, string>, string, string]> = [
+    ['flux', { ...FOLDER, 'clusters/home/flux/lb.yaml': fluxKs('lb', true), 'clusters/home/flux/lb2.yaml': fluxKs('lb2', false) }, 'clusters/home/flux/lb.yaml', '20:18'],
+    ['argo', { ...FOLDER, 'argo/lb.yaml': argoApp('lb', true), 'argo/lb2.yaml': argoApp('lb2', false) }, 'argo/lb.yaml', '22:22'],
   ];
-  for (const [name, files, patching] of cases) {
+  for (const [name, files, patching, at] of cases) {
     const [g] = buildClusterGroups(parseRepo(files));
     // one object, whose content each root's apply overwrites in turn: as written (the plain root) and as the patching
     // root renders it (fluxcd/kustomize-controller#732: two Kustomizations of one Deployment flip it every interval)
     assert.deepEqual(deployedAsWritten(g!, POOL_BLOCK_FIELDS).map((p) => p.name), ['lan'], name);
     assert.deepEqual(brief(files), [
-      // the patched range: the rendering's finding
-      `infra/lb/pool.yaml:7:14 network/pool-overlap overlap ${patching}`,
+      // the patched range: the rendering's finding, at the `stop` the patch wrote
+      `${patching}:${at} network/pool-overlap overlap ${patching}`,
       // the block both ship: one finding, as written (it stands for the rendering too)
       'infra/lb/pool.yaml:9:13 network/pool-host-bits hostBits -',
     ], name);
@@ -108,10 +112,10 @@ test('the same folder applied by one Flux Kustomization per cluster: each cluste
   const files = { ...FOLDER, 'clusters/a/flux/lb.yaml': fluxKs('lb', true), 'clusters/b/flux/lb.yaml': fluxKs('lb', true) };
   const groups = buildClusterGroups(parseRepo(files));
   assert.deepEqual(groups.map((g) => `${g.name}: ${renderedPools(g).pools.map((r) => r.pool.overlay!.kustomization.file.path).join(', ')}`), ['a: clusters/a/flux/lb.yaml', 'b: clusters/b/flux/lb.yaml']);
-  // one finding per cluster at each place (the CLI reports a place and message once: lint/engine.ts uniqueSorted)
+  // one finding per cluster (the CLI reports a place and message once: lint/engine.ts uniqueSorted)
   assert.deepEqual(brief(files), [
-    'infra/lb/pool.yaml:7:14 network/pool-overlap overlap clusters/a/flux/lb.yaml',
-    'infra/lb/pool.yaml:7:14 network/pool-overlap overlap clusters/b/flux/lb.yaml',
+    'clusters/a/flux/lb.yaml:20:18 network/pool-overlap overlap clusters/a/flux/lb.yaml',
+    'clusters/b/flux/lb.yaml:20:18 network/pool-overlap overlap clusters/b/flux/lb.yaml',
     'infra/lb/pool.yaml:9:13 network/pool-host-bits hostBits clusters/a/flux/lb.yaml',
     'infra/lb/pool.yaml:9:13 network/pool-host-bits hostBits clusters/b/flux/lb.yaml',
   ]);
@@ -144,5 +148,17 @@ test('a pool as written and its rendering under another name (namePrefix) in one
   };
   const got = lintRepo(files, [poolOverlap]);
   assert.deepEqual(got.map((d) => `${String(d.data?.['pool'])} ${String(d.data?.['other'])}`), ['x-lan other']);
+  noSelfOverlap(files);
+});
+
+test('an overlap a patched stop makes with a pool shipped as written is reported at that stop, whichever pool comes first', () => {
+  // lb moves lan's stop into other and sets other's `disabled: false` (its block stays the base's); lb2 ships both
+  // as written: other (as lb renders it, and as written) is judged after lan's rendering, yet the finding is lan's
+  // patched stop, in lb's patch
+  const enabled = '    - target:\n        kind: CiliumLoadBalancerIPPool\n        name: other\n      patch: |-\n        - op: add\n          path: /spec/disabled\n          value: false\n';
+  const files = { ...FOLDER, 'clusters/home/flux/lb.yaml': fluxKs('lb', true) + enabled, 'clusters/home/flux/lb2.yaml': fluxKs('lb2', false) };
+  const got = lintRepo(files, [poolOverlap]);
+  assert.deepEqual(got.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${String(d.data?.['pool'])}/${String(d.data?.['other'])} ${String(d.data?.['overlay'])}`), ['clusters/home/flux/lb.yaml:20:18 lan/other clusters/home/flux/lb.yaml']);
+  assert.deepEqual(got[0]!.related?.map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column}`), ['infra/lb/other.yaml:7:13', 'clusters/home/flux/lb.yaml:14:7']);
   noSelfOverlap(files);
 });

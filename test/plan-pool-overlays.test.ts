@@ -91,11 +91,13 @@ test('pool renderings agree with kubectl kustomize on the fixtures (JSON6902 inl
 test('JSON6902 operations of an overlay: the rendered blocks are judged, each where it is written (base, inline patch, patch file), with the overlay', () => {
   const files = fixture('json-ops');
   assert.deepEqual(brief(files), [
-    // kept from the base (host bits); the range keeps its base `start`, its `stop` comes from the inline patch
+    // kept from the base (host bits)
     'base/pool.yaml:7:13 network/pool-host-bits hostBits home/kustomization.yaml',
-    'base/pool.yaml:8:14 network/pool-overlap overlap home/kustomization.yaml',
     // added by the JSON6902 patch file at /spec/blocks/0: holds the gateway
     'home/first-block.yaml:4:11 network/pool-reserved-address gateway home/kustomization.yaml',
+    // the range keeps its base `start`; its `stop` (10.50.0.250), which the inline patch wrote, makes the overlap:
+    // reported there
+    'home/kustomization.yaml:14:16 network/pool-overlap overlap home/kustomization.yaml',
     // appended by the inline patch (/spec/blocks/-): outside the LAN
     'home/kustomization.yaml:18:17 network/pool-outside-lan outside home/kustomization.yaml',
   ]);
@@ -355,4 +357,36 @@ test('a base one overlay patches and another ships unchanged is judged as shippe
   // every finding about base/other.yaml is the as-written one: no copy per overlay at the same place
   const atOther = got.filter((l) => l.startsWith('base/other.yaml'));
   assert.deepEqual(atOther.filter((l) => !l.endsWith(' -')), [], atOther.join('\n'));
+});
+
+test('a block whose range `stop` a patch wrote is reported at that stop, in the patch; the other pool of an overlap stays the related location', () => {
+  const pool = (name: string, blocks: string): string => `apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: ${name}\nspec:\n  blocks:\n${blocks}`;
+  const base = {
+    ...LAN,
+    'base/kustomization.yaml': 'resources:\n  - lan.yaml\n  - other.yaml\n',
+    'base/lan.yaml': pool('lan', '    - start: 10.50.0.100\n      stop: 10.50.0.110\n'),
+    'base/other.yaml': pool('other', '    - cidr: 10.50.0.240/28\n'),
+  };
+  // home moves lan's stop to 10.50.0.250 (into other) and patches other's serviceSelector only: both are renderings,
+  // lan's the earlier; the overlap is lan's patched stop, not other's base block
+  const stopPatch = (stop: string): string => json(`      - op: replace\n        path: /spec/blocks/0/stop\n        value: ${stop}\n`);
+  const files = {
+    ...base,
+    'home/kustomization.yaml': `resources:\n  - ../base\npatches:\n${stopPatch('10.50.0.250')}  - target: {kind: CiliumLoadBalancerIPPool, name: other}\n    patch: |-\n      - op: add\n        path: /spec/serviceSelector\n        value: {matchLabels: {pool: other}}\n`,
+  };
+  assert.deepEqual(brief(files), ['home/kustomization.yaml:8:16 network/pool-overlap overlap home/kustomization.yaml']);
+  const [f] = lintRepo(files, [poolOverlap]);
+  assert.deepEqual(f!.data, { pool: 'lan', block: '10.50.0.100-10.50.0.250', other: 'other', otherBlock: '10.50.0.240/28', overlap: '10.50.0.240-10.50.0.250', overlay: 'home/kustomization.yaml' });
+  assert.deepEqual(f!.related?.map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column} ${r.message}`), ['base/other.yaml:7:13 pool "other"', 'home/kustomization.yaml:4:5 pool "lan" as overlay home/kustomization.yaml renders it']);
+  // a stop the patch moves out of the LAN, or onto the gateway's range: at the stop too
+  const outside = { ...base, 'home/kustomization.yaml': `resources:\n  - ../base\npatches:\n${stopPatch('10.50.1.10')}` };
+  assert.deepEqual(brief(outside, [poolOutsideLan]), ['home/kustomization.yaml:8:16 network/pool-outside-lan outside home/kustomization.yaml']);
+  const low = { ...base, 'base/lan.yaml': pool('lan', '    - start: 10.50.0.1\n      stop: 10.50.0.1\n'), 'home/kustomization.yaml': `resources:\n  - ../base\npatches:\n${stopPatch('10.50.0.20')}` };
+  assert.deepEqual(brief(low), ['home/kustomization.yaml:8:16 network/pool-reserved-address gateway home/kustomization.yaml']);
+  // a patch of the `start` too (or of the whole block): at the start it wrote; a range the base wrote whole: at its
+  // start in the base
+  const startPatch = { ...base, 'home/kustomization.yaml': `resources:\n  - ../base\npatches:\n${json('      - op: replace\n        path: /spec/blocks/0/start\n        value: 10.50.0.245\n      - op: replace\n        path: /spec/blocks/0/stop\n        value: 10.50.0.250\n')}` };
+  assert.deepEqual(brief(startPatch), ['home/kustomization.yaml:8:16 network/pool-overlap overlap home/kustomization.yaml']);
+  const unpatched = { ...base, 'base/lan.yaml': pool('lan', '    - start: 10.50.0.100\n      stop: 10.50.0.250\n') };
+  assert.deepEqual(brief(unpatched), ['base/other.yaml:7:13 network/pool-overlap overlap -']);
 });

@@ -27,6 +27,12 @@ export interface PoolBlock {
   place: Place;
   /** A start/stop block: where its `stop` is written (undefined without one). */
   stopPlace?: Place;
+  /**
+   * A kustomize rendering of a range whose `start` is the base's and whose `stop` a patch wrote (an overlay's patch
+   * replaced only `/spec/blocks/0/stop`): that `stop`'s place (plan/pool-overlays.ts). Findings about the whole block
+   * go there (rules/network/lib/pool-findings.ts blockPlace).
+   */
+  lastPlace?: Place;
   kind: 'cidr' | 'range';
   text: string;
   /** Undefined when the block does not parse. */

@@ -67,15 +67,20 @@ function render(docs: readonly YamlDocument[]): Rendered {
   return { pools, patchDocs, uncertain, replaced: ov.replaced };
 }
 
-/** A rendering as a pool: values from the rendered object, each placed where its last writer wrote it. */
+/**
+ * A rendering as a pool: values from the rendered object, each placed where its last writer wrote it; a range whose
+ * `start` is the base's and whose `stop` a patch wrote has that place as its lastPlace.
+ */
 function renderedPool(o: ObjectOverlaySpec): LbPool {
-  return readPoolFrom({
+  const pool = readPoolFrom({
     doc: o.doc,
     name: o.name,
     get: (p) => plain(nodeAt(o.node, p)),
     at: (p, key) => placeOf(o.node, p, key),
     overlay: { kustomization: o.kustomization, path: o.path, patches: o.patches, ...(o.root ? { root: o.root } : {}) },
   });
+  for (const b of pool.blocks) if (b.kind === 'range' && b.place.doc === o.doc && b.stopPlace && b.stopPlace.doc !== o.doc) b.lastPlace = b.stopPlace;
+  return pool;
 }
 
 /** Where the node at `path` (else its nearest ancestor) was last written; `key`: its key's range in an inline patch. */

@@ -2,7 +2,7 @@
 import { contains, formatInterval } from '../../net/ip.js';
 import { explicitFact, factRelated, POOL_BLOCK_FIELDS, usesBgp, usesL2 } from '../../plan/lb.js';
 import { poolsForRules } from '../../plan/pool-overlays.js';
-import { POOL_OVERLAYS_DOC, mergeOverlayFindings, poolFinding } from './lib/pool-findings.js';
+import { POOL_OVERLAYS_DOC, blockPlace, mergeOverlayFindings, poolFinding } from './lib/pool-findings.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const POLICY = `apiVersion: cilium.io/v2alpha1
@@ -48,7 +48,7 @@ export default defineRule({
         if (!b.interval || b.interval.family !== lan.value.family) continue;
         if (subnets.some((s) => contains(s, b.interval!))) continue;
         const data = { pool: pool.name, block: b.kind === 'cidr' ? b.text : formatInterval(b.interval), lan: lan.value.canonical };
-        out.push(poolFinding(pool, b.place, 'outside', data, factRelated(lan, `LAN ${lan.value.canonical}`)));
+        out.push(poolFinding(pool, blockPlace(b), 'outside', data, factRelated(lan, `LAN ${lan.value.canonical}`)));
       }
     }
     return mergeOverlayFindings(out);

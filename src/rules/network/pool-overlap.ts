@@ -3,7 +3,7 @@ import { formatInterval, intersection } from '../../net/ip.js';
 import { IntervalIndex } from '../../net/interval-index.js';
 import { pathVariants, POOL_BLOCK_FIELDS } from '../../plan/lb.js';
 import { poolsForRules, sameRendering } from '../../plan/pool-overlays.js';
-import { POOL_OVERLAYS_DOC, mergeOverlayFindings, placeRelated, poolFinding } from './lib/pool-findings.js';
+import { POOL_OVERLAYS_DOC, blockPlace, mergeOverlayFindings, patchWrote, placeRelated, poolFinding } from './lib/pool-findings.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 /** Besides the blocks, what this rule reads of a pool (a patch that may change it makes the pool's text not what is applied). */
@@ -35,16 +35,20 @@ export default defineRule({
     const pools = poolsForRules(cluster, [...POOL_BLOCK_FIELDS, DISABLED]).filter((p) => !p.disabled);
     const out: RuleFinding[] = [];
     const index = new IntervalIndex(pools.flatMap((pool, n) => pool.blocks.flatMap((block) => (block.interval ? [{ interval: block.interval, label: { n, pool, block } }] : []))));
-    for (const [earlierBlock, laterBlock] of index.overlappingPairs()) {
-      if (earlierBlock.n === laterBlock.n) continue;
-      const { pool: earlier, block: e } = earlierBlock.n < laterBlock.n ? earlierBlock : laterBlock;
-      const { pool: later, block: b } = earlierBlock.n < laterBlock.n ? laterBlock : earlierBlock;
+    for (const [x, y] of index.overlappingPairs()) {
+      if (x.n === y.n) continue;
+      // the later pool's block carries the finding, unless only the earlier one's holds a value a kustomize patch
+      // wrote: then that value (in the patch) made the overlap, and is where to look
+      let [earlierBlock, laterBlock] = x.n < y.n ? [x, y] : [y, x];
+      if (patchWrote(earlierBlock.pool, earlierBlock.block) && !patchWrote(laterBlock.pool, laterBlock.block)) [earlierBlock, laterBlock] = [laterBlock, earlierBlock];
+      const { pool: earlier, block: e } = earlierBlock;
+      const { pool: later, block: b } = laterBlock;
       // renderings by different overlays are per-cluster variants, not pools of one cluster
       if (earlier.name === later.name || pathVariants(earlier.doc.file.path, later.doc.file.path) || !sameRendering(earlier, later)) continue;
       const ov = intersection(b.interval!, e.interval!)!;
       const data = { pool: later.name, block: b.kind === 'cidr' ? b.text : formatInterval(b.interval!), other: earlier.name, otherBlock: e.kind === 'cidr' ? e.text : formatInterval(e.interval!), overlap: formatInterval(ov) };
       // a finding on a rendering names its overlay (the later pool's, else the earlier one's)
-      out.push(poolFinding(later.overlay || !earlier.overlay ? later : earlier, b.place, 'overlap', data, [placeRelated(e.place, `pool "${earlier.name}"`)]));
+      out.push(poolFinding(later.overlay || !earlier.overlay ? later : earlier, blockPlace(b), 'overlap', data, [placeRelated(blockPlace(e), `pool "${earlier.name}"`)]));
     }
     return mergeOverlayFindings(out);
   },

@@ -2,7 +2,7 @@
 import { containsIp, formatInterval, intersection, type IpInterval } from '../../net/ip.js';
 import { factRelated, POOL_BLOCK_FIELDS } from '../../plan/lb.js';
 import { poolsForRules } from '../../plan/pool-overlays.js';
-import { POOL_OVERLAYS_DOC, mergeOverlayFindings, poolFinding } from './lib/pool-findings.js';
+import { POOL_OVERLAYS_DOC, blockPlace, mergeOverlayFindings, poolFinding } from './lib/pool-findings.js';
 import type { Fact } from '../../plan/types.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
@@ -96,11 +96,11 @@ export default defineRule({
         }
         if (hits.length === 1) {
           const h = hits[0]!;
-          out.push(poolFinding(p, b.place, h.messageId, { ...base, ...h.data }, h.related));
+          out.push(poolFinding(p, blockPlace(b), h.messageId, { ...base, ...h.data }, h.related));
         } else if (hits.length > 1) {
           const shown = hits.slice(0, MAX_LISTED).map((h) => h.label);
           const list = hits.length > MAX_LISTED ? `${shown.join(', ')} and ${hits.length - MAX_LISTED} more` : shown.join(', ');
-          out.push(poolFinding(p, b.place, 'several', { ...base, count: hits.length, list, kinds: hits.map((h) => h.messageId).join(',') }, hits.flatMap((h) => h.related ?? [])));
+          out.push(poolFinding(p, blockPlace(b), 'several', { ...base, count: hits.length, list, kinds: hits.map((h) => h.messageId).join(',') }, hits.flatMap((h) => h.related ?? [])));
         }
       }
     }

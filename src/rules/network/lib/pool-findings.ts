@@ -3,14 +3,14 @@
  * document, or for a kustomize rendering the base or the patch), with `data.overlay` and a related location naming
  * the overlay that renders the pool; findings that several overlays' renderings make at one place merged into one.
  */
-import type { LbPool, Place } from '../../../plan/lb.js';
+import type { LbPool, Place, PoolBlock } from '../../../plan/lb.js';
 import type { RuleFinding } from '../../types.js';
 
 type Related = NonNullable<RuleFinding['related']>;
 
 /** How the pool rules treat kustomize overlays (their docs' `what`). */
 export const POOL_OVERLAYS_DOC =
-  'A pool a kustomization patches is judged as each overlay renders it, as kustomize applies the patches (strategic merge: a `blocks` list replaces the base\'s; JSON6902 operations such as `replace /spec/blocks/0/cidr` or `add /spec/blocks/-`), each block where it is written (the base, the patch file or the inline patch) and `data.overlay` naming the overlay(s); different overlays of one base are judged separately, and a base one overlay patches and another kustomization ships unchanged is judged as shipped too (at the base, without `data.overlay`; a finding there stands for the overlays that keep that block). The patches of a Flux Kustomization (`spec.patches`) and of an Argo CD source (`kustomize.patches`) are applied the same way to the pools of the folder it builds (after that folder\'s kustomization, or the one Flux generates when there is none), the finding naming the Flux Kustomization or Application. A pool whose patch cannot be applied with certainty (unreadable or templated, `$patch: delete`, an operation kustomize fails on, an Argo CD source without a kustomization) is not judged: its base blocks may not be what is applied.';
+  'A pool a kustomization patches is judged as each overlay renders it, as kustomize applies the patches (strategic merge: a `blocks` list replaces the base\'s; JSON6902 operations such as `replace /spec/blocks/0/cidr` or `add /spec/blocks/-`), each block where it is written (the base, the patch file or the inline patch; a range whose `stop` alone a patch changed, at that `stop`; an overlap of a block a patch wrote with one no patch touched, at the patched one) and `data.overlay` naming the overlay(s); different overlays of one base are judged separately, and a base one overlay patches and another kustomization ships unchanged is judged as shipped too (at the base, without `data.overlay`; a finding there stands for the overlays that keep that block). The patches of a Flux Kustomization (`spec.patches`) and of an Argo CD source (`kustomize.patches`) are applied the same way to the pools of the folder it builds (after that folder\'s kustomization, or the one Flux generates when there is none), the finding naming the Flux Kustomization or Application. A pool whose patch cannot be applied with certainty (unreadable or templated, `$patch: delete`, an operation kustomize fails on, an Argo CD source without a kustomization) is not judged: its base blocks may not be what is applied.';
 
 /** A finding at `place` about pool `p` (a rendering adds its overlay to `data` and to the related locations). */
 export function poolFinding(p: LbPool, place: Place, messageId: string, data: Record<string, string | number | boolean>, related: Related = [], extra: Pick<RuleFinding, 'key' | 'severity'> = {}): RuleFinding {
@@ -20,6 +20,19 @@ export function poolFinding(p: LbPool, place: Place, messageId: string, data: Re
   if (p.overlay) f.data!['overlay'] = p.overlay.kustomization.file.path;
   if (all.length) f.related = all;
   return f;
+}
+
+/**
+ * Where a finding about a whole block goes: its `cidr` or `start`, or for a rendering whose patch wrote only the
+ * range's `stop`, that `stop` (the value that made the block what it is, in the file that wrote it).
+ */
+export function blockPlace(b: PoolBlock): Place {
+  return b.lastPlace ?? b.place;
+}
+
+/** A value of block `b` of pool `p` was written by a kustomize patch (a rendering's block not wholly its base's). */
+export function patchWrote(p: LbPool, b: PoolBlock): boolean {
+  return !!p.overlay && (b.place.doc !== p.doc || (!!b.stopPlace && b.stopPlace.doc !== p.doc));
 }
 
 /** A related location at a place (for the other pool of a pair). */
