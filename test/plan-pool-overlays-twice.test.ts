@@ -162,3 +162,13 @@ test('an overlap a patched stop makes with a pool shipped as written is reported
   assert.deepEqual(got[0]!.related?.map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column}`), ['infra/lb/other.yaml:7:13', 'clusters/home/flux/lb.yaml:14:7']);
   noSelfOverlap(files);
 });
+
+test('a Flux Kustomization whose patch of the pool is templated, next to one that ships the folder unpatched: the pool is judged as the plain one ships it', () => {
+  const files = { ...FOLDER, 'clusters/home/flux/lb.yaml': fluxKs('lb', true).replace('value: 10.50.0.250', 'value: ${LAN_STOP}'), 'clusters/home/flux/lb2.yaml': fluxKs('lb2', false) };
+  // lb's rendering is uncertain (not judged); lb2 deploys lan as written, which is certain
+  assert.deepEqual(renderedPools(buildClusterGroups(parseRepo(files))[0]!).pools, []);
+  assert.deepEqual(brief(files), ['infra/lb/pool.yaml:9:13 network/pool-host-bits hostBits -']);
+  // without lb2, the conservative skip: nothing
+  const { 'clusters/home/flux/lb2.yaml': _plain, ...alone } = files;
+  assert.deepEqual(brief(alone), []);
+});

@@ -172,7 +172,7 @@ test('patches a rendering follows: strategic merge with null and `$patch: replac
   for (const [, files] of cases) agreesWithKustomize(t, files, ['home']);
 });
 
-test('patches that cannot be applied with certainty keep the conservative skip: neither the base nor a rendering is judged', () => {
+test('patches that cannot be applied with certainty keep the conservative skip in their overlay: neither the base nor a rendering is judged there', () => {
   // the base alone: its first block has host bits and lies outside the LAN
   assert.deepEqual(brief(BASE), ['base/pool.yaml:7:13 network/pool-host-bits hostBits -', 'base/pool.yaml:7:13 network/pool-outside-lan outside -']);
   const uncertain: Record<string, Record<string, string>> = {
@@ -194,6 +194,15 @@ test('patches that cannot be applied with certainty keep the conservative skip: 
   // one certain overlay next to an uncertain one: the certain rendering is judged, the base is not
   const both = { ...overlay(json('      - op: replace\n        path: /spec/blocks/0/cidr\n        value: 10.60.0.192/28\n')), 'away/kustomization.yaml': `resources:\n  - ../base\npatches:\n${json('      - op: replace\n        path: [unreadable\n')}` };
   assert.deepEqual(brief(both), ['home/kustomization.yaml:8:16 network/pool-outside-lan outside home/kustomization.yaml']);
+  // the skip is per overlay: a kustomization that ships the base unpatched next to the uncertain one deploys it as
+  // written, judged so (before, any uncertain overlay hid the base from every judgement)
+  const plainToo = { ...uncertain['a templated patch (Flux substitution)']!, 'plain/kustomization.yaml': 'resources:\n  - ../base\n' };
+  assert.deepEqual(brief(plainToo), ['base/pool.yaml:7:13 network/pool-host-bits hostBits -', 'base/pool.yaml:7:13 network/pool-outside-lan outside -']);
+  assert.deepEqual(brief({ ...both, 'plain/kustomization.yaml': 'resources:\n  - ../base\n' }), [
+    'base/pool.yaml:7:13 network/pool-host-bits hostBits -',
+    'base/pool.yaml:7:13 network/pool-outside-lan outside -',
+    'home/kustomization.yaml:8:16 network/pool-outside-lan outside home/kustomization.yaml',
+  ]);
 });
 
 test('network/pool-block-invalid judges the rendered blocks: one a patch breaks is reported in the patch, one it removes is not', () => {
@@ -240,12 +249,24 @@ test('network/service-ip-not-in-pool judges a requested IP against the pools of 
   assert.deepEqual(brief(bare, [serviceIpNotInPool]), ['apps/svc.yaml:8:27 network/service-ip-not-in-pool noPool -', 'apps/svc.yaml:20:27 network/service-ip-not-in-pool noPool -', 'apps/svc.yaml:44:27 network/service-ip-not-in-pool noPool -', 'outside/svc.yaml:8:27 network/service-ip-not-in-pool noPool -', 'outside/svc.yaml:20:27 network/service-ip-not-in-pool noPool -']);
 });
 
-test('network/service-ip-not-in-pool keeps the conservative skip for a pool a patch makes uncertain (no noPool finding), and still reports an IP that is no address', () => {
+test('network/service-ip-not-in-pool keeps the conservative skip for a pool a patch makes uncertain in the overlays where it is (no noPool finding), judges the others, and still reports an IP that is no address', () => {
   const files = fixture('service-ips');
+  // y's patch of other is templated: y's pools are uncertain (other may hold any address), x ships other as written
   const uncertain = { ...files, 'envs/y/kustomization.yaml': files['envs/y/kustomization.yaml']!.replace('value: 10.50.0.64/28', 'value: ${OTHER_CIDR}') };
-  assert.deepEqual(brief(uncertain, [serviceIpNotInPool]), []);
+  assert.deepEqual(brief(uncertain, [serviceIpNotInPool]), [
+    // judged in x's view only (x's lan: 10.50.0.200/28 and 10.50.0.64/28; other as written: 10.50.0.240/28); y's
+    // view and outside/svc.yaml (built by no overlay: every pool, y's uncertain other too) say nothing
+    'apps/svc.yaml:20:27 network/service-ip-not-in-pool noPool envs/x/kustomization.yaml',
+    'apps/svc.yaml:44:27 network/service-ip-not-in-pool noPool envs/x/kustomization.yaml',
+  ]);
+  // x's view holds other as x ships it: the finding names it among the eligible pools
+  const [first] = lintRepo(uncertain, [serviceIpNotInPool]);
+  assert.deepEqual(first!.related?.map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column}`), ['envs/x/kustomization.yaml:9:9', 'base/other.yaml:6:3', 'envs/x/kustomization.yaml:5:5']);
+  // uncertain in both overlays: nothing anywhere
+  const both = { ...uncertain, 'envs/x/kustomization.yaml': files['envs/x/kustomization.yaml']!.replace('value: {cidr: 10.50.0.64/28}', 'value: {cidr: ${LAN_CIDR}}') };
+  assert.deepEqual(brief(both, [serviceIpNotInPool]), []);
   const invalid = { ...uncertain, 'apps/svc.yaml': files['apps/svc.yaml']!.replace('10.50.0.10"', '10.50.0.300"') };
-  assert.deepEqual(brief(invalid, [serviceIpNotInPool]), ['apps/svc.yaml:44:27 network/service-ip-not-in-pool invalid -']);
+  assert.deepEqual(brief(invalid, [serviceIpNotInPool]), ['apps/svc.yaml:20:27 network/service-ip-not-in-pool noPool envs/x/kustomization.yaml', 'apps/svc.yaml:44:27 network/service-ip-not-in-pool invalid -']);
   // a pool whose serviceSelector (never patched) excludes the Service cannot serve it, uncertain or not
   const selective = { ...uncertain, 'base/other.yaml': `${files['base/other.yaml']}  serviceSelector:\n    matchLabels:\n      pool: other\n` };
   const sel = { ...selective, 'apps/svc.yaml': files['apps/svc.yaml']!.replaceAll('  namespace: default\n', '  namespace: default\n  labels:\n    pool: lan\n') };
@@ -253,8 +274,10 @@ test('network/service-ip-not-in-pool keeps the conservative skip for a pool a pa
     // 10.50.0.70: y's lan does not hold it, and its uncertain other is not a pool of y's view
     'apps/svc.yaml:10:27 network/service-ip-not-in-pool noPool envs/y/kustomization.yaml',
     'apps/svc.yaml:24:27 network/service-ip-not-in-pool noPool envs/x/kustomization.yaml',
-    // 10.50.0.245: other (uncertain through y) is left out of every view; it could not serve the Service anyway
-    'apps/svc.yaml:38:27 network/service-ip-not-in-pool noPool envs/x/kustomization.yaml, envs/y/kustomization.yaml',
+    // 10.50.0.245: other (uncertain through y, out of y's view; it could not serve the Service anyway) is in x's view
+    // as x ships it: it holds the address, its serviceSelector does not select the Service
+    'apps/svc.yaml:38:27 network/service-ip-not-in-pool noPool envs/y/kustomization.yaml',
+    'apps/svc.yaml:38:27 network/service-ip-not-in-pool selector envs/x/kustomization.yaml',
     'apps/svc.yaml:52:27 network/service-ip-not-in-pool noPool envs/x/kustomization.yaml, envs/y/kustomization.yaml',
   ]);
 });
@@ -272,7 +295,8 @@ test('talium plan lists the pools as the overlays render them, and an uncertain 
   ]);
   const uncertain = { ...files, 'envs/y/kustomization.yaml': files['envs/y/kustomization.yaml']!.replace('value: 10.50.0.64/28', 'value: ${OTHER_CIDR}') };
   const [u] = buildClusterGroups(parseRepo(uncertain));
-  assert.deepEqual((planJson(u!)['pools'] as Array<Record<string, unknown>>).map((p) => `${String(p['name'])}${p['uncertain'] ? ' uncertain' : ''}`), ['lan', 'lan', 'other uncertain']);
+  // other: as x ships it (certain), and uncertain (as written; y's patch may change it)
+  assert.deepEqual((planJson(u!)['pools'] as Array<Record<string, unknown>>).map((p) => `${String(p['name'])}${p['uncertain'] ? ' uncertain' : ''}`), ['lan', 'lan', 'other', 'other uncertain']);
 });
 
 /**

@@ -8,8 +8,9 @@
  * `spec.blocks` are replaced whole, `null` deletes; JSON6902 add/replace/remove/copy/move/test with JSON pointers),
  * with its namePrefix/nameSuffix. A rendering a patch made uncertain (unreadable or templated, a target pattern not
  * run, an operation kustomize fails on, a strategic-merge directive other than `$patch: replace` on a map) is not
- * judged, a pool `$patch: delete` removes has none, and in both cases the base is not judged either: the
- * conservative skip (plan/lb.ts patchedThere). Patches of a Flux Kustomization (`spec.patches`) or
+ * judged, a pool `$patch: delete` removes has none, and in both cases the base is not judged in that overlay either:
+ * the conservative skip (plan/lb.ts patchedThere), per overlay (another overlay's certain rendering, or a build that
+ * ships the base unpatched, is judged). Patches of a Flux Kustomization (`spec.patches`) or
  * an Argo CD source (`kustomize.patches`) render the pools of the folder it builds the same way (kustomize-overlays.ts
  * renderRoots). poolViews / uncertainPools answer "which pools may hold this address" per overlay. A strategic-merge patch file
  * applied by a judged rendering is not judged as a pool of its own (the rendering holds its values).
@@ -29,15 +30,18 @@ interface Rendered {
   pools: ReadonlyArray<{ base: YamlDocument; pool: LbPool }>;
   /** Patch-file documents those renderings applied. */
   patchDocs: ReadonlySet<YamlDocument>;
-  /** Bases with a rendering a patch made uncertain (or every base, when the overlays could not be rendered). */
-  uncertain: ReadonlySet<YamlDocument> | 'all';
+  /**
+   * Bases with a rendering a patch made uncertain, each with the kustomizations (or Flux Kustomizations / Argo CD
+   * Applications) of those renderings; 'all': every base, when the overlays could not be rendered.
+   */
+  uncertain: ReadonlyMap<YamlDocument, ReadonlySet<YamlDocument>> | 'all';
   /** Bases every path to which goes through a kustomization that patches them (none is deployed as written). */
   replaced: ReadonlySet<YamlDocument>;
 }
 
 const RENDERED = new WeakMap<readonly YamlDocument[], Rendered>();
 const JUDGED = new WeakMap<readonly YamlDocument[], Map<readonly Path[], readonly LbPool[]>>();
-const NONE: Rendered = { pools: [], patchDocs: new Set(), uncertain: new Set(), replaced: new Set() };
+const NONE: Rendered = { pools: [], patchDocs: new Set(), uncertain: new Map(), replaced: new Set() };
 
 /** The group's pool renderings (computed once per document list; none when no pool may be patched). */
 export function renderedPools(g: ClusterGroup): Rendered {
@@ -55,10 +59,12 @@ function render(docs: readonly YamlDocument[]): Rendered {
   if (ov.unknown) return { ...NONE, uncertain: 'all' };
   const pools: Array<{ base: YamlDocument; pool: LbPool }> = [];
   const patchDocs = new Set<YamlDocument>();
-  const uncertain = new Set<YamlDocument>();
+  const uncertain = new Map<YamlDocument, Set<YamlDocument>>();
   for (const o of ov.objects) {
     if (o.skipped) {
-      uncertain.add(o.doc);
+      const by = uncertain.get(o.doc) ?? new Set<YamlDocument>();
+      by.add(o.kustomization);
+      uncertain.set(o.doc, by);
       continue;
     }
     pools.push({ base: o.doc, pool: renderedPool(o) });
@@ -142,9 +148,9 @@ export function sameRendering(a: LbPool, b: LbPool): boolean {
 }
 
 /**
- * Pools whose `fields` a patch may change (plan/lb.ts patchedThere) and that no certain rendering stands for: a
- * rendering a patch made uncertain, a pool `$patch: delete` removes, a patch not rendered. As written (their values
- * there may be anything).
+ * Pools whose `fields` a patch may change (plan/lb.ts patchedThere) and that no certain rendering stands for in some
+ * overlay: a rendering a patch made uncertain, a pool `$patch: delete` removes, a patch not rendered. As written
+ * (their values there may be anything). Which overlays: uncertainIn.
  */
 export function uncertainPools(g: ClusterGroup, fields: readonly Path[]): readonly LbPool[] {
   const pools = groupPools(g);
@@ -157,6 +163,11 @@ export function uncertainPools(g: ClusterGroup, fields: readonly Path[]): readon
 export interface PoolView {
   overlay?: PoolOverlay;
   pools: readonly LbPool[];
+  /**
+   * Pools (as written) whose values in this view a patch makes uncertain (uncertainPools, of this overlay's build):
+   * any address may be in them, so a rule asking which pool holds an address has no answer in this view.
+   */
+  uncertain: readonly LbPool[];
 }
 
 const BUILD_FILES = new WeakMap<YamlDocument, ReadonlySet<string>>();
@@ -195,7 +206,8 @@ function buildFiles(g: ClusterGroup, o: PoolOverlay): ReadonlySet<string> {
  * network/service-ip-not-in-pool): without renderings, the pools to judge. With them, one view per overlay whose
  * build includes `doc` (the pools as written no patch changes, that overlay's renderings, and the bases it reaches
  * without rendering them), or, when no overlay's build includes `doc` (something else deploys it), one view of every
- * pool to judge plus the bases something deploys as written.
+ * pool to judge plus the bases something deploys as written. Each view lists the pools a patch makes uncertain in it
+ * (an overlay: those its own build's patches make uncertain; otherwise every uncertain pool).
  */
 export function poolViews(g: ClusterGroup, fields: readonly Path[], doc: YamlDocument): PoolView[] {
   const judged = poolsToJudge(g, fields);
@@ -205,35 +217,54 @@ export function poolViews(g: ClusterGroup, fields: readonly Path[], doc: YamlDoc
     for (const p of judged) if (p.overlay && !overlays.has(p.overlay.kustomization)) overlays.set(p.overlay.kustomization, p.overlay);
     OVERLAYS_OF.set(judged, overlays);
   }
+  const uncertain = uncertainPools(g, fields);
   if (!overlays.size) {
     // one view for every document (the common case, no overlay renders a pool): the same array each time, so
     // callers can cache what they build on it
     let one = SINGLE_VIEW.get(judged);
-    if (!one) SINGLE_VIEW.set(judged, (one = [{ pools: judged }]));
+    if (!one) SINGLE_VIEW.set(judged, (one = [{ pools: judged, uncertain }]));
     return one;
   }
-  const uncertain = new Set(uncertainPools(g, fields));
-  const bases = groupPools(g).filter((p) => !uncertain.has(p) && patchedThere(g, p, fields));
+  const patched = groupPools(g).filter((p) => patchedThere(g, p, fields));
   const common = judged.filter((p) => !p.overlay);
   const views: PoolView[] = [];
   for (const o of overlays.values()) {
     const files = buildFiles(g, o);
     if (!files.has(doc.file.path)) continue;
+    const mine = uncertainIn(g, uncertain, o, files);
     const own = judged.filter((p) => p.overlay?.kustomization === o.kustomization);
-    const unrendered = bases.filter((b) => files.has(b.doc.file.path) && !own.some((p) => p.doc === b.doc));
-    views.push({ overlay: o, pools: [...common, ...own, ...unrendered] });
+    const unrendered = patched.filter((b) => !mine.includes(b) && files.has(b.doc.file.path) && !own.some((p) => p.doc === b.doc));
+    views.push({ overlay: o, pools: [...common, ...own, ...unrendered], uncertain: mine });
   }
-  return views.length ? views : [{ pools: [...judged, ...deployedAsWritten(g, fields)] }];
+  return views.length ? views : [{ pools: [...judged, ...deployedAsWritten(g, fields)], uncertain }];
 }
 
 /**
- * Pools a patch may change (`fields`) with a certain rendering, that something also deploys as written: a root, or
- * a kustomization that does not patch them, reaches them (plan/kustomize-overlays.ts `replaced`).
+ * Of the uncertain pools (uncertainPools), those uncertain in overlay `o`'s build (`files`): a rendering a patch
+ * made uncertain by `o` or by a kustomization its build includes, or no rendering at all (a patch not rendered, a
+ * pool `$patch: delete` removes, overlays that could not be rendered: uncertain everywhere).
+ */
+function uncertainIn(g: ClusterGroup, uncertain: readonly LbPool[], o: PoolOverlay, files: ReadonlySet<string>): LbPool[] {
+  const { pools: rendered, uncertain: by } = renderedPools(g);
+  return uncertain.filter((p) => {
+    if (by === 'all') return true;
+    const ks = by.get(p.doc);
+    if (!ks) return !rendered.some((r) => r.base === p.doc);
+    for (const k of ks) if (k === o.kustomization || files.has(k.file.path)) return true;
+    return false;
+  });
+}
+
+/**
+ * Pools a patch may change (`fields`) and some overlay renders (with certainty or not: a rendering the renderer
+ * followed), that something also deploys as written: a root, or a kustomization that does not patch them, reaches
+ * them (plan/kustomize-overlays.ts `replaced`). A pool one overlay's patch makes uncertain and another build ships
+ * unpatched is one of them: what that build applies is certain.
  */
 export function deployedAsWritten(g: ClusterGroup, fields: readonly Path[]): readonly LbPool[] {
   const pools = groupPools(g);
   if (!pools.some((p) => p.patched)) return [];
-  const { replaced } = renderedPools(g);
-  const uncertain = new Set(uncertainPools(g, fields));
-  return pools.filter((p) => !uncertain.has(p) && !replaced.has(p.doc) && patchedThere(g, p, fields));
+  const { pools: rendered, replaced, uncertain } = renderedPools(g);
+  if (uncertain === 'all') return [];
+  return pools.filter((p) => !replaced.has(p.doc) && patchedThere(g, p, fields) && (uncertain.has(p.doc) || rendered.some((r) => r.base === p.doc)));
 }

@@ -1,7 +1,7 @@
 /** network/service-ip-not-in-pool: an IP requested from LB-IPAM that no (matching) pool contains. */
 import { IntervalIndex } from '../../net/interval-index.js';
 import { groupPools, indirectIpRequests, isPoolDoc, lbIpamIsDefault, patchedThere, POOL_BLOCK_FIELDS, readPool, selectorMatches, serviceIpRequests, type IpRequest, type LbPool, type Place } from '../../plan/lb.js';
-import { poolViews, uncertainPools, type PoolView } from '../../plan/pool-overlays.js';
+import { poolViews, type PoolView } from '../../plan/pool-overlays.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { docsOfKind } from '../../core/kind-index.js';
 import { mergeOverlayFindings, placeRelated } from './lib/pool-findings.js';
@@ -26,7 +26,7 @@ export default defineRule({
     },
     help: 'Request an address from a pool whose serviceSelector selects the Service, or add a pool block that contains it.',
     docs: {
-      what: 'Checks every IP requested through `lbipam.cilium.io/ips`, `io.cilium/lb-ipam-ips` or the deprecated `spec.loadBalancerIP` (on Services, and in annotations inside HelmRelease/Argo values, Gateway infrastructure and EnvoyProxy objects), and, from Cilium 1.17 (earlier releases ignore them; an unknown version counts as new), the `spec.addresses` of Gateways of a Cilium GatewayClass (controllerName `io.cilium/gateway-controller`, or class `cilium` when the repository does not define it and Cilium enables Gateway API; not with `gatewayAPI.hostNetwork.enabled` or a CiliumGatewayClassConfig that gives the Service another type or class; their Service is `cilium-gateway-<name>`, labelled `io.cilium.gateway/owning-gateway: <name>` and with the Gateway\'s `spec.infrastructure.labels`, not its metadata labels; of such a Gateway only `spec.infrastructure.annotations` count, and an ips annotation there wins over `spec.addresses`), against the cluster\'s pools, respecting their serviceSelector (including `io.kubernetes.service.namespace`/`name`). A pool a kustomize overlay patches is taken as that overlay renders it: a request is judged once per overlay whose build includes its document, against the pools of that overlay (findings of several overlays at one place merged, `data.overlay` naming them), or, when no overlay builds it, against every rendering and every pool something deploys as written. Silent when the cluster has no pool, when Cilium\'s `defaultLBServiceIPAM` hands class-less Services to another IPAM, or a pool is templated; no pool finding for a request a pool whose patch cannot be applied with certainty could serve (its serviceSelector as written excludes the Service and no patch touches it: it cannot).',
+      what: 'Checks every IP requested through `lbipam.cilium.io/ips`, `io.cilium/lb-ipam-ips` or the deprecated `spec.loadBalancerIP` (on Services, and in annotations inside HelmRelease/Argo values, Gateway infrastructure and EnvoyProxy objects), and, from Cilium 1.17 (earlier releases ignore them; an unknown version counts as new), the `spec.addresses` of Gateways of a Cilium GatewayClass (controllerName `io.cilium/gateway-controller`, or class `cilium` when the repository does not define it and Cilium enables Gateway API; not with `gatewayAPI.hostNetwork.enabled` or a CiliumGatewayClassConfig that gives the Service another type or class; their Service is `cilium-gateway-<name>`, labelled `io.cilium.gateway/owning-gateway: <name>` and with the Gateway\'s `spec.infrastructure.labels`, not its metadata labels; of such a Gateway only `spec.infrastructure.annotations` count, and an ips annotation there wins over `spec.addresses`), against the cluster\'s pools, respecting their serviceSelector (including `io.kubernetes.service.namespace`/`name`). A pool a kustomize overlay patches is taken as that overlay renders it: a request is judged once per overlay whose build includes its document, against the pools of that overlay (findings of several overlays at one place merged, `data.overlay` naming them), or, when no overlay builds it, against every rendering and every pool something deploys as written. Silent when the cluster has no pool, when Cilium\'s `defaultLBServiceIPAM` hands class-less Services to another IPAM, or a pool is templated; no pool finding for a request, in an overlay (or, for a document no overlay builds, in any) where a pool whose patch cannot be applied with certainty could serve it (its serviceSelector as written excludes the Service and no patch touches it: it cannot); another overlay that renders or ships that pool with certainty is judged.',
       why: 'LB-IPAM only hands out a requested IP from a pool that contains it and selects the Service; otherwise the Service stays <pending> with reason no_pool.',
       fix: 'Fix the IP, widen the pool, or label the Service so the pool selects it.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],
@@ -43,9 +43,8 @@ export default defineRule({
   check({ cluster, all }) {
     const written = groupPools(cluster);
     if (!lbIpamIsDefault(cluster) || !written.length || written.some((p) => p.doc.templated && p.blocks.some((b) => !b.interval))) return [];
-    // pools whose blocks, selector or disabled flag a patch may change and no certain rendering stands for: any
-    // address may be in them (the conservative skip)
-    const uncertain = uncertainPools(cluster, FIELDS);
+    // pools whose blocks, selector or disabled flag a patch may change and no certain rendering stands for in a view
+    // (PoolView.uncertain): any address may be in them (the conservative skip, per overlay)
     const selectorUnknown = (p: LbPool): boolean => patchedThere(cluster, p, [SELECTOR]);
     // a request in a document shared by several clusters may be meant for any of them: check it against every pool
     const allPools = cluster.shared ? docsOfKind(all, 'CiliumLoadBalancerIPPool').filter(isPoolDoc).map(readPool) : [];
@@ -62,7 +61,7 @@ export default defineRule({
       });
     // no kustomize patch selects a pool (the common case): one view of the pools as written for every request
     const anyPatched = written.some((p) => p.patched);
-    const unpatched: PoolView[] = [{ pools: written }];
+    const unpatched: PoolView[] = [{ pools: written, uncertain: [] }];
     const viewsOf = (r: IpRequest): Indexed => {
       const shared = !!cluster.shared?.has(r.doc);
       const key = `${shared ? 'shared' : 'own'}\u0000${r.doc.file.path}`;
@@ -76,7 +75,7 @@ export default defineRule({
         } else {
           const own = [...new Set(views.flatMap((v) => v.pools))];
           const seen = new Set(own.map((p) => p.doc));
-          known = indexed([{ pools: [...own, ...allPools.filter((p) => !seen.has(p.doc))] }]);
+          known = indexed([{ pools: [...own, ...allPools.filter((p) => !seen.has(p.doc))], uncertain: [...new Set(views.flatMap((v) => v.uncertain))] }]);
         }
         viewsByFile.set(key, known);
       }
@@ -92,9 +91,9 @@ export default defineRule({
         out.push({ doc: r.doc, path: r.path, messageId: 'invalid', data: { ip: r.text } });
         continue;
       }
-      // a pool a patch makes uncertain may hold the address and select the Service: nothing to say
-      if (uncertain.some((p) => selectorUnknown(p) || (!p.disabled && selectorMatches(p.selector, r.labels, r.namespace, r.name) !== false))) continue;
       for (const { view, index } of viewsOf(r)) {
+        // a pool a patch makes uncertain in this view may hold the address and select the Service: nothing to say
+        if (view.uncertain.some((p) => selectorUnknown(p) || (!p.disabled && selectorMatches(p.selector, r.labels, r.namespace, r.name) !== false))) continue;
         const f = judge(r, r.ip, view, index, mine);
         if (f) out.push(f);
       }
