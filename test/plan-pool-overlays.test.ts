@@ -57,7 +57,7 @@ function kustomize(files: Record<string, string>, dir: string): Map<string, unkn
  * talium's view of what the kustomization in `dir` outputs: its renderings, and the other pools it reaches as their
  * bases are written (a pool the overlay does not patch). Keyed by name, like kustomize().
  */
-function rendered(files: Record<string, string>, dir: string, expected: ReadonlyMap<string, unknown>, kust = `${dir}/kustomization.yaml`): Map<string, unknown> {
+function rendered(files: Record<string, string>, dir: string, expected: ReadonlyMap<string, unknown>, kust = `${dir}/kustomization.yaml`, rename = (name: string): string => name): Map<string, unknown> {
   const docs = parseRepo(files);
   const out = new Map<string, unknown>();
   for (const g of buildClusterGroups(docs)) {
@@ -66,7 +66,7 @@ function rendered(files: Record<string, string>, dir: string, expected: Readonly
   // pools the overlay leaves alone are their bases, as written
   for (const name of expected.keys()) {
     if (out.has(name)) continue;
-    const base = docs.find((d) => d.kind === 'CiliumLoadBalancerIPPool' && d.name === name && (!d.file.path.startsWith(`${dir}/`) || kust !== `${dir}/kustomization.yaml`));
+    const base = docs.find((d) => d.kind === 'CiliumLoadBalancerIPPool' && d.name !== undefined && (d.name === name || rename(d.name) === name) && (!d.file.path.startsWith(`${dir}/`) || kust !== `${dir}/kustomization.yaml`));
     if (base) out.set(name, base.get(['spec']));
   }
   return out;
@@ -303,11 +303,14 @@ test('talium plan lists the pools as the overlays render them, and an uncertain 
  * `files` with the patches at `listPath` of the document in `holder` appended to the `patches` of the kustomization
  * `kust`: what Flux's kustomize-controller (fluxcd/pkg kustomize generator) and Argo CD do before building the folder.
  */
-function withRootPatches(files: Record<string, string>, holder: string, listPath: readonly string[], kust: string): Record<string, string> {
+function withRootPatches(files: Record<string, string>, holder: string, listPath: readonly string[], kust: string, ids: Readonly<Record<string, string>> = {}): Record<string, string> {
   let list: unknown = parse(files[holder]!);
   for (const k of listPath) list = (list as Record<string, unknown>)[k];
   const k = parse(files[kust]!) as Record<string, unknown>;
   k['patches'] = [...((k['patches'] as unknown[]) ?? []), ...(list as unknown[])];
+  // Flux's targetNamespace / namePrefix / nameSuffix and Argo CD's kustomize.namespace / namePrefix / nameSuffix
+  // replace the kustomization's own
+  Object.assign(k, ids);
   return { ...files, [kust]: stringify(k) };
 }
 
@@ -363,12 +366,136 @@ test('an Argo CD source\'s kustomize.patches (inline JSON6902, a strategic-merge
  * Asserts talium renders the pools of the folder `dir` that the Flux Kustomization / Argo CD Application in `holder`
  * builds and patches (its patches at `listPath`) as `kubectl kustomize` builds the folder with those patches appended.
  */
-function rootAgreesWithKustomize(t: { skip: (m: string) => void }, files: Record<string, string>, holder: string, listPath: readonly string[], dir: string): void {
+function rootAgreesWithKustomize(t: { skip: (m: string) => void }, files: Record<string, string>, holder: string, listPath: readonly string[], dir: string, ids: Readonly<Record<string, string>> = {}): void {
   if (!hasKubectl) return t.skip('kubectl not installed: cannot run kubectl kustomize to check the renderings');
-  const want = kustomize(withRootPatches(files, holder, listPath, `${dir}/kustomization.yaml`), dir);
+  const emulated = withRootPatches(files, holder, listPath, `${dir}/kustomization.yaml`, ids);
+  const want = kustomize(emulated, dir);
   assert.ok(want.size > 0, `kubectl kustomize ${dir} outputs pools`);
-  assert.deepEqual(Object.fromEntries(rendered(files, dir, want, holder)), Object.fromEntries(want), `talium's rendering of ${dir} by ${holder}`);
+  // a pool no patch changes is its base as written, under the name the folder's build gives it
+  const k = parse(emulated[`${dir}/kustomization.yaml`]!) as Record<string, unknown>;
+  const rename = (name: string): string => `${String(k['namePrefix'] ?? '')}${name}${String(k['nameSuffix'] ?? '')}`;
+  assert.deepEqual(Object.fromEntries(rendered(files, dir, want, holder, rename)), Object.fromEntries(want), `talium's rendering of ${dir} by ${holder}`);
 }
+
+/**
+ * flux-patches with a folder kustomization that has a namePrefix and a patchesJson6902 of lan, and Flux patches:
+ * one replacing lan's blocks, and one naming other by its prefixed name.
+ */
+const ORDER_KUST = `resources:
+  - pool.yaml
+  - other.yaml
+namePrefix: home-
+patchesJson6902:
+  - target:
+      kind: CiliumLoadBalancerIPPool
+      name: lan
+    patch: |-
+      - op: replace
+        path: /spec/blocks/0/cidr
+        value: 10.50.0.16/28
+`;
+const ORDER_FLUX = `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: lb
+  namespace: flux-system
+spec:
+  interval: 10m
+  path: ./infra/lb
+  prune: true
+  sourceRef:
+    kind: GitRepository
+    name: flux-system
+  patches:
+    - target:
+        kind: CiliumLoadBalancerIPPool
+        name: lan
+      patch: |-
+        - op: replace
+          path: /spec/blocks
+          value:
+            - cidr: 10.50.0.64/28
+            - cidr: 10.50.0.96/27
+    - target:
+        kind: CiliumLoadBalancerIPPool
+        name: home-other
+      patch: |-
+        - op: replace
+          path: /spec/blocks/0/cidr
+          value: 10.50.0.128/28
+`;
+
+/** Each group's renderings as `name spec overlay`. */
+const renderings = (files: Record<string, string>): string[] =>
+  buildClusterGroups(parseRepo(files)).flatMap((g) => renderedPools(g).pools.map((r) => `${r.pool.name} ${JSON.stringify(r.pool.get(['spec']))} ${r.pool.overlay?.kustomization.file.path}`));
+
+test('a Flux Kustomization\'s patches apply where kustomize-controller writes them: after the folder\'s own patches, before its namePrefix and patchesJson6902', (t) => {
+  const files = { ...fixture('flux-patches'), 'infra/lb/kustomization.yaml': ORDER_KUST, 'clusters/home/flux/lb.yaml': ORDER_FLUX };
+  rootAgreesWithKustomize(t, files, 'clusters/home/flux/lb.yaml', ['spec', 'patches'], 'infra/lb');
+  // lan: the Flux patch's blocks, then the folder's patchesJson6902 replaces the first one's cidr (applied after
+  // the Flux patches, not before); other: the Flux patch targets home-other, a name other has only after the
+  // folder's namePrefix, which kustomize applies after `patches`: it selects nothing
+  assert.deepEqual(renderings(files), ['home-lan {"blocks":[{"cidr":"10.50.0.16/28"},{"cidr":"10.50.0.96/27"}]} clusters/home/flux/lb.yaml']);
+  const all = [...POOL_RULES, serviceIpNotInPool];
+  assert.deepEqual(brief(files, all), [
+    // 10.50.0.232 is in no pool (other keeps 10.50.0.100/28); 10.50.0.105 is in other
+    'apps/svc.yaml:8:27 network/service-ip-not-in-pool noPool -',
+    // the Flux patch's second block (kept: the folder's patchesJson6902 replaces only the first) overlaps other
+    'clusters/home/flux/lb.yaml:22:21 network/pool-overlap overlap clusters/home/flux/lb.yaml',
+    // other as written (no patch changes it): host bits
+    'infra/lb/other.yaml:7:13 network/pool-host-bits hostBits -',
+  ]);
+  // the noPool finding names other as written and home-lan where its blocks were last written: the folder's
+  // patchesJson6902, applied after the Flux patch
+  const [np] = lintRepo(files, [serviceIpNotInPool]);
+  assert.deepEqual(np!.related?.map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column}`), ['infra/lb/other.yaml:6:3', 'infra/lb/kustomization.yaml:12:9']);
+  // talium plan: the same rendering, its overlay the Flux Kustomization's first patch that changed it
+  const [g] = buildClusterGroups(parseRepo(files));
+  assert.deepEqual((planJson(g!)['pools'] as Array<Record<string, unknown>>).map((p) => `${String(p['name'])} ${(p['blocks'] as string[]).join(' ')} ${JSON.stringify(p['overlay'] ?? null)}`), [
+    'other 10.50.0.96-10.50.0.111 null',
+    'home-lan 10.50.0.16-10.50.0.31 10.50.0.96-10.50.0.127 {"file":"clusters/home/flux/lb.yaml","line":14,"column":7}',
+  ]);
+});
+
+test('a Flux Kustomization\'s targetNamespace and namePrefix replace the folder\'s: its patches select by the ids before them, the folder\'s patchesJson6902 by the ids after', (t) => {
+  const kust = ORDER_KUST.replace('namePrefix: home-\n', 'namespace: apps\nnamePrefix: home-\n').replace('      name: lan\n', '      name: flux-lan\n      namespace: lb\n');
+  const flux = ORDER_FLUX.replace('  patches:\n', '  targetNamespace: lb\n  namePrefix: flux-\n  patches:\n').replace('name: home-other', 'name: other\n        namespace: lb');
+  const files = { ...fixture('flux-patches'), 'infra/lb/kustomization.yaml': kust, 'clusters/home/flux/lb.yaml': flux };
+  rootAgreesWithKustomize(t, files, 'clusters/home/flux/lb.yaml', ['spec', 'patches'], 'infra/lb', { namespace: 'lb', namePrefix: 'flux-' });
+  // lan: renamed flux-lan in namespace lb before the folder's patchesJson6902, which selects it by those; other:
+  // the Flux patch selects namespace lb, which the pool has only after the Flux patches
+  assert.deepEqual(renderings(files), ['flux-lan {"blocks":[{"cidr":"10.50.0.16/28"},{"cidr":"10.50.0.96/27"}]} clusters/home/flux/lb.yaml']);
+});
+
+test('an Argo CD source\'s patches apply before the folder\'s patchesJson6902, its kustomize.namePrefix replacing the folder\'s', (t) => {
+  const files = fixture('argo-patches');
+  files['infra/lb/kustomization.yaml'] = `resources:
+  - pool.yaml
+  - other.yaml
+namePrefix: x-
+patchesJson6902:
+  - target:
+      kind: CiliumLoadBalancerIPPool
+      name: argo-lan
+    patch: |-
+      - op: add
+        path: /spec/blocks/-
+        value:
+          cidr: 10.50.0.64/28
+`;
+  files['argo/lb.yaml'] = files['argo/lb.yaml']!.replace('    kustomize:\n', '    kustomize:\n      namePrefix: argo-\n');
+  rootAgreesWithKustomize(t, files, 'argo/lb.yaml', ['spec', 'source', 'kustomize', 'patches'], 'infra/lb', { namePrefix: 'argo-' });
+  // the folder's patchesJson6902 selects lan by the name Argo CD's prefix gives it, after the Application's patches
+  assert.deepEqual(renderings(files), [
+    'argo-lan {"blocks":[{"cidr":"10.50.0.241/28"},{"cidr":"10.50.0.64/28"}]} argo/lb.yaml',
+    'argo-other {"blocks":[{"start":"10.50.0.230","stop":"10.50.0.235"}]} argo/lb.yaml',
+  ]);
+  const [g] = buildClusterGroups(parseRepo(files));
+  assert.deepEqual((planJson(g!)['pools'] as Array<Record<string, unknown>>).map((p) => `${String(p['name'])} ${(p['blocks'] as string[]).join(' ')} ${JSON.stringify(p['overlay'])}`), [
+    'argo-lan 10.50.0.240-10.50.0.255 10.50.0.64-10.50.0.79 {"file":"argo/lb.yaml","line":17,"column":11}',
+    'argo-other 10.50.0.230-10.50.0.235 {"file":"argo/lb.yaml","line":24,"column":11}',
+  ]);
+});
 
 test('a base one overlay patches and another ships unchanged is judged as shipped (no finding against its own rendering)', () => {
   const files = fixture('envs');

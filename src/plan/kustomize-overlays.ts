@@ -8,7 +8,9 @@
  * one); it neither finds releases nor builds them (plan/cilium-release.ts hands it lookups and builds the release).
  * kustomizeObjectOverlays renders other objects the same way (whole, as Applications): every kustomization that
  * applies a patch to one (plan/pool-overlays.ts: CiliumLoadBalancerIPPools), and every Flux Kustomization
- * (`spec.patches`) or Argo CD source (`kustomize.patches`) whose patches change one in the folder it builds.
+ * (`spec.patches`) or Argo CD source (`kustomize.patches`) whose patches change one in the folder it builds: its
+ * patches appended to the `patches` of the folder's kustomization, as Flux and Argo CD write them there, and applied
+ * in that kustomization's transformer order (renderRoots).
  *
  * Bases: a base release is *replaced* by its overlays when every path to its file from a root (a kustomization no
  * other one lists, or the folder of a Flux Kustomization / Argo CD source) goes through a kustomization that patches
@@ -118,7 +120,9 @@ interface PatchReader {
 /**
  * A Flux Kustomization or an Argo CD source that patches what it builds: the document, the path of its patch list,
  * the folder it builds (`spec.path`, the source's `path`) and the kustomization there (none: Flux generates one with
- * every manifest below, and every folder below with a kustomization as a whole).
+ * every manifest below, and every folder below with a kustomization as a whole), and the namespace / namePrefix /
+ * nameSuffix it sets in that kustomization (`ids`: Flux `spec.targetNamespace` / `namePrefix` / `nameSuffix`, Argo CD
+ * `kustomize.namespace` / `namePrefix` / `nameSuffix`; each replaces the kustomization's own).
  */
 interface Root {
   doc: YamlDocument;
@@ -126,6 +130,14 @@ interface Root {
   dir: string;
   kust?: YamlDocument;
   flux: boolean;
+  ids: IdChanges;
+}
+
+/** A kustomization's namespace / namePrefix / nameSuffix (each when set). */
+interface IdChanges {
+  namespace?: string;
+  namePrefix?: string;
+  nameSuffix?: string;
 }
 
 interface Patch {
@@ -268,7 +280,8 @@ function buildRoots(all: readonly YamlDocument[], byFile: Map<string, YamlDocume
   for (const ks of fluxKustomizations(all)) {
     const patching = Array.isArray(ks.doc.get(['spec', 'patches']));
     const kust = kustAt(ks.dir);
-    out.push(kust ? { doc: ks.doc, patches: ['spec', 'patches'], dir: ks.dir, kust, flux: true, patching } : { doc: ks.doc, patches: ['spec', 'patches'], dir: ks.dir, flux: true, patching });
+    const ids = idChanges(ks.doc, ['spec'], 'targetNamespace');
+    out.push(kust ? { doc: ks.doc, patches: ['spec', 'patches'], dir: ks.dir, kust, flux: true, ids, patching } : { doc: ks.doc, patches: ['spec', 'patches'], dir: ks.dir, flux: true, ids, patching });
   }
   for (const d of all) {
     if (d.group !== 'argoproj.io' || d.kind !== 'Application') continue;
@@ -277,9 +290,40 @@ function buildRoots(all: readonly YamlDocument[], byFile: Map<string, YamlDocume
       if (dir === undefined) continue;
       const kust = kustAt(dir);
       const patches = [...sp, 'kustomize', 'patches'];
-      if (kust) out.push({ doc: d, patches, dir, kust, flux: false, patching: Array.isArray(d.get(patches)) });
-      else out.push({ doc: d, patches, dir, flux: false, patching: false, recurse: d.get([...sp, 'directory', 'recurse']) === true });
+      const ids = idChanges(d, [...sp, 'kustomize'], 'namespace');
+      if (kust) out.push({ doc: d, patches, dir, kust, flux: false, ids, patching: Array.isArray(d.get(patches)) });
+      else out.push({ doc: d, patches, dir, flux: false, ids: {}, patching: false, recurse: d.get([...sp, 'directory', 'recurse']) === true });
     }
+  }
+  return out;
+}
+
+/**
+ * The namespace / namePrefix / nameSuffix set at `at` in `d` (the namespace under the key `ns`): non-empty strings
+ * (Flux's CRD requires one, Argo CD sets only those: `kustomize edit set namespace/nameprefix/namesuffix`).
+ */
+function idChanges(d: YamlDocument, at: Path, ns: string): IdChanges {
+  const out: IdChanges = {};
+  const str = (key: string): string | undefined => {
+    const v = d.get([...at, key]);
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  };
+  const namespace = str(ns);
+  const namePrefix = str('namePrefix');
+  const nameSuffix = str('nameSuffix');
+  if (namespace !== undefined) out.namespace = namespace;
+  if (namePrefix !== undefined) out.namePrefix = namePrefix;
+  if (nameSuffix !== undefined) out.nameSuffix = nameSuffix;
+  return out;
+}
+
+/** The namespace / namePrefix / nameSuffix kustomization `k` sets (each when a string). */
+function kustIds(k: YamlDocument | undefined): IdChanges {
+  const out: IdChanges = {};
+  if (!k) return out;
+  for (const key of ['namespace', 'namePrefix', 'nameSuffix'] as const) {
+    const v = k.get([key]);
+    if (typeof v === 'string') out[key] = v;
   }
   return out;
 }
@@ -373,12 +417,14 @@ class Renderer {
 
   /**
    * Object mode: the renderings of the Flux Kustomizations and Argo CD sources whose patches change an object of the
-   * folder they build. Their patches are applied after the build of the folder (Flux and Argo CD append them to the
-   * kustomization there: the same semantics; a target may name the object before or after a namePrefix). A rendering
-   * by a kustomization of the folder that such a root patches further is dropped when every root building it patches
-   * the object; an object every root building it patches is `replaced`. Roots without patches count as building
-   * (a second Flux Kustomization or Application with the same path ships the folder unpatched: the object is one
-   * object, whose content each root's apply overwrites in turn, fluxcd/kustomize-controller#732, #1724).
+   * folder they build. Flux and Argo CD append their patches to the `patches` of the kustomization there and build it
+   * (transform): they apply after the folder's patchesStrategicMerge and own `patches`, before its namespace /
+   * namePrefix / nameSuffix (theirs replacing the folder's) and its patchesJson6902; a target names the object
+   * as the folder's bases output it. A rendering by a kustomization of the folder that such a root patches further
+   * is dropped when every root building it patches the object; an object every root building it patches is
+   * `replaced`. Roots without patches count as building (a second Flux Kustomization or Application with the same
+   * path ships the folder unpatched: the object is one object, whose content each root's apply overwrites in turn,
+   * fluxcd/kustomize-controller#732, #1724).
    */
   private renderRoots(objects: ObjectOverlaySpec[], replaced: Set<YamlDocument>): void {
     const reach = new Map<YamlDocument, { roots: number; patching: number }>();
@@ -399,8 +445,11 @@ class Renderer {
         reachKust(k);
         list.push(...this.render(k));
       };
-      if (r.kust) addKust(r.kust);
-      else {
+      if (r.kust) {
+        // the folder's kustomization with the root's patches added, built again (its own rendering stays as well)
+        reachKust(r.kust);
+        if (!this.refused.has(r.kust)) list = this.resources(r.kust);
+      } else {
         // Flux generates a kustomization of the folder; Argo CD applies a plain directory (`recurse`: with its subfolders)
         const nodes = r.flux ? generatedResources(r.dir, this.byFile) : [...this.byFile.keys()].filter((f) => (r.recurse ? under(dirOf(f), r.dir) : dirOf(f) === r.dir));
         for (const node of nodes) {
@@ -412,8 +461,10 @@ class Renderer {
           }
         }
       }
-      const before = new Set(list.map((i) => i.hr));
-      if (r.patching) list = this.applyAll(r.doc, list, this.rootPatches(r));
+      let before = new Set<YamlDocument>();
+      // a root without patches builds the folder as its kustomization does (its renames apply only with patches)
+      list = this.transform(r.kust, list, r.patching ? r : undefined, (l) => (before = new Set(l.map((i) => i.hr))));
+      if (!r.patching) before = new Set(list.map((i) => i.hr));
       const patched = new Set<YamlDocument>();
       for (const inst of list) {
         if (inst.at?.k !== r.doc) continue;
@@ -488,6 +539,21 @@ class Renderer {
     this.visiting.add(k);
     this.stack.push(k);
     let list: Instance[] = [];
+    try {
+      list = this.resources(k);
+      if (this.refused.has(k)) list = [];
+      if (list.length) list = this.transform(k, list);
+    } finally {
+      this.visiting.delete(k);
+      this.stack.pop();
+    }
+    this.memo.set(k, list);
+    return list;
+  }
+
+  /** The objects `k`'s `resources` hold, each kustomization among them rendered (render). */
+  private resources(k: YamlDocument): Instance[] {
+    const list: Instance[] = [];
     // one rendering per HelmRelease and id: a resource reached twice through one kustomization (a diamond of
     // bases) is a kustomize error ("already registered id"), and keeping every copy grows exponentially
     const seen = new Map<YamlDocument, Set<string>>();
@@ -500,31 +566,39 @@ class Renderer {
       if (++this.count > MAX_INSTANCES) throw new TooMany();
       list.push(inst);
     };
-    try {
-      for (const r of kustomizationResources(k, this.byFile)) {
-        const set = this.parents.get(r.node) ?? new Set<YamlDocument>();
-        set.add(k);
-        this.parents.set(r.node, set);
-        // a cycle: every kustomization on it is refused, and so patches nothing (its bases stay)
-        if (r.kust && this.visiting.has(r.kust)) for (const c of this.stack.slice(this.stack.indexOf(r.kust))) this.refused.add(c);
-        if (r.kust) for (const inst of this.render(r.kust)) add(inst);
-        else for (const d of this.byFile.get(r.node) ?? []) {
-          const inst = this.instance(d);
-          if (inst) add(inst);
-        }
+    for (const r of kustomizationResources(k, this.byFile)) {
+      const set = this.parents.get(r.node) ?? new Set<YamlDocument>();
+      set.add(k);
+      this.parents.set(r.node, set);
+      // a cycle: every kustomization on it is refused, and so patches nothing (its bases stay)
+      if (r.kust && this.visiting.has(r.kust)) for (const c of this.stack.slice(this.stack.indexOf(r.kust))) this.refused.add(c);
+      if (r.kust) for (const inst of this.render(r.kust)) add(inst);
+      else for (const d of this.byFile.get(r.node) ?? []) {
+        const inst = this.instance(d);
+        if (inst) add(inst);
       }
-      if (this.refused.has(k)) list = [];
-      if (list.length) {
-        const patches = this.patches(k);
-        list = this.applyAll(k, list, patches.filter((p) => p.entry[0] !== 'patchesJson6902'));
-        list = renamed(k, list);
-        list = this.applyAll(k, list, patches.filter((p) => p.entry[0] === 'patchesJson6902'));
-      }
-    } finally {
-      this.visiting.delete(k);
-      this.stack.pop();
     }
-    this.memo.set(k, list);
+    return list;
+  }
+
+  /**
+   * `list` (the objects `k`'s resources hold) through `k`'s transformers in kustomize's order
+   * (api/internal/target/kusttarget_configplugin.go configureBuiltinTransformers): patchesStrategicMerge, patches,
+   * namespace / namePrefix / nameSuffix, patchesJson6902. With `root`, `k` as the Flux Kustomization or Argo CD
+   * source rewrites it before building it (`k` undefined: the kustomization Flux generates): the root's patches
+   * appended to `patches` (after k's own), its namespace / namePrefix / nameSuffix replacing k's
+   * (fluxcd/pkg kustomize generator; argo-cd util/kustomize); `reached` gets the objects its patches see. A
+   * rendering the root's patches changed keeps the root as its kustomization (`at`) through k's later patches.
+   */
+  private transform(k: YamlDocument | undefined, list: Instance[], root?: Root, reached?: (l: readonly Instance[]) => void): Instance[] {
+    const own = k ? this.patches(k) : [];
+    if (k) list = this.applyAll(k, list, own.filter((p) => p.entry[0] !== 'patchesJson6902'));
+    if (root) {
+      reached?.(list);
+      list = this.applyAll(root.doc, list, this.rootPatches(root));
+    }
+    list = renamed({ ...kustIds(k), ...root?.ids }, list);
+    if (k) list = this.applyAll(k, list, own.filter((p) => p.entry[0] === 'patchesJson6902'), root?.doc);
     return list;
   }
 
@@ -663,7 +737,11 @@ class Renderer {
     return { fromText, fromFile };
   }
 
-  private applyAll(k: YamlDocument, list: Instance[], patches: readonly Patch[]): Instance[] {
+  /**
+   * `patches` of `k` applied in order to each instance of `list`. `keep`: a rendering whose last change was `keep`'s
+   * keeps it as its kustomization (transform: a root's rendering that the folder's patchesJson6902 change further).
+   */
+  private applyAll(k: YamlDocument, list: Instance[], patches: readonly Patch[], keep?: YamlDocument): Instance[] {
     for (const p of patches) {
       const next: Instance[] = [];
       for (const inst of list) {
@@ -672,7 +750,7 @@ class Renderer {
           next.push(inst);
           continue;
         }
-        const at = inst.at?.k === k ? inst.at : { k, path: p.entry };
+        const at = inst.at && (inst.at.k === k || inst.at.k === keep) ? inst.at : { k, path: p.entry };
         if (p.unusable || m === 'maybe') {
           // it may change the values: the overlay is a release of its own whose values are unknown (`skipped`),
           // and the base counts as patched here, as with a usable patch
@@ -775,11 +853,9 @@ function spec(inst: Instance, k: YamlDocument, path: Path): OverlaySpec {
   return out;
 }
 
-/** namespace / namePrefix / nameSuffix of a kustomization: later patches may use the new id or the old one. */
-function renamed(k: YamlDocument, list: Instance[]): Instance[] {
-  const ns = k.get(['namespace']);
-  const pre = k.get(['namePrefix']);
-  const suf = k.get(['nameSuffix']);
+/** namespace / namePrefix / nameSuffix of a kustomization (kustIds): later patches may use the new id or the old one. */
+function renamed(ids: IdChanges, list: Instance[]): Instance[] {
+  const { namespace: ns, namePrefix: pre, nameSuffix: suf } = ids;
   if (typeof ns !== 'string' && typeof pre !== 'string' && typeof suf !== 'string') return list;
   return list.map((inst) => ({
     ...inst,

@@ -10,9 +10,10 @@
  * run, an operation kustomize fails on, a strategic-merge directive other than `$patch: replace` on a map) is not
  * judged, a pool `$patch: delete` removes has none, and in both cases the base is not judged in that overlay either:
  * the conservative skip (plan/lb.ts patchedThere), per overlay (another overlay's certain rendering, or a build that
- * ships the base unpatched, is judged). Patches of a Flux Kustomization (`spec.patches`) or
- * an Argo CD source (`kustomize.patches`) render the pools of the folder it builds the same way (kustomize-overlays.ts
- * renderRoots). poolViews / uncertainPools answer "which pools may hold this address" per overlay. A strategic-merge patch file
+ * ships the base unpatched, is judged). Patches of a Flux Kustomization (`spec.patches`) or an Argo CD source
+ * (`kustomize.patches`) render the pools of the folder it builds the same way, at the place the tool puts them:
+ * appended to the `patches` of the folder's kustomization, so before its namePrefix (the root's own replacing it) and
+ * patchesJson6902 (kustomize-overlays.ts renderRoots). poolViews / uncertainPools answer "which pools may hold this address" per overlay. A strategic-merge patch file
  * applied by a judged rendering is not judged as a pool of its own (the rendering holds its values).
  */
 import type { Path, YamlDocument } from '../core/document.js';
