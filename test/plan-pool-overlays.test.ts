@@ -497,6 +497,47 @@ patchesJson6902:
   ]);
 });
 
+test('a patchesJson6902 entry naming a pool by the name the kustomization\'s namePrefix gives it patches it (kustomize applies it after the prefix)', (t) => {
+  const { 'clusters/home/flux/lb.yaml': _flux, ...files } = fixture('flux-patches');
+  files['infra/lb/kustomization.yaml'] = `resources:
+  - pool.yaml
+  - other.yaml
+namePrefix: home-
+patches:
+  - target:
+      kind: CiliumLoadBalancerIPPool
+      name: other
+    patch: |-
+      - op: replace
+        path: /spec/blocks/0/cidr
+        value: 10.50.0.96/28
+patchesJson6902:
+  - target:
+      kind: CiliumLoadBalancerIPPool
+      name: home-lan
+    patch: |-
+      - op: replace
+        path: /spec/blocks/0/cidr
+        value: 10.50.0.16/28
+`;
+  agreesWithKustomize(t, files, ['infra/lb']);
+  assert.deepEqual(renderings(files), [
+    'home-lan {"blocks":[{"cidr":"10.50.0.16/28"}]} infra/lb/kustomization.yaml',
+    'home-other {"blocks":[{"cidr":"10.50.0.96/28"}]} infra/lb/kustomization.yaml',
+  ]);
+  // lan's 10.60.0.0/24 (outside the LAN) is replaced: not judged; 10.50.0.232 is in no pool, 10.50.0.105 in
+  // home-other's 10.50.0.96/28
+  assert.deepEqual(brief(files, [...POOL_RULES, serviceIpNotInPool]), ['apps/svc.yaml:8:27 network/service-ip-not-in-pool noPool -']);
+  // the same target in the kustomization's `patches` (applied before the prefix) selects nothing: lan as written
+  const before = { ...files, 'infra/lb/kustomization.yaml': files['infra/lb/kustomization.yaml']!.replace('patchesJson6902:', 'patches:').replace(/^patches:\n  - target:\n      kind: CiliumLoadBalancerIPPool\n      name: other\n[^]*?(?=^patches:)/m, '') };
+  assert.deepEqual(renderings(before), []);
+  assert.deepEqual(brief(before, [...POOL_RULES, serviceIpNotInPool]), [
+    'apps/svc.yaml:8:27 network/service-ip-not-in-pool noPool -',
+    'infra/lb/other.yaml:7:13 network/pool-host-bits hostBits -',
+    'infra/lb/pool.yaml:7:13 network/pool-outside-lan outside -',
+  ]);
+});
+
 test('a base one overlay patches and another ships unchanged is judged as shipped (no finding against its own rendering)', () => {
   const files = fixture('envs');
   // base `other` as written holds the gateway 10.50.0.1; overlay y moves it to .64/28, overlay x ships it unchanged

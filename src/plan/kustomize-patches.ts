@@ -5,17 +5,22 @@
  * one object. Each computed once per document list. (The rendering of patched HelmReleases is plan/kustomize-overlays.ts.)
  */
 import type { Path, YamlDocument } from '../core/document.js';
+import { normDir } from './flux-kustomizations.js';
 import { anchoredMatch, argoSourcePaths, dirOf, isObj, jsonPointer, normalizePath, patchBodies } from './util.js';
 
 /**
  * One patch entry (a mapping with `target`/`patch`/`path`, or a strategic-merge string), the document holding it, and
  * the folder its `path` is relative to: a kustomization's own, an Argo CD source's `path` (Argo CD writes the patches
- * into the kustomization there); none for a Flux Kustomization (inline patches only).
+ * into the kustomization there); none for a Flux Kustomization (inline patches only). `key`: a kustomization's list
+ * holding it; `builds`: the folder a Flux Kustomization or Argo CD source builds (its patches are appended to the
+ * `patches` of the kustomization there).
  */
 export interface PatchEntry {
   doc: YamlDocument;
   entry: unknown;
   dir?: string;
+  key?: string;
+  builds?: string;
 }
 
 const ENTRIES = new WeakMap<readonly YamlDocument[], PatchEntry[]>();
@@ -25,16 +30,20 @@ export function kustomizePatchEntries(all: readonly YamlDocument[]): readonly Pa
   const known = ENTRIES.get(all);
   if (known) return known;
   const out: PatchEntry[] = [];
-  const add = (doc: YamlDocument, list: unknown, dir?: string): void => {
-    if (Array.isArray(list)) for (const entry of list) out.push(dir === undefined ? { doc, entry } : { doc, entry, dir });
+  const add = (doc: YamlDocument, list: unknown, more: Omit<PatchEntry, 'doc' | 'entry'>): void => {
+    if (Array.isArray(list)) for (const entry of list) out.push({ doc, entry, ...more });
+  };
+  const builds = (path: unknown): { builds?: string } => {
+    const dir = normDir(path);
+    return dir === undefined ? {} : { builds: dir };
   };
   for (const d of all) {
-    if (d.docClass === 'kustomization') for (const key of ['patches', 'patchesJson6902', 'patchesStrategicMerge']) add(d, d.get([key]), dirOf(d.file.path));
-    else if (d.kind === 'Kustomization' && d.group === 'kustomize.toolkit.fluxcd.io') add(d, d.get(['spec', 'patches']));
+    if (d.docClass === 'kustomization') for (const key of ['patches', 'patchesJson6902', 'patchesStrategicMerge']) add(d, d.get([key]), { dir: dirOf(d.file.path), key });
+    else if (d.kind === 'Kustomization' && d.group === 'kustomize.toolkit.fluxcd.io') add(d, d.get(['spec', 'patches']), builds(d.get(['spec', 'path'])));
     else if ((d.kind === 'Application' || d.kind === 'ApplicationSet') && d.group === 'argoproj.io') {
       for (const sp of argoSourcePaths(d)) {
         const path = d.get([...sp, 'path']);
-        add(d, d.get([...sp, 'kustomize', 'patches']), typeof path === 'string' && !path.includes('{{') ? path : undefined);
+        add(d, d.get([...sp, 'kustomize', 'patches']), typeof path === 'string' && !path.includes('{{') ? { dir: path, ...builds(path) } : {});
       }
     }
   }
@@ -134,20 +143,34 @@ function patchFileDocs(docs: readonly YamlDocument[]): readonly YamlDocument[] {
  * `'file'` when only patch files holding such an object may (a strategic-merge patch file: rules read its document,
  * the patched values, as an object of its own), `'opaque'` when a target whose kind and name patterns may select it
  * (no kind: any kind) or an inline strategic-merge patch of the kind may (the result is no document), undefined when
- * none may. An object in a patch file is itself a patch: it is not asked about.
+ * none may. A target may name the object as a namePrefix / nameSuffix applied before the patch renames it (a
+ * kustomization's patchesJson6902 after its own). An object in a patch file is itself a patch: it is not asked about.
  * With `fields` (paths in the object, e.g. `['spec', 'blocks']`): only a patch that may change a value at or below
  * one of them counts; a patch whose body cannot be read (unparsable text, a missing file) may change anything.
  */
 export function patchedBy(docs: readonly YamlDocument[], kind: string, name: string | undefined, fields?: readonly Path[]): 'file' | 'opaque' | undefined {
   const selects = (pattern: unknown, value: string | undefined): boolean => typeof pattern !== 'string' || value === undefined || anchoredMatch(pattern, value) !== false;
+  const renames = nameChanges(docs);
+  // a target may name the object as a namePrefix / nameSuffix kustomize applied before the patch renamed it: one of
+  // a kustomization below, or the patch's own kustomization's for its patchesJson6902 (kustomize applies those after
+  // the names change; its other patches, and the patches Flux / Argo CD append to it, before). A literal name holding
+  // `name`, or a pattern one of the new names may match.
+  const selectsName = (pattern: unknown, e: PatchEntry): boolean => {
+    if (selects(pattern, name)) return true;
+    if (typeof pattern !== 'string' || name === undefined) return false;
+    const before = renames.filter((r) => (r.doc !== e.doc || e.key === 'patchesJson6902') && (e.builds === undefined || r.dir !== e.builds));
+    if (!before.length) return false;
+    return /[\\^$.*+?()[\]{}|]/.test(pattern) ? before.some((r) => anchoredMatch(pattern, `${r.prefix}${name}${r.suffix}`) !== false) : pattern.includes(name);
+  };
   const inline = (text: unknown): boolean => typeof text === 'string' && new RegExp(`\\bkind["']?\\s*:\\s*["']?${kind}\\b`).test(text);
   const touchesText = (text: unknown): boolean => !fields || textTouches(text, fields);
-  const opaque = kustomizePatchEntries(docs).some(({ doc, entry: p, dir }) => {
+  const opaque = kustomizePatchEntries(docs).some((e) => {
+    const { doc, entry: p, dir } = e;
     if (typeof p === 'string') return inline(p) && touchesText(p);
     if (!isObj(p)) return false;
     const t = p['target'];
     if (isObj(t)) {
-      if (!(selects(t['kind'], kind) && selects(t['name'], name))) return false;
+      if (!(selects(t['kind'], kind) && selectsName(t['name'], e))) return false;
       if (!fields) return true;
       if (typeof p['patch'] === 'string') return textTouches(p['patch'], fields);
       return fileTouches(docs, doc, dir, p['path'], fields);
@@ -156,6 +179,42 @@ export function patchedBy(docs: readonly YamlDocument[], kind: string, name: str
   });
   if (opaque) return 'opaque';
   return patchFileDocs(docs).some((d) => d.kind === kind && selects(d.name, name) && (!fields || bodyTouches(d.value, fields))) ? 'file' : undefined;
+}
+
+interface NameChange {
+  prefix: string;
+  suffix: string;
+  /** The document setting it, and a kustomization's folder. */
+  doc: YamlDocument;
+  dir?: string;
+}
+
+const NAME_CHANGES = new WeakMap<readonly YamlDocument[], readonly NameChange[]>();
+
+/**
+ * The namePrefix / nameSuffix pairs of the repository (kustomizations, Flux Kustomizations' `spec`, Argo CD sources'
+ * `kustomize`), once per document list.
+ */
+function nameChanges(all: readonly YamlDocument[]): readonly NameChange[] {
+  const known = NAME_CHANGES.get(all);
+  if (known) return known;
+  const out: NameChange[] = [];
+  const add = (doc: YamlDocument, at: Path, dir?: string): void => {
+    const str = (key: string): string => {
+      const v = doc.get([...at, key]);
+      return typeof v === 'string' ? v : '';
+    };
+    const prefix = str('namePrefix');
+    const suffix = str('nameSuffix');
+    if (prefix || suffix) out.push(dir === undefined ? { prefix, suffix, doc } : { prefix, suffix, doc, dir });
+  };
+  for (const d of all) {
+    if (d.docClass === 'kustomization') add(d, [], dirOf(d.file.path));
+    else if (d.kind === 'Kustomization' && d.group === 'kustomize.toolkit.fluxcd.io') add(d, ['spec']);
+    else if ((d.kind === 'Application' || d.kind === 'ApplicationSet') && d.group === 'argoproj.io') for (const sp of argoSourcePaths(d)) add(d, [...sp, 'kustomize']);
+  }
+  NAME_CHANGES.set(all, out);
+  return out;
 }
 
 /** A kustomize patch of `docs` may change the object of `kind` named `name` (patchedBy, `fields` as there): what it is written as is not certainly what is applied. */
