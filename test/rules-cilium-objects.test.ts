@@ -8,7 +8,8 @@ import l2PolicyAnnouncesNothing from '../src/rules/cilium/l2-policy-announces-no
 import l2PolicyApiVersion from '../src/rules/cilium/l2-policy-api-version.js';
 import l2PolicyInterfaces from '../src/rules/cilium/l2-policy-interfaces.js';
 import l2PolicyNamespace from '../src/rules/cilium/l2-policy-namespace.js';
-import { ruleTester, yaml } from '../src/testing/rule-tester.js';
+import assert from 'node:assert/strict';
+import { lintRepo, ruleTester, yaml } from '../src/testing/rule-tester.js';
 
 const hr = (version: string, values = '    kubeProxyReplacement: true\n') => yaml`
   apiVersion: helm.toolkit.fluxcd.io/v2
@@ -150,6 +151,8 @@ test('cilium/l2-policy-interfaces', () => {
       // plan links: a VLAN link on a short NIC name, and Talos's hashed name for a long one
       { 'talos/talconfig.yaml': talconfig('enp1s0'), 'cilium/l2.yaml': iface('^enp1s0\\.50$'), 'cilium/values.yaml': values('enp1s0+') },
       { 'talos/talconfig.yaml': talconfig('enx12545f8c99cd'), 'cilium/l2.yaml': iface('^enx1ee6413\\.50$') },
+      // an 11-byte parent's `<nic>.<id>` fits 15 bytes and a VLANConfig may choose it: nothing shows Talos names it otherwise
+      { 'cilium/l2.yaml': iface('^enp0s20f0u1\\.50$') },
       // untranslatable RE2 (Unicode class): not judged
       { 'cilium/l2.yaml': iface('^\\pL+$') },
       // templated: not judged
@@ -176,7 +179,40 @@ test('cilium/l2-policy-interfaces', () => {
       {
         // the Talos VLAN link on a long NIC name is hashed: `enx12545f8c99cd.50` does not exist
         files: { 'talos/talconfig.yaml': talconfig('enx12545f8c99cd'), 'cilium/l2.yaml': iface('^enx12545f8c99cd\\.50$') },
-        errors: [{ messageId: 'noLink', file: 'cilium/l2.yaml', line: 7, column: 3, data: { name: 'lan', links: 'enx1ee6413.50' } }],
+        errors: [
+          { messageId: 'noLink', file: 'cilium/l2.yaml', line: 7, column: 3, data: { name: 'lan', links: 'enx1ee6413.50' } },
+          { messageId: 'talosVlanName', file: 'cilium/l2.yaml', line: 8, column: 7, data: { literal: 'enx12545f8c99cd.50', parent: 'enx12545f8c99cd', vlanId: 50, link: 'enx1ee6413.50', suggestion: '^enx1ee6413\\.50$' } },
+        ],
+      },
+      {
+        // the devices finding names no link that cannot exist: only the real VLAN link name is given
+        files: { 'talos/talconfig.yaml': talconfig('enx78e7d1ea46da'), 'cilium/l2.yaml': iface('^enx78e7d1ea46da\\.50$'), 'cilium/values.yaml': values('enx7f8ca75.50') },
+        errors: [
+          { messageId: 'noLink', line: 7, column: 3, data: { links: 'enx7f8ca75.50' } },
+          { messageId: 'talosVlanName', line: 8, column: 7, data: { literal: 'enx78e7d1ea46da.50', link: 'enx7f8ca75.50', suggestion: '^enx7f8ca75\\.50$' } },
+        ],
+      },
+      {
+        // without a Talos configuration: an 18-byte name is no Linux link at all
+        files: { 'cilium/l2.yaml': iface('^enx78e7d1ea46da\\.50$'), 'cilium/values.yaml': values('enx7f8ca75.50') },
+        errors: [{ messageId: 'talosVlanName', line: 8, column: 7, data: { link: 'enx7f8ca75.50' } }],
+      },
+      {
+        // a parent of 11 bytes fits 15 as `<nic>.<id>`, but the node's legacy `vlans:` gets Talos's name
+        files: { 'talos/talconfig.yaml': talconfig('enp0s20f0u1'), 'cilium/l2.yaml': iface('^enp0s20f0u1\\.50$') },
+        errors: [
+          { messageId: 'noLink', line: 7, column: 3 },
+          { messageId: 'talosVlanName', line: 8, column: 7, data: { literal: 'enp0s20f0u1.50', parent: 'enp0s20f0u1' } },
+        ],
+      },
+      {
+        // `.` between name characters matches any character: `vlanX2` too, with or without `$`
+        files: { 'cilium/l2.yaml': iface('^vlan.2', '^enp1s0.50$', '^eth.*$') },
+        errors: [
+          { messageId: 'unescapedDot', line: 8, column: 7, data: { name: 'lan', pattern: '^vlan.2', suggestion: '^vlan\\.2' } },
+          { messageId: 'unanchored', line: 8, column: 7, data: { missing: 'end' } },
+          { messageId: 'unescapedDot', line: 9, column: 7, data: { pattern: '^enp1s0.50$', suggestion: '^enp1s0\\.50$' } },
+        ],
       },
       {
         // two nodes: the pattern for cp2's long NIC uses the un-hashed name, so only cp1 can answer ARP
@@ -184,7 +220,10 @@ test('cilium/l2-policy-interfaces', () => {
           'talos/talconfig.yaml': talconfig('enp1s0') + '  - hostname: cp2\n    ipAddress: 10.50.0.12\n    controlPlane: true\n    networkInterfaces:\n      - interface: enx12545f8c99cd\n        vlans:\n          - vlanId: 50\n            addresses: [10.50.0.12/24]\n',
           'cilium/l2.yaml': iface('^enp1s0\\.50$', '^enx12545f8c99cd\\.50$'),
         },
-        errors: [{ messageId: 'nodeNoLink', file: 'cilium/l2.yaml', line: 7, column: 3, data: { name: 'lan', node: 'cp2', links: 'enx1ee6413.50' } }],
+        errors: [
+          { messageId: 'nodeNoLink', file: 'cilium/l2.yaml', line: 7, column: 3, data: { name: 'lan', node: 'cp2', links: 'enx1ee6413.50' } },
+          { messageId: 'talosVlanName', file: 'cilium/l2.yaml', line: 9, column: 7, data: { literal: 'enx12545f8c99cd.50', link: 'enx1ee6413.50' } },
+        ],
       },
       {
         files: { 'talos/talconfig.yaml': talconfig('enp1s0'), 'cilium/l2.yaml': iface('^enp1s0\\.50$'), 'cilium/values.yaml': values('enp2s0+') },
@@ -192,4 +231,12 @@ test('cilium/l2-policy-interfaces', () => {
       },
     ],
   });
+});
+
+test('cilium/l2-policy-interfaces: severities of the VLAN link name and dot findings', () => {
+  const sev = (files: Record<string, string>): string[] => lintRepo(files, [l2PolicyInterfaces]).map((d) => `${d.messageId} ${d.severity}`);
+  // no Linux link has an 18-byte name: an error; an 11-byte parent's name may exist (VLANConfig): a warning
+  assert.deepEqual(sev({ 'cilium/l2.yaml': iface('^enx78e7d1ea46da\\.50$') }), ['talosVlanName error']);
+  assert.deepEqual(sev({ 'talos/talconfig.yaml': talconfig('enp0s20f0u1'), 'cilium/l2.yaml': iface('^enp0s20f0u1\\.50$') }), ['noLink warning', 'talosVlanName warning']);
+  assert.deepEqual(sev({ 'cilium/l2.yaml': iface('^vlan.2$') }), ['unescapedDot warning']);
 });

@@ -1,7 +1,7 @@
 /** Unit tests for the RE2 judge behind cilium/l2-policy-interfaces: translation, refusal, anchoring, literals, devices. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { anchoring, compileRe2, devicesMatcher, literalName } from '../src/rules/cilium/lib/re2.js';
+import { anchoring, compileRe2, devicesMatcher, escapeDots, literalName, unescapedDots } from '../src/rules/cilium/lib/re2.js';
 
 const matches = (src: string, name: string) => {
   const r = compileRe2(src);
@@ -66,6 +66,17 @@ test('literal names and Cilium devices', () => {
   assert.equal(devicesMatcher(['eth0', 'eth1'])!('eth1'), true);
   assert.equal(devicesMatcher(''), undefined);
   assert.equal(devicesMatcher(7), undefined);
+});
+
+test('dots between name characters read as meant literally; quantified and escaped dots do not', () => {
+  const fix = (src: string): string => escapeDots(src, unescapedDots(src));
+  assert.deepEqual(unescapedDots('^vlan.2'), [5]);
+  assert.equal(fix('^vlan.2'), '^vlan\\.2');
+  assert.equal(fix('^enp1s0.50$'), '^enp1s0\\.50$');
+  assert.equal(fix('br-lan.100|^bond0.5$'), 'br-lan\\.100|^bond0\\.5$');
+  for (const src of ['^eth.*', '^en.+', '^en.?0$', '^e.{2}0$', '^enp1s0\\.50$', 'eth[.]0', '^\\d.5$', '^.np1s0$', '^eth0.$', '\\Qenp1s0.50\\E', '(eth0).5']) {
+    assert.deepEqual(unescapedDots(src), [], src);
+  }
 });
 
 test('a catastrophic pattern on link-length names stays fast', () => {

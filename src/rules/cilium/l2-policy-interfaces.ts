@@ -2,17 +2,30 @@
  * cilium/l2-policy-interfaces: L2 policy `interfaces` are valid RE2, anchored, match the nodes' real link names
  * (VLAN `<nic>.50`, Talos's hashed names for long parents) and are among Cilium's `devices` when those are set.
  */
-import { MAX_LINK_NAME_LENGTH } from '../../data/talos.js';
+import { MAX_LINK_NAME_LENGTH, vlanLinkName } from '../../data/talos.js';
 import { factRelated } from '../../plan/lb.js';
 import type { RelatedFinding } from '../types.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { isTemplated, l2Policies } from './lib/objects.js';
-import { anchoring, compileRe2, devicesMatcher, literalName } from './lib/re2.js';
+import { anchoring, compileRe2, devicesMatcher, escapeDots, literalName, unescapedDots } from './lib/re2.js';
 import { SRC } from './lib/sources.js';
 import { dedupe, isSet, placeOf, releases, valueOf } from './lib/values.js';
 
 const policy = (patterns: string[]) =>
   `apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: lan\nspec:\n  loadBalancerIPs: true\n  interfaces:\n${patterns.map((p) => `    - '${p}'\n`).join('')}`;
+/** A literal name `<parent>.<vlanId>` that is not the name Talos gives that VLAN link (a long parent: nethelpers.VLANLinkName). */
+function renamedVlan(lit: string): { parent: string; vlanId: number; link: string } | undefined {
+  const m = /^(.+)\.(\d{1,4})$/.exec(lit);
+  if (!m) return undefined;
+  const vlanId = Number(m[2]);
+  if (vlanId < 1 || vlanId > 4094) return undefined;
+  const link = vlanLinkName(m[1]!, vlanId);
+  return link === lit ? undefined : { parent: m[1]!, vlanId, link };
+}
+
+/** `name` as an anchored pattern with its dots escaped (`enx7f8ca75.50` → `^enx7f8ca75\.50$`). */
+const anchoredLiteral = (name: string): string => `^${name.replace(/[.\\^$*+?()[\]{}|]/g, '\\$&')}$`;
+
 const values = (devices: string) => `kubeProxyReplacement: true\nl2announcements:\n  enabled: true\ndevices: ${devices}\n`;
 
 export default defineRule({
@@ -23,13 +36,15 @@ export default defineRule({
     messages: {
       invalid: 'Interface pattern "{{pattern}}" of L2 policy "{{name}}" is not a valid Go RE2 expression ({{reason}}); Cilium marks the policy "bad-interface-regex".',
       unanchored: 'Interface pattern "{{pattern}}" of L2 policy "{{name}}" is not anchored at the {{missing}}; Cilium matches it anywhere in a link name (e.g. a VLAN link "<nic>.<id>" or "veth…").',
+      unescapedDot: 'Interface pattern "{{pattern}}" of L2 policy "{{name}}" has an unescaped "." between name characters, which matches any character, not only a dot (a VLAN link "<nic>.<id>"); write "{{suggestion}}" for a literal dot.',
+      talosVlanName: 'Interface pattern "{{pattern}}" of L2 policy "{{name}}" names VLAN link "{{literal}}", which Talos never creates: its name for VLAN {{vlanId}} on "{{parent}}" is "{{link}}" (a parent name longer than 10 bytes is shortened to fit 15); write "{{suggestion}}".',
       noLink: 'No interface pattern of L2 policy "{{name}}" matches a node link the LAN addresses sit on ({{links}}).',
       nodeNoLink: 'L2 policy "{{name}}" selects every node, but none of its interface patterns matches a LAN link of node "{{node}}" ({{links}}); that node cannot answer ARP for the addresses it would announce.',
       notDevice: 'Interface pattern "{{pattern}}" of L2 policy "{{name}}" selects "{{link}}", which is not among Cilium devices "{{devices}}"; only Cilium devices can announce.',
     },
     help: 'Use anchored patterns naming the real links, e.g. `^enp1s0\\.50$`, and include those links in Cilium `devices` when you set it.',
     docs: {
-      what: 'Compiles each `spec.interfaces` entry as Go RE2 (lookaround, backreferences and unknown escapes are refused), requires `^...$` anchoring, and when the network plan knows the nodes\' link names (VLAN links are `<nic>.<vlan>`, or Talos\'s hashed `<4 chars><6 hex>.<vlan>` for parents longer than 10 characters) checks that some pattern matches one of them and that the matched links are in Cilium\'s `devices`.',
+      what: 'Compiles each `spec.interfaces` entry as Go RE2 (lookaround, backreferences and unknown escapes are refused), requires `^...$` anchoring, reports an unescaped `.` between name characters (`^vlan.2`, `enp1s0.50`: it matches any character, so `vlanX2` matches too; `.*`, `.+` and other quantified dots are left alone), reports a pattern that names a VLAN link `<nic>.<id>` of a NIC name longer than 10 bytes, which Talos names `<4 chars><6 hex>.<id>` instead (always when the name is longer than 15 bytes, which no Linux link can have; otherwise when the nodes\' links show Talos\'s name, since a VLANConfig may choose the name), and when the network plan knows the nodes\' link names (VLAN links are `<nic>.<vlan>`, or Talos\'s hashed `<4 chars><6 hex>.<vlan>` for parents longer than 10 characters) checks that some pattern matches one of them and that the matched links are in Cilium\'s `devices`.',
       why: 'Cilium matches the patterns unanchored and only against its own devices: a pattern for the wrong NIC name (e.g. `^eth` on a Talos node with `enp1s0`), or one outside `devices`, leaves LB IPs assigned but never answered by ARP. An invalid pattern disables the policy.',
       fix: 'Write the exact link name anchored (`^enp1s0\\.50$`); on long NIC names compute the Talos VLAN link name; add it to `devices` (or leave `devices` unset).',
       sources: [SRC.l2, SRC.talosVlan],
@@ -47,6 +62,8 @@ export default defineRule({
             'cilium/l2.yaml': policy(['^enx12545f8c99cd\\.50$']),
           },
         },
+        { files: { 'cilium/l2.yaml': policy(['^vlan.2$']) }, note: 'the unescaped dot also matches `vlanX2`' },
+        { files: { 'cilium/l2.yaml': policy(['^enx78e7d1ea46da\\.50$']) }, note: 'no link has this 18-byte name: Talos calls the VLAN 50 link of enx78e7d1ea46da `enx7f8ca75.50`' },
         {
           note: 'one node\'s link is named, the other node\'s (the hashed VLAN link of a long NIC name) is not',
           files: {
@@ -84,8 +101,21 @@ export default defineRule({
           const missing = !a.start && !a.end ? 'start and end' : !a.start ? 'start' : 'end';
           out.push({ doc, path, messageId: 'unanchored', data: { name, pattern: p, missing }, severity: 'warning' });
         }
+        const dots = unescapedDots(p);
+        if (dots.length) out.push({ doc, path, messageId: 'unescapedDot', data: { name, pattern: p, suggestion: escapeDots(p, dots) }, severity: 'warning' });
+        // a VLAN link of a long NIC named `<nic>.<id>`: Talos names it otherwise. Past 15 bytes no Linux link has the
+        // name; a shorter one a VLANConfig may choose itself, so only when the nodes' links show Talos's name instead
+        let lit = literalName(p);
+        const tooLong = !!lit && Buffer.byteLength(lit) > MAX_LINK_NAME_LENGTH;
+        const vlan = lit ? renamedVlan(lit) : undefined;
+        if (lit && vlan && (tooLong || (linkNames.includes(vlan.link) && !linkNames.includes(lit)))) {
+          const data = { name, pattern: p, literal: lit, parent: vlan.parent, vlanId: vlan.vlanId, link: vlan.link, suggestion: anchoredLiteral(vlan.link) };
+          out.push({ doc, path, messageId: 'talosVlanName', data, severity: tooLong ? 'error' : 'warning' });
+          lit = undefined;
+        }
+        // a literal no node can have is no link the pattern selects
+        if (tooLong) lit = undefined;
         // devices: concrete names this pattern selects (known links it matches, or the literal name it spells)
-        const lit = literalName(p);
         const candidates = [...new Set([...linkNames.filter((l) => r.regexp.test(l)), ...(lit ? [lit] : [])])].sort();
         if (!candidates.length) return;
         for (const d of deviceSources) {

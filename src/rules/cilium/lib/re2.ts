@@ -1,7 +1,8 @@
 /**
  * Go RE2 regular expressions (CiliumL2AnnouncementPolicy `interfaces`) judged with JavaScript: translates the
  * RE2 syntax JS lacks, refuses what RE2 refuses (lookaround, backreferences, unknown escapes), and reports
- * "unknown" rather than guessing when a construct cannot be translated. Also: anchoring and literal names.
+ * "unknown" rather than guessing when a construct cannot be translated. Also: anchoring, literal names and dots
+ * meant literally.
  */
 
 export type Re2Result =
@@ -186,6 +187,57 @@ export function literalName(src: string): string | undefined {
     out += c;
   }
   return out || undefined;
+}
+
+/** Characters of a link name (`enp1s0`, `br-lan`, `vlan_50`): a `.` between two of them reads as a meant literal dot. */
+const NAME_CHAR = /[A-Za-z0-9_-]/;
+
+/**
+ * Offsets of each unescaped `.` outside a character class that sits between two name characters (`^vlan.2`,
+ * `enp1s0.50`): it matches any character where a literal dot (a VLAN link `<nic>.<id>`) is meant. A `.` with a
+ * quantifier after it (`^eth.*`, `^en.+`, `.?`, `.{2}`) or next to other syntax is taken as meant.
+ */
+export function unescapedDots(src: string): number[] {
+  const out: number[] = [];
+  let inClass = false;
+  // the previous token was a name character written as itself (not an escape such as `\d`)
+  let prevName = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === '\\') {
+      if (src[i + 1] === 'Q') {
+        const end = src.indexOf('\\E', i + 2);
+        i = end === -1 ? src.length : end + 1;
+      } else i++;
+      prevName = false;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      if (src[i + 1] === '^') i++;
+      if (src[i + 1] === ']') i++;
+      prevName = false;
+      continue;
+    }
+    if (c === '.' && prevName && NAME_CHAR.test(src[i + 1] ?? '')) out.push(i);
+    prevName = NAME_CHAR.test(c);
+  }
+  return out;
+}
+
+/** `src` with a backslash before the dots at `offsets` (unescapedDots). */
+export function escapeDots(src: string, offsets: readonly number[]): string {
+  let out = '';
+  let from = 0;
+  for (const i of offsets) {
+    out += src.slice(from, i) + '\\.';
+    from = i + 1;
+  }
+  return out + src.slice(from);
 }
 
 /** Cilium `devices` entries (comma-separated string or list) → matcher: `eth+` is a prefix, `!x` excludes. */
