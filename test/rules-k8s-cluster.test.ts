@@ -12,7 +12,9 @@ import { toDiagnostic } from '../src/core/finding.js';
 import { runRules } from '../src/lint/run-rules.js';
 import { buildClusterGroups } from '../src/plan/index.js';
 import { controlPlanesSchedulable, kustomizeNamespaces } from '../src/rules/k8s/lib/daemonset-nodes.js';
-import { lintRepo, parseRepo, ruleTester } from '../src/testing/rule-tester.js';
+import { lintRepo, parseRepo, readTree, ruleTester } from '../src/testing/rule-tester.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 
 const HR = (kpr: string): string => `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\nspec:\n  chart:\n    spec:\n      chart: cilium\n  values:\n    kubeProxyReplacement: ${kpr}\n    l2announcements:\n      enabled: true\n`;
 const ds = (name: string, image: string): string => `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          image: ${image}\n`;
@@ -410,4 +412,79 @@ test('k8s/invalid-list-item', () => {
       ['empty', 'warning', { start: { line: 7, column: 5 }, end: { line: 7, column: 9 } }],
     ],
   );
+});
+
+// an app-template release (bjw-s common library): `service.<id>` values become a Service in the release namespace
+const appTemplate = (service: string, o: { controllers?: string; chart?: string; ns?: string } = {}): string =>
+  `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: p2pool\n  namespace: ${o.ns ?? 'web3'}\nspec:\n  chartRef:\n    kind: OCIRepository\n    name: ${o.chart ?? 'app-template'}\n  values:\n${o.controllers ?? '    controllers:\n      p2pool:\n        containers:\n          app:\n            image:\n              repository: ghcr.io/sethforprivacy/p2pool\n'}    service:\n      p2pool:\n${service}`;
+const lbLocal = '        type: LoadBalancer\n        externalTrafficPolicy: Local\n';
+/** The externalTrafficPolicy value of appTemplate(lbLocal + ...) with the default controllers. */
+const AT_ETP = { line: 20, column: 32 };
+
+test('k8s/etp-local-l2: Services an app-template release renders', () => {
+  const data = { kind: 'HelmRelease', release: 'p2pool', service: 'p2pool', policy: 'l2' };
+  const labelled = lbLocal + '        labels:\n          l2: "yes"\n';
+  ruleTester(etpLocal, {
+    valid: [
+      { 'l2.yaml': POLICY(), 'hr.yaml': appTemplate('        type: LoadBalancer\n        externalTrafficPolicy: Cluster\n') },
+      // ClusterIP (the chart's default type), a disabled service, no L2 policy
+      { 'l2.yaml': POLICY(), 'hr.yaml': appTemplate('        externalTrafficPolicy: Local\n') },
+      { 'l2.yaml': POLICY(), 'hr.yaml': appTemplate(lbLocal + '        enabled: false\n') },
+      { 'hr.yaml': appTemplate(lbLocal) },
+      // a class Cilium's L2 announcer does not take
+      { 'l2.yaml': POLICY(), 'hr.yaml': appTemplate(lbLocal + '        loadBalancerClass: tailscale\n') },
+      { 'l2.yaml': POLICY(), 'hr.yaml': appTemplate(lbLocal + '        loadBalancerClass: io.cilium/bgp-control-plane\n') },
+      // the policy selects by a label the values do not set (the chart adds its own): unknown
+      { 'l2.yaml': POLICY('  serviceSelector:\n    matchLabels:\n      l2: "yes"\n'), 'hr.yaml': appTemplate(lbLocal) },
+      { 'l2.yaml': POLICY('  serviceSelector:\n    matchLabels:\n      l2: "yes"\n'), 'hr.yaml': appTemplate(lbLocal + '        labels:\n          l2: "${L2}"\n') },
+      // app.kubernetes.io/service is the chart's own label, whatever the values say
+      { 'l2.yaml': POLICY('  serviceSelector:\n    matchLabels:\n      app.kubernetes.io/service: x\n'), 'hr.yaml': appTemplate(lbLocal + '        labels:\n          app.kubernetes.io/service: x\n') },
+      // a selector on another label value or namespace does not select it
+      { 'l2.yaml': POLICY('  serviceSelector:\n    matchLabels:\n      l2: "yes"\n'), 'hr.yaml': appTemplate(lbLocal + '        labels:\n          l2: "no"\n') },
+      { 'l2.yaml': POLICY('  serviceSelector:\n    matchLabels:\n      io.kubernetes.service.namespace: dns\n'), 'hr.yaml': appTemplate(lbLocal) },
+      // the Service name is not modelled: a selector on it is not judged
+      { 'l2.yaml': POLICY('  serviceSelector:\n    matchLabels:\n      io.kubernetes.service.name: p2pool\n'), 'hr.yaml': appTemplate(lbLocal) },
+      // pods of a DaemonSet controller: not modelled, not judged; several controllers and none named: unknown
+      { 'l2.yaml': POLICY(), 'hr.yaml': appTemplate(lbLocal, { controllers: '    controllers:\n      p2pool:\n        type: daemonset\n' }) },
+      { 'l2.yaml': POLICY(), 'hr.yaml': appTemplate(lbLocal, { controllers: '    controllers:\n      a:\n        type: daemonset\n      b:\n        type: deployment\n' }) },
+      { 'l2.yaml': POLICY(), 'hr.yaml': appTemplate(lbLocal + '        controller: a\n', { controllers: '    controllers:\n      a:\n        type: daemonset\n      b: {}\n' }) },
+      // another chart's `service` map (no app-template name, no controllers): not modelled
+      { 'l2.yaml': POLICY(), 'hr.yaml': appTemplate(lbLocal, { chart: 'mosquitto', controllers: '    replicaCount: 1\n' }) },
+    ],
+    invalid: [
+      { files: { 'l2.yaml': POLICY(), 'hr.yaml': appTemplate(lbLocal) }, errors: [{ messageId: 'helmService', file: 'hr.yaml', ...AT_ETP, data }] },
+      // a chart under another name with app-template's controllers (bjw-s-labs' per-app OCIRepository names)
+      { files: { 'l2.yaml': POLICY(), 'hr.yaml': appTemplate(lbLocal, { chart: 'qbittorrent' }) }, errors: [{ messageId: 'helmService', file: 'hr.yaml', ...AT_ETP }] },
+      // `serviceSelector: {}` selects every Service; the service's own labels and the release namespace are known
+      { files: { 'l2.yaml': POLICY('  serviceSelector: {}\n'), 'hr.yaml': appTemplate(lbLocal) }, errors: [{ messageId: 'helmService', ...AT_ETP }] },
+      { files: { 'l2.yaml': POLICY('  serviceSelector:\n    matchLabels:\n      l2: "yes"\n'), 'hr.yaml': appTemplate(labelled) }, errors: [{ messageId: 'helmService', ...AT_ETP }] },
+      { files: { 'l2.yaml': POLICY('  serviceSelector:\n    matchLabels:\n      io.kubernetes.service.namespace: web3\n'), 'hr.yaml': appTemplate(lbLocal) }, errors: [{ messageId: 'helmService', ...AT_ETP }] },
+      // the controller the service names is a Deployment, the other one a DaemonSet; app-template 1.x `controller`
+      { files: { 'l2.yaml': POLICY(), 'hr.yaml': appTemplate(lbLocal + '        controller: b\n', { controllers: '    controllers:\n      a:\n        type: daemonset\n      b: {}\n' }) }, errors: [{ messageId: 'helmService', line: 18, column: 32 }] },
+      { files: { 'l2.yaml': POLICY(), 'hr.yaml': appTemplate(lbLocal, { controllers: '    controller:\n      type: statefulset\n' }) }, errors: [{ messageId: 'helmService', line: 16, column: 32 }] },
+      // Cilium's L2 class, spelled out
+      { files: { 'l2.yaml': POLICY(), 'hr.yaml': appTemplate(lbLocal + '        loadBalancerClass: io.cilium/l2-announcer\n') }, errors: [{ messageId: 'helmService', ...AT_ETP }] },
+      {
+        // an Argo CD Application's valuesObject: the destination namespace is the release namespace
+        files: {
+          'l2.yaml': POLICY('  serviceSelector:\n    matchLabels:\n      io.kubernetes.service.namespace: media\n'),
+          'app.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: jellyfin\n  namespace: argocd\nspec:\n  destination:\n    namespace: media\n  source:\n    repoURL: ghcr.io/bjw-s-labs/helm\n    chart: app-template\n    helm:\n      valuesObject:\n        service:\n          app:\n            type: LoadBalancer\n            externalTrafficPolicy: Local\n',
+        },
+        errors: [{ messageId: 'helmService', file: 'app.yaml', line: 17, column: 36, data: { kind: 'Application', release: 'jellyfin', service: 'app', policy: 'l2' } }],
+      },
+    ],
+  });
+});
+
+test('k8s/etp-local-l2 on the corpus: the app-template Services of Tanguille__cluster (monerod, p2pool)', (t) => {
+  const repo = path.resolve(process.cwd(), '../shared/corpus/Tanguille__cluster');
+  if (!existsSync(repo)) {
+    t.skip('../shared/corpus/Tanguille__cluster not present: corpus case skipped');
+    return;
+  }
+  const got = lintRepo(readTree(repo, /\.ya?ml$/), [etpLocal]).filter((d) => d.messageId === 'helmService').map((d) => [d.messageId, d.file, d.range.start.line, d.range.start.column, d.data?.['service']]);
+  assert.deepEqual(got, [
+    ['helmService', 'kubernetes/apps/web3/monero/monerod/helmrelease.yaml', 75, 32, 'monerod'],
+    ['helmService', 'kubernetes/apps/web3/monero/p2pool/helmrelease.yaml', 96, 32, 'p2pool'],
+  ]);
 });

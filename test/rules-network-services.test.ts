@@ -322,3 +322,18 @@ test('LB-IPAM annotations below Cilium 1.16: the io.cilium/ form is offered only
   const rules = [annotationPrefix, sharingCrossNamespace];
   assert.deepEqual(dropSuperseded(lintRepo(files, rules), rules).map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}/${d.messageId}`), ['b.yaml:7:5 network/lbipam-annotation-prefix/prefix', 'b.yaml:9:5 network/sharing-cross-namespace/unsupported']);
 });
+
+test('network/service-ip-not-in-pool: an app-template Service has its release namespace and own labels', () => {
+  const sel = '\n    serviceSelector:\n      matchLabels:\n        io.kubernetes.service.namespace: dns';
+  /** The ips annotation value sits on line 17, column 33. */
+  const hr = (ns: string, type = 'LoadBalancer'): string =>
+    `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: blocky\n  namespace: ${ns}\nspec:\n  chartRef:\n    kind: OCIRepository\n    name: app-template\n  values:\n    controllers:\n      blocky: {}\n    service:\n      app:\n        type: ${type}\n        annotations:\n          lbipam.cilium.io/ips: 10.50.0.230\n`;
+  ruleTester(serviceIpNotInPool, {
+    valid: [
+      { 'p.yaml': pool('a', '10.50.0.224/28', sel), 'hr.yaml': hr('dns') },
+      // a ClusterIP Service asks LB-IPAM for nothing
+      { 'p.yaml': pool('a', '10.50.0.224/28'), 'hr.yaml': hr('web', 'ClusterIP').replace('10.50.0.230', '10.9.9.9') },
+    ],
+    invalid: [{ files: { 'p.yaml': pool('a', '10.50.0.224/28', sel), 'hr.yaml': hr('web') }, errors: [{ messageId: 'selector', file: 'hr.yaml', line: 17, column: 33, data: { ip: '10.50.0.230', pool: 'a' } }] }],
+  });
+});

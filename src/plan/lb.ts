@@ -12,6 +12,7 @@ import type { ClusterGroup, Provenance } from './types.js';
 import { factPlace, isObj, perGroup, str } from './util.js';
 import { docsOfKind, docsOfKindPrefix, docsOfKinds } from '../core/kind-index.js';
 import { kustomizePatchFiles, patchedBy } from './kustomize-patches.js';
+import { helmServicesByDoc, type HelmService } from './helm-services.js';
 
 /** Where a value of a pool is written: a document path, and inside an inline patch string its own range when found. */
 export interface Place {
@@ -434,17 +435,38 @@ function gatewayAddressRequests(d: YamlDocument, base: Omit<IpRequest, 'path' | 
   return out;
 }
 
-/** The annotation maps holding an LB-IPAM ips key anywhere in `d`'s value (the Service they reach is unknown). */
-function annotationRequests(d: YamlDocument): IpRequest[] {
+/**
+ * The annotation maps holding an LB-IPAM ips key anywhere in `d`'s value (the Service they reach is unknown), outside
+ * the values of the Services `skip` lists (read by helmServiceRequests).
+ */
+function annotationRequests(d: YamlDocument, skip: readonly HelmService[] = []): IpRequest[] {
   const out: IpRequest[] = [];
+  const skipped = new Set(skip.map((s) => JSON.stringify(s.path)));
   const walk = (v: unknown, path: Path, depth: number): void => {
     if (depth > 14) return;
     if (Array.isArray(v)) return v.forEach((x, i) => walk(x, [...path, i], depth + 1));
-    if (!isObj(v)) return;
+    if (!isObj(v) || (skipped.size && skipped.has(JSON.stringify(path)))) return;
     if (IPS_KEYS.some((k) => typeof v[k] === 'string')) out.push(...annotationMapRequests({ doc: d, annotations: v, annotationsPath: path }, v, path));
     for (const [k, x] of Object.entries(v)) if (typeof x === 'object') walk(x, [...path, k], depth + 1);
   };
   walk(d.value, [], 0);
+  return out;
+}
+
+/**
+ * The requests of a Service a Helm release renders (plan/helm-services.ts), as serviceIpRequests reads a Service:
+ * only a LoadBalancer of a class Cilium handles; its annotations and `loadBalancerIP`, with the namespace and labels
+ * the values show.
+ */
+function helmServiceRequests(s: HelmService): IpRequest[] {
+  if (s.type !== 'LoadBalancer' || !ciliumHandlesClass(s.values['loadBalancerClass'])) return [];
+  const annotationsPath: Path = [...s.path, 'annotations'];
+  const annotations = isObj(s.values['annotations']) ? s.values['annotations'] : {};
+  const base: Omit<IpRequest, 'path' | 'text' | 'ip' | 'sharingKey'> = { doc: s.doc, labels: s.labels, annotations, annotationsPath };
+  if (s.namespace) base.namespace = s.namespace;
+  const out = annotationMapRequests(base, annotations, annotationsPath);
+  const lbip = s.values['loadBalancerIP'];
+  if (typeof lbip === 'string' && lbip.trim()) out.push(ipRequest(base, [...s.path, 'loadBalancerIP'], lbip.trim(), sharingKeyOf(annotations)));
   return out;
 }
 
@@ -494,16 +516,19 @@ export function ciliumGatewayIpRequests(g: ClusterGroup): readonly IpRequest[] {
 
 /**
  * IP requests in objects that create LoadBalancer Services indirectly: Cilium's Gateways (ciliumGatewayIpRequests),
- * and any annotation map holding an LB-IPAM ips key in HelmRelease/Argo values, other Gateways'
+ * the Services Helm releases render as plan/helm-services.ts reads them (app-template: with their namespace and
+ * labels), and any other annotation map holding an LB-IPAM ips key in HelmRelease/Argo values, other Gateways'
  * `spec.infrastructure.annotations` and EnvoyProxy objects, whose Service name, namespace and labels are unknown
  * (selector matching answers "unknown").
  */
 export function indirectIpRequests(g: ClusterGroup): IpRequest[] {
   const { handled, requests } = readGatewayRequests(g);
   const out: IpRequest[] = [...requests];
+  const rendered = helmServicesByDoc(g.docs);
   for (const d of docsOfKinds(g.docs, CONSUMER_KINDS)) {
     if (d.docClass !== 'k8s' || handled.has(d)) continue;
-    out.push(...annotationRequests(d));
+    const services = rendered.get(d) ?? [];
+    out.push(...services.flatMap(helmServiceRequests), ...annotationRequests(d, services));
   }
   return out;
 }

@@ -1,12 +1,14 @@
 /**
- * k8s/etp-local-l2: `externalTrafficPolicy: Local` on a LoadBalancer Service announced with Cilium L2. A Service
- * whose pods come from a DaemonSet on every node the L2 policy may elect is fine (lib/daemonset-nodes.ts); one
- * that misses tainted control planes gets its own message, only when the Talos configuration shows the taint.
+ * k8s/etp-local-l2: `externalTrafficPolicy: Local` on a LoadBalancer Service announced with Cilium L2, as a Service
+ * object or as a Service a Helm release renders (plan/helm-services.ts). A Service whose pods come from a DaemonSet
+ * on every node the L2 policy may elect is fine (lib/daemonset-nodes.ts); one that misses tainted control planes gets
+ * its own message, only when the Talos configuration shows the taint.
  */
 import type { YamlDocument } from '../../core/document.js';
 import { LB_CLASSES } from '../../data/cilium.js';
 import { valueAt } from '../../plan/cilium-release.js';
 import { ciliumHandlesClass, isLoadBalancerService, selectorMatches } from '../../plan/lb.js';
+import { helmServices } from '../../plan/helm-services.js';
 import { isObj } from '../../plan/util.js';
 import { l2Policies } from '../cilium/lib/objects.js';
 import { placeOf } from '../cilium/lib/values.js';
@@ -18,6 +20,7 @@ const POLICY = 'apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy
 const svc = (etp: string): string => `apiVersion: v1\nkind: Service\nmetadata:\n  name: dns\n  namespace: dns\nspec:\n  type: LoadBalancer\n  externalTrafficPolicy: ${etp}\n  selector:\n    app: dns\n  ports:\n    - port: 53\n`;
 const DS = 'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: dns\n  namespace: dns\nspec:\n  selector:\n    matchLabels:\n      app: dns\n  template:\n    metadata:\n      labels:\n        app: dns\n    spec:\n      containers:\n        - name: dns\n          image: coredns/coredns:1.12.1\n';
 const TALOS_CP = 'machine:\n  type: controlplane\ncluster:\n  clusterName: lab\n';
+const APP_TEMPLATE = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: p2pool\n  namespace: web3\nspec:\n  chartRef:\n    kind: OCIRepository\n    name: app-template\n  values:\n    controllers:\n      p2pool:\n        containers:\n          app:\n            image:\n              repository: ghcr.io/sethforprivacy/p2pool\n    service:\n      p2pool:\n        type: LoadBalancer\n        externalTrafficPolicy: Local\n        ports:\n          p2p:\n            port: 37890\n';
 const NO_CONTROL_PLANES = '  nodeSelector:\n    matchExpressions:\n      - key: node-role.kubernetes.io/control-plane\n        operator: DoesNotExist\n';
 
 /** An Envoy DaemonSet setting that keeps Envoy off some nodes (lib/daemonset-nodes.ts keptOffNodes), in `pod` or a patch. */
@@ -36,13 +39,14 @@ export default defineRule({
     messages: {
       local: 'Service "{{name}}" uses externalTrafficPolicy: Local and is announced by L2 policy "{{policy}}"; the announcing node may have no local endpoint and drop the traffic.',
       gatewayApi: 'Cilium Gateway API Services use externalTrafficPolicy: Local (gatewayAPI.externalTrafficPolicy) while L2 announcements are on.',
+      helmService: '{{kind}} "{{release}}" renders Service "{{service}}" (values `service.{{service}}`) with externalTrafficPolicy: Local, and L2 policy "{{policy}}" announces it; the announcing node may have no local endpoint and drop the traffic.',
       envoyProxy: 'EnvoyProxy "{{name}}" gives its Envoy Service externalTrafficPolicy: Local, and L2 policy "{{policy}}" announces every LoadBalancer Service.',
       daemonSetControlPlane: 'Service "{{name}}" uses externalTrafficPolicy: Local and its pods come from DaemonSet "{{daemonSet}}", which does not tolerate the control-plane taint; L2 policy "{{policy}}" may elect a control-plane node, which then has no local endpoint and drops the traffic. Add a toleration for node-role.kubernetes.io/control-plane:NoSchedule to the DaemonSet, exclude control planes in the policy\'s nodeSelector (node-role.kubernetes.io/control-plane DoesNotExist), or set cluster.allowSchedulingOnControlPlanes: true in Talos (from Talos 1.14: delete the node-role.kubernetes.io/control-plane taint in KubeNodeConfig).',
       envoyDaemonSet: 'EnvoyProxy "{{name}}" runs Envoy as a DaemonSet behind externalTrafficPolicy: Local; traffic is dropped only while the node L2 policy "{{policy}}" elects has no ready Envoy pod (a node Envoy does not run on, such as a control plane whose taint it does not tolerate, or a rollout).',
     },
     help: 'Use externalTrafficPolicy: Cluster for L2-announced Services (or announce them with BGP, or serve them from a DaemonSet on every node the L2 policy may elect).',
     docs: {
-      what: 'Finds LoadBalancer Services with `externalTrafficPolicy: Local` that an L2 announcement policy with `loadBalancerIPs: true` certainly selects, Cilium values that set `gatewayAPI.externalTrafficPolicy: Local` while L2 announcements are enabled, and Envoy Gateway EnvoyProxy objects that set `envoyService.externalTrafficPolicy: Local` when an L2 policy announces every Service. A Service whose `spec.selector` matches the pod template of a DaemonSet in its namespace (as written, as a kustomization\'s `namespace:` sets it for the resources it lists, or as the `spec.targetNamespace` of the Flux Kustomization applying the file sets it; when none states one, the same folder) is not reported when the DaemonSet runs on every node the L2 policies may elect: no node selector (other than `kubernetes.io/os: linux`) or one whose every label every such policy\'s `nodeSelector.matchLabels` requires too, no node affinity, and the control planes covered (the pods tolerate the `node-role.kubernetes.io/control-plane` taint, every policy that may select the Service excludes control planes with `node-role.kubernetes.io/control-plane` `DoesNotExist` or `NotIn [""]` in its `nodeSelector`, or Talos sets `allowSchedulingOnControlPlanes: true`, from 1.14 deletes the control-plane taint in KubeNodeConfig); when only the control planes are missing, the finding names that gap, and only when the Talos configuration control planes read is in the repository (a machine config or patch with `cluster:`, a talhelper config, a `cluster.yaml`): without it the taint is unknown and the Service is not reported. A run over some paths only does not report a Service for want of a workload behind it (it may sit in a file not read). An EnvoyProxy that runs Envoy as a DaemonSet without node restrictions is reported as info. Node taints other than the control-plane one are not visible in the repository.',
+      what: 'Finds LoadBalancer Services with `externalTrafficPolicy: Local` that an L2 announcement policy with `loadBalancerIPs: true` certainly selects, written as Service objects or as the `service.<id>` entries of a bjw-s app-template release (a Flux HelmRelease\'s `spec.values` or an Argo CD `helm.valuesObject`; the chart is named `app-template` or the values have its `controllers` map), Cilium values that set `gatewayAPI.externalTrafficPolicy: Local` while L2 announcements are enabled, and Envoy Gateway EnvoyProxy objects that set `envoyService.externalTrafficPolicy: Local` when an L2 policy announces every Service. A Service whose `spec.selector` matches the pod template of a DaemonSet in its namespace (as written, as a kustomization\'s `namespace:` sets it for the resources it lists, or as the `spec.targetNamespace` of the Flux Kustomization applying the file sets it; when none states one, the same folder) is not reported when the DaemonSet runs on every node the L2 policies may elect: no node selector (other than `kubernetes.io/os: linux`) or one whose every label every such policy\'s `nodeSelector.matchLabels` requires too, no node affinity, and the control planes covered (the pods tolerate the `node-role.kubernetes.io/control-plane` taint, every policy that may select the Service excludes control planes with `node-role.kubernetes.io/control-plane` `DoesNotExist` or `NotIn [""]` in its `nodeSelector`, or Talos sets `allowSchedulingOnControlPlanes: true`, from 1.14 deletes the control-plane taint in KubeNodeConfig); when only the control planes are missing, the finding names that gap, and only when the Talos configuration control planes read is in the repository (a machine config or patch with `cluster:`, a talhelper config, a `cluster.yaml`): without it the taint is unknown and the Service is not reported. A run over some paths only does not report a Service for want of a workload behind it (it may sit in a file not read). An EnvoyProxy that runs Envoy as a DaemonSet without node restrictions is reported as info. An app-template Service is matched against a policy\'s `serviceSelector` with the release namespace (`spec.targetNamespace`, the HelmRelease\'s or Application destination\'s namespace) and the service\'s own `labels` only (the chart\'s labels and the Service name are not modelled, so a selector on them is not judged), a `loadBalancerClass` other than Cilium\'s L2 class is skipped as for a Service object, and it is reported only when its controller (`controller`, or the only one) is not a DaemonSet. Node taints other than the control-plane one are not visible in the repository.',
       why: 'The L2 leader for an IP is elected independently of where the pods run; with Local, a leader without a local endpoint drops the traffic. Cilium documents the combination as incompatible. A DaemonSet puts a local endpoint on every node it runs on, but Talos taints control planes `NoSchedule`, so a DaemonSet without the toleration is missing exactly there while an L2 policy without a node selector may still elect them.',
       fix: 'Set `externalTrafficPolicy: Cluster`; if you need the client source IP, use BGP or run the workload as a DaemonSet on every node the L2 policy may elect (tolerate the control-plane taint, exclude control planes in the policy\'s `nodeSelector`, or set `cluster.allowSchedulingOnControlPlanes: true` in Talos; from Talos 1.14 delete the `node-role.kubernetes.io/control-plane` taint in KubeNodeConfig).',
       sources: [
@@ -63,6 +67,7 @@ export default defineRule({
       invalid: [
         { files: { 'l2.yaml': POLICY, 'svc.yaml': svc('Local') } },
         { files: { 'l2.yaml': POLICY, 'svc.yaml': svc('Local'), 'ds.yaml': DS, 'talos/controlplane.yaml': TALOS_CP }, note: 'a DaemonSet that misses the tainted control planes the policy may elect' },
+        { files: { 'l2.yaml': POLICY, 'apps/p2pool/helmrelease.yaml': APP_TEMPLATE }, note: 'a Service an app-template HelmRelease renders' },
         { files: { 'l2.yaml': POLICY, 'envoy.yaml': 'apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: EnvoyProxy\nmetadata:\n  name: envoy\nspec:\n  provider:\n    type: Kubernetes\n    kubernetes:\n      envoyService:\n        externalTrafficPolicy: Local\n' } },
         { files: { 'l2.yaml': POLICY, 'envoy.yaml': 'apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: EnvoyProxy\nmetadata:\n  name: envoy\nspec:\n  provider:\n    type: Kubernetes\n    kubernetes:\n      envoyDaemonSet: {}\n      envoyService:\n        externalTrafficPolicy: Local\n' }, note: 'a DaemonSet on every node: info only' },
       ],
@@ -107,6 +112,20 @@ export default defineRule({
       // no workload behind the Service in sight: a DaemonSet on every node may sit in a file a partial run did not read
       const seen = behind.length > 0 || otherWorkloadsBehind(d, cluster.docs, namespaces).length > 0;
       out.push({ doc: d, path: ['spec', 'externalTrafficPolicy'], messageId: 'local', data: { name: d.name ?? '', policy: policy.name ?? '' }, related: onPolicy(policy), ...(seen ? {} : { needsWholeTree: true }) });
+    }
+    // Services a Helm release renders (app-template `service.<id>`): the chart's own labels stay unknown
+    for (const h of helmServices(cluster.docs)) {
+      if (h.type !== 'LoadBalancer' || h.values['externalTrafficPolicy'] !== 'Local') continue;
+      const cls = h.values['loadBalancerClass'];
+      if (!ciliumHandlesClass(cls) || cls === LB_CLASSES.bgp) continue;
+      // pods of a DaemonSet: not modelled (its nodes and tolerations sit in the chart's values), and one that is not
+      // told is not judged
+      if (h.workload !== 'other') continue;
+      const candidates = cluster.shared?.has(h.doc) ? policies.filter((p) => cluster.shared!.has(p)) : policies;
+      const policy = candidates.find((p) => selectorMatches(p.get(['spec', 'serviceSelector']), h.labels, h.namespace, undefined) === true);
+      if (!policy) continue;
+      const data = { kind: h.doc.kind ?? '', release: h.doc.name ?? '', service: h.id, policy: policy.name ?? '' };
+      out.push({ doc: h.doc, path: [...h.path, 'externalTrafficPolicy'], messageId: 'helmService', data, related: [{ doc: policy, path: ['metadata', 'name'], message: `L2 policy "${policy.name ?? ''}"` }] });
     }
     // Envoy Gateway: the EnvoyProxy sets the generated Service's policy; only a policy without serviceSelector certainly announces it
     const allServices = policies.find((p) => p.get(['spec', 'serviceSelector']) === undefined);
