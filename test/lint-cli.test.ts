@@ -583,7 +583,6 @@ describe('talium rules / explain', () => {
         ['cilium/l2-policy-api-version', ['schema/not-served']],
         ['cilium/pool-api-version', ['schema/not-served']],
         ['cilium/pool-block-shape', ['network/pool-block-invalid']],
-        ['cilium/talos-values', ['schema/unknown-field']],
         ['network/pool-block-invalid', ['schema/format']],
         ['network/sharing-cross-namespace', ['network/lbipam-annotation-prefix']],
       ],

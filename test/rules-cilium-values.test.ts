@@ -124,8 +124,9 @@ test('cilium/talos-values', () => {
       {
         files: { 'talos/cp.yaml': TALOS_CP, 'cilium/hr.yaml': hr(GOOD.replace('mode: kubernetes', 'mode: cluster-pool').replace('SETUID]', 'SETUID, SYS_MODULE]').replace('autoMount', 'automount')) },
         errors: [
+          // the misspelt cgroup.automount is schema/unknown-field's (lint-superseded): not reported here, nor the
+          // cgroup.autoMount.enabled it hides as unset
           { messageId: 'wrong', line: 16, column: 13, data: { key: 'ipam.mode', value: 'cluster-pool', expected: 'kubernetes' } },
-          { messageId: 'misspelled', line: 18, column: 7, data: { found: 'cgroup.automount', expected: 'cgroup.autoMount' } },
           { messageId: 'sysModule', line: 23, column: 129, data: { list: 'ciliumAgent' } },
         ],
       },

@@ -1,7 +1,7 @@
 /**
  * One finding per mistake: a policy rule that explains a mistake better than a generic check (RuleMeta.supersedes)
- * replaces that check's finding at the same file and position (cilium/talos-values' "cgroup.automount is
- * misspelt, Talos needs cgroup.autoMount" over schema/unknown-field's "unknown field automount"), keeping the
+ * replaces that check's finding at the same file and position (cilium/kpr-value's "kubeProxyReplacement disabled is
+ * rejected from 1.16, use false" over schema/enum's "must be one of true, false"), keeping the
  * higher of the two severities, so the exit code does not change. The engine applies it last, to what the settings
  * and suppression comments left: a rule turned off supersedes nothing, and a comment that silences the generic
  * finding is used and hands no severity on. Pure.

@@ -1,6 +1,8 @@
 /**
  * cilium/talos-values: the Helm values Talos documents for Cilium (ipam.mode kubernetes, cgroup autoMount off +
  * hostRoot /sys/fs/cgroup, capabilities without SYS_MODULE), checked only when the repository has Talos config.
+ * A misspelt key (`cgroup.automount`) is schema/unknown-field's finding, on every repository alike: this rule says
+ * nothing about the value it hides.
  */
 import { FORBIDDEN_CAPABILITY, TALOS_REQUIRED_VALUES } from '../../data/cilium.js';
 import { hasTalos } from '../talos/lib/talos-docs.js';
@@ -17,20 +19,17 @@ const CAP_LISTS = ['ciliumAgent', 'cleanCiliumState', 'mountCgroup', 'applySysct
 export default defineRule({
   meta: {
     id: 'cilium/talos-values',
-    // its "misspelled cgroup.automount" says what the schema's unknown-field says, and why it matters on Talos
-    supersedes: ['schema/unknown-field'],
     description: 'Cilium on Talos needs ipam.mode kubernetes, cgroup autoMount off with hostRoot /sys/fs/cgroup, and no SYS_MODULE capability.',
     severity: 'warning',
     messages: {
       wrong: 'Cilium value {{key}} is "{{value}}"; Talos requires "{{expected}}".',
       unset: 'Cilium value {{key}} is not set (chart default "{{chartDefault}}"); Talos requires "{{expected}}".',
-      misspelled: 'Cilium value "{{found}}" is not a chart key (Helm ignores it), so {{expected}}.enabled keeps the chart default "true"; Talos requires "false". Did you mean "{{expected}}"?',
       sysModule: 'Capability list securityContext.capabilities.{{list}} contains SYS_MODULE; Talos does not allow loading kernel modules and the agent fails with "unable to apply caps".',
       defaultCaps: 'securityContext.capabilities.ciliumAgent is not set; the chart default includes SYS_MODULE, which Talos refuses.',
     },
     help: 'Use the values from the Talos Cilium guide: ipam.mode=kubernetes, cgroup.autoMount.enabled=false, cgroup.hostRoot=/sys/fs/cgroup, capability lists without SYS_MODULE.',
     docs: {
-      what: 'On repositories with Talos machine configuration, checks the Cilium Helm values Talos documents as required, and flags misspelled keys (`cgroup.automount`) that Helm silently ignores.',
+      what: 'On repositories with Talos machine configuration, checks the Cilium Helm values Talos documents as required. A misspelt key (`cgroup.automount`) is reported once, as schema/unknown-field (on Talos repositories and others alike); this rule then does not report the value it hides as unset.',
       why: 'Talos mounts cgroup v2 itself and forbids kernel-module loading: the chart default capabilities include SYS_MODULE and make the agent crash-loop; `ipam.mode: cluster-pool` ignores the Talos pod subnets.',
       fix: 'Copy the value block from the Talos "Deploying Cilium" guide.',
       sources: [SRC.talosCilium, SRC.talosSysModule],
@@ -50,10 +49,10 @@ export default defineRule({
     const chartDefaults: Record<string, string> = { 'ipam.mode': 'cluster-pool', 'cgroup.autoMount.enabled': 'true', 'cgroup.hostRoot': '/run/cilium/cgroupv2' };
     for (const r of releases(cluster)) {
       const partial = incomplete(r, cluster.docs);
-      // misspellings first: a case-insensitive twin of a required key
+      // a case-insensitive twin of a required key is a misspelling: schema/unknown-field reports it (the same finding
+      // with or without Talos config in view), so the key it hides is not reported again as unset
       const cgroup = valueOf(r, ['cgroup']);
-      const misspelled = isObject(cgroup) && !('autoMount' in cgroup) ? Object.keys(cgroup).find((k) => k.toLowerCase() === 'automount' && k !== 'autoMount') : undefined;
-      if (misspelled) out.push({ ...placeOf(r, ['cgroup', misspelled], { key: true }), messageId: 'misspelled', data: { found: `cgroup.${misspelled}`, expected: 'cgroup.autoMount' } });
+      const misspelled = isObject(cgroup) && !('autoMount' in cgroup) && Object.keys(cgroup).some((k) => k.toLowerCase() === 'automount' && k !== 'autoMount');
       for (const [dotted, expected] of Object.entries(TALOS_REQUIRED_VALUES)) {
         const key = dotted.split('.');
         const v = valueOf(r, key);
