@@ -6,12 +6,14 @@
  * - `egressGateway.enabled` without `bpf.masquerade: true` or with `enableIPv4Masquerade: false`: the agent refuses
  *   to start (cilium/egress-gateway-masquerade);
  * - Hubble parts the chart refuses to render (its templates/validate.yaml `fail`s): the UI (not standalone) without
- *   Relay, Relay without Hubble. `cilium.hubble` turns all three on or off; `cilium.values.hubble` may change parts.
+ *   Relay, Relay without Hubble (cilium/hubble-parts). `cilium.hubble` turns all three on or off; `cilium.values.hubble`
+ *   may change parts.
  * Defensive: reads the raw value, runs even when other checks failed.
  */
 import type { YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
 import { vlanLinkName } from '../data/talos.js';
+import { HUBBLE_CHART_DEFAULTS, HUBBLE_FAIL, hubbleProblems } from '../rules/cilium/lib/hubble-parts.js';
 import { devicesMatcher } from '../rules/cilium/lib/re2.js';
 
 const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
@@ -93,29 +95,35 @@ function egressGatewayMasquerade(values: Record<string, unknown>, doc: YamlDocum
   return out;
 }
 
-/** The chart's `fail`s on Hubble parts, on the values talium writes (cilium.hubble, then cilium.values.hubble). */
+/**
+ * The chart's `fail`s on Hubble parts (the verdict is rules/cilium/lib/hubble-parts.ts', as cilium/hubble-parts'), on
+ * the values talium writes: `cilium.hubble` sets Hubble, Relay and the UI, then `cilium.values.hubble` may change parts.
+ */
 function hubbleParts(root: Record<string, unknown>, values: Record<string, unknown>, doc: YamlDocument): Finding[] {
   const hubble = obj(values['hubble']);
   if (!Object.keys(hubble).length) return [];
   const on = obj(root['cilium'])['hubble'] !== false;
   const relaySet = asBool(obj(hubble['relay'])['enabled']);
-  const uiSet = asBool(obj(hubble['ui'])['enabled']);
-  const relay = relaySet ?? on;
-  const ui = uiSet ?? on;
-  const standalone = asBool(obj(obj(hubble['ui'])['standalone'])['enabled']) === true;
+  const parts = {
+    hubble: on,
+    relay: relaySet ?? on,
+    ui: asBool(obj(hubble['ui'])['enabled']) ?? on,
+    standalone: asBool(obj(obj(hubble['ui'])['standalone'])['enabled']) ?? HUBBLE_CHART_DEFAULTS.standalone,
+  };
   const out: Finding[] = [];
   const report = (path: string[], message: string, help: string, data: Record<string, string>) =>
     out.push({ doc, path: ['cilium', 'values', 'hubble', ...path], ruleId: 'spec/hubble-parts', severity: 'error', message, help, data });
-  if (ui && !standalone && !relay) {
-    report(
-      relaySet === false ? ['relay', 'enabled'] : ['ui', 'enabled'],
-      `cilium.values turns ${relaySet === false ? 'Hubble Relay off while the Hubble UI stays on' : 'the Hubble UI on without Hubble Relay'}; the Cilium chart refuses to render ("Hubble UI requires .Values.hubble.relay.enabled=true").`,
-      relaySet === false ? 'Also set `hubble.ui.enabled: false`, or keep Relay on.' : 'Also set `hubble.relay.enabled: true`, or leave the UI off.',
-      { problem: 'ui-without-relay' },
-    );
-  }
-  if (relay && !on) {
-    report(['relay', 'enabled'], 'cilium.values turns Hubble Relay on while cilium.hubble is false; the Cilium chart refuses to render ("Hubble Relay requires .Values.hubble.enabled=true").', 'Set `cilium.hubble: true`, or leave Relay off.', { problem: 'relay-without-hubble' });
+  for (const problem of hubbleProblems(parts)) {
+    if (problem === 'ui-without-relay') {
+      report(
+        relaySet === false ? ['relay', 'enabled'] : ['ui', 'enabled'],
+        `cilium.values turns ${relaySet === false ? 'Hubble Relay off while the Hubble UI stays on' : 'the Hubble UI on without Hubble Relay'}; the Cilium chart refuses to render ("${HUBBLE_FAIL[problem]}").`,
+        relaySet === false ? 'Also set `hubble.ui.enabled: false`, or keep Relay on.' : 'Also set `hubble.relay.enabled: true`, or leave the UI off.',
+        { problem },
+      );
+    } else {
+      report(['relay', 'enabled'], `cilium.values turns Hubble Relay on while cilium.hubble is false; the Cilium chart refuses to render ("${HUBBLE_FAIL[problem]}").`, 'Set `cilium.hubble: true`, or leave Relay off.', { problem });
+    }
   }
   return out;
 }

@@ -7,6 +7,7 @@ import dottedValuesKey from './dotted-values-key.js';
 import egressGatewayMasquerade from './egress-gateway-masquerade.js';
 import featureOff from './feature-off.js';
 import gatewayWithoutGatewayApi from './gateway-without-gateway-api.js';
+import hubbleParts from './hubble-parts.js';
 import k8sServiceEndpoint from './k8s-service-endpoint.js';
 import kprValue from './kpr-value.js';
 import l2PolicyAnnouncesNothing from './l2-policy-announces-nothing.js';
@@ -38,6 +39,7 @@ export const CILIUM_RULES: readonly Rule[] = [
   egressGatewayMasquerade,
   featureOff,
   gatewayWithoutGatewayApi,
+  hubbleParts,
   k8sServiceEndpoint,
   kprValue,
   l2PolicyAnnouncesNothing,
