@@ -579,6 +579,7 @@ describe('talium rules / explain', () => {
     assert.deepEqual(
       rules.filter((x) => x.supersedes).map((x) => [x.id, x.supersedes]),
       [
+        ['cilium/kpr-off-without-kube-proxy', ['cilium/l2-requires-kpr']],
         ['cilium/kpr-value', ['schema/enum']],
         ['cilium/l2-policy-api-version', ['schema/not-served']],
         ['cilium/pool-api-version', ['schema/not-served']],

@@ -101,6 +101,20 @@ describe('Cilium object rules over the CRD checks', () => {
   });
 });
 
+describe('cilium/kpr-off-without-kube-proxy over cilium/l2-requires-kpr', () => {
+  it('kubeProxyReplacement false with L2 announcements, where Talos disables kube-proxy, is one finding', async () => {
+    const dir = repos.repo({
+      'talos/controlplane.yaml': 'machine:\n  type: controlplane\ncluster:\n  network:\n    cni:\n      name: none\n  proxy:\n    disabled: true\n',
+      'cilium/values.yaml': 'kubeProxyReplacement: false\nl2announcements:\n  enabled: true\n',
+    });
+    const r = await runCli(['lint', '--format', 'json', '--workers', '0', '--no-cache'], { cwd: dir });
+    const out = JSON.parse(r.stdout) as { diagnostics: Diagnostic[] };
+    // the value `false` (line 1, column 23; the release-level findings of other rules sit at 1:1)
+    const atValue = out.diagnostics.filter((d) => d.file === 'cilium/values.yaml' && d.range.start.line === 1 && d.range.start.column === 23);
+    assert.deepEqual(atValue.map((d) => [d.ruleId, d.messageId, d.severity]), [['cilium/kpr-off-without-kube-proxy', 'off', 'error']]);
+  });
+});
+
 describe('superseding comes after settings and suppressions', () => {
   const lint = async (files: Record<string, string>) => {
     const r = await runCli(['lint', '--format', 'json', '--no-cache'], { cwd: repos.repo(files) });

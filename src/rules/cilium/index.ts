@@ -9,6 +9,7 @@ import featureOff from './feature-off.js';
 import gatewayWithoutGatewayApi from './gateway-without-gateway-api.js';
 import hubbleParts from './hubble-parts.js';
 import k8sServiceEndpoint from './k8s-service-endpoint.js';
+import kprOffWithoutKubeProxy from './kpr-off-without-kube-proxy.js';
 import kprValue from './kpr-value.js';
 import l2PolicyAnnouncesNothing from './l2-policy-announces-nothing.js';
 import l2PolicyApiVersion from './l2-policy-api-version.js';
@@ -41,6 +42,7 @@ export const CILIUM_RULES: readonly Rule[] = [
   gatewayWithoutGatewayApi,
   hubbleParts,
   k8sServiceEndpoint,
+  kprOffWithoutKubeProxy,
   kprValue,
   l2PolicyAnnouncesNothing,
   l2PolicyApiVersion,

@@ -8,6 +8,7 @@ export const SRC = {
   poolV2Pr: 'https://github.com/cilium/cilium/pull/39090',
   firstLastPr: 'https://github.com/cilium/cilium/pull/33151',
   helmRef: 'https://docs.cilium.io/en/stable/helm-reference/',
+  kubeProxyFree: 'https://docs.cilium.io/en/stable/network/kubernetes/kubeproxy-free/',
   externalIpsIssue: 'https://github.com/cilium/cilium/issues/41043',
   argoIssues: 'https://docs.cilium.io/en/latest/configuration/argocd-issues/',
   ciliumCompat: 'https://docs.cilium.io/en/stable/network/kubernetes/compatibility/',
