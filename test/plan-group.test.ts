@@ -51,3 +51,27 @@ test('home-ops layout with several kubernetes/<cluster>/ roots', () => {
   // a single root stays one group named default
   assert.deepEqual(buildClusterGroups(parseRepo({ 'kubernetes/main/apps/a.yaml': doc('a'), 'kubernetes/apps/b/c.yaml': doc('b') })).map((x) => x.name), ['default']);
 });
+
+test('kustomization folders beside a base/ folder split the repo (overlays not under overlays/); a shared file named after one cluster joins it', () => {
+  const k = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base/cilium\n';
+  const g = buildClusterGroups(
+    parseRepo({
+      'infrastructure/controllers/base/cilium/a.yaml': doc('a'),
+      'infrastructure/controllers/prod/cilium/kustomization.yaml': `${k}  - b.yaml\n`,
+      'infrastructure/controllers/prod/cilium/b.yaml': doc('b'),
+      'infrastructure/controllers/qa/cilium/kustomization.yaml': k,
+      'apps/qa/c.yaml': doc('c'),
+      'cilium-values/values-prod.yaml': doc('d'),
+      'cilium-values/values-prod-qa.yaml': doc('e'),
+      'misc/f.yaml': doc('f'),
+    }),
+  );
+  assert.deepEqual(
+    g.map((x) => [x.name, x.docs.filter((d) => d.kind === 'ConfigMap').map((d) => d.name).sort().join('')]),
+    // values-prod.yaml names prod alone; values-prod-qa.yaml names both, so it is shared, like misc/f.yaml
+    [['prod', 'abdef'], ['qa', 'acef']],
+  );
+  // a folder beside base/ without a kustomization, or a single one, splits nothing
+  const one = buildClusterGroups(parseRepo({ 'x/base/a.yaml': doc('a'), 'x/prod/kustomization.yaml': k, 'x/notes/b.yaml': doc('b') }));
+  assert.deepEqual(one.map((x) => x.name), ['default']);
+});

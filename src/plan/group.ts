@@ -2,9 +2,11 @@
  * Splits a repository into cluster groups by path convention: `clusters/<name>/` folders holding a talium
  * cluster.yaml, else any `clusters/<name>/` folders (Flux's layout), else Kustomize `overlays/<name>/` folders
  * (`_*`, `base`, `common`, `shared`, `components` are shared material, not clusters), else two or more
- * `kubernetes/<name>/{apps,flux,bootstrap,...}/` cluster roots (home-ops repositories with several clusters). With fewer than two names there is one group (named after
- * the single name, or `default`). A document whose path has a segment equal to a group name belongs to that group;
- * other documents (bases, shared apps) belong to every group.
+ * `kubernetes/<name>/{apps,flux,bootstrap,...}/` cluster roots (home-ops repositories with several clusters), else two
+ * or more kustomization folders beside a `base/` folder (`apps/{base,prod,qa}/`). With fewer than two names there is one group (named after
+ * the single name, or `default`). A document whose path has a segment equal to a group name belongs to that group, and
+ * so does one in a shared folder whose file name has exactly one group name as a word (`values-prod.yaml`); other
+ * documents (bases, shared apps) belong to every group.
  */
 import type { YamlDocument } from '../core/document.js';
 
@@ -43,6 +45,30 @@ function clusterRoots(paths: readonly string[]): string[] {
   return [...names].sort();
 }
 
+const KUSTOMIZATION = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
+
+/**
+ * Kustomize overlays not under `overlays/`: the folders beside a `base/` folder that hold a kustomization
+ * (`infrastructure/controllers/{base,prod,qa}/`, `apps/{prod,qa}/`: one environment, one cluster, each).
+ */
+function baseSiblings(paths: readonly string[]): string[] {
+  const parents = new Set<string>();
+  for (const p of paths) {
+    const segs = p.split('/');
+    for (let i = 0; i + 1 < segs.length; i++) if (segs[i] === 'base') parents.add(segs.slice(0, i).join('/'));
+  }
+  const names = new Set<string>();
+  for (const p of paths) {
+    if (!KUSTOMIZATION.test(p)) continue;
+    const segs = p.split('/');
+    for (let i = 0; i + 1 < segs.length; i++) {
+      const name = segs[i]!;
+      if (name !== 'base' && name !== 'overlays' && !NOT_A_CLUSTER.test(name) && parents.has(segs.slice(0, i).join('/'))) names.add(name);
+    }
+  }
+  return [...names].sort();
+}
+
 export function groupByCluster(docs: YamlDocument[]): DocGroup[] {
   const paths = [...new Set(docs.map((d) => d.file.path))];
   // talium's layout: the folders that hold a cluster.yaml are the clusters
@@ -56,12 +82,20 @@ export function groupByCluster(docs: YamlDocument[]): DocGroup[] {
     const roots = clusterRoots(paths);
     if (roots.length >= 2) names = roots;
   }
+  if (names.length < 2) {
+    const envs = baseSiblings(paths);
+    if (envs.length >= 2) names = envs;
+  }
   if (names.length < 2) return [{ name: names[0] ?? 'default', docs }];
   const set = new Set(names);
   const groups = new Map(names.map((n) => [n, [] as YamlDocument[]]));
   const shared = new Set<YamlDocument>();
   for (const d of docs) {
-    const seg = d.file.path.split('/').slice(0, -1).find((s) => set.has(s));
+    const segs = d.file.path.split('/');
+    // a folder named after a cluster, else a shared folder's file named after exactly one (`cilium-values/values-prod.yaml`)
+    const own = segs.slice(0, -1).find((s) => set.has(s));
+    const named = own ? [] : [...new Set(segs[segs.length - 1]!.replace(/\.[^.]*$/, '').split(/[-_.]/))].filter((t) => set.has(t));
+    const seg = own ?? (named.length === 1 ? named[0] : undefined);
     if (seg) groups.get(seg)!.push(d);
     else {
       shared.add(d);
