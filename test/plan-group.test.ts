@@ -75,3 +75,8 @@ test('kustomization folders beside a base/ folder split the repo (overlays not u
   const one = buildClusterGroups(parseRepo({ 'x/base/a.yaml': doc('a'), 'x/prod/kustomization.yaml': k, 'x/notes/b.yaml': doc('b') }));
   assert.deepEqual(one.map((x) => x.name), ['default']);
 });
+
+test('with cluster folders, a shared file named after a cluster stays shared (home-assistant.yaml is no file of cluster home)', () => {
+  const g = buildClusterGroups(parseRepo({ 'clusters/home/a.yaml': doc('a'), 'clusters/lab/b.yaml': doc('b'), 'apps/home-assistant.yaml': doc('c') }));
+  assert.deepEqual(g.map((x) => [x.name, x.docs.map((d) => d.name).sort().join('')]), [['home', 'ac'], ['lab', 'bc']]);
+});

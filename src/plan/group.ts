@@ -82,9 +82,11 @@ export function groupByCluster(docs: YamlDocument[]): DocGroup[] {
     const roots = clusterRoots(paths);
     if (roots.length >= 2) names = roots;
   }
+  // environment overlays (prod, qa) name their shared files too: `values-prod.yaml`
+  let byFileName = false;
   if (names.length < 2) {
     const envs = baseSiblings(paths);
-    if (envs.length >= 2) names = envs;
+    if (envs.length >= 2) [names, byFileName] = [envs, true];
   }
   if (names.length < 2) return [{ name: names[0] ?? 'default', docs }];
   const set = new Set(names);
@@ -94,7 +96,7 @@ export function groupByCluster(docs: YamlDocument[]): DocGroup[] {
     const segs = d.file.path.split('/');
     // a folder named after a cluster, else a shared folder's file named after exactly one (`cilium-values/values-prod.yaml`)
     const own = segs.slice(0, -1).find((s) => set.has(s));
-    const named = own ? [] : [...new Set(segs[segs.length - 1]!.replace(/\.[^.]*$/, '').split(/[-_.]/))].filter((t) => set.has(t));
+    const named = own || !byFileName ? [] : [...new Set(segs[segs.length - 1]!.replace(/\.[^.]*$/, '').split(/[-_.]/))].filter((t) => set.has(t));
     const seg = own ?? (named.length === 1 ? named[0] : undefined);
     if (seg) groups.get(seg)!.push(d);
     else {
