@@ -4,9 +4,10 @@
  * (`_*`, `base`, `common`, `shared`, `components` are shared material, not clusters), else two or more
  * `kubernetes/<name>/{apps,flux,bootstrap,...}/` cluster roots (home-ops repositories with several clusters), else two
  * or more kustomization folders beside a `base/` folder (`apps/{base,prod,qa}/`). With fewer than two names there is one group (named after
- * the single name, or `default`). A document whose path has a segment equal to a group name belongs to that group, and
- * so does one in a shared folder whose file name has exactly one group name as a word (`values-prod.yaml`); other
- * documents (bases, shared apps) belong to every group.
+ * the single name, or `default`). A document whose path has a segment equal to a group name belongs to that group;
+ * with environment overlays beside base/, so does one in a shared folder whose file name has exactly one group name as
+ * a word (`values-prod.yaml`; not with cluster names, where `home-assistant.yaml` would join `home`); other documents
+ * (bases, shared apps) belong to every group.
  */
 import type { YamlDocument } from '../core/document.js';
 
