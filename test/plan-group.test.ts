@@ -53,7 +53,7 @@ test('home-ops layout with several kubernetes/<cluster>/ roots', () => {
 });
 
 test('kustomization folders beside a base/ folder split the repo (overlays not under overlays/); a shared file named after one cluster joins it', () => {
-  const k = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../base/cilium\n';
+  const k = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../base/cilium\n';
   const g = buildClusterGroups(
     parseRepo({
       'infrastructure/controllers/base/cilium/a.yaml': doc('a'),
@@ -71,8 +71,10 @@ test('kustomization folders beside a base/ folder split the repo (overlays not u
     // values-prod.yaml names prod alone; values-prod-qa.yaml names both, so it is shared, like misc/f.yaml
     [['prod', 'abdef'], ['qa', 'acef']],
   );
-  // a folder beside base/ without a kustomization, or a single one, splits nothing
-  const one = buildClusterGroups(parseRepo({ 'x/base/a.yaml': doc('a'), 'x/prod/kustomization.yaml': k, 'x/notes/b.yaml': doc('b') }));
+  // folders beside base/ whose kustomizations do not build on it (apps/, envs/ holding x/ and y/) are no
+  // environments, and a single environment splits nothing
+  const apps = 'resources:\n  - svc.yaml\n';
+  const one = buildClusterGroups(parseRepo({ 'base/a.yaml': doc('a'), 'apps/kustomization.yaml': apps, 'apps/svc.yaml': doc('s'), 'envs/x/kustomization.yaml': 'resources:\n  - ../../base\n  - ../../apps\n' }));
   assert.deepEqual(one.map((x) => x.name), ['default']);
 });
 

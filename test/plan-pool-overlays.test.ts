@@ -582,3 +582,14 @@ test('a block whose range `stop` a patch wrote is reported at that stop, in the 
   const unpatched = { ...base, 'base/lan.yaml': pool('lan', '    - start: 10.50.0.100\n      stop: 10.50.0.250\n') };
   assert.deepEqual(brief(unpatched), ['base/other.yaml:7:13 network/pool-overlap overlap -']);
 });
+
+test('a strategic-merge patch without a target patches only the pool its metadata.name names: an uncertain one of another pool leaves this one judged', () => {
+  const other = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: other\nspec:\n  blocks:\n    - cidr: 10.50.0.240/28\n';
+  const templatedOf = (name: string) => `  - patch: |-\n      apiVersion: cilium.io/v2\n      kind: CiliumLoadBalancerIPPool\n      metadata:\n        name: ${name}\n      spec:\n        blocks:\n          - cidr: \${LB_CIDR}\n`;
+  const files = (name: string) => ({ ...BASE, 'base/kustomization.yaml': 'resources:\n  - pool.yaml\n  - other.yaml\n', 'base/other.yaml': other, 'home/kustomization.yaml': `resources:\n  - ../base\npatches:\n${templatedOf(name)}` });
+  // the uncertain patch names `other`: pool `lan` is shipped as written by home and judged there
+  assert.deepEqual(brief(files('other')), ['base/pool.yaml:7:13 network/pool-host-bits hostBits -', 'base/pool.yaml:7:13 network/pool-outside-lan outside -']);
+  // naming `lan`, the same patch keeps the conservative skip for lan (a name it cannot read: for any pool)
+  assert.deepEqual(brief(files('lan')), []);
+  assert.deepEqual(brief(files('${POOL}')), []);
+});

@@ -10,6 +10,7 @@
  * (bases, shared apps) belong to every group.
  */
 import type { YamlDocument } from '../core/document.js';
+import { normalizePath } from './util.js';
 
 export interface DocGroup {
   name: string;
@@ -46,25 +47,34 @@ function clusterRoots(paths: readonly string[]): string[] {
   return [...names].sort();
 }
 
-const KUSTOMIZATION = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
-
 /**
- * Kustomize overlays not under `overlays/`: the folders beside a `base/` folder that hold a kustomization
- * (`infrastructure/controllers/{base,prod,qa}/`, `apps/{prod,qa}/`: one environment, one cluster, each).
+ * Kustomize overlays not under `overlays/`: the folders beside a `base/` folder whose kustomizations build on that
+ * base (`infrastructure/controllers/{base,prod,qa}/`, a `prod/cilium/kustomization.yaml` listing `../../base/cilium`:
+ * one environment, one cluster, each). A folder beside base/ that does not use it (`apps/`) is no environment.
  */
-function baseSiblings(paths: readonly string[]): string[] {
+function baseSiblings(docs: readonly YamlDocument[]): string[] {
   const parents = new Set<string>();
-  for (const p of paths) {
-    const segs = p.split('/');
+  for (const d of docs) {
+    const segs = d.file.path.split('/');
     for (let i = 0; i + 1 < segs.length; i++) if (segs[i] === 'base') parents.add(segs.slice(0, i).join('/'));
   }
+  if (!parents.size) return [];
   const names = new Set<string>();
-  for (const p of paths) {
-    if (!KUSTOMIZATION.test(p)) continue;
-    const segs = p.split('/');
+  for (const d of docs) {
+    if (d.docClass !== 'kustomization') continue;
+    const segs = d.file.path.split('/');
+    const dir = segs.slice(0, -1).join('/');
+    const resources = [d.get(['resources']), d.get(['bases'])].flatMap((r) => (Array.isArray(r) ? r : [])).filter((r): r is string => typeof r === 'string');
     for (let i = 0; i + 1 < segs.length; i++) {
       const name = segs[i]!;
-      if (name !== 'base' && name !== 'overlays' && !NOT_A_CLUSTER.test(name) && parents.has(segs.slice(0, i).join('/'))) names.add(name);
+      const parent = segs.slice(0, i).join('/');
+      if (name === 'base' || name === 'overlays' || NOT_A_CLUSTER.test(name) || !parents.has(parent)) continue;
+      const base = parent ? `${parent}/base` : 'base';
+      const intoBase = (r: string): boolean => {
+        const t = normalizePath(dir ? `${dir}/${r}` : r);
+        return t !== undefined && (t === base || t.startsWith(`${base}/`));
+      };
+      if (resources.some(intoBase)) names.add(name);
     }
   }
   return [...names].sort();
@@ -86,7 +96,7 @@ export function groupByCluster(docs: YamlDocument[]): DocGroup[] {
   // environment overlays (prod, qa) name their shared files too: `values-prod.yaml`
   let byFileName = false;
   if (names.length < 2) {
-    const envs = baseSiblings(paths);
+    const envs = baseSiblings(docs);
     if (envs.length >= 2) [names, byFileName] = [envs, true];
   }
   if (names.length < 2) return [{ name: names[0] ?? 'default', docs }];

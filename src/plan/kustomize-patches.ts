@@ -162,11 +162,27 @@ export function patchedBy(docs: readonly YamlDocument[], kind: string, name: str
     if (!before.length) return false;
     return /[\\^$.*+?()[\]{}|]/.test(pattern) ? before.some((r) => anchoredMatch(pattern, `${r.prefix}${name}${r.suffix}`) !== false) : pattern.includes(name);
   };
-  const inline = (text: unknown): boolean => typeof text === 'string' && new RegExp(`\\bkind["']?\\s*:\\s*["']?${kind}\\b`).test(text);
+  const kindIn = (text: unknown): boolean => typeof text === 'string' && new RegExp(`\\bkind["']?\\s*:\\s*["']?${kind}\\b`).test(text);
+  // a strategic-merge patch without a target patches the object its own kind and metadata.name name (as written, or
+  // with a namePrefix / nameSuffix applied before it): one naming another object patches nothing here; a body that
+  // cannot be read, or names no object, may patch any
+  const namesIt = (text: string, e: PatchEntry): boolean => {
+    const bodies = patchBodies(text);
+    if (!bodies || name === undefined) return true;
+    return bodies.some((b) => {
+      if (!isObj(b) || b['kind'] !== kind) return !isObj(b) || typeof b['kind'] !== 'string';
+      const n = isObj(b['metadata']) ? b['metadata']['name'] : undefined;
+      if (typeof n !== 'string' || /\$\{|\{\{/.test(n)) return true;
+      if (n === name) return true;
+      const before = nameChanges(docs).filter((r) => r.doc !== e.doc && (e.builds === undefined || r.dir !== e.builds));
+      return before.some((r) => `${r.prefix}${name}${r.suffix}` === n);
+    });
+  };
+  const inline = (text: unknown, e: PatchEntry): boolean => kindIn(text) && namesIt(text as string, e);
   const touchesText = (text: unknown): boolean => !fields || textTouches(text, fields);
   const opaque = kustomizePatchEntries(docs).some((e) => {
     const { doc, entry: p, dir } = e;
-    if (typeof p === 'string') return inline(p) && touchesText(p);
+    if (typeof p === 'string') return inline(p, e) && touchesText(p);
     if (!isObj(p)) return false;
     const t = p['target'];
     if (isObj(t)) {
@@ -175,7 +191,7 @@ export function patchedBy(docs: readonly YamlDocument[], kind: string, name: str
       if (typeof p['patch'] === 'string') return textTouches(p['patch'], fields);
       return fileTouches(docs, doc, dir, p['path'], fields);
     }
-    return inline(p['patch']) && touchesText(p['patch']);
+    return inline(p['patch'], e) && touchesText(p['patch']);
   });
   if (opaque) return 'opaque';
   return patchFileDocs(docs).some((d) => d.kind === kind && selects(d.name, name) && (!fields || bodyTouches(d.value, fields))) ? 'file' : undefined;
