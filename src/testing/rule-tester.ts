@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { compareDiagnostics, type Diagnostic } from '../core/diagnostic.js';
+import { uniqueSorted, type Diagnostic } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
 import { toDiagnostic } from '../core/finding.js';
 import { SourceFile } from '../core/source.js';
@@ -49,7 +49,8 @@ export function parseRepo(files: Record<string, string>): YamlDocument[] {
 export function lintRepo(files: Record<string, string>, rules: readonly Rule[]): Diagnostic[] {
   const docs = parseRepo(files);
   const groups = buildClusterGroups(docs);
-  return runRules(rules, groups, docs, {}, { tree: treeFacts(Object.keys(files)) }).map(toDiagnostic).sort(compareDiagnostics);
+  // as the engine reports them: the same finding from two cluster groups (a shared base) once
+  return uniqueSorted(runRules(rules, groups, docs, {}, { tree: treeFacts(Object.keys(files)) }).map(toDiagnostic));
 }
 
 export interface ExpectedError {
