@@ -20,6 +20,7 @@ import { argError } from './arg-error.js';
 import { findRoot } from './generate.js';
 import { EXIT, type CliIo } from './io.js';
 import { toolVersion } from './main.js';
+import { makeDirs } from '../io/make-dirs.js';
 
 const HELP = `Usage: talium init NAME [options]
 
@@ -146,8 +147,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr(`talium init: the starter layout does not fit this LAN (above); nothing written. Adjust --gateway / --dhcp, or write ${specRel} by hand.\n`);
     return EXIT.findings;
   }
-  mkdirSync(dirname(specPath), { recursive: true });
-  writeAtomic(specPath, out.text, { mode: 0o644 });
+  try {
+    makeDirs(dirname(specPath));
+    writeAtomic(specPath, out.text, { mode: 0o644 });
+  } catch (err) {
+    io.stderr(`talium init: cannot write ${shown}: ${(err as Error).message}\n`);
+    return EXIT.usage;
+  }
   const { layout } = out;
   io.stdout(
     [

@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { dirname, join, relative, resolve } from 'node:path';
 import { EXIT, type CliIo } from './io.js';
 import { importCrdText, type ImportedSchema } from '../schema/import.js';
+import { makeDirs } from '../io/make-dirs.js';
 
 const USAGE = `Usage: talium schemas import <crd.yaml | folder | URL>... --out <dir>
 
@@ -114,8 +115,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   for (const sc of [...written.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) {
     const target = join(outDir, sc.path);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, sc.json);
+    try {
+      makeDirs(dirname(target));
+      writeFileSync(target, sc.json);
+    } catch (err) {
+      io.stderr(`talium schemas import: cannot write ${relative(io.cwd, target).split('\\').join('/')}: ${(err as Error).message}\n`);
+      return EXIT.usage;
+    }
     io.stdout(`wrote ${relative(io.cwd, target).split('\\').join('/')}\n`);
   }
   io.stdout(`${written.size} schema${written.size === 1 ? '' : 's'} from ${crdFiles} file${crdFiles === 1 ? '' : 's'} in ${relative(io.cwd, outDir) || '.'}\n`);

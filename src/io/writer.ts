@@ -8,6 +8,7 @@ import { lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync 
 import { dirname, join } from 'node:path';
 import { ownership, type Ownership } from '../generate/serialize.js';
 import { writeAtomic } from './atomic-write.js';
+import { makeDirs } from './make-dirs.js';
 
 export type Change = 'create' | 'update' | 'remove';
 
@@ -112,7 +113,7 @@ export function planWrite(repoRoot: string, files: ReadonlyMap<string, string>, 
 
 /** Write atomically (atomic-write.ts), creating the folder; a generated script (`#!...`, `.sh`) is executable. */
 function writeGenerated(abs: string, text: string): void {
-  mkdirSync(dirname(abs), { recursive: true });
+  makeDirs(dirname(abs));
   writeAtomic(abs, text, { mode: text.startsWith('#') && abs.endsWith('.sh') ? 0o755 : 0o644 });
 }
 

@@ -7,6 +7,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { wantsColor, type CliIo } from '../cli/io.js';
 import { REPORTERS } from './index.js';
 import type { LintResult } from './types.js';
+import { makeDirs } from '../io/make-dirs.js';
 
 export interface FormatSpec {
   name: string;
@@ -86,7 +87,7 @@ export function emit(result: LintResult, specs: FormatSpec[], io: CliIo, fixComm
     const text = reporter.render(WORKSPACE_RELATIVE.has(spec.name) ? inWorkspace : result, { color: spec.file ? false : color, ...(fixCommand ? { fixCommand } : {}) });
     if (spec.file) {
       const path = resolve(io.cwd, spec.file);
-      mkdirSync(dirname(path), { recursive: true });
+      makeDirs(dirname(path));
       writeFileSync(path, text);
     } else {
       io.stdout(text);

@@ -1,0 +1,15 @@
+/**
+ * `mkdir -p` without Node's recursive mkdirSync, which spins forever at 100% CPU on some paths it cannot create
+ * (below /proc, Node 20): the missing folders from the top down, each one mkdirSync that throws when it cannot be made.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !existsSync(d); d = dirname(d)) {
+    missing.push(d);
+    if (dirname(d) === d) break;
+  }
+  for (const m of missing.reverse()) mkdirSync(m);
+}
