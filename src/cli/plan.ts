@@ -18,6 +18,7 @@ import { deployedAsWritten, poolsToJudge, uncertainPools } from '../plan/pool-ov
 import type { ClusterGroup, Fact, Provenance } from '../plan/types.js';
 import { factPlace } from '../plan/util.js';
 import { columns } from '../report/columns.js';
+import { printable } from '../report/frame.js';
 import { EXIT, type CliIo } from './io.js';
 
 
@@ -173,7 +174,8 @@ function planText(g: ClusterGroup): string {
     lines.push(poolRows[i]!);
     if (p.overlay) lines.push(`      overlay ${whereText(p.overlay)}`);
   });
-  return `${lines.join('\n')}\n`;
+  // values and file names come from the repository: no control character reaches the terminal
+  return `${lines.map(printable).join("\n")}\n`;
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {

@@ -6,10 +6,23 @@ import type { Range } from '../core/diagnostic.js';
 
 const WINDOW = 120;
 
+/** C0 and C1 control characters and DEL, tab and newline included (a terminal acts on them). */
+export const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text for a terminal: each control character as a visible escape (`\n`, `\x1b`), so a message, a file name or a
+ * key read from a repository cannot move the cursor, change the title, or start a line of its own (a line
+ * `::error file=...` would be a GitHub Actions workflow command).
+ */
+export function printable(s: string): string {
+  return s.replace(CONTROL, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
 /** `lines` of text; returns '' when the line is not available. */
 export function codeFrame(lineText: string | undefined, range: Range, indent: string): string {
   if (lineText === undefined) return '';
-  const line = lineText.replace(/\t/g, ' ');
+  // a control character (ESC, CR, NUL...) would reach the terminal: one replacement character each keeps the caret
+  const line = lineText.replace(/\t/g, ' ').replace(CONTROL, '\ufffd');
   const col = Math.max(1, range.start.column);
   const endCol = range.end.line === range.start.line ? Math.max(col + 1, range.end.column) : line.length + 1;
   let from = 0;

@@ -3,7 +3,7 @@
  * help text), a one-line code frame, and a summary. Colour only when asked (the CLI decides: TTY and no NO_COLOR). Pure.
  */
 import { summarize, type Severity } from '../core/diagnostic.js';
-import { codeFrame, lineOf } from './frame.js';
+import { codeFrame, lineOf, printable } from './frame.js';
 import type { Reporter } from './types.js';
 
 const SGR = { red: 31, yellow: 33, cyan: 36, dim: 2, bold: 1, underline: 4 } as const;
@@ -22,15 +22,15 @@ export const stylish: Reporter = {
       if (d.file !== file) {
         if (file !== undefined) out.push('');
         file = d.file;
-        out.push(paint('underline', d.file || '.'));
+        out.push(paint('underline', printable(d.file) || '.'));
       }
       const pos = `${d.range.start.line}:${d.range.start.column}`;
-      out.push(`  ${pos.padEnd(8)} ${sev(d.severity)}  ${d.message}  ${paint('dim', d.ruleId)}`);
+      out.push(`  ${pos.padEnd(8)} ${sev(d.severity)}  ${printable(d.message)}  ${paint('dim', d.ruleId)}`);
       if (d.help && !helped.has(`${d.ruleId}\0${d.help}`)) {
         helped.add(`${d.ruleId}\0${d.help}`);
-        out.push(`  ${' '.repeat(8)} ${paint('dim', 'help:')} ${d.help}`);
+        out.push(`  ${' '.repeat(8)} ${paint('dim', 'help:')} ${printable(d.help)}`);
       }
-      for (const r of d.related ?? []) out.push(`  ${' '.repeat(8)} ${paint('dim', 'see:')} ${r.file}:${r.range.start.line}:${r.range.start.column} ${r.message}`);
+      for (const r of d.related ?? []) out.push(`  ${' '.repeat(8)} ${paint('dim', 'see:')} ${printable(r.file)}:${r.range.start.line}:${r.range.start.column} ${printable(r.message)}`);
       const text = result.sources.get(d.file);
       if (text !== undefined) {
         const frame = codeFrame(lineOf(text, d.range.start.line), d.range, '           ');
