@@ -175,7 +175,7 @@ function planText(g: ClusterGroup): string {
     if (p.overlay) lines.push(`      overlay ${whereText(p.overlay)}`);
   });
   // values and file names come from the repository: no control character reaches the terminal
-  return `${lines.map(printable).join("\n")}\n`;
+  return `${lines.map(printable).join('\n')}\n`;
 }
 
 export async function run(args: string[], io: CliIo): Promise<number> {
