@@ -83,6 +83,13 @@ describe('talium lint: exit codes (child process)', () => {
     assert.equal(spawnCli(['lint'], { cwd: dir }).code, 0);
     assert.equal(spawnCli(['lint', '--max-warnings', '1'], { cwd: dir }).code, 0);
     assert.equal(spawnCli(['lint', '--max-warnings', '0'], { cwd: dir }).code, 1);
+    assert.equal(spawnCli(['lint', '--max-warnings=-1'], { cwd: dir }).code, 0);
+    // a whole number in digits only: an empty value (an unset CI variable) is no 0, nor are 0x1, 1e3, +1
+    for (const bad of ['', ' ', '0x1', '1e3', '+1', '1.5', 'abc']) {
+      const r = spawnCli(['lint', `--max-warnings=${bad}`], { cwd: dir });
+      assert.equal(r.code, 2, `--max-warnings=${JSON.stringify(bad)}`);
+      assert.match(r.stderr, /--max-warnings needs a whole number/);
+    }
   });
 
   it('--format NAME=FILE writes files while another format goes to stdout', () => {

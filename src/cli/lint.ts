@@ -111,7 +111,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   let maxWarnings = Infinity;
   if (v['max-warnings'] !== undefined) {
-    const n = Number(v['max-warnings']);
+    // digits only: Number() would take '' and ' ' (an unset CI variable) as 0, and 0x1, 1e3 or +1
+    const n = /^-?[0-9]+$/.test(v['max-warnings']) ? Number(v['max-warnings']) : NaN;
     if (!Number.isInteger(n) || n < -1) {
       io.stderr(`talium lint: --max-warnings needs a whole number, got "${v['max-warnings']}"\n`);
       return EXIT.usage;
