@@ -1,15 +1,18 @@
 /**
  * Finds every place a repository installs Cilium with Helm values (Flux HelmRelease and Argo CD Application with
  * their Kustomize overlays, Argo CD ApplicationSet, helmfile, Kustomize helmCharts, standalone values files) and
- * resolves the values files they reference. Overlay patches are read by plan/kustomize-overlays.ts.
+ * resolves the values files they reference (each release's values layers: plan/helm-layers.ts). Overlay patches are
+ * read by plan/kustomize-overlays.ts.
  */
 import { parseAllDocuments } from 'yaml';
-import { parseValuesText } from '../lint/parse.js';
 import type { Path, YamlDocument } from '../core/document.js';
+import { argoSourceLayers, argoViewSources, fileLayers, fluxValuesLayers, kustomizeChartLayers, layerPath, localRepoUrls, mergeValues, sameNamespace, scalar } from './helm-layers.js';
 import { docView, plain, treeView, type AppView } from './kustomize-application.js';
 import { kustomizeOverlays } from './kustomize-overlays.js';
 import type { CiliumEngine, CiliumRelease, Fact, ValuesLayer } from './types.js';
-import { argoSourcePaths, dirOf, docsByFile, foldersOf, isObj, resolveRepoPath, str } from './util.js';
+import { dirOf, docsByFile, isObj, resolveRepoPath, str } from './util.js';
+
+export { layerPath, mergeValues, modelledParameter } from './helm-layers.js';
 
 /** Keys that mark a mapping as Cilium Helm values (any one of them suffices for an unreferenced values file). */
 const CILIUM_VALUE_KEYS = ['kubeProxyReplacement', 'l2announcements', 'k8sServiceHost', 'ipam', 'bpf', 'hubble', 'routingMode', 'devices', 'cgroup', 'operator', 'socketLB', 'loadBalancer'];
@@ -114,15 +117,6 @@ function looksLikeStandaloneValues(doc: YamlDocument): boolean {
   return hits >= 2 && keys.some((k) => STRONG_KEYS.includes(k));
 }
 
-/** Deep merge as Helm does for values: maps merge, everything else is replaced. */
-export function mergeValues(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    const b = out[k];
-    out[k] = isObj(b) && isObj(v) ? mergeValues(b, v) : v;
-  }
-  return out;
-}
 
 function makeRelease(releaseDoc: YamlDocument, engine: CiliumEngine, layers: ValuesLayer[], version: Fact<string> | undefined, purpose: 'gitops' | 'bootstrap', inlineIndex: number, releasePath: Path = []): CiliumRelease {
   let values: Record<string, unknown> = {};
@@ -135,26 +129,6 @@ function makeRelease(releaseDoc: YamlDocument, engine: CiliumEngine, layers: Val
   r.releasePath = releasePath;
   if (version) r.version = version;
   return r;
-}
-
-function inlineLayer(doc: YamlDocument, path: Path): ValuesLayer | undefined {
-  const v = doc.get(path);
-  return isObj(v) ? { doc, valuesPath: path, values: v } : undefined;
-}
-
-function stringLayer(doc: YamlDocument, path: Path): ValuesLayer | undefined {
-  const v = doc.get(path);
-  if (typeof v !== 'string') return undefined;
-  // last key wins on duplicates: the rest of the values is still judged (gitops/argocd-helm-values-yaml reports them)
-  const parsed = parseValuesText(v, { unique: false });
-  return parsed.ok && isObj(parsed.value) ? { doc, valuesPath: path, values: parsed.value, inString: true } : undefined;
-}
-
-/** The values documents of a file (each mapping document is a layer; usually one). */
-function fileLayers(byFile: Map<string, YamlDocument[]>, path: string | undefined): ValuesLayer[] {
-  if (!path) return [];
-  const docs = byFile.get(path) ?? [];
-  return docs.filter((d) => isObj(d.value) && !d.kind).map((d) => ({ doc: d, valuesPath: [], values: d.value as Record<string, unknown> }));
 }
 
 // ---------- Flux ----------
@@ -186,101 +160,11 @@ function fluxRelease(doc: YamlDocument, all: readonly YamlDocument[], byFile: Ma
     } else if (!src && refName === 'cilium') isCilium = true;
   }
   if (!isCilium) return undefined;
-  const layers: ValuesLayer[] = [];
-  const valuesFrom = doc.get(['spec', 'valuesFrom']);
-  if (Array.isArray(valuesFrom)) {
-    valuesFrom.forEach((ref) => {
-      if (!isObj(ref) || ref['kind'] !== 'ConfigMap' || typeof ref['name'] !== 'string') return;
-      // targetPath sets one value at a path, not a values file: left unresolved (rules then do not judge absences)
-      if (ref['targetPath'] !== undefined) return;
-      const key = typeof ref['valuesKey'] === 'string' ? ref['valuesKey'] : 'values.yaml';
-      layers.push(...configMapLayers(ref['name'], key, doc, all, byFile, group));
-    });
-  }
-  const inline = inlineLayer(doc, ['spec', 'values']);
-  if (inline) layers.push(inline);
-  return makeRelease(doc, 'flux', layers, version, 'gitops', inline ? layers.length - 1 : 0);
-}
-
-function sameNamespace(d: YamlDocument, from: YamlDocument, ns: unknown): boolean {
-  const want = typeof ns === 'string' ? ns : from.namespace;
-  return !want || !d.namespace || d.namespace === want;
-}
-
-/**
- * A ConfigMap named `name` (committed, or generated by a kustomization configMapGenerator) → its values layer. Flux
- * reads valuesFrom in the HelmRelease's namespace: a ConfigMap that names another namespace is not it (one that
- * names none takes the namespace its kustomization gives it).
- */
-function configMapLayers(name: string, key: string, from: YamlDocument, all: readonly YamlDocument[], byFile: Map<string, YamlDocument[]>, group: ReadonlySet<YamlDocument>): ValuesLayer[] {
-  const cms = all.filter((d) => d.kind === 'ConfigMap' && d.apiVersion === 'v1' && d.name === name && sameNamespace(d, from, undefined));
-  const cm = cms.find((d) => group.has(d)) ?? cms[0];
-  if (cm) {
-    const l = stringLayer(cm, ['data', key]);
-    return l ? [l] : [];
-  }
-  // configMapGenerator: prefer the kustomization next to the HelmRelease, then any other
-  const gens = all.filter((d) => d.docClass === 'kustomization' && Array.isArray(d.get(['configMapGenerator'])));
-  const dir = dirOf(from.file.path);
-  // prefer the kustomization next to the HelmRelease, then one of the same cluster group, then any
-  const rank = (d: YamlDocument): number => (dirOf(d.file.path) === dir ? 0 : group.has(d) ? 1 : 2);
-  gens.sort((a, b) => rank(a) - rank(b));
-  for (const k of gens) {
-    for (const g of k.get(['configMapGenerator']) as unknown[]) {
-      if (!isObj(g) || g['name'] !== name || !Array.isArray(g['files'])) continue;
-      for (const f of g['files']) {
-        if (typeof f !== 'string') continue;
-        const eq = f.indexOf('=');
-        const fileKey = eq === -1 ? f.slice(f.lastIndexOf('/') + 1) : f.slice(0, eq);
-        const rel = eq === -1 ? f : f.slice(eq + 1);
-        if (fileKey !== key) continue;
-        return fileLayers(byFile, resolveRepoPath(byFile, dirOf(k.file.path), rel));
-      }
-    }
-  }
-  return [];
+  const { layers, primary } = fluxValuesLayers(doc, all, byFile, group);
+  return makeRelease(doc, 'flux', layers, version, 'gitops', primary);
 }
 
 // ---------- Argo CD ----------
-
-/** `https://github.com/Me/Repo.git/` → `github.com/me/repo` (also for ssh and scp-like git URLs). */
-function normRepoUrl(u: unknown): string | undefined {
-  if (typeof u !== 'string' || !u.trim()) return undefined;
-  return u
-    .trim()
-    .toLowerCase()
-    .replace(/^[a-z+]+:\/\//, '')
-    .replace(/^[^@/]+@/, '')
-    .replace(/:(?!\d)/, '/')
-    .replace(/\/+$/, '')
-    .replace(/\.git$/, '');
-}
-
-/**
- * Git repositories that are this one: repoURLs of Argo CD sources whose `path` is a folder of this tree. Empty when
- * nothing says so (then `$ref` value files are read from this tree, as before).
- */
-function localRepoUrls(all: readonly YamlDocument[], byFile: Map<string, YamlDocument[]>): ReadonlySet<string> {
-  const dirs = foldersOf(byFile.keys());
-  const out = new Set<string>();
-  for (const d of all) {
-    if (d.group !== 'argoproj.io' || (d.kind !== 'Application' && d.kind !== 'ApplicationSet')) continue;
-    for (const s of argoSourcePaths(d).map((sp) => d.get(sp))) {
-      if (!isObj(s) || typeof s['path'] !== 'string') continue;
-      const p = s['path'].replace(/^\.\/+/, '').replace(/\/+$/, '');
-      const url = normRepoUrl(s['repoURL']);
-      if (url && p && !/[{$]/.test(p) && dirs.has(p)) out.add(url);
-    }
-  }
-  return out;
-}
-
-/** Where a value of an Application was written, as a layer location (inside a patch string when `inString`). */
-function placeOfValue(view: AppView, path: Path): Omit<ValuesLayer, 'values'> | undefined {
-  const w = view.where(path);
-  if (!w) return undefined;
-  return w.inString ? { doc: w.doc, valuesPath: w.valuesPath, inString: true, stringPath: w.stringPath ?? [] } : { doc: w.doc, valuesPath: w.valuesPath };
-}
 
 /**
  * The Cilium releases of an Argo CD Application: one per source naming the Cilium chart. `view` reads the document
@@ -289,62 +173,16 @@ function placeOfValue(view: AppView, path: Path): Omit<ValuesLayer, 'values'> | 
  */
 function argoReleases(view: AppView, byFile: Map<string, YamlDocument[]>, local: ReadonlySet<string> = new Set(), committed = true): CiliumRelease[] {
   const doc = view.doc;
-  const list = view.get([...view.spec, 'sources']);
-  const sources: Path[] = Array.isArray(list) && list.length ? list.map((_, i) => [...view.spec, 'sources', i]) : isObj(view.get([...view.spec, 'source'])) ? [[...view.spec, 'source']] : [];
+  const sources = argoViewSources(view);
   const out: CiliumRelease[] = [];
   for (const sp of sources) {
     const src = view.get(sp);
     if (!isObj(src) || !isCiliumChart(src['chart'])) continue;
-    const layers: ValuesLayer[] = [];
-    const files = view.get([...sp, 'helm', 'valueFiles']);
-    if (Array.isArray(files)) {
-      for (const f of files) {
-        if (typeof f !== 'string') continue;
-        // a path without `$ref/` is relative to the chart Argo CD fetched from the Helm repository, not a file of
-        // this one: the chart's own values.yaml (its defaults) or a file the repository cannot show
-        if (!f.startsWith('$')) continue;
-        // `$values/path/to/file.yaml` (multi-source ref) is relative to the referenced repo's root: read it from
-        // this tree only when that repository is this one (or nothing says which one this is)
-        if (local.size) {
-          const refName = f.slice(1, f.indexOf('/') === -1 ? undefined : f.indexOf('/'));
-          const ref = sources.map((p) => view.get(p)).find((x) => isObj(x) && x['ref'] === refName);
-          const url = isObj(ref) ? normRepoUrl(ref['repoURL']) : undefined;
-          if (url && !local.has(url)) continue;
-        }
-        layers.push(...fileLayers(byFile, resolveRepoPath(byFile, '', f.slice(f.indexOf('/') + 1), true)));
-      }
-    }
-    // Argo CD renders valuesObject when it is set and the values string only otherwise
-    // (ApplicationSourceHelm.ValuesYAML): never both
-    const objPath = [...sp, 'helm', 'valuesObject'];
-    const obj = isObj(view.get(objPath)) ? view.mapLayers(objPath) : undefined;
-    const text = obj ? undefined : view.get([...sp, 'helm', 'values']);
-    const at = typeof text === 'string' ? placeOfValue(view, [...sp, 'helm', 'values']) : undefined;
-    const parsed = at ? parseValuesText(text as string, { unique: false }) : undefined;
-    // last key wins on duplicates: the rest of the values is still judged (gitops/argocd-helm-values-yaml reports them)
-    const s: ValuesLayer | undefined = at && parsed?.ok && isObj(parsed.value) ? { ...at, values: parsed.value, inString: true } : undefined;
-    if (s) layers.push(s);
-    if (obj) layers.push(...obj);
-    // helm.parameters (`--set` semantics) win over every values source; one layer per parameter for positions
-    const params = view.get([...sp, 'helm', 'parameters']);
-    if (Array.isArray(params)) {
-      params.forEach((prm, i) => {
-        // `a[0]`, `a\.b` are --set forms not modelled: the release counts as incomplete (rules/cilium/lib/values.ts)
-        if (!modelledParameter(prm)) return;
-        const where = placeOfValue(view, [...sp, 'helm', 'parameters', i, 'value']);
-        if (!where) return;
-        const keys = prm['name'].split('.');
-        const raw = prm['value'];
-        let nested: Record<string, unknown> = { [keys[keys.length - 1]!]: typeof raw === 'string' && prm['forceString'] !== true ? scalar(raw) : raw };
-        for (let k = keys.length - 2; k >= 0; k--) nested = { [keys[k]!]: nested };
-        layers.push({ ...where, values: nested, inString: true, parameter: true });
-      });
-    }
+    const { layers, primary } = argoSourceLayers(view, sp, sources, byFile, local);
     const tr = src['targetRevision'];
     const trAt = view.where([...sp, 'targetRevision']);
     const version: Fact<string> | undefined =
       (typeof tr === 'string' || typeof tr === 'number') && trAt ? { value: String(tr), from: { doc: trAt.doc, path: trAt.valuesPath, ...(trAt.inString ? { inner: trAt.stringPath ?? [] } : {}) } } : undefined;
-    const primary = obj?.length ? layers.indexOf(obj[obj.length - 1]!) : s ? layers.indexOf(s) : 0;
     out.push(makeRelease(doc, 'argocd', layers, version, 'gitops', primary, committed ? sp : []));
   }
   return out;
@@ -358,22 +196,11 @@ function kustomizeReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]
   const out: CiliumRelease[] = [];
   charts.forEach((c, i) => {
     if (!isObj(c) || !isCiliumChart(c['name'])) return;
-    const fileLayersOf: ValuesLayer[] = [];
-    const dir = dirOf(doc.file.path);
-    if (typeof c['valuesFile'] === 'string') fileLayersOf.push(...fileLayers(byFile, resolveRepoPath(byFile, dir, c['valuesFile'])));
-    if (Array.isArray(c['additionalValuesFiles'])) {
-      for (const f of c['additionalValuesFiles']) if (typeof f === 'string') fileLayersOf.push(...fileLayers(byFile, resolveRepoPath(byFile, dir, f)));
-    }
-    const inl = inlineLayer(doc, ['helmCharts', i, 'valuesInline']);
-    // kustomize valuesMerge: override (default) = inline wins; merge = inline only fills keys the files leave
-    // unset; replace = the inline values alone
-    const merge = c['valuesMerge'];
-    const layers: ValuesLayer[] =
-      !inl ? fileLayersOf : merge === 'replace' ? [inl] : merge === 'merge' ? [inl, ...fileLayersOf] : [...fileLayersOf, inl];
+    const { layers, primary } = kustomizeChartLayers(doc, i, byFile);
     const v = c['version'];
     const version: Fact<string> | undefined = typeof v === 'string' || typeof v === 'number' ? { value: String(v), from: { doc, path: ['helmCharts', i, 'version'] } } : undefined;
     const purpose = /(^|\/)(bootstrap|talos)(\/|$)/.test(doc.file.path) ? 'bootstrap' : 'gitops';
-    out.push(makeRelease(doc, 'kustomize', layers, version, purpose, inl ? layers.indexOf(inl) : 0, ['helmCharts', i]));
+    out.push(makeRelease(doc, 'kustomize', layers, version, purpose, primary, ['helmCharts', i]));
   });
   return out;
 }
@@ -407,11 +234,6 @@ function helmfileReleases(doc: YamlDocument, byFile: Map<string, YamlDocument[]>
 }
 
 // ---------- Talos bootstrap: the cilium-install Job (`cilium install --version X --set k=v`) ----------
-
-function scalar(v: string): unknown {
-  if (v === 'true' || v === 'false') return v === 'true';
-  return /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
-}
 
 /**
  * A cilium-install Job's `cilium install` command line. `job` is the Job's value; `at` maps a path inside the Job to a
@@ -521,19 +343,4 @@ export function valueAt(release: CiliumRelease, key: string | readonly string[])
     return at.inner ? { value: cur, doc: l.doc, path: at.path, inString: !!l.inString, inner: at.inner } : { value: cur, doc: l.doc, path: at.path, inString: !!l.inString };
   }
   return undefined;
-}
-
-/**
- * Where `inner` (a values key path, list indexes allowed) of a layer is: the path in its document (for a string
- * layer, the string's path) and, for a string layer, the path inside the string.
- */
-export function layerPath(layer: ValuesLayer, inner: Path): { path: Path; inner?: Path } {
-  const rest = inner.slice(Math.min(layer.root?.length ?? 0, inner.length));
-  if (layer.inString) return { path: layer.valuesPath, inner: [...(layer.stringPath ?? []), ...rest] };
-  return { path: [...layer.valuesPath, ...rest] };
-}
-
-/** An Argo CD helm parameter read into a values layer: a plain dotted name (no `a[0]`, no `a\.b`) and a value. */
-export function modelledParameter(p: unknown): p is { name: string; value: unknown; forceString?: unknown } {
-  return isObj(p) && typeof p['name'] === 'string' && /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/.test(p['name']) && p['value'] !== undefined && p['value'] !== null;
 }
