@@ -22,7 +22,7 @@ test('helmServices: app-template service entries with type, namespace, known lab
       'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: a\nspec:\n  destination:\n    namespace: dns\n  sources:\n    - chart: app-template\n      helm:\n        valuesObject:\n          service:\n            dns:\n              type: LoadBalancer\n    - chart: blocky\n      helm:\n        valuesObject:\n          service:\n            main:\n              type: LoadBalancer\n',
   });
   assert.deepEqual(
-    helmServices(docs).map((s) => [s.doc.kind, s.id, s.path.join('.'), s.type, s.namespace, s.labels, s.workload]),
+    helmServices(docs).map((s) => [s.doc.kind, s.id, s.at([]).path.join('.'), s.type, s.namespace, s.labels, s.workload]),
     [
       ['Application', 'dns', 'spec.sources.0.helm.valuesObject.service.dns', 'LoadBalancer', 'dns', {}, 'other'],
       ['HelmRelease', 'web', 'spec.values.service.web', 'LoadBalancer', 'streaming', { tier: 'edge' }, 'other'],
@@ -51,4 +51,37 @@ test('indirectIpRequests: an app-template Service is read like a Service object,
       ['10.0.0.5', 'spec.values.other.annotations.lbipam.cilium.io/ips', undefined, undefined],
     ],
   );
+});
+
+test('helmServices: every values source of a release, merged in Helm order, each value placed where it is written', () => {
+  const docs = parseRepo({
+    // Argo CD: a `$values/` file of this repository, then the helm.values string, then a parameter (wins)
+    'argo/app.yaml':
+      'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: dns\nspec:\n  destination:\n    namespace: dns\n  sources:\n    - chart: app-template\n      helm:\n        valueFiles:\n          - $values/argo/values.yaml\n        values: |\n          service:\n            app:\n              type: NodePort\n        parameters:\n          - name: service.app.type\n            value: LoadBalancer\n    - repoURL: https://example.com/me/repo\n      ref: values\n',
+    'argo/values.yaml': 'service:\n  app:\n    labels:\n      tier: edge\n',
+    // valuesObject wins over the helm.values string: never both
+    'argo/both.yaml':
+      'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: both\nspec:\n  source:\n    chart: app-template\n    helm:\n      values: |\n        service:\n          str:\n            type: LoadBalancer\n      valuesObject:\n        service:\n          obj:\n            type: LoadBalancer\n',
+    // kustomize helmCharts: valuesMerge merge lets the file win; the kustomization's namespace wins over the chart's
+    'k/kustomization.yaml':
+      'namespace: web\nhelmCharts:\n  - name: app-template\n    releaseName: web\n    namespace: other\n    valuesFile: values.yaml\n    valuesMerge: merge\n    valuesInline:\n      service:\n        app:\n          type: NodePort\n          externalTrafficPolicy: Local\n',
+    'k/values.yaml': 'service:\n  app:\n    type: LoadBalancer\n',
+  });
+  const place = (p: { doc: { file: { path: string } }; path: readonly (string | number)[]; range?: { start: { line: number; column: number } } }): string =>
+    `${p.doc.file.path}:${p.path.join('.')}${p.range ? `@${p.range.start.line}:${p.range.start.column}` : ''}`;
+  assert.deepEqual(
+    helmServices(docs).map((s) => [s.releaseKind, s.releaseName, s.id, s.type, s.namespace, s.labels, place(s.at(['type'])), place(s.at(['labels', 'tier']))]),
+    [
+      ['Application', 'dns', 'app', 'LoadBalancer', 'dns', { tier: 'edge' }, 'argo/app.yaml:spec.sources.0.helm.parameters.0.value', 'argo/values.yaml:service.app.labels.tier'],
+      ['Application', 'both', 'obj', 'LoadBalancer', undefined, {}, 'argo/both.yaml:spec.source.helm.valuesObject.service.obj.type', 'argo/both.yaml:spec.source.helm.valuesObject.service.obj'],
+      // externalTrafficPolicy only inline, the type from the file; a key the values do not set: its nearest written ancestor
+      ['helmCharts', 'web', 'app', 'LoadBalancer', 'web', {}, 'k/values.yaml:service.app.type', 'k/values.yaml:service.app'],
+    ],
+  );
+  const web = helmServices(docs).find((s) => s.releaseName === 'web')!;
+  assert.equal(place(web.at(['externalTrafficPolicy'])), 'k/kustomization.yaml:helmCharts.0.valuesInline.service.app.externalTrafficPolicy');
+  assert.equal(web.release, 'helmCharts/web');
+  // a value inside the helm.values string: its own range
+  const str = parseRepo({ 'a.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: a\nspec:\n  source:\n    chart: app-template\n    helm:\n      values: |\n        service:\n          app:\n            type: LoadBalancer\n' });
+  assert.deepEqual(helmServices(str).map((s) => [place(s.at(['type'])), place(s.at(['type'], true))]), [['a.yaml:spec.source.helm.values@12:19', 'a.yaml:spec.source.helm.values@12:13']]);
 });

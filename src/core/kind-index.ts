@@ -13,6 +13,8 @@ interface KindIndex {
   byKind: Map<string, YamlDocument[]>;
   /** Per kind, where its documents sit in the list (to merge several kinds back into list order). */
   positions: Map<string, number[]>;
+  /** The documents without a kind (values files, Talos configs, kustomization.yaml files that name none). */
+  kindless: YamlDocument[];
 }
 
 const INDEXES = new WeakMap<readonly YamlDocument[], KindIndex>();
@@ -23,10 +25,14 @@ function indexOf(docs: readonly YamlDocument[]): KindIndex {
   if (ix && ix.n === docs.length) return ix;
   const byKind = new Map<string, YamlDocument[]>();
   const positions = new Map<string, number[]>();
+  const kindless: YamlDocument[] = [];
   for (let i = 0; i < docs.length; i++) {
     const d = docs[i]!;
     const k = d.kind;
-    if (k === undefined) continue;
+    if (k === undefined) {
+      kindless.push(d);
+      continue;
+    }
     const list = byKind.get(k);
     if (list) {
       list.push(d);
@@ -36,7 +42,7 @@ function indexOf(docs: readonly YamlDocument[]): KindIndex {
       positions.set(k, [i]);
     }
   }
-  ix = { n: docs.length, byKind, positions };
+  ix = { n: docs.length, byKind, positions, kindless };
   INDEXES.set(docs, ix);
   return ix;
 }
@@ -44,6 +50,11 @@ function indexOf(docs: readonly YamlDocument[]): KindIndex {
 /** The documents of `docs` whose `kind` is `kind`, in list order (shared: do not change the array). */
 export function docsOfKind(docs: readonly YamlDocument[], kind: string): readonly YamlDocument[] {
   return indexOf(docs).byKind.get(kind) ?? NONE;
+}
+
+/** The documents of `docs` without a `kind`, in list order (shared: do not change the array). */
+export function docsWithoutKind(docs: readonly YamlDocument[]): readonly YamlDocument[] {
+  return indexOf(docs).kindless;
 }
 
 /** The documents of `docs` whose `kind` is one of `kinds`, in list order. */

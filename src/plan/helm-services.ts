@@ -1,21 +1,48 @@
 /**
- * The Services a Helm release renders from the inline values the repository shows (Flux HelmRelease `spec.values`,
- * Argo CD `helm.valuesObject`), for the LB-IPAM requests (plan/lb.ts) and k8s/etp-local-l2. Only the bjw-s
- * app-template shape (`service.<id>`) is modelled; what the chart adds beyond it stays unknown. No findings here.
+ * The Services a Helm release renders from the values the repository shows (Flux HelmRelease `spec.values` and the
+ * valuesFrom ConfigMaps it holds, Argo CD `helm.valuesObject` or `helm.values` and `$ref` value files, kustomize
+ * `helmCharts[]` values files and `valuesInline`: the layers of plan/helm-layers.ts), for the LB-IPAM requests
+ * (plan/lb.ts) and k8s/etp-local-l2. Only the bjw-s app-template shape (`service.<id>`) is modelled; what the chart
+ * adds beyond it stays unknown. No findings here.
  */
+import type { Range } from '../core/diagnostic.js';
 import type { Path, YamlDocument } from '../core/document.js';
-import { docsOfKinds } from '../core/kind-index.js';
-import { isObj, str } from './util.js';
+import { docsOfKind, docsOfKinds, docsWithoutKind } from '../core/kind-index.js';
+import { argoSourceLayers, argoViewSources, fluxValuesLayers, kustomizeChartLayers, layerPath, localRepoUrls, mergeValues } from './helm-layers.js';
+import { docView } from './kustomize-application.js';
+import type { ValuesLayer } from './types.js';
+import { docsByFile, isObj, str } from './util.js';
+
+/** Where a value of a release's values is written: a document path, inside a values string its range when found. */
+export interface ValuesPlace {
+  doc: YamlDocument;
+  path: Path;
+  range?: Range;
+  /** The place is the key at `path` (asked for a key, in a document, not a string). */
+  key?: boolean;
+}
 
 /** A Service an app-template release renders: `values.service.<id>`, with what the values tell of it. */
 export interface HelmService {
-  /** The HelmRelease, Application or ApplicationSet. */
+  /** The release: a HelmRelease, Application, ApplicationSet or kustomization (helmCharts). */
   doc: YamlDocument;
-  /** Path of the service's values map (`[...values, 'service', id]`) in `doc`. */
-  path: Path;
+  /** Path of the release in `doc` (`[]` for a HelmRelease, the Argo CD source, `['helmCharts', i]`). */
+  releasePath: Path;
+  /** What declares the release, for messages: the document's kind, or `helmCharts` for a kustomization's entry. */
+  releaseKind: string;
+  /** Its name as written, for messages (metadata.name; a helmCharts entry's releaseName or chart name). */
+  releaseName: string;
+  /**
+   * The release's identity: `<kind>/<name>` (the HelmRelease's or Application's metadata.name, a helmCharts entry's
+   * releaseName or chart name); two releases with one identity in one namespace are one release written twice
+   * (overlays, environment copies). Undefined when the name is unknown or templated.
+   */
+  release?: string;
+  /** An ApplicationSet renders one Application per generated element: how many, and where, the repository does not say. */
+  generated?: boolean;
   /** The service's identifier (its key under `service`). */
   id: string;
-  /** The service's values as written. */
+  /** The service's values, merged from every layer as Helm merges them. */
   values: Record<string, unknown>;
   /** `type` as rendered (the chart's default ClusterIP when unset). */
   type: string;
@@ -32,10 +59,29 @@ export interface HelmService {
    * 'daemonset', 'other' (a Deployment, StatefulSet, Job, CronJob), undefined when the values do not tell.
    */
   workload?: 'daemonset' | 'other';
+  /**
+   * Where values key `inner` below the service (`['annotations', 'lbipam.cilium.io/ips']`; `[]`: the service itself)
+   * is written: in the last layer that sets it (Helm's precedence), inside a values string at its range when found;
+   * `key` for the key rather than its value. Its nearest written ancestor when no layer sets it.
+   */
+  at(inner: Path, key?: boolean): ValuesPlace;
+  /** Paths in `doc` of the service's maps written as mappings in `doc` itself (a walk of `doc` for annotation maps skips them). */
+  inline: Path[];
 }
 
-/** A release's inline values, with the chart it names (`spec.chart.spec.chart`, `spec.chartRef.name`, an Argo source's `chart`) and its namespace. */
-type ValuesRoot = { path: Path; values: Record<string, unknown>; chart?: string; namespace?: string };
+/** A release's values: its layers (Helm's merge order) merged, the chart it names, its namespace and identity. */
+interface Release {
+  doc: YamlDocument;
+  releasePath: Path;
+  releaseKind: string;
+  releaseName: string;
+  layers: ValuesLayer[];
+  values: Record<string, unknown>;
+  chart?: string;
+  namespace?: string;
+  release?: string;
+  generated?: boolean;
+}
 
 const SERVICE_LABEL = 'app.kubernetes.io/service';
 const HELM_KINDS = ['HelmRelease', 'Application', 'ApplicationSet'];
@@ -46,27 +92,80 @@ const known = (v: unknown): string | undefined => {
   return s && !templated(s) ? s : undefined;
 };
 
-/** The inline values maps of a Helm-bearing document, with the chart and release namespace each is rendered for. */
-export function helmValuesRoots(d: YamlDocument): ValuesRoot[] {
+/** What the readers of one document list share, each built when first needed. */
+class Lookup {
+  private files?: Map<string, YamlDocument[]>;
+  private set?: ReadonlySet<YamlDocument>;
+  private urls?: ReadonlySet<string>;
+  constructor(readonly docs: readonly YamlDocument[]) {}
+  get byFile(): Map<string, YamlDocument[]> {
+    return (this.files ??= docsByFile(this.docs));
+  }
+  get group(): ReadonlySet<YamlDocument> {
+    return (this.set ??= new Set(this.docs));
+  }
+  get local(): ReadonlySet<string> {
+    return (this.urls ??= localRepoUrls(this.docs, this.byFile));
+  }
+}
+
+/** The layers merged as Helm merges them (one layer: its own values, not a copy). */
+const merged = (layers: readonly ValuesLayer[]): Record<string, unknown> => (layers.length === 1 ? layers[0]!.values : layers.reduce<Record<string, unknown>>((acc, l) => mergeValues(acc, l.values), {}));
+
+/**
+ * The Helm releases of document `d`, with their values layers (plan/helm-layers.ts): a Flux HelmRelease (valuesFrom
+ * ConfigMaps of the list, inline values), each source of an Argo CD Application or ApplicationSet, each `helmCharts`
+ * entry of a kustomization. ConfigMaps and values files are looked up in the same document list.
+ */
+function releasesOf(d: YamlDocument, look: Lookup): Release[] {
+  if (d.docClass === 'kustomization') {
+    const charts = d.get(['helmCharts']);
+    if (!Array.isArray(charts)) return [];
+    const out: Release[] = [];
+    charts.forEach((c, i) => {
+      if (!isObj(c)) return;
+      const { layers } = kustomizeChartLayers(d, i, look.byFile);
+      if (!layers.length) return;
+      const r: Release = { doc: d, releasePath: ['helmCharts', i], releaseKind: 'helmCharts', releaseName: str(c['releaseName']) ?? str(c['name']) ?? '', layers, values: merged(layers) };
+      const chart = str(c['name']);
+      if (chart) r.chart = chart;
+      // the kustomization's namespace transformer wins over the chart's own namespace
+      const namespace = known(d.get(['namespace'])) ?? known(c['namespace']);
+      if (namespace) r.namespace = namespace;
+      const name = known(c['releaseName']) ?? known(c['name']);
+      if (name) r.release = `helmCharts/${name}`;
+      out.push(r);
+    });
+    return out;
+  }
   if (d.docClass !== 'k8s') return [];
+  const name = known(d.name);
   if (d.kind === 'HelmRelease' && d.group === 'helm.toolkit.fluxcd.io') {
-    const values = d.get(['spec', 'values']);
-    if (!isObj(values)) return [];
+    const { layers } = fluxValuesLayers(d, look.docs, look.byFile, look.group);
+    if (!layers.length) return [];
+    const r: Release = { doc: d, releasePath: [], releaseKind: d.kind, releaseName: d.name ?? '', layers, values: merged(layers) };
     const chart = str(d.get(['spec', 'chart', 'spec', 'chart'])) ?? str(d.get(['spec', 'chartRef', 'name']));
+    if (chart) r.chart = chart;
     const namespace = known(d.get(['spec', 'targetNamespace'])) ?? known(d.namespace);
-    return [{ path: ['spec', 'values'], values, ...(chart ? { chart } : {}), ...(namespace ? { namespace } : {}) }];
+    if (namespace) r.namespace = namespace;
+    if (name) r.release = `HelmRelease/${name}`;
+    return [r];
   }
   if ((d.kind === 'Application' || d.kind === 'ApplicationSet') && d.group === 'argoproj.io') {
-    const spec: Path = d.kind === 'Application' ? ['spec'] : ['spec', 'template', 'spec'];
-    const namespace = known(d.get([...spec, 'destination', 'namespace']));
-    const list = d.get([...spec, 'sources']);
-    const sources: Path[] = Array.isArray(list) && list.length ? list.map((_, i) => [...spec, 'sources', i]) : [[...spec, 'source']];
-    const out: ValuesRoot[] = [];
+    const view = docView(d);
+    const namespace = known(d.get([...view.spec, 'destination', 'namespace']));
+    const sources = argoViewSources(view);
+    const out: Release[] = [];
     for (const sp of sources) {
-      const values = d.get([...sp, 'helm', 'valuesObject']);
-      if (!isObj(values)) continue;
+      const { layers } = argoSourceLayers(view, sp, sources, look.byFile, look.local);
+      if (!layers.length) continue;
+      const r: Release = { doc: d, releasePath: sp, releaseKind: d.kind, releaseName: d.name ?? '', layers, values: merged(layers) };
       const chart = str(d.get([...sp, 'chart']));
-      out.push({ path: [...sp, 'helm', 'valuesObject'], values, ...(chart ? { chart } : {}), ...(namespace ? { namespace } : {}) });
+      if (chart) r.chart = chart;
+      if (namespace) r.namespace = namespace;
+      if (name) r.release = `${d.kind}/${name}@${sp.join('.')}`;
+      if (d.kind === 'ApplicationSet') r.generated = true;
+      out.push(r);
     }
     return out;
   }
@@ -74,8 +173,8 @@ export function helmValuesRoots(d: YamlDocument): ValuesRoot[] {
 }
 
 /** app-template (bjw-s common library): the chart is named so, or the values have its `controllers` map. */
-function isAppTemplate(root: ValuesRoot): boolean {
-  return /(^|\/)app-template$/.test(root.chart ?? '') || isObj(root.values['controllers']);
+function isAppTemplate(r: Release): boolean {
+  return /(^|\/)app-template$/.test(r.chart ?? '') || isObj(r.values['controllers']);
 }
 
 /** The workload behind service `svc` (common library: `controller`, or the only enabled controller). */
@@ -99,11 +198,30 @@ function workloadOf(values: Record<string, unknown>, svc: Record<string, unknown
   return values['controller'] === undefined ? 'other' : kind(values['controller']);
 }
 
-function servicesOf(d: YamlDocument): HelmService[] {
+/** True when `path` (keys) leads to a value in `v`. */
+function has(v: unknown, path: Path): boolean {
+  let cur = v;
+  for (const k of path) {
+    if (!isObj(cur) || !(String(k) in cur)) return false;
+    cur = cur[String(k)];
+  }
+  return true;
+}
+
+/** Where values key `keys` of layer `l` is written (inside a values string: its range, when the string maps). */
+function placeIn(l: ValuesLayer, keys: Path, key: boolean): ValuesPlace {
+  const at = layerPath(l, keys);
+  if (!l.inString) return key ? { doc: l.doc, path: at.path, key: true } : { doc: l.doc, path: at.path };
+  // an Argo CD parameter is one value set by name: its `value` is the place
+  const range = l.parameter ? undefined : l.doc.locateInString(at.path, at.inner ?? keys, key ? { key: true } : {});
+  return range ? { doc: l.doc, path: at.path, range } : { doc: l.doc, path: at.path };
+}
+
+function servicesOf(d: YamlDocument, look: Lookup): HelmService[] {
   const out: HelmService[] = [];
-  for (const root of helmValuesRoots(d)) {
-    const service = root.values['service'];
-    if (!isAppTemplate(root) || !isObj(service)) continue;
+  for (const r of releasesOf(d, look)) {
+    const service = r.values['service'];
+    if (!isAppTemplate(r) || !isObj(service)) continue;
     for (const [id, v] of Object.entries(service)) {
       // a disabled service is not rendered; a templated switch may be either
       if (!isObj(v) || (v['enabled'] !== undefined && v['enabled'] !== true)) continue;
@@ -116,9 +234,21 @@ function servicesOf(d: YamlDocument): HelmService[] {
           labels[k] = String(x);
         }
       }
-      const s: HelmService = { doc: d, path: [...root.path, 'service', id], id, values: v, type, labels };
-      if (root.namespace) s.namespace = root.namespace;
-      const w = workloadOf(root.values, v);
+      const layers = r.layers;
+      const at = (inner: Path, key = false): ValuesPlace => {
+        const full: Path = ['service', id, ...inner];
+        for (let n = full.length; n >= 2; n--) {
+          const keys = full.slice(0, n);
+          for (let i = layers.length - 1; i >= 0; i--) if (has(layers[i]!.values, keys)) return placeIn(layers[i]!, keys, key && n === full.length);
+        }
+        return { doc: r.doc, path: r.releasePath };
+      };
+      const inline = layers.filter((l) => l.doc === d && !l.inString && has(l.values, ['service', id])).map((l) => layerPath(l, ['service', id]).path);
+      const s: HelmService = { doc: d, releasePath: r.releasePath, releaseKind: r.releaseKind, releaseName: r.releaseName, id, values: v, type, labels, at, inline };
+      if (r.release) s.release = r.release;
+      if (r.generated) s.generated = true;
+      if (r.namespace) s.namespace = r.namespace;
+      const w = workloadOf(r.values, v);
       if (w) s.workload = w;
       out.push(s);
     }
@@ -133,16 +263,22 @@ export function helmServicesByDoc(docs: readonly YamlDocument[]): ReadonlyMap<Ya
   let m = SERVICES.get(docs);
   if (!m) {
     const built = new Map<YamlDocument, readonly HelmService[]>();
-    for (const d of docsOfKinds(docs, HELM_KINDS)) {
-      const s = servicesOf(d);
+    const look = new Lookup(docs);
+    const read = (d: YamlDocument): void => {
+      const s = servicesOf(d, look);
       if (s.length) built.set(d, s);
+    };
+    // releases (HelmRelease, Argo CD) in list order, then kustomize helmCharts (a kustomization.yaml often has no kind)
+    for (const d of docsOfKinds(docs, HELM_KINDS)) read(d);
+    for (const list of [docsOfKind(docs, 'Kustomization'), docsWithoutKind(docs)]) {
+      for (const d of list) if (d.docClass === 'kustomization' && Array.isArray(d.get(['helmCharts']))) read(d);
     }
     SERVICES.set(docs, (m = built));
   }
   return m;
 }
 
-/** Every Service the Helm releases in `docs` render, in document order. */
+/** Every Service the Helm releases in `docs` render: HelmReleases and Argo CD documents in list order, then kustomizations. */
 export function helmServices(docs: readonly YamlDocument[]): HelmService[] {
   return [...helmServicesByDoc(docs).values()].flat();
 }

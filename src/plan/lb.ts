@@ -223,8 +223,11 @@ export function selectorMatches(sel: unknown, labels: Record<string, string> | u
 
 /** An IP a Service (or Service-like object) asks LB-IPAM for, with where it is written. */
 export interface IpRequest {
+  /** Where the request is written (for a Service a Helm release renders: the layer of its values that sets it). */
   doc: YamlDocument;
   path: Path;
+  /** Inside a values string (Argo CD `helm.values`, a valuesFrom ConfigMap): the value's own range, when found. */
+  range?: Range;
   /** The whole annotation value (for `lbipam.cilium.io/ips: a,b` every entry points at the annotation). */
   text: string;
   ip?: { family: 4 | 6; value: bigint };
@@ -235,7 +238,46 @@ export interface IpRequest {
   sharingKey?: string;
   annotations: Record<string, unknown>;
   annotationsPath: Path;
+  /** The Service a Helm release renders that asks (plan/helm-services.ts): its release, id and where its values are written. */
+  helm?: HelmService;
 }
+
+/**
+ * Where annotation `key` of a request's annotation map is written (`key`: the key itself; none: the map), for a
+ * Service a Helm release renders in the values layer that sets it.
+ */
+export function annotationPlace(r: IpRequest, key?: string, asKey = false): Place & { key?: boolean } {
+  if (r.helm) return r.helm.at(key === undefined ? ['annotations'] : ['annotations', key], asKey);
+  const path = key === undefined ? r.annotationsPath : [...r.annotationsPath, key];
+  return asKey ? { doc: r.doc, path, key: true } : { doc: r.doc, path };
+}
+
+/**
+ * The object a request belongs to, for "one object seen twice": a Service a Helm release renders is its release
+ * (identity) and service id; anything else its name (undefined: unknown). Two requests with one identity in one
+ * namespace, or where either leaves the namespace unknown, are one object.
+ */
+export function sameObject(a: IpRequest, b: IpRequest): boolean {
+  if (a.helm || b.helm) {
+    if (!a.helm || !b.helm) return false;
+    if (a.helm === b.helm) return true;
+    if (a.helm.release === undefined || a.helm.release !== b.helm.release || a.helm.id !== b.helm.id) return false;
+  } else if (a.name !== b.name) return false;
+  return a.namespace === b.namespace || a.namespace === undefined || b.namespace === undefined;
+}
+
+/** The document that declares the object asking (a Helm release's document for the Services it renders). */
+export const requestOwner = (r: IpRequest): YamlDocument => r.helm?.doc ?? r.doc;
+
+/** The object asking, for "seen once" sets: the Service a Helm release renders, else the document. */
+export const requestObject = (r: IpRequest): object => r.helm ?? r.doc;
+
+/** The asking Service for messages: its name, or for one a Helm release renders `<kind> <release>, service.<id>`. */
+export const requestLabel = (r: IpRequest): string => (r.helm ? `${r.helm.releaseKind} ${r.helm.releaseName}, service.${r.helm.id}` : (r.name ?? ''));
+
+/** Two requests written at one place (a values file or ConfigMap two releases share): one text, not two objects to compare. */
+export const samePlace = (a: IpRequest, b: IpRequest): boolean =>
+  a.doc === b.doc && a.path.length === b.path.length && a.path.every((k, i) => k === b.path[i]) && a.range?.start.line === b.range?.start.line && a.range?.start.column === b.range?.start.column;
 
 const IPS_KEYS = [LBIPAM_ANNOTATIONS.ips.key, LBIPAM_ANNOTATIONS.ips.legacy];
 const SHARING_KEYS = [LBIPAM_ANNOTATIONS.sharingKey.key, LBIPAM_ANNOTATIONS.sharingKey.legacy];
@@ -441,7 +483,7 @@ function gatewayAddressRequests(d: YamlDocument, base: Omit<IpRequest, 'path' | 
  */
 function annotationRequests(d: YamlDocument, skip: readonly HelmService[] = []): IpRequest[] {
   const out: IpRequest[] = [];
-  const skipped = new Set(skip.map((s) => JSON.stringify(s.path)));
+  const skipped = new Set(skip.flatMap((s) => s.inline.map((p) => JSON.stringify(p))));
   const walk = (v: unknown, path: Path, depth: number): void => {
     if (depth > 14) return;
     if (Array.isArray(v)) return v.forEach((x, i) => walk(x, [...path, i], depth + 1));
@@ -460,13 +502,27 @@ function annotationRequests(d: YamlDocument, skip: readonly HelmService[] = []):
  */
 function helmServiceRequests(s: HelmService): IpRequest[] {
   if (s.type !== 'LoadBalancer' || !ciliumHandlesClass(s.values['loadBalancerClass'])) return [];
-  const annotationsPath: Path = [...s.path, 'annotations'];
   const annotations = isObj(s.values['annotations']) ? s.values['annotations'] : {};
-  const base: Omit<IpRequest, 'path' | 'text' | 'ip' | 'sharingKey'> = { doc: s.doc, labels: s.labels, annotations, annotationsPath };
-  if (s.namespace) base.namespace = s.namespace;
-  const out = annotationMapRequests(base, annotations, annotationsPath);
+  const out: IpRequest[] = [];
+  // each value where the layer that sets it writes it (the release's inline values, a values string, a ConfigMap)
+  const request = (inner: Path, text: string): void => {
+    const at = s.at(inner);
+    const base: Omit<IpRequest, 'path' | 'text' | 'ip' | 'sharingKey'> = { doc: at.doc, labels: s.labels, annotations, annotationsPath: s.at(['annotations']).path, helm: s };
+    if (s.namespace) base.namespace = s.namespace;
+    const r = ipRequest(base, at.path, text, sharingKeyOf(annotations));
+    if (at.range) r.range = at.range;
+    out.push(r);
+  };
+  for (const key of IPS_KEYS) {
+    const v = annotations[key];
+    if (typeof v !== 'string') continue;
+    for (const part of v.split(',')) {
+      const t = part.trim();
+      if (t) request(['annotations', key], t);
+    }
+  }
   const lbip = s.values['loadBalancerIP'];
-  if (typeof lbip === 'string' && lbip.trim()) out.push(ipRequest(base, [...s.path, 'loadBalancerIP'], lbip.trim(), sharingKeyOf(annotations)));
+  if (typeof lbip === 'string' && lbip.trim()) request(['loadBalancerIP'], lbip.trim());
   return out;
 }
 
@@ -525,12 +581,26 @@ export function indirectIpRequests(g: ClusterGroup): IpRequest[] {
   const { handled, requests } = readGatewayRequests(g);
   const out: IpRequest[] = [...requests];
   const rendered = helmServicesByDoc(g.docs);
+  // the Services Helm releases render (kustomize helmCharts too), then every other annotation map of the consumers
+  out.push(...helmServiceIpRequests(g.docs));
   for (const d of docsOfKinds(g.docs, CONSUMER_KINDS)) {
     if (d.docClass !== 'k8s' || handled.has(d)) continue;
-    const services = rendered.get(d) ?? [];
-    out.push(...services.flatMap(helmServiceRequests), ...annotationRequests(d, services));
+    out.push(...annotationRequests(d, rendered.get(d)));
   }
   return out;
+}
+
+const HELM_REQUESTS = new WeakMap<readonly YamlDocument[], readonly IpRequest[]>();
+
+/**
+ * The LB-IPAM requests of the Services Helm releases in `docs` render (plan/helm-services.ts: app-template), each with
+ * its release namespace, labels and sharing key: compared with Services by network/service-ip-conflict and
+ * network/sharing-cross-namespace. Computed once per list.
+ */
+export function helmServiceIpRequests(docs: readonly YamlDocument[]): readonly IpRequest[] {
+  let reqs = HELM_REQUESTS.get(docs);
+  if (!reqs) HELM_REQUESTS.set(docs, (reqs = [...helmServicesByDoc(docs).values()].flat().flatMap(helmServiceRequests)));
+  return reqs;
 }
 
 /** True when a fact was written by the user as a plan fact (cluster.yaml or talium.config.yaml), not inferred. */

@@ -3,7 +3,7 @@
  * but in different namespaces where neither allows cross-namespace sharing.
  */
 import { LBIPAM_ANNOTATIONS } from '../../data/cilium.js';
-import { ciliumGatewayIpRequests, lbIpamIsDefault, pathVariants, sameAddressPairs, serviceIpRequests } from '../../plan/lb.js';
+import { ciliumGatewayIpRequests, helmServiceIpRequests, lbIpamIsDefault, pathVariants, requestLabel, requestObject, requestOwner, sameAddressPairs, sameObject, samePlace, serviceIpRequests } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const svc = (name: string, extra: string): string => `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: default\n  annotations:\n    lbipam.cilium.io/ips: "10.50.0.230"\n${extra}spec:\n  type: LoadBalancer\n  ports:\n    - port: 80\n`;
@@ -13,7 +13,7 @@ const CROSS_KEYS = [LBIPAM_ANNOTATIONS.sharingCrossNamespace.key, LBIPAM_ANNOTAT
 export default defineRule({
   meta: {
     id: 'network/service-ip-conflict',
-    description: 'Two Services request the same LoadBalancer IP without sharing it.',
+    description: 'Two Services (objects, or rendered by Cilium Gateways or app-template releases) request the same LoadBalancer IP without sharing it.',
     severity: 'error',
     messages: {
       conflict: 'Service "{{service}}" requests {{ip}}, which Service "{{other}}" also requests, without a common sharing key.',
@@ -22,7 +22,7 @@ export default defineRule({
     },
     help: 'Give both Services the same `lbipam.cilium.io/sharing-key` annotation (ports must not clash; across namespaces also `lbipam.cilium.io/sharing-cross-namespace` on both, Cilium ≥ 1.16), or request different IPs.',
     docs: {
-      what: 'Finds LoadBalancer Services of one cluster that request the same IP (annotations or spec.loadBalancerIP; for a Gateway of a Cilium GatewayClass, the Service `cilium-gateway-<name>` Cilium creates for it, from `spec.addresses` or `spec.infrastructure.annotations`) where the two do not carry the same sharing key, or carry it in two namespaces neither of which allows the other with `lbipam.cilium.io/sharing-cross-namespace` (a namespace kustomize or Flux sets is not judged). Services with the same name and namespace (or the same name where one side leaves the namespace to kustomize, e.g. a hand-written `cilium-gateway-<name>` next to its Gateway), or in files that differ only in one folder (`apps/prod/x/svc.yaml` vs `apps/qa/x/svc.yaml`: environment variants), are not compared.',
+      what: 'Finds LoadBalancer Services of one cluster that request the same IP (annotations or spec.loadBalancerIP; for a Gateway of a Cilium GatewayClass, the Service `cilium-gateway-<name>` Cilium creates for it, from `spec.addresses` or `spec.infrastructure.annotations`; for a bjw-s app-template release, each LoadBalancer `service.<id>` it renders, from the values sources network/service-ip-not-in-pool reads, in the release namespace, reported where the value is written; not an ApplicationSet\'s, whose generated Applications the repository does not show) where the two do not carry the same sharing key, or carry it in two namespaces neither of which allows the other with `lbipam.cilium.io/sharing-cross-namespace` (a namespace kustomize or Flux sets is not judged). Services with the same name and namespace (or the same name where one side leaves the namespace to kustomize, e.g. a hand-written `cilium-gateway-<name>` next to its Gateway; for a release\'s Services, the same release name and service id: a Service object and a release\'s Service are never taken for one, the rendered name not being modelled), requests written at one place (a values file two releases read), or in files that differ only in one folder (`apps/prod/x/svc.yaml` vs `apps/qa/x/svc.yaml`: environment variants), are not compared.',
       why: 'LB-IPAM gives an IP to one Service only, unless all Services asking for it share a sharing key (and, in different namespaces, allow each other with sharing-cross-namespace); the other Service stays <pending>.',
       fix: 'Add the same `lbipam.cilium.io/sharing-key` to both Services, or give one another IP.',
       // a sharing key never shared across namespaces: cilium PR #30055 ('the previous changes ... forbid to do so across namespaces')
@@ -39,29 +39,36 @@ export default defineRule({
   check({ cluster }) {
     if (!lbIpamIsDefault(cluster)) return [];
     const crossNamespace = (r: { annotations: Record<string, unknown> }): boolean => CROSS_KEYS.some((k) => r.annotations[k] !== undefined);
-    // a Cilium Gateway's Service asks LB-IPAM like any other (its spec.addresses and infrastructure annotations)
-    const reqs = [...serviceIpRequests(cluster.docs), ...ciliumGatewayIpRequests(cluster)].filter((r) => r.ip);
+    // a Cilium Gateway's Service asks LB-IPAM like any other (its spec.addresses and infrastructure annotations), and
+    // so does a Service a Helm release renders (app-template `service.<id>`; not an ApplicationSet's, whose generated
+    // Applications, how many and for which cluster, the repository does not show)
+    const helm = helmServiceIpRequests(cluster.docs).filter((r) => !r.helm!.generated);
+    const reqs = [...serviceIpRequests(cluster.docs), ...ciliumGatewayIpRequests(cluster), ...helm].filter((r) => r.ip);
     const out: RuleFinding[] = [];
     const seen = new Set<string>();
+    const ids = new Map<object, number>();
+    const idOf = (o: object): number => ids.get(o) ?? (ids.set(o, ids.size), ids.size - 1);
     for (const [a, b] of sameAddressPairs(reqs)) {
-      if (a.doc === b.doc) continue;
+      // one object asking twice (an annotation and loadBalancerIP); one value two releases share (a values file)
+      if (requestObject(a) === requestObject(b) || samePlace(a, b)) continue;
       // one object seen twice (overlays; a namespace one side leaves to kustomize), e.g. a Gateway and the Service
-      // cilium-gateway-<name> a repository also writes by hand
-      if (a.name === b.name && (a.namespace === b.namespace || a.namespace === undefined || b.namespace === undefined)) continue;
-      if (pathVariants(a.doc.file.path, b.doc.file.path)) continue;
+      // cilium-gateway-<name> a repository also writes by hand, or one release written twice
+      if (sameObject(a, b)) continue;
+      if (pathVariants(requestOwner(a).file.path, requestOwner(b).file.path)) continue;
       const shared = a.sharingKey !== undefined && a.sharingKey === b.sharingKey;
       // one key shares an IP inside a namespace; across namespaces only where sharing-cross-namespace allows it
       // (network/sharing-cross-namespace judges such lists, and their absence on Cilium < 1.16): with neither side
       // declaring one, LB-IPAM keeps the two apart. An unknown namespace (left to kustomize or Flux) is not judged.
       if (shared && (!a.namespace || !b.namespace || a.namespace === b.namespace || crossNamespace(a) || crossNamespace(b))) continue;
-      const k = `${b.doc.file.path}#${b.doc.index}#${b.text}`;
+      const k = `${idOf(requestObject(b))}#${b.text}`;
       if (seen.has(k)) continue;
       seen.add(k);
-      const related = [{ doc: a.doc, path: a.path, message: `Service "${a.name ?? ''}" requests ${a.text}` }];
+      const related = [{ doc: a.doc, path: a.path, ...(a.range ? { range: a.range } : {}), message: `Service "${requestLabel(a)}" requests ${a.text}` }];
+      const at = { doc: b.doc, path: b.path, ...(b.range ? { range: b.range } : {}) };
       if (shared) {
-        const data = { service: b.name ?? '', namespace: b.namespace!, ip: b.text, sharingKey: b.sharingKey!, other: a.name ?? '', otherNamespace: a.namespace! };
-        out.push({ doc: b.doc, path: b.path, messageId: 'otherNamespace', data, related });
-      } else out.push({ doc: b.doc, path: b.path, messageId: 'conflict', data: { service: b.name ?? '', ip: b.text, other: a.name ?? '' }, related });
+        const data = { service: requestLabel(b), namespace: b.namespace!, ip: b.text, sharingKey: b.sharingKey!, other: requestLabel(a), otherNamespace: a.namespace! };
+        out.push({ ...at, messageId: 'otherNamespace', data, related });
+      } else out.push({ ...at, messageId: 'conflict', data: { service: requestLabel(b), ip: b.text, other: requestLabel(a) }, related });
     }
     return out;
   },

@@ -1,6 +1,6 @@
 /** network/service-ip-not-in-pool: an IP requested from LB-IPAM that no (matching) pool contains. */
 import { IntervalIndex } from '../../net/interval-index.js';
-import { groupPools, indirectIpRequests, isPoolDoc, lbIpamIsDefault, patchedThere, POOL_BLOCK_FIELDS, readPool, selectorMatches, serviceIpRequests, type IpRequest, type LbPool, type Place } from '../../plan/lb.js';
+import { groupPools, indirectIpRequests, isPoolDoc, lbIpamIsDefault, patchedThere, POOL_BLOCK_FIELDS, readPool, requestOwner, selectorMatches, serviceIpRequests, type IpRequest, type LbPool, type Place } from '../../plan/lb.js';
 import { poolViews, type PoolView } from '../../plan/pool-overlays.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { docsOfKind } from '../../core/kind-index.js';
@@ -26,7 +26,7 @@ export default defineRule({
     },
     help: 'Request an address from a pool whose serviceSelector selects the Service, or add a pool block that contains it.',
     docs: {
-      what: 'Checks every IP requested through `lbipam.cilium.io/ips`, `io.cilium/lb-ipam-ips` or the deprecated `spec.loadBalancerIP` (on Services; on the LoadBalancer Services of Cilium\'s classes a bjw-s app-template release renders, from their `service.<id>` values, with the release namespace and the service\'s own labels; in other annotations inside HelmRelease/Argo values, Gateway infrastructure and EnvoyProxy objects, whose Service is unknown), and, from Cilium 1.17 (earlier releases ignore them; an unknown version counts as new), the `spec.addresses` of Gateways of a Cilium GatewayClass (controllerName `io.cilium/gateway-controller`, or class `cilium` when the repository does not define it and Cilium enables Gateway API; not with `gatewayAPI.hostNetwork.enabled` or a CiliumGatewayClassConfig that gives the Service another type or class; their Service is `cilium-gateway-<name>`, labelled `io.cilium.gateway/owning-gateway: <name>` and with the Gateway\'s `spec.infrastructure.labels`, not its metadata labels; of such a Gateway only `spec.infrastructure.annotations` count, and an ips annotation there wins over `spec.addresses`), against the cluster\'s pools, respecting their serviceSelector (including `io.kubernetes.service.namespace`/`name`). A pool a kustomize overlay patches is taken as that overlay renders it: a request is judged once per overlay whose build includes its document, against the pools of that overlay (findings of several overlays at one place merged, `data.overlay` naming them), or, when no overlay builds it, against every rendering and every pool something deploys as written. Silent when the cluster has no pool, when Cilium\'s `defaultLBServiceIPAM` hands class-less Services to another IPAM, or a pool is templated; no pool finding for a request, in an overlay (or, for a document no overlay builds, in any) where a pool whose patch cannot be applied with certainty could serve it (its serviceSelector as written excludes the Service and no patch touches it: it cannot); another overlay that renders or ships that pool with certainty is judged.',
+      what: 'Checks every IP requested through `lbipam.cilium.io/ips`, `io.cilium/lb-ipam-ips` or the deprecated `spec.loadBalancerIP` (on Services; on the LoadBalancer Services of Cilium\'s classes a bjw-s app-template release renders, from their `service.<id>` values (a Flux HelmRelease\'s inline values and the valuesFrom ConfigMaps the repository holds, an Argo CD source\'s valuesObject or values string and `$ref/` value files, a kustomize helmCharts entry\'s values files and valuesInline; reported where the value is written, inside a values string too), with the release namespace and the service\'s own labels; in other annotations inside HelmRelease/Argo values, Gateway infrastructure and EnvoyProxy objects, whose Service is unknown), and, from Cilium 1.17 (earlier releases ignore them; an unknown version counts as new), the `spec.addresses` of Gateways of a Cilium GatewayClass (controllerName `io.cilium/gateway-controller`, or class `cilium` when the repository does not define it and Cilium enables Gateway API; not with `gatewayAPI.hostNetwork.enabled` or a CiliumGatewayClassConfig that gives the Service another type or class; their Service is `cilium-gateway-<name>`, labelled `io.cilium.gateway/owning-gateway: <name>` and with the Gateway\'s `spec.infrastructure.labels`, not its metadata labels; of such a Gateway only `spec.infrastructure.annotations` count, and an ips annotation there wins over `spec.addresses`), against the cluster\'s pools, respecting their serviceSelector (including `io.kubernetes.service.namespace`/`name`). A pool a kustomize overlay patches is taken as that overlay renders it: a request is judged once per overlay whose build includes its document, against the pools of that overlay (findings of several overlays at one place merged, `data.overlay` naming them), or, when no overlay builds it, against every rendering and every pool something deploys as written. Silent when the cluster has no pool, when Cilium\'s `defaultLBServiceIPAM` hands class-less Services to another IPAM, or a pool is templated; no pool finding for a request, in an overlay (or, for a document no overlay builds, in any) where a pool whose patch cannot be applied with certainty could serve it (its serviceSelector as written excludes the Service and no patch touches it: it cannot); another overlay that renders or ships that pool with certainty is judged.',
       why: 'LB-IPAM only hands out a requested IP from a pool that contains it and selects the Service; otherwise the Service stays <pending> with reason no_pool.',
       fix: 'Fix the IP, widen the pool, or label the Service so the pool selects it.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],
@@ -63,11 +63,13 @@ export default defineRule({
     const anyPatched = written.some((p) => p.patched);
     const unpatched: PoolView[] = [{ pools: written, uncertain: [] }];
     const viewsOf = (r: IpRequest): Indexed => {
-      const shared = !!cluster.shared?.has(r.doc);
-      const key = `${shared ? 'shared' : 'own'}\u0000${r.doc.file.path}`;
+      // the document that declares the Service (a release's, when its values sit in a ConfigMap or values file)
+      const owner = requestOwner(r);
+      const shared = !!cluster.shared?.has(owner);
+      const key = `${shared ? 'shared' : 'own'}\u0000${owner.file.path}`;
       let known = viewsByFile.get(key);
       if (!known) {
-        const views = anyPatched ? poolViews(cluster, FIELDS, r.doc) : unpatched;
+        const views = anyPatched ? poolViews(cluster, FIELDS, owner) : unpatched;
         if (!shared) {
           // poolViews hands every document the same views when no overlay renders a pool: index them once
           known = byViews.get(views);
@@ -88,7 +90,7 @@ export default defineRule({
     for (const r of [...serviceIpRequests(cluster.docs), ...indirectIpRequests(cluster)]) {
       if (/\$\{|\{\{/.test(r.text)) continue;
       if (!r.ip) {
-        out.push({ doc: r.doc, path: r.path, messageId: 'invalid', data: { ip: r.text } });
+        out.push({ ...requestAt(r), messageId: 'invalid', data: { ip: r.text } });
         continue;
       }
       for (const { view, index } of viewsOf(r)) {
@@ -104,6 +106,9 @@ export default defineRule({
 
 type Related = NonNullable<RuleFinding['related']>;
 
+/** Where a request is written (inside a values string: its own range, when found). */
+const requestAt = (r: IpRequest): Pick<RuleFinding, 'doc' | 'path' | 'range'> => (r.range ? { doc: r.doc, path: r.path, range: r.range } : { doc: r.doc, path: r.path });
+
 /** A related location at a place of a pool (its key when the place is a whole document path). */
 const at = (place: Place, message: string, key = false): Related[number] => (place.range || !key ? placeRelated(place, message) : { doc: place.doc, path: place.path, key: true, message });
 
@@ -116,12 +121,12 @@ function judge(r: IpRequest, ip: NonNullable<IpRequest['ip']>, view: PoolView, i
   if (holding.some((p) => !p.disabled && selectorMatches(p.selector, r.labels, r.namespace, r.name) !== false)) return undefined;
   const live = holding.find((p) => !p.disabled);
   let f: RuleFinding;
-  if (live) f = { doc: r.doc, path: r.path, messageId: 'selector', data: { ip: r.text, pool: live.name }, related: [at(live.at(SELECTOR), `serviceSelector of pool "${live.name}"`)] };
-  else if (holding[0]) f = { doc: r.doc, path: r.path, messageId: 'disabled', data: { ip: r.text, pool: holding[0].name }, related: [at(holding[0].at(['spec', 'disabled']), `pool "${holding[0].name}"`)] };
+  if (live) f = { ...requestAt(r), messageId: 'selector', data: { ip: r.text, pool: live.name }, related: [at(live.at(SELECTOR), `serviceSelector of pool "${live.name}"`)] };
+  else if (holding[0]) f = { ...requestAt(r), messageId: 'disabled', data: { ip: r.text, pool: holding[0].name }, related: [at(holding[0].at(['spec', 'disabled']), `pool "${holding[0].name}"`)] };
   else {
     // the pools the Service could take addresses from: a change to one of them is what made this happen
     const eligible = view.pools.filter((p) => mine(p) && !p.disabled && selectorMatches(p.selector, r.labels, r.namespace, r.name) !== false).slice(0, 3);
-    f = { doc: r.doc, path: r.path, messageId: 'noPool', data: { ip: r.text }, related: eligible.map((p) => at(p.at(['spec', 'blocks'], true), `pool "${p.name}" (no block holds ${r.text})`, true)) };
+    f = { ...requestAt(r), messageId: 'noPool', data: { ip: r.text }, related: eligible.map((p) => at(p.at(['spec', 'blocks'], true), `pool "${p.name}" (no block holds ${r.text})`, true)) };
   }
   const o = view.overlay;
   if (o) {

@@ -4,7 +4,7 @@
  */
 import { LBIPAM_ANNOTATIONS } from '../../data/cilium.js';
 import { atLeast } from '../../data/versions.js';
-import { ciliumVersion, sameAddressPairs, serviceIpRequests } from '../../plan/lb.js';
+import { annotationPlace, ciliumVersion, helmServiceIpRequests, requestLabel, requestObject, sameAddressPairs, serviceIpRequests, type IpRequest } from '../../plan/lb.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const CROSS = LBIPAM_ANNOTATIONS.sharingCrossNamespace;
@@ -24,7 +24,7 @@ export default defineRule({
     },
     help: 'List namespaces without spaces (`ns-a,ns-b`) and put the sharing-cross-namespace annotation on every Service that shares the IP.',
     docs: {
-      what: 'Checks `lbipam.cilium.io/sharing-cross-namespace` (and the io.cilium/ alias): the list has no spaces, and Services in different namespaces that share a sharing key and an IP each allow the other\'s namespace (or `*`). On a Cilium older than 1.16 (cross-namespace sharing came with cilium PR #30055, in 1.16 or 1.17), either key is reported as having no effect instead (this replaces network/lbipam-annotation-prefix\'s finding on the new key).',
+      what: 'Checks `lbipam.cilium.io/sharing-cross-namespace` (and the io.cilium/ alias): the list has no spaces, and Services in different namespaces that share a sharing key and an IP each allow the other\'s namespace (or `*`). Services a bjw-s app-template release renders count too (their `service.<id>` annotations from the values sources network/service-ip-not-in-pool reads, in the release namespace when the release states it; not an ApplicationSet\'s), reported where the annotation is written. On a Cilium older than 1.16 (cross-namespace sharing came with cilium PR #30055, in 1.16 or 1.17), either key is reported as having no effect instead (this replaces network/lbipam-annotation-prefix\'s finding on the new key).',
       why: 'Cross-namespace sharing is off by default and must be allowed on both sides; a space in the list made sharing fail silently until cilium PR #48868.',
       fix: 'Write `ns-a,ns-b` without spaces and add the annotation to both Services.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/', 'https://github.com/cilium/cilium/pull/48868', 'https://github.com/cilium/cilium/pull/30055'],
@@ -40,52 +40,53 @@ export default defineRule({
   },
   check({ cluster }) {
     const out: RuleFinding[] = [];
-    const reqs = serviceIpRequests(cluster.docs);
+    // Services and the Services Helm releases render (app-template; not an ApplicationSet's: how many Applications it
+    // generates, and for which cluster, is not shown)
+    const reqs = [...serviceIpRequests(cluster.docs), ...helmServiceIpRequests(cluster.docs).filter((r) => !r.helm!.generated)];
     const version = ciliumVersion(cluster);
     if (version && !atLeast(version, CROSS.since)) {
       // no cross-namespace sharing at all: neither key does anything, whatever its list says
-      const seen = new Set<string>();
+      const seen = new Map<object, Set<string>>();
       for (const r of reqs) {
         for (const k of KEYS) {
-          const id = `${r.doc.file.path}#${r.doc.index}#${k}`;
-          if (r.annotations[k] === undefined || seen.has(id)) continue;
-          seen.add(id);
-          out.push({ doc: r.doc, path: [...r.annotationsPath, k], key: true, messageId: 'unsupported', data: { key: k, version, since: CROSS.since } });
+          const keys = seen.get(requestObject(r)) ?? new Set<string>();
+          seen.set(requestObject(r), keys);
+          if (r.annotations[k] === undefined || keys.has(k)) continue;
+          keys.add(k);
+          out.push({ ...annotationPlace(r, k, true), messageId: 'unsupported', data: { key: k, version, since: CROSS.since } });
         }
       }
       return out;
     }
-    const cross = (r: (typeof reqs)[number]): { key: string; value: string } | undefined => {
+    const cross = (r: IpRequest): { key: string; value: string } | undefined => {
       for (const k of KEYS) if (typeof r.annotations[k] === 'string') return { key: k, value: r.annotations[k] as string };
       return undefined;
     };
-    const seenDocs = new Set<unknown>();
+    const seenObjects = new Set<object>();
     for (const r of reqs) {
       const c = cross(r);
-      if (!c || seenDocs.has(r.doc)) continue;
-      seenDocs.add(r.doc);
-      if (/\s/.test(c.value.trim()) || c.value !== c.value.trim()) out.push({ doc: r.doc, path: [...r.annotationsPath, c.key], messageId: 'spaces', data: { value: c.value } });
+      if (!c || seenObjects.has(requestObject(r))) continue;
+      seenObjects.add(requestObject(r));
+      if (/\s/.test(c.value.trim()) || c.value !== c.value.trim()) out.push({ ...annotationPlace(r, c.key), messageId: 'spaces', data: { value: c.value } });
     }
-    const allows = (r: (typeof reqs)[number], ns: string): boolean => {
+    const allows = (r: IpRequest, ns: string): boolean => {
       const c = cross(r);
       return !!c && c.value.split(',').map((s) => s.trim()).some((s) => s === '*' || s === ns);
     };
-    const reported = new Set<string>();
+    const reported = new Set<object>();
     for (const [a, b] of sameAddressPairs(reqs)) {
       if (a.sharingKey === undefined || a.sharingKey !== b.sharingKey) continue;
       if (!a.namespace || !b.namespace || a.namespace === b.namespace) continue;
       if (!cross(a) && !cross(b)) continue; // neither tries cross-namespace sharing: service-ip-conflict territory
       for (const [x, y] of [[a, b], [b, a]] as const) {
         if (allows(x, y.namespace!)) continue;
-        const k = `${x.doc.file.path}#${x.doc.index}`;
-        if (reported.has(k)) continue;
-        reported.add(k);
+        if (reported.has(requestObject(x))) continue;
+        reported.add(requestObject(x));
         out.push({
-          doc: x.doc,
-          path: x.annotationsPath,
+          ...annotationPlace(x),
           messageId: 'oneSided',
-          data: { service: x.name ?? '', namespace: x.namespace!, sharingKey: x.sharingKey!, other: y.name ?? '', otherNamespace: y.namespace!, missing: x.name ?? '', allow: y.namespace! },
-          related: [{ doc: y.doc, path: y.annotationsPath, message: `Service "${y.name ?? ''}" in ${y.namespace}` }],
+          data: { service: requestLabel(x), namespace: x.namespace!, sharingKey: x.sharingKey!, other: requestLabel(y), otherNamespace: y.namespace!, missing: requestLabel(x), allow: y.namespace! },
+          related: [{ ...annotationPlace(y), message: `Service "${requestLabel(y)}" in ${y.namespace}` }],
         });
       }
     }
