@@ -74,6 +74,8 @@ const CASES: Record<string, Expect[]> = {
     { rule: 'spec/schema', at: [8, 11], data: { keyword: 'pattern', path: 'gitops.branch' } },
     { rule: 'spec/schema', at: [23, 13], data: { keyword: 'pattern', path: 'cluster.endpoint' } },
   ],
+  // git refuses `..` in a branch name (git check-ref-format)
+  'schema-branch-dots.yaml': [{ rule: 'spec/schema', at: [8, 11], data: { keyword: 'pattern', path: 'gitops.branch' } }],
   // flux bootstrap git parses --url with Go's url.Parse (no scp-like form) and knows ssh, https, http only
   'flux-repository-scp.yaml': [{ rule: 'spec/flux-repository-url', at: [7, 15], data: { url: 'git@github.com:me/homelab.git', suggestion: 'ssh://git@github.com/me/homelab.git' } }],
   'flux-repository-scheme.yaml': [{ rule: 'spec/flux-repository-url', at: [7, 15], data: { url: 'git://example.com/repo.git' } }],

@@ -55,7 +55,7 @@ export const CLUSTER_SCHEMA = {
           pattern: '^\\S+$',
           description: 'Git URL of this repository, as the engine reaches it (e.g. `https://github.com/me/homelab.git`; Flux takes `ssh://`, `https://` and `http://` URLs, not the scp-like `git@host:path`).',
         },
-        branch: { type: 'string', minLength: 1, pattern: '^[^\\s~^:?*\\[\\\\]+$', default: 'main', description: 'Branch to sync (a git branch name: no spaces or `~ ^ : ? * [ \\`). Default: `main`.' },
+        branch: { type: 'string', minLength: 1, pattern: '^(?![-/])(?!.*(\\.\\.|//|@\\{|\\.lock$|[/.]$))[^\\s~^:?*\\[\\\\]+$', default: 'main', description: 'Branch to sync (a git branch name: no spaces, `~ ^ : ? * [ \\`, `..`, `//` or `@{`; not starting with `-` or `/`, not ending with `/`, `.` or `.lock`). Default: `main`.' },
       },
     },
     lan: {
