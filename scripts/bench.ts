@@ -174,6 +174,11 @@ function latencies(repoRoot: string, runs: number): string[] {
   mkdirSync(join(gitRepo, '.git'));
   const deepFile = firstYaml(gitRepo);
   const fileArgs = (extra: string[]) => ['-r', hookFile, BIN, 'lint', basename(deepFile), '--format', 'json', ...extra];
+  // one file of 20,000 documents, each with a finding: positions for every one (once quadratic: minutes at 64,000)
+  const manyFindings = mkdtempSync(join(tmpdir(), 'talium-bench-findings-'));
+  let big = '';
+  for (let i = 0; i < 20000; i++) big += `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  b: yes\n`;
+  writeFileSync(join(manyFindings, 'big.yaml'), big);
   // [name, arguments, folder, file saved again before each run (so neither cache holds it)]
   const cases: Array<[string, string[], string, string?]> = [
     ['bare `node -e 0` (this machine\'s floor, for reference)', ['-e', '0'], empty],
@@ -184,6 +189,7 @@ function latencies(repoRoot: string, runs: number): string[] {
     ['2,000 apps in the Kustomize layout (the 2,000-file corpus plus a kustomization.yaml per app, team and apps/ folder: 4,051 files), full lint, cold', lintArgs(['--no-cache']), kustomized],
     ['2,000-file git repository, one file named from its folder (`cd apps/<team>/<app> && talium lint app.yaml`; the whole repository is read), cold', fileArgs(['--no-cache']), dirname(deepFile)],
     ['the same, warm, that file saved since the last run', fileArgs([]), dirname(deepFile), deepFile],
+    ['one file of 20,000 ConfigMaps, each with a schema/yaml11-boolean finding (1.6 MB), cold', lintArgs(['--no-cache']), manyFindings],
     ['this repository, full lint (`npm run lint` scope), cold', lintArgs(['--no-cache']).map((a) => (a === '.' ? 'clusters' : a)), repoRoot],
     ['this repository, pre-commit hook on its staged file, saved since the last run (target < 500 ms)', lintArgs(['--only-files', 'clusters/homelab/cluster.yaml']), repoRoot, staged],
   ];
@@ -205,6 +211,7 @@ function latencies(repoRoot: string, runs: number): string[] {
   rmSync(small, { recursive: true, force: true });
   rmSync(kustomized, { recursive: true, force: true });
   rmSync(gitRepo, { recursive: true, force: true });
+  rmSync(manyFindings, { recursive: true, force: true });
   return [`Latency (the \`talium\` bin, load avg ${loadAverage()}):`, '', '| case | wall (median) |', '|---|---:|', ...rows];
 }
 

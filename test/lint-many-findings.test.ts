@@ -1,0 +1,34 @@
+/**
+ * Many documents with findings in one file: each finding at its own document's position (the AST lookup by offset
+ * is a binary search over the file's documents; the time is measured by `npm run bench`, not here).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnCli } from '../src/testing/cli.js';
+
+test('3,000 documents of one file, with empty documents and comments between them: every finding at its own line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'talium-many-findings-'));
+  try {
+    let text = '';
+    const want: number[] = [];
+    let line = 1;
+    for (let i = 0; i < 3000; i++) {
+      const doc = `---\n${i % 7 === 0 ? '# a comment\n' : ''}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  b: yes\n${i % 11 === 0 ? '---\n' : ''}`;
+      const lines = doc.split('\n');
+      want.push(line + lines.findIndex((l) => l === '  b: yes'));
+      line += lines.length - 1;
+      text += doc;
+    }
+    writeFileSync(join(dir, '.talium.yaml'), 'rules: {}\n');
+    writeFileSync(join(dir, 'big.yaml'), text);
+    const r = spawnCli(['lint', '--no-cache', '--format', 'json', 'big.yaml'], { cwd: dir });
+    const ds = (JSON.parse(r.stdout) as { diagnostics: Array<{ ruleId: string; range: { start: { line: number; column: number } }; object?: { name?: string } }> }).diagnostics.filter((d) => d.ruleId === 'schema/yaml11-boolean');
+    assert.deepEqual(ds.map((d) => d.range.start.line), want);
+    assert.ok(ds.every((d) => d.range.start.column === 6));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
