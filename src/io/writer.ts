@@ -96,7 +96,8 @@ export function planWrite(repoRoot: string, files: ReadonlyMap<string, string>, 
   const stale = new Set<string>();
   for (const root of roots) {
     const candidates = root.endsWith('/') ? listFiles(repoRoot, root) : readIfFile(join(repoRoot, root)) !== undefined ? [root] : [];
-    for (const path of candidates) if (!files.has(path)) stale.add(path);
+    // another run's temporary file (atomic-write.ts) is not a stale file of ours: removing it breaks that run's rename
+    for (const path of candidates) if (!files.has(path) && !/\.talium-\d+\.tmp$/.test(path)) stale.add(path);
   }
   for (const path of [...stale].sort()) {
     const current = readIfFile(join(repoRoot, path));
@@ -140,7 +141,12 @@ export function applyPlan(plan: WritePlan, roots: readonly string[]): { written:
   for (const ch of plan.changes) {
     const abs = join(plan.repoRoot, ch.path);
     if (ch.change === 'remove') {
-      unlinkSync(abs);
+      try {
+        unlinkSync(abs);
+      } catch (err) {
+        // removed meanwhile (another generate run): what this run wanted
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
       removed++;
       pruneEmpty(plan.repoRoot, dirname(ch.path), roots);
     } else {
