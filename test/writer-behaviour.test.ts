@@ -311,37 +311,3 @@ test('generate runs in parallel that switch the GitOps engine: none fails on a f
     rmSync(dir, { recursive: true, force: true });
   }
 });
-
-test('a generated folder or file that is a symbolic link is never written through, --force or not; the outside stays untouched', async () => {
-  for (const [what, linked] of [
-    ['folder', 'clusters/homelab/generated/talos'],
-    ['file', VALUES],
-  ] as const) {
-    const dir = await scratch();
-    const outside = mkdtempSync(join(tmpdir(), 'talium-outside-'));
-    try {
-      const { renameSync, symlinkSync } = await import('node:fs');
-      // the folder (or file) moved out of the repository and linked back in
-      const target = join(outside, 'moved');
-      renameSync(join(dir, linked), target);
-      symlinkSync(target, join(dir, linked));
-      const before = what === 'folder' ? snapshot(target) : new Map([['f', readFileSync(target, 'utf8')]]);
-      // a change to cluster.yaml that rewrites files in that folder
-      const spec = join(dir, 'clusters', 'homelab', 'cluster.yaml');
-      writeFileSync(spec, readFileSync(spec, 'utf8').replace('leaseDuration: 15s', 'leaseDuration: 20s').replace(/(\n {2}- name: [^\n]+\n(?: {4}[^\n]+\n)+)$/, '\n'));
-      for (const args of [['generate'], ['generate', '--force']]) {
-        const r = await json(args, dir);
-        assert.equal(r.code, 1, `${what} ${args.join(' ')}`);
-        const links = r.diags.filter((d) => d.data?.['reason'] === 'symlink');
-        assert.ok(links.length > 0, JSON.stringify(r.diags));
-        assert.ok(links.every((d) => d.ruleId === 'generate/hand-edited' && d.data?.['link'] === linked), JSON.stringify(links));
-      }
-      const after = what === 'folder' ? snapshot(target) : new Map([['f', readFileSync(target, 'utf8')]]);
-      assert.deepEqual(after, before, `${what}: nothing written outside the repository`);
-      assert.equal((await json(['generate', '--check'], dir)).code, 1);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-      rmSync(outside, { recursive: true, force: true });
-    }
-  }
-});

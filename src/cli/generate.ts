@@ -199,14 +199,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         ruleId: 'generate/drift',
         severity: 'error',
         message: refused
-          ? refused.reason === 'symlink'
-            ? `Generated file ${file} lies behind the symbolic link ${display(refused.link ?? refused.path)}, which talium never writes through.`
-            : `Generated file ${file} ${refused.reason === 'edited' ? 'was edited by hand' : 'was not written by talium'}, so it differs from what cluster.yaml produces.`
+          ? `Generated file ${file} ${refused.reason === 'edited' ? 'was edited by hand' : 'was not written by talium'}, so it differs from what cluster.yaml produces.`
           : `Generated file ${file} ${verb}.`,
         help: refused
-          ? refused.reason === 'symlink'
-            ? 'Replace the link with a real folder or file (or remove it), then run talium generate and commit the result.'
-            : 'Run `talium generate --force` to discard the edit (to keep it, move it into cluster.yaml first: cilium.values for Helm values), then commit the result.'
+          ? 'Run `talium generate --force` to discard the edit (to keep it, move it into cluster.yaml first: cilium.values for Helm values), then commit the result.'
           : 'Run `talium generate` (`npx talium generate` where talium is a dev dependency) and commit the result.',
         file,
         range: { start: { line, column: 1 }, end: { line, column: 1 } },
@@ -224,22 +220,16 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         ruleId: 'generate/hand-edited',
         severity: 'error',
         message:
-          r.reason === 'symlink'
-            ? `${file} lies behind the symbolic link ${display(r.link ?? r.path)}; talium never writes through a link (it may lead out of the repository).`
-            : r.reason === 'edited'
-              ? `${file} was edited by hand since talium generated it; refusing to ${r.change === 'remove' ? 'delete' : 'overwrite'} it.`
-              : `${file} was not written by talium; refusing to overwrite it.`,
-        help:
-          r.reason === 'symlink'
-            ? 'Replace the link with a real folder or file (or remove it), then run talium generate again.'
-            : 'Move the change into cluster.yaml (cilium.values for Helm values), or rerun with --force to discard it.',
+          r.reason === 'edited'
+            ? `${file} was edited by hand since talium generated it; refusing to ${r.change === 'remove' ? 'delete' : 'overwrite'} it.`
+            : `${file} was not written by talium; refusing to overwrite it.`,
+        help: 'Move the change into cluster.yaml (cilium.values for Helm values), or rerun with --force to discard it.',
         file,
         range: { start: { line, column: 1 }, end: { line, column: 1 } },
-        data: { reason: r.reason, change: r.change, path: r.path, ...(r.link ? { link: r.link } : {}) },
+        data: { reason: r.reason, change: r.change, path: r.path },
       });
     }
-    const links = plan.refused.filter((r) => r.reason === 'symlink').length;
-    io.stderr(`talium generate: ${plan.refused.length - links ? `${plan.refused.length - links} hand-edited file(s)` : ''}${plan.refused.length - links && links ? ', ' : ''}${links ? `${links} file(s) behind a symbolic link` : ''}; nothing written.\n`);
+    io.stderr(`talium generate: ${plan.refused.length} hand-edited file(s); nothing written.\n`);
     return finish(EXIT.findings, fileList);
   }
   const { written, removed } = applyPlan(plan, out.roots);

@@ -24,27 +24,9 @@ export interface PlannedChange {
 
 export interface Refusal {
   path: string;
-  /**
-   * `edited`: talium's mark but changed by hand; `foreign`: a file talium did not write sits at a generated path;
-   * `symlink`: the path, or a folder on it, is a symbolic link (`link`), which talium never writes through.
-   */
-  reason: Exclude<Ownership, 'pristine'> | 'symlink';
+  /** `edited`: talium's mark but changed by hand; `foreign`: a file talium did not write sits at a generated path. */
+  reason: Exclude<Ownership, 'pristine'>;
   change: Change;
-  link?: string;
-}
-
-/** The first of `path`'s components (itself included) below `repoRoot` that is a symbolic link, if any. */
-function linkOnPath(repoRoot: string, path: string): string | undefined {
-  const segs = path.replace(/\/$/, '').split('/');
-  for (let i = 1; i <= segs.length; i++) {
-    const rel = segs.slice(0, i).join('/');
-    try {
-      if (lstatSync(join(repoRoot, rel)).isSymbolicLink()) return rel;
-    } catch {
-      return undefined; // not there (yet): nothing below it exists either
-    }
-  }
-  return undefined;
 }
 
 export interface WritePlan {
@@ -97,14 +79,6 @@ function listFiles(repoRoot: string, dir: string): string[] {
 export function planWrite(repoRoot: string, files: ReadonlyMap<string, string>, roots: readonly string[], opts: { force: boolean }): WritePlan {
   const plan: WritePlan = { repoRoot, changes: [], unchanged: [], refused: [] };
   for (const [path, text] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    // a symbolic link at the path or on the way to it could lead out of the repository: never written through,
-    // --force or not (the user replaces the link)
-    const link = linkOnPath(repoRoot, path);
-    if (link !== undefined) {
-      plan.refused.push({ path, reason: 'symlink', change: 'update', link });
-      plan.changes.push({ path, change: 'update', text });
-      continue;
-    }
     const current = readIfFile(join(repoRoot, path));
     if (current === undefined) {
       plan.changes.push({ path, change: 'create', text });
@@ -121,8 +95,6 @@ export function planWrite(repoRoot: string, files: ReadonlyMap<string, string>, 
   }
   const stale = new Set<string>();
   for (const root of roots) {
-    // a root folder that is (or lies behind) a link is not listed: its files are not ours to delete
-    if (linkOnPath(repoRoot, root) !== undefined) continue;
     const candidates = root.endsWith('/') ? listFiles(repoRoot, root) : readIfFile(join(repoRoot, root)) !== undefined ? [root] : [];
     // another run's temporary file (atomic-write.ts) is not a stale file of ours: removing it breaks that run's rename
     for (const path of candidates) if (!files.has(path) && !/\.talium-\d+\.tmp$/.test(path)) stale.add(path);
