@@ -285,29 +285,3 @@ test('a user repository: generate never writes or claims schemas/cluster.schema.
     rmSync(dir, { recursive: true, force: true });
   }
 });
-
-test('generate runs in parallel that switch the GitOps engine: none fails on a file another run removed or is writing', async () => {
-  const { spawn } = await import('node:child_process');
-  const dir = await scratch();
-  const spec = join(dir, 'clusters', 'lab', 'cluster.yaml');
-  const flux = readFileSync(spec, 'utf8');
-  const engines = flux.includes('engine: flux') ? ['argocd', 'flux'] : ['flux', 'argocd'];
-  const cli = join(ROOT, 'scripts', 'talium.js');
-  const run = (): Promise<{ code: number | null; err: string }> =>
-    new Promise((resolve) => {
-      const p = spawn(process.execPath, [cli, 'generate'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
-      let err = '';
-      p.stderr.on('data', (b: Buffer) => (err += b.toString()));
-      p.on('close', (code) => resolve({ code, err }));
-    });
-  try {
-    for (let round = 0; round < 4; round++) {
-      writeFileSync(spec, flux.replace(/engine: (flux|argocd)/, `engine: ${engines[round % 2]}`));
-      const results = await Promise.all(Array.from({ length: 6 }, run));
-      for (const r of results) assert.equal(r.code, 0, r.err);
-      assert.equal((await runCli(['generate', '--check'], { cwd: dir })).code, 0, `round ${round}: the tree is what generate writes`);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});

@@ -96,8 +96,7 @@ export function planWrite(repoRoot: string, files: ReadonlyMap<string, string>, 
   const stale = new Set<string>();
   for (const root of roots) {
     const candidates = root.endsWith('/') ? listFiles(repoRoot, root) : readIfFile(join(repoRoot, root)) !== undefined ? [root] : [];
-    // another run's temporary file (atomic-write.ts) is not a stale file of ours: removing it breaks that run's rename
-    for (const path of candidates) if (!files.has(path) && !/\.talium-\d+\.tmp$/.test(path)) stale.add(path);
+    for (const path of candidates) if (!files.has(path)) stale.add(path);
   }
   for (const path of [...stale].sort()) {
     const current = readIfFile(join(repoRoot, path));
@@ -141,12 +140,7 @@ export function applyPlan(plan: WritePlan, roots: readonly string[]): { written:
   for (const ch of plan.changes) {
     const abs = join(plan.repoRoot, ch.path);
     if (ch.change === 'remove') {
-      try {
-        unlinkSync(abs);
-      } catch (err) {
-        // removed meanwhile (another generate run): what this run wanted
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      }
+      unlinkSync(abs);
       removed++;
       pruneEmpty(plan.repoRoot, dirname(ch.path), roots);
     } else {
