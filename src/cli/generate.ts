@@ -1,7 +1,9 @@
 /**
  * `talium generate [--cluster NAME]... [--check] [--force] [--format F[=FILE]]... [--root DIR]`: load every
  * clusters/<name>/cluster.yaml (all problems at once), generate, then write (or, with --check, report drift).
- * Exit 0 clean, 1 spec errors / drift / refused overwrite, 2 usage or internal error; warnings (yaml/truthy in
+ * Exit 0 clean, 1 spec errors / drift / refused overwrite / a target that cannot be written (a symlink on the way,
+ * a folder at a file's path, a read-only folder: writer.ts checks them all before writing anything), 2 usage, an I/O
+ * error while writing (named) or internal error; warnings (yaml/truthy in
  * cilium.values, spec/even-control-planes) are reported and leave the exit code alone. Wiring only.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -13,7 +15,7 @@ import { toDiagnostic } from '../core/finding.js';
 import { generate } from '../generate/run.js';
 import { recordedHash } from '../generate/serialize.js';
 import { gitPrefix } from '../io/git-prefix.js';
-import { applyPlan, firstDifferentLine, planWrite } from '../io/writer.js';
+import { applyPlan, firstDifferentLine, planWrite, WriteError, type Blocked } from '../io/writer.js';
 import { engineRule } from '../lint/engine-rules.js';
 import { specValuesTruthy } from '../lint/yaml-truthy.js';
 import { emit, parseFormats } from '../report/emit.js';
@@ -38,7 +40,10 @@ Options:
   --root DIR         Repository root (default: the nearest folder at or above the working directory with clusters/).
   -h, --help         Show this help.
 
-Exit codes: 0 done/clean, 1 spec errors, drift or refused overwrite, 2 usage or internal error.
+Generated files are never written or deleted through a symbolic link (a link at or below clusters/ on the way to
+one stops the run), and nothing is written when any target is refused or cannot be written.
+
+Exit codes: 0 done/clean, 1 spec errors, drift, refused overwrite or unwritable target, 2 usage, I/O or internal error.
 `;
 
 /** The nearest directory at or above `start` that has a `clusters/` folder. */
@@ -187,6 +192,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return EXIT.usage;
   }
   const fileList = [...out.files.keys()].map(display);
+  // targets no run may write (a link on the way, a folder at a file's path, a read-only folder): --check says so too
+  diagnostics.push(...blockedDiagnostics(plan.blocked, display));
 
   if (opts.check) {
     for (const ch of plan.changes) {
@@ -199,20 +206,21 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         ruleId: 'generate/drift',
         severity: 'error',
         message: refused
-          ? `Generated file ${file} ${refused.reason === 'edited' ? 'was edited by hand' : 'was not written by talium'}, so it differs from what cluster.yaml produces.`
+          ? `Generated file ${file} ${refused.reason === 'edited' ? 'was edited by hand' : refused.symlink ? 'is a symbolic link talium did not make' : 'was not written by talium'}, so it differs from what cluster.yaml produces.`
           : `Generated file ${file} ${verb}.`,
         help: refused
           ? 'Run `talium generate --force` to discard the edit (to keep it, move it into cluster.yaml first: cilium.values for Helm values), then commit the result.'
           : 'Run `talium generate` (`npx talium generate` where talium is a dev dependency) and commit the result.',
         file,
         range: { start: { line, column: 1 }, end: { line, column: 1 } },
-        data: refused ? { change: ch.change, path: ch.path, reason: refused.reason } : { change: ch.change, path: ch.path },
+        data: refused ? { change: ch.change, path: ch.path, reason: refused.reason, ...(refused.symlink ? { symlink: true } : {}) } : { change: ch.change, path: ch.path },
       });
     }
     if (plan.changes.length) io.stderr(`talium generate --check: ${plan.changes.length} file(s) would change.\n`);
-    return finish(plan.changes.length ? EXIT.findings : EXIT.ok, fileList);
+    if (plan.blocked.length) io.stderr(`talium generate --check: ${plan.blocked.length} file(s) cannot be written.\n`);
+    return finish(plan.changes.length || plan.blocked.length ? EXIT.findings : EXIT.ok, fileList);
   }
-  if (plan.refused.length) {
+  if (plan.refused.length || plan.blocked.length) {
     for (const r of plan.refused) {
       const file = display(r.path);
       const line = editedLine(plan.changes.find((c) => c.path === r.path));
@@ -222,19 +230,81 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         message:
           r.reason === 'edited'
             ? `${file} was edited by hand since talium generated it; refusing to ${r.change === 'remove' ? 'delete' : 'overwrite'} it.`
-            : `${file} was not written by talium; refusing to overwrite it.`,
-        help: 'Move the change into cluster.yaml (cilium.values for Helm values), or rerun with --force to discard it.',
+            : r.symlink
+              ? `${file} is a symbolic link talium did not make; refusing to replace it.`
+              : `${file} was not written by talium; refusing to overwrite it.`,
+        help: r.symlink
+          ? 'Remove the link (talium writes a real file there), or rerun with --force to replace the link itself (its target is never written).'
+          : 'Move the change into cluster.yaml (cilium.values for Helm values), or rerun with --force to discard it.',
         file,
         range: { start: { line, column: 1 }, end: { line, column: 1 } },
-        data: { reason: r.reason, change: r.change, path: r.path },
+        data: { reason: r.reason, change: r.change, path: r.path, ...(r.symlink ? { symlink: true } : {}) },
       });
     }
-    io.stderr(`talium generate: ${plan.refused.length} hand-edited file(s); nothing written.\n`);
+    const parts = [
+      ...(plan.refused.length ? [`${plan.refused.length} hand-edited file(s)`] : []),
+      ...(plan.blocked.length ? [`${plan.blocked.length} file(s) that cannot be written`] : []),
+    ];
+    io.stderr(`talium generate: ${parts.join(', ')}; nothing written.\n`);
     return finish(EXIT.findings, fileList);
   }
-  const { written, removed } = applyPlan(plan, out.roots);
+  let result;
+  try {
+    result = applyPlan(plan, out.roots);
+  } catch (err) {
+    if (!(err instanceof WriteError)) throw err;
+    // every target was checked first; this is the disk failing under the run (full, removed, changed meanwhile)
+    io.stderr(`talium generate: cannot write ${display(err.path)} (${err.code}); files before it in path order may already be written.\n`);
+    finish(EXIT.usage, fileList);
+    return EXIT.usage;
+  }
+  const { written, removed } = result;
   io.stderr(`talium generate: ${clusters.length} cluster(s), ${out.files.size} files: ${written} written, ${removed} removed, ${plan.unchanged.length} unchanged (${Date.now() - started} ms).\n`);
   return finish(EXIT.ok, fileList);
+}
+
+const BLOCKED_TEXT: Record<Blocked['reason'], (at: string, b: Blocked) => string> = {
+  symlink: (at, b) => `${at} is a symbolic link${b.target !== undefined ? ` (to ${b.target})` : ''}; talium never writes or deletes generated files through a link.`,
+  'not-a-file': (at) => `${at} is a folder (or another non-file) where talium writes a generated file.`,
+  'not-a-folder': (at) => `${at} is a file where talium needs a folder for generated files.`,
+  'not-writable': (at, b) => `${at} cannot be written (${b.code ?? 'EACCES'}), so talium cannot write or delete generated files in it.`,
+};
+
+/**
+ * One generate/symlink or generate/unwritable error per offending path (the link, the folder in the way), naming
+ * the first generated path it blocks in data.path and how many in data.blocks; at line 1 column 1 of that path (a file-system finding).
+ */
+export function blockedDiagnostics(blocked: readonly Blocked[], display: (p: string) => string): Diagnostic[] {
+  const groups = new Map<string, Blocked[]>();
+  for (const b of blocked) {
+    const key = `${b.reason}\0${b.at}`;
+    groups.set(key, [...(groups.get(key) ?? []), b]);
+  }
+  return [...groups.values()].map((group) => {
+    const b = group[0]!;
+    const file = display(b.at);
+    return {
+      ruleId: b.reason === 'symlink' ? 'generate/symlink' : 'generate/unwritable',
+      severity: 'error' as const,
+      message: `${BLOCKED_TEXT[b.reason](file, b)} Nothing was written.`,
+      help:
+        b.reason === 'symlink'
+          ? 'Replace the link with a real folder (or remove it and rerun `talium generate`); to keep files elsewhere, copy them from the generated folder.'
+          : b.reason === 'not-writable'
+            ? 'Make the folder writable by this user, then rerun `talium generate`.'
+            : 'Move it out of the way, then rerun `talium generate`.',
+      file,
+      range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+      data: {
+        reason: b.reason,
+        at: b.at,
+        ...(b.target !== undefined ? { target: b.target } : {}),
+        ...(b.code !== undefined ? { code: b.code } : {}),
+        path: b.path,
+        blocks: group.length,
+      },
+    };
+  });
 }
 
 /**

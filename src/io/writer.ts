@@ -3,8 +3,12 @@
  * disk (create / update / remove stale / unchanged) and refuses to replace or delete a file whose talium hash no
  * longer matches (a hand edit) or that talium never wrote, unless forced; `applyPlan` writes atomically
  * (temp file + rename) and removes stale files. Files without a talium mark under the roots are never touched.
+ * Every target is checked before anything is written (`blocked`): no symbolic link below the repository root on the
+ * way to it (talium never writes or deletes through a link), no folder or other non-file at a file's path, no file
+ * where a folder is needed, a writable folder; a symlink at a generated file's own path is a foreign file (refused
+ * unless forced, then the link itself is replaced). A plan with a refusal or a blocked target writes nothing.
  */
-import { lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync } from 'node:fs';
+import { accessSync, constants, lstatSync, readdirSync, readFileSync, readlinkSync, rmdirSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ownership, type Ownership } from '../generate/serialize.js';
 import { writeAtomic } from './atomic-write.js';
@@ -27,6 +31,23 @@ export interface Refusal {
   /** `edited`: talium's mark but changed by hand; `foreign`: a file talium did not write sits at a generated path. */
   reason: Exclude<Ownership, 'pristine'>;
   change: Change;
+  /** A symbolic link sits at the path (reason `foreign`); `--force` replaces the link, never its target. */
+  symlink?: true;
+}
+
+/**
+ * A target that cannot be written or deleted safely, whatever --force says. `symlink`: `at` (the file's path or a
+ * folder on the way) is a symbolic link (to `target`); `not-a-file`: a folder or other non-file is at the file's path;
+ * `not-a-folder`: `at` is a file where a folder is needed; `not-writable`: the folder `at` cannot be written (`code`).
+ */
+export interface Blocked {
+  path: string;
+  change: Change;
+  reason: 'symlink' | 'not-a-file' | 'not-a-folder' | 'not-writable';
+  /** Repository-relative path of the offending component (the file itself or a folder on the way). */
+  at: string;
+  target?: string;
+  code?: string;
 }
 
 export interface WritePlan {
@@ -34,15 +55,111 @@ export interface WritePlan {
   changes: PlannedChange[];
   unchanged: string[];
   refused: Refusal[];
+  blocked: Blocked[];
 }
 
-function readIfFile(abs: string): string | undefined {
+/** The temp file of writeAtomic (`.<name>.talium-<pid>.tmp`): another run's, while that process lives, is not stale. */
+const TEMP = /^\..*\.talium-(\d+)\.tmp$/;
+
+function liveTemp(name: string): boolean {
+  const m = TEMP.exec(name);
+  if (!m) return false;
   try {
-    const st = lstatSync(abs);
-    if (!st.isFile()) return undefined;
-    return readFileSync(abs, 'utf8');
+    process.kill(Number(m[1]), 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+type Check = Omit<Blocked, 'path' | 'change'> | undefined;
+
+/**
+ * Checks the folders on the way to repository-relative paths, from the repository root down, with lstat (cached per
+ * folder): a symbolic link or a non-folder is blocked; the deepest existing folder must be writable when `write`.
+ */
+class PathChecker {
+  private readonly dirs = new Map<string, Check>();
+  private readonly writable = new Map<string, Check>();
+  constructor(private readonly repoRoot: string) {}
+
+  /** The folder `dir` (repository-relative, '' or '.' for the root) and every folder above it up to the root. */
+  folder(dir: string, write: boolean): Check {
+    const found = this.walk(dir);
+    if (found || !write) return found;
+    return this.canWrite(this.deepestExisting(dir));
+  }
+
+  private walk(dir: string): Check {
+    if (!dir || dir === '.') return undefined;
+    if (this.dirs.has(dir)) return this.dirs.get(dir);
+    let res: Check = this.walk(dirname(dir));
+    if (!res) {
+      try {
+        const st = lstatSync(join(this.repoRoot, dir));
+        if (st.isSymbolicLink()) res = { reason: 'symlink', at: dir, target: linkTarget(join(this.repoRoot, dir)) };
+        else if (!st.isDirectory()) res = { reason: 'not-a-folder', at: dir };
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        // missing: created by the write (the deepest existing folder must be writable); anything else is a finding
+        if (code !== 'ENOENT') res = { reason: 'not-writable', at: dir, code: code ?? 'EIO' };
+      }
+    }
+    this.dirs.set(dir, res);
+    return res;
+  }
+
+  private deepestExisting(dir: string): string {
+    let d = dir && dir !== '.' ? dir : '.';
+    while (d !== '.') {
+      try {
+        lstatSync(join(this.repoRoot, d));
+        return d;
+      } catch {
+        d = dirname(d);
+      }
+    }
+    return d;
+  }
+
+  private canWrite(dir: string): Check {
+    if (this.writable.has(dir)) return this.writable.get(dir);
+    let res: Check;
+    try {
+      accessSync(join(this.repoRoot, dir), constants.W_OK | constants.X_OK);
+    } catch (err) {
+      res = { reason: 'not-writable', at: dir, code: (err as NodeJS.ErrnoException).code ?? 'EACCES' };
+    }
+    this.writable.set(dir, res);
+    return res;
+  }
+}
+
+function linkTarget(abs: string): string | undefined {
+  try {
+    return readlinkSync(abs);
   } catch {
     return undefined;
+  }
+}
+
+/** What is at a repository path: a regular file's bytes, a symlink, another kind of entry, or nothing. */
+function inspect(abs: string): { kind: 'file'; text: string } | { kind: 'symlink'; target?: string } | { kind: 'other' } | { kind: 'none' } {
+  let st;
+  try {
+    st = lstatSync(abs);
+  } catch {
+    return { kind: 'none' };
+  }
+  if (st.isSymbolicLink()) {
+    const target = linkTarget(abs);
+    return target === undefined ? { kind: 'symlink' } : { kind: 'symlink', target };
+  }
+  if (!st.isFile()) return { kind: 'other' };
+  try {
+    return { kind: 'file', text: readFileSync(abs, 'utf8') };
+  } catch {
+    return { kind: 'other' };
   }
 }
 
@@ -65,7 +182,7 @@ function listFiles(repoRoot: string, dir: string): string[] {
         continue;
       }
       if (st.isDirectory()) walk(r);
-      else if (st.isFile()) out.push(r);
+      else if (st.isFile() && !liveTemp(e)) out.push(r);
     }
   };
   walk(dir.replace(/\/$/, ''));
@@ -77,44 +194,100 @@ function listFiles(repoRoot: string, dir: string): string[] {
  * whose talium-owned files not in `files` are stale.
  */
 export function planWrite(repoRoot: string, files: ReadonlyMap<string, string>, roots: readonly string[], opts: { force: boolean }): WritePlan {
-  const plan: WritePlan = { repoRoot, changes: [], unchanged: [], refused: [] };
+  const plan: WritePlan = { repoRoot, changes: [], unchanged: [], refused: [], blocked: [] };
+  const paths = new PathChecker(repoRoot);
+  const block = (path: string, change: Change, found: NonNullable<Check>) => plan.blocked.push({ path, change, ...found });
   for (const [path, text] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const current = readIfFile(join(repoRoot, path));
-    if (current === undefined) {
-      plan.changes.push({ path, change: 'create', text });
+    // never read or write through a link: a folder on the way that is one blocks the file, whatever it holds
+    const onTheWay = paths.folder(dirname(path), false);
+    if (onTheWay) {
+      block(path, 'update', onTheWay);
       continue;
     }
-    // a CRLF checkout (core.autocrlf) of the same bytes is unchanged: not drift, not rewritten (ownership() agrees)
-    if (current === text || (current.includes('\r\n') && current.replace(/\r\n/g, '\n') === text)) {
+    const at = inspect(join(repoRoot, path));
+    if (at.kind === 'other') {
+      block(path, 'update', { reason: 'not-a-file', at: path });
+      continue;
+    }
+    if (at.kind === 'file' && (at.text === text || (at.text.includes('\r\n') && at.text.replace(/\r\n/g, '\n') === text))) {
+      // a CRLF checkout (core.autocrlf) of the same bytes is unchanged: not drift, not rewritten (ownership() agrees)
       plan.unchanged.push(path);
       continue;
     }
-    const own = ownership(current);
-    if (own !== 'pristine' && !opts.force) plan.refused.push({ path, reason: own, change: 'update' });
-    plan.changes.push({ path, change: 'update', text, current });
+    const change: Change = at.kind === 'none' ? 'create' : 'update';
+    const unwritable = paths.folder(dirname(path), true);
+    if (unwritable) {
+      block(path, change, unwritable);
+      continue;
+    }
+    if (at.kind === 'none') {
+      plan.changes.push({ path, change, text });
+    } else if (at.kind === 'symlink') {
+      // a link at a generated path is not talium's file: refused like one; --force replaces the link, not its target
+      if (!opts.force) plan.refused.push({ path, reason: 'foreign', change, symlink: true });
+      plan.changes.push({ path, change, text });
+    } else {
+      const own = ownership(at.text);
+      if (own !== 'pristine' && !opts.force) plan.refused.push({ path, reason: own, change });
+      plan.changes.push({ path, change, text, current: at.text });
+    }
   }
   const stale = new Set<string>();
   for (const root of roots) {
-    const candidates = root.endsWith('/') ? listFiles(repoRoot, root) : readIfFile(join(repoRoot, root)) !== undefined ? [root] : [];
+    const folder = root.endsWith('/');
+    // a root folder that is (or lies below) a symbolic link: its files are not this repository's to delete
+    const onTheWay = paths.folder(folder ? root.replace(/\/$/, '') : dirname(root), false);
+    if (onTheWay) {
+      // nothing below a missing-folder or unreadable path to sweep; a link is reported (its files are not ours to delete)
+      if (onTheWay.reason === 'symlink') block(root, 'remove', onTheWay);
+      continue;
+    }
+    const candidates = folder ? listFiles(repoRoot, root) : inspect(join(repoRoot, root)).kind === 'file' ? [root] : [];
     for (const path of candidates) if (!files.has(path)) stale.add(path);
   }
   for (const path of [...stale].sort()) {
-    const current = readIfFile(join(repoRoot, path));
-    if (current === undefined) continue;
-    const own = ownership(current);
+    const at = inspect(join(repoRoot, path));
+    if (at.kind !== 'file') continue;
+    const own = ownership(at.text);
     if (own === 'foreign') continue; // not ours: never touched
+    const unwritable = paths.folder(dirname(path), true);
+    if (unwritable) {
+      block(path, 'remove', unwritable);
+      continue;
+    }
     if (own === 'edited' && !opts.force) plan.refused.push({ path, reason: own, change: 'remove' });
-    plan.changes.push({ path, change: 'remove', current });
+    plan.changes.push({ path, change: 'remove', current: at.text });
   }
-  plan.changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  plan.refused.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  plan.changes.sort(byPath);
+  plan.refused.sort(byPath);
+  plan.blocked.sort(byPath);
   return plan;
 }
 
 /** Write atomically (atomic-write.ts), creating the folder; a generated script (`#!...`, `.sh`) is executable. */
 function writeGenerated(abs: string, text: string): void {
+  const mode = text.startsWith('#') && abs.endsWith('.sh') ? 0o755 : 0o644;
   makeDirs(dirname(abs));
-  writeAtomic(abs, text, { mode: text.startsWith('#') && abs.endsWith('.sh') ? 0o755 : 0o644 });
+  try {
+    writeAtomic(abs, text, { mode });
+  } catch (err) {
+    // a parallel run pruned the folder it had just emptied: make it again, once
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    makeDirs(dirname(abs));
+    writeAtomic(abs, text, { mode });
+  }
+}
+
+/** An error of applying a plan, naming the repository path it happened on. */
+export class WriteError extends Error {
+  constructor(
+    readonly path: string,
+    readonly code: string,
+    cause: unknown,
+  ) {
+    super(`${path}: ${code}`, { cause });
+  }
 }
 
 /** Remove now-empty folders from `dir` upwards, up to and including the root folder that holds it. */
@@ -134,18 +307,27 @@ function pruneEmpty(repoRoot: string, dir: string, roots: readonly string[]): vo
 
 /** Apply a plan with no refusals (the caller decides; this refuses to apply a plan that has any). */
 export function applyPlan(plan: WritePlan, roots: readonly string[]): { written: number; removed: number } {
-  if (plan.refused.length) throw new Error('applyPlan: the plan has refused files');
+  if (plan.refused.length || plan.blocked.length) throw new Error('applyPlan: the plan has refused or blocked files');
   let written = 0;
   let removed = 0;
   for (const ch of plan.changes) {
     const abs = join(plan.repoRoot, ch.path);
-    if (ch.change === 'remove') {
-      unlinkSync(abs);
-      removed++;
-      pruneEmpty(plan.repoRoot, dirname(ch.path), roots);
-    } else {
-      writeGenerated(abs, ch.text!);
-      written++;
+    try {
+      if (ch.change === 'remove') {
+        try {
+          unlinkSync(abs);
+          removed++;
+        } catch (err) {
+          // already removed (a parallel run swept it too): what was asked for
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+        }
+        pruneEmpty(plan.repoRoot, dirname(ch.path), roots);
+      } else {
+        writeGenerated(abs, ch.text!);
+        written++;
+      }
+    } catch (err) {
+      throw new WriteError(ch.path, (err as NodeJS.ErrnoException).code ?? 'EIO', err);
     }
   }
   return { written, removed };
