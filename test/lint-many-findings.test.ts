@@ -1,12 +1,14 @@
 /**
  * Many documents with findings in one file: each finding at its own document's position (the AST lookup by offset
  * is a binary search over the file's documents; the time is measured by `npm run bench`, not here).
+ * Appending lists of findings never spreads them into call arguments (`pushAll`).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pushAll } from '../src/core/arrays.js';
 import { spawnCli } from '../src/testing/cli.js';
 
 test('3,000 documents of one file, with empty documents and comments between them: every finding at its own line', () => {
@@ -31,4 +33,16 @@ test('3,000 documents of one file, with empty documents and comments between the
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('pushAll appends any number of elements, in order, where a spread push overflows the stack', () => {
+  const many = Array.from({ length: 500_000 }, (_, i) => i);
+  // what lint did with a file of 200,000 findings (exit 2, "Maximum call stack size exceeded")
+  assert.throws(() => [].push(...(many as never[])), RangeError);
+  const into = [-1];
+  assert.equal(pushAll(into, many), into);
+  assert.equal(into.length, 500_001);
+  assert.equal(into[0], -1);
+  assert.equal(into[1], 0);
+  assert.equal(into[500_000], 499_999);
 });

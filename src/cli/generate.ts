@@ -26,6 +26,7 @@ import { GENERATE_RULES } from '../spec/rules.js';
 import type { Cluster } from '../spec/types.js';
 import { EXIT, type CliIo } from './io.js';
 import { toolVersion } from './main.js';
+import { pushAll } from '../core/arrays.js';
 
 const HELP = `Usage: talium generate [options]
 
@@ -164,10 +165,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     sources.set(shown, text);
     const loaded = loadClusterSpec(text, { name, displayPath: shown, specPath, repoPrefix });
     const found = loaded.findings.map(toDiagnostic);
-    diagnostics.push(...found);
+    pushAll(diagnostics, found);
     // cilium.values goes to Helm as written: a plain `on` there is the string "on" (written quoted into the values
     // file) where the user may have meant true. A warning, as `talium lint` reports it; it does not stop generating.
-    if (loaded.doc) diagnostics.push(...specValuesTruthy(loaded.doc, found));
+    if (loaded.doc) pushAll(diagnostics, specValuesTruthy(loaded.doc, found));
     if (loaded.cluster) clusters.push(loaded.cluster);
   }
   const finish = (code: number, files: string[]): number => {

@@ -6,6 +6,7 @@ import { inScope, lint, type LintOptions, type LintOutcome } from '../lint/engin
 import { applyFixes, SKIP_REASON_TEXT } from '../lint/fix.js';
 import type { FixReport } from '../report/types.js';
 import type { CliIo } from './io.js';
+import { pushAll } from '../core/arrays.js';
 
 /** Passes of --fix: a pass can leave an overlapping fix for the next one (ESLint stops after 10). */
 const FIX_PASSES = 3;
@@ -29,7 +30,7 @@ export async function fixAndRelint(first: LintOutcome, opts: LintOptions, only: 
       io.stderr(`talium lint: --fix left ${shown(s.file)} alone: it ${SKIP_REASON_TEXT[s.reason]}${s.code ? ` (${s.code})` : ''}\n`);
     }
     if (!r.applied.length) break;
-    report.applied.push(...r.applied);
+    pushAll(report.applied, r.applied);
     for (const f of r.files) files.add(f);
     outcome = await lint(opts);
   }

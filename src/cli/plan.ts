@@ -20,6 +20,7 @@ import { factPlace } from '../plan/util.js';
 import { columns } from '../report/columns.js';
 import { printable } from '../report/frame.js';
 import { EXIT, type CliIo } from './io.js';
+import { pushAll } from '../core/arrays.js';
 
 
 const HELP = `Usage: talium plan [path] [--format text|json]
@@ -54,7 +55,7 @@ const whereText = (w: Where): string => (w.line ? `${w.file}:${w.line}:${w.colum
 /** Every document of the tree, read as `talium lint` reads it (same discovery, excludes and parser). */
 function loadDocs(root: string, config: LintConfig): YamlDocument[] {
   const docs: YamlDocument[] = [];
-  for (const f of discoverFiles(root, ['.'], config).files) docs.push(...safeLoad(f, config.maxFileSize).docs);
+  for (const f of discoverFiles(root, ['.'], config).files) pushAll(docs, safeLoad(f, config.maxFileSize).docs);
   return docs;
 }
 

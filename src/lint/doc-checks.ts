@@ -18,6 +18,7 @@ import { internalError } from './internal-error.js';
 import type { LoadedFile } from './load-file.js';
 import { loadSchemaModule, type SchemaValidatorLike } from './schema-hook.js';
 import { mayHaveTruthy, specValuesTruthy, truthyFindings } from './yaml-truthy.js';
+import { pushAll } from '../core/arrays.js';
 
 /** One cluster group's share: its schema options (without crdDocs) and its documents to check. */
 export interface GroupCheck {
@@ -93,7 +94,7 @@ export async function checkDocuments(
       if (!checked.has(d) || (covered.has(d) && !spec) || d.docClass === 'talium-config') continue;
       try {
         // the spec's schema/type findings are in `out` already (talium generate reports the same: cli/generate.ts)
-        if (spec) out.push(...specValuesTruthy(d, out));
+        if (spec) pushAll(out, specValuesTruthy(d, out));
         else for (const t of truthyFindings(d)) out.push(toDiagnostic(t));
       } catch (err) {
         out.push(internalError(d.file.path, `checking YAML 1.1 booleans in ${d.file.path}`, err));

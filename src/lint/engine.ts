@@ -29,6 +29,7 @@ import type { SchemaOptions } from '../schema/validate.js';
 import { applySuppressions, todayUtc } from './suppressions.js';
 import { dropSuperseded, supersedesMap } from './superseded.js';
 import { dropGeneratedEchoes } from './generated-echoes.js';
+import { pushAll } from '../core/arrays.js';
 
 export interface LintOptions {
   /** Absolute working directory; reported paths are relative to it. */
@@ -104,7 +105,7 @@ async function checkWithCache(groups: GroupCheck[], files: LoadedFile[], crdDocs
       rest.push({ file: f, key });
       continue;
     }
-    out.push(...stored);
+    pushAll(out, stored);
     for (const d of f.docs) done.add(d);
   }
   const todo = groups.map((g) => {
@@ -112,7 +113,7 @@ async function checkWithCache(groups: GroupCheck[], files: LoadedFile[], crdDocs
     return docs.length === g.docs.length ? g : { ...g, docs, configOnly: true };
   });
   const fresh = await checkDocuments(todo, rest.map((r) => r.file), crdDocs, partialFiles);
-  out.push(...fresh);
+  pushAll(out, fresh);
   if (!fresh.some((d) => d.ruleId === 'lint/internal-error')) {
     const mine = byFile(fresh);
     for (const { file, key } of rest) cache.putChecks(file.path, key, mine.get(file.path) ?? []);
@@ -219,7 +220,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     // never linted as Helm values, a Kubernetes document or YAML 1.1 (talium reads it as YAML 1.2)
     if (f.path === config.file) for (const d of f.docs) d.docClass = 'talium-config';
     for (const d of f.docs) docs.push(d);
-    if (reported(f.path)) diagnostics.push(...f.diagnostics);
+    if (reported(f.path)) pushAll(diagnostics, f.diagnostics);
   }
 
   // 2. cluster groups and their plans (Flux post-build variables applied first)
@@ -272,7 +273,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
       }),
     );
   } else {
-    diagnostics.push(...(await checkWithCache(groupChecks, loaded.filter((f) => reported(f.path) && f.path !== config.file), crdDocs, partialFiles, cache)));
+    pushAll(diagnostics, await checkWithCache(groupChecks, loaded.filter((f) => reported(f.path) && f.path !== config.file), crdDocs, partialFiles, cache));
     cache?.save();
     tick(`schemas + yaml checks${cache ? ` (${cache.checkHits} files' results cached)` : ''}`);
   }
@@ -290,7 +291,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     const t0 = timeRules ? performance.now() : 0;
     try {
       const ruleFindings = runRules([rule], groups, docs, overrides, { partialTree, tree });
-      findings.push(...(opts.crossObjectAll ? ruleFindings : reportedFindings(ruleFindings, reported)));
+      pushAll(findings, opts.crossObjectAll ? ruleFindings : reportedFindings(ruleFindings, reported));
     } catch (err) {
       diagnostics.push(internalError('.', `running rule ${rule.meta.id}`, err));
       internalErrors++;
@@ -303,7 +304,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
 
   tick('rules');
   if (pending) {
-    for (const list of await pending) diagnostics.push(...list);
+    for (const list of await pending) pushAll(diagnostics, list);
     for (const w of workers) w.close();
     tick('schemas + yaml checks (workers)');
   }
@@ -343,8 +344,8 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     const list = byFile.get(f.path) ?? [];
     if (!reported(f.path) && !list.length) continue;
     const r = applySuppressions(f.path, f.suppressions, list, known, suggestRule, supersededIds, today);
-    suppressedAll.push(...r.suppressed);
-    out.push(...r.kept);
+    pushAll(suppressedAll, r.suppressed);
+    pushAll(out, r.kept);
     // a file outside the staged set holds only the cross-file findings that point at a staged file: its own
     // suppression problems (unused, missing reasons) are not this commit's business
     if (!reported(f.path)) continue;
@@ -354,8 +355,8 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
       out.push(s ? { ...p, severity: s } : p);
     }
   }
-  for (const [file, list] of byFile) if (!seenFiles.has(file)) out.push(...list);
-  out.push(...(opts.configDiagnostics ?? []));
+  for (const [file, list] of byFile) if (!seenFiles.has(file)) pushAll(out, list);
+  pushAll(out, opts.configDiagnostics ?? []);
 
   // one finding per mistake (superseded.ts), among what is left: after the settings (a rule turned off supersedes
   // nothing) and the suppressions (a comment silencing the generic finding is used, and does not hand its severity on)

@@ -13,6 +13,7 @@ import { replaceAtomic } from '../io/atomic-write.js';
 import type { AppliedFix, Diagnostic, Fix } from '../core/diagnostic.js';
 import { tokenReads } from '../core/finding.js';
 import { SourceFile } from '../core/source.js';
+import { pushAll } from '../core/arrays.js';
 
 export interface FixOutcome {
   /** The fixes written, by file (sorted), then position; each with the rule whose finding carried it. */
@@ -162,7 +163,7 @@ export function applyFixes(
       continue;
     }
     seen.add(r.text);
-    outcome.applied.push(...r.applied);
+    pushAll(outcome.applied, r.applied);
     outcome.files.push(file);
   }
   return outcome;

@@ -22,6 +22,7 @@ import { replaceAt, yaml11Boolean, yaml11Candidates } from './yaml11.js';
 import { TALOS_DOCUMENT_KINDS, TALOS_KNOWN_UNMODELED } from './talos-kinds.js';
 import { checkValuesText, ciliumValuesTextPaths, isCiliumFluxRelease } from './values-text.js';
 import { lineAwareValuesCheck } from './values-lines.js';
+import { pushAll } from '../core/arrays.js';
 
 export { SCHEMA_RULES } from './rules.js';
 
@@ -491,7 +492,7 @@ class Validator implements SchemaValidator {
         out.push(word ?? toFinding(doc, { ...i, path }));
       }
     }
-    if (YAML11_CLASSES.has(doc.docClass)) out.push(...this.yaml11(doc, base, root, check));
+    if (YAML11_CLASSES.has(doc.docClass)) pushAll(out, this.yaml11(doc, base, root, check));
     return out;
   }
 
