@@ -199,6 +199,7 @@ function latencies(repoRoot: string, runs: number): string[] {
     ['2,000-file git repository, one file named from its folder (`cd apps/<team>/<app> && talium lint app.yaml`; the whole repository is read), cold', fileArgs(['--no-cache']), dirname(deepFile)],
     ['the same, warm, that file saved since the last run', fileArgs([]), dirname(deepFile), deepFile],
     ['one file of 20,000 ConfigMaps, each with a schema/yaml11-boolean finding (1.6 MB), cold', lintArgs(['--no-cache']), manyFindings],
+    ['the 20,000-finding file with the default (stylish) output: a code frame per finding (once quadratic), cold', lintArgs(['--no-cache']).map((a) => (a === 'json' ? 'stylish' : a)), manyFindings],
     ['one file of 150,000 such ConfigMaps (11 MB), cold', lintArgs(['--no-cache']), mostFindings],
     ['this repository, full lint (`npm run lint` scope), cold', lintArgs(['--no-cache']).map((a) => (a === '.' ? 'clusters' : a)), repoRoot],
     ['this repository, pre-commit hook on its staged file, saved since the last run (target < 500 ms)', lintArgs(['--only-files', 'clusters/homelab/cluster.yaml']), repoRoot, staged],

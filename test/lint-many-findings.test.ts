@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pushAll } from '../src/core/arrays.js';
+import { lineOf } from '../src/report/frame.js';
 import { spawnCli } from '../src/testing/cli.js';
 
 test('3,000 documents of one file, with empty documents and comments between them: every finding at its own line', () => {
@@ -45,4 +46,12 @@ test('pushAll appends any number of elements, in order, where a spread push over
   assert.equal(into[0], -1);
   assert.equal(into[1], 0);
   assert.equal(into[500_000], 499_999);
+});
+
+test('lineOf: a line of each of two texts, asked in turn, as scanning from the top gave it', () => {
+  const a = 'one\r\ntwo\n\nfour';
+  const b = 'x\ny\n';
+  assert.deepEqual([1, 2, 3, 4, 5, 0].map((l) => lineOf(a, l)), ['one', 'two', '', 'four', undefined, 'one']);
+  assert.deepEqual([1, 2, 3, 4].map((l) => lineOf(b, l)), ['x', 'y', '', undefined]);
+  assert.equal(lineOf(a, 2), 'two');
 });
