@@ -11,5 +11,12 @@ export function makeDirs(dir: string): void {
     missing.push(d);
     if (dirname(d) === d) break;
   }
-  for (const m of missing.reverse()) mkdirSync(m);
+  for (const m of missing.reverse()) {
+    try {
+      mkdirSync(m);
+    } catch (err) {
+      // made meanwhile by another process (parallel generate runs): what we wanted
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
 }
