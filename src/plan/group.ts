@@ -3,7 +3,7 @@
  * cluster.yaml, else any `clusters/<name>/` folders (Flux's layout), else Kustomize `overlays/<name>/` folders
  * (`_*`, `base`, `common`, `shared`, `components` are shared material, not clusters), else two or more
  * `kubernetes/<name>/{apps,flux,bootstrap,...}/` cluster roots (home-ops repositories with several clusters), else two
- * or more kustomization folders beside a `base/` folder (`apps/{base,prod,qa}/`). With fewer than two names there is one group (named after
+ * or more folders beside a `base/` folder whose kustomizations build on it (`apps/{base,prod,qa}/`). With fewer than two names there is one group (named after
  * the single name, or `default`). A document whose path has a segment equal to a group name belongs to that group;
  * with environment overlays beside base/, so does one in a shared folder whose file name has exactly one group name as
  * a word (`values-prod.yaml`; not with cluster names, where `home-assistant.yaml` would join `home`); other documents
