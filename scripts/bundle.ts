@@ -7,10 +7,14 @@
  * esbuild (an unsupported platform) the launcher runs the unbundled CLI.
  * Two outputs: an ESM build with code splitting (the worker-thread entry, and the launcher's fallback) and one
  * CommonJS file, talium.cjs, that the launcher compiles through node:vm with a V8 code cache (Node 20 has no
- * module.enableCompileCache); a warm-up lint of this repository's clusters/ writes that cache.
+ * module.enableCompileCache); a warm-up lint of this repository's clusters/ writes that cache. talium.cjs starts
+ * with a comment holding its build id (`talium-build:` and a sha256 prefix of the rest): the launcher keys the code
+ * cache by it, as an npm package gives every file one fixed modification time (two builds of one size would share
+ * a cache, and V8 checks a cache against the source's length only).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +70,10 @@ await esbuild.build({
   define: { 'import.meta.url': '__taliumUrl', 'import.meta.resolve': '__taliumResolve' },
   banner: { js: "const __taliumUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+// the build id (scripts/talium.js BUILD_ID_PREFIX; the launcher hashes a bundle that lacks one the same way)
+const cjs = `${out}talium.cjs`;
+const body = readFileSync(cjs, 'utf8');
+writeFileSync(cjs, `/*talium-build:${createHash('sha256').update(body).digest('hex').slice(0, 32)}*/${body}`);
 
 // Warm-up: one process runs a few typical commands (lint of this repository's clusters/ and of a small
 // GitOps-shaped corpus, stylish and JSON; generate --check) and writes the code caches with what they compiled

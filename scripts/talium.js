@@ -5,8 +5,9 @@
 // module.enableCompileCache). The cache is written by the build's warm-up run, or by the first run that finds it
 // missing or rejected (another Node version or V8 flags). Fallbacks: the ESM bundle, then the plain tsc output.
 // TALIUM_UNBUNDLED=1 forces the tsc output; TALIUM_CODE_CACHE=off skips the code cache; =write rewrites it;
-// TALIUM_CODE_CACHE_DIR keeps the caches in another folder.
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+// TALIUM_CODE_CACHE_DIR keeps the caches in another folder. Installed in a folder this user cannot write (a global
+// prefix owned by root), it runs without writing a cache; the output is the same.
+import { accessSync, constants, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -25,23 +26,27 @@ function sha1(data) {
   return createHash('sha1').update(data).digest('base64');
 }
 
-/** `mkdir -p` one level at a time (Node's recursive mkdirSync can spin forever under /proc). */
-function ensureDir(dir) {
-  const missing = [];
-  for (let d = dir; !existsSync(d); d = dirname(d)) {
-    missing.push(d);
-    if (dirname(d) === d) break;
-  }
-  for (const m of missing.reverse()) mkdirSync(m);
+/** The comment scripts/bundle.ts puts first in talium.cjs: `talium-build:` and a sha256 prefix of the rest. */
+const BUILD_ID_PREFIX = '/*talium-build:';
+
+/**
+ * What identifies the bundle's content: its build id, or (a bundle built otherwise) a hash of its text. Not its
+ * modification time: npm gives every file of a package the same one, so two builds of one size would look alike.
+ */
+function buildId(source) {
+  const end = source.startsWith(BUILD_ID_PREFIX) ? source.indexOf('*/', BUILD_ID_PREFIX.length) : -1;
+  const id = end > 0 && end < 100 ? source.slice(BUILD_ID_PREFIX.length, end) : '';
+  // (part of a file name: hex digits only)
+  if (/^[0-9a-f]{16,64}$/.test(id)) return id;
+  return createHash('sha256').update(source).digest('hex').slice(0, 32);
 }
 
 /** The CommonJS bundle's exports, compiled with the code cache when it matches this Node and these flags. */
 function loadSingle() {
-  // V8 checks a cache against the source's length, not its bytes: the name carries the bundle's size and time too
-  const st = statSync(single);
-  const cacheDir = process.env.TALIUM_CODE_CACHE_DIR || bundleDir;
-  const cacheFile = join(cacheDir, `talium.cjs.${process.version}-${process.arch}-${st.size}-${Math.trunc(st.mtimeMs)}.cache`);
   const source = readFileSync(single, 'utf8');
+  // V8 checks a cache against the source's length, not its bytes: the name carries the bundle's build id too
+  const cacheDir = process.env.TALIUM_CODE_CACHE_DIR || bundleDir;
+  const cacheFile = join(cacheDir, `talium.cjs.${process.version}-${process.arch}-${source.length}-${buildId(source)}.cache`);
   // the file: sha1 of the cache data (base64, 28 bytes), then the data. Release builds of V8 check a cache's
   // header, not its bytes, and damaged bytes can crash the process: a cache whose sha1 differs is not used.
   let cachedData;
@@ -72,10 +77,13 @@ function loadSingle() {
     main: module.exports.main,
     // after the run, so the cache holds the functions this run compiled
     saveCache: stale
-      ? () => {
+      ? async () => {
           try {
+            // src/io/make-dirs.ts (the tsc output of the same build), loaded only here: an import on every run
+            // would cost start-up time, and a build that made the bundle made it too
+            const { makeDirs } = await import(pathToFileURL(join(root, 'dist', 'src', 'io', 'make-dirs.js')).href);
+            makeDirs(cacheDir);
             // a read-only install: do not serialise what cannot be written
-            ensureDir(cacheDir);
             accessSync(cacheDir, constants.W_OK);
             const tmp = `${cacheFile}.${process.pid}.tmp`;
             const data = script.createCachedData();
@@ -85,12 +93,12 @@ function loadSingle() {
             /* read-only install: run without a cache */
           }
         }
-      : () => {},
+      : async () => {},
   };
 }
 
 let main;
-let saveCache = () => {};
+let saveCache = async () => {};
 if (!process.env.TALIUM_UNBUNDLED && cacheMode !== 'off' && vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER && existsSync(single)) {
   ({ main, saveCache } = loadSingle());
 } else {
@@ -108,6 +116,6 @@ for (const run of runs) {
   if (run.cwd) process.chdir(run.cwd);
   process.exitCode = await main(run.args);
 }
-saveCache();
+await saveCache();
 // Exit now rather than tearing the whole heap down (~10 ms), unless output is still queued (an asynchronous pipe).
 if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();

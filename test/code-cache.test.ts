@@ -6,11 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { KIND_INDEX_FILE, ModelIndex, type KindIndexFile } from '../src/schema/k8s-models.js';
-import { MAX_PACK_ENTRIES } from '../src/core/code-cache.js';
+import { fileStamp, MAX_PACK_ENTRIES } from '../src/core/code-cache.js';
 
 const ROOT = process.cwd();
 const BIN = path.join(ROOT, 'scripts', 'talium.js');
@@ -44,7 +45,7 @@ test('code caches: written when missing, used when present, rewritten when corru
     assert.match(first.stderr, /validator code cache 0 hits, [1-9]\d* misses/);
     const files = readdirSync(dir).sort();
     assert.equal(files.length, 2, files.join(' '));
-    assert.match(files[0]!, new RegExp(`^talium\\.cjs\\.${process.version}-${process.arch}-\\d+-\\d+\\.cache$`));
+    assert.match(files[0]!, new RegExp(`^talium\\.cjs\\.${process.version}-${process.arch}-\\d+-[0-9a-f]{32}\\.cache$`));
     assert.equal(files[1], `${process.version}-${process.arch}.pack`);
 
     const second = run(env);
@@ -73,6 +74,70 @@ test('code caches: written when missing, used when present, rewritten when corru
       assert.equal(r.stdout, plain.stdout);
     }
     assert.ok((JSON.parse(plain.stdout) as { diagnostics: unknown[] }).diagnostics.length > 0, 'the fixtures have findings to compare');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the bundle carries its build id, a hash of the rest of its text', () => {
+  const text = readFileSync(path.join(ROOT, 'dist', 'src', 'bundle', 'talium.cjs'), 'utf8');
+  const m = /^\/\*talium-build:([0-9a-f]{32})\*\//.exec(text);
+  assert.ok(m, 'talium.cjs starts with its build id');
+  assert.equal(m[1], createHash('sha256').update(text.slice(m[0].length)).digest('hex').slice(0, 32));
+});
+
+test('the bundle code cache follows the bundle\'s content, not its size and modification time (npm packages give every file one)', () => {
+  // a package of the launcher and a stand-in bundle: two builds of one length and one modification time
+  const dir = mkdtempSync(path.join(tmpdir(), 'talium-code-cache-key-'));
+  try {
+    mkdirSync(path.join(dir, 'scripts'));
+    mkdirSync(path.join(dir, 'dist', 'src', 'bundle'), { recursive: true });
+    copyFileSync(BIN, path.join(dir, 'scripts', 'talium.js'));
+    // (the launcher makes the cache folder with the build's makeDirs)
+    mkdirSync(path.join(dir, 'dist', 'src', 'io'));
+    copyFileSync(path.join(ROOT, 'dist', 'src', 'io', 'make-dirs.js'), path.join(dir, 'dist', 'src', 'io', 'make-dirs.js'));
+    const bundle = path.join(dir, 'dist', 'src', 'bundle', 'talium.cjs');
+    const npmTime = new Date('1985-10-26T08:15:00Z');
+    const build = (text: string, header: string) => {
+      writeFileSync(bundle, `${header}exports.main = async () => { process.stdout.write(${JSON.stringify(text)}); return 0; };\n`);
+      utimesSync(bundle, npmTime, npmTime);
+    };
+    const launch = () => {
+      const r = spawnSync(process.execPath, [path.join(dir, 'scripts', 'talium.js')], { env: { ...process.env, TALIUM_CODE_CACHE_DIR: path.join(dir, 'cache'), TALIUM_TIMING: '1' }, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return { out: r.stdout, cache: timing(r.stderr, /bundle code cache (\w+)/) };
+    };
+    for (const [a, b] of [
+      ['', ''],
+      [`/*talium-build:${'a'.repeat(32)}*/`, `/*talium-build:${'b'.repeat(32)}*/`],
+    ] as const) {
+      build('build one', a);
+      assert.deepEqual(launch(), { out: 'build one', cache: 'missing' });
+      assert.deepEqual(launch(), { out: 'build one', cache: 'accepted' });
+      build('build two', b);
+      assert.deepEqual(launch(), { out: 'build two', cache: 'missing' }, a ? 'a new build id' : 'a bundle without build id: keyed by its text');
+      assert.deepEqual(launch(), { out: 'build two', cache: 'accepted' });
+      rmSync(path.join(dir, 'cache'), { recursive: true, force: true });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a validator file replaced by one of the same size and modification time (an npm package) gets a new stamp', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'talium-file-stamp-'));
+  try {
+    const file = path.join(dir, 'v.js');
+    const npmTime = new Date('1985-10-26T08:15:00Z');
+    writeFileSync(file, 'return 1');
+    utimesSync(file, npmTime, npmTime);
+    const before = fileStamp(file);
+    // as a package manager writes a new version: a new file moved into place
+    writeFileSync(`${file}.new`, 'return 2');
+    utimesSync(`${file}.new`, npmTime, npmTime);
+    renameSync(`${file}.new`, file);
+    assert.notEqual(fileStamp(file), before);
+    assert.equal(fileStamp(path.join(dir, 'missing.js')), '');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

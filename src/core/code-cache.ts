@@ -6,10 +6,10 @@
  * pack at exit (temp file + rename, so concurrent runs never see a torn file). A read-only install simply runs
  * without it. TALIUM_CODE_CACHE=off compiles without the cache; TALIUM_CODE_CACHE_DIR puts it elsewhere.
  */
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, closeSync, constants, openSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
+import { makeDirs } from '../io/make-dirs.js';
 import { sha1 } from './builtins.js';
 
 /** dist/code-cache/ (from dist/src/core/ and from the bundle in dist/src/bundle/ alike). */
@@ -91,28 +91,12 @@ function cached(key: string): Buffer | undefined {
 }
 
 
-/**
- * `mkdir -p` that never loops: Node's recursive mkdirSync spins forever when mkdir answers ENOENT under an existing
- * parent (a path inside /proc). Creates the missing folders one at a time from the nearest existing one.
- */
-export function ensureDir(dir: string): void {
-  const missing: string[] = [];
-  let d = resolve(dir);
-  while (!existsSync(d)) {
-    missing.push(d);
-    const up = dirname(d);
-    if (up === d) break;
-    d = up;
-  }
-  for (const m of missing.reverse()) mkdirSync(m);
-}
-
 function save(): void {
   if (!dirty) return;
   dirty = false;
   try {
     // a read-only install: do not serialise what cannot be written
-    ensureDir(CACHE_DIR);
+    makeDirs(CACHE_DIR);
     accessSync(CACHE_DIR, constants.W_OK);
     const parts: Buffer[] = [];
     const header: Pack['header'] = {};
@@ -149,7 +133,7 @@ function save(): void {
 
 /**
  * `(function (...params) { source })` compiled in this context, from the code cache when it holds this source.
- * `filename` names the code in stack traces; `stamp` identifies the source's content (size and mtime of the file it
+ * `filename` names the code in stack traces; `stamp` identifies the source's content (fileStamp of the file it
  * comes from: hashing megabytes of validators on every run would cost what the cache saves).
  */
 export function compileFunction<F extends (...args: never[]) => unknown>(source: string, filename: string, params: readonly string[], stamp: string): F {
@@ -169,11 +153,15 @@ export function compileFunction<F extends (...args: never[]) => unknown>(source:
   return script.runInThisContext() as F;
 }
 
-/** Size and modification time of a file: the `stamp` of code read from it ('' when it cannot be read). */
+/**
+ * Size, modification and change times and inode of a file: the `stamp` of code read from it ('' when it cannot be
+ * read). Not size and modification time alone: npm gives every file of a package one fixed modification time, and
+ * a package that replaced another of the same size would look unchanged; its files are new inodes, written now.
+ */
 export function fileStamp(file: string): string {
   try {
     const st = statSync(file, { bigint: true });
-    return `${st.size}:${st.mtimeNs}`;
+    return `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
   } catch {
     return '';
   }

@@ -27,20 +27,13 @@ const MAX_STAMP_ENTRIES = 20_000;
 
 /**
  * What identifies a file's bytes, as the parse cache identifies a linted file: size, modification and change
- * times, inode. An edit that puts the modification time back (`cp -p`, `rsync -a`, `touch -r`) or a link retargeted
- * to a file of the same size and time still changes the change time or the inode. '' when it cannot be read.
- * (No hash of files written within the last two seconds, as the parse cache takes: the stamp would change once
- * they are two seconds old, a miss on a run that follows an edit, and Linux keeps change times finer than any
+ * times, inode (fileStamp). An edit that puts the modification time back (`cp -p`, `rsync -a`, `touch -r`) or a link
+ * retargeted to a file of the same size and time still changes the change time or the inode. '' when it cannot be
+ * read. (No hash of files written within the last two seconds, as the parse cache takes: the stamp would change
+ * once they are two seconds old, a miss on a run that follows an edit, and Linux keeps change times finer than any
  * two writes a run could fall between.)
  */
-export function contentStamp(file: string): string {
-  try {
-    const st = statSync(file, { bigint: true });
-    return `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
-  } catch {
-    return '';
-  }
-}
+export const contentStamp = fileStamp;
 
 /**
  * Names and identities (`stampOf`, contentStamp by default) of the files under `dir` (sorted), or 'missing';

@@ -30,7 +30,8 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crypto, sha1 } from '../core/builtins.js';
-import { ensureDir, fileStamp } from '../core/code-cache.js';
+import { fileStamp } from '../core/code-cache.js';
+import { makeDirs } from '../io/make-dirs.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { Suppression } from './suppressions.js';
 import { fromWire, toWire, type LoadedFile, type WireFile } from './load-file.js';
@@ -338,7 +339,7 @@ export class ParseCache {
     if (this.prune) for (const path of Object.keys(this.entries)) if (!this.seen.has(path) && !this.fresh.has(path)) dropped.push(path);
     if (!this.changed && !dropped.length) return;
     try {
-      ensureDir(dirname(this.file));
+      makeDirs(dirname(this.file));
       if (this.base && this.appendJournal(dropped)) return;
       const entries: Record<string, Entry> = {};
       const gone = new Set(dropped);

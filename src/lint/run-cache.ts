@@ -22,7 +22,7 @@
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { sha1 } from '../core/builtins.js';
-import { ensureDir } from '../core/code-cache.js';
+import { makeDirs } from '../io/make-dirs.js';
 import type { Diagnostic, SuppressedDiagnostic } from '../core/diagnostic.js';
 import { SourceFile } from '../core/source.js';
 import type { LintConfig } from '../config/types.js';
@@ -194,7 +194,7 @@ export class RunCache {
       // diagnostics JSON would change (a non-finite number, a Date in their data) are not recorded
       if (!plainJson(stored.diagnostics, { undefinedProps: true }) || !plainJson(stored.suppressed, { undefinedProps: true })) return;
       const body = Buffer.from(JSON.stringify(stored));
-      ensureDir(dirname(this.file));
+      makeDirs(dirname(this.file));
       const tmp = `${this.file}.${process.pid}.tmp`;
       writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify({ format: FORMAT, key, sum: sha1(body) })}\n`), body]));
       renameSync(tmp, this.file);

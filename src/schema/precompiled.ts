@@ -37,7 +37,7 @@ export interface PrecompiledManifest {
   ajv: string;
   /** Fingerprint of the built-in schema files (schemasFingerprint). */
   schemas: string;
-  /** Their sizes and modification times when that fingerprint was taken (schemasStamp): the cheap check. */
+  /** Their fileStamps when that fingerprint was taken (schemasStamp): the cheap check. */
   stamp?: string;
   /** Fingerprint of the code that turns schemas into validators (decides whether the build regenerates). */
   generator: string;
@@ -75,7 +75,7 @@ export function schemasFingerprint(dir = builtinSchemaDir()): string {
   return h.digest('hex');
 }
 
-/** Names, sizes and modification times of the built-in schema files: equal stamps, equal fingerprints. */
+/** Names and fileStamps of the built-in schema files: equal stamps, equal fingerprints. */
 export function schemasStamp(dir = builtinSchemaDir()): string {
   return schemaFiles(dir)
     .map((f) => `${f.rel}:${fileStamp(f.abs)}`)
