@@ -6,10 +6,12 @@
 // missing or rejected (another Node version or V8 flags). Fallbacks: the ESM bundle, then the plain tsc output.
 // TALIUM_UNBUNDLED=1 forces the tsc output; TALIUM_CODE_CACHE=off skips the code cache; =write rewrites it;
 // TALIUM_CODE_CACHE_DIR keeps the caches in another folder. Installed in a folder this user cannot write (a global
-// prefix owned by root), it runs without writing a cache; the output is the same.
-import { accessSync, constants, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+// prefix owned by root), the caches go to the user's cache folder (~/.cache/talium/code-cache), or nowhere when
+// that cannot be written either; the output is the same.
+import { accessSync, constants, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
@@ -41,24 +43,65 @@ function buildId(source) {
   return createHash('sha256').update(source).digest('hex').slice(0, 32);
 }
 
+/** Bundle caches kept in the user's cache folder (one per build and Node version; the least recent go first). */
+const MAX_USER_CACHES = 4;
+
+/**
+ * The user's code-cache folder: code-cache/ in $TALIUM_CACHE_DIR, else $XDG_CACHE_HOME/talium, else ~/.cache/talium
+ * (src/io/cache-dir.ts, repeated here: this runs before anything of dist/ loads).
+ */
+function userCodeCacheDir() {
+  const env = process.env;
+  return join(env.TALIUM_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'talium'), 'code-cache');
+}
+
+/**
+ * Where the bundle cache is looked for, in this order, and written (the first folder this user can write):
+ * TALIUM_CODE_CACHE_DIR alone; else beside the bundle when this user can write there; else the user's cache folder,
+ * then beside the bundle (a cache made before the install became read-only). As src/core/code-cache.ts does.
+ */
+function cacheDirs() {
+  if (process.env.TALIUM_CODE_CACHE_DIR) return [process.env.TALIUM_CODE_CACHE_DIR];
+  try {
+    accessSync(bundleDir, constants.W_OK);
+    return [bundleDir];
+  } catch {
+    return [userCodeCacheDir(), bundleDir];
+  }
+}
+
+/** Removes the least recently written bundle caches of the user's cache folder but MAX_USER_CACHES. */
+function pruneUserCaches(dir) {
+  const caches = readdirSync(dir)
+    .filter((f) => f.startsWith('talium.cjs.') && f.endsWith('.cache'))
+    .map((f) => ({ f: join(dir, f), t: statSync(join(dir, f)).mtimeMs }))
+    .sort((a, b) => b.t - a.t);
+  for (const { f } of caches.slice(MAX_USER_CACHES)) rmSync(f, { force: true });
+}
+
 /** The CommonJS bundle's exports, compiled with the code cache when it matches this Node and these flags. */
 function loadSingle() {
   const source = readFileSync(single, 'utf8');
   // V8 checks a cache against the source's length, not its bytes: the name carries the bundle's build id too
-  const cacheDir = process.env.TALIUM_CODE_CACHE_DIR || bundleDir;
-  const cacheFile = join(cacheDir, `talium.cjs.${process.version}-${process.arch}-${source.length}-${buildId(source)}.cache`);
+  const cacheName = `talium.cjs.${process.version}-${process.arch}-${source.length}-${buildId(source)}.cache`;
+  const dirs = cacheDirs();
   // the file: sha1 of the cache data (base64, 28 bytes), then the data. Release builds of V8 check a cache's
   // header, not its bytes, and damaged bytes can crash the process: a cache whose sha1 differs is not used.
   let cachedData;
   let damaged = false;
   if (cacheMode !== 'write') {
-    try {
-      const file = readFileSync(cacheFile);
-      const data = file.subarray(28);
-      if (file.subarray(0, 28).toString('latin1') === sha1(data)) cachedData = data;
-      else damaged = true;
-    } catch {
-      /* no cache yet */
+    for (const dir of dirs) {
+      try {
+        const file = readFileSync(join(dir, cacheName));
+        const data = file.subarray(28);
+        if (file.subarray(0, 28).toString('latin1') === sha1(data)) {
+          cachedData = data;
+          break;
+        }
+        damaged = true;
+      } catch {
+        /* no cache here */
+      }
     }
   }
   const wrapper = `(function (exports, require, module, __filename, __dirname, __taliumResolve) {${source}\n})`;
@@ -82,15 +125,24 @@ function loadSingle() {
             // src/io/make-dirs.ts (the tsc output of the same build), loaded only here: an import on every run
             // would cost start-up time, and a build that made the bundle made it too
             const { makeDirs } = await import(pathToFileURL(join(root, 'dist', 'src', 'io', 'make-dirs.js')).href);
-            makeDirs(cacheDir);
-            // a read-only install: do not serialise what cannot be written
-            accessSync(cacheDir, constants.W_OK);
-            const tmp = `${cacheFile}.${process.pid}.tmp`;
-            const data = script.createCachedData();
-            writeFileSync(tmp, Buffer.concat([Buffer.from(sha1(data), 'latin1'), data]));
-            renameSync(tmp, cacheFile);
+            for (const dir of dirs) {
+              try {
+                makeDirs(dir);
+                // do not serialise what cannot be written
+                accessSync(dir, constants.W_OK);
+              } catch {
+                continue;
+              }
+              const file = join(dir, cacheName);
+              const tmp = `${file}.${process.pid}.tmp`;
+              const data = script.createCachedData();
+              writeFileSync(tmp, Buffer.concat([Buffer.from(sha1(data), 'latin1'), data]));
+              renameSync(tmp, file);
+              if (dir !== bundleDir && !process.env.TALIUM_CODE_CACHE_DIR) pruneUserCaches(dir);
+              return;
+            }
           } catch {
-            /* read-only install: run without a cache */
+            /* a full disk, a folder made read-only meanwhile: run without a cache */
           }
         }
       : async () => {},

@@ -2,12 +2,13 @@
  * talium as users get it: `npm pack` of this checkout (what package.json `files` lists), unpacked beside this
  * repository's node_modules. The package holds what runs and nothing test-only; lint and generate --check from
  * it say what the checkout says; installed where the user cannot write (a root-owned global prefix: chmod a-w,
- * and run as nobody when the tests run as root) it writes nothing, fails on no cache, and says the same.
+ * and run as nobody when the tests run as root) it writes nothing there and says the same, keeping its code caches
+ * in the user's cache folder, or nowhere when that cannot be written either.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -136,14 +137,13 @@ test('the package holds what runs and nothing test-only', (t) => {
   assert.deepEqual(unwanted, [], 'test-only, source and cache files stay out');
 });
 
-test('installed where the user cannot write, talium writes nothing and says what the checkout says', (t) => {
-  if (skipUnlessPacked(t)) return;
+/** Runs `body` with the package read-only, as user nobody when the tests run as root (root writes through any mode). */
+function readOnly(t: { skip: (m: string) => void }, body: (uid: number | undefined) => void): void {
   if (process.platform === 'win32') {
     t.skip('no chmod read-only folders on Windows');
     return;
   }
   const asRoot = process.getuid?.() === 0;
-  // root writes through any mode: run as nobody, who can read the checkout, the package and node
   if (asRoot) {
     chmodSync(work, 0o755);
     const probe = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(path.join(ROOT, 'clusters'))}); require('fs').accessSync(${JSON.stringify(path.join(pkg, 'node_modules', 'ajv', 'package.json'))})`], { uid: NOBODY, gid: NOBODY, encoding: 'utf8' });
@@ -155,19 +155,62 @@ test('installed where the user cannot write, talium writes nothing and says what
   const before = files(pkg);
   chmodTree(pkg, false);
   try {
+    body(asRoot ? NOBODY : undefined);
+  } finally {
+    chmodTree(pkg, true);
+  }
+  assert.deepEqual(files(pkg), before, 'no file written into the package');
+}
+
+test('installed where the user cannot write, nor in a cache folder, talium writes nothing and says what the checkout says', (t) => {
+  if (skipUnlessPacked(t)) return;
+  readOnly(t, (uid) => {
     for (const run of RUNS) {
       const want = talium(path.join(ROOT, 'scripts', 'talium.js'), run, path.join(work, 'cache-checkout'));
-      // the parse cache's folder cannot be made either (a HOME that cannot be written)
-      const got = talium(path.join(pkg, 'scripts', 'talium.js'), run, path.join(pkg, 'cache'), asRoot ? NOBODY : undefined);
+      // the user's cache folder cannot be made either (a HOME that cannot be written)
+      const got = talium(path.join(pkg, 'scripts', 'talium.js'), run, path.join(pkg, 'cache'), uid);
       assert.equal(bundleCache(got), 'missing', `${run.name}: the package ships no bundle cache (${got.stderr})`);
       assert.equal(userStderr(got), userStderr(want), `${run.name}: nothing on stderr but what the checkout says`);
       assert.equal(got.code, want.code, run.name);
       assert.equal(got.stdout, want.stdout, run.name);
     }
-  } finally {
-    chmodTree(pkg, true);
+  });
+});
+
+test('installed where the user cannot write, talium keeps its code caches in the user\'s cache folder', (t) => {
+  if (skipUnlessPacked(t)) return;
+  const userCache = path.join(work, 'cache-user');
+  mkdirSync(path.join(userCache, 'code-cache'), { recursive: true });
+  // other builds' caches, older: the folder keeps the 4 most recent
+  const old = new Date(Date.now() - 86_400_000);
+  for (let i = 0; i < 5; i++) {
+    const f = path.join(userCache, 'code-cache', `talium.cjs.${process.version}-${process.arch}-100-${String(i).repeat(32)}.cache`);
+    writeFileSync(f, 'another build');
+    utimesSync(f, old, old);
   }
-  assert.deepEqual(files(pkg), before, 'no file written into the package');
+  chmodTree(userCache, true);
+  for (const d of [userCache, path.join(userCache, 'code-cache')]) chmodSync(d, 0o777);
+  readOnly(t, (uid) => {
+    for (const run of RUNS) {
+      const want = talium(path.join(ROOT, 'scripts', 'talium.js'), run, path.join(work, 'cache-checkout'));
+      const first = talium(path.join(pkg, 'scripts', 'talium.js'), run, userCache, uid);
+      const second = talium(path.join(pkg, 'scripts', 'talium.js'), run, userCache, uid);
+      assert.equal(bundleCache(second), 'accepted', `${run.name}: the first run wrote the bundle cache (${first.stderr})`);
+      for (const r of [first, second]) {
+        assert.equal(userStderr(r), userStderr(want), run.name);
+        assert.equal(r.code, want.code, run.name);
+        assert.equal(r.stdout, want.stdout, run.name);
+      }
+    }
+    // the validators' pack too (without the parse cache, whose results would spare loading any validator)
+    const fixtures = { ...RUNS[2]!, args: [...RUNS[2]!.args, '--no-cache'] };
+    assert.match(talium(path.join(pkg, 'scripts', 'talium.js'), fixtures, userCache, uid).stderr, /validator code cache [1-9]\d* hits, 0 misses/);
+  });
+  const written = files(path.join(userCache, 'code-cache'));
+  assert.ok(written.includes(`${process.version}-${process.arch}.pack`), written.join(' '));
+  const bundleCaches = written.filter((f) => /^talium\.cjs\..*\.cache$/.test(f));
+  assert.equal(bundleCaches.length, 4, bundleCaches.join(' '));
+  assert.equal(bundleCaches.filter((f) => !f.includes('-100-')).length, 1, 'this build\'s cache is kept, the oldest others removed');
 });
 
 test('installed where the user can write, talium writes its code caches on the first run and uses them after', (t) => {

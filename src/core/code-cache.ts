@@ -3,18 +3,46 @@
  * node:vm with a V8 code cache, so a short lint run does not parse and compile the same validators every time
  * (Node 20 has no module.enableCompileCache). All entries live in one pack file per Node version and architecture
  * under dist/code-cache/, read once; a run that compiled something the pack lacked (or V8 rejected) rewrites the
- * pack at exit (temp file + rename, so concurrent runs never see a torn file). A read-only install simply runs
- * without it. TALIUM_CODE_CACHE=off compiles without the cache; TALIUM_CODE_CACHE_DIR puts it elsewhere.
+ * pack at exit (temp file + rename, so concurrent runs never see a torn file). An install this user cannot write
+ * (a global one owned by root) keeps it in the user's cache folder instead, and runs without it when that cannot
+ * be written either. TALIUM_CODE_CACHE=off compiles without the cache; TALIUM_CODE_CACHE_DIR puts it elsewhere.
  */
-import { accessSync, closeSync, constants, openSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
+import { userCacheDir } from '../io/cache-dir.js';
 import { makeDirs } from '../io/make-dirs.js';
 import { sha1 } from './builtins.js';
 
-/** dist/code-cache/ (from dist/src/core/ and from the bundle in dist/src/bundle/ alike). */
-const CACHE_DIR = process.env['TALIUM_CODE_CACHE_DIR'] ? `${process.env['TALIUM_CODE_CACHE_DIR'].replace(/\/$/, '')}/` : fileURLToPath(new URL('../../code-cache/', import.meta.url));
-const PACK_FILE = `${CACHE_DIR}${process.version}-${process.arch}.pack`;
+const PACK_NAME = `${process.version}-${process.arch}.pack`;
+
+let dirsMemo: string[] | undefined;
+
+/**
+ * Where the pack is looked for, in this order, and written (the first folder this user can write):
+ * TALIUM_CODE_CACHE_DIR alone; else dist/code-cache/ (from dist/src/core/ and from the bundle in dist/src/bundle/
+ * alike) when this user can write it; else code-cache/ in the user's cache folder, then dist/code-cache/ (a pack
+ * made before the install became read-only). Entries are keyed by absolute file name, so installs sharing the
+ * user's pack do not mix.
+ */
+function cacheDirs(): string[] {
+  if (dirsMemo) return dirsMemo;
+  const env = process.env['TALIUM_CODE_CACHE_DIR'];
+  const own = fileURLToPath(new URL('../../code-cache/', import.meta.url));
+  dirsMemo = env ? [env] : canWrite(own) ? [own] : [join(userCacheDir(), 'code-cache'), own];
+  return dirsMemo;
+}
+
+/** This user can write the folder, or make it (its parent exists and can be written). */
+function canWrite(dir: string): boolean {
+  try {
+    accessSync(existsSync(dir) ? dir : dirname(dir), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 /**
  * Pack layout: 4-byte big-endian header length, JSON header { key: [offset, length, sha1] }, then the cache blobs.
  * Release builds of V8 check a cache's header, not its bytes, and a damaged blob can crash the process: each blob's
@@ -50,9 +78,17 @@ function enabled(): boolean {
 }
 
 function readPack(): Pack | null {
+  for (const dir of cacheDirs()) {
+    const pack = readPackFile(join(dir, PACK_NAME));
+    if (pack) return pack;
+  }
+  return null;
+}
+
+function readPackFile(file: string): Pack | null {
   let fd: number | undefined;
   try {
-    fd = openSync(PACK_FILE, 'r');
+    fd = openSync(file, 'r');
     const lenBuf = Buffer.alloc(4);
     if (readSync(fd, lenBuf, 0, 4, 0) !== 4) throw new Error('short pack');
     const len = lenBuf.readUInt32BE(0);
@@ -94,10 +130,19 @@ function cached(key: string): Buffer | undefined {
 function save(): void {
   if (!dirty) return;
   dirty = false;
+  // the first folder this user can write (a read-only install: the user's cache folder), else none: do not
+  // serialise what cannot be written
+  const dir = cacheDirs().find((d) => {
+    try {
+      makeDirs(d);
+      accessSync(d, constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (dir === undefined) return;
   try {
-    // a read-only install: do not serialise what cannot be written
-    makeDirs(CACHE_DIR);
-    accessSync(CACHE_DIR, constants.W_OK);
     const parts: Buffer[] = [];
     const header: Pack['header'] = {};
     let offset = 0;
@@ -123,11 +168,12 @@ function save(): void {
     const head = Buffer.from(JSON.stringify(header), 'utf8');
     const len = Buffer.alloc(4);
     len.writeUInt32BE(head.length, 0);
-    const tmp = `${PACK_FILE}.${process.pid}.tmp`;
+    const file = join(dir, PACK_NAME);
+    const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, Buffer.concat([len, head, ...parts]));
-    renameSync(tmp, PACK_FILE);
+    renameSync(tmp, file);
   } catch {
-    /* read-only install: no cache */
+    /* a full disk, a folder made read-only meanwhile: no cache */
   }
 }
 

@@ -26,11 +26,11 @@
  * record one edit cost more than parsing the edited file. Turned off with `--no-cache` or TALIUM_CACHE=off.
  */
 import { appendFileSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crypto, sha1 } from '../core/builtins.js';
 import { fileStamp } from '../core/code-cache.js';
+import { userCacheDir } from '../io/cache-dir.js';
 import { makeDirs } from '../io/make-dirs.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { Suppression } from './suppressions.js';
@@ -139,16 +139,9 @@ function wellFormed(e: Entry): boolean {
   );
 }
 
-export function cacheDir(): string {
-  const env = process.env;
-  if (env['TALIUM_CACHE_DIR']) return env['TALIUM_CACHE_DIR'];
-  const base = env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
-  return join(base, 'talium');
-}
-
 /** The cache files of the folder `cwd` (absolute), without extension: one name per linted folder. */
 function folderCacheBase(cwd: string): string {
-  return join(cacheDir(), 'lint', crypto().createHash('sha1').update(cwd).digest('hex').slice(0, 16));
+  return join(userCacheDir(), 'lint', crypto().createHash('sha1').update(cwd).digest('hex').slice(0, 16));
 }
 
 /** The run cache file (run-cache.ts) of the folder `cwd`, beside its parse cache (and pruned with it). */
