@@ -43,6 +43,7 @@ function canWrite(dir: string): boolean {
     return false;
   }
 }
+
 /**
  * Pack layout: 4-byte big-endian header length, JSON header { key: [offset, length, sha1] }, then the cache blobs.
  * Release builds of V8 check a cache's header, not its bytes, and a damaged blob can crash the process: each blob's
@@ -125,7 +126,6 @@ function cached(key: string): Buffer | undefined {
     return undefined;
   }
 }
-
 
 function save(): void {
   if (!dirty) return;
