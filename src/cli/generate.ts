@@ -17,6 +17,8 @@ import { recordedHash } from '../generate/serialize.js';
 import { gitPrefix } from '../io/git-prefix.js';
 import { applyPlan, firstDifferentLine, planWrite, WriteError, type Blocked } from '../io/writer.js';
 import { engineRule } from '../lint/engine-rules.js';
+import { untrackedPaths } from '../lint/git.js';
+import { commitView, untrackedTest } from './generate-untracked.js';
 import { specValuesTruthy } from '../lint/yaml-truthy.js';
 import { emit, parseFormats } from '../report/emit.js';
 import type { RuleInfo } from '../report/types.js';
@@ -36,6 +38,9 @@ clusters/<name>/cluster.yaml into clusters/<name>/generated/ (shared bases in cl
 Options:
   --cluster NAME     Only this cluster (repeatable). Default: every clusters/*/cluster.yaml.
   --check            Write nothing; exit 1 and report every file that would change (drift gate).
+  --ignore-untracked With --check: judge what git tracks (the commit), as the pre-commit hook does: an
+                     untracked generated file counts as missing, an untracked stale file or cluster.yaml
+                     as absent. No effect outside a git work tree.
   --force            Overwrite or delete generated files even when they were edited by hand.
   --format F[=FILE]  Diagnostics format: stylish (default), json, ... (repeatable; one on stdout).
   --root DIR         Repository root (default: the nearest folder at or above the working directory with clusters/).
@@ -60,6 +65,30 @@ export function findRoot(start: string): string | undefined {
     if (up === d) return undefined;
     d = up;
   }
+}
+
+/**
+ * Folders below `start` (up to three levels, no hidden folders or node_modules) that hold clusters/<name>/cluster.yaml,
+ * relative with `/`, sorted: the --root a run at the top of a checkout would need. Only for the error message.
+ */
+export function projectsBelow(start: string, depth = 3): string[] {
+  const out: string[] = [];
+  const visit = (dir: string, rel: string, left: number): void => {
+    let names: string[];
+    try {
+      names = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules').map((e) => e.name);
+    } catch {
+      return;
+    }
+    for (const n of names.sort()) {
+      const sub = join(dir, n);
+      const subRel = rel ? `${rel}/${n}` : n;
+      if (discoverClusters(sub).length) out.push(subRel);
+      else if (left > 1) visit(sub, subRel, left - 1);
+    }
+  };
+  visit(resolve(start), '', depth);
+  return out;
 }
 
 /** Cluster folder names with a cluster.yaml, sorted (folders starting with `_` or `.` are not clusters). */
@@ -111,6 +140,7 @@ function generateRules(): RuleInfo[] {
 const OPTIONS = {
   cluster: { type: 'string', multiple: true },
   check: { type: 'boolean' },
+  'ignore-untracked': { type: 'boolean' },
   force: { type: 'boolean' },
   format: { type: 'string', multiple: true },
   root: { type: 'string' },
@@ -140,10 +170,27 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const root = opts.root !== undefined ? resolve(io.cwd, opts.root) : findRoot(io.cwd);
   if (!root || !existsSync(join(root, 'clusters'))) {
-    io.stderr(`talium generate: no clusters/ folder ${opts.root !== undefined ? `in ${opts.root}` : `at or above ${io.cwd}`} (use --root DIR).\n`);
+    // a project in a subfolder (infra/clusters/...): the hook and CI run at the top of the checkout and need --root
+    const below = opts.root === undefined ? projectsBelow(io.cwd) : [];
+    const hint = below.length ? `; ${below.map((d) => `${d}/clusters/`).join(', ')} ${below.length === 1 ? 'is' : 'are'} below: use --root ${below[0]}` : ' (use --root DIR)';
+    io.stderr(`talium generate: no clusters/ folder ${opts.root !== undefined ? `in ${opts.root}` : `at or above ${io.cwd}`}${hint}.\n`);
     return EXIT.usage;
   }
-  const all = discoverClusters(root);
+  if (opts['ignore-untracked'] && !opts.check) {
+    io.stderr('talium generate: --ignore-untracked goes with --check (it judges the commit, and writes nothing).\n');
+    return EXIT.usage;
+  }
+  let isUntracked: ((path: string) => boolean) | undefined;
+  if (opts['ignore-untracked']) {
+    const listing = untrackedPaths(root);
+    if (typeof listing === 'string') {
+      io.stderr(`talium generate: --ignore-untracked: ${listing}\n`);
+      return EXIT.usage;
+    }
+    if (listing?.size) isUntracked = untrackedTest(listing);
+  }
+  // an untracked cluster.yaml (a draft beside the commit) is no cluster of the commit
+  const all = discoverClusters(root).filter((n) => !isUntracked?.(`clusters/${n}/cluster.yaml`));
   // a name given twice is still one cluster: `wanted` decides below whether every cluster was generated
   const wanted = [...new Set(opts.cluster ?? all)];
   const unknown = wanted.filter((n) => !all.includes(n));
@@ -185,7 +232,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const started = Date.now();
   const out = generate(clusters, { all: wanted.length === all.length, schema: isTaliumRepository(root) });
   if (wanted.length === all.length) out.roots.push(...orphanRoots(root, all));
-  const plan = planWrite(root, out.files, out.roots, { force: !!opts.force });
+  const onDisk = planWrite(root, out.files, out.roots, { force: !!opts.force });
+  const view = isUntracked ? commitView(onDisk, out.files, isUntracked) : undefined;
+  const plan = view?.plan ?? onDisk;
   // no cluster.yaml left: sweep what the removed clusters generated (orphaned generated/ folders, the shared bases),
   // as removing one of two clusters does; with nothing of talium's to sweep either, it is most likely the wrong folder
   if (!all.length && !plan.changes.length && !plan.refused.length) {
@@ -203,18 +252,25 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       const verb = ch.change === 'create' ? 'is missing' : ch.change === 'update' ? 'is out of date' : 'is stale (no cluster.yaml produces it any more)';
       // `talium generate` would refuse this file: say so here, or the hint sends the user into that refusal
       const refused = plan.refused.find((r) => r.path === ch.path);
+      const untracked = view?.untracked.has(ch.path) === true;
       diagnostics.push({
         ruleId: 'generate/drift',
         severity: 'error',
         message: refused
           ? `Generated file ${file} ${refused.reason === 'edited' ? 'was edited by hand' : refused.symlink ? 'is a symbolic link talium did not make' : 'was not written by talium'}, so it differs from what cluster.yaml produces.`
-          : `Generated file ${file} ${verb}.`,
+          : untracked
+            ? `Generated file ${file} is not tracked by git, so the commit lacks it.`
+            : `Generated file ${file} ${verb}.`,
         help: refused
           ? 'Run `talium generate --force` to discard the edit (to keep it, move it into cluster.yaml first: cilium.values for Helm values), then commit the result.'
-          : 'Run `talium generate` (`npx talium generate` where talium is a dev dependency) and commit the result.',
+          : untracked
+            ? 'Run `talium generate`, then `git add` the generated files and commit them.'
+            : 'Run `talium generate` (`npx talium generate` where talium is a dev dependency) and commit the result.',
         file,
         range: { start: { line, column: 1 }, end: { line, column: 1 } },
-        data: refused ? { change: ch.change, path: ch.path, reason: refused.reason, ...(refused.symlink ? { symlink: true } : {}) } : { change: ch.change, path: ch.path },
+        data: refused
+          ? { change: ch.change, path: ch.path, reason: refused.reason, ...(refused.symlink ? { symlink: true } : {}) }
+          : { change: ch.change, path: ch.path, ...(untracked ? { untracked: true } : {}) },
       });
     }
     if (plan.changes.length) io.stderr(`talium generate --check: ${plan.changes.length} file(s) would change.\n`);

@@ -11,7 +11,7 @@ import { summarize } from '../core/diagnostic.js';
 import { shellWord } from '../core/shell.js';
 import { loadConfig } from '../config/load.js';
 import { lint, wholeFolder, type LintOutcome } from '../lint/engine.js';
-import { stagedFiles } from '../lint/git.js';
+import { stagedFiles, untrackedPaths } from '../lint/git.js';
 import { knownRule, ruleCatalog, suggestRuleId } from '../lint/rule-catalog.js';
 import { emit, parseFormats, rebaseResult } from '../report/emit.js';
 import { REPORTERS } from '../report/index.js';
@@ -23,10 +23,11 @@ import { findRepositoryRoot, planScope, type LintScope } from './lint-scope.js';
 import { toolVersion } from './main.js';
 
 /** The command that fixes what this run found: this run's scope (paths, --staged, --only-files, --config) with --fix. */
-function fixCommand(v: { staged?: boolean; 'only-files'?: boolean; config?: string; root?: string }, positionals: readonly string[]): string {
+function fixCommand(v: { staged?: boolean; 'only-files'?: boolean; 'ignore-untracked'?: boolean; config?: string; root?: string }, positionals: readonly string[]): string {
   const words = ['talium', 'lint', '--fix'];
   if (v.staged) words.push('--staged');
   if (v['only-files']) words.push('--only-files');
+  if (v['ignore-untracked'] && !v.staged) words.push('--ignore-untracked');
   // a value or a path that starts with a dash would read as an option: `--config=-x.yaml`, `-- -dir`
   if (v.config !== undefined) words.push(...(v.config.startsWith('-') ? [`--config=${v.config}`] : ['--config', v.config]));
   if (v.root !== undefined) words.push(...(v.root.startsWith('-') ? [`--root=${v.root}`] : ['--root', v.root]));
@@ -59,7 +60,12 @@ Options:
                             talium's configuration or clusters/<name>/cluster.yaml, a LICENSE, the top of git).
   --staged                  Report only files staged in git (git diff --cached); the whole root is still read.
   --only-files              Report only the positional YAML files (as pre-commit passes them); the whole
-                            root (the working directory when there is none) is still read.
+                            root (the working directory when there is none) is still read. Put -- before
+                            the files when one may start with "-" (the pre-commit hook does).
+  --ignore-untracked        Leave out files git reports as untracked (git ls-files --others
+                            --exclude-standard), as if .gitignore listed them, so a hook judges the commit
+                            and not scratch files beside it; named files are still read. Implied by --staged;
+                            no effect outside a git work tree.
   --workers N               Worker threads for parsing and per-document checks (default 0: main thread only).
   --no-cache                Parse every file again instead of reading unchanged ones from the parse cache, and
                             never replay the last result of an unchanged tree (the run cache); both are kept in
@@ -77,6 +83,7 @@ const OPTIONS = {
   root: { type: 'string' },
   staged: { type: 'boolean' },
   'only-files': { type: 'boolean' },
+  'ignore-untracked': { type: 'boolean' },
   workers: { type: 'string' },
   'no-cache': { type: 'boolean' },
   fix: { type: 'boolean' },
@@ -86,7 +93,38 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+const spellings = (name: string, o: object): string[] => [`--${name}`, ...('short' in o ? [`-${String(o.short)}`] : [])];
+/** Options of lint that take a value (the word after them is not a file name), and every option as written. */
+const VALUE_OPTIONS = new Set(Object.entries(OPTIONS).flatMap(([name, o]) => (o.type === 'string' ? spellings(name, o) : [])));
+const OPTION_WORDS = new Set(Object.entries(OPTIONS).flatMap(([name, o]) => spellings(name, o)));
+
+/**
+ * A file list (--only-files) without `--` in which a file name starts with "-" (`-x.yaml` at the top of the
+ * repository, as pre-commit passes it): node's parser would take it for options (`-c.yaml` = --config .yaml).
+ * The first such word that names an existing file, for a usage error that says how to pass it.
+ */
+function dashFile(args: readonly string[], cwd: string): string | undefined {
+  if (!args.includes('--only-files') || args.includes('--')) return undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (VALUE_OPTIONS.has(a)) {
+      i++;
+      continue;
+    }
+    if (a.startsWith('-') && a !== '-' && !OPTION_WORDS.has(a) && !OPTION_WORDS.has(a.split('=')[0]!) && existsSync(resolve(cwd, a))) return a;
+  }
+  return undefined;
+}
+
 export async function run(args: string[], io: CliIo): Promise<number> {
+  const dashed = dashFile(args, io.cwd);
+  if (dashed !== undefined) {
+    io.stderr(
+      `talium lint: "${dashed}" is a file whose name reads as an option; put -- before the file names ` +
+        '(talium lint --only-files -- FILES...). In .pre-commit-config.yaml, end the hook\'s args with "--", e.g. args: [--max-warnings, "0", --].\n',
+    );
+    return EXIT.usage;
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -160,6 +198,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const deleted = stagedFiles(io.cwd, 'D');
     if (typeof deleted !== 'string' && deleted.some((f) => /\.ya?ml$/i.test(f))) crossObjectAll = true;
   }
+  // files that will not be in the commit: --staged always judges the commit; the pre-commit hook asks for it
+  const ignoreUntracked = v.staged === true || v['ignore-untracked'] === true;
   // the repository root above the paths (or the working directory) is read whole; the paths are what is reported
   // (lint-scope.ts): `cd apps && talium lint`, `talium lint apps/cilium`, pre-commit's file list alike
   let root: string | undefined;
@@ -222,6 +262,14 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       return { result: { diagnostics: [], rules: [], files: [], sources: new Map(), tool, ...(v.fix ? { fix: { applied: [], skipped: [] } } : {}) }, missing: [], internalErrors: 0 };
     }
     const opts: Parameters<typeof lint>[0] = { cwd, paths, config: cfg.config, tool, configDiagnostics: cfg.diagnostics };
+    if (ignoreUntracked) {
+      const untracked = untrackedPaths(cwd);
+      if (typeof untracked === 'string') {
+        io.stderr(`talium lint: --ignore-untracked: ${untracked}\n`);
+        return EXIT.usage;
+      }
+      if (untracked?.size) opts.untracked = untracked;
+    }
     if (only) opts.only = only;
     if (crossObjectAll) opts.crossObjectAll = true;
     if (workers !== undefined) opts.workers = workers;

@@ -182,8 +182,22 @@ function planText(g: ClusterGroup): string {
 export async function run(args: string[], io: CliIo): Promise<number> {
   let format = 'text';
   let target: string | undefined;
+  let positional = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
+    // `--` ends the options: a folder named "-x" is `talium plan -- -x`
+    if (a === '--' && !positional) {
+      positional = true;
+      continue;
+    }
+    if (positional) {
+      if (target !== undefined) {
+        io.stderr(`talium plan: only one path is accepted.\n`);
+        return EXIT.usage;
+      }
+      target = a;
+      continue;
+    }
     if (a === '--help' || a === '-h') {
       io.stdout(HELP);
       return EXIT.ok;

@@ -59,6 +59,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const inputs: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
+    // `--` ends the options: what follows is CRD files, folders or URLs, even when one starts with "-"
+    if (a === '--') {
+      inputs.push(...rest.slice(i + 1));
+      break;
+    }
     if (a === '--out' || a === '-o') out = rest[++i];
     else if (a.startsWith('--out=')) out = a.slice(6);
     else if (a === '-h' || a === '--help') {

@@ -18,6 +18,12 @@ export interface DiscoverOptions {
   paths: string[];
   /** gitignore-style patterns, relative to cwd. */
   exclude: readonly string[];
+  /**
+   * Paths git reports as untracked (git.ts untrackedPaths), relative to cwd: files, folders with a trailing `/`,
+   * `./` for cwd itself. Left out as if .gitignore listed them (a hook judges the commit, not scratch files);
+   * a path named on the command line is still read.
+   */
+  untracked?: ReadonlySet<string>;
 }
 
 export interface DiscoveredFile {
@@ -75,6 +81,7 @@ export function discover(opts: DiscoverOptions): Discovery {
   const cwd = resolve(opts.cwd);
   const cwdReal = safeReal(cwd) ?? cwd;
   const excl = opts.exclude.length ? ignore().add([...opts.exclude]) : undefined;
+  const untracked = opts.untracked?.size ? opts.untracked : undefined;
   const found = new Map<string, DiscoveredFile>();
   const seenReal = new Set<string>();
   const notes: Diagnostic[] = [];
@@ -162,6 +169,8 @@ export function discover(opts: DiscoverOptions): Discovery {
       }
     }
     const ignored = (abs: string, name: string, isDir: boolean) => {
+      // an untracked symbolic link to a folder is listed by git without the slash
+      if (untracked && relDir !== undefined && (untracked.has(relDir + name) || (isDir && untracked.has(`${relDir}${name}/`)))) return true;
       for (const s of local) {
         const r = s.dir === dir ? name : relDir !== undefined && s.prefix !== undefined ? (relDir + name).slice(s.prefix.length) : toPosix(relative(s.dir, abs));
         if (r && s.ig.ignores(isDir ? r + '/' : r)) return true;
@@ -261,6 +270,9 @@ export function discover(opts: DiscoverOptions): Discovery {
         }
         addScope(scopes, d);
         if (excluded(relPath, true)) continue;
+      } else if (relPath === '' && untracked?.has('./')) {
+        // the whole working folder is untracked: only what was named is read
+        continue;
       }
       const seen = () => met + excludedPaths.length + templates.length + excludedTemplates.length;
       const before = seen();

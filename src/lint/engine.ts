@@ -52,6 +52,11 @@ export interface LintOptions {
   configDiagnostics?: Diagnostic[];
   /** The date suppression `until` dates are compared with (YYYY-MM-DD); default today in UTC. */
   today?: string;
+  /**
+   * Paths git reports as untracked, relative to cwd (folders with a trailing `/`): not read, as if .gitignore
+   * listed them (`--ignore-untracked`, hooks), so the run sees the tree being committed.
+   */
+  untracked?: ReadonlySet<string>;
 }
 
 export interface LintOutcome {
@@ -125,9 +130,9 @@ async function checkWithCache(groups: GroupCheck[], files: LoadedFile[], crdDocs
  * The files to read under `paths`, with the configuration's excludes (repository-wide and per cluster folder,
  * normalised: excludes.ts); a run over the whole tree adds config/unused-exclude for a pattern that left out nothing.
  */
-export function discoverFiles(cwd: string, paths: string[], config: LintConfig): ReturnType<typeof discover> {
+export function discoverFiles(cwd: string, paths: string[], config: LintConfig, untracked?: ReadonlySet<string>): ReturnType<typeof discover> {
   const entries = excludeEntries(config);
-  const found = discover({ cwd, paths, exclude: entries.map((e) => e.pattern) });
+  const found = discover({ cwd, paths, exclude: entries.map((e) => e.pattern), ...(untracked ? { untracked } : {}) });
   if (entries.length && wholeFolder(paths)) found.notes.push(...unusedExcludes(entries, [...found.excluded, ...found.excludedTemplates]));
   return found;
 }
@@ -174,7 +179,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   // suppressions with an `until` date stop applying after it: the date is part of what a run depends on
   const today = opts.today ?? todayUtc();
 
-  const found = discoverFiles(opts.cwd, opts.paths, config);
+  const found = discoverFiles(opts.cwd, opts.paths, config, opts.untracked);
   const diagnostics: Diagnostic[] = found.notes.filter((d) => reported(d.file));
   tick(`discover (${found.files.length} files)`);
   let internalErrors = 0;
@@ -209,7 +214,8 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   if (useWorkers) {
     ({ loaded, workers } = await loadFilesInWorkers(found.files, config.maxFileSize, opts.workers));
   } else {
-    cache = caching ? ParseCache.open(resolve(opts.cwd), wholeFolder(opts.paths)) : undefined;
+    // a run that left out untracked files keeps their entries (the next run over the whole folder reads them)
+    cache = caching ? ParseCache.open(resolve(opts.cwd), wholeFolder(opts.paths) && !opts.untracked?.size) : undefined;
     loaded = found.files.map((f) => safeLoad(f, config.maxFileSize, cache));
     if (cache) cacheNote = `, parse cache ${cache.hits} hits, ${cache.misses} misses, ${cache.verified} verified`;
   }

@@ -1,0 +1,242 @@
+/**
+ * What a hook judges is the commit: `talium lint --ignore-untracked` (and `--staged`) leaves out what git reports as
+ * untracked, `talium generate --check --ignore-untracked` counts an untracked generated file as missing; outside
+ * git both change nothing. File names that start with "-" after `--` (lint, plan, schemas import), and the usage
+ * error that says how to pass them when `--` is missing. The pre-commit framework runs of the same are in
+ * workflow-precommit.test.ts.
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectsBelow } from '../src/cli/generate.js';
+import { commitView, untrackedTest } from '../src/cli/generate-untracked.js';
+import { discover } from '../src/lint/discover.js';
+import { untrackedPaths } from '../src/lint/git.js';
+import { runCli } from '../src/testing/cli.js';
+import { widgetCrd } from '../src/testing/crd-fixtures.js';
+import { LAN_TALOS_PATCH, poolYaml } from '../src/testing/hook-samples.js';
+import { tempRepos } from '../src/testing/temp-repos.js';
+
+const { repo, cleanup } = tempRepos('talium-untracked-');
+after(cleanup);
+
+const ROOT = process.cwd();
+const HAS_GIT = spawnSync('git', ['--version']).status === 0;
+
+function git(dir: string, ...args: string[]): void {
+  const r = spawnSync('git', args, {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
+  });
+  assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
+}
+
+interface Out {
+  diagnostics: Array<{ file: string; ruleId: string; range: { start: { line: number; column: number } }; data?: Record<string, unknown> }>;
+}
+const brief = (o: Out) => o.diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}`);
+
+async function lintJson(dir: string, args: string[]): Promise<{ code: number; out: Out; stderr: string }> {
+  const r = await runCli(['lint', '--format', 'json', '--no-cache', ...args], { cwd: dir });
+  return { code: r.code, out: (r.stdout ? JSON.parse(r.stdout) : { diagnostics: [] }) as Out, stderr: r.stderr };
+}
+
+/** A committed Talos patch and pool; the pool edited and staged; an untracked scratch pool overlapping it. */
+function scratchRepo(): string {
+  const dir = repo({
+    'talos/cp.yaml': LAN_TALOS_PATCH,
+    'kubernetes/pool.yaml': poolYaml('10.50.0.200', '10.50.0.239'),
+  });
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'init');
+  writeFileSync(join(dir, 'kubernetes', 'pool.yaml'), poolYaml('10.50.0.200', '10.50.0.240'));
+  git(dir, 'add', 'kubernetes/pool.yaml');
+  // each overlaps only the staged pool (10.50.0.240 and 10.50.0.205-210)
+  writeFileSync(join(dir, 'scratch.yaml'), poolYaml('10.50.0.240', '10.50.0.250').replace('name: default', 'name: scratch'));
+  mkdirSync(join(dir, 'wip'));
+  writeFileSync(join(dir, 'wip', 'extra.yaml'), poolYaml('10.50.0.205', '10.50.0.210').replace('name: default', 'name: wip'));
+  return dir;
+}
+
+describe('lint --ignore-untracked', () => {
+  it('leaves out untracked files and folders; without the flag they still change the staged file\'s findings', async (t) => {
+    if (!HAS_GIT) return t.skip('git is not installed');
+    const dir = scratchRepo();
+    const plain = await lintJson(dir, ['--only-files', 'kubernetes/pool.yaml']);
+    assert.equal(plain.code, 1, 'the scenario is real: the untracked pools overlap the staged one');
+    assert.deepEqual(brief(plain.out), ['scratch.yaml:7:14 network/pool-overlap', 'wip/extra.yaml:7:14 network/pool-overlap']);
+
+    const hook = await lintJson(dir, ['--only-files', '--ignore-untracked', '--', 'kubernetes/pool.yaml']);
+    assert.equal(hook.code, 0, hook.stderr);
+    assert.deepEqual(brief(hook.out), []);
+    // --staged judges the commit too
+    const staged = await lintJson(dir, ['--staged']);
+    assert.equal(staged.code, 0, staged.stderr);
+    assert.deepEqual(brief(staged.out), []);
+
+    // staged, the scratch pool is part of the commit: reported again
+    git(dir, 'add', 'scratch.yaml');
+    const added = await lintJson(dir, ['--only-files', '--ignore-untracked', '--', 'kubernetes/pool.yaml', 'scratch.yaml']);
+    assert.equal(added.code, 1);
+    assert.deepEqual(brief(added.out), ['scratch.yaml:7:14 network/pool-overlap']);
+  });
+
+  it('a file named on the command line is read even when untracked; the run over the whole tree is unchanged', async (t) => {
+    if (!HAS_GIT) return t.skip('git is not installed');
+    const dir = scratchRepo();
+    const named = await lintJson(dir, ['--only-files', '--ignore-untracked', '--', 'scratch.yaml']);
+    assert.equal(named.code, 1);
+    assert.deepEqual(brief(named.out), ['scratch.yaml:7:14 network/pool-overlap']);
+    const whole = await lintJson(dir, []);
+    assert.deepEqual(brief(whole.out), ['scratch.yaml:7:14 network/pool-overlap', 'wip/extra.yaml:7:14 network/pool-overlap']);
+  });
+
+  it('outside a git work tree the flag changes nothing', async () => {
+    const dir = repo({
+      '.talium.yaml': '{}\n',
+      'talos/cp.yaml': LAN_TALOS_PATCH,
+      'kubernetes/pool.yaml': poolYaml('10.50.0.200', '10.50.0.240'),
+      'scratch.yaml': poolYaml('10.50.0.220', '10.50.0.250').replace('name: default', 'name: scratch'),
+    });
+    assert.equal(untrackedPaths(dir), undefined);
+    const a = await lintJson(dir, ['--only-files', 'kubernetes/pool.yaml']);
+    const b = await lintJson(dir, ['--only-files', '--ignore-untracked', '--', 'kubernetes/pool.yaml']);
+    assert.equal(a.code, 1);
+    assert.deepEqual(brief(b.out), brief(a.out));
+    assert.deepEqual(brief(b.out), ['scratch.yaml:7:14 network/pool-overlap']);
+  });
+
+  it('git lists untracked folders whole, a wholly untracked root as ./; discovery skips them', (t) => {
+    if (!HAS_GIT) return t.skip('git is not installed');
+    const dir = repo({ 'a/t.yaml': 'a: 1\n', 'a/b/u.yaml': 'b: 1\n', 'c/u.yaml': 'c: 1\n', 'd/x.yaml': 'd: 1\n', '.gitignore': 'd/\n' });
+    git(dir, 'init', '-q', '-b', 'main');
+    git(dir, 'add', 'a/t.yaml', '.gitignore');
+    const listing = untrackedPaths(dir);
+    assert.ok(listing instanceof Set);
+    assert.deepEqual([...listing].sort(), ['a/b/', 'c/']);
+    symlinkSync('c', join(dir, 'link'));
+    const withLink = untrackedPaths(dir) as Set<string>;
+    assert.ok(withLink.has('link'), 'an untracked link to a folder is listed without the slash');
+    const found = discover({ cwd: dir, paths: ['.'], exclude: [], untracked: withLink });
+    assert.deepEqual(found.files.map((f) => f.path), ['a/t.yaml']);
+    assert.deepEqual(untrackedPaths(join(dir, 'c')), new Set(['./']));
+    const inside = discover({ cwd: join(dir, 'c'), paths: ['.', 'u.yaml'], exclude: [], untracked: new Set(['./']) });
+    assert.deepEqual(inside.files.map((f) => f.path), ['u.yaml'], 'only the named file of a wholly untracked root');
+    assert.deepEqual(inside.empty, []);
+  });
+});
+
+describe('file names that start with "-"', () => {
+  it('lint --only-files -- -x.yaml lints the file; without -- a usage error says how to pass it', async () => {
+    const dir = repo({ '.talium.yaml': '{}\n', '-x.yaml': 'a: yes\n', '-c.yaml': 'b: yes\n' });
+    const ok = await lintJson(dir, ['--only-files', '--', '-x.yaml', '-c.yaml']);
+    assert.equal(ok.code, 0);
+    assert.deepEqual(brief(ok.out), ['-c.yaml:1:4 yaml/truthy', '-x.yaml:1:4 yaml/truthy']);
+    for (const args of [['--only-files', '-x.yaml'], ['--only-files', '--max-warnings', '0', '-c.yaml'], ['--only-files', '-c.yaml', '-x.yaml']]) {
+      const r = await runCli(['lint', ...args], { cwd: dir });
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.stderr, /^talium lint: "-[xc]\.yaml" is a file whose name reads as an option; put -- before the file names/m);
+      assert.match(r.stderr, /args: \[--max-warnings, "0", --\]/);
+    }
+    // the value of an option is not a file name: --config -c.yaml is refused as a config, as before
+    const cfg = await runCli(['lint', '--only-files', '--format', 'json', '--max-warnings', '5', '--', '-x.yaml'], { cwd: dir });
+    assert.equal(cfg.code, 0, cfg.stderr);
+    // the fix hint repeats the options and the file list after --, and runs as printed
+    const kpr = repo({ 'talium.config.yaml': 'versions:\n  cilium: "1.18.8"\n', '-cilium/values.yaml': 'kubeProxyReplacement: strict\n' });
+    const stylish = await runCli(['lint', '--only-files', '--ignore-untracked', '--no-cache', '--', '-cilium/values.yaml'], { cwd: kpr });
+    const cmd = /fixable with `(.*)`$/m.exec(stylish.stdout)?.[1];
+    assert.equal(cmd, 'talium lint --fix --only-files --ignore-untracked -- -cilium/values.yaml');
+    const fixed = await runCli(['lint', '--no-cache', '--format', 'json', ...cmd!.split(' ').slice(2)], { cwd: kpr });
+    assert.match(fixed.stderr, /fixed 1 problem/);
+  });
+
+  it('plan -- -dir and schemas import -- -crd.yaml take the word after -- as a path', async () => {
+    const dir = repo({ '-repo/talos/cp.yaml': LAN_TALOS_PATCH });
+    const plan = await runCli(['plan', '--format', 'json', '--', '-repo'], { cwd: dir });
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.ok(Array.isArray(JSON.parse(plan.stdout)));
+    const noDash = await runCli(['plan', '-repo'], { cwd: dir });
+    assert.equal(noDash.code, 2);
+    writeFileSync(join(dir, '-crd.yaml'), widgetCrd('              properties:\n                size: {type: integer}\n'));
+    const imported = await runCli(['schemas', 'import', '--out', 'out', '--', '-crd.yaml'], { cwd: dir });
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.ok(existsSync(join(dir, 'out', 'example.com', 'v1', 'Widget.json')));
+    const refused = await runCli(['schemas', 'import', '--out', 'out', '-crd.yaml'], { cwd: dir });
+    assert.equal(refused.code, 2, 'without --, "-crd.yaml" is an unknown option');
+  });
+});
+
+describe('generate --check --ignore-untracked', () => {
+  it('an untracked generated file is missing from the commit, an untracked stale one is absent; outside git unchanged', async (t) => {
+    if (!HAS_GIT) return t.skip('git is not installed');
+    const dir = repo({});
+    mkdirSync(join(dir, 'clusters', 'homelab'), { recursive: true });
+    cpSync(join(ROOT, 'clusters', 'homelab', 'cluster.yaml'), join(dir, 'clusters', 'homelab', 'cluster.yaml'));
+    assert.equal((await runCli(['generate'], { cwd: dir })).code, 0);
+    // outside git: the same as --check
+    const outside = await runCli(['generate', '--check', '--ignore-untracked'], { cwd: dir });
+    assert.equal(outside.code, 0, outside.stdout + outside.stderr);
+
+    git(dir, 'init', '-q', '-b', 'main');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'init');
+    const node = 'clusters/homelab/generated/talos/nodes/cp-1.yaml';
+    git(dir, 'rm', '-q', '--cached', node);
+    assert.equal((await runCli(['generate', '--check'], { cwd: dir })).code, 0, 'the working tree has the file');
+    const r = await runCli(['generate', '--check', '--ignore-untracked', '--format', 'json'], { cwd: dir });
+    assert.equal(r.code, 1, r.stderr);
+    const out = JSON.parse(r.stdout) as Out;
+    assert.deepEqual(brief(out), [`${node}:1:1 generate/drift`]);
+    assert.deepEqual(out.diagnostics[0]!.data, { change: 'create', path: node, untracked: true });
+
+    const usage = await runCli(['generate', '--ignore-untracked'], { cwd: dir });
+    assert.equal(usage.code, 2);
+  });
+
+  it('run above a project in a subfolder, it names the --root to pass', async () => {
+    const top = repo({ 'infra/clusters/homelab/cluster.yaml': readFileSync(join(ROOT, 'clusters', 'homelab', 'cluster.yaml'), 'utf8'), 'docs/x.md': '' });
+    const r = await runCli(['generate', '--check'], { cwd: top });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /no clusters\/ folder at or above .*; infra\/clusters\/ is below: use --root infra\.$/m);
+    assert.equal((await runCli(['generate', '--root', 'infra'], { cwd: top })).code, 0);
+    assert.equal((await runCli(['generate', '--check', '--root', 'infra'], { cwd: top })).code, 0);
+    assert.deepEqual(projectsBelow(top), ['infra']);
+  });
+
+  it('commitView: untracked unchanged/updated files become creates, untracked removes and refusals go', () => {
+    const isUntracked = untrackedTest(new Set(['g/new/', 'g/a.yaml']));
+    const files = new Map([
+      ['g/a.yaml', 'A'],
+      ['g/b.yaml', 'B'],
+      ['g/new/c.yaml', 'C'],
+    ]);
+    const { plan, untracked } = commitView(
+      {
+        repoRoot: '/r',
+        changes: [
+          { path: 'g/b.yaml', change: 'update', text: 'B', current: 'b' },
+          { path: 'g/new/c.yaml', change: 'update', text: 'C', current: 'c' },
+          { path: 'g/new/old.yaml', change: 'remove', current: 'o' },
+        ],
+        unchanged: ['g/a.yaml'],
+        refused: [{ path: 'g/new/c.yaml', reason: 'edited', change: 'update' }],
+        blocked: [],
+      },
+      files,
+      isUntracked,
+    );
+    assert.deepEqual(plan.changes, [
+      { path: 'g/a.yaml', change: 'create', text: 'A' },
+      { path: 'g/b.yaml', change: 'update', text: 'B', current: 'b' },
+      { path: 'g/new/c.yaml', change: 'create', text: 'C' },
+    ]);
+    assert.deepEqual(plan.unchanged, []);
+    assert.deepEqual(plan.refused, []);
+    assert.deepEqual([...untracked].sort(), ['g/a.yaml', 'g/new/c.yaml']);
+    assert.equal(untrackedTest(new Set(['./']))('anything'), true);
+  });
+});
