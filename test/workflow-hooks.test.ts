@@ -104,7 +104,7 @@ test('with clusters/*/cluster.yaml the hook also runs generate --check; an exist
     assert.equal(r.code, 0, r.stderr);
     const pkg = readPkg(dir);
     assert.deepEqual(pkg['simple-git-hooks'], {
-      'pre-commit': 'npm run fmt && node_modules/.bin/talium lint --staged && node_modules/.bin/talium generate --check',
+      'pre-commit': 'npm run fmt && node_modules/.bin/talium lint --staged && node_modules/.bin/talium generate --check --ignore-untracked',
       'pre-push': 'npm test',
     });
     assert.equal(pkg['scripts']['prepare'], 'husky', 'an existing prepare script is not touched');
@@ -178,5 +178,40 @@ test('a package.json below the git top level: the hook changes into it, staged p
     assert.equal(good.status, 0, good.stdout + good.stderr);
   } finally {
     rmSync(top, { recursive: true, force: true });
+  }
+});
+
+test('clusters/ in a subfolder of the package.json folder: generate --check --root for it; a deleted or untracked generated file is blocked', { timeout: 180_000 }, (t) => {
+  if (!HAS_GIT) return t.skip('git is not installed');
+  const spec = join(ROOT, 'clusters', 'homelab', 'cluster.yaml');
+  if (!existsSync(spec)) return t.skip('clusters/homelab/cluster.yaml is not there yet');
+  const dir = project({ name: 'home-ops', private: true });
+  try {
+    mkdirSync(join(dir, 'infra', 'clusters', 'homelab'), { recursive: true });
+    writeFileSync(join(dir, 'infra', 'clusters', 'homelab', 'cluster.yaml'), readFileSync(spec, 'utf8'));
+    assert.equal(spawnCli(['generate', '--root', 'infra'], { cwd: dir }).code, 0);
+    const r = spawnCli(['hooks', 'install'], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      readPkg(dir)['simple-git-hooks']['pre-commit'],
+      'node_modules/.bin/talium lint --staged && node_modules/.bin/talium generate --check --ignore-untracked --root infra',
+    );
+    git(['add', '-A'], dir);
+    const first = git(['commit', '-m', 'infra'], dir);
+    assert.equal(first.status, 0, first.stdout + first.stderr);
+
+    const node = 'infra/clusters/homelab/generated/talos/nodes/cp-1.yaml';
+    git(['rm', '--quiet', node], dir);
+    const deleted = git(['commit', '-m', 'delete a generated file'], dir);
+    assert.notEqual(deleted.status, 0, deleted.stdout + deleted.stderr);
+    assert.match(deleted.stdout + deleted.stderr, new RegExp(`^${node.replace(/\./g, '\\.')}$`, 'm'));
+    git(['reset', '--quiet', '--hard'], dir);
+    git(['rm', '--quiet', '--cached', node], dir);
+    const untracked = git(['commit', '-m', 'untrack a generated file'], dir);
+    assert.notEqual(untracked.status, 0, untracked.stdout + untracked.stderr);
+    assert.match(untracked.stdout + untracked.stderr, /^\s+1:1\s+error\b.*\bgenerate\/drift$/m);
+    assert.equal(git(['rev-list', '--count', 'HEAD'], dir).stdout.trim(), '1');
+  } finally {
+    rmSync(join(dir), { recursive: true, force: true });
   }
 });

@@ -7,13 +7,15 @@ import { childProcess } from '../core/builtins.js';
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { shellWord } from '../core/shell.js';
+import { projectsBelow } from './generate.js';
 import { EXIT, type CliIo } from './io.js';
 
 const USAGE = `Usage: talium hooks install [--dry-run] [--force]
 
 Installs a git pre-commit hook that runs \`talium lint\` on the staged files (and \`talium generate --check\`
-when the repository has clusters/*/cluster.yaml). Run it in the directory that holds your package.json, with
-talium and simple-git-hooks as devDependencies:
+when the repository has clusters/*/cluster.yaml, with --root when they are in a subfolder). Run it in the
+directory that holds your package.json, with talium and simple-git-hooks as devDependencies:
 
   npm install --save-dev talium simple-git-hooks
   npx talium hooks install
@@ -59,11 +61,18 @@ function hasClusterSpecs(dir: string): boolean {
   }
 }
 
-/** The shell command the pre-commit hook runs (git runs hooks at the top of the work tree). */
+/**
+ * The shell command the pre-commit hook runs (git runs hooks at the top of the work tree). `lint --staged` judges
+ * the commit (untracked files left out); `generate --check --ignore-untracked` runs on every commit (a commit that
+ * only deletes a generated file names no file), with `--root` for each talium project in a subfolder
+ * (infra/clusters/<name>/cluster.yaml beside the package.json's folder).
+ */
 export function hookCommand(opts: { projectDir: string; gitTop: string; pkgName: unknown }): string {
   const talium = taliumInvocation(opts.projectDir, opts.pkgName);
   const parts = [`${talium} lint --staged`];
-  if (hasClusterSpecs(opts.projectDir)) parts.push(`${talium} generate --check`);
+  const check = `${talium} generate --check --ignore-untracked`;
+  if (hasClusterSpecs(opts.projectDir)) parts.push(check);
+  else for (const dir of projectsBelow(opts.projectDir)) parts.push(`${check} --root ${shellWord(dir)}`);
   const rel = relative(opts.gitTop, opts.projectDir).split(sep).join('/');
   const cmd = parts.join(' && ');
   return rel ? `cd '${rel.replace(/'/g, `'\\''`)}' && ${cmd}` : cmd;
