@@ -172,6 +172,18 @@ test('lint step: fail-level none reports the counts but passes; paths and sarif-
   }
 });
 
+test('lint step: a path that starts with "-" is linted as a path, not taken as an option', () => {
+  const dir = repo({ '-c.yaml': BAD['manifests/bad.yaml'], ...GOOD });
+  try {
+    const r = runLintStep(dir, { paths: '-c.yaml', 'sarif-file': '' });
+    assert.equal(r.code, 1, r.stdout);
+    assert.equal(r.outputs['exit-code'], '1');
+    assert.match(r.stdout, /^::error file=-c\.yaml,line=5,col=7,.*title=yaml\/syntax::/m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('lint step: a clean tree passes with zero counts; no SARIF when sarif-file is empty', () => {
   const dir = repo(GOOD);
   try {
