@@ -86,6 +86,19 @@ describe('hostile input', () => {
     assert.equal(out.diagnostics[0]!.ruleId, 'yaml/encoding');
   });
 
+  it('UTF-32 files → yaml/encoding naming UTF-32 (not UTF-16, not binary)', () => {
+    const le = Buffer.from([0xff, 0xfe, 0, 0, 0x61, 0, 0, 0, 0x3a, 0, 0, 0, 0x20, 0, 0, 0, 0x31, 0, 0, 0, 0x0a, 0, 0, 0]);
+    const be = Buffer.from([0, 0, 0xfe, 0xff, 0, 0, 0, 0x61, 0, 0, 0, 0x3a, 0, 0, 0, 0x20, 0, 0, 0, 0x31, 0, 0, 0, 0x0a]);
+    for (const [name, bytes, encoding] of [['utf32le.yaml', le, 'utf-32le'], ['utf32be.yaml', be, 'utf-32be']] as const) {
+      const { code, out } = lintOne(name, bytes);
+      assert.equal(code, 1);
+      assert.deepEqual(
+        out.diagnostics.map((d) => [d.ruleId, d.file, d.range.start.line, d.range.start.column, d.data?.['encoding']]),
+        [['yaml/encoding', name, 1, 1, encoding]],
+      );
+    }
+  });
+
   it('an 8 MB single line is linted (clean), in bounded time', () => {
     const { code, out } = lintOne('long.yaml', 'key: ' + 'x'.repeat(8 * 1024 * 1024) + '\n');
     assert.equal(code, 0);
@@ -189,7 +202,7 @@ describe('hostile input', () => {
     const out = JSON.parse(r.stdout) as JsonOut;
     assert.equal(out.summary.files, 1);
     const notes = out.diagnostics.map((d) => `${d.ruleId} ${d.file} ${d.data?.['reason']}`).sort();
-    assert.deepEqual(notes, ['lint/symlink-skipped a/up link loops back to an ancestor folder', 'lint/symlink-skipped self.yaml dangling link']);
+    assert.deepEqual(notes, ['lint/symlink-skipped a/up link loops back to an ancestor folder', 'lint/symlink-skipped self.yaml link loop']);
   });
 
   it('a folder talium may not list: an error at the folder, the rest of the tree still linted', (t) => {

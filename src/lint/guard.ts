@@ -60,6 +60,19 @@ export function firstInvalidUtf8(buf: Uint8Array): number {
   return n;
 }
 
+/**
+ * The UTF-16 or UTF-32 byte-order mark the bytes start with, if any. UTF-32 first: its little-endian mark
+ * (FF FE 00 00) begins with UTF-16's (FF FE), and its big-endian one (00 00 FE FF) would pass for a NUL byte.
+ */
+function utf16or32Bom(buf: Uint8Array): { name: 'UTF-16' | 'UTF-32'; encoding: string; little: boolean } | undefined {
+  const [b0, b1, b2, b3] = [buf[0], buf[1], buf[2], buf[3]];
+  if (b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0) return { name: 'UTF-32', encoding: 'utf-32le', little: true };
+  if (b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff) return { name: 'UTF-32', encoding: 'utf-32be', little: false };
+  if (b0 === 0xff && b1 === 0xfe) return { name: 'UTF-16', encoding: 'utf-16le', little: true };
+  if (b0 === 0xfe && b1 === 0xff) return { name: 'UTF-16', encoding: 'utf-16be', little: false };
+  return undefined;
+}
+
 /** Byte checks: size, binary, encoding. Returns the decoded text when the bytes are acceptable. */
 export function checkBytes(buf: Uint8Array, maxFileSize: number): { text: string } | { problem: GuardProblem } {
   if (buf.length > maxFileSize) {
@@ -72,15 +85,14 @@ export function checkBytes(buf: Uint8Array, maxFileSize: number): { text: string
       },
     };
   }
-  const b0 = buf[0];
-  const b1 = buf[1];
-  if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) {
+  const bom = utf16or32Bom(buf);
+  if (bom) {
     return {
       problem: {
         ruleId: 'yaml/encoding',
-        message: `File starts with a UTF-16 byte-order mark (${b0 === 0xff ? 'little' : 'big'}-endian); talium reads UTF-8 only.`,
+        message: `File starts with a ${bom.name} byte-order mark (${bom.little ? 'little' : 'big'}-endian); talium reads UTF-8 only.`,
         position: { line: 1, column: 1 },
-        data: { encoding: b0 === 0xff ? 'utf-16le' : 'utf-16be', byteOffset: 0 },
+        data: { encoding: bom.encoding, byteOffset: 0 },
       },
     };
   }
