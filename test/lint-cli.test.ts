@@ -485,6 +485,35 @@ describe('talium lint: discovery', () => {
     assert.equal(code, 0);
     assert.deepEqual(out.diagnostics.map((d) => [d.file, d.ruleId, d.data?.['reason']]), [['link.yaml', 'lint/symlink-skipped', 'target is outside the linted tree']]);
   });
+
+  it('a symlink out of the tree named on the command line is linted, with no symlink-skipped note beside its findings', async () => {
+    const outside = repo({ 'secret.yaml': BROKEN });
+    // a repository root (.git): the whole tree is walked, which meets the link too
+    const dir = repo({ '.git/HEAD': 'ref: refs/heads/main\n', 'a.yaml': 'a: 1\n' });
+    symlinkSync(join(outside, 'secret.yaml'), join(dir, 'link.yaml'));
+    const { code, out } = await lintJson(dir, ['link.yaml']);
+    assert.equal(code, 1);
+    assert.deepEqual(
+      out.diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}`),
+      ['link.yaml:3:1 yaml/syntax'],
+    );
+  });
+
+  it('symlink loops (a -> b -> a, a -> a) → lint/symlink-skipped with reason "link loop", not "dangling link"', async () => {
+    const dir = repo({ 'ok.yaml': 'a: 1\n' });
+    symlinkSync('b.yaml', join(dir, 'a.yaml'));
+    symlinkSync('a.yaml', join(dir, 'b.yaml'));
+    symlinkSync('self.yaml', join(dir, 'self.yaml'));
+    symlinkSync('missing.yaml', join(dir, 'dangling.yaml'));
+    const { code, out } = await lintJson(dir);
+    assert.equal(code, 0);
+    assert.deepEqual(out.diagnostics.map((d) => [d.file, d.range.start.line, d.range.start.column, d.ruleId, d.data?.['reason'], d.data?.['target']]), [
+      ['a.yaml', 1, 1, 'lint/symlink-skipped', 'link loop', 'b.yaml'],
+      ['b.yaml', 1, 1, 'lint/symlink-skipped', 'link loop', 'a.yaml'],
+      ['dangling.yaml', 1, 1, 'lint/symlink-skipped', 'dangling link', 'missing.yaml'],
+      ['self.yaml', 1, 1, 'lint/symlink-skipped', 'link loop', 'self.yaml'],
+    ]);
+  });
 });
 
 function git(dir: string, ...args: string[]): void {

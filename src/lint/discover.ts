@@ -1,7 +1,8 @@
 /**
  * Discovery: the `*.yaml`/`*.yml` files under the given paths, sorted, `.gitignore` files honoured (per folder),
  * configured excludes applied, `.git`/`node_modules` skipped, symlinks followed only inside the tree and never
- * into a loop (each refusal is an info diagnostic, never a silent skip). When no YAML file is found but templates
+ * into a loop (each refusal is an info diagnostic, never a silent skip: `lint/symlink-skipped` with the reason,
+ * e.g. `dangling link`, `link loop`; a link also named on the command line gets none, it is linted as named). When no YAML file is found but templates
  * named like YAML are (`*.yaml.j2`, `*.yaml.tmpl`...), one `lint/templates-only` note says they were not linted, so
  * a template repository does not pass as "no YAML files to check". The only module that lists folders; the patterns
  * come normalised (excludes.ts).
@@ -208,7 +209,7 @@ export function discover(opts: DiscoverOptions): Discovery {
         const abs = child(dir, name);
         const real = safeReal(abs);
         if (!real) {
-          if (YAML_EXT.test(name) && !ignored(abs, name, false)) note(relOf(name), 'dangling link', safeReadlink(abs));
+          if (YAML_EXT.test(name) && !ignored(abs, name, false)) note(relOf(name), unresolvedReason(abs), safeReadlink(abs));
           continue;
         }
         let st;
@@ -221,7 +222,8 @@ export function discover(opts: DiscoverOptions): Discovery {
         if (isDir ? SKIP_DIRS.has(name) : !YAML_EXT.test(name)) continue;
         if (ignored(abs, name, isDir)) continue;
         if (!within(treeRoot, real)) {
-          note(relOf(name), 'target is outside the linted tree', toPosix(relative(cwd, real)));
+          // a link also named on the command line is linted there (an explicit path is read wherever it leads)
+          if (!named.has(abs)) note(relOf(name), 'target is outside the linted tree', toPosix(relative(cwd, real)));
           continue;
         }
         if (isDir) {
@@ -241,6 +243,8 @@ export function discover(opts: DiscoverOptions): Discovery {
     }
   };
 
+  /** The paths named on the command line (absolute, links not followed). */
+  const named = new Set(opts.paths.map((p) => resolve(cwd, p)));
   for (const given of opts.paths.length ? opts.paths : ['.']) {
     const abs = resolve(cwd, given);
     let st;
@@ -320,6 +324,16 @@ function safeReal(p: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Why a symlink resolves to nothing: it loops (ELOOP: a -> a, a -> b -> a), or its target is missing. */
+function unresolvedReason(p: string): 'link loop' | 'dangling link' {
+  try {
+    statSync(p);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') return 'link loop';
+  }
+  return 'dangling link';
 }
 
 function safeReadlink(p: string): string {

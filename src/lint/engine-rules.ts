@@ -97,7 +97,7 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     severity: 'info',
     help: 'Lint the link target directly, or exclude the link in talium.config.yaml.',
     docs: {
-      what: 'Discovery never follows a symlink whose target lies outside the linted tree or leads back into an ancestor folder.',
+      what: 'Discovery never follows a symlink whose target lies outside the linted tree or leads back into an ancestor folder, and says so for one that leads nowhere: `data.reason` is `dangling link` (the target is missing) or `link loop` (links that point at each other, or a link to itself). A link named on the command line is linted wherever it leads, with no note.',
       why: 'Following it could lint unrelated files or never terminate; talium says so instead of skipping silently.',
       fix: 'Pass the target path explicitly, or add the link to `exclude:` to silence this note.',
       sources: [SUPPRESS_DOC],
