@@ -82,3 +82,24 @@ describe('talium lint --config FILE under another name', () => {
     assert.deepEqual(await findings(dir, ['--config', 'ci/lint.yaml']), []);
   });
 });
+
+describe('talium.config.yaml schemas.dirs', () => {
+  it('a missing folder is reported at its entry in the configuration; a broken schema file by its path relative to the root', async () => {
+    const dir = repos.repo({
+      'talium.config.yaml': 'schemas:\n  dirs:\n    - schemas/ok\n    - schemas/missing\n    - cm.yaml\n',
+      'schemas/ok/broken.json': '{not json',
+      'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',
+    });
+    mkdirSync(join(dir, '.git'));
+    const r = await runCli(['lint', '--format', 'json', '--no-cache'], { cwd: dir });
+    const out = JSON.parse(r.stdout) as { diagnostics: Array<Diag & { data?: Record<string, unknown> }> };
+    assert.deepEqual(
+      out.diagnostics.map((d) => [`${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}`, d.data?.['path'], d.data?.['problem']]),
+      [
+        ['schemas/ok/broken.json:1:1 config/invalid', undefined, undefined],
+        ['talium.config.yaml:4:7 config/invalid', 'schemas.dirs[1]', 'missing'],
+        ['talium.config.yaml:5:7 config/invalid', 'schemas.dirs[2]', 'not-a-folder'],
+      ],
+    );
+  });
+});

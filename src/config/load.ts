@@ -231,7 +231,7 @@ export function loadConfig(cwd: string, explicit: string | undefined, known: (id
           config.plan = { values: c.plan, doc };
           findings.push(...checkPlanFacts(doc, c.plan as unknown as Record<string, unknown>));
         }
-        config.schemaDirs = [...(c.schemas?.dirs ?? [])];
+        config.schemaDirs = schemaDirs(cwd, doc, c.schemas?.dirs ?? [], findings);
         if (c.schemas?.unknownKind) config.unknownKindSeverity = c.schemas.unknownKind;
         findings.push(...unknownRules(doc, c.rules ?? {}, [], known, suggest));
       }
@@ -240,6 +240,37 @@ export function loadConfig(cwd: string, explicit: string | undefined, known: (id
   const scoped = loadClusterSections(cwd, known, findings, suggest);
   config.scoped = scoped;
   return { config, diagnostics: findings.map(toDiagnostic) };
+}
+
+/**
+ * The `schemas.dirs` entries that are folders. One that is missing or not a folder is a config/invalid error at the
+ * entry itself (the configuration's line and column), not at the folder's path, and is left out of the schema folders.
+ * Relative entries are relative to `cwd` (the repository root), as the schema validator reads them.
+ */
+function schemaDirs(cwd: string, doc: YamlDocument, dirs: readonly string[], findings: Finding[]): string[] {
+  const out: string[] = [];
+  dirs.forEach((dir, i) => {
+    let problem: 'missing' | 'not-a-folder' | undefined;
+    try {
+      if (!statSync(resolve(cwd, dir)).isDirectory()) problem = 'not-a-folder';
+    } catch {
+      problem = 'missing';
+    }
+    if (!problem) {
+      out.push(dir);
+      return;
+    }
+    findings.push({
+      ruleId: 'config/invalid',
+      severity: 'error',
+      message: problem === 'missing' ? `schemas.dirs: folder "${dir}" does not exist.` : `schemas.dirs: "${dir}" is not a folder.`,
+      help: 'Write the path of a folder of JSON schemas (relative to the repository root), or remove the entry.',
+      doc,
+      path: ['schemas', 'dirs', i],
+      data: { path: `schemas.dirs[${i}]`, keyword: 'folder', folder: dir, problem },
+    });
+  });
+  return out;
 }
 
 /** `lint:` sections of clusters/<name>/cluster.yaml. */

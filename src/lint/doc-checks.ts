@@ -8,6 +8,7 @@
  * boolean is a config/invalid or spec schema error at that value. The exception is cluster.yaml's `cilium.values`,
  * which talium writes into the Helm values as the strings it read: a plain `on` there becomes "on" for Helm.
  */
+import { relative, sep } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
 import { toDiagnostic } from '../core/finding.js';
@@ -58,7 +59,8 @@ export async function checkDocuments(
         severity: 'error',
         message: `Schema folder: ${e.message}`,
         help: 'Fix or remove the schema file; `talium schemas import` writes valid ones.',
-        file: e.file,
+        // relative to the linted folder, as every other diagnostic's file (the validator reads absolute paths)
+        file: g.opts.cwd ? relative(g.opts.cwd, e.file).split(sep).join('/') || '.' : e.file,
         range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
       });
     }

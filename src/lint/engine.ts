@@ -248,6 +248,8 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const partialFiles = kustomizePatchFiles(docs);
   const groupChecks: GroupCheck[] = groups.map((g) => {
     const o: Omit<SchemaOptions, 'crdDocs'> = { extraSchemaDirs: config.schemaDirs.map((d) => resolve(opts.cwd, d)) };
+    // (the schema folders' problems are reported relative to it)
+    if (o.extraSchemaDirs?.length) o.cwd = resolve(opts.cwd);
     if (g.plan.versions.cilium) o.ciliumVersion = g.plan.versions.cilium.value;
     if (g.plan.versions.talos) o.talosVersion = g.plan.versions.talos.value;
     if (g.plan.versions.kubernetes) o.kubernetesVersion = g.plan.versions.kubernetes.value;
