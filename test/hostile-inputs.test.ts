@@ -86,6 +86,29 @@ describe('hostile input', () => {
     assert.equal(out.diagnostics[0]!.ruleId, 'yaml/encoding');
   });
 
+  it('lone CR line endings (old Mac): the findings of a LF file, at the same lines and columns (in process, in workers, cached)', () => {
+    const lf = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  a: "1"\n  a: "2"\n\tb: "3"\n';
+    const deploy =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\nspec:\n  replicas: "x"\n  selector:\n    matchLabels: {a: b}\n  template:\n    metadata:\n      labels: {a: b}\n    spec:\n      containers:\n        - name: a\n          image: nginx\n';
+    const at = (o: JsonOut) => o.diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}`);
+    const expected = ['cr.yaml:7:3 yaml/duplicate-key', 'cr.yaml:8:1 yaml/tabs'];
+    assert.deepEqual(at(lintOne('cr.yaml', lf.replace(/\n/g, '\r')).out), expected);
+    // CRLF with one lone CR among them
+    assert.deepEqual(at(lintOne('cr.yaml', lf.replace(/\n/g, '\r\n').replace('kind: ConfigMap\r\n', 'kind: ConfigMap\r')).out), expected);
+    const cr = deploy.replace(/\n/g, '\r');
+    for (const extra of [[], [], ['--workers', '2']]) {
+      assert.deepEqual(at(lintOne('deploy.yaml', cr, extra).out), ['deploy.yaml:6:13 schema/type'], extra.join(' '));
+    }
+  });
+
+  it('two byte-order marks: findings at their lines and columns, as with one', () => {
+    const bom = '\ufeff';
+    const at = (o: JsonOut) => o.diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}`);
+    const deploy = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\nspec:\n  replicas: "x"\n  selector:\n    matchLabels: {a: b}\n  template:\n    metadata:\n      labels: {a: b}\n    spec:\n      containers:\n        - name: a\n          image: nginx\n';
+    assert.deepEqual(at(lintOne('bom2.yaml', bom + bom + deploy).out), ['bom2.yaml:6:13 schema/type']);
+    assert.deepEqual(at(lintOne('bom2.yaml', bom + bom + 'a: 1\nb:\n\tc: 2\n').out), ['bom2.yaml:3:1 yaml/tabs']);
+  });
+
   it('UTF-32 files → yaml/encoding naming UTF-32 (not UTF-16, not binary)', () => {
     const le = Buffer.from([0xff, 0xfe, 0, 0, 0x61, 0, 0, 0, 0x3a, 0, 0, 0, 0x20, 0, 0, 0, 0x31, 0, 0, 0, 0x0a, 0, 0, 0]);
     const be = Buffer.from([0, 0, 0xfe, 0xff, 0, 0, 0, 0x61, 0, 0, 0, 0x3a, 0, 0, 0, 0x20, 0, 0, 0, 0x31, 0, 0, 0, 0x0a]);

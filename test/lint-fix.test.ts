@@ -26,6 +26,12 @@ describe('applyToText', () => {
     assert.deepEqual(r.applied.map((f) => f.text), ['"No"', 'cilium.io/v2']);
   });
 
+  it('a text with lone CR line endings: positions count a lone CR as a line break, and the CRs are kept', () => {
+    const text = 'a: No\rb: "cilium.io/v2alpha1"\rc: x\r';
+    const r = applyToText(text, [at(1, 4, 6, '"No"', 'No'), at(2, 4, 24, 'cilium.io/v2', 'cilium.io/v2alpha1')]);
+    assert.equal(r.text, 'a: "No"\rb: cilium.io/v2\rc: x\r');
+  });
+
   it('leaves a token that reads otherwise, spans lines or lies outside the text', () => {
     const text = 'a: ${FLAG}\nb: |\n  x\n';
     assert.deepEqual(applyToText(text, [at(1, 4, 11, '"No"', 'No')]), { text, applied: [] });

@@ -68,3 +68,12 @@ test('random text never crashes the loader', () => {
     { numRuns: 300, seed: 7 },
   );
 });
+
+test('a cluster.yaml with lone CR line endings (old Mac) loads as its LF form does, findings at the same positions', () => {
+  const lf = readFileSync(join(process.cwd(), 'clusters/homelab/cluster.yaml'), 'utf8').replace(/\r\n/g, '\n');
+  const brief = (text: string) => loadClusterSpec(text, { name: 'homelab', displayPath: 'cluster.yaml' }).findings.map(toDiagnostic).map((d) => `${d.range.start.line}:${d.range.start.column} ${d.ruleId}`);
+  assert.deepEqual(brief(lf.replace(/\n/g, '\r')), brief(lf));
+  const broken = lf.replace(/\n/, '\n  bad: [\n');
+  assert.ok(brief(broken).length > 0);
+  assert.deepEqual(brief(broken.replace(/\n/g, '\r')), brief(broken));
+});

@@ -12,7 +12,7 @@ import { parseAllDocuments } from 'yaml';
 import { replaceAtomic } from '../io/atomic-write.js';
 import type { AppliedFix, Diagnostic, Fix } from '../core/diagnostic.js';
 import { tokenReads } from '../core/finding.js';
-import { SourceFile } from '../core/source.js';
+import { hasLoneCr, SourceFile } from '../core/source.js';
 import { pushAll } from '../core/arrays.js';
 
 export interface FixOutcome {
@@ -43,7 +43,8 @@ export const SKIP_REASON_TEXT: Record<SkipReason, string> = {
  * those that ask for different texts at one range (a document several cluster groups judge differently).
  */
 export function applyToText<T extends Fix>(text: string, fixes: readonly T[]): { text: string; applied: T[] } {
-  const src = new SourceFile('', text);
+  // (lone CRs read as line breaks, as the positions were made; one character for one, so offsets are the text's)
+  const src = new SourceFile('', text, { loneCr: hasLoneCr(text) });
   const byRange = new Map<string, { from: number; to: number; texts: Set<string>; first: T }>();
   for (const f of fixes) {
     const from = src.offsetAt(f.range.start);

@@ -129,6 +129,7 @@ export function checkBytes(buf: Uint8Array, maxFileSize: number): { text: string
 export function checkDepth(text: string, limit = MAX_DEPTH_ESTIMATE, scan?: TextScan): GuardProblem | undefined {
   let flow = 0;
   let odd = false;
+  let loneCr = false;
   let line = 1;
   let lineStart = 0;
   let atLineStart = true;
@@ -137,8 +138,13 @@ export function checkDepth(text: string, limit = MAX_DEPTH_ESTIMATE, scan?: Text
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c < 32 ? c !== 10 : c >= 0x7f && isOdd(c)) odd = true;
-    if (c === 10) {
+    let lineBreak = c === 10;
+    if (c < 32 ? !lineBreak : c >= 0x7f && isOdd(c)) {
+      odd = true;
+      // a CR no LF follows breaks the line too (YAML, Go YAML; old Mac files)
+      if (c === 13 && text.charCodeAt(i + 1) !== 10) lineBreak = loneCr = true;
+    }
+    if (lineBreak) {
       line++;
       lineStart = i + 1;
       atLineStart = true;
@@ -166,7 +172,10 @@ export function checkDepth(text: string, limit = MAX_DEPTH_ESTIMATE, scan?: Text
       if (flow > 0) flow--;
     }
   }
-  if (scan) scan.oddChars = odd;
+  if (scan) {
+    scan.oddChars = odd;
+    scan.loneCr = loneCr;
+  }
   return undefined;
 }
 
@@ -177,6 +186,8 @@ export interface TextScan {
    * CR included), DEL/C1, U+2028/2029, a BOM, U+FFFE/FFFF, or a surrogate (astral characters too).
    */
   oddChars: boolean;
+  /** The text holds a CR that no LF follows: a line break for YAML (SourceFile.breakLoneCr). */
+  loneCr?: boolean;
 }
 
 /** From U+007F up: the characters of TextScan.oddChars. */

@@ -132,7 +132,7 @@ interface JsYamlError {
 }
 
 export function parseSource(file: SourceFile): ParsedFile {
-  const text = file.text;
+  let text = file.text;
   const templated = TEMPLATE_RE.test(text);
   if (templated) {
     if (ALWAYS_TEMPLATE_RE.test(text)) return { docs: [], findings: [templatedFinding(file, 'jinja/makejinja block')], skipped: true };
@@ -147,6 +147,11 @@ export function parseSource(file: SourceFile): ParsedFile {
       docs: [],
       findings: [{ ruleId: deep.ruleId, severity: 'error', message: deep.message, help: 'Flatten the structure; no Kubernetes object nests this deep.', file, range: { start: deep.position, end: deep.position }, data: deep.data }],
     };
+  }
+  if (scan.loneCr) {
+    // old Mac line endings: YAML (and Go YAML) break lines at a lone CR, eemeli/yaml and the line index only at LF
+    file.breakLoneCr();
+    text = file.text;
   }
   const findings: Finding[] = [];
   const chunks = splitDocuments(text);

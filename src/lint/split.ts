@@ -46,7 +46,8 @@ function contentStart(text: string, from: number, to: number): number {
   let i = from;
   while (i < to) {
     const c = text.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 13 || c === 10) {
+    if (c === 32 || c === 9 || c === 13 || c === 10 || (c === 0xfeff && i === 0)) {
+      // (a BOM left at the start: a file with two, whose first SourceFile strips; Go YAML and the parsers skip it)
       i++;
     } else if (c === 35 /* # */ || (c === 37 /* % */ && (i === 0 || text.charCodeAt(i - 1) === 10))) {
       const nl = text.indexOf('\n', i);
