@@ -15,7 +15,7 @@ test('apiVersion, kind, metadata lead; name/namespace lead inside; the rest sort
 });
 
 test('strings a YAML 1.1 (Go) reader would misread are quoted; they read back as strings', () => {
-  const tricky = ['yes', 'no', 'on', 'off', 'y', 'n', 'Y', 'N', 'Yes', 'NO', 'True', 'false', '~', 'null', '', '1.20', '1.2', '0123', '0755', '0o17', '0x1F', '1_000', '1:20', '1e3', '.inf', '-.inf', '2024-01-01', '=', '+1'];
+  const tricky = ['yes', 'no', 'on', 'off', 'y', 'n', 'Y', 'N', 'Yes', 'NO', 'True', 'false', '~', 'null', '', '1.20', '1.2', '0123', '0755', '0o17', '0x1F', '1_000', '1:20', '1e3', '.inf', '-.inf', '2024-01-01', '=', '+1', '0X1F', '0B11', '0O17', '0_8'];
   const text = toYaml([{ values: tricky }]);
   for (const s of tricky) assert.ok(text.includes(`- "${s}"`) || text.includes(`- '${s}'`), `quoted ${JSON.stringify(s)}`);
   assert.deepEqual((parse(text, { version: '1.1' }) as { values: string[] }).values, tricky, 'YAML 1.1 reads strings back');

@@ -17,10 +17,11 @@ import { parse as parseYaml } from 'yaml';
 import { BAIL, fastLoad, JSYAML_EMPTY_ITEM_BUG, UNSAFE_OR_ASTRAL, type ImplicitType, type ReadInfo } from '../src/lint/fast-yaml.js';
 import { checkDepth, type TextScan } from '../src/lint/guard.js';
 import { splitDocuments } from '../src/lint/split.js';
-import { MAX_PARSE_DEPTH } from '../src/lint/parse.js';
+import { GO_LIKE_IMPLICIT, GO_LIKE_SCHEMA, MAX_PARSE_DEPTH } from '../src/lint/parse.js';
 
-const SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge] });
-const IMPLICIT = (SCHEMA as unknown as { compiledImplicit: ImplicitType[] }).compiledImplicit;
+// the lint path's schema (Go's integers: go-int.ts)
+const SCHEMA = GO_LIKE_SCHEMA;
+const IMPLICIT: readonly ImplicitType[] = GO_LIKE_IMPLICIT;
 const CORPUS = resolve(process.cwd(), '../shared/corpus');
 
 type Verdict = { kind: 'read'; value: unknown } | { kind: 'bail' } | { kind: 'wrong'; detail: string };
@@ -75,7 +76,9 @@ const COMMON: Array<[string, unknown]> = [
   ['"quoted key": 1\n\'other\': 2\n', { 'quoted key': 1, other: 2 }],
   ['a: plain # comment\n# full line\nb: c#d\n', { a: 'plain', b: 'c#d' }],
   ['a: ~\nb: null\nc:\nd: true\ne: False\nf: yes\ng: on\n', { a: null, b: null, c: null, d: true, e: false, f: 'yes', g: 'on' }],
-  ['a: 0x1F\nb: 0o17\nc: 1e3\nd: -0.5\ne: .inf\nf: 012\ng: +3\n', { a: 31, b: 15, c: 1000, d: -0.5, e: Infinity, f: 12, g: 3 }],
+  // integers as Go YAML reads them (go-int.ts): a leading 0 is octal, `_` is dropped, upper-case prefixes count
+  ['a: 0x1F\nb: 0o17\nc: 1e3\nd: -0.5\ne: .inf\nf: 012\ng: +3\n', { a: 31, b: 15, c: 1000, d: -0.5, e: Infinity, f: 10, g: 3 }],
+  ['a: 1_000\nb: 0X1F\nc: 0O17\nd: 0B11\ne: 08\nf: 0_8\ng: 1_000.5\nh: 0x1FFFFFFFFFFFFFFFF\n', { a: 1000, b: 31, c: 15, d: 3, e: 8, f: 8, g: 1000.5, h: '0x1FFFFFFFFFFFFFFFF' }],
   ['a: 2024-01-01\nb: 10.50.0.1\nc: 1.2.3\n', { a: '2024-01-01', b: '10.50.0.1', c: '1.2.3' }],
   ['url: http://x:80/y\nk: a:b\n', { url: 'http://x:80/y', k: 'a:b' }],
   ['a: |\n  line 1\n  line 2\nb: x\n', { a: 'line 1\nline 2\n', b: 'x' }],

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments, parseDocument } from 'yaml';
+import { GO_INT_TAG } from '../src/core/go-int.js';
 import { SourceFile } from '../src/core/source.js';
 import { markDuplicateKeys } from '../src/core/duplicate-key.js';
 import { checkBytes, checkDepth, firstInvalidUtf8 } from '../src/lint/guard.js';
@@ -127,7 +128,8 @@ describe('js-yaml fast path agrees with eemeli/yaml', () => {
       const text = readFileSync(file, 'utf8');
       const { docs, findings, skipped } = parseSource(new SourceFile(file, text));
       if (skipped || findings.some((f) => f.severity === 'error')) continue;
-      const ref = parseAllDocuments(text, { merge: true }) as unknown as Array<{ errors: unknown[]; toJS(): unknown }>;
+      // (integers as Go reads them, as the lint parse does: `defaultMode: 0755` is 493)
+      const ref = parseAllDocuments(text, { merge: true, customTags: (tags) => [GO_INT_TAG, ...tags] }) as unknown as Array<{ errors: unknown[]; toJS(): unknown }>;
       const refValues = ref.map((d) => d.toJS()).filter((v) => v !== null && v !== undefined);
       assert.equal(docs.length, refValues.length, `${file}: document count`);
       docs.forEach((d, i) => assert.deepEqual(d.value, refValues[i], `${file}: document ${i}`));

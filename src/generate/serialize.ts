@@ -5,6 +5,7 @@
  */
 import { crypto } from '../core/builtins.js';
 import { Document, isScalar, parse, Scalar, visit } from 'yaml';
+import { goNumber } from '../core/go-int.js';
 import type { GeneratedFile } from './types.js';
 
 /** Keys that lead, in this order, at every level; the rest follow sorted by code unit. */
@@ -60,6 +61,8 @@ function ambiguous(s: string): boolean {
 
 function parsesAsOther(s: string): boolean {
   if (s === '' || s === '=' || s === '<<') return true;
+  // a number to Go YAML only (`0X1F`, `0B11`: go-int.ts), which neither YAML version reads so
+  if (goNumber(s) !== undefined) return true;
   try {
     const v12 = parse(`k: ${s}`, { version: '1.2' }) as { k?: unknown } | null;
     const v11 = parse(`k: ${s}`, { version: '1.1' }) as { k?: unknown } | null;

@@ -5,7 +5,7 @@
  * A List document comes back as its items (list-items.ts).
  */
 import jsyaml from 'js-yaml';
-import { parseAllDocuments, parseDocument, visit, type Document } from 'yaml';
+import { parseAllDocuments, parseDocument, visit, type Document, type Tags } from 'yaml';
 import { duplicateKeyAt, markDuplicateKeys } from '../core/duplicate-key.js';
 import { BAIL, fastLoad, JSYAML_EMPTY_ITEM_BUG, type ImplicitType, type ReadInfo } from './fast-yaml.js';
 import { YAML11_WORDS } from '../schema/yaml11.js';
@@ -17,6 +17,7 @@ import { ChunkAstCache } from './ast-cache.js';
 import { classify } from './classify.js';
 import { expandLists } from './list-items.js';
 import { checkDepth, type TextScan } from './guard.js';
+import { GO_INT_TAG, GO_INT_TYPE } from '../core/go-int.js';
 import { splitDocuments } from './split.js';
 
 export interface ParsedFile {
@@ -31,13 +32,16 @@ export const MAX_PARSE_DEPTH = 256;
 
 /**
  * Go YAML (sigs.k8s.io/yaml) reads timestamps as strings for Kubernetes objects and supports `<<` merge keys;
- * js-yaml's CORE schema + merge matches that (DEFAULT would turn dates into Date objects).
+ * js-yaml's CORE schema + merge matches that (DEFAULT would turn dates into Date objects). Its integers are Go's
+ * (core/go-int.ts: `1_000` is 1000, `017` is 15, `0X1F` is 31), not YAML 1.2 core's.
  */
-const GO_LIKE_SCHEMA = jsyaml.CORE_SCHEMA.extend({
-  implicit: [(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge],
+export const GO_LIKE_SCHEMA = jsyaml.CORE_SCHEMA.extend({
+  implicit: [GO_INT_TYPE, (jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge],
 });
+/** eemeli/yaml options reading integers as Go does (the fallback parse of values). */
+const GO_INTS = { customTags: (tags: Tags) => [GO_INT_TAG, ...tags] };
 /** The schema's implicit scalar types, in js-yaml's order: the fast reader resolves plain scalars with them. */
-const GO_LIKE_IMPLICIT = (GO_LIKE_SCHEMA as unknown as { compiledImplicit: ImplicitType[] }).compiledImplicit;
+export const GO_LIKE_IMPLICIT = (GO_LIKE_SCHEMA as unknown as { compiledImplicit: ImplicitType[] }).compiledImplicit;
 
 /** Largest document sent to eemeli/yaml instead of js-yaml for js-yaml's empty-item bug (bounded time on huge files). */
 const EEMELI_MAX_CHUNK = 1_000_000;
@@ -172,7 +176,7 @@ export function parseSource(file: SourceFile): ParsedFile {
     if (chunkText.length <= EEMELI_MAX_CHUNK && JSYAML_EMPTY_ITEM_BUG.test(chunkText)) {
       // js-yaml would misread this document: eemeli/yaml reads it (and reports it when it is invalid); not for huge
       // documents, where eemeli/yaml's cost on big mappings would be the bigger harm
-      const d = parseDocument(chunkText, { uniqueKeys: false, prettyErrors: false, merge: true });
+      const d = parseDocument(chunkText, { uniqueKeys: false, prettyErrors: false, merge: true, ...GO_INTS });
       markDuplicateKeys(d);
       if (d.errors.length === 0) {
         try {
@@ -265,7 +269,7 @@ const LOCAL_TAG_RE = /^unknown tag !<![^!>]/;
 function fallback(file: SourceFile, failure: { error: JsYamlError; offset: number }, templated: boolean): ParsedFile {
   const findings: Finding[] = [];
   // duplicate keys are found by markDuplicateKeys (linear; eemeli/yaml's uniqueKeys compares every pair)
-  const parsed = parseAllDocuments(file.text, { uniqueKeys: false, prettyErrors: false, merge: true }) as unknown;
+  const parsed = parseAllDocuments(file.text, { uniqueKeys: false, prettyErrors: false, merge: true, ...GO_INTS }) as unknown;
   const list: Document.Parsed[] = Array.isArray(parsed) ? (parsed as Document.Parsed[]) : [];
   for (const d of list) markDuplicateKeys(d);
   const hasErrors = list.some((d) => d.errors.length > 0);
