@@ -19,11 +19,15 @@ const GO_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 const INT64_MIN = -(2n ** 63n);
 const UINT64_MAX = 2n ** 64n - 1n;
 
-/** The number Go YAML reads `text` (a plain scalar) as, when js-yaml's core schema reads it otherwise; else undefined. */
+/** Most numbers in manifests: decimal, up to 15 digits (exact in a double; no BigInt needed). */
+const SMALL_DECIMAL = /^[-+]?(?:0|[1-9][0-9]{0,14})$/;
+
+/** The number Go YAML reads `text` (a plain scalar) as; undefined when it reads a string (or not a number). */
 export function goNumber(text: string): number | undefined {
   const c = text.charCodeAt(0);
   // Go asks only scalars starting with a digit or a sign
   if (!((c >= 48 && c <= 57) || c === 43 || c === 45)) return undefined;
+  if (SMALL_DECIMAL.test(text)) return Number(text) || 0; // (`-0` is the integer 0)
   const plain = text.includes('_') ? text.replace(/_/g, '') : text;
   const m = GO_INT.exec(plain);
   if (m) {
