@@ -134,3 +134,55 @@ test('plan shows what a CIDR block hands out when allowFirstLastIPs drops its fi
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a cluster.yaml the plan cannot read is named on stderr with its position and rule id, and plan exits 1', async (t) => {
+  const { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { spawnSync } = await import('node:child_process');
+  const { REPO_ROOT } = await import('../src/testing/cli.js');
+  const lab = readFileSync(path.join(process.cwd(), 'clusters', 'lab', 'cluster.yaml'), 'utf8');
+  const dir = mkdtempSync(path.join(tmpdir(), 'talium-plan-unread-'));
+  chmodSync(dir, 0o755);
+  try {
+    mkdirSync(path.join(dir, '.git'));
+    mkdirSync(path.join(dir, 'clusters', 'c1'), { recursive: true });
+    writeFileSync(path.join(dir, 'clusters', 'c1', 'cluster.yaml'), lab);
+    const readable = await runCli(['plan', dir], { cwd: dir });
+    assert.equal(readable.code, 0, readable.stderr);
+    assert.match(readable.stdout, /^cluster c1 /m);
+    // refused by a byte guard (the file is larger than maxFileSize): not read either
+    writeFileSync(path.join(dir, 'talium.config.yaml'), 'maxFileSize: 100\n');
+    const big = await runCli(['plan', dir], { cwd: dir });
+    assert.equal(big.code, 1);
+    assert.match(big.stderr, /^talium plan: clusters\/c1\/cluster\.yaml:1:1: .* \(yaml\/too-large\); what it holds is not in the plan\.$/m);
+    rmSync(path.join(dir, 'talium.config.yaml'));
+    // permissions: root reads any file, so the CLI runs as nobody there
+    chmodSync(path.join(dir, 'clusters', 'c1', 'cluster.yaml'), 0);
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot && spawnSync('runuser', ['-u', 'nobody', '--', 'test', '-r', path.join(REPO_ROOT, 'dist/src/cli/main.js')]).status !== 0) {
+      t.skip('running as root, and runuser or a CLI that user nobody can read is missing: cannot make cluster.yaml unreadable');
+      return;
+    }
+    const cmd = [process.execPath, path.join(REPO_ROOT, 'scripts/talium.js')];
+    const run = (args: string[]) =>
+      asRoot
+        ? spawnSync('runuser', ['-u', 'nobody', '--', ...cmd, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, TALIUM_CACHE_DIR: undefined, TALIUM_CODE_CACHE: 'off' } })
+        : spawnSync(cmd[0]!, [...cmd.slice(1), ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    for (const format of ['text', 'json']) {
+      const r = run(['plan', '--format', format]);
+      assert.equal(r.status, 1, r.stderr);
+      assert.equal(r.stderr, 'talium plan: clusters/c1/cluster.yaml:1:1: File could not be read (EACCES). (lint/unreadable-file); what it holds is not in the plan.\n');
+    }
+    // generate names the file (an I/O error, exit 2), not an internal error
+    const g = run(['generate', '--check']);
+    assert.equal(g.status, 2);
+    assert.equal(g.stderr, 'talium generate: clusters/c1/cluster.yaml could not be read (EACCES); nothing written.\n');
+    // lint: an error at the file, with its position
+    const l = run(['lint', '--format', 'json', '--no-cache']);
+    assert.equal(l.status, 1, l.stderr);
+    const out = JSON.parse(l.stdout) as { diagnostics: Array<{ ruleId: string; file: string; range: { start: { line: number; column: number } }; data?: Record<string, unknown> }> };
+    assert.deepEqual(out.diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId} ${d.data?.['code']}`), ['clusters/c1/cluster.yaml:1:1 lint/unreadable-file EACCES']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -207,8 +207,15 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const repoPrefix = gitPrefix(root);
   for (const name of [...wanted].sort()) {
     const specPath = `clusters/${name}/cluster.yaml`;
-    const text = readFileSync(join(root, specPath), 'utf8');
     const shown = display(specPath);
+    let text: string;
+    try {
+      text = readFileSync(join(root, specPath), 'utf8');
+    } catch (err) {
+      // an I/O error (exit 2), named as one: not an internal error
+      io.stderr(`talium generate: ${shown} could not be read (${(err as NodeJS.ErrnoException).code ?? 'EIO'}); nothing written.\n`);
+      return EXIT.usage;
+    }
     sources.set(shown, text);
     const loaded = loadClusterSpec(text, { name, displayPath: shown, specPath, repoPrefix });
     const found = loaded.findings.map(toDiagnostic);

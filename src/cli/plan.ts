@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import type { LintConfig } from '../config/types.js';
+import { sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
 import { discoverFiles } from '../lint/engine.js';
 import { safeLoad } from '../lint/pool.js';
@@ -28,6 +29,8 @@ const HELP = `Usage: talium plan [path] [--format text|json]
 Prints the network plan talium infers for each cluster of the repository at [path] (default: .):
 LAN, VLAN, gateway, VIP, DHCP and reserved ranges, pod/service CIDRs, nodes, versions, Talos facts,
 Cilium releases and LB-IPAM pools, each with the file:line:column it came from.
+Exit 0; 1 when a file could not be read or parsed (each such file is named on stderr with its position and rule
+id: what it holds is missing from the plan).
 `;
 
 interface Where {
@@ -52,11 +55,28 @@ function where(p: Provenance): Where {
 
 const whereText = (w: Where): string => (w.line ? `${w.file}:${w.line}:${w.column}` : `${w.file}${w.note ? ` (${w.note})` : ''}`);
 
-/** Every document of the tree, read as `talium lint` reads it (same discovery, excludes and parser). */
-function loadDocs(root: string, config: LintConfig): YamlDocument[] {
+/**
+ * Every document of the tree, read as `talium lint` reads it (same discovery, excludes and parser), and the errors
+ * that kept some of it out of the plan: a file or folder that could not be read, a file the byte guards refused or
+ * whose YAML does not parse (a duplicate key keeps its last value: not one of them).
+ */
+function loadDocs(root: string, config: LintConfig): { docs: YamlDocument[]; unread: Diagnostic[] } {
   const docs: YamlDocument[] = [];
-  for (const f of discoverFiles(root, ['.'], config).files) pushAll(docs, safeLoad(f, config.maxFileSize).docs);
-  return docs;
+  const found = discoverFiles(root, ['.'], config);
+  const unread = found.notes.filter((n) => n.severity === 'error');
+  for (const f of found.files) {
+    const loaded = safeLoad(f, config.maxFileSize);
+    pushAll(docs, loaded.docs);
+    for (const d of loaded.diagnostics) if (d.severity === 'error' && d.ruleId !== 'yaml/duplicate-key') unread.push(d);
+  }
+  return { docs, unread };
+}
+
+/** One line per error that kept a file (or part of one) out of the plan: never a plan silently missing its facts. */
+function unreadText(unread: readonly Diagnostic[]): string {
+  return sortDiagnostics([...unread])
+    .map((d) => `talium plan: ${printable(d.file)}:${d.range.start.line}:${d.range.start.column}: ${printable(d.message)} (${d.ruleId}); what it holds is not in the plan.\n`)
+    .join('');
 }
 
 /** The plan of one group as plain JSON (facts as `{value, from}`), sorted and deterministic. */
@@ -229,8 +249,14 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr(`talium plan: ${cfg.fatal}\n`);
     return EXIT.usage;
   }
-  const groups = buildClusterGroups(loadDocs(root, cfg.config), cfg.config.plan);
+  const { docs, unread } = loadDocs(root, cfg.config);
+  const groups = buildClusterGroups(docs, cfg.config.plan);
   if (format === 'json') io.stdout(`${JSON.stringify(groups.map(planJson), null, 2)}\n`);
   else io.stdout(groups.map(planText).join('\n'));
+  // an unreadable cluster.yaml (or any file) leaves facts out: said on stderr, and the plan exits 1
+  if (unread.length) {
+    io.stderr(unreadText(unread));
+    return EXIT.findings;
+  }
   return EXIT.ok;
 }
