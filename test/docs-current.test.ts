@@ -30,8 +30,9 @@ test('the README documents every rule id', () => {
 });
 
 test('every talium.config.yaml example in the README loads without config findings', async () => {
-  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { mkdirSync, mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
+  const { parse } = await import('yaml');
   const { loadConfig } = await import('../src/config/load.js');
   const { knownRule, ruleCatalog } = await import('../src/lint/rule-catalog.js');
   const lines = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n');
@@ -49,6 +50,9 @@ test('every talium.config.yaml example in the README loads without config findin
     const dir = mkdtempSync(join(tmpdir(), 'talium-doc-config-'));
     try {
       writeFileSync(join(dir, 'talium.config.yaml'), b.text);
+      // the schema folders an example names exist in a repository that uses it (a missing one is a config/invalid)
+      const dirs = ((parse(b.text) as { schemas?: { dirs?: unknown } } | null)?.schemas?.dirs ?? []) as unknown[];
+      for (const d of dirs) if (typeof d === 'string') mkdirSync(join(dir, d), { recursive: true });
       const load = loadConfig(dir, undefined, knownRule(ruleCatalog()));
       assert.deepEqual(load.diagnostics.map((d) => `${d.ruleId} ${d.range.start.line}:${d.range.start.column}`), [], `README.md:${b.line}`);
     } finally {
