@@ -214,6 +214,32 @@ describe('hostile input', () => {
     assert.deepEqual(out.diagnostics, []);
   });
 
+  it('file names that are not valid UTF-8: the files are linted, shown escaped; a folder so named is an error at it', (t) => {
+    const dir = join(root, 'latin1-names');
+    mkdirSync(dir, { recursive: true });
+    const name = (latin1: string) => Buffer.concat([Buffer.from(dir + '/'), Buffer.from(latin1, 'latin1')]);
+    try {
+      writeFileSync(name('bad\xff.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: 1\n');
+      writeFileSync(name('caf\xe9.yml'), 'a: [1\n');
+      writeFileSync(name('notes\xe9.txt'), 'not yaml\n');
+      mkdirSync(name('dir\xfe'));
+      writeFileSync(Buffer.concat([name('dir\xfe'), Buffer.from('/x.yaml')]), 'a: 1\n');
+    } catch (err) {
+      t.skip(`this file system refuses names that are not UTF-8 (${(err as NodeJS.ErrnoException).code})`);
+      return;
+    }
+    for (const extra of [[], ['--workers', '2']]) {
+      const r = spawnCli(['lint', '.', '--format', 'json', ...extra], { cwd: dir, timeoutMs: 30_000 });
+      assert.equal(r.code, 1, r.stderr);
+      const out = JSON.parse(r.stdout) as JsonOut;
+      assert.deepEqual(
+        out.diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId} ${d.data?.['code'] ?? ''}`),
+        ['bad\\xFF.yaml:6:6 schema/type ', 'caf\\xE9.yml:2:1 yaml/syntax BAD_INDENT', 'dir\\xFE/:1:1 lint/unreadable-file EILSEQ'],
+        extra.join(' '),
+      );
+    }
+  });
+
   it('symlink loops: discovery terminates and says so', () => {
     const dir = join(root, 'loop');
     mkdirSync(join(dir, 'a'), { recursive: true });

@@ -9,8 +9,10 @@
  */
 import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isUtf8 } from 'node:buffer';
 import ignore, { type Ignore } from 'ignore';
 import type { Diagnostic } from '../core/diagnostic.js';
+import { firstInvalidUtf8 } from './guard.js';
 
 export interface DiscoverOptions {
   /** Absolute working directory: paths in output are relative to it. */
@@ -28,9 +30,10 @@ export interface DiscoverOptions {
 }
 
 export interface DiscoveredFile {
-  /** Relative to cwd, `/` separators. */
+  /** Relative to cwd, `/` separators; a name that is not valid UTF-8 is shown escaped (`bad\xFF.yaml`). */
   path: string;
-  abs: string;
+  /** The file's path for fs calls: a Buffer for a name that is not valid UTF-8 (no string reaches that file). */
+  abs: string | Buffer;
 }
 
 export interface Discovery {
@@ -127,9 +130,35 @@ export function discover(opts: DiscoverOptions): Discovery {
     });
   };
 
+  /**
+   * An entry whose name is not valid UTF-8 (a Latin-1 name written on Linux): a YAML file is read through its raw
+   * name (a Buffer path) and shown with the bad bytes escaped; a folder or link gets a `lint/unreadable-file` error.
+   */
+  const badName = (dir: string, relDir: string | undefined, raw: Buffer, e: Dirent) => {
+    const shown = escapeName(raw);
+    const relPath = relDir === undefined ? rel(child(dir, shown)) : relDir + shown;
+    if (e.isFile()) {
+      if (!YAML_EXT.test(shown)) return;
+      addFile(Buffer.concat([Buffer.from(dir.endsWith(sep) ? dir : dir + sep), raw]), relPath, child(dir, shown));
+      return;
+    }
+    if (!e.isDirectory() && !(e.isSymbolicLink() && YAML_EXT.test(shown))) return;
+    met++;
+    const folder = e.isDirectory();
+    notes.push({
+      ruleId: 'lint/unreadable-file',
+      severity: 'error',
+      message: `${folder ? 'Folder' : 'Symbolic link'} name is not valid UTF-8 ("${shown}"); ${folder ? 'the YAML files in it were' : 'it was'} not linted.`,
+      help: 'Rename it to a UTF-8 name (convmv -f latin1 -t utf8), or exclude it in talium.config.yaml.',
+      file: folder ? relPath + '/' : relPath,
+      range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+      data: { code: 'EILSEQ', ...(folder ? { folder: true } : {}), name: shown },
+    });
+  };
+
   /** YAML files met so far, also those an earlier path already found (a folder given twice is not empty). */
   let met = 0;
-  const addFile = (abs: string, relPath: string, real: string) => {
+  const addFile = (abs: string | Buffer, relPath: string, real: string) => {
     met++;
     if (seenReal.has(real)) return;
     seenReal.add(real);
@@ -179,8 +208,32 @@ export function discover(opts: DiscoverOptions): Discovery {
       return excluded(relDir === undefined ? undefined : relDir + name, isDir);
     };
     const relOf = (name: string) => (relDir === undefined ? rel(child(dir, name)) : relDir + name);
+    /** The raw names of entries whose name is not valid UTF-8 (readdir decodes them with U+FFFD), by decoded name. */
+    let rawNames: Map<string, Buffer[]> | undefined;
+    const rawName = (name: string): Buffer | undefined => {
+      if (!rawNames) {
+        rawNames = new Map();
+        try {
+          for (const b of readdirSync(dir, { encoding: 'buffer' })) {
+            if (isUtf8(b)) continue;
+            const k = b.toString('utf8');
+            rawNames.set(k, [...(rawNames.get(k) ?? []), b]);
+          }
+        } catch {
+          /* gone since the first listing */
+        }
+      }
+      // (two names that decode alike come in readdir's order both times)
+      return rawNames.get(name)?.shift();
+    };
     for (const e of entries) {
       const name = e.name;
+      const raw = name.includes('\ufffd') ? rawName(name) : undefined;
+      if (raw) {
+        const shown = escapeName(raw);
+        if (!ignored(child(dir, shown), shown, e.isDirectory())) badName(dir, relDir, raw, e);
+        continue;
+      }
       if (e.isDirectory()) {
         if (SKIP_DIRS.has(name)) continue;
         const abs = child(dir, name);
@@ -334,6 +387,20 @@ function unresolvedReason(p: string): 'link loop' | 'dangling link' {
     if ((err as NodeJS.ErrnoException).code === 'ELOOP') return 'link loop';
   }
   return 'dangling link';
+}
+
+/** A file name's bytes as text: valid UTF-8 as it is, each byte that breaks it as `\xHH`. */
+export function escapeName(raw: Uint8Array): string {
+  let out = '';
+  let rest = Buffer.from(raw.buffer, raw.byteOffset, raw.length);
+  while (rest.length) {
+    const bad = firstInvalidUtf8(rest);
+    out += rest.subarray(0, bad).toString('utf8');
+    if (bad >= rest.length) break;
+    out += `\\x${rest[bad]!.toString(16).toUpperCase().padStart(2, '0')}`;
+    rest = rest.subarray(bad + 1);
+  }
+  return out;
 }
 
 function safeReadlink(p: string): string {

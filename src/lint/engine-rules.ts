@@ -133,7 +133,7 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     severity: 'error',
     help: 'Check the file permissions, or exclude the file in talium.config.yaml.',
     docs: {
-      what: 'Reading the file failed (permissions, a dangling symlink), or a folder of the linted tree could not be listed (reported at the folder, `data.folder: true`).',
+      what: 'Reading the file failed (permissions, a dangling symlink), or a folder of the linted tree could not be listed (reported at the folder, `data.folder: true`). A folder or symlink whose name is not valid UTF-8 is reported too (`data.code: EILSEQ`, the name with its bad bytes as `\\xHH`); a YAML file with such a name is linted, shown as `bad\\xFF.yaml`.',
       why: 'An unreadable file is not checked; talium reports it rather than passing silently.',
       fix: 'Make the file readable or add it to `exclude:`.',
       sources: ['https://nodejs.org/api/fs.html#fsreadfilesyncpath-options'],

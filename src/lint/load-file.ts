@@ -28,7 +28,7 @@ export interface LoadedFile {
 const AT_START = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
 
 /** A cached file's text, read when a position is needed; a file that vanished since gives '' (positions at 1:1). */
-function readLater(abs: string): string {
+function readLater(abs: string | Buffer): string {
   try {
     return readFileSync(abs, 'utf8');
   } catch {
@@ -37,7 +37,7 @@ function readLater(abs: string): string {
 }
 
 /** Read and parse one file; with a parse cache, an unchanged file comes from the cache (parse-cache.ts). */
-export function loadFile(abs: string, path: string, maxFileSize: number, cache?: ParseCache): LoadedFile {
+export function loadFile(abs: string | Buffer, path: string, maxFileSize: number, cache?: ParseCache): LoadedFile {
   let stat: FileStat | undefined;
   if (cache) {
     // taken before the read: a file that changes after it is never recorded as unchanged

@@ -9,7 +9,7 @@ import { fromWire, toWire, type LoadedFile, type WireFile } from './load-file.js
 import { safeLoad, type CheckRequest, type WorkerMessage } from './pool.js';
 
 const job = workerData as WorkerJob;
-type WorkerJob = { files: Array<{ abs: string; path: string }>; maxFileSize: number };
+type WorkerJob = { files: Array<{ abs: string | Buffer; path: string }>; maxFileSize: number };
 
 function post(m: WorkerMessage): void {
   parentPort?.postMessage(m);

@@ -24,7 +24,7 @@ export function shouldUseWorkers(_files: readonly DiscoveredFile[]): boolean {
 }
 
 export interface WorkerJob {
-  files: Array<{ abs: string; path: string }>;
+  files: Array<{ abs: string | Buffer; path: string }>;
   maxFileSize: number;
 }
 
@@ -42,7 +42,7 @@ export type WorkerMessage =
   | { type: 'checked'; diagnostics: Diagnostic[] }
   | { type: 'failed'; error: string };
 
-export function safeLoad(f: { abs: string; path: string }, maxFileSize: number, cache?: ParseCache): LoadedFile {
+export function safeLoad(f: { abs: string | Buffer; path: string }, maxFileSize: number, cache?: ParseCache): LoadedFile {
   try {
     return loadFile(f.abs, f.path, maxFileSize, cache);
   } catch (err) {

@@ -123,7 +123,7 @@ function wellFormed(s: Stored): boolean {
 }
 
 /** The file as it is now matches its recorded identity (stat first; the text's sha1 too for a racy record). */
-function unchanged(abs: string, f: readonly string[], i: number): boolean {
+function unchanged(abs: string | Buffer, f: readonly string[], i: number): boolean {
   let key: FileIdentity['st'];
   try {
     key = statKey(statSync(abs, { bigint: true }));
