@@ -107,6 +107,10 @@ describe('hostile input', () => {
     const deploy = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\nspec:\n  replicas: "x"\n  selector:\n    matchLabels: {a: b}\n  template:\n    metadata:\n      labels: {a: b}\n    spec:\n      containers:\n        - name: a\n          image: nginx\n';
     assert.deepEqual(at(lintOne('bom2.yaml', bom + bom + deploy).out), ['bom2.yaml:6:13 schema/type']);
     assert.deepEqual(at(lintOne('bom2.yaml', bom + bom + 'a: 1\nb:\n\tc: 2\n').out), ['bom2.yaml:3:1 yaml/tabs']);
+    // files that start with a BOM, concatenated: Go YAML skips a BOM at a line's start, so the second document is a
+    // Deployment (not one whose first key is "\ufeffapiVersion", which nothing checks)
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n';
+    assert.deepEqual(at(lintOne('cat.yaml', `${bom}${cm}---\n${bom}${deploy}`).out), ['cat.yaml:11:13 schema/type']);
   });
 
   it('UTF-32 files → yaml/encoding naming UTF-32 (not UTF-16, not binary)', () => {

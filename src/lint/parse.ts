@@ -172,7 +172,11 @@ export function parseSource(file: SourceFile): ParsedFile {
       if (value !== null) values.push({ index: i, value, chunk: c, noYaml11Words: !info.watchedWord });
       continue;
     }
-    const chunkText = c.from === 0 && c.to === text.length ? text : text.slice(c.from, c.to);
+    // a BOM at a line's start before the content is left out (Go skips it; js-yaml would make it part of the key)
+    const bom = c.bom;
+    const chunkText = bom !== undefined ? text.slice(c.from, bom) + text.slice(bom + 1, c.to) : c.from === 0 && c.to === text.length ? text : text.slice(c.from, c.to);
+    /** The text offset of an offset into chunkText. */
+    const textOffset = (pos: number) => c.from + pos + (bom !== undefined && c.from + pos >= bom ? 1 : 0);
     if (chunkText.length <= EEMELI_MAX_CHUNK && JSYAML_EMPTY_ITEM_BUG.test(chunkText)) {
       // js-yaml would misread this document: eemeli/yaml reads it (and reports it when it is invalid); not for huge
       // documents, where eemeli/yaml's cost on big mappings would be the bigger harm
@@ -197,7 +201,7 @@ export function parseSource(file: SourceFile): ParsedFile {
       } as jsyaml.LoadOptions);
     } catch (err) {
       const e = err as JsYamlError;
-      const offset = c.from + (e.mark?.position ?? 0);
+      const offset = textOffset(e.mark?.position ?? 0);
       const reason = e.reason ?? e.message ?? '';
       if (/maxDepth/.test(reason)) {
         findings.push(tooDeep(file, offset));

@@ -10,6 +10,11 @@ export interface Chunk {
   to: number;
   /** Offset of the first content character (after the marker, blank lines and comments); `to` when none. */
   content: number;
+  /**
+   * Offset of a byte-order mark at the start of a line before the content (a file made by concatenating files that
+   * start with one; or a file's second BOM), which Go YAML skips: the parsers must not read it as part of a key.
+   */
+  bom?: number;
 }
 
 const MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
@@ -36,19 +41,26 @@ export function splitDocuments(text: string): Chunk[] {
     const from = cuts[i]!;
     const to = i + 1 < cuts.length ? cuts[i + 1]! : text.length;
     if (from === to && i > 0) continue;
-    chunks.push({ from, to, content: contentStart(text, from, to) });
+    const content = contentStart(text, from, to);
+    const chunk: Chunk = { from, to, content: content.at };
+    if (content.bom !== undefined) chunk.bom = content.bom;
+    chunks.push(chunk);
   }
   return chunks;
 }
 
-/** First offset in [from, to) that is neither a marker, whitespace, a directive nor a comment line. */
-function contentStart(text: string, from: number, to: number): number {
+/** First offset in [from, to) that is neither a marker, whitespace, a directive nor a comment line; a BOM skipped. */
+function contentStart(text: string, from: number, to: number): { at: number; bom?: number } {
   let i = from;
+  let bom: number | undefined;
   while (i < to) {
     const c = text.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 13 || c === 10 || (c === 0xfeff && i === 0)) {
-      // (a BOM left at the start: a file with two, whose first SourceFile strips; Go YAML and the parsers skip it)
+    if (c === 32 || c === 9 || c === 13 || c === 10) {
       i++;
+    } else if (c === 0xfeff && bom === undefined && (i === 0 || text.charCodeAt(i - 1) === 10)) {
+      // a BOM at a line's start (Go YAML's scanner skips it there): a file's second one (SourceFile strips the
+      // first), or one that starts a document of concatenated files
+      bom = i++;
     } else if (c === 35 /* # */ || (c === 37 /* % */ && (i === 0 || text.charCodeAt(i - 1) === 10))) {
       const nl = text.indexOf('\n', i);
       i = nl === -1 || nl >= to ? to : nl + 1;
@@ -57,10 +69,10 @@ function contentStart(text: string, from: number, to: number): number {
     } else if (c === 46 && text.startsWith('...', i) && (i === 0 || text.charCodeAt(i - 1) === 10) && isSep(text.charCodeAt(i + 3))) {
       i += 3;
     } else {
-      return i;
+      return bom === undefined ? { at: i } : { at: i, bom };
     }
   }
-  return to;
+  return { at: to };
 }
 
 function isSep(c: number): boolean {
