@@ -513,6 +513,10 @@ describe('talium lint: discovery', () => {
       ['dangling.yaml', 1, 1, 'lint/symlink-skipped', 'dangling link', 'missing.yaml'],
       ['self.yaml', 1, 1, 'lint/symlink-skipped', 'link loop', 'self.yaml'],
     ]);
+    // named on the command line: a usage error that says loop, not "no such file"
+    const named = spawnCli(['lint', 'a.yaml', 'self.yaml', 'nowhere.yaml'], { cwd: dir });
+    assert.equal(named.code, 2);
+    assert.equal(named.stderr, 'talium lint: no such file or folder: "nowhere.yaml"\ntalium lint: symbolic link loop (the link leads back to itself): "a.yaml", "self.yaml"\n');
   });
 });
 

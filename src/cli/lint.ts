@@ -230,7 +230,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return EXIT.usage;
   }
   if (scope.missing.length) {
-    io.stderr(`talium lint: no such file or folder: ${scope.missing.map((m) => `"${m}"`).join(', ')}\n`);
+    // a link loop (a -> b -> a, a -> a) exists but leads nowhere: said as such, not as a missing path
+    const loops = scope.missing.filter((m) => errnoOf(() => statSync(resolve(io.cwd, m))) === 'ELOOP');
+    const missing = scope.missing.filter((m) => !loops.includes(m));
+    if (missing.length) io.stderr(`talium lint: no such file or folder: ${missing.map((m) => `"${m}"`).join(', ')}\n`);
+    if (loops.length) io.stderr(`talium lint: symbolic link loop (the link leads back to itself): ${loops.map((m) => `"${m}"`).join(', ')}\n`);
     return EXIT.usage;
   }
   if (scope.note) io.stderr(`talium lint: note: ${scope.note}\n`);
@@ -323,4 +327,14 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return EXIT.findings;
   }
   return EXIT.ok;
+}
+
+/** The errno code `f` throws, if any. */
+function errnoOf(f: () => unknown): string | undefined {
+  try {
+    f();
+    return undefined;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code;
+  }
 }
