@@ -593,3 +593,30 @@ test('a strategic-merge patch without a target patches only the pool its metadat
   assert.deepEqual(brief(files('lan')), []);
   assert.deepEqual(brief(files('${POOL}')), []);
 });
+
+test('a pool one overlay deletes (`$patch: delete`) is gone from that overlay only: another overlay of the group that ships the base unpatched deploys it, judged as written', (t) => {
+  const del = smp('      $patch: delete\n');
+  const files = { ...BASE, 'envs/x/kustomization.yaml': `resources:\n  - ../../base\npatches:\n${del}`, 'envs/y/kustomization.yaml': 'resources:\n  - ../../base\n' };
+  // one group holds both overlays
+  assert.deepEqual(buildClusterGroups(parseRepo(files)).map((g) => g.name), ['default']);
+  if (!hasKubectl) t.diagnostic('kubectl not installed: the kustomize outputs are not checked');
+  else {
+    assert.deepEqual([...kustomize(files, 'envs/x').keys()], [], 'kubectl kustomize envs/x deletes the pool');
+    assert.deepEqual([...kustomize(files, 'envs/y').keys()], ['lan'], 'kubectl kustomize envs/y ships it');
+  }
+  // y ships the base as written: its block with host bits outside the LAN is judged (before: the deletion in x hid it)
+  assert.deepEqual(brief(files), ['base/pool.yaml:7:13 network/pool-host-bits hostBits -', 'base/pool.yaml:7:13 network/pool-outside-lan outside -']);
+  // the deletion is certain: the pool is not an uncertain one (as written in talium plan)
+  const [g] = buildClusterGroups(parseRepo(files));
+  assert.deepEqual((planJson(g!)['pools'] as Array<Record<string, unknown>>).map((p) => `${String(p['name'])}${p['uncertain'] ? ' uncertain' : ''}`), ['lan']);
+  assert.deepEqual([...renderedPools(g!).deleted.entries()].map(([base, by]) => `${base.file.path} ${[...by].map((k) => k.file.path).join(',')}`), ['base/pool.yaml envs/x/kustomization.yaml']);
+  // a Service of y requesting an address of the pool is served; one outside it is not
+  const svc = (ip: string): string => `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: default\n  annotations:\n    lbipam.cilium.io/ips: ${ip}\nspec:\n  type: LoadBalancer\n  ports:\n    - port: 80\n`;
+  const withSvc = (ip: string): Record<string, string> => ({ ...files, 'envs/y/kustomization.yaml': 'resources:\n  - ../../base\n  - svc.yaml\n', 'envs/y/svc.yaml': svc(ip) });
+  assert.deepEqual(brief(withSvc('10.50.0.230'), [serviceIpNotInPool]), []);
+  assert.deepEqual(brief(withSvc('10.50.0.100'), [serviceIpNotInPool]), ['envs/y/svc.yaml:7:27 network/service-ip-not-in-pool noPool -']);
+  // only the deleting overlay builds the base: nothing deploys the pool, nothing is judged
+  const { 'envs/y/kustomization.yaml': _y, ...onlyX } = files;
+  assert.deepEqual(brief(onlyX), []);
+  assert.deepEqual(planJson(buildClusterGroups(parseRepo(onlyX))[0]!)['pools'], []);
+});

@@ -104,6 +104,11 @@ export interface Overlays {
   /** Documents applied as strategic-merge patches: partial objects, never releases of their own. */
   patchDocs: ReadonlySet<YamlDocument>;
   /**
+   * Base documents a strategic-merge `$patch: delete` removes, each with the kustomizations (or Flux Kustomizations /
+   * Argo CD Applications) whose builds delete it: gone there, and only there (another build may ship it).
+   */
+  deleted: ReadonlyMap<YamlDocument, ReadonlySet<YamlDocument>>;
+  /**
    * The overlays could not be rendered (more than MAX_INSTANCES renderings, or an unexpected shape): none are
    * listed, and any Flux HelmRelease may be patched in ways not shown, so its values are unknown.
    */
@@ -206,7 +211,7 @@ function render(
   argo: (app: YamlDocument) => CiliumRelease | undefined,
   objects?: (d: YamlDocument) => boolean,
 ): Overlays {
-  const empty: Overlays = { overlays: [], apps: [], objects: [], replaced: new Set(), patchDocs: new Set(), unknown: false };
+  const empty: Overlays = { overlays: [], apps: [], objects: [], replaced: new Set(), patchDocs: new Set(), deleted: new Map(), unknown: false };
   const kusts = all.filter((d) => d.docClass === 'kustomization');
   if (!kusts.some((k) => PATCH_KEYS.some((key) => Array.isArray(k.get([key])))) && !(objects && patchRoots(all, byFile).length)) return empty;
   try {
@@ -365,6 +370,8 @@ class Renderer {
   /** kustomization → HelmReleases whose values or version its own patches changed. */
   private readonly patched = new Map<YamlDocument, Set<YamlDocument>>();
   private readonly patchDocs = new Set<YamlDocument>();
+  /** base → kustomizations (or roots) whose patches delete it (`$patch: delete`). */
+  private readonly deleted = new Map<YamlDocument, Set<YamlDocument>>();
   private readonly roots: Set<string>;
   /** Instances rendered so far (all kustomizations), bounded by MAX_INSTANCES. */
   private count = 0;
@@ -412,7 +419,7 @@ class Renderer {
       for (const hr of set) if (!replaced.has(hr) && this.covered(hr.file.path, false, hr, new Map())) replaced.add(hr);
     }
     if (this.objects) this.renderRoots(objects, replaced);
-    return { overlays, apps, objects, replaced, patchDocs: this.patchDocs, unknown: false };
+    return { overlays, apps, objects, replaced, patchDocs: this.patchDocs, deleted: this.deleted, unknown: false };
   }
 
   /**
@@ -762,7 +769,7 @@ class Renderer {
           // object mode: a strategic-merge directive whose kustomize result is not modelled (`$patch: delete` inside
           // the object, a `$patch` in a list element, `$retainKeys`, `$setElementOrder`...) leaves the object unknown
           const r = this.objects && p.type === 'smp' && isObj(p.body) && p.body['$patch'] !== 'delete' && !plainDirectives(p.body) ? 'failed' : this.applyToApp(inst.app, p);
-          if (r === 'deleted') this.mark(k, inst.hr);
+          if (r === 'deleted') this.markDeleted(k, inst.hr);
           else if (r === 'failed') {
             // kustomize fails the build: nothing of the patch applies, the source(s) may differ (as a HelmRelease's)
             this.mark(k, inst.hr);
@@ -777,7 +784,7 @@ class Renderer {
         }
         const r = applyPatch(inst, p.type, p.body, p.at);
         if (r === 'deleted') {
-          this.mark(k, inst.hr);
+          this.markDeleted(k, inst.hr);
           continue;
         }
         if (r !== inst && (r.inline !== inst.inline || r.version !== inst.version)) {
@@ -806,6 +813,14 @@ class Renderer {
     const write = this.writes + 1;
     this.writes += Array.isArray(p.body) ? p.body.length : 1;
     return applyOps(app, p.body, p.at, write) ?? 'failed';
+  }
+
+  /** `k`'s patch deleted `hr` (`$patch: delete`): patched there, and recorded as gone from that build. */
+  private markDeleted(k: YamlDocument, hr: YamlDocument): void {
+    this.mark(k, hr);
+    const set = this.deleted.get(hr) ?? new Set<YamlDocument>();
+    set.add(k);
+    this.deleted.set(hr, set);
   }
 
   private mark(k: YamlDocument, hr: YamlDocument): void {

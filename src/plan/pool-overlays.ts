@@ -38,11 +38,16 @@ interface Rendered {
   uncertain: ReadonlyMap<YamlDocument, ReadonlySet<YamlDocument>> | 'all';
   /** Bases every path to which goes through a kustomization that patches them (none is deployed as written). */
   replaced: ReadonlySet<YamlDocument>;
+  /**
+   * Bases a `$patch: delete` removes, with the kustomizations (or roots) whose builds delete them: gone from those
+   * builds only, certain (not uncertain) everywhere; a build that ships them unpatched still deploys them.
+   */
+  deleted: ReadonlyMap<YamlDocument, ReadonlySet<YamlDocument>>;
 }
 
 const RENDERED = new WeakMap<readonly YamlDocument[], Rendered>();
 const JUDGED = new WeakMap<readonly YamlDocument[], Map<readonly Path[], readonly LbPool[]>>();
-const NONE: Rendered = { pools: [], patchDocs: new Set(), uncertain: new Map(), replaced: new Set() };
+const NONE: Rendered = { pools: [], patchDocs: new Set(), uncertain: new Map(), replaced: new Set(), deleted: new Map() };
 
 /** The group's pool renderings (computed once per document list; none when no pool may be patched). */
 export function renderedPools(g: ClusterGroup): Rendered {
@@ -71,7 +76,7 @@ function render(docs: readonly YamlDocument[]): Rendered {
     pools.push({ base: o.doc, pool: renderedPool(o) });
     for (const d of o.patches) if (d.docClass !== 'kustomization') patchDocs.add(d);
   }
-  return { pools, patchDocs, uncertain, replaced: ov.replaced };
+  return { pools, patchDocs, uncertain, replaced: ov.replaced, deleted: ov.deleted };
 }
 
 /**
@@ -156,8 +161,8 @@ export function sameRendering(a: LbPool, b: LbPool): boolean {
 export function uncertainPools(g: ClusterGroup, fields: readonly Path[]): readonly LbPool[] {
   const pools = groupPools(g);
   if (!pools.some((p) => p.patched)) return [];
-  const { pools: rendered, uncertain } = renderedPools(g);
-  return pools.filter((p) => patchedThere(g, p, fields) && (uncertain === 'all' || uncertain.has(p.doc) || !rendered.some((r) => r.base === p.doc)));
+  const { pools: rendered, uncertain, deleted } = renderedPools(g);
+  return pools.filter((p) => patchedThere(g, p, fields) && (uncertain === 'all' || uncertain.has(p.doc) || (!rendered.some((r) => r.base === p.doc) && !deleted.has(p.doc))));
 }
 
 /** One view of a group's pools: those of one overlay's build (`overlay`), or of every overlay at once (none). */
@@ -221,11 +226,17 @@ export function poolViews(g: ClusterGroup, fields: readonly Path[], doc: YamlDoc
   const uncertain = uncertainPools(g, fields);
   if (!overlays.size) {
     // one view for every document (the common case, no overlay renders a pool): the same array each time, so
-    // callers can cache what they build on it
+    // callers can cache what they build on it; with the pools one overlay deletes that another build ships as written
     let one = SINGLE_VIEW.get(judged);
-    if (!one) SINGLE_VIEW.set(judged, (one = [{ pools: judged, uncertain }]));
+    if (!one) {
+      const shipped = deployedAsWritten(g, fields).filter((p) => !judged.includes(p));
+      SINGLE_VIEW.set(judged, (one = [{ pools: shipped.length ? [...judged, ...shipped] : judged, uncertain }]));
+    }
     return one;
   }
+  const { deleted } = renderedPools(g);
+  /** `o`'s build deletes the base (`$patch: delete` by its kustomization or one its build includes). */
+  const deletedIn = (b: LbPool, o: PoolOverlay, files: ReadonlySet<string>): boolean => [...(deleted.get(b.doc) ?? [])].some((k) => k === o.kustomization || files.has(k.file.path));
   const patched = groupPools(g).filter((p) => patchedThere(g, p, fields));
   const common = judged.filter((p) => !p.overlay);
   const views: PoolView[] = [];
@@ -234,7 +245,7 @@ export function poolViews(g: ClusterGroup, fields: readonly Path[], doc: YamlDoc
     if (!files.has(doc.file.path)) continue;
     const mine = uncertainIn(g, uncertain, o, files);
     const own = judged.filter((p) => p.overlay?.kustomization === o.kustomization);
-    const unrendered = patched.filter((b) => !mine.includes(b) && files.has(b.doc.file.path) && !own.some((p) => p.doc === b.doc));
+    const unrendered = patched.filter((b) => !mine.includes(b) && files.has(b.doc.file.path) && !own.some((p) => p.doc === b.doc) && !deletedIn(b, o, files));
     views.push({ overlay: o, pools: [...common, ...own, ...unrendered], uncertain: mine });
   }
   return views.length ? views : [{ pools: [...judged, ...deployedAsWritten(g, fields)], uncertain }];
@@ -246,11 +257,11 @@ export function poolViews(g: ClusterGroup, fields: readonly Path[], doc: YamlDoc
  * pool `$patch: delete` removes, overlays that could not be rendered: uncertain everywhere).
  */
 function uncertainIn(g: ClusterGroup, uncertain: readonly LbPool[], o: PoolOverlay, files: ReadonlySet<string>): LbPool[] {
-  const { pools: rendered, uncertain: by } = renderedPools(g);
+  const { pools: rendered, uncertain: by, deleted } = renderedPools(g);
   return uncertain.filter((p) => {
     if (by === 'all') return true;
     const ks = by.get(p.doc);
-    if (!ks) return !rendered.some((r) => r.base === p.doc);
+    if (!ks) return !rendered.some((r) => r.base === p.doc) && !deleted.has(p.doc);
     for (const k of ks) if (k === o.kustomization || files.has(k.file.path)) return true;
     return false;
   });
@@ -265,7 +276,7 @@ function uncertainIn(g: ClusterGroup, uncertain: readonly LbPool[], o: PoolOverl
 export function deployedAsWritten(g: ClusterGroup, fields: readonly Path[]): readonly LbPool[] {
   const pools = groupPools(g);
   if (!pools.some((p) => p.patched)) return [];
-  const { pools: rendered, replaced, uncertain } = renderedPools(g);
+  const { pools: rendered, replaced, uncertain, deleted } = renderedPools(g);
   if (uncertain === 'all') return [];
-  return pools.filter((p) => !replaced.has(p.doc) && patchedThere(g, p, fields) && (uncertain.has(p.doc) || rendered.some((r) => r.base === p.doc)));
+  return pools.filter((p) => !replaced.has(p.doc) && patchedThere(g, p, fields) && (uncertain.has(p.doc) || deleted.has(p.doc) || rendered.some((r) => r.base === p.doc)));
 }
