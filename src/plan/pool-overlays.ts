@@ -8,9 +8,9 @@
  * `spec.blocks` are replaced whole, `null` deletes; JSON6902 add/replace/remove/copy/move/test with JSON pointers),
  * with its namePrefix/nameSuffix. A rendering a patch made uncertain (unreadable or templated, a target pattern not
  * run, an operation kustomize fails on, a strategic-merge directive other than `$patch: replace` on a map) is not
- * judged, a pool `$patch: delete` removes has none, and in both cases the base is not judged in that overlay either:
- * the conservative skip (plan/lb.ts patchedThere), per overlay (another overlay's certain rendering, or a build that
- * ships the base unpatched, is judged). Patches of a Flux Kustomization (`spec.patches`) or an Argo CD source
+ * judged, and the base is not judged in that overlay either: the conservative skip (plan/lb.ts patchedThere), per
+ * overlay (another overlay's certain rendering, or a build that ships the base unpatched, is judged). A pool a
+ * `$patch: delete` removes is certainly gone from the builds that delete it, and only from those (Rendered.deleted). Patches of a Flux Kustomization (`spec.patches`) or an Argo CD source
  * (`kustomize.patches`) render the pools of the folder it builds the same way, at the place the tool puts them:
  * appended to the `patches` of the folder's kustomization, so before its namePrefix (the root's own replacing it) and
  * patchesJson6902 (kustomize-overlays.ts renderRoots). poolViews / uncertainPools answer "which pools may hold this address" per overlay. A strategic-merge patch file
@@ -155,7 +155,7 @@ export function sameRendering(a: LbPool, b: LbPool): boolean {
 
 /**
  * Pools whose `fields` a patch may change (plan/lb.ts patchedThere) and that no certain rendering stands for in some
- * overlay: a rendering a patch made uncertain, a pool `$patch: delete` removes, a patch not rendered. As written
+ * overlay: a rendering a patch made uncertain, a patch not rendered (not a pool `$patch: delete` removes: certain). As written
  * (their values there may be anything). Which overlays: uncertainIn.
  */
 export function uncertainPools(g: ClusterGroup, fields: readonly Path[]): readonly LbPool[] {
@@ -253,8 +253,8 @@ export function poolViews(g: ClusterGroup, fields: readonly Path[], doc: YamlDoc
 
 /**
  * Of the uncertain pools (uncertainPools), those uncertain in overlay `o`'s build (`files`): a rendering a patch
- * made uncertain by `o` or by a kustomization its build includes, or no rendering at all (a patch not rendered, a
- * pool `$patch: delete` removes, overlays that could not be rendered: uncertain everywhere).
+ * made uncertain by `o` or by a kustomization its build includes, or no rendering at all and no deletion (a patch
+ * not rendered, overlays that could not be rendered: uncertain everywhere).
  */
 function uncertainIn(g: ClusterGroup, uncertain: readonly LbPool[], o: PoolOverlay, files: ReadonlySet<string>): LbPool[] {
   const { pools: rendered, uncertain: by, deleted } = renderedPools(g);
