@@ -1,5 +1,7 @@
 /** Tests for the GitOps rules: Argo CD helm.values strings, Flux APIs, HelmRelease chart source, CR ordering, Argo CD hubble certs, helmCharts under Flux, version matrix. */
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fluxKustomizations, normDir } from '../src/plan/flux-kustomizations.js';
 import argocdHelmValuesYaml from '../src/rules/gitops/argocd-helm-values-yaml.js';
 import argocdHubbleCerts from '../src/rules/gitops/argocd-hubble-certs.js';
 import argocdSourceIgnored from '../src/rules/gitops/argocd-source-ignored.js';
@@ -9,7 +11,7 @@ import fluxKustomizationPath from '../src/rules/gitops/flux-kustomization-path.j
 import helmreleaseChartSource from '../src/rules/gitops/helmrelease-chart-source.js';
 import kustomizeHelmchartsFlux from '../src/rules/gitops/kustomize-helmcharts-flux.js';
 import versionMatrix from '../src/rules/gitops/version-matrix.js';
-import { ruleTester } from '../src/testing/rule-tester.js';
+import { lintRepo, parseRepo, ruleTester } from '../src/testing/rule-tester.js';
 
 const OCI = (v: string) => `apiVersion: source.toolkit.fluxcd.io/${v}\nkind: OCIRepository\nmetadata:\n  name: cilium\nspec:\n  url: oci://quay.io/cilium/charts/cilium\n  ref:\n    tag: 1.19.6\n`;
 
@@ -180,8 +182,35 @@ test('gitops/flux-kustomization-path', () => {
         files: { ...tree, 'clusters/home/a.yaml': ks('a', './kubernetes/apps/cilium/config', 'home-ops'), 'clusters/home/b.yaml': ks('b', './kubernetes/apps/networking/cilium', 'home-ops') },
         errors: [{ messageId: 'missing', file: 'clusters/home/b.yaml', line: 8, column: 9, data: { name: 'b' } }],
       },
+      // above the repository root: kustomize-controller stops `..` at the root of the artifact (securejoin) and
+      // applies the root itself, or fails when the folder the path stops at does not exist
+      { files: { ...tree, 'clusters/home/ks.yaml': ks('up', '../..') }, errors: [{ messageId: 'escapes', file: 'clusters/home/ks.yaml', line: 8, column: 9, data: { name: 'up', path: '../..', resolved: './' } }] },
+      { files: { ...tree, 'clusters/home/ks.yaml': ks('up', '../../kubernetes/apps/cilium/config') }, errors: [{ messageId: 'escapes', line: 8, column: 9, data: { resolved: './kubernetes/apps/cilium/config' } }] },
+      { files: { ...tree, 'clusters/home/ks.yaml': ks('up', '../other-repo/apps') }, errors: [{ messageId: 'escapes', line: 8, column: 9, data: { name: 'up', path: '../other-repo/apps', resolved: './other-repo/apps' } }] },
+      { files: { ...tree, 'clusters/home/ks.yaml': ks('up', '../../kubernetes/apps/cilium/confg') }, errors: [{ messageId: 'escapesMissing', line: 8, column: 9, data: { name: 'up', path: '../../kubernetes/apps/cilium/confg', resolved: './kubernetes/apps/cilium/confg' } }] },
+      // a misspelt top-level folder: judged because the existing one is a typo away
+      { files: { ...tree, 'clusters/home/ks.yaml': ks('top', './kubernets/apps/cilium/config') }, errors: [{ messageId: 'missingNear', line: 8, column: 9, data: { suggestion: 'kubernetes/apps/cilium/config' } }] },
     ],
   });
+  // the suggestion's folder is the related location (a file there)
+  const [near] = lintRepo({ ...tree, 'clusters/home/ks.yaml': ks('x', './kubernetes/apps/cilium/confg') }, [fluxKustomizationPath]);
+  assert.deepEqual(near!.related?.map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column}`), ['kubernetes/apps/cilium/config/pool.yaml:1:1']);
+  // `.` and `..` inside the repository resolve as kustomize-controller resolves them (before: reported as missing)
+  assert.deepEqual(lintRepo({ ...tree, 'clusters/home/ks.yaml': ks('x', './kubernetes/../kubernetes/apps/./cilium/config/') }, [fluxKustomizationPath]), []);
+  // a path into another source (a GitRepository of another repository, an OCIRepository) cannot be checked here
+  const other = (kind: string): string => ks('x', '../..', 'platform').replace('kind: GitRepository', `kind: ${kind}`);
+  for (const kind of ['GitRepository', 'OCIRepository', 'Bucket']) assert.deepEqual(lintRepo({ ...tree, 'clusters/home/ks.yaml': other(kind) }, [fluxKustomizationPath]), [], kind);
+  assert.deepEqual(lintRepo({ ...tree, 'clusters/home/ks.yaml': ks('x', './kubernetes/apps/missing').replace('kind: GitRepository', 'kind: OCIRepository') }, [fluxKustomizationPath]), []);
+});
+
+test('Flux Kustomization paths with `..` are resolved inside the source in the plan (the folder kustomize-controller applies)', () => {
+  const ks = (path: string): string => `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: x\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ${path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
+  const docs = parseRepo({ 'a.yaml': ks('../../kubernetes/./apps/../apps/'), 'b.yaml': ks('./kubernetes/apps'), 'c.yaml': ks('../..') });
+  assert.deepEqual(fluxKustomizations(docs).map((k) => `${k.dir}${k.escapes ? ' escapes' : ''}`), ['kubernetes/apps escapes', 'kubernetes/apps', ' escapes']);
+  assert.equal(normDir('./a/../b'), 'b');
+  // outside the source: undefined (an Argo CD path above the root fails), unless clamped as Flux does
+  assert.equal(normDir('../x'), undefined);
+  assert.equal(normDir('../x', true), 'x');
 });
 
 test('gitops/cilium-crs-order on Argo CD: one Application (a sync wave does not help), a separate one (its wave decides)', () => {

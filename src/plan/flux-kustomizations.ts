@@ -6,13 +6,29 @@ import type { YamlDocument } from '../core/document.js';
 import { dirOf } from './util.js';
 import { docsOfKind } from '../core/kind-index.js';
 
-/** `./kubernetes/apps/x/` → `kubernetes/apps/x`; `.` / `./` → ''. Undefined for templated or absolute URLs. */
-export function normDir(p: unknown): string | undefined {
+/**
+ * A source path as a folder of the source: `./kubernetes/apps/x/` → `kubernetes/apps/x`; `.` / `./` → ''; `.` and
+ * `..` segments resolved (`a/../b` → `b`). A path that climbs above the root (`../..`, `../other/x`) is undefined,
+ * unless `clamp`: then its `..` stop at the root, as kustomize-controller resolves `spec.path` inside the source
+ * artifact (securejoin.SecureJoin: `../../x` → `x`). Undefined for templated values and non-strings.
+ */
+export function normDir(p: unknown, clamp = false): string | undefined {
+  const r = resolveSourcePath(p);
+  return r === undefined || (r.escapes && !clamp) ? undefined : r.dir;
+}
+
+/** A source path resolved inside its source (normDir with `clamp`), and whether it climbed above the root. */
+export function resolveSourcePath(p: unknown): { dir: string; escapes: boolean } | undefined {
   if (typeof p !== 'string' || /\$\{|\{\{/.test(p)) return undefined;
-  let s = p.trim().replace(/\\/g, '/');
-  while (s.startsWith('./')) s = s.slice(2);
-  s = s.replace(/^\/+/, '').replace(/\/+$/, '');
-  return s === '.' ? '' : s;
+  const out: string[] = [];
+  let escapes = false;
+  for (const seg of p.trim().replace(/\\/g, '/').split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg !== '..') out.push(seg);
+    else if (out.length) out.pop();
+    else escapes = true;
+  }
+  return { dir: out.join('/'), escapes };
 }
 
 /** `dir` is `base` or below it. */
@@ -24,16 +40,19 @@ export interface FluxKs {
   doc: YamlDocument;
   name: string;
   namespace: string | undefined;
+  /** The folder it applies, inside its source (`..` stop at the root: normDir with `clamp`). */
   dir: string;
+  /** `spec.path` climbs above the source's root (`../..`): kustomize-controller applies `dir` instead. */
+  escapes?: boolean;
 }
 
 export function fluxKustomizations(docs: readonly YamlDocument[]): FluxKs[] {
   const out: FluxKs[] = [];
   for (const d of docsOfKind(docs, 'Kustomization')) {
     if (d.group !== 'kustomize.toolkit.fluxcd.io') continue;
-    const dir = normDir(d.get(['spec', 'path']));
-    if (dir === undefined || !d.name) continue;
-    out.push({ doc: d, name: d.name, namespace: d.namespace, dir });
+    const r = resolveSourcePath(d.get(['spec', 'path']));
+    if (r === undefined || !d.name) continue;
+    out.push(r.escapes ? { doc: d, name: d.name, namespace: d.namespace, dir: r.dir, escapes: true } : { doc: d, name: d.name, namespace: d.namespace, dir: r.dir });
   }
   return out;
 }

@@ -33,13 +33,14 @@ export function kustomizePatchEntries(all: readonly YamlDocument[]): readonly Pa
   const add = (doc: YamlDocument, list: unknown, more: Omit<PatchEntry, 'doc' | 'entry'>): void => {
     if (Array.isArray(list)) for (const entry of list) out.push({ doc, entry, ...more });
   };
-  const builds = (path: unknown): { builds?: string } => {
-    const dir = normDir(path);
+  // a Flux Kustomization's spec.path lies inside its source (kustomize-controller stops `..` at the root: `flux`)
+  const builds = (path: unknown, flux = false): { builds?: string } => {
+    const dir = normDir(path, flux);
     return dir === undefined ? {} : { builds: dir };
   };
   for (const d of all) {
     if (d.docClass === 'kustomization') for (const key of ['patches', 'patchesJson6902', 'patchesStrategicMerge']) add(d, d.get([key]), { dir: dirOf(d.file.path), key });
-    else if (d.kind === 'Kustomization' && d.group === 'kustomize.toolkit.fluxcd.io') add(d, d.get(['spec', 'patches']), builds(d.get(['spec', 'path'])));
+    else if (d.kind === 'Kustomization' && d.group === 'kustomize.toolkit.fluxcd.io') add(d, d.get(['spec', 'patches']), builds(d.get(['spec', 'path']), true));
     else if ((d.kind === 'Application' || d.kind === 'ApplicationSet') && d.group === 'argoproj.io') {
       for (const sp of argoSourcePaths(d)) {
         const path = d.get([...sp, 'path']);

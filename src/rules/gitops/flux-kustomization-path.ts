@@ -1,12 +1,13 @@
 /**
  * gitops/flux-kustomization-path: a Flux Kustomization's `spec.path` must name a folder of the repository it
- * syncs. A typo makes kustomize-controller fail ("kustomization path not found") and nothing under it applies.
+ * syncs. A typo makes kustomize-controller fail ("kustomization path not found") and nothing under it applies; a
+ * path that climbs above the repository root (`../..`) is confined to it (securejoin), so another folder applies.
  */
 import { editDistance, suggest } from '../../core/suggest.js';
 import { SRC } from '../cilium/lib/sources.js';
-import { defineRule, type RuleFinding } from '../types.js';
+import { defineRule, type RelatedFinding, type RuleContext, type RuleFinding } from '../types.js';
 import { foldersOf } from '../../plan/util.js';
-import { fluxKustomizations, under, type FluxKs } from './lib/flux.js';
+import { dirOf, fluxKustomizations, under, type FluxKs } from './lib/flux.js';
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -32,6 +33,13 @@ function nearestFolder(dir: string, dirs: ReadonlySet<string>): string | undefin
   return best && editDistance(best, dir) <= Math.max(2, Math.floor(last.length / 3)) ? best : undefined;
 }
 
+/** A document in the suggested folder (the first, by path), as the related location of a suggestion. */
+function relatedIn(folder: string, all: RuleContext['all']): RelatedFinding[] {
+  let best: (typeof all)[number] | undefined;
+  for (const d of all) if (dirOf(d.file.path) === folder && (!best || d.file.path < best.file.path)) best = d;
+  return best ? [{ doc: best, path: [], message: `a file of ./${folder}` }] : [];
+}
+
 export default defineRule({
   meta: {
     id: 'gitops/flux-kustomization-path',
@@ -40,22 +48,25 @@ export default defineRule({
     messages: {
       missing: 'Flux Kustomization "{{name}}" applies "{{path}}", but the repository has no such folder with YAML in it; kustomize-controller fails with "kustomization path not found" and nothing there is applied.',
       missingNear: 'Flux Kustomization "{{name}}" applies "{{path}}", but the repository has no such folder with YAML in it (did you mean "./{{suggestion}}"?); kustomize-controller fails with "kustomization path not found" and nothing there is applied.',
+      escapes: 'Flux Kustomization "{{name}}" applies "{{path}}", which climbs above the root of its source; kustomize-controller keeps the path inside the source and applies "{{resolved}}" instead.',
+      escapesMissing: 'Flux Kustomization "{{name}}" applies "{{path}}", which climbs above the root of its source; kustomize-controller keeps the path inside the source, where "{{resolved}}" is no folder with YAML in it: it fails with "kustomization path not found" and nothing there is applied.',
     },
-    help: 'Fix `spec.path` (relative to the repository root) so it names the folder that holds the manifests.',
+    help: 'Fix `spec.path` (relative to the repository root, without `..` above it) so it names the folder that holds the manifests.',
     docs: {
-      what: 'For Flux Kustomizations whose source is this repository (bootstrap\'s `flux-system` GitRepository, or a source that other Kustomizations of the repository resolve into existing folders), checks that `spec.path` is a folder of the linted tree holding YAML (any `*.yaml`/`*.yml` file: also an empty, templated or unparseable one, or one `exclude:` in talium.config.yaml leaves out; a path inside an excluded folder is not judged), and suggests the nearest existing folder.',
-      why: 'kustomize-controller resolves the path inside the source artifact; a misspelt folder stops that Kustomization (and everything that dependsOn it) with "kustomization path not found", while the objects in the intended folder are silently never applied. talium would otherwise judge them as deployed.',
-      fix: 'Correct the path; paths are relative to the repository root (`./kubernetes/apps/...`).',
-      sources: [SRC.fluxKustomization],
+      what: 'For Flux Kustomizations whose source is this repository (bootstrap\'s `flux-system` GitRepository, or a source that other Kustomizations of the repository resolve into existing folders), checks that `spec.path` is a folder of the linted tree holding YAML (any `*.yaml`/`*.yml` file: also an empty, templated or unparseable one, or one `exclude:` in talium.config.yaml leaves out; a path inside an excluded folder is not judged), and suggests the nearest existing folder (related location: a file there). `.` and `..` segments are resolved first; a path that climbs above the repository root (`../..`, `../../apps`) is reported as such, with the folder kustomize-controller applies instead (its `..` stop at the root of the source). A missing top-level folder is judged only when an existing one is a typo away (otherwise it may lie outside the linted part of the repository). Sources that are not this repository (another GitRepository, an OCIRepository, a Bucket) are not judged.',
+      why: 'kustomize-controller resolves the path inside the source artifact (securejoin: `..` cannot leave it); a misspelt folder stops that Kustomization (and everything that dependsOn it) with "kustomization path not found", while the objects in the intended folder are silently never applied. talium would otherwise judge them as deployed. A path above the root never reaches another repository: it applies a folder of this one (the root itself for `../..`), which is rarely what was meant.',
+      fix: 'Correct the path; paths are relative to the repository root (`./kubernetes/apps/...`). To apply another repository\'s folder, give it a GitRepository of its own and point `sourceRef` at it.',
+      sources: [SRC.fluxKustomization, 'https://github.com/fluxcd/kustomize-controller/blob/main/internal/controller/kustomization_controller.go'],
     },
     examples: {
       valid: [{ files: { 'clusters/home/cilium.yaml': KS('./kubernetes/cilium/config'), 'kubernetes/cilium/config/pool.yaml': POOL } }],
       invalid: [
         { files: { 'clusters/home/cilium.yaml': KS('./kubernetes/cilium/confg'), 'kubernetes/cilium/config/pool.yaml': POOL } },
         { files: { 'clusters/home/cilium.yaml': KS('./kubernetes/network'), 'kubernetes/cilium/config/pool.yaml': POOL }, note: 'nothing close enough to suggest' },
+        { files: { 'clusters/home/cilium.yaml': KS('../../kubernetes/cilium/config'), 'kubernetes/cilium/config/pool.yaml': POOL }, note: 'above the repository root: kustomize-controller applies ./kubernetes/cilium/config' },
       ],
     },
-    needsWholeTree: ['missing', 'missingNear'],
+    needsWholeTree: ['missing', 'missingNear', 'escapesMissing'],
   },
   check({ cluster, all, tree }) {
     const list = fluxKustomizations(cluster.docs).filter((k) => !k.doc.templated);
@@ -69,24 +80,36 @@ export default defineRule({
     const local = new Set<string>(['GitRepository/flux-system/flux-system']);
     for (const k of list) {
       const s = sourceKey(k);
-      if (s && s.startsWith('GitRepository/') && k.dir !== '' && dirs.has(k.dir)) local.add(s);
+      if (s && s.startsWith('GitRepository/') && !k.escapes && k.dir !== '' && dirs.has(k.dir)) local.add(s);
     }
     const out: RuleFinding[] = [];
     const seen = new Set<string>();
     for (const k of list) {
       const s = sourceKey(k);
-      if (!s || !local.has(s) || dirs.has(k.dir)) continue;
-      // inside a folder the configuration keeps talium out of: what it holds is unknown
-      if (excludedFolders.some((x) => under(k.dir, x))) continue;
-      // only where the linted tree covers that part of the repository
-      const top = k.dir.split('/')[0]!;
-      if (!dirs.has(top)) continue;
+      if (!s || !local.has(s) || (dirs.has(k.dir) && !k.escapes)) continue;
       const id = `${k.doc.file.path}#${k.doc.index}`;
       if (seen.has(id)) continue;
-      seen.add(id);
-      const suggestion = nearestFolder(k.dir, dirs);
       const path = String(k.doc.get(['spec', 'path']));
-      out.push({ doc: k.doc, path: ['spec', 'path'], ...(suggestion ? { messageId: 'missingNear', data: { name: k.name, path, suggestion } } : { messageId: 'missing', data: { name: k.name, path } }) });
+      const resolved = k.dir ? `./${k.dir}` : './';
+      const top = k.dir.split('/')[0]!;
+      if (k.escapes && (dirs.has(k.dir) || !dirs.has(top))) {
+        // above the root (a fact of the path alone): kustomize-controller applies the folder the path stops at;
+        // whether that exists is known only where the tree covers its top-level folder
+        seen.add(id);
+        out.push({ doc: k.doc, path: ['spec', 'path'], messageId: 'escapes', data: { name: k.name, path, resolved } });
+        continue;
+      }
+      // inside a folder the configuration keeps talium out of: what it holds is unknown
+      if (excludedFolders.some((x) => under(k.dir, x))) continue;
+      const suggestion = nearestFolder(k.dir, dirs);
+      // a top-level folder the tree lacks may lie outside the linted part of the repository: judged when an existing
+      // one is a typo away
+      if (!dirs.has(top) && !suggestion) continue;
+      seen.add(id);
+      const related = suggestion ? relatedIn(suggestion, all) : [];
+      const base = { doc: k.doc, path: ['spec', 'path'], ...(related.length ? { related } : {}) };
+      if (k.escapes) out.push({ ...base, messageId: 'escapesMissing', data: { name: k.name, path, resolved } });
+      else out.push({ ...base, ...(suggestion ? { messageId: 'missingNear', data: { name: k.name, path, suggestion } } : { messageId: 'missing', data: { name: k.name, path } }) });
     }
     return out;
   },
