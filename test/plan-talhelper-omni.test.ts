@@ -18,6 +18,7 @@ import noKubeProxy from '../src/rules/k8s/no-kube-proxy.js';
 import deprecatedFields from '../src/rules/talos/deprecated-fields.js';
 import operatorReplicas from '../src/rules/cilium/operator-replicas.js';
 import vipPlacement from '../src/rules/talos/vip-placement.js';
+import omniMachinesUnattributed from '../src/rules/talos/omni-machines-unattributed.js';
 import { kernelArgLists } from '../src/rules/talos/lib/kernel-args.js';
 import { controlPlanesExcludedFromLb } from '../src/rules/talos/lib/exclude-lb-label.js';
 import { lintRepo, parseRepo, readTree, ruleTester } from '../src/testing/rule-tester.js';
@@ -454,4 +455,52 @@ test('a worker machine config (machine.type: worker) no list names for the contr
   // the same settings in a control plane's config count
   const cp = planOf({ 'talos/controlplane.yaml': WORKER.replace('type: worker', 'type: controlplane') });
   assert.deepEqual([cp.talos.kubeProxyDisabled?.value, at(cp.talos.kubeProxyDisabled), cp.talos.cni?.value], [true, 'talos/controlplane.yaml:5:15', 'none']);
+});
+
+test('Omni templates of several clusters: each machine set belongs to the Cluster of its file (listed with it); the cluster named like the group makes that group\'s nodes', () => {
+  const cluster = (name: string, k8s = 'v1.35.2') => `kind: Cluster\nname: ${name}\nkubernetes:\n  version: ${k8s}\ntalos:\n  version: v1.12.3\n`;
+  const workers = (name: string, address: string) => `kind: Workers\nname: ${name}\nmachineClass:\n  name: ${name}\n  size: 1\npatches:\n  - name: net\n    inline:\n      machine:\n        network:\n          interfaces:\n            - deviceSelector: {physical: true}\n              addresses: [${address}/24]\n`;
+  const files = { 'omni/lab.yaml': `${cluster('lab')}---\n${workers('lab-workers', '10.50.0.21')}`, 'omni/edge.yaml': `${cluster('edge', 'v1.34.4')}---\n${workers('edge-workers', '10.60.0.21')}` };
+  // one group (default): which cluster runs the tree is unknown; no node, but every machine listed with its cluster
+  const p = planOf(files);
+  assert.equal(p.nodes.length, 0);
+  assert.deepEqual(p.talos.omniClusters?.map((c) => [c.name, c.nodes.map((n) => `${n.name} ${n.role} ${n.address?.value.text}`)]), [['edge', ['edge/edge-workers worker 10.60.0.21']], ['lab', ['lab/lab-workers worker 10.50.0.21']]]);
+  assert.equal(p.talos.omniUnattributed, undefined);
+  assert.deepEqual(lintRepo(files, [omniMachinesUnattributed]), []);
+  // groups named after the Omni clusters (clusters/lab, clusters/edge): each group's nodes are its cluster's
+  const named = { ...files, 'clusters/lab/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n', 'clusters/edge/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' };
+  const byName = Object.fromEntries(groupsOf(named).map((g) => [g.name, g.plan]));
+  assert.deepEqual(Object.keys(byName).sort(), ['edge', 'lab']);
+  for (const [name, ip, k8s] of [['lab', '10.50.0.21', '1.35.2'], ['edge', '10.60.0.21', '1.34.4']] as const) {
+    const gp = byName[name]!;
+    assert.deepEqual(gp.nodes.map((n) => `${n.name} ${n.address?.value.text}`), [`${name}/${name}-workers ${ip}`], name);
+    assert.equal(gp.talos.omniClusters, undefined, name);
+    assert.equal(gp.versions.kubernetes?.value, k8s, name);
+    assert.equal(gp.lan?.value.canonical, `${ip.split('.').slice(0, 3).join('.')}.0/24`, name);
+  }
+});
+
+test('talos/omni-machines-unattributed: with several Omni clusters, a machine set in a file without a single Cluster is reported (info) and is no node', () => {
+  const cluster = (name: string) => `kind: Cluster\nname: ${name}\nkubernetes:\n  version: v1.35.2\ntalos:\n  version: v1.12.3\n`;
+  const WORKERS = 'kind: Workers\nname: edge\nmachineClass:\n  name: edge\n  size: 1\npatches:\n  - name: net\n    inline:\n      machine:\n        network:\n          interfaces:\n            - deviceSelector: {physical: true}\n              addresses: [10.60.0.21/24]\n';
+  ruleTester(omniMachinesUnattributed, {
+    valid: [
+      // attributable: the Workers are in the edge template
+      { 'omni/lab.yaml': cluster('lab'), 'omni/edge.yaml': `${cluster('edge')}---\n${WORKERS}` },
+      // one cluster only: a split template is that cluster's
+      { 'omni/edge.yaml': cluster('edge'), 'omni/edge-workers.yaml': WORKERS },
+      // no network facts: nothing a node would be made of
+      { 'omni/lab.yaml': cluster('lab'), 'omni/edge.yaml': cluster('edge'), 'omni/edge-workers.yaml': 'kind: Workers\nname: edge\nmachineClass:\n  name: edge\n  size: 1\n' },
+    ],
+    invalid: [
+      { files: { 'omni/lab.yaml': cluster('lab'), 'omni/edge.yaml': cluster('edge'), 'omni/edge-workers.yaml': WORKERS }, errors: [{ messageId: 'unattributed', file: 'omni/edge-workers.yaml', line: 1, column: 7, data: { kind: 'Workers', name: 'edge', clusters: 'edge, lab' } }] },
+      // a file with two Clusters attributes nothing
+      { files: { 'omni/both.yaml': `${cluster('lab')}---\n${cluster('edge')}---\n${WORKERS}` }, errors: [{ messageId: 'unattributed', file: 'omni/both.yaml', line: 15, column: 7 }] },
+    ],
+  });
+  const p = planOf({ 'omni/lab.yaml': cluster('lab'), 'omni/edge.yaml': cluster('edge'), 'omni/edge-workers.yaml': WORKERS });
+  assert.deepEqual([p.nodes.length, p.talos.omniUnattributed?.map((d) => d.file.path), p.talos.omniClusters?.map((c) => c.nodes.length)], [0, ['omni/edge-workers.yaml'], [0, 0]]);
+  // with a group named after one cluster, an unattributable machine set is still no node of it
+  const g = groupsOf({ 'omni/lab.yaml': cluster('lab'), 'omni/edge.yaml': cluster('edge'), 'omni/edge-workers.yaml': WORKERS, 'clusters/lab/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n', 'clusters/edge/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n' });
+  for (const x of g) assert.deepEqual([x.name, x.plan.nodes.length, x.plan.talos.omniUnattributed?.length], [x.name, 0, 1]);
 });

@@ -109,8 +109,10 @@ export function planJson(g: ClusterGroup): Record<string, unknown> {
       kubePrism: f(p.talos.kubePrism, (v) => v),
       kubeProxyDisabled: f(p.talos.kubeProxyDisabled, (v) => v),
       cni: f(p.talos.cni, (v) => v),
-      // several Omni clusters: their machines are not nodes of this plan (which one runs the tree is unknown)
-      ...(p.talos.omniClusters ? { omniClusters: p.talos.omniClusters.map((c) => ({ name: c.name, from: where({ doc: c.doc, path: ['name'] }) })) } : {}),
+      // several Omni clusters: their machines are not nodes of this plan (which one runs the tree is unknown), each
+      // listed with the cluster its template file describes
+      ...(p.talos.omniClusters ? { omniClusters: p.talos.omniClusters.map((c) => ({ name: c.name, from: where({ doc: c.doc, path: ['name'] }), machines: c.nodes.map((n) => ({ name: n.name, role: n.role, address: f(n.address, ip), from: n.from ? where(n.from) : undefined })) })) } : {}),
+      ...(p.talos.omniUnattributed?.length ? { omniUnattributed: p.talos.omniUnattributed.map((d) => where({ doc: d, path: [] })) } : {}),
     },
     ciliumReleases: g.ciliumReleases.map((r) => ({
       engine: r.engine,
@@ -168,7 +170,11 @@ function planText(g: ClusterGroup): string {
   row('KubePrism', kp ? { value: kp.value.enabled ? `on, port ${kp.value.port}` : 'off', from: kp.from } : undefined);
   row('kube-proxy off', j['talos'].kubeProxyDisabled);
   row('CNI', j['talos'].cni);
-  for (const c of (j['talos'].omniClusters ?? []) as Array<{ name: string; from: Where }>) facts.push(['Omni cluster', `${c.name} (machines not read: several clusters)`, whereText(c.from)]);
+  for (const c of (j['talos'].omniClusters ?? []) as Array<{ name: string; from: Where; machines: Array<{ name: string; address?: { value: string } }> }>) {
+    const machines = c.machines.map((m) => `${m.name}${m.address ? ` ${m.address.value}` : ''}`).join(', ');
+    facts.push(['Omni cluster', `${c.name} (not this plan's nodes: several clusters${machines ? `; machines ${machines}` : ''})`, whereText(c.from)]);
+  }
+  for (const w of (j['talos'].omniUnattributed ?? []) as Where[]) facts.push(['Omni machines', 'of no single cluster (not attributed)', whereText(w)]);
   lines.push(...columns(facts, '  '));
   lines.push(`  nodes (${j['nodes'].length}):`);
   lines.push(

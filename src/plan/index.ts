@@ -31,7 +31,7 @@ export function buildClusterGroups(docs: YamlDocument[], config?: PlanConfig | n
   return groupByCluster(docs).map(({ name, docs: members, shared }) => {
     const gdocs = unapplied.size ? members.filter((d) => !unapplied.has(d)) : members;
     const ciliumReleases = findCiliumReleases(gdocs, docs);
-    const plan = inferPlan(gdocs, ciliumReleases);
+    const plan = inferPlan(gdocs, ciliumReleases, name);
     if (cfg) applyOverrides(plan, cfg);
     const g: ClusterGroup = { name, docs: gdocs, plan, ciliumReleases };
     if (shared) g.shared = shared;

@@ -13,7 +13,7 @@ import { patchFileRoles, type PatchFileRole } from './patch-file-roles.js';
 import { parseRange } from './range.js';
 import { talhelperInlinePatches, talhelperNodeRole } from './talhelper-patches.js';
 import { bodyFrom, bodyGet, bodyKind, documentBody, type TalosBody } from './talos-body.js';
-import type { CiliumRelease, Fact, NetworkPlan, PlanNode, Provenance } from './types.js';
+import type { CiliumRelease, Fact, NetworkPlan, PlanNode, Provenance, TalosFacts } from './types.js';
 import { emptyPlan } from './types.js';
 import { isObj, str, talosBool } from './util.js';
 
@@ -140,7 +140,7 @@ function talosOps(ops: unknown): boolean {
   return Array.isArray(ops) && ops.some((op) => isObj(op) && typeof op['path'] === 'string' && /^\/(machine|cluster|debug|persist|version)(\/|$)/.test(op['path']));
 }
 
-function collectTalos(docs: readonly YamlDocument[], plan: NetworkPlan): Collected {
+function collectTalos(docs: readonly YamlDocument[], plan: NetworkPlan, groupName?: string): Collected {
   const out: Collected = { nodes: [], podCidrs: [], serviceCidrs: [] };
   // Talos machine configs / patches and multi-docs, grouped per file (one file = one node or one shared patch)
   const files = new Map<string, YamlDocument[]>();
@@ -180,7 +180,7 @@ function collectTalos(docs: readonly YamlDocument[], plan: NetworkPlan): Collect
     else if (nf.node.address || nf.vips.length || nf.gateways.length) out.nodes.push(nf);
   }
   for (const d of docs) if (d.docClass === 'talhelper') readTalhelper(d, out, plan, ownedFiles(roles, owned, d));
-  readOmni(docs, out, plan, roles, owned);
+  readOmni(docs, out, plan, roles, owned, groupName);
   return out;
 }
 
@@ -498,18 +498,40 @@ function readTalhelper(d: YamlDocument, out: Collected, plan: NetworkPlan, files
  * node-ish source of its own (the Cluster's apply to every machine, a ControlPlane's or Workers' to a machine set,
  * a Machine's to one machine). `file:` patches are files of the repository (collectTalos reads them): one only a
  * Machine or one machine set names joins that document's facts, in list order; the Cluster's are shared patches.
+ *
+ * Templates of several clusters: a template file holds one cluster (omnictl requires exactly one `kind: Cluster` in
+ * it), so each machine set and Machine belongs to the Cluster of its file. The cluster named like the group (a
+ * `clusters/<name>` group) is the group's: its templates alone make the plan, as one cluster's would. Otherwise which
+ * cluster runs the GitOps tree is unknown: no machine is a node of the plan, each is listed with its cluster
+ * (TalosFacts.omniClusters), and one whose file holds no single Cluster (not attributable) is listed as such
+ * (TalosFacts.omniUnattributed: talos/omni-machines-unattributed says so).
  */
-function readOmni(docs: readonly YamlDocument[], out: Collected, plan: NetworkPlan, roles: ReadonlyMap<string, PatchFileRole>, owned: ReadonlyMap<string, NodeFacts>): void {
-  const templates = docs.filter((d) => d.docClass === 'omni-template');
+function readOmni(docs: readonly YamlDocument[], out: Collected, plan: NetworkPlan, roles: ReadonlyMap<string, PatchFileRole>, owned: ReadonlyMap<string, NodeFacts>, groupName?: string): void {
+  let templates = docs.filter((d) => d.docClass === 'omni-template');
   if (!templates.length) return;
-  const versions = omniVersions(templates);
-  for (const which of ['talos', 'kubernetes'] as const) if (versions[which] && !plan.versions[which]) plan.versions[which] = versions[which];
-  // templates of several clusters (a prod and a GPU cluster beside one GitOps tree): which one runs the tree is
-  // unknown, so no machine of either is a node of this plan (their addresses would set the LAN, a VIP, collisions)
+  // templates of several clusters (a prod and a GPU cluster beside one GitOps tree)
   const clusters = new Map<string, YamlDocument>();
   for (const d of templates) if (d.kind === 'Cluster') clusters.set(str(d.get(['name'])) ?? d.file.path, d);
-  const several = clusters.size > 1;
-  if (several) plan.talos.omniClusters = [...clusters].map(([name, doc]) => ({ name, doc })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // the cluster each template file describes (null: none or several Cluster documents, not attributable)
+  const fileCluster = new Map<string, string | null>();
+  for (const [name, d] of clusters) fileCluster.set(d.file.path, fileCluster.has(d.file.path) && fileCluster.get(d.file.path) !== name ? null : name);
+  for (const d of templates) if (d.kind === 'Cluster' && fileCluster.get(d.file.path) === null) fileCluster.set(d.file.path, null);
+  const clusterOf = (d: YamlDocument): string | undefined => fileCluster.get(d.file.path) ?? undefined;
+  let several = clusters.size > 1;
+  const own = several && groupName !== undefined && clusters.has(groupName) ? groupName : undefined;
+  if (own !== undefined) {
+    // the group's own cluster: read as the only one (the other clusters' templates say nothing about this group);
+    // machines of no attributable cluster are read to be listed, never nodes
+    templates = templates.filter((d) => clusterOf(d) === own || (clusterOf(d) === undefined && MACHINE_KINDS.has(d.kind ?? '')));
+    several = false;
+  }
+  const versions = omniVersions(templates);
+  for (const which of ['talos', 'kubernetes'] as const) if (versions[which] && !plan.versions[which]) plan.versions[which] = versions[which];
+  const listed = new Map<string, NonNullable<TalosFacts['omniClusters']>[number]>();
+  if (several) {
+    plan.talos.omniClusters = [...clusters].map(([name, doc]) => ({ name, doc, nodes: [] as PlanNode[] })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const c of plan.talos.omniClusters) listed.set(c.name, c);
+  }
   for (const d of templates) {
     plan.talos.docs.push(d);
     const patches = omniInlinePatches(d);
@@ -526,12 +548,27 @@ function readOmni(docs: readonly YamlDocument[], out: Collected, plan: NetworkPl
       ...files.map((f): ListItem => ({ index: f.index, read: () => mergeFacts(nf, f.facts, keepName) })),
     ]);
     if (role) nf.node.role = role;
-    // the Cluster's patches apply to every machine: an address there is no one machine's
-    if (several) continue;
+    const machine = nf.node.address || nf.vips.length || nf.gateways.length;
+    if (own !== undefined && clusterOf(d) === undefined) {
+      if (machine) (plan.talos.omniUnattributed ??= []).push(d);
+      continue;
+    }
+    if (several) {
+      // not this plan's nodes (their addresses would set the LAN, a VIP, collisions): listed with their cluster;
+      // the Cluster's patches apply to every machine, an address there is no one machine's
+      if (d.kind === 'Cluster' || !machine) continue;
+      const c = clusterOf(d);
+      if (c !== undefined) listed.get(c)?.nodes.push(nf.node);
+      else (plan.talos.omniUnattributed ??= []).push(d);
+      continue;
+    }
     if (d.kind === 'Cluster') pushShared(nf, out);
-    else if (nf.node.address || nf.vips.length || nf.gateways.length) out.nodes.push(nf);
+    else if (machine) out.nodes.push(nf);
   }
 }
+
+/** Template documents that configure machines (a machine set or one machine). */
+const MACHINE_KINDS = new Set(['ControlPlane', 'Workers', 'Machine']);
 
 /** A patch every machine (or every machine of a role) reads: its VIPs and default gateways count, its addresses name no node. */
 function pushShared(nf: NodeFacts, out: Collected): void {
@@ -545,10 +582,10 @@ function pushShared(nf: NodeFacts, out: Collected): void {
 }
 
 /** The network plan of one group, before talium.config.yaml overrides. */
-export function inferPlan(docs: readonly YamlDocument[], releases: readonly CiliumRelease[]): NetworkPlan {
+export function inferPlan(docs: readonly YamlDocument[], releases: readonly CiliumRelease[], groupName?: string): NetworkPlan {
   const plan = emptyPlan();
   const spec = docs.find((d) => d.docClass === 'cluster-spec');
-  const collected = collectTalos(docs, plan);
+  const collected = collectTalos(docs, plan, groupName);
   if (spec) fromSpec(spec, plan);
   else fromCollected(collected, plan);
   if (!spec && !plan.podCidrs.length) ciliumPoolCidrs(releases, plan);

@@ -62,10 +62,17 @@ export interface TalosFacts {
   docs: YamlDocument[];
   /**
    * The Omni clusters the group's templates describe, when there are several (two `kind: Cluster` templates with
-   * different names): which one the GitOps tree runs on is unknown, so their machines give the plan no node, VIP or
-   * gateway (cluster-wide settings still count). Each with its Cluster document.
+   * different names) and none is named like the group: which one the GitOps tree runs on is unknown, so their
+   * machines give the plan no node, VIP or gateway (cluster-wide settings still count). Each with its Cluster
+   * document and the machines (machine sets, Machines) its template file configures with network facts, as nodes
+   * of that cluster.
    */
-  omniClusters?: Array<{ name: string; doc: YamlDocument }>;
+  omniClusters?: Array<{ name: string; doc: YamlDocument; nodes: PlanNode[] }>;
+  /**
+   * With several Omni clusters: template documents that configure machines (with network facts) in a file that holds
+   * no single `kind: Cluster`, so whose cluster they belong to is unknown (not nodes of any plan).
+   */
+  omniUnattributed?: YamlDocument[];
 }
 
 export interface NetworkPlan {
