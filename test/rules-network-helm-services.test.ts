@@ -75,7 +75,7 @@ test('network/service-ip-conflict: Services Helm releases render, with each othe
     invalid: [
       {
         files: { 'a.yaml': hr('a', 'media', [IP]), 'b.yaml': hr('b', 'media', [IP]) },
-        errors: [{ messageId: 'conflict', file: 'b.yaml', ...AT, data: { service: 'HelmRelease b, service.app', other: 'HelmRelease a, service.app', ip: '10.50.0.230' } }],
+        errors: [{ messageId: 'conflict', file: 'b.yaml', ...AT, data: { service: 'b', other: 'a', ip: '10.50.0.230' } }],
       },
       {
         // a sharing key on one side only
@@ -85,12 +85,12 @@ test('network/service-ip-conflict: Services Helm releases render, with each othe
       {
         // a release and a Service object: the release's annotation is reported (Services are read first)
         files: { 'a.yaml': hr('a', 'media', [IP]), 's.yaml': svc('web', 'media', [IP]) },
-        errors: [{ messageId: 'conflict', file: 'a.yaml', ...AT, data: { service: 'HelmRelease a, service.app', other: 'web' } }],
+        errors: [{ messageId: 'conflict', file: 'a.yaml', ...AT, data: { service: 'a', other: 'web' } }],
       },
       {
         // two services of one release, no sharing key; the same release name in another namespace is another release
         files: { 'a.yaml': hr('a', 'media', [IP], { more: second('udp', [IP]) }) },
-        errors: [{ messageId: 'conflict', file: 'a.yaml', line: 19, column: 33, data: { service: 'HelmRelease a, service.udp', other: 'HelmRelease a, service.app' } }],
+        errors: [{ messageId: 'conflict', file: 'a.yaml', line: 19, column: 33, data: { service: 'a-udp', other: 'a-app' } }],
       },
       { files: { 'a.yaml': hr('a', 'media', [IP]), 'b.yaml': hr('a', 'web', [IP]) }, errors: [{ messageId: 'conflict', file: 'b.yaml', ...AT }] },
       {
@@ -105,7 +105,7 @@ test('network/service-ip-conflict: Services Helm releases render, with each othe
           'app.yaml':
             'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: dns\nspec:\n  destination:\n    namespace: dns\n  source:\n    chart: app-template\n    helm:\n      values: |\n        service:\n          app:\n            type: LoadBalancer\n            annotations:\n              lbipam.cilium.io/ips: 10.50.0.230\n',
         },
-        errors: [{ messageId: 'conflict', file: 'app.yaml', line: 16, column: 37, data: { service: 'Application dns, service.app', other: 'web' } }],
+        errors: [{ messageId: 'conflict', file: 'app.yaml', line: 16, column: 37, data: { service: 'dns', other: 'web' } }],
       },
       {
         // a Flux valuesFrom ConfigMap: the type and the address from the ConfigMap, a label inline
@@ -115,7 +115,7 @@ test('network/service-ip-conflict: Services Helm releases render, with each othe
             'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: app\n  namespace: media\nspec:\n  chart:\n    spec:\n      chart: app-template\n  valuesFrom:\n    - kind: ConfigMap\n      name: app-values\n  values:\n    service:\n      app:\n        labels:\n          tier: edge\n',
           'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-values\n  namespace: media\ndata:\n  values.yaml: |\n    service:\n      app:\n        type: LoadBalancer\n        annotations:\n          lbipam.cilium.io/ips: 10.50.0.230\n',
         },
-        errors: [{ messageId: 'conflict', file: 'cm.yaml', line: 12, column: 33, data: { service: 'HelmRelease app, service.app' } }],
+        errors: [{ messageId: 'conflict', file: 'cm.yaml', line: 12, column: 33, data: { service: 'app' } }],
       },
       {
         // kustomize helmCharts valuesInline
@@ -123,7 +123,7 @@ test('network/service-ip-conflict: Services Helm releases render, with each othe
           's.yaml': svc('web', 'dns', [IP]),
           'kustomization.yaml': 'resources: [s.yaml]\nhelmCharts:\n  - name: app-template\n    releaseName: dns\n    namespace: dns\n    valuesInline:\n      service:\n        app:\n          type: LoadBalancer\n          annotations:\n            lbipam.cilium.io/ips: 10.50.0.230\n',
         },
-        errors: [{ messageId: 'conflict', file: 'kustomization.yaml', line: 11, column: 35, data: { service: 'helmCharts dns, service.app' } }],
+        errors: [{ messageId: 'conflict', file: 'kustomization.yaml', line: 11, column: 35, data: { service: 'dns' } }],
       },
     ],
   });
@@ -142,12 +142,12 @@ test('network/sharing-cross-namespace: Services Helm releases render', () => {
       {
         // one side allows the other namespace: the other's annotation map is reported
         files: { 'a.yaml': hr('a', 'dns', [IP, KEY, cross('web')]), 'b.yaml': hr('b', 'web', [IP, KEY]) },
-        errors: [{ messageId: 'oneSided', file: 'b.yaml', line: 15, column: 11, data: { service: 'HelmRelease b, service.app', missing: 'HelmRelease b, service.app', allow: 'dns', other: 'HelmRelease a, service.app' } }],
+        errors: [{ messageId: 'oneSided', file: 'b.yaml', line: 15, column: 11, data: { service: 'b', missing: 'b', allow: 'dns', other: 'a' } }],
       },
       {
         // a release and a Service: the Service lacks the list
         files: { 'a.yaml': hr('a', 'dns', [IP, KEY, cross('web')]), 's.yaml': svc('b', 'web', [IP, KEY]) },
-        errors: [{ messageId: 'oneSided', file: 's.yaml', line: 7, column: 5, data: { service: 'b', other: 'HelmRelease a, service.app' } }],
+        errors: [{ messageId: 'oneSided', file: 's.yaml', line: 7, column: 5, data: { service: 'b', other: 'a' } }],
       },
       {
         // spaces in the list, at its value
@@ -207,4 +207,31 @@ test('network/service-ip-not-in-pool and k8s/etp-local-l2 read the new values so
     lintRepo(withControllers, [etpLocal]).map((d) => [d.messageId, d.file, d.range.start.line, d.range.start.column, d.data?.['release']]),
     [['helmService', 'app/app-values.yaml', 6, 28, 'app']],
   );
+});
+
+test('a Service a release renders is judged and named by the name Kubernetes gives it (io.kubernetes.service.name selectors, finding data)', () => {
+  const two = second('metrics', []);
+  const withVersion = (f: string, version: string): string => f.replace('      chart: app-template\n', `      chart: app-template\n      version: ${version}\n`);
+  // two Services in release "plex": app-template 4.x names them plex-app and plex-metrics
+  const release = withVersion(hr('plex', 'media', ['lbipam.cilium.io/ips: 10.50.0.230'], { more: two }), '4.6.2');
+  const pool = (name: string): string => `apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - cidr: 10.50.0.224/28\n  serviceSelector:\n    matchLabels:\n      io.kubernetes.service.name: ${name}\n`;
+  // a pool for plex-app serves it; one for "plex" (the release name, not the Service's) does not select it
+  assert.deepEqual(lintRepo({ 'p.yaml': pool('plex-app'), 'hr.yaml': release }, [serviceIpNotInPool]), []);
+  assert.deepEqual(
+    lintRepo({ 'p.yaml': pool('plex'), 'hr.yaml': release }, [serviceIpNotInPool]).map((d) => [d.messageId, d.file, d.range.start.line, d.range.start.column, d.data?.['pool']]),
+    [['selector', 'hr.yaml', 16, 33, 'lan']],
+  );
+  // the name open (version unknown and a `primary` Service: 3.x plex, 4.x plex-app): the selector is not judged
+  const open = hr('plex', 'media', ['lbipam.cilium.io/ips: 10.50.0.230'], { more: two }).replace('        type: LoadBalancer\n', '        type: LoadBalancer\n        primary: true\n');
+  assert.deepEqual(lintRepo({ 'p.yaml': pool('plex'), 'hr.yaml': open }, [serviceIpNotInPool]), []);
+  // etp-local-l2 names the Service as rendered, and the values key it comes from; without a certain name, the key only
+  const l2 = (sel: string): string => `apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: l2\nspec:\n  loadBalancerIPs: true\n${sel}`;
+  const local = (f: string): string => f.replace('        type: LoadBalancer\n', '        type: LoadBalancer\n        externalTrafficPolicy: Local\n');
+  const etp = (files: Record<string, string>): unknown[] => lintRepo(files, [etpLocal]).map((d) => [d.messageId, d.data?.['service'], d.data?.['id']]);
+  assert.deepEqual(etp({ 'l2.yaml': l2(''), 'hr.yaml': local(release) }), [['helmService', 'plex-app', 'app']]);
+  assert.deepEqual(etp({ 'l2.yaml': l2(''), 'hr.yaml': local(open) }), [['helmServiceUnnamed', undefined, 'app']]);
+  // an L2 policy selecting by the Service name: announces plex-app, not "plex"
+  const byName = (n: string): string => l2(`  serviceSelector:\n    matchLabels:\n      io.kubernetes.service.name: ${n}\n`);
+  assert.deepEqual(etp({ 'l2.yaml': byName('plex-app'), 'hr.yaml': local(release) }), [['helmService', 'plex-app', 'app']]);
+  assert.deepEqual(etp({ 'l2.yaml': byName('plex'), 'hr.yaml': local(release) }), []);
 });

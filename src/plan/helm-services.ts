@@ -2,8 +2,8 @@
  * The Services a Helm release renders from the values the repository shows (Flux HelmRelease `spec.values` and the
  * valuesFrom ConfigMaps it holds, Argo CD `helm.valuesObject` or `helm.values` and `$ref` value files, kustomize
  * `helmCharts[]` values files and `valuesInline`: the layers of plan/helm-layers.ts), for the LB-IPAM requests
- * (plan/lb.ts) and k8s/etp-local-l2. Only the bjw-s app-template shape (`service.<id>`) is modelled; what the chart
- * adds beyond it stays unknown. No findings here.
+ * (plan/lb.ts) and k8s/etp-local-l2. Only the bjw-s app-template shape (`service.<id>`) is modelled, each Service
+ * with the name the chart gives it (plan/app-template-names.ts); what the chart adds beyond it stays unknown. No findings here.
  */
 import type { Range } from '../core/diagnostic.js';
 import type { Path, YamlDocument } from '../core/document.js';
@@ -11,6 +11,7 @@ import { docsOfKind, docsOfKinds, docsWithoutKind } from '../core/kind-index.js'
 import { argoSourceLayers, argoViewSources, fluxValuesLayers, kustomizeChartLayers, layerPath, localRepoUrls, mergeValues } from './helm-layers.js';
 import { docView } from './kustomize-application.js';
 import type { ValuesLayer } from './types.js';
+import { appTemplateServiceName, chartMajor } from './app-template-names.js';
 import { docsByFile, isObj, str } from './util.js';
 
 /** Where a value of a release's values is written: a document path, inside a values string its range when found. */
@@ -42,6 +43,11 @@ export interface HelmService {
   generated?: boolean;
   /** The service's identifier (its key under `service`). */
   id: string;
+  /**
+   * The Service's name as the chart renders it (plan/app-template-names.ts: release name, fullname, the chart
+   * version's naming rule); undefined when the values or the unknown chart version leave it open.
+   */
+  name?: string;
   /** The service's values, merged from every layer as Helm merges them. */
   values: Record<string, unknown>;
   /** `type` as rendered (the chart's default ClusterIP when unset). */
@@ -81,6 +87,10 @@ interface Release {
   namespace?: string;
   release?: string;
   generated?: boolean;
+  /** The Helm release name the tool installs it under (plan/app-template-names.ts), when certain. */
+  helmName?: string;
+  /** The chart's major version as the release pins it (version, tag, targetRevision), when it does. */
+  major?: number;
 }
 
 const SERVICE_LABEL = 'app.kubernetes.io/service';
@@ -134,6 +144,11 @@ function releasesOf(d: YamlDocument, look: Lookup): Release[] {
       if (namespace) r.namespace = namespace;
       const name = known(c['releaseName']) ?? known(c['name']);
       if (name) r.release = `helmCharts/${name}`;
+      // without releaseName kustomize passes --generate-name: the name is not known
+      const helmName = known(c['releaseName']);
+      if (helmName) r.helmName = helmName;
+      const major = chartMajor(c['version']);
+      if (major !== undefined) r.major = major;
       out.push(r);
     });
     return out;
@@ -149,6 +164,10 @@ function releasesOf(d: YamlDocument, look: Lookup): Release[] {
     const namespace = known(d.get(['spec', 'targetNamespace'])) ?? known(d.namespace);
     if (namespace) r.namespace = namespace;
     if (name) r.release = `HelmRelease/${name}`;
+    const helmName = fluxReleaseName(d);
+    if (helmName) r.helmName = helmName;
+    const major = fluxChartMajor(d, look.docs);
+    if (major !== undefined) r.major = major;
     return [r];
   }
   if ((d.kind === 'Application' || d.kind === 'ApplicationSet') && d.group === 'argoproj.io') {
@@ -165,6 +184,11 @@ function releasesOf(d: YamlDocument, look: Lookup): Release[] {
       if (namespace) r.namespace = namespace;
       if (name) r.release = `${d.kind}/${name}@${sp.join('.')}`;
       if (d.kind === 'ApplicationSet') r.generated = true;
+      // Argo CD installs the chart under helm.releaseName, else the Application's name
+      const helmName = d.kind === 'Application' ? (known(d.get([...sp, 'helm', 'releaseName'])) ?? name) : undefined;
+      if (helmName) r.helmName = helmName;
+      const major = chartMajor(d.get([...sp, 'targetRevision']));
+      if (major !== undefined) r.major = major;
       out.push(r);
     }
     return out;
@@ -172,10 +196,42 @@ function releasesOf(d: YamlDocument, look: Lookup): Release[] {
   return [];
 }
 
+/**
+ * The Helm release name helm-controller installs a HelmRelease under: `spec.releaseName`, else
+ * `[<targetNamespace>-]<name>` (api/v2 GetReleaseName); one over 53 characters it shortens with a hash (unknown here).
+ */
+function fluxReleaseName(d: YamlDocument): string | undefined {
+  const own = d.get(['spec', 'releaseName']);
+  if (own !== undefined) return known(own);
+  const name = known(d.name);
+  if (!name) return undefined;
+  const target = d.get(['spec', 'targetNamespace']);
+  const ns = target === undefined ? '' : known(target);
+  if (ns === undefined) return undefined;
+  const full = ns ? `${ns}-${name}` : name;
+  return full.length > 53 ? undefined : full;
+}
+
+/** The chart major version a HelmRelease pins: `spec.chart.spec.version`, or its chartRef source's tag / semver / version. */
+function fluxChartMajor(d: YamlDocument, docs: readonly YamlDocument[]): number | undefined {
+  const v = d.get(['spec', 'chart', 'spec', 'version']);
+  if (v !== undefined) return chartMajor(v);
+  const kind = str(d.get(['spec', 'chartRef', 'kind']));
+  const ref = str(d.get(['spec', 'chartRef', 'name']));
+  if (!kind || !ref) return undefined;
+  const ns = str(d.get(['spec', 'chartRef', 'namespace'])) ?? d.namespace;
+  const src = docsOfKind(docs, kind).filter((x) => x.group === 'source.toolkit.fluxcd.io' && x.name === ref && (ns === undefined || x.namespace === undefined || x.namespace === ns));
+  if (src.length !== 1) return undefined;
+  const s = src[0]!;
+  return chartMajor(kind === 'HelmChart' ? s.get(['spec', 'version']) : (s.get(['spec', 'ref', 'tag']) ?? s.get(['spec', 'ref', 'semver'])));
+}
+
 /** app-template (bjw-s common library): the chart is named so, or the values have its `controllers` map. */
 function isAppTemplate(r: Release): boolean {
-  return /(^|\/)app-template$/.test(r.chart ?? '') || isObj(r.values['controllers']);
+  return APP_TEMPLATE.test(r.chart ?? '') || isObj(r.values['controllers']);
 }
+
+const APP_TEMPLATE = /(^|\/)app-template$/;
 
 /** The workload behind service `svc` (common library: `controller`, or the only enabled controller). */
 function workloadOf(values: Record<string, unknown>, svc: Record<string, unknown>): HelmService['workload'] {
@@ -248,6 +304,9 @@ function servicesOf(d: YamlDocument, look: Lookup): HelmService[] {
       if (r.release) s.release = r.release;
       if (r.generated) s.generated = true;
       if (r.namespace) s.namespace = r.namespace;
+      // the naming rule is app-template's own (its hardcoded global.nameOverride): not another chart's on the library
+      const serviceName = APP_TEMPLATE.test(r.chart ?? '') ? appTemplateServiceName(r.helmName, r.values, id, v, r.major) : undefined;
+      if (serviceName) s.name = serviceName;
       const w = workloadOf(r.values, v);
       if (w) s.workload = w;
       out.push(s);

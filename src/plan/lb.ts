@@ -273,7 +273,8 @@ export const requestOwner = (r: IpRequest): YamlDocument => r.helm?.doc ?? r.doc
 export const requestObject = (r: IpRequest): object => r.helm ?? r.doc;
 
 /** The asking Service for messages: its name, or for one a Helm release renders `<kind> <release>, service.<id>`. */
-export const requestLabel = (r: IpRequest): string => (r.helm ? `${r.helm.releaseKind} ${r.helm.releaseName}, service.${r.helm.id}` : (r.name ?? ''));
+/** How a finding names the object asking: its name; a Service a release renders by its rendered name, else by its release and id. */
+export const requestLabel = (r: IpRequest): string => (r.helm ? (r.helm.name ?? `${r.helm.releaseKind} ${r.helm.releaseName}, service.${r.helm.id}`) : (r.name ?? ''));
 
 /** Two requests written at one place (a values file or ConfigMap two releases share): one text, not two objects to compare. */
 export const samePlace = (a: IpRequest, b: IpRequest): boolean =>
@@ -509,6 +510,8 @@ function helmServiceRequests(s: HelmService): IpRequest[] {
     const at = s.at(inner);
     const base: Omit<IpRequest, 'path' | 'text' | 'ip' | 'sharingKey'> = { doc: at.doc, labels: s.labels, annotations, annotationsPath: s.at(['annotations']).path, helm: s };
     if (s.namespace) base.namespace = s.namespace;
+    // the rendered name, when the values and the chart version tell it (selectors on io.kubernetes.service.name)
+    if (s.name) base.name = s.name;
     const r = ipRequest(base, at.path, text, sharingKeyOf(annotations));
     if (at.range) r.range = at.range;
     out.push(r);
