@@ -422,7 +422,8 @@ const lbLocal = '        type: LoadBalancer\n        externalTrafficPolicy: Loca
 const AT_ETP = { line: 20, column: 32 };
 
 test('k8s/etp-local-l2: Services an app-template release renders', () => {
-  const data = { kind: 'HelmRelease', release: 'p2pool', service: 'p2pool', policy: 'l2' };
+  // the only Service of release p2pool: named after the release (app-template), from values `service.p2pool`
+  const data = { kind: 'HelmRelease', release: 'p2pool', service: 'p2pool', id: 'p2pool', policy: 'l2' };
   const labelled = lbLocal + '        labels:\n          l2: "yes"\n';
   ruleTester(etpLocal, {
     valid: [
@@ -442,8 +443,10 @@ test('k8s/etp-local-l2: Services an app-template release renders', () => {
       // a selector on another label value or namespace does not select it
       { 'l2.yaml': POLICY('  serviceSelector:\n    matchLabels:\n      l2: "yes"\n'), 'hr.yaml': appTemplate(lbLocal + '        labels:\n          l2: "no"\n') },
       { 'l2.yaml': POLICY('  serviceSelector:\n    matchLabels:\n      io.kubernetes.service.namespace: dns\n'), 'hr.yaml': appTemplate(lbLocal) },
-      // the Service name is not modelled: a selector on it is not judged
-      { 'l2.yaml': POLICY('  serviceSelector:\n    matchLabels:\n      io.kubernetes.service.name: p2pool\n'), 'hr.yaml': appTemplate(lbLocal) },
+      // a selector on another Service name (the chart names the only Service after the release: p2pool)
+      { 'l2.yaml': POLICY('  serviceSelector:\n    matchLabels:\n      io.kubernetes.service.name: p2pool-p2pool\n'), 'hr.yaml': appTemplate(lbLocal) },
+      // the name left open (a second Service switched by a template): a selector on it is not judged
+      { 'l2.yaml': POLICY('  serviceSelector:\n    matchLabels:\n      io.kubernetes.service.name: p2pool\n'), 'hr.yaml': appTemplate(lbLocal) + '      other:\n        enabled: "{{ .Values.x }}"\n' },
       // pods of a DaemonSet controller: not modelled, not judged; several controllers and none named: unknown
       { 'l2.yaml': POLICY(), 'hr.yaml': appTemplate(lbLocal, { controllers: '    controllers:\n      p2pool:\n        type: daemonset\n' }) },
       { 'l2.yaml': POLICY(), 'hr.yaml': appTemplate(lbLocal, { controllers: '    controllers:\n      a:\n        type: daemonset\n      b:\n        type: deployment\n' }) },
@@ -453,8 +456,15 @@ test('k8s/etp-local-l2: Services an app-template release renders', () => {
     ],
     invalid: [
       { files: { 'l2.yaml': POLICY(), 'hr.yaml': appTemplate(lbLocal) }, errors: [{ messageId: 'helmService', file: 'hr.yaml', ...AT_ETP, data }] },
-      // a chart under another name with app-template's controllers (bjw-s-labs' per-app OCIRepository names)
-      { files: { 'l2.yaml': POLICY(), 'hr.yaml': appTemplate(lbLocal, { chart: 'qbittorrent' }) }, errors: [{ messageId: 'helmService', file: 'hr.yaml', ...AT_ETP }] },
+      // a chart under another name with app-template's controllers (bjw-s-labs' per-app OCIRepository names): its
+      // naming is app-template's only when the OCIRepository shows the chart; otherwise the finding names the values key
+      { files: { 'l2.yaml': POLICY(), 'hr.yaml': appTemplate(lbLocal, { chart: 'qbittorrent' }) }, errors: [{ messageId: 'helmServiceUnnamed', file: 'hr.yaml', ...AT_ETP, data: { id: 'p2pool' } }] },
+      {
+        files: { 'l2.yaml': POLICY(), 'hr.yaml': appTemplate(lbLocal, { chart: 'qbittorrent' }), 'oci.yaml': 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: OCIRepository\nmetadata:\n  name: qbittorrent\n  namespace: web3\nspec:\n  url: oci://ghcr.io/bjw-s-labs/helm/app-template\n  ref:\n    tag: 4.6.2\n' },
+        errors: [{ messageId: 'helmService', file: 'hr.yaml', ...AT_ETP, data }],
+      },
+      // a policy selecting the Service by the name the chart gives it
+      { files: { 'l2.yaml': POLICY('  serviceSelector:\n    matchLabels:\n      io.kubernetes.service.name: p2pool\n'), 'hr.yaml': appTemplate(lbLocal) }, errors: [{ messageId: 'helmService', ...AT_ETP, data }] },
       // `serviceSelector: {}` selects every Service; the service's own labels and the release namespace are known
       { files: { 'l2.yaml': POLICY('  serviceSelector: {}\n'), 'hr.yaml': appTemplate(lbLocal) }, errors: [{ messageId: 'helmService', ...AT_ETP }] },
       { files: { 'l2.yaml': POLICY('  serviceSelector:\n    matchLabels:\n      l2: "yes"\n'), 'hr.yaml': appTemplate(labelled) }, errors: [{ messageId: 'helmService', ...AT_ETP }] },
@@ -470,7 +480,7 @@ test('k8s/etp-local-l2: Services an app-template release renders', () => {
           'l2.yaml': POLICY('  serviceSelector:\n    matchLabels:\n      io.kubernetes.service.namespace: media\n'),
           'app.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: jellyfin\n  namespace: argocd\nspec:\n  destination:\n    namespace: media\n  source:\n    repoURL: ghcr.io/bjw-s-labs/helm\n    chart: app-template\n    helm:\n      valuesObject:\n        service:\n          app:\n            type: LoadBalancer\n            externalTrafficPolicy: Local\n',
         },
-        errors: [{ messageId: 'helmService', file: 'app.yaml', line: 17, column: 36, data: { kind: 'Application', release: 'jellyfin', service: 'app', policy: 'l2' } }],
+        errors: [{ messageId: 'helmService', file: 'app.yaml', line: 17, column: 36, data: { kind: 'Application', release: 'jellyfin', service: 'jellyfin', id: 'app', policy: 'l2' } }],
       },
     ],
   });

@@ -159,14 +159,16 @@ function releasesOf(d: YamlDocument, look: Lookup): Release[] {
     const { layers } = fluxValuesLayers(d, look.docs, look.byFile, look.group);
     if (!layers.length) return [];
     const r: Release = { doc: d, releasePath: [], releaseKind: d.kind, releaseName: d.name ?? '', layers, values: merged(layers) };
-    const chart = str(d.get(['spec', 'chart', 'spec', 'chart'])) ?? str(d.get(['spec', 'chartRef', 'name']));
+    // a chartRef names its source: an OCIRepository of the app-template chart may carry the app's name
+    const src = fluxChartSource(d, look.docs);
+    const chart = str(d.get(['spec', 'chart', 'spec', 'chart'])) ?? (APP_TEMPLATE.test(str(src?.get(['spec', 'url'])) ?? '') ? 'app-template' : undefined) ?? str(d.get(['spec', 'chartRef', 'name']));
     if (chart) r.chart = chart;
     const namespace = known(d.get(['spec', 'targetNamespace'])) ?? known(d.namespace);
     if (namespace) r.namespace = namespace;
     if (name) r.release = `HelmRelease/${name}`;
     const helmName = fluxReleaseName(d);
     if (helmName) r.helmName = helmName;
-    const major = fluxChartMajor(d, look.docs);
+    const major = fluxChartMajor(d, src);
     if (major !== undefined) r.major = major;
     return [r];
   }
@@ -212,18 +214,22 @@ function fluxReleaseName(d: YamlDocument): string | undefined {
   return full.length > 53 ? undefined : full;
 }
 
-/** The chart major version a HelmRelease pins: `spec.chart.spec.version`, or its chartRef source's tag / semver / version. */
-function fluxChartMajor(d: YamlDocument, docs: readonly YamlDocument[]): number | undefined {
-  const v = d.get(['spec', 'chart', 'spec', 'version']);
-  if (v !== undefined) return chartMajor(v);
+/** The source a HelmRelease's `spec.chartRef` names (an OCIRepository or HelmChart of the list), when exactly one matches. */
+function fluxChartSource(d: YamlDocument, docs: readonly YamlDocument[]): YamlDocument | undefined {
   const kind = str(d.get(['spec', 'chartRef', 'kind']));
   const ref = str(d.get(['spec', 'chartRef', 'name']));
   if (!kind || !ref) return undefined;
   const ns = str(d.get(['spec', 'chartRef', 'namespace'])) ?? d.namespace;
   const src = docsOfKind(docs, kind).filter((x) => x.group === 'source.toolkit.fluxcd.io' && x.name === ref && (ns === undefined || x.namespace === undefined || x.namespace === ns));
-  if (src.length !== 1) return undefined;
-  const s = src[0]!;
-  return chartMajor(kind === 'HelmChart' ? s.get(['spec', 'version']) : (s.get(['spec', 'ref', 'tag']) ?? s.get(['spec', 'ref', 'semver'])));
+  return src.length === 1 ? src[0] : undefined;
+}
+
+/** The chart major version a HelmRelease pins: `spec.chart.spec.version`, or its chartRef source's tag / semver / version. */
+function fluxChartMajor(d: YamlDocument, src: YamlDocument | undefined): number | undefined {
+  const v = d.get(['spec', 'chart', 'spec', 'version']);
+  if (v !== undefined) return chartMajor(v);
+  if (!src) return undefined;
+  return chartMajor(src.kind === 'HelmChart' ? src.get(['spec', 'version']) : (src.get(['spec', 'ref', 'tag']) ?? src.get(['spec', 'ref', 'semver'])));
 }
 
 /** app-template (bjw-s common library): the chart is named so, or the values have its `controllers` map. */
@@ -231,7 +237,7 @@ function isAppTemplate(r: Release): boolean {
   return APP_TEMPLATE.test(r.chart ?? '') || isObj(r.values['controllers']);
 }
 
-const APP_TEMPLATE = /(^|\/)app-template$/;
+const APP_TEMPLATE = /(^|\/)app-template\/?$/;
 
 /** The workload behind service `svc` (common library: `controller`, or the only enabled controller). */
 function workloadOf(values: Record<string, unknown>, svc: Record<string, unknown>): HelmService['workload'] {
