@@ -32,6 +32,9 @@ const svc = (name: string, ns: string, annotations: string, spec = ''): string =
 
 test('network/service-ip-not-in-pool honours selectors, namespaces and disabled pools', () => {
   const sel = '\n    serviceSelector:\n      matchLabels:\n        io.kubernetes.service.namespace: dns';
+  const webSel = '\n    serviceSelector:\n      matchLabels:\n        pool: web';
+  const argoApp = (kustomize: string): string =>
+    `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/me/home-ops.git\n    targetRevision: main\n    path: .\n${kustomize}  destination:\n    server: https://kubernetes.default.svc\n    namespace: web\n`;
   ruleTester(serviceIpNotInPool, {
     valid: [
       { 'p.yaml': pool('a', '10.50.0.224/28'), 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.50.0.230,10.50.0.231"') },
@@ -40,8 +43,16 @@ test('network/service-ip-not-in-pool honours selectors, namespaces and disabled 
       { 'p.yaml': pool('a', '10.50.0.224/28'), 'kustomization.yaml': 'resources: [p.yaml]\npatches:\n  - target:\n      kind: CiliumLoadBalancerIPPool\n    patch: |-\n      - op: replace\n        path: /spec/blocks/0/cidr\n        value: 10.9.9.0/24\n', 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.9.9.9"') },
       // a Flux Kustomization's (or an Argo CD source's) patch rewrites the pool: effective blocks unknown
       { 'k/p.yaml': pool('a', '10.50.0.224/28'), 'clusters/home/ks.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: lb\nspec:\n  path: ./k\n  patches:\n    - target:\n        kind: CiliumLoadBalancerIPPool\n      patch: |-\n        - op: replace\n          path: /spec/blocks/0/cidr\n          value: 10.9.9.0/24\n', 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.9.9.9"') },
-      // the pool selects by a label the Service does not carry in the repo (Kustomize may add it): unknown, silent
-      { 'p.yaml': pool('a', '10.50.0.224/28', '\n    serviceSelector:\n      matchLabels:\n        pool: web'), 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.50.0.230"') },
+      // the pool selects by a label the Service does not carry in the repo, and something may add it: unknown, silent
+      ...[
+        'labels:\n  - pairs:\n      pool: web\n',
+        'commonLabels:\n  pool: web\n',
+        'patches:\n  - target:\n      kind: Service\n    patch: |-\n      - op: add\n        path: /metadata/labels/pool\n        value: web\n',
+      ].map((k) => ({ 'p.yaml': pool('a', '10.50.0.224/28', webSel), 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.50.0.230"'), 'kustomization.yaml': `resources: [p.yaml, s.yaml]\n${k}` })),
+      { 'p.yaml': pool('a', '10.50.0.224/28', webSel), 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.50.0.230"'), 'app.yaml': argoApp('    kustomize:\n      commonLabels:\n        pool: web\n') },
+      { 'p.yaml': pool('a', '10.50.0.224/28', webSel), 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.50.0.230"'), 'ks.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\nspec:\n  path: ./\n  commonMetadata:\n    labels:\n      pool: web\n' },
+      // a key Argo CD's label tracking sets on everything it applies: never judged from the repository
+      { 'p.yaml': pool('a', '10.50.0.224/28', '\n    serviceSelector:\n      matchLabels:\n        app.kubernetes.io/instance: web'), 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.50.0.230"'), 'app.yaml': argoApp('') },
       // Cilium hands class-less Services to Node IPAM: LB-IPAM pools do not apply
       {
         'p.yaml': pool('a', '10.50.0.224/28'),
@@ -63,6 +74,21 @@ test('network/service-ip-not-in-pool honours selectors, namespaces and disabled 
       {
         files: { 'p.yaml': pool('a', '10.50.0.224/28', sel), 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.50.0.230"') },
         errors: [{ messageId: 'selector', line: 7, column: 27, data: { ip: '10.50.0.230', pool: 'a' } }],
+      },
+      // the Service lacks the label the pool selects and nothing in the repository adds labels (a plain kustomization,
+      // an Argo CD Application without kustomize labels): LB-IPAM never selects it, it stays <pending>
+      {
+        files: { 'p.yaml': pool('a', '10.50.0.224/28', webSel), 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.50.0.230"') },
+        errors: [{ messageId: 'selector', file: 's.yaml', line: 7, column: 27, data: { ip: '10.50.0.230', pool: 'a' } }],
+      },
+      {
+        files: { 'p.yaml': pool('a', '10.50.0.224/28', webSel), 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.50.0.230"'), 'kustomization.yaml': 'namespace: web\nresources: [p.yaml, s.yaml]\n', 'app.yaml': argoApp('') },
+        errors: [{ messageId: 'selector', file: 's.yaml', line: 7, column: 27, data: { ip: '10.50.0.230', pool: 'a' } }],
+      },
+      // matchExpressions In on an absent label
+      {
+        files: { 'p.yaml': pool('a', '10.50.0.224/28', '\n    serviceSelector:\n      matchExpressions:\n        - { key: pool, operator: In, values: [web] }'), 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.50.0.230"') },
+        errors: [{ messageId: 'selector', file: 's.yaml', line: 7, column: 27, data: { ip: '10.50.0.230', pool: 'a' } }],
       },
       {
         files: { 'p.yaml': pool('a', '10.50.0.224/28'), 's.yaml': svc('web', 'default', 'foo: bar', '\n    loadBalancerIP: 10.60.0.1') },

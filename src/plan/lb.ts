@@ -13,6 +13,7 @@ import { factPlace, isObj, perGroup, str } from './util.js';
 import { docsOfKind, docsOfKindPrefix, docsOfKinds } from '../core/kind-index.js';
 import { kustomizePatchFiles, patchedBy } from './kustomize-patches.js';
 import { helmServicesByDoc, type HelmService } from './helm-services.js';
+import { controllerLabelKey, serviceLabelsClosed } from './service-labels.js';
 
 /** Where a value of a pool is written: a document path, and inside an inline patch string its own range when found. */
 export interface Place {
@@ -181,16 +182,19 @@ export function allocatable(pool: LbPool, block: PoolBlock, ciliumVersion: strin
 
 /**
  * Kubernetes label selector match: true / false / undefined (cannot tell: a label the object does not carry in the
- * repo, an unknown namespace or name). Only a label present with another value, or a known namespace/name, says no.
+ * repo, an unknown namespace or name). Only a label present with another value, or a known namespace/name, says no;
+ * with `closed` (the labels as written are all the object gets: plan/service-labels.ts) an absent label is absent,
+ * except a key a GitOps controller sets itself.
  */
-export function selectorMatches(sel: unknown, labels: Record<string, string> | undefined, namespace: string | undefined, name: string | undefined): boolean | undefined {
+export function selectorMatches(sel: unknown, labels: Record<string, string> | undefined, namespace: string | undefined, name: string | undefined, closed = false): boolean | undefined {
   if (sel === undefined || sel === null) return true;
   if (!isObj(sel)) return undefined;
   const value = (key: string): string | undefined | null => {
     if (key === 'io.kubernetes.service.namespace') return namespace ?? null;
     if (key === 'io.kubernetes.service.name') return name ?? null;
-    // an absent label may still be added by Kustomize (labels/commonLabels) or a chart: unknown, not "no"
-    if (!labels || !(key in labels)) return null;
+    // an absent label may still be added by Kustomize (labels/commonLabels) or a chart: unknown, not "no", unless
+    // the repository shows nothing that could add it
+    if (!labels || !(key in labels)) return closed && labels && !controllerLabelKey(key) ? undefined : null;
     return labels[key];
   };
   let unknown = false;
@@ -235,6 +239,8 @@ export interface IpRequest {
   name?: string;
   namespace?: string;
   labels?: Record<string, string>;
+  /** `labels` are all the labels the object gets (plan/service-labels.ts): a selector key it lacks does not match. */
+  labelsClosed?: boolean;
   sharingKey?: string;
   annotations: Record<string, unknown>;
   annotationsPath: Path;
@@ -344,7 +350,9 @@ function readServiceIpRequests(docs: readonly YamlDocument[]): IpRequest[] {
     const ann = d.get(['metadata', 'annotations']);
     const annotations = isObj(ann) ? ann : {};
     const annotationsPath: Path = ['metadata', 'annotations'];
-    const base = { doc: d, name: d.name, namespace: d.namespace, labels: stringMap(d.get(['metadata', 'labels'])) ?? {}, annotations, annotationsPath };
+    const labels = stringMap(d.get(['metadata', 'labels']));
+    const written = labels ?? (d.get(['metadata', 'labels']) === undefined ? {} : undefined);
+    const base = { doc: d, name: d.name, namespace: d.namespace, labels: labels ?? {}, ...(written && serviceLabelsClosed(docs, d) ? { labelsClosed: true } : {}), annotations, annotationsPath };
     out.push(...annotationMapRequests(base, annotations, annotationsPath));
     const lbip = d.get(['spec', 'loadBalancerIP']);
     if (typeof lbip === 'string' && lbip.trim()) out.push(ipRequest(base, ['spec', 'loadBalancerIP'], lbip.trim(), sharingKeyOf(annotations)));

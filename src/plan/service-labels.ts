@@ -1,0 +1,63 @@
+/**
+ * Whether the labels a Service document is written with are all the labels it gets: owns the check of what in a
+ * cluster's documents can add labels to a plain Service after it is written (kustomize `labels`/`commonLabels`,
+ * transformers, replacements and patches; a Flux Kustomization's `commonMetadata`; an Argo CD source's kustomize
+ * labels; mutating admission policies) and the label keys GitOps controllers set themselves. Pure; it does not
+ * match selectors (plan/lb.ts selectorMatches does, with this answer).
+ */
+import type { YamlDocument } from '../core/document.js';
+import { mayBePatched } from './kustomize-patches.js';
+import { argoSourcePaths, isObj } from './util.js';
+
+/**
+ * Label keys a controller adds to what it applies, so a selector on them is never judged from the repository:
+ * Argo CD's label tracking (`app.kubernetes.io/instance`, the default `application.instanceLabelKey`), Flux's
+ * kustomize-controller / helm-controller ownership labels.
+ */
+const CONTROLLER_KEY = /^(?:app\.kubernetes\.io\/instance|argocd\.argoproj\.io\/.*|(?:kustomize|helm)\.toolkit\.fluxcd\.io\/.*)$/;
+
+/** A selector key a controller may set on any object it applies (CONTROLLER_KEY). */
+export const controllerLabelKey = (key: string): boolean => CONTROLLER_KEY.test(key);
+
+/** Kustomization keys that can add or change labels of every object it builds. */
+const KUSTOMIZE_LABEL_KEYS = ['labels', 'commonLabels', 'transformers', 'replacements'];
+
+const CLOSED = new WeakMap<readonly YamlDocument[], boolean>();
+
+/**
+ * Nothing in `docs` can add labels to Services wholesale: no kustomization with `labels`, `commonLabels`,
+ * `transformers` or `replacements`, no Flux Kustomization with `spec.commonMetadata`, no Argo CD source with
+ * kustomize `labels`/`commonLabels`, no argocd-cm `application.instanceLabelKey` (another tracking key), no Kyverno
+ * mutate rule or Gatekeeper mutation. Computed once per list.
+ */
+function noLabelSource(docs: readonly YamlDocument[]): boolean {
+  const known = CLOSED.get(docs);
+  if (known !== undefined) return known;
+  let closed = true;
+  for (const d of docs) {
+    if (d.templated && d.docClass === 'kustomization') closed = false;
+    else if (d.docClass === 'kustomization') closed = !KUSTOMIZE_LABEL_KEYS.some((k) => d.get([k]) !== undefined);
+    else if (d.group === 'kustomize.toolkit.fluxcd.io' && d.kind === 'Kustomization') closed = d.get(['spec', 'commonMetadata']) === undefined;
+    else if (d.group === 'argoproj.io' && (d.kind === 'Application' || d.kind === 'ApplicationSet')) {
+      closed = !argoSourcePaths(d).some((sp) => {
+        const k = d.get([...sp, 'kustomize']);
+        return isObj(k) && (k['commonLabels'] !== undefined || k['labels'] !== undefined);
+      });
+    } else if (d.kind === 'ConfigMap' && d.name === 'argocd-cm') closed = !isObj(d.get(['data'])) || (d.get(['data']) as Record<string, unknown>)['application.instanceLabelKey'] === undefined;
+    else if (d.group === 'kyverno.io') closed = !JSON.stringify(d.value ?? null).includes('"mutate"');
+    else if (d.group === 'mutations.gatekeeper.sh') closed = false;
+    if (!closed) break;
+  }
+  CLOSED.set(docs, closed);
+  return closed;
+}
+
+/**
+ * The labels written on Service document `d` (a member of `docs`) are all it gets, for selector keys that are not a
+ * controller's (controllerLabelKey): nothing in `docs` adds labels wholesale (noLabelSource) and no kustomize patch
+ * may change its `metadata.labels`.
+ */
+export function serviceLabelsClosed(docs: readonly YamlDocument[], d: YamlDocument): boolean {
+  if (d.templated) return false;
+  return noLabelSource(docs) && !mayBePatched(docs, 'Service', d.name, [['metadata', 'labels']]);
+}
