@@ -3,10 +3,9 @@
  * syncs. A typo makes kustomize-controller fail ("kustomization path not found") and nothing under it applies; a
  * path that climbs above the repository root (`../..`) is confined to it (securejoin), so another folder applies.
  */
-import { editDistance, suggest } from '../../core/suggest.js';
 import { SRC } from '../cilium/lib/sources.js';
-import { defineRule, type RelatedFinding, type RuleContext, type RuleFinding } from '../types.js';
-import { foldersOf } from '../../plan/util.js';
+import { defineRule, type RuleFinding } from '../types.js';
+import { nearestFolder, relatedIn, yamlFolders } from './lib/folders.js';
 import { dirOf, fluxKustomizations, under, type FluxKs } from './lib/flux.js';
 
 function isObj(v: unknown): v is Record<string, unknown> {
@@ -23,21 +22,6 @@ function sourceKey(k: FluxKs): string | undefined {
   if (!isObj(ref) || typeof ref['name'] !== 'string') return undefined;
   const ns = typeof ref['namespace'] === 'string' ? ref['namespace'] : (k.namespace ?? 'flux-system');
   return `${String(ref['kind'] ?? 'GitRepository')}/${ns}/${ref['name']}`;
-}
-
-/** An existing folder at the same depth a typo away (a few edits, scaled to the last folder name), if any. */
-function nearestFolder(dir: string, dirs: ReadonlySet<string>): string | undefined {
-  const depth = dir.split('/').length;
-  const last = dir.slice(dir.lastIndexOf('/') + 1);
-  const best = suggest(dir, [...dirs].filter((x) => x && x.split('/').length === depth));
-  return best && editDistance(best, dir) <= Math.max(2, Math.floor(last.length / 3)) ? best : undefined;
-}
-
-/** A document in the suggested folder (the first, by path), as the related location of a suggestion. */
-function relatedIn(folder: string, all: RuleContext['all']): RelatedFinding[] {
-  let best: (typeof all)[number] | undefined;
-  for (const d of all) if (dirOf(d.file.path) === folder && (!best || d.file.path < best.file.path)) best = d;
-  return best ? [{ doc: best, path: [], message: `a file of ./${folder}` }] : [];
 }
 
 export default defineRule({
@@ -73,7 +57,7 @@ export default defineRule({
     if (!list.length) return [];
     // every folder (and its ancestors) that holds a YAML file of the linted tree: discovery's view, which also
     // knows files without a document (empty, templated, unparseable) and those the configuration excludes
-    const dirs = tree ? new Set(tree.folders) : foldersOf(all.map((d) => d.file.path)).add('');
+    const dirs = yamlFolders(all, tree);
     const excludedFolders = tree?.excludedFolders ?? [];
     // a source is this repository when it is Flux bootstrap's own (GitRepository flux-system/flux-system) or
     // when another of its Kustomizations resolves into the tree

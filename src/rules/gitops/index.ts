@@ -1,5 +1,6 @@
 /** The gitops rules, sorted by id. */
 import type { Rule } from '../types.js';
+import argocdApplicationPath from './argocd-application-path.js';
 import argocdCiliumIdentity from './argocd-cilium-identity.js';
 import argocdHelmValuesYaml from './argocd-helm-values-yaml.js';
 import argocdHubbleCerts from './argocd-hubble-certs.js';
@@ -12,4 +13,4 @@ import kustomizeHelmchartsFlux from './kustomize-helmcharts-flux.js';
 import unreferencedFile from './unreferenced-file.js';
 import versionMatrix from './version-matrix.js';
 
-export const GITOPS_RULES: readonly Rule[] = [argocdCiliumIdentity, argocdHelmValuesYaml, argocdHubbleCerts, argocdSourceIgnored, ciliumCrsOrder, fluxApiVersion, fluxKustomizationPath, helmreleaseChartSource, kustomizeHelmchartsFlux, unreferencedFile, versionMatrix];
+export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdHelmValuesYaml, argocdHubbleCerts, argocdSourceIgnored, ciliumCrsOrder, fluxApiVersion, fluxKustomizationPath, helmreleaseChartSource, kustomizeHelmchartsFlux, unreferencedFile, versionMatrix];

@@ -38,4 +38,5 @@ export const SRC = {
   argoMultipleSources: 'https://argo-cd.readthedocs.io/en/stable/user-guide/multiple_sources/',
   argoSyncOptions: 'https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/',
   argoSyncWaves: 'https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/',
+  argoApplicationSpec: 'https://argo-cd.readthedocs.io/en/stable/user-guide/application-specification/',
 } as const;

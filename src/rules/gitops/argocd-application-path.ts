@@ -1,0 +1,114 @@
+/**
+ * gitops/argocd-application-path: an Argo CD Application (or ApplicationSet template) source of this repository
+ * must name a folder of it in `path`. A misspelt folder makes Argo CD report "app path does not exist" and sync
+ * nothing from that source, while the intended folder's objects are never applied.
+ */
+import type { Path, YamlDocument } from '../../core/document.js';
+import { docsOfKinds } from '../../core/kind-index.js';
+import { resolveSourcePath } from '../../plan/flux-kustomizations.js';
+import { argoSourcePaths, isObj } from '../../plan/util.js';
+import { SRC } from '../cilium/lib/sources.js';
+import { defineRule, type RuleFinding } from '../types.js';
+import { nearestFolder, relatedIn, yamlFolders } from './lib/folders.js';
+import { ARGO_APP_KINDS, dirOf, under } from './lib/flux.js';
+
+const APP = (path: string) =>
+  `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: whoami\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/me/home-ops.git\n    targetRevision: main\n    path: ${path}\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: whoami\n`;
+const APP2 = APP('kubernetes/apps/whoami').replace(/whoami/g, 'echo');
+const SVC = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: whoami\nspec:\n  ports:\n    - port: 80\n';
+
+/**
+ * A Git repository URL as Argo CD tells repositories apart (lower case; without scheme, user, port, trailing `/` and
+ * `.git`; the scp-like `git@host:path` as `host/path`). Undefined for templated or non-string values.
+ */
+export function repoKey(url: unknown): string | undefined {
+  if (typeof url !== 'string' || /\$\{|\{\{/.test(url) || !url.trim()) return undefined;
+  let u = url.trim().toLowerCase();
+  const scp = /^(?:[^@/:]+@)?([^/:]+):(?!\/\/)(.+)$/.exec(u);
+  if (scp && !/^[a-z][a-z0-9+.-]*:\/\//.test(u)) u = `${scp[1]}/${scp[2]}`;
+  else u = u.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/^[^@/]+@/, '').replace(/^([^/:]+):\d+\//, '$1/');
+  return u.replace(/\/+$/, '').replace(/\.git$/, '').replace(/\/+$/, '');
+}
+
+interface ArgoPathSource {
+  doc: YamlDocument;
+  at: Path;
+  repo: string;
+  path: string;
+  dir: string;
+}
+
+export default defineRule({
+  meta: {
+    id: 'gitops/argocd-application-path',
+    description: 'An Argo CD Application source `path` names a folder that is not in the repository.',
+    severity: 'warning',
+    messages: {
+      missingNear:
+        'Argo CD {{kind}} "{{name}}" renders "{{path}}" of this repository, but the repository has no such folder with YAML in it (did you mean "{{suggestion}}"?); Argo CD reports "app path does not exist" and syncs nothing from this source.',
+    },
+    help: 'Fix the source `path` (relative to the repository root) so it names the folder that holds the manifests.',
+    docs: {
+      what: 'For the sources of Argo CD Applications and ApplicationSet templates that render a folder of this repository (a `repoURL` equal, as Argo CD compares repositories, to a talium cluster.yaml `gitops.repository`, to the `repoURL` of another source whose `path` is an existing folder, or to that of a multi-source `ref:` whose `$ref/...` value files are in an existing folder), reports a `path` that is no folder of the linted tree holding YAML when an existing folder at the same depth is a typo away (related location: a file there). Helm chart sources (`chart`), plugin sources, templated paths and values (`{{...}}`, `${...}`), paths above the repository root and folders the configuration excludes are not judged; nor is a missing folder with nothing close to it, since Argo CD also renders folders of Jsonnet or JSON that talium does not read.',
+      why: 'Argo CD resolves `path` inside the repository checkout; a misspelt folder leaves the Application with the condition "app path does not exist" (ComparisonError), nothing from that source is synced, and the intended folder\'s objects are silently never applied. talium would otherwise judge them as deployed.',
+      fix: 'Correct the path; paths are relative to the repository root (`kubernetes/apps/...`). A source of another repository needs that repository\'s `repoURL`.',
+      sources: [SRC.argoApplicationSpec, SRC.argoToolDetection],
+    },
+    examples: {
+      valid: [{ files: { 'argocd/whoami.yaml': APP('kubernetes/apps/whoami'), 'kubernetes/apps/whoami/service.yaml': SVC } }],
+      invalid: [{ files: { 'argocd/whoami.yaml': APP('kubernetes/app/whoami'), 'argocd/echo.yaml': APP2, 'kubernetes/apps/whoami/service.yaml': SVC, 'kubernetes/apps/echo/service.yaml': SVC } }],
+    },
+    needsWholeTree: ['missingNear'],
+  },
+  check({ cluster, all, tree }) {
+    // an ApplicationSet is Go-templated by design: its templated values (repoURL, path) are skipped one by one
+    const apps = docsOfKinds(cluster.docs, ARGO_APP_KINDS).filter((d) => d.group === 'argoproj.io' && (!d.templated || d.kind === 'ApplicationSet'));
+    if (!apps.length) return [];
+    const dirs = yamlFolders(all, tree);
+    const sources: ArgoPathSource[] = [];
+    for (const doc of apps) {
+      for (const at of argoSourcePaths(doc)) {
+        const s = doc.get(at);
+        if (!isObj(s) || s['chart'] !== undefined || s['plugin'] !== undefined) continue;
+        const repo = repoKey(s['repoURL']);
+        const r = typeof s['path'] === 'string' ? resolveSourcePath(s['path']) : undefined;
+        if (!repo || !r || r.escapes) continue;
+        sources.push({ doc, at, repo, path: s['path'] as string, dir: r.dir });
+      }
+    }
+    // this repository: the one a talium cluster.yaml names, or one another source resolves into an existing folder
+    const local = new Set<string>();
+    for (const d of [...cluster.docs, ...all]) {
+      if (d.docClass !== 'cluster-spec') continue;
+      const k = repoKey(d.get(['gitops', 'repository']));
+      if (k) local.add(k);
+    }
+    for (const s of sources) if (s.dir !== '' && dirs.has(s.dir)) local.add(s.repo);
+    // or one a multi-source `ref:` names, whose `$ref/...` value files sit in an existing folder
+    for (const doc of apps) {
+      const srcs = argoSourcePaths(doc).map((at) => doc.get(at));
+      const files = srcs.flatMap((s) => (isObj(s) && isObj(s['helm']) && Array.isArray(s['helm']['valueFiles']) ? s['helm']['valueFiles'] : []));
+      for (const s of srcs) {
+        const repo = isObj(s) && typeof s['ref'] === 'string' ? repoKey(s['repoURL']) : undefined;
+        if (!repo || !isObj(s)) continue;
+        const prefix = `$${String(s['ref'])}/`;
+        for (const f of files) {
+          const r = typeof f === 'string' && f.startsWith(prefix) ? resolveSourcePath(f.slice(prefix.length)) : undefined;
+          const dir = r && !r.escapes ? dirOf(r.dir) : '';
+          if (dir !== '' && dirs.has(dir)) local.add(repo);
+        }
+      }
+    }
+    const excluded = tree?.excludedFolders ?? [];
+    const out: RuleFinding[] = [];
+    for (const s of sources) {
+      if (!local.has(s.repo) || dirs.has(s.dir) || excluded.some((x) => under(s.dir, x))) continue;
+      // Argo CD also renders Jsonnet and JSON folders, which talium does not see: only a typo of an existing folder
+      const suggestion = nearestFolder(s.dir, dirs);
+      if (!suggestion) continue;
+      const related = relatedIn(suggestion, all);
+      out.push({ doc: s.doc, path: [...s.at, 'path'], messageId: 'missingNear', data: { kind: s.doc.kind ?? 'Application', name: s.doc.name ?? '', path: s.path, suggestion }, ...(related.length ? { related } : {}) });
+    }
+    return out;
+  },
+});

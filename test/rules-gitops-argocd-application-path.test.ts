@@ -1,0 +1,69 @@
+/** gitops/argocd-application-path: Argo CD source paths of this repository name an existing folder. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import rule, { repoKey } from '../src/rules/gitops/argocd-application-path.js';
+import { ruleTester } from '../src/testing/rule-tester.js';
+
+/** An Application whose `path:` value sits on line 11, column 11. */
+const app = (name: string, path: string, repo = 'https://github.com/me/home-ops.git'): string =>
+  `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ${name}\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: ${repo}\n    targetRevision: main\n    path: ${path}\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: ${name}\n`;
+const svc = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: 80\n';
+const spec = (repo: string): string =>
+  `versions: { talos: 1.14.1, kubernetes: 1.36.0, cilium: 1.20.1 }\ngitops: { engine: argocd, repository: ${repo} }\nlan: { cidr: 10.50.0.0/24, gateway: 10.50.0.1 }\nnodes:\n  - { name: cp-1, role: controlplane, address: 10.50.0.11, nic: enp1s0 }\npools:\n  - { name: default, blocks: [10.50.0.200-10.50.0.239] }\n`;
+const appset = (path: string): string =>
+  `apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: apps\n  namespace: argocd\nspec:\n  goTemplate: true\n  generators:\n    - list:\n        elements: [{ name: web }]\n  template:\n    metadata:\n      name: '{{.name}}'\n    spec:\n      project: default\n      source:\n        repoURL: git@github.com:me/home-ops.git\n        targetRevision: main\n        path: ${path}\n      destination:\n        server: https://kubernetes.default.svc\n        namespace: web\n`;
+
+test('repoKey compares repository URLs as Argo CD tells them apart', () => {
+  const k = 'github.com/me/home-ops';
+  for (const u of ['https://github.com/me/home-ops.git', 'https://github.com/Me/home-ops/', 'git@github.com:me/home-ops.git', 'ssh://git@github.com/me/home-ops.git', 'ssh://git@github.com:22/me/home-ops']) assert.equal(repoKey(u), k, u);
+  assert.notEqual(repoKey('https://github.com/me/other.git'), k);
+  assert.equal(repoKey('{{.repo}}'), undefined);
+  assert.equal(repoKey(42), undefined);
+});
+
+test('gitops/argocd-application-path', () => {
+  const files = { 'kubernetes/apps/web/service.yaml': svc, 'kubernetes/apps/echo/service.yaml': svc };
+  ruleTester(rule, {
+    valid: [
+      { ...files, 'argocd/web.yaml': app('web', 'kubernetes/apps/web'), 'argocd/echo.yaml': app('echo', './kubernetes/apps/echo/') },
+      // another repository's folder: not judged
+      { ...files, 'argocd/web.yaml': app('web', 'kubernetes/app/web', 'https://github.com/someone/else.git'), 'argocd/echo.yaml': app('echo', 'kubernetes/apps/echo') },
+      // nothing says the repoURL is this repository
+      { ...files, 'argocd/web.yaml': app('web', 'kubernetes/app/web') },
+      // the root, and a path above it (Argo CD refuses it, another rule's business)
+      { ...files, 'clusters/home/cluster.yaml': spec('https://github.com/me/home-ops.git'), 'argocd/web.yaml': app('web', '.'), 'argocd/echo.yaml': app('echo', '../kubernetes/app/echo') },
+      // no existing folder close to it (a Jsonnet folder talium does not read, perhaps)
+      { ...files, 'clusters/home/cluster.yaml': spec('https://github.com/me/home-ops.git'), 'argocd/web.yaml': app('web', 'kubernetes/apps/grafana-dashboards') },
+      // a templated ApplicationSet path
+      { ...files, 'clusters/home/cluster.yaml': spec('https://github.com/me/home-ops.git'), 'argocd/apps.yaml': appset("'kubernetes/apps/{{.name}}'") },
+    ],
+    invalid: [
+      // the repository talium's cluster.yaml names (the scp-like form of the same URL)
+      {
+        files: { ...files, 'clusters/home/cluster.yaml': spec('ssh://git@github.com/me/home-ops.git'), 'argocd/web.yaml': app('web', 'kubernetes/app/web') },
+        errors: [{ messageId: 'missingNear', file: 'argocd/web.yaml', line: 11, column: 11, data: { name: 'web', kind: 'Application', path: 'kubernetes/app/web', suggestion: 'kubernetes/apps/web' } }],
+      },
+      // another Application of the same repoURL renders an existing folder
+      {
+        files: { ...files, 'argocd/web.yaml': app('web', 'kubernetes/apps/wbe'), 'argocd/echo.yaml': app('echo', 'kubernetes/apps/echo') },
+        errors: [{ messageId: 'missingNear', file: 'argocd/web.yaml', line: 11, column: 11, data: { path: 'kubernetes/apps/wbe', suggestion: 'kubernetes/apps/web' } }],
+      },
+      // this repository is the one a multi-source `ref:` reads an existing values file from
+      {
+        files: {
+          ...files,
+          'kubernetes/cilium/values.yaml': 'kubeProxyReplacement: true\n',
+          'argocd/cilium.yaml':
+            'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  project: default\n  sources:\n    - repoURL: https://helm.cilium.io/\n      chart: cilium\n      targetRevision: 1.20.1\n      helm:\n        valueFiles: [$values/kubernetes/cilium/values.yaml]\n    - repoURL: https://github.com/me/home-ops\n      ref: values\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: kube-system\n',
+          'argocd/web.yaml': app('web', 'kubernetes/apps/wbe'),
+        },
+        errors: [{ messageId: 'missingNear', file: 'argocd/web.yaml', line: 11, column: 11, data: { suggestion: 'kubernetes/apps/web' } }],
+      },
+      // an ApplicationSet template
+      {
+        files: { ...files, 'clusters/home/cluster.yaml': spec('https://github.com/me/home-ops.git'), 'argocd/apps.yaml': appset('kubernetes/apps/ehco') },
+        errors: [{ messageId: 'missingNear', file: 'argocd/apps.yaml', line: 19, column: 15, data: { kind: 'ApplicationSet', name: 'apps', suggestion: 'kubernetes/apps/echo' } }],
+      },
+    ],
+  });
+});
