@@ -285,3 +285,32 @@ test('a user repository: generate never writes or claims schemas/cluster.schema.
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a hand edit of an Argo CD Application talium writes points to a kustomization of your own; a values edit does not', async (t) => {
+  const dir = await scratch();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const BASE = 'clusters/_base/argocd/applications.yaml';
+  const ROOT_APP = 'clusters/lab/generated/argocd/root-app.yaml';
+  writeFileSync(join(dir, BASE), readFileSync(join(dir, BASE), 'utf8').replace('  name: cilium\n', '  name: cilium\n  finalizers:\n    - resources-finalizer.argocd.argoproj.io\n'));
+  writeFileSync(join(dir, ROOT_APP), readFileSync(join(dir, ROOT_APP), 'utf8').replace('project: default', 'project: infra'));
+  writeFileSync(join(dir, VALUES), readFileSync(join(dir, VALUES), 'utf8').replace('rollOutCiliumPods: true', 'rollOutCiliumPods: false'));
+  const r = await json(['generate'], dir);
+  assert.equal(r.code, 1);
+  assert.deepEqual(
+    r.diags.map((d) => [d.ruleId, d.file, d.data?.['keepIn']]),
+    [
+      ['generate/hand-edited', BASE, 'overlay'],
+      ['generate/hand-edited', VALUES, undefined],
+      ['generate/hand-edited', ROOT_APP, 'overlay'],
+    ],
+  );
+  const check = await json(['generate', '--check'], dir);
+  assert.deepEqual(
+    check.diags.map((d) => [d.ruleId, d.file, d.data?.['keepIn']]),
+    [
+      ['generate/drift', BASE, 'overlay'],
+      ['generate/drift', VALUES, undefined],
+      ['generate/drift', ROOT_APP, 'overlay'],
+    ],
+  );
+});

@@ -269,14 +269,14 @@ export async function run(args: string[], io: CliIo): Promise<number> {
             ? `Generated file ${file} is not tracked by git, so the commit lacks it.`
             : `Generated file ${file} ${verb}.`,
         help: refused
-          ? 'Run `talium generate --force` to discard the edit (to keep it, move it into cluster.yaml first: cilium.values for Helm values), then commit the result.'
+          ? `Run \`talium generate --force\` to discard the edit (to keep it, move it into cluster.yaml first: cilium.values for Helm values${argoOverlayHint(ch.path, ch.current) ? `; ${argoOverlayHint(ch.path, ch.current)}` : ''}), then commit the result.`
           : untracked
             ? 'Run `talium generate`, then `git add` the generated files and commit them.'
             : 'Run `talium generate` (`npx talium generate` where talium is a dev dependency) and commit the result.',
         file,
         range: { start: { line, column: 1 }, end: { line, column: 1 } },
         data: refused
-          ? { change: ch.change, path: ch.path, reason: refused.reason, ...(refused.symlink ? { symlink: true } : {}) }
+          ? { change: ch.change, path: ch.path, reason: refused.reason, ...(refused.symlink ? { symlink: true } : {}), ...(argoOverlayHint(ch.path, ch.current) ? { keepIn: 'overlay' } : {}) }
           : { change: ch.change, path: ch.path, ...(untracked ? { untracked: true } : {}) },
       });
     }
@@ -287,7 +287,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (plan.refused.length || plan.blocked.length) {
     for (const r of plan.refused) {
       const file = display(r.path);
-      const line = editedLine(plan.changes.find((c) => c.path === r.path));
+      const ch = plan.changes.find((c) => c.path === r.path);
+      const line = editedLine(ch);
+      const overlay = r.reason === 'edited' && !r.symlink ? argoOverlayHint(r.path, ch?.current) : undefined;
       diagnostics.push({
         ruleId: 'generate/hand-edited',
         severity: 'error',
@@ -299,10 +301,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
               : `${file} was not written by talium; refusing to overwrite it.`,
         help: r.symlink
           ? 'Remove the link (talium writes a real file there), or rerun with --force to replace the link itself (its target is never written).'
-          : 'Move the change into cluster.yaml (cilium.values for Helm values), or rerun with --force to discard it.',
+          : overlay
+            ? `Move the change into cluster.yaml (cilium.values for Helm values); ${overlay}. Or rerun with --force to discard it.`
+            : 'Move the change into cluster.yaml (cilium.values for Helm values), or rerun with --force to discard it.',
         file,
         range: { start: { line, column: 1 }, end: { line, column: 1 } },
-        data: { reason: r.reason, change: r.change, path: r.path, ...(r.symlink ? { symlink: true } : {}) },
+        data: { reason: r.reason, change: r.change, path: r.path, ...(r.symlink ? { symlink: true } : {}), ...(overlay ? { keepIn: 'overlay' } : {}) },
       });
     }
     const parts = [
@@ -369,6 +373,20 @@ export function blockedDiagnostics(blocked: readonly Blocked[], display: (p: str
       },
     };
   });
+}
+
+/**
+ * For a hand-edited Argo CD file talium writes (the shared base Applications, a cluster's overlay or root
+ * Application): where a setting cluster.yaml has no field for (an Argo CD project, finalizers, sync options) is kept,
+ * a kustomization of the user's own over the generated folder, synced instead of root-app.yaml. Undefined for
+ * other files (Talos patches, values, pools, Flux objects).
+ */
+function argoOverlayHint(path: string, current: string | undefined): string | undefined {
+  if (current === undefined || !/^\s*apiVersion:\s*argoproj\.io\//m.test(current) && !/\bkind:\s*Application\b/.test(current)) return undefined;
+  if (!/(?:^|\/)clusters\/(?:_base\/argocd|[^/]+\/generated\/(?:argocd|kubernetes))\//.test(path)) return undefined;
+  const m = /(?:^|\/)(clusters\/[^/_][^/]*)\/generated\//.exec(path);
+  const folder = `${m ? m[1] : 'clusters/<name>'}/generated/kubernetes`;
+  return `what cluster.yaml has no field for (an Argo CD project, finalizers, sync options) goes into a kustomization of your own that lists ${folder} under resources and patches it, synced by an Application of yours instead of root-app.yaml`;
 }
 
 /**
