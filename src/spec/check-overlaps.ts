@@ -67,7 +67,8 @@ export function overlapFindings(owners: readonly Owner[], doc: YamlDocument): Fi
         ruleId: 'spec/overlap',
         severity: 'error',
         message: `${where} is both ${describe(first)} and ${describe(second)}.`,
-        help: help(second),
+        // either side may be the one to move (a DHCP scope widened over a pool: shrink the scope)
+        help: `Move ${second.display} or ${first.display} so they no longer share ${where} (gateway, nodes, VIP, DHCP, reserved ranges and pools must be disjoint).`,
         data: { first: first.label, second: second.label, firstOwner: first.display, secondOwner: second.display, overlap: where },
         related,
       });
