@@ -64,3 +64,14 @@ test('lint: a generated pool older than cluster.yaml keeps its finding, which na
   assert.equal((await runCli(['generate'], { cwd: dir })).code, 0);
   assert.deepEqual(brief(await lint(dir)), []);
 });
+
+test('lint: a file of your own beside a generated kustomization is sent to a folder of your own, not into that kustomization', async (t) => {
+  const dir = await scratch();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const MINE = 'clusters/lab/generated/kubernetes/whoami-app.yaml';
+  writeFileSync(join(dir, MINE), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: whoami\n');
+  const diags = await lint(dir);
+  assert.deepEqual(brief(diags), [`${MINE}:1:1 gitops/unreferenced-file`]);
+  assert.equal(diags[0]!.data?.['kustomization'], 'clusters/lab/generated/kubernetes/kustomization.yaml');
+  assert.equal(diags[0]!.data?.['generatedFrom'], SPEC);
+});
