@@ -203,4 +203,23 @@ describe('a byte-order mark at the start of a document after the first', () => {
     const f = parseSource(new SourceFile('x.yaml', bad)).findings;
     assert.deepEqual(f.map((x) => [x.ruleId, x.range?.start.line, x.range?.start.column]), [['yaml/parser-disagreement', 4, 4]]);
   });
+  it('is skipped by the eemeli/yaml fallback too: a BOM before a comment is no syntax error, keys read without it', () => {
+    // each file starts with a BOM; the first fails js-yaml (a duplicate key), so the whole file goes to eemeli/yaml
+    const text = 'a: 1\na: 2\n---\n\ufeff# second file\nkind: Deployment\nb: 2\n---\n\ufeffmetadata:\n  name: x\n';
+    const r = parseSource(new SourceFile('x.yaml', text));
+    assert.deepEqual(r.findings.map((x) => [x.ruleId, x.range?.start.line, x.range?.start.column, x.data?.['key']]), [['yaml/duplicate-key', 2, 1, 'a']]);
+    assert.deepEqual(r.docs.map((d) => d.value), [{ a: 2 }, { kind: 'Deployment', b: 2 }, { metadata: { name: 'x' } }]);
+    assert.deepEqual(r.docs.map((d) => d.start), [0, text.indexOf('kind'), text.indexOf('metadata')]);
+    const at = r.docs[2]!.locate(['metadata', 'name']);
+    assert.deepEqual([at.start.line, at.start.column, at.end.column], [9, 9, 10]);
+    assert.deepEqual(r.docs[1]!.locate(['kind'], { key: true }).start, { line: 5, column: 1 });
+  });
+  it('positions looked up through a BOM-prefixed key are the key\'s, not the document start (fast path)', () => {
+    const text = 'a: 1\n---\n\ufeffmetadata:\n  name: x\nkind: K\n';
+    const r = parseSource(new SourceFile('x.yaml', text));
+    assert.deepEqual(r.findings, []);
+    const at = r.docs[1]!.locate(['metadata', 'name']);
+    assert.deepEqual([at.start.line, at.start.column, at.end.column], [4, 9, 10]);
+    assert.deepEqual(r.docs[1]!.locate(['metadata'], { key: true }).start, { line: 3, column: 2 });
+  });
 });

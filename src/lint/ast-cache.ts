@@ -2,9 +2,10 @@
  * The lazily parsed eemeli/yaml AST of one file, addressed by the fast parser's document chunks: chunk i maps
  * to the eemeli document that contains the chunk's first content offset. Parsed only when a position is asked.
  */
-import { parseAllDocuments, type Document } from 'yaml';
+import type { Document } from 'yaml';
 import { AstCache } from '../core/document.js';
 import type { SourceFile } from '../core/source.js';
+import { parseAllSkippingBoms } from './bom-skip.js';
 
 export class ChunkAstCache extends AstCache {
   private parsed: Document.Parsed[] | undefined;
@@ -20,8 +21,8 @@ export class ChunkAstCache extends AstCache {
 
   all(): Document.Parsed[] {
     if (!this.parsed) {
-      const docs = parseAllDocuments(this.source.text, { keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
-      this.parsed = Array.isArray(docs) ? (docs as Document.Parsed[]) : [];
+      // a BOM before a later document's content is skipped as Go skips it (keys found without it)
+      this.parsed = parseAllSkippingBoms(this.source.text, { keepSourceTokens: false, uniqueKeys: false, prettyErrors: false });
     }
     return this.parsed;
   }

@@ -5,7 +5,7 @@
  * A List document comes back as its items (list-items.ts).
  */
 import jsyaml from 'js-yaml';
-import { parseAllDocuments, parseDocument, visit, type Document, type Tags } from 'yaml';
+import { parseDocument, visit, type Document, type Tags } from 'yaml';
 import { duplicateKeyAt, markDuplicateKeys } from '../core/duplicate-key.js';
 import { BAIL, fastLoad, JSYAML_EMPTY_ITEM_BUG, type ImplicitType, type ReadInfo } from './fast-yaml.js';
 import { YAML11_WORDS } from '../schema/yaml11.js';
@@ -19,6 +19,7 @@ import { expandLists } from './list-items.js';
 import { checkDepth, type TextScan } from './guard.js';
 import { GO_INT_TAG, GO_INT_TYPE } from '../core/go-int.js';
 import { splitDocuments } from './split.js';
+import { parseAllSkippingBoms } from './bom-skip.js';
 
 export interface ParsedFile {
   docs: YamlDocument[];
@@ -273,8 +274,8 @@ const LOCAL_TAG_RE = /^unknown tag !<![^!>]/;
 function fallback(file: SourceFile, failure: { error: JsYamlError; offset: number }, templated: boolean): ParsedFile {
   const findings: Finding[] = [];
   // duplicate keys are found by markDuplicateKeys (linear; eemeli/yaml's uniqueKeys compares every pair)
-  const parsed = parseAllDocuments(file.text, { uniqueKeys: false, prettyErrors: false, merge: true, ...GO_INTS }) as unknown;
-  const list: Document.Parsed[] = Array.isArray(parsed) ? (parsed as Document.Parsed[]) : [];
+  // a BOM before a later document's content (concatenated files) is skipped as Go skips it, offsets kept
+  const list = parseAllSkippingBoms(file.text, { uniqueKeys: false, prettyErrors: false, merge: true, ...GO_INTS });
   for (const d of list) markDuplicateKeys(d);
   const hasErrors = list.some((d) => d.errors.length > 0);
   if (hasErrors && templated && EXPR_RE.test(file.text)) {

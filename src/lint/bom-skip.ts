@@ -1,0 +1,62 @@
+/**
+ * eemeli/yaml's parse of a whole file with Go YAML's reading of a byte-order mark at a line start before a
+ * document's content (split.ts Chunk.bom: files that each start with a BOM, concatenated with `---`): Go's scanner
+ * skips it, eemeli/yaml skips one only between documents, and otherwise reads it as content (a key "\ufeffkind", or a
+ * BOM before a comment as a plain scalar: a spurious syntax error). The BOMs are left out of the parsed text and every
+ * offset of the result (node ranges, error positions) is mapped back to the file text. Pure.
+ */
+import { isNode, parseAllDocuments, visit, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
+import { splitDocuments } from './split.js';
+
+type Options = ParseOptions & DocumentOptions & SchemaOptions;
+
+/** Offsets of the BOMs Go YAML skips before documents' content (ascending). */
+export function skippedBoms(text: string): number[] {
+  if (!text.includes('\ufeff')) return [];
+  const out: number[] = [];
+  for (const c of splitDocuments(text)) if (c.bom !== undefined) out.push(c.bom);
+  return out;
+}
+
+/** parseAllDocuments(text), reading `text` without the BOMs at `boms` (skippedBoms) and with offsets into `text`. */
+export function parseAllSkippingBoms(text: string, opts: Options, boms: readonly number[] = skippedBoms(text)): Document.Parsed[] {
+  if (boms.length === 0) return asList(parseAllDocuments(text, opts));
+  let stripped = '';
+  let from = 0;
+  for (const b of boms) {
+    stripped += text.slice(from, b);
+    from = b + 1;
+  }
+  stripped += text.slice(from);
+  // BOM i sits at text offset boms[i], i.e. stripped offset boms[i] - i; stripped offsets from there on move by i + 1
+  const cuts = boms.map((b, i) => b - i);
+  const toText = (x: number): number => {
+    let lo = 0;
+    let hi = cuts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cuts[mid]! <= x) lo = mid + 1;
+      else hi = mid;
+    }
+    return x + lo;
+  };
+  const list = asList(parseAllDocuments(stripped, opts));
+  const seen = new Set<unknown>();
+  const remap = (r: number[] | undefined | null) => {
+    if (!r || seen.has(r)) return;
+    seen.add(r);
+    for (let i = 0; i < r.length; i++) r[i] = toText(r[i]!);
+  };
+  for (const d of list) {
+    remap(d.range);
+    for (const e of [...d.errors, ...d.warnings]) remap(e.pos);
+    visit(d, (_, node) => {
+      if (isNode(node)) remap(node.range);
+    });
+  }
+  return list;
+}
+
+function asList(parsed: unknown): Document.Parsed[] {
+  return Array.isArray(parsed) ? (parsed as Document.Parsed[]) : [];
+}
