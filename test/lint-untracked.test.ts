@@ -130,6 +130,34 @@ describe('lint --ignore-untracked', () => {
   });
 });
 
+describe('lint --staged with a staged link that leads nowhere', () => {
+  it('gives the walk\'s lint/symlink-skipped finding (dangling link, link loop), once, not a usage error; --only-files alike', async (t) => {
+    if (!HAS_GIT) return t.skip('git is not installed');
+    const dir = repo({ 'kubernetes/pool.yaml': poolYaml('10.50.0.200', '10.50.0.239') });
+    git(dir, 'init', '-q', '-b', 'main');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'init');
+    symlinkSync('gone.yaml', join(dir, 'kubernetes', 'dangling.yaml'));
+    symlinkSync('loop.yaml', join(dir, 'loop.yaml'));
+    git(dir, 'add', 'kubernetes/dangling.yaml', 'loop.yaml');
+    const expected = [
+      ['kubernetes/dangling.yaml', 1, 1, 'lint/symlink-skipped', 'dangling link', 'gone.yaml'],
+      ['loop.yaml', 1, 1, 'lint/symlink-skipped', 'link loop', 'loop.yaml'],
+    ];
+    const rows = (o: Out) => o.diagnostics.map((d) => [d.file, d.range.start.line, d.range.start.column, d.ruleId, d.data?.['reason'], d.data?.['target']]);
+    const staged = await lintJson(dir, ['--staged']);
+    assert.equal(staged.code, 0, staged.stderr);
+    assert.equal(staged.stderr, '');
+    assert.deepEqual(rows(staged.out), expected);
+    const listed = await lintJson(dir, ['--only-files', 'kubernetes/dangling.yaml', 'loop.yaml', 'kubernetes/pool.yaml']);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.deepEqual(rows(listed.out), expected);
+    // the same link typed as a path to lint is still a usage error that says why
+    const typed = await lintJson(dir, ['kubernetes/dangling.yaml']);
+    assert.equal(typed.code, 2);
+  });
+});
+
 describe('file names that start with "-"', () => {
   it('lint --only-files -- -x.yaml lints the file; without -- a usage error says how to pass it', async () => {
     const dir = repo({ '.talium.yaml': '{}\n', '-x.yaml': 'a: yes\n', '-c.yaml': 'b: yes\n' });

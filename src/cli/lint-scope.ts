@@ -3,7 +3,7 @@
  * `clusters/`): the repository root found by walking up from the named paths (findRepositoryRoot) is read whole, so
  * cross-file rules see everything; the paths (or the working directory) are the reported scope (planScope).
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { CONFIG_NAMES } from '../config/load.js';
 
@@ -19,6 +19,14 @@ const toPosix = (p: string): string => (sep === '/' ? p : p.split(sep).join('/')
 
 /** `rel` (from path.relative) leaves the folder it is relative to. */
 const outside = (rel: string): boolean => rel === '..' || rel.startsWith('../') || rel.startsWith('..\\') || isAbsolute(rel);
+
+function isLink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
 
 function isDir(p: string): boolean {
   try {
@@ -179,7 +187,10 @@ export function planScope(cwd: string, positionals: readonly string[], opts: Sco
     try {
       st = statSync(abs);
     } catch {
-      missing.push(p);
+      // in a file list (git's staged files, pre-commit's), a dangling or looping link is a file like any other:
+      // discovery gives it the lint/symlink-skipped finding the walk gives, as it gives a typed path's usage error
+      if (opts.onlyFiles && isLink(abs)) entries.push({ typed: p, abs, dir: false });
+      else missing.push(p);
       continue;
     }
     entries.push({ typed: p, abs, dir: st.isDirectory() });

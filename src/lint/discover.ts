@@ -104,7 +104,11 @@ export function discover(opts: DiscoverOptions): Discovery {
     else if (out && TEMPLATE_EXT.test(r)) excludedTemplates.push(r);
     return out;
   };
+  /** Links already noted (the walk and a named path may meet the same one). */
+  const notedLinks = new Set<string>();
   const note = (relPath: string, reason: string, target: string) =>
+    !notedLinks.has(relPath) &&
+    notedLinks.add(relPath) &&
     notes.push({
       ruleId: 'lint/symlink-skipped',
       severity: 'info',
@@ -307,13 +311,19 @@ export function discover(opts: DiscoverOptions): Discovery {
       missing.push(given);
       continue;
     }
-    const real = safeReal(abs);
-    if (!real) {
-      missing.push(given);
-      continue;
-    }
     const r = toPosix(relative(cwd, abs));
     const relPath = r.startsWith('..') || isAbsolute(r) ? undefined : r;
+    const real = safeReal(abs);
+    if (!real) {
+      // a named link that leads nowhere (a file list's staged link): the walk's finding, not a missing path; the
+      // CLI refuses such a path typed on the command line before (lint-scope.ts)
+      if (st.isSymbolicLink() && YAML_EXT.test(abs)) {
+        const relLink = relPath ?? rel(abs);
+        if (!excluded(relPath, false)) note(relLink, unresolvedReason(abs), safeReadlink(abs));
+        met++;
+      } else missing.push(given);
+      continue;
+    }
     const target = statSync(real);
     if (target.isDirectory()) {
       const treeRoot = within(cwdReal, real) ? cwdReal : real;
