@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/load.js';
+import { SourceFile } from '../src/core/source.js';
+import { parseSource } from '../src/lint/parse.js';
 import { runCli } from '../src/testing/cli.js';
 import { tempRepos } from '../src/testing/temp-repos.js';
 
@@ -101,5 +103,36 @@ describe('talium.config.yaml schemas.dirs', () => {
         ['talium.config.yaml:5:7 config/invalid', 'schemas.dirs[2]', 'not-a-folder'],
       ],
     );
+  });
+});
+
+describe('talium reads its own files as YAML 1.2, integers included (README: configuration)', () => {
+  it('talium.config.yaml and a --config file: 010 is 10, 1_000 a string (config/invalid), not Go\'s 8 and 1000', () => {
+    for (const [name, explicit] of [['talium.config.yaml', false], ['ci/lint.yaml', true]] as const) {
+      const dir = repo({ [name]: 'maxFileSize: 0100\nplan:\n  vlan: 010\n' });
+      const cfg = loadConfig(dir, explicit ? join(dir, name) : undefined, () => true);
+      assert.equal(cfg.config.maxFileSize, 100, name);
+      assert.deepEqual(cfg.config.plan?.values, { vlan: 10 }, name);
+      assert.deepEqual(cfg.diagnostics, [], name);
+    }
+    const under = loadConfig(repo({ 'talium.config.yaml': 'maxFileSize: 1_000\n' }), undefined, () => true);
+    // (a string: not the integer nor the size pattern that maxFileSize takes, as for any other bad string)
+    assert.deepEqual(
+      under.diagnostics.map((d) => [d.ruleId, d.file, d.range.start.line, d.range.start.column, d.data?.['path'], d.data?.['keyword']]),
+      [
+        ['config/invalid', 'talium.config.yaml', 1, 14, 'maxFileSize', 'type'],
+        ['config/invalid', 'talium.config.yaml', 1, 14, 'maxFileSize', 'pattern'],
+      ],
+    );
+  });
+
+  it('the lint parse reads them so too (cluster.yaml once known), and Kubernetes files beside them as Go does', () => {
+    const spec = 'versions: {talos: v1.10.0}\nlan:\n  cidr: 10.50.0.0/24\n  vlan: 010\nnodes: []\n';
+    assert.deepEqual(parseSource(new SourceFile('clusters/home/cluster.yaml', spec)).docs.map((d) => [d.docClass, d.get(['lan', 'vlan'])]), [['cluster-spec', 10]]);
+    assert.deepEqual(parseSource(new SourceFile('.talium.yaml', 'plan: {vlan: 010}\n')).docs[0]!.get(['plan', 'vlan']), 10);
+    // a syntax error elsewhere in the file (the eemeli/yaml fallback) changes nothing
+    assert.deepEqual(parseSource(new SourceFile('.talium.yaml', 'plan: {vlan: 010}\nplan: 1\n')).docs[0]!.get(['plan']), 1);
+    assert.deepEqual(parseSource(new SourceFile('clusters/home/cluster.yaml', `${spec}nodes: []\n`)).docs.map((d) => d.get(['lan', 'vlan'])), [10]);
+    assert.deepEqual(parseSource(new SourceFile('k/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nspec: {a: 010, b: 1_000}\n')).docs[0]!.get(['spec']), { a: 8, b: 1000 });
   });
 });

@@ -158,8 +158,8 @@ function excludeSites(doc: YamlDocument, path: Path, count: number): ExcludeSite
 
 function readDoc(abs: string, relPath: string): { doc?: YamlDocument; findings: Finding[]; text: string } {
   const text = readFileSync(abs, 'utf8');
-  const parsed = parseSource(new SourceFile(relPath, text));
-  // the file is talium's configuration whatever its name (--config ci/lint.yaml): its plan facts are written facts
+  // talium's configuration whatever its name (--config ci/lint.yaml): read as YAML 1.2, its plan facts written facts
+  const parsed = parseSource(new SourceFile(relPath, text), { yaml12: true });
   for (const d of parsed.docs) d.docClass = 'talium-config';
   const findings = [...parsed.findings];
   // talium reads the first document only: a second one (a stray `---`) would be silently ignored
@@ -293,7 +293,7 @@ function loadClusterSections(cwd: string, known: (id: string) => boolean, findin
       continue;
     }
     if (!/^lint:/m.test(text)) continue;
-    const parsed = parseSource(new SourceFile(relPath, text));
+    const parsed = parseSource(new SourceFile(relPath, text), { yaml12: true });
     const doc = parsed.docs[0];
     const section = doc?.get(['lint']);
     if (!doc || section === undefined) continue;

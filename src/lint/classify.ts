@@ -37,6 +37,11 @@ function isOmniTemplate(value: Record<string, unknown>): boolean {
 /** Base names of talium's own config (config/load.ts CONFIG_NAMES). */
 const CONFIG_BASENAMES = new Set(['talium.config.yaml', 'talium.config.yml', '.talium.yaml', '.talium.yml']);
 
+/** `filePath` is talium's own configuration by its name (talium.config.yaml, .talium.yaml...). */
+export function isConfigFileName(filePath: string): boolean {
+  return CONFIG_BASENAMES.has(baseName(filePath));
+}
+
 function isObj(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

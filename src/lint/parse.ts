@@ -2,10 +2,11 @@
  * Parses one source file into YamlDocuments plus `yaml/*` findings. Fast path: js-yaml 4 per document chunk
  * (Go-YAML-like schema: no timestamps, merge keys); on any js-yaml error the whole file is re-parsed with
  * eemeli/yaml, whose errors (with exact positions) become the findings. Positions are computed only on demand.
+ * Integers are Go's (what Kubernetes reads), except in talium's own files, read as YAML 1.2 (YAML12_SCHEMA).
  * A List document comes back as its items (list-items.ts).
  */
 import jsyaml from 'js-yaml';
-import { parseDocument, visit, type Document, type Tags } from 'yaml';
+import { parseDocument, visit, type Document, type SchemaOptions, type Tags } from 'yaml';
 import { duplicateKeyAt, markDuplicateKeys } from '../core/duplicate-key.js';
 import { BAIL, fastLoad, JSYAML_EMPTY_ITEM_BUG, type ImplicitType, type ReadInfo } from './fast-yaml.js';
 import { YAML11_WORDS } from '../schema/yaml11.js';
@@ -14,7 +15,7 @@ import { YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
 import type { SourceFile } from '../core/source.js';
 import { ChunkAstCache } from './ast-cache.js';
-import { classify } from './classify.js';
+import { classify, isConfigFileName } from './classify.js';
 import { expandLists } from './list-items.js';
 import { checkDepth, type TextScan } from './guard.js';
 import { GO_INT_TAG, GO_INT_TYPE } from '../core/go-int.js';
@@ -43,6 +44,19 @@ export const GO_LIKE_SCHEMA = jsyaml.CORE_SCHEMA.extend({
 const GO_INTS = { customTags: (tags: Tags) => [GO_INT_TAG, ...tags] };
 /** The schema's implicit scalar types, in js-yaml's order: the fast reader resolves plain scalars with them. */
 export const GO_LIKE_IMPLICIT = (GO_LIKE_SCHEMA as unknown as { compiledImplicit: ImplicitType[] }).compiledImplicit;
+
+/**
+ * talium's own files (talium.config.yaml, .talium.yaml, a --config file, clusters/<name>/cluster.yaml) are read by
+ * talium alone, as YAML 1.2 core, integers included (`017` is 17, `1_000` a string): as `talium generate` reads
+ * cluster.yaml and as an editor validating them against talium's JSON Schemas (yaml-language-server) reads them.
+ */
+export const YAML12_SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge] });
+const YAML12_IMPLICIT = (YAML12_SCHEMA as unknown as { compiledImplicit: ImplicitType[] }).compiledImplicit;
+
+export interface ParseOptions {
+  /** Read integers as YAML 1.2 core does, not as Go (default: by the file's name, talium's config file names). */
+  yaml12?: boolean;
+}
 
 /** Largest document sent to eemeli/yaml instead of js-yaml for js-yaml's empty-item bug (bounded time on huge files). */
 const EEMELI_MAX_CHUNK = 1_000_000;
@@ -136,7 +150,10 @@ interface JsYamlError {
   mark?: { position: number };
 }
 
-export function parseSource(file: SourceFile): ParsedFile {
+export function parseSource(file: SourceFile, opts: ParseOptions = {}): ParsedFile {
+  const yaml12 = opts.yaml12 ?? isConfigFileName(file.path);
+  const schema = yaml12 ? YAML12_SCHEMA : GO_LIKE_SCHEMA;
+  const ints = yaml12 ? {} : GO_INTS;
   let text = file.text;
   const templated = TEMPLATE_RE.test(text);
   if (templated) {
@@ -168,7 +185,7 @@ export function parseSource(file: SourceFile): ParsedFile {
   for (let i = 0; i < chunks.length; i++) {
     const c = chunks[i]!;
     if (c.content >= c.to) continue;
-    let value: unknown = fastLoad(text, c.from, c.content, c.to, GO_LIKE_IMPLICIT, watch, !scan.oddChars);
+    let value: unknown = fastLoad(text, c.from, c.content, c.to, yaml12 ? YAML12_IMPLICIT : GO_LIKE_IMPLICIT, watch, !scan.oddChars);
     if (value !== BAIL) {
       if (value !== null) values.push({ index: i, value, chunk: c, noYaml11Words: !info.watchedWord });
       continue;
@@ -181,7 +198,7 @@ export function parseSource(file: SourceFile): ParsedFile {
     if (chunkText.length <= EEMELI_MAX_CHUNK && JSYAML_EMPTY_ITEM_BUG.test(chunkText)) {
       // js-yaml would misread this document: eemeli/yaml reads it (and reports it when it is invalid); not for huge
       // documents, where eemeli/yaml's cost on big mappings would be the bigger harm
-      const d = parseDocument(chunkText, { uniqueKeys: false, prettyErrors: false, merge: true, ...GO_INTS });
+      const d = parseDocument(chunkText, { uniqueKeys: false, prettyErrors: false, merge: true, ...ints });
       markDuplicateKeys(d);
       if (d.errors.length === 0) {
         try {
@@ -197,7 +214,7 @@ export function parseSource(file: SourceFile): ParsedFile {
     }
     try {
       value = jsyaml.load(chunkText, {
-        schema: GO_LIKE_SCHEMA,
+        schema,
         maxDepth: MAX_PARSE_DEPTH,
       } as jsyaml.LoadOptions);
     } catch (err) {
@@ -226,13 +243,18 @@ export function parseSource(file: SourceFile): ParsedFile {
     }
     values.push({ index: i, value, chunk: c });
   }
-  if (failure) return fallback(file, failure, templated);
+  if (failure) return again(file, yaml12, fallback(file, failure, templated, ints));
   const ast = new ChunkAstCache(file, chunks.map((c) => c.content));
   const docs = values.map(
     ({ index, value, chunk, noYaml11Words }) =>
       new YamlDocument({ file, index, value, docClass: classify(value, file.path), start: chunk.content, end: chunk.to, ast, templated, noYaml11Words }),
   );
-  return { docs: expandLists(docs), findings };
+  return again(file, yaml12, { docs: expandLists(docs), findings });
+}
+
+/** A cluster.yaml (known only once read) is talium's own file: read again as YAML 1.2 (parse.ts YAML12_SCHEMA). */
+function again(file: SourceFile, yaml12: boolean, parsed: ParsedFile): ParsedFile {
+  return !yaml12 && parsed.docs.some((d) => d.docClass === 'cluster-spec') ? parseSource(file, { yaml12: true }) : parsed;
 }
 
 const CODE_RULE: Record<string, string> = {
@@ -271,11 +293,11 @@ function unresolvedAlias(d: Document.Parsed): { name: string; at: [number, numbe
 const LOCAL_TAG_RE = /^unknown tag !<![^!>]/;
 
 /** The authoritative (slower) parse with eemeli/yaml: exact error positions, and values where it succeeds. */
-function fallback(file: SourceFile, failure: { error: JsYamlError; offset: number }, templated: boolean): ParsedFile {
+function fallback(file: SourceFile, failure: { error: JsYamlError; offset: number }, templated: boolean, ints: Pick<SchemaOptions, 'customTags'>): ParsedFile {
   const findings: Finding[] = [];
   // duplicate keys are found by markDuplicateKeys (linear; eemeli/yaml's uniqueKeys compares every pair)
   // a BOM before a later document's content (concatenated files) is skipped as Go skips it, offsets kept
-  const list = parseAllSkippingBoms(file.text, { uniqueKeys: false, prettyErrors: false, merge: true, ...GO_INTS });
+  const list = parseAllSkippingBoms(file.text, { uniqueKeys: false, prettyErrors: false, merge: true, ...ints });
   for (const d of list) markDuplicateKeys(d);
   const hasErrors = list.some((d) => d.errors.length > 0);
   if (hasErrors && templated && EXPR_RE.test(file.text)) {
