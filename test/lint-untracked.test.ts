@@ -130,6 +130,64 @@ describe('lint --ignore-untracked', () => {
   });
 });
 
+describe('lint --ignore-untracked: files that decide how the tree is read', () => {
+  /** Two committed pools that overlap (a/, b/), a Talos patch giving the LAN; `extra` files left untracked. */
+  function overlapRepo(extra: Record<string, string>): string {
+    const dir = repo({
+      'talos/cp.yaml': LAN_TALOS_PATCH,
+      'a/pool.yaml': poolYaml('10.50.0.200', '10.50.0.239'),
+      'b/more.yaml': poolYaml('10.50.0.230', '10.50.0.245').replace('name: default', 'name: b'),
+    });
+    git(dir, 'init', '-q', '-b', 'main');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'init');
+    for (const [path, text] of Object.entries(extra)) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    return dir;
+  }
+  const OVERLAP = ['b/more.yaml:7:14 network/pool-overlap'];
+
+  it('an untracked talium.config.yaml is not read (the commit\'s own configuration is what CI applies)', async (t) => {
+    if (!HAS_GIT) return t.skip('git is not installed');
+    const dir = overlapRepo({ 'talium.config.yaml': 'rules:\n  network/pool-overlap: off\n' });
+    assert.deepEqual(brief((await lintJson(dir, [])).out), [], 'the scenario is real: the config turns the rule off');
+    const hook = await lintJson(dir, ['--ignore-untracked']);
+    assert.equal(hook.code, 1, hook.stderr);
+    assert.deepEqual(brief(hook.out), OVERLAP);
+    // committed, it is the commit's configuration
+    git(dir, 'add', 'talium.config.yaml');
+    assert.deepEqual(brief((await lintJson(dir, ['--ignore-untracked'])).out), []);
+    // a --config file is read as named, untracked or not
+    writeFileSync(join(dir, 'ci.yaml'), 'rules:\n  network/pool-overlap: off\n');
+    git(dir, 'rm', '-q', '--cached', 'talium.config.yaml');
+    assert.deepEqual(brief((await lintJson(dir, ['--ignore-untracked', '--config', 'ci.yaml'])).out), []);
+  });
+
+  it('an untracked .talium.yaml does not make its folder the root: the hook reads the whole repository, as CI does', async (t) => {
+    if (!HAS_GIT) return t.skip('git is not installed');
+    const dir = overlapRepo({ 'b/.talium.yaml': '{}\n' });
+    // the untracked configuration makes b/ a repository of its own: a/'s pool unseen
+    assert.deepEqual(brief((await lintJson(dir, ['--only-files', 'b/more.yaml'])).out), []);
+    const hook = await lintJson(dir, ['--only-files', '--ignore-untracked', '--', 'b/more.yaml']);
+    assert.equal(hook.code, 1, hook.stderr);
+    assert.deepEqual(brief(hook.out), ['b/more.yaml:7:14 network/pool-overlap']);
+  });
+
+  it('an untracked .gitignore is not honoured; the untracked files it hides stay left out', async (t) => {
+    if (!HAS_GIT) return t.skip('git is not installed');
+    const dir = overlapRepo({ '.gitignore': 'b/\nc/\n', 'c/scratch.yaml': poolYaml('10.50.0.200', '10.50.0.210').replace('name: default', 'name: c') });
+    assert.deepEqual(brief((await lintJson(dir, [])).out), [], 'the scenario is real: the .gitignore hides b/ and c/');
+    const hook = await lintJson(dir, ['--ignore-untracked']);
+    assert.equal(hook.code, 1, hook.stderr);
+    assert.deepEqual(brief(hook.out), OVERLAP);
+    // committed, the .gitignore is the commit's
+    git(dir, 'add', '.gitignore');
+    assert.deepEqual(brief((await lintJson(dir, ['--ignore-untracked'])).out), []);
+  });
+});
+
 describe('lint --staged with a staged link that leads nowhere', () => {
   it('gives the walk\'s lint/symlink-skipped finding (dangling link, link loop), once, not a usage error; --only-files alike', async (t) => {
     if (!HAS_GIT) return t.skip('git is not installed');

@@ -43,15 +43,15 @@ function isDir(p: string): boolean {
  */
 const LICENSE_NAMES: readonly string[] = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'LICENCE', 'LICENCE.md', 'COPYING'];
 
-/** `d/clusters/<name>/cluster.yaml` exists for some name (talium's own layout). */
-function hasClusterSpec(d: string): boolean {
+/** `d/clusters/<name>/cluster.yaml` exists for some name (talium's own layout), one `untracked` left out. */
+function hasClusterSpec(d: string, untracked?: (abs: string) => boolean): boolean {
   let names: string[];
   try {
     names = readdirSync(join(d, 'clusters'));
   } catch {
     return false;
   }
-  return names.some((n) => existsSync(join(d, 'clusters', n, 'cluster.yaml')));
+  return names.some((n) => existsSync(join(d, 'clusters', n, 'cluster.yaml')) && !untracked?.(join(d, 'clusters', n, 'cluster.yaml')));
 }
 
 /**
@@ -60,16 +60,17 @@ function hasClusterSpec(d: string): boolean {
  * outermost folder below the git root holding a LICENSE (LICENSE_NAMES; not a Helm chart's), or the nearest one in no git
  * repository; else the git root
  * (`.git`, a folder or a work tree's file); else, in no git repository, the nearest folder with a `clusters/` folder
- * (Flux's layout). Undefined when there is none up to the filesystem root.
+ * (Flux's layout). Undefined when there is none up to the filesystem root. `untracked` (--ignore-untracked): a
+ * configuration or cluster.yaml that will not be in the commit marks no root (CI's checkout has none there).
  */
-export function findRepositoryRoot(start: string): RepositoryRoot | undefined {
+export function findRepositoryRoot(start: string, untracked?: (abs: string) => boolean): RepositoryRoot | undefined {
   let clusters: string | undefined;
   /** The nearest and the outermost folder with a LICENSE seen so far (Helm charts left out). */
   let nearestLicense: string | undefined;
   let outermostLicense: string | undefined;
   for (let d = resolve(start); ; d = dirname(d)) {
-    if (CONFIG_NAMES.some((n) => existsSync(join(d, n)))) return { dir: d, marker: 'config' };
-    if (hasClusterSpec(d)) return { dir: d, marker: 'cluster-spec' };
+    if (CONFIG_NAMES.some((n) => existsSync(join(d, n)) && !untracked?.(join(d, n)))) return { dir: d, marker: 'config' };
+    if (hasClusterSpec(d, untracked)) return { dir: d, marker: 'cluster-spec' };
     // in git: the outermost licensed folder below the top (a repository's own LICENSE beats one of a folder it
     // vendors, e.g. omni/LICENSE or terraform/modules/x/LICENSE next to the repository's)
     if (existsSync(join(d, '.git'))) return outermostLicense === undefined ? { dir: d, marker: 'git' } : { dir: outermostLicense, marker: 'license' };
@@ -131,6 +132,8 @@ export interface ScopeOptions {
   onlyFiles?: boolean;
   /** The repository root (--root, absolute): used instead of the walk up, for paths inside it. */
   root?: string;
+  /** Files that will not be in the commit (--ignore-untracked, git.ts untrackedFileTest): they mark no root. */
+  untracked?: (abs: string) => boolean;
 }
 
 const YAML = /\.ya?ml$/i;
@@ -200,7 +203,7 @@ export function planScope(cwd: string, positionals: readonly string[], opts: Sco
   const byRoot = new Map<string, Entry[]>();
   let rootless: string | undefined;
   for (const e of entries) {
-    const r = opts.root !== undefined ? givenRoot(opts.root, e.abs) : findRepositoryRoot(e.dir ? e.abs : dirname(e.abs));
+    const r = opts.root !== undefined ? givenRoot(opts.root, e.abs) : findRepositoryRoot(e.dir ? e.abs : dirname(e.abs), opts.untracked);
     if (r) byRoot.set(r.dir, [...(byRoot.get(r.dir) ?? []), e]);
     else rootless ??= e.typed;
   }

@@ -11,7 +11,7 @@ import { summarize } from '../core/diagnostic.js';
 import { shellWord } from '../core/shell.js';
 import { loadConfig } from '../config/load.js';
 import { lint, wholeFolder, type LintOutcome } from '../lint/engine.js';
-import { stagedFiles, untrackedPaths } from '../lint/git.js';
+import { stagedFiles, untrackedFileTest, untrackedPaths } from '../lint/git.js';
 import { knownRule, ruleCatalog, suggestRuleId } from '../lint/rule-catalog.js';
 import { emit, parseFormats, rebaseResult } from '../report/emit.js';
 import { REPORTERS } from '../report/index.js';
@@ -62,10 +62,10 @@ Options:
   --only-files              Report only the positional YAML files (as pre-commit passes them); the whole
                             root (the working directory when there is none) is still read. Put -- before
                             the files when one may start with "-" (the pre-commit hook does).
-  --ignore-untracked        Leave out files git reports as untracked (git ls-files --others
-                            --exclude-standard), as if .gitignore listed them, so a hook judges the commit
-                            and not scratch files beside it; named files are still read. Implied by --staged;
-                            no effect outside a git work tree.
+  --ignore-untracked        Leave out files git reports as untracked (git ls-files --others), as if
+                            .gitignore listed them, so a hook judges the commit and not scratch files beside
+                            it: an untracked configuration, cluster.yaml or .gitignore is not read either;
+                            named files are still read. Implied by --staged; no effect outside a git work tree.
   --workers N               Worker threads for parsing and per-document checks (default 0: main thread only).
   --no-cache                Parse every file again instead of reading unchanged ones from the parse cache, and
                             never replay the last result of an unchanged tree (the run cache); both are kept in
@@ -224,7 +224,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       return EXIT.usage;
     }
   }
-  const scope = planScope(io.cwd, list, { onlyFiles: v.staged === true || v['only-files'] === true, ...(root !== undefined ? { root } : {}) });
+  // a configuration or cluster.yaml that will not be in the commit neither marks the root nor is read
+  const untrackedFile = ignoreUntracked ? untrackedFileTest() : undefined;
+  const scope = planScope(io.cwd, list, { onlyFiles: v.staged === true || v['only-files'] === true, ...(root !== undefined ? { root } : {}), ...(untrackedFile ? { untracked: untrackedFile } : {}) });
   if ((v['suppress-all'] || v['prune-suppressions']) && !scope.whole) {
     io.stderr(`talium lint: --suppress-all and --prune-suppressions record a run over the whole repository: no paths, --staged or --only-files${scope.root !== io.cwd && !scope.note ? `; run it in ${relative(io.cwd, scope.root) || '.'}` : ''}\n`);
     return EXIT.usage;
@@ -254,10 +256,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
   /** One repository root's run: its configuration, the engine, --fix, bulk suppressions; names relative to the cwd. */
   const lintScope = async (part: LintScope): Promise<LintOutcome | number> => {
-    const cwd = crossObjectAll && part.only?.size === 0 ? (root ?? findRepositoryRoot(io.cwd)?.dir ?? io.cwd) : part.root;
+    const cwd = crossObjectAll && part.only?.size === 0 ? (root ?? findRepositoryRoot(io.cwd, untrackedFile)?.dir ?? io.cwd) : part.root;
     const paths = crossObjectAll && part.only?.size === 0 ? ['.'] : part.paths;
     const only = part.only;
-    const cfg = loadConfig(cwd, v.config !== undefined ? resolve(io.cwd, v.config) : undefined, known, (id) => suggestRuleId(id, catalog));
+    const cfg = loadConfig(cwd, v.config !== undefined ? resolve(io.cwd, v.config) : undefined, known, (id) => suggestRuleId(id, catalog), untrackedFile);
     if (cfg.fatal) {
       io.stderr(`talium lint: ${cfg.fatal}\n`);
       return EXIT.usage;
@@ -267,7 +269,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
     const opts: Parameters<typeof lint>[0] = { cwd, paths, config: cfg.config, tool, configDiagnostics: cfg.diagnostics };
     if (ignoreUntracked) {
-      const untracked = untrackedPaths(cwd);
+      // ignored files too: an untracked .gitignore is not honoured (discover.ts), so what it hides is left out here
+      const untracked = untrackedPaths(cwd, { ignored: true });
       if (typeof untracked === 'string') {
         io.stderr(`talium lint: --ignore-untracked: ${untracked}\n`);
         return EXIT.usage;

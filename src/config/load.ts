@@ -181,7 +181,14 @@ function readDoc(abs: string, relPath: string): { doc?: YamlDocument; findings: 
  * Load the repository config (`explicit` = --config path) and the cluster.yaml `lint:` sections under
  * `clusters/`. `known` tells whether a rule id exists; `suggest` gives the nearest one for a misspelt id.
  */
-export function loadConfig(cwd: string, explicit: string | undefined, known: (id: string) => boolean, suggest?: (id: string) => string | undefined): ConfigLoad {
+export function loadConfig(
+  cwd: string,
+  explicit: string | undefined,
+  known: (id: string) => boolean,
+  suggest?: (id: string) => string | undefined,
+  /** Files that will not be in the commit (--ignore-untracked): a configuration or cluster.yaml so is not read. */
+  untracked?: (abs: string) => boolean,
+): ConfigLoad {
   const config = defaultConfig();
   const findings: Finding[] = [];
   let abs: string | undefined;
@@ -189,7 +196,8 @@ export function loadConfig(cwd: string, explicit: string | undefined, known: (id
     abs = resolve(cwd, explicit);
     if (!existsSync(abs)) return { config, diagnostics: [], fatal: `config file "${explicit}" not found` };
   } else {
-    abs = CONFIG_NAMES.map((n) => join(cwd, n)).find((p) => existsSync(p));
+    // (a --config file is read even when untracked, as a file named on the command line is)
+    abs = CONFIG_NAMES.map((n) => join(cwd, n)).find((p) => existsSync(p) && !untracked?.(p));
   }
   if (abs) {
     const relPath = relative(cwd, abs).split('\\').join('/');
@@ -237,7 +245,7 @@ export function loadConfig(cwd: string, explicit: string | undefined, known: (id
       }
     }
   }
-  const scoped = loadClusterSections(cwd, known, findings, suggest);
+  const scoped = loadClusterSections(cwd, known, findings, suggest, untracked);
   config.scoped = scoped;
   return { config, diagnostics: findings.map(toDiagnostic) };
 }
@@ -274,7 +282,7 @@ function schemaDirs(cwd: string, doc: YamlDocument, dirs: readonly string[], fin
 }
 
 /** `lint:` sections of clusters/<name>/cluster.yaml. */
-function loadClusterSections(cwd: string, known: (id: string) => boolean, findings: Finding[], suggest?: (id: string) => string | undefined): ScopedLint[] {
+function loadClusterSections(cwd: string, known: (id: string) => boolean, findings: Finding[], suggest?: (id: string) => string | undefined, untracked?: (abs: string) => boolean): ScopedLint[] {
   const out: ScopedLint[] = [];
   let names: string[];
   try {
@@ -284,7 +292,7 @@ function loadClusterSections(cwd: string, known: (id: string) => boolean, findin
   }
   for (const name of names) {
     const abs = join(cwd, 'clusters', name, 'cluster.yaml');
-    if (!existsSync(abs)) continue;
+    if (!existsSync(abs) || untracked?.(abs)) continue;
     const relPath = `clusters/${name}/cluster.yaml`;
     let text: string;
     try {

@@ -24,7 +24,7 @@ export interface DiscoverOptions {
   /**
    * Paths git reports as untracked (git.ts untrackedPaths), relative to cwd: files, folders with a trailing `/`,
    * `./` for cwd itself. Left out as if .gitignore listed them (a hook judges the commit, not scratch files);
-   * a path named on the command line is still read.
+   * a path named on the command line is still read. An untracked `.gitignore` listed here is not honoured.
    */
   untracked?: ReadonlySet<string>;
 }
@@ -191,7 +191,8 @@ export function discover(opts: DiscoverOptions): Discovery {
     }
     let local = scopes;
     for (const e of entries) {
-      if (e.name === '.gitignore' && !e.isDirectory()) {
+      // an untracked .gitignore is not part of the commit: CI's checkout lints what it hides, so the hook does too
+      if (e.name === '.gitignore' && !e.isDirectory() && !(untracked && relDir !== undefined && untracked.has(`${relDir}.gitignore`))) {
         try {
           const scope: Scope = { dir, ig: ignore().add(readFileSync(join(dir, '.gitignore'), 'utf8')) };
           if (relDir !== undefined) scope.prefix = relDir;
@@ -331,11 +332,12 @@ export function discover(opts: DiscoverOptions): Discovery {
       // .gitignore files of the folders between cwd and the given folder apply too
       if (relPath) {
         let d = cwd;
+        const tracked = (dir: string) => !untracked?.has(`${toPosix(relative(cwd, join(dir, '.gitignore')))}`);
         for (const part of relative(cwd, abs).split(sep).slice(0, -1)) {
-          addScope(scopes, d);
+          if (tracked(d)) addScope(scopes, d);
           d = join(d, part);
         }
-        addScope(scopes, d);
+        if (tracked(d)) addScope(scopes, d);
         if (excluded(relPath, true)) continue;
       } else if (relPath === '' && untracked?.has('./')) {
         // the whole working folder is untracked: only what was named is read
