@@ -144,8 +144,13 @@ describe('run cache', () => {
 
   it('a record made right after a write is trusted only after its hash matches', () => {
     const { repo, cache, run } = setup('racy');
-    // written right before the run (not when the corpus was, which a busy machine may put past the two seconds)
-    writeFileSync(join(repo, 'apps', 'settings.yaml'), 'feature: on\n');
+    // written right before the run, and dated two minutes ahead: the CLI's start on a busy machine (other test files,
+    // a build) took more than the two racy seconds after the write, and the file was recorded as trusted (the
+    // caches see a modification time ahead of their clock as they see one just now: within the racy window)
+    const settings = join(repo, 'apps', 'settings.yaml');
+    writeFileSync(settings, 'feature: on\n');
+    const ahead = new Date(Date.now() + 120_000);
+    utimesSync(settings, ahead, ahead);
     const first = run();
     assert.ok(runFile(cache).files.some((f) => f[6] === '1'), 'files written just now are racy');
     assert.equal(run().replayed, true, 'same bytes: hashes match');
