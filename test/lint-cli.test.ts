@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { spawnCli, runCli } from '../src/testing/cli.js';
 import { tempRepos } from '../src/testing/temp-repos.js';
@@ -763,6 +763,47 @@ describe('talium lint: clusters/<name>/cluster.yaml gets the spec checks generat
     // a clusters/x/cluster.yaml of another tool
     const other = await lintJson(repo({ 'clusters/x/cluster.yaml': 'name: x\nregion: home\n' }));
     assert.deepEqual(brief(other.out).filter((b) => b.includes('spec/')), []);
+  });
+
+  it('a broken cluster.yaml beside a valid one: its spec finding, and its generated files judged with no other cluster\'s facts', async () => {
+    const gen = join(process.cwd(), 'clusters', 'homelab', 'generated');
+    const files: Record<string, string> = { 'clusters/lab/cluster.yaml': readFileSync(join(process.cwd(), 'clusters', 'lab', 'cluster.yaml'), 'utf8') };
+    const walk = (dir: string): void => {
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (e.isDirectory()) walk(join(dir, e.name));
+        else files[`clusters/homelab/generated/${relative(gen, join(dir, e.name)).split(sep).join('/')}`] = readFileSync(join(dir, e.name), 'utf8');
+      }
+    };
+    walk(gen);
+    // empty, a scalar, a list, a mapping without nodes: generate rejects each (spec/yaml, spec/schema), so lint does too
+    for (const [text, ruleId] of [['', 'spec/yaml'], ['# nothing yet\n', 'spec/yaml'], ['homelab\n', 'spec/schema'], ['- a\n', 'spec/schema'], ['lan: {}\npools: []\n', 'spec/schema']] as const) {
+      const { code, out } = await lintJson(repo({ ...files, 'clusters/homelab/cluster.yaml': text }));
+      assert.equal(code, 1, JSON.stringify(text));
+      const mine = out.diagnostics.filter((d) => d.file === 'clusters/homelab/cluster.yaml');
+      assert.ok(mine.length > 0 && mine.every((d) => d.ruleId === ruleId && d.range.start.line >= 1), `${JSON.stringify(text)}: ${brief(out).join('\n')}`);
+      // before: clusters/homelab/ was no cluster, so its pools were checked against lab's LAN and Cilium version
+      const leaked = out.diagnostics.filter((d) => d.file.startsWith('clusters/homelab/generated/') && (d.ruleId === 'network/pool-outside-lan' || d.ruleId === 'cilium/pool-api-version'));
+      assert.deepEqual(brief({ ...out, diagnostics: leaked }), [], JSON.stringify(text));
+    }
+  });
+
+  it('a cluster.yaml generate rejects never lints clean: a second document, template syntax, a BOM the lint parser reads', async () => {
+    const spec = readFileSync(join(process.cwd(), 'clusters', 'homelab', 'cluster.yaml'), 'utf8');
+    const lines = spec.split('\n');
+    const at = (needle: string): number => lines.findIndex((l) => l.startsWith(needle)) + 1;
+    const mine = async (text: string): Promise<string[]> => {
+      const { code, out } = await lintJson(repo({ 'clusters/home/cluster.yaml': text }));
+      assert.equal(code, 1, brief(out).join('\n'));
+      return out.diagnostics.filter((d) => d.file === 'clusters/home/cluster.yaml' && d.severity === 'error').map((d) => `${d.range.start.line}:${d.messageId ?? ''} ${d.ruleId}`);
+    };
+    // a stray `---` before cilium: (before: several documents were no spec, so nothing was reported)
+    const split = spec.replace('\ncilium:', '\n---\ncilium:');
+    assert.deepEqual(await mine(split), [`${at('cilium:')}:multipleDocuments spec/yaml`]); // at the separator
+    // `{{ }}` with a YAML error made the lint parser set the file aside as a template (yaml/templated info only)
+    const templated = spec.replace('  vlan: 50\n', '  vlan: 50\n{{ if .Values.x }}\n');
+    assert.ok((await mine(templated)).some((b) => b === `${at('  vlan: 50') + 1}: spec/yaml`), JSON.stringify(await mine(templated)));
+    // a tab then byte order marks: js-yaml reads one document, talium's spec reader (and generate) rejects the tab
+    assert.deepEqual(await mine('\t\ufeff\ufeff'), ['1: spec/yaml']);
   });
 });
 

@@ -79,8 +79,13 @@ export async function checkDocuments(
     if (!name || !f.docs.some((d) => checked.has(d))) continue;
     try {
       const spec = loadClusterSpec(f.source!.text, { name, displayPath: f.path });
-      // YAML syntax and duplicate keys are the lint parser's findings already
-      for (const x of spec.findings) if (x.ruleId !== 'spec/yaml' && x.ruleId !== 'spec/duplicate-key') out.push(toDiagnostic(x));
+      // YAML syntax and duplicate keys are the lint parser's findings already (when it found any: where it accepts
+      // what talium's spec reader rejects, spec/yaml says so); several documents are no parser finding
+      const parserSaid = f.diagnostics.some((d) => d.severity === 'error');
+      for (const x of spec.findings) {
+        if (x.ruleId === 'spec/duplicate-key' || (x.ruleId === 'spec/yaml' && x.messageId !== 'multipleDocuments' && parserSaid)) continue;
+        out.push(toDiagnostic(x));
+      }
     } catch (err) {
       out.push(internalError(f.path, `checking the cluster spec ${f.path}`, err));
     }
@@ -137,16 +142,46 @@ export function checkValuesFrom(groups: ReadonlyArray<{ name: string; docs: read
 
 const SPEC_PATH = /(?:^|\/)clusters\/([^/]+)\/cluster\.ya?ml$/;
 
+/** Top-level keys of talium's cluster.yaml (spec/schema.ts) that other tools' cluster.yaml files (RKE's `nodes:`) lack. */
+const SPEC_KEYS = ['lan', 'gitops', 'pools'];
+
 /**
  * The cluster name when a file is talium's cluster.yaml: under clusters/<name>/, one document, and recognised as a
- * spec (or a mapping with the spec's schema modeline or its `lan:` key, so a spec with wrong types is still checked).
+ * spec; or a mapping with the spec's schema modeline or one of its own top-level keys (`lan:`, `gitops:`, `pools:`), or a
+ * document that is no mapping at all (a scalar, a list), so a spec with wrong types or a broken top level is still
+ * checked (`generate` reads every clusters/<name>/cluster.yaml as a spec and rejects these).
  */
 function specName(f: LoadedFile): string | undefined {
   const m = SPEC_PATH.exec(f.path);
-  if (!m || !f.source || f.docs.length !== 1) return undefined;
+  if (!m || !f.source || !f.docs.length) return undefined;
+  // a stray `---` makes several documents (spec/yaml multipleDocuments) when one of them is the spec
+  if (f.docs.length > 1) return f.docs.some((d) => d.docClass === 'cluster-spec' || (d.docClass === 'other' && specShaped(d.value))) ? m[1] : undefined;
   const d = f.docs[0]!;
   if (d.docClass === 'cluster-spec') return m[1];
   const v = d.value;
-  if (d.docClass !== 'other' || !v || typeof v !== 'object' || Array.isArray(v)) return undefined;
-  return f.source.text.includes('cluster.schema.json') || 'lan' in v ? m[1] : undefined;
+  if (d.docClass !== 'other') return undefined;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return m[1];
+  return f.source.text.includes('cluster.schema.json') || specShaped(v) ? m[1] : undefined;
+}
+
+const specShaped = (v: unknown): boolean => !!v && typeof v === 'object' && !Array.isArray(v) && SPEC_KEYS.some((k) => k in v);
+
+/**
+ * What lint reports for a clusters/<name>/cluster.yaml the per-document checks never see, in place of the file's own
+ * parser findings; undefined for every other file. Two cases, both rejected by `generate`: a file with no document at
+ * all (empty, only comments: spec/yaml "empty"), and a spec the lint parser set aside as a template (`{{ }}`, `{% %}`
+ * with a YAML error): talium reads cluster.yaml itself and renders no template, so it is checked as it is (spec/yaml
+ * at the syntax error). Runs on the main thread: such a file has no document to give a worker.
+ */
+export function specFileDiagnostics(f: LoadedFile): Diagnostic[] | undefined {
+  const m = SPEC_PATH.exec(f.path);
+  if (!m || !f.source || f.docs.length) return undefined;
+  const templated = f.skipped && f.diagnostics.length > 0 && f.diagnostics.every((d) => d.ruleId === 'yaml/templated');
+  if (templated ? !(f.source.text.includes('cluster.schema.json') || /^(?:lan|gitops|pools):/m.test(f.source.text)) : f.skipped || f.diagnostics.some((d) => d.severity === 'error')) return undefined;
+  try {
+    const findings = loadClusterSpec(f.source.text, { name: m[1]!, displayPath: f.path }).findings.map(toDiagnostic);
+    return templated ? findings : [...f.diagnostics, ...findings];
+  } catch (err) {
+    return [...f.diagnostics, internalError(f.path, `checking the cluster spec ${f.path}`, err)];
+  }
 }

@@ -17,7 +17,7 @@ import { RULES } from '../rules/index.js';
 import { discover } from './discover.js';
 import { excludeEntries, unusedExcludes } from './excludes.js';
 import { byFile, CheckKeys } from './check-cache.js';
-import { checkDocuments, checkValuesFrom, type GroupCheck } from './doc-checks.js';
+import { checkDocuments, checkValuesFrom, specFileDiagnostics, type GroupCheck } from './doc-checks.js';
 import { internalError } from './internal-error.js';
 import { toWire, type LoadedFile, type WireFile } from './load-file.js';
 import { loadFilesInWorkers, safeLoad, shouldUseWorkers, type CheckRequest, type WorkerHandle } from './pool.js';
@@ -226,7 +226,8 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     // never linted as Helm values, a Kubernetes document or YAML 1.1 (talium reads it as YAML 1.2)
     if (f.path === config.file) for (const d of f.docs) d.docClass = 'talium-config';
     for (const d of f.docs) docs.push(d);
-    if (reported(f.path)) pushAll(diagnostics, f.diagnostics);
+    // a clusters/<name>/cluster.yaml without documents (empty, set aside as a template) gets its spec findings here
+    if (reported(f.path)) pushAll(diagnostics, (!f.docs.length && specFileDiagnostics(f)) || f.diagnostics);
   }
 
   // 2. cluster groups and their plans (Flux post-build variables applied first)

@@ -80,10 +80,22 @@ function baseSiblings(docs: readonly YamlDocument[]): string[] {
   return [...names].sort();
 }
 
+/**
+ * The paths that make clusters/<name>/ one of talium's clusters: its cluster.yaml. Once one cluster.yaml is a spec,
+ * a sibling one that is not (yet: no `nodes:`, a broken top level, empty) and a `clusters/<name>/generated/` folder
+ * still name their cluster, so its generated manifests are judged with its own facts, never another cluster's.
+ */
+function specFolders(docs: readonly YamlDocument[], paths: readonly string[]): string[] {
+  const specs = docs.filter((d) => d.docClass === 'cluster-spec').map((d) => d.file.path);
+  if (!specs.length) return specs;
+  const other = docs.filter((d) => d.docClass === 'other' && /(?:^|\/)clusters\/[^/]+\/cluster\.ya?ml$/.test(d.file.path)).map((d) => d.file.path);
+  return [...specs, ...other, ...paths.filter((p) => /(?:^|\/)clusters\/[^/]+\/generated\//.test(p))];
+}
+
 export function groupByCluster(docs: YamlDocument[]): DocGroup[] {
   const paths = [...new Set(docs.map((d) => d.file.path))];
   // talium's layout: the folders that hold a cluster.yaml are the clusters
-  const specs = namesAfter(docs.filter((d) => d.docClass === 'cluster-spec').map((d) => d.file.path), 'clusters');
+  const specs = namesAfter(specFolders(docs, paths), 'clusters');
   let names = specs.length ? specs : namesAfter(paths, 'clusters');
   if (names.length < 2) {
     const overlays = namesAfter(paths, 'overlays');
