@@ -64,6 +64,16 @@ describe('talium lint: exit codes (child process)', () => {
     assert.equal(spawnCli(['lint'], { cwd: repo({ 'readme.md': '# hi\n' }) }).code, 0);
   });
 
+  it('a named file that .gitignore covers is linted (exit 1 on its error), never "no YAML files in ." for the root read beside it', async () => {
+    for (const ignore of ['*\n', 'sub/\n', '**/**/**\n']) {
+      const dir = repo({ LICENSE: 'x\n', '.gitignore': ignore, 'sub/bad.yaml': BROKEN, 'sub/ok.yaml': CLEAN });
+      const bad = await lintJson(dir, ['sub/bad.yaml']);
+      assert.equal(bad.code, 1, `${JSON.stringify(ignore)}: ${bad.stderr}`);
+      assert.deepEqual(bad.out.diagnostics.map((d) => `${d.file} ${d.ruleId}`), ['sub/bad.yaml yaml/syntax']);
+      assert.equal((await lintJson(dir, ['sub/ok.yaml'])).code, 0);
+    }
+  });
+
   it('an unknown option: exit 2, the nearest known option suggested (none when nothing is near), no usage dump', async () => {
     const near = async (args: string[]) => {
       const r = await runCli(args, { cwd: repo({ 'cm.yaml': CLEAN }) });

@@ -287,9 +287,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       io.stderr(`talium lint: no such file or folder: ${outcome.missing.map(typed).join(', ')}\n`);
       return EXIT.usage;
     }
-    if (outcome.empty?.length) {
+    // only what the user named: the root read whole beside named paths ('.') may hold nothing outside .gitignore
+    const empty = outcome.empty?.filter((p) => part.given.has(p)) ?? [];
+    if (empty.length) {
       // a folder named on purpose that holds nothing to lint is a wrong path more often than a pass (ESLint: exit 2)
-      io.stderr(`talium lint: no YAML files to lint in ${outcome.empty.map(typed).join(', ')} (*.yaml and *.yml, outside .gitignore); check the path.\n`);
+      io.stderr(`talium lint: no YAML files to lint in ${empty.map(typed).join(', ')} (*.yaml and *.yml, outside .gitignore); check the path.\n`);
       return EXIT.usage;
     }
     // a root other than the working directory: file names relative to the working directory, in messages as in the
