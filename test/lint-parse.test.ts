@@ -41,6 +41,13 @@ describe('guards', () => {
   it('checkBytes: size cap, NUL, valid text', () => {
     assert.equal((checkBytes(Buffer.from('a: 1\n'), 3) as { problem: { ruleId: string } }).problem.ruleId, 'yaml/too-large');
     assert.deepEqual(checkBytes(Buffer.from('a: é\n'), 100), { text: 'a: é\n' });
+    // the NUL's line and column with each line ending (before: a lone CR was no line break, line 1 column 12)
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const bin = checkBytes(Buffer.from(`a: 1${eol}bb: 2${eol}c\u0000`), 100) as { problem: { ruleId: string; position: { line: number; column: number } } };
+      assert.deepEqual([bin.problem.ruleId, bin.problem.position], ['yaml/binary', { line: 3, column: 2 }], JSON.stringify(eol));
+      const enc = checkBytes(Buffer.concat([Buffer.from(`a: 1${eol}é${eol}`), Buffer.from([0xff])]), 100) as typeof bin;
+      assert.deepEqual([enc.problem.ruleId, enc.problem.position], ['yaml/encoding', { line: 3, column: 1 }], JSON.stringify(eol));
+    }
   });
   it('checkDepth ignores brackets in comments and counts flow depth', () => {
     assert.equal(checkDepth('a: 1 # ' + '['.repeat(5000) + '\n'), undefined);

@@ -17,12 +17,12 @@ export const DEFAULT_MAX_FILE_SIZE = 32 * 1024 * 1024;
 /** Nesting depth estimate above which a file is not parsed (js-yaml itself stops at MAX_PARSE_DEPTH). */
 export const MAX_DEPTH_ESTIMATE = 1000;
 
-/** 1-based line and UTF-16 column of a byte offset. */
+/** 1-based line and UTF-16 column of a byte offset; lines end at LF, CRLF or a lone CR (old Mac), as the parser's. */
 function bytePosition(buf: Uint8Array, offset: number): Position {
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < offset; i++) {
-    if (buf[i] === 0x0a) {
+    if (buf[i] === 0x0a || (buf[i] === 0x0d && buf[i + 1] !== 0x0a)) {
       line++;
       lineStart = i + 1;
     }
