@@ -143,6 +143,20 @@ describe('talium lint --suppress-all / --prune-suppressions (CLI)', () => {
     assert.equal((await lint(dir, ['--suppress-all', '--only-files', 'broken.yaml'])).code, 2);
   });
 
+  it('a malformed file stops --fix before it writes anything (before: the fix was written, then exit 2)', async () => {
+    const talos = 'machine:\n  features:\n    kubePrism:\n      enabled: yes\n      port: 7445\n';
+    // a merge conflict left in the file
+    const dir = repos.repo({ 'talos/patch.yaml': talos, 'talium-suppressions.json': '<<<<<<< HEAD\n{"version": 1, "suppressions": {}}\n' });
+    const r = await lint(dir, ['--fix']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /talium-suppressions\.json/);
+    assert.equal(readFileSync(join(dir, 'talos/patch.yaml'), 'utf8'), talos);
+    // the same file with a usable suppressions file is fixed
+    writeFileSync(join(dir, 'talium-suppressions.json'), '{"version": 1, "suppressions": {}}\n');
+    assert.notEqual((await lint(dir, ['--fix'])).code, 2);
+    assert.equal(readFileSync(join(dir, 'talos/patch.yaml'), 'utf8'), talos.replace('enabled: yes', 'enabled: true'));
+  });
+
   it('a run over some paths neither records nor calls entries stale (it sees cross-file findings only partly)', async () => {
     const dir = repos.repo({ 'other/p1.yaml': POOL('p1', '10.60.0.0/28'), 'sub/p2.yaml': POOL('p2', '10.60.0.8/29') });
     assert.equal((await lint(dir, ['--suppress-all'])).code, 0);

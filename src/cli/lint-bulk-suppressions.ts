@@ -27,12 +27,15 @@ function writeIfChanged(file: string, text: string, create: boolean): void {
  * Bulk suppressions (lint/bulk-suppressions.ts): record them (`mode`), then drop what they cover from the result.
  * Returns the exit code of a usage problem (an unreadable or malformed suppressions file).
  */
-export function bulkSuppress(outcome: LintOutcome, cwd: string, location: string | undefined, mode: 'all' | 'prune' | undefined, whole: boolean, io: CliIo): LintOutcome | number {
-  // `cwd` is the linted folder (its file names key the entries); a --suppressions-location and every message are
-  // relative to the working directory (they differ for `talium lint ../repo`)
+/** The suppressions file and its name for messages, relative to the working directory. */
+function suppressionsFile(cwd: string, location: string | undefined, io: CliIo): { file: string; shown: string } {
   const file = location !== undefined ? resolve(io.cwd, location) : resolve(cwd, SUPPRESSIONS_FILE);
-  const shown = relative(io.cwd, file).split('\\').join('/') || file;
-  let entries: BulkSuppressions = new Map();
+  return { file, shown: relative(io.cwd, file).split('\\').join('/') || file };
+}
+
+/** The recorded suppressions (none when there is no file), or the exit code of an unreadable or malformed file. */
+function readSuppressions(cwd: string, location: string | undefined, mode: 'all' | 'prune' | undefined, io: CliIo): BulkSuppressions | number {
+  const { file, shown } = suppressionsFile(cwd, location, io);
   if (existsSync(file)) {
     let parsed: BulkSuppressions | string;
     try {
@@ -44,11 +47,31 @@ export function bulkSuppress(outcome: LintOutcome, cwd: string, location: string
       io.stderr(`talium lint: ${shown}: ${parsed}\n`);
       return EXIT.usage;
     }
-    entries = parsed;
-  } else if (location !== undefined && !mode) {
+    return parsed;
+  }
+  if (location !== undefined && !mode) {
     io.stderr(`talium lint: no such suppressions file: ${shown}\n`);
     return EXIT.usage;
   }
+  return new Map();
+}
+
+/**
+ * The exit code when the suppressions file cannot be used (said on stderr), checked before the run so that a usage
+ * error never comes after `--fix` has written files; undefined when it can.
+ */
+export function suppressionsProblem(cwd: string, location: string | undefined, mode: 'all' | 'prune' | undefined, io: CliIo): number | undefined {
+  const r = readSuppressions(cwd, location, mode, io);
+  return typeof r === 'number' ? r : undefined;
+}
+
+export function bulkSuppress(outcome: LintOutcome, cwd: string, location: string | undefined, mode: 'all' | 'prune' | undefined, whole: boolean, io: CliIo): LintOutcome | number {
+  // `cwd` is the linted folder (its file names key the entries); a --suppressions-location and every message are
+  // relative to the working directory (they differ for `talium lint ../repo`)
+  const { file, shown } = suppressionsFile(cwd, location, io);
+  const read = readSuppressions(cwd, location, mode, io);
+  if (typeof read === 'number') return read;
+  let entries: BulkSuppressions = read;
   // a run over the whole folder speaks for every file (those it linted, and any other it reported on); a run over
   // some paths sees cross-file findings only partly, so it neither records nor calls an entry stale
   const linted = whole ? new Set([...outcome.result.files, ...outcome.result.diagnostics.map((d) => d.file)]) : undefined;

@@ -16,7 +16,7 @@ import { knownRule, ruleCatalog, suggestRuleId } from '../lint/rule-catalog.js';
 import { emit, parseFormats, rebaseResult } from '../report/emit.js';
 import { REPORTERS } from '../report/index.js';
 import { EXIT, type CliIo } from './io.js';
-import { bulkSuppress } from './lint-bulk-suppressions.js';
+import { bulkSuppress, suppressionsProblem } from './lint-bulk-suppressions.js';
 import { fixAndRelint } from './lint-fix.js';
 import { mergeOutcomes } from './lint-merge.js';
 import { findRepositoryRoot, planScope, type LintScope } from './lint-scope.js';
@@ -281,6 +281,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     if (crossObjectAll) opts.crossObjectAll = true;
     if (workers !== undefined) opts.workers = workers;
     if (v['no-cache']) opts.cache = false;
+    // a malformed suppressions file is a usage error before anything runs (never after --fix wrote files)
+    const unusable = suppressionsProblem(cwd, v['suppressions-location'], v['suppress-all'] ? 'all' : v['prune-suppressions'] ? 'prune' : undefined, io);
+    if (unusable !== undefined) return unusable;
     let outcome = await lint(opts);
     const typed = (m: string): string => `"${part.given.get(m) ?? m}"`;
     if (outcome.missing.length) {
