@@ -54,8 +54,71 @@ export interface YamlDocumentInit {
   templated?: boolean;
   /** The parser saw no plain YAML 1.1 boolean word (yes, no, on, off, y, n...) among the values (undefined: not known). */
   noYaml11Words?: boolean;
+  /** Where the parser saw plain YAML 1.1 boolean words among the values (positions without the AST); see PlainWords. */
+  plainWords?: PlainWords;
   /** An item of a `kind: List` (or `FooList`) document: that document, and the item's path in it (`['items', 2]`). */
   item?: { list: YamlDocument; path: Path };
+}
+
+/**
+ * The plain values of a document that are one of `watched` (the YAML 1.1 boolean words), as the fast reader saw them
+ * in `root` (its parsed value): a flat list of (container, key, start, end), the mapping or sequence holding the value,
+ * its key or index, and its offsets in the file. Every plain watched value of `root` is listed, so a watched string
+ * not listed is quoted (or a block scalar). A document with findings on such words (schema/yaml11-boolean) then
+ * needs no eemeli/yaml parse for them: a file of 150,000 such findings took seconds parsing its AST.
+ */
+export interface PlainWords {
+  root: unknown;
+  watched: ReadonlySet<string>;
+  entries: readonly unknown[];
+  /** container → key → index into entries, built on the first lookup of a document with many entries. */
+  index?: Map<unknown, Map<PathSegment, number>>;
+}
+
+/** Entries of a PlainWords searched linearly below this count. */
+const PLAIN_WORDS_SCAN = 32;
+
+/**
+ * The offsets of the plain watched word at `path` of `w.root`: [start, end] when it is one, false when the value
+ * there is a watched word written otherwise (quoted, block scalar), undefined when the list cannot tell.
+ */
+function plainWordAt(w: PlainWords, path: Path): readonly [number, number] | false | undefined {
+  if (!path.length) return undefined;
+  let parent: unknown = w.root;
+  for (let i = 0; i < path.length - 1; i++) {
+    if (parent === null || typeof parent !== 'object') return undefined;
+    parent = (parent as Record<string, unknown>)[path[i] as string];
+  }
+  if (parent === null || typeof parent !== 'object') return undefined;
+  const last = path[path.length - 1]!;
+  // eemeli/yaml looks a sequence item up by a number only, a mapping key by its text
+  const isArr = Array.isArray(parent);
+  if (isArr && typeof last !== 'number') return undefined;
+  const key = isArr ? last : String(last);
+  const v = (parent as Record<string, unknown>)[key as string];
+  if (v === undefined) return undefined;
+  const e = w.entries;
+  let at = -1;
+  if (e.length <= PLAIN_WORDS_SCAN * 4) {
+    for (let i = 0; i < e.length; i += 4) {
+      if (e[i] === parent && e[i + 1] === key) {
+        at = i;
+        break;
+      }
+    }
+  } else {
+    if (!w.index) {
+      w.index = new Map();
+      for (let i = 0; i < e.length; i += 4) {
+        let m = w.index.get(e[i]);
+        if (!m) w.index.set(e[i], (m = new Map()));
+        m.set(e[i + 1] as PathSegment, i);
+      }
+    }
+    at = w.index.get(parent)?.get(key) ?? -1;
+  }
+  if (at !== -1) return [e[at + 2] as number, e[at + 3] as number];
+  return typeof v === 'string' && w.watched.has(v) ? false : undefined;
 }
 
 /** A `${VAR}` placeholder replaced in a document's value (lint/flux-substitution.ts), with where VAR is defined. */
@@ -81,6 +144,7 @@ export class YamlDocument {
   /** No plain YAML 1.1 boolean word among the parsed values (known from the fast reader; undefined: not known). */
   readonly noYaml11Words: boolean | undefined;
   private readonly astCache: AstCache;
+  private readonly plainWords: PlainWords | undefined;
   private parsedValue?: unknown;
   /** Placeholders replaced in `value` (empty unless a Flux Kustomization's variables were applied). */
   substitutions: readonly Substitution[] = [];
@@ -102,6 +166,7 @@ export class YamlDocument {
     this.templated = init.templated ?? false;
     this.noYaml11Words = init.noYaml11Words;
     this.astCache = init.ast;
+    this.plainWords = init.plainWords;
     this.list = init.item?.list;
     this.base = init.item?.path ?? [];
   }
@@ -113,7 +178,17 @@ export class YamlDocument {
   item(index: number, path: Path, value: unknown, docClass: DocClass): YamlDocument {
     const init: YamlDocumentInit = { file: this.file, index, value, docClass, start: this.start, end: this.end, ast: this.astCache, templated: this.templated, item: { list: this.list ?? this, path: this.inAst(path) } };
     if (this.noYaml11Words !== undefined) init.noYaml11Words = this.noYaml11Words;
+    if (this.plainWords) init.plainWords = this.plainWords;
     return new YamlDocument(init);
+  }
+
+  /** The fast reader's word at `path` of this document (plainWordAt), while the YAML document's value is still the one it read. */
+  private wordAt(path: Path): readonly [number, number] | false | undefined {
+    const w = this.plainWords;
+    if (!w) return undefined;
+    const top = this.list ?? this;
+    if (top.parsed !== w.root) return undefined;
+    return plainWordAt(w, this.inAst(path));
   }
 
   /** A path of the value → the path in the YAML document's AST. */
@@ -220,6 +295,10 @@ export class YamlDocument {
    * existing ancestor's key is used (a missing property points at its parent mapping).
    */
   locate(path: Path, opts: { key?: boolean } = {}): Range {
+    if (!opts.key) {
+      const w = this.wordAt(path);
+      if (w) return this.file.rangeOf(w[0], w[1]);
+    }
     const doc = this.ast();
     if (!doc) return this.start ? this.range() : FILE_START;
     const r = locateNode(doc.contents as Node | null, this.inAst(path), opts.key ?? false);
@@ -299,6 +378,8 @@ export class YamlDocument {
   }
   /** True when the scalar at `path` is written plain (unquoted, no block style). */
   isPlainScalar(path: Path): boolean {
+    const w = this.wordAt(path);
+    if (w !== undefined) return w !== false;
     const doc = this.ast();
     if (!doc) return false;
     const n = nodeAt(doc.contents as Node | null, this.inAst(path));

@@ -67,6 +67,12 @@ const BAILED = new Bail();
 export interface ReadInfo {
   /** Some plain scalar value (not a key) is one of the watched words. */
   watchedWord: boolean;
+  /**
+   * When `watchedWord`: where each of those plain values is, as a flat list of (container, key, start, end): the
+   * mapping or sequence of the returned value holding it, its key or index, and its offsets in the text. Undefined
+   * when the reader cannot vouch for the list (an anchor was read), so positions come from the AST as before.
+   */
+  words?: unknown[] | undefined;
 }
 
 class Reader {
@@ -75,6 +81,11 @@ class Reader {
   indent = -1;
   depth = 0;
   watchedWord = false;
+  /** Offsets of the last plain watched word read (-1: none since the caller reset it). */
+  private wordStart = -1;
+  private wordEnd = -1;
+  /** (container, key, start, end) of every plain watched word value; undefined once an anchor makes it unsure. */
+  wordList: unknown[] | undefined = [];
   /** Scalars anchored so far in this document (`&name`), for `*name`. */
   private anchors: Map<string, unknown> | undefined;
 
@@ -89,9 +100,21 @@ class Reader {
   ) {}
 
   /** A plain scalar value (not a key): resolved, and checked against the watched words. */
-  private plainValue(text: string): unknown {
-    if (this.watch !== undefined && text.length <= this.watchMax && this.watch.has(text)) this.watchedWord = true;
+  private plainValue(start: number, end: number): unknown {
+    const text = this.s.slice(start, end);
+    if (this.watch !== undefined && text.length <= this.watchMax && this.watch.has(text)) {
+      this.watchedWord = true;
+      this.wordStart = start;
+      this.wordEnd = end;
+    }
     return this.resolve(text);
+  }
+
+  /** `container[key]` was just read as `v`: when that was a plain watched word, note where (wordStart was reset before). */
+  private noteWord(container: object, key: string | number, v: unknown): void {
+    if (this.wordStart === -1 || (v !== null && typeof v === 'object')) return;
+    this.wordList?.push(container, key, this.wordStart, this.wordEnd);
+    this.wordStart = -1;
   }
 
   /** Moves to the first line at or after `p` (a line start) that is neither blank nor a comment. */
@@ -186,7 +209,10 @@ class Reader {
     for (;;) {
       const lineStart = this.pos;
       const t = this.skipSpaces(lineStart + n + 1);
-      arr.push(this.item(t, n, lineStart));
+      this.wordStart = -1;
+      const v = this.item(t, n, lineStart);
+      arr.push(v);
+      if (this.wordStart !== -1) this.noteWord(arr, arr.length - 1, v);
       if (this.indent !== n) {
         if (this.indent > n) throw BAILED;
         return arr;
@@ -293,7 +319,10 @@ class Reader {
       const key = this.key(p, colon);
       if (Object.prototype.hasOwnProperty.call(obj, key)) throw BAILED;
       const t = this.skipSpaces(colon + 1);
-      obj[key] = this.atEol(t) || s.charCodeAt(t) === HASH ? this.nested(t, n, true) : this.value(t, n);
+      this.wordStart = -1;
+      const v = this.atEol(t) || s.charCodeAt(t) === HASH ? this.nested(t, n, true) : this.value(t, n);
+      obj[key] = v;
+      if (this.wordStart !== -1) this.noteWord(obj, key, v);
       if (this.indent !== n) {
         if (this.indent > n) throw BAILED;
         return obj;
@@ -383,7 +412,7 @@ class Reader {
     }
     let last = stop;
     while (last > t && s.charCodeAt(last - 1) === SP) last--;
-    const v = this.plainValue(s.slice(t, last));
+    const v = this.plainValue(t, last);
     this.finishScalar(last, n);
     return v;
   }
@@ -414,6 +443,8 @@ class Reader {
     if (c === HASH || c === 38 || c === 42 || c === 33 /* ! */ || c === 124 || c === 62 || c === 91 || c === 123) throw BAILED;
     if (this.keyEnd(v) !== -1) throw BAILED;
     const value = this.value(v, n);
+    // an anchored or aliased word: eemeli/yaml's node and range differ from a plain scalar's; the AST decides
+    this.wordList = undefined;
     (this.anchors ??= new Map()).set(s.slice(t + 1, end), value);
     return value;
   }
@@ -453,10 +484,16 @@ class Reader {
           const key = this.flowKey(k, end);
           if (Object.prototype.hasOwnProperty.call(map, key.text)) throw BAILED;
           at.i = key.next;
-          map[key.text] = this.flowNode(at, end, depth + 1);
+          this.wordStart = -1;
+          const v = this.flowNode(at, end, depth + 1);
+          map[key.text] = v;
+          if (this.wordStart !== -1) this.noteWord(map, key.text, v);
         } else {
           at.i = j;
-          seq.push(this.flowNode(at, end, depth + 1));
+          this.wordStart = -1;
+          const v = this.flowNode(at, end, depth + 1);
+          seq.push(v);
+          if (this.wordStart !== -1) this.noteWord(seq, seq.length - 1, v);
         }
         j = this.skipSpaces(at.i);
         const sep = s.charCodeAt(j);
@@ -481,7 +518,7 @@ class Reader {
     let last = stop;
     while (last > i && s.charCodeAt(last - 1) === SP) last--;
     at.i = stop;
-    return this.plainValue(s.slice(i, last));
+    return this.plainValue(i, last);
   }
 
   /** End of a flow plain scalar starting at `i` (at `,`, `]` or `}`); BAIL on anything this reader does not mirror. */
@@ -662,7 +699,10 @@ export function fastLoad(
     if (r.indent === -1) return BAIL;
     const value = r.node();
     if (r.indent !== -1) return BAIL;
-    if (watch) watch.info.watchedWord = r.watchedWord;
+    if (watch) {
+      watch.info.watchedWord = r.watchedWord;
+      watch.info.words = r.watchedWord ? r.wordList : undefined;
+    }
     return value;
   } catch (err) {
     if (err === BAILED) return BAIL;

@@ -11,7 +11,7 @@ import { duplicateKeyAt, markDuplicateKeys } from '../core/duplicate-key.js';
 import { BAIL, fastLoad, JSYAML_EMPTY_ITEM_BUG, type ImplicitType, type ReadInfo } from './fast-yaml.js';
 import { YAML11_WORDS } from '../schema/yaml11.js';
 import { IMPLICIT_KEY_CODES, overIndentedKey } from './indent-hint.js';
-import { YamlDocument } from '../core/document.js';
+import { YamlDocument, type PlainWords } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
 import type { SourceFile } from '../core/source.js';
 import { ChunkAstCache } from './ast-cache.js';
@@ -177,7 +177,7 @@ export function parseSource(file: SourceFile, opts: ParseOptions = {}): ParsedFi
   }
   const findings: Finding[] = [];
   const chunks = splitDocuments(text);
-  const values: Array<{ index: number; value: unknown; chunk: (typeof chunks)[number]; noYaml11Words?: boolean }> = [];
+  const values: Array<{ index: number; value: unknown; chunk: (typeof chunks)[number]; noYaml11Words?: boolean; plainWords?: PlainWords | undefined }> = [];
   const info: ReadInfo = { watchedWord: false };
   const watch = { words: YAML11_WORDS, info };
   const mayAlias = text.includes('*');
@@ -187,7 +187,7 @@ export function parseSource(file: SourceFile, opts: ParseOptions = {}): ParsedFi
     if (c.content >= c.to) continue;
     let value: unknown = fastLoad(text, c.from, c.content, c.to, yaml12 ? YAML12_IMPLICIT : GO_LIKE_IMPLICIT, watch, !scan.oddChars);
     if (value !== BAIL) {
-      if (value !== null) values.push({ index: i, value, chunk: c, noYaml11Words: !info.watchedWord });
+      if (value !== null) values.push({ index: i, value, chunk: c, noYaml11Words: !info.watchedWord, plainWords: info.words?.length ? { root: value, watched: YAML11_WORDS, entries: info.words } : undefined });
       continue;
     }
     // a BOM at a line's start before the content is left out (Go skips it; js-yaml would make it part of the key)
@@ -246,8 +246,8 @@ export function parseSource(file: SourceFile, opts: ParseOptions = {}): ParsedFi
   if (failure) return again(file, yaml12, fallback(file, failure, templated, ints));
   const ast = new ChunkAstCache(file, chunks.map((c) => c.content));
   const docs = values.map(
-    ({ index, value, chunk, noYaml11Words }) =>
-      new YamlDocument({ file, index, value, docClass: classify(value, file.path), start: chunk.content, end: chunk.to, ast, templated, noYaml11Words }),
+    ({ index, value, chunk, noYaml11Words, plainWords }) =>
+      new YamlDocument({ file, index, value, docClass: classify(value, file.path), start: chunk.content, end: chunk.to, ast, templated, noYaml11Words, ...(plainWords ? { plainWords } : {}) }),
   );
   return again(file, yaml12, { docs: expandLists(docs), findings });
 }

@@ -2,9 +2,10 @@
  * `--format NAME[=FILE]` handling shared by every command: parse the option values, render each reporter,
  * write to stdout or to the named file. The only place reporters' output leaves the process.
  */
-import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, realpathSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { wantsColor, type CliIo } from '../cli/io.js';
+import { batched } from './chunks.js';
 import { REPORTERS } from './index.js';
 import type { LintResult } from './types.js';
 import { makeDirs } from '../io/make-dirs.js';
@@ -77,6 +78,11 @@ export function rebaseResult(result: LintResult, p: (file: string) => string): L
   return out;
 }
 
+/** Every byte of `b` to `fd` (a write may take part of it). */
+function writeAll(fd: number, b: Buffer): void {
+  for (let at = 0; at < b.length; ) at += writeSync(fd, b, at, b.length - at);
+}
+
 /** Render `result` in every requested format; `fixCommand` is what the stylish summary tells the user to run for fixable findings. */
 export function emit(result: LintResult, specs: FormatSpec[], io: CliIo, fixCommand?: string): void {
   const color = wantsColor(io);
@@ -84,13 +90,19 @@ export function emit(result: LintResult, specs: FormatSpec[], io: CliIo, fixComm
   const inWorkspace = toWorkspace ? rebaseResult(result, toWorkspace) : result;
   for (const spec of specs) {
     const reporter = REPORTERS[spec.name]!;
-    const text = reporter.render(WORKSPACE_RELATIVE.has(spec.name) ? inWorkspace : result, { color: spec.file ? false : color, ...(fixCommand ? { fixCommand } : {}) });
+    // written in pieces of ~1 MB as the reporter makes them: the whole text of many findings is never held
+    const pieces = batched(reporter.chunks(WORKSPACE_RELATIVE.has(spec.name) ? inWorkspace : result, { color: spec.file ? false : color, ...(fixCommand ? { fixCommand } : {}) }));
     if (spec.file) {
       const path = resolve(io.cwd, spec.file);
       makeDirs(dirname(path));
-      writeFileSync(path, text);
+      const fd = openSync(path, 'w');
+      try {
+        for (const text of pieces) writeAll(fd, Buffer.from(text));
+      } finally {
+        closeSync(fd);
+      }
     } else {
-      io.stdout(text);
+      for (const text of pieces) io.stdout(text);
     }
   }
 }

@@ -2,7 +2,7 @@
  * `github`: GitHub Actions workflow commands (`::error file=…,line=…,col=…,endLine=…,endColumn=…,title=RULE::msg`)
  * with GitHub's escaping (data: % CR LF; properties also : and ,). info → notice. Pure.
  */
-import type { Reporter } from './types.js';
+import { reporter, type Reporter } from './types.js';
 
 export function escapeData(s: string): string {
   return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -12,11 +12,10 @@ export function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-export const github: Reporter = {
+export const github: Reporter = reporter({
   name: 'github',
   description: 'GitHub Actions annotations (workflow commands).',
-  render(result) {
-    const out: string[] = [];
+  *chunks(result) {
     for (const d of result.diagnostics) {
       const level = d.severity === 'error' ? 'error' : d.severity === 'warning' ? 'warning' : 'notice';
       const props = [
@@ -28,8 +27,7 @@ export const github: Reporter = {
         `title=${escapeProperty(d.ruleId)}`,
       ].join(',');
       const text = d.help ? `${d.message}\n${d.help}` : d.message;
-      out.push(`::${level} ${props}::${escapeData(text)}`);
+      yield `::${level} ${props}::${escapeData(text)}\n`;
     }
-    return out.length ? out.join('\n') + '\n' : '';
   },
-};
+});

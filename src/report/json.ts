@@ -3,7 +3,8 @@
  * order, `file` relative with `/`, 1-based ranges. Pure.
  */
 import { summarize, type Diagnostic, type Fix, type Range, type SuppressedDiagnostic } from '../core/diagnostic.js';
-import type { FixReport, Reporter } from './types.js';
+import { Each, jsonPieces } from './chunks.js';
+import { reporter, type FixReport, type Reporter } from './types.js';
 
 const rangeJson = (r: Range) => ({ start: { line: r.start.line, column: r.start.column }, end: { line: r.end.line, column: r.end.column } });
 const fixJson = (f: Fix) => ({ range: rangeJson(f.range), text: f.text, expect: f.expect });
@@ -34,19 +35,21 @@ function fixReportJson(f: FixReport): Record<string, unknown> {
   };
 }
 
-export const json: Reporter = {
+export const json: Reporter = reporter({
   name: 'json',
   description: 'Machine-readable JSON (version 1 contract).',
-  render(result) {
+  *chunks(result) {
     const s = summarize(result.diagnostics);
+    // JSON.stringify(doc, null, 2) of the document with its arrays mapped, one diagnostic at a time
     const doc = {
       version: 1,
       tool: { name: result.tool.name, version: result.tool.version },
-      diagnostics: result.diagnostics.map((d) => diagnosticJson(d)),
+      diagnostics: new Each(result.diagnostics, (d) => diagnosticJson(d)),
       summary: { errors: s.errors, warnings: s.warnings, infos: s.infos, files: result.files.length },
-      ...(result.suppressed?.length ? { suppressed: result.suppressed.map(suppressedJson) } : {}),
+      ...(result.suppressed?.length ? { suppressed: new Each(result.suppressed, suppressedJson) } : {}),
       ...(result.fix ? { fix: fixReportJson(result.fix) } : {}),
     };
-    return JSON.stringify(doc, null, 2) + '\n';
+    yield* jsonPieces(doc);
+    yield '\n';
   },
-};
+});

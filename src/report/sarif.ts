@@ -4,7 +4,8 @@
  * OASIS schema in tests. Pure.
  */
 import type { Diagnostic, Range } from '../core/diagnostic.js';
-import type { Reporter, RuleInfo } from './types.js';
+import { Each, jsonPieces } from './chunks.js';
+import { reporter, type Reporter, type RuleInfo } from './types.js';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
@@ -36,10 +37,10 @@ function ruleEntry(r: RuleInfo): Record<string, unknown> {
   return e;
 }
 
-export const sarif: Reporter = {
+export const sarif: Reporter = reporter({
   name: 'sarif',
   description: 'SARIF 2.1.0 (GitHub code scanning).',
-  render(result) {
+  *chunks(result) {
     const rules = [...result.rules];
     const index = new Map(rules.map((r, i) => [r.id, i]));
     // diagnostics whose rule is not catalogued still need a rule entry (ruleIndex must resolve)
@@ -49,7 +50,8 @@ export const sarif: Reporter = {
         rules.push({ id: d.ruleId, description: d.ruleId, severity: d.severity, help: d.help });
       }
     }
-    const results = result.diagnostics.map((d: Diagnostic) => {
+    // made one at a time as they are written
+    const results = new Each(result.diagnostics, (d: Diagnostic) => {
       const r: Record<string, unknown> = {
         ruleId: d.ruleId,
         ruleIndex: index.get(d.ruleId)!,
@@ -82,6 +84,7 @@ export const sarif: Reporter = {
         },
       ],
     };
-    return JSON.stringify(doc, null, 2) + '\n';
+    yield* jsonPieces(doc);
+    yield '\n';
   },
-};
+});

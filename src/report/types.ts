@@ -1,5 +1,6 @@
 /**
- * The reporter contract: a pure `(result, options) → string`, chosen from the static table in report/index.ts.
+ * The reporter contract: a pure `(result, options) → text`, given as pieces (`chunks`, which the CLI writes as they
+ * come) and whole (`render`, their concatenation), chosen from the static table in report/index.ts.
  */
 import type { AppliedFix, Diagnostic, SuppressedDiagnostic } from '../core/diagnostic.js';
 
@@ -42,5 +43,13 @@ export interface ReportOptions {
 export interface Reporter {
   name: string;
   description: string;
+  /** The output in pieces, in order (a lint with many findings is written without building it whole). */
+  chunks(result: LintResult, opts: ReportOptions): Iterable<string>;
+  /** The whole output: the pieces joined. */
   render(result: LintResult, opts: ReportOptions): string;
+}
+
+/** A Reporter from its pieces; `render` joins them. */
+export function reporter(r: Omit<Reporter, 'render'>): Reporter {
+  return { ...r, render: (result, opts) => [...r.chunks(result, opts)].join('') };
 }
