@@ -37,8 +37,8 @@ function randomValue(r: () => number, depth: number): [plain: unknown, wrapped: 
     const pairs = Array.from({ length: n }, () => randomValue(r, depth + 1));
     const plain = pairs.map((p) => p[0]);
     const wrapped = pairs.map((p) => p[1]);
-    // half the arrays are written element by element, their elements made by a map
-    return [plain, r() < 0.5 ? new Each(wrapped, (x) => x) : wrapped];
+    // half the arrays are written element by element, their elements (whole values, holding no Each) made by a map
+    return [plain, r() < 0.5 ? new Each(plain, (x) => structuredClone(x)) : wrapped];
   }
   const plain: Record<string, unknown> = {};
   const wrapped: Record<string, unknown> = {};
@@ -57,7 +57,11 @@ describe('jsonPieces', () => {
     for (let i = 0; i < 2000; i++) {
       const [plain, wrapped] = randomValue(r, 0);
       assert.equal([...jsonPieces(wrapped)].join(''), JSON.stringify(plain, null, 2), `document ${i}`);
-      assert.equal([...jsonPieces({ top: wrapped, list: new Each([wrapped, plain], (x) => x) })].join(''), JSON.stringify({ top: plain, list: [plain, plain] }, null, 2), `document ${i} nested`);
+      assert.equal(
+        [...jsonPieces({ top: wrapped, runs: [{ list: new Each([plain, plain], (x) => x), empty: new Each([], (x) => x) }] })].join(''),
+        JSON.stringify({ top: plain, runs: [{ list: [plain, plain], empty: [] }] }, null, 2),
+        `document ${i} nested`,
+      );
     }
   });
   it('maps an Each element only when it is written', () => {

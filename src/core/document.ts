@@ -75,6 +75,10 @@ export interface PlainWords {
   index?: Map<unknown, Map<PathSegment, number>>;
 }
 
+/** Shared empty values of every document that has none of its own (a file may hold 150,000 documents). */
+const NO_SUBSTITUTIONS: readonly Substitution[] = Object.freeze([]);
+const NO_PATH: Path = Object.freeze([]);
+
 /** Entries of a PlainWords searched linearly below this count. */
 const PLAIN_WORDS_SCAN = 32;
 
@@ -147,7 +151,7 @@ export class YamlDocument {
   private readonly plainWords: PlainWords | undefined;
   private parsedValue?: unknown;
   /** Placeholders replaced in `value` (empty unless a Flux Kustomization's variables were applied). */
-  substitutions: readonly Substitution[] = [];
+  substitutions: readonly Substitution[] = NO_SUBSTITUTIONS;
   /**
    * When this document is an item of a List document (lint/list-items.ts): that document. The item is a document of
    * its own (its own `index`, unique in the file), whose paths and positions are relative to the item.
@@ -168,7 +172,7 @@ export class YamlDocument {
     this.astCache = init.ast;
     this.plainWords = init.plainWords;
     this.list = init.item?.list;
-    this.base = init.item?.path ?? [];
+    this.base = init.item?.path ?? NO_PATH;
   }
 
   /**
@@ -307,10 +311,11 @@ export class YamlDocument {
   }
 
   /** Strings already mapped (and their inner YAML parsed), per path: several findings share one string. */
-  private readonly blocks = new Map<string, StringBlock | null>();
+  private blocks: Map<string, StringBlock | null> | undefined;
 
   private block(path: Path): StringBlock | null {
     const key = path.join('\u0000');
+    this.blocks ??= new Map();
     let b = this.blocks.get(key);
     if (b === undefined) {
       b = blockOf(this.file.text, nodeAt(this.root(), path));

@@ -22,31 +22,52 @@ function holdsEach(v: unknown): boolean {
 }
 
 /**
- * The text of `JSON.stringify(value, null, 2)`, byte for byte (an Each standing for its mapped array), as pieces.
- * `indent` is the indentation of the line `value` starts on. Values holding an Each are plain objects and arrays
- * without undefined members, functions, symbols or toJSON (the reporters' documents); everything else goes to
- * JSON.stringify whole.
+ * `JSON.stringify(value, null, 2)` as an element of an array nested `depth` deep: every line, the first too, indented
+ * by 2 × depth spaces. Made by JSON.stringify itself (the value wrapped in `depth` arrays, their brackets cut off),
+ * with no pass over the text.
+ */
+function asItem(value: unknown, depth: number): string {
+  let wrapped = value;
+  for (let i = 0; i < depth; i++) wrapped = [wrapped];
+  const text = JSON.stringify(wrapped, null, 2);
+  // the wrappers' opening lines ('[\n', '  [\n', ...) and closing ones ('\n]', '\n  ]', ...): depth × (depth + 1) characters each
+  const cut = depth * (depth + 1);
+  return text.slice(cut, text.length - cut);
+}
+
+/**
+ * The text of `JSON.stringify(value, null, 2)`, byte for byte (an Each standing for its mapped array), as pieces:
+ * one per element of an Each (its elements are written whole: they hold no Each). `indent` is the indentation of the
+ * line `value` starts on. Values holding an Each are plain objects and arrays without undefined members, functions,
+ * symbols or toJSON (the reporters' documents); everything else goes to JSON.stringify whole.
  */
 export function* jsonPieces(value: unknown, indent = ''): Generator<string> {
+  const inner = `${indent}  `;
+  if (value instanceof Each) {
+    const { items, map } = value as Each<unknown>;
+    if (!items.length) {
+      yield '[]';
+      return;
+    }
+    yield '[\n';
+    const depth = inner.length / 2;
+    for (let i = 0; i < items.length; i++) yield asItem(map(items[i]), depth) + (i < items.length - 1 ? ',\n' : '\n');
+    yield `${indent}]`;
+    return;
+  }
   if (!holdsEach(value)) {
     const text = JSON.stringify(value, null, 2);
     // JSON strings hold no raw line break: every '\n' starts a line of the structure
     yield indent && text.includes('\n') ? text.replace(/\n/g, `\n${indent}`) : text;
     return;
   }
-  const inner = `${indent}  `;
-  if (value instanceof Each || Array.isArray(value)) {
-    const items: readonly unknown[] = value instanceof Each ? value.items : value;
-    const map = value instanceof Each ? value.map : (x: unknown) => x;
-    if (!items.length) {
-      yield '[]';
-      return;
-    }
+  if (Array.isArray(value)) {
+    // (not empty: it holds an Each)
     yield '[\n';
-    for (let i = 0; i < items.length; i++) {
+    for (let i = 0; i < value.length; i++) {
       yield inner;
-      yield* jsonPieces(map(items[i]), inner);
-      yield i < items.length - 1 ? ',\n' : '\n';
+      yield* jsonPieces(value[i], inner);
+      yield i < value.length - 1 ? ',\n' : '\n';
     }
     yield `${indent}]`;
     return;

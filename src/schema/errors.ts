@@ -28,7 +28,7 @@ export function pointerToPath(pointer: string, root: unknown, base: Path = []): 
   let cur: unknown = root;
   for (const seg of base) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg as string] : undefined;
   for (const raw of pointer.slice(1).split('/')) {
-    const s = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    const s = raw.includes('~') ? raw.replace(/~1/g, '/').replace(/~0/g, '~') : raw;
     if (Array.isArray(cur) && /^\d+$/.test(s)) {
       out.push(Number(s));
       cur = cur[Number(s)];

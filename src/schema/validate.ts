@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import type { Severity } from '../core/diagnostic.js';
 import { get as getPath, type Path, type YamlDocument } from '../core/document.js';
-import type { Finding } from '../core/finding.js';
+import type { Finding, FindingFix } from '../core/finding.js';
 import { ajvIssues, pathText, toFinding, unknownFieldHelp, unknownFieldIssue, type Consumer, type RawIssue } from './errors.js';
 import { SchemaRegistry, type UserSchema } from './registry.js';
 import { StrictShapes } from './strict-keys.js';
@@ -543,6 +543,28 @@ class Validator implements SchemaValidator {
     return f;
   }
 
+  /**
+   * What a schema/yaml11-boolean finding says about `word` at `path`: made once per path and word (frozen, shared by
+   * the findings): a file of 150,000 ConfigMaps with the same `b: yes` held 150,000 copies of one message.
+   */
+  private readonly yaml11Text = new Map<string, { message: string; help: string; data: Readonly<Record<string, string | boolean>>; fix: FindingFix }>();
+
+  private yaml11Said(path: string, word: string, bool: boolean): { message: string; help: string; data: Record<string, string | boolean>; fix: FindingFix } {
+    const key = `${path}\u0000${word}`;
+    let said = this.yaml11Text.get(key);
+    if (!said) {
+      if (this.yaml11Text.size >= 10_000) this.yaml11Text.clear();
+      said = Object.freeze({
+        message: `"${path}" is written as unquoted ${word}, which Kubernetes tools (YAML 1.1) read as the boolean ${String(bool)}, but the field is a string.`,
+        help: `Quote it: "${word}".`,
+        data: Object.freeze({ path, actual: word, readAs: bool, expected: 'string' }),
+        fix: Object.freeze({ text: `"${word}"`, expect: word }),
+      });
+      this.yaml11Text.set(key, said);
+    }
+    return said as { message: string; help: string; data: Record<string, string | boolean>; fix: FindingFix };
+  }
+
   private yaml11(doc: YamlDocument, base: Path, root: unknown, check: Check): Finding[] {
     const out: Finding[] = [];
     // the fast reader saw every plain value: none is a YAML 1.1 boolean word, so there is nothing to walk for
@@ -554,14 +576,9 @@ class Validator implements SchemaValidator {
       if (!hit || !String(hit.data['expected']).includes('string')) continue;
       const full = [...base, ...c.path];
       if (!doc.isPlainScalar(full)) continue;
-      const f = toFinding(doc, {
-        ruleId: 'schema/yaml11-boolean',
-        path: full,
-        message: `"${pathText(c.path)}" is written as unquoted ${c.text}, which Kubernetes tools (YAML 1.1) read as the boolean ${String(c.bool)}, but the field is a string.`,
-        help: `Quote it: "${c.text}".`,
-        data: { path: pathText(c.path), actual: c.text, readAs: c.bool, expected: 'string' },
-      });
-      f.fix = { text: `"${c.text}"`, expect: c.text };
+      const said = this.yaml11Said(pathText(c.path), c.text, c.bool);
+      const f = toFinding(doc, { ruleId: 'schema/yaml11-boolean', path: full, message: said.message, help: said.help, data: said.data });
+      f.fix = said.fix;
       out.push(f);
     }
     return out;
