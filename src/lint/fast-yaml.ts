@@ -84,8 +84,8 @@ class Reader {
   /** Offsets of the last plain watched word read (-1: none since the caller reset it). */
   private wordStart = -1;
   private wordEnd = -1;
-  /** (container, key, start, end) of every plain watched word value; undefined once an anchor makes it unsure. */
-  wordList: unknown[] | undefined = [];
+  /** (container, key, start, end) of every plain watched word value (made for the first); null once an anchor makes it unsure. */
+  wordList: unknown[] | undefined | null;
   /** Scalars anchored so far in this document (`&name`), for `*name`. */
   private anchors: Map<string, unknown> | undefined;
 
@@ -113,7 +113,7 @@ class Reader {
   /** `container[key]` was just read as `v`: when that was a plain watched word, note where (wordStart was reset before). */
   private noteWord(container: object, key: string | number, v: unknown): void {
     if (this.wordStart === -1 || (v !== null && typeof v === 'object')) return;
-    this.wordList?.push(container, key, this.wordStart, this.wordEnd);
+    if (this.wordList !== null) (this.wordList ??= []).push(container, key, this.wordStart, this.wordEnd);
     this.wordStart = -1;
   }
 
@@ -444,7 +444,7 @@ class Reader {
     if (this.keyEnd(v) !== -1) throw BAILED;
     const value = this.value(v, n);
     // an anchored or aliased word: eemeli/yaml's node and range differ from a plain scalar's; the AST decides
-    this.wordList = undefined;
+    this.wordList = null;
     (this.anchors ??= new Map()).set(s.slice(t + 1, end), value);
     return value;
   }
@@ -701,7 +701,7 @@ export function fastLoad(
     if (r.indent !== -1) return BAIL;
     if (watch) {
       watch.info.watchedWord = r.watchedWord;
-      watch.info.words = r.watchedWord ? r.wordList : undefined;
+      watch.info.words = r.watchedWord ? (r.wordList ?? undefined) : undefined;
     }
     return value;
   } catch (err) {
