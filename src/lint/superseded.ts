@@ -40,5 +40,7 @@ export function dropSuperseded(diagnostics: readonly Diagnostic[], rules: readon
     }
     out.push(severity === d.severity ? d : { ...d, severity });
   }
-  return out.filter((d) => !beaten.has(`${d.ruleId}\0${at(d)}`));
+  // only a superseded rule's finding can be beaten: no key string for the others (a file may hold 150,000 findings)
+  if (!beaten.size) return out;
+  return out.filter((d) => !superseded.has(d.ruleId) || !beaten.has(`${d.ruleId}\0${at(d)}`));
 }
