@@ -5,6 +5,7 @@
  * `--format NAME=FILE` file, and stylish and github equal the sha256 of the output of the build before streaming.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -138,6 +139,27 @@ describe('a file of thousands of findings', () => {
           assert.equal(d.fix?.text, `"${word}"`);
         }
       }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('through a pipe: all of it to a reader that takes it slowly, the findings exit code to one that stops early', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'talium-many-findings-'));
+    const bin = join(process.cwd(), 'scripts', 'talium.js');
+    try {
+      writeFileSync(join(dir, 'big.yaml'), manyFindings(3000));
+      const sh = (cmd: string) => spawnSync('bash', ['-c', `set -o pipefail; ${cmd}`], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_WORKSPACE: '' } });
+      // ~5 MB of SARIF: the bin waits for the pipe (64 KB) to take each piece
+      const slow = sh(`"${process.execPath}" "${bin}" lint . --no-cache --format sarif | (sleep 0.5; cat) > out.sarif`);
+      assert.equal(slow.status, 1, slow.stderr);
+      const whole = sh(`"${process.execPath}" "${bin}" lint . --no-cache --format sarif=whole.sarif`);
+      assert.equal(whole.status, 1, whole.stderr);
+      assert.equal(readFileSync(join(dir, 'out.sarif'), 'utf8'), readFileSync(join(dir, 'whole.sarif'), 'utf8'));
+      // the reader stops while the bin waits: the exit code is still the findings' one, with no EPIPE trace
+      const early = sh(`"${process.execPath}" "${bin}" lint . --no-cache --format sarif | head -c 100 > /dev/null`);
+      assert.equal(early.status, 1, early.stderr);
+      assert.doesNotMatch(early.stderr, /EPIPE|at .*\(node:/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

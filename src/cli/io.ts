@@ -6,6 +6,11 @@ export interface CliIo {
   cwd: string;
   env: Record<string, string | undefined>;
   stdout: (s: string) => void;
+  /**
+   * Resolves once stdout has taken what was written to it (a pipe may not take it at once); absent: nothing waits.
+   * `exitCode`: the command's exit code should the reader close the pipe meanwhile (the run ends there, as below).
+   */
+  drained?: (exitCode: number) => Promise<void>;
   stderr: (s: string) => void;
   isTTY: boolean;
 }
@@ -40,12 +45,31 @@ function guardPipes(): void {
   }
 }
 
+/**
+ * Resolves when `stream` has no more queued than its high-water mark (at once when it has not; or when it closes).
+ * While it waits, `exitCode` is the process's: a reader that stops early ends the run with it (guardPipes).
+ */
+function drained(stream: NodeJS.WriteStream, exitCode: number): Promise<void> {
+  if (!stream.writableNeedDrain) return Promise.resolve();
+  process.exitCode = exitCode;
+  return new Promise((done) => {
+    const finish = () => {
+      stream.off('drain', finish);
+      stream.off('close', finish);
+      done();
+    };
+    stream.on('drain', finish);
+    stream.on('close', finish);
+  });
+}
+
 export function processIo(): CliIo {
   guardPipes();
   return {
     cwd: process.cwd(),
     env: process.env,
     stdout: (s) => process.stdout.write(s),
+    drained: (exitCode) => drained(process.stdout, exitCode),
     stderr: (s) => process.stderr.write(s),
     isTTY: !!process.stdout.isTTY,
   };

@@ -13,7 +13,7 @@ import { loadConfig } from '../config/load.js';
 import { lint, wholeFolder, type LintOutcome } from '../lint/engine.js';
 import { stagedFiles, untrackedFileTest, untrackedPaths } from '../lint/git.js';
 import { knownRule, ruleCatalog, suggestRuleId } from '../lint/rule-catalog.js';
-import { emit, parseFormats, rebaseResult } from '../report/emit.js';
+import { emitDrained, parseFormats, rebaseResult } from '../report/emit.js';
 import { REPORTERS } from '../report/index.js';
 import { EXIT, type CliIo } from './io.js';
 import { bulkSuppress, suppressionsProblem } from './lint-bulk-suppressions.js';
@@ -318,23 +318,20 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     outcomes.push(o);
   }
   const outcome = outcomes.length === 1 ? outcomes[0]! : mergeOutcomes(outcomes);
+  const s = summarize(outcome.result.diagnostics);
+  const code = outcome.internalErrors > 0 ? EXIT.usage : s.errors > 0 || s.warnings > maxWarnings ? EXIT.findings : EXIT.ok;
   try {
-    emit(outcome.result, formats, io, fixCommand(v, parsed.positionals));
+    await emitDrained(outcome.result, formats, io, code, fixCommand(v, parsed.positionals));
   } catch (err) {
     io.stderr(`talium lint: cannot write output: ${(err as Error).message}\n`);
     return EXIT.usage;
   }
   if (outcome.internalErrors > 0) {
     io.stderr(`talium lint: ${outcome.internalErrors} internal error(s); see the lint/internal-error diagnostics above.\n`);
-    return EXIT.usage;
-  }
-  const s = summarize(outcome.result.diagnostics);
-  if (s.errors > 0) return EXIT.findings;
-  if (s.warnings > maxWarnings) {
+  } else if (s.errors === 0 && s.warnings > maxWarnings) {
     io.stderr(`talium lint: ${s.warnings} warnings exceed --max-warnings ${maxWarnings}\n`);
-    return EXIT.findings;
   }
-  return EXIT.ok;
+  return code;
 }
 
 /** The errno code `f` throws, if any. */

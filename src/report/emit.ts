@@ -83,8 +83,11 @@ function writeAll(fd: number, b: Buffer): void {
   for (let at = 0; at < b.length; ) at += writeSync(fd, b, at, b.length - at);
 }
 
-/** Render `result` in every requested format; `fixCommand` is what the stylish summary tells the user to run for fixable findings. */
-export function emit(result: LintResult, specs: FormatSpec[], io: CliIo, fixCommand?: string): void {
+/**
+ * Render `result` in every requested format, writing each piece as it is made; yields after each write to stdout.
+ * `fixCommand` is what the stylish summary tells the user to run for fixable findings.
+ */
+function* writes(result: LintResult, specs: FormatSpec[], io: CliIo, fixCommand?: string): Generator<void> {
   const color = wantsColor(io);
   const toWorkspace = workspaceRelative(io.cwd, io.env);
   const inWorkspace = toWorkspace ? rebaseResult(result, toWorkspace) : result;
@@ -102,7 +105,24 @@ export function emit(result: LintResult, specs: FormatSpec[], io: CliIo, fixComm
         closeSync(fd);
       }
     } else {
-      for (const text of pieces) io.stdout(text);
+      for (const text of pieces) {
+        io.stdout(text);
+        yield;
+      }
     }
   }
+}
+
+/** Render `result` in every requested format (stdout may queue what a pipe does not take yet: for small outputs). */
+export function emit(result: LintResult, specs: FormatSpec[], io: CliIo, fixCommand?: string): void {
+  for (const _ of writes(result, specs, io, fixCommand)) void _;
+}
+
+/**
+ * emit, waiting after each piece written to stdout until stdout has taken it (`io.drained`): a pipe takes 64 KB at a
+ * time, and what it has not taken stays in memory (a 274 MB SARIF report piped to another process was held whole).
+ * `exitCode`: the run's exit code, should the reader close the pipe while it waits (`talium lint | head`).
+ */
+export async function emitDrained(result: LintResult, specs: FormatSpec[], io: CliIo, exitCode: number, fixCommand?: string): Promise<void> {
+  for (const _ of writes(result, specs, io, fixCommand)) if (io.drained) await io.drained(exitCode);
 }
