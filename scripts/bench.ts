@@ -220,7 +220,8 @@ function latencies(repoRoot: string, runs: number): string[] {
       ms.push(m.wallMs);
       rss.push(m.maxRssMiB);
     }
-    return `| ${name} | ${median(ms).toFixed(0)} ms | ${median(rss).toFixed(0)} MiB |`;
+    const peak = median(rss);
+    return `| ${name} | ${median(ms).toFixed(0)} ms | ${Number.isNaN(peak) ? '—' : `${peak.toFixed(0)} MiB`} |`;
   });
   rmSync(empty, { recursive: true, force: true });
   rmSync(small, { recursive: true, force: true });

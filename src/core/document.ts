@@ -90,12 +90,12 @@ function plainWordAt(w: PlainWords, path: Path): readonly [number, number] | fal
   if (!path.length) return undefined;
   let parent: unknown = w.root;
   for (let i = 0; i < path.length - 1; i++) {
-    if (parent === null || typeof parent !== 'object') return undefined;
+    if (parent === null || typeof parent !== 'object' || (Array.isArray(parent) && typeof path[i] !== 'number')) return undefined;
     parent = (parent as Record<string, unknown>)[path[i] as string];
   }
   if (parent === null || typeof parent !== 'object') return undefined;
   const last = path[path.length - 1]!;
-  // eemeli/yaml looks a sequence item up by a number only, a mapping key by its text
+  // eemeli/yaml looks a sequence item up by a number only (as above), a mapping key by its text
   const isArr = Array.isArray(parent);
   if (isArr && typeof last !== 'number') return undefined;
   const key = isArr ? last : String(last);
