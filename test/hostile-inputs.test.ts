@@ -48,6 +48,21 @@ describe('hostile input', () => {
     assert.equal(d.range.start.line, 1);
   });
 
+  it('990-deep flow nesting after a syntax error (the eemeli/yaml fallback runs out of stack) → one yaml/too-deep where js-yaml puts it', () => {
+    const deep = 'key: ' + '['.repeat(990) + ']'.repeat(990) + '\n';
+    const plain = lintOne('deep-ok.yaml', 'a: b\n' + deep).out.diagnostics.map((x) => [x.ruleId, x.range.start.line, x.range.start.column]);
+    assert.deepEqual(plain, [['yaml/too-deep', 2, 261]]);
+    const { code, out } = lintOne('deep-bad.yaml', 'a: b\nc: : d\n' + deep);
+    assert.equal(code, 1);
+    assert.deepEqual(
+      out.diagnostics.map((x) => [x.ruleId, x.range.start.line, x.range.start.column]),
+      [['yaml/syntax', 2, 4], ['yaml/too-deep', 3, 261]],
+    );
+    // a flow root: the same bracket as js-yaml's maxDepth
+    const root = lintOne('deep-root.yaml', 'c: : d\n---\n' + '['.repeat(990) + ']'.repeat(990) + '\n').out.diagnostics;
+    assert.deepEqual(root.map((x) => [x.ruleId, x.range.start.line, x.range.start.column]), [['yaml/syntax', 1, 4], ['yaml/too-deep', 3, 256]]);
+  });
+
   it('20,000-deep block nesting (compact sequences) → yaml/too-deep', () => {
     const { code, out } = lintOne('deep-block.yaml', '- '.repeat(20_000) + 'x\n');
     assert.equal(code, 1);

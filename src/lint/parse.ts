@@ -132,6 +132,24 @@ function aliasBomb(file: SourceFile, offset: number, detail: string): Finding {
   };
 }
 
+/**
+ * Where flow collections (`[`, `{`) first nest deeper than MAX_PARSE_DEPTH in text[from, to) (double-quoted
+ * strings skipped), else `from`: a position for yaml/too-deep that does not depend on the parser's stack. At the
+ * MAX_PARSE_DEPTH-th bracket, where js-yaml's maxDepth stops (whether the root is a block or a flow collection).
+ */
+export function flowTooDeepAt(text: string, from: number, to: number): number {
+  let depth = 1;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      for (i++; i < to && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c /* \ */) i++;
+    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      if (++depth > MAX_PARSE_DEPTH) return i;
+    } else if ((c === 0x5d /* ] */ || c === 0x7d /* } */) && depth > 1) depth--;
+  }
+  return from;
+}
+
 function tooDeep(file: SourceFile, offset: number): Finding {
   return {
     ruleId: 'yaml/too-deep',
@@ -324,8 +342,17 @@ function fallback(file: SourceFile, failure: { error: JsYamlError; offset: numbe
   list.forEach((d, index) => {
     let fatal = false;
     const explained = new Set<number>();
+    let deep = false;
     for (const e of d.errors) {
       const ruleId = CODE_RULE[e.code] ?? 'yaml/syntax';
+      // eemeli/yaml ran out of stack (one error per node it could not compose, at a place that depends on the
+      // stack left): one yaml/too-deep finding, where js-yaml would report it, the same on every run
+      if (e.code === 'RESOURCE_EXHAUSTION') {
+        fatal = true;
+        if (!deep) findings.push(tooDeep(file, flowTooDeepAt(file.text, d.range[0], d.range[2])));
+        deep = true;
+        continue;
+      }
       if (ruleId !== 'yaml/duplicate-key') fatal = true;
       // a key indented deeper than the one above: one finding at that key instead of two at the value above it
       const hint = IMPLICIT_KEY_CODES.has(e.code) ? overIndentedKey(file.text, e.pos[0]) : undefined;
