@@ -58,6 +58,12 @@ describe('bulk suppressions (unit)', () => {
     for (const bad of ['{', '[]', '{"version": 2, "suppressions": {}}', '{"version": 1, "suppressions": {"a.yaml": []}}', '{"version": 1, "suppressions": {"a.yaml": {"x/y": {"count": 0}}}}', '{"version": 1, "suppressions": {"a.yaml": {"x/y": {"count": 1.5}}}}']) {
       assert.equal(typeof parseSuppressions(bad), 'string', bad);
     }
+    // each problem starts with its line:column in the file
+    const at = (t: string) => /^(\d+):(\d+): /.exec(parseSuppressions(t) as string)?.slice(1).map(Number);
+    assert.deepEqual(at('{\n  "version": 1,\n<<<<<<< HEAD\n}'), [3, 1]);
+    assert.deepEqual(at('{"version": 1,\n "suppressions": {\n  "a.yaml": {"x/y": {"count": 0}}}}'), [3, 14]);
+    assert.deepEqual(at('{"version": 1,\n "suppressions": {\n\n   "b.yaml": []}}'), [4, 4]);
+    assert.deepEqual(at('[]'), [1, 1]);
   });
 });
 
@@ -149,7 +155,7 @@ describe('talium lint --suppress-all / --prune-suppressions (CLI)', () => {
     const dir = repos.repo({ 'talos/patch.yaml': talos, 'talium-suppressions.json': '<<<<<<< HEAD\n{"version": 1, "suppressions": {}}\n' });
     const r = await lint(dir, ['--fix']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /talium-suppressions\.json/);
+    assert.match(r.stderr, /talium-suppressions\.json:1:1: /);
     assert.equal(readFileSync(join(dir, 'talos/patch.yaml'), 'utf8'), talos);
     // the same file with a usable suppressions file is fixed
     writeFileSync(join(dir, 'talium-suppressions.json'), '{"version": 1, "suppressions": {}}\n');

@@ -41,10 +41,11 @@ function readSuppressions(cwd: string, location: string | undefined, mode: 'all'
     try {
       parsed = parseSuppressions(readFileSync(file, 'utf8'));
     } catch (err) {
-      parsed = `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'EIO'})`;
+      parsed = ` cannot be read (${(err as NodeJS.ErrnoException).code ?? 'EIO'})`;
     }
     if (typeof parsed === 'string') {
-      io.stderr(`talium lint: ${shown}: ${parsed}\n`);
+      // parsed: "line:column: problem" (or " cannot be read"): file:line:column like every other finding
+      io.stderr(`talium lint: ${shown}:${parsed}\n`);
       return EXIT.usage;
     }
     return parsed;

@@ -17,25 +17,33 @@ export type BulkSuppressions = Map<string, Map<string, number>>;
 
 const counted = (d: Diagnostic): boolean => d.severity !== 'info' && d.ruleId !== 'lint/internal-error';
 
-/** Read a suppressions file's text; a problem (not JSON, wrong shape) is returned as a message. */
+/**
+ * Read a suppressions file's text; a problem (not JSON, wrong shape) is returned as a message that starts with its
+ * `line:column: ` in the file (a merge conflict left in it, a hand edit), so the user can go straight there.
+ */
 export function parseSuppressions(text: string): BulkSuppressions | string {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    return `not valid JSON (${(err as Error).message})`;
+    const message = (err as Error).message;
+    // V8: "... in JSON at position N" (Node 20), "... (line L column C)" (newer)
+    const lc = /line (\d+) column (\d+)/.exec(message);
+    const at = /at position (\d+)/.exec(message);
+    const where = lc ? `${lc[1]}:${lc[2]}` : lineColumn(text, at ? Number(at[1]) : 0);
+    return `${where}: not valid JSON (${message})`;
   }
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!isObj(doc) || doc['version'] !== FORMAT || !isObj(doc['suppressions'])) return `expected {"version": ${FORMAT}, "suppressions": {<file>: {<rule>: {"count": N}}}}`;
+  if (!isObj(doc) || doc['version'] !== FORMAT || !isObj(doc['suppressions'])) return `1:1: expected {"version": ${FORMAT}, "suppressions": {<file>: {<rule>: {"count": N}}}}`;
   const out: BulkSuppressions = new Map();
   for (const [key, rules] of Object.entries(doc['suppressions'])) {
-    if (!isObj(rules)) return `"${key}": expected {<rule>: {"count": N}}`;
+    if (!isObj(rules)) return `${keyAt(text, key)}: "${key}": expected {<rule>: {"count": N}}`;
     // as talium reports paths: `/` separators, no leading ./
     const file = key.split('\\').join('/').replace(/^(\.\/)+/, '');
     const m = new Map<string, number>();
     for (const [rule, entry] of Object.entries(rules)) {
       const n = isObj(entry) ? entry['count'] : undefined;
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) return `"${file}" "${rule}": expected {"count": N} with N a whole number of at least 1`;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) return `${keyAt(text, key, rule)}: "${file}" "${rule}": expected {"count": N} with N a whole number of at least 1`;
       m.set(rule, n);
     }
     if (!m.size) continue;
@@ -44,6 +52,24 @@ export function parseSuppressions(text: string): BulkSuppressions | string {
     else out.set(file, m);
   }
   return out;
+}
+
+/** `line:column` of an offset in `text` (1-based). */
+function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, Math.min(Math.max(offset, 0), text.length));
+  const nl = before.lastIndexOf('\n');
+  return `${before.split('\n').length}:${before.length - nl}`;
+}
+
+/** `line:column` of the key `keys[0]` as written (JSON-quoted), then of each next key after it; 1:1 when not found. */
+function keyAt(text: string, ...keys: string[]): string {
+  let at = 0;
+  for (const k of keys) {
+    const i = text.indexOf(JSON.stringify(k), at);
+    if (i < 0) break;
+    at = i;
+  }
+  return lineColumn(text, at);
 }
 
 /** The file's text for `entries` (sorted keys, two-space indent, final newline). */
