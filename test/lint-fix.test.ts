@@ -196,6 +196,15 @@ describe('talium lint --fix (child process)', () => {
     assert.deepEqual(again.out.fix, { applied: [], skipped: [] });
   });
 
+  it('a file with lone CR line endings (old Mac) is fixed, its CRs kept (before: "changed since it was linted")', async () => {
+    const cr = TALOS.replace(/\n/g, '\r');
+    const dir = repos.repo({ 'talos/patch.yaml': cr });
+    const r = await lintJson(dir, ['--fix']);
+    assert.deepEqual(applied(r.out), ['talos/patch.yaml:4:16 yaml/truthy yes -> true']);
+    assert.deepEqual(r.out.fix?.skipped, []);
+    assert.equal(readFileSync(join(dir, 'talos/patch.yaml'), 'utf8'), cr.replace('enabled: yes', 'enabled: true'));
+  });
+
   it('older Cilium: the pool goes back to v2alpha1 and the annotations to the io.cilium/ prefix, unless the map has that key already', async () => {
     const dir = repos.repo({
       'talium.config.yaml': 'plan:\n  versions:\n    cilium: "1.15.6"\n',

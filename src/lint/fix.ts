@@ -12,7 +12,7 @@ import { parseAllDocuments } from 'yaml';
 import { replaceAtomic } from '../io/atomic-write.js';
 import type { AppliedFix, Diagnostic, Fix } from '../core/diagnostic.js';
 import { tokenReads } from '../core/finding.js';
-import { hasLoneCr, SourceFile } from '../core/source.js';
+import { crToLf, hasLoneCr, SourceFile } from '../core/source.js';
 import { pushAll } from '../core/arrays.js';
 
 export interface FixOutcome {
@@ -136,7 +136,8 @@ export function applyFixes(
     }
     const bom = raw.charCodeAt(0) === 0xfeff;
     const text = bom ? raw.slice(1) : raw;
-    if (sources.get(file) !== text) {
+    // the linted text reads lone CRs as line feeds (SourceFile.breakLoneCr); the raw text keeps them
+    if (sources.get(file) !== (hasLoneCr(text) ? crToLf(text) : text)) {
       outcome.skipped.push({ file, reason: 'changed' });
       continue;
     }
