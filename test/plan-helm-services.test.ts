@@ -121,6 +121,9 @@ test('app-template Service names as the chart renders them: release name, -<id> 
   assert.equal(name({ service: one, global: { nameOverride: 'ple' } }, 'app', 4), 'plex');
   assert.equal(appTemplateFullname('x'.repeat(70), {}), 'x'.repeat(63));
   assert.deepEqual(['4.6.2', 'v3.7.3', '4.x', '>=4.0.0 <5', '^3.2', '*', 'main'].map(chartMajor), [4, 3, 4, 4, 3, undefined, undefined]);
+  // ranges that span majors fix none (Helm and Flux install the newest match: 4.x naming, not 3.x)
+  assert.deepEqual(['>=3.0.0', '3.7.3 - 4.2', '4.x || 3.x', '>=3 <5', '>=3.0.0 <4.1', '>3'].map(chartMajor), [undefined, undefined, undefined, undefined, undefined, undefined]);
+  assert.deepEqual(['~3.7', '3.*', '>=4.1 <4.5', '>=4.0.0 <5.0.0', '4.6.2-rc.1', '>=4.1.0 <=4.9'].map(chartMajor), [3, 3, 4, 4, 4, 4]);
 });
 
 test('helmServices: the rendered name from the release name each tool installs under and the chart version it pins', () => {

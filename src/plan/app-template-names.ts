@@ -32,11 +32,23 @@ function plain(v: unknown): string | undefined {
 /** Helm's `trunc 63 | trimSuffix "-"`. */
 const trunc63 = (s: string): string => s.slice(0, 63).replace(/-$/, '');
 
-/** The chart's major version from a version, tag or range as written (`4.6.2`, `v3.7.3`, `4.x`, `>=4.0.0 <5`), if one. */
+/**
+ * The chart's major version when the version, tag or range as written fixes it (`4.6.2`, `v3.7.3`, `^4.1`, `~3.7`,
+ * `4.x`, `>=4.0.0 <5.0.0`); undefined for a range that spans majors (`>=3.0.0`, `3.7 - 4.2`, `4.x || 3.x`), where
+ * Helm and Flux install the newest match.
+ */
 export function chartMajor(v: unknown): number | undefined {
   const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : '';
-  const m = /^(?:[=^~]|>=)?\s*v?(\d+)(?:[.\s]|$)/.exec(s);
-  return m ? Number(m[1]) : undefined;
+  // one version, a caret or tilde range, or an X-range: the major is fixed
+  const one = /^(?:=|\^|~)?\s*v?(\d+)(?:\.(?:\d+|[xX*])(?:\.(?:\d+|[xX*]))?(?:[-+][0-9A-Za-z.+-]*)?)?$/.exec(s);
+  if (one) return Number(one[1]);
+  // `>=X.y.z <X.w` or `>=X.y.z <X+1[.0.0]`: nothing that could reach another major
+  const span = /^>=?\s*v?(\d+)(?:\.\d+){0,2}\s*,?\s*(<=?)\s*v?(\d+)((?:\.\d+){0,2})$/.exec(s);
+  if (span) {
+    const [low, high] = [Number(span[1]), Number(span[3])];
+    if (high === low || (high === low + 1 && span[2] === '<' && /^(\.0)*$/.test(span[4]!))) return low;
+  }
+  return undefined;
 }
 
 /** The release's fullname (common `chart.names.fullname` under app-template's hardcoded `global.nameOverride`). */
