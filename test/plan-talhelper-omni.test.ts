@@ -489,6 +489,8 @@ test('talos/omni-machines-unattributed: with several Omni clusters, a machine se
       { 'omni/lab.yaml': cluster('lab'), 'omni/edge.yaml': `${cluster('edge')}---\n${WORKERS}` },
       // one cluster only: a split template is that cluster's
       { 'omni/edge.yaml': cluster('edge'), 'omni/edge-workers.yaml': WORKERS },
+      // two template files of one cluster name (edge and its GPU machines) beside another cluster: both are edge's
+      { 'omni/lab.yaml': cluster('lab'), 'omni/edge-gpu.yaml': `${cluster('edge')}---\n${WORKERS}`, 'omni/edge.yaml': cluster('edge') },
       // no network facts: nothing a node would be made of
       { 'omni/lab.yaml': cluster('lab'), 'omni/edge.yaml': cluster('edge'), 'omni/edge-workers.yaml': 'kind: Workers\nname: edge\nmachineClass:\n  name: edge\n  size: 1\n' },
     ],

@@ -513,9 +513,13 @@ function readOmni(docs: readonly YamlDocument[], out: Collected, plan: NetworkPl
   const clusters = new Map<string, YamlDocument>();
   for (const d of templates) if (d.kind === 'Cluster') clusters.set(str(d.get(['name'])) ?? d.file.path, d);
   // the cluster each template file describes (null: none or several Cluster documents, not attributable)
+  // (from every Cluster document, not from `clusters`: two files may describe one cluster name)
   const fileCluster = new Map<string, string | null>();
-  for (const [name, d] of clusters) fileCluster.set(d.file.path, fileCluster.has(d.file.path) && fileCluster.get(d.file.path) !== name ? null : name);
-  for (const d of templates) if (d.kind === 'Cluster' && fileCluster.get(d.file.path) === null) fileCluster.set(d.file.path, null);
+  for (const d of templates) {
+    if (d.kind !== 'Cluster') continue;
+    const name = str(d.get(['name'])) ?? d.file.path;
+    fileCluster.set(d.file.path, fileCluster.has(d.file.path) && fileCluster.get(d.file.path) !== name ? null : name);
+  }
   const clusterOf = (d: YamlDocument): string | undefined => fileCluster.get(d.file.path) ?? undefined;
   let several = clusters.size > 1;
   const own = several && groupName !== undefined && clusters.has(groupName) ? groupName : undefined;
