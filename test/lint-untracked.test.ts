@@ -278,6 +278,11 @@ describe('generate --check --ignore-untracked', () => {
     const out = JSON.parse(r.stdout) as Out;
     assert.deepEqual(brief(out), [`${node}:1:1 generate/drift`]);
     assert.deepEqual(out.diagnostics[0]!.data, { change: 'create', path: node, untracked: true });
+    // a generated file a .gitignore hides is not in the commit either
+    writeFileSync(join(dir, '.git', 'info', 'exclude'), 'cp-1.yaml\n');
+    const hidden = await runCli(['generate', '--check', '--ignore-untracked', '--format', 'json'], { cwd: dir });
+    assert.equal(hidden.code, 1, hidden.stderr);
+    assert.deepEqual(brief(JSON.parse(hidden.stdout) as Out), [`${node}:1:1 generate/drift`]);
 
     const usage = await runCli(['generate', '--ignore-untracked'], { cwd: dir });
     assert.equal(usage.code, 2);

@@ -182,7 +182,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   let isUntracked: ((path: string) => boolean) | undefined;
   if (opts['ignore-untracked']) {
-    const listing = untrackedPaths(root);
+    // ignored files too: a generated file .gitignore hides is just as absent from the commit
+    const listing = untrackedPaths(root, { ignored: true });
     if (typeof listing === 'string') {
       io.stderr(`talium generate: --ignore-untracked: ${listing}\n`);
       return EXIT.usage;
