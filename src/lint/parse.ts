@@ -205,7 +205,7 @@ export function parseSource(file: SourceFile, opts: ParseOptions = {}): ParsedFi
     if (c.content >= c.to) continue;
     let value: unknown = fastLoad(text, c.from, c.content, c.to, yaml12 ? YAML12_IMPLICIT : GO_LIKE_IMPLICIT, watch, !scan.oddChars);
     if (value !== BAIL) {
-      if (value !== null) values.push({ index: i, value, chunk: c, noYaml11Words: !info.watchedWord, plainWords: info.words?.length ? { root: value, watched: YAML11_WORDS, entries: info.words.slice() } : undefined });
+      if (value !== null) values.push({ index: i, value, chunk: c, noYaml11Words: !info.watchedWord, plainWords: info.words?.length ? { root: value, watched: YAML11_WORDS, entries: info.words } : undefined });
       continue;
     }
     // a BOM at a line's start before the content is left out (Go skips it; js-yaml would make it part of the key)
