@@ -48,9 +48,16 @@ test('network/service-ip-not-in-pool honours selectors, namespaces and disabled 
         'labels:\n  - pairs:\n      pool: web\n',
         'commonLabels:\n  pool: web\n',
         'patches:\n  - target:\n      kind: Service\n    patch: |-\n      - op: add\n        path: /metadata/labels/pool\n        value: web\n',
+        'buildMetadata: [managedByLabel]\n',
       ].map((k) => ({ 'p.yaml': pool('a', '10.50.0.224/28', webSel), 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.50.0.230"'), 'kustomization.yaml': `resources: [p.yaml, s.yaml]\n${k}` })),
       { 'p.yaml': pool('a', '10.50.0.224/28', webSel), 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.50.0.230"'), 'app.yaml': argoApp('    kustomize:\n      commonLabels:\n        pool: web\n') },
       { 'p.yaml': pool('a', '10.50.0.224/28', webSel), 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.50.0.230"'), 'ks.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\nspec:\n  path: ./\n  commonMetadata:\n    labels:\n      pool: web\n' },
+      // Kubernetes' own mutating admission (a CEL policy or a webhook) may add the label
+      ...['MutatingAdmissionPolicy', 'MutatingWebhookConfiguration'].map((kind) => ({
+        'p.yaml': pool('a', '10.50.0.224/28', webSel),
+        's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.50.0.230"'),
+        'm.yaml': `apiVersion: admissionregistration.k8s.io/v1\nkind: ${kind}\nmetadata:\n  name: add-labels\n`,
+      })),
       // a key Argo CD's label tracking sets on everything it applies: never judged from the repository
       { 'p.yaml': pool('a', '10.50.0.224/28', '\n    serviceSelector:\n      matchLabels:\n        app.kubernetes.io/instance: web'), 's.yaml': svc('web', 'default', 'lbipam.cilium.io/ips: "10.50.0.230"'), 'app.yaml': argoApp('') },
       // Cilium hands class-less Services to Node IPAM: LB-IPAM pools do not apply

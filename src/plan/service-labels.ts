@@ -19,8 +19,8 @@ const CONTROLLER_KEY = /^(?:app\.kubernetes\.io\/instance|argocd\.argoproj\.io\/
 /** A selector key a controller may set on any object it applies (CONTROLLER_KEY). */
 export const controllerLabelKey = (key: string): boolean => CONTROLLER_KEY.test(key);
 
-/** Kustomization keys that can add or change labels of every object it builds. */
-const KUSTOMIZE_LABEL_KEYS = ['labels', 'commonLabels', 'transformers', 'replacements'];
+/** Kustomization keys that can add or change labels of every object it builds (buildMetadata: managedByLabel). */
+const KUSTOMIZE_LABEL_KEYS = ['labels', 'commonLabels', 'transformers', 'replacements', 'buildMetadata'];
 
 const CLOSED = new WeakMap<readonly YamlDocument[], boolean>();
 
@@ -28,7 +28,8 @@ const CLOSED = new WeakMap<readonly YamlDocument[], boolean>();
  * Nothing in `docs` can add labels to Services wholesale: no kustomization with `labels`, `commonLabels`,
  * `transformers` or `replacements`, no Flux Kustomization with `spec.commonMetadata`, no Argo CD source with
  * kustomize `labels`/`commonLabels`, no argocd-cm `application.instanceLabelKey` (another tracking key), no Kyverno
- * mutate rule or Gatekeeper mutation. Computed once per list.
+ * mutate rule, Gatekeeper mutation, MutatingAdmissionPolicy or MutatingWebhookConfiguration, no kustomize
+ * `buildMetadata`. Computed once per list.
  */
 function noLabelSource(docs: readonly YamlDocument[]): boolean {
   const known = CLOSED.get(docs);
@@ -46,6 +47,8 @@ function noLabelSource(docs: readonly YamlDocument[]): boolean {
     } else if (d.kind === 'ConfigMap' && d.name === 'argocd-cm') closed = !isObj(d.get(['data'])) || (d.get(['data']) as Record<string, unknown>)['application.instanceLabelKey'] === undefined;
     else if (d.group === 'kyverno.io') closed = !JSON.stringify(d.value ?? null).includes('"mutate"');
     else if (d.group === 'mutations.gatekeeper.sh') closed = false;
+    // Kubernetes' own mutation: a MutatingAdmissionPolicy (CEL) or a mutating webhook may set any label
+    else if (d.group === 'admissionregistration.k8s.io' && d.kind?.startsWith('Mutating')) closed = false;
     if (!closed) break;
   }
   CLOSED.set(docs, closed);
