@@ -1,7 +1,8 @@
 /** gitops/argocd-application-path: Argo CD source paths of this repository name an existing folder. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import rule, { repoKey } from '../src/rules/gitops/argocd-application-path.js';
+import { repoKey } from '../src/plan/helm-layers.js';
+import rule from '../src/rules/gitops/argocd-application-path.js';
 import { ruleTester } from '../src/testing/rule-tester.js';
 
 /** An Application whose `path:` value sits on line 11, column 11. */

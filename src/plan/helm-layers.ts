@@ -137,17 +137,17 @@ function configMapLayers(name: string, key: string, from: YamlDocument, all: rea
 
 // ---------- Argo CD ----------
 
-/** `https://github.com/Me/Repo.git/` → `github.com/me/repo` (also for ssh and scp-like git URLs). */
-function normRepoUrl(u: unknown): string | undefined {
-  if (typeof u !== 'string' || !u.trim()) return undefined;
-  return u
-    .trim()
-    .toLowerCase()
-    .replace(/^[a-z+]+:\/\//, '')
-    .replace(/^[^@/]+@/, '')
-    .replace(/:(?!\d)/, '/')
-    .replace(/\/+$/, '')
-    .replace(/\.git$/, '');
+/**
+ * A Git repository URL as Argo CD tells repositories apart (lower case; without scheme, user, port, trailing `/` and
+ * `.git`; the scp-like `git@host:path` as `host/path`). Undefined for templated or non-string values.
+ */
+export function repoKey(url: unknown): string | undefined {
+  if (typeof url !== 'string' || /\$\{|\{\{/.test(url) || !url.trim()) return undefined;
+  let u = url.trim().toLowerCase();
+  const scp = /^(?:[^@/:]+@)?([^/:]+):(?!\/\/)(.+)$/.exec(u);
+  if (scp && !/^[a-z][a-z0-9+.-]*:\/\//.test(u)) u = `${scp[1]}/${scp[2]}`;
+  else u = u.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/^[^@/]+@/, '').replace(/^([^/:]+):\d+\//, '$1/');
+  return u.replace(/\/+$/, '').replace(/\.git$/, '').replace(/\/+$/, '');
 }
 
 /**
@@ -162,7 +162,7 @@ export function localRepoUrls(all: readonly YamlDocument[], byFile: Map<string, 
     for (const s of argoSourcePaths(d).map((sp) => d.get(sp))) {
       if (!isObj(s) || typeof s['path'] !== 'string') continue;
       const p = s['path'].replace(/^\.\/+/, '').replace(/\/+$/, '');
-      const url = normRepoUrl(s['repoURL']);
+      const url = repoKey(s['repoURL']);
       if (url && p && !/[{$]/.test(p) && dirs.has(p)) out.add(url);
     }
   }
@@ -200,7 +200,7 @@ export function argoSourceLayers(view: AppView, sp: Path, sources: readonly Path
       if (local.size) {
         const refName = f.slice(1, f.indexOf('/') === -1 ? undefined : f.indexOf('/'));
         const ref = sources.map((p) => view.get(p)).find((x) => isObj(x) && x['ref'] === refName);
-        const url = isObj(ref) ? normRepoUrl(ref['repoURL']) : undefined;
+        const url = isObj(ref) ? repoKey(ref['repoURL']) : undefined;
         if (url && !local.has(url)) continue;
       }
       layers.push(...fileLayers(byFile, resolveRepoPath(byFile, '', f.slice(f.indexOf('/') + 1), true)));

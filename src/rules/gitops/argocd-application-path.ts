@@ -6,6 +6,7 @@
 import type { Path, YamlDocument } from '../../core/document.js';
 import { docsOfKinds } from '../../core/kind-index.js';
 import { resolveSourcePath } from '../../plan/flux-kustomizations.js';
+import { repoKey } from '../../plan/helm-layers.js';
 import { argoSourcePaths, isObj } from '../../plan/util.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
@@ -16,19 +17,6 @@ const APP = (path: string) =>
   `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: whoami\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/me/home-ops.git\n    targetRevision: main\n    path: ${path}\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: whoami\n`;
 const APP2 = APP('kubernetes/apps/whoami').replace(/whoami/g, 'echo');
 const SVC = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: whoami\nspec:\n  ports:\n    - port: 80\n';
-
-/**
- * A Git repository URL as Argo CD tells repositories apart (lower case; without scheme, user, port, trailing `/` and
- * `.git`; the scp-like `git@host:path` as `host/path`). Undefined for templated or non-string values.
- */
-export function repoKey(url: unknown): string | undefined {
-  if (typeof url !== 'string' || /\$\{|\{\{/.test(url) || !url.trim()) return undefined;
-  let u = url.trim().toLowerCase();
-  const scp = /^(?:[^@/:]+@)?([^/:]+):(?!\/\/)(.+)$/.exec(u);
-  if (scp && !/^[a-z][a-z0-9+.-]*:\/\//.test(u)) u = `${scp[1]}/${scp[2]}`;
-  else u = u.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/^[^@/]+@/, '').replace(/^([^/:]+):\d+\//, '$1/');
-  return u.replace(/\/+$/, '').replace(/\.git$/, '').replace(/\/+$/, '');
-}
 
 interface ArgoPathSource {
   doc: YamlDocument;
