@@ -33,18 +33,24 @@ function suppressionsFile(cwd: string, location: string | undefined, io: CliIo):
   return { file, shown: relative(io.cwd, file).split('\\').join('/') || file };
 }
 
-/** The recorded suppressions (none when there is no file), or the exit code of an unreadable or malformed file. */
-function readSuppressions(cwd: string, location: string | undefined, mode: 'all' | 'prune' | undefined, io: CliIo): BulkSuppressions | number {
+/**
+ * The recorded suppressions (none when there is no file), or the exit code of an unreadable or malformed file (said
+ * on stderr). Read once, before the run, so a usage error never comes after `--fix` has written files; the entries
+ * go to bulkSuppress.
+ */
+export function readSuppressions(cwd: string, location: string | undefined, mode: 'all' | 'prune' | undefined, io: CliIo): BulkSuppressions | number {
   const { file, shown } = suppressionsFile(cwd, location, io);
   if (existsSync(file)) {
-    let parsed: BulkSuppressions | string;
+    let text: string;
     try {
-      parsed = parseSuppressions(readFileSync(file, 'utf8'));
+      text = readFileSync(file, 'utf8');
     } catch (err) {
-      parsed = ` cannot be read (${(err as NodeJS.ErrnoException).code ?? 'EIO'})`;
+      io.stderr(`talium lint: ${shown}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'EIO'})\n`);
+      return EXIT.usage;
     }
+    const parsed = parseSuppressions(text);
     if (typeof parsed === 'string') {
-      // parsed: "line:column: problem" (or " cannot be read"): file:line:column like every other finding
+      // parsed: "line:column: problem", so file:line:column like every other finding
       io.stderr(`talium lint: ${shown}:${parsed}\n`);
       return EXIT.usage;
     }
@@ -57,22 +63,11 @@ function readSuppressions(cwd: string, location: string | undefined, mode: 'all'
   return new Map();
 }
 
-/**
- * The exit code when the suppressions file cannot be used (said on stderr), checked before the run so that a usage
- * error never comes after `--fix` has written files; undefined when it can.
- */
-export function suppressionsProblem(cwd: string, location: string | undefined, mode: 'all' | 'prune' | undefined, io: CliIo): number | undefined {
-  const r = readSuppressions(cwd, location, mode, io);
-  return typeof r === 'number' ? r : undefined;
-}
-
-export function bulkSuppress(outcome: LintOutcome, cwd: string, location: string | undefined, mode: 'all' | 'prune' | undefined, whole: boolean, io: CliIo): LintOutcome | number {
+export function bulkSuppress(outcome: LintOutcome, recorded: BulkSuppressions, cwd: string, location: string | undefined, mode: 'all' | 'prune' | undefined, whole: boolean, io: CliIo): LintOutcome | number {
   // `cwd` is the linted folder (its file names key the entries); a --suppressions-location and every message are
   // relative to the working directory (they differ for `talium lint ../repo`)
   const { file, shown } = suppressionsFile(cwd, location, io);
-  const read = readSuppressions(cwd, location, mode, io);
-  if (typeof read === 'number') return read;
-  let entries: BulkSuppressions = read;
+  let entries: BulkSuppressions = recorded;
   // a run over the whole folder speaks for every file (those it linted, and any other it reported on); a run over
   // some paths sees cross-file findings only partly, so it neither records nor calls an entry stale
   const linted = whole ? new Set([...outcome.result.files, ...outcome.result.diagnostics.map((d) => d.file)]) : undefined;

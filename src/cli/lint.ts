@@ -16,7 +16,7 @@ import { knownRule, ruleCatalog, suggestRuleId } from '../lint/rule-catalog.js';
 import { emitDrained, parseFormats, rebaseResult } from '../report/emit.js';
 import { REPORTERS } from '../report/index.js';
 import { EXIT, type CliIo } from './io.js';
-import { bulkSuppress, suppressionsProblem } from './lint-bulk-suppressions.js';
+import { bulkSuppress, readSuppressions } from './lint-bulk-suppressions.js';
 import { fixAndRelint } from './lint-fix.js';
 import { mergeOutcomes } from './lint-merge.js';
 import { findRepositoryRoot, planScope, type LintScope } from './lint-scope.js';
@@ -282,8 +282,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     if (workers !== undefined) opts.workers = workers;
     if (v['no-cache']) opts.cache = false;
     // a malformed suppressions file is a usage error before anything runs (never after --fix wrote files)
-    const unusable = suppressionsProblem(cwd, v['suppressions-location'], v['suppress-all'] ? 'all' : v['prune-suppressions'] ? 'prune' : undefined, io);
-    if (unusable !== undefined) return unusable;
+    const mode = v['suppress-all'] ? 'all' : v['prune-suppressions'] ? 'prune' : undefined;
+    const recorded = readSuppressions(cwd, v['suppressions-location'], mode, io);
+    if (typeof recorded === 'number') return recorded;
     let outcome = await lint(opts);
     const typed = (m: string): string => `"${part.given.get(m) ?? m}"`;
     if (outcome.missing.length) {
@@ -305,7 +306,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       return f.endsWith('/') && !r.endsWith('/') ? `${r}/` : r;
     };
     if (v.fix) outcome = await fixAndRelint(outcome, opts, only, io, fromCwd);
-    const bulk = bulkSuppress(outcome, cwd, v['suppressions-location'], v['suppress-all'] ? 'all' : v['prune-suppressions'] ? 'prune' : undefined, !only && wholeFolder(paths), io);
+    const bulk = bulkSuppress(outcome, recorded, cwd, v['suppressions-location'], mode, !only && wholeFolder(paths), io);
     if (typeof bulk === 'number') return bulk;
     outcome = bulk;
     return cwd !== io.cwd ? { ...outcome, result: rebaseResult(outcome.result, fromCwd) } : outcome;

@@ -8,6 +8,7 @@
  * keys, so the same findings give the same bytes.
  */
 import type { Diagnostic, SuppressedDiagnostic } from '../core/diagnostic.js';
+import { SourceFile } from '../core/source.js';
 
 export const SUPPRESSIONS_FILE = 'talium-suppressions.json';
 const FORMAT = 1;
@@ -54,11 +55,10 @@ export function parseSuppressions(text: string): BulkSuppressions | string {
   return out;
 }
 
-/** `line:column` of an offset in `text` (1-based). */
+/** `line:column` of an offset in `text` (1-based, as every finding counts them: core/source.ts). */
 function lineColumn(text: string, offset: number): string {
-  const before = text.slice(0, Math.min(Math.max(offset, 0), text.length));
-  const nl = before.lastIndexOf('\n');
-  return `${before.split('\n').length}:${before.length - nl}`;
+  const p = new SourceFile('', text).positionAt(offset);
+  return `${p.line}:${p.column}`;
 }
 
 /** `line:column` of the key `keys[0]` as written (JSON-quoted), then of each next key after it; 1:1 when not found. */
