@@ -113,13 +113,16 @@ test('the same folder applied by one Flux Kustomization per cluster: each cluste
   const groups = buildClusterGroups(parseRepo(files));
   assert.deepEqual(groups.map((g) => `${g.name}: ${renderedPools(g).pools.map((r) => r.pool.overlay!.kustomization.file.path).join(', ')}`), ['a: clusters/a/flux/lb.yaml', 'b: clusters/b/flux/lb.yaml']);
   // each cluster's findings in its own patch; one in the shared file both clusters render the same is reported
-  // once, as the CLI does (lint/engine.ts and the rule tester: uniqueSorted), naming the first cluster's root
+  // once (lint/run-rules.ts mergeAcrossGroups), naming both clusters' roots, in data and as related locations
   assert.deepEqual(brief(files), [
     'clusters/a/flux/lb.yaml:20:18 network/pool-overlap overlap clusters/a/flux/lb.yaml',
     'clusters/b/flux/lb.yaml:20:18 network/pool-overlap overlap clusters/b/flux/lb.yaml',
-    'infra/lb/pool.yaml:9:13 network/pool-host-bits hostBits clusters/a/flux/lb.yaml',
+    'infra/lb/pool.yaml:9:13 network/pool-host-bits hostBits clusters/a/flux/lb.yaml, clusters/b/flux/lb.yaml',
   ]);
+  const shared = lintRepo(files, POOL_RULES).find((d) => d.ruleId === 'network/pool-host-bits')!;
+  assert.deepEqual(shared.related?.map((r) => `${r.file}:${r.range.start.line}`), ['clusters/a/flux/lb.yaml:14', 'clusters/b/flux/lb.yaml:14']);
   noSelfOverlap(files);
+  noDuplicates(files);
 });
 
 test('one base included by two overlays of one cluster that both ship lan unchanged: one finding for lan, other judged per overlay', () => {

@@ -90,7 +90,8 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
 
 /**
  * Sorted list without repeats: a document shared by several cluster groups (a common base) is checked once per
- * group, and the same finding at the same place must be reported once.
+ * group, and the same finding at the same place must be reported once (lint/run-rules.ts mergeAcrossGroups has
+ * already merged what each group's finding says beyond its message: data and related locations).
  */
 export function uniqueSorted<T extends Diagnostic>(list: readonly T[]): T[] {
   const sorted = [...list].sort(compareDiagnostics);

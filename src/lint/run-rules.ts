@@ -1,7 +1,9 @@
 /**
  * Runs rules over cluster groups and turns their RuleFindings into Findings: stamps rule id, severity
  * (configured > finding > default), the rendered message and help; drops a rule's exact repeats within a group
- * (releases sharing a values layer, e.g. Kustomize overlays of one base); with only part of the tree read, drops the
+ * (releases sharing a values layer, e.g. Kustomize overlays of one base); merges the findings several groups make at
+ * one place with one message (a base two clusters list), naming every group's overlay and related locations
+ * (mergeAcrossGroups); with only part of the tree read, drops the
  * findings that conclude from an absence (RuleMeta.needsWholeTree, RuleFinding.needsWholeTree); keeps a finding's fix
  * only where it is safe to apply (not in a document groups share, no apiVersion change on a kind a kustomization
  * patches). Rules see only the documents the repository applies (plan/applied.ts). Positions resolve later (toDiagnostic). Rules also get the tree's folders (treeFacts: discovery's view,
@@ -48,6 +50,9 @@ export function runRules(
   for (const rule of rules) {
     const configured = overrides[rule.meta.id];
     if (configured === 'off') continue;
+    const start = out.length;
+    // the group of each finding of this rule (mergeAcrossGroups)
+    const from = new Map<Finding, string>();
     const absence = opts.partialTree ? new Set(rule.meta.needsWholeTree ?? []) : undefined;
     // RuleFinding.everyGroup on a shared document: held back until every group has reported it
     const pending = new Map<string, { finding: Finding; rank: number; groups: Set<string> }>();
@@ -102,10 +107,67 @@ export function runRules(
           }
           continue;
         }
+        from.set(f, cluster.name);
         out.push(f);
       }
     }
     for (const p of pending.values()) if (p.groups.size === groups.length) out.push(p.finding);
+    if (groups.length > 1) out.splice(start, out.length - start, ...mergeAcrossGroups(out.slice(start), from));
   }
   return out;
+}
+
+/**
+ * One finding per place, message and severity where several cluster groups report the same one on a document they
+ * share (a base two clusters' overlays list), each naming its own cluster's overlay (`data.overlay`) or other
+ * string data the message does not show: the data values of all, sorted and joined with `, ` (a value that is itself
+ * such a list is split first), and every group's related locations, in group order. Findings whose data differ
+ * otherwise (a key only some have, a number or boolean) are left as they are (the report keeps the first: uniqueSorted).
+ */
+export function mergeAcrossGroups(list: readonly Finding[], groupOf: ReadonlyMap<Finding, string>): Finding[] {
+  const byKey = new Map<string, Finding[]>();
+  const out: Finding[][] = [];
+  for (const f of list) {
+    const key = `${placeKey(f)}#${f.messageId ?? ''}#${f.severity}#${f.message}`;
+    const same = byKey.get(key);
+    if (same) same.push(f);
+    else {
+      const l = [f];
+      byKey.set(key, l);
+      out.push(l);
+    }
+  }
+  // one group's own findings at one place (its releases, its overlays) stay as the rule returned them
+  return out.flatMap((l) => (Array.isArray(l) && new Set(l.map((f) => groupOf.get(f) ?? '')).size > 1 ? merged(l) : l));
+}
+
+/** The findings of one place and message as one (mergeAcrossGroups), or as they are when their data cannot merge. */
+function merged(list: Finding[]): Finding[] {
+  if (list.length === 1) return list;
+  const first = list[0]!;
+  const keys = Object.keys(first.data ?? {}).sort().join('\u0000');
+  const data: Record<string, string | number | boolean> = { ...first.data };
+  for (const f of list.slice(1)) {
+    if (Object.keys(f.data ?? {}).sort().join('\u0000') !== keys) return list;
+    for (const [k, v] of Object.entries(f.data ?? {})) {
+      const was = data[k];
+      if (was === v) continue;
+      if (typeof was !== 'string' || typeof v !== 'string') return list;
+      data[k] = [...new Set([...was.split(', '), ...v.split(', ')])].sort().join(', ');
+    }
+  }
+  const seen = new Set<string>();
+  const related: NonNullable<Finding['related']> = [];
+  for (const f of list) {
+    for (const r of f.related ?? []) {
+      const id = `${placeKey(r)}#${r.message}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      related.push(r);
+    }
+  }
+  const f: Finding = { ...first };
+  if (first.data) f.data = data;
+  if (related.length) f.related = related;
+  return [f];
 }
