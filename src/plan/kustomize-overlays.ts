@@ -227,6 +227,8 @@ function render(
 export interface KustomizationResource {
   node: string;
   kust?: YamlDocument;
+  /** The entry that names it in the kustomization (`['resources', 2]`). */
+  path: Path;
 }
 
 /**
@@ -240,22 +242,23 @@ export function kustomizationResources(k: YamlDocument, byFile: Map<string, Yaml
   for (const key of ['resources', 'bases']) {
     const list = k.get([key]);
     if (!Array.isArray(list)) continue;
-    for (const rel of list) {
-      if (typeof rel !== 'string' || TEMPLATED.test(rel) || /^[a-z0-9.-]+\.[a-z]{2,}\/|\?ref=/i.test(rel)) continue;
+    list.forEach((rel: unknown, i) => {
+      if (typeof rel !== 'string' || TEMPLATED.test(rel) || /^[a-z0-9.-]+\.[a-z]{2,}\/|\?ref=/i.test(rel)) return;
+      const path: Path = [key, i];
       const file = resolveRepoPath(byFile, dir, rel);
       if (file !== undefined) {
-        if (!KUST_FILES.includes(file.slice(file.lastIndexOf('/') + 1))) out.push({ node: file });
-        continue;
+        if (!KUST_FILES.includes(file.slice(file.lastIndexOf('/') + 1))) out.push({ node: file, path });
+        return;
       }
       for (const f of KUST_FILES) {
-        const path = resolveRepoPath(byFile, dir, `${rel.replace(/\/+$/, '')}/${f}`);
-        const kust = path === undefined ? undefined : byFile.get(path)?.find((d) => d.docClass === 'kustomization');
-        if (path !== undefined && kust) {
-          out.push({ node: path, kust });
+        const kfile = resolveRepoPath(byFile, dir, `${rel.replace(/\/+$/, '')}/${f}`);
+        const kust = kfile === undefined ? undefined : byFile.get(kfile)?.find((d) => d.docClass === 'kustomization');
+        if (kfile !== undefined && kust) {
+          out.push({ node: kfile, kust, path });
           break;
         }
       }
-    }
+    });
   }
   return out;
 }

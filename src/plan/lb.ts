@@ -14,6 +14,7 @@ import { docsOfKind, docsOfKindPrefix, docsOfKinds } from '../core/kind-index.js
 import { kustomizePatchFiles, patchedBy } from './kustomize-patches.js';
 import { helmServicesByDoc, type HelmService } from './helm-services.js';
 import { controllerLabelKey, serviceLabelsClosed } from './service-labels.js';
+import { renamedCopies, type RenamedCopy } from './renamed-copies.js';
 
 /** Where a value of a pool is written: a document path, and inside an inline patch string its own range when found. */
 export interface Place {
@@ -74,6 +75,8 @@ export interface LbPool {
   patched?: 'file' | 'opaque';
   /** A pool as a kustomize overlay renders it (plan/pool-overlays.ts); undefined for a pool as written. */
   overlay?: PoolOverlay;
+  /** One of the renamed copies a kustomize build makes of the pool as written (plan/pool-overlays.ts withRenamedCopies). */
+  copy?: RenamedCopy;
   /** The value at `path` in the pool (as rendered, for an overlay). */
   get(path: Path): unknown;
   /** Where the value at `path` is written (its nearest written ancestor when it is absent); `key`: for its key. */
@@ -246,6 +249,28 @@ export interface IpRequest {
   annotationsPath: Path;
   /** The Service a Helm release renders that asks (plan/helm-services.ts): its release, id and where its values are written. */
   helm?: HelmService;
+  /** One of the renamed copies a kustomize build makes of the Service (copiedRequests; plan/renamed-copies.ts). */
+  copy?: RenamedCopy;
+}
+
+/**
+ * `reqs` with each request of a Service that a build of `docs` renders under several names (plan/renamed-copies.ts)
+ * replaced by one request per rendering: its rendered name, the namespace the build sets, and `copy`. Two copies are
+ * two objects (requestObject, sameObject, samePlace tell them apart) written at one place.
+ */
+export function copiedRequests(reqs: readonly IpRequest[], docs: readonly YamlDocument[]): readonly IpRequest[] {
+  const copies = renamedCopies(docs);
+  if (!copies.size) return reqs;
+  return reqs.flatMap((r) => {
+    const list = r.helm ? undefined : copies.get(r.doc);
+    if (!list) return [r];
+    return list.map((c) => {
+      const x: IpRequest = { ...r, name: c.name, copy: c };
+      if (c.namespace !== undefined) x.namespace = c.namespace;
+      else if (c.namespaceUnknown) delete x.namespace;
+      return x;
+    });
+  });
 }
 
 /**
@@ -276,14 +301,18 @@ export function sameObject(a: IpRequest, b: IpRequest): boolean {
 export const requestOwner = (r: IpRequest): YamlDocument => r.helm?.doc ?? r.doc;
 
 /** The object asking, for "seen once" sets: the Service a Helm release renders, else the document. */
-export const requestObject = (r: IpRequest): object => r.helm ?? r.doc;
+export const requestObject = (r: IpRequest): object => r.copy ?? r.helm ?? r.doc;
 
 /** The asking Service for messages: its name, or for one a Helm release renders `<kind> <release>, service.<id>`. */
 /** How a finding names the object asking: its name; a Service a release renders by its rendered name, else by its release and id. */
 export const requestLabel = (r: IpRequest): string => (r.helm ? (r.helm.name ?? `${r.helm.releaseKind} ${r.helm.releaseName}, service.${r.helm.id}`) : (r.name ?? ''));
 
-/** Two requests written at one place (a values file or ConfigMap two releases share): one text, not two objects to compare. */
+/**
+ * Two requests written at one place (a values file or ConfigMap two releases share): one text, not two objects to
+ * compare; unless they are two renamed copies one build makes of a Service (copiedRequests).
+ */
 export const samePlace = (a: IpRequest, b: IpRequest): boolean =>
+  a.copy === b.copy &&
   a.doc === b.doc && a.path.length === b.path.length && a.path.every((k, i) => k === b.path[i]) && a.range?.start.line === b.range?.start.line && a.range?.start.column === b.range?.start.column;
 
 const IPS_KEYS = [LBIPAM_ANNOTATIONS.ips.key, LBIPAM_ANNOTATIONS.ips.legacy];

@@ -22,6 +22,7 @@ import { nodeAt, plain, type Node } from './kustomize-application.js';
 import { kustomizationResources, kustomizeObjectOverlays, type ObjectOverlaySpec } from './kustomize-overlays.js';
 import { under } from './flux-kustomizations.js';
 import { groupPools, isPoolDoc, patchedThere, readPoolFrom, type LbPool, type Place, type PoolOverlay } from './lb.js';
+import { renamedCopies } from './renamed-copies.js';
 import type { ClusterGroup } from './types.js';
 import { dirOf, docsByFile } from './util.js';
 import { docsOfKind } from '../core/kind-index.js';
@@ -146,10 +147,24 @@ export function poolsForRules(g: ClusterGroup, fields: readonly Path[]): readonl
   return extra.length ? [...judged, ...extra] : judged;
 }
 
+/**
+ * `pools` with each pool as written that a build of the group renders under several names (kustomize namePrefix /
+ * nameSuffix: plan/renamed-copies.ts) replaced by one pool per rendering (its rendered name, `copy`).
+ */
+export function withRenamedCopies(g: ClusterGroup, pools: readonly LbPool[]): readonly LbPool[] {
+  const copies = renamedCopies(g.docs);
+  if (!copies.size) return pools;
+  return pools.flatMap((p) => {
+    const list = p.overlay ? undefined : copies.get(p.doc);
+    return list ? list.map((c): LbPool => ({ ...p, name: c.name, copy: c })) : [p];
+  });
+}
+
 /** Two pools that may be in one cluster: not renderings of different overlays (per-cluster variants). */
 export function sameRendering(a: LbPool, b: LbPool): boolean {
-  // one base as written and as an overlay renders it are two variants of one pool, never side by side
-  if (a.doc === b.doc) return false;
+  // one base as written and as an overlay renders it are two variants of one pool, never side by side; two renamed
+  // copies one build makes of it are two pools
+  if (a.doc === b.doc) return !!a.copy && !!b.copy && a.copy !== b.copy;
   return !a.overlay || !b.overlay || a.overlay.kustomization === b.overlay.kustomization;
 }
 

@@ -1,8 +1,9 @@
 /** network/pool-overlap: two LB-IPAM pools whose blocks overlap (Cilium marks the later one Conflicting). */
 import { formatInterval, intersection } from '../../net/ip.js';
 import { IntervalIndex } from '../../net/interval-index.js';
-import { pathVariants, POOL_BLOCK_FIELDS } from '../../plan/lb.js';
-import { poolsForRules, sameRendering } from '../../plan/pool-overlays.js';
+import { pathVariants, POOL_BLOCK_FIELDS, type Place } from '../../plan/lb.js';
+import { poolsForRules, sameRendering, withRenamedCopies } from '../../plan/pool-overlays.js';
+import { copyRelated } from '../../plan/renamed-copies.js';
 import { POOL_OVERLAYS_DOC, blockPlace, mergeOverlayFindings, patchWrote, placeRelated, poolFinding } from './lib/pool-findings.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
@@ -10,6 +11,9 @@ import { defineRule, type RuleFinding } from '../types.js';
 const DISABLED = ['spec', 'disabled'];
 
 const pool = (name: string, cidr: string): string => `---\napiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: ${name}\nspec:\n  blocks:\n    - cidr: ${cidr}\n`;
+
+/** One written place (a block two renamed copies of one pool share). */
+const samePlace = (x: Place, y: Place): boolean => x.doc === y.doc && x.path.join('\u0000') === y.path.join('\u0000') && x.range?.start.line === y.range?.start.line && x.range?.start.column === y.range?.start.column;
 
 export default defineRule({
   meta: {
@@ -21,7 +25,7 @@ export default defineRule({
     },
     help: 'Give every pool its own address range; use serviceSelector to steer Services to a pool instead of overlapping ranges.',
     docs: {
-      what: 'Compares the blocks of every pair of pools of a cluster. Pools with the same name, or in files that differ only in one folder (environment variants such as `prod/` and `qa/`), are treated as variants and not compared, and so are pools as different kustomize overlays render them. ' + POOL_OVERLAYS_DOC,
+      what: 'Compares the blocks of every pair of pools of a cluster. Pools with the same name, or in files that differ only in one folder (environment variants such as `prod/` and `qa/`), are treated as variants and not compared, and so are pools as different kustomize overlays render them; but a pool that one kustomize build renders under several names (two overlays with different `namePrefix`/`nameSuffix` listing one base, both listed by one kustomization; nothing on the way patches it) is one pool per rendered name, and two such copies overlap: reported at the base\'s block with `data.overlay` / `data.otherOverlay` and related locations naming the kustomization that renames each copy. ' + POOL_OVERLAYS_DOC,
       why: 'Overlapping pools are a soft error in Cilium: the pool added last is marked Conflicting (reason cidr_overlap) and allocates nothing more.',
       fix: 'Split the range between the pools so they do not share addresses.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],
@@ -32,7 +36,8 @@ export default defineRule({
     },
   },
   check({ cluster }) {
-    const pools = poolsForRules(cluster, [...POOL_BLOCK_FIELDS, DISABLED]).filter((p) => !p.disabled);
+    // a pool one build renders under several names (kustomize namePrefix/nameSuffix) is one pool per name
+    const pools = withRenamedCopies(cluster, poolsForRules(cluster, [...POOL_BLOCK_FIELDS, DISABLED])).filter((p) => !p.disabled);
     const out: RuleFinding[] = [];
     const index = new IntervalIndex(pools.flatMap((pool, n) => pool.blocks.flatMap((block) => (block.interval ? [{ interval: block.interval, label: { n, pool, block } }] : []))));
     for (const [x, y] of index.overlappingPairs()) {
@@ -47,8 +52,15 @@ export default defineRule({
       if (earlier.name === later.name || pathVariants(earlier.doc.file.path, later.doc.file.path) || !sameRendering(earlier, later)) continue;
       const ov = intersection(b.interval!, e.interval!)!;
       const data = { pool: later.name, block: b.kind === 'cidr' ? b.text : formatInterval(b.interval!), other: earlier.name, otherBlock: e.kind === 'cidr' ? e.text : formatInterval(e.interval!), overlap: formatInterval(ov) };
-      // a finding on a rendering names its overlay (the later pool's, else the earlier one's)
-      out.push(poolFinding(later.overlay || !earlier.overlay ? later : earlier, blockPlace(b), 'overlap', data, [placeRelated(blockPlace(e), `pool "${earlier.name}"`)]));
+      // a finding on a rendering names its overlay (the later pool's, else the earlier one's); on a renamed copy,
+      // the kustomization that renders each copy (data.overlay, data.otherOverlay)
+      const related = earlier.doc === later.doc && samePlace(blockPlace(e), blockPlace(b)) ? [] : [placeRelated(blockPlace(e), `pool "${earlier.name}"`)];
+      if (later.copy) related.push(copyRelated(later.copy, 'pool'));
+      if (earlier.copy) related.push(copyRelated(earlier.copy, 'pool'));
+      const f = poolFinding(later.overlay || !earlier.overlay ? later : earlier, blockPlace(b), 'overlap', data, related);
+      if (later.copy && f.data!['overlay'] === undefined) f.data!['overlay'] = later.copy.overlay.kustomization.file.path;
+      if (earlier.copy) f.data!['otherOverlay'] = earlier.copy.overlay.kustomization.file.path;
+      out.push(f);
     }
     return mergeOverlayFindings(out);
   },

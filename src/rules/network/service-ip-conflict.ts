@@ -3,7 +3,8 @@
  * but in different namespaces where neither allows cross-namespace sharing.
  */
 import { LBIPAM_ANNOTATIONS } from '../../data/cilium.js';
-import { ciliumGatewayIpRequests, helmServiceIpRequests, lbIpamIsDefault, pathVariants, requestLabel, requestObject, requestOwner, sameAddressPairs, sameObject, samePlace, serviceIpRequests } from '../../plan/lb.js';
+import { ciliumGatewayIpRequests, copiedRequests, helmServiceIpRequests, lbIpamIsDefault, pathVariants, requestLabel, requestObject, requestOwner, sameAddressPairs, sameObject, samePlace, serviceIpRequests } from '../../plan/lb.js';
+import { copyRelated } from '../../plan/renamed-copies.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const svc = (name: string, extra: string): string => `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: default\n  annotations:\n    lbipam.cilium.io/ips: "10.50.0.230"\n${extra}spec:\n  type: LoadBalancer\n  ports:\n    - port: 80\n`;
@@ -22,7 +23,7 @@ export default defineRule({
     },
     help: 'Give both Services the same `lbipam.cilium.io/sharing-key` annotation (ports must not clash; across namespaces also `lbipam.cilium.io/sharing-cross-namespace` on both, Cilium ≥ 1.16), or request different IPs.',
     docs: {
-      what: 'Finds LoadBalancer Services of one cluster that request the same IP (annotations or spec.loadBalancerIP; for a Gateway of a Cilium GatewayClass, the Service `cilium-gateway-<name>` Cilium creates for it, from `spec.addresses` or `spec.infrastructure.annotations`; for a bjw-s app-template release, each LoadBalancer `service.<id>` it renders, from the values sources network/service-ip-not-in-pool reads, in the release namespace, reported where the value is written; not an ApplicationSet\'s, whose generated Applications the repository does not show) where the two do not carry the same sharing key, or carry it in two namespaces neither of which allows the other with `lbipam.cilium.io/sharing-cross-namespace` (a namespace kustomize or Flux sets is not judged). Services with the same name and namespace (or the same name where one side leaves the namespace to kustomize, e.g. a hand-written `cilium-gateway-<name>` next to its Gateway; for a release\'s Services, the same release name and service id: a Service object and a release\'s Service are never taken for one; a release\'s Service is named as the chart renders it (plan/app-template-names.ts), or by its release and values key when the values or an unknown chart version leave the name open), requests written at one place (a values file two releases read), or in files that differ only in one folder (`apps/prod/x/svc.yaml` vs `apps/qa/x/svc.yaml`: environment variants), are not compared.',
+      what: 'Finds LoadBalancer Services of one cluster that request the same IP (annotations or spec.loadBalancerIP; for a Gateway of a Cilium GatewayClass, the Service `cilium-gateway-<name>` Cilium creates for it, from `spec.addresses` or `spec.infrastructure.annotations`; for a bjw-s app-template release, each LoadBalancer `service.<id>` it renders, from the values sources network/service-ip-not-in-pool reads, in the release namespace, reported where the value is written; not an ApplicationSet\'s, whose generated Applications the repository does not show) where the two do not carry the same sharing key, or carry it in two namespaces neither of which allows the other with `lbipam.cilium.io/sharing-cross-namespace` (a namespace kustomize or Flux sets is not judged). Services with the same name and namespace (or the same name where one side leaves the namespace to kustomize, e.g. a hand-written `cilium-gateway-<name>` next to its Gateway; for a release\'s Services, the same release name and service id: a Service object and a release\'s Service are never taken for one; a release\'s Service is named as the chart renders it (plan/app-template-names.ts), or by its release and values key when the values or an unknown chart version leave the name open), requests written at one place (a values file two releases read), or in files that differ only in one folder (`apps/prod/x/svc.yaml` vs `apps/qa/x/svc.yaml`: environment variants), are not compared. A Service that one kustomize build renders under several names (two overlays with different `namePrefix`/`nameSuffix` listing one base, both listed by one kustomization; nothing on the way patches it) is one Service per rendered name, in the namespace the overlays set: two such copies asking for one IP are reported at the base\'s line, with `data.overlay` / `data.otherOverlay` and related locations naming the kustomization that renames each copy. Overlays that different builds render (environments) are not compared.',
       why: 'LB-IPAM gives an IP to one Service only, unless all Services asking for it share a sharing key (and, in different namespaces, allow each other with sharing-cross-namespace); the other Service stays <pending>.',
       fix: 'Add the same `lbipam.cilium.io/sharing-key` to both Services, or give one another IP.',
       // a sharing key never shared across namespaces: cilium PR #30055 ('the previous changes ... forbid to do so across namespaces')
@@ -33,6 +34,16 @@ export default defineRule({
       invalid: [
         { files: { 'svc.yaml': svc('a', KEY) + svc('b', '') } },
         { files: { 'svc.yaml': svc('a', KEY) + svc('b', KEY).replace('namespace: default', 'namespace: media') }, note: 'one sharing key, two namespaces, no sharing-cross-namespace' },
+        {
+          files: {
+            'base/kustomization.yaml': 'resources:\n  - svc.yaml\n',
+            'base/svc.yaml': svc('web', ''),
+            'apps/a/kustomization.yaml': 'namePrefix: a-\nresources:\n  - ../../base\n',
+            'apps/b/kustomization.yaml': 'namePrefix: b-\nresources:\n  - ../../base\n',
+            'clusters/home/kustomization.yaml': 'resources:\n  - ../../apps/a\n  - ../../apps/b\n',
+          },
+          note: 'one build renders the base twice: Services a-web and b-web ask for one IP',
+        },
       ],
     },
   },
@@ -43,7 +54,8 @@ export default defineRule({
     // so does a Service a Helm release renders (app-template `service.<id>`; not an ApplicationSet's, whose generated
     // Applications, how many and for which cluster, the repository does not show)
     const helm = helmServiceIpRequests(cluster.docs).filter((r) => !r.helm!.generated);
-    const reqs = [...serviceIpRequests(cluster.docs), ...ciliumGatewayIpRequests(cluster), ...helm].filter((r) => r.ip);
+    // a Service one build renders under several names (kustomize namePrefix/nameSuffix) is one Service per name
+    const reqs = [...copiedRequests(serviceIpRequests(cluster.docs), cluster.docs), ...ciliumGatewayIpRequests(cluster), ...helm].filter((r) => r.ip);
     const out: RuleFinding[] = [];
     const seen = new Set<string>();
     const ids = new Map<object, number>();
@@ -63,12 +75,25 @@ export default defineRule({
       const k = `${idOf(requestObject(b))}#${b.text}`;
       if (seen.has(k)) continue;
       seen.add(k);
-      const related = [{ doc: a.doc, path: a.path, ...(a.range ? { range: a.range } : {}), message: `Service "${requestLabel(a)}" requests ${a.text}` }];
+      const related: NonNullable<RuleFinding['related']> = [{ doc: a.doc, path: a.path, ...(a.range ? { range: a.range } : {}), message: `Service "${requestLabel(a)}" requests ${a.text}` }];
       const at = { doc: b.doc, path: b.path, ...(b.range ? { range: b.range } : {}) };
+      // a renamed copy: the finding stays where the request is written (the base), naming the kustomization that
+      // renders each copy (data.overlay, data.otherOverlay and related locations); two copies of one request are
+      // at one place, so the other's request is not repeated as a related location
+      const copies: Record<string, string> = {};
+      if (samePlace({ ...a, copy: b.copy }, b)) related.length = 0;
+      if (b.copy) {
+        copies['overlay'] = b.copy.overlay.kustomization.file.path;
+        related.push(copyRelated(b.copy, 'Service'));
+      }
+      if (a.copy) {
+        copies['otherOverlay'] = a.copy.overlay.kustomization.file.path;
+        related.push(copyRelated(a.copy, 'Service'));
+      }
       if (shared) {
-        const data = { service: requestLabel(b), namespace: b.namespace!, ip: b.text, sharingKey: b.sharingKey!, other: requestLabel(a), otherNamespace: a.namespace! };
+        const data = { service: requestLabel(b), namespace: b.namespace!, ip: b.text, sharingKey: b.sharingKey!, other: requestLabel(a), otherNamespace: a.namespace!, ...copies };
         out.push({ ...at, messageId: 'otherNamespace', data, related });
-      } else out.push({ ...at, messageId: 'conflict', data: { service: requestLabel(b), ip: b.text, other: requestLabel(a) }, related });
+      } else out.push({ ...at, messageId: 'conflict', data: { service: requestLabel(b), ip: b.text, other: requestLabel(a), ...copies }, related });
     }
     return out;
   },

@@ -1,0 +1,190 @@
+/**
+ * Renamed copies (plan/renamed-copies.ts): one base that a single kustomize build renders twice under different
+ * names (namePrefix / nameSuffix) is two Services (network/service-ip-conflict) or two pools (network/pool-overlap),
+ * reported at the base's line with both overlays named; the rendered names are checked against the real
+ * `kubectl kustomize` where it is installed. Also: a finding in a file two clusters share names both clusters'
+ * places (lint/run-rules.ts mergeAcrossGroups).
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import type { Finding } from '../src/core/finding.js';
+import { mergeAcrossGroups } from '../src/lint/run-rules.js';
+import { renamedCopies } from '../src/plan/renamed-copies.js';
+import poolOverlap from '../src/rules/network/pool-overlap.js';
+import serviceIpConflict from '../src/rules/network/service-ip-conflict.js';
+import { lintRepo, parseRepo } from '../src/testing/rule-tester.js';
+import { tempRepos } from '../src/testing/temp-repos.js';
+
+const hasKubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+const repos = tempRepos('talium-renamed-');
+after(() => repos.cleanup());
+
+/** A LoadBalancer Service `web`; its ips annotation value is on line 7, column 27. */
+const svc = (extra = ''): string =>
+  `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: default\n  annotations:\n    lbipam.cilium.io/ips: "192.168.50.20"\n${extra}spec:\n  type: LoadBalancer\n  ports:\n    - port: 80\n`;
+/** A pool `lan`; its block's cidr value is on line 7, column 13. */
+const POOL = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - cidr: 192.168.50.16/28\n';
+
+/** base (Service + pool), apps/a (namePrefix a-), apps/b (nameSuffix -b), clusters/home building both. */
+const COPIES: Record<string, string> = {
+  'base/kustomization.yaml': 'resources:\n  - svc.yaml\n  - pool.yaml\n',
+  'base/svc.yaml': svc(),
+  'base/pool.yaml': POOL,
+  'apps/a/kustomization.yaml': 'namePrefix: a-\nresources:\n  - ../../base\n',
+  'apps/b/kustomization.yaml': 'nameSuffix: -b\nresources:\n  - ../../base\n',
+  'clusters/home/kustomization.yaml': 'resources:\n  - ../../apps/a\n  - ../../apps/b\n',
+};
+
+/** `kind/name` of every object `kubectl kustomize` renders for `dir` of `files` (undefined without kubectl). */
+function kustomizeIds(files: Record<string, string>, dir: string): string[] | undefined {
+  if (!hasKubectl) return undefined;
+  const root = repos.repo(files);
+  const r = spawnSync('kubectl', ['kustomize', join(root, dir)], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, `kubectl kustomize ${dir}: ${r.stderr}`);
+  return parseAllDocuments(r.stdout)
+    .map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string } })
+    .map((o) => `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`)
+    .sort();
+}
+
+const at = (d: { file: string; range: { start: { line: number; column: number } } }): string => `${d.file}:${d.range.start.line}:${d.range.start.column}`;
+
+test('renamedCopies: the names and overlays of a base one build renders twice, as kubectl kustomize renders them', (t) => {
+  const copies = renamedCopies(parseRepo(COPIES));
+  const got = [...copies.values()].flat().map((c) => `${c.doc.kind}/${c.namespace ?? c.doc.namespace ? `${c.namespace ?? c.doc.namespace}/` : ''}${c.name} ${c.overlay.kustomization.file.path}#${c.overlay.path.join('.')} ${c.build.file.path}`);
+  assert.deepEqual(got, [
+    'Service/default/a-web apps/a/kustomization.yaml#namePrefix clusters/home/kustomization.yaml',
+    'Service/default/web-b apps/b/kustomization.yaml#nameSuffix clusters/home/kustomization.yaml',
+    'CiliumLoadBalancerIPPool/a-lan apps/a/kustomization.yaml#namePrefix clusters/home/kustomization.yaml',
+    'CiliumLoadBalancerIPPool/lan-b apps/b/kustomization.yaml#nameSuffix clusters/home/kustomization.yaml',
+  ]);
+  // nested prefixes and a namespace: outer prefix first, outer suffix last, the outermost namespace
+  const nested = {
+    ...COPIES,
+    'apps/a/kustomization.yaml': 'namePrefix: a-\nnamespace: apps-a\nresources:\n  - ../../base\n',
+    'clusters/home/kustomization.yaml': 'namePrefix: home-\nnameSuffix: -x\nresources:\n  - ../../apps/a\n  - ../../apps/b\n',
+  };
+  const names = [...renamedCopies(parseRepo(nested)).values()].flat().map((c) => `${c.doc.kind}/${c.namespace ?? c.doc.namespace ? `${c.namespace ?? c.doc.namespace}/` : ''}${c.name}`);
+  assert.deepEqual(names, ['Service/apps-a/home-a-web-x', 'Service/default/home-web-b-x', 'CiliumLoadBalancerIPPool/apps-a/home-a-lan-x', 'CiliumLoadBalancerIPPool/home-lan-b-x']);
+  const real = kustomizeIds(COPIES, 'clusters/home');
+  const realNested = kustomizeIds(nested, 'clusters/home');
+  if (!real || !realNested) return t.skip('kubectl not installed: rendered names not checked against kubectl kustomize');
+  assert.deepEqual(real, [...got.map((g) => g.split(' ')[0]!)].sort());
+  // kustomize also writes the namespace into the pool (cluster-scoped; kustomize does not know the kind): the same ids
+  assert.deepEqual(realNested, [...names].sort());
+});
+
+test('network/service-ip-conflict: two renamed copies of one Service in one build ask for one IP', (t) => {
+  const got = lintRepo(COPIES, [serviceIpConflict]);
+  assert.deepEqual(got.map((d) => `${at(d)} ${d.messageId}`), ['base/svc.yaml:7:27 conflict']);
+  assert.deepEqual(got[0]!.data, { service: 'web-b', ip: '192.168.50.20', other: 'a-web', overlay: 'apps/b/kustomization.yaml', otherOverlay: 'apps/a/kustomization.yaml' });
+  // the two overlays, at the key that renames each copy (not the base line again)
+  assert.deepEqual(got[0]!.related?.map(at), ['apps/b/kustomization.yaml:1:13', 'apps/a/kustomization.yaml:1:13']);
+  const real = kustomizeIds(COPIES, 'clusters/home');
+  if (!real) return t.skip('kubectl not installed: rendered Service names not checked against kubectl kustomize');
+  assert.ok(real.includes(`Service/default/${String(got[0]!.data!['service'])}`) && real.includes(`Service/default/${String(got[0]!.data!['other'])}`), real.join(', '));
+});
+
+test('network/service-ip-conflict: renamed copies that share the IP, or that no one build renders twice, are silent', () => {
+  const key = '    lbipam.cilium.io/sharing-key: web\n';
+  const valid: Array<[string, Record<string, string>]> = [
+    ['one sharing key, one namespace', { ...COPIES, 'base/svc.yaml': svc(key) }],
+    // two builds (environments), each rendering one copy: never side by side
+    ['one copy per build', { ...COPIES, 'clusters/home/kustomization.yaml': 'resources:\n  - ../../apps/a\n', 'clusters/home/b/kustomization.yaml': 'resources:\n  - ../../../apps/b\n' }],
+    // a patch on the way may change the copy's request: not judged as a copy
+    ['an overlay patches', { ...COPIES, 'apps/b/kustomization.yaml': 'nameSuffix: -b\nresources:\n  - ../../base\npatches:\n  - target: {kind: Service}\n    patch: |-\n      - op: replace\n        path: /metadata/annotations/lbipam.cilium.io~1ips\n        value: 192.168.50.21\n' }],
+    // a Flux Kustomization patching the build's folder may change both
+    ['the Flux Kustomization patches', { ...COPIES, 'clusters/home/flux/ks.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: home\nspec:\n  path: ./clusters/home\n  patches:\n    - target: {kind: Service}\n      patch: |-\n        - op: remove\n          path: /metadata/annotations\n' }],
+    // no rename: one object (kustomize refuses the build: "already registered id")
+    ['no rename', { ...COPIES, 'apps/a/kustomization.yaml': 'resources:\n  - ../../base\n', 'apps/b/kustomization.yaml': 'resources:\n  - ../../base\n' }],
+  ];
+  for (const [name, files] of valid) assert.deepEqual(lintRepo(files, [serviceIpConflict]).map(at), [], name);
+});
+
+test('network/service-ip-conflict: renamed copies with one sharing key in the namespaces their overlays set', () => {
+  const files = {
+    ...COPIES,
+    'base/svc.yaml': svc('    lbipam.cilium.io/sharing-key: web\n'),
+    'apps/a/kustomization.yaml': 'namePrefix: a-\nnamespace: team-a\nresources:\n  - ../../base\n',
+    'apps/b/kustomization.yaml': 'nameSuffix: -b\nnamespace: team-b\nresources:\n  - ../../base\n',
+  };
+  const got = lintRepo(files, [serviceIpConflict]);
+  assert.deepEqual(
+    got.map((d) => `${at(d)} ${d.messageId} ${String(d.data?.['namespace'])} ${String(d.data?.['otherNamespace'])} ${String(d.data?.['overlay'])} ${String(d.data?.['otherOverlay'])}`),
+    ['base/svc.yaml:7:27 otherNamespace team-b team-a apps/b/kustomization.yaml apps/a/kustomization.yaml'],
+  );
+  // sharing-cross-namespace on the base lets both copies share: silent
+  const cross = { ...files, 'base/svc.yaml': svc('    lbipam.cilium.io/sharing-key: web\n    lbipam.cilium.io/sharing-cross-namespace: "*"\n') };
+  assert.deepEqual(lintRepo(cross, [serviceIpConflict]).map(at), []);
+  // a Flux Kustomization building the build's folder with targetNamespace puts both copies in one namespace: shared
+  const ks = (ns: string): string => `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: home-${ns}\nspec:\n  path: ./clusters/home\n  targetNamespace: ${ns}\n`;
+  assert.deepEqual(lintRepo({ ...files, 'clusters/home/flux/ks.yaml': ks('web') }, [serviceIpConflict]).map(at), []);
+  // two such roots with different namespaces: the namespace is unknown, not judged
+  assert.deepEqual(lintRepo({ ...files, 'clusters/home/flux/ks.yaml': ks('web'), 'clusters/home/flux/ks2.yaml': ks('other') }, [serviceIpConflict]).map(at), []);
+});
+
+test('network/pool-overlap: two renamed copies of one pool in one build overlap', (t) => {
+  const got = lintRepo(COPIES, [poolOverlap]);
+  assert.deepEqual(
+    got.map((d) => `${at(d)} ${d.data?.['pool']}/${d.data?.['other']} ${String(d.data?.['overlay'])} ${String(d.data?.['otherOverlay'])}`),
+    ['base/pool.yaml:7:13 lan-b/a-lan apps/b/kustomization.yaml apps/a/kustomization.yaml'],
+  );
+  assert.deepEqual(got[0]!.related?.map(at), ['apps/b/kustomization.yaml:1:13', 'apps/a/kustomization.yaml:1:13']);
+  // one copy per build (environments), or the pool disabled: silent
+  assert.deepEqual(lintRepo({ ...COPIES, 'clusters/home/kustomization.yaml': 'resources:\n  - ../../apps/a\n', 'clusters/home/b/kustomization.yaml': 'resources:\n  - ../../../apps/b\n' }, [poolOverlap]).map(at), []);
+  assert.deepEqual(lintRepo({ ...COPIES, 'base/pool.yaml': `${POOL}  disabled: true\n` }, [poolOverlap]).map(at), []);
+  // a copy against another pool: the copy's rendered name
+  const other = { ...COPIES, 'clusters/home/kustomization.yaml': 'resources:\n  - ../../apps/a\n  - ../../apps/b\n  - other.yaml\n', 'clusters/home/other.yaml': POOL.replace('name: lan', 'name: other').replace('16/28', '24/29') };
+  assert.deepEqual(
+    lintRepo(other, [poolOverlap]).map((d) => `${at(d)} ${d.data?.['pool']}/${d.data?.['other']}`),
+    ['base/pool.yaml:7:13 lan-b/a-lan', 'clusters/home/other.yaml:7:13 other/a-lan', 'clusters/home/other.yaml:7:13 other/lan-b'],
+  );
+  const real = kustomizeIds(COPIES, 'clusters/home');
+  if (!real) return t.skip('kubectl not installed: rendered pool names not checked against kubectl kustomize');
+  assert.ok(real.includes('CiliumLoadBalancerIPPool/lan-b') && real.includes('CiliumLoadBalancerIPPool/a-lan'), real.join(', '));
+});
+
+test('a finding in a file two clusters share names both clusters\' places, once', () => {
+  // z/shared/svc.yaml is in both clusters' groups; each cluster has its own Service asking for the same IP
+  const own = (name: string): string => svc().replace('name: web', `name: ${name}`);
+  const files = { 'clusters/a/svc.yaml': own('x'), 'clusters/b/svc.yaml': own('x'), 'z/shared/svc.yaml': svc() };
+  const got = lintRepo(files, [serviceIpConflict]);
+  assert.deepEqual(got.map((d) => `${at(d)} ${d.messageId} ${String(d.data?.['service'])}/${String(d.data?.['other'])}`), ['z/shared/svc.yaml:7:27 conflict web/x']);
+  assert.deepEqual(got[0]!.related?.map(at), ['clusters/a/svc.yaml:7:27', 'clusters/b/svc.yaml:7:27']);
+});
+
+test('mergeAcrossGroups: string data joined and sorted, related merged in group order; other differences left alone', () => {
+  const doc = parseRepo({ 'x.yaml': 'a: 1\n' })[0]!;
+  const f = (overlay: string | number, rel: string, extra: Record<string, string> = {}): Finding => ({
+    ruleId: 'r/x',
+    messageId: 'm',
+    severity: 'error',
+    message: 'same',
+    help: 'h.',
+    doc,
+    path: ['a'],
+    data: { overlay, ...extra },
+    related: [{ doc, path: [rel], message: rel }],
+  });
+  const one = f('k/b.yaml, k/c.yaml', 'b');
+  const two = f('k/a.yaml', 'a');
+  const groups = new Map<Finding, string>([
+    [one, 'b'],
+    [two, 'a'],
+  ]);
+  const merged = mergeAcrossGroups([one, two], groups);
+  assert.equal(merged.length, 1);
+  assert.deepEqual(merged[0]!.data, { overlay: 'k/a.yaml, k/b.yaml, k/c.yaml' });
+  assert.deepEqual(merged[0]!.related?.map((r) => r.message), ['b', 'a']);
+  // one group's own findings, a number that differs, a key only one has: as they are
+  assert.equal(mergeAcrossGroups([one, two], new Map([[one, 'a'], [two, 'a']])).length, 2);
+  const n1 = f(1, 'a');
+  const n2 = f(2, 'b');
+  assert.equal(mergeAcrossGroups([n1, n2], new Map([[n1, 'a'], [n2, 'b']])).length, 2);
+  const k1 = f('o', 'a');
+  const k2 = f('o', 'b', { more: 'x' });
+  assert.equal(mergeAcrossGroups([k1, k2], new Map([[k1, 'a'], [k2, 'b']])).length, 2);
+});
