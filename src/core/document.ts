@@ -75,6 +75,66 @@ export interface PlainWords {
   index?: Map<unknown, Map<PathSegment, number>>;
 }
 
+/**
+ * A PlainWords as JSON carries it (the parse cache, worker threads): per word, the length of its path in the
+ * document's value, the path, then its start and end offsets in the file: `[2, 'data', 'b', 95, 98, ...]`.
+ */
+export type PlainWordsWire = Array<string | number>;
+
+/** `w` as JSON carries it; undefined when a listed container is not found in `w.root` (nothing is guessed). */
+export function plainWordsToWire(w: PlainWords): PlainWordsWire | undefined {
+  const e = w.entries;
+  // the paths of the containers that hold words: the value is walked until every one is found
+  const wanted = new Set<unknown>();
+  for (let i = 0; i < e.length; i += 4) wanted.add(e[i]);
+  const paths = new Map<unknown, PathSegment[]>();
+  const stack: Array<[unknown, PathSegment[]]> = [[w.root, []]];
+  while (stack.length && paths.size < wanted.size) {
+    const [v, path] = stack.pop()!;
+    if (wanted.has(v) && !paths.has(v)) paths.set(v, path);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) if (v[i] !== null && typeof v[i] === 'object') stack.push([v[i], [...path, i]]);
+    } else {
+      const o = v as Record<string, unknown>;
+      for (const k in o) if (o[k] !== null && typeof o[k] === 'object') stack.push([o[k], [...path, k]]);
+    }
+  }
+  const out: PlainWordsWire = [];
+  for (let i = 0; i < e.length; i += 4) {
+    const path = paths.get(e[i]);
+    if (!path) return undefined;
+    out.push(path.length + 1);
+    for (const seg of path) out.push(seg);
+    out.push(e[i + 1] as PathSegment, e[i + 2] as number, e[i + 3] as number);
+  }
+  return out;
+}
+
+/**
+ * The PlainWords of `root` (a document's value read back from JSON) that `wire` describes; undefined when `wire`
+ * does not fit `root` (a damaged entry: positions then come from the AST).
+ */
+export function plainWordsFromWire(root: unknown, wire: unknown, watched: ReadonlySet<string>): PlainWords | undefined {
+  if (!Array.isArray(wire) || !wire.length) return undefined;
+  const entries: unknown[] = [];
+  for (let i = 0; i < wire.length; ) {
+    const n = wire[i] as unknown;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || i + n + 3 > wire.length) return undefined;
+    let c = root;
+    for (let k = 1; k < n; k++) {
+      if (c === null || typeof c !== 'object') return undefined;
+      c = (c as Record<string, unknown>)[wire[i + k] as string];
+    }
+    const key = wire[i + n] as unknown;
+    const start = wire[i + n + 1] as unknown;
+    const end = wire[i + n + 2] as unknown;
+    if (c === null || typeof c !== 'object' || typeof key !== (Array.isArray(c) ? 'number' : 'string') || typeof start !== 'number' || typeof end !== 'number') return undefined;
+    entries.push(c, key, start, end);
+    i += n + 3;
+  }
+  return { root, watched, entries };
+}
+
 /** Shared empty values of every document that has none of its own (a file may hold 150,000 documents). */
 const NO_SUBSTITUTIONS: readonly Substitution[] = Object.freeze([]);
 const NO_PATH: Path = Object.freeze([]);
@@ -184,6 +244,12 @@ export class YamlDocument {
     if (this.noYaml11Words !== undefined) init.noYaml11Words = this.noYaml11Words;
     if (this.plainWords) init.plainWords = this.plainWords;
     return new YamlDocument(init);
+  }
+
+  /** The fast reader's word record as JSON carries it (load-file.ts toWire): a document of its own, its value as read. */
+  plainWordsWire(): PlainWordsWire | undefined {
+    const w = this.plainWords;
+    return w && !this.list && this.parsed === w.root ? plainWordsToWire(w) : undefined;
   }
 
   /** The fast reader's word at `path` of this document (plainWordAt), while the YAML document's value is still the one it read. */

@@ -18,6 +18,7 @@ import { discover } from './discover.js';
 import { excludeEntries, unusedExcludes } from './excludes.js';
 import { byFile, CheckKeys } from './check-cache.js';
 import { checkDocuments, checkValuesFrom, specFileDiagnostics, type GroupCheck } from './doc-checks.js';
+import { astParses } from './ast-cache.js';
 import { internalError } from './internal-error.js';
 import { toWire, type LoadedFile, type WireFile } from './load-file.js';
 import { loadFilesInWorkers, safeLoad, shouldUseWorkers, type CheckRequest, type WorkerHandle } from './pool.js';
@@ -377,6 +378,10 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const withDiag = new Set(out.map((d) => d.file));
   for (const f of loaded) if (f.source && withDiag.has(f.path)) sources.set(f.path, f.source.text);
   if (cache && process.env['TALIUM_TIMING']) process.stderr.write(`talium timing: cached files whose text was read: ${cache.textsRead}\n`);
+  if (process.env['TALIUM_TIMING']) {
+    const inWorkers = workers.reduce((n, w) => n + w.astParses, 0);
+    process.stderr.write(`talium timing: files parsed with eemeli/yaml for positions: ${astParses.files}${workers.length ? ` (workers: ${inWorkers})` : ''}\n`);
+  }
   const result: LintResult = {
     diagnostics: out,
     rules: catalog.map(toRuleInfo),

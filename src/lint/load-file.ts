@@ -4,7 +4,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import type { Diagnostic } from '../core/diagnostic.js';
-import { YamlDocument, type DocClass } from '../core/document.js';
+import { plainWordsFromWire, YamlDocument, type DocClass, type PlainWordsWire, type YamlDocumentInit } from '../core/document.js';
+import { YAML11_WORDS } from '../schema/yaml11.js';
 import { toDiagnostic } from '../core/finding.js';
 import { SourceFile } from '../core/source.js';
 import { ChunkAstCache } from './ast-cache.js';
@@ -125,7 +126,12 @@ export interface WireFile {
   path: string;
   /** Text as read (BOM included), so SourceFile offsets match. */
   text?: string;
-  docs: Array<{ index: number; value: unknown; start: number; end: number; docClass: DocClass; templated: boolean }>;
+  /**
+   * `noWords`: the fast reader saw no plain YAML 1.1 boolean word among the values (false: it saw some; absent: not
+   * known); `words`: where they are (core/document.ts PlainWordsWire), so positions of schema/yaml11-boolean findings
+   * need no eemeli/yaml parse after a trip through the parse cache or from a worker thread.
+   */
+  docs: Array<{ index: number; value: unknown; start: number; end: number; docClass: DocClass; templated: boolean; noWords?: boolean; words?: PlainWordsWire }>;
   contentOffsets: number[];
   diagnostics: Diagnostic[];
   suppressions: Suppression[];
@@ -140,7 +146,13 @@ export function toWire(f: LoadedFile): WireFile {
   return {
     path: f.path,
     ...(f.source ? { text: (f.source.hadBom ? '\ufeff' : '') + f.source.text } : {}),
-    docs: own.map((d) => ({ index: d.index, value: d.value, start: d.start, end: d.end, docClass: d.docClass, templated: d.templated })),
+    docs: own.map((d) => {
+      const w: WireFile['docs'][number] = { index: d.index, value: d.value, start: d.start, end: d.end, docClass: d.docClass, templated: d.templated };
+      if (d.noYaml11Words !== undefined) w.noWords = d.noYaml11Words;
+      const words = d.value === d.parsed ? d.plainWordsWire() : undefined;
+      if (words) w.words = words;
+      return w;
+    }),
     contentOffsets: Array.from(offsets, (o) => o ?? -1),
     diagnostics: f.diagnostics,
     suppressions: f.suppressions,
@@ -153,6 +165,12 @@ export function fromWire(w: Omit<WireFile, 'text'> & { text?: string | (() => st
   if (w.text === undefined) return { path: w.path, docs: [], diagnostics: w.diagnostics, suppressions: w.suppressions, skipped: w.skipped };
   const source = new SourceFile(w.path, w.text);
   const ast = new ChunkAstCache(source, w.contentOffsets);
-  const docs = w.docs.map((d) => new YamlDocument({ file: source, index: d.index, value: d.value, docClass: d.docClass, start: d.start, end: d.end, ast, templated: d.templated }));
+  const docs = w.docs.map((d) => {
+    const init: YamlDocumentInit = { file: source, index: d.index, value: d.value, docClass: d.docClass, start: d.start, end: d.end, ast, templated: d.templated };
+    if (typeof d.noWords === 'boolean') init.noYaml11Words = d.noWords;
+    const words = d.words === undefined ? undefined : plainWordsFromWire(d.value, d.words, YAML11_WORDS);
+    if (words) init.plainWords = words;
+    return new YamlDocument(init);
+  });
   return { path: w.path, source, docs: expandLists(docs), diagnostics: w.diagnostics, suppressions: w.suppressions, skipped: w.skipped };
 }

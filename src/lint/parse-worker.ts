@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { YamlDocument } from '../core/document.js';
+import { astParses } from './ast-cache.js';
 import { fromWire, toWire, type LoadedFile, type WireFile } from './load-file.js';
 import { safeLoad, type CheckRequest, type WorkerMessage } from './pool.js';
 
@@ -50,7 +51,8 @@ parentPort?.on('message', (req: CheckRequest) => {
       const crdDocs = req.crds.flatMap((w) => fromWire(w).docs.filter((d) => d.kind === 'CustomResourceDefinition'));
       // imported here, not at the top: the schema modules load while the main thread decodes phase 1
       const { checkDocuments } = await import('./doc-checks.js');
-      post({ type: 'checked', diagnostics: await checkDocuments(groups, loaded, crdDocs, new Set(req.partialFiles)) });
+      const diagnostics = await checkDocuments(groups, loaded, crdDocs, new Set(req.partialFiles));
+      post({ type: 'checked', diagnostics, astParses: astParses.files });
     } catch (err) {
       post({ type: 'failed', error: (err as Error)?.message ?? String(err) });
     }

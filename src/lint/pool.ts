@@ -39,7 +39,7 @@ export interface CheckRequest {
 
 export type WorkerMessage =
   | { type: 'loaded'; json: string; cloned: WireFile[]; order: number[] }
-  | { type: 'checked'; diagnostics: Diagnostic[] }
+  | { type: 'checked'; diagnostics: Diagnostic[]; astParses: number }
   | { type: 'failed'; error: string };
 
 export function safeLoad(f: { abs: string | Buffer; path: string }, maxFileSize: number, cache?: ParseCache): LoadedFile {
@@ -53,6 +53,8 @@ export function safeLoad(f: { abs: string | Buffer; path: string }, maxFileSize:
 export interface WorkerHandle {
   /** Indexes (into the discovered files) this worker loaded. */
   indexes: number[];
+  /** Files the worker's checks parsed with eemeli/yaml for positions (ast-cache.ts astParses), once it answered. */
+  astParses: number;
   check(req: CheckRequest): Promise<Diagnostic[]>;
   close(): void;
 }
@@ -74,13 +76,17 @@ function start(job: WorkerJob, indexes: number[]): { loaded: Promise<WireFile[]>
       let c = 0;
       for (let k = 0; k < files.length; k++) files[k] = m.order.includes(k) ? m.cloned[c++]! : fromJson[j++]!;
       onLoaded(files);
-    } else if (m.type === 'checked') onChecked(m.diagnostics);
+    } else if (m.type === 'checked') {
+      handle.astParses = m.astParses;
+      onChecked(m.diagnostics);
+    }
     else onError(new Error(m.error));
   });
   w.on('error', (e) => onError(e));
   w.on('exit', (code) => onError(new Error(`worker exited with code ${code}`)));
   const handle: WorkerHandle = {
     indexes,
+    astParses: 0,
     check(req) {
       return new Promise<Diagnostic[]>((res, rej) => {
         onChecked = res;
