@@ -116,7 +116,7 @@ export function plainWordsToWire(w: PlainWords): PlainWordsWire | undefined {
  */
 export function plainWordsFromWire(root: unknown, wire: unknown, watched: ReadonlySet<string>): PlainWords | undefined {
   if (!Array.isArray(wire) || !wire.length) return undefined;
-  const entries: unknown[] = [];
+  let entries: unknown[] | undefined;
   for (let i = 0; i < wire.length; ) {
     const n = wire[i] as unknown;
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || i + n + 3 > wire.length) return undefined;
@@ -129,10 +129,12 @@ export function plainWordsFromWire(root: unknown, wire: unknown, watched: Readon
     const start = wire[i + n + 1] as unknown;
     const end = wire[i + n + 2] as unknown;
     if (c === null || typeof c !== 'object' || typeof key !== (Array.isArray(c) ? 'number' : 'string') || typeof start !== 'number' || typeof end !== 'number') return undefined;
-    entries.push(c, key, start, end);
+    // (the first entry as a literal, as the fast reader makes it: `[]` grown by push keeps 16 slots)
+    if (entries) entries.push(c, key, start, end);
+    else entries = [c, key, start, end];
     i += n + 3;
   }
-  return { root, watched, entries };
+  return entries && { root, watched, entries };
 }
 
 /** Shared empty values of every document that has none of its own (a file may hold 150,000 documents). */

@@ -12,7 +12,7 @@ export class SourceFile {
   private body: string | undefined;
   private bom = false;
   private reader: (() => string) | undefined;
-  private lineStarts: number[] | undefined;
+  private lineStarts: Uint32Array | undefined;
   private crBreaks: boolean;
 
   /**
@@ -65,17 +65,8 @@ export class SourceFile {
     return this.bom;
   }
 
-  private starts(): number[] {
-    if (!this.lineStarts) {
-      const starts = [0];
-      const t = this.text;
-      let i = t.indexOf('\n');
-      while (i !== -1) {
-        starts.push(i + 1);
-        i = t.indexOf('\n', i + 1);
-      }
-      this.lineStarts = starts;
-    }
+  private starts(): Uint32Array {
+    this.lineStarts ??= lineStartOffsets(this.text);
     return this.lineStarts;
   }
 
@@ -138,4 +129,17 @@ export function crToLf(text: string): string {
 /** The text holds a CR that no LF follows (a line break for YAML; a scan: for paths off the lint hot path). */
 export function hasLoneCr(text: string): boolean {
   return text.includes('\r') && /\r(?!\n)/.test(text);
+}
+
+/**
+ * The offsets where the lines of `text` start (0 first), exactly sized: an array grown by push kept up to half as
+ * many slots again, 8 bytes each (the 1.2 million lines of a file of 150,000 documents: ~13 MB against 4.8 MB).
+ */
+export function lineStartOffsets(text: string): Uint32Array {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  const starts = new Uint32Array(n);
+  let k = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[k++] = i + 1;
+  return starts;
 }

@@ -3,6 +3,7 @@
  * Long lines are cut to a window around the column, so an 8 MB single line prints a short frame.
  */
 import type { Range } from '../core/diagnostic.js';
+import { lineStartOffsets } from '../core/source.js';
 
 const WINDOW = 120;
 
@@ -50,13 +51,11 @@ export function lineOf(text: string, line: number): string | undefined {
 // the offsets where the lines of the last text asked about start: a reporter asks for the lines of one file after
 // another, and scanning from the top for each (once per finding) was quadratic (400,000 findings in one file: minutes)
 let lastText: string | undefined;
-let lastStarts: number[] = [];
-function lineStartsOf(text: string): number[] {
+let lastStarts: Uint32Array = new Uint32Array(1);
+function lineStartsOf(text: string): Uint32Array {
   if (text !== lastText) {
-    const starts = [0];
-    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
+    lastStarts = lineStartOffsets(text);
     lastText = text;
-    lastStarts = starts;
   }
   return lastStarts;
 }
