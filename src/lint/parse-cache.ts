@@ -1,6 +1,7 @@
 /**
- * The parse cache: what loadText makes of a file (its documents' values, classes and offsets, the positioned
- * `yaml/*` diagnostics, the suppression comments) kept between runs, so an unchanged file is read back as JSON
+ * The parse cache: what loadText makes of a file (its documents' values, classes and offsets, where their plain
+ * YAML 1.1 boolean words are (load-file.ts WireFile), the positioned `yaml/*` diagnostics, the suppression comments)
+ * kept between runs, so an unchanged file is read back as JSON
  * (about eight times faster than parsing the YAML again; most of a pre-commit run on a big repository is
  * re-reading files nobody touched). The per-document check results of a file are kept in its entry too, under a
  * key of everything else they depend on (check-cache.ts); the policy rules always run (their results depend on
