@@ -3,10 +3,12 @@
  * document's content (split.ts Chunk.bom: files that each start with a BOM, concatenated with `---`): Go's scanner
  * skips it, eemeli/yaml skips one only between documents, and otherwise reads it as content (a key "\ufeffkind", or a
  * BOM before a comment as a plain scalar: a spurious syntax error). The BOMs are left out of the parsed text and every
- * offset of the result (node ranges, error positions) is mapped back to the file text. Pure.
+ * offset of the result (node ranges, error positions) is mapped back to the file text. A `---#comment` line is read
+ * as the separator Kubernetes' splitters take it for (go-stream.ts). Pure.
  */
 import { isNode, parseAllDocuments, visit, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
 import { splitDocuments } from './split.js';
+import { blankSeparatorComments } from './go-stream.js';
 
 type Options = ParseOptions & DocumentOptions & SchemaOptions;
 
@@ -19,7 +21,9 @@ export function skippedBoms(text: string): number[] {
 }
 
 /** parseAllDocuments(text), reading `text` without the BOMs at `boms` (skippedBoms) and with offsets into `text`. */
-export function parseAllSkippingBoms(text: string, opts: Options, boms: readonly number[] = skippedBoms(text)): Document.Parsed[] {
+export function parseAllSkippingBoms(source: string, opts: Options, boms: readonly number[] = skippedBoms(source)): Document.Parsed[] {
+  // a `---#comment` line is the separator Kubernetes tools cut at (go-stream.ts); blanking its comment keeps offsets
+  const text = blankSeparatorComments(source);
   if (boms.length === 0) return asList(parseAllDocuments(text, opts));
   let stripped = '';
   let from = 0;

@@ -15,6 +15,7 @@ import { toDiagnostic } from '../core/finding.js';
 import { validateCiliumValuesText, type SchemaOptions } from '../schema/validate.js';
 import { valuesFromTexts } from '../schema/values-text.js';
 import { loadClusterSpec } from '../spec/load.js';
+import { CLUSTER_SCHEMA } from '../spec/schema.js';
 import { internalError } from './internal-error.js';
 import type { LoadedFile } from './load-file.js';
 import { loadSchemaModule, type SchemaValidatorLike } from './schema-hook.js';
@@ -144,12 +145,18 @@ const SPEC_PATH = /(?:^|\/)clusters\/([^/]+)\/cluster\.ya?ml$/;
 
 /** Top-level keys of talium's cluster.yaml (spec/schema.ts) that other tools' cluster.yaml files (RKE's `nodes:`) lack. */
 const SPEC_KEYS = ['lan', 'gitops', 'pools'];
+/** Every top-level key talium's cluster.yaml may have (spec/schema.ts CLUSTER_SCHEMA), and its modeline's `$schema`. */
+const ALL_SPEC_KEYS = new Set([...Object.keys(CLUSTER_SCHEMA.properties), '$schema']);
+/** Of those, the keys no other tool's cluster.yaml has at the top (RKE's has `nodes`, `cluster_name`, `network`...). */
+const OWN_KEYS = ['versions', 'cilium'];
 
 /**
  * The cluster name when a file is talium's cluster.yaml: under clusters/<name>/, one document, and recognised as a
  * spec; or a mapping with the spec's schema modeline or one of its own top-level keys (`lan:`, `gitops:`, `pools:`), or a
  * document that is no mapping at all (a scalar, a list), so a spec with wrong types or a broken top level is still
- * checked (`generate` reads every clusters/<name>/cluster.yaml as a spec and rejects these).
+ * checked (`generate` reads every clusters/<name>/cluster.yaml as a spec and rejects these). A spec begun without
+ * those keys (`versions:` and `nodes:` only, a new cluster) is talium's too when every top-level key is one of the
+ * spec's and `versions:` or `cilium:` is among them: `generate` reads it, so lint checks it as generate would.
  */
 function specName(f: LoadedFile): string | undefined {
   const m = SPEC_PATH.exec(f.path);
@@ -164,7 +171,12 @@ function specName(f: LoadedFile): string | undefined {
   return f.source.text.includes('cluster.schema.json') || specShaped(v) ? m[1] : undefined;
 }
 
-const specShaped = (v: unknown): boolean => !!v && typeof v === 'object' && !Array.isArray(v) && SPEC_KEYS.some((k) => k in v);
+const specShaped = (v: unknown): boolean => {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  if (SPEC_KEYS.some((k) => k in v)) return true;
+  const keys = Object.keys(v);
+  return OWN_KEYS.some((k) => k in v) && keys.every((k) => ALL_SPEC_KEYS.has(k));
+};
 
 /**
  * What lint reports for a clusters/<name>/cluster.yaml the per-document checks never see, in place of the file's own

@@ -229,7 +229,7 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     severity: 'error',
     help: 'Fix the YAML syntax at this position.',
     docs: {
-      what: 'Reports YAML syntax errors with their exact position.',
+      what: 'Reports YAML syntax errors with their exact position, and the stream as Kubernetes tools cut it (apimachinery\'s YAMLReader behind kubectl and Argo CD, kyaml behind kustomize and Flux): text after `---` on its line (messageId separatorContent, code INVALID_SEPARATOR: both refuse the file), `---#comment` on the first line (separatorComment), and a document after `...` that no `---` opens (afterDocumentEnd: they drop it unread, so talium does not lint it). A `---#comment` line after the first is the separator they take it for.',
       why: 'A file that does not parse is ignored or rejected by the GitOps controller; nothing in it is applied.',
       fix: 'Fix the indentation, quoting or bracket at the reported position.',
       sources: [YAML_SPEC],
@@ -241,7 +241,7 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     severity: 'error',
     help: 'Indent with spaces; YAML forbids tabs in indentation.',
     docs: {
-      what: 'YAML indentation must consist of spaces only.',
+      what: 'YAML indentation must consist of spaces only. Also a tab in the leading blanks of a blank or comment line where go-yaml refuses it (messageId blankLineTab; data.goError says which scanner error: between tokens, left of a plain scalar\'s indentation, or left of a block scalar\'s), which js-yaml and eemeli/yaml accept; not in talium\'s own files, which talium reads.',
       why: 'Parsers reject the file, or read the structure differently from what the editor shows.',
       fix: 'Replace the tabs with spaces (configure your editor to insert spaces in YAML).',
       sources: [YAML_SPEC + '#61-indentation-spaces'],

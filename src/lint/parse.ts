@@ -21,6 +21,9 @@ import { checkDepth, type TextScan } from './guard.js';
 import { GO_INT_TAG, GO_INT_TYPE } from '../core/go-int.js';
 import { splitDocuments } from './split.js';
 import { parseAllSkippingBoms } from './bom-skip.js';
+import { goTabFindings, mayHaveGoTabLines } from './go-tabs.js';
+import { afterEndFinding, blankSeparatorComments, separatorFindings } from './go-stream.js';
+import { pushAll } from '../core/arrays.js';
 
 export interface ParsedFile {
   docs: YamlDocument[];
@@ -203,6 +206,10 @@ export function parseSource(file: SourceFile, opts: ParseOptions = {}): ParsedFi
   for (let i = 0; i < chunks.length; i++) {
     const c = chunks[i]!;
     if (c.content >= c.to) continue;
+    if (c.afterEnd && !yaml12) {
+      findings.push(afterEndFinding(file, c.content));
+      continue;
+    }
     let value: unknown = fastLoad(text, c.from, c.content, c.to, yaml12 ? YAML12_IMPLICIT : GO_LIKE_IMPLICIT, watch, !scan.oddChars);
     if (value !== BAIL) {
       if (value !== null) values.push({ index: i, value, chunk: c, noYaml11Words: !info.watchedWord, plainWords: info.words?.length ? { root: value, watched: YAML11_WORDS, entries: info.words } : undefined });
@@ -210,7 +217,8 @@ export function parseSource(file: SourceFile, opts: ParseOptions = {}): ParsedFi
     }
     // a BOM at a line's start before the content is left out (Go skips it; js-yaml would make it part of the key)
     const bom = c.bom;
-    const chunkText = bom !== undefined ? text.slice(c.from, bom) + text.slice(bom + 1, c.to) : c.from === 0 && c.to === text.length ? text : text.slice(c.from, c.to);
+    // a `---#comment` separator line is read as `---` (go-stream.ts): the same length, so offsets hold
+    const chunkText = blankSeparatorComments(bom !== undefined ? text.slice(c.from, bom) + text.slice(bom + 1, c.to) : c.from === 0 && c.to === text.length ? text : text.slice(c.from, c.to));
     /** The text offset of an offset into chunkText. */
     const textOffset = (pos: number) => c.from + pos + (bom !== undefined && c.from + pos >= bom ? 1 : 0);
     if (chunkText.length <= EEMELI_MAX_CHUNK && JSYAML_EMPTY_ITEM_BUG.test(chunkText)) {
@@ -261,13 +269,35 @@ export function parseSource(file: SourceFile, opts: ParseOptions = {}): ParsedFi
     }
     values.push({ index: i, value, chunk: c });
   }
-  if (failure) return again(file, yaml12, fallback(file, failure, templated, ints));
+  if (failure) return again(file, yaml12, fallback(file, failure, templated, ints, !yaml12));
+  if (!yaml12) goReading(file, findings);
   const ast = new ChunkAstCache(file, chunks.map((c) => c.content));
   const docs = values.map(
     ({ index, value, chunk, noYaml11Words, plainWords }) =>
       new YamlDocument({ file, index, value, docClass: classify(value, file.path), start: chunk.content, end: chunk.to, ast, templated, noYaml11Words, ...(plainWords ? { plainWords } : {}) }),
   );
   return again(file, yaml12, { docs: expandLists(docs), findings });
+}
+
+/**
+ * Adds what Go's reading refuses and the parsers accept: separator lines with content (go-stream.ts; a parser's
+ * syntax error on such a line gives way to it) and tabs on blank and comment lines (go-tabs.ts) where the parser
+ * reported no error on the line already.
+ */
+function goReading(file: SourceFile, findings: Finding[]): void {
+  const separators = separatorFindings(file);
+  if (separators.length) {
+    const lines = new Set(separators.map((f) => f.range!.start.line));
+    for (let i = findings.length - 1; i >= 0; i--) {
+      const f = findings[i]!;
+      if (f.ruleId === 'yaml/syntax' && f.range && lines.has(f.range.start.line)) findings.splice(i, 1);
+    }
+    pushAll(findings, separators);
+  }
+  if (!mayHaveGoTabLines(file.text)) return;
+  const taken = new Set<number>();
+  for (const f of findings) if (f.severity === 'error' && f.range) taken.add(f.range.start.line);
+  pushAll(findings, goTabFindings(file, taken));
 }
 
 /** A cluster.yaml (known only once read) is talium's own file: read again as YAML 1.2 (parse.ts YAML12_SCHEMA). */
@@ -311,12 +341,20 @@ function unresolvedAlias(d: Document.Parsed): { name: string; at: [number, numbe
 const LOCAL_TAG_RE = /^unknown tag !<![^!>]/;
 
 /** The authoritative (slower) parse with eemeli/yaml: exact error positions, and values where it succeeds. */
-function fallback(file: SourceFile, failure: { error: JsYamlError; offset: number }, templated: boolean, ints: Pick<SchemaOptions, 'customTags'>): ParsedFile {
+/** `go`: the file is read by Go tools (not talium's own, YAML 1.2 file): their reading of the stream applies (goReading). */
+function fallback(file: SourceFile, failure: { error: JsYamlError; offset: number }, templated: boolean, ints: Pick<SchemaOptions, 'customTags'>, go: boolean): ParsedFile {
   const findings: Finding[] = [];
   // duplicate keys are found by markDuplicateKeys (linear; eemeli/yaml's uniqueKeys compares every pair)
   // a BOM before a later document's content (concatenated files) is skipped as Go skips it, offsets kept
   const list = parseAllSkippingBoms(file.text, { uniqueKeys: false, prettyErrors: false, merge: true, ...ints });
   for (const d of list) markDuplicateKeys(d);
+  // documents after `...` that no `---` opens: Kubernetes tools drop them unread (split.ts Chunk.afterEnd)
+  const dropped = go && file.text.includes('\n...') ? splitDocuments(file.text).filter((c) => c.afterEnd && c.content < c.to) : [];
+  const isDropped = (d: Document.Parsed): boolean => {
+    const at = d.contents?.range?.[0] ?? d.range[0];
+    return dropped.some((c) => c.from <= at && at < c.to);
+  };
+  for (const c of dropped) findings.push(afterEndFinding(file, c.content));
   const hasErrors = list.some((d) => d.errors.length > 0);
   if (hasErrors && templated && EXPR_RE.test(file.text)) {
     return { docs: [], findings: [templatedFinding(file, 'go/jinja expressions')], skipped: true };
@@ -340,6 +378,7 @@ function fallback(file: SourceFile, failure: { error: JsYamlError; offset: numbe
   );
   const docs: YamlDocument[] = [];
   list.forEach((d, index) => {
+    if (dropped.length && isDropped(d)) return;
     let fatal = false;
     const explained = new Set<number>();
     let deep = false;
@@ -421,6 +460,7 @@ function fallback(file: SourceFile, failure: { error: JsYamlError; offset: numbe
     const start = d.contents?.range?.[0] ?? d.range[0];
     docs.push(new YamlDocument({ file, index, value, docClass: classify(value, file.path), start, end: d.range[2], ast, templated }));
   });
+  if (go) goReading(file, findings);
   if (disagreement && !(LOCAL_TAG_RE.test(failure.error.reason ?? '') && docs.some((d) => d.docClass === 'other' && d.start <= failure.offset && failure.offset < d.end))) {
     findings.unshift(disagreement);
   }

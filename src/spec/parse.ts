@@ -4,7 +4,8 @@
  * A repeated key is reported and reading goes on with the last value winning, as Helm and Go's
  * sigs.k8s.io/yaml read a mapping (and eemeli/yaml's toJS), so the other checks still run.
  */
-import { parseAllDocuments, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { parseAllSkippingBoms } from '../lint/bom-skip.js';
 import { duplicateKeyAt, markDuplicateKeys } from '../core/duplicate-key.js';
 import { AstCache, YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
@@ -18,9 +19,11 @@ export interface ParsedSpec {
 
 export function parseSpecText(file: SourceFile): ParsedSpec {
   const findings: Finding[] = [];
-  // duplicate keys: found in one pass (eemeli/yaml's uniqueKeys compares every pair of keys)
-  const docs = parseAllDocuments(file.text, { uniqueKeys: false, prettyErrors: false }) as unknown as Document.Parsed[] | { errors: unknown[] };
-  const list: Document.Parsed[] = Array.isArray(docs) ? docs : [];
+  // duplicate keys: found in one pass (eemeli/yaml's uniqueKeys compares every pair of keys). A byte-order mark
+  // that starts a later document (files concatenated) or follows the first `---` is skipped as the lint parser
+  // skips it (lint/bom-skip.ts), so it is no key and no syntax error: a second document is the multipleDocuments
+  // finding below, whatever it starts with
+  const list: Document.Parsed[] = parseAllSkippingBoms(file.text, { uniqueKeys: false, prettyErrors: false });
   for (const d of list) markDuplicateKeys(d);
   for (const d of list) {
     for (const e of d.errors) {

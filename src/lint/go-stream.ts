@@ -1,0 +1,90 @@
+/**
+ * How Kubernetes tools cut a YAML stream into documents where that differs from a YAML parser's reading: the
+ * findings for separator lines they refuse and for text they silently drop, and the parser's view of `---#` lines.
+ * Pure; split.ts owns the offsets of the cuts.
+ *
+ * The splitters, each followed by a fresh go-yaml decoder per piece that reads its first document only:
+ * - kubectl apply, Argo CD (plain directories), Flux's applier: k8s.io/apimachinery pkg/util/yaml YAMLReader.Read
+ *   (kubernetes/kubernetes staging/src/k8s.io/apimachinery/pkg/util/yaml/decoder.go @046d201c): a line is a
+ *   separator when it starts with `---`; the rest, trimmed, must be empty or start with `#`, else the stream fails
+ *   ("invalid Yaml document separator"). A separator line that opens a piece (the file's first line) is left in it.
+ * - kustomize (so Flux and Argo CD builds): kubernetes-sigs/kustomize kyaml/kio/byteio_reader.go splitDocuments,
+ *   regexp `\n---.*\n` with the same check ("invalid document separator"); the first line is never cut.
+ * Both were run (a Go program with gopkg.in/yaml.v2 2.4.0 and yaml.v3 3.0.1) on each case tested in
+ * test/lint-go-stream.test.ts.
+ */
+import type { Finding } from '../core/finding.js';
+import type { SourceFile } from '../core/source.js';
+
+/** `---` at a line start followed by something that is neither blank nor a comment. */
+const BAD_SEPARATOR = /^---[ \t]*([^ \t\r\n#][^\r\n]*)/gm;
+/** `---#...`: a separator with a comment for both splitters (not on the first line), content to a YAML parser. */
+const HASH_SEPARATOR = /^---#[^\r\n]*/gm;
+
+/**
+ * Separator lines both splitters refuse (`--- key: value`, `--- |`, `---x`, `----`): kubectl and kustomize fail on
+ * the whole file, though a YAML parser reads document content there. On the first line kustomize does not cut, so
+ * only kubectl and Argo CD's directory reader refuse it (data.kustomize false).
+ */
+export function separatorFindings(file: SourceFile): Finding[] {
+  const text = file.text;
+  if (!text.includes('---')) return [];
+  const out: Finding[] = [];
+  BAD_SEPARATOR.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = BAD_SEPARATOR.exec(text)) !== null) {
+    if (m.index > 0 && text.charCodeAt(m.index - 1) !== 10) continue; // `^` after a lone CR or U+2028: no line start to Go
+    const at = m.index + m[0].length - m[1]!.length;
+    out.push({
+      ruleId: 'yaml/syntax',
+      messageId: 'separatorContent',
+      severity: 'error',
+      message: `Text after the document separator "---": kubectl${m.index > 0 ? ', kustomize' : ''} and Argo CD refuse the file ("invalid document separator").`,
+      help: 'Put the content on the next line; only a comment may follow "---" on its line.',
+      file,
+      range: file.rangeOf(at, m.index + m[0].length),
+      data: { code: 'INVALID_SEPARATOR', kustomize: m.index > 0 },
+    });
+  }
+  // `---#` on the first line: YAMLReader keeps a piece's opening separator in it, kustomize does not cut there, and
+  // go-yaml reads `---#...` as content, so both refuse what js-yaml reads as a separator
+  if (text.startsWith('---#')) {
+    const nl = text.indexOf('\n');
+    out.push({
+      ruleId: 'yaml/syntax',
+      messageId: 'separatorComment',
+      severity: 'error',
+      message: 'A comment with no space after the first line\'s "---": go-yaml reads it as content, so kubectl, kustomize and Argo CD refuse the file.',
+      help: 'Put a space between "---" and "#".',
+      file,
+      range: file.rangeOf(3, nl === -1 ? text.length : nl),
+      data: { code: 'INVALID_SEPARATOR' },
+    });
+  }
+  return out;
+}
+
+/** A document after `...` that no `---` opens: kubectl and kustomize read the piece's first document only. */
+export function afterEndFinding(file: SourceFile, content: number): Finding {
+  const nl = file.text.indexOf('\n', content);
+  return {
+    ruleId: 'yaml/syntax',
+    messageId: 'afterDocumentEnd',
+    severity: 'error',
+    message: 'Content after the document end marker "..." with no "---" before it: kubectl, kustomize, Flux and Argo CD drop it unread (go-yaml alone refuses it).',
+    help: 'Start the document with a "---" line, or remove the "..." line.',
+    file,
+    range: file.rangeOf(content, nl === -1 ? file.text.length : nl),
+    data: { code: 'CONTENT_AFTER_DOCUMENT_END' },
+  };
+}
+
+/**
+ * `text` with the comment of every `---#...` line after the first blanked (same length: offsets hold), so a YAML
+ * parser sees the separator the Kubernetes splitters see there.
+ */
+export function blankSeparatorComments(text: string): string {
+  if (!text.includes('\n---#')) return text;
+  HASH_SEPARATOR.lastIndex = 0;
+  return text.replace(HASH_SEPARATOR, (line, at: number) => (at > 0 && text.charCodeAt(at - 1) === 10 ? '---' + ' '.repeat(line.length - 3) : line));
+}

@@ -1,0 +1,145 @@
+/**
+ * YAML streams read as Kubernetes tools read them (src/lint/go-stream.ts, go-tabs.ts, split.ts): separator lines,
+ * text after `...`, tabs on blank and comment lines, and the cluster.yaml loader's reading of byte-order marks and
+ * extra documents. Each expectation was established with a Go program running apimachinery's YAMLReader and kyaml's
+ * splitDocuments over gopkg.in/yaml.v2 2.4.0 / yaml.v3 3.0.1 (the Go verdict is quoted next to each case).
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { SourceFile } from '../src/core/source.js';
+import { parseSource } from '../src/lint/parse.js';
+import { loadClusterSpec } from '../src/spec/load.js';
+import { runCli } from '../src/testing/cli.js';
+import { tempRepos } from '../src/testing/temp-repos.js';
+
+function read(text: string, path = 'x.yaml'): { values: unknown[]; at: string[] } {
+  const p = parseSource(new SourceFile(path, text));
+  return {
+    values: p.docs.map((d) => d.value),
+    at: p.findings.map((f) => `${f.range!.start.line}:${f.range!.start.column} ${f.ruleId} ${f.data?.code ?? ''}`.trim()),
+  };
+}
+
+describe('document separators as kubectl (YAMLReader) and kustomize (kyaml) cut them', () => {
+  it('`--- `, `---\\t`, `--- # c`, `---\\t# c` and CRLF separate documents, with no finding', () => {
+    for (const sep of ['--- ', '---\t', '--- # c', '---\t# c', '---\r']) {
+      assert.deepEqual(read(`a: 1\n${sep}\nb: 2\n`), { values: [{ a: 1 }, { b: 2 }], at: [] }, JSON.stringify(sep));
+    }
+  });
+
+  it('`---#c` after the first line separates (both splitters cut there; go-yaml alone reads content)', () => {
+    assert.deepEqual(read('a: 1\n---#c\nb: 2\n'), { values: [{ a: 1 }, { b: 2 }], at: [] });
+    // in the eemeli/yaml fallback too (the first document sends the file there: a duplicate key)
+    assert.deepEqual(read('a: 1\na: 2\n---#c\nb: 2\n').values, [{ a: 2 }, { b: 2 }]);
+    // on the first line YAMLReader leaves the separator in the piece, and go-yaml refuses it: still an error
+    assert.deepEqual(read('---#c\na: 1\n').at, ['1:4 yaml/syntax INVALID_SEPARATOR']);
+  });
+
+  it('text after `---` is an error at that text: both splitters refuse the file ("invalid document separator")', () => {
+    assert.deepEqual(read('a: 1\n--- b: 2\n').at, ['2:5 yaml/syntax INVALID_SEPARATOR']);
+    assert.deepEqual(read('a: 1\n--- |\n  text\n').at, ['2:5 yaml/syntax INVALID_SEPARATOR']);
+    // `---x` and `----`: the parser's own syntax error on that line gives way to this one
+    assert.deepEqual(read('a: 1\n---x\nb: 2\n').at, ['2:4 yaml/syntax INVALID_SEPARATOR']);
+    assert.deepEqual(read('a: 1\n----\nb: 2\n').at, ['2:4 yaml/syntax INVALID_SEPARATOR']);
+    // on the first line kustomize does not cut (go-yaml reads "a"), kubectl refuses: reported, kustomize false
+    const p = parseSource(new SourceFile('x.yaml', '--- a\n'));
+    assert.deepEqual(p.findings.map((f) => [f.range!.start.line, f.range!.start.column, f.messageId, f.data]), [[1, 5, 'separatorContent', { code: 'INVALID_SEPARATOR', kustomize: false }]]);
+  });
+
+  it('an indented ` ---` is no separator for anyone: it continues the plain scalar above', () => {
+    assert.deepEqual(read('a: 1\n ---\nb: 2\n'), { values: [{ a: '1 ---', b: 2 }], at: [] });
+  });
+
+  it('text after `...` that no `---` opens is dropped, as kubectl and kustomize drop it, and reported', () => {
+    assert.deepEqual(read('a: 1\n... # c\nb: 2\n'), { values: [{ a: 1 }], at: ['3:1 yaml/syntax CONTENT_AFTER_DOCUMENT_END'] });
+    assert.deepEqual(read('a: 1\n...\n---\nb: 2\n'), { values: [{ a: 1 }, { b: 2 }], at: [] });
+    // the eemeli/yaml fallback drops it too
+    assert.deepEqual(read('a: 1\na: 2\n...\nb: 2\n---\nc: 3\n'), { values: [{ a: 2 }, { c: 3 }], at: ['4:1 yaml/syntax CONTENT_AFTER_DOCUMENT_END', '2:1 yaml/duplicate-key DUPLICATE_KEY'] });
+  });
+});
+
+describe('tabs on blank and comment lines: go-yaml refuses what js-yaml and eemeli/yaml accept', () => {
+  const cases: Array<[string, string[], string]> = [
+    // [text, findings, Go's verdict]
+    ['a: 1\n\t\nb: 2\n', ['2:1 yaml/tabs TAB_AS_INDENT'], 'violates indentation'],
+    ['a: 1\n\t# c\nb: 2\n', ['2:1 yaml/tabs TAB_AS_INDENT'], 'violates indentation'],
+    ['a:\n  x: 1\n  \t\n  y: 2\n', ['3:3 yaml/tabs TAB_AS_INDENT'], 'violates indentation (column 2 < 3)'],
+    ['- a: x\n \t\n  b: y\n', ['2:2 yaml/tabs TAB_AS_INDENT'], 'violates indentation'],
+    ['\t\na: 1\n', ['1:1 yaml/tabs TAB_AS_INDENT'], 'cannot start any token'],
+    ['a: 1\n---\n\t\nb: 2\n', ['3:1 yaml/tabs TAB_AS_INDENT'], 'cannot start any token (between documents)'],
+    ["a: 'v'\n \t\nb: 2\n", ['2:2 yaml/tabs TAB_AS_INDENT'], 'cannot start any token (after a quoted scalar)'],
+    ['a: 1 # c\n \t\nb: 2\n', ['2:2 yaml/tabs TAB_AS_INDENT'], 'cannot start any token (a comment ended the scalar)'],
+    ['a: {x: 1}\n\t\nb: 2\n', ['2:1 yaml/tabs TAB_AS_INDENT'], 'cannot start any token'],
+    ['a: |\n  x\n\n\t\nb: 1\n', ['4:1 yaml/tabs TAB_AS_INDENT'], 'tab where an indentation space is expected'],
+    // accepted by go-yaml
+    ['a: 1\n \t \nb: 2\n', [], 'ok: column 1 is not left of the scalar indentation 1'],
+    ['a: x\n  \t\n  y\n', [], 'ok: inside the plain scalar'],
+    ['a: |\n  x\n  \t\n  y\n', [], 'ok: content of the block scalar'],
+    ["a: 'x\n\t\n  y'\n", [], 'ok: inside a quoted scalar'],
+    ['a:\n  b: [1,\n\t\n  2]\n', [], 'ok: flow context'],
+    ['a: 1\t\nb: 2\n', [], 'ok: not leading whitespace'],
+  ];
+  for (const [text, at, go] of cases) {
+    it(`${JSON.stringify(text)}: ${go}`, () => {
+      const r = read(text);
+      assert.deepEqual(r.at, at);
+      assert.equal(r.values.length > 0, true);
+    });
+  }
+
+  it('says which go-yaml error the line meets', () => {
+    const p = parseSource(new SourceFile('x.yaml', 'a: 1\n\t\nb: {x: 1}\n\t\nc: 2\n'));
+    assert.deepEqual(p.findings.map((f) => [f.range!.start.line, f.messageId, f.data?.goError]), [
+      [2, 'blankLineTab', 'violates-indentation'],
+      [4, 'blankLineTab', 'cannot-start-token'],
+    ]);
+  });
+
+  it('is not reported in talium\'s own files, which talium reads', () => {
+    assert.deepEqual(read('rules:\n  a: warn\n\t\n', 'talium.config.yaml').at, []);
+  });
+});
+
+describe('cluster.yaml: byte-order marks and extra documents', () => {
+  const spec = readFileSync(join(process.cwd(), 'clusters', 'homelab', 'cluster.yaml'), 'utf8');
+  const line = spec.split('\n').findIndex((l) => l.startsWith('cilium:')) + 1;
+  const errors = (text: string) =>
+    loadClusterSpec(text, { name: 'homelab', displayPath: 'clusters/homelab/cluster.yaml' })
+      .findings.filter((f) => f.severity === 'error')
+      .map((f) => `${f.range!.start.line}:${f.range!.start.column} ${f.ruleId} ${f.messageId ?? ''}`.trim());
+
+  it('a second document is one multipleDocuments finding at its separator, a BOM before it or not', () => {
+    for (const lead of ['', '\ufeff', '\ufeff# second file\n']) {
+      assert.deepEqual(errors(spec.replace('\ncilium:', `\n---\n${lead}cilium:`)), [`${line}:1 spec/yaml multipleDocuments`], JSON.stringify(lead));
+    }
+    // `---#`: the separator Kubernetes tools see, not a syntax error
+    assert.deepEqual(errors(spec.replace('\ncilium:', '\n---#x\ncilium:')), [`${line}:1 spec/yaml multipleDocuments`]);
+  });
+
+  it('a BOM after a leading `---` is no part of the first key', () => {
+    assert.deepEqual(errors(`---\n\ufeff${spec}`), []);
+  });
+});
+
+describe('clusters/<name>/cluster.yaml with none of lan/gitops/pools and no modeline', () => {
+  const repos = tempRepos('talium-go-stream-');
+  after(repos.cleanup);
+  const lintNew = async (text: string) => {
+    const r = await runCli(['lint', '--format', 'json', '--no-cache'], { cwd: repos.repo({ 'clusters/new/cluster.yaml': text }) });
+    const out = JSON.parse(r.stdout) as { diagnostics: Array<{ file: string; ruleId: string; messageId?: string; data?: Record<string, unknown>; range: { start: { line: number; column: number } } }> };
+    return out.diagnostics.filter((d) => d.file === 'clusters/new/cluster.yaml').map((d) => `${d.range.start.line}:${d.range.start.column} ${d.ruleId} ${d.messageId ?? ''} ${String(d.data?.['missing'] ?? '')}`.trim());
+  };
+
+  it('a spec begun with versions: and nodes: only is talium\'s: checked as generate reads it', async () => {
+    const found = await lintNew('versions:\n  talos: v1.10.0\nnodes:\n  - name: a\n');
+    for (const key of ['lan', 'gitops', 'pools']) assert.ok(found.includes(`1:1 spec/schema required ${key}`), found.join('\n'));
+    assert.ok(found.includes('4:5 spec/schema required role'), found.join('\n'));
+  });
+
+  it('RKE\'s cluster.yml shape (nodes: with other keys, or nodes: alone) stays another tool\'s file', async () => {
+    assert.deepEqual(await lintNew('nodes:\n  - address: 10.0.0.1\n    user: ubuntu\n    role: [controlplane, etcd]\n'), []);
+    assert.deepEqual(await lintNew('cluster_name: x\nversions: {}\nnodes: []\n'), []);
+  });
+});
