@@ -102,6 +102,25 @@ describe('tabs on blank and comment lines: go-yaml refuses what js-yaml and eeme
   });
 });
 
+describe('byte-order marks as the go-yaml decoder of each piece reads them', () => {
+  it('one BOM right after a separator line is skipped (concatenated files), with no finding', () => {
+    assert.deepEqual(read('a: 1\n---\n\ufeffb: 2\n'), { values: [{ a: 1 }, { b: 2 }], at: [] });
+    assert.deepEqual(read('a: 1\n--- # x\n\ufeff# c\nb: 2\n'), { values: [{ a: 1 }, { b: 2 }], at: [] });
+  });
+
+  it('a second BOM there (or a file\'s second): go-yaml skips it but drops the next line\'s first character ("kind" becomes "ind")', () => {
+    assert.deepEqual(read('\ufeff\ufeffa: 1\n'), { values: [{ a: 1 }], at: ['1:1 yaml/encoding SECOND_BOM'] });
+    assert.deepEqual(read('a: 1\n---\n\ufeff\ufeffb: 2\n'), { values: [{ a: 1 }, { b: 2 }], at: ['3:2 yaml/encoding SECOND_BOM'] });
+  });
+
+  it('a BOM after a blank or comment line, or after a first-line `---`, is content to Go: the key keeps it, and it is said', () => {
+    assert.deepEqual(read('a: 1\n---\n# c\n\ufeffb: 2\n'), { values: [{ a: 1 }, { '\ufeffb': 2 }], at: ['4:1 yaml/encoding BOM_IN_CONTENT'] });
+    assert.deepEqual(read('a: 1\n---\n\n\ufeffb: 2\n'), { values: [{ a: 1 }, { '\ufeffb': 2 }], at: ['4:1 yaml/encoding BOM_IN_CONTENT'] });
+    assert.deepEqual(read('---\n\ufeffa: 1\n'), { values: [{ '\ufeffa': 1 }], at: ['2:1 yaml/encoding BOM_IN_CONTENT'] });
+    assert.deepEqual(read('a:\n  \ufeffb: 2\n'), { values: [{ a: { '\ufeffb': 2 } }], at: ['2:3 yaml/encoding BOM_IN_CONTENT'] });
+  });
+});
+
 describe('cluster.yaml: byte-order marks and extra documents', () => {
   const spec = readFileSync(join(process.cwd(), 'clusters', 'homelab', 'cluster.yaml'), 'utf8');
   const line = spec.split('\n').findIndex((l) => l.startsWith('cilium:')) + 1;
@@ -118,8 +137,9 @@ describe('cluster.yaml: byte-order marks and extra documents', () => {
     assert.deepEqual(errors(spec.replace('\ncilium:', '\n---#x\ncilium:')), [`${line}:1 spec/yaml multipleDocuments`]);
   });
 
-  it('a BOM after a leading `---` is no part of the first key', () => {
-    assert.deepEqual(errors(`---\n\ufeff${spec}`), []);
+  it('a BOM no decoder skips (after the first line\'s `---`, or a second one) is said at its place', () => {
+    assert.deepEqual(errors(`---\n\ufeff${spec}`)[0], '2:1 spec/yaml bom');
+    assert.deepEqual(errors(`\ufeff\ufeff${spec}`)[0], '1:1 spec/yaml bom');
   });
 });
 

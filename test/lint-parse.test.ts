@@ -203,7 +203,7 @@ describe('a byte-order mark at the start of a document after the first', () => {
   it('is skipped, as Go YAML skips one at a line start: keys read without it, js-yaml error offsets still exact', () => {
     const text = 'a: 1\n---\n\ufeffkind: Deployment\nb: 2\n';
     const chunks = splitDocuments(text);
-    assert.deepEqual(chunks.map((c) => [c.content, c.bom]), [[0, undefined], [10, 9]]);
+    assert.deepEqual(chunks.map((c) => [c.content, c.boms]), [[0, undefined], [10, [9]]]);
     assert.deepEqual(parseSource(new SourceFile('x.yaml', text)).docs.map((d) => d.value), [{ a: 1 }, { kind: 'Deployment', b: 2 }]);
     // js-yaml's refusal (an unknown tag, which eemeli/yaml accepts): the disagreement is placed on its text offset
     const bad = 'a: 1\n---\n\ufeffkind: Deployment\nb: !!madeup 2\n';

@@ -1,8 +1,8 @@
 /**
- * eemeli/yaml's parse of a whole file with Go YAML's reading of a byte-order mark at a line start before a
- * document's content (split.ts Chunk.bom: files that each start with a BOM, concatenated with `---`): Go's scanner
- * skips it, eemeli/yaml skips one only between documents, and otherwise reads it as content (a key "\ufeffkind", or a
- * BOM before a comment as a plain scalar: a spurious syntax error). The BOMs are left out of the parsed text and every
+ * eemeli/yaml's parse of a whole file with Go's reading of the byte-order marks that start a document (split.ts
+ * Chunk.boms: files that each start with a BOM, concatenated with `---`): the go-yaml decoder Kubernetes tools run on
+ * each piece skips them, eemeli/yaml skips one only between documents, and otherwise reads it as content (a key
+ * "\ufeffkind", or a BOM before a comment as a plain scalar: a spurious syntax error). The BOMs are left out of the parsed text and every
  * offset of the result (node ranges, error positions) is mapped back to the file text. A `---#comment` line is read
  * as the separator Kubernetes' splitters take it for (go-stream.ts). Pure.
  */
@@ -16,7 +16,7 @@ type Options = ParseOptions & DocumentOptions & SchemaOptions;
 export function skippedBoms(text: string): number[] {
   if (!text.includes('\ufeff')) return [];
   const out: number[] = [];
-  for (const c of splitDocuments(text)) if (c.bom !== undefined) out.push(c.bom);
+  for (const c of splitDocuments(text)) if (c.boms) out.push(...c.boms);
   return out;
 }
 

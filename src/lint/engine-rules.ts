@@ -205,7 +205,7 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     severity: 'error',
     help: 'Re-save the file as UTF-8.',
     docs: {
-      what: 'Checks that the file decodes as UTF-8 and reports the first invalid byte.',
+      what: 'Checks that the file decodes as UTF-8 and reports the first invalid byte. Also byte-order marks (U+FEFF) the go-yaml decoder behind kubectl, kustomize, Flux and Argo CD misreads: a second one where a document starts (messageId secondBom: go-yaml skips it and then drops the next line\'s first character, `kind:` becomes `ind:`), and one at a line\'s start that no decoder skips (bomInContent: after a blank or comment line, or after the first line\'s `---`; Go reads it as part of the key). One BOM right after a separator line (files concatenated) is skipped, as each piece\'s decoder skips it.',
       why: 'Kubernetes, Flux and Argo CD read YAML as UTF-8; an invalid byte breaks the apply or corrupts a value.',
       fix: 'Convert the file to UTF-8 (e.g. `iconv -f latin1 -t utf-8`).',
       sources: [YAML_SPEC + '#51-character-set'],

@@ -15,9 +15,12 @@
  */
 import type { Finding } from '../core/finding.js';
 import type { SourceFile } from '../core/source.js';
+import { splitDocuments } from './split.js';
 
 /** `---` at a line start followed by something that is neither blank nor a comment. */
 const BAD_SEPARATOR = /^---[ \t]*([^ \t\r\n#][^\r\n]*)/gm;
+/** A byte-order mark after a line's leading spaces. */
+const LINE_START_BOM = /^ *\ufeff/gm;
 /** `---#...`: a separator with a comment for both splitters (not on the first line), content to a YAML parser. */
 const HASH_SEPARATOR = /^---#[^\r\n]*/gm;
 
@@ -87,4 +90,54 @@ export function blankSeparatorComments(text: string): string {
   if (!text.includes('\n---#')) return text;
   HASH_SEPARATOR.lastIndex = 0;
   return text.replace(HASH_SEPARATOR, (line, at: number) => (at > 0 && text.charCodeAt(at - 1) === 10 ? '---' + ' '.repeat(line.length - 3) : line));
+}
+
+/**
+ * A second byte-order mark where a piece starts (the file's start, or right after a separator line: split.ts
+ * Chunk.boms): go-yaml's reader skips the first, its scanner skips the second at column 0 but then loses the first
+ * character of the next line (`kind:` is read as `ind:`, `- a\n- b` as "a - b"): found with gopkg.in/yaml.v2 2.4.0
+ * and yaml.v3 3.0.1 alike. talium reads the document without both; the finding says that Go does not.
+ */
+export function secondBomFindings(file: SourceFile): Finding[] {
+  const text = file.text;
+  if (!text.includes('\ufeff')) return [];
+  const out: Finding[] = [];
+  const chunks = splitDocuments(text);
+  const skipped = new Set(chunks.flatMap((c) => c.boms ?? []));
+  // a BOM at a line's start that no decoder skips (after a blank or comment line, after the first line's `---`):
+  // Go reads it as content, the first character of a key ("\ufeffkind": kubectl finds no kind)
+  LINE_START_BOM.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = LINE_START_BOM.exec(text)) !== null) {
+    const at = m.index + m[0].length - 1;
+    if (skipped.has(at) || (m.index > 0 && text.charCodeAt(m.index - 1) !== 10)) continue;
+    if (chunks.some((c) => c.boms?.length && at === c.boms[c.boms.length - 1]! + 1)) continue; // one run, one finding
+    out.push({
+      ruleId: 'yaml/encoding',
+      messageId: 'bomInContent',
+      severity: 'error',
+      message: 'A byte-order mark inside the file, where no YAML decoder skips it: Go reads it as part of the text that follows (a key "\\ufeffkind" is no "kind").',
+      help: 'Remove the byte-order mark (U+FEFF): it is left from joining files.',
+      file,
+      range: file.rangeOf(at, at + 1),
+      data: { code: 'BOM_IN_CONTENT' },
+    });
+  }
+  for (const c of chunks) {
+    if (!c.boms) continue;
+    // at the file's start SourceFile has stripped the first BOM already: one here is the second
+    const second = c.from === 0 ? c.boms[0] : c.boms[1];
+    if (second === undefined) continue;
+    out.push({
+      ruleId: 'yaml/encoding',
+      messageId: 'secondBom',
+      severity: 'error',
+      message: 'A second byte-order mark starts this document: go-yaml (kubectl, kustomize, Flux, Argo CD) then drops the first character of the next line.',
+      help: 'Remove the extra byte-order mark (U+FEFF).',
+      file,
+      range: file.rangeOf(second, second + 1),
+      data: { code: 'SECOND_BOM' },
+    });
+  }
+  return out;
 }

@@ -22,7 +22,7 @@ import { GO_INT_TAG, GO_INT_TYPE } from '../core/go-int.js';
 import { splitDocuments } from './split.js';
 import { parseAllSkippingBoms } from './bom-skip.js';
 import { goTabFindings, mayHaveGoTabLines } from './go-tabs.js';
-import { afterEndFinding, blankSeparatorComments, separatorFindings } from './go-stream.js';
+import { afterEndFinding, blankSeparatorComments, secondBomFindings, separatorFindings } from './go-stream.js';
 import { pushAll } from '../core/arrays.js';
 
 export interface ParsedFile {
@@ -215,12 +215,13 @@ export function parseSource(file: SourceFile, opts: ParseOptions = {}): ParsedFi
       if (value !== null) values.push({ index: i, value, chunk: c, noYaml11Words: !info.watchedWord, plainWords: info.words?.length ? { root: value, watched: YAML11_WORDS, entries: info.words } : undefined });
       continue;
     }
-    // a BOM at a line's start before the content is left out (Go skips it; js-yaml would make it part of the key)
-    const bom = c.bom;
+    // the BOMs Go skips before the content are left out (js-yaml would make them part of the key)
+    const boms = c.boms;
+    const raw = boms ? text.slice(c.from, boms[0]) + text.slice(boms[boms.length - 1]! + 1, c.to) : c.from === 0 && c.to === text.length ? text : text.slice(c.from, c.to);
     // a `---#comment` separator line is read as `---` (go-stream.ts): the same length, so offsets hold
-    const chunkText = blankSeparatorComments(bom !== undefined ? text.slice(c.from, bom) + text.slice(bom + 1, c.to) : c.from === 0 && c.to === text.length ? text : text.slice(c.from, c.to));
+    const chunkText = blankSeparatorComments(raw);
     /** The text offset of an offset into chunkText. */
-    const textOffset = (pos: number) => c.from + pos + (bom !== undefined && c.from + pos >= bom ? 1 : 0);
+    const textOffset = (pos: number) => c.from + pos + (boms && c.from + pos >= boms[0]! ? boms.length : 0);
     if (chunkText.length <= EEMELI_MAX_CHUNK && JSYAML_EMPTY_ITEM_BUG.test(chunkText)) {
       // js-yaml would misread this document: eemeli/yaml reads it (and reports it when it is invalid); not for huge
       // documents, where eemeli/yaml's cost on big mappings would be the bigger harm
@@ -280,11 +281,12 @@ export function parseSource(file: SourceFile, opts: ParseOptions = {}): ParsedFi
 }
 
 /**
- * Adds what Go's reading refuses and the parsers accept: separator lines with content (go-stream.ts; a parser's
+ * Adds what Go's reading refuses or misreads and the parsers accept: a second BOM, separator lines with content (go-stream.ts; a parser's
  * syntax error on such a line gives way to it) and tabs on blank and comment lines (go-tabs.ts) where the parser
  * reported no error on the line already.
  */
 function goReading(file: SourceFile, findings: Finding[]): void {
+  pushAll(findings, secondBomFindings(file));
   const separators = separatorFindings(file);
   if (separators.length) {
     const lines = new Set(separators.map((f) => f.range!.start.line));

@@ -13,10 +13,14 @@ export interface Chunk {
   /** Offset of the first content character (after the marker, blank lines and comments); `to` when none. */
   content: number;
   /**
-   * Offset of a byte-order mark at the start of a line before the content (a file made by concatenating files that
-   * start with one; or a file's second BOM), which Go YAML skips: the parsers must not read it as part of a key.
+   * Offsets of the byte-order marks Go skips before the content (a file made by concatenating files that start with
+   * one; or a file's second BOM): the parsers must not read them as part of a key. kubectl and kustomize decode each
+   * piece they cut with a fresh go-yaml decoder, which skips a BOM at the piece's first byte (reader encoding
+   * detection) and one more after it (the scanner, at column 0): so up to two right after a separator line, and one
+   * at the text's start (SourceFile strips the file's first). A BOM after a blank or comment line, or after a first
+   * line `---` (YAMLReader leaves it in the piece), is read as content by Go too, and so here.
    */
-  bom?: number;
+  boms?: number[];
   /**
    * The chunk follows a `...` line and no `---` opens it: kubectl and kustomize hand the text from the last `---`
    * to one go-yaml decode, which reads the first document only, so this one is dropped unread (go-stream.ts).
@@ -56,37 +60,44 @@ export function splitDocuments(text: string): Chunk[] {
     if (from === to && i > 0) continue;
     const content = contentStart(text, from, to);
     const chunk: Chunk = { from, to, content: content.at };
-    if (content.bom !== undefined) chunk.bom = content.bom;
+    if (content.boms.length) chunk.boms = content.boms;
     if (i > 0 && !opened.has(from) && text.charCodeAt(from - 1) === 10 && endsAt.has(from)) chunk.afterEnd = true;
     chunks.push(chunk);
   }
   return chunks;
 }
 
-/** First offset in [from, to) that is neither a marker, whitespace, a directive nor a comment line; a BOM skipped. */
-function contentStart(text: string, from: number, to: number): { at: number; bom?: number } {
+/** First offset in [from, to) that is neither a marker, whitespace, a directive nor a comment line; Go's BOMs skipped. */
+function contentStart(text: string, from: number, to: number): { at: number; boms: number[] } {
   let i = from;
-  let bom: number | undefined;
+  const boms: number[] = [];
+  // where go-yaml's decoder starts reading the piece, and how many BOMs it skips there
+  let pieceStart = from === 0 ? 0 : -1;
+  let max = from === 0 ? 1 : 0;
   while (i < to) {
     const c = text.charCodeAt(i);
     if (c === 32 || c === 9 || c === 13 || c === 10) {
       i++;
-    } else if (c === 0xfeff && bom === undefined && (i === 0 || text.charCodeAt(i - 1) === 10)) {
-      // a BOM at a line's start (Go YAML's scanner skips it there): a file's second one (SourceFile strips the
-      // first), or one that starts a document of concatenated files
-      bom = i++;
+    } else if (c === 0xfeff && i === pieceStart + boms.length && boms.length < max) {
+      boms.push(i++);
     } else if (c === 35 /* # */ || (c === 37 /* % */ && (i === 0 || text.charCodeAt(i - 1) === 10))) {
       const nl = text.indexOf('\n', i);
       i = nl === -1 || nl >= to ? to : nl + 1;
     } else if (c === 45 && text.startsWith('---', i) && (i === 0 || text.charCodeAt(i - 1) === 10) && (isSep(text.charCodeAt(i + 3)) || (text.charCodeAt(i + 3) === 35 && i === from && i > 0))) {
+      if (i === from && i > 0) {
+        // the separator line Kubernetes' splitters cut at: the piece starts on the next line
+        const nl = text.indexOf('\n', i);
+        pieceStart = nl === -1 ? to : nl + 1;
+        max = 2;
+      }
       i += 3;
     } else if (c === 46 && text.startsWith('...', i) && (i === 0 || text.charCodeAt(i - 1) === 10) && isSep(text.charCodeAt(i + 3))) {
       i += 3;
     } else {
-      return bom === undefined ? { at: i } : { at: i, bom };
+      return { at: i, boms };
     }
   }
-  return { at: to };
+  return { at: to, boms };
 }
 
 function isSep(c: number): boolean {

@@ -6,6 +6,7 @@
  */
 import type { Document } from 'yaml';
 import { parseAllSkippingBoms } from '../lint/bom-skip.js';
+import { secondBomFindings } from '../lint/go-stream.js';
 import { duplicateKeyAt, markDuplicateKeys } from '../core/duplicate-key.js';
 import { AstCache, YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
@@ -24,6 +25,11 @@ export function parseSpecText(file: SourceFile): ParsedSpec {
   // skips it (lint/bom-skip.ts), so it is no key and no syntax error: a second document is the multipleDocuments
   // finding below, whatever it starts with
   const list: Document.Parsed[] = parseAllSkippingBoms(file.text, { uniqueKeys: false, prettyErrors: false });
+  // any other BOM (a second one, one after a comment line or after the first line's `---`) is a stray character in
+  // the text: said at its place, not as the odd key or scalar it would make
+  for (const b of secondBomFindings(file)) {
+    findings.push({ ...b, ruleId: 'spec/yaml', messageId: 'bom', message: 'A byte-order mark (U+FEFF) inside cluster.yaml, left from joining files: talium reads it as text.', help: 'Remove the byte-order mark.' });
+  }
   for (const d of list) markDuplicateKeys(d);
   for (const d of list) {
     for (const e of d.errors) {
