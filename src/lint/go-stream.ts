@@ -94,8 +94,9 @@ export function blankSeparatorComments(text: string): string {
 
 /**
  * A second byte-order mark where a piece starts (the file's start, or right after a separator line: split.ts
- * Chunk.boms): go-yaml's reader skips the first, its scanner skips the second at column 0 but then loses the first
- * character of the next line (`kind:` is read as `ind:`, `- a\n- b` as "a - b"): found with gopkg.in/yaml.v2 2.4.0
+ * Chunk.boms): go-yaml's reader skips the first, its scanner skips the second at column 0 (scannerc.go
+ * yaml_parser_scan_to_next_token, whose `skip` counts the mark as a column) but then loses the first character of the
+ * next line (`kind:` is read as `ind:`, `- a\n- b` as "a - b"): found with gopkg.in/yaml.v2 2.4.0
  * and yaml.v3 3.0.1 alike. talium reads the document without both; the finding says that Go does not.
  */
 export function secondBomFindings(file: SourceFile): Finding[] {

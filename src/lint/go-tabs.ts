@@ -100,11 +100,13 @@ export function goTabFindings(file: SourceFile, taken: ReadonlySet<number>): Fin
     if (!why) continue;
     const range = file.rangeOf(tab, tab + 1);
     if (taken.has(range.start.line)) continue;
+    const eol = text.indexOf('\n', start);
+    const kind = text.slice(start, eol === -1 ? text.length : eol).includes('#') ? 'comment' : 'blank';
     out.push({
       ruleId: 'yaml/tabs',
       messageId: 'blankLineTab',
       severity: 'error',
-      message: `A tab in the indentation of a ${/#/.test(text.slice(start, text.indexOf('\n', start) === -1 ? text.length : text.indexOf('\n', start))) ? 'comment' : 'blank'} line: go-yaml (kubectl, kustomize, Flux, Argo CD, Helm) refuses the document.`,
+      message: `A tab in the indentation of a ${kind} line: go-yaml (kubectl, kustomize, Flux, Argo CD, Helm) refuses the document.`,
       help: 'Remove the tab: leave the line empty, or indent it with spaces.',
       file,
       range,
