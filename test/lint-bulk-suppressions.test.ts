@@ -93,6 +93,12 @@ describe('talium lint --suppress-all / --prune-suppressions (CLI)', () => {
     assert.deepEqual(adopted.out.diagnostics, []);
     const file = readFileSync(join(dir, 'talium-suppressions.json'), 'utf8');
     assert.deepEqual(Object.keys((JSON.parse(file) as { suppressions: object }).suppressions), ['broken.yaml', 'pools.yaml']);
+    // the recording run says what it wrote (not only "suppressed by", as any later run does), and a second one that
+    // it changed nothing
+    const recorded = Object.values((JSON.parse(file) as { suppressions: Record<string, Record<string, { count: number }>> }).suppressions).flatMap((r) => Object.values(r)).reduce((n, e) => n + e.count, 0);
+    assert.equal(recorded, before.out.diagnostics.length);
+    assert.match(adopted.stderr, new RegExp(`^talium lint: wrote talium-suppressions\\.json: ${recorded} problems in 2 files recorded; commit it$`, 'm'));
+    assert.match((await lint(dir, ['--suppress-all'])).stderr, new RegExp(`^talium lint: talium-suppressions\\.json is up to date \\(${recorded} problems in 2 files recorded\\)$`, 'm'));
     const quiet = await lint(dir);
     assert.equal(quiet.code, 0);
     // JSON still shows them, as suppressed, and by what
@@ -112,8 +118,21 @@ describe('talium lint --suppress-all / --prune-suppressions (CLI)', () => {
     assert.match(slack.stderr, /--prune-suppressions/);
     const pruned = await lint(dir, ['--prune-suppressions']);
     assert.equal(pruned.code, 0);
+    assert.match(pruned.stderr, /^talium lint: updated talium-suppressions\.json: 0 problems in 0 files recorded$/m);
     assert.equal(readFileSync(join(dir, 'talium-suppressions.json'), 'utf8'), '{\n  "version": 1,\n  "suppressions": {}\n}\n');
     assert.doesNotMatch((await lint(dir)).stderr, /prune/);
+  });
+
+  it('--suppress-all over a clean repository writes no file and says so; --prune-suppressions without a file says there is none', async () => {
+    const dir = repos.repo({ 'pools.yaml': POOL('a', '10.50.0.0/28') });
+    const all = await lint(dir, ['--suppress-all']);
+    assert.equal(all.code, 0);
+    assert.equal(existsSync(join(dir, 'talium-suppressions.json')), false);
+    assert.match(all.stderr, /^talium lint: no errors or warnings to record; talium-suppressions\.json not written$/m);
+    const prune = await lint(dir, ['--prune-suppressions']);
+    assert.equal(prune.code, 0);
+    assert.equal(existsSync(join(dir, 'talium-suppressions.json')), false);
+    assert.match(prune.stderr, /^talium lint: no talium-suppressions\.json to prune$/m);
   });
 
   it('JSON lists every silenced finding with its comment or the bulk file, the same when the run cache replays', async () => {

@@ -12,15 +12,24 @@ import { EXIT, type CliIo } from './io.js';
 
 /**
  * Write `text` to `file` unless it already holds it (a file that does not exist is created only when `create`),
- * in one step, keeping an existing file's mode and a symlink.
+ * in one step, keeping an existing file's mode and a symlink. Returns what happened, for the message on stderr.
  */
-function writeIfChanged(file: string, text: string, create: boolean): void {
+function writeIfChanged(file: string, text: string, create: boolean): 'created' | 'updated' | 'unchanged' | 'none' {
   if (!existsSync(file)) {
-    if (create) writeAtomic(file, text, { mode: 0o644 });
-    return;
+    if (!create) return 'none';
+    writeAtomic(file, text, { mode: 0o644 });
+    return 'created';
   }
-  if (readFileSync(file, 'utf8') === text) return;
+  if (readFileSync(file, 'utf8') === text) return 'unchanged';
   replaceAtomic(file, text);
+  return 'updated';
+}
+
+/** `12 problems in 3 files` for what the entries record. */
+function recordedText(entries: BulkSuppressions): string {
+  let n = 0;
+  for (const rules of entries.values()) for (const count of rules.values()) n += count;
+  return `${n} problem${n === 1 ? '' : 's'} in ${entries.size} file${entries.size === 1 ? '' : 's'}`;
 }
 
 /**
@@ -73,12 +82,17 @@ export function bulkSuppress(outcome: LintOutcome, recorded: BulkSuppressions, c
   const linted = whole ? new Set([...outcome.result.files, ...outcome.result.diagnostics.map((d) => d.file)]) : undefined;
   if (mode && linted) {
     entries = updateSuppressions(entries, outcome.result.diagnostics, linted, mode);
+    let wrote: ReturnType<typeof writeIfChanged>;
     try {
-      writeIfChanged(file, formatSuppressions(entries), entries.size > 0);
+      wrote = writeIfChanged(file, formatSuppressions(entries), entries.size > 0);
     } catch (err) {
       io.stderr(`talium lint: cannot write ${shown}: ${(err as Error).message}\n`);
       return EXIT.usage;
     }
+    // say what the recording did: a first --suppress-all must not look like an ordinary run
+    if (wrote === 'none') io.stderr(mode === 'prune' ? `talium lint: no ${shown} to prune\n` : `talium lint: no errors or warnings to record; ${shown} not written\n`);
+    else if (wrote === 'unchanged') io.stderr(`talium lint: ${shown} is up to date (${recordedText(entries)} recorded)\n`);
+    else io.stderr(`talium lint: ${wrote === 'created' ? 'wrote' : 'updated'} ${shown}: ${recordedText(entries)} recorded${wrote === 'created' ? '; commit it' : ''}\n`);
   }
   if (!entries.size) return outcome;
   const r = applyBulkSuppressions(outcome.result.diagnostics, entries, linted, shown);
