@@ -169,11 +169,14 @@ test('cilium/l2-policy-interfaces', () => {
         ],
       },
       {
-        files: { 'cilium/l2.yaml': iface('enp1s0', '^eth[0-9]+', '^a$|b') },
+        files: { 'cilium/l2.yaml': iface('enp1s0', '^eth[0-9]+', '^a$|b', 'eno1$', '(?i)(eth|ens)1') },
+        // each with the pattern anchored at both ends as its suggestion
         errors: [
-          { messageId: 'unanchored', line: 8, column: 7, data: { missing: 'start and end' } },
-          { messageId: 'unanchored', line: 9, column: 7, data: { missing: 'end' } },
-          { messageId: 'unanchored', line: 10, column: 7, data: { missing: 'start and end' } },
+          { messageId: 'unanchored', line: 8, column: 7, data: { missing: 'start and end', suggestion: '^enp1s0$' } },
+          { messageId: 'unanchored', line: 9, column: 7, data: { missing: 'end', suggestion: '^eth[0-9]+$' } },
+          { messageId: 'unanchored', line: 10, column: 7, data: { missing: 'start and end', suggestion: '^(?:^a$|b)$' } },
+          { messageId: 'unanchored', line: 11, column: 7, data: { missing: 'start', suggestion: '^eno1$' } },
+          { messageId: 'unanchored', line: 12, column: 7, data: { missing: 'start and end', suggestion: '(?i)^(eth|ens)1$' } },
         ],
       },
       {
@@ -210,7 +213,7 @@ test('cilium/l2-policy-interfaces', () => {
         files: { 'cilium/l2.yaml': iface('^vlan.2', '^enp1s0.50$', '^eth.*$') },
         errors: [
           { messageId: 'unescapedDot', line: 8, column: 7, data: { name: 'lan', pattern: '^vlan.2', suggestion: '^vlan\\.2' } },
-          { messageId: 'unanchored', line: 8, column: 7, data: { missing: 'end' } },
+          { messageId: 'unanchored', line: 8, column: 7, data: { missing: 'end', suggestion: '^vlan\\.2$' } },
           { messageId: 'unescapedDot', line: 9, column: 7, data: { pattern: '^enp1s0.50$', suggestion: '^enp1s0\\.50$' } },
         ],
       },

@@ -7,7 +7,7 @@ import { factRelated } from '../../plan/lb.js';
 import type { RelatedFinding } from '../types.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { isTemplated, l2Policies } from './lib/objects.js';
-import { anchoring, compileRe2, devicesMatcher, escapeDots, literalName, unescapedDots } from './lib/re2.js';
+import { anchored, anchoring, compileRe2, devicesMatcher, escapeDots, literalName, unescapedDots } from './lib/re2.js';
 import { SRC } from './lib/sources.js';
 import { dedupe, isSet, placeOf, releases, valueOf } from './lib/values.js';
 
@@ -35,7 +35,7 @@ export default defineRule({
     severity: 'error',
     messages: {
       invalid: 'Interface pattern "{{pattern}}" of L2 policy "{{name}}" is not a valid Go RE2 expression ({{reason}}); Cilium marks the policy "bad-interface-regex".',
-      unanchored: 'Interface pattern "{{pattern}}" of L2 policy "{{name}}" is not anchored at the {{missing}}; Cilium matches it anywhere in a link name (e.g. a VLAN link "<nic>.<id>" or "veth…").',
+      unanchored: 'Interface pattern "{{pattern}}" of L2 policy "{{name}}" is not anchored at the {{missing}}; Cilium matches it anywhere in a link name, so it also selects {{alsoSelects}}. Anchored, it reads "{{suggestion}}".',
       unescapedDot: 'Interface pattern "{{pattern}}" of L2 policy "{{name}}" has an unescaped "." between name characters, which matches any character, not only a dot (a VLAN link "<nic>.<id>"); write "{{suggestion}}" for a literal dot.',
       talosVlanName: 'Interface pattern "{{pattern}}" of L2 policy "{{name}}" names VLAN link "{{literal}}", which Talos never creates: its name for VLAN {{vlanId}} on "{{parent}}" is "{{link}}" (a parent name longer than 10 bytes is shortened to fit 15); write "{{suggestion}}".',
       noLink: 'No interface pattern of L2 policy "{{name}}" matches a node link the LAN addresses sit on ({{links}}).',
@@ -97,11 +97,13 @@ export default defineRule({
         if (r.kind === 'unknown') { allKnown = false; return; }
         compiled.push(r.regexp);
         const a = anchoring(p);
+        const dots = unescapedDots(p);
         if (!a.start || !a.end) {
           const missing = !a.start && !a.end ? 'start and end' : !a.start ? 'start' : 'end';
-          out.push({ doc, path, messageId: 'unanchored', data: { name, pattern: p, missing }, severity: 'warning' });
+          // what else it selects depends on the open end: a start-anchored `^ens[0-9]+` cannot match "veth…"
+          const alsoSelects = !a.start && !a.end ? 'longer names on either side (a VLAN link "<nic>.<id>", "veth0" for "eth0")' : !a.end ? 'longer names that start with it (a VLAN link "<nic>.<id>")' : 'names with a prefix ("veth0" for "eth0")';
+          out.push({ doc, path, messageId: 'unanchored', data: { name, pattern: p, missing, alsoSelects, suggestion: anchored(dots.length ? escapeDots(p, dots) : p) }, severity: 'warning' });
         }
-        const dots = unescapedDots(p);
         if (dots.length) out.push({ doc, path, messageId: 'unescapedDot', data: { name, pattern: p, suggestion: escapeDots(p, dots) }, severity: 'warning' });
         // a VLAN link of a long NIC named `<nic>.<id>`: Talos names it otherwise. Past 15 bytes no Linux link has the
         // name; a shorter one a VLANConfig may choose itself, so only when the nodes' links show Talos's name instead

@@ -166,6 +166,19 @@ export function anchoring(src: string): { start: boolean; end: boolean } {
   return { start: each.every((e) => e.start), end: each.every((e) => e.end) };
 }
 
+/**
+ * The pattern anchored at both ends with as little change as can be, for a fix hint: `^eth[0-9]+` → `^eth[0-9]+$`,
+ * `enp1s0` → `^enp1s0$`; several top-level alternatives (or one group) are wrapped: `eth0|eth1` → `^(?:eth0|eth1)$`.
+ * A leading flag group stays first (`(?i)eth0` → `(?i)^eth0$`).
+ */
+export function anchored(src: string): string {
+  const flags = /^\(\?[a-zA-Z]+\)/.exec(src)?.[0] ?? '';
+  const body = src.slice(flags.length);
+  if (topLevelBranches(body).length > 1 || unwrapGroup(body) !== undefined) return `${flags}^(?:${body})$`;
+  const a = anchoring(body);
+  return `${flags}${a.start ? '' : '^'}${body}${a.end ? '' : '$'}`;
+}
+
 /** The link name a pattern names literally (`^enp1s0\.50$` → `enp1s0.50`, `eth0` → `eth0`), else undefined. */
 export function literalName(src: string): string | undefined {
   let b = src;
