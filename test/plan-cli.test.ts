@@ -186,3 +186,32 @@ test('a cluster.yaml the plan cannot read is named on stderr with its position a
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('plan names the YAML templates it did not read when a plan lacks its LAN or nodes (Talos configs kept as *.yaml.j2)', async () => {
+  const { mkdtempSync, rmSync, writeFileSync, mkdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(path.join(tmpdir(), 'talium-plan-tpl-'));
+  try {
+    mkdirSync(path.join(dir, 'talos', 'nodes'), { recursive: true });
+    mkdirSync(path.join(dir, 'cilium'));
+    writeFileSync(path.join(dir, 'cilium', 'pool.yaml'), 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - cidr: 10.50.0.0/24\n');
+    for (const n of ['cp1', 'cp2', 'cp3', 'cp4']) writeFileSync(path.join(dir, 'talos', 'nodes', `${n}.yaml.j2`), `machine:\n  network:\n    hostname: {{ ${n} }}\n`);
+    const r = spawnCli(['plan', dir], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    // the four templates, sorted, the first three named; stdout (the plan itself) unchanged by it
+    assert.match(r.stderr, /^talium plan: 4 YAML templates are not read \(talos\/nodes\/cp1\.yaml\.j2, talos\/nodes\/cp2\.yaml\.j2, talos\/nodes\/cp3\.yaml\.j2 and 1 more\); .*under plan: in talium\.config\.yaml \(/m);
+    assert.match(r.stdout, /^ {2}LAN {13}\(unknown\)$/m);
+    const json = spawnCli(['plan', dir, '--format', 'json'], { cwd: dir });
+    assert.equal(json.code, 0);
+    assert.match(json.stderr, /4 YAML templates are not read/);
+    JSON.parse(json.stdout);
+    // once the LAN and a node are known (here from a rendered Talos config), the templates are not worth a word
+    writeFileSync(path.join(dir, 'talos', 'cp1.yaml'), 'machine:\n  type: controlplane\n  network:\n    hostname: cp1\n    interfaces:\n      - interface: enp1s0\n        addresses: [10.50.0.11/24]\n        routes:\n          - network: 0.0.0.0/0\n            gateway: 10.50.0.1\n');
+    const known = spawnCli(['plan', dir], { cwd: dir });
+    assert.equal(known.code, 0, known.stderr);
+    assert.match(known.stdout, /^ {2}LAN {13}10\.50\.0\.0\/24 /m);
+    assert.equal(known.stderr, '');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

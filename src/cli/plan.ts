@@ -60,7 +60,7 @@ const whereText = (w: Where): string => (w.line ? `${w.file}:${w.line}:${w.colum
  * that kept some of it out of the plan: a file or folder that could not be read, a file the byte guards refused or
  * whose YAML does not parse (a duplicate key keeps its last value: not one of them).
  */
-function loadDocs(root: string, config: LintConfig): { docs: YamlDocument[]; unread: Diagnostic[] } {
+function loadDocs(root: string, config: LintConfig): { docs: YamlDocument[]; unread: Diagnostic[]; templates: string[] } {
   const docs: YamlDocument[] = [];
   const found = discoverFiles(root, ['.'], config);
   const unread = found.notes.filter((n) => n.severity === 'error');
@@ -69,7 +69,18 @@ function loadDocs(root: string, config: LintConfig): { docs: YamlDocument[]; unr
     pushAll(docs, loaded.docs);
     for (const d of loaded.diagnostics) if (d.severity === 'error' && d.ruleId !== 'yaml/duplicate-key') unread.push(d);
   }
-  return { docs, unread };
+  return { docs, unread, templates: found.templates };
+}
+
+/**
+ * The YAML templates (`talos/cluster.yaml.j2`...) talium does not read, named when some cluster's plan lacks its
+ * LAN or nodes: Talos configs kept as templates are the usual reason, and the plan's `(unknown)` says nothing of it.
+ */
+function templatesText(templates: readonly string[], groups: readonly ClusterGroup[]): string {
+  if (!templates.length || !groups.some((g) => !g.plan.lan || !g.plan.nodes.length)) return '';
+  const shown = templates.slice(0, 3).map(printable).join(', ');
+  const more = templates.length > 3 ? ` and ${templates.length - 3} more` : '';
+  return `talium plan: ${templates.length} YAML template${templates.length === 1 ? ' is' : 's are'} not read (${shown}${more}); facts only they hold (node addresses, LAN, gateway, VIP) are not in the plan. Render them and run talium on the output, or state the facts under plan: in talium.config.yaml (lan, gateway, vip; node addresses as reserved).\n`;
 }
 
 /** One line per error that kept a file (or part of one) out of the plan: never a plan silently missing its facts. */
@@ -255,10 +266,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr(`talium plan: ${cfg.fatal}\n`);
     return EXIT.usage;
   }
-  const { docs, unread } = loadDocs(root, cfg.config);
+  const { docs, unread, templates } = loadDocs(root, cfg.config);
   const groups = buildClusterGroups(docs, cfg.config.plan);
   if (format === 'json') io.stdout(`${JSON.stringify(groups.map(planJson), null, 2)}\n`);
   else io.stdout(groups.map(planText).join('\n'));
+  const skipped = templatesText(templates, groups);
+  if (skipped) io.stderr(skipped);
   // an unreadable cluster.yaml (or any file) leaves facts out: said on stderr, and the plan exits 1
   if (unread.length) {
     io.stderr(unreadText(unread));

@@ -50,6 +50,8 @@ export interface Discovery {
   excluded: string[];
   /** The YAML templates (`*.yaml.j2`...) the configured excludes left out, relative to cwd (config/unused-exclude). */
   excludedTemplates: string[];
+  /** The YAML templates (`*.yaml.j2`...) found and not read, relative to cwd, sorted (`talium plan` names them). */
+  templates: string[];
 }
 
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
@@ -355,7 +357,7 @@ export function discover(opts: DiscoverOptions): Discovery {
   }
   const files = [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   if (!files.length && templates.length) notes.push(templatesNote(templates));
-  return { files, notes, missing, empty, excluded: [...new Set(excludedPaths)].sort(), excludedTemplates: [...new Set(excludedTemplates)].sort() };
+  return { files, notes, missing, empty, excluded: [...new Set(excludedPaths)].sort(), excludedTemplates: [...new Set(excludedTemplates)].sort(), templates: [...new Set(templates)].sort() };
 }
 
 /** The one note for a tree of YAML templates and no YAML, at the first template (by path). */
