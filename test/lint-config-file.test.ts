@@ -106,6 +106,24 @@ describe('talium.config.yaml schemas.dirs', () => {
   });
 });
 
+describe('talium.config.yaml schemas.unknownKind', () => {
+  it('set apart from rules: schema/unknown-kind, which wins, it is a config/invalid warning at the value; the same value is fine', async () => {
+    const doc = 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: x\n';
+    const run = async (config: string) => {
+      const dir = repos.repo({ 'talium.config.yaml': config, 'w.yaml': doc });
+      mkdirSync(join(dir, '.git'));
+      const r = await runCli(['lint', '--format', 'json', '--no-cache'], { cwd: dir });
+      return (JSON.parse(r.stdout) as { diagnostics: Array<Diag & { severity: string; data?: Record<string, unknown> }> }).diagnostics.map((d) => [`${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}`, d.severity, d.data?.['keyword'], d.data?.['value'], d.data?.['rule']]);
+    };
+    assert.deepEqual(await run('rules:\n  schema/unknown-kind: error\nschemas:\n  unknownKind: info\n'), [
+      ['talium.config.yaml:4:16 config/invalid', 'warning', 'conflict', 'info', 'error'],
+      ['w.yaml:2:7 schema/unknown-kind', 'error', undefined, undefined, undefined],
+    ]);
+    assert.deepEqual(await run('rules:\n  schema/unknown-kind: "off"\nschemas:\n  unknownKind: warning\n'), [['talium.config.yaml:4:16 config/invalid', 'warning', 'conflict', 'warning', 'off']]);
+    assert.deepEqual(await run('rules:\n  schema/unknown-kind: info\nschemas:\n  unknownKind: info\n'), [['w.yaml:2:7 schema/unknown-kind', 'info', undefined, undefined, undefined]]);
+  });
+});
+
 describe('talium reads its own files as YAML 1.2, integers included (README: configuration)', () => {
   it('talium.config.yaml and a --config file: 010 is 10, 1_000 a string (config/invalid), not Go\'s 8 and 1000', () => {
     for (const [name, explicit] of [['talium.config.yaml', false], ['ci/lint.yaml', true]] as const) {

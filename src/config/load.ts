@@ -241,6 +241,19 @@ export function loadConfig(
         }
         config.schemaDirs = schemaDirs(cwd, doc, c.schemas?.dirs ?? [], findings);
         if (c.schemas?.unknownKind) config.unknownKindSeverity = c.schemas.unknownKind;
+        // two settings of one severity: `rules:` wins (it applies to every rule's findings), so a different
+        // schemas.unknownKind would silently do nothing
+        const ruleSetting = c.rules?.['schema/unknown-kind'];
+        if (c.schemas?.unknownKind && ruleSetting && ruleSetting !== c.schemas.unknownKind)
+          findings.push({
+            ruleId: 'config/invalid',
+            severity: 'warning',
+            message: `schemas.unknownKind: "${c.schemas.unknownKind}" has no effect: rules: schema/unknown-kind: "${ruleSetting}" sets the same severity and wins.`,
+            help: 'Keep one of the two settings: rules: { schema/unknown-kind: ... } or schemas.unknownKind.',
+            doc,
+            path: ['schemas', 'unknownKind'],
+            data: { path: 'schemas.unknownKind', keyword: 'conflict', value: c.schemas.unknownKind, rule: ruleSetting },
+          });
         findings.push(...unknownRules(doc, c.rules ?? {}, [], known, suggest));
       }
     }

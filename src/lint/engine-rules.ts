@@ -24,7 +24,7 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     severity: 'error',
     help: 'Fix the configuration value as the message says; schemas/talium.config.schema.json documents every key.',
     docs: {
-      what: 'Validates talium.config.yaml and the `lint:` section of clusters/<name>/cluster.yaml against schemas/talium.config.schema.json.',
+      what: 'Validates talium.config.yaml and the `lint:` section of clusters/<name>/cluster.yaml against schemas/talium.config.schema.json. Also a warning (`data.keyword` `conflict`) at `schemas.unknownKind` when `rules:` gives `schema/unknown-kind` another severity: `rules:` wins, so the other setting does nothing.',
       why: 'A misspelt key or a wrong severity would otherwise be ignored silently and the lint would not do what you configured.',
       fix: 'Correct or remove the key at the reported position.',
       sources: ['https://json-schema.org/draft-07/json-schema-release-notes'],
