@@ -106,6 +106,40 @@ describe('talium.config.yaml schemas.dirs', () => {
   });
 });
 
+describe('talium.config.yaml mistakes are all said in one run', () => {
+  // by position (the loader gives schema findings first, then the checks after them)
+  const at = (ds: ReturnType<typeof loadConfig>['diagnostics']) => ds.map((d) => [`${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}`, d.data?.['path'] ?? d.data?.['rule'], d.data?.['suggestion']]).sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1));
+  const known = (id: string) => id === 'k8s/etp-local-l2';
+  const near = (id: string) => (id.startsWith('k8s/etp') ? 'k8s/etp-local-l2' : undefined);
+
+  it('a misspelt key gets the nearest key of its section, and does not hide a bad plan fact or an unknown rule id', () => {
+    const dir = repo({ 'talium.config.yaml': 'plan:\n  lan: 192.168.0.0/33\n  gatway: 192.168.0.1\nrules:\n  k8s/etp-local: "off"\nexclud: [a/]\n' });
+    assert.deepEqual(at(loadConfig(dir, undefined, known, near).diagnostics), [
+      ['talium.config.yaml:2:8 config/invalid', 'plan.lan', undefined],
+      ['talium.config.yaml:3:3 config/invalid', 'plan.gatway', 'gateway'],
+      ['talium.config.yaml:5:3 config/unknown-rule', 'k8s/etp-local', 'k8s/etp-local-l2'],
+      ['talium.config.yaml:6:1 config/invalid', 'exclud', 'exclude'],
+    ]);
+  });
+
+  it('a plan fact the schema already refuses is said once; a key nothing is near gets no suggestion', () => {
+    const dir = repo({ 'talium.config.yaml': 'plan:\n  vlan: 5000\n  gateway: 10.0.0.300\n  zzzzzzzz: 1\n' });
+    assert.deepEqual(at(loadConfig(dir, undefined, known, near).diagnostics), [
+      ['talium.config.yaml:2:9 config/invalid', 'plan.vlan', undefined],
+      ['talium.config.yaml:3:12 config/invalid', 'plan.gateway', undefined],
+      ['talium.config.yaml:4:3 config/invalid', 'plan.zzzzzzzz', undefined],
+    ]);
+  });
+
+  it('a cluster.yaml lint: section: the misspelt key gets its suggestion, and an unknown rule id is still said', () => {
+    const dir = repo({ 'clusters/home/cluster.yaml': 'lint:\n  rules:\n    k8s/etp-local: "off"\n  exlude: [legacy/]\n' });
+    assert.deepEqual(at(loadConfig(dir, undefined, known, near).diagnostics), [
+      ['clusters/home/cluster.yaml:3:5 config/unknown-rule', 'k8s/etp-local', 'k8s/etp-local-l2'],
+      ['clusters/home/cluster.yaml:4:3 config/invalid', 'lint.exlude', 'exclude'],
+    ]);
+  });
+});
+
 describe('talium.config.yaml schemas.unknownKind', () => {
   it('set apart from rules: schema/unknown-kind, which wins, it is a config/invalid warning at the value; the same value is fine', async () => {
     const doc = 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: x\n';

@@ -15,6 +15,7 @@ import { DEFAULT_MAX_FILE_SIZE } from '../lint/guard.js';
 import { parseSource } from '../lint/parse.js';
 import type { PlanOverrides } from '../plan/types.js';
 import { precompiledValidator } from '../schema/precompiled.js';
+import { suggest as nearestName } from '../core/suggest.js';
 import { checkPlanFacts } from './check-plan.js';
 import type { ExcludeSite, LintConfig, RuleSetting, ScopedLint } from './types.js';
 
@@ -79,7 +80,36 @@ function pointerPath(ptr: string): Path {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-function schemaFindings(doc: YamlDocument, errors: readonly ErrorObject[] | null | undefined, base: Path): Finding[] {
+type JsonSchemaNode = { $ref?: string; properties?: Record<string, JsonSchemaNode>; items?: JsonSchemaNode; oneOf?: JsonSchemaNode[]; anyOf?: JsonSchemaNode[] };
+let configSchema: { definitions?: Record<string, JsonSchemaNode> } & JsonSchemaNode | undefined;
+
+/**
+ * The keys the configuration schema allows at `path` below `root` (the file's schema, or a cluster.yaml `lint:`
+ * section's definition), following local `$ref`s, list items and `oneOf`/`anyOf` branches: the candidates of an
+ * unknown key's "did you mean". Read from schemas/talium.config.schema.json only when a key is unknown.
+ */
+function allowedKeys(root: 'root' | 'cluster', path: Path): string[] {
+  try {
+    configSchema ??= JSON.parse(readFileSync(configSchemaPath(), 'utf8')) as typeof configSchema;
+  } catch {
+    return [];
+  }
+  const schema = configSchema!;
+  const deref = (n: JsonSchemaNode | undefined): JsonSchemaNode | undefined => {
+    for (let i = 0; n?.$ref && i < 8; i++) n = schema.definitions?.[n.$ref.replace(/^#\/definitions\//, '')];
+    return n;
+  };
+  let nodes: JsonSchemaNode[] = [deref(root === 'root' ? schema : { $ref: '#/definitions/clusterLint' })!].filter(Boolean);
+  const expand = (list: JsonSchemaNode[]): JsonSchemaNode[] => list.flatMap((n) => [n, ...expand([...(n.oneOf ?? []), ...(n.anyOf ?? [])].map(deref).filter((x): x is JsonSchemaNode => !!x))]);
+  for (const seg of path) {
+    nodes = expand(nodes)
+      .map((n) => deref(typeof seg === 'number' ? n.items : n.properties?.[seg]))
+      .filter((x): x is JsonSchemaNode => !!x);
+  }
+  return [...new Set(expand(nodes).flatMap((n) => Object.keys(n.properties ?? {})))].sort();
+}
+
+function schemaFindings(doc: YamlDocument, errors: readonly ErrorObject[] | null | undefined, base: Path, root: 'root' | 'cluster' = 'root'): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<string>();
   for (const e of errors ?? []) {
@@ -88,10 +118,12 @@ function schemaFindings(doc: YamlDocument, errors: readonly ErrorObject[] | null
     let key = false;
     let what = e.message ?? 'is invalid';
     const p = e.params as Record<string, unknown>;
+    let suggestion: string | undefined;
     if (e.keyword === 'additionalProperties' && typeof p['additionalProperty'] === 'string') {
       path = [...path, p['additionalProperty']];
       key = true;
-      what = `unknown key "${p['additionalProperty']}"`;
+      suggestion = nearestName(p['additionalProperty'], allowedKeys(root, pointerPath(e.instancePath)), { transpositions: true });
+      what = `unknown key "${p['additionalProperty']}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`;
     } else if (e.keyword === 'propertyNames' || e.propertyName !== undefined) {
       // a property name's own failure (ajv puts the name on the error): reported once, at the key, below
       continue;
@@ -105,12 +137,12 @@ function schemaFindings(doc: YamlDocument, errors: readonly ErrorObject[] | null
     out.push({
       ruleId: 'config/invalid',
       severity: 'error',
-      message: `${where}: ${what}.`,
-      help: 'Fix the configuration value as the message says; schemas/talium.config.schema.json documents every key.',
+      message: `${where}: ${what}${what.endsWith('?') ? '' : '.'}`,
+      help: suggestion ? `Write "${suggestion}", or remove the key.` : 'Fix the configuration value as the message says; schemas/talium.config.schema.json documents every key.',
       doc,
       path,
       key,
-      data: { path: where, keyword: e.keyword },
+      data: suggestion ? { path: where, keyword: e.keyword, suggestion } : { path: where, keyword: e.keyword },
     });
   }
   // propertyNames failures: report the bad key itself
@@ -131,6 +163,10 @@ function schemaFindings(doc: YamlDocument, errors: readonly ErrorObject[] | null
     });
   }
   return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function unknownRules(doc: YamlDocument, rules: Record<string, unknown>, base: Path, known: (id: string) => boolean, suggest?: (id: string) => string | undefined): Finding[] {
@@ -209,7 +245,17 @@ export function loadConfig(
     if (doc) {
       const v = validators().root;
       if (!v(doc.value)) {
-        findings.push(...schemaFindings(doc, v.errors, []));
+        const bad = schemaFindings(doc, v.errors, []);
+        findings.push(...bad);
+        // what the schema cannot say is still checked, so one mistake does not hide the next (a misspelt key and a
+        // /33 LAN in one run): unknown rule ids, and plan facts where the schema found nothing wrong at that key
+        const c: Record<string, unknown> = isPlainObject(doc.value) ? doc.value : {};
+        if (isPlainObject(c['rules'])) findings.push(...unknownRules(doc, c['rules'], [], known, suggest));
+        if (isPlainObject(c['plan'])) {
+          const badAt = bad.map((f) => (f.path ?? []).join('\u0000'));
+          const under = (p: Path): boolean => badAt.some((b) => { const q = p.join('\u0000'); return q === b || q.startsWith(b + '\u0000') || b.startsWith(q + '\u0000'); });
+          findings.push(...checkPlanFacts(doc, c['plan']).filter((f) => !under(f.path ?? [])));
+        }
       } else {
         const c = doc.value as {
           rules?: Record<string, RuleSetting>;
@@ -320,7 +366,10 @@ function loadClusterSections(cwd: string, known: (id: string) => boolean, findin
     if (!doc || section === undefined) continue;
     const v = validators().cluster;
     if (!v(section)) {
-      findings.push(...schemaFindings(doc, v.errors, ['lint']));
+      findings.push(...schemaFindings(doc, v.errors, ['lint'], 'cluster'));
+      // unknown rule ids are still said, so one mistake does not hide the next
+      const r = (section as { rules?: unknown } | null)?.rules;
+      if (isPlainObject(r)) findings.push(...unknownRules(doc, r, ['lint'], known, suggest));
       continue;
     }
     const s = section as { rules?: Record<string, RuleSetting>; exclude?: string[] };
