@@ -61,7 +61,7 @@ const YAML_EXT = /\.ya?ml$/i;
  * `templatefile()` input `x.yaml.tftpl` (Talos machine configs and Cilium values of Terraform-built clusters), chained
  * (`x.yaml.tpl.j2`).
  */
-const TEMPLATE_EXT = /\.ya?ml(?:\.(?:j2|tmpl|tpl|gotmpl|tftpl))+$/i;
+export const TEMPLATE_EXT = /\.ya?ml(?:\.(?:j2|tmpl|tpl|gotmpl|tftpl))+$/i;
 
 export function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');

@@ -294,6 +294,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   const tree = treeFacts(
     found.files.map((f) => f.path),
     found.excluded,
+    found.templates,
   );
   const ruleTimes: Array<[string, number]> = [];
   const timeRules = process.env['TALIUM_TIMING'] === 'rules';

@@ -30,11 +30,11 @@ function patchedByVersion(all: readonly YamlDocument[], kind: string): boolean {
 export type SeverityOverrides = Readonly<Record<string, Severity | 'off'>>;
 
 /** The folders of a tree from its YAML file paths and the configured excludes' leftovers (Discovery.excluded). */
-export function treeFacts(files: Iterable<string>, excluded: readonly string[] = []): TreeFacts {
+export function treeFacts(files: Iterable<string>, excluded: readonly string[] = [], templates: readonly string[] = []): TreeFacts {
   const paths = [...files, ...excluded.filter((p) => !p.endsWith('/'))];
   const excludedFolders = excluded.filter((p) => p.endsWith('/')).map((p) => p.slice(0, -1));
   const folders = foldersOf([...paths, ...excludedFolders.map((d) => `${d}/x`)]).add('');
-  return { folders, excludedFolders };
+  return templates.length ? { folders, excludedFolders, templates } : { folders, excludedFolders };
 }
 
 export function runRules(

@@ -92,6 +92,8 @@ export interface TreeFacts {
   folders: ReadonlySet<string>;
   /** Folders the configuration excludes (not walked, so what they hold is unknown), without the trailing `/`. */
   excludedFolders: readonly string[];
+  /** The YAML templates (`*.yaml.j2`...) discovery found and did not read, relative to cwd, sorted. */
+  templates?: readonly string[];
 }
 
 export interface RuleContext {

@@ -9,6 +9,7 @@ import { uniqueSorted, type Diagnostic } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
 import { toDiagnostic } from '../core/finding.js';
 import { SourceFile } from '../core/source.js';
+import { TEMPLATE_EXT } from '../lint/discover.js';
 import { parseSource } from '../lint/parse.js';
 import { runRules, treeFacts } from '../lint/run-rules.js';
 import { buildClusterGroups } from '../plan/index.js';
@@ -47,10 +48,12 @@ export function parseRepo(files: Record<string, string>): YamlDocument[] {
 
 /** Run the given rules on an in-memory repository; diagnostics sorted. */
 export function lintRepo(files: Record<string, string>, rules: readonly Rule[]): Diagnostic[] {
-  const docs = parseRepo(files);
+  // YAML templates (`*.yaml.j2`...) are found, not read, as discovery does
+  const templates = Object.keys(files).filter((p) => TEMPLATE_EXT.test(p)).sort();
+  const docs = parseRepo(templates.length ? Object.fromEntries(Object.entries(files).filter(([p]) => !TEMPLATE_EXT.test(p))) : files);
   const groups = buildClusterGroups(docs);
   // as the engine reports them: the same finding from two cluster groups (a shared base) once
-  return uniqueSorted(runRules(rules, groups, docs, {}, { tree: treeFacts(Object.keys(files)) }).map(toDiagnostic));
+  return uniqueSorted(runRules(rules, groups, docs, {}, { tree: treeFacts(Object.keys(files), [], templates) }).map(toDiagnostic));
 }
 
 export interface ExpectedError {

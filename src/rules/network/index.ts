@@ -1,6 +1,7 @@
 /** The network rules, sorted by id. */
 import clusterCidrOverlapsLan from './cluster-cidr-overlaps-lan.js';
 import lbipamAnnotationPrefix from './lbipam-annotation-prefix.js';
+import planUnknown from './plan-unknown.js';
 import poolBlockInvalid from './pool-block-invalid.js';
 import poolHostBits from './pool-host-bits.js';
 import poolNetworkBroadcast from './pool-network-broadcast.js';
@@ -15,6 +16,7 @@ import type { Rule } from '../types.js';
 export const NETWORK_RULES: readonly Rule[] = [
   clusterCidrOverlapsLan,
   lbipamAnnotationPrefix,
+  planUnknown,
   poolBlockInvalid,
   poolHostBits,
   poolNetworkBroadcast,
