@@ -8,12 +8,12 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectsBelow } from '../src/cli/generate.js';
 import { commitView, untrackedTest } from '../src/cli/generate-untracked.js';
 import { discover } from '../src/lint/discover.js';
-import { untrackedPaths } from '../src/lint/git.js';
+import { untrackedPaths, UntrackedFiles } from '../src/lint/git.js';
 import { runCli } from '../src/testing/cli.js';
 import { widgetCrd } from '../src/testing/crd-fixtures.js';
 import { LAN_TALOS_PATCH, poolYaml } from '../src/testing/hook-samples.js';
@@ -185,6 +185,67 @@ describe('lint --ignore-untracked: files that decide how the tree is read', () =
     // committed, the .gitignore is the commit's
     git(dir, 'add', '.gitignore');
     assert.deepEqual(brief((await lintJson(dir, ['--ignore-untracked'])).out), []);
+  });
+});
+
+describe('lint --ignore-untracked: one git listing per work tree', () => {
+  /** `git` on PATH as a shim logging each call's arguments (one line per call) before running the real git. */
+  async function withGitLog<T>(run: () => Promise<T>): Promise<{ result: T; calls: string[] }> {
+    const realGit = spawnSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).stdout.trim();
+    const bin = repo({});
+    const log = join(bin, 'calls.log');
+    writeFileSync(join(bin, 'git'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${realGit}' "$@"\n`);
+    chmodSync(join(bin, 'git'), 0o755);
+    const saved = process.env['PATH'];
+    process.env['PATH'] = `${bin}:${saved ?? ''}`;
+    try {
+      const result = await run();
+      return { result, calls: existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : [] };
+    } finally {
+      process.env['PATH'] = saved;
+    }
+  }
+
+  it('the configurations, cluster.yaml files and the linted folder are judged from one `git ls-files`, with the same results', async (t) => {
+    if (!HAS_GIT) return t.skip('git is not installed');
+    const dir = repo({
+      'talium.config.yaml': '{}\n',
+      'talos/cp.yaml': LAN_TALOS_PATCH,
+      'a/pool.yaml': poolYaml('10.50.0.200', '10.50.0.239'),
+      'b/more.yaml': poolYaml('10.50.0.230', '10.50.0.245').replace('name: default', 'name: b'),
+    });
+    git(dir, 'init', '-q', '-b', 'main');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'init');
+    // untracked: a configuration that would make b/ a root of its own and silence the rule, and a scratch pool
+    writeFileSync(join(dir, 'b', '.talium.yaml'), 'rules:\n  network/pool-overlap: off\n');
+    writeFileSync(join(dir, 'scratch.yaml'), poolYaml('10.50.0.240', '10.50.0.250').replace('name: default', 'name: scratch'));
+    const { result, calls } = await withGitLog(() => lintJson(dir, ['--only-files', '--ignore-untracked', '--', 'b/more.yaml', 'a/pool.yaml']));
+    assert.equal(result.code, 1, result.stderr);
+    assert.deepEqual(brief(result.out), ['b/more.yaml:7:14 network/pool-overlap']);
+    assert.deepEqual(calls.filter((c) => c.startsWith('ls-files')), ['ls-files --others --directory --no-empty-directory -z -- :/']);
+    assert.equal(calls.length, 1, calls.join('; '));
+  });
+
+  it('UntrackedFiles answers as `git ls-files --others` run in each folder (folders whole, ./ for an untracked one)', (t) => {
+    if (!HAS_GIT) return t.skip('git is not installed');
+    const dir = repo({ 'a/t.yaml': 'a: 1\n', 'a/b/u.yaml': 'b: 1\n', 'a/v.yaml': 'v: 1\n', 'c/d/u.yaml': 'c: 1\n', 'e/x.yaml': 'e: 1\n', '.gitignore': 'e/\n' });
+    git(dir, 'init', '-q', '-b', 'main');
+    git(dir, 'add', 'a/t.yaml', '.gitignore');
+    const u = new UntrackedFiles();
+    for (const sub of ['', 'a', 'a/b', 'c', 'c/d', 'e']) {
+      const cwd = sub ? join(dir, sub) : dir;
+      assert.deepEqual(u.under(cwd), untrackedPaths(cwd, { ignored: true }), sub || '.');
+    }
+    assert.deepEqual(
+      ['a/t.yaml', 'a/v.yaml', 'a/b/u.yaml', 'c/d/u.yaml', 'e/x.yaml', '.gitignore'].map((p) => u.isUntracked(join(dir, p))),
+      [false, true, true, true, true, false],
+    );
+    assert.equal(u.calls, 1);
+    // outside git: nothing is untracked, and no listing
+    const plain = repo({ 'x.yaml': 'x: 1\n' });
+    assert.equal(u.isUntracked(join(plain, 'x.yaml')), false);
+    assert.equal(u.under(plain), undefined);
   });
 });
 

@@ -11,7 +11,7 @@ import { summarize } from '../core/diagnostic.js';
 import { shellWord } from '../core/shell.js';
 import { loadConfig } from '../config/load.js';
 import { lint, wholeFolder, type LintOutcome } from '../lint/engine.js';
-import { stagedFiles, untrackedFileTest, untrackedPaths } from '../lint/git.js';
+import { stagedFiles, UntrackedFiles } from '../lint/git.js';
 import { knownRule, ruleCatalog, suggestRuleId } from '../lint/rule-catalog.js';
 import { emitDrained, parseFormats, rebaseResult } from '../report/emit.js';
 import { REPORTERS } from '../report/index.js';
@@ -225,7 +225,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
   }
   // a configuration or cluster.yaml that will not be in the commit neither marks the root nor is read
-  const untrackedFile = ignoreUntracked ? untrackedFileTest() : undefined;
+  // one git listing per work tree answers both (git.ts UntrackedFiles)
+  const gitUntracked = ignoreUntracked ? new UntrackedFiles() : undefined;
+  const untrackedFile = gitUntracked?.isUntracked;
   const scope = planScope(io.cwd, list, { onlyFiles: v.staged === true || v['only-files'] === true, ...(root !== undefined ? { root } : {}), ...(untrackedFile ? { untracked: untrackedFile } : {}) });
   if ((v['suppress-all'] || v['prune-suppressions']) && !scope.whole) {
     io.stderr(`talium lint: --suppress-all and --prune-suppressions record a run over the whole repository: no paths, --staged or --only-files${scope.root !== io.cwd && !scope.note ? `; run it in ${relative(io.cwd, scope.root) || '.'}` : ''}\n`);
@@ -270,7 +272,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     const opts: Parameters<typeof lint>[0] = { cwd, paths, config: cfg.config, tool, configDiagnostics: cfg.diagnostics };
     if (ignoreUntracked) {
       // ignored files too: an untracked .gitignore is not honoured (discover.ts), so what it hides is left out here
-      const untracked = untrackedPaths(cwd, { ignored: true });
+      const untracked = gitUntracked!.under(cwd);
       if (typeof untracked === 'string') {
         io.stderr(`talium lint: --ignore-untracked: ${untracked}\n`);
         return EXIT.usage;

@@ -4,7 +4,8 @@
  * judges the commit and not scratch files beside it.
  * Runs git as a child process without a shell; returns an error string instead of throwing.
  */
-import { basename, dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { childProcess } from '../core/builtins.js';
 
 export function stagedFiles(cwd: string, filter = 'ACMR'): string[] | string {
@@ -43,20 +44,81 @@ export function untrackedPaths(cwd: string, opts: { ignored?: boolean } = {}): S
 }
 
 /**
- * A predicate telling whether a file is untracked (not in the index git uses for the commit) in its git work tree;
- * false outside git. For the few files that decide how lint reads a tree (talium's configuration, a cluster.yaml):
- * one `git ls-files` per file asked, answers kept.
+ * What git reports as untracked, one `git ls-files --others` per git work tree, whatever is asked of it (with
+ * `--ignore-untracked`: the few files that decide how lint reads a tree, a talium configuration or a cluster.yaml,
+ * and the listing of each linted folder). Ignored files count as untracked (nothing untracked is in the commit).
+ * A work tree is found as git finds it, by the nearest folder above holding `.git`; its listing is taken at its top
+ * with the pathspec `:/`, so it answers for every file in it (a repository nested in another is its own tree).
  */
-export function untrackedFileTest(): (abs: string) => boolean {
-  const known = new Map<string, boolean>();
-  return (abs: string): boolean => {
-    let answer = known.get(abs);
-    if (answer === undefined) {
-      const r = childProcess().spawnSync('git', ['ls-files', '-z', '--', basename(abs)], { cwd: dirname(abs), encoding: 'utf8' });
-      // not in a work tree (or no git): nothing is untracked
-      answer = !r.error && r.status === 0 && r.stdout === '';
-      known.set(abs, answer);
-    }
-    return answer;
+export class UntrackedFiles {
+  /** Listings by the folder they were taken in: the untracked paths (absolute, folders with a trailing `/`), or why none. */
+  private readonly trees = new Map<string, { paths: Set<string>; dirs: string[] } | 'no-git' | string>();
+  /** git invocations so far (one per work tree asked about). */
+  calls = 0;
+
+  /** Whether the file `abs` is untracked in its git work tree; false outside git (or when git fails). */
+  readonly isUntracked = (abs: string): boolean => {
+    const t = this.tree(dirname(abs));
+    return typeof t === 'object' && (t.paths.has(abs) || t.dirs.some((d) => abs.startsWith(d)));
   };
+
+  /**
+   * The untracked paths under the folder `cwd` (absolute), relative to it with `/` and folders with a trailing `/`,
+   * `./` when `cwd` itself is untracked: what `git ls-files --others --directory` run there prints (untrackedPaths
+   * with `ignored`). `undefined` outside a git work tree; an error string when git failed.
+   */
+  under(cwd: string): Set<string> | undefined | string {
+    const t = this.tree(cwd);
+    if (t === 'no-git') return undefined;
+    if (typeof t === 'string') return t;
+    const out = new Set<string>();
+    const base = cwd.endsWith(sep) ? cwd : cwd + sep;
+    for (const p of t.paths) {
+      if (p.endsWith(sep) && base.startsWith(p)) return new Set(['./']);
+      if (p.startsWith(base)) out.add(toSlash(p.slice(base.length)));
+    }
+    return out;
+  }
+
+  private tree(dir: string): { paths: Set<string>; dirs: string[] } | 'no-git' | string {
+    const top = workTreeTop(dir) ?? dir;
+    let t = this.trees.get(top);
+    if (t === undefined) {
+      t = this.list(top);
+      this.trees.set(top, t);
+    }
+    return t;
+  }
+
+  private list(top: string): { paths: Set<string>; dirs: string[] } | 'no-git' | string {
+    this.calls++;
+    const r = childProcess().spawnSync('git', ['ls-files', '--others', '--directory', '--no-empty-directory', '-z', '--', ':/'], { cwd: top, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (r.error) return (r.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no-git' : `cannot run git: ${r.error.message}`;
+    if (r.status !== 0) {
+      const err = (r.stderr || '').trim();
+      return /not a git repository/i.test(err) ? 'no-git' : `git ls-files --others failed: ${err.split('\n')[0]}`;
+    }
+    const paths = new Set<string>();
+    const dirs: string[] = [];
+    for (const p of r.stdout.split('\0')) {
+      if (!p) continue;
+      // relative to `top` (`../x` when git's top is above it); a folder keeps its trailing separator
+      const abs = resolve(top, p) + (p.endsWith('/') ? sep : '');
+      paths.add(abs);
+      if (p.endsWith('/')) dirs.push(abs);
+    }
+    return { paths, dirs };
+  }
 }
+
+/** The nearest folder at or above `dir` holding `.git` (a folder, or a worktree's file), if any. */
+function workTreeTop(dir: string): string | undefined {
+  for (let d = dir; ; ) {
+    if (existsSync(join(d, '.git'))) return d;
+    const up = dirname(d);
+    if (up === d) return undefined;
+    d = up;
+  }
+}
+
+const toSlash = (p: string): string => (sep === '/' ? p : p.split(sep).join('/'));
