@@ -287,4 +287,25 @@ describe('parse cache', () => {
       assert.deepEqual(loaded.diagnostics.map((d) => d.ruleId), ['yaml/encoding']);
     });
   });
+  it('a file with lone CR line endings (old Mac) is cached too, its findings read back at the lines and columns of the file', () => {
+    const { repo, run } = setup('lone-cr');
+    // a duplicate key (a parser finding, stored) and a schema type error (a check result, positioned from the text)
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  a: "1"\n  a: "2"\n';
+    const deploy = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\nspec:\n  replicas: "x"\n  selector:\n    matchLabels: {a: b}\n  template:\n    metadata:\n      labels: {a: b}\n    spec:\n      containers:\n        - name: a\n          image: nginx\n';
+    writeFileSync(join(repo, 'apps', 'cr-cm.yaml'), cm.replace(/\n/g, '\r'));
+    writeFileSync(join(repo, 'apps', 'cr-deploy.yaml'), deploy.replace(/\n/g, '\r'));
+    age(repo);
+    const plain = run(['--no-cache']);
+    const at = (r: CliRun) =>
+      (JSON.parse(r.stdout) as { diagnostics: Array<{ ruleId: string; file: string; range: { start: { line: number; column: number } } }> }).diagnostics
+        .filter((d) => d.file.startsWith('apps/cr-'))
+        .map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}`);
+    assert.deepEqual(at(plain), ['apps/cr-cm.yaml:7:3 yaml/duplicate-key', 'apps/cr-deploy.yaml:6:13 schema/type']);
+    const cold = run();
+    const warm = run();
+    // before: a lone-CR file was never recorded (its entry would have been read back with the CRs as no line break)
+    assert.equal(warm.misses, 0, 'every file, the lone-CR ones included, comes from the cache');
+    assert.equal(warm.hits, cold.misses);
+    for (const r of [cold, warm]) assert.equal(r.stdout, plain.stdout);
+  });
 });

@@ -49,6 +49,17 @@ describe('guards', () => {
       assert.deepEqual([enc.problem.ruleId, enc.problem.position], ['yaml/encoding', { line: 3, column: 1 }], JSON.stringify(eol));
     }
   });
+  it('SourceFile reads a lone CR as a line break wherever the text comes from (given, read later, after a BOM); CRLF stays', () => {
+    const raw = 'a: 1\rbb: 2\r\nc: x\r';
+    for (const f of [new SourceFile('f.yaml', raw), new SourceFile('f.yaml', () => raw), new SourceFile('f.yaml', `\ufeff${raw}`)]) {
+      assert.equal(f.text, 'a: 1\nbb: 2\r\nc: x\n');
+      assert.deepEqual([f.positionAt(5), f.positionAt(12), f.lineCount], [{ line: 2, column: 1 }, { line: 3, column: 1 }, 4]);
+      assert.equal(f.lineText(2), 'bb: 2');
+    }
+    // the parser sees those lines: a finding on the third line of a lone-CR file is at line 3
+    const { findings } = parseSource(new SourceFile('d.yaml', 'a: 1\rb: 2\ra: 3\r'));
+    assert.deepEqual(findings.map((x) => [x.ruleId, x.range?.start]), [['yaml/duplicate-key', { line: 3, column: 1 }]]);
+  });
   it('checkDepth ignores brackets in comments and counts flow depth', () => {
     assert.equal(checkDepth('a: 1 # ' + '['.repeat(5000) + '\n'), undefined);
     assert.equal(checkDepth('a: ' + '{'.repeat(2000))?.ruleId, 'yaml/too-deep');

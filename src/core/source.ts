@@ -1,8 +1,10 @@
 /**
  * A source file's text and its line index: turns offsets (the truth) into 1-based line/column.
  * Handles a leading BOM (stripped, so columns match editors) and CRLF (the CR belongs to the line end). A text
- * that breaks lines with a lone CR (old Mac line endings) is read with each lone CR as a line feed (`loneCr`):
- * YAML counts a lone CR as a line break, as Go YAML does, and one character for one keeps every offset.
+ * that breaks lines with a lone CR (old Mac line endings) is read, from the moment it enters here, with each lone
+ * CR as a line feed: YAML counts a lone CR as a line break, as Go YAML does, and one character for one keeps every
+ * offset, so line:column stay those of the file. Every reader (the parsers, the parse cache's positions, --fix's
+ * "unchanged since linted" check) sees that one text.
  */
 import type { Position, Range } from './diagnostic.js';
 
@@ -13,44 +15,21 @@ export class SourceFile {
   private bom = false;
   private reader: (() => string) | undefined;
   private lineStarts: Uint32Array | undefined;
-  private crBreaks: boolean;
 
-  /**
-   * `text` as read (a leading BOM is stripped here), or a function that reads it when first needed. `loneCr`: the
-   * text holds a CR that no LF follows (known from a scan made anyway: guard.ts checkDepth); see breakLoneCr.
-   */
-  constructor(path: string, text: string | (() => string), opts: { loneCr?: boolean } = {}) {
+  /** `text` as read (a leading BOM is stripped here), or a function that reads it when first needed. */
+  constructor(path: string, text: string | (() => string)) {
     this.path = path;
-    this.crBreaks = opts.loneCr === true;
     if (typeof text === 'function') this.reader = text;
     else this.setText(text);
   }
 
   private setText(text: string): void {
     this.bom = text.charCodeAt(0) === 0xfeff;
-    this.body = this.bom ? text.slice(1) : text;
-    if (this.crBreaks) this.body = crToLf(this.body);
+    const body = this.bom ? text.slice(1) : text;
+    this.body = linedText(body);
   }
 
-  /**
-   * From now on the text reads every lone CR as a line feed (same length: offsets stay those of the file), so the
-   * parsers and the line index see the lines Go YAML sees. Called by the parser when its scan met a lone CR.
-   */
-  breakLoneCr(): void {
-    if (this.crBreaks) return;
-    this.crBreaks = true;
-    if (this.body !== undefined) {
-      this.body = crToLf(this.body);
-      this.lineStarts = undefined;
-    }
-  }
-
-  /** The text breaks lines with lone CRs (read as line feeds: breakLoneCr). */
-  get loneCr(): boolean {
-    return this.crBreaks;
-  }
-
-  /** Text with any leading BOM removed. */
+  /** Text with any leading BOM removed, each lone CR read as a line feed. */
   get text(): string {
     if (this.reader) {
       const read = this.reader;
@@ -121,14 +100,12 @@ export class SourceFile {
   }
 }
 
-/** Every CR that no LF follows, as a LF (a CRLF stays as it is). */
-export function crToLf(text: string): string {
-  return text.replace(/\r(?!\n)/g, '\n');
-}
-
-/** The text holds a CR that no LF follows (a line break for YAML; a scan: for paths off the lint hot path). */
-export function hasLoneCr(text: string): boolean {
-  return text.includes('\r') && /\r(?!\n)/.test(text);
+/**
+ * `text` as SourceFile reads it: every CR that no LF follows as a LF (a CRLF stays as it is), the same length. The
+ * text itself (no copy) when it holds no CR, as nearly every file does.
+ */
+export function linedText(text: string): string {
+  return text.includes('\r') && /\r(?!\n)/.test(text) ? text.replace(/\r(?!\n)/g, '\n') : text;
 }
 
 /**

@@ -12,7 +12,7 @@ import { parseAllDocuments } from 'yaml';
 import { replaceAtomic } from '../io/atomic-write.js';
 import type { AppliedFix, Diagnostic, Fix } from '../core/diagnostic.js';
 import { tokenReads } from '../core/finding.js';
-import { crToLf, hasLoneCr, SourceFile } from '../core/source.js';
+import { SourceFile } from '../core/source.js';
 import { pushAll } from '../core/arrays.js';
 
 export interface FixOutcome {
@@ -43,8 +43,8 @@ export const SKIP_REASON_TEXT: Record<SkipReason, string> = {
  * those that ask for different texts at one range (a document several cluster groups judge differently).
  */
 export function applyToText<T extends Fix>(text: string, fixes: readonly T[]): { text: string; applied: T[] } {
-  // (lone CRs read as line breaks, as the positions were made; one character for one, so offsets are the text's)
-  const src = new SourceFile('', text, { loneCr: hasLoneCr(text) });
+  // positions as lint made them (SourceFile reads a lone CR as a line break, one character for one: offsets are the text's)
+  const src = new SourceFile('', text);
   const byRange = new Map<string, { from: number; to: number; texts: Set<string>; first: T }>();
   for (const f of fixes) {
     const from = src.offsetAt(f.range.start);
@@ -136,8 +136,8 @@ export function applyFixes(
     }
     const bom = raw.charCodeAt(0) === 0xfeff;
     const text = bom ? raw.slice(1) : raw;
-    // the linted text reads lone CRs as line feeds (SourceFile.breakLoneCr); the raw text keeps them
-    if (sources.get(file) !== (hasLoneCr(text) ? crToLf(text) : text)) {
+    // what lint read is the file's text as SourceFile reads it (lone CRs as line feeds); the raw text keeps them
+    if (sources.get(file) !== new SourceFile(file, raw).text) {
       outcome.skipped.push({ file, reason: 'changed' });
       continue;
     }

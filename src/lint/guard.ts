@@ -129,7 +129,6 @@ export function checkBytes(buf: Uint8Array, maxFileSize: number): { text: string
 export function checkDepth(text: string, limit = MAX_DEPTH_ESTIMATE, scan?: TextScan): GuardProblem | undefined {
   let flow = 0;
   let odd = false;
-  let loneCr = false;
   let line = 1;
   let lineStart = 0;
   let atLineStart = true;
@@ -142,7 +141,7 @@ export function checkDepth(text: string, limit = MAX_DEPTH_ESTIMATE, scan?: Text
     if (c < 32 ? !lineBreak : c >= 0x7f && isOdd(c)) {
       odd = true;
       // a CR no LF follows breaks the line too (YAML, Go YAML; old Mac files)
-      if (c === 13 && text.charCodeAt(i + 1) !== 10) lineBreak = loneCr = true;
+      if (c === 13 && text.charCodeAt(i + 1) !== 10) lineBreak = true;
     }
     if (lineBreak) {
       line++;
@@ -172,10 +171,7 @@ export function checkDepth(text: string, limit = MAX_DEPTH_ESTIMATE, scan?: Text
       if (flow > 0) flow--;
     }
   }
-  if (scan) {
-    scan.oddChars = odd;
-    scan.loneCr = loneCr;
-  }
+  if (scan) scan.oddChars = odd;
   return undefined;
 }
 
@@ -186,8 +182,6 @@ export interface TextScan {
    * CR included), DEL/C1, U+2028/2029, a BOM, U+FFFE/FFFF, or a surrogate (astral characters too).
    */
   oddChars: boolean;
-  /** The text holds a CR that no LF follows: a line break for YAML (SourceFile.breakLoneCr). */
-  loneCr?: boolean;
 }
 
 /** From U+007F up: the characters of TextScan.oddChars. */

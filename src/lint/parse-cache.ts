@@ -256,8 +256,7 @@ export class ParseCache {
   /** Remember what loadText made of `text`, read after `st` was taken (unless JSON cannot carry its values). */
   put(path: string, text: string, loaded: LoadedFile, st: FileStat): void {
     this.seen.add(path);
-    // (a text with lone CRs is read as if they were LFs: its entry would be read back from the text on disk)
-    if (text.length > MAX_CACHED_TEXT || NOT_JSON_SAFE.test(text) || loaded.source?.loneCr) return;
+    if (text.length > MAX_CACHED_TEXT || NOT_JSON_SAFE.test(text)) return;
     const w = toWire(loaded);
     // the eemeli/yaml fallback can yield what JSON would change (1e999 as Infinity; with %YAML 1.1, Date, Buffer,
     // Set, Map): such a file is parsed every time

@@ -175,7 +175,7 @@ export function parseSource(file: SourceFile, opts: ParseOptions = {}): ParsedFi
   const yaml12 = opts.yaml12 ?? isConfigFileName(file.path);
   const schema = yaml12 ? YAML12_SCHEMA : GO_LIKE_SCHEMA;
   const ints = yaml12 ? {} : GO_INTS;
-  let text = file.text;
+  const text = file.text;
   const templated = TEMPLATE_RE.test(text);
   if (templated) {
     if (ALWAYS_TEMPLATE_RE.test(text)) return { docs: [], findings: [templatedFinding(file, 'jinja/makejinja block')], skipped: true };
@@ -190,11 +190,6 @@ export function parseSource(file: SourceFile, opts: ParseOptions = {}): ParsedFi
       docs: [],
       findings: [{ ruleId: deep.ruleId, severity: 'error', message: deep.message, help: 'Flatten the structure; no Kubernetes object nests this deep.', file, range: { start: deep.position, end: deep.position }, data: deep.data }],
     };
-  }
-  if (scan.loneCr) {
-    // old Mac line endings: YAML (and Go YAML) break lines at a lone CR, eemeli/yaml and the line index only at LF
-    file.breakLoneCr();
-    text = file.text;
   }
   const findings: Finding[] = [];
   const chunks = splitDocuments(text);

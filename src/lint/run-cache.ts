@@ -24,7 +24,7 @@ import { dirname, resolve } from 'node:path';
 import { sha1 } from '../core/builtins.js';
 import { makeDirs } from '../io/make-dirs.js';
 import type { Diagnostic, SuppressedDiagnostic } from '../core/diagnostic.js';
-import { hasLoneCr, SourceFile } from '../core/source.js';
+import { SourceFile } from '../core/source.js';
 import type { LintConfig } from '../config/types.js';
 import { checkCodeStamp, folderStamp } from './check-cache.js';
 import type { DiscoveredFile } from './discover.js';
@@ -180,7 +180,7 @@ export class RunCache {
       if (!abs || sources.has(d.file)) continue;
       try {
         const text = readFileSync(abs, 'utf8');
-        sources.set(d.file, new SourceFile(d.file, text, { loneCr: hasLoneCr(text) }).text);
+        sources.set(d.file, new SourceFile(d.file, text).text);
       } catch {
         return undefined;
       }

@@ -4,7 +4,7 @@
  */
 import type { YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
-import { hasLoneCr, SourceFile } from '../core/source.js';
+import { SourceFile } from '../core/source.js';
 import { checkModel } from './check-model.js';
 import { checkNetwork } from './check-network.js';
 import { checkCiliumValues } from './check-values.js';
@@ -38,7 +38,7 @@ export interface LoadOptions {
 const NAME_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 export function loadClusterSpec(text: string, opts: LoadOptions): LoadedSpec {
-  const file = new SourceFile(opts.displayPath, text, { loneCr: hasLoneCr(text) });
+  const file = new SourceFile(opts.displayPath, text);
   const parsed = parseSpecText(file);
   const findings = [...parsed.findings];
   if (!NAME_RE.test(opts.name)) {
