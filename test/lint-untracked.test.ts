@@ -8,7 +8,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectsBelow } from '../src/cli/generate.js';
 import { commitView, untrackedTest } from '../src/cli/generate-untracked.js';
@@ -274,6 +274,45 @@ describe('lint --staged with a staged link that leads nowhere', () => {
     // the same link typed as a path to lint is still a usage error that says why
     const typed = await lintJson(dir, ['kubernetes/dangling.yaml']);
     assert.equal(typed.code, 2);
+  });
+});
+
+describe('lint --staged with a staged file deleted from the working tree', () => {
+  it('says so at 1:1 (lint/staged-file-missing, an error: exit 1) instead of "no such file", and lints the other staged files', async (t) => {
+    if (!HAS_GIT) return t.skip('git is not installed');
+    const dir = repo({ 'talos/cp.yaml': LAN_TALOS_PATCH, 'kubernetes/pool.yaml': poolYaml('10.50.0.200', '10.50.0.239'), 'old/gone.yaml': 'a: 1\n' });
+    git(dir, 'init', '-q', '-b', 'main');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'init');
+    // staged, then deleted: a new file, an edited one in a folder deleted whole; a staged deletion is no such file
+    writeFileSync(join(dir, 'kubernetes', 'new.yaml'), poolYaml('10.50.0.230', '10.50.0.240').replace('name: default', 'name: new'));
+    mkdirSync(join(dir, 'apps'));
+    writeFileSync(join(dir, 'apps', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n');
+    writeFileSync(join(dir, 'kubernetes', 'pool.yaml'), poolYaml('10.50.0.200', '10.50.0.235'));
+    git(dir, 'add', '-A');
+    git(dir, 'rm', '-q', 'old/gone.yaml');
+    rmSync(join(dir, 'kubernetes', 'new.yaml'));
+    rmSync(join(dir, 'apps'), { recursive: true });
+    const rows = (o: Out) => o.diagnostics.map((d) => [d.file, d.range.start.line, d.range.start.column, d.ruleId, (d as { severity?: string }).severity]);
+    const staged = await lintJson(dir, ['--staged']);
+    assert.equal(staged.stderr, '');
+    assert.equal(staged.code, 1);
+    assert.deepEqual(rows(staged.out), [
+      ['apps/cm.yaml', 1, 1, 'lint/staged-file-missing', 'error'],
+      ['kubernetes/new.yaml', 1, 1, 'lint/staged-file-missing', 'error'],
+    ]);
+    // run from a subfolder: the names are git's, relative to it
+    const sub = await lintJson(join(dir, 'kubernetes'), ['--staged']);
+    assert.equal(sub.code, 1, sub.stderr);
+    assert.deepEqual(rows(sub.out), [['new.yaml', 1, 1, 'lint/staged-file-missing', 'error']]);
+    // restored, it is linted like any staged file (the pool now overlaps the staged one)
+    git(dir, 'checkout', '--', 'kubernetes/new.yaml');
+    const restored = await lintJson(dir, ['--staged']);
+    assert.deepEqual(brief(restored.out), ['apps/cm.yaml:1:1 lint/staged-file-missing', 'kubernetes/pool.yaml:7:14 network/pool-overlap']);
+    // a missing path named on the command line (or in --only-files' list) stays a usage error
+    const typed = await lintJson(dir, ['--only-files', 'apps/cm.yaml']);
+    assert.equal(typed.code, 2);
+    assert.match(typed.stderr, /no such file or folder: "apps\/cm\.yaml"/);
   });
 });
 

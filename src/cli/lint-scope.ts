@@ -134,6 +134,11 @@ export interface ScopeOptions {
   root?: string;
   /** Files that will not be in the commit (--ignore-untracked, git.ts UntrackedFiles): they mark no root. */
   untracked?: (abs: string) => boolean;
+  /**
+   * The file list is git's staged files (--staged): one missing from the working tree (staged, then deleted) is kept
+   * as a file of the list, for discovery's lint/staged-file-missing finding, not a usage error.
+   */
+  staged?: boolean;
 }
 
 const YAML = /\.ya?ml$/i;
@@ -191,8 +196,9 @@ export function planScope(cwd: string, positionals: readonly string[], opts: Sco
       st = statSync(abs);
     } catch {
       // in a file list (git's staged files, pre-commit's), a dangling or looping link is a file like any other:
-      // discovery gives it the lint/symlink-skipped finding the walk gives, as it gives a typed path's usage error
-      if (opts.onlyFiles && isLink(abs)) entries.push({ typed: p, abs, dir: false });
+      // discovery gives it the lint/symlink-skipped finding the walk gives, as it gives a typed path's usage error;
+      // so is a staged file the working tree lacks (lint/staged-file-missing)
+      if (opts.onlyFiles && (isLink(abs) || opts.staged)) entries.push({ typed: p, abs, dir: false });
       else missing.push(p);
       continue;
     }

@@ -59,6 +59,8 @@ Options:
   --root DIR                The repository root to read whole (default: found by walking up from the paths:
                             talium's configuration or clusters/<name>/cluster.yaml, a LICENSE, the top of git).
   --staged                  Report only files staged in git (git diff --cached); the whole root is still read.
+                            Files are read from the working tree; a staged file deleted there is reported
+                            (lint/staged-file-missing).
   --only-files              Report only the positional YAML files (as pre-commit passes them); the whole
                             root (the working directory when there is none) is still read. Put -- before
                             the files when one may start with "-" (the pre-commit hook does).
@@ -228,7 +230,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   // one git listing per work tree answers both (git.ts UntrackedFiles)
   const gitUntracked = ignoreUntracked ? new UntrackedFiles() : undefined;
   const untrackedFile = gitUntracked?.isUntracked;
-  const scope = planScope(io.cwd, list, { onlyFiles: v.staged === true || v['only-files'] === true, ...(root !== undefined ? { root } : {}), ...(untrackedFile ? { untracked: untrackedFile } : {}) });
+  const scope = planScope(io.cwd, list, { onlyFiles: v.staged === true || v['only-files'] === true, ...(v.staged ? { staged: true } : {}), ...(root !== undefined ? { root } : {}), ...(untrackedFile ? { untracked: untrackedFile } : {}) });
   if ((v['suppress-all'] || v['prune-suppressions']) && !scope.whole) {
     io.stderr(`talium lint: --suppress-all and --prune-suppressions record a run over the whole repository: no paths, --staged or --only-files${scope.root !== io.cwd && !scope.note ? `; run it in ${relative(io.cwd, scope.root) || '.'}` : ''}\n`);
     return EXIT.usage;
@@ -280,6 +282,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       if (untracked?.size) opts.untracked = untracked;
     }
     if (only) opts.only = only;
+    if (v.staged) opts.staged = true;
     if (crossObjectAll) opts.crossObjectAll = true;
     if (workers !== undefined) opts.workers = workers;
     if (v['no-cache']) opts.cache = false;

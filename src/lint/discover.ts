@@ -27,6 +27,12 @@ export interface DiscoverOptions {
    * a path named on the command line is still read. An untracked `.gitignore` listed here is not honoured.
    */
   untracked?: ReadonlySet<string>;
+  /**
+   * `paths` are git's staged files (`lint --staged`): a YAML file among them that is not in the working tree (staged,
+   * then deleted there) gets a `lint/staged-file-missing` finding, not a missing-path usage error (the staged content
+   * is what would be committed, and the run reads the working tree).
+   */
+  staged?: boolean;
 }
 
 export interface DiscoveredFile {
@@ -311,7 +317,12 @@ export function discover(opts: DiscoverOptions): Discovery {
     try {
       st = lstatSync(abs);
     } catch {
-      missing.push(given);
+      if (opts.staged && YAML_EXT.test(abs)) {
+        const r = toPosix(relative(cwd, abs));
+        const relPath = r.startsWith('..') || isAbsolute(r) ? undefined : r;
+        if (!excluded(relPath, false)) notes.push(stagedMissing(relPath ?? rel(abs)));
+        met++;
+      } else missing.push(given);
       continue;
     }
     const r = toPosix(relative(cwd, abs));
@@ -423,4 +434,18 @@ function safeReadlink(p: string): string {
   } catch {
     return '?';
   }
+}
+
+const STAGED_MISSING_HELP = 'Restore the file in the working tree (`git checkout -- <file>`) and lint again, or unstage it (`git rm --cached <file>`).';
+
+/** A staged file the working tree no longer has (`git add f; rm f`): its staged content, which a commit takes, went unlinted. */
+function stagedMissing(file: string): Diagnostic {
+  return {
+    ruleId: 'lint/staged-file-missing',
+    severity: 'error',
+    message: 'This file is staged but missing from the working tree, so its staged content (what a commit takes) was not linted.',
+    help: STAGED_MISSING_HELP,
+    file,
+    range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+  };
 }

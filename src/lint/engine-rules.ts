@@ -140,6 +140,18 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     },
   },
   {
+    id: 'lint/staged-file-missing',
+    description: '`talium lint --staged`: a staged file is missing from the working tree, so what the commit takes was not linted.',
+    severity: 'error',
+    help: 'Restore the file in the working tree (`git checkout -- <file>`) and lint again, or unstage it (`git rm --cached <file>`).',
+    docs: {
+      what: '`--staged` lints the staged files as the working tree holds them (with the rest of the tree for context), as the pre-commit framework does after stashing the unstaged changes. A YAML file staged and then deleted from the working tree (`git add f.yaml; rm f.yaml`), without the deletion staged, has nothing there to read: it gets this finding at 1:1 instead of a "no such file" usage error. A staged deletion (`git rm`) is no such file.',
+      why: 'The commit would add the staged content, which talium never saw: a clean run would pass a file nobody checked.',
+      fix: 'Bring the file back (`git checkout -- <file>` restores the staged content) and lint again, or unstage it (`git rm --cached <file>`, or `git restore --staged <file>`) if it should not be committed.',
+      sources: ['https://git-scm.com/docs/git-diff#Documentation/git-diff.txt---cached'],
+    },
+  },
+  {
     id: 'lint/expired-suppression',
     description: 'A talium-disable comment with an `until` date past today: it no longer silences anything.',
     severity: 'warning',

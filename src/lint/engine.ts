@@ -58,6 +58,8 @@ export interface LintOptions {
    * listed them (`--ignore-untracked`, hooks), so the run sees the tree being committed.
    */
   untracked?: ReadonlySet<string>;
+  /** `paths` are git's staged files (`--staged`): one the working tree lacks is a lint/staged-file-missing finding (discover.ts). */
+  staged?: boolean;
 }
 
 export interface LintOutcome {
@@ -131,9 +133,9 @@ async function checkWithCache(groups: GroupCheck[], files: LoadedFile[], crdDocs
  * The files to read under `paths`, with the configuration's excludes (repository-wide and per cluster folder,
  * normalised: excludes.ts); a run over the whole tree adds config/unused-exclude for a pattern that left out nothing.
  */
-export function discoverFiles(cwd: string, paths: string[], config: LintConfig, untracked?: ReadonlySet<string>): ReturnType<typeof discover> {
+export function discoverFiles(cwd: string, paths: string[], config: LintConfig, untracked?: ReadonlySet<string>, staged?: boolean): ReturnType<typeof discover> {
   const entries = excludeEntries(config);
-  const found = discover({ cwd, paths, exclude: entries.map((e) => e.pattern), ...(untracked ? { untracked } : {}) });
+  const found = discover({ cwd, paths, exclude: entries.map((e) => e.pattern), ...(untracked ? { untracked } : {}), ...(staged ? { staged } : {}) });
   if (entries.length && wholeFolder(paths)) found.notes.push(...unusedExcludes(entries, [...found.excluded, ...found.excludedTemplates]));
   return found;
 }
@@ -180,7 +182,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   // suppressions with an `until` date stop applying after it: the date is part of what a run depends on
   const today = opts.today ?? todayUtc();
 
-  const found = discoverFiles(opts.cwd, opts.paths, config, opts.untracked);
+  const found = discoverFiles(opts.cwd, opts.paths, config, opts.untracked, opts.staged);
   const diagnostics: Diagnostic[] = found.notes.filter((d) => reported(d.file));
   tick(`discover (${found.files.length} files)`);
   let internalErrors = 0;
