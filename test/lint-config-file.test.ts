@@ -186,5 +186,11 @@ describe('talium reads its own files as YAML 1.2, integers included (README: con
     assert.deepEqual(parseSource(new SourceFile('.talium.yaml', 'plan: {vlan: 010}\nplan: 1\n')).docs[0]!.get(['plan']), 1);
     assert.deepEqual(parseSource(new SourceFile('clusters/home/cluster.yaml', `${spec}nodes: []\n`)).docs.map((d) => d.get(['lan', 'vlan'])), [10]);
     assert.deepEqual(parseSource(new SourceFile('k/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nspec: {a: 010, b: 1_000}\n')).docs[0]!.get(['spec']), { a: 8, b: 1000 });
+    // where talium keeps a spec (read as YAML 1.2 at once), anything else is still read as Go: a Kubernetes object,
+    // an RKE-like cluster.yml; a spec-looking cluster.yaml elsewhere is read as YAML 1.2 once known
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\nspec: {a: 010}\n';
+    assert.deepEqual(parseSource(new SourceFile('clusters/home/cluster.yaml', cm)).docs.map((d) => [d.docClass, d.get(['spec', 'a'])]), [['k8s', 8]]);
+    assert.deepEqual(parseSource(new SourceFile('clusters/home/cluster.yml', 'nodes:\n  - port: 010\n')).docs[0]!.get(['nodes', 0, 'port']), 8);
+    assert.deepEqual(parseSource(new SourceFile('infra/cluster.yaml', spec)).docs.map((d) => [d.docClass, d.get(['lan', 'vlan'])]), [['cluster-spec', 10]]);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Property test: whatever cluster.yaml holds (random leaves swapped into a valid spec, random YAML text), loading
- * never throws, every finding has a position and rule id, and a spec that loads without errors always generates.
+ * never throws, every finding has a position and rule id, and a spec that loads without errors always generates;
+ * lint's reading of the file handed to the loader gives exactly the findings of the loader's own parse.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { toDiagnostic } from '../src/core/finding.js';
 import { generate } from '../src/generate/run.js';
+import { loadText } from '../src/lint/load-file.js';
 import { loadClusterSpec } from '../src/spec/load.js';
 
 const BASE = parse(readFileSync(join(process.cwd(), 'clusters/homelab/cluster.yaml'), 'utf8')) as Record<string, unknown>;
@@ -76,4 +78,32 @@ test('a cluster.yaml with lone CR line endings (old Mac) loads as its LF form do
   const broken = lf.replace(/\n/, '\n  bad: [\n');
   assert.ok(brief(broken).length > 0);
   assert.deepEqual(brief(broken.replace(/\n/g, '\r')), brief(broken));
+});
+
+test('lint hands its reading of cluster.yaml to the spec loader: its AST, not parsed again, and the findings of the loader\'s own parse', () => {
+  const path = 'clusters/prop/cluster.yaml';
+  let handed = 0;
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: LEAVES.length - 1 }), anyLeaf), { maxLength: 3 }), (edits) => {
+      let spec: unknown = BASE;
+      for (const [i, v] of edits) spec = setAt(spec, LEAVES[i]!.path, v);
+      const text = stringify(spec);
+      const f = loadText(path, text);
+      const parsed = f.docs[0]?.fileAst();
+      // the fast reader read it (no fallback parse, no BOM skipped): lint's AST is the loader's plain reading
+      if (!parsed) return;
+      handed++;
+      const errors = parsed.map((d) => d.errors.length);
+      const fromLint = loadClusterSpec(f.source!, { name: 'prop', displayPath: path, parsed });
+      assert.equal(fromLint.doc?.ast(), f.docs[0]!.ast(), 'the very document lint positions its findings with');
+      assert.deepEqual(parsed.map((d) => d.errors.length), errors, 'lint\'s AST is left as it was');
+      const own = loadClusterSpec(text, { name: 'prop', displayPath: path });
+      assert.deepEqual(fromLint.findings.map(toDiagnostic), own.findings.map(toDiagnostic));
+      assert.equal(fromLint.cluster === undefined, own.cluster === undefined);
+    }),
+    { numRuns: 150, seed: 20261129 },
+  );
+  assert.ok(handed > 100, `${handed} of 150 texts were handed over`);
+  // a text the fast reader refused (a repeated key) is parsed by the fallback with other options: nothing is handed over
+  assert.equal(loadText(path, 'lan: {}\nlan: {}\nnodes: []\n').docs[0]?.fileAst(), undefined);
 });

@@ -26,9 +26,24 @@ export type DocClass =
 
 /** Lazily parsed eemeli/yaml ASTs for one file, shared by its documents. */
 export class AstCache {
-  private docs: Document.Parsed[] | undefined;
-  constructor(private readonly file: SourceFile) {}
+  /** `docs`: the file's documents as wholeFile reads them, when the caller has them already. */
+  constructor(
+    private readonly file: SourceFile,
+    private docs?: Document.Parsed[],
+  ) {}
   get(index: number): Document.Parsed | undefined {
+    return this.parsedAll()[index];
+  }
+
+  /**
+   * Every document of the file as `parseAllDocuments(text, { uniqueKeys: false })` reads it (YAML 1.2 core, the AST
+   * untouched), parsed on first use; undefined when this cache holds another reading (lint/ast-cache.ts).
+   */
+  wholeFile(): Document.Parsed[] | undefined {
+    return this.parsedAll();
+  }
+
+  private parsedAll(): Document.Parsed[] {
     if (!this.docs) {
       this.docs = parseAllDocuments(this.file.text, {
         keepSourceTokens: false,
@@ -37,7 +52,7 @@ export class AstCache {
       }) as Document.Parsed[];
       if (!Array.isArray(this.docs)) this.docs = [];
     }
-    return this.docs[index];
+    return this.docs;
   }
 }
 
@@ -283,6 +298,11 @@ export class YamlDocument {
     this.value = value;
     this.substitutions = substitutions;
     this.templated = templated;
+  }
+
+  /** The file's eemeli/yaml documents, when its AST is the plain YAML 1.2 reading (AstCache.wholeFile); parsed on first use. */
+  fileAst(): Document.Parsed[] | undefined {
+    return this.astCache.wholeFile();
   }
 
   /** The eemeli/yaml AST of this document, parsed on first use (positions cost nothing until asked for). */

@@ -45,9 +45,9 @@ export function duplicateKeyAt(doc: Document.Parsed, offset: number): DuplicateK
 /**
  * Adds a DUPLICATE_KEY error (as eemeli/yaml's `uniqueKeys: true` would: scalar keys equal in type and value, `<<`
  * merge keys exempt) to `doc.errors` for each repeated key, in one pass over each mapping; at most `limit` of them.
- * For documents parsed with `uniqueKeys: false`.
+ * For documents parsed with `uniqueKeys: false`. `into`: where the errors go instead (the document left untouched).
  */
-export function markDuplicateKeys(doc: Document.Parsed, limit = 100): void {
+export function markDuplicateKeys(doc: Document.Parsed, limit = 100, into: YAMLParseError[] = doc.errors): void {
   let added = 0;
   visit(doc, {
     Map(_, map) {
@@ -64,7 +64,7 @@ export function markDuplicateKeys(doc: Document.Parsed, limit = 100): void {
         }
         const r = (k as Ranged)?.range;
         if (!r) continue;
-        doc.errors.push(new YAMLParseError([r[0], r[1]], 'DUPLICATE_KEY', 'Map keys must be unique'));
+        into.push(new YAMLParseError([r[0], r[1]], 'DUPLICATE_KEY', 'Map keys must be unique'));
         if (++added >= limit) return visit.BREAK;
       }
       return undefined;

@@ -5,7 +5,7 @@
 import type { Document } from 'yaml';
 import { AstCache } from '../core/document.js';
 import type { SourceFile } from '../core/source.js';
-import { parseAllSkippingBoms } from './bom-skip.js';
+import { parseAllSkippingBoms, skippedBoms } from './bom-skip.js';
 
 /**
  * Files of this thread whose whole text eemeli/yaml parsed for positions (TALIUM_TIMING prints them with the
@@ -15,6 +15,8 @@ export const astParses = { files: 0 };
 
 export class ChunkAstCache extends AstCache {
   private parsed: Document.Parsed[] | undefined;
+  /** `parsed` came from the caller (the fallback parser's reading, with merge keys and maybe Go integers). */
+  private readonly given: boolean;
   constructor(
     private readonly source: SourceFile,
     /** Content offset of each chunk (index = YamlDocument.index). */
@@ -23,6 +25,12 @@ export class ChunkAstCache extends AstCache {
   ) {
     super(source);
     this.parsed = parsed;
+    this.given = parsed !== undefined;
+  }
+
+  /** The plain reading only: not the fallback parser's list, nor a text read without its BOMs (bom-skip.ts). */
+  override wholeFile(): Document.Parsed[] | undefined {
+    return this.given || skippedBoms(this.source.text).length ? undefined : this.all();
   }
 
   all(): Document.Parsed[] {

@@ -42,6 +42,16 @@ export function isConfigFileName(filePath: string): boolean {
   return CONFIG_BASENAMES.has(baseName(filePath));
 }
 
+const SPEC_PATH = /(?:^|\/)clusters\/([^/]+)\/cluster\.ya?ml$/;
+
+/**
+ * The cluster name when `filePath` is where talium keeps a cluster's spec (`clusters/<name>/cluster.yaml` or `.yml`);
+ * whether the file there is one is told by its documents (doc-checks.ts specName).
+ */
+export function specClusterName(filePath: string): string | undefined {
+  return SPEC_PATH.exec(filePath)?.[1];
+}
+
 function isObj(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

@@ -17,6 +17,7 @@ import { valuesFromTexts } from '../schema/values-text.js';
 import { loadClusterSpec } from '../spec/load.js';
 import { CLUSTER_SCHEMA } from '../spec/schema.js';
 import { internalError } from './internal-error.js';
+import { specClusterName } from './classify.js';
 import type { LoadedFile } from './load-file.js';
 import { loadSchemaModule, type SchemaValidatorLike } from './schema-hook.js';
 import { mayHaveTruthy, specValuesTruthy, truthyFindings } from './yaml-truthy.js';
@@ -79,7 +80,10 @@ export async function checkDocuments(
     const name = specName(f);
     if (!name || !f.docs.some((d) => checked.has(d))) continue;
     try {
-      const spec = loadClusterSpec(f.source!.text, { name, displayPath: f.path });
+      // the linted reading is handed on: the spec loader reads the file's AST (the one lint's positions come from,
+      // parsed once) instead of parsing the text again
+      const parsed = f.docs[0]?.fileAst();
+      const spec = loadClusterSpec(f.source!, { name, displayPath: f.path, ...(parsed ? { parsed } : {}) });
       // YAML syntax and duplicate keys are the lint parser's findings already (when it found any: where it accepts
       // what talium's spec reader rejects, spec/yaml says so); several documents are no parser finding
       const parserSaid = f.diagnostics.some((d) => d.severity === 'error');
@@ -141,8 +145,6 @@ export function checkValuesFrom(groups: ReadonlyArray<{ name: string; docs: read
   return out;
 }
 
-const SPEC_PATH = /(?:^|\/)clusters\/([^/]+)\/cluster\.ya?ml$/;
-
 /** Top-level keys of talium's cluster.yaml (spec/schema.ts) that other tools' cluster.yaml files (RKE's `nodes:`) lack. */
 const SPEC_KEYS = ['lan', 'gitops', 'pools'];
 /** Every top-level key talium's cluster.yaml may have (spec/schema.ts CLUSTER_SCHEMA), and its modeline's `$schema`. */
@@ -159,16 +161,16 @@ const OWN_KEYS = ['versions', 'cilium'];
  * spec's and `versions:` or `cilium:` is among them: `generate` reads it, so lint checks it as generate would.
  */
 function specName(f: LoadedFile): string | undefined {
-  const m = SPEC_PATH.exec(f.path);
-  if (!m || !f.source || !f.docs.length) return undefined;
+  const name = specClusterName(f.path);
+  if (name === undefined || !f.source || !f.docs.length) return undefined;
   // a stray `---` makes several documents (spec/yaml multipleDocuments) when one of them is the spec
-  if (f.docs.length > 1) return f.docs.some((d) => d.docClass === 'cluster-spec' || (d.docClass === 'other' && specShaped(d.value))) ? m[1] : undefined;
+  if (f.docs.length > 1) return f.docs.some((d) => d.docClass === 'cluster-spec' || (d.docClass === 'other' && specShaped(d.value))) ? name : undefined;
   const d = f.docs[0]!;
-  if (d.docClass === 'cluster-spec') return m[1];
+  if (d.docClass === 'cluster-spec') return name;
   const v = d.value;
   if (d.docClass !== 'other') return undefined;
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return m[1];
-  return f.source.text.includes('cluster.schema.json') || specShaped(v) ? m[1] : undefined;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return name;
+  return f.source.text.includes('cluster.schema.json') || specShaped(v) ? name : undefined;
 }
 
 const specShaped = (v: unknown): boolean => {
@@ -186,12 +188,12 @@ const specShaped = (v: unknown): boolean => {
  * at the syntax error). Runs on the main thread: such a file has no document to give a worker.
  */
 export function specFileDiagnostics(f: LoadedFile): Diagnostic[] | undefined {
-  const m = SPEC_PATH.exec(f.path);
-  if (!m || !f.source || f.docs.length) return undefined;
+  const name = specClusterName(f.path);
+  if (name === undefined || !f.source || f.docs.length) return undefined;
   const templated = f.skipped && f.diagnostics.length > 0 && f.diagnostics.every((d) => d.ruleId === 'yaml/templated');
   if (templated ? !(f.source.text.includes('cluster.schema.json') || /^(?:lan|gitops|pools):/m.test(f.source.text)) : f.skipped || f.diagnostics.some((d) => d.severity === 'error')) return undefined;
   try {
-    const findings = loadClusterSpec(f.source.text, { name: m[1]!, displayPath: f.path }).findings.map(toDiagnostic);
+    const findings = loadClusterSpec(f.source, { name, displayPath: f.path }).findings.map(toDiagnostic);
     return templated ? findings : [...f.diagnostics, ...findings];
   } catch (err) {
     return [...f.diagnostics, internalError(f.path, `checking the cluster spec ${f.path}`, err)];

@@ -15,7 +15,7 @@ import { YamlDocument, type PlainWords } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
 import type { SourceFile } from '../core/source.js';
 import { ChunkAstCache } from './ast-cache.js';
-import { classify, isConfigFileName } from './classify.js';
+import { classify, isConfigFileName, specClusterName } from './classify.js';
 import { expandLists } from './list-items.js';
 import { checkDepth, type TextScan } from './guard.js';
 import { GO_INT_TAG, GO_INT_TYPE } from '../core/go-int.js';
@@ -57,7 +57,10 @@ export const YAML12_SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [(jsyaml as u
 const YAML12_IMPLICIT = (YAML12_SCHEMA as unknown as { compiledImplicit: ImplicitType[] }).compiledImplicit;
 
 export interface ParseOptions {
-  /** Read integers as YAML 1.2 core does, not as Go (default: by the file's name, talium's config file names). */
+  /**
+   * Read integers as YAML 1.2 core does, not as Go (default: by the file's name, talium's config file names, and
+   * clusters/<name>/cluster.yaml while it holds a talium cluster spec).
+   */
   yaml12?: boolean;
 }
 
@@ -172,7 +175,9 @@ interface JsYamlError {
 }
 
 export function parseSource(file: SourceFile, opts: ParseOptions = {}): ParsedFile {
-  const yaml12 = opts.yaml12 ?? isConfigFileName(file.path);
+  // where talium keeps a cluster's spec, the file is read as YAML 1.2 at once (once, when it is one: again() below)
+  const specPlace = opts.yaml12 === undefined && specClusterName(file.path) !== undefined;
+  const yaml12 = opts.yaml12 ?? (isConfigFileName(file.path) || specPlace);
   const schema = yaml12 ? YAML12_SCHEMA : GO_LIKE_SCHEMA;
   const ints = yaml12 ? {} : GO_INTS;
   const text = file.text;
@@ -265,14 +270,14 @@ export function parseSource(file: SourceFile, opts: ParseOptions = {}): ParsedFi
     }
     values.push({ index: i, value, chunk: c });
   }
-  if (failure) return again(file, yaml12, fallback(file, failure, templated, ints, !yaml12));
+  if (failure) return again(file, yaml12, specPlace, fallback(file, failure, templated, ints, !yaml12));
   if (!yaml12) goReading(file, findings);
   const ast = new ChunkAstCache(file, chunks.map((c) => c.content));
   const docs = values.map(
     ({ index, value, chunk, noYaml11Words, plainWords }) =>
       new YamlDocument({ file, index, value, docClass: classify(value, file.path), start: chunk.content, end: chunk.to, ast, templated, noYaml11Words, ...(plainWords ? { plainWords } : {}) }),
   );
-  return again(file, yaml12, { docs: expandLists(docs), findings });
+  return again(file, yaml12, specPlace, { docs: expandLists(docs), findings });
 }
 
 /**
@@ -297,9 +302,16 @@ function goReading(file: SourceFile, findings: Finding[]): void {
   pushAll(findings, goTabFindings(file, taken));
 }
 
-/** A cluster.yaml (known only once read) is talium's own file: read again as YAML 1.2 (parse.ts YAML12_SCHEMA). */
-function again(file: SourceFile, yaml12: boolean, parsed: ParsedFile): ParsedFile {
-  return !yaml12 && parsed.docs.some((d) => d.docClass === 'cluster-spec') ? parseSource(file, { yaml12: true }) : parsed;
+/**
+ * A cluster spec (known only once read) is talium's own file, read as YAML 1.2 (YAML12_SCHEMA); any other document is
+ * read as Go reads it. A file read as Go with a spec in it is read again as YAML 1.2 (a cluster.yaml elsewhere), and
+ * one read as YAML 1.2 for its place (`specPlace`, clusters/<name>/cluster.yaml) without a spec is read again as Go
+ * (a Kubernetes object kept there): either reading is kept only where it is right.
+ */
+function again(file: SourceFile, yaml12: boolean, specPlace: boolean, parsed: ParsedFile): ParsedFile {
+  const spec = parsed.docs.some((d) => d.docClass === 'cluster-spec');
+  if (specPlace) return spec || !parsed.docs.length ? parsed : parseSource(file, { yaml12: false });
+  return !yaml12 && spec ? parseSource(file, { yaml12: true }) : parsed;
 }
 
 const CODE_RULE: Record<string, string> = {

@@ -1,7 +1,9 @@
 /**
  * Loads one cluster.yaml: parse (positions) → own JSON Schema → semantic checks, collecting EVERY finding,
- * then the resolved `Cluster` when nothing is an error. Pure: the caller reads the file and passes its text.
+ * then the resolved `Cluster` when nothing is an error. Pure: the caller reads the file and passes its text, or
+ * (lint) the SourceFile it linted with that file's eemeli/yaml documents, so the text is not parsed again.
  */
+import type { Document } from 'yaml';
 import type { YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
 import { SourceFile } from '../core/source.js';
@@ -33,13 +35,19 @@ export interface LoadOptions {
   specPath?: string;
   /** Where clusters/ sits inside the Git repository (Cluster.repoPrefix); default ''. */
   repoPrefix?: string;
+  /**
+   * The file's documents as eemeli/yaml reads them with `uniqueKeys: false` (YAML 1.2 core), when the caller parsed
+   * them already (lint: the linted file's AST, core/document.ts AstCache.wholeFile); read, never changed.
+   */
+  parsed?: Document.Parsed[];
 }
 
 const NAME_RE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-export function loadClusterSpec(text: string, opts: LoadOptions): LoadedSpec {
-  const file = new SourceFile(opts.displayPath, text);
-  const parsed = parseSpecText(file);
+/** `text`: the file's text, or the SourceFile lint read it into (whose path is then the one shown). */
+export function loadClusterSpec(text: string | SourceFile, opts: LoadOptions): LoadedSpec {
+  const file = typeof text === 'string' ? new SourceFile(opts.displayPath, text) : text;
+  const parsed = parseSpecText(file, opts.parsed);
   const findings = [...parsed.findings];
   if (!NAME_RE.test(opts.name)) {
     findings.push({

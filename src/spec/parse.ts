@@ -1,6 +1,8 @@
 /**
  * Reads cluster.yaml text into one YamlDocument (positions on demand) plus `spec/yaml` findings for
- * syntax errors and extra documents, and `spec/duplicate-key` findings. Pure (text in, data out).
+ * syntax errors and extra documents, and `spec/duplicate-key` findings. Pure (text in, data out): the text is parsed
+ * here unless the caller has its eemeli/yaml reading already (lint's AST of the file, the same options), which is
+ * read and never changed.
  * A repeated key is reported and reading goes on with the last value winning, as Helm and Go's
  * sigs.k8s.io/yaml read a mapping (and eemeli/yaml's toJS), so the other checks still run.
  */
@@ -18,21 +20,26 @@ export interface ParsedSpec {
   findings: Finding[];
 }
 
-export function parseSpecText(file: SourceFile): ParsedSpec {
+export function parseSpecText(file: SourceFile, parsed?: Document.Parsed[]): ParsedSpec {
   const findings: Finding[] = [];
-  // duplicate keys: found in one pass (eemeli/yaml's uniqueKeys compares every pair of keys). A byte-order mark
-  // that starts a later document (files concatenated) or follows the first `---` is skipped as the lint parser
-  // skips it (lint/bom-skip.ts), so it is no key and no syntax error: a second document is the multipleDocuments
-  // finding below, whatever it starts with
-  const list: Document.Parsed[] = parseAllSkippingBoms(file.text, { uniqueKeys: false, prettyErrors: false });
+  // duplicate keys: found in one pass (eemeli/yaml's uniqueKeys compares every pair of keys), after the parser's
+  // errors. Lint hands over the AST it parsed (`parsed`); else the text is parsed here. A byte-order mark that
+  // starts a later document (files concatenated) or follows the first `---` is skipped as the lint parser skips it
+  // (lint/bom-skip.ts), so it is no key and no syntax error: a second document is the multipleDocuments finding
+  // below, whatever it starts with
+  const list: Document.Parsed[] = parsed ?? parseAllSkippingBoms(file.text, { uniqueKeys: false, prettyErrors: false });
   // any other BOM (a second one, one after a comment line or after the first line's `---`) is a stray character in
   // the text: said at its place, not as the odd key or scalar it would make
   for (const b of secondBomFindings(file)) {
     findings.push({ ...b, ruleId: 'spec/yaml', messageId: 'bom', message: 'A byte-order mark (U+FEFF) inside cluster.yaml, left from joining files: talium reads it as text.', help: 'Remove the byte-order mark.' });
   }
-  for (const d of list) markDuplicateKeys(d);
-  for (const d of list) {
-    for (const e of d.errors) {
+  const errors = list.map((d) => {
+    const all = [...d.errors];
+    markDuplicateKeys(d, 100, all);
+    return all;
+  });
+  for (const [i, d] of list.entries()) {
+    for (const e of errors[i]!) {
       const dup = e.code === 'DUPLICATE_KEY' ? duplicateKeyAt(d, e.pos[0]) : undefined;
       if (e.code === 'DUPLICATE_KEY') {
         findings.push({
@@ -86,8 +93,7 @@ export function parseSpecText(file: SourceFile): ParsedSpec {
     findings.push({ ruleId: 'spec/yaml', messageId: 'alias', severity: 'error', message: (err as Error).message, help: 'Expand the aliases by hand.', file, range: file.rangeOf(0, 0) });
     return { findings };
   }
-  const ast = new AstCache(file);
-  (ast as unknown as { docs: Document.Parsed[] }).docs = list;
+  const ast = new AstCache(file, list);
   const start = first.contents?.range?.[0] ?? first.range[0];
   const doc = new YamlDocument({ file, index: 0, value, docClass: 'cluster-spec', start, end: first.range[1], ast });
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
