@@ -47,8 +47,9 @@ export function untrackedPaths(cwd: string, opts: { ignored?: boolean } = {}): S
  * What git reports as untracked, one `git ls-files --others` per git work tree, whatever is asked of it (with
  * `--ignore-untracked`: the few files that decide how lint reads a tree, a talium configuration or a cluster.yaml,
  * and the listing of each linted folder). Ignored files count as untracked (nothing untracked is in the commit).
- * A work tree is found as git finds it, by the nearest folder above holding `.git`; its listing is taken at its top
- * with the pathspec `:/`, so it answers for every file in it (a repository nested in another is its own tree).
+ * A work tree is found as git finds it, by the nearest folder above holding `.git`, and listed at its top, so the
+ * listing answers for every file in it (a repository nested in another is its own tree). Where no `.git` is found
+ * above (git told where it is by GIT_DIR), the folder asked about is listed with the pathspec `:/` (the whole tree).
  */
 export class UntrackedFiles {
   /** Listings by the folder they were taken in: the untracked paths (absolute, folders with a trailing `/`), or why none. */
@@ -81,18 +82,20 @@ export class UntrackedFiles {
   }
 
   private tree(dir: string): { paths: Set<string>; dirs: string[] } | 'no-git' | string {
-    const top = workTreeTop(dir) ?? dir;
-    let t = this.trees.get(top);
+    const top = workTreeTop(dir);
+    const at = top ?? dir;
+    let t = this.trees.get(at);
     if (t === undefined) {
-      t = this.list(top);
-      this.trees.set(top, t);
+      t = this.list(at, top === undefined);
+      this.trees.set(at, t);
     }
     return t;
   }
 
-  private list(top: string): { paths: Set<string>; dirs: string[] } | 'no-git' | string {
+  private list(at: string, wholeTree: boolean): { paths: Set<string>; dirs: string[] } | 'no-git' | string {
     this.calls++;
-    const r = childProcess().spawnSync('git', ['ls-files', '--others', '--directory', '--no-empty-directory', '-z', '--', ':/'], { cwd: top, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const args = ['ls-files', '--others', '--directory', '--no-empty-directory', '-z', ...(wholeTree ? ['--', ':/'] : [])];
+    const r = childProcess().spawnSync('git', args, { cwd: at, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     if (r.error) return (r.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no-git' : `cannot run git: ${r.error.message}`;
     if (r.status !== 0) {
       const err = (r.stderr || '').trim();
@@ -102,8 +105,8 @@ export class UntrackedFiles {
     const dirs: string[] = [];
     for (const p of r.stdout.split('\0')) {
       if (!p) continue;
-      // relative to `top` (`../x` when git's top is above it); a folder keeps its trailing separator
-      const abs = resolve(top, p) + (p.endsWith('/') ? sep : '');
+      // relative to `at` (`../x` above it, with `:/`); a folder keeps its trailing separator
+      const abs = resolve(at, p) + (p.endsWith('/') ? sep : '');
       paths.add(abs);
       if (p.endsWith('/')) dirs.push(abs);
     }

@@ -58,8 +58,8 @@ const YAML12_IMPLICIT = (YAML12_SCHEMA as unknown as { compiledImplicit: Implici
 
 export interface ParseOptions {
   /**
-   * Read integers as YAML 1.2 core does, not as Go (default: by the file's name, talium's config file names, and
-   * clusters/<name>/cluster.yaml while it holds a talium cluster spec).
+   * Read integers as YAML 1.2 core does, not as Go (default: talium's own files: its config file names by name, a
+   * cluster spec once known, at clusters/<name>/cluster.yaml read so at once: again()).
    */
   yaml12?: boolean;
 }
