@@ -39,12 +39,13 @@ test('the templates discovery found are named, and the facts the plan has are no
   ]);
 });
 
-test('silent once a LAN is known, without L2, or without an enabled pool with blocks', () => {
+test('silent once a LAN is known, without L2, or without an enabled pool with a valid block', () => {
   assert.deepEqual(brief({ 'talium.config.yaml': 'plan:\n  lan: 10.50.0.0/24\n', 'l2.yaml': POLICY, 'pool.yaml': pool('lan') }), [], 'plan.lan');
   assert.deepEqual(brief({ 'talos/cp1.yaml': NODE, 'l2.yaml': POLICY, 'pool.yaml': pool('lan') }), [], 'LAN inferred from a node address');
   assert.deepEqual(brief({ 'pool.yaml': pool('lan') }), [], 'no L2 announcements');
   assert.deepEqual(brief({ 'l2.yaml': POLICY, 'pool.yaml': pool('lan', '  disabled: true\n') }), [], 'disabled pool');
   assert.deepEqual(brief({ 'l2.yaml': POLICY }), [], 'no pool');
+  assert.deepEqual(brief({ 'l2.yaml': POLICY, 'pool.yaml': pool('lan').replace('10.50.0.224/28', '10.50.0.0/33') }), [], 'only a malformed block');
   // and through Cilium values instead of a policy object
   assert.equal(brief({ 'cilium/values.yaml': 'kubeProxyReplacement: true\nl2announcements:\n  enabled: true\n', 'pool.yaml': pool('lan') }).length, 1, 'L2 on in the values');
 });

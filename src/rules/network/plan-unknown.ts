@@ -54,7 +54,8 @@ export default defineRule({
   },
   check({ cluster, tree }) {
     if (cluster.plan.lan || !usesL2(cluster)) return [];
-    const pools = groupPools(cluster).filter((p) => !p.disabled && p.blocks.length);
+    // pools with an address range to compare (a malformed block is network/pool-block-invalid's)
+    const pools = groupPools(cluster).filter((p) => !p.disabled && p.blocks.some((b) => b.interval));
     if (!pools.length) return [];
     const first = [...pools].sort((a, b) => (a.doc.file.path < b.doc.file.path ? -1 : a.doc.file.path > b.doc.file.path ? 1 : a.doc.index - b.doc.index))[0]!;
     const templates = tree?.templates ?? [];
