@@ -32,6 +32,12 @@ describe('applyToText', () => {
     assert.equal(r.text, 'a: "No"\rb: cilium.io/v2\rc: x\r');
   });
 
+  it('a text that starts with a byte-order mark (a second one, the file\'s first removed): offsets count it as lint did', () => {
+    const text = '\ufeff# values\na: No\n';
+    assert.equal(applyToText(text, [at(2, 4, 6, '"No"', 'No')]).text, '\ufeff# values\na: "No"\n');
+    assert.equal(applyToText(text, [at(1, 1, 2, 'x', '\ufeff')]).applied.length, 1, 'the BOM itself is at 1:1');
+  });
+
   it('leaves a token that reads otherwise, spans lines or lies outside the text', () => {
     const text = 'a: ${FLAG}\nb: |\n  x\n';
     assert.deepEqual(applyToText(text, [at(1, 4, 11, '"No"', 'No')]), { text, applied: [] });
@@ -203,6 +209,14 @@ describe('talium lint --fix (child process)', () => {
     assert.deepEqual(applied(r.out), ['talos/patch.yaml:4:16 yaml/truthy yes -> true']);
     assert.deepEqual(r.out.fix?.skipped, []);
     assert.equal(readFileSync(join(dir, 'talos/patch.yaml'), 'utf8'), cr.replace('enabled: yes', 'enabled: true'));
+  });
+
+  it('a file that starts with two byte-order marks is fixed at the right offsets, both marks kept', async () => {
+    const two = `\ufeff\ufeff# joined twice\n${TALOS}`;
+    const dir = repos.repo({ 'talos/patch.yaml': two });
+    const r = await lintJson(dir, ['--fix']);
+    assert.deepEqual(applied(r.out), ['talos/patch.yaml:5:16 yaml/truthy yes -> true']);
+    assert.equal(readFileSync(join(dir, 'talos/patch.yaml'), 'utf8'), two.replace('enabled: yes', 'enabled: true'));
   });
 
   it('older Cilium: the pool goes back to v2alpha1 and the annotations to the io.cilium/ prefix, unless the map has that key already', async () => {

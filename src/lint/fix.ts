@@ -43,8 +43,10 @@ export const SKIP_REASON_TEXT: Record<SkipReason, string> = {
  * those that ask for different texts at one range (a document several cluster groups judge differently).
  */
 export function applyToText<T extends Fix>(text: string, fixes: readonly T[]): { text: string; applied: T[] } {
-  // positions as lint made them (SourceFile reads a lone CR as a line break, one character for one: offsets are the text's)
-  const src = new SourceFile('', text);
+  // positions as lint made them (SourceFile reads a lone CR as a line break, one character for one: offsets are the
+  // text's). `text` is the file's without its first BOM: a BOM it still starts with (a second one) is text, as it
+  // was for lint, so SourceFile is given one to strip in its place
+  const src = new SourceFile('', `\ufeff${text}`);
   const byRange = new Map<string, { from: number; to: number; texts: Set<string>; first: T }>();
   for (const f of fixes) {
     const from = src.offsetAt(f.range.start);
