@@ -340,7 +340,7 @@ function kustIds(k: YamlDocument | undefined): IdChanges {
  * What Flux's generated kustomization of a folder without one takes (fluxcd/pkg kustomize generator, scanManifests):
  * every YAML file below it, except below a folder with a kustomization, which is taken whole (its file is returned).
  */
-function generatedResources(dir: string, byFile: Map<string, YamlDocument[]>): string[] {
+export function generatedResources(dir: string, byFile: Map<string, YamlDocument[]>): string[] {
   const kustDirs = new Set<string>();
   for (const f of byFile.keys()) if (KUST_FILES.includes(f.slice(f.lastIndexOf('/') + 1)) && under(dirOf(f), dir)) kustDirs.add(dirOf(f));
   const out: string[] = [];

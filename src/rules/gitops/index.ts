@@ -6,11 +6,13 @@ import argocdHelmValuesYaml from './argocd-helm-values-yaml.js';
 import argocdHubbleCerts from './argocd-hubble-certs.js';
 import argocdSourceIgnored from './argocd-source-ignored.js';
 import ciliumCrsOrder from './cilium-crs-order.js';
+import duplicateObject from './duplicate-object.js';
 import fluxApiVersion from './flux-api-version.js';
 import fluxKustomizationPath from './flux-kustomization-path.js';
 import helmreleaseChartSource from './helmrelease-chart-source.js';
 import kustomizeHelmchartsFlux from './kustomize-helmcharts-flux.js';
+import objectAppliedTwice from './object-applied-twice.js';
 import unreferencedFile from './unreferenced-file.js';
 import versionMatrix from './version-matrix.js';
 
-export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdHelmValuesYaml, argocdHubbleCerts, argocdSourceIgnored, ciliumCrsOrder, fluxApiVersion, fluxKustomizationPath, helmreleaseChartSource, kustomizeHelmchartsFlux, unreferencedFile, versionMatrix];
+export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdHelmValuesYaml, argocdHubbleCerts, argocdSourceIgnored, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxKustomizationPath, helmreleaseChartSource, kustomizeHelmchartsFlux, objectAppliedTwice, unreferencedFile, versionMatrix];

@@ -1,0 +1,394 @@
+/**
+ * The object ids a kustomize build outputs, and the ids it accumulates twice. As kustomize 5 builds a kustomization
+ * (api/internal/target/kusttarget.go): `resources` (then legacy `bases`) in order, a folder entry built whole with its
+ * own kustomization, then `components` (each adds its resources to what is accumulated and transforms all of it),
+ * then `$patch: delete` patches, `namespace` and `namePrefix`/`nameSuffix`. An id (group, version, kind, effective
+ * namespace, name: api/resid/resid.go) accumulated a second time fails the build ("may not add resource with an
+ * already registered id"). Also what a Flux Kustomization or an Argo CD source builds from its folder (appliedObjects).
+ * Owns that model only (no findings: rules/gitops/duplicate-object.ts and object-applied-twice.ts report). Each
+ * kustomization is built once per document list; linear in the documents its builds reach.
+ */
+import type { Path, YamlDocument } from '../core/document.js';
+import { KUSTOMIZATION_FILES } from './applied.js';
+import { dirOf, isObj, patchBodies, resolveRepoPath } from './util.js';
+
+/** One object of a build's output, with its id after the build's transformers. */
+export interface BuiltObject {
+  doc: YamlDocument;
+  group: string;
+  version: string;
+  kind: string;
+  name: string;
+  /** As the build leaves it ('' when none). */
+  namespace: string;
+  /**
+   * The id may differ from what is shown: templated (`${VAR}`, `{{ }}`), or a transformer not modelled ran
+   * (`transformers`, `replacements` of metadata, a JSON6902 patch of metadata, a patch that may rename or delete
+   * it). Never compared.
+   */
+  uncertain: boolean;
+}
+
+/** An id one kustomization accumulates twice (the build fails). */
+export interface DuplicateId {
+  kustomization: YamlDocument;
+  /** The `resources` / `bases` / `components` entry that brought in the second copy. */
+  entry: Path;
+  /** The entry that brought in the first copy (equal to `entry`: one file with two documents of the id). */
+  firstEntry: Path;
+  first: BuiltObject;
+  second: BuiltObject;
+}
+
+/** Kinds kustomize takes as cluster-scoped (api/resid/gvk.go notNamespaceableKinds): their namespace is no part of the id. */
+const CLUSTER_SCOPED = new Set([
+  'APIService', 'CSIDriver', 'CSINode', 'CertificateSigningRequest', 'ClusterRole', 'ClusterRoleBinding', 'ComponentStatus',
+  'CustomResourceDefinition', 'MutatingWebhookConfiguration', 'Namespace', 'Node', 'PersistentVolume', 'PodSecurityPolicy',
+  'PriorityClass', 'RuntimeClass', 'SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'StorageClass', 'SubjectAccessReview',
+  'TokenReview', 'ValidatingWebhookConfiguration', 'VolumeAttachment',
+]);
+
+const TEMPLATED = /\$\{|\{\{/;
+const REMOTE = /^[a-z0-9.-]+\.[a-z]{2,}\/|\?ref=|^[a-z]+:\/\//i;
+
+export const isClusterScoped = (kind: string): boolean => CLUSTER_SCOPED.has(kind);
+
+/** kustomize's id of an object (ResId.Equals: group, version, kind, name, effective namespace). */
+export function objectKey(o: BuiltObject): string {
+  const ns = CLUSTER_SCOPED.has(o.kind) ? '' : o.namespace || 'default';
+  return `${o.group}\u0000${o.version}\u0000${o.kind}\u0000${ns}\u0000${o.name}`;
+}
+
+/** The namespace / namePrefix / nameSuffix a kustomization sets (a Flux Kustomization or Argo CD source replaces them). */
+export interface IdOverrides {
+  namespace?: string;
+  namePrefix?: string;
+  nameSuffix?: string;
+  /** The Flux Kustomization or Argo CD source adds patches or components of its own: every id is uncertain. */
+  uncertain?: boolean;
+}
+
+class Acc {
+  readonly items: Array<{ o: BuiltObject; entry: Path }> = [];
+  private readonly keys = new Map<string, { o: BuiltObject; entry: Path }>();
+  constructor(
+    readonly owner: YamlDocument | undefined,
+    private readonly dups: DuplicateId[] | undefined,
+  ) {}
+
+  get list(): BuiltObject[] {
+    return this.items.map((x) => x.o);
+  }
+
+  add(o: BuiltObject, entry: Path): void {
+    if (o.uncertain) {
+      this.items.push({ o, entry });
+      return;
+    }
+    const key = objectKey(o);
+    const first = this.keys.get(key);
+    if (first) {
+      // kustomize stops here; the build's output keeps one copy (a parent reports nothing more about it)
+      if (this.owner && this.dups) this.dups.push({ kustomization: this.owner, entry, firstEntry: first.entry, first: first.o, second: o });
+      return;
+    }
+    const item = { o, entry };
+    this.keys.set(key, item);
+    this.items.push(item);
+  }
+
+  /** Every object through a transformer (undefined: deleted); the ids are the new ones, entries kept. */
+  map(f: (o: BuiltObject) => BuiltObject | undefined): void {
+    const next: Array<{ o: BuiltObject; entry: Path }> = [];
+    for (const x of this.items) {
+      const o = f(x.o);
+      if (o) next.push({ o, entry: x.entry });
+    }
+    this.items.length = 0;
+    this.keys.clear();
+    for (const x of next) {
+      this.items.push(x);
+      // a transformer that merges two ids fails kustomize otherwise ("ID conflict"): not reported here
+      if (!x.o.uncertain && !this.keys.has(objectKey(x.o))) this.keys.set(objectKey(x.o), x);
+    }
+  }
+}
+
+/** Builds kustomizations of one document list (memoized). */
+export class KustomizeBuilder {
+  private readonly memo = new Map<YamlDocument, BuiltObject[]>();
+  private readonly visiting = new Set<YamlDocument>();
+  private readonly fileMemo = new Map<string, BuiltObject[]>();
+  private readonly components = new Set<YamlDocument>();
+  readonly duplicates: DuplicateId[] = [];
+
+  constructor(private readonly byFile: Map<string, YamlDocument[]>) {}
+
+  /** The objects kustomization `k` outputs (a cycle: nothing, kustomize refuses it). */
+  build(k: YamlDocument): readonly BuiltObject[] {
+    const known = this.memo.get(k);
+    if (known) return known;
+    if (this.visiting.has(k)) return [];
+    const acc = new Acc(k, this.duplicates);
+    this.visiting.add(k);
+    try {
+      this.accumulate(k, acc, undefined, undefined);
+    } finally {
+      this.visiting.delete(k);
+    }
+    const out = acc.list;
+    this.memo.set(k, out);
+    return out;
+  }
+
+  /** `k` built with a Flux Kustomization's or Argo CD source's namespace / namePrefix / nameSuffix replacing its own. */
+  buildWith(k: YamlDocument, ids: IdOverrides): readonly BuiltObject[] {
+    if (ids.namespace === undefined && ids.namePrefix === undefined && ids.nameSuffix === undefined && !ids.uncertain) return this.build(k);
+    // its resources as the kustomization's own build accumulates them (and reports their duplicates)
+    this.build(k);
+    if (this.visiting.has(k)) return [];
+    const acc = new Acc(undefined, undefined);
+    this.visiting.add(k);
+    try {
+      this.accumulate(k, acc, undefined, ids);
+    } finally {
+      this.visiting.delete(k);
+    }
+    return acc.list;
+  }
+
+  /** The objects of one resource file (k8s documents; a List's items). */
+  fileObjects(file: string): readonly BuiltObject[] {
+    const known = this.fileMemo.get(file);
+    if (known) return known;
+    const out: BuiltObject[] = [];
+    for (const d of this.byFile.get(file) ?? []) {
+      if (d.docClass !== 'k8s') continue;
+      const av = d.apiVersion ?? '';
+      // as written: kustomize builds before Flux substitutes `${VAR}`
+      const v = d.parsed;
+      const meta = isObj(v) && isObj(v['metadata']) ? v['metadata'] : {};
+      const name = meta['name'];
+      const ns = meta['namespace'];
+      // kustomize fails on an object without a name: nothing to compare
+      if (typeof name !== 'string' || name === '') continue;
+      const i = av.indexOf('/');
+      out.push({
+        doc: d,
+        group: i === -1 ? '' : av.slice(0, i),
+        version: i === -1 ? av : av.slice(i + 1),
+        kind: d.kind ?? '',
+        name,
+        namespace: typeof ns === 'string' ? ns : '',
+        uncertain: TEMPLATED.test(`${av} ${d.kind ?? ''} ${name} ${typeof ns === 'string' ? ns : ''}`),
+      });
+    }
+    this.fileMemo.set(file, out);
+    return out;
+  }
+
+  /** The kustomization file of folder `dir`, if it holds one that reads as a kustomization. */
+  kustomizationAt(dir: string): YamlDocument | undefined {
+    for (const f of KUSTOMIZATION_FILES) {
+      const k = this.byFile.get(dir ? `${dir}/${f}` : f)?.find((d) => d.docClass === 'kustomization');
+      if (k) return k;
+    }
+    return undefined;
+  }
+
+  /** An entry of `k`'s resources or components: a file of the tree, or a folder's kustomization. */
+  private resolve(dir: string, rel: unknown): { file?: string; kust?: YamlDocument } | undefined {
+    if (typeof rel !== 'string' || TEMPLATED.test(rel) || REMOTE.test(rel)) return undefined;
+    const file = resolveRepoPath(this.byFile, dir, rel);
+    if (file !== undefined) return KUSTOMIZATION_FILES.includes(file.slice(file.lastIndexOf('/') + 1)) ? undefined : { file };
+    for (const f of KUSTOMIZATION_FILES) {
+      const p = resolveRepoPath(this.byFile, dir, `${rel.replace(/\/+$/, '')}/${f}`);
+      const kust = p === undefined ? undefined : this.byFile.get(p)?.find((d) => d.docClass === 'kustomization');
+      if (kust) return { kust };
+    }
+    return undefined;
+  }
+
+  /**
+   * `k`'s resources and components into `acc` (for a component, the including kustomization's), then its
+   * transformers over everything accumulated. `via`: the including kustomization's `components` entry.
+   */
+  private accumulate(k: YamlDocument, acc: Acc, via: Path | undefined, ids: IdOverrides | undefined): void {
+    const dir = dirOf(k.file.path);
+    for (const key of ['resources', 'bases']) {
+      const list = k.get([key]);
+      if (!Array.isArray(list)) continue;
+      list.forEach((rel, i) => {
+        const r = this.resolve(dir, rel);
+        if (!r) return;
+        const objs = r.kust ? this.build(r.kust) : this.fileObjects(r.file!);
+        for (const o of objs) acc.add(o, via ?? [key, i]);
+      });
+    }
+    const comps = k.get(['components']);
+    if (Array.isArray(comps)) {
+      comps.forEach((rel, i) => {
+        const r = this.resolve(dir, rel);
+        if (!r?.kust || this.components.has(r.kust) || this.visiting.has(r.kust)) return;
+        this.components.add(r.kust);
+        try {
+          this.accumulate(r.kust, acc, via ?? ['components', i], undefined);
+        } finally {
+          this.components.delete(r.kust);
+        }
+      });
+    }
+    acc.map(transformer(k, this.byFile, ids));
+  }
+}
+
+/**
+ * `k`'s transformers as far as they change ids: `$patch: delete` patches remove objects; `namespace` sets every
+ * namespaced object's namespace (and renames Namespace objects to it); `namePrefix`/`nameSuffix` rename every object
+ * but CustomResourceDefinitions, APIServices and Namespaces (kustomize's prefixSuffixFieldSpecsToSkip). Whatever may
+ * change ids in ways not modelled makes them uncertain.
+ */
+function transformer(k: YamlDocument | undefined, byFile: Map<string, YamlDocument[]>, ids: IdOverrides | undefined): (o: BuiltObject) => BuiltObject | undefined {
+  const effects: Effects = k ? patchEffects(k, byFile) : { deletes: [], uncertain: false };
+  const unsure = effects.uncertain || !!ids?.uncertain || (k !== undefined && (nonEmpty(k.get(['transformers'])) || replacesMetadata(k.get(['replacements']))));
+  const str = (key: 'namespace' | 'namePrefix' | 'nameSuffix'): string | undefined => {
+    if (ids?.[key] !== undefined) return ids[key];
+    const v = k?.get([key]);
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  };
+  const ns = str('namespace');
+  const pre = str('namePrefix') ?? '';
+  const suf = str('nameSuffix') ?? '';
+  const nsUnknown = ns !== undefined && TEMPLATED.test(ns);
+  const nameUnknown = TEMPLATED.test(pre + suf);
+  return (o) => {
+    if (effects.deletes.some((del) => del(o))) return undefined;
+    let { name, namespace, uncertain } = o;
+    uncertain ||= unsure;
+    if (ns !== undefined) {
+      if (o.kind === 'Namespace' && o.group === '') [name, uncertain] = [ns, uncertain || nsUnknown];
+      else if (!CLUSTER_SCOPED.has(o.kind)) [namespace, uncertain] = [ns, uncertain || nsUnknown];
+    }
+    if ((pre || suf) && !(o.kind === 'CustomResourceDefinition' || o.kind === 'Namespace' || (o.kind === 'APIService' && o.group === 'apiregistration.k8s.io'))) {
+      [name, uncertain] = [`${pre}${name}${suf}`, uncertain || nameUnknown];
+    }
+    return name === o.name && namespace === o.namespace && uncertain === o.uncertain ? o : { ...o, name, namespace, uncertain };
+  };
+}
+
+/** Objects of a kustomization Flux generates (no kustomization of its own) with a Flux Kustomization's ids applied. */
+export function withIds(list: readonly BuiltObject[], ids: IdOverrides): BuiltObject[] {
+  const f = transformer(undefined, new Map(), ids);
+  return list.map((o) => f(o)!);
+}
+
+const nonEmpty = (v: unknown): boolean => (Array.isArray(v) ? v.length > 0 : v !== undefined && v !== null);
+
+/** `replacements` that write a name, namespace or kind (or sit in files not read). */
+function replacesMetadata(v: unknown): boolean {
+  if (!Array.isArray(v)) return false;
+  return v.some((r) => !isObj(r) || typeof r['path'] === 'string' || /"(?:metadata\.(?:name|namespace)|kind|apiVersion)"/.test(JSON.stringify(r['targets'] ?? null)));
+}
+
+interface Effects {
+  deletes: Array<(o: BuiltObject) => boolean>;
+  uncertain: boolean;
+}
+
+const REGEX = /[\\^$.*+?()[\]{}|]/;
+
+/**
+ * What `k`'s patches do to ids: strategic-merge `$patch: delete` bodies delete (without a target: the object with the
+ * body's kind, name and namespace; with a literal target: the objects it selects); a delete that cannot be told
+ * exactly (a pattern, a label selector, a templated body), a rename (`options.allowNameChange`/`allowKindChange`, a
+ * JSON6902 operation on metadata, kind or apiVersion) or a patch that does not parse makes every id uncertain.
+ */
+function patchEffects(k: YamlDocument, byFile: Map<string, YamlDocument[]>): Effects {
+  const out: Effects = { deletes: [], uncertain: false };
+  const dir = dirOf(k.file.path);
+  const bodiesOf = (text: unknown, path: unknown): unknown[] | undefined => {
+    if (typeof text === 'string') return patchBodies(text);
+    if (typeof path !== 'string' || TEMPLATED.test(path)) return undefined;
+    const file = resolveRepoPath(byFile, dir, path);
+    // a patch file not in the tree (not read, or not copied): taken as not deleting or renaming
+    if (file === undefined) return [];
+    return (byFile.get(file) ?? []).map((d) => d.value);
+  };
+  const one = (body: unknown, target: unknown, json: boolean): void => {
+    if (Array.isArray(body) || json) {
+      const ops = Array.isArray(body) ? body : [];
+      if (ops.some((op) => !isObj(op) || typeof op['path'] !== 'string' || /^\/(?:metadata(?:\/(?:name|namespace))?|kind|apiVersion)?$/.test(op['path']))) out.uncertain = true;
+      return;
+    }
+    if (!isObj(body) || body['$patch'] !== 'delete') return;
+    if (isObj(target)) {
+      const t = target;
+      const fields = ['group', 'version', 'kind', 'name', 'namespace'].filter((f) => t[f] !== undefined);
+      if (t['labelSelector'] !== undefined || t['annotationSelector'] !== undefined || fields.some((f) => typeof t[f] !== 'string' || REGEX.test(t[f] as string) || TEMPLATED.test(t[f] as string))) {
+        out.uncertain = true;
+        return;
+      }
+      out.deletes.push((o) => fields.every((f) => t[f] === (f === 'group' ? o.group : f === 'version' ? o.version : f === 'kind' ? o.kind : f === 'name' ? o.name : o.namespace)));
+      return;
+    }
+    const meta = isObj(body['metadata']) ? body['metadata'] : {};
+    const av = typeof body['apiVersion'] === 'string' ? body['apiVersion'] : '';
+    const group = av.includes('/') ? av.slice(0, av.indexOf('/')) : '';
+    const { kind } = body;
+    const { name, namespace } = meta;
+    if (typeof kind !== 'string' || typeof name !== 'string' || TEMPLATED.test(`${kind} ${name} ${String(namespace ?? '')}`)) {
+      out.uncertain = true;
+      return;
+    }
+    out.deletes.push((o) => o.kind === kind && o.group === group && o.name === name && (typeof namespace !== 'string' || (o.namespace || 'default') === (namespace || 'default')));
+  };
+  const psm = k.get(['patchesStrategicMerge']);
+  if (Array.isArray(psm)) {
+    for (const p of psm) {
+      const inline = typeof p === 'string' && (p.includes('\n') || /^\s*(apiVersion|kind)\s*:/m.test(p));
+      const bodies = inline ? patchBodies(p) : bodiesOf(undefined, p);
+      if (!bodies) out.uncertain = true;
+      else for (const b of bodies) one(b, undefined, false);
+    }
+  }
+  for (const key of ['patches', 'patchesJson6902']) {
+    const list = k.get([key]);
+    if (!Array.isArray(list)) continue;
+    for (const p of list) {
+      if (!isObj(p)) continue;
+      const opts = isObj(p['options']) ? p['options'] : {};
+      if (opts['allowNameChange'] === true || opts['allowKindChange'] === true) out.uncertain = true;
+      const bodies = bodiesOf(p['patch'], p['path']);
+      if (!bodies) out.uncertain = true;
+      else for (const b of bodies) one(b, p['target'], key === 'patchesJson6902');
+    }
+  }
+  return out;
+}
+
+const BUILDERS = new WeakMap<readonly YamlDocument[], KustomizeBuilder>();
+
+/** The builder of a document list (one per list), and every kustomization of the list built. */
+export function kustomizeBuilder(docs: readonly YamlDocument[], byFile: () => Map<string, YamlDocument[]>): KustomizeBuilder {
+  let b = BUILDERS.get(docs);
+  if (!b) {
+    b = new KustomizeBuilder(byFile());
+    BUILDERS.set(docs, b);
+  }
+  return b;
+}
+
+/** A kustomization file that is a Kustomization (not a Component: a component is built only inside another). */
+export function isBuildable(k: YamlDocument): boolean {
+  return k.docClass === 'kustomization' && KUSTOMIZATION_FILES.includes(k.file.path.slice(k.file.path.lastIndexOf('/') + 1)) && k.get(['kind']) !== 'Component';
+}
+
+/** Every id some kustomization of `docs` accumulates twice (each kustomization built once). */
+export function duplicateIds(docs: readonly YamlDocument[], byFile: () => Map<string, YamlDocument[]>): readonly DuplicateId[] {
+  const b = kustomizeBuilder(docs, byFile);
+  for (const d of docs) if (isBuildable(d)) b.build(d);
+  return b.duplicates;
+}
+
+/** `dir` and `path` name one entry (a path), for related locations. */
+export const samePath = (a: Path, b: Path): boolean => a.length === b.length && a.every((x, i) => x === b[i]);

@@ -1,0 +1,72 @@
+/**
+ * gitops/duplicate-object: a kustomization whose `resources` (or `components`) reach one object id twice. kustomize
+ * fails the build ("may not add resource with an already registered id"), and so do Flux and Argo CD. The build model
+ * (ids after namespace / namePrefix / nameSuffix, `$patch: delete`) is plan/kustomize-build.ts.
+ */
+import type { Path, YamlDocument } from '../../core/document.js';
+import { duplicateIds, samePath, type BuiltObject } from '../../plan/kustomize-build.js';
+import { docsByFile } from '../../plan/util.js';
+import { SRC } from '../cilium/lib/sources.js';
+import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
+
+const KUST = (...entries: string[]) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${entries.map((f) => `  - ${f}\n`).join('')}`;
+const POOL = (name: string, cidr: string) => `apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: ${name}\nspec:\n  blocks:\n    - cidr: ${cidr}\n`;
+
+const KUSTOMIZE_APPEND = 'https://github.com/kubernetes-sigs/kustomize/blob/master/api/resmap/reswrangler.go';
+const KUSTOMIZE_RESID = 'https://github.com/kubernetes-sigs/kustomize/blob/master/api/resid/resid.go';
+
+/** `Kind namespace/name` as users read it (kustomize's own id is in the error message). */
+function data(o: BuiltObject, extra: Record<string, string>): Record<string, string> {
+  return { kind: o.kind, name: o.name, namespace: o.namespace, apiVersion: o.group ? `${o.group}/${o.version}` : o.version, object: `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`, ...extra };
+}
+
+const entryText = (k: YamlDocument, p: Path): string => String(k.get(p));
+
+export default defineRule({
+  meta: {
+    id: 'gitops/duplicate-object',
+    description: 'A kustomization reaches the same object (group, version, kind, namespace, name) twice; kustomize fails the build.',
+    severity: 'error',
+    messages: {
+      entries: '{{object}} reaches this kustomization twice, through "{{entry}}" and, before it, "{{first}}"; kustomize (and Flux, Argo CD) fails with "may not add resource with an already registered id", so nothing of this build is applied.',
+      documents: '{{object}} is defined twice in what "{{entry}}" brings in; kustomize (and Flux, Argo CD) fails with "may not add resource with an already registered id", so nothing of this build is applied.',
+    },
+    help: 'List each file or folder once: drop the entry that brings the object in again, or give one copy another name (a namePrefix/nameSuffix in its overlay) or namespace.',
+    docs: {
+      what: 'Builds every kustomization of the repository as kustomize 5 accumulates it: its `resources` (and legacy `bases`) in order, a folder entry built with its own kustomization (that kustomization\'s namespace, namePrefix, nameSuffix and `$patch: delete` patches applied), then its `components` (each adding its resources). Reports an object id (group, version, kind, namespace, name; a missing namespace is `default`, and the namespace of a kind kustomize takes as cluster-scoped is ignored) reached a second time: the same file listed twice through two paths, a folder and one of its files both listed, two overlays of one base with the same namePrefix both listed, a component that adds an object already there, one file with two documents of the same id. The finding is on the entry that brings the second copy in (`resources`, `bases` or `components` of the kustomization that fails), where the fix is made, with the first copy and its entry as related locations; when both copies come through one entry (one file), on the second document\'s `metadata.name`. Reported once, at the innermost kustomization whose build fails. Not judged: ids that are templated (`${VAR}`, `{{ }}`), or that a transformer talium does not follow may change (`transformers`, `replacements` of metadata, JSON6902 patches of metadata, delete patches by pattern or label), remote and templated entries, generators and `helmCharts`.',
+      why: 'kustomize refuses to accumulate a resource whose id it already holds ("may not add resource with an already registered id"). The whole build fails, so kustomize-controller marks the Flux Kustomization not ready and Argo CD reports a ComparisonError: nothing under that kustomization is applied or updated until the duplicate is removed, not only the duplicated object.',
+      fix: 'Remove the second entry (or the file from the folder whose kustomization already lists it), or rename one copy (namePrefix/nameSuffix in its overlay, another namespace). To change an object a base already holds, patch it instead of listing another copy.',
+      sources: [SRC.kustomizeResources, KUSTOMIZE_APPEND, KUSTOMIZE_RESID],
+    },
+    examples: {
+      valid: [{ files: { 'infra/lb/kustomization.yaml': KUST('pool.yaml', 'pool-dmz.yaml'), 'infra/lb/pool.yaml': POOL('lan', '10.50.0.224/28'), 'infra/lb/pool-dmz.yaml': POOL('dmz', '10.60.0.224/28') } }],
+      invalid: [
+        { files: { 'infra/lb/kustomization.yaml': KUST('pool.yaml', './pool.yaml'), 'infra/lb/pool.yaml': POOL('lan', '10.50.0.224/28') }, note: 'the same file listed twice' },
+        { files: { 'infra/lb/kustomization.yaml': KUST('pool.yaml', 'pool-new.yaml'), 'infra/lb/pool.yaml': POOL('lan', '10.50.0.224/28'), 'infra/lb/pool-new.yaml': POOL('lan', '10.50.0.192/27') }, note: 'a new file that kept the old name' },
+        { files: { 'infra/lb/kustomization.yaml': KUST('pools.yaml'), 'infra/lb/pools.yaml': `${POOL('lan', '10.50.0.224/28')}---\n${POOL('lan', '10.50.0.192/27')}` }, note: 'one file, two documents of one id' },
+      ],
+    },
+  },
+  check({ cluster, all }) {
+    const kusts = new Set(cluster.docs.filter((d) => d.docClass === 'kustomization'));
+    if (!kusts.size) return [];
+    const out: RuleFinding[] = [];
+    const seen = new Set<string>();
+    for (const dup of duplicateIds(all, () => docsByFile(all))) {
+      const k = dup.kustomization;
+      if (!kusts.has(k)) continue;
+      const same = samePath(dup.entry, dup.firstEntry);
+      const key = `${k.file.path}#${k.index}#${same ? `${dup.second.doc.file.path}#${dup.second.doc.index}` : dup.entry.join('/')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const related: RelatedFinding[] = [{ doc: dup.first.doc, path: ['metadata', 'name'], message: 'the first copy' }];
+      if (same) {
+        out.push({ doc: dup.second.doc, path: ['metadata', 'name'], messageId: 'documents', data: data(dup.second, { entry: entryText(k, dup.entry), kustomization: k.file.path }), related: [...related, { doc: k, path: dup.entry, message: 'the entry that brings both in' }] });
+      } else {
+        related.push({ doc: k, path: dup.firstEntry, message: 'the entry that brings the first copy in' });
+        out.push({ doc: k, path: dup.entry, messageId: 'entries', data: data(dup.second, { entry: entryText(k, dup.entry), first: entryText(k, dup.firstEntry), kustomization: k.file.path }), related });
+      }
+    }
+    return out;
+  },
+});

@@ -1,0 +1,158 @@
+/**
+ * gitops/duplicate-object (one kustomize build reaching an id twice) and gitops/object-applied-twice (two appliers of
+ * one object): rule tables, and talium's verdict compared with the real `kubectl kustomize` on the same layouts.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import duplicateObject from '../src/rules/gitops/duplicate-object.js';
+import objectAppliedTwice from '../src/rules/gitops/object-applied-twice.js';
+import { lintRepo, ruleTester } from '../src/testing/rule-tester.js';
+
+const CM = (name: string, ns = '', apiVersion = 'v1', kind = 'ConfigMap') => `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: ${name}\n${ns ? `  namespace: ${ns}\n` : ''}`;
+const K = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
+const RES = (...entries: string[]) => `resources:\n${entries.map((e) => `  - ${e}\n`).join('')}`;
+const COMPONENT = (...entries: string[]) => `apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n${RES(...entries)}`;
+const DELETE_A = 'patches:\n  - patch: |\n      apiVersion: v1\n      kind: ConfigMap\n      metadata:\n        name: a\n      $patch: delete\n';
+
+/** Layouts with the root kustomization at `app/`: what kustomize says (fails with a duplicate id or not), and talium. */
+const LAYOUTS: Array<{ name: string; dup: boolean; files: Record<string, string> }> = [
+  { name: 'one file listed twice', dup: true, files: { 'app/kustomization.yaml': K(RES('a.yaml', './a.yaml')), 'app/a.yaml': CM('a') } },
+  { name: 'a folder and one of its files', dup: true, files: { 'app/kustomization.yaml': K(RES('base', 'base/a.yaml')), 'app/base/kustomization.yaml': K(RES('a.yaml')), 'app/base/a.yaml': CM('a') } },
+  { name: 'one folder twice', dup: true, files: { 'app/kustomization.yaml': K(RES('base', './base/')), 'app/base/kustomization.yaml': K(RES('a.yaml')), 'app/base/a.yaml': CM('a') } },
+  { name: 'two overlays, different namePrefix', dup: false, files: { 'app/kustomization.yaml': K(RES('o1', 'o2')), 'app/o1/kustomization.yaml': K(`namePrefix: x-\n${RES('../base')}`), 'app/o2/kustomization.yaml': K(`namePrefix: y-\n${RES('../base')}`), 'app/base/kustomization.yaml': K(RES('a.yaml')), 'app/base/a.yaml': CM('a') } },
+  { name: 'two overlays, same namePrefix', dup: true, files: { 'app/kustomization.yaml': K(RES('o1', 'o2')), 'app/o1/kustomization.yaml': K(`namePrefix: x-\n${RES('../base')}`), 'app/o2/kustomization.yaml': K(`namePrefix: x-\n${RES('../base')}`), 'app/base/kustomization.yaml': K(RES('a.yaml')), 'app/base/a.yaml': CM('a') } },
+  { name: 'two overlays, different namespaces', dup: false, files: { 'app/kustomization.yaml': K(RES('o1', 'o2')), 'app/o1/kustomization.yaml': K(`namespace: n1\n${RES('../base')}`), 'app/o2/kustomization.yaml': K(`namespace: n2\n${RES('../base')}`), 'app/base/kustomization.yaml': K(RES('a.yaml')), 'app/base/a.yaml': CM('a') } },
+  { name: 'two overlays, different namespaces, a cluster-scoped kind', dup: true, files: { 'app/kustomization.yaml': K(RES('o1', 'o2')), 'app/o1/kustomization.yaml': K(`namespace: n1\n${RES('../base')}`), 'app/o2/kustomization.yaml': K(`namespace: n2\n${RES('../base')}`), 'app/base/kustomization.yaml': K(RES('a.yaml')), 'app/base/a.yaml': CM('a', '', 'rbac.authorization.k8s.io/v1', 'ClusterRole') } },
+  { name: 'a base and its prefixed overlay', dup: false, files: { 'app/kustomization.yaml': K(RES('base', 'o1')), 'app/o1/kustomization.yaml': K(`namePrefix: x-\n${RES('../base')}`), 'app/base/kustomization.yaml': K(RES('a.yaml')), 'app/base/a.yaml': CM('a') } },
+  { name: 'a component adding an object already there', dup: true, files: { 'app/kustomization.yaml': K(`${RES('a.yaml')}components:\n  - comp\n`), 'app/a.yaml': CM('a'), 'app/comp/kustomization.yaml': COMPONENT('b.yaml'), 'app/comp/b.yaml': CM('a') } },
+  { name: 'a component adding another object', dup: false, files: { 'app/kustomization.yaml': K(`${RES('a.yaml')}components:\n  - comp\n`), 'app/a.yaml': CM('a'), 'app/comp/kustomization.yaml': COMPONENT('b.yaml'), 'app/comp/b.yaml': CM('b') } },
+  { name: 'two components adding one object', dup: true, files: { 'app/kustomization.yaml': K(`${RES('a.yaml')}components:\n  - c1\n  - c2\n`), 'app/a.yaml': CM('a'), 'app/c1/kustomization.yaml': COMPONENT('b.yaml'), 'app/c1/b.yaml': CM('b'), 'app/c2/kustomization.yaml': COMPONENT('b.yaml'), 'app/c2/b.yaml': CM('b') } },
+  { name: 'one file, two documents of one id', dup: true, files: { 'app/kustomization.yaml': K(RES('a.yaml')), 'app/a.yaml': `${CM('a')}---\n${CM('a')}` } },
+  { name: 'a $patch: delete document among the resources is a resource', dup: true, files: { 'app/kustomization.yaml': K(RES('a.yaml')), 'app/a.yaml': `${CM('a')}---\n${CM('a')}$patch: delete\n` } },
+  { name: 'an overlay deletes the object ($patch: delete), another keeps it', dup: false, files: { 'app/kustomization.yaml': K(RES('o1', 'o2')), 'app/o1/kustomization.yaml': K(RES('../base') + DELETE_A), 'app/o2/kustomization.yaml': K(RES('../base')), 'app/base/kustomization.yaml': K(RES('a.yaml')), 'app/base/a.yaml': CM('a') } },
+  { name: 'same name, other kind', dup: false, files: { 'app/kustomization.yaml': K(RES('a.yaml', 'b.yaml')), 'app/a.yaml': CM('a'), 'app/b.yaml': CM('a', '', 'v1', 'Secret') } },
+  { name: 'same name, other version', dup: false, files: { 'app/kustomization.yaml': K(RES('a.yaml', 'b.yaml')), 'app/a.yaml': CM('a', '', 'apps/v1', 'Deployment'), 'app/b.yaml': CM('a', '', 'apps/v1beta1', 'Deployment') } },
+  { name: 'same name, other namespace', dup: false, files: { 'app/kustomization.yaml': K(RES('a.yaml', 'b.yaml')), 'app/a.yaml': CM('a', 'x'), 'app/b.yaml': CM('a') } },
+  { name: 'no namespace is default', dup: true, files: { 'app/kustomization.yaml': K(RES('a.yaml', 'b.yaml')), 'app/a.yaml': CM('a', 'default'), 'app/b.yaml': CM('a') } },
+];
+
+test('gitops/duplicate-object: talium agrees with kubectl kustomize on every layout', (t) => {
+  const probe = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    t.skip('kubectl is not installed: the layouts are checked against talium only (their expectations were taken from kubectl kustomize v5.5.0)');
+  }
+  const root = mkdtempSync(path.join(tmpdir(), 'talium-dup-'));
+  try {
+    for (const [i, l] of LAYOUTS.entries()) {
+      const got = lintRepo(l.files, [duplicateObject]);
+      assert.equal(got.length > 0, l.dup, `${l.name}: talium ${got.length ? 'reports' : 'does not report'} a duplicate`);
+      assert.ok(got.every((d) => d.ruleId === 'gitops/duplicate-object' && d.severity === 'error'), l.name);
+      if (probe.error || probe.status !== 0) continue;
+      const dir = path.join(root, String(i));
+      for (const [f, text] of Object.entries(l.files)) {
+        mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+        writeFileSync(path.join(dir, f), text);
+      }
+      const r = spawnSync('kubectl', ['kustomize', path.join(dir, 'app')], { encoding: 'utf8' });
+      const kubectlDup = r.status !== 0 && /already registered id/.test(r.stderr);
+      assert.ok(r.status === 0 || kubectlDup, `${l.name}: kubectl kustomize fails for another reason: ${r.stderr}`);
+      assert.equal(kubectlDup, l.dup, `${l.name}: kubectl kustomize ${kubectlDup ? 'fails with a duplicate id' : 'builds'}`);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('gitops/duplicate-object: where the finding sits, and what it says', () => {
+  ruleTester(duplicateObject, {
+    valid: [
+      // a kustomization nothing builds twice; templated names are not compared (Flux substitutes them after the build)
+      { 'app/kustomization.yaml': K(RES('a.yaml', 'b.yaml')), 'app/a.yaml': CM('${APP}'), 'app/b.yaml': CM('${APP}') },
+      // a transformer talium does not follow may rename them
+      { 'app/kustomization.yaml': K(RES('o1', 'o2')), 'app/o1/kustomization.yaml': K(`${RES('../base')}transformers:\n  - prefix.yaml\n`), 'app/o2/kustomization.yaml': K(RES('../base')), 'app/base/kustomization.yaml': K(RES('a.yaml')), 'app/base/a.yaml': CM('a') },
+      { 'app/kustomization.yaml': K(RES('o1', 'o2')), 'app/o1/kustomization.yaml': K(`${RES('../base')}patches:\n  - target:\n      kind: ConfigMap\n    patch: |\n      - op: replace\n        path: /metadata/name\n        value: b\n`), 'app/o2/kustomization.yaml': K(RES('../base')), 'app/base/kustomization.yaml': K(RES('a.yaml')), 'app/base/a.yaml': CM('a') },
+      // a delete by pattern may or may not select it
+      { 'app/kustomization.yaml': K(RES('o1', 'o2')), 'app/o1/kustomization.yaml': K(`${RES('../base')}patches:\n  - target:\n      name: a.*\n    patch: |\n      apiVersion: v1\n      kind: ConfigMap\n      metadata:\n        name: x\n      $patch: delete\n`), 'app/o2/kustomization.yaml': K(RES('../base')), 'app/base/kustomization.yaml': K(RES('a.yaml')), 'app/base/a.yaml': CM('a') },
+    ],
+    invalid: [
+      {
+        files: LAYOUTS[0]!.files,
+        errors: [{ messageId: 'entries', file: 'app/kustomization.yaml', line: 5, column: 5, data: { kind: 'ConfigMap', name: 'a', namespace: '', object: 'ConfigMap a', entry: './a.yaml', first: 'a.yaml', apiVersion: 'v1' } }],
+      },
+      { files: LAYOUTS[1]!.files, errors: [{ messageId: 'entries', file: 'app/kustomization.yaml', line: 5, column: 5, data: { entry: 'base/a.yaml', first: 'base' } }] },
+      // reported once, in the kustomization that lists both overlays (not again above it)
+      {
+        files: { ...LAYOUTS[4]!.files, 'top/kustomization.yaml': K(RES('../app')) },
+        errors: [{ messageId: 'entries', file: 'app/kustomization.yaml', line: 5, column: 5, data: { object: 'ConfigMap x-a', entry: 'o2', first: 'o1' } }],
+      },
+      { files: LAYOUTS[8]!.files, errors: [{ messageId: 'entries', file: 'app/kustomization.yaml', line: 6, column: 5, data: { entry: 'comp', first: 'a.yaml' } }] },
+      // one file: at the second document's name
+      { files: LAYOUTS[11]!.files, errors: [{ messageId: 'documents', file: 'app/a.yaml', line: 9, column: 9, data: { object: 'ConfigMap a', entry: 'a.yaml' } }] },
+      { files: LAYOUTS[17]!.files, errors: [{ messageId: 'entries', file: 'app/kustomization.yaml', line: 5, column: 5, data: { object: 'ConfigMap a', namespace: '', first: 'a.yaml', entry: 'b.yaml' } }] },
+    ],
+  });
+});
+
+test('gitops/duplicate-object: related locations name the first copy and its entry', () => {
+  const [d] = lintRepo(LAYOUTS[1]!.files, [duplicateObject]);
+  assert.deepEqual(
+    d!.related?.map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column}`),
+    ['app/base/a.yaml:4:9', 'app/kustomization.yaml:4:5'],
+  );
+});
+
+const KS = (name: string, p: string, extra = '', ns = 'flux-system') =>
+  `---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  interval: 1h\n  path: ${p}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n    namespace: flux-system\n${extra}`;
+const APP = (name: string, p: string, extra = '', dest = '    server: https://kubernetes.default.svc\n    namespace: web\n') =>
+  `---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ${name}\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/me/home-ops.git\n    targetRevision: main\n    path: ${p}\n${extra}  destination:\n${dest}`;
+const WEB = { 'apps/web/kustomization.yaml': K(RES('svc.yaml')), 'apps/web/svc.yaml': CM('web', 'web', 'v1', 'Service') };
+
+test('gitops/object-applied-twice', () => {
+  ruleTester(objectAppliedTwice, {
+    valid: [
+      // one applier
+      { 'flux/ks.yaml': KS('web', './apps/web'), ...WEB },
+      // a base and its overlay: one build
+      { 'flux/ks.yaml': KS('web', './apps/web/prod'), 'apps/web/prod/kustomization.yaml': K(`${RES('../base')}`), 'apps/web/base/kustomization.yaml': K(RES('svc.yaml')), 'apps/web/base/svc.yaml': CM('web', 'web', 'v1', 'Service') },
+      // targetNamespace renames the namespace
+      { 'flux/ks.yaml': KS('web', './apps/web', '  targetNamespace: web\n') + KS('web-staging', './apps/web', '  targetNamespace: web-staging\n'), 'apps/web/kustomization.yaml': K(RES('svc.yaml')), 'apps/web/svc.yaml': CM('web', '', 'v1', 'Service') },
+      // other clusters (talium's cluster groups)
+      { 'clusters/home/ks.yaml': KS('web', './apps/web'), 'clusters/lab/ks.yaml': KS('web', './apps/web'), ...WEB },
+      // other Argo CD destinations
+      { 'argocd/a.yaml': APP('web', 'apps/web'), 'argocd/b.yaml': APP('web-lab', 'apps/web', '', '    server: https://lab.example.com:6443\n    namespace: web\n'), ...WEB },
+      // templated names are substituted per applier: never compared
+      { 'flux/ks.yaml': KS('a', './apps/web') + KS('b', './apps/web'), 'apps/web/kustomization.yaml': K(RES('svc.yaml')), 'apps/web/svc.yaml': CM('${APP}', 'web', 'v1', 'Service') },
+      // two documents of one Flux Kustomization are one applier
+      { 'flux/ks.yaml': KS('web', './apps/web'), 'flux/ks-old.yaml': KS('web', './apps/web'), ...WEB },
+      // namePrefix of one applier
+      { 'flux/ks.yaml': KS('a', './apps/web') + KS('b', './apps/web', '  namePrefix: b-\n'), ...WEB },
+    ],
+    invalid: [
+      {
+        files: { 'flux/ks.yaml': KS('web', './apps/web') + KS('web2', './apps/web'), ...WEB },
+        errors: [{ messageId: 'twice', file: 'apps/web/svc.yaml', line: 4, column: 9, data: { object: 'Service web/web', first: 'Flux Kustomization flux-system/web', second: 'Flux Kustomization flux-system/web2', kind: 'Service', namespace: 'web', name: 'web' } }],
+      },
+      // a parent folder without a kustomization: Flux generates one that takes the app folder whole
+      { files: { 'flux/ks.yaml': KS('web', './apps/web') + KS('apps', './apps'), ...WEB }, errors: [{ messageId: 'twice', file: 'apps/web/svc.yaml', line: 4, column: 9, data: { first: 'Flux Kustomization flux-system/web', second: 'Flux Kustomization flux-system/apps' } }] },
+      // Flux and Argo CD; the Argo CD object without a namespace goes to destination.namespace
+      {
+        files: { 'flux/ks.yaml': KS('web', './apps/web'), 'argocd/web.yaml': APP('web', 'apps/web2'), ...WEB, 'apps/web2/svc.yaml': CM('web', '', 'v1', 'Service') },
+        errors: [{ messageId: 'twice', file: 'apps/web2/svc.yaml', line: 4, column: 9, data: { object: 'Service web/web', first: 'Flux Kustomization flux-system/web', second: 'Argo CD Application argocd/web' } }],
+      },
+      // two Argo CD Applications
+      { files: { 'argocd/a.yaml': APP('a', 'apps/web'), 'argocd/b.yaml': APP('b', 'apps/web'), ...WEB }, errors: [{ messageId: 'twice', file: 'apps/web/svc.yaml', line: 4, column: 9, data: { first: 'Argo CD Application argocd/a', second: 'Argo CD Application argocd/b' } }] },
+    ],
+  });
+});
+
+test('gitops/object-applied-twice: related locations are both appliers\' paths', () => {
+  const [d] = lintRepo({ 'flux/ks.yaml': KS('web', './apps/web') + KS('web2', './apps/web'), ...WEB }, [objectAppliedTwice]);
+  assert.deepEqual(
+    d!.related?.map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column}`),
+    ['flux/ks.yaml:9:9', 'flux/ks.yaml:23:9'],
+  );
+});
