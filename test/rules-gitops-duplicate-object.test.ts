@@ -156,3 +156,23 @@ test('gitops/object-applied-twice: related locations are both appliers\' paths',
     ['flux/ks.yaml:9:9', 'flux/ks.yaml:23:9'],
   );
 });
+
+test('a home-ops layout (a common component per namespace folder, one Flux Kustomization per app) gives neither finding', () => {
+  const HR = (name: string) => `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ${name}\nspec:\n  interval: 1h\n  chartRef:\n    kind: OCIRepository\n    name: ${name}\n`;
+  const files: Record<string, string> = {
+    'kubernetes/flux/cluster/ks.yaml': KS('cluster-apps', './kubernetes/apps'),
+    'kubernetes/components/common/kustomization.yaml': COMPONENT('./namespace.yaml', './secret.yaml'),
+    'kubernetes/components/common/namespace.yaml': CM('_', '', 'v1', 'Namespace'),
+    'kubernetes/components/common/secret.yaml': CM('cluster-secrets', '', 'v1', 'Secret'),
+  };
+  for (const ns of ['default', 'network']) {
+    files[`kubernetes/apps/${ns}/kustomization.yaml`] = K(`namespace: ${ns}\ncomponents:\n  - ../../components/common\n${RES(`./echo-${ns}/ks.yaml`)}`);
+    files[`kubernetes/apps/${ns}/echo-${ns}/ks.yaml`] = KS(`echo-${ns}`, `./kubernetes/apps/${ns}/echo-${ns}/app`, `  targetNamespace: ${ns}\n`);
+    files[`kubernetes/apps/${ns}/echo-${ns}/app/kustomization.yaml`] = K(RES('./helmrelease.yaml'));
+    files[`kubernetes/apps/${ns}/echo-${ns}/app/helmrelease.yaml`] = HR('echo');
+  }
+  assert.deepEqual(lintRepo(files, [duplicateObject, objectAppliedTwice]).map((d) => `${d.file}:${d.range.start.line} ${d.ruleId}`), []);
+  // one app folder applied into one namespace by the Flux Kustomizations of both namespace folders: reported
+  files['kubernetes/apps/network/echo-network/ks.yaml'] = KS('echo-network', './kubernetes/apps/default/echo-default/app', '  targetNamespace: default\n');
+  assert.deepEqual(lintRepo(files, [duplicateObject, objectAppliedTwice]).map((d) => `${d.file}:${d.range.start.line} ${d.ruleId}`), ['kubernetes/apps/default/echo-default/app/helmrelease.yaml:4 gitops/object-applied-twice']);
+});

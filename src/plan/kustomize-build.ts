@@ -10,7 +10,7 @@
  */
 import type { Path, YamlDocument } from '../core/document.js';
 import { KUSTOMIZATION_FILES } from './applied.js';
-import { dirOf, isObj, patchBodies, resolveRepoPath } from './util.js';
+import { dirOf, isObj, normalizePath, patchBodies, resolveRepoPath } from './util.js';
 
 /** One object of a build's output, with its id after the build's transformers. */
 export interface BuiltObject {
@@ -27,6 +27,8 @@ export interface BuiltObject {
    * it). Never compared.
    */
   uncertain: boolean;
+  /** objectKey, once computed (a renamed copy starts without). */
+  key?: string;
 }
 
 /** An id one kustomization accumulates twice (the build fails). */
@@ -55,6 +57,10 @@ export const isClusterScoped = (kind: string): boolean => CLUSTER_SCOPED.has(kin
 
 /** kustomize's id of an object (ResId.Equals: group, version, kind, name, effective namespace). */
 export function objectKey(o: BuiltObject): string {
+  return (o.key ??= idKey(o));
+}
+
+function idKey(o: BuiltObject): string {
   const ns = CLUSTER_SCOPED.has(o.kind) ? '' : o.namespace || 'default';
   return `${o.group}\u0000${o.version}\u0000${o.kind}\u0000${ns}\u0000${o.name}`;
 }
@@ -68,49 +74,52 @@ export interface IdOverrides {
   uncertain?: boolean;
 }
 
+/** What one build has accumulated: objects, the entry each came through, and the certain ids (parallel arrays). */
 class Acc {
-  readonly items: Array<{ o: BuiltObject; entry: Path }> = [];
-  private readonly keys = new Map<string, { o: BuiltObject; entry: Path }>();
+  list: BuiltObject[] = [];
+  private entries: Path[] = [];
+  private readonly keys = new Map<string, number>();
   constructor(
     readonly owner: YamlDocument | undefined,
     private readonly dups: DuplicateId[] | undefined,
   ) {}
 
-  get list(): BuiltObject[] {
-    return this.items.map((x) => x.o);
-  }
-
   add(o: BuiltObject, entry: Path): void {
-    if (o.uncertain) {
-      this.items.push({ o, entry });
-      return;
+    if (!o.uncertain) {
+      const key = objectKey(o);
+      const first = this.keys.get(key);
+      if (first !== undefined) {
+        // kustomize stops here; the build's output keeps one copy (a parent reports nothing more about it)
+        if (this.owner && this.dups) this.dups.push({ kustomization: this.owner, entry, firstEntry: this.entries[first]!, first: this.list[first]!, second: o });
+        return;
+      }
+      this.keys.set(key, this.list.length);
     }
-    const key = objectKey(o);
-    const first = this.keys.get(key);
-    if (first) {
-      // kustomize stops here; the build's output keeps one copy (a parent reports nothing more about it)
-      if (this.owner && this.dups) this.dups.push({ kustomization: this.owner, entry, firstEntry: first.entry, first: first.o, second: o });
-      return;
-    }
-    const item = { o, entry };
-    this.keys.set(key, item);
-    this.items.push(item);
+    this.list.push(o);
+    this.entries.push(entry);
   }
 
   /** Every object through a transformer (undefined: deleted); the ids are the new ones, entries kept. */
   map(f: (o: BuiltObject) => BuiltObject | undefined): void {
-    const next: Array<{ o: BuiltObject; entry: Path }> = [];
-    for (const x of this.items) {
-      const o = f(x.o);
-      if (o) next.push({ o, entry: x.entry });
+    const list: BuiltObject[] = [];
+    const entries: Path[] = [];
+    let changed = false;
+    for (let i = 0; i < this.list.length; i++) {
+      const o = f(this.list[i]!);
+      if (o !== this.list[i]) changed = true;
+      if (o) {
+        list.push(o);
+        entries.push(this.entries[i]!);
+      }
     }
-    this.items.length = 0;
+    if (!changed) return;
+    this.list = list;
+    this.entries = entries;
     this.keys.clear();
-    for (const x of next) {
-      this.items.push(x);
-      // a transformer that merges two ids fails kustomize otherwise ("ID conflict"): not reported here
-      if (!x.o.uncertain && !this.keys.has(objectKey(x.o))) this.keys.set(objectKey(x.o), x);
-    }
+    // a transformer that merges two ids fails kustomize otherwise ("ID conflict"): not reported here
+    list.forEach((o, i) => {
+      if (!o.uncertain && !this.keys.has(objectKey(o))) this.keys.set(objectKey(o), i);
+    });
   }
 }
 
@@ -136,9 +145,8 @@ export class KustomizeBuilder {
     } finally {
       this.visiting.delete(k);
     }
-    const out = acc.list;
-    this.memo.set(k, out);
-    return out;
+    this.memo.set(k, acc.list);
+    return acc.list;
   }
 
   /** `k` built with a Flux Kustomization's or Argo CD source's namespace / namePrefix / nameSuffix replacing its own. */
@@ -196,17 +204,28 @@ export class KustomizeBuilder {
     return undefined;
   }
 
+  /** The kustomization of each folder that has one (kustomizationAt), built on first use. */
+  private kustDirs?: Map<string, YamlDocument>;
+
   /** An entry of `k`'s resources or components: a file of the tree, or a folder's kustomization. */
   private resolve(dir: string, rel: unknown): { file?: string; kust?: YamlDocument } | undefined {
     if (typeof rel !== 'string' || TEMPLATED.test(rel) || REMOTE.test(rel)) return undefined;
-    const file = resolveRepoPath(this.byFile, dir, rel);
-    if (file !== undefined) return KUSTOMIZATION_FILES.includes(file.slice(file.lastIndexOf('/') + 1)) ? undefined : { file };
-    for (const f of KUSTOMIZATION_FILES) {
-      const p = resolveRepoPath(this.byFile, dir, `${rel.replace(/\/+$/, '')}/${f}`);
-      const kust = p === undefined ? undefined : this.byFile.get(p)?.find((d) => d.docClass === 'kustomization');
-      if (kust) return { kust };
+    const p = normalizePath(rel.startsWith('/') ? rel : dir ? `${dir}/${rel}` : rel);
+    if (p === undefined) return undefined;
+    if (this.byFile.has(p)) return KUSTOMIZATION_FILES.includes(p.slice(p.lastIndexOf('/') + 1)) ? undefined : { file: p };
+    if (!this.kustDirs) {
+      this.kustDirs = new Map();
+      for (const f of KUSTOMIZATION_FILES) {
+        for (const [file, docs] of this.byFile) {
+          if (!file.endsWith(f) || (file.length > f.length && file[file.length - f.length - 1] !== '/')) continue;
+          const k = docs.find((d) => d.docClass === 'kustomization');
+          const d = dirOf(file);
+          if (k && !this.kustDirs.has(d)) this.kustDirs.set(d, k);
+        }
+      }
     }
-    return undefined;
+    const kust = this.kustDirs.get(p);
+    return kust ? { kust } : undefined;
   }
 
   /**
@@ -222,7 +241,8 @@ export class KustomizeBuilder {
         const r = this.resolve(dir, rel);
         if (!r) return;
         const objs = r.kust ? this.build(r.kust) : this.fileObjects(r.file!);
-        for (const o of objs) acc.add(o, via ?? [key, i]);
+        const entry = via ?? [key, i];
+        for (const o of objs) acc.add(o, entry);
       });
     }
     const comps = k.get(['components']);
@@ -261,6 +281,7 @@ function transformer(k: YamlDocument | undefined, byFile: Map<string, YamlDocume
   const suf = str('nameSuffix') ?? '';
   const nsUnknown = ns !== undefined && TEMPLATED.test(ns);
   const nameUnknown = TEMPLATED.test(pre + suf);
+  if (!effects.deletes.length && !unsure && ns === undefined && !pre && !suf) return (o) => o;
   return (o) => {
     if (effects.deletes.some((del) => del(o))) return undefined;
     let { name, namespace, uncertain } = o;
@@ -272,7 +293,9 @@ function transformer(k: YamlDocument | undefined, byFile: Map<string, YamlDocume
     if ((pre || suf) && !(o.kind === 'CustomResourceDefinition' || o.kind === 'Namespace' || (o.kind === 'APIService' && o.group === 'apiregistration.k8s.io'))) {
       [name, uncertain] = [`${pre}${name}${suf}`, uncertain || nameUnknown];
     }
-    return name === o.name && namespace === o.namespace && uncertain === o.uncertain ? o : { ...o, name, namespace, uncertain };
+    if (name === o.name && namespace === o.namespace && uncertain === o.uncertain) return o;
+    const { key: _key, ...rest } = o;
+    return { ...rest, name, namespace, uncertain };
   };
 }
 
