@@ -128,6 +128,16 @@ test('gitops/object-applied-twice', () => {
       { 'flux/ks.yaml': KS('a', './apps/web') + KS('b', './apps/web'), 'apps/web/kustomization.yaml': K(RES('svc.yaml')), 'apps/web/svc.yaml': CM('${APP}', 'web', 'v1', 'Service') },
       // two documents of one Flux Kustomization are one applier
       { 'flux/ks.yaml': KS('web', './apps/web'), 'flux/ks-old.yaml': KS('web', './apps/web'), ...WEB },
+      // two clusters talium's groups do not tell apart: each applier descends from its own flux-system Kustomization
+      {
+        'env/staging/flux-system/kustomization.yaml': K(RES('gotk-sync.yaml')),
+        'env/staging/flux-system/gotk-sync.yaml': KS('flux-system', './env/staging'),
+        'env/staging/apps.yaml': KS('apps-staging', './apps/web'),
+        'env/production/flux-system/kustomization.yaml': K(RES('gotk-sync.yaml')),
+        'env/production/flux-system/gotk-sync.yaml': KS('flux-system', './env/production'),
+        'env/production/apps.yaml': KS('apps-production', './apps/web'),
+        ...WEB,
+      },
       // namePrefix of one applier
       { 'flux/ks.yaml': KS('a', './apps/web') + KS('b', './apps/web', '  namePrefix: b-\n'), ...WEB },
     ],

@@ -25,6 +25,48 @@ function label(a: Applier): string {
 /** The applier's own identity: two documents of one Flux Kustomization or Application are one applier (the last wins). */
 const identity = (a: Applier): string => `${a.engine}\u0000${a.doc.namespace ?? ''}\u0000${a.doc.name ?? ''}`;
 
+/**
+ * Each applier's ancestors: the appliers whose builds apply its document (a Flux Kustomization listed in another's
+ * folder, an Application in an app-of-apps' folder), transitively.
+ */
+function ancestry(list: readonly Applier[]): Map<YamlDocument, Set<YamlDocument>> {
+  const docs = new Set(list.map((a) => a.doc));
+  const parents = new Map<YamlDocument, Set<YamlDocument>>();
+  for (const a of list) {
+    for (const o of a.objects) {
+      if (o.doc === a.doc || !docs.has(o.doc)) continue;
+      const set = parents.get(o.doc) ?? new Set<YamlDocument>();
+      set.add(a.doc);
+      parents.set(o.doc, set);
+    }
+  }
+  const out = new Map<YamlDocument, Set<YamlDocument>>();
+  for (const d of docs) {
+    const seen = new Set<YamlDocument>([d]);
+    const stack = [d];
+    while (stack.length) for (const p of parents.get(stack.pop()!) ?? []) if (!seen.has(p)) (seen.add(p), stack.push(p));
+    out.set(d, seen);
+  }
+  return out;
+}
+
+/**
+ * The two appliers run in different clusters as far as the repository shows: each descends from its own document of
+ * one object (two `flux-system` Kustomizations, two root Applications of one name): one cluster holds one such object,
+ * so two documents of it are two clusters' (a layout talium's cluster groups did not tell apart).
+ */
+function otherClusters(a: Applier, b: Applier, anc: Map<YamlDocument, Set<YamlDocument>>): boolean {
+  const ids = new Map<string, YamlDocument>();
+  for (const d of anc.get(a.doc) ?? []) ids.set(docIdentity(d), d);
+  for (const d of anc.get(b.doc) ?? []) {
+    const other = ids.get(docIdentity(d));
+    if (other && other !== d) return true;
+  }
+  return false;
+}
+
+const docIdentity = (d: YamlDocument): string => `${d.kind ?? ''}\u0000${d.namespace ?? ''}\u0000${d.name ?? ''}`;
+
 export default defineRule({
   meta: {
     id: 'gitops/object-applied-twice',
@@ -35,7 +77,7 @@ export default defineRule({
     },
     help: 'Let one applier own the object: remove it from the other one\'s folder (or kustomization), or point the two at folders that do not overlap.',
     docs: {
-      what: 'Builds what each Flux Kustomization and Argo CD Application source of this repository applies: a Flux Kustomization\'s `spec.path` with the folder\'s kustomization (or the one Flux generates of every manifest below), `targetNamespace`, `namePrefix` and `nameSuffix` replacing the kustomization\'s own; an Argo CD source\'s `path` with its kustomization (and `kustomize.namespace`/`namePrefix`/`nameSuffix`) or as a plain directory (`directory.recurse`: with its subfolders), objects without a namespace going to `destination.namespace`. Reports an object (group, kind, namespace, name) that two of them apply to the same cluster (talium\'s cluster group, the same Argo CD destination, the same Flux `kubeConfig`), at the second copy\'s `metadata.name` (the object the user moves or deletes), with both appliers\' paths as related locations. A base and its overlays are one build, not two appliers; objects of other clusters are other objects. Not judged: templated names or namespaces (`${VAR}`, `{{ }}`: substituted per applier), objects a transformer talium does not follow may rename, sources of other repositories, Helm and plugin sources, ApplicationSets, and two documents of one Flux Kustomization or Application.',
+      what: 'Builds what each Flux Kustomization and Argo CD Application source of this repository applies: a Flux Kustomization\'s `spec.path` with the folder\'s kustomization (or the one Flux generates of every manifest below), `targetNamespace`, `namePrefix` and `nameSuffix` replacing the kustomization\'s own; an Argo CD source\'s `path` with its kustomization (and `kustomize.namespace`/`namePrefix`/`nameSuffix`) or as a plain directory (`directory.recurse`: with its subfolders), objects without a namespace going to `destination.namespace`. Reports an object (group, kind, namespace, name) that two of them apply to the same cluster (talium\'s cluster group, the same Argo CD destination, the same Flux `kubeConfig`), at the second copy\'s `metadata.name` (the object the user moves or deletes), with both appliers\' paths as related locations. A base and its overlays are one build, not two appliers; objects of other clusters are other objects, and so are those of two appliers that descend from two documents of one object (two `flux-system` Kustomizations: two clusters\' bootstraps). Not judged: templated names or namespaces (`${VAR}`, `{{ }}`: substituted per applier), objects a transformer talium does not follow may rename, sources of other repositories, Helm and plugin sources, ApplicationSets, and two documents of one Flux Kustomization or Application.',
       why: 'Flux: both Kustomizations apply the object on every reconcile, each overwriting the other\'s version, and when one stops shipping it, its garbage collection deletes an object the other still declares. Argo CD: the resource is tracked by one Application and shown with a SharedResourceWarning in the other (FailOnSharedResource=true makes the sync fail), and the two keep syncing it back and forth.',
       fix: 'Keep the object in one applier\'s folder only: remove the duplicate file or `resources` entry, or narrow a `spec.path` / source `path` that reaches into another applier\'s folder.',
       sources: [SRC.fluxKustomization, FLUX_OVERLAP, SRC.argoSyncOptions],
@@ -63,10 +105,12 @@ export default defineRule({
     }
     const out: RuleFinding[] = [];
     const seen = new Set<string>();
+    let anc: Map<YamlDocument, Set<YamlDocument>> | undefined;
     for (const l of byKey.values()) {
       if (l.length < 2) continue;
       const [first] = l;
       for (const x of l.slice(1)) {
+        if (otherClusters(first!.a, x.a, (anc ??= ancestry(list)))) continue;
         const place = (d: YamlDocument): string => `${d.file.path}#${d.index}`;
         const key = `${place(x.o.doc)}\u0000${place(x.a.doc)}`;
         if (seen.has(key)) continue;
