@@ -109,6 +109,8 @@ const KS = (name: string, p: string, extra = '', ns = 'flux-system') =>
   `---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  interval: 1h\n  path: ${p}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n    namespace: flux-system\n${extra}`;
 const APP = (name: string, p: string, extra = '', dest = '    server: https://kubernetes.default.svc\n    namespace: web\n') =>
   `---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ${name}\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/me/home-ops.git\n    targetRevision: main\n    path: ${p}\n${extra}  destination:\n${dest}`;
+const APPSET = (glob: string, more = '') =>
+  `apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: apps\n  namespace: argocd\nspec:\n  goTemplate: true\n  generators:\n    - git:\n        repoURL: https://github.com/me/home-ops.git\n        revision: HEAD\n        directories:\n          - path: ${glob}\n${more}  template:\n    metadata:\n      name: '{{.path.basename}}'\n    spec:\n      project: default\n      source:\n        repoURL: https://github.com/me/home-ops.git\n        targetRevision: HEAD\n        path: '{{.path.path}}'\n      destination:\n        server: https://kubernetes.default.svc\n        namespace: '{{.path.basename}}'\n`;
 const WEB = { 'apps/web/kustomization.yaml': K(RES('svc.yaml')), 'apps/web/svc.yaml': CM('web', 'web', 'v1', 'Service') };
 
 test('gitops/object-applied-twice', () => {
@@ -138,6 +140,10 @@ test('gitops/object-applied-twice', () => {
         'env/production/apps.yaml': KS('apps-production', './apps/web'),
         ...WEB,
       },
+      // an ApplicationSet whose folders exclude the one another Application applies
+      { 'argocd/apps.yaml': APPSET('apps/*', '          - path: apps/web\n            exclude: true\n'), 'argocd/web.yaml': APP('web-app', 'apps/web'), ...WEB, 'apps/db/svc.yaml': CM('db', 'db', 'v1', 'Service') },
+      // a template value that uses another parameter: not known
+      { 'argocd/apps.yaml': APPSET('apps/*').replace("namespace: '{{.path.basename}}'", "namespace: '{{.values.ns}}'"), 'argocd/web.yaml': APP('web-app', 'apps/web'), ...WEB },
       // namePrefix of one applier
       { 'flux/ks.yaml': KS('a', './apps/web') + KS('b', './apps/web', '  namePrefix: b-\n'), ...WEB },
     ],
@@ -152,6 +158,11 @@ test('gitops/object-applied-twice', () => {
       {
         files: { 'flux/ks.yaml': KS('web', './apps/web'), 'argocd/web.yaml': APP('web', 'apps/web2'), ...WEB, 'apps/web2/svc.yaml': CM('web', '', 'v1', 'Service') },
         errors: [{ messageId: 'twice', file: 'apps/web2/svc.yaml', line: 4, column: 9, data: { object: 'Service web/web', first: 'Flux Kustomization flux-system/web', second: 'Argo CD Application argocd/web' } }],
+      },
+      // an ApplicationSet's git directories generator makes one Application per folder, one of which another applies
+      {
+        files: { 'argocd/apps.yaml': APPSET('apps/*'), 'argocd/web.yaml': APP('web-app', 'apps/web'), ...WEB, 'apps/db/svc.yaml': CM('db', 'db', 'v1', 'Service') },
+        errors: [{ messageId: 'twice', file: 'apps/web/svc.yaml', line: 4, column: 9, data: { first: 'Argo CD Application argocd/web-app', second: 'Argo CD Application web (of ApplicationSet argocd/apps)' } }],
       },
       // two Argo CD Applications
       { files: { 'argocd/a.yaml': APP('a', 'apps/web'), 'argocd/b.yaml': APP('b', 'apps/web'), ...WEB }, errors: [{ messageId: 'twice', file: 'apps/web/svc.yaml', line: 4, column: 9, data: { first: 'Argo CD Application argocd/a', second: 'Argo CD Application argocd/b' } }] },

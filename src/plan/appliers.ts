@@ -4,7 +4,7 @@
  * manifest below; `targetNamespace` / `namePrefix` / `nameSuffix` replace the kustomization's) and every Argo CD
  * Application source of this repository (kustomize when its folder has a kustomization, with `kustomize.namespace` /
  * `namePrefix` / `nameSuffix`; else the folder's manifests, `directory.recurse` with its subfolders; objects without a
- * namespace go to `destination.namespace`). Owns that question only (rules/gitops/object-applied-twice.ts judges it).
+ * namespace go to `destination.namespace`), also those an ApplicationSet's git directories generator makes. Owns that question only (rules/gitops/object-applied-twice.ts judges it).
  */
 import type { Path, YamlDocument } from '../core/document.js';
 import { docsOfKind } from '../core/kind-index.js';
@@ -12,11 +12,14 @@ import { fluxKustomizations, normDir, under } from './flux-kustomizations.js';
 import { repoKey } from './helm-layers.js';
 import { kustomizeBuilder, withIds, type BuiltObject, type IdOverrides, type KustomizeBuilder } from './kustomize-build.js';
 import { generatedResources } from './kustomize-overlays.js';
-import { argoSourcePaths, dirOf, docsByFile, foldersOf, isObj } from './util.js';
+import { dirOf, docsByFile, foldersOf, isObj } from './util.js';
 
 export interface Applier {
-  /** The Flux Kustomization or Argo CD Application. */
+  /** The Flux Kustomization or Argo CD Application (or the ApplicationSet that generates it: `generated`). */
   doc: YamlDocument;
+  /** The applier's name (a generated Application's own). */
+  name: string;
+  generated?: boolean;
   /** Its `spec.path`, or the source's `path`. */
   at: Path;
   engine: 'flux' | 'argocd';
@@ -32,7 +35,7 @@ const IN_CLUSTER = new Set(['', 'https://kubernetes.default.svc', 'in-cluster'])
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-/** A Flux Kustomization's or Argo CD source's id changes (each when a non-empty string). */
+/** A Flux Kustomization's id changes (each when a non-empty string). */
 function overrides(d: YamlDocument, at: Path, nsKey: string, uncertain: boolean): IdOverrides {
   const out: IdOverrides = {};
   const ns = str(d.get([...at, nsKey]));
@@ -58,7 +61,8 @@ const APPLIERS = new WeakMap<readonly YamlDocument[], Applier[]>();
 /**
  * The appliers among `docs` (files looked up in `docs` too), one per Flux Kustomization and one per Argo CD
  * Application source that renders a folder of this repository. Not followed: sources of other repositories, Helm and
- * plugin sources, ApplicationSets, templated paths or destinations, `directory.include`/`exclude`.
+ * plugin sources, ApplicationSets other than one git directories generator (generatedApps), templated paths or
+ * destinations, `directory.include`/`exclude`.
  */
 export function appliers(docs: readonly YamlDocument[]): readonly Applier[] {
   const known = APPLIERS.get(docs);
@@ -67,7 +71,8 @@ export function appliers(docs: readonly YamlDocument[]): readonly Applier[] {
   APPLIERS.set(docs, out);
   const flux = fluxKustomizations(docs).filter((k) => !k.escapes);
   const apps = docsOfKind(docs, 'Application').filter((d) => d.group === 'argoproj.io' && !d.templated);
-  if (!flux.length && !apps.length) return out;
+  const sets = docsOfKind(docs, 'ApplicationSet').filter((d) => d.group === 'argoproj.io');
+  if (!flux.length && !apps.length && !sets.length) return out;
   let byFileMemo: Map<string, YamlDocument[]> | undefined;
   const byFile = (): Map<string, YamlDocument[]> => (byFileMemo ??= docsByFile(docs));
   const b = kustomizeBuilder(docs, byFile);
@@ -90,27 +95,29 @@ export function appliers(docs: readonly YamlDocument[]): readonly Applier[] {
     const unsure = Array.isArray(k.doc.get(['spec', 'components'])) || /\$patch|\/metadata|\/kind|allowNameChange|allowKindChange/.test(patches);
     const ids = overrides(k.doc, ['spec'], 'targetNamespace', unsure);
     const objects = buildFolder(b, byFile(), k.dir, ids, 'flux', false);
-    out.push({ doc: k.doc, at: ['spec', 'path'], engine: 'flux', target: secret === undefined ? '' : `kubeconfig:${k.namespace ?? ''}/${secret}`, defaultNamespace: ids.namespace ?? '', objects });
+    out.push({ doc: k.doc, name: k.name, at: ['spec', 'path'], engine: 'flux', target: secret === undefined ? '' : `kubeconfig:${k.namespace ?? ''}/${secret}`, defaultNamespace: ids.namespace ?? '', objects });
   }
 
-  // Argo CD: this repository is any repoURL one of whose sources names a folder here
+  // Argo CD: Applications, and those an ApplicationSet's git directory generator makes
+  const specs: AppSpec[] = apps.map((d) => ({ doc: d, name: d.name ?? '', spec: d.get(['spec']), at: ['spec'] }));
+  for (const d of sets) specs.push(...generatedApps(d, folders));
+  // this repository is any repoURL one of whose sources names a folder here
   const repos = new Set<string>();
-  for (const d of apps) {
-    for (const sp of argoSourcePaths(d)) {
-      const dir = normDir(d.get([...sp, 'path']));
-      const repo = repoKey(d.get([...sp, 'repoURL']));
+  for (const a of specs) {
+    for (const { src } of sourcesOf(a)) {
+      const dir = normDir(src['path']);
+      const repo = repoKey(src['repoURL']);
       if (repo && dir !== undefined && dir !== '' && folders.has(dir)) repos.add(repo);
     }
   }
-  for (const d of apps) {
-    const dest = d.get(['spec', 'destination']);
+  for (const a of specs) {
+    const dest = isObj(a.spec) ? a.spec['destination'] : undefined;
     if (!isObj(dest)) continue;
     const server = str(dest['server'])?.replace(/\/+$/, '') ?? str(dest['name']) ?? '';
     if (TEMPLATED.test(server)) continue;
     const ns = str(dest['namespace']);
-    for (const sp of argoSourcePaths(d)) {
-      const s = d.get(sp);
-      if (!isObj(s) || s['chart'] !== undefined || s['plugin'] !== undefined || s['helm'] !== undefined) continue;
+    for (const { src: s, at } of sourcesOf(a)) {
+      if (s['chart'] !== undefined || s['plugin'] !== undefined || s['helm'] !== undefined) continue;
       const repo = repoKey(s['repoURL']);
       const dir = normDir(s['path']);
       if (!repo || !repos.has(repo) || dir === undefined) continue;
@@ -118,12 +125,107 @@ export function appliers(docs: readonly YamlDocument[]): readonly Applier[] {
       if (byFile().has(dir ? `${dir}/Chart.yaml` : 'Chart.yaml')) continue;
       const directory = s['directory'];
       if (isObj(directory) && (directory['include'] !== undefined || directory['exclude'] !== undefined || directory['jsonnet'] !== undefined)) continue;
-      const ids = overrides(d, [...sp, 'kustomize'], 'namespace', isObj(s['kustomize']) && (s['kustomize']['patches'] !== undefined || s['kustomize']['components'] !== undefined));
+      const kz = isObj(s['kustomize']) ? s['kustomize'] : {};
+      const ids: IdOverrides = {};
+      for (const [from, to] of [['namespace', 'namespace'], ['namePrefix', 'namePrefix'], ['nameSuffix', 'nameSuffix']] as const) {
+        const v = str(kz[from]);
+        if (v !== undefined) ids[to] = v;
+      }
+      if (kz['patches'] !== undefined || kz['components'] !== undefined) ids.uncertain = true;
       const objects = buildFolder(b, byFile(), dir, directory === undefined ? ids : undefined, 'argocd', isObj(directory) && directory['recurse'] === true);
-      out.push({ doc: d, at: [...sp, 'path'], engine: 'argocd', target: IN_CLUSTER.has(server) ? '' : `argocd:${server}`, defaultNamespace: ids.namespace ?? ns ?? '', objects });
+      const applier: Applier = { doc: a.doc, name: a.name, at: [...at, 'path'], engine: 'argocd', target: IN_CLUSTER.has(server) ? '' : `argocd:${server}`, defaultNamespace: ids.namespace ?? ns ?? '', objects };
+      if (a.doc.kind === 'ApplicationSet') applier.generated = true;
+      out.push(applier);
     }
   }
   return out;
+}
+
+/** An Argo CD Application's spec: a document's, or one an ApplicationSet generates (`at`: where its template is). */
+interface AppSpec {
+  doc: YamlDocument;
+  name: string;
+  spec: unknown;
+  at: Path;
+}
+
+/** The sources an Application renders (`sources[]`, else `source`), with their paths in the document. */
+function sourcesOf(a: AppSpec): Array<{ src: Record<string, unknown>; at: Path }> {
+  if (!isObj(a.spec)) return [];
+  const list = a.spec['sources'];
+  if (Array.isArray(list) && list.length) return list.flatMap((src, i) => (isObj(src) ? [{ src, at: [...a.at, 'sources', i] }] : []));
+  return isObj(a.spec['source']) ? [{ src: a.spec['source'], at: [...a.at, 'source'] }] : [];
+}
+
+/**
+ * The Applications an ApplicationSet with one git `directories` generator makes: one per folder of the tree a
+ * `path` glob matches (`*` within one segment; `exclude: true` entries left out), its template rendered with the
+ * folder's path parameters (`{{path}}`, `{{path.basename}}`, `{{path[N]}}`, `{{path.basenameNormalized}}`; with
+ * goTemplate `{{.path.path}}`, `{{.path.basename}}`, `{{index .path.segments N}}`...). Other generators, a
+ * `templatePatch`, or a template value that uses anything else: none (not known).
+ */
+function generatedApps(d: YamlDocument, folders: ReadonlySet<string>): AppSpec[] {
+  const gens = d.get(['spec', 'generators']);
+  const template = d.get(['spec', 'template']);
+  if (!Array.isArray(gens) || gens.length !== 1 || !isObj(gens[0]) || !isObj(template) || d.get(['spec', 'templatePatch']) !== undefined) return [];
+  const git = gens[0]['git'];
+  if (Object.keys(gens[0]).length !== 1 || !isObj(git) || !Array.isArray(git['directories']) || git['files'] !== undefined) return [];
+  const include: RegExp[] = [];
+  const exclude: RegExp[] = [];
+  for (const e of git['directories']) {
+    if (!isObj(e) || typeof e['path'] !== 'string' || TEMPLATED.test(e['path']) || e['path'].includes('**')) return [];
+    (e['exclude'] === true ? exclude : include).push(globRegex(e['path'].replace(/^\.?\/+/, '').replace(/\/+$/, '')));
+  }
+  const go = d.get(['spec', 'goTemplate']) === true;
+  const out: AppSpec[] = [];
+  for (const dir of [...folders].sort()) {
+    if (!dir || !include.some((r) => r.test(dir)) || exclude.some((r) => r.test(dir))) continue;
+    const rendered = renderTemplate(template, dir, go);
+    if (!isObj(rendered) || !isObj(rendered['metadata'])) continue;
+    const name = rendered['metadata']['name'];
+    if (typeof name !== 'string') continue;
+    out.push({ doc: d, name, spec: rendered['spec'], at: ['spec', 'template', 'spec'] });
+  }
+  return out;
+}
+
+/** A git generator glob as a regular expression (`*`, `?` and `[...]` within one path segment). */
+function globRegex(glob: string): RegExp {
+  let re = '';
+  for (const c of glob) re += c === '*' ? '[^/]*' : c === '?' ? '[^/]' : /[\\^$.+()|{}]/.test(c) ? `\\${c}` : c;
+  return new RegExp(`^${re}$`);
+}
+
+/** Every string of `v` with the folder's path parameters put in; undefined when one uses anything else. */
+function renderTemplate(v: unknown, dir: string, go: boolean): unknown {
+  const segs = dir.split('/');
+  const base = segs[segs.length - 1]!;
+  const param = (expr: string): string | undefined => {
+    const e = expr.trim();
+    const m = go ? /^index \.path\.segments (\d+)$/.exec(e) : /^path\[(\d+)\]$/.exec(e);
+    if (m) return segs[Number(m[1])];
+    const key = go ? e.replace(/^\.path\./, 'path.') : e;
+    if (key === (go ? 'path.path' : 'path')) return dir;
+    if (key === 'path.basename') return base;
+    if (key === 'path.basenameNormalized') return base.replace(/[^a-zA-Z0-9-]/g, '-').toLowerCase();
+    return undefined;
+  };
+  let unknown = false;
+  const walk = (x: unknown): unknown => {
+    if (typeof x === 'string') {
+      if (/\$\{/.test(x)) unknown = true;
+      return x.replace(/\{\{-?([^}]*?)-?\}\}/g, (_, e: string) => {
+        const r = param(e);
+        if (r === undefined) unknown = true;
+        return r ?? '';
+      });
+    }
+    if (Array.isArray(x)) return x.map(walk);
+    if (isObj(x)) return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, walk(y)]));
+    return x;
+  };
+  const out = walk(v);
+  return unknown ? undefined : out;
 }
 
 /**
