@@ -59,12 +59,13 @@ function fluxSource(d: YamlDocument): string | undefined {
 const APPLIERS = new WeakMap<readonly YamlDocument[], Applier[]>();
 
 /**
- * The appliers among `docs` (files looked up in `docs` too), one per Flux Kustomization and one per Argo CD
+ * The appliers among `docs` (files looked up in `docs` too; `all`: the repository's documents, whose builds are shared
+ * when `docs` is all of them), one per Flux Kustomization and one per Argo CD
  * Application source that renders a folder of this repository. Not followed: sources of other repositories, Helm and
  * plugin sources, ApplicationSets other than one git directories generator (generatedApps), templated paths or
  * destinations, `directory.include`/`exclude`.
  */
-export function appliers(docs: readonly YamlDocument[]): readonly Applier[] {
+export function appliers(docs: readonly YamlDocument[], all?: readonly YamlDocument[]): readonly Applier[] {
   const known = APPLIERS.get(docs);
   if (known) return known;
   const out: Applier[] = [];
@@ -73,9 +74,11 @@ export function appliers(docs: readonly YamlDocument[]): readonly Applier[] {
   const apps = docsOfKind(docs, 'Application').filter((d) => d.group === 'argoproj.io' && !d.templated);
   const sets = docsOfKind(docs, 'ApplicationSet').filter((d) => d.group === 'argoproj.io');
   if (!flux.length && !apps.length && !sets.length) return out;
+  // the repository's builder (gitops/duplicate-object's) when the group holds every document: builds read files only
+  const source = all && all.length === docs.length ? all : docs;
   let byFileMemo: Map<string, YamlDocument[]> | undefined;
-  const byFile = (): Map<string, YamlDocument[]> => (byFileMemo ??= docsByFile(docs));
-  const b = kustomizeBuilder(docs, byFile);
+  const byFile = (): Map<string, YamlDocument[]> => (byFileMemo ??= docsByFile(source));
+  const b = kustomizeBuilder(source, byFile);
   const folders = foldersOf(byFile().keys());
 
   // Flux: a source is this repository when it is bootstrap's own, or when one of its Kustomizations names a folder here

@@ -90,8 +90,8 @@ export default defineRule({
       ],
     },
   },
-  check({ cluster }) {
-    const list = appliers(cluster.docs);
+  check({ cluster, all }) {
+    const list = appliers(cluster.docs, all);
     if (list.length < 2) return [];
     const byKey = new Map<string, Array<{ a: Applier; o: BuiltObject }>>();
     for (const a of list) {
