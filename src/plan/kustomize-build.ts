@@ -210,17 +210,23 @@ export class KustomizeBuilder {
   /** An entry of `k`'s resources or components: a file of the tree, or a folder's kustomization. */
   private resolve(dir: string, rel: unknown): { file?: string; kust?: YamlDocument } | undefined {
     if (typeof rel !== 'string' || TEMPLATED.test(rel) || REMOTE.test(rel)) return undefined;
-    const p = normalizePath(rel.startsWith('/') ? rel : dir ? `${dir}/${rel}` : rel);
+    // most entries are plain relative paths: joined without normalizing
+    const plain = !rel.startsWith('/') && !rel.startsWith('.') && !rel.includes('/.') && !rel.includes('//');
+    const p = plain ? (dir ? `${dir}/${rel}` : rel).replace(/\/$/, '') : normalizePath(rel.startsWith('/') ? rel : dir ? `${dir}/${rel}` : rel);
     if (p === undefined) return undefined;
     if (this.byFile.has(p)) return KUSTOMIZATION_FILES.includes(p.slice(p.lastIndexOf('/') + 1)) ? undefined : { file: p };
     if (!this.kustDirs) {
+      // kustomize looks for the names in this order (the first found is the folder's kustomization)
+      const rank = new Map<string, number>();
       this.kustDirs = new Map();
-      for (const f of KUSTOMIZATION_FILES) {
-        for (const [file, docs] of this.byFile) {
-          if (!file.endsWith(f) || (file.length > f.length && file[file.length - f.length - 1] !== '/')) continue;
-          const k = docs.find((d) => d.docClass === 'kustomization');
-          const d = dirOf(file);
-          if (k && !this.kustDirs.has(d)) this.kustDirs.set(d, k);
+      for (const [file, docs] of this.byFile) {
+        const r = KUSTOMIZATION_FILES.indexOf(file.slice(file.lastIndexOf('/') + 1));
+        if (r === -1) continue;
+        const k = docs.find((d) => d.docClass === 'kustomization');
+        const d = dirOf(file);
+        if (k && r < (rank.get(d) ?? Infinity)) {
+          rank.set(d, r);
+          this.kustDirs.set(d, k);
         }
       }
     }
