@@ -130,17 +130,24 @@ describe('lint --ignore-untracked', () => {
   });
 });
 
+/** Two committed pools that overlap (a/, b/), a Talos patch giving the LAN, and `committed` files, in a git repository. */
+function committedOverlapRepo(committed: Record<string, string> = {}): string {
+  const dir = repo({
+    ...committed,
+    'talos/cp.yaml': LAN_TALOS_PATCH,
+    'a/pool.yaml': poolYaml('10.50.0.200', '10.50.0.239'),
+    'b/more.yaml': poolYaml('10.50.0.230', '10.50.0.245').replace('name: default', 'name: b'),
+  });
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'init');
+  return dir;
+}
+
 describe('lint --ignore-untracked: files that decide how the tree is read', () => {
-  /** Two committed pools that overlap (a/, b/), a Talos patch giving the LAN; `extra` files left untracked. */
+  /** committedOverlapRepo with `extra` files left untracked. */
   function overlapRepo(extra: Record<string, string>): string {
-    const dir = repo({
-      'talos/cp.yaml': LAN_TALOS_PATCH,
-      'a/pool.yaml': poolYaml('10.50.0.200', '10.50.0.239'),
-      'b/more.yaml': poolYaml('10.50.0.230', '10.50.0.245').replace('name: default', 'name: b'),
-    });
-    git(dir, 'init', '-q', '-b', 'main');
-    git(dir, 'add', '-A');
-    git(dir, 'commit', '-q', '-m', 'init');
+    const dir = committedOverlapRepo();
     for (const [path, text] of Object.entries(extra)) {
       mkdirSync(join(dir, path, '..'), { recursive: true });
       writeFileSync(join(dir, path), text);
@@ -208,15 +215,7 @@ describe('lint --ignore-untracked: one git listing per work tree', () => {
 
   it('the configurations, cluster.yaml files and the linted folder are judged from one `git ls-files`, with the same results', async (t) => {
     if (!HAS_GIT) return t.skip('git is not installed');
-    const dir = repo({
-      'talium.config.yaml': '{}\n',
-      'talos/cp.yaml': LAN_TALOS_PATCH,
-      'a/pool.yaml': poolYaml('10.50.0.200', '10.50.0.239'),
-      'b/more.yaml': poolYaml('10.50.0.230', '10.50.0.245').replace('name: default', 'name: b'),
-    });
-    git(dir, 'init', '-q', '-b', 'main');
-    git(dir, 'add', '-A');
-    git(dir, 'commit', '-q', '-m', 'init');
+    const dir = committedOverlapRepo({ 'talium.config.yaml': '{}\n' });
     // untracked: a configuration that would make b/ a root of its own and silence the rule, and a scratch pool
     writeFileSync(join(dir, 'b', '.talium.yaml'), 'rules:\n  network/pool-overlap: off\n');
     writeFileSync(join(dir, 'scratch.yaml'), poolYaml('10.50.0.240', '10.50.0.250').replace('name: default', 'name: scratch'));

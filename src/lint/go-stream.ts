@@ -113,32 +113,19 @@ export function secondBomFindings(file: SourceFile): Finding[] {
     const at = m.index + m[0].length - 1;
     if (skipped.has(at) || (m.index > 0 && text.charCodeAt(m.index - 1) !== 10)) continue;
     if (chunks.some((c) => c.boms?.length && at === c.boms[c.boms.length - 1]! + 1)) continue; // one run, one finding
-    out.push({
-      ruleId: 'yaml/encoding',
-      messageId: 'bomInContent',
-      severity: 'error',
-      message: 'A byte-order mark inside the file, where no YAML decoder skips it: Go reads it as part of the text that follows (a key "\\ufeffkind" is no "kind").',
-      help: 'Remove the byte-order mark (U+FEFF): it is left from joining files.',
-      file,
-      range: file.rangeOf(at, at + 1),
-      data: { code: 'BOM_IN_CONTENT' },
-    });
+    out.push(bomFinding(file, at, 'bomInContent', 'A byte-order mark inside the file, where no YAML decoder skips it: Go reads it as part of the text that follows (a key "\\ufeffkind" is no "kind").', 'Remove the byte-order mark (U+FEFF): it is left from joining files.', 'BOM_IN_CONTENT'));
   }
   for (const c of chunks) {
     if (!c.boms) continue;
     // at the file's start SourceFile has stripped the first BOM already: one here is the second
     const second = c.from === 0 ? c.boms[0] : c.boms[1];
     if (second === undefined) continue;
-    out.push({
-      ruleId: 'yaml/encoding',
-      messageId: 'secondBom',
-      severity: 'error',
-      message: 'A second byte-order mark starts this document: go-yaml (kubectl, kustomize, Flux, Argo CD) then drops the first character of the next line.',
-      help: 'Remove the extra byte-order mark (U+FEFF).',
-      file,
-      range: file.rangeOf(second, second + 1),
-      data: { code: 'SECOND_BOM' },
-    });
+    out.push(bomFinding(file, second, 'secondBom', 'A second byte-order mark starts this document: go-yaml (kubectl, kustomize, Flux, Argo CD) then drops the first character of the next line.', 'Remove the extra byte-order mark (U+FEFF).', 'SECOND_BOM'));
   }
   return out;
+}
+
+/** A `yaml/encoding` error at the BOM at offset `at`. */
+function bomFinding(file: SourceFile, at: number, messageId: string, message: string, help: string, code: string): Finding {
+  return { ruleId: 'yaml/encoding', messageId, severity: 'error', message, help, file, range: file.rangeOf(at, at + 1), data: { code } };
 }
