@@ -59,7 +59,9 @@ describe('talium lint FILE: the whole repository is the context', () => {
       assert.deepEqual(one.diagnostics, full.diagnostics.filter((d) => d.file === 'k/pool.yaml'));
       const d = one.diagnostics[0]!;
       assert.equal(d.messageId, 'node');
-      assert.deepEqual(d.data, { pool: 'lan', block: '10.50.0.200-10.50.0.239', address: '10.50.0.210', node: 'w1' });
+      // the rest of the block above the node (the larger side; nothing requested from it)
+      const suggestion = '[{start: "10.50.0.211", stop: "10.50.0.239"}]';
+      assert.deepEqual(d.data, { pool: 'lan', block: '10.50.0.200-10.50.0.239', address: '10.50.0.210', node: 'w1', suggestion, suggested: ` Use instead: ${suggestion}.` });
     });
   }
 
