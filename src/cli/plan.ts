@@ -117,7 +117,8 @@ export function planJson(g: ClusterGroup): Record<string, unknown> {
     })),
     versions: { talos: f(p.versions.talos, (v) => v), kubernetes: f(p.versions.kubernetes, (v) => v), cilium: f(p.versions.cilium, (v) => v) },
     talos: {
-      kubePrism: f(p.talos.kubePrism, (v) => v),
+      // a Talos default (no setting in the repository) says so: `defaulted` names it, `from` is the Talos version
+      kubePrism: p.talos.kubePrism ? { ...(f(p.talos.kubePrism, (v) => v) as object), ...(p.talos.kubePrism.from.defaulted ? { defaulted: p.talos.kubePrism.from.defaulted } : {}), ...(p.talos.kubePrism.from.missing ? { missing: p.talos.kubePrism.from.missing } : {}) } : undefined,
       kubeProxyDisabled: f(p.talos.kubeProxyDisabled, (v) => v),
       cni: f(p.talos.cni, (v) => v),
       // several Omni clusters: their machines are not nodes of this plan (which one runs the tree is unknown), each
@@ -177,8 +178,10 @@ function planText(g: ClusterGroup): string {
   row('Talos', j['versions'].talos);
   row('Kubernetes', j['versions'].kubernetes);
   row('Cilium', j['versions'].cilium);
-  const kp = j['talos'].kubePrism as { value: { enabled: boolean; port: number }; from: Where } | undefined;
-  row('KubePrism', kp ? { value: kp.value.enabled ? `on, port ${kp.value.port}` : 'off', from: kp.from } : undefined);
+  const kp = j['talos'].kubePrism as { value: { enabled: boolean; port: number }; from: Where; defaulted?: string; missing?: string } | undefined;
+  const kpText = (k: NonNullable<typeof kp>): string => `${k.value.enabled ? `on, port ${k.value.port}` : 'off'}${k.defaulted ? ` (${k.defaulted})` : k.missing ? ` (no ${k.missing} document)` : ''}`;
+  // a default points at the Talos version it rests on; a missing KubePrismConfig at the config that lacks it
+  row('KubePrism', kp ? { value: kpText(kp), from: kp.from } : undefined);
   row('kube-proxy off', j['talos'].kubeProxyDisabled);
   row('CNI', j['talos'].cni);
   for (const c of (j['talos'].omniClusters ?? []) as Array<{ name: string; from: Where; machines: Array<{ name: string; address?: { value: string } }> }>) {

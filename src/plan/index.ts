@@ -11,6 +11,7 @@ import { applyTalhelperSubstitution } from './talhelper-substitution.js';
 import { groupByCluster } from './group.js';
 import { inferPlan } from './infer.js';
 import { applyOverrides } from './overrides.js';
+import { applyTalosDefaults } from './talos-defaults.js';
 import type { ClusterGroup, PlanConfig } from './types.js';
 
 export { findCiliumReleases, layerPath, valueAt, mergeValues } from './cilium-release.js';
@@ -33,6 +34,8 @@ export function buildClusterGroups(docs: YamlDocument[], config?: PlanConfig | n
     const ciliumReleases = findCiliumReleases(gdocs, docs);
     const plan = inferPlan(gdocs, ciliumReleases, name);
     if (cfg) applyOverrides(plan, cfg);
+    // after the overrides: a Talos version stated in talium.config.yaml decides the defaults too
+    applyTalosDefaults(plan);
     const g: ClusterGroup = { name, docs: gdocs, plan, ciliumReleases };
     if (shared) g.shared = shared;
     if (gdocs.length !== members.length) g.unapplied = members.filter((d) => unapplied.has(d));

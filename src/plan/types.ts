@@ -19,6 +19,14 @@ export interface Provenance {
   /** For facts from files without documents (or config): file + human description. */
   file?: string;
   note?: string;
+  /**
+   * The fact is a Talos default, not a setting of the repository (plan/talos-defaults.ts): how to show it
+   * (`Talos 1.13 default`). `doc`/`path` then point at the Talos version it rests on; rules that compare a stated
+   * setting leave it alone.
+   */
+  defaulted?: string;
+  /** The fact follows from a document the config lacks (its kind), `doc` being the config without it. */
+  missing?: string;
 }
 
 export interface Fact<T> {
@@ -44,7 +52,11 @@ export interface PlanNode {
 
 /** Talos cluster-level facts that several rules share (each only when the repo states it). */
 export interface TalosFacts {
-  /** KubePrism on/off and port (`machine.features.kubePrism` or `KubePrismConfig`); default port 7445. */
+  /**
+   * KubePrism on/off and port (`machine.features.kubePrism` or `KubePrismConfig`); default port 7445. Without a setting:
+   * the Talos default (on, 7445; `from.defaulted`) when the Talos version is ≥ 1.6, off for a full ≥ 1.14 machine
+   * config without a KubePrismConfig document (`from.missing`), else absent (plan/talos-defaults.ts).
+   */
   kubePrism?: Fact<{ enabled: boolean; port: number }>;
   /** kube-proxy disabled (`cluster.proxy.disabled: true` or `KubeProxyConfig enabled: false`). */
   kubeProxyDisabled?: Fact<boolean>;

@@ -1,4 +1,9 @@
-/** talos/kubeprism: KubePrism turned off, or on another port than the one Cilium's `k8sServicePort` uses. */
+/**
+ * talos/kubeprism: KubePrism turned off (a setting, or a full Talos ≥ 1.14 machine config without a KubePrismConfig
+ * document), or on another port than the one Cilium's `k8sServicePort` uses. A KubePrism fact the plan only takes
+ * from the Talos defaults (plan/talos-defaults.ts) is not judged here: no Talos setting to point at, and the port it
+ * implies is compared by cilium/k8s-service-endpoint at the Cilium value.
+ */
 import { factPlace } from '../../plan/util.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { kprOn, placeOf, releases, unknowable, valueOf } from '../cilium/lib/values.js';
@@ -6,6 +11,8 @@ import { defineRule, type RuleFinding } from '../types.js';
 
 const LOCAL = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 const CP = (prism: string) => `machine:\n  type: controlplane\n  features:\n    kubePrism:\n${prism}cluster:\n  proxy:\n    disabled: true\n`;
+/** A full Talos 1.14 machine config (the installer image gives the version) without a KubePrismConfig document. */
+const FULL_114 = 'version: v1alpha1\nmachine:\n  type: controlplane\n  install:\n    image: ghcr.io/siderolabs/installer:v1.14.0\ncluster:\n  proxy:\n    disabled: true\n';
 const VALUES = 'kubeProxyReplacement: true\nk8sServiceHost: localhost\nk8sServicePort: 7445\n';
 
 export default defineRule({
@@ -16,22 +23,28 @@ export default defineRule({
     messages: {
       off: 'KubePrism is disabled here but Cilium reaches the API server at {{host}}:{{ciliumPort}} (KubePrism); the agent cannot start.',
       port: 'KubePrism listens on port {{port}} but Cilium uses k8sServicePort {{ciliumPort}} with k8sServiceHost "{{host}}".',
+      missing: 'This full Talos {{version}} machine config has no KubePrismConfig document, so KubePrism is off, but Cilium reaches the API server at {{host}}:{{ciliumPort}} (KubePrism); the agent cannot start.',
     },
     help: 'Keep KubePrism enabled and set Cilium `k8sServicePort` to its port (default 7445), or change both together.',
     docs: {
-      what: 'Compares the KubePrism setting of the Talos config (`machine.features.kubePrism` or `KubePrismConfig`) with the Cilium values that point at a loopback API endpoint.',
+      what: 'Compares the KubePrism setting of the Talos config (`machine.features.kubePrism` or `KubePrismConfig`) with the Cilium values that point at a loopback API endpoint.\n\nA full machine config of Talos 1.14 or later with no `KubePrismConfig` document (and no `machine.features.kubePrism`) has KubePrism off: reported at that config. Where the repository sets nothing, KubePrism is on at port 7445 by default (Talos 1.6 and later); this rule does not judge that default: cilium/k8s-service-endpoint compares `k8sServicePort` with it.',
       why: 'With kube-proxy replacement the Cilium agent talks to the API server through KubePrism on localhost; if KubePrism is off or listens elsewhere, the agent gets "connection refused", the CNI never comes up and nodes stay NotReady.',
       fix: 'Enable KubePrism (default since Talos 1.6) and keep its port and `k8sServicePort` equal.',
       sources: [SRC.kubePrism, SRC.talosCilium],
     },
     examples: {
       valid: [{ files: { 'talos/controlplane.yaml': CP('      enabled: true\n      port: 7445\n'), 'cilium/values.yaml': VALUES } }],
-      invalid: [{ files: { 'talos/controlplane.yaml': CP('      enabled: true\n      port: 7446\n'), 'cilium/values.yaml': VALUES } }],
+      invalid: [
+        { files: { 'talos/controlplane.yaml': CP('      enabled: true\n      port: 7446\n'), 'cilium/values.yaml': VALUES } },
+        { files: { 'talos/controlplane.yaml': CP('      enabled: false\n'), 'cilium/values.yaml': VALUES } },
+        { files: { 'talos/controlplane.yaml': FULL_114, 'cilium/values.yaml': VALUES } },
+      ],
     },
   },
   check({ cluster }) {
     const prism = cluster.plan.talos.kubePrism;
-    const place = prism ? factPlace(prism.from) : undefined;
+    // a default is no setting to point at (cilium/k8s-service-endpoint compares the port with it)
+    const place = prism && !prism.from.defaulted ? factPlace(prism.from) : undefined;
     if (!prism || !place) return [];
     const out: RuleFinding[] = [];
     for (const r of releases(cluster)) {
@@ -41,7 +54,8 @@ export default defineRule({
       if (typeof host !== 'string' || !LOCAL.has(host) || unknowable(portRaw) || portRaw === undefined) continue;
       const ciliumPort = Number(portRaw);
       const related = [{ ...placeOf(r, ['k8sServicePort']), message: `Cilium uses ${host}:${String(portRaw)} here.` }];
-      if (!prism.value.enabled) out.push({ ...place, messageId: 'off', data: { host, ciliumPort }, related });
+      if (!prism.value.enabled && prism.from.missing) out.push({ ...place, messageId: 'missing', data: { host, ciliumPort, version: cluster.plan.versions.talos?.value ?? '1.14' }, related });
+      else if (!prism.value.enabled) out.push({ ...place, messageId: 'off', data: { host, ciliumPort }, related });
       else if (prism.value.port !== ciliumPort) out.push({ ...place, messageId: 'port', data: { port: prism.value.port, ciliumPort, host }, related });
       if (out.length) break;
     }

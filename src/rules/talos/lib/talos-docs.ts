@@ -80,9 +80,7 @@ export function clusterConfigVisible(docs: readonly YamlDocument[]): boolean {
 }
 
 /** A complete generated machine config (`version: v1alpha1` with machine + cluster), not a patch. */
-export function isFullMachineConfig(d: YamlDocument): boolean {
-  return d.docClass === 'talos-config' && d.get(['version']) === 'v1alpha1' && isObj(d.get(['machine'])) && isObj(d.get(['cluster']));
-}
+export { isFullMachineConfig } from '../../../plan/talos-defaults.js';
 
 /**
  * The inline patch bodies of a talhelper config (plan/talhelper-patches.ts) or an Omni template document
