@@ -1,6 +1,6 @@
 /**
  * Meta-test over every rule in RULES: id ↔ file path, one-line description, help ending with '.', complete docs,
- * message placeholders covered by example findings, and examples that behave (valid: none, invalid: ≥1).
+ * message placeholders covered by example findings, per-message severities shown by example findings, and examples that behave (valid: none, invalid: ≥1).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -40,6 +40,7 @@ for (const rule of RULES) {
       assert.deepEqual(got.map((d) => `${d.file}:${d.range.start.line} ${d.messageId}`), [], 'valid example gives no finding');
     }
     const data: Record<string, Set<string>> = {};
+    const severities: Record<string, Set<string>> = {};
     let fixes = 0;
     for (const ex of m.examples.invalid) {
       const got = lintRepo(ex.files, [rule]).filter((d) => d.ruleId === m.id);
@@ -49,12 +50,19 @@ for (const rule of RULES) {
         assert.ok(d.messageId && d.messageId in m.messages, `messageId ${d.messageId} is declared`);
         assert.ok(d.range.start.line >= 1 && d.range.start.column >= 1);
         assert.doesNotMatch(d.message, /\{\{/, 'message fully rendered');
+        (severities[d.messageId!] ??= new Set()).add(d.severity);
         const set = (data[d.messageId!] ??= new Set());
         for (const k of Object.keys(d.data ?? {})) set.add(k);
       }
     }
     // the docs say `--fix` corrects it exactly when an invalid example's finding carries a correction
     assert.equal(fixes > 0, m.docs.autofix !== undefined, m.docs.autofix ? 'docs.autofix: an invalid example gets a fix' : 'a fix is offered: describe it in docs.autofix');
+    // messageSeverities: a declared message, another severity than the default, and an example finding at it
+    for (const [id, sev] of Object.entries(m.messageSeverities ?? {})) {
+      assert.ok(id in m.messages, `messageSeverities: ${id} is a declared message`);
+      assert.notEqual(sev, m.severity, `messageSeverities: ${id} differs from the default severity`);
+      assert.ok(severities[id]?.has(sev), `messageSeverities: an invalid example reports ${id} at ${sev} (got ${[...(severities[id] ?? [])].join(', ') || 'no finding'})`);
+    }
     const allKeys = new Set(Object.values(data).flatMap((s) => [...s]));
     for (const [id, template] of Object.entries(m.messages)) {
       for (const [, ph] of template.matchAll(/\{\{\s*(\w+)\s*\}\}/g)) {

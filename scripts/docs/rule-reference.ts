@@ -20,6 +20,32 @@ function cell(s: string): string {
   return s.replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').trim();
 }
 
+/**
+ * A docs text as Markdown blocks: its paragraphs (split at blank lines) apart, and its `- ` lines as a bullet list
+ * after a blank line (the same structure `talium explain` wraps: report/wrap.ts); other line breaks are spaces.
+ */
+function prose(s: string): string {
+  return s
+    .trim()
+    .split(/\n[ \t]*\n/)
+    .map((para) => {
+      const blocks: string[] = [];
+      for (const raw of para.split('\n')) {
+        const line = raw.trim();
+        if (!line) continue;
+        if (line.startsWith('- ')) blocks.push(line);
+        else if (blocks.length) blocks[blocks.length - 1] += ` ${line}`;
+        else blocks.push(line);
+      }
+      const [first, ...items] = blocks.map(cell);
+      if (first === undefined) return '';
+      if (first.startsWith('- ')) return [first, ...items].join('\n');
+      return items.length ? `${first}\n\n${items.join('\n')}` : first;
+    })
+    .filter(Boolean)
+    .join('\n\n');
+}
+
 function domainOf(id: string): string {
   const i = id.indexOf('/');
   return i === -1 ? id : id.slice(0, i);
@@ -47,10 +73,10 @@ export function renderRuleReference(rules: readonly RuleDoc[]): string {
     for (const r of list) {
       if (!r.docs) continue;
       out.push('', `<details><summary><code>${r.id}</code>: what, why, how to fix</summary>`, '');
-      out.push(`**What.** ${cell(r.docs.what)}`, '');
-      out.push(`**Why.** ${cell(r.docs.why)}`, '');
-      out.push(`**Fix.** ${cell(r.docs.fix)}`, '');
-      if (r.docs.autofix) out.push(`**\`talium lint --fix\`.** ${cell(r.docs.autofix)}`, '');
+      out.push(`**What.** ${prose(r.docs.what)}`, '');
+      out.push(`**Why.** ${prose(r.docs.why)}`, '');
+      out.push(`**Fix.** ${prose(r.docs.fix)}`, '');
+      if (r.docs.autofix) out.push(`**\`talium lint --fix\`.** ${prose(r.docs.autofix)}`, '');
       if (r.supersedes?.length) out.push(`**Reported instead of** ${r.supersedes.map((s) => `\`${s}\``).join(', ')} at the same place (one finding per mistake).`, '');
       if (r.docs.sources.length) out.push(`**Sources.** ${r.docs.sources.map((s) => `<${s}>`).join(', ')}`, '');
       out.push('</details>');

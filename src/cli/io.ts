@@ -13,6 +13,8 @@ export interface CliIo {
   drained?: (exitCode: number) => Promise<void>;
   stderr: (s: string) => void;
   isTTY: boolean;
+  /** The terminal's width in columns when stdout is one (prose is wrapped to it: report/wrap.ts). */
+  columns?: number;
 }
 
 /**
@@ -72,6 +74,7 @@ export function processIo(): CliIo {
     drained: (exitCode) => drained(process.stdout, exitCode),
     stderr: (s) => process.stderr.write(s),
     isTTY: !!process.stdout.isTTY,
+    ...(process.stdout.isTTY && process.stdout.columns ? { columns: process.stdout.columns } : {}),
   };
 }
 

@@ -18,6 +18,9 @@ export interface CatalogEntry {
   severity: Severity;
   help: string;
   docs?: RuleDocs;
+  /** Message templates and the severities of those reported at another severity than `severity` (RuleMeta.messageSeverities). */
+  messages?: Readonly<Record<string, string>>;
+  messageSeverities?: Readonly<Record<string, Severity>>;
   /** Generic rules whose finding at the same place this one replaces (RuleMeta.supersedes). */
   supersedes?: readonly string[];
   origin: 'policy' | 'engine' | 'schema' | 'generate';
@@ -25,7 +28,7 @@ export interface CatalogEntry {
 
 export function ruleCatalog(): CatalogEntry[] {
   const out: CatalogEntry[] = [];
-  for (const r of RULES) out.push({ id: r.meta.id, description: r.meta.description, severity: r.meta.severity, help: r.meta.help, docs: r.meta.docs, ...(r.meta.supersedes?.length ? { supersedes: r.meta.supersedes } : {}), origin: 'policy' });
+  for (const r of RULES) out.push({ id: r.meta.id, description: r.meta.description, severity: r.meta.severity, help: r.meta.help, docs: r.meta.docs, messages: r.meta.messages, ...(r.meta.messageSeverities ? { messageSeverities: r.meta.messageSeverities } : {}), ...(r.meta.supersedes?.length ? { supersedes: r.meta.supersedes } : {}), origin: 'policy' });
   for (const r of ENGINE_RULES) out.push({ ...r, origin: 'engine' });
   for (const r of SCHEMA_RULES) out.push({ id: r.id, description: r.description, severity: r.severity, help: r.help, docs: r.docs, origin: 'schema' });
   for (const r of GENERATE_RULES) out.push({ id: r.id, description: r.description, severity: r.severity, help: r.help, origin: 'generate' });

@@ -34,6 +34,13 @@ export interface RuleMeta {
   severity: Severity;
   /** messageId → template with `{{placeholders}}`. */
   messages: Record<string, string>;
+  /**
+   * The severity of each message id that is reported at another severity than the rule's default (an advisory
+   * message of an error rule, a hard error of a warning rule); `talium explain` lists them. A finding of any message
+   * may still be lower when the repository does not show enough to be sure (RuleFinding.severity). The meta test
+   * holds it honest: an invalid example gives a finding of that message at that severity.
+   */
+  messageSeverities?: Readonly<Record<string, Severity>>;
   /** What to do; ends with a period. */
   help: string;
   docs: RuleDocs;

@@ -16,7 +16,7 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(args: string[], opts: { cwd: string; env?: Record<string, string | undefined>; isTTY?: boolean }): Promise<CliRun> {
+export async function runCli(args: string[], opts: { cwd: string; env?: Record<string, string | undefined>; isTTY?: boolean; columns?: number }): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -25,6 +25,7 @@ export async function runCli(args: string[], opts: { cwd: string; env?: Record<s
     stdout: (s) => (stdout += s),
     stderr: (s) => (stderr += s),
     isTTY: opts.isTTY ?? false,
+    ...(opts.columns ? { columns: opts.columns } : {}),
   };
   const code = await main(args, io);
   return { code, stdout, stderr };

@@ -19,6 +19,7 @@ export default defineRule({
     id: 'cilium/client-rate-limit',
     description: 'k8sClientRateLimit must cover the L2 lease renewals (qps ≥ services / leaseRenewDeadline), with integer qps and burst above qps.',
     severity: 'warning',
+    messageSeverities: { notInteger: 'error' },
     messages: {
       tooLow: 'k8sClientRateLimit.qps is {{qps}}{{defaulted}} but {{services}} L2-announced services renewing every {{renew}}s need at least {{required}}; leases will be throttled and lost.',
       burst: 'k8sClientRateLimit.burst {{burst}} is not above qps {{qps}}; leave headroom for the agent\'s other API calls.',

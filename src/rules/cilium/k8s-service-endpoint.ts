@@ -17,6 +17,7 @@ export default defineRule({
     id: 'cilium/k8s-service-endpoint',
     description: 'On Talos with kube-proxy replacement, Cilium reaches the API server through KubePrism (localhost:7445).',
     severity: 'error',
+    messageSeverities: { unset: 'warning', notLocal: 'warning' },
     messages: {
       auto: 'k8sServiceHost "auto" reads the kubeadm cluster-info ConfigMap, which Talos does not create; use KubePrism ("localhost", port {{port}}).',
       unset: 'Cilium replaces kube-proxy on Talos but k8sServiceHost is not set; the agent cannot reach the API server before its own service handling runs.',
@@ -36,6 +37,8 @@ export default defineRule({
       invalid: [
         { files: { 'talos/patch.yaml': TALOS, 'cilium/values.yaml': 'kubeProxyReplacement: true\nk8sServiceHost: localhost\nk8sServicePort: 6443\n' } },
         { files: { 'talos/patch.yaml': TALOS, 'cilium/values.yaml': 'kubeProxyReplacement: true\nk8sServiceHost: 10.50.0.10\nk8sServicePort: 7445\n' } },
+        { files: { 'talos/patch.yaml': TALOS, 'cilium/values.yaml': 'kubeProxyReplacement: true\nk8sServiceHost: 10.50.0.10\nk8sServicePort: 6443\n' } },
+        { files: { 'talos/patch.yaml': TALOS, 'cilium/values.yaml': 'kubeProxyReplacement: true\nk8sServicePort: 7445\n' } },
       ],
     },
   },

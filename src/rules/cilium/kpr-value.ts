@@ -18,6 +18,7 @@ export default defineRule({
     id: 'cilium/kpr-value',
     description: '`kubeProxyReplacement` accepts only true/false from Cilium 1.16.',
     severity: 'error',
+    messageSeverities: { legacy: 'warning' },
     // the Helm values schema rejects the same token (schema/enum from 1.16): one finding, the one that says what to use
     supersedes: ['schema/enum'],
     messages: {

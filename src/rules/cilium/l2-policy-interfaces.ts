@@ -33,6 +33,7 @@ export default defineRule({
     id: 'cilium/l2-policy-interfaces',
     description: 'L2 policy `interfaces` must be valid anchored RE2 patterns that match real node links and Cilium devices.',
     severity: 'error',
+    messageSeverities: { unanchored: 'warning', unescapedDot: 'warning', noLink: 'warning', nodeNoLink: 'warning' },
     messages: {
       invalid: 'Interface pattern "{{pattern}}" of L2 policy "{{name}}" is not a valid Go RE2 expression ({{reason}}); Cilium marks the policy "bad-interface-regex".',
       unanchored: 'Interface pattern "{{pattern}}" of L2 policy "{{name}}" is not anchored at the {{missing}}; Cilium matches it anywhere in a link name, so it also selects {{alsoSelects}}. Anchored, it reads "{{suggestion}}".',
@@ -44,7 +45,11 @@ export default defineRule({
     },
     help: 'Use anchored patterns naming the real links, e.g. `^enp1s0\\.50$`, and include those links in Cilium `devices` when you set it.',
     docs: {
-      what: 'Compiles each `spec.interfaces` entry as Go RE2 (lookaround, backreferences and unknown escapes are refused), requires `^...$` anchoring, reports an unescaped `.` between name characters (`^vlan.2`, `enp1s0.50`: it matches any character, so `vlanX2` matches too; `.*`, `.+` and other quantified dots are left alone), reports a pattern that names a VLAN link `<nic>.<id>` of a NIC name longer than 10 bytes, which Talos names `<4 chars><6 hex>.<id>` instead (always when the name is longer than 15 bytes, which no Linux link can have; otherwise when the nodes\' links show Talos\'s name, since a VLANConfig may choose the name), and when the network plan knows the nodes\' link names (VLAN links are `<nic>.<vlan>`, or Talos\'s hashed `<4 chars><6 hex>.<vlan>` for parents longer than 10 characters) checks that some pattern matches one of them and that the matched links are in Cilium\'s `devices`.',
+      what: 'Checks each `spec.interfaces` entry of every L2 announcement policy:\n' +
+        '- it compiles as Go RE2 (lookaround, backreferences and unknown escapes are refused) and is anchored `^...$`;\n' +
+        '- no unescaped `.` between name characters (`^vlan.2`, `enp1s0.50`: it matches any character, so `vlanX2` matches too; `.*`, `.+` and other quantified dots are left alone);\n' +
+        '- no VLAN link `<nic>.<id>` of a NIC name longer than 10 bytes, which Talos names `<4 chars><6 hex>.<id>` instead (reported always when the name is longer than 15 bytes, which no Linux link can have; otherwise when the nodes\' links show Talos\'s name, since a VLANConfig may choose the name);\n' +
+        '- when the network plan knows the nodes\' link names (VLAN links are `<nic>.<vlan>`, or Talos\'s hashed `<4 chars><6 hex>.<vlan>` for parents longer than 10 characters): some pattern matches one of them, and the matched links are in Cilium\'s `devices`.',
       why: 'Cilium matches the patterns unanchored and only against its own devices: a pattern for the wrong NIC name (e.g. `^eth` on a Talos node with `enp1s0`), or one outside `devices`, leaves LB IPs assigned but never answered by ARP. An invalid pattern disables the policy.',
       fix: 'Write the exact link name anchored (`^enp1s0\\.50$`); on long NIC names compute the Talos VLAN link name; add it to `devices` (or leave `devices` unset).',
       sources: [SRC.l2, SRC.talosVlan],

@@ -11,6 +11,7 @@ export default defineRule({
     id: 'cilium/l2-requires-kpr',
     description: 'L2 announcements need `kubeProxyReplacement: true`.',
     severity: 'error',
+    messageSeverities: { kprUnset: 'warning' },
     messages: {
       kprOff: 'Cilium values enable l2announcements but set kubeProxyReplacement to "{{value}}"; L2 announcements require kube-proxy replacement.',
       kprUnset: 'Cilium values enable l2announcements but do not set kubeProxyReplacement (default false); L2 announcements require kube-proxy replacement.',
@@ -24,7 +25,10 @@ export default defineRule({
     },
     examples: {
       valid: [{ files: { 'cilium/helmrelease.yaml': hr('    kubeProxyReplacement: true\n    l2announcements:\n      enabled: true\n') } }],
-      invalid: [{ files: { 'cilium/helmrelease.yaml': hr('    kubeProxyReplacement: false\n    l2announcements:\n      enabled: true\n') } }],
+      invalid: [
+        { files: { 'cilium/helmrelease.yaml': hr('    kubeProxyReplacement: false\n    l2announcements:\n      enabled: true\n') } },
+        { files: { 'cilium/helmrelease.yaml': hr('    l2announcements:\n      enabled: true\n') } },
+      ],
     },
   },
   check({ cluster }) {

@@ -10,6 +10,7 @@ export default defineRule({
     id: 'cilium/l2-without-policy',
     description: 'L2 announcements enabled without any CiliumL2AnnouncementPolicy announce nothing.',
     severity: 'warning',
+    messageSeverities: { noPolicyBgp: 'info' },
     messages: {
       noPolicy: 'Cilium values enable l2announcements, but cluster "{{cluster}}" has no CiliumL2AnnouncementPolicy; no IP is announced.',
       noPolicyBgp: 'Cilium values enable l2announcements, but cluster "{{cluster}}" has no CiliumL2AnnouncementPolicy; BGP announces its LoadBalancer addresses, so L2 announcements do nothing here.',

@@ -13,6 +13,7 @@ export default defineRule({
     id: 'cilium/pool-api-version',
     description: 'CiliumLoadBalancerIPPool apiVersion must be served by the target Cilium version.',
     severity: 'error',
+    messageSeverities: { deprecated: 'warning' },
     // the CRD check says the same at the same token (schema/not-served): one finding, the one that names the Cilium line
     supersedes: ['schema/not-served'],
     messages: {

@@ -9,6 +9,7 @@ export default defineRule({
     id: 'cilium/pool-legacy-cidrs',
     description: 'CiliumLoadBalancerIPPool `spec.cidrs` was removed in Cilium 1.16; use `spec.blocks`.',
     severity: 'error',
+    messageSeverities: { deprecated: 'warning' },
     messages: {
       removed: 'CiliumLoadBalancerIPPool "{{name}}" uses "spec.cidrs", removed in Cilium 1.16 (target {{version}}).',
       deprecated: 'CiliumLoadBalancerIPPool "{{name}}" uses "spec.cidrs", deprecated since Cilium 1.15 and removed in 1.16.',

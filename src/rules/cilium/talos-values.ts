@@ -21,6 +21,7 @@ export default defineRule({
     id: 'cilium/talos-values',
     description: 'Cilium on Talos needs ipam.mode kubernetes, cgroup autoMount off with hostRoot /sys/fs/cgroup, and no SYS_MODULE capability.',
     severity: 'warning',
+    messageSeverities: { sysModule: 'error' },
     messages: {
       wrong: 'Cilium value {{key}} is "{{value}}"; Talos requires "{{expected}}".',
       unset: 'Cilium value {{key}} is not set (chart default "{{chartDefault}}"); Talos requires "{{expected}}".',

@@ -13,6 +13,7 @@ export default defineRule({
     id: 'gitops/version-matrix',
     description: 'Kubernetes must be within the Talos support matrix and the Cilium-tested Kubernetes versions.',
     severity: 'error',
+    messageSeverities: { cilium: 'warning' },
     messages: {
       talos: 'Kubernetes {{kubernetes}} is outside what Talos {{talos}} supports ({{min}}–{{max}}).',
       cilium: 'Kubernetes {{kubernetes}} is not among the versions Cilium {{cilium}} is tested with ({{tested}}).',

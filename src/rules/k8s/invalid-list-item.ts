@@ -44,6 +44,7 @@ export default defineRule({
     id: 'k8s/invalid-list-item',
     description: 'An item of a List document is no Kubernetes object (no apiVersion or kind, a scalar, a sequence, empty).',
     severity: 'error',
+    messageSeverities: { empty: 'warning' },
     messages: {
       notObject: 'Item {{index}} of this {{list}} is a {{type}}, not a Kubernetes object: Kustomize (so Flux and Argo CD builds) and kubectl apply refuse the file.',
       empty: 'Item {{index}} of this {{list}} is empty: Kustomize drops it, but kubectl apply refuses the file.',

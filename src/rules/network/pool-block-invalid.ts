@@ -29,7 +29,7 @@ export default defineRule({
     },
     help: 'Write each block as `cidr: a.b.c.d/n` or `start:`/`stop:` addresses of one family with start ≤ stop.',
     docs: {
-      what: 'Checks the shape of every `spec.blocks[]` (and legacy `spec.cidrs[]`) entry: a valid CIDR, or a start (and optional stop) address of the same family with start ≤ stop; and that the pool has at least one block (Kustomize patch files, which are partial, may have none). ' + POOL_OVERLAYS_DOC,
+      what: 'Checks the shape of every `spec.blocks[]` (and legacy `spec.cidrs[]`) entry: a valid CIDR, or a start (and optional stop) address of the same family with start ≤ stop; and that the pool has at least one block (Kustomize patch files, which are partial, may have none).\n\n' + POOL_OVERLAYS_DOC,
       why: 'The CRD marks no block field as required and does not validate ranges, so the API server accepts a pool that allocates nothing; Services stay <pending>.',
       fix: 'Correct the block; for a single address use `cidr: a.b.c.d/32` or a `start` without `stop`.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],

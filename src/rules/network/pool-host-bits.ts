@@ -17,7 +17,7 @@ export default defineRule({
     },
     help: 'Write the network address of the block (the canonical CIDR), or use start/stop for a range that does not fall on a CIDR boundary.',
     docs: {
-      what: 'Finds CIDR blocks whose address has bits set below the prefix length. ' + POOL_OVERLAYS_DOC,
+      what: 'Finds CIDR blocks whose address has bits set below the prefix length.\n\n' + POOL_OVERLAYS_DOC,
       why: 'Cilium masks the address: `10.50.0.200/28` becomes 10.50.0.192/28 and hands out .192–.207, including addresses below .200 that were probably meant to stay free.',
       fix: 'Replace the block by its canonical form, or by `start: 10.50.0.200` / `stop: 10.50.0.207`.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],

@@ -26,7 +26,7 @@ export default defineRule({
     },
     help: 'Move the pool block inside the LAN the announcing interface is on, or announce it with BGP instead of L2.',
     docs: {
-      what: 'With L2 announcements, every pool block must sit inside the subnet of the interface that answers ARP (the LAN the nodes\' addresses are on). The LAN comes from cluster.yaml, talium.config.yaml `plan.lan`, or the prefix of the nodes\' static addresses in Talos configs and talconfig.yaml (then only when no node also uses DHCP). Silent when the cluster uses BGP. ' + POOL_OVERLAYS_DOC,
+      what: 'With L2 announcements, every pool block must sit inside the subnet of the interface that answers ARP (the LAN the nodes\' addresses are on). The LAN comes from cluster.yaml, talium.config.yaml `plan.lan`, or the prefix of the nodes\' static addresses in Talos configs and talconfig.yaml (then only when no node also uses DHCP). Silent when the cluster uses BGP.\n\n' + POOL_OVERLAYS_DOC,
       why: 'Hosts only ARP for on-link destinations: an address outside the LAN is never resolved, so the Service is unreachable unless the router has an extra on-link route.',
       fix: 'Pick pool addresses from the LAN (outside the DHCP range, the gateway, the nodes and the VIP), or use BGP for routed pools.',
       sources: ['https://docs.cilium.io/en/stable/network/l2-announcements/', 'https://docs.cilium.io/en/stable/network/lb-ipam/'],

@@ -23,6 +23,7 @@ export default defineRule({
     id: 'talos/json-patch-multidoc',
     description: 'JSON6902 patches do not apply to multi-document Talos configs (the default from Talos 1.14).',
     severity: 'error',
+    messageSeverities: { multidoc: 'warning' },
     messages: {
       version: 'This is an RFC 6902 JSON patch, but Talos {{version}} generates multi-document machine configs and refuses JSON patches on them.',
       multidoc: 'This is an RFC 6902 JSON patch, but the cluster uses multi-document Talos config ({{kind}} in {{file}}); Talos refuses JSON patches on multi-document configs.',

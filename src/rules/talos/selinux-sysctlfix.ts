@@ -58,6 +58,7 @@ export default defineRule({
     id: 'talos/selinux-sysctlfix',
     description: 'With Talos SELinux in enforcing mode (`enforcing=1`), Cilium needs `sysctlfix.enabled: false` or its agent never starts.',
     severity: 'error',
+    messageSeverities: { deniedIfApplied: 'warning', deniedBeforeCiliumPolicy: 'warning' },
     messages: {
       denied: 'Talos runs SELinux in enforcing mode (enforcing=1 in {{via}}, {{file}}) and this Cilium release keeps sysctlfix.enabled on (chart default true): SELinux denies its apply-sysctl-overwrites init container and the agent never starts.',
       deniedIfApplied: 'The Talos machine config asks for SELinux enforcing mode (enforcing=1 in {{via}}, {{file}}) and this Cilium release keeps sysctlfix.enabled on (chart default true): where Talos applies that kernel argument, SELinux denies the apply-sysctl-overwrites init container and the agent never starts.',
@@ -65,11 +66,23 @@ export default defineRule({
     },
     help: 'Set `sysctlfix.enabled: false` in the Cilium values (harmless on Talos), or drop `enforcing=1` from the Talos kernel arguments.',
     docs: {
-      what:
-        'When the Talos configuration of a cluster puts SELinux in enforcing mode (the kernel argument `enforcing=1` in an Image Factory schematic, talhelper `schematic.customization.extraKernelArgs` of a node or its `controlPlane`/`worker` group, `kernelArgs` of an Omni cluster template Cluster, ControlPlane/Workers set or Machine, or `machine.install.extraKernelArgs` in a machine config, patch or talhelper inline patch), reports each Cilium release of that cluster whose `sysctlfix.enabled` is on (set true, or unset: the chart default is true), at the key when it is set, else at the release values. ' +
-        'Silent when a list that asks for enforcing also, or another list of the cluster, turns SELinux off (`selinux=0`, a `security=`/`lsm=` choosing other modules), when the value is templated or values the repository does not show may set it, when the Talos version is pinned below 1.10 (no SELinux), and when the release pins Cilium below 1.16 (the key was added in 2024, cilium/cilium PR #32866; the 1.14 and 1.15 charts got it only in later patches, and before it the init container followed `cgroup.autoMount.enabled`, which Talos sets to false). ' +
-        'An argument only in `machine.install.extraKernelArgs` is reported as a warning: Talos ignores that field when it boots with systemd-boot (UEFI), and from Talos 1.12 new installs take the kernel command line from the boot image with GRUB too. ' +
-        'The denial was reported on Talos 1.14 (siderolabs/talos#14266). For a cluster pinned to Talos 1.10–1.13 the rule warns: those releases have SELinux but not yet the permissions Talos 1.14.0 added for Cilium (siderolabs/talos PR #14046), so the same denial is expected there (inferred, not reported) along with others. An unpinned Talos version is treated as 1.14 or later.',
+      what: 'When the Talos configuration of a cluster puts SELinux in enforcing mode, reports each Cilium release of that cluster whose `sysctlfix.enabled` is on (set true, or unset: the chart default is true), at the key when it is set, else at the release values. Enforcing mode is the kernel argument `enforcing=1` in any of:\n' +
+        '- an Image Factory schematic;\n' +
+        '- talhelper `schematic.customization.extraKernelArgs` of a node or its `controlPlane`/`worker` group;\n' +
+        '- `kernelArgs` of an Omni cluster template Cluster, ControlPlane/Workers set or Machine;\n' +
+        '- `machine.install.extraKernelArgs` in a machine config, patch or talhelper inline patch.\n' +
+        '\n' +
+        'Silent when:\n' +
+        '- a list that asks for enforcing also, or another list of the cluster, turns SELinux off (`selinux=0`, a `security=`/`lsm=` choosing other modules);\n' +
+        '- the value is templated or values the repository does not show may set it;\n' +
+        '- the Talos version is pinned below 1.10 (no SELinux);\n' +
+        '- the release pins Cilium below 1.16 (the key was added in 2024, cilium/cilium PR #32866; the 1.14 and 1.15 charts got it only in later patches, and before it the init container followed `cgroup.autoMount.enabled`, which Talos sets to false).\n' +
+        '\n' +
+        'Warnings rather than errors:\n' +
+        '- an argument only in `machine.install.extraKernelArgs`: Talos ignores that field when it boots with systemd-boot (UEFI), and from Talos 1.12 new installs take the kernel command line from the boot image with GRUB too;\n' +
+        '- a cluster pinned to Talos 1.10–1.13: those releases have SELinux but not yet the permissions Talos 1.14.0 added for Cilium (siderolabs/talos PR #14046), so the same denial is expected there (inferred, not reported) along with others.\n' +
+        '\n' +
+        'The denial was reported on Talos 1.14 (siderolabs/talos#14266). An unpinned Talos version is treated as 1.14 or later.',
       why: 'Talos enables SELinux in permissive mode by default; `enforcing=1` on the kernel command line makes it enforcing. The Cilium chart\'s `apply-sysctl-overwrites` init container enters the host\'s mount namespace with `nsenter` (`/hostproc/1/ns/mnt`), which the Talos policy denies to pods (`pod_t` searching `init_t`). The init container fails, the agent never starts and the node stays NotReady. Turning sysctlfix off is harmless on Talos (the issue says so): the init container installs a systemd-sysctl drop-in that keeps systemd from resetting `rp_filter` on Cilium\'s interfaces, and Talos does not run systemd.',
       fix: 'Set `sysctlfix.enabled: false` in the Cilium values of every release that runs on the enforcing nodes, or remove `enforcing=1` from the Talos kernel arguments (the schematic, or `machine.install.extraKernelArgs`).',
       sources: [SRC.talosSelinuxCilium, SRC.talosSelinux, SRC.talosSelinuxCiliumPolicy, SRC.ciliumSysctlfix],

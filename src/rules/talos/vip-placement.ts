@@ -90,6 +90,7 @@ export default defineRule({
     id: 'talos/vip-placement',
     description: 'The Talos shared VIP belongs on control-plane configs only, inside the LAN.',
     severity: 'error',
+    messageSeverities: { workerPatch: 'warning' },
     messages: {
       worker: 'A shared VIP is configured on worker {{what}}; Talos rejects it ("virtual (shared) IP is not allowed on non-controlplane nodes").',
       workerPatch: 'A shared VIP is configured in what looks like a worker patch ({{file}}); Talos rejects VIPs on non-control-plane nodes.',
