@@ -77,6 +77,33 @@ test('renamedCopies: the names and overlays of a base one build renders twice, a
   assert.deepEqual(realNested, [...names].sort());
 });
 
+test('renamedCopies: the build model decides the copies (a copy a $patch: delete removes, a kind renamed, one copy per rendered namespace), as kubectl kustomize renders them', (t) => {
+  // apps/c patches (a delete): its copies may differ, but the Service it deletes is no copy at all; the other two are
+  const del = 'namePrefix: c-\nresources:\n  - ../../base\npatches:\n  - patch: |\n      apiVersion: v1\n      kind: Service\n      metadata:\n        name: web\n        namespace: default\n      $patch: delete\n';
+  const deleted = { ...COPIES, 'apps/c/kustomization.yaml': del, 'clusters/home/kustomization.yaml': 'resources:\n  - ../../apps/a\n  - ../../apps/b\n  - ../../apps/c\n' };
+  const ids = (files: Record<string, string>): string[] => [...renamedCopies(parseRepo(files)).values()].flat().map((c) => `${c.doc.kind}/${c.namespace ?? c.doc.namespace ? `${c.namespace ?? c.doc.namespace}/` : ''}${c.name}`);
+  // the pool also goes through apps/c (patched): not counted
+  assert.deepEqual(ids(deleted), ['Service/default/a-web', 'Service/default/web-b']);
+  assert.deepEqual(lintRepo(deleted, [serviceIpConflict]).map((d) => `${at(d)} ${d.messageId} ${String(d.data?.['service'])}/${String(d.data?.['other'])}`), ['base/svc.yaml:7:27 conflict web-b/a-web']);
+  // namePrefix leaves APIServices of apiregistration.k8s.io alone, not an APIService kind of another group
+  const api = (group: string): Record<string, string> => ({ ...COPIES, 'base/kustomization.yaml': 'resources:\n  - api.yaml\n', 'base/api.yaml': `apiVersion: ${group}/v1\nkind: APIService\nmetadata:\n  name: api\n` });
+  assert.deepEqual(ids(api('example.com')), ['APIService/a-api', 'APIService/api-b']);
+  // (an apiregistration.k8s.io APIService keeps its name: one id twice, which kustomize refuses; no copies)
+  assert.deepEqual(ids(api('apiregistration.k8s.io')), []);
+  // a second build of the overlays that a Flux Kustomization puts in namespace lab renders other objects: its copies too
+  const ks = 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: lab\n  namespace: flux-system\nspec:\n  path: ./clusters/lab\n  targetNamespace: lab\n';
+  const lab = { ...COPIES, 'clusters/lab/kustomization.yaml': COPIES['clusters/home/kustomization.yaml']!, 'flux/lab.yaml': ks };
+  assert.deepEqual(ids(lab).filter((id) => id.startsWith('Service/')), ['Service/default/a-web', 'Service/default/web-b', 'Service/lab/a-web', 'Service/lab/web-b']);
+  const real = kustomizeIds(deleted, 'clusters/home');
+  const realApi = kustomizeIds(api('example.com'), 'clusters/home');
+  // kustomize-controller builds with targetNamespace as the kustomization's namespace
+  const realLab = kustomizeIds({ ...lab, 'clusters/lab/kustomization.yaml': `namespace: lab\n${COPIES['clusters/home/kustomization.yaml']!}` }, 'clusters/lab');
+  if (!real || !realApi || !realLab) return t.skip('kubectl not installed: rendered names not checked against kubectl kustomize');
+  assert.deepEqual(real.filter((id) => id.startsWith('Service/')), ids(deleted).sort());
+  assert.deepEqual(realApi, ids(api('example.com')).sort());
+  assert.deepEqual(realLab.filter((id) => id.startsWith('Service/')), ['Service/lab/a-web', 'Service/lab/web-b']);
+});
+
 test('network/service-ip-conflict: two renamed copies of one Service in one build ask for one IP', (t) => {
   const got = lintRepo(COPIES, [serviceIpConflict]);
   assert.deepEqual(got.map((d) => `${at(d)} ${d.messageId}`), ['base/svc.yaml:7:27 conflict']);

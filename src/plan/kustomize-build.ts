@@ -4,9 +4,12 @@
  * own kustomization, then `components` (each adds its resources to what is accumulated and transforms all of it),
  * then `$patch: delete` patches, `namespace` and `namePrefix`/`nameSuffix`. An id (group, version, kind, effective
  * namespace, name: api/resid/resid.go) accumulated a second time fails the build ("may not add resource with an
- * already registered id"). Also what a Flux Kustomization or an Argo CD source builds from its folder (appliedObjects).
- * Owns that model only (no findings: rules/gitops/duplicate-object.ts and object-applied-twice.ts report). Each
- * kustomization is built once per document list; linear in the documents its builds reach.
+ * already registered id"). Also what a Flux Kustomization or an Argo CD source builds from its folder (appliedObjects),
+ * and the way each object of a build came (traced: the kustomizations and entries from the build down to its file).
+ * Owns that model only, with kustomize's naming rules (prefix order, kinds not renamed, namespace precedence,
+ * cluster-scoped kinds): no findings (rules/gitops/duplicate-object.ts and object-applied-twice.ts report;
+ * plan/renamed-copies.ts finds the objects one build renders under several names). Each kustomization is built once
+ * per document list; linear in the documents its builds reach.
  */
 import type { Path, YamlDocument } from '../core/document.js';
 import { KUSTOMIZATION_FILES } from './applied.js';
@@ -29,6 +32,18 @@ export interface BuiltObject {
   uncertain: boolean;
   /** objectKey, once computed (a renamed copy starts without). */
   key?: string;
+}
+
+/** A kustomization on an object's way from a build to the object's file, and the entry it follows (`['resources', 1]`). */
+export interface BuildHop {
+  kustomization: YamlDocument;
+  entry: Path;
+}
+
+/** One object of a build's output and its way (undefined: through a component, or not followed). */
+export interface TracedObject {
+  object: BuiltObject;
+  hops: readonly BuildHop[] | undefined;
 }
 
 /** An id one kustomization accumulates twice (the build fails). */
@@ -74,10 +89,17 @@ export interface IdOverrides {
   uncertain?: boolean;
 }
 
-/** What one build has accumulated: objects, the entry each came through, and the certain ids (parallel arrays). */
+/**
+ * What one build has accumulated: objects, the entry each came through, each object as it was added (before this
+ * build's transformers: an object of the entry's output) and the certain ids (parallel arrays).
+ */
 class Acc {
   list: BuiltObject[] = [];
-  private entries: Path[] = [];
+  entries: Path[] = [];
+  /** The objects as added, once a transformer changed some (before: `list`). */
+  private added?: BuiltObject[];
+  /** Index of each object as added (traced builds only). */
+  index?: Map<BuiltObject, number>;
   private readonly keys = new Map<string, number>();
   constructor(
     readonly owner: YamlDocument | undefined,
@@ -97,12 +119,20 @@ class Acc {
     }
     this.list.push(o);
     this.entries.push(entry);
+    this.added?.push(o);
+  }
+
+  /** Object `i` as it was added (an object of its entry's output). */
+  addedAt(i: number): BuiltObject {
+    return (this.added ?? this.list)[i]!;
   }
 
   /** Every object through a transformer (undefined: deleted); the ids are the new ones, entries kept. */
   map(f: (o: BuiltObject) => BuiltObject | undefined): void {
     const list: BuiltObject[] = [];
     const entries: Path[] = [];
+    const added: BuiltObject[] = [];
+    const before = this.added ?? this.list;
     let changed = false;
     for (let i = 0; i < this.list.length; i++) {
       const o = f(this.list[i]!);
@@ -110,11 +140,13 @@ class Acc {
       if (o) {
         list.push(o);
         entries.push(this.entries[i]!);
+        added.push(before[i]!);
       }
     }
     if (!changed) return;
     this.list = list;
     this.entries = entries;
+    this.added = added;
     this.keys.clear();
     // a transformer that merges two ids fails kustomize otherwise ("ID conflict"): not reported here
     list.forEach((o, i) => {
@@ -125,7 +157,7 @@ class Acc {
 
 /** Builds kustomizations of one document list (memoized). */
 export class KustomizeBuilder {
-  private readonly memo = new Map<YamlDocument, BuiltObject[]>();
+  private readonly memo = new Map<YamlDocument, Acc>();
   private readonly visiting = new Set<YamlDocument>();
   private readonly fileMemo = new Map<string, BuiltObject[]>();
   private readonly components = new Set<YamlDocument>();
@@ -136,7 +168,7 @@ export class KustomizeBuilder {
   /** The objects kustomization `k` outputs (a cycle: nothing, kustomize refuses it). */
   build(k: YamlDocument): readonly BuiltObject[] {
     const known = this.memo.get(k);
-    if (known) return known;
+    if (known) return known.list;
     if (this.visiting.has(k)) return [];
     const acc = new Acc(k, this.duplicates);
     this.visiting.add(k);
@@ -145,7 +177,7 @@ export class KustomizeBuilder {
     } finally {
       this.visiting.delete(k);
     }
-    this.memo.set(k, acc.list);
+    this.memo.set(k, acc);
     return acc.list;
   }
 
@@ -163,6 +195,60 @@ export class KustomizeBuilder {
       this.visiting.delete(k);
     }
     return acc.list;
+  }
+
+  /**
+   * `k`'s build (with `ids` replacing its own namespace / namePrefix / nameSuffix when given), each object with its
+   * way. Records no duplicate ids: build the list's kustomizations first (builtKustomizations) for those.
+   */
+  traced(k: YamlDocument, ids?: IdOverrides): TracedObject[] {
+    let acc = ids ? undefined : this.memo.get(k);
+    if (!acc) {
+      if (this.visiting.has(k)) return [];
+      acc = new Acc(undefined, undefined);
+      this.visiting.add(k);
+      try {
+        this.accumulate(k, acc, undefined, ids);
+      } finally {
+        this.visiting.delete(k);
+      }
+    }
+    const a = acc;
+    return a.list.map((object, i) => ({ object, hops: this.hopsOf(k, a, i) }));
+  }
+
+  /** The way object `i` of `k`'s build `acc` came (undefined: through a component, or a build not kept). */
+  private hopsOf(k: YamlDocument, acc: Acc, i: number): BuildHop[] | undefined {
+    const entry = acc.entries[i]!;
+    if (entry[0] === 'components') return undefined;
+    const r = this.resolve(dirOf(k.file.path), k.get(entry));
+    if (!r) return undefined;
+    const hop: BuildHop = { kustomization: k, entry };
+    if (!r.kust) return [hop];
+    const child = this.memo.get(r.kust);
+    if (!child) return undefined;
+    if (!child.index) {
+      child.index = new Map();
+      child.list.forEach((o, j) => child.index!.set(o, j));
+    }
+    const j = child.index.get(acc.addedAt(i));
+    const rest = j === undefined ? undefined : this.hopsOf(r.kust, child, j);
+    return rest && [hop, ...rest];
+  }
+
+  /** The kustomizations `k` lists as `resources` / `bases` entries (folders it builds whole). */
+  listedKustomizations(k: YamlDocument): YamlDocument[] {
+    const out: YamlDocument[] = [];
+    const dir = dirOf(k.file.path);
+    for (const key of ['resources', 'bases']) {
+      const list = k.get([key]);
+      if (!Array.isArray(list)) continue;
+      for (const rel of list) {
+        const r = this.resolve(dir, rel);
+        if (r?.kust) out.push(r.kust);
+      }
+    }
+    return out;
   }
 
   /** The objects of one resource file (k8s documents; a List's items). */
@@ -270,9 +356,11 @@ export class KustomizeBuilder {
 
 /**
  * `k`'s transformers as far as they change ids: `$patch: delete` patches remove objects; `namespace` sets every
- * namespaced object's namespace (and renames Namespace objects to it); `namePrefix`/`nameSuffix` rename every object
- * but CustomResourceDefinitions, APIServices and Namespaces (kustomize's prefixSuffixFieldSpecsToSkip). Whatever may
- * change ids in ways not modelled makes them uncertain.
+ * namespaced object's namespace (and renames Namespace objects to it; run after the included kustomizations', so the
+ * outermost wins, and a Flux `targetNamespace` or Argo CD `kustomize.namespace` in `ids` replaces `k`'s own);
+ * `namePrefix`/`nameSuffix` rename every object but CustomResourceDefinitions, apiregistration.k8s.io APIServices and
+ * Namespaces (kustomize's prefixSuffixFieldSpecsToSkip; applied after the included kustomizations', so the outer prefix
+ * comes first and the outer suffix last). Whatever may change ids in ways not modelled makes them uncertain.
  */
 function transformer(k: YamlDocument | undefined, byFile: Map<string, YamlDocument[]>, ids: IdOverrides | undefined): (o: BuiltObject) => BuiltObject | undefined {
   const effects: Effects = k ? patchEffects(k, byFile) : { deletes: [], uncertain: false };
@@ -412,11 +500,16 @@ export function isBuildable(k: YamlDocument): boolean {
   return k.docClass === 'kustomization' && KUSTOMIZATION_FILES.includes(k.file.path.slice(k.file.path.lastIndexOf('/') + 1)) && k.get(['kind']) !== 'Component';
 }
 
-/** Every id some kustomization of `docs` accumulates twice (each kustomization built once). */
-export function duplicateIds(docs: readonly YamlDocument[], byFile: () => Map<string, YamlDocument[]>): readonly DuplicateId[] {
+/** The builder of `docs` with every kustomization of the list built (in list order: duplicates in one order). */
+export function builtKustomizations(docs: readonly YamlDocument[], byFile: () => Map<string, YamlDocument[]>): KustomizeBuilder {
   const b = kustomizeBuilder(docs, byFile);
   for (const d of docs) if (isBuildable(d)) b.build(d);
-  return b.duplicates;
+  return b;
+}
+
+/** Every id some kustomization of `docs` accumulates twice (each kustomization built once). */
+export function duplicateIds(docs: readonly YamlDocument[], byFile: () => Map<string, YamlDocument[]>): readonly DuplicateId[] {
+  return builtKustomizations(docs, byFile).duplicates;
 }
 
 /** `dir` and `path` name one entry (a path), for related locations. */
