@@ -40,10 +40,11 @@ export interface BuildHop {
   entry: Path;
 }
 
-/** One object of a build's output and its way (undefined: through a component, or not followed). */
-export interface TracedObject {
-  object: BuiltObject;
-  hops: readonly BuildHop[] | undefined;
+/** A build's output, and the way each object came (undefined: through a component, or not followed). */
+export interface TracedBuild {
+  objects: readonly BuiltObject[];
+  /** The way of `objects[i]`, from the build down to the kustomization that lists its file (computed on demand). */
+  hops(i: number): readonly BuildHop[] | undefined;
 }
 
 /** An id one kustomization accumulates twice (the build fails). */
@@ -198,13 +199,13 @@ export class KustomizeBuilder {
   }
 
   /**
-   * `k`'s build (with `ids` replacing its own namespace / namePrefix / nameSuffix when given), each object with its
-   * way. Records no duplicate ids: build the list's kustomizations first (builtKustomizations) for those.
+   * `k`'s build (with `ids` replacing its own namespace / namePrefix / nameSuffix when given), and the way of each
+   * object. Records no duplicate ids: build the list's kustomizations first (builtKustomizations) for those.
    */
-  traced(k: YamlDocument, ids?: IdOverrides): TracedObject[] {
+  traced(k: YamlDocument, ids?: IdOverrides): TracedBuild {
     let acc = ids ? undefined : this.memo.get(k);
     if (!acc) {
-      if (this.visiting.has(k)) return [];
+      if (this.visiting.has(k)) return { objects: [], hops: () => undefined };
       acc = new Acc(undefined, undefined);
       this.visiting.add(k);
       try {
@@ -214,7 +215,7 @@ export class KustomizeBuilder {
       }
     }
     const a = acc;
-    return a.list.map((object, i) => ({ object, hops: this.hopsOf(k, a, i) }));
+    return { objects: a.list, hops: (i) => this.hopsOf(k, a, i) };
   }
 
   /** The way object `i` of `k`'s build `acc` came (undefined: through a component, or a build not kept). */

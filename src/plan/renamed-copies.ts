@@ -16,7 +16,7 @@
 import type { Path, YamlDocument } from '../core/document.js';
 import { fluxKustomizations, normDir } from './flux-kustomizations.js';
 import { isKustomizationFile } from './applied.js';
-import { builtKustomizations, type BuildHop, type IdOverrides, type TracedObject } from './kustomize-build.js';
+import { builtKustomizations, type BuildHop, type IdOverrides } from './kustomize-build.js';
 import { argoSourcePaths, dirOf, docsByFile } from './util.js';
 
 /** A kustomization on a copy's way from its build to the object, and the entry it follows (`['resources', 1]`). */
@@ -102,19 +102,22 @@ function findCopies(docs: readonly YamlDocument[]): ReadonlyMap<YamlDocument, re
     const rootNamespace = set?.size === 1 && !set.has('') ? [...set][0] : undefined;
     const namespaceUnknown = !!set && set.size > 1;
     const ids: IdOverrides | undefined = rootNamespace === undefined ? undefined : { namespace: rootNamespace };
-    const mine = new Map<YamlDocument, TracedObject[]>();
-    for (const t of b.traced(build, ids)) {
-      const l = mine.get(t.object.doc);
-      if (l) l.push(t);
-      else mine.set(t.object.doc, [t]);
-    }
-    for (const [doc, outs] of mine) {
+    const traced = b.traced(build, ids);
+    const mine = new Map<YamlDocument, number[]>();
+    traced.objects.forEach((o, i) => {
+      const l = mine.get(o.doc);
+      if (l) l.push(i);
+      else mine.set(o.doc, [i]);
+    });
+    for (const [doc, at] of mine) {
       // rendered once (or under one name) by this build, or possibly changed on some way: not counted from it (a
       // build that renders it once may be another environment's, not this cluster's)
-      if (new Set(outs.map((o) => o.object.name)).size < 2 || !outs.every((o) => certain(o.hops))) continue;
+      if (at.length < 2 || new Set(at.map((i) => traced.objects[i]!.name)).size < 2) continue;
+      const outs = at.map((i) => ({ o: traced.objects[i]!, hops: traced.hops(i) }));
+      if (!outs.every((x) => certain(x.hops))) continue;
       let entry = byDoc.get(doc);
       if (!entry) byDoc.set(doc, (entry = { copies: [], ids: new Set() }));
-      for (const { object: o, hops } of outs) {
+      for (const { o, hops } of outs) {
         const id = `${o.name}#${o.namespace}`;
         if (entry.ids.has(id) || !hops) continue;
         entry.ids.add(id);
