@@ -17,6 +17,7 @@ import type { PlanOverrides } from '../plan/types.js';
 import { precompiledValidator } from '../schema/precompiled.js';
 import { suggest as nearestName } from '../core/suggest.js';
 import { checkPlanFacts } from './check-plan.js';
+import { foldForms, formsText } from './schema-forms.js';
 import type { ExcludeSite, LintConfig, RuleSetting, ScopedLint } from './types.js';
 
 /** Names of the repository config, in lookup order (the dotfile form keeps a repository's top level clean). */
@@ -83,18 +84,24 @@ function pointerPath(ptr: string): Path {
 type JsonSchemaNode = { $ref?: string; properties?: Record<string, JsonSchemaNode>; items?: JsonSchemaNode; oneOf?: JsonSchemaNode[]; anyOf?: JsonSchemaNode[] };
 let configSchema: { definitions?: Record<string, JsonSchemaNode> } & JsonSchemaNode | undefined;
 
+/** schemas/talium.config.schema.json, read once when a finding needs it (undefined when it cannot be read). */
+function readConfigSchema(): typeof configSchema {
+  try {
+    configSchema ??= JSON.parse(readFileSync(configSchemaPath(), 'utf8')) as typeof configSchema;
+  } catch {
+    return undefined;
+  }
+  return configSchema;
+}
+
 /**
  * The keys the configuration schema allows at `path` below `root` (the file's schema, or a cluster.yaml `lint:`
  * section's definition), following local `$ref`s, list items and `oneOf`/`anyOf` branches: the candidates of an
  * unknown key's "did you mean". Read from schemas/talium.config.schema.json only when a key is unknown.
  */
 function allowedKeys(root: 'root' | 'cluster', path: Path): string[] {
-  try {
-    configSchema ??= JSON.parse(readFileSync(configSchemaPath(), 'utf8')) as typeof configSchema;
-  } catch {
-    return [];
-  }
-  const schema = configSchema!;
+  const schema = readConfigSchema();
+  if (!schema) return [];
   const deref = (n: JsonSchemaNode | undefined): JsonSchemaNode | undefined => {
     for (let i = 0; n?.$ref && i < 8; i++) n = schema.definitions?.[n.$ref.replace(/^#\/definitions\//, '')];
     return n;
@@ -112,8 +119,26 @@ function allowedKeys(root: 'root' | 'cluster', path: Path): string[] {
 function schemaFindings(doc: YamlDocument, errors: readonly ErrorObject[] | null | undefined, base: Path, root: 'root' | 'cluster' = 'root'): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<string>();
-  for (const e of errors ?? []) {
-    if (e.keyword === 'oneOf' || e.keyword === 'if') continue;
+  // a value that fails every branch of a oneOf/anyOf is one finding naming the accepted forms, not one per branch
+  const folded = foldForms(errors ?? [], readConfigSchema(), doc.get(base));
+  for (const f of folded.failures) {
+    const path = [...base, ...pointerPath(f.instancePath)];
+    const where = path.join('.') || '(root)';
+    const value = doc.get(path);
+    const got = value === undefined || (typeof value === 'object' && value !== null) ? (Array.isArray(value) ? ' (got a list)' : value ? ' (got a mapping)' : '') : ` (got ${JSON.stringify(value)})`;
+    seen.add(`${where}|${f.keyword}`);
+    out.push({
+      ruleId: 'config/invalid',
+      severity: 'error',
+      message: `${where}: must be ${formsText(f.forms)}${got}.`,
+      help: `Write ${where} in one of the accepted forms: ${f.forms.join('; ')}.`,
+      doc,
+      path,
+      data: { path: where, keyword: f.keyword, forms: f.forms.join(' | ') },
+    });
+  }
+  for (const e of folded.errors) {
+    if (e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if') continue;
     let path = [...base, ...pointerPath(e.instancePath)];
     let key = false;
     let what = e.message ?? 'is invalid';
