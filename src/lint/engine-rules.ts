@@ -24,7 +24,7 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     severity: 'error',
     help: 'Fix the configuration value as the message says; schemas/talium.config.schema.json documents every key.',
     docs: {
-      what: 'Validates talium.config.yaml and the `lint:` section of clusters/<name>/cluster.yaml against schemas/talium.config.schema.json. Also a warning (`data.keyword` `conflict`) at `schemas.unknownKind` when `rules:` gives `schema/unknown-kind` another severity: `rules:` wins, so the other setting does nothing.',
+      what: 'Validates talium.config.yaml and the `lint:` section of clusters/<name>/cluster.yaml against schemas/talium.config.schema.json. A value the schema takes in several forms (`plan.dhcp`, `plan.reserved` entries, `maxFileSize`) that fits none of them is one finding at the value naming the forms (`data.keyword` `oneOf`, `data.forms`); a mapping of the one fitting form gets that form\'s own errors (a missing `stop`, an unknown key).\n\nAlso a warning (`data.keyword` `conflict`) at `schemas.unknownKind` when `rules:` gives `schema/unknown-kind` another severity: `rules:` wins, so the other setting does nothing.',
       why: 'A misspelt key or a wrong severity would otherwise be ignored silently and the lint would not do what you configured.',
       fix: 'Correct or remove the key at the reported position.',
       sources: ['https://json-schema.org/draft-07/json-schema-release-notes'],
@@ -48,7 +48,7 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     severity: 'warning',
     help: 'Correct the pattern (it is gitignore-style, relative to the repository root or the cluster folder), or remove it.',
     docs: {
-      what: 'After a run over the whole tree, each `exclude:` pattern of talium.config.yaml or of a cluster.yaml `lint:` section (`!` re-includes aside) must match at least one YAML file, YAML template or folder that discovery met and left out; one that matches none is reported at the pattern (`data.pattern`). Patterns are gitignore-style; a leading `./` anchors the pattern at the root (or the cluster folder) like a leading `/`, and Windows separators (`.\\vendor\\`) are read as `/`. What lies inside a folder .gitignore or another pattern leaves out is never met, so a pattern naming only that is reported too. A run over some paths does not report it.',
+      what: 'After a run over the whole tree, each `exclude:` pattern of talium.config.yaml or of a cluster.yaml `lint:` section (`!` re-includes aside) must match at least one YAML file, YAML template or folder that discovery met and left out; one that matches none is reported at the pattern (`data.pattern`).\n\nPatterns are gitignore-style; a leading `./` anchors the pattern at the root (or the cluster folder) like a leading `/`, and Windows separators (`.\\vendor\\`) are read as `/`.\n\nWhat lies inside a folder .gitignore or another pattern leaves out is never met, so a pattern naming only that is reported too. A run over some paths does not report it.',
       why: 'A misspelt pattern (`./secret/**` for `secrets/`) silently lints what it was meant to skip, or leaves a stale entry that hides a future folder.',
       fix: 'Correct the pattern so it names the files or folder, or delete it; suppress it with a `# talium-disable-next-line config/unused-exclude -- <reason>` above it when it is there on purpose.',
       sources: ['https://git-scm.com/docs/gitignore#_pattern_format'],
@@ -217,7 +217,7 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     severity: 'error',
     help: 'Re-save the file as UTF-8.',
     docs: {
-      what: 'Checks that the file decodes as UTF-8 and reports the first invalid byte. Also byte-order marks (U+FEFF) the go-yaml decoder behind kubectl, kustomize, Flux and Argo CD misreads: a second one where a document starts (messageId secondBom: go-yaml skips it and then drops the next line\'s first character, `kind:` becomes `ind:`), and one at a line\'s start that no decoder skips (bomInContent: after a blank or comment line, or after the first line\'s `---`; Go reads it as part of the key). One BOM right after a separator line (files concatenated) is skipped, as each piece\'s decoder skips it.',
+      what: 'Checks that the file decodes as UTF-8 and reports the first invalid byte. Also byte-order marks (U+FEFF) the go-yaml decoder behind kubectl, kustomize, Flux and Argo CD misreads:\n- a second one where a document starts (messageId secondBom: go-yaml skips it and then drops the next line\'s first character, `kind:` becomes `ind:`);\n- one at a line\'s start that no decoder skips (bomInContent: after a blank or comment line, or after the first line\'s `---`; Go reads it as part of the key).\n\nOne BOM right after a separator line (files concatenated) is skipped, as each piece\'s decoder skips it.',
       why: 'Kubernetes, Flux and Argo CD read YAML as UTF-8; an invalid byte breaks the apply or corrupts a value.',
       fix: 'Convert the file to UTF-8 (e.g. `iconv -f latin1 -t utf-8`).',
       sources: [YAML_SPEC + '#51-character-set'],
@@ -301,7 +301,7 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     severity: 'warning',
     help: 'Quote the value ("yes") if you mean a string, or write true/false if you mean a boolean.',
     docs: {
-      what: 'Reports plain (unquoted) values `yes`, `no`, `on`, `off`, `y`, `n` in any case, in documents no schema covers (schema-covered fields are checked by schema/yaml11-boolean), in boolean fields of Talos machine configuration (messageId talosBoolean: Talos decodes with go-yaml v3, which reads a plain yes/no/on/off as the boolean when the field is a bool, so this warning rather than a schema/type error; Kubernetes objects keep schema/type, since kustomize behind Flux and Argo CD keeps the string), and in cluster.yaml\'s `cilium.values`, which talium hands to Helm (`talium generate` reports these too, as warnings that do not stop it).',
+      what: 'Reports plain (unquoted) values `yes`, `no`, `on`, `off`, `y`, `n` in any case:\n- in documents no schema covers (schema-covered fields are checked by schema/yaml11-boolean);\n- in boolean fields of Talos machine configuration (messageId talosBoolean: Talos decodes with go-yaml v3, which reads a plain yes/no/on/off as the boolean when the field is a bool, so this warning rather than a schema/type error; Kubernetes objects keep schema/type, since kustomize behind Flux and Argo CD keeps the string);\n- in cluster.yaml\'s `cilium.values`, which talium hands to Helm (`talium generate` reports these too, as warnings that do not stop it).',
       why: 'YAML 1.2 reads them as strings, YAML 1.1 (Go yaml.v2 behind kubectl, PyYAML) as booleans: the same file means different things to different tools.',
       fix: 'Quote the value or use true/false.',
       autofix: 'In a boolean field of Talos machine configuration (messageId talosBoolean), writes the boolean Talos reads: `yes`/`on`/`y` → `true`, `no`/`off`/`n` → `false`. Elsewhere it only reports: string or boolean is your call.',

@@ -44,7 +44,12 @@ export default defineRule({
     },
     help: 'Switch the manifest to the apiVersion the Cilium version serves without deprecation (check the upgrade notes for fields that changed), or move off a deprecated kind.',
     docs: {
-      what: 'For every Cilium custom resource except the LB-IPAM pool (its own rule), compares the apiVersion with the versions the cluster\'s Cilium line serves and flags one that line marks deprecated: the BGP control plane v2 kinds and CiliumCIDRGroup on cilium.io/v2alpha1 from 1.18, CiliumNodeConfig on cilium.io/v2alpha1 from 1.16, and BGPv1\'s CiliumBGPPeeringPolicy on 1.18 (not served from 1.19: `schema/not-served`). Silent when the Cilium version is unknown or not pinned to a minor line. A document several clusters share is reported once, and only when the Cilium of every one of them deprecates its apiVersion (an older cluster may not serve the newer version yet).',
+      what: 'For every Cilium custom resource except the LB-IPAM pool (its own rule), compares the apiVersion with the versions the cluster\'s Cilium line serves and flags one that line marks deprecated:\n' +
+        '- the BGP control plane v2 kinds and CiliumCIDRGroup on cilium.io/v2alpha1 from 1.18;\n' +
+        '- CiliumNodeConfig on cilium.io/v2alpha1 from 1.16;\n' +
+        '- BGPv1\'s CiliumBGPPeeringPolicy on 1.18 (not served from 1.19: `schema/not-served`).\n' +
+        '\n' +
+        'Silent when the Cilium version is unknown or not pinned to a minor line. A document several clusters share is reported once, and only when the Cilium of every one of them deprecates its apiVersion (an older cluster may not serve the newer version yet).',
       why: 'The API server prints a deprecation warning on every apply, and a deprecated version is the next one to stop being served: the manifest then fails with "no matches for kind" after a Cilium upgrade.',
       fix: 'Change `apiVersion` to the version named in the finding. The BGP v2 kinds changed a few fields between v2alpha1 and v2 (schema validation on the new version shows which); BGPv1 users migrate to the BGP control plane v2 kinds.',
       sources: [SRC.upgrade, 'https://docs.cilium.io/en/stable/network/bgp-control-plane/bgp-control-plane-v2/'],

@@ -49,7 +49,11 @@ export default defineRule({
     },
     help: 'Turn Hubble Relay on with the UI (`hubble.relay.enabled: true`, which needs `hubble.enabled: true`), or turn the UI off (or run it standalone: `hubble.ui.standalone.enabled: true`).',
     docs: {
-      what: 'For every Cilium release (Flux HelmRelease, Argo CD Application, helmfile, Kustomize `helmCharts`, values files), reads `hubble.enabled`, `hubble.relay.enabled`, `hubble.ui.enabled` and `hubble.ui.standalone.enabled` from its effective values (chart defaults: true, false, false, false) and reports what the chart\'s templates/validate.yaml refuses: the UI on, not standalone, with Relay off (at `hubble.relay.enabled` when it is written false, else at `hubble.ui.enabled`), and Relay on with Hubble off (at `hubble.relay.enabled`). Silent when a switch is templated, is not a boolean, or may be set by values the repository does not show. The same verdict as spec/hubble-parts for cluster.yaml.',
+      what: 'For every Cilium release (Flux HelmRelease, Argo CD Application, helmfile, Kustomize `helmCharts`, values files), reads `hubble.enabled`, `hubble.relay.enabled`, `hubble.ui.enabled` and `hubble.ui.standalone.enabled` from its effective values (chart defaults: true, false, false, false) and reports what the chart\'s templates/validate.yaml refuses:\n' +
+        '- the UI on, not standalone, with Relay off (at `hubble.relay.enabled` when it is written false, else at `hubble.ui.enabled`);\n' +
+        '- Relay on with Hubble off (at `hubble.relay.enabled`).\n' +
+        '\n' +
+        'Silent when a switch is templated, is not a boolean, or may be set by values the repository does not show. The same verdict as spec/hubble-parts for cluster.yaml.',
       why: 'validate.yaml calls `fail`, so `helm template`/`install` stops: the HelmRelease or Application never becomes ready and no Cilium change from the same values is applied, not only the Hubble part. Relay is off by default, so turning only the UI on is enough to hit it.',
       fix: 'Set `hubble.relay.enabled: true` next to `hubble.ui.enabled: true` (Relay needs `hubble.enabled`, on by default), or turn the UI off.',
       sources: ['https://github.com/cilium/cilium/blob/main/install/kubernetes/cilium/templates/validate.yaml', 'https://docs.cilium.io/en/stable/observability/hubble/hubble-ui/', SRC.helmRef],

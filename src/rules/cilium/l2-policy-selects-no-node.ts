@@ -32,7 +32,20 @@ export default defineRule({
     },
     help: 'Drop the requirement that leaves every node out (on a cluster of control planes only, do not exclude control planes), or add nodes it selects.',
     docs: {
-      what: 'Evaluates each CiliumL2AnnouncementPolicy `nodeSelector` (`matchLabels`, `matchExpressions` with In, NotIn, Exists, DoesNotExist) against the nodes of the network plan using only the labels a Talos node certainly has: `kubernetes.io/os: linux`, and `node-role.kubernetes.io/control-plane: ""` on control planes and not on workers. When every node certainly fails some requirement, the policy selects no node. Only a list of every node counts (cluster.yaml, talconfig.yaml): nodes read from Talos machine configs and patches may be a shared patch, or miss workers whose configs are not in the repository. A requirement on any other label (which kubectl or an operator may set on a running node) never rules a node out, and a node whose role is unknown is never ruled out by the control-plane label. Silent when the plan has no nodes, when the selector is templated, or when a kustomize patch (in a kustomization, a Flux Kustomization or an Argo CD source) may change the policy.',
+      what: 'Evaluates each CiliumL2AnnouncementPolicy `nodeSelector` (`matchLabels`, `matchExpressions` with In, NotIn, Exists, DoesNotExist) against the nodes of the network plan using only the labels a Talos node certainly has:\n' +
+        '- `kubernetes.io/os: linux`;\n' +
+        '- `node-role.kubernetes.io/control-plane: ""` on control planes and not on workers.\n' +
+        '\n' +
+        'When every node certainly fails some requirement, the policy selects no node.\n' +
+        '\n' +
+        'Only a list of every node counts (cluster.yaml, talconfig.yaml): nodes read from Talos machine configs and patches may be a shared patch, or miss workers whose configs are not in the repository.\n' +
+        '\n' +
+        'A requirement on any other label (which kubectl or an operator may set on a running node) never rules a node out, and a node whose role is unknown is never ruled out by the control-plane label.\n' +
+        '\n' +
+        'Silent when:\n' +
+        '- the plan has no nodes;\n' +
+        '- the selector is templated;\n' +
+        '- a kustomize patch (in a kustomization, a Flux Kustomization or an Argo CD source) may change the policy.',
       why: 'The L2 announcer elects one node per Service among the nodes the policy selects; with none, no node takes the lease and nothing answers ARP for the LoadBalancer IPs, while LB IPAM still assigns them: the Services look fine and are unreachable. The Cilium documentation\'s example policy excludes control planes, which on the common all-control-plane home cluster (one node, or three schedulable control planes) selects nothing (cilium/cilium#38123).',
       fix: 'Remove the `node-role.kubernetes.io/control-plane` exclusion (or the requirement the finding names) when the cluster has no workers, or add worker nodes.',
       sources: [SRC.l2, 'https://github.com/cilium/cilium/issues/38123'],

@@ -32,7 +32,20 @@ export default defineRule({
     },
     help: `Delete the label on the control planes with a Talos patch (machine.nodeLabels: {${EXCLUDE_FROM_LB_LABEL}: {$patch: delete}}; Talos 1.14 keeps node labels in the KubeNodeConfig document), or add a worker node.`,
     docs: {
-      what: `For each LoadBalancer Service that Cilium Node IPAM serves (class \`io.cilium/node\`, or no class when every governing Cilium release sets \`defaultLBServiceIPAM: nodeipam\`), checks the cluster's node list: when it names every node (cluster.yaml, talconfig.yaml), all of them are control planes, the pinned Talos version is 1.8 or later, and no visible Talos document removes \`${EXCLUDE_FROM_LB_LABEL}\` (a \`$patch: delete\` on it, a replaced \`nodeLabels\` mapping, a JSON6902 op on \`/machine/nodeLabels\`, a KubeNodeConfig deleted or patched on its labels, a full control-plane config without it, in machine configs, patches and talhelper inline patches), Node IPAM has no node to take the address from. Silent when the node list is not complete (nodes read from machine configs), a node is a worker or of unknown role, the Talos version is unknown or older than 1.8, a talhelper control-plane patch file was not read, or every Cilium release is pinned before 1.16 (no Node IPAM at all: cilium/feature-off). Whether Node IPAM is turned on is cilium/feature-off's; this rule reports the Service either way.`,
+      what: `For each LoadBalancer Service that Cilium Node IPAM serves (class \`io.cilium/node\`, or no class when every governing Cilium release sets \`defaultLBServiceIPAM: nodeipam\`), checks the cluster's node list: Node IPAM has no node to take the address from when\n` +
+        `- it names every node (cluster.yaml, talconfig.yaml);\n` +
+        `- all of them are control planes;\n` +
+        `- the pinned Talos version is 1.8 or later;\n` +
+        `- no visible Talos document removes \`${EXCLUDE_FROM_LB_LABEL}\` (a \`$patch: delete\` on it, a replaced \`nodeLabels\` mapping, a JSON6902 op on \`/machine/nodeLabels\`, a KubeNodeConfig deleted or patched on its labels, a full control-plane config without it, in machine configs, patches and talhelper inline patches).\n` +
+        `\n` +
+        `Silent when:\n` +
+        `- the node list is not complete (nodes read from machine configs);\n` +
+        `- a node is a worker or of unknown role;\n` +
+        `- the Talos version is unknown or older than 1.8;\n` +
+        `- a talhelper control-plane patch file was not read;\n` +
+        `- every Cilium release is pinned before 1.16 (no Node IPAM at all: cilium/feature-off).\n` +
+        `\n` +
+        `Whether Node IPAM is turned on is cilium/feature-off's; this rule reports the Service either way.`,
       why: `Node IPAM publishes the addresses of the nodes it selects and skips nodes carrying \`${EXCLUDE_FROM_LB_LABEL}\` (also nodes being deleted or tainted by the cluster autoscaler). Talos 1.8 and later add that label to every generated control-plane config, also when control planes take workloads (\`allowSchedulingOnControlPlanes: true\`), so on a cluster of control planes only (the common one- or three-node home cluster) the Service keeps \`<pending>\` as its external IP, and nothing in Cilium's default logging says why.`,
       fix: `Delete the label on the control planes with a Talos machine-config patch applied to them (\`machine: {nodeLabels: {${EXCLUDE_FROM_LB_LABEL}: {$patch: delete}}}\`; from Talos 1.14 node labels live in the KubeNodeConfig document), or add worker nodes, which do not carry it.`,
       sources: [SRC.nodeIpam, 'https://github.com/cilium/cilium/issues/38793', 'https://github.com/siderolabs/talos/issues/9960', 'https://docs.siderolabs.com/talos/latest/deploy-and-manage-workloads/workers-on-controlplane'],

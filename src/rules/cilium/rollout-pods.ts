@@ -42,7 +42,14 @@ export default defineRule({
     },
     help: 'Set `rollOutCiliumPods: true` and `operator.rollOutPods: true` in the Cilium values.',
     docs: {
-      what: 'For every Cilium release a GitOps controller installs (Flux `HelmRelease` and its Kustomize overlays, Argo CD `Application`/`ApplicationSet`, Kustomize `helmCharts` outside a `bootstrap`/`talos` folder), reports `rollOutCiliumPods` and `operator.rollOutPods` when they are unset or false: at the key when it is written, else at the `operator:` mapping when only `operator.rollOutPods` is missing and that mapping is written, else at the release\'s values (one finding when both are missing). The release\'s engine and purpose decide: bootstrap installs (helmfile, a `cilium install` Job, committed or in a Talos inline manifest, Kustomize `helmCharts` under `bootstrap/` or `talos/`) and values files no GitOps release reads are not judged, since they install once and the GitOps release that takes over is judged. A missing key is not judged when the release takes values the repository does not show (an unresolved `valuesFrom`, Argo CD `parameters`, a patch of the same HelmRelease); a `false` is not judged when such a source may override it. Releases pinned below Cilium 1.14 and templated values are not judged.',
+      what: 'For every Cilium release a GitOps controller installs (Flux `HelmRelease` and its Kustomize overlays, Argo CD `Application`/`ApplicationSet`, Kustomize `helmCharts` outside a `bootstrap`/`talos` folder), reports `rollOutCiliumPods` and `operator.rollOutPods` when they are unset or false:\n' +
+        '- at the key when it is written;\n' +
+        '- else at the `operator:` mapping when only `operator.rollOutPods` is missing and that mapping is written;\n' +
+        '- else at the release\'s values (one finding when both are missing).\n' +
+        '\n' +
+        'The release\'s engine and purpose decide: bootstrap installs (helmfile, a `cilium install` Job, committed or in a Talos inline manifest, Kustomize `helmCharts` under `bootstrap/` or `talos/`) and values files no GitOps release reads are not judged, since they install once and the GitOps release that takes over is judged.\n' +
+        '\n' +
+        'A missing key is not judged when the release takes values the repository does not show (an unresolved `valuesFrom`, Argo CD `parameters`, a patch of the same HelmRelease); a `false` is not judged when such a source may override it. Releases pinned below Cilium 1.14 and templated values are not judged.',
       why: 'Both values default to false in the chart (1.14–1.20). Without them a values change that only edits the cilium-config ConfigMap (turning on `l2announcements`, for example) is applied by Flux or Argo CD but not picked up by the running agents and operator until someone restarts them. With them the chart rolls the agent and operator pods out when that ConfigMap changes.',
       fix: 'Add `rollOutCiliumPods: true` and `operator.rollOutPods: true` to the Cilium values (talium generate writes both).',
       sources: [SRC.helmRef],

@@ -37,7 +37,15 @@ export default defineRule({
     },
     help: 'Fix the source `path` (relative to the repository root) so it names the folder that holds the manifests.',
     docs: {
-      what: 'For the sources of Argo CD Applications and ApplicationSet templates that render a folder of this repository (a `repoURL` equal, as Argo CD compares repositories, to a talium cluster.yaml `gitops.repository`, to the `repoURL` of another source whose `path` is an existing folder, or to that of a multi-source `ref:` whose `$ref/...` value files are in an existing folder), reports a `path` that is no folder of the linted tree holding YAML when an existing folder at the same depth is a typo away (related location: a file there). Helm chart sources (`chart`), plugin sources, templated paths and values (`{{...}}`, `${...}`), paths above the repository root and folders the configuration excludes are not judged; nor is a missing folder with nothing close to it, since Argo CD also renders folders of Jsonnet or JSON that talium does not read.',
+      what: 'For the sources of Argo CD Applications and ApplicationSet templates that render a folder of this repository (a `repoURL` equal, as Argo CD compares repositories, to a talium cluster.yaml `gitops.repository`, to the `repoURL` of another source whose `path` is an existing folder, or to that of a multi-source `ref:` whose `$ref/...` value files are in an existing folder), reports a `path` that is no folder of the linted tree holding YAML when an existing folder at the same depth is a typo away (related location: a file there).\n' +
+        '\n' +
+        'Not judged:\n' +
+        '- Helm chart sources (`chart`);\n' +
+        '- plugin sources;\n' +
+        '- templated paths and values (`{{...}}`, `${...}`);\n' +
+        '- paths above the repository root;\n' +
+        '- folders the configuration excludes;\n' +
+        '- a missing folder with nothing close to it, since Argo CD also renders folders of Jsonnet or JSON that talium does not read.',
       why: 'Argo CD resolves `path` inside the repository checkout; a misspelt folder leaves the Application with the condition "app path does not exist" (ComparisonError), nothing from that source is synced, and the intended folder\'s objects are silently never applied. talium would otherwise judge them as deployed.',
       fix: 'Correct the path; paths are relative to the repository root (`kubernetes/apps/...`). A source of another repository needs that repository\'s `repoURL`.',
       sources: [SRC.argoApplicationSpec, SRC.argoToolDetection],

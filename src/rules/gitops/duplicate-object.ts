@@ -33,7 +33,21 @@ export default defineRule({
     },
     help: 'List each file or folder once: drop the entry that brings the object in again, or give one copy another name (a namePrefix/nameSuffix in its overlay) or namespace.',
     docs: {
-      what: 'Builds every kustomization of the repository as kustomize 5 accumulates it: its `resources` (and legacy `bases`) in order, a folder entry built with its own kustomization (that kustomization\'s namespace, namePrefix, nameSuffix and `$patch: delete` patches applied), then its `components` (each adding its resources). Reports an object id (group, version, kind, namespace, name; a missing namespace is `default`, and the namespace of a kind kustomize takes as cluster-scoped is ignored) reached a second time: the same file listed twice through two paths, a folder and one of its files both listed, two overlays of one base with the same namePrefix both listed, a component that adds an object already there, one file with two documents of the same id. The finding is on the entry that brings the second copy in (`resources`, `bases` or `components` of the kustomization that fails), where the fix is made, with the first copy and its entry as related locations; when both copies come through one entry (one file), on the second document\'s `metadata.name`. Reported once, at the innermost kustomization whose build fails. Not judged: ids that are templated (`${VAR}`, `{{ }}`), or that a transformer talium does not follow may change (`transformers`, `replacements` of metadata, JSON6902 patches of metadata, delete patches by pattern or label), remote and templated entries, generators and `helmCharts`.',
+      what: 'Builds every kustomization of the repository as kustomize 5 accumulates it: its `resources` (and legacy `bases`) in order, a folder entry built with its own kustomization (that kustomization\'s namespace, namePrefix, nameSuffix and `$patch: delete` patches applied), then its `components` (each adding its resources).\n' +
+        '\n' +
+        'Reports an object id (group, version, kind, namespace, name; a missing namespace is `default`, and the namespace of a kind kustomize takes as cluster-scoped is ignored) reached a second time:\n' +
+        '- the same file listed twice through two paths;\n' +
+        '- a folder and one of its files both listed;\n' +
+        '- two overlays of one base with the same namePrefix both listed;\n' +
+        '- a component that adds an object already there;\n' +
+        '- one file with two documents of the same id.\n' +
+        '\n' +
+        'The finding is on the entry that brings the second copy in (`resources`, `bases` or `components` of the kustomization that fails), where the fix is made, with the first copy and its entry as related locations; when both copies come through one entry (one file), on the second document\'s `metadata.name`. Reported once, at the innermost kustomization whose build fails.\n' +
+        '\n' +
+        'Not judged:\n' +
+        '- ids that are templated (`${VAR}`, `{{ }}`), or that a transformer talium does not follow may change (`transformers`, `replacements` of metadata, JSON6902 patches of metadata, delete patches by pattern or label);\n' +
+        '- remote and templated entries;\n' +
+        '- generators and `helmCharts`.',
       why: 'kustomize refuses to accumulate a resource whose id it already holds ("may not add resource with an already registered id"). The whole build fails, so kustomize-controller marks the Flux Kustomization not ready and Argo CD reports a ComparisonError: nothing under that kustomization is applied or updated until the duplicate is removed, not only the duplicated object.',
       fix: 'Remove the second entry (or the file from the folder whose kustomization already lists it), or rename one copy (namePrefix/nameSuffix in its overlay, another namespace). To change an object a base already holds, patch it instead of listing another copy.',
       sources: [SRC.kustomizeResources, KUSTOMIZE_APPEND, KUSTOMIZE_RESID],

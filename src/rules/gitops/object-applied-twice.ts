@@ -78,7 +78,21 @@ export default defineRule({
     },
     help: 'Let one applier own the object: remove it from the other one\'s folder (or kustomization), or point the two at folders that do not overlap.',
     docs: {
-      what: 'Builds what each Flux Kustomization and Argo CD Application source of this repository applies: a Flux Kustomization\'s `spec.path` with the folder\'s kustomization (or the one Flux generates of every manifest below), `targetNamespace`, `namePrefix` and `nameSuffix` replacing the kustomization\'s own; an Argo CD source\'s `path` with its kustomization (and `kustomize.namespace`/`namePrefix`/`nameSuffix`) or as a plain directory (`directory.recurse`: with its subfolders), objects without a namespace going to `destination.namespace`. Reports an object (group, kind, namespace, name) that two of them apply to the same cluster (talium\'s cluster group, the same Argo CD destination, the same Flux `kubeConfig`), at the second copy\'s `metadata.name` (the object the user moves or deletes), with both appliers\' paths as related locations. A base and its overlays are one build, not two appliers; objects of other clusters are other objects, and so are those of two appliers that descend from two documents of one object (two `flux-system` Kustomizations: two clusters\' bootstraps). Not judged: templated names or namespaces (`${VAR}`, `{{ }}`: substituted per applier), objects a transformer talium does not follow may rename, sources of other repositories, Helm and plugin sources, ApplicationSets other than a single git `directories` generator (whose Applications are built per matching folder, with the `path` parameters put in their template), and two documents of one Flux Kustomization or Application.',
+      what: 'Builds what each Flux Kustomization and Argo CD Application source of this repository applies:\n' +
+        '- a Flux Kustomization\'s `spec.path` with the folder\'s kustomization (or the one Flux generates of every manifest below), `targetNamespace`, `namePrefix` and `nameSuffix` replacing the kustomization\'s own;\n' +
+        '- an Argo CD source\'s `path` with its kustomization (and `kustomize.namespace`/`namePrefix`/`nameSuffix`) or as a plain directory (`directory.recurse`: with its subfolders), objects without a namespace going to `destination.namespace`.\n' +
+        '\n' +
+        'Reports an object (group, kind, namespace, name) that two of them apply to the same cluster (talium\'s cluster group, the same Argo CD destination, the same Flux `kubeConfig`), at the second copy\'s `metadata.name` (the object the user moves or deletes), with both appliers\' paths as related locations.\n' +
+        '\n' +
+        'A base and its overlays are one build, not two appliers; objects of other clusters are other objects, and so are those of two appliers that descend from two documents of one object (two `flux-system` Kustomizations: two clusters\' bootstraps).\n' +
+        '\n' +
+        'Not judged:\n' +
+        '- templated names or namespaces (`${VAR}`, `{{ }}`: substituted per applier);\n' +
+        '- objects a transformer talium does not follow may rename;\n' +
+        '- sources of other repositories;\n' +
+        '- Helm and plugin sources;\n' +
+        '- ApplicationSets other than a single git `directories` generator (whose Applications are built per matching folder, with the `path` parameters put in their template);\n' +
+        '- two documents of one Flux Kustomization or Application.',
       why: 'Flux: both Kustomizations apply the object on every reconcile, each overwriting the other\'s version, and when one stops shipping it, its garbage collection deletes an object the other still declares. Argo CD: the resource is tracked by one Application and shown with a SharedResourceWarning in the other (FailOnSharedResource=true makes the sync fail), and the two keep syncing it back and forth.',
       fix: 'Keep the object in one applier\'s folder only: remove the duplicate file or `resources` entry, or narrow a `spec.path` / source `path` that reaches into another applier\'s folder.',
       sources: [SRC.fluxKustomization, FLUX_OVERLAP, SRC.argoSyncOptions],

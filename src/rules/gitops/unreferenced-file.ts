@@ -23,7 +23,14 @@ export default defineRule({
     },
     help: 'List the file under the kustomization\'s `resources` if it should be applied, or delete it if it is left over.',
     docs: {
-      what: 'In a folder with a kustomization file (`kustomization.yaml`, `kustomization.yml`, `Kustomization`), reports each YAML file of Kubernetes objects that no kustomization of the repository names: not as a resource, base or component (directly, or through the kustomization of a listed folder), patch, generator input, or input of a generator/transformer configuration (ksops). Only Kubernetes objects count (not Helm values or Talos patches). Silent for folders without a kustomization (Flux generates one of every file; Argo CD applies a plain directory), for a folder whose kustomization has a templated `resources` entry, does not read as a kustomization, or that an Argo CD source applies with `directory` or a plugin, and when only part of the tree is linted. Such objects are left out of every other talium rule (pool overlaps, requested IPs, L2 policies...), while YAML and schema checks still read them.',
+      what: 'In a folder with a kustomization file (`kustomization.yaml`, `kustomization.yml`, `Kustomization`), reports each YAML file of Kubernetes objects that no kustomization of the repository names: not as a resource, base or component (directly, or through the kustomization of a listed folder), patch, generator input, or input of a generator/transformer configuration (ksops). Only Kubernetes objects count (not Helm values or Talos patches).\n' +
+        '\n' +
+        'Silent:\n' +
+        '- for folders without a kustomization (Flux generates one of every file; Argo CD applies a plain directory);\n' +
+        '- for a folder whose kustomization has a templated `resources` entry, does not read as a kustomization, or that an Argo CD source applies with `directory` or a plugin;\n' +
+        '- when only part of the tree is linted.\n' +
+        '\n' +
+        'Such objects are left out of every other talium rule (pool overlaps, requested IPs, L2 policies...), while YAML and schema checks still read them.',
       why: 'A kustomization decides what its folder applies; a file it does not list (a pool left behind after it was removed from `resources`, a commented-out entry) is never applied by Kustomize, by Flux (which builds the folder with its kustomization) or by Argo CD (which detects the kustomization and runs Kustomize). Judging its objects as live reports conflicts that do not exist; forgetting to list a new file silently leaves it out of the cluster.',
       fix: 'Add the file to the kustomization\'s `resources` (or to the kustomization of a folder that lists this one), or delete the file.',
       sources: [SRC.kustomizeResources, SRC.fluxKustomization, SRC.argoToolDetection],

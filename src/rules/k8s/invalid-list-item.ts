@@ -55,7 +55,14 @@ export default defineRule({
     help: 'Give the item its own apiVersion and kind (a complete object), or delete it.',
     docs: {
       what:
-        'Checks each item of a List document (a kind ending in `List` with `items:`, which Kustomize replaces by its items). An item that is a scalar or a sequence (`notObject`, `data.type`) is refused by Kustomize ("missing Resource metadata") and by kubectl ("cannot unmarshal ... into map"). A mapping without `kind` (`noKind`) is refused by both ("missing kind in object"). A mapping with a kind but no `apiVersion` (`noApiVersion`) passes Kustomize, which writes it out without one, and then fails the apply ("Object \'apiVersion\' is missing"). In a typed List (`kind: ConfigMapList`), an item with neither (`typedItem`) is read by kubectl as the List\'s item kind and apiVersion (`data.kind`, `data.apiVersion`), but Kustomize, which Flux always builds with and Argo CD uses for a folder with a kustomization, still refuses it; such an item is not linted as that kind. A null or `{}` item (`empty`, a warning) is dropped by Kustomize and refused by kubectl. `data.index` is the item\'s 0-based place in `items`, `data.list` the List\'s kind; the position is the item\'s own range. Observed with kustomize v5.5.0 (`kubectl kustomize`) and kubectl v1.32.',
+        'Checks each item of a List document (a kind ending in `List` with `items:`, which Kustomize replaces by its items).\n' +
+        '- An item that is a scalar or a sequence (`notObject`, `data.type`) is refused by Kustomize ("missing Resource metadata") and by kubectl ("cannot unmarshal ... into map").\n' +
+        '- A mapping without `kind` (`noKind`) is refused by both ("missing kind in object").\n' +
+        '- A mapping with a kind but no `apiVersion` (`noApiVersion`) passes Kustomize, which writes it out without one, and then fails the apply ("Object \'apiVersion\' is missing").\n' +
+        '- In a typed List (`kind: ConfigMapList`), an item with neither (`typedItem`) is read by kubectl as the List\'s item kind and apiVersion (`data.kind`, `data.apiVersion`), but Kustomize, which Flux always builds with and Argo CD uses for a folder with a kustomization, still refuses it; such an item is not linted as that kind.\n' +
+        '- A null or `{}` item (`empty`, a warning) is dropped by Kustomize and refused by kubectl.\n' +
+        '\n' +
+        '`data.index` is the item\'s 0-based place in `items`, `data.list` the List\'s kind; the position is the item\'s own range. Observed with kustomize v5.5.0 (`kubectl kustomize`) and kubectl v1.32.',
       why: 'Kustomize fails the whole build on one such item, so nothing in the folder is applied (the Flux Kustomization or Argo CD Application stays failed); an item without apiVersion is applied by no tool, and every other check skips it.',
       fix: 'Complete the item with its `apiVersion` and `kind` (for a typed List, the List\'s own apiVersion and its kind without `List`), or delete the item (a stray `-` too).',
       sources: [

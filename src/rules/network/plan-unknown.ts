@@ -37,7 +37,11 @@ export default defineRule({
     help: 'State the network under `plan:` in talium.config.yaml (lan, gateway, vip, dhcp; node addresses under reserved), or commit rendered Talos machine configs or patches with the nodes\' static addresses.',
     docs: {
       what:
-        'For a cluster that announces LoadBalancer addresses over L2 (a CiliumL2AnnouncementPolicy, or `l2announcements.enabled` in its Cilium values) and has LB-IPAM pools, reports once, at its first pool, when no LAN is known: neither cluster.yaml, nor talium.config.yaml `plan.lan`, nor the static addresses of the nodes in Talos configs or talconfig.yaml give one. `data.unknown` lists the missing facts; `data.templates` the YAML templates (`*.yaml.j2`, `*.yaml.tmpl`...) talium found and did not read, where such repositories keep their Talos configs. Not reported when a run reads only some paths, where the facts may sit in a file not read.',
+        'For a cluster that announces LoadBalancer addresses over L2 (a CiliumL2AnnouncementPolicy, or `l2announcements.enabled` in its Cilium values) and has LB-IPAM pools, reports once, at its first pool, when no LAN is known: neither cluster.yaml, nor talium.config.yaml `plan.lan`, nor the static addresses of the nodes in Talos configs or talconfig.yaml give one.\n' +
+        '\n' +
+        '`data.unknown` lists the missing facts; `data.templates` the YAML templates (`*.yaml.j2`, `*.yaml.tmpl`...) talium found and did not read, where such repositories keep their Talos configs.\n' +
+        '\n' +
+        'Not reported when a run reads only some paths, where the facts may sit in a file not read.',
       why:
         'The pool rules that catch the outages of an L2 setup (a pool holding the gateway, a node, the VIP or the DHCP range; a pool outside the LAN) compare pool blocks with the LAN. Without it they pass without a word, and a clean run reads as "the pools are fine".',
       fix: 'Add a `plan:` to talium.config.yaml with `lan`, `gateway`, `vip` and `dhcp` (and node addresses as `reserved` ranges), or keep rendered Talos configs in the repository.',

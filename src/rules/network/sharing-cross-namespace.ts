@@ -24,7 +24,13 @@ export default defineRule({
     },
     help: 'List namespaces without spaces (`ns-a,ns-b`) and put the sharing-cross-namespace annotation on every Service that shares the IP.',
     docs: {
-      what: 'Checks `lbipam.cilium.io/sharing-cross-namespace` (and the io.cilium/ alias): the list has no spaces, and Services in different namespaces that share a sharing key and an IP each allow the other\'s namespace (or `*`). Services a bjw-s app-template release renders count too (their `service.<id>` annotations from the values sources network/service-ip-not-in-pool reads, in the release namespace when the release states it; not an ApplicationSet\'s), reported where the annotation is written. On a Cilium older than 1.16 (cross-namespace sharing came with cilium PR #30055, in 1.16 or 1.17), either key is reported as having no effect instead (this replaces network/lbipam-annotation-prefix\'s finding on the new key).',
+      what: 'Checks `lbipam.cilium.io/sharing-cross-namespace` (and the io.cilium/ alias):\n' +
+        '- the list has no spaces;\n' +
+        '- Services in different namespaces that share a sharing key and an IP each allow the other\'s namespace (or `*`).\n' +
+        '\n' +
+        'Services a bjw-s app-template release renders count too (their `service.<id>` annotations from the values sources network/service-ip-not-in-pool reads, in the release namespace when the release states it; not an ApplicationSet\'s), reported where the annotation is written.\n' +
+        '\n' +
+        'On a Cilium older than 1.16 (cross-namespace sharing came with cilium PR #30055, in 1.16 or 1.17), either key is reported as having no effect instead (this replaces network/lbipam-annotation-prefix\'s finding on the new key).',
       why: 'Cross-namespace sharing is off by default and must be allowed on both sides; a space in the list made sharing fail silently until cilium PR #48868.',
       fix: 'Write `ns-a,ns-b` without spaces and add the annotation to both Services.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/', 'https://github.com/cilium/cilium/pull/48868', 'https://github.com/cilium/cilium/pull/30055'],

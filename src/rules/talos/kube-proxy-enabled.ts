@@ -22,7 +22,9 @@ export default defineRule({
     },
     help: 'Add `cluster.proxy.disabled: true` (Talos < 1.14) or a `KubeProxyConfig` document with `enabled: false` (Talos ≥ 1.14) to the control-plane config.',
     docs: {
-      what: 'When any Cilium release sets `kubeProxyReplacement: true`, looks through every Talos config, patch, multi-document and talhelper file of the cluster (with the patches talhelper and Omni cluster templates carry inline) for `cluster.proxy.disabled: true` or `KubeProxyConfig enabled: false`; a setting that enables kube-proxy is reported where it is written, inside an inline patch string when it is a literal block. A setting in a patch only workers read (talhelper `worker.patches` or a worker node\'s patches, an Omni Workers set or worker Machine, a file only such lists name) does not count: Talos takes cluster settings from control-plane configs; it is shown as a related location.',
+      what: 'When any Cilium release sets `kubeProxyReplacement: true`, looks through every Talos config, patch, multi-document and talhelper file of the cluster (with the patches talhelper and Omni cluster templates carry inline) for `cluster.proxy.disabled: true` or `KubeProxyConfig enabled: false`; a setting that enables kube-proxy is reported where it is written, inside an inline patch string when it is a literal block.\n' +
+        '\n' +
+        'A setting in a patch only workers read (talhelper `worker.patches` or a worker node\'s patches, an Omni Workers set or worker Machine, a file only such lists name) does not count: Talos takes cluster settings from control-plane configs; it is shown as a related location.',
       why: 'Talos deploys the kube-proxy DaemonSet by default. Next to Cilium\'s kube-proxy replacement it keeps writing iptables service rules that shadow or fight Cilium\'s, a classic source of flaky Services.',
       fix: 'Disable kube-proxy in the Talos control-plane patch before bootstrap (and delete the DaemonSet on a running cluster).',
       sources: [SRC.talosCilium, SRC.kubeProxyPitfall],

@@ -98,7 +98,14 @@ export default defineRule({
     },
     help: 'Move the VIP to the control-plane config (same subnet as the control-plane addresses, outside DHCP and LB pools).',
     docs: {
-      what: 'Finds `vip` settings (`machine.network.interfaces[].vip`, VLAN `vip`, `Layer2VIPConfig`, RFC 6902 ops adding them, talhelper node `networkInterfaces`) on worker configurations: worker machine configs, patch files a talhelper `worker.patches` / worker node list or an Omni Workers set (or a machine it names) pulls in (`@./patches/x.yaml`, `file:`; the item that names the file is a related location), patches in a worker folder unless a control-plane list names them, talhelper worker nodes (`controlPlane: false` or unset, talhelper\'s default), the inline patches talhelper applies to workers (`worker.patches`, a worker node\'s `patches`) and those of an Omni `kind: Workers` set or of a machine it names, reported inside the patch string when it is a literal block; and checks the VIP against the LAN of the network plan.',
+      what: 'Finds `vip` settings (`machine.network.interfaces[].vip`, VLAN `vip`, `Layer2VIPConfig`, RFC 6902 ops adding them, talhelper node `networkInterfaces`) on worker configurations:\n' +
+        '- worker machine configs;\n' +
+        '- patch files a talhelper `worker.patches` / worker node list or an Omni Workers set (or a machine it names) pulls in (`@./patches/x.yaml`, `file:`; the item that names the file is a related location);\n' +
+        '- patches in a worker folder unless a control-plane list names them;\n' +
+        '- talhelper worker nodes (`controlPlane: false` or unset, talhelper\'s default);\n' +
+        '- the inline patches talhelper applies to workers (`worker.patches`, a worker node\'s `patches`) and those of an Omni `kind: Workers` set or of a machine it names, reported inside the patch string when it is a literal block.\n' +
+        '\n' +
+        'Also checks the VIP against the LAN of the network plan.',
       why: 'Talos validation refuses a VIP on workers, so the config does not apply. A VIP outside the control planes\' subnet is never reachable: it is announced with gratuitous ARP on the local link only.',
       fix: 'Configure the VIP in the control-plane patch, on the interface or VLAN that carries the LAN, with an unused reserved address of that subnet.',
       sources: [SRC.talosVip],
