@@ -8,7 +8,7 @@ import type { FindingFix } from '../core/finding.js';
 import type { ClusterGroup } from '../plan/types.js';
 
 export interface RuleDocs {
-  /** What the rule checks (one paragraph). */
+  /** What the rule checks: short paragraphs (a blank line between) and `- ` bullet lists, as `talium explain` (report/wrap.ts) and the README (scripts/docs/rule-reference.ts) render them. */
   what: string;
   /** Why it matters (what breaks at runtime). */
   why: string;

@@ -24,7 +24,13 @@ export default defineRule({
     },
     help: 'Keep pool blocks clear of the LAN\'s first and last address, or set allowFirstLastIPs: "No" on a CIDR block that spans the LAN.',
     docs: {
-      what: 'Finds pool blocks that include the LAN\'s network (first) or broadcast (last) address and would allocate it: start/stop ranges always do, CIDR blocks do when allowFirstLastIPs is "Yes" (the default from Cilium 1.16; "No" in 1.15). Silent when the Cilium version is unknown and the field is unset. When the LAN is unknown, a block inside one /24 that can hand out that /24\'s .0 or .255 address gives a warning (assuming the usual /24 LAN), unless the cluster announces its pools with BGP only (no L2 policy, L2 announcements not on): a routed pool is on no LAN, so it has no network or broadcast address to keep clear of.\n\n' + POOL_OVERLAYS_DOC,
+      what: 'Finds pool blocks that include the LAN\'s network (first) or broadcast (last) address and would allocate it:\n' +
+        '- start/stop ranges always do;\n' +
+        '- CIDR blocks do when allowFirstLastIPs is "Yes" (the default from Cilium 1.16; "No" in 1.15).\n' +
+        '\n' +
+        'Silent when the Cilium version is unknown and the field is unset.\n' +
+        '\n' +
+        'When the LAN is unknown, a block inside one /24 that can hand out that /24\'s .0 or .255 address gives a warning (assuming the usual /24 LAN), unless the cluster announces its pools with BGP only (no L2 policy, L2 announcements not on): a routed pool is on no LAN, so it has no network or broadcast address to keep clear of.\n\n' + POOL_OVERLAYS_DOC,
       why: 'The LAN\'s network and broadcast addresses cannot be used by a host: a Service that gets one is unreachable, and broadcast traffic is misdirected.',
       fix: 'Start the block after the network address and stop before the broadcast address.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/', 'https://github.com/cilium/cilium/pull/33151'],

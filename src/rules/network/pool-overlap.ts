@@ -25,7 +25,11 @@ export default defineRule({
     },
     help: 'Give every pool its own address range; use serviceSelector to steer Services to a pool instead of overlapping ranges.',
     docs: {
-      what: 'Compares the blocks of every pair of pools of a cluster. Pools with the same name, or in files that differ only in one folder (environment variants such as `prod/` and `qa/`), are treated as variants and not compared, and so are pools as different kustomize overlays render them; but a pool that one kustomize build renders under several names (two overlays with different `namePrefix`/`nameSuffix` listing one base, both listed by one kustomization; nothing on the way patches it) is one pool per rendered name, and two such copies overlap: reported at the base\'s block with `data.overlay` / `data.otherOverlay` and related locations naming the kustomization that renames each copy.\n\n' + POOL_OVERLAYS_DOC,
+      what: 'Compares the blocks of every pair of pools of a cluster.\n' +
+        '\n' +
+        'Pools with the same name, or in files that differ only in one folder (environment variants such as `prod/` and `qa/`), are treated as variants and not compared, and so are pools as different kustomize overlays render them.\n' +
+        '\n' +
+        'But a pool that one kustomize build renders under several names (two overlays with different `namePrefix`/`nameSuffix` listing one base, both listed by one kustomization; nothing on the way patches it) is one pool per rendered name, and two such copies overlap: reported at the base\'s block with `data.overlay` / `data.otherOverlay` and related locations naming the kustomization that renames each copy.\n\n' + POOL_OVERLAYS_DOC,
       why: 'Overlapping pools are a soft error in Cilium: the pool added last is marked Conflicting (reason cidr_overlap) and allocates nothing more.',
       fix: 'Split the range between the pools so they do not share addresses.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],
