@@ -125,6 +125,32 @@ describe('run cache', () => {
     assert.ok(ids(run()).includes('apps/dangling.yaml lint/symlink-skipped'));
   });
 
+  it('a YAML template added or removed is a miss: network/plan-unknown names the templates discovery found', () => {
+    const { repo, run, plain } = setup('templates');
+    mkdirSync(join(repo, 'network'), { recursive: true });
+    writeFileSync(
+      join(repo, 'network', 'pool.yaml'),
+      'apiVersion: cilium.io/v2alpha1\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - cidr: 192.168.1.0/24\n---\napiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: l2\nspec:\n  loadBalancerIPs: true\n',
+    );
+    age(repo);
+    waitPastRacy();
+    run();
+    assert.equal(run().replayed, true);
+    const templates = (r: CliRun) =>
+      (JSON.parse(r.stdout) as { diagnostics: Array<{ ruleId: string; data?: Record<string, unknown> }> }).diagnostics.filter((d) => d.ruleId === 'network/plan-unknown').map((d) => d.data?.['templates'] ?? null);
+    assert.deepEqual(templates(plain()), [null]);
+    mkdirSync(join(repo, 'talos'), { recursive: true });
+    writeFileSync(join(repo, 'talos', 'controlplane.yaml.j2'), 'machine:\n  network:\n    hostname: {{ name }}\n');
+    const added = run();
+    assert.equal(added.replayed, false, 'a template added');
+    assert.equal(added.stdout, plain().stdout);
+    assert.deepEqual(templates(added), ['talos/controlplane.yaml.j2']);
+    unlinkSync(join(repo, 'talos', 'controlplane.yaml.j2'));
+    const removed = run();
+    assert.equal(removed.replayed, false, 'a template removed');
+    assert.deepEqual(templates(removed), [null]);
+  });
+
   it('the reported files and paths are part of the key', () => {
     const { repo, run, plain } = setup('scope');
     age(repo);

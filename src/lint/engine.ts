@@ -193,7 +193,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   let runCache: RunCache | undefined;
   let runCacheKey: string | undefined;
   if (caching && !found.missing.length && process.env['TALIUM_RUN_CACHE'] !== 'off') {
-    const inputs: Parameters<typeof runKey>[0] = { cwd: resolve(opts.cwd), paths: opts.paths, config, notes: found.notes, today, excluded: found.excluded };
+    const inputs: Parameters<typeof runKey>[0] = { cwd: resolve(opts.cwd), paths: opts.paths, config, notes: found.notes, today, excluded: found.excluded, templates: found.templates };
     if (opts.only) inputs.only = opts.only;
     if (opts.crossObjectAll) inputs.crossObjectAll = true;
     if (opts.configDiagnostics) inputs.configDiagnostics = opts.configDiagnostics;
