@@ -197,3 +197,11 @@ test('a home-ops layout (a common component per namespace folder, one Flux Kusto
   files['kubernetes/apps/network/echo-network/ks.yaml'] = KS('echo-network', './kubernetes/apps/default/echo-default/app', '  targetNamespace: default\n');
   assert.deepEqual(lintRepo(files, [duplicateObject, objectAppliedTwice]).map((d) => `${d.file}:${d.range.start.line} ${d.ruleId}`), ['kubernetes/apps/default/echo-default/app/helmrelease.yaml:4 gitops/object-applied-twice']);
 });
+
+test('gitops/object-applied-twice on a folder of 150,000 objects: no stack overflow (a spread push of a build crashed the rule)', () => {
+  const many = Array.from({ length: 150_000 }, (_, i) => `---\n${CM(`cm-${i}`, 'a')}`).join('');
+  const files = { 'flux/ks.yaml': KS('many', './apps/many') + KS('other', './apps/other'), 'apps/many/all.yaml': many, 'apps/other/cm.yaml': CM('cm-7', 'a') };
+  // before: "Maximum call stack size exceeded" (lint/internal-error in the CLI)
+  const got = lintRepo(files, [objectAppliedTwice]);
+  assert.deepEqual(got.map((d) => `${d.file}:${d.range.start.line} ${String(d.data?.['object'])}`), ['apps/other/cm.yaml:4 ConfigMap a/cm-7']);
+});

@@ -13,6 +13,7 @@ import { repoKey } from './helm-layers.js';
 import { kustomizeBuilder, withIds, type BuiltObject, type IdOverrides, type KustomizeBuilder } from './kustomize-build.js';
 import { generatedResources } from './kustomize-overlays.js';
 import { dirOf, docsByFile, foldersOf, isObj } from './util.js';
+import { pushAll } from '../core/arrays.js';
 
 export interface Applier {
   /** The Flux Kustomization or Argo CD Application (or the ApplicationSet that generates it: `generated`). */
@@ -103,7 +104,7 @@ export function appliers(docs: readonly YamlDocument[], all?: readonly YamlDocum
 
   // Argo CD: Applications, and those an ApplicationSet's git directory generator makes
   const specs: AppSpec[] = apps.map((d) => ({ doc: d, name: d.name ?? '', spec: d.get(['spec']), at: ['spec'] }));
-  for (const d of sets) specs.push(...generatedApps(d, folders));
+  for (const d of sets) pushAll(specs, generatedApps(d, folders));
   // this repository is any repoURL one of whose sources names a folder here
   const repos = new Set<string>();
   for (const a of specs) {
@@ -243,11 +244,11 @@ function buildFolder(b: KustomizeBuilder, byFile: Map<string, YamlDocument[]>, d
   if (engine === 'flux') {
     for (const node of generatedResources(dir, byFile)) {
       const k = b.kustomizationAt(dirOf(node));
-      if (k && k.file.path === node) list.push(...b.build(k));
-      else list.push(...b.fileObjects(node));
+      // (not spread into push: a folder may hold more objects than call arguments fit on the stack)
+      pushAll(list, k && k.file.path === node ? b.build(k) : b.fileObjects(node));
     }
     return withIds(list, ids ?? {});
   }
-  for (const f of byFile.keys()) if (recurse ? under(dirOf(f), dir) : dirOf(f) === dir) list.push(...b.fileObjects(f));
+  for (const f of byFile.keys()) if (recurse ? under(dirOf(f), dir) : dirOf(f) === dir) pushAll(list, b.fileObjects(f));
   return list;
 }

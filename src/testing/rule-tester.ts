@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pushAll } from '../core/arrays.js';
 import { uniqueSorted, type Diagnostic } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
 import { toDiagnostic } from '../core/finding.js';
@@ -41,7 +42,7 @@ export function readTree(dir: string, only: RegExp = /./): Record<string, string
 export function parseRepo(files: Record<string, string>): YamlDocument[] {
   const docs: YamlDocument[] = [];
   for (const path of Object.keys(files).sort()) {
-    docs.push(...parseSource(new SourceFile(path, files[path]!)).docs);
+    pushAll(docs, parseSource(new SourceFile(path, files[path]!)).docs);
   }
   return docs;
 }
