@@ -11,7 +11,9 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { Finding } from '../src/core/finding.js';
-import { mergeAcrossGroups } from '../src/lint/run-rules.js';
+import { mergeAcrossGroups, runRules } from '../src/lint/run-rules.js';
+import { buildClusterGroups } from '../src/plan/index.js';
+import { defineRule } from '../src/rules/types.js';
 import { renamedCopies } from '../src/plan/renamed-copies.js';
 import poolOverlap from '../src/rules/network/pool-overlap.js';
 import serviceIpConflict from '../src/rules/network/service-ip-conflict.js';
@@ -214,4 +216,18 @@ test('mergeAcrossGroups: string data joined and sorted, related merged in group 
   const k1 = f('o', 'a');
   const k2 = f('o', 'b', { more: 'x' });
   assert.equal(mergeAcrossGroups([k1, k2], new Map([[k1, 'a'], [k2, 'b']])).length, 2);
+});
+
+test('runRules merging across groups keeps a rule with 160,000 findings (no spread of them into call arguments)', () => {
+  const docs = parseRepo({ 'clusters/a/x.yaml': 'a: 1\n', 'clusters/b/x.yaml': 'a: 1\n' });
+  const groups = buildClusterGroups(docs);
+  assert.equal(groups.length, 2);
+  const many = defineRule({
+    meta: { id: 'test/many', description: 'Many.', severity: 'info', messages: { m: 'One of many.' }, help: 'None.', docs: { what: '', why: '', fix: '', sources: [] }, examples: { valid: [], invalid: [] } },
+    check: ({ cluster }) => Array.from({ length: 80_000 }, (_, i) => ({ doc: cluster.docs[0]!, path: ['a', i], messageId: 'm' })),
+  });
+  // before: "Maximum call stack size exceeded" (out.splice(start, n, ...merged))
+  const got = runRules([many], groups, docs, {}, {});
+  assert.equal(got.length, 160_000);
+  assert.deepEqual([got[0]!.doc?.file.path, got[0]!.path, got[159_999]!.doc?.file.path, got[159_999]!.path], ['clusters/a/x.yaml', ['a', 0], 'clusters/b/x.yaml', ['a', 79_999]]);
 });

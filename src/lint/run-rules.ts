@@ -13,6 +13,7 @@ import type { Severity } from '../core/diagnostic.js';
 import { renderTemplate } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
 import { placeKey, type Finding } from '../core/finding.js';
+import { pushAll } from '../core/arrays.js';
 import { appliedDocs } from '../plan/applied.js';
 import { kustomizePatchedKinds, PATCHED_ANY_KIND } from '../plan/kustomize-patches.js';
 import type { ClusterGroup } from '../plan/types.js';
@@ -112,7 +113,12 @@ export function runRules(
       }
     }
     for (const p of pending.values()) if (p.groups.size === groups.length) out.push(p.finding);
-    if (groups.length > 1) out.splice(start, out.length - start, ...mergeAcrossGroups(out.slice(start), from));
+    if (groups.length > 1) {
+      // (not spread into splice: a rule's findings may outnumber the call arguments the stack holds)
+      const mine = mergeAcrossGroups(out.slice(start), from);
+      out.length = start;
+      pushAll(out, mine);
+    }
   }
   return out;
 }
