@@ -25,7 +25,7 @@ const findings = (files: Record<string, string>) =>
 
 const TALCONFIG = (version: string, patch = '') => `clusterName: home\ntalosVersion: ${version}\nnodes:\n  - hostname: cp1\n    ipAddress: 10.0.0.11\n    controlPlane: true\n${patch}`;
 const VALUES = (port: number) => `kubeProxyReplacement: true\nk8sServiceHost: localhost\nk8sServicePort: ${port}\n`;
-const FULL = (version: string, extra = '') => `version: v1alpha1\nmachine:\n  type: controlplane\n  install:\n    image: ghcr.io/siderolabs/installer:${version}\ncluster:\n  proxy:\n    disabled: true\n${extra}`;
+const FULL = (version: string, extra = '') => `version: v1alpha1\nmachine:\n  type: controlplane\n  token: abcdef.0123456789abcdef\n  ca:\n    crt: LS0t\n  install:\n    image: ghcr.io/siderolabs/installer:${version}\ncluster:\n  proxy:\n    disabled: true\n${extra}`;
 
 test('a known Talos ≥ 1.6 without a KubePrism setting: on, port 7445, marked as the default and placed at the version', () => {
   const p = plan({ 'talos/talconfig.yaml': TALCONFIG('v1.13.9') });
@@ -93,4 +93,15 @@ test('talium plan prints the default with its Talos version, and JSON marks it',
   assert.deepEqual(JSON.parse(json.stdout)[0].talos.kubePrism, { value: { enabled: true, port: 7445 }, from: { file: 'talos/talconfig.yaml', line: 2, column: 15, note: 'Talos default since 1.6' }, defaulted: 'Talos 1.13 default' });
   const full = await runCli(['plan'], { cwd: repos.repo({ 'talos/controlplane.yaml': FULL('v1.14.0') }) });
   assert.match(full.stdout, /^ {2}KubePrism +off \(no KubePrismConfig document\) +talos\/controlplane\.yaml:1:1$/m);
+});
+
+test('a config patch that starts with version: v1alpha1 (Terraform config_patches) is no full config: KubePrism stays the default', () => {
+  // as nasenov__homelab's terraform/talos/resources/machineconfig.yaml, with the installer pinned: no machine token or
+  // CA, which every generated config has; before: "full Talos 1.14.0 machine config ... KubePrism is off" (an error)
+  const patch = 'version: v1alpha1\nmachine:\n  install:\n    image: factory.talos.dev/installer/376567988ad3:v1.14.0\n    diskSelector:\n      size: "256060514304"\ncluster:\n  network:\n    cni:\n      name: none\n  proxy:\n    disabled: true\n';
+  const p = plan({ 'terraform/talos/resources/machineconfig.yaml': patch });
+  assert.deepEqual(p.talos.kubePrism?.value, { enabled: true, port: 7445 });
+  assert.equal(p.talos.kubePrism?.from.defaulted, 'Talos 1.14 default');
+  assert.equal(p.talos.kubePrism?.from.missing, undefined);
+  assert.deepEqual(findings({ 'terraform/talos/resources/machineconfig.yaml': patch, 'cilium/values.yaml': VALUES(7445) }), []);
 });

@@ -12,7 +12,7 @@ import { defineRule, type RuleFinding } from '../types.js';
 const LOCAL = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 const CP = (prism: string) => `machine:\n  type: controlplane\n  features:\n    kubePrism:\n${prism}cluster:\n  proxy:\n    disabled: true\n`;
 /** A full Talos 1.14 machine config (the installer image gives the version) without a KubePrismConfig document. */
-const FULL_114 = 'version: v1alpha1\nmachine:\n  type: controlplane\n  install:\n    image: ghcr.io/siderolabs/installer:v1.14.0\ncluster:\n  proxy:\n    disabled: true\n';
+const FULL_114 = 'version: v1alpha1\nmachine:\n  type: controlplane\n  token: abcdef.0123456789abcdef\n  ca:\n    crt: LS0t\n  install:\n    image: ghcr.io/siderolabs/installer:v1.14.0\ncluster:\n  proxy:\n    disabled: true\n';
 const VALUES = 'kubeProxyReplacement: true\nk8sServiceHost: localhost\nk8sServicePort: 7445\n';
 
 export default defineRule({
@@ -27,7 +27,7 @@ export default defineRule({
     },
     help: 'Keep KubePrism enabled and set Cilium `k8sServicePort` to its port (default 7445), or change both together.',
     docs: {
-      what: 'Compares the KubePrism setting of the Talos config (`machine.features.kubePrism` or `KubePrismConfig`) with the Cilium values that point at a loopback API endpoint.\n\nA full machine config of Talos 1.14 or later with no `KubePrismConfig` document (and no `machine.features.kubePrism`) has KubePrism off: reported at that config. Where the repository sets nothing, KubePrism is on at port 7445 by default (Talos 1.6 and later); this rule does not judge that default: cilium/k8s-service-endpoint compares `k8sServicePort` with it.',
+      what: 'Compares the KubePrism setting of the Talos config (`machine.features.kubePrism` or `KubePrismConfig`) with the Cilium values that point at a loopback API endpoint.\n\nA full machine config of Talos 1.14 or later (one `talosctl gen config` writes: with its `machine.token` and `machine.ca`, not a patch that starts with `version: v1alpha1`) with no `KubePrismConfig` document (and no `machine.features.kubePrism`) has KubePrism off: reported at that config. Where the repository sets nothing, KubePrism is on at port 7445 by default (Talos 1.6 and later); this rule does not judge that default: cilium/k8s-service-endpoint compares `k8sServicePort` with it.',
       why: 'With kube-proxy replacement the Cilium agent talks to the API server through KubePrism on localhost; if KubePrism is off or listens elsewhere, the agent gets "connection refused", the CNI never comes up and nodes stay NotReady.',
       fix: 'Enable KubePrism (default since Talos 1.6) and keep its port and `k8sServicePort` equal.',
       sources: [SRC.kubePrism, SRC.talosCilium],
