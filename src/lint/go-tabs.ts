@@ -93,10 +93,28 @@ export function goTabFindings(file: SourceFile, taken: ReadonlySet<number>): Fin
       else if (node.type === Scalar.PLAIN && node.range[1] > node.range[0]) plains.push({ start: node.range[0], end: node.range[1], indent: parentColumn + 1 });
     });
   }
+  // sorted once, so each line is judged by binary searches and each block body scanned once (lines come in order)
+  const inUnread = spans(unread, true);
+  const inFlow = spans(flows, false);
+  const inQuoted = spans(quoted, false);
+  blocks.sort((a, b) => a.start - b.start);
+  plains.sort((a, b) => a.start - b.start);
+  const bodies = new Map<number, BlockBody>();
+  const around: Around = {
+    inFlowOrQuoted: (at) => inFlow(at) || inQuoted(at),
+    block: (at) => {
+      const b = blocks[lastBefore(blocks, at)];
+      if (!b) return undefined;
+      let body = bodies.get(b.start);
+      if (!body) bodies.set(b.start, (body = new BlockBody(text, b.start, b.parentColumn)));
+      return body;
+    },
+    plain: (at) => plains[lastBefore(plains, at)],
+  };
   const out: Finding[] = [];
   for (const { start, tab } of lines) {
-    if (unread.some(([a, b]) => a <= start && start < b)) continue;
-    const why = goError(text, start, tab - start, flows, quoted, blocks, plains);
+    if (inUnread(start)) continue;
+    const why = goError(text, start, tab - start, around);
     if (!why) continue;
     const range = file.rangeOf(tab, tab + 1);
     if (taken.has(range.start.line)) continue;
@@ -116,59 +134,101 @@ export function goTabFindings(file: SourceFile, taken: ReadonlySet<number>): Fin
   return out;
 }
 
-function goError(
-  text: string,
-  start: number,
-  tabColumn: number,
-  flows: ReadonlyArray<[number, number]>,
-  quoted: ReadonlyArray<[number, number]>,
-  blocks: ReadonlyArray<{ start: number; parentColumn: number }>,
-  plains: readonly Plain[],
-): GoError | undefined {
-  for (const [a, b] of flows) if (a < start && start < b) return undefined;
-  for (const [a, b] of quoted) if (a < start && start < b) return undefined;
+/** What a line's verdict depends on, found for it (goTabFindings). */
+interface Around {
+  /** The offset is inside a flow collection or a quoted scalar. */
+  inFlowOrQuoted(at: number): boolean;
+  /** The body of the last block scalar whose header is before the offset. */
+  block(at: number): BlockBody | undefined;
+  /** The last plain scalar that starts before the offset. */
+  plain(at: number): Plain | undefined;
+}
+
+function goError(text: string, start: number, tabColumn: number, around: Around): GoError | undefined {
+  if (around.inFlowOrQuoted(start)) return undefined;
   // the last block scalar header before the line, when the line lies in its body
-  let block: { start: number; parentColumn: number } | undefined;
-  for (const b of blocks) if (b.start < start && (!block || b.start > block.start)) block = b;
-  if (block) {
-    const indent = blockBody(text, block.start, block.parentColumn, start);
-    if (indent !== false) return indent === 0 || tabColumn < indent ? 'indentation-space-expected' : undefined;
-  }
-  // the plain scalar the line continues, or whose trailing blank lines it is among
-  for (const p of plains) {
-    if (p.start < start && (start < p.end || /^[ \t\r\n]*$/.test(text.slice(p.end, start)))) {
-      return tabColumn < p.indent ? 'violates-indentation' : undefined;
-    }
-  }
+  const indent = around.block(start)?.indentAt(start);
+  if (indent !== undefined && indent !== false) return indent === 0 || tabColumn < indent ? 'indentation-space-expected' : undefined;
+  // the plain scalar the line continues, or whose trailing blank lines it is among: only the last one before the line
+  // can be (plain scalars do not overlap, and any later one stands between an earlier one and the line)
+  const p = around.plain(start);
+  if (p && (start < p.end || /^[ \t\r\n]*$/.test(text.slice(p.end, start)))) return tabColumn < p.indent ? 'violates-indentation' : undefined;
   return 'cannot-start-token';
 }
 
-/**
- * When the line at `line` is in the body of the block scalar whose header is at `header`: its indentation (0 while
- * no text line has fixed it); false when the body ended before the line. An explicit indentation indicator is
- * read as the body's indentation relative to the parent.
- */
-function blockBody(text: string, header: number, parentColumn: number, line: number): number | false {
-  const headerEnd = text.indexOf('\n', header);
-  if (headerEnd === -1 || headerEnd >= line) return false;
-  const explicit = /^[|>][+-]?([1-9])|^[|>]([1-9])/.exec(text.slice(header, headerEnd));
-  let indent = explicit ? Math.max(parentColumn, 0) + Number(explicit[1] ?? explicit[2]) : 0;
-  let p = headerEnd + 1;
-  while (p < line) {
-    let i = p;
-    while (text.charCodeAt(i) === 32) i++;
-    const nl = text.indexOf('\n', p);
-    const end = nl === -1 ? text.length : nl;
-    const rest = text.slice(i, end).replace(/\r$/, '');
-    if (rest !== '' && !/^\t[ \t]*$/.test(rest)) {
-      const n = i - p;
-      if (indent === 0) {
-        if (n <= parentColumn || n === 0) return false;
-        indent = n;
-      } else if (n < indent) return false;
-    }
-    if (nl === -1) return false;
-    p = nl + 1;
+/** The index of the last item of `sorted` (by start) that starts before `at`; -1 when none does. */
+function lastBefore(sorted: ReadonlyArray<{ start: number }>, at: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]!.start < at) lo = mid + 1;
+    else hi = mid;
   }
-  return indent;
+  return lo - 1;
+}
+
+/**
+ * A test whether an offset lies in one of `ranges` ([a, b): a <= x < b when `fromStart`, else a < x < b), the
+ * ranges merged into disjoint sorted ones first (flow collections nest).
+ */
+function spans(ranges: ReadonlyArray<[number, number]>, fromStart: boolean): (at: number) => boolean {
+  const merged: Array<{ start: number; end: number }> = [];
+  for (const [a, b] of [...ranges].sort((x, y) => x[0] - y[0])) {
+    const last = merged[merged.length - 1];
+    if (last && a < last.end) last.end = Math.max(last.end, b);
+    else merged.push({ start: a, end: b });
+  }
+  return (at) => {
+    const r = merged[lastBefore(merged, fromStart ? at + 1 : at)];
+    return r !== undefined && at < r.end;
+  };
+}
+
+/**
+ * The body of the block scalar whose header is at `header`, scanned forward as lines are asked about in order: for a
+ * line, its indentation (0 while no text line has fixed it), or false when the body ended before the line. An
+ * explicit indentation indicator is read as the body's indentation relative to the parent.
+ */
+class BlockBody {
+  private p: number;
+  private indent: number;
+  private ended: boolean;
+
+  constructor(
+    private readonly text: string,
+    header: number,
+    private readonly parentColumn: number,
+  ) {
+    const headerEnd = text.indexOf('\n', header);
+    const explicit = headerEnd === -1 ? null : /^[|>][+-]?([1-9])|^[|>]([1-9])/.exec(text.slice(header, headerEnd));
+    this.indent = explicit ? Math.max(parentColumn, 0) + Number(explicit[1] ?? explicit[2]) : 0;
+    this.ended = headerEnd === -1;
+    this.p = headerEnd + 1;
+  }
+
+  /** The body's indentation at the line starting at `line` (after the header; never before a line asked already). */
+  indentAt(line: number): number | false {
+    const text = this.text;
+    if (line < this.p) return this.ended ? false : this.indent;
+    while (!this.ended && this.p < line) {
+      const p = this.p;
+      let i = p;
+      while (text.charCodeAt(i) === 32) i++;
+      const nl = text.indexOf('\n', p);
+      const end = nl === -1 ? text.length : nl;
+      const rest = text.slice(i, end).replace(/\r$/, '');
+      if (rest !== '' && !/^\t[ \t]*$/.test(rest)) {
+        const n = i - p;
+        if (this.indent === 0) {
+          if (n <= this.parentColumn || n === 0) this.ended = true;
+          else this.indent = n;
+        } else if (n < this.indent) this.ended = true;
+      }
+      if (this.ended) break;
+      if (nl === -1) this.ended = true;
+      else this.p = nl + 1;
+    }
+    return this.ended ? false : this.indent;
+  }
 }
