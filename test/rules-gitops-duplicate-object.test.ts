@@ -38,6 +38,8 @@ const LAYOUTS: Array<{ name: string; dup: boolean; files: Record<string, string>
   { name: 'same name, other version', dup: false, files: { 'app/kustomization.yaml': K(RES('a.yaml', 'b.yaml')), 'app/a.yaml': CM('a', '', 'apps/v1', 'Deployment'), 'app/b.yaml': CM('a', '', 'apps/v1beta1', 'Deployment') } },
   { name: 'same name, other namespace', dup: false, files: { 'app/kustomization.yaml': K(RES('a.yaml', 'b.yaml')), 'app/a.yaml': CM('a', 'x'), 'app/b.yaml': CM('a') } },
   { name: 'no namespace is default', dup: true, files: { 'app/kustomization.yaml': K(RES('a.yaml', 'b.yaml')), 'app/a.yaml': CM('a', 'default'), 'app/b.yaml': CM('a') } },
+  { name: 'two overlays, different namespaces, an IngressClass (cluster-scoped)', dup: true, files: { 'app/kustomization.yaml': K(RES('o1', 'o2')), 'app/o1/kustomization.yaml': K(`namespace: n1\n${RES('../base')}`), 'app/o2/kustomization.yaml': K(`namespace: n2\n${RES('../base')}`), 'app/base/kustomization.yaml': K(RES('a.yaml')), 'app/base/a.yaml': CM('a', '', 'networking.k8s.io/v1', 'IngressClass') } },
+  { name: 'two overlays, different namespaces, a FlowSchema of flowcontrol v1 (namespaced to kustomize 5.5: its built-in schema knows only v1beta1 as cluster-scoped)', dup: false, files: { 'app/kustomization.yaml': K(RES('o1', 'o2')), 'app/o1/kustomization.yaml': K(`namespace: n1\n${RES('../base')}`), 'app/o2/kustomization.yaml': K(`namespace: n2\n${RES('../base')}`), 'app/base/kustomization.yaml': K(RES('a.yaml')), 'app/base/a.yaml': CM('a', '', 'flowcontrol.apiserver.k8s.io/v1', 'FlowSchema') } },
 ];
 
 test('gitops/duplicate-object: talium agrees with kubectl kustomize on every layout', (t) => {

@@ -61,7 +61,7 @@ export interface DuplicateId {
 /** Kinds kustomize takes as cluster-scoped (api/resid/gvk.go notNamespaceableKinds): their namespace is no part of the id. */
 const CLUSTER_SCOPED = new Set([
   'APIService', 'CSIDriver', 'CSINode', 'CertificateSigningRequest', 'ClusterRole', 'ClusterRoleBinding', 'ComponentStatus',
-  'CustomResourceDefinition', 'MutatingWebhookConfiguration', 'Namespace', 'Node', 'PersistentVolume', 'PodSecurityPolicy',
+  'CustomResourceDefinition', 'IngressClass', 'MutatingWebhookConfiguration', 'Namespace', 'Node', 'PersistentVolume', 'PodSecurityPolicy',
   'PriorityClass', 'RuntimeClass', 'SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'StorageClass', 'SubjectAccessReview',
   'TokenReview', 'ValidatingWebhookConfiguration', 'VolumeAttachment',
 ]);
