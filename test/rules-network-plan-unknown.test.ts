@@ -39,6 +39,28 @@ test('the templates discovery found are named, and the facts the plan has are no
   ]);
 });
 
+test('several clusters: each names the templates under a folder named like it, else all of them', () => {
+  const files = {
+    'clusters/main/l2.yaml': POLICY,
+    'clusters/main/pool.yaml': pool('main'),
+    'clusters/lab/l2.yaml': POLICY,
+    'clusters/lab/pool.yaml': pool('lab'),
+    'talos/main/cp.yaml.j2': 'a\n',
+    'talos/lab/cp.yaml.j2': 'a\n',
+    'talos/common.yaml.j2': 'a\n',
+  };
+  const got = brief(files).map((d) => [d.at, (d.data as Record<string, unknown>)['cluster'], (d.data as Record<string, unknown>)['templates']]);
+  assert.deepEqual(got, [
+    ['clusters/lab/pool.yaml:4:9', 'lab', 'talos/lab/cp.yaml.j2'],
+    ['clusters/main/pool.yaml:4:9', 'main', 'talos/main/cp.yaml.j2'],
+  ]);
+  const { 'talos/lab/cp.yaml.j2': _, ...noLab } = files;
+  assert.deepEqual(
+    brief(noLab).map((d) => (d.data as Record<string, unknown>)['templates']),
+    ['talos/common.yaml.j2, talos/main/cp.yaml.j2', 'talos/main/cp.yaml.j2'],
+  );
+});
+
 test('silent once a LAN is known, without L2, or without an enabled pool with a valid block', () => {
   assert.deepEqual(brief({ 'talium.config.yaml': 'plan:\n  lan: 10.50.0.0/24\n', 'l2.yaml': POLICY, 'pool.yaml': pool('lan') }), [], 'plan.lan');
   assert.deepEqual(brief({ 'talos/cp1.yaml': NODE, 'l2.yaml': POLICY, 'pool.yaml': pool('lan') }), [], 'LAN inferred from a node address');

@@ -14,6 +14,16 @@ const MAX_LISTED = 3;
 const POLICY = 'apiVersion: cilium.io/v2alpha1\nkind: CiliumL2AnnouncementPolicy\nmetadata:\n  name: l2\nspec:\n  loadBalancerIPs: true\n';
 const POOL = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - cidr: 10.50.0.224/28\n';
 
+/**
+ * The templates of cluster `name`: in a repository of several clusters, those with a folder named like the cluster on
+ * their path (`talos/main/cp.yaml.j2` for cluster main) when there are any; otherwise all of them (which cluster a
+ * template renders for is not known).
+ */
+function clusterTemplates(templates: readonly string[], name: string): readonly string[] {
+  const own = templates.filter((t) => t.split('/').slice(0, -1).includes(name));
+  return own.length ? own : templates;
+}
+
 /** The plan facts the pool rules compare blocks with that the group lacks, in the order the message names them. */
 function unknownFacts(plan: NetworkPlan): string[] {
   const out = ['lan'];
@@ -62,7 +72,7 @@ export default defineRule({
     const pools = groupPools(cluster).filter((p) => !p.disabled && p.blocks.some((b) => b.interval));
     if (!pools.length) return [];
     const first = [...pools].sort((a, b) => (a.doc.file.path < b.doc.file.path ? -1 : a.doc.file.path > b.doc.file.path ? 1 : a.doc.index - b.doc.index))[0]!;
-    const templates = tree?.templates ?? [];
+    const templates = clusterTemplates(tree?.templates ?? [], cluster.name);
     const names = [...new Set(pools.map((p) => p.name))];
     const data: Record<string, string | number> = {
       cluster: cluster.name,
