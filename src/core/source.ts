@@ -84,8 +84,15 @@ export class SourceFile {
     return from === undefined || to === undefined || to < from ? undefined : this.text.slice(from, to);
   }
 
+  /**
+   * The range of [start, end). A range whose last character is a CRLF's CR (a parser's one-character error at a line
+   * end) takes the LF too: it ends where the same range ends in the file with LF line ends (the next line's start),
+   * not one column past the line's text.
+   */
   rangeOf(start: number, end: number): Range {
-    return { start: this.positionAt(start), end: this.positionAt(Math.max(start, end)) };
+    let e = Math.max(start, end);
+    if (e > start && this.text.charCodeAt(e - 1) === 13 && this.text.charCodeAt(e) === 10) e++;
+    return { start: this.positionAt(start), end: this.positionAt(e) };
   }
 
   /** The text of a 1-based line without its line terminator. */

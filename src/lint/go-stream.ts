@@ -52,7 +52,6 @@ export function separatorFindings(file: SourceFile): Finding[] {
   // `---#` on the first line: YAMLReader keeps a piece's opening separator in it, kustomize does not cut there, and
   // go-yaml reads `---#...` as content, so both refuse what js-yaml reads as a separator
   if (text.startsWith('---#')) {
-    const nl = text.indexOf('\n');
     out.push({
       ruleId: 'yaml/syntax',
       messageId: 'separatorComment',
@@ -60,7 +59,7 @@ export function separatorFindings(file: SourceFile): Finding[] {
       message: 'A comment with no space after the first line\'s "---": go-yaml reads it as content, so kubectl, kustomize and Argo CD refuse the file.',
       help: 'Put a space between "---" and "#".',
       file,
-      range: file.rangeOf(3, nl === -1 ? text.length : nl),
+      range: file.rangeOf(3, lineEnd(text, 3)),
       data: { code: 'INVALID_SEPARATOR' },
     });
   }
@@ -69,7 +68,6 @@ export function separatorFindings(file: SourceFile): Finding[] {
 
 /** A document after `...` that no `---` opens: kubectl and kustomize read the piece's first document only. */
 export function afterEndFinding(file: SourceFile, content: number): Finding {
-  const nl = file.text.indexOf('\n', content);
   return {
     ruleId: 'yaml/syntax',
     messageId: 'afterDocumentEnd',
@@ -77,9 +75,16 @@ export function afterEndFinding(file: SourceFile, content: number): Finding {
     message: 'Content after the document end marker "..." with no "---" before it: kubectl, kustomize, Flux and Argo CD drop it unread (go-yaml alone refuses it).',
     help: 'Start the document with a "---" line, or remove the "..." line.',
     file,
-    range: file.rangeOf(content, nl === -1 ? file.text.length : nl),
+    range: file.rangeOf(content, lineEnd(file.text, content)),
     data: { code: 'CONTENT_AFTER_DOCUMENT_END' },
   };
+}
+
+/** The end of the line holding offset `at`, before its terminator (a CRLF's CR is no part of the line's text). */
+function lineEnd(text: string, at: number): number {
+  const nl = text.indexOf('\n', at);
+  if (nl === -1) return text.length;
+  return nl > at && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
 }
 
 /**

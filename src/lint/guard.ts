@@ -17,10 +17,13 @@ export const DEFAULT_MAX_FILE_SIZE = 32 * 1024 * 1024;
 /** Nesting depth estimate above which a file is not parsed (js-yaml itself stops at MAX_PARSE_DEPTH). */
 export const MAX_DEPTH_ESTIMATE = 1000;
 
-/** 1-based line and UTF-16 column of a byte offset; lines end at LF, CRLF or a lone CR (old Mac), as the parser's. */
-function bytePosition(buf: Uint8Array, offset: number): Position {
+/**
+ * 1-based line and UTF-16 column of a byte offset; lines end at LF, CRLF or a lone CR (old Mac), as the parser's. A
+ * leading UTF-8 byte-order mark is no column (SourceFile strips it: columns match editors and the file's findings).
+ */
+export function bytePosition(buf: Uint8Array, offset: number): Position {
   let line = 1;
-  let lineStart = 0;
+  let lineStart = offset >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
   for (let i = 0; i < offset; i++) {
     if (buf[i] === 0x0a || (buf[i] === 0x0d && buf[i + 1] !== 0x0a)) {
       line++;
