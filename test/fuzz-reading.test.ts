@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { SourceFile } from '../src/core/source.js';
 import { checkBytes } from '../src/lint/guard.js';
+import { goTabFindings } from '../src/lint/go-tabs.js';
 import { parseSource } from '../src/lint/parse.js';
 import { runCli } from '../src/testing/cli.js';
 import { fuzz, loadSamples, makeCase, rng } from '../src/testing/fuzz-reading.js';
@@ -95,4 +96,25 @@ describe('fuzzing the reading paths (fixed seed, small budget)', () => {
       [],
     );
   });
+});
+
+describe('fuzz-found: yaml/tabs in linear time', () => {
+  // each tab line looked through every scalar, and re-read a block scalar's body from its header: 16,000 tab lines
+  // after 16,000 scalars took 15 s, inside one literal block far longer; now a lookup each
+  for (const [name, head, line, first, goError] of [
+    ['after plain scalars', '', (i: number) => `k${i}: v\n\t\n`, 2, 'violates-indentation'],
+    ['in one literal block', 'k: |\n  text\n', (i: number) => `  line ${i}\n\t\n`, 4, 'indentation-space-expected'],
+  ] as const) {
+    it(name, () => {
+      const text = head + Array.from({ length: 16_000 }, (_, i) => line(i)).join('');
+      const t0 = performance.now();
+      const found = goTabFindings(new SourceFile('x.yaml', text), new Set());
+      const ms = performance.now() - t0;
+      assert.equal(found.length, 16_000);
+      for (const [k, f] of [[0, found[0]!], [15_999, found[15_999]!]] as const) {
+        assert.deepEqual([f.ruleId, f.range!.start, f.data], ['yaml/tabs', { line: first + 2 * k, column: 1 }, { code: 'TAB_AS_INDENT', goError }]);
+      }
+      assert.ok(ms < 2000, `${Math.round(ms)} ms`);
+    });
+  }
 });

@@ -307,6 +307,46 @@ export const MUTATIONS: Record<string, (b: Buffer, r: Rand) => Buffer> = {
     ls[i] = l.slice(0, at) + '\r' + l.slice(at);
     return join1(ls);
   },
+  bomAfterSeparator(b, r) {
+    // files joined with `---`, each starting with a BOM (one or two; the splitters' decoder skips up to two)
+    const ls = lines(b);
+    const at = ls.map((l, i) => (l.startsWith('---') ? i : -1)).filter((i) => i >= 0);
+    const i = at.length ? pick(r, at) : -1;
+    if (i >= 0 && i + 1 < ls.length) ls[i + 1] = utf8InLatin1(pick(r, BOMS)) + ls[i + 1]!;
+    else ls.unshift('---', utf8InLatin1(pick(r, BOMS)) + (ls.shift() ?? ''));
+    return join1(ls);
+  },
+  tabInBlockScalar(b, r) {
+    const ls = lines(b);
+    const i = int(r, ls.length + 1);
+    ls.splice(i, 0, pick(r, ['k: |', 'k: >-', 'k: |2', '- |']), pick(r, ['  text', '\t', '  \t', '\ttext', '    more', '']), pick(r, ['\t', '  \t# c', ' ', '  end']));
+    return join1(ls);
+  },
+  yaml11Word(b, r) {
+    // a plain YAML 1.1 boolean word as a value (what --fix quotes; the fast reader records it)
+    const ls = lines(b);
+    const at = ls.map((l, i) => (/^\s*[\w.-]+: \S/.test(l) ? i : -1)).filter((i) => i >= 0);
+    if (at.length) {
+      const i = pick(r, at);
+      ls[i] = ls[i]!.replace(/: .*$/, ': ' + pick(r, ['yes', 'No', 'on', 'OFF', 'y', 'n', '[on, "off", {a: yes}]', '{"k": on}', 'yes # c', 'on\r']));
+    }
+    return join1(ls);
+  },
+  anchors(b, r) {
+    const ls = lines(b);
+    ls.splice(int(r, ls.length + 1), 0, ...pick(r, [['base: &b {a: 1}', 'ref:', '  <<: *b', '  c: on'], ['x: *undefined'], ['&a a: b'], ['k: !!str yes', 'j: !!bool "on"']]));
+    return join1(ls);
+  },
+  massRepeat(b, r) {
+    // one to four lines of the text repeated to 50-95 KB: a check that is quadratic in lines or findings shows
+    const ls = lines(b);
+    const s = int(r, ls.length);
+    const unit = ls.slice(s, s + 1 + int(r, 4)).join('\n') + '\n';
+    const target = 50_000 + int(r, 45_000);
+    const times = Math.max(1, Math.floor((target - b.length) / Math.max(unit.length, 1)));
+    ls.splice(s, 0, unit.repeat(Math.min(times, 40_000)).slice(0, -1));
+    return join1(ls);
+  },
   plainWordJson(b, r) {
     // the fast reader's plain-word records next to JSON-looking flow text
     const ls = lines(b);
