@@ -1,5 +1,5 @@
 /**
- * `node dist/scripts/fuzz-reading.js [--seed N] [--cases N] [--compare-every N] [--fix-every N] [--variant-every N] [--root DIR]`: a long
+ * `npm run fuzz -- [--seed N] [--cases N] [--compare-every N] [--fix-every N] [--variant-every N] [--root DIR]`: a long
  * seeded fuzz run over the YAML reading paths (src/testing/fuzz-reading.ts). Prints a summary and each failing case
  * (seed, files, mutations; its files are kept under the root); exit 1 when any case failed.
  */

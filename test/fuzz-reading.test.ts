@@ -118,3 +118,29 @@ describe('fuzz-found: yaml/tabs in linear time', () => {
     });
   }
 });
+
+describe('fuzz-found: a cluster.yaml with a pool repeated a thousand times', () => {
+  it('no internal error (a spread of 700,000 pair findings overflowed the stack); pairs capped per block', async () => {
+    const pool = '  - name: default\n    blocks:\n      - 192.168.50.224/28\n';
+    const text = 'versions: {talos: 1.11.5, kubernetes: 1.32.9, cilium: 1.17.18}\ngitops: {engine: flux, repository: https://github.com/example/homelab.git}\nlan: {cidr: 192.168.50.0/24, gateway: 192.168.50.1}\ncluster: {endpoint: "https://192.168.50.20:6443"}\nnodes:\n  - {name: cp-1, role: controlplane, address: 192.168.50.20, nic: enp2s0}\npools:\n' + pool.repeat(1200);
+    const dir = mkdtempSync(join(root, 'pools-'));
+    mkdirSync(join(dir, 'clusters', 'x'), { recursive: true });
+    writeFileSync(join(dir, 'clusters', 'x', 'cluster.yaml'), text);
+    const r = await runCli(['lint', '.', '--format', 'json', '--no-cache'], { cwd: dir });
+    const out = JSON.parse(r.stdout) as { diagnostics: Array<{ ruleId: string; range: { start: { line: number } }; data?: Record<string, unknown> }> };
+    assert.equal(out.diagnostics.filter((d) => d.ruleId === 'lint/internal-error').length, 0);
+    const pairs = out.diagnostics.filter((d) => d.ruleId === 'spec/pool-overlap');
+    // pools[k] overlaps k earlier ones: min(k, 6) findings each
+    assert.equal(pairs.length, 1 + 2 + 3 + 4 + 5 + 6 * (1199 - 5));
+    const of7 = pairs.filter((d) => d.data?.['second'] === 'pools[7].blocks[0]');
+    assert.deepEqual(of7.map((d) => [d.range.start.line, d.data?.['first'], d.data?.['more']]), [
+      [8 + 7 * 3 + 2, 'pools[0].blocks[0]', undefined],
+      [8 + 7 * 3 + 2, 'pools[1].blocks[0]', undefined],
+      [8 + 7 * 3 + 2, 'pools[2].blocks[0]', undefined],
+      [8 + 7 * 3 + 2, 'pools[3].blocks[0]', undefined],
+      [8 + 7 * 3 + 2, 'pools[4].blocks[0]', undefined],
+      [8 + 7 * 3 + 2, 'pools[5].blocks[0]', 1],
+    ]);
+    assert.equal(pairs.find((d) => d.data?.['second'] === 'pools[1199].blocks[0]' && d.data?.['more'])?.data?.['more'], 1193);
+  });
+});

@@ -4,6 +4,7 @@
  * Defensive on purpose: runs on values that failed the schema too, so one run reports every problem.
  */
 import type { Path, YamlDocument } from '../core/document.js';
+import { pushAll } from '../core/arrays.js';
 import type { Finding } from '../core/finding.js';
 import { formatInterval, formatIp, overlaps, parseCidr, type Cidr } from '../net/ip.js';
 import { DEFAULT_POD_SUBNET, DEFAULT_SERVICE_SUBNET } from '../data/talos.js';
@@ -153,7 +154,7 @@ export function checkNetwork(value: unknown, doc: YamlDocument): Finding[] {
   }
 
   // Overlaps between any two owners: one finding per owner listing its collisions (pool-vs-pool separately).
-  out.push(...overlapFindings(owners, doc));
+  pushAll(out, overlapFindings(owners, doc)); // a finding per pair of pool blocks: no spread
 
   // Pod and service CIDRs: valid, no host bits, clear of the LAN and of each other.
   const nets: Array<{ what: string; path: Path; cidr: Cidr; written: boolean }> = [];

@@ -5,6 +5,7 @@
  */
 import type { Document } from 'yaml';
 import type { YamlDocument } from '../core/document.js';
+import { pushAll } from '../core/arrays.js';
 import type { Finding } from '../core/finding.js';
 import { SourceFile } from '../core/source.js';
 import { checkModel } from './check-model.js';
@@ -62,7 +63,8 @@ export function loadClusterSpec(text: string | SourceFile, opts: LoadOptions): L
   }
   if (!parsed.doc) return { findings, file };
   const doc = parsed.doc;
-  findings.push(...schemaFindings(parsed.value, doc), ...checkNetwork(parsed.value, doc), ...checkModel(parsed.value, doc), ...checkCiliumValues(parsed.value, doc), ...checkValuesNeeds(parsed.value, doc), ...checkSelectors(parsed.value, doc), ...checkClusterCidrs(parsed.value, doc));
+  // pushAll: the pairwise findings of a spec with many pools can outnumber what a spread passes on the stack
+  for (const check of [schemaFindings, checkNetwork, checkModel, checkCiliumValues, checkValuesNeeds, checkSelectors, checkClusterCidrs]) pushAll(findings, check(parsed.value, doc));
   const result: LoadedSpec = { findings, doc, file };
   if (!findings.some((f) => f.severity === 'error')) {
     const specPath = opts.specPath ?? `clusters/${opts.name}/cluster.yaml`;
