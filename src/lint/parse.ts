@@ -391,6 +391,10 @@ function fallback(file: SourceFile, failure: { error: JsYamlError; offset: numbe
     let fatal = false;
     const explained = new Set<number>();
     let deep = false;
+    // out of stack: what eemeli/yaml composed before it ran out depends on the stack left (JIT frame sizes differ
+    // from run to run), so its errors at or past the point js-yaml stops at (flowTooDeepAt: a flow's deep bracket,
+    // else the document's start) are dropped: the same findings on every run
+    const cut = d.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION') ? flowTooDeepAt(file.text, d.range[0], d.range[2]) : Infinity;
     for (const e of d.errors) {
       const ruleId = CODE_RULE[e.code] ?? 'yaml/syntax';
       // eemeli/yaml ran out of stack (one error per node it could not compose, at a place that depends on the
@@ -399,6 +403,10 @@ function fallback(file: SourceFile, failure: { error: JsYamlError; offset: numbe
         fatal = true;
         if (!deep) findings.push(tooDeep(file, flowTooDeepAt(file.text, d.range[0], d.range[2])));
         deep = true;
+        continue;
+      }
+      if (e.pos[0] >= cut) {
+        fatal = true;
         continue;
       }
       if (ruleId !== 'yaml/duplicate-key') fatal = true;
