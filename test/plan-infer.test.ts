@@ -1,17 +1,12 @@
 /** Network-plan inference: Talos legacy + multi-doc configs, talhelper, cluster.yaml, overrides, provenance. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Fact } from '../src/plan/types.js';
 import { buildClusterGroups } from '../src/plan/index.js';
+import { factAt, firstPlan } from '../src/testing/plan-facts.js';
 import { parseRepo } from '../src/testing/rule-tester.js';
 
-const plan = (files: Record<string, string>) => buildClusterGroups(parseRepo(files))[0]!.plan;
-const at = (f: Fact<unknown> | undefined): string => {
-  const d = f?.from.doc;
-  if (!d) return '';
-  const r = d.locate(f!.from.path ?? []);
-  return `${d.file.path}:${r.start.line}:${r.start.column}`;
-};
+const plan = firstPlan;
+const at = factAt;
 
 test('legacy Talos interfaces with a VLAN give LAN, gateway, VIP, node and link name, with provenance', () => {
   const p = plan({

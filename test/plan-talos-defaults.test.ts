@@ -5,20 +5,14 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildClusterGroups } from '../src/plan/index.js';
-import type { Fact } from '../src/plan/types.js';
 import { RULES } from '../src/rules/index.js';
 import { runCli } from '../src/testing/cli.js';
-import { lintRepo, parseRepo } from '../src/testing/rule-tester.js';
+import { lintRepo } from '../src/testing/rule-tester.js';
+import { factAt, firstPlan } from '../src/testing/plan-facts.js';
 import { tempRepos } from '../src/testing/temp-repos.js';
 
-const plan = (files: Record<string, string>) => buildClusterGroups(parseRepo(files))[0]!.plan;
-const at = (f: Fact<unknown> | undefined): string => {
-  const d = f?.from.doc;
-  if (!d) return '';
-  const r = d.locate(f!.from.path ?? []);
-  return `${d.file.path}:${r.start.line}:${r.start.column}`;
-};
+const plan = firstPlan;
+const at = factAt;
 const prismRules = RULES.filter((r) => r.meta.id === 'talos/kubeprism' || r.meta.id === 'cilium/k8s-service-endpoint');
 const findings = (files: Record<string, string>) =>
   lintRepo(files, prismRules).map((d) => `${d.ruleId}/${d.messageId} ${d.severity} ${d.file}:${d.range.start.line}:${d.range.start.column} ${JSON.stringify(d.data)}`);
