@@ -219,3 +219,15 @@ test('a talhelper VIP from talenv.yaml inside a pool: the finding points at talc
   const got = lintRepo({ 'talos/talenv.yaml': 'vip: 10.0.5.210\n', 'talos/talconfig.yaml': talconfig, 'k8s/pool.yaml': pool }, [poolReserved]);
   assert.deepEqual(got.map((d) => [d.file, d.messageId, d.related?.map((r) => `${r.file}:${r.range.start.line}`)]), [['k8s/pool.yaml', 'vip', ['talos/talconfig.yaml:12', 'talos/talenv.yaml:1']]]);
 });
+
+test('cni-not-none / kube-proxy-enabled: an error only for a generated machine config (token and CA); a patch that starts like one (Terraform config_patches) leaves the base\'s value, so a warning', () => {
+  const SECRETS = '  token: abcdef.0123456789abcdef\n  ca:\n    crt: LS0t\n    key: LS0t\n';
+  const doc = (secrets: string, cluster: string): string => `version: v1alpha1\nmachine:\n  type: controlplane\n${secrets}cluster:\n${cluster}`;
+  const sev = (rule: typeof cniNotNone, text: string): string[] => lintRepo({ 'talos/controlplane.yaml': text, 'cilium/values.yaml': VALUES }, [rule]).map((d) => `${d.ruleId} ${d.messageId} ${d.severity}`);
+  const noCni = '  proxy:\n    disabled: true\n';
+  const noProxy = '  network:\n    cni:\n      name: none\n';
+  assert.deepEqual(sev(cniNotNone, doc(SECRETS, noCni)), ['talos/cni-not-none unset error']);
+  assert.deepEqual(sev(cniNotNone, doc('', noCni)), ['talos/cni-not-none unset warning']);
+  assert.deepEqual(sev(kubeProxyEnabled, doc(SECRETS, noProxy)), ['talos/kube-proxy-enabled notDisabled error']);
+  assert.deepEqual(sev(kubeProxyEnabled, doc('', noProxy)), ['talos/kube-proxy-enabled notDisabled warning']);
+});

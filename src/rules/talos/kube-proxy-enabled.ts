@@ -6,7 +6,7 @@ import { releases, kprOn, placeOf } from '../cilium/lib/values.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
 import { factPlace } from '../../plan/util.js';
-import { clusterConfigVisible, isFullMachineConfig, talosDocs } from './lib/talos-docs.js';
+import { clusterConfigVisible, isFullMachineConfig, isGeneratedMachineConfig, talosDocs } from './lib/talos-docs.js';
 
 const CP = (proxy: string) => `machine:\n  type: controlplane\ncluster:\n  network:\n    cni:\n      name: none\n${proxy}`;
 const VALUES = 'kubeProxyReplacement: true\nk8sServiceHost: localhost\nk8sServicePort: 7445\n';
@@ -24,7 +24,9 @@ export default defineRule({
     docs: {
       what: 'When any Cilium release sets `kubeProxyReplacement: true`, looks through every Talos config, patch, multi-document and talhelper file of the cluster (with the patches talhelper and Omni cluster templates carry inline) for `cluster.proxy.disabled: true` or `KubeProxyConfig enabled: false`; a setting that enables kube-proxy is reported where it is written, inside an inline patch string when it is a literal block.\n' +
         '\n' +
-        'A setting in a patch only workers read (talhelper `worker.patches` or a worker node\'s patches, an Omni Workers set or worker Machine, a file only such lists name) does not count: Talos takes cluster settings from control-plane configs; it is shown as a related location.',
+        'A setting in a patch only workers read (talhelper `worker.patches` or a worker node\'s patches, an Omni Workers set or worker Machine, a file only such lists name) does not count: Talos takes cluster settings from control-plane configs; it is shown as a related location.' +
+        '\n\n' +
+        'An error when the repository holds a machine config as `talosctl gen config` writes it (with its machine token and CA, SOPS-encrypted or not): Talos defaults are then certainly in force. A warning when it holds only patches, even one that starts like a whole config (`version: v1alpha1` with `machine` and `cluster`, as Terraform `config_patches` are written): the base config they patch is not in the repository and may set the kube-proxy setting.',
       why: 'Talos deploys the kube-proxy DaemonSet by default. Next to Cilium\'s kube-proxy replacement it keeps writing iptables service rules that shadow or fight Cilium\'s, a classic source of flaky Services.',
       fix: 'Disable kube-proxy in the Talos control-plane patch before bootstrap (and delete the DaemonSet on a running cluster).',
       sources: [SRC.talosCilium, SRC.kubeProxyPitfall],
@@ -56,7 +58,7 @@ export default defineRule({
     if (!clusterConfigVisible(docs)) return [];
     const anchor = docs.find(isFullMachineConfig) ?? docs.find((d) => d.docClass === 'talos-config' && d.get(['cluster']) !== undefined && d !== onWorkers?.from.doc) ?? docs.find((d) => d.docClass === 'talhelper') ?? docs.find((d) => d.docClass === 'omni-template' && d.kind === 'Cluster') ?? docs[0]!;
     const out: RuleFinding = { doc: anchor, path: anchor.get(['cluster']) !== undefined ? ['cluster'] : [], key: anchor.get(['cluster']) !== undefined, messageId: 'notDisabled', data: { cluster: cluster.name }, related };
-    if (!docs.some(isFullMachineConfig)) out.severity = 'warning';
+    if (!docs.some(isGeneratedMachineConfig)) out.severity = 'warning';
     return [out];
   },
 });

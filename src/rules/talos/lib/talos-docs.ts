@@ -80,7 +80,7 @@ export function clusterConfigVisible(docs: readonly YamlDocument[]): boolean {
 }
 
 /** A complete generated machine config (`version: v1alpha1` with machine + cluster), not a patch. */
-export { isFullMachineConfig } from '../../../plan/talos-defaults.js';
+export { isFullMachineConfig, isGeneratedMachineConfig } from '../../../plan/talos-defaults.js';
 
 /**
  * The inline patch bodies of a talhelper config (plan/talhelper-patches.ts) or an Omni template document
