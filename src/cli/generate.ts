@@ -91,7 +91,6 @@ export function projectsBelow(start: string, depth = 3): string[] {
   return out;
 }
 
-/** Cluster folder names with a cluster.yaml, sorted (folders starting with `_` or `.` are not clusters). */
 /** talium's own repository (package.json name "talium") publishes schemas/cluster.schema.json; users' repos do not. */
 export function isTaliumRepository(root: string): boolean {
   try {
@@ -101,6 +100,7 @@ export function isTaliumRepository(root: string): boolean {
   }
 }
 
+/** Cluster folder names with a cluster.yaml, sorted (folders starting with `_` or `.` are not clusters). */
 export function discoverClusters(root: string): string[] {
   let names: string[];
   try {

@@ -65,7 +65,6 @@ export interface Diagnostic {
 
 export const SEVERITY_RANK: Record<Severity, number> = { error: 2, warning: 1, info: 0 };
 
-/** Deterministic order: file, line, column, rule id, message. */
 /** A correction `--fix` wrote: where (the range as linted, before the write), what, and for which rule. */
 export interface AppliedFix extends Fix {
   file: string;
@@ -80,6 +79,7 @@ export interface SuppressedDiagnostic extends Diagnostic {
   suppression: Suppression;
 }
 
+/** Deterministic order: file, line, column, rule id, message. */
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   if (a.range.start.line !== b.range.start.line) return a.range.start.line - b.range.start.line;

@@ -61,8 +61,7 @@ function baseName(path: string): string {
   return (i === -1 ? path : path.slice(i + 1)).toLowerCase();
 }
 
-/** Top-level keys of a Talos v1alpha1 machine config (or a strategic-merge patch of one). */
-/** Talos's top-level keys, plus `sops` (the metadata of a SOPS-encrypted machine config). */
+/** Top-level keys of a Talos v1alpha1 machine config (or a strategic-merge patch of one), plus `sops` (the metadata of a SOPS-encrypted one). */
 const TALOS_TOP_KEYS = new Set(['version', 'debug', 'persist', 'machine', 'cluster', 'sops']);
 
 /**

@@ -15,7 +15,7 @@
  */
 import type { Finding } from '../core/finding.js';
 import type { SourceFile } from '../core/source.js';
-import { splitDocuments } from './split.js';
+import { splitDocuments, type Chunk } from './split.js';
 
 /** `---` at a line start followed by something that is neither blank nor a comment. */
 const BAD_SEPARATOR = /^---[ \t]*([^ \t\r\n#][^\r\n]*)/gm;
@@ -104,11 +104,12 @@ export function blankSeparatorComments(text: string): string {
  * next line (`kind:` is read as `ind:`, `- a\n- b` as "a - b"): found with gopkg.in/yaml.v2 2.4.0
  * and yaml.v3 3.0.1 alike. talium reads the document without both; the finding says that Go does not.
  */
-export function secondBomFindings(file: SourceFile): Finding[] {
+export function secondBomFindings(file: SourceFile, split?: readonly Chunk[]): Finding[] {
   const text = file.text;
   if (!text.includes('\ufeff')) return [];
   const out: Finding[] = [];
-  const chunks = splitDocuments(text);
+  // the caller's split of this text when it has one (parse.ts), else one here
+  const chunks = split ?? splitDocuments(text);
   const skipped = new Set(chunks.flatMap((c) => c.boms ?? []));
   // a BOM at a line's start that no decoder skips (after a blank or comment line, after the first line's `---`):
   // Go reads it as content, the first character of a key ("\ufeffkind": kubectl finds no kind)

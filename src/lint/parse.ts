@@ -19,7 +19,7 @@ import { classify, isConfigFileName, specClusterName } from './classify.js';
 import { expandLists } from './list-items.js';
 import { checkDepth, type TextScan } from './guard.js';
 import { GO_INT_TAG, GO_INT_TYPE } from '../core/go-int.js';
-import { splitDocuments } from './split.js';
+import { splitDocuments, type Chunk } from './split.js';
 import { parseAllSkippingBoms } from './bom-skip.js';
 import { goTabFindings, mayHaveGoTabLines } from './go-tabs.js';
 import { afterEndFinding, blankSeparatorComments, secondBomFindings, separatorFindings } from './go-stream.js';
@@ -271,7 +271,7 @@ export function parseSource(file: SourceFile, opts: ParseOptions = {}): ParsedFi
     values.push({ index: i, value, chunk: c });
   }
   if (failure) return again(file, yaml12, specPlace, fallback(file, failure, templated, ints, !yaml12));
-  if (!yaml12) goReading(file, findings);
+  if (!yaml12) goReading(file, findings, chunks);
   const ast = new ChunkAstCache(file, chunks.map((c) => c.content));
   const docs = values.map(
     ({ index, value, chunk, noYaml11Words, plainWords }) =>
@@ -285,8 +285,8 @@ export function parseSource(file: SourceFile, opts: ParseOptions = {}): ParsedFi
  * syntax error on such a line gives way to it) and tabs on blank and comment lines (go-tabs.ts) where the parser
  * reported no error on the line already.
  */
-function goReading(file: SourceFile, findings: Finding[]): void {
-  pushAll(findings, secondBomFindings(file));
+function goReading(file: SourceFile, findings: Finding[], chunks?: readonly Chunk[]): void {
+  pushAll(findings, secondBomFindings(file, chunks));
   const separators = separatorFindings(file);
   if (separators.length) {
     const lines = new Set(separators.map((f) => f.range!.start.line));
@@ -349,8 +349,10 @@ function unresolvedAlias(d: Document.Parsed): { name: string; at: [number, numbe
  */
 const LOCAL_TAG_RE = /^unknown tag !<![^!>]/;
 
-/** The authoritative (slower) parse with eemeli/yaml: exact error positions, and values where it succeeds. */
-/** `go`: the file is read by Go tools (not talium's own, YAML 1.2 file): their reading of the stream applies (goReading). */
+/**
+ * The authoritative (slower) parse with eemeli/yaml: exact error positions, and values where it succeeds. `go`: the
+ * file is read by Go tools (not talium's own, YAML 1.2 file): their reading of the stream applies (goReading).
+ */
 function fallback(file: SourceFile, failure: { error: JsYamlError; offset: number }, templated: boolean, ints: Pick<SchemaOptions, 'customTags'>, go: boolean): ParsedFile {
   const findings: Finding[] = [];
   // duplicate keys are found by markDuplicateKeys (linear; eemeli/yaml's uniqueKeys compares every pair)

@@ -303,7 +303,6 @@ export const requestOwner = (r: IpRequest): YamlDocument => r.helm?.doc ?? r.doc
 /** The object asking, for "seen once" sets: the Service a Helm release renders, else the document. */
 export const requestObject = (r: IpRequest): object => r.copy ?? r.helm ?? r.doc;
 
-/** The asking Service for messages: its name, or for one a Helm release renders `<kind> <release>, service.<id>`. */
 /** How a finding names the object asking: its name; a Service a release renders by its rendered name, else by its release and id. */
 export const requestLabel = (r: IpRequest): string => (r.helm ? (r.helm.name ?? `${r.helm.releaseKind} ${r.helm.releaseName}, service.${r.helm.id}`) : (r.name ?? ''));
 
