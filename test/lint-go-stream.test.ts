@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { SourceFile } from '../src/core/source.js';
@@ -60,6 +61,18 @@ describe('document separators as kubectl (YAMLReader) and kustomize (kyaml) cut 
   });
 });
 
+/** Python: reads a JSON list of texts on stdin, prints the 1-based line of PyYAML's first error in each (null: read clean). */
+const PYYAML_FIRST_ERROR_LINE = `
+import json, sys, yaml
+out = []
+for text in json.load(sys.stdin):
+    try:
+        list(yaml.safe_load_all(text)); out.append(None)
+    except yaml.YAMLError as e:
+        out.append(e.problem_mark.line + 1 if getattr(e, 'problem_mark', None) else 0)
+print(json.dumps(out))
+`;
+
 describe('tabs on blank and comment lines: go-yaml refuses what js-yaml and eemeli/yaml accept', () => {
   const cases: Array<[string, string[], string]> = [
     // [text, findings, Go's verdict]
@@ -88,6 +101,17 @@ describe('tabs on blank and comment lines: go-yaml refuses what js-yaml and eeme
       assert.equal(r.values.length > 0, true);
     });
   }
+
+  it('reports only lines PyYAML (Ansible, yamllint) refuses too', (t) => {
+    const py = spawnSync('python3', ['-c', PYYAML_FIRST_ERROR_LINE], { input: JSON.stringify(cases.map(([text]) => text)), encoding: 'utf8' });
+    if (py.status !== 0) return t.skip(`python3 with the yaml module is not installed (${(py.stderr || String(py.error)).trim().split('\n').pop()})`);
+    const pyLines = JSON.parse(py.stdout) as Array<number | null>;
+    cases.forEach(([text, at], i) => {
+      const talium = at.map((a) => Number(a.split(':')[0]));
+      // every line talium reports is PyYAML's first error (PyYAML is stricter: it refuses some lines go-yaml accepts)
+      if (talium.length) assert.equal(pyLines[i], talium[0], JSON.stringify(text));
+    });
+  });
 
   it('says which go-yaml error the line meets', () => {
     const p = parseSource(new SourceFile('x.yaml', 'a: 1\n\t\nb: {x: 1}\n\t\nc: 2\n'));

@@ -253,7 +253,7 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     severity: 'error',
     help: 'Indent with spaces; YAML forbids tabs in indentation.',
     docs: {
-      what: 'YAML indentation must consist of spaces only. Also a tab in the leading blanks of a blank or comment line where go-yaml refuses it (messageId blankLineTab; data.goError says which scanner error: between tokens, left of a plain scalar\'s indentation, or left of a block scalar\'s), which js-yaml and eemeli/yaml accept; not in talium\'s own files, which talium reads.',
+      what: 'YAML indentation must consist of spaces only. Also a tab in the leading blanks of a blank or comment line where go-yaml refuses it (messageId blankLineTab; data.goError says which scanner error: between tokens, left of a plain scalar\'s indentation, or left of a block scalar\'s), which js-yaml and eemeli/yaml accept. PyYAML (Ansible, yamllint) refuses those lines as well, so the finding holds beyond manifests: Ansible playbooks, Taskfiles and compose files (go-yaml), yamllint. Not reported in talium\'s own files, which talium reads.',
       why: 'Parsers reject the file, or read the structure differently from what the editor shows.',
       fix: 'Replace the tabs with spaces (configure your editor to insert spaces in YAML).',
       sources: [YAML_SPEC + '#61-indentation-spaces'],

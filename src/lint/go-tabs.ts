@@ -12,6 +12,8 @@
  * - in a block scalar (yaml_parser_scan_block_scalar_breaks) a tab left of the scalar's indentation, or on a blank
  *   line before its first text line: "found a tab character where an indentation space is expected";
  * - inside a flow collection or a quoted scalar tabs are whitespace.
+ * PyYAML (Ansible, yamllint) refuses every such line too, and more (a tab at a line start in
+ * flow context, a tab in a plain scalar's continuation): held to it by a test where python3-yaml is installed.
  */
 import { isMap, isScalar, isSeq, Scalar, visit } from 'yaml';
 import type { Finding } from '../core/finding.js';
@@ -124,7 +126,7 @@ export function goTabFindings(file: SourceFile, taken: ReadonlySet<number>): Fin
       ruleId: 'yaml/tabs',
       messageId: 'blankLineTab',
       severity: 'error',
-      message: `A tab in the indentation of a ${kind} line: go-yaml (kubectl, kustomize, Flux, Argo CD, Helm) refuses the document.`,
+      message: `A tab in the indentation of a ${kind} line: go-yaml (kubectl, kustomize, Flux, Argo CD, Helm) and PyYAML (Ansible, yamllint) refuse the document.`,
       help: 'Remove the tab: leave the line empty, or indent it with spaces.',
       file,
       range,
