@@ -23,6 +23,18 @@ function read(text: string, path = 'x.yaml'): { values: unknown[]; at: string[] 
   };
 }
 
+/** Python: reads a JSON list of texts on stdin, prints the 1-based line of PyYAML's first error in each (null: read clean). */
+const PYYAML_FIRST_ERROR_LINE = `
+import json, sys, yaml
+out = []
+for text in json.load(sys.stdin):
+    try:
+        list(yaml.safe_load_all(text)); out.append(None)
+    except yaml.YAMLError as e:
+        out.append(e.problem_mark.line + 1 if getattr(e, 'problem_mark', None) else 0)
+print(json.dumps(out))
+`;
+
 describe('document separators as kubectl (YAMLReader) and kustomize (kyaml) cut them', () => {
   it('`--- `, `---\\t`, `--- # c`, `---\\t# c` and CRLF separate documents, with no finding', () => {
     for (const sep of ['--- ', '---\t', '--- # c', '---\t# c', '---\r']) {
@@ -39,14 +51,41 @@ describe('document separators as kubectl (YAMLReader) and kustomize (kyaml) cut 
   });
 
   it('text after `---` is an error at that text: both splitters refuse the file ("invalid document separator")', () => {
-    assert.deepEqual(read('a: 1\n--- b: 2\n').at, ['2:5 yaml/syntax INVALID_SEPARATOR']);
-    assert.deepEqual(read('a: 1\n--- |\n  text\n').at, ['2:5 yaml/syntax INVALID_SEPARATOR']);
+    const cm = 'apiVersion: v1\nkind: ConfigMap\n';
+    assert.deepEqual(read(`${cm}--- b: 2\n`).at, ['3:5 yaml/syntax INVALID_SEPARATOR']);
+    assert.deepEqual(read(`${cm}--- |\n  text\n`).at, ['3:5 yaml/syntax INVALID_SEPARATOR']);
+    assert.deepEqual(read(`${cm}--- !!map\nx: 1\n`).at, ['3:5 yaml/syntax INVALID_SEPARATOR']);
     // `---x` and `----`: the parser's own syntax error on that line gives way to this one
-    assert.deepEqual(read('a: 1\n---x\nb: 2\n').at, ['2:4 yaml/syntax INVALID_SEPARATOR']);
-    assert.deepEqual(read('a: 1\n----\nb: 2\n').at, ['2:4 yaml/syntax INVALID_SEPARATOR']);
+    assert.deepEqual(read(`${cm}---x\nb: 2\n`).at, ['3:4 yaml/syntax INVALID_SEPARATOR']);
+    assert.deepEqual(read(`${cm}----\nb: 2\n`).at, ['3:4 yaml/syntax INVALID_SEPARATOR']);
     // on the first line kustomize does not cut (go-yaml reads "a"), kubectl refuses: reported, kustomize false
-    const p = parseSource(new SourceFile('x.yaml', '--- a\n'));
+    const p = parseSource(new SourceFile('x.yaml', `--- a\n---\n${cm}`));
     assert.deepEqual(p.findings.map((f) => [f.range!.start.line, f.range!.start.column, f.messageId, f.data]), [[1, 5, 'separatorContent', { code: 'INVALID_SEPARATOR', kustomize: false }]]);
+  });
+
+  it('in a file with no Kubernetes object (Taskfile, playbook, workflow) only what go-yaml and PyYAML refuse too', () => {
+    // not split by kubectl or kustomize: the YAML parsers read content after `---` as the document's
+    assert.deepEqual(read('a: 1\n--- !!map\nx: 1\n').at, []);
+    assert.deepEqual(read('a: 1\n--- |\n  text\n').at, []);
+    assert.deepEqual(read('a: 1\n--- [1, 2]\n').at, []);
+    assert.deepEqual(read('--- a\n').at, []);
+    // a key on the separator line: go-yaml and PyYAML refuse it ("mapping values are not allowed"), js-yaml reads it
+    assert.deepEqual(read('a: 1\n--- b: 2\n').at, ['2:5 yaml/syntax INVALID_SEPARATOR']);
+    assert.deepEqual(read('a: 1\n--- "b": 2\n').at, ['2:5 yaml/syntax INVALID_SEPARATOR']);
+    // `---x` is no separator to a parser, but the file does not parse: an error on that line either way
+    assert.deepEqual(read('a: 1\n---x\nb: 2\n').at.map((a) => a.split(':')[0]), ['2']);
+  });
+
+  it('in a file with no Kubernetes object, reports a separator line exactly where PyYAML refuses one', (t) => {
+    const texts = ['a: 1\n--- !!map\nx: 1\n', 'a: 1\n--- |\n  text\n', 'a: 1\n--- text\n', 'a: 1\n--- {b: 2}\n', 'a: 1\n--- [1, 2]\n', 'a: 1\n--- &x b\n',
+      'a: 1\n--- x:y\n', 'a: 1\n--- http://x\n', 'a: 1\n--- b: 2\n', 'a: 1\n--- "b": 2\n', "a: 1\n--- 'b': 2\n", 'a: 1\n--- b c: 2\n', 'a: 1\n--- x:\n', '--- x: 1\n'];
+    const py = spawnSync('python3', ['-c', PYYAML_FIRST_ERROR_LINE], { input: JSON.stringify(texts), encoding: 'utf8' });
+    if (py.status !== 0) return t.skip(`python3 with the yaml module is not installed (${(py.stderr || String(py.error)).trim().split('\n').pop()})`);
+    const pyLines = JSON.parse(py.stdout) as Array<number | null>;
+    texts.forEach((text, i) => {
+      const line = text.split('\n').findIndex((l) => l.startsWith('---')) + 1;
+      assert.equal(read(text).at.some((a) => a.startsWith(`${line}:`)), pyLines[i] === line, JSON.stringify(text));
+    });
   });
 
   it('an indented ` ---` is no separator for anyone: it continues the plain scalar above', () => {
@@ -60,18 +99,6 @@ describe('document separators as kubectl (YAMLReader) and kustomize (kyaml) cut 
     assert.deepEqual(read('a: 1\na: 2\n...\nb: 2\n---\nc: 3\n'), { values: [{ a: 2 }, { c: 3 }], at: ['4:1 yaml/syntax CONTENT_AFTER_DOCUMENT_END', '2:1 yaml/duplicate-key DUPLICATE_KEY'] });
   });
 });
-
-/** Python: reads a JSON list of texts on stdin, prints the 1-based line of PyYAML's first error in each (null: read clean). */
-const PYYAML_FIRST_ERROR_LINE = `
-import json, sys, yaml
-out = []
-for text in json.load(sys.stdin):
-    try:
-        list(yaml.safe_load_all(text)); out.append(None)
-    except yaml.YAMLError as e:
-        out.append(e.problem_mark.line + 1 if getattr(e, 'problem_mark', None) else 0)
-print(json.dumps(out))
-`;
 
 describe('tabs on blank and comment lines: go-yaml refuses what js-yaml and eemeli/yaml accept', () => {
   const cases: Array<[string, string[], string]> = [

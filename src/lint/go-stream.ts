@@ -25,11 +25,20 @@ const LINE_START_BOM = /^ *\ufeff/gm;
 const HASH_SEPARATOR = /^---#[^\r\n]*/gm;
 
 /**
+ * A key on the separator line (`--- key: value`, `--- "k": v`): go-yaml and PyYAML refuse it ("mapping values are not
+ * allowed"), though js-yaml reads it. Other content there (`--- !!map`, `--- text`, `--- |`, `--- {a: 1}`) is a
+ * document to every YAML parser.
+ */
+const KEY_ON_SEPARATOR = /^(?:"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\r\n]|'')*'|[^\s{[\]'"|>!&*#][^\r\n#]*?)[ \t]*:(?:[ \t]|$)/;
+
+/**
  * Separator lines both splitters refuse (`--- key: value`, `--- |`, `---x`, `----`): kubectl and kustomize fail on
  * the whole file, though a YAML parser reads document content there. On the first line kustomize does not cut, so
- * only kubectl and Argo CD's directory reader refuse it (data.kustomize false).
+ * only kubectl and Argo CD's directory reader refuse it (data.kustomize false). `splitByKubernetesTools` false (a
+ * Taskfile, playbook, workflow: no Kubernetes object in the file): only what the YAML parsers refuse too, a key on
+ * the separator line; a parser's own error on the other lines stays the finding.
  */
-export function separatorFindings(file: SourceFile): Finding[] {
+export function separatorFindings(file: SourceFile, splitByKubernetesTools = true): Finding[] {
   const text = file.text;
   if (!text.includes('---')) return [];
   const out: Finding[] = [];
@@ -37,6 +46,7 @@ export function separatorFindings(file: SourceFile): Finding[] {
   let m: RegExpExecArray | null;
   while ((m = BAD_SEPARATOR.exec(text)) !== null) {
     if (m.index > 0 && text.charCodeAt(m.index - 1) !== 10) continue; // `^` after a lone CR or U+2028: no line start to Go
+    if (!splitByKubernetesTools && !(/^---[ \t]/.test(m[0]) && KEY_ON_SEPARATOR.test(m[1]!))) continue;
     const at = m.index + m[0].length - m[1]!.length;
     out.push({
       ruleId: 'yaml/syntax',

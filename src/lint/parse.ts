@@ -271,23 +271,26 @@ export function parseSource(file: SourceFile, opts: ParseOptions = {}): ParsedFi
     values.push({ index: i, value, chunk: c });
   }
   if (failure) return again(file, yaml12, specPlace, fallback(file, failure, templated, ints, !yaml12));
-  if (!yaml12) goReading(file, findings, chunks);
   const ast = new ChunkAstCache(file, chunks.map((c) => c.content));
   const docs = values.map(
     ({ index, value, chunk, noYaml11Words, plainWords }) =>
       new YamlDocument({ file, index, value, docClass: classify(value, file.path), start: chunk.content, end: chunk.to, ast, templated, noYaml11Words, ...(plainWords ? { plainWords } : {}) }),
   );
+  if (!yaml12) goReading(file, findings, docs, chunks);
   return again(file, yaml12, specPlace, { docs: expandLists(docs), findings });
 }
 
 /**
  * Adds what Go's reading refuses or misreads and the parsers accept: a second BOM, separator lines with content (go-stream.ts; a parser's
  * syntax error on such a line gives way to it) and tabs on blank and comment lines (go-tabs.ts) where the parser
- * reported no error on the line already.
+ * reported no error on the line already. Content after `---` that a YAML parser reads (`--- !!map`, `--- text`) is
+ * refused only by the Kubernetes stream splitters, so it is reported only in a file that holds a Kubernetes object or
+ * kustomization (or nothing readable): in a Taskfile, playbook or workflow go-yaml and PyYAML read it.
  */
-function goReading(file: SourceFile, findings: Finding[], chunks?: readonly Chunk[]): void {
+function goReading(file: SourceFile, findings: Finding[], docs: readonly YamlDocument[], chunks?: readonly Chunk[]): void {
   pushAll(findings, secondBomFindings(file, chunks));
-  const separators = separatorFindings(file);
+  const splitByKubernetesTools = !docs.length || docs.some((d) => d.docClass === 'k8s' || d.docClass === 'kustomization');
+  const separators = separatorFindings(file, splitByKubernetesTools);
   if (separators.length) {
     const lines = new Set(separators.map((f) => f.range!.start.line));
     for (let i = findings.length - 1; i >= 0; i--) {
@@ -479,7 +482,7 @@ function fallback(file: SourceFile, failure: { error: JsYamlError; offset: numbe
     const start = d.contents?.range?.[0] ?? d.range[0];
     docs.push(new YamlDocument({ file, index, value, docClass: classify(value, file.path), start, end: d.range[2], ast, templated }));
   });
-  if (go) goReading(file, findings);
+  if (go) goReading(file, findings, docs);
   if (disagreement && !(LOCAL_TAG_RE.test(failure.error.reason ?? '') && docs.some((d) => d.docClass === 'other' && d.start <= failure.offset && failure.offset < d.end))) {
     findings.unshift(disagreement);
   }
