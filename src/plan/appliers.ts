@@ -10,7 +10,7 @@ import type { Path, YamlDocument } from '../core/document.js';
 import { docsOfKind } from '../core/kind-index.js';
 import { fluxKustomizations, normDir, under } from './flux-kustomizations.js';
 import { repoKey } from './helm-layers.js';
-import { kustomizeBuilder, withIds, type BuiltObject, type IdOverrides, type KustomizeBuilder } from './kustomize-build.js';
+import { isClusterScoped, kustomizeBuilder, objectKey, withIds, type BuiltObject, type IdOverrides, type KustomizeBuilder } from './kustomize-build.js';
 import { generatedResources } from './kustomize-overlays.js';
 import { dirOf, docsByFile, foldersOf, isObj } from './util.js';
 import { pushAll } from '../core/arrays.js';
@@ -29,6 +29,24 @@ export interface Applier {
   /** Namespace of an object that states none ('' when not known). */
   defaultNamespace: string;
   objects: readonly BuiltObject[];
+  /**
+   * Objects the folder it builds without a kustomization holds twice (repeatedObjects): Flux's generated kustomization
+   * fails on them; Argo CD's directory keeps the later one with a RepeatedResourceWarning.
+   */
+  repeated?: readonly RepeatedObject[];
+}
+
+/** One object id a plain folder holds twice (Applier.repeated): `second` comes later in the folder's walk order. */
+export interface RepeatedObject {
+  first: BuiltObject;
+  second: BuiltObject;
+}
+
+/** `Flux Kustomization flux-system/apps`, `Argo CD Application argocd/whoami`. */
+export function applierLabel(a: Applier): string {
+  const ns = a.doc.namespace ? `${a.doc.namespace}/` : '';
+  if (a.generated) return `Argo CD Application ${a.name} (of ApplicationSet ${ns}${a.doc.name ?? ''})`;
+  return `${a.engine === 'flux' ? 'Flux Kustomization' : 'Argo CD Application'} ${ns}${a.name}`;
 }
 
 const TEMPLATED = /\$\{|\{\{/;
@@ -98,8 +116,11 @@ export function appliers(docs: readonly YamlDocument[], all?: readonly YamlDocum
     const patches = JSON.stringify(k.doc.get(['spec', 'patches']) ?? null);
     const unsure = Array.isArray(k.doc.get(['spec', 'components'])) || /\$patch|\/metadata|\/kind|allowNameChange|allowKindChange/.test(patches);
     const ids = overrides(k.doc, ['spec'], 'targetNamespace', unsure);
-    const objects = buildFolder(b, byFile(), k.dir, ids, 'flux', false);
-    out.push({ doc: k.doc, name: k.name, at: ['spec', 'path'], engine: 'flux', target: secret === undefined ? '' : `kubeconfig:${k.namespace ?? ''}/${secret}`, defaultNamespace: ids.namespace ?? '', objects });
+    const repeated: RepeatedObject[] = [];
+    const objects = buildFolder(b, byFile(), k.dir, ids, 'flux', false, repeated);
+    const applier: Applier = { doc: k.doc, name: k.name, at: ['spec', 'path'], engine: 'flux', target: secret === undefined ? '' : `kubeconfig:${k.namespace ?? ''}/${secret}`, defaultNamespace: ids.namespace ?? '', objects };
+    if (repeated.length) applier.repeated = repeated;
+    out.push(applier);
   }
 
   // Argo CD: Applications, and those an ApplicationSet's git directory generator makes
@@ -136,8 +157,10 @@ export function appliers(docs: readonly YamlDocument[], all?: readonly YamlDocum
         if (v !== undefined) ids[to] = v;
       }
       if (kz['patches'] !== undefined || kz['components'] !== undefined) ids.uncertain = true;
-      const objects = buildFolder(b, byFile(), dir, directory === undefined ? ids : undefined, 'argocd', isObj(directory) && directory['recurse'] === true);
+      const repeated: RepeatedObject[] = [];
+      const objects = buildFolder(b, byFile(), dir, directory === undefined ? ids : undefined, 'argocd', isObj(directory) && directory['recurse'] === true, repeated, ns ?? '');
       const applier: Applier = { doc: a.doc, name: a.name, at: [...at, 'path'], engine: 'argocd', target: IN_CLUSTER.has(server) ? '' : `argocd:${server}`, defaultNamespace: ids.namespace ?? ns ?? '', objects };
+      if (repeated.length) applier.repeated = repeated;
       if (a.doc.kind === 'ApplicationSet') applier.generated = true;
       out.push(applier);
     }
@@ -236,19 +259,52 @@ function renderTemplate(v: unknown, dir: string, go: boolean): unknown {
  * What a Flux Kustomization or an Argo CD source builds from folder `dir`: its kustomization with `ids` (Argo CD: only
  * when `ids` is given, else the source is a plain directory), else Flux's generated kustomization (every manifest
  * below, a folder with a kustomization taken whole) or Argo CD's directory (its files; `recurse`: those below too).
+ * The ids a plain folder holds twice go to `repeated` (repeatedObjects; `destNs`: an Argo CD source's destination namespace).
  */
-function buildFolder(b: KustomizeBuilder, byFile: Map<string, YamlDocument[]>, dir: string, ids: IdOverrides | undefined, engine: 'flux' | 'argocd', recurse: boolean): readonly BuiltObject[] {
+function buildFolder(b: KustomizeBuilder, byFile: Map<string, YamlDocument[]>, dir: string, ids: IdOverrides | undefined, engine: 'flux' | 'argocd', recurse: boolean, repeated: RepeatedObject[], destNs = ''): readonly BuiltObject[] {
   const kust = ids ? b.kustomizationAt(dir) : undefined;
   if (kust) return b.buildWith(kust, ids!);
   const list: BuiltObject[] = [];
   if (engine === 'flux') {
-    for (const node of generatedResources(dir, byFile)) {
+    for (const node of generatedResources(dir, byFile).sort(walkOrder)) {
       const k = b.kustomizationAt(dirOf(node));
       // (not spread into push: a folder may hold more objects than call arguments fit on the stack)
       pushAll(list, k && k.file.path === node ? b.build(k) : b.fileObjects(node));
     }
+    pushAll(repeated, repeatedObjects(list, objectKey));
     return withIds(list, ids ?? {});
   }
-  for (const f of byFile.keys()) if (recurse ? under(dirOf(f), dir) : dirOf(f) === dir) pushAll(list, b.fileObjects(f));
+  const files: string[] = [];
+  for (const f of byFile.keys()) if (recurse ? under(dirOf(f), dir) : dirOf(f) === dir) files.push(f);
+  for (const f of files.sort(walkOrder)) pushAll(list, b.fileObjects(f));
+  pushAll(repeated, repeatedObjects(list, (o) => argoKey(o, destNs)));
   return list;
+}
+
+/** Paths in the order a folder walk (Go's filepath.WalkDir: entries sorted by name) visits them. */
+function walkOrder(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+  return x.length - y.length;
+}
+
+/**
+ * Argo CD's key of a target object (kube.GetResourceKey: group, kind, namespace, name; no version): an object without
+ * a namespace gets the destination's, a cluster-scoped one none (controller/state.go DeduplicateTargetObjects).
+ */
+const argoKey = (o: BuiltObject, destNs: string): string => `${o.group}\u0000${o.kind}\u0000${isClusterScoped(o.kind) ? '' : o.namespace || destNs}\u0000${o.name}`;
+
+/** Each later object of `list` with the key of an earlier one (ids not certain left out), with the first of that key. */
+function repeatedObjects(list: readonly BuiltObject[], key: (o: BuiltObject) => string): RepeatedObject[] {
+  const firsts = new Map<string, BuiltObject>();
+  const out: RepeatedObject[] = [];
+  for (const o of list) {
+    if (o.uncertain) continue;
+    const k = key(o);
+    const first = firsts.get(k);
+    if (first) out.push({ first, second: o });
+    else firsts.set(k, o);
+  }
+  return out;
 }

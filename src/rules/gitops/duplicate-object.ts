@@ -1,9 +1,12 @@
 /**
  * gitops/duplicate-object: a kustomization whose `resources` (or `components`) reach one object id twice. kustomize
- * fails the build ("may not add resource with an already registered id"), and so do Flux and Argo CD. The build model
+ * fails the build ("may not add resource with an already registered id"), and so do Flux and Argo CD; also a folder
+ * without a kustomization that a Flux Kustomization (generated kustomization: fails) or an Argo CD plain directory
+ * (keeps the later copy, RepeatedResourceWarning) applies holding one object twice. The build model
  * (ids after namespace / namePrefix / nameSuffix, `$patch: delete`) is plan/kustomize-build.ts.
  */
 import type { Path, YamlDocument } from '../../core/document.js';
+import { applierLabel, appliers } from '../../plan/appliers.js';
 import { duplicateIds, samePath, type BuiltObject } from '../../plan/kustomize-build.js';
 import { docsByFile } from '../../plan/util.js';
 import { SRC } from '../cilium/lib/sources.js';
@@ -14,6 +17,9 @@ const POOL = (name: string, cidr: string) => `apiVersion: cilium.io/v2\nkind: Ci
 
 const KUSTOMIZE_APPEND = 'https://github.com/kubernetes-sigs/kustomize/blob/master/api/resmap/reswrangler.go';
 const KUSTOMIZE_RESID = 'https://github.com/kubernetes-sigs/kustomize/blob/master/api/resid/resid.go';
+const FLUX_GENERATOR = 'https://github.com/fluxcd/pkg/blob/main/kustomize/kustomize_generator.go';
+const ARGO_REPEATED = 'https://github.com/argoproj/argo-cd/blob/master/controller/state.go';
+const FLUX_KS = (path: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: lb\n  namespace: flux-system\nspec:\n  interval: 1h\n  path: ${path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
 
 /** `Kind namespace/name` as users read it (kustomize's own id is in the error message). */
 function data(o: BuiltObject, extra: Record<string, string>): Record<string, string> {
@@ -30,6 +36,8 @@ export default defineRule({
     messages: {
       entries: '{{object}} reaches this kustomization twice, through "{{entry}}" and, before it, "{{first}}"; kustomize (and Flux, Argo CD) fails with "may not add resource with an already registered id", so nothing of this build is applied.',
       documents: '{{object}} is defined twice in what "{{entry}}" brings in; kustomize (and Flux, Argo CD) fails with "may not add resource with an already registered id", so nothing of this build is applied.',
+      generated: '{{object}} is defined twice in folder "{{folder}}", which {{applier}} applies without a kustomization; the kustomization Flux generates lists every manifest below it, and its build fails with "may not add resource with an already registered id", so nothing of this Kustomization is applied.',
+      directory: '{{object}} is defined twice in folder "{{folder}}", which {{applier}} applies as a plain directory; Argo CD applies only this later copy and reports a RepeatedResourceWarning, so the earlier one is silently ignored.',
     },
     help: 'List each file or folder once: drop the entry that brings the object in again, or give one copy another name (a namePrefix/nameSuffix in its overlay) or namespace.',
     docs: {
@@ -42,15 +50,19 @@ export default defineRule({
         '- a component that adds an object already there;\n' +
         '- one file with two documents of the same id.\n' +
         '\n' +
-        'The finding is on the entry that brings the second copy in (`resources`, `bases` or `components` of the kustomization that fails), where the fix is made, with the first copy and its entry as related locations; when both copies come through one entry (one file), on the second document\'s `metadata.name`. Reported once, at the innermost kustomization whose build fails.\n' +
+        '- a folder without a kustomization that a Flux Kustomization applies (kustomize-controller generates a kustomization listing every `.yaml`/`.yml` file below it, and a subfolder with a kustomization as one entry) holding two documents of one id: the build fails too;\n' +
+        '- a plain directory an Argo CD Application applies (`directory.recurse`: with its subfolders) holding two objects of one group, kind, namespace (an object without one gets the destination namespace) and name: Argo CD keeps the later one (files in path order) and sets a RepeatedResourceWarning condition (a warning).\n' +
+        '\n' +
+        'The finding is on the entry that brings the second copy in (`resources`, `bases` or `components` of the kustomization that fails), where the fix is made, with the first copy and its entry as related locations; when both copies come through one entry (one file), or a folder without a kustomization holds both, on the second document\'s `metadata.name`. Reported once, at the innermost kustomization whose build fails.\n' +
         '\n' +
         'Not judged:\n' +
         '- ids that are templated (`${VAR}`, `{{ }}`), or that a transformer talium does not follow may change (`transformers`, `replacements` of metadata, JSON6902 patches of metadata, delete patches by pattern or label);\n' +
         '- remote and templated entries;\n' +
-        '- generators and `helmCharts`.',
+        '- generators and `helmCharts`;\n' +
+        '- files a `.sourceignore` or a GitRepository `spec.ignore` leaves out of the Flux artifact (read as if present).',
       why: 'kustomize refuses to accumulate a resource whose id it already holds ("may not add resource with an already registered id"). The whole build fails, so kustomize-controller marks the Flux Kustomization not ready and Argo CD reports a ComparisonError: nothing under that kustomization is applied or updated until the duplicate is removed, not only the duplicated object.',
       fix: 'Remove the second entry (or the file from the folder whose kustomization already lists it), or rename one copy (namePrefix/nameSuffix in its overlay, another namespace). To change an object a base already holds, patch it instead of listing another copy.',
-      sources: [SRC.kustomizeResources, KUSTOMIZE_APPEND, KUSTOMIZE_RESID],
+      sources: [SRC.kustomizeResources, KUSTOMIZE_APPEND, KUSTOMIZE_RESID, FLUX_GENERATOR, ARGO_REPEATED],
     },
     examples: {
       valid: [{ files: { 'infra/lb/kustomization.yaml': KUST('pool.yaml', 'pool-dmz.yaml'), 'infra/lb/pool.yaml': POOL('lan', '10.50.0.224/28'), 'infra/lb/pool-dmz.yaml': POOL('dmz', '10.60.0.224/28') } }],
@@ -58,13 +70,32 @@ export default defineRule({
         { files: { 'infra/lb/kustomization.yaml': KUST('pool.yaml', './pool.yaml'), 'infra/lb/pool.yaml': POOL('lan', '10.50.0.224/28') }, note: 'the same file listed twice' },
         { files: { 'infra/lb/kustomization.yaml': KUST('pool.yaml', 'pool-new.yaml'), 'infra/lb/pool.yaml': POOL('lan', '10.50.0.224/28'), 'infra/lb/pool-new.yaml': POOL('lan', '10.50.0.192/27') }, note: 'a new file that kept the old name' },
         { files: { 'infra/lb/kustomization.yaml': KUST('pools.yaml'), 'infra/lb/pools.yaml': `${POOL('lan', '10.50.0.224/28')}---\n${POOL('lan', '10.50.0.192/27')}` }, note: 'one file, two documents of one id' },
+        { files: { 'clusters/home/lb.yaml': FLUX_KS('./infra/lb'), 'infra/lb/pool.yaml': POOL('lan', '10.50.0.224/28'), 'infra/lb/new/pool.yaml': POOL('lan', '10.50.0.192/27') }, note: 'a folder Flux applies without a kustomization: a copy left in a subfolder' },
       ],
     },
   },
   check({ cluster, all }) {
-    const kusts = new Set(cluster.docs.filter((d) => d.docClass === 'kustomization'));
-    if (!kusts.size) return [];
     const out: RuleFinding[] = [];
+    // folders without a kustomization that a Flux Kustomization or an Argo CD source applies (plan/appliers.ts)
+    for (const a of appliers(cluster.docs, all)) {
+      for (const { first, second } of a.repeated ?? []) {
+        const folder = String(a.doc.get(a.at) ?? '');
+        const flux = a.engine === 'flux';
+        out.push({
+          doc: second.doc,
+          path: ['metadata', 'name'],
+          messageId: flux ? 'generated' : 'directory',
+          ...(flux ? {} : { severity: 'warning' as const }),
+          data: data(second, { folder, applier: applierLabel(a) }),
+          related: [
+            { doc: first.doc, path: ['metadata', 'name'], message: flux ? 'the first copy' : 'the earlier copy, which Argo CD leaves out' },
+            { doc: a.doc, path: a.at, message: `${applierLabel(a)} applies the folder` },
+          ],
+        });
+      }
+    }
+    const kusts = new Set(cluster.docs.filter((d) => d.docClass === 'kustomization'));
+    if (!kusts.size) return out;
     const seen = new Set<string>();
     for (const dup of duplicateIds(all, () => docsByFile(all))) {
       const k = dup.kustomization;

@@ -4,7 +4,7 @@
  * fields, and pruning by one deletes what the other still ships. Appliers and what they build: plan/appliers.ts.
  */
 import type { YamlDocument } from '../../core/document.js';
-import { appliers, type Applier } from '../../plan/appliers.js';
+import { applierLabel, appliers, type Applier } from '../../plan/appliers.js';
 import { isClusterScoped, type BuiltObject } from '../../plan/kustomize-build.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
@@ -16,12 +16,7 @@ const KUST = (...entries: string[]) => `apiVersion: kustomize.config.k8s.io/v1be
 
 const FLUX_OVERLAP = 'https://github.com/fluxcd/kustomize-controller/issues/732';
 
-/** `Flux Kustomization flux-system/apps`, `Argo CD Application argocd/whoami`. */
-function label(a: Applier): string {
-  const ns = a.doc.namespace ? `${a.doc.namespace}/` : '';
-  if (a.generated) return `Argo CD Application ${a.name} (of ApplicationSet ${ns}${a.doc.name ?? ''})`;
-  return `${a.engine === 'flux' ? 'Flux Kustomization' : 'Argo CD Application'} ${ns}${a.name}`;
-}
+const label = applierLabel;
 
 /** The applier's own identity: two documents of one Flux Kustomization or Application are one applier (the last wins). */
 const identity = (a: Applier): string => `${a.engine}\u0000${a.doc.namespace ?? ''}\u0000${a.name}`;

@@ -1,0 +1,122 @@
+/**
+ * gitops/duplicate-object on folders applied without a kustomization: a Flux Kustomization's generated kustomization
+ * (every manifest below the folder; the build fails on a repeated id, checked against the real `kubectl kustomize` on
+ * the kustomization kustomize-controller would write) and an Argo CD plain directory (RepeatedResourceWarning: a warning).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import duplicateObject from '../src/rules/gitops/duplicate-object.js';
+import { lintRepo, ruleTester } from '../src/testing/rule-tester.js';
+
+const CM = (name: string, ns = '', kind = 'ConfigMap', apiVersion = 'v1') => `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: ${name}\n${ns ? `  namespace: ${ns}\n` : ''}`;
+const K = (...entries: string[]) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${entries.map((e) => `  - ${e}\n`).join('')}`;
+const KS = (name: string, p: string, extra = '') =>
+  `---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 1h\n  path: ${p}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n${extra}`;
+const APP = (name: string, p: string, extra = '') =>
+  `---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ${name}\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/me/home-ops.git\n    targetRevision: main\n    path: ${p}\n${extra}  destination:\n    server: https://kubernetes.default.svc\n    namespace: web\n`;
+
+/** Flux layouts: the folder `apps/web` applied by a Flux Kustomization, and whether kustomize fails on a repeated id. */
+const FLUX: Array<{ name: string; dup: boolean; files: Record<string, string> }> = [
+  { name: 'two files, one id', dup: true, files: { 'apps/web/a.yaml': CM('a'), 'apps/web/b.yaml': CM('a') } },
+  { name: 'a copy in a subfolder', dup: true, files: { 'apps/web/a.yaml': CM('a'), 'apps/web/old/a.yaml': CM('a') } },
+  { name: 'no namespace is default', dup: true, files: { 'apps/web/a.yaml': CM('a', 'default'), 'apps/web/b.yaml': CM('a') } },
+  { name: 'a subfolder kustomization that lists a file the folder also holds', dup: true, files: { 'apps/web/a.yaml': CM('a'), 'apps/web/sub/kustomization.yaml': K('../a.yaml') } },
+  { name: 'a subfolder kustomization renames its copy', dup: false, files: { 'apps/web/a.yaml': CM('a'), 'apps/web/sub/kustomization.yaml': `${K('a.yaml')}namePrefix: x-\n`, 'apps/web/sub/a.yaml': CM('a') } },
+  { name: 'other namespaces', dup: false, files: { 'apps/web/a.yaml': CM('a', 'x'), 'apps/web/b.yaml': CM('a', 'y') } },
+  { name: 'other kinds', dup: false, files: { 'apps/web/a.yaml': CM('a'), 'apps/web/b.yaml': CM('a', '', 'Secret') } },
+];
+
+/** The kustomization kustomize-controller generates for `dir` (fluxcd/pkg kustomize_generator.go generateKustomization). */
+function fluxGenerated(dir: string): string {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const p = path.join(d, name);
+      if (statSync(p).isDirectory()) {
+        if (['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((k) => readdirSync(p).includes(k))) out.push(p);
+        else walk(p);
+      } else if (/\.ya?ml$/.test(name)) out.push(p);
+    }
+  };
+  walk(dir);
+  return K(...out.map((p) => `./${path.relative(dir, p)}`));
+}
+
+test('gitops/duplicate-object: a folder Flux applies without a kustomization, as kubectl kustomize builds what Flux generates', (t) => {
+  const probe = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  const kubectl = !probe.error && probe.status === 0;
+  if (!kubectl) t.skip('kubectl is not installed: the layouts are checked against talium only (their expectations were taken from kubectl kustomize v5.5.0)');
+  const root = mkdtempSync(path.join(tmpdir(), 'talium-flux-gen-'));
+  try {
+    for (const [i, l] of FLUX.entries()) {
+      const files = { 'flux/ks.yaml': KS('web', './apps/web'), ...l.files };
+      const got = lintRepo(files, [duplicateObject]);
+      assert.equal(got.length > 0, l.dup, `${l.name}: talium ${got.length ? 'reports' : 'does not report'} a duplicate`);
+      assert.ok(got.every((d) => d.ruleId === 'gitops/duplicate-object' && d.severity === 'error' && d.data?.['applier'] === 'Flux Kustomization flux-system/web'), l.name);
+      if (!kubectl) continue;
+      const dir = path.join(root, String(i));
+      for (const [f, text] of Object.entries(l.files)) {
+        mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+        writeFileSync(path.join(dir, f), text);
+      }
+      const web = path.join(dir, 'apps/web');
+      writeFileSync(path.join(web, 'kustomization.yaml'), fluxGenerated(web));
+      const r = spawnSync('kubectl', ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', web], { encoding: 'utf8' });
+      const kubectlDup = r.status !== 0 && /already registered id/.test(r.stderr);
+      assert.ok(r.status === 0 || kubectlDup, `${l.name}: kubectl kustomize fails for another reason: ${r.stderr}`);
+      assert.equal(kubectlDup, l.dup, `${l.name}: kubectl kustomize ${kubectlDup ? 'fails with a duplicate id' : 'builds'}`);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('gitops/duplicate-object: positions, data and severity of plain-folder duplicates', () => {
+  ruleTester(duplicateObject, {
+    valid: [
+      // not applied by anything: no generated kustomization
+      { 'apps/web/a.yaml': CM('a'), 'apps/web/b.yaml': CM('a') },
+      // templated names are substituted after the build
+      { 'flux/ks.yaml': KS('web', './apps/web'), 'apps/web/a.yaml': CM('${APP}'), 'apps/web/b.yaml': CM('${APP}') },
+      // Argo CD without recurse reads the folder's own files only
+      { 'argocd/web.yaml': APP('web', 'apps/web'), 'apps/web/a.yaml': CM('a'), 'apps/web/old/a.yaml': CM('a') },
+      // Argo CD: another namespace
+      { 'argocd/web.yaml': APP('web', 'apps/web'), 'apps/web/a.yaml': CM('a', 'x'), 'apps/web/b.yaml': CM('a') },
+    ],
+    invalid: [
+      {
+        files: { 'flux/ks.yaml': KS('web', './apps/web'), 'apps/web/b.yaml': CM('a'), 'apps/web/a.yaml': CM('a') },
+        errors: [{ messageId: 'generated', file: 'apps/web/b.yaml', line: 4, column: 9, data: { object: 'ConfigMap a', folder: './apps/web', applier: 'Flux Kustomization flux-system/web', kind: 'ConfigMap', name: 'a' } }],
+      },
+      // Argo CD keeps the later copy: a warning on it; without a namespace it is the destination's
+      {
+        files: { 'argocd/web.yaml': APP('web', 'apps/web'), 'apps/web/a.yaml': CM('a', 'web'), 'apps/web/b.yaml': CM('a') },
+        errors: [{ messageId: 'directory', file: 'apps/web/b.yaml', line: 4, column: 9, data: { folder: 'apps/web', applier: 'Argo CD Application argocd/web' } }],
+      },
+      // with recurse, and Argo CD's key has no version
+      {
+        files: { 'argocd/web.yaml': APP('web', 'apps/web', '    directory:\n      recurse: true\n'), 'apps/web/a.yaml': CM('a', 'web', 'Deployment', 'apps/v1'), 'apps/web/z/a.yaml': CM('a', 'web', 'Deployment', 'apps/v1beta1') },
+        errors: [{ messageId: 'directory', file: 'apps/web/z/a.yaml', line: 4, column: 9 }],
+      },
+    ],
+  });
+});
+
+test('gitops/duplicate-object: a plain-folder duplicate names the first copy and the applier', () => {
+  const [d] = lintRepo({ 'flux/ks.yaml': KS('web', './apps/web'), 'apps/web/a.yaml': CM('a'), 'apps/web/b.yaml': CM('a') }, [duplicateObject]);
+  assert.deepEqual(
+    d!.related?.map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column}`),
+    ['apps/web/a.yaml:4:9', 'flux/ks.yaml:9:9'],
+  );
+});
+
+test('gitops/duplicate-object: an Argo CD directory duplicate is a warning, a Flux one an error', () => {
+  const argo = lintRepo({ 'argocd/web.yaml': APP('web', 'apps/web'), 'apps/web/a.yaml': CM('a'), 'apps/web/b.yaml': CM('a') }, [duplicateObject]);
+  assert.deepEqual(argo.map((d) => `${d.file}:${d.range.start.line} ${d.severity} ${d.messageId}`), ['apps/web/b.yaml:4 warning directory']);
+  const flux = lintRepo({ 'flux/ks.yaml': KS('web', './apps/web'), 'apps/web/a.yaml': CM('a'), 'apps/web/b.yaml': CM('a') }, [duplicateObject]);
+  assert.deepEqual(flux.map((d) => `${d.file}:${d.range.start.line} ${d.severity} ${d.messageId}`), ['apps/web/b.yaml:4 error generated']);
+});
