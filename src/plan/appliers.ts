@@ -29,6 +29,12 @@ export interface Applier {
   /** Namespace of an object that states none ('' when not known). */
   defaultNamespace: string;
   objects: readonly BuiltObject[];
+  /** The folder it builds (`spec.path` or the source's `path`, normalized). */
+  dir: string;
+  /** The kustomization it builds `dir` with, and the ids it sets (undefined: a plain folder, Flux's generated kustomization or an Argo CD directory). */
+  build?: { kustomization: YamlDocument; ids: IdOverrides };
+  /** Its own patches or components (Flux `spec.patches`..., Argo CD `kustomize.patches`): what it applies may differ from what it builds beyond ids. */
+  changes: boolean;
   /**
    * Objects the folder it builds without a kustomization holds twice (repeatedObjects): Flux's generated kustomization
    * fails on them; Argo CD's directory keeps the later one with a RepeatedResourceWarning.
@@ -118,7 +124,10 @@ export function appliers(docs: readonly YamlDocument[], all?: readonly YamlDocum
     const ids = overrides(k.doc, ['spec'], 'targetNamespace', unsure);
     const repeated: RepeatedObject[] = [];
     const objects = buildFolder(b, byFile(), k.dir, ids, 'flux', false, repeated);
-    const applier: Applier = { doc: k.doc, name: k.name, at: ['spec', 'path'], engine: 'flux', target: secret === undefined ? '' : `kubeconfig:${k.namespace ?? ''}/${secret}`, defaultNamespace: ids.namespace ?? '', objects };
+    const changes = ['patches', 'patchesStrategicMerge', 'patchesJson6902', 'components'].some((key) => k.doc.get(['spec', key]) !== undefined);
+    const applier: Applier = { doc: k.doc, name: k.name, at: ['spec', 'path'], engine: 'flux', target: secret === undefined ? '' : `kubeconfig:${k.namespace ?? ''}/${secret}`, defaultNamespace: ids.namespace ?? '', objects, dir: k.dir, changes };
+    const kust = b.kustomizationAt(k.dir);
+    if (kust) applier.build = { kustomization: kust, ids };
     if (repeated.length) applier.repeated = repeated;
     out.push(applier);
   }
@@ -159,14 +168,58 @@ export function appliers(docs: readonly YamlDocument[], all?: readonly YamlDocum
       if (kz['patches'] !== undefined || kz['components'] !== undefined) ids.uncertain = true;
       const repeated: RepeatedObject[] = [];
       const objects = buildFolder(b, byFile(), dir, directory === undefined ? ids : undefined, 'argocd', isObj(directory) && directory['recurse'] === true, repeated, ns ?? '');
-      const applier: Applier = { doc: a.doc, name: a.name, at: [...at, 'path'], engine: 'argocd', target: IN_CLUSTER.has(server) ? '' : `argocd:${server}`, defaultNamespace: ids.namespace ?? ns ?? '', objects };
+      const applier: Applier = { doc: a.doc, name: a.name, at: [...at, 'path'], engine: 'argocd', target: IN_CLUSTER.has(server) ? '' : `argocd:${server}`, defaultNamespace: ids.namespace ?? ns ?? '', objects, dir, changes: ids.uncertain === true };
       if (repeated.length) applier.repeated = repeated;
+      const kust = directory === undefined ? b.kustomizationAt(dir) : undefined;
+      if (kust) applier.build = { kustomization: kust, ids };
       if (a.doc.kind === 'ApplicationSet') applier.generated = true;
       out.push(applier);
     }
   }
   return out;
 }
+
+/**
+ * Each applier's ancestors: the appliers whose builds apply its document (a Flux Kustomization listed in another's
+ * folder, an Application in an app-of-apps' folder), transitively.
+ */
+export function applierAncestry(list: readonly Applier[]): Map<YamlDocument, Set<YamlDocument>> {
+  const docs = new Set(list.map((a) => a.doc));
+  const parents = new Map<YamlDocument, Set<YamlDocument>>();
+  for (const a of list) {
+    for (const o of a.objects) {
+      if (o.doc === a.doc || !docs.has(o.doc)) continue;
+      const set = parents.get(o.doc) ?? new Set<YamlDocument>();
+      set.add(a.doc);
+      parents.set(o.doc, set);
+    }
+  }
+  const out = new Map<YamlDocument, Set<YamlDocument>>();
+  for (const d of docs) {
+    const seen = new Set<YamlDocument>([d]);
+    const stack = [d];
+    while (stack.length) for (const p of parents.get(stack.pop()!) ?? []) if (!seen.has(p)) (seen.add(p), stack.push(p));
+    out.set(d, seen);
+  }
+  return out;
+}
+
+/**
+ * The two appliers run in different clusters as far as the repository shows: each descends from its own document of
+ * one object (two `flux-system` Kustomizations, two root Applications of one name): one cluster holds one such object,
+ * so two documents of it are two clusters' (a layout talium's cluster groups did not tell apart).
+ */
+export function inOtherClusters(a: Applier, b: Applier, anc: Map<YamlDocument, Set<YamlDocument>>): boolean {
+  const ids = new Map<string, YamlDocument>();
+  for (const d of anc.get(a.doc) ?? []) ids.set(docIdentity(d), d);
+  for (const d of anc.get(b.doc) ?? []) {
+    const other = ids.get(docIdentity(d));
+    if (other && other !== d) return true;
+  }
+  return false;
+}
+
+const docIdentity = (d: YamlDocument): string => `${d.kind ?? ''}\u0000${d.namespace ?? ''}\u0000${d.name ?? ''}`;
 
 /** An Argo CD Application's spec: a document's, or one an ApplicationSet generates (`at`: where its template is). */
 interface AppSpec {

@@ -12,11 +12,15 @@
  * holds patches, replacements, components or transformers). A Flux `targetNamespace` or Argo CD
  * `kustomize.namespace` of the build's folder replaces the root's namespace (several roots that disagree: unknown); a
  * Flux or Argo CD root's own namePrefix/nameSuffix is not added to the names.
+ *
+ * Also the copies two appliers of one cluster make (crossApplierCopies: plan/appliers.ts builds what each applies,
+ * its own namePrefix/nameSuffix included): each renders the object once, under another name.
  */
 import type { Path, YamlDocument } from '../core/document.js';
 import { fluxKustomizations, normDir } from './flux-kustomizations.js';
 import { isKustomizationFile } from './applied.js';
-import { builtKustomizations, type BuildHop, type IdOverrides } from './kustomize-build.js';
+import { applierAncestry, applierLabel, appliers, inOtherClusters, type Applier } from './appliers.js';
+import { builtKustomizations, isClusterScoped, type BuildHop, type BuiltObject, type IdOverrides, type KustomizeBuilder } from './kustomize-build.js';
 import { argoSourcePaths, dirOf, docsByFile } from './util.js';
 
 /** A kustomization on a copy's way from its build to the object, and the entry it follows (`['resources', 1]`). */
@@ -44,6 +48,8 @@ export interface RenamedCopy {
    * nameSuffix (`path` at that key), else the one that lists the object's file (`path` at that entry).
    */
   overlay: { kustomization: YamlDocument; path: Path };
+  /** The applier (plan/appliers.ts applierLabel) whose build renders this copy, when two appliers of one cluster make the copies. */
+  applier?: string;
 }
 
 /** Kustomization keys that may change an object beyond its name and namespace. */
@@ -70,7 +76,7 @@ function findCopies(docs: readonly YamlDocument[]): ReadonlyMap<YamlDocument, re
   const none = new Map<YamlDocument, RenamedCopy[]>();
   const kusts = docs.filter((d) => d.docClass === 'kustomization' && isKustomizationFile(d.file.path));
   // nothing renames: nothing is copied under another name
-  if (!kusts.some((k) => idChange(k, 'namePrefix') !== undefined || idChange(k, 'nameSuffix') !== undefined)) return none;
+  if (!kusts.some((k) => idChange(k, 'namePrefix') !== undefined || idChange(k, 'nameSuffix') !== undefined) && !appliersRename(docs)) return none;
   let byFileMemo: Map<string, YamlDocument[]> | undefined;
   const b = builtKustomizations(docs, () => (byFileMemo ??= docsByFile(docs)));
   const listed = new Set<string>();
@@ -128,9 +134,136 @@ function findCopies(docs: readonly YamlDocument[]): ReadonlyMap<YamlDocument, re
       }
     }
   }
+  crossApplierCopies(docs, b, certain, byDoc);
   const out = new Map<YamlDocument, RenamedCopy[]>();
   for (const [doc, e] of byDoc) out.set(doc, e.copies);
   return out;
+}
+
+/** A Flux Kustomization (`spec.namePrefix`/`nameSuffix`) or an Argo CD source (`kustomize.namePrefix`/`nameSuffix`) of `docs` renames. */
+function appliersRename(docs: readonly YamlDocument[]): boolean {
+  const set = (v: unknown): boolean => typeof v === 'string' && v !== '';
+  for (const d of docs) {
+    if (d.kind === 'Kustomization' && d.group === 'kustomize.toolkit.fluxcd.io' && (set(d.get(['spec', 'namePrefix'])) || set(d.get(['spec', 'nameSuffix'])))) return true;
+    if (d.group === 'argoproj.io' && d.kind === 'Application') {
+      for (const sp of argoSourcePaths(d)) if (set(d.get([...sp, 'kustomize', 'namePrefix'])) || set(d.get([...sp, 'kustomize', 'nameSuffix']))) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Copies that two appliers of one cluster make (plan/appliers.ts: same target, not two clusters' bootstraps): each
+ * builds its own overlay of one base (or one folder with its own namePrefix/nameSuffix), so the object is rendered
+ * under different names. Counted only when every applier's rendering of it is certain: no patches or components of
+ * the applier's own, none on the way (CHANGING), an id not templated, and for a folder without a kustomization a file
+ * no kustomization of the folder takes. Added to `byDoc` under names it does not hold yet.
+ */
+function crossApplierCopies(docs: readonly YamlDocument[], b: KustomizeBuilder, certain: (h: readonly CopyHop[] | undefined) => h is readonly CopyHop[], byDoc: Map<YamlDocument, { copies: RenamedCopy[]; ids: Set<string> }>): void {
+  const list = appliers(docs);
+  if (list.length < 2) return;
+  // the written objects rendered under two names by two appliers of one target (the first rendering of each name)
+  const seen = new Map<string, Map<string, Applier>>();
+  const candidates = new Set<YamlDocument>();
+  for (const a of list) {
+    for (const o of a.objects) {
+      const key = `${a.target}\u0000${o.doc.file.path}#${o.doc.index}`;
+      let names = seen.get(key);
+      if (!names) seen.set(key, (names = new Map()));
+      if (!names.has(o.name)) names.set(o.name, a);
+      if (names.size > 1) candidates.add(o.doc);
+    }
+  }
+  if (!candidates.size) return;
+  let anc: ReturnType<typeof applierAncestry> | undefined;
+  const identity = (a: Applier): string => `${a.engine}\u0000${a.doc.namespace ?? ''}\u0000${a.name}`;
+  const renderings = new Map<YamlDocument, Array<{ a: Applier; name: string; namespace: string; copy?: Omit<RenamedCopy, 'doc' | 'name'> }>>();
+  const unsure = new Set<YamlDocument>();
+  for (const a of list) {
+    const mine = a.objects.some((o) => candidates.has(o.doc));
+    if (!mine) continue;
+    const ways = applierWays(a, b, candidates);
+    for (const w of ways) {
+      if (w === undefined) continue;
+      if (!w.hops || a.changes || w.o.uncertain || !certain(w.hops)) {
+        unsure.add(w.o.doc);
+        continue;
+      }
+      const l = renderings.get(w.o.doc) ?? [];
+      const ns = isClusterScoped(w.o.kind) ? '' : w.o.namespace || a.defaultNamespace;
+      l.push({ a, name: w.o.name, namespace: ns, copy: { build: a.build?.kustomization ?? a.doc, hops: w.hops, overlay: applierOverlay(a, w.hops), applier: applierLabel(a) } });
+      renderings.set(w.o.doc, l);
+    }
+  }
+  for (const [doc, l] of renderings) {
+    if (unsure.has(doc)) continue;
+    // per target, the renderings of appliers that may share a cluster with the first one
+    const byTarget = new Map<string, typeof l>();
+    for (const r of l) {
+      const t = byTarget.get(r.a.target) ?? [];
+      if (t.length && (identity(t[0]!.a) === identity(r.a) ? false : inOtherClusters(t[0]!.a, r.a, (anc ??= applierAncestry(list))))) continue;
+      t.push(r);
+      byTarget.set(r.a.target, t);
+    }
+    for (const t of byTarget.values()) {
+      const names = new Set(t.map((r) => r.name));
+      if (names.size < 2 || new Set(t.map((r) => identity(r.a))).size < 2) continue;
+      let entry = byDoc.get(doc);
+      if (!entry) byDoc.set(doc, (entry = { copies: [], ids: new Set() }));
+      const held = new Set(entry.copies.map((c) => c.name));
+      for (const r of t) {
+        if (held.has(r.name)) continue;
+        held.add(r.name);
+        const c: RenamedCopy = { doc, name: r.name, ...r.copy! };
+        if (r.namespace !== '') c.namespace = r.namespace;
+        entry.copies.push(c);
+        entry.ids.add(`${r.name}#${r.namespace}`);
+      }
+    }
+  }
+}
+
+/**
+ * The objects of `candidates` applier `a` renders, each with its way from the applier's build (its kustomization's
+ * traced build; for a folder without one, `[]` for a file no kustomization between it and the folder takes, else
+ * undefined: not followed).
+ */
+function applierWays(a: Applier, b: KustomizeBuilder, candidates: ReadonlySet<YamlDocument>): Array<{ o: BuiltObject; hops: readonly CopyHop[] | undefined } | undefined> {
+  const out: Array<{ o: BuiltObject; hops: readonly CopyHop[] | undefined }> = [];
+  if (a.build) {
+    const traced = b.traced(a.build.kustomization, a.build.ids);
+    traced.objects.forEach((o, i) => {
+      if (candidates.has(o.doc)) out.push({ o, hops: traced.hops(i) });
+    });
+    return out;
+  }
+  for (const o of a.objects) {
+    if (!candidates.has(o.doc)) continue;
+    let d = dirOf(o.doc.file.path);
+    let plain = true;
+    for (;;) {
+      if (b.kustomizationAt(d)) plain = false;
+      if (d === a.dir || d === '' || !plain) break;
+      d = dirOf(d);
+    }
+    out.push({ o, hops: plain ? [] : undefined });
+  }
+  return out;
+}
+
+/** Where a copy an applier makes is told apart: the applier's own namePrefix/nameSuffix, else the nearest kustomization on the way that sets one, else the applier's path (it applies the copy with its written name). */
+function applierOverlay(a: Applier, hops: readonly CopyHop[]): RenamedCopy['overlay'] {
+  const spec = a.at.slice(0, -1);
+  for (const key of ['namePrefix', 'nameSuffix']) {
+    const path = a.engine === 'flux' ? ['spec', key] : [...spec, 'kustomize', key];
+    const v = a.doc.get(path);
+    if (typeof v === 'string' && v !== '') return { kustomization: a.doc, path };
+  }
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const k = hops[i]!.kustomization;
+    for (const key of ['namePrefix', 'nameSuffix']) if (idChange(k, key) !== undefined) return { kustomization: k, path: [key] };
+  }
+  return { kustomization: a.doc, path: a.at };
 }
 
 /** The kustomization that tells a copy apart (RenamedCopy.overlay). */
@@ -145,5 +278,6 @@ function overlayOf(hops: readonly CopyHop[]): RenamedCopy['overlay'] {
 
 /** A related location naming the kustomization that renders copy `c` (for a finding about the copy `label`). */
 export function copyRelated(c: RenamedCopy, label: string): { doc: YamlDocument; path: Path; message: string } {
+  if (c.applier) return { doc: c.overlay.kustomization, path: c.overlay.path, message: `${label} "${c.name}" as ${c.applier} applies it (${c.overlay.kustomization.file.path})` };
   return { doc: c.overlay.kustomization, path: c.overlay.path, message: `${label} "${c.name}" as ${c.overlay.kustomization.file.path} renames it in the build of ${c.build.file.path}` };
 }

@@ -4,7 +4,7 @@
  * fields, and pruning by one deletes what the other still ships. Appliers and what they build: plan/appliers.ts.
  */
 import type { YamlDocument } from '../../core/document.js';
-import { applierLabel, appliers, type Applier } from '../../plan/appliers.js';
+import { applierAncestry as ancestry, applierLabel, appliers, inOtherClusters as otherClusters, type Applier } from '../../plan/appliers.js';
 import { isClusterScoped, type BuiltObject } from '../../plan/kustomize-build.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
@@ -21,48 +21,6 @@ const label = applierLabel;
 /** The applier's own identity: two documents of one Flux Kustomization or Application are one applier (the last wins). */
 const identity = (a: Applier): string => `${a.engine}\u0000${a.doc.namespace ?? ''}\u0000${a.name}`;
 
-/**
- * Each applier's ancestors: the appliers whose builds apply its document (a Flux Kustomization listed in another's
- * folder, an Application in an app-of-apps' folder), transitively.
- */
-function ancestry(list: readonly Applier[]): Map<YamlDocument, Set<YamlDocument>> {
-  const docs = new Set(list.map((a) => a.doc));
-  const parents = new Map<YamlDocument, Set<YamlDocument>>();
-  for (const a of list) {
-    for (const o of a.objects) {
-      if (o.doc === a.doc || !docs.has(o.doc)) continue;
-      const set = parents.get(o.doc) ?? new Set<YamlDocument>();
-      set.add(a.doc);
-      parents.set(o.doc, set);
-    }
-  }
-  const out = new Map<YamlDocument, Set<YamlDocument>>();
-  for (const d of docs) {
-    const seen = new Set<YamlDocument>([d]);
-    const stack = [d];
-    while (stack.length) for (const p of parents.get(stack.pop()!) ?? []) if (!seen.has(p)) (seen.add(p), stack.push(p));
-    out.set(d, seen);
-  }
-  return out;
-}
-
-/**
- * The two appliers run in different clusters as far as the repository shows: each descends from its own document of
- * one object (two `flux-system` Kustomizations, two root Applications of one name): one cluster holds one such object,
- * so two documents of it are two clusters' (a layout talium's cluster groups did not tell apart).
- */
-function otherClusters(a: Applier, b: Applier, anc: Map<YamlDocument, Set<YamlDocument>>): boolean {
-  const ids = new Map<string, YamlDocument>();
-  for (const d of anc.get(a.doc) ?? []) ids.set(docIdentity(d), d);
-  for (const d of anc.get(b.doc) ?? []) {
-    const other = ids.get(docIdentity(d));
-    if (other && other !== d) return true;
-  }
-  return false;
-}
-
-const docIdentity = (d: YamlDocument): string => `${d.kind ?? ''}\u0000${d.namespace ?? ''}\u0000${d.name ?? ''}`;
-
 export default defineRule({
   meta: {
     id: 'gitops/object-applied-twice',
@@ -78,6 +36,8 @@ export default defineRule({
         '- an Argo CD source\'s `path` with its kustomization (and `kustomize.namespace`/`namePrefix`/`nameSuffix`) or as a plain directory (`directory.recurse`: with its subfolders), objects without a namespace going to `destination.namespace`.\n' +
         '\n' +
         'Reports an object (group, kind, namespace, name) that two of them apply to the same cluster (talium\'s cluster group, the same Argo CD destination, the same Flux `kubeConfig`), at the second copy\'s `metadata.name` (the object the user moves or deletes), with both appliers\' paths as related locations.\n' +
+        '\n' +
+        'Two appliers that give the object different names (each its own overlay with another `namePrefix`/`nameSuffix`, or their own) apply two objects, not one: network/service-ip-conflict and network/pool-overlap judge such copies; the same rendered name is one object applied twice.\n' +
         '\n' +
         'A base and its overlays are one build, not two appliers; objects of other clusters are other objects, and so are those of two appliers that descend from two documents of one object (two `flux-system` Kustomizations: two clusters\' bootstraps).\n' +
         '\n' +

@@ -29,7 +29,7 @@ export default defineRule({
         '\n' +
         'Pools with the same name, or in files that differ only in one folder (environment variants such as `prod/` and `qa/`), are treated as variants and not compared, and so are pools as different kustomize overlays render them.\n' +
         '\n' +
-        'But a pool that one kustomize build renders under several names (two overlays with different `namePrefix`/`nameSuffix` listing one base, both listed by one kustomization; nothing on the way patches it) is one pool per rendered name, and two such copies overlap: reported at the base\'s block with `data.overlay` / `data.otherOverlay` and related locations naming the kustomization that renames each copy.\n\n' + POOL_OVERLAYS_DOC,
+        'But a pool that one kustomize build renders under several names (two overlays with different `namePrefix`/`nameSuffix` listing one base, both listed by one kustomization; or two Flux Kustomizations / Argo CD Applications of one cluster each applying one such overlay, or one folder with their own `namePrefix`/`nameSuffix`; nothing on the way, nor the applier, patches it) is one pool per rendered name, and two such copies overlap: reported at the base\'s block with `data.overlay` / `data.otherOverlay` and related locations naming the kustomization that renames each copy.\n\n' + POOL_OVERLAYS_DOC,
       why: 'Overlapping pools are a soft error in Cilium: the pool added last is marked Conflicting (reason cidr_overlap) and allocates nothing more.',
       fix: 'Split the range between the pools so they do not share addresses.',
       sources: ['https://docs.cilium.io/en/stable/network/lb-ipam/'],
