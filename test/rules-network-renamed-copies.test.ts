@@ -15,6 +15,8 @@ import { mergeAcrossGroups, runRules } from '../src/lint/run-rules.js';
 import { buildClusterGroups } from '../src/plan/index.js';
 import { defineRule } from '../src/rules/types.js';
 import { renamedCopies } from '../src/plan/renamed-copies.js';
+import l2WithoutPolicy from '../src/rules/cilium/l2-without-policy.js';
+import { ciliumHelmReleaseOf } from '../src/rules/cilium/lib/examples.js';
 import poolOverlap from '../src/rules/network/pool-overlap.js';
 import serviceIpConflict from '../src/rules/network/service-ip-conflict.js';
 import { lintRepo, parseRepo } from '../src/testing/rule-tester.js';
@@ -213,9 +215,52 @@ test('mergeAcrossGroups: string data joined and sorted, related merged in group 
   const n1 = f(1, 'a');
   const n2 = f(2, 'b');
   assert.equal(mergeAcrossGroups([n1, n2], new Map([[n1, 'a'], [n2, 'b']])).length, 2);
+  // a string key only one group has (context the message does not show): one finding with it
   const k1 = f('o', 'a');
   const k2 = f('o', 'b', { more: 'x' });
-  assert.equal(mergeAcrossGroups([k1, k2], new Map([[k1, 'a'], [k2, 'b']])).length, 2);
+  const withKey = mergeAcrossGroups([k1, k2], new Map([[k1, 'a'], [k2, 'b']]));
+  assert.equal(withKey.length, 1);
+  assert.deepEqual(withKey[0]!.data, { overlay: 'o', more: 'x' });
+  // a boolean only one group has, or a number only one has: different findings
+  const b1 = f('o', 'a');
+  const b2: Finding = { ...f('o', 'b'), data: { overlay: 'o', fixable: true } };
+  assert.equal(mergeAcrossGroups([b1, b2], new Map([[b1, 'a'], [b2, 'b']])).length, 2);
+  // equal numbers and booleans in every finding merge; equal strings stay as written (not split and sorted)
+  const e1: Finding = { ...f('o', 'a'), data: { overlay: 'z, y', n: 3, on: false } };
+  const e2: Finding = { ...f('o', 'b'), data: { overlay: 'z, y', n: 3, on: false } };
+  assert.deepEqual(mergeAcrossGroups([e1, e2], new Map([[e1, 'a'], [e2, 'b']])).map((x) => x.data), [{ overlay: 'z, y', n: 3, on: false }]);
+});
+
+test('mergeAcrossGroups: messages that differ only by their own group\'s name are one finding naming every group; other messages stay apart', () => {
+  const doc = parseRepo({ 'x.yaml': 'a: 1\n' })[0]!;
+  const template = 'cluster "{{cluster}}" has no policy for {{pool}}.';
+  const render = (_: string, data: Record<string, string | number | boolean>): string => template.replace('{{cluster}}', String(data['cluster'])).replace('{{pool}}', String(data['pool']));
+  const f = (cluster: string, pool = 'lan', rel = cluster): Finding => ({
+    ruleId: 'r/x', messageId: 'm', severity: 'warning', message: render('m', { cluster, pool }), help: 'h.', doc, path: ['a'], data: { cluster, pool }, related: [{ doc, path: [rel], message: rel }],
+  });
+  const home = f('home');
+  const lab = f('lab');
+  const got = mergeAcrossGroups([home, lab], new Map([[home, 'home'], [lab, 'lab']]), render);
+  assert.equal(got.length, 1);
+  assert.deepEqual(got[0]!.data, { cluster: 'home, lab', pool: 'lan' });
+  assert.equal(got[0]!.message, 'cluster "home, lab" has no policy for lan.');
+  assert.deepEqual(got[0]!.related?.map((r) => r.message), ['home', 'lab']);
+  // another value the message shows (not the group's name): different findings
+  const other = f('lab', 'dmz');
+  assert.equal(mergeAcrossGroups([home, other], new Map([[home, 'home'], [other, 'lab']]), render).length, 2);
+  // a name that is not the finding's own group: different findings
+  const wrong = f('home');
+  assert.equal(mergeAcrossGroups([lab, wrong], new Map([[lab, 'lab'], [wrong, 'lab2']]), render).length, 2);
+  // without a renderer the messages cannot be put together again: as they are
+  assert.equal(mergeAcrossGroups([home, lab], new Map([[home, 'home'], [lab, 'lab']])).length, 2);
+});
+
+test('runRules: a Cilium release two clusters share, in neither of which an L2 policy exists, is one finding naming both clusters', () => {
+  const values = 'kubeProxyReplacement: true\nl2announcements:\n  enabled: true\n';
+  const files = { 'clusters/home/x.yaml': 'a: 1\n', 'clusters/lab/x.yaml': 'a: 1\n', 'z/cilium/hr.yaml': ciliumHelmReleaseOf(values) };
+  const got = lintRepo(files, [l2WithoutPolicy]);
+  assert.deepEqual(got.map((d) => `${at(d)} ${d.messageId} ${String(d.data?.['cluster'])}`), ['z/cilium/hr.yaml:17:16 noPolicy home, lab']);
+  assert.match(got[0]!.message, /cluster "home, lab"/);
 });
 
 test('runRules merging across groups keeps a rule with 160,000 findings (no spread of them into call arguments)', () => {

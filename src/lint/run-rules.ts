@@ -2,8 +2,8 @@
  * Runs rules over cluster groups and turns their RuleFindings into Findings: stamps rule id, severity
  * (configured > finding > default), the rendered message and help; drops a rule's exact repeats within a group
  * (releases sharing a values layer, e.g. Kustomize overlays of one base); merges the findings several groups make at
- * one place with one message (a base two clusters list), naming every group's overlay and related locations
- * (mergeAcrossGroups); with only part of the tree read, drops the
+ * one place with one message, or messages that differ only by each group's own name (a base two clusters list),
+ * naming every group's overlay, name and related locations (mergeAcrossGroups); with only part of the tree read, drops the
  * findings that conclude from an absence (RuleMeta.needsWholeTree, RuleFinding.needsWholeTree); keeps a finding's fix
  * only where it is safe to apply (not in a document groups share, no apiVersion change on a kind a kustomization
  * patches). Rules see only the documents the repository applies (plan/applied.ts). Positions resolve later (toDiagnostic). Rules also get the tree's folders (treeFacts: discovery's view,
@@ -115,7 +115,7 @@ export function runRules(
     for (const p of pending.values()) if (p.groups.size === groups.length) out.push(p.finding);
     if (groups.length > 1) {
       // (not spread into splice: a rule's findings may outnumber the call arguments the stack holds)
-      const mine = mergeAcrossGroups(out.slice(start), from);
+      const mine = mergeAcrossGroups(out.slice(start), from, (id, data) => renderTemplate(rule.meta.messages[id] ?? id, data));
       out.length = start;
       pushAll(out, mine);
     }
@@ -123,18 +123,26 @@ export function runRules(
   return out;
 }
 
+/** Renders a rule's message `messageId` with `data` (mergeAcrossGroups re-renders a merged finding's message). */
+export type MessageRenderer = (messageId: string, data: Record<string, string | number | boolean>) => string;
+
 /**
  * One finding per place, message and severity where several cluster groups report the same one on a document they
  * share (a base two clusters' overlays list), each naming its own cluster's overlay (`data.overlay`) or other
  * string data the message does not show: the data values of all, sorted and joined with `, ` (a value that is itself
- * such a list is split first), and every group's related locations, in group order. Findings whose data differ
- * otherwise (a key only some have, a number or boolean) are left as they are (the report keeps the first: uniqueSorted).
+ * such a list is split first), and every group's related locations, in group order. Also the same:
+ * - findings whose messages differ only by the name of their own group (`data.cluster` = the group's name, as in
+ *   "cluster "home" has no CiliumL2AnnouncementPolicy"): merged with every group's name, the message rendered again
+ *   with them (`render`; without it, such findings stay apart);
+ * - a string a key only some of them have (context such as the overlay one group reaches the document through).
+ * Findings whose data differ otherwise (a number or boolean, shown or not; a string the message shows that is not
+ * the group's name) are different findings, left as they are (the report keeps the first: uniqueSorted).
  */
-export function mergeAcrossGroups(list: readonly Finding[], groupOf: ReadonlyMap<Finding, string>): Finding[] {
+export function mergeAcrossGroups(list: readonly Finding[], groupOf: ReadonlyMap<Finding, string>, render?: MessageRenderer): Finding[] {
   const byKey = new Map<string, Finding[]>();
   const out: Finding[][] = [];
   for (const f of list) {
-    const key = `${placeKey(f)}#${f.messageId ?? ''}#${f.severity}#${f.message}`;
+    const key = `${placeKey(f)}#${f.messageId ?? ''}#${f.severity}#${messageKey(f, groupOf.get(f), render)}`;
     const same = byKey.get(key);
     if (same) same.push(f);
     else {
@@ -144,23 +152,50 @@ export function mergeAcrossGroups(list: readonly Finding[], groupOf: ReadonlyMap
     }
   }
   // one group's own findings at one place (its releases, its overlays) stay as the rule returned them
-  return out.flatMap((l) => (Array.isArray(l) && new Set(l.map((f) => groupOf.get(f) ?? '')).size > 1 ? merged(l) : l));
+  return out.flatMap((l) => (Array.isArray(l) && new Set(l.map((f) => groupOf.get(f) ?? '')).size > 1 ? merged(l, groupOf, render) : l));
+}
+
+/** A placeholder for a group's own name in a message key (no rule writes it). */
+const GROUP_NAME = '\u0000group\u0000';
+
+/** The data keys whose value is the name of the finding's own group. */
+function groupKeys(f: Finding, group: string | undefined): string[] {
+  if (!f.data || !group) return [];
+  return Object.keys(f.data).filter((k) => f.data![k] === group);
+}
+
+/** The finding's message with its group's name (groupKeys) put as a placeholder, rendered again; else as it is. */
+function messageKey(f: Finding, group: string | undefined, render: MessageRenderer | undefined): string {
+  const keys = render && f.messageId ? groupKeys(f, group) : [];
+  if (!keys.length) return f.message;
+  const data = { ...f.data! };
+  for (const k of keys) data[k] = GROUP_NAME;
+  return render!(f.messageId!, data);
 }
 
 /** The findings of one place and message as one (mergeAcrossGroups), or as they are when their data cannot merge. */
-function merged(list: Finding[]): Finding[] {
+function merged(list: Finding[], groupOf: ReadonlyMap<Finding, string>, render: MessageRenderer | undefined): Finding[] {
   if (list.length === 1) return list;
   const first = list[0]!;
-  const keys = Object.keys(first.data ?? {}).sort().join('\u0000');
-  const data: Record<string, string | number | boolean> = { ...first.data };
-  for (const f of list.slice(1)) {
-    if (Object.keys(f.data ?? {}).sort().join('\u0000') !== keys) return list;
-    for (const [k, v] of Object.entries(f.data ?? {})) {
-      const was = data[k];
-      if (was === v) continue;
-      if (typeof was !== 'string' || typeof v !== 'string') return list;
-      data[k] = [...new Set([...was.split(', '), ...v.split(', ')])].sort().join(', ');
+  const data: Record<string, string | number | boolean> = {};
+  // every key of every finding: a number or boolean must be in all, with one value; strings are joined
+  const keys = [...new Set(list.flatMap((f) => Object.keys(f.data ?? {})))];
+  let labelled = false;
+  for (const k of keys) {
+    const values = list.map((f) => f.data?.[k]);
+    const present = values.filter((v) => v !== undefined);
+    if (present.some((v) => typeof v !== 'string')) {
+      if (present.length < list.length || present.some((v) => v !== present[0])) return list;
+      data[k] = present[0]!;
+      continue;
     }
+    if (list.some((f) => groupKeys(f, groupOf.get(f)).includes(k))) labelled = true;
+    if (present.length === list.length && present.every((v) => v === present[0])) {
+      data[k] = present[0]!;
+      continue;
+    }
+    const strings = [...new Set((present as string[]).flatMap((v) => v.split(', ')))];
+    data[k] = strings.length === 1 ? strings[0]! : strings.sort().join(', ');
   }
   const seen = new Set<string>();
   const related: NonNullable<Finding['related']> = [];
@@ -173,7 +208,8 @@ function merged(list: Finding[]): Finding[] {
     }
   }
   const f: Finding = { ...first };
-  if (first.data) f.data = data;
+  if (keys.length) f.data = data;
+  if (labelled && render && first.messageId) f.message = render(first.messageId, data);
   if (related.length) f.related = related;
   return [f];
 }
