@@ -10,7 +10,10 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import duplicateObject from '../src/rules/gitops/duplicate-object.js';
+import { sourceIgnored } from '../src/plan/source-ignore.js';
 import { lintRepo, ruleTester } from '../src/testing/rule-tester.js';
+import { runCli } from '../src/testing/cli.js';
+import { tempRepos } from '../src/testing/temp-repos.js';
 
 const CM = (name: string, ns = '', kind = 'ConfigMap', apiVersion = 'v1') => `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: ${name}\n${ns ? `  namespace: ${ns}\n` : ''}`;
 const K = (...entries: string[]) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${entries.map((e) => `  - ${e}\n`).join('')}`;
@@ -119,4 +122,46 @@ test('gitops/duplicate-object: an Argo CD directory duplicate is a warning, a Fl
   assert.deepEqual(argo.map((d) => `${d.file}:${d.range.start.line} ${d.severity} ${d.messageId}`), ['apps/web/b.yaml:4 warning directory']);
   const flux = lintRepo({ 'flux/ks.yaml': KS('web', './apps/web'), 'apps/web/a.yaml': CM('a'), 'apps/web/b.yaml': CM('a') }, [duplicateObject]);
   assert.deepEqual(flux.map((d) => `${d.file}:${d.range.start.line} ${d.severity} ${d.messageId}`), ['apps/web/b.yaml:4 error generated']);
+});
+
+test('gitops/duplicate-object: Flux never sees what its GitRepository leaves out of the artifact (.sourceignore, spec.ignore)', () => {
+  const files = { 'flux/ks.yaml': KS('web', './apps/web'), 'apps/web/a.yaml': CM('a'), 'apps/web/old/a.yaml': CM('a'), 'apps/web/old/b.yaml': CM('b'), 'apps/web/b.yaml': CM('b') };
+  const found = (extra: Record<string, string>): string[] => lintRepo({ ...files, ...extra }, [duplicateObject]).map((d) => `${d.file}:${d.range.start.line} ${d.messageId}`);
+  assert.deepEqual(found({}), ['apps/web/old/a.yaml:4 generated', 'apps/web/old/b.yaml:4 generated']);
+  // a root .sourceignore naming the folder, one in the app folder naming a file, one that re-includes it
+  assert.deepEqual(found({ '.sourceignore': 'apps/web/old/\n' }), []);
+  assert.deepEqual(found({ 'apps/web/.sourceignore': 'old/a.yaml\n' }), ['apps/web/old/b.yaml:4 generated']);
+  assert.deepEqual(found({ '.sourceignore': '**/old/*.yaml\n', 'apps/web/old/.sourceignore': '!a.yaml\n' }), ['apps/web/old/a.yaml:4 generated']);
+  // the GitRepository's spec.ignore
+  const repo = 'apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1h\n  url: https://github.com/me/home-ops\n  ignore: |\n    /apps/web/old/b.yaml\n';
+  assert.deepEqual(found({ 'flux/repo.yaml': repo }), ['apps/web/old/a.yaml:4 generated']);
+  // Argo CD does not read .sourceignore
+  const argo = { 'argocd/web.yaml': APP('web', 'apps/web', '    directory:\n      recurse: true\n'), 'apps/web/a.yaml': CM('a'), 'apps/web/old/a.yaml': CM('a'), '.sourceignore': 'apps/web/old/\n' };
+  assert.deepEqual(lintRepo(argo, [duplicateObject]).map((d) => `${d.file}:${d.range.start.line} ${d.messageId}`), ['apps/web/old/a.yaml:4 directory']);
+});
+
+test('sourceIgnored: gitignore patterns per folder, deeper and later ones winning', () => {
+  const m = sourceIgnored([{ dir: '', text: '*.md\nold/\n' }, { dir: 'apps', text: '!keep/old/\nx.yaml\n' }], '/secret.yaml\n');
+  assert.deepEqual(
+    ['a.md', 'old/a.yaml', 'apps/old/a.yaml', 'apps/keep/old/a.yaml', 'apps/x.yaml', 'x.yaml', 'secret.yaml', 'apps/secret.yaml'].map((p) => `${p} ${m(p)}`),
+    ['a.md true', 'old/a.yaml true', 'apps/old/a.yaml true', 'apps/keep/old/a.yaml false', 'apps/x.yaml true', 'x.yaml false', 'secret.yaml true', 'apps/secret.yaml false'],
+  );
+});
+
+test('talium lint reads .sourceignore files (discovery), and a run cached before one changed is not replayed', async () => {
+  const repos = tempRepos('talium-sourceignore-');
+  const cache = mkdtempSync(path.join(tmpdir(), 'talium-sourceignore-cache-'));
+  try {
+    const root = repos.repo({ 'LICENSE': 'x\n', 'flux/ks.yaml': KS('web', './apps/web'), 'apps/web/a.yaml': CM('a'), 'apps/web/old/a.yaml': CM('a'), '.sourceignore': '# old copies\napps/web/old/\n' });
+    const run = async (): Promise<string[]> => {
+      const r = await runCli(['lint', '--format', 'json', '--workers', '0'], { cwd: root, env: { TALIUM_CACHE_DIR: cache } });
+      return (JSON.parse(r.stdout) as { diagnostics: Array<{ ruleId: string; file: string; messageId?: string }> }).diagnostics.filter((d) => d.ruleId === 'gitops/duplicate-object').map((d) => `${d.file} ${d.messageId}`);
+    };
+    assert.deepEqual(await run(), []);
+    writeFileSync(path.join(root, '.sourceignore'), '# nothing left out\n');
+    assert.deepEqual(await run(), ['apps/web/old/a.yaml generated']);
+  } finally {
+    repos.cleanup();
+    rmSync(cache, { recursive: true, force: true });
+  }
 });

@@ -58,6 +58,8 @@ export interface Discovery {
   excludedTemplates: string[];
   /** The YAML templates (`*.yaml.j2`...) found and not read, relative to cwd, sorted (`talium plan` names them). */
   templates: string[];
+  /** The `.sourceignore` files found (Flux's artifact exclusions): their folder relative to cwd ('' for cwd) and text, by folder. */
+  sourceIgnores?: Array<{ dir: string; text: string }>;
 }
 
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
@@ -102,6 +104,7 @@ export function discover(opts: DiscoverOptions): Discovery {
   const templates: string[] = [];
   const excludedPaths: string[] = [];
   const excludedTemplates: string[] = [];
+  const sourceIgnores: Array<{ dir: string; text: string }> = [];
 
   const rel = (abs: string) => toPosix(relative(cwd, abs)) || '.';
   /** `r` = path relative to cwd (posix), '' for cwd itself; undefined when outside cwd. */
@@ -256,6 +259,15 @@ export function discover(opts: DiscoverOptions): Discovery {
         walk(abs, relDir === undefined ? undefined : relDir + name + '/', real, treeRoot, local, chain);
         chain.pop();
       } else if (e.isFile()) {
+        if (name === '.sourceignore') {
+          // what source-controller leaves out of a Flux artifact (plan/source-ignore.ts)
+          try {
+            sourceIgnores.push({ dir: relOf('x').slice(0, -2).replace(/^\.$/, ''), text: readFileSync(child(dir, name), 'utf8') });
+          } catch {
+            /* unreadable: as if absent */
+          }
+          continue;
+        }
         const yaml = YAML_EXT.test(name);
         if (!yaml && !TEMPLATE_EXT.test(name)) continue;
         const abs = child(dir, name);
@@ -368,7 +380,9 @@ export function discover(opts: DiscoverOptions): Discovery {
   }
   const files = [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   if (!files.length && templates.length) notes.push(templatesNote(templates));
-  return { files, notes, missing, empty, excluded: [...new Set(excludedPaths)].sort(), excludedTemplates: [...new Set(excludedTemplates)].sort(), templates: [...new Set(templates)].sort() };
+  const out: Discovery = { files, notes, missing, empty, excluded: [...new Set(excludedPaths)].sort(), excludedTemplates: [...new Set(excludedTemplates)].sort(), templates: [...new Set(templates)].sort() };
+  if (sourceIgnores.length) out.sourceIgnores = sourceIgnores.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+  return out;
 }
 
 /** The one note for a tree of YAML templates and no YAML, at the first template (by path). */

@@ -193,7 +193,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
   let runCache: RunCache | undefined;
   let runCacheKey: string | undefined;
   if (caching && !found.missing.length && process.env['TALIUM_RUN_CACHE'] !== 'off') {
-    const inputs: Parameters<typeof runKey>[0] = { cwd: resolve(opts.cwd), paths: opts.paths, config, notes: found.notes, today, excluded: found.excluded, templates: found.templates };
+    const inputs: Parameters<typeof runKey>[0] = { cwd: resolve(opts.cwd), paths: opts.paths, config, notes: found.notes, today, excluded: found.excluded, templates: found.templates, ...(found.sourceIgnores ? { sourceIgnores: found.sourceIgnores } : {}) };
     if (opts.only) inputs.only = opts.only;
     if (opts.crossObjectAll) inputs.crossObjectAll = true;
     if (opts.configDiagnostics) inputs.configDiagnostics = opts.configDiagnostics;
@@ -298,6 +298,7 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     found.excluded,
     found.templates,
   );
+  if (found.sourceIgnores) tree.sourceIgnores = found.sourceIgnores;
   const ruleTimes: Array<[string, number]> = [];
   const timeRules = process.env['TALIUM_TIMING'] === 'rules';
   for (const rule of RULES) {

@@ -9,7 +9,7 @@
  * code, schemas and packages that check (checkCodeStamp) and the Node that runs them, the working folder, the
  * paths and reporting options, the loaded configuration, the configuration file's text (its positions appear in
  * findings), the configuration's own diagnostics, discovery's notes and the schema folders the configuration
- * names, the YAML templates discovery found (rules name them). (2) is hashed into one key; (1) is the recorded file list, compared entry by entry. Anything else changed
+ * names, the YAML templates discovery found (rules name them), the `.sourceignore` files' texts. (2) is hashed into one key; (1) is the recorded file list, compared entry by entry. Anything else changed
  * (a file added, removed or edited, another config) is a miss, and the run goes through the whole pipeline. A run
  * is recorded only when every file it read has a parse cache entry (so files the parse cache does not keep, binary
  * or over 2 MB, disable it), with no internal error and no missing path.
@@ -48,6 +48,8 @@ export interface RunInputs {
   excluded?: readonly string[];
   /** The YAML templates discovery found and did not read (Discovery.templates): network/plan-unknown names them. */
   templates?: readonly string[];
+  /** The `.sourceignore` files discovery found, with their text (Discovery.sourceIgnores): gitops/duplicate-object reads them. */
+  sourceIgnores?: ReadonlyArray<{ dir: string; text: string }>;
 }
 
 interface Stored {
@@ -116,6 +118,7 @@ export function runKey(inputs: RunInputs): string | undefined {
       inputs.today,
       inputs.excluded ?? [],
       inputs.templates ?? [],
+      inputs.sourceIgnores ?? [],
       dirs,
     ]),
   );

@@ -33,6 +33,8 @@ export interface Applier {
   dir: string;
   /** The kustomization it builds `dir` with, and the ids it sets (undefined: a plain folder, Flux's generated kustomization or an Argo CD directory). */
   build?: { kustomization: YamlDocument; ids: IdOverrides };
+  /** For a Flux Kustomization: its source (`GitRepository/<namespace>/<name>`). */
+  source?: string;
   /** Its own patches or components (Flux `spec.patches`..., Argo CD `kustomize.patches`): what it applies may differ from what it builds beyond ids. */
   changes: boolean;
   /**
@@ -42,10 +44,9 @@ export interface Applier {
   repeated?: readonly RepeatedObject[];
 }
 
-/** One object id a plain folder holds twice (Applier.repeated): `second` comes later in the folder's walk order. */
+/** One object id a plain folder holds more than once (Applier.repeated): its copies in the folder's walk order. */
 export interface RepeatedObject {
-  first: BuiltObject;
-  second: BuiltObject;
+  copies: readonly BuiltObject[];
 }
 
 /** `Flux Kustomization flux-system/apps`, `Argo CD Application argocd/whoami`. */
@@ -129,6 +130,7 @@ export function appliers(docs: readonly YamlDocument[], all?: readonly YamlDocum
     const kust = b.kustomizationAt(k.dir);
     if (kust) applier.build = { kustomization: kust, ids };
     if (repeated.length) applier.repeated = repeated;
+    applier.source = s;
     out.push(applier);
   }
 
@@ -348,16 +350,19 @@ function walkOrder(a: string, b: string): number {
  */
 const argoKey = (o: BuiltObject, destNs: string): string => `${o.group}\u0000${o.kind}\u0000${isClusterScoped(o.kind) ? '' : o.namespace || destNs}\u0000${o.name}`;
 
-/** Each later object of `list` with the key of an earlier one (ids not certain left out), with the first of that key. */
+/** The keys `list` holds more than once (ids not certain left out), each with its objects in list order. */
 function repeatedObjects(list: readonly BuiltObject[], key: (o: BuiltObject) => string): RepeatedObject[] {
-  const firsts = new Map<string, BuiltObject>();
+  const byKey = new Map<string, BuiltObject[]>();
   const out: RepeatedObject[] = [];
   for (const o of list) {
     if (o.uncertain) continue;
     const k = key(o);
-    const first = firsts.get(k);
-    if (first) out.push({ first, second: o });
-    else firsts.set(k, o);
+    const l = byKey.get(k);
+    if (!l) byKey.set(k, [o]);
+    else {
+      if (l.length === 1) out.push({ copies: l });
+      l.push(o);
+    }
   }
   return out;
 }

@@ -101,6 +101,8 @@ export interface TreeFacts {
   excludedFolders: readonly string[];
   /** The YAML templates (`*.yaml.j2`...) discovery found and did not read, relative to cwd, sorted. */
   templates?: readonly string[];
+  /** The `.sourceignore` files of the tree (folder, '' for the root, and text): what Flux leaves out of its artifact (plan/source-ignore.ts). */
+  sourceIgnores?: ReadonlyArray<{ dir: string; text: string }>;
 }
 
 export interface RuleContext {

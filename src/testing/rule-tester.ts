@@ -39,6 +39,8 @@ export function readTree(dir: string, only: RegExp = /./): Record<string, string
   return files;
 }
 
+const SOURCE_IGNORE = /(^|\/)\.sourceignore$/;
+
 export function parseRepo(files: Record<string, string>): YamlDocument[] {
   const docs: YamlDocument[] = [];
   for (const path of Object.keys(files).sort()) {
@@ -51,10 +53,15 @@ export function parseRepo(files: Record<string, string>): YamlDocument[] {
 export function lintRepo(files: Record<string, string>, rules: readonly Rule[]): Diagnostic[] {
   // YAML templates (`*.yaml.j2`...) are found, not read, as discovery does
   const templates = Object.keys(files).filter((p) => TEMPLATE_EXT.test(p)).sort();
-  const docs = parseRepo(templates.length ? Object.fromEntries(Object.entries(files).filter(([p]) => !TEMPLATE_EXT.test(p))) : files);
+  // `.sourceignore` files are found, not parsed, as discovery does
+  const ignores = Object.keys(files).filter((p) => SOURCE_IGNORE.test(p)).sort();
+  const yamlFiles = templates.length || ignores.length ? Object.fromEntries(Object.entries(files).filter(([p]) => !TEMPLATE_EXT.test(p) && !SOURCE_IGNORE.test(p))) : files;
+  const docs = parseRepo(yamlFiles);
   const groups = buildClusterGroups(docs);
+  const tree = treeFacts(Object.keys(files).filter((p) => !SOURCE_IGNORE.test(p)), [], templates);
+  if (ignores.length) tree.sourceIgnores = ignores.map((p) => ({ dir: p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '', text: files[p]! }));
   // as the engine reports them: the same finding from two cluster groups (a shared base) once
-  return uniqueSorted(runRules(rules, groups, docs, {}, { tree: treeFacts(Object.keys(files), [], templates) }).map(toDiagnostic));
+  return uniqueSorted(runRules(rules, groups, docs, {}, { tree }).map(toDiagnostic));
 }
 
 export interface ExpectedError {

@@ -6,7 +6,8 @@
  * (ids after namespace / namePrefix / nameSuffix, `$patch: delete`) is plan/kustomize-build.ts.
  */
 import type { Path, YamlDocument } from '../../core/document.js';
-import { applierLabel, appliers } from '../../plan/appliers.js';
+import { applierLabel, appliers, type Applier } from '../../plan/appliers.js';
+import { sourceIgnored, type SourceIgnored } from '../../plan/source-ignore.js';
 import { duplicateIds, samePath, type BuiltObject } from '../../plan/kustomize-build.js';
 import { docsByFile } from '../../plan/util.js';
 import { SRC } from '../cilium/lib/sources.js';
@@ -20,6 +21,15 @@ const KUSTOMIZE_RESID = 'https://github.com/kubernetes-sigs/kustomize/blob/maste
 const FLUX_GENERATOR = 'https://github.com/fluxcd/pkg/blob/main/kustomize/kustomize_generator.go';
 const ARGO_REPEATED = 'https://github.com/argoproj/argo-cd/blob/master/controller/state.go';
 const FLUX_KS = (path: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: lb\n  namespace: flux-system\nspec:\n  interval: 1h\n  path: ${path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
+
+/** The `spec.ignore` of a Flux source (`GitRepository/<namespace>/<name>`) among `docs`, if one sets it. */
+function specIgnore(docs: readonly YamlDocument[], source: string | undefined): string | undefined {
+  if (!source) return undefined;
+  const [kind, ns, name] = source.split('/');
+  const d = docs.find((x) => x.kind === kind && x.group === 'source.toolkit.fluxcd.io' && x.name === name && (x.namespace ?? 'flux-system') === ns);
+  const v = d?.get(['spec', 'ignore']);
+  return typeof v === 'string' ? v : undefined;
+}
 
 /** `Kind namespace/name` as users read it (kustomize's own id is in the error message). */
 function data(o: BuiltObject, extra: Record<string, string>): Record<string, string> {
@@ -59,7 +69,7 @@ export default defineRule({
         '- ids that are templated (`${VAR}`, `{{ }}`), or that a transformer talium does not follow may change (`transformers`, `replacements` of metadata, JSON6902 patches of metadata, delete patches by pattern or label);\n' +
         '- remote and templated entries;\n' +
         '- generators and `helmCharts`;\n' +
-        '- files a `.sourceignore` or a GitRepository `spec.ignore` leaves out of the Flux artifact (read as if present).',
+        '- for a Flux folder, files its GitRepository leaves out of the artifact (`.sourceignore` files, `spec.ignore`).',
       why: 'kustomize refuses to accumulate a resource whose id it already holds ("may not add resource with an already registered id"). The whole build fails, so kustomize-controller marks the Flux Kustomization not ready and Argo CD reports a ComparisonError: nothing under that kustomization is applied or updated until the duplicate is removed, not only the duplicated object.',
       fix: 'Remove the second entry (or the file from the folder whose kustomization already lists it), or rename one copy (namePrefix/nameSuffix in its overlay, another namespace). To change an object a base already holds, patch it instead of listing another copy.',
       sources: [SRC.kustomizeResources, KUSTOMIZE_APPEND, KUSTOMIZE_RESID, FLUX_GENERATOR, ARGO_REPEATED],
@@ -74,24 +84,37 @@ export default defineRule({
       ],
     },
   },
-  check({ cluster, all }) {
+  check({ cluster, all, tree }) {
     const out: RuleFinding[] = [];
-    // folders without a kustomization that a Flux Kustomization or an Argo CD source applies (plan/appliers.ts)
+    // folders without a kustomization that a Flux Kustomization or an Argo CD source applies (plan/appliers.ts); Flux
+    // never sees what its GitRepository leaves out of the artifact (.sourceignore files, spec.ignore)
+    let fluxIgnored: Map<string, SourceIgnored> | undefined;
+    const ignoredBy = (a: Applier): SourceIgnored => {
+      fluxIgnored ??= new Map();
+      const key = a.source ?? '';
+      let m = fluxIgnored.get(key);
+      if (!m) fluxIgnored.set(key, (m = sourceIgnored(tree?.sourceIgnores, specIgnore(all, a.source))));
+      return m;
+    };
     for (const a of appliers(cluster.docs, all)) {
-      for (const { first, second } of a.repeated ?? []) {
+      const flux = a.engine === 'flux';
+      for (const r of a.repeated ?? []) {
+        const copies = flux ? r.copies.filter((o) => !ignoredBy(a)(o.doc.file.path)) : r.copies;
         const folder = String(a.doc.get(a.at) ?? '');
-        const flux = a.engine === 'flux';
-        out.push({
-          doc: second.doc,
-          path: ['metadata', 'name'],
-          messageId: flux ? 'generated' : 'directory',
-          ...(flux ? {} : { severity: 'warning' as const }),
-          data: data(second, { folder, applier: applierLabel(a) }),
-          related: [
-            { doc: first.doc, path: ['metadata', 'name'], message: flux ? 'the first copy' : 'the earlier copy, which Argo CD leaves out' },
-            { doc: a.doc, path: a.at, message: `${applierLabel(a)} applies the folder` },
-          ],
-        });
+        for (const second of copies.slice(1)) {
+          const first = copies[0]!;
+          out.push({
+            doc: second.doc,
+            path: ['metadata', 'name'],
+            messageId: flux ? 'generated' : 'directory',
+            ...(flux ? {} : { severity: 'warning' as const }),
+            data: data(second, { folder, applier: applierLabel(a) }),
+            related: [
+              { doc: first.doc, path: ['metadata', 'name'], message: flux ? 'the first copy' : 'an earlier copy, which Argo CD leaves out' },
+              { doc: a.doc, path: a.at, message: `${applierLabel(a)} applies the folder` },
+            ],
+          });
+        }
       }
     }
     const kusts = new Set(cluster.docs.filter((d) => d.docClass === 'kustomization'));
