@@ -41,7 +41,7 @@ const entryText = (k: YamlDocument, p: Path): string => String(k.get(p));
 export default defineRule({
   meta: {
     id: 'gitops/duplicate-object',
-    description: 'A kustomization reaches the same object (group, version, kind, namespace, name) twice; kustomize fails the build.',
+    description: 'A kustomization, or a folder Flux or Argo CD applies without one, reaches the same object (group, version, kind, namespace, name) twice; kustomize fails the build (an Argo CD directory applies one copy).',
     severity: 'error',
     messages: {
       entries: '{{object}} reaches this kustomization twice, through "{{entry}}" and, before it, "{{first}}"; kustomize (and Flux, Argo CD) fails with "may not add resource with an already registered id", so nothing of this build is applied.',
@@ -58,8 +58,7 @@ export default defineRule({
         '- a folder and one of its files both listed;\n' +
         '- two overlays of one base with the same namePrefix both listed;\n' +
         '- a component that adds an object already there;\n' +
-        '- one file with two documents of the same id.\n' +
-        '\n' +
+        '- one file with two documents of the same id;\n' +
         '- a folder without a kustomization that a Flux Kustomization applies (kustomize-controller generates a kustomization listing every `.yaml`/`.yml` file below it, and a subfolder with a kustomization as one entry) holding two documents of one id: the build fails too;\n' +
         '- a plain directory an Argo CD Application applies (`directory.recurse`: with its subfolders) holding two objects of one group, kind, namespace (an object without one gets the destination namespace) and name: Argo CD keeps the later one (files in path order) and sets a RepeatedResourceWarning condition (a warning).\n' +
         '\n' +
@@ -70,7 +69,7 @@ export default defineRule({
         '- remote and templated entries;\n' +
         '- generators and `helmCharts`;\n' +
         '- for a Flux folder, files its GitRepository leaves out of the artifact (`.sourceignore` files, `spec.ignore`).',
-      why: 'kustomize refuses to accumulate a resource whose id it already holds ("may not add resource with an already registered id"). The whole build fails, so kustomize-controller marks the Flux Kustomization not ready and Argo CD reports a ComparisonError: nothing under that kustomization is applied or updated until the duplicate is removed, not only the duplicated object.',
+      why: 'kustomize refuses to accumulate a resource whose id it already holds ("may not add resource with an already registered id"). The whole build fails, so kustomize-controller marks the Flux Kustomization not ready and Argo CD reports a ComparisonError: nothing under that kustomization is applied or updated until the duplicate is removed, not only the duplicated object. An Argo CD plain directory is not built by kustomize: Argo CD applies the later copy only, so edits to the earlier file silently do nothing.',
       fix: 'Remove the second entry (or the file from the folder whose kustomization already lists it), or rename one copy (namePrefix/nameSuffix in its overlay, another namespace). To change an object a base already holds, patch it instead of listing another copy.',
       sources: [SRC.kustomizeResources, KUSTOMIZE_APPEND, KUSTOMIZE_RESID, FLUX_GENERATOR, ARGO_REPEATED],
     },
