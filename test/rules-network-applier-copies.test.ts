@@ -104,6 +104,9 @@ test('copies two appliers make: the same prefix is one object applied twice; oth
     ['two destinations', { ...BASE, 'argocd/a.yaml': APP('a', 'apps/a'), 'argocd/b.yaml': APP('b', 'apps/b').replace('https://kubernetes.default.svc', 'https://lab.example.com:6443') }],
     // an applier's own patch may change its copy's request
     ['a Flux Kustomization patches', { ...FLUX, 'clusters/home/apps.yaml': KS('a', './apps/a') + KS('b', './apps/b', '  patches:\n    - target: {kind: Service}\n      patch: |-\n        - op: remove\n          path: /metadata/annotations\n') }],
+    // annotations an applier adds may change the request
+    ['Flux commonMetadata', { ...FLUX, 'clusters/home/apps.yaml': KS('a', './apps/a') + KS('b', './apps/b', '  commonMetadata:\n    annotations:\n      lbipam.cilium.io/ips: 192.168.50.21\n') }],
+    ['Argo CD commonAnnotations', { ...BASE, 'argocd/a.yaml': APP('a', 'base', '    kustomize:\n      namePrefix: a-\n'), 'argocd/b.yaml': APP('b', 'base', '    kustomize:\n      namePrefix: b-\n      commonAnnotations:\n        lbipam.cilium.io/ips: 192.168.50.21\n') }],
     // one applier only: the other overlay is another environment's
     ['one applier', { ...BASE, 'clusters/home/apps.yaml': KS('a', './apps/a') }],
   ];

@@ -35,7 +35,10 @@ export interface Applier {
   build?: { kustomization: YamlDocument; ids: IdOverrides };
   /** For a Flux Kustomization: its source (`GitRepository/<namespace>/<name>`). */
   source?: string;
-  /** Its own patches or components (Flux `spec.patches`..., Argo CD `kustomize.patches`): what it applies may differ from what it builds beyond ids. */
+  /**
+   * Its own patches, components or common annotations (Flux `spec.patches`, `commonMetadata`...; Argo CD
+   * `kustomize.patches`, `commonAnnotations`...): what it applies may differ from what it builds beyond ids.
+   */
   changes: boolean;
   /**
    * Objects the folder it builds without a kustomization holds twice (repeatedObjects): Flux's generated kustomization
@@ -125,7 +128,7 @@ export function appliers(docs: readonly YamlDocument[], all?: readonly YamlDocum
     const ids = overrides(k.doc, ['spec'], 'targetNamespace', unsure);
     const repeated: RepeatedObject[] = [];
     const objects = buildFolder(b, byFile(), k.dir, ids, 'flux', false, repeated);
-    const changes = ['patches', 'patchesStrategicMerge', 'patchesJson6902', 'components'].some((key) => k.doc.get(['spec', key]) !== undefined);
+    const changes = ['patches', 'patchesStrategicMerge', 'patchesJson6902', 'components', 'commonMetadata'].some((key) => k.doc.get(['spec', key]) !== undefined);
     const applier: Applier = { doc: k.doc, name: k.name, at: ['spec', 'path'], engine: 'flux', target: secret === undefined ? '' : `kubeconfig:${k.namespace ?? ''}/${secret}`, defaultNamespace: ids.namespace ?? '', objects, dir: k.dir, changes };
     const kust = b.kustomizationAt(k.dir);
     if (kust) applier.build = { kustomization: kust, ids };
@@ -170,7 +173,7 @@ export function appliers(docs: readonly YamlDocument[], all?: readonly YamlDocum
       if (kz['patches'] !== undefined || kz['components'] !== undefined) ids.uncertain = true;
       const repeated: RepeatedObject[] = [];
       const objects = buildFolder(b, byFile(), dir, directory === undefined ? ids : undefined, 'argocd', isObj(directory) && directory['recurse'] === true, repeated, ns ?? '');
-      const applier: Applier = { doc: a.doc, name: a.name, at: [...at, 'path'], engine: 'argocd', target: IN_CLUSTER.has(server) ? '' : `argocd:${server}`, defaultNamespace: ids.namespace ?? ns ?? '', objects, dir, changes: ids.uncertain === true };
+      const applier: Applier = { doc: a.doc, name: a.name, at: [...at, 'path'], engine: 'argocd', target: IN_CLUSTER.has(server) ? '' : `argocd:${server}`, defaultNamespace: ids.namespace ?? ns ?? '', objects, dir, changes: ids.uncertain === true || kz['commonAnnotations'] !== undefined };
       if (repeated.length) applier.repeated = repeated;
       const kust = directory === undefined ? b.kustomizationAt(dir) : undefined;
       if (kust) applier.build = { kustomization: kust, ids };
