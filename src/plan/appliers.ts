@@ -4,7 +4,9 @@
  * manifest below; `targetNamespace` / `namePrefix` / `nameSuffix` replace the kustomization's) and every Argo CD
  * Application source of this repository (kustomize when its folder has a kustomization, with `kustomize.namespace` /
  * `namePrefix` / `nameSuffix`; else the folder's manifests, `directory.recurse` with its subfolders; objects without a
- * namespace go to `destination.namespace`), also those an ApplicationSet's git directories generator makes. Owns that question only (rules/gitops/object-applied-twice.ts judges it).
+ * namespace go to `destination.namespace`), also those an ApplicationSet's git directories generator makes; with the
+ * ids a folder applied without a kustomization holds twice (Applier.repeated). Owns that question only (rules judge:
+ * gitops/object-applied-twice, gitops/duplicate-object; plan/renamed-copies.ts reads the copies two appliers make).
  */
 import type { Path, YamlDocument } from '../core/document.js';
 import { docsOfKind } from '../core/kind-index.js';
