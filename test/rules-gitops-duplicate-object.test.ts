@@ -39,6 +39,14 @@ const LAYOUTS: Array<{ name: string; dup: boolean; files: Record<string, string>
   { name: 'same name, other namespace', dup: false, files: { 'app/kustomization.yaml': K(RES('a.yaml', 'b.yaml')), 'app/a.yaml': CM('a', 'x'), 'app/b.yaml': CM('a') } },
   { name: 'no namespace is default', dup: true, files: { 'app/kustomization.yaml': K(RES('a.yaml', 'b.yaml')), 'app/a.yaml': CM('a', 'default'), 'app/b.yaml': CM('a') } },
   { name: 'two overlays, different namespaces, an IngressClass (cluster-scoped)', dup: true, files: { 'app/kustomization.yaml': K(RES('o1', 'o2')), 'app/o1/kustomization.yaml': K(`namespace: n1\n${RES('../base')}`), 'app/o2/kustomization.yaml': K(`namespace: n2\n${RES('../base')}`), 'app/base/kustomization.yaml': K(RES('a.yaml')), 'app/base/a.yaml': CM('a', '', 'networking.k8s.io/v1', 'IngressClass') } },
+  // `namespace:` that makes two ids one ("namespace transformation produces ID conflict")
+  { name: 'namespace: sets two objects differing only by namespace to one', dup: true, files: { 'app/kustomization.yaml': K(`namespace: x\n${RES('a.yaml', 'b.yaml')}`), 'app/a.yaml': CM('a', 'y'), 'app/b.yaml': CM('a', 'z') } },
+  { name: 'namespace: sets an object without namespace to the namespace another already has', dup: true, files: { 'app/kustomization.yaml': K(`namespace: x\n${RES('a.yaml', 'b.yaml')}`), 'app/a.yaml': CM('a'), 'app/b.yaml': CM('a', 'x') } },
+  { name: 'namespace: renames two Namespace objects to one', dup: true, files: { 'app/kustomization.yaml': K(`namespace: x\n${RES('a.yaml', 'b.yaml')}`), 'app/a.yaml': CM('a', '', 'v1', 'Namespace'), 'app/b.yaml': CM('b', '', 'v1', 'Namespace') } },
+  { name: 'namespace: of an overlay over a base holding y/a and z/a', dup: true, files: { 'app/kustomization.yaml': K(`namespace: x\n${RES('../base')}`), 'base/kustomization.yaml': K(RES('a.yaml', 'b.yaml')), 'base/a.yaml': CM('a', 'y'), 'base/b.yaml': CM('a', 'z') } },
+  { name: 'namespace: of a component', dup: true, files: { 'app/kustomization.yaml': K(`${RES('a.yaml', 'b.yaml')}components:\n  - ../comp\n`), 'app/a.yaml': CM('a', 'y'), 'app/b.yaml': CM('a', 'z'), 'comp/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nnamespace: x\n` } },
+  { name: 'namespace: over two kinds of one name', dup: false, files: { 'app/kustomization.yaml': K(`namespace: x\n${RES('a.yaml', 'b.yaml')}`), 'app/a.yaml': CM('a', 'y'), 'app/b.yaml': CM('a', 'z', 'v1', 'Secret') } },
+  { name: 'namespace: over a ClusterRole and a ConfigMap of one name', dup: false, files: { 'app/kustomization.yaml': K(`namespace: x\n${RES('a.yaml', 'b.yaml')}`), 'app/a.yaml': CM('a', 'y', 'rbac.authorization.k8s.io/v1', 'ClusterRole'), 'app/b.yaml': CM('a', 'z') } },
   { name: 'two overlays, different namespaces, a FlowSchema of flowcontrol v1 (namespaced to kustomize 5.5: its built-in schema knows only v1beta1 as cluster-scoped)', dup: false, files: { 'app/kustomization.yaml': K(RES('o1', 'o2')), 'app/o1/kustomization.yaml': K(`namespace: n1\n${RES('../base')}`), 'app/o2/kustomization.yaml': K(`namespace: n2\n${RES('../base')}`), 'app/base/kustomization.yaml': K(RES('a.yaml')), 'app/base/a.yaml': CM('a', '', 'flowcontrol.apiserver.k8s.io/v1', 'FlowSchema') } },
 ];
 
@@ -60,7 +68,7 @@ test('gitops/duplicate-object: talium agrees with kubectl kustomize on every lay
         writeFileSync(path.join(dir, f), text);
       }
       const r = spawnSync('kubectl', ['kustomize', path.join(dir, 'app')], { encoding: 'utf8' });
-      const kubectlDup = r.status !== 0 && /already registered id/.test(r.stderr);
+      const kubectlDup = r.status !== 0 && /already registered id|namespace transformation produces ID conflict/.test(r.stderr);
       assert.ok(r.status === 0 || kubectlDup, `${l.name}: kubectl kustomize fails for another reason: ${r.stderr}`);
       assert.equal(kubectlDup, l.dup, `${l.name}: kubectl kustomize ${kubectlDup ? 'fails with a duplicate id' : 'builds'}`);
     }
@@ -95,8 +103,22 @@ test('gitops/duplicate-object: where the finding sits, and what it says', () => 
       // one file: at the second document's name
       { files: LAYOUTS[11]!.files, errors: [{ messageId: 'documents', file: 'app/a.yaml', line: 9, column: 9, data: { object: 'ConfigMap a', entry: 'a.yaml' } }] },
       { files: LAYOUTS[17]!.files, errors: [{ messageId: 'entries', file: 'app/kustomization.yaml', line: 5, column: 5, data: { object: 'ConfigMap a', namespace: '', first: 'a.yaml', entry: 'b.yaml' } }] },
+      // a namespace conflict: at `namespace`, naming both objects as they came in (before it ran)
+      { files: LAYOUTS[19]!.files, errors: [{ messageId: 'namespace', file: 'app/kustomization.yaml', line: 3, column: 12, data: { object: 'ConfigMap x/a', setTo: 'x', first: 'ConfigMap y/a', second: 'ConfigMap z/a' } }] },
+      { files: LAYOUTS[21]!.files, errors: [{ messageId: 'namespace', file: 'app/kustomization.yaml', line: 3, column: 12, data: { object: 'Namespace x', first: 'Namespace a', second: 'Namespace b' } }] },
+      // reported once, where the namespace is set (the overlay), not again by a kustomization above it
+      { files: { ...LAYOUTS[22]!.files, 'top/kustomization.yaml': K(RES('../app')) }, errors: [{ messageId: 'namespace', file: 'app/kustomization.yaml', line: 3, column: 12, data: { first: 'ConfigMap y/a', second: 'ConfigMap z/a' } }] },
+      { files: LAYOUTS[23]!.files, errors: [{ messageId: 'namespace', file: 'comp/kustomization.yaml', line: 3, column: 12, data: { first: 'ConfigMap y/a', second: 'ConfigMap z/a' } }] },
     ],
   });
+});
+
+test('gitops/duplicate-object: a namespace conflict names both objects as related locations', () => {
+  const [d] = lintRepo(LAYOUTS[19]!.files, [duplicateObject]);
+  assert.deepEqual(
+    d!.related?.map((r) => `${r.file}:${r.range.start.line}:${r.range.start.column}`),
+    ['app/a.yaml:4:9', 'app/b.yaml:4:9'],
+  );
 });
 
 test('gitops/duplicate-object: related locations name the first copy and its entry', () => {

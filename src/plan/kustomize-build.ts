@@ -4,12 +4,14 @@
  * own kustomization, then `components` (each adds its resources to what is accumulated and transforms all of it),
  * then `$patch: delete` patches, `namespace` and `namePrefix`/`nameSuffix`. An id (group, version, kind, effective
  * namespace, name: api/resid/resid.go) accumulated a second time fails the build ("may not add resource with an
- * already registered id"). Also what a Flux Kustomization or an Argo CD source builds from its folder (appliedObjects),
- * and the way each object of a build came (traced: the kustomizations and entries from the build down to its file).
- * Owns that model only, with kustomize's naming rules (prefix order, kinds not renamed, namespace precedence,
- * cluster-scoped kinds): no findings (rules/gitops/duplicate-object.ts and object-applied-twice.ts report;
- * plan/renamed-copies.ts finds the objects one build renders under several names). Each kustomization is built once
- * per document list; linear in the documents its builds reach.
+ * already registered id"), as do two ids `namespace` makes one ("namespace transformation produces ID conflict").
+ * Also what a Flux Kustomization or an Argo CD source builds from its folder (appliedObjects), the way each object of
+ * a build came (traced: the kustomizations and entries from the build down to its file), and what each kustomization's
+ * patches run against (patchInputs: with generated ConfigMaps/Secrets, every earlier id of an object, and whether the
+ * build is known at all). Owns that model only, with kustomize's naming rules (prefix order, kinds not renamed,
+ * namespace precedence, cluster-scoped kinds): no findings (rules/gitops/duplicate-object.ts and object-applied-twice.ts
+ * report; plan/renamed-copies.ts finds the objects one build renders under several names; plan/kustomize-patch-targets.ts
+ * matches patches). Each kustomization is built once per document list; linear in the documents its builds reach.
  */
 import type { Path, YamlDocument } from '../core/document.js';
 import { KUSTOMIZATION_FILES } from './applied.js';
@@ -32,6 +34,8 @@ export interface BuiltObject {
   uncertain: boolean;
   /** objectKey, once computed (a renamed copy starts without). */
   key?: string;
+  /** The object before a transformer gave it this id (kustomize keeps every earlier id: a patch may name any). */
+  prev?: BuiltObject;
 }
 
 /** A kustomization on an object's way from a build to the object's file, and the entry it follows (`['resources', 1]`). */
@@ -56,6 +60,21 @@ export interface DuplicateId {
   firstEntry: Path;
   first: BuiltObject;
   second: BuiltObject;
+  /**
+   * 'namespace': the two objects differed by namespace only, and `namespace:` of `kustomization` made them one id
+   * ("namespace transformation produces ID conflict"); `entry` and `firstEntry` are the entries that brought them in.
+   */
+  cause?: 'namespace';
+}
+
+/** What one kustomization's patches run against (recorded by the builds that record duplicate ids). */
+export interface PatchInput {
+  /** The kustomization (or component) whose `patches` / `patchesStrategicMerge` run. */
+  kustomization: YamlDocument;
+  /** The objects accumulated when they run: resources, components, generated ConfigMaps and Secrets, before its own namespace and name transformers. */
+  objects: readonly BuiltObject[];
+  /** Something the build accumulates is not known (a remote, templated or unread entry, helmCharts, generator plugins). */
+  incomplete: boolean;
 }
 
 /** Kinds kustomize takes as cluster-scoped (api/resid/gvk.go notNamespaceableKinds): their namespace is no part of the id. */
@@ -73,12 +92,13 @@ export const isClusterScoped = (kind: string): boolean => CLUSTER_SCOPED.has(kin
 
 /** kustomize's id of an object (ResId.Equals: group, version, kind, name, effective namespace). */
 export function objectKey(o: BuiltObject): string {
-  return (o.key ??= idKey(o));
+  return (o.key ??= resIdKey(o.group, o.version, o.kind, o.namespace, o.name));
 }
 
-function idKey(o: BuiltObject): string {
-  const ns = CLUSTER_SCOPED.has(o.kind) ? '' : o.namespace || 'default';
-  return `${o.group}\u0000${o.version}\u0000${o.kind}\u0000${ns}\u0000${o.name}`;
+/** The key of kustomize's id with these fields (objectKey of such an object). */
+export function resIdKey(group: string, version: string, kind: string, namespace: string, name: string): string {
+  const ns = CLUSTER_SCOPED.has(kind) ? '' : namespace || 'default';
+  return `${group}\u0000${version}\u0000${kind}\u0000${ns}\u0000${name}`;
 }
 
 /** The namespace / namePrefix / nameSuffix a kustomization sets (a Flux Kustomization or Argo CD source replaces them). */
@@ -97,6 +117,10 @@ export interface IdOverrides {
 class Acc {
   list: BuiltObject[] = [];
   entries: Path[] = [];
+  /** ConfigMaps and Secrets the generators of the kustomizations built so far make (only patches look at them). */
+  generated: BuiltObject[] = [];
+  /** Something accumulated is not known (PatchInput.incomplete). */
+  incomplete = false;
   /** The objects as added, once a transformer changed some (before: `list`). */
   private added?: BuiltObject[];
   /** Index of each object as added (traced builds only). */
@@ -106,6 +130,11 @@ class Acc {
     readonly owner: YamlDocument | undefined,
     private readonly dups: DuplicateId[] | undefined,
   ) {}
+
+  /** Duplicate ids are recorded (the kustomization's own build, not a build with ids replaced). */
+  get recording(): boolean {
+    return this.owner !== undefined && this.dups !== undefined;
+  }
 
   add(o: BuiltObject, entry: Path): void {
     if (!o.uncertain) {
@@ -128,8 +157,13 @@ class Acc {
     return (this.added ?? this.list)[i]!;
   }
 
-  /** Every object through a transformer (undefined: deleted); the ids are the new ones, entries kept. */
-  map(f: (o: BuiltObject) => BuiltObject | undefined): void {
+  /**
+   * Every object through `k`'s transformer (undefined: deleted); the ids are the new ones, entries kept. Two ids made
+   * one (only `namespace:` can: names change alike within a kind) fail kustomize ("namespace transformation produces
+   * ID conflict"): recorded by a recording build, which keeps the first (a parent reports nothing more about it).
+   */
+  map(f: (o: BuiltObject) => BuiltObject | undefined, k: YamlDocument | undefined): void {
+    if (this.generated.length) this.generated = this.generated.map(f).filter((o): o is BuiltObject => o !== undefined);
     const list: BuiltObject[] = [];
     const entries: Path[] = [];
     const added: BuiltObject[] = [];
@@ -145,14 +179,25 @@ class Acc {
       }
     }
     if (!changed) return;
-    this.list = list;
-    this.entries = entries;
-    this.added = added;
+    this.list = [];
+    this.entries = [];
+    this.added = [];
     this.keys.clear();
-    // a transformer that merges two ids fails kustomize otherwise ("ID conflict"): not reported here
-    list.forEach((o, i) => {
-      if (!o.uncertain && !this.keys.has(objectKey(o))) this.keys.set(objectKey(o), i);
-    });
+    for (let i = 0; i < list.length; i++) {
+      const o = list[i]!;
+      if (!o.uncertain) {
+        const key = objectKey(o);
+        const first = this.keys.get(key);
+        if (first === undefined) this.keys.set(key, this.list.length);
+        else if (k && this.recording) {
+          this.dups!.push({ kustomization: k, entry: entries[i]!, firstEntry: this.entries[first]!, first: this.list[first]!, second: o, cause: 'namespace' });
+          continue;
+        }
+      }
+      this.list.push(o);
+      this.entries.push(entries[i]!);
+      this.added.push(added[i]!);
+    }
   }
 }
 
@@ -162,9 +207,13 @@ export class KustomizeBuilder {
   private readonly visiting = new Set<YamlDocument>();
   private readonly fileMemo = new Map<string, BuiltObject[]>();
   private readonly components = new Set<YamlDocument>();
+  /** Resource files holding a document that is no named Kubernetes object (or whose objects are not all known). */
+  private readonly unknownFiles = new Set<string>();
   readonly duplicates: DuplicateId[] = [];
+  /** What each kustomization's target-less strategic-merge patches run against (plan/kustomize-patch-targets.ts). */
+  readonly patchInputs: PatchInput[] = [];
 
-  constructor(private readonly byFile: Map<string, YamlDocument[]>) {}
+  constructor(readonly byFile: Map<string, YamlDocument[]>) {}
 
   /** The objects kustomization `k` outputs (a cycle: nothing, kustomize refuses it). */
   build(k: YamlDocument): readonly BuiltObject[] {
@@ -258,7 +307,10 @@ export class KustomizeBuilder {
     if (known) return known;
     const out: BuiltObject[] = [];
     for (const d of this.byFile.get(file) ?? []) {
-      if (d.docClass !== 'k8s') continue;
+      if (d.docClass !== 'k8s') {
+        if (d.value !== null && d.value !== undefined) this.unknownFiles.add(file);
+        continue;
+      }
       const av = d.apiVersion ?? '';
       // as written: kustomize builds before Flux substitutes `${VAR}`
       const v = d.parsed;
@@ -266,7 +318,10 @@ export class KustomizeBuilder {
       const name = meta['name'];
       const ns = meta['namespace'];
       // kustomize fails on an object without a name: nothing to compare
-      if (typeof name !== 'string' || name === '') continue;
+      if (typeof name !== 'string' || name === '') {
+        this.unknownFiles.add(file);
+        continue;
+      }
       const i = av.indexOf('/');
       out.push({
         doc: d,
@@ -275,7 +330,7 @@ export class KustomizeBuilder {
         kind: d.kind ?? '',
         name,
         namespace: typeof ns === 'string' ? ns : '',
-        uncertain: TEMPLATED.test(`${av} ${d.kind ?? ''} ${name} ${typeof ns === 'string' ? ns : ''}`),
+        uncertain: TEMPLATED.test(av) || TEMPLATED.test(d.kind ?? '') || TEMPLATED.test(name) || (typeof ns === 'string' && TEMPLATED.test(ns)),
       });
     }
     this.fileMemo.set(file, out);
@@ -299,7 +354,8 @@ export class KustomizeBuilder {
     if (typeof rel !== 'string' || TEMPLATED.test(rel) || REMOTE.test(rel)) return undefined;
     // most entries are plain relative paths: joined without normalizing
     const plain = !rel.startsWith('/') && !rel.startsWith('.') && !rel.includes('/.') && !rel.includes('//');
-    const p = plain ? (dir ? `${dir}/${rel}` : rel).replace(/\/$/, '') : normalizePath(rel.startsWith('/') ? rel : dir ? `${dir}/${rel}` : rel);
+    const joined = rel.startsWith('/') ? rel : dir ? `${dir}/${rel}` : rel;
+    const p = plain ? (joined.endsWith('/') ? joined.slice(0, -1) : joined) : normalizePath(joined);
     if (p === undefined) return undefined;
     if (this.byFile.has(p)) return KUSTOMIZATION_FILES.includes(p.slice(p.lastIndexOf('/') + 1)) ? undefined : { file: p };
     if (!this.kustDirs) {
@@ -332,8 +388,23 @@ export class KustomizeBuilder {
       if (!Array.isArray(list)) continue;
       list.forEach((rel, i) => {
         const r = this.resolve(dir, rel);
-        if (!r) return;
-        const objs = r.kust ? this.build(r.kust) : this.fileObjects(r.file!);
+        if (!r) {
+          acc.incomplete = true;
+          return;
+        }
+        let objs: readonly BuiltObject[];
+        if (r.kust) {
+          objs = this.build(r.kust);
+          const child = this.memo.get(r.kust);
+          if (!child) acc.incomplete = true;
+          else {
+            acc.incomplete ||= child.incomplete;
+            for (const g of child.generated) acc.generated.push(g);
+          }
+        } else {
+          objs = this.fileObjects(r.file!);
+          acc.incomplete ||= this.unknownFiles.has(r.file!);
+        }
         const entry = via ?? [key, i];
         for (const o of objs) acc.add(o, entry);
       });
@@ -342,7 +413,10 @@ export class KustomizeBuilder {
     if (Array.isArray(comps)) {
       comps.forEach((rel, i) => {
         const r = this.resolve(dir, rel);
-        if (!r?.kust || this.components.has(r.kust) || this.visiting.has(r.kust)) return;
+        if (!r?.kust || this.components.has(r.kust) || this.visiting.has(r.kust)) {
+          acc.incomplete = true;
+          return;
+        }
         this.components.add(r.kust);
         try {
           this.accumulate(r.kust, acc, via ?? ['components', i], undefined);
@@ -351,7 +425,55 @@ export class KustomizeBuilder {
         }
       });
     }
-    acc.map(transformer(k, this.byFile, ids));
+    // most kustomizations only list resources: nothing generated, patched or renamed
+    if (!ids && onlyAccumulates(k)) return;
+    generate(k, acc);
+    if (acc.recording && hasTargetlessPatches(k)) this.patchInputs.push({ kustomization: k, objects: acc.list.concat(acc.generated), incomplete: acc.incomplete });
+    const f = transformer(k, this.byFile, ids);
+    if (f !== IDENTITY) acc.map(f, k);
+  }
+}
+
+/** The keys of a kustomization that only accumulates (no generator, patch or transformer). */
+const ACCUMULATING_KEYS = new Set(['apiVersion', 'kind', 'metadata', 'resources', 'bases', 'components', 'commonLabels', 'labels', 'commonAnnotations', 'images', 'sortOptions', 'buildMetadata']);
+
+/** `k` has no key that generates, patches or changes ids. */
+function onlyAccumulates(k: YamlDocument): boolean {
+  const v = k.value;
+  if (!isObj(v)) return true;
+  for (const key in v) if (!ACCUMULATING_KEYS.has(key)) return false;
+  return true;
+}
+
+const IDENTITY = (o: BuiltObject): BuiltObject => o;
+
+/** A `patches` entry without a target, or any `patchesStrategicMerge` entry: kustomize needs the object it names. */
+function hasTargetlessPatches(k: YamlDocument): boolean {
+  const psm = k.get(['patchesStrategicMerge']);
+  if (Array.isArray(psm) && psm.length) return true;
+  const patches = k.get(['patches']);
+  return Array.isArray(patches) && patches.some((p) => isObj(p) && (p['target'] === undefined || p['target'] === null));
+}
+
+/**
+ * The ConfigMaps and Secrets `k`'s generators make (kustomize runs generators before transformers, so patches see
+ * them; an entry with `behavior: merge` or `replace` changes one already there). helmCharts and generator plugins
+ * make objects not known, as does a generator whose name is not a plain string.
+ */
+function generate(k: YamlDocument, acc: Acc): void {
+  if (nonEmpty(k.get(['helmCharts'])) || nonEmpty(k.get(['helmChartInflationGenerator'])) || nonEmpty(k.get(['generators']))) acc.incomplete = true;
+  for (const [key, kind] of [['configMapGenerator', 'ConfigMap'], ['secretGenerator', 'Secret']] as const) {
+    const list = k.get([key]);
+    if (!Array.isArray(list)) continue;
+    for (const g of list) {
+      if (!isObj(g) || (g['behavior'] !== undefined && g['behavior'] !== 'create')) continue;
+      const { name, namespace } = g;
+      if (typeof name !== 'string' || name === '' || TEMPLATED.test(name) || (namespace !== undefined && (typeof namespace !== 'string' || TEMPLATED.test(namespace)))) {
+        acc.incomplete = true;
+        continue;
+      }
+      acc.generated.push({ doc: k, group: '', version: 'v1', kind, name, namespace: typeof namespace === 'string' ? namespace : '', uncertain: false });
+    }
   }
 }
 
@@ -376,7 +498,7 @@ function transformer(k: YamlDocument | undefined, byFile: Map<string, YamlDocume
   const suf = str('nameSuffix') ?? '';
   const nsUnknown = ns !== undefined && TEMPLATED.test(ns);
   const nameUnknown = TEMPLATED.test(pre + suf);
-  if (!effects.deletes.length && !unsure && ns === undefined && !pre && !suf) return (o) => o;
+  if (!effects.deletes.length && !unsure && ns === undefined && !pre && !suf) return IDENTITY;
   return (o) => {
     if (effects.deletes.some((del) => del(o))) return undefined;
     let { name, namespace, uncertain } = o;
@@ -390,7 +512,7 @@ function transformer(k: YamlDocument | undefined, byFile: Map<string, YamlDocume
     }
     if (name === o.name && namespace === o.namespace && uncertain === o.uncertain) return o;
     const { key: _key, ...rest } = o;
-    return { ...rest, name, namespace, uncertain };
+    return { ...rest, name, namespace, uncertain, prev: o };
   };
 }
 

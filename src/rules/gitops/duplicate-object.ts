@@ -8,7 +8,7 @@
 import type { Path, YamlDocument } from '../../core/document.js';
 import { applierLabel, appliers, type Applier } from '../../plan/appliers.js';
 import { sourceIgnored, type SourceIgnored } from '../../plan/source-ignore.js';
-import { duplicateIds, samePath, type BuiltObject } from '../../plan/kustomize-build.js';
+import { duplicateIds, objectKey, samePath, type BuiltObject } from '../../plan/kustomize-build.js';
 import { docsByFile } from '../../plan/util.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
@@ -38,6 +38,11 @@ function data(o: BuiltObject, extra: Record<string, string>): Record<string, str
 
 const entryText = (k: YamlDocument, p: Path): string => String(k.get(p));
 
+/** The object as this kustomization received it (before the transformer that made the ids one). */
+const original = (o: BuiltObject): BuiltObject => o.prev ?? o;
+
+const shown = (o: BuiltObject): string => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
+
 export default defineRule({
   meta: {
     id: 'gitops/duplicate-object',
@@ -45,6 +50,7 @@ export default defineRule({
     severity: 'error',
     messages: {
       entries: '{{object}} reaches this kustomization twice, through "{{entry}}" and, before it, "{{first}}"; kustomize (and Flux, Argo CD) fails with "may not add resource with an already registered id", so nothing of this build is applied.',
+      namespace: '`namespace: {{setTo}}` makes {{first}} and {{second}} one object, {{object}}; kustomize (and Flux, Argo CD) fails with "namespace transformation produces ID conflict", so nothing of this build is applied.',
       documents: '{{object}} is defined twice in what "{{entry}}" brings in; kustomize (and Flux, Argo CD) fails with "may not add resource with an already registered id", so nothing of this build is applied.',
       generated: '{{object}} is defined twice in folder "{{folder}}", which {{applier}} applies without a kustomization; the kustomization Flux generates lists every manifest below it, and its build fails with "may not add resource with an already registered id", so nothing of this Kustomization is applied.',
       directory: '{{object}} is defined twice in folder "{{folder}}", which {{applier}} applies as a plain directory; Argo CD applies only this later copy and reports a RepeatedResourceWarning, so the earlier one is silently ignored.',
@@ -60,7 +66,8 @@ export default defineRule({
         '- a component that adds an object already there;\n' +
         '- one file with two documents of the same id;\n' +
         '- a folder without a kustomization that a Flux Kustomization applies (kustomize-controller generates a kustomization listing every `.yaml`/`.yml` file below it, and a subfolder with a kustomization as one entry) holding two documents of one id: the build fails too;\n' +
-        '- a plain directory an Argo CD Application applies (`directory.recurse`: with its subfolders) holding two objects of one group, kind, namespace (an object without one gets the destination namespace) and name: Argo CD keeps the later one (files in path order) and sets a RepeatedResourceWarning condition (a warning).\n' +
+        '- a plain directory an Argo CD Application applies (`directory.recurse`: with its subfolders) holding two objects of one group, kind, namespace (an object without one gets the destination namespace) and name: Argo CD keeps the later one (files in path order) and sets a RepeatedResourceWarning condition (a warning);\n' +
+        '- two objects that differ only by namespace, which the kustomization\'s `namespace:` (or a component\'s) sets to one ("namespace transformation produces ID conflict"; reported at `namespace`, with both objects as related locations). Two Namespace objects are one too: `namespace:` renames them.\n' +
         '\n' +
         'The finding is on the entry that brings the second copy in (`resources`, `bases` or `components` of the kustomization that fails), where the fix is made, with the first copy and its entry as related locations; when both copies come through one entry (one file), or a folder without a kustomization holds both, on the second document\'s `metadata.name`. Reported once, at the innermost kustomization whose build fails.\n' +
         '\n' +
@@ -80,6 +87,10 @@ export default defineRule({
         { files: { 'infra/lb/kustomization.yaml': KUST('pool.yaml', 'pool-new.yaml'), 'infra/lb/pool.yaml': POOL('lan', '10.50.0.224/28'), 'infra/lb/pool-new.yaml': POOL('lan', '10.50.0.192/27') }, note: 'a new file that kept the old name' },
         { files: { 'infra/lb/kustomization.yaml': KUST('pools.yaml'), 'infra/lb/pools.yaml': `${POOL('lan', '10.50.0.224/28')}---\n${POOL('lan', '10.50.0.192/27')}` }, note: 'one file, two documents of one id' },
         { files: { 'clusters/home/lb.yaml': FLUX_KS('./infra/lb'), 'infra/lb/pool.yaml': POOL('lan', '10.50.0.224/28'), 'infra/lb/new/pool.yaml': POOL('lan', '10.50.0.192/27') }, note: 'a folder Flux applies without a kustomization: a copy left in a subfolder' },
+        {
+          files: { 'infra/lb/kustomization.yaml': `namespace: network\n${KUST('pool-a.yaml', 'pool-b.yaml')}`, 'infra/lb/pool-a.yaml': POOL('lan', '10.50.0.224/28').replace('  name: lan\n', '  name: lan\n  namespace: a\n'), 'infra/lb/pool-b.yaml': POOL('lan', '10.50.0.192/27').replace('  name: lan\n', '  name: lan\n  namespace: b\n') },
+          note: 'two copies that differ only by namespace, which `namespace:` makes one (kustomize takes a custom kind as namespaced)',
+        },
       ],
     },
   },
@@ -122,6 +133,20 @@ export default defineRule({
     for (const dup of duplicateIds(all, () => docsByFile(all))) {
       const k = dup.kustomization;
       if (!kusts.has(k)) continue;
+      if (dup.cause === 'namespace') {
+        const key = `${k.file.path}#${k.index}#namespace#${objectKey(dup.second)}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const [a, b] = [original(dup.first), original(dup.second)];
+        out.push({
+          doc: k,
+          path: ['namespace'],
+          messageId: 'namespace',
+          data: data(dup.second, { setTo: String(k.get(['namespace'])), first: shown(a), second: shown(b), kustomization: k.file.path }),
+          related: [{ doc: a.doc, path: ['metadata', 'name'], message: 'the first object' }, { doc: b.doc, path: ['metadata', 'name'], message: 'the second object' }],
+        });
+        continue;
+      }
       const same = samePath(dup.entry, dup.firstEntry);
       const key = `${k.file.path}#${k.index}#${same ? `${dup.second.doc.file.path}#${dup.second.doc.index}` : dup.entry.join('/')}`;
       if (seen.has(key)) continue;
