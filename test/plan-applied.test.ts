@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { toDiagnostic } from '../src/core/finding.js';
 import { runRules } from '../src/lint/run-rules.js';
 import { unappliedDocs } from '../src/plan/applied.js';
+import { argoGlob } from '../src/plan/argo-directory.js';
 import { buildClusterGroups } from '../src/plan/index.js';
 import unreferencedFile from '../src/rules/gitops/unreferenced-file.js';
 import poolOverlap from '../src/rules/network/pool-overlap.js';
@@ -154,4 +155,82 @@ test('talium lint: an unlisted file still gets its schema checks, and only the i
   } finally {
     repos.cleanup();
   }
+});
+
+// ---------- Argo CD directory include / exclude ----------
+
+const dirApp = (name: string, path: string, directory: string): string =>
+  `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ${name}\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/me/home-ops.git\n    targetRevision: main\n    path: ${path}\n${directory ? `    directory:\n${directory}` : ''}  destination:\n    name: in-cluster\n    namespace: kube-system\n`;
+
+test('argoGlob: gobwas/glob without separators, as Argo CD matches directory include/exclude', () => {
+  const m = (pattern: string, text: string): boolean | undefined => argoGlob(pattern)?.test(text);
+  // `*` crosses folders (no separators given to glob.Compile)
+  assert.equal(m('*.yaml', 'pool.yaml'), true);
+  assert.equal(m('*.yaml', 'sub/pool.yaml'), true);
+  assert.equal(m('*.yml', 'pool.yaml'), false);
+  // the docs' examples
+  assert.equal(m('{config.json,env-usw2/*}', 'config.json'), true);
+  assert.equal(m('{config.json,env-usw2/*}', 'env-usw2/a/b.yaml'), true);
+  assert.equal(m('{config.json,env-usw2/*}', 'env-use1/b.yaml'), false);
+  assert.equal(m('some-directory/*', 'some-directory/x.yaml'), true);
+  assert.equal(m('{*.yml,*.yaml}', 'a.yaml'), true);
+  // ? [..] [!..] ranges, nested braces, escapes; the whole text must match
+  assert.equal(m('old-?.yaml', 'old-1.yaml'), true);
+  assert.equal(m('[!o]*.yaml', 'old.yaml'), false);
+  assert.equal(m('[!o]*.yaml', 'new.yaml'), true);
+  assert.equal(m('pool-[a-c].yaml', 'pool-b.yaml'), true);
+  assert.equal(m('{a,{b,c}x}.yaml', 'cx.yaml'), true);
+  assert.equal(m('\\*.yaml', 'a.yaml'), false);
+  assert.equal(m('\\*.yaml', '*.yaml'), true);
+  assert.equal(m('pool.yaml', 'old/pool.yaml'), false);
+  assert.equal(m('a.b', 'axb'), false);
+  // patterns gobwas refuses to compile
+  assert.equal(argoGlob('[abc'), undefined);
+  assert.equal(argoGlob('{a,b'), undefined);
+  assert.equal(argoGlob('a\\'), undefined);
+});
+
+test('network/pool-overlap: a pool file an Argo CD directory source excludes is not applied (silent)', () => {
+  const lb = { 'k8s/cilium/pool.yaml': pool('lan', '10.50.0.224/27'), 'k8s/cilium/old-pool.yaml': pool('old', '10.50.0.240/28') };
+  ruleTester(poolOverlap, {
+    valid: [
+      { ...lb, 'argocd/cilium.yaml': dirApp('cilium-config', 'k8s/cilium', "      exclude: 'old-*.yaml'\n") },
+      { ...lb, 'argocd/cilium.yaml': dirApp('cilium-config', 'k8s/cilium', "      include: 'pool.yaml'\n") },
+      // relative to the source path, `*` crossing folders: the old pool one folder down, under a recursive source
+      { 'k8s/cilium/pool.yaml': lb['k8s/cilium/pool.yaml'], 'k8s/cilium/archive/pool.yaml': lb['k8s/cilium/old-pool.yaml'], 'argocd/cilium.yaml': dirApp('cilium-config', 'k8s', "      recurse: true\n      exclude: '*archive*'\n") },
+    ],
+    invalid: [
+      // the exclude does not match the file
+      { files: { ...lb, 'argocd/cilium.yaml': dirApp('cilium-config', 'k8s/cilium', "      exclude: 'legacy-*.yaml'\n") }, errors: [{ messageId: 'overlap', file: 'k8s/cilium/pool.yaml', line: 7, column: 13 }] },
+      // another Application applies the same folder without a filter
+      { files: { ...lb, 'argocd/cilium.yaml': dirApp('cilium-config', 'k8s/cilium', "      exclude: 'old-*.yaml'\n"), 'argocd/other.yaml': dirApp('other', 'k8s/cilium', '') }, errors: [{ messageId: 'overlap', file: 'k8s/cilium/pool.yaml', line: 7, column: 13 }] },
+      // a Flux Kustomization applies a folder above it (recursively)
+      { files: { ...lb, 'argocd/cilium.yaml': dirApp('cilium-config', 'k8s/cilium', "      exclude: 'old-*.yaml'\n"), 'flux/ks.yaml': 'apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: k8s\n  namespace: flux-system\nspec:\n  path: ./k8s\n  interval: 10m\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n' }, errors: [{ messageId: 'overlap', file: 'k8s/cilium/pool.yaml', line: 7, column: 13 }] },
+      // a glob gobwas cannot compile is not modelled: the folder counts as applied whole
+      { files: { ...lb, 'argocd/cilium.yaml': dirApp('cilium-config', 'k8s/cilium', "      exclude: 'old-[.yaml'\n") }, errors: [{ messageId: 'overlap', file: 'k8s/cilium/pool.yaml', line: 7, column: 13 }] },
+    ],
+  });
+});
+
+test('applied documents: Argo CD include/exclude leave files out only where nothing else applies them', () => {
+  const p = pool('a', '10.50.0.224/28');
+  // an include no file matches (`*.yml` for .yaml files) leaves the whole folder out
+  assert.deepEqual(unapplied({ 'k/a.yaml': p, 'k/b.yaml': p, 'argo/app.yaml': dirApp('a', 'k', "      include: '*.yml'\n") }), ['k/a.yaml', 'k/b.yaml']);
+  // a non-recursive source does not judge subfolders
+  assert.deepEqual(unapplied({ 'k/sub/a.yaml': p, 'argo/app.yaml': dirApp('a', 'k', "      exclude: '*'\n") }), []);
+  // a kustomization naming the file keeps it
+  assert.deepEqual(unapplied({ 'k/a.yaml': p, 'argo/app.yaml': dirApp('a', 'k', "      exclude: 'a.yaml'\n"), 'o/kustomization.yaml': kust('../k/a.yaml') }), []);
+  // a templated source path (an ApplicationSet) may be any folder, read unfiltered; so may a templated glob
+  const set = `apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: s\nspec:\n  template:\n    spec:\n      source:\n        repoURL: https://github.com/me/home-ops.git\n        path: '{{.path.path}}'\n`;
+  assert.deepEqual(unapplied({ 'k/a.yaml': p, 'argo/app.yaml': dirApp('a', 'k', "      exclude: 'a.yaml'\n"), 'argo/set.yaml': set }), []);
+  assert.deepEqual(unapplied({ 'k/a.yaml': p, 'argo/app.yaml': dirApp('a', 'k', "      exclude: '{{.exclude}}'\n") }), []);
+  // two filtering sources: kept when either reads it
+  assert.deepEqual(unapplied({ 'k/a.yaml': p, 'argo/app.yaml': dirApp('a', 'k', "      exclude: 'a.yaml'\n"), 'argo/b.yaml': dirApp('b', 'k', "      include: 'a.yaml'\n") }), []);
+});
+
+test('gitops/unreferenced-file: silent for a file an Argo CD directory source leaves out', () => {
+  const files = { 'k/kustomization.yaml': kust('a.yaml'), 'k/a.yaml': pool('a', '10.50.0.224/28'), 'k/old.yaml': pool('b', '10.50.0.240/28'), 'argo/app.yaml': dirApp('a', 'k', "      exclude: '{old.yaml,kustomization.yaml}'\n") };
+  ruleTester(unreferencedFile, { valid: [files], invalid: [] });
+  // the filtered file is out of the rules' view all the same
+  assert.deepEqual(unapplied(files), ['k/old.yaml']);
 });

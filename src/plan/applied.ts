@@ -1,13 +1,15 @@
 /**
  * Which Kubernetes objects of a repository no GitOps build applies: in a folder with a kustomization file, Kustomize
  * (and Flux and Argo CD, which build such a folder with it) applies only what a kustomization names; another YAML
- * file there is never applied. A folder without one is applied whole (Flux generates a kustomization of every file).
+ * file there is never applied. A folder without one is applied whole (Flux generates a kustomization of every file),
+ * except the files an Argo CD directory source that applies it leaves out with `directory.include`/`exclude`.
  * Owns that question only (no findings: rules/gitops/unreferenced-file.ts reports it). Linear in the documents.
  */
 import type { YamlDocument } from '../core/document.js';
 import { docsOfKinds } from '../core/kind-index.js';
 import { normDir, under } from './flux-kustomizations.js';
 import { kustomizePatchFiles } from './kustomize-patches.js';
+import { argoDirectoryFilters, directoryReads, inDirectoryScope, type ArgoDirectoryFilter } from './argo-directory.js';
 import { argoSourcePaths, dirOf, docsByFile, isObj, normalizePath } from './util.js';
 
 /** The names kustomize looks for in a folder (api/konfig/builtinpluginconsts: RecognizedKustomizationFileNames). */
@@ -21,6 +23,7 @@ const BUILD_KEYS = ['resources', 'bases', 'components'];
 const PLUGIN_KEYS = ['generators', 'transformers', 'validators'];
 
 const ARGO_KINDS = new Set(['Application', 'ApplicationSet']);
+const FLUX_KS = new Set(['Kustomization']);
 
 /** The file at `path` has a name kustomize reads as its folder's kustomization. */
 export const isKustomizationFile = (path: string): boolean => KUSTOMIZATION_FILES.includes(path.slice(path.lastIndexOf('/') + 1));
@@ -45,8 +48,9 @@ const UNAPPLIED = new WeakMap<readonly YamlDocument[], ReadonlySet<YamlDocument>
  * taken to apply whatever it names (even outside its folder), a templated `resources`/`bases`/`components` entry
  * names every file of its folder, a folder whose kustomization file does not read as one is applied whole, and so
  * is a folder an Argo CD source applies as a plain directory (`directory`, with `recurse` its subfolders too) or
- * through a plugin; with such a source whose path is templated, nothing is known to be left out. Computed once per
- * document list.
+ * through a plugin; with such a source whose path is templated, nothing is known to be left out. Also the objects an
+ * Argo CD directory source's `include`/`exclude` leaves out when nothing else applies their folder (argoFilteredDocs).
+ * Computed once per document list.
  */
 export function unappliedDocs(docs: readonly YamlDocument[]): ReadonlySet<YamlDocument> {
   const known = UNAPPLIED.get(docs);
@@ -54,12 +58,17 @@ export function unappliedDocs(docs: readonly YamlDocument[]): ReadonlySet<YamlDo
   const out = new Set<YamlDocument>();
   UNAPPLIED.set(docs, out);
   const kusts = docs.filter((d) => d.docClass === 'kustomization' && isKustomizationFile(d.file.path));
-  // most trees without kustomizations stop here
-  if (!kusts.length) return out;
+  const named = new Set<string>(kustomizePatchFiles(docs));
+  if (kusts.length) unlistedDocs(docs, kusts, named, out);
+  argoFilteredDocs(docs, named, out);
+  return out;
+}
+
+/** unappliedDocs' Kustomize part: objects in a folder with a kustomization, in a file no kustomization names. */
+function unlistedDocs(docs: readonly YamlDocument[], kusts: readonly YamlDocument[], named: Set<string>, out: Set<YamlDocument>): void {
   const files = new Set<string>();
   for (const d of docs) files.add(d.file.path);
   const folders = new Set(kusts.map((k) => dirOf(k.file.path)));
-  const named = new Set<string>(kustomizePatchFiles(docs));
   const whole = new Set<string>();
   /** Mark every string of `value` that resolves (against `dir`) to a file of the tree as named; returns those files. */
   const resolveAll = (value: unknown, dir: string): string[] => {
@@ -102,7 +111,7 @@ export function unappliedDocs(docs: readonly YamlDocument[]): ReadonlySet<YamlDo
     for (const sp of argoSourcePaths(d)) {
       if (d.get([...sp, 'directory']) === undefined && d.get([...sp, 'plugin']) === undefined) continue;
       const p = normDir(d.get([...sp, 'path']));
-      if (p === undefined) return out;
+      if (p === undefined) return;
       whole.add(p);
       if (d.get([...sp, 'directory', 'recurse']) === true) recursive.push(p);
     }
@@ -112,7 +121,50 @@ export function unappliedDocs(docs: readonly YamlDocument[]): ReadonlySet<YamlDo
     const dir = dirOf(d.file.path);
     if (folders.has(dir) && !whole.has(dir) && !recursive.some((r) => under(dir, r))) out.add(d);
   }
-  return out;
+}
+
+/** Objects an Argo CD directory source's include/exclude leaves out, and that source (gitops/unreferenced-file). */
+const FILTERED = new WeakMap<YamlDocument, ArgoDirectoryFilter>();
+export const argoFilterOf = (doc: YamlDocument): ArgoDirectoryFilter | undefined => FILTERED.get(doc);
+
+/**
+ * unappliedDocs' Argo CD part: the objects of a file that every directory source whose folder holds it leaves out
+ * with `directory.include` / `exclude`, when nothing else applies that folder (another Argo CD source without such a
+ * filter, a Flux Kustomization at or above it) and no kustomization names the file. Lenient: with a source whose
+ * path is templated (an ApplicationSet), nothing is known to be left out.
+ */
+function argoFilteredDocs(docs: readonly YamlDocument[], named: ReadonlySet<string>, out: Set<YamlDocument>): void {
+  const apps = docsOfKinds(docs, ARGO_KINDS);
+  if (!apps.length) return;
+  const filters = argoDirectoryFilters(apps);
+  if (!filters?.length) return;
+  // every other applier of a folder: Argo CD sources without a filter, Flux Kustomizations (recursive)
+  const plain: Array<{ dir: string; recurse: boolean }> = [];
+  for (const d of apps) {
+    if (d.group !== 'argoproj.io') continue;
+    for (const sp of argoSourcePaths(d)) {
+      const s = d.get(sp);
+      if (!isObj(s) || s['chart'] !== undefined || filters.some((f) => f.app === d && f.at.join('/') === sp.join('/'))) continue;
+      const p = normDir(s['path']);
+      if (p !== undefined) plain.push({ dir: p, recurse: isObj(s['directory']) && s['directory']['recurse'] === true });
+    }
+  }
+  for (const k of docsOfKinds(docs, FLUX_KS)) {
+    if (k.group !== 'kustomize.toolkit.fluxcd.io') continue;
+    const p = normDir(k.get(['spec', 'path']), true);
+    if (p === undefined) return;
+    plain.push({ dir: p, recurse: true });
+  }
+  for (const d of docs) {
+    if (d.docClass !== 'k8s' || named.has(d.file.path)) continue;
+    const file = d.file.path;
+    const scoped = filters.filter((f) => inDirectoryScope(f, file));
+    if (!scoped.length || scoped.some((f) => directoryReads(f, file))) continue;
+    const dir = dirOf(file);
+    if (plain.some((p) => (p.recurse ? under(dir, p.dir) : dir === p.dir))) continue;
+    out.add(d);
+    FILTERED.set(d, scoped[0]!);
+  }
 }
 
 /** `docs` without the unapplied documents (the same array when there are none); one array per list. */

@@ -5,7 +5,7 @@
  */
 import { FILE_START } from '../../core/diagnostic.js';
 import type { YamlDocument } from '../../core/document.js';
-import { isKustomizationFile } from '../../plan/applied.js';
+import { argoFilterOf, isKustomizationFile } from '../../plan/applied.js';
 import { dirOf } from '../../plan/util.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
@@ -28,6 +28,7 @@ export default defineRule({
         'Silent:\n' +
         '- for folders without a kustomization (Flux generates one of every file; Argo CD applies a plain directory);\n' +
         '- for a folder whose kustomization has a templated `resources` entry, does not read as a kustomization, or that an Argo CD source applies with `directory` or a plugin;\n' +
+        '- for a file an Argo CD directory source leaves out with `directory.include` / `directory.exclude` (its objects are left out of the other rules too, when nothing else applies the folder);\n' +
         '- when only part of the tree is linted.\n' +
         '\n' +
         'Such objects are left out of every other talium rule (pool overlaps, requested IPs, L2 policies...), while YAML and schema checks still read them.',
@@ -48,7 +49,8 @@ export default defineRule({
     const kusts = new Map<string, YamlDocument>();
     for (const d of cluster.docs) if (d.docClass === 'kustomization' && isKustomizationFile(d.file.path)) kusts.set(dirOf(d.file.path), d);
     for (const doc of cluster.unapplied ?? []) {
-      if (seen.has(doc.file.path)) continue;
+      // left out by an Argo CD source's directory include/exclude: deliberate, and no kustomization to list it in
+      if (seen.has(doc.file.path) || argoFilterOf(doc)) continue;
       seen.add(doc.file.path);
       const kust = kusts.get(dirOf(doc.file.path));
       const finding: RuleFinding = {
