@@ -2,6 +2,7 @@
 import type { Rule } from '../types.js';
 import argocdApplicationPath from './argocd-application-path.js';
 import argocdCiliumIdentity from './argocd-cilium-identity.js';
+import argocdDestination from './argocd-destination.js';
 import argocdHelmValuesYaml from './argocd-helm-values-yaml.js';
 import argocdHubbleCerts from './argocd-hubble-certs.js';
 import argocdSourceIgnored from './argocd-source-ignored.js';
@@ -16,4 +17,4 @@ import patchTargetMissing from './patch-target-missing.js';
 import unreferencedFile from './unreferenced-file.js';
 import versionMatrix from './version-matrix.js';
 
-export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdHelmValuesYaml, argocdHubbleCerts, argocdSourceIgnored, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxKustomizationPath, helmreleaseChartSource, kustomizeHelmchartsFlux, objectAppliedTwice, patchTargetMissing, unreferencedFile, versionMatrix];
+export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHubbleCerts, argocdSourceIgnored, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxKustomizationPath, helmreleaseChartSource, kustomizeHelmchartsFlux, objectAppliedTwice, patchTargetMissing, unreferencedFile, versionMatrix];

@@ -39,4 +39,5 @@ export const SRC = {
   argoSyncOptions: 'https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/',
   argoSyncWaves: 'https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/',
   argoApplicationSpec: 'https://argo-cd.readthedocs.io/en/stable/user-guide/application-specification/',
+  argoValidateDestination: 'https://github.com/argoproj/argo-cd/blob/master/util/argo/argo.go',
 } as const;
