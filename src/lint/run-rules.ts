@@ -35,7 +35,8 @@ export function treeFacts(files: Iterable<string>, excluded: readonly string[] =
   const paths = [...files, ...excluded.filter((p) => !p.endsWith('/'))];
   const excludedFolders = excluded.filter((p) => p.endsWith('/')).map((p) => p.slice(0, -1));
   const folders = foldersOf([...paths, ...excludedFolders.map((d) => `${d}/x`)]).add('');
-  return templates.length ? { folders, excludedFolders, templates } : { folders, excludedFolders };
+  const known = new Set(paths);
+  return templates.length ? { folders, files: known, excludedFolders, templates } : { folders, files: known, excludedFolders };
 }
 
 export function runRules(

@@ -97,6 +97,11 @@ export interface TreeFacts {
    * talium reads (empty, templated, unparseable) or that the configuration excludes.
    */
   folders: ReadonlySet<string>;
+  /**
+   * Every YAML file of the tree (also one that holds no document talium reads) and every file the configuration
+   * excludes by name, relative to the repository root; unknown when absent.
+   */
+  files?: ReadonlySet<string>;
   /** Folders the configuration excludes (not walked, so what they hold is unknown), without the trailing `/`. */
   excludedFolders: readonly string[];
   /** The YAML templates (`*.yaml.j2`...) discovery found and did not read, relative to cwd, sorted. */

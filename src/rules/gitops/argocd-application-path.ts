@@ -11,7 +11,8 @@ import { argoSourcePaths, isObj } from '../../plan/util.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { nearestFolder, relatedIn, yamlFolders } from './lib/folders.js';
-import { ARGO_APP_KINDS, dirOf, under } from './lib/flux.js';
+import { thisRepository } from './lib/argo-repo.js';
+import { ARGO_APP_KINDS, under } from './lib/flux.js';
 
 const APP = (path: string) =>
   `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: whoami\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/me/home-ops.git\n    targetRevision: main\n    path: ${path}\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: whoami\n`;
@@ -72,29 +73,9 @@ export default defineRule({
         sources.push({ doc, at, repo, path: s['path'] as string, dir: r.dir });
       }
     }
-    // this repository: the one a talium cluster.yaml names, or one another source resolves into an existing folder
-    const local = new Set<string>();
-    for (const d of [...cluster.docs, ...all]) {
-      if (d.docClass !== 'cluster-spec') continue;
-      const k = repoKey(d.get(['gitops', 'repository']));
-      if (k) local.add(k);
-    }
-    for (const s of sources) if (s.dir !== '' && dirs.has(s.dir)) local.add(s.repo);
-    // or one a multi-source `ref:` names, whose `$ref/...` value files sit in an existing folder
-    for (const doc of apps) {
-      const srcs = argoSourcePaths(doc).map((at) => doc.get(at));
-      const files = srcs.flatMap((s) => (isObj(s) && isObj(s['helm']) && Array.isArray(s['helm']['valueFiles']) ? s['helm']['valueFiles'] : []));
-      for (const s of srcs) {
-        const repo = isObj(s) && typeof s['ref'] === 'string' ? repoKey(s['repoURL']) : undefined;
-        if (!repo || !isObj(s)) continue;
-        const prefix = `$${String(s['ref'])}/`;
-        for (const f of files) {
-          const r = typeof f === 'string' && f.startsWith(prefix) ? resolveSourcePath(f.slice(prefix.length)) : undefined;
-          const dir = r && !r.escapes ? dirOf(r.dir) : '';
-          if (dir !== '' && dirs.has(dir)) local.add(repo);
-        }
-      }
-    }
+    // this repository: the one a talium cluster.yaml names, one another source resolves into an existing folder, or
+    // one a multi-source `ref:` names whose `$ref/...` value files sit in an existing folder
+    const local = thisRepository(apps, [...cluster.docs, ...all], dirs);
     const excluded = tree?.excludedFolders ?? [];
     const out: RuleFinding[] = [];
     for (const s of sources) {
