@@ -6,6 +6,7 @@ import argocdDestination from './argocd-destination.js';
 import argocdHelmValuesYaml from './argocd-helm-values-yaml.js';
 import argocdHubbleCerts from './argocd-hubble-certs.js';
 import argocdSourceIgnored from './argocd-source-ignored.js';
+import argocdSyncWave from './argocd-sync-wave.js';
 import argocdValueFile from './argocd-value-file.js';
 import ciliumCrsOrder from './cilium-crs-order.js';
 import duplicateObject from './duplicate-object.js';
@@ -18,4 +19,4 @@ import patchTargetMissing from './patch-target-missing.js';
 import unreferencedFile from './unreferenced-file.js';
 import versionMatrix from './version-matrix.js';
 
-export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHubbleCerts, argocdSourceIgnored, argocdValueFile, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxKustomizationPath, helmreleaseChartSource, kustomizeHelmchartsFlux, objectAppliedTwice, patchTargetMissing, unreferencedFile, versionMatrix];
+export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHubbleCerts, argocdSourceIgnored, argocdSyncWave, argocdValueFile, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxKustomizationPath, helmreleaseChartSource, kustomizeHelmchartsFlux, objectAppliedTwice, patchTargetMissing, unreferencedFile, versionMatrix];

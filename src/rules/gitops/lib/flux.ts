@@ -81,9 +81,15 @@ export function argoSyncOptions(doc: YamlDocument): string[] {
   return list;
 }
 
+export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+
+/** A sync-wave annotation value Argo CD reads (gitops-engine syncwaves.Wave: strconv.Atoi, sign and decimal digits). */
+export const isSyncWave = (v: string): boolean => /^[+-]?[0-9]+$/.test(v);
+
+/** The sync wave of an Application (or of the Applications an ApplicationSet makes): 0 where Atoi fails, as in Argo CD. */
 export function syncWave(doc: YamlDocument): number {
   const base = doc.kind === 'ApplicationSet' ? ['spec', 'template', 'metadata', 'annotations'] : ['metadata', 'annotations'];
-  const w = doc.get([...base, 'argocd.argoproj.io/sync-wave']) ?? doc.get(['metadata', 'annotations', 'argocd.argoproj.io/sync-wave']);
-  const n = typeof w === 'string' || typeof w === 'number' ? Number(w) : 0;
-  return Number.isFinite(n) ? n : 0;
+  const w = doc.get([...base, SYNC_WAVE]) ?? doc.get(['metadata', 'annotations', SYNC_WAVE]);
+  const text = typeof w === 'number' && Number.isInteger(w) ? String(w) : w;
+  return typeof text === 'string' && isSyncWave(text) ? Number.parseInt(text, 10) : 0;
 }
