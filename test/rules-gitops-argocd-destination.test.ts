@@ -1,7 +1,10 @@
 /** gitops/argocd-destination: exactly one of destination server and name (Argo CD ValidateDestination). */
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import rule from '../src/rules/gitops/argocd-destination.js';
+import { runCli } from '../src/testing/cli.js';
 import { ruleTester } from '../src/testing/rule-tester.js';
+import { tempRepos } from '../src/testing/temp-repos.js';
 
 /** An Application whose `destination:` key sits on line 12, column 3 (its first field on line 13, column 5). */
 const app = (destination: string, name = 'web'): string =>
@@ -45,4 +48,15 @@ test('gitops/argocd-destination', () => {
       },
     ],
   });
+});
+
+test('talium lint: both destination name and server is an error at server, with name as related location (exit 1)', async (t) => {
+  const repos = tempRepos('talium-destination-');
+  t.after(repos.cleanup);
+  const dir = repos.repo({ 'argocd/web.yaml': app('  destination:\n    name: in-cluster\n    server: https://kubernetes.default.svc\n    namespace: web\n') });
+  const r = await runCli(['lint', '--format', 'json', '.'], { cwd: dir });
+  assert.equal(r.code, 1);
+  const got = JSON.parse(r.stdout).diagnostics.filter((d: { ruleId: string }) => d.ruleId === 'gitops/argocd-destination');
+  assert.equal(got.length, 1);
+  assert.deepEqual([got[0].messageId, got[0].severity, got[0].range.start, got[0].related[0].range.start], ['both', 'error', { line: 14, column: 5 }, { line: 13, column: 5 }]);
 });
