@@ -1,9 +1,13 @@
 /** gitops/argocd-application-path: Argo CD source paths of this repository name an existing folder. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { repoKey } from '../src/plan/helm-layers.js';
 import rule from '../src/rules/gitops/argocd-application-path.js';
+import { runCli } from '../src/testing/cli.js';
 import { ruleTester } from '../src/testing/rule-tester.js';
+import { tempRepos } from '../src/testing/temp-repos.js';
 
 /** An Application whose `path:` value sits on line 11, column 11. */
 const app = (name: string, path: string, repo = 'https://github.com/me/home-ops.git'): string =>
@@ -67,4 +71,37 @@ test('gitops/argocd-application-path', () => {
       },
     ],
   });
+});
+
+test('talium lint: a source path the checkout has no folder for at all is reported, a folder of other files is not', async (t) => {
+  const repos = tempRepos('talium-app-path-');
+  t.after(repos.cleanup);
+  const dir = repos.repo({
+    'clusters/home/cluster.yaml': spec('https://github.com/me/home-ops.git'),
+    'kubernetes/apps/web/service.yaml': svc,
+    'argocd/web.yaml': app('web', 'kubernetes/apps/web'),
+    // nothing at all, and nothing close: Argo CD cannot find it
+    'argocd/grafana.yaml': app('grafana', 'kubernetes/monitoring/grafana'),
+    // a folder of Jsonnet only: Argo CD renders it, talium does not read it
+    'argocd/dash.yaml': app('dash', 'kubernetes/dashboards'),
+    'kubernetes/dashboards/main.jsonnet': '{}\n',
+    // a gitignored folder is not in the clone Argo CD makes
+    'argocd/local.yaml': app('local', 'scratch/local'),
+    'scratch/local/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',
+    '.gitignore': 'scratch/\n',
+  });
+  mkdirSync(join(dir, 'kubernetes/empty'));
+  writeFileSync(join(dir, 'argocd/empty.yaml'), app('empty', 'kubernetes/empty'));
+  const r = await runCli(['lint', '--format', 'json', '.'], { cwd: dir });
+  const got = JSON.parse(r.stdout).diagnostics.filter((d: { ruleId: string }) => d.ruleId === 'gitops/argocd-application-path');
+  assert.deepEqual(
+    got.map((d: { messageId: string; file: string; range: { start: { line: number; column: number } }; data: { path: string } }) => [d.messageId, d.file, d.range.start.line, d.range.start.column, d.data.path]),
+    [
+      ['missing', 'argocd/grafana.yaml', 11, 11, 'kubernetes/monitoring/grafana'],
+      ['missing', 'argocd/local.yaml', 11, 11, 'scratch/local'],
+    ],
+  );
+  // linting one folder still reads the root whole: the same findings for that folder
+  const part = await runCli(['lint', '--format', 'json', 'argocd'], { cwd: dir });
+  assert.equal(JSON.parse(part.stdout).diagnostics.filter((d: { ruleId: string }) => d.ruleId === 'gitops/argocd-application-path').length, 2);
 });

@@ -60,6 +60,11 @@ export interface Discovery {
   templates: string[];
   /** The `.sourceignore` files found (Flux's artifact exclusions): their folder relative to cwd ('' for cwd) and text, by folder. */
   sourceIgnores?: Array<{ dir: string; text: string }>;
+  /**
+   * Every folder inside cwd the walk listed (not ignored by .gitignore or an exclude), whatever files it holds,
+   * relative to cwd without the trailing `/` ('' for cwd), sorted: the folders the checkout has.
+   */
+  folders: string[];
 }
 
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
@@ -102,6 +107,7 @@ export function discover(opts: DiscoverOptions): Discovery {
   const missing: string[] = [];
   const empty: string[] = [];
   const templates: string[] = [];
+  const walked = new Set<string>();
   const excludedPaths: string[] = [];
   const excludedTemplates: string[] = [];
   const sourceIgnores: Array<{ dir: string; text: string }> = [];
@@ -182,6 +188,7 @@ export function discover(opts: DiscoverOptions): Discovery {
 
   /** relDir: `dir` relative to cwd with `/` and a trailing slash ('' for cwd), or undefined outside cwd. */
   const walk = (dir: string, relDir: string | undefined, dirReal: string, treeRoot: string, scopes: Scope[], chain: string[]) => {
+    if (relDir !== undefined) walked.add(relDir.replace(/\/$/, ''));
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -380,7 +387,7 @@ export function discover(opts: DiscoverOptions): Discovery {
   }
   const files = [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   if (!files.length && templates.length) notes.push(templatesNote(templates));
-  const out: Discovery = { files, notes, missing, empty, excluded: [...new Set(excludedPaths)].sort(), excludedTemplates: [...new Set(excludedTemplates)].sort(), templates: [...new Set(templates)].sort() };
+  const out: Discovery = { files, notes, missing, empty, excluded: [...new Set(excludedPaths)].sort(), excludedTemplates: [...new Set(excludedTemplates)].sort(), templates: [...new Set(templates)].sort(), folders: [...walked].sort() };
   if (sourceIgnores.length) out.sourceIgnores = sourceIgnores.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
   return out;
 }

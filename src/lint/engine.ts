@@ -297,6 +297,8 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     found.files.map((f) => f.path),
     found.excluded,
     found.templates,
+    // the checkout's folders are known only when the walk started at the root
+    found.folders.includes('') ? found.folders : undefined,
   );
   if (found.sourceIgnores) tree.sourceIgnores = found.sourceIgnores;
   const ruleTimes: Array<[string, number]> = [];

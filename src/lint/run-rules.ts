@@ -31,12 +31,14 @@ function patchedByVersion(all: readonly YamlDocument[], kind: string): boolean {
 export type SeverityOverrides = Readonly<Record<string, Severity | 'off'>>;
 
 /** The folders of a tree from its YAML file paths and the configured excludes' leftovers (Discovery.excluded). */
-export function treeFacts(files: Iterable<string>, excluded: readonly string[] = [], templates: readonly string[] = []): TreeFacts {
+export function treeFacts(files: Iterable<string>, excluded: readonly string[] = [], templates: readonly string[] = [], walked?: Iterable<string>): TreeFacts {
   const paths = [...files, ...excluded.filter((p) => !p.endsWith('/'))];
   const excludedFolders = excluded.filter((p) => p.endsWith('/')).map((p) => p.slice(0, -1));
   const folders = foldersOf([...paths, ...excludedFolders.map((d) => `${d}/x`)]).add('');
-  const known = new Set(paths);
-  return templates.length ? { folders, files: known, excludedFolders, templates } : { folders, files: known, excludedFolders };
+  const out: TreeFacts = { folders, files: new Set(paths), excludedFolders };
+  if (templates.length) out.templates = templates;
+  if (walked) out.walked = new Set([...walked, ...folders]);
+  return out;
 }
 
 export function runRules(

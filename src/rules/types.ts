@@ -102,6 +102,11 @@ export interface TreeFacts {
    * excludes by name, relative to the repository root; unknown when absent.
    */
   files?: ReadonlySet<string>;
+  /**
+   * Every folder of the checkout discovery walked (whatever files it holds, none needed; not gitignored or
+   * excluded), without the trailing `/`; unknown when absent. A folder outside it is not in the repository.
+   */
+  walked?: ReadonlySet<string>;
   /** Folders the configuration excludes (not walked, so what they hold is unknown), without the trailing `/`. */
   excludedFolders: readonly string[];
   /** The YAML templates (`*.yaml.j2`...) discovery found and did not read, relative to cwd, sorted. */

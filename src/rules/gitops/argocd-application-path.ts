@@ -33,12 +33,14 @@ export default defineRule({
     description: 'An Argo CD Application source `path` names a folder that is not in the repository.',
     severity: 'warning',
     messages: {
+      missing:
+        'Argo CD {{kind}} "{{name}}" renders "{{path}}" of this repository, but the repository has no such folder; Argo CD reports "app path does not exist" and syncs nothing from this source.',
       missingNear:
         'Argo CD {{kind}} "{{name}}" renders "{{path}}" of this repository, but the repository has no such folder with YAML in it (did you mean "{{suggestion}}"?); Argo CD reports "app path does not exist" and syncs nothing from this source.',
     },
     help: 'Fix the source `path` (relative to the repository root) so it names the folder that holds the manifests.',
     docs: {
-      what: 'For the sources of Argo CD Applications and ApplicationSet templates that render a folder of this repository (a `repoURL` equal, as Argo CD compares repositories, to a talium cluster.yaml `gitops.repository`, to the `repoURL` of another source whose `path` is an existing folder, or to that of a multi-source `ref:` whose `$ref/...` value files are in an existing folder), reports a `path` that is no folder of the linted tree holding YAML when an existing folder at the same depth is a typo away (related location: a file there).\n' +
+      what: 'For the sources of Argo CD Applications and ApplicationSet templates that render a folder of this repository (a `repoURL` equal, as Argo CD compares repositories, to a talium cluster.yaml `gitops.repository`, to the `repoURL` of another source whose `path` is an existing folder, or to that of a multi-source `ref:` whose `$ref/...` value files are in an existing folder), reports a `path` that is no folder of the linted tree holding YAML when an existing folder at the same depth is a typo away (related location: a file there), and a `path` the checkout has no folder for at all (not even one of Jsonnet, JSON or other files; gitignored folders count as absent, since Argo CD clones the repository).\n' +
         '\n' +
         'Not judged:\n' +
         '- Helm chart sources (`chart`);\n' +
@@ -46,7 +48,7 @@ export default defineRule({
         '- templated paths and values (`{{...}}`, `${...}`);\n' +
         '- paths above the repository root;\n' +
         '- folders the configuration excludes;\n' +
-        '- a missing folder with nothing close to it, since Argo CD also renders folders of Jsonnet or JSON that talium does not read.',
+        '- a folder that exists but holds no YAML (Argo CD also renders folders of Jsonnet or JSON, which talium does not read).',
       why: 'Argo CD resolves `path` inside the repository checkout; a misspelt folder leaves the Application with the condition "app path does not exist" (ComparisonError), nothing from that source is synced, and the intended folder\'s objects are silently never applied. talium would otherwise judge them as deployed.',
       fix: 'Correct the path; paths are relative to the repository root (`kubernetes/apps/...`). A source of another repository needs that repository\'s `repoURL`.',
       sources: [SRC.argoApplicationSpec, SRC.argoToolDetection],
@@ -55,7 +57,7 @@ export default defineRule({
       valid: [{ files: { 'argocd/whoami.yaml': APP('kubernetes/apps/whoami'), 'kubernetes/apps/whoami/service.yaml': SVC } }],
       invalid: [{ files: { 'argocd/whoami.yaml': APP('kubernetes/app/whoami'), 'argocd/echo.yaml': APP2, 'kubernetes/apps/whoami/service.yaml': SVC, 'kubernetes/apps/echo/service.yaml': SVC } }],
     },
-    needsWholeTree: ['missingNear'],
+    needsWholeTree: ['missing', 'missingNear'],
   },
   check({ cluster, all, tree }) {
     // an ApplicationSet is Go-templated by design: its templated values (repoURL, path) are skipped one by one
@@ -80,9 +82,13 @@ export default defineRule({
     const out: RuleFinding[] = [];
     for (const s of sources) {
       if (!local.has(s.repo) || dirs.has(s.dir) || excluded.some((x) => under(s.dir, x))) continue;
-      // Argo CD also renders Jsonnet and JSON folders, which talium does not see: only a typo of an existing folder
+      // Argo CD also renders Jsonnet and JSON folders, which talium does not read: without a typo of an existing
+      // folder, only a folder the checkout does not have at all (discovery walked every folder, whatever it holds)
       const suggestion = nearestFolder(s.dir, dirs);
-      if (!suggestion) continue;
+      if (!suggestion) {
+        if (tree?.walked && !tree.walked.has(s.dir)) out.push({ doc: s.doc, path: [...s.at, 'path'], messageId: 'missing', data: { kind: s.doc.kind ?? 'Application', name: s.doc.name ?? '', path: s.path } });
+        continue;
+      }
       const related = relatedIn(suggestion, all);
       out.push({ doc: s.doc, path: [...s.at, 'path'], messageId: 'missingNear', data: { kind: s.doc.kind ?? 'Application', name: s.doc.name ?? '', path: s.path, suggestion }, ...(related.length ? { related } : {}) });
     }
