@@ -40,7 +40,9 @@ export default defineRule({
     },
     help: 'Fix the source `path` (relative to the repository root) so it names the folder that holds the manifests.',
     docs: {
-      what: 'For the sources of Argo CD Applications and ApplicationSet templates that render a folder of this repository (a `repoURL` equal, as Argo CD compares repositories, to a talium cluster.yaml `gitops.repository`, to the `repoURL` of another source whose `path` is an existing folder, or to that of a multi-source `ref:` whose `$ref/...` value files are in an existing folder), reports a `path` that is no folder of the linted tree holding YAML when an existing folder at the same depth is a typo away (related location: a file there), and a `path` the checkout has no folder for at all (not even one of Jsonnet, JSON or other files; gitignored folders count as absent, since Argo CD clones the repository).\n' +
+      what: 'For the sources of Argo CD Applications and ApplicationSet templates that render a folder of this repository (a `repoURL` equal, as Argo CD compares repositories, to a talium cluster.yaml `gitops.repository`, to the `repoURL` of another source whose `path` is an existing folder, or to that of a multi-source `ref:` whose `$ref/...` value files are in an existing folder), reports:\n' +
+        '- a `path` that is no folder of the linted tree holding YAML when an existing folder at the same depth is a typo away (related location: a file there);\n' +
+        '- a `path` the checkout has no folder for at all, not even one of Jsonnet, JSON or other files (gitignored folders count as absent, since Argo CD clones the repository).\n' +
         '\n' +
         'Not judged:\n' +
         '- Helm chart sources (`chart`);\n' +
