@@ -234,3 +234,26 @@ test('gitops/unreferenced-file: silent for a file an Argo CD directory source le
   // the filtered file is out of the rules' view all the same
   assert.deepEqual(unapplied(files), ['k/old.yaml']);
 });
+
+test('network/pool-overlap: an object Argo CD skips (hook Skip) is not applied, in a repository with Argo CD Applications', () => {
+  const skipped = (hook: string) => pool('old', '10.50.0.240/28').replace('metadata:\n', `metadata:\n  annotations:\n    argocd.argoproj.io/hook: ${hook}\n`);
+  const live = { 'k8s/cilium/pool.yaml': pool('lan', '10.50.0.224/27') };
+  const app = { 'argocd/cilium.yaml': dirApp('cilium-config', 'k8s/cilium', '') };
+  ruleTester(poolOverlap, {
+    valid: [
+      { ...live, ...app, 'k8s/cilium/old.yaml': skipped('Skip') },
+      // blanks trimmed, unknown types dropped (gitops-engine hook.Types)
+      { ...live, ...app, 'k8s/cilium/old.yaml': skipped('"Skip, Later"') },
+    ],
+    invalid: [
+      // Skip with another hook type is that hook, applied in its phase
+      { files: { ...live, ...app, 'k8s/cilium/old.yaml': skipped('"Skip,PreSync"') }, errors: [{ messageId: 'overlap', file: 'k8s/cilium/pool.yaml', line: 7, column: 13 }] },
+      // no Argo CD in the repository: Flux, Kustomize and kubectl ignore the annotation
+      { files: { ...live, 'k8s/cilium/old.yaml': skipped('Skip') }, errors: [{ messageId: 'overlap', file: 'k8s/cilium/pool.yaml', line: 7, column: 13 }] },
+    ],
+  });
+  // a kustomization lists it: left out for the Skip, and gitops/unreferenced-file does not call it unlisted
+  const listed = { ...live, ...app, 'k8s/cilium/old.yaml': skipped('Skip'), 'k8s/cilium/kustomization.yaml': kust('pool.yaml', 'old.yaml') };
+  assert.deepEqual(unapplied(listed), ['k8s/cilium/old.yaml']);
+  ruleTester(unreferencedFile, { valid: [listed], invalid: [] });
+});

@@ -2,7 +2,8 @@
  * Which Kubernetes objects of a repository no GitOps build applies: in a folder with a kustomization file, Kustomize
  * (and Flux and Argo CD, which build such a folder with it) applies only what a kustomization names; another YAML
  * file there is never applied. A folder without one is applied whole (Flux generates a kustomization of every file),
- * except the files an Argo CD directory source that applies it leaves out with `directory.include`/`exclude`.
+ * except the files an Argo CD directory source that applies it leaves out with `directory.include`/`exclude`; and
+ * Argo CD never applies an object annotated `argocd.argoproj.io/hook: Skip`.
  * Owns that question only (no findings: rules/gitops/unreferenced-file.ts reports it). Linear in the documents.
  */
 import type { YamlDocument } from '../core/document.js';
@@ -49,7 +50,8 @@ const UNAPPLIED = new WeakMap<readonly YamlDocument[], ReadonlySet<YamlDocument>
  * names every file of its folder, a folder whose kustomization file does not read as one is applied whole, and so
  * is a folder an Argo CD source applies as a plain directory (`directory`, with `recurse` its subfolders too) or
  * through a plugin; with such a source whose path is templated, nothing is known to be left out. Also the objects an
- * Argo CD directory source's `include`/`exclude` leaves out when nothing else applies their folder (argoFilteredDocs).
+ * Argo CD directory source's `include`/`exclude` leaves out when nothing else applies their folder (argoFilteredDocs),
+ * and, in a repository with Argo CD Applications, objects whose only Argo CD hook type is Skip (argoSkippedDocs).
  * Computed once per document list.
  */
 export function unappliedDocs(docs: readonly YamlDocument[]): ReadonlySet<YamlDocument> {
@@ -61,6 +63,7 @@ export function unappliedDocs(docs: readonly YamlDocument[]): ReadonlySet<YamlDo
   const named = new Set<string>(kustomizePatchFiles(docs));
   if (kusts.length) unlistedDocs(docs, kusts, named, out);
   argoFilteredDocs(docs, named, out);
+  argoSkippedDocs(docs, out);
   return out;
 }
 
@@ -120,6 +123,31 @@ function unlistedDocs(docs: readonly YamlDocument[], kusts: readonly YamlDocumen
     if (d.docClass !== 'k8s' || named.has(d.file.path)) continue;
     const dir = dirOf(d.file.path);
     if (folders.has(dir) && !whole.has(dir) && !recursive.some((r) => under(dir, r))) out.add(d);
+  }
+}
+
+/** Argo CD's hook types (gitops-engine common.NewHookType; PostDelete and PreDelete in Argo CD 2.10 / 3.x). */
+const ARGO_HOOK_TYPES = new Set(['PreSync', 'Sync', 'PostSync', 'SyncFail', 'Skip', 'PostDelete', 'PreDelete']);
+const SKIPPED = new WeakSet<YamlDocument>();
+/** The object carries `argocd.argoproj.io/hook: Skip` and unappliedDocs left it out for that. */
+export const argoSkipped = (doc: YamlDocument): boolean => SKIPPED.has(doc);
+
+/**
+ * unappliedDocs' hook part: an object whose `argocd.argoproj.io/hook` annotation names Skip as its only hook type
+ * (gitops-engine hook.Skip: the comma-separated list, blanks trimmed, unknown types dropped) is never applied by
+ * Argo CD. Only in a repository with Argo CD Applications; Flux, Kustomize and kubectl ignore the annotation.
+ */
+function argoSkippedDocs(docs: readonly YamlDocument[], out: Set<YamlDocument>): void {
+  if (!docsOfKinds(docs, ARGO_KINDS).some((d) => d.group === 'argoproj.io')) return;
+  for (const d of docs) {
+    if (d.docClass !== 'k8s' || out.has(d)) continue;
+    const v = d.get(['metadata', 'annotations', 'argocd.argoproj.io/hook']);
+    if (typeof v !== 'string') continue;
+    const types = v.split(',').map((t) => t.trim()).filter((t) => ARGO_HOOK_TYPES.has(t));
+    if (types.length === 1 && types[0] === 'Skip') {
+      out.add(d);
+      SKIPPED.add(d);
+    }
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { FILE_START } from '../../core/diagnostic.js';
 import type { YamlDocument } from '../../core/document.js';
-import { argoFilterOf, isKustomizationFile } from '../../plan/applied.js';
+import { argoFilterOf, argoSkipped, isKustomizationFile } from '../../plan/applied.js';
 import { dirOf } from '../../plan/util.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
@@ -28,13 +28,13 @@ export default defineRule({
         'Silent:\n' +
         '- for folders without a kustomization (Flux generates one of every file; Argo CD applies a plain directory);\n' +
         '- for a folder whose kustomization has a templated `resources` entry, does not read as a kustomization, or that an Argo CD source applies with `directory` or a plugin;\n' +
-        '- for a file an Argo CD directory source leaves out with `directory.include` / `directory.exclude` (its objects are left out of the other rules too, when nothing else applies the folder);\n' +
+        '- for a file an Argo CD directory source leaves out with `directory.include` / `directory.exclude` (its objects are left out of the other rules too, when nothing else applies the folder), and for objects annotated `argocd.argoproj.io/hook: Skip`, which Argo CD never applies (left out of the other rules too, in a repository with Argo CD Applications);\n' +
         '- when only part of the tree is linted.\n' +
         '\n' +
         'Such objects are left out of every other talium rule (pool overlaps, requested IPs, L2 policies...), while YAML and schema checks still read them.',
       why: 'A kustomization decides what its folder applies; a file it does not list (a pool left behind after it was removed from `resources`, a commented-out entry) is never applied by Kustomize, by Flux (which builds the folder with its kustomization) or by Argo CD (which detects the kustomization and runs Kustomize). Judging its objects as live reports conflicts that do not exist; forgetting to list a new file silently leaves it out of the cluster.',
       fix: 'Add the file to the kustomization\'s `resources` (or to the kustomization of a folder that lists this one), or delete the file.',
-      sources: [SRC.kustomizeResources, SRC.fluxKustomization, SRC.argoToolDetection],
+      sources: [SRC.kustomizeResources, SRC.fluxKustomization, SRC.argoToolDetection, SRC.argoResourceHooks],
     },
     examples: {
       valid: [{ files: { 'infra/lb/kustomization.yaml': KUST('pool.yaml'), 'infra/lb/pool.yaml': POOL('lan', '10.50.0.224/28') } }],
@@ -49,8 +49,8 @@ export default defineRule({
     const kusts = new Map<string, YamlDocument>();
     for (const d of cluster.docs) if (d.docClass === 'kustomization' && isKustomizationFile(d.file.path)) kusts.set(dirOf(d.file.path), d);
     for (const doc of cluster.unapplied ?? []) {
-      // left out by an Argo CD source's directory include/exclude: deliberate, and no kustomization to list it in
-      if (seen.has(doc.file.path) || argoFilterOf(doc)) continue;
+      // left out by an Argo CD source's directory include/exclude or a Skip hook: deliberate, and no kustomization to list it in
+      if (seen.has(doc.file.path) || argoFilterOf(doc) || argoSkipped(doc)) continue;
       seen.add(doc.file.path);
       const kust = kusts.get(dirOf(doc.file.path));
       const finding: RuleFinding = {

@@ -38,6 +38,7 @@ export const SRC = {
   argoMultipleSources: 'https://argo-cd.readthedocs.io/en/stable/user-guide/multiple_sources/',
   argoSyncOptions: 'https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/',
   argoSyncWaves: 'https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/',
+  argoResourceHooks: 'https://argo-cd.readthedocs.io/en/stable/user-guide/resource_hooks/',
   argoSyncWaveCode: 'https://github.com/argoproj/gitops-engine/blob/master/pkg/sync/syncwaves/waves.go',
   argoApplicationSpec: 'https://argo-cd.readthedocs.io/en/stable/user-guide/application-specification/',
   argoValidateDestination: 'https://github.com/argoproj/argo-cd/blob/master/util/argo/argo.go',
