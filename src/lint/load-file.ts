@@ -13,6 +13,7 @@ import { checkBytes } from './guard.js';
 import { expandLists, fileDocuments } from './list-items.js';
 import type { FileStat, ParseCache } from './parse-cache.js';
 import { parseSource } from './parse.js';
+import { readBytes, type ReadBytes } from './read-bytes.js';
 import { parseSuppressions, type Suppression } from './suppressions.js';
 
 export interface LoadedFile {
@@ -63,9 +64,9 @@ export function loadFile(abs: string | Buffer, path: string, maxFileSize: number
       if (hit) return hit;
     }
   }
-  let buf: Buffer;
+  let read: ReadBytes;
   try {
-    buf = readFileSync(abs);
+    read = readBytes(abs, maxFileSize);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
     return {
@@ -86,7 +87,7 @@ export function loadFile(abs: string | Buffer, path: string, maxFileSize: number
       ],
     };
   }
-  const checked = checkBytes(buf, maxFileSize);
+  const checked = checkBytes(read.bytes, maxFileSize, read.size);
   if ('problem' in checked) {
     const p = checked.problem;
     const help: Record<string, string> = {
