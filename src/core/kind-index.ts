@@ -21,8 +21,15 @@ const INDEXES = new WeakMap<readonly YamlDocument[], KindIndex>();
 const NONE: readonly YamlDocument[] = Object.freeze([]);
 
 function indexOf(docs: readonly YamlDocument[]): KindIndex {
-  let ix = INDEXES.get(docs);
-  if (ix && ix.n === docs.length) return ix;
+  const ix = INDEXES.get(docs);
+  return ix && ix.n === docs.length ? ix : buildIndex(docs);
+}
+
+/**
+ * The one pass over a list (apart from indexOf, which runs thousands of times a run: so that V8 optimises that lookup
+ * alone, not this loop with it).
+ */
+function buildIndex(docs: readonly YamlDocument[]): KindIndex {
   const byKind = new Map<string, YamlDocument[]>();
   const positions = new Map<string, number[]>();
   const kindless: YamlDocument[] = [];
@@ -42,7 +49,7 @@ function indexOf(docs: readonly YamlDocument[]): KindIndex {
       positions.set(k, [i]);
     }
   }
-  ix = { n: docs.length, byKind, positions, kindless };
+  const ix = { n: docs.length, byKind, positions, kindless };
   INDEXES.set(docs, ix);
   return ix;
 }

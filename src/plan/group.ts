@@ -25,6 +25,8 @@ const NOT_A_CLUSTER = /^(_.*|\..*|base|bases|common|shared|components|templates?
 function namesAfter(paths: readonly string[], folder: string): string[] {
   const names = new Set<string>();
   for (const p of paths) {
+    // (a path without the folder's name anywhere has no segment named so: no split)
+    if (!p.includes(folder)) continue;
     const segs = p.split('/');
     for (let i = 0; i + 2 < segs.length; i++) if (segs[i] === folder && segs[i + 1] && !NOT_A_CLUSTER.test(segs[i + 1]!)) names.add(segs[i + 1]!);
   }
@@ -39,6 +41,7 @@ const NOT_A_ROOT = new Set(['apps', 'flux', 'bootstrap', 'components', 'infrastr
 function clusterRoots(paths: readonly string[]): string[] {
   const names = new Set<string>();
   for (const p of paths) {
+    if (!p.includes('k8s') && !p.includes('kubernetes')) continue;
     const segs = p.split('/');
     for (let i = 0; i + 3 < segs.length; i++) {
       if ((segs[i] === 'kubernetes' || segs[i] === 'k8s') && !NOT_A_ROOT.has(segs[i + 1]!) && !NOT_A_CLUSTER.test(segs[i + 1]!) && ROOT_CHILDREN.has(segs[i + 2]!)) names.add(segs[i + 1]!);
@@ -55,6 +58,7 @@ function clusterRoots(paths: readonly string[]): string[] {
 function baseSiblings(docs: readonly YamlDocument[]): string[] {
   const parents = new Set<string>();
   for (const d of docs) {
+    if (!d.file.path.includes('base')) continue;
     const segs = d.file.path.split('/');
     for (let i = 0; i + 1 < segs.length; i++) if (segs[i] === 'base') parents.add(segs.slice(0, i).join('/'));
   }

@@ -27,8 +27,14 @@ const ENTRIES = new WeakMap<readonly YamlDocument[], PatchEntry[]>();
 
 /** Every patch entry of the repository, in document order. */
 export function kustomizePatchEntries(all: readonly YamlDocument[]): readonly PatchEntry[] {
-  const known = ENTRIES.get(all);
-  if (known) return known;
+  return ENTRIES.get(all) ?? readPatchEntries(all);
+}
+
+/**
+ * kustomizePatchEntries' pass over the list, once per list (apart: the lookup runs once per Service and object
+ * asked about, and V8 then optimises only the lookup, not this loop).
+ */
+function readPatchEntries(all: readonly YamlDocument[]): readonly PatchEntry[] {
   const out: PatchEntry[] = [];
   const add = (doc: YamlDocument, list: unknown, more: Omit<PatchEntry, 'doc' | 'entry'>): void => {
     if (Array.isArray(list)) for (const entry of list) out.push({ doc, entry, ...more });
@@ -59,8 +65,11 @@ const PATCH_FILES = new WeakMap<readonly YamlDocument[], Set<string>>();
  * objects. An Argo CD source's file counts when the repository has it (the source may be another repository).
  */
 export function kustomizePatchFiles(all: readonly YamlDocument[]): ReadonlySet<string> {
-  const known = PATCH_FILES.get(all);
-  if (known) return known;
+  return PATCH_FILES.get(all) ?? readPatchFiles(all);
+}
+
+/** kustomizePatchFiles' pass, once per list (apart, as readPatchEntries). */
+function readPatchFiles(all: readonly YamlDocument[]): ReadonlySet<string> {
   const out = new Set<string>();
   let files: Set<string> | undefined;
   for (const { doc, entry, dir } of kustomizePatchEntries(all)) {
@@ -150,6 +159,8 @@ function patchFileDocs(docs: readonly YamlDocument[]): readonly YamlDocument[] {
  * one of them counts; a patch whose body cannot be read (unparsable text, a missing file) may change anything.
  */
 export function patchedBy(docs: readonly YamlDocument[], kind: string, name: string | undefined, fields?: readonly Path[]): 'file' | 'opaque' | undefined {
+  // (most repositories, asked once per Service: no patch at all, so none of the closures below)
+  if (!kustomizePatchEntries(docs).length && !patchFileDocs(docs).length) return undefined;
   const selects = (pattern: unknown, value: string | undefined): boolean => typeof pattern !== 'string' || value === undefined || anchoredMatch(pattern, value) !== false;
   const renames = nameChanges(docs);
   // a target may name the object as a namePrefix / nameSuffix kustomize applied before the patch renamed it: one of
@@ -213,8 +224,11 @@ const NAME_CHANGES = new WeakMap<readonly YamlDocument[], readonly NameChange[]>
  * `kustomize`), once per document list.
  */
 function nameChanges(all: readonly YamlDocument[]): readonly NameChange[] {
-  const known = NAME_CHANGES.get(all);
-  if (known) return known;
+  return NAME_CHANGES.get(all) ?? readNameChanges(all);
+}
+
+/** nameChanges' pass, once per list (apart, as readPatchEntries). */
+function readNameChanges(all: readonly YamlDocument[]): readonly NameChange[] {
   const out: NameChange[] = [];
   const add = (doc: YamlDocument, at: Path, dir?: string): void => {
     const str = (key: string): string => {

@@ -317,8 +317,14 @@ export const samePlace = (a: IpRequest, b: IpRequest): boolean =>
 const IPS_KEYS = [LBIPAM_ANNOTATIONS.ips.key, LBIPAM_ANNOTATIONS.ips.legacy];
 const SHARING_KEYS = [LBIPAM_ANNOTATIONS.sharingKey.key, LBIPAM_ANNOTATIONS.sharingKey.legacy];
 
+const SPEC_TYPE: Path = ['spec', 'type'];
+const SPEC_CLASS: Path = ['spec', 'loadBalancerClass'];
+const SPEC_LBIP: Path = ['spec', 'loadBalancerIP'];
+const META_ANNOTATIONS: Path = ['metadata', 'annotations'];
+const META_LABELS: Path = ['metadata', 'labels'];
+
 export function isLoadBalancerService(d: YamlDocument): boolean {
-  return d.kind === 'Service' && d.apiVersion === 'v1' && d.get(['spec', 'type']) === 'LoadBalancer';
+  return d.kind === 'Service' && d.apiVersion === 'v1' && d.get(SPEC_TYPE) === 'LoadBalancer';
 }
 
 /** The Cilium class check: no class, or one of Cilium's own classes. */
@@ -353,16 +359,26 @@ function ipRequest(base: Omit<IpRequest, 'path' | 'text' | 'ip' | 'sharingKey'>,
 
 /** The sharing key an annotation map sets (the new key first, then the legacy one). */
 function sharingKeyOf(map: Record<string, unknown>): string | undefined {
-  return SHARING_KEYS.map((k) => str(map[k])).find((x) => x !== undefined);
+  for (const k of SHARING_KEYS) {
+    const v = str(map[k]);
+    if (v !== undefined) return v;
+  }
+  return undefined;
 }
 
 /** Every address an annotation map (at `mapPath`) asks for under the LB-IPAM ips keys: comma-separated, trimmed. */
 function annotationMapRequests(base: Omit<IpRequest, 'path' | 'text' | 'ip' | 'sharingKey'>, map: Record<string, unknown>, mapPath: Path): IpRequest[] {
-  const sk = sharingKeyOf(map);
   const out: IpRequest[] = [];
   for (const key of IPS_KEYS) {
     const v = map[key];
     if (typeof v !== 'string') continue;
+    const sk = sharingKeyOf(map);
+    // (one address, as nearly every request is: no split)
+    if (!v.includes(',')) {
+      const t = v.trim();
+      if (t) out.push(ipRequest(base, [...mapPath, key], t, sk));
+      continue;
+    }
     for (const part of v.split(',')) {
       const t = part.trim();
       if (t) out.push(ipRequest(base, [...mapPath, key], t, sk));
@@ -374,15 +390,19 @@ function annotationMapRequests(base: Omit<IpRequest, 'path' | 'text' | 'ip' | 's
 function readServiceIpRequests(docs: readonly YamlDocument[]): IpRequest[] {
   const out: IpRequest[] = [];
   for (const d of docsOfKind(docs, 'Service')) {
-    if (!isLoadBalancerService(d) || !ciliumHandlesClass(d.get(['spec', 'loadBalancerClass']))) continue;
-    const ann = d.get(['metadata', 'annotations']);
+    if (!isLoadBalancerService(d) || !ciliumHandlesClass(d.get(SPEC_CLASS))) continue;
+    const ann = d.get(META_ANNOTATIONS);
     const annotations = isObj(ann) ? ann : {};
     const annotationsPath: Path = ['metadata', 'annotations'];
-    const labels = stringMap(d.get(['metadata', 'labels']));
-    const written = labels ?? (d.get(['metadata', 'labels']) === undefined ? {} : undefined);
-    const base = { doc: d, name: d.name, namespace: d.namespace, labels: labels ?? {}, ...(written && serviceLabelsClosed(docs, d) ? { labelsClosed: true } : {}), annotations, annotationsPath };
-    out.push(...annotationMapRequests(base, annotations, annotationsPath));
-    const lbip = d.get(['spec', 'loadBalancerIP']);
+    const written = d.get(META_LABELS);
+    const labels = stringMap(written);
+    const base: Omit<IpRequest, 'path' | 'text' | 'ip' | 'sharingKey'> =
+      (labels || written === undefined) && serviceLabelsClosed(docs, d)
+        ? { doc: d, name: d.name, namespace: d.namespace, labels: labels ?? {}, labelsClosed: true, annotations, annotationsPath }
+        : { doc: d, name: d.name, namespace: d.namespace, labels: labels ?? {}, annotations, annotationsPath };
+    const reqs = annotationMapRequests(base, annotations, annotationsPath);
+    for (const r of reqs) out.push(r);
+    const lbip = d.get(SPEC_LBIP);
     if (typeof lbip === 'string' && lbip.trim()) out.push(ipRequest(base, ['spec', 'loadBalancerIP'], lbip.trim(), sharingKeyOf(annotations)));
   }
   return out;

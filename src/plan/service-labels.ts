@@ -33,7 +33,14 @@ const CLOSED = new WeakMap<readonly YamlDocument[], boolean>();
  */
 function noLabelSource(docs: readonly YamlDocument[]): boolean {
   const known = CLOSED.get(docs);
-  if (known !== undefined) return known;
+  return known !== undefined ? known : scanLabelSources(docs);
+}
+
+/**
+ * noLabelSource's pass over the list, once per list (a function of its own: noLabelSource is asked once per Service,
+ * and V8 then optimises only that lookup, not this loop).
+ */
+function scanLabelSources(docs: readonly YamlDocument[]): boolean {
   let closed = true;
   for (const d of docs) {
     if (d.templated && d.docClass === 'kustomization') closed = false;
