@@ -62,6 +62,14 @@ export function loadFile(abs: string | Buffer, path: string, maxFileSize: number
         },
       );
       if (hit) return hit;
+      // the size is known and under the cap: Node's one-call UTF-8 read, cheaper than reading bytes and decoding
+      // them; checkBytes sees the bytes only when the text may hold a problem (textIsClean)
+      const text = readCleanText(abs, maxFileSize);
+      if (text !== undefined) {
+        const loaded = loadText(path, text);
+        cache.put(path, text, loaded, stat);
+        return loaded;
+      }
     }
   }
   let read: ReadBytes;
@@ -107,6 +115,26 @@ export function loadFile(abs: string | Buffer, path: string, maxFileSize: number
   const loaded = loadText(path, checked.text);
   if (cache && stat) cache.put(path, checked.text, loaded, stat);
   return loaded;
+}
+
+/**
+ * The file as text when checkBytes would pass its bytes: no NUL (binary, a UTF-32 byte-order mark), no U+FFFD (what
+ * invalid UTF-8 and UTF-16 byte-order marks decode to; a U+FFFD written in UTF-8 also goes the long way, where
+ * checkBytes accepts it), at most `maxFileSize` bytes. Undefined otherwise, or when the read fails: the byte path
+ * then reads the file again and reports what it finds. Only for a file whose size a stat put under the cap: this
+ * reads the whole file.
+ */
+function readCleanText(abs: string | Buffer, maxFileSize: number): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch {
+    return undefined;
+  }
+  if (text.includes('\0') || text.includes('\ufffd')) return undefined;
+  // (UTF-8 takes at most 3 bytes per UTF-16 unit: count the bytes only when that bound is over the cap)
+  if (text.length * 3 > maxFileSize && Buffer.byteLength(text, 'utf8') > maxFileSize) return undefined;
+  return text;
 }
 
 export function loadText(path: string, text: string): LoadedFile {
