@@ -28,8 +28,13 @@ export interface PatchFileRole {
   refs: Array<{ doc: YamlDocument; path: Path }>;
 }
 
+/** A talhelper config or an Omni template: the documents whose lists name patch files. */
+const namesPatchFiles = (d: YamlDocument): boolean => d.docClass === 'talhelper' || d.docClass === 'omni-template';
+
 /** Repository path → the role its referencing lists give it, for every patch file the group's talhelper configs and Omni templates name. */
 export function patchFileRoles(all: readonly YamlDocument[]): Map<string, PatchFileRole> {
+  // (nearly every repository: no list to read, so no copies of the document and file lists; asked several times per group)
+  if (!all.some(namesPatchFiles)) return new Map();
   const docs = [...new Set(all)];
   const files = new Set(docs.map((d) => d.file.path));
   const templates = docs.filter((d) => d.docClass === 'omni-template');
