@@ -35,13 +35,14 @@ export function splitDocuments(text: string): Chunk[] {
   MARKER.lastIndex = 0;
   let m: RegExpExecArray | null;
   let endedAt = -1;
-  const endsAt = new Set<number>();
-  const opened = new Set<number>();
+  // made at the first `...` (nearly no file has one): a `---` before it is never where a `...` ended a document
+  let endsAt: Set<number> | undefined;
+  let opened: Set<number> | undefined;
   while ((m = MARKER.exec(text)) !== null) {
     // `---#`: a separator to Kubernetes' splitters on a later line only (on the first, go-yaml reads it as content)
     if (m[0] === '---' && text.charCodeAt(m.index + 3) === 35 && (m.index === 0 || text.charCodeAt(m.index - 1) !== 10)) continue;
     if (m[0] === '---') {
-      opened.add(m.index);
+      opened?.add(m.index);
       // a `---` right after a `...` (or at the start) opens the document already cut there
       if (m.index !== 0 && m.index !== endedAt) cuts.push(m.index);
       endedAt = -1;
@@ -50,7 +51,8 @@ export function splitDocuments(text: string): Chunk[] {
       const nl = text.indexOf('\n', m.index);
       endedAt = nl === -1 ? text.length : nl + 1;
       cuts.push(endedAt);
-      endsAt.add(endedAt);
+      (endsAt ??= new Set()).add(endedAt);
+      opened ??= new Set();
     }
   }
   const chunks: Chunk[] = [];
@@ -61,7 +63,7 @@ export function splitDocuments(text: string): Chunk[] {
     const content = contentStart(text, from, to);
     const chunk: Chunk = { from, to, content: content.at };
     if (content.boms.length) chunk.boms = content.boms;
-    if (i > 0 && !opened.has(from) && text.charCodeAt(from - 1) === 10 && endsAt.has(from)) chunk.afterEnd = true;
+    if (i > 0 && endsAt?.has(from) && !opened!.has(from) && text.charCodeAt(from - 1) === 10) chunk.afterEnd = true;
     chunks.push(chunk);
   }
   return chunks;
