@@ -76,18 +76,15 @@ function utf16or32Bom(buf: Uint8Array): { name: 'UTF-16' | 'UTF-32'; encoding: s
   return undefined;
 }
 
-/**
- * Byte checks: size, binary, encoding. Returns the decoded text when the bytes are acceptable. `size`: the file's
- * size when `buf` holds only its start (read-bytes.ts stops one byte past the cap).
- */
-export function checkBytes(buf: Uint8Array, maxFileSize: number, size = buf.length): { text: string } | { problem: GuardProblem } {
-  if (size > maxFileSize) {
+/** Byte checks: size, binary, encoding. Returns the decoded text when the bytes are acceptable. */
+export function checkBytes(buf: Uint8Array, maxFileSize: number): { text: string } | { problem: GuardProblem } {
+  if (buf.length > maxFileSize) {
     return {
       problem: {
         ruleId: 'yaml/too-large',
-        message: `File is ${size} bytes, above the ${maxFileSize}-byte cap; it was not parsed.`,
+        message: `File is ${buf.length} bytes, above the ${maxFileSize}-byte cap; it was not parsed.`,
         position: { line: 1, column: 1 },
-        data: { size, maxFileSize },
+        data: { size: buf.length, maxFileSize },
       },
     };
   }

@@ -13,7 +13,6 @@ import { checkBytes } from './guard.js';
 import { expandLists, fileDocuments } from './list-items.js';
 import type { FileStat, ParseCache } from './parse-cache.js';
 import { parseSource } from './parse.js';
-import { readBytes, type ReadBytes } from './read-bytes.js';
 import { parseSuppressions, type Suppression } from './suppressions.js';
 
 export interface LoadedFile {
@@ -63,7 +62,7 @@ export function loadFile(abs: string | Buffer, path: string, maxFileSize: number
       );
       if (hit) return hit;
       // the size is known and under the cap: Node's one-call UTF-8 read, cheaper than reading bytes and decoding
-      // them; checkBytes sees the bytes only when the text may hold a problem (textIsClean)
+      // them; checkBytes sees the bytes only when the text may hold a problem (readCleanText)
       const text = readCleanText(abs, maxFileSize);
       if (text !== undefined) {
         const loaded = loadText(path, text);
@@ -72,9 +71,9 @@ export function loadFile(abs: string | Buffer, path: string, maxFileSize: number
       }
     }
   }
-  let read: ReadBytes;
+  let buf: Buffer;
   try {
-    read = readBytes(abs, maxFileSize);
+    buf = readFileSync(abs);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
     return {
@@ -95,7 +94,7 @@ export function loadFile(abs: string | Buffer, path: string, maxFileSize: number
       ],
     };
   }
-  const checked = checkBytes(read.bytes, maxFileSize, read.size);
+  const checked = checkBytes(buf, maxFileSize);
   if ('problem' in checked) {
     const p = checked.problem;
     const help: Record<string, string> = {
