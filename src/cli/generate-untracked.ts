@@ -2,16 +2,9 @@
  * `talium generate --check --ignore-untracked` (the pre-commit hook): the drift check of the commit rather than of
  * the working tree. A generated file git does not track is missing from the commit (so it is drift to create), an
  * untracked stale file is in no commit (so there is nothing to remove), and an untracked cluster.yaml is no cluster
- * of the commit. Pure: git's listing comes in (git.ts untrackedPaths), a changed write plan goes out.
+ * of the commit. Pure: git's answer comes in (io/untracked.ts, the listing lint uses too), a changed write plan goes out.
  */
 import type { PlannedChange, WritePlan } from '../io/writer.js';
-
-/** Whether a repository-relative path is untracked: listed itself, under a listed folder (`a/b/`), or all (`./`). */
-export function untrackedTest(listing: ReadonlySet<string>): (path: string) => boolean {
-  if (listing.has('./')) return () => true;
-  const dirs = [...listing].filter((p) => p.endsWith('/'));
-  return (path) => listing.has(path) || dirs.some((d) => path.startsWith(d));
-}
 
 /**
  * The plan as the commit sees it: generated files that are untracked become `create` (listed in `untracked`, so

@@ -17,8 +17,8 @@ import { recordedHash } from '../generate/serialize.js';
 import { gitPrefix } from '../io/git-prefix.js';
 import { applyPlan, firstDifferentLine, planWrite, WriteError, type Blocked } from '../io/writer.js';
 import { engineRule } from '../lint/engine-rules.js';
-import { untrackedPaths } from '../lint/git.js';
-import { commitView, untrackedTest } from './generate-untracked.js';
+import { UntrackedFiles } from '../io/untracked.js';
+import { commitView } from './generate-untracked.js';
 import { specValuesTruthy } from '../lint/yaml-truthy.js';
 import { emit, parseFormats } from '../report/emit.js';
 import type { RuleInfo } from '../report/types.js';
@@ -182,13 +182,15 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   let isUntracked: ((path: string) => boolean) | undefined;
   if (opts['ignore-untracked']) {
-    // ignored files too: a generated file .gitignore hides is just as absent from the commit
-    const listing = untrackedPaths(root, { ignored: true });
+    // lint's listing (one git call per work tree); ignored files too: a generated file .gitignore hides is just as
+    // absent from the commit
+    const git = new UntrackedFiles();
+    const listing = git.under(root);
     if (typeof listing === 'string') {
       io.stderr(`talium generate: --ignore-untracked: ${listing}\n`);
       return EXIT.usage;
     }
-    if (listing?.size) isUntracked = untrackedTest(listing);
+    if (listing?.size) isUntracked = git.relative(root);
   }
   // an untracked cluster.yaml (a draft beside the commit) is no cluster of the commit
   const all = discoverClusters(root).filter((n) => !isUntracked?.(`clusters/${n}/cluster.yaml`));

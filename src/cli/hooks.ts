@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from
 import { createRequire } from 'node:module';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { shellWord } from '../core/shell.js';
+import { gitEnv } from '../io/git-env.js';
 import { projectsBelow } from './generate.js';
 import { EXIT, type CliIo } from './io.js';
 
@@ -40,7 +41,7 @@ interface SimpleGitHooks {
 type Json = Record<string, unknown>;
 
 function git(args: string[], cwd: string): string | undefined {
-  const r = childProcess().spawnSync('git', args, { cwd, encoding: 'utf8' });
+  const r = childProcess().spawnSync('git', args, { cwd, env: gitEnv(cwd), encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 

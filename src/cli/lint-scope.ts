@@ -132,7 +132,7 @@ export interface ScopeOptions {
   onlyFiles?: boolean;
   /** The repository root (--root, absolute): used instead of the walk up, for paths inside it. */
   root?: string;
-  /** Files that will not be in the commit (--ignore-untracked, git.ts UntrackedFiles): they mark no root. */
+  /** Files that will not be in the commit (--ignore-untracked, io/untracked.ts): they mark no root. */
   untracked?: (abs: string) => boolean;
   /**
    * The file list is git's staged files (--staged): one missing from the working tree (staged, then deleted) is kept

@@ -11,7 +11,8 @@ import { summarize } from '../core/diagnostic.js';
 import { shellWord } from '../core/shell.js';
 import { loadConfig } from '../config/load.js';
 import { lint, wholeFolder, type LintOutcome } from '../lint/engine.js';
-import { stagedFiles, UntrackedFiles } from '../lint/git.js';
+import { stagedFiles } from '../lint/git.js';
+import { UntrackedFiles } from '../io/untracked.js';
 import { knownRule, ruleCatalog, suggestRuleId } from '../lint/rule-catalog.js';
 import { emitDrained, parseFormats, rebaseResult } from '../report/emit.js';
 import { REPORTERS } from '../report/index.js';
@@ -227,7 +228,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
   }
   // a configuration or cluster.yaml that will not be in the commit neither marks the root nor is read
-  // one git listing per work tree answers both (git.ts UntrackedFiles)
+  // one git listing per work tree answers both (io/untracked.ts)
   const gitUntracked = ignoreUntracked ? new UntrackedFiles() : undefined;
   const untrackedFile = gitUntracked?.isUntracked;
   const scope = planScope(io.cwd, list, { onlyFiles: v.staged === true || v['only-files'] === true, ...(v.staged ? { staged: true } : {}), ...(root !== undefined ? { root } : {}), ...(untrackedFile ? { untracked: untrackedFile } : {}) });

@@ -22,7 +22,7 @@ export interface DiscoverOptions {
   /** gitignore-style patterns, relative to cwd. */
   exclude: readonly string[];
   /**
-   * Paths git reports as untracked (git.ts untrackedPaths), relative to cwd: files, folders with a trailing `/`,
+   * Paths git reports as untracked (io/untracked.ts UntrackedFiles.under), relative to cwd: files, folders with a trailing `/`,
    * `./` for cwd itself. Left out as if .gitignore listed them (a hook judges the commit, not scratch files);
    * a path named on the command line is still read. An untracked `.gitignore` listed here is not honoured.
    */
