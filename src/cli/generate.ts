@@ -2,9 +2,10 @@
  * `talium generate [--cluster NAME]... [--check] [--force] [--format F[=FILE]]... [--root DIR]`: load every
  * clusters/<name>/cluster.yaml (all problems at once), generate, then write (or, with --check, report drift).
  * Exit 0 clean, 1 spec errors / drift / refused overwrite / a target that cannot be written (a symlink on the way,
- * a folder at a file's path, a read-only folder: writer.ts checks them all before writing anything), 2 usage, an I/O
- * error while writing (named) or internal error; warnings (yaml/truthy in
- * cilium.values, spec/even-control-planes) are reported and leave the exit code alone. Wiring only.
+ * a folder at a file's path, a read-only folder or file: writer.ts checks them all before writing anything) / a
+ * target changed while the run went on (generate/changed-during-run), 2 usage, an I/O error while writing
+ * (generate/write-failed: disk full, ...) or internal error; warnings (yaml/truthy in cilium.values,
+ * spec/even-control-planes) are reported and leave the exit code alone. Wiring only.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -15,7 +16,7 @@ import { toDiagnostic } from '../core/finding.js';
 import { generate } from '../generate/run.js';
 import { recordedHash } from '../generate/serialize.js';
 import { gitPrefix } from '../io/git-prefix.js';
-import { applyPlan, firstDifferentLine, planWrite, WriteError, type Blocked } from '../io/writer.js';
+import { applyPlan, ChangedError, firstDifferentLine, planWrite, WriteError, type Blocked } from '../io/writer.js';
 import { engineRule } from '../lint/engine-rules.js';
 import { UntrackedFiles } from '../io/untracked.js';
 import { commitView } from './generate-untracked.js';
@@ -47,9 +48,11 @@ Options:
   -h, --help         Show this help.
 
 Generated files are never written or deleted through a symbolic link (a link at or below clusters/ on the way to
-one stops the run), and nothing is written when any target is refused or cannot be written.
+one stops the run), and nothing is written when any target is refused or cannot be written, or changes while
+generate runs (every file is staged as a temp file and every target checked again before any is replaced).
 
-Exit codes: 0 done/clean, 1 spec errors, drift, refused overwrite or unwritable target, 2 usage, I/O or internal error.
+Exit codes: 0 done/clean, 1 spec errors, drift, refused overwrite, unwritable target or a file changed during the
+run, 2 usage, I/O error (disk full) or internal error.
 `;
 
 /** The nearest directory at or above `start` that has a `clusters/` folder. */
@@ -259,7 +262,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     for (const ch of plan.changes) {
       const line = ch.change === 'update' ? firstDifferentLine(ch.current ?? '', ch.text ?? '') : 1;
       const file = display(ch.path);
-      const verb = ch.change === 'create' ? 'is missing' : ch.change === 'update' ? 'is out of date' : 'is stale (no cluster.yaml produces it any more)';
+      const verb = ch.temp
+        ? 'is a temp file an interrupted talium run left'
+        : ch.change === 'create'
+          ? 'is missing'
+          : ch.change === 'update'
+            ? 'is out of date'
+            : 'is stale (no cluster.yaml produces it any more)';
       // `talium generate` would refuse this file: say so here, or the hint sends the user into that refusal
       const refused = plan.refused.find((r) => r.path === ch.path);
       const untracked = view?.untracked.has(ch.path) === true;
@@ -280,7 +289,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         range: { start: { line, column: 1 }, end: { line, column: 1 } },
         data: refused
           ? { change: ch.change, path: ch.path, reason: refused.reason, ...(refused.symlink ? { symlink: true } : {}), ...(argoOverlayHint(ch.path, ch.current) ? { keepIn: 'overlay' } : {}) }
-          : { change: ch.change, path: ch.path, ...(untracked ? { untracked: true } : {}) },
+          : { change: ch.change, path: ch.path, ...(untracked ? { untracked: true } : {}), ...(ch.temp ? { temp: true } : {}) },
       });
     }
     if (plan.changes.length) io.stderr(`talium generate --check: ${plan.changes.length} file(s) would change.\n`);
@@ -323,11 +332,17 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   try {
     result = applyPlan(plan, out.roots);
   } catch (err) {
+    if (err instanceof ChangedError) {
+      // a file changed (or a link appeared) after generate read it: an input problem, like a hand edit (exit 1)
+      diagnostics.push(...blockedDiagnostics(err.blocked, display, err.done));
+      io.stderr(`talium generate: ${err.blocked.length} file(s) changed while generate ran; ${err.done ? `${err.done} file(s) before it in path order were already written` : 'nothing written'}.\n`);
+      return finish(EXIT.findings, fileList);
+    }
     if (!(err instanceof WriteError)) throw err;
-    // every target was checked first; this is the disk failing under the run (full, removed, changed meanwhile)
-    io.stderr(`talium generate: cannot write ${display(err.path)} (${err.code}); files before it in path order may already be written.\n`);
-    finish(EXIT.usage, fileList);
-    return EXIT.usage;
+    // every target was checked first; this is the disk failing under the run (full, failing): an I/O error (exit 2)
+    diagnostics.push(writeFailedDiagnostic(err, display));
+    io.stderr(`talium generate: cannot write ${display(err.path)} (${err.code}); ${err.done ? `${err.done} file(s) before it in path order were already written` : 'nothing written'}.\n`);
+    return finish(EXIT.usage, fileList);
   }
   const { written, removed } = result;
   io.stderr(`talium generate: ${clusters.length} cluster(s), ${out.files.size} files: ${written} written, ${removed} removed, ${plan.unchanged.length} unchanged (${Date.now() - started} ms).\n`);
@@ -339,13 +354,50 @@ const BLOCKED_TEXT: Record<Blocked['reason'], (at: string, b: Blocked) => string
   'not-a-file': (at) => `${at} is a folder (or another non-file) where talium writes a generated file.`,
   'not-a-folder': (at) => `${at} is a file where talium needs a folder for generated files.`,
   'not-writable': (at, b) => `${at} cannot be written (${b.code ?? 'EACCES'}), so talium cannot write or delete generated files in it.`,
+  'read-only': (at) => `${at} is read-only for this user; talium does not replace or delete a file made read-only.`,
+  changed: (at, b) =>
+    `${at} changed while talium generate ran (${b.now === 'none' ? 'it was removed' : b.now === 'file' ? (b.change === 'create' ? 'a file appeared there' : 'its content is not what generate read') : b.now === 'symlink' ? 'it is now a symbolic link' : b.now === 'folder' ? 'it is now a folder' : 'it is now a special file'}).`,
 };
 
+const BLOCKED_HELP: Record<Blocked['reason'], string> = {
+  symlink: 'Replace the link with a real folder (or remove it and rerun `talium generate`); to keep files elsewhere, copy them from the generated folder.',
+  'not-a-file': 'Move it out of the way, then rerun `talium generate`.',
+  'not-a-folder': 'Move it out of the way, then rerun `talium generate`.',
+  'not-writable': 'Make the folder writable by this user, then rerun `talium generate`.',
+  'read-only': 'Make the file writable (`chmod u+w` it) if talium may replace it, then rerun `talium generate`.',
+  changed: 'Let the other program (an editor, another `talium generate`) finish, then rerun `talium generate`; it reads the file again.',
+};
+
+const BLOCKED_RULE: Record<Blocked['reason'], string> = {
+  symlink: 'generate/symlink',
+  'not-a-file': 'generate/unwritable',
+  'not-a-folder': 'generate/unwritable',
+  'not-writable': 'generate/unwritable',
+  'read-only': 'generate/unwritable',
+  changed: 'generate/changed-during-run',
+};
+
+/** The I/O error that stopped applying a plan (disk full, ...): generate/write-failed at the file, line 1 column 1. */
+function writeFailedDiagnostic(err: WriteError, display: (p: string) => string): Diagnostic {
+  const file = display(err.path);
+  const what = err.code === 'ENOSPC' ? 'the disk is full' : err.code === 'EDQUOT' ? 'the disk quota is used up' : err.code === 'EROFS' ? 'the file system is read-only' : `the system said ${err.code}`;
+  return {
+    ruleId: 'generate/write-failed',
+    severity: 'error',
+    message: `${file} could not be written: ${what}. ${err.done ? `${err.done} file(s) before it in path order were already written; the rest were not.` : 'Nothing was written.'}`,
+    help: err.code === 'ENOSPC' || err.code === 'EDQUOT' ? 'Free some disk space, then rerun `talium generate`.' : 'Fix what stops the write, then rerun `talium generate`.',
+    file,
+    range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+    data: { code: err.code, path: err.path, written: err.done },
+  };
+}
+
 /**
- * One generate/symlink or generate/unwritable error per offending path (the link, the folder in the way), naming
- * the first generated path it blocks in data.path and how many in data.blocks; at line 1 column 1 of that path (a file-system finding).
+ * One generate/symlink, generate/unwritable or generate/changed-during-run error per offending path (the link, the
+ * folder in the way, the changed file), naming the first generated path it blocks in data.path and how many in
+ * data.blocks; at line 1 column 1 of that path (a file-system finding). `done`: files already written before it.
  */
-export function blockedDiagnostics(blocked: readonly Blocked[], display: (p: string) => string): Diagnostic[] {
+export function blockedDiagnostics(blocked: readonly Blocked[], display: (p: string) => string, done = 0): Diagnostic[] {
   const groups = new Map<string, Blocked[]>();
   for (const b of blocked) {
     const key = `${b.reason}\0${b.at}`;
@@ -355,15 +407,10 @@ export function blockedDiagnostics(blocked: readonly Blocked[], display: (p: str
     const b = group[0]!;
     const file = display(b.at);
     return {
-      ruleId: b.reason === 'symlink' ? 'generate/symlink' : 'generate/unwritable',
+      ruleId: BLOCKED_RULE[b.reason],
       severity: 'error' as const,
-      message: `${BLOCKED_TEXT[b.reason](file, b)} Nothing was written.`,
-      help:
-        b.reason === 'symlink'
-          ? 'Replace the link with a real folder (or remove it and rerun `talium generate`); to keep files elsewhere, copy them from the generated folder.'
-          : b.reason === 'not-writable'
-            ? 'Make the folder writable by this user, then rerun `talium generate`.'
-            : 'Move it out of the way, then rerun `talium generate`.',
+      message: `${BLOCKED_TEXT[b.reason](file, b)} ${done ? `${done} file(s) before it in path order were already written.` : 'Nothing was written.'}`,
+      help: BLOCKED_HELP[b.reason],
       file,
       range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
       data: {
@@ -371,8 +418,10 @@ export function blockedDiagnostics(blocked: readonly Blocked[], display: (p: str
         at: b.at,
         ...(b.target !== undefined ? { target: b.target } : {}),
         ...(b.code !== undefined ? { code: b.code } : {}),
+        ...(b.now !== undefined ? { now: b.now } : {}),
         path: b.path,
         blocks: group.length,
+        ...(done ? { written: done } : {}),
       },
     };
   });

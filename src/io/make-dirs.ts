@@ -5,7 +5,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export function makeDirs(dir: string): void {
+/** Returns the folders it made, top first (so a writer that gives up can take them away again). */
+export function makeDirs(dir: string): string[] {
+  const made: string[] = [];
   const missing: string[] = [];
   for (let d = dir; !existsSync(d); d = dirname(d)) {
     missing.push(d);
@@ -14,9 +16,11 @@ export function makeDirs(dir: string): void {
   for (const m of missing.reverse()) {
     try {
       mkdirSync(m);
+      made.push(m);
     } catch (err) {
       // made meanwhile by another process (parallel generate runs): what we wanted
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
   }
+  return made;
 }
