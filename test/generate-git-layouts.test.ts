@@ -164,6 +164,15 @@ describe('the pre-commit hook in git layouts', { skip: !HAS_GIT && 'git is not i
       fill(work, layout);
       setUp(work, layout, env);
       commits(work, layout, env);
+      // simple-git-hooks needs a .git above the project: hooks install says so and prints the hook instead
+      const hookPath = ok(work, ['rev-parse', '--git-path', 'hooks/pre-commit'], env);
+      const before = readFileSync(hookPath, 'utf8');
+      const pkgDir = join(work, layout.pkg);
+      const install = spawnSync(join(pkgDir, 'node_modules', '.bin', 'talium'), ['hooks', 'install'], { cwd: pkgDir, encoding: 'utf8', env: { ...process.env, ...GIT_ENV, ...env } });
+      assert.equal(install.status, 1, install.stderr);
+      assert.ok(install.stderr.includes(hookPath), install.stderr);
+      assert.ok(install.stderr.includes(hookCommand({ projectDir: pkgDir, gitTop: work, pkgName: 'home-ops' })), install.stderr);
+      assert.equal(readFileSync(hookPath, 'utf8'), before, 'nothing written');
     });
   }
 });

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from
 import { createRequire } from 'node:module';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { shellWord } from '../core/shell.js';
-import { gitEnv } from '../io/git-env.js';
+import { gitEnv, workTreeTop } from '../io/git-env.js';
 import { projectsBelow } from './generate.js';
 import { EXIT, type CliIo } from './io.js';
 
@@ -159,6 +159,15 @@ async function install(args: string[], io: CliIo): Promise<number> {
 
   // The existing hook file: refuse to replace one simple-git-hooks did not write.
   const hookPath = join(hooksDir(projectDir), 'pre-commit');
+  if (workTreeTop(projectDir) === undefined) {
+    // a core.worktree setup (git finds the repository through GIT_DIR only): simple-git-hooks looks for a .git
+    // above the project and would skip the hook without a word
+    io.stderr(
+      `talium hooks install: no .git folder or file above ${projectDir} (git finds this repository through GIT_DIR), so simple-git-hooks cannot install the hook. ` +
+        `Put this into ${hookPath} (executable) yourself:\n#!/bin/sh\n${command}\n`,
+    );
+    return EXIT.findings;
+  }
   if (existsSync(hookPath) && !readFileSync(hookPath, 'utf8').includes(SIMPLE_GIT_HOOKS_MARK) && !force) {
     io.stderr(
       `talium hooks install: ${relative(projectDir, hookPath)} exists and was not written by simple-git-hooks ` +
