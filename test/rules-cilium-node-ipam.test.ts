@@ -210,3 +210,16 @@ test('k8s/lb-class-ignored: LB-IPAM annotations on a Node IPAM Service', () => {
     ],
   });
 });
+
+test('cilium/node-ipam-no-node: a generated control-plane config without the label removes it; a patch shaped like one does not', () => {
+  /** A control-plane config with node labels but not the exclude label; `secrets`: the token and CA talosctl gen config writes. */
+  const cpConfig = (secrets: boolean) =>
+    `version: v1alpha1\nmachine:\n  type: controlplane\n${secrets ? '  token: abcdef.0123456789abcdef\n  ca:\n    crt: LS0t\n    key: LS0t\n' : ''}  nodeLabels:\n    topology.kubernetes.io/zone: a\ncluster:\n  clusterName: home\n`;
+  ruleTester(nodeIpamNoNode, {
+    // what talosctl gen config wrote, edited: the label is gone from what the node runs
+    valid: [base(talconfig('v1.10.5', CPS), { 'talos/controlplane.yaml': cpConfig(true) })],
+    // a patch (Terraform config_patches) that starts like a whole config: the base's generated label stays
+    invalid: [{ files: base(talconfig('v1.10.5', CPS), { 'talos/controlplane.yaml': cpConfig(false) }), errors: [{ ...NO_NODE, data: { talos: '1.10.5', count: 3 } }] }],
+  });
+  assert.deepEqual(brief(base(talconfig('v1.10.5', CPS), { 'talos/controlplane.yaml': cpConfig(false) }), nodeIpamNoNode).map((f) => [f[0], f[1], f[2]]), [['noNode', 'warning', 'svc.yaml:8:22']]);
+});

@@ -36,7 +36,7 @@ export default defineRule({
         `- it names every node (cluster.yaml, talconfig.yaml);\n` +
         `- all of them are control planes;\n` +
         `- the pinned Talos version is 1.8 or later;\n` +
-        `- no visible Talos document removes \`${EXCLUDE_FROM_LB_LABEL}\` (a \`$patch: delete\` on it, a replaced \`nodeLabels\` mapping, a JSON6902 op on \`/machine/nodeLabels\`, a KubeNodeConfig deleted or patched on its labels, a full control-plane config without it, in machine configs, patches and talhelper inline patches).\n` +
+        `- no visible Talos document removes \`${EXCLUDE_FROM_LB_LABEL}\` (a \`$patch: delete\` on it, a replaced \`nodeLabels\` mapping, a JSON6902 op on \`/machine/nodeLabels\`, a KubeNodeConfig deleted or patched on its labels, a control-plane config as \`talosctl gen config\` writes it (machine token and CA) without it, in machine configs, patches and talhelper inline patches). A patch that starts like a whole config (\`version: v1alpha1\` with \`machine\` and \`cluster\`, as Terraform \`config_patches\` often do) but has no token and CA is merged into a generated config that carries the label: node labels it lists leave the label in place.\n` +
         `\n` +
         `Silent when:\n` +
         `- the node list is not complete (nodes read from machine configs);\n` +

@@ -2,15 +2,17 @@
  * Whether a group's control planes certainly carry `node.kubernetes.io/exclude-from-external-load-balancers`, the
  * label Talos ≥1.8 generated control-plane configs add (also on schedulable control planes): the Talos version is
  * known and at least 1.8, no visible Talos document or talhelper inline patch removes the label (a patch file only workers read aside) (or may: a
- * `$patch` on it or on the node labels, a JSON6902 op on `/machine/nodeLabels`, a KubeNodeConfig label patch, a full
- * control-plane config without it), and every control-plane patch file talhelper pulls in was read. Pure reads.
+ * `$patch` on it or on the node labels, a JSON6902 op on `/machine/nodeLabels`, a KubeNodeConfig label patch, a
+ * generated control-plane config without it), and every control-plane patch file talhelper pulls in was read. A patch
+ * that starts like a whole config (Terraform `config_patches`: no machine token and CA) merges into a generated base
+ * that has the label, so its node labels leave it in place. Pure reads.
  */
 import { EXCLUDE_FROM_LB_LABEL, EXCLUDE_FROM_LB_LABEL_SINCE, NODE_DOCUMENT_KIND } from '../../../data/talos.js';
 import { atLeast, pinnedMinor } from '../../../data/versions.js';
 import { patchFileRoles } from '../../../plan/patch-file-roles.js';
 import type { ClusterGroup, Fact } from '../../../plan/types.js';
 import { isObj } from '../../../plan/util.js';
-import { controlPlanePatchFiles, inlinePatches, isFullMachineConfig, talosDocs } from './talos-docs.js';
+import { controlPlanePatchFiles, inlinePatches, isGeneratedMachineConfig, talosDocs } from './talos-docs.js';
 
 
 /** A `$patch` directive anywhere under `v`. */
@@ -40,7 +42,7 @@ export function mayRemoveExcludeLabel(v: unknown): boolean {
   return false;
 }
 
-/** A complete control-plane machine config whose node labels lack the label: generated without it, or edited. */
+/** A control-plane machine config (given it is generated: isGeneratedMachineConfig) whose node labels lack the label: generated without it, or edited. */
 function fullConfigWithout(v: unknown): boolean {
   if (!isObj(v) || !isObj(v['machine'])) return false;
   const type = v['machine']['type'];
@@ -63,7 +65,8 @@ export function controlPlanesExcludedFromLb(cluster: ClusterGroup): Fact<string>
     // a patch file only workers read (talhelper worker.patches, an Omni Workers set) cannot remove a control plane's label
     if (roles.get(d.file.path)?.role === 'worker' && d.get(['machine', 'type']) === undefined) continue;
     if (mayRemoveExcludeLabel(d.value)) return undefined;
-    if (isFullMachineConfig(d) && fullConfigWithout(d.value)) return undefined;
+    // only what talosctl gen config wrote is what the node runs; a patch shaped like it keeps the base's labels
+    if (isGeneratedMachineConfig(d) && fullConfigWithout(d.value)) return undefined;
     if (inlinePatches(d).some((p) => mayRemoveExcludeLabel(p.value))) return undefined;
   }
   if (controlPlanePatchFiles(cluster, files).some((f) => f === undefined)) return undefined;
