@@ -50,6 +50,21 @@ describe('document separators as kubectl (YAMLReader) and kustomize (kyaml) cut 
     assert.deepEqual(read('---#c\na: 1\n').at, ['1:4 yaml/syntax INVALID_SEPARATOR']);
   });
 
+  it('a `---` line right after a cut is no cut: it opens the next piece (YAMLReader keeps it, kyaml matches do not overlap)', () => {
+    // Go: kubectl and kustomize both fail, "yaml: line 2: mapping values are not allowed" (go-yaml reads `---#c b`)
+    assert.deepEqual(read('a: 1\n---\n---#c\nb: 2\n'), { values: [{ a: 1 }], at: ['3:4 yaml/syntax INVALID_SEPARATOR'] });
+    assert.deepEqual(read('a: 1\n---#c\n---#d\nb: 2\n'), { values: [{ a: 1 }], at: ['3:4 yaml/syntax INVALID_SEPARATOR'] });
+    // Go: [{a: 1}, "---#c"] (a string document) and [{a: 1}, "---#c", {b: 2}]
+    assert.deepEqual(read('a: 1\n---\n---#c\n'), { values: [{ a: 1 }, '---#c'], at: ['3:4 yaml/syntax INVALID_SEPARATOR'] });
+    assert.deepEqual(read('a: 1\n---\n---#c\n---\nb: 2\n'), { values: [{ a: 1 }, '---#c', { b: 2 }], at: ['3:4 yaml/syntax INVALID_SEPARATOR'] });
+    // the first line is kept, so `---#c` right after it is the cut: Go reads [{b: 2}] with no error
+    assert.deepEqual(read('---\n---#c\nb: 2\n'), { values: [{ b: 2 }], at: [] });
+    // in the eemeli/yaml fallback too (a duplicate key sends the file there)
+    assert.deepEqual(read('a: 1\na: 1\n---\n---#c\nb: 2\n'), { values: [{ a: 1 }], at: ['2:1 yaml/duplicate-key DUPLICATE_KEY', '4:4 yaml/syntax INVALID_SEPARATOR'] });
+    // a plain `---` kept in the piece: a BOM after it is no piece start, so Go reads the key "\ufeffb" (and so talium)
+    assert.deepEqual(read('a: 1\n---\n---\n\ufeffb: 2\n'), { values: [{ a: 1 }, { '\ufeffb': 2 }], at: ['4:1 yaml/encoding BOM_IN_CONTENT'] });
+  });
+
   it('text after `---` is an error at that text: both splitters refuse the file ("invalid document separator")', () => {
     const cm = 'apiVersion: v1\nkind: ConfigMap\n';
     assert.deepEqual(read(`${cm}--- b: 2\n`).at, ['3:5 yaml/syntax INVALID_SEPARATOR']);

@@ -241,7 +241,7 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     severity: 'error',
     help: 'Fix the YAML syntax at this position.',
     docs: {
-      what: 'Reports YAML syntax errors with their exact position, and the stream as Kubernetes tools cut it (apimachinery\'s YAMLReader behind kubectl and Argo CD, kyaml behind kustomize and Flux): text after `---` on its line (messageId separatorContent, code INVALID_SEPARATOR: both refuse the file; in a file with no Kubernetes object or kustomization, which they never read, only a key there, `--- key: value`, which go-yaml and PyYAML refuse too), `---#comment` on the first line (separatorComment), and a document after `...` that no `---` opens (afterDocumentEnd: they drop it unread, so talium does not lint it). A `---#comment` line after the first is the separator they take it for.',
+      what: 'Reports YAML syntax errors with their exact position, and the stream as Kubernetes tools cut it (apimachinery\'s YAMLReader behind kubectl and Argo CD, kyaml behind kustomize and Flux): text after `---` on its line (messageId separatorContent, code INVALID_SEPARATOR: both refuse the file), `---#comment` where they do not cut (separatorComment: the first line, or a line right after another separator line, which opens the next piece; go-yaml reads it as content), and a document after `...` that no `---` opens (afterDocumentEnd: they drop it unread, so talium does not lint it). Any other `---#comment` line is the separator they take it for.',
       why: 'A file that does not parse is ignored or rejected by the GitOps controller; nothing in it is applied.',
       fix: 'Fix the indentation, quoting or bracket at the reported position.',
       sources: [YAML_SPEC],

@@ -7,22 +7,24 @@
  * - kubectl apply, Argo CD (plain directories), Flux's applier: k8s.io/apimachinery pkg/util/yaml YAMLReader.Read
  *   (kubernetes/kubernetes staging/src/k8s.io/apimachinery/pkg/util/yaml/decoder.go @046d201c): a line is a
  *   separator when it starts with `---`; the rest, trimmed, must be empty or start with `#`, else the stream fails
- *   ("invalid Yaml document separator"). A separator line that opens a piece (the file's first line) is left in it.
+ *   ("invalid Yaml document separator"). A separator line that opens a piece (the file's first line, a line right
+ *   after a cut) is left in it.
  * - kustomize (so Flux and Argo CD builds): kubernetes-sigs/kustomize kyaml/kio/byteio_reader.go splitDocuments,
- *   regexp `\n---.*\n` with the same check ("invalid document separator"); the first line is never cut.
+ *   regexp `\n---.*\n` with the same check ("invalid document separator"); the first line is never cut, nor a line
+ *   right after a cut (matches do not overlap).
  * Both were run (a Go program with gopkg.in/yaml.v2 2.4.0 and yaml.v3 3.0.1) on each case tested in
  * test/lint-go-stream.test.ts.
  */
 import type { Finding } from '../core/finding.js';
 import type { SourceFile } from '../core/source.js';
-import { splitDocuments, type Chunk } from './split.js';
+import { goCutScanner, splitDocuments, type Chunk } from './split.js';
 
 /** `---` at a line start followed by something that is neither blank nor a comment. */
 const BAD_SEPARATOR = /^---[ \t]*([^ \t\r\n#][^\r\n]*)/gm;
 /** A byte-order mark after a line's leading spaces. */
 const LINE_START_BOM = /^ *\ufeff/gm;
-/** `---#...`: a separator with a comment for both splitters (not on the first line), content to a YAML parser. */
-const HASH_SEPARATOR = /^---#[^\r\n]*/gm;
+/** A line starting with `---` (every one is a separator line to Kubernetes' splitters). */
+const SEPARATOR_LINE = /^---/gm;
 
 /**
  * A key on the separator line (`--- key: value`, `--- "k": v`): go-yaml and PyYAML refuse it ("mapping values are not
@@ -59,20 +61,39 @@ export function separatorFindings(file: SourceFile, splitByKubernetesTools = tru
       data: { code: 'INVALID_SEPARATOR', kustomize: m.index > 0 },
     });
   }
-  // `---#` on the first line: YAMLReader keeps a piece's opening separator in it, kustomize does not cut there, and
-  // go-yaml reads `---#...` as content, so both refuse what js-yaml reads as a separator
-  if (text.startsWith('---#')) {
+  // `---#` where the splitters do not cut (the first line, a line right after a cut: split.ts goCutScanner): YAMLReader
+  // keeps it in the piece it opens, kustomize does not cut there, and go-yaml reads `---#...` as content, so both
+  // refuse (or misread) what js-yaml reads as a separator
+  for (const at of keptHashSeparators(text)) {
     out.push({
       ruleId: 'yaml/syntax',
       messageId: 'separatorComment',
       severity: 'error',
-      message: 'A comment with no space after the first line\'s "---": go-yaml reads it as content, so kubectl, kustomize and Argo CD refuse the file.',
+      message: at === 0
+        ? 'A comment with no space after the first line\'s "---": go-yaml reads it as content, so kubectl, kustomize and Argo CD refuse the file.'
+        : 'A comment with no space after "---" right after another separator line: kubectl and kustomize do not cut there, the line opens the next piece and go-yaml reads it as content, so they refuse the file.',
       help: 'Put a space between "---" and "#".',
       file,
-      range: file.rangeOf(3, lineEnd(text, 3)),
+      range: file.rangeOf(at + 3, lineEnd(text, at + 3)),
       data: { code: 'INVALID_SEPARATOR' },
     });
   }
+  return out;
+}
+
+/** Offsets of the `---`-starting lines, in order (Go's separator lines: a line start after LF, or the text's start). */
+function* separatorLines(text: string): Generator<number> {
+  SEPARATOR_LINE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = SEPARATOR_LINE.exec(text)) !== null) if (m.index === 0 || text.charCodeAt(m.index - 1) === 10) yield m.index;
+}
+
+/** Offsets of the `---#...` lines Kubernetes' splitters do not cut at (goCutScanner): go-yaml reads them as content. */
+function keptHashSeparators(text: string): number[] {
+  if (!text.includes('---#')) return [];
+  const out: number[] = [];
+  const goCut = goCutScanner(text);
+  for (const at of separatorLines(text)) if (!goCut(at) && text.charCodeAt(at + 3) === 35) out.push(at);
   return out;
 }
 
@@ -98,13 +119,22 @@ function lineEnd(text: string, at: number): number {
 }
 
 /**
- * `text` with the comment of every `---#...` line after the first blanked (same length: offsets hold), so a YAML
- * parser sees the separator the Kubernetes splitters see there.
+ * `text` with the comment of every `---#...` line Kubernetes' splitters cut at (split.ts goCutScanner: not the first
+ * line, nor one right after a cut) blanked (same length: offsets hold), so a YAML parser sees the separator they see.
+ * Give it the whole file: where a line sits decides whether it is cut.
  */
 export function blankSeparatorComments(text: string): string {
   if (!text.includes('\n---#')) return text;
-  HASH_SEPARATOR.lastIndex = 0;
-  return text.replace(HASH_SEPARATOR, (line, at: number) => (at > 0 && text.charCodeAt(at - 1) === 10 ? '---' + ' '.repeat(line.length - 3) : line));
+  const goCut = goCutScanner(text);
+  let out = '';
+  let from = 0;
+  for (const at of separatorLines(text)) {
+    if (!goCut(at) || text.charCodeAt(at + 3) !== 35) continue;
+    const end = lineEnd(text, at);
+    out += text.slice(from, at) + '---' + ' '.repeat(end - at - 3);
+    from = end;
+  }
+  return from === 0 ? text : out + text.slice(from);
 }
 
 /**

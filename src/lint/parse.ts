@@ -202,6 +202,8 @@ export function parseSource(file: SourceFile, opts: ParseOptions = {}): ParsedFi
   const info: ReadInfo = { watchedWord: false };
   const watch = { words: YAML11_WORDS, info };
   const mayAlias = text.includes('*');
+  // `---#comment` separator lines are read as `---` (go-stream.ts): the same length, so offsets hold
+  const sepText = blankSeparatorComments(text);
   let failure: { error: JsYamlError; offset: number } | undefined;
   for (let i = 0; i < chunks.length; i++) {
     const c = chunks[i]!;
@@ -217,9 +219,7 @@ export function parseSource(file: SourceFile, opts: ParseOptions = {}): ParsedFi
     }
     // the BOMs Go skips before the content are left out (js-yaml would make them part of the key)
     const boms = c.boms;
-    const raw = boms ? text.slice(c.from, boms[0]) + text.slice(boms[boms.length - 1]! + 1, c.to) : c.from === 0 && c.to === text.length ? text : text.slice(c.from, c.to);
-    // a `---#comment` separator line is read as `---` (go-stream.ts): the same length, so offsets hold
-    const chunkText = blankSeparatorComments(raw);
+    const chunkText = boms ? sepText.slice(c.from, boms[0]) + sepText.slice(boms[boms.length - 1]! + 1, c.to) : c.from === 0 && c.to === text.length ? sepText : sepText.slice(c.from, c.to);
     /** The text offset of an offset into chunkText. */
     const textOffset = (pos: number) => c.from + pos + (boms && c.from + pos >= boms[0]! ? boms.length : 0);
     if (chunkText.length <= EEMELI_MAX_CHUNK && JSYAML_EMPTY_ITEM_BUG.test(chunkText)) {

@@ -30,6 +30,22 @@ export interface Chunk {
 
 const MARKER = /^(?:---(?=[ \t\r\n#]|$)|\.\.\.(?=[ \t\r\n]|$))/gm;
 
+/**
+ * The `---` lines Kubernetes' splitters cut at, for a scan calling it on every `---` line start in order: any but the
+ * text's first line and a line right after a cut (apimachinery YAMLReader.Read keeps a separator line that arrives
+ * with an empty buffer in the piece it opens; kyaml's `\n---.*\n` matches do not overlap, so the newline ending a cut
+ * line cannot start the next match). Checked with both (go-stream.ts): `a\n---\n---#c\n` hands go-yaml `---#c`.
+ */
+export function goCutScanner(text: string): (at: number) => boolean {
+  let afterCut = -1;
+  return (at) => {
+    if (at === 0 || text.charCodeAt(at - 1) !== 10 || at === afterCut) return false;
+    const nl = text.indexOf('\n', at);
+    afterCut = nl === -1 ? text.length + 1 : nl + 1;
+    return true;
+  };
+}
+
 export function splitDocuments(text: string): Chunk[] {
   const cuts: number[] = [0];
   MARKER.lastIndex = 0;
@@ -38,10 +54,16 @@ export function splitDocuments(text: string): Chunk[] {
   // made at the first `...` (nearly no file has one): a `---` before it is never where a `...` ended a document
   let endsAt: Set<number> | undefined;
   let opened: Set<number> | undefined;
+  /** `---` lines the parser cuts at where Kubernetes' splitters do not (right after a cut): no piece starts there. */
+  const kept = new Set<number>();
+  const goCut = goCutScanner(text);
   while ((m = MARKER.exec(text)) !== null) {
-    // `---#`: a separator to Kubernetes' splitters on a later line only (on the first, go-yaml reads it as content)
-    if (m[0] === '---' && text.charCodeAt(m.index + 3) === 35 && (m.index === 0 || text.charCodeAt(m.index - 1) !== 10)) continue;
+    const cut = m[0] === '---' && goCut(m.index);
+    // `---#`: a separator to Kubernetes' splitters where they cut (not on the first line, nor right after a cut line:
+    // there the line opens the piece and go-yaml reads it as content)
+    if (m[0] === '---' && text.charCodeAt(m.index + 3) === 35 && !cut) continue;
     if (m[0] === '---') {
+      if (!cut && m.index !== 0) kept.add(m.index);
       opened?.add(m.index);
       // a `---` right after a `...` (or at the start) opens the document already cut there
       if (m.index !== 0 && m.index !== endedAt) cuts.push(m.index);
@@ -60,7 +82,7 @@ export function splitDocuments(text: string): Chunk[] {
     const from = cuts[i]!;
     const to = i + 1 < cuts.length ? cuts[i + 1]! : text.length;
     if (from === to && i > 0) continue;
-    const content = contentStart(text, from, to);
+    const content = contentStart(text, from, to, !kept.has(from));
     const chunk: Chunk = { from, to, content: content.at };
     if (content.boms.length) chunk.boms = content.boms;
     if (i > 0 && endsAt?.has(from) && !opened!.has(from) && text.charCodeAt(from - 1) === 10) chunk.afterEnd = true;
@@ -70,7 +92,7 @@ export function splitDocuments(text: string): Chunk[] {
 }
 
 /** First offset in [from, to) that is neither a marker, whitespace, a directive nor a comment line; Go's BOMs skipped. */
-function contentStart(text: string, from: number, to: number): { at: number; boms: number[] } {
+function contentStart(text: string, from: number, to: number, goPiece: boolean): { at: number; boms: number[] } {
   let i = from;
   const boms: number[] = [];
   // where go-yaml's decoder starts reading the piece, and how many BOMs it skips there
@@ -86,7 +108,7 @@ function contentStart(text: string, from: number, to: number): { at: number; bom
       const nl = text.indexOf('\n', i);
       i = nl === -1 || nl >= to ? to : nl + 1;
     } else if (c === 45 && text.startsWith('---', i) && (i === 0 || text.charCodeAt(i - 1) === 10) && (isSep(text.charCodeAt(i + 3)) || (text.charCodeAt(i + 3) === 35 && i === from && i > 0))) {
-      if (i === from && i > 0) {
+      if (i === from && i > 0 && goPiece) {
         // the separator line Kubernetes' splitters cut at: the piece starts on the next line
         const nl = text.indexOf('\n', i);
         pieceStart = nl === -1 ? to : nl + 1;
