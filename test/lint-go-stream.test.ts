@@ -179,6 +179,17 @@ describe('byte-order marks as the go-yaml decoder of each piece reads them', () 
     assert.deepEqual(read('a: 1\n---\n\ufeff\ufeffb: 2\n'), { values: [{ a: 1 }, { b: 2 }], at: ['3:2 yaml/encoding SECOND_BOM'] });
   });
 
+  it('a third BOM (and more) is content to Go, at a file\'s start as after a separator: the key keeps all but two, and it is said', () => {
+    // Go (YAMLReader / kyaml + go-yaml v2 and v3): {"\ufeffa": 1} and {"\ufeff\ufeffa": 1}; the next line still loses its first character
+    assert.deepEqual(read('\ufeff\ufeff\ufeffa: 1\n'), { values: [{ '\ufeffa': 1 }], at: ['1:1 yaml/encoding SECOND_BOM', '1:2 yaml/encoding BOM_IN_CONTENT'] });
+    assert.deepEqual(read('\ufeff\ufeff\ufeff\ufeffa: 1\n').values, [{ '\ufeff\ufeffa': 1 }]);
+    assert.deepEqual(read('z: 0\n---\n\ufeff\ufeff\ufeffa: 1\n'), { values: [{ z: 0 }, { '\ufeffa': 1 }], at: ['3:2 yaml/encoding SECOND_BOM', '3:3 yaml/encoding BOM_IN_CONTENT'] });
+    // in the eemeli/yaml fallback too (a duplicate key sends the file there): "\ufeffa" and "a" are two keys to Go
+    assert.deepEqual(read('\ufeff\ufeff\ufeffa: 1\na: 2\nb: 1\nb: 2\n').values, [{ '\ufeffa': 1, a: 2, b: 2 }]);
+    // a BOM after a comment line at the file's start: content to Go, in the fallback as in the fast path
+    assert.deepEqual(read('# c\n\ufeffa: 1\nb: 1\nb: 2\n').values, [{ '\ufeffa': 1, b: 2 }]);
+  });
+
   it('a BOM after a blank or comment line, or after a first-line `---`, is content to Go: the key keeps it, and it is said', () => {
     assert.deepEqual(read('a: 1\n---\n# c\n\ufeffb: 2\n'), { values: [{ a: 1 }, { '\ufeffb': 2 }], at: ['4:1 yaml/encoding BOM_IN_CONTENT'] });
     assert.deepEqual(read('a: 1\n---\n\n\ufeffb: 2\n'), { values: [{ a: 1 }, { '\ufeffb': 2 }], at: ['4:1 yaml/encoding BOM_IN_CONTENT'] });

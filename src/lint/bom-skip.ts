@@ -4,7 +4,8 @@
  * each piece skips them, eemeli/yaml skips one only between documents, and otherwise reads it as content (a key
  * "\ufeffkind", or a BOM before a comment as a plain scalar: a spurious syntax error). The BOMs are left out of the parsed text and every
  * offset of the result (node ranges, error positions) is mapped back to the file text. A `---#comment` line is read
- * as the separator Kubernetes' splitters take it for (go-stream.ts). Pure.
+ * as the separator Kubernetes' splitters take it for (go-stream.ts). A BOM Go reads as content stays content (a
+ * third at a piece's start, one after a comment line), also where eemeli/yaml would skip it. Pure.
  */
 import { isNode, parseAllDocuments, visit, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
 import { splitDocuments } from './split.js';
@@ -24,8 +25,11 @@ export function skippedBoms(text: string): number[] {
 export function parseAllSkippingBoms(source: string, opts: Options, boms: readonly number[] = skippedBoms(source)): Document.Parsed[] {
   // a `---#comment` line is the separator Kubernetes tools cut at (go-stream.ts); blanking its comment keeps offsets
   const text = blankSeparatorComments(source);
-  if (boms.length === 0) return asList(parseAllDocuments(text, opts));
-  let stripped = '';
+  // eemeli/yaml takes a BOM before the first document's content for a byte-order mark (its stream state), Go for
+  // content (a third BOM at the start, one after a comment line): an opening `---` line (offsets mapped back) keeps it
+  const lead = bomOpensContent(text, boms) ? '---\n' : '';
+  if (boms.length === 0 && !lead) return asList(parseAllDocuments(text, opts));
+  let stripped = lead;
   let from = 0;
   for (const b of boms) {
     stripped += text.slice(from, b);
@@ -34,7 +38,8 @@ export function parseAllSkippingBoms(source: string, opts: Options, boms: readon
   stripped += text.slice(from);
   // BOM i sits at text offset boms[i], i.e. stripped offset boms[i] - i; stripped offsets from there on move by i + 1
   const cuts = boms.map((b, i) => b - i);
-  const toText = (x: number): number => {
+  const toText = (at: number): number => {
+    const x = Math.max(0, at - lead.length);
     let lo = 0;
     let hi = cuts.length;
     while (lo < hi) {
@@ -59,6 +64,14 @@ export function parseAllSkippingBoms(source: string, opts: Options, boms: readon
     });
   }
   return list;
+}
+
+/** The first document's content starts with a BOM Go reads as content (not one of `boms`) and no `---` line precedes it. */
+function bomOpensContent(text: string, boms: readonly number[]): boolean {
+  if (!text.includes('\ufeff')) return false;
+  const first = splitDocuments(text)[0];
+  if (!first || text.charCodeAt(first.content) !== 0xfeff || boms.includes(first.content)) return false;
+  return !/(?:^|\n)---/.test(text.slice(0, first.content));
 }
 
 function asList(parsed: unknown): Document.Parsed[] {

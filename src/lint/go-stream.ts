@@ -167,6 +167,9 @@ export function secondBomFindings(file: SourceFile, split?: readonly Chunk[]): F
     const second = c.from === 0 ? c.boms[0] : c.boms[1];
     if (second === undefined) continue;
     out.push(bomFinding(file, second, 'secondBom', 'A second byte-order mark starts this document: go-yaml (kubectl, kustomize, Flux, Argo CD) then drops the first character of the next line.', 'Remove the extra byte-order mark (U+FEFF).', 'SECOND_BOM'));
+    // a third and more: go-yaml skips two, the rest begins the content (a key "\ufeffkind"), as talium reads it
+    const next = second + 1;
+    if (text.charCodeAt(next) === 0xfeff) out.push(bomFinding(file, next, 'bomInContent', 'A third byte-order mark starts this document: go-yaml skips two, and reads the rest as part of the text that follows (a key "\\ufeffkind" is no "kind").', 'Remove the extra byte-order marks (U+FEFF).', 'BOM_IN_CONTENT'));
   }
   return out;
 }

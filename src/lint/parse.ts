@@ -220,8 +220,14 @@ export function parseSource(file: SourceFile, opts: ParseOptions = {}): ParsedFi
     // the BOMs Go skips before the content are left out (js-yaml would make them part of the key)
     const boms = c.boms;
     const chunkText = boms ? sepText.slice(c.from, boms[0]) + sepText.slice(boms[boms.length - 1]! + 1, c.to) : c.from === 0 && c.to === text.length ? sepText : sepText.slice(c.from, c.to);
+    // js-yaml drops a BOM that starts its input; Go reads one left after the BOMs it skips as content (a third at
+    // the file's start): a leading line break keeps it content (and is taken off the offsets)
+    const lead = chunkText.charCodeAt(0) === 0xfeff ? '\n' : '';
     /** The text offset of an offset into chunkText. */
-    const textOffset = (pos: number) => c.from + pos + (boms && c.from + pos >= boms[0]! ? boms.length : 0);
+    const textOffset = (at: number) => {
+      const pos = Math.max(0, at - lead.length);
+      return c.from + pos + (boms && c.from + pos >= boms[0]! ? boms.length : 0);
+    };
     if (chunkText.length <= EEMELI_MAX_CHUNK && JSYAML_EMPTY_ITEM_BUG.test(chunkText)) {
       // js-yaml would misread this document: eemeli/yaml reads it (and reports it when it is invalid); not for huge
       // documents, where eemeli/yaml's cost on big mappings would be the bigger harm
@@ -240,7 +246,7 @@ export function parseSource(file: SourceFile, opts: ParseOptions = {}): ParsedFi
       break;
     }
     try {
-      value = jsyaml.load(chunkText, {
+      value = jsyaml.load(lead + chunkText, {
         schema,
         maxDepth: MAX_PARSE_DEPTH,
       } as jsyaml.LoadOptions);
