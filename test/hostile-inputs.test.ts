@@ -48,25 +48,32 @@ describe('hostile input', () => {
     assert.equal(d.range.start.line, 1);
   });
 
-  it('990-deep flow nesting after a syntax error (the eemeli/yaml fallback runs out of stack) → one yaml/too-deep where js-yaml puts it', () => {
+  it('990-deep flow nesting after a syntax error → the syntax error, then one yaml/too-deep where talium\'s own limit (256) is passed', () => {
     const deep = 'key: ' + '['.repeat(990) + ']'.repeat(990) + '\n';
-    const plain = lintOne('deep-ok.yaml', 'a: b\n' + deep).out.diagnostics.map((x) => [x.ruleId, x.range.start.line, x.range.start.column]);
-    assert.deepEqual(plain, [['yaml/too-deep', 2, 261]]);
+    const plain = lintOne('deep-ok.yaml', 'a: b\n' + deep).out.diagnostics.map((x) => [x.ruleId, x.range.start.line, x.range.start.column, x.data?.['limit']]);
+    // the 257th bracket (after "key: ")
+    assert.deepEqual(plain, [['yaml/too-deep', 2, 5 + 257, 256]]);
     const { code, out } = lintOne('deep-bad.yaml', 'a: b\nc: : d\n' + deep);
     assert.equal(code, 1);
     assert.deepEqual(
       out.diagnostics.map((x) => [x.ruleId, x.range.start.line, x.range.start.column]),
-      [['yaml/syntax', 2, 4], ['yaml/too-deep', 3, 261]],
+      [['yaml/syntax', 2, 4], ['yaml/too-deep', 3, 262]],
     );
-    // a flow root: the same bracket as js-yaml's maxDepth
+    // a flow root, in a later document: the earlier document's error is kept
     const root = lintOne('deep-root.yaml', 'c: : d\n---\n' + '['.repeat(990) + ']'.repeat(990) + '\n').out.diagnostics;
-    assert.deepEqual(root.map((x) => [x.ruleId, x.range.start.line, x.range.start.column]), [['yaml/syntax', 1, 4], ['yaml/too-deep', 3, 256]]);
+    assert.deepEqual(root.map((x) => [x.ruleId, x.range.start.line, x.range.start.column]), [['yaml/syntax', 1, 4], ['yaml/too-deep', 3, 257]]);
   });
 
-  it('20,000-deep block nesting (compact sequences) → yaml/too-deep', () => {
-    const { code, out } = lintOne('deep-block.yaml', '- '.repeat(20_000) + 'x\n');
+  it('a flow collection over several lines passing the limit: what comes before its first line is still read', () => {
+    const text = 'a: b\nc: : d\n---\nk:\n  - [\n' + '['.repeat(300) + ']'.repeat(301) + '\n';
+    const { out } = lintOne('deep-lines.yaml', text);
+    assert.deepEqual(out.diagnostics.map((x) => [x.ruleId, x.range.start.line]), [['yaml/syntax', 2], ['yaml/too-deep', 6]]);
+  });
+
+  it('20,000-deep block nesting (compact sequences) → yaml/too-deep, in bounded time, after the earlier document\'s error', () => {
+    const { code, out } = lintOne('deep-block.yaml', 'c: : d\n---\n' + '- '.repeat(20_000) + 'x\n', [], 20_000);
     assert.equal(code, 1);
-    assert.deepEqual(out.diagnostics.map((x) => x.ruleId), ['yaml/too-deep']);
+    assert.deepEqual(out.diagnostics.map((x) => [x.ruleId, x.range.start.line]), [['yaml/syntax', 1], ['yaml/too-deep', 3]]);
   });
 
   it('300-deep indentation nesting is caught by the parser depth limit', () => {

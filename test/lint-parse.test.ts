@@ -10,7 +10,7 @@ import { parseAllDocuments, parseDocument } from 'yaml';
 import { GO_INT_TAG } from '../src/core/go-int.js';
 import { SourceFile } from '../src/core/source.js';
 import { markDuplicateKeys } from '../src/core/duplicate-key.js';
-import { checkBytes, checkDepth, firstInvalidUtf8 } from '../src/lint/guard.js';
+import { checkBytes, checkDepth, firstInvalidUtf8, MAX_NESTING_DEPTH } from '../src/lint/guard.js';
 import { expandedSize, parseSource } from '../src/lint/parse.js';
 import { splitDocuments } from '../src/lint/split.js';
 import { parseSuppressions } from '../src/lint/suppressions.js';
@@ -239,5 +239,48 @@ describe('a byte-order mark at the start of a document after the first', () => {
     const at = r.docs[1]!.locate(['metadata', 'name']);
     assert.deepEqual([at.start.line, at.start.column, at.end.column], [4, 9, 10]);
     assert.deepEqual(r.docs[1]!.locate(['metadata'], { key: true }).start, { line: 3, column: 2 });
+  });
+});
+
+describe('nesting depth: a limit talium checks itself (guard.ts MAX_NESTING_DEPTH), not where a parser runs out of stack', () => {
+  const read = (text: string): string[] => parseSource(new SourceFile('x.yaml', text)).findings.map((f) => `${f.ruleId} ${f.range!.start.line}:${f.range!.start.column}`);
+  /** `f()` called `n` frames deeper than here (talium parses from about a dozen frames deep). */
+  const burn = <T>(n: number, f: () => T): T => (n === 0 ? f() : burn(n - 1, f));
+  /**
+   * `n` levels after a document with a syntax error (so the eemeli/yaml fallback reads the whole file), with the
+   * estimate (indentation columns plus flow depth) each shape gives: compact sequences take two columns a level.
+   */
+  const shapes = (n: number): Record<string, [string, number]> => ({
+    flow: ['c: : d\n---\nkey: ' + '['.repeat(n) + ']'.repeat(n) + '\n', n],
+    flowMap: ['c: : d\n---\nkey: ' + '{a: '.repeat(n) + '1' + '}'.repeat(n) + '\n', n],
+    block: ['c: : d\n---\n' + Array.from({ length: n }, (_, i) => ' '.repeat(i) + `k${i}:`).join('\n') + '\n', n - 1],
+    seqs: ['c: : d\n---\n' + '- '.repeat(n) + 'x\n', 2 * n],
+  });
+
+  it('the same findings from a shallow and a deep call stack, below, at and past the limit', () => {
+    for (const n of [120, 250, 256, 257, 300, 600, 990]) {
+      for (const [name, [text, estimate]] of Object.entries(shapes(n))) {
+        const shallow = read(text);
+        assert.deepEqual(burn(3000, () => read(text)), shallow, `${name} ${n}`);
+        // the earlier document's syntax error is always kept; past the limit one yaml/too-deep follows it
+        assert.equal(shallow[0], 'yaml/syntax 1:4', `${name} ${n}`);
+        assert.deepEqual(shallow.filter((f) => f.startsWith('yaml/too-deep')).length, estimate > MAX_NESTING_DEPTH ? 1 : 0, `${name} ${n}: ${shallow.join(', ')}`);
+      }
+    }
+  });
+
+  it('syntax errors before the deep part are reported, in the same document too; the deep part is one finding', () => {
+    assert.deepEqual(read('a: b\nc: : d\nkey: ' + '['.repeat(20_000) + ']'.repeat(20_000) + '\n'), ['yaml/syntax 2:4', 'yaml/too-deep 3:262']);
+    let nested = 'a: "x\\q"\nb:\n';
+    for (let i = 1; i <= 300; i++) nested += ' '.repeat(i) + `k${i}:\n`;
+    assert.deepEqual(read(nested), ['yaml/syntax 1:6', 'yaml/too-deep 259:257']);
+  });
+
+  it('20,000 deep (flow, compact sequences, indentation) stays bounded in time', () => {
+    const start = Date.now();
+    for (const text of ['a: ' + '['.repeat(20_000) + ']'.repeat(20_000), '- '.repeat(20_000) + 'x\n', 'c: : d\n---\n' + '{a: '.repeat(20_000) + '1' + '}'.repeat(20_000)]) {
+      assert.equal(read(text).filter((f) => f.startsWith('yaml/too-deep')).length, 1);
+    }
+    assert.ok(Date.now() - start < 5_000, `${Date.now() - start} ms`);
   });
 });

@@ -5,9 +5,11 @@
  * "\ufeffkind", or a BOM before a comment as a plain scalar: a spurious syntax error). The BOMs are left out of the parsed text and every
  * offset of the result (node ranges, error positions) is mapped back to the file text. A `---#comment` line is read
  * as the separator Kubernetes' splitters take it for (go-stream.ts). A BOM Go reads as content stays content (a
- * third at a piece's start, one after a comment line), also where eemeli/yaml would skip it. Pure.
+ * third at a piece's start, one after a comment line), also where eemeli/yaml would skip it. Collections nested past
+ * a limit are cut from the syntax tree before composing (eemeli/yaml composes recursively: where it ran out of stack
+ * depended on the caller), and where is said (`deepAt`). Pure.
  */
-import { isNode, parseAllDocuments, visit, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
+import { Composer, isNode, Parser, visit, type CST, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions } from 'yaml';
 import { splitDocuments } from './split.js';
 import { blankSeparatorComments } from './go-stream.js';
 
@@ -21,14 +23,20 @@ export function skippedBoms(text: string): number[] {
   return out;
 }
 
-/** parseAllDocuments(text), reading `text` without the BOMs at `boms` (skippedBoms) and with offsets into `text`. */
-export function parseAllSkippingBoms(source: string, opts: Options, boms: readonly number[] = skippedBoms(source)): Document.Parsed[] {
+/** A document's syntax tree cut at `limit` nested collections: each deeper one becomes an empty scalar at its offset. */
+export type DeepCuts = number[];
+
+/**
+ * parseAllDocuments(text), reading `text` without the BOMs at `boms` (skippedBoms) and with offsets into `text`;
+ * collections nested deeper than `maxDepth` are left out and their offsets (into `text`) pushed to `deepAt`.
+ */
+export function parseAllSkippingBoms(source: string, opts: Options, boms: readonly number[] = skippedBoms(source), maxDepth = Infinity, deepAt: DeepCuts = []): Document.Parsed[] {
   // a `---#comment` line is the separator Kubernetes tools cut at (go-stream.ts); blanking its comment keeps offsets
   const text = blankSeparatorComments(source);
   // eemeli/yaml takes a BOM before the first document's content for a byte-order mark (its stream state), Go for
   // content (a third BOM at the start, one after a comment line): an opening `---` line (offsets mapped back) keeps it
   const lead = bomOpensContent(text, boms) ? '---\n' : '';
-  if (boms.length === 0 && !lead) return asList(parseAllDocuments(text, opts));
+  if (boms.length === 0 && !lead) return parseBounded(text, opts, maxDepth, deepAt);
   let stripped = lead;
   let from = 0;
   for (const b of boms) {
@@ -49,7 +57,9 @@ export function parseAllSkippingBoms(source: string, opts: Options, boms: readon
     }
     return x + lo;
   };
-  const list = asList(parseAllDocuments(stripped, opts));
+  const cutsAt: DeepCuts = [];
+  const list = parseBounded(stripped, opts, maxDepth, cutsAt);
+  for (const at of cutsAt) deepAt.push(toText(at));
   const seen = new Set<unknown>();
   const remap = (r: number[] | undefined | null) => {
     if (!r || seen.has(r)) return;
@@ -74,6 +84,35 @@ function bomOpensContent(text: string, boms: readonly number[]): boolean {
   return !/(?:^|\n)---/.test(text.slice(0, first.content));
 }
 
-function asList(parsed: unknown): Document.Parsed[] {
-  return Array.isArray(parsed) ? (parsed as Document.Parsed[]) : [];
+/** parseAllDocuments(text, opts) (no pretty errors), each document's syntax tree cut at `maxDepth` first. */
+function parseBounded(text: string, opts: Options, maxDepth: number, deepAt: DeepCuts): Document.Parsed[] {
+  const tokens = new Parser().parse(text);
+  const cut = function* (): Generator<CST.Token> {
+    for (const t of tokens) {
+      if (t.type === 'document' && maxDepth !== Infinity) cutDeep(t, maxDepth, deepAt);
+      yield t;
+    }
+  };
+  return Array.from(new Composer(opts).compose(cut())) as Document.Parsed[];
+}
+
+type Slot = { key?: CST.Token | null; value?: CST.Token };
+
+/** Replaces every collection nested deeper than `limit` in `doc` by an empty scalar, pushing its offset. Iterative. */
+function cutDeep(doc: CST.Document, limit: number, deepAt: DeepCuts): void {
+  const stack: Array<[CST.Token, number, Slot, 'key' | 'value']> = [];
+  if (doc.value) stack.push([doc.value, 0, doc as Slot, 'value']);
+  while (stack.length) {
+    const [t, depth, slot, field] = stack.pop()!;
+    if (t.type !== 'block-map' && t.type !== 'block-seq' && t.type !== 'flow-collection') continue;
+    if (depth + 1 > limit) {
+      slot[field] = { type: 'scalar', offset: t.offset, indent: t.indent, source: '' };
+      deepAt.push(t.offset);
+      continue;
+    }
+    for (const item of t.items as Slot[]) {
+      if (item.key) stack.push([item.key, depth + 1, item, 'key']);
+      if (item.value) stack.push([item.value, depth + 1, item, 'value']);
+    }
+  }
 }

@@ -10,12 +10,19 @@ export interface GuardProblem {
   message: string;
   position: Position;
   data: Record<string, string | number | boolean>;
+  /** yaml/too-deep: the offset of the line the limit is passed on (what comes before it can still be read). */
+  lineStart?: number;
 }
 
 /** Default cap on one file's size (bytes). The 12 MB / 120,000-object file must still be linted. */
 export const DEFAULT_MAX_FILE_SIZE = 32 * 1024 * 1024;
-/** Nesting depth estimate above which a file is not parsed (js-yaml itself stops at MAX_PARSE_DEPTH). */
-export const MAX_DEPTH_ESTIMATE = 1000;
+/**
+ * The nesting depth talium reads: past it (by checkDepth's estimate, an upper bound of the parsers' depth but for a
+ * few levels) a document is yaml/too-deep and not parsed. Far below where eemeli/yaml or js-yaml run out of stack
+ * (about 900 levels with a deep caller, measured), so whether they do never depends on the stack left; parse.ts
+ * gives both parsers a limit a little above it as the last word (PARSER_MAX_DEPTH). No real file nests past ~30.
+ */
+export const MAX_NESTING_DEPTH = 256;
 
 /**
  * 1-based line and UTF-16 column of a byte offset; lines end at LF, CRLF or a lone CR (old Mac), as the parser's. A
@@ -126,10 +133,11 @@ export function checkBytes(buf: Uint8Array, maxFileSize: number): { text: string
 }
 
 /**
- * Upper-bound estimate of the nesting depth: per line, indentation columns plus leading `- `/`? ` indicators,
- * and the running flow-bracket depth. Linear, no allocation. Returns the first offending position, if any.
+ * Upper-bound estimate of the nesting depth: the indentation columns plus leading `- `/`? ` indicators of the line
+ * a flow collection opens on (a line inside one keeps it), plus the flow-bracket depth. Linear, no allocation.
+ * Returns the first place it passes `limit`, if any.
  */
-export function checkDepth(text: string, limit = MAX_DEPTH_ESTIMATE, scan?: TextScan): GuardProblem | undefined {
+export function checkDepth(text: string, limit = MAX_NESTING_DEPTH, scan?: TextScan): GuardProblem | undefined {
   let flow = 0;
   let odd = false;
   let line = 1;
@@ -137,6 +145,8 @@ export function checkDepth(text: string, limit = MAX_DEPTH_ESTIMATE, scan?: Text
   let atLineStart = true;
   let indent = 0;
   let inComment = false;
+  /** Where the line the outermost open flow collection started on starts. */
+  let flowLine = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -149,8 +159,9 @@ export function checkDepth(text: string, limit = MAX_DEPTH_ESTIMATE, scan?: Text
     if (lineBreak) {
       line++;
       lineStart = i + 1;
-      atLineStart = true;
-      indent = 0;
+      // inside a flow collection indentation nests nothing: the line it opened on counts
+      atLineStart = flow === 0;
+      if (atLineStart) indent = 0;
       inComment = false;
       continue;
     }
@@ -163,13 +174,15 @@ export function checkDepth(text: string, limit = MAX_DEPTH_ESTIMATE, scan?: Text
       } else {
         atLineStart = false;
       }
-      if (indent > limit) return deep(line, i - lineStart + 1, indent, limit);
+      if (indent > limit) return deep(line, i - lineStart + 1, indent, limit, lineStart);
       if (atLineStart) continue;
     }
     if (c === 35 /* # */ && (i === 0 || text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 9)) {
       inComment = true;
     } else if (c === 91 || c === 123) {
-      if (++flow > limit) return deep(line, i - lineStart + 1, flow, limit);
+      if (flow === 0) flowLine = lineStart;
+      // past the limit: what is read stops before the line the outermost flow collection opened on
+      if (indent + ++flow > limit) return deep(line, i - lineStart + 1, indent + flow, limit, flowLine);
     } else if (c === 93 || c === 125) {
       if (flow > 0) flow--;
     }
@@ -192,11 +205,12 @@ function isOdd(c: number): boolean {
   return c <= 0x9f || c === 0x2028 || c === 0x2029 || c === 0xfeff || c >= 0xfffe || (c >= 0xd800 && c <= 0xdfff);
 }
 
-function deep(line: number, column: number, depth: number, limit: number): GuardProblem {
+function deep(line: number, column: number, depth: number, limit: number, lineStart: number): GuardProblem {
   return {
     ruleId: 'yaml/too-deep',
-    message: `Nesting depth exceeds ${limit} (estimated ${depth} here); the file was not parsed.`,
+    message: `Nesting depth exceeds ${limit} (estimated ${depth} here); the file was not read from this line on.`,
     position: { line, column },
     data: { limit },
+    lineStart,
   };
 }

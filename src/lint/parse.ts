@@ -13,11 +13,11 @@ import { YAML11_WORDS } from '../schema/yaml11.js';
 import { IMPLICIT_KEY_CODES, overIndentedKey } from './indent-hint.js';
 import { YamlDocument, type PlainWords } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
-import type { SourceFile } from '../core/source.js';
+import { SourceFile } from '../core/source.js';
 import { ChunkAstCache } from './ast-cache.js';
 import { classify, isConfigFileName, specClusterName } from './classify.js';
 import { expandLists } from './list-items.js';
-import { checkDepth, type TextScan } from './guard.js';
+import { checkDepth, MAX_NESTING_DEPTH, type GuardProblem, type TextScan } from './guard.js';
 import { GO_INT_TAG, GO_INT_TYPE } from '../core/go-int.js';
 import { splitDocuments, type Chunk } from './split.js';
 import { parseAllSkippingBoms } from './bom-skip.js';
@@ -32,8 +32,12 @@ export interface ParsedFile {
   skipped?: boolean;
 }
 
-/** Deepest nesting js-yaml accepts before it reports `yaml/too-deep`. */
-export const MAX_PARSE_DEPTH = 256;
+/**
+ * The parsers' own limit (js-yaml's maxDepth; eemeli/yaml's syntax tree is cut there: bom-skip.ts), a little above
+ * MAX_NESTING_DEPTH, which talium checks before parsing (guard.ts checkDepth): a last word for what the estimate does
+ * not see (eemeli/yaml nesting a broken document deeper than its text), never stack-bound.
+ */
+export const MAX_PARSE_DEPTH = MAX_NESTING_DEPTH + 16;
 
 /**
  * Go YAML (sigs.k8s.io/yaml) reads timestamps as strings for Kubernetes objects and supports `<<` merge keys;
@@ -160,12 +164,31 @@ function tooDeep(file: SourceFile, offset: number): Finding {
   return {
     ruleId: 'yaml/too-deep',
     severity: 'error',
-    message: `Nesting is deeper than ${MAX_PARSE_DEPTH} levels.`,
+    message: `Nesting is deeper than ${MAX_NESTING_DEPTH} levels.`,
     help: 'Flatten the structure; no Kubernetes object nests this deep.',
     file,
     range: file.rangeOf(offset, offset),
-    data: { limit: MAX_PARSE_DEPTH },
+    data: { limit: MAX_NESTING_DEPTH },
   };
+}
+
+/**
+ * A file nested past MAX_NESTING_DEPTH (checkDepth's `deep`): one yaml/too-deep finding there, after the findings of
+ * the text before (read alone, up to the line the deep part starts on: earlier documents' syntax errors stay
+ * reported). Its documents are not linted.
+ */
+function tooDeepFile(file: SourceFile, deep: GuardProblem, opts: ParseOptions): ParsedFile {
+  const findings: Finding[] = [];
+  const cut = deep.lineStart ?? 0;
+  // a text starting with a BOM would lose it again in SourceFile (its offsets would shift): not read
+  if (cut > 0 && file.text.charCodeAt(0) !== 0xfeff) {
+    const head = parseSource(new SourceFile(file.path, file.text.slice(0, cut)), opts);
+    // what the cut itself breaks (an unclosed collection, a missing value) is reported at or after it: left out
+    const cutLine = file.rangeOf(cut, cut).start.line;
+    for (const f of head.findings) if (f.range && f.range.start.line < cutLine) findings.push({ ...f, file });
+  }
+  findings.push({ ruleId: deep.ruleId, severity: 'error', message: deep.message, help: 'Flatten the structure; no Kubernetes object nests this deep.', file, range: { start: deep.position, end: deep.position }, data: deep.data });
+  return { docs: [], findings };
 }
 
 interface JsYamlError {
@@ -190,12 +213,7 @@ export function parseSource(file: SourceFile, opts: ParseOptions = {}): ParsedFi
   }
   const scan: TextScan = { oddChars: true };
   const deep = checkDepth(text, undefined, scan);
-  if (deep) {
-    return {
-      docs: [],
-      findings: [{ ruleId: deep.ruleId, severity: 'error', message: deep.message, help: 'Flatten the structure; no Kubernetes object nests this deep.', file, range: { start: deep.position, end: deep.position }, data: deep.data }],
-    };
-  }
+  if (deep) return tooDeepFile(file, deep, opts);
   const findings: Finding[] = [];
   const chunks = splitDocuments(text);
   const values: Array<{ index: number; value: unknown; chunk: (typeof chunks)[number]; noYaml11Words?: boolean; plainWords?: PlainWords | undefined }> = [];
@@ -366,7 +384,9 @@ function fallback(file: SourceFile, failure: { error: JsYamlError; offset: numbe
   const findings: Finding[] = [];
   // duplicate keys are found by markDuplicateKeys (linear; eemeli/yaml's uniqueKeys compares every pair)
   // a BOM before a later document's content (concatenated files) is skipped as Go skips it, offsets kept
-  const list = parseAllSkippingBoms(file.text, { uniqueKeys: false, prettyErrors: false, merge: true, ...ints });
+  // nesting past the parsers' limit is cut from the syntax tree (bom-skip.ts): one yaml/too-deep where it starts
+  const deepAt: number[] = [];
+  const list = parseAllSkippingBoms(file.text, { uniqueKeys: false, prettyErrors: false, merge: true, ...ints }, undefined, MAX_PARSE_DEPTH, deepAt);
   for (const d of list) markDuplicateKeys(d);
   // documents after `...` that no `---` opens: Kubernetes tools drop them unread (split.ts Chunk.afterEnd)
   const dropped = go && file.text.includes('\n...') ? splitDocuments(file.text).filter((c) => c.afterEnd && c.content < c.to) : [];
@@ -405,7 +425,14 @@ function fallback(file: SourceFile, failure: { error: JsYamlError; offset: numbe
     // out of stack: what eemeli/yaml composed before it ran out depends on the stack left (JIT frame sizes differ
     // from run to run), so its errors at or past the point js-yaml stops at (flowTooDeepAt: a flow's deep bracket,
     // else the document's start) are dropped: the same findings on every run
-    const cut = d.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION') ? flowTooDeepAt(file.text, d.range[0], d.range[2]) : Infinity;
+    let cut = d.errors.some((e) => e.code === 'RESOURCE_EXHAUSTION') ? flowTooDeepAt(file.text, d.range[0], d.range[2]) : Infinity;
+    // its tree cut past MAX_PARSE_DEPTH (the same on every run, whatever the stack): its errors from there on are the cut's
+    const treeCut = deepAt.reduce((min, at) => (at >= d.range[0] && at < d.range[2] && at < min ? at : min), Infinity);
+    if (treeCut !== Infinity) {
+      cut = Math.min(cut, treeCut);
+      fatal = true;
+      deep = true;
+    }
     for (const e of d.errors) {
       const ruleId = CODE_RULE[e.code] ?? 'yaml/syntax';
       // eemeli/yaml ran out of stack (one error per node it could not compose, at a place that depends on the
@@ -463,6 +490,7 @@ function fallback(file: SourceFile, failure: { error: JsYamlError; offset: numbe
         data: { code: e.code },
       });
     }
+    if (treeCut !== Infinity) findings.push(tooDeep(file, cut));
     if (fatal) return;
     let value: unknown;
     const unresolved = unresolvedAlias(d);
