@@ -137,7 +137,7 @@ test('a complete, correct values file (the agreement sample) has no finding on a
   const text = readFileSync(join(process.cwd(), 'test/fixtures/schema/helm/cilium-values.yaml'), 'utf8');
   for (const line of CILIUM_LINES) assert.deepEqual(brief(values(text, line)), [], line);
 });
-test('talium lint: a plain yes in a HelmRelease boolean field is schema/type with messageId yaml11Word (kustomize, behind Flux and Argo CD, keeps it the string "yes")', async () => {
+test('talium lint: a plain yes in a HelmRelease boolean field is schema/yaml11-boolean, messageId booleanField (kustomize, behind Flux and Argo CD, keeps it the string "yes"; kubectl apply -f reads true)', async () => {
   const hr = ciliumHelmReleaseText(
     ['kubeProxyReplacement: true', 'rollOutCiliumPods: true', 'operator: {rollOutPods: true}', 'l2announcements:', '  enabled: yes', '  leaseDuration: "15s"'],
     '1.18.1',
@@ -148,7 +148,7 @@ test('talium lint: a plain yes in a HelmRelease boolean field is schema/type wit
   const hits = out.diagnostics.filter((d) => d.ruleId === 'yaml/truthy' || d.ruleId.startsWith('schema/'));
   assert.deepEqual(
     hits.map((d) => [d.ruleId, d.messageId, d.severity, d.range.start.line, d.range.start.column, d.data?.['path'], d.data?.['actual']]),
-    [['schema/type', 'yaml11Word', 'error', 12, 16, 'l2announcements.enabled', 'string']],
+    [['schema/yaml11-boolean', 'booleanField', 'error', 12, 16, 'l2announcements.enabled', 'yes']],
   );
   // a quoted "yes" is a string to every reader: the plain type message
   const quoted = repos.repo({ 'kubernetes/cilium/helmrelease.yaml': hr.replace('enabled: yes', 'enabled: "yes"') });

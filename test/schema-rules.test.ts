@@ -49,6 +49,20 @@ test('quoted "No" is fine; an unquoted No on a boolean field is not a string pro
   assert.deepEqual(diagnostics(v.validate(docs[0]!)), []);
 });
 
+test('an unquoted on/yes/off in a boolean field of a Kubernetes object is schema/yaml11-boolean (booleanField), not schema/type', () => {
+  // Go: sigs.k8s.io/yaml (go-yaml v2: kubectl apply -f, Argo CD directory apps) reads `disabled: on` as true,
+  // kyaml (go-yaml v3: kustomize, so Flux and Argo CD kustomize apps) as the string "on"
+  const v = createSchemaValidator({});
+  const pool = (value: string) => `apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata: {name: p}\nspec:\n  disabled: ${value}\n  blocks: [{cidr: 10.0.0.0/24}]\n`;
+  const brief = (value: string) =>
+    diagnostics(v.validate(docsFromText('p.yaml', pool(value))[0]!)).map((d) => [d.ruleId, d.messageId, d.severity, `${d.range.start.line}:${d.range.start.column}`, d.data, d.fix?.text]);
+  assert.deepEqual(brief('on'), [['schema/yaml11-boolean', 'booleanField', 'error', '5:13', { path: 'spec.disabled', actual: 'on', readAs: true, expected: 'boolean' }, 'true']]);
+  assert.deepEqual(brief('No'), [['schema/yaml11-boolean', 'booleanField', 'error', '5:13', { path: 'spec.disabled', actual: 'No', readAs: false, expected: 'boolean' }, 'false']]);
+  // quoted, it is a string to every reader: a plain type error
+  assert.deepEqual(brief('"on"').map((d) => [d[0], d[1]]), [['schema/type', undefined]]);
+  assert.deepEqual(brief('true'), []);
+});
+
 test('L2 policy: list given as a string, label value pattern', () => {
   const ds = lint('l2-errors.yaml');
   const t = at(ds, 'schema/type', 7, 15);

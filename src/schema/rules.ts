@@ -100,9 +100,15 @@ export const SCHEMA_RULES: readonly SchemaRuleInfo[] = [
   },
   {
     id: 'schema/yaml11-boolean',
-    description: 'A string field holds an unquoted YAML 1.1 boolean (yes/no/on/off/y/n) that Kubernetes tools read as a boolean.',
+    description: 'An unquoted YAML 1.1 boolean (yes/no/on/off/y/n) that Kubernetes tools read differently: as a boolean in a string field, or as a string in a boolean field.',
     severity: 'error',
-    help: 'Quote the value.',
-    docs: { what: 'E.g. `allowFirstLastIPs: No` in a CiliumLoadBalancerIPPool.', why: 'kubectl, Flux and Argo CD parse YAML with Go YAML 1.1 rules: the field becomes false and the object is rejected.', fix: 'Write `allowFirstLastIPs: "No"`.', sources: ['https://yaml.org/type/bool.html'], autofix: 'Quotes the word: `No` → `"No"`.' },
+    help: 'Quote the value in a string field; write true or false in a boolean field.',
+    docs: {
+      what: 'E.g. `allowFirstLastIPs: No` in a CiliumLoadBalancerIPPool (a string field), or `enabled: on` in a boolean field of a Kubernetes object (messageId booleanField).',
+      why: 'kubectl apply -f and Argo CD directory apps read YAML with Go YAML 1.1 rules (sigs.k8s.io/yaml, go-yaml v2): a plain `No` becomes false, so a string field gets a boolean and the object is rejected. kustomize reads YAML 1.2 (kyaml, go-yaml v3) and keeps `on` the string "on", and so do kubectl apply -k, Flux (kustomize-controller builds every Kustomization) and Argo CD kustomize apps: a boolean field gets a string and the object is refused there, while kubectl apply -f reads true.',
+      fix: 'Write `allowFirstLastIPs: "No"` in a string field, `enabled: true` in a boolean field.',
+      sources: ['https://yaml.org/type/bool.html', 'https://github.com/kubernetes-sigs/yaml', 'https://github.com/kubernetes-sigs/kustomize/tree/master/kyaml'],
+      autofix: 'Quotes the word in a string field (`No` → `"No"`); writes the boolean in a boolean field (`on` → `true`).',
+    },
   },
 ];

@@ -507,11 +507,13 @@ class Validator implements SchemaValidator {
   /**
    * A plain yes/no/on/off where a boolean belongs: which reader sees what differs (kustomize, behind Flux and Argo
    * CD, and other YAML 1.2 readers keep the string; kubectl apply's YAML 1.1 reads a boolean), so the type error
-   * says so (messageId yaml11Word); the fix is the same for every reader.
+   * says so (messageId yaml11Word); the fix is the same for every reader. In a Kubernetes object it is
+   * schema/yaml11-boolean instead (booleanField).
    */
   private yaml11Word(doc: YamlDocument, path: Path, i: RawIssue, v: unknown): Finding | undefined {
     const b = plainBooleanWord(doc, path, i, v);
     if (b === undefined || typeof v !== 'string') return undefined;
+    if (doc.docClass === 'k8s') return booleanFieldWord(doc, path, i, v, b);
     // talium's own cluster.yaml: talium is the reader (YAML 1.2), and it hands Helm the string it read
     const spec = doc.docClass === 'cluster-spec';
     const f = toFinding(doc, {
@@ -595,6 +597,29 @@ class Validator implements SchemaValidator {
     }
     return out;
   }
+}
+
+/**
+ * A plain yes/no/on/off in a boolean field of a Kubernetes object: what is true depends on the applier, so it is
+ * schema/yaml11-boolean (messageId booleanField) rather than a type error. kubectl apply -f and Argo CD's directory
+ * apps read the file with apimachinery's YAMLReader and sigs.k8s.io/yaml (go-yaml v2, YAML 1.1): the boolean.
+ * kustomize reads it with kyaml (go-yaml v3, YAML 1.2) and keeps the string, and so does everything built with it:
+ * kubectl apply -k, Flux (kustomize-controller builds every Kustomization, kustomization.yaml or not) and Argo CD's
+ * kustomize apps; the API server (or Helm's values schema, for a HelmRelease's values) then refuses the string.
+ * Checked with go-yaml v2 2.4.0 and v3 3.0.1 (`enabled: on`: true and "on").
+ */
+function booleanFieldWord(doc: YamlDocument, path: Path, i: RawIssue, word: string, b: boolean): Finding {
+  const at = String(i.data['path']);
+  const f = toFinding(doc, {
+    ruleId: 'schema/yaml11-boolean',
+    path,
+    message: `"${at}" is a boolean field written as unquoted ${word}: kubectl apply -f and Argo CD directory apps (YAML 1.1) read ${b}, but kustomize (kubectl apply -k, Flux, Argo CD kustomize apps) keeps the string "${word}", which is refused there.`,
+    help: `Write ${b}: every reader agrees on it.`,
+    data: { path: at, actual: word, readAs: b, expected: 'boolean' },
+  });
+  f.messageId = 'booleanField';
+  f.fix = { text: String(b), expect: word };
+  return f;
 }
 
 /** The boolean a plain yes/no/on/off would be, when a type issue says a boolean belongs there; else undefined. */
