@@ -276,6 +276,21 @@ describe('nesting depth: a limit talium checks itself (guard.ts MAX_NESTING_DEPT
     assert.deepEqual(read(nested), ['yaml/syntax 1:6', 'yaml/too-deep 259:257']);
   });
 
+  it('the estimate: a flow collection counts from the line it opens on; a `---` line closes what a string left open', () => {
+    const indented = (n: number) => Array.from({ length: n }, (_, i) => ' '.repeat(i) + `k${i}:`).join('\n') + '\n';
+    // 200 columns of indentation and 100 brackets on the same line: 300 levels (each alone is under the limit)
+    assert.deepEqual(checkDepth(' '.repeat(200) + 'k: ' + '['.repeat(100))?.position, { line: 1, column: 200 + 'k: '.length + 57 });
+    // inside a flow collection, its lines' indentation adds nothing to the bracket depth (pretty-printed JSON)
+    assert.equal(checkDepth('k: [\n' + Array.from({ length: 100 }, (_, i) => ' '.repeat(2 * i + 2) + '[').join('\n') + '\n'), undefined);
+    // brackets a quoted string leaves open do not hide the next document's indentation
+    assert.equal(checkDepth('a: "[[["\n---\n' + indented(300))?.position.line, 3 + 257);
+    assert.equal(checkDepth('a: "[[["\n' + indented(300))?.position.line, 2 + 257);
+    // 3 open brackets then 254 on the deep line: past the limit there (the stray ones counted) ...
+    assert.equal(checkDepth('a: "[[["\nb: ' + '['.repeat(254))?.position.line, 2);
+    // ... but not after a document marker
+    assert.equal(checkDepth('a: "[[["\n---\nb: ' + '['.repeat(254)), undefined);
+  });
+
   it('20,000 deep (flow, compact sequences, indentation) stays bounded in time', () => {
     const start = Date.now();
     for (const text of ['a: ' + '['.repeat(20_000) + ']'.repeat(20_000), '- '.repeat(20_000) + 'x\n', 'c: : d\n---\n' + '{a: '.repeat(20_000) + '1' + '}'.repeat(20_000)]) {

@@ -133,9 +133,9 @@ export function checkBytes(buf: Uint8Array, maxFileSize: number): { text: string
 }
 
 /**
- * Upper-bound estimate of the nesting depth: the indentation columns plus leading `- `/`? ` indicators of the line
- * a flow collection opens on (a line inside one keeps it), plus the flow-bracket depth. Linear, no allocation.
- * Returns the first place it passes `limit`, if any.
+ * Upper-bound estimate of the nesting depth: per line, indentation columns plus leading `- `/`? ` indicators; in a
+ * flow collection, those of the line the outermost one opened on plus the flow-bracket depth (a `---` line closes
+ * what a string's stray bracket left open). Linear, no allocation. Returns the first place it passes `limit`, if any.
  */
 export function checkDepth(text: string, limit = MAX_NESTING_DEPTH, scan?: TextScan): GuardProblem | undefined {
   let flow = 0;
@@ -145,8 +145,9 @@ export function checkDepth(text: string, limit = MAX_NESTING_DEPTH, scan?: TextS
   let atLineStart = true;
   let indent = 0;
   let inComment = false;
-  /** Where the line the outermost open flow collection started on starts. */
+  /** Where the line the outermost open flow collection started on starts, and its indentation estimate. */
   let flowLine = 0;
+  let flowBase = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -159,9 +160,10 @@ export function checkDepth(text: string, limit = MAX_NESTING_DEPTH, scan?: TextS
     if (lineBreak) {
       line++;
       lineStart = i + 1;
-      // inside a flow collection indentation nests nothing: the line it opened on counts
-      atLineStart = flow === 0;
-      if (atLineStart) indent = 0;
+      // a document marker ends any flow collection (brackets left open in a string above stop counting there)
+      if (flow > 0 && text.charCodeAt(i + 1) === 45 && text.startsWith('---', i + 1)) flow = 0;
+      atLineStart = true;
+      indent = 0;
       inComment = false;
       continue;
     }
@@ -174,15 +176,16 @@ export function checkDepth(text: string, limit = MAX_NESTING_DEPTH, scan?: TextS
       } else {
         atLineStart = false;
       }
-      if (indent > limit) return deep(line, i - lineStart + 1, indent, limit, lineStart);
+      if (indent > limit) return deep(line, i - lineStart + 1, indent, limit, flow > 0 ? flowLine : lineStart);
       if (atLineStart) continue;
     }
     if (c === 35 /* # */ && (i === 0 || text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 9)) {
       inComment = true;
     } else if (c === 91 || c === 123) {
-      if (flow === 0) flowLine = lineStart;
-      // past the limit: what is read stops before the line the outermost flow collection opened on
-      if (indent + ++flow > limit) return deep(line, i - lineStart + 1, indent + flow, limit, flowLine);
+      // inside a flow collection indentation nests nothing: the line the outermost one opened on counts
+      if (flow === 0) (flowLine = lineStart), (flowBase = indent);
+      // past the limit: what is read stops before that line
+      if (flowBase + ++flow > limit) return deep(line, i - lineStart + 1, flowBase + flow, limit, flowLine);
     } else if (c === 93 || c === 125) {
       if (flow > 0) flow--;
     }
