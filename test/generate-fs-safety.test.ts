@@ -8,11 +8,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI_MAIN, runCli } from '../src/testing/cli.js';
 import { applyPlan, planWrite } from '../src/io/writer.js';
+import { changeHomelabSpec as changeSpec, generatedScratch, treeSnapshot as snapshot } from '../src/testing/generate-scratch.js';
 
 const ROOT = process.cwd();
 const SPEC = 'clusters/homelab/cluster.yaml';
@@ -21,16 +22,6 @@ const POOLS = 'clusters/homelab/generated/kubernetes/cilium-config/pools.yaml';
 const CP1 = 'clusters/homelab/generated/talos/nodes/cp-1.yaml';
 const BASE = 'clusters/_base/flux/cilium/helmrelease.yaml';
 
-async function scratch(t: { after: (fn: () => void) => void }): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'talium-fssafe-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  mkdirSync(join(dir, 'clusters', 'homelab'), { recursive: true });
-  cpSync(join(ROOT, SPEC), join(dir, SPEC));
-  const r = await runCli(['generate'], { cwd: dir });
-  assert.equal(r.code, 0, r.stderr + r.stdout);
-  return dir;
-}
-
 /** A folder outside the repository, with a copy of `from` (or one file) in it. */
 function outside(t: { after: (fn: () => void) => void }, from?: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'talium-outside-'));
@@ -38,30 +29,6 @@ function outside(t: { after: (fn: () => void) => void }, from?: string): string 
   if (from) cpSync(from, dir, { recursive: true });
   else writeFileSync(join(dir, 'mine.yaml'), 'not: talium\n');
   return dir;
-}
-
-/** Every entry under `dir` without following links: files by bytes, links by target, folders by name. */
-function snapshot(dir: string, prefix = ''): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const e of readdirSync(join(dir, prefix)).sort()) {
-    const rel = prefix ? `${prefix}/${e}` : e;
-    const abs = join(dir, rel);
-    const st = lstatSync(abs);
-    if (st.isSymbolicLink()) out.set(rel, `-> ${readlinkSync(abs)}`);
-    else if (st.isDirectory()) {
-      out.set(rel + '/', `dir ${st.mode & 0o777}`);
-      for (const [k, v] of snapshot(dir, rel)) out.set(k, v);
-    } else out.set(rel, `${st.mode & 0o777} ${readFileSync(abs, 'base64')}`);
-  }
-  return out;
-}
-
-/** A cluster.yaml change that touches the talos patches (a NIC) and the Cilium values (Hubble off). */
-function changeSpec(dir: string): void {
-  const text = readFileSync(join(dir, SPEC), 'utf8');
-  const changed = text.replace('nic: enp1s0', 'nic: enp2s0').replace('hubble: true', 'hubble: false');
-  assert.notEqual(changed, text);
-  writeFileSync(join(dir, SPEC), changed);
 }
 
 type Diag = { ruleId: string; file: string; data?: Record<string, unknown>; range: { start: { line: number; column: number } } };
@@ -73,7 +40,7 @@ async function json(args: string[], cwd: string): Promise<{ code: number; stderr
 
 for (const folder of ['clusters/homelab/generated/talos', 'clusters/homelab/generated/kubernetes', 'clusters/homelab/generated']) {
   test(`a symlinked ${folder.slice('clusters/homelab/'.length)} folder to outside the repository: generate/symlink, nothing written anywhere`, async (t) => {
-    const dir = await scratch(t);
+    const dir = await generatedScratch(t, 'talium-fssafe-');
     const evil = outside(t, join(dir, folder));
     rmSync(join(dir, folder), { recursive: true });
     symlinkSync(evil, join(dir, folder));
@@ -100,7 +67,7 @@ for (const folder of ['clusters/homelab/generated/talos', 'clusters/homelab/gene
 }
 
 test('a symlinked clusters/<name> folder is refused too (every component below the repository root is checked)', async (t) => {
-  const dir = await scratch(t);
+  const dir = await generatedScratch(t, 'talium-fssafe-');
   const evil = outside(t, join(dir, 'clusters/homelab'));
   rmSync(join(dir, 'clusters/homelab'), { recursive: true });
   symlinkSync(evil, join(dir, 'clusters/homelab'));
@@ -113,7 +80,7 @@ test('a symlinked clusters/<name> folder is refused too (every component below t
 });
 
 test('a symlink at a generated file path to a foreign file is refused unless --force; --force replaces the link, never its target', async (t) => {
-  const dir = await scratch(t);
+  const dir = await generatedScratch(t, 'talium-fssafe-');
   const evil = outside(t);
   const target = join(evil, 'mine.yaml');
   rmSync(join(dir, CP1));
@@ -149,7 +116,7 @@ test('a symlink at a generated file path to a foreign file is refused unless --f
 });
 
 test('a folder at a generated file path, or a file where a folder is needed: generate/unwritable, nothing written, exit 1', async (t) => {
-  const dir = await scratch(t);
+  const dir = await generatedScratch(t, 'talium-fssafe-');
   rmSync(join(dir, CP1));
   mkdirSync(join(dir, CP1, 'inside'), { recursive: true });
   rmSync(join(dir, 'clusters/homelab/generated/bootstrap'), { recursive: true });
@@ -174,7 +141,7 @@ test('a folder at a generated file path, or a file where a folder is needed: gen
 });
 
 test('a read-only generated folder (EACCES): generate/unwritable naming it, nothing written, exit 1', async (t) => {
-  const dir = await scratch(t);
+  const dir = await generatedScratch(t, 'talium-fssafe-');
   const ro = 'clusters/homelab/generated/kubernetes/cilium';
   rmSync(join(dir, POOLS));
   changeSpec(dir);
@@ -222,7 +189,7 @@ test('applyPlan: a stale file already removed (by a parallel run) is not an erro
 });
 
 test('another live run\'s temp file is not stale; ten parallel runs all succeed', async (t) => {
-  const dir = await scratch(t);
+  const dir = await generatedScratch(t, 'talium-fssafe-');
   // a temp file as writeAtomic names it, of a live process (this one): generate must not delete it from under that run
   const temp = `clusters/homelab/generated/talos/nodes/.cp-1.yaml.talium-${process.pid}.tmp`;
   cpSync(join(dir, CP1), join(dir, temp));

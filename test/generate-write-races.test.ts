@@ -9,14 +9,14 @@
  */
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs, { appendFileSync, chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import fs, { appendFileSync, chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../src/testing/cli.js';
+import { changeHomelabSpec as changeSpec, generatedScratch, treeSnapshot as snapshot } from '../src/testing/generate-scratch.js';
 
-const ROOT = process.cwd();
 const SPEC = 'clusters/homelab/cluster.yaml';
 const CP1 = 'clusters/homelab/generated/talos/nodes/cp-1.yaml';
 const TALOS = 'clusters/homelab/generated/talos';
@@ -25,44 +25,10 @@ const BOOTSTRAP = 'clusters/homelab/generated/bootstrap';
 type Tt = { after: (fn: () => void) => void };
 type Diag = { ruleId: string; file: string; data?: Record<string, unknown>; range: { start: { line: number; column: number } } };
 
-async function scratch(t: Tt): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'talium-races-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  mkdirSync(join(dir, 'clusters', 'homelab'), { recursive: true });
-  cpSync(join(ROOT, SPEC), join(dir, SPEC));
-  const r = await runCli(['generate'], { cwd: dir });
-  assert.equal(r.code, 0, r.stderr + r.stdout);
-  return dir;
-}
-
 function outside(t: Tt): string {
   const dir = mkdtempSync(join(tmpdir(), 'talium-races-outside-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
-}
-
-/** A cluster.yaml change that rewrites the talos node files (a NIC) and the Cilium values (Hubble off). */
-function changeSpec(dir: string): void {
-  const text = readFileSync(join(dir, SPEC), 'utf8');
-  const changed = text.replace('nic: enp1s0', 'nic: enp2s0').replace('hubble: true', 'hubble: false');
-  assert.notEqual(changed, text);
-  writeFileSync(join(dir, SPEC), changed);
-}
-
-/** Every entry under `dir` without following links: files by mode and bytes, links by target, folders by name. */
-function snapshot(dir: string, prefix = ''): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const e of readdirSync(join(dir, prefix)).sort()) {
-    const rel = prefix ? `${prefix}/${e}` : e;
-    const abs = join(dir, rel);
-    const st = lstatSync(abs);
-    if (st.isSymbolicLink()) out.set(rel, `-> ${readlinkSync(abs)}`);
-    else if (st.isDirectory()) {
-      out.set(rel + '/', 'dir');
-      for (const [k, v] of snapshot(dir, rel)) out.set(k, v);
-    } else out.set(rel, `${st.mode & 0o777} ${readFileSync(abs, 'base64')}`);
-  }
-  return out;
 }
 
 const temps = (dir: string) => [...snapshot(dir).keys()].filter((p) => p.includes('.talium-'));
@@ -108,7 +74,7 @@ function swapForLink(dir: string, away: string): string {
 
 for (const at of ['open', 'rename'] as const) {
   test(`a folder swapped for a symbolic link at the first temp ${at}: nothing is written through it (generate/symlink, exit 1)`, async (t) => {
-    const dir = await scratch(t);
+    const dir = await generatedScratch(t, 'talium-races-');
     const away = outside(t);
     changeSpec(dir);
     const talosBefore = snapshot(join(dir, TALOS));
@@ -139,7 +105,7 @@ for (const at of ['open', 'rename'] as const) {
 }
 
 test('a symbolic link planted at the temp file name is never written through (O_EXCL): another name is used', async (t) => {
-  const dir = await scratch(t);
+  const dir = await generatedScratch(t, 'talium-races-');
   const away = outside(t);
   writeFileSync(join(away, 'victim.txt'), 'precious\n');
   changeSpec(dir);
@@ -155,7 +121,7 @@ test('a symbolic link planted at the temp file name is never written through (O_
 });
 
 test('a generated file edited by the user after generate read it: generate/changed-during-run, the edit kept, nothing written, exit 1', async (t) => {
-  const dir = await scratch(t);
+  const dir = await generatedScratch(t, 'talium-races-');
   changeSpec(dir);
   const before = snapshot(dir);
   onFirstTemp('open', () => appendFileSync(join(dir, CP1), '# my note\n'));
@@ -179,7 +145,7 @@ test('a folder made at a generated file\'s path, or the file removed, meanwhile:
     ['folder', (dir: string) => (rmSync(join(dir, CP1)), mkdirSync(join(dir, CP1)))],
     ['none', (dir: string) => rmSync(join(dir, CP1))],
   ] as const) {
-    const dir = await scratch(t);
+    const dir = await generatedScratch(t, 'talium-races-');
     changeSpec(dir);
     onFirstTemp('open', () => act(dir));
     const r = await json(['generate'], dir);
@@ -196,7 +162,7 @@ test('a folder made at a generated file\'s path, or the file removed, meanwhile:
 });
 
 test('a full disk (ENOSPC) while staging: generate/write-failed at the file, exit 2, nothing written, no temp file or new folder left', async (t) => {
-  const dir = await scratch(t);
+  const dir = await generatedScratch(t, 'talium-races-');
   rmSync(join(dir, BOOTSTRAP), { recursive: true }); // first in path order: its folder is made again, then taken away
   changeSpec(dir);
   const before = snapshot(dir);
@@ -229,7 +195,7 @@ test('a full disk (ENOSPC) while staging: generate/write-failed at the file, exi
 });
 
 test('a generated file made read-only: generate/unwritable (reason read-only), also with --force and --check; nothing written, exit 1', async (t) => {
-  const dir = await scratch(t);
+  const dir = await generatedScratch(t, 'talium-races-');
   changeSpec(dir);
   chmodSync(join(dir, CP1), 0o444); // a read-only file in a writable folder: rename could replace it, talium does not
   const before = snapshot(dir);
@@ -248,7 +214,7 @@ test('a generated file made read-only: generate/unwritable (reason read-only), a
 });
 
 test('temp files an interrupted run left: --check reports them (data.temp), generate removes them whatever they hold; a live run\'s stays', async (t) => {
-  const dir = await scratch(t);
+  const dir = await generatedScratch(t, 'talium-races-');
   const dead = spawnSync(process.execPath, ['-e', '']).pid!; // a process that has exited
   const nodes = 'clusters/homelab/generated/talos/nodes';
   const half = readFileSync(join(dir, CP1), 'utf8').slice(0, 100); // half a file: its talium hash does not match
