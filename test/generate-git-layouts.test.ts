@@ -89,6 +89,16 @@ function setUp(top: string, layout: Layout, env: Record<string, string> = {}): v
   chmodSync(abs, 0o755);
 }
 
+/** A new repository (branch main) named `name` holding the layout's files, generated and committed, with the hook installed. */
+function repoWithLayout(name: string, layout: Layout): string {
+  const top = fresh(name);
+  mkdirSync(top);
+  ok(top, ['init', '-q', '-b', 'main']);
+  fill(top, layout);
+  setUp(top, layout);
+  return top;
+}
+
 /** The three commits every layout must get right, in the work tree `top`. */
 function commits(top: string, layout: Layout, env: Record<string, string> = {}): void {
   const project = join(top, layout.project);
@@ -117,20 +127,12 @@ function commits(top: string, layout: Layout, env: Record<string, string> = {}):
 describe('the pre-commit hook in git layouts', { skip: !HAS_GIT && 'git is not installed' }, () => {
   for (const layout of LAYOUTS) {
     it(`a plain checkout, ${layout.name}`, { timeout: 120_000 }, () => {
-      const top = fresh('plain');
-      mkdirSync(top);
-      ok(top, ['init', '-q', '-b', 'main']);
-      fill(top, layout);
-      setUp(top, layout);
+      const top = repoWithLayout('plain', layout);
       commits(top, layout);
     });
 
     it(`a linked work tree (git worktree add), ${layout.name}`, { timeout: 120_000 }, () => {
-      const main = fresh('main');
-      mkdirSync(main);
-      ok(main, ['init', '-q', '-b', 'main']);
-      fill(main, layout);
-      setUp(main, layout);
+      const main = repoWithLayout('main', layout);
       const wt = fresh('wt');
       ok(main, ['worktree', 'add', '-q', '-b', 'feature', wt]);
       talium(join(wt, layout.pkg)); // node_modules is not in git
@@ -138,11 +140,7 @@ describe('the pre-commit hook in git layouts', { skip: !HAS_GIT && 'git is not i
     });
 
     it(`a submodule (.git is a file), ${layout.name}`, { timeout: 120_000 }, () => {
-      const upstream = fresh('upstream');
-      mkdirSync(upstream);
-      ok(upstream, ['init', '-q', '-b', 'main']);
-      fill(upstream, layout);
-      setUp(upstream, layout);
+      const upstream = repoWithLayout('upstream', layout);
       const sup = fresh('super');
       mkdirSync(sup);
       ok(sup, ['init', '-q', '-b', 'main']);
