@@ -7,17 +7,15 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { renamedCopies } from '../src/plan/renamed-copies.js';
 import objectAppliedTwice from '../src/rules/gitops/object-applied-twice.js';
 import poolOverlap from '../src/rules/network/pool-overlap.js';
 import serviceIpConflict from '../src/rules/network/service-ip-conflict.js';
 import { lintRepo, parseRepo } from '../src/testing/rule-tester.js';
 import { tempRepos } from '../src/testing/temp-repos.js';
+import { hasKubectl, kustomizeBuild } from '../src/testing/kubectl-kustomize.js';
 
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 const repos = tempRepos('talium-applier-copies-');
 after(() => repos.cleanup());
 
@@ -47,9 +45,7 @@ const ids = (files: Record<string, string>): string[] =>
 /** `kind/name` of every object `kubectl kustomize` renders for `dir` (undefined without kubectl). */
 function kustomizeNames(files: Record<string, string>, dir: string): string[] | undefined {
   if (!hasKubectl) return undefined;
-  const r = spawnSync('kubectl', ['kustomize', join(repos.repo(files), dir)], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.status, 0, `kubectl kustomize ${dir}: ${r.stderr}`);
-  return parseAllDocuments(r.stdout).map((d) => d.toJS() as { kind: string; metadata: { name: string } }).map((o) => `${o.kind}/${o.metadata.name}`).sort();
+  return kustomizeBuild<{ kind: string; metadata: { name: string } }>(join(repos.repo(files), dir)).map((o) => `${o.kind}/${o.metadata.name}`).sort();
 }
 
 test('renamedCopies: two Flux Kustomizations of one cluster building two overlays of one base, as kubectl kustomize renders each', (t) => {

@@ -7,9 +7,7 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import type { Finding } from '../src/core/finding.js';
 import { mergeAcrossGroups, runRules } from '../src/lint/run-rules.js';
 import { buildClusterGroups } from '../src/plan/index.js';
@@ -21,8 +19,8 @@ import poolOverlap from '../src/rules/network/pool-overlap.js';
 import serviceIpConflict from '../src/rules/network/service-ip-conflict.js';
 import { lintRepo, parseRepo } from '../src/testing/rule-tester.js';
 import { tempRepos } from '../src/testing/temp-repos.js';
+import { hasKubectl, kustomizeBuild } from '../src/testing/kubectl-kustomize.js';
 
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 const repos = tempRepos('talium-renamed-');
 after(() => repos.cleanup());
 
@@ -45,11 +43,7 @@ const COPIES: Record<string, string> = {
 /** `kind/name` of every object `kubectl kustomize` renders for `dir` of `files` (undefined without kubectl). */
 function kustomizeIds(files: Record<string, string>, dir: string): string[] | undefined {
   if (!hasKubectl) return undefined;
-  const root = repos.repo(files);
-  const r = spawnSync('kubectl', ['kustomize', join(root, dir)], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.status, 0, `kubectl kustomize ${dir}: ${r.stderr}`);
-  return parseAllDocuments(r.stdout)
-    .map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string } })
+  return kustomizeBuild<{ kind: string; metadata: { name: string; namespace?: string } }>(join(repos.repo(files), dir))
     .map((o) => `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`)
     .sort();
 }
