@@ -69,6 +69,11 @@ test('gitops/argocd-application-path', () => {
         files: { ...files, 'clusters/home/cluster.yaml': spec('https://github.com/me/home-ops.git'), 'argocd/apps.yaml': appset('kubernetes/apps/ehco') },
         errors: [{ messageId: 'missingNear', file: 'argocd/apps.yaml', line: 19, column: 15, data: { kind: 'ApplicationSet', name: 'apps', suggestion: 'kubernetes/apps/echo' } }],
       },
+      // a plain Application in the file of a templated ApplicationSet: templated-ness is the document's, not the file's
+      {
+        files: { ...files, 'clusters/home/cluster.yaml': spec('https://github.com/me/home-ops.git'), 'argocd/apps.yaml': `${app('web', 'kubernetes/app/web')}---\n${appset("'kubernetes/apps/{{.name}}'")}` },
+        errors: [{ messageId: 'missingNear', file: 'argocd/apps.yaml', line: 11, column: 11, data: { kind: 'Application', name: 'web', suggestion: 'kubernetes/apps/web' } }],
+      },
     ],
   });
 });

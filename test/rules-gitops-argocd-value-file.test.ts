@@ -11,6 +11,9 @@ const app = (valueFiles: string[], opts: { ref?: string; repo?: string; helm?: s
   `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  project: default\n  sources:\n    - repoURL: ${opts.chart === false ? 'https://github.com/me/charts.git\n      path: charts/cilium' : 'https://helm.cilium.io/\n      chart: cilium'}\n      targetRevision: 1.20.1\n      helm:\n        valueFiles:\n${valueFiles.map((f) => `          - ${f}\n`).join('')}${opts.helm ?? ''}    - repoURL: ${opts.repo ?? 'https://github.com/me/home-ops.git'}\n      targetRevision: main\n      ref: ${opts.ref ?? 'values'}\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: kube-system\n`;
 const values = 'kubeProxyReplacement: true\n';
 const spec = 'versions: { talos: 1.14.1, kubernetes: 1.36.0, cilium: 1.20.1 }\ngitops: { engine: argocd, repository: git@github.com:me/home-ops.git }\nlan: { cidr: 10.50.0.0/24, gateway: 10.50.0.1 }\nnodes:\n  - { name: cp-1, role: controlplane, address: 10.50.0.11, nic: enp1s0 }\npools:\n  - { name: default, blocks: [10.50.0.200-10.50.0.239] }\n';
+/** An ApplicationSet of a Git folder, Go-templated (what marks its file templated). */
+const APPSET =
+  "apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: apps\n  namespace: argocd\nspec:\n  goTemplate: true\n  generators:\n    - list:\n        elements: [{ name: web }]\n  template:\n    metadata:\n      name: '{{.name}}'\n    spec:\n      project: default\n      source:\n        repoURL: https://github.com/me/home-ops.git\n        targetRevision: main\n        path: 'kubernetes/apps/{{.name}}'\n      destination:\n        server: https://kubernetes.default.svc\n        namespace: web\n";
 const here = { 'kubernetes/cilium/values.yaml': values, 'kubernetes/cilium/values-home.yaml': values };
 
 test('gitops/argocd-value-file', () => {
@@ -45,6 +48,11 @@ test('gitops/argocd-value-file', () => {
       {
         files: { ...here, 'argocd/cilium.yaml': app(['$value/kubernetes/cilium/values.yaml']) },
         errors: [{ messageId: 'unknownRef', line: 14, column: 13, data: { ref: 'value', refs: 'its refs: "values"' } }],
+      },
+      // a plain Application in the file of a templated ApplicationSet: templated-ness is the document's, not the file's
+      {
+        files: { ...here, 'argocd/cilium.yaml': `${app(['$values/kubernetes/cilium/value.yaml'])}---\n${APPSET}` },
+        errors: [{ messageId: 'missingNear', file: 'argocd/cilium.yaml', line: 14, column: 13, data: { path: 'kubernetes/cilium/value.yaml', suggestion: 'kubernetes/cilium/values.yaml', app: 'cilium', kind: 'Application' } }],
       },
     ],
   });

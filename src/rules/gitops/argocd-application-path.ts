@@ -13,6 +13,7 @@ import { defineRule, type RuleFinding } from '../types.js';
 import { nearestFolder, relatedIn, yamlFolders } from './lib/folders.js';
 import { thisRepository } from './lib/argo-repo.js';
 import { ARGO_APP_KINDS, under } from './lib/flux.js';
+import { ownTemplated } from './lib/templated.js';
 
 const APP = (path: string) =>
   `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: whoami\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/me/home-ops.git\n    targetRevision: main\n    path: ${path}\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: whoami\n`;
@@ -63,7 +64,7 @@ export default defineRule({
   },
   check({ cluster, all, tree }) {
     // an ApplicationSet is Go-templated by design: its templated values (repoURL, path) are skipped one by one
-    const apps = docsOfKinds(cluster.docs, ARGO_APP_KINDS).filter((d) => d.group === 'argoproj.io' && (!d.templated || d.kind === 'ApplicationSet'));
+    const apps = docsOfKinds(cluster.docs, ARGO_APP_KINDS).filter((d) => d.group === 'argoproj.io' && (!ownTemplated(d) || d.kind === 'ApplicationSet'));
     if (!apps.length) return [];
     const dirs = yamlFolders(all, tree);
     const sources: ArgoPathSource[] = [];

@@ -15,6 +15,7 @@ import { defineRule, type RuleFinding } from '../types.js';
 import { yamlFolders } from './lib/folders.js';
 import { thisRepository } from './lib/argo-repo.js';
 import { ARGO_APP_KINDS, dirOf, under } from './lib/flux.js';
+import { ownTemplated } from './lib/templated.js';
 
 const TEMPLATED = /\{\{|\$\{/;
 /** Argo CD 3 expands globs in value files; such an entry may match nothing on purpose. */
@@ -57,7 +58,7 @@ export default defineRule({
   check({ cluster, all, tree }) {
     const files = tree?.files;
     if (!files) return [];
-    const apps = docsOfKinds(cluster.docs, ARGO_APP_KINDS).filter((d) => d.group === 'argoproj.io' && (!d.templated || d.kind === 'ApplicationSet'));
+    const apps = docsOfKinds(cluster.docs, ARGO_APP_KINDS).filter((d) => d.group === 'argoproj.io' && (!ownTemplated(d) || d.kind === 'ApplicationSet'));
     if (!apps.length) return [];
     const dirs = yamlFolders(all, tree);
     const local = thisRepository(apps, [...cluster.docs, ...all], dirs);
