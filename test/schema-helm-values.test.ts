@@ -1,8 +1,8 @@
 /**
  * The Cilium values sections users set besides the ones talium writes (debug, envoy, prometheus, ingressController,
  * socketLB, bandwidthManager, ...): wrong types are schema/type at the value, whether in a values file, a
- * HelmRelease or through `talium lint`; YAML 1.2 strings such as `on` where the chart wants a boolean are the
- * schema's (no yaml/truthy on a document the schema covers); a complete, correct values file has no finding on
+ * HelmRelease or through `talium lint`; a plain `on` where the chart wants a boolean is schema/yaml11-boolean (a
+ * warning in a values file, which Helm reads as YAML 1.1; no yaml/truthy on a document the schema covers); a complete, correct values file has no finding on
  * any Cilium line; the sections stay open (keys we do not model are not reported).
  */
 import { after, test } from 'node:test';
@@ -44,28 +44,34 @@ test('debug.enabled: 5 is schema/type at the value, with the path and the types'
   assert.equal(ds[0]!.severity, 'error');
 });
 
-test('debug.enabled: on (a string in YAML 1.2) is schema/type; the schema covers the file, so no yaml/truthy here', () => {
+test('debug.enabled: on in a values file is schema/yaml11-boolean, a warning (helmValuesBoolean): Helm reads values files as YAML 1.1, so true; no yaml/truthy here', () => {
   const ds = values('kubeProxyReplacement: true\ndebug:\n  enabled: on\n');
-  assert.deepEqual(brief(ds), ['schema/type@3:12']);
-  assert.equal(ds[0]!.messageId, 'yaml11Word');
-  assert.deepEqual(ds[0]!.data, { path: 'debug.enabled', expected: 'boolean', actual: 'string', value: 'on' });
-  // quoted or not, a string is a string; a real boolean is fine
+  assert.deepEqual(brief(ds), ['schema/yaml11-boolean@3:12']);
+  assert.equal(ds[0]!.messageId, 'helmValuesBoolean');
+  assert.equal(ds[0]!.severity, 'warning');
+  assert.deepEqual(ds[0]!.data, { path: 'debug.enabled', actual: 'on', readAs: true, expected: 'boolean' });
+  const off = values('kubeProxyReplacement: true\ndebug:\n  enabled: Off\n');
+  assert.deepEqual([off[0]!.ruleId, off[0]!.messageId, off[0]!.data?.['readAs']], ['schema/yaml11-boolean', 'helmValuesBoolean', false]);
+  // quoted, a string is a string to every reader (Helm too): the type error; a real boolean is fine
   assert.deepEqual(brief(values('kubeProxyReplacement: true\ndebug:\n  enabled: "true"\n')), ['schema/type@3:12']);
+  assert.deepEqual(brief(values('kubeProxyReplacement: true\ndebug:\n  enabled: "on"\n')), ['schema/type@3:12']);
   assert.deepEqual(values('kubeProxyReplacement: true\ndebug:\n  enabled: true\n  verbose: datapath\n'), []);
 });
 
-test('talium lint: debug.enabled: on in a Cilium values file is schema/type only; yaml/truthy still reports files no schema covers', async () => {
+test('talium lint: debug.enabled: on in a Cilium values file is a schema/yaml11-boolean warning (fixed to true by --fix); yaml/truthy still reports files no schema covers', async () => {
   const dir = repos.repo({
     'kubernetes/cilium/values.yaml': 'kubeProxyReplacement: true\ndebug:\n  enabled: on\nsocketLB:\n  enabled: 5\n',
     'other/settings.yaml': 'feature: on\n',
   });
   const r = await runCli(['lint', '--format', 'json', '--workers', '0'], { cwd: dir });
-  const out = JSON.parse(r.stdout) as { diagnostics: Array<{ ruleId: string; file: string; data?: Record<string, unknown>; range: { start: { line: number; column: number } } }> };
+  const out = JSON.parse(r.stdout) as { diagnostics: Array<{ ruleId: string; severity: string; messageId?: string; file: string; data?: Record<string, unknown>; range: { start: { line: number; column: number } } }> };
   assert.deepEqual(
-    out.diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId} ${String(d.data?.['path'] ?? '')}`),
-    ['kubernetes/cilium/values.yaml:3:12 schema/type debug.enabled', 'kubernetes/cilium/values.yaml:5:12 schema/type socketLB.enabled', 'other/settings.yaml:1:10 yaml/truthy '],
+    out.diagnostics.map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId} ${d.severity} ${String(d.data?.['path'] ?? '')}`),
+    ['kubernetes/cilium/values.yaml:3:12 schema/yaml11-boolean warning debug.enabled', 'kubernetes/cilium/values.yaml:5:12 schema/type error socketLB.enabled', 'other/settings.yaml:1:10 yaml/truthy warning '],
   );
   assert.equal(r.code, 1);
+  await runCli(['lint', '--fix', '--workers', '0', '--no-cache'], { cwd: dir });
+  assert.equal(readFileSync(join(dir, 'kubernetes/cilium/values.yaml'), 'utf8'), 'kubeProxyReplacement: true\ndebug:\n  enabled: true\nsocketLB:\n  enabled: 5\n');
 });
 
 test('new sections: wrong types at their positions (HelmRelease values, newest line)', () => {

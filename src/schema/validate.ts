@@ -508,12 +508,14 @@ class Validator implements SchemaValidator {
    * A plain yes/no/on/off where a boolean belongs: which reader sees what differs (kustomize, behind Flux and Argo
    * CD, and other YAML 1.2 readers keep the string; kubectl apply's YAML 1.1 reads a boolean), so the type error
    * says so (messageId yaml11Word); the fix is the same for every reader. In a Kubernetes object it is
-   * schema/yaml11-boolean instead (booleanField).
+   * schema/yaml11-boolean instead (booleanField), in a Helm values file schema/yaml11-boolean as a warning
+   * (helmValuesBoolean: Helm reads the file as YAML 1.1).
    */
   private yaml11Word(doc: YamlDocument, path: Path, i: RawIssue, v: unknown): Finding | undefined {
     const b = plainBooleanWord(doc, path, i, v);
     if (b === undefined || typeof v !== 'string') return undefined;
     if (doc.docClass === 'k8s') return booleanFieldWord(doc, path, i, v, b);
+    if (doc.docClass === 'helm-values') return helmValuesWord(doc, path, i, v, b);
     // talium's own cluster.yaml: talium is the reader (YAML 1.2), and it hands Helm the string it read
     const spec = doc.docClass === 'cluster-spec';
     const f = toFinding(doc, {
@@ -618,6 +620,33 @@ function booleanFieldWord(doc: YamlDocument, path: Path, i: RawIssue, word: stri
     data: { path: at, actual: word, readAs: b, expected: 'boolean' },
   });
   f.messageId = 'booleanField';
+  f.fix = { text: String(b), expect: word };
+  return f;
+}
+
+/**
+ * A plain yes/no/on/off in a boolean field of a Helm values file (values.yaml, an Argo CD `valueFiles` entry, the
+ * file a kustomize configMapGenerator turns into a Flux `valuesFrom` ConfigMap): Helm reads the text itself with
+ * sigs.k8s.io/yaml (go-yaml v2, YAML 1.1): chartutil.ReadValues for `helm -f`, the `--values` files Argo CD's
+ * repo-server hands `helm template`, and helm-controller's valuesFrom (chartutil.ReadValues of the ConfigMap key), so
+ * the chart gets the boolean (go-yaml v2: `enabled: on` is true). Not an error: schema/yaml11-boolean as a warning
+ * (messageId helmValuesBoolean), since YAML 1.2 tools (editors, yq, talium) read the string. Inline values
+ * (a HelmRelease's `spec.values`, Argo CD's `valuesObject`) are part of a Kubernetes object: booleanField.
+ */
+function helmValuesWord(doc: YamlDocument, path: Path, i: RawIssue, word: string, b: boolean): Finding {
+  const at = String(i.data['path']);
+  const f = toFinding(
+    doc,
+    {
+      ruleId: 'schema/yaml11-boolean',
+      path,
+      message: `"${at}" is a boolean field written as unquoted ${word}: Helm reads values files as YAML 1.1 and gets ${b}, but YAML 1.2 tools (editors, yq, talium) read the string "${word}".`,
+      help: `Write ${b}: every reader agrees on it.`,
+      data: { path: at, actual: word, readAs: b, expected: 'boolean' },
+    },
+    'warning',
+  );
+  f.messageId = 'helmValuesBoolean';
   f.fix = { text: String(b), expect: word };
   return f;
 }
