@@ -127,7 +127,7 @@ function unlistedDocs(docs: readonly YamlDocument[], kusts: readonly YamlDocumen
 }
 
 /** Argo CD's hook types (gitops-engine common.NewHookType; PostDelete and PreDelete in Argo CD 2.10 / 3.x). */
-const ARGO_HOOK_TYPES = new Set(['PreSync', 'Sync', 'PostSync', 'SyncFail', 'Skip', 'PostDelete', 'PreDelete']);
+export const ARGO_HOOK_TYPES: ReadonlySet<string> = new Set(['PreSync', 'Sync', 'PostSync', 'SyncFail', 'Skip', 'PostDelete', 'PreDelete']);
 const SKIPPED = new WeakSet<YamlDocument>();
 /** The object carries `argocd.argoproj.io/hook: Skip` and unappliedDocs left it out for that. */
 export const argoSkipped = (doc: YamlDocument): boolean => SKIPPED.has(doc);

@@ -4,6 +4,7 @@ import argocdApplicationPath from './argocd-application-path.js';
 import argocdCiliumIdentity from './argocd-cilium-identity.js';
 import argocdDestination from './argocd-destination.js';
 import argocdHelmValuesYaml from './argocd-helm-values-yaml.js';
+import argocdHookAnnotation from './argocd-hook-annotation.js';
 import argocdHubbleCerts from './argocd-hubble-certs.js';
 import argocdSourceIgnored from './argocd-source-ignored.js';
 import argocdSyncWave from './argocd-sync-wave.js';
@@ -19,4 +20,4 @@ import patchTargetMissing from './patch-target-missing.js';
 import unreferencedFile from './unreferenced-file.js';
 import versionMatrix from './version-matrix.js';
 
-export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHubbleCerts, argocdSourceIgnored, argocdSyncWave, argocdValueFile, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxKustomizationPath, helmreleaseChartSource, kustomizeHelmchartsFlux, objectAppliedTwice, patchTargetMissing, unreferencedFile, versionMatrix];
+export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHookAnnotation, argocdHubbleCerts, argocdSourceIgnored, argocdSyncWave, argocdValueFile, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxKustomizationPath, helmreleaseChartSource, kustomizeHelmchartsFlux, objectAppliedTwice, patchTargetMissing, unreferencedFile, versionMatrix];

@@ -40,6 +40,8 @@ export const SRC = {
   argoSyncWaves: 'https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/',
   argoResourceHooks: 'https://argo-cd.readthedocs.io/en/stable/user-guide/resource_hooks/',
   argoSyncWaveCode: 'https://github.com/argoproj/gitops-engine/blob/master/pkg/sync/syncwaves/waves.go',
+  argoHookCode: 'https://github.com/argoproj/gitops-engine/blob/master/pkg/sync/hook/hook.go',
+  argoHookTypes: 'https://github.com/argoproj/gitops-engine/blob/master/pkg/sync/common/types.go',
   argoApplicationSpec: 'https://argo-cd.readthedocs.io/en/stable/user-guide/application-specification/',
   argoValidateDestination: 'https://github.com/argoproj/argo-cd/blob/master/util/argo/argo.go',
 } as const;
