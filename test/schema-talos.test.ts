@@ -82,9 +82,10 @@ test('Cilium Helm values in a HelmRelease: path-prefixed findings, typo suggesti
   // k8sClientRateLimit.operator exists from chart 1.17
   const on17 = where(diagnostics(validateCiliumValues(doc!, ['spec', 'values'], '1.17'))).filter((w) => w.includes('operator'));
   assert.deepEqual(on17, []);
-  // the same values as a values file (docClass helm-values), through validate()
+  // the same values as a values file (docClass helm-values), through validate(): Helm reads `yes` there as true
+  // (YAML 1.1), so a schema/yaml11-boolean warning rather than a type error
   const file = docsFromText('values.yaml', 'l2announcements:\n  enabled: yes\nipam:\n  mode: kubernetes\n  modes: x\n', 'helm-values')[0]!;
-  assert.deepEqual(where(diagnostics(createSchemaValidator({ ciliumVersion: '1.18' }).validate(file))), ['schema/type:l2announcements.enabled@2:12', 'schema/unknown-field:modes@5:3']);
+  assert.deepEqual(where(diagnostics(createSchemaValidator({ ciliumVersion: '1.18' }).validate(file))), ['schema/yaml11-boolean:l2announcements.enabled@2:12', 'schema/unknown-field:modes@5:3']);
   // Helm ignores unknown values keys (the help says the setting has no effect), the API server rejects unknown fields
   const consumers = diagnostics(createSchemaValidator({ ciliumVersion: '1.18' }).validate(file)).filter((d) => d.ruleId === 'schema/unknown-field').map((d) => d.data?.['consumer']);
   assert.deepEqual(consumers, ['helm']);
