@@ -5,14 +5,15 @@
  * Application source of this repository (kustomize when its folder has a kustomization, with `kustomize.namespace` /
  * `namePrefix` / `nameSuffix`; else the folder's manifests, `directory.recurse` with its subfolders; objects without a
  * namespace go to `destination.namespace`), also those an ApplicationSet's git directories generator makes; with the
- * ids a folder applied without a kustomization holds twice (Applier.repeated). Owns that question only (rules judge:
+ * ids a folder applied without a kustomization holds twice (Applier.repeated), the ids its namespace override makes one
+ * (Applier.nsConflicts) and what the patches it adds run against (Applier.patchBase). Owns that question only (rules judge:
  * gitops/object-applied-twice, gitops/duplicate-object; plan/renamed-copies.ts reads the copies two appliers make).
  */
 import type { Path, YamlDocument } from '../core/document.js';
 import { docsOfKind } from '../core/kind-index.js';
 import { fluxKustomizations, normDir, under } from './flux-kustomizations.js';
 import { repoKey } from './helm-layers.js';
-import { isClusterScoped, kustomizeBuilder, objectKey, withIds, type BuiltObject, type IdOverrides, type KustomizeBuilder } from './kustomize-build.js';
+import { isClusterScoped, kustomizeBuilder, namespaceMerges, objectKey, withIds, type BuiltObject, type IdOverrides, type KustomizeBuilder, type NamespaceConflict } from './kustomize-build.js';
 import { generatedResources } from './kustomize-overlays.js';
 import { dirOf, docsByFile, foldersOf, isObj } from './util.js';
 import { pushAll } from '../core/arrays.js';
@@ -47,6 +48,25 @@ export interface Applier {
    * fails on them; Argo CD's directory keeps the later one with a RepeatedResourceWarning.
    */
   repeated?: readonly RepeatedObject[];
+  /** Where its kustomize overrides are: `['spec']` (Flux `targetNamespace`, `patches`), the source (Argo CD `kustomize.*`). */
+  overrideAt: Path;
+  /**
+   * Objects of different ids its namespace override (Flux `targetNamespace`, Argo CD `kustomize.namespace`) makes one
+   * id: kustomize fails ("namespace transformation produces ID conflict").
+   */
+  nsConflicts?: readonly NamespaceConflict[];
+  /**
+   * What the patches it adds run against (kustomize, through a kustomization it builds or Flux generates): the objects
+   * before that kustomization's own patches and transformers, whether all are known, and the kustomization (undefined:
+   * Flux's generated one). Undefined: an Argo CD directory, or a build talium does not follow.
+   */
+  patchBase?: { objects: readonly BuiltObject[]; incomplete: boolean; kustomization?: YamlDocument };
+}
+
+/** What buildFolder learns besides the objects. */
+interface FolderInfo {
+  patchBase?: Applier['patchBase'];
+  nsConflicts?: NamespaceConflict[];
 }
 
 /** One object id a plain folder holds more than once (Applier.repeated): its copies in the folder's walk order. */
@@ -129,9 +149,12 @@ export function appliers(docs: readonly YamlDocument[], all?: readonly YamlDocum
     const unsure = Array.isArray(k.doc.get(['spec', 'components'])) || /\$patch|\/metadata|\/kind|allowNameChange|allowKindChange/.test(patches);
     const ids = overrides(k.doc, ['spec'], 'targetNamespace', unsure);
     const repeated: RepeatedObject[] = [];
-    const objects = buildFolder(b, byFile(), k.dir, ids, 'flux', false, repeated);
+    const info: FolderInfo = {};
+    const objects = buildFolder(b, byFile(), k.dir, ids, 'flux', false, repeated, '', info);
     const changes = ['patches', 'patchesStrategicMerge', 'patchesJson6902', 'components', 'commonMetadata'].some((key) => k.doc.get(['spec', key]) !== undefined);
-    const applier: Applier = { doc: k.doc, name: k.name, at: ['spec', 'path'], engine: 'flux', target: secret === undefined ? '' : `kubeconfig:${k.namespace ?? ''}/${secret}`, defaultNamespace: ids.namespace ?? '', objects, dir: k.dir, changes };
+    const applier: Applier = { doc: k.doc, name: k.name, at: ['spec', 'path'], engine: 'flux', target: secret === undefined ? '' : `kubeconfig:${k.namespace ?? ''}/${secret}`, defaultNamespace: ids.namespace ?? '', objects, dir: k.dir, changes, overrideAt: ['spec'] };
+    if (info.nsConflicts?.length) applier.nsConflicts = info.nsConflicts;
+    if (info.patchBase) applier.patchBase = info.patchBase;
     const kust = b.kustomizationAt(k.dir);
     if (kust) applier.build = { kustomization: kust, ids };
     if (repeated.length) applier.repeated = repeated;
@@ -174,8 +197,11 @@ export function appliers(docs: readonly YamlDocument[], all?: readonly YamlDocum
       }
       if (kz['patches'] !== undefined || kz['components'] !== undefined) ids.uncertain = true;
       const repeated: RepeatedObject[] = [];
-      const objects = buildFolder(b, byFile(), dir, directory === undefined ? ids : undefined, 'argocd', isObj(directory) && directory['recurse'] === true, repeated, ns ?? '');
-      const applier: Applier = { doc: a.doc, name: a.name, at: [...at, 'path'], engine: 'argocd', target: IN_CLUSTER.has(server) ? '' : `argocd:${server}`, defaultNamespace: ids.namespace ?? ns ?? '', objects, dir, changes: ids.uncertain === true || kz['commonAnnotations'] !== undefined };
+      const info: FolderInfo = {};
+      const objects = buildFolder(b, byFile(), dir, directory === undefined ? ids : undefined, 'argocd', isObj(directory) && directory['recurse'] === true, repeated, ns ?? '', info);
+      const applier: Applier = { doc: a.doc, name: a.name, at: [...at, 'path'], engine: 'argocd', target: IN_CLUSTER.has(server) ? '' : `argocd:${server}`, defaultNamespace: ids.namespace ?? ns ?? '', objects, dir, changes: ids.uncertain === true || kz['commonAnnotations'] !== undefined, overrideAt: at };
+      if (info.nsConflicts?.length) applier.nsConflicts = info.nsConflicts;
+      if (info.patchBase) applier.patchBase = info.patchBase;
       if (repeated.length) applier.repeated = repeated;
       const kust = directory === undefined ? b.kustomizationAt(dir) : undefined;
       if (kust) applier.build = { kustomization: kust, ids };
@@ -321,18 +347,29 @@ function renderTemplate(v: unknown, dir: string, go: boolean): unknown {
  * below, a folder with a kustomization taken whole) or Argo CD's directory (its files; `recurse`: those below too).
  * The ids a plain folder holds twice go to `repeated` (repeatedObjects; `destNs`: an Argo CD source's destination namespace).
  */
-function buildFolder(b: KustomizeBuilder, byFile: Map<string, YamlDocument[]>, dir: string, ids: IdOverrides | undefined, engine: 'flux' | 'argocd', recurse: boolean, repeated: RepeatedObject[], destNs = ''): readonly BuiltObject[] {
+function buildFolder(b: KustomizeBuilder, byFile: Map<string, YamlDocument[]>, dir: string, ids: IdOverrides | undefined, engine: 'flux' | 'argocd', recurse: boolean, repeated: RepeatedObject[], destNs = '', info: FolderInfo = {}): readonly BuiltObject[] {
   const kust = ids ? b.kustomizationAt(dir) : undefined;
-  if (kust) return b.buildWith(kust, ids!);
+  if (kust) {
+    const base = b.patchBase(kust);
+    if (base) info.patchBase = { objects: base.objects, incomplete: base.incomplete, kustomization: kust };
+    info.nsConflicts = b.namespaceOverrideConflicts(kust, ids!);
+    return b.buildWith(kust, ids!);
+  }
   const list: BuiltObject[] = [];
   if (engine === 'flux') {
+    let incomplete = false;
     for (const node of generatedResources(dir, byFile).sort(walkOrder)) {
       const k = b.kustomizationAt(dirOf(node));
+      const whole = k !== undefined && k.file.path === node;
       // (not spread into push: a folder may hold more objects than call arguments fit on the stack)
-      pushAll(list, k && k.file.path === node ? b.build(k) : b.fileObjects(node));
+      pushAll(list, whole ? b.build(k) : b.fileObjects(node));
+      incomplete ||= whole ? b.buildIncomplete(k) : b.fileIncomplete(node);
     }
     pushAll(repeated, repeatedObjects(list, objectKey));
-    return withIds(list, ids ?? {});
+    const out = withIds(list, ids ?? {});
+    info.patchBase = { objects: list, incomplete };
+    if (ids?.namespace !== undefined) info.nsConflicts = namespaceMerges(list, out);
+    return out;
   }
   const files: string[] = [];
   for (const f of byFile.keys()) if (recurse ? under(dirOf(f), dir) : dirOf(f) === dir) files.push(f);

@@ -8,7 +8,8 @@
  * Also what a Flux Kustomization or an Argo CD source builds from its folder (appliedObjects), the way each object of
  * a build came (traced: the kustomizations and entries from the build down to its file), and what each kustomization's
  * patches run against (patchInputs: with generated ConfigMaps/Secrets, every earlier id of an object, and whether the
- * build is known at all). Owns that model only, with kustomize's naming rules (prefix order, kinds not renamed,
+ * build is known at all; patchBase: what patches a Flux Kustomization or Argo CD source appends run against), and the
+ * ids a Flux `targetNamespace` / Argo CD `kustomize.namespace` makes one (namespaceOverrideConflicts). Owns that model only, with kustomize's naming rules (prefix order, kinds not renamed,
  * namespace precedence, cluster-scoped kinds): no findings (rules/gitops/duplicate-object.ts and object-applied-twice.ts
  * report; plan/renamed-copies.ts finds the objects one build renders under several names; plan/kustomize-patch-targets.ts
  * matches patches). Each kustomization is built once per document list; linear in the documents its builds reach.
@@ -213,7 +214,47 @@ export class KustomizeBuilder {
   /** What each kustomization's target-less strategic-merge patches run against (plan/kustomize-patch-targets.ts). */
   readonly patchInputs: PatchInput[] = [];
 
+  /** What each kustomization built whole holds when its patches run (before its own transformers). */
+  private readonly bases = new Map<YamlDocument, { list: readonly BuiltObject[]; generated: readonly BuiltObject[]; incomplete: boolean }>();
+
   constructor(readonly byFile: Map<string, YamlDocument[]>) {}
+
+  /**
+   * What `k`'s patches run against (its resources, components and generated ConfigMaps/Secrets, before its own
+   * patches and transformers): also what patches a Flux Kustomization or Argo CD source appends to `k` run after.
+   */
+  patchBase(k: YamlDocument): PatchInput | undefined {
+    this.build(k);
+    const b = this.bases.get(k);
+    return b && { kustomization: k, objects: b.generated.length ? b.list.concat(b.generated) : b.list, incomplete: b.incomplete };
+  }
+
+  /**
+   * The pairs of objects `ids.namespace` makes one id in `k`'s build when it replaces `k`'s own `namespace` (a Flux
+   * `targetNamespace`, an Argo CD `kustomize.namespace`): kustomize fails ("namespace transformation produces ID
+   * conflict"). Pairs `k`'s own namespace makes one already are left out (reported at `k`).
+   */
+  namespaceOverrideConflicts(k: YamlDocument, ids: IdOverrides): NamespaceConflict[] {
+    if (ids.namespace === undefined) return [];
+    this.build(k);
+    const b = this.bases.get(k);
+    if (!b) return [];
+    const before = b.list;
+    const own = new Set(namespaceMerges(before, before.map(transformer(k, this.byFile, undefined))).map((c) => c.second));
+    return namespaceMerges(before, before.map(transformer(k, this.byFile, { namespace: ids.namespace, ...(ids.uncertain ? { uncertain: true } : {}) }))).filter((c) => !own.has(c.second));
+  }
+
+  /** A resource file holds a document that is no named Kubernetes object (its objects are not all known). */
+  fileIncomplete(file: string): boolean {
+    this.fileObjects(file);
+    return this.unknownFiles.has(file);
+  }
+
+  /** Something `k`'s build accumulates is not known (a remote, templated or unread entry, helmCharts...). */
+  buildIncomplete(k: YamlDocument): boolean {
+    this.build(k);
+    return this.memo.get(k)?.incomplete ?? true;
+  }
 
   /** The objects kustomization `k` outputs (a cycle: nothing, kustomize refuses it). */
   build(k: YamlDocument): readonly BuiltObject[] {
@@ -425,9 +466,15 @@ export class KustomizeBuilder {
         }
       });
     }
+    const own = acc.recording && acc.owner === k;
     // most kustomizations only list resources: nothing generated, patched or renamed
-    if (!ids && onlyAccumulates(k)) return;
+    if (!ids && onlyAccumulates(k)) {
+      if (own) this.bases.set(k, { list: acc.list, generated: acc.generated, incomplete: acc.incomplete });
+      return;
+    }
     generate(k, acc);
+    // (the lists as they are now: the transformer below replaces them, it does not change them)
+    if (own) this.bases.set(k, { list: acc.list, generated: acc.generated, incomplete: acc.incomplete });
     if (acc.recording && hasTargetlessPatches(k)) this.patchInputs.push({ kustomization: k, objects: acc.list.concat(acc.generated), incomplete: acc.incomplete });
     const f = transformer(k, this.byFile, ids);
     if (f !== IDENTITY) acc.map(f, k);
@@ -516,6 +563,38 @@ function transformer(k: YamlDocument | undefined, byFile: Map<string, YamlDocume
   };
 }
 
+/** Two objects of different ids that a namespace transformer made one id (the second is the one kustomize refuses). */
+export interface NamespaceConflict {
+  first: BuiltObject;
+  second: BuiltObject;
+  /** The id both got (`second` after the transformer). */
+  merged: BuiltObject;
+}
+
+/**
+ * The objects `after` (`before` through one transformer, undefined: deleted) holds twice that `before` held under
+ * different ids; objects `before` holds twice already (another finding) and uncertain ids are left out.
+ */
+export function namespaceMerges(before: readonly BuiltObject[], after: ReadonlyArray<BuiltObject | undefined>): NamespaceConflict[] {
+  const out: NamespaceConflict[] = [];
+  const seenBefore = new Set<string>();
+  const firstAfter = new Map<string, number>();
+  for (let i = 0; i < before.length; i++) {
+    const b = before[i]!;
+    const a = after[i];
+    if (b.uncertain) continue;
+    const kb = objectKey(b);
+    const repeated = seenBefore.has(kb);
+    seenBefore.add(kb);
+    if (!a || a.uncertain || repeated) continue;
+    const ka = objectKey(a);
+    const j = firstAfter.get(ka);
+    if (j === undefined) firstAfter.set(ka, i);
+    else out.push({ first: before[j]!, second: b, merged: a });
+  }
+  return out;
+}
+
 /** Objects of a kustomization Flux generates (no kustomization of its own) with a Flux Kustomization's ids applied. */
 export function withIds(list: readonly BuiltObject[], ids: IdOverrides): BuiltObject[] {
   const f = transformer(undefined, new Map(), ids);
@@ -528,6 +607,11 @@ const nonEmpty = (v: unknown): boolean => (Array.isArray(v) ? v.length > 0 : v !
 function replacesMetadata(v: unknown): boolean {
   if (!Array.isArray(v)) return false;
   return v.some((r) => !isObj(r) || typeof r['path'] === 'string' || /"(?:metadata\.(?:name|namespace)|kind|apiVersion)"/.test(JSON.stringify(r['targets'] ?? null)));
+}
+
+/** `k`'s own patches may rename objects or delete ones talium cannot tell (what patches after them see is not known). */
+export function patchesMayRename(k: YamlDocument, byFile: Map<string, YamlDocument[]>): boolean {
+  return patchEffects(k, byFile).uncertain;
 }
 
 interface Effects {

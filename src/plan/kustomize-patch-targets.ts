@@ -31,7 +31,8 @@ export interface PatchTargetMiss {
 
 const TEMPLATED = /\$\{|\{\{/;
 
-interface SmPatch {
+/** One target-less strategic-merge patch document, and the entry listing it. */
+export interface SmPatch {
   entry: Path;
   doc?: YamlDocument;
   body: Record<string, unknown>;
@@ -41,7 +42,7 @@ interface SmPatch {
  * `k`'s target-less strategic-merge patch documents in the order kustomize applies them (`patchesStrategicMerge`,
  * then `patches`); a patch file not in the tree is left out (not known).
  */
-function smPatches(k: YamlDocument, byFile: Map<string, YamlDocument[]>): SmPatch[] {
+export function smPatches(k: YamlDocument, byFile: Map<string, YamlDocument[]>): SmPatch[] {
   const out: SmPatch[] = [];
   const dir = dirOf(k.file.path);
   const add = (entry: Path, text: unknown, file: unknown): void => {
@@ -84,6 +85,20 @@ function idsOf(o: BuiltObject): string[] {
 function check(input: PatchInput, byFile: Map<string, YamlDocument[]>, out: PatchTargetMiss[]): void {
   const patches = smPatches(input.kustomization, byFile);
   if (!patches.length) return;
+  for (const { patch: _patch, ...m } of judgePatches(input.objects, patches)) out.push({ kustomization: input.kustomization, ...m });
+}
+
+/** A patch of `judgePatches` that kustomize finds no unique object for. */
+export type PatchMiss = Omit<PatchTargetMiss, 'kustomization' | 'patchDoc'> & { patch: SmPatch; patchDoc?: YamlDocument };
+
+/**
+ * The patches of `patches` (applied in this order to `objects`, a `$patch: delete` removing its object for the ones
+ * after it) that name no object, or several; a patch with a templated id, or of a kind some object of unknown id has
+ * while it names none, is not judged.
+ */
+export function judgePatches(objects: readonly BuiltObject[], patches: readonly SmPatch[]): PatchMiss[] {
+  const out: PatchMiss[] = [];
+  const input = { objects };
   const byId = new Map<string, BuiltObject[]>();
   // kinds of objects whose id is not known: a patch of such a kind may name one of them
   const unsure = new Set<string>();
@@ -130,8 +145,9 @@ function check(input: PatchInput, byFile: Map<string, YamlDocument[]>, out: Patc
     }
     if (!matches.length && unsure.has(kind)) continue;
     const held = input.objects.filter((o) => o.kind === kind && !o.uncertain && !deleted.has(o));
-    out.push({ kustomization: input.kustomization, entry: p.entry, ...(p.doc ? { patchDoc: p.doc } : {}), group, version, kind, name, namespace: isClusterScoped(kind) ? '' : ns, matches, held });
+    out.push({ patch: p, entry: p.entry, ...(p.doc ? { patchDoc: p.doc } : {}), group, version, kind, name, namespace: isClusterScoped(kind) ? '' : ns, matches, held });
   }
+  return out;
 }
 
 const MISSES = new WeakMap<readonly YamlDocument[], readonly PatchTargetMiss[]>();

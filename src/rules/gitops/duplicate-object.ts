@@ -3,7 +3,8 @@
  * fails the build ("may not add resource with an already registered id"), and so do Flux and Argo CD; also a folder
  * without a kustomization that a Flux Kustomization (generated kustomization: fails) or an Argo CD plain directory
  * (keeps the later copy, RepeatedResourceWarning) applies holding one object twice. The build model
- * (ids after namespace / namePrefix / nameSuffix, `$patch: delete`) is plan/kustomize-build.ts.
+ * (ids after namespace / namePrefix / nameSuffix, `$patch: delete`) is plan/kustomize-build.ts; a Flux `targetNamespace`
+ * or Argo CD `kustomize.namespace` making two ids one is reported at that key (plan/appliers.ts nsConflicts).
  */
 import type { Path, YamlDocument } from '../../core/document.js';
 import { applierLabel, appliers, type Applier } from '../../plan/appliers.js';
@@ -19,6 +20,7 @@ const POOL = (name: string, cidr: string) => `apiVersion: cilium.io/v2\nkind: Ci
 const KUSTOMIZE_APPEND = 'https://github.com/kubernetes-sigs/kustomize/blob/master/api/resmap/reswrangler.go';
 const KUSTOMIZE_RESID = 'https://github.com/kubernetes-sigs/kustomize/blob/master/api/resid/resid.go';
 const FLUX_GENERATOR = 'https://github.com/fluxcd/pkg/blob/main/kustomize/kustomize_generator.go';
+const ARGO_KUSTOMIZE = 'https://github.com/argoproj/argo-cd/blob/master/util/kustomize/kustomize.go';
 const ARGO_REPEATED = 'https://github.com/argoproj/argo-cd/blob/master/controller/state.go';
 const FLUX_KS = (path: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: lb\n  namespace: flux-system\nspec:\n  interval: 1h\n  path: ${path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
 
@@ -50,7 +52,7 @@ export default defineRule({
     severity: 'error',
     messages: {
       entries: '{{object}} reaches this kustomization twice, through "{{entry}}" and, before it, "{{first}}"; kustomize (and Flux, Argo CD) fails with "may not add resource with an already registered id", so nothing of this build is applied.',
-      namespace: '`namespace: {{setTo}}` makes {{first}} and {{second}} one object, {{object}}; kustomize (and Flux, Argo CD) fails with "namespace transformation produces ID conflict", so nothing of this build is applied.',
+      namespace: '`{{key}}: {{setTo}}` makes {{first}} and {{second}} one object, {{object}}; kustomize (and Flux, Argo CD) fails with "namespace transformation produces ID conflict", so nothing of this build is applied.',
       documents: '{{object}} is defined twice in what "{{entry}}" brings in; kustomize (and Flux, Argo CD) fails with "may not add resource with an already registered id", so nothing of this build is applied.',
       generated: '{{object}} is defined twice in folder "{{folder}}", which {{applier}} applies without a kustomization; the kustomization Flux generates lists every manifest below it, and its build fails with "may not add resource with an already registered id", so nothing of this Kustomization is applied.',
       directory: '{{object}} is defined twice in folder "{{folder}}", which {{applier}} applies as a plain directory; Argo CD applies only this later copy and reports a RepeatedResourceWarning, so the earlier one is silently ignored.',
@@ -68,6 +70,7 @@ export default defineRule({
         '- a folder without a kustomization that a Flux Kustomization applies (kustomize-controller generates a kustomization listing every `.yaml`/`.yml` file below it, and a subfolder with a kustomization as one entry) holding two documents of one id: the build fails too;\n' +
         '- a plain directory an Argo CD Application applies (`directory.recurse`: with its subfolders) holding two objects of one group, kind, namespace (an object without one gets the destination namespace) and name: Argo CD keeps the later one (files in path order) and sets a RepeatedResourceWarning condition (a warning);\n' +
         '- two objects that differ only by namespace, which the kustomization\'s `namespace:` (or a component\'s) sets to one ("namespace transformation produces ID conflict"; reported at `namespace`, with both objects as related locations). Two Namespace objects are one too: `namespace:` renames them.\n' +
+        '- the same for a Flux Kustomization\'s `targetNamespace` or an Argo CD source\'s `kustomize.namespace`: kustomize-controller sets it as the `namespace` of the kustomization it builds (or generates), Argo CD runs `kustomize edit set namespace`, so kustomize\'s namespace transformer fails alike; reported at that key, unless the kustomization\'s own `namespace:` makes the two one already.\n' +
         '\n' +
         'The finding is on the entry that brings the second copy in (`resources`, `bases` or `components` of the kustomization that fails), where the fix is made, with the first copy and its entry as related locations; when both copies come through one entry (one file), or a folder without a kustomization holds both, on the second document\'s `metadata.name`. Reported once, at the innermost kustomization whose build fails.\n' +
         '\n' +
@@ -78,7 +81,7 @@ export default defineRule({
         '- for a Flux folder, files its GitRepository leaves out of the artifact (`.sourceignore` files, `spec.ignore`).',
       why: 'kustomize refuses to accumulate a resource whose id it already holds ("may not add resource with an already registered id"). The whole build fails, so kustomize-controller marks the Flux Kustomization not ready and Argo CD reports a ComparisonError: nothing under that kustomization is applied or updated until the duplicate is removed, not only the duplicated object. An Argo CD plain directory is not built by kustomize: Argo CD applies the later copy only, so edits to the earlier file silently do nothing.',
       fix: 'Remove the second entry (or the file from the folder whose kustomization already lists it), or rename one copy (namePrefix/nameSuffix in its overlay, another namespace). To change an object a base already holds, patch it instead of listing another copy.',
-      sources: [SRC.kustomizeResources, KUSTOMIZE_APPEND, KUSTOMIZE_RESID, FLUX_GENERATOR, ARGO_REPEATED],
+      sources: [SRC.kustomizeResources, KUSTOMIZE_APPEND, KUSTOMIZE_RESID, FLUX_GENERATOR, ARGO_REPEATED, ARGO_KUSTOMIZE],
     },
     examples: {
       valid: [{ files: { 'infra/lb/kustomization.yaml': KUST('pool.yaml', 'pool-dmz.yaml'), 'infra/lb/pool.yaml': POOL('lan', '10.50.0.224/28'), 'infra/lb/pool-dmz.yaml': POOL('dmz', '10.60.0.224/28') } }],
@@ -90,6 +93,10 @@ export default defineRule({
         {
           files: { 'infra/lb/kustomization.yaml': `namespace: network\n${KUST('pool-a.yaml', 'pool-b.yaml')}`, 'infra/lb/pool-a.yaml': POOL('lan', '10.50.0.224/28').replace('  name: lan\n', '  name: lan\n  namespace: a\n'), 'infra/lb/pool-b.yaml': POOL('lan', '10.50.0.192/27').replace('  name: lan\n', '  name: lan\n  namespace: b\n') },
           note: 'two copies that differ only by namespace, which `namespace:` makes one (kustomize takes a custom kind as namespaced)',
+        },
+        {
+          files: { 'clusters/home/lb.yaml': `${FLUX_KS('./infra/lb')}  targetNamespace: network\n`, 'infra/lb/kustomization.yaml': KUST('pool-a.yaml', 'pool-b.yaml'), 'infra/lb/pool-a.yaml': POOL('lan', '10.50.0.224/28').replace('  name: lan\n', '  name: lan\n  namespace: a\n'), 'infra/lb/pool-b.yaml': POOL('lan', '10.50.0.192/27').replace('  name: lan\n', '  name: lan\n  namespace: b\n') },
+          note: 'the same, by the targetNamespace of the Flux Kustomization that builds the folder',
         },
       ],
     },
@@ -127,6 +134,27 @@ export default defineRule({
         }
       }
     }
+    // a Flux targetNamespace or Argo CD kustomize.namespace replaces the built kustomization's namespace
+    const seenOverride = new Set<string>();
+    const inGroup = new Set(cluster.docs);
+    // (built from the repository's documents: kustomize reads files whatever cluster talium groups them in)
+    for (const a of appliers(all, all)) {
+      if (!a.nsConflicts || !inGroup.has(a.doc)) continue;
+      const key = a.engine === 'flux' ? 'targetNamespace' : 'namespace';
+      const at: Path = a.engine === 'flux' ? [...a.overrideAt, key] : [...a.overrideAt, 'kustomize', key];
+      for (const c of a.nsConflicts ?? []) {
+        const id = `${a.doc.file.path}#${a.doc.index}#${at.join('/')}#${objectKey(c.merged)}`;
+        if (seenOverride.has(id)) continue;
+        seenOverride.add(id);
+        out.push({
+          doc: a.doc,
+          path: at,
+          messageId: 'namespace',
+          data: data(c.merged, { key, setTo: String(a.doc.get(at)), first: shown(c.first), second: shown(c.second), applier: applierLabel(a), ...(a.patchBase?.kustomization ? { kustomization: a.patchBase.kustomization.file.path } : {}) }),
+          related: [{ doc: c.first.doc, path: ['metadata', 'name'], message: 'the first object' }, { doc: c.second.doc, path: ['metadata', 'name'], message: 'the second object' }],
+        });
+      }
+    }
     const kusts = new Set(cluster.docs.filter((d) => d.docClass === 'kustomization'));
     if (!kusts.size) return out;
     const seen = new Set<string>();
@@ -142,7 +170,7 @@ export default defineRule({
           doc: k,
           path: ['namespace'],
           messageId: 'namespace',
-          data: data(dup.second, { setTo: String(k.get(['namespace'])), first: shown(a), second: shown(b), kustomization: k.file.path }),
+          data: data(dup.second, { key: 'namespace', setTo: String(k.get(['namespace'])), first: shown(a), second: shown(b), kustomization: k.file.path }),
           related: [{ doc: a.doc, path: ['metadata', 'name'], message: 'the first object' }, { doc: b.doc, path: ['metadata', 'name'], message: 'the second object' }],
         });
         continue;

@@ -2,8 +2,12 @@
  * gitops/patch-target-missing: a strategic-merge patch without a `target` (in `patches` or `patchesStrategicMerge`,
  * `$patch: delete` included) naming an object the build does not hold, or holds twice; kustomize fails the build
  * ("no matches for Id" / "multiple matches for Id"; "failed to find unique target for patch"), and so do Flux and
- * Argo CD. The check is plan/kustomize-patch-targets.ts over the build model of plan/kustomize-build.ts.
+ * Argo CD; also such a patch a Flux Kustomization (`spec.patches`) or Argo CD source (`kustomize.patches`) adds, at its
+ * entry there. The check is plan/kustomize-patch-targets.ts (plan/applier-patch-targets.ts for those) over the build
+ * model of plan/kustomize-build.ts.
  */
+import { applierPatchMisses } from '../../plan/applier-patch-targets.js';
+import { applierLabel } from '../../plan/appliers.js';
 import type { BuiltObject } from '../../plan/kustomize-build.js';
 import { patchTargetMisses } from '../../plan/kustomize-patch-targets.js';
 import { docsByFile } from '../../plan/util.js';
@@ -16,6 +20,8 @@ const PATCH = (name: string, extra = '') => `patches:\n  - patch: |\n      apiVe
 
 const KUSTOMIZE_PATCHES = 'https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/patches/';
 const KUSTOMIZE_GETBYID = 'https://github.com/kubernetes-sigs/kustomize/blob/master/api/resmap/reswrangler.go';
+const FLUX_GENERATOR = 'https://github.com/fluxcd/pkg/blob/main/kustomize/kustomize_generator.go';
+const ARGO_KUSTOMIZE = 'https://github.com/argoproj/argo-cd/blob/master/util/kustomize/kustomize.go';
 const KUSTOMIZE_PATCH_TRANSFORMER = 'https://github.com/kubernetes-sigs/kustomize/blob/master/plugin/builtin/patchtransformer/PatchTransformer.go';
 
 /** At most this many objects are named in the hint. */
@@ -32,7 +38,7 @@ function heldText(held: readonly BuiltObject[]): string {
 export default defineRule({
   meta: {
     id: 'gitops/patch-target-missing',
-    description: 'A strategic-merge patch without a target names an object the kustomize build does not hold (or holds twice); kustomize fails the build.',
+    description: 'A strategic-merge patch without a target (in a kustomization, a Flux Kustomization or an Argo CD source) names an object the kustomize build does not hold (or holds twice); kustomize fails the build.',
     severity: 'error',
     messages: {
       missing: 'This patch names {{object}} ({{apiVersion}}), which the build does not hold when its patches run; kustomize (and Flux, Argo CD) fails with "no matches for Id", so nothing of this build is applied. {{kind}} objects it holds: {{held}}.',
@@ -45,6 +51,8 @@ export default defineRule({
         '\n' +
         'The objects are those accumulated when the kustomization\'s patches run: its resources, components and generated ConfigMaps and Secrets, after the patches before it (a `$patch: delete` removes its object), and before its own `namespace`, `namePrefix` and `nameSuffix`.\n' +
         '\n' +
+        'A Flux Kustomization\'s `spec.patches` and an Argo CD source\'s `kustomize.patches` are judged the same way: kustomize-controller and Argo CD append them to the `patches` of the kustomization they build (Flux generates one for a folder without; Argo CD only builds a folder with one), so they run after that kustomization\'s own patches and before its `namespace` (and the `targetNamespace` / `kustomize.namespace` that replaces it). Reported at the entry in the Flux Kustomization or Application; patches after one that may rename objects (`allowNameChange`, a JSON6902 operation on metadata, a targeted delete), and appliers adding `components`, are not judged.\n' +
+        '\n' +
         'Reports, at the patch entry:\n' +
         '- `missing`: no object has the id. Common causes: a typo or a renamed object, a patch written with the namespace of the kustomization\'s own `namespace:` for an object whose file has none (or another one), a prefixed name where the prefix comes from the same kustomization, an apiVersion that is not the object\'s (or none), a patch of an object the base no longer holds. The message lists the objects of that kind the build holds.\n' +
         '- `ambiguous`: two or more objects had the id (two overlays of one base with different prefixes, patched by the base\'s name).\n' +
@@ -56,7 +64,7 @@ export default defineRule({
         'Not judged (the build is not known): a build reaching a remote, templated or unread resource or component, `helmCharts` or generator plugins, a file talium does not read as Kubernetes objects; a patch of a kind whose objects a transformer talium does not follow may rename.',
       why: 'kustomize looks up the object of a target-less strategic-merge patch by id and stops when it finds none or several ("no resource matches strategic merge patch …: no matches for Id …; failed to find unique target for patch …"). The whole build fails, so kustomize-controller marks the Flux Kustomization not ready and Argo CD reports a ComparisonError: nothing under that kustomization is applied or updated, not only the object the patch meant. It happens when a base renames or drops an object its overlays still patch.',
       fix: 'Correct the patch\'s kind, apiVersion, name or namespace to the object\'s (as the message lists them), give it a `target:` (which may select nothing), or remove it when the object is gone.',
-      sources: [KUSTOMIZE_PATCHES, KUSTOMIZE_GETBYID, KUSTOMIZE_PATCH_TRANSFORMER, SRC.kustomizeResources],
+      sources: [KUSTOMIZE_PATCHES, KUSTOMIZE_GETBYID, KUSTOMIZE_PATCH_TRANSFORMER, SRC.kustomizeResources, FLUX_GENERATOR, ARGO_KUSTOMIZE],
     },
     examples: {
       valid: [{ files: { 'infra/lb/kustomization.yaml': K(`resources:\n  - pool.yaml\n${PATCH('lan')}`), 'infra/lb/pool.yaml': POOL('lan') } }],
@@ -76,14 +84,42 @@ export default defineRule({
           },
           note: 'two prefixed copies of one base, both once called pool',
         },
+        {
+          files: {
+            'clusters/home/lb.yaml': `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: lb\n  namespace: flux-system\nspec:\n  interval: 1h\n  path: ./infra/lb\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n  ${PATCH('lan-pool').replace(/\n(?=.)/g, '\n  ')}`,
+            'infra/lb/kustomization.yaml': K('resources:\n  - pool.yaml\n'),
+            'infra/lb/pool.yaml': POOL('lan'),
+          },
+          note: 'a patch the Flux Kustomization adds to the build (reported there)',
+        },
       ],
     },
   },
   check({ cluster, all }) {
     const kusts = new Set(cluster.docs.filter((d) => d.docClass === 'kustomization'));
-    if (!kusts.size) return [];
     const out: RuleFinding[] = [];
     const seen = new Set<string>();
+    // patches a Flux Kustomization or an Argo CD source adds to the kustomization it builds
+    for (const m of applierPatchMisses(cluster.docs, all)) {
+      const a = m.applier;
+      const object = `${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`;
+      const key = `${a.doc.file.path}#${a.doc.index}#${m.entry.join('/')}#${m.patchDoc?.index ?? ''}#${object}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const data = { object, kind: m.kind, name: m.name, namespace: m.namespace, apiVersion: m.group ? `${m.group}/${m.version}` : m.version || '(none)', applier: applierLabel(a) };
+      const related: RelatedFinding[] = [];
+      if (m.patchDoc) related.push({ doc: m.patchDoc, path: ['metadata', 'name'], message: 'the patch' });
+      const k = a.patchBase?.kustomization;
+      if (k) related.push({ doc: k, path: [], message: `the kustomization ${applierLabel(a)} adds the patch to` });
+      if (m.matches.length) {
+        for (const o of m.matches.filter((x) => x.doc.docClass !== 'kustomization').slice(0, HELD_SHOWN)) related.push({ doc: o.doc, path: ['metadata', 'name'], message: `one of the objects (${shown(o)})` });
+        out.push({ doc: a.doc, path: m.entry, messageId: 'ambiguous', data: { ...data, count: m.matches.length, held: heldText(m.matches) }, related });
+      } else {
+        for (const o of m.held.filter((x) => x.doc.docClass !== 'kustomization').slice(0, HELD_SHOWN)) related.push({ doc: o.doc, path: ['metadata', 'name'], message: `a ${m.kind} the build holds (${shown(o)})` });
+        out.push({ doc: a.doc, path: m.entry, messageId: 'missing', data: { ...data, held: heldText(m.held) }, related });
+      }
+    }
+    if (!kusts.size) return out;
     for (const m of patchTargetMisses(all, () => docsByFile(all))) {
       const k = m.kustomization;
       if (!kusts.has(k)) continue;
