@@ -135,6 +135,8 @@ test('gitops/patch-target-missing: a Flux Kustomization\'s or Argo CD source\'s 
       // a remote or unread resource: the build is not known
       repo({ ...LAYOUTS[0]!, files: { 'app/kustomization.yaml': K(RES('a.yaml', 'https://github.com/me/app//deploy?ref=v1')), 'app/a.yaml': CM('a') } }),
       repo({ ...LAYOUTS[6]!, files: { 'app/kustomization.yaml': K(RES('a.yaml', 'missing.yaml')), 'app/a.yaml': CM('a') } }),
+      // a Flux folder talium holds nothing of: not known
+      repo({ ...LAYOUTS[3]!, files: { 'other/a.yaml': CM('a') } }),
       // an Argo CD directory source (no kustomization): not built by kustomize
       repo({ ...LAYOUTS[6]!, files: { 'app/a.yaml': CM('a') } }),
       // a kustomization patch that may rename: what the tool's patches see is not known

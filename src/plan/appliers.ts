@@ -357,8 +357,10 @@ function buildFolder(b: KustomizeBuilder, byFile: Map<string, YamlDocument[]>, d
   }
   const list: BuiltObject[] = [];
   if (engine === 'flux') {
-    let incomplete = false;
-    for (const node of generatedResources(dir, byFile).sort(walkOrder)) {
+    const nodes = generatedResources(dir, byFile).sort(walkOrder);
+    // a folder talium holds nothing of (not read, or not in the tree): not known
+    let incomplete = nodes.length === 0;
+    for (const node of nodes) {
       const k = b.kustomizationAt(dirOf(node));
       const whole = k !== undefined && k.file.path === node;
       // (not spread into push: a folder may hold more objects than call arguments fit on the stack)
