@@ -189,6 +189,11 @@ test('gitops/object-applied-twice', () => {
       },
       // two Argo CD Applications
       { files: { 'argocd/a.yaml': APP('a', 'apps/web'), 'argocd/b.yaml': APP('b', 'apps/web'), ...WEB }, errors: [{ messageId: 'twice', file: 'apps/web/svc.yaml', line: 4, column: 9, data: { first: 'Argo CD Application argocd/a', second: 'Argo CD Application argocd/b' } }] },
+      // a plain Application in the same file as a (templated) ApplicationSet is still an applier
+      {
+        files: { 'argocd/apps.yaml': APPSET('apps/*') + APP('web-app', 'apps/web'), ...WEB, 'apps/db/svc.yaml': CM('db', 'db', 'v1', 'Service') },
+        errors: [{ messageId: 'twice', file: 'apps/web/svc.yaml', line: 4, column: 9, data: { first: 'Argo CD Application argocd/web-app', second: 'Argo CD Application web (of ApplicationSet argocd/apps)' } }],
+      },
     ],
   });
 });

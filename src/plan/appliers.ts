@@ -17,6 +17,7 @@ import { isClusterScoped, kustomizeBuilder, namespaceMerges, objectKey, withIds,
 import { generatedResources } from './kustomize-overlays.js';
 import { dirOf, docsByFile, foldersOf, isObj } from './util.js';
 import { pushAll } from '../core/arrays.js';
+import { ownTemplated } from './templated.js';
 
 export interface Applier {
   /** The Flux Kustomization or Argo CD Application (or the ApplicationSet that generates it: `generated`). */
@@ -122,7 +123,7 @@ export function appliers(docs: readonly YamlDocument[], all?: readonly YamlDocum
   const out: Applier[] = [];
   APPLIERS.set(docs, out);
   const flux = fluxKustomizations(docs).filter((k) => !k.escapes);
-  const apps = docsOfKind(docs, 'Application').filter((d) => d.group === 'argoproj.io' && !d.templated);
+  const apps = docsOfKind(docs, 'Application').filter((d) => d.group === 'argoproj.io' && !ownTemplated(d));
   const sets = docsOfKind(docs, 'ApplicationSet').filter((d) => d.group === 'argoproj.io');
   if (!flux.length && !apps.length && !sets.length) return out;
   // the repository's builder (gitops/duplicate-object's) when the group holds every document: builds read files only

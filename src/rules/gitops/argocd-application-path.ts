@@ -13,7 +13,7 @@ import { defineRule, type RuleFinding } from '../types.js';
 import { nearestFolder, relatedIn, yamlFolders } from './lib/folders.js';
 import { thisRepository } from './lib/argo-repo.js';
 import { ARGO_APP_KINDS, under } from './lib/flux.js';
-import { ownTemplated } from './lib/templated.js';
+import { ownTemplated } from '../../plan/templated.js';
 
 const APP = (path: string) =>
   `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: whoami\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/me/home-ops.git\n    targetRevision: main\n    path: ${path}\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: whoami\n`;

@@ -15,7 +15,7 @@ import { defineRule, type RuleFinding } from '../types.js';
 import { yamlFolders } from './lib/folders.js';
 import { thisRepository } from './lib/argo-repo.js';
 import { ARGO_APP_KINDS, dirOf, under } from './lib/flux.js';
-import { ownTemplated } from './lib/templated.js';
+import { ownTemplated } from '../../plan/templated.js';
 
 const TEMPLATED = /\{\{|\$\{/;
 /** Argo CD 3 expands globs in value files; such an entry may match nothing on purpose. */

@@ -3,8 +3,8 @@
  * any part of the file is (an ApplicationSet's `{{ }}` beside a plain Application), so rules that skip templated
  * documents ask here about the document's own text.
  */
-import type { YamlDocument } from '../../../core/document.js';
-import { TEMPLATE_RE } from '../../../lint/parse.js';
+import type { YamlDocument } from '../core/document.js';
+import { TEMPLATE_RE } from '../lint/parse.js';
 
 /** The document's own text holds templating or substitution syntax (also within a comment: lenient). */
 export function ownTemplated(doc: YamlDocument): boolean {
