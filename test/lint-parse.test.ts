@@ -65,6 +65,23 @@ describe('guards', () => {
     assert.equal(checkDepth('a: ' + '{'.repeat(2000))?.ruleId, 'yaml/too-deep');
     assert.equal(checkDepth('a:\n  b:\n    - c\n'), undefined);
   });
+  it('checkDepth counts nothing inside a block scalar: deep indentation and brackets there are text', () => {
+    const pad = ' '.repeat(300);
+    // a ConfigMap line of ASCII art indented 300 columns, and 300 unbalanced brackets, in block scalars
+    assert.equal(checkDepth(`data:\n  art: |\n    x\n    ${pad}y\n\n  b: 1\n`), undefined);
+    assert.equal(checkDepth(`- k: >-\n      ${'['.repeat(300)}\n- j: 1\n`), undefined);
+    assert.equal(checkDepth(`--- |\n  ${pad}x\n`), undefined);
+    assert.equal(checkDepth(`a: !!str |2\n  ${pad}x\n`), undefined);
+    assert.equal(checkDepth(`a: &x |\n  ${pad}x\n`), undefined);
+    // after the scalar, lines at or left of the header's key column are structure again
+    assert.equal(checkDepth(`a: |\n  x\nb:\n${' '.repeat(300)}c: 1\n`)?.position.line, 4);
+    // `- key: |`: the key's column (2) bounds the content, so a line at that column is structure
+    assert.equal(checkDepth(`- k: |\n    x\n  j:\n${' '.repeat(300)}c: 1\n`)?.position.line, 4);
+    // not headers: a plain scalar ending in `|`, a `|` in quotes, one in a comment, one inside a flow collection
+    for (const head of ['a: b |', 'a: "x |"', "a: 'b: |'", 'a: 1 # |', 'a: [x, |']) {
+      assert.equal(checkDepth(`${head}\n${' '.repeat(300)}c: 1\n`)?.ruleId, 'yaml/too-deep', head);
+    }
+  });
   it('expandedSize stops at the limit', () => {
     const shared: unknown[] = ['x', 'y'];
     let v: unknown[] = shared;

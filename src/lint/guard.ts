@@ -135,7 +135,10 @@ export function checkBytes(buf: Uint8Array, maxFileSize: number): { text: string
 /**
  * Upper-bound estimate of the nesting depth: per line, indentation columns plus leading `- `/`? ` indicators; in a
  * flow collection, those of the line the outermost one opened on plus the flow-bracket depth (a `---` line closes
- * what a string's stray bracket left open). Linear, no allocation. Returns the first place it passes `limit`, if any.
+ * what a string's stray bracket left open). The lines of a block scalar (`key: |`, `- >-`) nest nothing: a line
+ * indented past the header line's first key or value column, or blank, is its content and not counted (ASCII art, an
+ * indented script, brackets in text); that column is never less than the indentation YAML requires, so no line of
+ * structure is skipped. Linear; allocates only a header line's text. Returns the first place it passes `limit`, if any.
  */
 export function checkDepth(text: string, limit = MAX_NESTING_DEPTH, scan?: TextScan): GuardProblem | undefined {
   let flow = 0;
@@ -148,6 +151,11 @@ export function checkDepth(text: string, limit = MAX_NESTING_DEPTH, scan?: TextS
   /** Where the line the outermost open flow collection started on starts, and its indentation estimate. */
   let flowLine = 0;
   let flowBase = 0;
+  /** In a block scalar: lines with more leading spaces than this are its content (-1: not in one). */
+  let blockAbove = -1;
+  /** This line's column of its first character after the indentation and indicators; whether it holds `|` or `>`. */
+  let lineColumn = 0;
+  let headerChar = false;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -158,6 +166,7 @@ export function checkDepth(text: string, limit = MAX_NESTING_DEPTH, scan?: TextS
       if (c === 13 && text.charCodeAt(i + 1) !== 10) lineBreak = true;
     }
     if (lineBreak) {
+      if (headerChar && flow === 0 && blockAbove < 0 && BLOCK_SCALAR_HEADER.test(text.slice(lineStart, i))) blockAbove = lineColumn;
       line++;
       lineStart = i + 1;
       // a document marker ends any flow collection (brackets left open in a string above stop counting there)
@@ -165,20 +174,31 @@ export function checkDepth(text: string, limit = MAX_NESTING_DEPTH, scan?: TextS
       atLineStart = true;
       indent = 0;
       inComment = false;
+      headerChar = false;
       continue;
     }
     if (inComment) continue;
     if (atLineStart) {
       if (c === 32) {
         indent++;
-      } else if ((c === 45 || c === 63) && (text.charCodeAt(i + 1) === 32 || text.charCodeAt(i + 1) === 10)) {
-        indent++; // a block indicator nests one level more
+        // past the block scalar header's column: content, whatever follows (blank lines keep the scalar open)
+        if (blockAbove >= 0 && indent > blockAbove) {
+          inComment = true;
+          continue;
+        }
       } else {
-        atLineStart = false;
+        blockAbove = -1; // anything at or left of the header's column ends the block scalar
+        if ((c === 45 || c === 63) && (text.charCodeAt(i + 1) === 32 || text.charCodeAt(i + 1) === 10)) {
+          indent++; // a block indicator nests one level more
+        } else {
+          atLineStart = false;
+          lineColumn = i - lineStart;
+        }
       }
       if (indent > limit) return deep(line, i - lineStart + 1, indent, limit, flow > 0 ? flowLine : lineStart);
       if (atLineStart) continue;
     }
+    if (c === 124 || c === 62) headerChar = true;
     if (c === 35 /* # */ && (i === 0 || text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 9)) {
       inComment = true;
     } else if (c === 91 || c === 123) {
@@ -193,6 +213,12 @@ export function checkDepth(text: string, limit = MAX_NESTING_DEPTH, scan?: TextS
   if (scan) scan.oddChars = odd;
   return undefined;
 }
+
+/**
+ * A line that opens a block scalar: `|` or `>` (with chomping/indentation indicators, then only a comment) after the
+ * line's indentation and indicators, a `key:`, `---`, a tag or an anchor. `key: a |` is a plain scalar, not a header.
+ */
+const BLOCK_SCALAR_HEADER = /(?:^[ \t]*(?:[-?][ \t]+)*|:[ \t]+|^---[ \t]+)(?:[!&][^ \t]*[ \t]+)*[|>][-+1-9]{0,2}[ \t]*(?:#.*)?\r?$/;
 
 /** What checkDepth's pass over a text also learns (so no other pass over the whole text is needed). */
 export interface TextScan {
