@@ -277,7 +277,7 @@ export const ENGINE_RULES: readonly EngineRuleMeta[] = [
     severity: 'error',
     help: 'Flatten the structure; no Kubernetes object nests this deep.',
     docs: {
-      what: 'Estimates the nesting depth before parsing (indentation columns, `- ` indicators, flow brackets: an upper bound of the real depth; the lines of a block scalar count nothing, so deeply indented text or brackets in a `|` value are fine) and reports where it passes 256 levels; the text before that line is still read, so earlier syntax errors stay reported, and the rest of the file is not linted. A broken document the parser nests deeper than its text (eemeli/yaml recovering from errors) is cut at the parser\'s limit, one finding there. The same findings on every run, whatever the caller\'s stack (the parsers would run out of it near 900 levels).',
+      what: 'Estimates the nesting depth before parsing (indentation columns, `- ` indicators, flow brackets: an upper bound of the real depth; the lines of a block scalar count nothing, so deeply indented text or brackets in a `|` value are fine) and reports where it passes 256 levels; the text before that line is still read, so earlier syntax errors stay reported, and the rest of the file is not linted.\n\nA broken document the parser nests deeper than its text (eemeli/yaml recovering from errors) is cut at the parser\'s limit, one finding there. The same findings on every run, whatever the caller\'s stack (the parsers would run out of it near 900 levels).',
       why: 'Deep nesting crashes recursive YAML readers (stack overflow) and is never legitimate in GitOps manifests.',
       fix: 'Restructure the data; if it is generated, fix the generator.',
       sources: ['https://cwe.mitre.org/data/definitions/674.html'],
