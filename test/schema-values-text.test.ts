@@ -19,6 +19,13 @@ interface Diag {
   data?: Record<string, unknown>;
 }
 
+/** What the JSON report also says of a diagnostic. */
+interface Full extends Diag {
+  severity: string;
+  messageId?: string;
+  fix?: { text: string };
+}
+
 const line = (d: Diag) => `${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId} ${JSON.stringify(d.data ?? {})}`;
 
 async function lint(files: Record<string, string>, args: string[] = []): Promise<Diag[]> {
@@ -80,9 +87,33 @@ describe('Cilium values in an Argo CD helm.values string', () => {
     assert.deepEqual(folded, ['argocd/cilium.yaml:17:14 schema/type {"actual":"string","expected":"integer","path":"MTU"}']);
   });
 
-  it('YAML 1.1 words are read as Helm reads them: fine in a boolean field, schema/yaml11-boolean in a string field', async () => {
-    const got = schema(await lint({ 'argocd/cilium.yaml': APP(`values: |\n${indent('debug:\n  enabled: yes\ncluster:\n  name: on\n', '        ')}`) }));
-    assert.deepEqual(got, ['argocd/cilium.yaml:20:17 schema/yaml11-boolean {"actual":"on","expected":"string","path":"cluster.name","readAs":true}']);
+  it('YAML 1.1 words are read as Helm reads them: the helmValuesBoolean warning a values file gets in a boolean field (at the word, fixable), schema/yaml11-boolean error in a string field', async () => {
+    const ds = await lint({ 'argocd/cilium.yaml': APP(`values: |\n${indent('debug:\n  enabled: yes\ncluster:\n  name: on\n', '        ')}`) });
+    const got = ds.filter((d) => d.ruleId.startsWith('schema/')).map((d) => [line(d), (d as Full).severity, (d as Full).messageId, (d as Full).fix?.text]);
+    assert.deepEqual(got, [
+      ['argocd/cilium.yaml:18:20 schema/yaml11-boolean {"actual":"yes","expected":"boolean","path":"debug.enabled","readAs":true}', 'warning', 'helmValuesBoolean', 'true'],
+      ['argocd/cilium.yaml:20:17 schema/yaml11-boolean {"actual":"on","expected":"string","path":"cluster.name","readAs":true}', 'error', undefined, undefined],
+    ]);
+  });
+
+  it('the same word in a values file, inline (valuesObject) and in the string: the text gets the values file\'s answer', async () => {
+    const said = (d: Diag) => [d.ruleId, (d as Full).severity, (d as Full).messageId, JSON.stringify(d.data)];
+    const text = await lint({ 'argocd/cilium.yaml': APP(`values: |\n${indent('debug:\n  enabled: off\n', '        ')}`) });
+    assert.deepEqual(schema(text), ['argocd/cilium.yaml:18:20 schema/yaml11-boolean {"actual":"off","expected":"boolean","path":"debug.enabled","readAs":false}']);
+    const file = await lint({ 'kubernetes/cilium/values.yaml': 'kubeProxyReplacement: true\ndebug:\n  enabled: off\n' });
+    assert.deepEqual(text.filter((d) => d.ruleId.startsWith('schema/')).map(said), file.filter((d) => d.ruleId.startsWith('schema/')).map(said));
+    const inline = await lint({ 'argocd/cilium.yaml': APP(`valuesObject:\n${indent('debug:\n  enabled: off\n', '        ')}`) });
+    assert.deepEqual(inline.filter((d) => d.ruleId.startsWith('schema/')).map((d) => (d as Full).messageId), ['booleanField']);
+  });
+
+  it('--fix writes the boolean inside the literal block and only there; a quoted one-line string gets the warning at the word too', async () => {
+    const dir = repos.repo({ 'argocd/cilium.yaml': APP(`values: |\n${indent('debug:\n  enabled: on\n', '        ')}`) });
+    const r = await runCli(['lint', '--fix', '--format', 'json', '--no-cache'], { cwd: dir });
+    assert.ok(r.code !== 2, r.stdout + r.stderr);
+    const { readFileSync } = await import('node:fs');
+    assert.equal(readFileSync(`${dir}/argocd/cilium.yaml`, 'utf8'), APP(`values: |\n${indent('debug:\n  enabled: true\n', '        ')}`));
+    const quoted = schema(await lint({ 'argocd/cilium.yaml': APP('values: "debug:\\n  enabled: on\\n"\n') }));
+    assert.deepEqual(quoted.map((l) => l.split(' {')[0]), ['argocd/cilium.yaml:16:35 schema/yaml11-boolean']);
   });
 
   it('valid values: nothing; unparsable values: only gitops/argocd-helm-values-yaml, no schema finding', async () => {
@@ -120,6 +151,17 @@ describe('Cilium values in a ConfigMap a Flux HelmRelease takes through valuesFr
       'flux/cm.yaml:9:16 schema/type {"actual":"integer","expected":"boolean","path":"debug.enabled"}',
       'flux/encoded.yaml:7:16 schema/type {"actual":"integer","expected":"boolean","path":"debug.enabled"}',
       'flux/secret.yaml:8:10 schema/type {"actual":"string","expected":"integer","path":"MTU"}',
+    ]);
+  });
+
+  it('a plain on in a boolean field of the ConfigMap file is the helmValuesBoolean warning at the word (helm-controller reads it with chartutil.ReadValues: true); base64 data: at the string, no fix', async () => {
+    const encoded = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: cilium-encoded\n  namespace: kube-system\ndata:\n  values.yaml: ${Buffer.from('debug:\n  enabled: on\n').toString('base64')}\n`;
+    const vf = '    - kind: ConfigMap\n      name: cilium-values\n    - kind: Secret\n      name: cilium-encoded\n';
+    const ds = await lint({ 'flux/hr.yaml': HR({ valuesFrom: vf }), 'flux/cm.yaml': CM('kubeProxyReplacement: true\ndebug:\n  enabled: on\n'), 'flux/encoded.yaml': encoded });
+    const got = ds.filter((d) => d.ruleId.startsWith('schema/')).map((d) => [line(d), (d as Full).severity, (d as Full).messageId, (d as Full).fix?.text]);
+    assert.deepEqual(got, [
+      ['flux/cm.yaml:10:16 schema/yaml11-boolean {"actual":"on","expected":"boolean","path":"debug.enabled","readAs":true}', 'warning', 'helmValuesBoolean', 'true'],
+      ['flux/encoded.yaml:7:16 schema/yaml11-boolean {"actual":"on","expected":"boolean","path":"debug.enabled","readAs":true}', 'warning', 'helmValuesBoolean', undefined],
     ]);
   });
 

@@ -631,7 +631,9 @@ function booleanFieldWord(doc: YamlDocument, path: Path, i: RawIssue, word: stri
  * repo-server hands `helm template`, and helm-controller's valuesFrom (chartutil.ReadValues of the ConfigMap key), so
  * the chart gets the boolean (go-yaml v2: `enabled: on` is true). Not an error: schema/yaml11-boolean as a warning
  * (messageId helmValuesBoolean), since YAML 1.2 tools (editors, yq, talium) read the string. Inline values
- * (a HelmRelease's `spec.values`, Argo CD's `valuesObject`) are part of a Kubernetes object: booleanField.
+ * (a HelmRelease's `spec.values`, Argo CD's `valuesObject`) are part of a Kubernetes object: booleanField. Values
+ * written as text (Argo CD `helm.values`, a Flux `valuesFrom` key) are a values file to Helm: values-text.ts gives
+ * them this warning, at the word inside the string.
  */
 function helmValuesWord(doc: YamlDocument, path: Path, i: RawIssue, word: string, b: boolean): Finding {
   const at = String(i.data['path']);

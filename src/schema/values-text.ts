@@ -6,8 +6,8 @@
  *
  * Findings carry the rule ids and data the same values get inline, placed at the key/value inside a literal
  * block scalar (`|`), else at the string itself. The text is read as Helm reads it (sigs.k8s.io/yaml, YAML 1.1):
- * a plain `yes`/`off` is a boolean, so in a boolean field it is fine and in a string field it is
- * `schema/yaml11-boolean`. Text that does not parse is skipped (gitops/argocd-helm-values-yaml reports Argo CD's;
+ * a plain `yes`/`off` is a boolean, so in a string field it is a `schema/yaml11-boolean` error and in a boolean
+ * field the `schema/yaml11-boolean` warning a values file gets (helmValuesBoolean: YAML 1.2 tools read a string). Text that does not parse is skipped (gitops/argocd-helm-values-yaml reports Argo CD's;
  * nothing is double-reported), as is Go-templated text and SOPS-encrypted Secrets.
  */
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
@@ -176,7 +176,42 @@ export function checkValuesText(doc: YamlDocument, path: Path, text: string, che
     }
     out.push(f);
   }
+  if (asBool.size) pushBooleanWords(out, written, asBool, check, place);
   return out;
+}
+
+/**
+ * A plain yes/no/on/off in a boolean field of the text: Helm reads the text as a values file (chartutil.ReadValues,
+ * sigs.k8s.io/yaml, go-yaml v2), whoever hands it over: helm-controller reads a `valuesFrom` key with
+ * chartutil.ReadValues, Argo CD's repo-server writes `helm.values` to a file it passes `helm template --values`. So
+ * the chart gets the boolean, and it is the warning a values file gets (schema/yaml11-boolean, messageId
+ * helmValuesBoolean), at the word inside the string. Fixable where the word is placed in the file (the `expect`
+ * check keeps the rewrite to the word itself); `true` reads the same to every reader.
+ */
+function pushBooleanWords(
+  out: Finding[],
+  written: unknown,
+  asBool: ReadonlyMap<string, { text: string; bool: boolean }>,
+  check: ValuesCheck,
+  place: (inner: Path, key: boolean) => Pick<Finding, 'doc' | 'path' | 'range' | 'key'>,
+): void {
+  for (const i of check(written)) {
+    if (i.ruleId !== 'schema/type' || !String(i.data['expected']).split(/\W+/).includes('boolean')) continue;
+    const word = asBool.get(i.path.join('\0'));
+    if (!word) continue;
+    const at = pathText(i.path);
+    const f: Finding = {
+      ruleId: 'schema/yaml11-boolean',
+      severity: 'warning',
+      ...place(i.path, false),
+      message: `"${at}" is a boolean field written as unquoted ${word.text}: Helm reads values text as YAML 1.1 and gets ${String(word.bool)}, but YAML 1.2 tools (editors, yq, talium) read the string "${word.text}".`,
+      help: `Write ${String(word.bool)}: every reader agrees on it.`,
+      data: { path: at, actual: word.text, readAs: word.bool, expected: 'boolean' },
+    };
+    f.messageId = 'helmValuesBoolean';
+    if (f.range) f.fix = { text: String(word.bool), expect: word.text };
+    out.push(f);
+  }
 }
 
 /** Whether the scalar at a path of `text`'s YAML is written plain (eemeli/yaml, parsed once on first use). */
