@@ -7,6 +7,7 @@ import argocdHelmValuesYaml from './argocd-helm-values-yaml.js';
 import argocdHookAnnotation from './argocd-hook-annotation.js';
 import argocdHubbleCerts from './argocd-hubble-certs.js';
 import argocdSourceIgnored from './argocd-source-ignored.js';
+import argocdSyncOptions from './argocd-sync-options.js';
 import argocdSyncWave from './argocd-sync-wave.js';
 import argocdValueFile from './argocd-value-file.js';
 import ciliumCrsOrder from './cilium-crs-order.js';
@@ -20,4 +21,4 @@ import patchTargetMissing from './patch-target-missing.js';
 import unreferencedFile from './unreferenced-file.js';
 import versionMatrix from './version-matrix.js';
 
-export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHookAnnotation, argocdHubbleCerts, argocdSourceIgnored, argocdSyncWave, argocdValueFile, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxKustomizationPath, helmreleaseChartSource, kustomizeHelmchartsFlux, objectAppliedTwice, patchTargetMissing, unreferencedFile, versionMatrix];
+export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHookAnnotation, argocdHubbleCerts, argocdSourceIgnored, argocdSyncOptions, argocdSyncWave, argocdValueFile, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxKustomizationPath, helmreleaseChartSource, kustomizeHelmchartsFlux, objectAppliedTwice, patchTargetMissing, unreferencedFile, versionMatrix];

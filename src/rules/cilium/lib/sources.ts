@@ -37,6 +37,7 @@ export const SRC = {
   kustomizeResources: 'https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/resource/',
   argoMultipleSources: 'https://argo-cd.readthedocs.io/en/stable/user-guide/multiple_sources/',
   argoSyncOptions: 'https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/',
+  argoCompareOptions: 'https://argo-cd.readthedocs.io/en/stable/user-guide/compare-options/',
   argoSyncWaves: 'https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/',
   argoResourceHooks: 'https://argo-cd.readthedocs.io/en/stable/user-guide/resource_hooks/',
   argoSyncWaveCode: 'https://github.com/argoproj/gitops-engine/blob/master/pkg/sync/syncwaves/waves.go',
