@@ -134,6 +134,9 @@ const APP = (name: string, p: string, extra = '', dest = '    server: https://ku
   `---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ${name}\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/me/home-ops.git\n    targetRevision: main\n    path: ${p}\n${extra}  destination:\n${dest}`;
 const APPSET = (glob: string, more = '') =>
   `apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: apps\n  namespace: argocd\nspec:\n  goTemplate: true\n  generators:\n    - git:\n        repoURL: https://github.com/me/home-ops.git\n        revision: HEAD\n        directories:\n          - path: ${glob}\n${more}  template:\n    metadata:\n      name: '{{.path.basename}}'\n    spec:\n      project: default\n      source:\n        repoURL: https://github.com/me/home-ops.git\n        targetRevision: HEAD\n        path: '{{.path.path}}'\n      destination:\n        server: https://kubernetes.default.svc\n        namespace: '{{.path.basename}}'\n`;
+/** An ApplicationSet with one list generator (`elements` as YAML lines), its template's name and path in goTemplate or fasttemplate form. */
+const LISTSET = (go: boolean, elements: string, name: string, path: string) =>
+  `apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: envs\n  namespace: argocd\nspec:\n${go ? '  goTemplate: true\n' : ''}  generators:\n    - list:\n        elements:\n${elements}  template:\n    metadata:\n      name: '${name}'\n    spec:\n      project: default\n      source:\n        repoURL: https://github.com/me/home-ops.git\n        targetRevision: HEAD\n        path: '${path}'\n      destination:\n        server: https://kubernetes.default.svc\n        namespace: web\n`;
 const WEB = { 'apps/web/kustomization.yaml': K(RES('svc.yaml')), 'apps/web/svc.yaml': CM('web', 'web', 'v1', 'Service') };
 
 test('gitops/object-applied-twice', () => {
@@ -163,6 +166,12 @@ test('gitops/object-applied-twice', () => {
         'env/production/apps.yaml': KS('apps-production', './apps/web'),
         ...WEB,
       },
+      // list generators: elements naming other folders, a templated value left unresolved, a value that is no string (fasttemplate: the generator fails)
+      { 'argocd/envs.yaml': LISTSET(true, '          - app: db\n', '{{.app}}', 'apps/{{.app}}'), 'argocd/web.yaml': APP('web-app', 'apps/web'), ...WEB, 'apps/db/svc.yaml': CM('db', 'db', 'v1', 'Service') },
+      { 'argocd/envs.yaml': LISTSET(true, '          - app: web\n', '{{.app}}', 'apps/{{.dir}}'), 'argocd/web.yaml': APP('web-app', 'apps/web'), ...WEB },
+      { 'argocd/envs.yaml': LISTSET(true, '          - app: web\n', '{{.app}}', '{{ printf "apps/%s" .app }}'), 'argocd/web.yaml': APP('web-app', 'apps/web'), ...WEB },
+      { 'argocd/envs.yaml': LISTSET(false, '          - app: web\n            replicas: 2\n', '{{app}}', 'apps/{{app}}'), 'argocd/web.yaml': APP('web-app', 'apps/web'), ...WEB },
+      { 'argocd/envs.yaml': LISTSET(false, '          - app: web\n', '{{app}}', 'apps/{{.app}}'), 'argocd/web.yaml': APP('web-app', 'apps/web'), ...WEB },
       // an ApplicationSet whose folders exclude the one another Application applies
       { 'argocd/apps.yaml': APPSET('apps/*', '          - path: apps/web\n            exclude: true\n'), 'argocd/web.yaml': APP('web-app', 'apps/web'), ...WEB, 'apps/db/svc.yaml': CM('db', 'db', 'v1', 'Service') },
       // a template value that uses another parameter: not known
@@ -186,6 +195,15 @@ test('gitops/object-applied-twice', () => {
       {
         files: { 'argocd/apps.yaml': APPSET('apps/*'), 'argocd/web.yaml': APP('web-app', 'apps/web'), ...WEB, 'apps/db/svc.yaml': CM('db', 'db', 'v1', 'Service') },
         errors: [{ messageId: 'twice', file: 'apps/web/svc.yaml', line: 4, column: 9, data: { first: 'Argo CD Application argocd/web-app', second: 'Argo CD Application web (of ApplicationSet argocd/apps)' } }],
+      },
+      // a list generator's elements are substituted: goTemplate (nested values too) and fasttemplate (values.x)
+      {
+        files: { 'argocd/envs.yaml': LISTSET(true, '          - app: db\n            values: { dir: db }\n          - app: web\n            values: { dir: web }\n', '{{ .app }}', 'apps/{{.values.dir}}'), 'argocd/web.yaml': APP('web-app', 'apps/web'), ...WEB, 'apps/db/svc.yaml': CM('db', 'db', 'v1', 'Service') },
+        errors: [{ messageId: 'twice', file: 'apps/web/svc.yaml', line: 4, column: 9, data: { first: 'Argo CD Application argocd/web-app', second: 'Argo CD Application web (of ApplicationSet argocd/envs)' } }],
+      },
+      {
+        files: { 'argocd/envs.yaml': LISTSET(false, '          - app: web\n            values:\n              dir: web\n', '{{app}}-x', 'apps/{{ values.dir }}'), 'argocd/web.yaml': APP('web-app', 'apps/web'), ...WEB },
+        errors: [{ messageId: 'twice', file: 'apps/web/svc.yaml', line: 4, column: 9, data: { first: 'Argo CD Application argocd/web-app', second: 'Argo CD Application web-x (of ApplicationSet argocd/envs)' } }],
       },
       // two Argo CD Applications
       { files: { 'argocd/a.yaml': APP('a', 'apps/web'), 'argocd/b.yaml': APP('b', 'apps/web'), ...WEB }, errors: [{ messageId: 'twice', file: 'apps/web/svc.yaml', line: 4, column: 9, data: { first: 'Argo CD Application argocd/a', second: 'Argo CD Application argocd/b' } }] },

@@ -46,7 +46,7 @@ export default defineRule({
         '- objects a transformer talium does not follow may rename;\n' +
         '- sources of other repositories;\n' +
         '- Helm and plugin sources;\n' +
-        '- ApplicationSets other than a single git `directories` generator (whose Applications are built per matching folder, with the `path` parameters put in their template);\n' +
+        '- ApplicationSets other than a single git `directories` generator (whose Applications are built per matching folder, with the `path` parameters put in their template) or a single `list` generator (one Application per element, its literal values put in the template: `{{.key}}` with goTemplate, `{{key}}` and `{{values.key}}` without); an Application whose template uses a parameter that stays unresolved is not built;\n' +
         '- two documents of one Flux Kustomization or Application.',
       why: 'Flux: both Kustomizations apply the object on every reconcile, each overwriting the other\'s version, and when one stops shipping it, its garbage collection deletes an object the other still declares. Argo CD: the resource is tracked by one Application and shown with a SharedResourceWarning in the other (FailOnSharedResource=true makes the sync fail), and the two keep syncing it back and forth.',
       fix: 'Keep the object in one applier\'s folder only: remove the duplicate file or `resources` entry, or narrow a `spec.path` / source `path` that reaches into another applier\'s folder.',
