@@ -8,23 +8,15 @@ import { suggest } from '../../core/suggest.js';
 import { ARGO_HOOK_TYPES } from '../../plan/applied.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
+import { annotationCsv, TEMPLATED_VALUE } from './lib/argo-annotations.js';
 
 const HOOK = 'argocd.argoproj.io/hook';
 const DELETE_POLICY = 'argocd.argoproj.io/hook-delete-policy';
 /** gitops-engine common.NewHookDeletePolicy. */
 const DELETE_POLICIES: ReadonlySet<string> = new Set(['HookSucceeded', 'HookFailed', 'BeforeHookCreation']);
-/** Go templates (an ApplicationSet's), Flux `${VAR}`, Jinja: not judged. */
-const TEMPLATED = /\{\{|\$\{|\{%|#\{/;
 
 const JOB = (hook: string, policy = 'HookSucceeded') =>
   `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: db-migrate\n  namespace: apps\n  annotations:\n    argocd.argoproj.io/hook: ${hook}\n    argocd.argoproj.io/hook-delete-policy: ${policy}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: migrate\n          image: ghcr.io/example/migrate:1.0.0\n`;
-
-/** gitops-engine resource.GetAnnotationCSVs: the comma-separated entries, blanks trimmed, empty ones dropped. */
-const csv = (v: string): string[] =>
-  v
-    .split(',')
-    .map((t) => t.trim())
-    .filter(Boolean);
 
 export default defineRule({
   meta: {
@@ -75,8 +67,8 @@ export default defineRule({
 function judge(doc: YamlDocument, base: Path, key: string, known: ReadonlySet<string>, helmKey: string, out: RuleFinding[]): void {
   const at = [...base, key];
   const v = doc.get(at);
-  if (typeof v !== 'string' || TEMPLATED.test(v)) return;
-  const entries = csv(v);
+  if (typeof v !== 'string' || TEMPLATED_VALUE.test(v)) return;
+  const entries = annotationCsv(v);
   const unknown = entries.filter((t) => !known.has(t));
   if (!unknown.length) return;
   const kept = entries.filter((t) => known.has(t));

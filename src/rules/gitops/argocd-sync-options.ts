@@ -9,11 +9,10 @@ import { suggest } from '../../core/suggest.js';
 import { argoSpecPath } from '../../plan/util.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
+import { annotationCsv, TEMPLATED_VALUE } from './lib/argo-annotations.js';
 
 const SYNC = 'argocd.argoproj.io/sync-options';
 const COMPARE = 'argocd.argoproj.io/compare-options';
-/** Go templates (an ApplicationSet's), Flux `${VAR}`, Jinja: not judged. */
-const TEMPLATED = /\{\{|\$\{|\{%|#\{/;
 const BOOL = ['true', 'false'];
 
 /**
@@ -45,13 +44,6 @@ const SYNC_ENTRIES = Object.entries(SYNC_OPTIONS).flatMap(([k, o]) => o.values.m
 const DEPLOY = (opts: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: apps\n  annotations:\n    argocd.argoproj.io/sync-options: ${opts}\nspec:\n  selector:\n    matchLabels: { app: web }\n  template:\n    metadata:\n      labels: { app: web }\n    spec:\n      containers:\n        - name: web\n          image: ghcr.io/example/web:1.0.0\n`;
 const APP = (opt: string) =>
   `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/me/home-ops.git\n    targetRevision: main\n    path: apps/web\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: web\n  syncPolicy:\n    syncOptions:\n      - ${opt}\n`;
-
-/** gitops-engine resource.GetAnnotationCSVs: the comma-separated entries, blanks trimmed, empty ones dropped. */
-const csv = (v: string): string[] =>
-  v
-    .split(',')
-    .map((t) => t.trim())
-    .filter(Boolean);
 
 export default defineRule({
   meta: {
@@ -96,8 +88,8 @@ export default defineRule({
         for (const key of [SYNC, COMPARE]) {
           const at = [...base, key];
           const v = doc.get(at);
-          if (typeof v !== 'string' || TEMPLATED.test(v)) continue;
-          for (const entry of csv(v)) judge(doc, at, entry, key === SYNC ? 'sync' : 'compare', `${key} annotation`, out);
+          if (typeof v !== 'string' || TEMPLATED_VALUE.test(v)) continue;
+          for (const entry of annotationCsv(v)) judge(doc, at, entry, key === SYNC ? 'sync' : 'compare', `${key} annotation`, out);
         }
       }
       if (!argo) continue;
@@ -105,7 +97,7 @@ export default defineRule({
       const list = doc.get(listAt);
       if (!Array.isArray(list)) continue;
       list.forEach((item, i) => {
-        if (typeof item === 'string' && !TEMPLATED.test(item)) judge(doc, [...listAt, i], item.trim(), 'app', 'spec.syncPolicy.syncOptions', out);
+        if (typeof item === 'string' && !TEMPLATED_VALUE.test(item)) judge(doc, [...listAt, i], item.trim(), 'app', 'spec.syncPolicy.syncOptions', out);
       });
     }
     return out;

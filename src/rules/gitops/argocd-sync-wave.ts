@@ -6,9 +6,8 @@ import type { Path } from '../../core/document.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { isSyncWave, SYNC_WAVE } from './lib/flux.js';
+import { TEMPLATED_VALUE } from './lib/argo-annotations.js';
 
-/** Go templates (also in a file otherwise plain, such as an ApplicationSet's), Flux `${VAR}`, Jinja. */
-const TEMPLATED = /\{\{|\$\{|\{%|#\{/;
 
 const CM = (wave: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: apps\n  annotations:\n    argocd.argoproj.io/sync-wave: ${wave}\ndata:\n  mode: fast\n`;
 
@@ -38,7 +37,7 @@ export default defineRule({
       if (doc.kind === 'ApplicationSet' && doc.group === 'argoproj.io') places.push(['spec', 'template', 'metadata', 'annotations', SYNC_WAVE]);
       for (const at of places) {
         const v = doc.get(at);
-        if (typeof v !== 'string' || TEMPLATED.test(v) || isSyncWave(v)) continue;
+        if (typeof v !== 'string' || TEMPLATED_VALUE.test(v) || isSyncWave(v)) continue;
         const hook = doc.get(['metadata', 'annotations', 'helm.sh/hook-weight']) !== undefined ? ' (or its Helm hook weight)' : '';
         out.push({ doc, path: at, messageId: 'notInteger', data: { kind: doc.kind ?? 'Object', name: doc.name ?? '', value: JSON.stringify(v), hook } });
       }
