@@ -234,6 +234,16 @@ test('gitops/cilium-crs-order on Argo CD: one Application (a sync wave does not 
         files: { 'argocd/cilium.yaml': app('cilium', 'infra/cilium', '0') + '---\n' + app('cilium-config', 'infra/cilium-config', '0'), 'infra/cilium/kustomization.yaml': kust('ns.yaml', true), 'infra/cilium/ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n', 'infra/cilium-config/pool.yaml': POOL_WAVE },
         errors: [{ messageId: 'argoNoSkip', line: 21, column: 9, data: { app: 'cilium-config', sameApplication: false } }],
       },
+      {
+        // the sync-options annotation on the Application is about the Application as a resource of its parent app: not
+        // about what it syncs (only spec.syncPolicy.syncOptions is)
+        files: {
+          'argocd/cilium.yaml': app('cilium', 'infra/cilium').replace('  namespace: argocd\n', '  namespace: argocd\n  annotations:\n    argocd.argoproj.io/sync-options: SkipDryRunOnMissingResource=true\n'),
+          'infra/cilium/kustomization.yaml': kust('pool.yaml', true),
+          'infra/cilium/pool.yaml': POOL_WAVE,
+        },
+        errors: [{ messageId: 'argoNoSkipSame', file: 'argocd/cilium.yaml', line: 4, column: 9, data: { app: 'cilium', sameApplication: true } }],
+      },
     ],
   });
 });

@@ -8,7 +8,7 @@ import { l2Policies, pools } from '../cilium/lib/objects.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { ciliumBootstrapped } from './lib/bootstrap.js';
-import { argoApps, argoSyncOptions, dependsOnClosure, dirOf, fluxKustomizations, ksFor, syncWave, under } from './lib/flux.js';
+import { argoApps, argoResourceSyncOptions, argoSyncOptions, dependsOnClosure, dirOf, fluxKustomizations, ksFor, syncWave, under } from './lib/flux.js';
 
 const KS = (name: string, path: string, deps = '') => `---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 1h\n  path: ${path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n${deps}`;
 const HR = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  chartRef:\n    kind: OCIRepository\n    name: cilium\n  values:\n    kubeProxyReplacement: true\n';
@@ -78,7 +78,7 @@ export default defineRule({
       const ciliumApps = apps.filter((a) => argoRel.some((r) => (r.releaseDoc ?? r.doc) === a.doc || a.dirs.some((dir) => dirOf((r.releaseDoc ?? r.doc).file.path) === dir)));
       const done = new Set<YamlDocument>();
       for (const cr of crs) {
-        if (argoSyncOptions(cr).includes('SkipDryRunOnMissingResource=true')) continue;
+        if (argoResourceSyncOptions(cr).includes('SkipDryRunOnMissingResource=true')) continue;
         const dir = dirOf(cr.file.path);
         const app = apps.filter((a) => a.dirs.some((d) => under(dir, d))).sort((a, b) => Math.max(...b.dirs.map((x) => x.length)) - Math.max(...a.dirs.map((x) => x.length)))[0];
         if (!app || done.has(app.doc) || argoSyncOptions(app.doc).includes('SkipDryRunOnMissingResource=true')) continue;

@@ -6,6 +6,7 @@ import type { YamlDocument } from '../../../core/document.js';
 import { argoSourcePaths, argoSpecPath, dirOf } from '../../../plan/util.js';
 import { normDir, type FluxKs } from '../../../plan/flux-kustomizations.js';
 import { docsOfKinds } from '../../../core/kind-index.js';
+import { annotationCsv } from './argo-annotations.js';
 
 export { dirOf };
 export { fluxKustomizations, ksFor, normDir, under, type FluxKs } from '../../../plan/flux-kustomizations.js';
@@ -71,14 +72,19 @@ export function argoApps(docs: readonly YamlDocument[]): ArgoApp[] {
   return out;
 }
 
-/** Argo CD sync options of an app (`syncPolicy.syncOptions`) and of a resource (annotation). */
+/** Argo CD sync options of an Application (`syncPolicy.syncOptions`; an ApplicationSet's template's): what it syncs gets them. */
 export function argoSyncOptions(doc: YamlDocument): string[] {
-  const base = argoSpecPath(doc);
-  const opts = doc.get([...base, 'syncPolicy', 'syncOptions']);
-  const list = Array.isArray(opts) ? opts.map(String) : [];
+  const opts = doc.get([...argoSpecPath(doc), 'syncPolicy', 'syncOptions']);
+  return Array.isArray(opts) ? opts.map(String) : [];
+}
+
+/**
+ * The sync options a resource's own `argocd.argoproj.io/sync-options` annotation sets for that resource. On an
+ * Application it is about the Application as a resource of its parent app, never about what the Application syncs.
+ */
+export function argoResourceSyncOptions(doc: YamlDocument): string[] {
   const ann = doc.get(['metadata', 'annotations', 'argocd.argoproj.io/sync-options']);
-  if (typeof ann === 'string') list.push(...ann.split(',').map((s) => s.trim()));
-  return list;
+  return typeof ann === 'string' ? annotationCsv(ann) : [];
 }
 
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
