@@ -8,13 +8,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import duplicateObject from '../src/rules/gitops/duplicate-object.js';
 import patchTargetMissing from '../src/rules/gitops/patch-target-missing.js';
 import { lintRepo, ruleTester } from '../src/testing/rule-tester.js';
+import { hasKubectl, KUBECTL_ABSENT } from '../src/testing/kubectl-kustomize.js';
+import { tempRepos } from '../src/testing/temp-repos.js';
 
 const CM = (name: string, ns = '', apiVersion = 'v1', kind = 'ConfigMap') => `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: ${name}\n${ns ? `  namespace: ${ns}\n` : ''}`;
 const K = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
@@ -100,29 +101,23 @@ function toolKustomization(l: Layout, dir: string): string {
 }
 
 test('Flux and Argo CD kustomize overrides: talium agrees with kubectl kustomize on the kustomization the tool builds', (t) => {
-  const probe = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
-  const noKubectl = probe.error !== undefined || probe.status !== 0;
-  if (noKubectl) t.skip('kubectl is not installed: the layouts are checked against talium only (their expectations were taken from kubectl kustomize v5.5.0)');
-  const root = mkdtempSync(path.join(tmpdir(), 'talium-override-'));
+  if (!hasKubectl) t.skip(KUBECTL_ABSENT);
+  const repos = tempRepos('talium-override-');
   try {
-    for (const [i, l] of LAYOUTS.entries()) {
+    for (const l of LAYOUTS) {
       const got = lintRepo(repo(l), [patchTargetMissing, duplicateObject]);
       const verdict = got.length === 0 ? undefined : got.every((d) => d.ruleId === 'gitops/patch-target-missing') ? 'patch' : got.every((d) => d.messageId === 'namespace') ? 'namespace' : 'other';
       assert.equal(verdict, l.fails, `${l.name}: talium reports ${JSON.stringify(got.map((d) => `${d.ruleId}/${d.messageId}`))}`);
       assert.ok(got.every((d) => d.file === (l.engine === 'flux' ? 'clusters/home/app.yaml' : 'argocd/app.yaml')), `${l.name}: at the applier`);
-      if (noKubectl) continue;
-      const dir = path.join(root, String(i));
-      for (const [f, text] of Object.entries(l.files)) {
-        mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-        writeFileSync(path.join(dir, f), text);
-      }
+      if (!hasKubectl) continue;
+      const dir = repos.repo(l.files);
       writeFileSync(path.join(dir, 'app', 'kustomization.yaml'), toolKustomization(l, path.join(dir, 'app')));
       const r = spawnSync('kubectl', ['kustomize', path.join(dir, 'app')], { encoding: 'utf8' });
       const says = r.status === 0 ? undefined : /failed to find unique target for patch/.test(r.stderr) ? 'patch' : /namespace transformation produces ID conflict/.test(r.stderr) ? 'namespace' : `other: ${r.stderr}`;
       assert.equal(says, l.fails, `${l.name}: kubectl kustomize`);
     }
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    repos.cleanup();
   }
 });
 

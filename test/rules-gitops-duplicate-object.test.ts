@@ -4,14 +4,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import duplicateObject from '../src/rules/gitops/duplicate-object.js';
 import objectAppliedTwice from '../src/rules/gitops/object-applied-twice.js';
 import { lintRepo, ruleTester } from '../src/testing/rule-tester.js';
-import { kustomizeFailsWith } from '../src/testing/kubectl-kustomize.js';
+import { hasKubectl, KUBECTL_ABSENT, kustomizeFailsWith } from '../src/testing/kubectl-kustomize.js';
+import { tempRepos } from '../src/testing/temp-repos.js';
 
 const CM = (name: string, ns = '', apiVersion = 'v1', kind = 'ConfigMap') => `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: ${name}\n${ns ? `  namespace: ${ns}\n` : ''}`;
 const K = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
@@ -52,27 +50,20 @@ const LAYOUTS: Array<{ name: string; dup: boolean; files: Record<string, string>
 ];
 
 test('gitops/duplicate-object: talium agrees with kubectl kustomize on every layout', (t) => {
-  const probe = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) {
-    t.skip('kubectl is not installed: the layouts are checked against talium only (their expectations were taken from kubectl kustomize v5.5.0)');
-  }
-  const root = mkdtempSync(path.join(tmpdir(), 'talium-dup-'));
+  if (!hasKubectl) t.skip(KUBECTL_ABSENT);
+  const repos = tempRepos('talium-dup-');
   try {
-    for (const [i, l] of LAYOUTS.entries()) {
+    for (const l of LAYOUTS) {
       const got = lintRepo(l.files, [duplicateObject]);
       assert.equal(got.length > 0, l.dup, `${l.name}: talium ${got.length ? 'reports' : 'does not report'} a duplicate`);
       assert.ok(got.every((d) => d.ruleId === 'gitops/duplicate-object' && d.severity === 'error'), l.name);
-      if (probe.error || probe.status !== 0) continue;
-      const dir = path.join(root, String(i));
-      for (const [f, text] of Object.entries(l.files)) {
-        mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-        writeFileSync(path.join(dir, f), text);
-      }
+      if (!hasKubectl) continue;
+      const dir = repos.repo(l.files);
       const kubectlDup = kustomizeFailsWith(path.join(dir, 'app'), /already registered id|namespace transformation produces ID conflict/, l.name);
       assert.equal(kubectlDup, l.dup, `${l.name}: kubectl kustomize ${kubectlDup ? 'fails with a duplicate id' : 'builds'}`);
     }
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    repos.cleanup();
   }
 });
 

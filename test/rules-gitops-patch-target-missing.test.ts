@@ -4,13 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import patchTargetMissing from '../src/rules/gitops/patch-target-missing.js';
 import { lintRepo, ruleTester } from '../src/testing/rule-tester.js';
-import { kustomizeFailsWith } from '../src/testing/kubectl-kustomize.js';
+import { hasKubectl, KUBECTL_ABSENT, kustomizeFailsWith } from '../src/testing/kubectl-kustomize.js';
+import { tempRepos } from '../src/testing/temp-repos.js';
 
 const CM = (name: string, ns = '', apiVersion = 'v1', kind = 'ConfigMap') => `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: ${name}\n${ns ? `  namespace: ${ns}\n` : ''}`;
 const K = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
@@ -64,26 +62,20 @@ const LAYOUTS: Array<{ name: string; fails: boolean; files: Record<string, strin
 ];
 
 test('gitops/patch-target-missing: talium agrees with kubectl kustomize on every layout', (t) => {
-  const probe = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
-  const noKubectl = probe.error !== undefined || probe.status !== 0;
-  if (noKubectl) t.skip('kubectl is not installed: the layouts are checked against talium only (their expectations were taken from kubectl kustomize v5.5.0)');
-  const root = mkdtempSync(path.join(tmpdir(), 'talium-patch-'));
+  if (!hasKubectl) t.skip(KUBECTL_ABSENT);
+  const repos = tempRepos('talium-patch-');
   try {
-    for (const [i, l] of LAYOUTS.entries()) {
+    for (const l of LAYOUTS) {
       const got = lintRepo(l.files, [patchTargetMissing]);
       assert.equal(got.length > 0, l.fails, `${l.name}: talium ${got.length ? 'reports' : 'does not report'} a patch without a unique target`);
       assert.ok(got.every((d) => d.ruleId === 'gitops/patch-target-missing' && d.severity === 'error'), l.name);
-      if (noKubectl) continue;
-      const dir = path.join(root, String(i));
-      for (const [f, text] of Object.entries(l.files)) {
-        mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-        writeFileSync(path.join(dir, f), text);
-      }
+      if (!hasKubectl) continue;
+      const dir = repos.repo(l.files);
       const kubectlFails = kustomizeFailsWith(path.join(dir, 'app'), /failed to find unique target for patch/, l.name);
       assert.equal(kubectlFails, l.fails, `${l.name}: kubectl kustomize ${kubectlFails ? 'fails to find a unique patch target' : 'builds'}`);
     }
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    repos.cleanup();
   }
 });
 

@@ -5,8 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import duplicateObject from '../src/rules/gitops/duplicate-object.js';
@@ -14,7 +13,7 @@ import { sourceIgnored } from '../src/plan/source-ignore.js';
 import { lintRepo, ruleTester } from '../src/testing/rule-tester.js';
 import { runCli } from '../src/testing/cli.js';
 import { tempRepos } from '../src/testing/temp-repos.js';
-import { kustomizeFailsWith } from '../src/testing/kubectl-kustomize.js';
+import { hasKubectl, KUBECTL_ABSENT, kustomizeFailsWith } from '../src/testing/kubectl-kustomize.js';
 
 const CM = (name: string, ns = '', kind = 'ConfigMap', apiVersion = 'v1') => `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: ${name}\n${ns ? `  namespace: ${ns}\n` : ''}`;
 const K = (...entries: string[]) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${entries.map((e) => `  - ${e}\n`).join('')}`;
@@ -51,29 +50,23 @@ function fluxGenerated(dir: string): string {
 }
 
 test('gitops/duplicate-object: a folder Flux applies without a kustomization, as kubectl kustomize builds what Flux generates', (t) => {
-  const probe = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
-  const kubectl = !probe.error && probe.status === 0;
-  if (!kubectl) t.skip('kubectl is not installed: the layouts are checked against talium only (their expectations were taken from kubectl kustomize v5.5.0)');
-  const root = mkdtempSync(path.join(tmpdir(), 'talium-flux-gen-'));
+  if (!hasKubectl) t.skip(KUBECTL_ABSENT);
+  const repos = tempRepos('talium-flux-gen-');
   try {
-    for (const [i, l] of FLUX.entries()) {
+    for (const l of FLUX) {
       const files = { 'flux/ks.yaml': KS('web', './apps/web'), ...l.files };
       const got = lintRepo(files, [duplicateObject]);
       assert.equal(got.length > 0, l.dup, `${l.name}: talium ${got.length ? 'reports' : 'does not report'} a duplicate`);
       assert.ok(got.every((d) => d.ruleId === 'gitops/duplicate-object' && d.severity === 'error' && d.data?.['applier'] === 'Flux Kustomization flux-system/web'), l.name);
-      if (!kubectl) continue;
-      const dir = path.join(root, String(i));
-      for (const [f, text] of Object.entries(l.files)) {
-        mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-        writeFileSync(path.join(dir, f), text);
-      }
+      if (!hasKubectl) continue;
+      const dir = repos.repo(l.files);
       const web = path.join(dir, 'apps/web');
       writeFileSync(path.join(web, 'kustomization.yaml'), fluxGenerated(web));
       const kubectlDup = kustomizeFailsWith(web, /already registered id/, l.name, ['--load-restrictor', 'LoadRestrictionsNone']);
       assert.equal(kubectlDup, l.dup, `${l.name}: kubectl kustomize ${kubectlDup ? 'fails with a duplicate id' : 'builds'}`);
     }
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    repos.cleanup();
   }
 });
 

@@ -1,7 +1,7 @@
 /**
  * Whether one document (not its file) holds templating: the parser marks every document of a file templated when
- * any part of the file is (an ApplicationSet's `{{ }}` beside a plain Application), so rules that skip templated
- * documents ask here about the document's own text.
+ * any part of the file is (an ApplicationSet's `{{ }}` beside a plain Application), so the appliers (plan/appliers.ts)
+ * and the rules that skip templated documents ask here about the document's own text.
  */
 import type { YamlDocument } from '../core/document.js';
 import { TEMPLATE_RE } from '../lint/parse.js';

@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { parseAllDocuments } from 'yaml';
 
+/** The skip message of a test that compares talium's verdicts with kubectl's on stored layouts. */
+export const KUBECTL_ABSENT = 'kubectl is not installed: the layouts are checked against talium only (their expectations were taken from kubectl kustomize v5.5.0)';
+
 /** kubectl is on the PATH. */
 export const hasKubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 
