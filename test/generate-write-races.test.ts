@@ -9,7 +9,7 @@
  */
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs, { appendFileSync, chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import fs, { appendFileSync, chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -38,7 +38,7 @@ async function json(args: string[], cwd: string): Promise<{ code: number; stderr
   return { code: r.code, stderr: r.stderr, diags: r.stdout ? (JSON.parse(r.stdout).diagnostics as Diag[]) : [] };
 }
 
-const real = { openSync: fs.openSync, renameSync: fs.renameSync, writeSync: fs.writeSync, writeFileSync: fs.writeFileSync };
+const real = { openSync: fs.openSync, renameSync: fs.renameSync, writeSync: fs.writeSync, writeFileSync: fs.writeFileSync, accessSync: fs.accessSync };
 afterEach(() => {
   Object.assign(fs, real);
   syncBuiltinESMExports();
@@ -239,4 +239,24 @@ test('temp files an interrupted run left: --check reports them (data.temp), gene
   assert.equal(existsSync(join(dir, live)), true, 'a live run\'s temp file is not touched');
   rmSync(join(dir, live));
   assert.equal((await json(['generate', '--check'], dir)).code, 0);
+});
+
+test('a stale file another run sweeps between generate reading it and checking it: not read-only, the run succeeds', async (t) => {
+  const dir = await generatedScratch(t, 'talium-races-');
+  const stale = 'clusters/homelab/generated/talos/nodes/old-0.yaml';
+  cpSync(join(dir, CP1), join(dir, stale));
+  let swept = false;
+  fs.accessSync = ((p: fs.PathLike, mode?: number) => {
+    if (!swept && String(p).endsWith(stale)) {
+      swept = true;
+      rmSync(String(p)); // the other run's removal lands right here
+    }
+    return real.accessSync(p, mode);
+  }) as typeof fs.accessSync;
+  syncBuiltinESMExports();
+  const r = await json(['generate'], dir);
+  assert.ok(swept, 'the file was swept at the check');
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.diags.map((d) => [d.ruleId, d.file, d.data?.['reason']]), []);
+  assert.equal(existsSync(join(dir, stale)), false);
 });

@@ -134,12 +134,17 @@ export function inspect(abs: string): Found {
   }
 }
 
+/**
+ * Whether this user may write the file: false only when the system refuses it for want of permission. A file that
+ * vanished since it was read (another generate run swept it) is not read-only: what happens to it is decided later.
+ */
 function writable(abs: string): boolean {
   try {
     accessSync(abs, constants.W_OK);
     return true;
-  } catch {
-    return false;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code !== 'EACCES' && code !== 'EPERM';
   }
 }
 
