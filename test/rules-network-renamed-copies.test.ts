@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Finding } from '../src/core/finding.js';
-import { mergeAcrossGroups, runRules } from '../src/lint/run-rules.js';
+import { mergeAcrossGroups, pluralGroups, runRules } from '../src/lint/run-rules.js';
 import { buildClusterGroups } from '../src/plan/index.js';
 import { defineRule } from '../src/rules/types.js';
 import { renamedCopies } from '../src/plan/renamed-copies.js';
@@ -228,7 +228,10 @@ test('mergeAcrossGroups: string data joined and sorted, related merged in group 
 test('mergeAcrossGroups: messages that differ only by their own group\'s name are one finding naming every group; other messages stay apart', () => {
   const doc = parseRepo({ 'x.yaml': 'a: 1\n' })[0]!;
   const template = 'cluster "{{cluster}}" has no policy for {{pool}}.';
-  const render = (_: string, data: Record<string, string | number | boolean>): string => template.replace('{{cluster}}', String(data['cluster'])).replace('{{pool}}', String(data['pool']));
+  const render = (_: string, data: Record<string, string | number | boolean>, names?: ReadonlySet<string>): string => {
+    const [t, shown] = pluralGroups(template, data, names);
+    return t.replace('{{cluster}}', String(shown['cluster'])).replace('{{pool}}', String(shown['pool']));
+  };
   const f = (cluster: string, pool = 'lan', rel = cluster): Finding => ({
     ruleId: 'r/x', messageId: 'm', severity: 'warning', message: render('m', { cluster, pool }), help: 'h.', doc, path: ['a'], data: { cluster, pool }, related: [{ doc, path: [rel], message: rel }],
   });
@@ -237,7 +240,7 @@ test('mergeAcrossGroups: messages that differ only by their own group\'s name ar
   const got = mergeAcrossGroups([home, lab], new Map([[home, 'home'], [lab, 'lab']]), render);
   assert.equal(got.length, 1);
   assert.deepEqual(got[0]!.data, { cluster: 'home, lab', pool: 'lan' });
-  assert.equal(got[0]!.message, 'cluster "home, lab" has no policy for lan.');
+  assert.equal(got[0]!.message, 'each of clusters "home" and "lab" has no policy for lan.');
   assert.deepEqual(got[0]!.related?.map((r) => r.message), ['home', 'lab']);
   // another value the message shows (not the group's name): different findings
   const other = f('lab', 'dmz');
@@ -254,7 +257,18 @@ test('runRules: a Cilium release two clusters share, in neither of which an L2 p
   const files = { 'clusters/home/x.yaml': 'a: 1\n', 'clusters/lab/x.yaml': 'a: 1\n', 'z/cilium/hr.yaml': ciliumHelmReleaseOf(values) };
   const got = lintRepo(files, [l2WithoutPolicy]);
   assert.deepEqual(got.map((d) => `${at(d)} ${d.messageId} ${String(d.data?.['cluster'])}`), ['z/cilium/hr.yaml:17:16 noPolicy home, lab']);
-  assert.match(got[0]!.message, /cluster "home, lab"/);
+  assert.match(got[0]!.message, /each of clusters "home" and "lab" has no/);
+});
+
+test('pluralGroups: several groups\' names in `cluster "{{key}}"` read as a list, capitalised where the template is; one name, other keys and other words as they are', () => {
+  const names = new Set(['cluster']);
+  assert.deepEqual(pluralGroups('Cluster "{{cluster}}" lacks {{x}}; cluster "{{cluster}}" again', { cluster: 'a, b, c', x: 'y' }, names), [
+    'Each of clusters {{cluster}} lacks {{x}}; each of clusters {{cluster}} again',
+    { cluster: '"a", "b" and "c"', x: 'y' },
+  ]);
+  assert.deepEqual(pluralGroups('cluster "{{cluster}}" lacks it', { cluster: 'a' }, names), ['cluster "{{cluster}}" lacks it', { cluster: 'a' }]);
+  assert.deepEqual(pluralGroups('overlay {{cluster}} of subcluster "{{cluster}}"', { cluster: 'a, b' }, names), ['overlay {{cluster}} of subcluster "{{cluster}}"', { cluster: 'a, b' }]);
+  assert.deepEqual(pluralGroups('cluster "{{cluster}}"', { cluster: 'a, b' }, undefined), ['cluster "{{cluster}}"', { cluster: 'a, b' }]);
 });
 
 test('runRules merging across groups keeps a rule with 160,000 findings (no spread of them into call arguments)', () => {

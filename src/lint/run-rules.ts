@@ -118,7 +118,7 @@ export function runRules(
     for (const p of pending.values()) if (p.groups.size === groups.length) out.push(p.finding);
     if (groups.length > 1) {
       // (not spread into splice: a rule's findings may outnumber the call arguments the stack holds)
-      const mine = mergeAcrossGroups(out.slice(start), from, (id, data) => renderTemplate(rule.meta.messages[id] ?? id, data));
+      const mine = mergeAcrossGroups(out.slice(start), from, (id, data, names) => renderTemplate(...pluralGroups(rule.meta.messages[id] ?? id, data, names)));
       out.length = start;
       pushAll(out, mine);
     }
@@ -127,7 +127,32 @@ export function runRules(
 }
 
 /** Renders a rule's message `messageId` with `data` (mergeAcrossGroups re-renders a merged finding's message). */
-export type MessageRenderer = (messageId: string, data: Record<string, string | number | boolean>) => string;
+/**
+ * Renders a rule's message again from merged data; `groupNames`: the data keys that hold several groups' names
+ * (mergeAcrossGroups), which a template may show as `cluster "{{key}}"` (see pluralGroups).
+ */
+export type MessageRenderer = (messageId: string, data: Record<string, string | number | boolean>, groupNames?: ReadonlySet<string>) => string;
+
+/**
+ * A template whose `cluster "{{key}}"` shows several groups' names (`a, b` in data): `each of clusters "a" and "b"`
+ * in the message (the sentence's verb stays singular), the data left as it is. Other templates and data are
+ * returned as they are.
+ */
+export function pluralGroups(template: string, data: Record<string, string | number | boolean>, groupNames: ReadonlySet<string> | undefined): [string, Record<string, string | number | boolean>] {
+  if (!groupNames?.size) return [template, data];
+  const shown = { ...data };
+  let out = template;
+  for (const k of groupNames) {
+    const names = String(data[k]).split(', ');
+    const quoted = `{{${k}}}`;
+    const plural = new RegExp(`\\b([Cc]luster) "${quoted.replace(/[{}]/g, '\\$&')}"`, 'g');
+    if (names.length < 2 || !plural.test(out)) continue;
+    out = out.replace(plural, (_, word: string) => `${word[0] === 'C' ? 'Each' : 'each'} of clusters ${quoted}`);
+    const q = names.map((n) => `"${n}"`);
+    shown[k] = `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}`;
+  }
+  return [out, shown];
+}
 
 /**
  * One finding per place, message and severity where several cluster groups report the same one on a document they
@@ -183,7 +208,7 @@ function merged(list: Finding[], groupOf: ReadonlyMap<Finding, string>, render: 
   const data: Record<string, string | number | boolean> = {};
   // every key of every finding: a number or boolean must be in all, with one value; strings are joined
   const keys = [...new Set(list.flatMap((f) => Object.keys(f.data ?? {})))];
-  let labelled = false;
+  const labelled = new Set<string>();
   for (const k of keys) {
     const values = list.map((f) => f.data?.[k]);
     const present = values.filter((v) => v !== undefined);
@@ -192,7 +217,7 @@ function merged(list: Finding[], groupOf: ReadonlyMap<Finding, string>, render: 
       data[k] = present[0]!;
       continue;
     }
-    if (list.some((f) => groupKeys(f, groupOf.get(f)).includes(k))) labelled = true;
+    if (list.some((f) => groupKeys(f, groupOf.get(f)).includes(k))) labelled.add(k);
     if (present.length === list.length && present.every((v) => v === present[0])) {
       data[k] = present[0]!;
       continue;
@@ -212,7 +237,7 @@ function merged(list: Finding[], groupOf: ReadonlyMap<Finding, string>, render: 
   }
   const f: Finding = { ...first };
   if (keys.length) f.data = data;
-  if (labelled && render && first.messageId) f.message = render(first.messageId, data);
+  if (labelled.size && render && first.messageId) f.message = render(first.messageId, data, labelled);
   if (related.length) f.related = related;
   return [f];
 }
