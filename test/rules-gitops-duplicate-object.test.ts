@@ -207,6 +207,50 @@ test('gitops/object-applied-twice', () => {
   });
 });
 
+/** An ApplicationSet named envs with one generator (`gen`: YAML lines under `generators:`), its template's name and path. */
+const GENSET = (go: boolean, gen: string, name: string, path: string) =>
+  `apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: envs\n  namespace: argocd\nspec:\n${go ? '  goTemplate: true\n' : ''}  generators:\n${gen}  template:\n    metadata:\n      name: '${name}'\n    spec:\n      project: default\n      source:\n        repoURL: https://github.com/me/home-ops.git\n        targetRevision: HEAD\n        path: '${path}'\n      destination:\n        server: https://kubernetes.default.svc\n        namespace: web\n`;
+const FILES = (glob: string, more = '') => `    - git:\n        repoURL: https://github.com/me/home-ops.git\n        revision: HEAD\n        files:\n          - path: ${glob}\n${more}`;
+const LIST = (indent: string, elements: string[]) => `${indent}- list:\n${indent}    elements:\n${elements.map((e) => `${indent}      - ${e}\n`).join('')}`;
+const MATRIX = (a: string, b: string) => `    - matrix:\n        generators:\n${a}${b}`;
+const TWICE = (second: string) => [{ messageId: 'twice', file: 'apps/web/svc.yaml', line: 4, column: 9, data: { first: 'Argo CD Application argocd/web-app', second: `Argo CD Application ${second} (of ApplicationSet argocd/envs)` } }];
+const WEB_APP = { 'argocd/web.yaml': APP('web-app', 'apps/web'), ...WEB, 'apps/db/svc.yaml': CM('db', 'db', 'v1', 'Service') };
+
+test('gitops/object-applied-twice: ApplicationSet git files and matrix generators', () => {
+  ruleTester(objectAppliedTwice, {
+    valid: [
+      // a files glob that could match files talium does not read (JSON): not known
+      { 'argocd/envs.yaml': GENSET(true, FILES('envs/*'), '{{.app}}', 'apps/{{.app}}'), 'envs/web.yaml': 'app: web\n', ...WEB_APP },
+      // the file that would name apps/web is excluded
+      { 'argocd/envs.yaml': GENSET(true, FILES('envs/*.yaml', '          - path: envs/web.yaml\n            exclude: true\n'), '{{.app}}', 'apps/{{.app}}'), 'envs/web.yaml': 'app: web\n', 'envs/db.yaml': 'app: db\n', ...WEB_APP },
+      // fasttemplate: a number Go prints otherwise (1e+06) is not put in; a file of two documents is not known
+      { 'argocd/envs.yaml': GENSET(false, FILES('envs/*.yaml'), '{{app}}', 'apps/web{{n}}'), 'envs/web.yaml': 'app: web\nn: 1000000\n', ...WEB_APP },
+      { 'argocd/envs.yaml': GENSET(true, FILES('envs/*.yaml'), '{{.app}}', 'apps/{{.app}}'), 'envs/web.yaml': 'app: web\n---\napp: db\n', ...WEB_APP },
+      // matrix, fasttemplate: a key both children set to different values fails the ApplicationSet
+      { 'argocd/envs.yaml': GENSET(false, MATRIX(LIST('          ', ['{ app: web, dir: web }']), LIST('          ', ['{ app: db }'])), '{{app}}', 'apps/{{dir}}'), ...WEB_APP },
+      // matrix: a second child using the first's parameters is not followed; three children are not known
+      { 'argocd/envs.yaml': GENSET(true, MATRIX(LIST('          ', ['{ app: web }']), LIST('          ', ['{ dir: "{{.app}}" }'])), '{{.app}}', 'apps/{{.dir}}'), ...WEB_APP },
+      { 'argocd/envs.yaml': GENSET(true, MATRIX(LIST('          ', ['{ app: web }']), LIST('          ', ['{ x: y }']) + LIST('          ', ['{ z: y }'])), '{{.app}}', 'apps/{{.app}}'), ...WEB_APP },
+      // matrix with a child of no parameters makes nothing
+      { 'argocd/envs.yaml': GENSET(true, MATRIX(LIST('          ', ['{ app: web }']), FILES('none/*.yaml').replace(/^ {4}/gm, '          ').replace('          - git', '          - git')), '{{.app}}', 'apps/{{.app}}'), ...WEB_APP },
+    ],
+    invalid: [
+      // goTemplate: a config file's fields
+      { files: { 'argocd/envs.yaml': GENSET(true, FILES('envs/*.yaml'), '{{.app}}', 'apps/{{.app}}'), 'envs/web.yaml': 'app: web\n', 'envs/db.yaml': 'app: db\n', ...WEB_APP }, errors: TWICE('web') },
+      // fasttemplate: nested fields flattened with dots, path parameters of the file
+      { files: { 'argocd/envs.yaml': GENSET(false, FILES('envs/*.yml'), '{{path.filenameNormalized}}-{{path[0]}}', 'apps/{{app.name}}'), 'envs/web.yml': 'app:\n  name: web\n', ...WEB_APP }, errors: TWICE('web-yml-envs') },
+      // a file holding a list of mappings: one Application each
+      { files: { 'argocd/envs.yaml': GENSET(true, FILES('envs/all.yaml'), '{{.app}}-{{.path.basename}}', 'apps/{{.app}}'), 'envs/all.yaml': '- app: db\n- app: web\n', ...WEB_APP }, errors: TWICE('web-envs') },
+      // matrix of a list and a files generator
+      { files: { 'argocd/envs.yaml': GENSET(true, MATRIX(LIST('          ', ['{ cluster: home }']), FILES('envs/*.yaml').replace(/^ {4}/gm, '          ')), '{{.cluster}}-{{.app}}', 'apps/{{.app}}'), 'envs/web.yaml': 'app: web\n', ...WEB_APP }, errors: TWICE('home-web') },
+      // matrix, fasttemplate: both children's keys
+      { files: { 'argocd/envs.yaml': GENSET(false, MATRIX(LIST('          ', ['{ cluster: home }']), LIST('          ', ['{ app: web }'])), '{{cluster}}-{{app}}', 'apps/{{app}}'), ...WEB_APP }, errors: TWICE('home-web') },
+      // matrix, goTemplate: the first child's value wins a key both have (mergo.Merge without override)
+      { files: { 'argocd/envs.yaml': GENSET(true, MATRIX(LIST('          ', ['{ app: web }']), LIST('          ', ['{ app: db, env: prod }'])), '{{.app}}-{{.env}}', 'apps/{{.app}}'), ...WEB_APP }, errors: TWICE('web-prod') },
+    ],
+  });
+});
+
 test('gitops/object-applied-twice: related locations are both appliers\' paths', () => {
   const [d] = lintRepo({ 'flux/ks.yaml': KS('web', './apps/web') + KS('web2', './apps/web'), ...WEB }, [objectAppliedTwice]);
   assert.deepEqual(

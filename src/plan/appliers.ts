@@ -4,7 +4,7 @@
  * manifest below; `targetNamespace` / `namePrefix` / `nameSuffix` replace the kustomization's) and every Argo CD
  * Application source of this repository (kustomize when its folder has a kustomization, with `kustomize.namespace` /
  * `namePrefix` / `nameSuffix`; else the folder's manifests, `directory.recurse` with its subfolders; objects without a
- * namespace go to `destination.namespace`), also those an ApplicationSet's git directories or list generator makes; with the
+ * namespace go to `destination.namespace`), also those an ApplicationSet makes (plan/appset-generators.ts); with the
  * ids a folder applied without a kustomization holds twice (Applier.repeated), the ids its namespace override makes one
  * (Applier.nsConflicts) and what the patches it adds run against (Applier.patchBase). Owns that question only (rules judge:
  * gitops/object-applied-twice, gitops/duplicate-object; plan/renamed-copies.ts reads the copies two appliers make).
@@ -18,6 +18,7 @@ import { generatedResources } from './kustomize-overlays.js';
 import { dirOf, docsByFile, foldersOf, isObj } from './util.js';
 import { pushAll } from '../core/arrays.js';
 import { ownTemplated } from './templated.js';
+import { generatedApps } from './appset-generators.js';
 
 export interface Applier {
   /** The Flux Kustomization or Argo CD Application (or the ApplicationSet that generates it: `generated`). */
@@ -114,7 +115,7 @@ const APPLIERS = new WeakMap<readonly YamlDocument[], Applier[]>();
  * The appliers among `docs` (files looked up in `docs` too; `all`: the repository's documents, whose builds are shared
  * when `docs` is all of them), one per Flux Kustomization and one per Argo CD
  * Application source that renders a folder of this repository. Not followed: sources of other repositories, Helm and
- * plugin sources, ApplicationSets other than one git directories or list generator (generatedApps), templated paths or
+ * plugin sources, ApplicationSets whose Applications are not known (appset-generators.ts), templated paths or
  * destinations, `directory.include`/`exclude`.
  */
 export function appliers(docs: readonly YamlDocument[], all?: readonly YamlDocument[]): readonly Applier[] {
@@ -163,9 +164,9 @@ export function appliers(docs: readonly YamlDocument[], all?: readonly YamlDocum
     out.push(applier);
   }
 
-  // Argo CD: Applications, and those an ApplicationSet's git directories or list generator makes
+  // Argo CD: Applications, and those an ApplicationSet makes
   const specs: AppSpec[] = apps.map((d) => ({ doc: d, name: d.name ?? '', spec: d.get(['spec']), at: ['spec'] }));
-  for (const d of sets) pushAll(specs, generatedApps(d, folders));
+  for (const d of sets) for (const g of generatedApps(d, folders, byFile())) specs.push({ doc: d, name: g.name, spec: g.spec, at: ['spec', 'template', 'spec'] });
   // this repository is any repoURL one of whose sources names a folder here
   const repos = new Set<string>();
   for (const a of specs) {
@@ -269,132 +270,6 @@ function sourcesOf(a: AppSpec): Array<{ src: Record<string, unknown>; at: Path }
   const list = a.spec['sources'];
   if (Array.isArray(list) && list.length) return list.flatMap((src, i) => (isObj(src) ? [{ src, at: [...a.at, 'sources', i] }] : []));
   return isObj(a.spec['source']) ? [{ src: a.spec['source'], at: [...a.at, 'source'] }] : [];
-}
-
-/**
- * The Applications an ApplicationSet with one generator makes, when talium knows them all: a git `directories`
- * generator (dirApps) or a `list` generator (listApps). Other generators, several, a `templatePatch`, or a template
- * value that uses anything else: none (not known).
- */
-function generatedApps(d: YamlDocument, folders: ReadonlySet<string>): AppSpec[] {
-  const gens = d.get(['spec', 'generators']);
-  const template = d.get(['spec', 'template']);
-  if (!Array.isArray(gens) || gens.length !== 1 || !isObj(gens[0]) || !isObj(template) || d.get(['spec', 'templatePatch']) !== undefined) return [];
-  if (Object.keys(gens[0]).length !== 1) return [];
-  const go = d.get(['spec', 'goTemplate']) === true;
-  const params = isObj(gens[0]['git']) ? dirParams(gens[0]['git'], folders, go) : isObj(gens[0]['list']) ? listParams(gens[0]['list'], go) : [];
-  const out: AppSpec[] = [];
-  for (const param of params) {
-    const rendered = renderTemplate(template, param);
-    if (!isObj(rendered) || !isObj(rendered['metadata'])) continue;
-    const name = rendered['metadata']['name'];
-    if (typeof name !== 'string') continue;
-    out.push({ doc: d, name, spec: rendered['spec'], at: ['spec', 'template', 'spec'] });
-  }
-  return out;
-}
-
-/** A template parameter's value for the expression between `{{` and `}}` (trimmed), or undefined when not known. */
-type Param = (expr: string) => string | undefined;
-
-/**
- * A git `directories` generator: one parameter set per folder of the tree a `path` glob matches (`*` within one
- * segment; `exclude: true` entries left out), with the folder's path parameters (`{{path}}`, `{{path.basename}}`,
- * `{{path[N]}}`, `{{path.basenameNormalized}}`; with goTemplate `{{.path.path}}`, `{{.path.basename}}`,
- * `{{index .path.segments N}}`...). A `files` generator, a templated or `**` path: none.
- */
-function dirParams(git: Record<string, unknown>, folders: ReadonlySet<string>, go: boolean): Param[] {
-  if (!Array.isArray(git['directories']) || git['files'] !== undefined) return [];
-  const include: RegExp[] = [];
-  const exclude: RegExp[] = [];
-  for (const e of git['directories']) {
-    if (!isObj(e) || typeof e['path'] !== 'string' || TEMPLATED.test(e['path']) || e['path'].includes('**')) return [];
-    (e['exclude'] === true ? exclude : include).push(globRegex(e['path'].replace(/^\.?\/+/, '').replace(/\/+$/, '')));
-  }
-  const out: Param[] = [];
-  for (const dir of [...folders].sort()) {
-    if (!dir || !include.some((r) => r.test(dir)) || exclude.some((r) => r.test(dir))) continue;
-    out.push(dirParam(dir, go));
-  }
-  return out;
-}
-
-function dirParam(dir: string, go: boolean): Param {
-  const segs = dir.split('/');
-  const base = segs[segs.length - 1]!;
-  return (e) => {
-    const m = go ? /^index \.path\.segments (\d+)$/.exec(e) : /^path\[(\d+)\]$/.exec(e);
-    if (m) return segs[Number(m[1])];
-    const key = go ? e.replace(/^\.path\./, 'path.') : e;
-    if (key === (go ? 'path.path' : 'path')) return dir;
-    if (key === 'path.basename') return base;
-    if (key === 'path.basenameNormalized') return base.replace(/[^a-zA-Z0-9-]/g, '-').toLowerCase();
-    return undefined;
-  };
-}
-
-/**
- * A `list` generator (argo-cd applicationset/generators/list.go): one parameter set per element. With goTemplate the
- * element itself (`{{.cluster}}`, `{{.values.region}}`: only a plain field path to a string is put in); else its
- * string fields flattened (`{{cluster}}`, and `{{values.region}}` for the keys of a `values` map), where a value that
- * is not a string fails the whole generator (none). `elementsYaml`, a generator's own `template`: none.
- */
-function listParams(list: Record<string, unknown>, go: boolean): Param[] {
-  if (!Array.isArray(list['elements']) || list['elementsYaml'] !== undefined || list['template'] !== undefined) return [];
-  const out: Param[] = [];
-  for (const el of list['elements']) {
-    if (!isObj(el)) return [];
-    if (go) {
-      out.push((e) => {
-        const m = /^\.([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)$/.exec(e);
-        if (!m) return undefined;
-        let v: unknown = el;
-        for (const k of m[1]!.split('.')) v = isObj(v) && Object.hasOwn(v, k) ? v[k] : undefined;
-        return typeof v === 'string' ? v : undefined;
-      });
-      continue;
-    }
-    const flat = new Map<string, string>();
-    for (const [k, v] of Object.entries(el)) {
-      if (k === 'values') {
-        if (!isObj(v)) return [];
-        for (const [vk, vv] of Object.entries(v)) {
-          if (typeof vv !== 'string') return [];
-          flat.set(`values.${vk}`, vv);
-        }
-      } else if (typeof v === 'string') flat.set(k, v);
-      else return [];
-    }
-    out.push((e) => flat.get(e));
-  }
-  return out;
-}
-
-/** A git generator glob as a regular expression (`*`, `?` and `[...]` within one path segment). */
-function globRegex(glob: string): RegExp {
-  let re = '';
-  for (const c of glob) re += c === '*' ? '[^/]*' : c === '?' ? '[^/]' : /[\\^$.+()|{}]/.test(c) ? `\\${c}` : c;
-  return new RegExp(`^${re}$`);
-}
-
-/** Every string of `v` with the parameters put in; undefined when one is not known. */
-function renderTemplate(v: unknown, param: Param): unknown {
-  let unknown = false;
-  const walk = (x: unknown): unknown => {
-    if (typeof x === 'string') {
-      if (/\$\{/.test(x)) unknown = true;
-      return x.replace(/\{\{-?([^}]*?)-?\}\}/g, (_, e: string) => {
-        const r = param(e.trim());
-        if (r === undefined) unknown = true;
-        return r ?? '';
-      });
-    }
-    if (Array.isArray(x)) return x.map(walk);
-    if (isObj(x)) return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, walk(y)]));
-    return x;
-  };
-  const out = walk(v);
-  return unknown ? undefined : out;
 }
 
 /**
