@@ -190,6 +190,11 @@ test('gitops/flux-kustomization-path', () => {
       { files: { ...tree, 'clusters/home/ks.yaml': ks('up', '../../kubernetes/apps/cilium/confg') }, errors: [{ messageId: 'escapesMissing', line: 8, column: 9, data: { name: 'up', path: '../../kubernetes/apps/cilium/confg', resolved: './kubernetes/apps/cilium/confg' } }] },
       // a misspelt top-level folder: judged because the existing one is a typo away
       { files: { ...tree, 'clusters/home/ks.yaml': ks('top', './kubernets/apps/cilium/config') }, errors: [{ messageId: 'missingNear', line: 8, column: 9, data: { suggestion: 'kubernetes/apps/cilium/config' } }] },
+      // a plain document beside a templated one in the same file is judged (the templated one is not)
+      {
+        files: { ...tree, 'clusters/home/ks.yaml': ks('tmpl', './kubernetes/apps/${APP}/confg') + '---\n' + ks('typo', './kubernetes/apps/cilium/confg') },
+        errors: [{ messageId: 'missingNear', file: 'clusters/home/ks.yaml', line: 21, column: 9, data: { name: 'typo', suggestion: 'kubernetes/apps/cilium/config' } }],
+      },
     ],
   });
   // the suggestion's folder is the related location (a file there)

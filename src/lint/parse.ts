@@ -298,7 +298,7 @@ export function parseSource(file: SourceFile, opts: ParseOptions = {}): ParsedFi
   const ast = new ChunkAstCache(file, chunks.map((c) => c.content));
   const docs = values.map(
     ({ index, value, chunk, noYaml11Words, plainWords }) =>
-      new YamlDocument({ file, index, value, docClass: classify(value, file.path), start: chunk.content, end: chunk.to, ast, templated, noYaml11Words, ...(plainWords ? { plainWords } : {}) }),
+      new YamlDocument({ file, index, value, docClass: classify(value, file.path), start: chunk.content, end: chunk.to, ast, templated: templated && TEMPLATE_RE.test(text.slice(chunk.content, chunk.to)), noYaml11Words, ...(plainWords ? { plainWords } : {}) }),
   );
   if (!yaml12) goReading(file, findings, docs, chunks);
   return again(file, yaml12, specPlace, { docs: expandLists(docs), findings });
@@ -514,7 +514,7 @@ function fallback(file: SourceFile, failure: { error: JsYamlError; offset: numbe
     }
     if (value === null || value === undefined) return;
     const start = d.contents?.range?.[0] ?? d.range[0];
-    docs.push(new YamlDocument({ file, index, value, docClass: classify(value, file.path), start, end: d.range[2], ast, templated }));
+    docs.push(new YamlDocument({ file, index, value, docClass: classify(value, file.path), start, end: d.range[2], ast, templated: templated && TEMPLATE_RE.test(file.text.slice(start, d.range[2])) }));
   });
   if (go) goReading(file, findings, docs);
   if (disagreement && !(LOCAL_TAG_RE.test(failure.error.reason ?? '') && docs.some((d) => d.docClass === 'other' && d.start <= failure.offset && failure.offset < d.end))) {

@@ -1,7 +1,7 @@
 /**
- * Whether one document (not its file) holds templating: the parser marks every document of a file templated when
- * any part of the file is (an ApplicationSet's `{{ }}` beside a plain Application), so the appliers (plan/appliers.ts)
- * and the rules that skip templated documents ask here about the document's own text.
+ * Whether one document's own text holds templating, whatever Flux substitution made of its value (`templated` of a
+ * substituted document says whether placeholders are left): the appliers (plan/appliers.ts) and the Argo CD rules
+ * ask about the text as written. (The parser marks each document by its own text too, since 2026-11-29.)
  */
 import type { YamlDocument } from '../core/document.js';
 import { TEMPLATE_RE } from '../lint/parse.js';
