@@ -1,5 +1,5 @@
 /**
- * `talium generate [--cluster NAME]... [--check] [--force] [--format F[=FILE]]... [--root DIR]`: load every
+ * `talium generate [--cluster NAME]... [--check | --diff] [--force] [--format F[=FILE]]... [--root DIR]`: load every
  * clusters/<name>/cluster.yaml (all problems at once), generate, then write (or, with --check, report drift).
  * Exit 0 clean, 1 spec errors / drift / refused overwrite / a target that cannot be written (a symlink on the way,
  * a folder at a file's path, a read-only folder or file: writer.ts checks them all before writing anything) / a
@@ -28,7 +28,8 @@ import { loadClusterSpec } from '../spec/load.js';
 import { SCHEMA_RULES } from '../schema/rules.js';
 import { GENERATE_RULES } from '../spec/rules.js';
 import type { Cluster } from '../spec/types.js';
-import { EXIT, type CliIo } from './io.js';
+import { EXIT, wantsColor, type CliIo } from './io.js';
+import { unifiedDiff } from '../report/unified-diff.js';
 import { toolVersion } from './main.js';
 import { pushAll } from '../core/arrays.js';
 
@@ -40,6 +41,8 @@ clusters/<name>/cluster.yaml into clusters/<name>/generated/ (shared bases in cl
 Options:
   --cluster NAME     Only this cluster (repeatable). Default: every clusters/*/cluster.yaml.
   --check            Write nothing; exit 1 and report every file that would change (drift gate).
+  --diff             --check, and print the changes as a unified diff on stdout (created and deleted files
+                     too; \`git apply\` or \`patch -p1\` in this folder applies it); findings go to stderr.
   --ignore-untracked With --check: judge what git tracks (the commit), as the pre-commit hook does: an
                      untracked generated file counts as missing, an untracked stale file or cluster.yaml
                      as absent. No effect outside a git work tree.
@@ -144,6 +147,7 @@ function generateRules(): RuleInfo[] {
 const OPTIONS = {
   cluster: { type: 'string', multiple: true },
   check: { type: 'boolean' },
+  diff: { type: 'boolean' },
   'ignore-untracked': { type: 'boolean' },
   force: { type: 'boolean' },
   format: { type: 'string', multiple: true },
@@ -180,8 +184,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stderr(`talium generate: no clusters/ folder ${opts.root !== undefined ? `in ${opts.root}` : `at or above ${io.cwd}`}${hint}.\n`);
     return EXIT.usage;
   }
+  // --diff is --check that also shows the changes
+  if (opts.diff) opts.check = true;
   if (opts['ignore-untracked'] && !opts.check) {
-    io.stderr('talium generate: --ignore-untracked goes with --check (it judges the commit, and writes nothing).\n');
+    io.stderr('talium generate: --ignore-untracked goes with --check or --diff (it judges the commit, and writes nothing).\n');
     return EXIT.usage;
   }
   let isUntracked: ((path: string) => boolean) | undefined;
@@ -232,9 +238,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     if (loaded.doc) pushAll(diagnostics, specValuesTruthy(loaded.doc, found));
     if (loaded.cluster) clusters.push(loaded.cluster);
   }
-  const finish = (code: number, files: string[]): number => {
+  const finish = (code: number, files: string[], out: CliIo = io): number => {
     const sorted = sortDiagnostics(diagnostics);
-    emit({ diagnostics: sorted, rules: generateRules(), files, sources, tool: { name: 'talium', version: toolVersion() } }, formats, io);
+    emit({ diagnostics: sorted, rules: generateRules(), files, sources, tool: { name: 'talium', version: toolVersion() } }, formats, out);
     return code;
   };
   if (diagnostics.some((d) => d.severity === 'error')) {
@@ -293,9 +299,14 @@ export async function run(args: string[], io: CliIo): Promise<number> {
           : { change: ch.change, path: ch.path, ...(untracked ? { untracked: true } : {}), ...(ch.temp ? { temp: true } : {}) },
       });
     }
-    if (plan.changes.length) io.stderr(`talium generate --check: ${plan.changes.length} file(s) would change.\n`);
-    if (plan.blocked.length) io.stderr(`talium generate --check: ${plan.blocked.length} file(s) cannot be written.\n`);
-    return finish(plan.changes.length || plan.blocked.length ? EXIT.findings : EXIT.ok, fileList);
+    const mode = opts.diff ? '--diff' : '--check';
+    if (plan.changes.length) io.stderr(`talium generate ${mode}: ${plan.changes.length} file(s) would change.\n`);
+    if (plan.blocked.length) io.stderr(`talium generate ${mode}: ${plan.blocked.length} file(s) cannot be written.\n`);
+    const code = plan.changes.length || plan.blocked.length ? EXIT.findings : EXIT.ok;
+    if (!opts.diff) return finish(code, fileList);
+    // the patch alone on stdout (for `git apply`, a pager, a PR comment); the findings go to stderr
+    io.stdout(unifiedDiff(plan.changes, display, wantsColor(io)));
+    return finish(code, fileList, { ...io, stdout: io.stderr, isTTY: false });
   }
   if (plan.refused.length || plan.blocked.length) {
     for (const r of plan.refused) {
