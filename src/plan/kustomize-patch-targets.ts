@@ -94,15 +94,14 @@ export type PatchMiss = Omit<PatchTargetMiss, 'kustomization' | 'patchDoc'> & { 
 /**
  * The patches of `patches` (applied in this order to `objects`, a `$patch: delete` removing its object for the ones
  * after it) that name no object, or several; a patch with a templated id, or of a kind some object of unknown id has
- * while it names none, is not judged.
+ * while it names none, is not judged. The objects the deletes remove are added to `deleted` when given.
  */
-export function judgePatches(objects: readonly BuiltObject[], patches: readonly SmPatch[]): PatchMiss[] {
+export function judgePatches(objects: readonly BuiltObject[], patches: readonly SmPatch[], deleted = new Set<BuiltObject>()): PatchMiss[] {
   const out: PatchMiss[] = [];
   const input = { objects };
   const byId = new Map<string, BuiltObject[]>();
   // kinds of objects whose id is not known: a patch of such a kind may name one of them
   const unsure = new Set<string>();
-  const deleted = new Set<BuiltObject>();
   for (const o of input.objects) {
     if (o.uncertain) {
       for (let x: BuiltObject | undefined = o; x; x = x.prev) unsure.add(x.kind);

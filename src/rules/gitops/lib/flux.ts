@@ -10,6 +10,7 @@ import { annotationCsv } from './argo-annotations.js';
 
 export { dirOf };
 export { fluxKustomizations, ksFor, normDir, under, type FluxKs } from '../../../plan/flux-kustomizations.js';
+export { fluxVersion } from '../../../plan/flux-version.js';
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -33,23 +34,6 @@ export function dependsOnClosure(ks: FluxKs, list: readonly FluxKs[]): Set<strin
     }
   }
   return seen;
-}
-
-/** The Flux minor a repository states (gotk-components `# Flux Version: v2.6.0`, FluxInstance distribution.version), if any. */
-export function fluxVersion(docs: readonly YamlDocument[]): string | undefined {
-  const seenFiles = new Set<string>();
-  for (const d of docs) {
-    if (d.kind === 'FluxInstance') {
-      const v = d.get(['spec', 'distribution', 'version']);
-      const m = typeof v === 'string' ? /^v?(\d+)\.(\d+)/.exec(v) : null;
-      if (m) return `${m[1]}.${m[2]}`;
-    }
-    if (seenFiles.has(d.file.path)) continue;
-    seenFiles.add(d.file.path);
-    const m = /#\s*Flux Version:\s*v?(\d+)\.(\d+)/.exec(d.file.text.slice(0, 2000));
-    if (m) return `${m[1]}.${m[2]}`;
-  }
-  return undefined;
 }
 
 export interface ArgoApp {
