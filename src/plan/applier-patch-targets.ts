@@ -9,7 +9,7 @@
  * objects: plan/appliers.ts); no findings (rules/gitops/patch-target-missing.ts).
  */
 import type { Path, YamlDocument } from '../core/document.js';
-import { fluxTargetless, type FluxTargetless } from '../data/flux.js';
+import { FLUX_TARGETLESS_PATCH, fluxTargetless, type FluxTargetless } from '../data/flux.js';
 import { appliers, type Applier } from './appliers.js';
 import type { BuiltObject } from './kustomize-build.js';
 import { kustomizeBuilder, patchesMayRename } from './kustomize-build.js';
@@ -42,9 +42,20 @@ export interface ApplierEveryObjectPatch {
   objects: readonly BuiltObject[];
 }
 
-/** The target a Flux Kustomization gives its target-less patches (data/flux.ts); `none` for Argo CD. */
-function targetlessOf(a: Applier, fluxMinor: string | undefined): FluxTargetless {
-  return a.engine === 'flux' ? fluxTargetless(a.doc.apiVersion?.split('/')[1] ?? '', fluxMinor) : 'none';
+/**
+ * The target a Flux Kustomization gives its target-less patches (data/flux.ts); `none` for Argo CD. `fluxMinor` (the
+ * Flux version the repository states: reading it reads file texts) is asked only when the apiVersion does not tell.
+ */
+function targetlessOf(a: Applier, fluxMinor: () => string | undefined): FluxTargetless {
+  if (a.engine !== 'flux') return 'none';
+  const version = a.doc.apiVersion?.split('/')[1] ?? '';
+  return version === FLUX_TARGETLESS_PATCH.noTargetApiVersion ? 'none' : fluxTargetless(version, fluxMinor());
+}
+
+/** `a` adds patches to its build. */
+function addsPatches(a: Applier): boolean {
+  const list = a.doc.get(a.engine === 'flux' ? [...a.overrideAt, 'patches'] : [...a.overrideAt, 'kustomize', 'patches']);
+  return Array.isArray(list) && list.length > 0;
 }
 
 const TEMPLATED = /\$\{|\{\{/;
@@ -177,21 +188,22 @@ function everyObjectOf(a: Applier, byFile: Map<string, YamlDocument[]>): Applier
   return out;
 }
 
-/** The appliers of `docs` with a build to judge their patches against, and the files of the repository. */
+/** The appliers of `docs` that add patches to a build they can be judged against, and the files of the repository. */
 function judgedAppliers(docs: readonly YamlDocument[], all: readonly YamlDocument[]): { list: Applier[]; byFile: Map<string, YamlDocument[]> } | undefined {
   const mine = new Set(docs);
-  const list = appliers(all, all).filter((a) => mine.has(a.doc) && a.patchBase);
+  const list = appliers(all, all).filter((a) => mine.has(a.doc) && a.patchBase && addsPatches(a));
   if (!list.length) return undefined;
   return { list, byFile: kustomizeBuilder(all, () => docsByFile(all)).byFile };
 }
 
 /**
  * Every patch of an applier of `docs` that kustomize finds no unique object for, on a repository stating Flux
- * `fluxMinor` (undefined: none); the builds read the repository's documents (`all`: kustomize reads files wherever
- * they are, whatever cluster talium groups them in). A Flux Kustomization whose controller gives its target-less
- * patches `target: {}` has none (applierEveryObjectPatches lists them).
+ * `fluxMinor()` (undefined: none; asked only for a Flux Kustomization with patches on a beta API); the builds read the
+ * repository's documents (`all`: kustomize reads files wherever they are, whatever cluster talium groups them in). A
+ * Flux Kustomization whose controller gives its target-less patches `target: {}` has none (applierEveryObjectPatches
+ * lists them).
  */
-export function applierPatchMisses(docs: readonly YamlDocument[], all: readonly YamlDocument[], fluxMinor?: string): ApplierPatchMiss[] {
+export function applierPatchMisses(docs: readonly YamlDocument[], all: readonly YamlDocument[], fluxMinor: () => string | undefined = () => undefined): ApplierPatchMiss[] {
   const j = judgedAppliers(docs, all);
   if (!j) return [];
   return j.list.flatMap((a) => {
@@ -200,8 +212,8 @@ export function applierPatchMisses(docs: readonly YamlDocument[], all: readonly 
   });
 }
 
-/** The target-less patches of the Flux Kustomizations of `docs` whose controller (Flux `fluxMinor`) gives them `target: {}`. */
-export function applierEveryObjectPatches(docs: readonly YamlDocument[], all: readonly YamlDocument[], fluxMinor: string | undefined): ApplierEveryObjectPatch[] {
+/** The target-less patches of the Flux Kustomizations of `docs` whose controller (Flux `fluxMinor()`) gives them `target: {}`. */
+export function applierEveryObjectPatches(docs: readonly YamlDocument[], all: readonly YamlDocument[], fluxMinor: () => string | undefined): ApplierEveryObjectPatch[] {
   const j = judgedAppliers(docs, all);
   if (!j) return [];
   return j.list.filter((a) => targetlessOf(a, fluxMinor) === 'empty').flatMap((a) => everyObjectOf(a, j.byFile));

@@ -53,7 +53,7 @@ const GOTK = (version: string) => `# Flux Version: ${version}\napiVersion: v1\nk
 export default defineRule({
   meta: {
     id: 'gitops/patch-target-missing',
-    description: 'A strategic-merge patch without a target (in a kustomization, a Flux Kustomization or an Argo CD source) names an object the kustomize build does not hold (or holds twice); kustomize fails the build.',
+    description: 'A strategic-merge patch without a target (in a kustomization, a Flux Kustomization or an Argo CD source) names an object the kustomize build does not hold (or holds twice); kustomize fails the build. On Flux 0.x such a patch of a Flux Kustomization hits every object of the build.',
     severity: 'error',
     messageSeverities: { missingFluxUnknown: 'warning', ambiguousFluxUnknown: 'warning' },
     messages: {
@@ -77,9 +77,14 @@ export default defineRule({
         '- `missing`: no object has the id. Common causes: a typo or a renamed object, a patch written with the namespace of the kustomization\'s own `namespace:` for an object whose file has none (or another one), a prefixed name where the prefix comes from the same kustomization, an apiVersion that is not the object\'s (or none), a patch of an object the base no longer holds. The message lists the objects of that kind the build holds.\n' +
         '- `ambiguous`: two or more objects had the id (two overlays of one base with different prefixes, patched by the base\'s name).\n' +
         '\n' +
-        'A Flux Kustomization\'s target-less patch depends on the kustomize-controller that runs it. From v1 (Flux 2; the only one serving `kustomize.toolkit.fluxcd.io/v1`) it reaches kustomize without a target and is judged as above. Before v1 (Flux 0.x) kustomize-controller gave every `spec.patches` entry without `target` an empty one, `target: {}`, which selects every object of the build. talium takes the version from the Kustomization\'s apiVersion (`v1`: from v1) or the Flux version the repository states (`# Flux Version:` in gotk-components.yaml, a FluxInstance\'s `distribution.version`). On Flux 0.x it reports every such entry instead (`everyObject`, `everyObjectDelete`): the patch is merged into every object of the build, whatever kind and name (a `$patch: delete` deletes them all), listed in the message. When neither tells (a `v1beta1`/`v1beta2` Kustomization, no Flux version stated), a patch naming no object (or several) is a warning naming both outcomes (`missingFluxUnknown`, `ambiguousFluxUnknown`); one naming its object is not reported, though on Flux 0.x it would hit every object too.\n' +
+        'A Flux Kustomization\'s target-less patch depends on the kustomize-controller that runs it. talium takes it from the Kustomization\'s apiVersion (`v1` is served from kustomize-controller v1 on) or the Flux version the repository states (`# Flux Version:` in gotk-components.yaml, a FluxInstance\'s `distribution.version`):\n' +
+        '- v1 (Flux 2): the patch reaches kustomize without a target and is judged as above.\n' +
+        '- before v1 (Flux 0.x): kustomize-controller gave every `spec.patches` entry without `target` an empty one, `target: {}`, which selects every object of the build. talium reports each such entry instead (`everyObject`, `everyObjectDelete`): the patch is merged into every object of the build, whatever kind and name, and a `$patch: delete` deletes them all; the message lists them.\n' +
+        '- neither tells (a `v1beta1`/`v1beta2` Kustomization, no Flux version stated): a patch naming no object (or several) is a warning naming both outcomes (`missingFluxUnknown`, `ambiguousFluxUnknown`); one naming its object is not reported, though on Flux 0.x it would hit every object too.\n' +
         '\n' +
-        'Not established, so not judged: the exact kustomize-controller release that first passed no target (read: fluxcd/pkg PR #517 making `Patch.Target` a pointer, merged after its 2023-03-27 review, between kustomize-controller v0.35.1 of 2023-03-20 and v1.0.0-rc.1 of 2023-04-03, its author saying it ships as apis/kustomize v1 with the Kustomization v1 API; not read: kustomize-controller\'s go.mod at those tags); on Flux 0.x, an entry with several documents or a JSON6902 body without `target` (what the kustomize v4 of those controllers does with them: one kustomize version reads a single document per entry, a later one applies each to every selected object), and the entries after one (kustomize v5 refuses a `target` on an entry of several documents).\n' +
+        'Not established, so not judged:\n' +
+        '- the exact kustomize-controller release that first passed no target. Read: fluxcd/pkg PR #517 making `Patch.Target` a pointer, merged after its 2023-03-27 review, between kustomize-controller v0.35.1 (2023-03-20) and v1.0.0-rc.1 (2023-04-03), its author saying it ships as apis/kustomize v1 with the Kustomization v1 API. Not read: kustomize-controller\'s go.mod at those tags.\n' +
+        '- on Flux 0.x, an entry with several documents or a JSON6902 body without `target`, and the entries after one: what the kustomize v4 of those controllers does with them (one kustomize version reads a single document per entry, a later one applies each to every selected object; kustomize v5 refuses a `target` on an entry of several documents).\n' +
         '\n' +
         'Not reported (kubectl kustomize v5.5 builds these):\n' +
         '- a patch with a `target:` selector, and `patchesJson6902`: a target that selects nothing is accepted;\n' +
@@ -159,7 +164,9 @@ export default defineRule({
     const out: RuleFinding[] = [];
     const seen = new Set<string>();
     // patches a Flux Kustomization or an Argo CD source adds to the kustomization it builds
-    const flux = fluxVersion(cluster.docs);
+    // the Flux version the repository states: read (from file texts) only when a Kustomization's apiVersion does not tell
+    let stated: { v: string | undefined } | undefined;
+    const flux = (): string | undefined => (stated ??= { v: fluxVersion(cluster.docs) }).v;
     for (const m of applierPatchMisses(cluster.docs, all, flux)) {
       const a = m.applier;
       const object = `${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`;
@@ -189,7 +196,7 @@ export default defineRule({
       const k = a.patchBase?.kustomization;
       if (k) related.push({ doc: k, path: [], message: `the kustomization ${applierLabel(a)} adds the patch to` });
       for (const o of e.objects.filter((x) => x.doc.docClass !== 'kustomization').slice(0, HELD_SHOWN)) related.push({ doc: o.doc, path: ['metadata', 'name'], message: `an object the patch ${e.delete ? 'deletes' : 'changes'} (${withKind(o)})` });
-      const data = { object, kind: e.kind, name: e.name, namespace: e.namespace, apiVersion: apiVersionOf(e.group, e.version), applier: applierLabel(a), flux: flux ?? '', count: e.objects.length, held: heldText(e.objects, withKind) };
+      const data = { object, kind: e.kind, name: e.name, namespace: e.namespace, apiVersion: apiVersionOf(e.group, e.version), applier: applierLabel(a), flux: flux() ?? '', count: e.objects.length, held: heldText(e.objects, withKind) };
       out.push({ doc: a.doc, path: e.entry, messageId: e.delete ? 'everyObjectDelete' : 'everyObject', data, related });
     }
     if (!kusts.size) return out;
