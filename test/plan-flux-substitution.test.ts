@@ -218,6 +218,26 @@ describe('flux post-build substitution', () => {
     assert.deepEqual(docs.find((d) => d.kind === 'Secret')!.substitutions, []);
   });
 
+  it('a Secret the repository holds (SOPS-encrypted) overrides only the names it has: its keys are readable, its values are not', () => {
+    const plexFindings = (files: Record<string, string>) => brief(files).filter((b) => b.includes('apps/plex.yaml'));
+    const ksWith = (from: string) => ks('apps', './apps', `  postBuild:\n    substituteFrom:\n${from}`);
+    const both = '      - kind: ConfigMap\n        name: cluster-settings\n      - kind: Secret\n        name: cluster-secrets\n';
+    // the onedr0p / bjw-s layout: cluster-settings, then the SOPS-encrypted cluster-secrets (keys in plain text)
+    const sopsSecret = (keys: string[]) =>
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: cluster-secrets\n  namespace: flux-system\nstringData:\n' +
+      keys.map((k) => `  ${k}: ENC[AES256_GCM,data:Zm9v,iv:aXY=,tag:dGFn,type:str]\n`).join('') +
+      'sops:\n  lastmodified: "2026-01-01T00:00:00Z"\n  mac: ENC[AES256_GCM,data:abc,iv:def,tag:ghi,type:str]\n  version: 3.9.4\n';
+    const files = { ...referenced, 'flux/apps.yaml': ksWith(both), 'flux/secrets.sops.yaml': sopsSecret(['SECRET_DOMAIN']) };
+    assert.deepEqual(plexFindings(files).map((b) => b.split(' ').slice(0, 2).join(' ') + ' ' + JSON.parse(b.slice(b.indexOf('{'))).ip), ['network/service-ip-not-in-pool apps/plex.yaml:7:27 10.60.0.9']);
+    // the Secret has PLEX_IP: its value is unknown, so the ConfigMap's value is not what Flux substitutes
+    assert.deepEqual(plexFindings({ ...files, 'flux/secrets.sops.yaml': sopsSecret(['SECRET_DOMAIN', 'PLEX_IP']) }), []);
+    // a plain `data` Secret is read by its keys the same way (k8s/plaintext-secret judges its values)
+    const dataSecret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: cluster-secrets\n  namespace: flux-system\ndata:\n  PLEX_IP: MTAuNTAuMC45\n';
+    assert.deepEqual(plexFindings({ ...files, 'flux/secrets.sops.yaml': dataSecret }), []);
+    // two Secrets of that name, neither nearer to the Kustomization: talium cannot tell which, any name may be there
+    assert.deepEqual(plexFindings({ ...files, 'a/secrets.yaml': sopsSecret(['SECRET_DOMAIN']).replace('flux-system', 'other'), 'b/secrets.yaml': sopsSecret(['SECRET_DOMAIN']).replace('flux-system', 'other') , 'flux/secrets.sops.yaml': '' }), []);
+  });
+
   it('review cases: in a multi-cluster repository each Kustomization reads its own cluster`s ConfigMap', () => {
     const cluster = (c: string, ip: string) => ({
       [`clusters/${c}/flux/apps.yaml`]: ks('apps', `./clusters/${c}/apps`, '  postBuild:\n    substituteFrom:\n      - kind: ConfigMap\n        name: cluster-settings\n'),

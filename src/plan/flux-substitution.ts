@@ -2,7 +2,8 @@
  * Flux post-build variable substitution, as far as the repository shows it: the `${VAR}` placeholders in the
  * documents a Flux Kustomization applies are replaced with the values of its `spec.postBuild.substitute` and of
  * the ConfigMaps its `substituteFrom` names, so rules check the addresses the cluster really gets (a pool
- * `cidr: ${LAN_CIDR}`, an LB IP `${PLEX_IP}`). Secrets are never read (their values must not reach a report).
+ * `cidr: ${LAN_CIDR}`, an LB IP `${PLEX_IP}`). Of a Secret only the key names are read (SOPS leaves them in plain
+ * text): the names it may override; its values must not reach a report.
  * Only `value` changes; `parsed` keeps the text's own value for schema validation. Nothing is resolved by guess:
  * a variable defined with two different values where it applies stays a placeholder.
  */
@@ -36,6 +37,17 @@ function configMapVars(cm: YamlDocument, into: Vars): void {
   }
 }
 
+/**
+ * The names a Secret the repository holds gives a Kustomization (`data` and `stringData` keys, which SOPS leaves in
+ * plain text), each unknown (null): a later `substituteFrom` entry overrides only these, not every name before it.
+ */
+function secretVars(secret: YamlDocument, into: Vars): void {
+  for (const field of ['data', 'stringData']) {
+    const data = getPath(secret.parsed, [field]);
+    if (isObj(data)) for (const k of Object.keys(data)) into.set(k, null);
+  }
+}
+
 /** Adds `def` under `name` unless the same name already has another value there (then it is ambiguous: null). */
 function addUnambiguous(vars: Vars, name: string, def: VarDef | null): void {
   if (!vars.has(name)) vars.set(name, def);
@@ -48,6 +60,8 @@ function addUnambiguous(vars: Vars, name: string, def: VarDef | null): void {
 interface Sources {
   /** ConfigMaps by name. */
   configMaps: Map<string, YamlDocument[]>;
+  /** Secrets by name (only their key names are read). */
+  secrets: Map<string, YamlDocument[]>;
   /** Names referenced by some `substituteFrom` (any Kustomization in the repository). */
   referenced: Set<string>;
   /** Some Kustomization in the repository references variables from a ConfigMap or Secret. */
@@ -58,11 +72,13 @@ interface Sources {
 
 function collectSources(docs: readonly YamlDocument[], kss: readonly FluxKs[]): Sources {
   const configMaps = new Map<string, YamlDocument[]>();
+  const secrets = new Map<string, YamlDocument[]>();
   for (const d of docs) {
-    if (d.kind !== 'ConfigMap' || d.apiVersion !== 'v1' || !d.name) continue;
-    const list = configMaps.get(d.name);
+    if ((d.kind !== 'ConfigMap' && d.kind !== 'Secret') || d.apiVersion !== 'v1' || !d.name) continue;
+    const byName = d.kind === 'ConfigMap' ? configMaps : secrets;
+    const list = byName.get(d.name);
     if (list) list.push(d);
-    else configMaps.set(d.name, [d]);
+    else byName.set(d.name, [d]);
   }
   const referenced = new Set<string>();
   let anyReference = false;
@@ -77,15 +93,15 @@ function collectSources(docs: readonly YamlDocument[], kss: readonly FluxKs[]): 
       else secretReferenced = true;
     }
   }
-  return { configMaps, referenced, anyReference, secretReferenced };
+  return { configMaps, secrets, referenced, anyReference, secretReferenced };
 }
 
 /**
- * The ConfigMap a `substituteFrom` entry of `k` names (Flux looks in the Kustomization's namespace): the only one
+ * The ConfigMap (or Secret) a `substituteFrom` entry of `k` names (Flux looks in the Kustomization's namespace): the only one
  * of that name, else the only one in its namespace, else the one nearest to the Kustomization's file (another
  * cluster's `cluster-settings` in a multi-cluster repository); undefined when that still leaves a choice.
  */
-function pickConfigMap(list: readonly YamlDocument[] | undefined, k: FluxKs): YamlDocument | undefined {
+function pickSource(list: readonly YamlDocument[] | undefined, k: FluxKs): YamlDocument | undefined {
   if (!list?.length) return undefined;
   if (list.length === 1) return list[0];
   const same = list.filter((c) => c.namespace === undefined || c.namespace === k.namespace);
@@ -104,7 +120,7 @@ function pickConfigMap(list: readonly YamlDocument[] | undefined, k: FluxKs): Ya
 /** A Flux Kustomization's own variables, and whether a name it does not define could still come from it. */
 interface OwnVars {
   vars: Vars;
-  /** A source talium cannot read (a Secret, a ConfigMap not in the tree or not unique): any other name may be there. */
+  /** A source talium cannot read (a Secret or ConfigMap not in the tree or not unique): any other name may be there. */
   opaque: boolean;
   /** Only inline `substitute`: a parent may patch `substituteFrom` in (the onedr0p layout), so other names fall back. */
   inlineOnly: boolean;
@@ -112,8 +128,8 @@ interface OwnVars {
 
 /**
  * The variables of one Flux Kustomization, as kustomize-controller loads them: `substituteFrom` entries in order (a
- * later one overrides an earlier one, so a Secret after a ConfigMap makes the ConfigMap's names unknown), then
- * `substitute`, which overrides them all.
+ * later one overrides an earlier one, so a Secret after a ConfigMap makes the names it has unknown, and every name
+ * when the repository does not hold it), then `substitute`, which overrides them all.
  */
 function kustomizationVars(k: FluxKs, src: Sources): OwnVars | undefined {
   const post = getPath(k.doc.parsed, ['spec', 'postBuild']);
@@ -124,10 +140,12 @@ function kustomizationVars(k: FluxKs, src: Sources): OwnVars | undefined {
     for (const ref of from) {
       if (!isObj(ref) || typeof ref['name'] !== 'string') continue;
       own.inlineOnly = false;
-      const cm = ref['kind'] === 'ConfigMap' ? pickConfigMap(src.configMaps.get(ref['name']), k) : undefined;
-      if (cm) configMapVars(cm, own.vars);
+      const secret = ref['kind'] === 'Secret';
+      const source = pickSource((secret ? src.secrets : src.configMaps).get(ref['name']), k);
+      if (source && secret) secretVars(source, own.vars);
+      else if (source) configMapVars(source, own.vars);
       else {
-        // a Secret (never read), or a ConfigMap talium cannot pin down: it may define or override any name
+        // a Secret or ConfigMap talium cannot pin down (not in the tree, several): it may define or override any name
         own.opaque = true;
         for (const name of own.vars.keys()) own.vars.set(name, null);
       }
