@@ -1,5 +1,5 @@
-/** Tests for the GitOps rules: Argo CD helm.values strings, Flux APIs, HelmRelease chart source, CR ordering, Argo CD hubble certs, helmCharts under Flux, version matrix. */
-import { test } from 'node:test';
+/** Tests for the GitOps rules: Argo CD helm.values strings, Flux APIs, Flux dependsOn names, HelmRelease chart source, CR ordering, Argo CD hubble certs, helmCharts under Flux, version matrix. */
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fluxKustomizations, normDir } from '../src/plan/flux-kustomizations.js';
 import argocdHelmValuesYaml from '../src/rules/gitops/argocd-helm-values-yaml.js';
@@ -7,11 +7,17 @@ import argocdHubbleCerts from '../src/rules/gitops/argocd-hubble-certs.js';
 import argocdSourceIgnored from '../src/rules/gitops/argocd-source-ignored.js';
 import ciliumCrsOrder from '../src/rules/gitops/cilium-crs-order.js';
 import fluxApiVersion from '../src/rules/gitops/flux-api-version.js';
+import fluxDependsOn from '../src/rules/gitops/flux-depends-on.js';
 import fluxKustomizationPath from '../src/rules/gitops/flux-kustomization-path.js';
 import helmreleaseChartSource from '../src/rules/gitops/helmrelease-chart-source.js';
 import kustomizeHelmchartsFlux from '../src/rules/gitops/kustomize-helmcharts-flux.js';
 import versionMatrix from '../src/rules/gitops/version-matrix.js';
 import { lintRepo, parseRepo, ruleTester } from '../src/testing/rule-tester.js';
+import { spawnCli } from '../src/testing/cli.js';
+import { tempRepos } from '../src/testing/temp-repos.js';
+
+const temp = tempRepos('talium-gitops-rules-');
+after(temp.cleanup);
 
 const OCI = (v: string) => `apiVersion: source.toolkit.fluxcd.io/${v}\nkind: OCIRepository\nmetadata:\n  name: cilium\nspec:\n  url: oci://quay.io/cilium/charts/cilium\n  ref:\n    tag: 1.19.6\n`;
 
@@ -151,6 +157,48 @@ test('gitops/argocd-helm-values-yaml', () => {
       { files: { 'argocd/m.yaml': multi('a: [1, 2\n') }, errors: [{ messageId: 'syntax', line: 10, column: 28 }] },
     ],
   });
+});
+
+test('gitops/flux-depends-on', () => {
+  const ks = (name: string, deps: string[] = [], ns = '  namespace: flux-system\n') =>
+    `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n${ns}spec:\n  interval: 1h\n  path: ./kubernetes/apps/x\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n` +
+    (deps.length ? `  dependsOn:\n${deps.map((d) => `    - name: ${d}\n`).join('')}` : '');
+  const base = { 'kubernetes/apps/cilium/ks.yaml': ks('cilium') + '---\n' + ks('cilium-config', ['cilium']) };
+  ruleTester(fluxDependsOn, {
+    valid: [
+      base,
+      // defined in another file, without a namespace (a parent kustomization sets it); flux-system comes from bootstrap
+      { ...base, 'kubernetes/apps/echo/ks.yaml': ks('echo', ['cilium-config', 'flux-system'], '') },
+      // a templated dependency, or one a templated Kustomization name can become
+      { ...base, 'kubernetes/apps/echo/ks.yaml': ks('echo', ['${DEP}']) },
+      { ...base, 'kubernetes/apps/echo/ks.yaml': ks('echo', ['rook-ceph-cluster']), 'kubernetes/apps/rook/ks.yaml': ks('${APP}-cluster') },
+      // kustomize renames objects: names as written prove nothing
+      { ...base, 'kubernetes/apps/echo/ks.yaml': ks('echo', ['storage']), 'kubernetes/apps/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamePrefix: home-\nresources:\n  - ./echo/ks.yaml\n' },
+    ],
+    invalid: [
+      {
+        files: { ...base, 'kubernetes/apps/echo/ks.yaml': ks('echo', ['cilium', 'cilium-configs']) },
+        errors: [{ messageId: 'missingNear', file: 'kubernetes/apps/echo/ks.yaml', line: 15, column: 13, data: { name: 'echo', dependency: 'cilium-configs', suggestion: 'cilium-config' } }],
+      },
+      {
+        files: { ...base, 'kubernetes/apps/echo/ks.yaml': ks('echo', ['openebs']) },
+        errors: [{ messageId: 'missing', file: 'kubernetes/apps/echo/ks.yaml', line: 14, column: 13, data: { name: 'echo', dependency: 'openebs' } }],
+      },
+      // the Kustomization's own name is never the suggestion
+      {
+        files: { 'kubernetes/apps/a/ks.yaml': ks('volsync', ['volsyncc']) },
+        errors: [{ messageId: 'missing', line: 14, column: 13, data: { name: 'volsync', dependency: 'volsyncc' } }],
+      },
+    ],
+  });
+  // end to end: the whole repository reports it; a run over one file does not (the dependency may sit unread)
+  const repo = temp.repo({ ...base, 'kubernetes/apps/echo/ks.yaml': ks('echo', ['cilium-configs']) });
+  const ids = (args: string[]) =>
+    (JSON.parse(spawnCli(['lint', '--format', 'json', '--no-cache', ...args], { cwd: repo }).stdout) as { diagnostics: Array<{ ruleId: string; file: string; range: { start: { line: number; column: number } } }> }).diagnostics
+      .filter((d) => d.ruleId === 'gitops/flux-depends-on')
+      .map((d) => `${d.file}:${d.range.start.line}:${d.range.start.column}`);
+  assert.deepEqual(ids([]), ['kubernetes/apps/echo/ks.yaml:14:13']);
+  assert.deepEqual(ids(['kubernetes/apps/echo/ks.yaml']), []);
 });
 
 test('gitops/flux-kustomization-path', () => {

@@ -13,6 +13,7 @@ import argocdValueFile from './argocd-value-file.js';
 import ciliumCrsOrder from './cilium-crs-order.js';
 import duplicateObject from './duplicate-object.js';
 import fluxApiVersion from './flux-api-version.js';
+import fluxDependsOn from './flux-depends-on.js';
 import fluxKustomizationPath from './flux-kustomization-path.js';
 import helmreleaseChartSource from './helmrelease-chart-source.js';
 import kustomizeHelmchartsFlux from './kustomize-helmcharts-flux.js';
@@ -21,4 +22,4 @@ import patchTargetMissing from './patch-target-missing.js';
 import unreferencedFile from './unreferenced-file.js';
 import versionMatrix from './version-matrix.js';
 
-export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHookAnnotation, argocdHubbleCerts, argocdSourceIgnored, argocdSyncOptions, argocdSyncWave, argocdValueFile, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxKustomizationPath, helmreleaseChartSource, kustomizeHelmchartsFlux, objectAppliedTwice, patchTargetMissing, unreferencedFile, versionMatrix];
+export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHookAnnotation, argocdHubbleCerts, argocdSourceIgnored, argocdSyncOptions, argocdSyncWave, argocdValueFile, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxDependsOn, fluxKustomizationPath, helmreleaseChartSource, kustomizeHelmchartsFlux, objectAppliedTwice, patchTargetMissing, unreferencedFile, versionMatrix];
