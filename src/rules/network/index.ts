@@ -1,4 +1,5 @@
 /** The network rules, sorted by id. */
+import addressConflict from './address-conflict.js';
 import clusterCidrOverlapsLan from './cluster-cidr-overlaps-lan.js';
 import lbipamAnnotationPrefix from './lbipam-annotation-prefix.js';
 import planUnknown from './plan-unknown.js';
@@ -14,6 +15,7 @@ import sharingCrossNamespace from './sharing-cross-namespace.js';
 import type { Rule } from '../types.js';
 
 export const NETWORK_RULES: readonly Rule[] = [
+  addressConflict,
   clusterCidrOverlapsLan,
   lbipamAnnotationPrefix,
   planUnknown,
