@@ -61,3 +61,18 @@ test('the README pre-commit snippet uses hook ids that .pre-commit-hooks.yaml de
     for (const id of ids) assert.ok(defined.has(id), `hook ${id} is defined`);
   }
 });
+
+test('the README never installs talium from the npm registry by its bare name (it is not published there)', () => {
+  // `npm install talium` fetches whatever the registry holds under that name (a 404 today); a tarball, folder or git
+  // URL is talium
+  const bare = codeBlocks(README, 'sh')
+    .flatMap((b) => b.split('\n'))
+    .filter((l) => /^\s*npm (install|i|add)\b/.test(l) && l.replace(/#.*/, '').split(/\s+/).includes('talium'));
+  assert.deepEqual(bare, []);
+  // the migration path says how to install talium before its first `npx talium` command (which, with no local install,
+  // asks the registry for a package named talium)
+  const migration = README.slice(README.indexOf('## Migrating an existing home-ops repository'));
+  const firstNpx = migration.search(/^\s*npx talium/m);
+  assert.ok(firstNpx > 0);
+  assert.match(migration.slice(0, firstNpx), /npm install --save-dev \.\.\/talium\/talium-[\d.]+\.tgz/);
+});
