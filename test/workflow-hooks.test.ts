@@ -151,6 +151,11 @@ test('--dry-run writes nothing; usage errors exit 2', (t) => {
     assert.equal(spawnCli(['hooks', 'install', '--bogus'], { cwd: dir }).code, 2);
     assert.equal(spawnCli(['hooks', 'frobnicate'], { cwd: dir }).code, 2);
     assert.equal(spawnCli(['hooks'], { cwd: dir }).code, 2);
+    // the usage text installs talium as a tarball of a clone, not by its bare name (not on the npm registry)
+    const usage = spawnCli(['hooks', '--help'], { cwd: dir });
+    const installs = (usage.stdout + usage.stderr).split('\n').filter((l) => /^\s*npm install\b/.test(l));
+    assert.ok(installs.length > 0, usage.stdout + usage.stderr);
+    assert.deepEqual(installs.filter((l) => l.replace(/#.*/, '').split(/\s+/).includes('talium')), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
     rmSync(bare, { recursive: true, force: true });

@@ -16,9 +16,10 @@ const USAGE = `Usage: talium hooks install [--dry-run] [--force]
 
 Installs a git pre-commit hook that runs \`talium lint\` on the staged files (and \`talium generate --check\`
 when the repository has clusters/*/cluster.yaml, with --root when they are in a subfolder). Run it in the
-directory that holds your package.json, with talium and simple-git-hooks as devDependencies:
+directory that holds your package.json, with talium and simple-git-hooks as devDependencies (talium is not on
+the npm registry: install the tarball \`npm pack\` makes in a clone of it, or a git URL):
 
-  npm install --save-dev talium simple-git-hooks
+  npm install --save-dev ../talium/talium-0.1.0.tgz simple-git-hooks
   npx talium hooks install
 
 The command is stored under "simple-git-hooks" in package.json (and "prepare": "simple-git-hooks" is added
