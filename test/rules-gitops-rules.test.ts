@@ -65,10 +65,30 @@ test('gitops/cilium-crs-order', () => {
       { 'flux/ks.yaml': KS('cilium', './apps/cilium/app') + KS('mid', './apps/mid', DEP) + KS('cilium-config', './apps/cilium/config', '  dependsOn:\n    - name: mid\n'), 'apps/cilium/app/hr.yaml': FLUX_HR, 'apps/cilium/config/pool.yaml': POOL },
       // Cilium installed at bootstrap (helmfile): CRDs exist before Flux starts
       { 'flux/ks.yaml': KS('cilium', './apps/cilium/app') + KS('cilium-config', './apps/cilium/config'), 'apps/cilium/app/hr.yaml': FLUX_HR, 'apps/cilium/config/pool.yaml': POOL, 'bootstrap/helmfile.yaml': 'releases:\n  - name: cilium\n    chart: cilium/cilium\n    version: 1.19.6\n' },
+      // the parent Kustomization's kustomization lists only the children's Kustomizations: it does not apply the pool
+      // (whose own Kustomization has a path typo, gitops/flux-kustomization-path's finding), so it is not asked to wait
+      {
+        'flux/ks.yaml': KS('cluster-apps', './apps'),
+        'apps/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - cilium/ks.yaml\n',
+        'apps/cilium/ks.yaml': KS('cilium', './apps/cilium/app') + KS('cilium-config', './apps/cilium/confg', DEP),
+        'apps/cilium/app/hr.yaml': FLUX_HR,
+        'apps/cilium/config/pool.yaml': POOL,
+      },
     ],
     invalid: [
       { files: { 'flux/ks.yaml': KS('cilium', './apps/cilium/app') + KS('cilium-config', './apps/cilium/config'), 'apps/cilium/app/hr.yaml': FLUX_HR, 'apps/cilium/config/pool.yaml': POOL }, errors: [{ messageId: 'fluxNoDepends', file: 'flux/ks.yaml', line: 18, column: 9, data: { ks: 'cilium-config', kind: 'CiliumLoadBalancerIPPool', name: 'lan', cilium: 'cilium' } }] },
       { files: { 'flux/ks.yaml': KS('cilium', './apps/cilium'), 'apps/cilium/hr.yaml': FLUX_HR, 'apps/cilium/pool.yaml': POOL }, errors: [{ messageId: 'fluxSame', file: 'flux/ks.yaml', line: 9, column: 9, data: { ks: 'cilium' } }] },
+      // what a kustomization lists is what its Kustomization applies, wherever the file sits
+      {
+        files: {
+          'flux/ks.yaml': KS('cluster-apps', './apps'),
+          'apps/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - cilium/ks.yaml\n  - cilium/config/pool.yaml\n',
+          'apps/cilium/ks.yaml': KS('cilium', './apps/cilium/app'),
+          'apps/cilium/app/hr.yaml': FLUX_HR,
+          'apps/cilium/config/pool.yaml': POOL,
+        },
+        errors: [{ messageId: 'fluxNoDepends', file: 'flux/ks.yaml', line: 5, column: 9, data: { ks: 'cluster-apps', kind: 'CiliumLoadBalancerIPPool', name: 'lan', cilium: 'cilium' } }],
+      },
     ],
   });
 });

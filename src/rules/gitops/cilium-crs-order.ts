@@ -8,7 +8,8 @@ import { l2Policies, pools } from '../cilium/lib/objects.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { ciliumBootstrapped } from './lib/bootstrap.js';
-import { argoApps, argoResourceSyncOptions, argoSyncOptions, dependsOnClosure, dirOf, fluxKustomizations, ksFor, syncWave, under } from './lib/flux.js';
+import { argoApps, argoResourceSyncOptions, argoSyncOptions, dependsOnClosure, dirOf, fluxKustomizations, ksFor, syncWave, under, type FluxKs } from './lib/flux.js';
+import { appliers } from '../../plan/appliers.js';
 
 const KS = (name: string, path: string, deps = '') => `---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 1h\n  path: ${path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n${deps}`;
 const HR = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  chartRef:\n    kind: OCIRepository\n    name: cilium\n  values:\n    kubeProxyReplacement: true\n';
@@ -43,7 +44,7 @@ export default defineRule({
       ],
     },
   },
-  check({ cluster }) {
+  check({ cluster, all }) {
     const crs = [...pools(cluster.docs), ...l2Policies(cluster.docs)];
     if (!crs.length || ciliumBootstrapped(cluster)) return [];
     const out: RuleFinding[] = [];
@@ -53,11 +54,12 @@ export default defineRule({
     const fluxCilium = gitops.find((r) => r.engine === 'flux');
     if (kss.length && fluxCilium) {
       const hrDoc = fluxCilium.releaseDoc ?? fluxCilium.doc;
-      const ciliumKs = ksFor(hrDoc.file.path, kss);
+      const owner = fluxOwner(kss, cluster.docs, all);
+      const ciliumKs = owner(hrDoc);
       const done = new Set<YamlDocument>();
       if (ciliumKs) {
         for (const cr of crs) {
-          const ks = ksFor(cr.file.path, kss);
+          const ks = owner(cr);
           if (!ks || done.has(ks.doc)) continue;
           const data = { ks: ks.name, kind: cr.kind ?? '', name: cr.name ?? '', cilium: ciliumKs.name };
           const related = [{ doc: cr, path: ['kind'], message: `${cr.kind ?? ''} "${cr.name ?? ''}" is applied by this Kustomization.` }];
@@ -91,3 +93,31 @@ export default defineRule({
     return out;
   },
 });
+
+/**
+ * The Flux Kustomization that applies a document: the one whose build holds it (plan/appliers.ts: the folder's
+ * kustomization `resources`, or what Flux generates); the deepest of several. A document no build holds is applied by
+ * none when the Kustomization whose `spec.path` is deepest above it is one talium builds (its kustomization leaves the
+ * file out: a parent folder listing only the children's Kustomizations); else (a source talium does not build) that
+ * Kustomization, by its path.
+ */
+function fluxOwner(kss: readonly FluxKs[], docs: readonly YamlDocument[], all: readonly YamlDocument[]): (d: YamlDocument) => FluxKs | undefined {
+  const built = appliers(docs, all).filter((a) => a.engine === 'flux');
+  const byDoc = new Map<YamlDocument, FluxKs[]>();
+  const modelled = new Set<YamlDocument>(built.map((a) => a.doc));
+  for (const a of built) {
+    const ks = kss.find((k) => k.doc === a.doc);
+    if (!ks) continue;
+    for (const o of a.objects) {
+      const list = byDoc.get(o.doc);
+      if (!list) byDoc.set(o.doc, [ks]);
+      else if (!list.includes(ks)) list.push(ks);
+    }
+  }
+  return (d) => {
+    const owners = byDoc.get(d);
+    if (owners) return [...owners].sort((a, b) => b.dir.length - a.dir.length)[0];
+    const byPath = ksFor(d.file.path, kss);
+    return byPath && modelled.has(byPath.doc) ? undefined : byPath;
+  };
+}
