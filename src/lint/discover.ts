@@ -101,13 +101,20 @@ export function discover(opts: DiscoverOptions): Discovery {
   const cwdReal = safeReal(cwd) ?? cwd;
   const excl = opts.exclude.length ? ignore().add([...opts.exclude]) : undefined;
   const untracked = opts.untracked?.size ? opts.untracked : undefined;
-  const found = new Map<string, DiscoveredFile>();
-  const seenReal = new Set<string>();
+  /**
+   * The YAML files met, in walk order, with their real paths. Deduplicated by real path (first wins) at the end, and
+   * only when a symbolic link was followed or several paths were given: a single walk without links meets each file
+   * once (no Set or Map of 2,000 path strings, each hashed, on every run).
+   */
+  const metFiles: DiscoveredFile[] = [];
+  const metReal: string[] = [];
+  let linked = opts.paths.length > 1;
   const notes: Diagnostic[] = [];
   const missing: string[] = [];
   const empty: string[] = [];
   const templates: string[] = [];
-  const walked = new Set<string>();
+  /** The folders walked (relative, with their trailing `/`), deduplicated when sorted. */
+  const walked: string[] = [];
   const excludedPaths: string[] = [];
   const excludedTemplates: string[] = [];
   const sourceIgnores: Array<{ dir: string; text: string }> = [];
@@ -181,14 +188,13 @@ export function discover(opts: DiscoverOptions): Discovery {
   let met = 0;
   const addFile = (abs: string | Buffer, relPath: string, real: string) => {
     met++;
-    if (seenReal.has(real)) return;
-    seenReal.add(real);
-    found.set(relPath, { path: relPath, abs });
+    metFiles.push({ path: relPath, abs });
+    metReal.push(real);
   };
 
   /** relDir: `dir` relative to cwd with `/` and a trailing slash ('' for cwd), or undefined outside cwd. */
   const walk = (dir: string, relDir: string | undefined, dirReal: string, treeRoot: string, scopes: Scope[], chain: string[]) => {
-    if (relDir !== undefined) walked.add(relDir.replace(/\/$/, ''));
+    if (relDir !== undefined) walked.push(relDir);
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -291,6 +297,7 @@ export function discover(opts: DiscoverOptions): Discovery {
           /* gone since readdir */
         }
       } else {
+        linked = true;
         const abs = child(dir, name);
         const real = safeReal(abs);
         if (!real) {
@@ -385,11 +392,29 @@ export function discover(opts: DiscoverOptions): Discovery {
       else special(relPath ?? rel(abs), target);
     }
   }
-  const files = [...found.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files = (linked ? firstByReal(metFiles, metReal) : metFiles).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   if (!files.length && templates.length) notes.push(templatesNote(templates));
-  const out: Discovery = { files, notes, missing, empty, excluded: [...new Set(excludedPaths)].sort(), excludedTemplates: [...new Set(excludedTemplates)].sort(), templates: [...new Set(templates)].sort(), folders: [...walked].sort() };
+  const out: Discovery = { files, notes, missing, empty, excluded: [...new Set(excludedPaths)].sort(), excludedTemplates: [...new Set(excludedTemplates)].sort(), templates: [...new Set(templates)].sort(), folders: sortedFolders(walked) };
   if (sourceIgnores.length) out.sourceIgnores = sourceIgnores.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
   return out;
+}
+
+/** The files whose real path no earlier file had (a file met again through a link, or under two given paths, counts once). */
+function firstByReal(files: DiscoveredFile[], reals: string[]): DiscoveredFile[] {
+  const seen = new Set<string>();
+  const byPath = new Map<string, DiscoveredFile>();
+  for (let i = 0; i < files.length; i++) {
+    if (seen.has(reals[i]!)) continue;
+    seen.add(reals[i]!);
+    byPath.set(files[i]!.path, files[i]!);
+  }
+  return [...byPath.values()];
+}
+
+/** The walked folders without their trailing `/`, sorted, each once (sorting first: no Set of every folder). */
+function sortedFolders(walked: string[]): string[] {
+  const all = walked.map((r) => (r.endsWith('/') ? r.slice(0, -1) : r)).sort();
+  return all.filter((r, i) => i === 0 || r !== all[i - 1]);
 }
 
 /** The one note for a tree of YAML templates and no YAML, at the first template (by path). */
