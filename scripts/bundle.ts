@@ -73,6 +73,8 @@ await esbuild.build({
 // the build id (scripts/talium.js BUILD_ID_PREFIX; the launcher hashes a bundle that lacks one the same way)
 const cjs = `${out}talium.cjs`;
 const body = readFileSync(cjs, 'utf8');
+// the launcher reads a bundle with a build id as latin1: it must be ASCII (charset above)
+if (Buffer.byteLength(body) !== body.length) throw new Error('bundle: talium.cjs is not ASCII; the launcher reads it as latin1');
 writeFileSync(cjs, `/*talium-build:${createHash('sha256').update(body).digest('hex').slice(0, 32)}*/${body}`);
 
 // Warm-up: one process runs a few typical commands (lint of this repository's clusters/ and of a small

@@ -81,7 +81,10 @@ function pruneUserCaches(dir) {
 
 /** The CommonJS bundle's exports, compiled with the code cache when it matches this Node and these flags. */
 function loadSingle() {
-  const source = readFileSync(single, 'utf8');
+  // scripts/bundle.ts writes talium.cjs in ASCII and starts it with the build id: such a file reads as latin1 (a
+  // plain copy into a one-byte string, ~0.8 ms less than UTF-8 decoding 1.2 MB); a bundle built otherwise as UTF-8
+  let source = readFileSync(single, 'latin1');
+  if (!source.startsWith(BUILD_ID_PREFIX)) source = readFileSync(single, 'utf8');
   // V8 checks a cache against the source's length, not its bytes: the name carries the bundle's build id too
   const cacheName = `talium.cjs.${process.version}-${process.arch}-${source.length}-${buildId(source)}.cache`;
   const dirs = cacheDirs();
