@@ -209,6 +209,7 @@ class Reader {
   private sequence(n: number): unknown[] {
     const s = this.s;
     const arr: unknown[] = [];
+    const mark = this.wordList ? this.wordList.length : 0;
     for (;;) {
       const lineStart = this.pos;
       const t = this.skipSpaces(lineStart + n + 1);
@@ -218,11 +219,22 @@ class Reader {
       if (this.wordStart !== -1) this.noteWord(arr, arr.length - 1, v);
       if (this.indent !== n) {
         if (this.indent > n) throw BAILED;
-        return arr;
+        return this.exact(arr, mark);
       }
       const p = this.pos + n;
-      if (!(s.charCodeAt(p) === DASH && this.isBlankAfter(p + 1))) return arr;
+      if (!(s.charCodeAt(p) === DASH && this.isBlankAfter(p + 1))) return this.exact(arr, mark);
     }
+  }
+
+  /**
+   * An exactly sized copy of a sequence grown by push (which keeps at least 16 slots: a `ports:` list of one item held
+   * 144 bytes of slots where 24 do, for the whole run), the word list's entries moved to it (those from `mark` on).
+   */
+  private exact(arr: unknown[], mark: number): unknown[] {
+    const copy = arr.slice();
+    const list = this.wordList;
+    if (list) for (let i = mark; i < list.length; i += 4) if (list[i] === arr) list[i] = copy;
+    return copy;
   }
 
   /** One sequence item whose content starts at `t` on the line starting at `lineStart`. */
@@ -476,6 +488,7 @@ class Reader {
       const close = isMap ? 125 : 93;
       const seq: unknown[] = [];
       const map: Record<string, unknown> = {};
+      const mark = this.wordList ? this.wordList.length : 0;
       let j = this.skipSpaces(i + 1);
       if (s.charCodeAt(j) === close) {
         at.i = j + 1;
@@ -503,7 +516,7 @@ class Reader {
         if (j >= end) throw BAILED;
         if (sep === close) {
           at.i = j + 1;
-          return isMap ? map : seq;
+          return isMap ? map : this.exact(seq, mark);
         }
         if (sep !== 44 /* , */) throw BAILED;
         j = this.skipSpaces(j + 1);
@@ -597,7 +610,9 @@ class Reader {
     let didRead = false;
     let atMore = false;
     let empty = 0;
-    let out = '';
+    // the pieces, joined once at the end: `out +=` made a tree of cons strings (about six per ConfigMap value) kept
+    // for the whole run
+    const out: string[] = [];
     for (;;) {
       if (p >= end) break;
       let k = 0;
@@ -616,31 +631,36 @@ class Reader {
       if (folding) {
         if (s.charCodeAt(j) === SP) {
           atMore = true;
-          out += '\n'.repeat(didRead ? 1 + empty : empty);
+          newlines(out, didRead ? 1 + empty : empty);
         } else if (atMore) {
           atMore = false;
-          out += '\n'.repeat(empty + 1);
+          newlines(out, empty + 1);
         } else if (empty === 0) {
-          if (didRead) out += ' ';
+          if (didRead) out.push(' ');
         } else {
-          out += '\n'.repeat(empty);
+          newlines(out, empty);
         }
       } else {
-        out += '\n'.repeat(didRead ? 1 + empty : empty);
+        newlines(out, didRead ? 1 + empty : empty);
       }
       didRead = true;
       detected = true;
       empty = 0;
       const e = this.eol(j);
-      out += s.slice(j, e);
+      out.push(s.slice(j, e));
       p = e + 1;
     }
-    if (chomp === 1) out += '\n'.repeat(didRead ? 1 + empty : empty);
-    else if (chomp === 0 && didRead) out += '\n';
+    if (chomp === 1) newlines(out, didRead ? 1 + empty : empty);
+    else if (chomp === 0 && didRead) out.push('\n');
     this.advance(Math.min(p, end));
     if (this.indent > n) throw BAILED;
-    return out;
+    return out.length === 1 ? out[0]! : out.join('');
   }
+}
+
+/** `count` line feeds onto `out` (none: nothing). */
+function newlines(out: string[], count: number): void {
+  if (count > 0) out.push(count === 1 ? '\n' : '\n'.repeat(count));
 }
 
 const WATCH_MAX = new WeakMap<ReadonlySet<string>, number>();
