@@ -79,6 +79,8 @@ class Reader {
   /** Start of the next content line (or `end`), and its indentation (-1 at the end of the document). */
   pos = 0;
   indent = -1;
+  /** End of the line at `pos` once asked (lineEnd), -1 before. */
+  private le = -1;
   depth = 0;
   watchedWord = false;
   /** Offsets of the last plain watched word read (-1: none since the caller reset it). */
@@ -146,10 +148,12 @@ class Reader {
       }
       this.pos = p;
       this.indent = i - p;
+      this.le = -1;
       return;
     }
     this.pos = end;
     this.indent = -1;
+    this.le = -1;
   }
 
   /** `---` or `...` at a line start followed by a separator. */
@@ -159,6 +163,19 @@ class Reader {
     if (s.charCodeAt(p + 1) !== c || s.charCodeAt(p + 2) !== c) return false;
     const after = p + 3 < this.end ? s.charCodeAt(p + 3) : NL;
     return after === SP || after === NL;
+  }
+
+  /**
+   * The end of the current content line (`pos`): what eol gives for any offset on it, found once per line (a `key: value`
+   * line asked for it three times: the key, the value, the move to the next line).
+   */
+  private lineEnd(): number {
+    let e = this.le;
+    if (e === -1) {
+      const nl = this.s.indexOf('\n', this.pos);
+      e = this.le = nl === -1 || nl >= this.end ? this.end : nl;
+    }
+    return e;
   }
 
   /** Offset of the end of the line holding `i` (its `\n`, or the end). */
@@ -185,7 +202,7 @@ class Reader {
     if (!this.atEol(j)) {
       if (s.charCodeAt(j) !== HASH || j === i) throw BAILED;
     }
-    this.advance(this.eol(j) + 1);
+    this.advance(this.lineEnd() + 1);
     if (this.indent > parentIndent) throw BAILED;
   }
 
@@ -258,7 +275,7 @@ class Reader {
    */
   private nested(t: number, n: number, underKey: boolean): unknown {
     const s = this.s;
-    this.advance(this.eol(t) + 1);
+    this.advance(this.lineEnd() + 1);
     if (this.indent > n) return this.node();
     if (underKey && this.indent === n) {
       const p = this.pos + n;
@@ -286,7 +303,7 @@ class Reader {
       if (s.charCodeAt(after) === COLON && this.isBlankAfter(after + 1)) return after;
       return -1;
     }
-    const end = this.eol(t);
+    const end = this.lineEnd();
     for (let i = t; i < end; i++) {
       const ch = s.charCodeAt(i);
       if (ch === COLON) {
@@ -302,7 +319,7 @@ class Reader {
   private quoteEnd(t: number): number {
     const s = this.s;
     const q = s.charCodeAt(t);
-    const end = this.eol(t);
+    const end = this.lineEnd();
     for (let i = t + 1; i < end; i++) {
       const ch = s.charCodeAt(i);
       if (q === DQUOTE) {
@@ -414,7 +431,7 @@ class Reader {
     if (c < 128 && INDICATOR[c] === 1) throw BAILED;
     if (c === DASH && this.isBlankAfter(t + 1)) throw BAILED;
     // a plain scalar: up to a comment or the line end; `: ` inside is a key where none may be
-    const end = this.eol(t);
+    const end = this.lineEnd();
     let stop = end;
     for (let i = t + 1; i < end; i++) {
       const ch = s.charCodeAt(i);
@@ -467,7 +484,7 @@ class Reader {
   /** A flow collection written on one line (`[a, "b", 1]`, `{ drop: ["ALL"] }`), then the rest of the line. */
   private flowCollection(t: number, n: number): unknown {
     const at = { i: t };
-    const v = this.flowNode(at, this.eol(t), this.depth + 1);
+    const v = this.flowNode(at, this.lineEnd(), this.depth + 1);
     this.finishScalar(at.i, n);
     return v;
   }
@@ -604,7 +621,7 @@ class Reader {
       i = this.skipSpaces(i);
       if (!this.atEol(i) && s.charCodeAt(i) !== HASH) throw BAILED;
     }
-    let p = this.eol(i) + 1;
+    let p = this.lineEnd() + 1;
     let textIndent = n + 1;
     let detected = false;
     let didRead = false;
@@ -664,6 +681,10 @@ function newlines(out: string[], count: number): void {
 }
 
 const WATCH_MAX = new WeakMap<ReadonlySet<string>, number>();
+let lastWatched: ReadonlySet<string> | undefined;
+let lastWatchMax = 0;
+let lastImplicit: readonly ImplicitType[] | undefined;
+let lastWords: Map<string, unknown> | null | undefined;
 const WORDS = new WeakMap<readonly ImplicitType[], Map<string, unknown> | null>();
 /** The implicit types whose letter-initial matches are only CANDIDATE_WORDS (YAML 1.2 core schema, plus merge). */
 const KNOWN_TAGS = new Set(['null', 'bool', 'int', 'float', 'merge'].map((t) => `tag:yaml.org,2002:${t}`));
@@ -697,24 +718,32 @@ export function fastLoad(
   /** The caller knows `s` holds none of UNSAFE_OR_ASTRAL (guard.ts TextScan): the check below is skipped. */
   clean = false,
 ): unknown {
-  let words = WORDS.get(implicit);
+  // (the last schema's words asked for again without a WeakMap lookup: every chunk of a run asks with one or two)
+  let words = implicit === lastImplicit ? lastWords : WORDS.get(implicit);
   if (words === undefined) WORDS.set(implicit, (words = resolvedWords(implicit)));
+  lastImplicit = implicit;
+  lastWords = words;
   if (words === null) return BAIL;
   if (content >= to) return BAIL;
   // a directive (`%YAML`, `%TAG`) before the document: js-yaml checks it, and may refuse it
-  if (s.charCodeAt(from) === 37 || (content > from && s.slice(from, content).includes('\n%'))) return BAIL;
+  if (s.charCodeAt(from) === 37) return BAIL;
+  for (let i = s.indexOf('\n', from); i !== -1 && i + 1 < content; i = s.indexOf('\n', i + 1)) if (s.charCodeAt(i + 1) === 37) return BAIL;
   let lineStart = content;
   while (lineStart > 0 && s.charCodeAt(lineStart - 1) === SP) lineStart--;
   if (lineStart > 0 && s.charCodeAt(lineStart - 1) !== NL) return BAIL; // content on the `---` line
   // js-yaml reads `---x` at a document's start as a marker and `x`
   if (s.startsWith('---', content) || s.startsWith('...', content)) return BAIL;
   // from the chunk's start: a CR in a comment above the content is a line break to js-yaml
-  const body = from === 0 && to === s.length ? s : s.slice(from, to);
-  if (!clean && UNSAFE_OR_ASTRAL.test(body) && UNSAFE.test(body)) return BAIL;
+  if (!clean) {
+    const body = from === 0 && to === s.length ? s : s.slice(from, to);
+    if (UNSAFE_OR_ASTRAL.test(body) && UNSAFE.test(body)) return BAIL;
+  }
   let watchMax = 0;
   if (watch) {
-    watchMax = WATCH_MAX.get(watch.words) ?? -1;
+    watchMax = watch.words === lastWatched ? lastWatchMax : (WATCH_MAX.get(watch.words) ?? -1);
     if (watchMax < 0) WATCH_MAX.set(watch.words, (watchMax = Math.max(0, ...[...watch.words].map((w) => w.length))));
+    lastWatched = watch.words;
+    lastWatchMax = watchMax;
   }
   const r = new Reader(s, to, implicit, words, watch?.words, watchMax);
   try {

@@ -158,7 +158,17 @@ export function checkDepth(text: string, limit = MAX_NESTING_DEPTH, scan?: TextS
   let headerChar = false;
   const n = text.length;
   for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
+    let c = text.charCodeAt(i);
+    // most characters change nothing here: skipped in a tight loop (in a comment or block scalar line, printable
+    // ASCII; in a line's content after its indentation, printable ASCII but `#`, brackets, `|` and `>`)
+    if (inComment || !atLineStart) {
+      const quiet = inComment ? QUIET_IN_COMMENT : QUIET_IN_CONTENT;
+      while (c < 128 && quiet[c] === 1) {
+        if (++i === n) break;
+        c = text.charCodeAt(i);
+      }
+      if (i === n) break;
+    }
     let lineBreak = c === 10;
     if (c < 32 ? !lineBreak : c >= 0x7f && isOdd(c)) {
       odd = true;
@@ -219,6 +229,13 @@ export function checkDepth(text: string, limit = MAX_NESTING_DEPTH, scan?: TextS
  * line's indentation and indicators, a `key:`, `---`, a tag or an anchor. `key: a |` is a plain scalar, not a header.
  */
 const BLOCK_SCALAR_HEADER = /(?:^[ \t]*(?:[-?][ \t]+)*|:[ \t]+|^---[ \t]+)(?:[!&][^ \t]*[ \t]+)*[|>][-+1-9]{0,2}[ \t]*(?:#.*)?\r?$/;
+
+/** Characters checkDepth passes over in a comment or block scalar line (1): printable ASCII. */
+const QUIET_IN_COMMENT = new Uint8Array(128);
+for (let c = 32; c < 127; c++) QUIET_IN_COMMENT[c] = 1;
+/** ...and in a line's content after its indentation: printable ASCII but `#`, `[`, `]`, `{`, `}`, `|`, `>`. */
+const QUIET_IN_CONTENT = QUIET_IN_COMMENT.slice();
+for (const ch of '#[]{}|>') QUIET_IN_CONTENT[ch.charCodeAt(0)] = 0;
 
 /** What checkDepth's pass over a text also learns (so no other pass over the whole text is needed). */
 export interface TextScan {

@@ -55,7 +55,7 @@ export function splitDocuments(text: string): Chunk[] {
   let endsAt: Set<number> | undefined;
   let opened: Set<number> | undefined;
   /** `---` lines the parser cuts at where Kubernetes' splitters do not (right after a cut): no piece starts there. */
-  const kept = new Set<number>();
+  let kept: Set<number> | undefined;
   const goCut = goCutScanner(text);
   while ((m = MARKER.exec(text)) !== null) {
     const cut = m[0] === '---' && goCut(m.index);
@@ -63,7 +63,7 @@ export function splitDocuments(text: string): Chunk[] {
     // there the line opens the piece and go-yaml reads it as content)
     if (m[0] === '---' && text.charCodeAt(m.index + 3) === 35 && !cut) continue;
     if (m[0] === '---') {
-      if (!cut && m.index !== 0) kept.add(m.index);
+      if (!cut && m.index !== 0) (kept ??= new Set()).add(m.index);
       opened?.add(m.index);
       // a `---` right after a `...` (or at the start) opens the document already cut there
       if (m.index !== 0 && m.index !== endedAt) cuts.push(m.index);
@@ -82,7 +82,7 @@ export function splitDocuments(text: string): Chunk[] {
     const from = cuts[i]!;
     const to = i + 1 < cuts.length ? cuts[i + 1]! : text.length;
     if (from === to && i > 0) continue;
-    const content = contentStart(text, from, to, !kept.has(from));
+    const content = contentStart(text, from, to, !kept?.has(from));
     const chunk: Chunk = { from, to, content: content.at };
     if (content.boms.length) chunk.boms = content.boms;
     if (i > 0 && endsAt?.has(from) && !opened!.has(from) && text.charCodeAt(from - 1) === 10) chunk.afterEnd = true;
