@@ -134,12 +134,17 @@ test('gitops/version-matrix', () => {
   ruleTester(versionMatrix, {
     valid: [
       { 'talos/talconfig.yaml': tc('v1.13.9', 'v1.35.2') },
-      // Cilium 1.17's tested list is not established: no finding
-      { 'talos/talconfig.yaml': tc('v1.13.9', 'v1.36.0'), 'cilium/hr.yaml': hr18.replace('1.18.12', '1.17.18') },
+      // Cilium 1.17's tested list is not established: no finding up to what Cilium 1.18 (the next established list) tests
+      { 'talos/talconfig.yaml': tc('v1.13.9', 'v1.33.4'), 'cilium/hr.yaml': hr18.replace('1.18.12', '1.17.18') },
     ],
     invalid: [
       { files: { 'talos/talconfig.yaml': tc('v1.13.9', 'v1.30.0') }, errors: [{ messageId: 'talos', file: 'talos/talconfig.yaml', line: 3, column: 20, data: { kubernetes: '1.30.0', talos: '1.13.9', min: '1.31', max: '1.36' } }] },
       { files: { 'talos/talconfig.yaml': tc('v1.13.9', 'v1.35.2'), 'cilium/hr.yaml': hr18 }, errors: [{ messageId: 'cilium', file: 'talos/talconfig.yaml', line: 3, column: 20, data: { kubernetes: '1.35.2', cilium: '1.18.12', tested: '1.30, 1.31, 1.32, 1.33' } }] },
+      // newer than anything Cilium 1.18 is tested with: Cilium 1.17 (list not established) is not tested with it either
+      {
+        files: { 'talos/talconfig.yaml': tc('v1.13.9', 'v1.36.0'), 'cilium/hr.yaml': hr18.replace('1.18.12', '1.17.18') },
+        errors: [{ messageId: 'cilium', line: 3, column: 20, data: { kubernetes: '1.36.0', cilium: '1.17.18', tested: 'none newer than 1.33, the newest Cilium 1.18 is tested with; the exact list is not established' } }],
+      },
     ],
   });
 });

@@ -127,13 +127,47 @@ export const CILIUM_TESTED_KUBERNETES: Readonly<Record<string, { minors: readonl
   '1.20': { minors: ['1.33', '1.34', '1.35', '1.36'], confidence: 'medium', source: 'xunholy/k8s-gitops PR #4209; thaum-xyz/ankhmorpork PR #1054 (third-party)' },
 };
 
-/** True/false when Cilium's tested list for that minor is known; undefined when NOT ESTABLISHED or unparsable. */
+/**
+ * True/false when Cilium's tested list for that minor is known; undefined when NOT ESTABLISHED or unparsable. A line
+ * whose list is not established is still known not to test a Kubernetes newer than the newest one the next line with
+ * an established list tests (ciliumTestedBound): an older line is never tested against newer Kubernetes than a newer one.
+ */
 export function ciliumTestsKubernetes(cilium: string, kubernetes: string): boolean | undefined {
   const c = minorOf(cilium);
   const k = minorOf(kubernetes);
   const row = c ? CILIUM_TESTED_KUBERNETES[c] : undefined;
-  if (!row?.minors || !k) return undefined;
-  return row.minors.includes(k);
+  if (!row || !k) return undefined;
+  if (row.minors) return row.minors.includes(k);
+  const bound = ciliumTestedBound(c!);
+  return bound && byMinor(k, bound.max) > 0 ? false : undefined;
+}
+
+/** For a Cilium minor whose list is NOT ESTABLISHED: the next newer minor with a high-confidence list, and its newest Kubernetes. */
+export function ciliumTestedBound(cilium: string): { max: string; by: string } | undefined {
+  const c = minorOf(cilium);
+  if (!c) return undefined;
+  const newer = Object.keys(CILIUM_TESTED_KUBERNETES)
+    .filter((m) => byMinor(m, c) > 0 && CILIUM_TESTED_KUBERNETES[m]!.confidence === 'high' && CILIUM_TESTED_KUBERNETES[m]!.minors?.length)
+    .sort(byMinor)[0];
+  if (!newer) return undefined;
+  const minors = [...CILIUM_TESTED_KUBERNETES[newer]!.minors!].sort(byMinor);
+  return { max: minors[minors.length - 1]!, by: newer };
+}
+
+/** Two `major.minor` texts by version (unparsable ones last). */
+function byMinor(a: string, b: string): number {
+  const pa = parseVersion(a);
+  const pb = parseVersion(b);
+  return pa && pb ? compareMinor(pa, pb) : pa ? -1 : pb ? 1 : 0;
+}
+
+/** What a finding shows as Cilium's tested Kubernetes: the list, or the bound where the list is not established. */
+export function ciliumTestedText(cilium: string): string {
+  const c = minorOf(cilium);
+  const row = c ? CILIUM_TESTED_KUBERNETES[c] : undefined;
+  if (row?.minors) return row.minors.join(', ');
+  const bound = c ? ciliumTestedBound(c) : undefined;
+  return bound ? `none newer than ${bound.max}, the newest Cilium ${bound.by} is tested with; the exact list is not established` : '';
 }
 
 /** Newest stable releases seen (domain-facts §6.3, material up to ~Sept 2026). */

@@ -5,7 +5,7 @@
  */
 import type { Path, YamlDocument } from '../core/document.js';
 import type { Finding } from '../core/finding.js';
-import { CILIUM_TESTED_KUBERNETES, SUPPORTED, TALOS_KUBERNETES, ciliumTestsKubernetes, inMinorRange, minorOf, parseVersion, talosSupportsKubernetes } from '../data/versions.js';
+import { CILIUM_TESTED_KUBERNETES, SUPPORTED, TALOS_KUBERNETES, ciliumTestedText, ciliumTestsKubernetes, inMinorRange, minorOf, parseVersion, talosSupportsKubernetes } from '../data/versions.js';
 import { AGENT_OPTION_HELM_VALUE, LEASE_DEFAULTS, leaseViolations, parseGoDuration, removedHelmKeys } from '../data/cilium.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -111,8 +111,7 @@ function checkVersions(v: Record<string, unknown>, doc: YamlDocument, out: Findi
     }
   }
   if (ciliumOk && cilium && ciliumTestsKubernetes(cilium, k8s) === false) {
-    const row = CILIUM_TESTED_KUBERNETES[minorOf(cilium)!]!;
-    const list = (row.minors ?? []).join(', ');
+    const list = ciliumTestedText(cilium);
     out.push({
       doc,
       path: ['versions', 'kubernetes'],
@@ -120,7 +119,7 @@ function checkVersions(v: Record<string, unknown>, doc: YamlDocument, out: Findi
       messageId: 'ciliumTested',
       severity: 'warning',
       message: `Kubernetes ${minorOf(k8s)} is not in Cilium ${minorOf(cilium)}'s tested list (${list}).`,
-      help: `Prefer Kubernetes ${list} with Cilium ${minorOf(cilium)}, or a Cilium line that tests ${minorOf(k8s)}.`,
+      help: CILIUM_TESTED_KUBERNETES[minorOf(cilium)!]?.minors ? `Prefer Kubernetes ${list} with Cilium ${minorOf(cilium)}, or a Cilium line that tests ${minorOf(k8s)}.` : `Use a Cilium line that tests Kubernetes ${minorOf(k8s)}, or an older Kubernetes.`,
       data: { reason: 'cilium-tested', cilium, kubernetes: k8s, tested: list },
     });
   }

@@ -1,5 +1,5 @@
 /** gitops/version-matrix: Talos × Kubernetes and Cilium × Kubernetes versions outside the published support matrices. */
-import { CILIUM_TESTED_KUBERNETES, TALOS_KUBERNETES, ciliumTestsKubernetes, minorOf, talosSupportsKubernetes } from '../../data/versions.js';
+import { CILIUM_TESTED_KUBERNETES, TALOS_KUBERNETES, ciliumTestedText, ciliumTestsKubernetes, minorOf, talosSupportsKubernetes } from '../../data/versions.js';
 import { pinnedMinor } from '../cilium/lib/objects.js';
 import { factRelated } from '../../plan/lb.js';
 import { factPlace } from '../../plan/util.js';
@@ -20,7 +20,7 @@ export default defineRule({
     },
     help: 'Pick a Kubernetes version both Talos and Cilium support (or upgrade Talos/Cilium first).',
     docs: {
-      what: 'Compares the Talos, Kubernetes and Cilium versions of the network plan (talconfig, Talos config, releases, talium.config.yaml) with the Talos support matrix and Cilium\'s e2e-tested Kubernetes list. Entries not established upstream are skipped.',
+      what: 'Compares the Talos, Kubernetes and Cilium versions of the network plan (talconfig, Talos config, releases, talium.config.yaml) with the Talos support matrix and Cilium\'s e2e-tested Kubernetes list. Where a Cilium line\'s list is not established (1.16, 1.17), only a Kubernetes newer than the newest one the next line with an established list tests (1.18: 1.33) is reported: an older line is never tested with newer Kubernetes than a newer line.',
       why: 'Talos refuses or misbehaves with Kubernetes versions outside its matrix (kubelet/apiserver flags change between minors). Cilium only guarantees the Kubernetes versions its CI tests; others work by luck.',
       fix: 'Align the versions: upgrade Talos before Kubernetes, and Cilium to a line that tests your Kubernetes minor.',
       sources: [SRC.talosMatrix, SRC.ciliumCompat],
@@ -46,7 +46,8 @@ export default defineRule({
     }
     if (cilium && !(fromSpec(kubernetes) && fromSpec(cilium)) && pinnedMinor(cilium.value) && ciliumTestsKubernetes(cilium.value, kubernetes.value) === false) {
       const row = CILIUM_TESTED_KUBERNETES[minorOf(cilium.value)!]!;
-      out.push({ ...place, messageId: 'cilium', data: { kubernetes: kubernetes.value, cilium: cilium.value, tested: (row.minors ?? []).join(', ') }, severity: row.confidence === 'high' ? 'warning' : 'info', related: factRelated(cilium, `Cilium ${cilium.value} is set here.`) });
+      // a list not established, bounded by a newer line's high-confidence one (ciliumTestedBound): as sure as that list
+      out.push({ ...place, messageId: 'cilium', data: { kubernetes: kubernetes.value, cilium: cilium.value, tested: ciliumTestedText(cilium.value) }, severity: row.confidence === 'medium' ? 'info' : 'warning', related: factRelated(cilium, `Cilium ${cilium.value} is set here.`) });
     }
     return out;
   },
