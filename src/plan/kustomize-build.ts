@@ -213,6 +213,8 @@ export class KustomizeBuilder {
   readonly duplicates: DuplicateId[] = [];
   /** What each kustomization's target-less strategic-merge patches run against (plan/kustomize-patch-targets.ts). */
   readonly patchInputs: PatchInput[] = [];
+  /** What each kustomization's `replicas` entries run against (plan/kustomize-replicas.ts). */
+  readonly replicaInputs: PatchInput[] = [];
 
   /** What each kustomization built whole holds when its patches run (before its own transformers). */
   private readonly bases = new Map<YamlDocument, { list: readonly BuiltObject[]; generated: readonly BuiltObject[]; incomplete: boolean }>();
@@ -478,6 +480,9 @@ export class KustomizeBuilder {
     if (acc.recording && hasTargetlessPatches(k)) this.patchInputs.push({ kustomization: k, objects: acc.list.concat(acc.generated), incomplete: acc.incomplete });
     const f = transformer(k, this.byFile, ids);
     if (f !== IDENTITY) acc.map(f, k);
+    // the replica count transformer runs after patches, namespace and prefix/suffix (kusttarget.go
+    // configureBuiltinTransformers); a copy, as components after this one add to the list
+    if (acc.recording && nonEmpty(k.get(['replicas']))) this.replicaInputs.push({ kustomization: k, objects: acc.list.slice(), incomplete: acc.incomplete });
   }
 }
 

@@ -19,7 +19,8 @@ import helmreleaseChartSource from './helmrelease-chart-source.js';
 import kustomizeHelmchartsFlux from './kustomize-helmcharts-flux.js';
 import objectAppliedTwice from './object-applied-twice.js';
 import patchTargetMissing from './patch-target-missing.js';
+import replicasTargetMissing from './replicas-target-missing.js';
 import unreferencedFile from './unreferenced-file.js';
 import versionMatrix from './version-matrix.js';
 
-export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHookAnnotation, argocdHubbleCerts, argocdSourceIgnored, argocdSyncOptions, argocdSyncWave, argocdValueFile, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxDependsOn, fluxKustomizationPath, helmreleaseChartSource, kustomizeHelmchartsFlux, objectAppliedTwice, patchTargetMissing, unreferencedFile, versionMatrix];
+export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHookAnnotation, argocdHubbleCerts, argocdSourceIgnored, argocdSyncOptions, argocdSyncWave, argocdValueFile, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxDependsOn, fluxKustomizationPath, helmreleaseChartSource, kustomizeHelmchartsFlux, objectAppliedTwice, patchTargetMissing, replicasTargetMissing, unreferencedFile, versionMatrix];

@@ -1,0 +1,86 @@
+/**
+ * gitops/replicas-target-missing: a `replicas` entry of a kustomization (or component) naming no Deployment,
+ * StatefulSet, ReplicaSet or ReplicationController of its build; kustomize fails the build ("resource with name X does
+ * not match a config with the following GVK"), and so do Flux and Argo CD. The check is plan/kustomize-replicas.ts over
+ * the build model of plan/kustomize-build.ts.
+ */
+import type { BuiltObject } from '../../plan/kustomize-build.js';
+import { replicasMisses } from '../../plan/kustomize-replicas.js';
+import { docsByFile } from '../../plan/util.js';
+import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
+
+const K = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
+const DEPLOY = (name: string) =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    matchLabels:\n      app: ${name}\n  template:\n    metadata:\n      labels:\n        app: ${name}\n    spec:\n      containers:\n        - name: app\n          image: nginx:1.27\n`;
+const REPLICAS = (name: string, count = 2) => `replicas:\n  - name: ${name}\n    count: ${count}\n`;
+
+const KUSTOMIZE_REPLICAS = 'https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/replicas/';
+const KUSTOMIZE_REPLICA_TRANSFORMER = 'https://github.com/kubernetes-sigs/kustomize/blob/master/plugin/builtin/replicacounttransformer/ReplicaCountTransformer.go';
+const KUSTOMIZE_REPLICA_SPECS = 'https://github.com/kubernetes-sigs/kustomize/blob/master/api/internal/konfig/builtinpluginconsts/replicas.go';
+const FLUX_GENERATOR = 'https://github.com/fluxcd/pkg/blob/main/kustomize/kustomize_generator.go';
+
+/** At most this many objects are named in the message. */
+const HELD_SHOWN = 5;
+
+const shown = (o: BuiltObject): string => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
+
+function heldText(held: readonly BuiltObject[]): string {
+  if (!held.length) return 'none';
+  const names = held.slice(0, HELD_SHOWN).map(shown).join(', ');
+  return held.length > HELD_SHOWN ? `${names} and ${held.length - HELD_SHOWN} more` : names;
+}
+
+export default defineRule({
+  meta: {
+    id: 'gitops/replicas-target-missing',
+    description: 'A `replicas` entry of a kustomization names no Deployment, StatefulSet, ReplicaSet or ReplicationController of its build; kustomize fails the build.',
+    severity: 'error',
+    messages: {
+      missing: 'This `replicas` entry names "{{name}}", which no Deployment, StatefulSet, ReplicaSet or ReplicationController of the build is or was called; kustomize (and Flux, Argo CD) fails with "resource with name {{name}} does not match a config with the following GVK", so nothing of this build is applied. Objects of those kinds it holds: {{held}}.',
+    },
+    needsWholeTree: ['missing'],
+    help: 'Make `name` the name of a Deployment, StatefulSet, ReplicaSet or ReplicationController the build holds (as written, or with the prefixes and suffixes it has), or remove the entry.',
+    docs: {
+      what: 'Builds every kustomization of the repository as kustomize 5 does (plan of gitops/duplicate-object) and looks at its `replicas` entries (and a component\'s). kustomize\'s replica count transformer runs after the kustomization\'s patches, `namespace`, `namePrefix` and `nameSuffix`, over everything accumulated (resources, components), and sets `spec.replicas` of every Deployment, ReplicationController, ReplicaSet and StatefulSet (of any API group) whose name, current or before a namePrefix/nameSuffix, equals the entry\'s `name`; the namespace is not compared.\n' +
+        '\n' +
+        'Reports, at the entry\'s `name`, an entry no such object answers to: a typo, a renamed or removed Deployment, a Deployment a HelmRelease or Helm chart renders (not an object of the kustomize build), or an object of another kind (a DaemonSet, a custom resource). The message lists the objects of those kinds the build holds.\n' +
+        '\n' +
+        'Not judged (the build is not known): a build reaching a remote, templated or unread resource or component, `helmCharts` or generator plugins, a file talium does not read as Kubernetes objects; a kustomization with `configurations` (its own field specs may add kinds); a build holding an object of those kinds whose name a transformer talium does not follow may change; a templated `name`.\n' +
+        '\n' +
+        'An Argo CD source\'s `kustomize.replicas` is not judged.',
+      why: 'kustomize stops when a `replicas` entry matches no object ("resource with name … does not match a config with the following GVK [Deployment… StatefulSet… ReplicaSet… ReplicationController…]"; checked with kubectl kustomize v5.5.0). The whole build fails, so kustomize-controller marks the Flux Kustomization not ready and Argo CD reports a ComparisonError: nothing under that kustomization is applied or updated, and the replica count the entry meant is never set.',
+      fix: 'Correct the entry\'s `name` to the workload\'s (as the message lists them). To scale a workload a HelmRelease renders, set its chart\'s replica value instead.',
+      sources: [KUSTOMIZE_REPLICAS, KUSTOMIZE_REPLICA_TRANSFORMER, KUSTOMIZE_REPLICA_SPECS, FLUX_GENERATOR],
+    },
+    examples: {
+      valid: [{ files: { 'apps/web/kustomization.yaml': K(`resources:\n  - deployment.yaml\n${REPLICAS('web')}`), 'apps/web/deployment.yaml': DEPLOY('web') } }],
+      invalid: [
+        { files: { 'apps/web/kustomization.yaml': K(`resources:\n  - deployment.yaml\n${REPLICAS('web-server')}`), 'apps/web/deployment.yaml': DEPLOY('web') }, note: 'the Deployment is called web' },
+        {
+          files: {
+            'apps/web/kustomization.yaml': K(`resources:\n  - ../base\n${REPLICAS('web')}`),
+            'apps/base/kustomization.yaml': K('resources:\n  - deployment.yaml\n'),
+            'apps/base/deployment.yaml': DEPLOY('frontend'),
+          },
+          note: 'the base renamed its Deployment; the overlay still scales the old name',
+        },
+      ],
+    },
+  },
+  check({ cluster, all }) {
+    const kusts = new Set(cluster.docs.filter((d) => d.docClass === 'kustomization'));
+    if (!kusts.size) return [];
+    const out: RuleFinding[] = [];
+    const seen = new Set<string>();
+    for (const m of replicasMisses(all, () => docsByFile(all))) {
+      const k = m.kustomization;
+      if (!kusts.has(k)) continue;
+      const key = `${k.file.path}#${k.index}#${m.entry.join('/')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const related: RelatedFinding[] = m.held.filter((o) => o.doc.docClass !== 'kustomization').slice(0, HELD_SHOWN).map((o) => ({ doc: o.doc, path: ['metadata', 'name'], message: `a ${o.kind} the build holds (${o.name})` }));
+      out.push({ doc: k, path: [...m.entry, 'name'], messageId: 'missing', data: { name: m.name, held: heldText(m.held), kustomization: k.file.path }, related });
+    }
+    return out;
+  },
+});
