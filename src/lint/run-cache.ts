@@ -48,7 +48,7 @@ export interface RunInputs {
   excluded?: readonly string[];
   /** The YAML templates discovery found and did not read (Discovery.templates): network/plan-unknown names them. */
   templates?: readonly string[];
-  /** The `.sourceignore` files discovery found, with their text (Discovery.sourceIgnores): gitops/duplicate-object reads them. */
+  /** The `.sourceignore` files discovery found, with their text (Discovery.sourceIgnores): what Flux applies depends on them (plan/appliers.ts). */
   sourceIgnores?: ReadonlyArray<{ dir: string; text: string }>;
 }
 

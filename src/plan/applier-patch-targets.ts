@@ -12,9 +12,10 @@ import type { Path, YamlDocument } from '../core/document.js';
 import { FLUX_TARGETLESS_PATCH, fluxTargetless, type FluxTargetless } from '../data/flux.js';
 import { appliers, type Applier } from './appliers.js';
 import type { BuiltObject } from './kustomize-build.js';
-import { kustomizeBuilder, patchesMayRename } from './kustomize-build.js';
+import { patchesMayRename } from './kustomize-build.js';
+import type { SourceIgnoreFile } from './source-ignore.js';
 import { judgePatches, smPatches, type PatchMiss, type SmPatch } from './kustomize-patch-targets.js';
-import { docsByFile, isObj, patchBodies, resolveRepoPath } from './util.js';
+import { isObj, patchBodies, resolveRepoPath } from './util.js';
 
 /** A patch of an applier that kustomize finds no unique object for. */
 export interface ApplierPatchMiss extends PatchMiss {
@@ -188,12 +189,15 @@ function everyObjectOf(a: Applier, byFile: Map<string, YamlDocument[]>): Applier
   return out;
 }
 
-/** The appliers of `docs` that add patches to a build they can be judged against, and the files of the repository. */
-function judgedAppliers(docs: readonly YamlDocument[], all: readonly YamlDocument[]): { list: Applier[]; byFile: Map<string, YamlDocument[]> } | undefined {
+/**
+ * The appliers of `docs` that add patches to a build they can be judged against (`ignores`: the tree's
+ * `.sourceignore` files; each applier's builder holds the files of the build it runs: a Flux source's artifact leaves
+ * some out).
+ */
+function judgedAppliers(docs: readonly YamlDocument[], all: readonly YamlDocument[], ignores?: readonly SourceIgnoreFile[]): Applier[] | undefined {
   const mine = new Set(docs);
-  const list = appliers(all, all).filter((a) => mine.has(a.doc) && a.patchBase && addsPatches(a));
-  if (!list.length) return undefined;
-  return { list, byFile: kustomizeBuilder(all, () => docsByFile(all)).byFile };
+  const list = appliers(all, all, ignores).filter((a) => mine.has(a.doc) && a.patchBase && addsPatches(a));
+  return list.length ? list : undefined;
 }
 
 /**
@@ -203,18 +207,18 @@ function judgedAppliers(docs: readonly YamlDocument[], all: readonly YamlDocumen
  * Flux Kustomization whose controller gives its target-less patches `target: {}` has none (applierEveryObjectPatches
  * lists them).
  */
-export function applierPatchMisses(docs: readonly YamlDocument[], all: readonly YamlDocument[], fluxMinor: () => string | undefined = () => undefined): ApplierPatchMiss[] {
-  const j = judgedAppliers(docs, all);
-  if (!j) return [];
-  return j.list.flatMap((a) => {
+export function applierPatchMisses(docs: readonly YamlDocument[], all: readonly YamlDocument[], fluxMinor: () => string | undefined = () => undefined, ignores?: readonly SourceIgnoreFile[]): ApplierPatchMiss[] {
+  const list = judgedAppliers(docs, all, ignores);
+  if (!list) return [];
+  return list.flatMap((a) => {
     const targetless = targetlessOf(a, fluxMinor);
-    return targetless === 'empty' ? [] : missesOf(a, j.byFile, targetless);
+    return targetless === 'empty' ? [] : missesOf(a, a.builder.byFile, targetless);
   });
 }
 
 /** The target-less patches of the Flux Kustomizations of `docs` whose controller (Flux `fluxMinor()`) gives them `target: {}`. */
-export function applierEveryObjectPatches(docs: readonly YamlDocument[], all: readonly YamlDocument[], fluxMinor: () => string | undefined): ApplierEveryObjectPatch[] {
-  const j = judgedAppliers(docs, all);
-  if (!j) return [];
-  return j.list.filter((a) => targetlessOf(a, fluxMinor) === 'empty').flatMap((a) => everyObjectOf(a, j.byFile));
+export function applierEveryObjectPatches(docs: readonly YamlDocument[], all: readonly YamlDocument[], fluxMinor: () => string | undefined, ignores?: readonly SourceIgnoreFile[]): ApplierEveryObjectPatch[] {
+  const list = judgedAppliers(docs, all, ignores);
+  if (!list) return [];
+  return list.filter((a) => targetlessOf(a, fluxMinor) === 'empty').flatMap((a) => everyObjectOf(a, a.builder.byFile));
 }

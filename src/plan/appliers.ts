@@ -6,14 +6,17 @@
  * `namePrefix` / `nameSuffix`; else the folder's manifests, `directory.recurse` with its subfolders; objects without a
  * namespace go to `destination.namespace`), also those an ApplicationSet makes (plan/appset-generators.ts); with the
  * ids a folder applied without a kustomization holds twice (Applier.repeated), the ids its namespace override makes one
- * (Applier.nsConflicts) and what the patches it adds run against (Applier.patchBase). Owns that question only (rules judge:
+ * (Applier.nsConflicts) and what the patches it adds run against (Applier.patchBase). A Flux Kustomization builds its
+ * source's artifact: without the files source-controller leaves out (plan/source-ignore.ts: `.sourceignore` files,
+ * `spec.ignore`, Flux's default exclusions). Owns that question only (rules judge:
  * gitops/object-applied-twice, gitops/duplicate-object; plan/renamed-copies.ts reads the copies two appliers make).
  */
 import type { Path, YamlDocument } from '../core/document.js';
 import { docsOfKind } from '../core/kind-index.js';
 import { fluxKustomizations, normDir, under } from './flux-kustomizations.js';
 import { repoKey } from './helm-layers.js';
-import { isClusterScoped, kustomizeBuilder, namespaceMerges, objectKey, withIds, type BuiltObject, type IdOverrides, type KustomizeBuilder, type NamespaceConflict } from './kustomize-build.js';
+import { isClusterScoped, KustomizeBuilder, kustomizeBuilder, namespaceMerges, objectKey, withIds, type BuiltObject, type IdOverrides, type NamespaceConflict } from './kustomize-build.js';
+import { sourceIgnored, specIgnore, type SourceIgnoreFile } from './source-ignore.js';
 import { generatedResources } from './kustomize-overlays.js';
 import { dirOf, docsByFile, foldersOf, isObj } from './util.js';
 import { pushAll } from '../core/arrays.js';
@@ -40,6 +43,8 @@ export interface Applier {
   build?: { kustomization: YamlDocument; ids: IdOverrides };
   /** For a Flux Kustomization: its source (`GitRepository/<namespace>/<name>`). */
   source?: string;
+  /** The build model its objects come from (a Flux Kustomization's: of its source's artifact, without the files Flux leaves out). */
+  builder: KustomizeBuilder;
   /**
    * Its own patches, components or common annotations (Flux `spec.patches`, `commonMetadata`...; Argo CD
    * `kustomize.patches`, `commonAnnotations`...): what it applies may differ from what it builds beyond ids.
@@ -109,20 +114,24 @@ function fluxSource(d: YamlDocument): string | undefined {
   return `${String(ref['kind'] ?? 'GitRepository')}/${ns}/${ref['name']}`;
 }
 
-const APPLIERS = new WeakMap<readonly YamlDocument[], Applier[]>();
+const APPLIERS = new WeakMap<readonly YamlDocument[], Map<readonly SourceIgnoreFile[] | undefined, Applier[]>>();
 
 /**
  * The appliers among `docs` (files looked up in `docs` too; `all`: the repository's documents, whose builds are shared
  * when `docs` is all of them), one per Flux Kustomization and one per Argo CD
- * Application source that renders a folder of this repository. Not followed: sources of other repositories, Helm and
+ * Application source that renders a folder of this repository. `ignores`: the tree's `.sourceignore` files (TreeFacts):
+ * a Flux Kustomization builds its source's artifact without what they, its source's `spec.ignore` and Flux's default
+ * exclusions leave out. Not followed: sources of other repositories, Helm and
  * plugin sources, ApplicationSets whose Applications are not known (appset-generators.ts), templated paths or
  * destinations, `directory.include`/`exclude`.
  */
-export function appliers(docs: readonly YamlDocument[], all?: readonly YamlDocument[]): readonly Applier[] {
-  const known = APPLIERS.get(docs);
+export function appliers(docs: readonly YamlDocument[], all?: readonly YamlDocument[], ignores?: readonly SourceIgnoreFile[]): readonly Applier[] {
+  let byIgnores = APPLIERS.get(docs);
+  if (!byIgnores) APPLIERS.set(docs, (byIgnores = new Map()));
+  const known = byIgnores.get(ignores);
   if (known) return known;
   const out: Applier[] = [];
-  APPLIERS.set(docs, out);
+  byIgnores.set(ignores, out);
   const flux = fluxKustomizations(docs).filter((k) => !k.escapes);
   const apps = docsOfKind(docs, 'Application').filter((d) => d.group === 'argoproj.io' && !ownTemplated(d));
   const sets = docsOfKind(docs, 'ApplicationSet').filter((d) => d.group === 'argoproj.io');
@@ -140,6 +149,18 @@ export function appliers(docs: readonly YamlDocument[], all?: readonly YamlDocum
     const s = fluxSource(k.doc);
     if (s && k.dir !== '' && folders.has(k.dir)) local.add(s);
   }
+  // what each source's artifact holds: the files Flux leaves out are not there, for kustomize nor for its generator
+  const artifacts = new Map<string, { b: KustomizeBuilder; byFile: Map<string, YamlDocument[]> }>();
+  const artifact = (s: string): { b: KustomizeBuilder; byFile: Map<string, YamlDocument[]> } => {
+    let v = artifacts.get(s);
+    if (v) return v;
+    const left = sourceIgnored(ignores, specIgnore(source, s));
+    const full = byFile();
+    const kept = new Map([...full].filter(([f]) => !left(f)));
+    v = kept.size === full.size ? { b, byFile: full } : { b: new KustomizeBuilder(kept), byFile: kept };
+    artifacts.set(s, v);
+    return v;
+  };
   for (const k of flux) {
     const s = fluxSource(k.doc);
     if (!s || !local.has(s)) continue;
@@ -152,12 +173,13 @@ export function appliers(docs: readonly YamlDocument[], all?: readonly YamlDocum
     const ids = overrides(k.doc, ['spec'], 'targetNamespace', unsure);
     const repeated: RepeatedObject[] = [];
     const info: FolderInfo = {};
-    const objects = buildFolder(b, byFile(), k.dir, ids, 'flux', false, repeated, '', info);
+    const art = artifact(s);
+    const objects = buildFolder(art.b, art.byFile, k.dir, ids, 'flux', false, repeated, '', info);
     const changes = ['patches', 'patchesStrategicMerge', 'patchesJson6902', 'components', 'commonMetadata'].some((key) => k.doc.get(['spec', key]) !== undefined);
-    const applier: Applier = { doc: k.doc, name: k.name, at: ['spec', 'path'], engine: 'flux', target: secret === undefined ? '' : `kubeconfig:${k.namespace ?? ''}/${secret}`, defaultNamespace: ids.namespace ?? '', objects, dir: k.dir, changes, overrideAt: ['spec'] };
+    const applier: Applier = { doc: k.doc, name: k.name, at: ['spec', 'path'], engine: 'flux', target: secret === undefined ? '' : `kubeconfig:${k.namespace ?? ''}/${secret}`, defaultNamespace: ids.namespace ?? '', objects, dir: k.dir, changes, overrideAt: ['spec'], builder: art.b };
     if (info.nsConflicts?.length) applier.nsConflicts = info.nsConflicts;
     if (info.patchBase) applier.patchBase = info.patchBase;
-    const kust = b.kustomizationAt(k.dir);
+    const kust = art.b.kustomizationAt(k.dir);
     if (kust) applier.build = { kustomization: kust, ids };
     if (repeated.length) applier.repeated = repeated;
     applier.source = s;
@@ -201,7 +223,7 @@ export function appliers(docs: readonly YamlDocument[], all?: readonly YamlDocum
       const repeated: RepeatedObject[] = [];
       const info: FolderInfo = {};
       const objects = buildFolder(b, byFile(), dir, directory === undefined ? ids : undefined, 'argocd', isObj(directory) && directory['recurse'] === true, repeated, ns ?? '', info);
-      const applier: Applier = { doc: a.doc, name: a.name, at: [...at, 'path'], engine: 'argocd', target: IN_CLUSTER.has(server) ? '' : `argocd:${server}`, defaultNamespace: ids.namespace ?? ns ?? '', objects, dir, changes: ids.uncertain === true || kz['commonAnnotations'] !== undefined, overrideAt: at };
+      const applier: Applier = { doc: a.doc, name: a.name, at: [...at, 'path'], engine: 'argocd', target: IN_CLUSTER.has(server) ? '' : `argocd:${server}`, defaultNamespace: ids.namespace ?? ns ?? '', objects, dir, changes: ids.uncertain === true || kz['commonAnnotations'] !== undefined, overrideAt: at, builder: b };
       if (info.nsConflicts?.length) applier.nsConflicts = info.nsConflicts;
       if (info.patchBase) applier.patchBase = info.patchBase;
       if (repeated.length) applier.repeated = repeated;

@@ -15,6 +15,7 @@ import { kustomizePatchFiles, patchedBy } from './kustomize-patches.js';
 import { helmServicesByDoc, type HelmService } from './helm-services.js';
 import { controllerLabelKey, serviceLabelsClosed } from './service-labels.js';
 import { renamedCopies, type RenamedCopy } from './renamed-copies.js';
+import type { SourceIgnoreFile } from './source-ignore.js';
 
 /** Where a value of a pool is written: a document path, and inside an inline patch string its own range when found. */
 export interface Place {
@@ -258,8 +259,8 @@ export interface IpRequest {
  * replaced by one request per rendering: its rendered name, the namespace the build sets, and `copy`. Two copies are
  * two objects (requestObject, sameObject, samePlace tell them apart) written at one place.
  */
-export function copiedRequests(reqs: readonly IpRequest[], docs: readonly YamlDocument[]): readonly IpRequest[] {
-  const copies = renamedCopies(docs);
+export function copiedRequests(reqs: readonly IpRequest[], docs: readonly YamlDocument[], ignores?: readonly SourceIgnoreFile[]): readonly IpRequest[] {
+  const copies = renamedCopies(docs, ignores);
   if (!copies.size) return reqs;
   return reqs.flatMap((r) => {
     const list = r.helm ? undefined : copies.get(r.doc);

@@ -23,6 +23,7 @@ import { kustomizationResources, kustomizeObjectOverlays, type ObjectOverlaySpec
 import { under } from './flux-kustomizations.js';
 import { groupPools, isPoolDoc, patchedThere, readPoolFrom, type LbPool, type Place, type PoolOverlay } from './lb.js';
 import { renamedCopies } from './renamed-copies.js';
+import type { SourceIgnoreFile } from './source-ignore.js';
 import type { ClusterGroup } from './types.js';
 import { dirOf, docsByFile } from './util.js';
 import { docsOfKind } from '../core/kind-index.js';
@@ -151,8 +152,8 @@ export function poolsForRules(g: ClusterGroup, fields: readonly Path[]): readonl
  * `pools` with each pool as written that a build of the group renders under several names (kustomize namePrefix /
  * nameSuffix: plan/renamed-copies.ts) replaced by one pool per rendering (its rendered name, `copy`).
  */
-export function withRenamedCopies(g: ClusterGroup, pools: readonly LbPool[]): readonly LbPool[] {
-  const copies = renamedCopies(g.docs);
+export function withRenamedCopies(g: ClusterGroup, pools: readonly LbPool[], ignores?: readonly SourceIgnoreFile[]): readonly LbPool[] {
+  const copies = renamedCopies(g.docs, ignores);
   if (!copies.size) return pools;
   return pools.flatMap((p) => {
     const list = p.overlay ? undefined : copies.get(p.doc);

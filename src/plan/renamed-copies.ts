@@ -20,7 +20,8 @@ import type { Path, YamlDocument } from '../core/document.js';
 import { fluxKustomizations, normDir } from './flux-kustomizations.js';
 import { isKustomizationFile } from './applied.js';
 import { applierAncestry, applierLabel, appliers, inOtherClusters, type Applier } from './appliers.js';
-import { builtKustomizations, isClusterScoped, type BuildHop, type BuiltObject, type IdOverrides, type KustomizeBuilder } from './kustomize-build.js';
+import { builtKustomizations, isClusterScoped, type BuildHop, type BuiltObject, type IdOverrides } from './kustomize-build.js';
+import type { SourceIgnoreFile } from './source-ignore.js';
 import { argoSourcePaths, dirOf, docsByFile } from './util.js';
 
 /** A kustomization on a copy's way from its build to the object, and the entry it follows (`['resources', 1]`). */
@@ -55,15 +56,19 @@ export interface RenamedCopy {
 /** Kustomization keys that may change an object beyond its name and namespace. */
 const CHANGING = ['patches', 'patchesStrategicMerge', 'patchesJson6902', 'replacements', 'components', 'transformers'];
 
-const COPIES = new WeakMap<readonly YamlDocument[], ReadonlyMap<YamlDocument, readonly RenamedCopy[]>>();
+const COPIES = new WeakMap<readonly YamlDocument[], Map<readonly SourceIgnoreFile[] | undefined, ReadonlyMap<YamlDocument, readonly RenamedCopy[]>>>();
 
 /**
  * The objects of `docs` that some build renders under two or more names, each with the renderings of the builds that
- * do (one per rendered name and namespace, the first build's first). Computed once per list.
+ * do (one per rendered name and namespace, the first build's first). `ignores`: the tree's `.sourceignore` files (a
+ * Flux Kustomization's build leaves out what its source's artifact does not hold: plan/appliers.ts). Computed once
+ * per list.
  */
-export function renamedCopies(docs: readonly YamlDocument[]): ReadonlyMap<YamlDocument, readonly RenamedCopy[]> {
-  let known = COPIES.get(docs);
-  if (!known) COPIES.set(docs, (known = findCopies(docs)));
+export function renamedCopies(docs: readonly YamlDocument[], ignores?: readonly SourceIgnoreFile[]): ReadonlyMap<YamlDocument, readonly RenamedCopy[]> {
+  let byIgnores = COPIES.get(docs);
+  if (!byIgnores) COPIES.set(docs, (byIgnores = new Map()));
+  let known = byIgnores.get(ignores);
+  if (!known) byIgnores.set(ignores, (known = findCopies(docs, ignores)));
   return known;
 }
 
@@ -72,7 +77,7 @@ const idChange = (k: YamlDocument, key: string): string | undefined => {
   return typeof v === 'string' && v !== '' ? v : undefined;
 };
 
-function findCopies(docs: readonly YamlDocument[]): ReadonlyMap<YamlDocument, readonly RenamedCopy[]> {
+function findCopies(docs: readonly YamlDocument[], ignores: readonly SourceIgnoreFile[] | undefined): ReadonlyMap<YamlDocument, readonly RenamedCopy[]> {
   const none = new Map<YamlDocument, RenamedCopy[]>();
   const kusts = docs.filter((d) => d.docClass === 'kustomization' && isKustomizationFile(d.file.path));
   // nothing renames: nothing is copied under another name
@@ -134,7 +139,7 @@ function findCopies(docs: readonly YamlDocument[]): ReadonlyMap<YamlDocument, re
       }
     }
   }
-  crossApplierCopies(docs, b, certain, byDoc);
+  crossApplierCopies(docs, ignores, certain, byDoc);
   const out = new Map<YamlDocument, RenamedCopy[]>();
   for (const [doc, e] of byDoc) out.set(doc, e.copies);
   return out;
@@ -159,8 +164,8 @@ function appliersRename(docs: readonly YamlDocument[]): boolean {
  * the applier's own, none on the way (CHANGING), an id not templated, and for a folder without a kustomization a file
  * no kustomization of the folder takes. Added to `byDoc` under names it does not hold yet.
  */
-function crossApplierCopies(docs: readonly YamlDocument[], b: KustomizeBuilder, certain: (h: readonly CopyHop[] | undefined) => h is readonly CopyHop[], byDoc: Map<YamlDocument, { copies: RenamedCopy[]; ids: Set<string> }>): void {
-  const list = appliers(docs);
+function crossApplierCopies(docs: readonly YamlDocument[], ignores: readonly SourceIgnoreFile[] | undefined, certain: (h: readonly CopyHop[] | undefined) => h is readonly CopyHop[], byDoc: Map<YamlDocument, { copies: RenamedCopy[]; ids: Set<string> }>): void {
+  const list = appliers(docs, undefined, ignores);
   if (list.length < 2) return;
   // the written objects rendered under two names by two appliers of one target (the first rendering of each name)
   const seen = new Map<string, Map<string, Applier>>();
@@ -182,7 +187,7 @@ function crossApplierCopies(docs: readonly YamlDocument[], b: KustomizeBuilder, 
   for (const a of list) {
     const mine = a.objects.some((o) => candidates.has(o.doc));
     if (!mine) continue;
-    const ways = applierWays(a, b, candidates);
+    const ways = applierWays(a, candidates);
     for (const w of ways) {
       if (w === undefined) continue;
       if (!w.hops || a.changes || w.o.uncertain || !certain(w.hops)) {
@@ -225,13 +230,13 @@ function crossApplierCopies(docs: readonly YamlDocument[], b: KustomizeBuilder, 
 
 /**
  * The objects of `candidates` applier `a` renders, each with its way from the applier's build (its kustomization's
- * traced build; for a folder without one, `[]` for a file no kustomization between it and the folder takes, else
- * undefined: not followed).
+ * traced build, in the build model the applier was built with; for a folder without one, `[]` for a file no
+ * kustomization between it and the folder takes, else undefined: not followed).
  */
-function applierWays(a: Applier, b: KustomizeBuilder, candidates: ReadonlySet<YamlDocument>): Array<{ o: BuiltObject; hops: readonly CopyHop[] | undefined } | undefined> {
+function applierWays(a: Applier, candidates: ReadonlySet<YamlDocument>): Array<{ o: BuiltObject; hops: readonly CopyHop[] | undefined } | undefined> {
   const out: Array<{ o: BuiltObject; hops: readonly CopyHop[] | undefined }> = [];
   if (a.build) {
-    const traced = b.traced(a.build.kustomization, a.build.ids);
+    const traced = a.builder.traced(a.build.kustomization, a.build.ids);
     traced.objects.forEach((o, i) => {
       if (candidates.has(o.doc)) out.push({ o, hops: traced.hops(i) });
     });
@@ -242,7 +247,7 @@ function applierWays(a: Applier, b: KustomizeBuilder, candidates: ReadonlySet<Ya
     let d = dirOf(o.doc.file.path);
     let plain = true;
     for (;;) {
-      if (b.kustomizationAt(d)) plain = false;
+      if (a.builder.kustomizationAt(d)) plain = false;
       if (d === a.dir || d === '' || !plain) break;
       d = dirOf(d);
     }

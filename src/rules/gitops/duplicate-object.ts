@@ -7,8 +7,7 @@
  * or Argo CD `kustomize.namespace` making two ids one is reported at that key (plan/appliers.ts nsConflicts).
  */
 import type { Path, YamlDocument } from '../../core/document.js';
-import { applierLabel, appliers, type Applier } from '../../plan/appliers.js';
-import { sourceIgnored, type SourceIgnored } from '../../plan/source-ignore.js';
+import { applierLabel, appliers } from '../../plan/appliers.js';
 import { duplicateIds, objectKey, samePath, type BuiltObject } from '../../plan/kustomize-build.js';
 import { docsByFile } from '../../plan/util.js';
 import { SRC } from '../cilium/lib/sources.js';
@@ -23,15 +22,6 @@ const FLUX_GENERATOR = 'https://github.com/fluxcd/pkg/blob/main/kustomize/kustom
 const ARGO_KUSTOMIZE = 'https://github.com/argoproj/argo-cd/blob/master/util/kustomize/kustomize.go';
 const ARGO_REPEATED = 'https://github.com/argoproj/argo-cd/blob/master/controller/state.go';
 const FLUX_KS = (path: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: lb\n  namespace: flux-system\nspec:\n  interval: 1h\n  path: ${path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
-
-/** The `spec.ignore` of a Flux source (`GitRepository/<namespace>/<name>`) among `docs`, if one sets it. */
-function specIgnore(docs: readonly YamlDocument[], source: string | undefined): string | undefined {
-  if (!source) return undefined;
-  const [kind, ns, name] = source.split('/');
-  const d = docs.find((x) => x.kind === kind && x.group === 'source.toolkit.fluxcd.io' && x.name === name && (x.namespace ?? 'flux-system') === ns);
-  const v = d?.get(['spec', 'ignore']);
-  return typeof v === 'string' ? v : undefined;
-}
 
 /** `Kind namespace/name` as users read it (kustomize's own id is in the error message). */
 function data(o: BuiltObject, extra: Record<string, string>): Record<string, string> {
@@ -78,7 +68,7 @@ export default defineRule({
         '- ids that are templated (`${VAR}`, `{{ }}`), or that a transformer talium does not follow may change (`transformers`, `replacements` of metadata, JSON6902 patches of metadata, delete patches by pattern or label);\n' +
         '- remote and templated entries;\n' +
         '- generators and `helmCharts`;\n' +
-        '- for a Flux folder, files its GitRepository leaves out of the artifact (`.sourceignore` files, `spec.ignore`).',
+        '- for a Flux folder, files its source leaves out of the artifact (`.sourceignore` files, `spec.ignore`, and without either Flux\'s default exclusions such as `.github/`, `cloudbuild.yaml`, `.sops.yaml`).',
       why: 'kustomize refuses to accumulate a resource whose id it already holds ("may not add resource with an already registered id"). The whole build fails, so kustomize-controller marks the Flux Kustomization not ready and Argo CD reports a ComparisonError: nothing under that kustomization is applied or updated until the duplicate is removed, not only the duplicated object. An Argo CD plain directory is not built by kustomize: Argo CD applies the later copy only, so edits to the earlier file silently do nothing.',
       fix: 'Remove the second entry (or the file from the folder whose kustomization already lists it), or rename one copy (namePrefix/nameSuffix in its overlay, another namespace). To change an object a base already holds, patch it instead of listing another copy.',
       sources: [SRC.kustomizeResources, KUSTOMIZE_APPEND, KUSTOMIZE_RESID, FLUX_GENERATOR, ARGO_REPEATED, ARGO_KUSTOMIZE],
@@ -104,19 +94,12 @@ export default defineRule({
   check({ cluster, all, tree }) {
     const out: RuleFinding[] = [];
     // folders without a kustomization that a Flux Kustomization or an Argo CD source applies (plan/appliers.ts); Flux
-    // never sees what its GitRepository leaves out of the artifact (.sourceignore files, spec.ignore)
-    let fluxIgnored: Map<string, SourceIgnored> | undefined;
-    const ignoredBy = (a: Applier): SourceIgnored => {
-      fluxIgnored ??= new Map();
-      const key = a.source ?? '';
-      let m = fluxIgnored.get(key);
-      if (!m) fluxIgnored.set(key, (m = sourceIgnored(tree?.sourceIgnores, specIgnore(all, a.source))));
-      return m;
-    };
-    for (const a of appliers(cluster.docs, all)) {
+    // never sees what its source leaves out of the artifact (.sourceignore files, spec.ignore, Flux's defaults)
+    const ignores = tree?.sourceIgnores;
+    for (const a of appliers(cluster.docs, all, ignores)) {
       const flux = a.engine === 'flux';
       for (const r of a.repeated ?? []) {
-        const copies = flux ? r.copies.filter((o) => !ignoredBy(a)(o.doc.file.path)) : r.copies;
+        const copies = r.copies;
         const folder = String(a.doc.get(a.at) ?? '');
         for (const second of copies.slice(1)) {
           const first = copies[0]!;
@@ -138,7 +121,7 @@ export default defineRule({
     const seenOverride = new Set<string>();
     const inGroup = new Set(cluster.docs);
     // (built from the repository's documents: kustomize reads files whatever cluster talium groups them in)
-    for (const a of appliers(all, all)) {
+    for (const a of appliers(all, all, ignores)) {
       if (!a.nsConflicts || !inGroup.has(a.doc)) continue;
       const key = a.engine === 'flux' ? 'targetNamespace' : 'namespace';
       const at: Path = a.engine === 'flux' ? [...a.overrideAt, key] : [...a.overrideAt, 'kustomize', key];

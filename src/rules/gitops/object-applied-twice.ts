@@ -32,7 +32,7 @@ export default defineRule({
     help: 'Let one applier own the object: remove it from the other one\'s folder (or kustomization), or point the two at folders that do not overlap.',
     docs: {
       what: 'Builds what each Flux Kustomization and Argo CD Application source of this repository applies:\n' +
-        '- a Flux Kustomization\'s `spec.path` with the folder\'s kustomization (or the one Flux generates of every manifest below), `targetNamespace`, `namePrefix` and `nameSuffix` replacing the kustomization\'s own;\n' +
+        '- a Flux Kustomization\'s `spec.path` with the folder\'s kustomization (or the one Flux generates of every manifest below), `targetNamespace`, `namePrefix` and `nameSuffix` replacing the kustomization\'s own; from its source\'s artifact, without the files source-controller leaves out (`.sourceignore` files, the source\'s `spec.ignore`, and without either Flux\'s default exclusions such as `.github/`);\n' +
         '- an Argo CD source\'s `path` with its kustomization (and `kustomize.namespace`/`namePrefix`/`nameSuffix`) or as a plain directory (`directory.recurse`: with its subfolders), objects without a namespace going to `destination.namespace`.\n' +
         '\n' +
         'Reports an object (group, kind, namespace, name) that two of them apply to the same cluster (talium\'s cluster group, the same Argo CD destination, the same Flux `kubeConfig`), at the second copy\'s `metadata.name` (the object the user moves or deletes), with both appliers\' paths as related locations.\n' +
@@ -60,8 +60,9 @@ export default defineRule({
       ],
     },
   },
-  check({ cluster, all }) {
-    const list = appliers(cluster.docs, all);
+  check({ cluster, all, tree }) {
+    // (a Flux Kustomization applies its source's artifact: not the files .sourceignore, spec.ignore and Flux's defaults leave out)
+    const list = appliers(cluster.docs, all, tree?.sourceIgnores);
     if (list.length < 2) return [];
     const byKey = new Map<string, Array<{ a: Applier; o: BuiltObject }>>();
     for (const a of list) {

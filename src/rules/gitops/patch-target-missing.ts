@@ -159,7 +159,7 @@ export default defineRule({
       ],
     },
   },
-  check({ cluster, all }) {
+  check({ cluster, all, tree }) {
     const kusts = new Set(cluster.docs.filter((d) => d.docClass === 'kustomization'));
     const out: RuleFinding[] = [];
     const seen = new Set<string>();
@@ -167,7 +167,7 @@ export default defineRule({
     // the Flux version the repository states: read (from file texts) only when a Kustomization's apiVersion does not tell
     let stated: { v: string | undefined } | undefined;
     const flux = (): string | undefined => (stated ??= { v: fluxVersion(cluster.docs) }).v;
-    for (const m of applierPatchMisses(cluster.docs, all, flux)) {
+    for (const m of applierPatchMisses(cluster.docs, all, flux, tree?.sourceIgnores)) {
       const a = m.applier;
       const object = `${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`;
       const key = `${a.doc.file.path}#${a.doc.index}#${m.entry.join('/')}#${m.patchDoc?.index ?? ''}#${object}`;
@@ -189,7 +189,7 @@ export default defineRule({
       }
     }
     // Flux 0.x: its target-less patches get `target: {}` and hit every object of the build
-    for (const e of applierEveryObjectPatches(cluster.docs, all, flux)) {
+    for (const e of applierEveryObjectPatches(cluster.docs, all, flux, tree?.sourceIgnores)) {
       const a = e.applier;
       const object = `${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name}`;
       const related: RelatedFinding[] = [];

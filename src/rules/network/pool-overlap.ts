@@ -39,9 +39,9 @@ export default defineRule({
       invalid: [{ files: { 'pools.yaml': pool('a', '10.50.0.224/27') + pool('b', '10.50.0.240/28') } }],
     },
   },
-  check({ cluster }) {
+  check({ cluster, tree }) {
     // a pool one build renders under several names (kustomize namePrefix/nameSuffix) is one pool per name
-    const pools = withRenamedCopies(cluster, poolsForRules(cluster, [...POOL_BLOCK_FIELDS, DISABLED])).filter((p) => !p.disabled);
+    const pools = withRenamedCopies(cluster, poolsForRules(cluster, [...POOL_BLOCK_FIELDS, DISABLED]), tree?.sourceIgnores).filter((p) => !p.disabled);
     const out: RuleFinding[] = [];
     const index = new IntervalIndex(pools.flatMap((pool, n) => pool.blocks.flatMap((block) => (block.interval ? [{ interval: block.interval, label: { n, pool, block } }] : []))));
     for (const [x, y] of index.overlappingPairs()) {

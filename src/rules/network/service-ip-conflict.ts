@@ -58,7 +58,7 @@ export default defineRule({
       ],
     },
   },
-  check({ cluster }) {
+  check({ cluster, tree }) {
     if (!lbIpamIsDefault(cluster)) return [];
     const crossNamespace = (r: { annotations: Record<string, unknown> }): boolean => CROSS_KEYS.some((k) => r.annotations[k] !== undefined);
     // a Cilium Gateway's Service asks LB-IPAM like any other (its spec.addresses and infrastructure annotations), and
@@ -66,7 +66,7 @@ export default defineRule({
     // Applications, how many and for which cluster, the repository does not show)
     const helm = helmServiceIpRequests(cluster.docs).filter((r) => !r.helm!.generated);
     // a Service one build renders under several names (kustomize namePrefix/nameSuffix) is one Service per name
-    const reqs = [...copiedRequests(serviceIpRequests(cluster.docs), cluster.docs), ...ciliumGatewayIpRequests(cluster), ...helm].filter((r) => r.ip);
+    const reqs = [...copiedRequests(serviceIpRequests(cluster.docs), cluster.docs, tree?.sourceIgnores), ...ciliumGatewayIpRequests(cluster), ...helm].filter((r) => r.ip);
     const out: RuleFinding[] = [];
     const seen = new Set<string>();
     const ids = new Map<object, number>();
