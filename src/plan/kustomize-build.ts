@@ -213,8 +213,10 @@ export class KustomizeBuilder {
   readonly duplicates: DuplicateId[] = [];
   /** What each kustomization's target-less strategic-merge patches run against (plan/kustomize-patch-targets.ts). */
   readonly patchInputs: PatchInput[] = [];
-  /** What each kustomization's `replicas` entries run against (plan/kustomize-replicas.ts). */
+  /** What each kustomization's `replicas` entries run against (plan/kustomize-replicas.ts): after its patches, namespace and names. */
   readonly replicaInputs: PatchInput[] = [];
+  /** What each kustomization's `images` entries run against (plan/kustomize-images.ts): the same objects. */
+  readonly imageInputs: PatchInput[] = [];
 
   /** What each kustomization built whole holds when its patches run (before its own transformers). */
   private readonly bases = new Map<YamlDocument, { list: readonly BuiltObject[]; generated: readonly BuiltObject[]; incomplete: boolean }>();
@@ -472,6 +474,7 @@ export class KustomizeBuilder {
     // most kustomizations only list resources: nothing generated, patched or renamed
     if (!ids && onlyAccumulates(k)) {
       if (own) this.bases.set(k, { list: acc.list, generated: acc.generated, incomplete: acc.incomplete });
+      if (acc.recording && nonEmpty(k.get(['images']))) this.imageInputs.push({ kustomization: k, objects: acc.list.slice(), incomplete: acc.incomplete });
       return;
     }
     generate(k, acc);
@@ -483,6 +486,27 @@ export class KustomizeBuilder {
     // the replica count transformer runs after patches, namespace and prefix/suffix (kusttarget.go
     // configureBuiltinTransformers); a copy, as components after this one add to the list
     if (acc.recording && nonEmpty(k.get(['replicas']))) this.replicaInputs.push({ kustomization: k, objects: acc.list.slice(), incomplete: acc.incomplete });
+    if (acc.recording && nonEmpty(k.get(['images']))) this.imageInputs.push({ kustomization: k, objects: acc.list.slice(), incomplete: acc.incomplete });
+  }
+
+  /** The kustomizations `k`'s build runs (`k`, the folders its resources build whole, its components), transitively. */
+  reachedKustomizations(k: YamlDocument): Set<YamlDocument> {
+    const out = new Set<YamlDocument>();
+    const walk = (x: YamlDocument): void => {
+      if (out.has(x)) return;
+      out.add(x);
+      const dir = dirOf(x.file.path);
+      for (const key of ['resources', 'bases', 'components']) {
+        const list = x.get([key]);
+        if (!Array.isArray(list)) continue;
+        for (const rel of list) {
+          const r = this.resolve(dir, rel);
+          if (r?.kust) walk(r.kust);
+        }
+      }
+    };
+    walk(k);
+    return out;
   }
 }
 

@@ -1,0 +1,76 @@
+/**
+ * gitops/images-target-missing: an `images` entry of a kustomization (or component) whose `name` no container image of
+ * its build has; kustomize ignores it silently, so the tag, digest or name it sets is never applied (a typo, an image
+ * a HelmRelease's values set, which kustomize does not touch). The check is plan/kustomize-images.ts over the build
+ * model of plan/kustomize-build.ts.
+ */
+import { imagesMisses } from '../../plan/kustomize-images.js';
+import { docsByFile } from '../../plan/util.js';
+import { defineRule, type RuleFinding } from '../types.js';
+
+const K = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
+const DEPLOY = (image: string) =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: app\n          image: ${image}\n`;
+const IMAGES = (name: string, tag = '1.27.3') => `images:\n  - name: ${name}\n    newTag: "${tag}"\n`;
+const HR = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: web\nspec:\n  interval: 1h\n  chart:\n    spec:\n      chart: web\n      sourceRef:\n        kind: HelmRepository\n        name: charts\n  values:\n    image:\n      repository: ghcr.io/me/web\n      tag: "1.0"\n';
+
+const KUSTOMIZE_IMAGES = 'https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/images/';
+const KUSTOMIZE_IMAGETAG = 'https://github.com/kubernetes-sigs/kustomize/blob/master/api/filters/imagetag/legacy.go';
+const KUSTOMIZE_IMAGE_MATCH = 'https://github.com/kubernetes-sigs/kustomize/blob/master/api/image/image.go';
+
+/** At most this many images are named in the message. */
+const HELD_SHOWN = 5;
+
+function heldText(held: readonly string[]): string {
+  if (!held.length) return 'none';
+  const names = held.slice(0, HELD_SHOWN).join(', ');
+  return held.length > HELD_SHOWN ? `${names} and ${held.length - HELD_SHOWN} more` : names;
+}
+
+export default defineRule({
+  meta: {
+    id: 'gitops/images-target-missing',
+    description: 'An `images` entry of a kustomization names no container image of its build; kustomize ignores it silently, so the tag or name it sets is never applied.',
+    severity: 'warning',
+    messages: {
+      missing: 'This `images` entry names "{{name}}", which no container of the build uses as its image; kustomize ignores it without a word, so the tag, digest or name it sets is never applied. Container images the build holds: {{held}}.',
+    },
+    needsWholeTree: ['missing'],
+    help: 'Make `name` the image name a container of the build has (without its tag or digest, registry included as written), or remove the entry; for an image a HelmRelease or Helm chart sets, change it in the values.',
+    docs: {
+      what: 'Builds every kustomization of the repository as kustomize 5 does (plan of gitops/duplicate-object) and looks at its `images` entries (and a component\'s). kustomize\'s image tag transformer runs over everything accumulated (resources, components, after the kustomization\'s patches) and changes the `image` of every item of a `containers` or `initContainers` list, at any depth of any object (custom resources too), whose image is the entry\'s `name` followed by nothing, a tag or a digest. The name is compared as written: `nginx` does not match `docker.io/library/nginx`.\n' +
+        '\n' +
+        'Reports, at the entry\'s `name`, an entry no container answers to: a typo, a registry written differently, an image that a HelmRelease\'s values or an Argo CD Application\'s Helm parameters set (kustomize changes only containers of the objects it builds, not values), or an image a base no longer uses. The message lists the container images the build holds.\n' +
+        '\n' +
+        'Not judged (what the containers are is not known): a build reaching a remote, templated or unread resource, `helmCharts` or generator plugins; a build in which a kustomization has patches, `replacements`, `transformers` or `configurations` (a patch may add a container); a container whose image is templated; an entry whose `name` is templated or uses regular-expression syntax (kustomize reads it as one) beyond `.`. An image that another `images` entry of the build renames to (`newName`) counts as used, and so does the name it had before (what the build\'s other entries did to an image is not followed).\n' +
+        '\n' +
+        'A Flux Kustomization\'s `spec.images` and an Argo CD source\'s `kustomize.images` are not judged.',
+      why: 'kustomize applies an `images` entry to the containers whose image name matches and says nothing when none does (kubectl kustomize v5.5.0 renders the same objects with or without such an entry). The pinned tag or the private-registry name never reaches the cluster, and the workload keeps running the image as written, which is easy to miss until an upgrade that "was done" turns out not to be.',
+      fix: 'Correct the entry\'s `name` to the container\'s image name (as the message lists them), or set the image where it is defined (the HelmRelease values), and remove the entry.',
+      sources: [KUSTOMIZE_IMAGES, KUSTOMIZE_IMAGETAG, KUSTOMIZE_IMAGE_MATCH],
+    },
+    examples: {
+      valid: [{ files: { 'apps/web/kustomization.yaml': K(`resources:\n  - deployment.yaml\n${IMAGES('nginx')}`), 'apps/web/deployment.yaml': DEPLOY('nginx:1.25') } }],
+      invalid: [
+        { files: { 'apps/web/kustomization.yaml': K(`resources:\n  - deployment.yaml\n${IMAGES('ngnix')}`), 'apps/web/deployment.yaml': DEPLOY('nginx:1.25') }, note: 'a typo' },
+        { files: { 'apps/web/kustomization.yaml': K(`resources:\n  - deployment.yaml\n${IMAGES('nginx')}`), 'apps/web/deployment.yaml': DEPLOY('docker.io/library/nginx:1.25') }, note: 'the container writes the registry; kustomize compares names as written' },
+        { files: { 'apps/web/kustomization.yaml': K(`resources:\n  - helmrelease.yaml\n${IMAGES('ghcr.io/me/web', '1.1')}`), 'apps/web/helmrelease.yaml': HR }, note: 'the image is set in HelmRelease values, which kustomize does not change' },
+      ],
+    },
+  },
+  check({ cluster, all }) {
+    const kusts = new Set(cluster.docs.filter((d) => d.docClass === 'kustomization'));
+    if (!kusts.size) return [];
+    const out: RuleFinding[] = [];
+    const seen = new Set<string>();
+    for (const m of imagesMisses(all, () => docsByFile(all))) {
+      const k = m.kustomization;
+      if (!kusts.has(k)) continue;
+      const key = `${k.file.path}#${k.index}#${m.entry.join('/')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ doc: k, path: [...m.entry, 'name'], messageId: 'missing', data: { name: m.name, held: heldText(m.held), kustomization: k.file.path } });
+    }
+    return out;
+  },
+});
