@@ -157,7 +157,10 @@ export function appliers(docs: readonly YamlDocument[], all?: readonly YamlDocum
     const left = sourceIgnored(ignores, specIgnore(source, s));
     const full = byFile();
     const kept = new Map([...full].filter(([f]) => !left(f)));
-    v = kept.size === full.size ? { b, byFile: full } : { b: new KustomizeBuilder(kept), byFile: kept };
+    // the shared build model unless a file left out could change a build: one holding objects or a kustomization, or
+    // one in a folder a Flux Kustomization applies (CI workflows and the like are left out of every repository)
+    const matters = (f: string): boolean => !kept.has(f) && (full.get(f)!.some((d) => d.docClass === 'k8s' || d.docClass === 'kustomization') || flux.some((x) => under(dirOf(f), x.dir)));
+    v = [...full.keys()].some(matters) ? { b: new KustomizeBuilder(kept), byFile: kept } : { b, byFile: full };
     artifacts.set(s, v);
     return v;
   };
