@@ -10,6 +10,7 @@ import { defineRule, type RuleFinding } from '../types.js';
 import { ciliumBootstrapped } from './lib/bootstrap.js';
 import { argoApps, argoResourceSyncOptions, argoSyncOptions, dependsOnClosure, dirOf, fluxKustomizations, ksFor, syncWave, under, type FluxKs } from './lib/flux.js';
 import { appliers } from '../../plan/appliers.js';
+import type { SourceIgnoreFile } from '../../plan/source-ignore.js';
 
 const KS = (name: string, path: string, deps = '') => `---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 1h\n  path: ${path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n${deps}`;
 const HR = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  chartRef:\n    kind: OCIRepository\n    name: cilium\n  values:\n    kubeProxyReplacement: true\n';
@@ -44,7 +45,7 @@ export default defineRule({
       ],
     },
   },
-  check({ cluster, all }) {
+  check({ cluster, all, tree }) {
     const crs = [...pools(cluster.docs), ...l2Policies(cluster.docs)];
     if (!crs.length || ciliumBootstrapped(cluster)) return [];
     const out: RuleFinding[] = [];
@@ -54,7 +55,7 @@ export default defineRule({
     const fluxCilium = gitops.find((r) => r.engine === 'flux');
     if (kss.length && fluxCilium) {
       const hrDoc = fluxCilium.releaseDoc ?? fluxCilium.doc;
-      const owner = fluxOwner(kss, cluster.docs, all);
+      const owner = fluxOwner(kss, cluster.docs, all, tree?.sourceIgnores);
       const ciliumKs = owner(hrDoc);
       const done = new Set<YamlDocument>();
       if (ciliumKs) {
@@ -96,13 +97,13 @@ export default defineRule({
 
 /**
  * The Flux Kustomization that applies a document: the one whose build holds it (plan/appliers.ts: the folder's
- * kustomization `resources`, or what Flux generates); the deepest of several. A document no build holds is applied by
+ * kustomization `resources`, or what Flux generates, without what its source leaves out: `ignores`); the deepest of several. A document no build holds is applied by
  * none when the Kustomization whose `spec.path` is deepest above it is one talium builds (its kustomization leaves the
  * file out: a parent folder listing only the children's Kustomizations); else (a source talium does not build) that
  * Kustomization, by its path.
  */
-function fluxOwner(kss: readonly FluxKs[], docs: readonly YamlDocument[], all: readonly YamlDocument[]): (d: YamlDocument) => FluxKs | undefined {
-  const built = appliers(docs, all).filter((a) => a.engine === 'flux');
+function fluxOwner(kss: readonly FluxKs[], docs: readonly YamlDocument[], all: readonly YamlDocument[], ignores?: readonly SourceIgnoreFile[]): (d: YamlDocument) => FluxKs | undefined {
+  const built = appliers(docs, all, ignores).filter((a) => a.engine === 'flux');
   const byDoc = new Map<YamlDocument, FluxKs[]>();
   const modelled = new Set<YamlDocument>(built.map((a) => a.doc));
   for (const a of built) {
