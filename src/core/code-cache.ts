@@ -69,6 +69,8 @@ const fileOfKey = (key: string): string => key.slice(0, key.indexOf('\u0000'));
 let pack: Pack | null | undefined;
 /** Entries of this run: reused blobs and fresh scripts (serialised at exit). */
 const fresh = new Map<string, vm.Script>();
+/** Texts of this run (cachedText): made afresh, or read from the pack (kept when the pack is rewritten). */
+const freshTexts = new Map<string, Buffer>();
 let dirty = false;
 /** Compilations served from the pack and compiled afresh (TALIUM_TIMING prints them at exit). */
 const stats = { hits: 0, misses: 0 };
@@ -157,13 +159,14 @@ function save(): void {
     const compiledFiles = new Set([...fresh.keys()].map(fileOfKey));
     const keep: string[] = [];
     for (const key of pack ? Object.keys(pack.header).reverse() : []) {
-      if (keep.length + fresh.size >= MAX_PACK_ENTRIES) break;
-      if (!fresh.has(key) && !compiledFiles.has(fileOfKey(key))) keep.push(key);
+      if (keep.length + fresh.size + freshTexts.size >= MAX_PACK_ENTRIES) break;
+      if (!fresh.has(key) && !freshTexts.has(key) && !compiledFiles.has(fileOfKey(key))) keep.push(key);
     }
     for (const key of keep.reverse()) {
       const data = cached(key);
       if (data) add(key, data);
     }
+    for (const [key, text] of freshTexts) add(key, text);
     for (const [key, script] of fresh) add(key, script.createCachedData());
     const head = Buffer.from(JSON.stringify(header), 'utf8');
     const len = Buffer.alloc(4);
@@ -191,12 +194,37 @@ export function compileFunction<F extends (...args: never[]) => unknown>(source:
   if (!cachedData || script.cachedDataRejected) {
     stats.misses++;
     fresh.set(key, script);
-    if (!dirty) {
-      dirty = true;
-      process.once('exit', save);
-    }
+    markDirty();
   } else stats.hits++;
   return script.runInThisContext() as F;
+}
+
+/**
+ * A text derived from a file alone (the model loader's rewritten validator module), kept in the pack beside the
+ * compiled code under the file's `stamp`: `make()` runs when the pack lacks it (its undefined is not kept).
+ */
+export function cachedText(file: string, stamp: string, make: () => string | undefined): string | undefined {
+  if (!enabled() || !stamp) return make();
+  const key = `${file}\u0000${stamp}\u0000text`;
+  const hit = freshTexts.get(key) ?? cached(key);
+  if (hit) {
+    // a hit stays in the pack when this run rewrites it (a file compiled again drops its other entries)
+    freshTexts.set(key, hit);
+    return hit.toString('utf8');
+  }
+  const text = make();
+  if (text !== undefined) {
+    freshTexts.set(key, Buffer.from(text, 'utf8'));
+    markDirty();
+  }
+  return text;
+}
+
+function markDirty(): void {
+  if (!dirty) {
+    dirty = true;
+    process.once('exit', save);
+  }
 }
 
 /**
