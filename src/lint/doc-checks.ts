@@ -12,7 +12,7 @@ import { relative, sep } from 'node:path';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
 import { toDiagnostic } from '../core/finding.js';
-import { validateCiliumValuesText, type SchemaOptions } from '../schema/validate.js';
+import { validateCiliumValuesText, type SchemaOptions, type ValidateOptions } from '../schema/validate.js';
 import { valuesFromTexts } from '../schema/values-text.js';
 import { loadClusterSpec } from '../spec/load.js';
 import { CLUSTER_SCHEMA } from '../spec/schema.js';
@@ -41,8 +41,13 @@ export async function checkDocuments(
 ): Promise<Diagnostic[]> {
   const schema = await loadSchemaModule();
   const out: Diagnostic[] = [];
+  // whether a schema covers a document matters only to yaml/truthy, which looks only at files that may hold a YAML
+  // 1.1 boolean word (truthyFiles): the others' documents are not asked
+  const truthy = truthyFiles(files);
   const covered = new Set<YamlDocument>();
   const configSeen = new Set<string>();
+  const whole: ValidateOptions = {};
+  const partial: ValidateOptions = { partial: true };
   for (const g of groups) {
     if (!g.docs.length && !(g.configOnly && g.opts.extraSchemaDirs?.length)) continue;
     let validator: SchemaValidatorLike;
@@ -66,19 +71,25 @@ export async function checkDocuments(
         range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
       });
     }
-    for (const d of g.docs) {
+    const docs = g.docs;
+    for (let i = 0; i < docs.length; i++) {
+      const d = docs[i]!;
       try {
-        for (const f of validator.validate(d, { partial: partialFiles.has(d.file.path) })) out.push(toDiagnostic(f));
-        if (validator.covers(d)) covered.add(d);
+        const found = validator.validate(d, partialFiles.size && partialFiles.has(d.file.path) ? partial : whole);
+        for (let k = 0; k < found.length; k++) out.push(toDiagnostic(found[k]!));
+        if (truthy.docs.has(d) && validator.covers(d)) covered.add(d);
       } catch (err) {
         out.push(internalError(d.file.path, `validating ${d.file.path} against its schema`, err));
       }
     }
   }
-  const checked = new Set<YamlDocument>(groups.flatMap((g) => g.docs));
+  // the documents some group checked (a 6,400-entry set at 2,000 files: made only when a cluster spec or a file
+  // yaml/truthy looks at asks)
+  let checkedSet: Set<YamlDocument> | undefined;
+  const checked = (d: YamlDocument): boolean => (checkedSet ??= new Set<YamlDocument>(groups.flatMap((g) => g.docs))).has(d);
   for (const f of files) {
     const name = specName(f);
-    if (!name || !f.docs.some((d) => checked.has(d))) continue;
+    if (!name || !f.docs.some(checked)) continue;
     try {
       // the linted reading is handed on: the spec loader reads the file's AST (the one lint's positions come from,
       // parsed once) instead of parsing the text again
@@ -96,14 +107,11 @@ export async function checkDocuments(
     }
   }
   for (const f of files) {
-    if (!f.source || !f.docs.length) continue;
-    // the fast reader saw every plain value of every document, and none is a YAML 1.1 boolean word
-    if (f.docs.every((d) => d.noYaml11Words === true)) continue;
-    if (!(f.truthyCandidate ?? mayHaveTruthy(f.source.text))) continue;
+    if (!truthy.files.has(f)) continue;
     // cluster.yaml is read by talium (YAML 1.2) except `cilium.values`, which goes to Helm as written
     const spec = specName(f) !== undefined;
     for (const d of f.docs) {
-      if (!checked.has(d) || (covered.has(d) && !spec) || d.docClass === 'talium-config') continue;
+      if (!checked(d) || (covered.has(d) && !spec) || d.docClass === 'talium-config') continue;
       try {
         // the spec's schema/type findings are in `out` already (talium generate reports the same: cli/generate.ts)
         if (spec) pushAll(out, specValuesTruthy(d, out));
@@ -112,6 +120,22 @@ export async function checkDocuments(
         out.push(internalError(d.file.path, `checking YAML 1.1 booleans in ${d.file.path}`, err));
       }
     }
+  }
+  return out;
+}
+
+/**
+ * The files yaml/truthy looks at: those with documents and a source where some plain value may be a YAML 1.1 boolean
+ * word (the fast reader saw every plain value of a document it read, and notes when none is one).
+ */
+function truthyFiles(files: readonly LoadedFile[]): { files: Set<LoadedFile>; docs: Set<YamlDocument> } {
+  const out = { files: new Set<LoadedFile>(), docs: new Set<YamlDocument>() };
+  for (const f of files) {
+    if (!f.source || !f.docs.length) continue;
+    if (f.docs.every((d) => d.noYaml11Words === true)) continue;
+    if (!(f.truthyCandidate ?? mayHaveTruthy(f.source.text))) continue;
+    out.files.add(f);
+    for (const d of f.docs) out.docs.add(d);
   }
   return out;
 }

@@ -34,6 +34,9 @@ export interface UnknownKey {
  */
 const DROPPED_PROPERTY = 'description';
 
+/** The answer for a value without unknown keys (shared, frozen). */
+const NONE: readonly UnknownKey[] = Object.freeze([]);
+
 function shape(): Shape {
   return { keys: new Map(), open: false, items: undefined, seen: false };
 }
@@ -101,7 +104,7 @@ export class StrictShapes {
   }
 
   /** Unknown keys of `value`; `undefined` when some object of `value` sits at a position not learned yet. */
-  private check(value: unknown): UnknownKey[] | undefined {
+  private check(value: unknown): readonly UnknownKey[] | undefined {
     let out: UnknownKey[] | undefined;
     let complete = true;
     const stack: PathSegment[] = [];
@@ -138,11 +141,11 @@ export class StrictShapes {
       }
     };
     visit(value, this.root);
-    return complete ? (out ?? []) : undefined;
+    return complete ? (out ?? NONE) : undefined;
   }
 
-  /** Unknown keys of `value`, learning first when the value shows something new. */
-  unknownKeys(value: unknown, validate: (v: unknown) => unknown): UnknownKey[] {
+  /** Unknown keys of `value` (read-only: most answers are one shared empty list), learning first when the value shows something new. */
+  unknownKeys(value: unknown, validate: (v: unknown) => unknown): readonly UnknownKey[] {
     let r = this.check(value);
     if (r === undefined || r.length > 0) {
       this.learn(value, validate);

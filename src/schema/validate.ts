@@ -94,6 +94,9 @@ interface KindPlan {
   validate?: (doc: YamlDocument) => Finding[];
 }
 
+/** A check's answer when it found nothing (shared: callers read it, never add to it). */
+const NO_ISSUES: RawIssue[] = Object.freeze([]) as unknown as RawIssue[];
+
 function hasPlaceholder(v: unknown): boolean {
   return typeof v === 'string' && (v.includes('${') || v.includes('{{'));
 }
@@ -268,9 +271,13 @@ class Validator implements SchemaValidator {
   private validateAny(doc: YamlDocument): Finding[] {
     switch (doc.docClass) {
       case 'k8s': {
-        const own = this.validateK8s(doc);
+        const av = doc.apiVersion;
+        const kind = doc.kind;
+        if (!av || !kind) return this.validateK8s(doc);
+        const p = this.plan(av, kind);
+        const own = (p.validate ??= this.kindValidation(av, kind))(doc);
         // only these kinds carry Cilium values (ciliumValuesPaths, ciliumValuesTextPaths)
-        if (!doc.apiVersion || !doc.kind || !this.plan(doc.apiVersion, doc.kind).values) return own;
+        if (!p.values) return own;
         const values = ciliumValuesPaths(doc);
         const texts = ciliumValuesTextPaths(doc);
         if (!values.length && !texts.length) return own;
@@ -396,9 +403,12 @@ class Validator implements SchemaValidator {
       }
       const s = shapes;
       const check: Check = (value) => {
-        const issues = fn(value) ? [] : ajvIssues(fn.errors, value);
-        for (const u of s.unknownKeys(value, fn)) issues.push(unknownFieldIssue(u.path, u.field, u.allowed));
-        return issues;
+        const issues = fn(value) ? NO_ISSUES : ajvIssues(fn.errors, value);
+        const unknown = s.unknownKeys(value, fn);
+        if (!unknown.length) return issues;
+        const out = issues === NO_ISSUES ? [] : issues;
+        for (let i = 0; i < unknown.length; i++) out.push(unknownFieldIssue(unknown[i]!.path, unknown[i]!.field, unknown[i]!.allowed));
+        return out;
       };
       const leaf = stringMapLeaf(m);
       if (leaf) check.stringLeaf = leaf;
@@ -479,7 +489,8 @@ class Validator implements SchemaValidator {
       return [toFinding(doc, { ruleId: 'schema/internal', path: base, message: `Schema validation failed: ${(e as Error).message}.`, help: 'This is a talium bug; please report it with the file.', data: { error: String((e as Error).message) } })];
     }
     const out: Finding[] = [];
-    for (const i of issues) {
+    for (let n = 0; n < issues.length; n++) {
+      const i = issues[n]!;
       if (i.ruleId !== 'schema/unknown-field' && i.ruleId !== 'schema/required' && hasPlaceholder(valueAt(root, i.path))) continue;
       if (i.ruleId === 'schema/unknown-field' && hasPlaceholder(i.data['field'])) continue;
       if (sops && i.ruleId !== 'schema/unknown-field' && isSopsValue(valueAt(root, i.path))) continue;
@@ -500,7 +511,8 @@ class Validator implements SchemaValidator {
         out.push(word ?? toFinding(doc, { ...i, path }));
       }
     }
-    if (YAML11_CLASSES.has(doc.docClass)) pushAll(out, this.yaml11(doc, base, root, check));
+    // (the fast reader saw every plain value: when none is a YAML 1.1 boolean word, yaml11 has nothing to walk for)
+    if (doc.noYaml11Words !== true && YAML11_CLASSES.has(doc.docClass)) pushAll(out, this.yaml11(doc, base, root, check));
     return out;
   }
 
