@@ -175,6 +175,42 @@ test('the validator code cache keeps at most MAX_PACK_ENTRIES entries, newest fi
   }
 });
 
+test('a text derived from a file (a rewritten validator module) is kept in the pack under the file\'s stamp and the deriving code\'s version', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'talium-code-cache-text-'));
+  const module = path.join(ROOT, 'dist', 'src', 'core', 'code-cache.js');
+  /** One process asking for the text of /v/a.js; says how many times it was made, and what it got. */
+  const ask = (stamp: string, version: string, env: NodeJS.ProcessEnv = {}): { text: string; made: number } => {
+    const script = `const m = await import(${JSON.stringify(module)}); let made = 0; const text = m.cachedText('/v/a.js', ${JSON.stringify(stamp)}, ${JSON.stringify(version)}, () => (made++, 'text of ' + ${JSON.stringify(stamp + version)})); m.compileFunction('return 1', '/v/b.js', [], 's1'); process.stdout.write(JSON.stringify({ text, made }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, TALIUM_CODE_CACHE_DIR: dir, ...env }, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as { text: string; made: number };
+  };
+  const entries = (): string[] => {
+    const buf = readFileSync(path.join(dir, `${process.version}-${process.arch}.pack`));
+    return Object.keys(JSON.parse(buf.subarray(4, 4 + buf.readUInt32BE(0)).toString('utf8')) as object);
+  };
+  try {
+    assert.deepEqual(ask('s1', 'v1'), { text: 'text of s1v1', made: 1 });
+    assert.deepEqual(ask('s1', 'v1'), { text: 'text of s1v1', made: 0 }, 'from the pack');
+    assert.deepEqual(ask('s1', 'v2'), { text: 'text of s1v2', made: 1 }, 'another talium\'s rewrite is not taken');
+    assert.deepEqual(ask('s2', 'v2'), { text: 'text of s2v2', made: 1 }, 'a changed file is rewritten');
+    // the changed file's older texts are dropped; the other file's compiled code stays
+    assert.deepEqual(entries().filter((k) => k.startsWith('/v/a.js')).map((k) => k.split('\u0000').slice(1).join(' ')), ['s2 text:v2']);
+    assert.equal(entries().filter((k) => k.startsWith('/v/b.js')).length, 1);
+    // a damaged text is made again, never used
+    const pack = path.join(dir, `${process.version}-${process.arch}.pack`);
+    const buf = readFileSync(pack);
+    const i = buf.indexOf('text of s2v2');
+    assert.ok(i > 0);
+    buf[i] = 'T'.charCodeAt(0);
+    writeFileSync(pack, buf);
+    assert.deepEqual(ask('s2', 'v2'), { text: 'text of s2v2', made: 1 });
+    assert.deepEqual(ask('s2', 'v2', { TALIUM_CODE_CACHE: 'off' }), { text: 'text of s2v2', made: 1 }, 'off: always made');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the kind index the build wrote says what scanning the model packages says', () => {
   const index = JSON.parse(readFileSync(KIND_INDEX_FILE, 'utf8')) as KindIndexFile;
   const gvs = Object.keys(index.kinds);

@@ -71,6 +71,8 @@ let pack: Pack | null | undefined;
 const fresh = new Map<string, vm.Script>();
 /** Texts of this run (cachedText): made afresh, or read from the pack (kept when the pack is rewritten). */
 const freshTexts = new Map<string, Buffer>();
+/** Of those, the ones made afresh: their files' other entries (an older stamp or version) are stale. */
+const madeTexts = new Set<string>();
 let dirty = false;
 /** Compilations served from the pack and compiled afresh (TALIUM_TIMING prints them at exit). */
 const stats = { hits: 0, misses: 0 };
@@ -156,7 +158,7 @@ function save(): void {
     if (pack === undefined) pack = readPack();
     // the old entries to keep, newest first (each save appends its fresh ones last), up to the cap; an entry of a
     // file this run compiled again under a new stamp (the file changed) is stale
-    const compiledFiles = new Set([...fresh.keys()].map(fileOfKey));
+    const compiledFiles = new Set([...fresh.keys(), ...madeTexts].map(fileOfKey));
     const keep: string[] = [];
     for (const key of pack ? Object.keys(pack.header).reverse() : []) {
       if (keep.length + fresh.size + freshTexts.size >= MAX_PACK_ENTRIES) break;
@@ -201,11 +203,12 @@ export function compileFunction<F extends (...args: never[]) => unknown>(source:
 
 /**
  * A text derived from a file alone (the model loader's rewritten validator module), kept in the pack beside the
- * compiled code under the file's `stamp`: `make()` runs when the pack lacks it (its undefined is not kept).
+ * compiled code under the file's `stamp` and the deriving code's `version` (a pack in the user's cache folder is
+ * shared by every talium install of the user): `make()` runs when the pack lacks it (its undefined is not kept).
  */
-export function cachedText(file: string, stamp: string, make: () => string | undefined): string | undefined {
+export function cachedText(file: string, stamp: string, version: string, make: () => string | undefined): string | undefined {
   if (!enabled() || !stamp) return make();
-  const key = `${file}\u0000${stamp}\u0000text`;
+  const key = `${file}\u0000${stamp}\u0000text:${version}`;
   const hit = freshTexts.get(key) ?? cached(key);
   if (hit) {
     // a hit stays in the pack when this run rewrites it (a file compiled again drops its other entries)
@@ -215,6 +218,7 @@ export function cachedText(file: string, stamp: string, make: () => string | und
   const text = make();
   if (text !== undefined) {
     freshTexts.set(key, Buffer.from(text, 'utf8'));
+    madeTexts.add(key);
     markDirty();
   }
   return text;

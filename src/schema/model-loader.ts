@@ -8,6 +8,7 @@
  * cache's pack under the file's stamp, beside its compiled code, so an unchanged module is not read and rewritten again.
  */
 import { cachedText, compileFunction, fileStamp } from '../core/code-cache.js';
+import { sha1 } from '../core/builtins.js';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,6 +115,13 @@ function rewrite(file: string, positional = true): string | undefined {
   return `${JSON.stringify([rewritten !== undefined, ...specs])}\n${rewritten ?? body}`;
 }
 
+let versionMemo: string | undefined;
+
+/** Identifies the rewrite (its code's text): a pack's rewritten modules from another talium are not taken. */
+function rewriteVersion(): string {
+  return (versionMemo ??= sha1(`${rewrite.toString()}\n${positionalContexts.toString()}\n${adapt.toString()}`).slice(0, 16));
+}
+
 export class ModelLoader {
   /**
    * `positional`: whether validators take positional contexts (positional.ts), for every module or per file; anything
@@ -155,7 +163,7 @@ export class ModelLoader {
     // the rewritten module comes from the code cache's pack when the file is unchanged (its stamp): rewriting
     // ~100 KB of validators took ~3 ms of every run
     const pos = this.opts.positional ?? true;
-    const prepared = pos === true ? cachedText(file, stamp, () => rewrite(file)) : rewrite(file, pos !== false && pos(file));
+    const prepared = pos === true ? cachedText(file, stamp, rewriteVersion(), () => rewrite(file)) : rewrite(file, pos !== false && pos(file));
     const nl = prepared === undefined ? -1 : prepared.indexOf('\n');
     let specs: unknown;
     try {
