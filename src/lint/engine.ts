@@ -5,6 +5,7 @@
  * becomes `lint/internal-error` naming the file or rule (exit 2).
  */
 import { resolve } from 'node:path';
+import { threadCpuMs } from './thread-cpu.js';
 import type { LintConfig, RuleSetting } from '../config/types.js';
 import { uniqueSorted, type Diagnostic, type Severity, type SuppressedDiagnostic } from '../core/diagnostic.js';
 import type { YamlDocument } from '../core/document.js';
@@ -165,10 +166,15 @@ function timer(): (phase: string) => void {
   let t = performance.now();
   process.stderr.write(`talium timing: lint starts at ${t.toFixed(0)} ms\n`);
   process.once('exit', () => process.stderr.write(`talium timing: exit at ${performance.now().toFixed(0)} ms\n`));
+  let c = threadCpuMs();
   return (phase) => {
     const n = performance.now();
-    process.stderr.write(`talium timing: ${phase} ${(n - t).toFixed(1)} ms (at ${n.toFixed(0)})\n`);
+    const cpu = threadCpuMs();
+    // the main thread's CPU beside the wall time (Linux): on a busy host the two part
+    const cpuNote = cpu !== undefined && c !== undefined ? `, main-thread CPU ${(cpu - c).toFixed(1)} ms` : '';
+    process.stderr.write(`talium timing: ${phase} ${(n - t).toFixed(1)} ms (at ${n.toFixed(0)}${cpuNote})\n`);
     t = n;
+    c = cpu;
   };
 }
 
@@ -301,10 +307,13 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
     found.folders.includes('') ? found.folders : undefined,
   );
   if (found.sourceIgnores) tree.sourceIgnores = found.sourceIgnores;
-  const ruleTimes: Array<[string, number]> = [];
-  const timeRules = process.env['TALIUM_TIMING'] === 'rules';
+  // [rule id, wall ms, main-thread CPU ms]
+  const ruleTimes: Array<[string, number, number | undefined]> = [];
+  // `rules`: the ten slowest rules and the sum of the others; `rules-all`: every rule
+  const timeRules = process.env['TALIUM_TIMING'] === 'rules' || process.env['TALIUM_TIMING'] === 'rules-all';
   for (const rule of RULES) {
     const t0 = timeRules ? performance.now() : 0;
+    const c0 = timeRules ? threadCpuMs() : undefined;
     try {
       const ruleFindings = runRules([rule], groups, docs, overrides, { partialTree, tree });
       pushAll(findings, opts.crossObjectAll ? ruleFindings : reportedFindings(ruleFindings, reported));
@@ -312,10 +321,17 @@ export async function lint(opts: LintOptions): Promise<LintOutcome> {
       diagnostics.push(internalError('.', `running rule ${rule.meta.id}`, err));
       internalErrors++;
     }
-    if (timeRules) ruleTimes.push([rule.meta.id, performance.now() - t0]);
+    if (timeRules) {
+      const c1 = threadCpuMs();
+      ruleTimes.push([rule.meta.id, performance.now() - t0, c0 !== undefined && c1 !== undefined ? c1 - c0 : undefined]);
+    }
   }
   if (timeRules) {
-    for (const [id, ms] of ruleTimes.sort((a, b) => b[1] - a[1]).slice(0, 10)) process.stderr.write(`talium timing:   rule ${id} ${ms.toFixed(1)} ms\n`);
+    const sorted = ruleTimes.sort((a, b) => b[1] - a[1]);
+    const shown = process.env['TALIUM_TIMING'] === 'rules-all' ? sorted.length : 10;
+    for (const [id, ms, cpu] of sorted.slice(0, shown)) process.stderr.write(`talium timing:   rule ${id} ${ms.toFixed(1)} ms${cpu === undefined ? '' : ` (CPU ${cpu.toFixed(1)} ms)`}\n`);
+    const rest = sorted.slice(shown);
+    if (rest.length) process.stderr.write(`talium timing:   ${rest.length} other rules ${rest.reduce((n, r) => n + r[1], 0).toFixed(1)} ms\n`);
   }
 
   tick('rules');
