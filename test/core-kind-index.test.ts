@@ -1,10 +1,11 @@
 /**
  * The per-list kind index (src/core/kind-index.ts): list order within and across kinds, a list that grew since it was
- * indexed, documents without a kind, and agreement with a plain filter over a mixed list.
+ * indexed, documents without a kind, and agreement with a plain filter over a mixed list; the same pass's group,
+ * class and no-apiVersion buckets, and docsOf's union of them.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { docsOfKind, docsOfKindPrefix, docsOfKinds } from '../src/core/kind-index.js';
+import { docsOf, docsOfClass, docsOfGroup, docsOfKind, docsOfKindPrefix, docsOfKinds } from '../src/core/kind-index.js';
 import type { YamlDocument } from '../src/core/document.js';
 import { docsFromText } from '../src/testing/schema-docs.js';
 
@@ -44,4 +45,39 @@ test('a list that grew since it was indexed is indexed again; another list has i
   assert.equal(after[after.length - 1]!.name, 'late');
   const other = docs.slice(0, 3);
   assert.deepEqual(names(docsOfKind(other, 'ConfigMap')), names(other.filter((d) => d.kind === 'ConfigMap')));
+});
+
+/** Documents of several groups and classes, some without an apiVersion or a kind, interleaved. */
+function varied(): YamlDocument[] {
+  const out: YamlDocument[] = [];
+  for (let i = 0; i < 8; i++) {
+    out.push(...docsFromText(`a${i}.yaml`, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\n`));
+    out.push(...docsFromText(`k${i}/kustomization.yaml`, `resources:\n  - a.yaml\n`, 'kustomization'));
+    out.push(...docsFromText(`f${i}.yaml`, `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ks-${i}\n`));
+    out.push(...docsFromText(`t${i}.yaml`, `machine:\n  type: worker\n`, 'talos-config'));
+    out.push(...docsFromText(`p${i}.yaml`, `apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: p-${i}\n`));
+    out.push(...docsFromText(`s${i}.yaml`, `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s-${i}\n`));
+  }
+  return out;
+}
+
+test('docsOfClass, docsOfGroup and docsOf: the same documents, in list order, each once, as a filter', () => {
+  const docs = varied();
+  const want = (pred: (d: YamlDocument) => boolean): YamlDocument[] => docs.filter(pred);
+  assert.deepEqual(docsOfClass(docs, 'kustomization'), want((d) => d.docClass === 'kustomization'));
+  assert.equal(docsOfClass(docs, 'kustomization').length, 8);
+  assert.deepEqual(docsOfClass(docs, 'talhelper'), []);
+  assert.deepEqual(docsOfGroup(docs, 'kyverno.io'), want((d) => d.group === 'kyverno.io'));
+  assert.deepEqual(docsOfGroup(docs, ''), want((d) => d.group === ''));
+  const sel = { kinds: ['Secret', 'Kustomization', 'Secret'], classes: ['kustomization', 'talos-config'] as const, groups: ['kyverno.io', 'kustomize.toolkit.fluxcd.io'], noApiVersion: true };
+  const got = docsOf(docs, { ...sel, classes: [...sel.classes] });
+  const expected = want(
+    (d) => d.kind === 'Secret' || d.kind === 'Kustomization' || d.docClass === 'kustomization' || d.docClass === 'talos-config' || d.group === 'kyverno.io' || d.group === 'kustomize.toolkit.fluxcd.io' || d.apiVersion === undefined,
+  );
+  assert.deepEqual(got, expected);
+  assert.equal(new Set(got).size, got.length);
+  assert.equal(got.length, 8 * 5);
+  assert.deepEqual(docsOf(docs, { noApiVersion: true }), want((d) => d.apiVersion === undefined));
+  assert.deepEqual(docsOf(docs, { kinds: ['Nope'], groups: ['nope.io'] }), []);
+  assert.deepEqual(docsOf(docs, {}), []);
 });

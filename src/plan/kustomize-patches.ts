@@ -5,6 +5,7 @@
  * one object. Each computed once per document list. (The rendering of patched HelmReleases is plan/kustomize-overlays.ts.)
  */
 import type { Path, YamlDocument } from '../core/document.js';
+import { docsOf, docsOfClass, type DocSelection } from '../core/kind-index.js';
 import { normDir } from './flux-kustomizations.js';
 import { anchoredMatch, argoSourcePaths, dirOf, isObj, jsonPointer, normalizePath, patchBodies } from './util.js';
 
@@ -25,6 +26,9 @@ export interface PatchEntry {
 
 const ENTRIES = new WeakMap<readonly YamlDocument[], PatchEntry[]>();
 
+/** The documents that can hold patch entries: kustomizations, Flux Kustomizations, Argo CD Applications and ApplicationSets. */
+const PATCH_HOLDERS: DocSelection = { classes: ['kustomization'], kinds: ['Kustomization', 'Application', 'ApplicationSet'] };
+
 /** Every patch entry of the repository, in document order. */
 export function kustomizePatchEntries(all: readonly YamlDocument[]): readonly PatchEntry[] {
   return ENTRIES.get(all) ?? readPatchEntries(all);
@@ -44,7 +48,8 @@ function readPatchEntries(all: readonly YamlDocument[]): readonly PatchEntry[] {
     const dir = normDir(path, flux);
     return dir === undefined ? {} : { builds: dir };
   };
-  for (const d of all) {
+  // (only the documents a branch below is about: kind index)
+  for (const d of docsOf(all, PATCH_HOLDERS)) {
     if (d.docClass === 'kustomization') for (const key of ['patches', 'patchesJson6902', 'patchesStrategicMerge']) add(d, d.get([key]), { dir: dirOf(d.file.path), key });
     else if (d.kind === 'Kustomization' && d.group === 'kustomize.toolkit.fluxcd.io') add(d, d.get(['spec', 'patches']), builds(d.get(['spec', 'path']), true));
     else if ((d.kind === 'Application' || d.kind === 'ApplicationSet') && d.group === 'argoproj.io') {
@@ -120,7 +125,8 @@ export function kustomizePatchedKinds(all: readonly YamlDocument[]): ReadonlySet
     if (typeof p['patch'] === 'string' && (p['target'] === undefined || /["']?\bapiVersion["']?\s*:/.test(p['patch']))) inline(p['patch']);
   }
   const files = kustomizePatchFiles(all);
-  for (const d of all) {
+  // (without patch files only the kustomizations' replacements below: those documents alone, from the kind index)
+  for (const d of files.size ? all : docsOfClass(all, 'kustomization')) {
     if (files.has(d.file.path) && d.kind) kinds.add(d.kind);
     if (d.docClass !== 'kustomization') continue;
     const repl = d.get(['replacements']);

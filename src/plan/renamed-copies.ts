@@ -17,6 +17,7 @@
  * its own namePrefix/nameSuffix included): each renders the object once, under another name.
  */
 import type { Path, YamlDocument } from '../core/document.js';
+import { docsOf, docsOfClass, docsOfKind } from '../core/kind-index.js';
 import { fluxKustomizations, normDir } from './flux-kustomizations.js';
 import { isKustomizationFile } from './applied.js';
 import { applierAncestry, applierLabel, appliers, inOtherClusters, type Applier } from './appliers.js';
@@ -79,7 +80,7 @@ const idChange = (k: YamlDocument, key: string): string | undefined => {
 
 function findCopies(docs: readonly YamlDocument[], ignores: readonly SourceIgnoreFile[] | undefined): ReadonlyMap<YamlDocument, readonly RenamedCopy[]> {
   const none = new Map<YamlDocument, RenamedCopy[]>();
-  const kusts = docs.filter((d) => d.docClass === 'kustomization' && isKustomizationFile(d.file.path));
+  const kusts = docsOfClass(docs, 'kustomization').filter((d) => isKustomizationFile(d.file.path));
   // nothing renames: nothing is copied under another name
   if (!kusts.some((k) => idChange(k, 'namePrefix') !== undefined || idChange(k, 'nameSuffix') !== undefined) && !appliersRename(docs)) return none;
   let byFileMemo: Map<string, YamlDocument[]> | undefined;
@@ -97,8 +98,8 @@ function findCopies(docs: readonly YamlDocument[], ignores: readonly SourceIgnor
     rootNs.set(dir, set);
   };
   for (const ks of fluxKustomizations(docs)) root(ks.dir, ks.doc.get(['spec', 'patches']), ks.doc.get(['spec', 'targetNamespace']));
-  for (const d of docs) {
-    if (d.group !== 'argoproj.io' || d.kind !== 'Application') continue;
+  for (const d of docsOfKind(docs, 'Application')) {
+    if (d.group !== 'argoproj.io') continue;
     for (const sp of argoSourcePaths(d)) {
       const dir = normDir(d.get([...sp, 'path']));
       if (dir !== undefined) root(dir, d.get([...sp, 'kustomize', 'patches']), d.get([...sp, 'kustomize', 'namespace']));
@@ -148,7 +149,7 @@ function findCopies(docs: readonly YamlDocument[], ignores: readonly SourceIgnor
 /** A Flux Kustomization (`spec.namePrefix`/`nameSuffix`) or an Argo CD source (`kustomize.namePrefix`/`nameSuffix`) of `docs` renames. */
 function appliersRename(docs: readonly YamlDocument[]): boolean {
   const set = (v: unknown): boolean => typeof v === 'string' && v !== '';
-  for (const d of docs) {
+  for (const d of docsOf(docs, { kinds: ['Kustomization', 'Application'] })) {
     if (d.kind === 'Kustomization' && d.group === 'kustomize.toolkit.fluxcd.io' && (set(d.get(['spec', 'namePrefix'])) || set(d.get(['spec', 'nameSuffix'])))) return true;
     if (d.group === 'argoproj.io' && d.kind === 'Application') {
       for (const sp of argoSourcePaths(d)) if (set(d.get([...sp, 'kustomize', 'namePrefix'])) || set(d.get([...sp, 'kustomize', 'nameSuffix']))) return true;

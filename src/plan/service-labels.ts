@@ -6,6 +6,7 @@
  * match selectors (plan/lb.ts selectorMatches does, with this answer).
  */
 import type { YamlDocument } from '../core/document.js';
+import { docsOf, docsOfKind, type DocSelection } from '../core/kind-index.js';
 import { mayBePatched } from './kustomize-patches.js';
 import { argoSourcePaths, isObj } from './util.js';
 
@@ -23,6 +24,23 @@ export const controllerLabelKey = (key: string): boolean => CONTROLLER_KEY.test(
 const KUSTOMIZE_LABEL_KEYS = ['labels', 'commonLabels', 'transformers', 'replacements', 'buildMetadata'];
 
 const CLOSED = new WeakMap<readonly YamlDocument[], boolean>();
+
+/** The documents scanLabelSources judges but ConfigMaps (labelSourceCandidates): every other document adds no label. */
+const LABEL_SOURCES: DocSelection = {
+  classes: ['kustomization'],
+  kinds: ['Kustomization', 'Application', 'ApplicationSet'],
+  groups: ['kyverno.io', 'mutations.gatekeeper.sh', 'admissionregistration.k8s.io'],
+};
+
+/**
+ * What scanLabelSources judges, from the kind index: LABEL_SOURCES and the ConfigMaps named argocd-cm (a ConfigMap
+ * of another name matters only as a member of LABEL_SOURCES). A document may come twice: the answer is the same.
+ */
+function labelSourceCandidates(docs: readonly YamlDocument[]): YamlDocument[] {
+  const out = [...docsOf(docs, LABEL_SOURCES)];
+  for (const d of docsOfKind(docs, 'ConfigMap')) if (d.name === 'argocd-cm') out.push(d);
+  return out;
+}
 
 /**
  * Nothing in `docs` can add labels to Services wholesale: no kustomization with `labels`, `commonLabels`,
@@ -42,7 +60,8 @@ function noLabelSource(docs: readonly YamlDocument[]): boolean {
  */
 function scanLabelSources(docs: readonly YamlDocument[]): boolean {
   let closed = true;
-  for (const d of docs) {
+  // only the documents a branch below is about (kind index): the others leave `closed` as it is
+  for (const d of labelSourceCandidates(docs)) {
     if (d.templated && d.docClass === 'kustomization') closed = false;
     else if (d.docClass === 'kustomization') closed = !KUSTOMIZE_LABEL_KEYS.some((k) => d.get([k]) !== undefined);
     else if (d.group === 'kustomize.toolkit.fluxcd.io' && d.kind === 'Kustomization') closed = d.get(['spec', 'commonMetadata']) === undefined;

@@ -8,7 +8,7 @@ import { suggest } from '../../core/suggest.js';
 import { ARGO_HOOK_TYPES } from '../../plan/applied.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
-import { annotationCsv, TEMPLATED_VALUE } from './lib/argo-annotations.js';
+import { argoDocs, annotationCsv, TEMPLATED_VALUE } from './lib/argo-annotations.js';
 
 const HOOK = 'argocd.argoproj.io/hook';
 const DELETE_POLICY = 'argocd.argoproj.io/hook-delete-policy';
@@ -50,7 +50,8 @@ export default defineRule({
   },
   check({ cluster }) {
     const out: RuleFinding[] = [];
-    for (const doc of cluster.docs) {
+    // only the documents with an Argo CD annotation, and the Applications (argoDocs)
+    for (const doc of argoDocs(cluster.docs)) {
       if (doc.docClass !== 'k8s') continue;
       const bases: Path[] = [['metadata', 'annotations']];
       if (doc.kind === 'ApplicationSet' && doc.group === 'argoproj.io') bases.push(['spec', 'template', 'metadata', 'annotations']);

@@ -9,7 +9,7 @@ import { suggest } from '../../core/suggest.js';
 import { argoSpecPath } from '../../plan/util.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
-import { annotationCsv, TEMPLATED_VALUE } from './lib/argo-annotations.js';
+import { argoDocs, annotationCsv, TEMPLATED_VALUE } from './lib/argo-annotations.js';
 
 const SYNC = 'argocd.argoproj.io/sync-options';
 const COMPARE = 'argocd.argoproj.io/compare-options';
@@ -79,7 +79,8 @@ export default defineRule({
   },
   check({ cluster }) {
     const out: RuleFinding[] = [];
-    for (const doc of cluster.docs) {
+    // only the documents with an Argo CD annotation, and the Applications (argoDocs)
+    for (const doc of argoDocs(cluster.docs)) {
       if (doc.docClass !== 'k8s') continue;
       const bases: Path[] = [['metadata', 'annotations']];
       const argo = (doc.kind === 'Application' || doc.kind === 'ApplicationSet') && doc.group === 'argoproj.io';

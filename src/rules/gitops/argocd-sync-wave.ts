@@ -6,7 +6,7 @@ import type { Path } from '../../core/document.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { isSyncWave, SYNC_WAVE } from './lib/flux.js';
-import { TEMPLATED_VALUE } from './lib/argo-annotations.js';
+import { argoDocs, TEMPLATED_VALUE } from './lib/argo-annotations.js';
 
 
 const CM = (wave: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: apps\n  annotations:\n    argocd.argoproj.io/sync-wave: ${wave}\ndata:\n  mode: fast\n`;
@@ -30,7 +30,8 @@ export default defineRule({
   },
   check({ cluster }) {
     const out: RuleFinding[] = [];
-    for (const doc of cluster.docs) {
+    // only the documents with an Argo CD annotation, and the Applications (argoDocs)
+    for (const doc of argoDocs(cluster.docs)) {
       // templated files are judged value by value (an ApplicationSet is Go-templated by design)
       if (doc.docClass !== 'k8s') continue;
       const places: Path[] = [['metadata', 'annotations', SYNC_WAVE]];

@@ -1,4 +1,5 @@
 /** gitops/flux-api-version: Flux apiVersions that current Flux no longer serves (helm v2beta1/v2beta2, source v1beta1/v1beta2, kustomize v1beta*). */
+import { docsOf } from '../../core/kind-index.js';
 import { atLeast } from '../../data/versions.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
@@ -14,6 +15,9 @@ const REMOVED: Record<string, { use: string; flux: string }> = {
   'kustomize.toolkit.fluxcd.io/v1beta1': { use: 'kustomize.toolkit.fluxcd.io/v1', flux: '2.7' },
   'kustomize.toolkit.fluxcd.io/v1beta2': { use: 'kustomize.toolkit.fluxcd.io/v1', flux: '2.8' },
 };
+
+/** The groups of those apiVersions: only their documents are looked at (kind index), not every document. */
+const REMOVED_GROUPS: readonly string[] = [...new Set(Object.keys(REMOVED).map((v) => v.slice(0, v.indexOf('/'))))];
 
 const HR = (v: string) => `apiVersion: helm.toolkit.fluxcd.io/${v}\nkind: HelmRelease\nmetadata:\n  name: cilium\nspec:\n  chart:\n    spec:\n      chart: cilium\n      sourceRef:\n        kind: HelmRepository\n        name: cilium\n`;
 
@@ -39,9 +43,10 @@ export default defineRule({
     // the stated Flux version is looked up only when a finding needs it: it may read every file's header
     let running: string | undefined | null = null;
     const out: RuleFinding[] = [];
-    for (const doc of cluster.docs) {
+    for (const doc of docsOf(cluster.docs, { groups: REMOVED_GROUPS })) {
       if (doc.docClass !== 'k8s') continue;
-      const r = REMOVED[doc.apiVersion ?? ''];
+      // (own keys only: an apiVersion such as `toString` is no entry)
+      const r = doc.apiVersion !== undefined && Object.hasOwn(REMOVED, doc.apiVersion) ? REMOVED[doc.apiVersion] : undefined;
       if (!r) continue;
       if (running === null) running = fluxVersion(cluster.docs);
       const data = { kind: doc.kind ?? '', apiVersion: doc.apiVersion ?? '', use: r.use, flux: r.flux, running: running ?? '' };

@@ -2,6 +2,10 @@
 import type { Path, YamlDocument } from '../../core/document.js';
 import { isSopsDocument } from '../../core/sops.js';
 import { defineRule, type RuleFinding } from '../types.js';
+import { docsOf, type DocSelection } from '../../core/kind-index.js';
+
+/** The documents the rule reads (the check's first test keeps only these). */
+const SECRET_HOLDERS: DocSelection = { kinds: ['Secret'], noApiVersion: true, classes: ['talos-config'] };
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -89,8 +93,9 @@ export default defineRule({
   },
   check({ cluster }) {
     const out: RuleFinding[] = [];
-    for (const d of cluster.docs) {
-      // only Secrets, Talos machine configs and secrets bundles (no apiVersion) can hold what this rule looks for
+    // only Secrets, Talos machine configs and secrets bundles (no apiVersion) can hold what this rule looks for: those
+    // documents alone (kind index), not every document
+    for (const d of docsOf(cluster.docs, SECRET_HOLDERS)) {
       if (d.kind !== 'Secret' && d.apiVersion !== undefined && d.docClass !== 'talos-config') continue;
       if (sopsEncrypted(d)) {
         const covers = d.kind === 'Secret' ? sopsCovers(d) : undefined;
