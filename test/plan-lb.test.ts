@@ -57,3 +57,17 @@ test('serviceIpRequests: both annotation keys, comma lists, loadBalancerIP, shar
     ['a', '10.0.0.3', 'k', 'spec.loadBalancerIP'],
   ]);
 });
+
+test('serviceIpRequests: each request whole, its keys in order, labelsClosed only where nothing can add labels', () => {
+  const svc = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: apps\n  labels:\n    app: web\n  annotations:\n    lbipam.cilium.io/ips: 10.0.0.7\n    lbipam.cilium.io/sharing-key: k\nspec:\n  type: LoadBalancer\n';
+  const closed = serviceIpRequests(parseRepo({ 'apps/web.yaml': svc }));
+  assert.equal(closed.length, 1);
+  const r = closed[0]!;
+  assert.deepEqual(Object.keys(r), ['doc', 'name', 'namespace', 'labels', 'labelsClosed', 'annotations', 'annotationsPath', 'path', 'text', 'ip', 'sharingKey']);
+  assert.deepEqual([r.name, r.namespace, r.labels, r.labelsClosed, r.text, r.sharingKey, r.path], ['web', 'apps', { app: 'web' }, true, '10.0.0.7', 'k', ['metadata', 'annotations', 'lbipam.cilium.io/ips']]);
+  assert.deepEqual(r.ip, { family: 4, value: 167772167n });
+  // a kustomization's commonLabels may add labels: not closed, and no labelsClosed key at all
+  const open = serviceIpRequests(parseRepo({ 'apps/web.yaml': svc, 'apps/kustomization.yaml': 'resources:\n  - web.yaml\ncommonLabels:\n  team: a\n' }));
+  assert.equal(open.length, 1);
+  assert.deepEqual(Object.keys(open[0]!), ['doc', 'name', 'namespace', 'labels', 'annotations', 'annotationsPath', 'path', 'text', 'ip', 'sharingKey']);
+});

@@ -60,7 +60,8 @@ const PARSED_MAX = 50_000;
 
 export function parseIp(text: string): Readonly<{ family: Family; value: bigint }> | undefined {
   if (typeof text !== 'string') return undefined;
-  if (PARSED.has(text)) return PARSED.get(text);
+  const known = PARSED.get(text);
+  if (known !== undefined || PARSED.has(text)) return known;
   const t = text.trim();
   const quad = dottedQuad(t);
   const fam = quad !== undefined ? 4 : familyOf(t);

@@ -60,7 +60,8 @@ export default defineRule({
     const allPools = cluster.shared ? docsOfKind(all, 'CiliumLoadBalancerIPPool').filter(isPoolDoc).map(readPool) : [];
     const indexOf = (list: readonly LbPool[]) => new IntervalIndex(list.flatMap((p) => p.blocks.flatMap((b) => (b.interval ? [{ interval: b.interval, label: p }] : []))));
     type Indexed = Array<{ view: PoolView; index: IntervalIndex<LbPool> }>;
-    const viewsByFile = new Map<string, Indexed>();
+    // per file, for requests of documents this group has to itself and of shared ones (no key string per request)
+    const viewsByFile = { own: new Map<string, Indexed>(), shared: new Map<string, Indexed>() };
     const byViews = new Map<readonly PoolView[], Indexed>();
     const indexes = new Map<readonly LbPool[], IntervalIndex<LbPool>>();
     const indexed = (list: readonly PoolView[]): Indexed =>
@@ -76,8 +77,8 @@ export default defineRule({
       // the document that declares the Service (a release's, when its values sit in a ConfigMap or values file)
       const owner = requestOwner(r);
       const shared = !!cluster.shared?.has(owner);
-      const key = `${shared ? 'shared' : 'own'}\u0000${owner.file.path}`;
-      let known = viewsByFile.get(key);
+      const byFile = shared ? viewsByFile.shared : viewsByFile.own;
+      let known = byFile.get(owner.file.path);
       if (!known) {
         const views = anyPatched ? poolViews(cluster, FIELDS, owner) : unpatched;
         if (!shared) {
@@ -89,7 +90,7 @@ export default defineRule({
           const seen = new Set(own.map((p) => p.doc));
           known = indexed([{ pools: [...own, ...allPools.filter((p) => !seen.has(p.doc))], uncertain: [...new Set(views.flatMap((v) => v.uncertain))] }]);
         }
-        viewsByFile.set(key, known);
+        byFile.set(owner.file.path, known);
       }
       return known;
     };
@@ -127,7 +128,9 @@ const at = (place: Place, message: string, key = false): Related[number] => (pla
  * select the Service); with the view's overlay in `data.overlay` and as a related location.
  */
 function judge(r: IpRequest, ip: NonNullable<IpRequest['ip']>, view: PoolView, index: IntervalIndex<LbPool>, mine: (p: LbPool) => boolean): RuleFinding | undefined {
-  const holding = [...new Set(index.holding(ip.family, ip.value))];
+  const held = index.holding(ip.family, ip.value);
+  // (one pool holds it, nearly always: nothing to deduplicate)
+  const holding = held.length < 2 ? held : [...new Set(held)];
   if (holding.some((p) => !p.disabled && selectorMatches(p.selector, r.labels, r.namespace, r.name, r.labelsClosed) !== false)) return undefined;
   const live = holding.find((p) => !p.disabled);
   let f: RuleFinding;
