@@ -14,13 +14,14 @@ import { dedupe, incomplete, isSet, kprOn, placeOf, releases, unknowable, valueO
 
 const LOCAL = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
 const TALOS = 'machine:\n  type: controlplane\ncluster:\n  proxy:\n    disabled: true\n  network:\n    cni:\n      name: none\n';
+const TALOS_VIP = TALOS.replace('  type: controlplane\n', '  type: controlplane\n  network:\n    interfaces:\n      - interface: enp1s0\n        addresses: [10.50.0.11/24]\n        vip:\n          ip: 10.50.0.10\n');
 
 export default defineRule({
   meta: {
     id: 'cilium/k8s-service-endpoint',
     description: 'On Talos with kube-proxy replacement, Cilium reaches the API server through KubePrism (localhost:7445).',
     severity: 'error',
-    messageSeverities: { unset: 'warning', notLocal: 'warning', notApi: 'error' },
+    messageSeverities: { unset: 'warning', notLocal: 'warning' },
     messages: {
       auto: 'k8sServiceHost "auto" reads the kubeadm cluster-info ConfigMap, which Talos does not create; use KubePrism ("localhost", port {{port}}).',
       unset: 'Cilium replaces kube-proxy on Talos but k8sServiceHost is not set; the agent cannot reach the API server before its own service handling runs.',
@@ -43,6 +44,7 @@ export default defineRule({
         { files: { 'talos/patch.yaml': TALOS, 'cilium/values.yaml': 'kubeProxyReplacement: true\nk8sServiceHost: 10.50.0.10\nk8sServicePort: 7445\n' } },
         { files: { 'talos/patch.yaml': TALOS, 'cilium/values.yaml': 'kubeProxyReplacement: true\nk8sServiceHost: 10.50.0.10\nk8sServicePort: 6443\n' } },
         { files: { 'talos/patch.yaml': TALOS, 'cilium/values.yaml': 'kubeProxyReplacement: true\nk8sServicePort: 7445\n' } },
+        { files: { 'talos/patch.yaml': TALOS_VIP, 'cilium/values.yaml': 'kubeProxyReplacement: true\nk8sServiceHost: 10.50.0.100\nk8sServicePort: 6443\n' }, note: 'neither the VIP nor a node' },
       ],
     },
   },
