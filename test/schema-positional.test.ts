@@ -14,8 +14,8 @@ import { MODEL_PACKAGES, ModelIndex, resolveRoot } from '../src/schema/k8s-model
 import { ModelLoader } from '../src/schema/model-loader.js';
 import { positionalContexts } from '../src/schema/positional.js';
 import { mutations } from '../src/testing/schema-mutate.js';
+import { CORPUS, yamlFilesUnder } from '../src/testing/schema-upstream.js';
 
-const CORPUS = resolve(process.cwd(), '../shared/corpus');
 type Validate = ((d: unknown) => boolean) & { errors?: unknown };
 
 function modules(): string[] {
@@ -109,15 +109,7 @@ describe('positional validator contexts', () => {
 
   it('judges every corpus object of a modelled kind, and mutations of the first of each kind, as the generated code does', (t) => {
     if (!existsSync(CORPUS)) return t.skip('../shared/corpus is absent');
-    const files: string[] = [];
-    const walk = (dir: string): void => {
-      for (const n of readdirSync(dir)) {
-        const p = join(dir, n);
-        if (statSync(p).isDirectory()) walk(p);
-        else if (/\.ya?ml$/.test(n)) files.push(p);
-      }
-    };
-    walk(CORPUS);
+    const files = yamlFilesUnder(CORPUS);
     const index = new ModelIndex();
     const ls = loaders();
     const mutated = new Set<string>();

@@ -15,8 +15,8 @@ import { ajvIssues } from '../src/schema/errors.js';
 import { ModelIndex, type ModelEntry } from '../src/schema/k8s-models.js';
 import { stringMapLeaf } from '../src/schema/string-maps.js';
 import { replaceAt } from '../src/schema/yaml11.js';
+import { CORPUS, yamlFilesUnder } from '../src/testing/schema-upstream.js';
 
-const CORPUS = resolve(process.cwd(), '../shared/corpus');
 const models = new ModelIndex();
 
 /** The validator's verdict on `path` of `root` with a boolean there: a type error expecting a string, there. */
@@ -109,15 +109,7 @@ describe('string maps (schema/yaml11-boolean without a second validation)', () =
   it('holds on every corpus object of the core package, each string-map value read as a boolean', (t) => {
     if (!existsSync(CORPUS)) return t.skip('../shared/corpus is absent');
     let claims = 0;
-    const files: string[] = [];
-    const walk = (dir: string): void => {
-      for (const n of readdirSync(dir)) {
-        const p = join(dir, n);
-        if (statSync(p).isDirectory()) walk(p);
-        else if (/\.ya?ml$/.test(n)) files.push(p);
-      }
-    };
-    walk(CORPUS);
+    const files = yamlFilesUnder(CORPUS);
     for (const f of files) {
       const parsed = parseSource(new SourceFile(f, readFileSync(f, 'utf8')));
       for (const d of parsed.docs) {

@@ -120,35 +120,42 @@ export interface CorpusDoc {
   value: unknown;
 }
 
+/** Every `.yaml`/`.yml` file below `dir`, in sorted walk order (none when `dir` is absent). */
+export function yamlFilesUnder(dir: string): string[] {
+  const out: string[] = [];
+  if (!existsSync(dir)) return out;
+  const walk = (d: string): void => {
+    for (const n of readdirSync(d).sort()) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.ya?ml$/.test(n)) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
 /** Every YAML document of the corpus (files that do not parse are skipped and counted). */
 export function corpusDocs(): { docs: CorpusDoc[]; unparsable: number } {
   const docs: CorpusDoc[] = [];
   let unparsable = 0;
   if (!existsSync(CORPUS)) return { docs, unparsable };
-  const walk = (d: string): void => {
-    for (const n of readdirSync(d).sort()) {
-      const p = join(d, n);
-      const st = statSync(p);
-      if (st.isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(n)) {
-        const text = readFileSync(p, 'utf8');
-        try {
-          const all = parseAllDocuments(text, { uniqueKeys: false });
-          if (!Array.isArray(all)) continue;
-          all.forEach((doc, index) => {
-            if (doc.errors.length) {
-              unparsable++;
-              return;
-            }
-            docs.push({ file: p, index, text, value: doc.toJS({ maxAliasCount: 100 }) });
-          });
-        } catch {
+  for (const p of yamlFilesUnder(CORPUS)) {
+    const text = readFileSync(p, 'utf8');
+    try {
+      const all = parseAllDocuments(text, { uniqueKeys: false });
+      if (!Array.isArray(all)) continue;
+      all.forEach((doc, index) => {
+        if (doc.errors.length) {
           unparsable++;
+          return;
         }
-      }
+        docs.push({ file: p, index, text, value: doc.toJS({ maxAliasCount: 100 }) });
+      });
+    } catch {
+      unparsable++;
     }
-  };
-  walk(CORPUS);
+  }
   return { docs, unparsable };
 }
 

@@ -5,7 +5,7 @@
  * model of plan/kustomize-build.ts.
  */
 import { imagesMisses } from '../../plan/kustomize-images.js';
-import { docsByFile } from '../../plan/util.js';
+import { groupMisses } from './lib/kustomization-misses.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const K = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
@@ -59,16 +59,9 @@ export default defineRule({
     },
   },
   check({ cluster, all }) {
-    const kusts = new Set(cluster.docs.filter((d) => d.docClass === 'kustomization'));
-    if (!kusts.size) return [];
     const out: RuleFinding[] = [];
-    const seen = new Set<string>();
-    for (const m of imagesMisses(all, () => docsByFile(all))) {
+    for (const m of groupMisses(cluster, all, imagesMisses)) {
       const k = m.kustomization;
-      if (!kusts.has(k)) continue;
-      const key = `${k.file.path}#${k.index}#${m.entry.join('/')}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
       out.push({ doc: k, path: [...m.entry, 'name'], messageId: 'missing', data: { name: m.name, held: heldText(m.held), kustomization: k.file.path } });
     }
     return out;

@@ -6,7 +6,7 @@
  */
 import type { BuiltObject } from '../../plan/kustomize-build.js';
 import { replicasMisses } from '../../plan/kustomize-replicas.js';
-import { docsByFile } from '../../plan/util.js';
+import { groupMisses } from './lib/kustomization-misses.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
 
 const K = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
@@ -68,16 +68,9 @@ export default defineRule({
     },
   },
   check({ cluster, all }) {
-    const kusts = new Set(cluster.docs.filter((d) => d.docClass === 'kustomization'));
-    if (!kusts.size) return [];
     const out: RuleFinding[] = [];
-    const seen = new Set<string>();
-    for (const m of replicasMisses(all, () => docsByFile(all))) {
+    for (const m of groupMisses(cluster, all, replicasMisses)) {
       const k = m.kustomization;
-      if (!kusts.has(k)) continue;
-      const key = `${k.file.path}#${k.index}#${m.entry.join('/')}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
       const related: RelatedFinding[] = m.held.filter((o) => o.doc.docClass !== 'kustomization').slice(0, HELD_SHOWN).map((o) => ({ doc: o.doc, path: ['metadata', 'name'], message: `a ${o.kind} the build holds (${o.name})` }));
       out.push({ doc: k, path: [...m.entry, 'name'], messageId: 'missing', data: { name: m.name, held: heldText(m.held), kustomization: k.file.path }, related });
     }
