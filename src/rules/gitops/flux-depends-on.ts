@@ -7,8 +7,7 @@ import { suggest } from '../../core/suggest.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { fluxKustomizations } from './lib/flux.js';
-
-const TEMPLATED = /\$\{|\{\{|<</;
+import { TEMPLATED, namePattern, namesMayChange } from './lib/flux-names.js';
 
 /** The name Flux bootstrap (and the Flux Operator's FluxInstance) creates outside the repository's own files. */
 const BOOTSTRAP = 'flux-system';
@@ -19,12 +18,6 @@ const DEPENDS = (name: string) => `  dependsOn:\n    - name: ${name}\n`;
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-/** A templated Kustomization name (`${APP}-config`) as a pattern any name it could become matches. */
-function namePattern(name: string): RegExp {
-  const parts = name.split(/\$\{[^}]*\}|\{\{.*?\}\}|<<.*?>>/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${parts.join('.*')}$`);
 }
 
 export default defineRule({
@@ -58,7 +51,7 @@ export default defineRule({
     const mine = fluxKustomizations(cluster.docs).filter((k) => !k.doc.templated && Array.isArray(k.doc.get(['spec', 'dependsOn'])));
     if (!mine.length) return [];
     // names kustomize or the Flux Operator may produce are not in the files as written
-    if (all.some((d) => (d.kind === 'Kustomization' && d.group === 'kustomize.config.k8s.io' && (d.get(['namePrefix']) !== undefined || d.get(['nameSuffix']) !== undefined)) || (d.kind === 'ResourceSet' && d.group === 'fluxcd.controlplane.io'))) return [];
+    if (namesMayChange(all)) return [];
     const names = new Set<string>();
     const patterns: RegExp[] = [];
     for (const d of all) {

@@ -16,6 +16,7 @@ import fluxApiVersion from './flux-api-version.js';
 import fluxDependsOn from './flux-depends-on.js';
 import fluxKustomizationPath from './flux-kustomization-path.js';
 import helmreleaseChartSource from './helmrelease-chart-source.js';
+import helmreleaseSourceRef from './helmrelease-source-ref.js';
 import imagesTargetMissing from './images-target-missing.js';
 import kustomizeHelmchartsFlux from './kustomize-helmcharts-flux.js';
 import objectAppliedTwice from './object-applied-twice.js';
@@ -24,4 +25,4 @@ import replicasTargetMissing from './replicas-target-missing.js';
 import unreferencedFile from './unreferenced-file.js';
 import versionMatrix from './version-matrix.js';
 
-export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHookAnnotation, argocdHubbleCerts, argocdSourceIgnored, argocdSyncOptions, argocdSyncWave, argocdValueFile, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxDependsOn, fluxKustomizationPath, helmreleaseChartSource, imagesTargetMissing, kustomizeHelmchartsFlux, objectAppliedTwice, patchTargetMissing, replicasTargetMissing, unreferencedFile, versionMatrix];
+export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHookAnnotation, argocdHubbleCerts, argocdSourceIgnored, argocdSyncOptions, argocdSyncWave, argocdValueFile, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxDependsOn, fluxKustomizationPath, helmreleaseChartSource, helmreleaseSourceRef, imagesTargetMissing, kustomizeHelmchartsFlux, objectAppliedTwice, patchTargetMissing, replicasTargetMissing, unreferencedFile, versionMatrix];
