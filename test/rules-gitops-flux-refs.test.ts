@@ -1,7 +1,8 @@
-/** Tests for the Flux reference rules: HelmRelease chart sources (gitops/helmrelease-source-ref). */
+/** Tests for the Flux reference rules: HelmRelease chart sources (gitops/helmrelease-source-ref) and valuesFrom objects (gitops/helmrelease-values-from). */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import helmreleaseSourceRef from '../src/rules/gitops/helmrelease-source-ref.js';
+import helmreleaseValuesFrom from '../src/rules/gitops/helmrelease-values-from.js';
 import { ruleTester } from '../src/testing/rule-tester.js';
 import { spawnCli } from '../src/testing/cli.js';
 import { tempRepos } from '../src/testing/temp-repos.js';
@@ -79,3 +80,75 @@ test('gitops/helmrelease-source-ref', () => {
   assert.deepEqual(ids(['kubernetes/apps/echo/helmrelease.yaml']), []);
 });
 
+test('gitops/helmrelease-values-from', () => {
+  /** A HelmRelease whose valuesFrom entries start on line 12 (name on 13, valuesKey on 14). */
+  const release = (entries: string) => `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  interval: 1h\n  chartRef:\n    kind: OCIRepository\n    name: cilium\n  valuesFrom:\n${entries}`;
+  const vf = (kind: string, name: string, more = '') => `    - kind: ${kind}\n      name: ${name}\n${more}`;
+  const kust = (gen: string, opts = 'generatorOptions:\n  disableNameSuffixHash: true\n') => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ./helmrelease.yaml\n${gen}${opts}`;
+  const gen = (name: string, files: string[], key = 'configMapGenerator', entryOpts = '') => `${key}:\n  - name: ${name}\n    files:\n${files.map((f) => `      - ${f}\n`).join('')}${entryOpts}`;
+  const dir = 'kubernetes/apps/kube-system/cilium/app';
+  /** The app folder; `extra` files (by name in it) are listed in its kustomization's resources. */
+  const repo = (hr: string, k: string, extra: Record<string, string> = {}) => ({
+    [`${dir}/helmrelease.yaml`]: hr,
+    [`${dir}/kustomization.yaml`]: k.replace('  - ./helmrelease.yaml\n', `  - ./helmrelease.yaml\n${Object.keys(extra).map((f) => `  - ./${f}\n`).join('')}`),
+    [`${dir}/helm-values.yaml`]: 'ipam:\n  mode: kubernetes\n',
+    ...Object.fromEntries(Object.entries(extra).map(([f, t]) => [`${dir}/${f}`, t])),
+  });
+  const sopsSecret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: cilium-secret\n  namespace: kube-system\nstringData:\n  values.yaml: ENC[AES256_GCM,data:abc=,iv:x=,tag:y=,type:str]\nsops:\n  version: 3.9.0\n';
+  ruleTester(helmreleaseValuesFrom, {
+    valid: [
+      // generated without a hash: key = the `key=` of key=path, or the file's base name
+      repo(release(vf('ConfigMap', 'cilium-values')), kust(gen('cilium-values', ['values.yaml=./helm-values.yaml']))),
+      repo(release(vf('ConfigMap', 'cilium-values', '      valuesKey: helm-values.yaml\n')), kust(gen('cilium-values', ['./helm-values.yaml']))),
+      // the entry's own option; a `configurations:` nameReference (the Flux guide's kustomizeconfig.yaml) rewrites the name
+      repo(release(vf('ConfigMap', 'cilium-values')), kust(gen('cilium-values', ['values.yaml=./helm-values.yaml'], 'configMapGenerator', '    options:\n      disableNameSuffixHash: true\n'), '')),
+      repo(release(vf('ConfigMap', 'cilium-values')), kust(gen('cilium-values', ['values.yaml=./helm-values.yaml']), 'configurations:\n  - kustomizeconfig.yaml\n')),
+      // a committed SOPS Secret: its key names are read
+      repo(release(vf('Secret', 'cilium-secret')), kust(gen('cilium-values', ['values.yaml=./helm-values.yaml'])), { 'secret.sops.yaml': sopsSecret }),
+      // optional entries may be absent; a Secret an ExternalSecret makes; a kind the repository makes none of
+      repo(release(vf('ConfigMap', 'cilium-extra', '      optional: true\n')), kust(gen('cilium-values', ['values.yaml=./helm-values.yaml']))),
+      repo(release(vf('Secret', 'cilium-creds', '      valuesKey: token\n')), kust(gen('cilium-values', ['values.yaml=./helm-values.yaml'])), { 'secret.sops.yaml': sopsSecret, 'externalsecret.yaml': 'apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: cilium\nspec:\n  target:\n    name: cilium-creds\n' }),
+      repo(release(vf('Secret', 'elsewhere')), kust(gen('cilium-values', ['values.yaml=./helm-values.yaml']))),
+      // env files: keys not known
+      repo(release(vf('ConfigMap', 'cilium-values', '      valuesKey: other\n')), kust('configMapGenerator:\n  - name: cilium-values\n    envs:\n      - ./values.env\n')),
+    ],
+    invalid: [
+      {
+        files: repo(release(vf('ConfigMap', 'cilium-value')), kust(gen('cilium-values', ['values.yaml=./helm-values.yaml']))),
+        errors: [{ messageId: 'missingNear', file: `${dir}/helmrelease.yaml`, line: 13, column: 13, data: { name: 'cilium', kind: 'ConfigMap', object: 'cilium-value', suggestion: 'cilium-values' } }],
+      },
+      // the generator hashes the name: cilium-values-<hash> is applied
+      {
+        files: repo(release(vf('ConfigMap', 'cilium-values')), kust(gen('cilium-values', ['values.yaml=./helm-values.yaml']), '')),
+        errors: [{ messageId: 'hashedName', line: 13, column: 13, data: { object: 'cilium-values', kind: 'ConfigMap' } }],
+      },
+      // the key: the file's base name is helm-values.yaml, not the default values.yaml
+      {
+        files: repo(release(vf('ConfigMap', 'cilium-values')), kust(gen('cilium-values', ['./helm-values.yaml']))),
+        errors: [{ messageId: 'missingKey', line: 13, column: 13, data: { key: 'values.yaml', keys: '"helm-values.yaml"' } }],
+      },
+      {
+        files: repo(release(vf('Secret', 'cilium-secret', '      valuesKey: value.yaml\n')), kust(gen('cilium-values', ['values.yaml=./helm-values.yaml'])), { 'secret.sops.yaml': sopsSecret }),
+        errors: [{ messageId: 'missingKey', line: 14, column: 18, data: { kind: 'Secret', key: 'value.yaml', keys: '"values.yaml"' } }],
+      },
+      // the name an ExternalSecret gives its Secret is known: a typo of it is reported
+      {
+        files: repo(release(vf('Secret', 'cilium-cred')), kust(gen('cilium-values', ['values.yaml=./helm-values.yaml'])), { 'externalsecret.yaml': 'apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: cilium\nspec:\n  target:\n    name: cilium-creds\n' }),
+        errors: [{ messageId: 'missingNear', line: 13, column: 13, data: { kind: 'Secret', object: 'cilium-cred', suggestion: 'cilium-creds' } }],
+      },
+      // secretGenerator hashes too
+      {
+        files: repo(release(vf('Secret', 'cilium-secret')), kust(gen('cilium-secret', ['values.yaml=./helm-values.yaml'], 'secretGenerator'), '')),
+        errors: [{ messageId: 'hashedName', line: 13, column: 13, data: { kind: 'Secret' } }],
+      },
+    ],
+  });
+  // the missing-object finding needs the whole tree; the hash finding does not
+  const r = temp.repo(repo(release(vf('ConfigMap', 'cilium-value') + vf('ConfigMap', 'cilium-values')), kust(gen('cilium-values', ['values.yaml=./helm-values.yaml']), '')));
+  const ids = (args: string[]) =>
+    (JSON.parse(spawnCli(['lint', '--format', 'json', '--no-cache', ...args], { cwd: r }).stdout) as { diagnostics: Array<{ ruleId: string; messageId: string; file: string; range: { start: { line: number; column: number } } }> }).diagnostics
+      .filter((d) => d.ruleId === 'gitops/helmrelease-values-from')
+      .map((d) => `${d.messageId} ${d.file}:${d.range.start.line}:${d.range.start.column}`);
+  assert.deepEqual(ids([]), [`missingNear ${dir}/helmrelease.yaml:13:13`, `hashedName ${dir}/helmrelease.yaml:15:13`]);
+  assert.deepEqual(ids([`${dir}/helmrelease.yaml`, `${dir}/kustomization.yaml`]), [`hashedName ${dir}/helmrelease.yaml:15:13`]);
+});

@@ -17,6 +17,7 @@ import fluxDependsOn from './flux-depends-on.js';
 import fluxKustomizationPath from './flux-kustomization-path.js';
 import helmreleaseChartSource from './helmrelease-chart-source.js';
 import helmreleaseSourceRef from './helmrelease-source-ref.js';
+import helmreleaseValuesFrom from './helmrelease-values-from.js';
 import imagesTargetMissing from './images-target-missing.js';
 import kustomizeHelmchartsFlux from './kustomize-helmcharts-flux.js';
 import objectAppliedTwice from './object-applied-twice.js';
@@ -25,4 +26,4 @@ import replicasTargetMissing from './replicas-target-missing.js';
 import unreferencedFile from './unreferenced-file.js';
 import versionMatrix from './version-matrix.js';
 
-export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHookAnnotation, argocdHubbleCerts, argocdSourceIgnored, argocdSyncOptions, argocdSyncWave, argocdValueFile, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxDependsOn, fluxKustomizationPath, helmreleaseChartSource, helmreleaseSourceRef, imagesTargetMissing, kustomizeHelmchartsFlux, objectAppliedTwice, patchTargetMissing, replicasTargetMissing, unreferencedFile, versionMatrix];
+export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHookAnnotation, argocdHubbleCerts, argocdSourceIgnored, argocdSyncOptions, argocdSyncWave, argocdValueFile, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxDependsOn, fluxKustomizationPath, helmreleaseChartSource, helmreleaseSourceRef, helmreleaseValuesFrom, imagesTargetMissing, kustomizeHelmchartsFlux, objectAppliedTwice, patchTargetMissing, replicasTargetMissing, unreferencedFile, versionMatrix];
