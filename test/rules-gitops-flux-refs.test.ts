@@ -1,8 +1,9 @@
-/** Tests for the Flux reference rules: HelmRelease chart sources (gitops/helmrelease-source-ref) and valuesFrom objects (gitops/helmrelease-values-from). */
+/** Tests for the Flux reference rules: HelmRelease chart sources (gitops/helmrelease-source-ref), valuesFrom objects (gitops/helmrelease-values-from), post-build variables (gitops/flux-variable-undefined). */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import helmreleaseSourceRef from '../src/rules/gitops/helmrelease-source-ref.js';
 import helmreleaseValuesFrom from '../src/rules/gitops/helmrelease-values-from.js';
+import fluxVariableUndefined from '../src/rules/gitops/flux-variable-undefined.js';
 import { ruleTester } from '../src/testing/rule-tester.js';
 import { spawnCli } from '../src/testing/cli.js';
 import { tempRepos } from '../src/testing/temp-repos.js';
@@ -151,4 +152,42 @@ test('gitops/helmrelease-values-from', () => {
       .map((d) => `${d.messageId} ${d.file}:${d.range.start.line}:${d.range.start.column}`);
   assert.deepEqual(ids([]), [`missingNear ${dir}/helmrelease.yaml:13:13`, `hashedName ${dir}/helmrelease.yaml:15:13`]);
   assert.deepEqual(ids([`${dir}/helmrelease.yaml`, `${dir}/kustomization.yaml`]), [`hashedName ${dir}/helmrelease.yaml:15:13`]);
+});
+
+test('gitops/flux-variable-undefined', () => {
+  const ks = (post: string, more = '') =>
+    `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: cilium-config\n  namespace: flux-system\nspec:\n  interval: 1h\n  path: ./apps/cilium/config\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n${more}${post ? `  postBuild:\n${post}` : ''}`;
+  const from = (kind: string, name: string) => `    substituteFrom:\n      - kind: ${kind}\n        name: ${name}\n`;
+  /** A pool whose cidr (line 7, column 13) and description (line 8) hold `cidr` and `desc`. */
+  const pool = (cidr: string, desc = 'pool') => `apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: pool\nspec:\n  blocks:\n    - cidr: ${cidr}\n  serviceSelector: {matchLabels: {x: "${desc}"}}\n`;
+  const settings = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cluster-settings\n  namespace: flux-system\ndata:\n  LB_POOL_CIDR: 192.168.50.0/27\n';
+  const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: cluster-secrets\n  namespace: flux-system\nstringData:\n  SECRET_DOMAIN: ENC[AES256_GCM,data:abc=,iv:x=,tag:y=,type:str]\nsops:\n  version: 3.9.0\n';
+  const repo = (k: string, p: string, extra: Record<string, string> = {}) => ({ 'clusters/home/cilium.yaml': k, 'clusters/home/settings.yaml': settings, 'clusters/home/secret.sops.yaml': secret, 'apps/cilium/config/pool.yaml': p, ...extra });
+  ruleTester(fluxVariableUndefined, {
+    valid: [
+      repo(ks(from('ConfigMap', 'cluster-settings')), pool('${LB_POOL_CIDR}')),
+      // inline substitute; a default; an escaped `$${...}`
+      repo(ks('    substitute:\n      CIDR: 10.0.0.0/24\n'), pool('${CIDR}', '${NAME:=pool}-$${LITERAL}')),
+      // a SOPS Secret's key names define variables
+      repo(ks(from('ConfigMap', 'cluster-settings') + '      - kind: Secret\n        name: cluster-secrets\n'), pool('${LB_POOL_CIDR}', '${SECRET_DOMAIN}')),
+      // a substituteFrom source the repository does not hold (optional or not): any name may be there
+      repo(ks(from('ConfigMap', 'cluster-settings') + '      - kind: Secret\n        name: elsewhere\n        optional: true\n'), pool('${LB_POOL_CIDR}', '${ANYTHING}')),
+      // no postBuild: Flux substitutes nothing here
+      repo(ks(''), pool('${UNSET}')),
+      // something adds postBuild to Kustomizations (the onedr0p parent's patches)
+      repo(ks(from('ConfigMap', 'cluster-settings')), pool('${UNSET}'), { 'clusters/home/apps.yaml': ks('', '  patches:\n    - patch: |-\n        - op: add\n          path: /spec/postBuild\n          value: {}\n      target:\n        kind: Kustomization\n').replace('cilium-config', 'apps').replace('./apps/cilium/config', './clusters/apps') }),
+      // opted out of substitution
+      repo(ks(from('ConfigMap', 'cluster-settings')), pool('${UNSET}').replace('  name: pool\n', '  name: pool\n  annotations:\n    kustomize.toolkit.fluxcd.io/substitute: disabled\n')),
+    ],
+    invalid: [
+      {
+        files: repo(ks(from('ConfigMap', 'cluster-settings')), pool('${LB_POOL_CIDRS}')),
+        errors: [{ messageId: 'undefinedNear', file: 'apps/cilium/config/pool.yaml', line: 7, column: 13, data: { variable: 'LB_POOL_CIDRS', kustomization: 'cilium-config', suggestion: 'LB_POOL_CIDR' } }],
+      },
+      {
+        files: repo(ks(from('ConfigMap', 'cluster-settings')), pool('${LB_POOL_CIDR}', 'x-${CLUSTER_NAME}')),
+        errors: [{ messageId: 'undefined', file: 'apps/cilium/config/pool.yaml', line: 8, column: 38, data: { variable: 'CLUSTER_NAME' } }],
+      },
+    ],
+  });
 });

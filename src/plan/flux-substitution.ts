@@ -243,3 +243,28 @@ export function applyFluxSubstitution(docs: readonly YamlDocument[]): void {
     d.substitute(r.value, subs, r.templated);
   }
 }
+
+/** The variables a Flux Kustomization defines for what it applies, as far as the repository shows them. */
+export interface KustomizationVariables {
+  /** Names its `substitute` and the `substituteFrom` ConfigMaps/Secrets the repository holds define. */
+  names: ReadonlySet<string>;
+  /** A `substituteFrom` source talium cannot read (not in the tree, several of that name): any name may be defined. */
+  opaque: boolean;
+}
+
+/**
+ * For each Flux Kustomization with `spec.postBuild`, the variables it defines (kustomizationVars, the model the
+ * substitution uses); undefined for one without `postBuild` (Flux substitutes nothing there).
+ */
+export function kustomizationVariables(docs: readonly YamlDocument[]): (k: FluxKs) => KustomizationVariables | undefined {
+  const kss = fluxKustomizations(docs);
+  const src = collectSources(docs, kss);
+  const memo = new Map<FluxKs, KustomizationVariables | undefined>();
+  return (k) => {
+    if (!memo.has(k)) {
+      const own = kustomizationVars(k, src);
+      memo.set(k, own && { names: new Set(own.vars.keys()), opaque: own.opaque });
+    }
+    return memo.get(k);
+  };
+}

@@ -21,7 +21,7 @@ export type Lookup = (name: string) => VarDef | null | undefined;
  * `${VAR:?d}` / `${VAR:+d}`, which fluxcd/pkg envsubst treats alike), the default. Other operators (case, slices,
  * pattern removal and replacement) are not modelled: such a placeholder stays as written.
  */
-interface Expr {
+export interface Expr {
   name: string;
   fallback?: string;
 }
@@ -32,14 +32,34 @@ function parseExpr(body: string): Expr | undefined {
   return m[2] === undefined ? { name: m[1]! } : { name: m[1]!, fallback: m[3]! };
 }
 
+/** Longest `${...}` body looked at; a longer one is kept as written. */
+const MAX_EXPR = 512;
+
+/** The `${...}` expressions of `text` as fluxcd/pkg envsubst reads them (`$$` escapes a `$`), in order; unmodelled ones left out. */
+export function placeholders(text: string): Expr[] {
+  const out: Expr[] = [];
+  for (let i = text.indexOf('$'); i !== -1 && i < text.length; i = text.indexOf('$', i)) {
+    if (text[i + 1] === '$') {
+      i += 2;
+      continue;
+    }
+    if (text[i + 1] !== '{') {
+      i += 1;
+      continue;
+    }
+    const close = text.indexOf('}', i + 2);
+    const expr = close === -1 || close - i - 2 > MAX_EXPR ? undefined : parseExpr(text.slice(i + 2, close));
+    if (expr) out.push(expr);
+    i = expr ? close + 1 : i + 2;
+  }
+  return out;
+}
+
 /**
  * `text` with its `${...}` placeholders replaced, as fluxcd/pkg envsubst does: `$$` is an escaped `$`; a default
  * applies when the variable is unset or empty. A placeholder whose variable the repository cannot tell (or an
  * expression not modelled) is kept as written: Flux would substitute an empty string or fail, talium cannot know.
  */
-/** Longest `${...}` body looked at; a longer one is kept as written. */
-const MAX_EXPR = 512;
-
 export function substituteText(text: string, lookup: Lookup, used: Array<{ name: string; value: string; def?: VarDef }>): string {
   let out = '';
   let i = 0;
