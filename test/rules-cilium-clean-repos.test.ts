@@ -26,6 +26,7 @@ test('clean Argo CD + Talos 1.14 multi-document repository: no findings', () => 
 test('one broken fact in a clean repository fires exactly one rule', () => {
   const flux = readTree(path.join(FIXTURES, 'clean-flux-talhelper'));
   const values = 'kubernetes/apps/kube-system/cilium/app/values.yaml';
+  const kust = 'kubernetes/apps/kube-system/cilium/app/kustomization.yaml';
   const cases: Array<[string, Record<string, string>, string]> = [
     ['KubePrism port', { [values]: flux[values]!.replace('k8sServicePort: 7445', 'k8sServicePort: 6443') }, `${values}:3:17 cilium/k8s-service-endpoint/port`],
     ['host DNS', { 'talos/patches/host-dns.yaml': flux['talos/patches/host-dns.yaml']!.replace('false', 'true') }, `${values}:15:15 cilium/bpf-masquerade-host-dns/conflict`],
@@ -33,6 +34,8 @@ test('one broken fact in a clean repository fires exactly one rule', () => {
     ['dependsOn', { 'kubernetes/apps/kube-system/cilium/ks.yaml': flux['kubernetes/apps/kube-system/cilium/ks.yaml']!.replace('  dependsOn:\n    - name: cilium\n', ''), 'bootstrap/helmfile.yaml': '' }, 'kubernetes/apps/kube-system/cilium/ks.yaml:19:9 gitops/cilium-crs-order/fluxNoDepends'],
     ['rollout', { [values]: flux[values]!.replace('rollOutCiliumPods: true', 'rollOutCiliumPods: false') }, `${values}:28:1 cilium/rollout-pods/off`],
     ['devices', { [values]: flux[values]!.replace('devices: enp1s0', 'devices: eno1') }, 'kubernetes/apps/kube-system/cilium/config/lb-ipam.yaml:18:7 cilium/l2-policy-interfaces/notDevice'],
+    ['generated values name', { [kust]: flux[kust]!.replace('generatorOptions:\n  disableNameSuffixHash: true\n', '') }, 'kubernetes/apps/kube-system/cilium/app/helmrelease.yaml:12:13 gitops/helmrelease-values-from/hashedName'],
+    ['chart source', { 'kubernetes/apps/kube-system/cilium/app/helmrelease.yaml': flux['kubernetes/apps/kube-system/cilium/app/helmrelease.yaml']!.replace('    name: cilium\n', '    name: cillium\n') }, 'kubernetes/apps/kube-system/cilium/app/helmrelease.yaml:9:11 gitops/helmrelease-source-ref/missingNear'],
   ];
   for (const [what, change, expected] of cases) {
     const files = { ...flux, ...change };
