@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { buildClusterGroups } from '../src/plan/index.js';
 import { factAt, firstPlan } from '../src/testing/plan-facts.js';
 import { parseRepo } from '../src/testing/rule-tester.js';
+import type { PlanNode } from '../src/plan/types.js';
 
 const plan = firstPlan;
 const at = factAt;
@@ -316,4 +317,35 @@ test('Talos booleans read as Talos reads them: a plain yes/off in proxy.disabled
   assert.equal(doc.talos.kubeProxyDisabled?.value, true);
   // a string Talos would refuse is no fact
   assert.equal(plan({ 'talos/cp.yaml': 'machine:\n  type: controlplane\ncluster:\n  proxy:\n    disabled: maybe\n' }).talos.kubeProxyDisabled, undefined);
+});
+
+test('node roles carry where they are said: machine.type, the talhelper node entry, cluster.yaml; cluster.etcd and a workers/ folder alone leave the role unknown', () => {
+  const where = (n: PlanNode): string => {
+    if (!n.roleFrom?.doc) return '';
+    const r = n.roleFrom.doc.locate(n.roleFrom.path ?? []);
+    return `${n.roleFrom.doc.file.path}:${r.start.line}:${r.start.column}`;
+  };
+  const iface = (host: string, ip: string) => ['  network:', `    hostname: ${host}`, '    interfaces:', '      - interface: eth0', `        addresses: [${ip}/24]`];
+  // patches only: the node's own machine.type (init counts as controlplane); etcd settings and a workers/ folder are no proof
+  const p = plan({
+    'talos/nodes/a.yaml': ['machine:', '  type: init', ...iface('a', '10.0.0.11'), ''].join('\n'),
+    'talos/nodes/b.yaml': ['machine:', '  type: worker', ...iface('b', '10.0.0.21'), ''].join('\n'),
+    'talos/nodes/c.yaml': ['machine:', ...iface('c', '10.0.0.12'), 'cluster:', '  etcd:', '    advertisedSubnets: [10.0.0.0/24]', ''].join('\n'),
+    'talos/workers/d.yaml': ['machine:', ...iface('d', '10.0.0.22'), ''].join('\n'),
+  });
+  assert.deepEqual(p.nodes.map((n) => [n.name, n.role ?? '?', where(n)]), [
+    ['a', 'controlplane', 'talos/nodes/a.yaml:2:9'],
+    ['b', 'worker', 'talos/nodes/b.yaml:2:9'],
+    ['c', '?', ''],
+    ['d', '?', ''],
+  ]);
+  // talhelper: the node entry's controlPlane (or its default) wins over the patch's file name
+  const t = plan({
+    'talos/talconfig.yaml': ['clusterName: k', 'endpoint: https://10.0.0.10:6443', 'nodes:', '  - hostname: cp1', '    ipAddress: 10.0.0.11', '    controlPlane: true', '  - hostname: w1', '    ipAddress: 10.0.0.21', ''].join('\n'),
+  });
+  assert.deepEqual(t.nodes.map((n) => [n.name, n.role, where(n)]), [['cp1', 'controlplane', 'talos/talconfig.yaml:6:19'], ['w1', 'worker', 'talos/talconfig.yaml:7:5']]);
+  assert.equal(t.nodes[1]!.roleFrom?.note, 'talhelper default: controlPlane false');
+  // cluster.yaml
+  const c = plan({ 'clusters/lab/cluster.yaml': ['lan:', '  cidr: 10.0.0.0/24', 'nodes:', '  - {name: w1, role: worker, address: 10.0.0.21}', 'pools: []', ''].join('\n') });
+  assert.deepEqual(c.nodes.map((n) => [n.name, n.role, where(n)]), [['w1', 'worker', 'clusters/lab/cluster.yaml:4:22']]);
 });

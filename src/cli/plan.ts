@@ -110,6 +110,7 @@ export function planJson(g: ClusterGroup): Record<string, unknown> {
     nodes: p.nodes.map((n) => ({
       name: n.name,
       role: n.role,
+      roleFrom: n.roleFrom ? where(n.roleFrom) : undefined,
       address: f(n.address, ip),
       prefix: f(n.prefix, cidr),
       links: n.links.map((l) => f(l, (v) => v)),

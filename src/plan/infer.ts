@@ -173,7 +173,10 @@ function collectTalos(docs: readonly YamlDocument[], plan: NetworkPlan, groupNam
     }
     // the file's own machine.type wins (it decides what Talos generates)
     const role = ref?.role;
-    if (role && !nf.node.role) nf.node.role = role;
+    if (role && !nf.node.role) {
+      nf.node.role = role;
+      nf.node.roleFrom = at(ref!.refs[0]!.doc, ref!.refs[0]!.path);
+    }
     if (ref?.owner) owned.set(path, nf);
     // a file a shared list names (every machine, a role, several nodes) is a shared patch: VIPs and gateways, no node
     else if (ref) pushShared(nf, out);
@@ -219,7 +222,10 @@ function mergeFacts(into: NodeFacts, from: NodeFacts, keepName: boolean): void {
     else delete into.node.prefix;
   }
   if (from.node.dhcp) into.node.dhcp = true;
-  into.node.role ??= from.node.role;
+  if (!into.node.role && from.node.role) {
+    into.node.role = from.node.role;
+    if (from.node.roleFrom) into.node.roleFrom = from.node.roleFrom;
+  }
   into.node.links.push(...from.node.links);
   if (from.node.subnets) (into.node.subnets ??= []).push(...from.node.subnets);
   into.gateways.push(...from.gateways);
@@ -251,8 +257,10 @@ function readBody(b: TalosBody, nf: NodeFacts, out: Collected, plan: NetworkPlan
 
 function readTalosConfig(b: TalosBody, nf: NodeFacts, out: Collected, plan: NetworkPlan): void {
   const type = str(bodyGet(b, ['machine', 'type']));
-  if (type === 'controlplane' || type === 'init') nf.node.role = 'controlplane';
-  else if (type === 'worker') nf.node.role = 'worker';
+  if (type === 'controlplane' || type === 'init' || type === 'worker') {
+    nf.node.role = type === 'worker' ? 'worker' : 'controlplane';
+    nf.node.roleFrom = bodyFrom(b, ['machine', 'type']);
+  }
   const host = str(bodyGet(b, ['machine', 'network', 'hostname']));
   if (host && parseIp(host) === undefined && !host.includes('${')) {
     nf.node.name = host;
@@ -456,7 +464,10 @@ function readTalhelper(d: YamlDocument, out: Collected, plan: NetworkPlan, files
   for (const p of patches) {
     if (p.scope === 'node') continue;
     const nf = newNodeFacts(`${baseNameNoExt(d.file.path)}:${p.body.at.join('.')}`, bodyFrom(p.body, []));
-    if (p.scope !== 'all') nf.node.role = SCOPE_ROLE[p.scope];
+    if (p.scope !== 'all') {
+      nf.node.role = SCOPE_ROLE[p.scope];
+      nf.node.roleFrom = bodyFrom(p.body, []);
+    }
     if (p.scope === 'worker') nf.workersOnly = true;
     readBody(p.body, nf, out, plan);
     pushShared(nf, out);
@@ -471,7 +482,10 @@ function readTalhelper(d: YamlDocument, out: Collected, plan: NetworkPlan, files
     const nf = newNodeFacts(name, at(d, ['nodes', i]));
     // talhelper's controlPlane is a boolean (default false); a template (`${IS_CP}`) leaves the role unknown
     const role = talhelperNodeRole(n);
+    // talhelper's default (no controlPlane key) is a worker: the node entry says so
+    const roleFrom = 'controlPlane' in n ? at(d, ['nodes', i, 'controlPlane']) : { doc: d, path: ['nodes', i], note: 'talhelper default: controlPlane false' };
     if (role) nf.node.role = role;
+    if (role) nf.node.roleFrom = roleFrom;
     if (role === 'worker') nf.workersOnly = true;
     readInterfaces(documentBody(d), ['nodes', i, 'networkInterfaces'], nf);
     const links = nf.node.links.length + nf.candidates.length;
@@ -480,7 +494,11 @@ function readTalhelper(d: YamlDocument, out: Collected, plan: NetworkPlan, files
       ...patches.filter((p) => p.scope === 'node' && p.node === i).map((p): ListItem => ({ index: Number(p.body.at[3]), read: () => readBody(p.body, nf, out, plan, true) })),
       ...files.filter((f) => f.node === i).map((f): ListItem => ({ index: f.index, read: () => mergeFacts(nf, f.facts, true) })),
     ]);
-    if (role) nf.node.role = role; // talhelper's `controlPlane` decides the machine type it generates
+    // talhelper's `controlPlane` decides the machine type it generates
+    if (role) {
+      nf.node.role = role;
+      nf.node.roleFrom = roleFrom;
+    }
     // talhelper without interfaces (its own or a node patch's): Talos defaults to DHCP
     if (!Array.isArray(n['networkInterfaces']) && nf.node.links.length + nf.candidates.length === links) nf.node.dhcp = true;
     if (!nf.node.address) {
@@ -544,14 +562,20 @@ function readOmni(docs: readonly YamlDocument[], out: Collected, plan: NetworkPl
     if (!patches.length && !files.length) continue;
     const nf = newNodeFacts(omniOwner(d, templates), at(d, []));
     const role = omniRole(d, templates);
+    // a Machine takes the role of the ControlPlane / Workers set that lists it; the set its own kind
+    const roleFrom = at(d, d.kind === 'Machine' ? [] : ['kind']);
     if (role) nf.node.role = role;
+    if (role) nf.node.roleFrom = roleFrom;
     if (role === 'worker') nf.workersOnly = true;
     const keepName = d.kind !== 'Machine';
     readInOrder([
       ...patches.map((p): ListItem => ({ index: Number(p.item[1]), read: () => readBody(p.body, nf, out, plan, keepName) })),
       ...files.map((f): ListItem => ({ index: f.index, read: () => mergeFacts(nf, f.facts, keepName) })),
     ]);
-    if (role) nf.node.role = role;
+    if (role) {
+      nf.node.role = role;
+      nf.node.roleFrom = roleFrom;
+    }
     const machine = nf.node.address || nf.vips.length || nf.gateways.length;
     if (own !== undefined && clusterOf(d) === undefined) {
       if (machine) (plan.talos.omniUnattributed ??= []).push(d);
@@ -625,7 +649,10 @@ function fromCollected(c: Collected, plan: NetworkPlan): void {
     else {
       prev.node.address ??= nf.node.address;
       prev.node.prefix ??= nf.node.prefix;
-      prev.node.role ??= nf.node.role;
+      if (!prev.node.role && nf.node.role) {
+        prev.node.role = nf.node.role;
+        if (nf.node.roleFrom) prev.node.roleFrom = nf.node.roleFrom;
+      }
       if (nf.node.dhcp) prev.node.dhcp = true;
       prev.node.links.push(...nf.node.links);
       if (nf.node.subnets) (prev.node.subnets ??= []).push(...nf.node.subnets);
@@ -713,7 +740,10 @@ function fromSpec(d: YamlDocument, plan: NetworkPlan): void {
     nodes.forEach((n, i) => {
       if (!isObj(n)) return;
       const node: PlanNode = { name: str(n['name']) ?? `node-${i}`, links: [], from: { doc: d, path: ['nodes', i] } };
-      if (n['role'] === 'controlplane' || n['role'] === 'worker') node.role = n['role'];
+      if (n['role'] === 'controlplane' || n['role'] === 'worker') {
+        node.role = n['role'];
+        node.roleFrom = { doc: d, path: ['nodes', i, 'role'] };
+      }
       const a = addrFact(n['address'], at(d, ['nodes', i, 'address']));
       if (a) node.address = a;
       if (lan) {

@@ -37,6 +37,8 @@ export interface Fact<T> {
 export interface PlanNode {
   name: string;
   role?: 'controlplane' | 'worker';
+  /** What says the role: the node's own `machine.type`, the talhelper/Omni/cluster.yaml entry, or the role-scoped patch list that names its file. */
+  roleFrom?: Provenance;
   address?: Fact<{ family: Family; value: bigint; text: string }>;
   /** Real Talos link names the node's LAN address sits on (e.g. `enp1s0.50`). */
   links: Fact<string>[];
