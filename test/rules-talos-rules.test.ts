@@ -76,11 +76,21 @@ test('talos/vip-placement', () => {
   const iface = (type: string, vip: string) => `machine:\n  type: ${type}\n  network:\n    interfaces:\n      - interface: enp1s0\n        addresses: [10.50.0.11/24]\n        vip:\n          ip: ${vip}\n`;
   const tc = (cpFlag: boolean) => `clusterName: home\ntalosVersion: v1.12.3\nendpoint: https://10.50.0.10:6443\nnodes:\n  - hostname: n1\n    ipAddress: 10.50.0.11\n    controlPlane: ${cpFlag}\n    networkInterfaces:\n      - interface: enp1s0\n        addresses: [10.50.0.11/24]\n        vip:\n          ip: 10.50.0.10\n`;
   ruleTester(vipPlacement, {
-    valid: [{ 'talos/cp.yaml': iface('controlplane', '10.50.0.10') }, { 'talos/talconfig.yaml': tc(true) }],
+    valid: [
+      { 'talos/cp.yaml': iface('controlplane', '10.50.0.10') },
+      { 'talos/talconfig.yaml': tc(true) },
+      // a Layer2VIPConfig outside a worker folder: whose it is stays unknown
+      { 'talos/patches/vip.yaml': 'apiVersion: v1alpha1\nkind: Layer2VIPConfig\nname: 10.50.0.10\nlink: enp1s0\n' },
+      // the file's own machine.type says control plane, whatever its folder
+      { 'talos/workers/cp.yaml': iface('controlplane', '10.50.0.10').replace(/        vip:\n.*\n/, '') + '---\napiVersion: v1alpha1\nkind: Layer2VIPConfig\nname: 10.50.0.10\nlink: enp1s0\n' },
+    ],
     invalid: [
       { files: { 'talos/w.yaml': iface('worker', '10.50.0.10') }, errors: [{ messageId: 'worker', file: 'talos/w.yaml', line: 7, column: 9, data: { what: 'machine config' } }] },
       { files: { 'talos/talconfig.yaml': tc(false) }, errors: [{ messageId: 'worker', line: 11, column: 9, data: { what: 'node "n1"' } }] },
       { files: { 'talos/patches/worker/net.yaml': iface('controlplane', '10.50.0.10').replace('  type: controlplane\n', '') }, errors: [{ messageId: 'workerPatch', line: 6, column: 9, data: { file: 'talos/patches/worker/net.yaml' } }] },
+      // the same worker-folder patch in the Talos 1.12+ document form and as RFC 6902 ops
+      { files: { 'talos/patches/worker/vip.yaml': 'apiVersion: v1alpha1\nkind: Layer2VIPConfig\nname: 10.50.0.10\nlink: enp1s0\n' }, errors: [{ messageId: 'workerPatch', line: 2, column: 7, data: { file: 'talos/patches/worker/vip.yaml' } }] },
+      { files: { 'talos/patches/workers/vip.yaml': '- op: add\n  path: /machine/network/interfaces/0/vip\n  value:\n    ip: 10.50.0.10\n' }, errors: [{ messageId: 'workerPatch', line: 2, column: 9, data: { file: 'talos/patches/workers/vip.yaml' } }] },
       { files: { 'talos/cp.yaml': iface('controlplane', '192.168.1.10'), 'talium.config.yaml': 'plan:\n  lan: 10.50.0.0/24\n' }, errors: [{ messageId: 'outside', file: 'talos/cp.yaml', line: 8, column: 15, data: { vip: '192.168.1.10', lan: '10.50.0.0/24' } }] },
     ],
   });

@@ -101,7 +101,7 @@ export default defineRule({
       what: 'Finds `vip` settings (`machine.network.interfaces[].vip`, VLAN `vip`, `Layer2VIPConfig`, RFC 6902 ops adding them, talhelper node `networkInterfaces`) on worker configurations:\n' +
         '- worker machine configs;\n' +
         '- patch files a talhelper `worker.patches` / worker node list or an Omni Workers set (or a machine it names) pulls in (`@./patches/x.yaml`, `file:`; the item that names the file is a related location);\n' +
-        '- patches in a worker folder unless a control-plane list names them;\n' +
+        '- patches in a worker folder or file (`worker/`, `workers/`, `worker-*.yaml`) that neither their own `machine.type` nor a control-plane list claims, in every VIP form (messageId workerPatch, a warning: the name is the only evidence);\n' +
         '- talhelper worker nodes (`controlPlane: false` or unset, talhelper\'s default);\n' +
         '- the inline patches talhelper applies to workers (`worker.patches`, a worker node\'s `patches`) and those of an Omni `kind: Workers` set or of a machine it names, reported inside the patch string when it is a literal block.\n' +
         '\n' +
@@ -132,6 +132,8 @@ export default defineRule({
       // a patch file talhelper or an Omni template applies to workers only (worker.patches, a worker node, a Workers set)
       const byRef = typed === undefined && ref?.role === 'worker' ? ref : undefined;
       const refWhat = byRef ? `patch (${refLabel(byRef.refs[0]!)})` : '';
+      // a file in a worker folder that no machine.type and no control-plane list claims (every VIP form alike)
+      const folderWorker = typed === undefined && ref?.role !== 'controlplane' && WORKER_PATH.test(d.file.path);
       const related = byRef ? byRef.refs.slice(0, 3).map((r) => ({ doc: r.doc, path: r.path, message: 'Workers read this patch file from here.' })) : [];
       if (d.docClass === 'talos-config') {
         const paths = vipPaths(d.get(['machine', 'network', 'interfaces']), ['machine', 'network', 'interfaces']);
@@ -140,13 +142,15 @@ export default defineRule({
         if (type === 'worker') out.push({ doc: d, path: paths[0]!, key: true, messageId: 'worker', data: { what: 'machine config' } });
         else if (byRef) out.push({ doc: d, path: paths[0]!, key: true, messageId: 'worker', data: { what: refWhat }, related });
         // a file a control-plane list names is a control-plane patch, whatever its folder is called
-        else if (type === undefined && ref?.role !== 'controlplane' && WORKER_PATH.test(d.file.path)) out.push({ doc: d, path: paths[0]!, key: true, messageId: 'workerPatch', data: { file: d.file.path }, severity: 'warning' });
+        else if (type === undefined && folderWorker) out.push({ doc: d, path: paths[0]!, key: true, messageId: 'workerPatch', data: { file: d.file.path }, severity: 'warning' });
       } else if (d.docClass === 'talos-document' && d.kind === 'Layer2VIPConfig') {
         if (typed === 'worker') out.push({ doc: d, path: ['kind'], messageId: 'worker', data: { what: 'machine config (Layer2VIPConfig)' } });
         else if (byRef) out.push({ doc: d, path: ['kind'], messageId: 'worker', data: { what: refWhat }, related });
-      } else if (d.docClass === 'talos-json6902' && byRef) {
+        else if (folderWorker) out.push({ doc: d, path: ['kind'], messageId: 'workerPatch', data: { file: d.file.path }, severity: 'warning' });
+      } else if (d.docClass === 'talos-json6902' && (byRef || folderWorker)) {
         const at = firstVip(d.value);
-        if (at) out.push({ doc: d, path: at, key: at[at.length - 1] === 'vip', messageId: 'worker', data: { what: refWhat }, related });
+        if (at && byRef) out.push({ doc: d, path: at, key: at[at.length - 1] === 'vip', messageId: 'worker', data: { what: refWhat }, related });
+        else if (at) out.push({ doc: d, path: at, key: at[at.length - 1] === 'vip', messageId: 'workerPatch', data: { file: d.file.path }, severity: 'warning' });
       } else if (d.docClass === 'talhelper') {
         const nodes = d.get(['nodes']);
         if (Array.isArray(nodes)) {
