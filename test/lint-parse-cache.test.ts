@@ -11,6 +11,7 @@ import { after, describe, it } from 'node:test';
 import { MAX_CACHED_FOLDERS } from '../src/lint/parse-cache.js';
 import { ageTree, cacheTestRepo, lbService, waitPastRacy, withReplacementCharLookalike } from '../src/testing/cache-repo.js';
 import { spawnCli, type CliRun } from '../src/testing/cli.js';
+import { yamlFilesUnder } from '../src/testing/schema-upstream.js';
 
 const root = mkdtempSync(join(tmpdir(), 'talium-parse-cache-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -133,14 +134,23 @@ describe('parse cache', () => {
     assert.equal(run().misses, 0);
   });
 
-  it('an unchanged file is not even read; a just-written one is verified by its hash', () => {
+  it('an unchanged file is not even read; a just-written one is verified by its hash', (t) => {
     const { repo, run } = setup('stat');
     // Flux objects on current APIs: no rule needs their text (the Flux version header is looked up only for a finding)
     writeFileSync(join(repo, 'apps', 'release.yaml'), 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: web\n  namespace: web\nspec:\n  interval: 1h\n  chart:\n    spec:\n      chart: web\n      sourceRef:\n        kind: HelmRepository\n        name: web\n');
+    // every file written again just now: entries recorded within two seconds of that are racy
+    const written = Date.now();
+    for (const f of yamlFilesUnder(repo)) writeFileSync(f, readFileSync(f));
     const fresh = run();
+    const took = Date.now() - written;
     const verifiedFresh = run();
     assert.equal(verifiedFresh.misses, 0);
-    assert.equal(verifiedFresh.verified, fresh.misses, 'entries recorded right after the files were written are checked');
+    if (took < 1900) assert.equal(verifiedFresh.verified, fresh.misses, 'entries recorded right after the files were written are checked');
+    else {
+      // a loaded machine: some entries were recorded when their files were already two seconds old (trusted by times)
+      assert.ok(verifiedFresh.verified <= fresh.misses);
+      t.diagnostic(`the first run took ${took} ms after the writes: the all-racy check is not judged`);
+    }
     age(repo);
     // the change time cannot be set back: wait until it is more than two seconds old
     waitPastRacy();
