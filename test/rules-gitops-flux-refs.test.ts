@@ -186,7 +186,7 @@ test('gitops/flux-variable-undefined', () => {
       },
       {
         files: repo(ks(from('ConfigMap', 'cluster-settings')), pool('${LB_POOL_CIDR}', 'x-${CLUSTER_NAME}')),
-        errors: [{ messageId: 'undefined', file: 'apps/cilium/config/pool.yaml', line: 8, column: 38, data: { variable: 'CLUSTER_NAME' } }],
+        errors: [{ messageId: 'undefined', file: 'apps/cilium/config/pool.yaml', line: 8, column: 41, data: { variable: 'CLUSTER_NAME' } }],
       },
     ],
   });

@@ -4,6 +4,7 @@
  * name check; the values are the plan's (plan/flux-substitution.ts), which this rule reads, never re-derives.
  */
 import type { Path, YamlDocument } from '../../core/document.js';
+import type { Range } from '../../core/diagnostic.js';
 import { suggest } from '../../core/suggest.js';
 import { fluxKustomizations, ksAllFor } from '../../plan/flux-kustomizations.js';
 import { kustomizationVariables, SUBSTITUTE_OPT_OUT } from '../../plan/flux-substitution.js';
@@ -96,10 +97,26 @@ export default defineRule({
           seen.add(e.name);
           const suggestion = suggest(e.name, defined);
           const data = { variable: e.name, kustomization: owners[0]!.name, ...(suggestion ? { suggestion } : {}) };
-          out.push({ doc: d, path, messageId: suggestion ? 'undefinedNear' : 'undefined', data });
+          const range = placeholderRange(d, path, e.name);
+          out.push({ doc: d, path, ...(range ? { range } : {}), messageId: suggestion ? 'undefinedNear' : 'undefined', data });
         }
       }
     }
     return out;
   },
 });
+
+/**
+ * The `${NAME}` itself in the file, when the value holding it sits on one line and holds it once (a plain or quoted
+ * scalar); else undefined, and the finding takes the whole value.
+ */
+function placeholderRange(d: YamlDocument, path: Path, name: string): Range | undefined {
+  const r = d.locate(path);
+  if (r.start.line !== r.end.line) return undefined;
+  const raw = d.file.textAt(r);
+  const token = `\${${name}}`;
+  const i = raw?.indexOf(token) ?? -1;
+  const from = d.file.offsetAt(r.start);
+  if (i === -1 || raw!.indexOf(token, i + 1) !== -1 || from === undefined) return undefined;
+  return d.file.rangeOf(from + i, from + i + token.length);
+}
