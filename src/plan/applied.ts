@@ -11,12 +11,11 @@ import { docsOfKinds } from '../core/kind-index.js';
 import { normDir, under } from './flux-kustomizations.js';
 import { kustomizePatchFiles } from './kustomize-patches.js';
 import { argoDirectoryFilters, directoryReads, inDirectoryScope, type ArgoDirectoryFilter } from './argo-directory.js';
-import { argoSourcePaths, dirOf, docsByFile, isObj, normalizePath } from './util.js';
+import { argoSourcePaths, dirOf, docsByFile, isObj, normalizePath, TEMPLATED } from './util.js';
 
 /** The names kustomize looks for in a folder (api/konfig/builtinpluginconsts: RecognizedKustomizationFileNames). */
 export const KUSTOMIZATION_FILES: readonly string[] = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
-const TEMPLATED = /\$\{|\{\{/;
 const YAML_NAME = /\.ya?ml/i;
 /** Keys whose entries name files or folders that build objects (templated ones may name any file of the folder). */
 const BUILD_KEYS = ['resources', 'bases', 'components'];

@@ -15,7 +15,7 @@ import type { BuiltObject } from './kustomize-build.js';
 import { patchesMayRename } from './kustomize-build.js';
 import type { SourceIgnoreFile } from './source-ignore.js';
 import { judgePatches, smPatches, type PatchMiss, type SmPatch } from './kustomize-patch-targets.js';
-import { isObj, patchBodies, resolveRepoPath } from './util.js';
+import { isObj, patchBodies, resolveRepoPath, TEMPLATED } from './util.js';
 
 /** A patch of an applier that kustomize finds no unique object for. */
 export interface ApplierPatchMiss extends PatchMiss {
@@ -59,7 +59,6 @@ function addsPatches(a: Applier): boolean {
   return Array.isArray(list) && list.length > 0;
 }
 
-const TEMPLATED = /\$\{|\{\{/;
 
 /** A JSON6902 patch with an operation that is not one talium follows, or on metadata, kind or apiVersion: it may rename. */
 const mayRename = (ops: unknown[]): boolean =>

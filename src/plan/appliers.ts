@@ -18,7 +18,7 @@ import { repoKey } from './helm-layers.js';
 import { isClusterScoped, KustomizeBuilder, kustomizeBuilder, namespaceMerges, objectKey, withIds, type BuiltObject, type IdOverrides, type NamespaceConflict } from './kustomize-build.js';
 import { sourceIgnored, specIgnore, type SourceIgnoreFile } from './source-ignore.js';
 import { generatedResources } from './kustomize-overlays.js';
-import { dirOf, docsByFile, foldersOf, isObj } from './util.js';
+import { dirOf, docsByFile, foldersOf, isObj, TEMPLATED } from './util.js';
 import { pushAll } from '../core/arrays.js';
 import { ownTemplated } from './templated.js';
 import { generatedApps } from './appset-generators.js';
@@ -88,7 +88,6 @@ export function applierLabel(a: Applier): string {
   return `${a.engine === 'flux' ? 'Flux Kustomization' : 'Argo CD Application'} ${ns}${a.name}`;
 }
 
-const TEMPLATED = /\$\{|\{\{/;
 const IN_CLUSTER = new Set(['', 'https://kubernetes.default.svc', 'in-cluster']);
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);

@@ -10,7 +10,7 @@
  * matrix.go with utils.CombineStringMaps and mergo.Merge).
  */
 import type { YamlDocument } from '../core/document.js';
-import { isObj } from './util.js';
+import { isObj, TEMPLATED } from './util.js';
 
 /** One parameter set: with goTemplate the nested map Argo CD passes to text/template; else flat `key → string`. */
 type ParamSet = Record<string, unknown>;
@@ -21,7 +21,6 @@ export interface GeneratedApp {
   spec: unknown;
 }
 
-const TEMPLATED = /\$\{|\{\{/;
 
 /**
  * The Applications `d` (an ApplicationSet) makes: one per parameter set of its single generator, the template

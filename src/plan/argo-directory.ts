@@ -5,9 +5,8 @@
  */
 import type { Path, YamlDocument } from '../core/document.js';
 import { normDir, under } from './flux-kustomizations.js';
-import { argoSourcePaths, dirOf, isObj } from './util.js';
+import { argoSourcePaths, dirOf, isObj, TEMPLATED } from './util.js';
 
-const TEMPLATED = /\$\{|\{\{/;
 
 /**
  * A gobwas/glob pattern compiled without separators as a RegExp over the whole text: `*` (and `**`) any run of

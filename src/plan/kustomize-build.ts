@@ -16,7 +16,7 @@
  */
 import type { Path, YamlDocument } from '../core/document.js';
 import { KUSTOMIZATION_FILES } from './applied.js';
-import { dirOf, isObj, normalizePath, patchBodies, resolveRepoPath } from './util.js';
+import { dirOf, isObj, normalizePath, patchBodies, resolveRepoPath, TEMPLATED } from './util.js';
 
 /** One object of a build's output, with its id after the build's transformers. */
 export interface BuiltObject {
@@ -86,7 +86,6 @@ const CLUSTER_SCOPED = new Set([
   'TokenReview', 'ValidatingWebhookConfiguration', 'VolumeAttachment',
 ]);
 
-const TEMPLATED = /\$\{|\{\{/;
 const REMOTE = /^[a-z0-9.-]+\.[a-z]{2,}\/|\?ref=|^[a-z]+:\/\//i;
 
 export const isClusterScoped = (kind: string): boolean => CLUSTER_SCOPED.has(kind);

@@ -13,7 +13,7 @@
  */
 import type { Path, YamlDocument } from '../core/document.js';
 import { builtKustomizations, type KustomizeBuilder, type PatchInput } from './kustomize-build.js';
-import { isObj } from './util.js';
+import { isObj, TEMPLATED } from './util.js';
 
 /** An `images` entry no container of the build answers to. */
 export interface ImagesMiss {
@@ -26,7 +26,6 @@ export interface ImagesMiss {
   held: readonly string[];
 }
 
-const TEMPLATED = /\$\{|\{\{/;
 /** Keys whose kustomizations may change containers in ways not followed here. */
 const CHANGING = ['patches', 'patchesStrategicMerge', 'patchesJson6902', 'replacements', 'transformers', 'configurations', 'generators', 'helmCharts', 'helmChartInflationGenerator'];
 const DEPTH = 40;

@@ -8,7 +8,7 @@
  */
 import type { Path, YamlDocument } from '../core/document.js';
 import { builtKustomizations, isClusterScoped, objectKey, resIdKey, type BuiltObject, type PatchInput } from './kustomize-build.js';
-import { dirOf, isObj, patchBodies, resolveRepoPath } from './util.js';
+import { dirOf, isObj, patchBodies, resolveRepoPath, TEMPLATED } from './util.js';
 
 /** A patch whose id kustomize finds no object, or several objects, for. */
 export interface PatchTargetMiss {
@@ -29,7 +29,6 @@ export interface PatchTargetMiss {
   held: readonly BuiltObject[];
 }
 
-const TEMPLATED = /\$\{|\{\{/;
 
 /** One target-less strategic-merge patch document, and the entry listing it. */
 export interface SmPatch {

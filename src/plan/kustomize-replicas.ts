@@ -9,7 +9,7 @@
  */
 import type { Path, YamlDocument } from '../core/document.js';
 import { builtKustomizations, type BuiltObject, type PatchInput } from './kustomize-build.js';
-import { isObj } from './util.js';
+import { isObj, TEMPLATED } from './util.js';
 
 /** The kinds whose `spec/replicas` kustomize's default replica field specs name. */
 export const REPLICA_KINDS: ReadonlySet<string> = new Set(['Deployment', 'ReplicationController', 'ReplicaSet', 'StatefulSet']);
@@ -25,7 +25,6 @@ export interface ReplicasMiss {
   held: readonly BuiltObject[];
 }
 
-const TEMPLATED = /\$\{|\{\{/;
 
 /** `o`'s name and every earlier name it had in the build. */
 function namesOf(o: BuiltObject): string[] {

@@ -8,6 +8,9 @@ import type { Path, YamlDocument } from '../core/document.js';
 import type { Range } from '../core/diagnostic.js';
 import type { ClusterGroup, Provenance } from './types.js';
 
+/** A value holding Flux `${VAR}` or Go/Helm `{{ }}` templating: not known until substituted or rendered. */
+export const TEMPLATED = /\$\{|\{\{/;
+
 /**
  * Where a fact written in a document is, as a finding's place: its path, and inside an inline patch string
  * (Provenance.inner) the value's own range when the string can be mapped (literal, folded or quoted: locateInString).

@@ -5,12 +5,11 @@
 import type { YamlDocument } from '../../core/document.js';
 import { docsOfKinds } from '../../core/kind-index.js';
 import { mayBePatched } from '../../plan/kustomize-patches.js';
-import { argoSpecPath, isObj } from '../../plan/util.js';
+import { argoSpecPath, isObj, TEMPLATED } from '../../plan/util.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { ARGO_APP_KINDS } from './lib/flux.js';
 
-const TEMPLATED = /\$\{|\{\{/;
 
 const APP = (destination: string) =>
   `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: whoami\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/me/home-ops.git\n    targetRevision: main\n    path: kubernetes/apps/whoami\n  destination:\n${destination}`;

@@ -9,7 +9,7 @@ import { docsOfKinds } from '../../core/kind-index.js';
 import { resolveSourcePath } from '../../plan/flux-kustomizations.js';
 import { repoKey } from '../../plan/helm-layers.js';
 import { mayBePatched } from '../../plan/kustomize-patches.js';
-import { argoSourcePaths, argoSpecPath, isObj } from '../../plan/util.js';
+import { argoSourcePaths, argoSpecPath, isObj, TEMPLATED } from '../../plan/util.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { yamlFolders } from './lib/folders.js';
@@ -17,7 +17,6 @@ import { thisRepository } from './lib/argo-repo.js';
 import { ARGO_APP_KINDS, dirOf, under } from './lib/flux.js';
 import { ownTemplated } from '../../plan/templated.js';
 
-const TEMPLATED = /\{\{|\$\{/;
 /** Argo CD 3 expands globs in value files; such an entry may match nothing on purpose. */
 const GLOB = /[*?[]/;
 
