@@ -57,6 +57,13 @@ function lintArgs(extra: string[]): string[] {
   return ['-r', hookFile, BIN, 'lint', '.', '--format', 'json', ...extra];
 }
 
+/**
+ * Node's option for V8's background thread pool, as `npm run lint` and the GitHub Action start talium: 0 = one
+ * thread fewer than the machine's cores (Node's own default is 4, which on 2 cores takes the main thread's core
+ * for TurboFan and GC helpers). A Node option, not a V8 flag, so both code caches stay valid.
+ */
+const POOL = '--v8-pool-size=0';
+
 /** 1-minute load average: other processes on the machine distort every figure. */
 function loadAverage(): string {
   return loadavg()[0]!.toFixed(1);
@@ -112,6 +119,7 @@ function main(argv: string[]): void {
     const edited: Measure[] = [];
     const warm: Measure[] = [];
     const single: Measure[] = [];
+    const pooled: Measure[] = [];
     const someFile = firstYaml(dir);
     // fill the parse cache for the warm runs; entries recorded within 2 s of a file's last write are "racy" (verified
     // by hash, then recorded again), so a second filling run after a pause leaves the state a developer's tree has
@@ -121,6 +129,7 @@ function main(argv: string[]): void {
     for (let r = 0; r < runs; r++) {
       base.push(measure(['-r', hookFile, '--input-type=module', '-e', BASELINE, repoRoot, dir], dir));
       full.push(measure(lintArgs(['--no-cache']), dir));
+      pooled.push(measure([POOL, ...lintArgs(['--no-cache'])], dir));
       // a developer's next run: one file saved since (same bytes, new times: its parse cache entry and the run
       // cache record no longer hold), then the run after that with nothing changed (the run cache replays)
       rewrite(someFile);
@@ -131,18 +140,19 @@ function main(argv: string[]): void {
     for (const m of base) {
       if (m.code !== 0 || Number(m.stdout) !== docs) throw new Error(`js-yaml baseline failed (exit ${m.code}, ${m.stdout} documents of ${docs})`);
     }
-    for (const m of [...full, ...edited, ...warm, ...single]) if (m.code !== 0 && m.code !== 1) throw new Error(`talium lint failed with exit ${m.code}`);
+    for (const m of [...full, ...pooled, ...edited, ...warm, ...single]) if (m.code !== 0 && m.code !== 1) throw new Error(`talium lint failed with exit ${m.code}`);
     const out = JSON.parse(full[0]!.stdout) as { summary: { errors: number; warnings: number; infos: number; files: number } };
-    const same = [...full, ...edited, ...warm, ...single].every((m) => m.stdout === full[0]!.stdout);
+    const same = [...full, ...pooled, ...edited, ...warm, ...single].every((m) => m.stdout === full[0]!.stdout);
     const b = median(base.map((m) => m.wallMs));
     const load = loadAverage();
     const f = median(full.map((m) => m.wallMs));
+    const p = median(pooled.map((m) => m.wallMs));
     const s = median(single.map((m) => m.wallMs));
     const e = median(edited.map((m) => m.wallMs));
     const w = median(warm.map((m) => m.wallMs));
     perFile.push(f / n);
     rows.push(
-      `| ${n} | ${docs} | ${b.toFixed(0)} ms (${median(base.map((m) => m.maxRssMiB)).toFixed(0)} MiB) | ${f.toFixed(0)} ms (${median(full.map((m) => m.maxRssMiB)).toFixed(0)} MiB) | ${e.toFixed(0)} ms | ${w.toFixed(0)} ms | ${s.toFixed(0)} ms | ${(f / b).toFixed(2)} / ${(e / b).toFixed(2)} / ${(w / b).toFixed(2)} | ${out.summary.errors}/${out.summary.warnings}/${out.summary.infos} | ${same ? 'yes' : 'NO'} | ${load} |`,
+      `| ${n} | ${docs} | ${b.toFixed(0)} ms (${median(base.map((m) => m.maxRssMiB)).toFixed(0)} MiB) | ${f.toFixed(0)} ms (${median(full.map((m) => m.maxRssMiB)).toFixed(0)} MiB) | ${p.toFixed(0)} ms (${(p / b).toFixed(2)}) | ${e.toFixed(0)} ms | ${w.toFixed(0)} ms | ${s.toFixed(0)} ms | ${(f / b).toFixed(2)} / ${(e / b).toFixed(2)} / ${(w / b).toFixed(2)} | ${out.summary.errors}/${out.summary.warnings}/${out.summary.infos} | ${same ? 'yes' : 'NO'} | ${load} |`,
     );
     if (!keep) rmSync(dir, { recursive: true, force: true });
     else process.stderr.write(`corpus kept in ${dir}\n`);
@@ -150,8 +160,8 @@ function main(argv: string[]): void {
   const lines = [
     `node ${process.version}, ${runs} runs each, medians; wall time measured by the parent, peak RSS by the child.`,
     '',
-    '| files | documents | js-yaml read+parse (1 thread) | talium lint --no-cache | warm, one file saved | warm, nothing changed | --no-cache --workers 2 | lint/baseline (cold / one saved / unchanged) | errors/warnings/infos | identical output | load avg |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---:|',
+    `| files | documents | js-yaml read+parse (1 thread) | talium lint --no-cache | the same with \`node ${POOL}\` (/ baseline) | warm, one file saved | warm, nothing changed | --no-cache --workers 2 | lint/baseline (cold / one saved / unchanged) | errors/warnings/infos | identical output | load avg |`,
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---:|',
     ...rows,
   ];
   if (perFile.length > 1) lines.push('', `Per-file cost, largest vs smallest corpus: ${((perFile[perFile.length - 1]! / perFile[0]! - 1) * 100).toFixed(1)}% (target ≤ 15%).`);
