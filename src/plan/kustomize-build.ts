@@ -86,7 +86,8 @@ const CLUSTER_SCOPED = new Set([
   'TokenReview', 'ValidatingWebhookConfiguration', 'VolumeAttachment',
 ]);
 
-const REMOTE = /^[a-z0-9.-]+\.[a-z]{2,}\/|\?ref=|^[a-z]+:\/\//i;
+/** A remote resource (a URL, `github.com/org/repo//path?ref=`): not a file of the repository. */
+export const REMOTE = /^[a-z0-9.-]+\.[a-z]{2,}\/|\?ref=|^[a-z]+:\/\//i;
 
 export const isClusterScoped = (kind: string): boolean => CLUSTER_SCOPED.has(kind);
 

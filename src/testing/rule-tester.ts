@@ -49,8 +49,8 @@ export function parseRepo(files: Record<string, string>): YamlDocument[] {
   return docs;
 }
 
-/** Run the given rules on an in-memory repository; diagnostics sorted. */
-export function lintRepo(files: Record<string, string>, rules: readonly Rule[]): Diagnostic[] {
+/** Run the given rules on an in-memory repository; diagnostics sorted. `partialTree`: as a run over some paths only. */
+export function lintRepo(files: Record<string, string>, rules: readonly Rule[], opts: { partialTree?: boolean } = {}): Diagnostic[] {
   // YAML templates (`*.yaml.j2`...) are found, not read, as discovery does
   const templates = Object.keys(files).filter((p) => TEMPLATE_EXT.test(p)).sort();
   // `.sourceignore` files are found, not parsed, as discovery does
@@ -61,7 +61,7 @@ export function lintRepo(files: Record<string, string>, rules: readonly Rule[]):
   const tree = treeFacts(Object.keys(files).filter((p) => !SOURCE_IGNORE.test(p)), [], templates);
   if (ignores.length) tree.sourceIgnores = ignores.map((p) => ({ dir: p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '', text: files[p]! }));
   // as the engine reports them: the same finding from two cluster groups (a shared base) once
-  return uniqueSorted(runRules(rules, groups, docs, {}, { tree }).map(toDiagnostic));
+  return uniqueSorted(runRules(rules, groups, docs, {}, { tree, ...(opts.partialTree ? { partialTree: true } : {}) }).map(toDiagnostic));
 }
 
 export interface ExpectedError {
