@@ -23,9 +23,10 @@ import imagesTargetMissing from './images-target-missing.js';
 import kustomizationMissingFile from './kustomization-missing-file.js';
 import kustomizeHelmchartsFlux from './kustomize-helmcharts-flux.js';
 import objectAppliedTwice from './object-applied-twice.js';
+import patchEntryInvalid from './patch-entry-invalid.js';
 import patchTargetMissing from './patch-target-missing.js';
 import replicasTargetMissing from './replicas-target-missing.js';
 import unreferencedFile from './unreferenced-file.js';
 import versionMatrix from './version-matrix.js';
 
-export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHookAnnotation, argocdHubbleCerts, argocdSourceIgnored, argocdSyncOptions, argocdSyncWave, argocdValueFile, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxDependsOn, fluxKustomizationPath, fluxVariableUndefined, helmreleaseChartSource, helmreleaseSourceRef, helmreleaseValuesFrom, imagesTargetMissing, kustomizationMissingFile, kustomizeHelmchartsFlux, objectAppliedTwice, patchTargetMissing, replicasTargetMissing, unreferencedFile, versionMatrix];
+export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHookAnnotation, argocdHubbleCerts, argocdSourceIgnored, argocdSyncOptions, argocdSyncWave, argocdValueFile, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxDependsOn, fluxKustomizationPath, fluxVariableUndefined, helmreleaseChartSource, helmreleaseSourceRef, helmreleaseValuesFrom, imagesTargetMissing, kustomizationMissingFile, kustomizeHelmchartsFlux, objectAppliedTwice, patchEntryInvalid, patchTargetMissing, replicasTargetMissing, unreferencedFile, versionMatrix];
