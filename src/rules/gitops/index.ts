@@ -20,6 +20,7 @@ import helmreleaseChartSource from './helmrelease-chart-source.js';
 import helmreleaseSourceRef from './helmrelease-source-ref.js';
 import helmreleaseValuesFrom from './helmrelease-values-from.js';
 import imagesTargetMissing from './images-target-missing.js';
+import kustomizationEntryKind from './kustomization-entry-kind.js';
 import kustomizationMissingFile from './kustomization-missing-file.js';
 import kustomizeHelmchartsFlux from './kustomize-helmcharts-flux.js';
 import objectAppliedTwice from './object-applied-twice.js';
@@ -29,4 +30,4 @@ import replicasTargetMissing from './replicas-target-missing.js';
 import unreferencedFile from './unreferenced-file.js';
 import versionMatrix from './version-matrix.js';
 
-export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHookAnnotation, argocdHubbleCerts, argocdSourceIgnored, argocdSyncOptions, argocdSyncWave, argocdValueFile, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxDependsOn, fluxKustomizationPath, fluxVariableUndefined, helmreleaseChartSource, helmreleaseSourceRef, helmreleaseValuesFrom, imagesTargetMissing, kustomizationMissingFile, kustomizeHelmchartsFlux, objectAppliedTwice, patchEntryInvalid, patchTargetMissing, replicasTargetMissing, unreferencedFile, versionMatrix];
+export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHookAnnotation, argocdHubbleCerts, argocdSourceIgnored, argocdSyncOptions, argocdSyncWave, argocdValueFile, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxDependsOn, fluxKustomizationPath, fluxVariableUndefined, helmreleaseChartSource, helmreleaseSourceRef, helmreleaseValuesFrom, imagesTargetMissing, kustomizationEntryKind, kustomizationMissingFile, kustomizeHelmchartsFlux, objectAppliedTwice, patchEntryInvalid, patchTargetMissing, replicasTargetMissing, unreferencedFile, versionMatrix];
