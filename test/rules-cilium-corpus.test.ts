@@ -40,6 +40,9 @@ test('cilium/talos/gitops rules on the shared corpus: only triaged errors', (t) 
     findings += diags.length;
     for (const d of diags) {
       assert.doesNotMatch(d.message, /\{\{/, `${repo}: unfilled placeholder in ${d.ruleId}`);
+      // a kustomization naming a file the excerpt did not copy (corpus INDEX.md: only Cilium, LB and Talos files
+      // were copied) is right about the copy, not about the upstream repository: counted in corpus-triage.test.ts
+      if (d.ruleId === 'gitops/kustomization-missing-file' && !existsSync(path.join(CORPUS, repo, String(d.data?.['path'])))) continue;
       if (d.severity === 'error') errors.add(`${repo} ${d.file}:${d.range.start.line}:${d.range.start.column} ${d.ruleId}/${d.messageId ?? ''}`);
     }
   }

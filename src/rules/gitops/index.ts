@@ -15,6 +15,7 @@ import duplicateObject from './duplicate-object.js';
 import fluxApiVersion from './flux-api-version.js';
 import fluxDependsOn from './flux-depends-on.js';
 import fluxKustomizationPath from './flux-kustomization-path.js';
+import fluxSopsDecryption from './flux-sops-decryption.js';
 import fluxVariableUndefined from './flux-variable-undefined.js';
 import helmreleaseChartSource from './helmrelease-chart-source.js';
 import helmreleaseSourceRef from './helmrelease-source-ref.js';
@@ -30,4 +31,4 @@ import replicasTargetMissing from './replicas-target-missing.js';
 import unreferencedFile from './unreferenced-file.js';
 import versionMatrix from './version-matrix.js';
 
-export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHookAnnotation, argocdHubbleCerts, argocdSourceIgnored, argocdSyncOptions, argocdSyncWave, argocdValueFile, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxDependsOn, fluxKustomizationPath, fluxVariableUndefined, helmreleaseChartSource, helmreleaseSourceRef, helmreleaseValuesFrom, imagesTargetMissing, kustomizationEntryKind, kustomizationMissingFile, kustomizeHelmchartsFlux, objectAppliedTwice, patchEntryInvalid, patchTargetMissing, replicasTargetMissing, unreferencedFile, versionMatrix];
+export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHookAnnotation, argocdHubbleCerts, argocdSourceIgnored, argocdSyncOptions, argocdSyncWave, argocdValueFile, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxDependsOn, fluxKustomizationPath, fluxSopsDecryption, fluxVariableUndefined, helmreleaseChartSource, helmreleaseSourceRef, helmreleaseValuesFrom, imagesTargetMissing, kustomizationEntryKind, kustomizationMissingFile, kustomizeHelmchartsFlux, objectAppliedTwice, patchEntryInvalid, patchTargetMissing, replicasTargetMissing, unreferencedFile, versionMatrix];
