@@ -214,8 +214,25 @@ test('gitops/flux-depends-on', () => {
         files: { 'kubernetes/apps/a/ks.yaml': ks('volsync', ['volsyncc']) },
         errors: [{ messageId: 'missing', line: 14, column: 13, data: { name: 'volsync', dependency: 'volsyncc' } }],
       },
+      // a cycle of three: reported at the entry of each that leads into it, with the cycle through it (an error)
+      {
+        files: { 'kubernetes/apps/a/ks.yaml': ks('a', ['flux-system', 'b']), 'kubernetes/apps/b/ks.yaml': ks('b', ['c']), 'kubernetes/apps/c/ks.yaml': ks('c', ['a']), 'kubernetes/apps/d/ks.yaml': ks('d', ['a']) },
+        errors: [
+          { messageId: 'cycle', file: 'kubernetes/apps/a/ks.yaml', line: 15, column: 13, data: { name: 'a', dependency: 'b', cycle: 'a → b → c → a' } },
+          { messageId: 'cycle', file: 'kubernetes/apps/b/ks.yaml', line: 14, column: 13, data: { name: 'b', dependency: 'c', cycle: 'b → c → a → b' } },
+          { messageId: 'cycle', file: 'kubernetes/apps/c/ks.yaml', line: 14, column: 13, data: { name: 'c', dependency: 'a', cycle: 'c → a → b → c' } },
+        ],
+      },
+      // on itself
+      { files: { 'kubernetes/apps/a/ks.yaml': ks('a', ['a']) }, errors: [{ messageId: 'cycle', line: 14, column: 13, data: { cycle: 'a → a' } }] },
     ],
   });
+  // a name two Kustomizations share (in two namespaces) is not followed: which one is meant is not known
+  assert.deepEqual(
+    lintRepo({ 'kubernetes/apps/a/ks.yaml': ks('a', ['b']), 'kubernetes/apps/b/ks.yaml': ks('b', ['a']), 'kubernetes/apps/b2/ks.yaml': ks('b', [], '  namespace: other\n') }, [fluxDependsOn]).map((d) => d.messageId),
+    [],
+  );
+  assert.equal(lintRepo({ 'kubernetes/apps/a/ks.yaml': ks('a', ['b']), 'kubernetes/apps/b/ks.yaml': ks('b', ['a']) }, [fluxDependsOn]).filter((d) => d.severity === 'error').length, 2);
   // end to end: the whole repository reports it; a run over one file does not (the dependency may sit unread)
   const repo = temp.repo({ ...base, 'kubernetes/apps/echo/ks.yaml': ks('echo', ['cilium-configs']) });
   const ids = (args: string[]) =>

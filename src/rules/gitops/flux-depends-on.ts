@@ -1,12 +1,14 @@
 /**
  * gitops/flux-depends-on: every `spec.dependsOn` entry of a Flux Kustomization must name a Flux Kustomization the
- * repository applies. A misspelt or renamed dependency blocks the Kustomization for good ("dependency ... not
- * found") and nothing in it is applied. Owns that name check only, not the order of what the dependencies apply.
+ * repository applies, and the dependencies must not go round in a cycle. A misspelt or renamed dependency blocks the
+ * Kustomization for good ("dependency ... not found"); a cycle blocks every Kustomization on it ("dependency ... is
+ * not ready", forever). Owns those checks only, not the order of what the dependencies apply.
  */
 import { suggest } from '../../core/suggest.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
-import { fluxKustomizations } from './lib/flux.js';
+import type { YamlDocument } from '../../core/document.js';
+import { fluxKustomizations, type FluxKs } from './lib/flux.js';
 import { TEMPLATED, namePattern, namesMayChange } from './lib/flux-names.js';
 
 /** The name Flux bootstrap (and the Flux Operator's FluxInstance) creates outside the repository's own files. */
@@ -20,18 +22,123 @@ function isObj(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** A Flux Kustomization's name as Flux sees it: its value, substituted where talium knows the variables. */
+const ksName = (d: YamlDocument): string | undefined => {
+  const v = d.get(['metadata', 'name']);
+  return typeof v === 'string' && v && !TEMPLATED.test(v) ? v : undefined;
+};
+
+/** The names each Kustomization's `dependsOn` entries give (index of the entry, name), templated ones left out. */
+function dependencies(d: YamlDocument): Array<[number, string]> {
+  const list = d.get(['spec', 'dependsOn']);
+  if (!Array.isArray(list)) return [];
+  const out: Array<[number, string]> = [];
+  list.forEach((e, i) => {
+    if (isObj(e) && typeof e['name'] === 'string' && e['name'] && !TEMPLATED.test(e['name'])) out.push([i, e['name']]);
+  });
+  return out;
+}
+
+/**
+ * Cycles of `dependsOn` among the repository's Flux Kustomizations whose names are used once (by name: the namespace
+ * often comes from a parent kustomization), found as strongly connected components (Tarjan); one finding per
+ * Kustomization of `mine` on a cycle, at its entry that leads into it, with the cycle through it.
+ */
+function dependencyCycles(all: readonly YamlDocument[], mine: readonly FluxKs[]): RuleFinding[] {
+  const byName = new Map<string, YamlDocument | null>();
+  for (const k of fluxKustomizations(all)) {
+    const n = ksName(k.doc);
+    if (n === undefined || k.doc.templated) continue;
+    byName.set(n, byName.has(n) && byName.get(n) !== k.doc ? null : k.doc);
+  }
+  const edges = new Map<YamlDocument, Array<[number, YamlDocument]>>();
+  for (const d of byName.values()) {
+    if (!d) continue;
+    const to: Array<[number, YamlDocument]> = [];
+    for (const [i, n] of dependencies(d)) {
+      const t = byName.get(n);
+      if (t) to.push([i, t]);
+    }
+    if (to.length) edges.set(d, to);
+  }
+  if (!edges.size) return [];
+  // Tarjan's strongly connected components (the graph is small: one node per Kustomization)
+  const index = new Map<YamlDocument, number>();
+  const low = new Map<YamlDocument, number>();
+  const stack: YamlDocument[] = [];
+  const onStack = new Set<YamlDocument>();
+  const component = new Map<YamlDocument, number>();
+  let next = 0;
+  let comps = 0;
+  const visit = (v: YamlDocument): void => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const [, w] of edges.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      let w: YamlDocument;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.set(w, comps);
+      } while (w !== v);
+      comps++;
+    }
+  };
+  for (const v of edges.keys()) if (!index.has(v)) visit(v);
+  const size = new Map<number, number>();
+  for (const c of component.values()) size.set(c, (size.get(c) ?? 0) + 1);
+  /** The shortest way from `from` back to `to` inside one component (breadth first), as names. */
+  const pathBack = (from: YamlDocument, to: YamlDocument): string[] => {
+    const prev = new Map<YamlDocument, YamlDocument | undefined>([[from, undefined]]);
+    const queue = [from];
+    while (queue.length) {
+      const v = queue.shift()!;
+      if (v === to) break;
+      for (const [, w] of edges.get(v) ?? []) {
+        if (component.get(w) !== component.get(to) || prev.has(w)) continue;
+        prev.set(w, v);
+        queue.push(w);
+      }
+    }
+    const names: string[] = [];
+    for (let v: YamlDocument | undefined = to; v; v = prev.get(v)) names.unshift(ksName(v)!);
+    return names;
+  };
+  const out: RuleFinding[] = [];
+  for (const k of mine) {
+    const c = component.get(k.doc);
+    if (c === undefined) continue;
+    for (const [i, t] of edges.get(k.doc) ?? []) {
+      if (component.get(t) !== c || (t !== k.doc && size.get(c)! < 2)) continue;
+      const cycle = t === k.doc ? [k.name, k.name] : [k.name, ...pathBack(t, k.doc)];
+      out.push({ doc: k.doc, path: ['spec', 'dependsOn', i, 'name'], messageId: 'cycle', severity: 'error', data: { name: k.name, dependency: ksName(t)!, cycle: cycle.join(' → ') } });
+      break;
+    }
+  }
+  return out;
+}
+
 export default defineRule({
   meta: {
     id: 'gitops/flux-depends-on',
-    description: 'A Flux Kustomization `dependsOn` names a Kustomization the repository does not have.',
+    description: 'A Flux Kustomization `dependsOn` names a Kustomization the repository does not have, or the dependencies form a cycle.',
     severity: 'warning',
+    messageSeverities: { cycle: 'error' },
     messages: {
+      cycle: 'Flux Kustomization "{{name}}" depends on "{{dependency}}", which depends back on it ({{cycle}}); kustomize-controller applies a Kustomization only once its dependencies are ready, so none of them is ever applied ("dependency ... is not ready").',
       missing: 'Flux Kustomization "{{name}}" depends on "{{dependency}}", but the repository applies no Flux Kustomization of that name; kustomize-controller waits for it ("dependency not found") and never applies "{{name}}".',
       missingNear: 'Flux Kustomization "{{name}}" depends on "{{dependency}}", but the repository applies no Flux Kustomization of that name (did you mean "{{suggestion}}"?); kustomize-controller waits for it ("dependency not found") and never applies "{{name}}".',
     },
-    help: 'Name an existing Flux Kustomization in `dependsOn` (its `metadata.name`), or remove the entry.',
+    help: 'Name an existing Flux Kustomization in `dependsOn` (its `metadata.name`), or remove the entry; break a cycle by removing the dependency that points back to a Kustomization that (indirectly) depends on this one.',
     docs: {
-      what: 'For each Flux Kustomization, checks that every `spec.dependsOn[].name` is the `metadata.name` of a Flux Kustomization among the documents the repository applies (in any namespace: the namespace a Kustomization lands in is often set by a parent kustomization), and suggests the nearest existing name.\n' +
+      what: 'For each Flux Kustomization, checks that every `spec.dependsOn[].name` is the `metadata.name` of a Flux Kustomization among the documents the repository applies (in any namespace: the namespace a Kustomization lands in is often set by a parent kustomization), and suggests the nearest existing name. `cycle` (an error): the dependencies of Kustomizations with names the repository uses once go round back to where they started (`a` → `b` → `a`, or `a` on itself), reported at the entry of each Kustomization on the cycle that leads into it.\n' +
         '\n' +
         'Not judged: `flux-system` (Flux bootstrap and the Flux Operator create it), a templated dependency (`${APP}-app`), a name a templated Kustomization name could become (`${APP}` matches anything), repositories where kustomize renames objects (`namePrefix`/`nameSuffix`) or the Flux Operator generates Kustomizations (ResourceSet), and runs that read only part of the repository.',
       why: 'kustomize-controller checks each dependency before it builds a Kustomization: when one does not exist it reports "dependency \'<namespace>/<name>\' not found" and retries forever, so the Kustomization (and everything that depends on it) is never applied. A rename of the dependency, or a typo, does exactly that, and nothing else fails.',
@@ -43,6 +150,7 @@ export default defineRule({
       invalid: [
         { files: { 'clusters/home/apps.yaml': KS('cilium') + '---\n' + KS('cilium-config', DEPENDS('cillium')) } },
         { files: { 'clusters/home/apps.yaml': KS('cilium') + '---\n' + KS('echo', DEPENDS('storage')) }, note: 'nothing close enough to suggest' },
+        { files: { 'clusters/home/apps.yaml': KS('cilium', DEPENDS('cilium-config')) + '---\n' + KS('cilium-config', DEPENDS('cilium')) }, note: 'a cycle: neither is ever applied' },
       ],
     },
     needsWholeTree: ['missing', 'missingNear'],
@@ -66,13 +174,14 @@ export default defineRule({
       if (typeof value === 'string' && !TEMPLATED.test(value)) names.add(value);
     }
     const known = [...names].sort();
-    const out: RuleFinding[] = [];
+    const out: RuleFinding[] = [...dependencyCycles(all, mine)];
     for (const k of mine) {
       const list = k.doc.get(['spec', 'dependsOn']) as unknown[];
       list.forEach((entry, i) => {
         if (!isObj(entry)) return;
         const dependency = entry['name'];
         if (typeof dependency !== 'string' || !dependency || TEMPLATED.test(dependency) || dependency === BOOTSTRAP) return;
+        // named by the value (a substituted `${APP}` too); a cycle is reported above
         if (names.has(dependency) || patterns.some((p) => p.test(dependency))) return;
         const suggestion = suggest(dependency, known.filter((n) => n !== k.name));
         const base = { doc: k.doc, path: ['spec', 'dependsOn', i, 'name'] };
