@@ -4,11 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import kustomizationEntryKind from '../src/rules/gitops/kustomization-entry-kind.js';
 import { lintRepo, ruleTester } from '../src/testing/rule-tester.js';
-import { hasKubectl, KUBECTL_ABSENT, kustomizeFailsWith } from '../src/testing/kubectl-kustomize.js';
-import { tempRepos } from '../src/testing/temp-repos.js';
+import { agreesWithKubectl, hasKubectl, KUBECTL_ABSENT } from '../src/testing/kubectl-kustomize.js';
 
 const K = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
 const COMPONENT = (body: string) => `apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n${body}`;
@@ -40,19 +38,7 @@ const KIND_ERROR = /missing (Resource metadata|metadata\.name|kind) in object|mi
 
 test('gitops/kustomization-entry-kind: talium agrees with kubectl kustomize on every layout', (t) => {
   if (!hasKubectl) t.skip(KUBECTL_ABSENT);
-  const repos = tempRepos('talium-entry-kind-');
-  try {
-    for (const l of LAYOUTS) {
-      const got = lintRepo(l.files, [kustomizationEntryKind]);
-      assert.equal(got.length > 0, l.fails, `${l.name}: talium ${got.length ? `reports ${got.map((d) => d.messageId).join(', ')}` : 'reports nothing'}`);
-      if (!hasKubectl) continue;
-      const dir = repos.repo(l.files);
-      const kubectlFails = kustomizeFailsWith(path.join(dir, 'app'), KIND_ERROR, l.name);
-      assert.equal(kubectlFails, l.fails, `${l.name}: kubectl kustomize ${kubectlFails ? 'fails on the entry' : 'builds'}`);
-    }
-  } finally {
-    repos.cleanup();
-  }
+  agreesWithKubectl(LAYOUTS, (files) => lintRepo(files, [kustomizationEntryKind]), KIND_ERROR);
 });
 
 test('gitops/kustomization-entry-kind: where the finding sits, and what it says', () => {

@@ -4,11 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import kustomizationMissingFile from '../src/rules/gitops/kustomization-missing-file.js';
 import { lintRepo, ruleTester } from '../src/testing/rule-tester.js';
-import { hasKubectl, KUBECTL_ABSENT, kustomizeFailsWith } from '../src/testing/kubectl-kustomize.js';
-import { tempRepos } from '../src/testing/temp-repos.js';
+import { agreesWithKubectl, hasKubectl, KUBECTL_ABSENT } from '../src/testing/kubectl-kustomize.js';
 
 const K = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
 const COMPONENT = (body: string) => `apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n${body}`;
@@ -43,20 +41,7 @@ const MISSING_ERROR = /no such file or directory|unable to find one of 'kustomiz
 
 test('gitops/kustomization-missing-file: talium agrees with kubectl kustomize on every layout', (t) => {
   if (!hasKubectl) t.skip(KUBECTL_ABSENT);
-  const repos = tempRepos('talium-missing-file-');
-  try {
-    for (const l of LAYOUTS) {
-      const got = lintRepo(l.files, [kustomizationMissingFile]);
-      assert.equal(got.length > 0, l.fails, `${l.name}: talium ${got.length ? `reports ${got.map((d) => d.messageId).join(', ')}` : 'reports nothing'}`);
-      assert.ok(got.every((d) => d.ruleId === 'gitops/kustomization-missing-file' && d.severity === 'error'), l.name);
-      if (!hasKubectl) continue;
-      const dir = repos.repo(l.files);
-      const kubectlFails = kustomizeFailsWith(path.join(dir, 'app'), MISSING_ERROR, l.name);
-      assert.equal(kubectlFails, l.fails, `${l.name}: kubectl kustomize ${kubectlFails ? 'fails on a missing path' : 'builds'}`);
-    }
-  } finally {
-    repos.cleanup();
-  }
+  agreesWithKubectl(LAYOUTS, (files) => lintRepo(files, [kustomizationMissingFile]), MISSING_ERROR);
 });
 
 test('gitops/kustomization-missing-file: where the finding sits, and what it says', () => {

@@ -4,11 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import patchEntryInvalid from '../src/rules/gitops/patch-entry-invalid.js';
 import { lintRepo, ruleTester } from '../src/testing/rule-tester.js';
-import { hasKubectl, KUBECTL_ABSENT, kustomizeFailsWith } from '../src/testing/kubectl-kustomize.js';
-import { tempRepos } from '../src/testing/temp-repos.js';
+import { agreesWithKubectl, hasKubectl, KUBECTL_ABSENT } from '../src/testing/kubectl-kustomize.js';
 
 const K = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - cm.yaml\n${body}`;
 const CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  a: "1"\n';
@@ -37,19 +35,7 @@ const filesOf = (l: (typeof LAYOUTS)[number]): Record<string, string> => ({ 'app
 
 test('gitops/patch-entry-invalid: talium agrees with kubectl kustomize on every layout', (t) => {
   if (!hasKubectl) t.skip(KUBECTL_ABSENT);
-  const repos = tempRepos('talium-patch-entry-');
-  try {
-    for (const l of LAYOUTS) {
-      const got = lintRepo(filesOf(l), [patchEntryInvalid]);
-      assert.equal(got.length > 0, l.fails, `${l.name}: talium ${got.length ? `reports ${got.map((d) => d.messageId).join(', ')}` : 'reports nothing'}`);
-      if (!hasKubectl) continue;
-      const dir = repos.repo(filesOf(l));
-      const kubectlFails = kustomizeFailsWith(path.join(dir, 'app'), PATCH_ERROR, l.name);
-      assert.equal(kubectlFails, l.fails, `${l.name}: kubectl kustomize ${kubectlFails ? 'rejects the entry' : 'builds'}`);
-    }
-  } finally {
-    repos.cleanup();
-  }
+  agreesWithKubectl(LAYOUTS.map((l) => ({ name: l.name, fails: l.fails, files: filesOf(l) })), (files) => lintRepo(files, [patchEntryInvalid]), PATCH_ERROR);
 });
 
 const FLUX_KS = (apiVersion: string, patches: string) =>

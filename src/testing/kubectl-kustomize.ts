@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { tempRepos } from './temp-repos.js';
 
 /** The skip message of a test that compares talium's verdicts with kubectl's on stored layouts. */
 export const KUBECTL_ABSENT = 'kubectl is not installed: the layouts are checked against talium only (their expectations were taken from kubectl kustomize v5.5.0)';
@@ -29,4 +31,33 @@ export function kustomizeBuild<T = Record<string, unknown>>(dir: string): T[] {
   const r = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, `kubectl kustomize ${dir}: ${r.stderr}`);
   return parseAllDocuments(r.stdout).map((d) => d.toJS() as T);
+}
+
+/** A layout for agreesWithKubectl: files of a throw-away repository, and whether kustomize fails building `app/`. */
+export interface KustomizeLayout {
+  name: string;
+  fails: boolean;
+  files: Record<string, string>;
+}
+
+/**
+ * The oracle comparison of the kustomize-failure rules: for each layout, talium reports a finding (`lint` of its
+ * files) exactly when the layout is expected to fail, and, where kubectl is installed, `kubectl kustomize app` fails
+ * with `error` exactly then too (any other failure fails the test). The caller skips with KUBECTL_ABSENT when
+ * kubectl is missing; the talium half still runs.
+ */
+export function agreesWithKubectl(layouts: readonly KustomizeLayout[], lint: (files: Record<string, string>) => ReadonlyArray<{ messageId?: string | undefined }>, error: RegExp, root = 'app'): void {
+  const repos = tempRepos('talium-kubectl-oracle-');
+  try {
+    for (const l of layouts) {
+      const got = lint(l.files);
+      assert.equal(got.length > 0, l.fails, `${l.name}: talium ${got.length ? `reports ${got.map((d) => d.messageId).join(', ')}` : 'reports nothing'}`);
+      if (!hasKubectl) continue;
+      const dir = repos.repo(l.files);
+      const kubectlFails = kustomizeFailsWith(join(dir, root), error, l.name);
+      assert.equal(kubectlFails, l.fails, `${l.name}: kubectl kustomize ${kubectlFails ? 'fails' : 'builds'}`);
+    }
+  } finally {
+    repos.cleanup();
+  }
 }
