@@ -237,8 +237,8 @@ test('gitops/object-applied-twice: ApplicationSet git files and matrix generator
     invalid: [
       // goTemplate: a config file's fields
       { files: { 'argocd/envs.yaml': GENSET(true, FILES('envs/*.yaml'), '{{.app}}', 'apps/{{.app}}'), 'envs/web.yaml': 'app: web\n', 'envs/db.yaml': 'app: db\n', ...WEB_APP }, errors: TWICE('web') },
-      // fasttemplate: nested fields flattened with dots, path parameters of the file
-      { files: { 'argocd/envs.yaml': GENSET(false, FILES('envs/*.yml'), '{{path.filenameNormalized}}-{{path[0]}}', 'apps/{{app.name}}'), 'envs/web.yml': 'app:\n  name: web\n', ...WEB_APP }, errors: TWICE('web-yml-envs') },
+      // fasttemplate: nested fields flattened with dots, path parameters of the file (utils.SanitizeName keeps `.`, lowers, `_` → `-`)
+      { files: { 'argocd/envs.yaml': GENSET(false, FILES('envs/*.yml'), '{{path.filenameNormalized}}-{{path[0]}}', 'apps/{{app.name}}'), 'envs/Web_1.yml': 'app:\n  name: web\n', ...WEB_APP }, errors: TWICE('web-1.yml-envs') },
       // a file holding a list of mappings: one Application each
       { files: { 'argocd/envs.yaml': GENSET(true, FILES('envs/all.yaml'), '{{.app}}-{{.path.basename}}', 'apps/{{.app}}'), 'envs/all.yaml': '- app: db\n- app: web\n', ...WEB_APP }, errors: TWICE('web-envs') },
       // matrix of a list and a files generator

@@ -190,7 +190,7 @@ export function appliers(docs: readonly YamlDocument[], all?: readonly YamlDocum
 
   // Argo CD: Applications, and those an ApplicationSet makes
   const specs: AppSpec[] = apps.map((d) => ({ doc: d, name: d.name ?? '', spec: d.get(['spec']), at: ['spec'] }));
-  for (const d of sets) for (const g of generatedApps(d, folders, byFile())) specs.push({ doc: d, name: g.name, spec: g.spec, at: ['spec', 'template', 'spec'] });
+  for (const d of sets) for (const g of generatedApps(d, folders, byFile())) specs.push({ doc: d, name: g.name, spec: g.spec, at: g.at });
   // this repository is any repoURL one of whose sources names a folder here
   const repos = new Set<string>();
   for (const a of specs) {
