@@ -125,6 +125,10 @@ test('generator-level selector, values and template; ** in a git directories pat
   // a matrix child's template is ignored (matrix.go getParams keeps its parameters only)
   const childTmpl = `    - matrix:\n        generators:\n${LIST(CHILD, ['{ app: web }'], `${CHILD}    template:\n${CHILD}      metadata:\n${CHILD}        name: ignored\n`)}${LIST(CHILD, ['{ env: prod }'])}`;
   assert.deepEqual(apps({ 'argocd/set.yaml': SET(true, childTmpl, '{{.app}}-{{.env}}', IN, 'apps/{{.app}}') }), [`web-prod ${IN} apps/web ${AT}`]);
+  // matrix, goTemplate: the first set merged over the second (mergo WithOverride); an empty first value over a set one is not followed
+  const matrix = (a: string, b: string) => `    - matrix:\n        generators:\n${LIST(CHILD, [a])}${LIST(CHILD, [b])}`;
+  assert.deepEqual(apps({ 'argocd/set.yaml': SET(true, matrix('{ app: web, v: { a: x } }', '{ app: db, env: prod, v: { a: y, b: z } }'), '{{.app}}-{{.env}}-{{.v.a}}{{.v.b}}', IN, 'apps/{{.app}}') }), [`web-prod-xz ${IN} apps/web ${AT}`]);
+  assert.deepEqual(apps({ 'argocd/set.yaml': SET(true, matrix('{ app: web, env: "" }', '{ env: prod }'), '{{.app}}-{{.env}}', IN, 'apps/{{.app}}') }), []);
   // a merge child's selector: applied with applyNestedSelectors, not known without (Argo CD 2 drops it, 3 applies it)
   const nested = MERGE(['app'], `${LIST(CHILD, ['{ app: web, dir: web }', '{ app: db, dir: db }'])}${CHILD}  selector:\n${CHILD}    matchLabels:\n${CHILD}      app: web\n`, LIST(CHILD, ['{ app: web, dir: web2 }']));
   assert.deepEqual(apps({ 'argocd/set.yaml': SET(true, nested, '{{.app}}', IN, 'apps/{{.dir}}', '  applyNestedSelectors: true\n') }), [`web ${IN} apps/web2 ${AT}`]);

@@ -125,9 +125,9 @@ function mergeStruct(dst: Record<string, unknown>, src: Record<string, unknown>)
 
 /**
  * A `matrix` of two generators: every set of the first combined with every set of the second. A second generator that
- * uses the first's parameters (`{{...}}` in it) is not followed. Combining (matrix.go): with goTemplate the first
- * set's values win and maps merge (mergo.Merge without override); else a key both have with different values fails
- * the ApplicationSet (utils.CombineStringMaps), which makes no Application.
+ * uses the first's parameters (`{{...}}` in it) is not followed. Combining (matrix.go): with goTemplate the second
+ * set, then the first merged over it (mergo.Merge with override: the first set's values win, maps merge); else a key
+ * both have with different values fails the ApplicationSet (utils.CombineStringMaps), which makes no Application.
  */
 function matrixSets(matrix: Record<string, unknown>, ctx: Context): ParamSet[] | undefined {
   const children = matrix['generators'];
@@ -143,26 +143,14 @@ function matrixSets(matrix: Record<string, unknown>, ctx: Context): ParamSet[] |
   for (const a of first) {
     for (const b of second) {
       if (ctx.go) {
-        out.push(mergeKeepFirst(a, b));
+        const m = mergeOverride(b, a);
+        if (!m) return undefined;
+        out.push(m);
         continue;
       }
       for (const k of Object.keys(b)) if (Object.hasOwn(a, k) && a[k] !== b[k]) return [];
       out.push({ ...a, ...b });
     }
-  }
-  return out;
-}
-
-/**
- * mergo.Merge(dst=a, src=b) without override: b's values go where a has none or an empty one (Go's zero value: "",
- * false, 0, an empty list or map), maps both have are merged the same way.
- */
-function mergeKeepFirst(a: ParamSet, b: ParamSet): ParamSet {
-  const out: ParamSet = { ...a };
-  for (const [k, v] of Object.entries(b)) {
-    const have = out[k];
-    if (isObj(have) && isObj(v) && Object.keys(have).length) out[k] = mergeKeepFirst(have as ParamSet, v);
-    else if (isEmpty(have)) out[k] = v;
   }
   return out;
 }
