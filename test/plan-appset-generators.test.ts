@@ -117,6 +117,13 @@ test('generator-level selector, values and template; ** in a git directories pat
   // git values rendered with the path parameters; `**` is Go path.Match's `*` (one segment)
   assert.deepEqual(apps({ 'argocd/set.yaml': SET(true, dirs('apps/**', '        values:\n          app: "{{.path.basename}}-app"\n'), '{{.values.app}}', IN, '{{.path.path}}'), ...tree }), [`db-app ${IN} apps/db ${AT}`, `web-app ${IN} apps/web ${AT}`]);
   assert.deepEqual(apps({ 'argocd/set.yaml': SET(false, dirs('apps/*', '        values:\n          app: "{{path.basename}}-app"\n'), '{{values.app}}', IN, '{{path}}'), ...tree }), [`db-app ${IN} apps/db ${AT}`, `web-app ${IN} apps/web ${AT}`]);
+  // path.Match on the repo-server's folder list (`apps/web`, no folder below a `.` name): a leading `./` or `/` or a
+  // trailing `/` matches nothing; `*` does not match `.github`
+  for (const glob of ['./apps/*', '/apps/*', 'apps/web/']) assert.deepEqual(apps({ 'argocd/set.yaml': SET(true, dirs(glob), '{{.path.basename}}', IN, '{{.path.path}}'), ...tree }), [], glob);
+  assert.deepEqual(apps({ 'argocd/set.yaml': SET(true, dirs("'*'"), '{{.path.basename}}', IN, '{{.path.path}}'), ...tree, '.github/ci.yaml': 'a: 1\n' }), [`apps ${IN} apps ${AT}`, `argocd ${IN} argocd ${AT}`]);
+  // a files path with a leading `./` (git ls-files or the new globbing: not known)
+  const files = '    - git:\n        repoURL: https://github.com/me/home-ops.git\n        revision: HEAD\n        files:\n          - path: ./envs/*.yaml\n';
+  assert.deepEqual(apps({ 'argocd/set.yaml': SET(true, files, '{{.app}}', IN, 'apps/{{.app}}'), 'envs/web.yaml': 'app: web\n' }), []);
   // a generator's own template wins over the ApplicationSet's, which fills what it leaves out
   const own = `${LIST('    ', ['{ app: web }'])}        template:\n          metadata: {}\n          spec:\n            project: default\n            source:\n              repoURL: https://github.com/me/home-ops.git\n              targetRevision: HEAD\n              path: 'own/{{.app}}'\n            destination:\n              server: https://lab:6443\n              namespace: web\n`;
   assert.deepEqual(apps({ 'argocd/set.yaml': SET(true, own, '{{.app}}', IN, 'apps/{{.app}}') }), ['web https://lab:6443 own/web @spec.generators.0.list.template.spec']);

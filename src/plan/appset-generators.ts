@@ -267,16 +267,19 @@ function gitSets(git: Record<string, unknown>, ctx: Context): ParamSet[] | undef
 }
 
 /**
- * Include and exclude globs of a git generator's entries, or undefined when one is templated or not known: `**` in a
- * `files` path (the repo-server's file glob is not Go's path.Match; in a `directories` path, path.Match reads `**` as
- * `*`), a malformed bracket expression.
+ * Include and exclude globs of a git generator's entries, or undefined when one is templated or not known: a backslash
+ * escape or a malformed bracket expression; in a `files` path `**` or a leading `/` or `./` (the repo-server lists
+ * files with `git ls-files` or, with the new globbing setting, a glob of its own: not Go's path.Match). A
+ * `directories` path is matched as written (path.Match: `**` is `*`; `./apps/*`, `/apps/*` and a path ending in `/` match no
+ * folder, since the repo-server lists `apps/web`).
  */
 function globs(entries: readonly unknown[], files: boolean): { include: RegExp[]; exclude: RegExp[] } | undefined {
   const include: RegExp[] = [];
   const exclude: RegExp[] = [];
   for (const e of entries) {
-    if (!isObj(e) || typeof e['path'] !== 'string' || TEMPLATED.test(e['path']) || (files && e['path'].includes('**'))) return undefined;
-    const re = globRegex(e['path'].replace(/^\.?\/+/, '').replace(/\/+$/, ''));
+    if (!isObj(e) || typeof e['path'] !== 'string' || TEMPLATED.test(e['path']) || e['path'].includes('\\')) return undefined;
+    if (files && (e['path'].includes('**') || /^\.?\//.test(e['path']))) return undefined;
+    const re = globRegex(e['path']);
     if (!re) return undefined;
     (e['exclude'] === true ? exclude : include).push(re);
   }
@@ -285,14 +288,16 @@ function globs(entries: readonly unknown[], files: boolean): { include: RegExp[]
 
 /**
  * A git `directories` generator (git.go filterApps): one set per folder a `path` glob matches (Go's path.Match: `*`
- * within one segment) that no `exclude: true` entry matches, with the folder's path parameters.
+ * within one segment) that no `exclude: true` entry matches, with the folder's path parameters. The repo-server lists
+ * every folder but those below a name starting with `.` (reposerver/repository/repository.go GetGitDirectories:
+ * filepath.SkipDir), so `.github` is none.
  */
 function dirSets(entries: readonly unknown[], prefix: string, ctx: Context): ParamSet[] | undefined {
   const g = globs(entries, false);
   if (!g) return undefined;
   const out: ParamSet[] = [];
   for (const dir of [...ctx.folders].sort()) {
-    if (!dir || !g.include.some((r) => r.test(dir)) || g.exclude.some((r) => r.test(dir))) continue;
+    if (!dir || dir.split('/').some((s) => s.startsWith('.')) || !g.include.some((r) => r.test(dir)) || g.exclude.some((r) => r.test(dir))) continue;
     out.push(pathParams({}, dir, undefined, prefix, ctx.go));
   }
   return out;
