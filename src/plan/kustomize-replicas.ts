@@ -5,7 +5,8 @@
  * (Deployment, ReplicationController, ReplicaSet, StatefulSet of any group: api/internal/konfig/builtinpluginconsts
  * replicas.go), and fails the build when none is ("resource with name X does not match a config with the following
  * GVK [...]"; checked against kubectl kustomize v5.5.0). Owns that check over the builds plan/kustomize-build.ts
- * records (replicaInputs); no findings (rules/gitops/replicas-target-missing.ts reports).
+ * records (replicaInputs), its parts shared with plan/applier-overrides.ts (an Argo CD source's `kustomize.replicas`);
+ * no findings (rules/gitops/replicas-target-missing.ts reports).
  */
 import type { Path, YamlDocument } from '../core/document.js';
 import { builtKustomizations, type BuiltObject, type PatchInput } from './kustomize-build.js';
@@ -33,23 +34,42 @@ function namesOf(o: BuiltObject): string[] {
   return out;
 }
 
+/** `k` has its own field specs (`configurations`), which may add kinds to the replica count transformer's. */
+export function hasOwnFieldSpecs(k: YamlDocument): boolean {
+  const conf = k.get(['configurations']);
+  return Array.isArray(conf) ? conf.length > 0 : conf !== undefined && conf !== null;
+}
+
+/**
+ * The objects of the replica kinds among `objects` and every name (current or earlier) a `replicas` entry may give;
+ * undefined when one of them has an id a transformer talium does not follow may change (it may answer to any name).
+ */
+export function replicaTargets(objects: readonly BuiltObject[]): { held: readonly BuiltObject[]; names: ReadonlySet<string> } | undefined {
+  const held = objects.filter((o) => REPLICA_KINDS.has(o.kind));
+  if (held.some((o) => o.uncertain)) return undefined;
+  return { held, names: new Set(held.flatMap(namesOf)) };
+}
+
+/** A `replicas` entry's `name` when it is judged: a non-empty string, not templated. */
+export function replicaEntryName(r: unknown): string | undefined {
+  if (!isObj(r)) return undefined;
+  const name = r['name'];
+  return typeof name !== 'string' || name === '' || TEMPLATED.test(name) ? undefined : name;
+}
+
 /** The misses of one kustomization's `replicas` list against what its build holds then. */
 function check(input: PatchInput, out: ReplicasMiss[]): void {
   const k = input.kustomization;
   // own field specs (`configurations`) may add kinds: not judged
-  const conf = k.get(['configurations']);
-  if (Array.isArray(conf) ? conf.length > 0 : conf !== undefined && conf !== null) return;
-  const objects = input.objects.filter((o) => REPLICA_KINDS.has(o.kind));
-  // an object whose id a transformer talium does not follow may change: it may answer to any name
-  if (objects.some((o) => o.uncertain)) return;
-  const names = new Set(objects.flatMap(namesOf));
+  if (hasOwnFieldSpecs(k)) return;
+  const t = replicaTargets(input.objects);
+  if (!t) return;
   const list = k.get(['replicas']);
   if (!Array.isArray(list)) return;
   list.forEach((r, i) => {
-    if (!isObj(r)) return;
-    const name = r['name'];
-    if (typeof name !== 'string' || name === '' || TEMPLATED.test(name) || names.has(name)) return;
-    out.push({ kustomization: k, entry: ['replicas', i], name, held: objects });
+    const name = replicaEntryName(r);
+    if (name === undefined || t.names.has(name)) return;
+    out.push({ kustomization: k, entry: ['replicas', i], name, held: t.held });
   });
 }
 
