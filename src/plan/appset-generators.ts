@@ -36,21 +36,39 @@ export interface GeneratedApp {
  * folders (the `directories` one).
  */
 export function generatedApps(d: YamlDocument, folders: ReadonlySet<string>, byFile: ReadonlyMap<string, readonly YamlDocument[]>): GeneratedApp[] {
+  const e = appsetExpansion(d, folders, byFile);
+  // a set whose template does not render is left out; the others are known
+  return e.unknown === undefined || e.partial ? e.apps : [];
+}
+
+/**
+ * generatedApps with the reason talium does not know them all (`unknown`: a phrase such as "its scmProvider
+ * generator"; undefined when every Application is known, none included), for gitops/appset-not-expanded.
+ */
+export function appsetExpansion(d: YamlDocument, folders: ReadonlySet<string>, byFile: ReadonlyMap<string, readonly YamlDocument[]>): { apps: GeneratedApp[]; unknown?: string; partial?: boolean } {
   const gens = d.get(['spec', 'generators']);
   const template = d.get(['spec', 'template']);
-  if (!Array.isArray(gens) || gens.length !== 1 || !isObj(template) || d.get(['spec', 'templatePatch']) !== undefined) return [];
+  if (!Array.isArray(gens) || !gens.length) return { apps: [], unknown: 'no generator talium reads' };
+  if (gens.length !== 1) return { apps: [], unknown: `${gens.length} generators (talium follows an ApplicationSet of one)` };
+  if (d.get(['spec', 'templatePatch']) !== undefined) return { apps: [], unknown: 'a templatePatch' };
+  if (!isObj(template)) return { apps: [], unknown: 'a template that is not a mapping' };
   const go = d.get(['spec', 'goTemplate']) === true;
   const sets = paramSets(gens[0], { folders, byFile, go, nestedSelectors: d.get(['spec', 'applyNestedSelectors']) === true }, true);
-  const tmpl = sets?.length ? generatorTemplate(gens[0], template) : undefined;
+  if (!sets) return { apps: [], unknown: `its ${kindOf(gens[0]) ?? 'unreadable'} generator (not expanded, or a parameter set talium cannot know)` };
+  const tmpl = sets.length ? generatorTemplate(gens[0], template) : undefined;
+  if (sets.length && !tmpl) return { apps: [], unknown: 'a generator template that is not a mapping' };
   const out: GeneratedApp[] = [];
-  for (const set of tmpl ? sets! : []) {
+  let partial = false;
+  for (const set of tmpl ? sets : []) {
     const rendered = renderTemplate(tmpl!.template, set, go);
-    if (!isObj(rendered) || !isObj(rendered['metadata'])) continue;
-    const name = rendered['metadata']['name'];
-    if (typeof name !== 'string') continue;
-    out.push({ name, spec: rendered['spec'], at: tmpl!.at });
+    const name = isObj(rendered) && isObj(rendered['metadata']) ? rendered['metadata']['name'] : undefined;
+    if (typeof name !== 'string') {
+      partial = true;
+      continue;
+    }
+    out.push({ name, spec: (rendered as Record<string, unknown>)['spec'], at: tmpl!.at });
   }
-  return out;
+  return partial ? { apps: out, unknown: 'a template talium cannot render for every parameter set (functions, `range`, or a parameter no set has)', partial } : { apps: out };
 }
 
 interface Context {

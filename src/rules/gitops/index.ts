@@ -1,5 +1,6 @@
 /** The gitops rules, sorted by id. */
 import type { Rule } from '../types.js';
+import appsetNotExpanded from './appset-not-expanded.js';
 import argocdApplicationPath from './argocd-application-path.js';
 import argocdCiliumIdentity from './argocd-cilium-identity.js';
 import argocdDestination from './argocd-destination.js';
@@ -31,4 +32,4 @@ import replicasTargetMissing from './replicas-target-missing.js';
 import unreferencedFile from './unreferenced-file.js';
 import versionMatrix from './version-matrix.js';
 
-export const GITOPS_RULES: readonly Rule[] = [argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHookAnnotation, argocdHubbleCerts, argocdSourceIgnored, argocdSyncOptions, argocdSyncWave, argocdValueFile, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxDependsOn, fluxKustomizationPath, fluxSopsDecryption, fluxVariableUndefined, helmreleaseChartSource, helmreleaseSourceRef, helmreleaseValuesFrom, imagesTargetMissing, kustomizationEntryKind, kustomizationMissingFile, kustomizeHelmchartsFlux, objectAppliedTwice, patchEntryInvalid, patchTargetMissing, replicasTargetMissing, unreferencedFile, versionMatrix];
+export const GITOPS_RULES: readonly Rule[] = [appsetNotExpanded, argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHookAnnotation, argocdHubbleCerts, argocdSourceIgnored, argocdSyncOptions, argocdSyncWave, argocdValueFile, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxDependsOn, fluxKustomizationPath, fluxSopsDecryption, fluxVariableUndefined, helmreleaseChartSource, helmreleaseSourceRef, helmreleaseValuesFrom, imagesTargetMissing, kustomizationEntryKind, kustomizationMissingFile, kustomizeHelmchartsFlux, objectAppliedTwice, patchEntryInvalid, patchTargetMissing, replicasTargetMissing, unreferencedFile, versionMatrix];
