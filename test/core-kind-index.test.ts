@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { docsOf, docsOfClass, docsOfGroup, docsOfKind, docsOfKindPrefix, docsOfKinds } from '../src/core/kind-index.js';
+import { docsOf, docsOfClass, docsOfGroup, docsOfKind, docsOfKindPrefix, docsOfKinds, groupsOf } from '../src/core/kind-index.js';
 import type { YamlDocument } from '../src/core/document.js';
 import { docsFromText } from '../src/testing/schema-docs.js';
 
@@ -80,4 +80,10 @@ test('docsOfClass, docsOfGroup and docsOf: the same documents, in list order, ea
   assert.deepEqual(docsOf(docs, { noApiVersion: true }), want((d) => d.apiVersion === undefined));
   assert.deepEqual(docsOf(docs, { kinds: ['Nope'], groups: ['nope.io'] }), []);
   assert.deepEqual(docsOf(docs, {}), []);
+});
+
+test('an empty apiVersion is none (noApiVersion); groupsOf lists each group once, in first-seen order', () => {
+  const docs = docsFromText('g.yaml', ['apiVersion: ""\nkind: A\n', 'kind: B\n', 'apiVersion: v1\nkind: C\n', 'apiVersion: apps/v1\nkind: D\n', 'apiVersion: x.io/v1\nkind: E\n', 'apiVersion: apps/v1\nkind: F\n'].join('---\n'));
+  assert.deepEqual(docsOf(docs, { noApiVersion: true }).map((d) => d.kind), ['A', 'B']);
+  assert.deepEqual([...groupsOf(docs)], ['', 'apps', 'x.io']);
 });

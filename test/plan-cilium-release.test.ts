@@ -170,6 +170,30 @@ test('helmfile (templated values path) and Kustomize helmCharts; standalone and 
   assert.equal(pos(r[2]!, 'cgroup.hostRoot'), 'talos/cni/values.yaml:2:13="/sys/fs/cgroup"');
 });
 
+test('a release document of every branch is found among many others (the loop takes its documents from the kind index)', () => {
+  const filler: Record<string, string> = {};
+  for (let i = 0; i < 30; i++) filler[`apps/a${i}.yaml`] = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  a: b\n`;
+  const r = releases({
+    ...filler,
+    // an empty apiVersion reads as none: still a helmfile
+    'bootstrap/helmfile.yaml': 'apiVersion: ""\nreleases:\n  - name: cilium\n    chart: cilium/cilium\n    version: 1.18.4\n    values:\n      - devices: eth0\n',
+    'flux/hr.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\nspec:\n  chart:\n    spec:\n      chart: cilium\n      version: 1.18.1\n  values:\n    ipam:\n      mode: kubernetes\n',
+    'argo/app.yaml': 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\nspec:\n  source:\n    repoURL: https://helm.cilium.io\n    chart: cilium\n    targetRevision: 1.18.2\n    helm:\n      valuesObject:\n        routingMode: native\n',
+    'job/install.yaml': 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: cilium-install\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          image: quay.io/cilium/cilium-cli:v0.18.3\n          command: [cilium, install, --version, 1.18.3]\n',
+    'kube/cilium/values.yaml': 'kubeProxyReplacement: true\n',
+  });
+  assert.deepEqual(
+    r.map((x) => [x.doc.file.path, x.engine, x.version?.value ?? '']),
+    [
+      ['argo/app.yaml', 'argocd', '1.18.2'],
+      ['bootstrap/helmfile.yaml', 'helmfile', '1.18.4'],
+      ['flux/hr.yaml', 'flux', '1.18.1'],
+      ['job/install.yaml', 'talos', '1.18.3'],
+      ['kube/cilium/values.yaml', 'values-file', ''],
+    ],
+  );
+});
+
 test('non-Cilium releases are ignored and malformed ones never throw', () => {
   const r = releases({
     'a.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: x\nspec:\n  chart:\n    spec:\n      chart: ingress-nginx\n  values:\n    a: 1\n',

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildClusterGroups } from '../src/plan/index.js';
+import { docsByFile } from '../src/plan/util.js';
 import { parseRepo } from '../src/testing/rule-tester.js';
 
 const doc = (name: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
@@ -81,4 +82,20 @@ test('kustomization folders beside a base/ folder split the repo (overlays not u
 test('with cluster folders, a shared file named after a cluster stays shared (home-assistant.yaml is no file of cluster home)', () => {
   const g = buildClusterGroups(parseRepo({ 'clusters/home/a.yaml': doc('a'), 'clusters/lab/b.yaml': doc('b'), 'apps/home-assistant.yaml': doc('c') }));
   assert.deepEqual(g.map((x) => [x.name, x.docs.map((d) => d.name).sort().join('')]), [['home', 'ac'], ['lab', 'bc']]);
+});
+
+test('docsByFile: each file once with its documents in list order, also when a file\'s documents do not follow each other', () => {
+  const docs = parseRepo({ 'a.yaml': `${doc('a1')}---\n${doc('a2')}`, 'b.yaml': `${doc('b1')}---\n${doc('b2')}`, 'c.yaml': doc('c1') });
+  const [a1, a2, b1, b2, c1] = docs;
+  for (const list of [docs, [a1!, b1!, a2!, c1!, b2!], [c1!, a2!, a1!]]) {
+    const naive = new Map<string, string[]>();
+    for (const d of list) naive.set(d.file.path, [...(naive.get(d.file.path) ?? []), d.name!]);
+    assert.deepEqual([...docsByFile(list)].map(([p, ds]) => [p, ds.map((d) => d.name)]), [...naive]);
+  }
+  assert.deepEqual([...docsByFile(docs).keys()], ['a.yaml', 'b.yaml', 'c.yaml']);
+});
+
+test('overlay groups found from file paths shared by several documents (each path once)', () => {
+  const g = buildClusterGroups(parseRepo({ 'overlays/prod/a.yaml': `${doc('p1')}---\n${doc('p2')}`, 'overlays/qa/a.yaml': doc('q'), 'base/x.yaml': doc('x') }));
+  assert.deepEqual(g.map((x) => [x.name, x.docs.map((d) => d.name)]), [['prod', ['x', 'p1', 'p2']], ['qa', ['x', 'q']]]);
 });

@@ -22,7 +22,7 @@ interface KindIndex {
   byGroup: Bucketed;
   /** By document class, every class but `k8s`, with positions. */
   byClass: Bucketed;
-  /** The documents without an apiVersion (Talos configs and secrets bundles, values, Omni templates...), with positions. */
+  /** The documents without an apiVersion, or with an empty one (Talos configs and secrets bundles, values, Omni templates...), with positions. */
   noApiVersion: Bucket;
 }
 
@@ -57,7 +57,7 @@ function buildIndex(docs: readonly YamlDocument[]): KindIndex {
     const d = docs[i]!;
     addTo(byGroup, d.group, d, i);
     if (d.docClass !== 'k8s') addTo(byClass, d.docClass, d, i);
-    if (d.apiVersion === undefined) {
+    if (!d.apiVersion) {
       noApiVersion.docs.push(d);
       noApiVersion.at.push(i);
     }
@@ -98,11 +98,17 @@ export function docsOfGroup(docs: readonly YamlDocument[], group: string): reado
   return indexOf(docs).byGroup.get(group)?.docs ?? NONE;
 }
 
+/** The apiVersion groups of `docs`' documents ('' for the core group and for documents without an apiVersion), in first-seen order. */
+export function groupsOf(docs: readonly YamlDocument[]): IterableIterator<string> {
+  return indexOf(docs).byGroup.keys();
+}
+
 /** What docsOf selects: documents of any of these kinds, classes (not `k8s`) or groups, or without an apiVersion. */
 export interface DocSelection {
   kinds?: readonly string[];
   classes?: readonly Exclude<DocClass, 'k8s'>[];
   groups?: readonly string[];
+  /** Documents whose apiVersion is missing or empty. */
   noApiVersion?: boolean;
 }
 

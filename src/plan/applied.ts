@@ -7,7 +7,7 @@
  * Owns that question only (no findings: rules/gitops/unreferenced-file.ts reports it). Linear in the documents.
  */
 import type { YamlDocument } from '../core/document.js';
-import { docsOfKinds } from '../core/kind-index.js';
+import { docsOfClass, docsOfKinds } from '../core/kind-index.js';
 import { normDir, under } from './flux-kustomizations.js';
 import { kustomizePatchFiles } from './kustomize-patches.js';
 import { argoDirectoryFilters, directoryReads, inDirectoryScope, type ArgoDirectoryFilter } from './argo-directory.js';
@@ -58,7 +58,7 @@ export function unappliedDocs(docs: readonly YamlDocument[]): ReadonlySet<YamlDo
   if (known) return known;
   const out = new Set<YamlDocument>();
   UNAPPLIED.set(docs, out);
-  const kusts = docs.filter((d) => d.docClass === 'kustomization' && isKustomizationFile(d.file.path));
+  const kusts = docsOfClass(docs, 'kustomization').filter((d) => isKustomizationFile(d.file.path));
   const named = new Set<string>(kustomizePatchFiles(docs));
   if (kusts.length) unlistedDocs(docs, kusts, named, out);
   argoFilteredDocs(docs, named, out);

@@ -6,7 +6,8 @@
  */
 import { parseAllDocuments } from 'yaml';
 import type { Path, YamlDocument } from '../core/document.js';
-import { argoSourceLayers, argoViewSources, fileLayers, fluxValuesLayers, kustomizeChartLayers, layerPath, localRepoUrls, mergeValues, sameNamespace, scalar } from './helm-layers.js';
+import { docsOf, type DocSelection } from '../core/kind-index.js';
+import { argoSourceLayers, type Membership, argoViewSources, fileLayers, fluxValuesLayers, kustomizeChartLayers, layerPath, localRepoUrls, mergeValues, sameNamespace, scalar } from './helm-layers.js';
 import { docView, plain, treeView, type AppView } from './kustomize-application.js';
 import { kustomizeOverlays } from './kustomize-overlays.js';
 import type { CiliumEngine, CiliumRelease, Fact, ValuesLayer } from './types.js';
@@ -18,6 +19,11 @@ export { layerPath, mergeValues, modelledParameter } from './helm-layers.js';
 const CILIUM_VALUE_KEYS = ['kubeProxyReplacement', 'l2announcements', 'k8sServiceHost', 'ipam', 'bpf', 'hubble', 'routingMode', 'devices', 'cgroup', 'operator', 'socketLB', 'loadBalancer'];
 const STRONG_KEYS = ['kubeProxyReplacement', 'l2announcements', 'k8sServiceHost', 'routingMode', 'bpf', 'cgroup'];
 
+/** Every document findCiliumReleases' release loop may read (a superset of its branches: the loop still tests each). */
+const RELEASE_HOLDERS: DocSelection = { kinds: ['HelmRelease', 'Application', 'ApplicationSet', 'Job'], classes: ['kustomization', 'talos-config', 'talos-document'], noApiVersion: true };
+/** The classes a standalone values file has (looksLikeStandaloneValues). */
+const VALUES_HOLDERS: DocSelection = { classes: ['helm-values', 'other'] };
+
 const isCiliumChart = (chart: unknown): boolean => typeof chart === 'string' && /(^|\/)cilium$/.test(chart.trim());
 
 /**
@@ -26,7 +32,9 @@ const isCiliumChart = (chart: unknown): boolean => typeof chart === 'string' && 
  */
 export function findCiliumReleases(docs: readonly YamlDocument[], all: readonly YamlDocument[] = docs): CiliumRelease[] {
   const byFile = docsByFile(all);
-  const group: ReadonlySet<YamlDocument> = new Set(docs);
+  // made on first use only (a Flux HelmRelease's ConfigMap layers): a set of every document costs ~1 ms a group
+  let members: ReadonlySet<YamlDocument> | undefined;
+  const group: Membership = { has: (d) => docs === all || (members ??= new Set(docs)).has(d) };
   const out: CiliumRelease[] = [];
   const referenced = new Set<YamlDocument>();
   const push = (r: CiliumRelease | undefined): void => {
@@ -63,7 +71,8 @@ export function findCiliumReleases(docs: readonly YamlDocument[], all: readonly 
       push(r);
     }
   }
-  for (const doc of docs) {
+  // (the documents the branches below can take, from the kind index: most of a repository is none of them)
+  for (const doc of docsOf(docs, RELEASE_HOLDERS)) {
     try {
       if (doc.kind === 'HelmRelease' && doc.group === 'helm.toolkit.fluxcd.io') {
         if (ov.patchDocs.has(doc)) continue; // a partial HelmRelease an overlay applies
@@ -93,7 +102,7 @@ export function findCiliumReleases(docs: readonly YamlDocument[], all: readonly 
       // a malformed release document is another rule's business; never crash the plan
     }
   }
-  for (const doc of docs) {
+  for (const doc of docsOf(docs, VALUES_HOLDERS)) {
     if (referenced.has(doc) || !looksLikeStandaloneValues(doc)) continue;
     const values = doc.value as Record<string, unknown>;
     const r: CiliumRelease = { doc, valuesPath: [], values, layers: [{ doc, valuesPath: [], values }], engine: 'values-file' };
@@ -133,7 +142,7 @@ function makeRelease(releaseDoc: YamlDocument, engine: CiliumEngine, layers: Val
 
 // ---------- Flux ----------
 
-function fluxRelease(doc: YamlDocument, all: readonly YamlDocument[], byFile: Map<string, YamlDocument[]>, group: ReadonlySet<YamlDocument>): CiliumRelease | undefined {
+function fluxRelease(doc: YamlDocument, all: readonly YamlDocument[], byFile: Map<string, YamlDocument[]>, group: Membership): CiliumRelease | undefined {
   let version: Fact<string> | undefined;
   let isCilium = false;
   const chartName = doc.get(['spec', 'chart', 'spec', 'chart']);

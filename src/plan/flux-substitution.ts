@@ -8,6 +8,7 @@
  * a variable defined with two different values where it applies stays a placeholder.
  */
 import { get as getPath, type Substitution, type YamlDocument } from '../core/document.js';
+import { groupsOf } from '../core/kind-index.js';
 import { isSopsDocument, isSopsValue } from '../core/sops.js';
 import { fluxKustomizations, ksAllFor, type FluxKs } from './flux-kustomizations.js';
 import { substituteValue, TEMPLATE, type VarDef } from './substitute-values.js';
@@ -195,6 +196,12 @@ function optedOut(d: YamlDocument): boolean {
   return false;
 }
 
+/** Whether any document of `docs` is of a Flux apiVersion group (`*.toolkit.fluxcd.io`). */
+function hasFluxGroup(docs: readonly YamlDocument[]): boolean {
+  for (const g of groupsOf(docs)) if (g.endsWith('.toolkit.fluxcd.io')) return true;
+  return false;
+}
+
 /**
  * Applies Flux post-build substitution to every templated document a Flux Kustomization (or, failing that, the
  * repository's variable ConfigMaps) gives values for, in repositories with Flux objects. Documents are changed in
@@ -203,8 +210,10 @@ function optedOut(d: YamlDocument): boolean {
 export function applyFluxSubstitution(docs: readonly YamlDocument[]): void {
   // what kustomize-controller applies: Kubernetes objects and the values files kustomize turns into ConfigMaps
   // (not Talos configs, talhelper files or tool configs, which other programs read with their own variables)
+  // (the groups from the kind index first: a repository without Flux objects is not scanned)
+  if (!hasFluxGroup(docs)) return;
   const candidates = docs.filter((d) => d.templated && (d.docClass === 'k8s' || d.docClass === 'helm-values'));
-  if (!candidates.length || !docs.some((d) => d.group.endsWith('.toolkit.fluxcd.io'))) return;
+  if (!candidates.length) return;
   const kss = fluxKustomizations(docs);
   const src = collectSources(docs, kss);
   const withPostBuild = kss.filter((k) => isObj(getPath(k.doc.parsed, ['spec', 'postBuild'])));

@@ -10,6 +10,7 @@
  * (bases, shared apps) belong to every group.
  */
 import type { YamlDocument } from '../core/document.js';
+import { docsOfClass } from '../core/kind-index.js';
 import { normalizePath } from './util.js';
 
 export interface DocGroup {
@@ -55,17 +56,16 @@ function clusterRoots(paths: readonly string[]): string[] {
  * base (`infrastructure/controllers/{base,prod,qa}/`, a `prod/cilium/kustomization.yaml` listing `../../base/cilium`:
  * one environment, one cluster, each). A folder beside base/ that does not use it (`apps/`) is no environment.
  */
-function baseSiblings(docs: readonly YamlDocument[]): string[] {
+function baseSiblings(docs: readonly YamlDocument[], paths: readonly string[]): string[] {
   const parents = new Set<string>();
-  for (const d of docs) {
-    if (!d.file.path.includes('base')) continue;
-    const segs = d.file.path.split('/');
+  for (const p of paths) {
+    if (!p.includes('base')) continue;
+    const segs = p.split('/');
     for (let i = 0; i + 1 < segs.length; i++) if (segs[i] === 'base') parents.add(segs.slice(0, i).join('/'));
   }
   if (!parents.size) return [];
   const names = new Set<string>();
-  for (const d of docs) {
-    if (d.docClass !== 'kustomization') continue;
+  for (const d of docsOfClass(docs, 'kustomization')) {
     const segs = d.file.path.split('/');
     const dir = segs.slice(0, -1).join('/');
     const resources = [d.get(['resources']), d.get(['bases'])].flatMap((r) => (Array.isArray(r) ? r : [])).filter((r): r is string => typeof r === 'string');
@@ -90,14 +90,26 @@ function baseSiblings(docs: readonly YamlDocument[]): string[] {
  * still name their cluster, so its generated manifests are judged with its own facts, never another cluster's.
  */
 function specFolders(docs: readonly YamlDocument[], paths: readonly string[]): string[] {
-  const specs = docs.filter((d) => d.docClass === 'cluster-spec').map((d) => d.file.path);
+  const specs = docsOfClass(docs, 'cluster-spec').map((d) => d.file.path);
   if (!specs.length) return specs;
-  const other = docs.filter((d) => d.docClass === 'other' && /(?:^|\/)clusters\/[^/]+\/cluster\.ya?ml$/.test(d.file.path)).map((d) => d.file.path);
+  const other = docsOfClass(docs, 'other').filter((d) => /(?:^|\/)clusters\/[^/]+\/cluster\.ya?ml$/.test(d.file.path)).map((d) => d.file.path);
   return [...specs, ...other, ...paths.filter((p) => /(?:^|\/)clusters\/[^/]+\/generated\//.test(p))];
 }
 
+/** The file paths of `docs`, each once, in first-seen order (a file's documents usually follow each other). */
+function filePaths(docs: readonly YamlDocument[]): string[] {
+  const seen = new Set<string>();
+  let file: unknown;
+  for (const d of docs) {
+    if (d.file === file) continue;
+    file = d.file;
+    seen.add(d.file.path);
+  }
+  return [...seen];
+}
+
 export function groupByCluster(docs: YamlDocument[]): DocGroup[] {
-  const paths = [...new Set(docs.map((d) => d.file.path))];
+  const paths = filePaths(docs);
   // talium's layout: the folders that hold a cluster.yaml are the clusters
   const specs = namesAfter(specFolders(docs, paths), 'clusters');
   let names = specs.length ? specs : namesAfter(paths, 'clusters');
@@ -112,7 +124,7 @@ export function groupByCluster(docs: YamlDocument[]): DocGroup[] {
   // environment overlays (prod, qa) name their shared files too: `values-prod.yaml`
   let byFileName = false;
   if (names.length < 2) {
-    const envs = baseSiblings(docs);
+    const envs = baseSiblings(docs, paths);
     if (envs.length >= 2) [names, byFileName] = [envs, true];
   }
   if (names.length < 2) return [{ name: names[0] ?? 'default', docs }];

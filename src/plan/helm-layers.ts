@@ -12,6 +12,11 @@ import type { AppView } from './kustomize-application.js';
 import type { ValuesLayer } from './types.js';
 import { argoSourcePaths, dirOf, foldersOf, isObj, resolveRepoPath } from './util.js';
 
+/** Whether a document is in the group a release is read for (a Set, or a lazy test: plan/cilium-release.ts). */
+export interface Membership {
+  has(doc: YamlDocument): boolean;
+}
+
 /** A release's layers, and the index of its primary layer (its own inline values when it has any, else its first). */
 export interface ReleaseLayers {
   layers: ValuesLayer[];
@@ -66,7 +71,7 @@ export function sameNamespace(d: YamlDocument, from: YamlDocument, ns: unknown):
  * A Flux HelmRelease's layers: its `spec.valuesFrom` ConfigMaps the repository holds (`configMapLayers`; Secrets and
  * `targetPath` entries are not read), then its inline `spec.values`.
  */
-export function fluxValuesLayers(doc: YamlDocument, all: readonly YamlDocument[], byFile: Map<string, YamlDocument[]>, group: ReadonlySet<YamlDocument>): ReleaseLayers {
+export function fluxValuesLayers(doc: YamlDocument, all: readonly YamlDocument[], byFile: Map<string, YamlDocument[]>, group: Membership): ReleaseLayers {
   const layers: ValuesLayer[] = [];
   const valuesFrom = doc.get(['spec', 'valuesFrom']);
   if (Array.isArray(valuesFrom)) {
@@ -106,7 +111,7 @@ function configMapsByName(all: readonly YamlDocument[]): Map<string, YamlDocumen
  * reads valuesFrom in the HelmRelease's namespace: a ConfigMap that names another namespace is not it (one that
  * names none takes the namespace its kustomization gives it).
  */
-function configMapLayers(name: string, key: string, from: YamlDocument, all: readonly YamlDocument[], byFile: Map<string, YamlDocument[]>, group: ReadonlySet<YamlDocument>): ValuesLayer[] {
+function configMapLayers(name: string, key: string, from: YamlDocument, all: readonly YamlDocument[], byFile: Map<string, YamlDocument[]>, group: Membership): ValuesLayer[] {
   const cms = (configMapsByName(all).get(name) ?? []).filter((d) => sameNamespace(d, from, undefined));
   const cm = cms.find((d) => group.has(d)) ?? cms[0];
   if (cm) {

@@ -5,6 +5,7 @@
  * body is read through plan/talos-body.ts, so a fact inside an inline patch string points inside the string.
  */
 import { get, type Path, type YamlDocument } from '../core/document.js';
+import { docsOf, docsOfClass, type DocSelection } from '../core/kind-index.js';
 import { DEFAULT_POD_SUBNET, DEFAULT_SERVICE_SUBNET, KUBEPRISM_DEFAULT_PORT, vlanLinkName } from '../data/talos.js';
 import { parseCidr, parseIp, type Cidr, type Family } from '../net/ip.js';
 import { valueAt } from './cilium-release.js';
@@ -140,12 +141,16 @@ function talosOps(ops: unknown): boolean {
   return Array.isArray(ops) && ops.some((op) => isObj(op) && typeof op['path'] === 'string' && /^\/(machine|cluster|debug|persist|version)(\/|$)/.test(op['path']));
 }
 
+/** The Talos documents collectTalos reads, in list order (from the kind index). */
+const TALOS_CLASSES: DocSelection = { classes: ['talos-config', 'talos-document', 'talos-json6902'] };
+/** The documents whose lists name patch files (patch-file-roles.ts): without one, no file has a role. */
+const PATCH_LISTS: DocSelection = { classes: ['talhelper', 'omni-template'] };
+
 function collectTalos(docs: readonly YamlDocument[], plan: NetworkPlan, groupName?: string): Collected {
   const out: Collected = { nodes: [], podCidrs: [], serviceCidrs: [] };
   // Talos machine configs / patches and multi-docs, grouped per file (one file = one node or one shared patch)
   const files = new Map<string, YamlDocument[]>();
-  for (const d of docs) {
-    if (d.docClass !== 'talos-config' && d.docClass !== 'talos-document' && d.docClass !== 'talos-json6902') continue;
+  for (const d of docsOf(docs, TALOS_CLASSES)) {
     if (d.docClass === 'talos-json6902' && !talosOps(d.value)) continue;
     plan.talos.docs.push(d);
     const l = files.get(d.file.path);
@@ -153,7 +158,7 @@ function collectTalos(docs: readonly YamlDocument[], plan: NetworkPlan, groupNam
     else files.set(d.file.path, [d]);
   }
   // a file talhelper or an Omni template names in a control-plane or worker patch list applies to machines of that role
-  const roles = patchFileRoles(docs);
+  const roles = docsOf(docs, PATCH_LISTS).length ? patchFileRoles(docs) : new Map<string, PatchFileRole>();
   // files one talhelper node or Omni document alone names describe it: read here (cluster-wide facts keep their
   // order), merged into that node below
   const owned = new Map<string, NodeFacts>();
@@ -182,7 +187,7 @@ function collectTalos(docs: readonly YamlDocument[], plan: NetworkPlan, groupNam
     else if (ref) pushShared(nf, out);
     else if (nf.node.address || nf.vips.length || nf.gateways.length) out.nodes.push(nf);
   }
-  for (const d of docs) if (d.docClass === 'talhelper') readTalhelper(d, out, plan, ownedFiles(roles, owned, d));
+  for (const d of docsOfClass(docs, 'talhelper')) readTalhelper(d, out, plan, ownedFiles(roles, owned, d));
   readOmni(docs, out, plan, roles, owned, groupName);
   return out;
 }
@@ -525,7 +530,7 @@ function readTalhelper(d: YamlDocument, out: Collected, plan: NetworkPlan, files
  * (TalosFacts.omniUnattributed: talos/omni-machines-unattributed says so).
  */
 function readOmni(docs: readonly YamlDocument[], out: Collected, plan: NetworkPlan, roles: ReadonlyMap<string, PatchFileRole>, owned: ReadonlyMap<string, NodeFacts>, groupName?: string): void {
-  let templates = docs.filter((d) => d.docClass === 'omni-template');
+  let templates = docsOfClass(docs, 'omni-template');
   if (!templates.length) return;
   // templates of several clusters (a prod and a GPU cluster beside one GitOps tree)
   const clusters = new Map<string, YamlDocument>();
@@ -612,7 +617,7 @@ function pushShared(nf: NodeFacts, out: Collected): void {
 /** The network plan of one group, before talium.config.yaml overrides. */
 export function inferPlan(docs: readonly YamlDocument[], releases: readonly CiliumRelease[], groupName?: string): NetworkPlan {
   const plan = emptyPlan();
-  const spec = docs.find((d) => d.docClass === 'cluster-spec');
+  const spec = docsOfClass(docs, 'cluster-spec')[0];
   const collected = collectTalos(docs, plan, groupName);
   if (spec) fromSpec(spec, plan);
   else fromCollected(collected, plan);

@@ -35,6 +35,7 @@
  * version is not compared, and its namespace only when it states one.
  */
 import type { Path, YamlDocument } from '../core/document.js';
+import { docsOfClass } from '../core/kind-index.js';
 import { fluxKustomizations, normDir, under } from './flux-kustomizations.js';
 import { applyOps, mergeNode, nodeAt, originOf, toNode, type Node } from './kustomize-application.js';
 import { applyPatch, type PatchState, type Where } from './kustomize-patch.js';
@@ -212,7 +213,7 @@ function render(
   objects?: (d: YamlDocument) => boolean,
 ): Overlays {
   const empty: Overlays = { overlays: [], apps: [], objects: [], replaced: new Set(), patchDocs: new Set(), deleted: new Map(), unknown: false };
-  const kusts = all.filter((d) => d.docClass === 'kustomization');
+  const kusts = docsOfClass(all, 'kustomization');
   if (!kusts.some((k) => PATCH_KEYS.some((key) => Array.isArray(k.get([key])))) && !(objects && patchRoots(all, byFile).length)) return empty;
   try {
     return new Renderer(all, byFile, release, argo, objects).run(docs, kusts);

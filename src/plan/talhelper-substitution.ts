@@ -5,6 +5,7 @@
  * `talenv.sops.yaml` or the shell environment can define stays a placeholder.
  */
 import type { Substitution, YamlDocument } from '../core/document.js';
+import { docsOfClass } from '../core/kind-index.js';
 import { isSopsValue } from '../core/sops.js';
 import { dirOf, isObj } from './util.js';
 import { substituteValue, TEMPLATE, type Lookup, type VarDef } from './substitute-values.js';
@@ -33,7 +34,7 @@ function talenvVars(dir: string, envDocs: readonly YamlDocument[]): Map<string, 
 
 /** Applies talenv variables to every templated talhelper document. */
 export function applyTalhelperSubstitution(docs: readonly YamlDocument[]): void {
-  const targets = docs.filter((d) => d.docClass === 'talhelper' && d.templated);
+  const targets = docsOfClass(docs, 'talhelper').filter((d) => d.templated);
   if (!targets.length) return;
   const envDocs = docs.filter((d) => TALENV.test(d.file.path.slice(d.file.path.lastIndexOf('/') + 1)));
   for (const d of targets) {

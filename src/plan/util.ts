@@ -83,10 +83,16 @@ export function normalizePath(path: string): string | undefined {
 
 export function docsByFile(docs: readonly YamlDocument[]): Map<string, YamlDocument[]> {
   const m = new Map<string, YamlDocument[]>();
+  // a file's documents usually follow each other (the run's lists are built file by file): no lookup for those
+  let file: unknown;
+  let list: YamlDocument[] | undefined;
   for (const d of docs) {
-    const list = m.get(d.file.path);
-    if (list) list.push(d);
-    else m.set(d.file.path, [d]);
+    if (d.file !== file || !list) {
+      file = d.file;
+      list = m.get(d.file.path);
+      if (!list) m.set(d.file.path, (list = []));
+    }
+    list.push(d);
   }
   return m;
 }
