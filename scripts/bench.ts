@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { generateCorpus } from './bench-corpus.js';
 
 /** The `talium` bin, as users and the pre-commit hook run it (launcher, code-cached bundle). */
-const BIN = fileURLToPath(new URL('../../scripts/talium.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../scripts/talium.cjs', import.meta.url));
 
 /** The js-yaml baseline: walk, read and parse every file on one thread. */
 const BASELINE = `

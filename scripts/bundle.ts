@@ -50,7 +50,7 @@ await esbuild.build({
 });
 
 // One CommonJS file for the launcher's code-cache route. import.meta.url / import.meta.resolve come from the
-// launcher's wrapper (scripts/talium.js): the file sits in the same folder as main.js, so relative URLs agree.
+// launcher's wrapper (scripts/talium.cjs): the file sits in the same folder as main.js, so relative URLs agree.
 await esbuild.build({
   entryPoints: [`${src}cli/main.js`],
   outfile: `${out}talium.cjs`,
@@ -70,7 +70,7 @@ await esbuild.build({
   define: { 'import.meta.url': '__taliumUrl', 'import.meta.resolve': '__taliumResolve' },
   banner: { js: "const __taliumUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
-// the build id (scripts/talium.js BUILD_ID_PREFIX; the launcher hashes a bundle that lacks one the same way)
+// the build id (scripts/talium.cjs BUILD_ID_PREFIX; the launcher hashes a bundle that lacks one the same way)
 const cjs = `${out}talium.cjs`;
 const body = readFileSync(cjs, 'utf8');
 // the launcher reads a bundle with a build id as latin1: it must be ASCII (charset above)
@@ -80,7 +80,7 @@ writeFileSync(cjs, `/*talium-build:${createHash('sha256').update(body).digest('h
 // Warm-up: one process runs a few typical commands (lint of this repository's clusters/ and of a small
 // GitOps-shaped corpus, stylish and JSON; generate --check) and writes the code caches with what they compiled
 // (best effort: without them the CLI only starts slower).
-const launcher = fileURLToPath(new URL('../../scripts/talium.js', import.meta.url));
+const launcher = fileURLToPath(new URL('../../scripts/talium.cjs', import.meta.url));
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 // (dist/code-cache/, the validators' code cache, starts empty with every build: its sources may have changed)
 rmSync(`${repo}dist/code-cache`, { recursive: true, force: true });

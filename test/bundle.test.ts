@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = process.cwd();
-const BIN = path.join(ROOT, 'scripts', 'talium.js');
+const BIN = path.join(ROOT, 'scripts', 'talium.cjs');
 const BUNDLE = path.join(ROOT, 'dist', 'src', 'bundle', 'main.js');
 const CORPUS = path.resolve(ROOT, '../shared/corpus');
 
@@ -57,4 +57,20 @@ test('bundled: version, generate --check and schemas are found from the bundle l
   // a Cilium pool typo is a schema finding only when the bundled code found schemas/
   const s = run(['lint', '--format', 'json'], path.join(ROOT, 'test', 'fixtures', 'schema'), false);
   assert.ok((JSON.parse(s.stdout) as { diagnostics: Array<{ ruleId: string }> }).diagnostics.some((d) => d.ruleId === 'schema/unknown-field'));
+});
+
+test('scripts/talium.js, kept for those who run it directly, runs the same CLI as the bin (scripts/talium.cjs)', () => {
+  const alias = (args: string[], cwd: string) => spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'talium.js'), ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const fixtures = path.join(ROOT, 'test', 'fixtures');
+  const a = alias(['lint', '--format', 'json', '--no-cache'], fixtures);
+  const b = run(['lint', '--format', 'json', '--no-cache'], fixtures, false);
+  assert.equal(a.stderr, '', a.stderr);
+  assert.equal(a.status, b.code);
+  assert.ok((JSON.parse(a.stdout) as { diagnostics: unknown[] }).diagnostics.length > 0);
+  assert.equal(a.stdout, b.stdout);
+  const v = alias(['--version'], ROOT);
+  assert.equal(v.status, 0);
+  assert.match(v.stdout, /^talium \d+\.\d+\.\d+/);
+  // a failing command's exit code passes through
+  assert.equal(alias(['lint', 'no-such-path-talium'], ROOT).status, run(['lint', 'no-such-path-talium'], ROOT, false).code);
 });

@@ -14,7 +14,7 @@ import { KIND_INDEX_FILE, ModelIndex, type KindIndexFile } from '../src/schema/k
 import { fileStamp, MAX_PACK_ENTRIES } from '../src/core/code-cache.js';
 
 const ROOT = process.cwd();
-const BIN = path.join(ROOT, 'scripts', 'talium.js');
+const BIN = path.join(ROOT, 'scripts', 'talium.cjs');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 
 /** Without the parse cache: a warm one keeps check results, and then no validator is loaded at all. */
@@ -92,7 +92,7 @@ test('the bundle code cache follows the bundle\'s content, not its size and modi
   try {
     mkdirSync(path.join(dir, 'scripts'));
     mkdirSync(path.join(dir, 'dist', 'src', 'bundle'), { recursive: true });
-    copyFileSync(BIN, path.join(dir, 'scripts', 'talium.js'));
+    copyFileSync(BIN, path.join(dir, 'scripts', 'talium.cjs'));
     // (the launcher makes the cache folder with the build's makeDirs)
     mkdirSync(path.join(dir, 'dist', 'src', 'io'));
     copyFileSync(path.join(ROOT, 'dist', 'src', 'io', 'make-dirs.js'), path.join(dir, 'dist', 'src', 'io', 'make-dirs.js'));
@@ -103,7 +103,7 @@ test('the bundle code cache follows the bundle\'s content, not its size and modi
       utimesSync(bundle, npmTime, npmTime);
     };
     const launch = () => {
-      const r = spawnSync(process.execPath, [path.join(dir, 'scripts', 'talium.js')], { env: { ...process.env, TALIUM_CODE_CACHE_DIR: path.join(dir, 'cache'), TALIUM_TIMING: '1' }, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [path.join(dir, 'scripts', 'talium.cjs')], { env: { ...process.env, TALIUM_CODE_CACHE_DIR: path.join(dir, 'cache'), TALIUM_TIMING: '1' }, encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
       return { out: r.stdout, cache: timing(r.stderr, /bundle code cache (\w+)/) };
     };

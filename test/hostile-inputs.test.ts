@@ -296,7 +296,7 @@ describe('hostile input', () => {
         t.skip('running as root, and runuser or a CLI that user nobody can read is missing: cannot make a folder unreadable');
         return;
       }
-      const cmd = [process.execPath, join(REPO_ROOT, 'scripts/talium.js'), 'lint', '--format', 'json', '--no-cache'];
+      const cmd = [process.execPath, join(REPO_ROOT, 'scripts/talium.cjs'), 'lint', '--format', 'json', '--no-cache'];
       const r = asRoot
         ? spawnSync('runuser', ['-u', 'nobody', '--', ...cmd], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, TALIUM_CACHE_DIR: undefined, TALIUM_CODE_CACHE: 'off' } })
         : spawnSync(cmd[0]!, cmd.slice(1), { cwd: dir, encoding: 'utf8', timeout: 60_000 });

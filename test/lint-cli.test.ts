@@ -876,7 +876,7 @@ describe('talium lint: talium.config.yaml plan facts are checked, never silently
 
 describe('talium lint: a reader that stops early', () => {
   it('`talium lint --format sarif | head -c 100` ends quietly with the lint exit code, no stack trace', () => {
-    const bin = join(process.cwd(), 'scripts', 'talium.js');
+    const bin = join(process.cwd(), 'scripts', 'talium.cjs');
     const empty = mkdtempSync(join(tmpdir(), 'talium-epipe-'));
     try {
       // SARIF carries every rule's metadata: far more than a pipe holds, so the writes after `head` exits fail

@@ -113,6 +113,7 @@ test('the package holds what runs and nothing test-only', (t) => {
   const has = new Set(list);
   for (const f of [
     'package.json',
+    'scripts/talium.cjs',
     'scripts/talium.js',
     'dist/src/bundle/talium.cjs',
     'dist/src/cli/main.js',
@@ -166,9 +167,9 @@ test('installed where the user cannot write, nor in a cache folder, talium write
   if (skipUnlessPacked(t)) return;
   readOnly(t, (uid) => {
     for (const run of RUNS) {
-      const want = talium(path.join(ROOT, 'scripts', 'talium.js'), run, path.join(work, 'cache-checkout'));
+      const want = talium(path.join(ROOT, 'scripts', 'talium.cjs'), run, path.join(work, 'cache-checkout'));
       // the user's cache folder cannot be made either (a HOME that cannot be written)
-      const got = talium(path.join(pkg, 'scripts', 'talium.js'), run, path.join(pkg, 'cache'), uid);
+      const got = talium(path.join(pkg, 'scripts', 'talium.cjs'), run, path.join(pkg, 'cache'), uid);
       assert.equal(bundleCache(got), 'missing', `${run.name}: the package ships no bundle cache (${got.stderr})`);
       assert.equal(userStderr(got), userStderr(want), `${run.name}: nothing on stderr but what the checkout says`);
       assert.equal(got.code, want.code, run.name);
@@ -192,9 +193,9 @@ test('installed where the user cannot write, talium keeps its code caches in the
   for (const d of [userCache, path.join(userCache, 'code-cache')]) chmodSync(d, 0o777);
   readOnly(t, (uid) => {
     for (const run of RUNS) {
-      const want = talium(path.join(ROOT, 'scripts', 'talium.js'), run, path.join(work, 'cache-checkout'));
-      const first = talium(path.join(pkg, 'scripts', 'talium.js'), run, userCache, uid);
-      const second = talium(path.join(pkg, 'scripts', 'talium.js'), run, userCache, uid);
+      const want = talium(path.join(ROOT, 'scripts', 'talium.cjs'), run, path.join(work, 'cache-checkout'));
+      const first = talium(path.join(pkg, 'scripts', 'talium.cjs'), run, userCache, uid);
+      const second = talium(path.join(pkg, 'scripts', 'talium.cjs'), run, userCache, uid);
       assert.equal(bundleCache(second), 'accepted', `${run.name}: the first run wrote the bundle cache (${first.stderr})`);
       for (const r of [first, second]) {
         assert.equal(userStderr(r), userStderr(want), run.name);
@@ -204,7 +205,7 @@ test('installed where the user cannot write, talium keeps its code caches in the
     }
     // the validators' pack too (without the parse cache, whose results would spare loading any validator)
     const fixtures = { ...RUNS[2]!, args: [...RUNS[2]!.args, '--no-cache'] };
-    assert.match(talium(path.join(pkg, 'scripts', 'talium.js'), fixtures, userCache, uid).stderr, /validator code cache [1-9]\d* hits, 0 misses/);
+    assert.match(talium(path.join(pkg, 'scripts', 'talium.cjs'), fixtures, userCache, uid).stderr, /validator code cache [1-9]\d* hits, 0 misses/);
   });
   const written = files(path.join(userCache, 'code-cache'));
   assert.ok(written.includes(`${process.version}-${process.arch}.pack`), written.join(' '));
@@ -216,9 +217,9 @@ test('installed where the user cannot write, talium keeps its code caches in the
 test('installed where the user can write, talium writes its code caches on the first run and uses them after', (t) => {
   if (skipUnlessPacked(t)) return;
   for (const run of RUNS) {
-    const want = talium(path.join(ROOT, 'scripts', 'talium.js'), run, path.join(work, 'cache-checkout'));
-    const first = talium(path.join(pkg, 'scripts', 'talium.js'), run, path.join(work, 'cache-package'));
-    const second = talium(path.join(pkg, 'scripts', 'talium.js'), run, path.join(work, 'cache-package'));
+    const want = talium(path.join(ROOT, 'scripts', 'talium.cjs'), run, path.join(work, 'cache-checkout'));
+    const first = talium(path.join(pkg, 'scripts', 'talium.cjs'), run, path.join(work, 'cache-package'));
+    const second = talium(path.join(pkg, 'scripts', 'talium.cjs'), run, path.join(work, 'cache-package'));
     assert.equal(bundleCache(second), 'accepted', `${run.name}: the first run wrote the bundle cache (${first.stderr})`);
     for (const r of [first, second]) {
       assert.equal(userStderr(r), userStderr(want), run.name);

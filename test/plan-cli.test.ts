@@ -163,7 +163,7 @@ test('a cluster.yaml the plan cannot read is named on stderr with its position a
       t.skip('running as root, and runuser or a CLI that user nobody can read is missing: cannot make cluster.yaml unreadable');
       return;
     }
-    const cmd = [process.execPath, path.join(REPO_ROOT, 'scripts/talium.js')];
+    const cmd = [process.execPath, path.join(REPO_ROOT, 'scripts/talium.cjs')];
     const run = (args: string[]) =>
       asRoot
         ? spawnSync('runuser', ['-u', 'nobody', '--', ...cmd, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, TALIUM_CACHE_DIR: undefined, TALIUM_CODE_CACHE: 'off' } })

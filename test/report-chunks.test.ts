@@ -146,7 +146,7 @@ describe('a file of thousands of findings', () => {
 
   it('through a pipe: all of it to a reader that takes it slowly, the findings exit code to one that stops early', () => {
     const dir = mkdtempSync(join(tmpdir(), 'talium-many-findings-'));
-    const bin = join(process.cwd(), 'scripts', 'talium.js');
+    const bin = join(process.cwd(), 'scripts', 'talium.cjs');
     try {
       writeFileSync(join(dir, 'big.yaml'), manyFindings(3000));
       const sh = (cmd: string) => spawnSync('bash', ['-c', `set -o pipefail; ${cmd}`], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GITHUB_WORKSPACE: '' } });

@@ -13,7 +13,7 @@ import { ajvVersion, MANIFEST_FILE, PRECOMPILED_DIR, schemasFingerprint, type Pr
 import { builtinSchemaDir } from '../src/schema/schema-files.js';
 
 const ROOT = process.cwd();
-const BIN = path.join(ROOT, 'scripts', 'talium.js');
+const BIN = path.join(ROOT, 'scripts', 'talium.cjs');
 
 function lintJson(cwd: string, precompiled: boolean): string {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', TALIUM_PRECOMPILED: precompiled ? '1' : '0' };

@@ -97,11 +97,11 @@ function runLintStep(workDir: string, inputs: Record<string, string>): StepRun {
   const actionPath = mkdtempSync(join(tmpdir(), 'talium-action-'));
   const tmp = mkdtempSync(join(tmpdir(), 'talium-runner-'));
   try {
-    // A stand-in for $GITHUB_ACTION_PATH/scripts/talium.js that runs the CLI compiled next to this test.
+    // A stand-in for $GITHUB_ACTION_PATH/scripts/talium.cjs that runs the CLI compiled next to this test.
     mkdirSync(join(actionPath, 'scripts'));
     writeFileSync(
-      join(actionPath, 'scripts', 'talium.js'),
-      `const m = await import(${JSON.stringify(pathToFileURL(CLI_MAIN).href)});\nprocess.exitCode = await m.main(process.argv.slice(2));\n`,
+      join(actionPath, 'scripts', 'talium.cjs'),
+      `import(${JSON.stringify(pathToFileURL(CLI_MAIN).href)}).then(async (m) => {\n  process.exitCode = await m.main(process.argv.slice(2));\n});\n`,
     );
     writeFileSync(join(actionPath, 'package.json'), '{"type":"module"}\n');
     const outFile = join(tmp, 'github-output');

@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { CLI_MAIN, spawnCli } from '../src/testing/cli.js';
 import { LAN_TALOS_PATCH, poolYaml } from '../src/testing/hook-samples.js';
+import { taliumInvocation } from '../src/cli/hooks.js';
 
 const ROOT = process.cwd();
 const HAS_GIT = spawnSync('git', ['--version']).status === 0;
@@ -218,5 +219,24 @@ test('clusters/ in a subfolder of the package.json folder: generate --check --ro
     assert.equal(git(['rev-list', '--count', 'HEAD'], dir).stdout.trim(), '1');
   } finally {
     rmSync(join(dir), { recursive: true, force: true });
+  }
+});
+
+test('taliumInvocation: the bin link, else talium\'s own checkout runs its CommonJS launcher, else npx', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'talium-invocation-'));
+  try {
+    assert.equal(taliumInvocation(dir, 'talium'), 'npx --no -- talium');
+    mkdirSync(join(dir, 'scripts'));
+    writeFileSync(join(dir, 'scripts', 'talium.js'), '');
+    // (the ES module alias alone is not the launcher)
+    assert.equal(taliumInvocation(dir, 'talium'), 'npx --no -- talium');
+    writeFileSync(join(dir, 'scripts', 'talium.cjs'), '');
+    assert.equal(taliumInvocation(dir, 'talium'), 'node scripts/talium.cjs');
+    assert.equal(taliumInvocation(dir, 'other'), 'npx --no -- talium');
+    mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
+    writeFileSync(join(dir, 'node_modules', '.bin', 'talium'), '');
+    assert.equal(taliumInvocation(dir, 'talium'), 'node_modules/.bin/talium');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

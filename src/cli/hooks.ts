@@ -49,7 +49,7 @@ function git(args: string[], cwd: string): string | undefined {
 /** How the hook starts talium from the git top level. */
 export function taliumInvocation(projectDir: string, pkgName: unknown): string {
   if (existsSync(join(projectDir, 'node_modules', '.bin', 'talium'))) return 'node_modules/.bin/talium';
-  if (pkgName === 'talium' && existsSync(join(projectDir, 'scripts', 'talium.js'))) return 'node scripts/talium.js';
+  if (pkgName === 'talium' && existsSync(join(projectDir, 'scripts', 'talium.cjs'))) return 'node scripts/talium.cjs';
   return 'npx --no -- talium';
 }
 
