@@ -18,6 +18,8 @@ test('network/address-conflict', () => {
       { 'talos/nodes/k8s-1.yaml': node('k8s-1', '10.50.0.11').replace('    hostname: k8s-1\n', ''), 'talos/nodes/k8s-1-disk.yaml': node('k8s-1', '10.50.0.11').replace('    hostname: k8s-1\n', '') },
       // one node file per environment folder: variants of one machine for two clusters, not two machines
       { 'talos/prod/nodes/cp-1.yaml': node('cp-1', '10.50.0.11'), 'talos/staging/nodes/cp-1.yaml': node('cp-1-staging', '10.50.0.11') },
+      // one machine's folder per environment, same hostname: variants too
+      { 'talos/prod/machine.yaml': node('cp-1', '10.50.0.11'), 'talos/staging/machine.yaml': node('cp-1', '10.50.0.11') },
       // cluster.yaml states the plan: spec/overlap reports its collisions there
       {
         'clusters/home/cluster.yaml':
@@ -25,6 +27,12 @@ test('network/address-conflict', () => {
       },
     ],
     invalid: [
+      // one folder per node (sibling folders, same file name), a folder copied with its address unchanged: two
+      // machines named by their hostnames, not environment variants of one
+      {
+        files: { 'talos/cp-1/machine.yaml': node('cp-1', '10.50.0.11', '10.50.0.10'), 'talos/cp-2/machine.yaml': node('cp-2', '10.50.0.11', '10.50.0.10') },
+        errors: [{ messageId: 'node', file: 'talos/cp-2/machine.yaml', line: 7, column: 13, data: { node: 'cp-2', address: '10.50.0.11', other: 'node "cp-1"' } }],
+      },
       // a node file copied with its address unchanged: reported at the later node, the first is related
       {
         files: { 'talos/nodes/k8s-3.yaml': node('k8s-3', '10.50.0.23', '10.50.0.10'), 'talos/nodes/k8s-4.yaml': node('k8s-4', '10.50.0.23') },

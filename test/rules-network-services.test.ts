@@ -276,6 +276,12 @@ test('network/service-ip-conflict', () => {
         files: { 'a.yaml': svc('a', 'dns', ip + key), 'b.yaml': svc('b', 'web', ip + key) },
         errors: [{ messageId: 'otherNamespace', file: 'b.yaml', line: 7, column: 27, data: { service: 'b', namespace: 'web', other: 'a', otherNamespace: 'dns', sharingKey: 'k', ip: '10.50.0.230' } }],
       },
+      {
+        // two apps side by side (an Argo CD ApplicationSet over apps/*): same file name, sibling folders of their own,
+        // different Services; not environment variants of one Service
+        files: { 'apps/adguard/service.yaml': svc('adguard-dns', 'adguard', ip + key), 'apps/jellyfin/service.yaml': svc('jellyfin', 'jellyfin', ip) },
+        errors: [{ messageId: 'conflict', file: 'apps/jellyfin/service.yaml', line: 7, column: 27, data: { service: 'jellyfin', other: 'adguard-dns', ip: '10.50.0.230' } }],
+      },
     ],
   });
 });

@@ -703,15 +703,20 @@ export function explicitFact(f: { from: { doc?: YamlDocument; file?: string } } 
 
 /**
  * True when two files look like variants of one object for different environments: same depth, same file name,
- * exactly one differing directory (`apps/prod/x/svc.yaml` vs `apps/qa/x/svc.yaml`).
+ * exactly one differing directory (`apps/prod/x/svc.yaml` vs `apps/qa/x/svc.yaml`). When that directory is the files'
+ * own folder and the two objects have different stated names (`names`), they are two objects side by side, not
+ * variants: `apps/jellyfin/service.yaml` and `apps/adguard/service.yaml` (an ApplicationSet over `apps/*`), or
+ * `talos/cp-1/machine.yaml` and `talos/cp-2/machine.yaml` with hostnames cp-1 and cp-2.
  */
-export function pathVariants(a: string, b: string): boolean {
+export function pathVariants(a: string, b: string, names?: readonly [string | undefined, string | undefined]): boolean {
   const x = a.split('/');
   const y = b.split('/');
   if (x.length !== y.length || x.length < 2 || x[x.length - 1] !== y[y.length - 1]) return false;
   let diff = 0;
   for (let i = 0; i < x.length - 1; i++) if (x[i] !== y[i]) diff++;
-  return diff === 1;
+  if (diff !== 1) return false;
+  const ownFolder = x[x.length - 2] !== y[y.length - 2];
+  return !(ownFolder && names?.[0] !== undefined && names[1] !== undefined && names[0] !== names[1]);
 }
 
 /** True unless a Cilium release hands class-less LoadBalancer Services to another IPAM (`defaultLBServiceIPAM`). */

@@ -57,7 +57,7 @@ export default defineRule({
     docs: {
       what: 'Compares the addresses of the inferred network plan (talium plan): each node\'s static LAN address (Talos machine configs and patches, talhelper\'s talconfig.yaml), the Talos shared VIP and the default gateway. Two nodes on one address, a node on the VIP or gateway address, or the VIP on the gateway are reported once per address, at the (later) node, or at the VIP when no node is involved, with the others as related locations.\n' +
         '\n' +
-        'Two nodes count only when each is named by a hostname or by its own talhelper / Omni entry: a node named after its file, with no hostname, may be one machine\'s patches split over two files; the same file in two environment folders (`talos/prod/nodes/cp-1.yaml`, `talos/staging/...`) is two clusters. Facts from cluster.yaml are left to spec/overlap; Talos defaults are not facts.',
+        'Two nodes count only when each is named by a hostname or by its own talhelper / Omni entry: a node named after its file, with no hostname, may be one machine\'s patches split over two files; the same file in two environment folders (`talos/prod/nodes/cp-1.yaml`, `talos/staging/...`) is two clusters, but files in two sibling folders of their own with different hostnames (`talos/cp-1/machine.yaml`, `talos/cp-2/machine.yaml`) are two machines. Facts from cluster.yaml are left to spec/overlap; Talos defaults are not facts.',
       why: 'Two hosts that answer ARP for one IP make the LAN flip between them: etcd peers and the API server behind the VIP fail at random, and a node on the gateway\'s address cuts the LAN off the router. Talos does not check addresses across machines, and a node file copied from another keeps its address.',
       fix: 'Change the copied address (or the VIP) to a free one, outside the DHCP range and the LoadBalancer pools.',
       sources: [SRC.talosVip],
@@ -91,8 +91,9 @@ export default defineRule({
         list = list.filter((o) => !drop.has(o));
       }
       // the same node file in two environment folders (talos/prod/nodes/cp-1.yaml, talos/staging/...): two clusters
-      const files = list.filter((o) => o.what === 'node').map((o) => o.fact.from.doc!.file.path);
-      if (files.some((f, i) => files.some((g, j) => i < j && pathVariants(f, g)))) continue;
+      // (two named nodes in sibling folders, talos/cp-1/machine.yaml and talos/cp-2/machine.yaml, are two machines)
+      const nodeFiles = list.filter((o) => o.what === 'node').map((o) => ({ path: o.fact.from.doc!.file.path, name: o.named ? o.name : undefined }));
+      if (nodeFiles.some((f, i) => nodeFiles.some((g, j) => i < j && pathVariants(f.path, g.path, [f.name, g.name])))) continue;
       if (list.length < 2) continue;
       // reported at a node (the later one) when a node is involved, else at the VIP (the VIP on the gateway)
       const nodes = list.filter((o) => o.what === 'node');

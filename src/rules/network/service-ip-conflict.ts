@@ -3,13 +3,16 @@
  * but in different namespaces where neither allows cross-namespace sharing.
  */
 import { LBIPAM_ANNOTATIONS } from '../../data/cilium.js';
-import { ciliumGatewayIpRequests, copiedRequests, helmServiceIpRequests, lbIpamIsDefault, pathVariants, requestLabel, requestObject, requestOwner, sameAddressPairs, sameObject, samePlace, serviceIpRequests } from '../../plan/lb.js';
+import { ciliumGatewayIpRequests, copiedRequests, helmServiceIpRequests, lbIpamIsDefault, pathVariants, requestLabel, requestObject, requestOwner, sameAddressPairs, sameObject, samePlace, serviceIpRequests, type IpRequest } from '../../plan/lb.js';
 import { copyRelated } from '../../plan/renamed-copies.js';
 import { defineRule, type RuleFinding } from '../types.js';
 
 const svc = (name: string, extra: string): string => `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: default\n  annotations:\n    lbipam.cilium.io/ips: "10.50.0.230"\n${extra}spec:\n  type: LoadBalancer\n  ports:\n    - port: 80\n`;
 const KEY = '    lbipam.cilium.io/sharing-key: "web"\n';
 const CROSS_KEYS = [LBIPAM_ANNOTATIONS.sharingCrossNamespace.key, LBIPAM_ANNOTATIONS.sharingCrossNamespace.legacy];
+
+/** The name of the Service asking, when the repository states it (a Helm release's rendered name may be open). */
+const statedName = (r: IpRequest): string | undefined => (r.helm ? r.helm.name : r.name);
 
 export default defineRule({
   meta: {
@@ -31,7 +34,7 @@ export default defineRule({
         'Not compared:\n' +
         '- Services with the same name and namespace (or the same name where one side leaves the namespace to kustomize, e.g. a hand-written `cilium-gateway-<name>` next to its Gateway; for a release\'s Services, the same release name and service id: a Service object and a release\'s Service are never taken for one; a release\'s Service is named as the chart renders it (plan/app-template-names.ts), or by its release and values key when the values or an unknown chart version leave the name open);\n' +
         '- requests written at one place (a values file two releases read);\n' +
-        '- requests in files that differ only in one folder (`apps/prod/x/svc.yaml` vs `apps/qa/x/svc.yaml`: environment variants);\n' +
+        '- requests in files that differ only in one folder (`apps/prod/x/svc.yaml` vs `apps/qa/x/svc.yaml`: environment variants), unless that folder is the files\' own and the Services have different names (`apps/jellyfin/service.yaml` and `apps/adguard/service.yaml` side by side, as an ApplicationSet over `apps/*` deploys them, are compared);\n' +
         '- Services of overlays that different builds render (environments).\n' +
         '\n' +
         'A Service that one kustomize build renders under several names (two overlays with different `namePrefix`/`nameSuffix` listing one base, both listed by one kustomization; or two Flux Kustomizations / Argo CD Applications of one cluster each applying one such overlay, or one folder with their own `namePrefix`/`nameSuffix`; nothing on the way, nor the applier, patches it) is one Service per rendered name, in the namespace the overlays set: two such copies asking for one IP are reported at the base\'s line, with `data.overlay` / `data.otherOverlay` and related locations naming the kustomization that renames each copy.',
@@ -77,7 +80,7 @@ export default defineRule({
       // one object seen twice (overlays; a namespace one side leaves to kustomize), e.g. a Gateway and the Service
       // cilium-gateway-<name> a repository also writes by hand, or one release written twice
       if (sameObject(a, b)) continue;
-      if (pathVariants(requestOwner(a).file.path, requestOwner(b).file.path)) continue;
+      if (pathVariants(requestOwner(a).file.path, requestOwner(b).file.path, [statedName(a), statedName(b)])) continue;
       const shared = a.sharingKey !== undefined && a.sharingKey === b.sharingKey;
       // one key shares an IP inside a namespace; across namespaces only where sharing-cross-namespace allows it
       // (network/sharing-cross-namespace judges such lists, and their absence on Cilium < 1.16): with neither side
