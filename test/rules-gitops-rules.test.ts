@@ -343,6 +343,34 @@ test('gitops/cilium-crs-order on Argo CD: one Application (a sync wave does not 
   });
 });
 
+test('gitops/cilium-crs-order on Argo CD app of apps: the parent of the Cilium Application does not deploy Cilium', () => {
+  const app = (name: string, source: string, wave?: string) =>
+    `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ${name}\n  namespace: argocd\n${wave ? `  annotations:\n    argocd.argoproj.io/sync-wave: "${wave}"\n` : ''}spec:\n  project: default\n  source:\n    repoURL: ${source}\n    targetRevision: main\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: kube-system\n`;
+  const repo = (path: string) => `https://github.com/me/home-ops.git\n    path: ${path}`;
+  const cilium = app('cilium', 'https://helm.cilium.io\n    chart: cilium', '-10').replace('targetRevision: main', 'targetRevision: 1.18.4\n    helm:\n      valuesObject:\n        kubeProxyReplacement: true');
+  const POOL = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - start: 10.50.0.200\n      stop: 10.50.0.220\n';
+  const root = app('root', repo('argocd/apps'));
+  ruleTester(ciliumCrsOrder, {
+    valid: [
+      // root (wave 0) syncs argocd/apps: the Cilium Application (wave -10) and cilium-config (wave 0), which syncs
+      // the pool after Cilium's wave; root's own wave says nothing about its children (reported before)
+      { 'argocd/root.yaml': root, 'argocd/apps/cilium.yaml': cilium, 'argocd/apps/cilium-config.yaml': app('cilium-config', repo('infra/cilium-config'), '0'), 'infra/cilium-config/pool.yaml': POOL },
+    ],
+    invalid: [
+      {
+        // a sibling in Cilium's wave: reported, naming the Cilium Application and both waves
+        files: { 'argocd/root.yaml': root, 'argocd/apps/cilium.yaml': cilium, 'argocd/apps/cilium-config.yaml': app('cilium-config', repo('infra/cilium-config'), '-10'), 'infra/cilium-config/pool.yaml': POOL },
+        errors: [{ messageId: 'argoNoSkip', file: 'argocd/apps/cilium-config.yaml', line: 4, column: 9, data: { app: 'cilium-config', wave: -10, cilium: 'cilium', ciliumWave: -10, sameApplication: false } }],
+      },
+      {
+        // the pool beside the Cilium Application: root syncs both in one sync, before Cilium runs
+        files: { 'argocd/root.yaml': root, 'argocd/apps/cilium.yaml': cilium, 'argocd/apps/pool.yaml': POOL },
+        errors: [{ messageId: 'argoNoSkipSame', file: 'argocd/root.yaml', line: 4, column: 9, data: { app: 'root', sameApplication: true } }],
+      },
+    ],
+  });
+});
+
 test('gitops/argocd-cilium-identity', async () => {
   const { default: rule } = await import('../src/rules/gitops/argocd-cilium-identity.js');
   const VALUES = 'kubeProxyReplacement: true\nk8sServiceHost: localhost\nk8sServicePort: 7445\n';

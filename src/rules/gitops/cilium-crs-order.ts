@@ -26,12 +26,12 @@ export default defineRule({
     messages: {
       fluxNoDepends: 'Flux Kustomization "{{ks}}" applies {{kind}} "{{name}}" but does not depend on "{{cilium}}", which deploys Cilium; on a fresh cluster the apply fails with "no matches for kind" until the operator has created the CRDs.',
       fluxSame: 'Flux Kustomization "{{ks}}" applies {{kind}} "{{name}}" together with the Cilium HelmRelease; the server-side dry-run fails before Cilium exists, so nothing in it is applied.',
-      argoNoSkip: 'Argo CD Application "{{app}}" syncs {{kind}} "{{name}}" in the same or an earlier sync wave than Cilium, without SkipDryRunOnMissingResource=true; the sync fails until Cilium\'s operator has created the CRDs.',
+      argoNoSkip: 'Argo CD Application "{{app}}" (sync wave {{wave}}) syncs {{kind}} "{{name}}" in the same or an earlier sync wave than Application "{{cilium}}" (wave {{ciliumWave}}), which deploys Cilium, without SkipDryRunOnMissingResource=true; the sync fails until Cilium\'s operator has created the CRDs.',
       argoNoSkipSame: 'Argo CD Application "{{app}}" syncs {{kind}} "{{name}}" together with Cilium without SkipDryRunOnMissingResource=true; Argo CD dry-runs the whole Application before its first sync wave, so the sync fails until Cilium\'s operator has created the CRDs (a sync-wave annotation does not help).',
     },
     help: 'Flux: put pools/policies in their own Kustomization with `dependsOn: [{name: <cilium ks>}]`. Argo CD: add `SkipDryRunOnMissingResource=true` (resource annotation, or sync option), or sync the resources from a separate Application in a later sync wave than Cilium\'s (waves inside one Application do not help: Argo CD dry-runs every resource before the first wave).',
     docs: {
-      what: 'Maps Flux Kustomization `spec.path` (and Argo CD Application `source.path`) to repository folders, finds the one that applies each CiliumLoadBalancerIPPool / CiliumL2AnnouncementPolicy and the one that deploys Cilium, and checks the ordering between them. Silent when the repository installs Cilium at bootstrap (helmfile, Talos inline manifest, install Job).',
+      what: 'Maps Flux Kustomization `spec.path` (and Argo CD Application `source.path`) to repository folders, finds the one that applies each CiliumLoadBalancerIPPool / CiliumL2AnnouncementPolicy and the one that deploys Cilium, and checks the ordering between them. On Argo CD, an Application that syncs the folder holding the Cilium Application (an app of apps) is not the one that deploys Cilium: a pool it syncs itself goes with the Cilium Application, before Cilium runs; a sibling Application that syncs the pools is compared by sync wave with the Cilium Application. Silent when the repository installs Cilium at bootstrap (helmfile, Talos inline manifest, install Job).',
       why: 'The Cilium chart ships no CRDs: the operator creates them at runtime. Applying a pool before that fails the whole apply ("no matches for kind"), so a fresh cluster does not converge until retries line up, or deadlocks when the pool and the HelmRelease share one apply. Usually Cilium (the CNI) already runs before the GitOps controller can start, which is why this is informational unless you raise it.',
       fix: 'Split the config into its own Kustomization depending on the Cilium one (with `wait: true` or health checks on the HelmRelease), or in Argo CD mark Cilium CRs with `SkipDryRunOnMissingResource=true`.',
       sources: [SRC.fluxKustomization, SRC.argoSyncOptions, SRC.helmRef],
@@ -78,22 +78,36 @@ export default defineRule({
     const apps = argoApps(cluster.docs);
     const argoRel = gitops.filter((r) => r.engine === 'argocd' || r.engine === 'kustomize');
     if (apps.length && argoRel.length) {
-      const ciliumApps = apps.filter((a) => argoRel.some((r) => (r.releaseDoc ?? r.doc) === a.doc || a.dirs.some((dir) => dirOf((r.releaseDoc ?? r.doc).file.path) === dir)));
+      // the Applications that deploy Cilium: the release's own Application, or the one that syncs the folder of a
+      // release written as a file there (a kustomization's helmCharts). An Application that syncs the folder holding
+      // the Cilium *Application* is its parent (an app of apps): what it syncs goes together with that Application,
+      // before Cilium runs, whatever its own sync wave; its children's waves are compared with the Cilium one's.
+      const releaseDocs = argoRel.map((r) => r.releaseDoc ?? r.doc);
+      const ciliumApps = apps.filter((a) => releaseDocs.some((d) => d === a.doc || (!isArgoApp(d) && a.dirs.some((dir) => dirOf(d.file.path) === dir))));
+      const parentApps = new Set(apps.filter((a) => !ciliumApps.includes(a) && releaseDocs.some((d) => isArgoApp(d) && a.dirs.some((dir) => dirOf(d.file.path) === dir))).map((a) => a.doc));
       const done = new Set<YamlDocument>();
       for (const cr of crs) {
         if (argoResourceSyncOptions(cr).includes('SkipDryRunOnMissingResource=true')) continue;
         const dir = dirOf(cr.file.path);
         const app = apps.filter((a) => a.dirs.some((d) => under(dir, d))).sort((a, b) => Math.max(...b.dirs.map((x) => x.length)) - Math.max(...a.dirs.map((x) => x.length)))[0];
         if (!app || done.has(app.doc) || argoSyncOptions(app.doc).includes('SkipDryRunOnMissingResource=true')) continue;
-        const same = ciliumApps.some((c) => c.doc === app.doc);
-        if (!same && (!ciliumApps.length || ciliumApps.every((c) => syncWave(app.doc) > syncWave(c.doc)))) continue;
+        const same = ciliumApps.some((c) => c.doc === app.doc) || parentApps.has(app.doc);
+        const wave = syncWave(app.doc);
+        const before = ciliumApps.filter((c) => wave <= syncWave(c.doc));
+        if (!same && (!ciliumApps.length || !before.length)) continue;
         done.add(app.doc);
-        out.push({ doc: app.doc, path: ['metadata', 'name'], messageId: same ? 'argoNoSkipSame' : 'argoNoSkip', data: { app: app.doc.name ?? '', kind: cr.kind ?? '', name: cr.name ?? '', sameApplication: same }, related: [{ doc: cr, path: ['kind'], message: 'Synced by this Application.' }] });
+        const cilium = same ? undefined : before[0]!;
+        const data = { app: app.doc.name ?? '', kind: cr.kind ?? '', name: cr.name ?? '', sameApplication: same, ...(cilium ? { wave, cilium: cilium.doc.name ?? '', ciliumWave: syncWave(cilium.doc) } : {}) };
+        const related = [{ doc: cr, path: ['kind'], message: 'Synced by this Application.' }, ...(cilium ? [{ doc: cilium.doc, path: ['metadata', 'name'], message: `This Application deploys Cilium (sync wave ${syncWave(cilium.doc)}).` }] : [])];
+        out.push({ doc: app.doc, path: ['metadata', 'name'], messageId: same ? 'argoNoSkipSame' : 'argoNoSkip', data, related });
       }
     }
     return out;
   },
 });
+
+/** An Argo CD Application or ApplicationSet document (a release written as one, not as a file its source renders). */
+const isArgoApp = (d: YamlDocument): boolean => d.group === 'argoproj.io' && (d.kind === 'Application' || d.kind === 'ApplicationSet');
 
 /**
  * The Flux Kustomization that applies a document: the one whose build holds it (plan/appliers.ts: the folder's
