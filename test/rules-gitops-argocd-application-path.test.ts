@@ -110,3 +110,37 @@ test('talium lint: a source path the checkout has no folder for at all is report
   const part = await runCli(['lint', '--format', 'json', 'argocd'], { cwd: dir });
   assert.equal(JSON.parse(part.stdout).diagnostics.filter((d: { ruleId: string }) => d.ruleId === 'gitops/argocd-application-path').length, 2);
 });
+
+test('talium lint: an ApplicationSet git directories glob that matches no folder is reported (it generates nothing)', async (t) => {
+  const repos = tempRepos('talium-appset-dirs-');
+  t.after(repos.cleanup);
+  /** An ApplicationSet whose first `directories` entry's path value sits on line 13, column 19 (`nest` moves it). */
+  const set = (name: string, dirs: string[], nest = false): string => {
+    const git = `git:\n        repoURL: https://github.com/me/home-ops.git\n        revision: main\n        directories:\n${dirs.map((d) => `          - path: ${d}\n`).join('')}`;
+    const gen = nest ? `    - matrix:\n        generators:\n          - list:\n              elements: [{ env: home }]\n          - ${git.replace(/\n {8}/g, '\n              ')}` : `    - ${git}`;
+    return `apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: ${name}\n  namespace: argocd\nspec:\n  goTemplate: true\n  generators:\n${gen}  template:\n    metadata:\n      name: '{{.path.basename}}'\n    spec:\n      project: default\n      source:\n        repoURL: https://github.com/me/home-ops.git\n        targetRevision: main\n        path: '{{.path.path}}'\n      destination:\n        server: https://kubernetes.default.svc\n        namespace: '{{.path.basename}}'\n`;
+  };
+  const dir = repos.repo({
+    'clusters/home/cluster.yaml': spec('https://github.com/me/home-ops.git'),
+    'apps/web/service.yaml': svc,
+    'apps/echo/service.yaml': svc,
+    'dashboards/main/main.jsonnet': '{}\n',
+    // matches: apps/web and apps/echo; an exclude entry is never judged; a folder of Jsonnet only is a folder
+    'argocd/apps.yaml': set('apps', ['apps/*', 'apps/none', 'dashboards/*'].map((p, i) => (i === 1 ? `${p}\n            exclude: true` : p))),
+    // a templated glob, and one with `**`: not judged
+    'argocd/templated.yaml': set('templated', ["'{{.env}}/*'", 'nowhere/**']),
+    // the typo: nothing matches (a suggestion), and a folder that does not exist at all (none)
+    'argocd/typo.yaml': set('typo', ['app/*', 'monitoring/*']),
+    'argocd/matrix.yaml': set('matrix', ['aps/*'], true),
+  });
+  const r = await runCli(['lint', '--format', 'json', '.'], { cwd: dir });
+  const got = JSON.parse(r.stdout).diagnostics.filter((d: { ruleId: string }) => d.ruleId === 'gitops/argocd-application-path');
+  assert.deepEqual(
+    got.map((d: { messageId: string; file: string; range: { start: { line: number; column: number } }; data: { path: string; suggestion?: string } }) => [d.messageId, d.file, d.range.start.line, d.range.start.column, d.data.path, d.data.suggestion]),
+    [
+      ['generatorNoMatch', 'argocd/matrix.yaml', 17, 25, 'aps/*', 'apps/*'],
+      ['generatorNoMatch', 'argocd/typo.yaml', 13, 19, 'app/*', 'apps/*'],
+      ['generatorNoMatch', 'argocd/typo.yaml', 14, 19, 'monitoring/*', undefined],
+    ],
+  );
+});

@@ -427,7 +427,7 @@ function listSets(list: Record<string, unknown>, go: boolean): ParamSet[] | unde
 }
 
 /** A git generator glob as a regular expression (`*`, `?` and `[...]` within one path segment); undefined when malformed. */
-function globRegex(glob: string): RegExp | undefined {
+export function globRegex(glob: string): RegExp | undefined {
   let re = '';
   for (const c of glob) re += c === '*' ? '[^/]*' : c === '?' ? '[^/]' : /[\\^$.+()|{}]/.test(c) ? `\\${c}` : c;
   try {
