@@ -129,6 +129,35 @@ const gateway = (cls: string, address: string, type = '', infra = ''): string =>
         protocol: HTTP
         port: 80${infra}
 `;
+test('network/service-ip-not-in-pool: LB-IPAM annotations in the $values/ value file of an Argo CD Helm source (any chart) are requests', () => {
+  // ingress-nginx from its Helm repository, values from this repository (multi-source); the values line 5, column 29
+  const app = (file: string) =>
+    `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: ingress-nginx\n  namespace: argocd\nspec:\n  project: default\n  sources:\n    - repoURL: https://kubernetes.github.io/ingress-nginx\n      chart: ingress-nginx\n      targetRevision: 4.11.3\n      helm:\n        valueFiles:\n          - $values/${file}\n    - repoURL: https://github.com/me/home-ops.git\n      targetRevision: main\n      ref: values\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: ingress-nginx\n`;
+  const values = (ip: string) => `controller:\n  service:\n    type: LoadBalancer\n    annotations:\n      lbipam.cilium.io/ips: ${ip}\n`;
+  ruleTester(serviceIpNotInPool, {
+    valid: [
+      { 'p.yaml': pool('a', '10.50.0.224/28'), 'argocd/ingress-nginx.yaml': app('apps/ingress-nginx/values.yaml'), 'apps/ingress-nginx/values.yaml': values('10.50.0.230') },
+      // a values file no release reads is no request
+      { 'p.yaml': pool('a', '10.50.0.224/28'), 'apps/ingress-nginx/values.yaml': values('10.50.0.30') },
+    ],
+    invalid: [
+      {
+        files: { 'p.yaml': pool('a', '10.50.0.224/28'), 'argocd/ingress-nginx.yaml': app('apps/ingress-nginx/values.yaml'), 'apps/ingress-nginx/values.yaml': values('10.50.0.30') },
+        errors: [{ messageId: 'noPool', file: 'apps/ingress-nginx/values.yaml', line: 5, column: 29, data: { ip: '10.50.0.30' } }],
+      },
+      {
+        // a kustomize helmCharts entry's valuesFile alike
+        files: {
+          'p.yaml': pool('a', '10.50.0.224/28'),
+          'apps/ingress-nginx/kustomization.yaml': 'helmCharts:\n  - name: ingress-nginx\n    repo: https://kubernetes.github.io/ingress-nginx\n    version: 4.11.3\n    releaseName: ingress-nginx\n    valuesFile: values.yaml\n',
+          'apps/ingress-nginx/values.yaml': values('10.50.0.30'),
+        },
+        errors: [{ messageId: 'noPool', file: 'apps/ingress-nginx/values.yaml', line: 5, column: 29, data: { ip: '10.50.0.30' } }],
+      },
+    ],
+  });
+});
+
 const gatewayClass = (name: string, controller: string): string => `apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata:\n  name: ${name}\nspec:\n  controllerName: ${controller}\n`;
 
 test('network/service-ip-not-in-pool: the spec.addresses of Gateways Cilium runs are requests too', () => {

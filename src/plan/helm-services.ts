@@ -343,6 +343,39 @@ export function helmServicesByDoc(docs: readonly YamlDocument[]): ReadonlyMap<Ya
   return m;
 }
 
+const VALUE_FILES = new WeakMap<readonly YamlDocument[], readonly YamlDocument[]>();
+
+/**
+ * The values files (documents without a kind, read whole) of the Helm releases in `docs` other than app-template
+ * ones (whose Services helmServicesByDoc renders): an Argo CD source's `$ref/` value files of this repository, a
+ * kustomize helmCharts entry's `valuesFile`/`additionalValuesFiles`. Each once, in release order. The charts are
+ * unknown, so the Services they render are too: plan/lb.ts reads the LB-IPAM annotations in them as requests of an
+ * unknown Service, as it reads a release's inline values.
+ */
+export function releaseValueFiles(docs: readonly YamlDocument[]): readonly YamlDocument[] {
+  let out = VALUE_FILES.get(docs);
+  if (out) return out;
+  const look = new Lookup(docs);
+  const seen = new Set<YamlDocument>();
+  const list: YamlDocument[] = [];
+  const read = (d: YamlDocument): void => {
+    for (const r of releasesOf(d, look)) {
+      if (isAppTemplate(r)) continue;
+      for (const l of r.layers) {
+        if (l.inString || l.doc === d || l.doc.kind || l.valuesPath.length || seen.has(l.doc)) continue;
+        seen.add(l.doc);
+        list.push(l.doc);
+      }
+    }
+  };
+  for (const d of docsOfKinds(docs, ['Application', 'ApplicationSet'])) read(d);
+  for (const kl of [docsOfKind(docs, 'Kustomization'), docsWithoutKind(docs)]) {
+    for (const d of kl) if (d.docClass === 'kustomization' && Array.isArray(d.get(['helmCharts']))) read(d);
+  }
+  VALUE_FILES.set(docs, (out = list));
+  return out;
+}
+
 /** Every Service the Helm releases in `docs` render: HelmReleases and Argo CD documents in list order, then kustomizations. */
 export function helmServices(docs: readonly YamlDocument[]): HelmService[] {
   return [...helmServicesByDoc(docs).values()].flat();

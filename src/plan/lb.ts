@@ -12,7 +12,7 @@ import type { ClusterGroup, Provenance } from './types.js';
 import { factPlace, isObj, perGroup, str } from './util.js';
 import { docsOfKind, docsOfKindPrefix, docsOfKinds } from '../core/kind-index.js';
 import { kustomizePatchFiles, patchedBy } from './kustomize-patches.js';
-import { helmServicesByDoc, type HelmService } from './helm-services.js';
+import { helmServicesByDoc, releaseValueFiles, type HelmService } from './helm-services.js';
 import { controllerLabelKey, serviceLabelsClosed } from './service-labels.js';
 import { renamedCopies, type RenamedCopy } from './renamed-copies.js';
 import type { SourceIgnoreFile } from './source-ignore.js';
@@ -678,6 +678,9 @@ export function indirectIpRequests(g: ClusterGroup): IpRequest[] {
     if (d.docClass !== 'k8s' || handled.has(d)) continue;
     out.push(...annotationRequests(d, rendered.get(d)));
   }
+  // the values files of Argo CD sources and kustomize helmCharts (`$values/apps/ingress-nginx/values.yaml`), whose
+  // chart renders Services talium cannot see: as the release's inline values
+  for (const d of releaseValueFiles(g.docs)) out.push(...annotationRequests(d));
   return out;
 }
 
