@@ -1,6 +1,7 @@
 /**
  * `github`: GitHub Actions workflow commands (`::error file=…,line=…,col=…,endLine=…,endColumn=…,title=RULE::msg`)
- * with GitHub's escaping (data: % CR LF; properties also : and ,). info → notice. Pure.
+ * with GitHub's escaping (data: % CR LF; properties also : and ,). info → notice. The message is followed by the
+ * help and a `see: file:line:column message` line per related location. Pure.
  */
 import { reporter, type Reporter } from './types.js';
 
@@ -26,7 +27,10 @@ export const github: Reporter = reporter({
         `endColumn=${d.range.end.column}`,
         `title=${escapeProperty(d.ruleId)}`,
       ].join(',');
-      const text = d.help ? `${d.message}\n${d.help}` : d.message;
+      // the other side of a cross-file finding (the pool a requested IP is missing from, the Cilium value a Talos
+      // setting disagrees with): an annotation shows only its own file, so the related locations are named in it
+      const see = (d.related ?? []).map((r) => `\nsee: ${r.file}:${r.range.start.line}:${r.range.start.column} ${r.message}`).join('');
+      const text = `${d.help ? `${d.message}\n${d.help}` : d.message}${see}`;
       yield `::${level} ${props}::${escapeData(text)}\n`;
     }
   },
