@@ -67,7 +67,7 @@ test('rules: a default is compared by cilium/k8s-service-endpoint, which says so
   assert.deepEqual(findings({ 'talos/talconfig.yaml': TALCONFIG('v1.13.9'), 'cilium/values.yaml': VALUES(7445) }), []);
   // a stated port: talos/kubeprism at the setting, cilium/k8s-service-endpoint silent
   assert.deepEqual(findings({ 'talos/talconfig.yaml': TALCONFIG('v1.13.9'), 'talos/patches/prism.yaml': 'machine:\n  features:\n    kubePrism:\n      enabled: true\n      port: 7446\n', 'cilium/values.yaml': VALUES(7445) }), [
-    'talos/kubeprism/port error talos/patches/prism.yaml:4:7 {"port":7446,"ciliumPort":7445,"host":"localhost"}',
+    'talos/kubeprism/port error talos/patches/prism.yaml:5:13 {"port":7446,"ciliumPort":7445,"host":"localhost"}',
   ]);
   // full 1.14 config without KubePrismConfig
   assert.deepEqual(findings({ 'talos/controlplane.yaml': FULL('v1.14.0'), 'cilium/values.yaml': VALUES(7445) }), [

@@ -66,8 +66,9 @@ test('talos/kubeprism', () => {
       { 'talos/cp.yaml': cp(PROXY_OFF, prism('      enabled: false\n')), 'cilium/values.yaml': VALUES.replace('localhost', '10.50.0.10').replace('7445', '6443') },
     ],
     invalid: [
-      { files: { 'talos/cp.yaml': cp(PROXY_OFF, prism('      enabled: false\n')), 'cilium/values.yaml': VALUES }, errors: [{ messageId: 'off', file: 'talos/cp.yaml', line: 5, column: 7, data: { host: 'localhost', ciliumPort: 7445 } }] },
-      { files: { 'talos/cp.yaml': cp(PROXY_OFF, prism('      enabled: true\n      port: 7446\n')), 'cilium/values.yaml': VALUES }, errors: [{ messageId: 'port', line: 5, column: 7, data: { port: 7446, ciliumPort: 7445 } }] },
+      { files: { 'talos/cp.yaml': cp(PROXY_OFF, prism('      enabled: false\n')), 'cilium/values.yaml': VALUES }, errors: [{ messageId: 'off', file: 'talos/cp.yaml', line: 5, column: 16, data: { host: 'localhost', ciliumPort: 7445 } }] },
+      // at the setting the message is about: the port (not the first key of the kubePrism mapping)
+      { files: { 'talos/cp.yaml': cp(PROXY_OFF, prism('      enabled: true\n      port: 7446\n')), 'cilium/values.yaml': VALUES }, errors: [{ messageId: 'port', line: 6, column: 13, data: { port: 7446, ciliumPort: 7445 } }] },
     ],
   });
 });

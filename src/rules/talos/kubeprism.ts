@@ -15,6 +15,15 @@ const CP = (prism: string) => `machine:\n  type: controlplane\n  features:\n    
 const FULL_114 = 'version: v1alpha1\nmachine:\n  type: controlplane\n  token: abcdef.0123456789abcdef\n  ca:\n    crt: LS0t\n  install:\n    image: ghcr.io/siderolabs/installer:v1.14.0\ncluster:\n  proxy:\n    disabled: true\n';
 const VALUES = 'kubeProxyReplacement: true\nk8sServiceHost: localhost\nk8sServicePort: 7445\n';
 
+/**
+ * The finding on the setting it is about (`port: 7446`, `enabled: false`) when the KubePrism fact is a mapping that
+ * writes it (`machine.features.kubePrism`); else where the fact is (a KubePrismConfig's port, a `$patch: delete`).
+ */
+function at(place: NonNullable<ReturnType<typeof factPlace>>, key: string): NonNullable<ReturnType<typeof factPlace>> {
+  const v = place.range ? undefined : place.doc.get(place.path);
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && key in v ? { doc: place.doc, path: [...place.path, key] } : place;
+}
+
 export default defineRule({
   meta: {
     id: 'talos/kubeprism',
@@ -55,8 +64,8 @@ export default defineRule({
       const ciliumPort = Number(portRaw);
       const related = [{ ...placeOf(r, ['k8sServicePort']), message: `Cilium uses ${host}:${String(portRaw)} here.` }];
       if (!prism.value.enabled && prism.from.missing) out.push({ ...place, messageId: 'missing', data: { host, ciliumPort, version: cluster.plan.versions.talos?.value ?? '1.14' }, related });
-      else if (!prism.value.enabled) out.push({ ...place, messageId: 'off', data: { host, ciliumPort }, related });
-      else if (prism.value.port !== ciliumPort) out.push({ ...place, messageId: 'port', data: { port: prism.value.port, ciliumPort, host }, related });
+      else if (!prism.value.enabled) out.push({ ...at(place, 'enabled'), messageId: 'off', data: { host, ciliumPort }, related });
+      else if (prism.value.port !== ciliumPort) out.push({ ...at(place, 'port'), messageId: 'port', data: { port: prism.value.port, ciliumPort, host }, related });
       if (out.length) break;
     }
     return out;
