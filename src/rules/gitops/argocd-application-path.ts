@@ -19,6 +19,8 @@ import { globRegex } from '../../plan/appset-generators.js';
 const APP = (path: string) =>
   `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: whoami\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/me/home-ops.git\n    targetRevision: main\n    path: ${path}\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: whoami\n`;
 const APP2 = APP('kubernetes/apps/whoami').replace(/whoami/g, 'echo');
+const APPSET = (glob: string) =>
+  `apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: apps\n  namespace: argocd\nspec:\n  goTemplate: true\n  generators:\n    - git:\n        repoURL: https://github.com/me/home-ops.git\n        revision: main\n        directories:\n          - path: ${glob}\n  template:\n    metadata:\n      name: '{{.path.basename}}'\n    spec:\n      project: default\n      source:\n        repoURL: https://github.com/me/home-ops.git\n        targetRevision: main\n        path: '{{.path.path}}'\n      destination:\n        server: https://kubernetes.default.svc\n        namespace: '{{.path.basename}}'\n`;
 const SVC = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: whoami\nspec:\n  ports:\n    - port: 80\n';
 
 interface ArgoPathSource {
@@ -62,7 +64,10 @@ export default defineRule({
     },
     examples: {
       valid: [{ files: { 'argocd/whoami.yaml': APP('kubernetes/apps/whoami'), 'kubernetes/apps/whoami/service.yaml': SVC } }],
-      invalid: [{ files: { 'argocd/whoami.yaml': APP('kubernetes/app/whoami'), 'argocd/echo.yaml': APP2, 'kubernetes/apps/whoami/service.yaml': SVC, 'kubernetes/apps/echo/service.yaml': SVC } }],
+      invalid: [
+        { files: { 'argocd/whoami.yaml': APP('kubernetes/app/whoami'), 'argocd/echo.yaml': APP2, 'kubernetes/apps/whoami/service.yaml': SVC, 'kubernetes/apps/echo/service.yaml': SVC } },
+        { files: { 'argocd/apps.yaml': APPSET('kubernetes/app/*'), 'argocd/echo.yaml': APP2, 'kubernetes/apps/whoami/service.yaml': SVC, 'kubernetes/apps/echo/service.yaml': SVC } },
+      ],
     },
     needsWholeTree: ['missing', 'missingNear'],
   },
@@ -99,7 +104,7 @@ export default defineRule({
       const related = relatedIn(suggestion, all);
       out.push({ doc: s.doc, path: [...s.at, 'path'], messageId: 'missingNear', data: { kind: s.doc.kind ?? 'Application', name: s.doc.name ?? '', path: s.path, suggestion }, ...(related.length ? { related } : {}) });
     }
-    if (tree?.walked) out.push(...generatorDirs(apps, local, tree.walked, excluded, dirs));
+    out.push(...generatorDirs(apps, local, tree?.walked, excluded, dirs));
     return out;
   },
 });
@@ -107,9 +112,10 @@ export default defineRule({
 /**
  * The git `directories` generators of ApplicationSets (top level, or one level down in a `matrix` / `merge`) on this
  * repository: an include `path` glob (Go's path.Match: `*`, `?`, `[...]` within a segment) that matches no folder
- * the discovery walked. Templated globs, `**` and globs an excluded folder could satisfy are not judged.
+ * the discovery walked (when the walk is unknown: none holding YAML, and the folder before the glob is a typo of one
+ * that does). Templated globs, `**` and globs an excluded folder could satisfy are not judged.
  */
-function generatorDirs(apps: readonly YamlDocument[], local: ReadonlySet<string>, walked: ReadonlySet<string>, excluded: readonly string[], dirs: ReadonlySet<string>): RuleFinding[] {
+function generatorDirs(apps: readonly YamlDocument[], local: ReadonlySet<string>, walked: ReadonlySet<string> | undefined, excluded: readonly string[], dirs: ReadonlySet<string>): RuleFinding[] {
   const out: RuleFinding[] = [];
   for (const doc of apps) {
     if (doc.kind !== 'ApplicationSet') continue;
@@ -133,13 +139,15 @@ function generatorDirs(apps: readonly YamlDocument[], local: ReadonlySet<string>
         const glob = e['path'].replace(/^\.?\/+/, '').replace(/\/+$/, '');
         if (!glob || /\{\{|\$\{|\*\*/.test(glob)) return;
         const re = globRegex(glob);
-        if (!re || [...walked].some((f) => re.test(f))) return;
+        if (!re || [...(walked ?? dirs)].some((f) => re.test(f))) return;
         // the literal folders before the first glob segment: an excluded folder there may hold the matches
         const segs = glob.split('/');
         const lit = segs.slice(0, segs.findIndex((x) => /[*?[]/.test(x)) === -1 ? segs.length : segs.findIndex((x) => /[*?[]/.test(x))).join('/');
         if (excluded.some((x) => under(x, lit) || under(lit, x))) return;
-        const near = lit && !walked.has(lit) ? nearestFolder(lit, dirs) : undefined;
+        const near = lit && !(walked ?? dirs).has(lit) ? nearestFolder(lit, dirs) : undefined;
         const suggestion = near ? near + glob.slice(lit.length) : undefined;
+        // without the walk of the checkout only the folders holding YAML are known: only a typo of one is certain
+        if (!suggestion && !walked) return;
         out.push({ doc, path: [...gp, 'directories', k, 'path'], messageId: 'generatorNoMatch', data: { name: doc.name ?? '', path: e['path'], hint: suggestion ? ` (did you mean "${suggestion}"?)` : '', ...(suggestion ? { suggestion } : {}) } });
       });
     }
