@@ -350,17 +350,27 @@ test('gitops/cilium-crs-order on Argo CD app of apps: the parent of the Cilium A
   const cilium = app('cilium', 'https://helm.cilium.io\n    chart: cilium', '-10').replace('targetRevision: main', 'targetRevision: 1.18.4\n    helm:\n      valuesObject:\n        kubeProxyReplacement: true');
   const POOL = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - start: 10.50.0.200\n      stop: 10.50.0.220\n';
   const root = app('root', repo('argocd/apps'));
+  const CM = (data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\n  namespace: argocd\ndata:\n${data}`;
+  const HEALTH = '  resource.customizations.health.argoproj.io_Application: |\n    hs = {}\n    hs.status = "Progressing"\n    return hs\n';
   ruleTester(ciliumCrsOrder, {
     valid: [
       // root (wave 0) syncs argocd/apps: the Cilium Application (wave -10) and cilium-config (wave 0), which syncs
       // the pool after Cilium's wave; root's own wave says nothing about its children (reported before)
       { 'argocd/root.yaml': root, 'argocd/apps/cilium.yaml': cilium, 'argocd/apps/cilium-config.yaml': app('cilium-config', repo('infra/cilium-config'), '0'), 'infra/cilium-config/pool.yaml': POOL },
+      // the argocd-cm shown restores the Application health check: the wave waits for Cilium
+      { 'argocd/root.yaml': root, 'argocd/apps/cilium.yaml': cilium, 'argocd/apps/cilium-config.yaml': app('cilium-config', repo('infra/cilium-config'), '0'), 'infra/cilium-config/pool.yaml': POOL, 'argocd/install/argocd-cm.yaml': CM(HEALTH) },
     ],
     invalid: [
       {
         // a sibling in Cilium's wave: reported, naming the Cilium Application and both waves
         files: { 'argocd/root.yaml': root, 'argocd/apps/cilium.yaml': cilium, 'argocd/apps/cilium-config.yaml': app('cilium-config', repo('infra/cilium-config'), '-10'), 'infra/cilium-config/pool.yaml': POOL },
         errors: [{ messageId: 'argoNoSkip', file: 'argocd/apps/cilium-config.yaml', line: 4, column: 9, data: { app: 'cilium-config', wave: -10, cilium: 'cilium', ciliumWave: -10, sameApplication: false } }],
+      },
+      {
+        // a later wave, but the argocd-cm shown lacks the argoproj.io/Application health check (removed in Argo CD
+        // 1.8): root does not wait for Cilium to be healthy before the next wave
+        files: { 'argocd/root.yaml': root, 'argocd/apps/cilium.yaml': cilium, 'argocd/apps/cilium-config.yaml': app('cilium-config', repo('infra/cilium-config'), '0'), 'infra/cilium-config/pool.yaml': POOL, 'argocd/install/argocd-cm.yaml': CM('  resource.exclusions: |\n    - apiGroups: [cilium.io]\n      kinds: [CiliumIdentity]\n') },
+        errors: [{ messageId: 'argoWaveNoHealth', file: 'argocd/apps/cilium-config.yaml', line: 4, column: 9, data: { app: 'cilium-config', wave: 0, cilium: 'cilium', ciliumWave: -10 } }],
       },
       {
         // the pool beside the Cilium Application: root syncs both in one sync, before Cilium runs

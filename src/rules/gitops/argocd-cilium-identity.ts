@@ -9,6 +9,7 @@ import type { Path, YamlDocument } from '../../core/document.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { releases } from '../cilium/lib/values.js';
 import { defineRule, type RuleFinding } from '../types.js';
+import { cmPlaces } from './lib/argocd-cm.js';
 
 const VALUES = 'kubeProxyReplacement: true\nk8sServiceHost: localhost\nk8sServicePort: 7445\n';
 const CM = (data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\n  namespace: argocd\ndata:\n${data}`;
@@ -31,32 +32,6 @@ function names(list: unknown): boolean {
 }
 
 /** A place where Argo CD's argocd-cm settings are written: its data mapping, and how to read a setting there. */
-interface CmPlace {
-  doc: YamlDocument;
-  path: Path;
-  data: Record<string, unknown>;
-  what: string;
-}
-
-function cmPlaces(docs: readonly YamlDocument[]): CmPlace[] {
-  const out: CmPlace[] = [];
-  for (const d of docs) {
-    if (d.kind === 'ConfigMap' && d.name === 'argocd-cm') {
-      const data = d.get(['data']);
-      out.push({ doc: d, path: isObj(data) ? ['data'] : [], data: isObj(data) ? data : {}, what: 'ConfigMap "argocd-cm"' });
-      continue;
-    }
-    // the argo-cd Helm chart: configs.cm in a HelmRelease's values or an Application's valuesObject
-    let base: Path | undefined;
-    if (d.kind === 'HelmRelease' && d.group === 'helm.toolkit.fluxcd.io' && d.get(['spec', 'chart', 'spec', 'chart']) === 'argo-cd') base = ['spec', 'values'];
-    else if (d.kind === 'Application' && d.group === 'argoproj.io' && d.get(['spec', 'source', 'chart']) === 'argo-cd') base = ['spec', 'source', 'helm', 'valuesObject'];
-    if (!base) continue;
-    const cm = d.get([...base, 'configs', 'cm']);
-    if (isObj(cm)) out.push({ doc: d, path: [...base, 'configs', 'cm'], data: cm, what: `argo-cd chart values of ${d.kind} "${d.name ?? ''}"` });
-  }
-  return out;
-}
-
 /** undefined: cannot tell (templated, unparseable); true: CiliumIdentity is not tracked. */
 function excluded(data: Record<string, unknown>): boolean | undefined {
   const read = (key: string): unknown => {

@@ -10,12 +10,16 @@ import { defineRule, type RuleFinding } from '../types.js';
 import { ciliumBootstrapped } from './lib/bootstrap.js';
 import { argoApps, argoResourceSyncOptions, argoSyncOptions, dependsOnClosure, dirOf, fluxKustomizations, ksFor, syncWave, under, type FluxKs } from './lib/flux.js';
 import { appliers } from '../../plan/appliers.js';
+import { appHealthRestored, cmPlaces } from './lib/argocd-cm.js';
 import type { SourceIgnoreFile } from '../../plan/source-ignore.js';
 
 const KS = (name: string, path: string, deps = '') => `---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 1h\n  path: ${path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n${deps}`;
 const HR = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: kube-system\nspec:\n  chartRef:\n    kind: OCIRepository\n    name: cilium\n  values:\n    kubeProxyReplacement: true\n';
 const ARGO_APP = 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/example/homelab.git\n    path: infra/cilium\n    targetRevision: main\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: kube-system\n';
 const KUST = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - pool.yaml\nhelmCharts:\n  - name: cilium\n    repo: https://helm.cilium.io/\n    version: 1.19.6\n    releaseName: cilium\n    namespace: kube-system\n    valuesInline:\n      kubeProxyReplacement: true\n';
+const ROOT = ARGO_APP.replace('name: cilium', 'name: root').replace('infra/cilium', 'argocd/apps');
+const CONFIG_APP = (wave: string) => ARGO_APP.replace('name: cilium', `name: config\n  annotations:\n    argocd.argoproj.io/sync-wave: "${wave}"`).replace('infra/cilium', 'infra/config');
+const ARGOCD_CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: argocd-cm\n  namespace: argocd\ndata:\n  admin.enabled: "false"\n';
 const POOL = 'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: lan\nspec:\n  blocks:\n    - start: 10.50.0.200\n      stop: 10.50.0.220\n';
 
 export default defineRule({
@@ -27,14 +31,15 @@ export default defineRule({
       fluxNoDepends: 'Flux Kustomization "{{ks}}" applies {{kind}} "{{name}}" but does not depend on "{{cilium}}", which deploys Cilium; on a fresh cluster the apply fails with "no matches for kind" until the operator has created the CRDs.',
       fluxSame: 'Flux Kustomization "{{ks}}" applies {{kind}} "{{name}}" together with the Cilium HelmRelease; the server-side dry-run fails before Cilium exists, so nothing in it is applied.',
       argoNoSkip: 'Argo CD Application "{{app}}" (sync wave {{wave}}) syncs {{kind}} "{{name}}" in the same or an earlier sync wave than Application "{{cilium}}" (wave {{ciliumWave}}), which deploys Cilium, without SkipDryRunOnMissingResource=true; the sync fails until Cilium\'s operator has created the CRDs.',
+      argoWaveNoHealth: 'Argo CD Application "{{app}}" (sync wave {{wave}}) syncs {{kind}} "{{name}}" after Application "{{cilium}}" (wave {{ciliumWave}}), which deploys Cilium, but the argocd-cm in this repository has no health check for argoproj.io/Application (removed from Argo CD\'s defaults in 1.8): the app of apps does not wait for Cilium to be healthy, so the sync can run before Cilium\'s operator has created the CRDs.',
       argoNoSkipSame: 'Argo CD Application "{{app}}" syncs {{kind}} "{{name}}" together with Cilium without SkipDryRunOnMissingResource=true; Argo CD dry-runs the whole Application before its first sync wave, so the sync fails until Cilium\'s operator has created the CRDs (a sync-wave annotation does not help).',
     },
-    help: 'Flux: put pools/policies in their own Kustomization with `dependsOn: [{name: <cilium ks>}]`. Argo CD: add `SkipDryRunOnMissingResource=true` (resource annotation, or sync option), or sync the resources from a separate Application in a later sync wave than Cilium\'s (waves inside one Application do not help: Argo CD dry-runs every resource before the first wave).',
+    help: 'Flux: put pools/policies in their own Kustomization with `dependsOn: [{name: <cilium ks>}]`. Argo CD: add `SkipDryRunOnMissingResource=true` (resource annotation, or sync option), or sync the resources from a separate Application in a later sync wave than Cilium\'s (waves inside one Application do not help: Argo CD dry-runs every resource before the first wave; across the Applications of an app of apps a wave waits for the earlier ones to be healthy only with the `resource.customizations.health.argoproj.io_Application` health check in argocd-cm).',
     docs: {
-      what: 'Maps Flux Kustomization `spec.path` (and Argo CD Application `source.path`) to repository folders, finds the one that applies each CiliumLoadBalancerIPPool / CiliumL2AnnouncementPolicy and the one that deploys Cilium, and checks the ordering between them. On Argo CD, an Application that syncs the folder holding the Cilium Application (an app of apps) is not the one that deploys Cilium: a pool it syncs itself goes with the Cilium Application, before Cilium runs; a sibling Application that syncs the pools is compared by sync wave with the Cilium Application. Silent when the repository installs Cilium at bootstrap (helmfile, Talos inline manifest, install Job).',
+      what: 'Maps Flux Kustomization `spec.path` (and Argo CD Application `source.path`) to repository folders, finds the one that applies each CiliumLoadBalancerIPPool / CiliumL2AnnouncementPolicy and the one that deploys Cilium, and checks the ordering between them. On Argo CD, an Application that syncs the folder holding the Cilium Application (an app of apps) is not the one that deploys Cilium: a pool it syncs itself goes with the Cilium Application, before Cilium runs; a sibling Application that syncs the pools is compared by sync wave with the Cilium Application, and a later wave counts only when Argo CD waits for the Cilium Application to be healthy: when the repository shows an argocd-cm (the ConfigMap, or the argo-cd chart\'s `configs.cm`) without the argoproj.io/Application health check Argo CD 1.8 removed from its defaults, that is reported too (message `argoWaveNoHealth`; silent when no argocd-cm is shown). Silent when the repository installs Cilium at bootstrap (helmfile, Talos inline manifest, install Job).',
       why: 'The Cilium chart ships no CRDs: the operator creates them at runtime. Applying a pool before that fails the whole apply ("no matches for kind"), so a fresh cluster does not converge until retries line up, or deadlocks when the pool and the HelmRelease share one apply. Usually Cilium (the CNI) already runs before the GitOps controller can start, which is why this is informational unless you raise it.',
       fix: 'Split the config into its own Kustomization depending on the Cilium one (with `wait: true` or health checks on the HelmRelease), or in Argo CD mark Cilium CRs with `SkipDryRunOnMissingResource=true`.',
-      sources: [SRC.fluxKustomization, SRC.argoSyncOptions, SRC.helmRef],
+      sources: [SRC.fluxKustomization, SRC.argoSyncOptions, SRC.argoAppHealth, SRC.helmRef],
     },
     examples: {
       valid: [{ files: { 'clusters/ks.yaml': KS('cilium', './apps/cilium/app') + KS('cilium-config', './apps/cilium/config', '  dependsOn:\n    - name: cilium\n'), 'apps/cilium/app/helmrelease.yaml': HR, 'apps/cilium/config/pool.yaml': POOL } }],
@@ -42,6 +47,9 @@ export default defineRule({
         { files: { 'clusters/ks.yaml': KS('cilium', './apps/cilium/app') + KS('cilium-config', './apps/cilium/config'), 'apps/cilium/app/helmrelease.yaml': HR, 'apps/cilium/config/pool.yaml': POOL } },
         { files: { 'clusters/ks.yaml': KS('cilium', './apps/cilium'), 'apps/cilium/helmrelease.yaml': HR, 'apps/cilium/pool.yaml': POOL } },
         { files: { 'argocd/cilium.yaml': ARGO_APP, 'infra/cilium/kustomization.yaml': KUST, 'infra/cilium/pool.yaml': POOL } },
+        // an app of apps: the pools' Application in Cilium's wave; then in a later one, without the Application health check
+        { files: { 'argocd/root.yaml': ROOT, 'argocd/apps/cilium.yaml': ARGO_APP, 'argocd/apps/config.yaml': CONFIG_APP('0'), 'infra/cilium/kustomization.yaml': KUST.replace('pool.yaml', 'ns.yaml'), 'infra/config/pool.yaml': POOL } },
+        { files: { 'argocd/root.yaml': ROOT, 'argocd/apps/cilium.yaml': ARGO_APP, 'argocd/apps/config.yaml': CONFIG_APP('1'), 'infra/cilium/kustomization.yaml': KUST.replace('pool.yaml', 'ns.yaml'), 'infra/config/pool.yaml': POOL, 'argocd/cm.yaml': ARGOCD_CM } },
       ],
     },
   },
@@ -94,7 +102,21 @@ export default defineRule({
         const same = ciliumApps.some((c) => c.doc === app.doc) || parentApps.has(app.doc);
         const wave = syncWave(app.doc);
         const before = ciliumApps.filter((c) => wave <= syncWave(c.doc));
-        if (!same && (!ciliumApps.length || !before.length)) continue;
+        if (!same && ciliumApps.length && !before.length) {
+          // a later wave than Cilium's among the Applications of an app of apps: it waits for the Cilium Application
+          // to be healthy only with the argoproj.io/Application health check, which an argocd-cm shown here lacks
+          const cms = cmPlaces(all);
+          const waited = ciliumApps.filter((c) => c.doc.kind === 'Application' && app.doc.kind === 'Application' && parentOf(apps, c.doc) && parentOf(apps, c.doc) === parentOf(apps, app.doc));
+          if (cms.length && !cms.some(appHealthRestored) && waited.length === ciliumApps.length) {
+            done.add(app.doc);
+            const c = waited[0]!;
+            const data = { app: app.doc.name ?? '', kind: cr.kind ?? '', name: cr.name ?? '', sameApplication: false, wave, cilium: c.doc.name ?? '', ciliumWave: syncWave(c.doc) };
+            const related = [{ doc: cr, path: ['kind'], message: 'Synced by this Application.' }, { doc: c.doc, path: ['metadata', 'name'], message: `This Application deploys Cilium (sync wave ${syncWave(c.doc)}).` }, { doc: cms[0]!.doc, path: cms[0]!.path, message: `${cms[0]!.what} has no health check for argoproj.io/Application.` }];
+            out.push({ doc: app.doc, path: ['metadata', 'name'], messageId: 'argoWaveNoHealth', data, related });
+          }
+          continue;
+        }
+        if (!same && !ciliumApps.length) continue;
         done.add(app.doc);
         const cilium = same ? undefined : before[0]!;
         const data = { app: app.doc.name ?? '', kind: cr.kind ?? '', name: cr.name ?? '', sameApplication: same, ...(cilium ? { wave, cilium: cilium.doc.name ?? '', ciliumWave: syncWave(cilium.doc) } : {}) };
@@ -105,6 +127,12 @@ export default defineRule({
     return out;
   },
 });
+
+/** The Application that syncs the folder holding `doc` (its app of apps), if any: the deepest. */
+function parentOf(apps: ReturnType<typeof argoApps>, doc: YamlDocument): YamlDocument | undefined {
+  const dir = dirOf(doc.file.path);
+  return apps.filter((a) => a.doc !== doc && a.dirs.includes(dir))[0]?.doc;
+}
 
 /** An Argo CD Application or ApplicationSet document (a release written as one, not as a file its source renders). */
 const isArgoApp = (d: YamlDocument): boolean => d.group === 'argoproj.io' && (d.kind === 'Application' || d.kind === 'ApplicationSet');

@@ -37,6 +37,8 @@ export const SRC = {
   kustomizeResources: 'https://kubectl.docs.kubernetes.io/references/kustomize/kustomization/resource/',
   argoMultipleSources: 'https://argo-cd.readthedocs.io/en/stable/user-guide/multiple_sources/',
   argoSyncOptions: 'https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/',
+  /** "The health assessment of argoproj.io/Application CRD has been removed in argocd 1.8" (app of apps + sync waves). */
+  argoAppHealth: 'https://argo-cd.readthedocs.io/en/stable/operator-manual/health/#argocd-app',
   argoCompareOptions: 'https://argo-cd.readthedocs.io/en/stable/user-guide/compare-options/',
   argoSyncWaves: 'https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/',
   argoResourceHooks: 'https://argo-cd.readthedocs.io/en/stable/user-guide/resource_hooks/',
