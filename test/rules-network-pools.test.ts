@@ -174,6 +174,12 @@ test('network/pool-overlap', () => {
         files: { 'a.yaml': pool('a', 'cidr: 10.50.0.224/27'), 'b.yaml': pool('b', 'start: 10.50.0.250\n        stop: 10.50.0.251') },
         errors: [{ messageId: 'overlap', file: 'b.yaml', line: 7, column: 14, data: { pool: 'b', other: 'a', overlap: '10.50.0.250-10.50.0.251' } }],
       },
+      {
+        // one folder per pool (same file name, sibling folders of their own, different pool names): two pools of one
+        // cluster, not environment variants of one
+        files: { 'infra/pools/iot/pool.yaml': pool('iot', 'cidr: 10.50.0.224/28'), 'infra/pools/lan/pool.yaml': pool('lan', 'cidr: 10.50.0.224/27') },
+        errors: [{ messageId: 'overlap', file: 'infra/pools/lan/pool.yaml', line: 7, column: 13, data: { pool: 'lan', other: 'iot', overlap: '10.50.0.224-10.50.0.239' } }],
+      },
     ],
   });
 });

@@ -27,7 +27,7 @@ export default defineRule({
     docs: {
       what: 'Compares the blocks of every pair of pools of a cluster.\n' +
         '\n' +
-        'Pools with the same name, or in files that differ only in one folder (environment variants such as `prod/` and `qa/`), are treated as variants and not compared, and so are pools as different kustomize overlays render them.\n' +
+        'Pools with the same name, or in files that differ only in one folder (environment variants such as `prod/` and `qa/`; not when that folder is the files\' own and the pool names differ: `pools/lan/pool.yaml` and `pools/iot/pool.yaml` are two pools), are treated as variants and not compared, and so are pools as different kustomize overlays render them.\n' +
         '\n' +
         'But a pool that one kustomize build renders under several names (two overlays with different `namePrefix`/`nameSuffix` listing one base, both listed by one kustomization; or two Flux Kustomizations / Argo CD Applications of one cluster each applying one such overlay, or one folder with their own `namePrefix`/`nameSuffix`; nothing on the way, nor the applier, patches it) is one pool per rendered name, and two such copies overlap: reported at the base\'s block with `data.overlay` / `data.otherOverlay` and related locations naming the kustomization that renames each copy.\n\n' + POOL_OVERLAYS_DOC,
       why: 'Overlapping pools are a soft error in Cilium: the pool added last is marked Conflicting (reason cidr_overlap) and allocates nothing more.',
@@ -53,7 +53,7 @@ export default defineRule({
       const { pool: earlier, block: e } = earlierBlock;
       const { pool: later, block: b } = laterBlock;
       // renderings by different overlays are per-cluster variants, not pools of one cluster
-      if (earlier.name === later.name || pathVariants(earlier.doc.file.path, later.doc.file.path) || !sameRendering(earlier, later)) continue;
+      if (earlier.name === later.name || pathVariants(earlier.doc.file.path, later.doc.file.path, [earlier.name, later.name]) || !sameRendering(earlier, later)) continue;
       const ov = intersection(b.interval!, e.interval!)!;
       const data = { pool: later.name, block: b.kind === 'cidr' ? b.text : formatInterval(b.interval!), other: earlier.name, otherBlock: e.kind === 'cidr' ? e.text : formatInterval(e.interval!), overlap: formatInterval(ov) };
       // a finding on a rendering names its overlay (the later pool's, else the earlier one's); on a renamed copy,
