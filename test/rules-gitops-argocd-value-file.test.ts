@@ -69,3 +69,28 @@ test('talium lint: a missing $values file of an Argo CD Application is an error 
   const part = await runCli(['lint', '--format', 'json', 'argocd'], { cwd: dir });
   assert.deepEqual(JSON.parse(part.stdout).diagnostics.filter((d: { ruleId: string }) => d.ruleId === 'gitops/argocd-value-file'), []);
 });
+
+test('gitops/argocd-value-file: a value file without $ref/ is relative to the source path of a chart folder of this repository', () => {
+  /** One Git source rendering charts/whoami; the first value file entry sits on line 14, column 11. */
+  const one = (files: string[], repo = 'https://github.com/me/home-ops.git', path = 'charts/whoami'): string =>
+    `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: whoami\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: ${repo}\n    targetRevision: main\n    path: ${path}\n    helm:\n      valueFiles:\n${files.map((f) => `        - ${f}\n`).join('')}  destination:\n    server: https://kubernetes.default.svc\n    namespace: whoami\n`;
+  const chart = { 'charts/whoami/Chart.yaml': 'apiVersion: v2\nname: whoami\nversion: 0.1.0\n', 'charts/whoami/values.yaml': 'replicas: 1\n', 'charts/whoami/values-home.yaml': 'replicas: 2\n', 'charts/common.yaml': 'a: 1\n' };
+  ruleTester(rule, {
+    valid: [
+      { ...chart, 'argocd/whoami.yaml': one(['values.yaml', 'values-home.yaml', '../common.yaml', './values.yaml']) },
+      // another repository's chart; a URL; a templated path; an optional file
+      { ...chart, 'argocd/whoami.yaml': one(['values-hom.yaml'], 'https://github.com/someone/charts.git', 'charts/other') },
+      { ...chart, 'argocd/whoami.yaml': one(['https://example.com/values.yaml']) },
+      { ...chart, 'argocd/whoami.yaml': one(['values-hom.yaml']).replace('      valueFiles:', '      ignoreMissingValueFiles: true\n      valueFiles:') },
+    ],
+    invalid: [
+      {
+        files: { ...chart, 'argocd/whoami.yaml': one(['values-hom.yaml', '../shared/common.yaml']) },
+        errors: [
+          { messageId: 'missingNear', file: 'argocd/whoami.yaml', line: 14, column: 11, data: { file: 'values-hom.yaml', path: 'charts/whoami/values-hom.yaml', suggestion: 'charts/whoami/values-home.yaml' } },
+          { messageId: 'missing', file: 'argocd/whoami.yaml', line: 15, column: 11, data: { file: '../shared/common.yaml', path: 'charts/shared/common.yaml' } },
+        ],
+      },
+    ],
+  });
+});
