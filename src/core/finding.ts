@@ -38,6 +38,8 @@ export interface Finding extends Place {
   help: string;
   data?: Record<string, string | number | boolean>;
   related?: Array<Place & { message: string }>;
+  /** The finding told from the other party of a symmetric relation (RuleFinding.mirror), built on demand. */
+  mirror?: () => Finding;
 }
 
 /** A fix's token still reads what the finding saw: `expect`, bare or quoted, on one line. */

@@ -83,7 +83,10 @@ const placeFile = (p: { doc?: YamlDocument | undefined; file?: { path: string } 
 /**
  * One rule's findings that a (staged) run reports: those in a reported file, and those elsewhere that point at a
  * reported file (a staged node change that puts the node inside an unchanged pool fails the commit), unless the
- * rule already reports the same conflict from the reported side (a pair of Services asking for one address).
+ * rule already reports the same conflict from the reported side (a pair of Services asking for one address). A
+ * finding about two equal parties (RuleFinding.mirror) whose other party is in a reported file is reported there,
+ * told from that side (the changed Service requests the IP the unchanged one has), so the hook and the pull request's
+ * annotation point at the file the change touched.
  */
 function reportedFindings(all: readonly Finding[], reported: (file: string) => boolean): Finding[] {
   const direct = all.filter((f) => reported(findingFile(f)));
@@ -92,7 +95,9 @@ function reportedFindings(all: readonly Finding[], reported: (file: string) => b
   for (const f of all) {
     if (reported(findingFile(f)) || !f.related?.some((r) => reported(placeFile(r)))) continue;
     const mirrored = direct.some((d) => d.ruleId === f.ruleId && d.related?.some((r) => placeFile(r) === findingFile(f)));
-    if (!mirrored) out.push(f);
+    if (mirrored) continue;
+    const m = f.mirror?.();
+    out.push(m && reported(findingFile(m)) ? m : f);
   }
   return out;
 }

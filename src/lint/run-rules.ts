@@ -18,7 +18,7 @@ import { appliedDocs } from '../plan/applied.js';
 import { kustomizePatchedKinds, PATCHED_ANY_KIND } from '../plan/kustomize-patches.js';
 import type { ClusterGroup } from '../plan/types.js';
 import { foldersOf } from '../plan/util.js';
-import type { Rule, TreeFacts } from '../rules/types.js';
+import type { Rule, RuleFinding, TreeFacts } from '../rules/types.js';
 
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };
 
@@ -60,6 +60,31 @@ export function runRules(
     const absence = opts.partialTree ? new Set(rule.meta.needsWholeTree ?? []) : undefined;
     // RuleFinding.everyGroup on a shared document: held back until every group has reported it
     const pending = new Map<string, { finding: Finding; rank: number; groups: Set<string> }>();
+    // a RuleFinding as a Finding: rule id, severity, message and help stamped; its mirror (RuleFinding.mirror) built on demand
+    const toFinding = (rf: RuleFinding, cluster: ClusterGroup): Finding => {
+      const template = rule.meta.messages[rf.messageId] ?? rf.messageId;
+      const f: Finding = {
+        ruleId: rule.meta.id,
+        messageId: rf.messageId,
+        severity: configured ?? rf.severity ?? rule.meta.severity,
+        message: renderTemplate(template, rf.data),
+        help: rule.meta.help,
+        doc: rf.doc,
+        path: rf.path,
+      };
+      if (rf.key) f.key = true;
+      if (rf.range) f.range = rf.range;
+      // a document several cluster groups share may be judged differently by each (Cilium 1.17 and 1.19): no fix;
+      // nor a new apiVersion for a kind a kustomization patches (the patch could stop matching), or in a run over
+      // part of the tree (a kustomization it did not read may)
+      const apiVersionFix = rf.path.length === 1 && rf.path[0] === 'apiVersion';
+      if (rf.fix && !cluster.shared?.has(rf.doc) && !(apiVersionFix && (opts.partialTree || (rf.doc.kind && patchedByVersion(applied, rf.doc.kind))))) f.fix = rf.fix;
+      if (rf.data) f.data = rf.data;
+      if (rf.related?.length) f.related = rf.related.map((r) => ({ doc: r.doc, path: r.path, key: r.key ?? false, ...(r.range ? { range: r.range } : {}), message: r.message }));
+      const mirror = rf.mirror;
+      if (mirror) f.mirror = () => toFinding(mirror(), cluster);
+      return f;
+    };
     for (const cluster of groups) {
       const seen = new Set<string>();
       for (const rf of rule.check(opts.tree ? { cluster, all: applied, tree: opts.tree } : { cluster, all: applied })) {
@@ -67,25 +92,7 @@ export function runRules(
         const id = `${rf.doc.file.path}#${rf.doc.index}#${rf.path.join('\u0000')}#${rf.key ? 'k' : ''}#${at}#${rf.messageId}#${rf.severity ?? ''}#${JSON.stringify(rf.data ?? {})}`;
         if (seen.has(id) || absence?.has(rf.messageId) || (opts.partialTree && rf.needsWholeTree)) continue;
         seen.add(id);
-        const template = rule.meta.messages[rf.messageId] ?? rf.messageId;
-        const f: Finding = {
-          ruleId: rule.meta.id,
-          messageId: rf.messageId,
-          severity: configured ?? rf.severity ?? rule.meta.severity,
-          message: renderTemplate(template, rf.data),
-          help: rule.meta.help,
-          doc: rf.doc,
-          path: rf.path,
-        };
-        if (rf.key) f.key = true;
-        if (rf.range) f.range = rf.range;
-        // a document several cluster groups share may be judged differently by each (Cilium 1.17 and 1.19): no fix;
-        // nor a new apiVersion for a kind a kustomization patches (the patch could stop matching), or in a run over
-        // part of the tree (a kustomization it did not read may)
-        const apiVersionFix = rf.path.length === 1 && rf.path[0] === 'apiVersion';
-        if (rf.fix && !cluster.shared?.has(rf.doc) && !(apiVersionFix && (opts.partialTree || (rf.doc.kind && patchedByVersion(applied, rf.doc.kind))))) f.fix = rf.fix;
-        if (rf.data) f.data = rf.data;
-        if (rf.related?.length) f.related = rf.related.map((r) => ({ doc: r.doc, path: r.path, key: r.key ?? false, ...(r.range ? { range: r.range } : {}), message: r.message }));
+        const f = toFinding(rf, cluster);
         if (rf.everyGroup && groups.length > 1 && cluster.shared?.has(rf.doc)) {
           const k = `${rf.doc.file.path}#${rf.doc.index}#${rf.path.join('\u0000')}#${at}`;
           const p = pending.get(k);
@@ -236,6 +243,8 @@ function merged(list: Finding[], groupOf: ReadonlyMap<Finding, string>, render: 
     }
   }
   const f: Finding = { ...first };
+  // the first group's mirror would lose the others' data: a merged finding stays where the rule put it
+  delete f.mirror;
   if (keys.length) f.data = data;
   if (labelled.size && render && first.messageId) f.message = render(first.messageId, data, labelled);
   if (related.length) f.related = related;

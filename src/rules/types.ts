@@ -88,6 +88,14 @@ export interface RuleFinding {
    * every group reports it at that place (the most severe group's finding, with every group's related locations).
    */
   everyGroup?: boolean;
+  /**
+   * The same finding told from the other party of a symmetric relation (two Services on one IP, two nodes on one
+   * address), which the rule reports at one of them by sort order: at the other party's place, this finding's place
+   * as its related location, the data swapped. A run that reports only the other party's file (`--staged`, the
+   * pre-commit hook) reports it instead (lint/engine.ts reportedFindings); a full run never builds it. Set by
+   * `symmetricFinding`.
+   */
+  mirror?: () => RuleFinding;
 }
 
 /** What the linted tree holds besides its documents (discovery's view of the files). */
@@ -129,3 +137,13 @@ export interface Rule {
 }
 
 export const defineRule = (rule: Rule): Rule => rule;
+
+/**
+ * A finding about two equal parties `a` and `b`, reported at `a` (`build(a, b)`: at `a`'s place, `b` its related
+ * location), with the mirrored one (`build(b, a)`) for a run that reports only `b`'s file (RuleFinding.mirror).
+ */
+export function symmetricFinding<T>(build: (at: T, other: T) => RuleFinding, a: T, b: T): RuleFinding {
+  const f = build(a, b);
+  f.mirror = () => build(b, a);
+  return f;
+}

@@ -103,17 +103,31 @@ export default defineRule({
         const folder = String(a.doc.get(a.at) ?? '');
         for (const second of copies.slice(1)) {
           const first = copies[0]!;
-          out.push({
-            doc: second.doc,
+          const applier = { doc: a.doc, path: a.at, message: `${applierLabel(a)} applies the folder` };
+          if (!flux) {
+            // Argo CD keeps the later copy and drops the earlier one: the two copies are not equal parties
+            out.push({
+              doc: second.doc,
+              path: ['metadata', 'name'],
+              messageId: 'directory',
+              severity: 'warning',
+              data: data(second, { folder, applier: applierLabel(a) }),
+              related: [{ doc: first.doc, path: ['metadata', 'name'], message: 'an earlier copy, which Argo CD leaves out' }, applier],
+            });
+            continue;
+          }
+          // Flux's generated kustomization fails on either copy alike: told from the first copy's side in a run that
+          // reports only its file (RuleFinding.mirror)
+          const generated = (at: BuiltObject, other: BuiltObject, message: string): RuleFinding => ({
+            doc: at.doc,
             path: ['metadata', 'name'],
-            messageId: flux ? 'generated' : 'directory',
-            ...(flux ? {} : { severity: 'warning' as const }),
-            data: data(second, { folder, applier: applierLabel(a) }),
-            related: [
-              { doc: first.doc, path: ['metadata', 'name'], message: flux ? 'the first copy' : 'an earlier copy, which Argo CD leaves out' },
-              { doc: a.doc, path: a.at, message: `${applierLabel(a)} applies the folder` },
-            ],
+            messageId: 'generated',
+            data: data(at, { folder, applier: applierLabel(a) }),
+            related: [{ doc: other.doc, path: ['metadata', 'name'], message }, applier],
           });
+          const f = generated(second, first, 'the first copy');
+          f.mirror = () => generated(first, second, 'the other copy');
+          out.push(f);
         }
       }
     }

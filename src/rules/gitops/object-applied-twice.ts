@@ -95,14 +95,22 @@ export default defineRule({
           { doc: x.a.doc, path: x.a.at, message: `${label(x.a)} applies it` },
         ];
         if (first!.o.doc !== x.o.doc) related.push({ doc: first!.o.doc, path: ['metadata', 'name'], message: 'the other copy' });
-        const ns = isClusterScoped(x.o.kind) ? '' : x.o.namespace || x.a.defaultNamespace;
-        out.push({
-          doc: x.o.doc,
-          path: ['metadata', 'name'],
-          messageId: 'twice',
-          data: { object: `${x.o.kind} ${ns ? `${ns}/` : ''}${x.o.name}`, kind: x.o.kind, name: x.o.name, namespace: ns, first: label(first!.a), second: label(x.a) },
-          related,
-        });
+        const twice = (at: { a: Applier; o: BuiltObject }, rel: RelatedFinding[]): RuleFinding => {
+          const ns = isClusterScoped(at.o.kind) ? '' : at.o.namespace || at.a.defaultNamespace;
+          return {
+            doc: at.o.doc,
+            path: ['metadata', 'name'],
+            messageId: 'twice',
+            data: { object: `${at.o.kind} ${ns ? `${ns}/` : ''}${at.o.name}`, kind: at.o.kind, name: at.o.name, namespace: ns, first: label(first!.a), second: label(x.a) },
+            related: rel,
+          };
+        };
+        const f = twice(x, related);
+        // two copies in two files are equal parties: told from the first copy's side in a run that reports only its
+        // file (RuleFinding.mirror); the appliers keep their order
+        const one = first!;
+        if (one.o.doc !== x.o.doc) f.mirror = () => twice(one, [...related.slice(0, 2), { doc: x.o.doc, path: ['metadata', 'name'], message: 'the other copy' }]);
+        out.push(f);
       }
     }
     return out;

@@ -44,6 +44,17 @@ function owners(g: ClusterGroup): Owner[] {
 
 const label = (o: Owner): string => (o.what === 'node' ? `node "${o.name}"` : o.what === 'vip' ? 'the control-plane VIP' : 'the LAN gateway');
 
+/** The finding that `at` has the address `others` have too: at `at`'s address, theirs as related locations. */
+function ownerFinding(at: Owner, others: readonly Owner[]): RuleFinding | undefined {
+  const place = factPlace(at.fact.from);
+  if (!place) return undefined;
+  const related = others.flatMap((o) => factRelated(o.fact, `${o.what === 'node' ? `address of node "${o.name}"` : o.what === 'vip' ? 'VIP' : 'gateway'} ${o.fact.value.text}`));
+  const address = at.fact.value.text;
+  const base = { ...place, ...(related.length ? { related } : {}) };
+  if (at.what === 'node') return { ...base, messageId: 'node', data: { node: at.name, address, other: others.map(label).join(' and ') } };
+  return { ...base, messageId: 'gateway', data: { address } };
+}
+
 export default defineRule({
   meta: {
     id: 'network/address-conflict',
@@ -99,13 +110,14 @@ export default defineRule({
       const nodes = list.filter((o) => o.what === 'node');
       const at = nodes.length ? nodes[nodes.length - 1]! : list.find((o) => o.what === 'vip')!;
       const others = list.filter((o) => o !== at);
-      const place = factPlace(at.fact.from);
-      if (!place) continue;
-      const related = others.flatMap((o) => factRelated(o.fact, `${o.what === 'node' ? `address of node "${o.name}"` : o.what === 'vip' ? 'VIP' : 'gateway'} ${o.fact.value.text}`));
-      const address = at.fact.value.text;
-      const base = { ...place, ...(related.length ? { related } : {}) };
-      if (at.what === 'node') out.push({ ...base, messageId: 'node', data: { node: at.name, address, other: others.map(label).join(' and ') } });
-      else out.push({ ...base, messageId: 'gateway', data: { address } });
+      const f = ownerFinding(at, others);
+      if (!f) continue;
+      // two nodes and nothing else: two equal parties, told from the other node's side in a run that reports only
+      // its file (RuleFinding.mirror); a VIP or gateway, or a third node, makes it no pair
+      const [other] = others;
+      const mirror = others.length === 1 && at.what === 'node' && other!.what === 'node' ? ownerFinding(other!, [at]) : undefined;
+      if (mirror?.related?.length && f.related?.length) f.mirror = () => mirror;
+      out.push(f);
     }
     return out;
   },

@@ -64,6 +64,12 @@ export default defineRule({
       const f = poolFinding(later.overlay || !earlier.overlay ? later : earlier, blockPlace(b), 'overlap', data, related);
       if (later.copy && f.data!['overlay'] === undefined) f.data!['overlay'] = later.copy.overlay.kustomization.file.path;
       if (earlier.copy) f.data!['otherOverlay'] = earlier.copy.overlay.kustomization.file.path;
+      // two plain pools are equal parties: told from the earlier pool's side in a run that reports only its file
+      // (RuleFinding.mirror); a rendering or renamed copy stays where its overlay puts it
+      if (!earlier.overlay && !later.overlay && !earlier.copy && !later.copy && related.length === 1) {
+        const otherData = { pool: earlier.name, block: data.otherBlock, other: later.name, otherBlock: data.block, overlap: data.overlap };
+        f.mirror = () => poolFinding(earlier, blockPlace(e), 'overlap', otherData, [placeRelated(blockPlace(b), `pool "${later.name}"`)]);
+      }
       out.push(f);
     }
     return mergeOverlayFindings(out);

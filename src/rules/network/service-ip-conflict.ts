@@ -5,7 +5,7 @@
 import { LBIPAM_ANNOTATIONS } from '../../data/cilium.js';
 import { ciliumGatewayIpRequests, copiedRequests, helmServiceIpRequests, lbIpamIsDefault, pathVariants, requestLabel, requestObject, requestOwner, sameAddressPairs, sameObject, samePlace, serviceIpRequests, type IpRequest } from '../../plan/lb.js';
 import { copyRelated } from '../../plan/renamed-copies.js';
-import { defineRule, type RuleFinding } from '../types.js';
+import { defineRule, symmetricFinding, type RuleFinding } from '../types.js';
 
 const svc = (name: string, extra: string): string => `---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  namespace: default\n  annotations:\n    lbipam.cilium.io/ips: "10.50.0.230"\n${extra}spec:\n  type: LoadBalancer\n  ports:\n    - port: 80\n`;
 const KEY = '    lbipam.cilium.io/sharing-key: "web"\n';
@@ -13,6 +13,32 @@ const CROSS_KEYS = [LBIPAM_ANNOTATIONS.sharingCrossNamespace.key, LBIPAM_ANNOTAT
 
 /** The name of the Service asking, when the repository states it (a Helm release's rendered name may be open). */
 const statedName = (r: IpRequest): string | undefined => (r.helm ? r.helm.name : r.name);
+
+/**
+ * The finding that Service request `x` asks for the IP `y` asks for too: at `x`'s request, `y`'s as the related
+ * location. A renamed copy stays where the request is written (the base), naming the kustomization that renders each
+ * copy (data.overlay, data.otherOverlay and related locations); two copies of one request are at one place, so the
+ * other's request is not repeated as a related location.
+ */
+function conflictFinding(x: IpRequest, y: IpRequest, shared: boolean): RuleFinding {
+  const related: NonNullable<RuleFinding['related']> = [{ doc: y.doc, path: y.path, ...(y.range ? { range: y.range } : {}), message: `Service "${requestLabel(y)}" requests ${y.text}` }];
+  const at = { doc: x.doc, path: x.path, ...(x.range ? { range: x.range } : {}) };
+  const copies: Record<string, string> = {};
+  if (samePlace({ ...y, copy: x.copy }, x)) related.length = 0;
+  if (x.copy) {
+    copies['overlay'] = x.copy.overlay.kustomization.file.path;
+    related.push(copyRelated(x.copy, 'Service'));
+  }
+  if (y.copy) {
+    copies['otherOverlay'] = y.copy.overlay.kustomization.file.path;
+    related.push(copyRelated(y.copy, 'Service'));
+  }
+  if (shared) {
+    const data = { service: requestLabel(x), namespace: x.namespace!, ip: x.text, sharingKey: x.sharingKey!, other: requestLabel(y), otherNamespace: y.namespace!, ...copies };
+    return { ...at, messageId: 'otherNamespace', data, related };
+  }
+  return { ...at, messageId: 'conflict', data: { service: requestLabel(x), ip: x.text, other: requestLabel(y), ...copies }, related };
+}
 
 export default defineRule({
   meta: {
@@ -89,25 +115,8 @@ export default defineRule({
       const k = `${idOf(requestObject(b))}#${b.text}`;
       if (seen.has(k)) continue;
       seen.add(k);
-      const related: NonNullable<RuleFinding['related']> = [{ doc: a.doc, path: a.path, ...(a.range ? { range: a.range } : {}), message: `Service "${requestLabel(a)}" requests ${a.text}` }];
-      const at = { doc: b.doc, path: b.path, ...(b.range ? { range: b.range } : {}) };
-      // a renamed copy: the finding stays where the request is written (the base), naming the kustomization that
-      // renders each copy (data.overlay, data.otherOverlay and related locations); two copies of one request are
-      // at one place, so the other's request is not repeated as a related location
-      const copies: Record<string, string> = {};
-      if (samePlace({ ...a, copy: b.copy }, b)) related.length = 0;
-      if (b.copy) {
-        copies['overlay'] = b.copy.overlay.kustomization.file.path;
-        related.push(copyRelated(b.copy, 'Service'));
-      }
-      if (a.copy) {
-        copies['otherOverlay'] = a.copy.overlay.kustomization.file.path;
-        related.push(copyRelated(a.copy, 'Service'));
-      }
-      if (shared) {
-        const data = { service: requestLabel(b), namespace: b.namespace!, ip: b.text, sharingKey: b.sharingKey!, other: requestLabel(a), otherNamespace: a.namespace!, ...copies };
-        out.push({ ...at, messageId: 'otherNamespace', data, related });
-      } else out.push({ ...at, messageId: 'conflict', data: { service: requestLabel(b), ip: b.text, other: requestLabel(a), ...copies }, related });
+      // reported at the later request (b); a run that reports only a's file tells it from a's side (RuleFinding.mirror)
+      out.push(symmetricFinding((x, y) => conflictFinding(x, y, shared), b, a));
     }
     return out;
   },
