@@ -115,8 +115,7 @@ export default defineRule({
       // two nodes and nothing else: two equal parties, told from the other node's side in a run that reports only
       // its file (RuleFinding.mirror); a VIP or gateway, or a third node, makes it no pair
       const [other] = others;
-      const mirror = others.length === 1 && at.what === 'node' && other!.what === 'node' ? ownerFinding(other!, [at]) : undefined;
-      if (mirror?.related?.length && f.related?.length) f.mirror = () => mirror;
+      if (others.length === 1 && at.what === 'node' && other!.what === 'node' && f.related?.length && factPlace(other!.fact.from)) f.mirror = () => ownerFinding(other!, [at])!;
       out.push(f);
     }
     return out;
