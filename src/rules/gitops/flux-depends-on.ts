@@ -10,6 +10,7 @@ import { defineRule, type RuleFinding } from '../types.js';
 import type { YamlDocument } from '../../core/document.js';
 import { fluxKustomizations, type FluxKs } from './lib/flux.js';
 import { TEMPLATED, namePattern, namesMayChange } from './lib/flux-names.js';
+import { dependsOnCycles } from './lib/depends-cycles.js';
 
 /** The name Flux bootstrap (and the Flux Operator's FluxInstance) creates outside the repository's own files. */
 const BOOTSTRAP = 'flux-system';
@@ -41,88 +42,18 @@ function dependencies(d: YamlDocument): Array<[number, string]> {
 
 /**
  * Cycles of `dependsOn` among the repository's Flux Kustomizations whose names are used once (by name: the namespace
- * often comes from a parent kustomization), found as strongly connected components (Tarjan); one finding per
- * Kustomization of `mine` on a cycle, at its entry that leads into it, with the cycle through it.
+ * often comes from a parent kustomization); one finding per Kustomization of `mine` on a cycle, at its entry that
+ * leads into it, with the cycle through it (lib/depends-cycles.ts).
  */
 function dependencyCycles(all: readonly YamlDocument[], mine: readonly FluxKs[]): RuleFinding[] {
-  const byName = new Map<string, YamlDocument | null>();
-  for (const k of fluxKustomizations(all)) {
-    const n = ksName(k.doc);
-    if (n === undefined || k.doc.templated) continue;
-    byName.set(n, byName.has(n) && byName.get(n) !== k.doc ? null : k.doc);
-  }
-  const edges = new Map<YamlDocument, Array<[number, YamlDocument]>>();
-  for (const d of byName.values()) {
-    if (!d) continue;
-    const to: Array<[number, YamlDocument]> = [];
-    for (const [i, n] of dependencies(d)) {
-      const t = byName.get(n);
-      if (t) to.push([i, t]);
-    }
-    if (to.length) edges.set(d, to);
-  }
-  if (!edges.size) return [];
-  // Tarjan's strongly connected components (the graph is small: one node per Kustomization)
-  const index = new Map<YamlDocument, number>();
-  const low = new Map<YamlDocument, number>();
-  const stack: YamlDocument[] = [];
-  const onStack = new Set<YamlDocument>();
-  const component = new Map<YamlDocument, number>();
-  let next = 0;
-  let comps = 0;
-  const visit = (v: YamlDocument): void => {
-    index.set(v, next);
-    low.set(v, next++);
-    stack.push(v);
-    onStack.add(v);
-    for (const [, w] of edges.get(v) ?? []) {
-      if (!index.has(w)) {
-        visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
-    }
-    if (low.get(v) === index.get(v)) {
-      let w: YamlDocument;
-      do {
-        w = stack.pop()!;
-        onStack.delete(w);
-        component.set(w, comps);
-      } while (w !== v);
-      comps++;
-    }
-  };
-  for (const v of edges.keys()) if (!index.has(v)) visit(v);
-  const size = new Map<number, number>();
-  for (const c of component.values()) size.set(c, (size.get(c) ?? 0) + 1);
-  /** The shortest way from `from` back to `to` inside one component (breadth first), as names. */
-  const pathBack = (from: YamlDocument, to: YamlDocument): string[] => {
-    const prev = new Map<YamlDocument, YamlDocument | undefined>([[from, undefined]]);
-    const queue = [from];
-    while (queue.length) {
-      const v = queue.shift()!;
-      if (v === to) break;
-      for (const [, w] of edges.get(v) ?? []) {
-        if (component.get(w) !== component.get(to) || prev.has(w)) continue;
-        prev.set(w, v);
-        queue.push(w);
-      }
-    }
-    const names: string[] = [];
-    for (let v: YamlDocument | undefined = to; v; v = prev.get(v)) names.unshift(ksName(v)!);
-    return names;
-  };
-  const out: RuleFinding[] = [];
-  for (const k of mine) {
-    const c = component.get(k.doc);
-    if (c === undefined) continue;
-    for (const [i, t] of edges.get(k.doc) ?? []) {
-      if (component.get(t) !== c || (t !== k.doc && size.get(c)! < 2)) continue;
-      const cycle = t === k.doc ? [k.name, k.name] : [k.name, ...pathBack(t, k.doc)];
-      out.push({ doc: k.doc, path: ['spec', 'dependsOn', i, 'name'], messageId: 'cycle', severity: 'error', data: { name: k.name, dependency: ksName(t)!, cycle: cycle.join(' → ') } });
-      break;
-    }
-  }
-  return out;
+  const nodes = fluxKustomizations(all).filter((k) => !k.doc.templated).map((k) => k.doc);
+  return dependsOnCycles(nodes, ksName, dependencies, mine.map((k) => k.doc)).map((h) => ({
+    doc: h.doc,
+    path: ['spec', 'dependsOn', h.index, 'name'],
+    messageId: 'cycle',
+    severity: 'error' as const,
+    data: { name: ksName(h.doc) ?? '', dependency: h.dependency, cycle: h.cycle },
+  }));
 }
 
 export default defineRule({

@@ -19,6 +19,7 @@ import fluxKustomizationPath from './flux-kustomization-path.js';
 import fluxSopsDecryption from './flux-sops-decryption.js';
 import fluxVariableUndefined from './flux-variable-undefined.js';
 import helmreleaseChartSource from './helmrelease-chart-source.js';
+import helmreleaseDependsOn from './helmrelease-depends-on.js';
 import helmreleaseSourceRef from './helmrelease-source-ref.js';
 import helmreleaseValuesFrom from './helmrelease-values-from.js';
 import imagesTargetMissing from './images-target-missing.js';
@@ -32,4 +33,4 @@ import replicasTargetMissing from './replicas-target-missing.js';
 import unreferencedFile from './unreferenced-file.js';
 import versionMatrix from './version-matrix.js';
 
-export const GITOPS_RULES: readonly Rule[] = [appsetNotExpanded, argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHookAnnotation, argocdHubbleCerts, argocdSourceIgnored, argocdSyncOptions, argocdSyncWave, argocdValueFile, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxDependsOn, fluxKustomizationPath, fluxSopsDecryption, fluxVariableUndefined, helmreleaseChartSource, helmreleaseSourceRef, helmreleaseValuesFrom, imagesTargetMissing, kustomizationEntryKind, kustomizationMissingFile, kustomizeHelmchartsFlux, objectAppliedTwice, patchEntryInvalid, patchTargetMissing, replicasTargetMissing, unreferencedFile, versionMatrix];
+export const GITOPS_RULES: readonly Rule[] = [appsetNotExpanded, argocdApplicationPath, argocdCiliumIdentity, argocdDestination, argocdHelmValuesYaml, argocdHookAnnotation, argocdHubbleCerts, argocdSourceIgnored, argocdSyncOptions, argocdSyncWave, argocdValueFile, ciliumCrsOrder, duplicateObject, fluxApiVersion, fluxDependsOn, fluxKustomizationPath, fluxSopsDecryption, fluxVariableUndefined, helmreleaseChartSource, helmreleaseDependsOn, helmreleaseSourceRef, helmreleaseValuesFrom, imagesTargetMissing, kustomizationEntryKind, kustomizationMissingFile, kustomizeHelmchartsFlux, objectAppliedTwice, patchEntryInvalid, patchTargetMissing, replicasTargetMissing, unreferencedFile, versionMatrix];
