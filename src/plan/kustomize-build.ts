@@ -37,6 +37,8 @@ export interface BuiltObject {
   key?: string;
   /** The object before a transformer gave it this id (kustomize keeps every earlier id: a patch may name any). */
   prev?: BuiltObject;
+  /** A generated ConfigMap/Secret: its `configMapGenerator` / `secretGenerator` entry in `doc` (['configMapGenerator', 0]). */
+  generator?: Path;
 }
 
 /** A kustomization on an object's way from a build to the object's file, and the entry it follows (`['resources', 1]`). */
@@ -64,8 +66,12 @@ export interface DuplicateId {
   /**
    * 'namespace': the two objects differed by namespace only, and `namespace:` of `kustomization` made them one id
    * ("namespace transformation produces ID conflict"); `entry` and `firstEntry` are the entries that brought them in.
+   * 'generator': a `configMapGenerator` / `secretGenerator` entry of `kustomization` (`entry`, e.g.
+   * ['configMapGenerator', 1]) without `behavior: merge|replace` makes an object whose id one accumulated before
+   * has, as it is or was ("merging from generator ...: id ... exists; behavior must be merge or replace"); `first` is
+   * that object (an earlier generator's: `first.generator` is its entry; a resource: `firstEntry` is []).
    */
-  cause?: 'namespace';
+  cause?: 'namespace' | 'generator';
 }
 
 /** What one kustomization's patches run against (recorded by the builds that record duplicate ids). */
@@ -477,7 +483,7 @@ export class KustomizeBuilder {
       if (acc.recording && nonEmpty(k.get(['images']))) this.imageInputs.push({ kustomization: k, objects: acc.list.slice(), incomplete: acc.incomplete });
       return;
     }
-    generate(k, acc);
+    generate(k, acc, this.duplicates);
     // (the lists as they are now: the transformer below replaces them, it does not change them)
     if (own) this.bases.set(k, { list: acc.list, generated: acc.generated, incomplete: acc.incomplete });
     if (acc.recording && hasTargetlessPatches(k)) this.patchInputs.push({ kustomization: k, objects: acc.list.concat(acc.generated), incomplete: acc.incomplete });
@@ -532,24 +538,50 @@ function hasTargetlessPatches(k: YamlDocument): boolean {
 }
 
 /**
- * The ConfigMaps and Secrets `k`'s generators make (kustomize runs generators before transformers, so patches see
- * them; an entry with `behavior: merge` or `replace` changes one already there). helmCharts and generator plugins
- * make objects not known, as does a generator whose name is not a plain string.
+ * The object accumulated so far (a resource or a generated ConfigMap/Secret) that a generated object of this kind,
+ * name and namespace meets: kustomize merges a generator's output by its id against every id an object has had
+ * (resmap GetMatchingResourcesByAnyId: a base's `cfg` renamed `a-cfg` or moved to namespace `x` still matches an
+ * overlay's `cfg`). Objects whose id is uncertain are not compared.
  */
-function generate(k: YamlDocument, acc: Acc): void {
+function generatedMatch(acc: Acc, kind: string, name: string, namespace: string): BuiltObject | undefined {
+  const key = resIdKey('', 'v1', kind, namespace, name);
+  for (const list of [acc.list, acc.generated]) {
+    for (const o of list) {
+      if (o.uncertain || o.kind !== kind || o.group !== '') continue;
+      for (let v: BuiltObject | undefined = o; v; v = v.prev) if (objectKey(v) === key) return o;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The ConfigMaps and Secrets `k`'s generators make (kustomize runs generators after resources and components, before
+ * transformers, so patches see them; an entry with `behavior: merge` or `replace` changes one already there).
+ * helmCharts and generator plugins make objects not known, as does a generator whose name is not a plain string. An
+ * entry without merge/replace whose id an object accumulated before has (an earlier entry, a base's generator or
+ * resource) fails the build: recorded (cause 'generator') by a recording build, and not added.
+ */
+function generate(k: YamlDocument, acc: Acc, dups: DuplicateId[] | undefined): void {
   if (nonEmpty(k.get(['helmCharts'])) || nonEmpty(k.get(['helmChartInflationGenerator'])) || nonEmpty(k.get(['generators']))) acc.incomplete = true;
   for (const [key, kind] of [['configMapGenerator', 'ConfigMap'], ['secretGenerator', 'Secret']] as const) {
     const list = k.get([key]);
     if (!Array.isArray(list)) continue;
-    for (const g of list) {
-      if (!isObj(g) || (g['behavior'] !== undefined && g['behavior'] !== 'create')) continue;
+    list.forEach((g, i) => {
+      if (!isObj(g) || (g['behavior'] !== undefined && g['behavior'] !== 'create')) return;
       const { name, namespace } = g;
       if (typeof name !== 'string' || name === '' || TEMPLATED.test(name) || (namespace !== undefined && (typeof namespace !== 'string' || TEMPLATED.test(namespace)))) {
         acc.incomplete = true;
-        continue;
+        return;
       }
-      acc.generated.push({ doc: k, group: '', version: 'v1', kind, name, namespace: typeof namespace === 'string' ? namespace : '', uncertain: false });
-    }
+      const ns = typeof namespace === 'string' ? namespace : '';
+      const first = generatedMatch(acc, kind, name, ns);
+      const made: BuiltObject = { doc: k, group: '', version: 'v1', kind, name, namespace: ns, uncertain: false, generator: [key, i] };
+      if (first) {
+        if (dups && acc.recording) dups.push({ kustomization: k, entry: [key, i], firstEntry: first.generator ?? [], first, second: made, cause: 'generator' });
+        return;
+      }
+      acc.generated.push(made);
+    });
   }
 }
 
