@@ -31,6 +31,8 @@ test('gitops/helmrelease-depends-on', () => {
       // a templated dependency, or one a templated HelmRelease name can become
       { ...base, 'kubernetes/apps/default/echo/app/helmrelease.yaml': hr('echo', ['${DEP}']) },
       { ...base, 'kubernetes/apps/default/echo/app/helmrelease.yaml': hr('echo', ['rook-ceph-cluster']), 'kubernetes/apps/rook/app/helmrelease.yaml': hr('${APP}-cluster') },
+      // an entry of another kind (newer Flux's cross-kind dependsOn) is not judged; kind: HelmRelease is
+      { ...base, 'kubernetes/apps/default/echo/app/helmrelease.yaml': hr('echo', ['cilium']).replace('    - name: cilium\n', '    - kind: Kustomization\n      apiVersion: kustomize.toolkit.fluxcd.io/v1\n      name: storage-config\n') },
       // kustomize renames objects: names as written prove nothing
       { ...base, 'kubernetes/apps/default/echo/app/helmrelease.yaml': hr('echo', ['storage']), 'kubernetes/apps/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamePrefix: home-\nresources:\n  - ./default/echo/app/helmrelease.yaml\n' },
     ],
@@ -47,6 +49,10 @@ test('gitops/helmrelease-depends-on', () => {
       {
         files: { ...base, 'kubernetes/apps/default/echo/app/helmrelease.yaml': hr('echo', ['longhorn'], '') + '  values:\n    ingress:\n      host: "{{ .Release.Name }}.${SECRET_DOMAIN}"\n' },
         errors: [{ messageId: 'missing', line: 11, column: 13, data: { name: 'echo', dependency: 'longhorn', lookup: '<namespace>/longhorn' } }],
+      },
+      {
+        files: { ...base, 'kubernetes/apps/default/echo/app/helmrelease.yaml': hr('echo', ['cilium']).replace('    - name: cilium\n', '    - kind: HelmRelease\n      name: cillium\n') },
+        errors: [{ messageId: 'missingNear', line: 13, column: 13, data: { dependency: 'cillium', suggestion: 'cilium' } }],
       },
       // a Flux Kustomization named where helm-controller fetches a HelmRelease
       {

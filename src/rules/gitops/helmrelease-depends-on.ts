@@ -40,13 +40,21 @@ const hrName = (d: YamlDocument): string | undefined => {
   return typeof v === 'string' && v && !TEMPLATED.test(v) ? v : undefined;
 };
 
+/**
+ * An entry that names a HelmRelease: without `kind` (the dependent's kind), or `kind: HelmRelease` of helm.toolkit.
+ * Newer Flux (fluxcd/pkg runtime dependency: DependencyReference with `kind`/`apiVersion`) lets an entry name
+ * another kind; those are not judged.
+ */
+const namesHelmRelease = (e: Record<string, unknown>): boolean =>
+  (e['kind'] === undefined || e['kind'] === 'HelmRelease') && (e['apiVersion'] === undefined || (typeof e['apiVersion'] === 'string' && e['apiVersion'].startsWith(`${HELM_GROUP}/`)));
+
 /** The names each HelmRelease's `dependsOn` entries give (index of the entry, name), templated ones left out. */
 function dependencies(d: YamlDocument): Array<[number, string]> {
   const list = d.get(['spec', 'dependsOn']);
   if (!Array.isArray(list)) return [];
   const out: Array<[number, string]> = [];
   list.forEach((e, i) => {
-    if (isObj(e) && typeof e['name'] === 'string' && e['name'] && !TEMPLATED.test(e['name'])) out.push([i, e['name']]);
+    if (isObj(e) && namesHelmRelease(e) && typeof e['name'] === 'string' && e['name'] && !TEMPLATED.test(e['name'])) out.push([i, e['name']]);
   });
   return out;
 }
@@ -60,7 +68,7 @@ export default defineRule({
     messages: {
       missing: 'HelmRelease "{{name}}" depends on "{{dependency}}", but the repository applies no HelmRelease of that name; helm-controller waits for it ("unable to get \'{{lookup}}\' dependency: ... not found") and never installs "{{name}}".',
       missingNear: 'HelmRelease "{{name}}" depends on "{{dependency}}", but the repository applies no HelmRelease of that name (did you mean "{{suggestion}}"?); helm-controller waits for it ("unable to get \'{{lookup}}\' dependency: ... not found") and never installs "{{name}}".',
-      kustomization: 'HelmRelease "{{name}}" depends on "{{dependency}}", which is a Flux Kustomization, not a HelmRelease; helm-controller looks up HelmReleases only ("unable to get ... dependency: ... not found") and never installs "{{name}}".',
+      kustomization: 'HelmRelease "{{name}}" depends on "{{dependency}}", which is a Flux Kustomization, not a HelmRelease; an entry without `kind` means a HelmRelease, so helm-controller finds none ("unable to get ... dependency: ... not found") and never installs "{{name}}".',
       otherNamespace: 'HelmRelease "{{name}}" depends on "{{dependency}}" in namespace "{{namespace}}", but the repository applies that HelmRelease only in namespace "{{found}}"; a dependency without a namespace means the HelmRelease\'s own, so helm-controller finds none and never installs "{{name}}".',
       cycle: 'HelmRelease "{{name}}" depends on "{{dependency}}", which depends back on it ({{cycle}}); helm-controller installs a release only once its dependencies are ready, so none of them is ever installed ("dependency ... is not ready").',
     },
@@ -72,7 +80,7 @@ export default defineRule({
         '\n' +
         '`cycle` (an error): the dependencies of HelmReleases with names the repository uses once go round back to where they started (`a` → `b` → `a`, or `a` on itself), reported at the entry of each release on the cycle that leads into it.\n' +
         '\n' +
-        'Not judged: templated dependencies and names a templated HelmRelease name could become, namespaces a kustomization or Flux `targetNamespace` may set, repositories where kustomize renames objects (`namePrefix`/`nameSuffix`) or the Flux Operator generates them (ResourceSet), and runs that read only part of the repository.',
+        'Not judged: entries with a `kind` or `apiVersion` of another kind (newer Flux lets a dependency name any kind), templated dependencies and names a templated HelmRelease name could become, namespaces a kustomization or Flux `targetNamespace` may set, repositories where kustomize renames objects (`namePrefix`/`nameSuffix`) or the Flux Operator generates them (ResourceSet), and runs that read only part of the repository.',
       why: 'Before installing or upgrading, helm-controller gets each dependency as a HelmRelease (`name`, `namespace` defaulting to the HelmRelease\'s own) and requeues while one cannot be fetched ("unable to get \'<namespace>/<name>\' dependency: helmreleases.helm.toolkit.fluxcd.io \\"<name>\\" not found") or is not ready. A misspelt or renamed dependency, a Kustomization named where a HelmRelease is expected, or a missing `namespace` keeps the release not ready for good; a cycle does the same to every release on it. Nothing else fails.',
       fix: 'Correct the name (or add the dependency\'s `namespace`), or remove the entry; order a HelmRelease after a Flux Kustomization with `dependsOn` between Kustomizations.',
       sources: [SRC.fluxHelmRelease, HC_DEPENDENCIES, HC_CONTROLLER],
@@ -110,7 +118,7 @@ export default defineRule({
     for (const d of mine) {
       const name = hrName(d) ?? d.name ?? '';
       (d.get(['spec', 'dependsOn']) as unknown[]).forEach((entry, i) => {
-        if (!isObj(entry)) return;
+        if (!isObj(entry) || !namesHelmRelease(entry)) return;
         const dependency = entry['name'];
         if (typeof dependency !== 'string' || !dependency || TEMPLATED.test(dependency)) return;
         const entryNs = entry['namespace'];
