@@ -12,20 +12,13 @@ import { join } from 'node:path';
 import { runCli } from '../src/testing/cli.js';
 import { poolYaml } from '../src/testing/hook-samples.js';
 import { tempRepos } from '../src/testing/temp-repos.js';
+import { gitOk, HAS_GIT } from '../src/testing/git.js';
 
 const { repo, cleanup } = tempRepos('talium-symmetric-');
 after(cleanup);
 
-const HAS_GIT = spawnSync('git', ['--version']).status === 0;
 
-function git(dir: string, ...args: string[]): void {
-  const r = spawnSync('git', args, {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
-  });
-  assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
-}
+const git = gitOk;
 
 interface Diag {
   file: string;

@@ -18,12 +18,12 @@ import { runCli } from '../src/testing/cli.js';
 import { widgetCrd } from '../src/testing/crd-fixtures.js';
 import { LAN_TALOS_PATCH, poolYaml } from '../src/testing/hook-samples.js';
 import { tempRepos } from '../src/testing/temp-repos.js';
+import { gitOk, HAS_GIT } from '../src/testing/git.js';
 
 const { repo, cleanup } = tempRepos('talium-untracked-');
 after(cleanup);
 
 const ROOT = process.cwd();
-const HAS_GIT = spawnSync('git', ['--version']).status === 0;
 
 /** The oracle: `git ls-files --others --directory` run in `cwd` itself (ignored files too), as a set. */
 function untrackedPaths(cwd: string): Set<string> {
@@ -32,14 +32,7 @@ function untrackedPaths(cwd: string): Set<string> {
   return new Set(r.stdout.split('\0').filter(Boolean));
 }
 
-function git(dir: string, ...args: string[]): void {
-  const r = spawnSync('git', args, {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
-  });
-  assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
-}
+const git = gitOk;
 
 interface Out {
   diagnostics: Array<{ file: string; ruleId: string; range: { start: { line: number; column: number } }; data?: Record<string, unknown> }>;
