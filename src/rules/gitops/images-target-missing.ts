@@ -8,7 +8,7 @@
 import { applierImagesMisses } from '../../plan/applier-overrides.js';
 import { applierLabel } from '../../plan/appliers.js';
 import { imagesMisses } from '../../plan/kustomize-images.js';
-import { groupMisses } from './lib/kustomization-misses.js';
+import { applierMissData, groupMisses, uniqueApplierMisses } from './lib/kustomization-misses.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
 
 const K = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
@@ -87,15 +87,11 @@ export default defineRule({
   check({ cluster, all, tree }) {
     const out: RuleFinding[] = [];
     // entries a Flux Kustomization's `spec.images` or an Argo CD source's `kustomize.images` adds to its build
-    const seen = new Set<string>();
-    for (const m of applierImagesMisses(cluster.docs, all, tree?.sourceIgnores)) {
+    for (const m of uniqueApplierMisses(applierImagesMisses(cluster.docs, all, tree?.sourceIgnores))) {
       const a = m.applier;
-      const key = `${a.doc.file.path}#${a.doc.index}#${m.at.join('/')}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
       const k = a.build?.kustomization;
       const related: RelatedFinding[] = k ? [{ doc: k, path: [], message: `the kustomization ${applierLabel(a)} adds the entry to` }] : [];
-      out.push({ doc: a.doc, path: m.at, messageId: 'applierMissing', data: { name: m.name, held: heldText(m.held), applier: applierLabel(a), dir: a.dir || '.' }, related });
+      out.push({ doc: a.doc, path: m.at, messageId: 'applierMissing', data: applierMissData(m, heldText(m.held)), related });
     }
     for (const m of groupMisses(cluster, all, imagesMisses)) {
       const k = m.kustomization;

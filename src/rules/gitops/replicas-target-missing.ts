@@ -9,7 +9,7 @@ import { applierReplicasMisses } from '../../plan/applier-overrides.js';
 import { applierLabel } from '../../plan/appliers.js';
 import type { BuiltObject } from '../../plan/kustomize-build.js';
 import { replicasMisses } from '../../plan/kustomize-replicas.js';
-import { groupMisses } from './lib/kustomization-misses.js';
+import { applierMissData, groupMisses, uniqueApplierMisses } from './lib/kustomization-misses.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
 
 const K = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
@@ -90,17 +90,13 @@ export default defineRule({
   check({ cluster, all, tree }) {
     const out: RuleFinding[] = [];
     // entries an Argo CD source's `kustomize.replicas` adds to the kustomization it builds
-    const seen = new Set<string>();
-    for (const m of applierReplicasMisses(cluster.docs, all, tree?.sourceIgnores)) {
+    for (const m of uniqueApplierMisses(applierReplicasMisses(cluster.docs, all, tree?.sourceIgnores))) {
       const a = m.applier;
-      const key = `${a.doc.file.path}#${a.doc.index}#${m.at.join('/')}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
       const related: RelatedFinding[] = [];
       const k = a.build?.kustomization;
       if (k) related.push({ doc: k, path: [], message: `the kustomization ${applierLabel(a)} writes the entry into` });
       for (const o of m.held.filter((x) => x.doc.docClass !== 'kustomization').slice(0, HELD_SHOWN)) related.push({ doc: o.doc, path: ['metadata', 'name'], message: `a ${o.kind} the build holds (${o.name})` });
-      out.push({ doc: a.doc, path: m.at, messageId: 'applierMissing', data: { name: m.name, held: heldText(m.held), applier: applierLabel(a), dir: a.dir || '.' }, related });
+      out.push({ doc: a.doc, path: m.at, messageId: 'applierMissing', data: applierMissData(m, heldText(m.held)), related });
     }
     for (const m of groupMisses(cluster, all, replicasMisses)) {
       const k = m.kustomization;
