@@ -129,8 +129,9 @@ export function inspect(abs: string): Found {
   try {
     const bytes = readFileSync(abs);
     return { kind: 'file', text: bytes.toString('utf8'), stamp: sha1(bytes), readOnly: (st.mode & 0o222) === 0 || !writable(abs) };
-  } catch {
-    return { kind: 'other' };
+  } catch (err) {
+    // removed between the lstat and the read (a parallel generate run swept it): it is gone, not a special file
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? { kind: 'none' } : { kind: 'other' };
   }
 }
 
