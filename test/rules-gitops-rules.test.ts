@@ -197,6 +197,8 @@ test('gitops/flux-depends-on', () => {
       // a templated dependency, or one a templated Kustomization name can become
       { ...base, 'kubernetes/apps/echo/ks.yaml': ks('echo', ['${DEP}']) },
       { ...base, 'kubernetes/apps/echo/ks.yaml': ks('echo', ['rook-ceph-cluster']), 'kubernetes/apps/rook/ks.yaml': ks('${APP}-cluster') },
+      // an entry of another kind (newer Flux: a HelmRelease) is not a Kustomization to look for
+      { ...base, 'kubernetes/apps/echo/ks.yaml': ks('echo', ['cilium']).replace('    - name: cilium\n', '    - name: cilium\n    - kind: HelmRelease\n      name: openebs\n') },
       // kustomize renames objects: names as written prove nothing
       { ...base, 'kubernetes/apps/echo/ks.yaml': ks('echo', ['storage']), 'kubernetes/apps/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamePrefix: home-\nresources:\n  - ./echo/ks.yaml\n' },
     ],

@@ -35,9 +35,19 @@ function dependencies(d: YamlDocument): Array<[number, string]> {
   if (!Array.isArray(list)) return [];
   const out: Array<[number, string]> = [];
   list.forEach((e, i) => {
-    if (isObj(e) && typeof e['name'] === 'string' && e['name'] && !TEMPLATED.test(e['name'])) out.push([i, e['name']]);
+    if (isObj(e) && namesKustomization(e) && typeof e['name'] === 'string' && e['name'] && !TEMPLATED.test(e['name'])) out.push([i, e['name']]);
   });
   return out;
+}
+
+/**
+ * An entry that names a Flux Kustomization: without `kind` (the dependent's kind), or `kind: Kustomization` of
+ * kustomize.toolkit.fluxcd.io. Newer Flux (fluxcd/pkg runtime dependency: DependencyReference with `kind` /
+ * `apiVersion`) lets an entry name another kind (a HelmRelease); those are not judged here.
+ */
+function namesKustomization(e: Record<string, unknown>): boolean {
+  const apiVersion = e['apiVersion'];
+  return (e['kind'] === undefined || e['kind'] === 'Kustomization') && (apiVersion === undefined || (typeof apiVersion === 'string' && apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')));
 }
 
 /**
@@ -71,7 +81,7 @@ export default defineRule({
     docs: {
       what: 'For each Flux Kustomization, checks that every `spec.dependsOn[].name` is the `metadata.name` of a Flux Kustomization among the documents the repository applies (in any namespace: the namespace a Kustomization lands in is often set by a parent kustomization), and suggests the nearest existing name. `cycle` (an error): the dependencies of Kustomizations with names the repository uses once go round back to where they started (`a` → `b` → `a`, or `a` on itself), reported at the entry of each Kustomization on the cycle that leads into it.\n' +
         '\n' +
-        'Not judged: `flux-system` (Flux bootstrap and the Flux Operator create it), a templated dependency (`${APP}-app`), a name a templated Kustomization name could become (`${APP}` matches anything), repositories where kustomize renames objects (`namePrefix`/`nameSuffix`) or the Flux Operator generates Kustomizations (ResourceSet), and runs that read only part of the repository.',
+        'Not judged: `flux-system` (Flux bootstrap and the Flux Operator create it), an entry naming another kind (`kind: HelmRelease`, which newer Flux allows), a templated dependency (`${APP}-app`), a name a templated Kustomization name could become (`${APP}` matches anything), repositories where kustomize renames objects (`namePrefix`/`nameSuffix`) or the Flux Operator generates Kustomizations (ResourceSet), and runs that read only part of the repository.',
       why: 'kustomize-controller checks each dependency before it builds a Kustomization: when one does not exist it reports "dependency \'<namespace>/<name>\' not found" and retries forever, so the Kustomization (and everything that depends on it) is never applied. A rename of the dependency, or a typo, does exactly that, and nothing else fails.',
       fix: 'Correct the name in `dependsOn`, or rename the dependency back.',
       sources: [SRC.fluxKustomization, 'https://fluxcd.io/flux/components/kustomize/kustomizations/#dependencies'],
@@ -109,7 +119,7 @@ export default defineRule({
     for (const k of mine) {
       const list = k.doc.get(['spec', 'dependsOn']) as unknown[];
       list.forEach((entry, i) => {
-        if (!isObj(entry)) return;
+        if (!isObj(entry) || !namesKustomization(entry)) return;
         const dependency = entry['name'];
         if (typeof dependency !== 'string' || !dependency || TEMPLATED.test(dependency) || dependency === BOOTSTRAP) return;
         // named by the value (a substituted `${APP}` too); a cycle is reported above
