@@ -6,13 +6,10 @@ import { HUBBLE_CERT_OBJECTS } from '../../data/cilium.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { asBool, releases, valueOf } from '../cilium/lib/values.js';
 import { defineRule, type RuleFinding } from '../types.js';
-import { argoSpecPath } from '../../plan/util.js';
+import { argoSpecPath, isObj } from '../../plan/util.js';
 import { argoApps, dirOf } from './lib/flux.js';
 import { docsOfKind } from '../../core/kind-index.js';
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 const APP = (extra: string) =>
   `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: cilium\n  namespace: argocd\nspec:\n  project: default\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: kube-system\n  source:\n    repoURL: https://helm.cilium.io/\n    chart: cilium\n    targetRevision: 1.19.6\n    helm:\n      valuesObject:\n        kubeProxyReplacement: true\n        hubble:\n          enabled: true\n${extra}`;

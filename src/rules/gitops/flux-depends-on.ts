@@ -10,7 +10,8 @@ import { defineRule, type RuleFinding } from '../types.js';
 import type { YamlDocument } from '../../core/document.js';
 import { fluxKustomizations, type FluxKs } from './lib/flux.js';
 import { TEMPLATED, namePattern, namesMayChange } from './lib/flux-names.js';
-import { dependsOnCycles } from './lib/depends-cycles.js';
+import { dependsOnCycles, dependsOnEntries, dependsOnName, namesKind } from './lib/depends-cycles.js';
+import { isObj } from '../../plan/util.js';
 
 /** The name Flux bootstrap (and the Flux Operator's FluxInstance) creates outside the repository's own files. */
 const BOOTSTRAP = 'flux-system';
@@ -19,36 +20,10 @@ const KS = (name: string, dependsOn = '') =>
   `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 1h\n  path: ./kubernetes/apps/${name}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n${dependsOn}`;
 const DEPENDS = (name: string) => `  dependsOn:\n    - name: ${name}\n`;
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
-/** A Flux Kustomization's name as Flux sees it: its value, substituted where talium knows the variables. */
-const ksName = (d: YamlDocument): string | undefined => {
-  const v = d.get(['metadata', 'name']);
-  return typeof v === 'string' && v && !TEMPLATED.test(v) ? v : undefined;
-};
-
-/** The names each Kustomization's `dependsOn` entries give (index of the entry, name), templated ones left out. */
-function dependencies(d: YamlDocument): Array<[number, string]> {
-  const list = d.get(['spec', 'dependsOn']);
-  if (!Array.isArray(list)) return [];
-  const out: Array<[number, string]> = [];
-  list.forEach((e, i) => {
-    if (isObj(e) && namesKustomization(e) && typeof e['name'] === 'string' && e['name'] && !TEMPLATED.test(e['name'])) out.push([i, e['name']]);
-  });
-  return out;
-}
-
-/**
- * An entry that names a Flux Kustomization: without `kind` (the dependent's kind), or `kind: Kustomization` of
- * kustomize.toolkit.fluxcd.io. Newer Flux (fluxcd/pkg runtime dependency: DependencyReference with `kind` /
- * `apiVersion`) lets an entry name another kind (a HelmRelease); those are not judged here.
- */
-function namesKustomization(e: Record<string, unknown>): boolean {
-  const apiVersion = e['apiVersion'];
-  return (e['kind'] === undefined || e['kind'] === 'Kustomization') && (apiVersion === undefined || (typeof apiVersion === 'string' && apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')));
-}
+const FLUX_KS_GROUP = 'kustomize.toolkit.fluxcd.io';
+const ksName = dependsOnName;
+const dependencies = (d: YamlDocument): Array<[number, string]> => dependsOnEntries(d, 'Kustomization', FLUX_KS_GROUP);
 
 /**
  * Cycles of `dependsOn` among the repository's Flux Kustomizations whose names are used once (by name: the namespace
@@ -119,7 +94,7 @@ export default defineRule({
     for (const k of mine) {
       const list = k.doc.get(['spec', 'dependsOn']) as unknown[];
       list.forEach((entry, i) => {
-        if (!isObj(entry) || !namesKustomization(entry)) return;
+        if (!isObj(entry) || !namesKind(entry, 'Kustomization', FLUX_KS_GROUP)) return;
         const dependency = entry['name'];
         if (typeof dependency !== 'string' || !dependency || TEMPLATED.test(dependency) || dependency === BOOTSTRAP) return;
         // named by the value (a substituted `${APP}` too); a cycle is reported above

@@ -7,10 +7,8 @@ import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { nearestFolder, relatedIn, yamlFolders } from './lib/folders.js';
 import { dirOf, fluxKustomizations, under, type FluxKs } from './lib/flux.js';
+import { isObj } from '../../plan/util.js';
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 const KS = (path: string) =>
   `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: cilium-config\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ${path}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;

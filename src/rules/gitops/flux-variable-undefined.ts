@@ -11,10 +11,8 @@ import { kustomizationVariables, SUBSTITUTE_OPT_OUT } from '../../plan/flux-subs
 import { placeholders } from '../../plan/substitute-values.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
+import { isObj } from '../../plan/util.js';
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 const FLUX_KS = 'kustomize.toolkit.fluxcd.io';
 

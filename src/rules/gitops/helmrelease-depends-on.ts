@@ -9,8 +9,9 @@ import { docsOfKind } from '../../core/kind-index.js';
 import { suggest } from '../../core/suggest.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
-import { dependsOnCycles } from './lib/depends-cycles.js';
+import { dependsOnCycles, dependsOnEntries, dependsOnName, namesKind } from './lib/depends-cycles.js';
 import { NameSet, Namespaces, TEMPLATED, namesMayChange } from './lib/flux-names.js';
+import { isObj } from '../../plan/util.js';
 
 const HELM_GROUP = 'helm.toolkit.fluxcd.io';
 const HC_DEPENDENCIES = 'https://fluxcd.io/flux/components/helm/helmreleases/#dependencies';
@@ -21,9 +22,6 @@ const HR = (name: string, dependsOn = '') =>
 const DEPENDS = (name: string) => `  dependsOn:\n    - name: ${name}\n`;
 const KS = (name: string) => `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: ${name}\n  namespace: flux-system\nspec:\n  interval: 1h\n  path: ./apps/${name}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`;
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 const isHr = (d: YamlDocument): boolean => d.kind === 'HelmRelease' && d.group === HELM_GROUP && d.docClass === 'k8s';
 
@@ -35,29 +33,8 @@ const isHr = (d: YamlDocument): boolean => d.kind === 'HelmRelease' && d.group =
 const goTemplated = (d: YamlDocument): boolean => d.templated && /^\s*(?:-\s*)?(?:\{\{|<<)/m.test(d.file.text.slice(d.start, d.end));
 
 /** A HelmRelease's name as helm-controller sees it: its value (substituted where talium knows the variables). */
-const hrName = (d: YamlDocument): string | undefined => {
-  const v = d.get(['metadata', 'name']);
-  return typeof v === 'string' && v && !TEMPLATED.test(v) ? v : undefined;
-};
-
-/**
- * An entry that names a HelmRelease: without `kind` (the dependent's kind), or `kind: HelmRelease` of helm.toolkit.
- * Newer Flux (fluxcd/pkg runtime dependency: DependencyReference with `kind`/`apiVersion`) lets an entry name
- * another kind; those are not judged.
- */
-const namesHelmRelease = (e: Record<string, unknown>): boolean =>
-  (e['kind'] === undefined || e['kind'] === 'HelmRelease') && (e['apiVersion'] === undefined || (typeof e['apiVersion'] === 'string' && e['apiVersion'].startsWith(`${HELM_GROUP}/`)));
-
-/** The names each HelmRelease's `dependsOn` entries give (index of the entry, name), templated ones left out. */
-function dependencies(d: YamlDocument): Array<[number, string]> {
-  const list = d.get(['spec', 'dependsOn']);
-  if (!Array.isArray(list)) return [];
-  const out: Array<[number, string]> = [];
-  list.forEach((e, i) => {
-    if (isObj(e) && namesHelmRelease(e) && typeof e['name'] === 'string' && e['name'] && !TEMPLATED.test(e['name'])) out.push([i, e['name']]);
-  });
-  return out;
-}
+const hrName = dependsOnName;
+const dependencies = (d: YamlDocument): Array<[number, string]> => dependsOnEntries(d, 'HelmRelease', HELM_GROUP);
 
 export default defineRule({
   meta: {
@@ -118,7 +95,7 @@ export default defineRule({
     for (const d of mine) {
       const name = hrName(d) ?? d.name ?? '';
       (d.get(['spec', 'dependsOn']) as unknown[]).forEach((entry, i) => {
-        if (!isObj(entry) || !namesHelmRelease(entry)) return;
+        if (!isObj(entry) || !namesKind(entry, 'HelmRelease', HELM_GROUP)) return;
         const dependency = entry['name'];
         if (typeof dependency !== 'string' || !dependency || TEMPLATED.test(dependency)) return;
         const entryNs = entry['namespace'];

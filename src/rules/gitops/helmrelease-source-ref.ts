@@ -7,7 +7,7 @@ import type { YamlDocument } from '../../core/document.js';
 import { docsOfKind } from '../../core/kind-index.js';
 import { suggest } from '../../core/suggest.js';
 import { SRC } from '../cilium/lib/sources.js';
-import { dirOf } from '../../plan/util.js';
+import { dirOf, isObj } from '../../plan/util.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { NameSet, Namespaces, TEMPLATED, namesMayChange } from './lib/flux-names.js';
 
@@ -18,9 +18,6 @@ const CHARTREF_KINDS = new Set(['OCIRepository', 'HelmChart']);
 /** The name Flux bootstrap and the Flux Operator give the source they create outside the repository's files. */
 const BOOTSTRAP = 'flux-system';
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 const HR = (ref: string, ns = 'kube-system') => `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: cilium\n  namespace: ${ns}\nspec:\n  interval: 1h\n${ref}`;
 const CHART_REF = (name: string, ns = '') => `  chartRef:\n    kind: OCIRepository\n    name: ${name}\n${ns ? `    namespace: ${ns}\n` : ''}`;

@@ -9,10 +9,8 @@ import { suggest } from '../../core/suggest.js';
 import { SRC } from '../cilium/lib/sources.js';
 import { defineRule, type RuleFinding } from '../types.js';
 import { NameSet, TEMPLATED, namesMayChange } from './lib/flux-names.js';
+import { isObj } from '../../plan/util.js';
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 const DEFAULT_KEY = 'values.yaml';
 const GENERATORS = { ConfigMap: 'configMapGenerator', Secret: 'secretGenerator' } as const;

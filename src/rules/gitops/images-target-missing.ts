@@ -8,7 +8,7 @@
 import { applierImagesMisses } from '../../plan/applier-overrides.js';
 import { applierLabel } from '../../plan/appliers.js';
 import { imagesMisses } from '../../plan/kustomize-images.js';
-import { applierMissData, groupMisses, uniqueApplierMisses } from './lib/kustomization-misses.js';
+import { applierMissData, groupMisses, heldList, uniqueApplierMisses } from './lib/kustomization-misses.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
 
 const K = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
@@ -31,14 +31,7 @@ const FLUX_KS = (images: string) =>
 const ARGO_APP = (images: string) =>
   `apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: web\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://github.com/me/home.git\n    targetRevision: main\n    path: apps/web\n    kustomize:\n      images:\n${images}  destination:\n    server: https://kubernetes.default.svc\n    namespace: web\n`;
 
-/** At most this many images are named in the message. */
-const HELD_SHOWN = 5;
-
-function heldText(held: readonly string[]): string {
-  if (!held.length) return 'none';
-  const names = held.slice(0, HELD_SHOWN).join(', ');
-  return held.length > HELD_SHOWN ? `${names} and ${held.length - HELD_SHOWN} more` : names;
-}
+const heldText = heldList;
 
 export default defineRule({
   meta: {

@@ -16,6 +16,7 @@ import { fluxVersion } from '../../plan/flux-version.js';
 import { patchTargetMisses } from '../../plan/kustomize-patch-targets.js';
 import { docsByFile } from '../../plan/util.js';
 import { SRC } from '../cilium/lib/sources.js';
+import { HELD_SHOWN, heldList } from './lib/kustomization-misses.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
 
 const K = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
@@ -28,16 +29,8 @@ const FLUX_GENERATOR = 'https://github.com/fluxcd/pkg/blob/main/kustomize/kustom
 const ARGO_KUSTOMIZE = 'https://github.com/argoproj/argo-cd/blob/master/util/kustomize/kustomize.go';
 const KUSTOMIZE_PATCH_TRANSFORMER = 'https://github.com/kubernetes-sigs/kustomize/blob/master/plugin/builtin/patchtransformer/PatchTransformer.go';
 
-/** At most this many objects are named in the hint. */
-const HELD_SHOWN = 5;
-
 const shown = (o: BuiltObject): string => `${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
-
-function heldText(held: readonly BuiltObject[], label: (o: BuiltObject) => string = shown): string {
-  if (!held.length) return 'none';
-  const names = held.slice(0, HELD_SHOWN).map(label).join(', ');
-  return held.length > HELD_SHOWN ? `${names} and ${held.length - HELD_SHOWN} more` : names;
-}
+const heldText = (held: readonly BuiltObject[], label: (o: BuiltObject) => string = shown): string => heldList(held.map(label));
 
 /** The apiVersion a patch names: `cilium.io/v2`, `v1`, `(none)`. */
 const apiVersionOf = (group: string, version: string): string => (group ? `${group}/${version}` : version || '(none)');

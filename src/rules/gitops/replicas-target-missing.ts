@@ -9,7 +9,7 @@ import { applierReplicasMisses } from '../../plan/applier-overrides.js';
 import { applierLabel } from '../../plan/appliers.js';
 import type { BuiltObject } from '../../plan/kustomize-build.js';
 import { replicasMisses } from '../../plan/kustomize-replicas.js';
-import { applierMissData, groupMisses, uniqueApplierMisses } from './lib/kustomization-misses.js';
+import { applierMissData, groupMisses, HELD_SHOWN, heldList, uniqueApplierMisses } from './lib/kustomization-misses.js';
 import { defineRule, type RelatedFinding, type RuleFinding } from '../types.js';
 
 const K = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
@@ -28,16 +28,8 @@ const ARGO_KUSTOMIZE_DOCS = 'https://argo-cd.readthedocs.io/en/stable/user-guide
 const KUSTOMIZE_EDIT_REPLICAS = 'https://github.com/kubernetes-sigs/kustomize/blob/master/kustomize/commands/edit/set/setreplicas.go';
 const FLUX_KUSTOMIZATION_SPEC = 'https://github.com/fluxcd/kustomize-controller/blob/main/api/v1/kustomization_types.go';
 
-/** At most this many objects are named in the message. */
-const HELD_SHOWN = 5;
-
 const shown = (o: BuiltObject): string => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
-
-function heldText(held: readonly BuiltObject[]): string {
-  if (!held.length) return 'none';
-  const names = held.slice(0, HELD_SHOWN).map(shown).join(', ');
-  return held.length > HELD_SHOWN ? `${names} and ${held.length - HELD_SHOWN} more` : names;
-}
+const heldText = (held: readonly BuiltObject[]): string => heldList(held.map(shown));
 
 export default defineRule({
   meta: {

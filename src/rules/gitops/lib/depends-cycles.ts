@@ -4,6 +4,7 @@
  * cycle the entry that leads into it and the cycle through it, as names. Owns the graph walk only, not the messages.
  */
 import type { YamlDocument } from '../../../core/document.js';
+import { TEMPLATED } from './flux-names.js';
 
 export interface CycleHit {
   doc: YamlDocument;
@@ -97,5 +98,35 @@ export function dependsOnCycles(nodes: readonly YamlDocument[], nameOf: (d: Yaml
       break;
     }
   }
+  return out;
+}
+
+/** An object's name as its controller sees it: the value (substituted where talium knows the variables), unless still templated. */
+export function dependsOnName(d: YamlDocument): string | undefined {
+  const v = d.get(['metadata', 'name']);
+  return typeof v === 'string' && v && !TEMPLATED.test(v) ? v : undefined;
+}
+
+/**
+ * Whether a `dependsOn` entry names an object of `kind` in API group `group`: without `kind` (the dependent's own
+ * kind), or that kind of that group. Newer Flux (fluxcd/pkg runtime dependency: DependencyReference with `kind` /
+ * `apiVersion`) lets an entry name another kind; those are not judged.
+ */
+export function namesKind(e: Record<string, unknown>, kind: string, group: string): boolean {
+  const apiVersion = e['apiVersion'];
+  return (e['kind'] === undefined || e['kind'] === kind) && (apiVersion === undefined || (typeof apiVersion === 'string' && apiVersion.startsWith(`${group}/`)));
+}
+
+/** The `spec.dependsOn` entries of `d` that name a `kind` of `group` (index of the entry, name), templated names left out. */
+export function dependsOnEntries(d: YamlDocument, kind: string, group: string): Array<[number, string]> {
+  const list = d.get(['spec', 'dependsOn']);
+  if (!Array.isArray(list)) return [];
+  const out: Array<[number, string]> = [];
+  list.forEach((e, i) => {
+    if (e !== null && typeof e === 'object' && !Array.isArray(e) && namesKind(e as Record<string, unknown>, kind, group)) {
+      const name = (e as Record<string, unknown>)['name'];
+      if (typeof name === 'string' && name && !TEMPLATED.test(name)) out.push([i, name]);
+    }
+  });
   return out;
 }

@@ -61,3 +61,13 @@ export function uniqueApplierMisses<M extends ApplierMiss>(misses: Iterable<M>):
 export function applierMissData(m: ApplierMiss, held: string): Record<string, string> {
   return { name: m.name, held, applier: applierLabel(m.applier), dir: m.applier.dir || '.' };
 }
+
+/** At most this many of what a build holds are named in a message (and given as related locations). */
+export const HELD_SHOWN = 5;
+
+/** `a, b, c, d, e and 3 more` of what a build holds, or `none`. */
+export function heldList(labels: readonly string[]): string {
+  if (!labels.length) return 'none';
+  const names = labels.slice(0, HELD_SHOWN).join(', ');
+  return labels.length > HELD_SHOWN ? `${names} and ${labels.length - HELD_SHOWN} more` : names;
+}
